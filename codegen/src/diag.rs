@@ -1,0 +1,139 @@
+//! Problems found in a spec, located and rendered for a person at a terminal.
+
+use std::fmt;
+
+use serde_saphyr::Location;
+
+/// Where a problem is: a file, a line and column when the parser knows them, and the YAML
+/// path of the node (`types.User.fields.email`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    pub path: String,
+}
+
+impl Place {
+    pub fn new(file: &str, location: Location, path: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: location.line(),
+            column: location.column(),
+            path: path.into(),
+        }
+    }
+}
+
+/// One problem in the spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub place: Place,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The offending source line, filled in by [`Diagnostics::attach_sources`].
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(place: Place, message: impl Into<String>) -> Self {
+        Self {
+            place,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Place {
+            file,
+            line,
+            column,
+            path,
+        } = &self.place;
+        write!(f, "error: {}\n  --> {file}", self.message)?;
+        if *line > 0 {
+            write!(f, ":{line}:{column}")?;
+        }
+        if !path.is_empty() {
+            write!(f, " (at {path})")?;
+        }
+        if let Some(source) = &self.source_line {
+            let gutter = line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let caret = " ".repeat(column.saturating_sub(1) as usize);
+            write!(f, "\n {pad} |\n {gutter} | {source}\n {pad} | {caret}^")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one run, in a stable order (file, line, column, message).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Sorts, removes exact repeats, and copies the offending line of each file into its
+    /// diagnostic so that rendering needs no file access.
+    pub fn finish(&mut self, sources: &[crate::load::Source]) {
+        self.0.sort_by(|a, b| {
+            (&a.place.file, a.place.line, a.place.column, &a.message).cmp(&(
+                &b.place.file,
+                b.place.line,
+                b.place.column,
+                &b.message,
+            ))
+        });
+        self.0.dedup();
+        for diagnostic in &mut self.0 {
+            let place = &diagnostic.place;
+            if place.line == 0 {
+                continue;
+            }
+            diagnostic.source_line = sources
+                .iter()
+                .find(|s| s.name == place.file)
+                .and_then(|s| s.text.lines().nth(place.line as usize - 1))
+                .map(|line| line.trim_end().to_owned());
+        }
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.0 {
+            writeln!(f, "{diagnostic}\n")?;
+        }
+        let n = self.0.len();
+        write!(
+            f,
+            "{n} problem{} found in the spec",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for Diagnostics {}

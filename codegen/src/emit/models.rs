@@ -1,0 +1,356 @@
+//! Model structs and enums, one Rust module per spec file.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, inner_doc_attrs, type_docs};
+use crate::ir::{Constraints, Enum, Field, Model, Module, Object, Ty, TyKind, TypeDef, TypeKind};
+
+pub fn module(model: &Model, module: &Module) -> TokenStream {
+    let imports = imports(model, module);
+    let items = module.types.iter().map(|def| match &def.kind {
+        TypeKind::Object(object) => structure(model, def, object),
+        TypeKind::Enum(e) => enumeration(def, e),
+    });
+    let docs = inner_doc_attrs(&format!("Types from `{}`.", module.source));
+    quote! {
+        #docs
+        #imports
+        #(#items)*
+    }
+}
+
+/// Types this module uses from its sibling modules, by name, so the code reads `PlaidError`
+/// rather than a full path.
+fn imports(model: &Model, module: &Module) -> TokenStream {
+    let mut used = BTreeSet::new();
+    for def in &module.types {
+        if let TypeKind::Object(object) = &def.kind {
+            for field in &object.fields {
+                collect_named(&field.ty.kind, &mut used);
+            }
+        }
+    }
+    let foreign: Vec<_> = used
+        .into_iter()
+        .filter(|name| model.module_of(name).is_some_and(|m| m != module.name))
+        .map(ident)
+        .collect();
+    if foreign.is_empty() {
+        return TokenStream::new();
+    }
+    quote! { use crate::models::{#(#foreign),*}; }
+}
+
+fn collect_named<'a>(kind: &'a TyKind, used: &mut BTreeSet<&'a str>) {
+    match kind {
+        TyKind::Named(name) => {
+            used.insert(name);
+        }
+        TyKind::Array(item) => collect_named(&item.kind, used),
+        _ => {}
+    }
+}
+
+fn structure(model: &Model, def: &TypeDef, object: &Object) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = type_docs(model, def);
+    let fields = object.fields.iter().map(|field| {
+        let field_ident = ident(&field.ident);
+        let ty = field_type(model, &def.name, field);
+        let docs = doc_attrs(&field_docs(field));
+        let serde = field_serde(field);
+        quote! { #docs #serde pub #field_ident: #ty, }
+    });
+    let sensitive = object.fields.iter().any(|f| f.sensitive);
+    let debug_derive = (!sensitive).then(|| quote!(Debug,));
+    let default_derive = is_defaultable(model, def, &mut Vec::new()).then(|| quote!(Default,));
+    let debug_impl = sensitive.then(|| redacting_debug(def, object));
+    quote! {
+        #docs
+        #[derive(Clone, #debug_derive #default_derive PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #debug_impl
+    }
+}
+
+fn field_serde(field: &Field) -> TokenStream {
+    let rename = (field.ident != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(rename = #wire)
+    });
+    let skip = match (field.required, field.nullable) {
+        (false, false) => Some(quote!(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )),
+        (false, true) => Some(quote!(
+            default,
+            skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        )),
+        (true, _) => None,
+    };
+    match (rename, skip) {
+        (None, None) => TokenStream::new(),
+        (Some(a), None) | (None, Some(a)) => quote!(#[serde(#a)]),
+        (Some(a), Some(b)) => quote!(#[serde(#a, #b)]),
+    }
+}
+
+/// The Rust type of a field: the wire type wrapped for presence and nullability (see the
+/// table in spec/README.md).
+fn field_type(model: &Model, owner: &str, field: &Field) -> TokenStream {
+    let inner = rust_type(&field.ty.kind);
+    let inner = if reaches(model, &field.ty.kind, owner, &mut Vec::new()) {
+        quote!(::std::boxed::Box<#inner>)
+    } else {
+        inner
+    };
+    match (field.required, field.nullable) {
+        (true, false) => inner,
+        (true, true) | (false, false) => quote!(::std::option::Option<#inner>),
+        (false, true) => quote!(crate::runtime::Nullable<#inner>),
+    }
+}
+
+fn rust_type(kind: &TyKind) -> TokenStream {
+    match kind {
+        TyKind::String => quote!(::std::string::String),
+        TyKind::Integer => quote!(i64),
+        TyKind::Number => quote!(f64),
+        TyKind::Boolean => quote!(bool),
+        TyKind::Any => quote!(::serde_json::Value),
+        TyKind::Array(item) => {
+            let item = rust_type(&item.kind);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TyKind::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+/// Whether a field of this type leads back to `target` without passing through a `Vec`: such
+/// a field needs a `Box`, or the struct would have infinite size.
+fn reaches<'m>(model: &'m Model, kind: &'m TyKind, target: &str, seen: &mut Vec<&'m str>) -> bool {
+    let TyKind::Named(name) = kind else {
+        return false;
+    };
+    if name == target {
+        return true;
+    }
+    if seen.contains(&name.as_str()) {
+        return false;
+    }
+    seen.push(name);
+    match model.find_type(name).map(|t| &t.kind) {
+        Some(TypeKind::Object(object)) => object
+            .fields
+            .iter()
+            .any(|f| reaches(model, &f.ty.kind, target, seen)),
+        _ => false,
+    }
+}
+
+/// `Default` is derived only where every required field has a meaningful default: a required
+/// enum has none, so a struct holding one cannot pretend to have one either.
+fn is_defaultable<'m>(model: &'m Model, def: &'m TypeDef, seen: &mut Vec<&'m str>) -> bool {
+    if seen.contains(&def.name.as_str()) {
+        return true;
+    }
+    seen.push(&def.name);
+    let TypeKind::Object(object) = &def.kind else {
+        return false;
+    };
+    object.fields.iter().all(|field| {
+        if !field.required || field.nullable {
+            return true;
+        }
+        match &field.ty.kind {
+            TyKind::Named(name) => model
+                .find_type(name)
+                .is_some_and(|d| is_defaultable(model, d, seen)),
+            _ => true,
+        }
+    })
+}
+
+fn redacting_debug(def: &TypeDef, object: &Object) -> TokenStream {
+    let name = ident(&def.name);
+    let wire_name = &def.name;
+    let fields = object.fields.iter().map(|field| {
+        let label = &field.ident;
+        let field_ident = ident(&field.ident);
+        if field.sensitive {
+            quote!(.field(#label, &crate::runtime::Redacted(&self.#field_ident)))
+        } else {
+            quote!(.field(#label, &self.#field_ident))
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#wire_name) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(&format!(
+        "{}\n\nValues added to the API after this crate was generated decode as `Unknown`, keeping the raw string.",
+        def.docs
+    ));
+    let variants = e.values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let text = if v.docs.is_empty() {
+            format!("`{}`", v.wire)
+        } else {
+            format!("`{}`: {}", v.wire, v.docs)
+        };
+        let docs = doc_attrs(&text);
+        quote! { #docs #variant, }
+    });
+    let as_str = e.values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let wire = &v.wire;
+        quote!(Self::#variant => #wire,)
+    });
+    let from_str = e.values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        let wire = &v.wire;
+        quote!(#wire => Self::#variant,)
+    });
+    let known = e.values.iter().map(|v| {
+        let variant = ident(&v.ident);
+        quote!(Self::#variant)
+    });
+    let count = e.values.len();
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this crate does not know yet, kept verbatim.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every value known when this crate was generated, in the spec's order.
+            pub const KNOWN: [Self; #count] = [#(#known),*];
+
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            /// Whether the value was unknown when this crate was generated.
+            pub const fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::deserialize_open_enum(deserializer)
+            }
+        }
+    }
+}
+
+/// A field's docs, followed by the rules it must satisfy so that rustdoc shows them.
+fn field_docs(field: &Field) -> String {
+    let mut paragraphs = vec![field.docs.clone()];
+    let facts = constraint_facts(&field.ty);
+    if !facts.is_empty() {
+        paragraphs.push(format!("Constraints: {}.", facts.join("; ")));
+    }
+    if field.sensitive {
+        paragraphs
+            .push("Sensitive: `Debug` prints a redaction marker instead of the value.".into());
+    }
+    paragraphs.retain(|p| !p.is_empty());
+    paragraphs.join("\n\n")
+}
+
+fn constraint_facts(ty: &Ty) -> Vec<String> {
+    let mut facts = describe(&ty.constraints);
+    if let TyKind::Array(item) = &ty.kind {
+        facts.extend(
+            describe(&item.constraints)
+                .into_iter()
+                .map(|f| format!("each item: {f}")),
+        );
+    }
+    facts
+}
+
+fn describe(c: &Constraints) -> Vec<String> {
+    let mut facts = Vec::new();
+    match (c.min_length, c.max_length) {
+        (Some(min), Some(max)) if min == max => facts.push(format!("exactly {min} characters")),
+        (Some(min), Some(max)) => facts.push(format!("{min} to {max} characters")),
+        (Some(min), None) => facts.push(format!("at least {min} characters")),
+        (None, Some(max)) => facts.push(format!("at most {max} characters")),
+        (None, None) => {}
+    }
+    if c.non_blank {
+        facts.push("at least one non-whitespace character".into());
+    }
+    if c.has_letter {
+        facts.push("at least one letter".into());
+    }
+    if let Some(pattern) = &c.pattern {
+        facts.push(format!("matches `{pattern}`"));
+    }
+    if let Some(format) = c.format {
+        facts.push(format.describe().into());
+    }
+    if let Some(min) = c.minimum {
+        facts.push(format!("at least {min}"));
+    }
+    if let Some(max) = c.maximum {
+        facts.push(format!("at most {max}"));
+    }
+    match (c.min_items, c.max_items) {
+        (Some(min), Some(max)) => facts.push(format!("{min} to {max} items")),
+        (Some(min), None) => facts.push(format!("at least {min} items")),
+        (None, Some(max)) => facts.push(format!("at most {max} items")),
+        (None, None) => {}
+    }
+    if c.unique_items {
+        facts.push("items are unique".into());
+    }
+    facts
+}

@@ -1,0 +1,75 @@
+//! The generator: `spec/` (YAML) -> load -> lower -> check -> emit -> format -> files.
+//!
+//! [`generate`] is the whole pipeline; the stages are public so tests can drive them one by
+//! one.
+
+pub mod check;
+pub mod diag;
+mod emit;
+pub mod formats;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod output;
+pub mod spec;
+pub mod sync;
+
+use std::path::Path;
+
+pub use diag::{Diagnostic, Diagnostics};
+pub use output::{GeneratedFile, Options};
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The spec is broken; every problem found is listed.
+    Spec(Diagnostics),
+    /// The generator produced something it cannot format: a bug in the generator.
+    Internal(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Spec(diagnostics) => diagnostics.fmt(f),
+            Error::Internal(message) => write!(f, "internal generator error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Reads, checks and lowers the spec files. Every problem found is reported, not only the
+/// first.
+pub fn model(sources: &[load::Source]) -> Result<ir::Model, Diagnostics> {
+    let (files, mut diagnostics) = load::parse(sources);
+    let model = lower::lower(&files, &mut diagnostics);
+    if let Some(model) = &model {
+        check::check(model, &mut diagnostics);
+    }
+    diagnostics.finish(sources);
+    match model {
+        Some(model) if diagnostics.is_empty() => Ok(model),
+        _ => Err(diagnostics),
+    }
+}
+
+/// The whole pipeline on in-memory sources.
+pub fn generate_sources(
+    sources: &[load::Source],
+    options: &Options,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let model = model(sources).map_err(Error::Spec)?;
+    let options = Options {
+        api_title: model.api.title.clone(),
+        ..options.clone()
+    };
+    emit::emit(&model, &options).map_err(Error::Internal)
+}
+
+/// The whole pipeline on a spec folder.
+pub fn generate(spec_dir: &Path, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    let sources = load::read_dir(spec_dir).map_err(Error::Spec)?;
+    generate_sources(&sources, options)
+}

@@ -1,0 +1,65 @@
+//! How spec names become Rust names.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (strict and reserved, 2024 edition). A field named like one gets a trailing
+/// underscore (`type` -> `type_`), as progenitor and typify do, rather than a raw identifier.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// A field or method name: `snake_case`, never a keyword, never starting with a digit.
+pub fn snake_ident(wire: &str) -> String {
+    let mut ident = wire.to_snake_case();
+    if ident.is_empty() || ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if is_keyword(&ident) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// An enum variant name: `UpperCamelCase`, never starting with a digit.
+pub fn variant_ident(wire: &str) -> String {
+    let ident = wire.to_upper_camel_case();
+    match ident.chars().next() {
+        None => "Empty".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("V{ident}"),
+        Some(_) => ident,
+    }
+}
+
+/// Whether a spec type name can be used as the Rust type name as it is.
+pub fn is_type_ident(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && !is_keyword(name)
+}
+
+pub fn suggest_type_ident(name: &str) -> String {
+    name.to_upper_camel_case()
+}
+
+/// The closest candidate within a small edit distance, for "did you mean" hints.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(distance, c)| *distance <= (c.len() / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,235 @@
+//! The serde mirror of one spec file. It only describes shape; meaning is checked in `check`.
+//!
+//! Every name and reference is `Spanned` so that a semantic error can point at its line and
+//! column, and every struct denies unknown keys so that a typo never passes silently.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+pub type Name = Spanned<String>;
+
+/// One YAML file of `spec/`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    #[serde(default)]
+    pub api: Option<Spanned<ApiInfo>>,
+    #[serde(default)]
+    pub operations: OrderedMap<Operation>,
+    #[serde(default)]
+    pub types: OrderedMap<TypeDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiInfo {
+    pub title: String,
+    pub version: String,
+    #[serde(default)]
+    pub error: Option<Name>,
+    #[serde(default)]
+    pub servers: OrderedMap<String>,
+    #[serde(default)]
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    pub path: Spanned<String>,
+    #[serde(default)]
+    pub method: Option<Spanned<String>>,
+    pub summary: String,
+    #[serde(default)]
+    pub docs: Option<String>,
+    pub request: Name,
+    pub response: Name,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    #[serde(default)]
+    pub docs: Option<String>,
+    #[serde(default)]
+    pub fields: Option<OrderedMap<Field>>,
+    #[serde(default)]
+    pub values: Option<Vec<Spanned<EnumValue>>>,
+    #[serde(default)]
+    pub rules: Vec<Spanned<Rule>>,
+    #[serde(default)]
+    pub examples: Vec<Spanned<serde_json::Value>>,
+}
+
+/// A field of an object type. Element types of arrays reuse this shape (`items`), and the
+/// checker rejects the keys that make no sense there (`required`, `nullable`, `docs`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    #[serde(rename = "type")]
+    pub ty: Option<Name>,
+    #[serde(default)]
+    pub items: Option<Box<Spanned<Field>>>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub nullable: bool,
+    #[serde(default)]
+    pub docs: Option<String>,
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default)]
+    pub format: Option<Spanned<String>>,
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    pub non_blank: bool,
+    #[serde(default)]
+    pub has_letter: bool,
+    #[serde(default)]
+    pub minimum: Option<f64>,
+    #[serde(default)]
+    pub maximum: Option<f64>,
+    #[serde(default)]
+    pub min_items: Option<u64>,
+    #[serde(default)]
+    pub max_items: Option<u64>,
+    #[serde(default)]
+    pub unique_items: bool,
+}
+
+/// A cross-field rule. Exactly one of `one_of_required` and `require` is set; `when` only
+/// goes with `require`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    #[serde(default)]
+    pub docs: Option<String>,
+    #[serde(default)]
+    pub one_of_required: Option<Vec<Name>>,
+    #[serde(default)]
+    pub when: Option<Condition>,
+    #[serde(default)]
+    pub require: Option<Requirement>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub field: Name,
+    pub equals: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub field: Name,
+    #[serde(default)]
+    pub equals: Option<String>,
+    #[serde(default)]
+    pub format: Option<Spanned<String>>,
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    pub non_blank: bool,
+    #[serde(default)]
+    pub has_letter: bool,
+}
+
+/// An enum value: either a bare scalar or a one-key map `value: docs`.
+#[derive(Debug)]
+pub struct EnumValue {
+    pub value: String,
+    pub docs: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for EnumValue {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EnumValueVisitor;
+        impl<'de> Visitor<'de> for EnumValueVisitor {
+            type Value = EnumValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an enum value: a plain string, or a one-key map `value: docs`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EnumValue, E> {
+                Ok(EnumValue {
+                    value: v.to_owned(),
+                    docs: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnumValue, A::Error> {
+                let Some((value, docs)) = map.next_entry::<String, String>()? else {
+                    return Err(de::Error::invalid_length(0, &self));
+                };
+                if map.next_key::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::custom(
+                        "an enum value map holds exactly one `value: docs` pair; \
+                         start a new list item for the next value",
+                    ));
+                }
+                Ok(EnumValue {
+                    value,
+                    docs: Some(docs),
+                })
+            }
+        }
+        deserializer.deserialize_any(EnumValueVisitor)
+    }
+}
+
+/// A YAML mapping whose order is kept and whose keys keep their location.
+#[derive(Debug)]
+pub struct OrderedMap<V>(pub Vec<(Name, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<V> OrderedMap<V> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Name, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key()? {
+                    entries.push((key, map.next_value()?));
+                }
+                Ok(OrderedMap(entries))
+            }
+            // An empty section (`types:` with nothing under it) reads as null.
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(OrderedMap::default())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Self::Value, A::Error> {
+                Err(de::Error::custom(
+                    "expected a mapping of `name: definition`, found a list",
+                ))
+            }
+        }
+        deserializer.deserialize_map(MapVisitor(PhantomData))
+    }
+}

@@ -1,0 +1,158 @@
+//! Support code shared by every generated type, kept in one place so that the per-type code
+//! stays small.
+
+use ::std::fmt;
+
+/// A field that the API documents as both optional and nullable, where absent and `null`
+/// mean different things (for example "leave unchanged" and "clear").
+///
+/// `Absent` is left out of the JSON, `Null` is written as `null`. A field of this type carries
+/// `#[serde(default, skip_serializing_if = "Nullable::is_absent")]`, so decoding a missing key
+/// gives `Absent` and decoding `null` gives `Null`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Nullable<T> {
+    /// The key is not in the JSON object.
+    #[default]
+    Absent,
+    /// The key is present with the value `null`.
+    Null,
+    /// The key is present with a value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    pub const fn is_absent(&self) -> bool {
+        matches!(self, Self::Absent)
+    }
+
+    pub const fn is_null(&self) -> bool {
+        matches!(self, Self::Null)
+    }
+
+    /// The value, if there is one (`None` for both `Absent` and `Null`).
+    pub const fn value(&self) -> ::std::option::Option<&T> {
+        match self {
+            Self::Value(value) => ::std::option::Option::Some(value),
+            Self::Absent | Self::Null => ::std::option::Option::None,
+        }
+    }
+
+    pub fn into_value(self) -> ::std::option::Option<T> {
+        match self {
+            Self::Value(value) => ::std::option::Option::Some(value),
+            Self::Absent | Self::Null => ::std::option::Option::None,
+        }
+    }
+}
+
+impl<T> ::std::convert::From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Self::Value(value)
+    }
+}
+
+impl<T: ::serde::Serialize> ::serde::Serialize for Nullable<T> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Value(value) => serializer.serialize_some(value),
+            Self::Absent | Self::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(value.map_or(Self::Null, Self::Value))
+    }
+}
+
+/// An API operation, implemented by its request type: where to send it and what comes back.
+pub trait Operation: ::serde::Serialize {
+    /// The body of a successful response.
+    type Response: ::serde::de::DeserializeOwned;
+    /// The spec's operation id, such as `user_create`.
+    const ID: &'static str;
+    /// The HTTP method, such as `POST`.
+    const METHOD: &'static str;
+    /// The path below the environment's base URL, such as `/user/create`.
+    const PATH: &'static str;
+}
+
+/// What `Debug` prints in place of a sensitive value.
+pub const REDACTED: &str = "<redacted>";
+
+/// Debug-formats a sensitive field: its shape (`None`, `Some(..)`, the number of items) stays
+/// visible, its content never does.
+pub(crate) struct Redacted<'a, T: ?Sized>(pub(crate) &'a T);
+
+pub(crate) trait RedactedDebug {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+impl<T: RedactedDebug + ?Sized> fmt::Debug for Redacted<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt_redacted(f)
+    }
+}
+
+macro_rules! redact_scalars {
+    ($($scalar:ty),*) => {$(
+        impl RedactedDebug for $scalar {
+            fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(REDACTED)
+            }
+        }
+    )*};
+}
+
+redact_scalars!(::std::string::String, i64, f64, bool);
+
+impl<T: RedactedDebug> RedactedDebug for ::std::option::Option<T> {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ::std::option::Option::Some(value) => f.debug_tuple("Some").field(&Redacted(value)).finish(),
+            ::std::option::Option::None => f.write_str("None"),
+        }
+    }
+}
+
+impl<T: RedactedDebug> RedactedDebug for Nullable<T> {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Value(value) => f.debug_tuple("Value").field(&Redacted(value)).finish(),
+            Self::Null => f.write_str("Null"),
+            Self::Absent => f.write_str("Absent"),
+        }
+    }
+}
+
+impl<T: RedactedDebug> RedactedDebug for ::std::vec::Vec<T> {
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter().map(Redacted)).finish()
+    }
+}
+
+/// Deserializes an open enum from its wire string without an intermediate allocation; values
+/// unknown to this crate go to the enum's `Unknown` variant through `From<&str>`.
+pub(crate) fn deserialize_open_enum<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    T: for<'a> ::std::convert::From<&'a str>,
+{
+    struct OpenEnumVisitor<T>(::std::marker::PhantomData<T>);
+
+    impl<T: for<'a> ::std::convert::From<&'a str>> ::serde::de::Visitor<'_> for OpenEnumVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: ::serde::de::Error>(self, value: &str) -> ::std::result::Result<T, E> {
+            ::std::result::Result::Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
+}
