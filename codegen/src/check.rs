@@ -260,7 +260,7 @@ pub fn string_problems(c: &Constraints, s: &str) -> Vec<String> {
         problems.push("must contain a letter".into());
     }
     if let Some(pattern) = &c.pattern
-        && regex::Regex::new(pattern).is_ok_and(|re| !re.is_match(s))
+        && regex_lite::Regex::new(pattern).is_ok_and(|re| !re.is_match(s))
     {
         problems.push(format!("`{s}` does not match the pattern `{pattern}`"));
     }

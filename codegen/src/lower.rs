@@ -592,7 +592,7 @@ impl Lowerer<'_> {
     }
 
     fn pattern(&mut self, pattern: &Spanned<String>, path: &str) -> Option<String> {
-        match regex::Regex::new(&pattern.value) {
+        match regex_lite::Regex::new(&pattern.value) {
             Ok(_) => Some(pattern.value.clone()),
             Err(e) => {
                 // The regex crate's message spans several lines with its own caret; the last

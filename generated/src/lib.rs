@@ -25,3 +25,9 @@ pub mod prelude;
 
 #[rustfmt::skip]
 pub mod runtime;
+
+#[rustfmt::skip]
+pub mod formats;
+
+#[rustfmt::skip]
+pub mod validate;

@@ -7,3 +7,5 @@ pub use crate::models::*;
 pub use crate::operations::{Environment, API_VERSION};
 
 pub use crate::runtime::{Nullable, Operation};
+
+pub use crate::validate::{Validate, ValidationErrors, Violation};

@@ -22,6 +22,7 @@ publish.workspace = true
 [dependencies]
 serde.workspace = true
 serde_json.workspace = true
+regex-lite.workspace = true
 "#,
         name = options.package_name,
         version = options.package_version,
@@ -53,6 +54,10 @@ pub fn lib_rs(model: &Model) -> TokenStream {
         pub mod prelude;
         #[rustfmt::skip]
         pub mod runtime;
+        #[rustfmt::skip]
+        pub mod formats;
+        #[rustfmt::skip]
+        pub mod validate;
     }
 }
 
@@ -62,6 +67,7 @@ pub fn prelude() -> TokenStream {
         pub use crate::models::*;
         pub use crate::operations::{Environment, API_VERSION};
         pub use crate::runtime::{Nullable, Operation};
+        pub use crate::validate::{Validate, ValidationErrors, Violation};
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod crate_files;
 mod models;
+mod validate;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -16,6 +17,11 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         GeneratedFile::rust("src/prelude.rs", crate_files::prelude())?,
         GeneratedFile::rust("src/operations.rs", crate_files::operations(model))?,
         GeneratedFile::verbatim("src/runtime.rs", include_str!("../../templates/runtime.rs")),
+        GeneratedFile::verbatim(
+            "src/validate.rs",
+            include_str!("../../templates/validate.rs"),
+        ),
+        GeneratedFile::verbatim("src/formats.rs", crate::formats::SOURCE),
         GeneratedFile::rust("src/models/mod.rs", crate_files::models_mod(model))?,
     ];
     for module in &model.modules {

@@ -5,19 +5,31 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::validate::{self, Patterns};
 use super::{doc_attrs, ident, inner_doc_attrs, type_docs};
 use crate::ir::{Constraints, Enum, Field, Model, Module, Object, Ty, TyKind, TypeDef, TypeKind};
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
     let imports = imports(model, module);
-    let items = module.types.iter().map(|def| match &def.kind {
-        TypeKind::Object(object) => structure(model, def, object),
-        TypeKind::Enum(e) => enumeration(def, e),
-    });
+    let mut patterns = Patterns::default();
+    let items: Vec<_> = module
+        .types
+        .iter()
+        .map(|def| {
+            let item = match &def.kind {
+                TypeKind::Object(object) => structure(model, def, object),
+                TypeKind::Enum(e) => enumeration(def, e),
+            };
+            let validate = validate::type_impl(model, def, &mut patterns);
+            quote!(#item #validate)
+        })
+        .collect();
+    let statics = patterns.statics();
     let docs = inner_doc_attrs(&format!("Types from `{}`.", module.source));
     quote! {
         #docs
         #imports
+        #statics
         #(#items)*
     }
 }
@@ -105,7 +117,7 @@ fn field_serde(field: &Field) -> TokenStream {
 /// table in spec/README.md).
 fn field_type(model: &Model, owner: &str, field: &Field) -> TokenStream {
     let inner = rust_type(&field.ty.kind);
-    let inner = if reaches(model, &field.ty.kind, owner, &mut Vec::new()) {
+    let inner = if is_boxed(model, owner, field) {
         quote!(::std::boxed::Box<#inner>)
     } else {
         inner
@@ -133,6 +145,11 @@ fn rust_type(kind: &TyKind) -> TokenStream {
             quote!(#name)
         }
     }
+}
+
+/// Whether the field is stored in a `Box` because its type leads back to `owner`.
+pub(crate) fn is_boxed(model: &Model, owner: &str, field: &Field) -> bool {
+    reaches(model, &field.ty.kind, owner, &mut Vec::new())
 }
 
 /// Whether a field of this type leads back to `target` without passing through a `Vec`: such

@@ -2,6 +2,18 @@
 
 //! Types from `spec/beacon.yaml`.
 
+static BEACON_USER_ADDRESS_POSTAL_CODE_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
+    "^[A-Za-z0-9]{2,10}$",
+);
+
+static BEACON_USER_ADDRESS_RULE_0_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
+    "^[0-9]{5}$",
+);
+
+static BEACON_USER_ID_NUMBER_VALUE_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
+    "^[A-Za-z0-9]+$",
+);
+
 /// Request body of `/beacon/user/create`.
 ///
 /// # Operation
@@ -117,6 +129,31 @@ impl ::std::fmt::Debug for BeaconUserCreateRequest {
     }
 }
 
+impl crate::validate::Validate for BeaconUserCreateRequest {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = &self.access_tokens {
+            let at = at.field("access_tokens");
+            crate::validate::items(
+                out,
+                at,
+                value,
+                ::std::option::Option::None,
+                ::std::option::Option::Some(50),
+                false,
+            );
+        }
+        {
+            let value = &self.user;
+            let at = at.field("user");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+    }
+}
+
 /// A Beacon User's data which is used to check against duplicate records and the Beacon Fraud Network.
 ///
 /// # Rules
@@ -166,6 +203,91 @@ pub struct BeaconUserRequestData {
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
+impl crate::validate::Validate for BeaconUserRequestData {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = &self.date_of_birth {
+            let at = at.field("date_of_birth");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::Date),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.name;
+            let at = at.field("name");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = &self.email_address {
+            let at = at.field("email_address");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::Email),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = &self.ip_address {
+            let at = at.field("ip_address");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::Ip),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = &self.depository_accounts {
+            let at = at.field("depository_accounts");
+            for (i, item) in value.iter().enumerate() {
+                let at = at.index(i);
+                crate::validate::Validate::validate_at(item, at, out);
+            }
+        }
+        if let ::std::option::Option::Some(value) = &self.id_number {
+            let at = at.field("id_number");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = &self.address {
+            let at = at.field("address");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = &self.phone_number {
+            let at = at.field("phone_number");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::E164),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if !(self.date_of_birth.is_some() || self.depository_accounts.is_some()) {
+            at.violation(
+                out,
+                "one_of_required",
+                "at least one of `date_of_birth`, `depository_accounts` is required"
+                    .into(),
+            );
+        }
+    }
+}
+
 /// The full name for a given Beacon User.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BeaconUserName {
@@ -179,6 +301,43 @@ pub struct BeaconUserName {
     ///
     /// Constraints: at most 100 characters; at least one non-whitespace character.
     pub family_name: ::std::string::String,
+}
+
+impl crate::validate::Validate for BeaconUserName {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.given_name;
+            let at = at.field("given_name");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(100),
+                    non_blank: true,
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.family_name;
+            let at = at.field("family_name");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(100),
+                    non_blank: true,
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+    }
 }
 
 /// Home address for the associated user.
@@ -222,6 +381,106 @@ pub struct BeaconUserAddress {
     pub country: ::std::string::String,
 }
 
+impl crate::validate::Validate for BeaconUserAddress {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.street;
+            let at = at.field("street");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(80),
+                    non_blank: true,
+                    has_letter: true,
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = &self.street2 {
+            let at = at.field("street2");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(50),
+                    non_blank: true,
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.city;
+            let at = at.field("city");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    max_length: ::std::option::Option::Some(100),
+                    non_blank: true,
+                    has_letter: true,
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = &self.postal_code {
+            let at = at.field("postal_code");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    pattern: ::std::option::Option::Some(
+                        &BEACON_USER_ADDRESS_POSTAL_CODE_PATTERN,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.country;
+            let at = at.field("country");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(
+                        crate::validate::Format::CountryCode,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(self)
+            .and_then(|v| v.postal_code.as_ref())
+            && ::std::option::Option::Some(self)
+                .map(|v| &v.country)
+                .is_some_and(|v| v.as_str() == "US")
+        {
+            let at = at.field("postal_code");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    pattern: ::std::option::Option::Some(
+                        &BEACON_USER_ADDRESS_RULE_0_PATTERN,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+    }
+}
+
 /// The ID number associated with a Beacon User.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BeaconUserIdNumber {
@@ -246,6 +505,35 @@ impl ::std::fmt::Debug for BeaconUserIdNumber {
             .field("type_", &self.type_)
             .field("value", &crate::runtime::Redacted(&self.value))
             .finish()
+    }
+}
+
+impl crate::validate::Validate for BeaconUserIdNumber {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let at = at.field("type");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        {
+            let value = &self.value;
+            let at = at.field("value");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    pattern: ::std::option::Option::Some(
+                        &BEACON_USER_ID_NUMBER_VALUE_PATTERN,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
     }
 }
 
@@ -481,6 +769,16 @@ impl<'de> ::serde::Deserialize<'de> for BeaconUserIdNumberType {
     }
 }
 
+impl crate::validate::Validate for BeaconUserIdNumberType {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
+    }
+}
+
 /// Depository account information for the associated user.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BeaconUserRequestDepositoryAccount {
@@ -500,6 +798,30 @@ impl ::std::fmt::Debug for BeaconUserRequestDepositoryAccount {
             .field("routing_number", &self.routing_number)
             .field("account_number", &crate::runtime::Redacted(&self.account_number))
             .finish()
+    }
+}
+
+impl crate::validate::Validate for BeaconUserRequestDepositoryAccount {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.account_number;
+            let at = at.field("account_number");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(
+                        crate::validate::Format::UsBankAccountNumber,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
     }
 }
 
@@ -601,6 +923,83 @@ pub struct BeaconUserCreateResponse {
     pub request_id: ::std::string::String,
 }
 
+impl crate::validate::Validate for BeaconUserCreateResponse {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.item_ids;
+            let at = at.field("item_ids");
+            crate::validate::items(
+                out,
+                at,
+                value,
+                ::std::option::Option::None,
+                ::std::option::Option::None,
+                true,
+            );
+        }
+        {
+            let value = &self.version;
+            let at = at.field("version");
+            crate::validate::number(
+                out,
+                at,
+                *value as f64,
+                ::std::option::Option::Some(1f64),
+                ::std::option::Option::None,
+            );
+        }
+        {
+            let value = &self.created_at;
+            let at = at.field("created_at");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(
+                        crate::validate::Format::DateTime,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.updated_at;
+            let at = at.field("updated_at");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(
+                        crate::validate::Format::DateTime,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.status;
+            let at = at.field("status");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        {
+            let value = &self.user;
+            let at = at.field("user");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        {
+            let value = &self.audit_trail;
+            let at = at.field("audit_trail");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+    }
+}
+
 /// A Beacon User's data and resulting analysis when checked against duplicate records and the Beacon Fraud Network.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BeaconUserData {
@@ -637,6 +1036,82 @@ pub struct BeaconUserData {
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
+impl crate::validate::Validate for BeaconUserData {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = &self.date_of_birth {
+            let at = at.field("date_of_birth");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::Date),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = &self.name {
+            let at = at.field("name");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = &self.email_address {
+            let at = at.field("email_address");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::Email),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = &self.ip_address {
+            let at = at.field("ip_address");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::Ip),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = &self.depository_accounts {
+            let at = at.field("depository_accounts");
+            for (i, item) in value.iter().enumerate() {
+                let at = at.index(i);
+                crate::validate::Validate::validate_at(item, at, out);
+            }
+        }
+        if let ::std::option::Option::Some(value) = &self.id_number {
+            let at = at.field("id_number");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = &self.address {
+            let at = at.field("address");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = &self.phone_number {
+            let at = at.field("phone_number");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::E164),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+    }
+}
+
 /// Depository account information for the associated user, as returned with the account number masked.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BeaconUserDepositoryAccount {
@@ -648,6 +1123,30 @@ pub struct BeaconUserDepositoryAccount {
     ///
     /// Constraints: an RFC 3339 date-time.
     pub added_at: ::std::string::String,
+}
+
+impl crate::validate::Validate for BeaconUserDepositoryAccount {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.added_at;
+            let at = at.field("added_at");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(
+                        crate::validate::Format::DateTime,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+    }
 }
 
 /// The status of a Beacon User.
@@ -722,6 +1221,16 @@ impl<'de> ::serde::Deserialize<'de> for BeaconUserStatus {
     }
 }
 
+impl crate::validate::Validate for BeaconUserStatus {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
+    }
+}
+
 /// Information about the last change made to the parent object specifying what caused the change as well as when it occurred.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BeaconAuditTrail {
@@ -734,6 +1243,35 @@ pub struct BeaconAuditTrail {
     ///
     /// Constraints: an RFC 3339 date-time.
     pub timestamp: ::std::string::String,
+}
+
+impl crate::validate::Validate for BeaconAuditTrail {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.source;
+            let at = at.field("source");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        {
+            let value = &self.timestamp;
+            let at = at.field("timestamp");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(
+                        crate::validate::Format::DateTime,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+    }
 }
 
 /// A type indicating what caused a resource to be changed or updated.
@@ -810,5 +1348,15 @@ impl<'de> ::serde::Deserialize<'de> for BeaconAuditTrailSource {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_open_enum(deserializer)
+    }
+}
+
+impl crate::validate::Validate for BeaconAuditTrailSource {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
     }
 }

@@ -48,6 +48,36 @@ pub struct PlaidError {
     pub suggested_action: crate::runtime::Nullable<::std::string::String>,
 }
 
+impl crate::validate::Validate for PlaidError {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.error_type;
+            let at = at.field("error_type");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = self.error_code_reason.value() {
+            let at = at.field("error_code_reason");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = &self.documentation_url {
+            let at = at.field("documentation_url");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::Url),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+    }
+}
+
 /// A broad categorization of the error. Safe for programmatic use.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw string.
@@ -220,6 +250,16 @@ impl<'de> ::serde::Deserialize<'de> for PlaidErrorType {
     }
 }
 
+impl crate::validate::Validate for PlaidErrorType {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
+    }
+}
+
 /// The specific reason for an error code; currently only given for OAuth-based Item errors.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw string.
@@ -289,6 +329,16 @@ impl<'de> ::serde::Deserialize<'de> for PlaidErrorCodeReason {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_open_enum(deserializer)
+    }
+}
+
+impl crate::validate::Validate for PlaidErrorCodeReason {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
     }
 }
 
@@ -526,5 +576,15 @@ impl<'de> ::serde::Deserialize<'de> for Products {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_open_enum(deserializer)
+    }
+}
+
+impl crate::validate::Validate for Products {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
     }
 }

@@ -54,6 +54,16 @@ impl ::std::fmt::Debug for SandboxUserResetLoginRequest {
     }
 }
 
+impl crate::validate::Validate for SandboxUserResetLoginRequest {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        let _ = (at, out);
+    }
+}
+
 /// Response body of `/sandbox/user/reset_login`.
 ///
 /// Returned by `POST /sandbox/user/reset_login` ([`SandboxUserResetLoginRequest`]).
@@ -62,4 +72,14 @@ pub struct SandboxUserResetLoginResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
     pub request_id: ::std::string::String,
+}
+
+impl crate::validate::Validate for SandboxUserResetLoginResponse {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        let _ = (at, out);
+    }
 }

@@ -4,6 +4,14 @@
 
 use crate::models::{PlaidError, Products};
 
+static CONSUMER_REPORT_USER_IDENTITY_SSN_FULL_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
+    "^[0-9]{3}-[0-9]{2}-[0-9]{4}$",
+);
+
+static CONSUMER_REPORT_USER_IDENTITY_SSN_LAST_4_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
+    "^[0-9]{4}$",
+);
+
 /// Request body of `/user/create`.
 ///
 /// # Operation
@@ -94,6 +102,33 @@ impl ::std::fmt::Debug for UserCreateRequest {
     }
 }
 
+impl crate::validate::Validate for UserCreateRequest {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.client_user_id;
+            let at = at.field("client_user_id");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    min_length: ::std::option::Option::Some(1),
+                    max_length: ::std::option::Option::Some(128),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = &self.consumer_report_user_identity {
+            let at = at.field("consumer_report_user_identity");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+    }
+}
+
 /// Response body of `/user/create`.
 ///
 /// Returned by `POST /user/create` ([`UserCreateRequest`]).
@@ -128,6 +163,16 @@ impl ::std::fmt::Debug for UserCreateResponse {
             .field("user_id", &self.user_id)
             .field("request_id", &self.request_id)
             .finish()
+    }
+}
+
+impl crate::validate::Validate for UserCreateResponse {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        let _ = (at, out);
     }
 }
 
@@ -219,6 +264,26 @@ impl ::std::fmt::Debug for UserUpdateRequest {
     }
 }
 
+impl crate::validate::Validate for UserUpdateRequest {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = &self.consumer_report_user_identity {
+            let at = at.field("consumer_report_user_identity");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if !(self.user_token.is_some() || self.user_id.is_some()) {
+            at.violation(
+                out,
+                "one_of_required",
+                "at least one of `user_token`, `user_id` is required".into(),
+            );
+        }
+    }
+}
+
 /// Response body of `/user/update`.
 ///
 /// Returned by `POST /user/update` ([`UserUpdateRequest`]).
@@ -235,6 +300,16 @@ pub struct UserUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
     pub request_id: ::std::string::String,
+}
+
+impl crate::validate::Validate for UserUpdateResponse {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        let _ = (at, out);
+    }
 }
 
 /// Request body of `/user/remove`.
@@ -300,6 +375,22 @@ impl ::std::fmt::Debug for UserRemoveRequest {
     }
 }
 
+impl crate::validate::Validate for UserRemoveRequest {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        if !(self.user_token.is_some() || self.user_id.is_some()) {
+            at.violation(
+                out,
+                "one_of_required",
+                "at least one of `user_token`, `user_id` is required".into(),
+            );
+        }
+    }
+}
+
 /// Response body of `/user/remove`.
 ///
 /// Returned by `POST /user/remove` ([`UserRemoveRequest`]).
@@ -316,6 +407,16 @@ pub struct UserRemoveResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
     pub request_id: ::std::string::String,
+}
+
+impl crate::validate::Validate for UserRemoveResponse {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        let _ = (at, out);
+    }
 }
 
 /// Request body of `/user/items/get`.
@@ -360,6 +461,16 @@ impl ::std::fmt::Debug for UserItemsGetRequest {
             .field("secret", &crate::runtime::Redacted(&self.secret))
             .field("user_token", &crate::runtime::Redacted(&self.user_token))
             .finish()
+    }
+}
+
+impl crate::validate::Validate for UserItemsGetRequest {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        let _ = (at, out);
     }
 }
 
@@ -419,6 +530,23 @@ pub struct UserItemsGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
     pub request_id: ::std::string::String,
+}
+
+impl crate::validate::Validate for UserItemsGetResponse {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.items;
+            let at = at.field("items");
+            for (i, item) in value.iter().enumerate() {
+                let at = at.index(i);
+                crate::validate::Validate::validate_at(item, at, out);
+            }
+        }
+    }
 }
 
 /// The identity data needed to create a Plaid Check Consumer Report for a user.
@@ -490,6 +618,135 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
     }
 }
 
+impl crate::validate::Validate for ConsumerReportUserIdentity {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.first_name;
+            let at = at.field("first_name");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    non_blank: true,
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.last_name;
+            let at = at.field("last_name");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    non_blank: true,
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.phone_numbers;
+            let at = at.field("phone_numbers");
+            for (i, item) in value.iter().enumerate() {
+                let at = at.index(i);
+                crate::validate::string(
+                    out,
+                    at,
+                    item,
+                    &crate::validate::StringRules {
+                        format: ::std::option::Option::Some(
+                            crate::validate::Format::E164,
+                        ),
+                        ..crate::validate::StringRules::NONE
+                    },
+                );
+            }
+        }
+        {
+            let value = &self.emails;
+            let at = at.field("emails");
+            for (i, item) in value.iter().enumerate() {
+                let at = at.index(i);
+                crate::validate::string(
+                    out,
+                    at,
+                    item,
+                    &crate::validate::StringRules {
+                        format: ::std::option::Option::Some(
+                            crate::validate::Format::Email,
+                        ),
+                        ..crate::validate::StringRules::NONE
+                    },
+                );
+            }
+        }
+        if let ::std::option::Option::Some(value) = &self.ssn_full {
+            let at = at.field("ssn_full");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    pattern: ::std::option::Option::Some(
+                        &CONSUMER_REPORT_USER_IDENTITY_SSN_FULL_PATTERN,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = &self.ssn_last_4 {
+            let at = at.field("ssn_last_4");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    min_length: ::std::option::Option::Some(4),
+                    max_length: ::std::option::Option::Some(4),
+                    pattern: ::std::option::Option::Some(
+                        &CONSUMER_REPORT_USER_IDENTITY_SSN_LAST_4_PATTERN,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.date_of_birth;
+            let at = at.field("date_of_birth");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::Date),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.primary_address;
+            let at = at.field("primary_address");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(self)
+            .map(|v| &v.primary_address)
+            .map(|v| &v.country)
+        {
+            let at = at.field("primary_address");
+            let at = at.field("country");
+            if value.as_str() != "US" {
+                at.violation(out, "equals", "must be `US`".into());
+            }
+        }
+    }
+}
+
 /// The user's primary address, as the components comprising an address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConsumerReportUserAddress {
@@ -506,6 +763,30 @@ pub struct ConsumerReportUserAddress {
     ///
     /// Constraints: an ISO 3166-1 alpha-2 country code.
     pub country: ::std::string::String,
+}
+
+impl crate::validate::Validate for ConsumerReportUserAddress {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        {
+            let value = &self.country;
+            let at = at.field("country");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(
+                        crate::validate::Format::CountryCode,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+    }
 }
 
 /// Metadata about an Item.
@@ -577,6 +858,84 @@ pub struct Item {
     /// Indicates whether an Item requires user interaction to be updated, which can be the case
     /// for Items with some forms of two-factor authentication.
     pub update_type: ItemUpdateType,
+}
+
+impl crate::validate::Validate for Item {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        if let ::std::option::Option::Some(value) = &self.webhook {
+            let at = at.field("webhook");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(crate::validate::Format::Url),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        if let ::std::option::Option::Some(value) = self.auth_method.value() {
+            let at = at.field("auth_method");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        if let ::std::option::Option::Some(value) = &self.error {
+            let at = at.field("error");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+        {
+            let value = &self.available_products;
+            let at = at.field("available_products");
+            for (i, item) in value.iter().enumerate() {
+                let at = at.index(i);
+                crate::validate::Validate::validate_at(item, at, out);
+            }
+        }
+        {
+            let value = &self.billed_products;
+            let at = at.field("billed_products");
+            for (i, item) in value.iter().enumerate() {
+                let at = at.index(i);
+                crate::validate::Validate::validate_at(item, at, out);
+            }
+        }
+        if let ::std::option::Option::Some(value) = &self.products {
+            let at = at.field("products");
+            for (i, item) in value.iter().enumerate() {
+                let at = at.index(i);
+                crate::validate::Validate::validate_at(item, at, out);
+            }
+        }
+        if let ::std::option::Option::Some(value) = &self.consented_products {
+            let at = at.field("consented_products");
+            for (i, item) in value.iter().enumerate() {
+                let at = at.index(i);
+                crate::validate::Validate::validate_at(item, at, out);
+            }
+        }
+        if let ::std::option::Option::Some(value) = &self.consent_expiration_time {
+            let at = at.field("consent_expiration_time");
+            crate::validate::string(
+                out,
+                at,
+                value,
+                &crate::validate::StringRules {
+                    format: ::std::option::Option::Some(
+                        crate::validate::Format::DateTime,
+                    ),
+                    ..crate::validate::StringRules::NONE
+                },
+            );
+        }
+        {
+            let value = &self.update_type;
+            let at = at.field("update_type");
+            crate::validate::Validate::validate_at(value, at, out);
+        }
+    }
 }
 
 /// The method used to populate Auth data for the Item.
@@ -681,6 +1040,16 @@ impl<'de> ::serde::Deserialize<'de> for ItemAuthMethod {
     }
 }
 
+impl crate::validate::Validate for ItemAuthMethod {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
+    }
+}
+
 /// Whether an Item can be updated in the background or requires user interaction.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw string.
@@ -742,5 +1111,15 @@ impl<'de> ::serde::Deserialize<'de> for ItemUpdateType {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_open_enum(deserializer)
+    }
+}
+
+impl crate::validate::Validate for ItemUpdateType {
+    fn validate_at(
+        &self,
+        at: crate::validate::Path<'_>,
+        out: &mut ::std::vec::Vec<crate::validate::Violation>,
+    ) {
+        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
     }
 }
