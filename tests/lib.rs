@@ -32,3 +32,84 @@ pub fn fixture_source(path: &Path) -> codegen::load::Source {
         text,
     }
 }
+
+/// What the generated type of a given name makes of a JSON document.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The document after decoding and encoding again.
+    pub reencoded: serde_json::Value,
+    /// Every violation `validate()` reports, as (wire path, rule code).
+    pub violations: Vec<(String, &'static str)>,
+}
+
+fn decode_as<T>(value: &serde_json::Value) -> Result<Decoded, String>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + plaid_api::validate::Validate,
+{
+    let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let reencoded = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
+    let violations = match typed.validate() {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors
+            .violations()
+            .iter()
+            .map(|v| (v.path.clone(), v.rule))
+            .collect(),
+    };
+    Ok(Decoded {
+        reencoded,
+        violations,
+    })
+}
+
+/// Lists every object type of the spec once, so tests can reach a generated type from its
+/// spec name; `every_object_type_is_dispatchable` fails when one is missing.
+macro_rules! by_type_name {
+    ($($ty:ident),* $(,)?) => {
+        /// Decodes `value` as the generated type named `name`, re-encodes and validates it;
+        /// `None` when no object type has that name.
+        pub fn decode(name: &str, value: &serde_json::Value) -> Option<Result<Decoded, String>> {
+            use plaid_api::models::*;
+            match name {
+                $(stringify!($ty) => Some(decode_as::<$ty>(value)),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+by_type_name!(
+    BeaconAuditTrail,
+    BeaconUserAddress,
+    BeaconUserCreateRequest,
+    BeaconUserCreateResponse,
+    BeaconUserData,
+    BeaconUserDepositoryAccount,
+    BeaconUserIdNumber,
+    BeaconUserName,
+    BeaconUserRequestData,
+    BeaconUserRequestDepositoryAccount,
+    ConsumerReportUserAddress,
+    ConsumerReportUserIdentity,
+    Item,
+    PlaidError,
+    SandboxUserResetLoginRequest,
+    SandboxUserResetLoginResponse,
+    UserCreateRequest,
+    UserCreateResponse,
+    UserItemsGetRequest,
+    UserItemsGetResponse,
+    UserRemoveRequest,
+    UserRemoveResponse,
+    UserUpdateRequest,
+    UserUpdateResponse,
+);
+
+/// The checked model of the repository's spec/, parsed once per test binary.
+pub fn spec_model() -> &'static codegen::ir::Model {
+    static MODEL: std::sync::OnceLock<codegen::ir::Model> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        let sources = codegen::load::read_dir(&spec_dir()).unwrap_or_else(|e| panic!("{e}"));
+        codegen::model(&sources).unwrap_or_else(|e| panic!("{e}"))
+    })
+}
