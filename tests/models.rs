@@ -282,3 +282,14 @@ fn every_object_type_is_dispatchable() {
         }
     }
 }
+
+#[test]
+fn a_required_nullable_field_must_be_present_even_though_it_may_be_null() {
+    let mut item = items_response(json!({}))["items"][0].clone();
+    item.as_object_mut().expect("object").remove("error");
+    let error = serde_json::from_value::<Item>(item).expect_err("`error` is required");
+    assert!(
+        error.to_string().contains("missing field `error`"),
+        "{error}"
+    );
+}

@@ -8,6 +8,7 @@ use crate::formats;
 use crate::ir::{Check, Constraints, Field, Model, RuleKind, Ty, TyKind, TypeKind};
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
+    check_api(model, diagnostics);
     for ty in model.types() {
         let TypeKind::Object(object) = &ty.kind else {
             continue;
@@ -337,5 +338,54 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// `api.error_summary` names required fields of the error type; `api.request_id` names a
+/// string field that every response and the error type have.
+fn check_api(model: &Model, diagnostics: &mut Diagnostics) {
+    let trait_name = heck::ToUpperCamelCase::to_upper_camel_case(model.api.title.as_str());
+    if let Some(clash) = model.find_type(&trait_name) {
+        let message = format!(
+            "type name `{trait_name}` is taken by the API's client trait (named after `api.title`)"
+        );
+        diagnostics.push(Diagnostic::new(clash.place.clone(), message));
+    }
+    let Some(error) = &model.api.error else {
+        return;
+    };
+    let place = |path: &str| Place {
+        path: path.to_owned(),
+        ..model.api.place.clone()
+    };
+    for part in &model.api.error_summary {
+        let crate::ir::SummaryPart::Field(name) = part else {
+            continue;
+        };
+        match resolve(model, error, std::slice::from_ref(name)) {
+            Ok(field) if field.required && !field.nullable => {}
+            Ok(_) => diagnostics.push(Diagnostic::new(
+                place("api.error_summary"),
+                format!("`{name}` is optional or nullable in `{error}`; the summary uses required fields only"),
+            )),
+            Err(message) => diagnostics.push(Diagnostic::new(place("api.error_summary"), message)),
+        }
+    }
+    if let Some(request_id) = &model.api.request_id {
+        let bodies = std::iter::once(error.as_str())
+            .chain(model.operations.iter().map(|op| op.response.as_str()));
+        for body in bodies {
+            match resolve(model, body, std::slice::from_ref(request_id)) {
+                Ok(field) if field.ty.kind == TyKind::String => {}
+                Ok(field) => diagnostics.push(Diagnostic::new(
+                    place("api.request_id"),
+                    format!(
+                        "`{body}.{request_id}` is {}, not a string",
+                        field.ty.kind.describe()
+                    ),
+                )),
+                Err(message) => diagnostics.push(Diagnostic::new(place("api.request_id"), message)),
+            }
+        }
     }
 }

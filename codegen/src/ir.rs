@@ -33,9 +33,20 @@ pub struct Api {
     pub title: String,
     pub version: String,
     pub error: Option<String>,
+    /// The error's one-line summary: literal text and field names, in order.
+    pub error_summary: Vec<SummaryPart>,
+    /// The wire name of the field that carries the request id.
+    pub request_id: Option<String>,
     /// Environment name and base URL, in spec order.
     pub servers: Vec<(String, String)>,
     pub docs: String,
+    pub place: Place,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SummaryPart {
+    Text(String),
+    Field(String),
 }
 
 #[derive(Debug)]
@@ -57,6 +68,8 @@ pub struct Operation {
     pub docs: String,
     pub request: String,
     pub response: String,
+    /// Safe to send twice: the client may retry it after a 5xx or a timeout.
+    pub idempotent: bool,
 }
 
 #[derive(Debug)]

@@ -44,7 +44,7 @@ impl std::error::Error for Error {}
 /// first.
 pub fn model(sources: &[load::Source]) -> Result<ir::Model, Diagnostics> {
     let (files, mut diagnostics) = load::parse(sources);
-    let model = lower::lower(&files, &mut diagnostics);
+    let model = lower::lower(&files, diagnostics.is_empty(), &mut diagnostics);
     if let Some(model) = &model {
         check::check(model, &mut diagnostics);
     }

@@ -71,27 +71,62 @@ pub fn parse(sources: &[Source]) -> (Vec<(String, SpecFile)>, Diagnostics) {
     for source in sources {
         match serde_saphyr::from_str::<Option<SpecFile>>(&source.text) {
             Ok(spec) => files.push((source.name.clone(), spec.unwrap_or_default())),
-            Err(error) => {
-                let location = error.location().unwrap_or(Location::UNKNOWN);
-                let message = plain_message(&error);
-                diagnostics.push(Diagnostic::new(
-                    Place::new(&source.name, location, ""),
-                    message,
-                ));
-            }
+            Err(error) => diagnostics.push(parse_diagnostic(&source.name, &error)),
         }
     }
     (files, diagnostics)
 }
 
-/// The parser's message without its own snippet and `line N column M:` prefix: the
-/// diagnostic renders location and snippet itself, the same way for every kind of problem.
-fn plain_message(error: &serde_saphyr::Error) -> String {
+/// The parser's error in the words of the rest of the diagnostics: its own location suffix
+/// and snippet removed (the diagnostic renders both), common messages explained, and a hint.
+fn parse_diagnostic(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
+    let location = error.location().unwrap_or(Location::UNKNOWN);
+    let place = Place::new(file, location, "");
     let text = error.without_snippet().to_string();
-    let text = text.strip_prefix("error: ").unwrap_or(&text);
-    let text = match text.split_once(": ") {
-        Some((prefix, rest)) if prefix.starts_with("line ") && prefix.contains(" column ") => rest,
-        _ => text,
-    };
-    text.lines().next().unwrap_or_default().trim().to_owned()
+    let text = text.lines().next().unwrap_or_default().trim();
+    let text = text.strip_prefix("error: ").unwrap_or(text);
+    // serde-saphyr appends `at line L, column C` and, for aliases, `(defined at ...)`.
+    let text = text.split(" at line ").next().unwrap_or(text).trim();
+    if let Some(rest) = text.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected: Vec<&str> = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split(", ")
+            .map(|k| k.trim_matches('`'))
+            .filter(|k| !k.is_empty())
+            .collect();
+        let message = format!("unknown key `{key}`");
+        return match crate::names::closest(key, expected.iter().copied()) {
+            Some(best) => {
+                Diagnostic::new(place, message).with_hint(format!("did you mean `{best}`?"))
+            }
+            None if !expected.is_empty() => Diagnostic::new(place, message)
+                .with_hint(format!("expected one of: {}", expected.join(", "))),
+            None => Diagnostic::new(place, message),
+        };
+    }
+    if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return Diagnostic::new(place, format!("`{key}` appears twice in the same mapping"))
+            .with_hint("YAML keys must be unique: merge the two entries or rename one");
+    }
+    if text.starts_with("budget breached") {
+        return Diagnostic::new(
+            place,
+            "the YAML expands beyond the loader's limits (nested aliases, or a document too large)",
+        )
+        .with_hint("write the values out instead of aliasing aliases");
+    }
+    let diagnostic = Diagnostic::new(place, text);
+    if text.contains("invalid type: boolean") {
+        diagnostic
+            .with_hint("YAML reads yes/no/on/off/true/false as booleans: quote the value (\"NO\")")
+    } else if text.contains("invalid type: integer")
+        || text.contains("invalid type: floating point")
+    {
+        diagnostic.with_hint("YAML reads this as a number: quote it to keep it a string")
+    } else {
+        diagnostic
+    }
 }

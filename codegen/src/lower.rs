@@ -46,8 +46,11 @@ impl Lowerer<'_> {
     }
 }
 
+/// `complete` is false when a file failed to parse, so that a missing `api` block is not
+/// reported for a file that may well have one.
 pub fn lower(
     files: &[(String, spec::SpecFile)],
+    complete: bool,
     diagnostics: &mut Diagnostics,
 ) -> Option<ir::Model> {
     let index = index_types(files, diagnostics);
@@ -80,14 +83,35 @@ pub fn lower(
         }
         let stem = file.rsplit('/').next().unwrap_or(file);
         let stem = stem.trim_end_matches(".yaml").trim_end_matches(".yml");
+        let name = names::snake_ident(stem);
+        let place = Place {
+            file: file.clone(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+        };
+        if !names::is_valid_ident(&name) {
+            let message = format!("the file name `{stem}` does not make a Rust module name");
+            diagnostics.push(Diagnostic::new(place, message).with_hint("rename the file"));
+        } else if let Some(first) = modules.iter().find(|m: &&ir::Module| m.name == name) {
+            let message = format!(
+                "`{file}` and `{}` both become the module `{name}`",
+                first.source
+            );
+            diagnostics.push(Diagnostic::new(place, message).with_hint("rename one of the files"));
+        }
         modules.push(ir::Module {
-            name: names::snake_ident(stem),
+            name,
             source: file.clone(),
             types,
         });
     }
     check_operation_names(files, diagnostics);
+    check_shared_request_types(files, diagnostics);
     let Some(api) = api else {
+        if !complete {
+            return None;
+        }
         let file = files.first().map_or("spec", |(f, _)| f.as_str());
         let place = Place {
             file: file.to_owned(),
@@ -165,6 +189,31 @@ fn check_operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut D
     }
 }
 
+/// The generated crate implements `Operation` for each request type, once: two operations
+/// cannot share one.
+fn check_shared_request_types(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnostics) {
+    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    for (file, spec) in files {
+        for (id, op) in spec.operations.iter() {
+            if let Some(first) = owners.insert(&op.request.value, &id.value) {
+                let place = Place::new(
+                    file,
+                    op.request.referenced,
+                    format!("operations.{}.request", id.value),
+                );
+                let message = format!(
+                    "operations `{first}` and `{}` share the request type `{}`",
+                    id.value, op.request.value
+                );
+                diagnostics.push(
+                    Diagnostic::new(place, message)
+                        .with_hint("give each operation a request type of its own"),
+                );
+            }
+        }
+    }
+}
+
 fn docs(text: &Option<String>) -> String {
     text.as_deref().unwrap_or_default().trim().to_owned()
 }
@@ -175,17 +224,84 @@ impl Lowerer<'_> {
         if let Some(error) = &api.error {
             self.expect_object(error, "api.error");
         }
+        let error_summary = match &api.error_summary {
+            Some(summary) => self.summary(summary),
+            None => Vec::new(),
+        };
+        let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+        for (name, _) in api.servers.iter() {
+            let variant = names::variant_ident(&name.value);
+            let path = format!("api.servers.{}", name.value);
+            if !names::is_valid_ident(&variant) || variant == "Custom" {
+                let message = format!(
+                    "server name `{}` cannot name an `Environment` variant",
+                    name.value
+                );
+                self.error_hint(
+                    name.referenced,
+                    &path,
+                    message,
+                    "`custom` is taken by `Environment::Custom(url)`".into(),
+                );
+            } else if let Some(first) = variants.insert(variant.clone(), &name.value) {
+                self.error(
+                    name.referenced,
+                    &path,
+                    format!(
+                        "servers `{first}` and `{}` both become `Environment::{variant}`",
+                        name.value
+                    ),
+                );
+            }
+        }
+        if !error_summary.is_empty() && api.error.is_none() {
+            self.error(
+                info.referenced,
+                "api.error_summary",
+                "`error_summary` describes `error`, which is not set",
+            );
+        }
         ir::Api {
             title: api.title.clone(),
             version: api.version.clone(),
             error: api.error.as_ref().map(|e| e.value.clone()),
+            error_summary,
+            request_id: api.request_id.as_ref().map(|r| r.value.clone()),
             servers: api
                 .servers
                 .iter()
                 .map(|(k, v)| (k.value.clone(), v.clone()))
                 .collect(),
             docs: docs(&api.docs),
+            place: self.place(info.referenced, "api"),
         }
+    }
+
+    /// Splits `"{error_type}: {error_message}"` into text and field names.
+    fn summary(&mut self, summary: &Spanned<String>) -> Vec<ir::SummaryPart> {
+        let mut parts = Vec::new();
+        let mut rest = summary.value.as_str();
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(ir::SummaryPart::Text(rest[..open].to_owned()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                self.error(
+                    summary.referenced,
+                    "api.error_summary",
+                    "an unclosed `{` in `error_summary`",
+                );
+                return Vec::new();
+            };
+            parts.push(ir::SummaryPart::Field(
+                rest[open + 1..open + close].to_owned(),
+            ));
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(ir::SummaryPart::Text(rest.to_owned()));
+        }
+        parts
     }
 
     /// Reports a reference that does not name an object type (operations and `api.error`
@@ -256,12 +372,24 @@ impl Lowerer<'_> {
             docs: docs(&op.docs),
             request: op.request.value.clone(),
             response: op.response.value.clone(),
+            idempotent: op.idempotent,
         })
     }
 
     fn type_def(&mut self, name: &spec::Name, def: &spec::TypeDef) -> Option<ir::TypeDef> {
         let path = format!("types.{}", name.value);
-        if !names::is_type_ident(&name.value) {
+        if names::RESERVED_TYPE_NAMES.contains(&name.value.as_str()) {
+            let message = format!(
+                "type name `{}` is taken by the generated crate itself",
+                name.value
+            );
+            self.error_hint(
+                name.referenced,
+                &path,
+                message,
+                format!("rename it, e.g. `Api{}`", name.value),
+            );
+        } else if !names::is_type_ident(&name.value) {
             let hint = format!("write it as `{}`", names::suggest_type_ident(&name.value));
             let message = format!(
                 "type name `{}` is not an UpperCamelCase Rust identifier",
@@ -341,9 +469,24 @@ impl Lowerer<'_> {
                     "rename one of them in the spec".into(),
                 );
             }
-            let Some(ty) = self.ty(field, wire.referenced, &field_path) else {
-                continue;
-            };
+            if !names::is_valid_ident(&ident) {
+                let message = format!(
+                    "field `{}` has no usable Rust name (it becomes `{ident}`)",
+                    wire.value
+                );
+                self.error_hint(
+                    wire.referenced,
+                    &field_path,
+                    message,
+                    "only letters, digits and `_` carry over".into(),
+                );
+            }
+            // A field whose type does not resolve stays in the model (as `any`), so rules and
+            // examples that name it are not reported as naming a missing field.
+            let ty = self.ty(field, wire.referenced, &field_path).unwrap_or(Ty {
+                kind: TyKind::Any,
+                constraints: Constraints::default(),
+            });
             if field.sensitive && !is_scalar_or_scalars(&ty.kind) {
                 let message =
                     "`sensitive` applies to strings, numbers and arrays of them".to_owned();
@@ -400,7 +543,13 @@ impl Lowerer<'_> {
                 continue;
             }
             let ident = names::variant_ident(wire);
-            if ident == "Unknown" {
+            if !names::is_valid_ident(&ident) {
+                self.error(
+                    value.referenced,
+                    &value_path,
+                    format!("enum value `{wire}` has no usable Rust name (it becomes `{ident}`)"),
+                );
+            } else if ident == "Unknown" {
                 let message = format!(
                     "enum value `{wire}` becomes the variant `Unknown`, which holds values unknown at generation time"
                 );
@@ -531,6 +680,11 @@ impl Lowerer<'_> {
             "max_items",
             field.max_items,
         );
+        for (key, bound) in [("minimum", field.minimum), ("maximum", field.maximum)] {
+            if bound.is_some_and(|b| !b.is_finite()) {
+                self.error(location, path, format!("`{key}` must be a finite number"));
+            }
+        }
         if let (Some(min), Some(max)) = (field.minimum, field.maximum)
             && min > max
         {
@@ -547,8 +701,8 @@ impl Lowerer<'_> {
             pattern: field.pattern.as_ref().and_then(|p| self.pattern(p, path)),
             non_blank: field.non_blank,
             has_letter: field.has_letter,
-            minimum: field.minimum,
-            maximum: field.maximum,
+            minimum: field.minimum.filter(|b| b.is_finite()),
+            maximum: field.maximum.filter(|b| b.is_finite()),
             min_items: field.min_items,
             max_items: field.max_items,
             unique_items: field.unique_items,

@@ -34,9 +34,31 @@ pub fn variant_ident(wire: &str) -> String {
     match ident.chars().next() {
         None => "Empty".to_owned(),
         Some(c) if c.is_ascii_digit() => format!("V{ident}"),
+        Some(_) if is_keyword(&ident) => format!("{ident}_"),
         Some(_) => ident,
     }
 }
+
+/// Whether a name the generator derived is a usable Rust identifier (`_`, an empty name or a
+/// stray symbol are not).
+pub fn is_valid_ident(ident: &str) -> bool {
+    syn::parse_str::<syn::Ident>(ident).is_ok()
+}
+
+/// Names the generated crate defines itself, in `prelude` beside the models: a model with one
+/// of these names would be shadowed there.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "Environment",
+    "Error",
+    "Nullable",
+    "Operation",
+    "RetryPolicy",
+    "Validate",
+    "ValidationErrors",
+    "Violation",
+];
 
 /// Whether a spec type name can be used as the Rust type name as it is.
 pub fn is_type_ident(name: &str) -> bool {

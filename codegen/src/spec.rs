@@ -32,6 +32,10 @@ pub struct ApiInfo {
     #[serde(default)]
     pub error: Option<Name>,
     #[serde(default)]
+    pub error_summary: Option<Spanned<String>>,
+    #[serde(default)]
+    pub request_id: Option<Name>,
+    #[serde(default)]
     pub servers: OrderedMap<String>,
     #[serde(default)]
     pub docs: Option<String>,
@@ -48,6 +52,8 @@ pub struct Operation {
     pub docs: Option<String>,
     pub request: Name,
     pub response: Name,
+    #[serde(default)]
+    pub idempotent: bool,
 }
 
 #[derive(Debug, Deserialize)]

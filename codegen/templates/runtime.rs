@@ -67,6 +67,16 @@ impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for Nullable<T
     }
 }
 
+/// Deserializes a field the spec marks required and nullable: `null` is `None`, and a missing
+/// key is an error (used through `deserialize_with`, which makes serde require the key).
+pub(crate) fn deserialize_present<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    T: ::serde::Deserialize<'de>,
+{
+    <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer)
+}
+
 /// An API operation, implemented by its request type: where to send it and what comes back.
 pub trait Operation: ::serde::Serialize {
     /// The body of a successful response.
@@ -77,6 +87,21 @@ pub trait Operation: ::serde::Serialize {
     const METHOD: &'static str;
     /// The path below the environment's base URL, such as `/user/create`.
     const PATH: &'static str;
+    /// Whether sending the request twice has the same effect as sending it once (the spec's
+    /// `idempotent`); the client retries only such operations after a 5xx or a timeout.
+    const IDEMPOTENT: bool;
+
+    /// The request id a response carries, for logs and errors.
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        let _ = response;
+        ::std::option::Option::None
+    }
+}
+
+/// The body of every non-2xx response (the spec's `api.error`).
+pub trait ErrorBody: ::serde::de::DeserializeOwned + fmt::Display + fmt::Debug {
+    /// The request id the error carries, if any.
+    fn request_id(&self) -> ::std::option::Option<&str>;
 }
 
 /// What `Debug` prints in place of a sensitive value.

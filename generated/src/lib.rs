@@ -31,3 +31,11 @@ pub mod formats;
 
 #[rustfmt::skip]
 pub mod validate;
+
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
+
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod http;

@@ -3,15 +3,6 @@
 //! Where each operation is sent: environments, the API version, and the [`Operation`]
 //! implementation of every request type.
 
-use crate::models::{
-    BeaconUserCreateRequest, BeaconUserCreateResponse, SandboxUserResetLoginRequest,
-    SandboxUserResetLoginResponse, UserCreateRequest, UserCreateResponse,
-    UserItemsGetRequest, UserItemsGetResponse, UserRemoveRequest, UserRemoveResponse,
-    UserUpdateRequest, UserUpdateResponse,
-};
-
-use crate::runtime::Operation;
-
 /// The API version this crate was generated for, sent as the `Plaid-Version` header.
 pub const API_VERSION: &str = "2020-09-14";
 
@@ -38,50 +29,107 @@ impl Environment {
     }
 }
 
+/// Wire names of the fields the spec marks sensitive: error messages show the start of
+/// a response body with these values replaced by a redaction marker.
+pub const SENSITIVE_FIELDS: &[&str] = &[
+    "access_tokens",
+    "account_number",
+    "secret",
+    "ssn_full",
+    "ssn_last_4",
+    "user_token",
+    "value",
+];
+
+/// The body of every non-2xx response: [`PlaidError`].
+pub type ApiErrorBody = crate::models::PlaidError;
+
+impl crate::runtime::ErrorBody for crate::models::PlaidError {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl ::std::fmt::Display for crate::models::PlaidError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.error_type, f)?;
+        f.write_str(" ")?;
+        ::std::fmt::Display::fmt(&self.error_code, f)?;
+        f.write_str(": ")?;
+        ::std::fmt::Display::fmt(&self.error_message, f)?;
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::error::Error for crate::models::PlaidError {}
 /// `POST /beacon/user/create`: Create a Beacon User
-impl Operation for BeaconUserCreateRequest {
-    type Response = BeaconUserCreateResponse;
+impl crate::runtime::Operation for crate::models::BeaconUserCreateRequest {
+    type Response = crate::models::BeaconUserCreateResponse;
     const ID: &'static str = "beacon_user_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/user/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
 }
 
 /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
-impl Operation for SandboxUserResetLoginRequest {
-    type Response = SandboxUserResetLoginResponse;
+impl crate::runtime::Operation for crate::models::SandboxUserResetLoginRequest {
+    type Response = crate::models::SandboxUserResetLoginResponse;
     const ID: &'static str = "sandbox_user_reset_login";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/user/reset_login";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
 }
 
 /// `POST /user/create`: Create user
-impl Operation for UserCreateRequest {
-    type Response = UserCreateResponse;
+impl crate::runtime::Operation for crate::models::UserCreateRequest {
+    type Response = crate::models::UserCreateResponse;
     const ID: &'static str = "user_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
 }
 
 /// `POST /user/update`: Update user information
-impl Operation for UserUpdateRequest {
-    type Response = UserUpdateResponse;
+impl crate::runtime::Operation for crate::models::UserUpdateRequest {
+    type Response = crate::models::UserUpdateResponse;
     const ID: &'static str = "user_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/update";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
 }
 
 /// `POST /user/remove`: Remove user
-impl Operation for UserRemoveRequest {
-    type Response = UserRemoveResponse;
+impl crate::runtime::Operation for crate::models::UserRemoveRequest {
+    type Response = crate::models::UserRemoveResponse;
     const ID: &'static str = "user_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/remove";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
 }
 
 /// `POST /user/items/get`: Get Items associated with a User
-impl Operation for UserItemsGetRequest {
-    type Response = UserItemsGetResponse;
+impl crate::runtime::Operation for crate::models::UserItemsGetRequest {
+    type Response = crate::models::UserItemsGetResponse;
     const ID: &'static str = "user_items_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/items/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
 }

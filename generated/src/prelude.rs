@@ -9,3 +9,9 @@ pub use crate::operations::{Environment, API_VERSION};
 pub use crate::runtime::{Nullable, Operation};
 
 pub use crate::validate::{Validate, ValidationErrors, Violation};
+
+#[cfg(feature = "client")]
+pub use crate::client::PlaidApi;
+
+#[cfg(feature = "client")]
+pub use crate::http::{Client, ClientBuilder, Error, RetryPolicy};

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs};
-use crate::ir::Model;
+use crate::ir::{Model, SummaryPart};
 use crate::names;
 use crate::output::Options;
 
@@ -19,10 +19,29 @@ rust-version.workspace = true
 license.workspace = true
 publish.workspace = true
 
+[features]
+default = ["client"]
+# The async HTTP client. Without it the crate is models and validators only, and builds
+# without reqwest and tokio.
+client = ["dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing"]
+
 [dependencies]
+regex-lite.workspace = true
 serde.workspace = true
 serde_json.workspace = true
-regex-lite.workspace = true
+fastrand = {{ workspace = true, optional = true }}
+httpdate = {{ workspace = true, optional = true }}
+reqwest = {{ workspace = true, optional = true }}
+serde_path_to_error = {{ workspace = true, optional = true }}
+tokio = {{ workspace = true, optional = true }}
+tracing = {{ workspace = true, optional = true }}
+
+[dev-dependencies]
+tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
+
+[[example]]
+name = "call"
+required-features = ["client"]
 "#,
         name = options.package_name,
         version = options.package_version,
@@ -58,16 +77,27 @@ pub fn lib_rs(model: &Model) -> TokenStream {
         pub mod formats;
         #[rustfmt::skip]
         pub mod validate;
+        #[cfg(feature = "client")]
+        #[rustfmt::skip]
+        pub mod client;
+        #[cfg(feature = "client")]
+        #[rustfmt::skip]
+        pub mod http;
     }
 }
 
-pub fn prelude() -> TokenStream {
+pub fn prelude(trait_name: &str) -> TokenStream {
+    let trait_ident = ident(trait_name);
     quote! {
         //! Everything a caller needs, in one `use plaid_api::prelude::*;`.
         pub use crate::models::*;
         pub use crate::operations::{Environment, API_VERSION};
         pub use crate::runtime::{Nullable, Operation};
         pub use crate::validate::{Validate, ValidationErrors, Violation};
+        #[cfg(feature = "client")]
+        pub use crate::client::#trait_ident;
+        #[cfg(feature = "client")]
+        pub use crate::http::{Client, ClientBuilder, Error, RetryPolicy};
     }
 }
 
@@ -104,32 +134,48 @@ pub fn operations(model: &Model) -> TokenStream {
         quote! { Self::#variant => #url, }
     });
     let impls = model.operations.iter().map(|op| {
-        let request = ident(&op.request);
-        let response = ident(&op.response);
-        let (id, method, path) = (&op.id, &op.method, &op.path);
+        let request = model_path(&op.request);
+        let response = model_path(&op.response);
+        let (id, method, path, idempotent) = (&op.id, &op.method, &op.path, op.idempotent);
         let docs = doc_attrs(&format!("`{method} {path}`: {}", op.summary));
+        let request_id = model.api.request_id.as_ref().and_then(|field| {
+            let access = optional_str(model, &op.response, field, quote!(response))?;
+            Some(quote! {
+                fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+                    #access
+                }
+            })
+        });
         quote! {
             #docs
-            impl Operation for #request {
+            impl crate::runtime::Operation for #request {
                 type Response = #response;
                 const ID: &'static str = #id;
                 const METHOD: &'static str = #method;
                 const PATH: &'static str = #path;
+                const IDEMPOTENT: bool = #idempotent;
+                #request_id
             }
         }
     });
-    let model_imports: std::collections::BTreeSet<&str> = model
-        .operations
-        .iter()
-        .flat_map(|op| [op.request.as_str(), op.response.as_str()])
+    let error_body = error_body(model);
+    let sensitive: std::collections::BTreeSet<&str> = model
+        .types()
+        .filter_map(|t| match &t.kind {
+            crate::ir::TypeKind::Object(o) => Some(
+                o.fields
+                    .iter()
+                    .filter(|f| f.sensitive)
+                    .map(|f| f.wire.as_str()),
+            ),
+            crate::ir::TypeKind::Enum(_) => None,
+        })
+        .flatten()
         .collect();
-    let model_imports = model_imports.into_iter().map(ident);
+    let sensitive = sensitive.into_iter();
     quote! {
         //! Where each operation is sent: environments, the API version, and the [`Operation`]
         //! implementation of every request type.
-        use crate::models::{#(#model_imports),*};
-        use crate::runtime::Operation;
-
         #version_doc
         pub const API_VERSION: &str = #version;
 
@@ -152,6 +198,88 @@ pub fn operations(model: &Model) -> TokenStream {
             }
         }
 
+        /// Wire names of the fields the spec marks sensitive: error messages show the start of
+        /// a response body with these values replaced by a redaction marker.
+        pub const SENSITIVE_FIELDS: &[&str] = &[#(#sensitive),*];
+
+        #error_body
+
         #(#impls)*
+    }
+}
+
+/// `crate::models::Name`: operations.rs names models by full path, so a model may be called
+/// `Environment` or `Operation` without clashing with this file's own items.
+fn model_path(name: &str) -> TokenStream {
+    let name = ident(name);
+    quote!(crate::models::#name)
+}
+
+/// An expression of type `Option<&str>` reading string field `wire` of `value` (of type
+/// `owner`), whatever its presence and nullability.
+fn optional_str(model: &Model, owner: &str, wire: &str, value: TokenStream) -> Option<TokenStream> {
+    let field = crate::check::resolve(model, owner, std::slice::from_ref(&wire.to_owned())).ok()?;
+    let member = ident(&field.ident);
+    Some(match (field.required, field.nullable) {
+        (true, false) => quote!(::std::option::Option::Some(#value.#member.as_str())),
+        (true, true) | (false, false) => quote!(#value.#member.as_deref()),
+        (false, true) => quote!(#value.#member.value().map(::std::string::String::as_str)),
+    })
+}
+
+/// The error body type (`api.error`) with its one-line `Display` and request id; the raw JSON
+/// when the spec names no error type.
+fn error_body(model: &Model) -> TokenStream {
+    let Some(error) = &model.api.error else {
+        return quote! {
+            /// The body of a non-2xx response: the spec names no error type.
+            pub type ApiErrorBody = ::serde_json::Value;
+
+            impl crate::runtime::ErrorBody for ::serde_json::Value {
+                fn request_id(&self) -> ::std::option::Option<&str> {
+                    ::std::option::Option::None
+                }
+            }
+        };
+    };
+    let error_type = model_path(error);
+    let request_id = model
+        .api
+        .request_id
+        .as_ref()
+        .and_then(|field| optional_str(model, error, field, quote!(self)))
+        .unwrap_or_else(|| quote!(::std::option::Option::None));
+    let summary = if model.api.error_summary.is_empty() {
+        quote!(::std::fmt::Debug::fmt(self, f))
+    } else {
+        let writes = model.api.error_summary.iter().map(|part| match part {
+            SummaryPart::Text(text) => quote!(f.write_str(#text)?;),
+            SummaryPart::Field(wire) => {
+                let member = crate::check::resolve(model, error, std::slice::from_ref(wire))
+                    .map(|f| ident(&f.ident))
+                    .unwrap_or_else(|_| ident(wire));
+                quote!(::std::fmt::Display::fmt(&self.#member, f)?;)
+            }
+        });
+        quote! { #(#writes)* ::std::result::Result::Ok(()) }
+    };
+    let docs = doc_attrs(&format!("The body of every non-2xx response: [`{error}`]."));
+    quote! {
+        #docs
+        pub type ApiErrorBody = #error_type;
+
+        impl crate::runtime::ErrorBody for #error_type {
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                #request_id
+            }
+        }
+
+        impl ::std::fmt::Display for #error_type {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #summary
+            }
+        }
+
+        impl ::std::error::Error for #error_type {}
     }
 }

@@ -1,5 +1,6 @@
 //! From the IR to Rust tokens, one file at a time. Only this module uses `quote`.
 
+mod client;
 mod crate_files;
 mod models;
 mod validate;
@@ -14,7 +15,10 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     let mut files = vec![
         GeneratedFile::toml("Cargo.toml", crate_files::cargo_toml(options)),
         GeneratedFile::rust("src/lib.rs", crate_files::lib_rs(model))?,
-        GeneratedFile::rust("src/prelude.rs", crate_files::prelude())?,
+        GeneratedFile::rust(
+            "src/prelude.rs",
+            crate_files::prelude(&client::trait_name(model)),
+        )?,
         GeneratedFile::rust("src/operations.rs", crate_files::operations(model))?,
         GeneratedFile::verbatim("src/runtime.rs", include_str!("../../templates/runtime.rs")),
         GeneratedFile::verbatim(
@@ -22,8 +26,13 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
             include_str!("../../templates/validate.rs"),
         ),
         GeneratedFile::verbatim("src/formats.rs", crate::formats::SOURCE),
+        GeneratedFile::verbatim("src/http.rs", include_str!("../../templates/http.rs")),
+        GeneratedFile::rust("src/client.rs", client::client(model))?,
         GeneratedFile::rust("src/models/mod.rs", crate_files::models_mod(model))?,
     ];
+    if let Some(example) = client::example(model) {
+        files.push(GeneratedFile::verbatim("examples/call.rs", &example));
+    }
     for module in &model.modules {
         let path = format!("src/models/{}.rs", module.name);
         files.push(GeneratedFile::rust(&path, models::module(model, module))?);

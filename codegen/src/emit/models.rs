@@ -104,7 +104,12 @@ fn field_serde(field: &Field) -> TokenStream {
             default,
             skip_serializing_if = "crate::runtime::Nullable::is_absent"
         )),
-        (true, _) => None,
+        // A custom deserializer switches off serde's "missing `Option` is `None`", so a
+        // required key that is absent is an error, as the spec says, and `null` is `None`.
+        (true, true) => Some(quote!(
+            deserialize_with = "crate::runtime::deserialize_present"
+        )),
+        (true, false) => None,
     };
     match (rename, skip) {
         (None, None) => TokenStream::new(),
@@ -336,10 +341,12 @@ fn constraint_facts(ty: &Ty) -> Vec<String> {
 fn describe(c: &Constraints) -> Vec<String> {
     let mut facts = Vec::new();
     match (c.min_length, c.max_length) {
-        (Some(min), Some(max)) if min == max => facts.push(format!("exactly {min} characters")),
+        (Some(min), Some(max)) if min == max => {
+            facts.push(format!("exactly {min} {}", plural(min, "character")))
+        }
         (Some(min), Some(max)) => facts.push(format!("{min} to {max} characters")),
-        (Some(min), None) => facts.push(format!("at least {min} characters")),
-        (None, Some(max)) => facts.push(format!("at most {max} characters")),
+        (Some(min), None) => facts.push(format!("at least {min} {}", plural(min, "character"))),
+        (None, Some(max)) => facts.push(format!("at most {max} {}", plural(max, "character"))),
         (None, None) => {}
     }
     if c.non_blank {
@@ -361,13 +368,24 @@ fn describe(c: &Constraints) -> Vec<String> {
         facts.push(format!("at most {max}"));
     }
     match (c.min_items, c.max_items) {
+        (Some(min), Some(max)) if min == max => {
+            facts.push(format!("exactly {min} {}", plural(min, "item")))
+        }
         (Some(min), Some(max)) => facts.push(format!("{min} to {max} items")),
-        (Some(min), None) => facts.push(format!("at least {min} items")),
-        (None, Some(max)) => facts.push(format!("at most {max} items")),
+        (Some(min), None) => facts.push(format!("at least {min} {}", plural(min, "item"))),
+        (None, Some(max)) => facts.push(format!("at most {max} {}", plural(max, "item"))),
         (None, None) => {}
     }
     if c.unique_items {
         facts.push("items are unique".into());
     }
     facts
+}
+
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        noun.to_owned()
+    } else {
+        format!("{noun}s")
+    }
 }

@@ -1006,33 +1006,41 @@ pub struct BeaconUserData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Constraints: a calendar date, `YYYY-MM-DD`.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub date_of_birth: ::std::option::Option<::std::string::String>,
     /// The full name for a given Beacon User.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub name: ::std::option::Option<BeaconUserName>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
     ///
     /// Constraints: an email address.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// An IPv4 or IPv6 address.
     ///
     /// Constraints: an IPv4 or IPv6 address.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// The bank accounts associated with this Beacon User, with their numbers masked.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub depository_accounts: ::std::option::Option<
         ::std::vec::Vec<BeaconUserDepositoryAccount>,
     >,
     /// The ID number associated with a Beacon User.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub id_number: ::std::option::Option<BeaconUserIdNumber>,
     /// Home address for the associated user. Even if an address has been collected, some fields
     /// may be null depending on the region's addressing system: for example, addresses from
     /// the United Kingdom will not include a region, and addresses from Hong Kong will not
     /// include a postal code.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub address: ::std::option::Option<BeaconUserAddress>,
     /// A phone number in E.164 format.
     ///
     /// Constraints: a phone number in E.164 format.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
@@ -1238,6 +1246,7 @@ pub struct BeaconAuditTrail {
     pub source: BeaconAuditTrailSource,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub dashboard_user_id: ::std::option::Option<::std::string::String>,
     /// An ISO 8601 formatted timestamp.
     ///

@@ -20,6 +20,7 @@ pub struct PlaidError {
     /// user action.
     ///
     /// This may change over time and is not safe for programmatic use.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub display_message: ::std::option::Option<::std::string::String>,
     /// A unique ID identifying the request, to be used for troubleshooting purposes. This field
     /// will be omitted in errors provided by webhooks.

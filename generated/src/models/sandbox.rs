@@ -21,6 +21,17 @@
 /// automatically after 30 days, even if this endpoint is not called.
 ///
 /// The response is [`SandboxUserResetLoginResponse`].
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "user_token": "user-environment-12345678-abcd-4bcd-abcd-1234567890ab",
+///   "item_ids": [
+///     "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr"
+///   ]
+/// }
+/// ```
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SandboxUserResetLoginRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -67,6 +78,14 @@ impl crate::validate::Validate for SandboxUserResetLoginRequest {
 /// Response body of `/sandbox/user/reset_login`.
 ///
 /// Returned by `POST /sandbox/user/reset_login` ([`SandboxUserResetLoginRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "m8MDnv9okwxFNBV"
+/// }
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SandboxUserResetLoginResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This

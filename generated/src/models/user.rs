@@ -807,6 +807,7 @@ pub struct Item {
     /// The URL registered to receive webhooks for the Item.
     ///
     /// Constraints: a URL.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub webhook: ::std::option::Option<::std::string::String>,
     /// The method used to populate Auth data for the Item. This field is only populated for
     /// Items that have had Auth numbers data set on at least one of its accounts, and will be
@@ -822,6 +823,7 @@ pub struct Item {
     /// be part of an API response when calling `/item/get` to view Item status. Otherwise,
     /// error fields will be `null` if no error has occurred; if an error has occurred, an error
     /// code will be returned instead.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub error: ::std::option::Option<PlaidError>,
     /// A list of products available for the Item that have not yet been accessed. The contents
     /// of this array will be mutually exclusive with `billed_products`.
@@ -854,6 +856,7 @@ pub struct Item {
     /// [OAuth Guide](https://plaid.com/docs/link/oauth/#refreshing-item-consent).
     ///
     /// Constraints: an RFC 3339 date-time.
+    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
     pub consent_expiration_time: ::std::option::Option<::std::string::String>,
     /// Indicates whether an Item requires user interaction to be updated, which can be the case
     /// for Items with some forms of two-factor authentication.

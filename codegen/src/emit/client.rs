@@ -1,0 +1,116 @@
+//! The API as a trait with one async method per operation, and its HTTP implementation.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident};
+use crate::ir::Model;
+
+/// The trait's name: the API's title as a type name (`Plaid API` -> `PlaidApi`).
+pub fn trait_name(model: &Model) -> String {
+    model.api.title.to_upper_camel_case()
+}
+
+pub fn client(model: &Model) -> TokenStream {
+    let trait_ident = ident(&trait_name(model));
+    let methods = model.operations.iter().map(|op| {
+        let method = ident(&op.id);
+        let request = ident(&op.request);
+        let response = ident(&op.response);
+        let mut text = format!("`{} {}`: {}", op.method, op.path, op.summary);
+        if !op.docs.is_empty() {
+            text.push_str(&format!("\n\n{}", op.docs));
+        }
+        let docs = doc_attrs(&text);
+        quote! {
+            #docs
+            fn #method(&self, request: &crate::models::#request)
+                -> impl ::std::future::Future<Output = ::std::result::Result<crate::models::#response, crate::http::Error>> + ::std::marker::Send;
+        }
+    });
+    let impls = model.operations.iter().map(|op| {
+        let method = ident(&op.id);
+        let request = ident(&op.request);
+        let response = ident(&op.response);
+        quote! {
+            async fn #method(&self, request: &crate::models::#request) -> ::std::result::Result<crate::models::#response, crate::http::Error> {
+                self.send(request).await
+            }
+        }
+    });
+    let trait_docs = doc_attrs(&format!(
+        "The {}: one async method per operation.\n\n\
+         [`Client`](crate::http::Client) implements it over HTTP. Code that takes an\n\
+         `impl {trait_ident}` can be handed a stand-in of your own in tests.",
+        model.api.title
+    ));
+    quote! {
+        //! The API as a trait, and its HTTP implementation.
+
+        #trait_docs
+        pub trait #trait_ident: ::std::marker::Send + ::std::marker::Sync {
+            #(#methods)*
+        }
+
+        impl #trait_ident for crate::http::Client {
+            #(#impls)*
+        }
+    }
+}
+
+/// A runnable example built from the first operation and its request's first example, so it
+/// stays correct when the spec changes.
+pub fn example(model: &Model) -> Option<String> {
+    let op = model.operations.iter().find(|op| {
+        model
+            .find_type(&op.request)
+            .is_some_and(|t| !t.examples.is_empty())
+    })?;
+    let request = model.find_type(&op.request)?;
+    let json = serde_json::to_string_pretty(&request.examples[0].value).ok()?;
+    let json = json.replace('\n', "\n        ");
+    let trait_name = trait_name(model);
+    Some(format!(
+        r##"//! Calls `{method} {path}` with the example from the spec.
+//!
+//! ```sh
+//! PLAID_CLIENT_ID=... PLAID_SECRET=... cargo run -p plaid-api --example call
+//! PLAID_BASE_URL=http://127.0.0.1:8080 cargo run -p plaid-api --example call   # a local sandbox
+//! ```
+
+use {krate}::prelude::*;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {{
+    let environment = match std::env::var("PLAID_BASE_URL") {{
+        Ok(url) => Environment::Custom(url),
+        Err(_) => Environment::Sandbox,
+    }};
+    let client = Client::builder()
+        .environment(environment)
+        .client_id(std::env::var("PLAID_CLIENT_ID").unwrap_or_default())
+        .secret(std::env::var("PLAID_SECRET").unwrap_or_default())
+        .build()?;
+    let request: {request} = serde_json::from_str(
+        r#"{json}"#,
+    )?;
+    match {trait_name}::{method_ident}(&client, &request).await {{
+        Ok(response) => println!("{{response:#?}}"),
+        Err(error) => {{
+            eprintln!("{{error}}");
+            if let Some(request_id) = error.request_id() {{
+                eprintln!("request id: {{request_id}}");
+            }}
+        }}
+    }}
+    Ok(())
+}}
+"##,
+        method = op.method,
+        path = op.path,
+        krate = "plaid_api",
+        request = op.request,
+        method_ident = op.id,
+    ))
+}
