@@ -1,5 +1,7 @@
 //! Helpers shared by the test binaries.
 
+pub mod cases;
+
 use std::path::{Path, PathBuf};
 
 pub fn workspace_root() -> PathBuf {

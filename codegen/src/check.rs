@@ -371,6 +371,22 @@ fn check_api(model: &Model, diagnostics: &mut Diagnostics) {
             Err(message) => diagnostics.push(Diagnostic::new(place("api.error_summary"), message)),
         }
     }
+    if let Some(fields) = &model.api.error_fields {
+        let named = [
+            Some(&fields.kind),
+            Some(&fields.code),
+            Some(&fields.message),
+            fields.status.as_ref(),
+        ];
+        for name in named.into_iter().flatten() {
+            if let Err(message) = resolve(model, error, std::slice::from_ref(name)) {
+                diagnostics.push(Diagnostic::new(place("api.error_fields"), message));
+            }
+        }
+        if let Err(message) = error_constructible(model, error, fields) {
+            diagnostics.push(Diagnostic::new(place("api.error_fields"), message));
+        }
+    }
     if let Some(request_id) = &model.api.request_id {
         let bodies = std::iter::once(error.as_str())
             .chain(model.operations.iter().map(|op| op.response.as_str()));
@@ -388,4 +404,35 @@ fn check_api(model: &Model, diagnostics: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// A server builds the error type from `error_fields` and the request id; every other required
+/// field needs an obvious empty value, which a required enum or object does not have.
+fn error_constructible(
+    model: &Model,
+    error: &str,
+    fields: &crate::spec::ErrorFields,
+) -> Result<(), String> {
+    let Some(TypeKind::Object(object)) = model.find_type(error).map(|t| &t.kind) else {
+        return Ok(());
+    };
+    let filled = [
+        Some(&fields.kind),
+        Some(&fields.code),
+        Some(&fields.message),
+        fields.status.as_ref(),
+        model.api.request_id.as_ref(),
+    ];
+    for field in &object.fields {
+        if filled.contains(&Some(&field.wire)) || !field.required || field.nullable {
+            continue;
+        }
+        if matches!(field.ty.kind, TyKind::Named(_)) {
+            return Err(format!(
+                "`{error}.{}` is required and has no empty value: list it in `error_fields` or make it optional",
+                field.wire
+            ));
+        }
+    }
+    Ok(())
 }

@@ -37,6 +37,8 @@ pub struct Api {
     pub error_summary: Vec<SummaryPart>,
     /// The wire name of the field that carries the request id.
     pub request_id: Option<String>,
+    /// The error type's fields a server fills in when it builds an error.
+    pub error_fields: Option<crate::spec::ErrorFields>,
     /// Environment name and base URL, in spec order.
     pub servers: Vec<(String, String)>,
     pub docs: String,

@@ -267,6 +267,7 @@ impl Lowerer<'_> {
             error: api.error.as_ref().map(|e| e.value.clone()),
             error_summary,
             request_id: api.request_id.as_ref().map(|r| r.value.clone()),
+            error_fields: api.error_fields.as_ref().map(|f| f.value.clone()),
             servers: api
                 .servers
                 .iter()

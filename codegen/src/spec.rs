@@ -36,9 +36,23 @@ pub struct ApiInfo {
     #[serde(default)]
     pub request_id: Option<Name>,
     #[serde(default)]
+    pub error_fields: Option<Spanned<ErrorFields>>,
+    #[serde(default)]
     pub servers: OrderedMap<String>,
     #[serde(default)]
     pub docs: Option<String>,
+}
+
+/// The fields of the error type that carry its kind, code, message and HTTP status.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorFields {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

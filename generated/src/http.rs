@@ -219,7 +219,8 @@ impl Client {
         async {
             request.validate().map_err(Error::Validation)?;
             let body = ::serde_json::to_vec(request).map_err(|e| Error::Config(::std::format!("cannot encode the request: {e}")))?;
-            let result = self.send_with_retries::<O>(body).await;
+            // Shared by every attempt without copying.
+            let result = self.send_with_retries::<O>(::bytes::Bytes::from(body)).await;
             let span = ::tracing::Span::current();
             match &result {
                 ::std::result::Result::Ok(response) => {
@@ -241,7 +242,7 @@ impl Client {
         .await
     }
 
-    async fn send_with_retries<O: Operation>(&self, body: ::std::vec::Vec<u8>) -> ::std::result::Result<O::Response, Error> {
+    async fn send_with_retries<O: Operation>(&self, body: ::bytes::Bytes) -> ::std::result::Result<O::Response, Error> {
         let inner = &*self.inner;
         let url = ::std::format!("{}{}", inner.base_url, O::PATH);
         let method = ::reqwest::Method::from_bytes(O::METHOD.as_bytes()).map_err(|e| Error::Config(e.to_string()))?;
@@ -272,7 +273,7 @@ impl Client {
         &self,
         method: &::reqwest::Method,
         url: &str,
-        body: ::std::vec::Vec<u8>,
+        body: ::bytes::Bytes,
     ) -> ::std::result::Result<O::Response, Failure> {
         let inner = &*self.inner;
         let sent = inner
@@ -304,6 +305,11 @@ impl Client {
                 }),
                 retry: Retry::Never,
             };
+            // The fast decoder first; only a failure pays for the path-tracking one, which
+            // fails the same way and says where.
+            if let ::std::result::Result::Ok(value) = ::serde_json::from_slice::<O::Response>(&bytes) {
+                return ::std::result::Result::Ok(value);
+            }
             let mut deserializer = ::serde_json::Deserializer::from_slice(&bytes);
             let value = ::serde_path_to_error::deserialize::<_, O::Response>(&mut deserializer)
                 .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))?;

@@ -39,3 +39,11 @@ pub mod client;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod http;
+
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
+
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server_support;

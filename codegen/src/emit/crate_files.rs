@@ -23,12 +23,16 @@ publish.workspace = true
 default = ["client"]
 # The async HTTP client. Without it the crate is models and validators only, and builds
 # without reqwest and tokio.
-client = ["dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing"]
+# The service trait and axum router to serve the API (used by plaid-sandbox).
+server = ["dep:axum", "dep:serde_path_to_error"]
+client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing"]
 
 [dependencies]
+axum = {{ workspace = true, optional = true }}
 regex-lite.workspace = true
 serde.workspace = true
 serde_json.workspace = true
+bytes = {{ workspace = true, optional = true }}
 fastrand = {{ workspace = true, optional = true }}
 httpdate = {{ workspace = true, optional = true }}
 reqwest = {{ workspace = true, optional = true }}
@@ -49,7 +53,7 @@ required-features = ["client"]
     )
 }
 
-pub fn lib_rs(model: &Model) -> TokenStream {
+pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
     let api = &model.api;
     let mut text = format!("# {}\n\n", api.title);
     if !api.docs.is_empty() {
@@ -61,6 +65,16 @@ pub fn lib_rs(model: &Model) -> TokenStream {
         api.version
     ));
     let docs = inner_doc_attrs(&text);
+    let server = with_server.then(|| {
+        quote! {
+            #[cfg(feature = "server")]
+            #[rustfmt::skip]
+            pub mod server;
+            #[cfg(feature = "server")]
+            #[rustfmt::skip]
+            pub mod server_support;
+        }
+    });
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -83,6 +97,7 @@ pub fn lib_rs(model: &Model) -> TokenStream {
         #[cfg(feature = "client")]
         #[rustfmt::skip]
         pub mod http;
+        #server
     }
 }
 

@@ -3,6 +3,7 @@
 mod client;
 mod crate_files;
 mod models;
+mod server;
 mod validate;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -14,7 +15,10 @@ use crate::output::{GeneratedFile, Options};
 pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, String> {
     let mut files = vec![
         GeneratedFile::toml("Cargo.toml", crate_files::cargo_toml(options)),
-        GeneratedFile::rust("src/lib.rs", crate_files::lib_rs(model))?,
+        GeneratedFile::rust(
+            "src/lib.rs",
+            crate_files::lib_rs(model, model.api.error_fields.is_some()),
+        )?,
         GeneratedFile::rust(
             "src/prelude.rs",
             crate_files::prelude(&client::trait_name(model)),
@@ -30,6 +34,13 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         GeneratedFile::rust("src/client.rs", client::client(model))?,
         GeneratedFile::rust("src/models/mod.rs", crate_files::models_mod(model))?,
     ];
+    if let Some(server) = server::server(model) {
+        files.push(GeneratedFile::verbatim(
+            "src/server_support.rs",
+            include_str!("../../templates/server.rs"),
+        ));
+        files.push(GeneratedFile::rust("src/server.rs", server)?);
+    }
     if let Some(example) = client::example(model) {
         files.push(GeneratedFile::verbatim("examples/call.rs", &example));
     }

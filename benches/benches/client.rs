@@ -1,0 +1,96 @@
+//! Per-call cost of the generated client against a raw `reqwest` + `serde_json` POST of the same
+//! body to the same loopback server: the difference is the client's own overhead (validation,
+//! headers, path-tracking decode, tracing span).
+//!
+//! Run: `cargo bench -p plaid-benches --bench client`
+
+use std::hint::black_box;
+
+use axum::body::Bytes;
+use criterion::{Criterion, criterion_group, criterion_main};
+use plaid_api::prelude::*;
+
+/// A server that answers every POST with the same `/user/items/get` response.
+async fn start_server() -> String {
+    let body = Bytes::from(
+        serde_json::to_vec(&serde_json::json!({
+            "items": [{
+                "available_products": ["balance", "auth"],
+                "billed_products": ["identity", "transactions"],
+                "error": null,
+                "institution_id": "ins_109508",
+                "institution_name": "First Platypus Bank",
+                "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+                "update_type": "background",
+                "webhook": "https://plaid.com/example/hook",
+                "consent_expiration_time": null
+            }],
+            "request_id": "m8MDnv9okwxFNBV"
+        }))
+        .expect("encode"),
+    );
+    let app = axum::Router::new().fallback(move || {
+        let body = body.clone();
+        async move { ([("content-type", "application/json")], body) }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    url
+}
+
+fn client_overhead(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let base_url = runtime.block_on(start_server());
+    let request = UserItemsGetRequest {
+        user_token: "user-sandbox-b0e2c4ee".into(),
+        ..Default::default()
+    };
+
+    let client = Client::builder()
+        .environment(Environment::Custom(base_url.clone()))
+        .client_id("client-id")
+        .secret("secret")
+        .build()
+        .expect("client");
+    let raw = reqwest::Client::new();
+    let url = format!("{base_url}/user/items/get");
+
+    let mut group = c.benchmark_group("user_items_get over loopback");
+    group.bench_function("generated client", |b| {
+        b.to_async(&runtime).iter(|| async {
+            black_box(
+                client
+                    .user_items_get(black_box(&request))
+                    .await
+                    .expect("ok"),
+            )
+        })
+    });
+    group.bench_function("raw reqwest + serde_json", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let response = raw
+                .post(&url)
+                .header("PLAID-CLIENT-ID", "client-id")
+                .header("PLAID-SECRET", "secret")
+                .header("Plaid-Version", "2020-09-14")
+                .header("content-type", "application/json")
+                .body(serde_json::to_vec(black_box(&request)).expect("encode"))
+                .send()
+                .await
+                .expect("send");
+            let bytes = response.bytes().await.expect("body");
+            black_box(serde_json::from_slice::<UserItemsGetResponse>(&bytes).expect("decode"))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, client_overhead);
+criterion_main!(benches);

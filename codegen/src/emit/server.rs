@@ -1,0 +1,131 @@
+//! The API as a service trait, the axum router that serves it, and how the server builds the
+//! API's error type.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::client::trait_name;
+use super::{doc_attrs, ident};
+use crate::ir::{Field, Model, TyKind, TypeKind};
+use crate::spec::ErrorFields;
+
+/// `None` when the spec does not say how to build its error type (`api.error_fields`).
+pub fn server(model: &Model) -> Option<TokenStream> {
+    let error_fields = model.api.error_fields.as_ref()?;
+    let error = model.api.error.as_ref()?;
+    let from_parts = from_parts(model, error, error_fields)?;
+    let service = ident(&format!("{}Service", trait_name(model)));
+    let methods = model.operations.iter().map(|op| {
+        let method = ident(&op.id);
+        let request = ident(&op.request);
+        let response = ident(&op.response);
+        let docs = doc_attrs(&format!(
+            "`{} {}`: {}\n\nPut `context.request_id` into the response's request id.",
+            op.method, op.path, op.summary
+        ));
+        quote! {
+            #docs
+            fn #method(&self, context: crate::server_support::RequestContext, request: crate::models::#request)
+                -> impl ::std::future::Future<Output = ::std::result::Result<crate::models::#response, crate::server_support::ServerError>> + ::std::marker::Send;
+        }
+    });
+    let routes = model.operations.iter().map(|op| {
+        let method = ident(&op.id);
+        let path = &op.path;
+        let filter = ident(&op.method);
+        quote! {
+            .route(#path, ::axum::routing::on(::axum::routing::MethodFilter::#filter, {
+                let service = service.clone();
+                move |headers: ::axum::http::HeaderMap, body: ::axum::body::Bytes| async move {
+                    crate::server_support::handle(&*service, &headers, &body, |context, request| service.#method(context, request)).await
+                }
+            }))
+        }
+    });
+    let service_docs = doc_attrs(&format!(
+        "The {} as a service to implement: one async method per operation.\n\n\
+         [`router`] serves an implementation: it authenticates, decodes and validates each\n\
+         request before calling the method, and answers every failure in the API's error shape.",
+        model.api.title
+    ));
+    Some(quote! {
+        //! Serving the API: the service trait to implement and the router that serves it.
+
+        #service_docs
+        pub trait #service: crate::server_support::ServiceBasics {
+            #(#methods)*
+        }
+
+        /// An axum router with one route per operation; an unknown path gets a 404 and a known
+        /// path with another method a 405, both in the API's error shape.
+        pub fn router<S: #service>(service: ::std::sync::Arc<S>) -> ::axum::Router {
+            let not_found = service.clone();
+            let wrong_method = service.clone();
+            ::axum::Router::new()
+                #(#routes)*
+                .method_not_allowed_fallback(move || async move { crate::server_support::method_not_allowed(&*wrong_method) })
+                .fallback(move || async move { crate::server_support::not_found(&*not_found) })
+        }
+
+        #from_parts
+    })
+}
+
+/// `ServerErrorBody::from_parts` for the error type: the named fields from the parts, every
+/// other field empty (`None`, absent, `""`, `[]`).
+fn from_parts(model: &Model, error: &str, parts: &ErrorFields) -> Option<TokenStream> {
+    let TypeKind::Object(object) = &model.find_type(error)?.kind else {
+        return None;
+    };
+    let fields = object.fields.iter().map(|field| {
+        let member = ident(&field.ident);
+        let wire = field.wire.as_str();
+        let value = if wire == parts.kind {
+            Some(text(model, field, quote!(error_type)))
+        } else if wire == parts.code {
+            Some(text(model, field, quote!(error_code)))
+        } else if wire == parts.message {
+            Some(quote!(message.clone()))
+        } else if Some(wire) == parts.status.as_deref() {
+            Some(quote!(i64::from(status)))
+        } else if Some(wire) == model.api.request_id.as_deref() {
+            Some(quote!(request_id.to_owned()))
+        } else {
+            None
+        };
+        let value = match (value, field.required, field.nullable) {
+            (Some(v), true, false) => v,
+            (Some(v), true, true) | (Some(v), false, false) => {
+                quote!(::std::option::Option::Some(#v))
+            }
+            (Some(v), false, true) => quote!(crate::runtime::Nullable::Value(#v)),
+            (None, true, false) => quote!(::std::default::Default::default()),
+            (None, true, true) | (None, false, false) => quote!(::std::option::Option::None),
+            (None, false, true) => quote!(crate::runtime::Nullable::Absent),
+        };
+        quote!(#member: #value,)
+    });
+    let error_ident = ident(error);
+    Some(quote! {
+        impl crate::server_support::ServerErrorBody for crate::models::#error_ident {
+            fn from_parts(status: u16, error_type: &str, error_code: &str, message: ::std::string::String, request_id: &str) -> Self {
+                Self { #(#fields)* }
+            }
+        }
+    })
+}
+
+/// A string part as the field's type: an enum parses it, a string keeps it.
+fn text(model: &Model, field: &Field, part: TokenStream) -> TokenStream {
+    match &field.ty.kind {
+        TyKind::Named(name)
+            if model
+                .find_type(name)
+                .is_some_and(|t| matches!(t.kind, TypeKind::Enum(_))) =>
+        {
+            let name = ident(name);
+            quote!(crate::models::#name::from(#part))
+        }
+        _ => quote!(#part.to_owned()),
+    }
+}

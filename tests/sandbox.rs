@@ -1,0 +1,505 @@
+//! The generated client against the offline sandbox over loopback: every operation, every rule
+//! the sandbox follows, and the failure paths.
+
+use std::collections::BTreeSet;
+
+use plaid_api::prelude::*;
+use serde_json::Value;
+
+const CLIENT_ID: &str = "test-client";
+const SECRET: &str = "test-secret";
+
+async fn start(seed: Option<u64>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let config = plaid_sandbox::Config {
+        client_id: CLIENT_ID.into(),
+        secret: SECRET.into(),
+        seed,
+        log_requests: false,
+    };
+    tokio::spawn(async move { plaid_sandbox::serve(listener, config).await.expect("serve") });
+    url
+}
+
+fn client(url: &str) -> Client {
+    Client::builder()
+        .environment(Environment::Custom(url.into()))
+        .client_id(CLIENT_ID)
+        .secret(SECRET)
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("client")
+}
+
+fn create(client_user_id: &str) -> UserCreateRequest {
+    UserCreateRequest {
+        client_user_id: client_user_id.into(),
+        ..Default::default()
+    }
+}
+
+fn items_get(token: &str) -> UserItemsGetRequest {
+    UserItemsGetRequest {
+        user_token: token.into(),
+        ..Default::default()
+    }
+}
+
+fn error_code(error: &Error) -> (u16, String, String) {
+    let Error::Api(api) = error else {
+        panic!("expected an API error, got {error:?}")
+    };
+    let body = api.error.as_ref().expect("the API's error shape");
+    (
+        api.status,
+        body.error_type.to_string(),
+        body.error_code.clone(),
+    )
+}
+
+fn example<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    let value = plaid_tests::spec_model()
+        .find_type(name)
+        .and_then(|t| t.examples.first())
+        .map(|e| e.value.clone())
+        .expect("example");
+    serde_json::from_value(value).expect("example decodes")
+}
+
+#[tokio::test]
+async fn a_new_user_has_one_healthy_item_at_first_platypus_bank() {
+    let client = client(&start(None).await);
+    let created = client
+        .user_create(&create("user-1"))
+        .await
+        .expect("created");
+    let token = created.user_token.expect("a user token");
+    assert!(token.starts_with("user-sandbox-"), "{token}");
+    assert!(!created.user_id.is_empty() && !created.request_id.is_empty());
+
+    let items = client
+        .user_items_get(&items_get(&token))
+        .await
+        .expect("items");
+    assert_eq!(items.items.len(), 1);
+    let item = &items.items[0];
+    assert_eq!(
+        item.institution_id,
+        Nullable::Value("ins_109508".to_owned())
+    );
+    assert_eq!(
+        item.institution_name,
+        Nullable::Value("First Platypus Bank".to_owned())
+    );
+    assert_eq!(item.error, None);
+    assert_eq!(item.update_type, ItemUpdateType::Background);
+    assert!(!items.request_id.is_empty());
+}
+
+#[tokio::test]
+async fn a_client_user_id_creates_one_user_only() {
+    let client = client(&start(None).await);
+    client
+        .user_create(&create("user-1"))
+        .await
+        .expect("first create");
+    let error = client
+        .user_create(&create("user-1"))
+        .await
+        .expect_err("second create");
+    assert_eq!(
+        error_code(&error),
+        (400, "INVALID_INPUT".into(), "USER_ALREADY_EXISTS".into())
+    );
+    assert!(
+        error.request_id().is_some(),
+        "errors carry a request id too"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_creates_with_one_client_user_id_succeed_exactly_once() {
+    let client = client(&start(None).await);
+    let calls = (0..64).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.user_create(&create("contended")).await })
+    });
+    let mut successes = 0;
+    for call in calls {
+        match call.await.expect("task") {
+            Ok(_) => successes += 1,
+            Err(error) => assert_eq!(error_code(&error).2, "USER_ALREADY_EXISTS"),
+        }
+    }
+    assert_eq!(successes, 1);
+}
+
+#[tokio::test]
+async fn update_stores_the_identity_and_needs_an_existing_user() {
+    let client = client(&start(None).await);
+    let created = client
+        .user_create(&create("user-1"))
+        .await
+        .expect("created");
+    let mut update: UserUpdateRequest = example("UserUpdateRequest");
+    update.user_token = created.user_token.clone();
+    client.user_update(&update).await.expect("updated");
+
+    // By the beta user id as well.
+    let by_id = UserUpdateRequest {
+        user_token: None,
+        user_id: Some(created.user_id.clone()),
+        ..update.clone()
+    };
+    client
+        .user_update(&by_id)
+        .await
+        .expect("updated by user id");
+
+    update.user_token = Some("user-sandbox-00000000-0000-0000-0000-000000000000".into());
+    let error = client
+        .user_update(&update)
+        .await
+        .expect_err("unknown token");
+    assert_eq!(
+        error_code(&error),
+        (400, "INVALID_INPUT".into(), "INVALID_USER_TOKEN".into())
+    );
+}
+
+#[tokio::test]
+async fn a_removed_user_is_gone_and_its_client_user_id_stays_taken() {
+    let client = client(&start(None).await);
+    let token = client
+        .user_create(&create("user-1"))
+        .await
+        .expect("created")
+        .user_token
+        .expect("token");
+    let remove = UserRemoveRequest {
+        user_token: Some(token.clone()),
+        ..Default::default()
+    };
+    client.user_remove(&remove).await.expect("removed");
+
+    let error = client
+        .user_items_get(&items_get(&token))
+        .await
+        .expect_err("gone");
+    assert_eq!(
+        error_code(&error),
+        (400, "INVALID_INPUT".into(), "INVALID_USER_TOKEN".into())
+    );
+    let error = client.user_remove(&remove).await.expect_err("gone");
+    assert_eq!(error_code(&error).2, "INVALID_USER_TOKEN");
+    let error = client
+        .user_create(&create("user-1"))
+        .await
+        .expect_err("not reusable");
+    assert_eq!(error_code(&error).2, "USER_ALREADY_EXISTS");
+}
+
+#[tokio::test]
+async fn reset_login_puts_items_into_item_login_required() {
+    let client = client(&start(None).await);
+    let token = client
+        .user_create(&create("user-1"))
+        .await
+        .expect("created")
+        .user_token
+        .expect("token");
+    let item_id = client
+        .user_items_get(&items_get(&token))
+        .await
+        .expect("items")
+        .items[0]
+        .item_id
+        .clone();
+
+    let unknown = SandboxUserResetLoginRequest {
+        user_token: token.clone(),
+        item_ids: Some(vec!["nope".into()]),
+        ..Default::default()
+    };
+    let error = client
+        .sandbox_user_reset_login(&unknown)
+        .await
+        .expect_err("unknown item");
+    assert_eq!(error_code(&error).2, "INVALID_ITEM_ID");
+
+    let reset = SandboxUserResetLoginRequest {
+        user_token: token.clone(),
+        item_ids: Some(vec![item_id]),
+        ..Default::default()
+    };
+    client
+        .sandbox_user_reset_login(&reset)
+        .await
+        .expect("reset");
+    let items = client
+        .user_items_get(&items_get(&token))
+        .await
+        .expect("items");
+    let error = items.items[0]
+        .error
+        .as_ref()
+        .expect("the Item is in an error state");
+    assert_eq!(error.error_type, PlaidErrorType::ItemError);
+    assert_eq!(error.error_code, "ITEM_LOGIN_REQUIRED");
+    assert!(
+        items.validate().is_ok(),
+        "the sandbox's own answers follow the spec"
+    );
+}
+
+#[tokio::test]
+async fn reset_login_without_item_ids_resets_every_item() {
+    let client = client(&start(None).await);
+    let token = client
+        .user_create(&create("user-1"))
+        .await
+        .expect("created")
+        .user_token
+        .expect("token");
+    let reset = SandboxUserResetLoginRequest {
+        user_token: token.clone(),
+        ..Default::default()
+    };
+    client
+        .sandbox_user_reset_login(&reset)
+        .await
+        .expect("reset");
+    let items = client
+        .user_items_get(&items_get(&token))
+        .await
+        .expect("items");
+    assert!(items.items.iter().all(|item| {
+        item.error
+            .as_ref()
+            .is_some_and(|e| e.error_code == "ITEM_LOGIN_REQUIRED")
+    }));
+}
+
+#[tokio::test]
+async fn beacon_users_start_at_version_1_with_masked_account_numbers() {
+    let client = client(&start(None).await);
+    let request: BeaconUserCreateRequest = example("BeaconUserCreateRequest");
+    let response = client.beacon_user_create(&request).await.expect("created");
+    assert_eq!(response.version, 1);
+    assert!(response.id.starts_with("becusr_"));
+    assert_eq!(response.audit_trail.source, BeaconAuditTrailSource::Api);
+    assert_eq!(response.client_user_id, request.client_user_id);
+    assert_eq!(
+        response.item_ids.len(),
+        request.access_tokens.as_ref().map_or(0, Vec::len)
+    );
+    let accounts = response
+        .user
+        .depository_accounts
+        .as_ref()
+        .expect("accounts echoed");
+    assert_eq!(accounts[0].account_mask, "7890");
+    assert!(
+        !serde_json::to_string(&response)
+            .expect("encode")
+            .contains("1234567890"),
+        "the full number is never echoed"
+    );
+    assert!(response.validate().is_ok(), "{:?}", response.validate());
+}
+
+#[tokio::test]
+async fn a_seed_makes_every_id_reproducible() {
+    async fn run(seed: u64) -> Vec<String> {
+        let client = client(&start(Some(seed)).await);
+        let created = client
+            .user_create(&create("user-1"))
+            .await
+            .expect("created");
+        let token = created.user_token.clone().expect("token");
+        let items = client
+            .user_items_get(&items_get(&token))
+            .await
+            .expect("items");
+        let beacon = client
+            .beacon_user_create(&example("BeaconUserCreateRequest"))
+            .await
+            .expect("beacon");
+        vec![
+            token,
+            created.user_id,
+            created.request_id,
+            items.items[0].item_id.clone(),
+            beacon.id,
+            beacon.created_at,
+        ]
+    }
+    let first = run(42).await;
+    assert_eq!(first, run(42).await);
+    assert_ne!(first, run(43).await);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw HTTP: what the typed client cannot send.
+
+async fn post(url: &str, path: &str, body: &str, credentials: bool) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{url}{path}"))
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    if credentials {
+        request = request
+            .header("PLAID-CLIENT-ID", CLIENT_ID)
+            .header("PLAID-SECRET", SECRET);
+    }
+    let response = request.send().await.expect("an answer");
+    let status = response.status().as_u16();
+    let body =
+        serde_json::from_slice(&response.bytes().await.expect("body")).unwrap_or(Value::Null);
+    (status, body)
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_400_invalid_body() {
+    let url = start(None).await;
+    for body in [
+        "",
+        "   ",
+        "{not json",
+        "[1, 2]",
+        "\"a string\"",
+        "null",
+        "{\"client_user_id\": \"u\"",
+    ] {
+        let (status, error) = post(&url, "/user/create", body, true).await;
+        assert_eq!(status, 400, "{body:?}");
+        assert_eq!(
+            (error["error_type"].as_str(), error["error_code"].as_str()),
+            (Some("INVALID_REQUEST"), Some("INVALID_BODY")),
+            "{body:?}: {error}"
+        );
+        assert!(
+            error["request_id"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty())
+        );
+    }
+}
+
+#[tokio::test]
+async fn missing_and_invalid_fields_are_named() {
+    let url = start(None).await;
+    let (status, error) = post(&url, "/user/items/get", "{}", true).await;
+    assert_eq!(
+        (status, error["error_code"].as_str()),
+        (400, Some("MISSING_FIELDS"))
+    );
+    assert!(
+        error["error_message"]
+            .as_str()
+            .is_some_and(|m| m.contains("user_token")),
+        "{error}"
+    );
+
+    let (status, error) = post(&url, "/user/create", r#"{"client_user_id": 42}"#, true).await;
+    assert_eq!(
+        (status, error["error_code"].as_str()),
+        (400, Some("INVALID_FIELD"))
+    );
+    assert!(
+        error["error_message"]
+            .as_str()
+            .is_some_and(|m| m.contains("client_user_id")),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn credentials_are_checked_in_headers_and_body() {
+    let url = start(None).await;
+    let (status, error) = post(&url, "/user/create", r#"{"client_user_id": "u1"}"#, false).await;
+    assert_eq!(
+        (
+            status,
+            error["error_type"].as_str(),
+            error["error_code"].as_str()
+        ),
+        (400, Some("INVALID_INPUT"), Some("INVALID_API_KEYS"))
+    );
+
+    let wrong =
+        format!(r#"{{"client_id": "{CLIENT_ID}", "secret": "wrong", "client_user_id": "u1"}}"#);
+    let (status, error) = post(&url, "/user/create", &wrong, false).await;
+    assert_eq!(
+        (status, error["error_code"].as_str()),
+        (400, Some("INVALID_API_KEYS"))
+    );
+    assert!(
+        !error.to_string().contains("wrong"),
+        "the offered secret is not echoed"
+    );
+
+    let right =
+        format!(r#"{{"client_id": "{CLIENT_ID}", "secret": "{SECRET}", "client_user_id": "u1"}}"#);
+    let (status, _) = post(&url, "/user/create", &right, false).await;
+    assert_eq!(status, 200, "credentials in the body are accepted");
+}
+
+#[tokio::test]
+async fn unknown_paths_and_wrong_methods_get_404_and_405_in_the_error_shape() {
+    let url = start(None).await;
+    let (status, error) = post(&url, "/user/does-not-exist", "{}", true).await;
+    assert_eq!(
+        (status, error["error_code"].as_str()),
+        (404, Some("NOT_FOUND"))
+    );
+    let response = reqwest::get(format!("{url}/user/create"))
+        .await
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 405);
+    let error: Value =
+        serde_json::from_slice(&response.bytes().await.expect("body")).expect("json");
+    assert_eq!(error["error_code"], "METHOD_NOT_ALLOWED");
+}
+
+/// Every invalid document of the validator tests, sent over HTTP, is refused with 400
+/// INVALID_REQUEST and names the violated path.
+#[tokio::test]
+async fn every_invalid_request_of_the_validator_tests_gets_400_invalid_request() {
+    let url = start(None).await;
+    let model = plaid_tests::spec_model();
+    let (cases, _) = plaid_tests::cases::all_cases(model);
+    let paths: BTreeSet<(String, String)> = model
+        .operations
+        .iter()
+        .map(|op| (op.request.clone(), op.path.clone()))
+        .collect();
+    let mut sent = 0;
+    for case in cases.iter().filter(|c| c.expect.is_some()) {
+        let Some((_, path)) = paths.iter().find(|(request, _)| *request == case.root) else {
+            continue;
+        };
+        let (status, error) = post(&url, path, &case.document.to_string(), true).await;
+        assert_eq!(status, 400, "{}: {error}", case.what);
+        assert_eq!(
+            error["error_type"], "INVALID_REQUEST",
+            "{}: {error}",
+            case.what
+        );
+        let message = error["error_message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&case.path),
+            "{}: `{}` not named in {message}",
+            case.what,
+            case.path
+        );
+        sent += 1;
+    }
+    assert!(
+        sent >= 40,
+        "only {sent} invalid requests sent: the walk is not reaching the request types"
+    );
+}
