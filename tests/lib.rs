@@ -50,18 +50,23 @@ where
 {
     let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
     let reencoded = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
-    let violations = match typed.validate() {
+    let violations = violations(&typed);
+    Ok(Decoded {
+        reencoded,
+        violations,
+    })
+}
+
+/// Every violation `validate()` reports, as (wire path, rule code).
+pub fn violations(value: &impl plaid_api::validate::Validate) -> Vec<(String, &'static str)> {
+    match value.validate() {
         Ok(()) => Vec::new(),
         Err(errors) => errors
             .violations()
             .iter()
             .map(|v| (v.path.clone(), v.rule))
             .collect(),
-    };
-    Ok(Decoded {
-        reencoded,
-        violations,
-    })
+    }
 }
 
 /// Lists every object type of the spec once, so tests can reach a generated type from its

@@ -8,6 +8,7 @@
 
 use plaid_api::prelude::*;
 use plaid_tests::cases::{all_cases, constrained, synth_named};
+use plaid_tests::violations;
 use proptest::prelude::*;
 
 #[test]
@@ -92,17 +93,6 @@ fn beacon_request() -> BeaconUserCreateRequest {
         .value
         .clone();
     serde_json::from_value(example).expect("example decodes")
-}
-
-fn violations(request: &impl Validate) -> Vec<(String, &'static str)> {
-    match request.validate() {
-        Ok(()) => Vec::new(),
-        Err(errors) => errors
-            .violations()
-            .iter()
-            .map(|v| (v.path.clone(), v.rule))
-            .collect(),
-    }
 }
 
 #[test]
