@@ -1,7 +1,7 @@
 //! The sandbox's behaviour: users, their Items and Beacon users, kept in memory and changed
 //! the way the docs describe.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashSet;
 use std::sync::Mutex;
 
 use plaid_api::models::*;
@@ -22,105 +22,95 @@ pub struct Sandbox {
     state: Mutex<State>,
 }
 
+/// Only what can change per user is stored; tokens, user ids and Item ids are computed from
+/// the user's index (see `ids`), so a hundred thousand users take a few megabytes.
 #[derive(Default)]
 struct State {
-    /// Live users by token.
-    users: BTreeMap<String, User>,
+    /// Users by index; `None` once removed.
+    users: Vec<Option<User>>,
     /// Every `client_user_id` ever used: a removed user's id is not released (the docs say so).
-    client_user_ids: BTreeSet<String>,
-    beacon_users: BTreeMap<String, BeaconUserCreateResponse>,
+    client_user_ids: HashSet<Box<str>>,
 }
 
+#[derive(Default)]
 struct User {
-    user_id: String,
-    identity: Option<ConsumerReportUserIdentity>,
-    items: Vec<Item>,
-}
-
-impl State {
-    /// The user a request names, by token or (beta) by user id.
-    fn user_mut(
-        &mut self,
-        token: Option<&str>,
-        user_id: Option<&str>,
-    ) -> Result<(String, &mut User), ServerError> {
-        let token = match (token, user_id) {
-            (Some(token), _) => token.to_owned(),
-            (None, Some(id)) => self
-                .users
-                .iter()
-                .find(|(_, user)| user.user_id == id)
-                .map(|(token, _)| token.clone())
-                .ok_or_else(|| user_missing("INVALID_USER_ID"))?,
-            (None, None) => return Err(user_missing("INVALID_USER_TOKEN")),
-        };
-        match self.users.get_mut(&token) {
-            Some(user) => Ok((token, user)),
-            None => Err(user_missing("INVALID_USER_TOKEN")),
-        }
-    }
+    identity: Option<Box<ConsumerReportUserIdentity>>,
+    /// Set by `/sandbox/user/reset_login`: the request id of the reset that put the user's
+    /// Item into `ITEM_LOGIN_REQUIRED`.
+    login_required: Option<Box<str>>,
 }
 
 fn user_missing(code: &str) -> ServerError {
-    ServerError::new(
-        400,
-        "INVALID_INPUT",
-        code,
-        "the user does not exist: it was never created, or it was removed",
-    )
+    ServerError::new(400, "INVALID_INPUT", code, "the user does not exist: it was never created, or it was removed")
 }
 
 impl Sandbox {
     pub fn new(client_id: String, secret: String, seed: Option<u64>) -> Self {
-        Self {
-            client_id,
-            secret,
-            ids: Ids::new(seed),
-            state: Mutex::new(State::default()),
-        }
+        Self { client_id, secret, ids: Ids::new(seed), state: Mutex::new(State::default()) }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic while holding the lock cannot leave a half-applied change here (every
-        // change is a single insert or assignment), so a poisoned lock is safe to reuse.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        // Every change below is a single insert or assignment, so a panic elsewhere while
+        // holding the lock cannot leave half of one behind: a poisoned lock is safe to reuse.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn healthy_item(&self) -> Item {
+    /// The index of the user a request names, by token or (beta) by user id.
+    fn user_index(&self, token: Option<&str>, user_id: Option<&str>) -> Result<usize, ServerError> {
+        let index = match (token, user_id) {
+            (Some(token), _) => self.ids.user_token_index(token).ok_or_else(|| user_missing("INVALID_USER_TOKEN"))?,
+            (None, Some(id)) => self.ids.user_id_index(id).ok_or_else(|| user_missing("INVALID_USER_ID"))?,
+            (None, None) => return Err(user_missing("INVALID_USER_TOKEN")),
+        };
+        usize::try_from(index).map_err(|_| user_missing("INVALID_USER_TOKEN"))
+    }
+
+    fn with_user<T>(&self, index: usize, change: impl FnOnce(&mut Option<User>) -> T) -> Result<T, ServerError> {
+        let mut state = self.state();
+        match state.users.get_mut(index) {
+            Some(slot @ Some(_)) => Ok(change(slot)),
+            _ => Err(user_missing("INVALID_USER_TOKEN")),
+        }
+    }
+
+    /// The user's one Item as the API shows it.
+    fn item(&self, index: usize, user: &User) -> Item {
         Item {
-            item_id: self.ids.alphanumeric(37),
+            item_id: self.ids.item_id(index as u64),
             institution_id: Nullable::Value(INSTITUTION_ID.into()),
             institution_name: Nullable::Value(INSTITUTION_NAME.into()),
             webhook: None,
             auth_method: Nullable::Value(ItemAuthMethod::InstantAuth),
-            error: None,
+            error: user.login_required.as_deref().map(login_required),
             available_products: vec![Products::Balance, Products::Identity],
             billed_products: vec![Products::Auth, Products::Transactions],
             products: Some(vec![Products::Auth, Products::Transactions]),
             consented_products: Some(vec![Products::Auth, Products::Transactions]),
             consent_expiration_time: None,
-            update_type: ItemUpdateType::Background,
+            update_type: if user.login_required.is_some() {
+                ItemUpdateType::UserPresentRequired
+            } else {
+                ItemUpdateType::Background
+            },
         }
     }
+}
 
-    fn login_required(request_id: &str) -> PlaidError {
-        PlaidError {
-            error_type: PlaidErrorType::ItemError,
-            error_code: "ITEM_LOGIN_REQUIRED".into(),
-            error_code_reason: Nullable::Null,
-            error_message: "the login details of this item have changed (credentials, MFA, or required user action) \
-                            and a user login is required to update this information. use Link's update mode to \
-                            restore the item to a good state"
-                .into(),
-            display_message: Some("The provided credentials were not correct. Please try again.".into()),
-            request_id: Some(request_id.into()),
-            causes: Some(Vec::new()),
-            status: Nullable::Value(400),
-            documentation_url: Some("https://plaid.com/docs/errors/item/#item_login_required".into()),
-            suggested_action: Nullable::Null,
-        }
+fn login_required(request_id: &str) -> PlaidError {
+    PlaidError {
+        error_type: PlaidErrorType::ItemError,
+        error_code: "ITEM_LOGIN_REQUIRED".into(),
+        error_code_reason: Nullable::Null,
+        error_message: "the login details of this item have changed (credentials, MFA, or required user action) \
+                        and a user login is required to update this information. use Link's update mode to \
+                        restore the item to a good state"
+            .into(),
+        display_message: Some("The provided credentials were not correct. Please try again.".into()),
+        request_id: Some(request_id.into()),
+        causes: Some(Vec::new()),
+        status: Nullable::Value(400),
+        documentation_url: Some("https://plaid.com/docs/errors/item/#item_login_required".into()),
+        suggested_action: Nullable::Null,
     }
 }
 
@@ -135,77 +125,49 @@ impl ServiceBasics for Sandbox {
 }
 
 impl PlaidApiService for Sandbox {
-    async fn user_create(
-        &self,
-        context: RequestContext,
-        request: UserCreateRequest,
-    ) -> Result<UserCreateResponse, ServerError> {
-        let token = format!("user-sandbox-{}", self.ids.uuid());
-        let user_id = self.ids.alphanumeric(29);
-        let item = self.healthy_item();
-        let mut state = self.state();
-        if !state.client_user_ids.insert(request.client_user_id.clone()) {
-            return Err(ServerError::new(
-                400,
-                "INVALID_INPUT",
-                "USER_ALREADY_EXISTS",
-                "a user has already been created for this client_user_id; it cannot be used again, even after /user/remove",
-            ));
-        }
-        let user = User {
-            user_id: user_id.clone(),
-            identity: request.consumer_report_user_identity,
-            items: vec![item],
-        };
-        state.users.insert(token.clone(), user);
+    async fn user_create(&self, context: RequestContext, request: UserCreateRequest) -> Result<UserCreateResponse, ServerError> {
+        let index = {
+            let mut state = self.state();
+            if !state.client_user_ids.insert(request.client_user_id.into_boxed_str()) {
+                return Err(ServerError::new(
+                    400,
+                    "INVALID_INPUT",
+                    "USER_ALREADY_EXISTS",
+                    "a user has already been created for this client_user_id; it cannot be used again, even after /user/remove",
+                ));
+            }
+            let identity = request.consumer_report_user_identity.map(Box::new);
+            state.users.push(Some(User { identity, login_required: None }));
+            state.users.len() - 1
+        } as u64;
         Ok(UserCreateResponse {
-            user_token: Some(token),
-            user_id,
+            user_token: Some(self.ids.user_token(index)),
+            user_id: self.ids.user_id(index),
             request_id: context.request_id,
         })
     }
 
-    async fn user_update(
-        &self,
-        context: RequestContext,
-        request: UserUpdateRequest,
-    ) -> Result<UserUpdateResponse, ServerError> {
-        let mut state = self.state();
-        let (_, user) =
-            state.user_mut(request.user_token.as_deref(), request.user_id.as_deref())?;
-        if let Some(identity) = request.consumer_report_user_identity {
-            user.identity = Some(identity);
-        }
-        Ok(UserUpdateResponse {
-            request_id: context.request_id,
-        })
+    async fn user_update(&self, context: RequestContext, request: UserUpdateRequest) -> Result<UserUpdateResponse, ServerError> {
+        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let identity = request.consumer_report_user_identity.map(Box::new);
+        self.with_user(index, |slot| {
+            if let (Some(user), Some(identity)) = (slot, identity) {
+                user.identity = Some(identity);
+            }
+        })?;
+        Ok(UserUpdateResponse { request_id: context.request_id })
     }
 
-    async fn user_remove(
-        &self,
-        context: RequestContext,
-        request: UserRemoveRequest,
-    ) -> Result<UserRemoveResponse, ServerError> {
-        let mut state = self.state();
-        let (token, _) =
-            state.user_mut(request.user_token.as_deref(), request.user_id.as_deref())?;
-        state.users.remove(&token);
-        Ok(UserRemoveResponse {
-            request_id: context.request_id,
-        })
+    async fn user_remove(&self, context: RequestContext, request: UserRemoveRequest) -> Result<UserRemoveResponse, ServerError> {
+        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
+        self.with_user(index, |slot| *slot = None)?;
+        Ok(UserRemoveResponse { request_id: context.request_id })
     }
 
-    async fn user_items_get(
-        &self,
-        context: RequestContext,
-        request: UserItemsGetRequest,
-    ) -> Result<UserItemsGetResponse, ServerError> {
-        let mut state = self.state();
-        let (_, user) = state.user_mut(Some(&request.user_token), None)?;
-        Ok(UserItemsGetResponse {
-            items: user.items.clone(),
-            request_id: context.request_id,
-        })
+    async fn user_items_get(&self, context: RequestContext, request: UserItemsGetRequest) -> Result<UserItemsGetResponse, ServerError> {
+        let index = self.user_index(Some(&request.user_token), None)?;
+        let items = self.with_user(index, |slot| slot.iter().map(|user| self.item(index, user)).collect())?;
+        Ok(UserItemsGetResponse { items, request_id: context.request_id })
     }
 
     async fn sandbox_user_reset_login(
@@ -213,15 +175,10 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: SandboxUserResetLoginRequest,
     ) -> Result<SandboxUserResetLoginResponse, ServerError> {
-        let mut state = self.state();
-        let (_, user) = state.user_mut(Some(&request.user_token), None)?;
+        let index = self.user_index(Some(&request.user_token), None)?;
+        let item_id = self.ids.item_id(index as u64);
         // The docs: all of the user's Items when the list is absent or empty.
-        let selected = request.item_ids.filter(|ids| !ids.is_empty());
-        if let Some(ids) = &selected
-            && let Some(unknown) = ids
-                .iter()
-                .find(|id| !user.items.iter().any(|item| item.item_id == **id))
-        {
+        if let Some(unknown) = request.item_ids.iter().flatten().find(|id| **id != item_id) {
             return Err(ServerError::new(
                 400,
                 "INVALID_INPUT",
@@ -229,18 +186,13 @@ impl PlaidApiService for Sandbox {
                 format!("item_ids names an Item this user does not have: {unknown}"),
             ));
         }
-        for item in &mut user.items {
-            if selected
-                .as_ref()
-                .is_none_or(|ids| ids.contains(&item.item_id))
-            {
-                item.error = Some(Self::login_required(&context.request_id));
-                item.update_type = ItemUpdateType::UserPresentRequired;
+        let reset_by = context.request_id.clone().into_boxed_str();
+        self.with_user(index, |slot| {
+            if let Some(user) = slot {
+                user.login_required = Some(reset_by);
             }
-        }
-        Ok(SandboxUserResetLoginResponse {
-            request_id: context.request_id,
-        })
+        })?;
+        Ok(SandboxUserResetLoginResponse { request_id: context.request_id })
     }
 
     async fn beacon_user_create(
@@ -292,9 +244,6 @@ impl PlaidApiService for Sandbox {
             },
             request_id: context.request_id,
         };
-        self.state()
-            .beacon_users
-            .insert(response.id.clone(), response.clone());
         Ok(response)
     }
 }
