@@ -25,14 +25,24 @@ impl Ids {
     pub fn new(seed: Option<u64>) -> Self {
         let mut rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
         let key = rng.u64(..);
-        let clock = seed.map(|_| Mutex::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_067_200)));
-        Self { key, rng: Mutex::new(rng), clock }
+        let clock =
+            seed.map(|_| Mutex::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_067_200)));
+        Self {
+            key,
+            rng: Mutex::new(rng),
+            clock,
+        }
     }
 
     /// `len` letters and digits from the random stream, like Plaid's ids (`m8MDnv9okwxFNBV`).
     pub fn alphanumeric(&self, len: usize) -> String {
-        let mut rng = self.rng.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        (0..len).map(|_| char::from(BASE62[rng.usize(..BASE62.len())])).collect()
+        let mut rng = self
+            .rng
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (0..len)
+            .map(|_| char::from(BASE62[rng.usize(..BASE62.len())]))
+            .collect()
     }
 
     pub fn request_id(&self) -> String {
@@ -54,7 +64,8 @@ impl Ids {
 
     /// The index a token was made for, if this sandbox made it.
     pub fn user_token_index(&self, token: &str) -> Option<u64> {
-        let index = u64::from_str_radix(token.strip_prefix(TOKEN_PREFIX)?.rsplit('-').next()?, 16).ok()?;
+        let index =
+            u64::from_str_radix(token.strip_prefix(TOKEN_PREFIX)?.rsplit('-').next()?, 16).ok()?;
         (self.user_token(index) == token).then_some(index)
     }
 
@@ -83,7 +94,9 @@ impl Ids {
     pub fn now(&self) -> String {
         let now = match &self.clock {
             Some(clock) => {
-                let mut clock = clock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut clock = clock
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
                 *clock += Duration::from_secs(1);
                 *clock
             }
@@ -95,14 +108,18 @@ impl Ids {
     /// SplitMix64 over the key, the index and a purpose: not cryptographic, only distinct and
     /// reproducible.
     fn hash(&self, index: u64, purpose: u64) -> u64 {
-        let mut z = self.key ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ purpose.wrapping_mul(0xD1B5_4A32_D192_ED03);
+        let mut z = self.key
+            ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ purpose.wrapping_mul(0xD1B5_4A32_D192_ED03);
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
 
     fn noise(&self, index: u64, purpose: u64, len: usize) -> String {
-        (0..len as u64).map(|i| char::from(BASE62[(self.hash(index, purpose * 64 + i) % 62) as usize])).collect()
+        (0..len as u64)
+            .map(|i| char::from(BASE62[(self.hash(index, purpose * 64 + i) % 62) as usize]))
+            .collect()
     }
 }
 
@@ -130,7 +147,11 @@ mod tests {
         }
         let forged = ids.user_token(3).replace("user-sandbox-", "user-sandbox-0");
         assert_eq!(ids.user_token_index(&forged), None);
-        assert_eq!(Ids::new(Some(8)).user_token_index(&ids.user_token(3)), None, "another key");
+        assert_eq!(
+            Ids::new(Some(8)).user_token_index(&ids.user_token(3)),
+            None,
+            "another key"
+        );
         assert_eq!(ids.user_id_index("tooshort"), None);
     }
 }

@@ -41,31 +41,53 @@ struct User {
 }
 
 fn user_missing(code: &str) -> ServerError {
-    ServerError::new(400, "INVALID_INPUT", code, "the user does not exist: it was never created, or it was removed")
+    ServerError::new(
+        400,
+        "INVALID_INPUT",
+        code,
+        "the user does not exist: it was never created, or it was removed",
+    )
 }
 
 impl Sandbox {
     pub fn new(client_id: String, secret: String, seed: Option<u64>) -> Self {
-        Self { client_id, secret, ids: Ids::new(seed), state: Mutex::new(State::default()) }
+        Self {
+            client_id,
+            secret,
+            ids: Ids::new(seed),
+            state: Mutex::new(State::default()),
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         // Every change below is a single insert or assignment, so a panic elsewhere while
         // holding the lock cannot leave half of one behind: a poisoned lock is safe to reuse.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The index of the user a request names, by token or (beta) by user id.
     fn user_index(&self, token: Option<&str>, user_id: Option<&str>) -> Result<usize, ServerError> {
         let index = match (token, user_id) {
-            (Some(token), _) => self.ids.user_token_index(token).ok_or_else(|| user_missing("INVALID_USER_TOKEN"))?,
-            (None, Some(id)) => self.ids.user_id_index(id).ok_or_else(|| user_missing("INVALID_USER_ID"))?,
+            (Some(token), _) => self
+                .ids
+                .user_token_index(token)
+                .ok_or_else(|| user_missing("INVALID_USER_TOKEN"))?,
+            (None, Some(id)) => self
+                .ids
+                .user_id_index(id)
+                .ok_or_else(|| user_missing("INVALID_USER_ID"))?,
             (None, None) => return Err(user_missing("INVALID_USER_TOKEN")),
         };
         usize::try_from(index).map_err(|_| user_missing("INVALID_USER_TOKEN"))
     }
 
-    fn with_user<T>(&self, index: usize, change: impl FnOnce(&mut Option<User>) -> T) -> Result<T, ServerError> {
+    fn with_user<T>(
+        &self,
+        index: usize,
+        change: impl FnOnce(&mut Option<User>) -> T,
+    ) -> Result<T, ServerError> {
         let mut state = self.state();
         match state.users.get_mut(index) {
             Some(slot @ Some(_)) => Ok(change(slot)),
@@ -125,10 +147,17 @@ impl ServiceBasics for Sandbox {
 }
 
 impl PlaidApiService for Sandbox {
-    async fn user_create(&self, context: RequestContext, request: UserCreateRequest) -> Result<UserCreateResponse, ServerError> {
+    async fn user_create(
+        &self,
+        context: RequestContext,
+        request: UserCreateRequest,
+    ) -> Result<UserCreateResponse, ServerError> {
         let index = {
             let mut state = self.state();
-            if !state.client_user_ids.insert(request.client_user_id.into_boxed_str()) {
+            if !state
+                .client_user_ids
+                .insert(request.client_user_id.into_boxed_str())
+            {
                 return Err(ServerError::new(
                     400,
                     "INVALID_INPUT",
@@ -137,7 +166,10 @@ impl PlaidApiService for Sandbox {
                 ));
             }
             let identity = request.consumer_report_user_identity.map(Box::new);
-            state.users.push(Some(User { identity, login_required: None }));
+            state.users.push(Some(User {
+                identity,
+                login_required: None,
+            }));
             state.users.len() - 1
         } as u64;
         Ok(UserCreateResponse {
@@ -147,7 +179,11 @@ impl PlaidApiService for Sandbox {
         })
     }
 
-    async fn user_update(&self, context: RequestContext, request: UserUpdateRequest) -> Result<UserUpdateResponse, ServerError> {
+    async fn user_update(
+        &self,
+        context: RequestContext,
+        request: UserUpdateRequest,
+    ) -> Result<UserUpdateResponse, ServerError> {
         let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
         let identity = request.consumer_report_user_identity.map(Box::new);
         self.with_user(index, |slot| {
@@ -155,19 +191,36 @@ impl PlaidApiService for Sandbox {
                 user.identity = Some(identity);
             }
         })?;
-        Ok(UserUpdateResponse { request_id: context.request_id })
+        Ok(UserUpdateResponse {
+            request_id: context.request_id,
+        })
     }
 
-    async fn user_remove(&self, context: RequestContext, request: UserRemoveRequest) -> Result<UserRemoveResponse, ServerError> {
+    async fn user_remove(
+        &self,
+        context: RequestContext,
+        request: UserRemoveRequest,
+    ) -> Result<UserRemoveResponse, ServerError> {
         let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
         self.with_user(index, |slot| *slot = None)?;
-        Ok(UserRemoveResponse { request_id: context.request_id })
+        Ok(UserRemoveResponse {
+            request_id: context.request_id,
+        })
     }
 
-    async fn user_items_get(&self, context: RequestContext, request: UserItemsGetRequest) -> Result<UserItemsGetResponse, ServerError> {
+    async fn user_items_get(
+        &self,
+        context: RequestContext,
+        request: UserItemsGetRequest,
+    ) -> Result<UserItemsGetResponse, ServerError> {
         let index = self.user_index(Some(&request.user_token), None)?;
-        let items = self.with_user(index, |slot| slot.iter().map(|user| self.item(index, user)).collect())?;
-        Ok(UserItemsGetResponse { items, request_id: context.request_id })
+        let items = self.with_user(index, |slot| {
+            slot.iter().map(|user| self.item(index, user)).collect()
+        })?;
+        Ok(UserItemsGetResponse {
+            items,
+            request_id: context.request_id,
+        })
     }
 
     async fn sandbox_user_reset_login(
@@ -192,7 +245,9 @@ impl PlaidApiService for Sandbox {
                 user.login_required = Some(reset_by);
             }
         })?;
-        Ok(SandboxUserResetLoginResponse { request_id: context.request_id })
+        Ok(SandboxUserResetLoginResponse {
+            request_id: context.request_id,
+        })
     }
 
     async fn beacon_user_create(
