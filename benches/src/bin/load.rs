@@ -27,9 +27,16 @@ struct Options {
 fn options() -> Options {
     let args: Vec<String> = std::env::args().collect();
     let value = |name: &str, default: u64| {
-        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
     };
-    Options { seconds: value("--seconds", 10), connections: value("--connections", 32) as usize }
+    Options {
+        seconds: value("--seconds", 10),
+        connections: value("--connections", 32) as usize,
+    }
 }
 
 /// A server process and the URL it printed.
@@ -47,17 +54,34 @@ impl Server {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e} (build it with --release first)", binary.display()));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {}: {e} (build it with --release first)",
+                    binary.display()
+                )
+            });
         let stdout = child.stdout.take().expect("piped stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("the server prints its address");
-        let url = line.trim().rsplit(' ').next().expect("an address").to_owned();
-        Server { child, url, launched }
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server prints its address");
+        let url = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .expect("an address")
+            .to_owned();
+        Server {
+            child,
+            url,
+            launched,
+        }
     }
 
     /// Resident memory, from /proc (Linux).
     fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
         let kib: f64 = status
             .lines()
             .find(|l| l.starts_with("VmRSS:"))
@@ -79,10 +103,20 @@ impl Drop for Server {
 async fn first_answer(http: &reqwest::Client, server: &Server) -> Duration {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        if http.post(format!("{}/user/items/get", server.url)).body("{}").send().await.is_ok() {
+        if http
+            .post(format!("{}/user/items/get", server.url))
+            .body("{}")
+            .send()
+            .await
+            .is_ok()
+        {
             return server.launched.elapsed();
         }
-        assert!(Instant::now() < deadline, "{} did not answer within 10 s", server.url);
+        assert!(
+            Instant::now() < deadline,
+            "{} did not answer within 10 s",
+            server.url
+        );
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
 }
@@ -95,7 +129,10 @@ struct Outcome {
 }
 
 async fn run_load(url: &str, options: &Options) -> Outcome {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(options.connections).build().expect("client");
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(options.connections)
+        .build()
+        .expect("client");
     let stop = Instant::now() + Duration::from_secs(options.seconds);
     let started = Instant::now();
     let tasks: Vec<_> = (0..options.connections)
@@ -108,8 +145,11 @@ async fn run_load(url: &str, options: &Options) -> Outcome {
                 let mut token = String::new();
                 let mut n = 0u64;
                 while Instant::now() < stop {
-                    let (path, body) = if n % 2 == 0 || token.is_empty() {
-                        ("/user/create", format!(r#"{{"client_user_id":"load-{connection}-{n}"}}"#))
+                    let (path, body) = if n.is_multiple_of(2) || token.is_empty() {
+                        (
+                            "/user/create",
+                            format!(r#"{{"client_user_id":"load-{connection}-{n}"}}"#),
+                        )
                     } else {
                         ("/user/items/get", format!(r#"{{"user_token":"{token}"}}"#))
                     };
@@ -127,8 +167,12 @@ async fn run_load(url: &str, options: &Options) -> Outcome {
                             let bytes = response.bytes().await.unwrap_or_default();
                             latencies.push(sent.elapsed().as_micros() as u64);
                             if token.is_empty() && path == "/user/create" {
-                                let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-                                token = value["user_token"].as_str().map(str::to_owned).unwrap_or_else(|| "trivial".into());
+                                let value: serde_json::Value =
+                                    serde_json::from_slice(&bytes).unwrap_or_default();
+                                token = value["user_token"]
+                                    .as_str()
+                                    .map(str::to_owned)
+                                    .unwrap_or_else(|| "trivial".into());
                             }
                         }
                         _ => errors += 1,
@@ -148,7 +192,12 @@ async fn run_load(url: &str, options: &Options) -> Outcome {
     }
     let elapsed = started.elapsed();
     latencies_us.sort_unstable();
-    Outcome { requests: latencies_us.len(), errors, elapsed, latencies_us }
+    Outcome {
+        requests: latencies_us.len(),
+        errors,
+        elapsed,
+        latencies_us,
+    }
 }
 
 fn percentile(sorted: &[u64], p: f64) -> u64 {
@@ -174,11 +223,24 @@ async fn main() {
         "| server | requests/s | p50 | p99 | errors | launch to first answer | RSS after the run |\n|---|---|---|---|---|---|---|"
     );
     let servers: [(&str, PathBuf, Vec<&str>); 2] = [
-        ("trivial axum server", release_binary("trivial_server"), vec!["127.0.0.1:0"]),
+        (
+            "trivial axum server",
+            release_binary("trivial_server"),
+            vec!["127.0.0.1:0"],
+        ),
         (
             "plaid-sandbox",
             release_binary("plaid-sandbox"),
-            vec!["--listen", "127.0.0.1:0", "--client-id", CLIENT_ID, "--secret", SECRET, "--seed", "1"],
+            vec![
+                "--listen",
+                "127.0.0.1:0",
+                "--client-id",
+                CLIENT_ID,
+                "--secret",
+                SECRET,
+                "--seed",
+                "1",
+            ],
         ),
     ];
     for (name, binary, args) in &servers {
