@@ -69,7 +69,9 @@ impl fmt::Display for Diagnostic {
         if let Some(source) = &self.source_line {
             let gutter = line.to_string();
             let pad = " ".repeat(gutter.len());
-            let caret = " ".repeat(column.saturating_sub(1) as usize);
+            // The quoted line may be clipped; the caret stays within what is shown.
+            let shown = source.chars().count();
+            let caret = " ".repeat((column.saturating_sub(1) as usize).min(shown));
             write!(f, "\n {pad} |\n {gutter} | {source}\n {pad} | {caret}^")?;
         }
         if let Some(hint) = &self.hint {
@@ -108,18 +110,35 @@ impl Diagnostics {
             ))
         });
         self.0.dedup();
+        // Each file's line starts are found once, not once per diagnostic.
+        let mut lines: Vec<(&str, Vec<&str>)> = Vec::new();
         for diagnostic in &mut self.0 {
             let place = &diagnostic.place;
             if place.line == 0 {
                 continue;
             }
-            diagnostic.source_line = sources
+            if !lines.iter().any(|(name, _)| *name == place.file) {
+                let Some(source) = sources.iter().find(|s| s.name == place.file) else {
+                    continue;
+                };
+                lines.push((&source.name, source.text.lines().collect()));
+            }
+            diagnostic.source_line = lines
                 .iter()
-                .find(|s| s.name == place.file)
-                .and_then(|s| s.text.lines().nth(place.line as usize - 1))
-                .map(|line| line.trim_end().to_owned());
+                .find(|(name, _)| *name == place.file)
+                .and_then(|(_, lines)| lines.get(place.line as usize - 1))
+                .map(|line| clip(line.trim_end().to_owned(), 200));
         }
     }
+}
+
+/// Keeps a message or a quoted line readable when the spec holds a huge value.
+fn clip(mut text: String, max_chars: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(max_chars) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
 }
 
 impl fmt::Display for Diagnostics {

@@ -1,5 +1,7 @@
 //! The intermediate model: a checked spec with every name settled, ready to emit.
 
+use std::collections::BTreeSet;
+
 use crate::diag::Place;
 
 #[derive(Debug)]
@@ -8,6 +10,14 @@ pub struct Model {
     /// One module per spec file, in file-name order.
     pub modules: Vec<Module>,
     pub operations: Vec<Operation>,
+    /// Type name -> (module, position), for `find_type`.
+    index: std::collections::BTreeMap<String, (usize, usize)>,
+    /// Where each module's types start in `types()`.
+    offsets: Vec<usize>,
+    /// The strongly connected component of each type, by position in `types()`.
+    component: Vec<usize>,
+    /// Object types that cannot derive `Default`.
+    no_default: BTreeSet<String>,
 }
 
 impl Model {
@@ -16,15 +26,171 @@ impl Model {
     }
 
     pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
-        self.types().find(|t| t.name == name)
+        let &(module, index) = self.index.get(name)?;
+        self.modules.get(module)?.types.get(index)
     }
 
     /// The module (spec file stem) a type is defined in.
     pub fn module_of(&self, name: &str) -> Option<&str> {
-        self.modules
-            .iter()
-            .find(|m| m.types.iter().any(|t| t.name == name))
-            .map(|m| m.name.as_str())
+        let &(module, _) = self.index.get(name)?;
+        self.modules.get(module).map(|m| m.name.as_str())
+    }
+
+    /// Builds the name index and the graph facts emission asks about, once, so that each
+    /// question is a lookup rather than a walk of the type graph.
+    pub fn new(api: Api, modules: Vec<Module>, operations: Vec<Operation>) -> Self {
+        let mut index = std::collections::BTreeMap::new();
+        for (m, module) in modules.iter().enumerate() {
+            for (t, def) in module.types.iter().enumerate() {
+                index.entry(def.name.clone()).or_insert((m, t));
+            }
+        }
+        let offsets = modules.iter().scan(0, |sum, m| {
+            let start = *sum;
+            *sum += m.types.len();
+            Some(start)
+        });
+        let offsets = offsets.collect();
+        let mut model = Self {
+            api,
+            modules,
+            operations,
+            index,
+            offsets,
+            component: Vec::new(),
+            no_default: BTreeSet::new(),
+        };
+        model.component = model.components();
+        model.no_default = model.types_without_default();
+        model
+    }
+
+    /// Whether a field of `owner` whose type is `kind` leads back to `owner` without a `Vec`
+    /// in between (a cycle of direct references, which needs a `Box`).
+    pub fn is_cyclic(&self, owner: &str, kind: &TyKind) -> bool {
+        let TyKind::Named(target) = kind else {
+            return false;
+        };
+        match (self.position(owner), self.position(target)) {
+            (Some(a), Some(b)) => self.component.get(a) == self.component.get(b),
+            _ => false,
+        }
+    }
+
+    /// Whether `Default` can be derived: no required, non-nullable field is an enum or an
+    /// object without a default.
+    pub fn has_default(&self, name: &str) -> bool {
+        !self.no_default.contains(name)
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        let &(m, t) = self.index.get(name)?;
+        Some(self.offsets.get(m).copied().unwrap_or_default() + t)
+    }
+
+    /// Direct references between types, by position in `types()`.
+    fn edges(&self) -> Vec<Vec<usize>> {
+        self.types()
+            .map(|def| match &def.kind {
+                TypeKind::Object(object) => object
+                    .fields
+                    .iter()
+                    .filter_map(|f| match &f.ty.kind {
+                        TyKind::Named(name) => self.position(name),
+                        _ => None,
+                    })
+                    .collect(),
+                TypeKind::Enum(_) => Vec::new(),
+            })
+            .collect()
+    }
+
+    /// Strongly connected components (Tarjan's algorithm, iterative so that a long chain of
+    /// references cannot overflow the stack): the component number of every type.
+    fn components(&self) -> Vec<usize> {
+        let edges = self.edges();
+        let n = edges.len();
+        let (mut order, mut low, mut component) =
+            (vec![usize::MAX; n], vec![0; n], vec![usize::MAX; n]);
+        let (mut on_stack, mut stack, mut counter, mut components) =
+            (vec![false; n], Vec::new(), 0, 0);
+        for start in 0..n {
+            if order[start] != usize::MAX {
+                continue;
+            }
+            let mut calls = vec![(start, 0)];
+            order[start] = counter;
+            low[start] = counter;
+            counter += 1;
+            stack.push(start);
+            on_stack[start] = true;
+            while let Some(&mut (v, ref mut next)) = calls.last_mut() {
+                if let Some(&w) = edges[v].get(*next) {
+                    *next += 1;
+                    if order[w] == usize::MAX {
+                        order[w] = counter;
+                        low[w] = counter;
+                        counter += 1;
+                        stack.push(w);
+                        on_stack[w] = true;
+                        calls.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(order[w]);
+                    }
+                    continue;
+                }
+                calls.pop();
+                if let Some(&(u, _)) = calls.last() {
+                    low[u] = low[u].min(low[v]);
+                }
+                if low[v] == order[v] {
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        component[w] = components;
+                        if w == v {
+                            break;
+                        }
+                    }
+                    components += 1;
+                }
+            }
+        }
+        component
+    }
+
+    /// Types that cannot derive `Default`, found by spreading from the enums backwards along
+    /// required, non-nullable references.
+    fn types_without_default(&self) -> BTreeSet<String> {
+        let mut users: std::collections::BTreeMap<&str, Vec<&str>> =
+            std::collections::BTreeMap::new();
+        for def in self.types() {
+            let TypeKind::Object(object) = &def.kind else {
+                continue;
+            };
+            for field in object.fields.iter().filter(|f| f.required && !f.nullable) {
+                if let TyKind::Named(target) = &field.ty.kind {
+                    users.entry(target).or_default().push(&def.name);
+                }
+            }
+        }
+        let mut without: BTreeSet<String> = BTreeSet::new();
+        let mut pending: Vec<&str> = self
+            .types()
+            .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
+            .map(|t| t.name.as_str())
+            .collect();
+        while let Some(name) = pending.pop() {
+            if without.insert(name.to_owned()) {
+                pending.extend(users.get(name).into_iter().flatten().copied());
+            }
+        }
+        without.retain(|name| {
+            matches!(
+                self.find_type(name).map(|t| &t.kind),
+                Some(TypeKind::Object(_))
+            )
+        });
+        without
     }
 }
 

@@ -64,12 +64,43 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
         .collect()
 }
 
+/// A hand-written spec file is kilobytes; megabytes are a mistake or an attack, and every
+/// name in the file is copied into the output several times.
+const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The parser's defaults, with nesting capped well below what overflows a thread's stack in
+/// the recursive descent of a debug build (the spec needs about a dozen levels; examples a few
+/// more).
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 24;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
 /// Parses each source on its own, so one broken file does not hide the problems of another.
 pub fn parse(sources: &[Source]) -> (Vec<(String, SpecFile)>, Diagnostics) {
     let mut files = Vec::new();
     let mut diagnostics = Diagnostics::default();
     for source in sources {
-        match serde_saphyr::from_str::<Option<SpecFile>>(&source.text) {
+        if source.text.len() > MAX_FILE_BYTES {
+            let place = Place {
+                file: source.name.clone(),
+                line: 0,
+                column: 0,
+                path: String::new(),
+            };
+            let message = format!(
+                "the file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes for one spec file",
+                source.text.len()
+            );
+            diagnostics.push(
+                Diagnostic::new(place, message).with_hint("split the spec into several files"),
+            );
+            continue;
+        }
+        match serde_saphyr::from_str_with_options::<Option<SpecFile>>(&source.text, options()) {
             Ok(spec) => files.push((source.name.clone(), spec.unwrap_or_default())),
             Err(error) => diagnostics.push(parse_diagnostic(&source.name, &error)),
         }
@@ -112,11 +143,24 @@ fn parse_diagnostic(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
             .with_hint("YAML keys must be unique: merge the two entries or rename one");
     }
     if text.starts_with("budget breached") {
-        return Diagnostic::new(
-            place,
-            "the YAML expands beyond the loader's limits (nested aliases, or a document too large)",
-        )
-        .with_hint("write the values out instead of aliasing aliases");
+        // Name the limit that was hit: depth, alias expansion, or sheer size.
+        let (message, hint) = if text.contains("Depth") {
+            (
+                "the YAML nests deeper than the loader allows (24 levels)",
+                "flatten the structure: a spec needs about a dozen levels",
+            )
+        } else if text.contains("Alias") || text.contains("Anchor") || error.locations().is_some() {
+            (
+                "the YAML expands beyond the loader's limits through aliases",
+                "write the values out instead of aliasing aliases",
+            )
+        } else {
+            (
+                "the YAML is larger than the loader allows",
+                "split the spec into several files",
+            )
+        };
+        return Diagnostic::new(place, message).with_hint(hint);
     }
     let diagnostic = Diagnostic::new(place, text);
     if text.contains("invalid type: boolean") {

@@ -125,11 +125,7 @@ pub fn lower(
         );
         return None;
     };
-    Some(ir::Model {
-        api,
-        modules,
-        operations,
-    })
+    Some(ir::Model::new(api, modules, operations))
 }
 
 fn index_types(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnostics) -> TypeIndex {

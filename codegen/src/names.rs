@@ -73,6 +73,11 @@ pub fn suggest_type_ident(name: &str) -> String {
 
 /// The closest candidate within a small edit distance, for "did you mean" hints.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Edit distance costs length x length per candidate; no real name is this long, and a
+    // pasted blob must not take seconds to be called unknown.
+    if word.len() > 64 {
+        return None;
+    }
     candidates
         .into_iter()
         .map(|c| {

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
@@ -23,11 +24,34 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Write a synthetic spec of N operations (for benchmarks; never into spec/).
+    Synth {
+        /// How many operations the spec has.
+        #[arg(long)]
+        operations: usize,
+        /// The folder to write the spec to; its *.yaml files are replaced.
+        /// Default: target/synth/<N>.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Operations per spec file; 0 puts them all in one file.
+        #[arg(long, default_value_t = xtask::synth::DEFAULT_PER_FILE)]
+        per_file: usize,
+        /// Then run the generator on it in memory and print its time and the size of the
+        /// generated crate.
+        #[arg(long)]
+        stats: bool,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().task {
         Task::Regenerate { check } => regenerate(&workspace_root(), check),
+        Task::Synth {
+            operations,
+            out,
+            per_file,
+            stats,
+        } => synth(&workspace_root(), operations, out, per_file, stats),
     }
 }
 
@@ -83,4 +107,120 @@ fn regenerate(root: &Path, check: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+fn synth(
+    root: &Path,
+    operations: usize,
+    out: Option<PathBuf>,
+    per_file: usize,
+    stats: bool,
+) -> ExitCode {
+    let out = out.unwrap_or_else(|| {
+        root.join("target")
+            .join("synth")
+            .join(operations.to_string())
+    });
+    // The synthetic spec replaces every *.yaml of its folder: never let that be the real one.
+    let real_spec = root.join("spec").canonicalize().ok();
+    let target = std::path::absolute(&out)
+        .ok()
+        .and_then(|p| p.canonicalize().ok().or(Some(p)));
+    if real_spec.is_some() && target == real_spec {
+        eprintln!(
+            "error: refusing to write a synthetic spec over the repository's spec/ ({})",
+            out.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let files = match xtask::synth::write(&out, operations, per_file) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!(
+                "error: cannot write the synthetic spec to {}: {error}",
+                out.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let bytes: usize = files.iter().map(|f| f.text.len()).sum();
+    eprintln!(
+        "wrote a synthetic spec of {operations} operations ({} types, {} files, {} KiB) to {}",
+        operations * xtask::synth::TYPES_PER_OPERATION + 2,
+        files.len(),
+        bytes / 1024,
+        out.display()
+    );
+    println!("{}", out.display());
+    if stats {
+        generation_stats(&out, operations)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs the generator on a spec folder and prints how long it took and how much Rust it
+/// wrote, per operation: the lines beyond those of the same spec without operations.
+fn generation_stats(spec: &Path, operations: usize) -> ExitCode {
+    let options = codegen::Options::default();
+    let start = Instant::now();
+    let sources = match codegen::load::read_dir(spec) {
+        Ok(sources) => sources,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let read = start.elapsed();
+    if let Err(error) = codegen::model(&sources) {
+        eprintln!("{error}");
+        return ExitCode::FAILURE;
+    }
+    let model = start.elapsed() - read;
+    let start = Instant::now();
+    let files = match codegen::generate_sources(&sources, &options) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let pipeline = start.elapsed();
+    let empty: Vec<_> = xtask::synth::spec(0, 1)
+        .into_iter()
+        .map(|f| codegen::load::Source {
+            name: f.name,
+            text: f.text,
+        })
+        .collect();
+    let baseline = match codegen::generate_sources(&empty, &options) {
+        Ok(files) => rust_lines(&files),
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let total = rust_lines(&files);
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    eprintln!(
+        "read {:.1} ms, load+lower+check {:.1} ms; whole pipeline (load to formatted files) {:.1} ms",
+        ms(read),
+        ms(model),
+        ms(pipeline)
+    );
+    eprintln!(
+        "generated {} files, {total} lines of Rust; {:.0} lines per operation \
+         (beyond the {baseline} lines of the same spec without operations)",
+        files.len(),
+        total.saturating_sub(baseline) as f64 / operations.max(1) as f64
+    );
+    ExitCode::SUCCESS
+}
+
+fn rust_lines(files: &[codegen::GeneratedFile]) -> usize {
+    files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs"))
+        .map(|f| f.contents.lines().count())
+        .sum()
 }

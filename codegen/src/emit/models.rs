@@ -78,7 +78,7 @@ fn structure(model: &Model, def: &TypeDef, object: &Object) -> TokenStream {
     });
     let sensitive = object.fields.iter().any(|f| f.sensitive);
     let debug_derive = (!sensitive).then(|| quote!(Debug,));
-    let default_derive = is_defaultable(model, def, &mut Vec::new()).then(|| quote!(Default,));
+    let default_derive = model.has_default(&def.name).then(|| quote!(Default,));
     let debug_impl = sensitive.then(|| redacting_debug(def, object));
     quote! {
         #docs
@@ -154,52 +154,7 @@ fn rust_type(kind: &TyKind) -> TokenStream {
 
 /// Whether the field is stored in a `Box` because its type leads back to `owner`.
 pub(crate) fn is_boxed(model: &Model, owner: &str, field: &Field) -> bool {
-    reaches(model, &field.ty.kind, owner, &mut Vec::new())
-}
-
-/// Whether a field of this type leads back to `target` without passing through a `Vec`: such
-/// a field needs a `Box`, or the struct would have infinite size.
-fn reaches<'m>(model: &'m Model, kind: &'m TyKind, target: &str, seen: &mut Vec<&'m str>) -> bool {
-    let TyKind::Named(name) = kind else {
-        return false;
-    };
-    if name == target {
-        return true;
-    }
-    if seen.contains(&name.as_str()) {
-        return false;
-    }
-    seen.push(name);
-    match model.find_type(name).map(|t| &t.kind) {
-        Some(TypeKind::Object(object)) => object
-            .fields
-            .iter()
-            .any(|f| reaches(model, &f.ty.kind, target, seen)),
-        _ => false,
-    }
-}
-
-/// `Default` is derived only where every required field has a meaningful default: a required
-/// enum has none, so a struct holding one cannot pretend to have one either.
-fn is_defaultable<'m>(model: &'m Model, def: &'m TypeDef, seen: &mut Vec<&'m str>) -> bool {
-    if seen.contains(&def.name.as_str()) {
-        return true;
-    }
-    seen.push(&def.name);
-    let TypeKind::Object(object) = &def.kind else {
-        return false;
-    };
-    object.fields.iter().all(|field| {
-        if !field.required || field.nullable {
-            return true;
-        }
-        match &field.ty.kind {
-            TyKind::Named(name) => model
-                .find_type(name)
-                .is_some_and(|d| is_defaultable(model, d, seen)),
-            _ => true,
-        }
-    })
+    model.is_cyclic(owner, &field.ty.kind)
 }
 
 fn redacting_debug(def: &TypeDef, object: &Object) -> TokenStream {

@@ -262,23 +262,26 @@ fn field_of<'m>(model: &'m Model, owner: &str, name: &str) -> Option<(&'m Field,
 
 /// An expression of type `Option<&Leaf>` that follows a dotted field path from `self`.
 fn path_access(model: &Model, owner: &str, path: &[String]) -> TokenStream {
-    let mut access = quote!(::std::option::Option::Some(self));
+    // The steps are collected and quoted once: re-quoting the growing chain at every step
+    // would cost quadratic time in the path's length.
+    let mut steps = Vec::with_capacity(path.len());
     let mut current = owner.to_owned();
     for segment in path {
         let Some((field, boxed)) = field_of(model, &current, segment) else {
             break;
         };
         let member = ident(&field.ident);
-        let step = match (field.required, field.nullable) {
+        steps.push(match (field.required, field.nullable) {
             (true, false) => quote!(.map(|v| &v.#member)),
             (true, true) | (false, false) => quote!(.and_then(|v| v.#member.as_ref())),
             (false, true) => quote!(.and_then(|v| v.#member.value())),
-        };
-        let unbox = boxed.then(|| quote!(.map(|b| &**b)));
-        access = quote!(#access #step #unbox);
+        });
+        if boxed {
+            steps.push(quote!(.map(|b| &**b)));
+        }
         if let TyKind::Named(next) = &field.ty.kind {
             current = next.clone();
         }
     }
-    access
+    quote!(::std::option::Option::Some(self) #(#steps)*)
 }

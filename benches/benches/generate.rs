@@ -1,0 +1,109 @@
+//! The generator at scale: the whole pipeline (load, lower, check, emit, format), in memory,
+//! on the seed spec and on synthetic specs of 100, 1,000 and 5,000 operations, and the
+//! load-and-check part alone. Throughput is in operations, so linear growth shows as a
+//! constant time per operation.
+//!
+//! Run: `cargo bench -p plaid-benches --bench generate` (about six minutes: one 5,000-operation
+//! run takes half a minute, and criterion takes ten). One size only:
+//! `cargo bench -p plaid-benches --bench generate -- synthetic/1000`.
+//!
+//! The synthetic specs come from `xtask::synth`, the code behind `cargo xtask synth`, so the
+//! benchmark and the command measure the same input.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use codegen::load::Source;
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
+
+const SIZES: [usize; 3] = [100, 1_000, 5_000];
+
+/// The seed spec, `spec/`, read once: the benchmark times the generator, not the disk.
+fn seed() -> Vec<Source> {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    codegen::load::read_dir(&spec).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn synthetic(operations: usize) -> Vec<Source> {
+    xtask::synth::spec(operations, xtask::synth::DEFAULT_PER_FILE)
+        .into_iter()
+        .map(|file| Source {
+            name: format!("synth/{}", file.name),
+            text: file.text,
+        })
+        .collect()
+}
+
+/// Generates once outside the timing: the input must be valid, and the size of what comes
+/// out goes next to the figures. Returns how long that took.
+fn describe(name: &str, operations: usize, sources: &[Source]) -> Duration {
+    let start = Instant::now();
+    let files = codegen::generate_sources(sources, &codegen::Options::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let elapsed = start.elapsed();
+    let yaml: usize = sources.iter().map(|s| s.text.len()).sum();
+    let rust: usize = files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs"))
+        .map(|f| f.contents.lines().count())
+        .sum();
+    println!(
+        "{name}: {operations} operations, {} spec files, {} KiB of YAML -> {} files, {rust} lines of Rust",
+        sources.len(),
+        yaml / 1024,
+        files.len()
+    );
+    elapsed
+}
+
+fn generate(c: &mut Criterion) {
+    let mut inputs = vec![("seed".to_owned(), 6, seed())];
+    for n in SIZES {
+        inputs.push(("synthetic".to_owned(), n, synthetic(n)));
+    }
+    let once: Vec<Duration> = inputs
+        .iter()
+        .map(|(name, operations, sources)| {
+            describe(&format!("{name}/{operations}"), *operations, sources)
+        })
+        .collect();
+    // Ten samples of one run each at least, for the sizes that take seconds a run.
+    let measurement = |once: Duration| (once * 12).max(Duration::from_secs(5));
+
+    let options = codegen::Options::default();
+    let mut group = c.benchmark_group("generate");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500));
+    for ((name, operations, sources), once) in inputs.iter().zip(&once) {
+        group.measurement_time(measurement(*once));
+        group.throughput(Throughput::Elements(*operations as u64));
+        group.bench_with_input(BenchmarkId::new(name, operations), sources, |b, sources| {
+            b.iter(|| codegen::generate_sources(black_box(sources), &options))
+        });
+    }
+    group.finish();
+
+    // Load, lower and check only: what is left is emitting and formatting the Rust.
+    let mut group = c.benchmark_group("check");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500));
+    for ((name, operations, sources), once) in inputs.iter().zip(&once) {
+        // Loading and checking is a fifth of the whole at most.
+        group.measurement_time(measurement(*once / 5));
+        group.throughput(Throughput::Elements(*operations as u64));
+        group.bench_with_input(BenchmarkId::new(name, operations), sources, |b, sources| {
+            b.iter(|| codegen::model(black_box(sources)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, generate);
+criterion_main!(benches);

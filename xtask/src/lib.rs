@@ -1,0 +1,3 @@
+//! Library side of `cargo xtask`: what the benchmarks share with the command line.
+
+pub mod synth;
