@@ -32,6 +32,7 @@ axum = {{ workspace = true, optional = true }}
 regex-lite.workspace = true
 serde.workspace = true
 serde_json.workspace = true
+time.workspace = true
 bytes = {{ workspace = true, optional = true }}
 fastrand = {{ workspace = true, optional = true }}
 httpdate = {{ workspace = true, optional = true }}
