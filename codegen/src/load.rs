@@ -142,14 +142,16 @@ fn parse_diagnostic(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
         return Diagnostic::new(place, format!("`{key}` appears twice in the same mapping"))
             .with_hint("YAML keys must be unique: merge the two entries or rename one");
     }
-    if text.starts_with("budget breached") {
-        // Name the limit that was hit: depth, alias expansion, or sheer size.
-        let (message, hint) = if text.contains("Depth") {
+    // An alias bomb's breach names where the anchor was defined; a plain large document's
+    // does not. The parser's "recursion limit" is the same depth limit by another name.
+    let full = error.without_snippet().to_string();
+    if text.starts_with("budget breached") || text.contains("recursion limit exceeded") {
+        let (message, hint) = if text.contains("Depth") || text.contains("recursion limit") {
             (
                 "the YAML nests deeper than the loader allows (24 levels)",
                 "flatten the structure: a spec needs about a dozen levels",
             )
-        } else if text.contains("Alias") || text.contains("Anchor") || error.locations().is_some() {
+        } else if full.contains("defined at") || text.contains("Alias") || text.contains("Anchor") {
             (
                 "the YAML expands beyond the loader's limits through aliases",
                 "write the values out instead of aliasing aliases",
