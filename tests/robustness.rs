@@ -16,8 +16,9 @@
 //!   levels of nesting, a 50 MB scalar and one just under the file size limit, alias storms;
 //!   the error texts are snapshotted.
 //! - The generator bugs this found (quadratic and cubic time, misleading budget errors, stack
-//!   use) are regression tests, each in a child process (a stack overflow or an allocation
-//!   failure aborts the process); one not fixed yet is `#[ignore = "generator bug: ..."]`, so
+//!   use, no size limits) are fixed and stay as regression tests, the slow ones each in a
+//!   child process (a stack overflow or an allocation failure aborts the process). A bug not
+//!   fixed yet is marked `#[ignore = "generator bug: ..."]`, so that
 //!   `cargo test -p plaid-tests --test robustness -- --ignored` shows it failing on its own.
 //!   Inputs found by the property tests go to `tests/regressions/` and run every time.
 //! - The synthetic spec of `cargo xtask synth` (the benchmarks' input) passes every check.
@@ -1329,10 +1330,11 @@ fn huge_keys_are_answered() {
 
 // ------------------------------------------------------------ generator bugs found here
 //
-// Each input below once made the generator hang (minutes), or abort; they are fixed and stay
-// as regression tests. Each runs in a child process, where a stack overflow or the allocation
-// ceiling, which abort the process, fail that test alone. A bug that is not fixed yet is
-// marked `#[ignore = "generator bug: ..."]` (run those with `-- --ignored`); setting
+// Each input below once made the generator take minutes, overflow a stack, or answer with a
+// misleading error; all are fixed and stay as regression tests. The heavy ones run in a child
+// process (`isolated`), where a stack overflow or the allocation ceiling, which abort the
+// process, fail that test alone. A bug found and not fixed yet is marked
+// `#[ignore = "generator bug: ..."]` (run those with `-- --ignored`); setting
 // `ROBUSTNESS_BUG_SECONDS=600` shows how long a case really takes instead of stopping at the
 // limit it has to meet.
 
@@ -1403,6 +1405,35 @@ fn huge_unknown_format_gets_a_quick_answer() {
             vec![api_file(), source("fuzz/format.yaml", text)]
         },
     );
+}
+
+/// Found by `mutated_spec_never_crashes` (shrunk): the real spec with the `type` of
+/// `BeaconUserDepositoryAccount.routing_number` replaced by a 427,552-character name. The
+/// did-you-mean hint measured that name against every type of the spec: over 10 s in a debug
+/// build. Rebuilt from `spec/` here rather than kept as a 450 KB file in `tests/regressions/`.
+#[test]
+fn fuzz_found_huge_type_name_in_the_real_spec() {
+    let mut sources = real_spec().to_vec();
+    let beacon = sources
+        .iter_mut()
+        .find(|s| s.name.ends_with("beacon.yaml"))
+        .expect("spec/beacon.yaml");
+    let name = "x".repeat(427_552);
+    let owner = beacon
+        .text
+        .find("  BeaconUserDepositoryAccount:\n")
+        .unwrap_or(0);
+    let field = beacon.text[owner..]
+        .find("routing_number:\n        type: string\n")
+        .map(|at| owner + at + "routing_number:\n".len())
+        .or_else(|| beacon.text.find("        type: string\n"))
+        .expect("a string field in spec/beacon.yaml");
+    beacon.text.replace_range(
+        field..field + "        type: string".len(),
+        &format!("        type: {name}"),
+    );
+    let run = answered(sources, CASE_TIME_LIMIT);
+    assert!(run.rendered_error().contains("unknown type"));
 }
 
 /// A 3 MB unknown type name: the same hint, against every type name and built-in. Was: 6 s
@@ -1570,12 +1601,10 @@ fn budget_errors_name_the_limit_that_was_hit() {
 
 /// A file under the 4 MiB size limit with more than the loader's 250,000 nodes and not a
 /// single alias: one spec file of 550 synthetic operations (3.9 MB), or an example array of
-/// 300,000 numbers. Both read "the YAML expands beyond the loader's limits through aliases",
-/// hint "write the values out instead of aliasing aliases": `load::parse_diagnostic` takes
-/// any budget breach that carries locations for an alias one. It should say that the file is
-/// too large and suggest splitting it.
+/// 300,000 numbers. Was: "the YAML expands beyond the loader's limits through aliases", hint
+/// "write the values out instead of aliasing aliases", because any budget breach carrying
+/// locations was taken for an alias one.
 #[test]
-
 fn node_budget_error_does_not_blame_aliases() {
     let items = example_of_any(&format!("[{}1]", "1, ".repeat(300_000)));
     let cases = [
@@ -1589,11 +1618,10 @@ fn node_budget_error_does_not_blame_aliases() {
 }
 
 /// 10,000 nested flow sequences: the parser's own flow-nesting limit (255) stops them before
-/// the loader's depth budget (24) sees them, and its message is passed on as it is:
-/// "recursion limit exceeded", without a hint. 100 nested sequences, or 10,000 nested flow
-/// mappings, read "the YAML nests deeper than the loader allows (24 levels)".
+/// the loader's depth budget (24) sees them. Was: its message passed on as it is, "recursion
+/// limit exceeded", without a hint, where 100 nested sequences or 10,000 nested flow mappings
+/// read "the YAML nests deeper than the loader allows (24 levels)".
 #[test]
-
 fn deep_flow_nesting_error_names_the_depth_limit() {
     let text = example_of_any(&Hostile::DeepSeq(10_000).text());
     let run = answered(vec![api_file(), source("fuzz/flow.yaml", text)], seconds(5));

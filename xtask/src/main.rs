@@ -33,7 +33,9 @@ enum Task {
         /// Default: target/synth/<N>.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Operations per spec file; 0 puts them all in one file.
+        /// Operations per spec file (about 7 KiB each); 0 puts them all in one file, which the
+        /// generator refuses beyond its limits for one file (4 MiB, 250,000 YAML nodes: about
+        /// 500 operations).
         #[arg(long, default_value_t = xtask::synth::DEFAULT_PER_FILE)]
         per_file: usize,
         /// Then run the generator on it in memory and print its time and the size of the
