@@ -112,7 +112,7 @@ fn known_enum_values_decode_to_their_variants() {
         Nullable::Value(ItemAuthMethod::InstantMatch)
     );
     assert_eq!(item.update_type, ItemUpdateType::Background);
-    assert!(ItemAuthMethod::KNOWN.iter().all(|v| !v.is_unknown()));
+    assert!(ItemAuthMethod::KNOWN.iter().all(|(v, _)| !v.is_unknown()));
     assert_eq!(
         ItemAuthMethod::from("SAME_DAY_MICRODEPOSITS"),
         ItemAuthMethod::SameDayMicrodeposits

@@ -190,6 +190,8 @@ fn guarded(sources: Vec<Source>, limit: Duration) -> Result<Run, String> {
         .name("generator".into())
         .stack_size(STACK)
         .spawn(move || {
+            // The meter counts this thread's heap only, so the generator may not spread out.
+            codegen::set_max_threads(1);
             METER.with(|m| {
                 m.live.set(0);
                 m.peak.set(0);
@@ -1665,6 +1667,8 @@ fn nested_arrays_fit_a_default_thread_stack() {
         let generated = std::thread::Builder::new()
             .stack_size(2 << 20)
             .spawn(move || {
+                // All of the run on this thread, with its small stack.
+                codegen::set_max_threads(1);
                 codegen::generate_sources(&sources, &codegen::Options::default()).is_ok()
             })
             .expect("cannot start a thread")

@@ -18,11 +18,22 @@ pub struct Model {
     component: Vec<usize>,
     /// Object types that cannot derive `Default`.
     no_default: BTreeSet<String>,
+    /// Type name -> the operations it is the request or the response of, in spec order.
+    operations_by_type: std::collections::BTreeMap<String, Vec<usize>>,
 }
 
 impl Model {
     pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
         self.modules.iter().flat_map(|m| &m.types)
+    }
+
+    /// The operations a type is the request or the response of.
+    pub fn operations_of(&self, name: &str) -> impl Iterator<Item = &Operation> {
+        self.operations_by_type
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.operations.get(i))
     }
 
     pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
@@ -51,6 +62,20 @@ impl Model {
             Some(start)
         });
         let offsets = offsets.collect();
+        let mut operations_by_type: std::collections::BTreeMap<String, Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (i, op) in operations.iter().enumerate() {
+            operations_by_type
+                .entry(op.request.clone())
+                .or_default()
+                .push(i);
+            if op.response != op.request {
+                operations_by_type
+                    .entry(op.response.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
         let mut model = Self {
             api,
             modules,
@@ -59,6 +84,7 @@ impl Model {
             offsets,
             component: Vec::new(),
             no_default: BTreeSet::new(),
+            operations_by_type,
         };
         model.component = model.components();
         model.no_default = model.types_without_default();

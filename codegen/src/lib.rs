@@ -12,6 +12,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod output;
+mod parallel;
 pub mod spec;
 pub mod sync;
 
@@ -19,6 +20,7 @@ use std::path::Path;
 
 pub use diag::{Diagnostic, Diagnostics};
 pub use output::{GeneratedFile, Options};
+pub use parallel::set_max_threads;
 
 /// Why generation failed.
 #[derive(Debug)]

@@ -79,33 +79,40 @@ fn options() -> serde_saphyr::Options {
     options
 }
 
-/// Parses each source on its own, so one broken file does not hide the problems of another.
+/// Parses each source on its own, so one broken file does not hide the problems of another
+/// (and the files parse in parallel).
 pub fn parse(sources: &[Source]) -> (Vec<(String, SpecFile)>, Diagnostics) {
     let mut files = Vec::new();
     let mut diagnostics = Diagnostics::default();
-    for source in sources {
-        if source.text.len() > MAX_FILE_BYTES {
-            let place = Place {
-                file: source.name.clone(),
-                line: 0,
-                column: 0,
-                path: String::new(),
-            };
-            let message = format!(
-                "the file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes for one spec file",
-                source.text.len()
-            );
-            diagnostics.push(
-                Diagnostic::new(place, message).with_hint("split the spec into several files"),
-            );
-            continue;
-        }
-        match serde_saphyr::from_str_with_options::<Option<SpecFile>>(&source.text, options()) {
-            Ok(spec) => files.push((source.name.clone(), spec.unwrap_or_default())),
-            Err(error) => diagnostics.push(parse_diagnostic(&source.name, &error)),
+    for parsed in crate::parallel::map(sources, parse_one) {
+        match parsed {
+            Ok(file) => files.push(file),
+            Err(diagnostic) => diagnostics.push(*diagnostic),
         }
     }
     (files, diagnostics)
+}
+
+fn parse_one(source: &Source) -> Result<(String, SpecFile), Box<Diagnostic>> {
+    if source.text.len() > MAX_FILE_BYTES {
+        let place = Place {
+            file: source.name.clone(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+        };
+        let message = format!(
+            "the file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes for one spec file",
+            source.text.len()
+        );
+        let diagnostic =
+            Diagnostic::new(place, message).with_hint("split the spec into several files");
+        return Err(Box::new(diagnostic));
+    }
+    match serde_saphyr::from_str_with_options::<Option<SpecFile>>(&source.text, options()) {
+        Ok(spec) => Ok((source.name.clone(), spec.unwrap_or_default())),
+        Err(error) => Err(Box::new(parse_diagnostic(&source.name, &error))),
+    }
 }
 
 /// The parser's error in the words of the rest of the diagnostics: its own location suffix

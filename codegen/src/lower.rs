@@ -54,16 +54,38 @@ pub fn lower(
     diagnostics: &mut Diagnostics,
 ) -> Option<ir::Model> {
     let index = index_types(files, diagnostics);
-    let mut modules = Vec::new();
-    let mut operations = Vec::new();
-    let mut api = None;
-    for (file, spec) in files {
+    // Files lower independently (on every core); their diagnostics are sorted at the end.
+    let lowered = crate::parallel::map(files, |(file, spec)| {
+        let mut found = Diagnostics::default();
         let mut lowerer = Lowerer {
             file,
             index: &index,
-            diagnostics,
+            diagnostics: &mut found,
         };
+        let types: Vec<_> = spec
+            .types
+            .iter()
+            .filter_map(|(name, def)| lowerer.type_def(name, def))
+            .collect();
+        let operations: Vec<_> = spec
+            .operations
+            .iter()
+            .filter_map(|(id, op)| lowerer.operation(id, op))
+            .collect();
+        (types, operations, found)
+    });
+    let mut modules = Vec::new();
+    let mut operations = Vec::new();
+    let mut api = None;
+    for ((file, spec), (types, file_operations, found)) in files.iter().zip(lowered) {
+        diagnostics.0.extend(found.0);
+        operations.extend(file_operations);
         if let Some(info) = &spec.api {
+            let mut lowerer = Lowerer {
+                file,
+                index: &index,
+                diagnostics,
+            };
             match &api {
                 None => api = Some(lowerer.api(info)),
                 Some(_) => lowerer.error(
@@ -72,14 +94,6 @@ pub fn lower(
                     "a second `api` block: exactly one spec file describes the API as a whole",
                 ),
             }
-        }
-        let types = spec
-            .types
-            .iter()
-            .filter_map(|(name, def)| lowerer.type_def(name, def))
-            .collect();
-        for (id, op) in spec.operations.iter() {
-            operations.extend(lowerer.operation(id, op));
         }
         let stem = file.rsplit('/').next().unwrap_or(file);
         let stem = stem.trim_end_matches(".yaml").trim_end_matches(".yml");
@@ -377,7 +391,7 @@ impl Lowerer<'_> {
         let path = format!("types.{}", name.value);
         if names::RESERVED_TYPE_NAMES.contains(&name.value.as_str()) {
             let message = format!(
-                "type name `{}` is taken by the generated crate itself",
+                "type name `{}` is reserved: the generated code uses it",
                 name.value
             );
             self.error_hint(

@@ -45,18 +45,29 @@ pub fn is_valid_ident(ident: &str) -> bool {
     syn::parse_str::<syn::Ident>(ident).is_ok()
 }
 
-/// Names the generated crate defines itself, in `prelude` beside the models: a model with one
-/// of these names would be shadowed there.
+/// Names a model may not take: those the generated crate defines itself, in `prelude` beside
+/// the models, and those the model modules use unqualified (the runtime items they import,
+/// serde's derives, and the standard prelude's types), which a model would shadow.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Box",
     "Client",
     "ClientBuilder",
+    "Deserialize",
     "Environment",
     "Error",
+    "From",
+    "None",
     "Nullable",
     "Operation",
+    "Option",
     "RetryPolicy",
+    "Serialize",
+    "Some",
+    "String",
+    "StringRules",
     "Validate",
     "ValidationErrors",
+    "Vec",
     "Violation",
 ];
 

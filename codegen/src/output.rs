@@ -40,11 +40,17 @@ impl GeneratedFile {
 
     /// Rust tokens, formatted with prettyplease: deterministic and independent of the
     /// rustfmt installed on the machine. `lib.rs` marks every module `#[rustfmt::skip]` so
-    /// `cargo fmt` leaves the result alone.
-    pub fn rust(path: &str, tokens: TokenStream) -> Result<Self, String> {
+    /// `cargo fmt` leaves the result alone. `docs` are the doc blocks the tokens hold
+    /// placeholders for.
+    pub(crate) fn rust(
+        path: &str,
+        tokens: TokenStream,
+        docs: &[Vec<String>],
+    ) -> Result<Self, String> {
         let file: syn::File = syn::parse2(tokens)
             .map_err(|e| format!("the generator emitted invalid Rust for {path}: {e}"))?;
-        let formatted = separate_items(&prettyplease::unparse(&file));
+        let formatted = crate::emit::splice_docs(&prettyplease::unparse(&file), docs);
+        let formatted = separate_items(&formatted);
         Ok(Self {
             path: path.to_owned(),
             contents: format!("// {HEADER}\n\n{formatted}"),

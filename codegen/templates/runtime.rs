@@ -1,6 +1,10 @@
 //! Support code shared by every generated type, kept in one place so that the per-type code
 //! stays small.
 
+// One runtime serves every spec, and a spec without enums, sensitive fields or fields both
+// required and nullable leaves part of it unused.
+#![allow(dead_code, unused_imports, unused_macros)]
+
 use ::std::fmt;
 
 /// A field that the API documents as both optional and nullable, where absent and `null`
@@ -181,3 +185,62 @@ where
 
     deserializer.deserialize_str(OpenEnumVisitor(::std::marker::PhantomData))
 }
+
+/// Everything an open enum has besides its definition and its table of known values, written
+/// once rather than per type: `as_str`, `is_unknown`, `From<&str>`, `Display`, serde through
+/// the wire string, and `Validate` (a request may not carry a value this crate does not know,
+/// because the server rejects it).
+macro_rules! open_enum {
+    ($name:ident) => {
+        impl $name {
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    Self::Unknown(value) => value,
+                    // Every known variant is in `KNOWN`, so the fallback is never taken.
+                    known => Self::KNOWN.iter().find(|(value, _)| value == known).map_or("", |(_, wire)| wire),
+                }
+            }
+
+            /// Whether the value was unknown when this crate was generated.
+            pub const fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match Self::KNOWN.iter().find(|(_, wire)| *wire == value) {
+                    ::std::option::Option::Some((known, _)) => known.clone(),
+                    ::std::option::Option::None => Self::Unknown(value.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::deserialize_open_enum(deserializer)
+            }
+        }
+
+        impl crate::validate::Validate for $name {
+            fn validate_at(&self, at: crate::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::validate::Violation>) {
+                crate::validate::known_enum_value(out, at, self.is_unknown(), Self::KNOWN);
+            }
+        }
+    };
+}
+
+pub(crate) use open_enum;

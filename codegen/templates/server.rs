@@ -68,6 +68,25 @@ pub trait ServiceBasics: ::std::marker::Send + ::std::marker::Sync + 'static {
     fn next_request_id(&self) -> ::std::string::String;
 }
 
+/// One operation's route: `call` gets the service, the request's context and the decoded,
+/// validated request; every failure before or after it is answered in the API's error shape.
+pub fn route<S, Req, Resp, Fut>(
+    filter: ::axum::routing::MethodFilter,
+    service: &::std::sync::Arc<S>,
+    call: impl Fn(::std::sync::Arc<S>, RequestContext, Req) -> Fut + Clone + ::std::marker::Send + ::std::marker::Sync + 'static,
+) -> ::axum::routing::MethodRouter
+where
+    S: ServiceBasics,
+    Req: ::serde::de::DeserializeOwned + Validate + ::std::marker::Send + 'static,
+    Resp: ::serde::Serialize,
+    Fut: Future<Output = ::std::result::Result<Resp, ServerError>> + ::std::marker::Send + 'static,
+{
+    let service = service.clone();
+    ::axum::routing::on(filter, move |headers: HeaderMap, body: ::axum::body::Bytes| async move {
+        handle(&*service, &headers, &body, |context, request| call(service.clone(), context, request)).await
+    })
+}
+
 /// Runs one request through the pipeline described in the module docs.
 pub async fn handle<S, Req, Resp, Fut>(
     service: &S,

@@ -178,26 +178,142 @@ impl Pattern {
     }
 }
 
-/// The string rules of one field, as the spec states them.
-#[derive(Clone, Copy, Default)]
+/// The string rules of one field, as the spec states them. The generated code builds them
+/// once, as a `static`, with the `const` methods below.
 pub struct StringRules {
-    pub min_length: ::std::option::Option<usize>,
-    pub max_length: ::std::option::Option<usize>,
-    pub non_blank: bool,
-    pub has_letter: bool,
-    pub pattern: ::std::option::Option<&'static Pattern>,
-    pub format: ::std::option::Option<Format>,
+    min_length: ::std::option::Option<usize>,
+    max_length: ::std::option::Option<usize>,
+    non_blank: bool,
+    has_letter: bool,
+    pattern: ::std::option::Option<Pattern>,
+    format: ::std::option::Option<Format>,
 }
 
 impl StringRules {
-    pub const NONE: Self = Self {
-        min_length: ::std::option::Option::None,
-        max_length: ::std::option::Option::None,
-        non_blank: false,
-        has_letter: false,
-        pattern: ::std::option::Option::None,
-        format: ::std::option::Option::None,
-    };
+    pub const fn new() -> Self {
+        Self {
+            min_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::None,
+            non_blank: false,
+            has_letter: false,
+            pattern: ::std::option::Option::None,
+            format: ::std::option::Option::None,
+        }
+    }
+
+    pub const fn min_length(mut self, characters: usize) -> Self {
+        self.min_length = ::std::option::Option::Some(characters);
+        self
+    }
+
+    pub const fn max_length(mut self, characters: usize) -> Self {
+        self.max_length = ::std::option::Option::Some(characters);
+        self
+    }
+
+    /// At least one non-whitespace character.
+    pub const fn non_blank(mut self) -> Self {
+        self.non_blank = true;
+        self
+    }
+
+    /// At least one letter.
+    pub const fn has_letter(mut self) -> Self {
+        self.has_letter = true;
+        self
+    }
+
+    pub const fn pattern(mut self, source: &'static str) -> Self {
+        // A plain assignment would drop the previous value, which a `const fn` may not do for
+        // a type with a destructor; the previous value is always `None`, so nothing leaks.
+        ::std::mem::forget(self.pattern.replace(Pattern::new(source)));
+        self
+    }
+
+    pub const fn format(mut self, format: Format) -> Self {
+        self.format = ::std::option::Option::Some(format);
+        self
+    }
+}
+
+impl ::std::default::Default for StringRules {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A field's value whatever its presence: required (`T`), optional (`Option<T>`), or optional
+/// and nullable (`Nullable<T>`). The checks below run only when there is a value, so the
+/// generated code calls them the same way for every field.
+pub trait Present {
+    type Value: ?Sized;
+
+    fn present(&self) -> ::std::option::Option<&Self::Value>;
+}
+
+impl Present for ::std::string::String {
+    type Value = str;
+
+    fn present(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self)
+    }
+}
+
+impl Present for i64 {
+    type Value = i64;
+
+    fn present(&self) -> ::std::option::Option<&i64> {
+        ::std::option::Option::Some(self)
+    }
+}
+
+impl Present for f64 {
+    type Value = f64;
+
+    fn present(&self) -> ::std::option::Option<&f64> {
+        ::std::option::Option::Some(self)
+    }
+}
+
+impl<T> Present for ::std::vec::Vec<T> {
+    type Value = [T];
+
+    fn present(&self) -> ::std::option::Option<&[T]> {
+        ::std::option::Option::Some(self)
+    }
+}
+
+impl<T: Present> Present for ::std::option::Option<T> {
+    type Value = T::Value;
+
+    fn present(&self) -> ::std::option::Option<&T::Value> {
+        self.as_ref().and_then(Present::present)
+    }
+}
+
+impl<T: Present> Present for crate::runtime::Nullable<T> {
+    type Value = T::Value;
+
+    fn present(&self) -> ::std::option::Option<&T::Value> {
+        self.value().and_then(Present::present)
+    }
+}
+
+/// A number the spec can bound, compared as `f64` (exact for integers up to 2^53).
+pub trait Numeric: Copy {
+    fn to_f64(self) -> f64;
+}
+
+impl Numeric for i64 {
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Numeric for f64 {
+    fn to_f64(self) -> f64 {
+        self
+    }
 }
 
 /// The string formats the spec can name.
@@ -262,8 +378,81 @@ impl Format {
     }
 }
 
-/// Checks a string against its rules. Lengths count characters, not bytes.
-pub fn string(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &str, rules: &StringRules) {
+/// The fields of one object being checked: each method checks the named field, at the
+/// object's path plus the field's wire name, and records what it violates. The generated
+/// `validate_at` is one call per constrained field.
+pub struct Fields<'a, 'o> {
+    at: Path<'a>,
+    out: &'o mut ::std::vec::Vec<Violation>,
+}
+
+impl<'a, 'o> Fields<'a, 'o> {
+    pub fn new(at: Path<'a>, out: &'o mut ::std::vec::Vec<Violation>) -> Self {
+        Self { at, out }
+    }
+
+    /// The object's path and the violations so far, for checks that reach below one field.
+    pub fn parts(&mut self) -> (Path<'a>, &mut ::std::vec::Vec<Violation>) {
+        (self.at, self.out)
+    }
+
+    pub fn string(&mut self, name: &str, value: &impl Present<Value = str>, rules: &StringRules) {
+        string(self.out, self.at.field(name), value, rules);
+    }
+
+    pub fn each_string(&mut self, name: &str, values: &impl Present<Value = [::std::string::String]>, rules: &StringRules) {
+        each_string(self.out, self.at.field(name), values, rules);
+    }
+
+    pub fn number<V: Present<Value: Numeric>>(&mut self, name: &str, value: &V, minimum: ::std::option::Option<f64>, maximum: ::std::option::Option<f64>) {
+        number(self.out, self.at.field(name), value, minimum, maximum);
+    }
+
+    pub fn items<T: PartialEq>(
+        &mut self,
+        name: &str,
+        values: &impl Present<Value = [T]>,
+        min_items: ::std::option::Option<usize>,
+        max_items: ::std::option::Option<usize>,
+        unique: bool,
+    ) {
+        items(self.out, self.at.field(name), values, min_items, max_items, unique);
+    }
+
+    /// A field whose type has rules of its own (an object, an enum, or an array of them).
+    pub fn nested(&mut self, name: &str, value: &impl Validate) {
+        nested(self.out, self.at.field(name), value);
+    }
+
+    /// A cross-field rule: at least one of the listed fields has a value.
+    pub fn one_of_required(&mut self, any_present: bool, message: &'static str) {
+        if !any_present {
+            self.at.violation(self.out, "one_of_required", message.into());
+        }
+    }
+}
+
+/// Checks a value whose type has rules of its own.
+pub fn nested(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &impl Validate) {
+    value.validate_at(at, out);
+}
+
+/// Checks a string field, when it has a value, against its rules. Lengths count characters,
+/// not bytes.
+pub fn string(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &impl Present<Value = str>, rules: &StringRules) {
+    if let ::std::option::Option::Some(value) = value.present() {
+        check_string(out, at, value, rules);
+    }
+}
+
+/// Checks every item of an array of strings against the items' rules.
+pub fn each_string(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, values: &impl Present<Value = [::std::string::String]>, rules: &StringRules) {
+    for (i, value) in values.present().unwrap_or_default().iter().enumerate() {
+        check_string(out, at.index(i), value, rules);
+    }
+}
+
+fn check_string(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &str, rules: &StringRules) {
     if rules.min_length.is_some() || rules.max_length.is_some() {
         let length = value.chars().count();
         if let ::std::option::Option::Some(min) = rules.min_length.filter(|&min| length < min) {
@@ -279,7 +468,7 @@ pub fn string(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &str, r
     if rules.has_letter && !value.chars().any(char::is_alphabetic) {
         at.violation(out, "has_letter", "must contain at least one letter".into());
     }
-    if let ::std::option::Option::Some(pattern) = rules.pattern
+    if let ::std::option::Option::Some(pattern) = &rules.pattern
         && !pattern.is_match(value)
     {
         at.violation(out, "pattern", ::std::format!("must match the pattern `{}`", pattern.source));
@@ -291,14 +480,18 @@ pub fn string(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &str, r
     }
 }
 
-/// Checks a number against its bounds.
-pub fn number(
+/// Checks a number field, when it has a value, against its bounds.
+pub fn number<V: Present<Value: Numeric>>(
     out: &mut ::std::vec::Vec<Violation>,
     at: Path<'_>,
-    value: f64,
+    value: &V,
     minimum: ::std::option::Option<f64>,
     maximum: ::std::option::Option<f64>,
 ) {
+    let ::std::option::Option::Some(value) = value.present() else {
+        return;
+    };
+    let value = value.to_f64();
     if let ::std::option::Option::Some(min) = minimum.filter(|&min| value < min) {
         at.violation(out, "minimum", ::std::format!("must be at least {min}, got {value}"));
     }
@@ -307,15 +500,18 @@ pub fn number(
     }
 }
 
-/// Checks an array's length and, when asked, that no item repeats.
+/// Checks an array field's length, when it has a value, and, when asked, that no item repeats.
 pub fn items<T: PartialEq>(
     out: &mut ::std::vec::Vec<Violation>,
     at: Path<'_>,
-    values: &[T],
+    values: &impl Present<Value = [T]>,
     min_items: ::std::option::Option<usize>,
     max_items: ::std::option::Option<usize>,
     unique: bool,
 ) {
+    let ::std::option::Option::Some(values) = values.present() else {
+        return;
+    };
     let count = values.len();
     if let ::std::option::Option::Some(min) = min_items.filter(|&min| count < min) {
         at.violation(out, "min_items", ::std::format!("must have at least {min} item{}, got {count}", plural(min)));
@@ -335,14 +531,14 @@ pub fn items<T: PartialEq>(
 
 /// Checks that an enum value in a request is one this crate knows: the server rejects the
 /// rest, so they are reported before the request is sent.
-pub fn known_enum_value<E: fmt::Display>(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, is_unknown: bool, known: &[E]) {
+pub fn known_enum_value<E>(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, is_unknown: bool, known: &[(E, &str)]) {
     if is_unknown {
         at.violation(out, "enum", ::std::format!("must be one of the {} documented values ({})", known.len(), preview(known)));
     }
 }
 
-fn preview<E: fmt::Display>(known: &[E]) -> ::std::string::String {
-    let shown: ::std::vec::Vec<::std::string::String> = known.iter().take(5).map(::std::string::ToString::to_string).collect();
+fn preview<E>(known: &[(E, &str)]) -> ::std::string::String {
+    let shown: ::std::vec::Vec<&str> = known.iter().take(5).map(|(_, wire)| *wire).collect();
     if known.len() > shown.len() {
         ::std::format!("{}, ...", shown.join(", "))
     } else {

@@ -13,7 +13,7 @@ use plaid_api::prelude::*;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let environment = match std::env::var("PLAID_BASE_URL") {
         Ok(url) => Environment::Custom(url),
-        Err(_) => Environment::Sandbox,
+        Err(_) => Environment::default(),
     };
     let client = Client::builder()
         .environment(environment)

@@ -2,11 +2,14 @@
 
 //! The API as a trait, and its HTTP implementation.
 
+use crate::http::Error;
+use crate::models;
+
 /// The Plaid API: one async method per operation.
 ///
 /// [`Client`](crate::http::Client) implements it over HTTP. Code that takes an
 /// `impl PlaidApi` can be handed a stand-in of your own in tests.
-pub trait PlaidApi: ::std::marker::Send + ::std::marker::Sync {
+pub trait PlaidApi: Send + Sync {
     /// `POST /beacon/user/create`: Create a Beacon User
     ///
     /// Create and scan a Beacon User against your Beacon Program, according to your program's
@@ -28,13 +31,8 @@ pub trait PlaidApi: ::std::marker::Send + ::std::marker::Sync {
     ///   based on network fraud.
     fn beacon_user_create(
         &self,
-        request: &crate::models::BeaconUserCreateRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BeaconUserCreateResponse,
-            crate::http::Error,
-        >,
-    > + ::std::marker::Send;
+        request: &models::BeaconUserCreateRequest,
+    ) -> impl Future<Output = Result<models::BeaconUserCreateResponse, Error>> + Send;
     /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
     ///
     /// `/sandbox/user/reset_login` functions the same as `/sandbox/item/reset_login`, but will
@@ -50,13 +48,10 @@ pub trait PlaidApi: ::std::marker::Send + ::std::marker::Sync {
     /// automatically after 30 days, even if this endpoint is not called.
     fn sandbox_user_reset_login(
         &self,
-        request: &crate::models::SandboxUserResetLoginRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SandboxUserResetLoginResponse,
-            crate::http::Error,
-        >,
-    > + ::std::marker::Send;
+        request: &models::SandboxUserResetLoginRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxUserResetLoginResponse, Error>,
+    > + Send;
     /// `POST /user/create`: Create user
     ///
     /// This endpoint should be called for each of your end users before they begin a Plaid Check
@@ -76,13 +71,8 @@ pub trait PlaidApi: ::std::marker::Send + ::std::marker::Sync {
     /// as it is not possible to retrieve a previously created `user_token`.
     fn user_create(
         &self,
-        request: &crate::models::UserCreateRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::UserCreateResponse,
-            crate::http::Error,
-        >,
-    > + ::std::marker::Send;
+        request: &models::UserCreateRequest,
+    ) -> impl Future<Output = Result<models::UserCreateResponse, Error>> + Send;
     /// `POST /user/update`: Update user information
     ///
     /// This endpoint is used to update user information associated with an existing `user_token`.
@@ -92,13 +82,8 @@ pub trait PlaidApi: ::std::marker::Send + ::std::marker::Sync {
     /// `US`.
     fn user_update(
         &self,
-        request: &crate::models::UserUpdateRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::UserUpdateResponse,
-            crate::http::Error,
-        >,
-    > + ::std::marker::Send;
+        request: &models::UserUpdateRequest,
+    ) -> impl Future<Output = Result<models::UserUpdateResponse, Error>> + Send;
     /// `POST /user/remove`: Remove user
     ///
     /// `/user/remove` deletes a user token and associated information, including any Items
@@ -112,68 +97,52 @@ pub trait PlaidApi: ::std::marker::Send + ::std::marker::Sync {
     /// request.
     fn user_remove(
         &self,
-        request: &crate::models::UserRemoveRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::UserRemoveResponse,
-            crate::http::Error,
-        >,
-    > + ::std::marker::Send;
+        request: &models::UserRemoveRequest,
+    ) -> impl Future<Output = Result<models::UserRemoveResponse, Error>> + Send;
     /// `POST /user/items/get`: Get Items associated with a User
     ///
     /// Returns Items associated with a User along with their corresponding statuses.
     fn user_items_get(
         &self,
-        request: &crate::models::UserItemsGetRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::UserItemsGetResponse,
-            crate::http::Error,
-        >,
-    > + ::std::marker::Send;
+        request: &models::UserItemsGetRequest,
+    ) -> impl Future<Output = Result<models::UserItemsGetResponse, Error>> + Send;
 }
 
 impl PlaidApi for crate::http::Client {
     async fn beacon_user_create(
         &self,
-        request: &crate::models::BeaconUserCreateRequest,
-    ) -> ::std::result::Result<
-        crate::models::BeaconUserCreateResponse,
-        crate::http::Error,
-    > {
+        request: &models::BeaconUserCreateRequest,
+    ) -> Result<models::BeaconUserCreateResponse, Error> {
         self.send(request).await
     }
     async fn sandbox_user_reset_login(
         &self,
-        request: &crate::models::SandboxUserResetLoginRequest,
-    ) -> ::std::result::Result<
-        crate::models::SandboxUserResetLoginResponse,
-        crate::http::Error,
-    > {
+        request: &models::SandboxUserResetLoginRequest,
+    ) -> Result<models::SandboxUserResetLoginResponse, Error> {
         self.send(request).await
     }
     async fn user_create(
         &self,
-        request: &crate::models::UserCreateRequest,
-    ) -> ::std::result::Result<crate::models::UserCreateResponse, crate::http::Error> {
+        request: &models::UserCreateRequest,
+    ) -> Result<models::UserCreateResponse, Error> {
         self.send(request).await
     }
     async fn user_update(
         &self,
-        request: &crate::models::UserUpdateRequest,
-    ) -> ::std::result::Result<crate::models::UserUpdateResponse, crate::http::Error> {
+        request: &models::UserUpdateRequest,
+    ) -> Result<models::UserUpdateResponse, Error> {
         self.send(request).await
     }
     async fn user_remove(
         &self,
-        request: &crate::models::UserRemoveRequest,
-    ) -> ::std::result::Result<crate::models::UserRemoveResponse, crate::http::Error> {
+        request: &models::UserRemoveRequest,
+    ) -> Result<models::UserRemoveResponse, Error> {
         self.send(request).await
     }
     async fn user_items_get(
         &self,
-        request: &crate::models::UserItemsGetRequest,
-    ) -> ::std::result::Result<crate::models::UserItemsGetResponse, crate::http::Error> {
+        request: &models::UserItemsGetRequest,
+    ) -> Result<models::UserItemsGetResponse, Error> {
         self.send(request).await
     }
 }

@@ -92,7 +92,7 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Where to send requests. Default: [`Environment::Sandbox`].
+    /// Where to send requests. Default: the spec's first server (`Environment::default()`).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
         self
@@ -195,7 +195,7 @@ impl fmt::Debug for Client {
 impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
-            environment: Environment::Sandbox,
+            environment: Environment::default(),
             client_id: ::std::option::Option::None,
             secret: ::std::option::Option::None,
             timeout: Duration::from_secs(30),

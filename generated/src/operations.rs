@@ -29,6 +29,13 @@ impl Environment {
     }
 }
 
+impl ::std::default::Default for Environment {
+    /// The spec's first server, `https://sandbox.plaid.com`.
+    fn default() -> Self {
+        Self::Sandbox
+    }
+}
+
 /// Wire names of the fields the spec marks sensitive: error messages show the start of
 /// a response body with these values replaced by a redaction marker.
 pub const SENSITIVE_FIELDS: &[&str] = &[

@@ -2,89 +2,67 @@
 
 //! Serving the API: the service trait to implement and the router that serves it.
 
+use axum::routing::MethodFilter;
+use crate::models;
+use crate::server_support::{RequestContext, ServerError, ServiceBasics, route};
+
 /// The Plaid API as a service to implement: one async method per operation.
 ///
 /// [`router`] serves an implementation: it authenticates, decodes and validates each
 /// request before calling the method, and answers every failure in the API's error shape.
-pub trait PlaidApiService: crate::server_support::ServiceBasics {
+pub trait PlaidApiService: ServiceBasics {
     /// `POST /beacon/user/create`: Create a Beacon User
     ///
     /// Put `context.request_id` into the response's request id.
     fn beacon_user_create(
         &self,
-        context: crate::server_support::RequestContext,
-        request: crate::models::BeaconUserCreateRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::BeaconUserCreateResponse,
-            crate::server_support::ServerError,
-        >,
-    > + ::std::marker::Send;
+        context: RequestContext,
+        request: models::BeaconUserCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconUserCreateResponse, ServerError>,
+    > + Send;
     /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
     ///
     /// Put `context.request_id` into the response's request id.
     fn sandbox_user_reset_login(
         &self,
-        context: crate::server_support::RequestContext,
-        request: crate::models::SandboxUserResetLoginRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::SandboxUserResetLoginResponse,
-            crate::server_support::ServerError,
-        >,
-    > + ::std::marker::Send;
+        context: RequestContext,
+        request: models::SandboxUserResetLoginRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxUserResetLoginResponse, ServerError>,
+    > + Send;
     /// `POST /user/create`: Create user
     ///
     /// Put `context.request_id` into the response's request id.
     fn user_create(
         &self,
-        context: crate::server_support::RequestContext,
-        request: crate::models::UserCreateRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::UserCreateResponse,
-            crate::server_support::ServerError,
-        >,
-    > + ::std::marker::Send;
+        context: RequestContext,
+        request: models::UserCreateRequest,
+    ) -> impl Future<Output = Result<models::UserCreateResponse, ServerError>> + Send;
     /// `POST /user/update`: Update user information
     ///
     /// Put `context.request_id` into the response's request id.
     fn user_update(
         &self,
-        context: crate::server_support::RequestContext,
-        request: crate::models::UserUpdateRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::UserUpdateResponse,
-            crate::server_support::ServerError,
-        >,
-    > + ::std::marker::Send;
+        context: RequestContext,
+        request: models::UserUpdateRequest,
+    ) -> impl Future<Output = Result<models::UserUpdateResponse, ServerError>> + Send;
     /// `POST /user/remove`: Remove user
     ///
     /// Put `context.request_id` into the response's request id.
     fn user_remove(
         &self,
-        context: crate::server_support::RequestContext,
-        request: crate::models::UserRemoveRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::UserRemoveResponse,
-            crate::server_support::ServerError,
-        >,
-    > + ::std::marker::Send;
+        context: RequestContext,
+        request: models::UserRemoveRequest,
+    ) -> impl Future<Output = Result<models::UserRemoveResponse, ServerError>> + Send;
     /// `POST /user/items/get`: Get Items associated with a User
     ///
     /// Put `context.request_id` into the response's request id.
     fn user_items_get(
         &self,
-        context: crate::server_support::RequestContext,
-        request: crate::models::UserItemsGetRequest,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::UserItemsGetResponse,
-            crate::server_support::ServerError,
-        >,
-    > + ::std::marker::Send;
+        context: RequestContext,
+        request: models::UserItemsGetRequest,
+    ) -> impl Future<Output = Result<models::UserItemsGetResponse, ServerError>> + Send;
 }
 
 /// An axum router with one route per operation; an unknown path gets a 404 and a known
@@ -95,113 +73,61 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     ::axum::Router::new()
         .route(
             "/beacon/user/create",
-            ::axum::routing::on(
-                ::axum::routing::MethodFilter::POST,
-                {
-                    let service = service.clone();
-                    move |headers: ::axum::http::HeaderMap, body: ::axum::body::Bytes| async move {
-                        crate::server_support::handle(
-                                &*service,
-                                &headers,
-                                &body,
-                                |context, request| {
-                                    service.beacon_user_create(context, request)
-                                },
-                            )
-                            .await
-                    }
+            route(
+                MethodFilter::POST,
+                &service,
+                |service, context, request| async move {
+                    service.beacon_user_create(context, request).await
                 },
             ),
         )
         .route(
             "/sandbox/user/reset_login",
-            ::axum::routing::on(
-                ::axum::routing::MethodFilter::POST,
-                {
-                    let service = service.clone();
-                    move |headers: ::axum::http::HeaderMap, body: ::axum::body::Bytes| async move {
-                        crate::server_support::handle(
-                                &*service,
-                                &headers,
-                                &body,
-                                |context, request| {
-                                    service.sandbox_user_reset_login(context, request)
-                                },
-                            )
-                            .await
-                    }
+            route(
+                MethodFilter::POST,
+                &service,
+                |service, context, request| async move {
+                    service.sandbox_user_reset_login(context, request).await
                 },
             ),
         )
         .route(
             "/user/create",
-            ::axum::routing::on(
-                ::axum::routing::MethodFilter::POST,
-                {
-                    let service = service.clone();
-                    move |headers: ::axum::http::HeaderMap, body: ::axum::body::Bytes| async move {
-                        crate::server_support::handle(
-                                &*service,
-                                &headers,
-                                &body,
-                                |context, request| service.user_create(context, request),
-                            )
-                            .await
-                    }
+            route(
+                MethodFilter::POST,
+                &service,
+                |service, context, request| async move {
+                    service.user_create(context, request).await
                 },
             ),
         )
         .route(
             "/user/update",
-            ::axum::routing::on(
-                ::axum::routing::MethodFilter::POST,
-                {
-                    let service = service.clone();
-                    move |headers: ::axum::http::HeaderMap, body: ::axum::body::Bytes| async move {
-                        crate::server_support::handle(
-                                &*service,
-                                &headers,
-                                &body,
-                                |context, request| service.user_update(context, request),
-                            )
-                            .await
-                    }
+            route(
+                MethodFilter::POST,
+                &service,
+                |service, context, request| async move {
+                    service.user_update(context, request).await
                 },
             ),
         )
         .route(
             "/user/remove",
-            ::axum::routing::on(
-                ::axum::routing::MethodFilter::POST,
-                {
-                    let service = service.clone();
-                    move |headers: ::axum::http::HeaderMap, body: ::axum::body::Bytes| async move {
-                        crate::server_support::handle(
-                                &*service,
-                                &headers,
-                                &body,
-                                |context, request| service.user_remove(context, request),
-                            )
-                            .await
-                    }
+            route(
+                MethodFilter::POST,
+                &service,
+                |service, context, request| async move {
+                    service.user_remove(context, request).await
                 },
             ),
         )
         .route(
             "/user/items/get",
-            ::axum::routing::on(
-                ::axum::routing::MethodFilter::POST,
-                {
-                    let service = service.clone();
-                    move |headers: ::axum::http::HeaderMap, body: ::axum::body::Bytes| async move {
-                        crate::server_support::handle(
-                                &*service,
-                                &headers,
-                                &body,
-                                |context, request| service.user_items_get(context, request),
-                            )
-                            .await
-                    }
+            route(
+                MethodFilter::POST,
+                &service,
+                |service, context, request| async move {
+                    service.user_items_get(context, request).await
                 },
             ),
         )

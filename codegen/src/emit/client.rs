@@ -1,11 +1,12 @@
 //! The API as a trait with one async method per operation, and its HTTP implementation.
 
-use heck::ToUpperCamelCase;
+use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident};
 use crate::ir::Model;
+use crate::output::Options;
 
 /// The trait's name: the API's title as a type name (`Plaid API` -> `PlaidApi`).
 pub fn trait_name(model: &Model) -> String {
@@ -25,8 +26,8 @@ pub fn client(model: &Model) -> TokenStream {
         let docs = doc_attrs(&text);
         quote! {
             #docs
-            fn #method(&self, request: &crate::models::#request)
-                -> impl ::std::future::Future<Output = ::std::result::Result<crate::models::#response, crate::http::Error>> + ::std::marker::Send;
+            fn #method(&self, request: &models::#request)
+                -> impl Future<Output = Result<models::#response, Error>> + Send;
         }
     });
     let impls = model.operations.iter().map(|op| {
@@ -34,7 +35,7 @@ pub fn client(model: &Model) -> TokenStream {
         let request = ident(&op.request);
         let response = ident(&op.response);
         quote! {
-            async fn #method(&self, request: &crate::models::#request) -> ::std::result::Result<crate::models::#response, crate::http::Error> {
+            async fn #method(&self, request: &models::#request) -> Result<models::#response, Error> {
                 self.send(request).await
             }
         }
@@ -45,11 +46,20 @@ pub fn client(model: &Model) -> TokenStream {
          `impl {trait_ident}` can be handed a stand-in of your own in tests.",
         model.api.title
     ));
+    // Without operations the trait is empty and names neither.
+    let imports = (!model.operations.is_empty()).then(|| {
+        quote! {
+            use crate::http::Error;
+            use crate::models;
+        }
+    });
     quote! {
         //! The API as a trait, and its HTTP implementation.
 
+        #imports
+
         #trait_docs
-        pub trait #trait_ident: ::std::marker::Send + ::std::marker::Sync {
+        pub trait #trait_ident: Send + Sync {
             #(#methods)*
         }
 
@@ -61,7 +71,7 @@ pub fn client(model: &Model) -> TokenStream {
 
 /// A runnable example built from the first operation and its request's first example, so it
 /// stays correct when the spec changes.
-pub fn example(model: &Model) -> Option<String> {
+pub fn example(model: &Model, options: &Options) -> Option<String> {
     let op = model.operations.iter().find(|op| {
         model
             .find_type(&op.request)
@@ -71,26 +81,35 @@ pub fn example(model: &Model) -> Option<String> {
     let json = serde_json::to_string_pretty(&request.examples[0].value).ok()?;
     let json = json.replace('\n', "\n        ");
     let trait_name = trait_name(model);
+    // Environment variables named after the API, as the credentials' docs name them
+    // (`PLAID_CLIENT_ID` for the Plaid API).
+    let env = model
+        .api
+        .title
+        .split_whitespace()
+        .next()
+        .unwrap_or("API")
+        .to_shouty_snake_case();
     Some(format!(
         r##"//! Calls `{method} {path}` with the example from the spec.
 //!
 //! ```sh
-//! PLAID_CLIENT_ID=... PLAID_SECRET=... cargo run -p plaid-api --example call
-//! PLAID_BASE_URL=http://127.0.0.1:8080 cargo run -p plaid-api --example call   # a local sandbox
+//! {env}_CLIENT_ID=... {env}_SECRET=... cargo run -p {package} --example call
+//! {env}_BASE_URL=http://127.0.0.1:8080 cargo run -p {package} --example call   # a local sandbox
 //! ```
 
 use {krate}::prelude::*;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {{
-    let environment = match std::env::var("PLAID_BASE_URL") {{
+    let environment = match std::env::var("{env}_BASE_URL") {{
         Ok(url) => Environment::Custom(url),
-        Err(_) => Environment::Sandbox,
+        Err(_) => Environment::default(),
     }};
     let client = Client::builder()
         .environment(environment)
-        .client_id(std::env::var("PLAID_CLIENT_ID").unwrap_or_default())
-        .secret(std::env::var("PLAID_SECRET").unwrap_or_default())
+        .client_id(std::env::var("{env}_CLIENT_ID").unwrap_or_default())
+        .secret(std::env::var("{env}_SECRET").unwrap_or_default())
         .build()?;
     let request: {request} = serde_json::from_str(
         r#"{json}"#,
@@ -109,7 +128,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
 "##,
         method = op.method,
         path = op.path,
-        krate = "plaid_api",
+        package = options.package_name,
+        krate = options.package_name.replace('-', "_"),
         request = op.request,
         method_ident = op.id,
     ))

@@ -8,7 +8,14 @@ use crate::ir::{Model, SummaryPart};
 use crate::names;
 use crate::output::Options;
 
-pub fn cargo_toml(options: &Options) -> String {
+/// `with_example`: whether the spec gave an example to build `examples/call.rs` from; cargo
+/// refuses a manifest that names a missing example.
+pub fn cargo_toml(options: &Options, with_example: bool) -> String {
+    let example = if with_example {
+        "\n[[example]]\nname = \"call\"\nrequired-features = [\"client\"]\n"
+    } else {
+        ""
+    };
     format!(
         r#"[package]
 name = "{name}"
@@ -23,9 +30,9 @@ publish.workspace = true
 default = ["client"]
 # The async HTTP client. Without it the crate is models and validators only, and builds
 # without reqwest and tokio.
+client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing"]
 # The service trait and axum router to serve the API (used by plaid-sandbox).
 server = ["dep:axum", "dep:serde_path_to_error"]
-client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing"]
 
 [dependencies]
 axum = {{ workspace = true, optional = true }}
@@ -43,11 +50,7 @@ tracing = {{ workspace = true, optional = true }}
 
 [dev-dependencies]
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
-
-[[example]]
-name = "call"
-required-features = ["client"]
-"#,
+{example}"#,
         name = options.package_name,
         version = options.package_version,
         title = options.api_title,
@@ -145,6 +148,25 @@ pub fn operations(model: &Model) -> TokenStream {
         let docs = doc_attrs(&format!("`{url}`"));
         quote! { #docs #variant, }
     });
+    let default = match api.servers.first() {
+        Some((name, url)) => {
+            let variant = ident(&names::variant_ident(name));
+            let docs = doc_attrs(&format!("The spec's first server, `{url}`."));
+            quote! {
+                #docs
+                fn default() -> Self {
+                    Self::#variant
+                }
+            }
+        }
+        None => quote! {
+            /// The spec names no server: set a base URL with `Environment::Custom`, or every
+            /// request fails as a relative URL.
+            fn default() -> Self {
+                Self::Custom(::std::string::String::new())
+            }
+        },
+    };
     let urls = api.servers.iter().map(|(name, url)| {
         let variant = ident(&names::variant_ident(name));
         quote! { Self::#variant => #url, }
@@ -212,6 +234,10 @@ pub fn operations(model: &Model) -> TokenStream {
                     Self::Custom(url) => url.trim_end_matches('/'),
                 }
             }
+        }
+
+        impl ::std::default::Default for Environment {
+            #default
         }
 
         /// Wire names of the fields the spec marks sensitive: error messages show the start of

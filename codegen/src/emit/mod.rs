@@ -2,28 +2,40 @@
 
 mod client;
 mod crate_files;
+mod docs;
 mod models;
 mod server;
 mod validate;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
 
-use crate::ir::{Check, Model, RuleKind, TypeDef, TypeKind};
+use crate::ir::{Check, Model, Module, RuleKind, TypeDef, TypeKind};
 use crate::output::{GeneratedFile, Options};
 
 pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = vec![
-        GeneratedFile::toml("Cargo.toml", crate_files::cargo_toml(options)),
-        GeneratedFile::rust(
-            "src/lib.rs",
-            crate_files::lib_rs(model, model.api.error_fields.is_some()),
-        )?,
-        GeneratedFile::rust(
-            "src/prelude.rs",
-            crate_files::prelude(&client::trait_name(model)),
-        )?,
-        GeneratedFile::rust("src/operations.rs", crate_files::operations(model))?,
+    let example = client::example(model, options);
+    let mut jobs = vec![
+        Job::Lib,
+        Job::Prelude,
+        Job::Operations,
+        Job::Client,
+        Job::ModelsIndex,
+        Job::Server,
+    ];
+    jobs.extend(model.modules.iter().map(Job::Models));
+    // The Rust files are built and formatted in parallel: formatting is most of the time.
+    let rust = crate::parallel::map(&jobs, |job| job.run(model))
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut rust = rust.into_iter();
+    let [lib, prelude, operations, client, models_index, server] =
+        std::array::from_fn(|_| rust.next().flatten());
+    let mut files = vec![GeneratedFile::toml(
+        "Cargo.toml",
+        crate_files::cargo_toml(options, example.is_some()),
+    )];
+    files.extend([lib, prelude, operations].into_iter().flatten());
+    files.extend([
         GeneratedFile::verbatim("src/runtime.rs", include_str!("../../templates/runtime.rs")),
         GeneratedFile::verbatim(
             "src/validate.rs",
@@ -31,24 +43,64 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         ),
         GeneratedFile::verbatim("src/formats.rs", crate::formats::SOURCE),
         GeneratedFile::verbatim("src/http.rs", include_str!("../../templates/http.rs")),
-        GeneratedFile::rust("src/client.rs", client::client(model))?,
-        GeneratedFile::rust("src/models/mod.rs", crate_files::models_mod(model))?,
-    ];
-    if let Some(server) = server::server(model) {
+    ]);
+    files.extend([client, models_index].into_iter().flatten());
+    if let Some(server) = server {
         files.push(GeneratedFile::verbatim(
             "src/server_support.rs",
             include_str!("../../templates/server.rs"),
         ));
-        files.push(GeneratedFile::rust("src/server.rs", server)?);
+        files.push(server);
     }
-    if let Some(example) = client::example(model) {
+    if let Some(example) = example {
         files.push(GeneratedFile::verbatim("examples/call.rs", &example));
     }
-    for module in &model.modules {
-        let path = format!("src/models/{}.rs", module.name);
-        files.push(GeneratedFile::rust(&path, models::module(model, module))?);
-    }
+    files.extend(rust.flatten());
     Ok(files)
+}
+
+/// One generated Rust file, built and formatted on whichever thread takes it.
+enum Job<'m> {
+    Lib,
+    Prelude,
+    Operations,
+    Client,
+    ModelsIndex,
+    Server,
+    Models(&'m Module),
+}
+
+impl Job<'_> {
+    /// `None` for the server when the spec does not say how to build its error type.
+    fn run(&self, model: &Model) -> Result<Option<GeneratedFile>, String> {
+        let ((path, tokens), docs) = docs::collecting(|| self.tokens(model));
+        match tokens {
+            Some(tokens) => GeneratedFile::rust(&path, tokens, &docs).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn tokens(&self, model: &Model) -> (String, Option<TokenStream>) {
+        let (path, tokens) = match self {
+            Job::Lib => (
+                "src/lib.rs",
+                crate_files::lib_rs(model, model.api.error_fields.is_some()),
+            ),
+            Job::Prelude => (
+                "src/prelude.rs",
+                crate_files::prelude(&client::trait_name(model)),
+            ),
+            Job::Operations => ("src/operations.rs", crate_files::operations(model)),
+            Job::Client => ("src/client.rs", client::client(model)),
+            Job::ModelsIndex => ("src/models/mod.rs", crate_files::models_mod(model)),
+            Job::Server => return ("src/server.rs".into(), server::server(model)),
+            Job::Models(module) => {
+                let path = format!("src/models/{}.rs", module.name);
+                return (path, Some(models::module(model, module)));
+            }
+        };
+        (path.to_owned(), Some(tokens))
+    }
 }
 
 /// An identifier the lowering pass has already checked; a name that still fails to parse
@@ -58,36 +110,21 @@ pub(crate) fn ident(name: &str) -> Ident {
         .unwrap_or_else(|_| Ident::new("__invalid_name", Span::call_site()))
 }
 
-/// One `#[doc]` attribute per line: prettyplease prints them as `///` lines, where a single
-/// multi-line attribute would become a `/** */` block.
+pub(crate) use docs::splice as splice_docs;
+
 pub(crate) fn doc_attrs(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote!(#(#[doc = #lines])*)
+    docs::outer(text)
 }
 
 pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote!(#(#![doc = #lines])*)
-}
-
-fn doc_lines(text: &str) -> Vec<String> {
-    text.trim()
-        .lines()
-        .map(|line| {
-            if line.trim().is_empty() {
-                String::new()
-            } else {
-                format!(" {}", line.trim_end())
-            }
-        })
-        .collect()
+    docs::inner(text)
 }
 
 /// A type's rustdoc: the spec's prose, the operation it belongs to, its cross-field rules and
 /// its examples, so the rendered docs read like the API reference.
 pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
     let mut text = def.docs.clone();
-    for op in &model.operations {
+    for op in model.operations_of(&def.name) {
         if op.request == def.name {
             text.push_str(&format!(
                 "\n\n# Operation\n\n`{} {}`: {}",

@@ -5,38 +5,43 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::validate::{self, Patterns};
+use super::validate;
 use super::{doc_attrs, ident, inner_doc_attrs, type_docs};
 use crate::ir::{Constraints, Enum, Field, Model, Module, Object, Ty, TyKind, TypeDef, TypeKind};
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
-    let imports = imports(model, module);
-    let mut patterns = Patterns::default();
-    let items: Vec<_> = module
-        .types
-        .iter()
-        .map(|def| {
-            let item = match &def.kind {
-                TypeKind::Object(object) => structure(model, def, object),
-                TypeKind::Enum(e) => enumeration(def, e),
-            };
-            let validate = validate::type_impl(model, def, &mut patterns);
-            quote!(#item #validate)
-        })
-        .collect();
-    let statics = patterns.statics();
-    let docs = inner_doc_attrs(&format!("Types from `{}`.", module.source));
-    quote! {
-        #docs
-        #imports
-        #statics
-        #(#items)*
+    let mut uses = Uses::default();
+    let mut items = TokenStream::new();
+    // Streams are moved into the module rather than interpolated with `quote!`, which would
+    // copy every token of every item once more.
+    for def in &module.types {
+        match &def.kind {
+            TypeKind::Object(object) => {
+                items.extend(structure(model, def, object, &mut uses));
+                items.extend(validate::object_impl(model, def, object, &mut uses));
+            }
+            TypeKind::Enum(e) => items.extend(enumeration(def, e)),
+        }
     }
+    let mut file = inner_doc_attrs(&format!("Types from `{}`.", module.source));
+    file.extend(imports(model, module, &uses));
+    file.extend(items);
+    file
 }
 
-/// Types this module uses from its sibling modules, by name, so the code reads `PlaidError`
-/// rather than a full path.
-fn imports(model: &Model, module: &Module) -> TokenStream {
+/// What a module's items use from the runtime, so that it imports exactly that: an unused
+/// import would be a warning in the generated crate.
+#[derive(Default)]
+pub(crate) struct Uses {
+    objects: bool,
+    nullable: bool,
+    pub(crate) string_rules: bool,
+}
+
+/// The module's imports: sibling modules' types by name, so the code reads `PlaidError`
+/// rather than a full path, and the runtime items it uses. None of these names can be a
+/// spec type's (see `RESERVED_TYPE_NAMES`).
+fn imports(model: &Model, module: &Module, uses: &Uses) -> TokenStream {
     let mut used = BTreeSet::new();
     for def in &module.types {
         if let TypeKind::Object(object) = &def.kind {
@@ -50,10 +55,20 @@ fn imports(model: &Model, module: &Module) -> TokenStream {
         .filter(|name| model.module_of(name).is_some_and(|m| m != module.name))
         .map(ident)
         .collect();
-    if foreign.is_empty() {
-        return TokenStream::new();
-    }
-    quote! { use crate::models::{#(#foreign),*}; }
+    let models = (!foreign.is_empty()).then(|| quote!(use crate::models::{#(#foreign),*};));
+    let nullable = uses.nullable.then(|| {
+        quote!(
+            use crate::runtime::Nullable;
+        )
+    });
+    let validate = uses.objects.then(|| {
+        let string_rules = uses.string_rules.then(|| quote!(StringRules,));
+        quote! {
+            use crate::validate::{self, #string_rules Validate, Violation};
+            use serde::{Deserialize, Serialize};
+        }
+    });
+    quote!(#models #nullable #validate)
 }
 
 fn collect_named<'a>(kind: &'a TyKind, used: &mut BTreeSet<&'a str>) {
@@ -66,7 +81,9 @@ fn collect_named<'a>(kind: &'a TyKind, used: &mut BTreeSet<&'a str>) {
     }
 }
 
-fn structure(model: &Model, def: &TypeDef, object: &Object) -> TokenStream {
+fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {
+    uses.objects = true;
+    uses.nullable |= object.fields.iter().any(|f| !f.required && f.nullable);
     let name = ident(&def.name);
     let docs = type_docs(model, def);
     let fields = object.fields.iter().map(|field| {
@@ -82,7 +99,7 @@ fn structure(model: &Model, def: &TypeDef, object: &Object) -> TokenStream {
     let debug_impl = sensitive.then(|| redacting_debug(def, object));
     quote! {
         #docs
-        #[derive(Clone, #debug_derive #default_derive PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, #debug_derive #default_derive PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
         }
@@ -96,14 +113,8 @@ fn field_serde(field: &Field) -> TokenStream {
         quote!(rename = #wire)
     });
     let skip = match (field.required, field.nullable) {
-        (false, false) => Some(quote!(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-        )),
-        (false, true) => Some(quote!(
-            default,
-            skip_serializing_if = "crate::runtime::Nullable::is_absent"
-        )),
+        (false, false) => Some(quote!(default, skip_serializing_if = "Option::is_none")),
+        (false, true) => Some(quote!(default, skip_serializing_if = "Nullable::is_absent")),
         // A custom deserializer switches off serde's "missing `Option` is `None`", so a
         // required key that is absent is an error, as the spec says, and `null` is `None`.
         (true, true) => Some(quote!(
@@ -123,27 +134,27 @@ fn field_serde(field: &Field) -> TokenStream {
 fn field_type(model: &Model, owner: &str, field: &Field) -> TokenStream {
     let inner = rust_type(&field.ty.kind);
     let inner = if is_boxed(model, owner, field) {
-        quote!(::std::boxed::Box<#inner>)
+        quote!(Box<#inner>)
     } else {
         inner
     };
     match (field.required, field.nullable) {
         (true, false) => inner,
-        (true, true) | (false, false) => quote!(::std::option::Option<#inner>),
-        (false, true) => quote!(crate::runtime::Nullable<#inner>),
+        (true, true) | (false, false) => quote!(Option<#inner>),
+        (false, true) => quote!(Nullable<#inner>),
     }
 }
 
 fn rust_type(kind: &TyKind) -> TokenStream {
     match kind {
-        TyKind::String => quote!(::std::string::String),
+        TyKind::String => quote!(String),
         TyKind::Integer => quote!(i64),
         TyKind::Number => quote!(f64),
         TyKind::Boolean => quote!(bool),
         TyKind::Any => quote!(::serde_json::Value),
         TyKind::Array(item) => {
             let item = rust_type(&item.kind);
-            quote!(::std::vec::Vec<#item>)
+            quote!(Vec<#item>)
         }
         TyKind::Named(name) => {
             let name = ident(name);
@@ -194,21 +205,11 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
         let docs = doc_attrs(&text);
         quote! { #docs #variant, }
     });
-    let as_str = e.values.iter().map(|v| {
+    let table = e.values.iter().map(|v| {
         let variant = ident(&v.ident);
         let wire = &v.wire;
-        quote!(Self::#variant => #wire,)
+        quote!((Self::#variant, #wire))
     });
-    let from_str = e.values.iter().map(|v| {
-        let variant = ident(&v.ident);
-        let wire = &v.wire;
-        quote!(#wire => Self::#variant,)
-    });
-    let known = e.values.iter().map(|v| {
-        let variant = ident(&v.ident);
-        quote!(Self::#variant)
-    });
-    let count = e.values.len();
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -216,53 +217,16 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// A value this crate does not know yet, kept verbatim.
-            Unknown(::std::string::String),
+            Unknown(String),
         }
 
         impl #name {
-            /// Every value known when this crate was generated, in the spec's order.
-            pub const KNOWN: [Self; #count] = [#(#known),*];
-
-            /// The value as written on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::Unknown(value) => value,
-                }
-            }
-
-            /// Whether the value was unknown when this crate was generated.
-            pub const fn is_unknown(&self) -> bool {
-                matches!(self, Self::Unknown(_))
-            }
+            /// Every value known when this crate was generated, with its wire form, in the
+            /// spec's order.
+            pub const KNOWN: &'static [(Self, &'static str)] = &[#(#table),*];
         }
 
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::deserialize_open_enum(deserializer)
-            }
-        }
+        crate::runtime::open_enum!(#name);
     }
 }
 

@@ -25,8 +25,8 @@ pub fn server(model: &Model) -> Option<TokenStream> {
         ));
         quote! {
             #docs
-            fn #method(&self, context: crate::server_support::RequestContext, request: crate::models::#request)
-                -> impl ::std::future::Future<Output = ::std::result::Result<crate::models::#response, crate::server_support::ServerError>> + ::std::marker::Send;
+            fn #method(&self, context: RequestContext, request: models::#request)
+                -> impl Future<Output = Result<models::#response, ServerError>> + Send;
         }
     });
     let routes = model.operations.iter().map(|op| {
@@ -34,11 +34,8 @@ pub fn server(model: &Model) -> Option<TokenStream> {
         let path = &op.path;
         let filter = ident(&op.method);
         quote! {
-            .route(#path, ::axum::routing::on(::axum::routing::MethodFilter::#filter, {
-                let service = service.clone();
-                move |headers: ::axum::http::HeaderMap, body: ::axum::body::Bytes| async move {
-                    crate::server_support::handle(&*service, &headers, &body, |context, request| service.#method(context, request)).await
-                }
+            .route(#path, route(MethodFilter::#filter, &service, |service, context, request| async move {
+                service.#method(context, request).await
             }))
         }
     });
@@ -48,11 +45,25 @@ pub fn server(model: &Model) -> Option<TokenStream> {
          request before calling the method, and answers every failure in the API's error shape.",
         model.api.title
     ));
+    // Without operations the trait is empty and the router has no routes.
+    let imports = if model.operations.is_empty() {
+        quote!(
+            use crate::server_support::ServiceBasics;
+        )
+    } else {
+        quote! {
+            use axum::routing::MethodFilter;
+            use crate::models;
+            use crate::server_support::{RequestContext, ServerError, ServiceBasics, route};
+        }
+    };
     Some(quote! {
         //! Serving the API: the service trait to implement and the router that serves it.
 
+        #imports
+
         #service_docs
-        pub trait #service: crate::server_support::ServiceBasics {
+        pub trait #service: ServiceBasics {
             #(#methods)*
         }
 

@@ -1,185 +1,235 @@
-//! `impl Validate` for every type: field constraints, closed enums and cross-field rules.
+//! `impl Validate` for every object: field constraints and cross-field rules. Enums get theirs
+//! from the runtime's `open_enum!`.
+//!
+//! A field's checks are one call on the runtime's `Fields`, whatever the field's presence (its
+//! `Present` trait skips absent values), and each field's string rules are a `static` inside
+//! `validate_at`, so the generated code stays a line per constraint.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use heck::ToShoutySnakeCase;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::ident;
-use super::models::is_boxed;
-use crate::ir::{
-    Check, Constraints, Enum, Field, Format, Model, Rule, RuleKind, Ty, TyKind, TypeDef, TypeKind,
-};
+use super::models::{Uses, is_boxed};
+use crate::ir::{Check, Constraints, Field, Model, Object, Rule, RuleKind, Ty, TyKind, TypeDef};
 
-/// Patterns of one module, each a `static` compiled on first use; keyed by name, so two
-/// fields never share a name and the output order is fixed.
-#[derive(Default)]
-pub struct Patterns(BTreeMap<String, String>);
-
-impl Patterns {
-    fn name(&mut self, what: &str, source: &str) -> TokenStream {
-        let name = format!("{}_PATTERN", what.to_shouty_snake_case());
-        self.0.insert(name.clone(), source.to_owned());
-        let name = ident(&name);
-        quote!(&#name)
-    }
-
-    pub fn statics(&self) -> TokenStream {
-        let statics = self.0.iter().map(|(name, source)| {
-            let name = ident(name);
-            quote! { static #name: crate::validate::Pattern = crate::validate::Pattern::new(#source); }
-        });
-        quote!(#(#statics)*)
-    }
-}
-
-pub fn type_impl(model: &Model, def: &TypeDef, patterns: &mut Patterns) -> TokenStream {
+pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {
     let name = ident(&def.name);
-    let body = match &def.kind {
-        TypeKind::Object(object) => {
-            let fields: Vec<_> = object
-                .fields
-                .iter()
-                .map(|f| field_checks(&def.name, f, patterns))
-                .collect();
-            let rules: Vec<_> = object
-                .rules
-                .iter()
-                .enumerate()
-                .map(|(i, r)| rule_check(model, &def.name, i, r, patterns))
-                .collect();
-            quote! { #(#fields)* #(#rules)* }
-        }
-        TypeKind::Enum(e) => enum_check(e),
-    };
-    let unused = body.is_empty().then(|| quote!(let _ = (at, out);));
+    let mut statics = Statics::default();
+    let mut checks: Vec<_> = object
+        .fields
+        .iter()
+        .map(|field| field_checks(field, &mut statics))
+        .collect();
+    checks.extend(
+        object
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| rule_check(model, &def.name, i, rule, &mut statics)),
+    );
+    checks.retain(|c| !c.is_empty());
+    uses.string_rules |= !statics.declarations.is_empty();
+    if checks.is_empty() {
+        return quote! {
+            impl Validate for #name {
+                fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
+            }
+        };
+    }
+    let statics = &statics.declarations;
     quote! {
-        impl crate::validate::Validate for #name {
-            fn validate_at(&self, at: crate::validate::Path<'_>, out: &mut ::std::vec::Vec<crate::validate::Violation>) {
-                #unused
-                #body
+        impl Validate for #name {
+            fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+                #(#statics)*
+                let mut check = validate::Fields::new(at, out);
+                #(#checks)*
             }
         }
     }
 }
 
-fn enum_check(_: &Enum) -> TokenStream {
-    quote! { crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN); }
+/// The `static` string rules of one type, named after their field and unique within it.
+#[derive(Default)]
+struct Statics {
+    names: BTreeSet<String>,
+    declarations: Vec<TokenStream>,
 }
 
-/// The checks of one field, run only when the value is there.
-fn field_checks(owner: &str, field: &Field, patterns: &mut Patterns) -> TokenStream {
-    let checks = value_checks(
-        &field.ty,
-        quote!(value),
-        &format!("{}_{}", owner, field.wire),
-        patterns,
-    );
-    if checks.is_empty() {
-        return TokenStream::new();
+impl Statics {
+    fn string_rules(&mut self, what: &str, c: &Constraints) -> Ident {
+        let base = what.trim_start_matches("r#").to_shouty_snake_case();
+        let mut name = base.clone();
+        let mut n = 1;
+        while !self.names.insert(name.clone()) {
+            n += 1;
+            name = format!("{base}_{n}");
+        }
+        let name = ident(&name);
+        let mut builder = vec![quote!(StringRules::new())];
+        if let Some(min) = c.min_length.map(Literal::u64_unsuffixed) {
+            builder.push(quote!(min_length(#min)));
+        }
+        if let Some(max) = c.max_length.map(Literal::u64_unsuffixed) {
+            builder.push(quote!(max_length(#max)));
+        }
+        if c.non_blank {
+            builder.push(quote!(non_blank()));
+        }
+        if c.has_letter {
+            builder.push(quote!(has_letter()));
+        }
+        if let Some(pattern) = &c.pattern {
+            builder.push(quote!(pattern(#pattern)));
+        }
+        if let Some(format) = c.format {
+            let variant = ident(&format!("{format:?}"));
+            builder.push(quote!(format(validate::Format::#variant)));
+        }
+        self.declarations
+            .push(quote!(static #name: StringRules = #(#builder).*;));
+        name
     }
+}
+
+fn has_string_rules(c: &Constraints) -> bool {
+    c.min_length.is_some()
+        || c.max_length.is_some()
+        || c.non_blank
+        || c.has_letter
+        || c.pattern.is_some()
+        || c.format.is_some()
+}
+
+/// A value being checked: a field of `self`, or the current item of an array.
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Field(&'a Ident),
+    Item,
+}
+
+impl Value<'_> {
+    fn reference(self) -> TokenStream {
+        match self {
+            Value::Field(member) => quote!(&self.#member),
+            Value::Item => quote!(item),
+        }
+    }
+}
+
+/// Where a check reports: a field, through `check` (the runtime's `Fields`), or the item `i`
+/// of an array inside a loop, through `at` and `out`.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    Field(&'a str),
+    Item,
+}
+
+impl Target<'_> {
+    /// The runtime check `method`, on `value` with the rest of its arguments `args`.
+    fn call(self, method: &str, value: Value<'_>, args: TokenStream) -> TokenStream {
+        let method = ident(method);
+        let value = value.reference();
+        match self {
+            Target::Field(wire) => quote!(check.#method(#wire, #value #args);),
+            Target::Item => quote!(validate::#method(out, at.index(i), #value #args);),
+        }
+    }
+}
+
+fn field_checks(field: &Field, statics: &mut Statics) -> TokenStream {
     let member = ident(&field.ident);
-    let wire = &field.wire;
-    let checks = quote! {
-        let at = at.field(#wire);
-        #checks
-    };
-    match (field.required, field.nullable) {
-        (true, false) => quote!({ let value = &self.#member; #checks }),
-        (true, true) | (false, false) => {
-            quote!(if let ::std::option::Option::Some(value) = &self.#member { #checks })
-        }
-        (false, true) => {
-            quote!(if let ::std::option::Option::Some(value) = self.#member.value() { #checks })
-        }
-    }
+    value_checks(
+        &field.ty,
+        Value::Field(&member),
+        Target::Field(&field.wire),
+        &field.ident,
+        statics,
+    )
 }
 
-/// Checks of one value of type `ty`, bound to `value` (a reference), at path `at`.
-fn value_checks(ty: &Ty, value: TokenStream, what: &str, patterns: &mut Patterns) -> TokenStream {
+/// Checks of one value of type `ty`.
+fn value_checks(
+    ty: &Ty,
+    value: Value<'_>,
+    target: Target<'_>,
+    what: &str,
+    statics: &mut Statics,
+) -> TokenStream {
     let c = &ty.constraints;
     match &ty.kind {
-        TyKind::String if !c.is_empty() => {
-            let rules = string_rules(c, what, patterns);
-            quote! { crate::validate::string(out, at, #value, &#rules); }
+        TyKind::String if has_string_rules(c) => {
+            let rules = statics.string_rules(what, c);
+            target.call("string", value, quote!(, &#rules))
         }
         TyKind::Integer | TyKind::Number if c.minimum.is_some() || c.maximum.is_some() => {
-            let min = option_f64(c.minimum);
-            let max = option_f64(c.maximum);
-            let as_f64 = if ty.kind == TyKind::Integer {
-                quote!(*#value as f64)
-            } else {
-                quote!(*#value)
-            };
-            quote! { crate::validate::number(out, at, #as_f64, #min, #max); }
+            let min = option(c.minimum.map(Literal::f64_unsuffixed));
+            let max = option(c.maximum.map(Literal::f64_unsuffixed));
+            target.call("number", value, quote!(, #min, #max))
         }
         TyKind::Array(item) => {
             let counts =
                 (c.min_items.is_some() || c.max_items.is_some() || c.unique_items).then(|| {
-                    let min = option_usize(c.min_items);
-                    let max = option_usize(c.max_items);
+                    let min = option(c.min_items.map(Literal::u64_unsuffixed));
+                    let max = option(c.max_items.map(Literal::u64_unsuffixed));
                     let unique = c.unique_items;
-                    quote! { crate::validate::items(out, at, #value, #min, #max, #unique); }
+                    target.call("items", value, quote!(, #min, #max, #unique))
                 });
-            let per_item = value_checks(item, quote!(item), &format!("{what}_items"), patterns);
-            let per_item = (!per_item.is_empty()).then(|| {
-                quote! {
-                    for (i, item) in #value.iter().enumerate() {
-                        let at = at.index(i);
-                        #per_item
-                    }
-                }
-            });
-            quote! { #counts #per_item }
+            let per_item = item_checks(item, value, target, what, statics);
+            quote!(#counts #per_item)
         }
-        TyKind::Named(_) => quote! { crate::validate::Validate::validate_at(#value, at, out); },
+        TyKind::Named(_) => target.call("nested", value, TokenStream::new()),
         _ => TokenStream::new(),
     }
 }
 
-fn string_rules(c: &Constraints, what: &str, patterns: &mut Patterns) -> TokenStream {
-    let mut parts = Vec::new();
-    if let Some(min) = c.min_length {
-        let min = Literal::u64_unsuffixed(min);
-        parts.push(quote!(min_length: ::std::option::Option::Some(#min)));
+/// The checks of every item of an array; the common shapes are one runtime call.
+fn item_checks(
+    item: &Ty,
+    array: Value<'_>,
+    target: Target<'_>,
+    what: &str,
+    statics: &mut Statics,
+) -> TokenStream {
+    let what = format!("{what}_items");
+    match &item.kind {
+        // `Validate` for `Vec<T>` walks the items with their index.
+        TyKind::Named(_) => target.call("nested", array, TokenStream::new()),
+        TyKind::String if has_string_rules(&item.constraints) => {
+            let rules = statics.string_rules(&what, &item.constraints);
+            target.call("each_string", array, quote!(, &#rules))
+        }
+        _ => {
+            let checks = value_checks(item, Value::Item, Target::Item, &what, statics);
+            if checks.is_empty() {
+                return checks;
+            }
+            let array = array.reference();
+            let at = match target {
+                Target::Field(wire) => quote! {
+                    let (at, out) = check.parts();
+                    let at = at.field(#wire);
+                },
+                Target::Item => quote!(let at = at.index(i);),
+            };
+            quote! {
+                if let Some(items) = validate::Present::present(#array) {
+                    #at
+                    for (i, item) in items.iter().enumerate() {
+                        #checks
+                    }
+                }
+            }
+        }
     }
-    if let Some(max) = c.max_length {
-        let max = Literal::u64_unsuffixed(max);
-        parts.push(quote!(max_length: ::std::option::Option::Some(#max)));
-    }
-    if c.non_blank {
-        parts.push(quote!(non_blank: true));
-    }
-    if c.has_letter {
-        parts.push(quote!(has_letter: true));
-    }
-    if let Some(pattern) = &c.pattern {
-        let name = patterns.name(what, pattern);
-        parts.push(quote!(pattern: ::std::option::Option::Some(#name)));
-    }
-    if let Some(format) = c.format {
-        let variant = ident(&format_variant(format));
-        parts.push(quote!(format: ::std::option::Option::Some(crate::validate::Format::#variant)));
-    }
-    quote!(crate::validate::StringRules { #(#parts,)* ..crate::validate::StringRules::NONE })
 }
 
-fn format_variant(format: Format) -> String {
-    format!("{format:?}")
-}
-
-fn option_f64(value: Option<f64>) -> TokenStream {
+fn option(value: Option<Literal>) -> TokenStream {
     match value {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    }
-}
-
-fn option_usize(value: Option<u64>) -> TokenStream {
-    match value.map(Literal::u64_unsuffixed) {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
     }
 }
 
@@ -188,7 +238,7 @@ fn rule_check(
     owner: &str,
     index: usize,
     rule: &Rule,
-    patterns: &mut Patterns,
+    statics: &mut Statics,
 ) -> TokenStream {
     match &rule.kind {
         RuleKind::OneOfRequired(names) => {
@@ -207,11 +257,13 @@ fn rule_check(
                 .collect::<Vec<_>>()
                 .join(", ");
             let message = format!("at least one of {listed} is required");
-            quote! {
-                if !(#(#present)||*) {
-                    at.violation(out, "one_of_required", #message.into());
-                }
-            }
+            let present: Vec<_> = present.collect();
+            let any_present = if present.is_empty() {
+                quote!(false)
+            } else {
+                quote!(#(#present)||*)
+            };
+            quote!(check.one_of_required(#any_present, #message);)
         }
         RuleKind::Require { when, field, check } => {
             let target = path_access(model, owner, field);
@@ -238,12 +290,13 @@ fn rule_check(
                     }
                 }
                 Check::Constraints(c) => {
-                    let rules = string_rules(c, &format!("{owner}_rule_{index}"), patterns);
-                    quote! { crate::validate::string(out, at, value, &#rules); }
+                    let rules = statics.string_rules(&format!("rule_{index}"), c);
+                    quote!(validate::string(out, at, value, &#rules);)
                 }
             };
             quote! {
-                if let ::std::option::Option::Some(value) = #target #guard {
+                if let Some(value) = #target #guard {
+                    let (at, out) = check.parts();
                     #(#path)*
                     #checks
                 }
@@ -253,7 +306,7 @@ fn rule_check(
 }
 
 fn field_of<'m>(model: &'m Model, owner: &str, name: &str) -> Option<(&'m Field, bool)> {
-    let TypeKind::Object(object) = &model.find_type(owner)?.kind else {
+    let crate::ir::TypeKind::Object(object) = &model.find_type(owner)?.kind else {
         return None;
     };
     let field = object.fields.iter().find(|f| f.wire == name)?;
@@ -283,5 +336,5 @@ fn path_access(model: &Model, owner: &str, path: &[String]) -> TokenStream {
             current = next.clone();
         }
     }
-    quote!(::std::option::Option::Some(self) #(#steps)*)
+    quote!(Some(self) #(#steps)*)
 }

@@ -2,17 +2,8 @@
 
 //! Types from `spec/beacon.yaml`.
 
-static BEACON_USER_ADDRESS_POSTAL_CODE_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
-    "^[A-Za-z0-9]{2,10}$",
-);
-
-static BEACON_USER_ADDRESS_RULE_0_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
-    "^[0-9]{5}$",
-);
-
-static BEACON_USER_ID_NUMBER_VALUE_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
-    "^[A-Za-z0-9]+$",
-);
+use crate::validate::{self, StringRules, Validate, Violation};
+use serde::{Deserialize, Serialize};
 
 /// Request body of `/beacon/user/create`.
 ///
@@ -79,18 +70,18 @@ static BEACON_USER_ID_NUMBER_VALUE_PATTERN: crate::validate::Pattern = crate::va
 ///   "client_user_id": "your-db-id-3b24110"
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     /// Send this array of access tokens to link accounts to the Beacon User and have them
     /// evaluated for Account Insights. A maximum of 50 accounts total can be added to a single
     /// Beacon User.
@@ -98,8 +89,8 @@ pub struct BeaconUserCreateRequest {
     /// Constraints: at most 50 items.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_tokens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_tokens: Option<Vec<String>>,
     /// A Beacon User's data which is used to check against duplicate records and the Beacon
     /// Fraud Network.
     ///
@@ -107,13 +98,13 @@ pub struct BeaconUserCreateRequest {
     /// or the `depository_accounts` field must be provided.
     pub user: BeaconUserRequestData,
     /// ID of the associated Beacon Program.
-    pub program_id: ::std::string::String,
+    pub program_id: String,
     /// A unique ID that identifies the end user in your system. This ID can also be used to
     /// associate user-specific data from other Plaid products. Financial Account Matching
     /// requires this field and the `/link/token/create` `client_user_id` to be consistent.
     /// Personally identifiable information, such as an email address or phone number, should
     /// not be used in the `client_user_id`.
-    pub client_user_id: ::std::string::String,
+    pub client_user_id: String,
 }
 
 impl ::std::fmt::Debug for BeaconUserCreateRequest {
@@ -129,28 +120,11 @@ impl ::std::fmt::Debug for BeaconUserCreateRequest {
     }
 }
 
-impl crate::validate::Validate for BeaconUserCreateRequest {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        if let ::std::option::Option::Some(value) = &self.access_tokens {
-            let at = at.field("access_tokens");
-            crate::validate::items(
-                out,
-                at,
-                value,
-                ::std::option::Option::None,
-                ::std::option::Option::Some(50),
-                false,
-            );
-        }
-        {
-            let value = &self.user;
-            let at = at.field("user");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
+impl Validate for BeaconUserCreateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.items("access_tokens", &self.access_tokens, None, Some(50), false);
+        check.nested("user", &self.user);
     }
 }
 
@@ -159,13 +133,13 @@ impl crate::validate::Validate for BeaconUserCreateRequest {
 /// # Rules
 ///
 /// - In order to create a Beacon User, in addition to the `name`, either the `date_of_birth` or the `depository_accounts` field must be provided.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserRequestData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Constraints: a calendar date, `YYYY-MM-DD`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub date_of_birth: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
     /// The full name for a given Beacon User.
     pub name: BeaconUserName,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
@@ -173,170 +147,82 @@ pub struct BeaconUserRequestData {
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
     ///
     /// Constraints: an email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email_address: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
     /// An IPv4 or IPv6 address.
     ///
     /// Constraints: an IPv4 or IPv6 address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip_address: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
     /// Provide a list of bank accounts that are associated with this Beacon User. These
     /// accounts will be scanned across the Beacon Network and used to find duplicate records.
     ///
     /// Note: These accounts will not have Bank Account Insights. To receive Bank Account
     /// Insights please supply `access_tokens`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub depository_accounts: ::std::option::Option<
-        ::std::vec::Vec<BeaconUserRequestDepositoryAccount>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depository_accounts: Option<Vec<BeaconUserRequestDepositoryAccount>>,
     /// The ID number associated with a Beacon User.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id_number: ::std::option::Option<BeaconUserIdNumber>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<BeaconUserIdNumber>,
     /// Home address for the associated user. For more context on this field, see
     /// [Input Validation by Country](https://plaid.com/docs/identity-verification/hybrid-input-validation/#input-validation-by-country).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<BeaconUserAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<BeaconUserAddress>,
     /// A phone number in E.164 format.
     ///
     /// Constraints: a phone number in E.164 format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
 }
 
-impl crate::validate::Validate for BeaconUserRequestData {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        if let ::std::option::Option::Some(value) = &self.date_of_birth {
-            let at = at.field("date_of_birth");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::Date),
-                    ..crate::validate::StringRules::NONE
-                },
+impl Validate for BeaconUserRequestData {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static DATE_OF_BIRTH: StringRules = StringRules::new()
+            .format(validate::Format::Date);
+        static EMAIL_ADDRESS: StringRules = StringRules::new()
+            .format(validate::Format::Email);
+        static IP_ADDRESS: StringRules = StringRules::new().format(validate::Format::Ip);
+        static PHONE_NUMBER: StringRules = StringRules::new()
+            .format(validate::Format::E164);
+        let mut check = validate::Fields::new(at, out);
+        check.string("date_of_birth", &self.date_of_birth, &DATE_OF_BIRTH);
+        check.nested("name", &self.name);
+        check.string("email_address", &self.email_address, &EMAIL_ADDRESS);
+        check.string("ip_address", &self.ip_address, &IP_ADDRESS);
+        check.nested("depository_accounts", &self.depository_accounts);
+        check.nested("id_number", &self.id_number);
+        check.nested("address", &self.address);
+        check.string("phone_number", &self.phone_number, &PHONE_NUMBER);
+        check
+            .one_of_required(
+                self.date_of_birth.is_some() || self.depository_accounts.is_some(),
+                "at least one of `date_of_birth`, `depository_accounts` is required",
             );
-        }
-        {
-            let value = &self.name;
-            let at = at.field("name");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = &self.email_address {
-            let at = at.field("email_address");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::Email),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if let ::std::option::Option::Some(value) = &self.ip_address {
-            let at = at.field("ip_address");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::Ip),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if let ::std::option::Option::Some(value) = &self.depository_accounts {
-            let at = at.field("depository_accounts");
-            for (i, item) in value.iter().enumerate() {
-                let at = at.index(i);
-                crate::validate::Validate::validate_at(item, at, out);
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.id_number {
-            let at = at.field("id_number");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = &self.address {
-            let at = at.field("address");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = &self.phone_number {
-            let at = at.field("phone_number");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::E164),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if !(self.date_of_birth.is_some() || self.depository_accounts.is_some()) {
-            at.violation(
-                out,
-                "one_of_required",
-                "at least one of `date_of_birth`, `depository_accounts` is required"
-                    .into(),
-            );
-        }
     }
 }
 
 /// The full name for a given Beacon User.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserName {
     /// The user's given name. A string with at least one non-whitespace character, with a max
     /// length of 100 characters.
     ///
     /// Constraints: at most 100 characters; at least one non-whitespace character.
-    pub given_name: ::std::string::String,
+    pub given_name: String,
     /// The user's family name. A string with at least one non-whitespace character, with a max
     /// length of 100 characters.
     ///
     /// Constraints: at most 100 characters; at least one non-whitespace character.
-    pub family_name: ::std::string::String,
+    pub family_name: String,
 }
 
-impl crate::validate::Validate for BeaconUserName {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.given_name;
-            let at = at.field("given_name");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(100),
-                    non_blank: true,
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.family_name;
-            let at = at.field("family_name");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(100),
-                    non_blank: true,
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
+impl Validate for BeaconUserName {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static GIVEN_NAME: StringRules = StringRules::new().max_length(100).non_blank();
+        static FAMILY_NAME: StringRules = StringRules::new().max_length(100).non_blank();
+        let mut check = validate::Fields::new(at, out);
+        check.string("given_name", &self.given_name, &GIVEN_NAME);
+        check.string("family_name", &self.family_name, &FAMILY_NAME);
     }
 }
 
@@ -345,144 +231,76 @@ impl crate::validate::Validate for BeaconUserName {
 /// # Rules
 ///
 /// - For US-based addresses the postal code must be 5 numeric digits.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserAddress {
     /// The primary street portion of an address. If an address is provided, this field will
     /// always be filled. A string with at least one non-whitespace alphabetical character, with
     /// a max length of 80 characters.
     ///
     /// Constraints: at most 80 characters; at least one non-whitespace character; at least one letter.
-    pub street: ::std::string::String,
+    pub street: String,
     /// Extra street information, like an apartment or suite number. If provided, a string with
     /// at least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Constraints: at most 50 characters; at least one non-whitespace character.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub street2: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street2: Option<String>,
     /// City from the end user's address. A string with at least one non-whitespace
     /// alphabetical character, with a max length of 100 characters.
     ///
     /// Constraints: at most 100 characters; at least one non-whitespace character; at least one letter.
-    pub city: ::std::string::String,
+    pub city: String,
     /// An ISO 3166-2 subdivision code. Related terms would be "state", "province",
     /// "prefecture", "zone", "subdivision", etc.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters.
     /// For US-based addresses this must be 5 numeric digits.
     ///
     /// Constraints: matches `^[A-Za-z0-9]{2,10}$`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub postal_code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be
     /// in ISO 3166-1 alpha-2 form.
     ///
     /// Constraints: an ISO 3166-1 alpha-2 country code.
-    pub country: ::std::string::String,
+    pub country: String,
 }
 
-impl crate::validate::Validate for BeaconUserAddress {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
+impl Validate for BeaconUserAddress {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static STREET: StringRules = StringRules::new()
+            .max_length(80)
+            .non_blank()
+            .has_letter();
+        static STREET2: StringRules = StringRules::new().max_length(50).non_blank();
+        static CITY: StringRules = StringRules::new()
+            .max_length(100)
+            .non_blank()
+            .has_letter();
+        static POSTAL_CODE: StringRules = StringRules::new()
+            .pattern("^[A-Za-z0-9]{2,10}$");
+        static COUNTRY: StringRules = StringRules::new()
+            .format(validate::Format::CountryCode);
+        static RULE_0: StringRules = StringRules::new().pattern("^[0-9]{5}$");
+        let mut check = validate::Fields::new(at, out);
+        check.string("street", &self.street, &STREET);
+        check.string("street2", &self.street2, &STREET2);
+        check.string("city", &self.city, &CITY);
+        check.string("postal_code", &self.postal_code, &POSTAL_CODE);
+        check.string("country", &self.country, &COUNTRY);
+        if let Some(value) = Some(self).and_then(|v| v.postal_code.as_ref())
+            && Some(self).map(|v| &v.country).is_some_and(|v| v.as_str() == "US")
         {
-            let value = &self.street;
-            let at = at.field("street");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(80),
-                    non_blank: true,
-                    has_letter: true,
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if let ::std::option::Option::Some(value) = &self.street2 {
-            let at = at.field("street2");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(50),
-                    non_blank: true,
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.city;
-            let at = at.field("city");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    max_length: ::std::option::Option::Some(100),
-                    non_blank: true,
-                    has_letter: true,
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if let ::std::option::Option::Some(value) = &self.postal_code {
+            let (at, out) = check.parts();
             let at = at.field("postal_code");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    pattern: ::std::option::Option::Some(
-                        &BEACON_USER_ADDRESS_POSTAL_CODE_PATTERN,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.country;
-            let at = at.field("country");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(
-                        crate::validate::Format::CountryCode,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(self)
-            .and_then(|v| v.postal_code.as_ref())
-            && ::std::option::Option::Some(self)
-                .map(|v| &v.country)
-                .is_some_and(|v| v.as_str() == "US")
-        {
-            let at = at.field("postal_code");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    pattern: ::std::option::Option::Some(
-                        &BEACON_USER_ADDRESS_RULE_0_PATTERN,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
+            validate::string(out, at, value, &RULE_0);
         }
     }
 }
 
 /// The ID number associated with a Beacon User.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserIdNumber {
     /// A globally unique and human readable ID type, specific to the country and document
     /// category. For more context on this field, see
@@ -496,7 +314,7 @@ pub struct BeaconUserIdNumber {
     /// Constraints: matches `^[A-Za-z0-9]+$`.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 
 impl ::std::fmt::Debug for BeaconUserIdNumber {
@@ -508,32 +326,12 @@ impl ::std::fmt::Debug for BeaconUserIdNumber {
     }
 }
 
-impl crate::validate::Validate for BeaconUserIdNumber {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let at = at.field("type");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        {
-            let value = &self.value;
-            let at = at.field("value");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    pattern: ::std::option::Option::Some(
-                        &BEACON_USER_ID_NUMBER_VALUE_PATTERN,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
+impl Validate for BeaconUserIdNumber {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static VALUE: StringRules = StringRules::new().pattern("^[A-Za-z0-9]+$");
+        let mut check = validate::Fields::new(at, out);
+        check.nested("type", &self.type_);
+        check.string("value", &self.value, &VALUE);
     }
 }
 
@@ -614,182 +412,64 @@ pub enum BeaconUserIdNumberType {
     /// `za_smart_id`: South Africa, Smart ID card.
     ZaSmartId,
     /// A value this crate does not know yet, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl BeaconUserIdNumberType {
-    /// Every value known when this crate was generated, in the spec's order.
-    pub const KNOWN: [Self; 35usize] = [
-        Self::ArDni,
-        Self::AuDriversLicense,
-        Self::AuPassport,
-        Self::BrCpf,
-        Self::CaSin,
-        Self::ClRun,
-        Self::CnResidentCard,
-        Self::CoNit,
-        Self::DkCpr,
-        Self::EgNationalId,
-        Self::EsDni,
-        Self::EsNie,
-        Self::HkHkid,
-        Self::InPan,
-        Self::ItCf,
-        Self::JoCivilId,
-        Self::JpMyNumber,
-        Self::KeHudumaNamba,
-        Self::KwCivilId,
-        Self::MxCurp,
-        Self::MxRfc,
-        Self::MyNric,
-        Self::NgNin,
-        Self::NzDriversLicense,
-        Self::OmCivilId,
-        Self::PhPsn,
-        Self::PlPesel,
-        Self::RoCnp,
-        Self::SaNationalId,
-        Self::SePin,
-        Self::SgNric,
-        Self::TrTcKimlik,
-        Self::UsSsn,
-        Self::UsSsnLast4,
-        Self::ZaSmartId,
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::ArDni, "ar_dni"),
+        (Self::AuDriversLicense, "au_drivers_license"),
+        (Self::AuPassport, "au_passport"),
+        (Self::BrCpf, "br_cpf"),
+        (Self::CaSin, "ca_sin"),
+        (Self::ClRun, "cl_run"),
+        (Self::CnResidentCard, "cn_resident_card"),
+        (Self::CoNit, "co_nit"),
+        (Self::DkCpr, "dk_cpr"),
+        (Self::EgNationalId, "eg_national_id"),
+        (Self::EsDni, "es_dni"),
+        (Self::EsNie, "es_nie"),
+        (Self::HkHkid, "hk_hkid"),
+        (Self::InPan, "in_pan"),
+        (Self::ItCf, "it_cf"),
+        (Self::JoCivilId, "jo_civil_id"),
+        (Self::JpMyNumber, "jp_my_number"),
+        (Self::KeHudumaNamba, "ke_huduma_namba"),
+        (Self::KwCivilId, "kw_civil_id"),
+        (Self::MxCurp, "mx_curp"),
+        (Self::MxRfc, "mx_rfc"),
+        (Self::MyNric, "my_nric"),
+        (Self::NgNin, "ng_nin"),
+        (Self::NzDriversLicense, "nz_drivers_license"),
+        (Self::OmCivilId, "om_civil_id"),
+        (Self::PhPsn, "ph_psn"),
+        (Self::PlPesel, "pl_pesel"),
+        (Self::RoCnp, "ro_cnp"),
+        (Self::SaNationalId, "sa_national_id"),
+        (Self::SePin, "se_pin"),
+        (Self::SgNric, "sg_nric"),
+        (Self::TrTcKimlik, "tr_tc_kimlik"),
+        (Self::UsSsn, "us_ssn"),
+        (Self::UsSsnLast4, "us_ssn_last_4"),
+        (Self::ZaSmartId, "za_smart_id"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArDni => "ar_dni",
-            Self::AuDriversLicense => "au_drivers_license",
-            Self::AuPassport => "au_passport",
-            Self::BrCpf => "br_cpf",
-            Self::CaSin => "ca_sin",
-            Self::ClRun => "cl_run",
-            Self::CnResidentCard => "cn_resident_card",
-            Self::CoNit => "co_nit",
-            Self::DkCpr => "dk_cpr",
-            Self::EgNationalId => "eg_national_id",
-            Self::EsDni => "es_dni",
-            Self::EsNie => "es_nie",
-            Self::HkHkid => "hk_hkid",
-            Self::InPan => "in_pan",
-            Self::ItCf => "it_cf",
-            Self::JoCivilId => "jo_civil_id",
-            Self::JpMyNumber => "jp_my_number",
-            Self::KeHudumaNamba => "ke_huduma_namba",
-            Self::KwCivilId => "kw_civil_id",
-            Self::MxCurp => "mx_curp",
-            Self::MxRfc => "mx_rfc",
-            Self::MyNric => "my_nric",
-            Self::NgNin => "ng_nin",
-            Self::NzDriversLicense => "nz_drivers_license",
-            Self::OmCivilId => "om_civil_id",
-            Self::PhPsn => "ph_psn",
-            Self::PlPesel => "pl_pesel",
-            Self::RoCnp => "ro_cnp",
-            Self::SaNationalId => "sa_national_id",
-            Self::SePin => "se_pin",
-            Self::SgNric => "sg_nric",
-            Self::TrTcKimlik => "tr_tc_kimlik",
-            Self::UsSsn => "us_ssn",
-            Self::UsSsnLast4 => "us_ssn_last_4",
-            Self::ZaSmartId => "za_smart_id",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether the value was unknown when this crate was generated.
-    pub const fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
 }
 
-impl ::std::convert::From<&str> for BeaconUserIdNumberType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ar_dni" => Self::ArDni,
-            "au_drivers_license" => Self::AuDriversLicense,
-            "au_passport" => Self::AuPassport,
-            "br_cpf" => Self::BrCpf,
-            "ca_sin" => Self::CaSin,
-            "cl_run" => Self::ClRun,
-            "cn_resident_card" => Self::CnResidentCard,
-            "co_nit" => Self::CoNit,
-            "dk_cpr" => Self::DkCpr,
-            "eg_national_id" => Self::EgNationalId,
-            "es_dni" => Self::EsDni,
-            "es_nie" => Self::EsNie,
-            "hk_hkid" => Self::HkHkid,
-            "in_pan" => Self::InPan,
-            "it_cf" => Self::ItCf,
-            "jo_civil_id" => Self::JoCivilId,
-            "jp_my_number" => Self::JpMyNumber,
-            "ke_huduma_namba" => Self::KeHudumaNamba,
-            "kw_civil_id" => Self::KwCivilId,
-            "mx_curp" => Self::MxCurp,
-            "mx_rfc" => Self::MxRfc,
-            "my_nric" => Self::MyNric,
-            "ng_nin" => Self::NgNin,
-            "nz_drivers_license" => Self::NzDriversLicense,
-            "om_civil_id" => Self::OmCivilId,
-            "ph_psn" => Self::PhPsn,
-            "pl_pesel" => Self::PlPesel,
-            "ro_cnp" => Self::RoCnp,
-            "sa_national_id" => Self::SaNationalId,
-            "se_pin" => Self::SePin,
-            "sg_nric" => Self::SgNric,
-            "tr_tc_kimlik" => Self::TrTcKimlik,
-            "us_ssn" => Self::UsSsn,
-            "us_ssn_last_4" => Self::UsSsnLast4,
-            "za_smart_id" => Self::ZaSmartId,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BeaconUserIdNumberType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BeaconUserIdNumberType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BeaconUserIdNumberType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_open_enum(deserializer)
-    }
-}
-
-impl crate::validate::Validate for BeaconUserIdNumberType {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
-    }
-}
+crate::runtime::open_enum!(BeaconUserIdNumberType);
 
 /// Depository account information for the associated user.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserRequestDepositoryAccount {
     /// The routing number of the account.
-    pub routing_number: ::std::string::String,
+    pub routing_number: String,
     /// The account number. Must be a valid US bank account number.
     ///
     /// Constraints: a US bank account number.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    pub account_number: ::std::string::String,
+    pub account_number: String,
 }
 
 impl ::std::fmt::Debug for BeaconUserRequestDepositoryAccount {
@@ -801,27 +481,12 @@ impl ::std::fmt::Debug for BeaconUserRequestDepositoryAccount {
     }
 }
 
-impl crate::validate::Validate for BeaconUserRequestDepositoryAccount {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.account_number;
-            let at = at.field("account_number");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(
-                        crate::validate::Format::UsBankAccountNumber,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
+impl Validate for BeaconUserRequestDepositoryAccount {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static ACCOUNT_NUMBER: StringRules = StringRules::new()
+            .format(validate::Format::UsBankAccountNumber);
+        let mut check = validate::Fields::new(at, out);
+        check.string("account_number", &self.account_number, &ACCOUNT_NUMBER);
     }
 }
 
@@ -880,15 +545,15 @@ impl crate::validate::Validate for BeaconUserRequestDepositoryAccount {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserCreateResponse {
     /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon
     /// User.
     ///
     /// Constraints: items are unique.
-    pub item_ids: ::std::vec::Vec<::std::string::String>,
+    pub item_ids: Vec<String>,
     /// ID of the associated Beacon User.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `version` field begins with 1 and increments each time the user is updated.
     ///
     /// Constraints: at least 1.
@@ -896,22 +561,22 @@ pub struct BeaconUserCreateResponse {
     /// An ISO 8601 formatted timestamp.
     ///
     /// Constraints: an RFC 3339 date-time.
-    pub created_at: ::std::string::String,
+    pub created_at: String,
     /// An ISO 8601 formatted timestamp. This field indicates the last time the resource was
     /// modified.
     ///
     /// Constraints: an RFC 3339 date-time.
-    pub updated_at: ::std::string::String,
+    pub updated_at: String,
     /// The status of the Beacon User.
     pub status: BeaconUserStatus,
     /// ID of the associated Beacon Program.
-    pub program_id: ::std::string::String,
+    pub program_id: String,
     /// A unique ID that identifies the end user in your system. This ID can also be used to
     /// associate user-specific data from other Plaid products. Financial Account Matching
     /// requires this field and the `/link/token/create` `client_user_id` to be consistent.
     /// Personally identifiable information, such as an email address or phone number, should
     /// not be used in the `client_user_id`.
-    pub client_user_id: ::std::string::String,
+    pub client_user_id: String,
     /// A Beacon User's data and resulting analysis when checked against duplicate records and
     /// the Beacon Fraud Network.
     pub user: BeaconUserData,
@@ -920,240 +585,108 @@ pub struct BeaconUserCreateResponse {
     pub audit_trail: BeaconAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
 }
 
-impl crate::validate::Validate for BeaconUserCreateResponse {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.item_ids;
-            let at = at.field("item_ids");
-            crate::validate::items(
-                out,
-                at,
-                value,
-                ::std::option::Option::None,
-                ::std::option::Option::None,
-                true,
-            );
-        }
-        {
-            let value = &self.version;
-            let at = at.field("version");
-            crate::validate::number(
-                out,
-                at,
-                *value as f64,
-                ::std::option::Option::Some(1f64),
-                ::std::option::Option::None,
-            );
-        }
-        {
-            let value = &self.created_at;
-            let at = at.field("created_at");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(
-                        crate::validate::Format::DateTime,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.updated_at;
-            let at = at.field("updated_at");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(
-                        crate::validate::Format::DateTime,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.status;
-            let at = at.field("status");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        {
-            let value = &self.user;
-            let at = at.field("user");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        {
-            let value = &self.audit_trail;
-            let at = at.field("audit_trail");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
+impl Validate for BeaconUserCreateResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static CREATED_AT: StringRules = StringRules::new()
+            .format(validate::Format::DateTime);
+        static UPDATED_AT: StringRules = StringRules::new()
+            .format(validate::Format::DateTime);
+        let mut check = validate::Fields::new(at, out);
+        check.items("item_ids", &self.item_ids, None, None, true);
+        check.number("version", &self.version, Some(1.0), None);
+        check.string("created_at", &self.created_at, &CREATED_AT);
+        check.string("updated_at", &self.updated_at, &UPDATED_AT);
+        check.nested("status", &self.status);
+        check.nested("user", &self.user);
+        check.nested("audit_trail", &self.audit_trail);
     }
 }
 
 /// A Beacon User's data and resulting analysis when checked against duplicate records and the Beacon Fraud Network.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Constraints: a calendar date, `YYYY-MM-DD`.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub date_of_birth: ::std::option::Option<::std::string::String>,
+    pub date_of_birth: Option<String>,
     /// The full name for a given Beacon User.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub name: ::std::option::Option<BeaconUserName>,
+    pub name: Option<BeaconUserName>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
     ///
     /// Constraints: an email address.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub email_address: ::std::option::Option<::std::string::String>,
+    pub email_address: Option<String>,
     /// An IPv4 or IPv6 address.
     ///
     /// Constraints: an IPv4 or IPv6 address.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub ip_address: ::std::option::Option<::std::string::String>,
+    pub ip_address: Option<String>,
     /// The bank accounts associated with this Beacon User, with their numbers masked.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub depository_accounts: ::std::option::Option<
-        ::std::vec::Vec<BeaconUserDepositoryAccount>,
-    >,
+    pub depository_accounts: Option<Vec<BeaconUserDepositoryAccount>>,
     /// The ID number associated with a Beacon User.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub id_number: ::std::option::Option<BeaconUserIdNumber>,
+    pub id_number: Option<BeaconUserIdNumber>,
     /// Home address for the associated user. Even if an address has been collected, some fields
     /// may be null depending on the region's addressing system: for example, addresses from
     /// the United Kingdom will not include a region, and addresses from Hong Kong will not
     /// include a postal code.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub address: ::std::option::Option<BeaconUserAddress>,
+    pub address: Option<BeaconUserAddress>,
     /// A phone number in E.164 format.
     ///
     /// Constraints: a phone number in E.164 format.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
 }
 
-impl crate::validate::Validate for BeaconUserData {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        if let ::std::option::Option::Some(value) = &self.date_of_birth {
-            let at = at.field("date_of_birth");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::Date),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if let ::std::option::Option::Some(value) = &self.name {
-            let at = at.field("name");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = &self.email_address {
-            let at = at.field("email_address");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::Email),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if let ::std::option::Option::Some(value) = &self.ip_address {
-            let at = at.field("ip_address");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::Ip),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if let ::std::option::Option::Some(value) = &self.depository_accounts {
-            let at = at.field("depository_accounts");
-            for (i, item) in value.iter().enumerate() {
-                let at = at.index(i);
-                crate::validate::Validate::validate_at(item, at, out);
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.id_number {
-            let at = at.field("id_number");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = &self.address {
-            let at = at.field("address");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = &self.phone_number {
-            let at = at.field("phone_number");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::E164),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
+impl Validate for BeaconUserData {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static DATE_OF_BIRTH: StringRules = StringRules::new()
+            .format(validate::Format::Date);
+        static EMAIL_ADDRESS: StringRules = StringRules::new()
+            .format(validate::Format::Email);
+        static IP_ADDRESS: StringRules = StringRules::new().format(validate::Format::Ip);
+        static PHONE_NUMBER: StringRules = StringRules::new()
+            .format(validate::Format::E164);
+        let mut check = validate::Fields::new(at, out);
+        check.string("date_of_birth", &self.date_of_birth, &DATE_OF_BIRTH);
+        check.nested("name", &self.name);
+        check.string("email_address", &self.email_address, &EMAIL_ADDRESS);
+        check.string("ip_address", &self.ip_address, &IP_ADDRESS);
+        check.nested("depository_accounts", &self.depository_accounts);
+        check.nested("id_number", &self.id_number);
+        check.nested("address", &self.address);
+        check.string("phone_number", &self.phone_number, &PHONE_NUMBER);
     }
 }
 
 /// Depository account information for the associated user, as returned with the account number masked.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserDepositoryAccount {
     /// The last 2-4 numeric characters of this account's account number.
-    pub account_mask: ::std::string::String,
+    pub account_mask: String,
     /// The routing number of the account.
-    pub routing_number: ::std::string::String,
+    pub routing_number: String,
     /// An ISO 8601 formatted timestamp of when the account was added.
     ///
     /// Constraints: an RFC 3339 date-time.
-    pub added_at: ::std::string::String,
+    pub added_at: String,
 }
 
-impl crate::validate::Validate for BeaconUserDepositoryAccount {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.added_at;
-            let at = at.field("added_at");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(
-                        crate::validate::Format::DateTime,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
+impl Validate for BeaconUserDepositoryAccount {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static ADDED_AT: StringRules = StringRules::new()
+            .format(validate::Format::DateTime);
+        let mut check = validate::Fields::new(at, out);
+        check.string("added_at", &self.added_at, &ADDED_AT);
     }
 }
 
@@ -1170,116 +703,43 @@ pub enum BeaconUserStatus {
     /// `cleared`: The Beacon User has been cleared of fraud.
     Cleared,
     /// A value this crate does not know yet, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl BeaconUserStatus {
-    /// Every value known when this crate was generated, in the spec's order.
-    pub const KNOWN: [Self; 3usize] = [
-        Self::Rejected,
-        Self::PendingReview,
-        Self::Cleared,
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Rejected, "rejected"),
+        (Self::PendingReview, "pending_review"),
+        (Self::Cleared, "cleared"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rejected => "rejected",
-            Self::PendingReview => "pending_review",
-            Self::Cleared => "cleared",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether the value was unknown when this crate was generated.
-    pub const fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
 }
 
-impl ::std::convert::From<&str> for BeaconUserStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "rejected" => Self::Rejected,
-            "pending_review" => Self::PendingReview,
-            "cleared" => Self::Cleared,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BeaconUserStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BeaconUserStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BeaconUserStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_open_enum(deserializer)
-    }
-}
-
-impl crate::validate::Validate for BeaconUserStatus {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
-    }
-}
+crate::runtime::open_enum!(BeaconUserStatus);
 
 /// Information about the last change made to the parent object specifying what caused the change as well as when it occurred.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BeaconAuditTrail {
     /// A type indicating what caused a resource to be changed or updated.
     pub source: BeaconAuditTrailSource,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub dashboard_user_id: ::std::option::Option<::std::string::String>,
+    pub dashboard_user_id: Option<String>,
     /// An ISO 8601 formatted timestamp.
     ///
     /// Constraints: an RFC 3339 date-time.
-    pub timestamp: ::std::string::String,
+    pub timestamp: String,
 }
 
-impl crate::validate::Validate for BeaconAuditTrail {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.source;
-            let at = at.field("source");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        {
-            let value = &self.timestamp;
-            let at = at.field("timestamp");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(
-                        crate::validate::Format::DateTime,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
+impl Validate for BeaconAuditTrail {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static TIMESTAMP: StringRules = StringRules::new()
+            .format(validate::Format::DateTime);
+        let mut check = validate::Fields::new(at, out);
+        check.nested("source", &self.source);
+        check.string("timestamp", &self.timestamp, &TIMESTAMP);
     }
 }
 
@@ -1298,74 +758,18 @@ pub enum BeaconAuditTrailSource {
     /// `bulk_import`: The resource was created or updated as part of a bulk import process. For example, if your company provided a CSV of user data as part of your initial onboarding, the audit trail source would be `bulk_import`.
     BulkImport,
     /// A value this crate does not know yet, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl BeaconAuditTrailSource {
-    /// Every value known when this crate was generated, in the spec's order.
-    pub const KNOWN: [Self; 4usize] = [
-        Self::Dashboard,
-        Self::Api,
-        Self::System,
-        Self::BulkImport,
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Dashboard, "dashboard"),
+        (Self::Api, "api"),
+        (Self::System, "system"),
+        (Self::BulkImport, "bulk_import"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dashboard => "dashboard",
-            Self::Api => "api",
-            Self::System => "system",
-            Self::BulkImport => "bulk_import",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether the value was unknown when this crate was generated.
-    pub const fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
 }
 
-impl ::std::convert::From<&str> for BeaconAuditTrailSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "dashboard" => Self::Dashboard,
-            "api" => Self::Api,
-            "system" => Self::System,
-            "bulk_import" => Self::BulkImport,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BeaconAuditTrailSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BeaconAuditTrailSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BeaconAuditTrailSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_open_enum(deserializer)
-    }
-}
-
-impl crate::validate::Validate for BeaconAuditTrailSource {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
-    }
-}
+crate::runtime::open_enum!(BeaconAuditTrailSource);

@@ -2,30 +2,34 @@
 
 //! Types from `spec/plaid.yaml`.
 
+use crate::runtime::Nullable;
+use crate::validate::{self, StringRules, Validate, Violation};
+use serde::{Deserialize, Serialize};
+
 /// An error returned by Plaid, in a non-2xx response body or nested in an object such as an Item.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlaidError {
     /// A broad categorization of the error. Safe for programmatic use.
     pub error_type: PlaidErrorType,
     /// The particular error code. Safe for programmatic use.
-    pub error_code: ::std::string::String,
+    pub error_code: String,
     /// The specific reason for the error code. Currently, reasons are only supported for
     /// OAuth-based Item errors; `null` will be returned otherwise. Safe for programmatic use.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub error_code_reason: crate::runtime::Nullable<PlaidErrorCodeReason>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub error_code_reason: Nullable<PlaidErrorCodeReason>,
     /// A developer-friendly representation of the error code. This may change over time and is
     /// not safe for programmatic use.
-    pub error_message: ::std::string::String,
+    pub error_message: String,
     /// A user-friendly representation of the error code. `null` if the error is not related to
     /// user action.
     ///
     /// This may change over time and is not safe for programmatic use.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub display_message: ::std::option::Option<::std::string::String>,
+    pub display_message: Option<String>,
     /// A unique ID identifying the request, to be used for troubleshooting purposes. This field
     /// will be omitted in errors provided by webhooks.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// In this product, a request can pertain to more than one Item. If an error is returned for
     /// such a request, `causes` will return an array of errors containing a breakdown of these
     /// errors on the individual Item level, if any can be identified.
@@ -33,49 +37,30 @@ pub struct PlaidError {
     /// `causes` will be provided for the `error_type` `ASSET_REPORT_ERROR` or
     /// `CHECK_REPORT_ERROR`. `causes` will also not be populated inside an error nested within a
     /// `warning` object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub causes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub causes: Option<Vec<::serde_json::Value>>,
     /// The HTTP status code associated with the error. This will only be returned in the
     /// response body when the error information is provided via a webhook.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub status: crate::runtime::Nullable<i64>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub status: Nullable<i64>,
     /// The URL of a Plaid documentation page with more information about the error.
     ///
     /// Constraints: a URL.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub documentation_url: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documentation_url: Option<String>,
     /// Suggested steps for resolving the error.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub suggested_action: crate::runtime::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub suggested_action: Nullable<String>,
 }
 
-impl crate::validate::Validate for PlaidError {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.error_type;
-            let at = at.field("error_type");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = self.error_code_reason.value() {
-            let at = at.field("error_code_reason");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = &self.documentation_url {
-            let at = at.field("documentation_url");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::Url),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
+impl Validate for PlaidError {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static DOCUMENTATION_URL: StringRules = StringRules::new()
+            .format(validate::Format::Url);
+        let mut check = validate::Fields::new(at, out);
+        check.nested("error_type", &self.error_type);
+        check.nested("error_code_reason", &self.error_code_reason);
+        check.string("documentation_url", &self.documentation_url, &DOCUMENTATION_URL);
     }
 }
 
@@ -132,134 +117,40 @@ pub enum PlaidErrorType {
     /// `USER_ERROR`
     UserError,
     /// A value this crate does not know yet, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl PlaidErrorType {
-    /// Every value known when this crate was generated, in the spec's order.
-    pub const KNOWN: [Self; 23usize] = [
-        Self::InvalidRequest,
-        Self::InvalidResult,
-        Self::InvalidInput,
-        Self::InstitutionError,
-        Self::RateLimitExceeded,
-        Self::ApiError,
-        Self::ItemError,
-        Self::AssetReportError,
-        Self::RecaptchaError,
-        Self::OauthError,
-        Self::PaymentError,
-        Self::BankTransferError,
-        Self::IncomeVerificationError,
-        Self::MicrodepositsError,
-        Self::SandboxError,
-        Self::PartnerError,
-        Self::SignalError,
-        Self::TransactionsError,
-        Self::TransactionError,
-        Self::TransferError,
-        Self::CheckReportError,
-        Self::ConsumerReportError,
-        Self::UserError,
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::InvalidRequest, "INVALID_REQUEST"),
+        (Self::InvalidResult, "INVALID_RESULT"),
+        (Self::InvalidInput, "INVALID_INPUT"),
+        (Self::InstitutionError, "INSTITUTION_ERROR"),
+        (Self::RateLimitExceeded, "RATE_LIMIT_EXCEEDED"),
+        (Self::ApiError, "API_ERROR"),
+        (Self::ItemError, "ITEM_ERROR"),
+        (Self::AssetReportError, "ASSET_REPORT_ERROR"),
+        (Self::RecaptchaError, "RECAPTCHA_ERROR"),
+        (Self::OauthError, "OAUTH_ERROR"),
+        (Self::PaymentError, "PAYMENT_ERROR"),
+        (Self::BankTransferError, "BANK_TRANSFER_ERROR"),
+        (Self::IncomeVerificationError, "INCOME_VERIFICATION_ERROR"),
+        (Self::MicrodepositsError, "MICRODEPOSITS_ERROR"),
+        (Self::SandboxError, "SANDBOX_ERROR"),
+        (Self::PartnerError, "PARTNER_ERROR"),
+        (Self::SignalError, "SIGNAL_ERROR"),
+        (Self::TransactionsError, "TRANSACTIONS_ERROR"),
+        (Self::TransactionError, "TRANSACTION_ERROR"),
+        (Self::TransferError, "TRANSFER_ERROR"),
+        (Self::CheckReportError, "CHECK_REPORT_ERROR"),
+        (Self::ConsumerReportError, "CONSUMER_REPORT_ERROR"),
+        (Self::UserError, "USER_ERROR"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidRequest => "INVALID_REQUEST",
-            Self::InvalidResult => "INVALID_RESULT",
-            Self::InvalidInput => "INVALID_INPUT",
-            Self::InstitutionError => "INSTITUTION_ERROR",
-            Self::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
-            Self::ApiError => "API_ERROR",
-            Self::ItemError => "ITEM_ERROR",
-            Self::AssetReportError => "ASSET_REPORT_ERROR",
-            Self::RecaptchaError => "RECAPTCHA_ERROR",
-            Self::OauthError => "OAUTH_ERROR",
-            Self::PaymentError => "PAYMENT_ERROR",
-            Self::BankTransferError => "BANK_TRANSFER_ERROR",
-            Self::IncomeVerificationError => "INCOME_VERIFICATION_ERROR",
-            Self::MicrodepositsError => "MICRODEPOSITS_ERROR",
-            Self::SandboxError => "SANDBOX_ERROR",
-            Self::PartnerError => "PARTNER_ERROR",
-            Self::SignalError => "SIGNAL_ERROR",
-            Self::TransactionsError => "TRANSACTIONS_ERROR",
-            Self::TransactionError => "TRANSACTION_ERROR",
-            Self::TransferError => "TRANSFER_ERROR",
-            Self::CheckReportError => "CHECK_REPORT_ERROR",
-            Self::ConsumerReportError => "CONSUMER_REPORT_ERROR",
-            Self::UserError => "USER_ERROR",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether the value was unknown when this crate was generated.
-    pub const fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
 }
 
-impl ::std::convert::From<&str> for PlaidErrorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "INVALID_REQUEST" => Self::InvalidRequest,
-            "INVALID_RESULT" => Self::InvalidResult,
-            "INVALID_INPUT" => Self::InvalidInput,
-            "INSTITUTION_ERROR" => Self::InstitutionError,
-            "RATE_LIMIT_EXCEEDED" => Self::RateLimitExceeded,
-            "API_ERROR" => Self::ApiError,
-            "ITEM_ERROR" => Self::ItemError,
-            "ASSET_REPORT_ERROR" => Self::AssetReportError,
-            "RECAPTCHA_ERROR" => Self::RecaptchaError,
-            "OAUTH_ERROR" => Self::OauthError,
-            "PAYMENT_ERROR" => Self::PaymentError,
-            "BANK_TRANSFER_ERROR" => Self::BankTransferError,
-            "INCOME_VERIFICATION_ERROR" => Self::IncomeVerificationError,
-            "MICRODEPOSITS_ERROR" => Self::MicrodepositsError,
-            "SANDBOX_ERROR" => Self::SandboxError,
-            "PARTNER_ERROR" => Self::PartnerError,
-            "SIGNAL_ERROR" => Self::SignalError,
-            "TRANSACTIONS_ERROR" => Self::TransactionsError,
-            "TRANSACTION_ERROR" => Self::TransactionError,
-            "TRANSFER_ERROR" => Self::TransferError,
-            "CHECK_REPORT_ERROR" => Self::CheckReportError,
-            "CONSUMER_REPORT_ERROR" => Self::ConsumerReportError,
-            "USER_ERROR" => Self::UserError,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for PlaidErrorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PlaidErrorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PlaidErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_open_enum(deserializer)
-    }
-}
-
-impl crate::validate::Validate for PlaidErrorType {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
-    }
-}
+crate::runtime::open_enum!(PlaidErrorType);
 
 /// The specific reason for an error code; currently only given for OAuth-based Item errors.
 ///
@@ -274,74 +165,20 @@ pub enum PlaidErrorCodeReason {
     /// `OAUTH_USER_REVOKED`: The user's OAuth connection to this institution is invalid because the user revoked their connection.
     OauthUserRevoked,
     /// A value this crate does not know yet, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl PlaidErrorCodeReason {
-    /// Every value known when this crate was generated, in the spec's order.
-    pub const KNOWN: [Self; 3usize] = [
-        Self::OauthInvalidToken,
-        Self::OauthConsentExpired,
-        Self::OauthUserRevoked,
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::OauthInvalidToken, "OAUTH_INVALID_TOKEN"),
+        (Self::OauthConsentExpired, "OAUTH_CONSENT_EXPIRED"),
+        (Self::OauthUserRevoked, "OAUTH_USER_REVOKED"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OauthInvalidToken => "OAUTH_INVALID_TOKEN",
-            Self::OauthConsentExpired => "OAUTH_CONSENT_EXPIRED",
-            Self::OauthUserRevoked => "OAUTH_USER_REVOKED",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether the value was unknown when this crate was generated.
-    pub const fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
 }
 
-impl ::std::convert::From<&str> for PlaidErrorCodeReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "OAUTH_INVALID_TOKEN" => Self::OauthInvalidToken,
-            "OAUTH_CONSENT_EXPIRED" => Self::OauthConsentExpired,
-            "OAUTH_USER_REVOKED" => Self::OauthUserRevoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for PlaidErrorCodeReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PlaidErrorCodeReason {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PlaidErrorCodeReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_open_enum(deserializer)
-    }
-}
-
-impl crate::validate::Validate for PlaidErrorCodeReason {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
-    }
-}
+crate::runtime::open_enum!(PlaidErrorCodeReason);
 
 /// A product that an institution can support and that can be added to an Item.
 ///
@@ -422,170 +259,50 @@ pub enum Products {
     /// `protect_linked_bank`
     ProtectLinkedBank,
     /// A value this crate does not know yet, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl Products {
-    /// Every value known when this crate was generated, in the spec's order.
-    pub const KNOWN: [Self; 36usize] = [
-        Self::Assets,
-        Self::Auth,
-        Self::Balance,
-        Self::BalancePlus,
-        Self::Beacon,
-        Self::Identity,
-        Self::IdentityMatch,
-        Self::Investments,
-        Self::InvestmentsAuth,
-        Self::Liabilities,
-        Self::PaymentInitiation,
-        Self::IdentityVerification,
-        Self::Transactions,
-        Self::CreditDetails,
-        Self::Income,
-        Self::IncomeVerification,
-        Self::StandingOrders,
-        Self::Transfer,
-        Self::Employment,
-        Self::RecurringTransactions,
-        Self::TransactionsRefresh,
-        Self::Signal,
-        Self::Statements,
-        Self::ProcessorPayments,
-        Self::ProcessorIdentity,
-        Self::Profile,
-        Self::CraBaseReport,
-        Self::CraIncomeInsights,
-        Self::CraPartnerInsights,
-        Self::CraNetworkInsights,
-        Self::CraCashflowInsights,
-        Self::CraMonitoring,
-        Self::CraLendScore,
-        Self::Layer,
-        Self::PayByBank,
-        Self::ProtectLinkedBank,
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Assets, "assets"),
+        (Self::Auth, "auth"),
+        (Self::Balance, "balance"),
+        (Self::BalancePlus, "balance_plus"),
+        (Self::Beacon, "beacon"),
+        (Self::Identity, "identity"),
+        (Self::IdentityMatch, "identity_match"),
+        (Self::Investments, "investments"),
+        (Self::InvestmentsAuth, "investments_auth"),
+        (Self::Liabilities, "liabilities"),
+        (Self::PaymentInitiation, "payment_initiation"),
+        (Self::IdentityVerification, "identity_verification"),
+        (Self::Transactions, "transactions"),
+        (Self::CreditDetails, "credit_details"),
+        (Self::Income, "income"),
+        (Self::IncomeVerification, "income_verification"),
+        (Self::StandingOrders, "standing_orders"),
+        (Self::Transfer, "transfer"),
+        (Self::Employment, "employment"),
+        (Self::RecurringTransactions, "recurring_transactions"),
+        (Self::TransactionsRefresh, "transactions_refresh"),
+        (Self::Signal, "signal"),
+        (Self::Statements, "statements"),
+        (Self::ProcessorPayments, "processor_payments"),
+        (Self::ProcessorIdentity, "processor_identity"),
+        (Self::Profile, "profile"),
+        (Self::CraBaseReport, "cra_base_report"),
+        (Self::CraIncomeInsights, "cra_income_insights"),
+        (Self::CraPartnerInsights, "cra_partner_insights"),
+        (Self::CraNetworkInsights, "cra_network_insights"),
+        (Self::CraCashflowInsights, "cra_cashflow_insights"),
+        (Self::CraMonitoring, "cra_monitoring"),
+        (Self::CraLendScore, "cra_lend_score"),
+        (Self::Layer, "layer"),
+        (Self::PayByBank, "pay_by_bank"),
+        (Self::ProtectLinkedBank, "protect_linked_bank"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assets => "assets",
-            Self::Auth => "auth",
-            Self::Balance => "balance",
-            Self::BalancePlus => "balance_plus",
-            Self::Beacon => "beacon",
-            Self::Identity => "identity",
-            Self::IdentityMatch => "identity_match",
-            Self::Investments => "investments",
-            Self::InvestmentsAuth => "investments_auth",
-            Self::Liabilities => "liabilities",
-            Self::PaymentInitiation => "payment_initiation",
-            Self::IdentityVerification => "identity_verification",
-            Self::Transactions => "transactions",
-            Self::CreditDetails => "credit_details",
-            Self::Income => "income",
-            Self::IncomeVerification => "income_verification",
-            Self::StandingOrders => "standing_orders",
-            Self::Transfer => "transfer",
-            Self::Employment => "employment",
-            Self::RecurringTransactions => "recurring_transactions",
-            Self::TransactionsRefresh => "transactions_refresh",
-            Self::Signal => "signal",
-            Self::Statements => "statements",
-            Self::ProcessorPayments => "processor_payments",
-            Self::ProcessorIdentity => "processor_identity",
-            Self::Profile => "profile",
-            Self::CraBaseReport => "cra_base_report",
-            Self::CraIncomeInsights => "cra_income_insights",
-            Self::CraPartnerInsights => "cra_partner_insights",
-            Self::CraNetworkInsights => "cra_network_insights",
-            Self::CraCashflowInsights => "cra_cashflow_insights",
-            Self::CraMonitoring => "cra_monitoring",
-            Self::CraLendScore => "cra_lend_score",
-            Self::Layer => "layer",
-            Self::PayByBank => "pay_by_bank",
-            Self::ProtectLinkedBank => "protect_linked_bank",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether the value was unknown when this crate was generated.
-    pub const fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
 }
 
-impl ::std::convert::From<&str> for Products {
-    fn from(value: &str) -> Self {
-        match value {
-            "assets" => Self::Assets,
-            "auth" => Self::Auth,
-            "balance" => Self::Balance,
-            "balance_plus" => Self::BalancePlus,
-            "beacon" => Self::Beacon,
-            "identity" => Self::Identity,
-            "identity_match" => Self::IdentityMatch,
-            "investments" => Self::Investments,
-            "investments_auth" => Self::InvestmentsAuth,
-            "liabilities" => Self::Liabilities,
-            "payment_initiation" => Self::PaymentInitiation,
-            "identity_verification" => Self::IdentityVerification,
-            "transactions" => Self::Transactions,
-            "credit_details" => Self::CreditDetails,
-            "income" => Self::Income,
-            "income_verification" => Self::IncomeVerification,
-            "standing_orders" => Self::StandingOrders,
-            "transfer" => Self::Transfer,
-            "employment" => Self::Employment,
-            "recurring_transactions" => Self::RecurringTransactions,
-            "transactions_refresh" => Self::TransactionsRefresh,
-            "signal" => Self::Signal,
-            "statements" => Self::Statements,
-            "processor_payments" => Self::ProcessorPayments,
-            "processor_identity" => Self::ProcessorIdentity,
-            "profile" => Self::Profile,
-            "cra_base_report" => Self::CraBaseReport,
-            "cra_income_insights" => Self::CraIncomeInsights,
-            "cra_partner_insights" => Self::CraPartnerInsights,
-            "cra_network_insights" => Self::CraNetworkInsights,
-            "cra_cashflow_insights" => Self::CraCashflowInsights,
-            "cra_monitoring" => Self::CraMonitoring,
-            "cra_lend_score" => Self::CraLendScore,
-            "layer" => Self::Layer,
-            "pay_by_bank" => Self::PayByBank,
-            "protect_linked_bank" => Self::ProtectLinkedBank,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for Products {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for Products {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Products {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_open_enum(deserializer)
-    }
-}
-
-impl crate::validate::Validate for Products {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
-    }
-}
+crate::runtime::open_enum!(Products);

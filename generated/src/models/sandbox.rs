@@ -2,6 +2,9 @@
 
 //! Types from `spec/sandbox.yaml`.
 
+use crate::validate::{self, Validate, Violation};
+use serde::{Deserialize, Serialize};
+
 /// Request body of `/sandbox/user/reset_login`.
 ///
 /// # Operation
@@ -32,26 +35,26 @@
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxUserResetLoginRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     /// The user token associated with the User data is being requested for.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    pub user_token: ::std::string::String,
+    pub user_token: String,
     /// An array of `item_id`s associated with the User to be reset. If empty or omitted, this
     /// field will default to resetting all Items associated with the User.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub item_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_ids: Option<Vec<String>>,
 }
 
 impl ::std::fmt::Debug for SandboxUserResetLoginRequest {
@@ -65,14 +68,8 @@ impl ::std::fmt::Debug for SandboxUserResetLoginRequest {
     }
 }
 
-impl crate::validate::Validate for SandboxUserResetLoginRequest {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        let _ = (at, out);
-    }
+impl Validate for SandboxUserResetLoginRequest {
+    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
 }
 
 /// Response body of `/sandbox/user/reset_login`.
@@ -86,19 +83,13 @@ impl crate::validate::Validate for SandboxUserResetLoginRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxUserResetLoginResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
 }
 
-impl crate::validate::Validate for SandboxUserResetLoginResponse {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        let _ = (at, out);
-    }
+impl Validate for SandboxUserResetLoginResponse {
+    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
 }

@@ -3,14 +3,9 @@
 //! Types from `spec/user.yaml`.
 
 use crate::models::{PlaidError, Products};
-
-static CONSUMER_REPORT_USER_IDENTITY_SSN_FULL_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
-    "^[0-9]{3}-[0-9]{2}-[0-9]{4}$",
-);
-
-static CONSUMER_REPORT_USER_IDENTITY_SSN_LAST_4_PATTERN: crate::validate::Pattern = crate::validate::Pattern::new(
-    "^[0-9]{4}$",
-);
+use crate::runtime::Nullable;
+use crate::validate::{self, StringRules, Validate, Violation};
+use serde::{Deserialize, Serialize};
 
 /// Request body of `/user/create`.
 ///
@@ -63,32 +58,32 @@ static CONSUMER_REPORT_USER_IDENTITY_SSN_LAST_4_PATTERN: crate::validate::Patter
 ///   }
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     /// A unique ID representing the end user. Maximum of 128 characters. Typically this will be
     /// a user ID number from your application. Personally identifiable information, such as an
     /// email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Constraints: 1 to 128 characters.
-    pub client_user_id: ::std::string::String,
+    pub client_user_id: String,
     /// To create a Plaid Check Consumer Report for a user, this field must be present on the
     /// user token. If this field is not provided during user token creation, you can add it to
     /// the user later by calling `/user/update`. Once the field has been added to the user, you
     /// will be able to call `/link/token/create` with a non-empty
     /// `consumer_report_permissible_purpose` (which will automatically create a Plaid Check
     /// Consumer Report), or call `/cra/check_report/create` for that user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub consumer_report_user_identity: ::std::option::Option<ConsumerReportUserIdentity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_report_user_identity: Option<ConsumerReportUserIdentity>,
 }
 
 impl ::std::fmt::Debug for UserCreateRequest {
@@ -102,30 +97,18 @@ impl ::std::fmt::Debug for UserCreateRequest {
     }
 }
 
-impl crate::validate::Validate for UserCreateRequest {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.client_user_id;
-            let at = at.field("client_user_id");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(1),
-                    max_length: ::std::option::Option::Some(128),
-                    ..crate::validate::StringRules::NONE
-                },
+impl Validate for UserCreateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static CLIENT_USER_ID: StringRules = StringRules::new()
+            .min_length(1)
+            .max_length(128);
+        let mut check = validate::Fields::new(at, out);
+        check.string("client_user_id", &self.client_user_id, &CLIENT_USER_ID);
+        check
+            .nested(
+                "consumer_report_user_identity",
+                &self.consumer_report_user_identity,
             );
-        }
-        if let ::std::option::Option::Some(value) = &self.consumer_report_user_identity {
-            let at = at.field("consumer_report_user_identity");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
     }
 }
 
@@ -142,18 +125,18 @@ impl crate::validate::Validate for UserCreateRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserCreateResponse {
     /// The user token associated with the User data is being requested for.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
 }
 
 impl ::std::fmt::Debug for UserCreateResponse {
@@ -166,14 +149,8 @@ impl ::std::fmt::Debug for UserCreateResponse {
     }
 }
 
-impl crate::validate::Validate for UserCreateResponse {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        let _ = (at, out);
-    }
+impl Validate for UserCreateResponse {
+    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
 }
 
 /// Request body of `/user/update`.
@@ -221,35 +198,35 @@ impl crate::validate::Validate for UserCreateResponse {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     /// The user token associated with the User data is being requested for.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
     /// To create a Plaid Check Consumer Report for a user, this field must be present on the
     /// user token. If this field is not provided during user token creation, you can add it to
     /// the user later by calling `/user/update`. Once the field has been added to the user, you
     /// will be able to call `/link/token/create` with a non-empty
     /// `consumer_report_permissible_purpose` (which will automatically create a Plaid Check
     /// Consumer Report), or call `/cra/check_report/create` for that user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub consumer_report_user_identity: ::std::option::Option<ConsumerReportUserIdentity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_report_user_identity: Option<ConsumerReportUserIdentity>,
     /// A unique `user_id` generated by Plaid for the client-provided `client_user_id`. This
     /// field is currently in beta.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 impl ::std::fmt::Debug for UserUpdateRequest {
@@ -264,23 +241,19 @@ impl ::std::fmt::Debug for UserUpdateRequest {
     }
 }
 
-impl crate::validate::Validate for UserUpdateRequest {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        if let ::std::option::Option::Some(value) = &self.consumer_report_user_identity {
-            let at = at.field("consumer_report_user_identity");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if !(self.user_token.is_some() || self.user_id.is_some()) {
-            at.violation(
-                out,
-                "one_of_required",
-                "at least one of `user_token`, `user_id` is required".into(),
+impl Validate for UserUpdateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check
+            .nested(
+                "consumer_report_user_identity",
+                &self.consumer_report_user_identity,
             );
-        }
+        check
+            .one_of_required(
+                self.user_token.is_some() || self.user_id.is_some(),
+                "at least one of `user_token`, `user_id` is required",
+            );
     }
 }
 
@@ -295,21 +268,15 @@ impl crate::validate::Validate for UserUpdateRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
 }
 
-impl crate::validate::Validate for UserUpdateResponse {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        let _ = (at, out);
-    }
+impl Validate for UserUpdateResponse {
+    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
 }
 
 /// Request body of `/user/remove`.
@@ -341,27 +308,27 @@ impl crate::validate::Validate for UserUpdateResponse {
 ///   "user_token": "user-environment-12345678-abcd-4bcd-abcd-1234567890ab"
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     /// The user token associated with the User data is being requested for.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_token: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
     /// A unique `user_id` generated by Plaid for the client-provided `client_user_id`. This
     /// field is currently in beta.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 impl ::std::fmt::Debug for UserRemoveRequest {
@@ -375,19 +342,14 @@ impl ::std::fmt::Debug for UserRemoveRequest {
     }
 }
 
-impl crate::validate::Validate for UserRemoveRequest {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        if !(self.user_token.is_some() || self.user_id.is_some()) {
-            at.violation(
-                out,
-                "one_of_required",
-                "at least one of `user_token`, `user_id` is required".into(),
+impl Validate for UserRemoveRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check
+            .one_of_required(
+                self.user_token.is_some() || self.user_id.is_some(),
+                "at least one of `user_token`, `user_id` is required",
             );
-        }
     }
 }
 
@@ -402,21 +364,15 @@ impl crate::validate::Validate for UserRemoveRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserRemoveResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
 }
 
-impl crate::validate::Validate for UserRemoveResponse {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        let _ = (at, out);
-    }
+impl Validate for UserRemoveResponse {
+    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
 }
 
 /// Request body of `/user/items/get`.
@@ -436,22 +392,22 @@ impl crate::validate::Validate for UserRemoveResponse {
 ///   "user_token": "user-environment-12345678-abcd-4bcd-abcd-1234567890ab"
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserItemsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub client_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     /// The user token associated with the User data is being requested for.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    pub user_token: ::std::string::String,
+    pub user_token: String,
 }
 
 impl ::std::fmt::Debug for UserItemsGetRequest {
@@ -464,14 +420,8 @@ impl ::std::fmt::Debug for UserItemsGetRequest {
     }
 }
 
-impl crate::validate::Validate for UserItemsGetRequest {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        let _ = (at, out);
-    }
+impl Validate for UserItemsGetRequest {
+    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
 }
 
 /// Response body of `/user/items/get`.
@@ -523,29 +473,19 @@ impl crate::validate::Validate for UserItemsGetRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserItemsGetResponse {
     /// The Items associated with the User, with their statuses.
-    pub items: ::std::vec::Vec<Item>,
+    pub items: Vec<Item>,
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
 }
 
-impl crate::validate::Validate for UserItemsGetResponse {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.items;
-            let at = at.field("items");
-            for (i, item) in value.iter().enumerate() {
-                let at = at.index(i);
-                crate::validate::Validate::validate_at(item, at, out);
-            }
-        }
+impl Validate for UserItemsGetResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("items", &self.items);
     }
 }
 
@@ -554,16 +494,16 @@ impl crate::validate::Validate for UserItemsGetResponse {
 /// # Rules
 ///
 /// - Plaid Check Consumer Reports can only be created for US-based users; the user's address country must be `US`.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConsumerReportUserIdentity {
     /// The user's first name.
     ///
     /// Constraints: at least one non-whitespace character.
-    pub first_name: ::std::string::String,
+    pub first_name: String,
     /// The user's last name.
     ///
     /// Constraints: at least one non-whitespace character.
-    pub last_name: ::std::string::String,
+    pub last_name: String,
     /// The user's phone number, in E.164 format: `+{countrycode}{number}`. For example:
     /// `"+14157452130"`. Phone numbers provided in other formats will be parsed on a best-effort
     /// basis. Phone number input is validated against valid number ranges; number strings that
@@ -571,11 +511,11 @@ pub struct ConsumerReportUserIdentity {
     /// the Sandbox test environment.
     ///
     /// Constraints: each item: a phone number in E.164 format.
-    pub phone_numbers: ::std::vec::Vec<::std::string::String>,
+    pub phone_numbers: Vec<String>,
     /// The user's emails.
     ///
     /// Constraints: each item: an email address.
-    pub emails: ::std::vec::Vec<::std::string::String>,
+    pub emails: Vec<String>,
     /// The user's full social security number. This field should only be provided by lenders
     /// intending to share the resulting consumer report with a Government-Sponsored Enterprise
     /// (GSE), such as Fannie Mae or Freddie Mac.
@@ -585,20 +525,20 @@ pub struct ConsumerReportUserIdentity {
     /// Constraints: matches `^[0-9]{3}-[0-9]{2}-[0-9]{4}$`.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssn_full: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssn_full: Option<String>,
     /// The last 4 digits of the user's social security number.
     ///
     /// Constraints: exactly 4 characters; matches `^[0-9]{4}$`.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssn_last_4: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssn_last_4: Option<String>,
     /// To be provided in the format "yyyy-mm-dd". This field is required for all Plaid Check
     /// customers.
     ///
     /// Constraints: a calendar date, `YYYY-MM-DD`.
-    pub date_of_birth: ::std::string::String,
+    pub date_of_birth: String,
     /// Data about the components comprising an address.
     pub primary_address: ConsumerReportUserAddress,
 }
@@ -618,126 +558,33 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
     }
 }
 
-impl crate::validate::Validate for ConsumerReportUserIdentity {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.first_name;
-            let at = at.field("first_name");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    non_blank: true,
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.last_name;
-            let at = at.field("last_name");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    non_blank: true,
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.phone_numbers;
-            let at = at.field("phone_numbers");
-            for (i, item) in value.iter().enumerate() {
-                let at = at.index(i);
-                crate::validate::string(
-                    out,
-                    at,
-                    item,
-                    &crate::validate::StringRules {
-                        format: ::std::option::Option::Some(
-                            crate::validate::Format::E164,
-                        ),
-                        ..crate::validate::StringRules::NONE
-                    },
-                );
-            }
-        }
-        {
-            let value = &self.emails;
-            let at = at.field("emails");
-            for (i, item) in value.iter().enumerate() {
-                let at = at.index(i);
-                crate::validate::string(
-                    out,
-                    at,
-                    item,
-                    &crate::validate::StringRules {
-                        format: ::std::option::Option::Some(
-                            crate::validate::Format::Email,
-                        ),
-                        ..crate::validate::StringRules::NONE
-                    },
-                );
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.ssn_full {
-            let at = at.field("ssn_full");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    pattern: ::std::option::Option::Some(
-                        &CONSUMER_REPORT_USER_IDENTITY_SSN_FULL_PATTERN,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        if let ::std::option::Option::Some(value) = &self.ssn_last_4 {
-            let at = at.field("ssn_last_4");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    min_length: ::std::option::Option::Some(4),
-                    max_length: ::std::option::Option::Some(4),
-                    pattern: ::std::option::Option::Some(
-                        &CONSUMER_REPORT_USER_IDENTITY_SSN_LAST_4_PATTERN,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.date_of_birth;
-            let at = at.field("date_of_birth");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::Date),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.primary_address;
-            let at = at.field("primary_address");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = ::std::option::Option::Some(self)
-            .map(|v| &v.primary_address)
-            .map(|v| &v.country)
-        {
+impl Validate for ConsumerReportUserIdentity {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static FIRST_NAME: StringRules = StringRules::new().non_blank();
+        static LAST_NAME: StringRules = StringRules::new().non_blank();
+        static PHONE_NUMBERS_ITEMS: StringRules = StringRules::new()
+            .format(validate::Format::E164);
+        static EMAILS_ITEMS: StringRules = StringRules::new()
+            .format(validate::Format::Email);
+        static SSN_FULL: StringRules = StringRules::new()
+            .pattern("^[0-9]{3}-[0-9]{2}-[0-9]{4}$");
+        static SSN_LAST_4: StringRules = StringRules::new()
+            .min_length(4)
+            .max_length(4)
+            .pattern("^[0-9]{4}$");
+        static DATE_OF_BIRTH: StringRules = StringRules::new()
+            .format(validate::Format::Date);
+        let mut check = validate::Fields::new(at, out);
+        check.string("first_name", &self.first_name, &FIRST_NAME);
+        check.string("last_name", &self.last_name, &LAST_NAME);
+        check.each_string("phone_numbers", &self.phone_numbers, &PHONE_NUMBERS_ITEMS);
+        check.each_string("emails", &self.emails, &EMAILS_ITEMS);
+        check.string("ssn_full", &self.ssn_full, &SSN_FULL);
+        check.string("ssn_last_4", &self.ssn_last_4, &SSN_LAST_4);
+        check.string("date_of_birth", &self.date_of_birth, &DATE_OF_BIRTH);
+        check.nested("primary_address", &self.primary_address);
+        if let Some(value) = Some(self).map(|v| &v.primary_address).map(|v| &v.country) {
+            let (at, out) = check.parts();
             let at = at.field("primary_address");
             let at = at.field("country");
             if value.as_str() != "US" {
@@ -748,73 +595,58 @@ impl crate::validate::Validate for ConsumerReportUserIdentity {
 }
 
 /// The user's primary address, as the components comprising an address.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConsumerReportUserAddress {
     /// The full city name.
-    pub city: ::std::string::String,
+    pub city: String,
     /// The region or state. In API versions 2018-05-22 and earlier, this field is called
     /// `state`. Example: `"NC"`.
-    pub region: ::std::string::String,
+    pub region: String,
     /// The full street address. Example: `"564 Main Street, APT 15"`.
-    pub street: ::std::string::String,
+    pub street: String,
     /// The postal code. In API versions 2018-05-22 and earlier, this field is called `zip`.
-    pub postal_code: ::std::string::String,
+    pub postal_code: String,
     /// The ISO 3166-1 alpha-2 country code.
     ///
     /// Constraints: an ISO 3166-1 alpha-2 country code.
-    pub country: ::std::string::String,
+    pub country: String,
 }
 
-impl crate::validate::Validate for ConsumerReportUserAddress {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        {
-            let value = &self.country;
-            let at = at.field("country");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(
-                        crate::validate::Format::CountryCode,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
+impl Validate for ConsumerReportUserAddress {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static COUNTRY: StringRules = StringRules::new()
+            .format(validate::Format::CountryCode);
+        let mut check = validate::Fields::new(at, out);
+        check.string("country", &self.country, &COUNTRY);
     }
 }
 
 /// Metadata about an Item.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all
     /// Plaid identifiers, the `item_id` is case-sensitive.
-    pub item_id: ::std::string::String,
+    pub item_id: String,
     /// The Plaid Institution ID associated with the Item. Field is `null` for Items created
     /// without an institution connection, such as Items created via Same Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub institution_id: crate::runtime::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub institution_id: Nullable<String>,
     /// The name of the institution associated with the Item. Field is `null` for Items created
     /// without an institution connection, such as Items created via Same Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub institution_name: crate::runtime::Nullable<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub institution_name: Nullable<String>,
     /// The URL registered to receive webhooks for the Item.
     ///
     /// Constraints: a URL.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub webhook: ::std::option::Option<::std::string::String>,
+    pub webhook: Option<String>,
     /// The method used to populate Auth data for the Item. This field is only populated for
     /// Items that have had Auth numbers data set on at least one of its accounts, and will be
     /// `null` otherwise. For info about the various flows, see the
     /// [Auth coverage documentation](https://plaid.com/docs/auth/coverage/).
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub auth_method: crate::runtime::Nullable<ItemAuthMethod>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub auth_method: Nullable<ItemAuthMethod>,
     /// Errors are identified by `error_code` and categorized by `error_type`. Use these in
     /// preference to HTTP status codes to identify and handle specific errors. HTTP status
     /// codes are set and provide the broadest categorization of errors: 4xx codes are for
@@ -824,31 +656,31 @@ pub struct Item {
     /// error fields will be `null` if no error has occurred; if an error has occurred, an error
     /// code will be returned instead.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub error: ::std::option::Option<PlaidError>,
+    pub error: Option<PlaidError>,
     /// A list of products available for the Item that have not yet been accessed. The contents
     /// of this array will be mutually exclusive with `billed_products`.
-    pub available_products: ::std::vec::Vec<Products>,
+    pub available_products: Vec<Products>,
     /// A list of products that have been billed for the Item. The contents of this array will
     /// be mutually exclusive with `available_products`. Note - `billed_products` is populated
     /// in all environments but only requests in Production are billed. Also note that products
     /// that are billed on a pay-per-call basis rather than a pay-per-Item basis, such as
     /// `balance`, will not appear here.
-    pub billed_products: ::std::vec::Vec<Products>,
+    pub billed_products: Vec<Products>,
     /// A list of products added to the Item. In almost all cases, this will be the same as the
     /// `billed_products` field. For some products, it is possible for the product to be added
     /// to an Item but not yet billed (e.g. Assets, before `/asset_report/create` has been
     /// called, or Auth or Identity when added as Optional Products but before their endpoints
     /// have been called), in which case the product may appear in `products` but not in
     /// `billed_products`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub products: ::std::option::Option<::std::vec::Vec<Products>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub products: Option<Vec<Products>>,
     /// A list of products that the user has consented to for the Item via
     /// [Data Transparency Messaging](https://plaid.com/docs/link/data-transparency-messaging-migration-guide).
     /// This will consist of all products where both of the following are true: the user has
     /// consented to the required data scopes for that product and you have Production access
     /// for that product.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub consented_products: ::std::option::Option<::std::vec::Vec<Products>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consented_products: Option<Vec<Products>>,
     /// The date and time at which the Item's access consent will expire, in ISO 8601 format. If
     /// the Item does not have consent expiration scheduled, this field will be `null`.
     /// Currently, only institutions in Europe and a small number of institutions in the US have
@@ -857,87 +689,32 @@ pub struct Item {
     ///
     /// Constraints: an RFC 3339 date-time.
     #[serde(deserialize_with = "crate::runtime::deserialize_present")]
-    pub consent_expiration_time: ::std::option::Option<::std::string::String>,
+    pub consent_expiration_time: Option<String>,
     /// Indicates whether an Item requires user interaction to be updated, which can be the case
     /// for Items with some forms of two-factor authentication.
     pub update_type: ItemUpdateType,
 }
 
-impl crate::validate::Validate for Item {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        if let ::std::option::Option::Some(value) = &self.webhook {
-            let at = at.field("webhook");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(crate::validate::Format::Url),
-                    ..crate::validate::StringRules::NONE
-                },
+impl Validate for Item {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static WEBHOOK: StringRules = StringRules::new().format(validate::Format::Url);
+        static CONSENT_EXPIRATION_TIME: StringRules = StringRules::new()
+            .format(validate::Format::DateTime);
+        let mut check = validate::Fields::new(at, out);
+        check.string("webhook", &self.webhook, &WEBHOOK);
+        check.nested("auth_method", &self.auth_method);
+        check.nested("error", &self.error);
+        check.nested("available_products", &self.available_products);
+        check.nested("billed_products", &self.billed_products);
+        check.nested("products", &self.products);
+        check.nested("consented_products", &self.consented_products);
+        check
+            .string(
+                "consent_expiration_time",
+                &self.consent_expiration_time,
+                &CONSENT_EXPIRATION_TIME,
             );
-        }
-        if let ::std::option::Option::Some(value) = self.auth_method.value() {
-            let at = at.field("auth_method");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        if let ::std::option::Option::Some(value) = &self.error {
-            let at = at.field("error");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
-        {
-            let value = &self.available_products;
-            let at = at.field("available_products");
-            for (i, item) in value.iter().enumerate() {
-                let at = at.index(i);
-                crate::validate::Validate::validate_at(item, at, out);
-            }
-        }
-        {
-            let value = &self.billed_products;
-            let at = at.field("billed_products");
-            for (i, item) in value.iter().enumerate() {
-                let at = at.index(i);
-                crate::validate::Validate::validate_at(item, at, out);
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.products {
-            let at = at.field("products");
-            for (i, item) in value.iter().enumerate() {
-                let at = at.index(i);
-                crate::validate::Validate::validate_at(item, at, out);
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.consented_products {
-            let at = at.field("consented_products");
-            for (i, item) in value.iter().enumerate() {
-                let at = at.index(i);
-                crate::validate::Validate::validate_at(item, at, out);
-            }
-        }
-        if let ::std::option::Option::Some(value) = &self.consent_expiration_time {
-            let at = at.field("consent_expiration_time");
-            crate::validate::string(
-                out,
-                at,
-                value,
-                &crate::validate::StringRules {
-                    format: ::std::option::Option::Some(
-                        crate::validate::Format::DateTime,
-                    ),
-                    ..crate::validate::StringRules::NONE
-                },
-            );
-        }
-        {
-            let value = &self.update_type;
-            let at = at.field("update_type");
-            crate::validate::Validate::validate_at(value, at, out);
-        }
+        check.nested("update_type", &self.update_type);
     }
 }
 
@@ -966,92 +743,26 @@ pub enum ItemAuthMethod {
     /// `INVESTMENTS_FALLBACK`: The Item's Auth data for Investments Move was provided via a fallback flow.
     InvestmentsFallback,
     /// A value this crate does not know yet, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ItemAuthMethod {
-    /// Every value known when this crate was generated, in the spec's order.
-    pub const KNOWN: [Self; 9usize] = [
-        Self::InstantAuth,
-        Self::InstantMatch,
-        Self::AutomatedMicrodeposits,
-        Self::SameDayMicrodeposits,
-        Self::InstantMicrodeposits,
-        Self::DatabaseMatch,
-        Self::DatabaseInsights,
-        Self::TransferMigrated,
-        Self::InvestmentsFallback,
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::InstantAuth, "INSTANT_AUTH"),
+        (Self::InstantMatch, "INSTANT_MATCH"),
+        (Self::AutomatedMicrodeposits, "AUTOMATED_MICRODEPOSITS"),
+        (Self::SameDayMicrodeposits, "SAME_DAY_MICRODEPOSITS"),
+        (Self::InstantMicrodeposits, "INSTANT_MICRODEPOSITS"),
+        (Self::DatabaseMatch, "DATABASE_MATCH"),
+        (Self::DatabaseInsights, "DATABASE_INSIGHTS"),
+        (Self::TransferMigrated, "TRANSFER_MIGRATED"),
+        (Self::InvestmentsFallback, "INVESTMENTS_FALLBACK"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstantAuth => "INSTANT_AUTH",
-            Self::InstantMatch => "INSTANT_MATCH",
-            Self::AutomatedMicrodeposits => "AUTOMATED_MICRODEPOSITS",
-            Self::SameDayMicrodeposits => "SAME_DAY_MICRODEPOSITS",
-            Self::InstantMicrodeposits => "INSTANT_MICRODEPOSITS",
-            Self::DatabaseMatch => "DATABASE_MATCH",
-            Self::DatabaseInsights => "DATABASE_INSIGHTS",
-            Self::TransferMigrated => "TRANSFER_MIGRATED",
-            Self::InvestmentsFallback => "INVESTMENTS_FALLBACK",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether the value was unknown when this crate was generated.
-    pub const fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
 }
 
-impl ::std::convert::From<&str> for ItemAuthMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "INSTANT_AUTH" => Self::InstantAuth,
-            "INSTANT_MATCH" => Self::InstantMatch,
-            "AUTOMATED_MICRODEPOSITS" => Self::AutomatedMicrodeposits,
-            "SAME_DAY_MICRODEPOSITS" => Self::SameDayMicrodeposits,
-            "INSTANT_MICRODEPOSITS" => Self::InstantMicrodeposits,
-            "DATABASE_MATCH" => Self::DatabaseMatch,
-            "DATABASE_INSIGHTS" => Self::DatabaseInsights,
-            "TRANSFER_MIGRATED" => Self::TransferMigrated,
-            "INVESTMENTS_FALLBACK" => Self::InvestmentsFallback,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ItemAuthMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ItemAuthMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ItemAuthMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_open_enum(deserializer)
-    }
-}
-
-impl crate::validate::Validate for ItemAuthMethod {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
-    }
-}
+crate::runtime::open_enum!(ItemAuthMethod);
 
 /// Whether an Item can be updated in the background or requires user interaction.
 ///
@@ -1064,65 +775,16 @@ pub enum ItemUpdateType {
     /// `user_present_required`: Item requires user interaction to be updated.
     UserPresentRequired,
     /// A value this crate does not know yet, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl ItemUpdateType {
-    /// Every value known when this crate was generated, in the spec's order.
-    pub const KNOWN: [Self; 2usize] = [Self::Background, Self::UserPresentRequired];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Background => "background",
-            Self::UserPresentRequired => "user_present_required",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Whether the value was unknown when this crate was generated.
-    pub const fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Background, "background"),
+        (Self::UserPresentRequired, "user_present_required"),
+    ];
 }
 
-impl ::std::convert::From<&str> for ItemUpdateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "background" => Self::Background,
-            "user_present_required" => Self::UserPresentRequired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ItemUpdateType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ItemUpdateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ItemUpdateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_open_enum(deserializer)
-    }
-}
-
-impl crate::validate::Validate for ItemUpdateType {
-    fn validate_at(
-        &self,
-        at: crate::validate::Path<'_>,
-        out: &mut ::std::vec::Vec<crate::validate::Violation>,
-    ) {
-        crate::validate::known_enum_value(out, at, self.is_unknown(), &Self::KNOWN);
-    }
-}
+crate::runtime::open_enum!(ItemUpdateType);
