@@ -21,6 +21,10 @@ use criterion::{
 
 const SIZES: [usize; 3] = [100, 1_000, 5_000];
 
+/// The allocator `cargo xtask` runs the generator with (see xtask/Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The seed spec, `spec/`, read once: the benchmark times the generator, not the disk.
 fn seed() -> Vec<Source> {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");

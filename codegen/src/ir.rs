@@ -20,6 +20,8 @@ pub struct Model {
     no_default: BTreeSet<String>,
     /// Type name -> the operations it is the request or the response of, in spec order.
     operations_by_type: std::collections::BTreeMap<String, Vec<usize>>,
+    /// Types whose `validate_at` checks something.
+    validating: BTreeSet<String>,
 }
 
 impl Model {
@@ -85,9 +87,11 @@ impl Model {
             component: Vec::new(),
             no_default: BTreeSet::new(),
             operations_by_type,
+            validating: BTreeSet::new(),
         };
         model.component = model.components();
         model.no_default = model.types_without_default();
+        model.validating = model.types_that_validate();
         model
     }
 
@@ -107,6 +111,12 @@ impl Model {
     /// object without a default.
     pub fn has_default(&self, name: &str) -> bool {
         !self.no_default.contains(name)
+    }
+
+    /// Whether validating a value of this type can find anything: a field of a type that
+    /// cannot needs no call.
+    pub fn validates(&self, name: &str) -> bool {
+        self.validating.contains(name)
     }
 
     fn position(&self, name: &str) -> Option<usize> {
@@ -186,6 +196,46 @@ impl Model {
 
     /// Types that cannot derive `Default`, found by spreading from the enums backwards along
     /// required, non-nullable references.
+    /// Enums (a request may not carry a value unknown to the crate), objects with a
+    /// constrained field or a cross-field rule, and objects with a field of such a type.
+    fn types_that_validate(&self) -> BTreeSet<String> {
+        fn constrained(ty: &Ty) -> bool {
+            !ty.constraints.is_empty()
+                || matches!(&ty.kind, TyKind::Array(item) if constrained(item))
+        }
+        fn named(ty: &Ty) -> Option<&str> {
+            match &ty.kind {
+                TyKind::Named(name) => Some(name),
+                TyKind::Array(item) => named(item),
+                _ => None,
+            }
+        }
+        let mut users: std::collections::BTreeMap<&str, Vec<&str>> =
+            std::collections::BTreeMap::new();
+        let mut pending: Vec<&str> = Vec::new();
+        for def in self.types() {
+            match &def.kind {
+                TypeKind::Enum(_) => pending.push(&def.name),
+                TypeKind::Object(object) => {
+                    if !object.rules.is_empty() || object.fields.iter().any(|f| constrained(&f.ty))
+                    {
+                        pending.push(&def.name);
+                    }
+                    for target in object.fields.iter().filter_map(|f| named(&f.ty)) {
+                        users.entry(target).or_default().push(&def.name);
+                    }
+                }
+            }
+        }
+        let mut validating = BTreeSet::new();
+        while let Some(name) = pending.pop() {
+            if validating.insert(name.to_owned()) {
+                pending.extend(users.get(name).into_iter().flatten().copied());
+            }
+        }
+        validating
+    }
+
     fn types_without_default(&self) -> BTreeSet<String> {
         let mut users: std::collections::BTreeMap<&str, Vec<&str>> =
             std::collections::BTreeMap::new();

@@ -402,6 +402,10 @@ impl<'a, 'o> Fields<'a, 'o> {
         string(self.out, self.at.field(name), value, rules);
     }
 
+    pub fn format(&mut self, name: &str, value: &impl Present<Value = str>, format: Format) {
+        self::format(self.out, self.at.field(name), value, format);
+    }
+
     pub fn each_string(&mut self, name: &str, values: &impl Present<Value = [::std::string::String]>, rules: &StringRules) {
         each_string(self.out, self.at.field(name), values, rules);
     }
@@ -447,6 +451,19 @@ pub fn string(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &impl P
     }
 }
 
+/// Checks a string field whose only rule is its format, when it has a value.
+pub fn format(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &impl Present<Value = str>, format: Format) {
+    if let ::std::option::Option::Some(value) = value.present() {
+        check_format(out, at, value, format);
+    }
+}
+
+fn check_format(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &str, format: Format) {
+    if !format.check(value) {
+        at.violation(out, format.rule(), ::std::format!("must be {}", format.expected()));
+    }
+}
+
 /// Checks every item of an array of strings against the items' rules.
 pub fn each_string(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, values: &impl Present<Value = [::std::string::String]>, rules: &StringRules) {
     for (i, value) in values.present().unwrap_or_default().iter().enumerate() {
@@ -475,10 +492,8 @@ fn check_string(out: &mut ::std::vec::Vec<Violation>, at: Path<'_>, value: &str,
     {
         at.violation(out, "pattern", ::std::format!("must match the pattern `{}`", pattern.source));
     }
-    if let ::std::option::Option::Some(format) = rules.format
-        && !format.check(value)
-    {
-        at.violation(out, format.rule(), ::std::format!("must be {}", format.expected()));
+    if let ::std::option::Option::Some(format) = rules.format {
+        check_format(out, at, value, format);
     }
 }
 

@@ -6,8 +6,10 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
+/// The generator allocates and frees millions of small token and syntax-tree nodes; mimalloc
+/// takes about a sixth off the time of a large spec (BENCHMARKS.md, "Generator").
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(

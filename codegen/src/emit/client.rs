@@ -4,7 +4,7 @@ use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident};
+use super::{braced, doc_attrs, ident};
 use crate::ir::Model;
 use crate::output::Options;
 
@@ -40,6 +40,7 @@ pub fn client(model: &Model) -> TokenStream {
             }
         }
     });
+    let (methods, impls) = (braced(methods), braced(impls));
     let trait_docs = doc_attrs(&format!(
         "The {}: one async method per operation.\n\n\
          [`Client`](crate::http::Client) implements it over HTTP. Code that takes an\n\
@@ -59,13 +60,9 @@ pub fn client(model: &Model) -> TokenStream {
         #imports
 
         #trait_docs
-        pub trait #trait_ident: Send + Sync {
-            #(#methods)*
-        }
+        pub trait #trait_ident: Send + Sync #methods
 
-        impl #trait_ident for crate::http::Client {
-            #(#impls)*
-        }
+        impl #trait_ident for crate::http::Client #impls
     }
 }
 

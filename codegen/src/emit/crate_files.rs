@@ -211,7 +211,7 @@ pub fn operations(model: &Model) -> TokenStream {
         .flatten()
         .collect();
     let sensitive = sensitive.into_iter();
-    quote! {
+    let mut file = quote! {
         //! Where each operation is sent: environments, the API version, and the [`Operation`]
         //! implementation of every request type.
         #version_doc
@@ -245,9 +245,9 @@ pub fn operations(model: &Model) -> TokenStream {
         pub const SENSITIVE_FIELDS: &[&str] = &[#(#sensitive),*];
 
         #error_body
-
-        #(#impls)*
-    }
+    };
+    file.extend(impls);
+    file
 }
 
 /// `crate::models::Name`: operations.rs names models by full path, so a model may be called

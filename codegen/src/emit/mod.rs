@@ -7,7 +7,7 @@ mod models;
 mod server;
 mod validate;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
 
 use crate::ir::{Check, Model, Module, RuleKind, TypeDef, TypeKind};
 use crate::output::{GeneratedFile, Options};
@@ -101,6 +101,20 @@ impl Job<'_> {
         };
         (path.to_owned(), Some(tokens))
     }
+}
+
+/// `{ items }`, with the items moved in. `quote!` interpolates a token stream by copying every
+/// token of it, identifiers included; the bulk of a file (fields, checks, per-operation
+/// items) is moved instead, and the group is interpolated whole.
+pub(crate) fn braced(items: impl IntoIterator<Item = TokenStream>) -> Group {
+    Group::new(Delimiter::Brace, concat(items))
+}
+
+/// The streams one after another, moved rather than copied (see [`braced`]).
+pub(crate) fn concat(items: impl IntoIterator<Item = TokenStream>) -> TokenStream {
+    let mut joined = TokenStream::new();
+    joined.extend(items);
+    joined
 }
 
 /// An identifier the lowering pass has already checked; a name that still fails to parse

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::validate;
-use super::{doc_attrs, ident, inner_doc_attrs, type_docs};
+use super::{braced, doc_attrs, ident, inner_doc_attrs, type_docs};
 use crate::ir::{Constraints, Enum, Field, Model, Module, Object, Ty, TyKind, TypeDef, TypeKind};
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
@@ -93,6 +93,7 @@ fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> 
         let serde = field_serde(field);
         quote! { #docs #serde pub #field_ident: #ty, }
     });
+    let fields = braced(fields);
     let sensitive = object.fields.iter().any(|f| f.sensitive);
     let debug_derive = (!sensitive).then(|| quote!(Debug,));
     let default_derive = model.has_default(&def.name).then(|| quote!(Default,));
@@ -100,9 +101,7 @@ fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> 
     quote! {
         #docs
         #[derive(Clone, #debug_derive #default_derive PartialEq, Serialize, Deserialize)]
-        pub struct #name {
-            #(#fields)*
-        }
+        pub struct #name #fields
         #debug_impl
     }
 }

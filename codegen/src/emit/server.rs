@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::client::trait_name;
-use super::{doc_attrs, ident};
+use super::{braced, concat, doc_attrs, ident};
 use crate::ir::{Field, Model, TyKind, TypeKind};
 use crate::spec::ErrorFields;
 
@@ -39,6 +39,19 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             }))
         }
     });
+    let methods = braced(methods);
+    let router = braced([
+        quote! {
+            let not_found = service.clone();
+            let wrong_method = service.clone();
+            ::axum::Router::new()
+        },
+        concat(routes),
+        quote! {
+            .method_not_allowed_fallback(move || async move { crate::server_support::method_not_allowed(&*wrong_method) })
+            .fallback(move || async move { crate::server_support::not_found(&*not_found) })
+        },
+    ]);
     let service_docs = doc_attrs(&format!(
         "The {} as a service to implement: one async method per operation.\n\n\
          [`router`] serves an implementation: it authenticates, decodes and validates each\n\
@@ -63,20 +76,11 @@ pub fn server(model: &Model) -> Option<TokenStream> {
         #imports
 
         #service_docs
-        pub trait #service: ServiceBasics {
-            #(#methods)*
-        }
+        pub trait #service: ServiceBasics #methods
 
         /// An axum router with one route per operation; an unknown path gets a 404 and a known
         /// path with another method a 405, both in the API's error shape.
-        pub fn router<S: #service>(service: ::std::sync::Arc<S>) -> ::axum::Router {
-            let not_found = service.clone();
-            let wrong_method = service.clone();
-            ::axum::Router::new()
-                #(#routes)*
-                .method_not_allowed_fallback(move || async move { crate::server_support::method_not_allowed(&*wrong_method) })
-                .fallback(move || async move { crate::server_support::not_found(&*not_found) })
-        }
+        pub fn router<S: #service>(service: ::std::sync::Arc<S>) -> ::axum::Router #router
 
         #from_parts
     })

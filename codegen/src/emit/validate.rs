@@ -11,9 +11,11 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::ident;
 use super::models::{Uses, is_boxed};
-use crate::ir::{Check, Constraints, Field, Model, Object, Rule, RuleKind, Ty, TyKind, TypeDef};
+use super::{braced, ident};
+use crate::ir::{
+    Check, Constraints, Field, Format, Model, Object, Rule, RuleKind, Ty, TyKind, TypeDef,
+};
 
 pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {
     let name = ident(&def.name);
@@ -21,7 +23,7 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Use
     let mut checks: Vec<_> = object
         .fields
         .iter()
-        .map(|field| field_checks(field, &mut statics))
+        .map(|field| field_checks(model, field, &mut statics))
         .collect();
     checks.extend(
         object
@@ -39,14 +41,17 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Use
             }
         };
     }
-    let statics = &statics.declarations;
+    let start = quote!(let mut check = validate::Fields::new(at, out););
+    let body = braced(
+        statics
+            .declarations
+            .into_iter()
+            .chain(std::iter::once(start))
+            .chain(checks),
+    );
     quote! {
         impl Validate for #name {
-            fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-                #(#statics)*
-                let mut check = validate::Fields::new(at, out);
-                #(#checks)*
-            }
+            fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) #body
         }
     }
 }
@@ -84,14 +89,27 @@ impl Statics {
         if let Some(pattern) = &c.pattern {
             builder.push(quote!(pattern(#pattern)));
         }
-        if let Some(format) = c.format {
-            let variant = ident(&format!("{format:?}"));
-            builder.push(quote!(format(validate::Format::#variant)));
+        if let Some(format) = c.format.map(format_path) {
+            builder.push(quote!(format(#format)));
         }
         self.declarations
             .push(quote!(static #name: StringRules = #(#builder).*;));
         name
     }
+}
+
+/// The format of a string whose only rule is its format: one call, no `static` rules.
+fn only_format(c: &Constraints) -> Option<Format> {
+    let rest = Constraints {
+        format: None,
+        ..c.clone()
+    };
+    c.format.filter(|_| !has_string_rules(&rest))
+}
+
+fn format_path(format: Format) -> TokenStream {
+    let variant = ident(&format!("{format:?}"));
+    quote!(validate::Format::#variant)
 }
 
 fn has_string_rules(c: &Constraints) -> bool {
@@ -139,9 +157,10 @@ impl Target<'_> {
     }
 }
 
-fn field_checks(field: &Field, statics: &mut Statics) -> TokenStream {
+fn field_checks(model: &Model, field: &Field, statics: &mut Statics) -> TokenStream {
     let member = ident(&field.ident);
     value_checks(
+        model,
         &field.ty,
         Value::Field(&member),
         Target::Field(&field.wire),
@@ -152,6 +171,7 @@ fn field_checks(field: &Field, statics: &mut Statics) -> TokenStream {
 
 /// Checks of one value of type `ty`.
 fn value_checks(
+    model: &Model,
     ty: &Ty,
     value: Value<'_>,
     target: Target<'_>,
@@ -160,6 +180,10 @@ fn value_checks(
 ) -> TokenStream {
     let c = &ty.constraints;
     match &ty.kind {
+        TyKind::String if only_format(c).is_some() => {
+            let format = only_format(c).map(format_path);
+            target.call("format", value, quote!(, #format))
+        }
         TyKind::String if has_string_rules(c) => {
             let rules = statics.string_rules(what, c);
             target.call("string", value, quote!(, &#rules))
@@ -177,16 +201,19 @@ fn value_checks(
                     let unique = c.unique_items;
                     target.call("items", value, quote!(, #min, #max, #unique))
                 });
-            let per_item = item_checks(item, value, target, what, statics);
+            let per_item = item_checks(model, item, value, target, what, statics);
             quote!(#counts #per_item)
         }
-        TyKind::Named(_) => target.call("nested", value, TokenStream::new()),
+        TyKind::Named(name) if model.validates(name) => {
+            target.call("nested", value, TokenStream::new())
+        }
         _ => TokenStream::new(),
     }
 }
 
 /// The checks of every item of an array; the common shapes are one runtime call.
 fn item_checks(
+    model: &Model,
     item: &Ty,
     array: Value<'_>,
     target: Target<'_>,
@@ -196,13 +223,16 @@ fn item_checks(
     let what = format!("{what}_items");
     match &item.kind {
         // `Validate` for `Vec<T>` walks the items with their index.
-        TyKind::Named(_) => target.call("nested", array, TokenStream::new()),
+        TyKind::Named(name) if model.validates(name) => {
+            target.call("nested", array, TokenStream::new())
+        }
+        TyKind::Named(_) => TokenStream::new(),
         TyKind::String if has_string_rules(&item.constraints) => {
             let rules = statics.string_rules(&what, &item.constraints);
             target.call("each_string", array, quote!(, &#rules))
         }
         _ => {
-            let checks = value_checks(item, Value::Item, Target::Item, &what, statics);
+            let checks = value_checks(model, item, Value::Item, Target::Item, &what, statics);
             if checks.is_empty() {
                 return checks;
             }

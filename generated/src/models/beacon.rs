@@ -177,22 +177,15 @@ pub struct BeaconUserRequestData {
 
 impl Validate for BeaconUserRequestData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static DATE_OF_BIRTH: StringRules = StringRules::new()
-            .format(validate::Format::Date);
-        static EMAIL_ADDRESS: StringRules = StringRules::new()
-            .format(validate::Format::Email);
-        static IP_ADDRESS: StringRules = StringRules::new().format(validate::Format::Ip);
-        static PHONE_NUMBER: StringRules = StringRules::new()
-            .format(validate::Format::E164);
         let mut check = validate::Fields::new(at, out);
-        check.string("date_of_birth", &self.date_of_birth, &DATE_OF_BIRTH);
+        check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
         check.nested("name", &self.name);
-        check.string("email_address", &self.email_address, &EMAIL_ADDRESS);
-        check.string("ip_address", &self.ip_address, &IP_ADDRESS);
+        check.format("email_address", &self.email_address, validate::Format::Email);
+        check.format("ip_address", &self.ip_address, validate::Format::Ip);
         check.nested("depository_accounts", &self.depository_accounts);
         check.nested("id_number", &self.id_number);
         check.nested("address", &self.address);
-        check.string("phone_number", &self.phone_number, &PHONE_NUMBER);
+        check.format("phone_number", &self.phone_number, validate::Format::E164);
         check
             .one_of_required(
                 self.date_of_birth.is_some() || self.depository_accounts.is_some(),
@@ -280,15 +273,13 @@ impl Validate for BeaconUserAddress {
             .has_letter();
         static POSTAL_CODE: StringRules = StringRules::new()
             .pattern("^[A-Za-z0-9]{2,10}$");
-        static COUNTRY: StringRules = StringRules::new()
-            .format(validate::Format::CountryCode);
         static RULE_0: StringRules = StringRules::new().pattern("^[0-9]{5}$");
         let mut check = validate::Fields::new(at, out);
         check.string("street", &self.street, &STREET);
         check.string("street2", &self.street2, &STREET2);
         check.string("city", &self.city, &CITY);
         check.string("postal_code", &self.postal_code, &POSTAL_CODE);
-        check.string("country", &self.country, &COUNTRY);
+        check.format("country", &self.country, validate::Format::CountryCode);
         if let Some(value) = Some(self).and_then(|v| v.postal_code.as_ref())
             && Some(self).map(|v| &v.country).is_some_and(|v| v.as_str() == "US")
         {
@@ -483,10 +474,13 @@ impl ::std::fmt::Debug for BeaconUserRequestDepositoryAccount {
 
 impl Validate for BeaconUserRequestDepositoryAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static ACCOUNT_NUMBER: StringRules = StringRules::new()
-            .format(validate::Format::UsBankAccountNumber);
         let mut check = validate::Fields::new(at, out);
-        check.string("account_number", &self.account_number, &ACCOUNT_NUMBER);
+        check
+            .format(
+                "account_number",
+                &self.account_number,
+                validate::Format::UsBankAccountNumber,
+            );
     }
 }
 
@@ -590,15 +584,11 @@ pub struct BeaconUserCreateResponse {
 
 impl Validate for BeaconUserCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static CREATED_AT: StringRules = StringRules::new()
-            .format(validate::Format::DateTime);
-        static UPDATED_AT: StringRules = StringRules::new()
-            .format(validate::Format::DateTime);
         let mut check = validate::Fields::new(at, out);
         check.items("item_ids", &self.item_ids, None, None, true);
         check.number("version", &self.version, Some(1.0), None);
-        check.string("created_at", &self.created_at, &CREATED_AT);
-        check.string("updated_at", &self.updated_at, &UPDATED_AT);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.format("updated_at", &self.updated_at, validate::Format::DateTime);
         check.nested("status", &self.status);
         check.nested("user", &self.user);
         check.nested("audit_trail", &self.audit_trail);
@@ -649,22 +639,15 @@ pub struct BeaconUserData {
 
 impl Validate for BeaconUserData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static DATE_OF_BIRTH: StringRules = StringRules::new()
-            .format(validate::Format::Date);
-        static EMAIL_ADDRESS: StringRules = StringRules::new()
-            .format(validate::Format::Email);
-        static IP_ADDRESS: StringRules = StringRules::new().format(validate::Format::Ip);
-        static PHONE_NUMBER: StringRules = StringRules::new()
-            .format(validate::Format::E164);
         let mut check = validate::Fields::new(at, out);
-        check.string("date_of_birth", &self.date_of_birth, &DATE_OF_BIRTH);
+        check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
         check.nested("name", &self.name);
-        check.string("email_address", &self.email_address, &EMAIL_ADDRESS);
-        check.string("ip_address", &self.ip_address, &IP_ADDRESS);
+        check.format("email_address", &self.email_address, validate::Format::Email);
+        check.format("ip_address", &self.ip_address, validate::Format::Ip);
         check.nested("depository_accounts", &self.depository_accounts);
         check.nested("id_number", &self.id_number);
         check.nested("address", &self.address);
-        check.string("phone_number", &self.phone_number, &PHONE_NUMBER);
+        check.format("phone_number", &self.phone_number, validate::Format::E164);
     }
 }
 
@@ -683,10 +666,8 @@ pub struct BeaconUserDepositoryAccount {
 
 impl Validate for BeaconUserDepositoryAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static ADDED_AT: StringRules = StringRules::new()
-            .format(validate::Format::DateTime);
         let mut check = validate::Fields::new(at, out);
-        check.string("added_at", &self.added_at, &ADDED_AT);
+        check.format("added_at", &self.added_at, validate::Format::DateTime);
     }
 }
 
@@ -735,11 +716,9 @@ pub struct BeaconAuditTrail {
 
 impl Validate for BeaconAuditTrail {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static TIMESTAMP: StringRules = StringRules::new()
-            .format(validate::Format::DateTime);
         let mut check = validate::Fields::new(at, out);
         check.nested("source", &self.source);
-        check.string("timestamp", &self.timestamp, &TIMESTAMP);
+        check.format("timestamp", &self.timestamp, validate::Format::DateTime);
     }
 }
 

@@ -3,7 +3,7 @@
 //! Types from `spec/plaid.yaml`.
 
 use crate::runtime::Nullable;
-use crate::validate::{self, StringRules, Validate, Violation};
+use crate::validate::{self, Validate, Violation};
 use serde::{Deserialize, Serialize};
 
 /// An error returned by Plaid, in a non-2xx response body or nested in an object such as an Item.
@@ -55,12 +55,11 @@ pub struct PlaidError {
 
 impl Validate for PlaidError {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static DOCUMENTATION_URL: StringRules = StringRules::new()
-            .format(validate::Format::Url);
         let mut check = validate::Fields::new(at, out);
         check.nested("error_type", &self.error_type);
         check.nested("error_code_reason", &self.error_code_reason);
-        check.string("documentation_url", &self.documentation_url, &DOCUMENTATION_URL);
+        check
+            .format("documentation_url", &self.documentation_url, validate::Format::Url);
     }
 }
 

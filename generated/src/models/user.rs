@@ -572,8 +572,6 @@ impl Validate for ConsumerReportUserIdentity {
             .min_length(4)
             .max_length(4)
             .pattern("^[0-9]{4}$");
-        static DATE_OF_BIRTH: StringRules = StringRules::new()
-            .format(validate::Format::Date);
         let mut check = validate::Fields::new(at, out);
         check.string("first_name", &self.first_name, &FIRST_NAME);
         check.string("last_name", &self.last_name, &LAST_NAME);
@@ -581,7 +579,7 @@ impl Validate for ConsumerReportUserIdentity {
         check.each_string("emails", &self.emails, &EMAILS_ITEMS);
         check.string("ssn_full", &self.ssn_full, &SSN_FULL);
         check.string("ssn_last_4", &self.ssn_last_4, &SSN_LAST_4);
-        check.string("date_of_birth", &self.date_of_birth, &DATE_OF_BIRTH);
+        check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
         check.nested("primary_address", &self.primary_address);
         if let Some(value) = Some(self).map(|v| &v.primary_address).map(|v| &v.country) {
             let (at, out) = check.parts();
@@ -614,10 +612,8 @@ pub struct ConsumerReportUserAddress {
 
 impl Validate for ConsumerReportUserAddress {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static COUNTRY: StringRules = StringRules::new()
-            .format(validate::Format::CountryCode);
         let mut check = validate::Fields::new(at, out);
-        check.string("country", &self.country, &COUNTRY);
+        check.format("country", &self.country, validate::Format::CountryCode);
     }
 }
 
@@ -697,11 +693,8 @@ pub struct Item {
 
 impl Validate for Item {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static WEBHOOK: StringRules = StringRules::new().format(validate::Format::Url);
-        static CONSENT_EXPIRATION_TIME: StringRules = StringRules::new()
-            .format(validate::Format::DateTime);
         let mut check = validate::Fields::new(at, out);
-        check.string("webhook", &self.webhook, &WEBHOOK);
+        check.format("webhook", &self.webhook, validate::Format::Url);
         check.nested("auth_method", &self.auth_method);
         check.nested("error", &self.error);
         check.nested("available_products", &self.available_products);
@@ -709,10 +702,10 @@ impl Validate for Item {
         check.nested("products", &self.products);
         check.nested("consented_products", &self.consented_products);
         check
-            .string(
+            .format(
                 "consent_expiration_time",
                 &self.consent_expiration_time,
-                &CONSENT_EXPIRATION_TIME,
+                validate::Format::DateTime,
             );
         check.nested("update_type", &self.update_type);
     }
