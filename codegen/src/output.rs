@@ -40,8 +40,8 @@ impl GeneratedFile {
 
     /// Rust tokens, formatted with prettyplease: deterministic and independent of the
     /// rustfmt installed on the machine. `lib.rs` marks every module `#[rustfmt::skip]` so
-    /// `cargo fmt` leaves the result alone. `docs` are the doc blocks the tokens hold
-    /// placeholders for.
+    /// `cargo fmt` leaves the result alone. `docs` are the blocks of text (doc comments,
+    /// statements) the tokens hold placeholders for.
     pub(crate) fn rust(
         path: &str,
         tokens: TokenStream,
@@ -49,7 +49,7 @@ impl GeneratedFile {
     ) -> Result<Self, String> {
         let file: syn::File = syn::parse2(tokens)
             .map_err(|e| format!("the generator emitted invalid Rust for {path}: {e}"))?;
-        let formatted = crate::emit::splice_docs(&prettyplease::unparse(&file), docs);
+        let formatted = crate::emit::splice_text(&prettyplease::unparse(&file), docs);
         let formatted = separate_items(&formatted);
         Ok(Self {
             path: path.to_owned(),

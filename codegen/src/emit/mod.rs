@@ -2,9 +2,10 @@
 
 mod client;
 mod crate_files;
-mod docs;
+mod layout;
 mod models;
 mod server;
+mod splice;
 mod validate;
 
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
@@ -73,9 +74,9 @@ enum Job<'m> {
 impl Job<'_> {
     /// `None` for the server when the spec does not say how to build its error type.
     fn run(&self, model: &Model) -> Result<Option<GeneratedFile>, String> {
-        let ((path, tokens), docs) = docs::collecting(|| self.tokens(model));
+        let ((path, tokens), texts) = splice::collecting(|| self.tokens(model));
         match tokens {
-            Some(tokens) => GeneratedFile::rust(&path, tokens, &docs).map(Some),
+            Some(tokens) => GeneratedFile::rust(&path, tokens, &texts).map(Some),
             None => Ok(None),
         }
     }
@@ -124,14 +125,14 @@ pub(crate) fn ident(name: &str) -> Ident {
         .unwrap_or_else(|_| Ident::new("__invalid_name", Span::call_site()))
 }
 
-pub(crate) use docs::splice as splice_docs;
+pub(crate) use splice::splice as splice_text;
 
 pub(crate) fn doc_attrs(text: &str) -> TokenStream {
-    docs::outer(text)
+    splice::outer(text)
 }
 
 pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
-    docs::inner(text)
+    splice::inner(text)
 }
 
 /// A type's rustdoc: the spec's prose, the operation it belongs to, its cross-field rules and

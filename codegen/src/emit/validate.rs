@@ -3,27 +3,37 @@
 //!
 //! A field's checks are one call on the runtime's `Fields`, whatever the field's presence (its
 //! `Present` trait skips absent values), and each field's string rules are a `static` inside
-//! `validate_at`, so the generated code stays a line per constraint.
+//! `validate_at`, so the generated code stays a line per constraint. Those statements are laid
+//! out here (`layout`) rather than formatted from tokens; only the conditional `require` rules
+//! go through prettyplease.
 
 use std::collections::BTreeSet;
 
 use heck::ToShoutySnakeCase;
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::layout::{self, METHOD_BODY};
 use super::models::{Uses, is_boxed};
-use super::{braced, ident};
+use super::{braced, ident, splice};
 use crate::ir::{
     Check, Constraints, Field, Format, Model, Object, Rule, RuleKind, Ty, TyKind, TypeDef,
 };
 
+/// One statement of `validate_at`: laid out here, or tokens for prettyplease.
+enum Stmt {
+    Text(String),
+    Tokens(TokenStream),
+}
+
 pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {
     let name = ident(&def.name);
     let mut statics = Statics::default();
-    let mut checks: Vec<_> = object
+    let mut checks: Vec<Stmt> = object
         .fields
         .iter()
-        .map(|field| field_checks(model, field, &mut statics))
+        .flat_map(|field| field_checks(model, field, &mut statics))
+        .map(Stmt::Text)
         .collect();
     checks.extend(
         object
@@ -32,7 +42,6 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Use
             .enumerate()
             .map(|(i, rule)| rule_check(model, &def.name, i, rule, &mut statics)),
     );
-    checks.retain(|c| !c.is_empty());
     uses.string_rules |= !statics.declarations.is_empty();
     if checks.is_empty() {
         return quote! {
@@ -41,14 +50,15 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Use
             }
         };
     }
-    let start = quote!(let mut check = validate::Fields::new(at, out););
-    let body = braced(
+    let start = Stmt::Text("let mut check = validate::Fields::new(at, out);".to_owned());
+    let body = braced(placeholders(
         statics
             .declarations
             .into_iter()
+            .map(Stmt::Text)
             .chain(std::iter::once(start))
             .chain(checks),
-    );
+    ));
     quote! {
         impl Validate for #name {
             fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) #body
@@ -56,15 +66,36 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Use
     }
 }
 
+/// Each run of laid-out statements becomes one placeholder; tokens stay as they are.
+fn placeholders(statements: impl IntoIterator<Item = Stmt>) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let mut run = Vec::new();
+    for statement in statements {
+        match statement {
+            Stmt::Text(text) => run.push(text),
+            Stmt::Tokens(tokens) => {
+                if !run.is_empty() {
+                    out.push(splice::statements(&std::mem::take(&mut run)));
+                }
+                out.push(tokens);
+            }
+        }
+    }
+    if !run.is_empty() {
+        out.push(splice::statements(&run));
+    }
+    out
+}
+
 /// The `static` string rules of one type, named after their field and unique within it.
 #[derive(Default)]
 struct Statics {
     names: BTreeSet<String>,
-    declarations: Vec<TokenStream>,
+    declarations: Vec<String>,
 }
 
 impl Statics {
-    fn string_rules(&mut self, what: &str, c: &Constraints) -> Ident {
+    fn string_rules(&mut self, what: &str, c: &Constraints) -> String {
         let base = what.trim_start_matches("r#").to_shouty_snake_case();
         let mut name = base.clone();
         let mut n = 1;
@@ -72,29 +103,29 @@ impl Statics {
             n += 1;
             name = format!("{base}_{n}");
         }
-        let name = ident(&name);
-        let mut builder = vec![quote!(StringRules::new())];
-        if let Some(min) = c.min_length.map(Literal::u64_unsuffixed) {
-            builder.push(quote!(min_length(#min)));
+        let mut links = Vec::new();
+        if let Some(min) = c.min_length {
+            links.push(format!("min_length({})", Literal::u64_unsuffixed(min)));
         }
-        if let Some(max) = c.max_length.map(Literal::u64_unsuffixed) {
-            builder.push(quote!(max_length(#max)));
+        if let Some(max) = c.max_length {
+            links.push(format!("max_length({})", Literal::u64_unsuffixed(max)));
         }
         if c.non_blank {
-            builder.push(quote!(non_blank()));
+            links.push("non_blank()".to_owned());
         }
         if c.has_letter {
-            builder.push(quote!(has_letter()));
+            links.push("has_letter()".to_owned());
         }
         if let Some(pattern) = &c.pattern {
-            builder.push(quote!(pattern(#pattern)));
+            links.push(format!("pattern({})", layout::string(pattern)));
         }
-        if let Some(format) = c.format.map(format_path) {
-            builder.push(quote!(format(#format)));
+        if let Some(format) = c.format {
+            links.push(format!("format({})", format_path(format)));
         }
+        let head = format!("static {name}: StringRules = StringRules::new()");
         self.declarations
-            .push(quote!(static #name: StringRules = #(#builder).*;));
-        name
+            .push(layout::chain(METHOD_BODY, &head, &links));
+        format!("&{name}")
     }
 }
 
@@ -107,9 +138,8 @@ fn only_format(c: &Constraints) -> Option<Format> {
     c.format.filter(|_| !has_string_rules(&rest))
 }
 
-fn format_path(format: Format) -> TokenStream {
-    let variant = ident(&format!("{format:?}"));
-    quote!(validate::Format::#variant)
+fn format_path(format: Format) -> String {
+    format!("validate::Format::{format:?}")
 }
 
 fn has_string_rules(c: &Constraints) -> bool {
@@ -124,15 +154,15 @@ fn has_string_rules(c: &Constraints) -> bool {
 /// A value being checked: a field of `self`, or the current item of an array.
 #[derive(Clone, Copy)]
 enum Value<'a> {
-    Field(&'a Ident),
+    Field(&'a str),
     Item,
 }
 
 impl Value<'_> {
-    fn reference(self) -> TokenStream {
+    fn reference(self) -> String {
         match self {
-            Value::Field(member) => quote!(&self.#member),
-            Value::Item => quote!(item),
+            Value::Field(member) => format!("&self.{member}"),
+            Value::Item => "item".to_owned(),
         }
     }
 }
@@ -146,30 +176,35 @@ enum Target<'a> {
 }
 
 impl Target<'_> {
-    /// The runtime check `method`, on `value` with the rest of its arguments `args`.
-    fn call(self, method: &str, value: Value<'_>, args: TokenStream) -> TokenStream {
-        let method = ident(method);
-        let value = value.reference();
-        match self {
-            Target::Field(wire) => quote!(check.#method(#wire, #value #args);),
-            Target::Item => quote!(validate::#method(out, at.index(i), #value #args);),
-        }
+    /// The runtime check `method` on `value`, with the rest of its arguments, laid out for a
+    /// statement at `indent`.
+    fn call(self, indent: usize, method: &str, value: Value<'_>, rest: &[String]) -> String {
+        let (callee, mut args) = match self {
+            Target::Field(wire) => (format!("check.{method}"), vec![layout::string(wire)]),
+            Target::Item => (
+                format!("validate::{method}"),
+                vec!["out".to_owned(), "at.index(i)".to_owned()],
+            ),
+        };
+        args.push(value.reference());
+        args.extend(rest.iter().cloned());
+        layout::call(indent, &callee, &args)
     }
 }
 
-fn field_checks(model: &Model, field: &Field, statics: &mut Statics) -> TokenStream {
-    let member = ident(&field.ident);
+fn field_checks(model: &Model, field: &Field, statics: &mut Statics) -> Vec<String> {
     value_checks(
         model,
         &field.ty,
-        Value::Field(&member),
+        Value::Field(&field.ident),
         Target::Field(&field.wire),
         &field.ident,
         statics,
+        METHOD_BODY,
     )
 }
 
-/// Checks of one value of type `ty`.
+/// The statements checking one value of type `ty`, laid out for `indent`.
 fn value_checks(
     model: &Model,
     ty: &Ty,
@@ -177,37 +212,40 @@ fn value_checks(
     target: Target<'_>,
     what: &str,
     statics: &mut Statics,
-) -> TokenStream {
+    indent: usize,
+) -> Vec<String> {
     let c = &ty.constraints;
     match &ty.kind {
         TyKind::String if only_format(c).is_some() => {
-            let format = only_format(c).map(format_path);
-            target.call("format", value, quote!(, #format))
+            let format = only_format(c).map(format_path).unwrap_or_default();
+            vec![target.call(indent, "format", value, &[format])]
         }
         TyKind::String if has_string_rules(c) => {
             let rules = statics.string_rules(what, c);
-            target.call("string", value, quote!(, &#rules))
+            vec![target.call(indent, "string", value, &[rules])]
         }
         TyKind::Integer | TyKind::Number if c.minimum.is_some() || c.maximum.is_some() => {
             let min = option(c.minimum.map(Literal::f64_unsuffixed));
             let max = option(c.maximum.map(Literal::f64_unsuffixed));
-            target.call("number", value, quote!(, #min, #max))
+            vec![target.call(indent, "number", value, &[min, max])]
         }
         TyKind::Array(item) => {
-            let counts =
-                (c.min_items.is_some() || c.max_items.is_some() || c.unique_items).then(|| {
-                    let min = option(c.min_items.map(Literal::u64_unsuffixed));
-                    let max = option(c.max_items.map(Literal::u64_unsuffixed));
-                    let unique = c.unique_items;
-                    target.call("items", value, quote!(, #min, #max, #unique))
-                });
-            let per_item = item_checks(model, item, value, target, what, statics);
-            quote!(#counts #per_item)
+            let mut checks = Vec::new();
+            if c.min_items.is_some() || c.max_items.is_some() || c.unique_items {
+                let min = option(c.min_items.map(Literal::u64_unsuffixed));
+                let max = option(c.max_items.map(Literal::u64_unsuffixed));
+                let unique = c.unique_items.to_string();
+                checks.push(target.call(indent, "items", value, &[min, max, unique]));
+            }
+            checks.extend(item_checks(
+                model, item, value, target, what, statics, indent,
+            ));
+            checks
         }
         TyKind::Named(name) if model.validates(name) => {
-            target.call("nested", value, TokenStream::new())
+            vec![target.call(indent, "nested", value, &[])]
         }
-        _ => TokenStream::new(),
+        _ => Vec::new(),
     }
 }
 
@@ -219,47 +257,61 @@ fn item_checks(
     target: Target<'_>,
     what: &str,
     statics: &mut Statics,
-) -> TokenStream {
+    indent: usize,
+) -> Vec<String> {
     let what = format!("{what}_items");
     match &item.kind {
         // `Validate` for `Vec<T>` walks the items with their index.
         TyKind::Named(name) if model.validates(name) => {
-            target.call("nested", array, TokenStream::new())
+            vec![target.call(indent, "nested", array, &[])]
         }
-        TyKind::Named(_) => TokenStream::new(),
+        TyKind::Named(_) => Vec::new(),
         TyKind::String if has_string_rules(&item.constraints) => {
             let rules = statics.string_rules(&what, &item.constraints);
-            target.call("each_string", array, quote!(, &#rules))
+            vec![target.call(indent, "each_string", array, &[rules])]
         }
         _ => {
-            let checks = value_checks(model, item, Value::Item, Target::Item, &what, statics);
-            if checks.is_empty() {
-                return checks;
+            // Inside `if let` and `for`: two levels deeper.
+            let inner = value_checks(
+                model,
+                item,
+                Value::Item,
+                Target::Item,
+                &what,
+                statics,
+                indent + 8,
+            );
+            if inner.is_empty() {
+                return inner;
             }
-            let array = array.reference();
-            let at = match target {
-                Target::Field(wire) => quote! {
-                    let (at, out) = check.parts();
-                    let at = at.field(#wire);
-                },
-                Target::Item => quote!(let at = at.index(i);),
-            };
-            quote! {
-                if let Some(items) = validate::Present::present(#array) {
-                    #at
-                    for (i, item) in items.iter().enumerate() {
-                        #checks
-                    }
+            let mut text = format!(
+                "if let Some(items) = validate::Present::present({}) {{\n",
+                array.reference()
+            );
+            match target {
+                Target::Field(wire) => {
+                    text.push_str("    let (at, out) = check.parts();\n");
+                    text.push_str(&format!(
+                        "    let at = at.field({});\n",
+                        layout::string(wire)
+                    ));
                 }
+                Target::Item => text.push_str("    let at = at.index(i);\n"),
             }
+            text.push_str("    for (i, item) in items.iter().enumerate() {\n");
+            for line in inner.iter().flat_map(|statement| statement.lines()) {
+                text.push_str(&format!("        {line}\n"));
+            }
+            text.push_str("    }\n}");
+            vec![text]
         }
     }
 }
 
-fn option(value: Option<Literal>) -> TokenStream {
+fn option(value: Option<Literal>) -> String {
     match value {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
+        Some(v) => format!("Some({v})"),
+        None => "None".to_owned(),
     }
 }
 
@@ -269,16 +321,16 @@ fn rule_check(
     index: usize,
     rule: &Rule,
     statics: &mut Statics,
-) -> TokenStream {
+) -> Stmt {
     match &rule.kind {
         RuleKind::OneOfRequired(names) => {
             let present = names.iter().filter_map(|name| {
                 let (field, _) = field_of(model, owner, name)?;
                 let member = ident(&field.ident);
                 Some(match (field.required, field.nullable) {
-                    (true, false) => quote!(true),
-                    (true, true) | (false, false) => quote!(self.#member.is_some()),
-                    (false, true) => quote!(self.#member.value().is_some()),
+                    (true, false) => "true".to_owned(),
+                    (true, true) | (false, false) => format!("self.{member}.is_some()"),
+                    (false, true) => format!("self.{member}.value().is_some()"),
                 })
             });
             let listed = names
@@ -289,11 +341,12 @@ fn rule_check(
             let message = format!("at least one of {listed} is required");
             let present: Vec<_> = present.collect();
             let any_present = if present.is_empty() {
-                quote!(false)
+                "false".to_owned()
             } else {
-                quote!(#(#present)||*)
+                present.join(" || ")
             };
-            quote!(check.one_of_required(#any_present, #message);)
+            let args = [any_present, layout::string(&message)];
+            Stmt::Text(layout::call(METHOD_BODY, "check.one_of_required", &args))
         }
         RuleKind::Require { when, field, check } => {
             let target = path_access(model, owner, field);
@@ -320,17 +373,21 @@ fn rule_check(
                     }
                 }
                 Check::Constraints(c) => {
-                    let rules = statics.string_rules(&format!("rule_{index}"), c);
+                    let rules = ident(
+                        statics
+                            .string_rules(&format!("rule_{index}"), c)
+                            .trim_start_matches('&'),
+                    );
                     quote!(validate::string(out, at, value, &#rules);)
                 }
             };
-            quote! {
+            Stmt::Tokens(quote! {
                 if let Some(value) = #target #guard {
                     let (at, out) = check.parts();
                     #(#path)*
                     #checks
                 }
-            }
+            })
         }
     }
 }

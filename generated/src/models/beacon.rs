@@ -186,11 +186,10 @@ impl Validate for BeaconUserRequestData {
         check.nested("id_number", &self.id_number);
         check.nested("address", &self.address);
         check.format("phone_number", &self.phone_number, validate::Format::E164);
-        check
-            .one_of_required(
-                self.date_of_birth.is_some() || self.depository_accounts.is_some(),
-                "at least one of `date_of_birth`, `depository_accounts` is required",
-            );
+        check.one_of_required(
+            self.date_of_birth.is_some() || self.depository_accounts.is_some(),
+            "at least one of `date_of_birth`, `depository_accounts` is required",
+        );
     }
 }
 
@@ -475,12 +474,11 @@ impl ::std::fmt::Debug for BeaconUserRequestDepositoryAccount {
 impl Validate for BeaconUserRequestDepositoryAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
-        check
-            .format(
-                "account_number",
-                &self.account_number,
-                validate::Format::UsBankAccountNumber,
-            );
+        check.format(
+            "account_number",
+            &self.account_number,
+            validate::Format::UsBankAccountNumber,
+        );
     }
 }
 

@@ -58,8 +58,11 @@ impl Validate for PlaidError {
         let mut check = validate::Fields::new(at, out);
         check.nested("error_type", &self.error_type);
         check.nested("error_code_reason", &self.error_code_reason);
-        check
-            .format("documentation_url", &self.documentation_url, validate::Format::Url);
+        check.format(
+            "documentation_url",
+            &self.documentation_url,
+            validate::Format::Url,
+        );
     }
 }
 

@@ -104,11 +104,10 @@ impl Validate for UserCreateRequest {
             .max_length(128);
         let mut check = validate::Fields::new(at, out);
         check.string("client_user_id", &self.client_user_id, &CLIENT_USER_ID);
-        check
-            .nested(
-                "consumer_report_user_identity",
-                &self.consumer_report_user_identity,
-            );
+        check.nested(
+            "consumer_report_user_identity",
+            &self.consumer_report_user_identity,
+        );
     }
 }
 
@@ -244,16 +243,14 @@ impl ::std::fmt::Debug for UserUpdateRequest {
 impl Validate for UserUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
-        check
-            .nested(
-                "consumer_report_user_identity",
-                &self.consumer_report_user_identity,
-            );
-        check
-            .one_of_required(
-                self.user_token.is_some() || self.user_id.is_some(),
-                "at least one of `user_token`, `user_id` is required",
-            );
+        check.nested(
+            "consumer_report_user_identity",
+            &self.consumer_report_user_identity,
+        );
+        check.one_of_required(
+            self.user_token.is_some() || self.user_id.is_some(),
+            "at least one of `user_token`, `user_id` is required",
+        );
     }
 }
 
@@ -345,11 +342,10 @@ impl ::std::fmt::Debug for UserRemoveRequest {
 impl Validate for UserRemoveRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
-        check
-            .one_of_required(
-                self.user_token.is_some() || self.user_id.is_some(),
-                "at least one of `user_token`, `user_id` is required",
-            );
+        check.one_of_required(
+            self.user_token.is_some() || self.user_id.is_some(),
+            "at least one of `user_token`, `user_id` is required",
+        );
     }
 }
 
@@ -701,12 +697,11 @@ impl Validate for Item {
         check.nested("billed_products", &self.billed_products);
         check.nested("products", &self.products);
         check.nested("consented_products", &self.consented_products);
-        check
-            .format(
-                "consent_expiration_time",
-                &self.consent_expiration_time,
-                validate::Format::DateTime,
-            );
+        check.format(
+            "consent_expiration_time",
+            &self.consent_expiration_time,
+            validate::Format::DateTime,
+        );
         check.nested("update_type", &self.update_type);
     }
 }
