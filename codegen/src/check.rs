@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::diag::{Diagnostic, Diagnostics, Place};
 use crate::formats;
 use crate::ir::{Check, Constraints, Field, Model, RuleKind, Ty, TyKind, TypeKind};
+use crate::names;
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     check_api(model, diagnostics);
@@ -339,7 +340,26 @@ fn kind_of(value: &Value) -> &'static str {
 /// `api.error_summary` names required fields of the error type; `api.request_id` names a
 /// string field that every response and the error type have.
 fn check_api(model: &Model, diagnostics: &mut Diagnostics) {
-    let trait_name = heck::ToUpperCamelCase::to_upper_camel_case(model.api.title.as_str());
+    let trait_name = names::api_trait_name(&model.api.title);
+    if !names::is_type_ident(&trait_name)
+        || names::RESERVED_TYPE_NAMES.contains(&trait_name.as_str())
+        || names::PRELUDE_TRAITS.contains(&trait_name.as_str())
+    {
+        let message = format!(
+            "the title `{}` names the client trait `{trait_name}`, which is not a usable Rust type name",
+            model.api.title
+        );
+        diagnostics.push(
+            Diagnostic::new(
+                Place {
+                    path: "api.title".into(),
+                    ..model.api.place.clone()
+                },
+                message,
+            )
+            .with_hint("start it with a letter and avoid Rust's own names, e.g. `Acme API`"),
+        );
+    }
     if let Some(clash) = model.find_type(&trait_name) {
         let message = format!(
             "type name `{trait_name}` is taken by the API's client trait (named after `api.title`)"

@@ -194,8 +194,6 @@ impl Model {
         component
     }
 
-    /// Types that cannot derive `Default`, found by spreading from the enums backwards along
-    /// required, non-nullable references.
     /// Enums (a request may not carry a value unknown to the crate), objects with a
     /// constrained field or a cross-field rule, and objects with a field of such a type.
     fn types_that_validate(&self) -> BTreeSet<String> {
@@ -236,6 +234,8 @@ impl Model {
         validating
     }
 
+    /// Types that cannot derive `Default`, found by spreading from the enums backwards along
+    /// required, non-nullable references.
     fn types_without_default(&self) -> BTreeSet<String> {
         let mut users: std::collections::BTreeMap<&str, Vec<&str>> =
             std::collections::BTreeMap::new();

@@ -71,6 +71,15 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Violation",
 ];
 
+/// Prelude names the client and server modules use unqualified besides the reserved ones: the
+/// API's trait, named after its title, may not be one of them.
+pub const PRELUDE_TRAITS: &[&str] = &["Future", "Result", "Send", "Sync"];
+
+/// The API's client trait: its title as a type name (`Plaid API` -> `PlaidApi`).
+pub fn api_trait_name(title: &str) -> String {
+    title.to_upper_camel_case()
+}
+
 /// Whether a spec type name can be used as the Rust type name as it is.
 pub fn is_type_ident(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_uppercase())

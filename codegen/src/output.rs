@@ -49,7 +49,8 @@ impl GeneratedFile {
     ) -> Result<Self, String> {
         let file: syn::File = syn::parse2(tokens)
             .map_err(|e| format!("the generator emitted invalid Rust for {path}: {e}"))?;
-        let formatted = crate::emit::splice_text(&prettyplease::unparse(&file), docs);
+        let formatted = crate::emit::splice_text(&prettyplease::unparse(&file), docs)
+            .map_err(|e| format!("the generator lost text in {path}: {e}"))?;
         let formatted = separate_items(&formatted);
         Ok(Self {
             path: path.to_owned(),

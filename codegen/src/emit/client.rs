@@ -1,6 +1,6 @@
 //! The API as a trait with one async method per operation, and its HTTP implementation.
 
-use heck::{ToShoutySnakeCase, ToUpperCamelCase};
+use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -10,7 +10,7 @@ use crate::output::Options;
 
 /// The trait's name: the API's title as a type name (`Plaid API` -> `PlaidApi`).
 pub fn trait_name(model: &Model) -> String {
-    model.api.title.to_upper_camel_case()
+    crate::names::api_trait_name(&model.api.title)
 }
 
 pub fn client(model: &Model) -> TokenStream {

@@ -87,14 +87,21 @@ fn record(text: &str) -> Option<String> {
 }
 
 /// `formatted` with each placeholder line replaced by its block: doc lines after the
-/// placeholder's `///` or `//!`, statements at the placeholder's indent.
-pub fn splice(formatted: &str, blocks: &[Vec<String>]) -> String {
+/// placeholder's `///` or `//!`, statements at the placeholder's indent. Every block must be
+/// used exactly once; anything else is a generator bug, reported rather than written out.
+pub fn splice(formatted: &str, blocks: &[Vec<String>]) -> Result<String, String> {
     let mut out = String::with_capacity(formatted.len() + blocks.len() * 80);
+    let mut used = vec![false; blocks.len()];
     for line in formatted.lines() {
         let text = line.trim_start();
         let indent = &line[..line.len() - text.len()];
-        match placeholder(text, blocks) {
-            Some((prefix, block)) => {
+        match placeholder(text) {
+            Some((prefix, index)) => {
+                let (Some(block), Some(false)) = (blocks.get(index), used.get(index).copied())
+                else {
+                    return Err(format!("text placeholder {index} is unknown or used twice"));
+                };
+                used[index] = true;
                 for block_line in block {
                     out.push_str(indent);
                     out.push_str(prefix);
@@ -108,17 +115,53 @@ pub fn splice(formatted: &str, blocks: &[Vec<String>]) -> String {
             }
         }
     }
-    out
+    match used.iter().position(|used| !used) {
+        Some(index) => Err(format!("text block {index} lost its placeholder")),
+        None => Ok(out),
+    }
 }
 
-/// The block a placeholder line stands for, and what goes before each of its lines.
-fn placeholder<'b>(text: &str, blocks: &'b [Vec<String>]) -> Option<(&'static str, &'b [String])> {
+/// The index of the block a placeholder line stands for, and what goes before each of its
+/// lines.
+fn placeholder(text: &str) -> Option<(&'static str, usize)> {
     let (prefix, index) = if let Some(index) = text.strip_prefix(STATEMENTS) {
         ("", index.strip_prefix("!(")?.strip_suffix(");")?)
     } else {
         let prefix = ["///", "//!"].into_iter().find(|p| text.starts_with(p))?;
         (prefix, text[prefix.len()..].strip_prefix(MARKER)?)
     };
-    let block = blocks.get(index.parse::<usize>().ok()?)?;
-    Some((prefix, block))
+    Some((prefix, index.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::splice;
+
+    fn block(lines: &[&str]) -> Vec<String> {
+        lines.iter().map(|l| (*l).to_owned()).collect()
+    }
+
+    #[test]
+    fn placeholders_become_their_text_at_their_indent() {
+        let formatted = "//!@doc:0\nfn f() {\n    ///@doc:1\n    __splice!(2);\n    g();\n}\n";
+        let blocks = [
+            block(&[" Module docs."]),
+            block(&[" First line.", "", " Third."]),
+            block(&["let a = 1;", "h(", "    a,", ");"]),
+        ];
+        assert_eq!(
+            splice(formatted, &blocks).as_deref(),
+            Ok(
+                "//! Module docs.\nfn f() {\n    /// First line.\n    ///\n    /// Third.\n    let a = 1;\n    h(\n        a,\n    );\n    g();\n}\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_lost_or_repeated_block_is_an_error() {
+        let blocks = [block(&["x();"])];
+        assert!(splice("fn f() {}\n", &blocks).is_err());
+        assert!(splice("__splice!(0);\n__splice!(0);\n", &blocks).is_err());
+        assert!(splice("__splice!(1);\n", &blocks).is_err());
+    }
 }

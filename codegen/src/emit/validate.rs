@@ -96,7 +96,13 @@ struct Statics {
 
 impl Statics {
     fn string_rules(&mut self, what: &str, c: &Constraints) -> String {
+        // `2fa_code` is the field `_2fa_code`, whose shouty name `2FA_CODE` is no identifier.
         let base = what.trim_start_matches("r#").to_shouty_snake_case();
+        let base = if base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            base
+        } else {
+            format!("RULES_{base}")
+        };
         let mut name = base.clone();
         let mut n = 1;
         while !self.names.insert(name.clone()) {
