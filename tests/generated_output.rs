@@ -66,3 +66,55 @@ fn every_generated_file_has_the_header() {
         );
     }
 }
+
+/// Every committed snapshot belongs to a file that is still generated, a fixture that still
+/// exists, or a test that still exists; none waits for review (`.snap.new`). insta fails on a
+/// missing or changed snapshot but not on one nothing checks any more.
+#[test]
+fn no_snapshot_is_orphaned() {
+    let snapshots = workspace_root().join("tests/snapshots");
+    let generated: Vec<String> = generate()
+        .iter()
+        .map(|file| format!("generated__{}", file.path.replace('/', "__")))
+        .collect();
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(&snapshots).expect("tests/snapshots") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let Some(stem) = name.strip_suffix(".snap") else {
+            orphans.push(format!("{name} (not a reviewed snapshot)"));
+            continue;
+        };
+        let owned = if stem.starts_with("generated__") {
+            generated.iter().any(|g| g == stem)
+        } else if let Some(fixture) = stem.strip_prefix("spec_fixtures__valid_fixtures_generate@") {
+            workspace_root()
+                .join("tests/fixtures/valid")
+                .join(fixture)
+                .is_file()
+        } else if let Some(fixture) =
+            stem.strip_prefix("spec_fixtures__invalid_fixtures_are_reported@")
+        {
+            workspace_root()
+                .join("tests/fixtures/invalid")
+                .join(fixture)
+                .is_file()
+        } else {
+            // `<test binary>__<test function>`
+            stem.split_once("__").is_some_and(|(binary, test)| {
+                std::fs::read_to_string(workspace_root().join(format!("tests/{binary}.rs")))
+                    .is_ok_and(|source| source.contains(&format!("fn {test}(")))
+            })
+        };
+        if !owned {
+            orphans.push(name);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots that nothing checks any more (delete them): {orphans:?}"
+    );
+}
