@@ -283,8 +283,17 @@ pub struct Api {
     pub error_fields: Option<crate::spec::ErrorFields>,
     /// Environment name and base URL, in spec order.
     pub servers: Vec<(String, String)>,
+    pub headers: Headers,
     pub docs: String,
     pub place: Place,
+}
+
+/// The names of the headers that carry the credentials and the API version.
+#[derive(Debug)]
+pub struct Headers {
+    pub client_id: String,
+    pub secret: String,
+    pub version: String,
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -229,6 +229,40 @@ fn docs(text: &Option<String>) -> String {
 }
 
 impl Lowerer<'_> {
+    /// The spec's header names, or the defaults made from the title's first word; each must
+    /// be a valid HTTP header name.
+    fn headers(&mut self, api: &spec::ApiInfo) -> ir::Headers {
+        let word = api.title.split_whitespace().next().unwrap_or("API");
+        let given = api
+            .headers
+            .as_ref()
+            .map(|h| h.value.clone())
+            .unwrap_or_default();
+        let location = api
+            .headers
+            .as_ref()
+            .map_or(Location::UNKNOWN, |h| h.referenced);
+        let mut name = |key: &str, given: Option<String>, default: String| {
+            let name = given.unwrap_or(default);
+            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+            if name.is_empty() || !name.chars().all(token) {
+                self.error_hint(
+                    location,
+                    &format!("api.headers.{key}"),
+                    format!("`{name}` is not an HTTP header name"),
+                    "use letters, digits and `-`, e.g. `Acme-Client-Id`".into(),
+                );
+            }
+            name
+        };
+        let upper = word.to_uppercase();
+        ir::Headers {
+            client_id: name("client_id", given.client_id, format!("{upper}-CLIENT-ID")),
+            secret: name("secret", given.secret, format!("{upper}-SECRET")),
+            version: name("version", given.version, format!("{word}-Version")),
+        }
+    }
+
     fn api(&mut self, info: &Spanned<spec::ApiInfo>) -> ir::Api {
         let api = &info.value;
         if let Some(error) = &api.error {
@@ -264,6 +298,7 @@ impl Lowerer<'_> {
                 );
             }
         }
+        let headers = self.headers(api);
         if !error_summary.is_empty() && api.error.is_none() {
             self.error(
                 info.referenced,
@@ -274,6 +309,7 @@ impl Lowerer<'_> {
         ir::Api {
             title: api.title.clone(),
             version: api.version.clone(),
+            headers,
             error: api.error.as_ref().map(|e| e.value.clone()),
             error_summary,
             request_id: api.request_id.as_ref().map(|r| r.value.clone()),

@@ -40,7 +40,22 @@ pub struct ApiInfo {
     #[serde(default)]
     pub servers: OrderedMap<String>,
     #[serde(default)]
+    pub headers: Option<Spanned<Headers>>,
+    #[serde(default)]
     pub docs: Option<String>,
+}
+
+/// The HTTP headers that carry the credentials and the API version. Each defaults to a name
+/// made from the title's first word: `PLAID-CLIENT-ID`, `PLAID-SECRET`, `Plaid-Version`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Headers {
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// The fields of the error type that carry its kind, code, message and HTTP status.

@@ -23,7 +23,7 @@ use ::std::time::Duration;
 
 use ::tracing::Instrument as _;
 
-use crate::operations::{API_VERSION, ApiErrorBody, Environment, SENSITIVE_FIELDS};
+use crate::operations::{API_VERSION, ApiErrorBody, CLIENT_ID_HEADER, Environment, SECRET_HEADER, SENSITIVE_FIELDS, VERSION_HEADER};
 use crate::runtime::{ErrorBody as _, Operation, REDACTED};
 use crate::validate::{Validate, ValidationErrors};
 
@@ -98,13 +98,13 @@ impl ClientBuilder {
         self
     }
 
-    /// Sent as the `PLAID-CLIENT-ID` header on every request.
+    /// Sent as the [`CLIENT_ID_HEADER`] header on every request.
     pub fn client_id(mut self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.client_id = ::std::option::Option::Some(client_id.into());
         self
     }
 
-    /// Sent as the `PLAID-SECRET` header on every request; never printed.
+    /// Sent as the [`SECRET_HEADER`] header on every request; never printed.
     pub fn secret(mut self, secret: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.secret = ::std::option::Option::Some(secret.into());
         self
@@ -143,12 +143,12 @@ impl ClientBuilder {
         };
         let mut headers = ::reqwest::header::HeaderMap::new();
         if let ::std::option::Option::Some(id) = &self.client_id {
-            headers.insert("PLAID-CLIENT-ID", header("client id", id, false)?);
+            headers.insert(CLIENT_ID_HEADER, header("client id", id, false)?);
         }
         if let ::std::option::Option::Some(secret) = &self.secret {
-            headers.insert("PLAID-SECRET", header("secret", secret, true)?);
+            headers.insert(SECRET_HEADER, header("secret", secret, true)?);
         }
-        headers.insert("Plaid-Version", header("API version", API_VERSION, false)?);
+        headers.insert(VERSION_HEADER, header("API version", API_VERSION, false)?);
         headers.insert(::reqwest::header::CONTENT_TYPE, ::reqwest::header::HeaderValue::from_static("application/json"));
         headers.insert(::reqwest::header::USER_AGENT, header("user agent", &self.user_agent, false)?);
         let http = match self.http {
@@ -184,7 +184,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("client_id", &self.inner.headers.get("PLAID-CLIENT-ID"))
+            .field("client_id", &self.inner.headers.get(CLIENT_ID_HEADER))
             .field("secret", &self.inner.secret.as_ref().map(|_| REDACTED))
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)

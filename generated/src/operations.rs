@@ -6,6 +6,15 @@
 /// The API version this crate was generated for, sent as the `Plaid-Version` header.
 pub const API_VERSION: &str = "2020-09-14";
 
+/// The header that carries the client id (`api.headers.client_id` in the spec).
+pub const CLIENT_ID_HEADER: &str = "PLAID-CLIENT-ID";
+
+/// The header that carries the secret (`api.headers.secret` in the spec).
+pub const SECRET_HEADER: &str = "PLAID-SECRET";
+
+/// The header that carries [`API_VERSION`] (`api.headers.version` in the spec).
+pub const VERSION_HEADER: &str = "Plaid-Version";
+
 /// Where the API is served.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

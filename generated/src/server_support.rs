@@ -12,7 +12,7 @@ use ::std::future::Future;
 use ::axum::http::{HeaderMap, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 
-use crate::operations::ApiErrorBody;
+use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER};
 use crate::validate::Validate;
 
 /// Builds the API's error body from its parts: the spec's `api.error_fields` says which fields
@@ -143,7 +143,7 @@ where
             .or_else(|| fields.get(field).and_then(::serde_json::Value::as_str))
             .map(str::to_owned)
     };
-    let (client_id, secret) = (credential("PLAID-CLIENT-ID", "client_id"), credential("PLAID-SECRET", "secret"));
+    let (client_id, secret) = (credential(CLIENT_ID_HEADER, "client_id"), credential(SECRET_HEADER, "secret"));
     let client_id = match (client_id, secret) {
         (::std::option::Option::Some(id), ::std::option::Option::Some(secret)) if service.authenticate(&id, &secret) => id,
         (::std::option::Option::Some(_), ::std::option::Option::Some(_)) => {
@@ -154,7 +154,7 @@ where
                 400,
                 "INVALID_INPUT",
                 "INVALID_API_KEYS",
-                "client_id and secret are required, in the PLAID-CLIENT-ID and PLAID-SECRET headers or in the body",
+                ::std::format!("client_id and secret are required, in the {CLIENT_ID_HEADER} and {SECRET_HEADER} headers or in the body"),
             ));
         }
     };

@@ -140,9 +140,14 @@ pub fn operations(model: &Model) -> TokenStream {
     let api = &model.api;
     let version = &api.version;
     let version_doc = doc_attrs(&format!(
-        "The API version this crate was generated for, sent as the `{}-Version` header.",
-        api.title.split_whitespace().next().unwrap_or("API")
+        "The API version this crate was generated for, sent as the `{}` header.",
+        api.headers.version
     ));
+    let (client_id_header, secret_header, version_header) = (
+        &api.headers.client_id,
+        &api.headers.secret,
+        &api.headers.version,
+    );
     let variants = api.servers.iter().map(|(name, url)| {
         let variant = ident(&names::variant_ident(name));
         let docs = doc_attrs(&format!("`{url}`"));
@@ -216,6 +221,15 @@ pub fn operations(model: &Model) -> TokenStream {
         //! implementation of every request type.
         #version_doc
         pub const API_VERSION: &str = #version;
+
+        /// The header that carries the client id (`api.headers.client_id` in the spec).
+        pub const CLIENT_ID_HEADER: &str = #client_id_header;
+
+        /// The header that carries the secret (`api.headers.secret` in the spec).
+        pub const SECRET_HEADER: &str = #secret_header;
+
+        /// The header that carries [`API_VERSION`] (`api.headers.version` in the spec).
+        pub const VERSION_HEADER: &str = #version_header;
 
         /// Where the API is served.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
