@@ -1,6 +1,7 @@
 //! The crates generated from specs other than Plaid's compile without a warning: every valid
 //! fixture (one per construct of the spec language) and a small synthetic spec, each as a crate
-//! of one scratch workspace, checked with clippy and every feature.
+//! of one scratch workspace, checked with clippy with every feature, and with every optional
+//! spec file's feature off.
 //!
 //! `generated/` is compiled by the rest of the suite; this is what guards the constructs the
 //! Plaid slice does not use (arrays of arrays, recursion, keyword fields, a spec without
@@ -49,6 +50,31 @@ fn write_crate(workspace: &Path, name: &str, sources: &[Source]) {
     codegen::sync::write(&dir, &files).unwrap_or_else(|e| panic!("cannot write {name}: {e}"));
 }
 
+/// Three files: the error type in one, and a type in `orders` that uses one in `customers`.
+fn cross_file_spec() -> Vec<Source> {
+    let file = |name: &str, text: &str| Source {
+        name: format!("cross/{name}"),
+        text: text.to_owned(),
+    };
+    vec![
+        file(
+            "api.yaml",
+            "api: {title: Shop API, version: '1', error: ShopError}\n\
+             types:\n  ShopError:\n    fields:\n      code: {type: string, required: true}\n",
+        ),
+        file(
+            "customers.yaml",
+            "types:\n  Customer:\n    fields:\n      email: {type: string, format: email}\n",
+        ),
+        file(
+            "orders.yaml",
+            "operations:\n  order_get: {path: /orders/get, summary: Get an order, request: OrderGetRequest, response: Order}\n\
+             types:\n  OrderGetRequest:\n    fields:\n      id: {type: string, required: true}\n  \
+             Order:\n    fields:\n      customer: {type: Customer, required: true}\n",
+        ),
+    ]
+}
+
 #[test]
 fn crates_generated_from_other_specs_compile_without_warnings() {
     let root = plaid_tests::workspace_root();
@@ -78,6 +104,8 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
         .collect();
     write_crate(&workspace, "synthetic", &synthetic);
     members.push("synthetic".to_owned());
+    write_crate(&workspace, "cross-file", &cross_file_spec());
+    members.push("cross-file".to_owned());
     assert!(members.len() > 10, "the fixtures went missing: {members:?}");
 
     let root_manifest =
@@ -97,22 +125,45 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock"))
         .expect("cannot copy Cargo.lock");
 
-    let output = Command::new(env!("CARGO"))
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", workspace.join("target"))
-        .args([
-            "clippy",
+    // Every feature on; the client and the server with every optional spec file off, which
+    // leaves only the modules the error type needs (none, in most fixtures); and one spec
+    // file on its own.
+    for selection in [
+        &["--workspace", "--all-features"][..],
+        &[
             "--workspace",
-            "--all-targets",
-            "--all-features",
-            "--quiet",
-        ])
-        .args(["--", "-D", "warnings"])
-        .output()
-        .expect("cannot run cargo clippy");
-    assert!(
-        output.status.success(),
-        "a generated crate does not compile cleanly:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+            "--no-default-features",
+            "--features",
+            "client,server",
+        ],
+        &[
+            "-p",
+            "synthetic",
+            "--no-default-features",
+            "--features",
+            "client,server,models-group_0001",
+        ],
+        // `orders` uses `customers`: its feature must turn that one on.
+        &[
+            "-p",
+            "cross-file",
+            "--no-default-features",
+            "--features",
+            "client,server,models-orders",
+        ],
+    ] {
+        let output = Command::new(env!("CARGO"))
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", workspace.join("target"))
+            .args(["clippy", "--all-targets", "--quiet"])
+            .args(selection)
+            .args(["--", "-D", "warnings"])
+            .output()
+            .expect("cannot run cargo clippy");
+        assert!(
+            output.status.success(),
+            "a generated crate does not compile cleanly with {selection:?}:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

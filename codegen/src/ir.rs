@@ -22,6 +22,9 @@ pub struct Model {
     operations_by_type: std::collections::BTreeMap<String, Vec<usize>>,
     /// Types whose `validate_at` checks something.
     validating: BTreeSet<String>,
+    /// Module name -> the cargo features of the other modules it needs (empty for the
+    /// modules that are always compiled).
+    module_features: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Model {
@@ -88,10 +91,12 @@ impl Model {
             no_default: BTreeSet::new(),
             operations_by_type,
             validating: BTreeSet::new(),
+            module_features: std::collections::BTreeMap::new(),
         };
         model.component = model.components();
         model.no_default = model.types_without_default();
         model.validating = model.types_that_validate();
+        model.module_features = model.optional_modules();
         model
     }
 
@@ -111,6 +116,30 @@ impl Model {
     /// object without a default.
     pub fn has_default(&self, name: &str) -> bool {
         !self.no_default.contains(name)
+    }
+
+    /// The cargo feature that compiles a module (`models-user` for `spec/user.yaml`), or
+    /// `None` for the modules every build needs: the one with `api.error` and those it uses.
+    pub fn module_feature(&self, module: &str) -> Option<String> {
+        self.module_features
+            .contains_key(module)
+            .then(|| format!("models-{module}"))
+    }
+
+    /// The feature that compiles a type's module, if it is optional.
+    pub fn type_feature(&self, name: &str) -> Option<String> {
+        self.module_feature(self.module_of(name)?)
+    }
+
+    /// Every optional module's feature and the features it turns on, in module order.
+    pub fn features(&self) -> Vec<(String, &[String])> {
+        self.modules
+            .iter()
+            .filter_map(|m| {
+                let needs = self.module_features.get(&m.name)?;
+                Some((format!("models-{}", m.name), needs.as_slice()))
+            })
+            .collect()
     }
 
     /// Whether validating a value of this type can find anything: a field of a type that
@@ -192,6 +221,67 @@ impl Model {
             }
         }
         component
+    }
+
+    /// Which modules depend on which: through field types, and from an operation's request to
+    /// its response. The module of `api.error` and everything it reaches are always compiled
+    /// (the client and the server use the error type); every other module gets a feature.
+    fn optional_modules(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        fn named(kind: &TyKind) -> Option<&str> {
+            match kind {
+                TyKind::Named(name) => Some(name),
+                TyKind::Array(item) => named(&item.kind),
+                _ => None,
+            }
+        }
+        let mut needs: std::collections::BTreeMap<&str, BTreeSet<&str>> = self
+            .modules
+            .iter()
+            .map(|m| (m.name.as_str(), BTreeSet::new()))
+            .collect();
+        let mut edge = |from: &str, to: &str| {
+            if let (Some(a), Some(b)) = (self.module_of(from), self.module_of(to))
+                && a != b
+                && let Some(set) = needs.get_mut(a)
+            {
+                set.insert(b);
+            }
+        };
+        for def in self.types() {
+            if let TypeKind::Object(object) = &def.kind {
+                for target in object.fields.iter().filter_map(|f| named(&f.ty.kind)) {
+                    edge(&def.name, target);
+                }
+            }
+        }
+        for op in &self.operations {
+            edge(&op.request, &op.response);
+        }
+        let mut core: BTreeSet<&str> = BTreeSet::new();
+        let mut pending: Vec<&str> = self
+            .api
+            .error
+            .as_deref()
+            .and_then(|error| self.module_of(error))
+            .into_iter()
+            .collect();
+        while let Some(module) = pending.pop() {
+            if core.insert(module) {
+                pending.extend(needs.get(module).into_iter().flatten().copied());
+            }
+        }
+        needs
+            .iter()
+            .filter(|(module, _)| !core.contains(*module))
+            .map(|(module, needed)| {
+                let features = needed
+                    .iter()
+                    .filter(|n| !core.contains(*n))
+                    .map(|n| format!("models-{n}"))
+                    .collect();
+                ((*module).to_owned(), features)
+            })
+            .collect()
     }
 
     /// Enums (a request may not carry a value unknown to the crate), objects with a

@@ -2,7 +2,10 @@
 
 //! The API as a trait, and its HTTP implementation.
 
+#[allow(unused_imports)]
 use crate::http::Error;
+
+#[allow(unused_imports)]
 use crate::models;
 
 /// The Plaid API: one async method per operation.
@@ -29,6 +32,7 @@ pub trait PlaidApi: Send + Sync {
     ///   Network by other companies. If a matching fraud report is found, the user will be
     ///   returned with a `pending_review` status if your program has enabled automatic flagging
     ///   based on network fraud.
+    #[cfg(feature = "models-beacon")]
     fn beacon_user_create(
         &self,
         request: &models::BeaconUserCreateRequest,
@@ -46,6 +50,7 @@ pub trait PlaidApi: Send + Sync {
     ///
     /// In the Sandbox, Items will transition to an `ITEM_LOGIN_REQUIRED` error state
     /// automatically after 30 days, even if this endpoint is not called.
+    #[cfg(feature = "models-sandbox")]
     fn sandbox_user_reset_login(
         &self,
         request: &models::SandboxUserResetLoginRequest,
@@ -69,6 +74,7 @@ pub trait PlaidApi: Send + Sync {
     ///
     /// Ensure that you store the `user_token` along with your user's identifier in your database,
     /// as it is not possible to retrieve a previously created `user_token`.
+    #[cfg(feature = "models-user")]
     fn user_create(
         &self,
         request: &models::UserCreateRequest,
@@ -80,6 +86,7 @@ pub trait PlaidApi: Send + Sync {
     /// Plaid Check, by adding a `consumer_report_user_identity` object to the user. Plaid Check
     /// Consumer Reports can only be created for US-based users; the user's address country must be
     /// `US`.
+    #[cfg(feature = "models-user")]
     fn user_update(
         &self,
         request: &models::UserUpdateRequest,
@@ -95,6 +102,7 @@ pub trait PlaidApi: Send + Sync {
     /// If a user is created for a given `client_user_id` using `/user/create` and that user is then
     /// deleted with `/user/remove`, the `client_user_id` cannot be reused for another `/user/create`
     /// request.
+    #[cfg(feature = "models-user")]
     fn user_remove(
         &self,
         request: &models::UserRemoveRequest,
@@ -102,6 +110,7 @@ pub trait PlaidApi: Send + Sync {
     /// `POST /user/items/get`: Get Items associated with a User
     ///
     /// Returns Items associated with a User along with their corresponding statuses.
+    #[cfg(feature = "models-user")]
     fn user_items_get(
         &self,
         request: &models::UserItemsGetRequest,
@@ -109,36 +118,42 @@ pub trait PlaidApi: Send + Sync {
 }
 
 impl PlaidApi for crate::http::Client {
+    #[cfg(feature = "models-beacon")]
     async fn beacon_user_create(
         &self,
         request: &models::BeaconUserCreateRequest,
     ) -> Result<models::BeaconUserCreateResponse, Error> {
         self.send(request).await
     }
+    #[cfg(feature = "models-sandbox")]
     async fn sandbox_user_reset_login(
         &self,
         request: &models::SandboxUserResetLoginRequest,
     ) -> Result<models::SandboxUserResetLoginResponse, Error> {
         self.send(request).await
     }
+    #[cfg(feature = "models-user")]
     async fn user_create(
         &self,
         request: &models::UserCreateRequest,
     ) -> Result<models::UserCreateResponse, Error> {
         self.send(request).await
     }
+    #[cfg(feature = "models-user")]
     async fn user_update(
         &self,
         request: &models::UserUpdateRequest,
     ) -> Result<models::UserUpdateResponse, Error> {
         self.send(request).await
     }
+    #[cfg(feature = "models-user")]
     async fn user_remove(
         &self,
         request: &models::UserRemoveRequest,
     ) -> Result<models::UserRemoveResponse, Error> {
         self.send(request).await
     }
+    #[cfg(feature = "models-user")]
     async fn user_items_get(
         &self,
         request: &models::UserItemsGetRequest,

@@ -79,6 +79,7 @@ impl ::std::fmt::Display for crate::models::PlaidError {
 
 impl ::std::error::Error for crate::models::PlaidError {}
 /// `POST /beacon/user/create`: Create a Beacon User
+#[cfg(feature = "models-beacon")]
 impl crate::runtime::Operation for crate::models::BeaconUserCreateRequest {
     type Response = crate::models::BeaconUserCreateResponse;
     const ID: &'static str = "beacon_user_create";
@@ -91,6 +92,7 @@ impl crate::runtime::Operation for crate::models::BeaconUserCreateRequest {
 }
 
 /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
+#[cfg(feature = "models-sandbox")]
 impl crate::runtime::Operation for crate::models::SandboxUserResetLoginRequest {
     type Response = crate::models::SandboxUserResetLoginResponse;
     const ID: &'static str = "sandbox_user_reset_login";
@@ -103,6 +105,7 @@ impl crate::runtime::Operation for crate::models::SandboxUserResetLoginRequest {
 }
 
 /// `POST /user/create`: Create user
+#[cfg(feature = "models-user")]
 impl crate::runtime::Operation for crate::models::UserCreateRequest {
     type Response = crate::models::UserCreateResponse;
     const ID: &'static str = "user_create";
@@ -115,6 +118,7 @@ impl crate::runtime::Operation for crate::models::UserCreateRequest {
 }
 
 /// `POST /user/update`: Update user information
+#[cfg(feature = "models-user")]
 impl crate::runtime::Operation for crate::models::UserUpdateRequest {
     type Response = crate::models::UserUpdateResponse;
     const ID: &'static str = "user_update";
@@ -127,6 +131,7 @@ impl crate::runtime::Operation for crate::models::UserUpdateRequest {
 }
 
 /// `POST /user/remove`: Remove user
+#[cfg(feature = "models-user")]
 impl crate::runtime::Operation for crate::models::UserRemoveRequest {
     type Response = crate::models::UserRemoveResponse;
     const ID: &'static str = "user_remove";
@@ -139,6 +144,7 @@ impl crate::runtime::Operation for crate::models::UserRemoveRequest {
 }
 
 /// `POST /user/items/get`: Get Items associated with a User
+#[cfg(feature = "models-user")]
 impl crate::runtime::Operation for crate::models::UserItemsGetRequest {
     type Response = crate::models::UserItemsGetResponse;
     const ID: &'static str = "user_items_get";

@@ -2,6 +2,7 @@
 
 //! Everything a caller needs, in one `use plaid_api::prelude::*;`.
 
+#[allow(unused_imports)]
 pub use crate::models::*;
 
 pub use crate::operations::{Environment, API_VERSION};

@@ -2,9 +2,15 @@
 
 //! Serving the API: the service trait to implement and the router that serves it.
 
+#[allow(unused_imports)]
 use axum::routing::MethodFilter;
+
+#[allow(unused_imports)]
 use crate::models;
-use crate::server_support::{RequestContext, ServerError, ServiceBasics, route};
+
+#[allow(unused_imports)]
+use crate::server_support::{RequestContext, ServerError, route};
+use crate::server_support::ServiceBasics;
 
 /// The Plaid API as a service to implement: one async method per operation.
 ///
@@ -14,6 +20,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// `POST /beacon/user/create`: Create a Beacon User
     ///
     /// Put `context.request_id` into the response's request id.
+    #[cfg(feature = "models-beacon")]
     fn beacon_user_create(
         &self,
         context: RequestContext,
@@ -24,6 +31,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
     ///
     /// Put `context.request_id` into the response's request id.
+    #[cfg(feature = "models-sandbox")]
     fn sandbox_user_reset_login(
         &self,
         context: RequestContext,
@@ -34,6 +42,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// `POST /user/create`: Create user
     ///
     /// Put `context.request_id` into the response's request id.
+    #[cfg(feature = "models-user")]
     fn user_create(
         &self,
         context: RequestContext,
@@ -42,6 +51,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// `POST /user/update`: Update user information
     ///
     /// Put `context.request_id` into the response's request id.
+    #[cfg(feature = "models-user")]
     fn user_update(
         &self,
         context: RequestContext,
@@ -50,6 +60,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// `POST /user/remove`: Remove user
     ///
     /// Put `context.request_id` into the response's request id.
+    #[cfg(feature = "models-user")]
     fn user_remove(
         &self,
         context: RequestContext,
@@ -58,6 +69,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// `POST /user/items/get`: Get Items associated with a User
     ///
     /// Put `context.request_id` into the response's request id.
+    #[cfg(feature = "models-user")]
     fn user_items_get(
         &self,
         context: RequestContext,
@@ -70,7 +82,9 @@ pub trait PlaidApiService: ServiceBasics {
 pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Router {
     let not_found = service.clone();
     let wrong_method = service.clone();
-    ::axum::Router::new()
+    let router = ::axum::Router::new();
+    #[cfg(feature = "models-beacon")]
+    let router = router
         .route(
             "/beacon/user/create",
             route(
@@ -80,7 +94,9 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                     service.beacon_user_create(context, request).await
                 },
             ),
-        )
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
         .route(
             "/sandbox/user/reset_login",
             route(
@@ -90,7 +106,9 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                     service.sandbox_user_reset_login(context, request).await
                 },
             ),
-        )
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
         .route(
             "/user/create",
             route(
@@ -100,7 +118,9 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                     service.user_create(context, request).await
                 },
             ),
-        )
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
         .route(
             "/user/update",
             route(
@@ -110,7 +130,9 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                     service.user_update(context, request).await
                 },
             ),
-        )
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
         .route(
             "/user/remove",
             route(
@@ -120,7 +142,9 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                     service.user_remove(context, request).await
                 },
             ),
-        )
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
         .route(
             "/user/items/get",
             route(
@@ -130,7 +154,8 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                     service.user_items_get(context, request).await
                 },
             ),
-        )
+        );
+    router
         .method_not_allowed_fallback(move || async move {
             crate::server_support::method_not_allowed(&*wrong_method)
         })

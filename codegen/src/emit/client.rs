@@ -4,8 +4,8 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{braced, doc_attrs, ident};
-use crate::ir::Model;
+use super::{braced, cfg_for_type, doc_attrs, ident};
+use crate::ir::{Model, Operation};
 use crate::output::Options;
 
 /// The trait's name: the API's title as a type name (`Plaid API` -> `PlaidApi`).
@@ -24,8 +24,10 @@ pub fn client(model: &Model) -> TokenStream {
             text.push_str(&format!("\n\n{}", op.docs));
         }
         let docs = doc_attrs(&text);
+        let cfg = cfg_for_type(model, &op.request);
         quote! {
             #docs
+            #cfg
             fn #method(&self, request: &models::#request)
                 -> impl Future<Output = Result<models::#response, Error>> + Send;
         }
@@ -34,7 +36,9 @@ pub fn client(model: &Model) -> TokenStream {
         let method = ident(&op.id);
         let request = ident(&op.request);
         let response = ident(&op.response);
+        let cfg = cfg_for_type(model, &op.request);
         quote! {
+            #cfg
             async fn #method(&self, request: &models::#request) -> Result<models::#response, Error> {
                 self.send(request).await
             }
@@ -47,10 +51,13 @@ pub fn client(model: &Model) -> TokenStream {
          `impl {trait_ident}` can be handed a stand-in of your own in tests.",
         model.api.title
     ));
-    // Without operations the trait is empty and names neither.
+    // Without operations the trait is empty and names neither; with every operation's
+    // spec file switched off by its feature, neither is used either.
     let imports = (!model.operations.is_empty()).then(|| {
         quote! {
+            #[allow(unused_imports)]
             use crate::http::Error;
+            #[allow(unused_imports)]
             use crate::models;
         }
     });
@@ -66,14 +73,19 @@ pub fn client(model: &Model) -> TokenStream {
     }
 }
 
-/// A runnable example built from the first operation and its request's first example, so it
-/// stays correct when the spec changes.
-pub fn example(model: &Model, options: &Options) -> Option<String> {
-    let op = model.operations.iter().find(|op| {
+/// The operation the runnable example calls: the first whose request has an example.
+pub fn example_operation(model: &Model) -> Option<&Operation> {
+    model.operations.iter().find(|op| {
         model
             .find_type(&op.request)
             .is_some_and(|t| !t.examples.is_empty())
-    })?;
+    })
+}
+
+/// A runnable example built from the first operation and its request's first example, so it
+/// stays correct when the spec changes.
+pub fn example(model: &Model, options: &Options) -> Option<String> {
+    let op = example_operation(model)?;
     let request = model.find_type(&op.request)?;
     let json = serde_json::to_string_pretty(&request.examples[0].value).ok()?;
     let json = json.replace('\n', "\n        ");

@@ -8,14 +8,43 @@ use crate::ir::{Model, SummaryPart};
 use crate::names;
 use crate::output::Options;
 
-/// `with_example`: whether the spec gave an example to build `examples/call.rs` from; cargo
-/// refuses a manifest that names a missing example.
-pub fn cargo_toml(options: &Options, with_example: bool) -> String {
-    let example = if with_example {
-        "\n[[example]]\nname = \"call\"\nrequired-features = [\"client\"]\n"
-    } else {
-        ""
+/// `example`: whether the spec gave an example to build `examples/call.rs` from (cargo refuses
+/// a manifest that names a missing example), and the feature of the module it calls.
+pub fn cargo_toml(
+    options: &Options,
+    features: &[(String, &[String])],
+    example: Option<Option<String>>,
+) -> String {
+    let quoted = |names: &mut dyn Iterator<Item = &str>| {
+        names
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
+    let example = match example {
+        Some(feature) => {
+            let required = quoted(&mut ["client"].into_iter().chain(feature.as_deref()));
+            format!("\n[[example]]\nname = \"call\"\nrequired-features = [{required}]\n")
+        }
+        None => String::new(),
+    };
+    let default = quoted(
+        &mut ["client"]
+            .into_iter()
+            .chain(features.iter().map(|(f, _)| f.as_str())),
+    );
+    let mut models = String::new();
+    if !features.is_empty() {
+        models.push_str(
+            "# One feature per spec file (all on by default); the file with the error type and the\n\
+             # files it uses are always compiled. Turn off the default features and name the\n\
+             # files you call to compile only their part of the API.\n",
+        );
+        for (feature, needs) in features {
+            let needs = quoted(&mut needs.iter().map(String::as_str));
+            models.push_str(&format!("{feature} = [{needs}]\n"));
+        }
+    }
     format!(
         r#"[package]
 name = "{name}"
@@ -27,13 +56,13 @@ license.workspace = true
 publish.workspace = true
 
 [features]
-default = ["client"]
+default = [{default}]
 # The async HTTP client. Without it the crate is models and validators only, and builds
 # without reqwest and tokio.
 client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing"]
 # The service trait and axum router to serve the API (used by plaid-sandbox).
 server = ["dep:axum", "dep:serde_path_to_error"]
-
+{models}
 [dependencies]
 axum = {{ workspace = true, optional = true }}
 regex-lite.workspace = true
@@ -109,6 +138,8 @@ pub fn prelude(trait_name: &str) -> TokenStream {
     let trait_ident = ident(trait_name);
     quote! {
         //! Everything a caller needs, in one `use plaid_api::prelude::*;`.
+        // Empty when every spec file's feature is off.
+        #[allow(unused_imports)]
         pub use crate::models::*;
         pub use crate::operations::{Environment, API_VERSION};
         pub use crate::runtime::{Nullable, Operation};
@@ -124,9 +155,14 @@ pub fn models_mod(model: &Model) -> TokenStream {
     let modules = model.modules.iter().map(|m| {
         let name = ident(&m.name);
         let docs = doc_attrs(&format!("Types from `{}`.", m.source));
+        let cfg = model
+            .module_feature(&m.name)
+            .map(|feature| quote!(#[cfg(feature = #feature)]));
         quote! {
             #docs
+            #cfg
             mod #name;
+            #cfg
             pub use self::#name::*;
         }
     });
@@ -189,8 +225,10 @@ pub fn operations(model: &Model) -> TokenStream {
                 }
             })
         });
+        let cfg = super::cfg_for_type(model, &op.request);
         quote! {
             #docs
+            #cfg
             impl crate::runtime::Operation for #request {
                 type Response = #response;
                 const ID: &'static str = #id;

@@ -9,12 +9,15 @@ mod splice;
 mod validate;
 
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
+use quote::quote;
 
 use crate::ir::{Check, Model, Module, RuleKind, TypeDef, TypeKind};
 use crate::output::{GeneratedFile, Options};
 
 pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, String> {
     let example = client::example(model, options);
+    let example_feature =
+        client::example_operation(model).and_then(|op| model.type_feature(&op.request));
     let mut jobs = vec![
         Job::Lib,
         Job::Prelude,
@@ -33,7 +36,11 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         std::array::from_fn(|_| rust.next().flatten());
     let mut files = vec![GeneratedFile::toml(
         "Cargo.toml",
-        crate_files::cargo_toml(options, example.is_some()),
+        crate_files::cargo_toml(
+            options,
+            &model.features(),
+            example.is_some().then_some(example_feature),
+        ),
     )];
     files.extend([lib, prelude, operations].into_iter().flatten());
     files.extend([
@@ -116,6 +123,14 @@ pub(crate) fn concat(items: impl IntoIterator<Item = TokenStream>) -> TokenStrea
     let mut joined = TokenStream::new();
     joined.extend(items);
     joined
+}
+
+/// `#[cfg(feature = "models-x")]` on code that uses a type of an optional spec file's module.
+pub(crate) fn cfg_for_type(model: &Model, name: &str) -> TokenStream {
+    match model.type_feature(name) {
+        Some(feature) => quote!(#[cfg(feature = #feature)]),
+        None => TokenStream::new(),
+    }
 }
 
 /// An identifier the lowering pass has already checked; a name that still fails to parse

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::client::trait_name;
-use super::{braced, concat, doc_attrs, ident};
+use super::{braced, cfg_for_type, concat, doc_attrs, ident};
 use crate::ir::{Field, Model, TyKind, TypeKind};
 use crate::spec::ErrorFields;
 
@@ -23,8 +23,10 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             "`{} {}`: {}\n\nPut `context.request_id` into the response's request id.",
             op.method, op.path, op.summary
         ));
+        let cfg = cfg_for_type(model, &op.request);
         quote! {
             #docs
+            #cfg
             fn #method(&self, context: RequestContext, request: models::#request)
                 -> impl Future<Output = Result<models::#response, ServerError>> + Send;
         }
@@ -33,23 +35,27 @@ pub fn server(model: &Model) -> Option<TokenStream> {
         let method = ident(&op.id);
         let path = &op.path;
         let filter = ident(&op.method);
+        let cfg = cfg_for_type(model, &op.request);
         quote! {
-            .route(#path, route(MethodFilter::#filter, &service, |service, context, request| async move {
+            #cfg
+            let router = router.route(#path, route(MethodFilter::#filter, &service, |service, context, request| async move {
                 service.#method(context, request).await
-            }))
+            }));
         }
     });
     let methods = braced(methods);
+    // A route per statement, so that each can be switched off with its spec file's feature.
     let router = braced([
         quote! {
             let not_found = service.clone();
             let wrong_method = service.clone();
-            ::axum::Router::new()
+            let router = ::axum::Router::new();
         },
         concat(routes),
         quote! {
-            .method_not_allowed_fallback(move || async move { crate::server_support::method_not_allowed(&*wrong_method) })
-            .fallback(move || async move { crate::server_support::not_found(&*not_found) })
+            router
+                .method_not_allowed_fallback(move || async move { crate::server_support::method_not_allowed(&*wrong_method) })
+                .fallback(move || async move { crate::server_support::not_found(&*not_found) })
         },
     ]);
     let service_docs = doc_attrs(&format!(
@@ -58,16 +64,21 @@ pub fn server(model: &Model) -> Option<TokenStream> {
          request before calling the method, and answers every failure in the API's error shape.",
         model.api.title
     ));
-    // Without operations the trait is empty and the router has no routes.
+    // Without operations the trait is empty and the router has no routes; with every
+    // operation's spec file switched off by its feature, the same.
     let imports = if model.operations.is_empty() {
         quote!(
             use crate::server_support::ServiceBasics;
         )
     } else {
         quote! {
+            #[allow(unused_imports)]
             use axum::routing::MethodFilter;
+            #[allow(unused_imports)]
             use crate::models;
-            use crate::server_support::{RequestContext, ServerError, ServiceBasics, route};
+            #[allow(unused_imports)]
+            use crate::server_support::{RequestContext, ServerError, route};
+            use crate::server_support::ServiceBasics;
         }
     };
     Some(quote! {

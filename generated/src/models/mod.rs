@@ -3,8 +3,10 @@
 //! Every request, response and nested type of the API, re-exported flat.
 
 /// Types from `spec/beacon.yaml`.
+#[cfg(feature = "models-beacon")]
 mod beacon;
 
+#[cfg(feature = "models-beacon")]
 pub use self::beacon::*;
 
 /// Types from `spec/plaid.yaml`.
@@ -13,11 +15,15 @@ mod plaid;
 pub use self::plaid::*;
 
 /// Types from `spec/sandbox.yaml`.
+#[cfg(feature = "models-sandbox")]
 mod sandbox;
 
+#[cfg(feature = "models-sandbox")]
 pub use self::sandbox::*;
 
 /// Types from `spec/user.yaml`.
+#[cfg(feature = "models-user")]
 mod user;
 
+#[cfg(feature = "models-user")]
 pub use self::user::*;
