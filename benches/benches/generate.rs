@@ -74,36 +74,38 @@ fn generate(c: &mut Criterion) {
             describe(&format!("{name}/{operations}"), *operations, sources)
         })
         .collect();
-    // Ten samples of one run each at least, for the sizes that take seconds a run.
-    let measurement = |once: Duration| (once * 12).max(Duration::from_secs(5));
-
     let options = codegen::Options::default();
-    let mut group = c.benchmark_group("generate");
-    group
-        .sampling_mode(SamplingMode::Flat)
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500));
-    for ((name, operations, sources), once) in inputs.iter().zip(&once) {
-        group.measurement_time(measurement(*once));
-        group.throughput(Throughput::Elements(*operations as u64));
-        group.bench_with_input(BenchmarkId::new(name, operations), sources, |b, sources| {
-            b.iter(|| codegen::generate_sources(black_box(sources), &options))
-        });
-    }
-    group.finish();
+    bench_sizes(c, "generate", &inputs, &once, 1, |sources| {
+        let _ = codegen::generate_sources(sources, &options);
+    });
+    // Load, lower and check only: what is left is emitting and formatting the Rust. It is a
+    // fifth of the whole at most.
+    bench_sizes(c, "check", &inputs, &once, 5, |sources| {
+        let _ = codegen::model(sources);
+    });
+}
 
-    // Load, lower and check only: what is left is emitting and formatting the Rust.
-    let mut group = c.benchmark_group("check");
+/// One criterion group over every input, each measured for long enough to take ten samples
+/// of `run`, which takes at most `1 / share` of a whole generation (`once`).
+fn bench_sizes(
+    c: &mut Criterion,
+    group: &str,
+    inputs: &[(String, usize, Vec<Source>)],
+    once: &[Duration],
+    share: u32,
+    run: impl Fn(&[Source]),
+) {
+    let mut group = c.benchmark_group(group);
     group
         .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500));
-    for ((name, operations, sources), once) in inputs.iter().zip(&once) {
-        // Loading and checking is a fifth of the whole at most.
-        group.measurement_time(measurement(*once / 5));
+    for ((name, operations, sources), once) in inputs.iter().zip(once) {
+        // Ten samples of one run each at least, for the sizes that take seconds a run.
+        group.measurement_time((*once / share * 12).max(Duration::from_secs(5)));
         group.throughput(Throughput::Elements(*operations as u64));
         group.bench_with_input(BenchmarkId::new(name, operations), sources, |b, sources| {
-            b.iter(|| codegen::model(black_box(sources)))
+            b.iter(|| run(black_box(sources)))
         });
     }
     group.finish();

@@ -340,6 +340,10 @@ fn kind_of(value: &Value) -> &'static str {
 /// `api.error_summary` names required fields of the error type; `api.request_id` names a
 /// string field that every response and the error type have.
 fn check_api(model: &Model, diagnostics: &mut Diagnostics) {
+    let place = |path: &str| Place {
+        path: path.to_owned(),
+        ..model.api.place.clone()
+    };
     let trait_name = names::api_trait_name(&model.api.title);
     if !names::is_type_ident(&trait_name)
         || names::RESERVED_TYPE_NAMES.contains(&trait_name.as_str())
@@ -350,14 +354,8 @@ fn check_api(model: &Model, diagnostics: &mut Diagnostics) {
             model.api.title
         );
         diagnostics.push(
-            Diagnostic::new(
-                Place {
-                    path: "api.title".into(),
-                    ..model.api.place.clone()
-                },
-                message,
-            )
-            .with_hint("start it with a letter and avoid Rust's own names, e.g. `Acme API`"),
+            Diagnostic::new(place("api.title"), message)
+                .with_hint("start it with a letter and avoid Rust's own names, e.g. `Acme API`"),
         );
     }
     if let Some(clash) = model.find_type(&trait_name) {
@@ -368,10 +366,6 @@ fn check_api(model: &Model, diagnostics: &mut Diagnostics) {
     }
     let Some(error) = &model.api.error else {
         return;
-    };
-    let place = |path: &str| Place {
-        path: path.to_owned(),
-        ..model.api.place.clone()
     };
     for part in &model.api.error_summary {
         let crate::ir::SummaryPart::Field(name) = part else {

@@ -15,6 +15,16 @@ pub struct Place {
 }
 
 impl Place {
+    /// A file as a whole (no line), at a spec path (`api`) or none.
+    pub fn whole_file(file: &str, path: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            path: path.into(),
+        }
+    }
+
     pub fn new(file: &str, location: Location, path: impl Into<String>) -> Self {
         Self {
             file: file.to_owned(),
@@ -31,7 +41,7 @@ pub struct Diagnostic {
     pub place: Place,
     pub message: String,
     pub hint: Option<String>,
-    /// The offending source line, filled in by [`Diagnostics::attach_sources`].
+    /// The offending source line, filled in by [`Diagnostics::finish`].
     pub source_line: Option<String>,
 }
 

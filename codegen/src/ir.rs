@@ -1,6 +1,6 @@
 //! The intermediate model: a checked spec with every name settled, ready to emit.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Place;
 
@@ -11,7 +11,7 @@ pub struct Model {
     pub modules: Vec<Module>,
     pub operations: Vec<Operation>,
     /// Type name -> (module, position), for `find_type`.
-    index: std::collections::BTreeMap<String, (usize, usize)>,
+    index: BTreeMap<String, (usize, usize)>,
     /// Where each module's types start in `types()`.
     offsets: Vec<usize>,
     /// The strongly connected component of each type, by position in `types()`.
@@ -19,12 +19,12 @@ pub struct Model {
     /// Object types that cannot derive `Default`.
     no_default: BTreeSet<String>,
     /// Type name -> the operations it is the request or the response of, in spec order.
-    operations_by_type: std::collections::BTreeMap<String, Vec<usize>>,
+    operations_by_type: BTreeMap<String, Vec<usize>>,
     /// Types whose `validate_at` checks something.
     validating: BTreeSet<String>,
     /// Module name -> the cargo features of the other modules it needs (empty for the
     /// modules that are always compiled).
-    module_features: std::collections::BTreeMap<String, Vec<String>>,
+    module_features: BTreeMap<String, Vec<String>>,
 }
 
 impl Model {
@@ -55,7 +55,7 @@ impl Model {
     /// Builds the name index and the graph facts emission asks about, once, so that each
     /// question is a lookup rather than a walk of the type graph.
     pub fn new(api: Api, modules: Vec<Module>, operations: Vec<Operation>) -> Self {
-        let mut index = std::collections::BTreeMap::new();
+        let mut index = BTreeMap::new();
         for (m, module) in modules.iter().enumerate() {
             for (t, def) in module.types.iter().enumerate() {
                 index.entry(def.name.clone()).or_insert((m, t));
@@ -67,8 +67,7 @@ impl Model {
             Some(start)
         });
         let offsets = offsets.collect();
-        let mut operations_by_type: std::collections::BTreeMap<String, Vec<usize>> =
-            std::collections::BTreeMap::new();
+        let mut operations_by_type: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, op) in operations.iter().enumerate() {
             operations_by_type
                 .entry(op.request.clone())
@@ -91,7 +90,7 @@ impl Model {
             no_default: BTreeSet::new(),
             operations_by_type,
             validating: BTreeSet::new(),
-            module_features: std::collections::BTreeMap::new(),
+            module_features: BTreeMap::new(),
         };
         model.component = model.components();
         model.no_default = model.types_without_default();
@@ -123,7 +122,7 @@ impl Model {
     pub fn module_feature(&self, module: &str) -> Option<String> {
         self.module_features
             .contains_key(module)
-            .then(|| format!("models-{module}"))
+            .then(|| module_feature_name(module))
     }
 
     /// The feature that compiles a type's module, if it is optional.
@@ -137,7 +136,7 @@ impl Model {
             .iter()
             .filter_map(|m| {
                 let needs = self.module_features.get(&m.name)?;
-                Some((format!("models-{}", m.name), needs.as_slice()))
+                Some((module_feature_name(&m.name), needs.as_slice()))
             })
             .collect()
     }
@@ -226,15 +225,8 @@ impl Model {
     /// Which modules depend on which: through field types, and from an operation's request to
     /// its response. The module of `api.error` and everything it reaches are always compiled
     /// (the client and the server use the error type); every other module gets a feature.
-    fn optional_modules(&self) -> std::collections::BTreeMap<String, Vec<String>> {
-        fn named(kind: &TyKind) -> Option<&str> {
-            match kind {
-                TyKind::Named(name) => Some(name),
-                TyKind::Array(item) => named(&item.kind),
-                _ => None,
-            }
-        }
-        let mut needs: std::collections::BTreeMap<&str, BTreeSet<&str>> = self
+    fn optional_modules(&self) -> BTreeMap<String, Vec<String>> {
+        let mut needs: BTreeMap<&str, BTreeSet<&str>> = self
             .modules
             .iter()
             .map(|m| (m.name.as_str(), BTreeSet::new()))
@@ -249,7 +241,7 @@ impl Model {
         };
         for def in self.types() {
             if let TypeKind::Object(object) = &def.kind {
-                for target in object.fields.iter().filter_map(|f| named(&f.ty.kind)) {
+                for target in object.fields.iter().filter_map(|f| f.ty.kind.named()) {
                     edge(&def.name, target);
                 }
             }
@@ -257,19 +249,8 @@ impl Model {
         for op in &self.operations {
             edge(&op.request, &op.response);
         }
-        let mut core: BTreeSet<&str> = BTreeSet::new();
-        let mut pending: Vec<&str> = self
-            .api
-            .error
-            .as_deref()
-            .and_then(|error| self.module_of(error))
-            .into_iter()
-            .collect();
-        while let Some(module) = pending.pop() {
-            if core.insert(module) {
-                pending.extend(needs.get(module).into_iter().flatten().copied());
-            }
-        }
+        let error_module = self.api.error.as_deref().and_then(|e| self.module_of(e));
+        let core = reachable(error_module, &needs);
         needs
             .iter()
             .filter(|(module, _)| !core.contains(*module))
@@ -277,7 +258,7 @@ impl Model {
                 let features = needed
                     .iter()
                     .filter(|n| !core.contains(*n))
-                    .map(|n| format!("models-{n}"))
+                    .map(|n| module_feature_name(n))
                     .collect();
                 ((*module).to_owned(), features)
             })
@@ -291,44 +272,32 @@ impl Model {
             !ty.constraints.is_empty()
                 || matches!(&ty.kind, TyKind::Array(item) if constrained(item))
         }
-        fn named(ty: &Ty) -> Option<&str> {
-            match &ty.kind {
-                TyKind::Named(name) => Some(name),
-                TyKind::Array(item) => named(item),
-                _ => None,
-            }
-        }
-        let mut users: std::collections::BTreeMap<&str, Vec<&str>> =
-            std::collections::BTreeMap::new();
-        let mut pending: Vec<&str> = Vec::new();
+        let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut seeds: Vec<&str> = Vec::new();
         for def in self.types() {
             match &def.kind {
-                TypeKind::Enum(_) => pending.push(&def.name),
+                TypeKind::Enum(_) => seeds.push(&def.name),
                 TypeKind::Object(object) => {
                     if !object.rules.is_empty() || object.fields.iter().any(|f| constrained(&f.ty))
                     {
-                        pending.push(&def.name);
+                        seeds.push(&def.name);
                     }
-                    for target in object.fields.iter().filter_map(|f| named(&f.ty)) {
+                    for target in object.fields.iter().filter_map(|f| f.ty.kind.named()) {
                         users.entry(target).or_default().push(&def.name);
                     }
                 }
             }
         }
-        let mut validating = BTreeSet::new();
-        while let Some(name) = pending.pop() {
-            if validating.insert(name.to_owned()) {
-                pending.extend(users.get(name).into_iter().flatten().copied());
-            }
-        }
-        validating
+        reachable(seeds, &users)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Types that cannot derive `Default`, found by spreading from the enums backwards along
     /// required, non-nullable references.
     fn types_without_default(&self) -> BTreeSet<String> {
-        let mut users: std::collections::BTreeMap<&str, Vec<&str>> =
-            std::collections::BTreeMap::new();
+        let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for def in self.types() {
             let TypeKind::Object(object) = &def.kind else {
                 continue;
@@ -339,25 +308,44 @@ impl Model {
                 }
             }
         }
-        let mut without: BTreeSet<String> = BTreeSet::new();
-        let mut pending: Vec<&str> = self
+        let enums = self
             .types()
             .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
-            .map(|t| t.name.as_str())
-            .collect();
-        while let Some(name) = pending.pop() {
-            if without.insert(name.to_owned()) {
-                pending.extend(users.get(name).into_iter().flatten().copied());
-            }
-        }
-        without.retain(|name| {
-            matches!(
-                self.find_type(name).map(|t| &t.kind),
-                Some(TypeKind::Object(_))
-            )
-        });
-        without
+            .map(|t| t.name.as_str());
+        reachable(enums, &users)
+            .into_iter()
+            .filter(|name| {
+                matches!(
+                    self.find_type(name).map(|t| &t.kind),
+                    Some(TypeKind::Object(_))
+                )
+            })
+            .map(str::to_owned)
+            .collect()
     }
+}
+
+/// The feature of an optional module: `models-user` for `spec/user.yaml`.
+fn module_feature_name(module: &str) -> String {
+    format!("models-{module}")
+}
+
+/// Every node reachable from `seeds` along `next`, the seeds included.
+fn reachable<'a, N>(
+    seeds: impl IntoIterator<Item = &'a str>,
+    next: &BTreeMap<&'a str, N>,
+) -> BTreeSet<&'a str>
+where
+    for<'n> &'n N: IntoIterator<Item = &'n &'a str>,
+{
+    let mut reached = BTreeSet::new();
+    let mut pending: Vec<&str> = seeds.into_iter().collect();
+    while let Some(node) = pending.pop() {
+        if reached.insert(node) {
+            pending.extend(next.get(node).into_iter().flatten().copied());
+        }
+    }
+    reached
 }
 
 #[derive(Debug)]
@@ -473,6 +461,15 @@ pub enum TyKind {
 }
 
 impl TyKind {
+    /// The named type a value of this kind holds, directly or as the items of (nested) arrays.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Self::Named(name) => Some(name),
+            Self::Array(item) => item.kind.named(),
+            _ => None,
+        }
+    }
+
     pub const BUILTINS: [&'static str; 6] =
         ["string", "integer", "number", "boolean", "any", "array"];
 

@@ -22,12 +22,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| dir.display().to_string());
     let fail = |message: String| {
-        let place = Place {
-            file: dir_name.clone(),
-            line: 0,
-            column: 0,
-            path: String::new(),
-        };
+        let place = Place::whole_file(&dir_name, "");
         Diagnostics(vec![Diagnostic::new(place, message)])
     };
     let entries = std::fs::read_dir(dir).map_err(|e| {
@@ -95,12 +90,7 @@ pub fn parse(sources: &[Source]) -> (Vec<(String, SpecFile)>, Diagnostics) {
 
 fn parse_one(source: &Source) -> Result<(String, SpecFile), Box<Diagnostic>> {
     if source.text.len() > MAX_FILE_BYTES {
-        let place = Place {
-            file: source.name.clone(),
-            line: 0,
-            column: 0,
-            path: String::new(),
-        };
+        let place = Place::whole_file(&source.name, "");
         let message = format!(
             "the file is {} bytes, over the limit of {MAX_FILE_BYTES} bytes for one spec file",
             source.text.len()

@@ -98,12 +98,7 @@ pub fn lower(
         let stem = file.rsplit('/').next().unwrap_or(file);
         let stem = stem.trim_end_matches(".yaml").trim_end_matches(".yml");
         let name = names::snake_ident(stem);
-        let place = Place {
-            file: file.clone(),
-            line: 0,
-            column: 0,
-            path: String::new(),
-        };
+        let place = Place::whole_file(file, "");
         if !names::is_valid_ident(&name) {
             let message = format!("the file name `{stem}` does not make a Rust module name");
             diagnostics.push(Diagnostic::new(place, message).with_hint("rename the file"));
@@ -127,12 +122,7 @@ pub fn lower(
             return None;
         }
         let file = files.first().map_or("spec", |(f, _)| f.as_str());
-        let place = Place {
-            file: file.to_owned(),
-            line: 0,
-            column: 0,
-            path: "api".into(),
-        };
+        let place = Place::whole_file(file, "api");
         diagnostics.push(
             Diagnostic::new(place, "no spec file has an `api` block")
                 .with_hint("add `api: { title: ..., version: ... }` to one file"),
@@ -232,7 +222,7 @@ impl Lowerer<'_> {
     /// The spec's header names, or the defaults made from the title's first word; each must
     /// be a valid HTTP header name.
     fn headers(&mut self, api: &spec::ApiInfo) -> ir::Headers {
-        let word = api.title.split_whitespace().next().unwrap_or("API");
+        let word = names::title_word(&api.title);
         let given = api
             .headers
             .as_ref()

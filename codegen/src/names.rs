@@ -75,6 +75,12 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 /// API's trait, named after its title, may not be one of them.
 pub const PRELUDE_TRAITS: &[&str] = &["Future", "Result", "Send", "Sync"];
 
+/// The first word of the API's title (`Plaid` for `Plaid API`), which names its default
+/// headers and the environment variables of the generated example.
+pub fn title_word(title: &str) -> &str {
+    title.split_whitespace().next().unwrap_or("API")
+}
+
 /// The API's client trait: its title as a type name (`Plaid API` -> `PlaidApi`).
 pub fn api_trait_name(title: &str) -> String {
     title.to_upper_camel_case()

@@ -40,16 +40,16 @@ impl GeneratedFile {
 
     /// Rust tokens, formatted with prettyplease: deterministic and independent of the
     /// rustfmt installed on the machine. `lib.rs` marks every module `#[rustfmt::skip]` so
-    /// `cargo fmt` leaves the result alone. `docs` are the blocks of text (doc comments,
+    /// `cargo fmt` leaves the result alone. `texts` are the blocks of text (doc comments,
     /// statements) the tokens hold placeholders for.
     pub(crate) fn rust(
         path: &str,
         tokens: TokenStream,
-        docs: &[Vec<String>],
+        texts: &[Vec<String>],
     ) -> Result<Self, String> {
         let file: syn::File = syn::parse2(tokens)
             .map_err(|e| format!("the generator emitted invalid Rust for {path}: {e}"))?;
-        let formatted = crate::emit::splice_text(&prettyplease::unparse(&file), docs)
+        let formatted = crate::emit::splice_text(&prettyplease::unparse(&file), texts)
             .map_err(|e| format!("the generator lost text in {path}: {e}"))?;
         let formatted = separate_items(&formatted);
         Ok(Self {

@@ -92,13 +92,7 @@ pub fn example(model: &Model, options: &Options) -> Option<String> {
     let trait_name = trait_name(model);
     // Environment variables named after the API, as the credentials' docs name them
     // (`PLAID_CLIENT_ID` for the Plaid API).
-    let env = model
-        .api
-        .title
-        .split_whitespace()
-        .next()
-        .unwrap_or("API")
-        .to_shouty_snake_case();
+    let env = crate::names::title_word(&model.api.title).to_shouty_snake_case();
     Some(format!(
         r##"//! Calls `{method} {path}` with the example from the spec.
 //!

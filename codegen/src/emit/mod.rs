@@ -141,14 +141,7 @@ pub(crate) fn ident(name: &str) -> Ident {
 }
 
 pub(crate) use splice::splice as splice_text;
-
-pub(crate) fn doc_attrs(text: &str) -> TokenStream {
-    splice::outer(text)
-}
-
-pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
-    splice::inner(text)
-}
+pub(crate) use splice::{inner as inner_doc_attrs, outer as doc_attrs};
 
 /// A type's rustdoc: the spec's prose, the operation it belongs to, its cross-field rules and
 /// its examples, so the rendered docs read like the API reference.

@@ -45,9 +45,7 @@ fn imports(model: &Model, module: &Module, uses: &Uses) -> TokenStream {
     let mut used = BTreeSet::new();
     for def in &module.types {
         if let TypeKind::Object(object) = &def.kind {
-            for field in &object.fields {
-                collect_named(&field.ty.kind, &mut used);
-            }
+            used.extend(object.fields.iter().filter_map(|f| f.ty.kind.named()));
         }
     }
     let foreign: Vec<_> = used
@@ -69,16 +67,6 @@ fn imports(model: &Model, module: &Module, uses: &Uses) -> TokenStream {
         }
     });
     quote!(#models #nullable #validate)
-}
-
-fn collect_named<'a>(kind: &'a TyKind, used: &mut BTreeSet<&'a str>) {
-    match kind {
-        TyKind::Named(name) => {
-            used.insert(name);
-        }
-        TyKind::Array(item) => collect_named(&item.kind, used),
-        _ => {}
-    }
 }
 
 fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {

@@ -28,11 +28,14 @@ enum Stmt {
 
 pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {
     let name = ident(&def.name);
-    let mut statics = Statics::default();
+    let mut emit = Checks {
+        model,
+        statics: Statics::default(),
+    };
     let mut checks: Vec<Stmt> = object
         .fields
         .iter()
-        .flat_map(|field| field_checks(model, field, &mut statics))
+        .flat_map(|field| emit.field(field))
         .map(Stmt::Text)
         .collect();
     checks.extend(
@@ -40,8 +43,9 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Use
             .rules
             .iter()
             .enumerate()
-            .map(|(i, rule)| rule_check(model, &def.name, i, rule, &mut statics)),
+            .map(|(i, rule)| emit.rule(&def.name, i, rule)),
     );
+    let statics = emit.statics;
     uses.string_rules |= !statics.declarations.is_empty();
     if checks.is_empty() {
         return quote! {
@@ -131,17 +135,13 @@ impl Statics {
         let head = format!("static {name}: StringRules = StringRules::new()");
         self.declarations
             .push(layout::chain(METHOD_BODY, &head, &links));
-        format!("&{name}")
+        name
     }
 }
 
 /// The format of a string whose only rule is its format: one call, no `static` rules.
 fn only_format(c: &Constraints) -> Option<Format> {
-    let rest = Constraints {
-        format: None,
-        ..c.clone()
-    };
-    c.format.filter(|_| !has_string_rules(&rest))
+    c.format.filter(|_| !has_rules_besides_format(c))
 }
 
 fn format_path(format: Format) -> String {
@@ -149,12 +149,15 @@ fn format_path(format: Format) -> String {
 }
 
 fn has_string_rules(c: &Constraints) -> bool {
+    c.format.is_some() || has_rules_besides_format(c)
+}
+
+fn has_rules_besides_format(c: &Constraints) -> bool {
     c.min_length.is_some()
         || c.max_length.is_some()
         || c.non_blank
         || c.has_letter
         || c.pattern.is_some()
-        || c.format.is_some()
 }
 
 /// A value being checked: a field of `self`, or the current item of an array.
@@ -198,118 +201,175 @@ impl Target<'_> {
     }
 }
 
-fn field_checks(model: &Model, field: &Field, statics: &mut Statics) -> Vec<String> {
-    value_checks(
-        model,
-        &field.ty,
-        Value::Field(&field.ident),
-        Target::Field(&field.wire),
-        &field.ident,
-        statics,
-        METHOD_BODY,
-    )
+/// Builds the checks of one type: the model to look types up in, and the type's `static`
+/// string rules as they are named.
+struct Checks<'m> {
+    model: &'m Model,
+    statics: Statics,
 }
 
-/// The statements checking one value of type `ty`, laid out for `indent`.
-fn value_checks(
-    model: &Model,
-    ty: &Ty,
-    value: Value<'_>,
-    target: Target<'_>,
-    what: &str,
-    statics: &mut Statics,
-    indent: usize,
-) -> Vec<String> {
-    let c = &ty.constraints;
-    match &ty.kind {
-        TyKind::String if only_format(c).is_some() => {
-            let format = only_format(c).map(format_path).unwrap_or_default();
-            vec![target.call(indent, "format", value, &[format])]
-        }
-        TyKind::String if has_string_rules(c) => {
-            let rules = statics.string_rules(what, c);
-            vec![target.call(indent, "string", value, &[rules])]
-        }
-        TyKind::Integer | TyKind::Number if c.minimum.is_some() || c.maximum.is_some() => {
-            let min = option(c.minimum.map(Literal::f64_unsuffixed));
-            let max = option(c.maximum.map(Literal::f64_unsuffixed));
-            vec![target.call(indent, "number", value, &[min, max])]
-        }
-        TyKind::Array(item) => {
-            let mut checks = Vec::new();
-            if c.min_items.is_some() || c.max_items.is_some() || c.unique_items {
-                let min = option(c.min_items.map(Literal::u64_unsuffixed));
-                let max = option(c.max_items.map(Literal::u64_unsuffixed));
-                let unique = c.unique_items.to_string();
-                checks.push(target.call(indent, "items", value, &[min, max, unique]));
-            }
-            checks.extend(item_checks(
-                model, item, value, target, what, statics, indent,
-            ));
-            checks
-        }
-        TyKind::Named(name) if model.validates(name) => {
-            vec![target.call(indent, "nested", value, &[])]
-        }
-        _ => Vec::new(),
+impl Checks<'_> {
+    fn field(&mut self, field: &Field) -> Vec<String> {
+        let (value, target) = (Value::Field(&field.ident), Target::Field(&field.wire));
+        self.value(&field.ty, value, target, &field.ident, METHOD_BODY)
     }
-}
 
-/// The checks of every item of an array; the common shapes are one runtime call.
-fn item_checks(
-    model: &Model,
-    item: &Ty,
-    array: Value<'_>,
-    target: Target<'_>,
-    what: &str,
-    statics: &mut Statics,
-    indent: usize,
-) -> Vec<String> {
-    let what = format!("{what}_items");
-    match &item.kind {
-        // `Validate` for `Vec<T>` walks the items with their index.
-        TyKind::Named(name) if model.validates(name) => {
-            vec![target.call(indent, "nested", array, &[])]
-        }
-        TyKind::Named(_) => Vec::new(),
-        TyKind::String if has_string_rules(&item.constraints) => {
-            let rules = statics.string_rules(&what, &item.constraints);
-            vec![target.call(indent, "each_string", array, &[rules])]
-        }
-        _ => {
-            // Inside `if let` and `for`: two levels deeper.
-            let inner = value_checks(
-                model,
-                item,
-                Value::Item,
-                Target::Item,
-                &what,
-                statics,
-                indent + 8,
-            );
-            if inner.is_empty() {
-                return inner;
-            }
-            let mut text = format!(
-                "if let Some(items) = validate::Present::present({}) {{\n",
-                array.reference()
-            );
-            match target {
-                Target::Field(wire) => {
-                    text.push_str("    let (at, out) = check.parts();\n");
-                    text.push_str(&format!(
-                        "    let at = at.field({});\n",
-                        layout::string(wire)
-                    ));
+    /// The statements checking one value of type `ty`, laid out for `indent`.
+    fn value(
+        &mut self,
+        ty: &Ty,
+        value: Value<'_>,
+        target: Target<'_>,
+        what: &str,
+        indent: usize,
+    ) -> Vec<String> {
+        let c = &ty.constraints;
+        match &ty.kind {
+            TyKind::String if has_string_rules(c) => match only_format(c) {
+                Some(format) => vec![target.call(indent, "format", value, &[format_path(format)])],
+                None => {
+                    let rules = format!("&{}", self.statics.string_rules(what, c));
+                    vec![target.call(indent, "string", value, &[rules])]
                 }
-                Target::Item => text.push_str("    let at = at.index(i);\n"),
+            },
+            TyKind::Integer | TyKind::Number if c.minimum.is_some() || c.maximum.is_some() => {
+                let min = option(c.minimum.map(Literal::f64_unsuffixed));
+                let max = option(c.maximum.map(Literal::f64_unsuffixed));
+                vec![target.call(indent, "number", value, &[min, max])]
             }
-            text.push_str("    for (i, item) in items.iter().enumerate() {\n");
-            for line in inner.iter().flat_map(|statement| statement.lines()) {
-                text.push_str(&format!("        {line}\n"));
+            TyKind::Array(item) => {
+                let mut checks = Vec::new();
+                if c.min_items.is_some() || c.max_items.is_some() || c.unique_items {
+                    let min = option(c.min_items.map(Literal::u64_unsuffixed));
+                    let max = option(c.max_items.map(Literal::u64_unsuffixed));
+                    let unique = c.unique_items.to_string();
+                    checks.push(target.call(indent, "items", value, &[min, max, unique]));
+                }
+                checks.extend(self.items(item, value, target, what, indent));
+                checks
             }
-            text.push_str("    }\n}");
-            vec![text]
+            TyKind::Named(name) if self.model.validates(name) => {
+                vec![target.call(indent, "nested", value, &[])]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The checks of every item of an array; the common shapes are one runtime call.
+    fn items(
+        &mut self,
+        item: &Ty,
+        array: Value<'_>,
+        target: Target<'_>,
+        what: &str,
+        indent: usize,
+    ) -> Vec<String> {
+        let what = format!("{what}_items");
+        match &item.kind {
+            // `Validate` for `Vec<T>` walks the items with their index.
+            TyKind::Named(name) if self.model.validates(name) => {
+                vec![target.call(indent, "nested", array, &[])]
+            }
+            TyKind::Named(_) => Vec::new(),
+            TyKind::String if has_string_rules(&item.constraints) => {
+                let rules = format!("&{}", self.statics.string_rules(&what, &item.constraints));
+                vec![target.call(indent, "each_string", array, &[rules])]
+            }
+            _ => {
+                // Inside `if let` and `for`: two levels deeper.
+                let inner = self.value(item, Value::Item, Target::Item, &what, indent + 8);
+                if inner.is_empty() {
+                    return inner;
+                }
+                let mut text = format!(
+                    "if let Some(items) = validate::Present::present({}) {{\n",
+                    array.reference()
+                );
+                match target {
+                    Target::Field(wire) => {
+                        text.push_str("    let (at, out) = check.parts();\n");
+                        text.push_str(&format!(
+                            "    let at = at.field({});\n",
+                            layout::string(wire)
+                        ));
+                    }
+                    Target::Item => text.push_str("    let at = at.index(i);\n"),
+                }
+                text.push_str("    for (i, item) in items.iter().enumerate() {\n");
+                for line in inner.iter().flat_map(|statement| statement.lines()) {
+                    text.push_str(&format!("        {line}\n"));
+                }
+                text.push_str("    }\n}");
+                vec![text]
+            }
+        }
+    }
+
+    fn rule(&mut self, owner: &str, index: usize, rule: &Rule) -> Stmt {
+        let model = self.model;
+        match &rule.kind {
+            RuleKind::OneOfRequired(names) => {
+                let present = names.iter().filter_map(|name| {
+                    let (field, _) = field_of(model, owner, name)?;
+                    let member = ident(&field.ident);
+                    Some(match (field.required, field.nullable) {
+                        (true, false) => "true".to_owned(),
+                        (true, true) | (false, false) => format!("self.{member}.is_some()"),
+                        (false, true) => format!("self.{member}.value().is_some()"),
+                    })
+                });
+                let listed = names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let message = format!("at least one of {listed} is required");
+                let present: Vec<_> = present.collect();
+                let any_present = if present.is_empty() {
+                    "false".to_owned()
+                } else {
+                    present.join(" || ")
+                };
+                let args = [any_present, layout::string(&message)];
+                Stmt::Text(layout::call(METHOD_BODY, "check.one_of_required", &args))
+            }
+            RuleKind::Require { when, field, check } => {
+                let target = path_access(model, owner, field);
+                let condition = when.as_ref().map(|w| {
+                    let access = path_access(model, owner, &w.field);
+                    let expected = &w.equals;
+                    quote!(#access.is_some_and(|v| v.as_str() == #expected))
+                });
+                let guard = condition.map(|c| quote!(&& #c));
+                let path = field
+                    .iter()
+                    .map(|segment| quote!(let at = at.field(#segment);));
+                let when_text = when
+                    .as_ref()
+                    .map(|w| format!(" when `{}` is `{}`", w.field.join("."), w.equals))
+                    .unwrap_or_default();
+                let checks = match check {
+                    Check::Equals(expected) => {
+                        let message = format!("must be `{expected}`{when_text}");
+                        quote! {
+                            if value.as_str() != #expected {
+                                at.violation(out, "equals", #message.into());
+                            }
+                        }
+                    }
+                    Check::Constraints(c) => {
+                        let rules = ident(&self.statics.string_rules(&format!("rule_{index}"), c));
+                        quote!(validate::string(out, at, value, &#rules);)
+                    }
+                };
+                Stmt::Tokens(quote! {
+                    if let Some(value) = #target #guard {
+                        let (at, out) = check.parts();
+                        #(#path)*
+                        #checks
+                    }
+                })
+            }
         }
     }
 }
@@ -318,83 +378,6 @@ fn option(value: Option<Literal>) -> String {
     match value {
         Some(v) => format!("Some({v})"),
         None => "None".to_owned(),
-    }
-}
-
-fn rule_check(
-    model: &Model,
-    owner: &str,
-    index: usize,
-    rule: &Rule,
-    statics: &mut Statics,
-) -> Stmt {
-    match &rule.kind {
-        RuleKind::OneOfRequired(names) => {
-            let present = names.iter().filter_map(|name| {
-                let (field, _) = field_of(model, owner, name)?;
-                let member = ident(&field.ident);
-                Some(match (field.required, field.nullable) {
-                    (true, false) => "true".to_owned(),
-                    (true, true) | (false, false) => format!("self.{member}.is_some()"),
-                    (false, true) => format!("self.{member}.value().is_some()"),
-                })
-            });
-            let listed = names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let message = format!("at least one of {listed} is required");
-            let present: Vec<_> = present.collect();
-            let any_present = if present.is_empty() {
-                "false".to_owned()
-            } else {
-                present.join(" || ")
-            };
-            let args = [any_present, layout::string(&message)];
-            Stmt::Text(layout::call(METHOD_BODY, "check.one_of_required", &args))
-        }
-        RuleKind::Require { when, field, check } => {
-            let target = path_access(model, owner, field);
-            let condition = when.as_ref().map(|w| {
-                let access = path_access(model, owner, &w.field);
-                let expected = &w.equals;
-                quote!(#access.is_some_and(|v| v.as_str() == #expected))
-            });
-            let guard = condition.map(|c| quote!(&& #c));
-            let path = field
-                .iter()
-                .map(|segment| quote!(let at = at.field(#segment);));
-            let when_text = when
-                .as_ref()
-                .map(|w| format!(" when `{}` is `{}`", w.field.join("."), w.equals))
-                .unwrap_or_default();
-            let checks = match check {
-                Check::Equals(expected) => {
-                    let message = format!("must be `{expected}`{when_text}");
-                    quote! {
-                        if value.as_str() != #expected {
-                            at.violation(out, "equals", #message.into());
-                        }
-                    }
-                }
-                Check::Constraints(c) => {
-                    let rules = ident(
-                        statics
-                            .string_rules(&format!("rule_{index}"), c)
-                            .trim_start_matches('&'),
-                    );
-                    quote!(validate::string(out, at, value, &#rules);)
-                }
-            };
-            Stmt::Tokens(quote! {
-                if let Some(value) = #target #guard {
-                    let (at, out) = check.parts();
-                    #(#path)*
-                    #checks
-                }
-            })
-        }
     }
 }
 
