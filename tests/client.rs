@@ -1,5 +1,6 @@
 //! The generated client against real HTTP servers on 127.0.0.1: a scripted axum server that
-//! records every request it receives, and a raw TCP server for answers HTTP cannot express.
+//! records every request it receives, and a raw TCP server for answers HTTP cannot express
+//! (a body cut off, a body without end, a `Content-Length` that is never sent).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -30,7 +31,10 @@ struct Recorded {
 enum Reply {
     Json(u16, Value),
     WithHeader(u16, Value, &'static str, &'static str),
-    Raw(u16, &'static str, &'static str),
+    /// Status, content type and body as written, for bodies `Json` cannot produce.
+    Raw(u16, &'static str, String),
+    /// A redirect: status and `Location`.
+    Redirect(u16, String),
     After(Duration, Box<Reply>),
 }
 
@@ -125,6 +129,16 @@ fn respond(reply: Reply) -> std::pin::Pin<Box<dyn std::future::Future<Output = R
                     .insert("content-type", HeaderValue::from_static(content_type));
                 response
             }
+            Reply::Redirect(status, location) => {
+                let mut response = StatusCode::from_u16(status)
+                    .expect("status")
+                    .into_response();
+                response.headers_mut().insert(
+                    "location",
+                    HeaderValue::from_str(&location).expect("location"),
+                );
+                response
+            }
             Reply::After(delay, reply) => {
                 tokio::time::sleep(delay).await;
                 respond(*reply).await
@@ -132,6 +146,47 @@ fn respond(reply: Reply) -> std::pin::Pin<Box<dyn std::future::Future<Output = R
         }
     })
 }
+
+/// A server speaking raw HTTP/1.1: for every connection it reads the request (one read, enough
+/// for the small requests of these tests), then `answer` writes whatever it likes.
+async fn raw_server<F, Fut>(answer: F) -> String
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buffer = [0u8; 8192];
+            let _ = socket.read(&mut buffer).await;
+            tokio::spawn(answer(socket));
+        }
+    });
+    format!("http://{address}")
+}
+
+/// A client of the raw server at `base_url`, one attempt only.
+fn raw_client(base_url: &str) -> ClientBuilder {
+    Client::builder()
+        .environment(Environment::Custom(base_url.to_owned()))
+        .client_id(CLIENT_ID)
+        .secret(SECRET)
+        .retry(RetryPolicy::never())
+}
+
+/// One chunk of a `Transfer-Encoding: chunked` body.
+fn http_chunk(data: &[u8]) -> Vec<u8> {
+    let mut chunk = format!("{:x}\r\n", data.len()).into_bytes();
+    chunk.extend_from_slice(data);
+    chunk.extend_from_slice(b"\r\n");
+    chunk
+}
+
+const CHUNKED_200: &str =
+    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
 
 fn example(name: &str) -> Value {
     plaid_tests::spec_model()
@@ -301,9 +356,9 @@ async fn a_400_keeps_the_status_the_typed_error_and_the_raw_body() {
 }
 
 #[tokio::test]
-async fn an_html_error_page_is_a_clear_error() {
+async fn an_html_error_page_is_a_clear_error_that_shows_no_body() {
     let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
-    let server = Server::start(vec![Reply::Raw(502, "text/html", page)]).await;
+    let server = Server::start(vec![Reply::Raw(502, "text/html", page.into())]).await;
     let client = server
         .client()
         .retry(RetryPolicy::never())
@@ -318,12 +373,15 @@ async fn an_html_error_page_is_a_clear_error() {
     };
     assert!(api.error.is_none());
     assert_eq!(api.body(), page);
-    let text = error.to_string();
-    assert!(
-        text.starts_with("HTTP 502: the body is not an API error object (text/html,"),
-        "{text}"
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "HTTP 502: the body is not an API error object (text/html, {} bytes)",
+            page.len()
+        )
     );
-    assert!(text.contains("502 Bad Gateway"), "{text}");
+    let debug = format!("{error:?}");
+    assert!(!debug.contains("Bad Gateway"), "{debug}");
 }
 
 #[tokio::test]
@@ -331,7 +389,7 @@ async fn a_truncated_json_body_is_a_decode_error() {
     let server = Server::start(vec![Reply::Raw(
         200,
         "application/json",
-        r#"{"user_id": "usr_1", "request_id": "req"#,
+        r#"{"user_id": "usr_1", "request_id": "req"#.into(),
     )])
     .await;
     let client = server.client().build().expect("client");
@@ -342,14 +400,14 @@ async fn a_truncated_json_body_is_a_decode_error() {
     let Error::Decode(decode) = &error else {
         panic!("expected a decode error, got {error:?}")
     };
-    assert!(decode.message.contains("EOF"), "{decode:?}");
+    assert_eq!(decode.message, "the JSON ends early", "{decode:?}");
     assert_eq!(server.received().len(), 1, "a decode error is not retried");
 }
 
 #[tokio::test]
-async fn a_decode_error_names_the_json_path_and_redacts_the_snippet() {
+async fn a_decode_error_names_the_json_path_and_the_kinds_but_no_value() {
     let mut body = example("UserItemsGetResponse");
-    body["items"][1]["available_products"] = json!("balance");
+    body["items"][1]["available_products"] = json!("balance-should-not-appear");
     body["user_token"] = json!("user-sandbox-should-not-appear");
     let server = Server::start(vec![Reply::Json(200, body)]).await;
     let client = server.client().build().expect("client");
@@ -361,34 +419,33 @@ async fn a_decode_error_names_the_json_path_and_redacts_the_snippet() {
         panic!("expected a decode error, got {error:?}")
     };
     assert_eq!(decode.path, "items[1].available_products");
-    let text = format!("{error} {error:?}");
-    assert!(text.contains("items[1].available_products"), "{text}");
-    assert!(
-        !text.contains("user-sandbox-should-not-appear"),
-        "a sensitive field leaked: {text}"
+    assert_eq!(
+        decode.message,
+        "wrong type: expected a sequence, found a string"
     );
+    assert_eq!(
+        error.to_string(),
+        "HTTP 200 response does not decode at `items[1].available_products`: \
+         wrong type: expected a sequence, found a string"
+    );
+    let text = format!("{error} {error:?}");
+    for value in [
+        "balance-should-not-appear",
+        "user-sandbox-should-not-appear",
+    ] {
+        assert!(!text.contains(value), "a value leaked: {text}");
+    }
 }
 
 #[tokio::test]
 async fn a_body_cut_off_mid_stream_is_a_transport_error() {
     // Promises 500 bytes, sends a few, hangs up: HTTP itself is broken, not just the JSON.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buffer = [0u8; 8192];
-            let _ = socket.read(&mut buffer).await;
-            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"request_id\":";
-            let _ = socket.write_all(head.as_bytes()).await;
-        }
-    });
-    let client = Client::builder()
-        .environment(Environment::Custom(format!("http://{address}")))
-        .retry(RetryPolicy::never())
-        .build()
-        .expect("client");
+    let base_url = raw_server(|mut socket| async move {
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"request_id\":";
+        let _ = socket.write_all(head.as_bytes()).await;
+    })
+    .await;
+    let client = raw_client(&base_url).build().expect("client");
     let error = client
         .user_create(&user_create_request())
         .await
@@ -415,6 +472,204 @@ async fn no_server_at_all_is_a_transport_error() {
         .await
         .expect_err("refused");
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redirects.
+
+/// The credentials travel in headers (and for 307/308 the body would be sent again): a
+/// redirect must not take them to another origin, and its answer must not pass for the API's.
+#[tokio::test]
+async fn a_redirect_to_another_origin_is_an_api_error_and_the_other_origin_receives_nothing() {
+    for status in [302, 307, 308] {
+        let other = Server::start(vec![Reply::Json(200, example("UserItemsGetResponse"))]).await;
+        let location = format!("{}/user/items/get", other.base_url);
+        let server = Server::start(vec![Reply::Redirect(status, location)]).await;
+        let client = server.client().build().expect("client");
+        let error = client
+            .user_items_get(&items_get_request())
+            .await
+            .expect_err("a redirect is not followed");
+        let Error::Api(api) = &error else {
+            panic!("{status}: expected an API error, got {error:?}")
+        };
+        assert_eq!(api.status, status);
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "HTTP {status}: a redirect, which this client does not follow (no content type, 0 bytes)"
+            )
+        );
+        assert!(
+            other.received().is_empty(),
+            "{status}: the other origin received {:?}",
+            other.received()
+        );
+        assert_eq!(
+            server.received().len(),
+            1,
+            "{status}: a redirect is not retried"
+        );
+    }
+}
+
+/// A `reqwest::Client` handed in keeps its own policy (reqwest's default follows redirects):
+/// the request went to the other origin, but its answer is refused, not returned as Ok.
+#[tokio::test]
+async fn a_redirect_followed_by_a_client_of_your_own_is_refused_not_returned() {
+    for status in [302, 307] {
+        let other = Server::start(vec![Reply::Json(200, example("UserItemsGetResponse"))]).await;
+        let location = format!("{}/user/items/get", other.base_url);
+        let server = Server::start(vec![Reply::Redirect(status, location)]).await;
+        let client = server
+            .client()
+            .http_client(reqwest::Client::new())
+            .build()
+            .expect("client");
+        let error = client
+            .user_items_get(&items_get_request())
+            .await
+            .expect_err("the other origin's answer is refused");
+        let Error::Redirected { origin } = &error else {
+            panic!("{status}: expected a refused redirect, got {error:?}")
+        };
+        assert_eq!(origin, &other.base_url);
+        assert!(
+            error.to_string().contains("redirect::Policy::none()"),
+            "{error}"
+        );
+        assert_eq!(other.received().len(), 1, "{status}: reqwest followed it");
+        assert_eq!(server.received().len(), 1, "{status}: not retried");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response size.
+
+#[tokio::test]
+async fn an_endless_body_is_cut_at_the_limit() {
+    let base_url = raw_server(|mut socket| async move {
+        if socket.write_all(CHUNKED_200.as_bytes()).await.is_err() {
+            return;
+        }
+        let chunk = http_chunk(&[b' '; 64 * 1024]);
+        while socket.write_all(&chunk).await.is_ok() {}
+    })
+    .await;
+    let client = raw_client(&base_url)
+        .max_response_bytes(1024 * 1024)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let error = tokio::time::timeout(
+        Duration::from_secs(10),
+        client.user_create(&user_create_request()),
+    )
+    .await
+    .expect("the call ends at the limit, not at the timeout")
+    .expect_err("too large");
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 1_048_576 }),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "the response body exceeds the limit of 1048576 bytes"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// The server announces more than the limit and sends nothing: the call ends at once, long
+/// before the 30 s timeout, because the body is never waited for.
+#[tokio::test]
+async fn a_content_length_over_the_limit_is_refused_before_reading() {
+    let base_url = raw_server(|mut socket| async move {
+        let head =
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2000000\r\n\r\n";
+        let _ = socket.write_all(head.as_bytes()).await;
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    })
+    .await;
+    let client = raw_client(&base_url)
+        .max_response_bytes(1_000_000)
+        .build()
+        .expect("client");
+    let error = tokio::time::timeout(
+        Duration::from_secs(5),
+        client.user_create(&user_create_request()),
+    )
+    .await
+    .expect("refused without reading")
+    .expect_err("too large");
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 1_000_000 }),
+        "{error:?}"
+    );
+}
+
+/// At the limit a body decodes, one byte over it does not; whether it comes with a
+/// `Content-Length` (axum's JSON) or in chunks without one.
+#[tokio::test]
+async fn a_body_within_the_limit_decodes_and_one_byte_more_is_refused() {
+    let body = serde_json::to_vec(&example("UserCreateResponse")).expect("encode");
+    let size = body.len();
+    let reply = || Reply::Json(200, example("UserCreateResponse"));
+    let server = Server::start(vec![reply(), reply()]).await;
+    let at_limit = server
+        .client()
+        .max_response_bytes(size)
+        .build()
+        .expect("client");
+    at_limit
+        .user_create(&user_create_request())
+        .await
+        .expect("a body of exactly the limit decodes");
+    let below = server
+        .client()
+        .max_response_bytes(size - 1)
+        .build()
+        .expect("client");
+    let error = below
+        .user_create(&user_create_request())
+        .await
+        .expect_err("one byte over");
+    assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
+
+    let chunked = raw_server(move |mut socket| {
+        let body = body.clone();
+        async move {
+            let mut answer = CHUNKED_200.as_bytes().to_vec();
+            for piece in body.chunks(7) {
+                answer.extend(http_chunk(piece));
+            }
+            answer.extend_from_slice(b"0\r\n\r\n");
+            let _ = socket.write_all(&answer).await;
+        }
+    })
+    .await;
+    let response = raw_client(&chunked)
+        .max_response_bytes(size)
+        .build()
+        .expect("client")
+        .user_create(&user_create_request())
+        .await
+        .expect("a chunked body of exactly the limit decodes");
+    assert_eq!(
+        serde_json::to_value(&response).expect("encode"),
+        example("UserCreateResponse")
+    );
+    let error = raw_client(&chunked)
+        .max_response_bytes(size - 1)
+        .build()
+        .expect("client")
+        .user_create(&user_create_request())
+        .await
+        .expect_err("one byte over, in chunks");
+    assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -557,15 +812,27 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     }
 }
 
+impl Captured {
+    /// Captures every event and span of this thread (the tests' runtime is single-threaded)
+    /// until the guard is dropped.
+    fn start() -> (Captured, tracing::subscriber::DefaultGuard) {
+        let logs = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .finish();
+        (logs, tracing::subscriber::set_default(subscriber))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().expect("log lock").clone()).expect("utf-8 logs")
+    }
+}
+
 #[tokio::test]
 async fn secrets_appear_in_no_log_line_error_or_debug_output() {
-    let logs = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(logs.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = Captured::start();
 
     let mut echo = plaid_error(400, "INVALID_API_KEYS", "INVALID_SECRET");
     echo["error_message"] = json!(format!("secret {SECRET} is not valid"));
@@ -573,11 +840,7 @@ async fn secrets_appear_in_no_log_line_error_or_debug_output() {
         Reply::Json(200, example("UserCreateResponse")),
         Reply::Json(500, plaid_error(500, "API_ERROR", "INTERNAL_SERVER_ERROR")),
         Reply::Json(200, example("UserItemsGetResponse")),
-        Reply::Raw(
-            400,
-            "text/plain",
-            "bad secret sk-test-3b1f0c9e-do-not-print",
-        ),
+        Reply::Raw(400, "text/plain", format!("bad secret {SECRET}")),
         Reply::Json(400, echo),
     ])
     .await;
@@ -602,7 +865,7 @@ async fn secrets_appear_in_no_log_line_error_or_debug_output() {
         .await
         .expect_err("echoing 400");
 
-    let logs = String::from_utf8(logs.0.lock().expect("log lock").clone()).expect("utf-8 logs");
+    let logs = logs.text();
     assert!(
         logs.contains("user_create") && logs.contains("Aim3b"),
         "the span carries operation and request_id:\n{logs}"
@@ -623,4 +886,157 @@ async fn secrets_appear_in_no_log_line_error_or_debug_output() {
             "the user token leaked:\n{text}"
         );
     }
+}
+
+/// serde quotes the offending value in its messages; a server that puts the secret or an SSN
+/// into a field of the wrong type must not get it into an error or a log line.
+#[tokio::test]
+async fn a_secret_echoed_into_a_wrongly_typed_field_is_not_in_the_error() {
+    const SSN: &str = "078-05-1120";
+    let (logs, _guard) = Captured::start();
+    let mut secret_for_a_list = example("UserItemsGetResponse");
+    secret_for_a_list["items"][0]["available_products"] = json!(SECRET);
+    let mut ssn_for_a_string = example("UserItemsGetResponse");
+    ssn_for_a_string["request_id"] = json!([SSN]);
+    let server = Server::start(vec![
+        Reply::Json(200, secret_for_a_list),
+        Reply::Json(200, ssn_for_a_string),
+    ])
+    .await;
+    let client = server.client().build().expect("client");
+    let expected = [
+        (
+            "items[0].available_products",
+            "wrong type: expected a sequence, found a string",
+        ),
+        (
+            "request_id",
+            "wrong type: expected a string, found an array",
+        ),
+    ];
+    let mut shown = Vec::new();
+    for (path, message) in expected {
+        let error = client
+            .user_items_get(&items_get_request())
+            .await
+            .expect_err("wrong type");
+        let Error::Decode(decode) = &error else {
+            panic!("expected a decode error, got {error:?}")
+        };
+        assert_eq!(
+            (decode.path.as_str(), decode.message.as_str()),
+            (path, message)
+        );
+        shown.push(format!("{error}\n{error:?}"));
+    }
+    shown.push(logs.text());
+    for text in &shown {
+        assert!(!text.contains(SECRET), "the secret leaked:\n{text}");
+        assert!(!text.contains(SSN), "the SSN leaked:\n{text}");
+    }
+}
+
+/// A text `replace` of the secret misses it when the JSON writes it with `\u` escapes; the
+/// parsed value does not.
+#[tokio::test]
+async fn a_unicode_escaped_secret_in_an_error_body_is_redacted() {
+    let (logs, _guard) = Captured::start();
+    let escaped: String = SECRET
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let body = format!(
+        r#"{{"error_type": "INVALID_API_KEYS", "error_code": "INVALID_SECRET",
+            "error_message": "secret {escaped} is not valid", "display_message": "{escaped}",
+            "request_id": "req-escaped", "causes": [{{"note": "{escaped}", "{escaped}": 1}}],
+            "status": 400, "documentation_url": null, "suggested_action": null,
+            "user_token": "user-sandbox-in-an-error"}}"#
+    );
+    let server = Server::start(vec![Reply::Raw(400, "application/json", body)]).await;
+    let client = server.client().build().expect("client");
+    let error = client
+        .user_items_get(&items_get_request())
+        .await
+        .expect_err("400");
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}")
+    };
+    let plaid = api.error.as_ref().expect("the typed error still decodes");
+    assert_eq!(plaid.error_code, "INVALID_SECRET");
+    assert_eq!(plaid.error_message, "secret <redacted> is not valid");
+    assert_eq!(plaid.display_message.as_deref(), Some("<redacted>"));
+    assert_eq!(
+        error.to_string(),
+        "HTTP 400: INVALID_API_KEYS INVALID_SECRET: secret <redacted> is not valid"
+    );
+    let body: Value = serde_json::from_str(api.body()).expect("the body is JSON");
+    assert_eq!(
+        body["causes"],
+        json!([{"note": "<redacted>", "<redacted>": 1}])
+    );
+    assert_eq!(
+        body["user_token"], "<redacted>",
+        "sensitive fields are redacted"
+    );
+    let shown = [
+        format!("{error}"),
+        format!("{error:?}"),
+        api.body().to_owned(),
+        format!("{plaid:?}"),
+        serde_json::to_string(plaid).expect("encode"),
+        logs.text(),
+    ];
+    for text in &shown {
+        assert!(!text.contains(SECRET), "the secret leaked:\n{text}");
+        assert!(
+            !text.contains(&escaped),
+            "the escaped secret leaked:\n{text}"
+        );
+        assert!(
+            !text.contains("user-sandbox-in-an-error"),
+            "the token leaked:\n{text}"
+        );
+    }
+}
+
+/// Server text with a newline and a fake log line after it: every field and `Display` keeps it
+/// on one line, escaped.
+#[tokio::test]
+async fn a_newline_in_an_error_message_cannot_forge_a_log_line() {
+    const FORGED: &str =
+        "2030-01-01T00:00:00.000000Z  INFO plaid_api.call: call succeeded forged=1";
+    let (logs, _guard) = Captured::start();
+    let mut body = plaid_error(
+        400,
+        "INVALID_INPUT",
+        &format!("INVALID_USER_TOKEN\n{FORGED}"),
+    );
+    body["error_message"] = json!(format!("bad token\r\n{FORGED}"));
+    body["request_id"] = json!(format!("req-1\n{FORGED}"));
+    let server = Server::start(vec![Reply::Json(400, body)]).await;
+    let client = server.client().build().expect("client");
+    let error = client
+        .user_items_get(&items_get_request())
+        .await
+        .expect_err("400");
+    let text = error.to_string();
+    assert_eq!(
+        text,
+        format!("HTTP 400: INVALID_INPUT INVALID_USER_TOKEN\\n{FORGED}: bad token\\r\\n{FORGED}")
+    );
+    let logs = logs.text();
+    for line in logs.lines() {
+        assert!(!line.starts_with("2030-01-01"), "a forged line:\n{logs}");
+    }
+    let failed = logs
+        .lines()
+        .find(|line| line.contains("call failed"))
+        .unwrap_or_else(|| panic!("no `call failed` event:\n{logs}"));
+    // The event's fields, exactly: the kind, the status, the typed error's type and code; the
+    // message and the body are not logged.
+    assert!(failed.contains(r#"error="api""#), "{failed}");
+    assert!(failed.contains("status=400"), "{failed}");
+    assert!(failed.contains(r#"error_type="INVALID_INPUT""#), "{failed}");
+    assert!(failed.contains("error_code="), "{failed}");
+    assert!(!failed.contains("bad token"), "{failed}");
 }

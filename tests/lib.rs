@@ -120,3 +120,13 @@ pub fn spec_model() -> &'static codegen::ir::Model {
         codegen::model(&sources).unwrap_or_else(|e| panic!("{e}"))
     })
 }
+
+/// Starts the sandbox in-process on a free loopback port; its base URL.
+pub async fn start_sandbox(config: plaid_sandbox::Config) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move { plaid_sandbox::serve(listener, config).await.expect("serve") });
+    url
+}

@@ -10,18 +10,13 @@ const CLIENT_ID: &str = "test-client";
 const SECRET: &str = "test-secret";
 
 async fn start(seed: Option<u64>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    let config = plaid_sandbox::Config {
+    plaid_tests::start_sandbox(plaid_sandbox::Config {
         client_id: CLIENT_ID.into(),
         secret: SECRET.into(),
         seed,
-        log_requests: false,
-    };
-    tokio::spawn(async move { plaid_sandbox::serve(listener, config).await.expect("serve") });
-    url
+        ..plaid_sandbox::Config::default()
+    })
+    .await
 }
 
 fn client(url: &str) -> Client {

@@ -14,7 +14,45 @@
 //!   removals). These are POSTs: after a 5xx or a timeout the first attempt may have taken
 //!   effect, and repeating a create (`/user/create`, `/beacon/user/create`) could create twice
 //!   or fail as a duplicate. [`RetryPolicy::retry_non_idempotent`] opts in anyway.
+//!
+//! Redirects, oversized bodies and decode errors are never retried.
+//!
+//! # Redirects
+//!
+//! Plaid never redirects an API call, so this client follows no redirect: a 3xx answer is an
+//! [`Error::Api`] with its status, and the credential headers and the body go nowhere else. A
+//! `reqwest::Client` of your own ([`ClientBuilder::http_client`]) keeps its own redirect policy
+//! (reqwest's default follows up to 10); build it with `redirect::Policy::none()`. Should it
+//! follow one anyway, the answer is refused with [`Error::Redirected`], never returned as a
+//! success.
+//!
+//! # Response size
+//!
+//! A body larger than [`ClientBuilder::max_response_bytes`] (default
+//! [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB) is [`Error::ResponseTooLarge`]: at once when its
+//! `Content-Length` says so, otherwise as soon as the bytes read pass the limit. The body is
+//! held in memory once, and a success is decoded straight from it.
+//!
+//! # What errors and logs show of a response
+//!
+//! No `Display` or `Debug` shows a response body, only its content type and size. A body that
+//! does not decode gives the JSON path and the kinds involved (`expected a sequence, found a
+//! string`), never the value. An error body is parsed as JSON first; the configured secret is
+//! replaced in every string (after unescaping, so `\u`-escapes do not hide it) and the fields
+//! the spec marks sensitive ([`SENSITIVE_FIELDS`]) are redacted before the typed error is
+//! decoded, so neither the typed error nor [`ApiError::body`] can carry them. Text the server
+//! chose (an error message, a request id) has its control characters escaped and is cut
+//! short wherever it is displayed or logged, so it cannot forge a log line.
+//!
+//! Each call is a `tracing` span `plaid_api.call` with the fields `operation`, `path`,
+//! `attempts`, `status` (of the last answer) and `request_id` (from the response or the error
+//! body). Within it: a DEBUG event `call succeeded`; an INFO event `retrying` with `error`
+//! (the kind of failure), `status` and `wait_ms`; a WARN event `call failed` with `error`,
+//! `status`, and for a typed API error its `error_type` and `error_code`. The kinds are
+//! `validation`, `api`, `timeout`, `transport`, `decode`, `response_too_large`, `redirected`
+//! and `config`. Nothing else is logged: no header, no body, no error message.
 
+use ::std::borrow::Cow;
 use ::std::fmt;
 use ::std::sync::Arc;
 use ::std::time::Duration;
@@ -22,8 +60,22 @@ use ::std::time::Duration;
 use ::tracing::Instrument as _;
 
 use crate::operations::{API_VERSION, ApiErrorBody, CLIENT_ID_HEADER, Environment, SECRET_HEADER, SENSITIVE_FIELDS, VERSION_HEADER};
-use crate::runtime::{ErrorBody as _, Operation, REDACTED};
+use crate::runtime::{ErrorBody as _, Operation, REDACTED, describe_json_error, one_line, value_at};
 use crate::validate::{Validate, ValidationErrors};
+
+/// The default of [`ClientBuilder::max_response_bytes`]: 64 MiB, above the largest answers
+/// Plaid sends (asset report PDFs).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The most characters of server-chosen text in a log field (request id, error type and code).
+const FIELD_LIMIT: usize = 100;
+
+/// The most characters of the typed error's one-line summary in [`ApiError`]'s `Display`.
+const SUMMARY_LIMIT: usize = 1000;
+
+/// A body arriving in pieces is gathered into a buffer allocated for its `Content-Length` up
+/// to this size; beyond it the buffer grows with the bytes actually received.
+const PREALLOCATE_LIMIT: usize = 1024 * 1024;
 
 /// How failed calls are retried. See the [module docs](self) for which failures are retried.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +125,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     user_agent: ::std::string::String,
     retry: RetryPolicy,
+    max_response_bytes: usize,
     http: ::std::option::Option<::reqwest::Client>,
 }
 
@@ -85,6 +138,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -125,8 +179,22 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body accepted, in bytes; a larger one is
+    /// [`Error::ResponseTooLarge`]. Default [`DEFAULT_MAX_RESPONSE_BYTES`] (64 MiB).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Sends through this `reqwest::Client` (proxies, TLS roots, connection pool of your own)
     /// instead of a new one.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`. reqwest follows up to 10
+    /// redirects by default, and a followed redirect sends the credential headers (after a 307
+    /// or 308 the body too) wherever the server points. The policy of a client handed in
+    /// cannot be changed here; what can be done is done: an answer from another URL than the
+    /// one called is refused with [`Error::Redirected`], never returned as a success. Plaid
+    /// never redirects an API call.
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
         self.http = ::std::option::Option::Some(http);
         self
@@ -151,13 +219,23 @@ impl ClientBuilder {
         headers.insert(::reqwest::header::USER_AGENT, header("user agent", &self.user_agent, false)?);
         let http = match self.http {
             ::std::option::Option::Some(http) => http,
+            // The API never redirects; following one would send the credentials elsewhere.
             ::std::option::Option::None => ::reqwest::Client::builder()
+                .redirect(::reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(::std::format!("cannot build the HTTP client: {e}")))?,
         };
         let base_url = self.environment.base_url().to_owned();
         ::std::result::Result::Ok(Client {
-            inner: Arc::new(Inner { http, base_url, headers, secret: self.secret, timeout: self.timeout, retry: self.retry }),
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                headers,
+                secret: self.secret,
+                timeout: self.timeout,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+            }),
         })
     }
 }
@@ -172,10 +250,11 @@ struct Inner {
     http: ::reqwest::Client,
     base_url: ::std::string::String,
     headers: ::reqwest::header::HeaderMap,
-    /// Kept only to scrub it from error snippets, should a server ever echo it.
+    /// Kept only to redact it from error bodies, should a server ever echo it.
     secret: ::std::option::Option<::std::string::String>,
     timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for Client {
@@ -186,6 +265,7 @@ impl fmt::Debug for Client {
             .field("secret", &self.inner.secret.as_ref().map(|_| REDACTED))
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -199,6 +279,7 @@ impl Client {
             timeout: Duration::from_secs(30),
             user_agent: ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")).to_owned(),
             retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: ::std::option::Option::None,
         }
     }
@@ -220,18 +301,32 @@ impl Client {
             // Shared by every attempt without copying.
             let result = self.send_with_retries::<O>(::bytes::Bytes::from(body)).await;
             let span = ::tracing::Span::current();
+            // What is logged is listed in the module docs; server-chosen text goes through
+            // `field_text`.
             match &result {
                 ::std::result::Result::Ok(response) => {
                     if let ::std::option::Option::Some(id) = O::request_id(response) {
-                        span.record("request_id", id);
+                        span.record("request_id", &*field_text(id));
                     }
                     ::tracing::debug!("call succeeded");
                 }
                 ::std::result::Result::Err(error) => {
                     if let ::std::option::Option::Some(id) = error.request_id() {
-                        span.record("request_id", id);
+                        span.record("request_id", &*field_text(id));
                     }
-                    ::tracing::warn!(error = %error, "call failed");
+                    let typed = match error {
+                        Error::Api(api) => api.error.as_ref(),
+                        _ => ::std::option::Option::None,
+                    };
+                    let error_type = typed.and_then(|typed| typed.error_type()).map(field_text);
+                    let error_code = typed.and_then(|typed| typed.error_code()).map(field_text);
+                    ::tracing::warn!(
+                        error = error.kind(),
+                        status = error.status(),
+                        error_type = error_type.as_deref(),
+                        error_code = error_code.as_deref(),
+                        "call failed"
+                    );
                 }
             }
             result
@@ -243,6 +338,7 @@ impl Client {
     async fn send_with_retries<O: Operation>(&self, body: ::bytes::Bytes) -> ::std::result::Result<O::Response, Error> {
         let inner = &*self.inner;
         let url = ::std::format!("{}{}", inner.base_url, O::PATH);
+        let url = ::reqwest::Url::parse(&url).map_err(|e| Error::Config(::std::format!("`{url}` is not a URL: {e}")))?;
         let method = ::reqwest::Method::from_bytes(O::METHOD.as_bytes()).map_err(|e| Error::Config(e.to_string()))?;
         let retry_effectful = O::IDEMPOTENT || inner.retry.retry_non_idempotent;
         let mut attempt = 1;
@@ -259,7 +355,12 @@ impl Client {
                 (::std::result::Result::Ok(response), _) => return ::std::result::Result::Ok(response),
                 (::std::result::Result::Err(failure), ::std::option::Option::None) => return ::std::result::Result::Err(failure.error),
                 (::std::result::Result::Err(failure), ::std::option::Option::Some(wait)) => {
-                    ::tracing::info!(error = %failure.error, wait_ms = wait.as_millis() as u64, "retrying");
+                    ::tracing::info!(
+                        error = failure.error.kind(),
+                        status = failure.error.status(),
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    );
                     ::tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
@@ -270,19 +371,25 @@ impl Client {
     async fn attempt<O: Operation>(
         &self,
         method: &::reqwest::Method,
-        url: &str,
+        url: &::reqwest::Url,
         body: ::bytes::Bytes,
     ) -> ::std::result::Result<O::Response, Failure> {
         let inner = &*self.inner;
         let sent = inner
             .http
-            .request(method.clone(), url)
+            .request(method.clone(), url.clone())
             .headers(inner.headers.clone())
             .timeout(inner.timeout)
             .body(body)
             .send()
             .await;
         let response = sent.map_err(|e| Failure::transport(e, inner.timeout))?;
+        if response.url() != url {
+            // Only a client handed in through `http_client` follows redirects. The request
+            // went elsewhere already; its answer at least is not taken for the API's.
+            let origin = response.url().origin().ascii_serialization();
+            return ::std::result::Result::Err(Failure { error: Error::Redirected { origin }, retry: Retry::Never });
+        }
         let status = response.status();
         ::tracing::Span::current().record("status", status.as_u16());
         let retry_after = response.headers().get(::reqwest::header::RETRY_AFTER).and_then(parse_retry_after);
@@ -292,44 +399,131 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        let bytes = response.bytes().await.map_err(|e| Failure::transport(e, inner.timeout))?;
+        let bytes = read_body(response, inner.max_response_bytes, inner.timeout).await?;
         if status.is_success() {
-            let decode_error = |path: ::std::string::String, message: ::std::string::String| Failure {
-                error: Error::Decode(DecodeError {
-                    status: status.as_u16(),
-                    path,
-                    message,
-                    snippet: snippet(&bytes, inner.secret.as_deref()),
-                }),
-                retry: Retry::Never,
-            };
             // The fast decoder first; only a failure pays for the path-tracking one, which
             // fails the same way and says where.
             if let ::std::result::Result::Ok(value) = ::serde_json::from_slice::<O::Response>(&bytes) {
                 return ::std::result::Result::Ok(value);
             }
             let mut deserializer = ::serde_json::Deserializer::from_slice(&bytes);
-            let value = ::serde_path_to_error::deserialize::<_, O::Response>(&mut deserializer)
-                .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))?;
-            deserializer.end().map_err(|e| decode_error(".".into(), e.to_string()))?;
-            return ::std::result::Result::Ok(value);
+            let decoded = ::serde_path_to_error::deserialize::<_, O::Response>(&mut deserializer)
+                .map_err(|e| (::std::option::Option::Some(e.path().clone()), e.into_inner()))
+                .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (::std::option::Option::None, e)));
+            return decoded.map_err(|(path, error)| Failure {
+                error: Error::Decode(DecodeError::new(status.as_u16(), &bytes, path.as_ref(), &error)),
+                retry: Retry::Never,
+            });
         }
-        // Scrubbed before decoding, so not even the typed error can carry the secret should a
-        // server ever echo it.
-        let body = ::std::string::String::from_utf8_lossy(&bytes);
-        let body = match inner.secret.as_deref().filter(|s| !s.is_empty()) {
-            ::std::option::Option::Some(secret) => body.replace(secret, REDACTED),
-            ::std::option::Option::None => body.into_owned(),
-        };
-        let error = ::serde_json::from_str::<ApiErrorBody>(&body).ok();
+        let (error, body) = error_body(&bytes, inner.secret.as_deref());
         let retry = match status.as_u16() {
             429 => Retry::Always(retry_after),
             500..=599 => Retry::IfIdempotent,
             _ => Retry::Never,
         };
-        let snippet = snippet(body.as_bytes(), ::std::option::Option::None);
-        let error = Error::Api(::std::boxed::Box::new(ApiError { status: status.as_u16(), error, content_type, body, snippet }));
+        let error = Error::Api(::std::boxed::Box::new(ApiError { status: status.as_u16(), error, content_type, body, received: bytes.len() }));
         ::std::result::Result::Err(Failure { error, retry })
+    }
+}
+
+/// The whole body, refused as soon as it is known to exceed `limit` bytes: from its
+/// `Content-Length` before reading, otherwise once the bytes read pass the limit. A body that
+/// arrives in one piece is kept as it came, without a copy.
+async fn read_body(mut response: ::reqwest::Response, limit: usize, timeout: Duration) -> ::std::result::Result<::bytes::Bytes, Failure> {
+    let too_large = || Failure { error: Error::ResponseTooLarge { limit }, retry: Retry::Never };
+    let length = response.content_length();
+    if length.is_some_and(|length| length > limit as u64) {
+        return ::std::result::Result::Err(too_large());
+    }
+    let mut next = async || response.chunk().await.map_err(|e| Failure::transport(e, timeout));
+    let first = match next().await? {
+        ::std::option::Option::Some(chunk) if chunk.len() > limit => return ::std::result::Result::Err(too_large()),
+        ::std::option::Option::Some(chunk) => chunk,
+        ::std::option::Option::None => return ::std::result::Result::Ok(::bytes::Bytes::new()),
+    };
+    let ::std::option::Option::Some(mut chunk) = next().await? else {
+        return ::std::result::Result::Ok(first);
+    };
+    // Room for the announced length (at most `limit`, checked above) up to PREALLOCATE_LIMIT;
+    // beyond that the buffer grows with the bytes that actually arrive.
+    let expected = length.map_or(0, |length| length as usize).min(PREALLOCATE_LIMIT);
+    let mut body = ::std::vec::Vec::with_capacity(expected.max(first.len() + chunk.len()));
+    body.extend_from_slice(&first);
+    drop(first);
+    loop {
+        if chunk.len() > limit - body.len() {
+            return ::std::result::Result::Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+        match next().await? {
+            ::std::option::Option::Some(more) => chunk = more,
+            ::std::option::Option::None => return ::std::result::Result::Ok(::bytes::Bytes::from(body)),
+        }
+    }
+}
+
+/// An error body's typed error and the text [`ApiError::body`] returns. JSON is redacted as a
+/// value, after unescaping: the configured secret inside every string and key, and every
+/// sensitive field; the typed error is decoded from the redacted value, so it cannot carry them
+/// either. Any other body is text with the secret replaced.
+fn error_body(bytes: &[u8], secret: ::std::option::Option<&str>) -> (::std::option::Option<ApiErrorBody>, ::std::string::String) {
+    let secret = secret.filter(|secret| !secret.is_empty());
+    match ::serde_json::from_slice::<::serde_json::Value>(bytes) {
+        ::std::result::Result::Ok(mut value) => {
+            redact(&mut value, secret);
+            let error = <ApiErrorBody as ::serde::Deserialize>::deserialize(&value).ok();
+            (error, value.to_string())
+        }
+        ::std::result::Result::Err(_) => {
+            let text = ::std::string::String::from_utf8_lossy(bytes);
+            let text = match secret {
+                ::std::option::Option::Some(secret) => text.replace(secret, REDACTED),
+                ::std::option::Option::None => text.into_owned(),
+            };
+            (::std::option::Option::None, text)
+        }
+    }
+}
+
+/// Replaces `secret` wherever it occurs in a string or an object key, and the value of every
+/// field the spec marks sensitive, by the redaction marker. (serde_json limits nesting to 128
+/// levels, which bounds the recursion.)
+fn redact(value: &mut ::serde_json::Value, secret: ::std::option::Option<&str>) {
+    match value {
+        ::serde_json::Value::String(text) => {
+            if let ::std::option::Option::Some(secret) = secret.filter(|secret| text.contains(secret)) {
+                *text = text.replace(secret, REDACTED);
+            }
+        }
+        ::serde_json::Value::Object(map) => {
+            if let ::std::option::Option::Some(secret) = secret {
+                let keys: ::std::vec::Vec<::std::string::String> = map.keys().filter(|key| key.contains(secret)).cloned().collect();
+                for key in keys {
+                    if let ::std::option::Option::Some(field) = map.remove(&key) {
+                        map.insert(key.replace(secret, REDACTED), field);
+                    }
+                }
+            }
+            for (key, field) in map.iter_mut() {
+                if SENSITIVE_FIELDS.contains(&key.as_str()) && !field.is_null() {
+                    *field = ::serde_json::Value::String(REDACTED.to_owned());
+                } else {
+                    redact(field, secret);
+                }
+            }
+        }
+        ::serde_json::Value::Array(items) => items.iter_mut().for_each(|item| redact(item, secret)),
+        _ => {}
+    }
+}
+
+/// Server-chosen text for a log field: as it is when it is short and has no control
+/// character (the usual case, without an allocation), otherwise through [`one_line`].
+fn field_text(text: &str) -> Cow<'_, str> {
+    if text.len() <= FIELD_LIMIT && !text.chars().any(char::is_control) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(one_line(text, FIELD_LIMIT))
     }
 }
 
@@ -380,49 +574,13 @@ fn parse_retry_after(value: &::reqwest::header::HeaderValue) -> ::std::option::O
     ::std::option::Option::Some(at.duration_since(::std::time::SystemTime::now()).unwrap_or_default())
 }
 
-/// The start of a body, for an error message: sensitive fields (by the spec's wire names) and
-/// the configured secret replaced by the redaction marker, cut to a few hundred characters.
-fn snippet(body: &[u8], secret: ::std::option::Option<&str>) -> ::std::string::String {
-    const LIMIT: usize = 300;
-    let mut text = match ::serde_json::from_slice::<::serde_json::Value>(body) {
-        ::std::result::Result::Ok(mut value) => {
-            redact(&mut value);
-            value.to_string()
-        }
-        ::std::result::Result::Err(_) => ::std::string::String::from_utf8_lossy(body).into_owned(),
-    };
-    if let ::std::option::Option::Some(secret) = secret.filter(|s| !s.is_empty()) {
-        text = text.replace(secret, REDACTED);
-    }
-    match text.char_indices().nth(LIMIT) {
-        ::std::option::Option::Some((cut, _)) => ::std::format!("{}…", &text[..cut]),
-        ::std::option::Option::None => text,
-    }
-}
-
-fn redact(value: &mut ::serde_json::Value) {
-    match value {
-        ::serde_json::Value::Object(map) => {
-            for (key, field) in map.iter_mut() {
-                if SENSITIVE_FIELDS.contains(&key.as_str()) && !field.is_null() {
-                    *field = ::serde_json::Value::String(REDACTED.to_owned());
-                } else {
-                    redact(field);
-                }
-            }
-        }
-        ::serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
-    }
-}
-
 /// Why a call failed.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The request breaks rules the docs state; it was not sent.
     Validation(ValidationErrors),
-    /// The server answered with a non-2xx status.
+    /// The server answered with a non-2xx status (a 3xx too: redirects are not followed).
     Api(::std::boxed::Box<ApiError>),
     /// An attempt took longer than the configured timeout.
     Timeout(Duration),
@@ -430,6 +588,19 @@ pub enum Error {
     Transport(::reqwest::Error),
     /// A 2xx response whose body does not match the documented shape.
     Decode(DecodeError),
+    /// The response body is larger than [`ClientBuilder::max_response_bytes`]; it was not
+    /// read further.
+    ResponseTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The `reqwest::Client` handed to [`ClientBuilder::http_client`] followed a redirect, and
+    /// the answer from where it led was refused. The API never redirects; build that client
+    /// with `redirect::Policy::none()`.
+    Redirected {
+        /// Scheme, host and port the redirect led to (`https://elsewhere.example`).
+        origin: ::std::string::String,
+    },
     /// The client is misconfigured (a header value it cannot send, say).
     Config(::std::string::String),
 }
@@ -451,6 +622,20 @@ impl Error {
             _ => ::std::option::Option::None,
         }
     }
+
+    /// The kind of failure, as logged in the `error` field of the call's events.
+    fn kind(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation",
+            Error::Api(_) => "api",
+            Error::Timeout(_) => "timeout",
+            Error::Transport(_) => "transport",
+            Error::Decode(_) => "decode",
+            Error::ResponseTooLarge { .. } => "response_too_large",
+            Error::Redirected { .. } => "redirected",
+            Error::Config(_) => "config",
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -461,6 +646,12 @@ impl fmt::Display for Error {
             Error::Timeout(after) => write!(f, "no complete answer within the timeout of {after:?}"),
             Error::Transport(error) => write!(f, "transport error: {error}"),
             Error::Decode(decode) => decode.fmt(f),
+            Error::ResponseTooLarge { limit } => write!(f, "the response body exceeds the limit of {limit} bytes"),
+            Error::Redirected { origin } => write!(
+                f,
+                "the HTTP client followed a redirect to {origin}, and the answer is refused: the API never redirects \
+                 (build the reqwest::Client given to `http_client` with `redirect::Policy::none()`)"
+            ),
             Error::Config(message) => write!(f, "client configuration: {message}"),
         }
     }
@@ -476,18 +667,22 @@ impl ::std::error::Error for Error {
     }
 }
 
-/// A non-2xx answer: the status, the API's error object when the body is one, and the body.
+/// A non-2xx answer: the status, the API's error object when the body is one, and the body,
+/// redacted (see the [module docs](self)).
 pub struct ApiError {
     pub status: u16,
     /// The decoded error object; `None` when the body is not one (an HTML page from a proxy).
     pub error: ::std::option::Option<ApiErrorBody>,
     pub content_type: ::std::string::String,
     body: ::std::string::String,
-    snippet: ::std::string::String,
+    /// The size of the body as received, in bytes.
+    received: usize,
 }
 
 impl ApiError {
-    /// The body as received (with the configured secret, should it appear, redacted).
+    /// The body, redacted: a JSON body re-encoded with the configured secret and the sensitive
+    /// fields replaced by a marker; any other body as text (invalid UTF-8 replaced) with the
+    /// secret replaced. Server-chosen text: escape it before putting it in a log line.
     pub fn body(&self) -> &str {
         &self.body
     }
@@ -495,20 +690,24 @@ impl ApiError {
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.error.as_ref().and_then(|error| error.request_id())
     }
+
+    fn describe_body(&self) -> ::std::string::String {
+        let content_type = if self.content_type.is_empty() { "no content type".into() } else { one_line(&self.content_type, FIELD_LIMIT) };
+        ::std::format!("{content_type}, {} bytes", self.received)
+    }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.error {
-            ::std::option::Option::Some(error) => write!(f, "HTTP {}: {error}", self.status),
-            ::std::option::Option::None => write!(
-                f,
-                "HTTP {}: the body is not an API error object ({}, {} bytes): {}",
-                self.status,
-                if self.content_type.is_empty() { "no content type" } else { &self.content_type },
-                self.body.len(),
-                self.snippet
-            ),
+            // The summary holds server-chosen text: one line, cut short.
+            ::std::option::Option::Some(error) => write!(f, "HTTP {}: {}", self.status, one_line(&error.to_string(), SUMMARY_LIMIT)),
+            ::std::option::Option::None if (300..400).contains(&self.status) => {
+                write!(f, "HTTP {}: a redirect, which this client does not follow ({})", self.status, self.describe_body())
+            }
+            ::std::option::Option::None => {
+                write!(f, "HTTP {}: the body is not an API error object ({})", self.status, self.describe_body())
+            }
         }
     }
 }
@@ -519,24 +718,39 @@ impl fmt::Debug for ApiError {
             .field("status", &self.status)
             .field("error", &self.error)
             .field("content_type", &self.content_type)
-            .field("body", &self.snippet)
+            .field("body_bytes", &self.received)
             .finish()
     }
 }
 
-/// A 2xx body that does not decode: where in the JSON it failed, and how.
+/// A 2xx body that does not decode: where in the JSON it failed, and how; never a value.
 #[derive(Debug)]
 pub struct DecodeError {
     pub status: u16,
     /// The JSON path that failed (`items[0].update_type`); `.` for the document itself.
     pub path: ::std::string::String,
+    /// What is wrong, in words that never quote the body (`wrong type: expected a sequence,
+    /// found a string`).
     pub message: ::std::string::String,
-    /// The start of the body, sensitive fields redacted.
-    pub snippet: ::std::string::String,
+}
+
+impl DecodeError {
+    /// `path` is where decoding failed, `None` when the document itself is at fault. The body
+    /// is parsed again only to name the kind of value found at the path.
+    fn new(status: u16, body: &[u8], path: ::std::option::Option<&::serde_path_to_error::Path>, error: &::serde_json::Error) -> Self {
+        let found = match (error.classify(), path) {
+            (::serde_json::error::Category::Data, ::std::option::Option::Some(_)) => ::serde_json::from_slice::<::serde_json::Value>(body).ok(),
+            _ => ::std::option::Option::None,
+        };
+        let message = describe_json_error(error, found.as_ref().zip(path).and_then(|(root, path)| value_at(root, path)));
+        // Map keys on the path are the server's text.
+        let path = path.map_or_else(|| ".".to_owned(), |path| one_line(&path.to_string(), SUMMARY_LIMIT));
+        DecodeError { status, path, message }
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} response does not decode at `{}`: {}; body: {}", self.status, self.path, self.message, self.snippet)
+        write!(f, "HTTP {} response does not decode at `{}`: {}", self.status, self.path, self.message)
     }
 }

@@ -1,9 +1,12 @@
 //! Serving the API: what every operation's route does before and after the implementation.
 //!
-//! Each route reads the body, authenticates, decodes, validates with the generated
-//! validators, calls the implementation and writes the JSON answer. Every failure is answered
-//! in the API's error shape with a 4xx status: a malformed request can produce neither a panic
-//! nor a 500, and every answer carries a request id.
+//! Each route refuses browser requests (an `Origin` the service does not allow) and bodies
+//! that are not `application/json`, authenticates from the headers before reading the body,
+//! reads the body within the service's size and time limits, authenticates from the body when
+//! the headers carry no credentials, decodes, validates with the generated validators, calls
+//! the implementation and writes the JSON answer. Every failure is answered in the API's error
+//! shape with a 4xx status: a malformed request can produce neither a panic nor a 500, no
+//! error message quotes a value of the request, and every answer carries a request id.
 
 use ::std::future::Future;
 
@@ -11,6 +14,7 @@ use ::axum::http::{HeaderMap, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 
 use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER};
+use crate::runtime::{describe_json_error, value_at};
 use crate::validate::Validate;
 
 /// Builds the API's error body from its parts: the spec's `api.error_fields` says which fields
@@ -59,13 +63,34 @@ impl ServerError {
     }
 }
 
-/// Who may call, and how request ids are made: the part of a service the routes use.
+/// Who may call, how request ids are made and what a request may cost: the part of a
+/// service the routes use.
 pub trait ServiceBasics: ::std::marker::Send + ::std::marker::Sync + 'static {
-    /// Whether this client id and secret may call the API.
+    /// Whether this client id and secret may call the API. Compare the secret in constant
+    /// time.
     fn authenticate(&self, client_id: &str, secret: &str) -> bool;
 
     /// A new request id.
     fn next_request_id(&self) -> ::std::string::String;
+
+    /// The largest request body read; a larger one is refused with 413 `REQUEST_TOO_LARGE`
+    /// without being read to its end. Default 2 MiB.
+    fn max_body_bytes(&self) -> usize {
+        2 << 20
+    }
+
+    /// How long the whole body may take to arrive; a slower one is refused with 408
+    /// `REQUEST_TIMEOUT`. Default 10 s.
+    fn body_read_timeout(&self) -> ::std::time::Duration {
+        ::std::time::Duration::from_secs(10)
+    }
+
+    /// Whether a request carrying this `Origin` header (a browser's) is served. Default: none
+    /// is, so that a web page cannot drive the service with a user's browser.
+    fn allows_origin(&self, origin: &str) -> bool {
+        let _ = origin;
+        false
+    }
 }
 
 /// One operation's route: `call` gets the service, the request's context and the decoded,
@@ -82,8 +107,9 @@ where
     Fut: Future<Output = ::std::result::Result<Resp, ServerError>> + ::std::marker::Send + 'static,
 {
     let service = service.clone();
-    ::axum::routing::on(filter, move |headers: HeaderMap, body: ::axum::body::Bytes| async move {
-        handle(&*service, &headers, &body, |context, request| call(service.clone(), context, request)).await
+    ::axum::routing::on(filter, move |request: ::axum::extract::Request| async move {
+        let (parts, body) = request.into_parts();
+        handle(&*service, &parts.headers, body, |context, request| call(service.clone(), context, request)).await
     })
 }
 
@@ -91,7 +117,7 @@ where
 pub async fn handle<S, Req, Resp, Fut>(
     service: &S,
     headers: &HeaderMap,
-    body: &[u8],
+    body: ::axum::body::Body,
     call: impl FnOnce(RequestContext, Req) -> Fut,
 ) -> Response
 where
@@ -102,7 +128,9 @@ where
 {
     let request_id = service.next_request_id();
     let outcome = async {
-        let (client_id, request) = read_request::<S, Req>(service, headers, body)?;
+        let header_credentials = admit(service, headers)?;
+        let body = read_body(service, headers, body).await?;
+        let (client_id, request) = read_request::<S, Req>(service, header_credentials, &body)?;
         let context = RequestContext { request_id: request_id.clone(), client_id };
         call(context, request).await
     }
@@ -110,6 +138,95 @@ where
     match outcome {
         ::std::result::Result::Ok(response) => with_request_id(::axum::Json(response).into_response(), &request_id),
         ::std::result::Result::Err(error) => error.into_response(&request_id),
+    }
+}
+
+/// The credentials the headers carry: each `None` when its header is absent.
+struct HeaderCredentials {
+    client_id: ::std::option::Option<::std::string::String>,
+    secret: ::std::option::Option<::std::string::String>,
+}
+
+fn invalid_api_keys() -> ServerError {
+    ServerError::new(400, "INVALID_INPUT", "INVALID_API_KEYS", "invalid client_id or secret provided")
+}
+
+/// Everything decided before the body is read: the origin, the content type, and the
+/// credentials when the headers carry both.
+fn admit<S: ServiceBasics + ?::std::marker::Sized>(service: &S, headers: &HeaderMap) -> ::std::result::Result<HeaderCredentials, ServerError> {
+    if let ::std::option::Option::Some(origin) = headers.get(::axum::http::header::ORIGIN)
+        && !origin.to_str().is_ok_and(|origin| service.allows_origin(origin))
+    {
+        return ::std::result::Result::Err(ServerError::new(
+            403,
+            "INVALID_REQUEST",
+            "ORIGIN_NOT_ALLOWED",
+            "requests from a web page (with an Origin header) are not served from this origin",
+        ));
+    }
+    let json = headers
+        .get(::axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return ::std::result::Result::Err(ServerError::new(
+            415,
+            "INVALID_REQUEST",
+            "INVALID_CONTENT_TYPE",
+            "the request body must be JSON, sent with Content-Type: application/json",
+        ));
+    }
+    // A header that is present but unreadable is a wrong credential, never a reason to look
+    // in the body instead.
+    let credential = |name: &str| match headers.get(name) {
+        ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
+        ::std::option::Option::Some(value) => value.to_str().map(|v| ::std::option::Option::Some(v.to_owned())).map_err(|_| invalid_api_keys()),
+    };
+    let credentials = HeaderCredentials { client_id: credential(CLIENT_ID_HEADER)?, secret: credential(SECRET_HEADER)? };
+    if let (::std::option::Option::Some(id), ::std::option::Option::Some(secret)) = (&credentials.client_id, &credentials.secret)
+        && !service.authenticate(id, secret)
+    {
+        return ::std::result::Result::Err(invalid_api_keys());
+    }
+    ::std::result::Result::Ok(credentials)
+}
+
+/// The whole body, within the service's size and time limits.
+async fn read_body<S: ServiceBasics + ?::std::marker::Sized>(
+    service: &S,
+    headers: &HeaderMap,
+    body: ::axum::body::Body,
+) -> ::std::result::Result<::axum::body::Bytes, ServerError> {
+    let limit = service.max_body_bytes();
+    let too_large = || {
+        ServerError::new(413, "INVALID_REQUEST", "REQUEST_TOO_LARGE", ::std::format!("the request body is larger than {limit} bytes"))
+    };
+    let declared = headers
+        .get(::axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return ::std::result::Result::Err(too_large());
+    }
+    let read = ::axum::body::to_bytes(body, limit);
+    match ::tokio::time::timeout(service.body_read_timeout(), read).await {
+        ::std::result::Result::Err(_) => ::std::result::Result::Err(ServerError::new(
+            408,
+            "INVALID_REQUEST",
+            "REQUEST_TIMEOUT",
+            ::std::format!("the request body did not arrive within {:?}", service.body_read_timeout()),
+        )),
+        ::std::result::Result::Ok(::std::result::Result::Ok(bytes)) => ::std::result::Result::Ok(bytes),
+        ::std::result::Result::Ok(::std::result::Result::Err(error)) => {
+            let over_limit = ::std::iter::successors(::std::option::Option::Some(&error as &(dyn ::std::error::Error + 'static)), |e| e.source())
+                .any(|e| e.is::<::http_body_util::LengthLimitError>());
+            if over_limit {
+                ::std::result::Result::Err(too_large())
+            } else {
+                ::std::result::Result::Err(ServerError::invalid_request("INVALID_BODY", "the request body could not be read to its end"))
+            }
+        }
     }
 }
 
@@ -121,53 +238,80 @@ fn with_request_id(mut response: Response, request_id: &str) -> Response {
     response
 }
 
-fn read_request<S, Req>(service: &S, headers: &HeaderMap, body: &[u8]) -> ::std::result::Result<(::std::string::String, Req), ServerError>
+/// The credentials a body may carry, read without building the rest of the document.
+#[derive(::serde::Deserialize)]
+struct BodyCredentials {
+    client_id: ::std::option::Option<::serde::de::IgnoredAny>,
+    secret: ::std::option::Option<::serde::de::IgnoredAny>,
+}
+
+#[derive(::serde::Deserialize)]
+struct BodyCredentialValues {
+    #[serde(default)]
+    client_id: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
+    secret: ::std::option::Option<::std::string::String>,
+}
+
+fn read_request<S, Req>(service: &S, header: HeaderCredentials, body: &[u8]) -> ::std::result::Result<(::std::string::String, Req), ServerError>
 where
     S: ServiceBasics + ?::std::marker::Sized,
     Req: ::serde::de::DeserializeOwned + Validate,
 {
-    if body.iter().all(u8::is_ascii_whitespace) {
+    let ::std::option::Option::Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
         return ::std::result::Result::Err(ServerError::invalid_request("INVALID_BODY", "the request body is empty; send a JSON object"));
-    }
-    let value: ::serde_json::Value = ::serde_json::from_slice(body)
-        .map_err(|e| ServerError::invalid_request("INVALID_BODY", ::std::format!("the request body is not valid JSON: {e}")))?;
-    let ::serde_json::Value::Object(fields) = &value else {
+    };
+    if *first != b'{' {
         return ::std::result::Result::Err(ServerError::invalid_request("INVALID_BODY", "the request body must be a JSON object"));
+    }
+    let invalid_body = |error: ::serde_json::Error| {
+        ServerError::invalid_request("INVALID_BODY", ::std::format!("the request body is not valid JSON: {}", describe_json_error(&error, ::std::option::Option::None)))
     };
-    let credential = |header: &str, field: &str| {
-        headers
-            .get(header)
-            .and_then(|v| v.to_str().ok())
-            .or_else(|| fields.get(field).and_then(::serde_json::Value::as_str))
-            .map(str::to_owned)
-    };
-    let (client_id, secret) = (credential(CLIENT_ID_HEADER, "client_id"), credential(SECRET_HEADER, "secret"));
-    let client_id = match (client_id, secret) {
-        (::std::option::Option::Some(id), ::std::option::Option::Some(secret)) if service.authenticate(&id, &secret) => id,
-        (::std::option::Option::Some(_), ::std::option::Option::Some(_)) => {
-            return ::std::result::Result::Err(ServerError::new(400, "INVALID_INPUT", "INVALID_API_KEYS", "invalid client_id or secret provided"));
+    let client_id = match (header.client_id, header.secret) {
+        // Checked before the body was read.
+        (::std::option::Option::Some(id), ::std::option::Option::Some(_)) => id,
+        (header_id, header_secret) => {
+            // Only the two credential fields are kept, so an unauthenticated body costs a
+            // scan, not a document.
+            let in_body = ::serde_json::from_slice::<BodyCredentials>(body).map_err(invalid_body)?;
+            let wanted = (header_id.is_none() && in_body.client_id.is_some()) || (header_secret.is_none() && in_body.secret.is_some());
+            let values = if wanted {
+                ::serde_json::from_slice::<BodyCredentialValues>(body).map_err(|_| invalid_api_keys())?
+            } else {
+                BodyCredentialValues { client_id: ::std::option::Option::None, secret: ::std::option::Option::None }
+            };
+            match (header_id.or(values.client_id), header_secret.or(values.secret)) {
+                (::std::option::Option::Some(id), ::std::option::Option::Some(secret)) if service.authenticate(&id, &secret) => id,
+                (::std::option::Option::Some(_), ::std::option::Option::Some(_)) => return ::std::result::Result::Err(invalid_api_keys()),
+                _ => {
+                    return ::std::result::Result::Err(ServerError::new(
+                        400,
+                        "INVALID_INPUT",
+                        "INVALID_API_KEYS",
+                        ::std::format!("client_id and secret are required, in the {CLIENT_ID_HEADER} and {SECRET_HEADER} headers or in the body"),
+                    ));
+                }
+            }
         }
-        _ => {
-            return ::std::result::Result::Err(ServerError::new(
-                400,
-                "INVALID_INPUT",
-                "INVALID_API_KEYS",
-                ::std::format!("client_id and secret are required, in the {CLIENT_ID_HEADER} and {SECRET_HEADER} headers or in the body"),
-            ));
-        }
     };
-    let request: Req = ::serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.inner().to_string();
-        match message.strip_prefix("missing field `") {
-            ::std::option::Option::Some(rest) => {
+    let mut deserializer = ::serde_json::Deserializer::from_slice(body);
+    let request: Req = ::serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.inner().to_string();
+            if let ::std::option::Option::Some(rest) = message.strip_prefix("missing field `") {
                 let field = rest.split('`').next().unwrap_or_default();
                 let field = if path == "." { field.to_owned() } else { ::std::format!("{path}.{field}") };
-                ServerError::invalid_request("MISSING_FIELDS", ::std::format!("the following required fields are missing: {field}"))
+                return ServerError::invalid_request("MISSING_FIELDS", ::std::format!("the following required fields are missing: {field}"));
             }
-            ::std::option::Option::None => ServerError::invalid_request("INVALID_FIELD", ::std::format!("{path}: {message}")),
-        }
-    })?;
+            if e.inner().is_syntax() || e.inner().is_eof() {
+                return invalid_body(e.into_inner());
+            }
+            // Only on this failure path is the document built, to name the kind of value found.
+            let document = ::serde_json::from_slice::<::serde_json::Value>(body).ok();
+            let found = document.as_ref().and_then(|document| value_at(document, e.path()));
+            ServerError::invalid_request("INVALID_FIELD", ::std::format!("{path}: {}", describe_json_error(e.inner(), found)))
+        })?;
+    deserializer.end().map_err(invalid_body)?;
     request.validate().map_err(|errors| {
         let violations: ::std::vec::Vec<::std::string::String> = errors.violations().iter().map(::std::string::ToString::to_string).collect();
         ServerError::invalid_request("INVALID_FIELD", ::std::format!("invalid fields: {}", violations.join("; ")))

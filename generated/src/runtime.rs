@@ -108,6 +108,16 @@ pub trait Operation: ::serde::Serialize {
 pub trait ErrorBody: ::serde::de::DeserializeOwned + fmt::Display + fmt::Debug {
     /// The request id the error carries, if any.
     fn request_id(&self) -> ::std::option::Option<&str>;
+
+    /// The error's type (the spec's `error_fields.type`), if it names a string or enum field.
+    fn error_type(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+    }
+
+    /// The error's code (the spec's `error_fields.code`), if it names a string or enum field.
+    fn error_code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::None
+    }
 }
 
 /// What `Debug` prints in place of a sensitive value.
@@ -246,3 +256,109 @@ macro_rules! open_enum {
 }
 
 pub(crate) use open_enum;
+
+/// What went wrong decoding JSON, in words that never quote the JSON: serde's own messages
+/// quote the offending value (`invalid type: string "<a secret>", expected a sequence`), and a
+/// server that echoes a secret or an SSN into the wrong field must not put it into an error
+/// message or a log line. `found` is the value at the failing path, when the caller has it.
+///
+/// Only serde's wording for types (`expected a sequence`, `expected struct Address`) is kept:
+/// it comes from this crate's types, never from the input.
+pub fn describe_json_error(error: &::serde_json::Error, found: ::std::option::Option<&::serde_json::Value>) -> ::std::string::String {
+    use ::serde_json::error::Category;
+    match error.classify() {
+        Category::Syntax => ::std::format!("not valid JSON (line {}, column {})", error.line(), error.column()),
+        Category::Eof => "the JSON ends early".to_owned(),
+        Category::Io => "the body could not be read".to_owned(),
+        Category::Data => {
+            let message = error.to_string();
+            // serde_json appends " at line L column C" when it read text (not a `Value`); the
+            // location is of no use once the path is known.
+            let location = ::std::format!(" at line {} column {}", error.line(), error.column());
+            let message = message.strip_suffix(location.as_str()).unwrap_or(&message);
+            // The expectation comes last, after the value; when serde wrote none ("there are
+            // no fields"), a ", expected " can only be part of the quoted value.
+            let expected = if message.ends_with(", there are no fields") || message.ends_with(", there are no variants") {
+                ::std::option::Option::None
+            } else {
+                message.rsplit_once(", expected ").map(|(_, expected)| expected)
+            };
+            let found = found.map(json_kind);
+            if let ::std::option::Option::Some(field) = message.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
+                return ::std::format!("missing field `{}`", clean_name(field));
+            }
+            if let ::std::option::Option::Some(field) = message.strip_prefix("duplicate field `").and_then(|rest| rest.strip_suffix('`')) {
+                return ::std::format!("duplicate field `{}`", clean_name(field));
+            }
+            let kind = if message.starts_with("invalid type") {
+                "wrong type"
+            } else if message.starts_with("invalid length") {
+                "wrong number of items"
+            } else if message.starts_with("unknown variant") {
+                "unknown value"
+            } else if message.starts_with("unknown field") {
+                "unknown field"
+            } else {
+                "invalid value"
+            };
+            match (expected, found) {
+                (::std::option::Option::Some(expected), ::std::option::Option::Some(found)) => {
+                    ::std::format!("{kind}: expected {}, found {found}", clean_name(expected))
+                }
+                (::std::option::Option::Some(expected), ::std::option::Option::None) => ::std::format!("{kind}: expected {}", clean_name(expected)),
+                (::std::option::Option::None, ::std::option::Option::Some(found)) => ::std::format!("{kind}: found {found}"),
+                (::std::option::Option::None, ::std::option::Option::None) => kind.to_owned(),
+            }
+        }
+    }
+}
+
+/// "a string", "an object", ...: the kind of a JSON value, never the value.
+pub fn json_kind(value: &::serde_json::Value) -> &'static str {
+    match value {
+        ::serde_json::Value::Null => "null",
+        ::serde_json::Value::Bool(_) => "a boolean",
+        ::serde_json::Value::Number(_) => "a number",
+        ::serde_json::Value::String(_) => "a string",
+        ::serde_json::Value::Array(_) => "an array",
+        ::serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// A type or field name from serde's message, kept only while it looks like one: the names
+/// come from this crate's types, so anything else is not shown.
+fn clean_name(name: &str) -> &str {
+    let plausible = name.len() <= 120
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '`' | ',' | '.' | ':' | '<' | '>'));
+    if plausible { name } else { "a value of another shape" }
+}
+
+/// The value at a serde_path_to_error path inside `root`, for [`describe_json_error`].
+#[cfg(any(feature = "client", feature = "server"))]
+pub(crate) fn value_at<'a>(root: &'a ::serde_json::Value, path: &::serde_path_to_error::Path) -> ::std::option::Option<&'a ::serde_json::Value> {
+    use ::serde_path_to_error::Segment;
+    path.iter().try_fold(root, |value, segment| match segment {
+        Segment::Seq { index } => value.get(*index),
+        Segment::Map { key } => value.get(key.as_str()),
+        Segment::Enum { .. } | Segment::Unknown => ::std::option::Option::Some(value),
+    })
+}
+
+/// Text from a peer made safe for one log line or error message: control characters
+/// (newlines that would forge a log line, terminal escapes) are written as escapes, and the
+/// text is cut at `limit` characters.
+pub fn one_line(text: &str, limit: usize) -> ::std::string::String {
+    let mut out = ::std::string::String::with_capacity(text.len().min(limit));
+    for (count, c) in text.chars().enumerate() {
+        if count == limit {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

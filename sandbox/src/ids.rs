@@ -1,37 +1,65 @@
 //! Identifiers and timestamps: random by default, a fixed sequence with `--seed`, so a user's
 //! tests can assert on them.
 //!
-//! A user's token, user id and Item id are computed from the user's index and a key (the
-//! seed, or a random one), and carry the index, so the sandbox stores none of them: it reads
-//! the index back and checks the rest against the key. That keeps memory small under load.
+//! A user's token, user id and Item id carry the user's index and a MAC of it (SipHash-2-4
+//! under a 128-bit key), so the sandbox stores none of them: it reads the index back and
+//! recomputes the MAC. SipHash is a keyed pseudo-random function, so tokens a client holds
+//! reveal nothing of the key, and another user's token cannot be computed from one's own.
+//! Without `--seed` the key comes from the operating system's random source; with `--seed`
+//! it is derived from the seed, which makes every id reproducible (and computable by whoever
+//! knows the seed: a seed is for tests).
 
+use std::hash::Hasher as _;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
+
+use siphasher::sip128::{Hasher128 as _, SipHasher24};
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const TOKEN_PREFIX: &str = "user-sandbox-";
 /// Characters of a user id that encode the index (62^6 users are plenty).
 const INDEX_DIGITS: usize = 6;
+const USER_ID_LEN: usize = 29;
+const ITEM_ID_LEN: usize = 37;
+
+/// What a MAC is for, so that one kind of id never verifies as another.
+#[derive(Clone, Copy)]
+enum Purpose {
+    UserToken = 1,
+    UserId = 2,
+    ItemId = 3,
+}
 
 /// Where ids and times come from.
 pub struct Ids {
-    key: u64,
+    key: [u8; 16],
     rng: Mutex<fastrand::Rng>,
     /// With a seed, time is a counter too: one second per event from 2024-01-01T00:00:00Z.
     clock: Option<Mutex<SystemTime>>,
 }
 
 impl Ids {
-    pub fn new(seed: Option<u64>) -> Self {
-        let mut rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
-        let key = rng.u64(..);
+    /// Fails only when there is no seed and the operating system gives no random bytes.
+    pub fn new(seed: Option<u64>) -> Result<Self, getrandom::Error> {
+        let (key, rng) = match seed {
+            Some(seed) => {
+                let mut rng = fastrand::Rng::with_seed(seed);
+                let key = (u128::from(rng.u64(..)) << 64 | u128::from(rng.u64(..))).to_le_bytes();
+                (key, rng)
+            }
+            None => {
+                let mut key = [0; 16];
+                getrandom::fill(&mut key)?;
+                (key, fastrand::Rng::new())
+            }
+        };
         let clock =
             seed.map(|_| Mutex::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_067_200)));
-        Self {
+        Ok(Self {
             key,
             rng: Mutex::new(rng),
             clock,
-        }
+        })
     }
 
     /// `len` letters and digits from the random stream, like Plaid's ids (`m8MDnv9okwxFNBV`).
@@ -49,30 +77,32 @@ impl Ids {
         self.alphanumeric(15)
     }
 
-    /// `user-sandbox-` and a UUID whose last group is the index in hex.
+    /// `user-sandbox-` and a UUID: 80 bits of MAC, then the index in hex as the last group.
     pub fn user_token(&self, index: u64) -> String {
-        let h = self.hash(index, 1);
-        let g = self.hash(index, 2);
+        let mac = self.mac(Purpose::UserToken, index, 0);
         format!(
             "{TOKEN_PREFIX}{:08x}-{:04x}-{:04x}-{:04x}-{index:012x}",
-            h >> 32,
-            (h >> 16) & 0xffff,
-            h & 0xffff,
-            g & 0xffff
+            mac >> 96,
+            (mac >> 80) & 0xffff,
+            (mac >> 64) & 0xffff,
+            (mac >> 48) & 0xffff,
         )
     }
 
     /// The index a token was made for, if this sandbox made it.
     pub fn user_token_index(&self, token: &str) -> Option<u64> {
-        let index =
-            u64::from_str_radix(token.strip_prefix(TOKEN_PREFIX)?.rsplit('-').next()?, 16).ok()?;
-        (self.user_token(index) == token).then_some(index)
+        let index_hex = token.strip_prefix(TOKEN_PREFIX)?.rsplit('-').next()?;
+        if index_hex.len() != 12 {
+            return None;
+        }
+        let index = u64::from_str_radix(index_hex, 16).ok()?;
+        constant_time_eq(token, &self.user_token(index)).then_some(index)
     }
 
-    /// 29 letters and digits: the index in base 62, then keyed noise.
+    /// 29 letters and digits: the index in base 62, then the MAC.
     pub fn user_id(&self, index: u64) -> String {
         let mut id = base62(index, INDEX_DIGITS);
-        id.push_str(&self.noise(index, 3, 29 - INDEX_DIGITS));
+        id.push_str(&self.mac_text(Purpose::UserId, index, USER_ID_LEN - INDEX_DIGITS));
         id
     }
 
@@ -82,12 +112,12 @@ impl Ids {
             let digit = BASE62.iter().position(|&b| b == c)? as u64;
             n.checked_mul(62)?.checked_add(digit)
         })?;
-        (self.user_id(index) == id).then_some(index)
+        constant_time_eq(id, &self.user_id(index)).then_some(index)
     }
 
-    /// The id of the Item of user `index`: 37 letters and digits.
+    /// The id of the Item of user `index`: 37 letters and digits of MAC.
     pub fn item_id(&self, index: u64) -> String {
-        self.noise(index, 4, 37)
+        self.mac_text(Purpose::ItemId, index, ITEM_ID_LEN)
     }
 
     /// Now, as RFC 3339 (`2024-01-01T00:00:01Z`).
@@ -105,22 +135,38 @@ impl Ids {
         humantime::format_rfc3339_seconds(now).to_string()
     }
 
-    /// SplitMix64 over the key, the index and a purpose: not cryptographic, only distinct and
-    /// reproducible.
-    fn hash(&self, index: u64, purpose: u64) -> u64 {
-        let mut z = self.key
-            ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            ^ purpose.wrapping_mul(0xD1B5_4A32_D192_ED03);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+    /// SipHash-2-4 (128-bit output) under the key, over the purpose, the index and a block
+    /// number (for ids longer than one MAC).
+    fn mac(&self, purpose: Purpose, index: u64, block: u64) -> u128 {
+        let mut hasher = SipHasher24::new_with_key(&self.key);
+        hasher.write_u8(purpose as u8);
+        hasher.write_u64(index);
+        hasher.write_u64(block);
+        hasher.finish128().as_u128()
     }
 
-    fn noise(&self, index: u64, purpose: u64, len: usize) -> String {
-        (0..len as u64)
-            .map(|i| char::from(BASE62[(self.hash(index, purpose * 64 + i) % 62) as usize]))
-            .collect()
+    /// `len` base-62 characters of MAC output, 21 per 128-bit block (62^21 < 2^128).
+    fn mac_text(&self, purpose: Purpose, index: u64, len: usize) -> String {
+        let mut text = String::with_capacity(len);
+        let mut block = 0;
+        while text.len() < len {
+            let mut mac = self.mac(purpose, index, block);
+            for _ in 0..21.min(len - text.len()) {
+                text.push(char::from(BASE62[(mac % 62) as usize]));
+                mac /= 62;
+            }
+            block += 1;
+        }
+        text
     }
+}
+
+/// Compares a presented secret or id with the expected one in time that does not depend on
+/// where they differ, so neither can be found a character at a time. Lengths are compared in
+/// the open: they are no help in guessing.
+pub(crate) fn constant_time_eq(presented: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq as _;
+    presented.len() == expected.len() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 fn base62(mut n: u64, width: usize) -> String {
@@ -136,22 +182,49 @@ fn base62(mut n: u64, width: usize) -> String {
 mod tests {
     use super::*;
 
+    fn ids(seed: u64) -> Ids {
+        Ids::new(Some(seed)).expect("ids")
+    }
+
     #[test]
     fn ids_carry_their_index_and_are_checked() {
-        let ids = Ids::new(Some(7));
+        let ids = ids(7);
         for index in [0, 1, 61, 62, 12_345, 56_800_235_583] {
             assert_eq!(ids.user_token_index(&ids.user_token(index)), Some(index));
             assert_eq!(ids.user_id_index(&ids.user_id(index)), Some(index));
-            assert_eq!(ids.user_id(index).len(), 29);
-            assert_eq!(ids.item_id(index).len(), 37);
+            assert_eq!(ids.user_id(index).len(), USER_ID_LEN);
+            assert_eq!(ids.item_id(index).len(), ITEM_ID_LEN);
         }
         let forged = ids.user_token(3).replace("user-sandbox-", "user-sandbox-0");
         assert_eq!(ids.user_token_index(&forged), None);
         assert_eq!(
-            Ids::new(Some(8)).user_token_index(&ids.user_token(3)),
+            Ids::new(Some(8))
+                .expect("ids")
+                .user_token_index(&ids.user_token(3)),
             None,
             "another key"
         );
         assert_eq!(ids.user_id_index("tooshort"), None);
+    }
+
+    #[test]
+    fn a_token_with_another_index_does_not_verify() {
+        let ids = ids(7);
+        let own = ids.user_token(5);
+        // The MAC of index 5 with the index part rewritten to 4: what a forger would try.
+        let forged = format!("{}{:012x}", &own[..own.len() - 12], 4);
+        assert_eq!(ids.user_token_index(&forged), None);
+        let own_id = ids.user_id(5);
+        let forged_id = format!("{}{}", base62(4, INDEX_DIGITS), &own_id[INDEX_DIGITS..]);
+        assert_eq!(ids.user_id_index(&forged_id), None);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_ids_and_no_seed_gives_a_random_key() {
+        assert_eq!(ids(7).user_token(1), ids(7).user_token(1));
+        assert_eq!(ids(7).user_id(1), ids(7).user_id(1));
+        let random = Ids::new(None).expect("ids");
+        let other = Ids::new(None).expect("ids");
+        assert_ne!(random.user_token(1), other.user_token(1));
     }
 }

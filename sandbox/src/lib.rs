@@ -9,11 +9,14 @@
 //! # }
 //! ```
 
+mod connections;
 mod ids;
 mod service;
 
+use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -22,16 +25,21 @@ use axum::response::Response;
 pub use service::Sandbox;
 
 /// How the sandbox runs.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     /// The only client id it accepts.
     pub client_id: String,
-    /// The only secret it accepts.
+    /// The only secret it accepts; never printed, not even by `Debug`.
     pub secret: String,
     /// Makes every id, token and timestamp reproducible.
     pub seed: Option<u64>,
     /// One log line per request (method, path, status, latency, request id).
     pub log_requests: bool,
+    /// Origins whose browser requests are served (exact `Origin` header values). Empty by
+    /// default: a request with an `Origin` header is refused, so a web page a developer
+    /// visits cannot drive the sandbox with the documented default credentials.
+    pub allowed_origins: Vec<String>,
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -41,24 +49,92 @@ impl Default for Config {
             secret: "sandbox-secret".into(),
             seed: None,
             log_requests: false,
+            allowed_origins: Vec::new(),
+            limits: Limits::default(),
         }
     }
 }
 
-/// The sandbox as an axum router.
-pub fn router(config: &Config) -> axum::Router {
-    let sandbox = Sandbox::new(config.client_id.clone(), config.secret.clone(), config.seed);
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("client_id", &self.client_id)
+            .field("secret", &plaid_api::runtime::REDACTED)
+            .field("seed", &self.seed)
+            .field("log_requests", &self.log_requests)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+/// What one client may cost the sandbox: time, connections, request size and stored state.
+/// Each is a command-line flag of the same name; the defaults are documented in the README.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections served at once; further ones wait in the listen backlog. Default 512.
+    pub max_connections: usize,
+    /// From a connection's start, or the end of its previous answer, to the end of the next
+    /// request's head. Closes slow-header ("slowloris") and idle keep-alive connections.
+    /// Default 10 s.
+    pub header_read_timeout: Duration,
+    /// The time the whole request body may take to arrive (408 after it). Default 10 s.
+    pub body_read_timeout: Duration,
+    /// No byte moved either way for this long closes the connection, whatever it was doing
+    /// (a client that stops reading its answer, say). Default 30 s.
+    pub idle_timeout: Duration,
+    /// The largest request body (413 above it). Default 2 MiB.
+    pub max_body_bytes: usize,
+    /// Users created over the sandbox's life, removed ones included (their `client_user_id`
+    /// is never released). Default 1,000,000.
+    pub max_users: usize,
+    /// All stored data: each user's `client_user_id`, its identity as JSON, and 64 bytes of
+    /// overhead per user. Default 64 MiB.
+    pub max_stored_bytes: usize,
+    /// One user's stored identity, as JSON. Default 64 KiB.
+    pub max_user_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 512,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            max_body_bytes: 2 << 20,
+            max_users: 1_000_000,
+            max_stored_bytes: 64 << 20,
+            max_user_bytes: 64 << 10,
+        }
+    }
+}
+
+/// The sandbox as an axum router. Fails only when there is no seed and the operating system
+/// gives no random bytes for the key of the ids.
+pub fn router(config: &Config) -> std::io::Result<axum::Router> {
+    let sandbox = Sandbox::new(config)?;
     let router = plaid_api::server::router(Arc::new(sandbox));
-    if config.log_requests {
+    Ok(if config.log_requests {
         router.layer(axum::middleware::from_fn(log_request))
     } else {
         router
-    }
+    })
 }
 
 /// Serves the sandbox on `listener` until the process is stopped.
 pub async fn serve(listener: tokio::net::TcpListener, config: Config) -> std::io::Result<()> {
-    axum::serve(listener, router(&config)).await
+    serve_until(listener, config, std::future::pending()).await
+}
+
+/// Serves the sandbox on `listener` until `shutdown` completes.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let router = router(&config)?;
+    connections::serve(listener, router, &config.limits, shutdown).await
 }
 
 /// One structured line per request. Headers and bodies are never logged, so neither are

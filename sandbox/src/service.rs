@@ -9,7 +9,8 @@ use plaid_api::runtime::Nullable;
 use plaid_api::server::PlaidApiService;
 use plaid_api::server_support::{RequestContext, ServerError, ServiceBasics};
 
-use crate::ids::Ids;
+use crate::ids::{Ids, constant_time_eq};
+use crate::{Config, Limits};
 
 /// The fictional institution every new user's Item is linked at.
 const INSTITUTION_ID: &str = "ins_109508";
@@ -18,6 +19,8 @@ const INSTITUTION_NAME: &str = "First Platypus Bank";
 pub struct Sandbox {
     client_id: String,
     secret: String,
+    allowed_origins: Vec<String>,
+    limits: Limits,
     ids: Ids,
     state: Mutex<State>,
 }
@@ -30,14 +33,53 @@ struct State {
     users: Vec<Option<User>>,
     /// Every `client_user_id` ever used: a removed user's id is not released (the docs say so).
     client_user_ids: HashSet<Box<str>>,
+    /// What the state holds, as counted against `Limits::max_stored_bytes`.
+    stored_bytes: usize,
 }
 
 #[derive(Default)]
 struct User {
     identity: Option<Box<ConsumerReportUserIdentity>>,
+    /// The identity's size as counted against the budgets.
+    identity_bytes: usize,
     /// Set by `/sandbox/user/reset_login`: the request id of the reset that put the user's
     /// Item into `ITEM_LOGIN_REQUIRED`.
     login_required: Option<Box<str>>,
+}
+
+/// What one user costs besides its `client_user_id` and identity: its slot, its set entry and
+/// the reset marker.
+const USER_OVERHEAD_BYTES: usize = 64;
+
+fn state_full(limit: &str) -> ServerError {
+    ServerError::new(
+        503,
+        "API_ERROR",
+        "SANDBOX_STATE_FULL",
+        format!("the sandbox holds as much as its {limit} allows; restart it or raise the limit"),
+    )
+}
+
+/// The identity's size, counted as its JSON length: a stable, documented measure.
+fn identity_bytes(
+    identity: Option<&ConsumerReportUserIdentity>,
+    limits: &Limits,
+) -> Result<usize, ServerError> {
+    let bytes = identity
+        .and_then(|identity| serde_json::to_vec(identity).ok())
+        .map_or(0, |json| json.len());
+    if bytes > limits.max_user_bytes {
+        return Err(ServerError::new(
+            400,
+            "INVALID_INPUT",
+            "USER_DATA_TOO_LARGE",
+            format!(
+                "the user's identity is larger than the {} bytes a sandbox user may store (--max-user-bytes)",
+                limits.max_user_bytes
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 fn user_missing(code: &str) -> ServerError {
@@ -50,13 +92,17 @@ fn user_missing(code: &str) -> ServerError {
 }
 
 impl Sandbox {
-    pub fn new(client_id: String, secret: String, seed: Option<u64>) -> Self {
-        Self {
-            client_id,
-            secret,
-            ids: Ids::new(seed),
+    /// Fails only when there is no seed and the operating system gives no random bytes for
+    /// the key of the ids.
+    pub fn new(config: &Config) -> std::io::Result<Self> {
+        Ok(Self {
+            client_id: config.client_id.clone(),
+            secret: config.secret.clone(),
+            allowed_origins: config.allowed_origins.clone(),
+            limits: config.limits.clone(),
+            ids: Ids::new(config.seed).map_err(|e| std::io::Error::other(e.to_string()))?,
             state: Mutex::new(State::default()),
-        }
+        })
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -138,11 +184,26 @@ fn login_required(request_id: &str) -> PlaidError {
 
 impl ServiceBasics for Sandbox {
     fn authenticate(&self, client_id: &str, secret: &str) -> bool {
-        client_id == self.client_id && secret == self.secret
+        // Both compared in full, and in constant time, so timing reveals neither.
+        let id = constant_time_eq(client_id, &self.client_id);
+        let secret = constant_time_eq(secret, &self.secret);
+        id & secret
     }
 
     fn next_request_id(&self) -> String {
         self.ids.request_id()
+    }
+
+    fn max_body_bytes(&self) -> usize {
+        self.limits.max_body_bytes
+    }
+
+    fn body_read_timeout(&self) -> std::time::Duration {
+        self.limits.body_read_timeout
+    }
+
+    fn allows_origin(&self, origin: &str) -> bool {
+        self.allowed_origins.iter().any(|allowed| allowed == origin)
     }
 }
 
@@ -152,11 +213,14 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserCreateRequest,
     ) -> Result<UserCreateResponse, ServerError> {
+        let identity_bytes =
+            identity_bytes(request.consumer_report_user_identity.as_ref(), &self.limits)?;
+        let cost = USER_OVERHEAD_BYTES + request.client_user_id.len() + identity_bytes;
         let index = {
             let mut state = self.state();
-            if !state
+            if state
                 .client_user_ids
-                .insert(request.client_user_id.into_boxed_str())
+                .contains(request.client_user_id.as_str())
             {
                 return Err(ServerError::new(
                     400,
@@ -165,9 +229,20 @@ impl PlaidApiService for Sandbox {
                     "a user has already been created for this client_user_id; it cannot be used again, even after /user/remove",
                 ));
             }
+            if state.users.len() >= self.limits.max_users {
+                return Err(state_full("--max-users"));
+            }
+            if state.stored_bytes + cost > self.limits.max_stored_bytes {
+                return Err(state_full("--max-stored-bytes"));
+            }
+            state.stored_bytes += cost;
+            state
+                .client_user_ids
+                .insert(request.client_user_id.into_boxed_str());
             let identity = request.consumer_report_user_identity.map(Box::new);
             state.users.push(Some(User {
                 identity,
+                identity_bytes,
                 login_required: None,
             }));
             state.users.len() - 1
@@ -185,12 +260,30 @@ impl PlaidApiService for Sandbox {
         request: UserUpdateRequest,
     ) -> Result<UserUpdateResponse, ServerError> {
         let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
-        let identity = request.consumer_report_user_identity.map(Box::new);
-        self.with_user(index, |slot| {
-            if let (Some(user), Some(identity)) = (slot, identity) {
-                user.identity = Some(identity);
-            }
-        })?;
+        let Some(identity) = request.consumer_report_user_identity else {
+            self.with_user(index, |_| ())?;
+            return Ok(UserUpdateResponse {
+                request_id: context.request_id,
+            });
+        };
+        let bytes = identity_bytes(Some(&identity), &self.limits)?;
+        let mut state = self.state();
+        let State {
+            users,
+            stored_bytes,
+            ..
+        } = &mut *state;
+        let Some(Some(user)) = users.get_mut(index) else {
+            return Err(user_missing("INVALID_USER_TOKEN"));
+        };
+        let stored_without = *stored_bytes - user.identity_bytes;
+        if stored_without + bytes > self.limits.max_stored_bytes {
+            return Err(state_full("--max-stored-bytes"));
+        }
+        *stored_bytes = stored_without + bytes;
+        user.identity = Some(Box::new(identity));
+        user.identity_bytes = bytes;
+        drop(state);
         Ok(UserUpdateResponse {
             request_id: context.request_id,
         })
@@ -202,7 +295,19 @@ impl PlaidApiService for Sandbox {
         request: UserRemoveRequest,
     ) -> Result<UserRemoveResponse, ServerError> {
         let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
-        self.with_user(index, |slot| *slot = None)?;
+        let mut state = self.state();
+        let State {
+            users,
+            stored_bytes,
+            ..
+        } = &mut *state;
+        let Some(slot @ Some(_)) = users.get_mut(index) else {
+            return Err(user_missing("INVALID_USER_TOKEN"));
+        };
+        // The slot and the client_user_id stay (the id is never released); the identity goes.
+        *stored_bytes -= slot.as_ref().map_or(0, |user| user.identity_bytes);
+        *slot = None;
+        drop(state);
         Ok(UserRemoveResponse {
             request_id: context.request_id,
         })
@@ -231,12 +336,12 @@ impl PlaidApiService for Sandbox {
         let index = self.user_index(Some(&request.user_token), None)?;
         let item_id = self.ids.item_id(index as u64);
         // The docs: all of the user's Items when the list is absent or empty.
-        if let Some(unknown) = request.item_ids.iter().flatten().find(|id| **id != item_id) {
+        if request.item_ids.iter().flatten().any(|id| *id != item_id) {
             return Err(ServerError::new(
                 400,
                 "INVALID_INPUT",
                 "INVALID_ITEM_ID",
-                format!("item_ids names an Item this user does not have: {unknown}"),
+                "item_ids names an Item this user does not have",
             ));
         }
         let reset_by = context.request_id.clone().into_boxed_str();

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_plaid-sandbox");
 
@@ -18,23 +18,29 @@ fn help_lists_the_options() {
         "--listen",
         "--client-id",
         "--secret",
+        "--secret-file",
         "--seed",
         "--log-requests",
+        "--allow-origin",
+        "--max-connections",
+        "--header-read-timeout",
+        "--body-read-timeout",
+        "--idle-timeout",
+        "--max-body-bytes",
+        "--max-users",
+        "--max-stored-bytes",
+        "--max-user-bytes",
     ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");
     }
 }
 
-#[test]
-fn it_prints_its_address_and_answers_there() {
+/// Starts the binary with `args` and `env`; the child and the address it printed.
+fn start(args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
     let mut child = Command::new(BINARY)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--secret",
-            "cli-test-secret",
-            "--log-requests",
-        ])
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -46,24 +52,29 @@ fn it_prints_its_address_and_answers_there() {
     let address = line
         .trim()
         .strip_prefix("plaid-sandbox listening on http://")
-        .expect("the address line")
+        .unwrap_or_else(|| panic!("the address line, not {line:?}"))
         .to_owned();
+    (child, address)
+}
 
-    let body = r#"{"client_user_id":"cli-user"}"#;
-    let mut stream = TcpStream::connect(&address).expect("connect");
+/// The status line and body of a `/user/create` sent with these credentials.
+fn create_user(address: &str, secret: &str, client_user_id: &str) -> String {
+    let body = format!(r#"{{"client_user_id":"{client_user_id}"}}"#);
+    let mut stream = TcpStream::connect(address).expect("connect");
     write!(
         stream,
         "POST /user/create HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\n\
-         PLAID-CLIENT-ID: sandbox-client-id\r\nPLAID-SECRET: cli-test-secret\r\n\
+         PLAID-CLIENT-ID: sandbox-client-id\r\nPLAID-SECRET: {secret}\r\n\
          content-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     )
     .expect("send");
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("answer");
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains("user-sandbox-"), "{answer}");
+    answer
+}
 
+fn stop(mut child: Child) -> String {
     let _ = child.kill();
     let mut log = String::new();
     child
@@ -73,6 +84,16 @@ fn it_prints_its_address_and_answers_there() {
         .read_to_string(&mut log)
         .expect("log");
     let _ = child.wait();
+    log
+}
+
+#[test]
+fn it_prints_its_address_and_answers_there() {
+    let (child, address) = start(&["--secret", "cli-test-secret", "--log-requests"], &[]);
+    let answer = create_user(&address, "cli-test-secret", "cli-user");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("user-sandbox-"), "{answer}");
+    let log = stop(child);
     assert!(
         log.contains("path=\"/user/create\"") && log.contains("status=200"),
         "one line per request:\n{log}"
@@ -81,4 +102,54 @@ fn it_prints_its_address_and_answers_there() {
         !log.contains("cli-test-secret"),
         "the secret is never logged:\n{log}"
     );
+}
+
+#[test]
+fn the_secret_can_come_from_the_environment_and_help_does_not_show_it() {
+    let env = [("PLAID_SANDBOX_SECRET", "secret-from-env")];
+    let (child, address) = start(&[], &env);
+    assert!(create_user(&address, "secret-from-env", "env-user").starts_with("HTTP/1.1 200"));
+    assert!(create_user(&address, "sandbox-secret", "env-user-2").starts_with("HTTP/1.1 400"));
+    stop(child);
+    let help = Command::new(BINARY)
+        .arg("--help")
+        .envs(env)
+        .output()
+        .expect("run --help");
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("PLAID_SANDBOX_SECRET"), "{help}");
+    assert!(!help.contains("secret-from-env"), "{help}");
+}
+
+#[test]
+fn the_secret_can_come_from_a_file() {
+    let dir = std::env::temp_dir().join(format!("plaid-sandbox-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("secret");
+    std::fs::write(&file, "secret-from-file\n").expect("write the secret");
+    let path = file.to_string_lossy().into_owned();
+    let (child, address) = start(&["--secret-file", &path], &[]);
+    let answer = create_user(&address, "secret-from-file", "file-user");
+    stop(child);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[test]
+fn two_secrets_are_refused() {
+    let output = Command::new(BINARY)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--secret",
+            "a",
+            "--secret-file",
+            "/nonexistent",
+        ])
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("give the secret once"), "{stderr}");
+    assert!(!stderr.contains(" a "), "{stderr}");
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs};
-use crate::ir::{Model, SummaryPart};
+use crate::ir::{Model, SummaryPart, TyKind, TypeKind};
 use crate::names;
 use crate::output::Options;
 
@@ -28,18 +28,20 @@ pub fn cargo_toml(
         }
         None => String::new(),
     };
-    let default = quoted(
-        &mut ["client"]
-            .into_iter()
-            .chain(features.iter().map(|(f, _)| f.as_str())),
-    );
+    let default = if features.is_empty() {
+        quoted(&mut ["client"].into_iter())
+    } else {
+        quoted(&mut ["client", "models"].into_iter())
+    };
     let mut models = String::new();
     if !features.is_empty() {
-        models.push_str(
-            "# One feature per spec file (all on by default); the file with the error type and the\n\
-             # files it uses are always compiled. Turn off the default features and name the\n\
-             # files you call to compile only their part of the API.\n",
-        );
+        let all = quoted(&mut features.iter().map(|(f, _)| f.as_str()));
+        models.push_str(&format!(
+            "# One feature per spec file (all on by default, through `models`); the file with the\n\
+             # error type and the files it uses are always compiled. Turn off the default features\n\
+             # and name the files you call to compile only their part of the API.\n\
+             models = [{all}]\n",
+        ));
         for (feature, needs) in features {
             let needs = quoted(&mut needs.iter().map(String::as_str));
             models.push_str(&format!("{feature} = [{needs}]\n"));
@@ -61,7 +63,7 @@ default = [{default}]
 # without reqwest and tokio.
 client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing"]
 # The service trait and axum router to serve the API (used by plaid-sandbox).
-server = ["dep:axum", "dep:serde_path_to_error"]
+server = ["dep:axum", "dep:http-body-util", "dep:serde_path_to_error", "dep:tokio"]
 {models}
 [dependencies]
 axum = {{ workspace = true, optional = true }}
@@ -70,6 +72,7 @@ serde.workspace = true
 serde_json.workspace = true
 time.workspace = true
 bytes = {{ workspace = true, optional = true }}
+http-body-util = {{ workspace = true, optional = true }}
 fastrand = {{ workspace = true, optional = true }}
 httpdate = {{ workspace = true, optional = true }}
 reqwest = {{ workspace = true, optional = true }}
@@ -255,8 +258,8 @@ pub fn operations(model: &Model) -> TokenStream {
         .collect();
     let sensitive = sensitive.into_iter();
     let mut file = quote! {
-        //! Where each operation is sent: environments, the API version, and the [`Operation`]
-        //! implementation of every request type.
+        //! Where each operation is sent: environments, the API version, and the
+        //! [`Operation`](crate::runtime::Operation) implementation of every request type.
         #version_doc
         pub const API_VERSION: &str = #version;
 
@@ -292,8 +295,8 @@ pub fn operations(model: &Model) -> TokenStream {
             #default
         }
 
-        /// Wire names of the fields the spec marks sensitive: error messages show the start of
-        /// a response body with these values replaced by a redaction marker.
+        /// Wire names of the fields the spec marks sensitive: the client replaces their values
+        /// in an error body by a redaction marker before it decodes or keeps the body.
         pub const SENSITIVE_FIELDS: &[&str] = &[#(#sensitive),*];
 
         #error_body
@@ -321,6 +324,28 @@ fn optional_str(model: &Model, owner: &str, wire: &str, value: TokenStream) -> O
     })
 }
 
+/// An expression of type `Option<&str>` reading field `wire` of the error type when it is a
+/// string or an (open) enum; `None` for any other type.
+fn optional_text(model: &Model, owner: &str, wire: &str) -> Option<TokenStream> {
+    let field = crate::check::resolve(model, owner, std::slice::from_ref(&wire.to_owned())).ok()?;
+    let is_enum = match &field.ty.kind {
+        TyKind::String => return optional_str(model, owner, wire, quote!(self)),
+        TyKind::Named(name) => model
+            .find_type(name)
+            .is_some_and(|t| matches!(t.kind, TypeKind::Enum(_))),
+        _ => false,
+    };
+    if !is_enum {
+        return None;
+    }
+    let member = ident(&field.ident);
+    Some(match (field.required, field.nullable) {
+        (true, false) => quote!(::std::option::Option::Some(self.#member.as_str())),
+        (true, true) | (false, false) => quote!(self.#member.as_ref().map(|v| v.as_str())),
+        (false, true) => quote!(self.#member.value().map(|v| v.as_str())),
+    })
+}
+
 /// The error body type (`api.error`) with its one-line `Display` and request id; the raw JSON
 /// when the spec names no error type.
 fn error_body(model: &Model) -> TokenStream {
@@ -343,6 +368,15 @@ fn error_body(model: &Model) -> TokenStream {
         .as_ref()
         .and_then(|field| optional_str(model, error, field, quote!(self)))
         .unwrap_or_else(|| quote!(::std::option::Option::None));
+    // What the client logs of a typed error: the spec's `error_fields` type and code, when
+    // they are strings or enums.
+    let text_field = |wire: Option<&String>| {
+        wire.and_then(|wire| optional_text(model, error, wire))
+            .unwrap_or_else(|| quote!(::std::option::Option::None))
+    };
+    let fields = model.api.error_fields.as_ref();
+    let kind = text_field(fields.map(|f| &f.kind));
+    let code = text_field(fields.map(|f| &f.code));
     let summary = if model.api.error_summary.is_empty() {
         quote!(::std::fmt::Debug::fmt(self, f))
     } else {
@@ -357,7 +391,9 @@ fn error_body(model: &Model) -> TokenStream {
         });
         quote! { #(#writes)* ::std::result::Result::Ok(()) }
     };
-    let docs = doc_attrs(&format!("The body of every non-2xx response: [`{error}`]."));
+    let docs = doc_attrs(&format!(
+        "The body of every non-2xx response: [`{error}`](crate::models::{error})."
+    ));
     quote! {
         #docs
         pub type ApiErrorBody = #error_type;
@@ -365,6 +401,14 @@ fn error_body(model: &Model) -> TokenStream {
         impl crate::runtime::ErrorBody for #error_type {
             fn request_id(&self) -> ::std::option::Option<&str> {
                 #request_id
+            }
+
+            fn error_type(&self) -> ::std::option::Option<&str> {
+                #kind
+            }
+
+            fn error_code(&self) -> ::std::option::Option<&str> {
+                #code
             }
         }
 
