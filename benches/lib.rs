@@ -1,52 +1,7 @@
-//! Fixtures and an allocation counter shared by the benchmarks.
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+//! Fixtures shared by the benchmarks. The allocation counter they install is the tests' one,
+//! `plaid_tests::alloc::MeteredAllocator`.
 
 use plaid_api::prelude::*;
-
-/// The system allocator, counting allocations so a benchmark can report how many a call makes.
-pub struct CountingAllocator;
-
-// Per thread: the test harness runs tests in parallel, and another test's allocations must
-// not count against the call being measured. `const` initialisation keeps the thread-local
-// itself from allocating.
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count_one() {
-    // `try_with` fails only while the thread is being torn down, when nothing is measured.
-    let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-}
-
-// SAFETY: forwards every call unchanged to the system allocator; the counter is a
-// thread-local increment with no effect on the allocation itself.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count_one();
-        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on as is.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `alloc` above, that is from `System`, with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count_one();
-        // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-/// How many allocations `f` makes on the calling thread.
-pub fn count_allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = ALLOCATIONS.with(Cell::get);
-    let value = f();
-    (value, ALLOCATIONS.with(Cell::get) - before)
-}
 
 /// A Beacon request with every field filled in, all valid.
 pub fn full_beacon_request() -> BeaconUserCreateRequest {

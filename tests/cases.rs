@@ -78,8 +78,8 @@ pub fn synth_named(model: &Model, name: &str) -> Value {
         TypeKind::Enum(e) => json!(e.values[0].wire),
         TypeKind::Object(object) => {
             let mut map = serde_json::Map::new();
-            for field in object.fields.iter().filter(|f| f.required) {
-                let value = if field.nullable {
+            for field in object.fields.iter().filter(|f| f.presence.is_required()) {
+                let value = if field.presence.is_nullable() {
                     Value::Null
                 } else {
                     synth(model, &field.ty)
@@ -472,7 +472,9 @@ impl Walk<'_> {
                     Check::Constraints(rule_constraints) => {
                         // A value the field itself accepts but the rule rejects: the rule,
                         // not the field's own constraints, must be what fails.
-                        let own = codegen::check::resolve(self.model, owner, field)
+                        let own = self
+                            .model
+                            .resolve(owner, field)
                             .expect("rule field")
                             .ty
                             .constraints

@@ -1,200 +1,17 @@
 //! The generated client against real HTTP servers on 127.0.0.1: a scripted axum server that
 //! records every request it receives, and a raw TCP server for answers HTTP cannot express
-//! (a body cut off, a body without end, a `Content-Length` that is never sent).
+//! (a body cut off, a body without end, a `Content-Length` that is never sent); both from
+//! `plaid_tests::servers`.
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
 use plaid_api::prelude::*;
+use plaid_tests::servers::{CHUNKED_200, Reply, Server, http_chunk, raw_server};
+use plaid_tests::{CLIENT_ID, SECRET, client_builder, example};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const SECRET: &str = "sk-test-3b1f0c9e-do-not-print";
-const CLIENT_ID: &str = "client-id-1234";
-
-// ---------------------------------------------------------------------------------------------
-// A scripted server.
-
-#[derive(Clone, Debug)]
-struct Recorded {
-    method: Method,
-    path: String,
-    headers: HeaderMap,
-    body: Value,
-}
-
-#[derive(Clone)]
-enum Reply {
-    Json(u16, Value),
-    WithHeader(u16, Value, &'static str, &'static str),
-    /// Status, content type and body as written, for bodies `Json` cannot produce.
-    Raw(u16, &'static str, String),
-    /// A redirect: status and `Location`.
-    Redirect(u16, String),
-    After(Duration, Box<Reply>),
-}
-
-#[derive(Default)]
-struct Script {
-    replies: VecDeque<Reply>,
-    received: Vec<Recorded>,
-}
-
-struct Server {
-    base_url: String,
-    script: Arc<Mutex<Script>>,
-}
-
-impl Server {
-    async fn start(replies: Vec<Reply>) -> Server {
-        let script = Arc::new(Mutex::new(Script {
-            replies: replies.into(),
-            received: Vec::new(),
-        }));
-        let state = script.clone();
-        let app = axum::Router::new().fallback(
-            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                let state = state.clone();
-                async move {
-                    let reply = {
-                        let mut script = state.lock().expect("script lock");
-                        let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                        script.received.push(Recorded {
-                            method,
-                            path: uri.path().to_owned(),
-                            headers,
-                            body,
-                        });
-                        script.replies.pop_front()
-                    };
-                    match reply {
-                        Some(reply) => respond(reply).await,
-                        None => (StatusCode::IM_A_TEAPOT, "no scripted reply left").into_response(),
-                    }
-                }
-            },
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base_url = format!("http://{}", listener.local_addr().expect("address"));
-        tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-        Server { base_url, script }
-    }
-
-    fn received(&self) -> Vec<Recorded> {
-        self.script.lock().expect("script lock").received.clone()
-    }
-
-    fn client(&self) -> ClientBuilder {
-        Client::builder()
-            .environment(Environment::Custom(self.base_url.clone()))
-            .client_id(CLIENT_ID)
-            .secret(SECRET)
-            .retry(RetryPolicy {
-                initial_backoff: Duration::from_millis(10),
-                ..RetryPolicy::default()
-            })
-    }
-}
-
-fn respond(reply: Reply) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>> {
-    Box::pin(async move {
-        match reply {
-            Reply::Json(status, body) => (
-                StatusCode::from_u16(status).expect("status"),
-                axum::Json(body),
-            )
-                .into_response(),
-            Reply::WithHeader(status, body, name, value) => {
-                let mut response = (
-                    StatusCode::from_u16(status).expect("status"),
-                    axum::Json(body),
-                )
-                    .into_response();
-                response
-                    .headers_mut()
-                    .insert(name, HeaderValue::from_static(value));
-                response
-            }
-            Reply::Raw(status, content_type, body) => {
-                let mut response =
-                    (StatusCode::from_u16(status).expect("status"), body).into_response();
-                response
-                    .headers_mut()
-                    .insert("content-type", HeaderValue::from_static(content_type));
-                response
-            }
-            Reply::Redirect(status, location) => {
-                let mut response = StatusCode::from_u16(status)
-                    .expect("status")
-                    .into_response();
-                response.headers_mut().insert(
-                    "location",
-                    HeaderValue::from_str(&location).expect("location"),
-                );
-                response
-            }
-            Reply::After(delay, reply) => {
-                tokio::time::sleep(delay).await;
-                respond(*reply).await
-            }
-        }
-    })
-}
-
-/// A server speaking raw HTTP/1.1: for every connection it reads the request (one read, enough
-/// for the small requests of these tests), then `answer` writes whatever it likes.
-async fn raw_server<F, Fut>(answer: F) -> String
-where
-    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buffer = [0u8; 8192];
-            let _ = socket.read(&mut buffer).await;
-            tokio::spawn(answer(socket));
-        }
-    });
-    format!("http://{address}")
-}
-
-/// A client of the raw server at `base_url`, one attempt only.
-fn raw_client(base_url: &str) -> ClientBuilder {
-    Client::builder()
-        .environment(Environment::Custom(base_url.to_owned()))
-        .client_id(CLIENT_ID)
-        .secret(SECRET)
-        .retry(RetryPolicy::never())
-}
-
-/// One chunk of a `Transfer-Encoding: chunked` body.
-fn http_chunk(data: &[u8]) -> Vec<u8> {
-    let mut chunk = format!("{:x}\r\n", data.len()).into_bytes();
-    chunk.extend_from_slice(data);
-    chunk.extend_from_slice(b"\r\n");
-    chunk
-}
-
-const CHUNKED_200: &str =
-    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
-
-fn example(name: &str) -> Value {
-    plaid_tests::spec_model()
-        .find_type(name)
-        .and_then(|t| t.examples.first())
-        .map(|e| e.value.clone())
-        .expect("example")
-}
+use tokio::io::AsyncWriteExt;
 
 fn plaid_error(status: u16, error_type: &str, error_code: &str) -> Value {
     json!({
@@ -211,11 +28,11 @@ fn plaid_error(status: u16, error_type: &str, error_code: &str) -> Value {
 }
 
 fn items_get_request() -> UserItemsGetRequest {
-    serde_json::from_value(example("UserItemsGetRequest")).expect("example")
+    plaid_tests::example_as("UserItemsGetRequest")
 }
 
 fn user_create_request() -> UserCreateRequest {
-    serde_json::from_value(example("UserCreateRequest")).expect("example")
+    plaid_tests::example_as("UserCreateRequest")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,7 +49,7 @@ async fn every_operation_sends_headers_and_json_body_and_decodes_the_response() 
             let client = server.client().build().expect("client");
             let mut sent = Vec::new();
             $(
-                let request: $request = serde_json::from_value(example(stringify!($request))).expect("example");
+                let request: $request = plaid_tests::example_as(stringify!($request));
                 let response = PlaidApi::$method(&client, &request).await.expect(stringify!($method));
                 assert_eq!(serde_json::to_value(&response).expect("encode"), example(stringify!($response)));
                 sent.push((<$request as Operation>::PATH, serde_json::to_value(&request).expect("encode")));
@@ -445,7 +262,7 @@ async fn a_body_cut_off_mid_stream_is_a_transport_error() {
         let _ = socket.write_all(head.as_bytes()).await;
     })
     .await;
-    let client = raw_client(&base_url).build().expect("client");
+    let client = client_builder(&base_url).build().expect("client");
     let error = client
         .user_create(&user_create_request())
         .await
@@ -458,8 +275,7 @@ async fn no_server_at_all_is_a_transport_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = listener.local_addr().expect("address");
     drop(listener);
-    let client = Client::builder()
-        .environment(Environment::Custom(format!("http://{address}")))
+    let client = client_builder(&format!("http://{address}"))
         .retry(RetryPolicy {
             max_attempts: 2,
             initial_backoff: Duration::from_millis(5),
@@ -556,7 +372,7 @@ async fn an_endless_body_is_cut_at_the_limit() {
         while socket.write_all(&chunk).await.is_ok() {}
     })
     .await;
-    let client = raw_client(&base_url)
+    let client = client_builder(&base_url)
         .max_response_bytes(1024 * 1024)
         .build()
         .expect("client");
@@ -594,7 +410,7 @@ async fn a_content_length_over_the_limit_is_refused_before_reading() {
         tokio::time::sleep(Duration::from_secs(60)).await;
     })
     .await;
-    let client = raw_client(&base_url)
+    let client = client_builder(&base_url)
         .max_response_bytes(1_000_000)
         .build()
         .expect("client");
@@ -651,7 +467,7 @@ async fn a_body_within_the_limit_decodes_and_one_byte_more_is_refused() {
         }
     })
     .await;
-    let response = raw_client(&chunked)
+    let response = client_builder(&chunked)
         .max_response_bytes(size)
         .build()
         .expect("client")
@@ -662,7 +478,7 @@ async fn a_body_within_the_limit_decodes_and_one_byte_more_is_refused() {
         serde_json::to_value(&response).expect("encode"),
         example("UserCreateResponse")
     );
-    let error = raw_client(&chunked)
+    let error = client_builder(&chunked)
         .max_response_bytes(size - 1)
         .build()
         .expect("client")

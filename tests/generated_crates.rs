@@ -12,18 +12,16 @@ use std::process::Command;
 
 use codegen::load::Source;
 
-#[path = "../xtask/src/synth.rs"]
-#[allow(dead_code)]
-mod synth;
-
 /// The scratch workspace, kept between runs so that its dependencies build once.
 fn scratch() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates")
 }
 
 /// The root manifest's `[workspace.package]` and `[workspace.dependencies]`, which every
-/// generated manifest inherits from.
-fn inherited_sections(root_manifest: &str) -> String {
+/// generated manifest inherits from; a dependency's `path` (the runtime crate's) is made
+/// absolute, since it is relative to `root`.
+fn inherited_sections(root_manifest: &str, root: &Path) -> String {
+    let absolute = format!("path = \"{}/", root.display());
     let mut kept = String::new();
     let mut keep = false;
     for line in root_manifest.lines() {
@@ -31,7 +29,7 @@ fn inherited_sections(root_manifest: &str) -> String {
             keep = line == "[workspace.package]" || line == "[workspace.dependencies]";
         }
         if keep {
-            kept.push_str(line);
+            kept.push_str(&line.replace("path = \"", &absolute));
             kept.push('\n');
         }
     }
@@ -82,27 +80,13 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
     std::fs::create_dir_all(&workspace).expect("cannot create the scratch workspace");
 
     let mut members = Vec::new();
-    let fixtures = root.join("tests/fixtures/valid");
-    let mut paths: Vec<_> = std::fs::read_dir(&fixtures)
-        .expect("tests/fixtures/valid")
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    paths.sort();
-    for path in &paths {
+    for path in &plaid_tests::fixtures("valid") {
         let stem = path.file_stem().unwrap_or_default().to_string_lossy();
         let name = format!("fixture-{}", stem.replace('_', "-"));
         write_crate(&workspace, &name, &[plaid_tests::fixture_source(path)]);
         members.push(name);
     }
-    let synthetic: Vec<Source> = synth::spec(12, 5)
-        .into_iter()
-        .map(|file| Source {
-            name: format!("synth/{}", file.name),
-            text: file.text,
-        })
-        .collect();
-    write_crate(&workspace, "synthetic", &synthetic);
+    write_crate(&workspace, "synthetic", &xtask::synth::sources(12, 5));
     members.push("synthetic".to_owned());
     write_crate(&workspace, "cross-file", &cross_file_spec());
     members.push("cross-file".to_owned());
@@ -117,7 +101,7 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
             .map(|m| format!("\"{m}\""))
             .collect::<Vec<_>>()
             .join(", "),
-        inherited_sections(&root_manifest)
+        inherited_sections(&root_manifest, &root)
     );
     std::fs::write(workspace.join("Cargo.toml"), manifest).expect("cannot write Cargo.toml");
     // The repository's lock file pins the dependencies to the versions the suite already

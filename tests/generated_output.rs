@@ -103,11 +103,7 @@ fn no_snapshot_is_orphaned() {
                 .join(fixture)
                 .is_file()
         } else {
-            // `<test binary>__<test function>`
-            stem.split_once("__").is_some_and(|(binary, test)| {
-                std::fs::read_to_string(workspace_root().join(format!("tests/{binary}.rs")))
-                    .is_ok_and(|source| source.contains(&format!("fn {test}(")))
-            })
+            test_function_exists(stem)
         };
         if !owned {
             orphans.push(name);
@@ -117,4 +113,28 @@ fn no_snapshot_is_orphaned() {
         orphans.is_empty(),
         "snapshots that nothing checks any more (delete them): {orphans:?}"
     );
+}
+
+/// Whether the test a snapshot is named after (`<test binary>__<test function>`, or
+/// `<test binary>__<module>__<test function>` in a binary of several modules) still exists:
+/// the function is in `tests/<binary>.rs` or `tests/<binary>/main.rs`, or in the module's
+/// `tests/<binary>/<module>.rs` or `tests/<binary>/<module>/mod.rs`.
+fn test_function_exists(stem: &str) -> bool {
+    let parts: Vec<&str> = stem.split("__").collect();
+    let [binary, modules @ .., test] = parts.as_slice() else {
+        return false;
+    };
+    let tests = workspace_root().join("tests");
+    let files = if modules.is_empty() {
+        vec![
+            tests.join(format!("{binary}.rs")),
+            tests.join(binary).join("main.rs"),
+        ]
+    } else {
+        let module = tests.join(binary).join(modules.join("/"));
+        vec![module.with_extension("rs"), module.join("mod.rs")]
+    };
+    files.iter().any(|file| {
+        std::fs::read_to_string(file).is_ok_and(|source| source.contains(&format!("fn {test}(")))
+    })
 }

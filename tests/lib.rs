@@ -1,8 +1,14 @@
-//! Helpers shared by the test binaries.
+//! What the test binaries (and the benchmarks) share: paths and spec listings, the spec's
+//! examples, credentials and clients, the sandbox and its users, local servers
+//! ([`servers`]), the metering allocator ([`alloc`]) and the validator cases ([`cases`]).
 
+pub mod alloc;
 pub mod cases;
+pub mod servers;
 
 use std::path::{Path, PathBuf};
+
+use plaid_api::prelude::*;
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,6 +19,28 @@ pub fn workspace_root() -> PathBuf {
 
 pub fn spec_dir() -> PathBuf {
     workspace_root().join("spec")
+}
+
+/// The `*.yaml` files of `dir`, in name order.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// The fixtures of `tests/fixtures/<folder>` (`valid` or `invalid`), in name order.
+pub fn fixtures(folder: &str) -> Vec<PathBuf> {
+    yaml_files(&workspace_root().join("tests/fixtures").join(folder))
+}
+
+/// The repository's spec/ as the generator's input, read once per binary.
+pub fn spec_sources() -> &'static [codegen::load::Source] {
+    static SOURCES: std::sync::OnceLock<Vec<codegen::load::Source>> = std::sync::OnceLock::new();
+    SOURCES.get_or_init(|| codegen::load::read_dir(&spec_dir()).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// Reads one fixture file as a spec source, reported under `fixtures/<name>` so snapshots do
@@ -46,7 +74,7 @@ pub struct Decoded {
 
 fn decode_as<T>(value: &serde_json::Value) -> Result<Decoded, String>
 where
-    T: serde::Serialize + serde::de::DeserializeOwned + plaid_api::validate::Validate,
+    T: serde::Serialize + serde::de::DeserializeOwned + plaid_api::Validate,
 {
     let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
     let reencoded = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
@@ -58,7 +86,7 @@ where
 }
 
 /// Every violation `validate()` reports, as (wire path, rule code).
-pub fn violations(value: &impl plaid_api::validate::Validate) -> Vec<(String, &'static str)> {
+pub fn violations(value: &impl plaid_api::Validate) -> Vec<(String, &'static str)> {
     match value.validate() {
         Ok(()) => Vec::new(),
         Err(errors) => errors
@@ -115,18 +143,69 @@ by_type_name!(
 /// The checked model of the repository's spec/, parsed once per test binary.
 pub fn spec_model() -> &'static codegen::ir::Model {
     static MODEL: std::sync::OnceLock<codegen::ir::Model> = std::sync::OnceLock::new();
-    MODEL.get_or_init(|| {
-        let sources = codegen::load::read_dir(&spec_dir()).unwrap_or_else(|e| panic!("{e}"));
-        codegen::model(&sources).unwrap_or_else(|e| panic!("{e}"))
-    })
+    MODEL.get_or_init(|| codegen::model(spec_sources()).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// The first example the spec gives for the type `name`, as JSON.
+pub fn example(name: &str) -> serde_json::Value {
+    spec_model()
+        .find_type(name)
+        .and_then(|t| t.examples.first())
+        .map(|e| e.value.clone())
+        .unwrap_or_else(|| panic!("the spec has no example of {name}"))
+}
+
+/// The first example the spec gives for the type `name`, decoded as `T`.
+pub fn example_as<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    serde_json::from_value(example(name))
+        .unwrap_or_else(|e| panic!("the example of {name} does not decode: {e}"))
+}
+
+/// The client id every test client sends and every test sandbox accepts.
+pub const CLIENT_ID: &str = "client-id-1234";
+/// The secret every test client sends and every test sandbox accepts; distinctive, so that a
+/// test can search any output for it.
+pub const SECRET: &str = "sk-test-3b1f0c9e-do-not-print";
+
+/// A client of `base_url` with [`CLIENT_ID`] and [`SECRET`], one attempt per call.
+pub fn client_builder(base_url: &str) -> ClientBuilder {
+    Client::builder()
+        .environment(Environment::Custom(base_url.to_owned()))
+        .client_id(CLIENT_ID)
+        .secret(SECRET)
+        .retry(RetryPolicy::never())
+}
+
+/// The sandbox's default configuration, but accepting [`CLIENT_ID`] and [`SECRET`] only.
+pub fn sandbox_config() -> plaid_sandbox::Config {
+    plaid_sandbox::Config {
+        client_id: CLIENT_ID.into(),
+        secret: SECRET.into(),
+        ..plaid_sandbox::Config::default()
+    }
 }
 
 /// Starts the sandbox in-process on a free loopback port; its base URL.
 pub async fn start_sandbox(config: plaid_sandbox::Config) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let (listener, url) = servers::bind_loopback().await;
     tokio::spawn(async move { plaid_sandbox::serve(listener, config).await.expect("serve") });
     url
+}
+
+/// A `/user/create` request for `client_user_id`, nothing else set.
+pub fn user_create(client_user_id: &str) -> UserCreateRequest {
+    UserCreateRequest {
+        client_user_id: client_user_id.into(),
+        ..Default::default()
+    }
+}
+
+/// Creates the user `client_user_id` through `client`: the answer, and the user's token.
+pub async fn create_user(client: &Client, client_user_id: &str) -> (UserCreateResponse, String) {
+    let created = client
+        .user_create(&user_create(client_user_id))
+        .await
+        .unwrap_or_else(|e| panic!("cannot create {client_user_id}: {e}"));
+    let token = created.user_token.clone().expect("a user token");
+    (created, token)
 }

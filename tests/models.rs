@@ -204,7 +204,7 @@ fn debug_never_shows_secrets_or_personal_numbers() {
     for secret in ["sk-very-secret-value", "123-45-6789", "6789"] {
         assert!(!debug.contains(secret), "Debug shows {secret}: {debug}");
     }
-    assert!(debug.contains(plaid_api::runtime::REDACTED));
+    assert!(debug.contains(plaid_api::REDACTED));
     assert!(
         debug.contains("client-id-visible"),
         "non-sensitive fields stay readable"

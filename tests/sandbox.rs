@@ -4,36 +4,19 @@
 use std::collections::BTreeSet;
 
 use plaid_api::prelude::*;
+use plaid_tests::{CLIENT_ID, SECRET, client_builder, create_user, example_as, user_create};
 use serde_json::Value;
-
-const CLIENT_ID: &str = "test-client";
-const SECRET: &str = "test-secret";
 
 async fn start(seed: Option<u64>) -> String {
     plaid_tests::start_sandbox(plaid_sandbox::Config {
-        client_id: CLIENT_ID.into(),
-        secret: SECRET.into(),
         seed,
-        ..plaid_sandbox::Config::default()
+        ..plaid_tests::sandbox_config()
     })
     .await
 }
 
 fn client(url: &str) -> Client {
-    Client::builder()
-        .environment(Environment::Custom(url.into()))
-        .client_id(CLIENT_ID)
-        .secret(SECRET)
-        .retry(RetryPolicy::never())
-        .build()
-        .expect("client")
-}
-
-fn create(client_user_id: &str) -> UserCreateRequest {
-    UserCreateRequest {
-        client_user_id: client_user_id.into(),
-        ..Default::default()
-    }
+    client_builder(url).build().expect("client")
 }
 
 fn items_get(token: &str) -> UserItemsGetRequest {
@@ -41,6 +24,14 @@ fn items_get(token: &str) -> UserItemsGetRequest {
         user_token: token.into(),
         ..Default::default()
     }
+}
+
+/// The Items of the user `token`.
+async fn items_of(client: &Client, token: &str) -> UserItemsGetResponse {
+    client
+        .user_items_get(&items_get(token))
+        .await
+        .expect("items")
 }
 
 fn error_code(error: &Error) -> (u16, String, String) {
@@ -55,30 +46,14 @@ fn error_code(error: &Error) -> (u16, String, String) {
     )
 }
 
-fn example<T: serde::de::DeserializeOwned>(name: &str) -> T {
-    let value = plaid_tests::spec_model()
-        .find_type(name)
-        .and_then(|t| t.examples.first())
-        .map(|e| e.value.clone())
-        .expect("example");
-    serde_json::from_value(value).expect("example decodes")
-}
-
 #[tokio::test]
 async fn a_new_user_has_one_healthy_item_at_first_platypus_bank() {
     let client = client(&start(None).await);
-    let created = client
-        .user_create(&create("user-1"))
-        .await
-        .expect("created");
-    let token = created.user_token.expect("a user token");
+    let (created, token) = create_user(&client, "user-1").await;
     assert!(token.starts_with("user-sandbox-"), "{token}");
     assert!(!created.user_id.is_empty() && !created.request_id.is_empty());
 
-    let items = client
-        .user_items_get(&items_get(&token))
-        .await
-        .expect("items");
+    let items = items_of(&client, &token).await;
     assert_eq!(items.items.len(), 1);
     let item = &items.items[0];
     assert_eq!(
@@ -97,12 +72,9 @@ async fn a_new_user_has_one_healthy_item_at_first_platypus_bank() {
 #[tokio::test]
 async fn a_client_user_id_creates_one_user_only() {
     let client = client(&start(None).await);
-    client
-        .user_create(&create("user-1"))
-        .await
-        .expect("first create");
+    create_user(&client, "user-1").await;
     let error = client
-        .user_create(&create("user-1"))
+        .user_create(&user_create("user-1"))
         .await
         .expect_err("second create");
     assert_eq!(
@@ -120,7 +92,7 @@ async fn concurrent_creates_with_one_client_user_id_succeed_exactly_once() {
     let client = client(&start(None).await);
     let calls = (0..64).map(|_| {
         let client = client.clone();
-        tokio::spawn(async move { client.user_create(&create("contended")).await })
+        tokio::spawn(async move { client.user_create(&user_create("contended")).await })
     });
     let mut successes = 0;
     for call in calls {
@@ -135,12 +107,9 @@ async fn concurrent_creates_with_one_client_user_id_succeed_exactly_once() {
 #[tokio::test]
 async fn update_stores_the_identity_and_needs_an_existing_user() {
     let client = client(&start(None).await);
-    let created = client
-        .user_create(&create("user-1"))
-        .await
-        .expect("created");
-    let mut update: UserUpdateRequest = example("UserUpdateRequest");
-    update.user_token = created.user_token.clone();
+    let (created, token) = create_user(&client, "user-1").await;
+    let mut update: UserUpdateRequest = example_as("UserUpdateRequest");
+    update.user_token = Some(token);
     client.user_update(&update).await.expect("updated");
 
     // By the beta user id as well.
@@ -168,12 +137,7 @@ async fn update_stores_the_identity_and_needs_an_existing_user() {
 #[tokio::test]
 async fn a_removed_user_is_gone_and_its_client_user_id_stays_taken() {
     let client = client(&start(None).await);
-    let token = client
-        .user_create(&create("user-1"))
-        .await
-        .expect("created")
-        .user_token
-        .expect("token");
+    let (_, token) = create_user(&client, "user-1").await;
     let remove = UserRemoveRequest {
         user_token: Some(token.clone()),
         ..Default::default()
@@ -191,7 +155,7 @@ async fn a_removed_user_is_gone_and_its_client_user_id_stays_taken() {
     let error = client.user_remove(&remove).await.expect_err("gone");
     assert_eq!(error_code(&error).2, "INVALID_USER_TOKEN");
     let error = client
-        .user_create(&create("user-1"))
+        .user_create(&user_create("user-1"))
         .await
         .expect_err("not reusable");
     assert_eq!(error_code(&error).2, "USER_ALREADY_EXISTS");
@@ -200,19 +164,8 @@ async fn a_removed_user_is_gone_and_its_client_user_id_stays_taken() {
 #[tokio::test]
 async fn reset_login_puts_items_into_item_login_required() {
     let client = client(&start(None).await);
-    let token = client
-        .user_create(&create("user-1"))
-        .await
-        .expect("created")
-        .user_token
-        .expect("token");
-    let item_id = client
-        .user_items_get(&items_get(&token))
-        .await
-        .expect("items")
-        .items[0]
-        .item_id
-        .clone();
+    let (_, token) = create_user(&client, "user-1").await;
+    let item_id = items_of(&client, &token).await.items[0].item_id.clone();
 
     let unknown = SandboxUserResetLoginRequest {
         user_token: token.clone(),
@@ -234,10 +187,7 @@ async fn reset_login_puts_items_into_item_login_required() {
         .sandbox_user_reset_login(&reset)
         .await
         .expect("reset");
-    let items = client
-        .user_items_get(&items_get(&token))
-        .await
-        .expect("items");
+    let items = items_of(&client, &token).await;
     let error = items.items[0]
         .error
         .as_ref()
@@ -253,12 +203,7 @@ async fn reset_login_puts_items_into_item_login_required() {
 #[tokio::test]
 async fn reset_login_without_item_ids_resets_every_item() {
     let client = client(&start(None).await);
-    let token = client
-        .user_create(&create("user-1"))
-        .await
-        .expect("created")
-        .user_token
-        .expect("token");
+    let (_, token) = create_user(&client, "user-1").await;
     let reset = SandboxUserResetLoginRequest {
         user_token: token.clone(),
         ..Default::default()
@@ -267,10 +212,7 @@ async fn reset_login_without_item_ids_resets_every_item() {
         .sandbox_user_reset_login(&reset)
         .await
         .expect("reset");
-    let items = client
-        .user_items_get(&items_get(&token))
-        .await
-        .expect("items");
+    let items = items_of(&client, &token).await;
     assert!(items.items.iter().all(|item| {
         item.error
             .as_ref()
@@ -281,7 +223,7 @@ async fn reset_login_without_item_ids_resets_every_item() {
 #[tokio::test]
 async fn beacon_users_start_at_version_1_with_masked_account_numbers() {
     let client = client(&start(None).await);
-    let request: BeaconUserCreateRequest = example("BeaconUserCreateRequest");
+    let request: BeaconUserCreateRequest = example_as("BeaconUserCreateRequest");
     let response = client.beacon_user_create(&request).await.expect("created");
     assert_eq!(response.version, 1);
     assert!(response.id.starts_with("becusr_"));
@@ -310,17 +252,10 @@ async fn beacon_users_start_at_version_1_with_masked_account_numbers() {
 async fn a_seed_makes_every_id_reproducible() {
     async fn run(seed: u64) -> Vec<String> {
         let client = client(&start(Some(seed)).await);
-        let created = client
-            .user_create(&create("user-1"))
-            .await
-            .expect("created");
-        let token = created.user_token.clone().expect("token");
-        let items = client
-            .user_items_get(&items_get(&token))
-            .await
-            .expect("items");
+        let (created, token) = create_user(&client, "user-1").await;
+        let items = items_of(&client, &token).await;
         let beacon = client
-            .beacon_user_create(&example("BeaconUserCreateRequest"))
+            .beacon_user_create(&example_as("BeaconUserCreateRequest"))
             .await
             .expect("beacon");
         vec![

@@ -4,25 +4,18 @@
 use std::time::{Duration, Instant};
 
 use plaid_sandbox::{Config, Limits};
+use plaid_tests::{CLIENT_ID, SECRET, sandbox_config};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
-const CLIENT_ID: &str = "hostile-client";
-const SECRET: &str = "hostile-secret";
-
-fn config(limits: Limits) -> Config {
-    Config {
-        client_id: CLIENT_ID.into(),
-        secret: SECRET.into(),
-        limits,
-        ..Config::default()
-    }
-}
-
 async fn start(limits: Limits) -> String {
-    plaid_tests::start_sandbox(config(limits)).await
+    plaid_tests::start_sandbox(Config {
+        limits,
+        ..sandbox_config()
+    })
+    .await
 }
 
 fn address(url: &str) -> &str {
@@ -213,9 +206,9 @@ async fn a_body_over_the_limit_gets_413_in_the_error_shape() {
     assert!(error["request_id"].is_string());
 
     // Chunked, so no Content-Length announces it: refused once the limit is passed.
-    let mut request = String::from(
+    let mut request = format!(
         "POST /user/create HTTP/1.1\r\nhost: sandbox\r\ncontent-type: application/json\r\n\
-         PLAID-CLIENT-ID: hostile-client\r\nPLAID-SECRET: hostile-secret\r\n\
+         PLAID-CLIENT-ID: {CLIENT_ID}\r\nPLAID-SECRET: {SECRET}\r\n\
          transfer-encoding: chunked\r\nconnection: close\r\n\r\n",
     );
     for _ in 0..4 {
@@ -232,9 +225,11 @@ async fn a_body_over_the_limit_gets_413_in_the_error_shape() {
 #[tokio::test]
 async fn a_broken_chunk_gets_400_in_the_error_shape() {
     let url = start(Limits::default()).await;
-    let request = "POST /user/create HTTP/1.1\r\nhost: sandbox\r\ncontent-type: application/json\r\n\
-         PLAID-CLIENT-ID: hostile-client\r\nPLAID-SECRET: hostile-secret\r\n\
-         transfer-encoding: chunked\r\nconnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+    let request = format!(
+        "POST /user/create HTTP/1.1\r\nhost: sandbox\r\ncontent-type: application/json\r\n\
+         PLAID-CLIENT-ID: {CLIENT_ID}\r\nPLAID-SECRET: {SECRET}\r\n\
+         transfer-encoding: chunked\r\nconnection: close\r\n\r\nzz\r\n{{}}\r\n0\r\n\r\n"
+    );
     let (status, error) = parse(&raw(&url, request.as_bytes(), Duration::from_secs(5)).await);
     assert_eq!(status, 400);
     assert_eq!(
@@ -341,7 +336,9 @@ async fn values_of_the_request_are_never_echoed_in_errors() {
 async fn a_browser_request_from_another_origin_is_refused() {
     let url = start(Limits::default()).await;
     // What a web page can send without a preflight: text/plain, credentials in the body.
-    let body = r#"{"client_id":"hostile-client","secret":"hostile-secret","client_user_id":"from-a-page"}"#;
+    let body = format!(
+        r#"{{"client_id":"{CLIENT_ID}","secret":"{SECRET}","client_user_id":"from-a-page"}}"#
+    );
     let (status, error) = post(
         &url,
         "/user/create",
@@ -349,7 +346,7 @@ async fn a_browser_request_from_another_origin_is_refused() {
             ("content-type", "text/plain"),
             ("origin", "http://evil.example"),
         ],
-        body,
+        &body,
     )
     .await;
     assert_eq!(
@@ -360,7 +357,7 @@ async fn a_browser_request_from_another_origin_is_refused() {
         &url,
         "/user/create",
         &[JSON, ("origin", "http://evil.example")],
-        body,
+        &body,
     )
     .await;
     assert_eq!(
@@ -372,7 +369,7 @@ async fn a_browser_request_from_another_origin_is_refused() {
         &url,
         "/user/create",
         &[("content-type", "text/plain")],
-        body,
+        &body,
     )
     .await;
     assert_eq!(
@@ -380,7 +377,7 @@ async fn a_browser_request_from_another_origin_is_refused() {
         (415, (Some("INVALID_REQUEST"), Some("INVALID_CONTENT_TYPE")))
     );
     // None of them created the user.
-    let (status, _) = post(&url, "/user/create", &[JSON], body).await;
+    let (status, _) = post(&url, "/user/create", &[JSON], &body).await;
     assert_eq!(status, 200);
 }
 
@@ -388,7 +385,7 @@ async fn a_browser_request_from_another_origin_is_refused() {
 async fn an_allowed_origin_is_served() {
     let url = plaid_tests::start_sandbox(Config {
         allowed_origins: vec!["http://localhost:3000".into()],
-        ..config(Limits::default())
+        ..sandbox_config()
     })
     .await;
     let headers = [JSON, ID, KEY, ("origin", "http://localhost:3000")];

@@ -8,12 +8,9 @@
 //!   panic.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use codegen::load::Source;
-use plaid_tests::fixture_source;
+use plaid_tests::{fixture_source, fixtures};
 
 fn generate(source: &Source) -> Result<Vec<codegen::GeneratedFile>, codegen::Error> {
     codegen::generate_sources(std::slice::from_ref(source), &codegen::Options::default())
@@ -41,7 +38,7 @@ fn valid_fixtures_generate() {
             .unwrap_or_else(|e| panic!("{} should generate, but:\n{e}", source.name));
         let module = format!(
             "src/models/{}.rs",
-            Path::new(&source.name)
+            std::path::Path::new(&source.name)
                 .file_stem()
                 .unwrap_or_default()
                 .to_string_lossy()
@@ -75,20 +72,6 @@ fn invalid_fixtures_are_reported() {
     });
 }
 
-/// Every `*.yaml` of one fixture folder, in name order.
-fn fixtures(folder: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(folder);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    paths.sort();
-    paths
-}
-
 /// Whatever the input, the generator answers with files or an error, never a panic: every
 /// fixture, and its prefixes cut at every 7th byte (where that is a char boundary), which
 /// gives unclosed quotes and flows, dangling keys, half-written rules and examples.
@@ -99,7 +82,8 @@ fn no_input_panics() {
         let paths = fixtures(folder);
         assert!(!paths.is_empty(), "no fixtures in {folder}/");
         // The alias bomb takes about a second per prefix in a debug build, each stopped by the
-        // same budget; `billion_laughs_is_rejected_promptly` covers it whole.
+        // same budget; `invalid_fixtures_are_reported` covers it whole, and the robustness
+        // test `billion_laughs_is_rejected_promptly` its time and memory.
         for path in paths
             .into_iter()
             .filter(|p| !p.ends_with("billion_laughs.yaml"))
@@ -116,54 +100,21 @@ fn no_input_panics() {
             }
         }
     }
-    // Workers take the next input from a shared counter, so that the slow ones (the prefixes
-    // of `billion_laughs.yaml`, which each fill the parser's alias budget) spread over every
-    // core.
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let panics: Vec<String> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut panics = Vec::new();
-                    while let Some((end, source)) = inputs.get(next.fetch_add(1, Ordering::Relaxed))
-                    {
-                        if catch_unwind(AssertUnwindSafe(|| generate(source))).is_err() {
-                            panics.push(format!("{} cut at byte {end}", source.name));
-                        }
-                    }
-                    panics
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| worker.join().expect("worker thread"))
-            .collect()
-    });
+    // The generator's own pool: each thread takes the next input, so that slow ones spread
+    // over every core.
+    let panics: Vec<String> = codegen::parallel::map(&inputs, |(end, source)| {
+        catch_unwind(AssertUnwindSafe(|| generate(source)))
+            .is_err()
+            .then(|| format!("{} cut at byte {end}", source.name))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     assert!(
         panics.is_empty(),
         "the generator panicked on:\n{}",
         panics.join("\n")
     );
-}
-
-/// A bomb of nested aliases is refused by the parser's budget, promptly and by name, instead
-/// of being expanded (its snapshot shows the whole message).
-#[test]
-fn billion_laughs_is_rejected_promptly() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/invalid/billion_laughs.yaml");
-    let source = fixture_source(&path);
-    let start = Instant::now();
-    let err = generate(&source).expect_err("the alias bomb should be rejected");
-    let elapsed = start.elapsed();
-    assert!(
-        err.to_string()
-            .contains("expands beyond the loader's limits"),
-        "not the alias-budget error:\n{err}"
-    );
-    // About a second in an unoptimized build, far less in an optimized one.
-    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
 }
 
 /// Regression: a non-finite bound (`.inf`, `.nan`) once passed the checks and then panicked

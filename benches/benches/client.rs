@@ -33,12 +33,7 @@ async fn start_server() -> String {
         let body = body.clone();
         async move { ([("content-type", "application/json")], body) }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    url
+    plaid_tests::servers::serve(app).await
 }
 
 fn client_overhead(c: &mut Criterion) {

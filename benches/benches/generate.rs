@@ -11,7 +11,6 @@
 //! benchmark and the command measure the same input.
 
 use std::hint::black_box;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use codegen::load::Source;
@@ -27,18 +26,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The seed spec, `spec/`, read once: the benchmark times the generator, not the disk.
 fn seed() -> Vec<Source> {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    codegen::load::read_dir(&spec).unwrap_or_else(|e| panic!("{e}"))
+    plaid_tests::spec_sources().to_vec()
 }
 
 fn synthetic(operations: usize) -> Vec<Source> {
-    xtask::synth::spec(operations, xtask::synth::DEFAULT_PER_FILE)
-        .into_iter()
-        .map(|file| Source {
-            name: format!("synth/{}", file.name),
-            text: file.text,
-        })
-        .collect()
+    xtask::synth::sources(operations, xtask::synth::DEFAULT_PER_FILE)
 }
 
 /// Generates once outside the timing: the input must be valid, and the size of what comes

@@ -6,12 +6,11 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use plaid_api::prelude::*;
-use plaid_benches::{
-    CountingAllocator, count_allocations, full_beacon_request, full_user_create_request,
-};
+use plaid_benches::{full_beacon_request, full_user_create_request};
+use plaid_tests::alloc::{MeteredAllocator, count_allocations};
 
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: MeteredAllocator = MeteredAllocator;
 
 fn report_allocations(name: &str, request: &impl Validate) {
     // The first call compiles the spec's patterns (once per process); measure a warm call.

@@ -1,12 +1,11 @@
 //! Validating a valid request allocates nothing (a count, not a timing, so a test holds it).
 
 use plaid_api::prelude::*;
-use plaid_benches::{
-    CountingAllocator, count_allocations, full_beacon_request, full_user_create_request,
-};
+use plaid_benches::{full_beacon_request, full_user_create_request};
+use plaid_tests::alloc::{MeteredAllocator, count_allocations};
 
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: MeteredAllocator = MeteredAllocator;
 
 fn warm_allocations(request: &impl Validate) -> usize {
     request.validate().expect("valid request");

@@ -35,6 +35,72 @@ impl Place {
     }
 }
 
+/// A position in a spec file while walking it: the file, the YAML path from the root
+/// (`types.User.fields.email`) and the nearest location the parser gave. Paths are built by
+/// descending, never spelled out by hand, so every diagnostic names its node the same way.
+#[derive(Clone, Debug)]
+pub struct Cursor<'f> {
+    file: &'f str,
+    path: String,
+    location: Location,
+}
+
+impl<'f> Cursor<'f> {
+    /// The file's root: no path, no location yet.
+    pub fn root(file: &'f str) -> Self {
+        Self {
+            file,
+            path: String::new(),
+            location: Location::UNKNOWN,
+        }
+    }
+
+    /// The value under a mapping key.
+    pub fn key(&self, key: &str) -> Self {
+        let path = if self.path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{}.{key}", self.path)
+        };
+        Self {
+            path,
+            ..self.clone()
+        }
+    }
+
+    /// The item of a sequence.
+    pub fn index(&self, index: usize) -> Self {
+        Self {
+            path: format!("{}[{index}]", self.path),
+            ..self.clone()
+        }
+    }
+
+    /// The same node, at the location the parser gave for it.
+    pub fn at(&self, location: Location) -> Self {
+        Self {
+            location,
+            ..self.clone()
+        }
+    }
+
+    pub fn file(&self) -> &'f str {
+        self.file
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn place(&self) -> Place {
+        Place::new(self.file, self.location, self.path.clone())
+    }
+
+    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.place(), message)
+    }
+}
+
 /// One problem in the spec.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -110,7 +176,7 @@ impl Diagnostics {
 
     /// Sorts, removes exact repeats, and copies the offending line of each file into its
     /// diagnostic so that rendering needs no file access.
-    pub fn finish(&mut self, sources: &[crate::load::Source]) {
+    pub fn finish(&mut self, sources: &[crate::source::Source]) {
         self.0.sort_by(|a, b| {
             (&a.place.file, a.place.line, a.place.column, &a.message).cmp(&(
                 &b.place.file,

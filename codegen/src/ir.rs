@@ -2,6 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The string formats a spec can name: the runtime's list, the one the generated validators
+/// check, so the generator and the generated crate agree on every format.
+pub use specgen_runtime::Format;
+use specgen_runtime::validate::StringRules;
+
 use crate::diag::Place;
 
 #[derive(Debug)]
@@ -97,6 +102,41 @@ impl Model {
         model.validating = model.types_that_validate();
         model.module_features = model.optional_modules();
         model
+    }
+
+    /// Follows a dotted field path from an object type to the field it names.
+    pub fn resolve(&self, type_name: &str, path: &[String]) -> Result<&Field, String> {
+        let mut current = type_name;
+        let mut found = None;
+        for (i, segment) in path.iter().enumerate() {
+            let Some(TypeKind::Object(object)) = self.find_type(current).map(|t| &t.kind) else {
+                return Err(format!(
+                    "`{}` does not lead to an object",
+                    path[..i].join(".")
+                ));
+            };
+            let Some(field) = object.fields.iter().find(|f| f.wire == *segment) else {
+                let known = object.fields.iter().map(|f| f.wire.as_str());
+                let hint = crate::names::closest(segment, known)
+                    .map(|b| format!(" (did you mean `{b}`?)"))
+                    .unwrap_or_default();
+                return Err(format!("`{current}` has no field `{segment}`{hint}"));
+            };
+            if i + 1 < path.len() {
+                match &field.ty.kind {
+                    TyKind::Named(next) => current = next,
+                    other => {
+                        return Err(format!(
+                            "`{}` is {}, so the path cannot go further",
+                            path[..=i].join("."),
+                            other.describe()
+                        ));
+                    }
+                }
+            }
+            found = Some(field);
+        }
+        found.ok_or_else(|| "empty field path".to_owned())
     }
 
     /// Whether a field of `owner` whose type is `kind` leads back to `owner` without a `Vec`
@@ -302,7 +342,11 @@ impl Model {
             let TypeKind::Object(object) = &def.kind else {
                 continue;
             };
-            for field in object.fields.iter().filter(|f| f.required && !f.nullable) {
+            for field in object
+                .fields
+                .iter()
+                .filter(|f| f.presence == Presence::Required)
+            {
                 if let TyKind::Named(target) = &field.ty.kind {
                     users.entry(target).or_default().push(&def.name);
                 }
@@ -380,6 +424,28 @@ pub enum SummaryPart {
     Field(String),
 }
 
+impl SummaryPart {
+    /// Splits `"{error_type}: {error_message}"` into text and field names.
+    pub fn parse(summary: &str) -> Result<Vec<SummaryPart>, String> {
+        let mut parts = Vec::new();
+        let mut rest = summary;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(SummaryPart::Text(rest[..open].to_owned()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                return Err("an unclosed `{` in `error_summary`".to_owned());
+            };
+            parts.push(SummaryPart::Field(rest[open + 1..open + close].to_owned()));
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(SummaryPart::Text(rest.to_owned()));
+        }
+        Ok(parts)
+    }
+}
+
 #[derive(Debug)]
 pub struct Module {
     /// The spec file's stem (`user` for `spec/user.yaml`): the Rust module name.
@@ -394,13 +460,54 @@ pub struct Operation {
     /// The spec's operation id (`user_create`), also the Rust method name.
     pub id: String,
     pub path: String,
-    pub method: String,
+    pub method: HttpMethod,
     pub summary: String,
     pub docs: String,
     pub request: String,
     pub response: String,
     /// Safe to send twice: the client may retry it after a 5xx or a timeout.
     pub idempotent: bool,
+}
+
+/// The HTTP methods an operation may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 5] = [
+        HttpMethod::Get,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+    ];
+
+    /// As written on the wire and in the spec (`POST`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug)]
@@ -436,11 +543,46 @@ pub struct Field {
     pub wire: String,
     pub ident: String,
     pub docs: String,
-    pub required: bool,
-    pub nullable: bool,
+    pub presence: Presence,
     pub sensitive: bool,
     pub ty: Ty,
     pub place: Place,
+}
+
+/// How a field appears on the wire: the four combinations of the spec's `required` and
+/// `nullable`, each with its own Rust type (see the table in spec/README.md and
+/// `emit::presence`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Always there, never null: `T`.
+    Required,
+    /// Always there, possibly null: `Option<T>`, written as `null` when `None`.
+    RequiredNullable,
+    /// Possibly absent, never null: `Option<T>`, left out when `None`.
+    Optional,
+    /// Possibly absent and possibly null, which mean different things: `Nullable<T>`.
+    OptionalNullable,
+}
+
+impl Presence {
+    pub const fn new(required: bool, nullable: bool) -> Self {
+        match (required, nullable) {
+            (true, false) => Self::Required,
+            (true, true) => Self::RequiredNullable,
+            (false, false) => Self::Optional,
+            (false, true) => Self::OptionalNullable,
+        }
+    }
+
+    /// The key is always in the JSON object.
+    pub const fn is_required(self) -> bool {
+        matches!(self, Self::Required | Self::RequiredNullable)
+    }
+
+    /// The value may be `null`.
+    pub const fn is_nullable(self) -> bool {
+        matches!(self, Self::RequiredNullable | Self::OptionalNullable)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -505,61 +647,31 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }
-}
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Date,
-    DateTime,
-    Email,
-    E164,
-    Ip,
-    Ipv4,
-    Ipv6,
-    CountryCode,
-    UsBankAccountNumber,
-    Url,
-}
-
-impl Format {
-    pub const ALL: [(&'static str, Format); 10] = [
-        ("date", Format::Date),
-        ("date-time", Format::DateTime),
-        ("email", Format::Email),
-        ("e164", Format::E164),
-        ("ip", Format::Ip),
-        ("ipv4", Format::Ipv4),
-        ("ipv6", Format::Ipv6),
-        ("country_code", Format::CountryCode),
-        ("us_bank_account_number", Format::UsBankAccountNumber),
-        ("url", Format::Url),
-    ];
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
-    }
-
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, f)| *f == self)
-            .map_or("", |(n, _)| n)
-    }
-
-    /// How the format reads in documentation.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Format::Date => "a calendar date, `YYYY-MM-DD`",
-            Format::DateTime => "an RFC 3339 date-time",
-            Format::Email => "an email address",
-            Format::E164 => "a phone number in E.164 format",
-            Format::Ip => "an IPv4 or IPv6 address",
-            Format::Ipv4 => "an IPv4 address",
-            Format::Ipv6 => "an IPv6 address",
-            Format::CountryCode => "an ISO 3166-1 alpha-2 country code",
-            Format::UsBankAccountNumber => "a US bank account number",
-            Format::Url => "a URL",
+    /// The string constraints as the runtime's rules, which the generated validators build
+    /// from the same constraints: the generator checks the spec's examples with them.
+    pub fn string_rules(&self) -> StringRules<'_> {
+        let length = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let mut rules = StringRules::new();
+        if let Some(min) = self.min_length {
+            rules = rules.min_length(length(min));
         }
+        if let Some(max) = self.max_length {
+            rules = rules.max_length(length(max));
+        }
+        if self.non_blank {
+            rules = rules.non_blank();
+        }
+        if self.has_letter {
+            rules = rules.has_letter();
+        }
+        if let Some(pattern) = &self.pattern {
+            rules = rules.pattern(pattern);
+        }
+        if let Some(format) = self.format {
+            rules = rules.format(format);
+        }
+        rules
     }
 }
 

@@ -1,4 +1,5 @@
-//! The generator: `spec/` (YAML) -> load -> lower -> check -> emit -> format -> files.
+//! The generator: `spec/` (YAML) -> load -> check (each file) -> lower -> check (the model)
+//! -> emit -> format -> files.
 //!
 //! [`generate`] is the whole pipeline; the stages are public so tests can drive them one by
 //! one.
@@ -6,13 +7,14 @@
 pub mod check;
 pub mod diag;
 mod emit;
-pub mod formats;
+pub mod index;
 pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
 pub mod output;
-mod parallel;
+pub mod parallel;
+pub mod source;
 pub mod spec;
 pub mod sync;
 
@@ -46,7 +48,9 @@ impl std::error::Error for Error {}
 /// first.
 pub fn model(sources: &[load::Source]) -> Result<ir::Model, Diagnostics> {
     let (files, mut diagnostics) = load::parse(sources);
-    let model = lower::lower(&files, diagnostics.is_empty(), &mut diagnostics);
+    let index = index::TypeIndex::new(&files);
+    check::spec::check(&files, &index, diagnostics.is_empty(), &mut diagnostics);
+    let model = lower::lower(&files, &index, &mut diagnostics);
     if let Some(model) = &model {
         check::check(model, &mut diagnostics);
     }

@@ -5,15 +5,8 @@ use std::path::Path;
 use serde_saphyr::Location;
 
 use crate::diag::{Diagnostic, Diagnostics, Place};
+pub use crate::source::Source;
 use crate::spec::SpecFile;
-
-/// A spec file's text and the name it is reported under (`spec/user.yaml`): never an absolute
-/// path, so that messages and snapshots are the same on every machine.
-#[derive(Clone, Debug)]
-pub struct Source {
-    pub name: String,
-    pub text: String,
-}
 
 /// Reads every `*.yaml` file of `dir`, in file-name order.
 pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {

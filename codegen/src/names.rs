@@ -75,6 +75,13 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 /// API's trait, named after its title, may not be one of them.
 pub const PRELUDE_TRAITS: &[&str] = &["Future", "Result", "Send", "Sync"];
 
+/// A spec file's name without folder and extension (`user` for `spec/user.yaml`): the name of
+/// its module and cargo feature.
+pub fn file_stem(file: &str) -> &str {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.trim_end_matches(".yaml").trim_end_matches(".yml")
+}
+
 /// The first word of the API's title (`Plaid` for `Plaid API`), which names its default
 /// headers and the environment variables of the generated example.
 pub fn title_word(title: &str) -> &str {

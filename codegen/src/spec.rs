@@ -45,6 +45,31 @@ pub struct ApiInfo {
     pub docs: Option<String>,
 }
 
+impl ApiInfo {
+    /// The names of the client id, secret and version headers, by their key in `headers`:
+    /// the spec's, or the defaults made from the title's first word.
+    pub fn header_names(&self) -> [(&'static str, String); 3] {
+        let word = crate::names::title_word(&self.title);
+        let upper = word.to_uppercase();
+        let given = self
+            .headers
+            .as_ref()
+            .map(|h| h.value.clone())
+            .unwrap_or_default();
+        [
+            (
+                "client_id",
+                given.client_id.unwrap_or(format!("{upper}-CLIENT-ID")),
+            ),
+            ("secret", given.secret.unwrap_or(format!("{upper}-SECRET"))),
+            (
+                "version",
+                given.version.unwrap_or(format!("{word}-Version")),
+            ),
+        ]
+    }
+}
+
 /// The HTTP headers that carry the credentials and the API version. Each defaults to a name
 /// made from the title's first word: `PLAID-CLIENT-ID`, `PLAID-SECRET`, `Plaid-Version`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -266,5 +291,58 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
             }
         }
         deserializer.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+/// The constraint keys of a field or of a rule's `require`, borrowed: what `check` judges and
+/// `lower` translates, read in one place.
+pub struct ConstraintKeys<'s> {
+    pub format: Option<&'s Spanned<String>>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<&'s Spanned<String>>,
+    pub non_blank: bool,
+    pub has_letter: bool,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+}
+
+impl Field {
+    pub fn constraint_keys(&self) -> ConstraintKeys<'_> {
+        ConstraintKeys {
+            format: self.format.as_ref(),
+            min_length: self.min_length,
+            max_length: self.max_length,
+            pattern: self.pattern.as_ref(),
+            non_blank: self.non_blank,
+            has_letter: self.has_letter,
+            minimum: self.minimum,
+            maximum: self.maximum,
+            min_items: self.min_items,
+            max_items: self.max_items,
+            unique_items: self.unique_items,
+        }
+    }
+}
+
+impl Requirement {
+    /// A requirement constrains one string, so only the string keys exist.
+    pub fn constraint_keys(&self) -> ConstraintKeys<'_> {
+        ConstraintKeys {
+            format: self.format.as_ref(),
+            min_length: self.min_length,
+            max_length: self.max_length,
+            pattern: self.pattern.as_ref(),
+            non_blank: self.non_blank,
+            has_letter: self.has_letter,
+            minimum: None,
+            maximum: None,
+            min_items: None,
+            max_items: None,
+            unique_items: false,
+        }
     }
 }

@@ -13,15 +13,15 @@
 //!   waited for, and the 429 is returned instead.
 //! - a connection failure (nothing reached the server), for every operation;
 //! - HTTP 5xx or a timeout, only for operations the spec marks `idempotent` (reads, updates,
-//!   removals). These are POSTs: after a 5xx or a timeout the first attempt may have taken
-//!   effect, and repeating a create (`/user/create`, `/beacon/user/create`) could create twice
-//!   or fail as a duplicate. [`RetryPolicy::retry_non_idempotent`] opts in anyway.
+//!   removals): after a 5xx or a timeout the first attempt may have taken effect, and
+//!   repeating a create could create twice or fail as a duplicate.
+//!   [`RetryPolicy::retry_non_idempotent`] opts in anyway.
 //!
 //! Redirects, oversized bodies and decode errors are never retried.
 //!
 //! # Redirects
 //!
-//! Plaid never redirects an API call, so this client follows no redirect: a 3xx answer is an
+//! An API call is not redirected, so this client follows no redirect: a 3xx answer is an
 //! [`Error::Api`] with its status, and the credential headers and the body go nowhere else. A
 //! `reqwest::Client` of your own ([`ClientBuilder::http_client`]) keeps its own redirect policy
 //! (reqwest's default follows up to 10); build it with `redirect::Policy::none()`. Should it
@@ -46,7 +46,8 @@
 //! chose (an error message, a request id) has its control characters escaped and is cut
 //! short wherever it is displayed or logged, so it cannot forge a log line.
 //!
-//! Each call is a `tracing` span `plaid_api.call` with the fields `operation`, `path`,
+//! Each call is a `tracing` span named after this crate, `<crate>.call` (the crate's name as
+//! a Rust path, such as `acme_api.call`), with the fields `operation`, `path`,
 //! `attempts`, `status` (of the last answer) and `request_id` (from the response or the error
 //! body). Within it: a DEBUG event `call succeeded`; an INFO event `retrying` with `error`
 //! (the kind of failure), `status` and `wait_ms`; a WARN event `call failed` with `error`,
@@ -62,11 +63,10 @@ use ::std::time::Duration;
 use ::tracing::Instrument as _;
 
 use crate::operations::{API_VERSION, ApiErrorBody, CLIENT_ID_HEADER, Environment, SECRET_HEADER, SENSITIVE_FIELDS, VERSION_HEADER};
-use crate::runtime::{ErrorBody as _, Operation, REDACTED, describe_json_error, one_line, value_at};
-use crate::validate::{Validate, ValidationErrors};
+use ::specgen_runtime::json::value_at;
+use ::specgen_runtime::{ErrorBody as _, Operation, REDACTED, Validate, ValidationErrors, describe_json_error, one_line};
 
-/// The default of [`ClientBuilder::max_response_bytes`]: 64 MiB, above the largest answers
-/// Plaid sends (asset report PDFs).
+/// The default of [`ClientBuilder::max_response_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The most characters of server-chosen text in a log field (request id, error type and code).
@@ -195,8 +195,7 @@ impl ClientBuilder {
     /// redirects by default, and a followed redirect sends the credential headers (after a 307
     /// or 308 the body too) wherever the server points. The policy of a client handed in
     /// cannot be changed here; what can be done is done: an answer from another URL than the
-    /// one called is refused with [`Error::Redirected`], never returned as a success. Plaid
-    /// never redirects an API call.
+    /// one called is refused with [`Error::Redirected`], never returned as a success.
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
         self.http = ::std::option::Option::Some(http);
         self
@@ -289,14 +288,8 @@ impl Client {
     /// Validates `request`, sends it, and decodes the answer; retries as the policy says.
     /// An invalid request never reaches the network.
     pub async fn send<O: Operation + Validate>(&self, request: &O) -> ::std::result::Result<O::Response, Error> {
-        let span = ::tracing::info_span!(
-            "plaid_api.call",
-            operation = O::ID,
-            path = O::PATH,
-            attempts = ::tracing::field::Empty,
-            status = ::tracing::field::Empty,
-            request_id = ::tracing::field::Empty,
-        );
+        // Generated in client.rs: the span's name is the crate's.
+        let span = crate::client::call_span(O::ID, O::PATH);
         async {
             request.validate().map_err(Error::Validation)?;
             let body = ::serde_json::to_vec(request).map_err(|e| Error::Config(::std::format!("cannot encode the request: {e}")))?;

@@ -10,7 +10,9 @@
 //! for the full API reference.
 //!
 //! Generated from `spec/` for API version `2020-09-14`. Every type lives in [`models`];
-//! [`prelude`] re-exports everything a caller needs.
+//! [`prelude`] re-exports everything a caller needs. The generic runtime (validation,
+//! [`Nullable`], open enums, redaction) is the `specgen-runtime` crate, of which the
+//! items users need are re-exported here.
 
 #![forbid(unsafe_code)]
 
@@ -22,15 +24,6 @@ pub mod operations;
 
 #[rustfmt::skip]
 pub mod prelude;
-
-#[rustfmt::skip]
-pub mod runtime;
-
-#[rustfmt::skip]
-pub mod formats;
-
-#[rustfmt::skip]
-pub mod validate;
 
 #[cfg(feature = "client")]
 #[rustfmt::skip]
@@ -47,3 +40,7 @@ pub mod server;
 #[cfg(feature = "server")]
 #[rustfmt::skip]
 pub mod server_support;
+
+pub use ::specgen_runtime::{
+    ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors, Violation,
+};

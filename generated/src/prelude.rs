@@ -7,9 +7,7 @@ pub use crate::models::*;
 
 pub use crate::operations::{Environment, API_VERSION};
 
-pub use crate::runtime::{Nullable, Operation};
-
-pub use crate::validate::{Validate, ValidationErrors, Violation};
+pub use crate::{Nullable, Operation, Validate, ValidationErrors, Violation};
 
 #[cfg(feature = "client")]
 pub use crate::client::PlaidApi;

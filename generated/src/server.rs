@@ -81,7 +81,6 @@ pub trait PlaidApiService: ServiceBasics {
 /// path with another method a 405, both in the API's error shape.
 pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Router {
     let not_found = service.clone();
-    let wrong_method = service.clone();
     let router = ::axum::Router::new();
     #[cfg(feature = "models-beacon")]
     let router = router
@@ -155,11 +154,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                 },
             ),
         );
-    router
-        .method_not_allowed_fallback(move || async move {
-            crate::server_support::method_not_allowed(&*wrong_method)
-        })
-        .fallback(move || async move { crate::server_support::not_found(&*not_found) })
+    router.fallback(move || async move { crate::server_support::not_found(&*not_found) })
 }
 
 impl crate::server_support::ServerErrorBody for crate::models::PlaidError {
@@ -173,14 +168,14 @@ impl crate::server_support::ServerErrorBody for crate::models::PlaidError {
         Self {
             error_type: crate::models::PlaidErrorType::from(error_type),
             error_code: error_code.to_owned(),
-            error_code_reason: crate::runtime::Nullable::Absent,
+            error_code_reason: ::specgen_runtime::Nullable::Absent,
             error_message: message.clone(),
             display_message: ::std::option::Option::None,
             request_id: ::std::option::Option::Some(request_id.to_owned()),
             causes: ::std::option::Option::None,
-            status: crate::runtime::Nullable::Value(i64::from(status)),
+            status: ::specgen_runtime::Nullable::Value(i64::from(status)),
             documentation_url: ::std::option::Option::None,
-            suggested_action: crate::runtime::Nullable::Absent,
+            suggested_action: ::specgen_runtime::Nullable::Absent,
         }
     }
 }

@@ -16,12 +16,12 @@ use ::axum::http::{HeaderMap, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 
 use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER};
-use crate::runtime::{describe_json_error, value_at};
-use crate::validate::Validate;
+use ::specgen_runtime::json::value_at;
+use ::specgen_runtime::{ErrorBody, Operation, Validate, describe_json_error};
 
 /// Builds the API's error body from its parts: the spec's `api.error_fields` says which fields
 /// of the error type receive them.
-pub trait ServerErrorBody: crate::runtime::ErrorBody + ::serde::Serialize {
+pub trait ServerErrorBody: ErrorBody + ::serde::Serialize {
     fn from_parts(status: u16, error_type: &str, error_code: &str, message: ::std::string::String, request_id: &str) -> Self;
 }
 
@@ -96,7 +96,8 @@ pub trait ServiceBasics: ::std::marker::Send + ::std::marker::Sync + 'static {
 }
 
 /// One operation's route: `call` gets the service, the request's context and the decoded,
-/// validated request; every failure before or after it is answered in the API's error shape.
+/// validated request; every failure before or after it is answered in the API's error shape,
+/// and a request with another method than the operation's gets a 405 that names it.
 pub fn route<S, Req, Resp, Fut>(
     filter: ::axum::routing::MethodFilter,
     service: &::std::sync::Arc<S>,
@@ -104,15 +105,17 @@ pub fn route<S, Req, Resp, Fut>(
 ) -> ::axum::routing::MethodRouter
 where
     S: ServiceBasics,
-    Req: ::serde::de::DeserializeOwned + Validate + ::std::marker::Send + 'static,
+    Req: Operation + ::serde::de::DeserializeOwned + Validate + ::std::marker::Send + 'static,
     Resp: ::serde::Serialize,
     Fut: Future<Output = ::std::result::Result<Resp, ServerError>> + ::std::marker::Send + 'static,
 {
+    let wrong_method = service.clone();
     let service = service.clone();
     ::axum::routing::on(filter, move |request: ::axum::extract::Request| async move {
         let (parts, body) = request.into_parts();
         handle(&*service, &parts.headers, body, |context, request| call(service.clone(), context, request)).await
     })
+    .fallback(move || async move { method_not_allowed(&*wrong_method, Req::METHOD) })
 }
 
 /// Runs one request through the pipeline described in the module docs.
@@ -326,7 +329,8 @@ pub fn not_found<S: ServiceBasics + ?::std::marker::Sized>(service: &S) -> Respo
     ServerError::new(404, "INVALID_REQUEST", "NOT_FOUND", "no operation is served at this path").into_response(&service.next_request_id())
 }
 
-/// The answer to a known path called with another method than the operation's.
-pub fn method_not_allowed<S: ServiceBasics + ?::std::marker::Sized>(service: &S) -> Response {
-    ServerError::new(405, "INVALID_REQUEST", "METHOD_NOT_ALLOWED", "this path takes POST").into_response(&service.next_request_id())
+/// The answer to a known path called with another method than the operation's, `method`.
+pub fn method_not_allowed<S: ServiceBasics + ?::std::marker::Sized>(service: &S, method: &str) -> Response {
+    ServerError::new(405, "INVALID_REQUEST", "METHOD_NOT_ALLOWED", ::std::format!("this path takes {method}"))
+        .into_response(&service.next_request_id())
 }

@@ -59,7 +59,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &self.client_id)
-            .field("secret", &plaid_api::runtime::REDACTED)
+            .field("secret", &plaid_api::REDACTED)
             .field("seed", &self.seed)
             .field("log_requests", &self.log_requests)
             .field("allowed_origins", &self.allowed_origins)

@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
+use plaid_api::Nullable;
 use plaid_api::models::*;
-use plaid_api::runtime::Nullable;
 use plaid_api::server::PlaidApiService;
 use plaid_api::server_support::{RequestContext, ServerError, ServiceBasics};
 

@@ -7,9 +7,8 @@
 //! responses share an error type defined in another file. The output depends on `n` and
 //! `per_file` only (no randomness, no clock), so a measurement can be repeated exactly.
 //!
-//! This file only uses `std`: `cargo xtask synth` uses it through the `xtask` library, and
-//! the robustness test compiles it as a module of its own (`#[path]`) to check that the
-//! output passes the generator's checks.
+//! `cargo xtask synth` uses it through the `xtask` library, as do the generator benchmark and
+//! the tests (which check that the output passes the generator's checks and compiles).
 
 use std::fmt::Write as _;
 use std::io;
@@ -68,6 +67,17 @@ pub fn spec(operations: usize, per_file: usize) -> Vec<SpecFile> {
         });
     }
     files
+}
+
+/// [`spec`] as the generator's input, without the disk: each file named `synth/<name>`.
+pub fn sources(operations: usize, per_file: usize) -> Vec<codegen::load::Source> {
+    spec(operations, per_file)
+        .into_iter()
+        .map(|file| codegen::load::Source {
+            name: format!("synth/{}", file.name),
+            text: file.text,
+        })
+        .collect()
 }
 
 /// Writes the spec into `dir` (created if missing), after removing the `*.yaml` files already

@@ -13,8 +13,23 @@ pub fn trait_name(model: &Model) -> String {
     crate::names::api_trait_name(&model.api.title)
 }
 
-pub fn client(model: &Model) -> TokenStream {
+/// `krate` is the crate's name as a Rust path (`plaid_api`): the tracing span of a call is
+/// `plaid_api.call`.
+pub fn client(model: &Model, krate: &str) -> TokenStream {
     let trait_ident = ident(&trait_name(model));
+    let span_name = format!("{krate}.call");
+    let span_docs = doc_attrs(&format!(
+        "The `tracing` span of one call, `{span_name}`, with the fields the client records\n\
+         (see [`crate::http`]). Generated rather than written in `http.rs` because a span's\n\
+         name is a literal, and this one carries the crate's name."
+    ));
+    // Laid out here: prettyplease prints a macro's arguments as one run of tokens.
+    let span = super::splice::statements(&[format!(
+        "::tracing::info_span!(\n    {},\n    operation,\n    path,\n    \
+         attempts = ::tracing::field::Empty,\n    status = ::tracing::field::Empty,\n    \
+         request_id = ::tracing::field::Empty,\n)",
+        super::layout::string(&span_name)
+    )]);
     let methods = model.operations.iter().map(|op| {
         let method = ident(&op.id);
         let request = ident(&op.request);
@@ -70,6 +85,11 @@ pub fn client(model: &Model) -> TokenStream {
         pub trait #trait_ident: Send + Sync #methods
 
         impl #trait_ident for crate::http::Client #impls
+
+        #span_docs
+        pub(crate) fn call_span(operation: &'static str, path: &'static str) -> ::tracing::Span {
+            #span
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, inner_doc_attrs};
+use super::{doc_attrs, ident, inner_doc_attrs, presence};
 use crate::ir::{Model, SummaryPart, TyKind, TypeKind};
 use crate::names;
 use crate::output::Options;
@@ -61,16 +61,17 @@ publish.workspace = true
 default = [{default}]
 # The async HTTP client. Without it the crate is models and validators only, and builds
 # without reqwest and tokio.
-client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing"]
+client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing", "specgen-runtime/path"]
 # The service trait and axum router to serve the API (used by plaid-sandbox).
-server = ["dep:axum", "dep:http-body-util", "dep:serde_path_to_error", "dep:tokio"]
+server = ["dep:axum", "dep:http-body-util", "dep:serde_path_to_error", "dep:tokio", "specgen-runtime/path"]
 {models}
 [dependencies]
 axum = {{ workspace = true, optional = true }}
-regex-lite.workspace = true
 serde.workspace = true
 serde_json.workspace = true
-time.workspace = true
+# Nullable, validation, open enums, redaction: the generic runtime, one compiled and tested
+# definition for every generated crate.
+specgen-runtime.workspace = true
 bytes = {{ workspace = true, optional = true }}
 http-body-util = {{ workspace = true, optional = true }}
 fastrand = {{ workspace = true, optional = true }}
@@ -97,7 +98,9 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
     }
     text.push_str(&format!(
         "Generated from `spec/` for API version `{}`. Every type lives in [`models`];\n\
-         [`prelude`] re-exports everything a caller needs.",
+         [`prelude`] re-exports everything a caller needs. The generic runtime (validation,\n\
+         [`Nullable`], open enums, redaction) is the `specgen-runtime` crate, of which the\n\
+         items users need are re-exported here.",
         api.version
     ));
     let docs = inner_doc_attrs(&text);
@@ -121,12 +124,6 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
         pub mod operations;
         #[rustfmt::skip]
         pub mod prelude;
-        #[rustfmt::skip]
-        pub mod runtime;
-        #[rustfmt::skip]
-        pub mod formats;
-        #[rustfmt::skip]
-        pub mod validate;
         #[cfg(feature = "client")]
         #[rustfmt::skip]
         pub mod client;
@@ -134,6 +131,10 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
         #[rustfmt::skip]
         pub mod http;
         #server
+
+        pub use ::specgen_runtime::{
+            ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors, Violation,
+        };
     }
 }
 
@@ -145,8 +146,7 @@ pub fn prelude(trait_name: &str) -> TokenStream {
         #[allow(unused_imports)]
         pub use crate::models::*;
         pub use crate::operations::{Environment, API_VERSION};
-        pub use crate::runtime::{Nullable, Operation};
-        pub use crate::validate::{Validate, ValidationErrors, Violation};
+        pub use crate::{Nullable, Operation, Validate, ValidationErrors, Violation};
         #[cfg(feature = "client")]
         pub use crate::client::#trait_ident;
         #[cfg(feature = "client")]
@@ -218,7 +218,7 @@ pub fn operations(model: &Model) -> TokenStream {
     let impls = model.operations.iter().map(|op| {
         let request = model_path(&op.request);
         let response = model_path(&op.response);
-        let (id, method, path, idempotent) = (&op.id, &op.method, &op.path, op.idempotent);
+        let (id, method, path, idempotent) = (&op.id, op.method.as_str(), &op.path, op.idempotent);
         let docs = doc_attrs(&format!("`{method} {path}`: {}", op.summary));
         let request_id = model.api.request_id.as_ref().and_then(|field| {
             let access = optional_str(model, &op.response, field, quote!(response))?;
@@ -232,7 +232,7 @@ pub fn operations(model: &Model) -> TokenStream {
         quote! {
             #docs
             #cfg
-            impl crate::runtime::Operation for #request {
+            impl ::specgen_runtime::Operation for #request {
                 type Response = #response;
                 const ID: &'static str = #id;
                 const METHOD: &'static str = #method;
@@ -259,7 +259,7 @@ pub fn operations(model: &Model) -> TokenStream {
     let sensitive = sensitive.into_iter();
     let mut file = quote! {
         //! Where each operation is sent: environments, the API version, and the
-        //! [`Operation`](crate::runtime::Operation) implementation of every request type.
+        //! [`Operation`](crate::Operation) implementation of every request type.
         #version_doc
         pub const API_VERSION: &str = #version;
 
@@ -315,19 +315,22 @@ fn model_path(name: &str) -> TokenStream {
 /// An expression of type `Option<&str>` reading string field `wire` of `value` (of type
 /// `owner`), whatever its presence and nullability.
 fn optional_str(model: &Model, owner: &str, wire: &str, value: TokenStream) -> Option<TokenStream> {
-    let field = crate::check::resolve(model, owner, std::slice::from_ref(&wire.to_owned())).ok()?;
+    let field = model
+        .resolve(owner, std::slice::from_ref(&wire.to_owned()))
+        .ok()?;
     let member = ident(&field.ident);
-    Some(match (field.required, field.nullable) {
-        (true, false) => quote!(::std::option::Option::Some(#value.#member.as_str())),
-        (true, true) | (false, false) => quote!(#value.#member.as_deref()),
-        (false, true) => quote!(#value.#member.value().map(::std::string::String::as_str)),
-    })
+    Some(presence::string_as_str(
+        field.presence,
+        quote!(#value.#member),
+    ))
 }
 
 /// An expression of type `Option<&str>` reading field `wire` of the error type when it is a
 /// string or an (open) enum; `None` for any other type.
 fn optional_text(model: &Model, owner: &str, wire: &str) -> Option<TokenStream> {
-    let field = crate::check::resolve(model, owner, std::slice::from_ref(&wire.to_owned())).ok()?;
+    let field = model
+        .resolve(owner, std::slice::from_ref(&wire.to_owned()))
+        .ok()?;
     let is_enum = match &field.ty.kind {
         TyKind::String => return optional_str(model, owner, wire, quote!(self)),
         TyKind::Named(name) => model
@@ -339,26 +342,17 @@ fn optional_text(model: &Model, owner: &str, wire: &str) -> Option<TokenStream> 
         return None;
     }
     let member = ident(&field.ident);
-    Some(match (field.required, field.nullable) {
-        (true, false) => quote!(::std::option::Option::Some(self.#member.as_str())),
-        (true, true) | (false, false) => quote!(self.#member.as_ref().map(|v| v.as_str())),
-        (false, true) => quote!(self.#member.value().map(|v| v.as_str())),
-    })
+    Some(presence::enum_as_str(field.presence, quote!(self.#member)))
 }
 
 /// The error body type (`api.error`) with its one-line `Display` and request id; the raw JSON
 /// when the spec names no error type.
 fn error_body(model: &Model) -> TokenStream {
     let Some(error) = &model.api.error else {
+        // The runtime implements `ErrorBody` for `serde_json::Value`.
         return quote! {
             /// The body of a non-2xx response: the spec names no error type.
             pub type ApiErrorBody = ::serde_json::Value;
-
-            impl crate::runtime::ErrorBody for ::serde_json::Value {
-                fn request_id(&self) -> ::std::option::Option<&str> {
-                    ::std::option::Option::None
-                }
-            }
         };
     };
     let error_type = model_path(error);
@@ -383,7 +377,8 @@ fn error_body(model: &Model) -> TokenStream {
         let writes = model.api.error_summary.iter().map(|part| match part {
             SummaryPart::Text(text) => quote!(f.write_str(#text)?;),
             SummaryPart::Field(wire) => {
-                let member = crate::check::resolve(model, error, std::slice::from_ref(wire))
+                let member = model
+                    .resolve(error, std::slice::from_ref(wire))
                     .map(|f| ident(&f.ident))
                     .unwrap_or_else(|_| ident(wire));
                 quote!(::std::fmt::Display::fmt(&self.#member, f)?;)
@@ -398,7 +393,7 @@ fn error_body(model: &Model) -> TokenStream {
         #docs
         pub type ApiErrorBody = #error_type;
 
-        impl crate::runtime::ErrorBody for #error_type {
+        impl ::specgen_runtime::ErrorBody for #error_type {
             fn request_id(&self) -> ::std::option::Option<&str> {
                 #request_id
             }

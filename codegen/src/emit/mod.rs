@@ -4,6 +4,7 @@ mod client;
 mod crate_files;
 mod layout;
 mod models;
+mod presence;
 mod server;
 mod splice;
 mod validate;
@@ -18,11 +19,12 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     let example = client::example(model, options);
     let example_feature =
         client::example_operation(model).and_then(|op| model.type_feature(&op.request));
+    let krate = options.package_name.replace('-', "_");
     let mut jobs = vec![
         Job::Lib,
         Job::Prelude,
         Job::Operations,
-        Job::Client,
+        Job::Client(&krate),
         Job::ModelsIndex,
         Job::Server,
     ];
@@ -43,15 +45,12 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         ),
     )];
     files.extend([lib, prelude, operations].into_iter().flatten());
-    files.extend([
-        GeneratedFile::verbatim("src/runtime.rs", include_str!("../../templates/runtime.rs")),
-        GeneratedFile::verbatim(
-            "src/validate.rs",
-            include_str!("../../templates/validate.rs"),
-        ),
-        GeneratedFile::verbatim("src/formats.rs", crate::formats::SOURCE),
-        GeneratedFile::verbatim("src/http.rs", include_str!("../../templates/http.rs")),
-    ]);
+    // The generic runtime is the `specgen-runtime` crate, a dependency; only the client and
+    // server support that use the spec's constants are carried into the crate.
+    files.push(GeneratedFile::verbatim(
+        "src/http.rs",
+        include_str!("../../templates/http.rs"),
+    ));
     files.extend([client, models_index].into_iter().flatten());
     if let Some(server) = server {
         files.push(GeneratedFile::verbatim(
@@ -72,7 +71,8 @@ enum Job<'m> {
     Lib,
     Prelude,
     Operations,
-    Client,
+    /// With the crate's name as a Rust path (`plaid_api`), which names its tracing span.
+    Client(&'m str),
     ModelsIndex,
     Server,
     Models(&'m Module),
@@ -99,7 +99,7 @@ impl Job<'_> {
                 crate_files::prelude(&client::trait_name(model)),
             ),
             Job::Operations => ("src/operations.rs", crate_files::operations(model)),
-            Job::Client => ("src/client.rs", client::client(model)),
+            Job::Client(krate) => ("src/client.rs", client::client(model, krate)),
             Job::ModelsIndex => ("src/models/mod.rs", crate_files::models_mod(model)),
             Job::Server => return ("src/server.rs".into(), server::server(model)),
             Job::Models(module) => {

@@ -5,9 +5,11 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::validate;
 use super::{braced, doc_attrs, ident, inner_doc_attrs, type_docs};
-use crate::ir::{Constraints, Enum, Field, Model, Module, Object, Ty, TyKind, TypeDef, TypeKind};
+use super::{presence, validate};
+use crate::ir::{
+    Constraints, Enum, Field, Model, Module, Object, Presence, Ty, TyKind, TypeDef, TypeKind,
+};
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
     let mut uses = Uses::default();
@@ -18,7 +20,10 @@ pub fn module(model: &Model, module: &Module) -> TokenStream {
         match &def.kind {
             TypeKind::Object(object) => {
                 items.extend(structure(model, def, object, &mut uses));
-                items.extend(validate::object_impl(model, def, object, &mut uses));
+                let validate = validate::object_impl(model, def, object);
+                uses.checks |= validate.checks;
+                uses.string_rules |= validate.string_rules;
+                items.extend(validate.tokens);
             }
             TypeKind::Enum(e) => items.extend(enumeration(def, e)),
         }
@@ -32,10 +37,12 @@ pub fn module(model: &Model, module: &Module) -> TokenStream {
 /// What a module's items use from the runtime, so that it imports exactly that: an unused
 /// import would be a warning in the generated crate.
 #[derive(Default)]
-pub(crate) struct Uses {
+struct Uses {
     objects: bool,
     nullable: bool,
-    pub(crate) string_rules: bool,
+    /// An object's `validate_at` is written out.
+    checks: bool,
+    string_rules: bool,
 }
 
 /// The module's imports: sibling modules' types by name, so the code reads `PlaidError`
@@ -56,13 +63,18 @@ fn imports(model: &Model, module: &Module, uses: &Uses) -> TokenStream {
     let models = (!foreign.is_empty()).then(|| quote!(use crate::models::{#(#foreign),*};));
     let nullable = uses.nullable.then(|| {
         quote!(
-            use crate::runtime::Nullable;
+            use ::specgen_runtime::Nullable;
         )
     });
     let validate = uses.objects.then(|| {
         let string_rules = uses.string_rules.then(|| quote!(StringRules,));
+        let imports = if uses.checks {
+            quote!(::specgen_runtime::validate::{self, #string_rules Validate, Violation})
+        } else {
+            quote!(::specgen_runtime::Validate)
+        };
         quote! {
-            use crate::validate::{self, #string_rules Validate, Violation};
+            use #imports;
             use serde::{Deserialize, Serialize};
         }
     });
@@ -71,7 +83,10 @@ fn imports(model: &Model, module: &Module, uses: &Uses) -> TokenStream {
 
 fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {
     uses.objects = true;
-    uses.nullable |= object.fields.iter().any(|f| !f.required && f.nullable);
+    uses.nullable |= object
+        .fields
+        .iter()
+        .any(|f| f.presence == Presence::OptionalNullable);
     let name = ident(&def.name);
     let docs = type_docs(model, def);
     let fields = object.fields.iter().map(|field| {
@@ -99,16 +114,7 @@ fn field_serde(field: &Field) -> TokenStream {
         let wire = &field.wire;
         quote!(rename = #wire)
     });
-    let skip = match (field.required, field.nullable) {
-        (false, false) => Some(quote!(default, skip_serializing_if = "Option::is_none")),
-        (false, true) => Some(quote!(default, skip_serializing_if = "Nullable::is_absent")),
-        // A custom deserializer switches off serde's "missing `Option` is `None`", so a
-        // required key that is absent is an error, as the spec says, and `null` is `None`.
-        (true, true) => Some(quote!(
-            deserialize_with = "crate::runtime::deserialize_present"
-        )),
-        (true, false) => None,
-    };
+    let skip = presence::serde_args(field.presence);
     match (rename, skip) {
         (None, None) => TokenStream::new(),
         (Some(a), None) | (None, Some(a)) => quote!(#[serde(#a)]),
@@ -125,11 +131,7 @@ fn field_type(model: &Model, owner: &str, field: &Field) -> TokenStream {
     } else {
         inner
     };
-    match (field.required, field.nullable) {
-        (true, false) => inner,
-        (true, true) | (false, false) => quote!(Option<#inner>),
-        (false, true) => quote!(Nullable<#inner>),
-    }
+    presence::rust_type(field.presence, inner)
 }
 
 fn rust_type(kind: &TyKind) -> TokenStream {
@@ -151,7 +153,7 @@ fn rust_type(kind: &TyKind) -> TokenStream {
 }
 
 /// Whether the field is stored in a `Box` because its type leads back to `owner`.
-pub(crate) fn is_boxed(model: &Model, owner: &str, field: &Field) -> bool {
+fn is_boxed(model: &Model, owner: &str, field: &Field) -> bool {
     model.is_cyclic(owner, &field.ty.kind)
 }
 
@@ -162,7 +164,7 @@ fn redacting_debug(def: &TypeDef, object: &Object) -> TokenStream {
         let label = &field.ident;
         let field_ident = ident(&field.ident);
         if field.sensitive {
-            quote!(.field(#label, &crate::runtime::Redacted(&self.#field_ident)))
+            quote!(.field(#label, &::specgen_runtime::redact::Redacted(&self.#field_ident)))
         } else {
             quote!(.field(#label, &self.#field_ident))
         }
@@ -213,7 +215,7 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
             pub const KNOWN: &'static [(Self, &'static str)] = &[#(#table),*];
         }
 
-        crate::runtime::open_enum!(#name);
+        ::specgen_runtime::open_enum!(#name);
     }
 }
 
@@ -265,7 +267,7 @@ fn describe(c: &Constraints) -> Vec<String> {
         facts.push(format!("matches `{pattern}`"));
     }
     if let Some(format) = c.format {
-        facts.push(format.describe().into());
+        facts.push(format.description().into());
     }
     if let Some(min) = c.minimum {
         facts.push(format!("at least {min}"));

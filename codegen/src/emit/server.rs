@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::client::trait_name;
-use super::{braced, cfg_for_type, concat, doc_attrs, ident};
+use super::{braced, cfg_for_type, concat, doc_attrs, ident, presence};
 use crate::ir::{Field, Model, TyKind, TypeKind};
 use crate::spec::ErrorFields;
 
@@ -34,7 +34,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
     let routes = model.operations.iter().map(|op| {
         let method = ident(&op.id);
         let path = &op.path;
-        let filter = ident(&op.method);
+        let filter = ident(op.method.as_str());
         let cfg = cfg_for_type(model, &op.request);
         quote! {
             #cfg
@@ -48,14 +48,12 @@ pub fn server(model: &Model) -> Option<TokenStream> {
     let router = braced([
         quote! {
             let not_found = service.clone();
-            let wrong_method = service.clone();
             let router = ::axum::Router::new();
         },
         concat(routes),
+        // A known path with another method gets its route's 405 (see `route`).
         quote! {
-            router
-                .method_not_allowed_fallback(move || async move { crate::server_support::method_not_allowed(&*wrong_method) })
-                .fallback(move || async move { crate::server_support::not_found(&*not_found) })
+            router.fallback(move || async move { crate::server_support::not_found(&*not_found) })
         },
     ]);
     let service_docs = doc_attrs(&format!(
@@ -119,16 +117,7 @@ fn from_parts(model: &Model, error: &str, parts: &ErrorFields) -> Option<TokenSt
         } else {
             None
         };
-        let value = match (value, field.required, field.nullable) {
-            (Some(v), true, false) => v,
-            (Some(v), true, true) | (Some(v), false, false) => {
-                quote!(::std::option::Option::Some(#v))
-            }
-            (Some(v), false, true) => quote!(crate::runtime::Nullable::Value(#v)),
-            (None, true, false) => quote!(::std::default::Default::default()),
-            (None, true, true) | (None, false, false) => quote!(::std::option::Option::None),
-            (None, false, true) => quote!(crate::runtime::Nullable::Absent),
-        };
+        let value = presence::build(field.presence, value);
         quote!(#member: #value,)
     });
     let error_ident = ident(error);

@@ -14,8 +14,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::layout::{self, METHOD_BODY};
-use super::models::{Uses, is_boxed};
-use super::{braced, ident, splice};
+use super::{braced, ident, presence, splice};
 use crate::ir::{
     Check, Constraints, Field, Format, Model, Object, Rule, RuleKind, Ty, TyKind, TypeDef,
 };
@@ -26,7 +25,8 @@ enum Stmt {
     Tokens(TokenStream),
 }
 
-pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {
+/// The `Validate` impl of an object type.
+pub fn object_impl(model: &Model, def: &TypeDef, object: &Object) -> ObjectImpl {
     let name = ident(&def.name);
     let mut emit = Checks {
         model,
@@ -46,12 +46,12 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Use
             .map(|(i, rule)| emit.rule(&def.name, i, rule)),
     );
     let statics = emit.statics;
-    uses.string_rules |= !statics.declarations.is_empty();
+    let uses_string_rules = !statics.declarations.is_empty();
     if checks.is_empty() {
-        return quote! {
-            impl Validate for #name {
-                fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
-            }
+        return ObjectImpl {
+            tokens: quote!(impl Validate for #name {}),
+            checks: false,
+            string_rules: false,
         };
     }
     let start = Stmt::Text("let mut check = validate::Fields::new(at, out);".to_owned());
@@ -63,11 +63,25 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object, uses: &mut Use
             .chain(std::iter::once(start))
             .chain(checks),
     ));
-    quote! {
-        impl Validate for #name {
-            fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) #body
-        }
+    ObjectImpl {
+        tokens: quote! {
+            impl Validate for #name {
+                fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) #body
+            }
+        },
+        checks: true,
+        string_rules: uses_string_rules,
     }
+}
+
+/// An object's `Validate` impl and what it needs imported.
+pub struct ObjectImpl {
+    pub tokens: TokenStream,
+    /// `validate_at` is written out (it names `validate` and `Violation`); without a rule the
+    /// trait's default serves.
+    pub checks: bool,
+    /// It declares `StringRules` statics.
+    pub string_rules: bool,
 }
 
 /// Each run of laid-out statements becomes one placeholder; tokens stay as they are.
@@ -144,6 +158,8 @@ fn only_format(c: &Constraints) -> Option<Format> {
     c.format.filter(|_| !has_rules_besides_format(c))
 }
 
+/// The format as the generated code names it: `ir::Format` is the runtime's own enum, so its
+/// variant's name is the path's last segment.
 fn format_path(format: Format) -> String {
     format!("validate::Format::{format:?}")
 }
@@ -310,13 +326,9 @@ impl Checks<'_> {
         match &rule.kind {
             RuleKind::OneOfRequired(names) => {
                 let present = names.iter().filter_map(|name| {
-                    let (field, _) = field_of(model, owner, name)?;
+                    let field = model.resolve(owner, std::slice::from_ref(name)).ok()?;
                     let member = ident(&field.ident);
-                    Some(match (field.required, field.nullable) {
-                        (true, false) => "true".to_owned(),
-                        (true, true) | (false, false) => format!("self.{member}.is_some()"),
-                        (false, true) => format!("self.{member}.value().is_some()"),
-                    })
+                    Some(presence::is_set(field.presence, &format!("self.{member}")))
                 });
                 let listed = names
                     .iter()
@@ -336,11 +348,14 @@ impl Checks<'_> {
             RuleKind::Require { when, field, check } => {
                 let target = path_access(model, owner, field);
                 let condition = when.as_ref().map(|w| {
-                    let access = path_access(model, owner, &w.field);
                     let expected = &w.equals;
-                    quote!(#access.is_some_and(|v| v.as_str() == #expected))
+                    match path_access(model, owner, &w.field) {
+                        Access::Direct(access) => quote!(#access.as_str() == #expected),
+                        Access::Optional(access) => {
+                            quote!(#access.is_some_and(|v| v.as_str() == #expected))
+                        }
+                    }
                 });
-                let guard = condition.map(|c| quote!(&& #c));
                 let path = field
                     .iter()
                     .map(|segment| quote!(let at = at.field(#segment);));
@@ -362,11 +377,21 @@ impl Checks<'_> {
                         quote!(validate::string(out, at, value, &#rules);)
                     }
                 };
-                Stmt::Tokens(quote! {
-                    if let Some(value) = #target #guard {
-                        let (at, out) = check.parts();
-                        #(#path)*
-                        #checks
+                let body = quote! {
+                    let (at, out) = check.parts();
+                    #(#path)*
+                    #checks
+                };
+                Stmt::Tokens(match (target, condition) {
+                    (Access::Optional(target), None) => {
+                        quote!(if let Some(value) = #target { #body })
+                    }
+                    (Access::Optional(target), Some(condition)) => {
+                        quote!(if let Some(value) = #target && #condition { #body })
+                    }
+                    (Access::Direct(target), None) => quote!({ let value = &#target; #body }),
+                    (Access::Direct(target), Some(condition)) => {
+                        quote!(if #condition { let value = &#target; #body })
                     }
                 })
             }
@@ -381,36 +406,44 @@ fn option(value: Option<Literal>) -> String {
     }
 }
 
-fn field_of<'m>(model: &'m Model, owner: &str, name: &str) -> Option<(&'m Field, bool)> {
-    let crate::ir::TypeKind::Object(object) = &model.find_type(owner)?.kind else {
-        return None;
-    };
-    let field = object.fields.iter().find(|f| f.wire == name)?;
-    Some((field, is_boxed(model, owner, field)))
+/// A field read along a dotted path from `self`: the place itself (`self.a.b`) while every
+/// step is a required field, an `Option<&Leaf>` from the first step that may be missing on.
+enum Access {
+    Direct(TokenStream),
+    Optional(TokenStream),
 }
 
-/// An expression of type `Option<&Leaf>` that follows a dotted field path from `self`.
-fn path_access(model: &Model, owner: &str, path: &[String]) -> TokenStream {
+fn path_access(model: &Model, owner: &str, path: &[String]) -> Access {
     // The steps are collected and quoted once: re-quoting the growing chain at every step
     // would cost quadratic time in the path's length.
-    let mut steps = Vec::with_capacity(path.len());
+    let mut direct = Vec::with_capacity(path.len());
+    let mut first_optional = None;
+    let mut steps = Vec::new();
     let mut current = owner.to_owned();
     for segment in path {
-        let Some((field, boxed)) = field_of(model, &current, segment) else {
+        let Ok(field) = model.resolve(&current, std::slice::from_ref(segment)) else {
             break;
         };
         let member = ident(&field.ident);
-        steps.push(match (field.required, field.nullable) {
-            (true, false) => quote!(.map(|v| &v.#member)),
-            (true, true) | (false, false) => quote!(.and_then(|v| v.#member.as_ref())),
-            (false, true) => quote!(.and_then(|v| v.#member.value())),
-        });
-        if boxed {
-            steps.push(quote!(.map(|b| &**b)));
+        if first_optional.is_none() && presence::is_direct(field.presence) {
+            direct.push(member);
+        } else if first_optional.is_none() {
+            first_optional = Some(presence::value_ref(
+                field.presence,
+                quote!(self #(.#direct)* .#member),
+            ));
+        } else if presence::is_direct(field.presence) {
+            steps.push(quote!(.map(|v| &v.#member)));
+        } else {
+            let value = presence::value_ref(field.presence, quote!(v.#member));
+            steps.push(quote!(.and_then(|v| #value)));
         }
         if let TyKind::Named(next) = &field.ty.kind {
             current = next.clone();
         }
     }
-    quote!(Some(self) #(#steps)*)
+    match first_optional {
+        Some(start) => Access::Optional(quote!(#start #(#steps)*)),
+        None => Access::Direct(quote!(self #(.#direct)*)),
+    }
 }

@@ -2,7 +2,7 @@
 
 //! Types from `spec/beacon.yaml`.
 
-use crate::validate::{self, StringRules, Validate, Violation};
+use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 use serde::{Deserialize, Serialize};
 
 /// Request body of `/beacon/user/create`.
@@ -111,8 +111,11 @@ impl ::std::fmt::Debug for BeaconUserCreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("BeaconUserCreateRequest")
             .field("client_id", &self.client_id)
-            .field("secret", &crate::runtime::Redacted(&self.secret))
-            .field("access_tokens", &crate::runtime::Redacted(&self.access_tokens))
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_tokens",
+                &::specgen_runtime::redact::Redacted(&self.access_tokens),
+            )
             .field("user", &self.user)
             .field("program_id", &self.program_id)
             .field("client_user_id", &self.client_user_id)
@@ -137,7 +140,7 @@ impl Validate for BeaconUserCreateRequest {
 pub struct BeaconUserRequestData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
-    /// Constraints: a calendar date, `YYYY-MM-DD`.
+    /// Constraints: a real calendar date written YYYY-MM-DD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
     /// The full name for a given Beacon User.
@@ -146,7 +149,7 @@ pub struct BeaconUserRequestData {
     /// compliant. For more information, see
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
     ///
-    /// Constraints: an email address.
+    /// Constraints: an RFC 3696 email address without surrounding spaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// An IPv4 or IPv6 address.
@@ -170,7 +173,7 @@ pub struct BeaconUserRequestData {
     pub address: Option<BeaconUserAddress>,
     /// A phone number in E.164 format.
     ///
-    /// Constraints: a phone number in E.164 format.
+    /// Constraints: an E.164 phone number such as +14155550123.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
 }
@@ -255,7 +258,7 @@ pub struct BeaconUserAddress {
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be
     /// in ISO 3166-1 alpha-2 form.
     ///
-    /// Constraints: an ISO 3166-1 alpha-2 country code.
+    /// Constraints: an assigned ISO 3166-1 alpha-2 country code in capitals, such as US.
     pub country: String,
 }
 
@@ -279,9 +282,7 @@ impl Validate for BeaconUserAddress {
         check.string("city", &self.city, &CITY);
         check.string("postal_code", &self.postal_code, &POSTAL_CODE);
         check.format("country", &self.country, validate::Format::CountryCode);
-        if let Some(value) = Some(self).and_then(|v| v.postal_code.as_ref())
-            && Some(self).map(|v| &v.country).is_some_and(|v| v.as_str() == "US")
-        {
+        if let Some(value) = self.postal_code.as_ref() && self.country.as_str() == "US" {
             let (at, out) = check.parts();
             let at = at.field("postal_code");
             validate::string(out, at, value, &RULE_0);
@@ -311,7 +312,7 @@ impl ::std::fmt::Debug for BeaconUserIdNumber {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("BeaconUserIdNumber")
             .field("type_", &self.type_)
-            .field("value", &crate::runtime::Redacted(&self.value))
+            .field("value", &::specgen_runtime::redact::Redacted(&self.value))
             .finish()
     }
 }
@@ -447,7 +448,7 @@ impl BeaconUserIdNumberType {
     ];
 }
 
-crate::runtime::open_enum!(BeaconUserIdNumberType);
+::specgen_runtime::open_enum!(BeaconUserIdNumberType);
 
 /// Depository account information for the associated user.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -456,7 +457,7 @@ pub struct BeaconUserRequestDepositoryAccount {
     pub routing_number: String,
     /// The account number. Must be a valid US bank account number.
     ///
-    /// Constraints: a US bank account number.
+    /// Constraints: a US bank account number of 4 to 17 digits.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: String,
@@ -466,7 +467,10 @@ impl ::std::fmt::Debug for BeaconUserRequestDepositoryAccount {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("BeaconUserRequestDepositoryAccount")
             .field("routing_number", &self.routing_number)
-            .field("account_number", &crate::runtime::Redacted(&self.account_number))
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
             .finish()
     }
 }
@@ -552,12 +556,12 @@ pub struct BeaconUserCreateResponse {
     pub version: i64,
     /// An ISO 8601 formatted timestamp.
     ///
-    /// Constraints: an RFC 3339 date-time.
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
     /// An ISO 8601 formatted timestamp. This field indicates the last time the resource was
     /// modified.
     ///
-    /// Constraints: an RFC 3339 date-time.
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_at: String,
     /// The status of the Beacon User.
     pub status: BeaconUserStatus,
@@ -598,40 +602,40 @@ impl Validate for BeaconUserCreateResponse {
 pub struct BeaconUserData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
-    /// Constraints: a calendar date, `YYYY-MM-DD`.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub date_of_birth: Option<String>,
     /// The full name for a given Beacon User.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<BeaconUserName>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
     ///
-    /// Constraints: an email address.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_address: Option<String>,
     /// An IPv4 or IPv6 address.
     ///
     /// Constraints: an IPv4 or IPv6 address.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ip_address: Option<String>,
     /// The bank accounts associated with this Beacon User, with their numbers masked.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub depository_accounts: Option<Vec<BeaconUserDepositoryAccount>>,
     /// The ID number associated with a Beacon User.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub id_number: Option<BeaconUserIdNumber>,
     /// Home address for the associated user. Even if an address has been collected, some fields
     /// may be null depending on the region's addressing system: for example, addresses from
     /// the United Kingdom will not include a region, and addresses from Hong Kong will not
     /// include a postal code.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address: Option<BeaconUserAddress>,
     /// A phone number in E.164 format.
     ///
-    /// Constraints: a phone number in E.164 format.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    /// Constraints: an E.164 phone number such as +14155550123.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_number: Option<String>,
 }
 
@@ -658,7 +662,7 @@ pub struct BeaconUserDepositoryAccount {
     pub routing_number: String,
     /// An ISO 8601 formatted timestamp of when the account was added.
     ///
-    /// Constraints: an RFC 3339 date-time.
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub added_at: String,
 }
 
@@ -695,7 +699,7 @@ impl BeaconUserStatus {
     ];
 }
 
-crate::runtime::open_enum!(BeaconUserStatus);
+::specgen_runtime::open_enum!(BeaconUserStatus);
 
 /// Information about the last change made to the parent object specifying what caused the change as well as when it occurred.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -704,11 +708,11 @@ pub struct BeaconAuditTrail {
     pub source: BeaconAuditTrailSource,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub dashboard_user_id: Option<String>,
     /// An ISO 8601 formatted timestamp.
     ///
-    /// Constraints: an RFC 3339 date-time.
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
 }
 
@@ -749,4 +753,4 @@ impl BeaconAuditTrailSource {
     ];
 }
 
-crate::runtime::open_enum!(BeaconAuditTrailSource);
+::specgen_runtime::open_enum!(BeaconAuditTrailSource);

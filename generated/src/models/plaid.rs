@@ -2,8 +2,8 @@
 
 //! Types from `spec/plaid.yaml`.
 
-use crate::runtime::Nullable;
-use crate::validate::{self, Validate, Violation};
+use ::specgen_runtime::Nullable;
+use ::specgen_runtime::validate::{self, Validate, Violation};
 use serde::{Deserialize, Serialize};
 
 /// An error returned by Plaid, in a non-2xx response body or nested in an object such as an Item.
@@ -24,7 +24,7 @@ pub struct PlaidError {
     /// user action.
     ///
     /// This may change over time and is not safe for programmatic use.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub display_message: Option<String>,
     /// A unique ID identifying the request, to be used for troubleshooting purposes. This field
     /// will be omitted in errors provided by webhooks.
@@ -45,7 +45,7 @@ pub struct PlaidError {
     pub status: Nullable<i64>,
     /// The URL of a Plaid documentation page with more information about the error.
     ///
-    /// Constraints: a URL.
+    /// Constraints: an http or https URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// Suggested steps for resolving the error.
@@ -152,7 +152,7 @@ impl PlaidErrorType {
     ];
 }
 
-crate::runtime::open_enum!(PlaidErrorType);
+::specgen_runtime::open_enum!(PlaidErrorType);
 
 /// The specific reason for an error code; currently only given for OAuth-based Item errors.
 ///
@@ -180,7 +180,7 @@ impl PlaidErrorCodeReason {
     ];
 }
 
-crate::runtime::open_enum!(PlaidErrorCodeReason);
+::specgen_runtime::open_enum!(PlaidErrorCodeReason);
 
 /// A product that an institution can support and that can be added to an Item.
 ///
@@ -307,4 +307,4 @@ impl Products {
     ];
 }
 
-crate::runtime::open_enum!(Products);
+::specgen_runtime::open_enum!(Products);

@@ -2,7 +2,7 @@
 
 //! Types from `spec/sandbox.yaml`.
 
-use crate::validate::{self, Validate, Violation};
+use ::specgen_runtime::Validate;
 use serde::{Deserialize, Serialize};
 
 /// Request body of `/sandbox/user/reset_login`.
@@ -61,17 +61,14 @@ impl ::std::fmt::Debug for SandboxUserResetLoginRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SandboxUserResetLoginRequest")
             .field("client_id", &self.client_id)
-            .field("secret", &crate::runtime::Redacted(&self.secret))
-            .field("user_token", &crate::runtime::Redacted(&self.user_token))
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
             .field("item_ids", &self.item_ids)
             .finish()
     }
 }
 
-impl Validate for SandboxUserResetLoginRequest {
-    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
-}
-
+impl Validate for SandboxUserResetLoginRequest {}
 /// Response body of `/sandbox/user/reset_login`.
 ///
 /// Returned by `POST /sandbox/user/reset_login` ([`SandboxUserResetLoginRequest`]).
@@ -90,6 +87,4 @@ pub struct SandboxUserResetLoginResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxUserResetLoginResponse {
-    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
-}
+impl Validate for SandboxUserResetLoginResponse {}

@@ -3,8 +3,8 @@
 //! Types from `spec/user.yaml`.
 
 use crate::models::{PlaidError, Products};
-use crate::runtime::Nullable;
-use crate::validate::{self, StringRules, Validate, Violation};
+use ::specgen_runtime::Nullable;
+use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 use serde::{Deserialize, Serialize};
 
 /// Request body of `/user/create`.
@@ -90,7 +90,7 @@ impl ::std::fmt::Debug for UserCreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserCreateRequest")
             .field("client_id", &self.client_id)
-            .field("secret", &crate::runtime::Redacted(&self.secret))
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
             .field("client_user_id", &self.client_user_id)
             .field("consumer_report_user_identity", &self.consumer_report_user_identity)
             .finish()
@@ -141,17 +141,14 @@ pub struct UserCreateResponse {
 impl ::std::fmt::Debug for UserCreateResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserCreateResponse")
-            .field("user_token", &crate::runtime::Redacted(&self.user_token))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
             .field("user_id", &self.user_id)
             .field("request_id", &self.request_id)
             .finish()
     }
 }
 
-impl Validate for UserCreateResponse {
-    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
-}
-
+impl Validate for UserCreateResponse {}
 /// Request body of `/user/update`.
 ///
 /// # Operation
@@ -232,8 +229,8 @@ impl ::std::fmt::Debug for UserUpdateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserUpdateRequest")
             .field("client_id", &self.client_id)
-            .field("secret", &crate::runtime::Redacted(&self.secret))
-            .field("user_token", &crate::runtime::Redacted(&self.user_token))
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
             .field("consumer_report_user_identity", &self.consumer_report_user_identity)
             .field("user_id", &self.user_id)
             .finish()
@@ -272,10 +269,7 @@ pub struct UserUpdateResponse {
     pub request_id: String,
 }
 
-impl Validate for UserUpdateResponse {
-    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
-}
-
+impl Validate for UserUpdateResponse {}
 /// Request body of `/user/remove`.
 ///
 /// # Operation
@@ -332,8 +326,8 @@ impl ::std::fmt::Debug for UserRemoveRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserRemoveRequest")
             .field("client_id", &self.client_id)
-            .field("secret", &crate::runtime::Redacted(&self.secret))
-            .field("user_token", &crate::runtime::Redacted(&self.user_token))
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
             .field("user_id", &self.user_id)
             .finish()
     }
@@ -367,10 +361,7 @@ pub struct UserRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for UserRemoveResponse {
-    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
-}
-
+impl Validate for UserRemoveResponse {}
 /// Request body of `/user/items/get`.
 ///
 /// # Operation
@@ -410,16 +401,13 @@ impl ::std::fmt::Debug for UserItemsGetRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserItemsGetRequest")
             .field("client_id", &self.client_id)
-            .field("secret", &crate::runtime::Redacted(&self.secret))
-            .field("user_token", &crate::runtime::Redacted(&self.user_token))
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
             .finish()
     }
 }
 
-impl Validate for UserItemsGetRequest {
-    fn validate_at(&self, _: validate::Path<'_>, _: &mut Vec<Violation>) {}
-}
-
+impl Validate for UserItemsGetRequest {}
 /// Response body of `/user/items/get`.
 ///
 /// Returned by `POST /user/items/get` ([`UserItemsGetRequest`]).
@@ -506,11 +494,11 @@ pub struct ConsumerReportUserIdentity {
     /// do not match a real-world phone numbering scheme may cause the request to fail, even in
     /// the Sandbox test environment.
     ///
-    /// Constraints: each item: a phone number in E.164 format.
+    /// Constraints: each item: an E.164 phone number such as +14155550123.
     pub phone_numbers: Vec<String>,
     /// The user's emails.
     ///
-    /// Constraints: each item: an email address.
+    /// Constraints: each item: an RFC 3696 email address without surrounding spaces.
     pub emails: Vec<String>,
     /// The user's full social security number. This field should only be provided by lenders
     /// intending to share the resulting consumer report with a Government-Sponsored Enterprise
@@ -533,7 +521,7 @@ pub struct ConsumerReportUserIdentity {
     /// To be provided in the format "yyyy-mm-dd". This field is required for all Plaid Check
     /// customers.
     ///
-    /// Constraints: a calendar date, `YYYY-MM-DD`.
+    /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date_of_birth: String,
     /// Data about the components comprising an address.
     pub primary_address: ConsumerReportUserAddress,
@@ -546,8 +534,8 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
             .field("last_name", &self.last_name)
             .field("phone_numbers", &self.phone_numbers)
             .field("emails", &self.emails)
-            .field("ssn_full", &crate::runtime::Redacted(&self.ssn_full))
-            .field("ssn_last_4", &crate::runtime::Redacted(&self.ssn_last_4))
+            .field("ssn_full", &::specgen_runtime::redact::Redacted(&self.ssn_full))
+            .field("ssn_last_4", &::specgen_runtime::redact::Redacted(&self.ssn_last_4))
             .field("date_of_birth", &self.date_of_birth)
             .field("primary_address", &self.primary_address)
             .finish()
@@ -577,7 +565,8 @@ impl Validate for ConsumerReportUserIdentity {
         check.string("ssn_last_4", &self.ssn_last_4, &SSN_LAST_4);
         check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
         check.nested("primary_address", &self.primary_address);
-        if let Some(value) = Some(self).map(|v| &v.primary_address).map(|v| &v.country) {
+        {
+            let value = &self.primary_address.country;
             let (at, out) = check.parts();
             let at = at.field("primary_address");
             let at = at.field("country");
@@ -602,7 +591,7 @@ pub struct ConsumerReportUserAddress {
     pub postal_code: String,
     /// The ISO 3166-1 alpha-2 country code.
     ///
-    /// Constraints: an ISO 3166-1 alpha-2 country code.
+    /// Constraints: an assigned ISO 3166-1 alpha-2 country code in capitals, such as US.
     pub country: String,
 }
 
@@ -630,8 +619,8 @@ pub struct Item {
     pub institution_name: Nullable<String>,
     /// The URL registered to receive webhooks for the Item.
     ///
-    /// Constraints: a URL.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    /// Constraints: an http or https URL.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub webhook: Option<String>,
     /// The method used to populate Auth data for the Item. This field is only populated for
     /// Items that have had Auth numbers data set on at least one of its accounts, and will be
@@ -647,7 +636,7 @@ pub struct Item {
     /// be part of an API response when calling `/item/get` to view Item status. Otherwise,
     /// error fields will be `null` if no error has occurred; if an error has occurred, an error
     /// code will be returned instead.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
     /// A list of products available for the Item that have not yet been accessed. The contents
     /// of this array will be mutually exclusive with `billed_products`.
@@ -679,8 +668,8 @@ pub struct Item {
     /// expiring consent. For a list of US institutions that currently expire consent, see the
     /// [OAuth Guide](https://plaid.com/docs/link/oauth/#refreshing-item-consent).
     ///
-    /// Constraints: an RFC 3339 date-time.
-    #[serde(deserialize_with = "crate::runtime::deserialize_present")]
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub consent_expiration_time: Option<String>,
     /// Indicates whether an Item requires user interaction to be updated, which can be the case
     /// for Items with some forms of two-factor authentication.
@@ -750,7 +739,7 @@ impl ItemAuthMethod {
     ];
 }
 
-crate::runtime::open_enum!(ItemAuthMethod);
+::specgen_runtime::open_enum!(ItemAuthMethod);
 
 /// Whether an Item can be updated in the background or requires user interaction.
 ///
@@ -775,4 +764,4 @@ impl ItemUpdateType {
     ];
 }
 
-crate::runtime::open_enum!(ItemUpdateType);
+::specgen_runtime::open_enum!(ItemUpdateType);

@@ -1,0 +1,214 @@
+//! Every example satisfies its own schema: types, presence, constraints and rules.
+
+use serde_json::Value;
+use specgen_runtime::json_kind as kind_of;
+
+use crate::diag::{Diagnostic, Diagnostics, Place};
+use crate::ir::{Check, Constraints, Model, RuleKind, Ty, TyKind, TypeKind};
+
+pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
+    for ty in model.types() {
+        for example in &ty.examples {
+            let mut checker = ExampleChecker {
+                model,
+                place: &example.place,
+                diagnostics,
+            };
+            checker.named(&ty.name, &example.value, "");
+        }
+    }
+}
+
+struct ExampleChecker<'a> {
+    model: &'a Model,
+    place: &'a Place,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl ExampleChecker<'_> {
+    fn fail(&mut self, at: &str, message: String) {
+        let mut place = self.place.clone();
+        let at = if at.is_empty() {
+            "the example".to_owned()
+        } else {
+            format!("`{at}`")
+        };
+        place.path = format!("{} ({at})", place.path);
+        self.diagnostics.push(Diagnostic::new(
+            place,
+            format!("example does not match its schema: {message}"),
+        ));
+    }
+
+    fn named(&mut self, name: &str, value: &Value, at: &str) {
+        let Some(def) = self.model.find_type(name) else {
+            return;
+        };
+        match (&def.kind, value) {
+            (TypeKind::Enum(e), Value::String(s)) => {
+                if !e.values.iter().any(|v| v.wire == *s) {
+                    self.fail(at, format!("`{s}` is not a value of `{name}`"));
+                }
+            }
+            (TypeKind::Object(object), Value::Object(map)) => {
+                for field in &object.fields {
+                    let field_at = join(at, &field.wire);
+                    match map.get(&field.wire) {
+                        None if field.presence.is_required() => {
+                            self.fail(&field_at, "required field is missing".into())
+                        }
+                        None => {}
+                        Some(Value::Null) if !field.presence.is_nullable() => {
+                            self.fail(&field_at, "null, but the field is not nullable".into())
+                        }
+                        Some(Value::Null) => {}
+                        Some(v) => self.ty(&field.ty, v, &field_at),
+                    }
+                }
+                for key in map.keys() {
+                    if !object.fields.iter().any(|f| f.wire == *key) {
+                        self.fail(&join(at, key), format!("`{name}` has no such field"));
+                    }
+                }
+                for rule in &object.rules {
+                    if let Err(message) = rule_holds(&rule.kind, value) {
+                        self.fail(at, message);
+                    }
+                }
+            }
+            (TypeKind::Enum(_), other) => self.fail(
+                at,
+                format!(
+                    "expected a string value of `{name}`, found {}",
+                    kind_of(other)
+                ),
+            ),
+            (TypeKind::Object(_), other) => self.fail(
+                at,
+                format!("expected an object (`{name}`), found {}", kind_of(other)),
+            ),
+        }
+    }
+
+    fn ty(&mut self, ty: &Ty, value: &Value, at: &str) {
+        match (&ty.kind, value) {
+            (TyKind::Any, _) => {}
+            (TyKind::String, Value::String(s)) => {
+                for problem in string_problems(&ty.constraints, s) {
+                    self.fail(at, problem);
+                }
+            }
+            (TyKind::Integer, Value::Number(n)) if n.is_i64() => {
+                self.bounds(&ty.constraints, n.as_f64(), at)
+            }
+            (TyKind::Number, Value::Number(n)) => self.bounds(&ty.constraints, n.as_f64(), at),
+            (TyKind::Boolean, Value::Bool(_)) => {}
+            (TyKind::Array(item), Value::Array(items)) => {
+                let c = &ty.constraints;
+                if let Some(min) = c.min_items.filter(|&m| (items.len() as u64) < m) {
+                    self.fail(
+                        at,
+                        format!("{} items, at least {min} expected", items.len()),
+                    );
+                }
+                if let Some(max) = c.max_items.filter(|&m| items.len() as u64 > m) {
+                    self.fail(at, format!("{} items, at most {max} allowed", items.len()));
+                }
+                if c.unique_items && has_duplicates(items) {
+                    self.fail(at, "items must be unique".into());
+                }
+                for (i, v) in items.iter().enumerate() {
+                    self.ty(item, v, &format!("{at}[{i}]"));
+                }
+            }
+            (TyKind::Named(name), v) => self.named(name, v, at),
+            (kind, other) => self.fail(
+                at,
+                format!("expected {}, found {}", kind.describe(), kind_of(other)),
+            ),
+        }
+    }
+
+    fn bounds(&mut self, c: &Constraints, n: Option<f64>, at: &str) {
+        let Some(n) = n else { return };
+        if let Some(min) = c.minimum.filter(|&m| n < m) {
+            self.fail(at, format!("{n} is below the minimum {min}"));
+        }
+        if let Some(max) = c.maximum.filter(|&m| n > m) {
+            self.fail(at, format!("{n} is above the maximum {max}"));
+        }
+    }
+}
+
+/// What is wrong with a string under some constraints; empty when nothing is. The runtime's
+/// string rules decide, as in the generated validators.
+pub fn string_problems(c: &Constraints, s: &str) -> Vec<String> {
+    let mut violations = Vec::new();
+    c.string_rules()
+        .check(s, specgen_runtime::validate::Path::ROOT, &mut violations);
+    violations.into_iter().map(|v| v.message).collect()
+}
+
+/// Evaluates a cross-field rule on a JSON value of the rule's object type.
+fn rule_holds(rule: &RuleKind, value: &Value) -> Result<(), String> {
+    let lookup = |path: &[String]| {
+        path.iter()
+            .try_fold(value, |v, key| v.get(key))
+            .filter(|v| !v.is_null())
+    };
+    match rule {
+        RuleKind::OneOfRequired(fields) => {
+            if fields
+                .iter()
+                .any(|f| lookup(std::slice::from_ref(f)).is_some())
+            {
+                Ok(())
+            } else {
+                Err(format!(
+                    "one of {} is required",
+                    fields
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+        }
+        RuleKind::Require { when, field, check } => {
+            if let Some(when) = when
+                && lookup(&when.field).and_then(Value::as_str) != Some(when.equals.as_str())
+            {
+                return Ok(());
+            }
+            let Some(actual) = lookup(field).and_then(Value::as_str) else {
+                return Ok(());
+            };
+            let path = field.join(".");
+            match check {
+                Check::Equals(expected) if actual != expected => {
+                    Err(format!("`{path}` must be `{expected}`, found `{actual}`"))
+                }
+                Check::Equals(_) => Ok(()),
+                Check::Constraints(c) => match string_problems(c, actual).into_iter().next() {
+                    Some(problem) => Err(format!("`{path}`: {problem}")),
+                    None => Ok(()),
+                },
+            }
+        }
+    }
+}
+
+fn join(at: &str, key: &str) -> String {
+    if at.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{at}.{key}")
+    }
+}
+
+/// Whether an array repeats a value: by sorted JSON text, not pairwise, so a long example
+/// array costs n log n.
+fn has_duplicates(items: &[Value]) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    items.iter().any(|item| !seen.insert(item.to_string()))
+}

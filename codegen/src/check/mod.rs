@@ -1,0 +1,19 @@
+//! What a spec may say, in one module per topic: each file on its own (`spec`, before
+//! lowering), then the whole model (`rules`, `api`, `examples`).
+
+mod api;
+mod examples;
+mod rules;
+pub mod spec;
+
+use crate::diag::Diagnostics;
+use crate::ir::Model;
+
+pub use examples::string_problems;
+
+/// The rules that need the whole model.
+pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
+    api::check(model, diagnostics);
+    rules::check(model, diagnostics);
+    examples::check(model, diagnostics);
+}

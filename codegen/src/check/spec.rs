@@ -1,0 +1,583 @@
+//! What each spec file may say on its own: names that make Rust identifiers, the shape of
+//! types, fields, constraints and rules, the `api` block, operations. These rules read the
+//! serde mirror; `lower` only translates what passes them, and the checks that need the whole
+//! model (rule paths, examples) are in the sibling modules.
+
+use std::collections::BTreeMap;
+
+use serde_saphyr::{Location, Spanned};
+
+use crate::diag::{Cursor, Diagnostic, Diagnostics, Place};
+use crate::index::TypeIndex;
+use crate::ir::{Format, HttpMethod, SummaryPart};
+use crate::names;
+use crate::spec;
+
+/// `complete` is false when a file failed to parse, so that a missing `api` block is not
+/// reported for a file that may well have one.
+pub fn check(
+    files: &[(String, spec::SpecFile)],
+    index: &TypeIndex,
+    complete: bool,
+    diagnostics: &mut Diagnostics,
+) {
+    for duplicate in index.duplicates() {
+        let first = &duplicate.first;
+        let first = format!("{}:{}:{}", first.file, first.line, first.column);
+        diagnostics.push(
+            Diagnostic::new(
+                duplicate.place.clone(),
+                format!("type `{}` is defined twice", duplicate.name),
+            )
+            .with_hint(format!("the first definition is at {first}")),
+        );
+    }
+    // Files are checked independently (on every core); diagnostics are sorted at the end.
+    let found = crate::parallel::map(files, |(file, spec)| {
+        let mut found = Diagnostics::default();
+        let mut checker = Checker {
+            index,
+            diagnostics: &mut found,
+        };
+        let root = Cursor::root(file);
+        for (name, def) in spec.types.iter() {
+            checker.type_def(&root.key("types").key(&name.value), name, def);
+        }
+        for (id, op) in spec.operations.iter() {
+            checker.operation(&root.key("operations").key(&id.value), op);
+        }
+        found
+    });
+    for found in found {
+        diagnostics.0.extend(found.0);
+    }
+    module_names(files, diagnostics);
+    api_blocks(files, index, complete, diagnostics);
+    operation_names(files, diagnostics);
+    shared_request_types(files, diagnostics);
+}
+
+/// Each file becomes a module named after it: the name must make a Rust module name, and two
+/// files cannot make the same one.
+fn module_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnostics) {
+    let mut modules: BTreeMap<String, &str> = BTreeMap::new();
+    for (file, _) in files {
+        let stem = names::file_stem(file);
+        let name = names::snake_ident(stem);
+        let place = Place::whole_file(file, "");
+        if !names::is_valid_ident(&name) {
+            let message = format!("the file name `{stem}` does not make a Rust module name");
+            diagnostics.push(Diagnostic::new(place, message).with_hint("rename the file"));
+        } else if let Some(first) = modules.get(&name) {
+            let message = format!("`{file}` and `{first}` both become the module `{name}`");
+            diagnostics.push(Diagnostic::new(place, message).with_hint("rename one of the files"));
+        } else {
+            modules.insert(name, file);
+        }
+    }
+}
+
+/// Exactly one file has the `api` block, and what it says holds together.
+fn api_blocks(
+    files: &[(String, spec::SpecFile)],
+    index: &TypeIndex,
+    complete: bool,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut seen = false;
+    for (file, spec) in files {
+        let Some(info) = &spec.api else {
+            continue;
+        };
+        let at = Cursor::root(file).key("api").at(info.referenced);
+        if seen {
+            diagnostics.push(
+                at.error(
+                    "a second `api` block: exactly one spec file describes the API as a whole",
+                ),
+            );
+            continue;
+        }
+        seen = true;
+        let mut checker = Checker { index, diagnostics };
+        checker.api(&at, &info.value);
+    }
+    if !seen && complete {
+        let file = files.first().map_or("spec", |(f, _)| f.as_str());
+        let place = Place::whole_file(file, "api");
+        diagnostics.push(
+            Diagnostic::new(place, "no spec file has an `api` block")
+                .with_hint("add `api: { title: ..., version: ... }` to one file"),
+        );
+    }
+}
+
+/// Operation ids become method names and must stay unique after case conversion; two
+/// operations cannot share a path.
+fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnostics) {
+    let mut idents: BTreeMap<String, String> = BTreeMap::new();
+    let mut paths: BTreeMap<String, String> = BTreeMap::new();
+    for (file, spec) in files {
+        for (id, op) in spec.operations.iter() {
+            let at = Cursor::root(file).key("operations").key(&id.value);
+            let ident = names::snake_ident(&id.value);
+            if let Some(first) = idents.insert(ident.clone(), id.value.clone()) {
+                let message = if first == id.value {
+                    format!("operation `{}` is defined twice", id.value)
+                } else {
+                    format!(
+                        "operations `{first}` and `{}` both become the method `{ident}`",
+                        id.value
+                    )
+                };
+                diagnostics.push(at.at(id.referenced).error(message));
+            }
+            if let Some(first) = paths.insert(op.path.value.clone(), id.value.clone()) {
+                diagnostics.push(at.key("path").at(op.path.referenced).error(format!(
+                    "operations `{first}` and `{}` share the path `{}`",
+                    id.value, op.path.value
+                )));
+            }
+        }
+    }
+}
+
+/// The generated crate implements `Operation` for each request type, once: two operations
+/// cannot share one.
+fn shared_request_types(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnostics) {
+    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    for (file, spec) in files {
+        for (id, op) in spec.operations.iter() {
+            if let Some(first) = owners.insert(&op.request.value, &id.value) {
+                let at = Cursor::root(file)
+                    .key("operations")
+                    .key(&id.value)
+                    .key("request")
+                    .at(op.request.referenced);
+                let message = format!(
+                    "operations `{first}` and `{}` share the request type `{}`",
+                    id.value, op.request.value
+                );
+                diagnostics.push(
+                    at.error(message)
+                        .with_hint("give each operation a request type of its own"),
+                );
+            }
+        }
+    }
+}
+
+struct Checker<'a> {
+    index: &'a TypeIndex,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, at: &Cursor<'_>, message: impl Into<String>) {
+        self.diagnostics.push(at.error(message));
+    }
+
+    fn error_hint(&mut self, at: &Cursor<'_>, message: impl Into<String>, hint: impl Into<String>) {
+        self.diagnostics.push(at.error(message).with_hint(hint));
+    }
+
+    fn api(&mut self, at: &Cursor<'_>, api: &spec::ApiInfo) {
+        if let Some(summary) = &api.error_summary {
+            let parts = SummaryPart::parse(&summary.value);
+            if let Err(message) = &parts {
+                self.error(&at.key("error_summary").at(summary.referenced), message);
+            } else if parts.is_ok_and(|parts| !parts.is_empty()) && api.error.is_none() {
+                self.error(
+                    &at.key("error_summary"),
+                    "`error_summary` describes `error`, which is not set",
+                );
+            }
+        }
+        let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+        for (name, _) in api.servers.iter() {
+            let variant = names::variant_ident(&name.value);
+            let server = at.key("servers").key(&name.value).at(name.referenced);
+            if !names::is_valid_ident(&variant) || variant == "Custom" {
+                let message = format!(
+                    "server name `{}` cannot name an `Environment` variant",
+                    name.value
+                );
+                self.error_hint(
+                    &server,
+                    message,
+                    "`custom` is taken by `Environment::Custom(url)`",
+                );
+            } else if let Some(first) = variants.insert(variant.clone(), &name.value) {
+                self.error(
+                    &server,
+                    format!(
+                        "servers `{first}` and `{}` both become `Environment::{variant}`",
+                        name.value
+                    ),
+                );
+            }
+        }
+        let location = api
+            .headers
+            .as_ref()
+            .map_or(Location::UNKNOWN, |h| h.referenced);
+        for (key, name) in api.header_names() {
+            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+            if name.is_empty() || !name.chars().all(token) {
+                self.error_hint(
+                    &at.key("headers").key(key).at(location),
+                    format!("`{name}` is not an HTTP header name"),
+                    "use letters, digits and `-`, e.g. `Acme-Client-Id`",
+                );
+            }
+        }
+    }
+
+    fn operation(&mut self, at: &Cursor<'_>, op: &spec::Operation) {
+        if !op.path.value.starts_with('/') {
+            self.error(
+                &at.key("path").at(op.path.referenced),
+                format!("path `{}` must start with `/`", op.path.value),
+            );
+        }
+        if let Some(method) = &op.method
+            && HttpMethod::parse(&method.value).is_none()
+        {
+            let known: Vec<_> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
+            self.error_hint(
+                &at.key("method").at(method.referenced),
+                format!("unknown HTTP method `{}`", method.value),
+                format!("use one of {}", known.join(", ")),
+            );
+        }
+    }
+
+    fn type_def(&mut self, at: &Cursor<'_>, name: &spec::Name, def: &spec::TypeDef) {
+        let at_name = at.at(name.referenced);
+        if names::RESERVED_TYPE_NAMES.contains(&name.value.as_str()) {
+            self.error_hint(
+                &at_name,
+                format!(
+                    "type name `{}` is reserved: the generated code uses it",
+                    name.value
+                ),
+                format!("rename it, e.g. `Api{}`", name.value),
+            );
+        } else if !names::is_type_ident(&name.value) {
+            self.error_hint(
+                &at_name,
+                format!(
+                    "type name `{}` is not an UpperCamelCase Rust identifier",
+                    name.value
+                ),
+                format!("write it as `{}`", names::suggest_type_ident(&name.value)),
+            );
+        }
+        match (&def.fields, &def.values) {
+            (Some(fields), None) => self.object(at, fields, &def.rules),
+            (None, Some(values)) => {
+                if !def.rules.is_empty() {
+                    self.error(&at_name, "rules apply to object types, not enums");
+                }
+                self.enumeration(&at_name, values);
+            }
+            (Some(_), Some(_)) => self.error(
+                &at_name,
+                "a type has either `fields` (an object) or `values` (an enum), not both",
+            ),
+            (None, None) => self.error_hint(
+                &at_name,
+                "a type needs `fields` or `values`",
+                "objects list `fields:`, enums list `values:`",
+            ),
+        }
+    }
+
+    fn object(
+        &mut self,
+        at: &Cursor<'_>,
+        fields: &spec::OrderedMap<spec::Field>,
+        rules: &[Spanned<spec::Rule>],
+    ) {
+        let mut idents: BTreeMap<String, String> = BTreeMap::new();
+        for (wire, field) in fields.iter() {
+            let at_field = at.key("fields").key(&wire.value).at(wire.referenced);
+            let ident = names::snake_ident(&wire.value);
+            if let Some(first) = idents.insert(ident.clone(), wire.value.clone()) {
+                self.error_hint(
+                    &at_field,
+                    format!(
+                        "fields `{first}` and `{}` both become the Rust field `{ident}`",
+                        wire.value
+                    ),
+                    "rename one of them in the spec",
+                );
+            }
+            if !names::is_valid_ident(&ident) {
+                self.error_hint(
+                    &at_field,
+                    format!(
+                        "field `{}` has no usable Rust name (it becomes `{ident}`)",
+                        wire.value
+                    ),
+                    "only letters, digits and `_` carry over",
+                );
+            }
+            let resolved = self.ty(&at_field, field);
+            // An unresolved type counts as `any` here, as it does in the model.
+            if field.sensitive && !resolved.is_some_and(|kind| kind.is_scalar_or_scalars()) {
+                self.error_hint(
+                    &at_field,
+                    "`sensitive` applies to strings, numbers and arrays of them",
+                    "mark the sensitive fields of the nested type instead",
+                );
+            }
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            self.rule(&at.key("rules").index(i).at(rule.referenced), &rule.value);
+        }
+    }
+
+    fn enumeration(&mut self, at: &Cursor<'_>, values: &[Spanned<spec::EnumValue>]) {
+        if values.is_empty() {
+            self.error(at, "an enum needs at least one value");
+        }
+        let mut wires: BTreeMap<&str, ()> = BTreeMap::new();
+        let mut idents: BTreeMap<String, &str> = BTreeMap::new();
+        for (i, value) in values.iter().enumerate() {
+            let at_value = at.key("values").index(i).at(value.referenced);
+            let wire = value.value.value.as_str();
+            if wires.insert(wire, ()).is_some() {
+                self.error(&at_value, format!("enum value `{wire}` is listed twice"));
+                continue;
+            }
+            let ident = names::variant_ident(wire);
+            if !names::is_valid_ident(&ident) {
+                self.error(
+                    &at_value,
+                    format!("enum value `{wire}` has no usable Rust name (it becomes `{ident}`)"),
+                );
+            } else if ident == "Unknown" {
+                self.error(
+                    &at_value,
+                    format!(
+                        "enum value `{wire}` becomes the variant `Unknown`, which holds values unknown at generation time"
+                    ),
+                );
+            } else if let Some(first) = idents.insert(ident.clone(), wire) {
+                self.error(
+                    &at_value,
+                    format!("enum values `{first}` and `{wire}` both become the variant `{ident}`"),
+                );
+            }
+        }
+    }
+
+    /// A field's type and constraints; the type as far as it resolves (an unknown name is
+    /// reported by `lower`, which resolves names).
+    fn ty(&mut self, at: &Cursor<'_>, field: &spec::Field) -> Option<SpecKind> {
+        let Some(name) = &field.ty else {
+            self.error(at, "missing `type`");
+            return None;
+        };
+        let kind = match name.value.as_str() {
+            "array" => {
+                let Some(items) = &field.items else {
+                    self.error_hint(
+                        &at.at(name.referenced),
+                        "an array needs `items`",
+                        "add `items: { type: ... }`",
+                    );
+                    return None;
+                };
+                let at_items = at.key("items").at(items.referenced);
+                for (set, key) in [
+                    (items.value.required, "required"),
+                    (items.value.nullable, "nullable"),
+                    (items.value.docs.is_some(), "docs"),
+                    (items.value.sensitive, "sensitive"),
+                ] {
+                    if set {
+                        self.error(
+                            &at_items,
+                            format!("`{key}` belongs on the array field, not on its `items`"),
+                        );
+                    }
+                }
+                SpecKind::Array(Box::new(self.ty(&at_items, &items.value)?))
+            }
+            builtin @ ("string" | "integer" | "number" | "boolean" | "any") => {
+                SpecKind::Builtin(builtin.to_owned())
+            }
+            other if self.index.is_known(other) => SpecKind::Named(other.to_owned()),
+            _ => return None,
+        };
+        if field.items.is_some() && !matches!(kind, SpecKind::Array(_)) {
+            self.error(
+                at,
+                format!(
+                    "`items` only goes with `type: array`, but this is {}",
+                    kind.describe()
+                ),
+            );
+        }
+        self.constraints(at, &field.constraint_keys(), &kind);
+        Some(kind)
+    }
+
+    fn constraints(&mut self, at: &Cursor<'_>, c: &spec::ConstraintKeys<'_>, kind: &SpecKind) {
+        let is_string = kind.is("string");
+        let is_number = kind.is("integer") || kind.is("number");
+        let is_array = matches!(kind, SpecKind::Array(_));
+        let applies = [
+            ("format", c.format.is_some(), is_string),
+            ("min_length", c.min_length.is_some(), is_string),
+            ("max_length", c.max_length.is_some(), is_string),
+            ("pattern", c.pattern.is_some(), is_string),
+            ("non_blank", c.non_blank, is_string),
+            ("has_letter", c.has_letter, is_string),
+            ("minimum", c.minimum.is_some(), is_number),
+            ("maximum", c.maximum.is_some(), is_number),
+            ("min_items", c.min_items.is_some(), is_array),
+            ("max_items", c.max_items.is_some(), is_array),
+            ("unique_items", c.unique_items, is_array),
+        ];
+        for (key, set, ok) in applies {
+            if set && !ok {
+                let hint = if is_array && !key.contains("items") {
+                    "string constraints of array elements go under `items:`"
+                } else {
+                    "remove it, or change the type"
+                };
+                self.error_hint(
+                    at,
+                    format!("`{key}` cannot apply to {}", kind.describe()),
+                    hint,
+                );
+            }
+        }
+        for (low_key, low, high_key, high) in [
+            ("min_length", c.min_length, "max_length", c.max_length),
+            ("min_items", c.min_items, "max_items", c.max_items),
+        ] {
+            if let (Some(low), Some(high)) = (low, high)
+                && low > high
+            {
+                self.error(
+                    at,
+                    format!(
+                        "contradictory constraints: `{low_key}` {low} is above `{high_key}` {high}"
+                    ),
+                );
+            }
+        }
+        for (key, bound) in [("minimum", c.minimum), ("maximum", c.maximum)] {
+            if bound.is_some_and(|b| !b.is_finite()) {
+                self.error(at, format!("`{key}` must be a finite number"));
+            }
+        }
+        if let (Some(min), Some(max)) = (c.minimum, c.maximum)
+            && min > max
+        {
+            self.error(
+                at,
+                format!("contradictory constraints: `minimum` {min} is above `maximum` {max}"),
+            );
+        }
+        if let Some(format) = c.format
+            && Format::parse(&format.value).is_none()
+        {
+            let known = Format::ALL.map(|(n, _)| n);
+            let hint = match names::closest(&format.value, known) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("known formats: {}", known.join(", ")),
+            };
+            self.error_hint(
+                &at.key("format").at(format.referenced),
+                format!("unknown format `{}`", format.value),
+                hint,
+            );
+        }
+        if let Some(pattern) = c.pattern
+            && let Err(e) = regex_lite::Regex::new(&pattern.value)
+        {
+            // The regex crate's message spans several lines with its own caret; the last
+            // line names the problem.
+            let detail = e.to_string();
+            let detail = detail
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or_default()
+                .trim();
+            let detail = detail.strip_prefix("error: ").unwrap_or(detail);
+            self.error(
+                &at.key("pattern").at(pattern.referenced),
+                format!("invalid regular expression `{}`: {detail}", pattern.value),
+            );
+        }
+    }
+
+    fn rule(&mut self, at: &Cursor<'_>, rule: &spec::Rule) {
+        match (&rule.one_of_required, &rule.require) {
+            (Some(fields), None) => {
+                if rule.when.is_some() {
+                    self.error(at, "`when` goes with `require`, not with `one_of_required`");
+                }
+                if fields.len() < 2 {
+                    self.error(at, "`one_of_required` lists at least two fields");
+                }
+            }
+            (None, Some(require)) => {
+                let constraints = require.constraint_keys();
+                self.constraints(at, &constraints, &SpecKind::Builtin("string".into()));
+                let constrained = constraints.format.is_some()
+                    || constraints.min_length.is_some()
+                    || constraints.max_length.is_some()
+                    || constraints.pattern.is_some()
+                    || constraints.non_blank
+                    || constraints.has_letter;
+                if require.equals.is_some() == constrained {
+                    self.error(
+                        at,
+                        "`require` takes either `equals` or constraints, exactly one of the two",
+                    );
+                }
+            }
+            _ => self.error(
+                at,
+                "a rule has exactly one of `one_of_required` and `require`",
+            ),
+        }
+    }
+}
+
+/// A field's type as the spec names it, once it resolves.
+enum SpecKind {
+    Builtin(String),
+    Named(String),
+    Array(Box<SpecKind>),
+}
+
+impl SpecKind {
+    fn is(&self, builtin: &str) -> bool {
+        matches!(self, SpecKind::Builtin(name) if name == builtin)
+    }
+
+    fn is_scalar_or_scalars(&self) -> bool {
+        match self {
+            SpecKind::Builtin(name) => name != "any",
+            SpecKind::Array(item) => item.is_scalar_or_scalars(),
+            SpecKind::Named(_) => false,
+        }
+    }
+
+    /// As `TyKind::describe` words it, so messages read the same before and after lowering.
+    fn describe(&self) -> String {
+        match self {
+            SpecKind::Builtin(name) => name.clone(),
+            SpecKind::Named(name) => format!("`{name}`"),
+            SpecKind::Array(item) => format!("array of {}", item.describe()),
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! What each [`Presence`] means in the generated Rust: a field's type, its serde attributes,
+//! and how generated code reads or builds its value. Emitters ask here rather than matching on
+//! `required` and `nullable` themselves.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Presence;
+
+/// The field's Rust type around the wire type `inner` (`Nullable` is imported by the module).
+pub fn rust_type(presence: Presence, inner: TokenStream) -> TokenStream {
+    match presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#inner>),
+        Presence::OptionalNullable => quote!(Nullable<#inner>),
+    }
+}
+
+/// The arguments of the field's `#[serde(...)]` that presence needs, if any.
+pub fn serde_args(presence: Presence) -> Option<TokenStream> {
+    match presence {
+        Presence::Required => None,
+        Presence::Optional => Some(quote!(default, skip_serializing_if = "Option::is_none")),
+        Presence::OptionalNullable => {
+            Some(quote!(default, skip_serializing_if = "Nullable::is_absent"))
+        }
+        // A custom deserializer switches off serde's "missing `Option` is `None`", so a
+        // required key that is absent is an error, as the spec says, and `null` is `None`.
+        Presence::RequiredNullable => Some(quote!(
+            deserialize_with = "::specgen_runtime::deserialize_present"
+        )),
+    }
+}
+
+/// Whether the field at `place` is what generated code reads directly (`T`) rather than
+/// through an option.
+pub fn is_direct(presence: Presence) -> bool {
+    presence == Presence::Required
+}
+
+/// An expression of type `Option<&T>` for the field at `place` (`self.name`, `v.name`), or of
+/// type `&T` when [`is_direct`].
+pub fn value_ref(presence: Presence, place: TokenStream) -> TokenStream {
+    match presence {
+        Presence::Required => quote!(&#place),
+        Presence::RequiredNullable | Presence::Optional => quote!(#place.as_ref()),
+        Presence::OptionalNullable => quote!(#place.value()),
+    }
+}
+
+/// An expression of type `Option<&str>` for a string field at `place`.
+pub fn string_as_str(presence: Presence, place: TokenStream) -> TokenStream {
+    match presence {
+        Presence::Required => quote!(::std::option::Option::Some(#place.as_str())),
+        Presence::RequiredNullable | Presence::Optional => quote!(#place.as_deref()),
+        Presence::OptionalNullable => {
+            quote!(#place.value().map(::std::string::String::as_str))
+        }
+    }
+}
+
+/// An expression of type `Option<&str>` for an enum field at `place` (its wire value).
+pub fn enum_as_str(presence: Presence, place: TokenStream) -> TokenStream {
+    match presence {
+        Presence::Required => quote!(::std::option::Option::Some(#place.as_str())),
+        Presence::RequiredNullable | Presence::Optional => {
+            quote!(#place.as_ref().map(|v| v.as_str()))
+        }
+        Presence::OptionalNullable => quote!(#place.value().map(|v| v.as_str())),
+    }
+}
+
+/// Source text of a `bool` expression: whether the field at `place` holds a value.
+pub fn is_set(presence: Presence, place: &str) -> String {
+    match presence {
+        Presence::Required => "true".to_owned(),
+        Presence::RequiredNullable | Presence::Optional => format!("{place}.is_some()"),
+        Presence::OptionalNullable => format!("{place}.value().is_some()"),
+    }
+}
+
+/// An expression of the field's type holding `value`, or, without one, the field's empty
+/// value (`Default` for a required field).
+pub fn build(presence: Presence, value: Option<TokenStream>) -> TokenStream {
+    match (presence, value) {
+        (Presence::Required, Some(v)) => v,
+        (Presence::RequiredNullable | Presence::Optional, Some(v)) => {
+            quote!(::std::option::Option::Some(#v))
+        }
+        (Presence::OptionalNullable, Some(v)) => quote!(::specgen_runtime::Nullable::Value(#v)),
+        (Presence::Required, None) => quote!(::std::default::Default::default()),
+        (Presence::RequiredNullable | Presence::Optional, None) => {
+            quote!(::std::option::Option::None)
+        }
+        (Presence::OptionalNullable, None) => quote!(::specgen_runtime::Nullable::Absent),
+    }
+}

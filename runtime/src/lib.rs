@@ -1,0 +1,51 @@
+//! The runtime of the API crates that `codegen` generates from a spec.
+//!
+//! Everything here is generic: it knows nothing of a particular API, and every generated crate
+//! uses the same compiled, tested definition instead of carrying a copy. A generated crate
+//! re-exports the few items its users need ([`Nullable`], [`Operation`], [`Validate`],
+//! [`ValidationErrors`], [`Violation`], ...); the rest is what its generated code builds on.
+//!
+//! - [`Nullable`]: a field that is optional *and* nullable, where an absent key and `null`
+//!   mean different things; [`deserialize_present`] for fields that are required and nullable.
+//! - [`Operation`] and [`ErrorBody`]: what a generated client and server know about each
+//!   request type and about the API's error body.
+//! - [`redact`]: `Debug` output that shows the shape of a sensitive value but never the value.
+//! - [`open_enum!`]: the methods, `From<&str>`, `Display`, serde and [`Validate`] impls of an
+//!   enum that keeps values it does not know in an `Unknown(String)` variant.
+//! - [`validate`]: request validation that reports every violated rule with its wire path, a
+//!   stable rule code and a message that quotes the limit but never the value. Validating a
+//!   valid value allocates nothing.
+//! - [`formats`]: the string formats a spec can name ([`Format`]) and their checks.
+//! - [`json`]: descriptions of JSON decode errors that never quote the JSON, and text made safe
+//!   for one log line.
+//!
+//! # Features
+//!
+//! - `path`: `json::value_at`, the value at a `serde_path_to_error` path, for decode errors
+//!   that name the kind of value found. The generated client and server turn it on.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod formats;
+pub mod json;
+mod nullable;
+mod open_enum;
+mod operation;
+pub mod redact;
+pub mod validate;
+
+pub use formats::Format;
+pub use json::{describe_json_error, json_kind, one_line};
+pub use nullable::{Nullable, deserialize_present};
+pub use open_enum::deserialize_open_enum;
+pub use operation::{ErrorBody, Operation};
+pub use redact::REDACTED;
+pub use validate::{Validate, ValidationErrors, Violation};
+
+/// Used by [`open_enum!`]'s expansion, so that it does not depend on the names the calling
+/// crate gives its dependencies.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
