@@ -402,12 +402,36 @@ pub struct Api {
     /// The wire name of the field that carries the request id.
     pub request_id: Option<String>,
     /// The error type's fields a server fills in when it builds an error.
-    pub error_fields: Option<crate::spec::ErrorFields>,
+    pub error_fields: Option<ErrorFields>,
     /// Environment name and base URL, in spec order.
     pub servers: Vec<(String, String)>,
     pub headers: Headers,
     pub docs: String,
     pub place: Place,
+}
+
+/// The wire names of the error type's fields that carry its kind, code, message and HTTP
+/// status: what a server fills in when it builds an error, and what a client logs of one.
+#[derive(Clone, Debug)]
+pub struct ErrorFields {
+    pub kind: String,
+    pub code: String,
+    pub message: String,
+    pub status: Option<String>,
+}
+
+impl ErrorFields {
+    /// Every field named, the status when given.
+    pub fn named(&self) -> impl Iterator<Item = &String> {
+        [
+            Some(&self.kind),
+            Some(&self.code),
+            Some(&self.message),
+            self.status.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
 /// The names of the headers that carry the credentials and the API version.

@@ -16,6 +16,7 @@ pub mod output;
 pub mod parallel;
 pub mod source;
 pub mod spec;
+mod splice;
 pub mod sync;
 
 use std::path::Path;

@@ -92,7 +92,12 @@ impl Lowerer<'_> {
             error: api.error.as_ref().map(|e| e.value.clone()),
             error_summary,
             request_id: api.request_id.as_ref().map(|r| r.value.clone()),
-            error_fields: api.error_fields.as_ref().map(|f| f.value.clone()),
+            error_fields: api.error_fields.as_ref().map(|f| ir::ErrorFields {
+                kind: f.value.kind.clone(),
+                code: f.value.code.clone(),
+                message: f.value.message.clone(),
+                status: f.value.status.clone(),
+            }),
             servers: api
                 .servers
                 .iter()

@@ -49,7 +49,7 @@ impl GeneratedFile {
     ) -> Result<Self, String> {
         let file: syn::File = syn::parse2(tokens)
             .map_err(|e| format!("the generator emitted invalid Rust for {path}: {e}"))?;
-        let formatted = crate::emit::splice_text(&prettyplease::unparse(&file), texts)
+        let formatted = crate::splice::splice(&prettyplease::unparse(&file), texts)
             .map_err(|e| format!("the generator lost text in {path}: {e}"))?;
         let formatted = separate_items(&formatted);
         Ok(Self {

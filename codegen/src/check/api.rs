@@ -2,7 +2,7 @@
 //! the summary, the server and the request id name.
 
 use crate::diag::{Diagnostic, Diagnostics, Place};
-use crate::ir::{Model, Presence, TyKind, TypeKind};
+use crate::ir::{ErrorFields, Model, Presence, TyKind, TypeKind};
 use crate::names;
 
 /// `api.error_summary` names required fields of the error type; `api.request_id` names a
@@ -49,13 +49,7 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
         }
     }
     if let Some(fields) = &model.api.error_fields {
-        let named = [
-            Some(&fields.kind),
-            Some(&fields.code),
-            Some(&fields.message),
-            fields.status.as_ref(),
-        ];
-        for name in named.into_iter().flatten() {
+        for name in fields.named() {
             if let Err(message) = model.resolve(error, std::slice::from_ref(name)) {
                 diagnostics.push(Diagnostic::new(place("api.error_fields"), message));
             }
@@ -85,23 +79,16 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
 
 /// A server builds the error type from `error_fields` and the request id; every other required
 /// field needs an obvious empty value, which a required enum or object does not have.
-fn error_constructible(
-    model: &Model,
-    error: &str,
-    fields: &crate::spec::ErrorFields,
-) -> Result<(), String> {
+fn error_constructible(model: &Model, error: &str, fields: &ErrorFields) -> Result<(), String> {
     let Some(TypeKind::Object(object)) = model.find_type(error).map(|t| &t.kind) else {
         return Ok(());
     };
-    let filled = [
-        Some(&fields.kind),
-        Some(&fields.code),
-        Some(&fields.message),
-        fields.status.as_ref(),
-        model.api.request_id.as_ref(),
-    ];
+    let filled: Vec<&String> = fields
+        .named()
+        .chain(model.api.request_id.as_ref())
+        .collect();
     for field in &object.fields {
-        if filled.contains(&Some(&field.wire)) || field.presence != Presence::Required {
+        if filled.contains(&&field.wire) || field.presence != Presence::Required {
             continue;
         }
         if matches!(field.ty.kind, TyKind::Named(_)) {

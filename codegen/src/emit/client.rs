@@ -24,7 +24,7 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
          name is a literal, and this one carries the crate's name."
     ));
     // Laid out here: prettyplease prints a macro's arguments as one run of tokens.
-    let span = super::splice::statements(&[format!(
+    let span = crate::splice::statements(&[format!(
         "::tracing::info_span!(\n    {},\n    operation,\n    path,\n    \
          attempts = ::tracing::field::Empty,\n    status = ::tracing::field::Empty,\n    \
          request_id = ::tracing::field::Empty,\n)",

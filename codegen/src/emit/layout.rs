@@ -1,5 +1,5 @@
 //! Statements the generator lays out itself, in prettyplease's style, so that they can skip
-//! the token round trip (see `splice`): a line is kept whole when it fits within prettyplease's
+//! the token round trip (see `crate::splice`): a line is kept whole when it fits within prettyplease's
 //! margin, and broken the way prettyplease breaks it otherwise.
 
 use proc_macro2::Literal;

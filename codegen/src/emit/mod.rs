@@ -6,7 +6,6 @@ mod layout;
 mod models;
 mod presence;
 mod server;
-mod splice;
 mod validate;
 
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
@@ -81,7 +80,7 @@ enum Job<'m> {
 impl Job<'_> {
     /// `None` for the server when the spec does not say how to build its error type.
     fn run(&self, model: &Model) -> Result<Option<GeneratedFile>, String> {
-        let ((path, tokens), texts) = splice::collecting(|| self.tokens(model));
+        let ((path, tokens), texts) = crate::splice::collecting(|| self.tokens(model));
         match tokens {
             Some(tokens) => GeneratedFile::rust(&path, tokens, &texts).map(Some),
             None => Ok(None),
@@ -140,8 +139,7 @@ pub(crate) fn ident(name: &str) -> Ident {
         .unwrap_or_else(|_| Ident::new("__invalid_name", Span::call_site()))
 }
 
-pub(crate) use splice::splice as splice_text;
-pub(crate) use splice::{inner as inner_doc_attrs, outer as doc_attrs};
+pub(crate) use crate::splice::{inner as inner_doc_attrs, outer as doc_attrs};
 
 /// A type's rustdoc: the spec's prose, the operation it belongs to, its cross-field rules and
 /// its examples, so the rendered docs read like the API reference.

@@ -6,8 +6,7 @@ use quote::quote;
 
 use super::client::trait_name;
 use super::{braced, cfg_for_type, concat, doc_attrs, ident, presence};
-use crate::ir::{Field, Model, TyKind, TypeKind};
-use crate::spec::ErrorFields;
+use crate::ir::{ErrorFields, Field, Model, TyKind, TypeKind};
 
 /// `None` when the spec does not say how to build its error type (`api.error_fields`).
 pub fn server(model: &Model) -> Option<TokenStream> {

@@ -14,10 +14,11 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::layout::{self, METHOD_BODY};
-use super::{braced, ident, presence, splice};
+use super::{braced, ident, presence};
 use crate::ir::{
     Check, Constraints, Field, Format, Model, Object, Rule, RuleKind, Ty, TyKind, TypeDef,
 };
+use crate::splice;
 
 /// One statement of `validate_at`: laid out here, or tokens for prettyplease.
 enum Stmt {
