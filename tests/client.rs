@@ -856,3 +856,69 @@ async fn a_newline_in_an_error_message_cannot_forge_a_log_line() {
     assert!(failed.contains("error_code="), "{failed}");
     assert!(!failed.contains("bad token"), "{failed}");
 }
+
+/// Server-chosen text that is not a JSON value: a key read before a syntax error, the
+/// content type, a broken JSON error body. None may carry the secret into an error or a log.
+#[tokio::test]
+async fn a_secret_in_a_key_a_content_type_or_broken_json_is_not_shown() {
+    let (logs, _guard) = Captured::start();
+    let key_then_eof = format!("{{\"{SECRET}\": ");
+    let escaped: String = SECRET
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let broken_error = format!("{{\"error_message\": \"{escaped}\", oops");
+    let content_type: &'static str = Box::leak(format!("text/{SECRET}").into_boxed_str());
+    let server = Server::start(vec![
+        Reply::Raw(200, "application/json", key_then_eof),
+        Reply::Raw(400, "application/json", broken_error),
+        Reply::Raw(502, content_type, "bad gateway".into()),
+    ])
+    .await;
+    let client = server.client().build().expect("client");
+    let mut shown = Vec::new();
+    for expected in ["decode", "broken", "content type"] {
+        let error = client
+            .user_items_get(&items_get_request())
+            .await
+            .expect_err(expected);
+        if let Error::Api(api) = &error {
+            shown.push(api.body().to_owned());
+            shown.push(api.content_type.clone());
+        }
+        if let Error::Decode(decode) = &error {
+            assert_eq!(decode.path, ".", "a syntax error names no path");
+        }
+        shown.push(format!("{error}\n{error:?}"));
+    }
+    shown.push(logs.text());
+    for text in &shown {
+        assert!(!text.contains(SECRET), "the secret leaked:\n{text}");
+    }
+}
+
+/// A huge error body is neither parsed into a JSON tree (which costs many times its text) nor
+/// shown; the status and the typed-error absence still say what happened.
+#[tokio::test]
+async fn an_error_body_over_a_mebibyte_is_withheld() {
+    let padding = vec![json!({"a": 0}); 200_000];
+    let body = json!({"error_type": "API_ERROR", "padding": padding}).to_string();
+    assert!(body.len() > 1 << 20);
+    let server = Server::start(vec![Reply::Raw(500, "application/json", body)]).await;
+    let client = server
+        .client()
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("client");
+    let error = client
+        .user_create(&user_create_request())
+        .await
+        .expect_err("500");
+    let Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}")
+    };
+    assert_eq!(
+        (api.status, api.body(), api.error.is_none()),
+        (500, "", true)
+    );
+}

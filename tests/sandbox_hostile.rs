@@ -498,3 +498,24 @@ async fn another_users_token_cannot_be_forged_from_ones_own() {
     .await;
     assert_eq!(status, 200, "the victim is untouched: {items}");
 }
+
+#[tokio::test]
+async fn a_request_with_a_million_violations_gets_a_bounded_answer() {
+    let url = start(Limits::default()).await;
+    let mut identity = identity(0);
+    identity["emails"] = serde_json::json!(vec![""; 300_000]);
+    let body =
+        serde_json::json!({"client_user_id": "many", "consumer_report_user_identity": identity});
+    let (status, error) = post(&url, "/user/create", &[JSON, ID, KEY], &body.to_string()).await;
+    assert_eq!(
+        (status, code(&error)),
+        (400, (Some("INVALID_REQUEST"), Some("INVALID_FIELD")))
+    );
+    let message = error["error_message"].as_str().unwrap_or_default();
+    assert!(
+        message.len() < 64 << 10,
+        "{} bytes of message",
+        message.len()
+    );
+    assert!(message.contains("more rules are violated"), "{message}");
+}

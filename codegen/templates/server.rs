@@ -309,8 +309,9 @@ where
             if e.inner().is_syntax() || e.inner().is_eof() {
                 return invalid_body(e.into_inner());
             }
-            // Only on this failure path is the document built, to name the kind of value found.
-            let document = ::serde_json::from_slice::<::serde_json::Value>(body).ok();
+            // Only on this failure path is the document built, to name the kind of value found,
+            // and only for a small body: a JSON tree costs many times its text.
+            let document = (body.len() <= 64 << 10).then(|| ::serde_json::from_slice::<::serde_json::Value>(body).ok()).flatten();
             let found = document.as_ref().and_then(|document| value_at(document, e.path()));
             ServerError::invalid_request("INVALID_FIELD", ::std::format!("{path}: {}", describe_json_error(e.inner(), found)))
         })?;

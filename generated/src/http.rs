@@ -75,6 +75,11 @@ const FIELD_LIMIT: usize = 100;
 /// The most characters of the typed error's one-line summary in [`ApiError`]'s `Display`.
 const SUMMARY_LIMIT: usize = 1000;
 
+/// The largest body that is parsed into a JSON tree to be redacted (an error body) or to name
+/// the kind of value a decode failed on: a tree costs many times its text, so a larger body
+/// is neither shown nor searched. Plaid's error bodies are a few hundred bytes.
+const REDACTABLE_LIMIT: usize = 1024 * 1024;
+
 /// A body arriving in pieces is gathered into a buffer allocated for its `Content-Length` up
 /// to this size; beyond it the buffer grows with the bytes actually received.
 const PREALLOCATE_LIMIT: usize = 1024 * 1024;
@@ -290,6 +295,7 @@ impl Client {
     pub async fn send<O: Operation + Validate>(&self, request: &O) -> ::std::result::Result<O::Response, Error> {
         // Generated in client.rs: the span's name is the crate's.
         let span = crate::client::call_span(O::ID, O::PATH);
+        let inner_secret = self.inner.secret.as_deref();
         async {
             request.validate().map_err(Error::Validation)?;
             let body = ::serde_json::to_vec(request).map_err(|e| Error::Config(::std::format!("cannot encode the request: {e}")))?;
@@ -301,20 +307,20 @@ impl Client {
             match &result {
                 ::std::result::Result::Ok(response) => {
                     if let ::std::option::Option::Some(id) = O::request_id(response) {
-                        span.record("request_id", &*field_text(id));
+                        span.record("request_id", &*field_text(id, inner_secret));
                     }
                     ::tracing::debug!("call succeeded");
                 }
                 ::std::result::Result::Err(error) => {
                     if let ::std::option::Option::Some(id) = error.request_id() {
-                        span.record("request_id", &*field_text(id));
+                        span.record("request_id", &*field_text(id, inner_secret));
                     }
                     let typed = match error {
                         Error::Api(api) => api.error.as_ref(),
                         _ => ::std::option::Option::None,
                     };
-                    let error_type = typed.and_then(|typed| typed.error_type()).map(field_text);
-                    let error_code = typed.and_then(|typed| typed.error_code()).map(field_text);
+                    let error_type = typed.and_then(|typed| typed.error_type()).map(|text| field_text(text, inner_secret));
+                    let error_code = typed.and_then(|typed| typed.error_code()).map(|text| field_text(text, inner_secret));
                     ::tracing::warn!(
                         error = error.kind(),
                         status = error.status(),
@@ -382,18 +388,13 @@ impl Client {
         if response.url() != url {
             // Only a client handed in through `http_client` follows redirects. The request
             // went elsewhere already; its answer at least is not taken for the API's.
-            let origin = response.url().origin().ascii_serialization();
+            let origin = redact_text(&response.url().origin().ascii_serialization(), inner.secret.as_deref()).into_owned();
             return ::std::result::Result::Err(Failure { error: Error::Redirected { origin }, retry: Retry::Never });
         }
         let status = response.status();
         ::tracing::Span::current().record("status", status.as_u16());
         let retry_after = response.headers().get(::reqwest::header::RETRY_AFTER).and_then(parse_retry_after);
-        let content_type = response
-            .headers()
-            .get(::reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+        let content_type = media_type(response.headers().get(::reqwest::header::CONTENT_TYPE), inner.secret.as_deref());
         let bytes = read_body(response, inner.max_response_bytes, inner.timeout).await?;
         if status.is_success() {
             // The fast decoder first; only a failure pays for the path-tracking one, which
@@ -406,7 +407,7 @@ impl Client {
                 .map_err(|e| (::std::option::Option::Some(e.path().clone()), e.into_inner()))
                 .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (::std::option::Option::None, e)));
             return decoded.map_err(|(path, error)| Failure {
-                error: Error::Decode(DecodeError::new(status.as_u16(), &bytes, path.as_ref(), &error)),
+                error: Error::Decode(DecodeError::new(status.as_u16(), &bytes, path.as_ref(), &error, inner.secret.as_deref())),
                 retry: Retry::Never,
             });
         }
@@ -460,15 +461,22 @@ async fn read_body(mut response: ::reqwest::Response, limit: usize, timeout: Dur
 /// An error body's typed error and the text [`ApiError::body`] returns. JSON is redacted as a
 /// value, after unescaping: the configured secret inside every string and key, and every
 /// sensitive field; the typed error is decoded from the redacted value, so it cannot carry them
-/// either. Any other body is text with the secret replaced.
+/// either. Any other body is text with the secret replaced. A body that looks like JSON but
+/// does not parse, or one over [`REDACTABLE_LIMIT`], is withheld (empty).
 fn error_body(bytes: &[u8], secret: ::std::option::Option<&str>) -> (::std::option::Option<ApiErrorBody>, ::std::string::String) {
     let secret = secret.filter(|secret| !secret.is_empty());
+    let looks_like_json = bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| matches!(b, b'{' | b'['));
+    if bytes.len() > REDACTABLE_LIMIT {
+        return (::std::option::Option::None, ::std::string::String::new());
+    }
     match ::serde_json::from_slice::<::serde_json::Value>(bytes) {
         ::std::result::Result::Ok(mut value) => {
             redact(&mut value, secret);
             let error = <ApiErrorBody as ::serde::Deserialize>::deserialize(&value).ok();
             (error, value.to_string())
         }
+        // Broken JSON cannot be redacted as a value, and its text may hold escaped secrets.
+        ::std::result::Result::Err(_) if looks_like_json => (::std::option::Option::None, ::std::string::String::new()),
         ::std::result::Result::Err(_) => {
             let text = ::std::string::String::from_utf8_lossy(bytes);
             let text = match secret {
@@ -512,14 +520,38 @@ fn redact(value: &mut ::serde_json::Value, secret: ::std::option::Option<&str>) 
     }
 }
 
-/// Server-chosen text for a log field: as it is when it is short and has no control
-/// character (the usual case, without an allocation), otherwise through [`one_line`].
-fn field_text(text: &str) -> Cow<'_, str> {
+/// Server-chosen text for a log field: as it is when it is short, has no control character
+/// and does not hold the secret (the usual case, without an allocation), otherwise through
+/// [`one_line`] with the secret replaced.
+fn field_text<'t>(text: &'t str, secret: ::std::option::Option<&str>) -> Cow<'t, str> {
+    let text = redact_text(text, secret);
     if text.len() <= FIELD_LIMIT && !text.chars().any(char::is_control) {
-        Cow::Borrowed(text)
+        text
     } else {
-        Cow::Owned(one_line(text, FIELD_LIMIT))
+        Cow::Owned(one_line(&text, FIELD_LIMIT))
     }
+}
+
+/// `text` with the configured secret replaced by the redaction marker.
+fn redact_text<'t>(text: &'t str, secret: ::std::option::Option<&str>) -> Cow<'t, str> {
+    match secret.filter(|secret| !secret.is_empty() && text.contains(*secret)) {
+        ::std::option::Option::Some(secret) => Cow::Owned(text.replace(secret, REDACTED)),
+        ::std::option::Option::None => Cow::Borrowed(text),
+    }
+}
+
+/// The response's media type (`application/json`), without parameters, kept only when it is
+/// a plain token pair: the header is the server's text and ends up in messages.
+fn media_type(value: ::std::option::Option<&::reqwest::header::HeaderValue>, secret: ::std::option::Option<&str>) -> ::std::string::String {
+    let ::std::option::Option::Some(text) = value.and_then(|v| v.to_str().ok()) else {
+        return ::std::string::String::new();
+    };
+    let media_type = text.split(';').next().unwrap_or_default().trim();
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$&^_.+-/".contains(c);
+    if media_type.len() > FIELD_LIMIT || !media_type.chars().all(token) {
+        return "(unreadable content type)".to_owned();
+    }
+    redact_text(media_type, secret).into_owned()
 }
 
 /// A failed attempt and whether it may be repeated.
@@ -668,6 +700,8 @@ pub struct ApiError {
     pub status: u16,
     /// The decoded error object; `None` when the body is not one (an HTML page from a proxy).
     pub error: ::std::option::Option<ApiErrorBody>,
+    /// The media type (`application/json`), without parameters; empty when the server sent
+    /// none, `(unreadable content type)` when it is not a plain `type/subtype`.
     pub content_type: ::std::string::String,
     body: ::std::string::String,
     /// The size of the body as received, in bytes.
@@ -677,7 +711,8 @@ pub struct ApiError {
 impl ApiError {
     /// The body, redacted: a JSON body re-encoded with the configured secret and the sensitive
     /// fields replaced by a marker; any other body as text (invalid UTF-8 replaced) with the
-    /// secret replaced. Server-chosen text: escape it before putting it in a log line.
+    /// secret replaced; empty when withheld (a body that looks like JSON but does not parse,
+    /// or one over 1 MiB). Server-chosen text: escape it before putting it in a log line.
     pub fn body(&self) -> &str {
         &self.body
     }
@@ -732,14 +767,23 @@ pub struct DecodeError {
 impl DecodeError {
     /// `path` is where decoding failed, `None` when the document itself is at fault. The body
     /// is parsed again only to name the kind of value found at the path.
-    fn new(status: u16, body: &[u8], path: ::std::option::Option<&::serde_path_to_error::Path>, error: &::serde_json::Error) -> Self {
-        let found = match (error.classify(), path) {
-            (::serde_json::error::Category::Data, ::std::option::Option::Some(_)) => ::serde_json::from_slice::<::serde_json::Value>(body).ok(),
+    fn new(
+        status: u16,
+        body: &[u8],
+        path: ::std::option::Option<&::serde_path_to_error::Path>,
+        error: &::serde_json::Error,
+        secret: ::std::option::Option<&str>,
+    ) -> Self {
+        // A syntax error's path ends in the keys read before it, which may be anything the
+        // server wrote; the line and column say where instead.
+        let path = path.filter(|_| error.classify() == ::serde_json::error::Category::Data);
+        let found = match path {
+            ::std::option::Option::Some(_) if body.len() <= REDACTABLE_LIMIT => ::serde_json::from_slice::<::serde_json::Value>(body).ok(),
             _ => ::std::option::Option::None,
         };
         let message = describe_json_error(error, found.as_ref().zip(path).and_then(|(root, path)| value_at(root, path)));
         // Map keys on the path are the server's text.
-        let path = path.map_or_else(|| ".".to_owned(), |path| one_line(&path.to_string(), SUMMARY_LIMIT));
+        let path = path.map_or_else(|| ".".to_owned(), |path| one_line(&redact_text(&path.to_string(), secret), SUMMARY_LIMIT));
         DecodeError { status, path, message }
     }
 }

@@ -136,7 +136,10 @@ pub fn one_line(text: &str, limit: usize) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
+        // Line and paragraph separators end a line for some log viewers; bidirectional
+        // controls reorder what a terminal shows.
+        let invisible = matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || invisible {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -281,6 +284,10 @@ mod tests {
     fn one_line_escapes_and_cuts() {
         assert_eq!(one_line("plain", 10), "plain");
         assert_eq!(one_line("a\r\nb\u{1b}[31m", 100), "a\\r\\nb\\u{1b}[31m");
+        assert_eq!(
+            one_line("a\u{2028}b\u{202e}c", 100),
+            "a\\u{2028}b\\u{202e}c"
+        );
         assert_eq!(one_line("ééé", 2), "éé…");
         assert_eq!(one_line("abc", 3), "abc");
     }

@@ -3,7 +3,9 @@
 //! `axum::serve` sets no timer, so a client that sends its headers a byte at a time, or opens
 //! connections and says nothing, holds them forever. Here every connection is served by
 //! hyper with a header-read timeout, watched for idleness, and counted against a limit; a
-//! slow or idle client loses its own connection and never starves the others.
+//! slow or idle client loses its own connection within the timeouts, which frees its slot for
+//! others. (A client that keeps every slot busy with real requests still fills the limit: all
+//! peers are on loopback, so there is no per-peer share to enforce.)
 
 use std::future::Future;
 use std::io;
@@ -29,10 +31,13 @@ pub async fn serve(
     limits: &Limits,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let slots = Arc::new(Semaphore::new(
+        limits.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+    ));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
+        // hyper adds the timeout to the clock unchecked: a day is as good as forever here.
+        .header_read_timeout(limits.header_read_timeout.min(Duration::from_secs(86_400)))
         .keep_alive(true);
     let idle_timeout = limits.idle_timeout;
     tokio::pin!(shutdown);
@@ -65,11 +70,15 @@ pub async fn serve(
         tokio::spawn(async move {
             tokio::pin!(connection);
             loop {
-                let deadline = activity.last() + idle_timeout;
+                // A timeout too long to add means no idle limit in practice.
+                let deadline = activity
+                    .last()
+                    .checked_add(idle_timeout)
+                    .unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400 * 365));
                 tokio::select! {
                     _ = &mut connection => break,
                     () = tokio::time::sleep_until(deadline) => {
-                        if activity.last() + idle_timeout <= Instant::now() {
+                        if activity.last().checked_add(idle_timeout).is_some_and(|at| at <= Instant::now()) {
                             // Dropping the connection closes the socket.
                             break;
                         }

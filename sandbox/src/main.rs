@@ -75,6 +75,10 @@ impl Args {
             (Some(_), Some(_)) => Err(
                 "give the secret once: --secret (or PLAID_SANDBOX_SECRET) or --secret-file".into(),
             ),
+            // An empty secret would let anyone who knows the client id in.
+            (Some(secret), None) if secret.is_empty() => {
+                Err("the secret is empty (--secret or PLAID_SANDBOX_SECRET)".into())
+            }
             (Some(secret), None) => Ok(secret.clone()),
             (None, Some(path)) => {
                 let text = std::fs::read_to_string(path)

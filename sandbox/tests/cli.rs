@@ -153,3 +153,15 @@ fn two_secrets_are_refused() {
     assert!(stderr.contains("give the secret once"), "{stderr}");
     assert!(!stderr.contains(" a "), "{stderr}");
 }
+
+#[test]
+fn an_empty_secret_is_refused() {
+    let output = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("PLAID_SANDBOX_SECRET", "")
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the secret is empty"), "{stderr}");
+}
