@@ -138,3 +138,27 @@ fn test_function_exists(stem: &str) -> bool {
         std::fs::read_to_string(file).is_ok_and(|source| source.contains(&format!("fn {test}(")))
     })
 }
+
+/// Doc comments and `validate_at` statements skip the token round trip and are spliced into
+/// the formatted file as text (`codegen/src/splice.rs`). Every file of the real spec, of each
+/// valid fixture and of a synthetic spec must parse to the same Rust as the emitter's tokens
+/// with those texts put in as tokens.
+#[test]
+fn spliced_text_is_the_same_rust_as_the_tokens() {
+    let options = codegen::Options {
+        verify_splicing: true,
+        ..codegen::Options::default()
+    };
+    let mut specs: Vec<(String, Vec<codegen::load::Source>)> =
+        vec![("spec/".to_owned(), plaid_tests::spec_sources().to_vec())];
+    for path in plaid_tests::fixtures("valid") {
+        let source = plaid_tests::fixture_source(&path);
+        specs.push((source.name.clone(), vec![source]));
+    }
+    specs.push(("synthetic".to_owned(), xtask::synth::sources(60, 25)));
+    for (name, sources) in specs {
+        if let Err(error) = codegen::generate_sources(&sources, &options) {
+            panic!("{name}: {error}");
+        }
+    }
+}

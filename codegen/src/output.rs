@@ -8,6 +8,9 @@ pub struct Options {
     pub package_name: String,
     pub package_version: String,
     pub api_title: String,
+    /// Also check every Rust file against its unspliced tokens (see `crate::splice`): the
+    /// tests turn it on; it costs a second parse of each file.
+    pub verify_splicing: bool,
 }
 
 impl Default for Options {
@@ -16,6 +19,7 @@ impl Default for Options {
             package_name: "plaid-api".into(),
             package_version: "0.1.0".into(),
             api_title: String::new(),
+            verify_splicing: false,
         }
     }
 }
@@ -46,11 +50,17 @@ impl GeneratedFile {
         path: &str,
         tokens: TokenStream,
         texts: &[Vec<String>],
+        verify_splicing: bool,
     ) -> Result<Self, String> {
+        let unspliced = verify_splicing.then(|| tokens.clone());
         let file: syn::File = syn::parse2(tokens)
             .map_err(|e| format!("the generator emitted invalid Rust for {path}: {e}"))?;
         let formatted = crate::splice::splice(&prettyplease::unparse(&file), texts)
             .map_err(|e| format!("the generator lost text in {path}: {e}"))?;
+        if let Some(unspliced) = unspliced {
+            crate::splice::verify(&formatted, unspliced, texts)
+                .map_err(|e| format!("spliced text in {path} is not what its tokens say: {e}"))?;
+        }
         let formatted = separate_items(&formatted);
         Ok(Self {
             path: path.to_owned(),

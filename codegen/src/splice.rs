@@ -133,6 +133,127 @@ fn placeholder(text: &str) -> Option<(&'static str, usize)> {
     Some((prefix, index.parse().ok()?))
 }
 
+/// Whether `spliced` (the formatted file with its blocks in place) is the same Rust as
+/// `tokens` (the emitter's tokens, placeholders included) with each block put in by hand:
+/// doc lines as `#[doc]` attributes, statements parsed as tokens. It guards the generator's
+/// own layout of statements (`emit::layout`) and the splicing against prettyplease.
+pub fn verify(spliced: &str, tokens: TokenStream, blocks: &[Vec<String>]) -> Result<(), String> {
+    let spliced: syn::File =
+        syn::parse_file(spliced).map_err(|e| format!("the spliced file does not parse: {e}"))?;
+    let expected: syn::File = syn::parse2(expand(tokens, blocks)?)
+        .map_err(|e| format!("the expanded tokens do not parse: {e}"))?;
+    // Printed again by prettyplease: one canonical text for both, whatever the literal form
+    // of a doc string (`r"..."` from `quote`, `"..."` from a `///` line).
+    let (spliced, expected) = (
+        prettyplease::unparse(&spliced),
+        prettyplease::unparse(&expected),
+    );
+    if spliced == expected {
+        return Ok(());
+    }
+    let at = spliced
+        .char_indices()
+        .zip(expected.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(spliced.len().min(expected.len()), |((i, _), _)| i);
+    let context = |text: &str| {
+        text.chars()
+            .skip(at.saturating_sub(60))
+            .take(120)
+            .collect::<String>()
+    };
+    Err(format!(
+        "they differ at offset {at} of the reprinted text:\n  spliced:  {}\n  expected: {}",
+        context(&spliced),
+        context(&expected)
+    ))
+}
+
+/// `tokens` with every placeholder replaced by its block, as tokens.
+fn expand(tokens: TokenStream, blocks: &[Vec<String>]) -> Result<TokenStream, String> {
+    use proc_macro2::{Group, TokenTree};
+
+    let block = |index: &proc_macro2::Literal| {
+        let index: usize = index
+            .to_string()
+            .parse()
+            .map_err(|_| format!("placeholder index `{index}`"))?;
+        blocks.get(index).ok_or_else(|| format!("no block {index}"))
+    };
+    let mut out = TokenStream::new();
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        match tree {
+            TokenTree::Ident(ident) if ident == STATEMENTS => {
+                let (
+                    Some(TokenTree::Punct(_)),
+                    Some(TokenTree::Group(args)),
+                    Some(TokenTree::Punct(_)),
+                ) = (trees.next(), trees.next(), trees.next())
+                else {
+                    return Err("a statements placeholder without `!(N);`".to_owned());
+                };
+                let Some(TokenTree::Literal(index)) = args.stream().into_iter().next() else {
+                    return Err("a statements placeholder without its index".to_owned());
+                };
+                let text = block(&index)?.join("\n");
+                let statements: TokenStream = text
+                    .parse()
+                    .map_err(|e| format!("block {index} is not Rust tokens: {e}"))?;
+                out.extend(statements);
+            }
+            TokenTree::Punct(pound) if pound.as_char() == '#' => {
+                let inner = match trees.peek() {
+                    Some(TokenTree::Punct(bang)) if bang.as_char() == '!' => trees.next(),
+                    _ => None,
+                };
+                let Some(TokenTree::Group(attribute)) = trees.next() else {
+                    return Err("`#` without an attribute".to_owned());
+                };
+                let parts: Vec<TokenTree> = attribute.stream().into_iter().collect();
+                let doc_block = match parts.as_slice() {
+                    [
+                        TokenTree::Ident(doc),
+                        TokenTree::Punct(eq),
+                        TokenTree::Literal(text),
+                    ] if doc == "doc" && eq.as_char() == '=' => {
+                        let text = text.to_string();
+                        text.trim_matches('"').strip_prefix(MARKER).map(|index| {
+                            proc_macro2::Literal::usize_unsuffixed(
+                                index.parse().unwrap_or(usize::MAX),
+                            )
+                        })
+                    }
+                    _ => None,
+                };
+                match doc_block {
+                    Some(index) => {
+                        for line in block(&index)? {
+                            let line = proc_macro2::Literal::string(line);
+                            out.extend(match inner {
+                                Some(_) => quote!(#![doc = #line]),
+                                None => quote!(#[doc = #line]),
+                            });
+                        }
+                    }
+                    None => {
+                        out.extend([TokenTree::Punct(pound)]);
+                        out.extend(inner);
+                        out.extend([TokenTree::Group(attribute)]);
+                    }
+                }
+            }
+            TokenTree::Group(group) => {
+                let mut expanded = Group::new(group.delimiter(), expand(group.stream(), blocks)?);
+                expanded.set_span(group.span());
+                out.extend([TokenTree::Group(expanded)]);
+            }
+            other => out.extend([other]),
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::splice;

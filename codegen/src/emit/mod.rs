@@ -29,7 +29,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     ];
     jobs.extend(model.modules.iter().map(Job::Models));
     // The Rust files are built and formatted in parallel: formatting is most of the time.
-    let rust = crate::parallel::map(&jobs, |job| job.run(model))
+    let rust = crate::parallel::map(&jobs, |job| job.run(model, options.verify_splicing))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     let mut rust = rust.into_iter();
@@ -79,10 +79,10 @@ enum Job<'m> {
 
 impl Job<'_> {
     /// `None` for the server when the spec does not say how to build its error type.
-    fn run(&self, model: &Model) -> Result<Option<GeneratedFile>, String> {
+    fn run(&self, model: &Model, verify_splicing: bool) -> Result<Option<GeneratedFile>, String> {
         let ((path, tokens), texts) = crate::splice::collecting(|| self.tokens(model));
         match tokens {
-            Some(tokens) => GeneratedFile::rust(&path, tokens, &texts).map(Some),
+            Some(tokens) => GeneratedFile::rust(&path, tokens, &texts, verify_splicing).map(Some),
             None => Ok(None),
         }
     }
