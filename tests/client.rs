@@ -27,6 +27,14 @@ fn plaid_error(status: u16, error_type: &str, error_code: &str) -> Value {
     })
 }
 
+/// The API error a call failed with; any other failure fails the test.
+fn api_error(error: &Error) -> &plaid_api::http::ApiError {
+    match error {
+        Error::Api(api) => api,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
 fn items_get_request() -> UserItemsGetRequest {
     plaid_tests::example_as("UserItemsGetRequest")
 }
@@ -157,9 +165,7 @@ async fn a_400_keeps_the_status_the_typed_error_and_the_raw_body() {
         .expect_err("400");
     assert_eq!(error.status(), Some(400));
     assert_eq!(error.request_id(), Some("req-error-1"));
-    let Error::Api(api) = &error else {
-        panic!("expected an API error, got {error:?}")
-    };
+    let api = api_error(&error);
     let plaid = api.error.as_ref().expect("a Plaid error body");
     assert_eq!(plaid.error_type, PlaidErrorType::InvalidInput);
     assert_eq!(plaid.error_code, "INVALID_USER_TOKEN");
@@ -185,9 +191,7 @@ async fn an_html_error_page_is_a_clear_error_that_shows_no_body() {
         .user_items_get(&items_get_request())
         .await
         .expect_err("502");
-    let Error::Api(api) = &error else {
-        panic!("expected an API error, got {error:?}")
-    };
+    let api = api_error(&error);
     assert!(api.error.is_none());
     assert_eq!(api.body(), page);
     assert_eq!(
@@ -774,9 +778,7 @@ async fn a_unicode_escaped_secret_in_an_error_body_is_redacted() {
         .user_items_get(&items_get_request())
         .await
         .expect_err("400");
-    let Error::Api(api) = &error else {
-        panic!("expected an API error, got {error:?}")
-    };
+    let api = api_error(&error);
     let plaid = api.error.as_ref().expect("the typed error still decodes");
     assert_eq!(plaid.error_code, "INVALID_SECRET");
     assert_eq!(plaid.error_message, "secret <redacted> is not valid");
@@ -914,9 +916,7 @@ async fn an_error_body_over_a_mebibyte_is_withheld() {
         .user_create(&user_create_request())
         .await
         .expect_err("500");
-    let Error::Api(api) = &error else {
-        panic!("expected an API error, got {error:?}")
-    };
+    let api = api_error(&error);
     assert_eq!(
         (api.status, api.body(), api.error.is_none()),
         (500, "", true)
