@@ -296,6 +296,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
 
 /// The constraint keys of a field or of a rule's `require`, borrowed: what `check` judges and
 /// `lower` translates, read in one place.
+#[derive(Default)]
 pub struct ConstraintKeys<'s> {
     pub format: Option<&'s Spanned<String>>,
     pub min_length: Option<u64>,
@@ -338,11 +339,19 @@ impl Requirement {
             pattern: self.pattern.as_ref(),
             non_blank: self.non_blank,
             has_letter: self.has_letter,
-            minimum: None,
-            maximum: None,
-            min_items: None,
-            max_items: None,
-            unique_items: false,
+            ..ConstraintKeys::default()
         }
+    }
+}
+
+impl ConstraintKeys<'_> {
+    /// Whether any string constraint is given (a rule's `require` needs one, or `equals`).
+    pub fn constrains_strings(&self) -> bool {
+        self.format.is_some()
+            || self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.pattern.is_some()
+            || self.non_blank
+            || self.has_letter
     }
 }

@@ -531,13 +531,7 @@ impl Checker<'_> {
             (None, Some(require)) => {
                 let constraints = require.constraint_keys();
                 self.constraints(at, &constraints, &SpecKind::Builtin("string".into()));
-                let constrained = constraints.format.is_some()
-                    || constraints.min_length.is_some()
-                    || constraints.max_length.is_some()
-                    || constraints.pattern.is_some()
-                    || constraints.non_blank
-                    || constraints.has_letter;
-                if require.equals.is_some() == constrained {
+                if require.equals.is_some() == constraints.constrains_strings() {
                     self.error(
                         at,
                         "`require` takes either `equals` or constraints, exactly one of the two",
