@@ -69,7 +69,7 @@ pub fn synth(model: &Model, ty: &Ty) -> Value {
             let n = ty.constraints.min_items.unwrap_or(1) as usize;
             Value::Array((0..n).map(|i| distinct(synth(model, item), i)).collect())
         }
-        TyKind::Named(name) => synth_named(model, name),
+        TyKind::Named(id) => synth_named(model, model.name(*id)),
     }
 }
 
@@ -384,20 +384,24 @@ impl Walk<'_> {
                 item_steps.push(Step::Index(0));
                 self.value(document, &item_steps, &format!("{key}[]"), item, depth);
             }
-            TyKind::Named(name) => match self.model.find_type(name).map(|t| &t.kind) {
-                Some(TypeKind::Enum(_)) => {
-                    self.covered.insert(key.to_owned());
-                    self.case(
-                        &base,
-                        steps,
-                        Some(json!("NOT_A_DOCUMENTED_VALUE")),
-                        &format!("{key} enum"),
-                        Some("enum".into()),
-                    );
+            TyKind::Named(id) => {
+                match self.model.find_type(self.model.name(*id)).map(|t| &t.kind) {
+                    Some(TypeKind::Enum(_)) => {
+                        self.covered.insert(key.to_owned());
+                        self.case(
+                            &base,
+                            steps,
+                            Some(json!("NOT_A_DOCUMENTED_VALUE")),
+                            &format!("{key} enum"),
+                            Some("enum".into()),
+                        );
+                    }
+                    Some(TypeKind::Object(_)) => {
+                        self.object(document, steps, self.model.name(*id), depth + 1)
+                    }
+                    None => {}
                 }
-                Some(TypeKind::Object(_)) => self.object(document, steps, name, depth + 1),
-                None => {}
-            },
+            }
             _ => {}
         }
     }
@@ -474,7 +478,7 @@ impl Walk<'_> {
                         // not the field's own constraints, must be what fails.
                         let own = self
                             .model
-                            .resolve(owner, field)
+                            .resolve(self.model.find_type(owner).expect("owner").id, field)
                             .expect("rule field")
                             .ty
                             .constraints
@@ -533,9 +537,10 @@ fn roots(model: &Model) -> Vec<String> {
     let mut roots: Vec<String> = model
         .operations
         .iter()
-        .flat_map(|op| [op.request.clone(), op.response.clone()])
+        .flat_map(|op| [op.request, op.response])
+        .map(|id| model.name(id).to_owned())
         .collect();
-    roots.extend(model.api.error.clone());
+    roots.extend(model.api.error.map(|id| model.name(id).to_owned()));
     roots
 }
 
@@ -597,12 +602,7 @@ fn collect(model: &Model, ty: &Ty, key: &str, keys: &mut BTreeSet<String>) {
             }
             collect(model, item, &format!("{key}[]"), keys);
         }
-        TyKind::Named(name)
-            if matches!(
-                model.find_type(name).map(|t| &t.kind),
-                Some(TypeKind::Enum(_))
-            ) =>
-        {
+        TyKind::Named(id) if matches!(model.def(*id).kind, TypeKind::Enum(_)) => {
             keys.insert(key.to_owned());
         }
         _ => {}

@@ -1,9 +1,10 @@
-//! Where each type of the spec is defined, and whether it is an enum: known before any type is
-//! lowered, so that references resolve in any order (also across files).
+//! Where each type of the spec is defined, whether it is an enum, and its id: known before any
+//! type is lowered, so that references resolve in any order (also across files).
 
 use std::collections::BTreeMap;
 
 use crate::diag::{Cursor, Place};
+use crate::ir::TypeId;
 use crate::spec::SpecFile;
 
 pub struct TypeIndex {
@@ -12,6 +13,7 @@ pub struct TypeIndex {
 }
 
 struct Entry {
+    id: TypeId,
     place: Place,
     is_enum: bool,
 }
@@ -24,7 +26,8 @@ pub struct Duplicate {
 }
 
 impl TypeIndex {
-    /// Indexes every file's types in file order; the first definition of a name wins.
+    /// Indexes every file's types in file order; the first definition of a name wins. Ids
+    /// count the first definitions in that order, which is the order lowering keeps.
     pub fn new(files: &[(String, SpecFile)]) -> Self {
         let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
         let mut duplicates = Vec::new();
@@ -42,8 +45,9 @@ impl TypeIndex {
                         first: first.place.clone(),
                     }),
                     None => {
+                        let id = TypeId::new(entries.len());
                         let is_enum = def.values.is_some();
-                        entries.insert(name.value.clone(), Entry { place, is_enum });
+                        entries.insert(name.value.clone(), Entry { id, place, is_enum });
                     }
                 }
             }
@@ -56,6 +60,16 @@ impl TypeIndex {
 
     pub fn is_known(&self, name: &str) -> bool {
         self.entries.contains_key(name)
+    }
+
+    pub fn id(&self, name: &str) -> Option<TypeId> {
+        self.entries.get(name).map(|e| e.id)
+    }
+
+    /// Whether the definition of `name` at `place` is the one the name refers to (not a
+    /// duplicate), so lowering keeps exactly the indexed definitions.
+    pub fn is_first_definition(&self, name: &str, place: &Place) -> bool {
+        self.entries.get(name).is_some_and(|e| e.place == *place)
     }
 
     /// `Some(true)` for an enum, `Some(false)` for an object, `None` for an unknown name.

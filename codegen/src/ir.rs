@@ -15,82 +15,109 @@ pub struct Model {
     /// One module per spec file, in file-name order.
     pub modules: Vec<Module>,
     pub operations: Vec<Operation>,
-    /// Type name -> (module, position), for `find_type`.
-    index: BTreeMap<String, (usize, usize)>,
-    /// Where each module's types start in `types()`.
-    offsets: Vec<usize>,
-    /// The strongly connected component of each type, by position in `types()`.
+    /// Every type, in id order: the modules' types one module after another.
+    types: Vec<TypeDef>,
+    /// Type name -> id, for `find_type`.
+    by_name: BTreeMap<String, TypeId>,
+    /// The strongly connected component of each type, by id.
     component: Vec<usize>,
     /// Object types that cannot derive `Default`.
-    no_default: BTreeSet<String>,
-    /// Type name -> the operations it is the request or the response of, in spec order.
-    operations_by_type: BTreeMap<String, Vec<usize>>,
+    no_default: BTreeSet<TypeId>,
+    /// Type id -> the operations it is the request or the response of, in spec order.
+    operations_by_type: Vec<Vec<usize>>,
     /// Types whose `validate_at` checks something.
-    validating: BTreeSet<String>,
+    validating: BTreeSet<TypeId>,
     /// Module name -> the cargo features of the other modules it needs (empty for the
     /// modules that are always compiled).
     module_features: BTreeMap<String, Vec<String>>,
 }
 
+/// A type of the model, by its position in [`Model::types`]; the type index hands ids out
+/// before lowering, so a reference is an id from the start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(u32);
+
+impl TypeId {
+    pub(crate) fn new(position: usize) -> Self {
+        Self(u32::try_from(position).unwrap_or(u32::MAX))
+    }
+
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 impl Model {
     pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
-        self.modules.iter().flat_map(|m| &m.types)
+        self.types.iter()
+    }
+
+    /// The types a module defines, in spec order.
+    pub fn module_types(&self, module: &Module) -> &[TypeDef] {
+        self.types.get(module.types.clone()).unwrap_or_default()
+    }
+
+    /// The type an id stands for. Every id in a model comes from the index the model was
+    /// lowered with, so each names a type of `types()`.
+    pub fn def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.index()]
+    }
+
+    /// The Rust (and spec) name of a type.
+    pub fn name(&self, id: TypeId) -> &str {
+        &self.def(id).name
     }
 
     /// The operations a type is the request or the response of.
-    pub fn operations_of(&self, name: &str) -> impl Iterator<Item = &Operation> {
+    pub fn operations_of(&self, id: TypeId) -> impl Iterator<Item = &Operation> {
         self.operations_by_type
-            .get(name)
+            .get(id.index())
             .into_iter()
             .flatten()
             .filter_map(|&i| self.operations.get(i))
     }
 
     pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
-        let &(module, index) = self.index.get(name)?;
-        self.modules.get(module)?.types.get(index)
+        self.by_name.get(name).map(|&id| self.def(id))
     }
 
     /// The module (spec file stem) a type is defined in.
-    pub fn module_of(&self, name: &str) -> Option<&str> {
-        let &(module, _) = self.index.get(name)?;
-        self.modules.get(module).map(|m| m.name.as_str())
+    pub fn module_of(&self, id: TypeId) -> &str {
+        &self.modules[self.def(id).module].name
     }
 
-    /// Builds the name index and the graph facts emission asks about, once, so that each
-    /// question is a lookup rather than a walk of the type graph.
-    pub fn new(api: Api, modules: Vec<Module>, operations: Vec<Operation>) -> Self {
-        let mut index = BTreeMap::new();
-        for (m, module) in modules.iter().enumerate() {
-            for (t, def) in module.types.iter().enumerate() {
-                index.entry(def.name.clone()).or_insert((m, t));
-            }
-        }
-        let offsets = modules.iter().scan(0, |sum, m| {
-            let start = *sum;
-            *sum += m.types.len();
-            Some(start)
-        });
-        let offsets = offsets.collect();
-        let mut operations_by_type: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    /// Builds the graph facts emission asks about, once, so that each question is a lookup
+    /// rather than a walk of the type graph. `modules` hold their types in id order.
+    pub fn new(api: Api, modules: Vec<(Module, Vec<TypeDef>)>, operations: Vec<Operation>) -> Self {
+        let mut types = Vec::new();
+        let modules = modules
+            .into_iter()
+            .enumerate()
+            .map(|(m, (mut module, defs))| {
+                let start = types.len();
+                types.extend(defs.into_iter().map(|def| TypeDef { module: m, ..def }));
+                module.types = start..types.len();
+                module
+            })
+            .collect();
+        debug_assert!(types.iter().enumerate().all(|(i, t)| t.id.index() == i));
+        let by_name = types.iter().map(|t| (t.name.clone(), t.id)).collect();
+        let mut operations_by_type = vec![Vec::new(); types.len()];
         for (i, op) in operations.iter().enumerate() {
-            operations_by_type
-                .entry(op.request.clone())
-                .or_default()
-                .push(i);
-            if op.response != op.request {
-                operations_by_type
-                    .entry(op.response.clone())
-                    .or_default()
-                    .push(i);
+            for id in [op.request, op.response] {
+                if let Some(list) = operations_by_type.get_mut(id.index())
+                    && list.last() != Some(&i)
+                {
+                    list.push(i);
+                }
             }
         }
         let mut model = Self {
             api,
             modules,
             operations,
-            index,
-            offsets,
+            types,
+            by_name,
             component: Vec::new(),
             no_default: BTreeSet::new(),
             operations_by_type,
@@ -105,11 +132,11 @@ impl Model {
     }
 
     /// Follows a dotted field path from an object type to the field it names.
-    pub fn resolve(&self, type_name: &str, path: &[String]) -> Result<&Field, String> {
-        let mut current = type_name;
+    pub fn resolve(&self, owner: TypeId, path: &[String]) -> Result<&Field, String> {
+        let mut current = owner;
         let mut found = None;
         for (i, segment) in path.iter().enumerate() {
-            let Some(TypeKind::Object(object)) = self.find_type(current).map(|t| &t.kind) else {
+            let TypeKind::Object(object) = &self.def(current).kind else {
                 return Err(format!(
                     "`{}` does not lead to an object",
                     path[..i].join(".")
@@ -120,16 +147,19 @@ impl Model {
                 let hint = crate::names::closest(segment, known)
                     .map(|b| format!(" (did you mean `{b}`?)"))
                     .unwrap_or_default();
-                return Err(format!("`{current}` has no field `{segment}`{hint}"));
+                return Err(format!(
+                    "`{}` has no field `{segment}`{hint}",
+                    self.name(current)
+                ));
             };
             if i + 1 < path.len() {
                 match &field.ty.kind {
-                    TyKind::Named(next) => current = next,
+                    TyKind::Named(next) => current = *next,
                     other => {
                         return Err(format!(
                             "`{}` is {}, so the path cannot go further",
                             path[..=i].join("."),
-                            other.describe()
+                            self.describe(other)
                         ));
                     }
                 }
@@ -139,22 +169,32 @@ impl Model {
         found.ok_or_else(|| "empty field path".to_owned())
     }
 
+    /// A kind as a diagnostic names it: `string`, `array of \`Address\``.
+    pub fn describe(&self, kind: &TyKind) -> String {
+        match kind {
+            TyKind::String => "string".into(),
+            TyKind::Integer => "integer".into(),
+            TyKind::Number => "number".into(),
+            TyKind::Boolean => "boolean".into(),
+            TyKind::Any => "any".into(),
+            TyKind::Array(item) => format!("array of {}", self.describe(&item.kind)),
+            TyKind::Named(id) => format!("`{}`", self.name(*id)),
+        }
+    }
+
     /// Whether a field of `owner` whose type is `kind` leads back to `owner` without a `Vec`
     /// in between (a cycle of direct references, which needs a `Box`).
-    pub fn is_cyclic(&self, owner: &str, kind: &TyKind) -> bool {
+    pub fn is_cyclic(&self, owner: TypeId, kind: &TyKind) -> bool {
         let TyKind::Named(target) = kind else {
             return false;
         };
-        match (self.position(owner), self.position(target)) {
-            (Some(a), Some(b)) => self.component.get(a) == self.component.get(b),
-            _ => false,
-        }
+        self.component.get(owner.index()) == self.component.get(target.index())
     }
 
     /// Whether `Default` can be derived: no required, non-nullable field is an enum or an
     /// object without a default.
-    pub fn has_default(&self, name: &str) -> bool {
-        !self.no_default.contains(name)
+    pub fn has_default(&self, id: TypeId) -> bool {
+        !self.no_default.contains(&id)
     }
 
     /// The cargo feature that compiles a module (`models-user` for `spec/user.yaml`), or
@@ -166,8 +206,8 @@ impl Model {
     }
 
     /// The feature that compiles a type's module, if it is optional.
-    pub fn type_feature(&self, name: &str) -> Option<String> {
-        self.module_feature(self.module_of(name)?)
+    pub fn type_feature(&self, id: TypeId) -> Option<String> {
+        self.module_feature(self.module_of(id))
     }
 
     /// Every optional module's feature and the features it turns on, in module order.
@@ -183,16 +223,11 @@ impl Model {
 
     /// Whether validating a value of this type can find anything: a field of a type that
     /// cannot needs no call.
-    pub fn validates(&self, name: &str) -> bool {
-        self.validating.contains(name)
+    pub fn validates(&self, id: TypeId) -> bool {
+        self.validating.contains(&id)
     }
 
-    fn position(&self, name: &str) -> Option<usize> {
-        let &(m, t) = self.index.get(name)?;
-        Some(self.offsets.get(m).copied().unwrap_or_default() + t)
-    }
-
-    /// Direct references between types, by position in `types()`.
+    /// Direct references between types, by id.
     fn edges(&self) -> Vec<Vec<usize>> {
         self.types()
             .map(|def| match &def.kind {
@@ -200,7 +235,7 @@ impl Model {
                     .fields
                     .iter()
                     .filter_map(|f| match &f.ty.kind {
-                        TyKind::Named(name) => self.position(name),
+                        TyKind::Named(id) => Some(id.index()),
                         _ => None,
                     })
                     .collect(),
@@ -271,9 +306,9 @@ impl Model {
             .iter()
             .map(|m| (m.name.as_str(), BTreeSet::new()))
             .collect();
-        let mut edge = |from: &str, to: &str| {
-            if let (Some(a), Some(b)) = (self.module_of(from), self.module_of(to))
-                && a != b
+        let mut edge = |from: TypeId, to: TypeId| {
+            let (a, b) = (self.module_of(from), self.module_of(to));
+            if a != b
                 && let Some(set) = needs.get_mut(a)
             {
                 set.insert(b);
@@ -282,14 +317,14 @@ impl Model {
         for def in self.types() {
             if let TypeKind::Object(object) = &def.kind {
                 for target in object.fields.iter().filter_map(|f| f.ty.kind.named()) {
-                    edge(&def.name, target);
+                    edge(def.id, target);
                 }
             }
         }
         for op in &self.operations {
-            edge(&op.request, &op.response);
+            edge(op.request, op.response);
         }
-        let error_module = self.api.error.as_deref().and_then(|e| self.module_of(e));
+        let error_module = self.api.error.map(|e| self.module_of(e));
         let core = reachable(error_module, &needs);
         needs
             .iter()
@@ -307,37 +342,34 @@ impl Model {
 
     /// Enums (a request may not carry a value unknown to the crate), objects with a
     /// constrained field or a cross-field rule, and objects with a field of such a type.
-    fn types_that_validate(&self) -> BTreeSet<String> {
+    fn types_that_validate(&self) -> BTreeSet<TypeId> {
         fn constrained(ty: &Ty) -> bool {
             !ty.constraints.is_empty()
                 || matches!(&ty.kind, TyKind::Array(item) if constrained(item))
         }
-        let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        let mut seeds: Vec<&str> = Vec::new();
+        let mut users: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
+        let mut seeds = Vec::new();
         for def in self.types() {
             match &def.kind {
-                TypeKind::Enum(_) => seeds.push(&def.name),
+                TypeKind::Enum(_) => seeds.push(def.id),
                 TypeKind::Object(object) => {
                     if !object.rules.is_empty() || object.fields.iter().any(|f| constrained(&f.ty))
                     {
-                        seeds.push(&def.name);
+                        seeds.push(def.id);
                     }
                     for target in object.fields.iter().filter_map(|f| f.ty.kind.named()) {
-                        users.entry(target).or_default().push(&def.name);
+                        users.entry(target).or_default().push(def.id);
                     }
                 }
             }
         }
         reachable(seeds, &users)
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
     }
 
     /// Types that cannot derive `Default`, found by spreading from the enums backwards along
     /// required, non-nullable references.
-    fn types_without_default(&self) -> BTreeSet<String> {
-        let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    fn types_without_default(&self) -> BTreeSet<TypeId> {
+        let mut users: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
         for def in self.types() {
             let TypeKind::Object(object) = &def.kind else {
                 continue;
@@ -347,24 +379,18 @@ impl Model {
                 .iter()
                 .filter(|f| f.presence == Presence::Required)
             {
-                if let TyKind::Named(target) = &field.ty.kind {
-                    users.entry(target).or_default().push(&def.name);
+                if let TyKind::Named(target) = field.ty.kind {
+                    users.entry(target).or_default().push(def.id);
                 }
             }
         }
         let enums = self
             .types()
             .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
-            .map(|t| t.name.as_str());
+            .map(|t| t.id);
         reachable(enums, &users)
             .into_iter()
-            .filter(|name| {
-                matches!(
-                    self.find_type(name).map(|t| &t.kind),
-                    Some(TypeKind::Object(_))
-                )
-            })
-            .map(str::to_owned)
+            .filter(|&id| matches!(self.def(id).kind, TypeKind::Object(_)))
             .collect()
     }
 }
@@ -375,18 +401,18 @@ fn module_feature_name(module: &str) -> String {
 }
 
 /// Every node reachable from `seeds` along `next`, the seeds included.
-fn reachable<'a, N>(
-    seeds: impl IntoIterator<Item = &'a str>,
-    next: &BTreeMap<&'a str, N>,
-) -> BTreeSet<&'a str>
+fn reachable<K: Copy + Ord, N>(
+    seeds: impl IntoIterator<Item = K>,
+    next: &BTreeMap<K, N>,
+) -> BTreeSet<K>
 where
-    for<'n> &'n N: IntoIterator<Item = &'n &'a str>,
+    for<'n> &'n N: IntoIterator<Item = &'n K>,
 {
     let mut reached = BTreeSet::new();
-    let mut pending: Vec<&str> = seeds.into_iter().collect();
+    let mut pending: Vec<K> = seeds.into_iter().collect();
     while let Some(node) = pending.pop() {
         if reached.insert(node) {
-            pending.extend(next.get(node).into_iter().flatten().copied());
+            pending.extend(next.get(&node).into_iter().flatten().copied());
         }
     }
     reached
@@ -396,7 +422,7 @@ where
 pub struct Api {
     pub title: String,
     pub version: String,
-    pub error: Option<String>,
+    pub error: Option<TypeId>,
     /// The error's one-line summary: literal text and field names, in order.
     pub error_summary: Vec<SummaryPart>,
     /// The wire name of the field that carries the request id.
@@ -476,7 +502,8 @@ pub struct Module {
     pub name: String,
     /// The spec file as reported (`spec/user.yaml`).
     pub source: String,
-    pub types: Vec<TypeDef>,
+    /// Its types' ids (see [`Model::module_types`]).
+    pub types: std::ops::Range<usize>,
 }
 
 #[derive(Debug)]
@@ -487,8 +514,8 @@ pub struct Operation {
     pub method: HttpMethod,
     pub summary: String,
     pub docs: String,
-    pub request: String,
-    pub response: String,
+    pub request: TypeId,
+    pub response: TypeId,
     /// Safe to send twice: the client may retry it after a 5xx or a timeout.
     pub idempotent: bool,
 }
@@ -536,8 +563,11 @@ impl std::fmt::Display for HttpMethod {
 
 #[derive(Debug)]
 pub struct TypeDef {
+    pub id: TypeId,
     /// The spec name, which is also the Rust identifier (`UserCreateRequest`).
     pub name: String,
+    /// Its module's position in `Model::modules`.
+    pub module: usize,
     pub docs: String,
     pub kind: TypeKind,
     pub examples: Vec<Example>,
@@ -623,14 +653,14 @@ pub enum TyKind {
     Boolean,
     Any,
     Array(Box<Ty>),
-    Named(String),
+    Named(TypeId),
 }
 
 impl TyKind {
     /// The named type a value of this kind holds, directly or as the items of (nested) arrays.
-    pub fn named(&self) -> Option<&str> {
+    pub fn named(&self) -> Option<TypeId> {
         match self {
-            Self::Named(name) => Some(name),
+            Self::Named(id) => Some(*id),
             Self::Array(item) => item.kind.named(),
             _ => None,
         }
@@ -638,18 +668,6 @@ impl TyKind {
 
     pub const BUILTINS: [&'static str; 6] =
         ["string", "integer", "number", "boolean", "any", "array"];
-
-    pub fn describe(&self) -> String {
-        match self {
-            Self::String => "string".into(),
-            Self::Integer => "integer".into(),
-            Self::Number => "number".into(),
-            Self::Boolean => "boolean".into(),
-            Self::Any => "any".into(),
-            Self::Array(item) => format!("array of {}", item.kind.describe()),
-            Self::Named(name) => format!("`{name}`"),
-        }
-    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -29,7 +29,12 @@ pub fn lower(
             .types
             .iter()
             .filter_map(|(name, def)| {
-                lowerer.type_def(&root.key("types").key(&name.value), name, def)
+                let at = root.key("types").key(&name.value);
+                let id = index.id(&name.value)?;
+                // A duplicate (reported by `check`) gets no id and is left out.
+                index
+                    .is_first_definition(&name.value, &at.at(name.referenced).place())
+                    .then(|| lowerer.type_def(&at, id, name, def))
             })
             .collect();
         let operations: Vec<_> = spec
@@ -51,11 +56,12 @@ pub fn lower(
             let mut lowerer = Lowerer { index, diagnostics };
             api = Some(lowerer.api(&Cursor::root(file).key("api").at(info.referenced), info));
         }
-        modules.push(ir::Module {
+        let module = ir::Module {
             name: names::snake_ident(names::file_stem(file)),
             source: file.clone(),
-            types,
-        });
+            types: 0..0,
+        };
+        modules.push((module, types));
     }
     Some(ir::Model::new(api?, modules, operations))
 }
@@ -72,9 +78,10 @@ struct Lowerer<'a> {
 impl Lowerer<'_> {
     fn api(&mut self, at: &Cursor<'_>, info: &Spanned<spec::ApiInfo>) -> ir::Api {
         let api = &info.value;
-        if let Some(error) = &api.error {
-            self.expect_object(&at.key("error"), error);
-        }
+        let error = api
+            .error
+            .as_ref()
+            .and_then(|error| self.expect_object(&at.key("error"), error));
         let error_summary = api
             .error_summary
             .as_ref()
@@ -89,7 +96,7 @@ impl Lowerer<'_> {
                 secret,
                 version,
             },
-            error: api.error.as_ref().map(|e| e.value.clone()),
+            error,
             error_summary,
             request_id: api.request_id.as_ref().map(|r| r.value.clone()),
             error_fields: api.error_fields.as_ref().map(|f| ir::ErrorFields {
@@ -108,21 +115,21 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Reports a reference that does not name an object type (operations and `api.error`
-    /// need a JSON object body); whether it does.
-    fn expect_object(&mut self, at: &Cursor<'_>, name: &spec::Name) -> bool {
+    /// The object type a reference names; a reference that does not name one (operations and
+    /// `api.error` need a JSON object body) is reported.
+    fn expect_object(&mut self, at: &Cursor<'_>, name: &spec::Name) -> Option<ir::TypeId> {
         match self.index.is_enum(&name.value) {
-            Some(false) => true,
+            Some(false) => self.index.id(&name.value),
             Some(true) => {
                 self.diagnostics.push(at.at(name.referenced).error(format!(
                     "`{}` is an enum; a body must be an object type",
                     name.value
                 )));
-                false
+                None
             }
             None => {
                 self.unknown_type(at, name, false);
-                false
+                None
             }
         }
     }
@@ -155,30 +162,39 @@ impl Lowerer<'_> {
             None => ir::HttpMethod::Post,
             Some(method) => ir::HttpMethod::parse(&method.value)?,
         };
-        (request && response && op.path.value.starts_with('/')).then(|| ir::Operation {
+        let (request, response) = (request?, response?);
+        op.path.value.starts_with('/').then(|| ir::Operation {
             id: id.value.clone(),
             path: op.path.value.clone(),
             method,
             summary: op.summary.trim().to_owned(),
             docs: docs(&op.docs),
-            request: op.request.value.clone(),
-            response: op.response.value.clone(),
+            request,
+            response,
             idempotent: op.idempotent,
         })
     }
 
+    /// Every indexed type is lowered, so that ids stay positions; a definition with both
+    /// `fields` and `values` or neither (reported by `check`) becomes an empty object.
     fn type_def(
         &mut self,
         at: &Cursor<'_>,
+        id: ir::TypeId,
         name: &spec::Name,
         def: &spec::TypeDef,
-    ) -> Option<ir::TypeDef> {
+    ) -> ir::TypeDef {
         let kind = match (&def.fields, &def.values) {
-            (Some(fields), None) => ir::TypeKind::Object(self.object(at, fields, &def.rules)),
             (None, Some(values)) => ir::TypeKind::Enum(ir::Enum {
                 values: enum_values(values),
             }),
-            _ => return None,
+            (fields, _) => ir::TypeKind::Object(match fields {
+                Some(fields) => self.object(at, fields, &def.rules),
+                None => ir::Object {
+                    fields: Vec::new(),
+                    rules: Vec::new(),
+                },
+            }),
         };
         let examples = def
             .examples
@@ -189,13 +205,15 @@ impl Lowerer<'_> {
                 place: at.key("examples").index(i).at(e.referenced).place(),
             })
             .collect();
-        Some(ir::TypeDef {
+        ir::TypeDef {
+            id,
             name: name.value.clone(),
+            module: 0,
             docs: docs(&def.docs),
             kind,
             examples,
             place: at.at(name.referenced).place(),
-        })
+        }
     }
 
     fn object(
@@ -248,11 +266,13 @@ impl Lowerer<'_> {
                     self.ty(&at.key("items").at(items.referenced), &items.value)?,
                 ))
             }
-            other if self.index.is_known(other) => TyKind::Named(other.to_owned()),
-            _ => {
-                self.unknown_type(&at.key("type"), name, true);
-                return None;
-            }
+            other => match self.index.id(other) {
+                Some(id) => TyKind::Named(id),
+                None => {
+                    self.unknown_type(&at.key("type"), name, true);
+                    return None;
+                }
+            },
         };
         let constraints = constraints(&field.constraint_keys());
         Some(Ty { kind, constraints })

@@ -2,7 +2,7 @@
 //! the summary, the server and the request id name.
 
 use crate::diag::{Diagnostic, Diagnostics, Place};
-use crate::ir::{ErrorFields, Model, Presence, TyKind, TypeKind};
+use crate::ir::{ErrorFields, Model, Presence, TyKind, TypeId, TypeKind};
 use crate::names;
 
 /// `api.error_summary` names required fields of the error type; `api.request_id` names a
@@ -32,9 +32,10 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
         );
         diagnostics.push(Diagnostic::new(clash.place.clone(), message));
     }
-    let Some(error) = &model.api.error else {
+    let Some(error) = model.api.error else {
         return;
     };
+    let error_name = model.name(error);
     for part in &model.api.error_summary {
         let crate::ir::SummaryPart::Field(name) = part else {
             continue;
@@ -43,7 +44,7 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
             Ok(field) if field.presence == Presence::Required => {}
             Ok(_) => diagnostics.push(Diagnostic::new(
                 place("api.error_summary"),
-                format!("`{name}` is optional or nullable in `{error}`; the summary uses required fields only"),
+                format!("`{name}` is optional or nullable in `{error_name}`; the summary uses required fields only"),
             )),
             Err(message) => diagnostics.push(Diagnostic::new(place("api.error_summary"), message)),
         }
@@ -59,16 +60,16 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
         }
     }
     if let Some(request_id) = &model.api.request_id {
-        let bodies = std::iter::once(error.as_str())
-            .chain(model.operations.iter().map(|op| op.response.as_str()));
+        let bodies = std::iter::once(error).chain(model.operations.iter().map(|op| op.response));
         for body in bodies {
             match model.resolve(body, std::slice::from_ref(request_id)) {
                 Ok(field) if field.ty.kind == TyKind::String => {}
                 Ok(field) => diagnostics.push(Diagnostic::new(
                     place("api.request_id"),
                     format!(
-                        "`{body}.{request_id}` is {}, not a string",
-                        field.ty.kind.describe()
+                        "`{}.{request_id}` is {}, not a string",
+                        model.name(body),
+                        model.describe(&field.ty.kind)
                     ),
                 )),
                 Err(message) => diagnostics.push(Diagnostic::new(place("api.request_id"), message)),
@@ -79,8 +80,8 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
 
 /// A server builds the error type from `error_fields` and the request id; every other required
 /// field needs an obvious empty value, which a required enum or object does not have.
-fn error_constructible(model: &Model, error: &str, fields: &ErrorFields) -> Result<(), String> {
-    let Some(TypeKind::Object(object)) = model.find_type(error).map(|t| &t.kind) else {
+fn error_constructible(model: &Model, error: TypeId, fields: &ErrorFields) -> Result<(), String> {
+    let TypeKind::Object(object) = &model.def(error).kind else {
         return Ok(());
     };
     let filled: Vec<&String> = fields
@@ -93,7 +94,8 @@ fn error_constructible(model: &Model, error: &str, fields: &ErrorFields) -> Resu
         }
         if matches!(field.ty.kind, TyKind::Named(_)) {
             return Err(format!(
-                "`{error}.{}` is required and has no empty value: list it in `error_fields` or make it optional",
+                "`{}.{}` is required and has no empty value: list it in `error_fields` or make it optional",
+                model.name(error),
                 field.wire
             ));
         }

@@ -4,7 +4,7 @@ use serde_json::Value;
 use specgen_runtime::json_kind as kind_of;
 
 use crate::diag::{Diagnostic, Diagnostics, Place};
-use crate::ir::{Check, Constraints, Model, RuleKind, Ty, TyKind, TypeKind};
+use crate::ir::{Check, Constraints, Model, RuleKind, Ty, TyKind, TypeId, TypeKind};
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     for ty in model.types() {
@@ -14,7 +14,7 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
                 place: &example.place,
                 diagnostics,
             };
-            checker.named(&ty.name, &example.value, "");
+            checker.named(ty.id, &example.value, "");
         }
     }
 }
@@ -40,10 +40,9 @@ impl ExampleChecker<'_> {
         ));
     }
 
-    fn named(&mut self, name: &str, value: &Value, at: &str) {
-        let Some(def) = self.model.find_type(name) else {
-            return;
-        };
+    fn named(&mut self, id: TypeId, value: &Value, at: &str) {
+        let def = self.model.def(id);
+        let name = &def.name;
         match (&def.kind, value) {
             (TypeKind::Enum(e), Value::String(s)) => {
                 if !e.values.iter().any(|v| v.wire == *s) {
@@ -121,10 +120,14 @@ impl ExampleChecker<'_> {
                     self.ty(item, v, &format!("{at}[{i}]"));
                 }
             }
-            (TyKind::Named(name), v) => self.named(name, v, at),
+            (TyKind::Named(id), v) => self.named(*id, v, at),
             (kind, other) => self.fail(
                 at,
-                format!("expected {}, found {}", kind.describe(), kind_of(other)),
+                format!(
+                    "expected {}, found {}",
+                    self.model.describe(kind),
+                    kind_of(other)
+                ),
             ),
         }
     }

@@ -14,7 +14,7 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
             match &rule.kind {
                 RuleKind::OneOfRequired(fields) => {
                     for name in fields {
-                        if let Err(message) = model.resolve(&ty.name, std::slice::from_ref(name)) {
+                        if let Err(message) = model.resolve(ty.id, std::slice::from_ref(name)) {
                             report(message);
                         }
                     }
@@ -22,12 +22,12 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
                 RuleKind::Require { when, field, check } => {
                     if let Some(when) = when
                         && let Err(message) = model
-                            .resolve(&ty.name, &when.field)
+                            .resolve(ty.id, &when.field)
                             .and_then(|f| comparable(model, f, &when.field))
                     {
                         report(message);
                     }
-                    let leaf = model.resolve(&ty.name, field);
+                    let leaf = model.resolve(ty.id, field);
                     let leaf = match check {
                         Check::Equals(_) => leaf.and_then(|f| comparable(model, f, field)),
                         Check::Constraints(_) => leaf.and_then(|f| match f.ty.kind {
@@ -35,7 +35,7 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
                             ref other => Err(format!(
                                 "`{}` is {}, and these constraints apply to strings",
                                 field.join("."),
-                                other.describe()
+                                model.describe(other)
                             )),
                         }),
                     };
@@ -51,18 +51,11 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
 fn comparable<'m>(model: &Model, field: &'m Field, path: &[String]) -> Result<&'m Field, String> {
     match &field.ty.kind {
         TyKind::String => Ok(field),
-        TyKind::Named(name)
-            if matches!(
-                model.find_type(name).map(|t| &t.kind),
-                Some(TypeKind::Enum(_))
-            ) =>
-        {
-            Ok(field)
-        }
+        TyKind::Named(id) if matches!(model.def(*id).kind, TypeKind::Enum(_)) => Ok(field),
         other => Err(format!(
             "`{}` is {}; `equals` compares strings and enum values",
             path.join("."),
-            other.describe()
+            model.describe(other)
         )),
     }
 }

@@ -4,7 +4,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{braced, cfg_for_type, doc_attrs, ident};
+use super::{OperationView, braced, doc_attrs, ident, operation_views};
 use crate::ir::{Model, Operation};
 use crate::output::Options;
 
@@ -30,16 +30,19 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
          request_id = ::tracing::field::Empty,\n)",
         super::layout::string(&span_name)
     )]);
-    let methods = model.operations.iter().map(|op| {
-        let method = ident(&op.id);
-        let request = ident(&op.request);
-        let response = ident(&op.response);
+    let methods = operation_views(model).map(|view| {
+        let OperationView {
+            op,
+            method,
+            request,
+            response,
+            cfg,
+        } = view;
         let mut text = format!("`{} {}`: {}", op.method, op.path, op.summary);
         if !op.docs.is_empty() {
             text.push_str(&format!("\n\n{}", op.docs));
         }
         let docs = doc_attrs(&text);
-        let cfg = cfg_for_type(model, &op.request);
         quote! {
             #docs
             #cfg
@@ -47,11 +50,14 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
                 -> impl Future<Output = Result<models::#response, Error>> + Send;
         }
     });
-    let impls = model.operations.iter().map(|op| {
-        let method = ident(&op.id);
-        let request = ident(&op.request);
-        let response = ident(&op.response);
-        let cfg = cfg_for_type(model, &op.request);
+    let impls = operation_views(model).map(|view| {
+        let OperationView {
+            method,
+            request,
+            response,
+            cfg,
+            ..
+        } = view;
         quote! {
             #cfg
             async fn #method(&self, request: &models::#request) -> Result<models::#response, Error> {
@@ -95,18 +101,17 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
 
 /// The operation the runnable example calls: the first whose request has an example.
 pub fn example_operation(model: &Model) -> Option<&Operation> {
-    model.operations.iter().find(|op| {
-        model
-            .find_type(&op.request)
-            .is_some_and(|t| !t.examples.is_empty())
-    })
+    model
+        .operations
+        .iter()
+        .find(|op| !model.def(op.request).examples.is_empty())
 }
 
 /// A runnable example built from the first operation and its request's first example, so it
 /// stays correct when the spec changes.
 pub fn example(model: &Model, options: &Options) -> Option<String> {
     let op = example_operation(model)?;
-    let request = model.find_type(&op.request)?;
+    let request = model.def(op.request);
     let json = serde_json::to_string_pretty(&request.examples[0].value).ok()?;
     let json = json.replace('\n', "\n        ");
     let trait_name = trait_name(model);
@@ -153,7 +158,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
         path = op.path,
         package = options.package_name,
         krate = options.package_name.replace('-', "_"),
-        request = op.request,
+        request = request.name,
         method_ident = op.id,
     ))
 }

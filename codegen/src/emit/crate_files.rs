@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs, presence};
-use crate::ir::{Model, SummaryPart, TyKind, TypeKind};
+use crate::ir::{Model, SummaryPart, TyKind, TypeId, TypeKind};
 use crate::names;
 use crate::output::Options;
 
@@ -215,25 +215,29 @@ pub fn operations(model: &Model) -> TokenStream {
         let variant = ident(&names::variant_ident(name));
         quote! { Self::#variant => #url, }
     });
-    let impls = model.operations.iter().map(|op| {
-        let request = model_path(&op.request);
-        let response = model_path(&op.response);
+    let impls = super::operation_views(model).map(|view| {
+        let super::OperationView {
+            op,
+            request,
+            response,
+            cfg,
+            ..
+        } = view;
         let (id, method, path, idempotent) = (&op.id, op.method.as_str(), &op.path, op.idempotent);
         let docs = doc_attrs(&format!("`{method} {path}`: {}", op.summary));
         let request_id = model.api.request_id.as_ref().and_then(|field| {
-            let access = optional_str(model, &op.response, field, quote!(response))?;
+            let access = optional_str(model, op.response, field, quote!(response))?;
             Some(quote! {
                 fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
                     #access
                 }
             })
         });
-        let cfg = super::cfg_for_type(model, &op.request);
         quote! {
             #docs
             #cfg
-            impl ::specgen_runtime::Operation for #request {
-                type Response = #response;
+            impl ::specgen_runtime::Operation for crate::models::#request {
+                type Response = crate::models::#response;
                 const ID: &'static str = #id;
                 const METHOD: &'static str = #method;
                 const PATH: &'static str = #path;
@@ -307,14 +311,19 @@ pub fn operations(model: &Model) -> TokenStream {
 
 /// `crate::models::Name`: operations.rs names models by full path, so a model may be called
 /// `Environment` or `Operation` without clashing with this file's own items.
-fn model_path(name: &str) -> TokenStream {
-    let name = ident(name);
+fn model_path(model: &Model, id: TypeId) -> TokenStream {
+    let name = super::type_ident(model, id);
     quote!(crate::models::#name)
 }
 
 /// An expression of type `Option<&str>` reading string field `wire` of `value` (of type
 /// `owner`), whatever its presence and nullability.
-fn optional_str(model: &Model, owner: &str, wire: &str, value: TokenStream) -> Option<TokenStream> {
+fn optional_str(
+    model: &Model,
+    owner: TypeId,
+    wire: &str,
+    value: TokenStream,
+) -> Option<TokenStream> {
     let field = model
         .resolve(owner, std::slice::from_ref(&wire.to_owned()))
         .ok()?;
@@ -327,15 +336,13 @@ fn optional_str(model: &Model, owner: &str, wire: &str, value: TokenStream) -> O
 
 /// An expression of type `Option<&str>` reading field `wire` of the error type when it is a
 /// string or an (open) enum; `None` for any other type.
-fn optional_text(model: &Model, owner: &str, wire: &str) -> Option<TokenStream> {
+fn optional_text(model: &Model, owner: TypeId, wire: &str) -> Option<TokenStream> {
     let field = model
         .resolve(owner, std::slice::from_ref(&wire.to_owned()))
         .ok()?;
     let is_enum = match &field.ty.kind {
         TyKind::String => return optional_str(model, owner, wire, quote!(self)),
-        TyKind::Named(name) => model
-            .find_type(name)
-            .is_some_and(|t| matches!(t.kind, TypeKind::Enum(_))),
+        TyKind::Named(id) => matches!(model.def(*id).kind, TypeKind::Enum(_)),
         _ => false,
     };
     if !is_enum {
@@ -348,14 +355,14 @@ fn optional_text(model: &Model, owner: &str, wire: &str) -> Option<TokenStream> 
 /// The error body type (`api.error`) with its one-line `Display` and request id; the raw JSON
 /// when the spec names no error type.
 fn error_body(model: &Model) -> TokenStream {
-    let Some(error) = &model.api.error else {
+    let Some(error) = model.api.error else {
         // The runtime implements `ErrorBody` for `serde_json::Value`.
         return quote! {
             /// The body of a non-2xx response: the spec names no error type.
             pub type ApiErrorBody = ::serde_json::Value;
         };
     };
-    let error_type = model_path(error);
+    let error_type = model_path(model, error);
     let request_id = model
         .api
         .request_id
@@ -386,6 +393,7 @@ fn error_body(model: &Model) -> TokenStream {
         });
         quote! { #(#writes)* ::std::result::Result::Ok(()) }
     };
+    let error = model.name(error);
     let docs = doc_attrs(&format!(
         "The body of every non-2xx response: [`{error}`](crate::models::{error})."
     ));

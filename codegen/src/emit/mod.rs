@@ -11,13 +11,13 @@ mod validate;
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Check, Model, Module, RuleKind, TypeDef, TypeKind};
+use crate::ir::{Check, Model, Module, Operation, RuleKind, TypeDef, TypeId, TypeKind};
 use crate::output::{GeneratedFile, Options};
 
 pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, String> {
     let example = client::example(model, options);
     let example_feature =
-        client::example_operation(model).and_then(|op| model.type_feature(&op.request));
+        client::example_operation(model).and_then(|op| model.type_feature(op.request));
     let krate = options.package_name.replace('-', "_");
     let mut jobs = vec![
         Job::Lib,
@@ -125,8 +125,8 @@ pub(crate) fn concat(items: impl IntoIterator<Item = TokenStream>) -> TokenStrea
 }
 
 /// `#[cfg(feature = "models-x")]` on code that uses a type of an optional spec file's module.
-pub(crate) fn cfg_for_type(model: &Model, name: &str) -> TokenStream {
-    match model.type_feature(name) {
+pub(crate) fn cfg_for_type(model: &Model, id: TypeId) -> TokenStream {
+    match model.type_feature(id) {
         Some(feature) => quote!(#[cfg(feature = #feature)]),
         None => TokenStream::new(),
     }
@@ -139,14 +139,40 @@ pub(crate) fn ident(name: &str) -> Ident {
         .unwrap_or_else(|_| Ident::new("__invalid_name", Span::call_site()))
 }
 
+/// A type's name as an identifier.
+pub(crate) fn type_ident(model: &Model, id: TypeId) -> Ident {
+    ident(model.name(id))
+}
+
+/// An operation with what every emitter of it needs, built once: its method, request and
+/// response identifiers, and the `cfg` that switches it off with its request's spec file.
+pub(crate) struct OperationView<'m> {
+    pub op: &'m Operation,
+    pub method: Ident,
+    pub request: Ident,
+    pub response: Ident,
+    pub cfg: TokenStream,
+}
+
+/// Every operation, in spec order.
+pub(crate) fn operation_views(model: &Model) -> impl Iterator<Item = OperationView<'_>> {
+    model.operations.iter().map(|op| OperationView {
+        op,
+        method: ident(&op.id),
+        request: type_ident(model, op.request),
+        response: type_ident(model, op.response),
+        cfg: cfg_for_type(model, op.request),
+    })
+}
+
 pub(crate) use crate::splice::{inner as inner_doc_attrs, outer as doc_attrs};
 
 /// A type's rustdoc: the spec's prose, the operation it belongs to, its cross-field rules and
 /// its examples, so the rendered docs read like the API reference.
 pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
     let mut text = def.docs.clone();
-    for op in model.operations_of(&def.name) {
-        if op.request == def.name {
+    for op in model.operations_of(def.id) {
+        if op.request == def.id {
             text.push_str(&format!(
                 "\n\n# Operation\n\n`{} {}`: {}",
                 op.method, op.path, op.summary
@@ -154,12 +180,17 @@ pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
             if !op.docs.is_empty() {
                 text.push_str(&format!("\n\n{}", op.docs));
             }
-            text.push_str(&format!("\n\nThe response is [`{}`].", op.response));
+            text.push_str(&format!(
+                "\n\nThe response is [`{}`].",
+                model.name(op.response)
+            ));
         }
-        if op.response == def.name {
+        if op.response == def.id {
             text.push_str(&format!(
                 "\n\nReturned by `{} {}` ([`{}`]).",
-                op.method, op.path, op.request
+                op.method,
+                op.path,
+                model.name(op.request)
             ));
         }
     }

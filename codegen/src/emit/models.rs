@@ -8,7 +8,8 @@ use quote::quote;
 use super::{braced, doc_attrs, ident, inner_doc_attrs, type_docs};
 use super::{presence, validate};
 use crate::ir::{
-    Constraints, Enum, Field, Model, Module, Object, Presence, Ty, TyKind, TypeDef, TypeKind,
+    Constraints, Enum, Field, Model, Module, Object, Presence, Ty, TyKind, TypeDef, TypeId,
+    TypeKind,
 };
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
@@ -16,7 +17,7 @@ pub fn module(model: &Model, module: &Module) -> TokenStream {
     let mut items = TokenStream::new();
     // Streams are moved into the module rather than interpolated with `quote!`, which would
     // copy every token of every item once more.
-    for def in &module.types {
+    for def in model.module_types(module) {
         match &def.kind {
             TypeKind::Object(object) => {
                 items.extend(structure(model, def, object, &mut uses));
@@ -50,15 +51,15 @@ struct Uses {
 /// spec type's (see `RESERVED_TYPE_NAMES`).
 fn imports(model: &Model, module: &Module, uses: &Uses) -> TokenStream {
     let mut used = BTreeSet::new();
-    for def in &module.types {
+    for def in model.module_types(module) {
         if let TypeKind::Object(object) = &def.kind {
             used.extend(object.fields.iter().filter_map(|f| f.ty.kind.named()));
         }
     }
     let foreign: Vec<_> = used
         .into_iter()
-        .filter(|name| model.module_of(name).is_some_and(|m| m != module.name))
-        .map(ident)
+        .filter(|&id| model.module_of(id) != module.name)
+        .map(|id| super::type_ident(model, id))
         .collect();
     let models = (!foreign.is_empty()).then(|| quote!(use crate::models::{#(#foreign),*};));
     let nullable = uses.nullable.then(|| {
@@ -91,7 +92,7 @@ fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> 
     let docs = type_docs(model, def);
     let fields = object.fields.iter().map(|field| {
         let field_ident = ident(&field.ident);
-        let ty = field_type(model, &def.name, field);
+        let ty = field_type(model, def.id, field);
         let docs = doc_attrs(&field_docs(field));
         let serde = field_serde(field);
         quote! { #docs #serde pub #field_ident: #ty, }
@@ -99,7 +100,7 @@ fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> 
     let fields = braced(fields);
     let sensitive = object.fields.iter().any(|f| f.sensitive);
     let debug_derive = (!sensitive).then(|| quote!(Debug,));
-    let default_derive = model.has_default(&def.name).then(|| quote!(Default,));
+    let default_derive = model.has_default(def.id).then(|| quote!(Default,));
     let debug_impl = sensitive.then(|| redacting_debug(def, object));
     quote! {
         #docs
@@ -124,8 +125,8 @@ fn field_serde(field: &Field) -> TokenStream {
 
 /// The Rust type of a field: the wire type wrapped for presence and nullability (see the
 /// table in spec/README.md).
-fn field_type(model: &Model, owner: &str, field: &Field) -> TokenStream {
-    let inner = rust_type(&field.ty.kind);
+fn field_type(model: &Model, owner: TypeId, field: &Field) -> TokenStream {
+    let inner = rust_type(model, &field.ty.kind);
     let inner = if is_boxed(model, owner, field) {
         quote!(Box<#inner>)
     } else {
@@ -134,7 +135,7 @@ fn field_type(model: &Model, owner: &str, field: &Field) -> TokenStream {
     presence::rust_type(field.presence, inner)
 }
 
-fn rust_type(kind: &TyKind) -> TokenStream {
+fn rust_type(model: &Model, kind: &TyKind) -> TokenStream {
     match kind {
         TyKind::String => quote!(String),
         TyKind::Integer => quote!(i64),
@@ -142,18 +143,18 @@ fn rust_type(kind: &TyKind) -> TokenStream {
         TyKind::Boolean => quote!(bool),
         TyKind::Any => quote!(::serde_json::Value),
         TyKind::Array(item) => {
-            let item = rust_type(&item.kind);
+            let item = rust_type(model, &item.kind);
             quote!(Vec<#item>)
         }
-        TyKind::Named(name) => {
-            let name = ident(name);
+        TyKind::Named(id) => {
+            let name = super::type_ident(model, *id);
             quote!(#name)
         }
     }
 }
 
 /// Whether the field is stored in a `Box` because its type leads back to `owner`.
-fn is_boxed(model: &Model, owner: &str, field: &Field) -> bool {
+fn is_boxed(model: &Model, owner: TypeId, field: &Field) -> bool {
     model.is_cyclic(owner, &field.ty.kind)
 }
 

@@ -5,24 +5,29 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::client::trait_name;
-use super::{braced, cfg_for_type, concat, doc_attrs, ident, presence};
-use crate::ir::{ErrorFields, Field, Model, TyKind, TypeKind};
+use super::{
+    OperationView, braced, concat, doc_attrs, ident, operation_views, presence, type_ident,
+};
+use crate::ir::{ErrorFields, Field, Model, TyKind, TypeId, TypeKind};
 
 /// `None` when the spec does not say how to build its error type (`api.error_fields`).
 pub fn server(model: &Model) -> Option<TokenStream> {
     let error_fields = model.api.error_fields.as_ref()?;
-    let error = model.api.error.as_ref()?;
+    let error = model.api.error?;
     let from_parts = from_parts(model, error, error_fields)?;
     let service = ident(&format!("{}Service", trait_name(model)));
-    let methods = model.operations.iter().map(|op| {
-        let method = ident(&op.id);
-        let request = ident(&op.request);
-        let response = ident(&op.response);
+    let methods = operation_views(model).map(|view| {
+        let OperationView {
+            op,
+            method,
+            request,
+            response,
+            cfg,
+        } = view;
         let docs = doc_attrs(&format!(
             "`{} {}`: {}\n\nPut `context.request_id` into the response's request id.",
             op.method, op.path, op.summary
         ));
-        let cfg = cfg_for_type(model, &op.request);
         quote! {
             #docs
             #cfg
@@ -30,11 +35,12 @@ pub fn server(model: &Model) -> Option<TokenStream> {
                 -> impl Future<Output = Result<models::#response, ServerError>> + Send;
         }
     });
-    let routes = model.operations.iter().map(|op| {
-        let method = ident(&op.id);
+    let routes = operation_views(model).map(|view| {
+        let OperationView {
+            op, method, cfg, ..
+        } = view;
         let path = &op.path;
         let filter = ident(op.method.as_str());
-        let cfg = cfg_for_type(model, &op.request);
         quote! {
             #cfg
             let router = router.route(#path, route(MethodFilter::#filter, &service, |service, context, request| async move {
@@ -96,8 +102,8 @@ pub fn server(model: &Model) -> Option<TokenStream> {
 
 /// `ServerErrorBody::from_parts` for the error type: the named fields from the parts, every
 /// other field empty (`None`, absent, `""`, `[]`).
-fn from_parts(model: &Model, error: &str, parts: &ErrorFields) -> Option<TokenStream> {
-    let TypeKind::Object(object) = &model.find_type(error)?.kind else {
+fn from_parts(model: &Model, error: TypeId, parts: &ErrorFields) -> Option<TokenStream> {
+    let TypeKind::Object(object) = &model.def(error).kind else {
         return None;
     };
     let fields = object.fields.iter().map(|field| {
@@ -119,7 +125,7 @@ fn from_parts(model: &Model, error: &str, parts: &ErrorFields) -> Option<TokenSt
         let value = presence::build(field.presence, value);
         quote!(#member: #value,)
     });
-    let error_ident = ident(error);
+    let error_ident = type_ident(model, error);
     Some(quote! {
         impl crate::server_support::ServerErrorBody for crate::models::#error_ident {
             fn from_parts(status: u16, error_type: &str, error_code: &str, message: ::std::string::String, request_id: &str) -> Self {
@@ -132,12 +138,8 @@ fn from_parts(model: &Model, error: &str, parts: &ErrorFields) -> Option<TokenSt
 /// A string part as the field's type: an enum parses it, a string keeps it.
 fn text(model: &Model, field: &Field, part: TokenStream) -> TokenStream {
     match &field.ty.kind {
-        TyKind::Named(name)
-            if model
-                .find_type(name)
-                .is_some_and(|t| matches!(t.kind, TypeKind::Enum(_))) =>
-        {
-            let name = ident(name);
+        TyKind::Named(id) if matches!(model.def(*id).kind, TypeKind::Enum(_)) => {
+            let name = type_ident(model, *id);
             quote!(crate::models::#name::from(#part))
         }
         _ => quote!(#part.to_owned()),

@@ -16,7 +16,7 @@ use quote::quote;
 use super::layout::{self, METHOD_BODY};
 use super::{braced, ident, presence};
 use crate::ir::{
-    Check, Constraints, Field, Format, Model, Object, Rule, RuleKind, Ty, TyKind, TypeDef,
+    Check, Constraints, Field, Format, Model, Object, Rule, RuleKind, Ty, TyKind, TypeDef, TypeId,
 };
 use crate::splice;
 
@@ -44,7 +44,7 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object) -> ObjectImpl 
             .rules
             .iter()
             .enumerate()
-            .map(|(i, rule)| emit.rule(&def.name, i, rule)),
+            .map(|(i, rule)| emit.rule(def.id, i, rule)),
     );
     let statics = emit.statics;
     let uses_string_rules = !statics.declarations.is_empty();
@@ -265,7 +265,7 @@ impl Checks<'_> {
                 checks.extend(self.items(item, value, target, what, indent));
                 checks
             }
-            TyKind::Named(name) if self.model.validates(name) => {
+            TyKind::Named(id) if self.model.validates(*id) => {
                 vec![target.call(indent, "nested", value, &[])]
             }
             _ => Vec::new(),
@@ -284,7 +284,7 @@ impl Checks<'_> {
         let what = format!("{what}_items");
         match &item.kind {
             // `Validate` for `Vec<T>` walks the items with their index.
-            TyKind::Named(name) if self.model.validates(name) => {
+            TyKind::Named(id) if self.model.validates(*id) => {
                 vec![target.call(indent, "nested", array, &[])]
             }
             TyKind::Named(_) => Vec::new(),
@@ -322,7 +322,7 @@ impl Checks<'_> {
         }
     }
 
-    fn rule(&mut self, owner: &str, index: usize, rule: &Rule) -> Stmt {
+    fn rule(&mut self, owner: TypeId, index: usize, rule: &Rule) -> Stmt {
         let model = self.model;
         match &rule.kind {
             RuleKind::OneOfRequired(names) => {
@@ -414,15 +414,15 @@ enum Access {
     Optional(TokenStream),
 }
 
-fn path_access(model: &Model, owner: &str, path: &[String]) -> Access {
+fn path_access(model: &Model, owner: TypeId, path: &[String]) -> Access {
     // The steps are collected and quoted once: re-quoting the growing chain at every step
     // would cost quadratic time in the path's length.
     let mut direct = Vec::with_capacity(path.len());
     let mut first_optional = None;
     let mut steps = Vec::new();
-    let mut current = owner.to_owned();
+    let mut current = owner;
     for segment in path {
-        let Ok(field) = model.resolve(&current, std::slice::from_ref(segment)) else {
+        let Ok(field) = model.resolve(current, std::slice::from_ref(segment)) else {
             break;
         };
         let member = ident(&field.ident);
@@ -440,7 +440,7 @@ fn path_access(model: &Model, owner: &str, path: &[String]) -> Access {
             steps.push(quote!(.and_then(|v| #value)));
         }
         if let TyKind::Named(next) = &field.ty.kind {
-            current = next.clone();
+            current = *next;
         }
     }
     match first_optional {
