@@ -8,7 +8,9 @@
 use std::collections::BTreeSet;
 
 use codegen::check::string_problems;
-use codegen::ir::{Check, Constraints, Field, Format, Model, RuleKind, Ty, TyKind, TypeKind};
+use codegen::ir::{
+    Check, Constraint, Constraints, Field, Format, Model, RuleKind, Ty, TyKind, TypeKind,
+};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -33,7 +35,7 @@ fn format_sample(format: Format) -> &'static str {
 /// checker as the judge.
 pub fn valid_string(c: &Constraints) -> String {
     let mut candidates: Vec<String> = c
-        .format
+        .format()
         .map(|f| vec![format_sample(f).to_owned()])
         .unwrap_or_default();
     candidates.extend(
@@ -48,8 +50,10 @@ pub fn valid_string(c: &Constraints) -> String {
         ]
         .map(String::from),
     );
-    if let Some(min) = c.min_length {
-        candidates.push("a".repeat(min as usize));
+    for constraint in c.iter() {
+        if let Constraint::MinLength(min) = constraint {
+            candidates.push("a".repeat(*min as usize));
+        }
     }
     candidates
         .into_iter()
@@ -57,16 +61,20 @@ pub fn valid_string(c: &Constraints) -> String {
         .unwrap_or_else(|| panic!("no valid sample for {c:?}: add one to valid_string"))
 }
 
+fn minimum(c: &Constraints) -> Option<f64> {
+    c.bounds().and_then(|b| b.min)
+}
+
 /// A minimal valid JSON value of a type: required fields only, each with a valid value.
 pub fn synth(model: &Model, ty: &Ty) -> Value {
     match &ty.kind {
         TyKind::String => Value::String(valid_string(&ty.constraints)),
-        TyKind::Integer => json!(ty.constraints.minimum.map_or(1, |m| m as i64)),
-        TyKind::Number => json!(ty.constraints.minimum.unwrap_or(1.0)),
+        TyKind::Integer => json!(minimum(&ty.constraints).map_or(1, |m| m as i64)),
+        TyKind::Number => json!(minimum(&ty.constraints).unwrap_or(1.0)),
         TyKind::Boolean => json!(true),
         TyKind::Any => json!({}),
         TyKind::Array(item) => {
-            let n = ty.constraints.min_items.unwrap_or(1) as usize;
+            let n = ty.constraints.items().and_then(|i| i.min).unwrap_or(1) as usize;
             Value::Array((0..n).map(|i| distinct(synth(model, item), i)).collect())
         }
         TyKind::Named(id) => synth_named(model, model.name(*id)),
@@ -117,27 +125,22 @@ fn distinct(value: Value, i: usize) -> Value {
 
 /// For each constraint of `c`: a value that breaks it, and the rule code expected.
 fn breaking_strings(c: &Constraints) -> Vec<(String, String)> {
-    let mut cases = Vec::new();
-    if let Some(min) = c.min_length.filter(|&m| m > 0) {
-        cases.push(("7".repeat(min as usize - 1), "min_length".to_owned()));
-    }
-    if let Some(max) = c.max_length {
-        cases.push(("a".repeat(max as usize + 1), "max_length".to_owned()));
-    }
-    if c.non_blank {
-        cases.push(("   ".to_owned(), "non_blank".to_owned()));
-    }
-    if c.has_letter {
-        cases.push(("12345".to_owned(), "has_letter".to_owned()));
-    }
-    if c.pattern.is_some() {
-        cases.push(("no match!".to_owned(), "pattern".to_owned()));
-    }
-    if let Some(format) = c.format {
-        let code = format!("format.{}", format.name().replace('-', "_"));
-        cases.push(("not a valid value".to_owned(), code));
-    }
-    cases
+    let cases = c.iter().filter_map(|constraint| {
+        let (value, code) = match constraint {
+            Constraint::MinLength(min) if *min > 0 => ("7".repeat(*min as usize - 1), "min_length"),
+            Constraint::MaxLength(max) => ("a".repeat(*max as usize + 1), "max_length"),
+            Constraint::NonBlank => ("   ".to_owned(), "non_blank"),
+            Constraint::HasLetter => ("12345".to_owned(), "has_letter"),
+            Constraint::Pattern(_) => ("no match!".to_owned(), "pattern"),
+            Constraint::Format(format) => {
+                let code = format!("format.{}", format.name().replace('-', "_"));
+                return Some(("not a valid value".to_owned(), code));
+            }
+            _ => return None,
+        };
+        Some((value, code.to_owned()))
+    });
+    cases.collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,9 +288,9 @@ impl Walk<'_> {
                     );
                 }
             }
-            TyKind::Integer | TyKind::Number if c.minimum.is_some() || c.maximum.is_some() => {
+            TyKind::Integer | TyKind::Number if let Some(bounds) = c.bounds() => {
                 self.covered.insert(key.to_owned());
-                if let Some(min) = c.minimum {
+                if let Some(min) = bounds.min {
                     self.case(
                         &base,
                         steps,
@@ -303,7 +306,7 @@ impl Walk<'_> {
                         Some("minimum".into()),
                     );
                 }
-                if let Some(max) = c.maximum {
+                if let Some(max) = bounds.max {
                     self.case(
                         &base,
                         steps,
@@ -322,10 +325,11 @@ impl Walk<'_> {
             }
             TyKind::Array(item) => {
                 let one = synth(self.model, item);
-                if c.max_items.is_some() || c.min_items.is_some() || c.unique_items {
+                let rules = c.items().unwrap_or_default();
+                if c.items().is_some() {
                     self.covered.insert(key.to_owned());
                 }
-                if let Some(max) = c.max_items {
+                if let Some(max) = rules.max {
                     let at_max: Vec<_> = (0..max as usize)
                         .map(|i| distinct(one.clone(), i))
                         .collect();
@@ -347,7 +351,7 @@ impl Walk<'_> {
                         Some("max_items".into()),
                     );
                 }
-                if let Some(min) = c.min_items.filter(|&m| m > 0) {
+                if let Some(min) = rules.min.filter(|&m| m > 0) {
                     let under: Vec<_> = (0..min as usize - 1)
                         .map(|i| distinct(one.clone(), i))
                         .collect();
@@ -359,7 +363,7 @@ impl Walk<'_> {
                         Some("min_items".into()),
                     );
                 }
-                if c.unique_items {
+                if rules.unique {
                     self.case(
                         &base,
                         steps,
@@ -593,11 +597,11 @@ fn collect(model: &Model, ty: &Ty, key: &str, keys: &mut BTreeSet<String>) {
         TyKind::String if !c.is_empty() => {
             keys.insert(key.to_owned());
         }
-        TyKind::Integer | TyKind::Number if c.minimum.is_some() || c.maximum.is_some() => {
+        TyKind::Integer | TyKind::Number if c.bounds().is_some() => {
             keys.insert(key.to_owned());
         }
         TyKind::Array(item) => {
-            if c.max_items.is_some() || c.min_items.is_some() || c.unique_items {
+            if c.items().is_some() {
                 keys.insert(key.to_owned());
             }
             collect(model, item, &format!("{key}[]"), keys);

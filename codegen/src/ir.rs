@@ -670,50 +670,155 @@ impl TyKind {
         ["string", "integer", "number", "boolean", "any", "array"];
 }
 
+/// One constraint on a value. Adding a constraint is adding a variant here, its key in
+/// `spec::ConstraintKeys`, and its check in the runtime; the matches below say where each
+/// variant goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constraint {
+    MinLength(u64),
+    MaxLength(u64),
+    /// Not empty and not only whitespace.
+    NonBlank,
+    /// At least one letter.
+    HasLetter,
+    Pattern(String),
+    Format(Format),
+    Minimum(f64),
+    Maximum(f64),
+    MinItems(u64),
+    MaxItems(u64),
+    UniqueItems,
+}
+
+/// The kind of value a constraint applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applies {
+    String,
+    Number,
+    Array,
+}
+
+impl Constraint {
+    pub const fn applies_to(&self) -> Applies {
+        match self {
+            Self::MinLength(_)
+            | Self::MaxLength(_)
+            | Self::NonBlank
+            | Self::HasLetter
+            | Self::Pattern(_)
+            | Self::Format(_) => Applies::String,
+            Self::Minimum(_) | Self::Maximum(_) => Applies::Number,
+            Self::MinItems(_) | Self::MaxItems(_) | Self::UniqueItems => Applies::Array,
+        }
+    }
+}
+
+/// A value's constraints, in the order the spec keys are listed in `spec::ConstraintKeys`
+/// (which is also the order of the generated rules).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Constraints {
-    pub format: Option<Format>,
-    pub min_length: Option<u64>,
-    pub max_length: Option<u64>,
-    pub pattern: Option<String>,
-    pub non_blank: bool,
-    pub has_letter: bool,
-    pub minimum: Option<f64>,
-    pub maximum: Option<f64>,
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
-    pub unique_items: bool,
+pub struct Constraints(Vec<Constraint>);
+
+/// The bounds of a number: `minimum` and `maximum`, each inclusive.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Bounds {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// The rules on an array's length and items.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ItemRules {
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+    pub unique: bool,
 }
 
 impl Constraints {
+    pub fn new(list: Vec<Constraint>) -> Self {
+        Self(list)
+    }
+
     pub fn is_empty(&self) -> bool {
-        *self == Self::default()
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Constraint> {
+        self.0.iter()
     }
 
     /// The string constraints as the runtime's rules, which the generated validators build
     /// from the same constraints: the generator checks the spec's examples with them.
     pub fn string_rules(&self) -> StringRules<'_> {
         let length = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-        let mut rules = StringRules::new();
-        if let Some(min) = self.min_length {
-            rules = rules.min_length(length(min));
-        }
-        if let Some(max) = self.max_length {
-            rules = rules.max_length(length(max));
-        }
-        if self.non_blank {
-            rules = rules.non_blank();
-        }
-        if self.has_letter {
-            rules = rules.has_letter();
-        }
-        if let Some(pattern) = &self.pattern {
-            rules = rules.pattern(pattern);
-        }
-        if let Some(format) = self.format {
-            rules = rules.format(format);
-        }
-        rules
+        self.iter().fold(StringRules::new(), |rules, c| match c {
+            Constraint::MinLength(n) => rules.min_length(length(*n)),
+            Constraint::MaxLength(n) => rules.max_length(length(*n)),
+            Constraint::NonBlank => rules.non_blank(),
+            Constraint::HasLetter => rules.has_letter(),
+            Constraint::Pattern(pattern) => rules.pattern(pattern),
+            Constraint::Format(format) => rules.format(*format),
+            Constraint::Minimum(_)
+            | Constraint::Maximum(_)
+            | Constraint::MinItems(_)
+            | Constraint::MaxItems(_)
+            | Constraint::UniqueItems => rules,
+        })
+    }
+
+    /// Whether any constraint applies to strings.
+    pub fn has_string_rules(&self) -> bool {
+        self.iter().any(|c| c.applies_to() == Applies::String)
+    }
+
+    /// Whether a string constraint other than the format is given: then the generated code
+    /// builds `StringRules`, else one format check is enough.
+    pub fn has_string_rules_besides_format(&self) -> bool {
+        self.iter()
+            .any(|c| c.applies_to() == Applies::String && !matches!(c, Constraint::Format(_)))
+    }
+
+    /// The format, when the string has one.
+    pub fn format(&self) -> Option<Format> {
+        self.iter().find_map(|c| match c {
+            Constraint::Format(format) => Some(*format),
+            _ => None,
+        })
+    }
+
+    /// The numeric bounds; `None` when there are none.
+    pub fn bounds(&self) -> Option<Bounds> {
+        let bounds = self.iter().fold(Bounds::default(), |bounds, c| match c {
+            Constraint::Minimum(min) => Bounds {
+                min: Some(*min),
+                ..bounds
+            },
+            Constraint::Maximum(max) => Bounds {
+                max: Some(*max),
+                ..bounds
+            },
+            _ => bounds,
+        });
+        (bounds != Bounds::default()).then_some(bounds)
+    }
+
+    /// The array rules; `None` when there are none.
+    pub fn items(&self) -> Option<ItemRules> {
+        let items = self.iter().fold(ItemRules::default(), |items, c| match c {
+            Constraint::MinItems(min) => ItemRules {
+                min: Some(*min),
+                ..items
+            },
+            Constraint::MaxItems(max) => ItemRules {
+                max: Some(*max),
+                ..items
+            },
+            Constraint::UniqueItems => ItemRules {
+                unique: true,
+                ..items
+            },
+            _ => items,
+        });
+        (items != ItemRules::default()).then_some(items)
     }
 }
 

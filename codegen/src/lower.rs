@@ -292,25 +292,29 @@ fn enum_values(values: &[Spanned<spec::EnumValue>]) -> Vec<ir::EnumValue> {
         .collect()
 }
 
-/// The constraints as the model holds them: an unknown format or a pattern that does not
-/// compile (both reported by `check`) is left out.
+/// The constraints as the model holds them, in the keys' order: an unknown format or a
+/// pattern that does not compile (both reported by `check`) is left out.
 fn constraints(keys: &spec::ConstraintKeys<'_>) -> Constraints {
-    Constraints {
-        format: keys.format.and_then(|f| Format::parse(&f.value)),
-        min_length: keys.min_length,
-        max_length: keys.max_length,
-        pattern: keys
-            .pattern
+    use ir::Constraint as C;
+    let flag = |set: bool, c: C| set.then_some(c);
+    let list = [
+        keys.min_length.map(C::MinLength),
+        keys.max_length.map(C::MaxLength),
+        flag(keys.non_blank, C::NonBlank),
+        flag(keys.has_letter, C::HasLetter),
+        keys.pattern
             .filter(|p| regex_lite::Regex::new(&p.value).is_ok())
-            .map(|p| p.value.clone()),
-        non_blank: keys.non_blank,
-        has_letter: keys.has_letter,
-        minimum: keys.minimum.filter(|b| b.is_finite()),
-        maximum: keys.maximum.filter(|b| b.is_finite()),
-        min_items: keys.min_items,
-        max_items: keys.max_items,
-        unique_items: keys.unique_items,
-    }
+            .map(|p| C::Pattern(p.value.clone())),
+        keys.format
+            .and_then(|f| Format::parse(&f.value))
+            .map(C::Format),
+        keys.minimum.filter(|b| b.is_finite()).map(C::Minimum),
+        keys.maximum.filter(|b| b.is_finite()).map(C::Maximum),
+        keys.min_items.map(C::MinItems),
+        keys.max_items.map(C::MaxItems),
+        flag(keys.unique_items, C::UniqueItems),
+    ];
+    Constraints::new(list.into_iter().flatten().collect())
 }
 
 fn rule_of(at: &Cursor<'_>, rule: &Spanned<spec::Rule>) -> Option<ir::Rule> {

@@ -103,17 +103,17 @@ impl ExampleChecker<'_> {
             (TyKind::Number, Value::Number(n)) => self.bounds(&ty.constraints, n.as_f64(), at),
             (TyKind::Boolean, Value::Bool(_)) => {}
             (TyKind::Array(item), Value::Array(items)) => {
-                let c = &ty.constraints;
-                if let Some(min) = c.min_items.filter(|&m| (items.len() as u64) < m) {
+                let rules = ty.constraints.items().unwrap_or_default();
+                if let Some(min) = rules.min.filter(|&m| (items.len() as u64) < m) {
                     self.fail(
                         at,
                         format!("{} items, at least {min} expected", items.len()),
                     );
                 }
-                if let Some(max) = c.max_items.filter(|&m| items.len() as u64 > m) {
+                if let Some(max) = rules.max.filter(|&m| items.len() as u64 > m) {
                     self.fail(at, format!("{} items, at most {max} allowed", items.len()));
                 }
-                if c.unique_items && has_duplicates(items) {
+                if rules.unique && has_duplicates(items) {
                     self.fail(at, "items must be unique".into());
                 }
                 for (i, v) in items.iter().enumerate() {
@@ -133,11 +133,13 @@ impl ExampleChecker<'_> {
     }
 
     fn bounds(&mut self, c: &Constraints, n: Option<f64>, at: &str) {
-        let Some(n) = n else { return };
-        if let Some(min) = c.minimum.filter(|&m| n < m) {
+        let (Some(n), Some(bounds)) = (n, c.bounds()) else {
+            return;
+        };
+        if let Some(min) = bounds.min.filter(|&m| n < m) {
             self.fail(at, format!("{n} is below the minimum {min}"));
         }
-        if let Some(max) = c.maximum.filter(|&m| n > m) {
+        if let Some(max) = bounds.max.filter(|&m| n > m) {
             self.fail(at, format!("{n} is above the maximum {max}"));
         }
     }

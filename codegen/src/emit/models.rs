@@ -8,8 +8,8 @@ use quote::quote;
 use super::{braced, doc_attrs, ident, inner_doc_attrs, type_docs};
 use super::{presence, validate};
 use crate::ir::{
-    Constraints, Enum, Field, Model, Module, Object, Presence, Ty, TyKind, TypeDef, TypeId,
-    TypeKind,
+    Constraint, Constraints, Enum, Field, Model, Module, Object, Presence, Ty, TyKind, TypeDef,
+    TypeId, TypeKind,
 };
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
@@ -248,47 +248,43 @@ fn constraint_facts(ty: &Ty) -> Vec<String> {
 }
 
 fn describe(c: &Constraints) -> Vec<String> {
-    let mut facts = Vec::new();
-    match (c.min_length, c.max_length) {
-        (Some(min), Some(max)) if min == max => {
-            facts.push(format!("exactly {min} {}", plural(min, "character")))
-        }
-        (Some(min), Some(max)) => facts.push(format!("{min} to {max} characters")),
-        (Some(min), None) => facts.push(format!("at least {min} {}", plural(min, "character"))),
-        (None, Some(max)) => facts.push(format!("at most {max} {}", plural(max, "character"))),
-        (None, None) => {}
-    }
-    if c.non_blank {
-        facts.push("at least one non-whitespace character".into());
-    }
-    if c.has_letter {
-        facts.push("at least one letter".into());
-    }
-    if let Some(pattern) = &c.pattern {
-        facts.push(format!("matches `{pattern}`"));
-    }
-    if let Some(format) = c.format {
-        facts.push(format.description().into());
-    }
-    if let Some(min) = c.minimum {
-        facts.push(format!("at least {min}"));
-    }
-    if let Some(max) = c.maximum {
-        facts.push(format!("at most {max}"));
-    }
-    match (c.min_items, c.max_items) {
-        (Some(min), Some(max)) if min == max => {
-            facts.push(format!("exactly {min} {}", plural(min, "item")))
-        }
-        (Some(min), Some(max)) => facts.push(format!("{min} to {max} items")),
-        (Some(min), None) => facts.push(format!("at least {min} {}", plural(min, "item"))),
-        (None, Some(max)) => facts.push(format!("at most {max} {}", plural(max, "item"))),
-        (None, None) => {}
-    }
-    if c.unique_items {
-        facts.push("items are unique".into());
-    }
-    facts
+    let (min_length, max_length) = c.iter().fold((None, None), |(min, max), c| match c {
+        Constraint::MinLength(n) => (Some(*n), max),
+        Constraint::MaxLength(n) => (min, Some(*n)),
+        _ => (min, max),
+    });
+    let items = c.items().unwrap_or_default();
+    c.iter()
+        .filter_map(|constraint| match constraint {
+            // A pair reads as one range, said where its minimum is.
+            Constraint::MinLength(_) => range(min_length, max_length, "character"),
+            Constraint::MaxLength(_) if min_length.is_none() => {
+                range(None, max_length, "character")
+            }
+            Constraint::MaxLength(_) => None,
+            Constraint::NonBlank => Some("at least one non-whitespace character".into()),
+            Constraint::HasLetter => Some("at least one letter".into()),
+            Constraint::Pattern(pattern) => Some(format!("matches `{pattern}`")),
+            Constraint::Format(format) => Some(format.description().into()),
+            Constraint::Minimum(min) => Some(format!("at least {min}")),
+            Constraint::Maximum(max) => Some(format!("at most {max}")),
+            Constraint::MinItems(_) => range(items.min, items.max, "item"),
+            Constraint::MaxItems(_) if items.min.is_none() => range(None, items.max, "item"),
+            Constraint::MaxItems(_) => None,
+            Constraint::UniqueItems => Some("items are unique".into()),
+        })
+        .collect()
+}
+
+/// `exactly 2 items`, `1 to 5 characters`, `at least 1 item`, `at most 3 characters`.
+fn range(min: Option<u64>, max: Option<u64>, noun: &str) -> Option<String> {
+    Some(match (min, max) {
+        (Some(min), Some(max)) if min == max => format!("exactly {min} {}", plural(min, noun)),
+        (Some(min), Some(max)) => format!("{min} to {max} {noun}s"),
+        (Some(min), None) => format!("at least {min} {}", plural(min, noun)),
+        (None, Some(max)) => format!("at most {max} {}", plural(max, noun)),
+        (None, None) => return None,
+    })
 }
 
 fn plural(n: u64, noun: &str) -> String {

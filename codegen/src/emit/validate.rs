@@ -16,7 +16,8 @@ use quote::quote;
 use super::layout::{self, METHOD_BODY};
 use super::{braced, ident, presence};
 use crate::ir::{
-    Check, Constraints, Field, Format, Model, Object, Rule, RuleKind, Ty, TyKind, TypeDef, TypeId,
+    Check, Constraint, Constraints, Field, Format, Model, Object, Rule, RuleKind, Ty, TyKind,
+    TypeDef, TypeId,
 };
 use crate::splice;
 
@@ -128,25 +129,24 @@ impl Statics {
             n += 1;
             name = format!("{base}_{n}");
         }
-        let mut links = Vec::new();
-        if let Some(min) = c.min_length {
-            links.push(format!("min_length({})", Literal::u64_unsuffixed(min)));
-        }
-        if let Some(max) = c.max_length {
-            links.push(format!("max_length({})", Literal::u64_unsuffixed(max)));
-        }
-        if c.non_blank {
-            links.push("non_blank()".to_owned());
-        }
-        if c.has_letter {
-            links.push("has_letter()".to_owned());
-        }
-        if let Some(pattern) = &c.pattern {
-            links.push(format!("pattern({})", layout::string(pattern)));
-        }
-        if let Some(format) = c.format {
-            links.push(format!("format({})", format_path(format)));
-        }
+        let links = c.iter().filter_map(|constraint| match constraint {
+            Constraint::MinLength(min) => {
+                Some(format!("min_length({})", Literal::u64_unsuffixed(*min)))
+            }
+            Constraint::MaxLength(max) => {
+                Some(format!("max_length({})", Literal::u64_unsuffixed(*max)))
+            }
+            Constraint::NonBlank => Some("non_blank()".to_owned()),
+            Constraint::HasLetter => Some("has_letter()".to_owned()),
+            Constraint::Pattern(pattern) => Some(format!("pattern({})", layout::string(pattern))),
+            Constraint::Format(format) => Some(format!("format({})", format_path(*format))),
+            Constraint::Minimum(_)
+            | Constraint::Maximum(_)
+            | Constraint::MinItems(_)
+            | Constraint::MaxItems(_)
+            | Constraint::UniqueItems => None,
+        });
+        let links: Vec<String> = links.collect();
         let head = format!("static {name}: StringRules = StringRules::new()");
         self.declarations
             .push(layout::chain(METHOD_BODY, &head, &links));
@@ -156,25 +156,13 @@ impl Statics {
 
 /// The format of a string whose only rule is its format: one call, no `static` rules.
 fn only_format(c: &Constraints) -> Option<Format> {
-    c.format.filter(|_| !has_rules_besides_format(c))
+    c.format().filter(|_| !c.has_string_rules_besides_format())
 }
 
 /// The format as the generated code names it: `ir::Format` is the runtime's own enum, so its
 /// variant's name is the path's last segment.
 fn format_path(format: Format) -> String {
     format!("validate::Format::{format:?}")
-}
-
-fn has_string_rules(c: &Constraints) -> bool {
-    c.format.is_some() || has_rules_besides_format(c)
-}
-
-fn has_rules_besides_format(c: &Constraints) -> bool {
-    c.min_length.is_some()
-        || c.max_length.is_some()
-        || c.non_blank
-        || c.has_letter
-        || c.pattern.is_some()
 }
 
 /// A value being checked: a field of `self`, or the current item of an array.
@@ -242,24 +230,24 @@ impl Checks<'_> {
     ) -> Vec<String> {
         let c = &ty.constraints;
         match &ty.kind {
-            TyKind::String if has_string_rules(c) => match only_format(c) {
+            TyKind::String if c.has_string_rules() => match only_format(c) {
                 Some(format) => vec![target.call(indent, "format", value, &[format_path(format)])],
                 None => {
                     let rules = format!("&{}", self.statics.string_rules(what, c));
                     vec![target.call(indent, "string", value, &[rules])]
                 }
             },
-            TyKind::Integer | TyKind::Number if c.minimum.is_some() || c.maximum.is_some() => {
-                let min = option(c.minimum.map(Literal::f64_unsuffixed));
-                let max = option(c.maximum.map(Literal::f64_unsuffixed));
+            TyKind::Integer | TyKind::Number if let Some(bounds) = c.bounds() => {
+                let min = option(bounds.min.map(Literal::f64_unsuffixed));
+                let max = option(bounds.max.map(Literal::f64_unsuffixed));
                 vec![target.call(indent, "number", value, &[min, max])]
             }
             TyKind::Array(item) => {
                 let mut checks = Vec::new();
-                if c.min_items.is_some() || c.max_items.is_some() || c.unique_items {
-                    let min = option(c.min_items.map(Literal::u64_unsuffixed));
-                    let max = option(c.max_items.map(Literal::u64_unsuffixed));
-                    let unique = c.unique_items.to_string();
+                if let Some(items) = c.items() {
+                    let min = option(items.min.map(Literal::u64_unsuffixed));
+                    let max = option(items.max.map(Literal::u64_unsuffixed));
+                    let unique = items.unique.to_string();
                     checks.push(target.call(indent, "items", value, &[min, max, unique]));
                 }
                 checks.extend(self.items(item, value, target, what, indent));
@@ -288,7 +276,7 @@ impl Checks<'_> {
                 vec![target.call(indent, "nested", array, &[])]
             }
             TyKind::Named(_) => Vec::new(),
-            TyKind::String if has_string_rules(&item.constraints) => {
+            TyKind::String if item.constraints.has_string_rules() => {
                 let rules = format!("&{}", self.statics.string_rules(&what, &item.constraints));
                 vec![target.call(indent, "each_string", array, &[rules])]
             }
