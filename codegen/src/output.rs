@@ -44,21 +44,20 @@ impl GeneratedFile {
 
     /// Rust tokens, formatted with prettyplease: deterministic and independent of the
     /// rustfmt installed on the machine. `lib.rs` marks every module `#[rustfmt::skip]` so
-    /// `cargo fmt` leaves the result alone. `texts` are the blocks of text (doc comments,
-    /// statements) the tokens hold placeholders for.
+    /// `cargo fmt` leaves the result alone. Doc comments and laid-out statements travel in
+    /// the tokens as placeholders holding their text (see `crate::splice`).
     pub(crate) fn rust(
         path: &str,
         tokens: TokenStream,
-        texts: &[Vec<String>],
         verify_splicing: bool,
     ) -> Result<Self, String> {
         let unspliced = verify_splicing.then(|| tokens.clone());
         let file: syn::File = syn::parse2(tokens)
             .map_err(|e| format!("the generator emitted invalid Rust for {path}: {e}"))?;
-        let formatted = crate::splice::splice(&prettyplease::unparse(&file), texts)
+        let formatted = crate::splice::splice(&prettyplease::unparse(&file))
             .map_err(|e| format!("the generator lost text in {path}: {e}"))?;
         if let Some(unspliced) = unspliced {
-            crate::splice::verify(&formatted, unspliced, texts)
+            crate::splice::verify(&formatted, unspliced)
                 .map_err(|e| format!("spliced text in {path} is not what its tokens say: {e}"))?;
         }
         let formatted = separate_items(&formatted);

@@ -1,48 +1,41 @@
 //! Text that skips the round trip through tokens, syn and prettyplease: doc comments, and the
-//! statements of `validate_at`, which the generator lays out itself (see `layout`).
+//! statements of `validate_at`, which the generator lays out itself (see `emit::layout`).
 //!
 //! The spec's prose is a third of a generated file, and the validators' statements were
 //! nearly half of what syn parsed: together most of the generation time of a large spec.
-//! Instead, each doc block becomes one short placeholder attribute and each run of statements
-//! a placeholder macro call, and [`splice`] puts the text in place of the placeholder's line
-//! in the formatted file, indented like it.
+//! Instead, each doc block becomes one placeholder attribute and each run of statements one
+//! placeholder macro call, each carrying its text as a single string literal, and [`splice`]
+//! puts the text in place of the placeholder's line in the formatted file, indented like it.
+//! A placeholder holds its own text, so emitting needs no registry and no shared state.
 
-use std::cell::RefCell;
-
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-/// What a doc placeholder's text starts with; the block's index follows. prettyplease prints
-/// `#[doc = "@doc:3"]` as `///@doc:3`.
-const MARKER: &str = "@doc:";
+/// The attribute a doc placeholder is: `#[__doc("text")]`, or `#![__doc("text")]` for the
+/// module's own docs. Not `doc`, which prettyplease would print as a comment.
+const DOCS: &str = "__doc";
 
-/// The macro a statements placeholder calls with the block's index: `__splice!(3);`.
+/// The macro a statements placeholder calls: `__splice!("statements");`.
 const STATEMENTS: &str = "__splice";
-
-thread_local! {
-    /// The blocks of the file being built on this thread (each file is built on one thread).
-    static BLOCKS: RefCell<Vec<Vec<String>>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `build`, which emits one file, and returns the doc blocks it recorded.
-pub fn collecting<R>(build: impl FnOnce() -> R) -> (R, Vec<Vec<String>>) {
-    BLOCKS.with(|blocks| blocks.borrow_mut().clear());
-    let built = build();
-    (built, BLOCKS.with(|blocks| blocks.take()))
-}
 
 /// `///` docs on the next item.
 pub fn outer(text: &str) -> TokenStream {
-    match record(text) {
-        Some(marker) => quote!(#[doc = #marker]),
+    match doc_block(text) {
+        Some(block) => {
+            let name = Ident::new(DOCS, Span::call_site());
+            quote!(#[#name(#block)])
+        }
         None => TokenStream::new(),
     }
 }
 
 /// `//!` docs of the enclosing module.
 pub fn inner(text: &str) -> TokenStream {
-    match record(text) {
-        Some(marker) => quote!(#![doc = #marker]),
+    match doc_block(text) {
+        Some(block) => {
+            let name = Ident::new(DOCS, Span::call_site());
+            quote!(#![#name(#block)])
+        }
         None => TokenStream::new(),
     }
 }
@@ -50,25 +43,14 @@ pub fn inner(text: &str) -> TokenStream {
 /// Statements laid out already, one or more lines each (continuation lines indented relative
 /// to the first), in place of one statement.
 pub fn statements(statements: &[String]) -> TokenStream {
-    let lines = statements
-        .iter()
-        .flat_map(|statement| statement.lines().map(str::to_owned))
-        .collect();
-    let index = push(lines);
-    let name = proc_macro2::Ident::new(STATEMENTS, proc_macro2::Span::call_site());
-    let index = proc_macro2::Literal::usize_unsuffixed(index);
-    quote!(#name!(#index);)
+    let name = Ident::new(STATEMENTS, Span::call_site());
+    let text = Literal::string(&statements.join("\n"));
+    quote!(#name!(#text);)
 }
 
-fn push(lines: Vec<String>) -> usize {
-    BLOCKS.with(|blocks| {
-        let mut blocks = blocks.borrow_mut();
-        blocks.push(lines);
-        blocks.len() - 1
-    })
-}
-
-fn record(text: &str) -> Option<String> {
+/// The doc lines, each after its `///` (a space first, unless the line is empty), as one
+/// literal; `None` for empty docs.
+fn doc_block(text: &str) -> Option<Literal> {
     let lines: Vec<String> = text
         .trim()
         .lines()
@@ -80,67 +62,84 @@ fn record(text: &str) -> Option<String> {
             }
         })
         .collect();
-    if lines.is_empty() {
-        return None;
-    }
-    Some(format!("{MARKER}{}", push(lines)))
+    (!lines.is_empty()).then(|| Literal::string(&lines.join("\n")))
 }
 
-/// `formatted` with each placeholder line replaced by its block: doc lines after the
-/// placeholder's `///` or `//!`, statements at the placeholder's indent. Every block must be
-/// used exactly once; anything else is a generator bug, reported rather than written out.
-pub fn splice(formatted: &str, blocks: &[Vec<String>]) -> Result<String, String> {
-    let mut out = String::with_capacity(formatted.len() + blocks.len() * 80);
-    let mut used = vec![false; blocks.len()];
-    for line in formatted.lines() {
+/// `formatted` with each placeholder replaced by its text: doc lines after `///` or `//!`,
+/// statements at the placeholder's indent. prettyplease prints a placeholder on one line, or
+/// with its literal on a line of its own when the line would be long. A placeholder whose text
+/// cannot be read back is a generator bug, reported rather than written out.
+pub fn splice(formatted: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(formatted.len() + formatted.len() / 4);
+    let mut lines = formatted.lines();
+    while let Some(line) = lines.next() {
         let text = line.trim_start();
         let indent = &line[..line.len() - text.len()];
-        match placeholder(text) {
-            Some((prefix, index)) => {
-                let (Some(block), Some(false)) = (blocks.get(index), used.get(index).copied())
-                else {
-                    return Err(format!("text placeholder {index} is unknown or used twice"));
-                };
-                used[index] = true;
-                for block_line in block {
-                    out.push_str(indent);
-                    out.push_str(prefix);
-                    out.push_str(block_line);
-                    out.push('\n');
+        let Some((prefix, close, rest)) = placeholder(text) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let literal = match rest.strip_suffix(close) {
+            Some(literal) if !literal.is_empty() => literal.to_owned(),
+            _ if rest.is_empty() => {
+                let mut literal = String::new();
+                loop {
+                    let Some(next) = lines.next() else {
+                        return Err("a placeholder is not closed".to_owned());
+                    };
+                    let next = next.trim();
+                    if next == close {
+                        break;
+                    }
+                    literal.push_str(next.strip_suffix(',').unwrap_or(next));
                 }
+                literal
             }
-            None => {
-                out.push_str(line);
-                out.push('\n');
+            _ => {
+                return Err(format!(
+                    "a placeholder in an unexpected shape: `{text:.40}`"
+                ));
             }
+        };
+        for block_line in unquote(&literal)?.split('\n') {
+            out.push_str(indent);
+            out.push_str(prefix);
+            out.push_str(block_line);
+            out.push('\n');
         }
     }
-    match used.iter().position(|used| !used) {
-        Some(index) => Err(format!("text block {index} lost its placeholder")),
-        None => Ok(out),
-    }
+    Ok(out)
 }
 
-/// The index of the block a placeholder line stands for, and what goes before each of its
-/// lines.
-fn placeholder(text: &str) -> Option<(&'static str, usize)> {
-    let (prefix, index) = if let Some(index) = text.strip_prefix(STATEMENTS) {
-        ("", index.strip_prefix("!(")?.strip_suffix(");")?)
-    } else {
-        let prefix = ["///", "//!"].into_iter().find(|p| text.starts_with(p))?;
-        (prefix, text[prefix.len()..].strip_prefix(MARKER)?)
+/// For a placeholder's first line: what goes before each line of its block, the text that
+/// closes it, and what follows its opening parenthesis.
+fn placeholder(text: &str) -> Option<(&'static str, &'static str, &str)> {
+    if let Some(rest) = text.strip_prefix(STATEMENTS) {
+        return Some(("", ");", rest.strip_prefix("!(")?));
+    }
+    let (prefix, rest) = match text.strip_prefix("#![") {
+        Some(rest) => ("//!", rest),
+        None => ("///", text.strip_prefix("#[")?),
     };
-    Some((prefix, index.parse().ok()?))
+    Some((prefix, ")]", rest.strip_prefix(DOCS)?.strip_prefix('(')?))
+}
+
+/// A string literal's value, as printed by prettyplease.
+fn unquote(literal: &str) -> Result<String, String> {
+    syn::parse_str::<syn::LitStr>(literal)
+        .map(|l| l.value())
+        .map_err(|e| format!("a placeholder's text `{literal:.40}` does not read back: {e}"))
 }
 
 /// Whether `spliced` (the formatted file with its blocks in place) is the same Rust as
 /// `tokens` (the emitter's tokens, placeholders included) with each block put in by hand:
 /// doc lines as `#[doc]` attributes, statements parsed as tokens. It guards the generator's
 /// own layout of statements (`emit::layout`) and the splicing against prettyplease.
-pub fn verify(spliced: &str, tokens: TokenStream, blocks: &[Vec<String>]) -> Result<(), String> {
+pub fn verify(spliced: &str, tokens: TokenStream) -> Result<(), String> {
     let spliced: syn::File =
         syn::parse_file(spliced).map_err(|e| format!("the spliced file does not parse: {e}"))?;
-    let expected: syn::File = syn::parse2(expand(tokens, blocks)?)
+    let expected: syn::File = syn::parse2(expand(tokens)?)
         .map_err(|e| format!("the expanded tokens do not parse: {e}"))?;
     // Printed again by prettyplease: one canonical text for both, whatever the literal form
     // of a doc string (`r"..."` from `quote`, `"..."` from a `///` line).
@@ -169,16 +168,13 @@ pub fn verify(spliced: &str, tokens: TokenStream, blocks: &[Vec<String>]) -> Res
     ))
 }
 
-/// `tokens` with every placeholder replaced by its block, as tokens.
-fn expand(tokens: TokenStream, blocks: &[Vec<String>]) -> Result<TokenStream, String> {
+/// `tokens` with every placeholder replaced by its text, as tokens.
+fn expand(tokens: TokenStream) -> Result<TokenStream, String> {
     use proc_macro2::{Group, TokenTree};
 
-    let block = |index: &proc_macro2::Literal| {
-        let index: usize = index
-            .to_string()
-            .parse()
-            .map_err(|_| format!("placeholder index `{index}`"))?;
-        blocks.get(index).ok_or_else(|| format!("no block {index}"))
+    let text = |args: &Group| match args.stream().into_iter().next() {
+        Some(TokenTree::Literal(literal)) => unquote(&literal.to_string()),
+        _ => Err("a placeholder without its text".to_owned()),
     };
     let mut out = TokenStream::new();
     let mut trees = tokens.into_iter().peekable();
@@ -191,15 +187,11 @@ fn expand(tokens: TokenStream, blocks: &[Vec<String>]) -> Result<TokenStream, St
                     Some(TokenTree::Punct(_)),
                 ) = (trees.next(), trees.next(), trees.next())
                 else {
-                    return Err("a statements placeholder without `!(N);`".to_owned());
+                    return Err("a statements placeholder without `!(text);`".to_owned());
                 };
-                let Some(TokenTree::Literal(index)) = args.stream().into_iter().next() else {
-                    return Err("a statements placeholder without its index".to_owned());
-                };
-                let text = block(&index)?.join("\n");
-                let statements: TokenStream = text
+                let statements: TokenStream = text(&args)?
                     .parse()
-                    .map_err(|e| format!("block {index} is not Rust tokens: {e}"))?;
+                    .map_err(|e| format!("a statements block is not Rust tokens: {e}"))?;
                 out.extend(statements);
             }
             TokenTree::Punct(pound) if pound.as_char() == '#' => {
@@ -211,32 +203,16 @@ fn expand(tokens: TokenStream, blocks: &[Vec<String>]) -> Result<TokenStream, St
                     return Err("`#` without an attribute".to_owned());
                 };
                 let parts: Vec<TokenTree> = attribute.stream().into_iter().collect();
-                let doc_block = match parts.as_slice() {
-                    [
-                        TokenTree::Ident(doc),
-                        TokenTree::Punct(eq),
-                        TokenTree::Literal(text),
-                    ] if doc == "doc" && eq.as_char() == '=' => {
-                        let text = text.to_string();
-                        text.trim_matches('"').strip_prefix(MARKER).map(|index| {
-                            proc_macro2::Literal::usize_unsuffixed(
-                                index.parse().unwrap_or(usize::MAX),
-                            )
-                        })
-                    }
-                    _ => None,
-                };
-                match doc_block {
-                    Some(index) => {
-                        for line in block(&index)? {
-                            let line = proc_macro2::Literal::string(line);
+                match parts.as_slice() {
+                    [TokenTree::Ident(name), TokenTree::Group(args)] if name == DOCS => {
+                        for line in text(args)?.split('\n') {
                             out.extend(match inner {
                                 Some(_) => quote!(#![doc = #line]),
                                 None => quote!(#[doc = #line]),
                             });
                         }
                     }
-                    None => {
+                    _ => {
                         out.extend([TokenTree::Punct(pound)]);
                         out.extend(inner);
                         out.extend([TokenTree::Group(attribute)]);
@@ -244,7 +220,7 @@ fn expand(tokens: TokenStream, blocks: &[Vec<String>]) -> Result<TokenStream, St
                 }
             }
             TokenTree::Group(group) => {
-                let mut expanded = Group::new(group.delimiter(), expand(group.stream(), blocks)?);
+                let mut expanded = Group::new(group.delimiter(), expand(group.stream())?);
                 expanded.set_span(group.span());
                 out.extend([TokenTree::Group(expanded)]);
             }
@@ -256,33 +232,44 @@ fn expand(tokens: TokenStream, blocks: &[Vec<String>]) -> Result<TokenStream, St
 
 #[cfg(test)]
 mod tests {
-    use super::splice;
-
-    fn block(lines: &[&str]) -> Vec<String> {
-        lines.iter().map(|l| (*l).to_owned()).collect()
-    }
+    use super::{inner, outer, splice, statements};
 
     #[test]
     fn placeholders_become_their_text_at_their_indent() {
-        let formatted = "//!@doc:0\nfn f() {\n    ///@doc:1\n    __splice!(2);\n    g();\n}\n";
-        let blocks = [
-            block(&[" Module docs."]),
-            block(&[" First line.", "", " Third."]),
-            block(&["let a = 1;", "h(", "    a,", ");"]),
-        ];
+        let module_docs = inner("Module docs.");
+        let docs = outer("First line.\n\nThird.");
+        let long = outer(&"A long line of documentation. ".repeat(6));
+        let body = statements(&["let a = 1;".to_owned(), "h(\n    a,\n);".to_owned()]);
+        let tokens = quote::quote! {
+            #module_docs
+            #docs
+            fn f() {
+                #body
+                g();
+            }
+            #long
+            struct S;
+        };
+        let file: syn::File = syn::parse2(tokens).expect("tokens");
+        let long_line = "A long line of documentation. ".repeat(6);
         assert_eq!(
-            splice(formatted, &blocks).as_deref(),
-            Ok(
-                "//! Module docs.\nfn f() {\n    /// First line.\n    ///\n    /// Third.\n    let a = 1;\n    h(\n        a,\n    );\n    g();\n}\n"
-            )
+            splice(&prettyplease::unparse(&file)),
+            Ok(format!(
+                "//! Module docs.\n/// First line.\n///\n/// Third.\nfn f() {{\n    let a = 1;\n    \
+                 h(\n        a,\n    );\n    g();\n}}\n/// {}\nstruct S;\n",
+                long_line.trim_end()
+            ))
         );
     }
 
     #[test]
-    fn a_lost_or_repeated_block_is_an_error() {
-        let blocks = [block(&["x();"])];
-        assert!(splice("fn f() {}\n", &blocks).is_err());
-        assert!(splice("__splice!(0);\n__splice!(0);\n", &blocks).is_err());
-        assert!(splice("__splice!(1);\n", &blocks).is_err());
+    fn a_placeholder_whose_text_does_not_read_back_is_an_error() {
+        assert!(splice("__splice!(\"unterminated);\n").is_err());
+        assert!(splice("#[__doc(\"a\" \"b\")]\n").is_err());
+    }
+
+    #[test]
+    fn empty_docs_leave_no_placeholder() {
+        assert!(outer("  \n ").is_empty());
     }
 }

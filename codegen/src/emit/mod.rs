@@ -80,9 +80,9 @@ enum Job<'m> {
 impl Job<'_> {
     /// `None` for the server when the spec does not say how to build its error type.
     fn run(&self, model: &Model, verify_splicing: bool) -> Result<Option<GeneratedFile>, String> {
-        let ((path, tokens), texts) = crate::splice::collecting(|| self.tokens(model));
+        let (path, tokens) = self.tokens(model);
         match tokens {
-            Some(tokens) => GeneratedFile::rust(&path, tokens, &texts, verify_splicing).map(Some),
+            Some(tokens) => GeneratedFile::rust(&path, tokens, verify_splicing).map(Some),
             None => Ok(None),
         }
     }
