@@ -58,10 +58,12 @@ fn generation_is_deterministic_across_runs_and_paths() {
 #[test]
 fn every_generated_file_has_the_header() {
     for file in generate() {
-        let first_line = file.contents.lines().next().unwrap_or_default();
+        let mut lines = file.contents.lines();
+        let (first, second) = (lines.next(), lines.next());
         assert!(
-            first_line.contains("@generated") && first_line.contains("Do not edit by hand"),
-            "{} starts with {first_line:?}",
+            first.is_some_and(|l| l.contains("@generated"))
+                && second.is_some_and(|l| l.contains("Do not edit by hand")),
+            "{} starts with {first:?}, {second:?}",
             file.path
         );
     }
