@@ -30,17 +30,8 @@ fn every_example_in_the_spec_round_trips_to_equal_json() {
 }
 
 fn items_response(item_overrides: Value) -> Value {
-    let mut item = json!({
-        "available_products": ["balance", "auth"],
-        "billed_products": ["identity"],
-        "error": null,
-        "institution_id": "ins_109508",
-        "institution_name": "First Platypus Bank",
-        "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
-        "update_type": "background",
-        "webhook": "https://plaid.com/example/hook",
-        "consent_expiration_time": null
-    });
+    let mut response = plaid_tests::example("UserItemsGetResponse");
+    let mut item = response["items"][0].take();
     if let (Some(item), Some(overrides)) = (item.as_object_mut(), item_overrides.as_object()) {
         for (key, value) in overrides {
             match value {
@@ -53,7 +44,8 @@ fn items_response(item_overrides: Value) -> Value {
             }
         }
     }
-    json!({ "items": [item], "request_id": "m8MDnv9okwxFNBV" })
+    response["items"] = json!([item]);
+    response
 }
 
 #[test]

@@ -10,25 +10,10 @@ use axum::body::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use plaid_api::prelude::*;
 
-/// A server that answers every POST with the same `/user/items/get` response.
+/// A server that answers every POST with the spec's example `/user/items/get` response.
 async fn start_server() -> String {
-    let body = Bytes::from(
-        serde_json::to_vec(&serde_json::json!({
-            "items": [{
-                "available_products": ["balance", "auth"],
-                "billed_products": ["identity", "transactions"],
-                "error": null,
-                "institution_id": "ins_109508",
-                "institution_name": "First Platypus Bank",
-                "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
-                "update_type": "background",
-                "webhook": "https://plaid.com/example/hook",
-                "consent_expiration_time": null
-            }],
-            "request_id": "m8MDnv9okwxFNBV"
-        }))
-        .expect("encode"),
-    );
+    let example = plaid_tests::example("UserItemsGetResponse");
+    let body = Bytes::from(serde_json::to_vec(&example).expect("encode"));
     let app = axum::Router::new().fallback(move || {
         let body = body.clone();
         async move { ([("content-type", "application/json")], body) }

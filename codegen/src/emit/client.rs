@@ -30,41 +30,28 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
          request_id = ::tracing::field::Empty,\n)",
         super::layout::string(&span_name)
     )]);
-    let methods = operation_views(model).map(|view| {
-        let OperationView {
-            op,
-            method,
-            request,
-            response,
-            cfg,
-        } = view;
-        let mut text = format!("`{} {}`: {}", op.method, op.path, op.summary);
-        if !op.docs.is_empty() {
-            text.push_str(&format!("\n\n{}", op.docs));
-        }
-        let docs = doc_attrs(&text);
-        quote! {
-            #docs
-            #cfg
-            fn #method(&self, request: &models::#request)
-                -> impl Future<Output = Result<models::#response, Error>> + Send;
-        }
-    });
-    let impls = operation_views(model).map(|view| {
-        let OperationView {
-            method,
-            request,
-            response,
-            cfg,
-            ..
-        } = view;
-        quote! {
-            #cfg
-            async fn #method(&self, request: &models::#request) -> Result<models::#response, Error> {
-                self.send(request).await
+    let (methods, impls): (Vec<_>, Vec<_>) = operation_views(model)
+        .map(|OperationView { op, method, request, response, cfg }| {
+            let mut text = format!("`{} {}`: {}", op.method, op.path, op.summary);
+            if !op.docs.is_empty() {
+                text.push_str(&format!("\n\n{}", op.docs));
             }
-        }
-    });
+            let docs = doc_attrs(&text);
+            let declaration = quote! {
+                #docs
+                #cfg
+                fn #method(&self, request: &models::#request)
+                    -> impl Future<Output = Result<models::#response, Error>> + Send;
+            };
+            let implementation = quote! {
+                #cfg
+                async fn #method(&self, request: &models::#request) -> Result<models::#response, Error> {
+                    self.send(request).await
+                }
+            };
+            (declaration, implementation)
+        })
+        .unzip();
     let (methods, impls) = (braced(methods), braced(impls));
     let trait_docs = doc_attrs(&format!(
         "The {}: one async method per operation.\n\n\

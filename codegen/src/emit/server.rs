@@ -16,38 +16,28 @@ pub fn server(model: &Model) -> Option<TokenStream> {
     let error = model.api.error?;
     let from_parts = from_parts(model, error, error_fields)?;
     let service = ident(&format!("{}Service", trait_name(model)));
-    let methods = operation_views(model).map(|view| {
-        let OperationView {
-            op,
-            method,
-            request,
-            response,
-            cfg,
-        } = view;
-        let docs = doc_attrs(&format!(
-            "`{} {}`: {}\n\nPut `context.request_id` into the response's request id.",
-            op.method, op.path, op.summary
-        ));
-        quote! {
-            #docs
-            #cfg
-            fn #method(&self, context: RequestContext, request: models::#request)
-                -> impl Future<Output = Result<models::#response, ServerError>> + Send;
-        }
-    });
-    let routes = operation_views(model).map(|view| {
-        let OperationView {
-            op, method, cfg, ..
-        } = view;
-        let path = &op.path;
-        let filter = ident(op.method.as_str());
-        quote! {
-            #cfg
-            let router = router.route(#path, route(MethodFilter::#filter, &service, |service, context, request| async move {
-                service.#method(context, request).await
-            }));
-        }
-    });
+    let (methods, routes): (Vec<_>, Vec<_>) = operation_views(model)
+        .map(|OperationView { op, method, request, response, cfg }| {
+            let docs = doc_attrs(&format!(
+                "`{} {}`: {}\n\nPut `context.request_id` into the response's request id.",
+                op.method, op.path, op.summary
+            ));
+            let declaration = quote! {
+                #docs
+                #cfg
+                fn #method(&self, context: RequestContext, request: models::#request)
+                    -> impl Future<Output = Result<models::#response, ServerError>> + Send;
+            };
+            let (path, filter) = (&op.path, ident(op.method.as_str()));
+            let route = quote! {
+                #cfg
+                let router = router.route(#path, route(MethodFilter::#filter, &service, |service, context, request| async move {
+                    service.#method(context, request).await
+                }));
+            };
+            (declaration, route)
+        })
+        .unzip();
     let methods = braced(methods);
     // A route per statement, so that each can be switched off with its spec file's feature.
     let router = braced([
