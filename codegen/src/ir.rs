@@ -699,6 +699,24 @@ pub enum Applies {
 }
 
 impl Constraint {
+    /// As the spec writes it: `max_length: 128`.
+    pub fn spec_text(&self) -> String {
+        let (key, value) = match self {
+            Self::MinLength(n) => ("min_length", n.to_string()),
+            Self::MaxLength(n) => ("max_length", n.to_string()),
+            Self::NonBlank => ("non_blank", "true".to_owned()),
+            Self::HasLetter => ("has_letter", "true".to_owned()),
+            Self::Pattern(pattern) => ("pattern", format!("{pattern:?}")),
+            Self::Format(format) => ("format", format.name().to_owned()),
+            Self::Minimum(n) => ("minimum", n.to_string()),
+            Self::Maximum(n) => ("maximum", n.to_string()),
+            Self::MinItems(n) => ("min_items", n.to_string()),
+            Self::MaxItems(n) => ("max_items", n.to_string()),
+            Self::UniqueItems => ("unique_items", "true".to_owned()),
+        };
+        format!("`{key}: {value}`")
+    }
+
     pub const fn applies_to(&self) -> Applies {
         match self {
             Self::MinLength(_)
@@ -740,6 +758,10 @@ impl Constraints {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    pub fn add(&mut self, constraint: Constraint) {
+        self.0.push(constraint);
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Constraint> {

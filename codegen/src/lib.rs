@@ -51,6 +51,7 @@ pub fn model(sources: &[load::Source]) -> Result<ir::Model, Diagnostics> {
     let (files, mut diagnostics) = load::parse(sources);
     let index = index::TypeIndex::new(&files);
     check::spec::check(&files, &index, diagnostics.is_empty(), &mut diagnostics);
+    check::refine::check(&files, &index, &mut diagnostics);
     let model = lower::lower(&files, &index, &mut diagnostics);
     if let Some(model) = &model {
         check::check(model, &mut diagnostics);

@@ -8,14 +8,30 @@ use crate::diag::{Diagnostic, Diagnostics, Place};
 pub use crate::source::Source;
 use crate::spec::SpecFile;
 
-/// Reads every `*.yaml` file of `dir`, in file-name order.
+/// Reads every `*.yaml` file of `dir`, in file-name order, then those of its `overlay`
+/// folder (the docs' refinements of imported types), if it has one.
 pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
     let dir_name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| dir.display().to_string());
-    let fail = |message: String| {
+    let mut sources = read_yaml_files(dir, &dir_name)?;
+    if sources.is_empty() {
         let place = Place::whole_file(&dir_name, "");
+        let message = format!("no *.yaml files in {}", dir.display());
+        return Err(Diagnostics(vec![Diagnostic::new(place, message)]));
+    }
+    let overlay = dir.join("overlay");
+    if overlay.is_dir() {
+        sources.extend(read_yaml_files(&overlay, &format!("{dir_name}/overlay"))?);
+    }
+    Ok(sources)
+}
+
+/// The `*.yaml` files directly in `dir`, sorted, each named `{shown}/{file name}`.
+fn read_yaml_files(dir: &Path, shown: &str) -> Result<Vec<Source>, Diagnostics> {
+    let fail = |message: String| {
+        let place = Place::whole_file(shown, "");
         Diagnostics(vec![Diagnostic::new(place, message)])
     };
     let entries = std::fs::read_dir(dir).map_err(|e| {
@@ -29,22 +45,20 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostics> {
         let path = entry
             .map_err(|e| fail(format!("cannot list {}: {e}", dir.display())))?
             .path();
-        if path
-            .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        if path.is_file()
+            && path
+                .extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
         {
             paths.push(path);
         }
     }
     paths.sort();
-    if paths.is_empty() {
-        return Err(fail(format!("no *.yaml files in {}", dir.display())));
-    }
     paths
         .iter()
         .map(|path| {
             let file_name = path.file_name().unwrap_or_default().to_string_lossy();
-            let name = format!("{dir_name}/{file_name}");
+            let name = format!("{shown}/{file_name}");
             let text = std::fs::read_to_string(path)
                 .map_err(|e| fail(format!("cannot read {name}: {e}")))?;
             Ok(Source { name, text })

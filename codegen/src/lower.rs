@@ -63,7 +63,109 @@ pub fn lower(
         };
         modules.push((module, types));
     }
+    for (file, spec) in files {
+        if let Some(refine) = &spec.refine {
+            let at = Cursor::root(file).key("refine").at(refine.referenced);
+            apply(&at, &refine.value, index, &mut modules, &mut operations);
+        }
+    }
+    // A file that defines no type (the `api` block, refinements) makes no module.
+    modules.retain(|(_, types)| !types.is_empty());
     Some(ir::Model::new(api?, modules, operations))
+}
+
+/// Adds what a `refine` section says to the types and operations it names. What it may say
+/// was judged by `check::refine`; a name that names nothing is left alone here.
+fn apply(
+    at: &Cursor<'_>,
+    refine: &spec::Refine,
+    index: &TypeIndex,
+    modules: &mut [(ir::Module, Vec<ir::TypeDef>)],
+    operations: &mut [ir::Operation],
+) {
+    for (name, refinement) in refine.types.iter() {
+        let Some(id) = index.id(&name.value) else {
+            continue;
+        };
+        let Some(def) = modules
+            .iter_mut()
+            .flat_map(|(_, types)| types.iter_mut())
+            .find(|t| t.id == id)
+        else {
+            continue;
+        };
+        let at_type = at.key("types").key(&name.value).at(name.referenced);
+        if refinement.docs.is_some() {
+            def.docs = docs(&refinement.docs);
+        }
+        let examples = refinement
+            .examples
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ir::Example {
+                value: e.value.clone(),
+                place: at_type.key("examples").index(i).at(e.referenced).place(),
+            });
+        def.examples.splice(0..0, examples);
+        match &mut def.kind {
+            ir::TypeKind::Object(object) => {
+                for (wire, field) in refinement.fields.iter().flat_map(|f| f.iter()) {
+                    if let Some(target) = object.fields.iter_mut().find(|f| f.wire == wire.value) {
+                        if field.docs.is_some() {
+                            target.docs = docs(&field.docs);
+                        }
+                        target.sensitive |= field.sensitive;
+                        add_constraints(&mut target.ty, field);
+                    }
+                }
+                let rules = refinement.rules.iter().enumerate().filter_map(|(i, rule)| {
+                    rule_of(&at_type.key("rules").index(i).at(rule.referenced), rule)
+                });
+                object.rules.extend(rules);
+            }
+            ir::TypeKind::Enum(e) => {
+                for value in refinement.values.iter().flatten() {
+                    if let Some(target) = e.values.iter_mut().find(|v| v.wire == value.value.value)
+                        && value.value.docs.is_some()
+                    {
+                        target.docs = docs(&value.value.docs);
+                    }
+                }
+            }
+        }
+    }
+    for (id, refinement) in refine.operations.iter() {
+        let Some(op) = operations.iter_mut().find(|op| op.id == id.value) else {
+            continue;
+        };
+        if let Some(summary) = &refinement.summary {
+            op.summary = summary.trim().to_owned();
+        }
+        if refinement.docs.is_some() {
+            op.docs = docs(&refinement.docs);
+        }
+        if let Some(idempotent) = refinement.idempotent {
+            op.idempotent = idempotent;
+        }
+    }
+}
+
+/// The refinement's constraints that the field does not have yet (one it has is the same, or
+/// `check::refine` reported the contradiction), also on array items.
+fn add_constraints(ty: &mut Ty, refinement: &spec::Field) {
+    for constraint in constraints(&refinement.constraint_keys()).iter() {
+        let kind = std::mem::discriminant(constraint);
+        if !ty
+            .constraints
+            .iter()
+            .any(|c| std::mem::discriminant(c) == kind)
+        {
+            ty.constraints.add(constraint.clone());
+        }
+    }
+    if let (Some(items), TyKind::Array(item)) = (&refinement.items, &mut ty.kind) {
+        add_constraints(item, &items.value);
+    }
 }
 
 fn docs(text: &Option<String>) -> String {
@@ -294,7 +396,7 @@ fn enum_values(values: &[Spanned<spec::EnumValue>]) -> Vec<ir::EnumValue> {
 
 /// The constraints as the model holds them, in the keys' order: an unknown format or a
 /// pattern that does not compile (both reported by `check`) is left out.
-fn constraints(keys: &spec::ConstraintKeys<'_>) -> Constraints {
+pub(crate) fn constraints(keys: &spec::ConstraintKeys<'_>) -> Constraints {
     use ir::Constraint as C;
     let flag = |set: bool, c: C| set.then_some(c);
     let list = [

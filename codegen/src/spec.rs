@@ -22,6 +22,32 @@ pub struct SpecFile {
     pub operations: OrderedMap<Operation>,
     #[serde(default)]
     pub types: OrderedMap<TypeDef>,
+    /// What the docs' prose adds to types and operations defined elsewhere (the imported ones).
+    #[serde(default)]
+    pub refine: Option<Spanned<Refine>>,
+}
+
+/// Refinements of types and operations another file defines: written like them, every key
+/// optional. What a refinement may say is judged in `check::refine`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refine {
+    #[serde(default)]
+    pub types: OrderedMap<TypeDef>,
+    #[serde(default)]
+    pub operations: OrderedMap<OperationRefinement>,
+}
+
+/// What the prose may add to an operation: clearer words, and whether a retry is safe.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationRefinement {
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub docs: Option<String>,
+    #[serde(default)]
+    pub idempotent: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

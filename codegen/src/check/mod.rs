@@ -1,8 +1,10 @@
 //! What a spec may say, in one module per topic: each file on its own (`spec`, before
-//! lowering), then the whole model (`rules`, `api`, `examples`).
+//! lowering), refinements against what they refine (`refine`), then the whole model (`rules`,
+//! `api`, `examples`).
 
 mod api;
 mod examples;
+pub mod refine;
 mod rules;
 pub mod spec;
 

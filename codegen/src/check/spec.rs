@@ -61,7 +61,8 @@ pub fn check(
 /// files cannot make the same one.
 fn module_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnostics) {
     let mut modules: BTreeMap<String, &str> = BTreeMap::new();
-    for (file, _) in files {
+    // A file that defines no type (the `api` block, refinements) makes no module.
+    for (file, _) in files.iter().filter(|(_, spec)| !spec.types.0.is_empty()) {
         let stem = names::file_stem(file);
         let name = names::snake_ident(stem);
         let place = Place::whole_file(file, "");
@@ -167,17 +168,26 @@ fn shared_request_types(files: &[(String, spec::SpecFile)], diagnostics: &mut Di
     }
 }
 
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     index: &'a TypeIndex,
     diagnostics: &'a mut Diagnostics,
 }
 
-impl Checker<'_> {
-    fn error(&mut self, at: &Cursor<'_>, message: impl Into<String>) {
+impl<'a> Checker<'a> {
+    pub(super) fn new(index: &'a TypeIndex, diagnostics: &'a mut Diagnostics) -> Self {
+        Self { index, diagnostics }
+    }
+
+    pub(super) fn error(&mut self, at: &Cursor<'_>, message: impl Into<String>) {
         self.diagnostics.push(at.error(message));
     }
 
-    fn error_hint(&mut self, at: &Cursor<'_>, message: impl Into<String>, hint: impl Into<String>) {
+    pub(super) fn error_hint(
+        &mut self,
+        at: &Cursor<'_>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         self.diagnostics.push(at.error(message).with_hint(hint));
     }
 
@@ -375,7 +385,7 @@ impl Checker<'_> {
 
     /// A field's type and constraints; the type as far as it resolves (an unknown name is
     /// reported by `lower`, which resolves names).
-    fn ty(&mut self, at: &Cursor<'_>, field: &spec::Field) -> Option<SpecKind> {
+    pub(super) fn ty(&mut self, at: &Cursor<'_>, field: &spec::Field) -> Option<SpecKind> {
         let Some(name) = &field.ty else {
             self.error(at, "missing `type`");
             return None;
@@ -425,7 +435,12 @@ impl Checker<'_> {
         Some(kind)
     }
 
-    fn constraints(&mut self, at: &Cursor<'_>, c: &spec::ConstraintKeys<'_>, kind: &SpecKind) {
+    pub(super) fn constraints(
+        &mut self,
+        at: &Cursor<'_>,
+        c: &spec::ConstraintKeys<'_>,
+        kind: &SpecKind,
+    ) {
         let is_string = kind.is("string");
         let is_number = kind.is("integer") || kind.is("number");
         let is_array = matches!(kind, SpecKind::Array(_));
@@ -518,7 +533,7 @@ impl Checker<'_> {
         }
     }
 
-    fn rule(&mut self, at: &Cursor<'_>, rule: &spec::Rule) {
+    pub(super) fn rule(&mut self, at: &Cursor<'_>, rule: &spec::Rule) {
         match (&rule.one_of_required, &rule.require) {
             (Some(fields), None) => {
                 if rule.when.is_some() {
@@ -547,7 +562,7 @@ impl Checker<'_> {
 }
 
 /// A field's type as the spec names it, once it resolves.
-enum SpecKind {
+pub(super) enum SpecKind {
     Builtin(String),
     Named(String),
     Array(Box<SpecKind>),
@@ -558,7 +573,7 @@ impl SpecKind {
         matches!(self, SpecKind::Builtin(name) if name == builtin)
     }
 
-    fn is_scalar_or_scalars(&self) -> bool {
+    pub(super) fn is_scalar_or_scalars(&self) -> bool {
         match self {
             SpecKind::Builtin(name) => name != "any",
             SpecKind::Array(item) => item.is_scalar_or_scalars(),
