@@ -96,6 +96,26 @@ fn beacon_request() -> BeaconUserCreateRequest {
 }
 
 #[test]
+fn an_empty_value_does_not_satisfy_one_of_required() {
+    let mut request = beacon_request();
+    request.user.date_of_birth = None;
+    request.user.depository_accounts = Some(Vec::new());
+    assert_eq!(
+        violations(&request),
+        [("user".to_owned(), "one_of_required")]
+    );
+    request.user.date_of_birth = Some(String::new());
+    assert_eq!(
+        violations(&request),
+        [
+            ("user.date_of_birth".to_owned(), "format.date"),
+            ("user".to_owned(), "one_of_required")
+        ],
+        "an empty date is no date, and identifies no one either"
+    );
+}
+
+#[test]
 fn lengths_count_characters_not_bytes() {
     let mut request = beacon_request();
     request.user.name.given_name = "é".repeat(100);

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::Presence;
+use crate::ir::{Presence, TyKind};
 
 /// The field's Rust type around the wire type `inner` (`Nullable` is imported by the module).
 pub fn rust_type(presence: Presence, inner: TokenStream) -> TokenStream {
@@ -70,12 +70,22 @@ pub fn enum_as_str(presence: Presence, place: TokenStream) -> TokenStream {
     }
 }
 
-/// Source text of a `bool` expression: whether the field at `place` holds a value.
-pub fn is_set(presence: Presence, place: &str) -> String {
-    match presence {
-        Presence::Required => "true".to_owned(),
-        Presence::RequiredNullable | Presence::Optional => format!("{place}.is_some()"),
-        Presence::OptionalNullable => format!("{place}.value().is_some()"),
+/// Source text of a `bool` expression: whether the field at `place` is given, that is holds
+/// a value, and for a string or an array a non-empty one (`""` and `[]` identify nothing, so
+/// they do not satisfy `one_of_required`).
+pub fn is_given(presence: Presence, kind: &TyKind, place: &str) -> String {
+    let can_be_empty = matches!(kind, TyKind::String | TyKind::Array(_));
+    match (presence, can_be_empty) {
+        (Presence::Required, false) => "true".to_owned(),
+        (Presence::Required, true) => format!("!{place}.is_empty()"),
+        (Presence::RequiredNullable | Presence::Optional, false) => format!("{place}.is_some()"),
+        (Presence::RequiredNullable | Presence::Optional, true) => {
+            format!("{place}.as_ref().is_some_and(|v| !v.is_empty())")
+        }
+        (Presence::OptionalNullable, false) => format!("{place}.value().is_some()"),
+        (Presence::OptionalNullable, true) => {
+            format!("{place}.value().is_some_and(|v| !v.is_empty())")
+        }
     }
 }
 

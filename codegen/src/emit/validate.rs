@@ -317,7 +317,8 @@ impl Checks<'_> {
                 let present = names.iter().filter_map(|name| {
                     let field = model.resolve(owner, std::slice::from_ref(name)).ok()?;
                     let member = ident(&field.ident);
-                    Some(presence::is_set(field.presence, &format!("self.{member}")))
+                    let place = format!("self.{member}");
+                    Some(presence::is_given(field.presence, &field.ty.kind, &place))
                 });
                 let listed = names
                     .iter()
@@ -328,8 +329,12 @@ impl Checks<'_> {
                 let present: Vec<_> = present.collect();
                 let any_present = if present.is_empty() {
                     "false".to_owned()
-                } else {
+                } else if present.iter().map(String::len).sum::<usize>() < 60 {
                     present.join(" || ")
+                } else {
+                    // One operand a line, as prettyplease breaks a long chain: the call puts
+                    // the argument one indent in, the continuation lines go one further.
+                    present.join("\n        || ")
                 };
                 let args = [any_present, layout::string(&message)];
                 Stmt::Text(layout::call(METHOD_BODY, "check.one_of_required", &args))

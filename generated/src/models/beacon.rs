@@ -194,7 +194,8 @@ impl Validate for BeaconUserRequestData {
         check.nested("address", &self.address);
         check.format("phone_number", &self.phone_number, validate::Format::E164);
         check.one_of_required(
-            self.date_of_birth.is_some() || self.depository_accounts.is_some(),
+            self.date_of_birth.as_ref().is_some_and(|v| !v.is_empty())
+                || self.depository_accounts.as_ref().is_some_and(|v| !v.is_empty()),
             "at least one of `date_of_birth`, `depository_accounts` is required",
         );
     }

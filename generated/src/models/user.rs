@@ -246,7 +246,8 @@ impl Validate for UserUpdateRequest {
             &self.consumer_report_user_identity,
         );
         check.one_of_required(
-            self.user_token.is_some() || self.user_id.is_some(),
+            self.user_token.as_ref().is_some_and(|v| !v.is_empty())
+                || self.user_id.as_ref().is_some_and(|v| !v.is_empty()),
             "at least one of `user_token`, `user_id` is required",
         );
     }
@@ -338,7 +339,8 @@ impl Validate for UserRemoveRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
         check.one_of_required(
-            self.user_token.is_some() || self.user_id.is_some(),
+            self.user_token.as_ref().is_some_and(|v| !v.is_empty())
+                || self.user_id.as_ref().is_some_and(|v| !v.is_empty()),
             "at least one of `user_token`, `user_id` is required",
         );
     }
