@@ -666,6 +666,15 @@ impl TyKind {
         }
     }
 
+    /// Strings, numbers and booleans, or arrays of them: what `sensitive` applies to.
+    pub fn is_scalar_or_scalars(&self) -> bool {
+        match self {
+            Self::String | Self::Integer | Self::Number | Self::Boolean => true,
+            Self::Array(item) => item.kind.is_scalar_or_scalars(),
+            Self::Any | Self::Named(_) => false,
+        }
+    }
+
     pub const BUILTINS: [&'static str; 6] =
         ["string", "integer", "number", "boolean", "any", "array"];
 }

@@ -134,6 +134,26 @@ fn apply(
             }
         }
     }
+    if !refine.sensitive.is_empty() {
+        let fields = modules
+            .iter_mut()
+            .flat_map(|(_, types)| types.iter_mut())
+            .filter_map(|def| match &mut def.kind {
+                ir::TypeKind::Object(object) => Some(object.fields.iter_mut()),
+                ir::TypeKind::Enum(_) => None,
+            })
+            .flatten();
+        for field in fields {
+            let matched = refine
+                .sensitive
+                .iter()
+                .any(|p| names::matches_wildcard(&p.value, &field.wire));
+            // Objects and enums carry their own sensitive fields, or none.
+            if matched && field.ty.kind.is_scalar_or_scalars() {
+                field.sensitive = true;
+            }
+        }
+    }
     for (id, refinement) in refine.operations.iter() {
         let Some(op) = operations.iter_mut().find(|op| op.id == id.value) else {
             continue;

@@ -123,3 +123,41 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .min()
         .map(|(_, c)| c)
 }
+
+/// Whether `name` matches `pattern`, in which `*` stands for any run of characters (none
+/// included) and every other character for itself.
+pub fn matches_wildcard(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches_wildcard;
+
+    #[test]
+    fn wildcards_match_any_run_of_characters() {
+        assert!(matches_wildcard("secret", "secret"));
+        assert!(!matches_wildcard("secret", "client_secret"));
+        assert!(matches_wildcard("*_token", "access_token"));
+        assert!(!matches_wildcard("*_token", "access_token_id"));
+        assert!(matches_wildcard("*_number*", "account_number_masked"));
+        assert!(matches_wildcard("ssn*", "ssn"));
+        assert!(matches_wildcard("a*b*a", "aba"));
+        assert!(!matches_wildcard("a*a", "a"));
+    }
+}

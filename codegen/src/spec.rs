@@ -36,6 +36,10 @@ pub struct Refine {
     pub types: OrderedMap<TypeDef>,
     #[serde(default)]
     pub operations: OrderedMap<OperationRefinement>,
+    /// Wire names of fields that are sensitive wherever they occur (`secret`, `*_token`): `*`
+    /// stands for any run of characters.
+    #[serde(default)]
+    pub sensitive: Vec<Spanned<String>>,
 }
 
 /// What the prose may add to an operation: clearer words, and whether a retry is safe.

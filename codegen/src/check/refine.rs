@@ -44,6 +44,10 @@ pub fn check(files: &[(String, spec::SpecFile)], index: &TypeIndex, diagnostics:
                 ),
             }
         }
+        for (i, pattern) in refine.value.sensitive.iter().enumerate() {
+            let at_pattern = at.key("sensitive").index(i).at(pattern.referenced);
+            checker.sensitive_pattern(&at_pattern, &pattern.value, &types);
+        }
         for (id, _) in refine.value.operations.iter() {
             if !operations.contains_key(id.value.as_str()) {
                 let at_op = at.key("operations").key(&id.value).at(id.referenced);
@@ -80,6 +84,33 @@ impl Refinements<'_> {
                 message,
                 "the import may have renamed or removed it: update the refinement",
             ),
+        }
+    }
+
+    /// A pattern is a wire name with `*` wildcards, and must match some field: one that
+    /// matches nothing is a name the API no longer uses (or a typo).
+    fn sensitive_pattern(
+        &mut self,
+        at: &Cursor<'_>,
+        pattern: &str,
+        types: &BTreeMap<&str, &spec::TypeDef>,
+    ) {
+        if pattern.is_empty() || pattern.chars().all(|c| c == '*') {
+            self.checker
+                .error(at, "a sensitive pattern must name something besides `*`");
+            return;
+        }
+        let matched = types
+            .values()
+            .filter_map(|def| def.fields.as_ref())
+            .flat_map(|fields| fields.iter())
+            .any(|(wire, _)| names::matches_wildcard(pattern, &wire.value));
+        if !matched {
+            self.checker.error_hint(
+                at,
+                format!("the sensitive pattern `{pattern}` matches no field"),
+                "`*` stands for any run of characters: `*_token`, `ssn*`",
+            );
         }
     }
 
