@@ -6,6 +6,7 @@
 //!   the rendered error, so a change to a message, a location or a hint shows up in review.
 //! - Every fixture, and every truncated prefix of it, goes through the generator without a
 //!   panic.
+//! - `fixtures/changes/{before,after}.yaml`: the API change summary of a re-import.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -140,4 +141,18 @@ fn non_finite_bounds_are_reported_without_panic() {
             "`{bound}`: the error should name `{key}`:\n{err}"
         );
     }
+}
+
+/// The API-level summary of a re-import, pinned for a before/after pair that has one change of
+/// each kind: what is breaking for the generated crate's semver and what is not.
+#[test]
+fn the_change_summary_names_each_change_and_whether_it_breaks() {
+    let pair = fixtures("changes");
+    let model = |name: &str| {
+        let path = pair.iter().find(|p| p.ends_with(name)).expect("fixture");
+        let source = fixture_source(path);
+        codegen::model(std::slice::from_ref(&source)).expect("the fixture loads")
+    };
+    let changes = codegen::changes::between(&model("before.yaml"), &model("after.yaml"));
+    insta::assert_snapshot!(codegen::changes::render(&changes));
 }

@@ -28,6 +28,18 @@ enum Task {
         /// Write nothing; exit non-zero and name each file that differs when generated/ is stale.
         #[arg(long)]
         check: bool,
+        /// Also print what changed in the API since the spec at this git revision (see
+        /// `changes`).
+        #[arg(long, value_name = "REV", num_args = 0..=1, default_missing_value = "HEAD")]
+        changes: Option<String>,
+    },
+    /// Print the API-level changes from the spec at a git revision to the spec in the working
+    /// tree: operations, types, fields, enum values and rules, each marked breaking or not for
+    /// the generated crate's semver.
+    Changes {
+        /// The revision to compare with.
+        #[arg(long, default_value = "HEAD")]
+        base: String,
     },
     /// Write a synthetic spec of N operations (for benchmarks; never into spec/).
     Synth {
@@ -52,7 +64,15 @@ enum Task {
 
 fn main() -> ExitCode {
     match Cli::parse().task {
-        Task::Regenerate { check } => regenerate(&workspace_root(), check),
+        Task::Regenerate { check, changes } => {
+            let root = workspace_root();
+            let status = regenerate(&root, check);
+            match changes {
+                Some(base) if status == ExitCode::SUCCESS => print_changes(&root, &base),
+                _ => status,
+            }
+        }
+        Task::Changes { base } => print_changes(&workspace_root(), &base),
         Task::Synth {
             operations,
             out,
@@ -67,6 +87,40 @@ fn workspace_root() -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
+}
+
+fn print_changes(root: &Path, base: &str) -> ExitCode {
+    let before = match xtask::changes::committed_spec(root, base) {
+        Ok(sources) => sources,
+        Err(error) => {
+            eprintln!("error: cannot read the spec at {base}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let after = match codegen::load::read_dir(&root.join("spec")) {
+        Ok(sources) => sources,
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match (codegen::model(&before), codegen::model(&after)) {
+        (Ok(before), Ok(after)) => {
+            print!(
+                "{}",
+                codegen::changes::render(&codegen::changes::between(&before, &after))
+            );
+            ExitCode::SUCCESS
+        }
+        (Err(diagnostics), _) => {
+            eprintln!("the spec at {base} does not load:\n{diagnostics}");
+            ExitCode::FAILURE
+        }
+        (_, Err(diagnostics)) => {
+            eprintln!("{diagnostics}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn regenerate(root: &Path, check: bool) -> ExitCode {
