@@ -19,7 +19,7 @@ use axum::routing::{MethodFilter, MethodRouter};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
-use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER};
+use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER, SERVER_ERRORS};
 use specgen_runtime::json::value_at;
 use specgen_runtime::{ErrorBody, Operation, Validate, describe_json_error};
 
@@ -33,6 +33,42 @@ pub trait ServerErrorBody: ErrorBody + Serialize {
         message: String,
         request_id: &str,
     ) -> Self;
+}
+
+/// An error type and code, as the API's error body carries them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrorCode {
+    pub error_type: &'static str,
+    pub error_code: &'static str,
+}
+
+/// The error type and code of each answer the routes give without calling the implementation,
+/// with the HTTP status each is sent with: [`SERVER_ERRORS`], from the spec's
+/// `api.server_errors`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerErrors {
+    /// 403: the request carries an `Origin` header the service does not allow.
+    pub origin_not_allowed: ErrorCode,
+    /// 415: the body is not sent as `application/json`.
+    pub invalid_content_type: ErrorCode,
+    /// 400: the client id or the secret cannot be read, or they do not authenticate.
+    pub invalid_credentials: ErrorCode,
+    /// 400: the client id or the secret is in neither the headers nor the body.
+    pub missing_credentials: ErrorCode,
+    /// 413: the body is larger than [`ServiceBasics::max_body_bytes`].
+    pub request_too_large: ErrorCode,
+    /// 408: the body did not arrive within [`ServiceBasics::body_read_timeout`].
+    pub request_timeout: ErrorCode,
+    /// 400: the body is empty, not a JSON object, not valid JSON, or cut short.
+    pub invalid_body: ErrorCode,
+    /// 400: a required field is missing.
+    pub missing_fields: ErrorCode,
+    /// 400: a field has the wrong type or breaks a rule.
+    pub invalid_field: ErrorCode,
+    /// 404: no operation is served at the path.
+    pub not_found: ErrorCode,
+    /// 405: the operation at the path takes another method.
+    pub method_not_allowed: ErrorCode,
 }
 
 /// What the route knows about a request when it calls the implementation.
@@ -68,8 +104,9 @@ impl ServerError {
         }
     }
 
-    fn invalid_request(code: &str, message: impl Into<String>) -> Self {
-        Self::new(400, "INVALID_REQUEST", code, message)
+    /// One of the answers the routes give themselves.
+    fn refusal(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(status, code.error_type, code.error_code, message)
     }
 
     /// The answer, with the request id in the body and in the `x-request-id` header.
@@ -96,14 +133,14 @@ pub trait ServiceBasics: Send + Sync + 'static {
     /// A new request id.
     fn next_request_id(&self) -> String;
 
-    /// The largest request body read; a larger one is refused with 413 `REQUEST_TOO_LARGE`
-    /// without being read to its end. Default 2 MiB.
+    /// The largest request body read; a larger one is refused with 413
+    /// ([`ServerErrors::request_too_large`]) without being read to its end. Default 2 MiB.
     fn max_body_bytes(&self) -> usize {
         2 << 20
     }
 
     /// How long the whole body may take to arrive; a slower one is refused with 408
-    /// `REQUEST_TIMEOUT`. Default 10 s.
+    /// ([`ServerErrors::request_timeout`]). Default 10 s.
     fn body_read_timeout(&self) -> Duration {
         Duration::from_secs(10)
     }
@@ -179,11 +216,10 @@ struct HeaderCredentials {
     secret: Option<String>,
 }
 
-fn invalid_api_keys() -> ServerError {
-    ServerError::new(
+fn invalid_credentials() -> ServerError {
+    ServerError::refusal(
         400,
-        "INVALID_INPUT",
-        "INVALID_API_KEYS",
+        SERVER_ERRORS.invalid_credentials,
         "invalid client_id or secret provided",
     )
 }
@@ -199,10 +235,9 @@ fn admit<S: ServiceBasics + ?Sized>(
             .to_str()
             .is_ok_and(|origin| service.allows_origin(origin))
     {
-        return Err(ServerError::new(
+        return Err(ServerError::refusal(
             403,
-            "INVALID_REQUEST",
-            "ORIGIN_NOT_ALLOWED",
+            SERVER_ERRORS.origin_not_allowed,
             "requests from a web page (with an Origin header) are not served from this origin",
         ));
     }
@@ -212,10 +247,9 @@ fn admit<S: ServiceBasics + ?Sized>(
         .and_then(|v| v.split(';').next())
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
     if !json {
-        return Err(ServerError::new(
+        return Err(ServerError::refusal(
             415,
-            "INVALID_REQUEST",
-            "INVALID_CONTENT_TYPE",
+            SERVER_ERRORS.invalid_content_type,
             "the request body must be JSON, sent with Content-Type: application/json",
         ));
     }
@@ -226,7 +260,7 @@ fn admit<S: ServiceBasics + ?Sized>(
         Some(value) => value
             .to_str()
             .map(|v| Some(v.to_owned()))
-            .map_err(|_| invalid_api_keys()),
+            .map_err(|_| invalid_credentials()),
     };
     let credentials = HeaderCredentials {
         client_id: credential(CLIENT_ID_HEADER)?,
@@ -235,7 +269,7 @@ fn admit<S: ServiceBasics + ?Sized>(
     if let (Some(id), Some(secret)) = (&credentials.client_id, &credentials.secret)
         && !service.authenticate(id, secret)
     {
-        return Err(invalid_api_keys());
+        return Err(invalid_credentials());
     }
     Ok(credentials)
 }
@@ -248,10 +282,9 @@ async fn read_body<S: ServiceBasics + ?Sized>(
 ) -> Result<Bytes, ServerError> {
     let limit = service.max_body_bytes();
     let too_large = || {
-        ServerError::new(
+        ServerError::refusal(
             413,
-            "INVALID_REQUEST",
-            "REQUEST_TOO_LARGE",
+            SERVER_ERRORS.request_too_large,
             format!("the request body is larger than {limit} bytes"),
         )
     };
@@ -264,10 +297,9 @@ async fn read_body<S: ServiceBasics + ?Sized>(
     }
     let read = axum::body::to_bytes(body, limit);
     match tokio::time::timeout(service.body_read_timeout(), read).await {
-        Err(_) => Err(ServerError::new(
+        Err(_) => Err(ServerError::refusal(
             408,
-            "INVALID_REQUEST",
-            "REQUEST_TIMEOUT",
+            SERVER_ERRORS.request_timeout,
             format!(
                 "the request body did not arrive within {:?}",
                 service.body_read_timeout()
@@ -283,8 +315,9 @@ async fn read_body<S: ServiceBasics + ?Sized>(
             if over_limit {
                 Err(too_large())
             } else {
-                Err(ServerError::invalid_request(
-                    "INVALID_BODY",
+                Err(ServerError::refusal(
+                    400,
+                    SERVER_ERRORS.invalid_body,
                     "the request body could not be read to its end",
                 ))
             }
@@ -325,20 +358,23 @@ where
     Req: DeserializeOwned + Validate,
 {
     let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(ServerError::invalid_request(
-            "INVALID_BODY",
+        return Err(ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_body,
             "the request body is empty; send a JSON object",
         ));
     };
     if *first != b'{' {
-        return Err(ServerError::invalid_request(
-            "INVALID_BODY",
+        return Err(ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_body,
             "the request body must be a JSON object",
         ));
     }
     let invalid_body = |error: serde_json::Error| {
-        ServerError::invalid_request(
-            "INVALID_BODY",
+        ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_body,
             format!(
                 "the request body is not valid JSON: {}",
                 describe_json_error(&error, None)
@@ -356,7 +392,7 @@ where
                 || (header_secret.is_none() && in_body.secret.is_some());
             let values = if wanted {
                 serde_json::from_slice::<BodyCredentialValues>(body)
-                    .map_err(|_| invalid_api_keys())?
+                    .map_err(|_| invalid_credentials())?
             } else {
                 BodyCredentialValues {
                     client_id: None,
@@ -368,12 +404,11 @@ where
                 header_secret.or(values.secret),
             ) {
                 (Some(id), Some(secret)) if service.authenticate(&id, &secret) => id,
-                (Some(_), Some(_)) => return Err(invalid_api_keys()),
+                (Some(_), Some(_)) => return Err(invalid_credentials()),
                 _ => {
-                    return Err(ServerError::new(
+                    return Err(ServerError::refusal(
                         400,
-                        "INVALID_INPUT",
-                        "INVALID_API_KEYS",
+                        SERVER_ERRORS.missing_credentials,
                         format!(
                             "client_id and secret are required, in the {CLIENT_ID_HEADER} and \
                              {SECRET_HEADER} headers or in the body"
@@ -394,8 +429,9 @@ where
             } else {
                 format!("{path}.{field}")
             };
-            return ServerError::invalid_request(
-                "MISSING_FIELDS",
+            return ServerError::refusal(
+                400,
+                SERVER_ERRORS.missing_fields,
                 format!("the following required fields are missing: {field}"),
             );
         }
@@ -410,8 +446,9 @@ where
         let found = document
             .as_ref()
             .and_then(|document| value_at(document, e.path()));
-        ServerError::invalid_request(
-            "INVALID_FIELD",
+        ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_field,
             format!("{path}: {}", describe_json_error(e.inner(), found)),
         )
     })?;
@@ -422,8 +459,9 @@ where
             .iter()
             .map(ToString::to_string)
             .collect();
-        ServerError::invalid_request(
-            "INVALID_FIELD",
+        ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_field,
             format!("invalid fields: {}", violations.join("; ")),
         )
     })?;
@@ -432,10 +470,9 @@ where
 
 /// The answer to a path no operation serves.
 pub fn not_found<S: ServiceBasics + ?Sized>(service: &S) -> Response {
-    ServerError::new(
+    ServerError::refusal(
         404,
-        "INVALID_REQUEST",
-        "NOT_FOUND",
+        SERVER_ERRORS.not_found,
         "no operation is served at this path",
     )
     .into_response(&service.next_request_id())
@@ -443,10 +480,9 @@ pub fn not_found<S: ServiceBasics + ?Sized>(service: &S) -> Response {
 
 /// The answer to a known path called with another method than the operation's, `method`.
 pub fn method_not_allowed<S: ServiceBasics + ?Sized>(service: &S, method: &str) -> Response {
-    ServerError::new(
+    ServerError::refusal(
         405,
-        "INVALID_REQUEST",
-        "METHOD_NOT_ALLOWED",
+        SERVER_ERRORS.method_not_allowed,
         format!("this path takes {method}"),
     )
     .into_response(&service.next_request_id())
