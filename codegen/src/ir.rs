@@ -432,6 +432,8 @@ pub struct Api {
     /// Environment name and base URL, in spec order.
     pub servers: Vec<(String, String)>,
     pub headers: Headers,
+    /// The error type and code of each of [`SERVER_SITUATIONS`], in that order.
+    pub server_errors: Vec<ServerErrorCode>,
     pub docs: String,
     pub place: Place,
 }
@@ -466,6 +468,68 @@ pub struct Headers {
     pub client_id: String,
     pub secret: String,
     pub version: String,
+}
+
+/// A situation in which a generated server refuses a request before the implementation sees
+/// it, and the error type and code it answers with when `api.server_errors` does not say.
+/// The defaults are what the server answered before the spec could say, so that a spec
+/// without the key is served as before.
+#[derive(Debug)]
+pub struct ServerSituation {
+    /// The key in `api.server_errors`, and the field of the generated `SERVER_ERRORS`.
+    pub key: &'static str,
+    pub default_type: &'static str,
+    pub default_code: &'static str,
+}
+
+/// Every situation, in the order the server meets them (spec/README.md describes each).
+pub const SERVER_SITUATIONS: &[ServerSituation] = &[
+    situation(
+        "origin_not_allowed",
+        "INVALID_REQUEST",
+        "ORIGIN_NOT_ALLOWED",
+    ),
+    situation(
+        "invalid_content_type",
+        "INVALID_REQUEST",
+        "INVALID_CONTENT_TYPE",
+    ),
+    situation("invalid_credentials", "INVALID_INPUT", "INVALID_API_KEYS"),
+    situation("missing_credentials", "INVALID_INPUT", "INVALID_API_KEYS"),
+    situation("request_too_large", "INVALID_REQUEST", "REQUEST_TOO_LARGE"),
+    situation("request_timeout", "INVALID_REQUEST", "REQUEST_TIMEOUT"),
+    situation("invalid_body", "INVALID_REQUEST", "INVALID_BODY"),
+    situation("missing_fields", "INVALID_REQUEST", "MISSING_FIELDS"),
+    situation("invalid_field", "INVALID_REQUEST", "INVALID_FIELD"),
+    situation("not_found", "INVALID_REQUEST", "NOT_FOUND"),
+    situation(
+        "method_not_allowed",
+        "INVALID_REQUEST",
+        "METHOD_NOT_ALLOWED",
+    ),
+];
+
+const fn situation(
+    key: &'static str,
+    default_type: &'static str,
+    default_code: &'static str,
+) -> ServerSituation {
+    ServerSituation {
+        key,
+        default_type,
+        default_code,
+    }
+}
+
+/// What a generated server answers in one situation: the error type and code, and where the
+/// spec gives each (`None` for a default).
+#[derive(Debug)]
+pub struct ServerErrorCode {
+    pub situation: &'static ServerSituation,
+    pub kind: String,
+    pub code: String,
+    pub kind_place: Option<Place>,
+    pub code_place: Option<Place>,
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -188,6 +188,44 @@ fn add_constraints(ty: &mut Ty, refinement: &spec::Field) {
     }
 }
 
+/// Every situation's type and code: the spec's where it gives them (an unknown situation is
+/// reported by `check`), the default otherwise.
+fn server_errors(
+    at: &Cursor<'_>,
+    given: Option<&Spanned<spec::OrderedMap<spec::ServerErrorCode>>>,
+) -> Vec<ir::ServerErrorCode> {
+    ir::SERVER_SITUATIONS
+        .iter()
+        .map(|situation| {
+            let entry = given.and_then(|given| {
+                given
+                    .value
+                    .iter()
+                    .find(|(key, _)| key.value == situation.key)
+            });
+            match entry {
+                Some((_, entry)) => {
+                    let at = at.key(situation.key);
+                    ir::ServerErrorCode {
+                        situation,
+                        kind: entry.kind.value.clone(),
+                        code: entry.code.value.clone(),
+                        kind_place: Some(at.key("type").at(entry.kind.referenced).place()),
+                        code_place: Some(at.key("code").at(entry.code.referenced).place()),
+                    }
+                }
+                None => ir::ServerErrorCode {
+                    situation,
+                    kind: situation.default_type.to_owned(),
+                    code: situation.default_code.to_owned(),
+                    kind_place: None,
+                    code_place: None,
+                },
+            }
+        })
+        .collect()
+}
+
 fn docs(text: &Option<String>) -> String {
     text.as_deref().unwrap_or_default().trim().to_owned()
 }
@@ -210,6 +248,7 @@ impl Lowerer<'_> {
             .and_then(|summary| ir::SummaryPart::parse(&summary.value).ok())
             .unwrap_or_default();
         let [client_id, secret, version] = api.header_names().map(|(_, name)| name);
+        let server_errors = server_errors(&at.key("server_errors"), api.server_errors.as_ref());
         ir::Api {
             title: api.title.clone(),
             version: api.version.clone(),
@@ -232,6 +271,7 @@ impl Lowerer<'_> {
                 .iter()
                 .map(|(k, v)| (k.value.clone(), v.clone()))
                 .collect(),
+            server_errors,
             docs: docs(&api.docs),
             place: at.place(),
         }

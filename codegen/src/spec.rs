@@ -72,6 +72,8 @@ pub struct ApiInfo {
     #[serde(default)]
     pub headers: Option<Spanned<Headers>>,
     #[serde(default)]
+    pub server_errors: Option<Spanned<OrderedMap<ServerErrorCode>>>,
+    #[serde(default)]
     pub docs: Option<String>,
 }
 
@@ -123,6 +125,16 @@ pub struct ErrorFields {
     pub message: String,
     #[serde(default)]
     pub status: Option<String>,
+}
+
+/// The error type and code a generated server answers with in one situation (a key of
+/// `server_errors`, one of `ir::SERVER_SITUATIONS`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerErrorCode {
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    pub code: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -56,16 +56,25 @@
 //! `validation`, `api`, `timeout`, `transport`, `decode`, `response_too_large`, `redirected`
 //! and `config`. Nothing else is logged: no header, no body, no error message.
 
-use ::std::borrow::Cow;
-use ::std::fmt;
-use ::std::sync::Arc;
-use ::std::time::Duration;
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
-use ::tracing::Instrument as _;
+use bytes::Bytes;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::{Method, Url};
+use serde_json::Value;
+use tracing::Instrument as _;
 
-use crate::operations::{API_VERSION, ApiErrorBody, CLIENT_ID_HEADER, Environment, SECRET_HEADER, SENSITIVE_FIELDS, VERSION_HEADER};
-use ::specgen_runtime::json::value_at;
-use ::specgen_runtime::{ErrorBody as _, Operation, REDACTED, Validate, ValidationErrors, describe_json_error, one_line};
+use crate::operations::{
+    API_VERSION, ApiErrorBody, CLIENT_ID_HEADER, Environment, SECRET_HEADER, SENSITIVE_FIELDS,
+    VERSION_HEADER,
+};
+use specgen_runtime::json::value_at;
+use specgen_runtime::{
+    ErrorBody as _, Operation, REDACTED, Validate, ValidationErrors, describe_json_error, one_line,
+};
 
 /// The default of [`ClientBuilder::max_response_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
@@ -78,7 +87,7 @@ const SUMMARY_LIMIT: usize = 1000;
 
 /// The largest body that is parsed into a JSON tree to be redacted (an error body) or to name
 /// the kind of value a decode failed on: a tree costs many times its text, so a larger body
-/// is neither shown nor searched. Plaid's error bodies are a few hundred bytes.
+/// is neither shown nor searched. An error body is typically a few hundred bytes.
 const REDACTABLE_LIMIT: usize = 1024 * 1024;
 
 /// A body arriving in pieces is gathered into a buffer allocated for its `Content-Length` up
@@ -112,15 +121,21 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// One attempt only.
     pub fn never() -> Self {
-        Self { max_attempts: 1, ..Self::default() }
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// Exponential backoff with "equal jitter": half the step is fixed, half random, so
     /// clients that failed together do not retry together.
     fn backoff(&self, retry: u32) -> Duration {
-        let step = self.initial_backoff.saturating_mul(1u32 << retry.min(16)).min(self.max_backoff);
+        let step = self
+            .initial_backoff
+            .saturating_mul(1u32 << retry.min(16))
+            .min(self.max_backoff);
         let half = step / 2;
-        half + half.mul_f64(::fastrand::f64())
+        half + half.mul_f64(fastrand::f64())
     }
 }
 
@@ -128,13 +143,13 @@ impl RetryPolicy {
 #[derive(Clone)]
 pub struct ClientBuilder {
     environment: Environment,
-    client_id: ::std::option::Option<::std::string::String>,
-    secret: ::std::option::Option<::std::string::String>,
+    client_id: Option<String>,
+    secret: Option<String>,
     timeout: Duration,
-    user_agent: ::std::string::String,
+    user_agent: String,
     retry: RetryPolicy,
     max_response_bytes: usize,
-    http: ::std::option::Option<::reqwest::Client>,
+    http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -159,14 +174,14 @@ impl ClientBuilder {
     }
 
     /// Sent as the [`CLIENT_ID_HEADER`] header on every request.
-    pub fn client_id(mut self, client_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.client_id = ::std::option::Option::Some(client_id.into());
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
         self
     }
 
     /// Sent as the [`SECRET_HEADER`] header on every request; never printed.
-    pub fn secret(mut self, secret: impl ::std::convert::Into<::std::string::String>) -> Self {
-        self.secret = ::std::option::Option::Some(secret.into());
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
         self
     }
 
@@ -177,7 +192,7 @@ impl ClientBuilder {
     }
 
     /// The `User-Agent` header. Default: this crate's name and version.
-    pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
     }
@@ -202,38 +217,41 @@ impl ClientBuilder {
     /// or 308 the body too) wherever the server points. The policy of a client handed in
     /// cannot be changed here; what can be done is done: an answer from another URL than the
     /// one called is refused with [`Error::Redirected`], never returned as a success.
-    pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.http = ::std::option::Option::Some(http);
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
         self
     }
 
-    pub fn build(self) -> ::std::result::Result<Client, Error> {
+    pub fn build(self) -> Result<Client, Error> {
         let header = |name: &'static str, value: &str, sensitive: bool| {
-            let mut value = ::reqwest::header::HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(::std::format!("the {name} contains characters a header cannot carry")))?;
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
+                Error::Config(format!(
+                    "the {name} contains characters a header cannot carry"
+                ))
+            })?;
             value.set_sensitive(sensitive);
-            ::std::result::Result::Ok(value)
+            Ok(value)
         };
-        let mut headers = ::reqwest::header::HeaderMap::new();
-        if let ::std::option::Option::Some(id) = &self.client_id {
+        let mut headers = HeaderMap::new();
+        if let Some(id) = &self.client_id {
             headers.insert(CLIENT_ID_HEADER, header("client id", id, false)?);
         }
-        if let ::std::option::Option::Some(secret) = &self.secret {
+        if let Some(secret) = &self.secret {
             headers.insert(SECRET_HEADER, header("secret", secret, true)?);
         }
         headers.insert(VERSION_HEADER, header("API version", API_VERSION, false)?);
-        headers.insert(::reqwest::header::CONTENT_TYPE, ::reqwest::header::HeaderValue::from_static("application/json"));
-        headers.insert(::reqwest::header::USER_AGENT, header("user agent", &self.user_agent, false)?);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, header("user agent", &self.user_agent, false)?);
         let http = match self.http {
-            ::std::option::Option::Some(http) => http,
+            Some(http) => http,
             // The API never redirects; following one would send the credentials elsewhere.
-            ::std::option::Option::None => ::reqwest::Client::builder()
-                .redirect(::reqwest::redirect::Policy::none())
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
-                .map_err(|e| Error::Config(::std::format!("cannot build the HTTP client: {e}")))?,
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
         let base_url = self.environment.base_url().to_owned();
-        ::std::result::Result::Ok(Client {
+        Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -254,11 +272,11 @@ pub struct Client {
 }
 
 struct Inner {
-    http: ::reqwest::Client,
-    base_url: ::std::string::String,
-    headers: ::reqwest::header::HeaderMap,
+    http: reqwest::Client,
+    base_url: String,
+    headers: HeaderMap,
     /// Kept only to redact it from error bodies, should a server ever echo it.
-    secret: ::std::option::Option<::std::string::String>,
+    secret: Option<String>,
     timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: usize,
@@ -281,48 +299,53 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             environment: Environment::default(),
-            client_id: ::std::option::Option::None,
-            secret: ::std::option::Option::None,
+            client_id: None,
+            secret: None,
             timeout: Duration::from_secs(30),
-            user_agent: ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")).to_owned(),
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            http: ::std::option::Option::None,
+            http: None,
         }
     }
 
     /// Validates `request`, sends it, and decodes the answer; retries as the policy says.
     /// An invalid request never reaches the network.
-    pub async fn send<O: Operation + Validate>(&self, request: &O) -> ::std::result::Result<O::Response, Error> {
+    pub async fn send<O: Operation + Validate>(&self, request: &O) -> Result<O::Response, Error> {
         // Generated in client.rs: the span's name is the crate's.
         let span = crate::client::call_span(O::ID, O::PATH);
         let inner_secret = self.inner.secret.as_deref();
         async {
             request.validate().map_err(Error::Validation)?;
-            let body = ::serde_json::to_vec(request).map_err(|e| Error::Config(::std::format!("cannot encode the request: {e}")))?;
+            let body = serde_json::to_vec(request)
+                .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
             // Shared by every attempt without copying.
-            let result = self.send_with_retries::<O>(::bytes::Bytes::from(body)).await;
-            let span = ::tracing::Span::current();
+            let result = self.send_with_retries::<O>(Bytes::from(body)).await;
+            let span = tracing::Span::current();
             // What is logged is listed in the module docs; server-chosen text goes through
             // `field_text`.
             match &result {
-                ::std::result::Result::Ok(response) => {
-                    if let ::std::option::Option::Some(id) = O::request_id(response) {
+                Ok(response) => {
+                    if let Some(id) = O::request_id(response) {
                         span.record("request_id", &*field_text(id, inner_secret));
                     }
-                    ::tracing::debug!("call succeeded");
+                    tracing::debug!("call succeeded");
                 }
-                ::std::result::Result::Err(error) => {
-                    if let ::std::option::Option::Some(id) = error.request_id() {
+                Err(error) => {
+                    if let Some(id) = error.request_id() {
                         span.record("request_id", &*field_text(id, inner_secret));
                     }
                     let typed = match error {
                         Error::Api(api) => api.error.as_ref(),
-                        _ => ::std::option::Option::None,
+                        _ => None,
                     };
-                    let error_type = typed.and_then(|typed| typed.error_type()).map(|text| field_text(text, inner_secret));
-                    let error_code = typed.and_then(|typed| typed.error_code()).map(|text| field_text(text, inner_secret));
-                    ::tracing::warn!(
+                    let error_type = typed
+                        .and_then(|typed| typed.error_type())
+                        .map(|text| field_text(text, inner_secret));
+                    let error_code = typed
+                        .and_then(|typed| typed.error_code())
+                        .map(|text| field_text(text, inner_secret));
+                    tracing::warn!(
                         error = error.kind(),
                         status = error.status(),
                         error_type = error_type.as_deref(),
@@ -337,33 +360,35 @@ impl Client {
         .await
     }
 
-    async fn send_with_retries<O: Operation>(&self, body: ::bytes::Bytes) -> ::std::result::Result<O::Response, Error> {
+    async fn send_with_retries<O: Operation>(&self, body: Bytes) -> Result<O::Response, Error> {
         let inner = &*self.inner;
-        let url = ::std::format!("{}{}", inner.base_url, O::PATH);
-        let url = ::reqwest::Url::parse(&url).map_err(|e| Error::Config(::std::format!("`{url}` is not a URL: {e}")))?;
-        let method = ::reqwest::Method::from_bytes(O::METHOD.as_bytes()).map_err(|e| Error::Config(e.to_string()))?;
+        let url = format!("{}{}", inner.base_url, O::PATH);
+        let url =
+            Url::parse(&url).map_err(|e| Error::Config(format!("`{url}` is not a URL: {e}")))?;
+        let method =
+            Method::from_bytes(O::METHOD.as_bytes()).map_err(|e| Error::Config(e.to_string()))?;
         let retry_effectful = O::IDEMPOTENT || inner.retry.retry_non_idempotent;
         let mut attempt = 1;
         loop {
-            ::tracing::Span::current().record("attempts", attempt);
+            tracing::Span::current().record("attempts", attempt);
             let outcome = self.attempt::<O>(&method, &url, body.clone()).await;
             let wait = match &outcome {
-                ::std::result::Result::Err(failure) if attempt < inner.retry.max_attempts => {
+                Err(failure) if attempt < inner.retry.max_attempts => {
                     failure.retry_after(&inner.retry, attempt, retry_effectful)
                 }
-                _ => ::std::option::Option::None,
+                _ => None,
             };
             match (outcome, wait) {
-                (::std::result::Result::Ok(response), _) => return ::std::result::Result::Ok(response),
-                (::std::result::Result::Err(failure), ::std::option::Option::None) => return ::std::result::Result::Err(failure.error),
-                (::std::result::Result::Err(failure), ::std::option::Option::Some(wait)) => {
-                    ::tracing::info!(
+                (Ok(response), _) => return Ok(response),
+                (Err(failure), None) => return Err(failure.error),
+                (Err(failure), Some(wait)) => {
+                    tracing::info!(
                         error = failure.error.kind(),
                         status = failure.error.status(),
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
                     );
-                    ::tokio::time::sleep(wait).await;
+                    tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
             }
@@ -372,10 +397,10 @@ impl Client {
 
     async fn attempt<O: Operation>(
         &self,
-        method: &::reqwest::Method,
-        url: &::reqwest::Url,
-        body: ::bytes::Bytes,
-    ) -> ::std::result::Result<O::Response, Failure> {
+        method: &Method,
+        url: &Url,
+        body: Bytes,
+    ) -> Result<O::Response, Failure> {
         let inner = &*self.inner;
         let sent = inner
             .http
@@ -389,26 +414,45 @@ impl Client {
         if response.url() != url {
             // Only a client handed in through `http_client` follows redirects. The request
             // went elsewhere already; its answer at least is not taken for the API's.
-            let origin = redact_text(&response.url().origin().ascii_serialization(), inner.secret.as_deref()).into_owned();
-            return ::std::result::Result::Err(Failure { error: Error::Redirected { origin }, retry: Retry::Never });
+            let origin = redact_text(
+                &response.url().origin().ascii_serialization(),
+                inner.secret.as_deref(),
+            )
+            .into_owned();
+            return Err(Failure {
+                error: Error::Redirected { origin },
+                retry: Retry::Never,
+            });
         }
         let status = response.status();
-        ::tracing::Span::current().record("status", status.as_u16());
-        let retry_after = response.headers().get(::reqwest::header::RETRY_AFTER).and_then(parse_retry_after);
-        let content_type = media_type(response.headers().get(::reqwest::header::CONTENT_TYPE), inner.secret.as_deref());
+        tracing::Span::current().record("status", status.as_u16());
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(parse_retry_after);
+        let content_type = media_type(
+            response.headers().get(CONTENT_TYPE),
+            inner.secret.as_deref(),
+        );
         let bytes = read_body(response, inner.max_response_bytes, inner.timeout).await?;
         if status.is_success() {
             // The fast decoder first; only a failure pays for the path-tracking one, which
             // fails the same way and says where.
-            if let ::std::result::Result::Ok(value) = ::serde_json::from_slice::<O::Response>(&bytes) {
-                return ::std::result::Result::Ok(value);
+            if let Ok(value) = serde_json::from_slice::<O::Response>(&bytes) {
+                return Ok(value);
             }
-            let mut deserializer = ::serde_json::Deserializer::from_slice(&bytes);
-            let decoded = ::serde_path_to_error::deserialize::<_, O::Response>(&mut deserializer)
-                .map_err(|e| (::std::option::Option::Some(e.path().clone()), e.into_inner()))
-                .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (::std::option::Option::None, e)));
+            let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+            let decoded = serde_path_to_error::deserialize::<_, O::Response>(&mut deserializer)
+                .map_err(|e| (Some(e.path().clone()), e.into_inner()))
+                .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (None, e)));
             return decoded.map_err(|(path, error)| Failure {
-                error: Error::Decode(DecodeError::new(status.as_u16(), &bytes, path.as_ref(), &error, inner.secret.as_deref())),
+                error: Error::Decode(DecodeError::new(
+                    status.as_u16(),
+                    &bytes,
+                    path.as_ref(),
+                    &error,
+                    inner.secret.as_deref(),
+                )),
                 retry: Retry::Never,
             });
         }
@@ -418,43 +462,63 @@ impl Client {
             500..=599 => Retry::IfIdempotent,
             _ => Retry::Never,
         };
-        let error = Error::Api(::std::boxed::Box::new(ApiError { status: status.as_u16(), error, content_type, body, received: bytes.len() }));
-        ::std::result::Result::Err(Failure { error, retry })
+        let error = Error::Api(Box::new(ApiError {
+            status: status.as_u16(),
+            error,
+            content_type,
+            body,
+            received: bytes.len(),
+        }));
+        Err(Failure { error, retry })
     }
 }
 
 /// The whole body, refused as soon as it is known to exceed `limit` bytes: from its
 /// `Content-Length` before reading, otherwise once the bytes read pass the limit. A body that
 /// arrives in one piece is kept as it came, without a copy.
-async fn read_body(mut response: ::reqwest::Response, limit: usize, timeout: Duration) -> ::std::result::Result<::bytes::Bytes, Failure> {
-    let too_large = || Failure { error: Error::ResponseTooLarge { limit }, retry: Retry::Never };
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Bytes, Failure> {
+    let too_large = || Failure {
+        error: Error::ResponseTooLarge { limit },
+        retry: Retry::Never,
+    };
     let length = response.content_length();
     if length.is_some_and(|length| length > limit as u64) {
-        return ::std::result::Result::Err(too_large());
+        return Err(too_large());
     }
-    let mut next = async || response.chunk().await.map_err(|e| Failure::transport(e, timeout));
-    let first = match next().await? {
-        ::std::option::Option::Some(chunk) if chunk.len() > limit => return ::std::result::Result::Err(too_large()),
-        ::std::option::Option::Some(chunk) => chunk,
-        ::std::option::Option::None => return ::std::result::Result::Ok(::bytes::Bytes::new()),
+    let mut next = async || {
+        response
+            .chunk()
+            .await
+            .map_err(|e| Failure::transport(e, timeout))
     };
-    let ::std::option::Option::Some(mut chunk) = next().await? else {
-        return ::std::result::Result::Ok(first);
+    let first = match next().await? {
+        Some(chunk) if chunk.len() > limit => return Err(too_large()),
+        Some(chunk) => chunk,
+        None => return Ok(Bytes::new()),
+    };
+    let Some(mut chunk) = next().await? else {
+        return Ok(first);
     };
     // Room for the announced length (at most `limit`, checked above) up to PREALLOCATE_LIMIT;
     // beyond that the buffer grows with the bytes that actually arrive.
-    let expected = length.map_or(0, |length| length as usize).min(PREALLOCATE_LIMIT);
-    let mut body = ::std::vec::Vec::with_capacity(expected.max(first.len() + chunk.len()));
+    let expected = length
+        .map_or(0, |length| length as usize)
+        .min(PREALLOCATE_LIMIT);
+    let mut body = Vec::with_capacity(expected.max(first.len() + chunk.len()));
     body.extend_from_slice(&first);
     drop(first);
     loop {
         if chunk.len() > limit - body.len() {
-            return ::std::result::Result::Err(too_large());
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
         match next().await? {
-            ::std::option::Option::Some(more) => chunk = more,
-            ::std::option::Option::None => return ::std::result::Result::Ok(::bytes::Bytes::from(body)),
+            Some(more) => chunk = more,
+            None => return Ok(Bytes::from(body)),
         }
     }
 }
@@ -464,27 +528,30 @@ async fn read_body(mut response: ::reqwest::Response, limit: usize, timeout: Dur
 /// sensitive field; the typed error is decoded from the redacted value, so it cannot carry them
 /// either. Any other body is text with the secret replaced. A body that looks like JSON but
 /// does not parse, or one over [`REDACTABLE_LIMIT`], is withheld (empty).
-fn error_body(bytes: &[u8], secret: ::std::option::Option<&str>) -> (::std::option::Option<ApiErrorBody>, ::std::string::String) {
+fn error_body(bytes: &[u8], secret: Option<&str>) -> (Option<ApiErrorBody>, String) {
     let secret = secret.filter(|secret| !secret.is_empty());
-    let looks_like_json = bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| matches!(b, b'{' | b'['));
+    let looks_like_json = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| matches!(b, b'{' | b'['));
     if bytes.len() > REDACTABLE_LIMIT {
-        return (::std::option::Option::None, ::std::string::String::new());
+        return (None, String::new());
     }
-    match ::serde_json::from_slice::<::serde_json::Value>(bytes) {
-        ::std::result::Result::Ok(mut value) => {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(mut value) => {
             redact(&mut value, secret);
-            let error = <ApiErrorBody as ::serde::Deserialize>::deserialize(&value).ok();
+            let error = <ApiErrorBody as serde::Deserialize>::deserialize(&value).ok();
             (error, value.to_string())
         }
         // Broken JSON cannot be redacted as a value, and its text may hold escaped secrets.
-        ::std::result::Result::Err(_) if looks_like_json => (::std::option::Option::None, ::std::string::String::new()),
-        ::std::result::Result::Err(_) => {
-            let text = ::std::string::String::from_utf8_lossy(bytes);
+        Err(_) if looks_like_json => (None, String::new()),
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes);
             let text = match secret {
-                ::std::option::Option::Some(secret) => text.replace(secret, REDACTED),
-                ::std::option::Option::None => text.into_owned(),
+                Some(secret) => text.replace(secret, REDACTED),
+                None => text.into_owned(),
             };
-            (::std::option::Option::None, text)
+            (None, text)
         }
     }
 }
@@ -492,31 +559,35 @@ fn error_body(bytes: &[u8], secret: ::std::option::Option<&str>) -> (::std::opti
 /// Replaces `secret` wherever it occurs in a string or an object key, and the value of every
 /// field the spec marks sensitive, by the redaction marker. (serde_json limits nesting to 128
 /// levels, which bounds the recursion.)
-fn redact(value: &mut ::serde_json::Value, secret: ::std::option::Option<&str>) {
+fn redact(value: &mut Value, secret: Option<&str>) {
     match value {
-        ::serde_json::Value::String(text) => {
-            if let ::std::option::Option::Some(secret) = secret.filter(|secret| text.contains(secret)) {
+        Value::String(text) => {
+            if let Some(secret) = secret.filter(|secret| text.contains(secret)) {
                 *text = text.replace(secret, REDACTED);
             }
         }
-        ::serde_json::Value::Object(map) => {
-            if let ::std::option::Option::Some(secret) = secret {
-                let keys: ::std::vec::Vec<::std::string::String> = map.keys().filter(|key| key.contains(secret)).cloned().collect();
+        Value::Object(map) => {
+            if let Some(secret) = secret {
+                let keys: Vec<String> = map
+                    .keys()
+                    .filter(|key| key.contains(secret))
+                    .cloned()
+                    .collect();
                 for key in keys {
-                    if let ::std::option::Option::Some(field) = map.remove(&key) {
+                    if let Some(field) = map.remove(&key) {
                         map.insert(key.replace(secret, REDACTED), field);
                     }
                 }
             }
             for (key, field) in map.iter_mut() {
                 if SENSITIVE_FIELDS.contains(&key.as_str()) && !field.is_null() {
-                    *field = ::serde_json::Value::String(REDACTED.to_owned());
+                    *field = Value::String(REDACTED.to_owned());
                 } else {
                     redact(field, secret);
                 }
             }
         }
-        ::serde_json::Value::Array(items) => items.iter_mut().for_each(|item| redact(item, secret)),
+        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, secret)),
         _ => {}
     }
 }
@@ -524,7 +595,7 @@ fn redact(value: &mut ::serde_json::Value, secret: ::std::option::Option<&str>) 
 /// Server-chosen text for a log field: as it is when it is short, has no control character
 /// and does not hold the secret (the usual case, without an allocation), otherwise through
 /// [`one_line`] with the secret replaced.
-fn field_text<'t>(text: &'t str, secret: ::std::option::Option<&str>) -> Cow<'t, str> {
+fn field_text<'t>(text: &'t str, secret: Option<&str>) -> Cow<'t, str> {
     let text = redact_text(text, secret);
     if text.len() <= FIELD_LIMIT && !text.chars().any(char::is_control) {
         text
@@ -534,18 +605,18 @@ fn field_text<'t>(text: &'t str, secret: ::std::option::Option<&str>) -> Cow<'t,
 }
 
 /// `text` with the configured secret replaced by the redaction marker.
-fn redact_text<'t>(text: &'t str, secret: ::std::option::Option<&str>) -> Cow<'t, str> {
+fn redact_text<'t>(text: &'t str, secret: Option<&str>) -> Cow<'t, str> {
     match secret.filter(|secret| !secret.is_empty() && text.contains(*secret)) {
-        ::std::option::Option::Some(secret) => Cow::Owned(text.replace(secret, REDACTED)),
-        ::std::option::Option::None => Cow::Borrowed(text),
+        Some(secret) => Cow::Owned(text.replace(secret, REDACTED)),
+        None => Cow::Borrowed(text),
     }
 }
 
 /// The response's media type (`application/json`), without parameters, kept only when it is
 /// a plain token pair: the header is the server's text and ends up in messages.
-fn media_type(value: ::std::option::Option<&::reqwest::header::HeaderValue>, secret: ::std::option::Option<&str>) -> ::std::string::String {
-    let ::std::option::Option::Some(text) = value.and_then(|v| v.to_str().ok()) else {
-        return ::std::string::String::new();
+fn media_type(value: Option<&HeaderValue>, secret: Option<&str>) -> String {
+    let Some(text) = value.and_then(|v| v.to_str().ok()) else {
+        return String::new();
     };
     let media_type = text.split(';').next().unwrap_or_default().trim();
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$&^_.+-/".contains(c);
@@ -565,41 +636,58 @@ enum Retry {
     Never,
     /// The server processed nothing (429, no connection): safe for every operation; with the
     /// server's `Retry-After`, if it sent one.
-    Always(::std::option::Option<Duration>),
+    Always(Option<Duration>),
     /// The request may have taken effect (5xx, timeout).
     IfIdempotent,
 }
 
 impl Failure {
-    fn transport(error: ::reqwest::Error, timeout: Duration) -> Self {
+    fn transport(error: reqwest::Error, timeout: Duration) -> Self {
         if error.is_timeout() {
-            Failure { error: Error::Timeout(timeout), retry: Retry::IfIdempotent }
+            Failure {
+                error: Error::Timeout(timeout),
+                retry: Retry::IfIdempotent,
+            }
         } else if error.is_connect() {
-            Failure { error: Error::Transport(error), retry: Retry::Always(::std::option::Option::None) }
+            Failure {
+                error: Error::Transport(error),
+                retry: Retry::Always(None),
+            }
         } else {
-            Failure { error: Error::Transport(error), retry: Retry::IfIdempotent }
+            Failure {
+                error: Error::Transport(error),
+                retry: Retry::IfIdempotent,
+            }
         }
     }
 
     /// How long to wait before the next attempt, or `None` to give up.
-    fn retry_after(&self, policy: &RetryPolicy, attempt: u32, retry_effectful: bool) -> ::std::option::Option<Duration> {
+    fn retry_after(
+        &self,
+        policy: &RetryPolicy,
+        attempt: u32,
+        retry_effectful: bool,
+    ) -> Option<Duration> {
         match self.retry {
-            Retry::Never => ::std::option::Option::None,
-            Retry::IfIdempotent if !retry_effectful => ::std::option::Option::None,
-            Retry::Always(::std::option::Option::Some(asked)) => (asked <= policy.max_backoff).then_some(asked),
-            Retry::Always(::std::option::Option::None) | Retry::IfIdempotent => ::std::option::Option::Some(policy.backoff(attempt - 1)),
+            Retry::Never => None,
+            Retry::IfIdempotent if !retry_effectful => None,
+            Retry::Always(Some(asked)) => (asked <= policy.max_backoff).then_some(asked),
+            Retry::Always(None) | Retry::IfIdempotent => Some(policy.backoff(attempt - 1)),
         }
     }
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date.
-fn parse_retry_after(value: &::reqwest::header::HeaderValue) -> ::std::option::Option<Duration> {
+fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
     let text = value.to_str().ok()?.trim();
-    if let ::std::result::Result::Ok(seconds) = text.parse::<u64>() {
-        return ::std::option::Option::Some(Duration::from_secs(seconds));
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
     }
-    let at = ::httpdate::parse_http_date(text).ok()?;
-    ::std::option::Option::Some(at.duration_since(::std::time::SystemTime::now()).unwrap_or_default())
+    let at = httpdate::parse_http_date(text).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 /// Why a call failed.
@@ -609,11 +697,11 @@ pub enum Error {
     /// The request breaks rules the docs state; it was not sent.
     Validation(ValidationErrors),
     /// The server answered with a non-2xx status (a 3xx too: redirects are not followed).
-    Api(::std::boxed::Box<ApiError>),
+    Api(Box<ApiError>),
     /// An attempt took longer than the configured timeout.
     Timeout(Duration),
     /// The request could not be sent or the response not received.
-    Transport(::reqwest::Error),
+    Transport(reqwest::Error),
     /// A 2xx response whose body does not match the documented shape.
     Decode(DecodeError),
     /// The response body is larger than [`ClientBuilder::max_response_bytes`]; it was not
@@ -627,27 +715,27 @@ pub enum Error {
     /// with `redirect::Policy::none()`.
     Redirected {
         /// Scheme, host and port the redirect led to (`https://elsewhere.example`).
-        origin: ::std::string::String,
+        origin: String,
     },
     /// The client is misconfigured (a header value it cannot send, say).
-    Config(::std::string::String),
+    Config(String),
 }
 
 impl Error {
     /// The `request_id` of the failed call, when the server sent one.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.request_id(),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 
     /// The HTTP status, when the server answered.
-    pub fn status(&self) -> ::std::option::Option<u16> {
+    pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api(api) => ::std::option::Option::Some(api.status),
-            Error::Decode(decode) => ::std::option::Option::Some(decode.status),
-            _ => ::std::option::Option::None,
+            Error::Api(api) => Some(api.status),
+            Error::Decode(decode) => Some(decode.status),
+            _ => None,
         }
     }
 
@@ -671,26 +759,31 @@ impl fmt::Display for Error {
         match self {
             Error::Validation(errors) => errors.fmt(f),
             Error::Api(api) => api.fmt(f),
-            Error::Timeout(after) => write!(f, "no complete answer within the timeout of {after:?}"),
+            Error::Timeout(after) => {
+                write!(f, "no complete answer within the timeout of {after:?}")
+            }
             Error::Transport(error) => write!(f, "transport error: {error}"),
             Error::Decode(decode) => decode.fmt(f),
-            Error::ResponseTooLarge { limit } => write!(f, "the response body exceeds the limit of {limit} bytes"),
+            Error::ResponseTooLarge { limit } => {
+                write!(f, "the response body exceeds the limit of {limit} bytes")
+            }
             Error::Redirected { origin } => write!(
                 f,
-                "the HTTP client followed a redirect to {origin}, and the answer is refused: the API never redirects \
-                 (build the reqwest::Client given to `http_client` with `redirect::Policy::none()`)"
+                "the HTTP client followed a redirect to {origin}, and the answer is refused: the \
+                 API never redirects (build the reqwest::Client given to `http_client` with \
+                 `redirect::Policy::none()`)"
             ),
             Error::Config(message) => write!(f, "client configuration: {message}"),
         }
     }
 }
 
-impl ::std::error::Error for Error {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Validation(errors) => ::std::option::Option::Some(errors),
-            Error::Transport(error) => ::std::option::Option::Some(error),
-            _ => ::std::option::Option::None,
+            Error::Validation(errors) => Some(errors),
+            Error::Transport(error) => Some(error),
+            _ => None,
         }
     }
 }
@@ -700,11 +793,11 @@ impl ::std::error::Error for Error {
 pub struct ApiError {
     pub status: u16,
     /// The decoded error object; `None` when the body is not one (an HTML page from a proxy).
-    pub error: ::std::option::Option<ApiErrorBody>,
+    pub error: Option<ApiErrorBody>,
     /// The media type (`application/json`), without parameters; empty when the server sent
     /// none, `(unreadable content type)` when it is not a plain `type/subtype`.
-    pub content_type: ::std::string::String,
-    body: ::std::string::String,
+    pub content_type: String,
+    body: String,
     /// The size of the body as received, in bytes.
     received: usize,
 }
@@ -718,13 +811,17 @@ impl ApiError {
         &self.body
     }
 
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self.error.as_ref().and_then(|error| error.request_id())
     }
 
-    fn describe_body(&self) -> ::std::string::String {
-        let content_type = if self.content_type.is_empty() { "no content type".into() } else { one_line(&self.content_type, FIELD_LIMIT) };
-        ::std::format!("{content_type}, {} bytes", self.received)
+    fn describe_body(&self) -> String {
+        let content_type = if self.content_type.is_empty() {
+            "no content type".into()
+        } else {
+            one_line(&self.content_type, FIELD_LIMIT)
+        };
+        format!("{content_type}, {} bytes", self.received)
     }
 }
 
@@ -732,12 +829,27 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.error {
             // The summary holds server-chosen text: one line, cut short.
-            ::std::option::Option::Some(error) => write!(f, "HTTP {}: {}", self.status, one_line(&error.to_string(), SUMMARY_LIMIT)),
-            ::std::option::Option::None if (300..400).contains(&self.status) => {
-                write!(f, "HTTP {}: a redirect, which this client does not follow ({})", self.status, self.describe_body())
+            Some(error) => write!(
+                f,
+                "HTTP {}: {}",
+                self.status,
+                one_line(&error.to_string(), SUMMARY_LIMIT)
+            ),
+            None if (300..400).contains(&self.status) => {
+                write!(
+                    f,
+                    "HTTP {}: a redirect, which this client does not follow ({})",
+                    self.status,
+                    self.describe_body()
+                )
             }
-            ::std::option::Option::None => {
-                write!(f, "HTTP {}: the body is not an API error object ({})", self.status, self.describe_body())
+            None => {
+                write!(
+                    f,
+                    "HTTP {}: the body is not an API error object ({})",
+                    self.status,
+                    self.describe_body()
+                )
             }
         }
     }
@@ -759,10 +871,10 @@ impl fmt::Debug for ApiError {
 pub struct DecodeError {
     pub status: u16,
     /// The JSON path that failed (`items[0].update_type`); `.` for the document itself.
-    pub path: ::std::string::String,
+    pub path: String,
     /// What is wrong, in words that never quote the body (`wrong type: expected a sequence,
     /// found a string`).
-    pub message: ::std::string::String,
+    pub message: String,
 }
 
 impl DecodeError {
@@ -771,26 +883,43 @@ impl DecodeError {
     fn new(
         status: u16,
         body: &[u8],
-        path: ::std::option::Option<&::serde_path_to_error::Path>,
-        error: &::serde_json::Error,
-        secret: ::std::option::Option<&str>,
+        path: Option<&serde_path_to_error::Path>,
+        error: &serde_json::Error,
+        secret: Option<&str>,
     ) -> Self {
         // A syntax error's path ends in the keys read before it, which may be anything the
         // server wrote; the line and column say where instead.
-        let path = path.filter(|_| error.classify() == ::serde_json::error::Category::Data);
+        let path = path.filter(|_| error.classify() == serde_json::error::Category::Data);
         let found = match path {
-            ::std::option::Option::Some(_) if body.len() <= REDACTABLE_LIMIT => ::serde_json::from_slice::<::serde_json::Value>(body).ok(),
-            _ => ::std::option::Option::None,
+            Some(_) if body.len() <= REDACTABLE_LIMIT => serde_json::from_slice::<Value>(body).ok(),
+            _ => None,
         };
-        let message = describe_json_error(error, found.as_ref().zip(path).and_then(|(root, path)| value_at(root, path)));
+        let message = describe_json_error(
+            error,
+            found
+                .as_ref()
+                .zip(path)
+                .and_then(|(root, path)| value_at(root, path)),
+        );
         // Map keys on the path are the server's text.
-        let path = path.map_or_else(|| ".".to_owned(), |path| one_line(&redact_text(&path.to_string(), secret), SUMMARY_LIMIT));
-        DecodeError { status, path, message }
+        let path = path.map_or_else(
+            || ".".to_owned(),
+            |path| one_line(&redact_text(&path.to_string(), secret), SUMMARY_LIMIT),
+        );
+        DecodeError {
+            status,
+            path,
+            message,
+        }
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} response does not decode at `{}`: {}", self.status, self.path, self.message)
+        write!(
+            f,
+            "HTTP {} response does not decode at `{}`: {}",
+            self.status, self.path, self.message
+        )
     }
 }

@@ -4,6 +4,9 @@
 //! Where each operation is sent: environments, the API version, and the
 //! [`Operation`](crate::Operation) implementation of every request type.
 
+#[cfg(feature = "server")]
+use crate::server_support::{ErrorCode, ServerErrors};
+
 /// The API version this crate was generated for, sent as the `Plaid-Version` header.
 pub const API_VERSION: &str = "2020-09-14";
 
@@ -15,6 +18,56 @@ pub const SECRET_HEADER: &str = "PLAID-SECRET";
 
 /// The header that carries [`API_VERSION`] (`api.headers.version` in the spec).
 pub const VERSION_HEADER: &str = "Plaid-Version";
+
+/// The error type and code the server answers with when it refuses a request itself,
+/// by situation (`api.server_errors` in the spec).
+#[cfg(feature = "server")]
+pub const SERVER_ERRORS: ServerErrors = ServerErrors {
+    origin_not_allowed: ErrorCode {
+        error_type: "INVALID_REQUEST",
+        error_code: "ORIGIN_NOT_ALLOWED",
+    },
+    invalid_content_type: ErrorCode {
+        error_type: "INVALID_REQUEST",
+        error_code: "INVALID_CONTENT_TYPE",
+    },
+    invalid_credentials: ErrorCode {
+        error_type: "INVALID_INPUT",
+        error_code: "INVALID_API_KEYS",
+    },
+    missing_credentials: ErrorCode {
+        error_type: "INVALID_INPUT",
+        error_code: "INVALID_API_KEYS",
+    },
+    request_too_large: ErrorCode {
+        error_type: "INVALID_REQUEST",
+        error_code: "REQUEST_TOO_LARGE",
+    },
+    request_timeout: ErrorCode {
+        error_type: "INVALID_REQUEST",
+        error_code: "REQUEST_TIMEOUT",
+    },
+    invalid_body: ErrorCode {
+        error_type: "INVALID_REQUEST",
+        error_code: "INVALID_BODY",
+    },
+    missing_fields: ErrorCode {
+        error_type: "INVALID_REQUEST",
+        error_code: "MISSING_FIELDS",
+    },
+    invalid_field: ErrorCode {
+        error_type: "INVALID_REQUEST",
+        error_code: "INVALID_FIELD",
+    },
+    not_found: ErrorCode {
+        error_type: "INVALID_REQUEST",
+        error_code: "NOT_FOUND",
+    },
+    method_not_allowed: ErrorCode {
+        error_type: "INVALID_REQUEST",
+        error_code: "METHOD_NOT_ALLOWED",
+    },
+};
 
 /// Where the API is served.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

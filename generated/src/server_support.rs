@@ -11,81 +11,141 @@
 //! shape with a 4xx status: a malformed request can produce neither a panic nor a 500, no
 //! error message quotes a value of the request, and every answer carries a request id.
 
-use ::std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
-use ::axum::http::{HeaderMap, StatusCode};
-use ::axum::response::{IntoResponse, Response};
+use axum::body::{Body, Bytes};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, ORIGIN};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::{Deserialize, Serialize};
 
-use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER};
-use ::specgen_runtime::json::value_at;
-use ::specgen_runtime::{ErrorBody, Operation, Validate, describe_json_error};
+use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER, SERVER_ERRORS};
+use specgen_runtime::json::value_at;
+use specgen_runtime::{ErrorBody, Operation, Validate, describe_json_error};
 
 /// Builds the API's error body from its parts: the spec's `api.error_fields` says which fields
 /// of the error type receive them.
-pub trait ServerErrorBody: ErrorBody + ::serde::Serialize {
-    fn from_parts(status: u16, error_type: &str, error_code: &str, message: ::std::string::String, request_id: &str) -> Self;
+pub trait ServerErrorBody: ErrorBody + Serialize {
+    fn from_parts(
+        status: u16,
+        error_type: &str,
+        error_code: &str,
+        message: String,
+        request_id: &str,
+    ) -> Self;
+}
+
+/// An error type and code, as the API's error body carries them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrorCode {
+    pub error_type: &'static str,
+    pub error_code: &'static str,
+}
+
+/// The error type and code of each answer the routes give without calling the implementation,
+/// with the HTTP status each is sent with: [`SERVER_ERRORS`], from the spec's
+/// `api.server_errors`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerErrors {
+    /// 403: the request carries an `Origin` header the service does not allow.
+    pub origin_not_allowed: ErrorCode,
+    /// 415: the body is not sent as `application/json`.
+    pub invalid_content_type: ErrorCode,
+    /// 400: the client id or the secret cannot be read, or they do not authenticate.
+    pub invalid_credentials: ErrorCode,
+    /// 400: the client id or the secret is in neither the headers nor the body.
+    pub missing_credentials: ErrorCode,
+    /// 413: the body is larger than [`ServiceBasics::max_body_bytes`].
+    pub request_too_large: ErrorCode,
+    /// 408: the body did not arrive within [`ServiceBasics::body_read_timeout`].
+    pub request_timeout: ErrorCode,
+    /// 400: the body is empty, not a JSON object, not valid JSON, or cut short.
+    pub invalid_body: ErrorCode,
+    /// 400: a required field is missing.
+    pub missing_fields: ErrorCode,
+    /// 400: a field has the wrong type or breaks a rule.
+    pub invalid_field: ErrorCode,
+    /// 404: no operation is served at the path.
+    pub not_found: ErrorCode,
+    /// 405: the operation at the path takes another method.
+    pub method_not_allowed: ErrorCode,
 }
 
 /// What the route knows about a request when it calls the implementation.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     /// The id of this request; put it into the response.
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// The authenticated client.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
 }
 
 /// An error answer: an HTTP status and the API's error type, code and message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerError {
     pub status: u16,
-    pub error_type: ::std::string::String,
-    pub error_code: ::std::string::String,
-    pub message: ::std::string::String,
+    pub error_type: String,
+    pub error_code: String,
+    pub message: String,
 }
 
 impl ServerError {
     pub fn new(
         status: u16,
-        error_type: impl ::std::convert::Into<::std::string::String>,
-        error_code: impl ::std::convert::Into<::std::string::String>,
-        message: impl ::std::convert::Into<::std::string::String>,
+        error_type: impl Into<String>,
+        error_code: impl Into<String>,
+        message: impl Into<String>,
     ) -> Self {
-        Self { status, error_type: error_type.into(), error_code: error_code.into(), message: message.into() }
+        Self {
+            status,
+            error_type: error_type.into(),
+            error_code: error_code.into(),
+            message: message.into(),
+        }
     }
 
-    fn invalid_request(code: &str, message: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self::new(400, "INVALID_REQUEST", code, message)
+    /// One of the answers the routes give themselves.
+    fn refusal(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::new(status, code.error_type, code.error_code, message)
     }
 
     /// The answer, with the request id in the body and in the `x-request-id` header.
     pub fn into_response(self, request_id: &str) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
-        let body = <ApiErrorBody as ServerErrorBody>::from_parts(self.status, &self.error_type, &self.error_code, self.message, request_id);
-        with_request_id((status, ::axum::Json(body)).into_response(), request_id)
+        let body = <ApiErrorBody as ServerErrorBody>::from_parts(
+            self.status,
+            &self.error_type,
+            &self.error_code,
+            self.message,
+            request_id,
+        );
+        with_request_id((status, axum::Json(body)).into_response(), request_id)
     }
 }
 
 /// Who may call, how request ids are made and what a request may cost: the part of a
 /// service the routes use.
-pub trait ServiceBasics: ::std::marker::Send + ::std::marker::Sync + 'static {
+pub trait ServiceBasics: Send + Sync + 'static {
     /// Whether this client id and secret may call the API. Compare the secret in constant
     /// time.
     fn authenticate(&self, client_id: &str, secret: &str) -> bool;
 
     /// A new request id.
-    fn next_request_id(&self) -> ::std::string::String;
+    fn next_request_id(&self) -> String;
 
-    /// The largest request body read; a larger one is refused with 413 `REQUEST_TOO_LARGE`
-    /// without being read to its end. Default 2 MiB.
+    /// The largest request body read; a larger one is refused with 413
+    /// ([`ServerErrors::request_too_large`]) without being read to its end. Default 2 MiB.
     fn max_body_bytes(&self) -> usize {
         2 << 20
     }
 
     /// How long the whole body may take to arrive; a slower one is refused with 408
-    /// `REQUEST_TIMEOUT`. Default 10 s.
-    fn body_read_timeout(&self) -> ::std::time::Duration {
-        ::std::time::Duration::from_secs(10)
+    /// ([`ServerErrors::request_timeout`]). Default 10 s.
+    fn body_read_timeout(&self) -> Duration {
+        Duration::from_secs(10)
     }
 
     /// Whether a request carrying this `Origin` header (a browser's) is served. Default: none
@@ -100,21 +160,24 @@ pub trait ServiceBasics: ::std::marker::Send + ::std::marker::Sync + 'static {
 /// validated request; every failure before or after it is answered in the API's error shape,
 /// and a request with another method than the operation's gets a 405 that names it.
 pub fn route<S, Req, Resp, Fut>(
-    filter: ::axum::routing::MethodFilter,
-    service: &::std::sync::Arc<S>,
-    call: impl Fn(::std::sync::Arc<S>, RequestContext, Req) -> Fut + Clone + ::std::marker::Send + ::std::marker::Sync + 'static,
-) -> ::axum::routing::MethodRouter
+    filter: MethodFilter,
+    service: &Arc<S>,
+    call: impl Fn(Arc<S>, RequestContext, Req) -> Fut + Clone + Send + Sync + 'static,
+) -> MethodRouter
 where
     S: ServiceBasics,
-    Req: Operation + ::serde::de::DeserializeOwned + Validate + ::std::marker::Send + 'static,
-    Resp: ::serde::Serialize,
-    Fut: Future<Output = ::std::result::Result<Resp, ServerError>> + ::std::marker::Send + 'static,
+    Req: Operation + DeserializeOwned + Validate + Send + 'static,
+    Resp: Serialize,
+    Fut: Future<Output = Result<Resp, ServerError>> + Send + 'static,
 {
     let wrong_method = service.clone();
     let service = service.clone();
-    ::axum::routing::on(filter, move |request: ::axum::extract::Request| async move {
+    axum::routing::on(filter, move |request: axum::extract::Request| async move {
         let (parts, body) = request.into_parts();
-        handle(&*service, &parts.headers, body, |context, request| call(service.clone(), context, request)).await
+        handle(&*service, &parts.headers, body, |context, request| {
+            call(service.clone(), context, request)
+        })
+        .await
     })
     .fallback(move || async move { method_not_allowed(&*wrong_method, Req::METHOD) })
 }
@@ -123,114 +186,143 @@ where
 pub async fn handle<S, Req, Resp, Fut>(
     service: &S,
     headers: &HeaderMap,
-    body: ::axum::body::Body,
+    body: Body,
     call: impl FnOnce(RequestContext, Req) -> Fut,
 ) -> Response
 where
-    S: ServiceBasics + ?::std::marker::Sized,
-    Req: ::serde::de::DeserializeOwned + Validate,
-    Resp: ::serde::Serialize,
-    Fut: Future<Output = ::std::result::Result<Resp, ServerError>>,
+    S: ServiceBasics + ?Sized,
+    Req: DeserializeOwned + Validate,
+    Resp: Serialize,
+    Fut: Future<Output = Result<Resp, ServerError>>,
 {
     let request_id = service.next_request_id();
     let outcome = async {
         let header_credentials = admit(service, headers)?;
         let body = read_body(service, headers, body).await?;
         let (client_id, request) = read_request::<S, Req>(service, header_credentials, &body)?;
-        let context = RequestContext { request_id: request_id.clone(), client_id };
+        let context = RequestContext {
+            request_id: request_id.clone(),
+            client_id,
+        };
         call(context, request).await
     }
     .await;
     match outcome {
-        ::std::result::Result::Ok(response) => with_request_id(::axum::Json(response).into_response(), &request_id),
-        ::std::result::Result::Err(error) => error.into_response(&request_id),
+        Ok(response) => with_request_id(axum::Json(response).into_response(), &request_id),
+        Err(error) => error.into_response(&request_id),
     }
 }
 
 /// The credentials the headers carry: each `None` when its header is absent.
 struct HeaderCredentials {
-    client_id: ::std::option::Option<::std::string::String>,
-    secret: ::std::option::Option<::std::string::String>,
+    client_id: Option<String>,
+    secret: Option<String>,
 }
 
-fn invalid_api_keys() -> ServerError {
-    ServerError::new(400, "INVALID_INPUT", "INVALID_API_KEYS", "invalid client_id or secret provided")
+fn invalid_credentials() -> ServerError {
+    ServerError::refusal(
+        400,
+        SERVER_ERRORS.invalid_credentials,
+        "invalid client_id or secret provided",
+    )
 }
 
 /// Everything decided before the body is read: the origin, the content type, and the
 /// credentials when the headers carry both.
-fn admit<S: ServiceBasics + ?::std::marker::Sized>(service: &S, headers: &HeaderMap) -> ::std::result::Result<HeaderCredentials, ServerError> {
-    if let ::std::option::Option::Some(origin) = headers.get(::axum::http::header::ORIGIN)
-        && !origin.to_str().is_ok_and(|origin| service.allows_origin(origin))
+fn admit<S: ServiceBasics + ?Sized>(
+    service: &S,
+    headers: &HeaderMap,
+) -> Result<HeaderCredentials, ServerError> {
+    if let Some(origin) = headers.get(ORIGIN)
+        && !origin
+            .to_str()
+            .is_ok_and(|origin| service.allows_origin(origin))
     {
-        return ::std::result::Result::Err(ServerError::new(
+        return Err(ServerError::refusal(
             403,
-            "INVALID_REQUEST",
-            "ORIGIN_NOT_ALLOWED",
+            SERVER_ERRORS.origin_not_allowed,
             "requests from a web page (with an Origin header) are not served from this origin",
         ));
     }
     let json = headers
-        .get(::axum::http::header::CONTENT_TYPE)
+        .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
     if !json {
-        return ::std::result::Result::Err(ServerError::new(
+        return Err(ServerError::refusal(
             415,
-            "INVALID_REQUEST",
-            "INVALID_CONTENT_TYPE",
+            SERVER_ERRORS.invalid_content_type,
             "the request body must be JSON, sent with Content-Type: application/json",
         ));
     }
     // A header that is present but unreadable is a wrong credential, never a reason to look
     // in the body instead.
     let credential = |name: &str| match headers.get(name) {
-        ::std::option::Option::None => ::std::result::Result::Ok(::std::option::Option::None),
-        ::std::option::Option::Some(value) => value.to_str().map(|v| ::std::option::Option::Some(v.to_owned())).map_err(|_| invalid_api_keys()),
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .map(|v| Some(v.to_owned()))
+            .map_err(|_| invalid_credentials()),
     };
-    let credentials = HeaderCredentials { client_id: credential(CLIENT_ID_HEADER)?, secret: credential(SECRET_HEADER)? };
-    if let (::std::option::Option::Some(id), ::std::option::Option::Some(secret)) = (&credentials.client_id, &credentials.secret)
+    let credentials = HeaderCredentials {
+        client_id: credential(CLIENT_ID_HEADER)?,
+        secret: credential(SECRET_HEADER)?,
+    };
+    if let (Some(id), Some(secret)) = (&credentials.client_id, &credentials.secret)
         && !service.authenticate(id, secret)
     {
-        return ::std::result::Result::Err(invalid_api_keys());
+        return Err(invalid_credentials());
     }
-    ::std::result::Result::Ok(credentials)
+    Ok(credentials)
 }
 
 /// The whole body, within the service's size and time limits.
-async fn read_body<S: ServiceBasics + ?::std::marker::Sized>(
+async fn read_body<S: ServiceBasics + ?Sized>(
     service: &S,
     headers: &HeaderMap,
-    body: ::axum::body::Body,
-) -> ::std::result::Result<::axum::body::Bytes, ServerError> {
+    body: Body,
+) -> Result<Bytes, ServerError> {
     let limit = service.max_body_bytes();
     let too_large = || {
-        ServerError::new(413, "INVALID_REQUEST", "REQUEST_TOO_LARGE", ::std::format!("the request body is larger than {limit} bytes"))
+        ServerError::refusal(
+            413,
+            SERVER_ERRORS.request_too_large,
+            format!("the request body is larger than {limit} bytes"),
+        )
     };
     let declared = headers
-        .get(::axum::http::header::CONTENT_LENGTH)
+        .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
-        return ::std::result::Result::Err(too_large());
+        return Err(too_large());
     }
-    let read = ::axum::body::to_bytes(body, limit);
-    match ::tokio::time::timeout(service.body_read_timeout(), read).await {
-        ::std::result::Result::Err(_) => ::std::result::Result::Err(ServerError::new(
+    let read = axum::body::to_bytes(body, limit);
+    match tokio::time::timeout(service.body_read_timeout(), read).await {
+        Err(_) => Err(ServerError::refusal(
             408,
-            "INVALID_REQUEST",
-            "REQUEST_TIMEOUT",
-            ::std::format!("the request body did not arrive within {:?}", service.body_read_timeout()),
+            SERVER_ERRORS.request_timeout,
+            format!(
+                "the request body did not arrive within {:?}",
+                service.body_read_timeout()
+            ),
         )),
-        ::std::result::Result::Ok(::std::result::Result::Ok(bytes)) => ::std::result::Result::Ok(bytes),
-        ::std::result::Result::Ok(::std::result::Result::Err(error)) => {
-            let over_limit = ::std::iter::successors(::std::option::Option::Some(&error as &(dyn ::std::error::Error + 'static)), |e| e.source())
-                .any(|e| e.is::<::http_body_util::LengthLimitError>());
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(error)) => {
+            let over_limit =
+                std::iter::successors(Some(&error as &(dyn std::error::Error + 'static)), |e| {
+                    e.source()
+                })
+                .any(|e| e.is::<http_body_util::LengthLimitError>());
             if over_limit {
-                ::std::result::Result::Err(too_large())
+                Err(too_large())
             } else {
-                ::std::result::Result::Err(ServerError::invalid_request("INVALID_BODY", "the request body could not be read to its end"))
+                Err(ServerError::refusal(
+                    400,
+                    SERVER_ERRORS.invalid_body,
+                    "the request body could not be read to its end",
+                ))
             }
         }
     }
@@ -238,101 +330,163 @@ async fn read_body<S: ServiceBasics + ?::std::marker::Sized>(
 
 /// The header lets a proxy or an access log name the request without reading the body.
 fn with_request_id(mut response: Response, request_id: &str) -> Response {
-    if let ::std::result::Result::Ok(value) = ::axum::http::HeaderValue::from_str(request_id) {
+    if let Ok(value) = HeaderValue::from_str(request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
     response
 }
 
 /// The credentials a body may carry, read without building the rest of the document.
-#[derive(::serde::Deserialize)]
+#[derive(Deserialize)]
 struct BodyCredentials {
-    client_id: ::std::option::Option<::serde::de::IgnoredAny>,
-    secret: ::std::option::Option<::serde::de::IgnoredAny>,
+    client_id: Option<IgnoredAny>,
+    secret: Option<IgnoredAny>,
 }
 
-#[derive(::serde::Deserialize)]
+#[derive(Deserialize)]
 struct BodyCredentialValues {
     #[serde(default)]
-    client_id: ::std::option::Option<::std::string::String>,
+    client_id: Option<String>,
     #[serde(default)]
-    secret: ::std::option::Option<::std::string::String>,
+    secret: Option<String>,
 }
 
-fn read_request<S, Req>(service: &S, header: HeaderCredentials, body: &[u8]) -> ::std::result::Result<(::std::string::String, Req), ServerError>
+fn read_request<S, Req>(
+    service: &S,
+    header: HeaderCredentials,
+    body: &[u8],
+) -> Result<(String, Req), ServerError>
 where
-    S: ServiceBasics + ?::std::marker::Sized,
-    Req: ::serde::de::DeserializeOwned + Validate,
+    S: ServiceBasics + ?Sized,
+    Req: DeserializeOwned + Validate,
 {
-    let ::std::option::Option::Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
-        return ::std::result::Result::Err(ServerError::invalid_request("INVALID_BODY", "the request body is empty; send a JSON object"));
+    let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
+        return Err(ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_body,
+            "the request body is empty; send a JSON object",
+        ));
     };
     if *first != b'{' {
-        return ::std::result::Result::Err(ServerError::invalid_request("INVALID_BODY", "the request body must be a JSON object"));
+        return Err(ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_body,
+            "the request body must be a JSON object",
+        ));
     }
-    let invalid_body = |error: ::serde_json::Error| {
-        ServerError::invalid_request("INVALID_BODY", ::std::format!("the request body is not valid JSON: {}", describe_json_error(&error, ::std::option::Option::None)))
+    let invalid_body = |error: serde_json::Error| {
+        ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_body,
+            format!(
+                "the request body is not valid JSON: {}",
+                describe_json_error(&error, None)
+            ),
+        )
     };
     let client_id = match (header.client_id, header.secret) {
         // Checked before the body was read.
-        (::std::option::Option::Some(id), ::std::option::Option::Some(_)) => id,
+        (Some(id), Some(_)) => id,
         (header_id, header_secret) => {
             // Only the two credential fields are kept, so an unauthenticated body costs a
             // scan, not a document.
-            let in_body = ::serde_json::from_slice::<BodyCredentials>(body).map_err(invalid_body)?;
-            let wanted = (header_id.is_none() && in_body.client_id.is_some()) || (header_secret.is_none() && in_body.secret.is_some());
+            let in_body = serde_json::from_slice::<BodyCredentials>(body).map_err(invalid_body)?;
+            let wanted = (header_id.is_none() && in_body.client_id.is_some())
+                || (header_secret.is_none() && in_body.secret.is_some());
             let values = if wanted {
-                ::serde_json::from_slice::<BodyCredentialValues>(body).map_err(|_| invalid_api_keys())?
+                serde_json::from_slice::<BodyCredentialValues>(body)
+                    .map_err(|_| invalid_credentials())?
             } else {
-                BodyCredentialValues { client_id: ::std::option::Option::None, secret: ::std::option::Option::None }
+                BodyCredentialValues {
+                    client_id: None,
+                    secret: None,
+                }
             };
-            match (header_id.or(values.client_id), header_secret.or(values.secret)) {
-                (::std::option::Option::Some(id), ::std::option::Option::Some(secret)) if service.authenticate(&id, &secret) => id,
-                (::std::option::Option::Some(_), ::std::option::Option::Some(_)) => return ::std::result::Result::Err(invalid_api_keys()),
+            match (
+                header_id.or(values.client_id),
+                header_secret.or(values.secret),
+            ) {
+                (Some(id), Some(secret)) if service.authenticate(&id, &secret) => id,
+                (Some(_), Some(_)) => return Err(invalid_credentials()),
                 _ => {
-                    return ::std::result::Result::Err(ServerError::new(
+                    return Err(ServerError::refusal(
                         400,
-                        "INVALID_INPUT",
-                        "INVALID_API_KEYS",
-                        ::std::format!("client_id and secret are required, in the {CLIENT_ID_HEADER} and {SECRET_HEADER} headers or in the body"),
+                        SERVER_ERRORS.missing_credentials,
+                        format!(
+                            "client_id and secret are required, in the {CLIENT_ID_HEADER} and \
+                             {SECRET_HEADER} headers or in the body"
+                        ),
                     ));
                 }
             }
         }
     };
-    let mut deserializer = ::serde_json::Deserializer::from_slice(body);
-    let request: Req = ::serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            let message = e.inner().to_string();
-            if let ::std::option::Option::Some(rest) = message.strip_prefix("missing field `") {
-                let field = rest.split('`').next().unwrap_or_default();
-                let field = if path == "." { field.to_owned() } else { ::std::format!("{path}.{field}") };
-                return ServerError::invalid_request("MISSING_FIELDS", ::std::format!("the following required fields are missing: {field}"));
-            }
-            if e.inner().is_syntax() || e.inner().is_eof() {
-                return invalid_body(e.into_inner());
-            }
-            // Only on this failure path is the document built, to name the kind of value found,
-            // and only for a small body: a JSON tree costs many times its text.
-            let document = (body.len() <= 64 << 10).then(|| ::serde_json::from_slice::<::serde_json::Value>(body).ok()).flatten();
-            let found = document.as_ref().and_then(|document| value_at(document, e.path()));
-            ServerError::invalid_request("INVALID_FIELD", ::std::format!("{path}: {}", describe_json_error(e.inner(), found)))
-        })?;
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let request: Req = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        if let Some(rest) = message.strip_prefix("missing field `") {
+            let field = rest.split('`').next().unwrap_or_default();
+            let field = if path == "." {
+                field.to_owned()
+            } else {
+                format!("{path}.{field}")
+            };
+            return ServerError::refusal(
+                400,
+                SERVER_ERRORS.missing_fields,
+                format!("the following required fields are missing: {field}"),
+            );
+        }
+        if e.inner().is_syntax() || e.inner().is_eof() {
+            return invalid_body(e.into_inner());
+        }
+        // Only on this failure path is the document built, to name the kind of value found,
+        // and only for a small body: a JSON tree costs many times its text.
+        let document = (body.len() <= 64 << 10)
+            .then(|| serde_json::from_slice::<serde_json::Value>(body).ok())
+            .flatten();
+        let found = document
+            .as_ref()
+            .and_then(|document| value_at(document, e.path()));
+        ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_field,
+            format!("{path}: {}", describe_json_error(e.inner(), found)),
+        )
+    })?;
     deserializer.end().map_err(invalid_body)?;
     request.validate().map_err(|errors| {
-        let violations: ::std::vec::Vec<::std::string::String> = errors.violations().iter().map(::std::string::ToString::to_string).collect();
-        ServerError::invalid_request("INVALID_FIELD", ::std::format!("invalid fields: {}", violations.join("; ")))
+        let violations: Vec<String> = errors
+            .violations()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        ServerError::refusal(
+            400,
+            SERVER_ERRORS.invalid_field,
+            format!("invalid fields: {}", violations.join("; ")),
+        )
     })?;
-    ::std::result::Result::Ok((client_id, request))
+    Ok((client_id, request))
 }
 
 /// The answer to a path no operation serves.
-pub fn not_found<S: ServiceBasics + ?::std::marker::Sized>(service: &S) -> Response {
-    ServerError::new(404, "INVALID_REQUEST", "NOT_FOUND", "no operation is served at this path").into_response(&service.next_request_id())
+pub fn not_found<S: ServiceBasics + ?Sized>(service: &S) -> Response {
+    ServerError::refusal(
+        404,
+        SERVER_ERRORS.not_found,
+        "no operation is served at this path",
+    )
+    .into_response(&service.next_request_id())
 }
 
 /// The answer to a known path called with another method than the operation's, `method`.
-pub fn method_not_allowed<S: ServiceBasics + ?::std::marker::Sized>(service: &S, method: &str) -> Response {
-    ServerError::new(405, "INVALID_REQUEST", "METHOD_NOT_ALLOWED", ::std::format!("this path takes {method}"))
-        .into_response(&service.next_request_id())
+pub fn method_not_allowed<S: ServiceBasics + ?Sized>(service: &S, method: &str) -> Response {
+    ServerError::refusal(
+        405,
+        SERVER_ERRORS.method_not_allowed,
+        format!("this path takes {method}"),
+    )
+    .into_response(&service.next_request_id())
 }

@@ -1,6 +1,8 @@
 //! The `api` block holds together: the client trait's name, and the error type's fields that
 //! the summary, the server and the request id name.
 
+use std::collections::BTreeMap;
+
 use crate::diag::{Diagnostic, Diagnostics, Place};
 use crate::ir::{ErrorFields, Model, Presence, TyKind, TypeId, TypeKind};
 use crate::names;
@@ -58,6 +60,7 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
         if let Err(message) = error_constructible(model, error, fields) {
             diagnostics.push(Diagnostic::new(place("api.error_fields"), message));
         }
+        server_errors_listed(model, error, fields, diagnostics);
     }
     if let Some(request_id) = &model.api.request_id {
         let bodies = std::iter::once(error).chain(model.operations.iter().map(|op| op.response));
@@ -75,6 +78,81 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
                 Err(message) => diagnostics.push(Diagnostic::new(place("api.request_id"), message)),
             }
         }
+    }
+}
+
+/// The types and codes the server answers with are values of the error type's fields when
+/// those are enums: an unlisted one would reach a client as the enum's unknown variant.
+fn server_errors_listed(
+    model: &Model,
+    error: TypeId,
+    fields: &ErrorFields,
+    diagnostics: &mut Diagnostics,
+) {
+    let enum_of = |wire: &String| {
+        let field = model.resolve(error, std::slice::from_ref(wire)).ok()?;
+        let TyKind::Named(id) = &field.ty.kind else {
+            return None;
+        };
+        match &model.def(*id).kind {
+            TypeKind::Enum(enumeration) => Some((model.name(*id), enumeration)),
+            TypeKind::Object(_) => None,
+        }
+    };
+    let parts = [
+        ("type", enum_of(&fields.kind)),
+        ("code", enum_of(&fields.code)),
+    ];
+    // A default is not in the spec to point at: they are reported once per enum, with the
+    // situations to give instead.
+    let mut defaults: BTreeMap<&str, (Vec<&str>, Vec<&str>)> = BTreeMap::new();
+    for entry in &model.api.server_errors {
+        let answers = [
+            (&entry.kind, &entry.kind_place),
+            (&entry.code, &entry.code_place),
+        ];
+        for ((part, enumeration), (value, given)) in parts.iter().zip(answers) {
+            let Some((name, enumeration)) = enumeration else {
+                continue;
+            };
+            if enumeration.values.iter().any(|v| v.wire == *value) {
+                continue;
+            }
+            match given {
+                Some(place) => diagnostics.push(
+                    Diagnostic::new(
+                        place.clone(),
+                        format!("the error {part} `{value}` is not a value of `{name}`"),
+                    )
+                    .with_hint(format!("list it in `{name}`, or use one of its values")),
+                ),
+                None => {
+                    let (missing, situations) = defaults.entry(name).or_default();
+                    if !missing.contains(&value.as_str()) {
+                        missing.push(value);
+                    }
+                    if !situations.contains(&entry.situation.key) {
+                        situations.push(entry.situation.key);
+                    }
+                }
+            }
+        }
+    }
+    let place = Place {
+        path: "api.server_errors".to_owned(),
+        ..model.api.place.clone()
+    };
+    for (name, (missing, situations)) in defaults {
+        let missing: Vec<String> = missing.iter().map(|v| format!("`{v}`")).collect();
+        let message = format!(
+            "`{name}` does not list {}, which the generated server answers with by default",
+            missing.join(", ")
+        );
+        let hint = format!(
+            "list them in `{name}`, or give `api.server_errors` for {}",
+            situations.join(", ")
+        );
+        diagnostics.push(Diagnostic::new(place.clone(), message).with_hint(hint));
     }
 }
 

@@ -9,7 +9,7 @@ use serde_saphyr::{Location, Spanned};
 
 use crate::diag::{Cursor, Diagnostic, Diagnostics, Place};
 use crate::index::TypeIndex;
-use crate::ir::{Format, HttpMethod, SummaryPart};
+use crate::ir::{Format, HttpMethod, SERVER_SITUATIONS, SummaryPart};
 use crate::names;
 use crate::spec;
 
@@ -238,6 +238,59 @@ impl<'a> Checker<'a> {
                     &at.key("headers").key(key).at(location),
                     format!("`{name}` is not an HTTP header name"),
                     "use letters, digits and `-`, e.g. `Acme-Client-Id`",
+                );
+            }
+        }
+        if let Some(server_errors) = &api.server_errors {
+            self.server_errors(&at.key("server_errors"), server_errors, api);
+        }
+    }
+
+    /// Each key names a situation of the generated server, and each type and code is text an
+    /// error body can carry and a log line can show.
+    fn server_errors(
+        &mut self,
+        at: &Cursor<'_>,
+        server_errors: &Spanned<spec::OrderedMap<spec::ServerErrorCode>>,
+        api: &spec::ApiInfo,
+    ) {
+        if api.error_fields.is_none() {
+            self.error_hint(
+                &at.at(server_errors.referenced),
+                "`server_errors` says what the generated server answers, but without `error_fields` no server is generated",
+                "add `error_fields`, or remove `server_errors`",
+            );
+        }
+        for (key, entry) in server_errors.value.iter() {
+            let at = at.key(&key.value);
+            if !SERVER_SITUATIONS.iter().any(|s| s.key == key.value) {
+                let known = SERVER_SITUATIONS.iter().map(|s| s.key);
+                let hint = match names::closest(&key.value, known.clone()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("known situations: {}", known.collect::<Vec<_>>().join(", ")),
+                };
+                self.error_hint(
+                    &at.at(key.referenced),
+                    format!("unknown server situation `{}`", key.value),
+                    hint,
+                );
+                continue;
+            }
+            for (name, text) in [("type", &entry.kind), ("code", &entry.code)] {
+                let value = &text.value;
+                let message = if value.trim().is_empty() {
+                    format!("the error {name} is empty")
+                } else if value.chars().any(char::is_control) {
+                    format!("the error {name} {value:?} holds a control character")
+                } else if value.trim() != value {
+                    format!("the error {name} {value:?} has leading or trailing spaces")
+                } else {
+                    continue;
+                };
+                self.error_hint(
+                    &at.key(name).at(text.referenced),
+                    message,
+                    "write it as the error body carries it, e.g. `INVALID_REQUEST`",
                 );
             }
         }

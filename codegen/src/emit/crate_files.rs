@@ -247,6 +247,15 @@ pub fn operations(model: &Model) -> TokenStream {
         }
     });
     let error_body = error_body(model);
+    // Only a spec with `error_fields` gets the server these are for (see `lib_rs`).
+    let with_server = model.api.error_fields.is_some();
+    let server_use = with_server.then(|| {
+        quote! {
+            #[cfg(feature = "server")]
+            use crate::server_support::{ErrorCode, ServerErrors};
+        }
+    });
+    let server_errors = with_server.then(|| server_errors(model));
     let sensitive: std::collections::BTreeSet<&str> = model
         .types()
         .filter_map(|t| match &t.kind {
@@ -264,6 +273,8 @@ pub fn operations(model: &Model) -> TokenStream {
     let mut file = quote! {
         //! Where each operation is sent: environments, the API version, and the
         //! [`Operation`](crate::Operation) implementation of every request type.
+        #server_use
+
         #version_doc
         pub const API_VERSION: &str = #version;
 
@@ -275,6 +286,8 @@ pub fn operations(model: &Model) -> TokenStream {
 
         /// The header that carries [`API_VERSION`] (`api.headers.version` in the spec).
         pub const VERSION_HEADER: &str = #version_header;
+
+        #server_errors
 
         /// Where the API is served.
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -307,6 +320,24 @@ pub fn operations(model: &Model) -> TokenStream {
     };
     file.extend(impls);
     file
+}
+
+/// `SERVER_ERRORS`: the error type and code of each situation in which the server refuses a
+/// request itself, as the spec gives them or by default.
+fn server_errors(model: &Model) -> TokenStream {
+    let fields = model.api.server_errors.iter().map(|entry| {
+        let field = ident(entry.situation.key);
+        let (kind, code) = (&entry.kind, &entry.code);
+        quote! {
+            #field: ErrorCode { error_type: #kind, error_code: #code },
+        }
+    });
+    quote! {
+        /// The error type and code the server answers with when it refuses a request itself,
+        /// by situation (`api.server_errors` in the spec).
+        #[cfg(feature = "server")]
+        pub const SERVER_ERRORS: ServerErrors = ServerErrors { #(#fields)* };
+    }
 }
 
 /// `crate::models::Name`: operations.rs names models by full path, so a model may be called

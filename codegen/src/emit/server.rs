@@ -96,29 +96,43 @@ fn from_parts(model: &Model, error: TypeId, parts: &ErrorFields) -> Option<Token
     let TypeKind::Object(object) = &model.def(error).kind else {
         return None;
     };
-    let fields = object.fields.iter().map(|field| {
-        let member = ident(&field.ident);
-        let wire = field.wire.as_str();
-        let value = if wire == parts.kind {
-            Some(text(model, field, quote!(error_type)))
-        } else if wire == parts.code {
-            Some(text(model, field, quote!(error_code)))
-        } else if wire == parts.message {
-            Some(quote!(message.clone()))
-        } else if Some(wire) == parts.status.as_deref() {
-            Some(quote!(i64::from(status)))
-        } else if Some(wire) == model.api.request_id.as_deref() {
-            Some(quote!(request_id.to_owned()))
-        } else {
-            None
-        };
-        let value = presence::build(field.presence, value);
-        quote!(#member: #value,)
-    });
+    // A part no field receives is named as unused, or the crate would not build warning-free.
+    let (mut status_used, mut request_id_used) = (false, false);
+    let fields: Vec<TokenStream> = object
+        .fields
+        .iter()
+        .map(|field| {
+            let member = ident(&field.ident);
+            let wire = field.wire.as_str();
+            let value = if wire == parts.kind {
+                Some(text(model, field, quote!(error_type)))
+            } else if wire == parts.code {
+                Some(text(model, field, quote!(error_code)))
+            } else if wire == parts.message {
+                Some(quote!(message.clone()))
+            } else if Some(wire) == parts.status.as_deref() {
+                status_used = true;
+                Some(quote!(i64::from(status)))
+            } else if Some(wire) == model.api.request_id.as_deref() {
+                request_id_used = true;
+                Some(quote!(request_id.to_owned()))
+            } else {
+                None
+            };
+            let value = presence::build(field.presence, value);
+            quote!(#member: #value,)
+        })
+        .collect();
     let error_ident = type_ident(model, error);
+    let status = ident(if status_used { "status" } else { "_status" });
+    let request_id = ident(if request_id_used {
+        "request_id"
+    } else {
+        "_request_id"
+    });
     Some(quote! {
         impl crate::server_support::ServerErrorBody for crate::models::#error_ident {
-            fn from_parts(status: u16, error_type: &str, error_code: &str, message: ::std::string::String, request_id: &str) -> Self {
+            fn from_parts(#status: u16, error_type: &str, error_code: &str, message: ::std::string::String, #request_id: &str) -> Self {
                 Self { #(#fields)* }
             }
         }
