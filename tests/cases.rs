@@ -541,7 +541,8 @@ fn roots(model: &Model) -> Vec<String> {
     let mut roots: Vec<String> = model
         .operations
         .iter()
-        .flat_map(|op| [op.request, op.response])
+        .flat_map(|op| [Some(op.request), op.response.json()])
+        .flatten()
         .map(|id| model.name(id).to_owned())
         .collect();
     roots.extend(model.api.error.map(|id| model.name(id).to_owned()));

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::ir::{Constraint, Field, Model, Presence, TypeDef, TypeKind};
+use crate::ir::{Constraint, Field, Model, Presence, Response, TypeDef, TypeKind};
 
 /// One change, with whether code written against the old crate may stop compiling or start
 /// failing at run time.
@@ -98,13 +98,25 @@ impl Changes {
                 );
                 self.push(false, id, what);
             }
+            let answer = |model: &Model, response: &Response| match response {
+                Response::Json(id) => format!("`{}`", model.name(*id)),
+                Response::Bytes(media) => format!("a `{media}` document"),
+                Response::Empty => "no body".to_owned(),
+            };
             for (role, a, b) in [
-                ("request", op.request, new_op.request),
-                ("response", op.response, new_op.response),
+                (
+                    "request",
+                    format!("`{}`", before.name(op.request)),
+                    format!("`{}`", after.name(new_op.request)),
+                ),
+                (
+                    "response",
+                    answer(before, &op.response),
+                    answer(after, &new_op.response),
+                ),
             ] {
-                let (a, b) = (before.name(a), after.name(b));
                 if a != b {
-                    self.push(true, id, format!("{role} type `{a}` became `{b}`"));
+                    self.push(true, id, format!("{role} {a} became {b}"));
                 }
             }
             if op.idempotent != new_op.idempotent {

@@ -104,7 +104,7 @@ impl Model {
         let by_name = types.iter().map(|t| (t.name.clone(), t.id)).collect();
         let mut operations_by_type = vec![Vec::new(); types.len()];
         for (i, op) in operations.iter().enumerate() {
-            for id in [op.request, op.response] {
+            for id in [Some(op.request), op.response.json()].into_iter().flatten() {
                 if let Some(list) = operations_by_type.get_mut(id.index())
                     && list.last() != Some(&i)
                 {
@@ -322,7 +322,9 @@ impl Model {
             }
         }
         for op in &self.operations {
-            edge(op.request, op.response);
+            if let Some(response) = op.response.json() {
+                edge(op.request, response);
+            }
         }
         let error_module = self.api.error.map(|e| self.module_of(e));
         let core = reachable(error_module, &needs);
@@ -579,9 +581,30 @@ pub struct Operation {
     pub summary: String,
     pub docs: String,
     pub request: TypeId,
-    pub response: TypeId,
+    pub response: Response,
     /// Safe to send twice: the client may retry it after a 5xx or a timeout.
     pub idempotent: bool,
+}
+
+/// What a successful answer carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Response {
+    /// A JSON body of this type.
+    Json(TypeId),
+    /// A document of this media type (`application/pdf`), returned as bytes.
+    Bytes(String),
+    /// No body.
+    Empty,
+}
+
+impl Response {
+    /// The type of a JSON answer.
+    pub fn json(&self) -> Option<TypeId> {
+        match self {
+            Self::Json(id) => Some(*id),
+            Self::Bytes(_) | Self::Empty => None,
+        }
+    }
 }
 
 /// The HTTP methods an operation may use.
@@ -664,7 +687,20 @@ pub struct Field {
     pub presence: Presence,
     pub sensitive: bool,
     pub ty: Ty,
+    /// Where the field travels in a request.
+    pub location: Location,
     pub place: Place,
+}
+
+/// Where a request field travels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// In the JSON body.
+    Body,
+    /// In the `{wire}` segment of the operation's path.
+    Path,
+    /// In this HTTP header.
+    Header(String),
 }
 
 /// How a field appears on the wire: the four combinations of the spec's `required` and

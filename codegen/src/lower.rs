@@ -319,7 +319,15 @@ impl Lowerer<'_> {
         op: &spec::Operation,
     ) -> Option<ir::Operation> {
         let request = self.expect_object(&at.key("request"), &op.request);
-        let response = self.expect_object(&at.key("response"), &op.response);
+        let response = match (op.response.value.as_str(), &op.content_type) {
+            ("bytes", Some(media)) => Some(ir::Response::Bytes(media.value.clone())),
+            ("empty", None) => Some(ir::Response::Empty),
+            // A media type without `bytes` (or `bytes` without one) is reported by `check`.
+            ("bytes" | "empty", _) => None,
+            _ => self
+                .expect_object(&at.key("response"), &op.response)
+                .map(ir::Response::Json),
+        };
         let method = match &op.method {
             None => ir::HttpMethod::Post,
             Some(method) => ir::HttpMethod::parse(&method.value)?,
@@ -401,6 +409,7 @@ impl Lowerer<'_> {
                     presence: ir::Presence::new(field.required, field.nullable),
                     sensitive: field.sensitive,
                     ty,
+                    location: location(field),
                     place: at_field.place(),
                 }
             })
@@ -438,6 +447,21 @@ impl Lowerer<'_> {
         };
         let constraints = constraints(&field.constraint_keys());
         Some(Ty { kind, constraints })
+    }
+}
+
+/// Where a field travels; an unknown `in` (reported by `check`) counts as the body, and a
+/// header without its name (also reported) stays a header, so nothing more is reported of it.
+fn location(field: &spec::Field) -> ir::Location {
+    match (
+        field.location.as_ref().map(|l| l.value.as_str()),
+        &field.header,
+    ) {
+        (Some("path"), _) => ir::Location::Path,
+        (Some("header"), header) => {
+            ir::Location::Header(header.as_ref().map(|h| h.value.clone()).unwrap_or_default())
+        }
+        _ => ir::Location::Body,
     }
 }
 

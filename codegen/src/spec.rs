@@ -147,7 +147,11 @@ pub struct Operation {
     #[serde(default)]
     pub docs: Option<String>,
     pub request: Name,
+    /// A type name (a JSON body), `bytes` (a document, of `content_type`) or `empty`.
     pub response: Name,
+    /// With `response: bytes`: the media type of the answer (`application/pdf`).
+    #[serde(default)]
+    pub content_type: Option<Spanned<String>>,
     #[serde(default)]
     pub idempotent: bool,
 }
@@ -206,6 +210,12 @@ pub struct Field {
     pub max_items: Option<u64>,
     #[serde(default)]
     pub unique_items: bool,
+    /// Where a request field travels: `body` (the default), `path` or `header`.
+    #[serde(default, rename = "in")]
+    pub location: Option<Spanned<String>>,
+    /// With `in: header`: the header's name.
+    #[serde(default)]
+    pub header: Option<Spanned<String>>,
 }
 
 /// A cross-field rule. Exactly one of `one_of_required` and `require` is set; `when` only

@@ -73,8 +73,64 @@ use crate::operations::{
 };
 use specgen_runtime::json::value_at;
 use specgen_runtime::{
-    ErrorBody as _, Operation, REDACTED, Validate, ValidationErrors, describe_json_error, one_line,
+    Binary, ErrorBody as _, Operation, REDACTED, Validate, ValidationErrors, describe_json_error,
+    one_line,
 };
+
+/// Turns a successful answer's body into the operation's response: its status, its body and
+/// the secret (which a decode error must not quote).
+type Decoder<R> = fn(u16, &Bytes, Option<&str>) -> Result<R, Error>;
+
+/// What every attempt of one call sends: the path with its parameters in place, the header
+/// parameters, the body, and how the answer is read.
+struct Sending<R> {
+    path: Cow<'static, str>,
+    headers: HeaderMap,
+    body: Bytes,
+    decode: Decoder<R>,
+}
+
+/// A JSON answer, decoded. The fast decoder first; only a failure pays for the path-tracking
+/// one, which fails the same way and says where.
+fn decode_json<R: serde::de::DeserializeOwned>(
+    status: u16,
+    bytes: &Bytes,
+    secret: Option<&str>,
+) -> Result<R, Error> {
+    if let Ok(value) = serde_json::from_slice::<R>(bytes) {
+        return Ok(value);
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let decoded = serde_path_to_error::deserialize::<_, R>(&mut deserializer)
+        .map_err(|e| (Some(e.path().clone()), e.into_inner()))
+        .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (None, e)));
+    decoded.map_err(|(path, error)| {
+        Error::Decode(DecodeError::new(
+            status,
+            bytes,
+            path.as_ref(),
+            &error,
+            secret,
+        ))
+    })
+}
+
+/// The request's header parameters as headers; a value a header cannot carry is a
+/// configuration error that names the header, not the value.
+fn parameter_headers<O: Operation>(request: &O) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    for (name, value) in request.headers() {
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::Config(format!("`{name}` is not a header name")))?;
+        let value = HeaderValue::from_str(&value).map_err(|_| {
+            Error::Config(format!(
+                "the `{name}` parameter holds characters a header cannot carry"
+            ))
+        })?;
+        headers.insert(name, value);
+    }
+    Ok(headers)
+}
 
 /// The default of [`ClientBuilder::max_response_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
@@ -309,18 +365,59 @@ impl Client {
         }
     }
 
-    /// Validates `request`, sends it, and decodes the answer; retries as the policy says.
-    /// An invalid request never reaches the network.
-    pub async fn send<O: Operation + Validate>(&self, request: &O) -> Result<O::Response, Error> {
+    /// Validates `request`, sends it, and decodes the JSON answer; retries as the policy
+    /// says. An invalid request never reaches the network.
+    pub async fn send<O>(&self, request: &O) -> Result<O::Response, Error>
+    where
+        O: Operation + Validate,
+        O::Response: serde::de::DeserializeOwned,
+    {
+        self.call(request, decode_json::<O::Response>).await
+    }
+
+    /// [`send`](Self::send) for an operation that answers with a document (a PDF, a ZIP):
+    /// the body as it came.
+    pub async fn send_document<O>(&self, request: &O) -> Result<Binary, Error>
+    where
+        O: Operation<Response = Binary> + Validate,
+    {
+        self.call(request, |_, bytes, _| Ok(Binary(bytes.to_vec())))
+            .await
+    }
+
+    /// [`send`](Self::send) for an operation that answers with no body.
+    pub async fn send_empty<O>(&self, request: &O) -> Result<(), Error>
+    where
+        O: Operation<Response = ()> + Validate,
+    {
+        self.call(request, |_, _, _| Ok(())).await
+    }
+
+    async fn call<O: Operation + Validate>(
+        &self,
+        request: &O,
+        decode: Decoder<O::Response>,
+    ) -> Result<O::Response, Error> {
         // Generated in client.rs: the span's name is the crate's.
         let span = crate::client::call_span(O::ID, O::PATH);
         let inner_secret = self.inner.secret.as_deref();
         async {
             request.validate().map_err(Error::Validation)?;
-            let body = serde_json::to_vec(request)
-                .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?;
+            let body = if O::HAS_BODY {
+                serde_json::to_vec(request)
+                    .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?
+            } else {
+                Vec::new()
+            };
+            let parameters = parameter_headers(request)?;
             // Shared by every attempt without copying.
-            let result = self.send_with_retries::<O>(Bytes::from(body)).await;
+            let sending = Sending {
+                path: request.path(),
+                headers: parameters,
+                body: Bytes::from(body),
+                decode,
+            };
+            let result = self.send_with_retries::<O>(&sending).await;
             let span = tracing::Span::current();
             // What is logged is listed in the module docs; server-chosen text goes through
             // `field_text`.
@@ -360,9 +457,12 @@ impl Client {
         .await
     }
 
-    async fn send_with_retries<O: Operation>(&self, body: Bytes) -> Result<O::Response, Error> {
+    async fn send_with_retries<O: Operation>(
+        &self,
+        sending: &Sending<O::Response>,
+    ) -> Result<O::Response, Error> {
         let inner = &*self.inner;
-        let url = format!("{}{}", inner.base_url, O::PATH);
+        let url = format!("{}{}", inner.base_url, sending.path);
         let url =
             Url::parse(&url).map_err(|e| Error::Config(format!("`{url}` is not a URL: {e}")))?;
         let method =
@@ -371,7 +471,7 @@ impl Client {
         let mut attempt = 1;
         loop {
             tracing::Span::current().record("attempts", attempt);
-            let outcome = self.attempt::<O>(&method, &url, body.clone()).await;
+            let outcome = self.attempt::<O>(&method, &url, sending).await;
             let wait = match &outcome {
                 Err(failure) if attempt < inner.retry.max_attempts => {
                     failure.retry_after(&inner.retry, attempt, retry_effectful)
@@ -399,15 +499,17 @@ impl Client {
         &self,
         method: &Method,
         url: &Url,
-        body: Bytes,
+        sending: &Sending<O::Response>,
     ) -> Result<O::Response, Failure> {
         let inner = &*self.inner;
+        let mut headers = inner.headers.clone();
+        headers.extend(sending.headers.clone());
         let sent = inner
             .http
             .request(method.clone(), url.clone())
-            .headers(inner.headers.clone())
+            .headers(headers)
             .timeout(inner.timeout)
-            .body(body)
+            .body(sending.body.clone())
             .send()
             .await;
         let response = sent.map_err(|e| Failure::transport(e, inner.timeout))?;
@@ -436,25 +538,12 @@ impl Client {
         );
         let bytes = read_body(response, inner.max_response_bytes, inner.timeout).await?;
         if status.is_success() {
-            // The fast decoder first; only a failure pays for the path-tracking one, which
-            // fails the same way and says where.
-            if let Ok(value) = serde_json::from_slice::<O::Response>(&bytes) {
-                return Ok(value);
-            }
-            let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-            let decoded = serde_path_to_error::deserialize::<_, O::Response>(&mut deserializer)
-                .map_err(|e| (Some(e.path().clone()), e.into_inner()))
-                .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (None, e)));
-            return decoded.map_err(|(path, error)| Failure {
-                error: Error::Decode(DecodeError::new(
-                    status.as_u16(),
-                    &bytes,
-                    path.as_ref(),
-                    &error,
-                    inner.secret.as_deref(),
-                )),
-                retry: Retry::Never,
-            });
+            return (sending.decode)(status.as_u16(), &bytes, inner.secret.as_deref()).map_err(
+                |error| Failure {
+                    error,
+                    retry: Retry::Never,
+                },
+            );
         }
         let (error, body) = error_body(&bytes, inner.secret.as_deref());
         let retry = match status.as_u16() {

@@ -7,6 +7,9 @@
 #[cfg(feature = "server")]
 use crate::server_support::{ErrorCode, ServerErrors};
 
+#[allow(unused_imports)]
+use crate::models;
+
 /// The API version this crate was generated for, sent as the `Plaid-Version` header.
 pub const API_VERSION: &str = "2020-09-14";
 
@@ -141,7 +144,7 @@ impl ::std::error::Error for crate::models::PlaidError {}
 /// `POST /beacon/user/create`: Create a Beacon User
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconUserCreateRequest {
-    type Response = crate::models::BeaconUserCreateResponse;
+    type Response = models::BeaconUserCreateResponse;
     const ID: &'static str = "beacon_user_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/user/create";
@@ -154,7 +157,7 @@ impl ::specgen_runtime::Operation for crate::models::BeaconUserCreateRequest {
 /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
 #[cfg(feature = "models-sandbox")]
 impl ::specgen_runtime::Operation for crate::models::SandboxUserResetLoginRequest {
-    type Response = crate::models::SandboxUserResetLoginResponse;
+    type Response = models::SandboxUserResetLoginResponse;
     const ID: &'static str = "sandbox_user_reset_login";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sandbox/user/reset_login";
@@ -167,7 +170,7 @@ impl ::specgen_runtime::Operation for crate::models::SandboxUserResetLoginReques
 /// `POST /user/create`: Create user
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserCreateRequest {
-    type Response = crate::models::UserCreateResponse;
+    type Response = models::UserCreateResponse;
     const ID: &'static str = "user_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/create";
@@ -180,7 +183,7 @@ impl ::specgen_runtime::Operation for crate::models::UserCreateRequest {
 /// `POST /user/update`: Update user information
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserUpdateRequest {
-    type Response = crate::models::UserUpdateResponse;
+    type Response = models::UserUpdateResponse;
     const ID: &'static str = "user_update";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/update";
@@ -193,7 +196,7 @@ impl ::specgen_runtime::Operation for crate::models::UserUpdateRequest {
 /// `POST /user/remove`: Remove user
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserRemoveRequest {
-    type Response = crate::models::UserRemoveResponse;
+    type Response = models::UserRemoveResponse;
     const ID: &'static str = "user_remove";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/remove";
@@ -206,7 +209,7 @@ impl ::specgen_runtime::Operation for crate::models::UserRemoveRequest {
 /// `POST /user/items/get`: Get Items associated with a User
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserItemsGetRequest {
-    type Response = crate::models::UserItemsGetResponse;
+    type Response = models::UserItemsGetResponse;
     const ID: &'static str = "user_items_get";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/items/get";

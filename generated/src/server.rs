@@ -90,6 +90,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
             route(
                 MethodFilter::POST,
                 &service,
+                crate::server_support::json_answer,
                 |service, context, request| async move {
                     service.beacon_user_create(context, request).await
                 },
@@ -102,6 +103,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
             route(
                 MethodFilter::POST,
                 &service,
+                crate::server_support::json_answer,
                 |service, context, request| async move {
                     service.sandbox_user_reset_login(context, request).await
                 },
@@ -114,6 +116,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
             route(
                 MethodFilter::POST,
                 &service,
+                crate::server_support::json_answer,
                 |service, context, request| async move {
                     service.user_create(context, request).await
                 },
@@ -126,6 +129,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
             route(
                 MethodFilter::POST,
                 &service,
+                crate::server_support::json_answer,
                 |service, context, request| async move {
                     service.user_update(context, request).await
                 },
@@ -138,6 +142,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
             route(
                 MethodFilter::POST,
                 &service,
+                crate::server_support::json_answer,
                 |service, context, request| async move {
                     service.user_remove(context, request).await
                 },
@@ -150,6 +155,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
             route(
                 MethodFilter::POST,
                 &service,
+                crate::server_support::json_answer,
                 |service, context, request| async move {
                     service.user_items_get(context, request).await
                 },

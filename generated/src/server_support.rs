@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER, SERVER_ERRORS};
 use specgen_runtime::json::value_at;
-use specgen_runtime::{ErrorBody, Operation, Validate, describe_json_error};
+use specgen_runtime::{Binary, ErrorBody, Operation, Parameter, Validate, describe_json_error};
 
 /// Builds the API's error body from its parts: the spec's `api.error_fields` says which fields
 /// of the error type receive them.
@@ -162,19 +162,33 @@ pub trait ServiceBasics: Send + Sync + 'static {
 pub fn route<S, Req, Resp, Fut>(
     filter: MethodFilter,
     service: &Arc<S>,
+    answer: impl Fn(Resp) -> Response + Clone + Send + Sync + 'static,
     call: impl Fn(Arc<S>, RequestContext, Req) -> Fut + Clone + Send + Sync + 'static,
 ) -> MethodRouter
 where
     S: ServiceBasics,
     Req: Operation + DeserializeOwned + Validate + Send + 'static,
-    Resp: Serialize,
     Fut: Future<Output = Result<Resp, ServerError>> + Send + 'static,
 {
     let wrong_method = service.clone();
     let service = service.clone();
     axum::routing::on(filter, move |request: axum::extract::Request| async move {
-        let (parts, body) = request.into_parts();
-        handle(&*service, &parts.headers, body, |context, request| {
+        let (mut parts, body) = request.into_parts();
+        // The router matched the path, so its parameters are there to read.
+        let path = <axum::extract::RawPathParams as axum::extract::FromRequestParts<()>>::from_request_parts(&mut parts, &())
+            .await
+            .map(|params| {
+                params
+                    .iter()
+                    .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let received = Received {
+            headers: &parts.headers,
+            path,
+        };
+        handle(&*service, &received, body, answer.clone(), |context, request| {
             call(service.clone(), context, request)
         })
         .await
@@ -182,24 +196,69 @@ where
     .fallback(move || async move { method_not_allowed(&*wrong_method, Req::METHOD) })
 }
 
+/// A JSON answer.
+pub fn json_answer<T: Serialize>(value: T) -> Response {
+    axum::Json(value).into_response()
+}
+
+/// An answer with no body.
+pub fn empty_answer((): ()) -> Response {
+    StatusCode::OK.into_response()
+}
+
+/// A document answer: the bytes, with the media type the operation's spec names.
+pub fn document_answer(media_type: &'static str, document: Binary) -> Response {
+    ([(CONTENT_TYPE, media_type)], document.into_bytes()).into_response()
+}
+
+/// What a request brought besides its body: its headers, and the parameters of its path.
+pub struct Received<'a> {
+    pub headers: &'a HeaderMap,
+    pub path: Vec<(String, String)>,
+}
+
+impl Received<'_> {
+    fn parameter(&self, parameter: Parameter<'_>) -> Option<String> {
+        match parameter {
+            Parameter::Path(name) => self
+                .path
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone()),
+            Parameter::Header(name) => self
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+        }
+    }
+}
+
 /// Runs one request through the pipeline described in the module docs.
 pub async fn handle<S, Req, Resp, Fut>(
     service: &S,
-    headers: &HeaderMap,
+    received: &Received<'_>,
     body: Body,
+    answer: impl FnOnce(Resp) -> Response,
     call: impl FnOnce(RequestContext, Req) -> Fut,
 ) -> Response
 where
     S: ServiceBasics + ?Sized,
-    Req: DeserializeOwned + Validate,
-    Resp: Serialize,
+    Req: Operation + DeserializeOwned + Validate,
     Fut: Future<Output = Result<Resp, ServerError>>,
 {
     let request_id = service.next_request_id();
     let outcome = async {
-        let header_credentials = admit(service, headers)?;
-        let body = read_body(service, headers, body).await?;
-        let (client_id, request) = read_request::<S, Req>(service, header_credentials, &body)?;
+        let headers = received.headers;
+        let header_credentials = admit(service, headers, Req::HAS_BODY)?;
+        // An operation without a body (a GET) reads none: its fields are its parameters.
+        let body = if Req::HAS_BODY {
+            read_body(service, headers, body).await?
+        } else {
+            Bytes::from_static(b"{}")
+        };
+        let (client_id, request) =
+            read_request::<S, Req>(service, header_credentials, &body, received)?;
         let context = RequestContext {
             request_id: request_id.clone(),
             client_id,
@@ -208,7 +267,7 @@ where
     }
     .await;
     match outcome {
-        Ok(response) => with_request_id(axum::Json(response).into_response(), &request_id),
+        Ok(response) => with_request_id(answer(response), &request_id),
         Err(error) => error.into_response(&request_id),
     }
 }
@@ -232,6 +291,7 @@ fn invalid_credentials() -> ServerError {
 fn admit<S: ServiceBasics + ?Sized>(
     service: &S,
     headers: &HeaderMap,
+    has_body: bool,
 ) -> Result<HeaderCredentials, ServerError> {
     if let Some(origin) = headers.get(ORIGIN)
         && !origin
@@ -249,7 +309,7 @@ fn admit<S: ServiceBasics + ?Sized>(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
-    if !json {
+    if has_body && !json {
         return Err(ServerError::refusal(
             415,
             SERVER_ERRORS.invalid_content_type,
@@ -355,10 +415,11 @@ fn read_request<S, Req>(
     service: &S,
     header: HeaderCredentials,
     body: &[u8],
+    received: &Received<'_>,
 ) -> Result<(String, Req), ServerError>
 where
     S: ServiceBasics + ?Sized,
-    Req: DeserializeOwned + Validate,
+    Req: Operation + DeserializeOwned + Validate,
 {
     let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
         return Err(ServerError::refusal(
@@ -422,7 +483,7 @@ where
         }
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let request: Req = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let mut request: Req = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
         if let Some(rest) = message.strip_prefix("missing field `") {
@@ -456,6 +517,9 @@ where
         )
     })?;
     deserializer.end().map_err(invalid_body)?;
+    request
+        .set_parameters(&|parameter| received.parameter(parameter))
+        .map_err(|message| ServerError::refusal(400, SERVER_ERRORS.invalid_field, message))?;
     request.validate().map_err(|errors| {
         let violations: Vec<String> = errors
             .violations()

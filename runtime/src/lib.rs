@@ -39,7 +39,9 @@ pub use formats::Format;
 pub use json::{describe_json_error, json_kind, one_line};
 pub use nullable::{Nullable, deserialize_present};
 pub use open_enum::deserialize_open_enum;
-pub use operation::{ErrorBody, Operation};
+pub use operation::{
+    Binary, ErrorBody, Operation, Parameter, encode_path_segment, parse_parameter,
+};
 pub use redact::REDACTED;
 pub use validate::{Validate, ValidationErrors, Violation};
 

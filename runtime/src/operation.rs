@@ -1,5 +1,6 @@
 //! What a generated client and server know about each operation and about the error body.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -7,8 +8,9 @@ use serde::de::DeserializeOwned;
 
 /// An API operation, implemented by its request type: where to send it and what comes back.
 pub trait Operation: Serialize {
-    /// The body of a successful response.
-    type Response: DeserializeOwned;
+    /// The body of a successful response: a model decoded from JSON, [`Binary`] for an
+    /// operation that answers with a document, or `()` for one that answers with no body.
+    type Response;
     /// The spec's operation id, such as `user_create`.
     const ID: &'static str;
     /// The HTTP method, such as `POST`.
@@ -18,12 +20,93 @@ pub trait Operation: Serialize {
     /// Whether sending the request twice has the same effect as sending it once (the spec's
     /// `idempotent`); the client retries only such operations after a 5xx or a timeout.
     const IDEMPOTENT: bool;
+    /// Whether the request travels as a JSON body; a `GET` carries its fields in the path
+    /// and headers instead.
+    const HAS_BODY: bool = true;
+
+    /// The path with this request's path parameters in place, each percent-encoded.
+    fn path(&self) -> Cow<'static, str> {
+        Cow::Borrowed(Self::PATH)
+    }
+
+    /// The header parameters this request carries, as `(name, value)` pairs.
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Fills the fields that travel outside the body (path and header parameters) from what a
+    /// server received: `lookup` answers the value of a path parameter or a header. The error
+    /// names the parameter whose value does not parse as its field's type, never the value.
+    fn set_parameters(
+        &mut self,
+        lookup: &dyn Fn(Parameter<'_>) -> Option<String>,
+    ) -> Result<(), String> {
+        let _ = lookup;
+        Ok(())
+    }
 
     /// The request id a response carries, for logs and errors.
     fn request_id(response: &Self::Response) -> Option<&str> {
         let _ = response;
         None
     }
+}
+
+/// Where a parameter travels, with its name: what [`Operation::set_parameters`] asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Parameter<'a> {
+    /// A `{name}` segment of the path.
+    Path(&'a str),
+    /// An HTTP header.
+    Header(&'a str),
+}
+
+/// The body of an answer that is a document (a PDF, a ZIP), as it came. `Debug` shows its
+/// length, not its bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Binary(pub Vec<u8>);
+
+impl Binary {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes, owned.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl fmt::Debug for Binary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Binary({} bytes)", self.0.len())
+    }
+}
+
+impl From<Vec<u8>> for Binary {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+/// Parses a parameter's text as the field's type (`true`/`false`, a number, a string).
+pub fn parse_parameter<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("`{name}` does not hold a value of its type"))
+}
+
+/// A path parameter's value, percent-encoded so that it stays one segment of the path.
+pub fn encode_path_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The body of every non-2xx response (the spec's `api.error`).
@@ -53,6 +136,28 @@ impl ErrorBody for serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(encode_path_segment("abc-1_2.3~"), "abc-1_2.3~");
+        assert_eq!(encode_path_segment("a/b?c d%"), "a%2Fb%3Fc%20d%25");
+        assert_eq!(encode_path_segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn parameters_parse_as_their_type_and_errors_name_only_the_parameter() {
+        assert_eq!(parse_parameter::<bool>("X-Flag", "true"), Ok(true));
+        let error = parse_parameter::<bool>("X-Flag", "secret-value").unwrap_err();
+        assert!(error.contains("X-Flag") && !error.contains("secret-value"));
+    }
+
+    #[test]
+    fn binary_debug_shows_the_length_only() {
+        assert_eq!(
+            format!("{:?}", Binary(b"%PDF-1.4".to_vec())),
+            "Binary(8 bytes)"
+        );
+    }
 
     #[test]
     fn raw_json_error_bodies_name_nothing() {

@@ -63,7 +63,8 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
         server_errors_listed(model, error, fields, diagnostics);
     }
     if let Some(request_id) = &model.api.request_id {
-        let bodies = std::iter::once(error).chain(model.operations.iter().map(|op| op.response));
+        let answers = model.operations.iter().filter_map(|op| op.response.json());
+        let bodies = std::iter::once(error).chain(answers);
         for body in bodies {
             match model.resolve(body, std::slice::from_ref(request_id)) {
                 Ok(field) if field.ty.kind == TyKind::String => {}

@@ -1,9 +1,10 @@
 //! What a spec may say, in one module per topic: each file on its own (`spec`, before
 //! lowering), refinements against what they refine (`refine`), then the whole model (`rules`,
-//! `api`, `examples`).
+//! `api`, `operations`, `examples`).
 
 mod api;
 mod examples;
+mod operations;
 pub mod refine;
 mod rules;
 pub mod spec;
@@ -16,6 +17,7 @@ pub use examples::string_problems;
 /// The rules that need the whole model.
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     api::check(model, diagnostics);
+    operations::check(model, diagnostics);
     rules::check(model, diagnostics);
     examples::check(model, diagnostics);
 }

@@ -232,8 +232,7 @@ impl<'a> Checker<'a> {
             .as_ref()
             .map_or(Location::UNKNOWN, |h| h.referenced);
         for (key, name) in api.header_names() {
-            let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-            if name.is_empty() || !name.chars().all(token) {
+            if !is_header_name(&name) {
                 self.error_hint(
                     &at.key("headers").key(key).at(location),
                     format!("`{name}` is not an HTTP header name"),
@@ -297,6 +296,24 @@ impl<'a> Checker<'a> {
     }
 
     fn operation(&mut self, at: &Cursor<'_>, op: &spec::Operation) {
+        match (op.response.value.as_str(), &op.content_type) {
+            ("bytes", None) => self.error_hint(
+                &at.key("response").at(op.response.referenced),
+                "`response: bytes` needs the answer's media type",
+                "add `content_type: application/pdf` (or the document's type)",
+            ),
+            ("bytes", Some(media)) if !is_media_type(&media.value) => self.error_hint(
+                &at.key("content_type").at(media.referenced),
+                format!("`{}` is not a media type", media.value),
+                "write it as `type/subtype`, e.g. `application/pdf`",
+            ),
+            ("bytes", Some(_)) => {}
+            (_, Some(media)) => self.error(
+                &at.key("content_type").at(media.referenced),
+                "`content_type` goes with `response: bytes`",
+            ),
+            (_, None) => {}
+        }
         if !op.path.value.starts_with('/') {
             self.error(
                 &at.key("path").at(op.path.referenced),
@@ -387,6 +404,7 @@ impl<'a> Checker<'a> {
                 );
             }
             let resolved = self.ty(&at_field, field);
+            self.location(&at_field, field, resolved.as_ref());
             // An unresolved type counts as `any` here, as it does in the model.
             if field.sensitive && !resolved.is_some_and(|kind| kind.is_scalar_or_scalars()) {
                 self.error_hint(
@@ -398,6 +416,71 @@ impl<'a> Checker<'a> {
         }
         for (i, rule) in rules.iter().enumerate() {
             self.rule(&at.key("rules").index(i).at(rule.referenced), &rule.value);
+        }
+    }
+
+    /// Where a field travels: a path or header parameter is a scalar, and a path parameter is
+    /// always present (the path cannot be built without it).
+    fn location(&mut self, at: &Cursor<'_>, field: &spec::Field, kind: Option<&SpecKind>) {
+        let scalar = kind.is_some_and(|k| {
+            ["string", "integer", "number", "boolean"]
+                .iter()
+                .any(|builtin| k.is(builtin))
+        });
+        let location = field.location.as_ref();
+        let place = location.map_or_else(|| at.clone(), |l| at.key("in").at(l.referenced));
+        match location.map(|l| l.value.as_str()) {
+            None | Some("body") => {
+                if let Some(header) = &field.header {
+                    self.error(
+                        &at.key("header").at(header.referenced),
+                        "`header` goes with `in: header`",
+                    );
+                }
+                return;
+            }
+            Some("path") => {
+                if !field.required {
+                    self.error_hint(
+                        &place,
+                        "a path parameter is always present",
+                        "add `required: true`",
+                    );
+                }
+                if let Some(header) = &field.header {
+                    self.error(
+                        &at.key("header").at(header.referenced),
+                        "`header` goes with `in: header`",
+                    );
+                }
+            }
+            Some("header") => match &field.header {
+                None => self.error_hint(
+                    &place,
+                    "a header parameter needs its header's name",
+                    "add `header: Header-Name`",
+                ),
+                Some(header) if !is_header_name(&header.value) => self.error_hint(
+                    &at.key("header").at(header.referenced),
+                    format!("`{}` is not an HTTP header name", header.value),
+                    "use letters, digits and `-`, e.g. `Acme-Client-Id`",
+                ),
+                Some(_) => {}
+            },
+            Some(other) => {
+                self.error_hint(
+                    &place,
+                    format!("unknown location `{other}`"),
+                    "a field travels in the `body` (the default), the `path` or a `header`",
+                );
+                return;
+            }
+        }
+        if kind.is_some() && !scalar {
+            self.error(
+                &place,
+                "a path or header parameter is a string, an integer, a number or a boolean",
+            );
         }
     }
 
@@ -455,6 +538,7 @@ impl<'a> Checker<'a> {
                 };
                 let at_items = at.key("items").at(items.referenced);
                 for (set, key) in [
+                    (items.value.location.is_some(), "in"),
                     (items.value.required, "required"),
                     (items.value.nullable, "nullable"),
                     (items.value.docs.is_some(), "docs"),
@@ -612,6 +696,18 @@ impl<'a> Checker<'a> {
             ),
         }
     }
+}
+
+/// An HTTP header name: a token (RFC 9110).
+fn is_header_name(name: &str) -> bool {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    !name.is_empty() && name.chars().all(token)
+}
+
+/// `type/subtype`, each a token.
+fn is_media_type(text: &str) -> bool {
+    text.split_once('/')
+        .is_some_and(|(kind, sub)| is_header_name(kind) && is_header_name(sub))
 }
 
 /// A field's type as the spec names it, once it resolves.

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{OperationView, braced, doc_attrs, ident, operation_views};
-use crate::ir::{Model, Operation};
+use crate::ir::{Model, Operation, Response};
 use crate::output::Options;
 
 /// The trait's name: the API's title as a type name (`Plaid API` -> `PlaidApi`).
@@ -32,6 +32,11 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
     )]);
     let (methods, impls): (Vec<_>, Vec<_>) = operation_views(model)
         .map(|OperationView { op, method, request, response, cfg }| {
+            let send = ident(match op.response {
+                Response::Json(_) => "send",
+                Response::Bytes(_) => "send_document",
+                Response::Empty => "send_empty",
+            });
             let mut text = format!("`{} {}`: {}", op.method, op.path, op.summary);
             if !op.docs.is_empty() {
                 text.push_str(&format!("\n\n{}", op.docs));
@@ -41,12 +46,12 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
                 #docs
                 #cfg
                 fn #method(&self, request: &models::#request)
-                    -> impl Future<Output = Result<models::#response, Error>> + Send;
+                    -> impl Future<Output = Result<#response, Error>> + Send;
             };
             let implementation = quote! {
                 #cfg
-                async fn #method(&self, request: &models::#request) -> Result<models::#response, Error> {
-                    self.send(request).await
+                async fn #method(&self, request: &models::#request) -> Result<#response, Error> {
+                    self.#send(request).await
                 }
             };
             (declaration, implementation)

@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs, presence};
-use crate::ir::{Model, SummaryPart, TyKind, TypeId, TypeKind};
+use crate::ir::{
+    Field, HttpMethod, Location, Model, Operation, Presence, SummaryPart, TyKind, TypeId, TypeKind,
+};
 use crate::names;
 use crate::output::Options;
 
@@ -226,22 +228,24 @@ pub fn operations(model: &Model) -> TokenStream {
         let (id, method, path, idempotent) = (&op.id, op.method.as_str(), &op.path, op.idempotent);
         let docs = doc_attrs(&format!("`{method} {path}`: {}", op.summary));
         let request_id = model.api.request_id.as_ref().and_then(|field| {
-            let access = optional_str(model, op.response, field, quote!(response))?;
+            let access = optional_str(model, op.response.json()?, field, quote!(response))?;
             Some(quote! {
                 fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
                     #access
                 }
             })
         });
+        let parameters = parameters(model, op);
         quote! {
             #docs
             #cfg
             impl ::specgen_runtime::Operation for crate::models::#request {
-                type Response = crate::models::#response;
+                type Response = #response;
                 const ID: &'static str = #id;
                 const METHOD: &'static str = #method;
                 const PATH: &'static str = #path;
                 const IDEMPOTENT: bool = #idempotent;
+                #parameters
                 #request_id
             }
         }
@@ -256,6 +260,14 @@ pub fn operations(model: &Model) -> TokenStream {
         }
     });
     let server_errors = with_server.then(|| server_errors(model));
+    // Answers are named `models::Name`, as in client.rs and server.rs; with every spec file's
+    // feature off, no operation uses the import.
+    let models_use = (!model.operations.is_empty()).then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use crate::models;
+        }
+    });
     let sensitive: std::collections::BTreeSet<&str> = model
         .types()
         .filter_map(|t| match &t.kind {
@@ -274,6 +286,7 @@ pub fn operations(model: &Model) -> TokenStream {
         //! Where each operation is sent: environments, the API version, and the
         //! [`Operation`](crate::Operation) implementation of every request type.
         #server_use
+        #models_use
 
         #version_doc
         pub const API_VERSION: &str = #version;
@@ -338,6 +351,114 @@ fn server_errors(model: &Model) -> TokenStream {
         #[cfg(feature = "server")]
         pub const SERVER_ERRORS: ServerErrors = ServerErrors { #(#fields)* };
     }
+}
+
+/// The `Operation` items of a request whose fields travel outside the body: `HAS_BODY` for a
+/// `GET`, the path with its parameters, the header parameters, and how a server fills them in.
+fn parameters(model: &Model, op: &Operation) -> TokenStream {
+    let TypeKind::Object(object) = &model.def(op.request).kind else {
+        return TokenStream::new();
+    };
+    let mut items = TokenStream::new();
+    if op.method == HttpMethod::Get {
+        items.extend(quote!(
+            const HAS_BODY: bool = false;
+        ));
+    }
+    let in_path: Vec<&Field> = object
+        .fields
+        .iter()
+        .filter(|f| f.location == Location::Path)
+        .collect();
+    let in_headers: Vec<(&Field, &String)> = object
+        .fields
+        .iter()
+        .filter_map(|f| match &f.location {
+            Location::Header(name) => Some((f, name)),
+            _ => None,
+        })
+        .collect();
+    if !in_path.is_empty() {
+        // `{consentId}` in the spec's path becomes `{consent_id}`, a percent-encoded local.
+        let mut template = op.path.clone();
+        let mut locals = Vec::new();
+        for field in &in_path {
+            template = template.replace(
+                &format!("{{{}}}", field.wire),
+                &format!("{{{}}}", field.ident),
+            );
+            let member = ident(&field.ident);
+            locals.push(quote! {
+                let #member = ::specgen_runtime::encode_path_segment(&self.#member.to_string());
+            });
+        }
+        items.extend(quote! {
+            fn path(&self) -> ::std::borrow::Cow<'static, str> {
+                #(#locals)*
+                ::std::borrow::Cow::Owned(::std::format!(#template))
+            }
+        });
+    }
+    if !in_headers.is_empty() {
+        let pushes = in_headers.iter().map(|(field, name)| {
+            let member = ident(&field.ident);
+            match field.presence {
+                Presence::Required => quote!(headers.push((#name, self.#member.to_string()));),
+                _ => {
+                    let value = presence::value_ref(field.presence, quote!(self.#member));
+                    quote! {
+                        if let ::std::option::Option::Some(value) = #value {
+                            headers.push((#name, value.to_string()));
+                        }
+                    }
+                }
+            }
+        });
+        items.extend(quote! {
+            fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+                let mut headers = ::std::vec::Vec::new();
+                #(#pushes)*
+                headers
+            }
+        });
+    }
+    if in_path.is_empty() && in_headers.is_empty() {
+        return items;
+    }
+    let parameters = in_path
+        .iter()
+        .map(|field| (*field, quote!(Path), field.wire.as_str()))
+        .chain(
+            in_headers
+                .iter()
+                .map(|(field, name)| (*field, quote!(Header), name.as_str())),
+        );
+    let sets = parameters.map(|(field, place, name)| {
+        let member = ident(&field.ident);
+        let value = presence::build(
+            field.presence,
+            Some(quote!(::specgen_runtime::parse_parameter(#name, &text)?)),
+        );
+        let missing = (field.presence == Presence::Required).then(|| {
+            let message = format!("the `{name}` parameter is required");
+            quote!(else { return ::std::result::Result::Err(#message.to_owned()); })
+        });
+        quote! {
+            if let ::std::option::Option::Some(text) = lookup(::specgen_runtime::Parameter::#place(#name)) {
+                self.#member = #value;
+            } #missing
+        }
+    });
+    items.extend(quote! {
+        fn set_parameters(
+            &mut self,
+            lookup: &dyn Fn(::specgen_runtime::Parameter<'_>) -> ::std::option::Option<::std::string::String>,
+        ) -> ::std::result::Result<(), ::std::string::String> {
+            #(#sets)*
+            ::std::result::Result::Ok(())
+        }
+    });
+    items
 }
 
 /// `crate::models::Name`: operations.rs names models by full path, so a model may be called

@@ -11,7 +11,7 @@ mod validate;
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Check, Model, Module, Operation, RuleKind, TypeDef, TypeId, TypeKind};
+use crate::ir::{Check, Model, Module, Operation, Response, RuleKind, TypeDef, TypeId, TypeKind};
 use crate::output::{GeneratedFile, Options};
 
 pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, String> {
@@ -150,7 +150,8 @@ pub(crate) struct OperationView<'m> {
     pub op: &'m Operation,
     pub method: Ident,
     pub request: Ident,
-    pub response: Ident,
+    /// The Rust type of the answer: `models::Name`, `Binary` or `()`.
+    pub response: TokenStream,
     pub cfg: TokenStream,
 }
 
@@ -160,9 +161,21 @@ pub(crate) fn operation_views(model: &Model) -> impl Iterator<Item = OperationVi
         op,
         method: ident(&op.id),
         request: type_ident(model, op.request),
-        response: type_ident(model, op.response),
+        response: response_type(model, &op.response),
         cfg: cfg_for_type(model, op.request),
     })
+}
+
+/// The Rust type of an answer, for a file that imports `crate::models`.
+pub(crate) fn response_type(model: &Model, response: &Response) -> TokenStream {
+    match response {
+        Response::Json(id) => {
+            let name = type_ident(model, *id);
+            quote!(models::#name)
+        }
+        Response::Bytes(_) => quote!(::specgen_runtime::Binary),
+        Response::Empty => quote!(()),
+    }
 }
 
 pub(crate) use crate::splice::{inner as inner_doc_attrs, outer as doc_attrs};
@@ -180,12 +193,15 @@ pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
             if !op.docs.is_empty() {
                 text.push_str(&format!("\n\n{}", op.docs));
             }
-            text.push_str(&format!(
-                "\n\nThe response is [`{}`].",
-                model.name(op.response)
-            ));
+            text.push_str(&match &op.response {
+                Response::Json(id) => format!("\n\nThe response is [`{}`].", model.name(*id)),
+                Response::Bytes(media) => {
+                    format!("\n\nThe response is a `{media}` document, returned as bytes.")
+                }
+                Response::Empty => "\n\nThe response has no body.".to_owned(),
+            });
         }
-        if op.response == def.id {
+        if op.response.json() == Some(def.id) {
             text.push_str(&format!(
                 "\n\nReturned by `{} {}` ([`{}`]).",
                 op.method,

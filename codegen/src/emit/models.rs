@@ -8,8 +8,8 @@ use quote::quote;
 use super::{braced, doc_attrs, ident, inner_doc_attrs, type_docs};
 use super::{presence, validate};
 use crate::ir::{
-    Constraint, Constraints, Enum, Field, Model, Module, Object, Presence, Ty, TyKind, TypeDef,
-    TypeId, TypeKind,
+    Constraint, Constraints, Enum, Field, Location, Model, Module, Object, Presence, Ty, TyKind,
+    TypeDef, TypeId, TypeKind,
 };
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
@@ -111,6 +111,10 @@ fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> 
 }
 
 fn field_serde(field: &Field) -> TokenStream {
+    // A parameter travels in the path or a header, never in the JSON body.
+    if field.location != Location::Body {
+        return quote!(#[serde(skip)]);
+    }
     let rename = (field.ident != field.wire).then(|| {
         let wire = &field.wire;
         quote!(rename = #wire)

@@ -8,7 +8,7 @@ use super::client::trait_name;
 use super::{
     OperationView, braced, concat, doc_attrs, ident, operation_views, presence, type_ident,
 };
-use crate::ir::{ErrorFields, Field, Model, TyKind, TypeId, TypeKind};
+use crate::ir::{ErrorFields, Field, Model, Response, TyKind, TypeId, TypeKind};
 
 /// `None` when the spec does not say how to build its error type (`api.error_fields`).
 pub fn server(model: &Model) -> Option<TokenStream> {
@@ -26,12 +26,19 @@ pub fn server(model: &Model) -> Option<TokenStream> {
                 #docs
                 #cfg
                 fn #method(&self, context: RequestContext, request: models::#request)
-                    -> impl Future<Output = Result<models::#response, ServerError>> + Send;
+                    -> impl Future<Output = Result<#response, ServerError>> + Send;
             };
             let (path, filter) = (&op.path, ident(op.method.as_str()));
+            let answer = match &op.response {
+                Response::Json(_) => quote!(crate::server_support::json_answer),
+                Response::Bytes(media) => {
+                    quote!(|document| crate::server_support::document_answer(#media, document))
+                }
+                Response::Empty => quote!(crate::server_support::empty_answer),
+            };
             let route = quote! {
                 #cfg
-                let router = router.route(#path, route(MethodFilter::#filter, &service, |service, context, request| async move {
+                let router = router.route(#path, route(MethodFilter::#filter, &service, #answer, |service, context, request| async move {
                     service.#method(context, request).await
                 }));
             };
