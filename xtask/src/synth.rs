@@ -227,11 +227,8 @@ impl Op {
     fn operation(&self, out: &mut String) {
         let Op { resource, verb, .. } = self;
         let (id, path, p) = (self.id(), self.path(), &self.prefix);
-        let method = if *verb == "get" || *verb == "list" {
-            "GET"
-        } else {
-            "POST"
-        };
+        // Reads are POSTs with a JSON body too, as in Plaid's API (a GET carries no body).
+        let method = "POST";
         // A create sent twice creates twice; every other verb can be retried.
         let idempotent = *verb != "create";
         let _ = write!(
