@@ -25,8 +25,11 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             cfg,
         } = view;
         let docs = doc_attrs(&format!(
-            "`{} {}`: {}\n\nPut `context.request_id` into the response's request id.",
-            op.method, op.path, op.summary
+            "`{} {}`: {}{}\n\nPut `context.request_id` into the response's request id.",
+            op.method,
+            op.path,
+            op.summary,
+            super::deprecated_note(op.deprecated)
         ));
         quote! {
             #docs
