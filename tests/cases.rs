@@ -77,6 +77,8 @@ pub fn synth(model: &Model, ty: &Ty) -> Value {
             let n = ty.constraints.items().and_then(|i| i.min).unwrap_or(1) as usize;
             Value::Array((0..n).map(|i| distinct(synth(model, item), i)).collect())
         }
+        // A map needs no entry; the walk adds one to check the values.
+        TyKind::Map { .. } => json!({}),
         TyKind::Named(id) => synth_named(model, model.name(*id)),
     }
 }
@@ -388,6 +390,21 @@ impl Walk<'_> {
                 item_steps.push(Step::Index(0));
                 self.value(document, &item_steps, &format!("{key}[]"), item, depth);
             }
+            TyKind::Map { values, .. } => {
+                // The values: make sure there is an entry (the example's first, or a new
+                // one), then visit it; its violations are reported under its key.
+                let slot_value = slot(document, steps);
+                if slot_value.as_object().is_none_or(serde_json::Map::is_empty) {
+                    *slot_value = json!({ "entry": synth(self.model, values) });
+                }
+                let first = slot_value
+                    .as_object()
+                    .and_then(|map| map.keys().next().cloned())
+                    .unwrap_or_default();
+                let mut entry_steps = steps.to_vec();
+                entry_steps.push(Step::Key(first));
+                self.value(document, &entry_steps, &format!("{key}{{}}"), values, depth);
+            }
             TyKind::Named(id) => {
                 match self.model.find_type(self.model.name(*id)).map(|t| &t.kind) {
                     Some(TypeKind::Enum(_)) => {
@@ -607,6 +624,7 @@ fn collect(model: &Model, ty: &Ty, key: &str, keys: &mut BTreeSet<String>) {
             }
             collect(model, item, &format!("{key}[]"), keys);
         }
+        TyKind::Map { values, .. } => collect(model, values, &format!("{key}{{}}"), keys),
         TyKind::Named(id) if matches!(model.def(*id).kind, TypeKind::Enum(_)) => {
             keys.insert(key.to_owned());
         }

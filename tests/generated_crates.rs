@@ -4,8 +4,9 @@
 //! spec file's feature off.
 //!
 //! `generated/` is compiled by the rest of the suite; this is what guards the constructs the
-//! Plaid slice does not use (arrays of arrays, recursion, keyword fields, a spec without
-//! servers, operations or enums).
+//! Plaid slice does not use (arrays of arrays, recursion, keyword fields, maps, a spec without
+//! servers, operations or enums). What some of them do at run time is tested by the hand-written
+//! `fixtures/behaviour.rs`, a crate of the same workspace.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,6 +48,34 @@ fn write_crate(workspace: &Path, name: &str, sources: &[Source]) {
     let _ = std::fs::remove_dir_all(&dir);
     codegen::sync::write(&dir, &files).unwrap_or_else(|e| panic!("cannot write {name}: {e}"));
 }
+
+/// The crate of `fixtures/behaviour.rs`: run-time tests of the crates generated from some
+/// fixtures, which it depends on with only their models.
+fn write_behaviour_crate(workspace: &Path, root: &Path, fixtures: &[&str]) {
+    let dir = workspace.join(BEHAVIOUR);
+    std::fs::create_dir_all(dir.join("src")).expect("cannot create the behaviour crate");
+    let dependencies: String = fixtures
+        .iter()
+        .map(|name| {
+            format!(
+                "{name} = {{ path = \"../{name}\", default-features = false, features = [\"models\"] }}\n"
+            )
+        })
+        .collect();
+    let manifest = format!(
+        "[package]\nname = \"{BEHAVIOUR}\"\nversion = \"0.0.0\"\nedition.workspace = true\n\
+         publish = false\n\n[dependencies]\n{dependencies}\
+         serde.workspace = true\nserde_json.workspace = true\nspecgen-runtime.workspace = true\n"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).expect("cannot write its Cargo.toml");
+    std::fs::copy(
+        root.join("tests/fixtures/behaviour.rs"),
+        dir.join("src/lib.rs"),
+    )
+    .expect("cannot copy fixtures/behaviour.rs");
+}
+
+const BEHAVIOUR: &str = "fixture-behaviour";
 
 /// Three files: the error type in one, and a type in `orders` that uses one in `customers`.
 fn cross_file_spec() -> Vec<Source> {
@@ -90,6 +119,13 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
     members.push("synthetic".to_owned());
     write_crate(&workspace, "cross-file", &cross_file_spec());
     members.push("cross-file".to_owned());
+    let tested = ["fixture-maps", "fixture-empty-object"];
+    assert!(
+        tested.iter().all(|name| members.iter().any(|m| m == name)),
+        "a fixture that fixtures/behaviour.rs tests went missing"
+    );
+    write_behaviour_crate(&workspace, &root, &tested);
+    members.push(BEHAVIOUR.to_owned());
     assert!(members.len() > 10, "the fixtures went missing: {members:?}");
 
     let root_manifest =
@@ -110,12 +146,14 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
         .expect("cannot copy Cargo.lock");
 
     // Every feature on; the client and the server with every optional spec file off, which
-    // leaves only the modules the error type needs (none, in most fixtures); and one spec
-    // file on its own.
+    // leaves only the modules the error type needs (none, in most fixtures; the behaviour
+    // crate, which turns some on, is left out); and one spec file on its own.
     for selection in [
         &["--workspace", "--all-features"][..],
         &[
             "--workspace",
+            "--exclude",
+            BEHAVIOUR,
             "--no-default-features",
             "--features",
             "client,server",
@@ -150,4 +188,17 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+
+    let output = Command::new(env!("CARGO"))
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", workspace.join("target"))
+        .args(["test", "--quiet", "-p", BEHAVIOUR])
+        .output()
+        .expect("cannot run cargo test");
+    assert!(
+        output.status.success(),
+        "the generated code does not behave as fixtures/behaviour.rs expects:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

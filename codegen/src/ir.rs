@@ -178,12 +178,16 @@ impl Model {
             TyKind::Boolean => "boolean".into(),
             TyKind::Any => "any".into(),
             TyKind::Array(item) => format!("array of {}", self.describe(&item.kind)),
+            TyKind::Map { values, nullable } => {
+                let or_null = if *nullable { " or null" } else { "" };
+                format!("map of {}{or_null}", self.describe(&values.kind))
+            }
             TyKind::Named(id) => format!("`{}`", self.name(*id)),
         }
     }
 
     /// Whether a field of `owner` whose type is `kind` leads back to `owner` without a `Vec`
-    /// in between (a cycle of direct references, which needs a `Box`).
+    /// or a `BTreeMap` in between (a cycle of direct references, which needs a `Box`).
     pub fn is_cyclic(&self, owner: TypeId, kind: &TyKind) -> bool {
         let TyKind::Named(target) = kind else {
             return false;
@@ -227,7 +231,9 @@ impl Model {
         self.validating.contains(&id)
     }
 
-    /// Direct references between types, by id.
+    /// Direct references between types, by id. A reference through an array or a map is
+    /// none: the `Vec` or `BTreeMap` holds its values on the heap, so a cycle through one
+    /// needs no `Box`.
     fn edges(&self) -> Vec<Vec<usize>> {
         self.types()
             .map(|def| match &def.kind {
@@ -347,7 +353,11 @@ impl Model {
     fn types_that_validate(&self) -> BTreeSet<TypeId> {
         fn constrained(ty: &Ty) -> bool {
             !ty.constraints.is_empty()
-                || matches!(&ty.kind, TyKind::Array(item) if constrained(item))
+                || match &ty.kind {
+                    TyKind::Array(item) => constrained(item),
+                    TyKind::Map { values, .. } => constrained(values),
+                    _ => false,
+                }
         }
         let mut users: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
         let mut seeds = Vec::new();
@@ -369,7 +379,7 @@ impl Model {
     }
 
     /// Types that cannot derive `Default`, found by spreading from the enums backwards along
-    /// required, non-nullable references.
+    /// required, non-nullable references (an array or a map of them defaults to empty).
     fn types_without_default(&self) -> BTreeSet<TypeId> {
         let mut users: BTreeMap<TypeId, Vec<TypeId>> = BTreeMap::new();
         for def in self.types() {
@@ -584,6 +594,7 @@ pub struct Operation {
     pub response: Response,
     /// Safe to send twice: the client may retry it after a 5xx or a timeout.
     pub idempotent: bool,
+    pub deprecated: bool,
 }
 
 /// What a successful answer carries.
@@ -658,6 +669,7 @@ pub struct TypeDef {
     pub docs: String,
     pub kind: TypeKind,
     pub examples: Vec<Example>,
+    pub deprecated: bool,
     pub place: Place,
 }
 
@@ -686,6 +698,8 @@ pub struct Field {
     pub docs: String,
     pub presence: Presence,
     pub sensitive: bool,
+    /// Documented as deprecated; nothing else changes.
+    pub deprecated: bool,
     pub ty: Ty,
     /// Where the field travels in a request.
     pub location: Location,
@@ -743,6 +757,8 @@ impl Presence {
 pub struct Ty {
     pub kind: TyKind,
     pub constraints: Constraints,
+    /// The width an `integer` or a `number` is documented with; nothing checks it.
+    pub number_format: Option<NumberFormat>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -753,15 +769,23 @@ pub enum TyKind {
     Boolean,
     Any,
     Array(Box<Ty>),
+    /// A JSON object with arbitrary keys: `BTreeMap<String, T>`, or `BTreeMap<String,
+    /// Option<T>>` when a value may be `null`.
+    Map {
+        values: Box<Ty>,
+        nullable: bool,
+    },
     Named(TypeId),
 }
 
 impl TyKind {
-    /// The named type a value of this kind holds, directly or as the items of (nested) arrays.
+    /// The named type a value of this kind holds, directly or as the items of (nested) arrays
+    /// and the values of maps.
     pub fn named(&self) -> Option<TypeId> {
         match self {
             Self::Named(id) => Some(*id),
             Self::Array(item) => item.kind.named(),
+            Self::Map { values, .. } => values.kind.named(),
             _ => None,
         }
     }
@@ -771,12 +795,48 @@ impl TyKind {
         match self {
             Self::String | Self::Integer | Self::Number | Self::Boolean => true,
             Self::Array(item) => item.kind.is_scalar_or_scalars(),
-            Self::Any | Self::Named(_) => false,
+            // The runtime's redaction does not reach into maps.
+            Self::Any | Self::Map { .. } | Self::Named(_) => false,
         }
     }
 
-    pub const BUILTINS: [&'static str; 6] =
-        ["string", "integer", "number", "boolean", "any", "array"];
+    pub const BUILTINS: [&'static str; 7] = [
+        "string", "integer", "number", "boolean", "any", "array", "map",
+    ];
+}
+
+/// The formats of numbers: OpenAPI's widths, kept for the docs. They are not string formats
+/// (`Format`, checked at run time), and the Rust type stays `i64` or `f64` whatever the width:
+/// a narrower type would turn a value wider than documented into a decoding error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberFormat {
+    Int32,
+    Int64,
+    Float,
+    Double,
+}
+
+impl NumberFormat {
+    pub const ALL: [NumberFormat; 4] = [Self::Int32, Self::Int64, Self::Float, Self::Double];
+
+    /// As the spec writes it (`int32`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Int32 => "int32",
+            Self::Int64 => "int64",
+            Self::Float => "float",
+            Self::Double => "double",
+        }
+    }
+
+    /// Whether it describes integers (else numbers).
+    pub const fn is_integer(self) -> bool {
+        matches!(self, Self::Int32 | Self::Int64)
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 /// One constraint on a value. Adding a constraint is adding a variant here, its key in
@@ -963,6 +1023,7 @@ pub struct EnumValue {
     pub wire: String,
     pub ident: String,
     pub docs: String,
+    pub deprecated: bool,
 }
 
 /// A rule over several fields of one object.

@@ -342,6 +342,7 @@ impl Lowerer<'_> {
             request,
             response,
             idempotent: op.idempotent,
+            deprecated: op.deprecated,
         })
     }
 
@@ -382,6 +383,7 @@ impl Lowerer<'_> {
             docs: docs(&def.docs),
             kind,
             examples,
+            deprecated: def.deprecated,
             place: at.at(name.referenced).place(),
         }
     }
@@ -401,6 +403,7 @@ impl Lowerer<'_> {
                 let ty = self.ty(&at_field, field).unwrap_or(Ty {
                     kind: TyKind::Any,
                     constraints: Constraints::default(),
+                    number_format: None,
                 });
                 ir::Field {
                     wire: wire.value.clone(),
@@ -408,6 +411,7 @@ impl Lowerer<'_> {
                     docs: docs(&field.docs),
                     presence: ir::Presence::new(field.required, field.nullable),
                     sensitive: field.sensitive,
+                    deprecated: field.deprecated,
                     ty,
                     location: location(field),
                     place: at_field.place(),
@@ -437,6 +441,15 @@ impl Lowerer<'_> {
                     self.ty(&at.key("items").at(items.referenced), &items.value)?,
                 ))
             }
+            "map" => {
+                let values = field.values.as_ref()?;
+                TyKind::Map {
+                    values: Box::new(
+                        self.ty(&at.key("values").at(values.referenced), &values.value)?,
+                    ),
+                    nullable: values.value.nullable,
+                }
+            }
             other => match self.index.id(other) {
                 Some(id) => TyKind::Named(id),
                 None => {
@@ -446,7 +459,22 @@ impl Lowerer<'_> {
             },
         };
         let constraints = constraints(&field.constraint_keys());
-        Some(Ty { kind, constraints })
+        // A width that does not suit the type is reported by `check`; a string's format is a
+        // constraint instead.
+        let number_format = field
+            .format
+            .as_ref()
+            .and_then(|f| ir::NumberFormat::parse(&f.value))
+            .filter(|f| match kind {
+                TyKind::Integer => f.is_integer(),
+                TyKind::Number => !f.is_integer(),
+                _ => false,
+            });
+        Some(Ty {
+            kind,
+            constraints,
+            number_format,
+        })
     }
 }
 
@@ -474,6 +502,7 @@ fn enum_values(values: &[Spanned<spec::EnumValue>]) -> Vec<ir::EnumValue> {
             wire: value.value.value.clone(),
             ident: names::variant_ident(&value.value.value),
             docs: docs(&value.value.docs),
+            deprecated: value.value.deprecated,
         })
         .collect()
 }

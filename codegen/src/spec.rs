@@ -154,6 +154,8 @@ pub struct Operation {
     pub content_type: Option<Spanned<String>>,
     #[serde(default)]
     pub idempotent: bool,
+    #[serde(default)]
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -169,10 +171,13 @@ pub struct TypeDef {
     pub rules: Vec<Spanned<Rule>>,
     #[serde(default)]
     pub examples: Vec<Spanned<serde_json::Value>>,
+    #[serde(default)]
+    pub deprecated: bool,
 }
 
-/// A field of an object type. Element types of arrays reuse this shape (`items`), and the
-/// checker rejects the keys that make no sense there (`required`, `nullable`, `docs`).
+/// A field of an object type. Element types of arrays (`items`) and value types of maps
+/// (`values`) reuse this shape, and the checker rejects the keys that make no sense there
+/// (`required`, `docs`, `sensitive`, `deprecated`; `nullable` too for `items`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
@@ -181,6 +186,8 @@ pub struct Field {
     #[serde(default)]
     pub items: Option<Box<Spanned<Field>>>,
     #[serde(default)]
+    pub values: Option<Box<Spanned<Field>>>,
+    #[serde(default)]
     pub required: bool,
     #[serde(default)]
     pub nullable: bool,
@@ -188,6 +195,8 @@ pub struct Field {
     pub docs: Option<String>,
     #[serde(default)]
     pub sensitive: bool,
+    #[serde(default)]
+    pub deprecated: bool,
     #[serde(default)]
     pub format: Option<Spanned<String>>,
     #[serde(default)]
@@ -260,11 +269,51 @@ pub struct Requirement {
     pub has_letter: bool,
 }
 
-/// An enum value: either a bare scalar or a one-key map `value: docs`.
+/// An enum value: a bare scalar, a one-key map `value: docs`, or a one-key map whose value
+/// holds the docs and the flags (`value: { docs: ..., deprecated: true }`).
 #[derive(Debug)]
 pub struct EnumValue {
     pub value: String,
     pub docs: Option<String>,
+    pub deprecated: bool,
+}
+
+/// What follows an enum value's key: its docs, or its docs and flags.
+struct EnumValueDetails {
+    docs: Option<String>,
+    deprecated: bool,
+}
+
+impl<'de> Deserialize<'de> for EnumValueDetails {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DetailsVisitor;
+        impl<'de> Visitor<'de> for DetailsVisitor {
+            type Value = EnumValueDetails;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("the value's docs, or a map of `docs` and `deprecated`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EnumValueDetails, E> {
+                Ok(EnumValueDetails {
+                    docs: Some(v.to_owned()),
+                    deprecated: false,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EnumValueDetails, A::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Details {
+                    #[serde(default)]
+                    docs: Option<String>,
+                    #[serde(default)]
+                    deprecated: bool,
+                }
+                let Details { docs, deprecated } =
+                    Details::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(EnumValueDetails { docs, deprecated })
+            }
+        }
+        deserializer.deserialize_any(DetailsVisitor)
+    }
 }
 
 impl<'de> Deserialize<'de> for EnumValue {
@@ -273,16 +322,20 @@ impl<'de> Deserialize<'de> for EnumValue {
         impl<'de> Visitor<'de> for EnumValueVisitor {
             type Value = EnumValue;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an enum value: a plain string, or a one-key map `value: docs`")
+                f.write_str(
+                    "an enum value: a plain string, or a one-key map `value: docs` or \
+                     `value: { docs: ..., deprecated: true }`",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<EnumValue, E> {
                 Ok(EnumValue {
                     value: v.to_owned(),
                     docs: None,
+                    deprecated: false,
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnumValue, A::Error> {
-                let Some((value, docs)) = map.next_entry::<String, String>()? else {
+                let Some((value, details)) = map.next_entry::<String, EnumValueDetails>()? else {
                     return Err(de::Error::invalid_length(0, &self));
                 };
                 if map.next_key::<de::IgnoredAny>()?.is_some() {
@@ -293,7 +346,8 @@ impl<'de> Deserialize<'de> for EnumValue {
                 }
                 Ok(EnumValue {
                     value,
-                    docs: Some(docs),
+                    docs: details.docs,
+                    deprecated: details.deprecated,
                 })
             }
         }
@@ -342,7 +396,8 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
                 ))
             }
         }
-        deserializer.deserialize_map(MapVisitor(PhantomData))
+        // `any`, so that a list reaches `visit_seq` and its message rather than the parser's.
+        deserializer.deserialize_any(MapVisitor(PhantomData))
     }
 }
 

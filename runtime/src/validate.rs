@@ -6,7 +6,7 @@
 //! allocates nothing: paths are built on the stack and rendered only for a violation.
 //!
 //! Generated `validate_at` methods are one call per constrained field on [`Fields`]; the free
-//! functions do the same for the items of an array.
+//! functions do the same for the items of an array and the values of a map.
 //!
 //! ```
 //! use specgen_runtime::validate::{self, Path, StringRules, Validate, Violation};
@@ -35,6 +35,7 @@
 //! );
 //! ```
 
+use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::sync::OnceLock;
 
@@ -94,11 +95,22 @@ impl<T: Validate> Validate for Vec<T> {
     }
 }
 
+/// A map's values are reported under their key, as a field is under its name: the key is the
+/// JSON object's key.
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate_at(&self, at: Path<'_>, out: &mut Vec<Violation>) {
+        for (key, value) in self {
+            value.validate_at(at.field(key), out);
+        }
+    }
+}
+
 /// One violated rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
-    /// The wire path of the value: `user.address.postal_code`, `access_tokens[50]`; empty for
-    /// a rule on the request as a whole.
+    /// The wire path of the value: `user.address.postal_code`, `access_tokens[50]`,
+    /// `balances.USD` (the value under a map's key); empty for a rule on the request as a
+    /// whole.
     pub path: String,
     /// A stable, machine-readable rule code: `min_length`, `pattern`, `format.email`,
     /// `one_of_required`, ...
@@ -232,7 +244,8 @@ impl<'a> Path<'a> {
     }
 }
 
-/// The wire path: fields joined by `.`, array items as `[i]` (`user.emails[2]`).
+/// The wire path: fields (and the keys of maps) joined by `.`, array items as `[i]`
+/// (`user.emails[2]`).
 impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.write(f).map(|_| ())
@@ -375,7 +388,7 @@ impl Default for StringRules<'_> {
 /// and nullable (`Nullable<T>`). The checks run only when there is a value, so generated code
 /// calls them the same way for every field.
 pub trait Present {
-    /// What is checked: `str` for a `String`, `[T]` for a `Vec<T>`.
+    /// What is checked: `str` for a `String`, `[T]` for a `Vec<T>`, the map for a `BTreeMap`.
     type Value: ?Sized;
 
     /// The value, if there is one.
@@ -410,6 +423,15 @@ impl<T> Present for Vec<T> {
     type Value = [T];
 
     fn present(&self) -> Option<&[T]> {
+        Some(self)
+    }
+}
+
+/// A map is checked value by value; what `Present` hands over is the map itself.
+impl<T> Present for BTreeMap<String, T> {
+    type Value = BTreeMap<String, T>;
+
+    fn present(&self) -> Option<&BTreeMap<String, T>> {
         Some(self)
     }
 }
@@ -869,6 +891,26 @@ mod tests {
         assert!(Some(Box::new(Item(true))).validate().is_ok());
         assert!(Nullable::<Item>::Null.validate().is_ok());
         assert!(Nullable::Value(Item(false)).validate().is_err());
+    }
+
+    #[test]
+    fn map_values_are_reported_under_their_key() {
+        let values: BTreeMap<String, Option<Item>> = [
+            ("good".to_owned(), Some(Item(true))),
+            ("absent".to_owned(), None),
+            ("bad".to_owned(), Some(Item(false))),
+        ]
+        .into_iter()
+        .collect();
+        let mut out = Vec::new();
+        let mut fields = Fields::new(Path::ROOT.field("user"), &mut out);
+        fields.nested("tags", &values);
+        fields.nested("none", &None::<BTreeMap<String, Item>>);
+        let paths: Vec<_> = out.iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(paths, ["user.tags.bad"]);
+        let present = Some(BTreeMap::from([("k".to_owned(), 1_i64)]));
+        assert_eq!(present.present().map(BTreeMap::len), Some(1));
+        assert!(Nullable::<BTreeMap<String, i64>>::Null.present().is_none());
     }
 
     #[test]

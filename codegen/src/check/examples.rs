@@ -120,6 +120,20 @@ impl ExampleChecker<'_> {
                     self.ty(item, v, &format!("{at}[{i}]"));
                 }
             }
+            (TyKind::Map { values, nullable }, Value::Object(entries)) => {
+                // Each value at the path the generated validator reports it at: `field.key`.
+                for (key, v) in entries {
+                    let entry_at = join(at, key);
+                    match v {
+                        Value::Null if !*nullable => self.fail(
+                            &entry_at,
+                            "null, but the map's values are not nullable".into(),
+                        ),
+                        Value::Null => {}
+                        v => self.ty(values, v, &entry_at),
+                    }
+                }
+            }
             (TyKind::Named(id), v) => self.named(*id, v, at),
             (kind, other) => self.fail(
                 at,

@@ -9,7 +9,7 @@ use serde_saphyr::{Location, Spanned};
 
 use crate::diag::{Cursor, Diagnostic, Diagnostics, Place};
 use crate::index::TypeIndex;
-use crate::ir::{Format, HttpMethod, SERVER_SITUATIONS, SummaryPart};
+use crate::ir::{Format, HttpMethod, NumberFormat, SERVER_SITUATIONS, SummaryPart};
 use crate::names;
 use crate::spec;
 
@@ -537,21 +537,34 @@ impl<'a> Checker<'a> {
                     return None;
                 };
                 let at_items = at.key("items").at(items.referenced);
-                for (set, key) in [
-                    (items.value.location.is_some(), "in"),
-                    (items.value.required, "required"),
-                    (items.value.nullable, "nullable"),
-                    (items.value.docs.is_some(), "docs"),
-                    (items.value.sensitive, "sensitive"),
-                ] {
-                    if set {
-                        self.error(
-                            &at_items,
-                            format!("`{key}` belongs on the array field, not on its `items`"),
-                        );
-                    }
+                self.element_keys(&at_items, "items", &items.value, "the array field");
+                if let Some(location) = &items.value.location {
+                    self.error(
+                        &at_items.key("in").at(location.referenced),
+                        "`in` belongs on the array field, not on its `items`",
+                    );
+                }
+                if items.value.nullable {
+                    self.error(
+                        &at_items,
+                        "`nullable` belongs on the array field, not on its `items`",
+                    );
                 }
                 SpecKind::Array(Box::new(self.ty(&at_items, &items.value)?))
+            }
+            "map" => {
+                let Some(values) = &field.values else {
+                    self.error_hint(
+                        &at.at(name.referenced),
+                        "a map needs `values`",
+                        "add `values: { type: ... }`: the type of every value, whatever its key",
+                    );
+                    return None;
+                };
+                let at_values = at.key("values").at(values.referenced);
+                self.element_keys(&at_values, "values", &values.value, "the map field");
+                let nullable = values.value.nullable;
+                SpecKind::Map(Box::new(self.ty(&at_values, &values.value)?), nullable)
             }
             builtin @ ("string" | "integer" | "number" | "boolean" | "any") => {
                 SpecKind::Builtin(builtin.to_owned())
@@ -568,8 +581,36 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
+        if field.values.is_some() && !matches!(kind, SpecKind::Map(..)) {
+            self.error_hint(
+                at,
+                format!(
+                    "`values` only goes with `type: map`, but this is {}",
+                    kind.describe()
+                ),
+                "an enum's values are listed on the enum type, not on a field",
+            );
+        }
         self.constraints(at, &field.constraint_keys(), &kind);
         Some(kind)
+    }
+
+    /// The keys an array's `items` or a map's `values` cannot have: they describe the field
+    /// that holds the array or the map.
+    fn element_keys(&mut self, at: &Cursor<'_>, key: &str, element: &spec::Field, owner: &str) {
+        for (set, name) in [
+            (element.required, "required"),
+            (element.docs.is_some(), "docs"),
+            (element.sensitive, "sensitive"),
+            (element.deprecated, "deprecated"),
+        ] {
+            if set {
+                self.error(
+                    at,
+                    format!("`{name}` belongs on {owner}, not on its `{key}`"),
+                );
+            }
+        }
     }
 
     pub(super) fn constraints(
@@ -581,8 +622,10 @@ impl<'a> Checker<'a> {
         let is_string = kind.is("string");
         let is_number = kind.is("integer") || kind.is("number");
         let is_array = matches!(kind, SpecKind::Array(_));
+        let is_map = matches!(kind, SpecKind::Map(..));
         let applies = [
-            ("format", c.format.is_some(), is_string),
+            // Which format goes with which type is `format`'s to say.
+            ("format", c.format.is_some(), is_string || is_number),
             ("min_length", c.min_length.is_some(), is_string),
             ("max_length", c.max_length.is_some(), is_string),
             ("pattern", c.pattern.is_some(), is_string),
@@ -598,6 +641,8 @@ impl<'a> Checker<'a> {
             if set && !ok {
                 let hint = if is_array && !key.contains("items") {
                     "string constraints of array elements go under `items:`"
+                } else if is_map {
+                    "constraints of the map's values go under `values:`"
                 } else {
                     "remove it, or change the type"
                 };
@@ -637,18 +682,9 @@ impl<'a> Checker<'a> {
             );
         }
         if let Some(format) = c.format
-            && Format::parse(&format.value).is_none()
+            && (is_string || is_number)
         {
-            let known = Format::ALL.map(|(n, _)| n);
-            let hint = match names::closest(&format.value, known) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("known formats: {}", known.join(", ")),
-            };
-            self.error_hint(
-                &at.key("format").at(format.referenced),
-                format!("unknown format `{}`", format.value),
-                hint,
-            );
+            self.format(&at.key("format").at(format.referenced), &format.value, kind);
         }
         if let Some(pattern) = c.pattern
             && let Err(e) = regex_lite::Regex::new(&pattern.value)
@@ -667,6 +703,67 @@ impl<'a> Checker<'a> {
                 &at.key("pattern").at(pattern.referenced),
                 format!("invalid regular expression `{}`: {detail}", pattern.value),
             );
+        }
+    }
+
+    /// A string takes a format the runtime checks; an integer or a number takes a width,
+    /// which only the docs show. The two lists are apart, and a name from the other list is
+    /// reported as such rather than as unknown.
+    fn format(&mut self, at: &Cursor<'_>, name: &str, kind: &SpecKind) {
+        let string_formats = Format::ALL.map(|(n, _)| n);
+        let string_list = || format!("string formats: {}", string_formats.join(", "));
+        let widths = |integer: bool| {
+            let names: Vec<_> = NumberFormat::ALL
+                .iter()
+                .filter(|f| f.is_integer() == integer)
+                .map(|f| format!("`{}`", f.name()))
+                .collect();
+            names.join(" or ")
+        };
+        let what = kind.describe();
+        if kind.is("string") {
+            if Format::parse(name).is_some() {
+                return;
+            }
+            if let Some(width) = NumberFormat::parse(name) {
+                let of = if width.is_integer() {
+                    "integers"
+                } else {
+                    "numbers"
+                };
+                self.error_hint(
+                    at,
+                    format!("`{name}` is a format of {of}, not of strings"),
+                    string_list(),
+                );
+                return;
+            }
+            let hint = match names::closest(name, string_formats) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("known formats: {}", string_formats.join(", ")),
+            };
+            self.error_hint(at, format!("unknown format `{name}`"), hint);
+            return;
+        }
+        let integer = kind.is("integer");
+        let expected = widths(integer);
+        match NumberFormat::parse(name) {
+            Some(width) if width.is_integer() == integer => {}
+            Some(_) => self.error_hint(
+                at,
+                format!("`{name}` cannot apply to {what}"),
+                format!("{what} takes {expected}"),
+            ),
+            None if Format::parse(name).is_some() => self.error_hint(
+                at,
+                format!("`{name}` is a string format; it cannot apply to {what}"),
+                format!("{what} takes {expected}, or change the type to `string`"),
+            ),
+            None => self.error_hint(
+                at,
+                format!("unknown format `{name}` for {what}"),
+                format!("{what} takes {expected}"),
+            ),
         }
     }
 
@@ -715,6 +812,8 @@ pub(super) enum SpecKind {
     Builtin(String),
     Named(String),
     Array(Box<SpecKind>),
+    /// The values' kind, and whether they may be null.
+    Map(Box<SpecKind>, bool),
 }
 
 impl SpecKind {
@@ -726,7 +825,7 @@ impl SpecKind {
         match self {
             SpecKind::Builtin(name) => name != "any",
             SpecKind::Array(item) => item.is_scalar_or_scalars(),
-            SpecKind::Named(_) => false,
+            SpecKind::Named(_) | SpecKind::Map(..) => false,
         }
     }
 
@@ -736,6 +835,10 @@ impl SpecKind {
             SpecKind::Builtin(name) => name.clone(),
             SpecKind::Named(name) => format!("`{name}`"),
             SpecKind::Array(item) => format!("array of {}", item.describe()),
+            SpecKind::Map(values, nullable) => {
+                let or_null = if *nullable { " or null" } else { "" };
+                format!("map of {}{or_null}", values.describe())
+            }
         }
     }
 }

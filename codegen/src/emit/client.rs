@@ -41,6 +41,7 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
             if !op.docs.is_empty() {
                 text.push_str(&format!("\n\n{}", op.docs));
             }
+            text.push_str(super::deprecated_note(op.deprecated));
             let docs = doc_attrs(&text);
             let declaration = quote! {
                 #docs

@@ -226,7 +226,11 @@ pub fn operations(model: &Model) -> TokenStream {
             ..
         } = view;
         let (id, method, path, idempotent) = (&op.id, op.method.as_str(), &op.path, op.idempotent);
-        let docs = doc_attrs(&format!("`{method} {path}`: {}", op.summary));
+        let docs = doc_attrs(&format!(
+            "`{method} {path}`: {}{}",
+            op.summary,
+            super::deprecated_note(op.deprecated)
+        ));
         let request_id = model.api.request_id.as_ref().and_then(|field| {
             let access = optional_str(model, op.response.json()?, field, quote!(response))?;
             Some(quote! {

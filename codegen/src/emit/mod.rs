@@ -184,6 +184,7 @@ pub(crate) use crate::splice::{inner as inner_doc_attrs, outer as doc_attrs};
 /// its examples, so the rendered docs read like the API reference.
 pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
     let mut text = def.docs.clone();
+    text.push_str(deprecated_note(def.deprecated));
     for op in model.operations_of(def.id) {
         if op.request == def.id {
             text.push_str(&format!(
@@ -193,6 +194,7 @@ pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
             if !op.docs.is_empty() {
                 text.push_str(&format!("\n\n{}", op.docs));
             }
+            text.push_str(deprecated_note(op.deprecated));
             text.push_str(&match &op.response {
                 Response::Json(id) => format!("\n\nThe response is [`{}`].", model.name(*id)),
                 Response::Bytes(media) => {
@@ -228,6 +230,16 @@ pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
         text.push_str(&format!("\n\n{heading}\n\n```json\n{json}\n```"));
     }
     doc_attrs(&text)
+}
+
+/// What the docs say of something the spec marks `deprecated`. Only the docs: `#[deprecated]`
+/// on a field or a variant warns inside serde's derived code and at every construction, so a
+/// crate that merely decodes a deprecated field would warn (and fail `-D warnings`).
+pub(crate) const DEPRECATED: &str = "Deprecated.";
+
+/// A paragraph to append to docs: [`DEPRECATED`] when `deprecated`, else nothing.
+pub(crate) fn deprecated_note(deprecated: bool) -> &'static str {
+    if deprecated { "\n\nDeprecated." } else { "" }
 }
 
 fn rule_summary(kind: &RuleKind, docs: &str) -> String {

@@ -150,6 +150,15 @@ fn rust_type(model: &Model, kind: &TyKind) -> TokenStream {
             let item = rust_type(model, &item.kind);
             quote!(Vec<#item>)
         }
+        TyKind::Map { values, nullable } => {
+            let value = rust_type(model, &values.kind);
+            let value = if *nullable {
+                quote!(Option<#value>)
+            } else {
+                value
+            };
+            quote!(::std::collections::BTreeMap<String, #value>)
+        }
         TyKind::Named(id) => {
             let name = super::type_ident(model, *id);
             quote!(#name)
@@ -186,16 +195,18 @@ fn redacting_debug(def: &TypeDef, object: &Object) -> TokenStream {
 fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(&format!(
-        "{}\n\nValues added to the API after this crate was generated decode as `Unknown`, keeping the raw string.",
-        def.docs
+        "{}{}\n\nValues added to the API after this crate was generated decode as `Unknown`, keeping the raw string.",
+        def.docs,
+        super::deprecated_note(def.deprecated)
     ));
     let variants = e.values.iter().map(|v| {
         let variant = ident(&v.ident);
-        let text = if v.docs.is_empty() {
+        let mut text = if v.docs.is_empty() {
             format!("`{}`", v.wire)
         } else {
             format!("`{}`: {}", v.wire, v.docs)
         };
+        text.push_str(super::deprecated_note(v.deprecated));
         let docs = doc_attrs(&text);
         quote! { #docs #variant, }
     });
@@ -227,6 +238,10 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
 /// A field's docs, followed by the rules it must satisfy so that rustdoc shows them.
 fn field_docs(field: &Field) -> String {
     let mut paragraphs = vec![field.docs.clone()];
+    if field.deprecated {
+        paragraphs.push(super::DEPRECATED.into());
+    }
+    paragraphs.extend(number_formats(&field.ty));
     let facts = constraint_facts(&field.ty);
     if !facts.is_empty() {
         paragraphs.push(format!("Constraints: {}.", facts.join("; ")));
@@ -239,13 +254,32 @@ fn field_docs(field: &Field) -> String {
     paragraphs.join("\n\n")
 }
 
+/// The element of an array or the values of a map, with how the docs name one of them.
+fn element(ty: &Ty) -> Option<(&Ty, &'static str)> {
+    match &ty.kind {
+        TyKind::Array(item) => Some((item, "item")),
+        TyKind::Map { values, .. } => Some((values, "value")),
+        _ => None,
+    }
+}
+
+/// "Format: `int32`." for a number with a width, or for its items or values.
+fn number_formats(ty: &Ty) -> Option<String> {
+    if let Some(format) = ty.number_format {
+        return Some(format!("Format: `{}`.", format.name()));
+    }
+    let (inner, noun) = element(ty)?;
+    let format = inner.number_format?;
+    Some(format!("Format of each {noun}: `{}`.", format.name()))
+}
+
 fn constraint_facts(ty: &Ty) -> Vec<String> {
     let mut facts = describe(&ty.constraints);
-    if let TyKind::Array(item) = &ty.kind {
+    if let Some((inner, noun)) = element(ty) {
         facts.extend(
-            describe(&item.constraints)
+            describe(&inner.constraints)
                 .into_iter()
-                .map(|f| format!("each item: {f}")),
+                .map(|f| format!("each {noun}: {f}")),
         );
     }
     facts

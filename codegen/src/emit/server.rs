@@ -19,8 +19,11 @@ pub fn server(model: &Model) -> Option<TokenStream> {
     let (methods, routes): (Vec<_>, Vec<_>) = operation_views(model)
         .map(|OperationView { op, method, request, response, cfg }| {
             let docs = doc_attrs(&format!(
-                "`{} {}`: {}\n\nPut `context.request_id` into the response's request id.",
-                op.method, op.path, op.summary
+                "`{} {}`: {}{}\n\nPut `context.request_id` into the response's request id.",
+                op.method,
+                op.path,
+                op.summary,
+                super::deprecated_note(op.deprecated)
             ));
             let declaration = quote! {
                 #docs

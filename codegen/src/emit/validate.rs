@@ -165,7 +165,8 @@ fn format_path(format: Format) -> String {
     format!("validate::Format::{format:?}")
 }
 
-/// A value being checked: a field of `self`, or the current item of an array.
+/// A value being checked: a field of `self`, or the current item of an array or value of a
+/// map.
 #[derive(Clone, Copy)]
 enum Value<'a> {
     Field(&'a str),
@@ -181,12 +182,14 @@ impl Value<'_> {
     }
 }
 
-/// Where a check reports: a field, through `check` (the runtime's `Fields`), or the item `i`
-/// of an array inside a loop, through `at` and `out`.
+/// Where a check reports: a field, through `check` (the runtime's `Fields`), or inside a loop,
+/// through `at` and `out`, the item `i` of an array or the value under `key` of a map. A
+/// map's key is a path segment like a field's name (`scores.math`), as it is in the JSON.
 #[derive(Clone, Copy)]
 enum Target<'a> {
     Field(&'a str),
     Item,
+    Entry,
 }
 
 impl Target<'_> {
@@ -198,6 +201,10 @@ impl Target<'_> {
             Target::Item => (
                 format!("validate::{method}"),
                 vec!["out".to_owned(), "at.index(i)".to_owned()],
+            ),
+            Target::Entry => (
+                format!("validate::{method}"),
+                vec!["out".to_owned(), "at.field(key)".to_owned()],
             ),
         };
         args.push(value.reference());
@@ -253,6 +260,7 @@ impl Checks<'_> {
                 checks.extend(self.items(item, value, target, what, indent));
                 checks
             }
+            TyKind::Map { values, .. } => self.values(values, value, target, what, indent),
             TyKind::Named(id) if self.model.validates(*id) => {
                 vec![target.call(indent, "nested", value, &[])]
             }
@@ -283,29 +291,29 @@ impl Checks<'_> {
             _ => {
                 // Inside `if let` and `for`: two levels deeper.
                 let inner = self.value(item, Value::Item, Target::Item, &what, indent + 8);
-                if inner.is_empty() {
-                    return inner;
-                }
-                let mut text = format!(
-                    "if let Some(items) = validate::Present::present({}) {{\n",
-                    array.reference()
-                );
-                match target {
-                    Target::Field(wire) => {
-                        text.push_str("    let (at, out) = check.parts();\n");
-                        text.push_str(&format!(
-                            "    let at = at.field({});\n",
-                            layout::string(wire)
-                        ));
-                    }
-                    Target::Item => text.push_str("    let at = at.index(i);\n"),
-                }
-                text.push_str("    for (i, item) in items.iter().enumerate() {\n");
-                for line in inner.iter().flat_map(|statement| statement.lines()) {
-                    text.push_str(&format!("        {line}\n"));
-                }
-                text.push_str("    }\n}");
-                vec![text]
+                each(Container::Array, array, target, &inner)
+            }
+        }
+    }
+
+    /// The checks of every value of a map; a map of a type with rules is one runtime call.
+    fn values(
+        &mut self,
+        values: &Ty,
+        map: Value<'_>,
+        target: Target<'_>,
+        what: &str,
+        indent: usize,
+    ) -> Vec<String> {
+        match &values.kind {
+            // `Validate` for `BTreeMap<String, T>` walks the values with their key.
+            TyKind::Named(id) if self.model.validates(*id) => {
+                vec![target.call(indent, "nested", map, &[])]
+            }
+            _ => {
+                let what = format!("{what}_values");
+                let inner = self.value(values, Value::Item, Target::Entry, &what, indent + 8);
+                each(Container::Map, map, target, &inner)
             }
         }
     }
@@ -391,6 +399,55 @@ impl Checks<'_> {
             }
         }
     }
+}
+
+/// What `each` loops over.
+#[derive(Clone, Copy)]
+enum Container {
+    Array,
+    Map,
+}
+
+/// `inner`, the checks of one element (`item`), run for every element of `container` when it
+/// has a value, at the element's path: `[i]` of an array, `.key` of a map. Empty when there
+/// is nothing to check.
+fn each(
+    container: Container,
+    value: Value<'_>,
+    target: Target<'_>,
+    inner: &[String],
+) -> Vec<String> {
+    if inner.is_empty() {
+        return Vec::new();
+    }
+    let elements = match container {
+        Container::Array => "items",
+        Container::Map => "entries",
+    };
+    let mut text = format!(
+        "if let Some({elements}) = validate::Present::present({}) {{\n",
+        value.reference()
+    );
+    match target {
+        Target::Field(wire) => {
+            text.push_str("    let (at, out) = check.parts();\n");
+            text.push_str(&format!(
+                "    let at = at.field({});\n",
+                layout::string(wire)
+            ));
+        }
+        Target::Item => text.push_str("    let at = at.index(i);\n"),
+        Target::Entry => text.push_str("    let at = at.field(key);\n"),
+    }
+    text.push_str(match container {
+        Container::Array => "    for (i, item) in items.iter().enumerate() {\n",
+        Container::Map => "    for (key, item) in entries {\n",
+    });
+    for line in inner.iter().flat_map(|statement| statement.lines()) {
+        text.push_str(&format!("        {line}\n"));
+    }
+    text.push_str("    }\n}");
+    vec![text]
 }
 
 fn option(value: Option<Literal>) -> String {
