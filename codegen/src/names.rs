@@ -35,6 +35,9 @@ pub fn variant_ident(wire: &str) -> String {
         None => "Empty".to_owned(),
         Some(c) if c.is_ascii_digit() => format!("V{ident}"),
         Some(_) if is_keyword(&ident) => format!("{ident}_"),
+        // `Unknown(String)` holds the values unknown when the crate was generated; a value the
+        // API documents as `UNKNOWN` (Plaid has several) gets a name of its own.
+        Some(_) if ident == "Unknown" => "UnknownValue".to_owned(),
         Some(_) => ident,
     }
 }

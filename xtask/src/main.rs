@@ -28,6 +28,12 @@ enum Task {
         /// Write nothing; exit non-zero and name each file that differs when generated/ is stale.
         #[arg(long)]
         check: bool,
+        /// The spec folder to read.
+        #[arg(long, default_value = "spec")]
+        spec: PathBuf,
+        /// The folder of the generated crate.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
         /// Also print what changed in the API since the spec at this git revision (see
         /// `changes`).
         #[arg(long, value_name = "REV", num_args = 0..=1, default_missing_value = "HEAD")]
@@ -64,9 +70,14 @@ enum Task {
 
 fn main() -> ExitCode {
     match Cli::parse().task {
-        Task::Regenerate { check, changes } => {
+        Task::Regenerate {
+            check,
+            spec,
+            out,
+            changes,
+        } => {
             let root = workspace_root();
-            let status = regenerate(&root, check);
+            let status = regenerate(&root.join(spec), &root.join(out), check);
             match changes {
                 Some(base) if status == ExitCode::SUCCESS => print_changes(&root, &base),
                 _ => status,
@@ -123,19 +134,18 @@ fn print_changes(root: &Path, base: &str) -> ExitCode {
     }
 }
 
-fn regenerate(root: &Path, check: bool) -> ExitCode {
-    let files = match codegen::generate(&root.join("spec"), &codegen::Options::default()) {
+fn regenerate(spec: &Path, out: &Path, check: bool) -> ExitCode {
+    let files = match codegen::generate(spec, &codegen::Options::default()) {
         Ok(files) => files,
         Err(error) => {
             eprintln!("{error}");
             return ExitCode::FAILURE;
         }
     };
-    let out = root.join("generated");
     let result = if check {
-        codegen::sync::compare(&out, &files)
+        codegen::sync::compare(out, &files)
     } else {
-        codegen::sync::write(&out, &files)
+        codegen::sync::write(out, &files)
     };
     let drifts = match result {
         Ok(drifts) => drifts,

@@ -503,13 +503,6 @@ impl<'a> Checker<'a> {
                     &at_value,
                     format!("enum value `{wire}` has no usable Rust name (it becomes `{ident}`)"),
                 );
-            } else if ident == "Unknown" {
-                self.error(
-                    &at_value,
-                    format!(
-                        "enum value `{wire}` becomes the variant `Unknown`, which holds values unknown at generation time"
-                    ),
-                );
             } else if let Some(first) = idents.insert(ident.clone(), wire) {
                 self.error(
                     &at_value,
