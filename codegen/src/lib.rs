@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diag;
 mod emit;
+pub mod import;
 pub mod index;
 pub mod ir;
 pub mod load;
