@@ -8,6 +8,7 @@ pub mod changes;
 pub mod check;
 pub mod diag;
 mod emit;
+pub mod import;
 pub mod index;
 pub mod ir;
 pub mod load;

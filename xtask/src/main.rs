@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 
+mod import;
+
 /// The generator allocates and frees millions of small token and syntax-tree nodes; mimalloc
 /// takes about a sixth off the time of a large spec (BENCHMARKS.md, "Generator").
 #[global_allocator]
@@ -66,6 +68,18 @@ enum Task {
         #[arg(long)]
         stats: bool,
     },
+    /// Import an OpenAPI 3.0 description (YAML or JSON) into spec files, one per area.
+    ///
+    /// Writes only files that start with the `@imported` marker line (and deletes those no
+    /// longer produced); refuses to overwrite a hand-written file. Prints every departure from
+    /// the source as a warning. The rules: spec/README.md, "Importing the OpenAPI".
+    Import {
+        /// The OpenAPI file, e.g. spec/openapi/2020-09-14.yml.
+        openapi: PathBuf,
+        /// The folder to write the spec files to. Default: spec/.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -90,6 +104,7 @@ fn main() -> ExitCode {
             per_file,
             stats,
         } => synth(&workspace_root(), operations, out, per_file, stats),
+        Task::Import { openapi, out } => import::run(&workspace_root(), &openapi, out),
     }
 }
 

@@ -1,0 +1,252 @@
+//! `cargo xtask import`: an OpenAPI 3.0 description (YAML or JSON) to spec files.
+//!
+//! The rules (what is kept, transformed, left out, and how each upstream defect is handled)
+//! are documented in spec/README.md, "Importing the OpenAPI"; every departure from the
+//! source is a [`Warning`] with its line, column and document path.
+//!
+//! Stages: parse (`node.rs`) -> index and classify the schemas (`schemas.rs`) -> build the
+//! named types -> operations, with their request and response types and examples
+//! (`operations.rs`) -> check the examples against the built types (`examples.rs`) -> sort
+//! operations and types into files (`layout.rs`) -> write YAML (`model.rs`, `yaml.rs`) ->
+//! replace the imported files of the spec folder (`write.rs`).
+
+mod examples;
+mod layout;
+pub mod model;
+pub mod node;
+mod operations;
+mod schemas;
+pub mod warn;
+mod write;
+pub mod yaml;
+
+pub use model::MARKER_PREFIX;
+pub use warn::{Kind as WarningKind, Warning};
+pub use write::{WriteReport, write};
+
+use node::Node;
+use operations::Pending;
+use warn::{Kind, Warnings};
+
+/// The result of an import: the files to write, in name order, and the warnings, sorted.
+pub struct Import {
+    /// The name the OpenAPI file goes by in the marker line and the warnings.
+    pub source: String,
+    pub files: Vec<ImportedFile>,
+    pub warnings: Vec<Warning>,
+    /// The type most error responses use (what the hand-written `api` block names).
+    pub error_type: Option<String>,
+}
+
+pub struct ImportedFile {
+    /// `transfer.yaml`
+    pub name: String,
+    pub text: String,
+    pub model: model::File,
+}
+
+impl Import {
+    pub fn operations(&self) -> usize {
+        self.files.iter().map(|f| f.model.operations.len()).sum()
+    }
+
+    pub fn types(&self) -> usize {
+        self.files.iter().map(|f| f.model.types.len()).sum()
+    }
+
+    /// The warnings, one line each.
+    pub fn warning_lines(&self) -> Vec<String> {
+        self.warnings
+            .iter()
+            .map(|w| w.render(&self.source))
+            .collect()
+    }
+
+    /// `imported 329 operations and 2,000 types into 49 files (300 warnings)`
+    pub fn summary(&self) -> String {
+        format!(
+            "imported {} operations and {} types into {} files ({} warning{})",
+            self.operations(),
+            self.types(),
+            self.files.len(),
+            self.warnings.len(),
+            if self.warnings.len() == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Imports an OpenAPI document. `source` is how the file is named in the output (the marker
+/// line of each file) and in warnings. Fails only when the text is not YAML or not OpenAPI 3.
+pub fn import(source: &str, text: &str) -> Result<Import, String> {
+    let doc = node::parse(text).map_err(|e| format!("{source}: {e}"))?;
+    let mut warnings = Warnings::default();
+    check_document(&doc, &mut warnings)?;
+    let components = doc.get("components");
+    check_components(components, &mut warnings);
+    let mut schemas = schemas::Schemas::new(components.and_then(|c| c.get("schemas")), warnings);
+    schemas.build_named();
+    let imported = operations::import(&doc, &mut schemas);
+    let mut pending = imported.examples;
+    pending.extend(schema_examples(&schemas));
+    examples::attach(&mut schemas, pending);
+    let files = layout::layout(&mut schemas, imported.ops);
+    let warnings = std::mem::take(&mut schemas.warnings).finish();
+    let files = files
+        .into_iter()
+        .map(|model| ImportedFile {
+            name: model.name.clone(),
+            text: model.render(source),
+            model,
+        })
+        .collect();
+    Ok(Import {
+        source: source.to_owned(),
+        files,
+        warnings,
+        error_type: imported.error_type,
+    })
+}
+
+/// The top level: an OpenAPI 3.0 document. What it says besides paths and components is the
+/// hand-written `api` block's business (servers, security schemes) or documentation.
+fn check_document(doc: &Node, warnings: &mut Warnings) -> Result<(), String> {
+    let version = doc.get("openapi").and_then(Node::scalar_text);
+    match version.as_deref() {
+        Some(v) if v.starts_with("3.0") => {}
+        Some(v) if v.starts_with('3') => warnings.push(
+            Kind::Unsupported,
+            doc.key_loc("openapi").unwrap_or_default(),
+            "openapi",
+            format!("OpenAPI {v}: read as 3.0, which this importer knows"),
+        ),
+        Some(v) => return Err(format!("OpenAPI {v} is not supported (3.0 is)")),
+        None => return Err("not an OpenAPI document: no `openapi` version".to_owned()),
+    }
+    for (key, _) in doc.entries() {
+        let k = key.name.as_str();
+        if !matches!(
+            k,
+            "openapi"
+                | "info"
+                | "servers"
+                | "paths"
+                | "components"
+                | "tags"
+                | "security"
+                | "externalDocs"
+        ) {
+            warnings.push(
+                Kind::Unsupported,
+                key.loc,
+                k,
+                format!("top-level key `{k}` is not supported: ignored"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn check_components(components: Option<&Node>, warnings: &mut Warnings) {
+    for (key, value) in components.map(Node::entries).unwrap_or_default() {
+        let k = key.name.as_str();
+        let used = matches!(k, "schemas" | "parameters" | "securitySchemes");
+        if !used && !value.entries().is_empty() {
+            warnings.push(
+                Kind::Unsupported,
+                key.loc,
+                &format!("components.{k}"),
+                format!(
+                    "`components.{k}` is not supported: references to it are reported where \
+                     they are made"
+                ),
+            );
+        }
+    }
+}
+
+/// A named object schema's own `example` and `x-examples` (whose empty entries are
+/// placeholders), as examples of its type.
+fn schema_examples<'a>(schemas: &schemas::Schemas<'a>) -> Vec<Pending<'a>> {
+    let mut out = Vec::new();
+    for built in &schemas.types {
+        let Some(i) = built.schema else {
+            continue;
+        };
+        if !matches!(built.def.body, model::Body::Fields(_)) {
+            continue;
+        }
+        let s = &schemas.list[i];
+        if let Some(example) = s.node.get("example").filter(|e| e.is_map()) {
+            out.push(Pending {
+                target: built.def.name.clone(),
+                node: example,
+                path: format!("{}.example", s.path),
+            });
+        }
+        for (key, example) in s
+            .node
+            .get("x-examples")
+            .map(Node::entries)
+            .unwrap_or_default()
+        {
+            out.push(Pending {
+                target: built.def.name.clone(),
+                node: example,
+                path: format!("{}.x-examples.{}", s.path, key.name),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Hostile shapes end in warnings, not in a hang or a stack overflow.
+    #[test]
+    fn reference_cycles_terminate() {
+        let doc = r#"
+openapi: 3.0.0
+paths:
+  /a/get:
+    post:
+      operationId: aGet
+      summary: A
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Req'}
+      responses:
+        "200": {description: OK}
+components:
+  schemas:
+    Req:
+      type: object
+      properties:
+        list: {$ref: '#/components/schemas/List'}
+        loop: {$ref: '#/components/schemas/W1'}
+        self: {$ref: '#/components/schemas/Req'}
+        base: {$ref: '#/components/schemas/M1'}
+    List:
+      type: array
+      items: {$ref: '#/components/schemas/List'}
+    W1:
+      allOf: [{$ref: '#/components/schemas/W2'}]
+    W2:
+      allOf: [{$ref: '#/components/schemas/W1'}]
+    M1:
+      allOf: [{$ref: '#/components/schemas/M2'}, {type: object, properties: {x: {type: string}}}]
+    M2:
+      allOf: [{$ref: '#/components/schemas/M1'}, {type: object, properties: {y: {type: string}}}]
+"#;
+        let import = super::import("cycle.yml", doc).unwrap();
+        assert_eq!(import.operations(), 1);
+        assert!(!import.warnings.is_empty());
+    }
+
+    #[test]
+    fn not_openapi_is_an_error() {
+        assert!(super::import("x.yml", "swagger: '2.0'\n").is_err());
+        assert!(super::import("x.yml", "a: [").is_err());
+        assert!(super::import("x.yml", "openapi: 3.0.0\n").is_ok());
+    }
+}

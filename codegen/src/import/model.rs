@@ -1,0 +1,461 @@
+//! The imported spec as the importer builds it, and how it is written: one YAML file per
+//! area, in the format of `spec/README.md` plus the import additions.
+
+use serde_json::{Map, Value, json};
+
+use super::yaml::{self, Writer};
+
+/// The first line of every imported file; the importer only ever replaces or deletes files
+/// that start with it.
+pub const MARKER_PREFIX: &str = "# @imported by `cargo xtask import`";
+
+#[derive(Debug, Default)]
+pub struct File {
+    /// `transfer.yaml`
+    pub name: String,
+    pub operations: Vec<Operation>,
+    pub types: Vec<TypeDef>,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    pub id: String,
+    pub path: String,
+    /// None for POST, the default.
+    pub method: Option<&'static str>,
+    pub summary: String,
+    pub docs: Option<String>,
+    pub request: String,
+    pub response: Response,
+    pub deprecated: bool,
+    /// Why the operation is idempotent, when it is: written as a comment above the key.
+    pub idempotent: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    Type(String),
+    Bytes { content_type: String },
+    Empty,
+}
+
+#[derive(Debug)]
+pub struct TypeDef {
+    pub name: String,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+    pub body: Body,
+    pub examples: Vec<Value>,
+}
+
+#[derive(Debug)]
+pub enum Body {
+    Fields(Vec<Field>),
+    Values(Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+    pub place: Place,
+    pub deprecated: bool,
+    pub docs: Option<String>,
+}
+
+/// Where a request field travels.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Place {
+    Body,
+    Path,
+    Header(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ty {
+    pub kind: Kind,
+    pub format: Option<String>,
+    pub c: Constraints,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// `string`, `integer`, `number`, `boolean`, `any`
+    Builtin(&'static str),
+    Named(String),
+    Array(Box<Ty>),
+    /// A map's values and whether they may be null.
+    Map(Box<Ty>, bool),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+}
+
+impl Ty {
+    pub fn builtin(name: &'static str) -> Self {
+        Ty {
+            kind: Kind::Builtin(name),
+            format: None,
+            c: Constraints::default(),
+        }
+    }
+
+    pub fn named(name: &str) -> Self {
+        Ty {
+            kind: Kind::Named(name.to_owned()),
+            format: None,
+            c: Constraints::default(),
+        }
+    }
+
+    pub fn type_name(&self) -> &str {
+        match &self.kind {
+            Kind::Builtin(name) => name,
+            Kind::Named(name) => name,
+            Kind::Array(_) => "array",
+            Kind::Map(..) => "map",
+        }
+    }
+}
+
+impl File {
+    /// The file as YAML; `source` names the OpenAPI file in the marker line.
+    pub fn render(&self, source: &str) -> String {
+        let mut w = Writer::default();
+        w.comment(
+            0,
+            &format!(
+                "{} from {source}. Do not edit: refine in spec/overlay/.",
+                &MARKER_PREFIX[2..]
+            ),
+        );
+        if !self.operations.is_empty() {
+            w.blank();
+            w.open(0, "operations");
+            for (i, op) in self.operations.iter().enumerate() {
+                if i > 0 {
+                    w.blank();
+                }
+                op.render(&mut w);
+            }
+        }
+        if !self.types.is_empty() {
+            w.blank();
+            w.open(0, "types");
+            for (i, ty) in self.types.iter().enumerate() {
+                if i > 0 {
+                    w.blank();
+                }
+                ty.render(&mut w);
+            }
+        }
+        w.finish()
+    }
+
+    /// What the YAML of [`File::render`] reads back as, to prove the writer right.
+    pub fn to_json(&self) -> Value {
+        let mut root = Map::new();
+        if !self.operations.is_empty() {
+            let ops = self
+                .operations
+                .iter()
+                .map(|op| (op.id.clone(), op.to_json()));
+            root.insert("operations".into(), Value::Object(ops.collect()));
+        }
+        if !self.types.is_empty() {
+            let types = self.types.iter().map(|t| (t.name.clone(), t.to_json()));
+            root.insert("types".into(), Value::Object(types.collect()));
+        }
+        Value::Object(root)
+    }
+}
+
+impl Operation {
+    fn render(&self, w: &mut Writer) {
+        w.open(1, &self.id);
+        w.string(2, "path", &self.path);
+        if let Some(method) = self.method {
+            w.string(2, "method", method);
+        }
+        w.string(2, "summary", &self.summary);
+        if let Some(docs) = &self.docs {
+            w.text(2, "docs", docs);
+        }
+        w.string(2, "request", &self.request);
+        match &self.response {
+            Response::Type(name) => w.string(2, "response", name),
+            Response::Bytes { content_type } => {
+                w.string(2, "response", "bytes");
+                w.string(2, "content_type", content_type);
+            }
+            Response::Empty => w.string(2, "response", "empty"),
+        }
+        if self.deprecated {
+            w.raw(2, "deprecated", "true");
+        }
+        if let Some(why) = self.idempotent {
+            w.comment(2, why);
+            w.raw(2, "idempotent", "true");
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("path".into(), json!(self.path));
+        if let Some(method) = self.method {
+            m.insert("method".into(), json!(method));
+        }
+        m.insert("summary".into(), json!(self.summary));
+        if let Some(docs) = &self.docs {
+            m.insert("docs".into(), json!(yaml::text_value(docs)));
+        }
+        m.insert("request".into(), json!(self.request));
+        match &self.response {
+            Response::Type(name) => {
+                m.insert("response".into(), json!(name));
+            }
+            Response::Bytes { content_type } => {
+                m.insert("response".into(), json!("bytes"));
+                m.insert("content_type".into(), json!(content_type));
+            }
+            Response::Empty => {
+                m.insert("response".into(), json!("empty"));
+            }
+        }
+        if self.deprecated {
+            m.insert("deprecated".into(), json!(true));
+        }
+        if self.idempotent.is_some() {
+            m.insert("idempotent".into(), json!(true));
+        }
+        Value::Object(m)
+    }
+}
+
+impl TypeDef {
+    fn render(&self, w: &mut Writer) {
+        w.open(1, &self.name);
+        if let Some(docs) = &self.docs {
+            w.text(2, "docs", docs);
+        }
+        if self.deprecated {
+            w.raw(2, "deprecated", "true");
+        }
+        match &self.body {
+            Body::Fields(fields) if fields.is_empty() => w.raw(2, "fields", "{}"),
+            Body::Fields(fields) => {
+                w.open(2, "fields");
+                for field in fields {
+                    field.render(w, 3);
+                }
+            }
+            Body::Values(values) => {
+                w.open(2, "values");
+                for value in values {
+                    w.item_raw(3, &yaml::scalar(value));
+                }
+            }
+        }
+        if !self.examples.is_empty() {
+            w.open(2, "examples");
+            for example in &self.examples {
+                w.item_raw(3, &yaml::json_flow(example));
+            }
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(docs) = &self.docs {
+            m.insert("docs".into(), json!(yaml::text_value(docs)));
+        }
+        if self.deprecated {
+            m.insert("deprecated".into(), json!(true));
+        }
+        match &self.body {
+            Body::Fields(fields) => {
+                let fields = fields.iter().map(|f| (f.wire.clone(), f.to_json()));
+                m.insert("fields".into(), Value::Object(fields.collect()));
+            }
+            Body::Values(values) => {
+                m.insert("values".into(), json!(values));
+            }
+        }
+        if !self.examples.is_empty() {
+            m.insert("examples".into(), json!(self.examples));
+        }
+        Value::Object(m)
+    }
+}
+
+impl Field {
+    fn render(&self, w: &mut Writer, level: usize) {
+        w.open(level, &self.wire);
+        render_kind(w, level + 1, &self.ty);
+        if self.required {
+            w.raw(level + 1, "required", "true");
+        }
+        if self.nullable {
+            w.raw(level + 1, "nullable", "true");
+        }
+        match &self.place {
+            Place::Body => {}
+            Place::Path => w.string(level + 1, "in", "path"),
+            Place::Header(name) => {
+                w.string(level + 1, "in", "header");
+                w.string(level + 1, "header", name);
+            }
+        }
+        render_constraints(w, level + 1, &self.ty);
+        if self.deprecated {
+            w.raw(level + 1, "deprecated", "true");
+        }
+        if let Some(docs) = &self.docs {
+            w.text(level + 1, "docs", docs);
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let mut m = ty_json(&self.ty);
+        if self.required {
+            m.insert("required".into(), json!(true));
+        }
+        if self.nullable {
+            m.insert("nullable".into(), json!(true));
+        }
+        match &self.place {
+            Place::Body => {}
+            Place::Path => {
+                m.insert("in".into(), json!("path"));
+            }
+            Place::Header(name) => {
+                m.insert("in".into(), json!("header"));
+                m.insert("header".into(), json!(name));
+            }
+        }
+        if self.deprecated {
+            m.insert("deprecated".into(), json!(true));
+        }
+        if let Some(docs) = &self.docs {
+            m.insert("docs".into(), json!(yaml::text_value(docs)));
+        }
+        Value::Object(m)
+    }
+}
+
+/// A number as the spec writes it: integers without a fraction.
+fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
+}
+
+/// An element type (`items`, `values`): its type, then its constraints.
+fn render_ty(w: &mut Writer, level: usize, ty: &Ty) {
+    render_kind(w, level, ty);
+    render_constraints(w, level, ty);
+}
+
+/// `type` and, for arrays and maps, the element.
+fn render_kind(w: &mut Writer, level: usize, ty: &Ty) {
+    w.string(level, "type", ty.type_name());
+    match &ty.kind {
+        Kind::Array(items) => {
+            w.open(level, "items");
+            render_ty(w, level + 1, items);
+        }
+        Kind::Map(values, nullable) => {
+            w.open(level, "values");
+            render_kind(w, level + 1, values);
+            if *nullable {
+                w.raw(level + 1, "nullable", "true");
+            }
+            render_constraints(w, level + 1, values);
+        }
+        Kind::Builtin(_) | Kind::Named(_) => {}
+    }
+}
+
+fn render_constraints(w: &mut Writer, level: usize, ty: &Ty) {
+    if let Some(format) = &ty.format {
+        w.string(level, "format", format);
+    }
+    let c = &ty.c;
+    for (key, value) in [("min_length", c.min_length), ("max_length", c.max_length)] {
+        if let Some(v) = value {
+            w.raw(level, key, &v.to_string());
+        }
+    }
+    if let Some(pattern) = &c.pattern {
+        w.string(level, "pattern", pattern);
+    }
+    for (key, value) in [("minimum", c.minimum), ("maximum", c.maximum)] {
+        if let Some(v) = value {
+            w.raw(level, key, &number(v));
+        }
+    }
+    for (key, value) in [("min_items", c.min_items), ("max_items", c.max_items)] {
+        if let Some(v) = value {
+            w.raw(level, key, &v.to_string());
+        }
+    }
+    if c.unique_items {
+        w.raw(level, "unique_items", "true");
+    }
+}
+
+fn ty_json(ty: &Ty) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("type".into(), json!(ty.type_name()));
+    match &ty.kind {
+        Kind::Array(items) => {
+            m.insert("items".into(), Value::Object(ty_json(items)));
+        }
+        Kind::Map(values, nullable) => {
+            let mut v = ty_json(values);
+            if *nullable {
+                v.insert("nullable".into(), json!(true));
+            }
+            m.insert("values".into(), Value::Object(v));
+        }
+        Kind::Builtin(_) | Kind::Named(_) => {}
+    }
+    if let Some(format) = &ty.format {
+        m.insert("format".into(), json!(format));
+    }
+    let c = &ty.c;
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(v) = value {
+            m.insert(key.into(), v);
+        }
+    };
+    put("min_length", c.min_length.map(|v| json!(v)));
+    put("max_length", c.max_length.map(|v| json!(v)));
+    put("pattern", c.pattern.as_ref().map(|v| json!(v)));
+    let num = |v: f64| -> Value {
+        if v.fract() == 0.0 && v.abs() < 1e15 {
+            json!(v as i64)
+        } else {
+            json!(v)
+        }
+    };
+    put("minimum", c.minimum.map(num));
+    put("maximum", c.maximum.map(num));
+    put("min_items", c.min_items.map(|v| json!(v)));
+    put("max_items", c.max_items.map(|v| json!(v)));
+    put("unique_items", c.unique_items.then(|| json!(true)));
+    m
+}

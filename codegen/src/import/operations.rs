@@ -1,0 +1,868 @@
+//! Paths to operations: the request type (body, path and header parameters), the response
+//! (a type, bytes or nothing), the error responses, and the examples they carry.
+
+use std::collections::HashMap;
+
+use heck::ToSnakeCase;
+
+use super::model::{Body, Field, Operation, Place, Response, TypeDef};
+use super::node::{Loc, Node};
+use super::schemas::{Schemas, Site, clean_docs, inline_code, pascal};
+use super::warn::Kind;
+use crate::names;
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "patch", "options", "head", "trace",
+];
+
+/// An operation and where it belongs.
+pub struct Imported {
+    pub op: Operation,
+    /// The first segment of its path (`asset_report`), which names its file.
+    pub area: String,
+    /// The types the operation names: request, response and error types.
+    pub roots: Vec<String>,
+}
+
+/// An example found beside a schema, to be checked against the type it belongs to.
+pub struct Pending<'a> {
+    pub target: String,
+    pub node: &'a Node,
+    pub path: String,
+}
+
+/// Error responses, by operation, to compare with the API's error type once all are known.
+struct ErrorUse {
+    name: String,
+    loc: Loc,
+    path: String,
+    op: String,
+}
+
+pub struct Operations<'a> {
+    pub ops: Vec<Imported>,
+    pub examples: Vec<Pending<'a>>,
+    /// The schema most error responses use: what the `api` block names as `error`.
+    pub error_type: Option<String>,
+}
+
+struct Ctx<'s, 'a> {
+    schemas: &'s mut Schemas<'a>,
+    parameters: Option<&'a Node>,
+    examples: Vec<Pending<'a>>,
+    errors: Vec<ErrorUse>,
+}
+
+pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>) -> Operations<'a> {
+    let mut ctx = Ctx {
+        schemas,
+        parameters: doc.get("components").and_then(|c| c.get("parameters")),
+        examples: Vec::new(),
+        errors: Vec::new(),
+    };
+    let global_security = doc.get("security").map(Node::to_json);
+    let mut ops = Vec::new();
+    let mut idents: HashMap<String, String> = HashMap::new();
+    let mut requests: HashMap<String, String> = HashMap::new();
+    for (path_key, item) in doc.get("paths").map(Node::entries).unwrap_or_default() {
+        let item_path = format!("paths.{}", path_key.name);
+        let mut shared_params: Vec<(&Node, String)> = Vec::new();
+        for (key, value) in item.entries() {
+            let k = key.name.as_str();
+            let at = format!("{item_path}.{k}");
+            match k {
+                _ if METHODS.contains(&k) => {}
+                "parameters" => {
+                    for (i, p) in value.items().iter().enumerate() {
+                        shared_params.push((p, format!("{at}[{i}]")));
+                    }
+                }
+                // Documentation-site only: the operation is part of the API all the same.
+                "x-hidden-from-docs" | "summary" | "description" => {}
+                _ => ctx.schemas.warnings.push(
+                    Kind::Unsupported,
+                    key.loc,
+                    &at,
+                    format!("path item key `{k}` is not supported: ignored"),
+                ),
+            }
+        }
+        for (key, op) in item.entries() {
+            let method = key.name.as_str();
+            if !METHODS.contains(&method) {
+                continue;
+            }
+            let op_path = format!("{item_path}.{method}");
+            let Some(imported) = ctx.operation(
+                &path_key.name,
+                method,
+                op,
+                key.loc,
+                &op_path,
+                &shared_params,
+                global_security.as_ref(),
+            ) else {
+                continue;
+            };
+            let ident = names::snake_ident(&imported.op.id);
+            if let Some(first) = idents.insert(ident.clone(), imported.op.id.clone()) {
+                ctx.schemas.warnings.push(
+                    Kind::OperationName,
+                    key.loc,
+                    &op_path,
+                    format!(
+                        "operations `{first}` and `{}` both become the method `{ident}`",
+                        imported.op.id
+                    ),
+                );
+            }
+            if let Some(first) =
+                requests.insert(imported.op.request.clone(), imported.op.id.clone())
+            {
+                ctx.schemas.warnings.push(
+                    Kind::SharedRequest,
+                    key.loc,
+                    &op_path,
+                    format!(
+                        "operations `{first}` and `{}` share the request type `{}`, which \
+                         the spec format does not allow",
+                        imported.op.id, imported.op.request
+                    ),
+                );
+            }
+            ops.push(imported);
+        }
+    }
+    let error_type = ctx.error_type();
+    Operations {
+        ops,
+        examples: ctx.examples,
+        error_type,
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or(media).trim();
+    media == "application/json" || media.ends_with("+json")
+}
+
+impl<'a> Ctx<'_, 'a> {
+    fn warn(&mut self, kind: Kind, loc: Loc, path: &str, message: impl Into<String>) {
+        self.schemas.warnings.push(kind, loc, path, message);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        node: &'a Node,
+        loc: Loc,
+        at: &str,
+        shared_params: &[(&'a Node, String)],
+        global_security: Option<&serde_json::Value>,
+    ) -> Option<Imported> {
+        for (key, value) in node.entries() {
+            let k = key.name.as_str();
+            let key_at = format!("{at}.{k}");
+            match k {
+                "summary" | "description" | "operationId" | "parameters" | "requestBody"
+                | "responses" | "deprecated" => {}
+                // One tag for everything, links into the docs site, and a docs-site flag.
+                "tags" | "externalDocs" | "x-hidden-from-docs" => {}
+                "security" => {
+                    if Some(&value.to_json()) != global_security {
+                        self.warn(
+                            Kind::SecurityOverride,
+                            key.loc,
+                            &key_at,
+                            format!(
+                                "the operation's security ({}) differs from the document's; \
+                                 the spec format has one authentication for the whole API, \
+                                 so the generated client sends the usual credentials",
+                                value.to_json()
+                            ),
+                        );
+                    }
+                }
+                _ => self.warn(
+                    Kind::Unsupported,
+                    key.loc,
+                    &key_at,
+                    format!("operation key `{k}` is not supported: ignored"),
+                ),
+            }
+        }
+        let Some(op_id) = node.str_of("operationId") else {
+            self.warn(
+                Kind::Unsupported,
+                loc,
+                at,
+                "an operation without `operationId`: left out",
+            );
+            return None;
+        };
+        let id = op_id.to_snake_case();
+        let summary = match node.str_of("summary").map(str::trim) {
+            Some(s) if !s.is_empty() => s.lines().next().unwrap_or(s).to_owned(),
+            _ => {
+                self.warn(
+                    Kind::Operation,
+                    loc,
+                    at,
+                    "no `summary`: the operation id stands in for it",
+                );
+                op_id.to_owned()
+            }
+        };
+        let area = area_of(path);
+        let mut roots = Vec::new();
+
+        let request = self.request_body(node, op_id, at);
+        let mut params = Vec::new();
+        for (i, p) in node
+            .get("parameters")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            params.push((p, format!("{at}.parameters[{i}]")));
+        }
+        params.extend(shared_params.iter().cloned());
+        let request_name = match request {
+            Some(name) => name,
+            None => {
+                let name = self.op_type_name(op_id, "Request");
+                let docs = if method == "get" {
+                    format!("The path and header parameters of `GET {path}`.")
+                } else {
+                    format!("The parameters of `{} {path}`.", method.to_uppercase())
+                };
+                let def = TypeDef {
+                    name: name.clone(),
+                    docs: Some(docs),
+                    deprecated: false,
+                    body: Body::Fields(Vec::new()),
+                    examples: Vec::new(),
+                };
+                self.schemas.push(def, loc, None);
+                name
+            }
+        };
+        let mut param_fields = Vec::new();
+        for (param, param_at) in &params {
+            if let Some(field) = self.parameter(param, param_at, &request_name) {
+                param_fields.push(field);
+            }
+        }
+        let mut clashes = Vec::new();
+        if let Some(&i) = self.schemas.type_index.get(&request_name)
+            && let Body::Fields(fields) = &mut self.schemas.types[i].def.body
+        {
+            for field in param_fields {
+                if fields.iter().any(|f| f.wire == field.wire) {
+                    clashes.push(field.wire);
+                } else {
+                    fields.push(field);
+                }
+            }
+        }
+        for wire in clashes {
+            self.warn(
+                Kind::Operation,
+                loc,
+                at,
+                format!(
+                    "parameter `{wire}` has the name of a body field of `{request_name}`: \
+                     left out"
+                ),
+            );
+        }
+        roots.push(request_name.clone());
+
+        let response = self.responses(node, op_id, at, loc, &mut roots);
+        let idempotent = if method == "get" {
+            Some("An HTTP GET is a read: retrying it is safe.")
+        } else if path.ends_with("/get") || path.ends_with("/list") {
+            Some("A read (the path ends in /get or /list): retrying it is safe.")
+        } else {
+            None
+        };
+        Some(Imported {
+            op: Operation {
+                id,
+                path: path.to_owned(),
+                method: match method {
+                    "post" => None,
+                    "get" => Some("GET"),
+                    "put" => Some("PUT"),
+                    "patch" => Some("PATCH"),
+                    "delete" => Some("DELETE"),
+                    other => {
+                        self.warn(
+                            Kind::Unsupported,
+                            loc,
+                            at,
+                            format!("HTTP method `{other}` is not supported: left out"),
+                        );
+                        return None;
+                    }
+                },
+                summary,
+                docs: node.str_of("description").and_then(clean_docs),
+                request: request_name,
+                response,
+                deprecated: node.flag("deprecated"),
+                idempotent,
+            },
+            area,
+            roots,
+        })
+    }
+
+    /// The request body's type, if the operation has a JSON body.
+    fn request_body(&mut self, node: &'a Node, op_id: &str, at: &str) -> Option<String> {
+        let body = node.get("requestBody")?;
+        let at = format!("{at}.requestBody");
+        for (key, _) in body.entries() {
+            if !matches!(key.name.as_str(), "content" | "required" | "description") {
+                self.warn(
+                    Kind::Unsupported,
+                    key.loc,
+                    &format!("{at}.{}", key.name),
+                    format!("request body key `{}` is not supported: ignored", key.name),
+                );
+            }
+        }
+        let content_at = format!("{at}.content");
+        let (media_at, media) = self.json_media(body.get("content")?, &content_at)?;
+        let name = self.body_schema(media, &media_at, op_id, "Request")?;
+        self.media_examples(media, &media_at, &name);
+        Some(name)
+    }
+
+    /// The JSON media type of a `content` map; the other entries are reported.
+    fn json_media(&mut self, content: &'a Node, at: &str) -> Option<(String, &'a Node)> {
+        let mut chosen = None;
+        for (key, media) in content.entries() {
+            let media_at = format!("{at}.{}", key.name);
+            if !key.name.contains('/') {
+                self.warn(
+                    Kind::StrayContentKey,
+                    key.loc,
+                    &media_at,
+                    format!(
+                        "`{}` is not a media type (a key indented one level too little?): \
+                         skipped",
+                        key.name
+                    ),
+                );
+            } else if is_json(&key.name) && chosen.is_none() {
+                chosen = Some((media_at, media));
+            } else {
+                self.warn(
+                    Kind::Operation,
+                    key.loc,
+                    &media_at,
+                    format!("media type `{}` is not supported here: skipped", key.name),
+                );
+            }
+        }
+        chosen
+    }
+
+    /// The type of a body schema: the named schema's type, or a type made from an inline
+    /// schema and named after the operation.
+    fn body_schema(
+        &mut self,
+        media: &'a Node,
+        at: &str,
+        op_id: &str,
+        suffix: &str,
+    ) -> Option<String> {
+        for (key, _) in media.entries() {
+            if !matches!(key.name.as_str(), "schema" | "example" | "examples") {
+                self.warn(
+                    Kind::Unsupported,
+                    key.loc,
+                    &format!("{at}.{}", key.name),
+                    format!("media type key `{}` is not supported: ignored", key.name),
+                );
+            }
+        }
+        let schema_at = format!("{at}.schema");
+        let Some(schema) = media.get("schema") else {
+            self.warn(
+                Kind::Operation,
+                media.loc,
+                at,
+                "a JSON body without a schema: imported as an object without fields",
+            );
+            return Some(self.empty_body(op_id, suffix, media.loc));
+        };
+        if let Some(target) = schema.str_of("$ref") {
+            let i = self.schemas.resolve_ref(target, schema.loc, &schema_at)?;
+            return match self.schemas.body_type(i) {
+                Some(name) => Some(name),
+                None => {
+                    self.warn(
+                        Kind::Operation,
+                        schema.loc,
+                        &schema_at,
+                        format!(
+                            "the body schema `{}` is not an object: the body is imported as \
+                             an object without fields",
+                            self.schemas.list[i].key
+                        ),
+                    );
+                    Some(self.empty_body(op_id, suffix, schema.loc))
+                }
+            };
+        }
+        Some(self.inline_body(schema, op_id, suffix, &schema_at))
+    }
+
+    /// A free name for a type made for an operation: `<OperationId><Suffix>`.
+    fn op_type_name(&mut self, op_id: &str, suffix: &str) -> String {
+        let base = format!("{}{suffix}", pascal(op_id));
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.schemas.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.schemas.taken.insert(name.clone());
+        name
+    }
+
+    /// A body type without fields, for a body the format cannot describe.
+    fn empty_body(&mut self, op_id: &str, suffix: &str, loc: Loc) -> String {
+        let name = self.op_type_name(op_id, suffix);
+        let def = TypeDef {
+            name: name.clone(),
+            docs: None,
+            deprecated: false,
+            body: Body::Fields(Vec::new()),
+            examples: Vec::new(),
+        };
+        self.schemas.push(def, loc, None);
+        name
+    }
+
+    fn inline_body(&mut self, schema: &'a Node, op_id: &str, suffix: &str, at: &str) -> String {
+        let name = self.op_type_name(op_id, suffix);
+        let mut def = self.schemas.object_type(&name, schema, at);
+        if schema
+            .get("type")
+            .is_some_and(|t| t.as_str() != Some("object"))
+        {
+            self.warn(
+                Kind::Operation,
+                schema.loc,
+                at,
+                "a body that is not an object: imported as an object without fields",
+            );
+            def.body = Body::Fields(Vec::new());
+        }
+        self.schemas.push(def, schema.loc, None);
+        name
+    }
+
+    fn media_examples(&mut self, media: &'a Node, at: &str, target: &str) {
+        if let Some(example) = media.get("example") {
+            self.examples.push(Pending {
+                target: target.to_owned(),
+                node: example,
+                path: format!("{at}.example"),
+            });
+        }
+        for (key, example) in media.get("examples").map(Node::entries).unwrap_or_default() {
+            let example_at = format!("{at}.examples.{}", key.name);
+            for (k, _) in example.entries() {
+                if !matches!(k.name.as_str(), "value" | "summary" | "description") {
+                    self.warn(
+                        Kind::Unsupported,
+                        k.loc,
+                        &format!("{example_at}.{}", k.name),
+                        format!("example key `{}` is not supported: ignored", k.name),
+                    );
+                }
+            }
+            if let Some(value) = example.get("value") {
+                self.examples.push(Pending {
+                    target: target.to_owned(),
+                    node: value,
+                    path: format!("{example_at}.value"),
+                });
+            }
+        }
+    }
+
+    /// A path or header parameter as a field of the request type.
+    fn parameter(&mut self, param: &'a Node, at: &str, request: &str) -> Option<Field> {
+        let (param, at) = match param.str_of("$ref") {
+            Some(target) => {
+                let key = target.strip_prefix("#/components/parameters/");
+                match key.and_then(|k| self.parameters.and_then(|p| p.get(k))) {
+                    Some(p) => (p, format!("components.parameters.{}", key.unwrap_or(""))),
+                    None => {
+                        self.warn(
+                            Kind::Unsupported,
+                            param.loc,
+                            at,
+                            format!("`$ref: {target}` names no parameter: left out"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            None => (param, at.to_owned()),
+        };
+        for (key, _) in param.entries() {
+            let k = key.name.as_str();
+            if !matches!(
+                k,
+                "name"
+                    | "in"
+                    | "description"
+                    | "required"
+                    | "deprecated"
+                    | "schema"
+                    | "example"
+                    | "x-hidden-from-docs"
+            ) {
+                self.warn(
+                    Kind::Unsupported,
+                    key.loc,
+                    &format!("{at}.{k}"),
+                    format!("parameter key `{k}` is not supported: ignored"),
+                );
+            }
+        }
+        let name = param.str_of("name").unwrap_or_default();
+        let (wire, place) = match param.str_of("in") {
+            Some("path") => (name.to_owned(), Place::Path),
+            Some("header") => (name.to_snake_case(), Place::Header(name.to_owned())),
+            other => {
+                self.warn(
+                    Kind::Operation,
+                    param.loc,
+                    &at,
+                    format!(
+                        "{} parameter `{name}` has no form in the spec format (only path and \
+                         header parameters do): left out",
+                        other.unwrap_or("an unplaced")
+                    ),
+                );
+                return None;
+            }
+        };
+        let schema_at = format!("{at}.schema");
+        let resolved = match param.get("schema") {
+            Some(schema) => {
+                let site = Site {
+                    owner: request,
+                    prop: &wire,
+                    suffix: "",
+                    path: &schema_at,
+                };
+                let r = self.schemas.field_ty(schema, site);
+                self.schemas.settle(r, schema, &schema_at)
+            }
+            None => {
+                self.warn(
+                    Kind::Operation,
+                    param.loc,
+                    &at,
+                    "a parameter without a schema: imported as a string",
+                );
+                let site = Site {
+                    owner: request,
+                    prop: &wire,
+                    suffix: "",
+                    path: &schema_at,
+                };
+                self.schemas.field_ty(param, site)
+            }
+        };
+        let scalar = match &resolved.ty.kind {
+            super::model::Kind::Builtin(b) => *b != "any",
+            super::model::Kind::Named(n) => self
+                .schemas
+                .type_index
+                .get(n)
+                .is_some_and(|&i| matches!(self.schemas.types[i].def.body, Body::Values(_))),
+            _ => false,
+        };
+        if !scalar {
+            self.warn(
+                Kind::Operation,
+                param.loc,
+                &at,
+                format!("parameter `{name}` is not a scalar, which a path or header needs"),
+            );
+        }
+        let mut docs = param.str_of("description").and_then(clean_docs);
+        if let Some(extra) = resolved.field_docs() {
+            // The schema's docs say the same as the parameter's; its notes are kept.
+            let notes: Vec<&str> = extra
+                .split("\n\n")
+                .filter(|p| resolved.docs.as_deref() != Some(*p))
+                .collect();
+            docs = match (docs, notes.is_empty()) {
+                (Some(d), false) => Some(format!("{d}\n\n{}", notes.join("\n\n"))),
+                (Some(d), true) => Some(d),
+                (None, _) => Some(extra),
+            };
+        }
+        if let Some(example) = param.get("example") {
+            let line = format!("Example: {}.", inline_code(&example.to_json()));
+            docs = Some(match docs {
+                Some(d) => format!("{d}\n\n{line}"),
+                None => line,
+            });
+        }
+        Some(Field {
+            required: place == Place::Path || param.flag("required"),
+            nullable: false,
+            deprecated: param.flag("deprecated") || resolved.deprecated,
+            docs,
+            ty: resolved.ty,
+            wire,
+            place,
+        })
+    }
+
+    fn responses(
+        &mut self,
+        node: &'a Node,
+        op_id: &str,
+        at: &str,
+        loc: Loc,
+        roots: &mut Vec<String>,
+    ) -> Response {
+        let responses_at = format!("{at}.responses");
+        let Some(responses) = node.get("responses") else {
+            self.warn(
+                Kind::Operation,
+                loc,
+                at,
+                "no `responses`: the response is imported as empty",
+            );
+            return Response::Empty;
+        };
+        let mut success: Vec<(&str, Loc, &'a Node)> = Vec::new();
+        for (key, response) in responses.entries() {
+            let code = key.name.as_str();
+            let response_at = format!("{responses_at}.{code}");
+            self.check_response_keys(response, &response_at);
+            if code.starts_with('2') {
+                success.push((code, key.loc, response));
+            } else if code == "default" || code.starts_with('4') || code.starts_with('5') {
+                self.error_response(response, &response_at, op_id, roots);
+            } else {
+                self.warn(
+                    Kind::Operation,
+                    key.loc,
+                    &response_at,
+                    format!("response code `{code}` is not imported"),
+                );
+            }
+        }
+        success.sort_by_key(|(code, _, _)| match *code {
+            "200" => 0,
+            "201" => 1,
+            _ => 2,
+        });
+        let Some(&(code, _, chosen)) = success.first() else {
+            self.warn(
+                Kind::Operation,
+                loc,
+                &responses_at,
+                "no success response: the response is imported as empty",
+            );
+            return Response::Empty;
+        };
+        let chosen_at = format!("{responses_at}.{code}");
+        let response = self.success_response(chosen, &chosen_at, op_id);
+        if let Response::Type(name) = &response {
+            roots.push(name.clone());
+        }
+        for &(other, other_loc, node) in &success[1..] {
+            let other_at = format!("{responses_at}.{other}");
+            let same = self.success_response(node, &other_at, op_id);
+            if same != response {
+                self.warn(
+                    Kind::Operation,
+                    other_loc,
+                    &other_at,
+                    format!(
+                        "a second success response ({other}) with another body than the \
+                         {code}'s: not imported"
+                    ),
+                );
+            }
+        }
+        response
+    }
+
+    fn check_response_keys(&mut self, response: &Node, at: &str) {
+        for (key, value) in response.entries() {
+            let k = key.name.as_str();
+            let ok = match k {
+                "description" | "content" => true,
+                "headers" => value.entries().is_empty(),
+                _ => false,
+            };
+            if !ok {
+                self.warn(
+                    Kind::Unsupported,
+                    key.loc,
+                    &format!("{at}.{k}"),
+                    format!("response key `{k}` is not supported: ignored"),
+                );
+            }
+        }
+    }
+
+    fn success_response(&mut self, response: &'a Node, at: &str, op_id: &str) -> Response {
+        let Some(content) = response.get("content") else {
+            return Response::Empty;
+        };
+        let content_at = format!("{at}.content");
+        let mut bytes = None;
+        let mut json = None;
+        for (key, media) in content.entries() {
+            let media_at = format!("{content_at}.{}", key.name);
+            if !key.name.contains('/') {
+                self.warn(
+                    Kind::StrayContentKey,
+                    key.loc,
+                    &media_at,
+                    format!(
+                        "`{}` is not a media type (a key indented one level too little?): \
+                         skipped",
+                        key.name
+                    ),
+                );
+            } else if is_json(&key.name) {
+                json.get_or_insert((media_at, media));
+            } else {
+                bytes.get_or_insert((key.name.clone(), key.loc, media_at));
+            }
+        }
+        match (json, bytes) {
+            (Some((media_at, media)), other) => {
+                if let Some((media_type, loc, other_at)) = other {
+                    self.warn(
+                        Kind::Operation,
+                        loc,
+                        &other_at,
+                        format!("`{media_type}` beside a JSON body: only the JSON is imported"),
+                    );
+                }
+                match self.body_schema(media, &media_at, op_id, "Response") {
+                    Some(name) => {
+                        self.media_examples(media, &media_at, &name);
+                        Response::Type(name)
+                    }
+                    None => Response::Empty,
+                }
+            }
+            (None, Some((content_type, _, _))) => Response::Bytes { content_type },
+            (None, None) => Response::Empty,
+        }
+    }
+
+    fn error_response(
+        &mut self,
+        response: &'a Node,
+        at: &str,
+        op_id: &str,
+        roots: &mut Vec<String>,
+    ) {
+        let Some(content) = response.get("content") else {
+            return;
+        };
+        let Some((media_at, media)) = self.json_media(content, &format!("{at}.content")) else {
+            return;
+        };
+        let Some(schema) = media.get("schema") else {
+            return;
+        };
+        let schema_at = format!("{media_at}.schema");
+        let name = match schema.str_of("$ref") {
+            Some(target) => {
+                let Some(i) = self.schemas.resolve_ref(target, schema.loc, &schema_at) else {
+                    return;
+                };
+                match self.schemas.body_type(i) {
+                    Some(name) => name,
+                    None => return,
+                }
+            }
+            None => self.inline_body(schema, op_id, "Error", &schema_at),
+        };
+        self.media_examples(media, &media_at, &name);
+        roots.push(name.clone());
+        self.errors.push(ErrorUse {
+            name,
+            loc: schema.loc,
+            path: schema_at,
+            op: op_id.to_owned(),
+        });
+    }
+
+    /// The API's error type is the one most error responses use; the others are reported,
+    /// since an operation cannot name an error type of its own.
+    fn error_type(&mut self) -> Option<String> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for e in &self.errors {
+            *counts.entry(&e.name).or_default() += 1;
+        }
+        let error = counts
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(name, _)| (*name).to_owned())?;
+        let errors = std::mem::take(&mut self.errors);
+        for e in &errors {
+            if e.name != error {
+                self.warn(
+                    Kind::ErrorSchema,
+                    e.loc,
+                    &e.path,
+                    format!(
+                        "`{}` answers errors with `{}`, not the API's error type `{error}`: \
+                         the generated client reads its errors as `{error}`",
+                        e.op, e.name
+                    ),
+                );
+            }
+        }
+        Some(error)
+    }
+}
+
+/// The first path segment, as a module name.
+pub fn area_of(path: &str) -> String {
+    let segment = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let mut area: String = segment
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if area.is_empty() || area.starts_with(|c: char| c.is_ascii_digit()) {
+        area.insert_str(0, "api");
+    }
+    area
+}

@@ -1,0 +1,1397 @@
+//! Schemas to spec types: which schemas become types and which are inlined where used, how
+//! `allOf` merges, and how a schema becomes a field's type, nullability and docs.
+
+use std::collections::{HashMap, HashSet};
+
+use heck::ToUpperCamelCase;
+
+use super::model::{Body, Constraints, Field, Kind as TyKind, Place, Ty, TypeDef};
+use super::node::{Loc, Node, Value};
+use super::warn::{Kind, Warnings};
+use crate::names;
+
+/// What a named schema becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// An object with properties (or an `allOf` that merges into one): a type with `fields`.
+    Object,
+    /// An object that declares no properties and no value schema: `any` as a field, a type
+    /// with `fields: {}` as a body.
+    Empty,
+    /// An object with an `additionalProperties` schema: `type: map`, inlined.
+    Map,
+    /// A string enum: a type with `values`.
+    Enum,
+    /// A string, number, integer, boolean or array schema: inlined.
+    Alias,
+    /// A schema that only refers to another (`allOf: [$ref]` plus annotations, or a bare
+    /// `$ref`): inlined as that schema plus its own nullability and docs.
+    Wrapper(usize),
+}
+
+pub struct Schema<'a> {
+    /// The key in `components.schemas`.
+    pub key: &'a str,
+    /// The type name in the spec (the key, unless the format refuses it).
+    pub name: String,
+    pub node: &'a Node,
+    pub loc: Loc,
+    pub path: String,
+    pub class: Class,
+    /// Whether a field that refers to it is nullable (`nullable: true`, or `null` listed
+    /// among an enum's values).
+    pub nullable: bool,
+}
+
+/// A type the importer built, with what placing and ordering it needs.
+pub struct Built {
+    pub def: TypeDef,
+    /// Source order: where its schema (or the inline schema, or the operation) is written.
+    pub order: Loc,
+    /// The schema it was built from, if it is a named one.
+    pub schema: Option<usize>,
+}
+
+/// Where a schema is used: names for what it makes inline, and the path for warnings.
+#[derive(Clone, Copy)]
+pub struct Site<'s> {
+    /// The type that holds the field (inline enums are named after it).
+    pub owner: &'s str,
+    /// The property name (empty for a named alias).
+    pub prop: &'s str,
+    /// `Item` for array elements, `Value` for map values.
+    pub suffix: &'static str,
+    pub path: &'s str,
+}
+
+/// A note added to a field's docs for what the format has no key for.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum NoteKind {
+    Format,
+    Pattern,
+    Bound,
+    Entries,
+    ReadOnly,
+    WriteOnly,
+    Default,
+    Example,
+}
+
+#[derive(Clone, Debug)]
+struct Note {
+    kind: NoteKind,
+    text: String,
+}
+
+/// A schema as the type of a field: what `type` and friends say, whether it is nullable, and
+/// the docs it brings.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub ty: Ty,
+    pub nullable: bool,
+    pub docs: Option<String>,
+    notes: Vec<Note>,
+    pub deprecated: bool,
+}
+
+impl Resolved {
+    fn new(ty: Ty) -> Self {
+        Resolved {
+            ty,
+            nullable: false,
+            docs: None,
+            notes: Vec::new(),
+            deprecated: false,
+        }
+    }
+
+    /// The outer schema's note wins over the one its reference brought.
+    fn note(&mut self, kind: NoteKind, text: String) {
+        self.notes.retain(|n| n.kind != kind);
+        self.notes.push(Note { kind, text });
+    }
+
+    /// The field's docs: the description, then one paragraph per note.
+    pub fn field_docs(&self) -> Option<String> {
+        let mut notes = self.notes.clone();
+        notes.sort_by_key(|n| n.kind);
+        let parts: Vec<&str> = self
+            .docs
+            .iter()
+            .map(String::as_str)
+            .chain(notes.iter().map(|n| n.text.as_str()))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("\n\n"))
+    }
+}
+
+/// Schema keywords the importer reads; any other key is reported.
+const SCHEMA_KEYS: &[&str] = &[
+    "$ref",
+    "type",
+    "format",
+    "description",
+    "nullable",
+    "properties",
+    "required",
+    "items",
+    "allOf",
+    "additionalProperties",
+    "enum",
+    "example",
+    "x-examples",
+    "title",
+    "deprecated",
+    "default",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "readOnly",
+    "writeOnly",
+    // Documentation-site hints: Plaid's docs hide the node or show another list of values.
+    "x-hidden-from-docs",
+    "x-override-enum-values-shown",
+    "x-reserved-keys",
+];
+
+/// The string formats that keep a runtime check in the generated crate.
+const CHECKED_STRING_FORMATS: &[&str] = &["date", "date-time", "email", "url"];
+
+pub struct Schemas<'a> {
+    pub list: Vec<Schema<'a>>,
+    pub by_key: HashMap<&'a str, usize>,
+    pub types: Vec<Built>,
+    pub type_index: HashMap<String, usize>,
+    /// Inline schemas already made into types, by node.
+    synth: HashMap<*const Node, String>,
+    /// Every type name handed out, so a synthesized one never takes a schema's.
+    pub taken: HashSet<String>,
+    /// Schemas whose properties an `allOf` copies into another type.
+    pub merged_into: HashSet<usize>,
+    checked: HashSet<*const Node>,
+    /// How deep [`Schemas::field_ty`] is in schemas inlined into each other.
+    depth: usize,
+    pub warnings: Warnings,
+}
+
+const MAX_INLINE_DEPTH: usize = 64;
+
+/// A property on its way to a field, with where it was declared (an `allOf` collects them
+/// from several schemas).
+struct Prop<'a> {
+    name: &'a str,
+    node: &'a Node,
+    loc: Loc,
+    path: String,
+    owner: String,
+}
+
+struct Required {
+    name: String,
+    loc: Loc,
+    path: String,
+}
+
+#[derive(Default)]
+struct Merged<'a> {
+    props: Vec<Prop<'a>>,
+    required: Vec<Required>,
+}
+
+/// The description as docs: lines without trailing spaces, no blank lines around.
+pub fn clean_docs(text: &str) -> Option<String> {
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
+    let start = lines.iter().position(|l| !l.is_empty())?;
+    let end = lines.iter().rposition(|l| !l.is_empty())?;
+    let mut out: Vec<&str> = Vec::new();
+    for line in &lines[start..=end] {
+        // One blank line separates paragraphs; more say nothing more in Markdown.
+        if line.is_empty() && out.last().is_some_and(|l| l.is_empty()) {
+            continue;
+        }
+        out.push(line);
+    }
+    Some(out.join("\n"))
+}
+
+/// A value as inline code in docs: strings as they are, anything else as JSON.
+pub fn inline_code(value: &serde_json::Value) -> String {
+    let text = match value {
+        serde_json::Value::String(s) if !s.is_empty() && !s.contains('\n') => s.clone(),
+        other => other.to_string(),
+    };
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+pub fn pascal(text: &str) -> String {
+    text.to_upper_camel_case()
+}
+
+/// A schema key as a spec type name: as it is when the format accepts it; otherwise without
+/// underscores (`Recaptcha_RequiredError` -> `RecaptchaRequiredError`), or with `Api` in front
+/// of a reserved name.
+fn type_name(key: &str) -> String {
+    let ok = |n: &str| names::is_type_ident(n) && !names::RESERVED_TYPE_NAMES.contains(&n);
+    if ok(key) {
+        return key.to_owned();
+    }
+    let mut joined = String::new();
+    let mut upper = true;
+    for c in key.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                joined.extend(c.to_uppercase());
+            } else {
+                joined.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if names::RESERVED_TYPE_NAMES.contains(&joined.as_str()) {
+        joined.insert_str(0, "Api");
+    }
+    if ok(&joined) {
+        joined
+    } else {
+        let suggested = names::suggest_type_ident(key);
+        if ok(&suggested) {
+            suggested
+        } else {
+            format!("Type{}", suggested)
+        }
+    }
+}
+
+fn path_key(path: &str, key: &str) -> String {
+    format!("{path}.{key}")
+}
+
+impl<'a> Schemas<'a> {
+    /// Indexes and classifies `components.schemas`.
+    pub fn new(schemas: Option<&'a Node>, warnings: Warnings) -> Self {
+        let mut this = Schemas {
+            list: Vec::new(),
+            by_key: HashMap::new(),
+            types: Vec::new(),
+            type_index: HashMap::new(),
+            synth: HashMap::new(),
+            taken: HashSet::new(),
+            merged_into: HashSet::new(),
+            checked: HashSet::new(),
+            depth: 0,
+            warnings,
+        };
+        let Some(schemas) = schemas else {
+            return this;
+        };
+        for (key, node) in schemas.entries() {
+            let path = format!("components.schemas.{}", key.name);
+            let mut name = type_name(&key.name);
+            if name != key.name {
+                let mut n = 2;
+                let base = name.clone();
+                while this.taken.contains(&name) || schemas.get(&name).is_some() {
+                    name = format!("{base}{n}");
+                    n += 1;
+                }
+                this.warnings.push(
+                    Kind::TypeRenamed,
+                    key.loc,
+                    &path,
+                    format!(
+                        "`{}` is not a type name the spec accepts (UpperCamelCase letters and \
+                         digits, not reserved): imported as `{name}`",
+                        key.name
+                    ),
+                );
+            }
+            this.taken.insert(name.clone());
+            this.by_key.insert(&key.name, this.list.len());
+            this.list.push(Schema {
+                key: &key.name,
+                name,
+                node,
+                loc: key.loc,
+                path,
+                class: Class::Alias,
+                nullable: false,
+            });
+        }
+        for i in 0..this.list.len() {
+            let class = this.classify(i);
+            this.list[i].class = class;
+        }
+        // A wrapper that requires more than its target does is a type of its own.
+        for i in 0..this.list.len() {
+            if let Class::Wrapper(target) = this.list[i].class
+                && !this.required_fits(i, target)
+            {
+                this.list[i].class = Class::Object;
+            }
+        }
+        for i in 0..this.list.len() {
+            let node = this.list[i].node;
+            this.list[i].nullable = node.flag("nullable")
+                || (this.list[i].class == Class::Enum
+                    && node
+                        .get("enum")
+                        .is_some_and(|e| e.items().iter().any(|v| matches!(v.value, Value::Null))));
+        }
+        this
+    }
+
+    fn classify(&mut self, i: usize) -> Class {
+        let node = self.list[i].node;
+        let path = self.list[i].path.clone();
+        let loc = self.list[i].loc;
+        if let Some(target) = node.str_of("$ref") {
+            return match self.resolve_ref(target, node.loc, &path) {
+                Some(t) => Class::Wrapper(t),
+                None => Class::Alias,
+            };
+        }
+        if is_string_enum(node) {
+            return Class::Enum;
+        }
+        if let Some(all_of) = node.get("allOf") {
+            return match self.wrapper_target(node, all_of, &path) {
+                Some(t) => Class::Wrapper(t),
+                None => Class::Object,
+            };
+        }
+        let properties = node.get("properties");
+        match node.str_of("type") {
+            None | Some("object") => {
+                if let Some(props) = properties
+                    && !props.entries().is_empty()
+                {
+                    if node.get("type").is_none() {
+                        self.warnings.push(
+                            Kind::UntypedObject,
+                            loc,
+                            &path,
+                            "`properties` without `type: object`: imported as an object",
+                        );
+                    }
+                    Class::Object
+                } else if node.get("additionalProperties").is_some_and(Node::is_map) {
+                    Class::Map
+                } else {
+                    Class::Empty
+                }
+            }
+            Some(_) => Class::Alias,
+        }
+    }
+
+    /// The one schema an `allOf` refers to when the rest only annotates it; None when the
+    /// `allOf` merges several schemas or adds properties.
+    fn wrapper_target(&mut self, node: &'a Node, all_of: &'a Node, path: &str) -> Option<usize> {
+        if node.get("properties").is_some() {
+            return None;
+        }
+        let members = all_of.items();
+        let refs: Vec<&Node> = members.iter().filter(|m| m.get("$ref").is_some()).collect();
+        let annotates_only = members.iter().all(|m| {
+            m.get("$ref").is_some()
+                || (m.get("properties").is_none()
+                    && m.get("allOf").is_none()
+                    && m.get("enum").is_none()
+                    && m.get("items").is_none())
+        });
+        if refs.len() != 1 || !annotates_only {
+            return None;
+        }
+        let target = refs[0].str_of("$ref")?;
+        self.resolve_ref(target, refs[0].loc, path)
+    }
+
+    /// Whether every name the wrapper's `required` lists is required by its target already.
+    fn required_fits(&mut self, wrapper: usize, target: usize) -> bool {
+        let node = self.list[wrapper].node;
+        let mut names: Vec<&str> = required_names(node);
+        for member in node.get("allOf").map(Node::items).unwrap_or_default() {
+            names.extend(required_names(member));
+        }
+        if names.is_empty() {
+            return true;
+        }
+        let Some(object) = self.follow(target) else {
+            return true;
+        };
+        let (node, path, owner) = {
+            let s = &self.list[object];
+            (s.node, s.path.clone(), s.name.clone())
+        };
+        let merged = self.merged(node, &path, &owner, 0);
+        names
+            .iter()
+            .all(|n| merged.required.iter().any(|r| r.name == *n))
+    }
+
+    /// Follows wrappers to the schema they end at.
+    pub fn follow(&self, mut i: usize) -> Option<usize> {
+        for _ in 0..64 {
+            match self.list[i].class {
+                Class::Wrapper(t) => i = t,
+                _ => return Some(i),
+            }
+        }
+        None
+    }
+
+    pub fn resolve_ref(&mut self, target: &str, loc: Loc, path: &str) -> Option<usize> {
+        let key = target.strip_prefix("#/components/schemas/").map(|k| {
+            // JSON pointer escapes.
+            k.replace("~1", "/").replace("~0", "~")
+        });
+        match key.as_deref().and_then(|k| self.by_key.get(k)) {
+            Some(&i) => Some(i),
+            None => {
+                self.warnings.push(
+                    Kind::Unsupported,
+                    loc,
+                    path,
+                    format!(
+                        "`$ref: {target}` names no schema in components.schemas: the value \
+                         is imported as `any`"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reports the keys of a schema node the importer does not read.
+    pub fn check_keys(&mut self, node: &'a Node, path: &str) {
+        if !self.checked.insert(node as *const Node) {
+            return;
+        }
+        for (key, value) in node.entries() {
+            let k = key.name.as_str();
+            let message = match k {
+                _ if SCHEMA_KEYS.contains(&k) => continue,
+                "oneOf" | "anyOf" | "not" => format!(
+                    "`{k}` is not supported: the value is imported as its other keywords say \
+                     (`any` when they say nothing)"
+                ),
+                "multipleOf" => format!(
+                    "`multipleOf: {}` has no spec key: documented only",
+                    value.scalar_text().unwrap_or_default()
+                ),
+                _ => format!("schema keyword `{k}` is not supported: ignored"),
+            };
+            let kind = if k == "multipleOf" {
+                Kind::Constraint
+            } else {
+                Kind::Unsupported
+            };
+            self.warnings
+                .push(kind, key.loc, &path_key(path, k), message);
+        }
+    }
+
+    /// The properties and required names of an object schema, `allOf` members merged in
+    /// order (base first), then its own.
+    fn merged(&mut self, node: &'a Node, path: &str, owner: &str, depth: usize) -> Merged<'a> {
+        let mut out = Merged::default();
+        if depth > 32 {
+            self.warnings.push(
+                Kind::Unsupported,
+                node.loc,
+                path,
+                "`allOf` nests too deeply (a reference cycle?): not merged further",
+            );
+            return out;
+        }
+        // A bare `$ref` (a schema that only names another) merges like a one-member `allOf`.
+        let members = match node.get("$ref") {
+            Some(_) => std::slice::from_ref(node),
+            None => node.get("allOf").map(Node::items).unwrap_or_default(),
+        };
+        for (i, member) in members.iter().enumerate() {
+            let member_path = if std::ptr::eq(member, node) {
+                path.to_owned()
+            } else {
+                format!("{path}.allOf[{i}]")
+            };
+            let part = if let Some(target) = member.str_of("$ref") {
+                let Some(t) = self.resolve_ref(target, member.loc, &member_path) else {
+                    continue;
+                };
+                let Some(t) = self.follow(t) else {
+                    continue;
+                };
+                match self.list[t].class {
+                    Class::Object | Class::Empty => {
+                        self.merged_into.insert(t);
+                        let (n, p, o) = {
+                            let s = &self.list[t];
+                            (s.node, s.path.clone(), s.name.clone())
+                        };
+                        self.merged(n, &p, &o, depth + 1)
+                    }
+                    _ => {
+                        self.warnings.push(
+                            Kind::Unsupported,
+                            member.loc,
+                            &member_path,
+                            format!(
+                                "`allOf` member `{}` is not an object: not merged",
+                                self.list[t].key
+                            ),
+                        );
+                        continue;
+                    }
+                }
+            } else {
+                self.check_keys(member, &member_path);
+                self.merged(member, &member_path, owner, depth + 1)
+            };
+            self.absorb(&mut out, part, path);
+        }
+        let mut own = Merged::default();
+        if let Some(props) = node.get("properties") {
+            for (key, prop) in props.entries() {
+                own.props.push(Prop {
+                    name: &key.name,
+                    node: prop,
+                    loc: key.loc,
+                    path: format!("{path}.properties.{}", key.name),
+                    owner: owner.to_owned(),
+                });
+            }
+        }
+        if let Some(required) = node.get("required") {
+            for (i, r) in required.items().iter().enumerate() {
+                if let Some(name) = r.as_str() {
+                    own.required.push(Required {
+                        name: name.to_owned(),
+                        loc: r.loc,
+                        path: format!("{path}.required[{i}]"),
+                    });
+                }
+            }
+        }
+        self.absorb(&mut out, own, path);
+        out
+    }
+
+    fn absorb(&mut self, out: &mut Merged<'a>, part: Merged<'a>, path: &str) {
+        for prop in part.props {
+            if let Some(existing) = out.props.iter_mut().find(|p| p.name == prop.name) {
+                if !same_but_docs(existing.node, prop.node) {
+                    self.warnings.push(
+                        Kind::DuplicateProperty,
+                        prop.loc,
+                        &prop.path,
+                        format!(
+                            "`{}` is also defined at line {} (merged by `allOf` of {path}), \
+                             differently: the later definition is used",
+                            prop.name, existing.loc.line
+                        ),
+                    );
+                }
+                *existing = prop;
+            } else {
+                out.props.push(prop);
+            }
+        }
+        for r in part.required {
+            if !out.required.iter().any(|e| e.name == r.name) {
+                out.required.push(r);
+            }
+        }
+    }
+
+    /// Builds the type of every schema that is one (objects and enums), in source order.
+    pub fn build_named(&mut self) {
+        for i in 0..self.list.len() {
+            if matches!(self.list[i].class, Class::Object | Class::Enum) {
+                self.schema_type(i);
+            }
+        }
+    }
+
+    /// The type of a named schema used as a request or response body: the schema's own type,
+    /// or for a schema that is not an object type by itself (no properties, a wrapper) a type
+    /// of that name built from it. None when the schema is no object at all.
+    pub fn body_type(&mut self, i: usize) -> Option<String> {
+        let target = self.follow(i)?;
+        match (self.list[i].class, self.list[target].class) {
+            (Class::Object | Class::Empty, _)
+            | (Class::Wrapper(_), Class::Object | Class::Empty) => Some(self.schema_type(i)),
+            _ => None,
+        }
+    }
+
+    /// Builds (once) the type of a named schema and returns its name.
+    fn schema_type(&mut self, i: usize) -> String {
+        let name = self.list[i].name.clone();
+        if self.type_index.contains_key(&name) {
+            return name;
+        }
+        let (node, path, loc, class) = {
+            let s = &self.list[i];
+            (s.node, s.path.clone(), s.loc, s.class)
+        };
+        // Reserve the slot first: building may add the types it makes inline.
+        self.type_index.insert(name.clone(), usize::MAX);
+        let def = if class == Class::Enum {
+            self.enum_type(&name, node, &path, loc)
+        } else {
+            self.object_type(&name, node, &path)
+        };
+        self.push(def, loc, Some(i));
+        name
+    }
+
+    pub fn push(&mut self, def: TypeDef, order: Loc, schema: Option<usize>) {
+        self.taken.insert(def.name.clone());
+        self.type_index.insert(def.name.clone(), self.types.len());
+        self.types.push(Built { def, order, schema });
+    }
+
+    pub fn object_type(&mut self, name: &str, node: &'a Node, path: &str) -> TypeDef {
+        self.check_keys(node, path);
+        let merged = self.merged(node, path, name, 0);
+        if node.get("additionalProperties").is_some_and(Node::is_map) && !merged.props.is_empty() {
+            self.warnings.push(
+                Kind::Unsupported,
+                node.key_loc("additionalProperties").unwrap_or(node.loc),
+                &path_key(path, "additionalProperties"),
+                "a value schema for undeclared keys beside declared properties is not \
+                 supported: the undeclared keys are not imported",
+            );
+        }
+        for r in &merged.required {
+            if !merged.props.iter().any(|p| p.name == r.name) {
+                self.warnings.push(
+                    Kind::DanglingRequired,
+                    r.loc,
+                    &r.path,
+                    format!(
+                        "`required` names `{}`, which is no property: dropped",
+                        r.name
+                    ),
+                );
+            }
+        }
+        let mut fields = Vec::new();
+        let mut idents: HashMap<String, &str> = HashMap::new();
+        for prop in &merged.props {
+            let site = Site {
+                owner: &prop.owner,
+                prop: prop.name,
+                suffix: "",
+                path: &prop.path,
+            };
+            let resolved = self.field_ty(prop.node, site);
+            let resolved = self.settle(resolved, prop.node, &prop.path);
+            let ident = names::snake_ident(prop.name);
+            if !names::is_valid_ident(&ident) {
+                self.warnings.push(
+                    Kind::FieldName,
+                    prop.loc,
+                    &prop.path,
+                    format!(
+                        "`{}` makes no usable Rust field name (`{ident}`)",
+                        prop.name
+                    ),
+                );
+            } else if let Some(first) = idents.insert(ident.clone(), prop.name) {
+                self.warnings.push(
+                    Kind::FieldName,
+                    prop.loc,
+                    &prop.path,
+                    format!(
+                        "`{first}` and `{}` both become the Rust field `{ident}`",
+                        prop.name
+                    ),
+                );
+            }
+            fields.push(Field {
+                wire: prop.name.to_owned(),
+                required: merged.required.iter().any(|r| r.name == prop.name),
+                nullable: resolved.nullable,
+                place: Place::Body,
+                deprecated: resolved.deprecated,
+                docs: resolved.field_docs(),
+                ty: resolved.ty,
+            });
+        }
+        TypeDef {
+            name: name.to_owned(),
+            docs: node.str_of("description").and_then(clean_docs),
+            deprecated: node.flag("deprecated"),
+            body: Body::Fields(fields),
+            examples: Vec::new(),
+        }
+    }
+
+    fn enum_type(&mut self, name: &str, node: &'a Node, path: &str, loc: Loc) -> TypeDef {
+        self.check_keys(node, path);
+        let values = self.enum_values(node, path, loc);
+        let mut docs = Resolved::new(Ty::builtin("string"));
+        docs.docs = node.str_of("description").and_then(clean_docs);
+        if let Some(example) = node.get("example") {
+            docs.note(
+                NoteKind::Example,
+                format!("Example: {}.", inline_code(&example.to_json())),
+            );
+        }
+        if let Some(default) = node.get("default") {
+            docs.note(
+                NoteKind::Default,
+                format!("Default: {}.", inline_code(&default.to_json())),
+            );
+        }
+        TypeDef {
+            name: name.to_owned(),
+            docs: docs.field_docs(),
+            deprecated: node.flag("deprecated"),
+            body: Body::Values(values),
+            examples: Vec::new(),
+        }
+    }
+
+    /// An enum's values as strings, with the defects of the list reported.
+    fn enum_values(&mut self, node: &'a Node, path: &str, loc: Loc) -> Vec<String> {
+        let Some(list) = node.get("enum") else {
+            return Vec::new();
+        };
+        let enum_path = path_key(path, "enum");
+        let enum_loc = node.key_loc("enum").unwrap_or(loc);
+        let mut values: Vec<String> = Vec::new();
+        let mut stringified = Vec::new();
+        let mut has_null = false;
+        for item in list.items() {
+            match &item.value {
+                Value::Null => has_null = true,
+                Value::Str(s) => values.push(s.clone()),
+                Value::Seq(_) | Value::Map(_) => self.warnings.push(
+                    Kind::Unsupported,
+                    item.loc,
+                    &enum_path,
+                    "an enum value that is a list or mapping: dropped",
+                ),
+                _ => {
+                    let text = item.scalar_text().unwrap_or_default();
+                    stringified.push(text.clone());
+                    values.push(text);
+                }
+            }
+        }
+        if !stringified.is_empty() {
+            let list = stringified
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.warnings.push(
+                Kind::EnumNonStringValue,
+                enum_loc,
+                &enum_path,
+                format!(
+                    "values {list} are YAML numbers or booleans in a string enum: imported as \
+                     the strings they spell"
+                ),
+            );
+        }
+        let nullable = node.flag("nullable");
+        if nullable && !has_null {
+            self.warnings.push(
+                Kind::EnumNullableWithoutNull,
+                enum_loc,
+                &enum_path,
+                "`nullable: true` but the values do not list null: fields of this enum are \
+                 nullable, the values are kept",
+            );
+        }
+        if has_null && !nullable {
+            self.warnings.push(
+                Kind::EnumNullNotNullable,
+                enum_loc,
+                &enum_path,
+                "the values list null but the enum is not `nullable`: null is dropped from \
+                 the values and fields of this enum are nullable",
+            );
+        }
+        let mut unique: Vec<String> = Vec::new();
+        let mut idents: HashMap<String, String> = HashMap::new();
+        for value in values {
+            if unique.contains(&value) {
+                self.warnings.push(
+                    Kind::EnumDuplicateValue,
+                    enum_loc,
+                    &enum_path,
+                    format!("`{value}` is listed twice: kept once"),
+                );
+                continue;
+            }
+            let ident = names::variant_ident(&value);
+            let problem = if !names::is_valid_ident(&ident) {
+                Some(format!("makes no usable Rust variant (`{ident}`)"))
+            } else if ident == "Unknown" {
+                Some(
+                    "becomes the variant `Unknown`, which the generated enums keep for values \
+                     unknown at generation time"
+                        .to_owned(),
+                )
+            } else {
+                idents
+                    .insert(ident.clone(), value.clone())
+                    .map(|first| format!("and `{first}` both become the variant `{ident}`"))
+            };
+            if let Some(problem) = problem {
+                self.warnings.push(
+                    Kind::EnumVariantName,
+                    enum_loc,
+                    &enum_path,
+                    format!("enum value `{value}` {problem}"),
+                );
+            }
+            unique.push(value);
+        }
+        unique
+    }
+
+    /// A schema as the type of a field.
+    pub fn field_ty(&mut self, node: &'a Node, site: Site<'_>) -> Resolved {
+        // Inlined schemas that refer to themselves (`A: {type: array, items: {$ref: A}}`)
+        // would recurse forever; named types stop the recursion, aliases do not.
+        if self.depth >= MAX_INLINE_DEPTH {
+            self.warnings.push(
+                Kind::Unsupported,
+                node.loc,
+                site.path,
+                "schemas inlined into each other too deeply (a reference cycle through \
+                 aliases?): the value is imported as `any`",
+            );
+            return Resolved::new(Ty::builtin("any"));
+        }
+        self.depth += 1;
+        let resolved = self.field_ty_inner(node, site);
+        self.depth -= 1;
+        resolved
+    }
+
+    fn field_ty_inner(&mut self, node: &'a Node, site: Site<'_>) -> Resolved {
+        self.check_keys(node, site.path);
+        if let Some(target) = node.str_of("$ref") {
+            return self.ref_ty(target, node, site);
+        }
+        if let Some(all_of) = node.get("allOf") {
+            return self.all_of_ty(node, all_of, site);
+        }
+        let mut resolved = if is_string_enum(node) {
+            let name = self.inline_enum(node, site);
+            let mut r = Resolved::new(Ty::named(&name));
+            r.nullable = node
+                .get("enum")
+                .is_some_and(|e| e.items().iter().any(|v| matches!(v.value, Value::Null)));
+            r
+        } else {
+            self.plain_ty(node, site)
+        };
+        self.annotate(&mut resolved, node, site.path);
+        resolved
+    }
+
+    fn ref_ty(&mut self, target: &str, node: &'a Node, site: Site<'_>) -> Resolved {
+        let Some(i) = self.resolve_ref(target, node.loc, site.path) else {
+            return Resolved::new(Ty::builtin("any"));
+        };
+        let s = &self.list[i];
+        match s.class {
+            Class::Object | Class::Enum => {
+                let mut r = Resolved::new(Ty::named(&s.name));
+                r.nullable = s.nullable;
+                r
+            }
+            Class::Empty | Class::Map | Class::Alias | Class::Wrapper(_) => {
+                let (n, owner, path) = (s.node, s.name.clone(), s.path.clone());
+                let alias_site = Site {
+                    owner: &owner,
+                    prop: "",
+                    suffix: "",
+                    path: &path,
+                };
+                self.field_ty(n, alias_site)
+            }
+        }
+    }
+
+    /// `allOf` in a field: one reference plus annotations is that reference with them;
+    /// anything else is an object of its own, named after the field.
+    fn all_of_ty(&mut self, node: &'a Node, all_of: &'a Node, site: Site<'_>) -> Resolved {
+        let members = all_of.items();
+        let refs: Vec<usize> = (0..members.len())
+            .filter(|&i| members[i].get("$ref").is_some())
+            .collect();
+        let annotates_only = node.get("properties").is_none()
+            && members.iter().all(|m| {
+                m.get("$ref").is_some()
+                    || (m.get("properties").is_none()
+                        && m.get("allOf").is_none()
+                        && m.get("enum").is_none()
+                        && m.get("items").is_none())
+            });
+        let mut resolved = if refs.len() == 1 && annotates_only {
+            let path = format!("{}.allOf[{}]", site.path, refs[0]);
+            let mut r = self.field_ty(
+                &members[refs[0]],
+                Site {
+                    path: &path,
+                    ..site
+                },
+            );
+            for (i, member) in members.iter().enumerate() {
+                if i != refs[0] {
+                    let path = format!("{}.allOf[{i}]", site.path);
+                    self.check_keys(member, &path);
+                    self.annotate(&mut r, member, &path);
+                }
+            }
+            r
+        } else {
+            let name = self.inline_object(node, site);
+            Resolved::new(Ty::named(&name))
+        };
+        self.annotate(&mut resolved, node, site.path);
+        resolved
+    }
+
+    /// A schema that is neither a reference, an `allOf` nor an enum.
+    fn plain_ty(&mut self, node: &'a Node, site: Site<'_>) -> Resolved {
+        let has_props = node
+            .get("properties")
+            .is_some_and(|p| !p.entries().is_empty());
+        let ty = match node.get("type").map(|t| &t.value) {
+            Some(Value::Str(t)) => t.as_str(),
+            None => "",
+            Some(_) => {
+                self.warnings.push(
+                    Kind::Unsupported,
+                    node.key_loc("type").unwrap_or(node.loc),
+                    &path_key(site.path, "type"),
+                    "`type` is not a single name: the value is imported as `any`",
+                );
+                return Resolved::new(Ty::builtin("any"));
+            }
+        };
+        match ty {
+            "string" | "integer" | "number" | "boolean" => {
+                if has_props && ty == "string" {
+                    self.warnings.push(
+                        Kind::StringWithProperties,
+                        node.key_loc("properties").unwrap_or(node.loc),
+                        &path_key(site.path, "properties"),
+                        "`type: string` with `properties` (a list of documented values): \
+                         imported as a string, the properties are not imported",
+                    );
+                }
+                let builtin = match ty {
+                    "string" => "string",
+                    "integer" => "integer",
+                    "number" => "number",
+                    _ => "boolean",
+                };
+                if node.get("enum").is_some() && builtin != "string" {
+                    self.warnings.push(
+                        Kind::Unsupported,
+                        node.key_loc("enum").unwrap_or(node.loc),
+                        &path_key(site.path, "enum"),
+                        format!("an enum of type `{ty}` is not supported: imported as {ty}"),
+                    );
+                }
+                Resolved::new(Ty::builtin(builtin))
+            }
+            "array" => {
+                let items_path = path_key(site.path, "items");
+                let Some(items) = node.get("items") else {
+                    self.warnings.push(
+                        Kind::Unsupported,
+                        node.loc,
+                        site.path,
+                        "an array without `items`: its items are imported as `any`",
+                    );
+                    return Resolved::new(Ty {
+                        kind: TyKind::Array(Box::new(Ty::builtin("any"))),
+                        format: None,
+                        c: Constraints::default(),
+                    });
+                };
+                let item_site = Site {
+                    suffix: "Item",
+                    path: &items_path,
+                    ..site
+                };
+                let item = self.field_ty(items, item_site);
+                let item = self.settle(item, items, &items_path);
+                if items.flag("nullable") {
+                    self.warnings.push(
+                        Kind::NullableItem,
+                        items.key_loc("nullable").unwrap_or(items.loc),
+                        &items_path,
+                        "array items cannot be null in the spec format: `nullable` dropped",
+                    );
+                }
+                let mut r = Resolved::new(Ty {
+                    kind: TyKind::Array(Box::new(item.ty.clone())),
+                    format: None,
+                    c: Constraints::default(),
+                });
+                for note in item.notes {
+                    r.notes.push(Note {
+                        kind: note.kind,
+                        text: element_note(&note.text, "item"),
+                    });
+                }
+                r
+            }
+            "object" | "" => {
+                if has_props || node.get("allOf").is_some() {
+                    if ty.is_empty() {
+                        self.warnings.push(
+                            Kind::UntypedObject,
+                            node.loc,
+                            site.path,
+                            "`properties` without `type: object`: imported as an object",
+                        );
+                    }
+                    let name = self.inline_object(node, site);
+                    Resolved::new(Ty::named(&name))
+                } else if let Some(values) = node.get("additionalProperties").filter(|v| v.is_map())
+                {
+                    let values_path = path_key(site.path, "additionalProperties");
+                    let value_site = Site {
+                        suffix: "Value",
+                        path: &values_path,
+                        ..site
+                    };
+                    let value = self.field_ty(values, value_site);
+                    let value = self.settle(value, values, &values_path);
+                    let mut r = Resolved::new(Ty {
+                        kind: TyKind::Map(Box::new(value.ty.clone()), value.nullable),
+                        format: None,
+                        c: Constraints::default(),
+                    });
+                    for note in value.notes {
+                        r.notes.push(Note {
+                            kind: note.kind,
+                            text: element_note(&note.text, "value"),
+                        });
+                    }
+                    r
+                } else {
+                    Resolved::new(Ty::builtin("any"))
+                }
+            }
+            other => {
+                self.warnings.push(
+                    Kind::Unsupported,
+                    node.key_loc("type").unwrap_or(node.loc),
+                    &path_key(site.path, "type"),
+                    format!("unknown type `{other}`: the value is imported as `any`"),
+                );
+                Resolved::new(Ty::builtin("any"))
+            }
+        }
+    }
+
+    /// The name of an inline schema's own type: `Parent` + the property in PascalCase, plus
+    /// `Item` or `Value` inside an array or map; a number is added if that name is taken.
+    fn inline_name(&mut self, site: Site<'_>) -> String {
+        let base = format!("{}{}{}", site.owner, pascal(site.prop), site.suffix);
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+
+    fn inline_enum(&mut self, node: &'a Node, site: Site<'_>) -> String {
+        if let Some(name) = self.synth.get(&(node as *const Node)) {
+            return name.clone();
+        }
+        let name = self.inline_name(site);
+        self.synth.insert(node as *const Node, name.clone());
+        let mut def = self.enum_type(&name, node, site.path, node.loc);
+        // The field carries the description; the enum's own docs say where it is from.
+        def.docs = Some(format!(
+            "The values of `{}.{}`.",
+            site.owner,
+            if site.prop.is_empty() {
+                "value"
+            } else {
+                site.prop
+            }
+        ));
+        self.push(def, node.loc, None);
+        name
+    }
+
+    fn inline_object(&mut self, node: &'a Node, site: Site<'_>) -> String {
+        if let Some(name) = self.synth.get(&(node as *const Node)) {
+            return name.clone();
+        }
+        let name = self.inline_name(site);
+        self.synth.insert(node as *const Node, name.clone());
+        let mut def = self.object_type(&name, node, site.path);
+        def.docs = def.docs.or_else(|| {
+            Some(format!(
+                "The object of `{}.{}`.",
+                site.owner,
+                if site.prop.is_empty() {
+                    "value"
+                } else {
+                    site.prop
+                }
+            ))
+        });
+        self.push(def, node.loc, None);
+        name
+    }
+
+    /// Applies what a schema node says about its value on top of what its reference said:
+    /// the node's description, nullability, format and constraints win.
+    fn annotate(&mut self, r: &mut Resolved, node: &'a Node, path: &str) {
+        if let Some(docs) = node.str_of("description").and_then(clean_docs) {
+            r.docs = Some(docs);
+        }
+        if node.flag("nullable") {
+            r.nullable = true;
+        }
+        if node.flag("deprecated") {
+            r.deprecated = true;
+        }
+        if let Some(format) = node.str_of("format") {
+            let kind = &r.ty.kind;
+            let checked = match kind {
+                TyKind::Builtin("string") => CHECKED_STRING_FORMATS.contains(&format),
+                TyKind::Builtin("number") => matches!(format, "double" | "float"),
+                TyKind::Builtin("integer") => matches!(format, "int32" | "int64"),
+                _ => false,
+            };
+            if checked {
+                r.ty.format = Some(format.to_owned());
+            } else {
+                r.note(NoteKind::Format, format!("Format: `{format}`."));
+            }
+        }
+        let is =
+            |kind: &TyKind, names: &[&str]| matches!(kind, TyKind::Builtin(b) if names.contains(b));
+        for (key, value) in node.entries() {
+            let k = key.name.as_str();
+            let at = || path_key(path, k);
+            let applies = match k {
+                "minLength" | "maxLength" | "pattern" => is(&r.ty.kind, &["string"]),
+                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
+                    is(&r.ty.kind, &["integer", "number"])
+                }
+                "minItems" | "maxItems" | "uniqueItems" => matches!(r.ty.kind, TyKind::Array(_)),
+                _ => continue,
+            };
+            let shown = value.scalar_text().unwrap_or_default();
+            if !applies {
+                self.warnings.push(
+                    Kind::Constraint,
+                    key.loc,
+                    &at(),
+                    format!(
+                        "`{k}: {shown}` does not apply to {}: ignored",
+                        describe(&r.ty)
+                    ),
+                );
+                continue;
+            }
+            let c = &mut r.ty.c;
+            match k {
+                "minLength" => c.min_length = value.as_u64(),
+                "maxLength" => c.max_length = value.as_u64(),
+                "minItems" => c.min_items = value.as_u64(),
+                "maxItems" => c.max_items = value.as_u64(),
+                "uniqueItems" => c.unique_items = value.as_bool() == Some(true),
+                "minimum" => c.minimum = value.as_f64(),
+                "maximum" => c.maximum = value.as_f64(),
+                "pattern" => match regex_lite::Regex::new(&shown) {
+                    Ok(_) => c.pattern = Some(shown),
+                    Err(_) => {
+                        self.warnings.push(
+                            Kind::Constraint,
+                            key.loc,
+                            &at(),
+                            "the pattern is not a regular expression the generator reads: \
+                             documented only",
+                        );
+                        r.note(NoteKind::Pattern, format!("Pattern: `{shown}`."));
+                    }
+                },
+                // OpenAPI 3.0 spells an exclusive bound `exclusiveMinimum: true` beside
+                // `minimum`; false is the default and says nothing.
+                _ => {
+                    if value.as_bool() != Some(false) {
+                        self.warnings.push(
+                            Kind::Constraint,
+                            key.loc,
+                            &at(),
+                            format!(
+                                "`{k}: {shown}` has no spec key: the bound is imported as \
+                                 inclusive and the exclusion documented"
+                            ),
+                        );
+                        r.note(
+                            NoteKind::Bound,
+                            format!("The bound is exclusive (`{k}: {shown}`)."),
+                        );
+                    }
+                }
+            }
+        }
+        for (key, text) in [
+            ("maxProperties", "At most {} entries."),
+            ("minProperties", "At least {} entries."),
+        ] {
+            if let Some(n) = node.get(key).and_then(Node::as_u64) {
+                r.note(NoteKind::Entries, text.replace("{}", &n.to_string()));
+            }
+        }
+        if node.flag("readOnly") {
+            r.note(
+                NoteKind::ReadOnly,
+                "Read-only: returned by the API, not sent.".to_owned(),
+            );
+        }
+        if node.flag("writeOnly") {
+            r.note(
+                NoteKind::WriteOnly,
+                "Write-only: sent to the API, never returned.".to_owned(),
+            );
+        }
+        if let Some(default) = node.get("default") {
+            r.note(
+                NoteKind::Default,
+                format!("Default: {}.", inline_code(&default.to_json())),
+            );
+        }
+        if let Some(example) = node.get("example") {
+            r.note(
+                NoteKind::Example,
+                format!("Example: {}.", inline_code(&example.to_json())),
+            );
+        }
+    }
+
+    /// Drops contradictory constraints (the generator refuses them) with a warning.
+    pub fn settle(&mut self, mut r: Resolved, node: &Node, path: &str) -> Resolved {
+        let c = &mut r.ty.c;
+        let drop = |low: &str, high: &str, warnings: &mut Warnings| {
+            warnings.push(
+                Kind::Constraint,
+                node.loc,
+                path,
+                format!("contradictory constraints `{low}` and `{high}`: both dropped"),
+            );
+        };
+        if let (Some(a), Some(b)) = (c.min_length, c.max_length)
+            && a > b
+        {
+            drop("minLength", "maxLength", &mut self.warnings);
+            c.min_length = None;
+            c.max_length = None;
+        }
+        if let (Some(a), Some(b)) = (c.min_items, c.max_items)
+            && a > b
+        {
+            drop("minItems", "maxItems", &mut self.warnings);
+            c.min_items = None;
+            c.max_items = None;
+        }
+        if let (Some(a), Some(b)) = (c.minimum, c.maximum)
+            && a > b
+        {
+            drop("minimum", "maximum", &mut self.warnings);
+            c.minimum = None;
+            c.maximum = None;
+        }
+        r
+    }
+}
+
+/// Whether two definitions of a property differ at most in what they document (an `allOf`
+/// extension that rewords a base property's description is no conflict).
+fn same_but_docs(a: &Node, b: &Node) -> bool {
+    const DOCS: &[&str] = &["description", "example", "title", "x-hidden-from-docs"];
+    let strip = |n: &Node| {
+        let mut json = n.to_json();
+        if let Some(map) = json.as_object_mut() {
+            map.retain(|k, _| !DOCS.contains(&k.as_str()));
+        }
+        json
+    };
+    std::ptr::eq(a, b) || strip(a) == strip(b)
+}
+
+/// A note of an array's items or a map's values, said of the field: "Example: `x`." ->
+/// "Example item: `x`.", "Format: `uuid`." -> "Item format: `uuid`.".
+fn element_note(text: &str, element: &str) -> String {
+    match text.split_once(": ") {
+        Some((label @ ("Example" | "Default"), rest)) => format!("{label} {element}: {rest}"),
+        Some((label, rest)) if !label.contains(' ') => {
+            let mut capital = element.to_owned();
+            capital[..1].make_ascii_uppercase();
+            format!("{capital} {}: {rest}", label.to_lowercase())
+        }
+        _ => format!("Each {element}: {text}"),
+    }
+}
+
+fn describe(ty: &Ty) -> String {
+    match &ty.kind {
+        TyKind::Builtin(b) => (*b).to_owned(),
+        TyKind::Named(n) => format!("`{n}`"),
+        TyKind::Array(_) => "an array".to_owned(),
+        TyKind::Map(..) => "a map".to_owned(),
+    }
+}
+
+fn required_names(node: &Node) -> Vec<&str> {
+    node.get("required")
+        .map(|r| r.items().iter().filter_map(Node::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// An enum the spec can hold: string values (or scalars meant as strings), at least one
+/// besides null.
+pub fn is_string_enum(node: &Node) -> bool {
+    let Some(values) = node.get("enum") else {
+        return false;
+    };
+    matches!(node.str_of("type"), None | Some("string"))
+        && values.items().iter().any(|v| {
+            matches!(
+                v.value,
+                Value::Str(_) | Value::Int(_) | Value::UInt(_) | Value::Float(_) | Value::Bool(_)
+            )
+        })
+}

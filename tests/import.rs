@@ -1,0 +1,390 @@
+//! The OpenAPI importer (`cargo xtask import`, codegen::import):
+//!
+//! - a small hand-made description with one case of each rule, whose import is pinned as a
+//!   snapshot (the files, the warnings, the summary);
+//! - the import is deterministic, and writing it twice changes nothing; only files with the
+//!   marker are replaced or deleted;
+//! - Plaid's real description (spec/openapi/) imports with the expected counts and warnings;
+//! - every imported file reads back, with the generator's own loader and limits, as exactly
+//!   what the importer meant to write.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use codegen::import::{self, Import, WarningKind};
+use plaid_tests::workspace_root;
+
+const FIXTURE: &str = "tests/fixtures/import/mini.yml";
+const REAL: &str = "spec/openapi/2020-09-14.yml";
+
+fn import_file(relative: &str) -> Import {
+    let text = std::fs::read_to_string(workspace_root().join(relative))
+        .unwrap_or_else(|e| panic!("cannot read {relative}: {e}"));
+    import::import(relative, &text).unwrap_or_else(|e| panic!("{relative} does not import: {e}"))
+}
+
+fn real() -> &'static Import {
+    static IMPORT: std::sync::OnceLock<Import> = std::sync::OnceLock::new();
+    IMPORT.get_or_init(|| import_file(REAL))
+}
+
+/// The files, warnings and summary of an import as one text.
+fn rendered(import: &Import) -> String {
+    let mut out = String::new();
+    for file in &import.files {
+        out.push_str(&format!("==== {} ====\n{}\n", file.name, file.text));
+    }
+    out.push_str("==== warnings ====\n");
+    for line in import.warning_lines() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&import.summary());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn fixture_import_is_pinned() {
+    let import = import_file(FIXTURE);
+    insta::assert_snapshot!(rendered(&import));
+}
+
+#[test]
+fn fixture_covers_every_rule() {
+    let import = import_file(FIXTURE);
+    let kinds: Vec<WarningKind> = import.warnings.iter().map(|w| w.kind).collect();
+    for kind in [
+        WarningKind::StrayContentKey,
+        WarningKind::EnumNonStringValue,
+        WarningKind::EnumNullableWithoutNull,
+        WarningKind::EnumNullNotNullable,
+        WarningKind::EnumVariantName,
+        WarningKind::EnumDuplicateValue,
+        WarningKind::DuplicateProperty,
+        WarningKind::NullableItem,
+        WarningKind::FieldName,
+        WarningKind::StringWithProperties,
+        WarningKind::UntypedObject,
+        WarningKind::DanglingRequired,
+        WarningKind::TypeRenamed,
+        WarningKind::Constraint,
+        WarningKind::ExampleUndeclaredProperty,
+        WarningKind::ExampleLeftOut,
+        WarningKind::ErrorSchema,
+        WarningKind::SecurityOverride,
+        WarningKind::Operation,
+        WarningKind::Unsupported,
+    ] {
+        assert!(
+            kinds.contains(&kind),
+            "the fixture produces no {kind} warning"
+        );
+    }
+}
+
+#[test]
+fn import_is_deterministic() {
+    let text = std::fs::read_to_string(workspace_root().join(REAL)).unwrap();
+    let again = import::import(REAL, &text).unwrap();
+    let first = real();
+    assert_eq!(first.files.len(), again.files.len());
+    for (a, b) in first.files.iter().zip(&again.files) {
+        assert_eq!(a.name, b.name);
+        assert!(a.text == b.text, "{} differs between two imports", a.name);
+    }
+    assert_eq!(first.warning_lines(), again.warning_lines());
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("plaid-import-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+#[test]
+fn writing_is_idempotent_and_touches_only_imported_files() {
+    let import = import_file(FIXTURE);
+    let dir = scratch("write");
+    let hand_written = "api:\n  title: Mini API\n  version: \"1\"\n";
+    std::fs::write(dir.join("api.yaml"), hand_written).unwrap();
+    std::fs::write(dir.join("README.md"), "# spec\n").unwrap();
+    let stale = format!(
+        "{} from x.yml. Do not edit.\ntypes: {{}}\n",
+        import::MARKER_PREFIX
+    );
+    std::fs::write(dir.join("gone.yaml"), &stale).unwrap();
+
+    let first = import::write(&dir, &import).unwrap();
+    assert_eq!(first.written.len(), import.files.len());
+    assert_eq!(first.deleted, ["gone.yaml"]);
+    let second = import::write(&dir, &import).unwrap();
+    assert!(second.written.is_empty() && second.deleted.is_empty());
+    assert_eq!(second.unchanged, import.files.len());
+    for file in &import.files {
+        assert_eq!(read(&dir, &file.name), file.text);
+    }
+    assert_eq!(read(&dir, "api.yaml"), hand_written);
+    assert_eq!(read(&dir, "README.md"), "# spec\n");
+
+    // A hand-written file where an imported one goes stops the import before any write.
+    let thing = dir.join("thing.yaml");
+    std::fs::write(&thing, "types: {}\n").unwrap();
+    std::fs::remove_file(dir.join("things.yaml")).unwrap();
+    let error = import::write(&dir, &import).unwrap_err();
+    assert!(error.contains("thing.yaml"), "{error}");
+    assert_eq!(std::fs::read_to_string(&thing).unwrap(), "types: {}\n");
+    assert!(!dir.join("things.yaml").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What each imported file says, read back with the loader's limits (its depth budget and
+/// default node budget), must be exactly the model the importer wrote: no string turned into
+/// a number, no block scalar with a different ending, no example changed.
+fn assert_reads_back(import: &Import) {
+    for file in &import.files {
+        let mut budget = serde_saphyr::Budget::default();
+        budget.max_depth = 24;
+        let mut options = serde_saphyr::Options::default();
+        options.budget = Some(budget);
+        let back: serde_json::Value = serde_saphyr::from_str_with_options(&file.text, options)
+            .unwrap_or_else(|e| panic!("{} is not YAML the loader reads: {e}", file.name));
+        let expected = file.model.to_json();
+        if back != expected {
+            let (a, b) = (back.to_string(), expected.to_string());
+            let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+            let from = at.saturating_sub(80);
+            panic!(
+                "{} reads back differently near\n  read:  {}\n  meant: {}",
+                file.name,
+                &a[from..(at + 80).min(a.len())],
+                &b[from..(at + 80).min(b.len())]
+            );
+        }
+    }
+}
+
+/// The keys the spec contract adds, which the current loader does not know yet.
+const CONTRACT_KEYS: &[&str] = &["deprecated", "in", "header", "values", "content_type"];
+
+/// The current generator's loader on the imported files: the only complaints allowed are
+/// keys of the contract additions; and with those keys taken out, the files load cleanly.
+fn assert_loader_accepts(import: &Import) {
+    let sources: Vec<codegen::load::Source> = import
+        .files
+        .iter()
+        .map(|f| codegen::load::Source {
+            name: format!("spec/{}", f.name),
+            text: f.text.clone(),
+        })
+        .collect();
+    let (_, diagnostics) = codegen::load::parse(&sources);
+    for d in &diagnostics.0 {
+        let known = CONTRACT_KEYS
+            .iter()
+            .any(|k| d.message == format!("unknown key `{k}`"));
+        assert!(known, "the loader rejects an imported file: {d}");
+    }
+    let stripped: Vec<codegen::load::Source> = import
+        .files
+        .iter()
+        .map(|f| {
+            let mut json = f.model.to_json();
+            strip_contract_keys(&mut json, "");
+            codegen::load::Source {
+                name: format!("spec/{}", f.name),
+                text: json.to_string(),
+            }
+        })
+        .collect();
+    let (files, diagnostics) = codegen::load::parse(&stripped);
+    assert!(diagnostics.is_empty(), "{diagnostics}");
+    assert_eq!(files.len(), import.files.len());
+}
+
+fn strip_contract_keys(value: &mut serde_json::Value, parent: &str) {
+    match value {
+        serde_json::Value::Object(map) => {
+            // `values` is a contract key on fields (maps) but the existing key of enum types.
+            map.retain(|k, _| {
+                !CONTRACT_KEYS.contains(&k.as_str()) || (k == "values" && parent == "types")
+            });
+            let is_types = parent == "types";
+            for (k, v) in map.iter_mut() {
+                let next = if k == "types" {
+                    "types"
+                } else if is_types {
+                    "type"
+                } else {
+                    ""
+                };
+                if k != "examples" {
+                    strip_contract_keys(v, next);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                strip_contract_keys(item, "");
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn fixture_output_loads() {
+    let import = import_file(FIXTURE);
+    assert_reads_back(&import);
+    assert_loader_accepts(&import);
+}
+
+#[test]
+fn real_output_loads() {
+    assert_reads_back(real());
+    assert_loader_accepts(real());
+}
+
+#[test]
+fn real_file_imports_with_the_expected_counts() {
+    let import = real();
+    assert_eq!(import.operations(), 329);
+    assert_eq!(import.error_type.as_deref(), Some("PlaidError"));
+    let files: Vec<(&str, usize, usize)> = import
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.name.as_str(),
+                f.model.operations.len(),
+                f.model.types.len(),
+            )
+        })
+        .collect();
+    assert_eq!(files.len(), 49, "{files:?}");
+    let by_name: BTreeMap<&str, (usize, usize)> =
+        files.iter().map(|&(n, o, t)| (n, (o, t))).collect();
+    assert_eq!(by_name["transfer.yaml"].0, 42);
+    assert_eq!(by_name["sandbox.yaml"].0, 28);
+    assert_eq!(by_name["common.yaml"].0, 0);
+    assert_eq!(by_name["webhooks.yaml"].0, 0);
+    assert!(by_name["webhooks.yaml"].1 > 90, "the webhook payloads");
+    // Every schema that is an object or an enum is a type (allOf-only bases and unused
+    // no-field objects aside), plus inline enums and the GET requests.
+    assert_eq!(import.types(), EXPECTED_TYPES);
+}
+
+const EXPECTED_TYPES: usize = 2029;
+
+#[test]
+fn real_file_warnings_are_the_known_ones() {
+    let import = real();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for w in &import.warnings {
+        *counts.entry(w.kind.name()).or_default() += 1;
+    }
+    let expected: BTreeMap<&str, usize> = [
+        ("dangling-required", 1),
+        ("duplicate-property", 1),
+        ("enum-non-string-value", 8),
+        ("enum-null-not-nullable", 2),
+        ("enum-nullable-without-null", 29),
+        ("enum-variant-name", 26),
+        ("error-schema", 3),
+        ("example-left-out", 3),
+        ("example-undeclared-property", 197),
+        ("security-override", 1),
+        ("stray-content-key", 1),
+        ("string-with-properties", 12),
+        ("type-renamed", 11),
+        ("untyped-object", 8),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(counts, expected);
+
+    let lines = import.warning_lines();
+    let has = |needle: &str| {
+        assert!(
+            lines.iter().any(|l| l.contains(needle)),
+            "no warning contains {needle:?}"
+        )
+    };
+    // The misindented `examples: {}` of /transfer/originator/get.
+    has(&format!(
+        "{REAL}:16760:11: paths./transfer/originator/get.post.requestBody.content.examples:"
+    ));
+    // The signal examples without `risk_tier`.
+    has(
+        "paths./signal/evaluate.post.responses.200.content.application/json.examples.example-1.value.scores.customer_initiated_return_risk: an example of `SignalEvaluateResponse` left out",
+    );
+    has(
+        "paths./processor/signal/evaluate.post.responses.200.content.application/json.examples.example-1.value.scores.customer_initiated_return_risk: an example of `ProcessorSignalEvaluateResponse` left out",
+    );
+    // The OAuth operations answer errors with their own type.
+    for op in ["oauthToken", "oauthIntrospect", "oauthRevoke"] {
+        has(&format!("`{op}` answers errors with `OAuthErrorResponse`"));
+    }
+    // Numbers in string enums.
+    has(&format!("{REAL}:63244:"));
+    has("components.schemas.PrismCashScoreVersion.enum: values `4.1`, `4`, `3`");
+    // Schema keys with underscores (11 in all).
+    for (key, name) in [
+        (
+            "Investments_TransactionsOverride",
+            "InvestmentsTransactionsOverride",
+        ),
+        ("Recaptcha_RequiredError", "RecaptchaRequiredError"),
+        (
+            "BusinessVerificationStatus__KYBCheck",
+            "BusinessVerificationStatusKYBCheck",
+        ),
+        (
+            "BusinessVerificationStatus__Overall",
+            "BusinessVerificationStatusOverall",
+        ),
+    ] {
+        has(&format!(
+            "components.schemas.{key}: `{key}` is not a type name the spec accepts"
+        ));
+        has(&format!("imported as `{name}`"));
+    }
+    for line in &lines {
+        assert!(line.starts_with(&format!("warning: {REAL}:")), "{line}");
+    }
+}
+
+#[test]
+fn json_input_imports_like_yaml() {
+    let yaml = std::fs::read_to_string(workspace_root().join(FIXTURE)).unwrap();
+    let value: serde_json::Value = serde_saphyr::from_str(&yaml).unwrap();
+    let json = serde_json::to_string_pretty(&value).unwrap();
+    let from_yaml = import::import(FIXTURE, &yaml).unwrap();
+    let from_json = import::import(FIXTURE, &json).unwrap();
+    assert_eq!(from_yaml.files.len(), from_json.files.len());
+    for (a, b) in from_yaml.files.iter().zip(&from_json.files) {
+        assert_eq!(a.text, b.text, "{} differs when read from JSON", a.name);
+    }
+    let kinds = |i: &Import| i.warnings.iter().map(|w| w.kind).collect::<Vec<_>>();
+    let (mut a, mut b) = (kinds(&from_yaml), kinds(&from_json));
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+/// The pinned OpenAPI file sits in a folder of spec/, where the generator does not look.
+#[test]
+fn the_generator_does_not_read_the_openapi_folder() {
+    assert!(workspace_root().join(REAL).is_file());
+    let sources = codegen::load::read_dir(&plaid_tests::spec_dir()).unwrap();
+    assert!(!sources.is_empty());
+    for source in &sources {
+        assert!(!source.name.contains("openapi"), "{}", source.name);
+        assert_eq!(source.name.matches('/').count(), 1, "{}", source.name);
+    }
+}
