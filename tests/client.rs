@@ -6,7 +6,6 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::http::Method;
 use plaid_api::prelude::*;
 use plaid_tests::servers::{CHUNKED_200, Reply, Server, http_chunk, raw_server};
 use plaid_tests::{CLIENT_ID, SECRET, client_builder, example};
@@ -46,52 +45,145 @@ fn user_create_request() -> UserCreateRequest {
 // ---------------------------------------------------------------------------------------------
 // On the wire.
 
-/// Every operation: POST to its path, the credentials and version in headers, the request as
-/// the JSON body, and the response decoded.
-#[tokio::test]
-async fn every_operation_sends_headers_and_json_body_and_decodes_the_response() {
-    macro_rules! check_operations {
-        ($($method:ident: $request:ident => $response:ident),* $(,)?) => {{
-            let replies = vec![$(Reply::Json(200, example(stringify!($response)))),*];
-            let server = Server::start(replies).await;
-            let client = server.client().build().expect("client");
-            let mut sent = Vec::new();
-            $(
-                let request: $request = plaid_tests::example_as(stringify!($request));
-                let response = PlaidApi::$method(&client, &request).await.expect(stringify!($method));
-                assert_eq!(serde_json::to_value(&response).expect("encode"), example(stringify!($response)));
-                sent.push((<$request as Operation>::PATH, serde_json::to_value(&request).expect("encode")));
-            )*
-            (server.received(), sent)
-        }};
+/// The example of a type, or a minimal valid value of it when the spec gives none.
+fn example_or_synth(id: codegen::ir::TypeId) -> Value {
+    let model = plaid_tests::spec_model();
+    let def = model.def(id);
+    def.examples.first().map_or_else(
+        || plaid_tests::cases::synth_named(model, &def.name),
+        |e| e.value.clone(),
+    )
+}
+
+/// A document the scripted server answers with, for the operations whose answer is one.
+const DOCUMENT: &str = "%PDF-1.4 a document";
+
+/// One call of an operation through the client, chosen by id: the request decoded from
+/// `request`, sent, and the answer re-encoded (a document as its text, no body as `null`).
+struct Call<'c> {
+    client: &'c Client,
+    request: Value,
+}
+
+type CallOutcome = (String, Value, Result<Value, Error>);
+
+impl<'c> plaid_api::operations::OperationVisitor for Call<'c> {
+    type Output = std::pin::Pin<Box<dyn Future<Output = CallOutcome> + 'c>>;
+
+    fn json<O>(self) -> Self::Output
+    where
+        O: Operation + Validate + serde::de::DeserializeOwned + std::fmt::Debug + 'static,
+        O::Response: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug,
+    {
+        Box::pin(async move {
+            let request: O = serde_json::from_value(self.request).expect("request decodes");
+            let sent = serde_json::to_value(&request).expect("encode");
+            let answer = self.client.send(&request).await;
+            let answer = answer.map(|r| serde_json::to_value(&r).expect("encode"));
+            (request.path().into_owned(), sent, answer)
+        })
     }
-    let (received, sent) = check_operations!(
-        user_create: UserCreateRequest => UserCreateResponse,
-        user_update: UserUpdateRequest => UserUpdateResponse,
-        user_remove: UserRemoveRequest => UserRemoveResponse,
-        user_items_get: UserItemsGetRequest => UserItemsGetResponse,
-        sandbox_user_reset_login: SandboxUserResetLoginRequest => SandboxUserResetLoginResponse,
-        beacon_user_create: BeaconUserCreateRequest => BeaconUserCreateResponse,
-    );
+
+    fn document<O>(self, _media_type: &'static str) -> Self::Output
+    where
+        O: Operation<Response = plaid_api::Binary>
+            + Validate
+            + serde::de::DeserializeOwned
+            + std::fmt::Debug
+            + 'static,
+    {
+        Box::pin(async move {
+            let request: O = serde_json::from_value(self.request).expect("request decodes");
+            let sent = serde_json::to_value(&request).expect("encode");
+            let answer = self.client.send_document(&request).await;
+            let answer = answer.map(|doc| json!(String::from_utf8_lossy(doc.as_bytes())));
+            (request.path().into_owned(), sent, answer)
+        })
+    }
+
+    fn empty<O>(self) -> Self::Output
+    where
+        O: Operation<Response = ()>
+            + Validate
+            + serde::de::DeserializeOwned
+            + std::fmt::Debug
+            + 'static,
+    {
+        Box::pin(async move {
+            let request: O = serde_json::from_value(self.request).expect("request decodes");
+            let sent = serde_json::to_value(&request).expect("encode");
+            let answer = self.client.send_empty(&request).await.map(|()| Value::Null);
+            (request.path().into_owned(), sent, answer)
+        })
+    }
+}
+
+/// Every operation of the API, called through the client: the method and path (parameters in
+/// place), the credentials and version in headers, the request as the JSON body (none for a
+/// GET), and the answer decoded: a JSON model equal to what was sent, a document's bytes, or
+/// nothing.
+#[tokio::test]
+async fn every_operation_is_callable_and_sends_headers_body_and_decodes_the_answer() {
+    use codegen::ir::Response as Answer;
+    let model = plaid_tests::spec_model();
+    let replies = model.operations.iter().map(|op| match &op.response {
+        Answer::Json(id) => Reply::Json(200, example_or_synth(*id)),
+        Answer::Bytes(_) => Reply::Raw(200, "application/pdf", DOCUMENT.to_owned()),
+        Answer::Empty => Reply::Raw(200, "text/plain", String::new()),
+    });
+    let server = Server::start(replies.collect()).await;
+    let client = server.client().build().expect("client");
+    let mut sent = Vec::new();
+    for op in &model.operations {
+        let call = Call {
+            client: &client,
+            request: example_or_synth(op.request),
+        };
+        let (path, body, answer) = plaid_api::operations::visit_operation(&op.id, call)
+            .expect("every operation is compiled")
+            .await;
+        let answer = answer.unwrap_or_else(|e| panic!("{}: {e}", op.id));
+        match &op.response {
+            Answer::Json(id) => assert_eq!(
+                plaid_tests::json_numbers_as_f64(answer),
+                plaid_tests::json_numbers_as_f64(example_or_synth(*id)),
+                "{}",
+                op.id
+            ),
+            Answer::Bytes(_) => assert_eq!(answer, DOCUMENT, "{}", op.id),
+            Answer::Empty => assert_eq!(answer, Value::Null, "{}", op.id),
+        }
+        sent.push((op, path, body));
+    }
+    let received = server.received();
     assert_eq!(
         received.len(),
-        plaid_tests::spec_model().operations.len(),
+        model.operations.len(),
         "one call per operation"
     );
-    for (recorded, (path, body)) in received.iter().zip(sent) {
-        assert_eq!(recorded.method, Method::POST);
-        assert_eq!(recorded.path, path);
+    for (recorded, (op, path, body)) in received.iter().zip(sent) {
+        assert_eq!(recorded.method.as_str(), op.method.as_str(), "{}", op.id);
+        assert_eq!(recorded.path, path, "{}", op.id);
         assert_eq!(recorded.headers["plaid-client-id"], CLIENT_ID);
         assert_eq!(recorded.headers["plaid-secret"], SECRET);
         assert_eq!(recorded.headers["plaid-version"], "2020-09-14");
-        assert_eq!(recorded.headers["content-type"], "application/json");
         assert!(
             recorded.headers["user-agent"]
                 .to_str()
                 .expect("ascii")
                 .starts_with("plaid-api/")
         );
-        assert_eq!(recorded.body, body, "{path}");
+        if op.method == codegen::ir::HttpMethod::Get {
+            assert_eq!(
+                recorded.body,
+                Value::Null,
+                "{}: a GET carries no body",
+                op.id
+            );
+        } else {
+            assert_eq!(recorded.headers["content-type"], "application/json");
+            assert_eq!(recorded.body, body, "{}", op.id);
+        }
     }
 }
 

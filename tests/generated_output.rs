@@ -43,14 +43,17 @@ fn generation_is_deterministic_across_runs_and_paths() {
     let copy = std::env::temp_dir()
         .join(format!("plaid-spec-copy-{}", std::process::id()))
         .join("spec");
-    std::fs::create_dir_all(&copy).expect("create temp dir");
-    for entry in std::fs::read_dir(spec_dir()).expect("list spec/") {
-        let path = entry.expect("entry").path();
-        // Folders (spec/openapi/, the importer's source) are not spec files.
-        if !path.is_file() {
-            continue;
+    // spec/*.yaml and the refinements in spec/overlay/; spec/openapi/ is the importer's
+    // source, not a spec file.
+    for folder in ["", "overlay"] {
+        let (from, to) = (spec_dir().join(folder), copy.join(folder));
+        std::fs::create_dir_all(&to).expect("create temp dir");
+        for entry in std::fs::read_dir(&from).expect("list spec/") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                std::fs::copy(&path, to.join(path.file_name().expect("file name"))).expect("copy");
+            }
         }
-        std::fs::copy(&path, copy.join(path.file_name().expect("file name"))).expect("copy");
     }
     let elsewhere =
         codegen::generate(&copy, &codegen::Options::default()).expect("generate from copy");

@@ -97,48 +97,25 @@ pub fn violations(value: &impl plaid_api::Validate) -> Vec<(String, &'static str
     }
 }
 
-/// Lists every object type of the spec once, so tests can reach a generated type from its
-/// spec name; `every_object_type_is_dispatchable` fails when one is missing.
-macro_rules! by_type_name {
-    ($($ty:ident),* $(,)?) => {
-        /// Decodes `value` as the generated type named `name`, re-encodes and validates it;
-        /// `None` when no object type has that name.
-        pub fn decode(name: &str, value: &serde_json::Value) -> Option<Result<Decoded, String>> {
-            use plaid_api::models::*;
-            match name {
-                $(stringify!($ty) => Some(decode_as::<$ty>(value)),)*
-                _ => None,
-            }
+/// Decodes `value` as the generated type named `name`, re-encodes and validates it; `None`
+/// when no model has that name.
+pub fn decode(name: &str, value: &serde_json::Value) -> Option<Result<Decoded, String>> {
+    struct DecodeAs<'v>(&'v serde_json::Value);
+    impl plaid_api::models::ModelVisitor for DecodeAs<'_> {
+        type Output = Result<Decoded, String>;
+        fn visit<T>(self) -> Self::Output
+        where
+            T: serde::Serialize
+                + serde::de::DeserializeOwned
+                + plaid_api::Validate
+                + std::fmt::Debug
+                + 'static,
+        {
+            decode_as::<T>(self.0)
         }
-    };
+    }
+    plaid_api::models::visit_by_name(name, DecodeAs(value))
 }
-
-by_type_name!(
-    BeaconAuditTrail,
-    BeaconUserAddress,
-    BeaconUserCreateRequest,
-    BeaconUserCreateResponse,
-    BeaconUserData,
-    BeaconUserDepositoryAccount,
-    BeaconUserIdNumber,
-    BeaconUserName,
-    BeaconUserRequestData,
-    BeaconUserRequestDepositoryAccount,
-    ConsumerReportUserAddress,
-    ConsumerReportUserIdentity,
-    Item,
-    PlaidError,
-    SandboxUserResetLoginRequest,
-    SandboxUserResetLoginResponse,
-    UserCreateRequest,
-    UserCreateResponse,
-    UserItemsGetRequest,
-    UserItemsGetResponse,
-    UserRemoveRequest,
-    UserRemoveResponse,
-    UserUpdateRequest,
-    UserUpdateResponse,
-);
 
 /// The checked model of the repository's spec/, parsed once per test binary.
 pub fn spec_model() -> &'static codegen::ir::Model {
@@ -208,4 +185,23 @@ pub async fn create_user(client: &Client, client_user_id: &str) -> (UserCreateRe
         .unwrap_or_else(|e| panic!("cannot create {client_user_id}: {e}"));
     let token = created.user_token.clone().expect("a user token");
     (created, token)
+}
+
+/// JSON with every number as a float, so that `100` and `100.0` compare equal: a field of
+/// type `number` (an `f64`) re-encodes the example's `100` as `100.0`.
+pub fn json_numbers_as_f64(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Number(n), Value::Number),
+        Value::Array(items) => Value::Array(items.into_iter().map(json_numbers_as_f64).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, json_numbers_as_f64(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }

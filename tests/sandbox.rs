@@ -21,7 +21,7 @@ fn client(url: &str) -> Client {
 
 fn items_get(token: &str) -> UserItemsGetRequest {
     UserItemsGetRequest {
-        user_token: token.into(),
+        user_token: Some(token.into()),
         ..Default::default()
     }
 }
@@ -168,8 +168,8 @@ async fn reset_login_puts_items_into_item_login_required() {
     let item_id = items_of(&client, &token).await.items[0].item_id.clone();
 
     let unknown = SandboxUserResetLoginRequest {
-        user_token: token.clone(),
-        item_ids: Some(vec!["nope".into()]),
+        user_token: Some(token.clone()),
+        item_ids: Nullable::Value(vec!["nope".into()]),
         ..Default::default()
     };
     let error = client
@@ -179,8 +179,8 @@ async fn reset_login_puts_items_into_item_login_required() {
     assert_eq!(error_code(&error).2, "INVALID_ITEM_ID");
 
     let reset = SandboxUserResetLoginRequest {
-        user_token: token.clone(),
-        item_ids: Some(vec![item_id]),
+        user_token: Some(token.clone()),
+        item_ids: Nullable::Value(vec![item_id]),
         ..Default::default()
     };
     client
@@ -205,7 +205,7 @@ async fn reset_login_without_item_ids_resets_every_item() {
     let client = client(&start(None).await);
     let (_, token) = create_user(&client, "user-1").await;
     let reset = SandboxUserResetLoginRequest {
-        user_token: token.clone(),
+        user_token: Some(token.clone()),
         ..Default::default()
     };
     client
@@ -231,13 +231,9 @@ async fn beacon_users_start_at_version_1_with_masked_account_numbers() {
     assert_eq!(response.client_user_id, request.client_user_id);
     assert_eq!(
         response.item_ids.len(),
-        request.access_tokens.as_ref().map_or(0, Vec::len)
+        request.access_tokens.value().map_or(0, Vec::len)
     );
-    let accounts = response
-        .user
-        .depository_accounts
-        .as_ref()
-        .expect("accounts echoed");
+    let accounts = &response.user.depository_accounts;
     assert_eq!(accounts[0].account_mask, "7890");
     assert!(
         !serde_json::to_string(&response)

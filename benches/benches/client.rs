@@ -29,7 +29,7 @@ fn client_overhead(c: &mut Criterion) {
         .expect("runtime");
     let base_url = runtime.block_on(start_server());
     let request = UserItemsGetRequest {
-        user_token: "user-sandbox-b0e2c4ee".into(),
+        user_token: Some("user-sandbox-b0e2c4ee".into()),
         ..Default::default()
     };
 

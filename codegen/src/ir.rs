@@ -519,6 +519,7 @@ pub const SERVER_SITUATIONS: &[ServerSituation] = &[
         "INVALID_REQUEST",
         "METHOD_NOT_ALLOWED",
     ),
+    situation("not_implemented", "API_ERROR", "NOT_IMPLEMENTED"),
 ];
 
 const fn situation(

@@ -59,6 +59,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Environment",
     "Error",
     "From",
+    "ModelVisitor",
     "None",
     "Nullable",
     "Operation",

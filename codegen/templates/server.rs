@@ -69,6 +69,8 @@ pub struct ServerErrors {
     pub not_found: ErrorCode,
     /// 405: the operation at the path takes another method.
     pub method_not_allowed: ErrorCode,
+    /// 501: the service does not implement the operation (the service trait's default).
+    pub not_implemented: ErrorCode,
 }
 
 /// What the route knows about a request when it calls the implementation.
@@ -107,6 +109,16 @@ impl ServerError {
     /// One of the answers the routes give themselves.
     fn refusal(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(status, code.error_type, code.error_code, message)
+    }
+
+    /// The answer of an operation the service does not implement: what the service trait's
+    /// methods give unless the service overrides them.
+    pub fn not_implemented(operation: &str) -> Self {
+        Self::refusal(
+            501,
+            SERVER_ERRORS.not_implemented,
+            format!("this service does not implement `{operation}`"),
+        )
     }
 
     /// The answer, with the request id in the body and in the `x-request-id` header.

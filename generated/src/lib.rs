@@ -43,5 +43,5 @@ pub mod server;
 pub mod server_support;
 
 pub use ::specgen_runtime::{
-    ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors, Violation,
+    Binary, ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors, Violation,
 };

@@ -70,6 +70,10 @@ pub const SERVER_ERRORS: ServerErrors = ServerErrors {
         error_type: "INVALID_REQUEST",
         error_code: "METHOD_NOT_ALLOWED",
     },
+    not_implemented: ErrorCode {
+        error_type: "API_ERROR",
+        error_code: "NOT_IMPLEMENTED",
+    },
 };
 
 /// Where the API is served.
@@ -141,6 +145,338 @@ impl ::std::fmt::Display for crate::models::PlaidError {
 }
 
 impl ::std::error::Error for crate::models::PlaidError {}
+/// `POST /accounts/get`: Retrieve accounts
+#[cfg(feature = "models-accounts")]
+impl ::specgen_runtime::Operation for crate::models::AccountsGetRequest {
+    type Response = models::AccountsGetResponse;
+    const ID: &'static str = "accounts_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/accounts/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /accounts/balance/get`: Retrieve real-time balance data
+#[cfg(feature = "models-accounts")]
+impl ::specgen_runtime::Operation for crate::models::AccountsBalanceGetRequest {
+    type Response = models::AccountsGetResponse;
+    const ID: &'static str = "accounts_balance_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/accounts/balance/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /application/get`: Retrieve information about a Plaid application
+#[cfg(feature = "models-application")]
+impl ::specgen_runtime::Operation for crate::models::ApplicationGetRequest {
+    type Response = models::ApplicationGetResponse;
+    const ID: &'static str = "application_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/application/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /asset_report/create`: Create an Asset Report
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportCreateRequest {
+    type Response = models::AssetReportCreateResponse;
+    const ID: &'static str = "asset_report_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /asset_report/get`: Retrieve an Asset Report
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportGetRequest {
+    type Response = models::AssetReportGetResponse;
+    const ID: &'static str = "asset_report_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /asset_report/pdf/get`: Retrieve a PDF Asset Report
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportPDFGetRequest {
+    type Response = ::specgen_runtime::Binary;
+    const ID: &'static str = "asset_report_pdf_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/pdf/get";
+    const IDEMPOTENT: bool = true;
+}
+
+/// `POST /asset_report/refresh`: Refresh an Asset Report
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportRefreshRequest {
+    type Response = models::AssetReportRefreshResponse;
+    const ID: &'static str = "asset_report_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /asset_report/filter`: Filter Asset Report
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportFilterRequest {
+    type Response = models::AssetReportFilterResponse;
+    const ID: &'static str = "asset_report_filter";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/filter";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /asset_report/remove`: Delete an Asset Report
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportRemoveRequest {
+    type Response = models::AssetReportRemoveResponse;
+    const ID: &'static str = "asset_report_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /asset_report/audit_copy/create`: Create Asset Report Audit Copy
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyCreateRequest {
+    type Response = models::AssetReportAuditCopyCreateResponse;
+    const ID: &'static str = "asset_report_audit_copy_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/audit_copy/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /asset_report/audit_copy/get`: Retrieve an Asset Report Audit Copy
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyGetRequest {
+    type Response = models::AssetReportGetResponse;
+    const ID: &'static str = "asset_report_audit_copy_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/audit_copy/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /asset_report/audit_copy/pdf/get`: Retrieve a PDF Asset Report Audit Copy
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyPdfGetRequest {
+    type Response = ::specgen_runtime::Binary;
+    const ID: &'static str = "asset_report_audit_copy_pdf_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/audit_copy/pdf/get";
+    const IDEMPOTENT: bool = true;
+}
+
+/// `POST /asset_report/audit_copy/remove`: Remove Asset Report Audit Copy
+#[cfg(feature = "models-asset_report")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportAuditCopyRemoveRequest {
+    type Response = models::AssetReportAuditCopyRemoveResponse;
+    const ID: &'static str = "asset_report_audit_copy_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/asset_report/audit_copy/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /auth/get`: Retrieve auth data
+#[cfg(feature = "models-auth")]
+impl ::specgen_runtime::Operation for crate::models::AuthGetRequest {
+    type Response = models::AuthGetResponse;
+    const ID: &'static str = "auth_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/auth/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /auth/verify`: Verify auth data
+#[cfg(feature = "models-auth")]
+impl ::specgen_runtime::Operation for crate::models::AuthVerifyRequest {
+    type Response = models::AuthVerifyResponse;
+    const ID: &'static str = "auth_verify";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/auth/verify";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/get`: Retrieve a bank transfer
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferGetRequest {
+    type Response = models::BankTransferGetResponse;
+    const ID: &'static str = "bank_transfer_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/create`: Create a bank transfer
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferCreateRequest {
+    type Response = models::BankTransferCreateResponse;
+    const ID: &'static str = "bank_transfer_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/list`: List bank transfers
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferListRequest {
+    type Response = models::BankTransferListResponse;
+    const ID: &'static str = "bank_transfer_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/cancel`: Cancel a bank transfer
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferCancelRequest {
+    type Response = models::BankTransferCancelResponse;
+    const ID: &'static str = "bank_transfer_cancel";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/cancel";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/event/list`: List bank transfer events
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferEventListRequest {
+    type Response = models::BankTransferEventListResponse;
+    const ID: &'static str = "bank_transfer_event_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/event/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/event/sync`: Sync bank transfer events
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferEventSyncRequest {
+    type Response = models::BankTransferEventSyncResponse;
+    const ID: &'static str = "bank_transfer_event_sync";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/event/sync";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/sweep/get`: Retrieve a sweep
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferSweepGetRequest {
+    type Response = models::BankTransferSweepGetResponse;
+    const ID: &'static str = "bank_transfer_sweep_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/sweep/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/sweep/list`: List sweeps
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferSweepListRequest {
+    type Response = models::BankTransferSweepListResponse;
+    const ID: &'static str = "bank_transfer_sweep_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/sweep/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/balance/get`: Get balance of your Bank Transfer account
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferBalanceGetRequest {
+    type Response = models::BankTransferBalanceGetResponse;
+    const ID: &'static str = "bank_transfer_balance_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/balance/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /bank_transfer/migrate_account`: Migrate account into Bank Transfers
+#[cfg(feature = "models-bank_transfer")]
+impl ::specgen_runtime::Operation for crate::models::BankTransferMigrateAccountRequest {
+    type Response = models::BankTransferMigrateAccountResponse;
+    const ID: &'static str = "bank_transfer_migrate_account";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/bank_transfer/migrate_account";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/account_risk/v1/evaluate`: Evaluate risk of a bank account
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconAccountRiskEvaluateRequest {
+    type Response = models::BeaconAccountRiskEvaluateResponse;
+    const ID: &'static str = "beacon_account_risk_evaluate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/account_risk/v1/evaluate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
 /// `POST /beacon/user/create`: Create a Beacon User
 #[cfg(feature = "models-beacon")]
 impl ::specgen_runtime::Operation for crate::models::BeaconUserCreateRequest {
@@ -148,6 +484,2512 @@ impl ::specgen_runtime::Operation for crate::models::BeaconUserCreateRequest {
     const ID: &'static str = "beacon_user_create";
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/beacon/user/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/user/get`: Get a Beacon User
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconUserGetRequest {
+    type Response = models::BeaconUserGetResponse;
+    const ID: &'static str = "beacon_user_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/user/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/user/review`: Review a Beacon User
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconUserReviewRequest {
+    type Response = models::BeaconUserGetResponse;
+    const ID: &'static str = "beacon_user_review";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/user/review";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/report/create`: Create a Beacon Report
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconReportCreateRequest {
+    type Response = models::BeaconReportCreateResponse;
+    const ID: &'static str = "beacon_report_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/report/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/report/list`: List Beacon Reports for a Beacon User
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconReportListRequest {
+    type Response = models::BeaconReportListResponse;
+    const ID: &'static str = "beacon_report_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/report/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/report_syndication/list`: List Beacon Report Syndications for a Beacon User
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconReportSyndicationListRequest {
+    type Response = models::BeaconReportSyndicationListResponse;
+    const ID: &'static str = "beacon_report_syndication_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/report_syndication/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/report/get`: Get a Beacon Report
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconReportGetRequest {
+    type Response = models::BeaconReportGetResponse;
+    const ID: &'static str = "beacon_report_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/report/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/report_syndication/get`: Get a Beacon Report Syndication
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconReportSyndicationGetRequest {
+    type Response = models::BeaconReportSyndicationGetResponse;
+    const ID: &'static str = "beacon_report_syndication_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/report_syndication/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/user/update`: Update the identity data of a Beacon User
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconUserUpdateRequest {
+    type Response = models::BeaconUserUpdateResponse;
+    const ID: &'static str = "beacon_user_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/user/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/duplicate/get`: Get a Beacon Duplicate
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconDuplicateGetRequest {
+    type Response = models::BeaconDuplicateGetResponse;
+    const ID: &'static str = "beacon_duplicate_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/duplicate/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/user/history/list`: List a Beacon User's history
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation for crate::models::BeaconUserHistoryListRequest {
+    type Response = models::BeaconUserHistoryListResponse;
+    const ID: &'static str = "beacon_user_history_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/user/history/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beacon/user/account_insights/get`: Get Account Insights for a Beacon User
+#[cfg(feature = "models-beacon")]
+impl ::specgen_runtime::Operation
+for crate::models::BeaconUserAccountInsightsGetRequest {
+    type Response = models::BeaconUserAccountInsightsGetResponse;
+    const ID: &'static str = "beacon_user_account_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beacon/user/account_insights/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beta/credit/v1/bank_employment/get`: Retrieve information from the bank accounts used for
+/// employment verification
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::CreditBankEmploymentGetRequest {
+    type Response = models::CreditBankEmploymentGetResponse;
+    const ID: &'static str = "credit_bank_employment_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/credit/v1/bank_employment/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beta/transactions/v1/enhance`: Enhance locally-held transaction data
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsEnhanceGetRequest {
+    type Response = models::TransactionsEnhanceGetResponse;
+    const ID: &'static str = "transactions_enhance";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/transactions/v1/enhance";
+    const IDEMPOTENT: bool = false;
+}
+
+/// `POST /beta/transactions/rules/v1/create`: Create transaction category rule
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsRulesCreateRequest {
+    type Response = models::TransactionsRulesCreateResponse;
+    const ID: &'static str = "transactions_rules_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/transactions/rules/v1/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beta/transactions/rules/v1/list`: Return a list of rules created for the Item associated
+/// with the access token.
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsRulesListRequest {
+    type Response = models::TransactionsRulesListResponse;
+    const ID: &'static str = "transactions_rules_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/transactions/rules/v1/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beta/transactions/rules/v1/remove`: Remove transaction rule
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsRulesRemoveRequest {
+    type Response = models::TransactionsRulesRemoveResponse;
+    const ID: &'static str = "transactions_rules_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/transactions/rules/v1/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /beta/transactions/user_insights/v1/get`: Obtain user insights based on transactions sent
+/// through /transactions/enrich
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsUserInsightsGetRequest {
+    type Response = models::TransactionsUserInsightsGetResponse;
+    const ID: &'static str = "transactions_user_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/transactions/user_insights/v1/get";
+    const IDEMPOTENT: bool = true;
+}
+
+/// `POST /beta/ewa_report/v1/get`: Get EWA Score Report
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::BetaEwaReportV1GetRequest {
+    type Response = models::BetaEwaReportV1GetResponse;
+    const ID: &'static str = "beta_ewa_report_v1_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/ewa_report/v1/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /beta/partner/customer/v1/create`: Creates a new end customer for a Plaid reseller.
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1CreateRequest {
+    type Response = models::BetaPartnerCustomerV1CreateResponse;
+    const ID: &'static str = "beta_partner_customer_v1_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/partner/customer/v1/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /beta/partner/customer/v1/get`: Retrieves the details of a Plaid reseller's end customer.
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1GetRequest {
+    type Response = models::BetaPartnerCustomerV1GetResponse;
+    const ID: &'static str = "beta_partner_customer_v1_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/partner/customer/v1/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /beta/partner/customer/v1/update`: Updates an existing end customer.
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1UpdateRequest {
+    type Response = models::BetaPartnerCustomerV1UpdateResponse;
+    const ID: &'static str = "beta_partner_customer_v1_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/partner/customer/v1/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /beta/partner/customer/v1/enable`: Enables a Plaid reseller's end customer in the
+/// Production environment.
+#[cfg(feature = "models-beta")]
+impl ::specgen_runtime::Operation for crate::models::BetaPartnerCustomerV1EnableRequest {
+    type Response = models::BetaPartnerCustomerV1EnableResponse;
+    const ID: &'static str = "beta_partner_customer_v1_enable";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/beta/partner/customer/v1/enable";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /business_verification/get`: Get a Business Verification
+#[cfg(feature = "models-business_verification")]
+impl ::specgen_runtime::Operation for crate::models::BusinessVerificationGetRequest {
+    type Response = models::BusinessVerificationGetResponse;
+    const ID: &'static str = "business_verification_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/business_verification/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /business_verification/create`: Create a Business Verification
+#[cfg(feature = "models-business_verification")]
+impl ::specgen_runtime::Operation for crate::models::BusinessVerificationCreateRequest {
+    type Response = models::BusinessVerificationCreateResponse;
+    const ID: &'static str = "business_verification_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/business_verification/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cashflow_report/refresh`: Refresh transaction data in `cashflow_report`
+#[cfg(feature = "models-cashflow_report")]
+impl ::specgen_runtime::Operation for crate::models::CashflowReportRefreshRequest {
+    type Response = models::CashflowReportRefreshResponse;
+    const ID: &'static str = "cashflow_report_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cashflow_report/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cashflow_report/get`: Gets transaction data in `cashflow_report`
+#[cfg(feature = "models-cashflow_report")]
+impl ::specgen_runtime::Operation for crate::models::CashflowReportGetRequest {
+    type Response = models::CashflowReportGetResponse;
+    const ID: &'static str = "cashflow_report_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cashflow_report/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cashflow_report/transactions/get`: Gets transaction data in `cashflow_report`
+#[cfg(feature = "models-cashflow_report")]
+impl ::specgen_runtime::Operation
+for crate::models::CashflowReportTransactionsGetRequest {
+    type Response = models::CashflowReportTransactionsGetResponse;
+    const ID: &'static str = "cashflow_report_transactions_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cashflow_report/transactions/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cashflow_report/insights/get`: Gets insights data in Cashflow Report
+#[cfg(feature = "models-cashflow_report")]
+impl ::specgen_runtime::Operation for crate::models::CashflowReportInsightsGetRequest {
+    type Response = models::CashflowReportInsightsGetResponse;
+    const ID: &'static str = "cashflow_report_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cashflow_report/insights/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /categories/get`: (Deprecated) Get legacy categories
+///
+/// Deprecated.
+#[cfg(feature = "models-categories")]
+impl ::specgen_runtime::Operation for crate::models::CategoriesGetRequest {
+    type Response = models::CategoriesGetResponse;
+    const ID: &'static str = "categories_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/categories/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /consent/events/get`: List a historical log of item consent events
+#[cfg(feature = "models-consent")]
+impl ::specgen_runtime::Operation for crate::models::ConsentEventsGetRequest {
+    type Response = models::ConsentEventsGetResponse;
+    const ID: &'static str = "consent_events_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/consent/events/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /consumer_report/pdf/get`: Retrieve PDF Reports
+#[cfg(feature = "models-consumer_report")]
+impl ::specgen_runtime::Operation for crate::models::ConsumerReportPDFGetRequest {
+    type Response = ::specgen_runtime::Binary;
+    const ID: &'static str = "consumer_report_pdf_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/consumer_report/pdf/get";
+    const IDEMPOTENT: bool = true;
+}
+
+/// `POST /cra/monitoring_insights/subscribe`: Subscribe to Monitoring Insights
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation
+for crate::models::CraMonitoringInsightsSubscribeRequest {
+    type Response = models::CraMonitoringInsightsSubscribeResponse;
+    const ID: &'static str = "cra_monitoring_insights_subscribe";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/monitoring_insights/subscribe";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/monitoring_insights/unsubscribe`: Unsubscribe from Monitoring Insights
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation
+for crate::models::CraMonitoringInsightsUnsubscribeRequest {
+    type Response = models::CraMonitoringInsightsUnsubscribeResponse;
+    const ID: &'static str = "cra_monitoring_insights_unsubscribe";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/monitoring_insights/unsubscribe";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/monitoring_insights/get`: Retrieve a Monitoring Insights Report
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CraMonitoringInsightsGetRequest {
+    type Response = models::CraMonitoringInsightsGetResponse;
+    const ID: &'static str = "cra_monitoring_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/monitoring_insights/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/partner_insights/get`: Retrieve cash flow insights from the bank accounts used for
+/// income verification
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CraPartnerInsightsGetRequest {
+    type Response = models::CraPartnerInsightsGetResponse;
+    const ID: &'static str = "cra_partner_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/partner_insights/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/check_report/income_insights/get`: Retrieve cash flow information from your user's
+/// banks
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation
+for crate::models::CraCheckReportIncomeInsightsGetRequest {
+    type Response = models::CraCheckReportIncomeInsightsGetResponse;
+    const ID: &'static str = "cra_check_report_income_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/income_insights/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/check_report/base_report/get`: Retrieve a Base Report
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CraCheckReportBaseReportGetRequest {
+    type Response = models::CraCheckReportBaseReportGetResponse;
+    const ID: &'static str = "cra_check_report_base_report_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/base_report/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/check_report/pdf/get`: Retrieve Consumer Reports as a PDF
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CraCheckReportPDFGetRequest {
+    type Response = ::specgen_runtime::Binary;
+    const ID: &'static str = "cra_check_report_pdf_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/pdf/get";
+    const IDEMPOTENT: bool = true;
+}
+
+/// `POST /cra/check_report/create`: Refresh or create a Consumer Report
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CraCheckReportCreateRequest {
+    type Response = models::CraCheckReportCreateResponse;
+    const ID: &'static str = "cra_check_report_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /cra/check_report/partner_insights/get`: Retrieve cash flow insights from partners
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation
+for crate::models::CraCheckReportPartnerInsightsGetRequest {
+    type Response = models::CraCheckReportPartnerInsightsGetResponse;
+    const ID: &'static str = "cra_check_report_partner_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/partner_insights/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/check_report/cashflow_insights/get`: Retrieve cash flow insights from your user's
+/// banking data
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation
+for crate::models::CraCheckReportCashflowInsightsGetRequest {
+    type Response = models::CraCheckReportCashflowInsightsGetResponse;
+    const ID: &'static str = "cra_check_report_cashflow_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/cashflow_insights/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/check_report/lend_score/get`: Retrieve the LendScore from your user's banking data
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CraCheckReportLendScoreGetRequest {
+    type Response = models::CraCheckReportLendScoreGetResponse;
+    const ID: &'static str = "cra_check_report_lend_score_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/lend_score/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/check_report/network_insights/get`: Retrieve network attributes for the user
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation
+for crate::models::CraCheckReportNetworkInsightsGetRequest {
+    type Response = models::CraCheckReportNetworkInsightsGetResponse;
+    const ID: &'static str = "cra_check_report_network_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/network_insights/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/check_report/verification/get`: Retrieve various home lending reports for a user
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation
+for crate::models::CraCheckReportVerificationGetRequest {
+    type Response = models::CraCheckReportVerificationGetResponse;
+    const ID: &'static str = "cra_check_report_verification_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/verification/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/check_report/verification/pdf/get`: Retrieve Consumer Reports as a Verification PDF
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation
+for crate::models::CraCheckReportVerificationPdfGetRequest {
+    type Response = ::specgen_runtime::Binary;
+    const ID: &'static str = "cra_check_report_verification_pdf_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/check_report/verification/pdf/get";
+    const IDEMPOTENT: bool = true;
+}
+
+/// `POST /cra/loans/applications/register`: Register loan applications and decisions
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation
+for crate::models::CraLoansApplicationsRegisterRequest {
+    type Response = models::CraLoansApplicationsRegisterResponse;
+    const ID: &'static str = "cra_loans_applications_register";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/loans/applications/register";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/loans/register`: Register a list of loans to their applicants
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CRALoansRegisterRequest {
+    type Response = models::CraLoansRegisterResponse;
+    const ID: &'static str = "cra_loans_register";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/loans/register";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/loans/update`: Update loan data
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CraLoansUpdateRequest {
+    type Response = models::CraLoansUpdateResponse;
+    const ID: &'static str = "cra_loans_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/loans/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/loans/unregister`: Unregister a list of loans
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CraLoansUnregisterRequest {
+    type Response = models::CraLoanUnregisterResponse;
+    const ID: &'static str = "cra_loans_unregister";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/loans/unregister";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /cra/credit_profile/report/get`: Retrieve the credit profile report for a user
+#[cfg(feature = "models-cra")]
+impl ::specgen_runtime::Operation for crate::models::CraCreditProfileReportGetRequest {
+    type Response = models::CraCreditProfileReportGetResponse;
+    const ID: &'static str = "cra_credit_profile_report_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/cra/credit_profile/report/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/audit_copy_token/update`: Update an Audit Copy Token
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditAuditCopyTokenUpdateRequest {
+    type Response = models::CreditAuditCopyTokenUpdateResponse;
+    const ID: &'static str = "credit_audit_copy_token_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/audit_copy_token/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/sessions/get`: Retrieve Link sessions for your user
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditSessionsGetRequest {
+    type Response = models::CreditSessionsGetResponse;
+    const ID: &'static str = "credit_sessions_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/sessions/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/audit_copy_token/create`: Create Asset or Income Report Audit Copy Token
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditAuditCopyTokenCreateRequest {
+    type Response = models::CreditAuditCopyTokenCreateResponse;
+    const ID: &'static str = "credit_audit_copy_token_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/audit_copy_token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/audit_copy_token/remove`: Remove an Audit Copy token
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditAuditCopyTokenRemoveRequest {
+    type Response = models::CreditAuditCopyTokenRemoveResponse;
+    const ID: &'static str = "credit_report_audit_copy_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/audit_copy_token/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/asset_report/freddie_mac/get`: Retrieve an Asset Report with Freddie Mac format.
+/// Only Freddie Mac can use this endpoint.
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::AssetReportFreddieGetRequest {
+    type Response = models::AssetReportFreddieGetResponse;
+    const ID: &'static str = "credit_asset_report_freddie_mac_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/asset_report/freddie_mac/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/freddie_mac/reports/get`: Retrieve an Asset Report with Freddie Mac format (aka
+/// VOA - Verification Of Assets), and a Verification Of Employment (VOE) report if this one is
+/// available. Only Freddie Mac can use this endpoint.
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditFreddieMacReportsGetRequest {
+    type Response = models::CreditFreddieMacReportsGetResponse;
+    const ID: &'static str = "credit_freddie_mac_reports_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/freddie_mac/reports/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/bank_income/get`: Retrieve information from the bank accounts used for income
+/// verification
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditBankIncomeGetRequest {
+    type Response = models::CreditBankIncomeGetResponse;
+    const ID: &'static str = "credit_bank_income_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/bank_income/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/bank_income/pdf/get`: Retrieve information from the bank accounts used for income
+/// verification in PDF format
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditBankIncomePDFGetRequest {
+    type Response = ::specgen_runtime::Binary;
+    const ID: &'static str = "credit_bank_income_pdf_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/bank_income/pdf/get";
+    const IDEMPOTENT: bool = true;
+}
+
+/// `POST /credit/bank_income/refresh`: Refresh a user's bank income information
+///
+/// Deprecated.
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditBankIncomeRefreshRequest {
+    type Response = models::CreditBankIncomeRefreshResponse;
+    const ID: &'static str = "credit_bank_income_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/bank_income/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/bank_income/webhook/update`: Subscribe and unsubscribe to proactive notifications
+/// for a user's income profile
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation
+for crate::models::CreditBankIncomeWebhookUpdateRequest {
+    type Response = models::CreditBankIncomeWebhookUpdateResponse;
+    const ID: &'static str = "credit_bank_income_webhook_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/bank_income/webhook/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/payroll_income/parsing_config/update`: Update the parsing configuration for a
+/// document income verification
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation
+for crate::models::CreditPayrollIncomeParsingConfigUpdateRequest {
+    type Response = models::CreditPayrollIncomeParsingConfigUpdateResponse;
+    const ID: &'static str = "credit_payroll_income_parsing_config_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/payroll_income/parsing_config/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/bank_statements/uploads/get`: Retrieve data for a user's uploaded bank statements
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation
+for crate::models::CreditBankStatementsUploadsGetRequest {
+    type Response = models::CreditBankStatementsUploadsGetResponse;
+    const ID: &'static str = "credit_bank_statements_uploads_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/bank_statements/uploads/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/payroll_income/get`: Retrieve a user's payroll information
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditPayrollIncomeGetRequest {
+    type Response = models::CreditPayrollIncomeGetResponse;
+    const ID: &'static str = "credit_payroll_income_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/payroll_income/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/payroll_income/risk_signals/get`: Retrieve fraud insights for a user's manually
+/// uploaded document(s).
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation
+for crate::models::CreditPayrollIncomeRiskSignalsGetRequest {
+    type Response = models::CreditPayrollIncomeRiskSignalsGetResponse;
+    const ID: &'static str = "credit_payroll_income_risk_signals_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/payroll_income/risk_signals/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/payroll_income/precheck`: Check income verification eligibility and optimize
+/// conversion
+///
+/// Deprecated.
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditPayrollIncomePrecheckRequest {
+    type Response = models::CreditPayrollIncomePrecheckResponse;
+    const ID: &'static str = "credit_payroll_income_precheck";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/payroll_income/precheck";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/employment/get`: Retrieve a summary of an individual's employment information
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditEmploymentGetRequest {
+    type Response = models::CreditEmploymentGetResponse;
+    const ID: &'static str = "credit_employment_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/employment/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/payroll_income/refresh`: Refresh a digital payroll income verification
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditPayrollIncomeRefreshRequest {
+    type Response = models::CreditPayrollIncomeRefreshResponse;
+    const ID: &'static str = "credit_payroll_income_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/payroll_income/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/relay/create`: Create a relay token to share an Asset Report with a partner client
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditRelayCreateRequest {
+    type Response = models::CreditRelayCreateResponse;
+    const ID: &'static str = "credit_relay_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/relay/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/relay/get`: Retrieve the reports associated with a relay token that was shared
+/// with you
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditRelayGetRequest {
+    type Response = models::AssetReportGetResponse;
+    const ID: &'static str = "credit_relay_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/relay/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/relay/pdf/get`: Retrieve the pdf reports associated with a relay token that was
+/// shared with you (beta)
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditRelayPDFGetRequest {
+    type Response = ::specgen_runtime::Binary;
+    const ID: &'static str = "credit_relay_pdf_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/relay/pdf/get";
+    const IDEMPOTENT: bool = true;
+}
+
+/// `POST /credit/relay/refresh`: Refresh a report of a relay token
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditRelayRefreshRequest {
+    type Response = models::CreditRelayRefreshResponse;
+    const ID: &'static str = "credit_relay_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/relay/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /credit/relay/remove`: Remove relay token
+#[cfg(feature = "models-credit")]
+impl ::specgen_runtime::Operation for crate::models::CreditRelayRemoveRequest {
+    type Response = models::CreditRelayRemoveResponse;
+    const ID: &'static str = "credit_relay_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/credit/relay/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /dashboard_user/get`: Retrieve a Dashboard user
+#[cfg(feature = "models-dashboard_user")]
+impl ::specgen_runtime::Operation for crate::models::DashboardUserGetRequest {
+    type Response = models::DashboardUserGetResponse;
+    const ID: &'static str = "dashboard_user_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/dashboard_user/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /dashboard_user/list`: List Dashboard users
+#[cfg(feature = "models-dashboard_user")]
+impl ::specgen_runtime::Operation for crate::models::DashboardUserListRequest {
+    type Response = models::DashboardUserListResponse;
+    const ID: &'static str = "dashboard_user_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/dashboard_user/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /employers/search`: Search employer database
+#[cfg(feature = "models-employers")]
+impl ::specgen_runtime::Operation for crate::models::EmployersSearchRequest {
+    type Response = models::EmployersSearchResponse;
+    const ID: &'static str = "employers_search";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/employers/search";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /employment/verification/get`: (Deprecated) Retrieve a summary of an individual's
+/// employment information
+///
+/// Deprecated.
+#[cfg(feature = "models-employment")]
+impl ::specgen_runtime::Operation for crate::models::EmploymentVerificationGetRequest {
+    type Response = models::EmploymentVerificationGetResponse;
+    const ID: &'static str = "employment_verification_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/employment/verification/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /fdx/notifications`: Webhook receiver for fdx notifications
+#[cfg(feature = "models-fdx")]
+impl ::specgen_runtime::Operation for crate::models::FDXNotification {
+    type Response = ();
+    const ID: &'static str = "fdx_notifications";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/fdx/notifications";
+    const IDEMPOTENT: bool = false;
+}
+
+/// `GET /fdx/recipients`: Get Recipients
+#[cfg(feature = "models-fdx")]
+impl ::specgen_runtime::Operation for crate::models::GetRecipientsRequest {
+    type Response = models::GetRecipientsResponse;
+    const ID: &'static str = "get_recipients";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/fdx/recipients";
+    const IDEMPOTENT: bool = true;
+    const HAS_BODY: bool = false;
+}
+
+/// `GET /fdx/consents/{consentId}`: Get FDX Consent Grant
+#[cfg(feature = "models-fdx")]
+impl ::specgen_runtime::Operation for crate::models::FdxConsentGetRequest {
+    type Response = models::FDXConsentGrant;
+    const ID: &'static str = "fdx_consent_get";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/fdx/consents/{consentId}";
+    const IDEMPOTENT: bool = true;
+    const HAS_BODY: bool = false;
+    fn path(&self) -> ::std::borrow::Cow<'static, str> {
+        let consent_id = ::specgen_runtime::encode_path_segment(
+            &self.consent_id.to_string(),
+        );
+        ::std::borrow::Cow::Owned(::std::format!("/fdx/consents/{consent_id}"))
+    }
+    fn set_parameters(
+        &mut self,
+        lookup: &dyn Fn(
+            ::specgen_runtime::Parameter<'_>,
+        ) -> ::std::option::Option<::std::string::String>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        if let ::std::option::Option::Some(text) = lookup(
+            ::specgen_runtime::Parameter::Path("consentId"),
+        ) {
+            self.consent_id = ::specgen_runtime::parse_parameter("consentId", &text)?;
+        } else {
+            return ::std::result::Result::Err(
+                "the `consentId` parameter is required".to_owned(),
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+/// `GET /fdx/recipient/{recipientId}`: Get Recipient
+#[cfg(feature = "models-fdx")]
+impl ::specgen_runtime::Operation for crate::models::GetRecipientRequest {
+    type Response = models::GetRecipientResponse;
+    const ID: &'static str = "get_recipient";
+    const METHOD: &'static str = "GET";
+    const PATH: &'static str = "/fdx/recipient/{recipientId}";
+    const IDEMPOTENT: bool = true;
+    const HAS_BODY: bool = false;
+    fn path(&self) -> ::std::borrow::Cow<'static, str> {
+        let recipient_id = ::specgen_runtime::encode_path_segment(
+            &self.recipient_id.to_string(),
+        );
+        ::std::borrow::Cow::Owned(::std::format!("/fdx/recipient/{recipient_id}"))
+    }
+    fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut headers = ::std::vec::Vec::new();
+        if let ::std::option::Option::Some(value) = self.oauth_state_id.as_ref() {
+            headers.push(("OAUTH-STATE-ID", value.to_string()));
+        }
+        headers
+    }
+    fn set_parameters(
+        &mut self,
+        lookup: &dyn Fn(
+            ::specgen_runtime::Parameter<'_>,
+        ) -> ::std::option::Option<::std::string::String>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        if let ::std::option::Option::Some(text) = lookup(
+            ::specgen_runtime::Parameter::Path("recipientId"),
+        ) {
+            self.recipient_id = ::specgen_runtime::parse_parameter(
+                "recipientId",
+                &text,
+            )?;
+        } else {
+            return ::std::result::Result::Err(
+                "the `recipientId` parameter is required".to_owned(),
+            );
+        }
+        if let ::std::option::Option::Some(text) = lookup(
+            ::specgen_runtime::Parameter::Header("OAUTH-STATE-ID"),
+        ) {
+            self.oauth_state_id = ::std::option::Option::Some(
+                ::specgen_runtime::parse_parameter("OAUTH-STATE-ID", &text)?,
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+/// `POST /identity/get`: Retrieve identity data
+#[cfg(feature = "models-identity")]
+impl ::specgen_runtime::Operation for crate::models::IdentityGetRequest {
+    type Response = models::IdentityGetResponse;
+    const ID: &'static str = "identity_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/identity/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /identity/documents/uploads/get`: Returns uploaded document identity
+#[cfg(feature = "models-identity")]
+impl ::specgen_runtime::Operation for crate::models::IdentityDocumentsUploadsGetRequest {
+    type Response = models::IdentityDocumentsUploadsGetResponse;
+    const ID: &'static str = "identity_documents_uploads_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/identity/documents/uploads/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /identity/match`: Retrieve identity match score
+#[cfg(feature = "models-identity")]
+impl ::specgen_runtime::Operation for crate::models::IdentityMatchRequest {
+    type Response = models::IdentityMatchResponse;
+    const ID: &'static str = "identity_match";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/identity/match";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /identity/refresh`: Refresh identity data
+#[cfg(feature = "models-identity")]
+impl ::specgen_runtime::Operation for crate::models::IdentityRefreshRequest {
+    type Response = models::IdentityRefreshResponse;
+    const ID: &'static str = "identity_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/identity/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /identity_verification/create`: Create a new Identity Verification
+#[cfg(feature = "models-identity_verification")]
+impl ::specgen_runtime::Operation for crate::models::IdentityVerificationCreateRequest {
+    type Response = models::IdentityVerificationCreateResponse;
+    const ID: &'static str = "identity_verification_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/identity_verification/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /identity_verification/get`: Retrieve Identity Verification
+#[cfg(feature = "models-identity_verification")]
+impl ::specgen_runtime::Operation for crate::models::IdentityVerificationGetRequest {
+    type Response = models::IdentityVerificationGetResponse;
+    const ID: &'static str = "identity_verification_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/identity_verification/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /identity_verification/list`: List Identity Verifications
+#[cfg(feature = "models-identity_verification")]
+impl ::specgen_runtime::Operation for crate::models::IdentityVerificationListRequest {
+    type Response = models::IdentityVerificationListResponse;
+    const ID: &'static str = "identity_verification_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/identity_verification/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /identity_verification/retry`: Retry an Identity Verification
+#[cfg(feature = "models-identity_verification")]
+impl ::specgen_runtime::Operation for crate::models::IdentityVerificationRetryRequest {
+    type Response = models::IdentityVerificationRetryResponse;
+    const ID: &'static str = "identity_verification_retry";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/identity_verification/retry";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /identity_verification/autofill/create`: Create autofill for an Identity Verification
+#[cfg(feature = "models-identity_verification")]
+impl ::specgen_runtime::Operation
+for crate::models::IdentityVerificationAutofillCreateRequest {
+    type Response = models::IdentityVerificationAutofillCreateResponse;
+    const ID: &'static str = "identity_verification_autofill_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/identity_verification/autofill/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /income/verification/create`: (Deprecated) Create an income verification instance
+///
+/// Deprecated.
+#[cfg(feature = "models-income")]
+impl ::specgen_runtime::Operation for crate::models::IncomeVerificationCreateRequest {
+    type Response = models::IncomeVerificationCreateResponse;
+    const ID: &'static str = "income_verification_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/income/verification/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /income/verification/paystubs/get`: (Deprecated) Retrieve information from the paystubs
+/// used for income verification
+///
+/// Deprecated.
+#[cfg(feature = "models-income")]
+impl ::specgen_runtime::Operation
+for crate::models::IncomeVerificationPaystubsGetRequest {
+    type Response = models::IncomeVerificationPaystubsGetResponse;
+    const ID: &'static str = "income_verification_paystubs_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/income/verification/paystubs/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /income/verification/documents/download`: (Deprecated) Download the original documents
+/// used for income verification
+///
+/// Deprecated.
+#[cfg(feature = "models-income")]
+impl ::specgen_runtime::Operation
+for crate::models::IncomeVerificationDocumentsDownloadRequest {
+    type Response = ::specgen_runtime::Binary;
+    const ID: &'static str = "income_verification_documents_download";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/income/verification/documents/download";
+    const IDEMPOTENT: bool = false;
+}
+
+/// `POST /income/verification/taxforms/get`: (Deprecated) Retrieve information from the tax
+/// documents used for income verification
+///
+/// Deprecated.
+#[cfg(feature = "models-income")]
+impl ::specgen_runtime::Operation
+for crate::models::IncomeVerificationTaxformsGetRequest {
+    type Response = models::IncomeVerificationTaxformsGetResponse;
+    const ID: &'static str = "income_verification_taxforms_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/income/verification/taxforms/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /income/verification/precheck`: (Deprecated) Check digital income verification eligibility
+/// and optimize conversion
+///
+/// Deprecated.
+#[cfg(feature = "models-income")]
+impl ::specgen_runtime::Operation for crate::models::IncomeVerificationPrecheckRequest {
+    type Response = models::IncomeVerificationPrecheckResponse;
+    const ID: &'static str = "income_verification_precheck";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/income/verification/precheck";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /institutions/get`: Get details of all supported institutions
+#[cfg(feature = "models-institutions")]
+impl ::specgen_runtime::Operation for crate::models::InstitutionsGetRequest {
+    type Response = models::InstitutionsGetResponse;
+    const ID: &'static str = "institutions_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/institutions/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /institutions/search`: Search institutions
+#[cfg(feature = "models-institutions")]
+impl ::specgen_runtime::Operation for crate::models::InstitutionsSearchRequest {
+    type Response = models::InstitutionsSearchResponse;
+    const ID: &'static str = "institutions_search";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/institutions/search";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /institutions/get_by_id`: Get details of an institution
+#[cfg(feature = "models-institutions")]
+impl ::specgen_runtime::Operation for crate::models::InstitutionsGetByIdRequest {
+    type Response = models::InstitutionsGetByIdResponse;
+    const ID: &'static str = "institutions_get_by_id";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/institutions/get_by_id";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /investments/holdings/get`: Get Investment holdings
+#[cfg(feature = "models-investments")]
+impl ::specgen_runtime::Operation for crate::models::InvestmentsHoldingsGetRequest {
+    type Response = models::InvestmentsHoldingsGetResponse;
+    const ID: &'static str = "investments_holdings_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/investments/holdings/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /investments/transactions/get`: Get investment transactions
+#[cfg(feature = "models-investments")]
+impl ::specgen_runtime::Operation for crate::models::InvestmentsTransactionsGetRequest {
+    type Response = models::InvestmentsTransactionsGetResponse;
+    const ID: &'static str = "investments_transactions_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/investments/transactions/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /investments/refresh`: Refresh investment data
+#[cfg(feature = "models-investments")]
+impl ::specgen_runtime::Operation for crate::models::InvestmentsRefreshRequest {
+    type Response = models::InvestmentsRefreshResponse;
+    const ID: &'static str = "investments_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/investments/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /investments/auth/get`: Get data needed to authorize an investments transfer
+#[cfg(feature = "models-investments")]
+impl ::specgen_runtime::Operation for crate::models::InvestmentsAuthGetRequest {
+    type Response = models::InvestmentsAuthGetResponse;
+    const ID: &'static str = "investments_auth_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/investments/auth/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /issues/search`: Search for an Issue
+#[cfg(feature = "models-issues")]
+impl ::specgen_runtime::Operation for crate::models::IssuesSearchRequest {
+    type Response = models::IssuesSearchResponse;
+    const ID: &'static str = "issues_search";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/issues/search";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /issues/get`: Get an Issue
+#[cfg(feature = "models-issues")]
+impl ::specgen_runtime::Operation for crate::models::IssuesGetRequest {
+    type Response = models::IssuesGetResponse;
+    const ID: &'static str = "issues_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/issues/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /issues/subscribe`: Subscribe to an Issue
+#[cfg(feature = "models-issues")]
+impl ::specgen_runtime::Operation for crate::models::IssuesSubscribeRequest {
+    type Response = models::IssuesSubscribeResponse;
+    const ID: &'static str = "issues_subscribe";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/issues/subscribe";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/activity/list`: List a historical log of user consent events
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemActivityListRequest {
+    type Response = models::ItemActivityListResponse;
+    const ID: &'static str = "item_activity_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/activity/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/application/list`: List a user's connected applications
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemApplicationListRequest {
+    type Response = models::ItemApplicationListResponse;
+    const ID: &'static str = "item_application_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/application/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /item/application/unlink`: Unlink a user's connected application
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemApplicationUnlinkRequest {
+    type Response = models::ItemApplicationUnlinkResponse;
+    const ID: &'static str = "item_application_unlink";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/application/unlink";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/application/scopes/update`: Update the scopes of access for a particular application
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemApplicationScopesUpdateRequest {
+    type Response = models::ItemApplicationScopesUpdateResponse;
+    const ID: &'static str = "item_application_scopes_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/application/scopes/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/get`: Retrieve an Item
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemGetRequest {
+    type Response = models::ItemGetResponse;
+    const ID: &'static str = "item_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/remove`: Remove an Item
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemRemoveRequest {
+    type Response = models::ItemRemoveResponse;
+    const ID: &'static str = "item_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/products/terminate`: Terminate products for an Item
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemProductsTerminateRequest {
+    type Response = models::ItemProductsTerminateResponse;
+    const ID: &'static str = "item_products_terminate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/products/terminate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/webhook/update`: Update Webhook URL
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemWebhookUpdateRequest {
+    type Response = models::ItemWebhookUpdateResponse;
+    const ID: &'static str = "item_webhook_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/webhook/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/access_token/invalidate`: Invalidate access_token
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemAccessTokenInvalidateRequest {
+    type Response = models::ItemAccessTokenInvalidateResponse;
+    const ID: &'static str = "item_access_token_invalidate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/access_token/invalidate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/public_token/exchange`: Exchange public token for an access token
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemPublicTokenExchangeRequest {
+    type Response = models::ItemPublicTokenExchangeResponse;
+    const ID: &'static str = "item_public_token_exchange";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/public_token/exchange";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/public_token/create`: Create public token
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemPublicTokenCreateRequest {
+    type Response = models::ItemPublicTokenCreateResponse;
+    const ID: &'static str = "item_create_public_token";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/public_token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /item/import`: Import Item
+#[cfg(feature = "models-item")]
+impl ::specgen_runtime::Operation for crate::models::ItemImportRequest {
+    type Response = models::ItemImportResponse;
+    const ID: &'static str = "item_import";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/item/import";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /liabilities/get`: Retrieve Liabilities data
+#[cfg(feature = "models-liabilities")]
+impl ::specgen_runtime::Operation for crate::models::LiabilitiesGetRequest {
+    type Response = models::LiabilitiesGetResponse;
+    const ID: &'static str = "liabilities_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/liabilities/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /link/token/create`: Create Link Token
+#[cfg(feature = "models-link")]
+impl ::specgen_runtime::Operation for crate::models::LinkTokenCreateRequest {
+    type Response = models::LinkTokenCreateResponse;
+    const ID: &'static str = "link_token_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/link/token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /link/token/get`: Get Link Token
+#[cfg(feature = "models-link")]
+impl ::specgen_runtime::Operation for crate::models::LinkTokenGetRequest {
+    type Response = models::LinkTokenGetResponse;
+    const ID: &'static str = "link_token_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/link/token/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /link/oauth/correlation_id/exchange`: Exchange the Link Correlation ID for a Link Token
+#[cfg(feature = "models-link")]
+impl ::specgen_runtime::Operation
+for crate::models::LinkOAuthCorrelationIdExchangeRequest {
+    type Response = models::LinkOAuthCorrelationIdExchangeResponse;
+    const ID: &'static str = "link_oauth_correlation_id_exchange";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/link/oauth/correlation_id/exchange";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /link_delivery/create`: Create Hosted Link session
+#[cfg(feature = "models-link_delivery")]
+impl ::specgen_runtime::Operation for crate::models::LinkDeliveryCreateRequest {
+    type Response = models::LinkDeliveryCreateResponse;
+    const ID: &'static str = "link_delivery_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/link_delivery/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /link_delivery/get`: Get Hosted Link session
+#[cfg(feature = "models-link_delivery")]
+impl ::specgen_runtime::Operation for crate::models::LinkDeliveryGetRequest {
+    type Response = models::LinkDeliveryGetResponse;
+    const ID: &'static str = "link_delivery_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/link_delivery/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /network/status/get`: Check a user's Plaid Network status
+#[cfg(feature = "models-network")]
+impl ::specgen_runtime::Operation for crate::models::NetworkStatusGetRequest {
+    type Response = models::NetworkStatusGetResponse;
+    const ID: &'static str = "network_status_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/network/status/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /oauth/token`: Create or refresh an OAuth access token
+#[cfg(feature = "models-oauth")]
+impl ::specgen_runtime::Operation for crate::models::OAuthTokenRequest {
+    type Response = models::OAuthTokenResponse;
+    const ID: &'static str = "oauth_token";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/oauth/token";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /oauth/introspect`: Get metadata about an OAuth token
+#[cfg(feature = "models-oauth")]
+impl ::specgen_runtime::Operation for crate::models::OAuthIntrospectRequest {
+    type Response = models::OAuthIntrospectResponse;
+    const ID: &'static str = "oauth_introspect";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/oauth/introspect";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /oauth/revoke`: Revoke an OAuth token
+#[cfg(feature = "models-oauth")]
+impl ::specgen_runtime::Operation for crate::models::OAuthRevokeRequest {
+    type Response = models::OAuthRevokeResponse;
+    const ID: &'static str = "oauth_revoke";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/oauth/revoke";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /partner/customer/create`: Creates a new end customer for a Plaid reseller.
+#[cfg(feature = "models-partner")]
+impl ::specgen_runtime::Operation for crate::models::PartnerCustomerCreateRequest {
+    type Response = models::PartnerCustomerCreateResponse;
+    const ID: &'static str = "partner_customer_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/partner/customer/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /partner/customer/get`: Returns a Plaid reseller's end customer.
+#[cfg(feature = "models-partner")]
+impl ::specgen_runtime::Operation for crate::models::PartnerCustomerGetRequest {
+    type Response = models::PartnerCustomerGetResponse;
+    const ID: &'static str = "partner_customer_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/partner/customer/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /partner/customer/enable`: Enables a Plaid reseller's end customer in the Production
+/// environment.
+#[cfg(feature = "models-partner")]
+impl ::specgen_runtime::Operation for crate::models::PartnerCustomerEnableRequest {
+    type Response = models::PartnerCustomerEnableResponse;
+    const ID: &'static str = "partner_customer_enable";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/partner/customer/enable";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /partner/customer/remove`: Removes a Plaid reseller's end customer.
+#[cfg(feature = "models-partner")]
+impl ::specgen_runtime::Operation for crate::models::PartnerCustomerRemoveRequest {
+    type Response = models::PartnerCustomerRemoveResponse;
+    const ID: &'static str = "partner_customer_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/partner/customer/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /partner/customer/oauth_institutions/get`: Returns OAuth-institution registration
+/// information for a given end customer.
+#[cfg(feature = "models-partner")]
+impl ::specgen_runtime::Operation
+for crate::models::PartnerCustomerOAuthInstitutionsGetRequest {
+    type Response = models::PartnerCustomerOAuthInstitutionsGetResponse;
+    const ID: &'static str = "partner_customer_oauth_institutions_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/partner/customer/oauth_institutions/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /payment_initiation/recipient/create`: Create payment recipient
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationRecipientCreateRequest {
+    type Response = models::PaymentInitiationRecipientCreateResponse;
+    const ID: &'static str = "payment_initiation_recipient_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/recipient/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/payment/reverse`: Reverse an existing payment
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationPaymentReverseRequest {
+    type Response = models::PaymentInitiationPaymentReverseResponse;
+    const ID: &'static str = "payment_initiation_payment_reverse";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/payment/reverse";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/recipient/get`: Get payment recipient
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationRecipientGetRequest {
+    type Response = models::PaymentInitiationRecipientGetResponse;
+    const ID: &'static str = "payment_initiation_recipient_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/recipient/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/recipient/list`: List payment recipients
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationRecipientListRequest {
+    type Response = models::PaymentInitiationRecipientListResponse;
+    const ID: &'static str = "payment_initiation_recipient_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/recipient/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/payment/create`: Create a payment
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationPaymentCreateRequest {
+    type Response = models::PaymentInitiationPaymentCreateResponse;
+    const ID: &'static str = "payment_initiation_payment_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/payment/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/payment/token/create`: Create payment token
+///
+/// Deprecated.
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationPaymentTokenCreateRequest {
+    type Response = models::PaymentInitiationPaymentTokenCreateResponse;
+    const ID: &'static str = "create_payment_token";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/payment/token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/consent/create`: Create payment consent
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationConsentCreateRequest {
+    type Response = models::PaymentInitiationConsentCreateResponse;
+    const ID: &'static str = "payment_initiation_consent_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/consent/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/consent/get`: Get payment consent
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation for crate::models::PaymentInitiationConsentGetRequest {
+    type Response = models::PaymentInitiationConsentGetResponse;
+    const ID: &'static str = "payment_initiation_consent_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/consent/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/consent/revoke`: Revoke payment consent
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationConsentRevokeRequest {
+    type Response = models::PaymentInitiationConsentRevokeResponse;
+    const ID: &'static str = "payment_initiation_consent_revoke";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/consent/revoke";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /payment_initiation/consent/payment/execute`: Execute a single payment using consent
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationConsentPaymentExecuteRequest {
+    type Response = models::PaymentInitiationConsentPaymentExecuteResponse;
+    const ID: &'static str = "payment_initiation_consent_payment_execute";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/consent/payment/execute";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/payment/get`: Get payment details
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation for crate::models::PaymentInitiationPaymentGetRequest {
+    type Response = models::PaymentInitiationPaymentGetResponse;
+    const ID: &'static str = "payment_initiation_payment_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/payment/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_initiation/payment/list`: List payments
+#[cfg(feature = "models-payment_initiation")]
+impl ::specgen_runtime::Operation
+for crate::models::PaymentInitiationPaymentListRequest {
+    type Response = models::PaymentInitiationPaymentListResponse;
+    const ID: &'static str = "payment_initiation_payment_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_initiation/payment/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_profile/create`: Create payment profile
+///
+/// Deprecated.
+#[cfg(feature = "models-payment_profile")]
+impl ::specgen_runtime::Operation for crate::models::PaymentProfileCreateRequest {
+    type Response = models::PaymentProfileCreateResponse;
+    const ID: &'static str = "payment_profile_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_profile/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_profile/get`: Get payment profile
+///
+/// Deprecated.
+#[cfg(feature = "models-payment_profile")]
+impl ::specgen_runtime::Operation for crate::models::PaymentProfileGetRequest {
+    type Response = models::PaymentProfileGetResponse;
+    const ID: &'static str = "payment_profile_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_profile/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /payment_profile/remove`: Remove payment profile
+///
+/// Deprecated.
+#[cfg(feature = "models-payment_profile")]
+impl ::specgen_runtime::Operation for crate::models::PaymentProfileRemoveRequest {
+    type Response = models::PaymentProfileRemoveResponse;
+    const ID: &'static str = "payment_profile_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/payment_profile/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/auth/get`: Retrieve Auth data
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorAuthGetRequest {
+    type Response = models::ProcessorAuthGetResponse;
+    const ID: &'static str = "processor_auth_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/auth/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/account/get`: Retrieve the account associated with a processor token
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorAccountGetRequest {
+    type Response = models::ProcessorAccountGetResponse;
+    const ID: &'static str = "processor_account_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/account/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/investments/holdings/get`: Retrieve Investment Holdings
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation
+for crate::models::ProcessorInvestmentsHoldingsGetRequest {
+    type Response = models::ProcessorInvestmentsHoldingsGetResponse;
+    const ID: &'static str = "processor_investments_holdings_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/investments/holdings/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /processor/investments/auth/get`: Get investment account authentication data
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorInvestmentsAuthGetRequest {
+    type Response = models::ProcessorInvestmentsAuthGetResponse;
+    const ID: &'static str = "processor_investments_auth_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/investments/auth/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/investments/transactions/get`: Get investment transactions data
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation
+for crate::models::ProcessorInvestmentsTransactionsGetRequest {
+    type Response = models::ProcessorInvestmentsTransactionsGetResponse;
+    const ID: &'static str = "processor_investments_transactions_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/investments/transactions/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/transactions/get`: Get transaction data
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorTransactionsGetRequest {
+    type Response = models::ProcessorTransactionsGetResponse;
+    const ID: &'static str = "processor_transactions_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/transactions/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/transactions/sync`: Get incremental transaction updates on a processor token
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorTransactionsSyncRequest {
+    type Response = models::ProcessorTransactionsSyncResponse;
+    const ID: &'static str = "processor_transactions_sync";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/transactions/sync";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/transactions/refresh`: Refresh transaction data
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation
+for crate::models::ProcessorTransactionsRefreshRequest {
+    type Response = models::ProcessorTransactionsRefreshResponse;
+    const ID: &'static str = "processor_transactions_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/transactions/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/transactions/recurring/get`: Fetch recurring transaction streams
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation
+for crate::models::ProcessorTransactionsRecurringGetRequest {
+    type Response = models::ProcessorTransactionsRecurringGetResponse;
+    const ID: &'static str = "processor_transactions_recurring_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/transactions/recurring/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/signal/evaluate`: Evaluate a planned ACH transaction
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorSignalEvaluateRequest {
+    type Response = models::ProcessorSignalEvaluateResponse;
+    const ID: &'static str = "processor_signal_evaluate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/signal/evaluate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/signal/decision/report`: Report whether you initiated an ACH transaction
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation
+for crate::models::ProcessorSignalDecisionReportRequest {
+    type Response = models::ProcessorSignalDecisionReportResponse;
+    const ID: &'static str = "processor_signal_decision_report";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/signal/decision/report";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/signal/return/report`: Report a return for an ACH transaction
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorSignalReturnReportRequest {
+    type Response = models::ProcessorSignalReturnReportResponse;
+    const ID: &'static str = "processor_signal_return_report";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/signal/return/report";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/signal/prepare`: Opt-in a processor token to Signal
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorSignalPrepareRequest {
+    type Response = models::ProcessorSignalPrepareResponse;
+    const ID: &'static str = "processor_signal_prepare";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/signal/prepare";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/bank_transfer/create`: Create a bank transfer as a processor
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorBankTransferCreateRequest {
+    type Response = models::ProcessorBankTransferCreateResponse;
+    const ID: &'static str = "processor_bank_transfer_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/bank_transfer/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/liabilities/get`: Retrieve Liabilities data
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorLiabilitiesGetRequest {
+    type Response = models::ProcessorLiabilitiesGetResponse;
+    const ID: &'static str = "processor_liabilities_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/liabilities/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/identity/get`: Retrieve Identity data
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorIdentityGetRequest {
+    type Response = models::ProcessorIdentityGetResponse;
+    const ID: &'static str = "processor_identity_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/identity/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/identity/match`: Retrieve identity match score
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorIdentityMatchRequest {
+    type Response = models::ProcessorIdentityMatchResponse;
+    const ID: &'static str = "processor_identity_match";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/identity/match";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/balance/get`: Retrieve Balance data
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorBalanceGetRequest {
+    type Response = models::ProcessorBalanceGetResponse;
+    const ID: &'static str = "processor_balance_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/balance/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/token/create`: Create processor token
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorTokenCreateRequest {
+    type Response = models::ProcessorTokenCreateResponse;
+    const ID: &'static str = "processor_token_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/token/permissions/set`: Control a processor's access to products
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation
+for crate::models::ProcessorTokenPermissionsSetRequest {
+    type Response = models::ProcessorTokenPermissionsSetResponse;
+    const ID: &'static str = "processor_token_permissions_set";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/token/permissions/set";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/token/permissions/get`: Get a processor token's product permissions
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation
+for crate::models::ProcessorTokenPermissionsGetRequest {
+    type Response = models::ProcessorTokenPermissionsGetResponse;
+    const ID: &'static str = "processor_token_permissions_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/token/permissions/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/token/webhook/update`: Update a processor token's webhook URL
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation for crate::models::ProcessorTokenWebhookUpdateRequest {
+    type Response = models::ProcessorTokenWebhookUpdateResponse;
+    const ID: &'static str = "processor_token_webhook_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/token/webhook/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/stripe/bank_account_token/create`: Create Stripe bank account token
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation
+for crate::models::ProcessorStripeBankAccountTokenCreateRequest {
+    type Response = models::ProcessorStripeBankAccountTokenCreateResponse;
+    const ID: &'static str = "processor_stripe_bank_account_token_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/stripe/bank_account_token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /processor/apex/processor_token/create`: Create Apex bank account token
+#[cfg(feature = "models-processor")]
+impl ::specgen_runtime::Operation
+for crate::models::ProcessorApexProcessorTokenCreateRequest {
+    type Response = models::ProcessorTokenCreateResponse;
+    const ID: &'static str = "processor_apex_processor_token_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/processor/apex/processor_token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /profile/network_status/get`: Check a user's Plaid Network status
+#[cfg(feature = "models-profile")]
+impl ::specgen_runtime::Operation for crate::models::ProfileNetworkStatusGetRequest {
+    type Response = models::ProfileNetworkStatusGetResponse;
+    const ID: &'static str = "profile_network_status_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/profile/network_status/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /protect/user/insights/get`: Get Protect user insights
+#[cfg(feature = "models-protect")]
+impl ::specgen_runtime::Operation for crate::models::ProtectUserInsightsGetRequest {
+    type Response = models::ProtectUserInsightsGetResponse;
+    const ID: &'static str = "protect_user_insights_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/protect/user/insights/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /protect/report/create`: Create a Protect report
+#[cfg(feature = "models-protect")]
+impl ::specgen_runtime::Operation for crate::models::ProtectReportCreateRequest {
+    type Response = models::ProtectReportCreateResponse;
+    const ID: &'static str = "protect_report_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/protect/report/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /protect/compute`: Compute Protect Trust Index scores and subscores
+#[cfg(feature = "models-protect")]
+impl ::specgen_runtime::Operation for crate::models::ProtectComputeRequest {
+    type Response = models::ProtectComputeResponse;
+    const ID: &'static str = "protect_compute";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/protect/compute";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /protect/event/send`: Send a new event to enrich user data
+///
+/// Deprecated.
+#[cfg(feature = "models-protect")]
+impl ::specgen_runtime::Operation for crate::models::ProtectEventSendRequest {
+    type Response = models::ProtectEventSendResponse;
+    const ID: &'static str = "protect_event_send";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/protect/event/send";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /protect/event/get`: Get information about a user event
+///
+/// Deprecated.
+#[cfg(feature = "models-protect")]
+impl ::specgen_runtime::Operation for crate::models::ProtectEventGetRequest {
+    type Response = models::ProtectEventGetResponse;
+    const ID: &'static str = "protect_event_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/protect/event/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transactions/create`: Create sandbox transactions
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxTransactionsCreateRequest {
+    type Response = models::SandboxTransactionsCreateResponse;
+    const ID: &'static str = "sandbox_transactions_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transactions/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/processor_token/create`: Create a test Item and processor token
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxProcessorTokenCreateRequest {
+    type Response = models::SandboxProcessorTokenCreateResponse;
+    const ID: &'static str = "sandbox_processor_token_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/processor_token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/public_token/create`: Create a test Item
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxPublicTokenCreateRequest {
+    type Response = models::SandboxPublicTokenCreateResponse;
+    const ID: &'static str = "sandbox_public_token_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/public_token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/item/fire_webhook`: Fire a test webhook
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxItemFireWebhookRequest {
+    type Response = models::SandboxItemFireWebhookResponse;
+    const ID: &'static str = "sandbox_item_fire_webhook";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/item/fire_webhook";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/item/reset_login`: Force a Sandbox Item into an error state
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxItemResetLoginRequest {
+    type Response = models::SandboxItemResetLoginResponse;
+    const ID: &'static str = "sandbox_item_reset_login";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/item/reset_login";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/item/application/seed`: Seed a connected application for a Permissions Manager
+/// sandbox item
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxItemApplicationSeedRequest {
+    type Response = models::SandboxItemApplicationSeedResponse;
+    const ID: &'static str = "sandbox_item_application_seed";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/item/application/seed";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/item/set_verification_status`: Set verification status for Sandbox account
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxItemSetVerificationStatusRequest {
+    type Response = models::SandboxItemSetVerificationStatusResponse;
+    const ID: &'static str = "sandbox_item_set_verification_status";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/item/set_verification_status";
     const IDEMPOTENT: bool = false;
     fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(response.request_id.as_str())
@@ -167,6 +3009,1044 @@ impl ::specgen_runtime::Operation for crate::models::SandboxUserResetLoginReques
     }
 }
 
+/// `POST /sandbox/bank_transfer/simulate`: Simulate a bank transfer event in Sandbox
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxBankTransferSimulateRequest {
+    type Response = models::SandboxBankTransferSimulateResponse;
+    const ID: &'static str = "sandbox_bank_transfer_simulate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/bank_transfer/simulate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/sweep/simulate`: Simulate creating a sweep
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxTransferSweepSimulateRequest {
+    type Response = models::SandboxTransferSweepSimulateResponse;
+    const ID: &'static str = "sandbox_transfer_sweep_simulate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/sweep/simulate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/simulate`: Simulate a transfer event in Sandbox
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxTransferSimulateRequest {
+    type Response = models::SandboxTransferSimulateResponse;
+    const ID: &'static str = "sandbox_transfer_simulate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/simulate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/refund/simulate`: Simulate a refund event in Sandbox
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxTransferRefundSimulateRequest {
+    type Response = models::SandboxTransferRefundSimulateResponse;
+    const ID: &'static str = "sandbox_transfer_refund_simulate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/refund/simulate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/ledger/simulate_available`: Simulate converting pending balance to
+/// available balance
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxTransferLedgerSimulateAvailableRequest {
+    type Response = models::SandboxTransferLedgerSimulateAvailableResponse;
+    const ID: &'static str = "sandbox_transfer_ledger_simulate_available";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/ledger/simulate_available";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/ledger/deposit/simulate`: Simulate a ledger deposit event in Sandbox
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxTransferLedgerDepositSimulateRequest {
+    type Response = models::SandboxTransferLedgerDepositSimulateResponse;
+    const ID: &'static str = "sandbox_transfer_ledger_deposit_simulate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/ledger/deposit/simulate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/ledger/withdraw/simulate`: Simulate a ledger withdraw event in Sandbox
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxTransferLedgerWithdrawSimulateRequest {
+    type Response = models::SandboxTransferLedgerWithdrawSimulateResponse;
+    const ID: &'static str = "sandbox_transfer_ledger_withdraw_simulate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/ledger/withdraw/simulate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/repayment/simulate`: Trigger the creation of a repayment
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxTransferRepaymentSimulateRequest {
+    type Response = models::SandboxTransferRepaymentSimulateResponse;
+    const ID: &'static str = "sandbox_transfer_repayment_simulate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/repayment/simulate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/fire_webhook`: Manually fire a Transfer webhook
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxTransferFireWebhookRequest {
+    type Response = models::SandboxTransferFireWebhookResponse;
+    const ID: &'static str = "sandbox_transfer_fire_webhook";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/fire_webhook";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/test_clock/create`: Create a test clock
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxTransferTestClockCreateRequest {
+    type Response = models::SandboxTransferTestClockCreateResponse;
+    const ID: &'static str = "sandbox_transfer_test_clock_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/test_clock/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/test_clock/advance`: Advance a test clock
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxTransferTestClockAdvanceRequest {
+    type Response = models::SandboxTransferTestClockAdvanceResponse;
+    const ID: &'static str = "sandbox_transfer_test_clock_advance";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/test_clock/advance";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/test_clock/get`: Get a test clock
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxTransferTestClockGetRequest {
+    type Response = models::SandboxTransferTestClockGetResponse;
+    const ID: &'static str = "sandbox_transfer_test_clock_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/test_clock/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/transfer/test_clock/list`: List test clocks
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxTransferTestClockListRequest {
+    type Response = models::SandboxTransferTestClockListResponse;
+    const ID: &'static str = "sandbox_transfer_test_clock_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/transfer/test_clock/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/payment_profile/reset_login`: Reset the login of a Payment Profile
+///
+/// Deprecated.
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxPaymentProfileResetLoginRequest {
+    type Response = models::SandboxPaymentProfileResetLoginResponse;
+    const ID: &'static str = "sandbox_payment_profile_reset_login";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/payment_profile/reset_login";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/payment/simulate`: Simulate a payment event in Sandbox
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxPaymentSimulateRequest {
+    type Response = models::SandboxPaymentSimulateResponse;
+    const ID: &'static str = "sandbox_payment_simulate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/payment/simulate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/bank_transfer/fire_webhook`: Manually fire a Bank Transfer webhook
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxBankTransferFireWebhookRequest {
+    type Response = models::SandboxBankTransferFireWebhookResponse;
+    const ID: &'static str = "sandbox_bank_transfer_fire_webhook";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/bank_transfer/fire_webhook";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/income/fire_webhook`: Manually fire an Income webhook
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxIncomeFireWebhookRequest {
+    type Response = models::SandboxIncomeFireWebhookResponse;
+    const ID: &'static str = "sandbox_income_fire_webhook";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/income/fire_webhook";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/bank_income/fire_webhook`: Manually fire a Bank Income webhook in Sandbox
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxBankIncomeFireWebhookRequest {
+    type Response = models::SandboxBankIncomeFireWebhookResponse;
+    const ID: &'static str = "sandbox_bank_income_fire_webhook";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/bank_income/fire_webhook";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/cra/cashflow_updates/update`: Trigger an update for Cash Flow Updates
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation
+for crate::models::SandboxCraCashflowUpdatesUpdateRequest {
+    type Response = models::SandboxCraCashflowUpdatesUpdateResponse;
+    const ID: &'static str = "sandbox_cra_cashflow_updates_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/cra/cashflow_updates/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /sandbox/oauth/select_accounts`: Save the selected accounts when connecting to the
+/// Platypus OAuth institution
+#[cfg(feature = "models-sandbox")]
+impl ::specgen_runtime::Operation for crate::models::SandboxOauthSelectAccountsRequest {
+    type Response = models::SandboxOauthSelectAccountsResponse;
+    const ID: &'static str = "sandbox_oauth_select_accounts";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/sandbox/oauth/select_accounts";
+    const IDEMPOTENT: bool = false;
+}
+
+/// `POST /session/token/create`: Create a Link token for Layer
+#[cfg(feature = "models-session")]
+impl ::specgen_runtime::Operation for crate::models::SessionTokenCreateRequest {
+    type Response = models::SessionTokenCreateResponse;
+    const ID: &'static str = "session_token_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/session/token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /signal/evaluate`: Evaluate a planned ACH transaction
+#[cfg(feature = "models-signal")]
+impl ::specgen_runtime::Operation for crate::models::SignalEvaluateRequest {
+    type Response = models::SignalEvaluateResponse;
+    const ID: &'static str = "signal_evaluate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/signal/evaluate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /signal/schedule`: Schedule a planned ACH transaction
+#[cfg(feature = "models-signal")]
+impl ::specgen_runtime::Operation for crate::models::SignalScheduleRequest {
+    type Response = models::SignalScheduleResponse;
+    const ID: &'static str = "signal_schedule";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/signal/schedule";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /signal/decision/report`: Report whether you initiated an ACH transaction
+#[cfg(feature = "models-signal")]
+impl ::specgen_runtime::Operation for crate::models::SignalDecisionReportRequest {
+    type Response = models::SignalDecisionReportResponse;
+    const ID: &'static str = "signal_decision_report";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/signal/decision/report";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /signal/return/report`: Report a return for an ACH transaction
+#[cfg(feature = "models-signal")]
+impl ::specgen_runtime::Operation for crate::models::SignalReturnReportRequest {
+    type Response = models::SignalReturnReportResponse;
+    const ID: &'static str = "signal_return_report";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/signal/return/report";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /signal/prepare`: Opt-in an Item to Signal Transaction Scores
+#[cfg(feature = "models-signal")]
+impl ::specgen_runtime::Operation for crate::models::SignalPrepareRequest {
+    type Response = models::SignalPrepareResponse;
+    const ID: &'static str = "signal_prepare";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/signal/prepare";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /statements/list`: Retrieve a list of all statements associated with an Item.
+#[cfg(feature = "models-statements")]
+impl ::specgen_runtime::Operation for crate::models::StatementsListRequest {
+    type Response = models::StatementsListResponse;
+    const ID: &'static str = "statements_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/statements/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /statements/download`: Retrieve a single statement.
+#[cfg(feature = "models-statements")]
+impl ::specgen_runtime::Operation for crate::models::StatementsDownloadRequest {
+    type Response = ::specgen_runtime::Binary;
+    const ID: &'static str = "statements_download";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/statements/download";
+    const IDEMPOTENT: bool = false;
+}
+
+/// `POST /statements/refresh`: Refresh statements data.
+#[cfg(feature = "models-statements")]
+impl ::specgen_runtime::Operation for crate::models::StatementsRefreshRequest {
+    type Response = models::StatementsRefreshResponse;
+    const ID: &'static str = "statements_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/statements/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transactions/get`: Get transaction data
+#[cfg(feature = "models-transactions")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsGetRequest {
+    type Response = models::TransactionsGetResponse;
+    const ID: &'static str = "transactions_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transactions/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transactions/refresh`: Refresh transaction data
+#[cfg(feature = "models-transactions")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsRefreshRequest {
+    type Response = models::TransactionsRefreshResponse;
+    const ID: &'static str = "transactions_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transactions/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transactions/recurring/get`: Fetch recurring transaction streams
+#[cfg(feature = "models-transactions")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsRecurringGetRequest {
+    type Response = models::TransactionsRecurringGetResponse;
+    const ID: &'static str = "transactions_recurring_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transactions/recurring/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transactions/sync`: Get incremental transaction updates on an Item
+#[cfg(feature = "models-transactions")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsSyncRequest {
+    type Response = models::TransactionsSyncResponse;
+    const ID: &'static str = "transactions_sync";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transactions/sync";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transactions/enrich`: Enrich locally-held transaction data
+#[cfg(feature = "models-transactions")]
+impl ::specgen_runtime::Operation for crate::models::TransactionsEnrichRequest {
+    type Response = models::TransactionsEnrichResponse;
+    const ID: &'static str = "transactions_enrich";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transactions/enrich";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /transfer/get`: Retrieve a transfer
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferGetRequest {
+    type Response = models::TransferGetResponse;
+    const ID: &'static str = "transfer_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/recurring/get`: Retrieve a recurring transfer
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferRecurringGetRequest {
+    type Response = models::TransferRecurringGetResponse;
+    const ID: &'static str = "transfer_recurring_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/recurring/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/authorization/create`: Create a transfer authorization
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferAuthorizationCreateRequest {
+    type Response = models::TransferAuthorizationCreateResponse;
+    const ID: &'static str = "transfer_authorization_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/authorization/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/authorization/cancel`: Cancel a transfer authorization
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferAuthorizationCancelRequest {
+    type Response = models::TransferAuthorizationCancelResponse;
+    const ID: &'static str = "transfer_authorization_cancel";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/authorization/cancel";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/balance/get`: (Deprecated) Retrieve a balance held with Plaid
+///
+/// Deprecated.
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferBalanceGetRequest {
+    type Response = models::TransferBalanceGetResponse;
+    const ID: &'static str = "transfer_balance_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/balance/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/capabilities/get`: Get RTP eligibility information of a transfer
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferCapabilitiesGetRequest {
+    type Response = models::TransferCapabilitiesGetResponse;
+    const ID: &'static str = "transfer_capabilities_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/capabilities/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/configuration/get`: Get transfer product configuration
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferConfigurationGetRequest {
+    type Response = models::TransferConfigurationGetResponse;
+    const ID: &'static str = "transfer_configuration_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/configuration/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/ledger/get`: Retrieve Plaid Ledger balance
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferLedgerGetRequest {
+    type Response = models::TransferLedgerGetResponse;
+    const ID: &'static str = "transfer_ledger_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/ledger/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/ledger/distribute`: Move available balance between ledgers
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferLedgerDistributeRequest {
+    type Response = models::TransferLedgerDistributeResponse;
+    const ID: &'static str = "transfer_ledger_distribute";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/ledger/distribute";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/ledger/deposit`: Deposit funds into a Plaid Ledger balance
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferLedgerDepositRequest {
+    type Response = models::TransferLedgerDepositResponse;
+    const ID: &'static str = "transfer_ledger_deposit";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/ledger/deposit";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/ledger/withdraw`: Withdraw funds from a Plaid Ledger balance
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferLedgerWithdrawRequest {
+    type Response = models::TransferLedgerWithdrawResponse;
+    const ID: &'static str = "transfer_ledger_withdraw";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/ledger/withdraw";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/originator/funding_account/update`: Update the funding account associated with
+/// the originator
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation
+for crate::models::TransferOriginatorFundingAccountUpdateRequest {
+    type Response = models::TransferOriginatorFundingAccountUpdateResponse;
+    const ID: &'static str = "transfer_originator_funding_account_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/originator/funding_account/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/originator/funding_account/create`: Create a new funding account for an
+/// originator
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation
+for crate::models::TransferOriginatorFundingAccountCreateRequest {
+    type Response = models::TransferOriginatorFundingAccountCreateResponse;
+    const ID: &'static str = "transfer_originator_funding_account_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/originator/funding_account/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/metrics/get`: Get transfer product usage metrics
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferMetricsGetRequest {
+    type Response = models::TransferMetricsGetResponse;
+    const ID: &'static str = "transfer_metrics_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/metrics/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/create`: Create a transfer
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferCreateRequest {
+    type Response = models::TransferCreateResponse;
+    const ID: &'static str = "transfer_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/recurring/create`: Create a recurring transfer
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferRecurringCreateRequest {
+    type Response = models::TransferRecurringCreateResponse;
+    const ID: &'static str = "transfer_recurring_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/recurring/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/list`: List transfers
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferListRequest {
+    type Response = models::TransferListResponse;
+    const ID: &'static str = "transfer_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/recurring/list`: List recurring transfers
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferRecurringListRequest {
+    type Response = models::TransferRecurringListResponse;
+    const ID: &'static str = "transfer_recurring_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/recurring/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/cancel`: Cancel a transfer
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferCancelRequest {
+    type Response = models::TransferCancelResponse;
+    const ID: &'static str = "transfer_cancel";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/cancel";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/recurring/cancel`: Cancel a recurring transfer.
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferRecurringCancelRequest {
+    type Response = models::TransferRecurringCancelResponse;
+    const ID: &'static str = "transfer_recurring_cancel";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/recurring/cancel";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/event/list`: List transfer events
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferEventListRequest {
+    type Response = models::TransferEventListResponse;
+    const ID: &'static str = "transfer_event_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/event/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/ledger/event/list`: List transfer ledger events
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferLedgerEventListRequest {
+    type Response = models::TransferLedgerEventListResponse;
+    const ID: &'static str = "transfer_ledger_event_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/ledger/event/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/event/sync`: Sync transfer events
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferEventSyncRequest {
+    type Response = models::TransferEventSyncResponse;
+    const ID: &'static str = "transfer_event_sync";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/event/sync";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/sweep/get`: Retrieve a sweep
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferSweepGetRequest {
+    type Response = models::TransferSweepGetResponse;
+    const ID: &'static str = "transfer_sweep_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/sweep/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/sweep/list`: List sweeps
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferSweepListRequest {
+    type Response = models::TransferSweepListResponse;
+    const ID: &'static str = "transfer_sweep_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/sweep/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/migrate_account`: Migrate account into Transfers
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferMigrateAccountRequest {
+    type Response = models::TransferMigrateAccountResponse;
+    const ID: &'static str = "transfer_migrate_account";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/migrate_account";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/intent/create`: Create a transfer intent object to invoke the Transfer UI
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferIntentCreateRequest {
+    type Response = models::TransferIntentCreateResponse;
+    const ID: &'static str = "transfer_intent_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/intent/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/intent/get`: Retrieve more information about a transfer intent
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferIntentGetRequest {
+    type Response = models::TransferIntentGetResponse;
+    const ID: &'static str = "transfer_intent_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/intent/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/repayment/list`: Lists historical repayments
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferRepaymentListRequest {
+    type Response = models::TransferRepaymentListResponse;
+    const ID: &'static str = "transfer_repayment_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/repayment/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/repayment/return/list`: List the returns included in a repayment
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferRepaymentReturnListRequest {
+    type Response = models::TransferRepaymentReturnListResponse;
+    const ID: &'static str = "transfer_repayment_return_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/repayment/return/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/platform/requirement/submit`: Submit additional onboarding information on behalf
+/// of an originator
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation
+for crate::models::TransferPlatformRequirementSubmitRequest {
+    type Response = models::TransferPlatformRequirementSubmitResponse;
+    const ID: &'static str = "transfer_platform_requirement_submit";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/platform/requirement/submit";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/originator/create`: Create a new originator
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferOriginatorCreateRequest {
+    type Response = models::TransferOriginatorCreateResponse;
+    const ID: &'static str = "transfer_originator_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/originator/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/questionnaire/create`: Generate a Plaid-hosted onboarding UI URL.
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferQuestionnaireCreateRequest {
+    type Response = models::TransferQuestionnaireCreateResponse;
+    const ID: &'static str = "transfer_questionnaire_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/questionnaire/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/diligence/submit`: Submit transfer diligence on behalf of the originator
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferDiligenceSubmitRequest {
+    type Response = models::TransferDiligenceSubmitResponse;
+    const ID: &'static str = "transfer_diligence_submit";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/diligence/submit";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/diligence/document/upload`: Upload transfer diligence document on behalf of the
+/// originator
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation
+for crate::models::TransferDiligenceDocumentUploadRequest {
+    type Response = models::TransferDiligenceDocumentUploadResponse;
+    const ID: &'static str = "transfer_diligence_document_upload";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/diligence/document/upload";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/originator/get`: Get status of an originator's onboarding
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferOriginatorGetRequest {
+    type Response = models::TransferOriginatorGetResponse;
+    const ID: &'static str = "transfer_originator_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/originator/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/originator/list`: Get status of all originators' onboarding
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferOriginatorListRequest {
+    type Response = models::TransferOriginatorListResponse;
+    const ID: &'static str = "transfer_originator_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/originator/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/refund/create`: Create a refund
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferRefundCreateRequest {
+    type Response = models::TransferRefundCreateResponse;
+    const ID: &'static str = "transfer_refund_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/refund/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/refund/get`: Retrieve a refund
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferRefundGetRequest {
+    type Response = models::TransferRefundGetResponse;
+    const ID: &'static str = "transfer_refund_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/refund/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/refund/cancel`: Cancel a refund
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation for crate::models::TransferRefundCancelRequest {
+    type Response = models::TransferRefundCancelResponse;
+    const ID: &'static str = "transfer_refund_cancel";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/refund/cancel";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/platform/originator/create`: Create an originator for Transfer for Platforms
+/// customers
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation
+for crate::models::TransferPlatformOriginatorCreateRequest {
+    type Response = models::TransferPlatformOriginatorCreateResponse;
+    const ID: &'static str = "transfer_platform_originator_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/platform/originator/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /transfer/platform/person/create`: Create a person associated with an originator
+#[cfg(feature = "models-transfer")]
+impl ::specgen_runtime::Operation
+for crate::models::TransferPlatformPersonCreateRequest {
+    type Response = models::TransferPlatformPersonCreateResponse;
+    const ID: &'static str = "transfer_platform_person_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/transfer/platform/person/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user/transactions/refresh`: Refresh user items for Transactions bundle
+#[cfg(feature = "models-user")]
+impl ::specgen_runtime::Operation for crate::models::UserTransactionsRefreshRequest {
+    type Response = models::UserTransactionsRefreshResponse;
+    const ID: &'static str = "user_transactions_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user/transactions/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
+/// `POST /user/financial_data/refresh`: Refresh user items for Financial-Insights bundle
+#[cfg(feature = "models-user")]
+impl ::specgen_runtime::Operation for crate::models::UserFinancialDataRefreshRequest {
+    type Response = models::UserFinancialDataRefreshResponse;
+    const ID: &'static str = "user_financial_data_refresh";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user/financial_data/refresh";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        response.request_id.as_deref()
+    }
+}
+
 /// `POST /user/create`: Create user
 #[cfg(feature = "models-user")]
 impl ::specgen_runtime::Operation for crate::models::UserCreateRequest {
@@ -175,6 +4055,107 @@ impl ::specgen_runtime::Operation for crate::models::UserCreateRequest {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/create";
     const IDEMPOTENT: bool = false;
+    fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut headers = ::std::vec::Vec::new();
+        if let ::std::option::Option::Some(value) = self
+            .plaid_new_user_api_enabled
+            .as_ref()
+        {
+            headers.push(("Plaid-New-User-API-Enabled", value.to_string()));
+        }
+        headers
+    }
+    fn set_parameters(
+        &mut self,
+        lookup: &dyn Fn(
+            ::specgen_runtime::Parameter<'_>,
+        ) -> ::std::option::Option<::std::string::String>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        if let ::std::option::Option::Some(text) = lookup(
+            ::specgen_runtime::Parameter::Header("Plaid-New-User-API-Enabled"),
+        ) {
+            self.plaid_new_user_api_enabled = ::std::option::Option::Some(
+                ::specgen_runtime::parse_parameter("Plaid-New-User-API-Enabled", &text)?,
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user/get`: Retrieve user identity and information
+#[cfg(feature = "models-user")]
+impl ::specgen_runtime::Operation for crate::models::UserGetRequest {
+    type Response = models::UserGetResponse;
+    const ID: &'static str = "user_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user/get";
+    const IDEMPOTENT: bool = true;
+    fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut headers = ::std::vec::Vec::new();
+        if let ::std::option::Option::Some(value) = self
+            .plaid_new_user_api_enabled
+            .as_ref()
+        {
+            headers.push(("Plaid-New-User-API-Enabled", value.to_string()));
+        }
+        headers
+    }
+    fn set_parameters(
+        &mut self,
+        lookup: &dyn Fn(
+            ::specgen_runtime::Parameter<'_>,
+        ) -> ::std::option::Option<::std::string::String>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        if let ::std::option::Option::Some(text) = lookup(
+            ::specgen_runtime::Parameter::Header("Plaid-New-User-API-Enabled"),
+        ) {
+            self.plaid_new_user_api_enabled = ::std::option::Option::Some(
+                ::specgen_runtime::parse_parameter("Plaid-New-User-API-Enabled", &text)?,
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user/identity/remove`: Remove user identity data
+#[cfg(feature = "models-user")]
+impl ::specgen_runtime::Operation for crate::models::UserIdentityRemoveRequest {
+    type Response = models::UserIdentityRemoveResponse;
+    const ID: &'static str = "user_identity_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user/identity/remove";
+    const IDEMPOTENT: bool = false;
+    fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut headers = ::std::vec::Vec::new();
+        if let ::std::option::Option::Some(value) = self
+            .plaid_new_user_api_enabled
+            .as_ref()
+        {
+            headers.push(("Plaid-New-User-API-Enabled", value.to_string()));
+        }
+        headers
+    }
+    fn set_parameters(
+        &mut self,
+        lookup: &dyn Fn(
+            ::specgen_runtime::Parameter<'_>,
+        ) -> ::std::option::Option<::std::string::String>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        if let ::std::option::Option::Some(text) = lookup(
+            ::specgen_runtime::Parameter::Header("Plaid-New-User-API-Enabled"),
+        ) {
+            self.plaid_new_user_api_enabled = ::std::option::Option::Some(
+                ::specgen_runtime::parse_parameter("Plaid-New-User-API-Enabled", &text)?,
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
     fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(response.request_id.as_str())
     }
@@ -188,6 +4169,31 @@ impl ::specgen_runtime::Operation for crate::models::UserUpdateRequest {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/update";
     const IDEMPOTENT: bool = true;
+    fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut headers = ::std::vec::Vec::new();
+        if let ::std::option::Option::Some(value) = self
+            .plaid_new_user_api_enabled
+            .as_ref()
+        {
+            headers.push(("Plaid-New-User-API-Enabled", value.to_string()));
+        }
+        headers
+    }
+    fn set_parameters(
+        &mut self,
+        lookup: &dyn Fn(
+            ::specgen_runtime::Parameter<'_>,
+        ) -> ::std::option::Option<::std::string::String>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        if let ::std::option::Option::Some(text) = lookup(
+            ::specgen_runtime::Parameter::Header("Plaid-New-User-API-Enabled"),
+        ) {
+            self.plaid_new_user_api_enabled = ::std::option::Option::Some(
+                ::specgen_runtime::parse_parameter("Plaid-New-User-API-Enabled", &text)?,
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
     fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(response.request_id.as_str())
     }
@@ -201,6 +4207,44 @@ impl ::specgen_runtime::Operation for crate::models::UserRemoveRequest {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/user/remove";
     const IDEMPOTENT: bool = true;
+    fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        let mut headers = ::std::vec::Vec::new();
+        if let ::std::option::Option::Some(value) = self
+            .plaid_new_user_api_enabled
+            .as_ref()
+        {
+            headers.push(("Plaid-New-User-API-Enabled", value.to_string()));
+        }
+        headers
+    }
+    fn set_parameters(
+        &mut self,
+        lookup: &dyn Fn(
+            ::specgen_runtime::Parameter<'_>,
+        ) -> ::std::option::Option<::std::string::String>,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        if let ::std::option::Option::Some(text) = lookup(
+            ::specgen_runtime::Parameter::Header("Plaid-New-User-API-Enabled"),
+        ) {
+            self.plaid_new_user_api_enabled = ::std::option::Option::Some(
+                ::specgen_runtime::parse_parameter("Plaid-New-User-API-Enabled", &text)?,
+            );
+        }
+        ::std::result::Result::Ok(())
+    }
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user/products/terminate`: Terminate user-based products
+#[cfg(feature = "models-user")]
+impl ::specgen_runtime::Operation for crate::models::UserProductsTerminateRequest {
+    type Response = models::UserProductsTerminateResponse;
+    const ID: &'static str = "user_products_terminate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user/products/terminate";
+    const IDEMPOTENT: bool = false;
     fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(response.request_id.as_str())
     }
@@ -216,5 +4260,2540 @@ impl ::specgen_runtime::Operation for crate::models::UserItemsGetRequest {
     const IDEMPOTENT: bool = true;
     fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user/items/associate`: Associate Items to a User
+#[cfg(feature = "models-user")]
+impl ::specgen_runtime::Operation for crate::models::UserItemsAssociateRequest {
+    type Response = models::UserItemsAssociateResponse;
+    const ID: &'static str = "user_items_associate";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user/items/associate";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user/items/remove`: Remove Items from a User
+#[cfg(feature = "models-user")]
+impl ::specgen_runtime::Operation for crate::models::UserItemsRemoveRequest {
+    type Response = models::UserItemsRemoveResponse;
+    const ID: &'static str = "user_items_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user/items/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user/third_party_token/create`: Create a third-party user token
+#[cfg(feature = "models-user")]
+impl ::specgen_runtime::Operation for crate::models::UserThirdPartyTokenCreateRequest {
+    type Response = models::UserThirdPartyTokenCreateResponse;
+    const ID: &'static str = "user_third_party_token_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user/third_party_token/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user/third_party_token/remove`: Remove a third-party user token
+#[cfg(feature = "models-user")]
+impl ::specgen_runtime::Operation for crate::models::UserThirdPartyTokenRemoveRequest {
+    type Response = models::UserThirdPartyTokenRemoveResponse;
+    const ID: &'static str = "user_third_party_token_remove";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user/third_party_token/remove";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user_account/session/get`: Retrieve User Account
+#[cfg(feature = "models-user_account")]
+impl ::specgen_runtime::Operation for crate::models::UserAccountSessionGetRequest {
+    type Response = models::UserAccountSessionGetResponse;
+    const ID: &'static str = "user_account_session_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user_account/session/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /user_account/session/event/send`: Send User Account Session Event
+#[cfg(feature = "models-user_account")]
+impl ::specgen_runtime::Operation for crate::models::UserAccountSessionEventSendRequest {
+    type Response = models::UserAccountSessionEventSendResponse;
+    const ID: &'static str = "user_account_session_event_send";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/user_account/session/event/send";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /wallet/create`: Create an e-wallet
+#[cfg(feature = "models-wallet")]
+impl ::specgen_runtime::Operation for crate::models::WalletCreateRequest {
+    type Response = models::WalletCreateResponse;
+    const ID: &'static str = "wallet_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/wallet/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /wallet/get`: Fetch an e-wallet
+#[cfg(feature = "models-wallet")]
+impl ::specgen_runtime::Operation for crate::models::WalletGetRequest {
+    type Response = models::WalletGetResponse;
+    const ID: &'static str = "wallet_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/wallet/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /wallet/list`: Fetch a list of e-wallets
+#[cfg(feature = "models-wallet")]
+impl ::specgen_runtime::Operation for crate::models::WalletListRequest {
+    type Response = models::WalletListResponse;
+    const ID: &'static str = "wallet_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/wallet/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /wallet/transaction/execute`: Execute a transaction using an e-wallet
+#[cfg(feature = "models-wallet")]
+impl ::specgen_runtime::Operation for crate::models::WalletTransactionExecuteRequest {
+    type Response = models::WalletTransactionExecuteResponse;
+    const ID: &'static str = "wallet_transaction_execute";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/wallet/transaction/execute";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /wallet/transaction/get`: Fetch an e-wallet transaction
+#[cfg(feature = "models-wallet")]
+impl ::specgen_runtime::Operation for crate::models::WalletTransactionGetRequest {
+    type Response = models::WalletTransactionGetResponse;
+    const ID: &'static str = "wallet_transaction_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/wallet/transaction/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /wallet/transaction/list`: List e-wallet transactions
+#[cfg(feature = "models-wallet")]
+impl ::specgen_runtime::Operation for crate::models::WalletTransactionListRequest {
+    type Response = models::WalletTransactionListResponse;
+    const ID: &'static str = "wallet_transaction_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/wallet/transaction/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/create`: Create a watchlist screening for an entity
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningEntityCreateRequest {
+    type Response = models::WatchlistScreeningEntityCreateResponse;
+    const ID: &'static str = "watchlist_screening_entity_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/get`: Get an entity screening
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation for crate::models::WatchlistScreeningEntityGetRequest {
+    type Response = models::WatchlistScreeningEntityGetResponse;
+    const ID: &'static str = "watchlist_screening_entity_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/history/list`: List history for entity watchlist screenings
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningEntityHistoryListRequest {
+    type Response = models::WatchlistScreeningEntityHistoryListResponse;
+    const ID: &'static str = "watchlist_screening_entity_history_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/history/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/hit/list`: List hits for entity watchlist screenings
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningEntityHitListRequest {
+    type Response = models::WatchlistScreeningEntityHitListResponse;
+    const ID: &'static str = "watchlist_screening_entity_hit_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/hit/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/list`: List entity watchlist screenings
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningEntityListRequest {
+    type Response = models::WatchlistScreeningEntityListResponse;
+    const ID: &'static str = "watchlist_screening_entity_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/program/get`: Get entity watchlist screening program
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningEntityProgramGetRequest {
+    type Response = models::WatchlistScreeningEntityProgramGetResponse;
+    const ID: &'static str = "watchlist_screening_entity_program_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/program/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/program/list`: List entity watchlist screening programs
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningEntityProgramListRequest {
+    type Response = models::WatchlistScreeningEntityProgramListResponse;
+    const ID: &'static str = "watchlist_screening_entity_program_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/program/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/review/create`: Create a review for an entity watchlist
+/// screening
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningEntityReviewCreateRequest {
+    type Response = models::WatchlistScreeningEntityReviewCreateResponse;
+    const ID: &'static str = "watchlist_screening_entity_review_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/review/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/review/list`: List reviews for entity watchlist screenings
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningEntityReviewListRequest {
+    type Response = models::WatchlistScreeningEntityReviewListResponse;
+    const ID: &'static str = "watchlist_screening_entity_review_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/review/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/entity/update`: Update an entity screening
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningEntityUpdateRequest {
+    type Response = models::WatchlistScreeningEntityUpdateResponse;
+    const ID: &'static str = "watchlist_screening_entity_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/entity/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/create`: Create a watchlist screening for a person
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualCreateRequest {
+    type Response = models::WatchlistScreeningIndividualCreateResponse;
+    const ID: &'static str = "watchlist_screening_individual_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/get`: Retrieve an individual watchlist screening
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualGetRequest {
+    type Response = models::WatchlistScreeningIndividualGetResponse;
+    const ID: &'static str = "watchlist_screening_individual_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/history/list`: List history for individual watchlist
+/// screenings
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualHistoryListRequest {
+    type Response = models::WatchlistScreeningIndividualHistoryListResponse;
+    const ID: &'static str = "watchlist_screening_individual_history_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/history/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/hit/list`: List hits for individual watchlist screening
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualHitListRequest {
+    type Response = models::WatchlistScreeningIndividualHitListResponse;
+    const ID: &'static str = "watchlist_screening_individual_hit_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/hit/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/list`: List Individual Watchlist Screenings
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualListRequest {
+    type Response = models::WatchlistScreeningIndividualListResponse;
+    const ID: &'static str = "watchlist_screening_individual_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/program/get`: Get individual watchlist screening program
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualProgramGetRequest {
+    type Response = models::WatchlistScreeningIndividualProgramGetResponse;
+    const ID: &'static str = "watchlist_screening_individual_program_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/program/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/program/list`: List individual watchlist screening
+/// programs
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualProgramListRequest {
+    type Response = models::WatchlistScreeningIndividualProgramListResponse;
+    const ID: &'static str = "watchlist_screening_individual_program_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/program/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/review/create`: Create a review for an individual
+/// watchlist screening
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualReviewCreateRequest {
+    type Response = models::WatchlistScreeningIndividualReviewCreateResponse;
+    const ID: &'static str = "watchlist_screening_individual_review_create";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/review/create";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/review/list`: List reviews for individual watchlist
+/// screenings
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualReviewListRequest {
+    type Response = models::WatchlistScreeningIndividualReviewListResponse;
+    const ID: &'static str = "watchlist_screening_individual_review_list";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/review/list";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /watchlist_screening/individual/update`: Update individual watchlist screening
+#[cfg(feature = "models-watchlist_screening")]
+impl ::specgen_runtime::Operation
+for crate::models::WatchlistScreeningIndividualUpdateRequest {
+    type Response = models::WatchlistScreeningIndividualUpdateResponse;
+    const ID: &'static str = "watchlist_screening_individual_update";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/watchlist_screening/individual/update";
+    const IDEMPOTENT: bool = false;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// `POST /webhook_verification_key/get`: Get webhook verification key
+#[cfg(feature = "models-webhook_verification_key")]
+impl ::specgen_runtime::Operation for crate::models::WebhookVerificationKeyGetRequest {
+    type Response = models::WebhookVerificationKeyGetResponse;
+    const ID: &'static str = "webhook_verification_key_get";
+    const METHOD: &'static str = "POST";
+    const PATH: &'static str = "/webhook_verification_key/get";
+    const IDEMPOTENT: bool = true;
+    fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(response.request_id.as_str())
+    }
+}
+
+/// What to do with an operation chosen by its id at run time: see
+/// [`visit_operation`]. Each method is called with the operation's request type.
+pub trait OperationVisitor {
+    /// What the visit gives back.
+    type Output;
+    /// An operation whose answer is a JSON model.
+    fn json<O>(self) -> Self::Output
+    where
+        O: ::specgen_runtime::Operation + ::specgen_runtime::Validate
+            + ::serde::de::DeserializeOwned + ::std::fmt::Debug + 'static,
+        O::Response: ::serde::Serialize + ::serde::de::DeserializeOwned
+            + ::std::fmt::Debug;
+    /// An operation whose answer is a document of `media_type`.
+    fn document<O>(self, media_type: &'static str) -> Self::Output
+    where
+        O: ::specgen_runtime::Operation<Response = ::specgen_runtime::Binary>
+            + ::specgen_runtime::Validate + ::serde::de::DeserializeOwned
+            + ::std::fmt::Debug + 'static;
+    /// An operation whose answer has no body.
+    fn empty<O>(self) -> Self::Output
+    where
+        O: ::specgen_runtime::Operation<Response = ()> + ::specgen_runtime::Validate
+            + ::serde::de::DeserializeOwned + ::std::fmt::Debug + 'static;
+}
+
+/// Calls `visitor` with the request type of the operation `id` (`"user_create"`), for
+/// tools and tests that work from the spec's operation ids; `None` when no compiled
+/// operation has that id.
+pub fn visit_operation<V: OperationVisitor>(
+    id: &str,
+    visitor: V,
+) -> ::std::option::Option<V::Output> {
+    #[allow(unreachable_patterns)]
+    match id {
+        #[cfg(feature = "models-accounts")]
+        "accounts_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AccountsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-accounts")]
+        "accounts_balance_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AccountsBalanceGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-application")]
+        "application_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ApplicationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AssetReportCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AssetReportGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_pdf_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .document::<
+                        crate::models::AssetReportPDFGetRequest,
+                    >("application/pdf"),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AssetReportRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_filter" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AssetReportFilterRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AssetReportRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_audit_copy_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AssetReportAuditCopyCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_audit_copy_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AssetReportAuditCopyGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_audit_copy_pdf_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .document::<
+                        crate::models::AssetReportAuditCopyPdfGetRequest,
+                    >("application/pdf"),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "asset_report_audit_copy_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AssetReportAuditCopyRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-auth")]
+        "auth_get" => {
+            ::std::option::Option::Some(visitor.json::<crate::models::AuthGetRequest>())
+        }
+        #[cfg(feature = "models-auth")]
+        "auth_verify" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AuthVerifyRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_cancel" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferCancelRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_event_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferEventListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_event_sync" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferEventSyncRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_sweep_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferSweepGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_sweep_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferSweepListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_balance_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferBalanceGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "bank_transfer_migrate_account" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BankTransferMigrateAccountRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_account_risk_evaluate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconAccountRiskEvaluateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_user_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconUserCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_user_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconUserGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_user_review" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconUserReviewRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_report_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconReportCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_report_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconReportListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_report_syndication_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconReportSyndicationListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_report_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconReportGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_report_syndication_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconReportSyndicationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_user_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconUserUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_duplicate_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconDuplicateGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_user_history_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconUserHistoryListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "beacon_user_account_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BeaconUserAccountInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "credit_bank_employment_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditBankEmploymentGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "transactions_enhance" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsEnhanceGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "transactions_rules_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsRulesCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "transactions_rules_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsRulesListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "transactions_rules_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsRulesRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "transactions_user_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsUserInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "beta_ewa_report_v1_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BetaEwaReportV1GetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "beta_partner_customer_v1_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BetaPartnerCustomerV1CreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "beta_partner_customer_v1_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BetaPartnerCustomerV1GetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "beta_partner_customer_v1_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BetaPartnerCustomerV1UpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "beta_partner_customer_v1_enable" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BetaPartnerCustomerV1EnableRequest>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "business_verification_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BusinessVerificationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "business_verification_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::BusinessVerificationCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "cashflow_report_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CashflowReportRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "cashflow_report_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CashflowReportGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "cashflow_report_transactions_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CashflowReportTransactionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "cashflow_report_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CashflowReportInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-categories")]
+        "categories_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CategoriesGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-consent")]
+        "consent_events_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ConsentEventsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-consumer_report")]
+        "consumer_report_pdf_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .document::<
+                        crate::models::ConsumerReportPDFGetRequest,
+                    >("application/pdf"),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_monitoring_insights_subscribe" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraMonitoringInsightsSubscribeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_monitoring_insights_unsubscribe" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraMonitoringInsightsUnsubscribeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_monitoring_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraMonitoringInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_partner_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraPartnerInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_income_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraCheckReportIncomeInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_base_report_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraCheckReportBaseReportGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_pdf_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .document::<
+                        crate::models::CraCheckReportPDFGetRequest,
+                    >("application/pdf"),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraCheckReportCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_partner_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraCheckReportPartnerInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_cashflow_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraCheckReportCashflowInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_lend_score_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraCheckReportLendScoreGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_network_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraCheckReportNetworkInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_verification_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraCheckReportVerificationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_check_report_verification_pdf_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .document::<
+                        crate::models::CraCheckReportVerificationPdfGetRequest,
+                    >("application/pdf"),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_loans_applications_register" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraLoansApplicationsRegisterRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_loans_register" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CRALoansRegisterRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_loans_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraLoansUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_loans_unregister" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraLoansUnregisterRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "cra_credit_profile_report_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CraCreditProfileReportGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_audit_copy_token_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditAuditCopyTokenUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_sessions_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditSessionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_audit_copy_token_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditAuditCopyTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_report_audit_copy_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditAuditCopyTokenRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_asset_report_freddie_mac_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::AssetReportFreddieGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_freddie_mac_reports_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditFreddieMacReportsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_bank_income_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditBankIncomeGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_bank_income_pdf_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .document::<
+                        crate::models::CreditBankIncomePDFGetRequest,
+                    >("application/pdf"),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_bank_income_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditBankIncomeRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_bank_income_webhook_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditBankIncomeWebhookUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_payroll_income_parsing_config_update" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::CreditPayrollIncomeParsingConfigUpdateRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_bank_statements_uploads_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditBankStatementsUploadsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_payroll_income_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditPayrollIncomeGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_payroll_income_risk_signals_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditPayrollIncomeRiskSignalsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_payroll_income_precheck" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditPayrollIncomePrecheckRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_employment_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditEmploymentGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_payroll_income_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditPayrollIncomeRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_relay_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditRelayCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_relay_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditRelayGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_relay_pdf_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .document::<
+                        crate::models::CreditRelayPDFGetRequest,
+                    >("application/pdf"),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_relay_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditRelayRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "credit_relay_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::CreditRelayRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-dashboard_user")]
+        "dashboard_user_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::DashboardUserGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-dashboard_user")]
+        "dashboard_user_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::DashboardUserListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-employers")]
+        "employers_search" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::EmployersSearchRequest>(),
+            )
+        }
+        #[cfg(feature = "models-employment")]
+        "employment_verification_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::EmploymentVerificationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-fdx")]
+        "fdx_notifications" => {
+            ::std::option::Option::Some(
+                visitor.empty::<crate::models::FDXNotification>(),
+            )
+        }
+        #[cfg(feature = "models-fdx")]
+        "get_recipients" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::GetRecipientsRequest>(),
+            )
+        }
+        #[cfg(feature = "models-fdx")]
+        "fdx_consent_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::FdxConsentGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-fdx")]
+        "get_recipient" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::GetRecipientRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "identity_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IdentityGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "identity_documents_uploads_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IdentityDocumentsUploadsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "identity_match" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IdentityMatchRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "identity_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IdentityRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "identity_verification_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IdentityVerificationCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "identity_verification_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IdentityVerificationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "identity_verification_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IdentityVerificationListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "identity_verification_retry" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IdentityVerificationRetryRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "identity_verification_autofill_create" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::IdentityVerificationAutofillCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "income_verification_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IncomeVerificationCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "income_verification_paystubs_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IncomeVerificationPaystubsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "income_verification_documents_download" => {
+            ::std::option::Option::Some(
+                visitor
+                    .document::<
+                        crate::models::IncomeVerificationDocumentsDownloadRequest,
+                    >("application/zip"),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "income_verification_taxforms_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IncomeVerificationTaxformsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "income_verification_precheck" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IncomeVerificationPrecheckRequest>(),
+            )
+        }
+        #[cfg(feature = "models-institutions")]
+        "institutions_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::InstitutionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-institutions")]
+        "institutions_search" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::InstitutionsSearchRequest>(),
+            )
+        }
+        #[cfg(feature = "models-institutions")]
+        "institutions_get_by_id" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::InstitutionsGetByIdRequest>(),
+            )
+        }
+        #[cfg(feature = "models-investments")]
+        "investments_holdings_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::InvestmentsHoldingsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-investments")]
+        "investments_transactions_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::InvestmentsTransactionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-investments")]
+        "investments_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::InvestmentsRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-investments")]
+        "investments_auth_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::InvestmentsAuthGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-issues")]
+        "issues_search" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IssuesSearchRequest>(),
+            )
+        }
+        #[cfg(feature = "models-issues")]
+        "issues_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IssuesGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-issues")]
+        "issues_subscribe" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::IssuesSubscribeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_activity_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemActivityListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_application_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemApplicationListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_application_unlink" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemApplicationUnlinkRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_application_scopes_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemApplicationScopesUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_get" => {
+            ::std::option::Option::Some(visitor.json::<crate::models::ItemGetRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "item_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_products_terminate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemProductsTerminateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_webhook_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemWebhookUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_access_token_invalidate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemAccessTokenInvalidateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_public_token_exchange" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemPublicTokenExchangeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_create_public_token" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemPublicTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "item_import" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ItemImportRequest>(),
+            )
+        }
+        #[cfg(feature = "models-liabilities")]
+        "liabilities_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::LiabilitiesGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "link_token_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::LinkTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "link_token_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::LinkTokenGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "link_oauth_correlation_id_exchange" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::LinkOAuthCorrelationIdExchangeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "link_delivery_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::LinkDeliveryCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "link_delivery_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::LinkDeliveryGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-network")]
+        "network_status_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::NetworkStatusGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-oauth")]
+        "oauth_token" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::OAuthTokenRequest>(),
+            )
+        }
+        #[cfg(feature = "models-oauth")]
+        "oauth_introspect" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::OAuthIntrospectRequest>(),
+            )
+        }
+        #[cfg(feature = "models-oauth")]
+        "oauth_revoke" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::OAuthRevokeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "partner_customer_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PartnerCustomerCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "partner_customer_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PartnerCustomerGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "partner_customer_enable" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PartnerCustomerEnableRequest>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "partner_customer_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PartnerCustomerRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "partner_customer_oauth_institutions_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::PartnerCustomerOAuthInstitutionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_recipient_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationRecipientCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_payment_reverse" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationPaymentReverseRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_recipient_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationRecipientGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_recipient_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationRecipientListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_payment_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationPaymentCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "create_payment_token" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::PaymentInitiationPaymentTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_consent_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationConsentCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_consent_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationConsentGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_consent_revoke" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationConsentRevokeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_consent_payment_execute" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::PaymentInitiationConsentPaymentExecuteRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_payment_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationPaymentGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "payment_initiation_payment_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentInitiationPaymentListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "payment_profile_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentProfileCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "payment_profile_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentProfileGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "payment_profile_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::PaymentProfileRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_auth_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorAuthGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_account_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorAccountGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_investments_holdings_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorInvestmentsHoldingsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_investments_auth_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorInvestmentsAuthGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_investments_transactions_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::ProcessorInvestmentsTransactionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_transactions_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorTransactionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_transactions_sync" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorTransactionsSyncRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_transactions_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorTransactionsRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_transactions_recurring_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorTransactionsRecurringGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_signal_evaluate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorSignalEvaluateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_signal_decision_report" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorSignalDecisionReportRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_signal_return_report" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorSignalReturnReportRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_signal_prepare" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorSignalPrepareRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_bank_transfer_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorBankTransferCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_liabilities_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorLiabilitiesGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_identity_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorIdentityGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_identity_match" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorIdentityMatchRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_balance_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorBalanceGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_token_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_token_permissions_set" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorTokenPermissionsSetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_token_permissions_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorTokenPermissionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_token_webhook_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorTokenWebhookUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_stripe_bank_account_token_create" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::ProcessorStripeBankAccountTokenCreateRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "processor_apex_processor_token_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProcessorApexProcessorTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-profile")]
+        "profile_network_status_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProfileNetworkStatusGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-protect")]
+        "protect_user_insights_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProtectUserInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-protect")]
+        "protect_report_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProtectReportCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-protect")]
+        "protect_compute" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProtectComputeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-protect")]
+        "protect_event_send" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProtectEventSendRequest>(),
+            )
+        }
+        #[cfg(feature = "models-protect")]
+        "protect_event_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::ProtectEventGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transactions_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransactionsCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_processor_token_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxProcessorTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_public_token_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxPublicTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_item_fire_webhook" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxItemFireWebhookRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_item_reset_login" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxItemResetLoginRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_item_application_seed" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxItemApplicationSeedRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_item_set_verification_status" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxItemSetVerificationStatusRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_user_reset_login" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxUserResetLoginRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_bank_transfer_simulate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxBankTransferSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_sweep_simulate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransferSweepSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_simulate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransferSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_refund_simulate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransferRefundSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_ledger_simulate_available" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::SandboxTransferLedgerSimulateAvailableRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_ledger_deposit_simulate" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::SandboxTransferLedgerDepositSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_ledger_withdraw_simulate" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::SandboxTransferLedgerWithdrawSimulateRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_repayment_simulate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransferRepaymentSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_fire_webhook" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransferFireWebhookRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_test_clock_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransferTestClockCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_test_clock_advance" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransferTestClockAdvanceRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_test_clock_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransferTestClockGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_transfer_test_clock_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxTransferTestClockListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_payment_profile_reset_login" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxPaymentProfileResetLoginRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_payment_simulate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxPaymentSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_bank_transfer_fire_webhook" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxBankTransferFireWebhookRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_income_fire_webhook" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxIncomeFireWebhookRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_bank_income_fire_webhook" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxBankIncomeFireWebhookRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_cra_cashflow_updates_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxCraCashflowUpdatesUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "sandbox_oauth_select_accounts" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SandboxOauthSelectAccountsRequest>(),
+            )
+        }
+        #[cfg(feature = "models-session")]
+        "session_token_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SessionTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-signal")]
+        "signal_evaluate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SignalEvaluateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-signal")]
+        "signal_schedule" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SignalScheduleRequest>(),
+            )
+        }
+        #[cfg(feature = "models-signal")]
+        "signal_decision_report" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SignalDecisionReportRequest>(),
+            )
+        }
+        #[cfg(feature = "models-signal")]
+        "signal_return_report" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SignalReturnReportRequest>(),
+            )
+        }
+        #[cfg(feature = "models-signal")]
+        "signal_prepare" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::SignalPrepareRequest>(),
+            )
+        }
+        #[cfg(feature = "models-statements")]
+        "statements_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::StatementsListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-statements")]
+        "statements_download" => {
+            ::std::option::Option::Some(
+                visitor
+                    .document::<
+                        crate::models::StatementsDownloadRequest,
+                    >("application/pdf"),
+            )
+        }
+        #[cfg(feature = "models-statements")]
+        "statements_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::StatementsRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "transactions_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "transactions_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "transactions_recurring_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsRecurringGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "transactions_sync" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsSyncRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "transactions_enrich" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransactionsEnrichRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_recurring_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferRecurringGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_authorization_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferAuthorizationCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_authorization_cancel" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferAuthorizationCancelRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_balance_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferBalanceGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_capabilities_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferCapabilitiesGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_configuration_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferConfigurationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_ledger_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferLedgerGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_ledger_distribute" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferLedgerDistributeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_ledger_deposit" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferLedgerDepositRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_ledger_withdraw" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferLedgerWithdrawRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_originator_funding_account_update" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::TransferOriginatorFundingAccountUpdateRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_originator_funding_account_create" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::TransferOriginatorFundingAccountCreateRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_metrics_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferMetricsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_recurring_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferRecurringCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_recurring_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferRecurringListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_cancel" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferCancelRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_recurring_cancel" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferRecurringCancelRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_event_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferEventListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_ledger_event_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferLedgerEventListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_event_sync" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferEventSyncRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_sweep_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferSweepGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_sweep_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferSweepListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_migrate_account" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferMigrateAccountRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_intent_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferIntentCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_intent_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferIntentGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_repayment_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferRepaymentListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_repayment_return_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferRepaymentReturnListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_platform_requirement_submit" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferPlatformRequirementSubmitRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_originator_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferOriginatorCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_questionnaire_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferQuestionnaireCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_diligence_submit" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferDiligenceSubmitRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_diligence_document_upload" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferDiligenceDocumentUploadRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_originator_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferOriginatorGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_originator_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferOriginatorListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_refund_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferRefundCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_refund_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferRefundGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_refund_cancel" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferRefundCancelRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_platform_originator_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferPlatformOriginatorCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "transfer_platform_person_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::TransferPlatformPersonCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_transactions_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserTransactionsRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_financial_data_refresh" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserFinancialDataRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_get" => {
+            ::std::option::Option::Some(visitor.json::<crate::models::UserGetRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "user_identity_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserIdentityRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_products_terminate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserProductsTerminateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_items_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserItemsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_items_associate" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserItemsAssociateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_items_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserItemsRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_third_party_token_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserThirdPartyTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "user_third_party_token_remove" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserThirdPartyTokenRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user_account")]
+        "user_account_session_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserAccountSessionGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user_account")]
+        "user_account_session_event_send" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::UserAccountSessionEventSendRequest>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "wallet_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WalletCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "wallet_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WalletGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "wallet_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WalletListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "wallet_transaction_execute" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WalletTransactionExecuteRequest>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "wallet_transaction_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WalletTransactionGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "wallet_transaction_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WalletTransactionListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_create" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WatchlistScreeningEntityCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WatchlistScreeningEntityGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_history_list" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::WatchlistScreeningEntityHistoryListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_hit_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WatchlistScreeningEntityHitListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WatchlistScreeningEntityListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_program_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::WatchlistScreeningEntityProgramGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_program_list" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::WatchlistScreeningEntityProgramListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_review_create" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::WatchlistScreeningEntityReviewCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_review_list" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::WatchlistScreeningEntityReviewListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_entity_update" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WatchlistScreeningEntityUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_create" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::WatchlistScreeningIndividualCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WatchlistScreeningIndividualGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_history_list" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::WatchlistScreeningIndividualHistoryListRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_hit_list" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::WatchlistScreeningIndividualHitListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_list" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WatchlistScreeningIndividualListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_program_get" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::WatchlistScreeningIndividualProgramGetRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_program_list" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::WatchlistScreeningIndividualProgramListRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_review_create" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::WatchlistScreeningIndividualReviewCreateRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_review_list" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<
+                        crate::models::WatchlistScreeningIndividualReviewListRequest,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "watchlist_screening_individual_update" => {
+            ::std::option::Option::Some(
+                visitor
+                    .json::<crate::models::WatchlistScreeningIndividualUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-webhook_verification_key")]
+        "webhook_verification_key_get" => {
+            ::std::option::Option::Some(
+                visitor.json::<crate::models::WebhookVerificationKeyGetRequest>(),
+            )
+        }
+        _ => ::std::option::Option::None,
     }
 }

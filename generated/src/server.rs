@@ -18,9 +18,388 @@ use crate::server_support::ServiceBasics;
 /// [`router`] serves an implementation: it authenticates, decodes and validates each
 /// request before calling the method, and answers every failure in the API's error shape.
 pub trait PlaidApiService: ServiceBasics {
+    /// `POST /accounts/get`: Retrieve accounts
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-accounts")]
+    fn accounts_get(
+        &self,
+        context: RequestContext,
+        request: models::AccountsGetRequest,
+    ) -> impl Future<Output = Result<models::AccountsGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("accounts_get")) }
+    }
+    /// `POST /accounts/balance/get`: Retrieve real-time balance data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-accounts")]
+    fn accounts_balance_get(
+        &self,
+        context: RequestContext,
+        request: models::AccountsBalanceGetRequest,
+    ) -> impl Future<Output = Result<models::AccountsGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("accounts_balance_get")) }
+    }
+    /// `POST /application/get`: Retrieve information about a Plaid application
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-application")]
+    fn application_get(
+        &self,
+        context: RequestContext,
+        request: models::ApplicationGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ApplicationGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("application_get")) }
+    }
+    /// `POST /asset_report/create`: Create an Asset Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_create(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_create")) }
+    }
+    /// `POST /asset_report/get`: Retrieve an Asset Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_get(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportGetRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_get")) }
+    }
+    /// `POST /asset_report/pdf/get`: Retrieve a PDF Asset Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_pdf_get(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportPDFGetRequest,
+    ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_pdf_get")) }
+    }
+    /// `POST /asset_report/refresh`: Refresh an Asset Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_refresh(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_refresh")) }
+    }
+    /// `POST /asset_report/filter`: Filter Asset Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_filter(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportFilterRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportFilterResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_filter")) }
+    }
+    /// `POST /asset_report/remove`: Delete an Asset Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_remove(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_remove")) }
+    }
+    /// `POST /asset_report/audit_copy/create`: Create Asset Report Audit Copy
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_audit_copy_create(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportAuditCopyCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportAuditCopyCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_audit_copy_create")) }
+    }
+    /// `POST /asset_report/audit_copy/get`: Retrieve an Asset Report Audit Copy
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_audit_copy_get(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportAuditCopyGetRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_audit_copy_get")) }
+    }
+    /// `POST /asset_report/audit_copy/pdf/get`: Retrieve a PDF Asset Report Audit Copy
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_audit_copy_pdf_get(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportAuditCopyPdfGetRequest,
+    ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_audit_copy_pdf_get")) }
+    }
+    /// `POST /asset_report/audit_copy/remove`: Remove Asset Report Audit Copy
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-asset_report")]
+    fn asset_report_audit_copy_remove(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportAuditCopyRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportAuditCopyRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("asset_report_audit_copy_remove")) }
+    }
+    /// `POST /auth/get`: Retrieve auth data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-auth")]
+    fn auth_get(
+        &self,
+        context: RequestContext,
+        request: models::AuthGetRequest,
+    ) -> impl Future<Output = Result<models::AuthGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("auth_get")) }
+    }
+    /// `POST /auth/verify`: Verify auth data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-auth")]
+    fn auth_verify(
+        &self,
+        context: RequestContext,
+        request: models::AuthVerifyRequest,
+    ) -> impl Future<Output = Result<models::AuthVerifyResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("auth_verify")) }
+    }
+    /// `POST /bank_transfer/get`: Retrieve a bank transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_get(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferGetRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_get")) }
+    }
+    /// `POST /bank_transfer/create`: Create a bank transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_create(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_create")) }
+    }
+    /// `POST /bank_transfer/list`: List bank transfers
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_list(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferListRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_list")) }
+    }
+    /// `POST /bank_transfer/cancel`: Cancel a bank transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_cancel(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferCancelRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferCancelResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_cancel")) }
+    }
+    /// `POST /bank_transfer/event/list`: List bank transfer events
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_event_list(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferEventListRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferEventListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_event_list")) }
+    }
+    /// `POST /bank_transfer/event/sync`: Sync bank transfer events
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_event_sync(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferEventSyncRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferEventSyncResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_event_sync")) }
+    }
+    /// `POST /bank_transfer/sweep/get`: Retrieve a sweep
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_sweep_get(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferSweepGetRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferSweepGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_sweep_get")) }
+    }
+    /// `POST /bank_transfer/sweep/list`: List sweeps
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_sweep_list(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferSweepListRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferSweepListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_sweep_list")) }
+    }
+    /// `POST /bank_transfer/balance/get`: Get balance of your Bank Transfer account
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_balance_get(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferBalanceGetRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferBalanceGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_balance_get")) }
+    }
+    /// `POST /bank_transfer/migrate_account`: Migrate account into Bank Transfers
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-bank_transfer")]
+    fn bank_transfer_migrate_account(
+        &self,
+        context: RequestContext,
+        request: models::BankTransferMigrateAccountRequest,
+    ) -> impl Future<
+        Output = Result<models::BankTransferMigrateAccountResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("bank_transfer_migrate_account")) }
+    }
+    /// `POST /beacon/account_risk/v1/evaluate`: Evaluate risk of a bank account
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_account_risk_evaluate(
+        &self,
+        context: RequestContext,
+        request: models::BeaconAccountRiskEvaluateRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconAccountRiskEvaluateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_account_risk_evaluate")) }
+    }
     /// `POST /beacon/user/create`: Create a Beacon User
     ///
-    /// Put `context.request_id` into the response's request id.
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
     #[cfg(feature = "models-beacon")]
     fn beacon_user_create(
         &self,
@@ -28,10 +407,2846 @@ pub trait PlaidApiService: ServiceBasics {
         request: models::BeaconUserCreateRequest,
     ) -> impl Future<
         Output = Result<models::BeaconUserCreateResponse, ServerError>,
-    > + Send;
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_user_create")) }
+    }
+    /// `POST /beacon/user/get`: Get a Beacon User
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_user_get(
+        &self,
+        context: RequestContext,
+        request: models::BeaconUserGetRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconUserGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_user_get")) }
+    }
+    /// `POST /beacon/user/review`: Review a Beacon User
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_user_review(
+        &self,
+        context: RequestContext,
+        request: models::BeaconUserReviewRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconUserGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_user_review")) }
+    }
+    /// `POST /beacon/report/create`: Create a Beacon Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_report_create(
+        &self,
+        context: RequestContext,
+        request: models::BeaconReportCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconReportCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_report_create")) }
+    }
+    /// `POST /beacon/report/list`: List Beacon Reports for a Beacon User
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_report_list(
+        &self,
+        context: RequestContext,
+        request: models::BeaconReportListRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconReportListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_report_list")) }
+    }
+    /// `POST /beacon/report_syndication/list`: List Beacon Report Syndications for a Beacon User
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_report_syndication_list(
+        &self,
+        context: RequestContext,
+        request: models::BeaconReportSyndicationListRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconReportSyndicationListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_report_syndication_list")) }
+    }
+    /// `POST /beacon/report/get`: Get a Beacon Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_report_get(
+        &self,
+        context: RequestContext,
+        request: models::BeaconReportGetRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconReportGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_report_get")) }
+    }
+    /// `POST /beacon/report_syndication/get`: Get a Beacon Report Syndication
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_report_syndication_get(
+        &self,
+        context: RequestContext,
+        request: models::BeaconReportSyndicationGetRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconReportSyndicationGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_report_syndication_get")) }
+    }
+    /// `POST /beacon/user/update`: Update the identity data of a Beacon User
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_user_update(
+        &self,
+        context: RequestContext,
+        request: models::BeaconUserUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconUserUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_user_update")) }
+    }
+    /// `POST /beacon/duplicate/get`: Get a Beacon Duplicate
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_duplicate_get(
+        &self,
+        context: RequestContext,
+        request: models::BeaconDuplicateGetRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconDuplicateGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_duplicate_get")) }
+    }
+    /// `POST /beacon/user/history/list`: List a Beacon User's history
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_user_history_list(
+        &self,
+        context: RequestContext,
+        request: models::BeaconUserHistoryListRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconUserHistoryListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_user_history_list")) }
+    }
+    /// `POST /beacon/user/account_insights/get`: Get Account Insights for a Beacon User
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beacon")]
+    fn beacon_user_account_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::BeaconUserAccountInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::BeaconUserAccountInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beacon_user_account_insights_get")) }
+    }
+    /// `POST /beta/credit/v1/bank_employment/get`: Retrieve information from the bank accounts used
+    /// for employment verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn credit_bank_employment_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditBankEmploymentGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditBankEmploymentGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_bank_employment_get")) }
+    }
+    /// `POST /beta/transactions/v1/enhance`: Enhance locally-held transaction data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn transactions_enhance(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsEnhanceGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsEnhanceGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_enhance")) }
+    }
+    /// `POST /beta/transactions/rules/v1/create`: Create transaction category rule
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn transactions_rules_create(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsRulesCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsRulesCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_rules_create")) }
+    }
+    /// `POST /beta/transactions/rules/v1/list`: Return a list of rules created for the Item
+    /// associated with the access token.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn transactions_rules_list(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsRulesListRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsRulesListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_rules_list")) }
+    }
+    /// `POST /beta/transactions/rules/v1/remove`: Remove transaction rule
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn transactions_rules_remove(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsRulesRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsRulesRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_rules_remove")) }
+    }
+    /// `POST /beta/transactions/user_insights/v1/get`: Obtain user insights based on transactions
+    /// sent through /transactions/enrich
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn transactions_user_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsUserInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsUserInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_user_insights_get")) }
+    }
+    /// `POST /beta/ewa_report/v1/get`: Get EWA Score Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn beta_ewa_report_v1_get(
+        &self,
+        context: RequestContext,
+        request: models::BetaEwaReportV1GetRequest,
+    ) -> impl Future<
+        Output = Result<models::BetaEwaReportV1GetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beta_ewa_report_v1_get")) }
+    }
+    /// `POST /beta/partner/customer/v1/create`: Creates a new end customer for a Plaid reseller.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn beta_partner_customer_v1_create(
+        &self,
+        context: RequestContext,
+        request: models::BetaPartnerCustomerV1CreateRequest,
+    ) -> impl Future<
+        Output = Result<models::BetaPartnerCustomerV1CreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beta_partner_customer_v1_create")) }
+    }
+    /// `POST /beta/partner/customer/v1/get`: Retrieves the details of a Plaid reseller's end
+    /// customer.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn beta_partner_customer_v1_get(
+        &self,
+        context: RequestContext,
+        request: models::BetaPartnerCustomerV1GetRequest,
+    ) -> impl Future<
+        Output = Result<models::BetaPartnerCustomerV1GetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beta_partner_customer_v1_get")) }
+    }
+    /// `POST /beta/partner/customer/v1/update`: Updates an existing end customer.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn beta_partner_customer_v1_update(
+        &self,
+        context: RequestContext,
+        request: models::BetaPartnerCustomerV1UpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::BetaPartnerCustomerV1UpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beta_partner_customer_v1_update")) }
+    }
+    /// `POST /beta/partner/customer/v1/enable`: Enables a Plaid reseller's end customer in the
+    /// Production environment.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-beta")]
+    fn beta_partner_customer_v1_enable(
+        &self,
+        context: RequestContext,
+        request: models::BetaPartnerCustomerV1EnableRequest,
+    ) -> impl Future<
+        Output = Result<models::BetaPartnerCustomerV1EnableResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("beta_partner_customer_v1_enable")) }
+    }
+    /// `POST /business_verification/get`: Get a Business Verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-business_verification")]
+    fn business_verification_get(
+        &self,
+        context: RequestContext,
+        request: models::BusinessVerificationGetRequest,
+    ) -> impl Future<
+        Output = Result<models::BusinessVerificationGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("business_verification_get")) }
+    }
+    /// `POST /business_verification/create`: Create a Business Verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-business_verification")]
+    fn business_verification_create(
+        &self,
+        context: RequestContext,
+        request: models::BusinessVerificationCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::BusinessVerificationCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("business_verification_create")) }
+    }
+    /// `POST /cashflow_report/refresh`: Refresh transaction data in `cashflow_report`
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cashflow_report")]
+    fn cashflow_report_refresh(
+        &self,
+        context: RequestContext,
+        request: models::CashflowReportRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::CashflowReportRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cashflow_report_refresh")) }
+    }
+    /// `POST /cashflow_report/get`: Gets transaction data in `cashflow_report`
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cashflow_report")]
+    fn cashflow_report_get(
+        &self,
+        context: RequestContext,
+        request: models::CashflowReportGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CashflowReportGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cashflow_report_get")) }
+    }
+    /// `POST /cashflow_report/transactions/get`: Gets transaction data in `cashflow_report`
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cashflow_report")]
+    fn cashflow_report_transactions_get(
+        &self,
+        context: RequestContext,
+        request: models::CashflowReportTransactionsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CashflowReportTransactionsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cashflow_report_transactions_get")) }
+    }
+    /// `POST /cashflow_report/insights/get`: Gets insights data in Cashflow Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cashflow_report")]
+    fn cashflow_report_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::CashflowReportInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CashflowReportInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cashflow_report_insights_get")) }
+    }
+    /// `POST /categories/get`: (Deprecated) Get legacy categories
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-categories")]
+    fn categories_get(
+        &self,
+        context: RequestContext,
+        request: models::CategoriesGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CategoriesGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("categories_get")) }
+    }
+    /// `POST /consent/events/get`: List a historical log of item consent events
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-consent")]
+    fn consent_events_get(
+        &self,
+        context: RequestContext,
+        request: models::ConsentEventsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ConsentEventsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("consent_events_get")) }
+    }
+    /// `POST /consumer_report/pdf/get`: Retrieve PDF Reports
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-consumer_report")]
+    fn consumer_report_pdf_get(
+        &self,
+        context: RequestContext,
+        request: models::ConsumerReportPDFGetRequest,
+    ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("consumer_report_pdf_get")) }
+    }
+    /// `POST /cra/monitoring_insights/subscribe`: Subscribe to Monitoring Insights
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_monitoring_insights_subscribe(
+        &self,
+        context: RequestContext,
+        request: models::CraMonitoringInsightsSubscribeRequest,
+    ) -> impl Future<
+        Output = Result<models::CraMonitoringInsightsSubscribeResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_monitoring_insights_subscribe")) }
+    }
+    /// `POST /cra/monitoring_insights/unsubscribe`: Unsubscribe from Monitoring Insights
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_monitoring_insights_unsubscribe(
+        &self,
+        context: RequestContext,
+        request: models::CraMonitoringInsightsUnsubscribeRequest,
+    ) -> impl Future<
+        Output = Result<models::CraMonitoringInsightsUnsubscribeResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("cra_monitoring_insights_unsubscribe"))
+        }
+    }
+    /// `POST /cra/monitoring_insights/get`: Retrieve a Monitoring Insights Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_monitoring_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::CraMonitoringInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraMonitoringInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_monitoring_insights_get")) }
+    }
+    /// `POST /cra/partner_insights/get`: Retrieve cash flow insights from the bank accounts used
+    /// for income verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_partner_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::CraPartnerInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraPartnerInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_partner_insights_get")) }
+    }
+    /// `POST /cra/check_report/income_insights/get`: Retrieve cash flow information from your
+    /// user's banks
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_income_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportIncomeInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraCheckReportIncomeInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("cra_check_report_income_insights_get"))
+        }
+    }
+    /// `POST /cra/check_report/base_report/get`: Retrieve a Base Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_base_report_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportBaseReportGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraCheckReportBaseReportGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_check_report_base_report_get")) }
+    }
+    /// `POST /cra/check_report/pdf/get`: Retrieve Consumer Reports as a PDF
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_pdf_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportPDFGetRequest,
+    ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_check_report_pdf_get")) }
+    }
+    /// `POST /cra/check_report/create`: Refresh or create a Consumer Report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_create(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::CraCheckReportCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_check_report_create")) }
+    }
+    /// `POST /cra/check_report/partner_insights/get`: Retrieve cash flow insights from partners
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_partner_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportPartnerInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraCheckReportPartnerInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("cra_check_report_partner_insights_get"))
+        }
+    }
+    /// `POST /cra/check_report/cashflow_insights/get`: Retrieve cash flow insights from your user's
+    /// banking data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_cashflow_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportCashflowInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraCheckReportCashflowInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("cra_check_report_cashflow_insights_get"))
+        }
+    }
+    /// `POST /cra/check_report/lend_score/get`: Retrieve the LendScore from your user's banking
+    /// data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_lend_score_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportLendScoreGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraCheckReportLendScoreGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_check_report_lend_score_get")) }
+    }
+    /// `POST /cra/check_report/network_insights/get`: Retrieve network attributes for the user
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_network_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportNetworkInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraCheckReportNetworkInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("cra_check_report_network_insights_get"))
+        }
+    }
+    /// `POST /cra/check_report/verification/get`: Retrieve various home lending reports for a user
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_verification_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportVerificationGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraCheckReportVerificationGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_check_report_verification_get")) }
+    }
+    /// `POST /cra/check_report/verification/pdf/get`: Retrieve Consumer Reports as a Verification
+    /// PDF
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_check_report_verification_pdf_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCheckReportVerificationPdfGetRequest,
+    ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("cra_check_report_verification_pdf_get"))
+        }
+    }
+    /// `POST /cra/loans/applications/register`: Register loan applications and decisions
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_loans_applications_register(
+        &self,
+        context: RequestContext,
+        request: models::CraLoansApplicationsRegisterRequest,
+    ) -> impl Future<
+        Output = Result<models::CraLoansApplicationsRegisterResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_loans_applications_register")) }
+    }
+    /// `POST /cra/loans/register`: Register a list of loans to their applicants
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_loans_register(
+        &self,
+        context: RequestContext,
+        request: models::CRALoansRegisterRequest,
+    ) -> impl Future<
+        Output = Result<models::CraLoansRegisterResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_loans_register")) }
+    }
+    /// `POST /cra/loans/update`: Update loan data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_loans_update(
+        &self,
+        context: RequestContext,
+        request: models::CraLoansUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::CraLoansUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_loans_update")) }
+    }
+    /// `POST /cra/loans/unregister`: Unregister a list of loans
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_loans_unregister(
+        &self,
+        context: RequestContext,
+        request: models::CraLoansUnregisterRequest,
+    ) -> impl Future<
+        Output = Result<models::CraLoanUnregisterResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_loans_unregister")) }
+    }
+    /// `POST /cra/credit_profile/report/get`: Retrieve the credit profile report for a user
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-cra")]
+    fn cra_credit_profile_report_get(
+        &self,
+        context: RequestContext,
+        request: models::CraCreditProfileReportGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CraCreditProfileReportGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("cra_credit_profile_report_get")) }
+    }
+    /// `POST /credit/audit_copy_token/update`: Update an Audit Copy Token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_audit_copy_token_update(
+        &self,
+        context: RequestContext,
+        request: models::CreditAuditCopyTokenUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditAuditCopyTokenUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_audit_copy_token_update")) }
+    }
+    /// `POST /credit/sessions/get`: Retrieve Link sessions for your user
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_sessions_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditSessionsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditSessionsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_sessions_get")) }
+    }
+    /// `POST /credit/audit_copy_token/create`: Create Asset or Income Report Audit Copy Token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_audit_copy_token_create(
+        &self,
+        context: RequestContext,
+        request: models::CreditAuditCopyTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditAuditCopyTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_audit_copy_token_create")) }
+    }
+    /// `POST /credit/audit_copy_token/remove`: Remove an Audit Copy token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_report_audit_copy_remove(
+        &self,
+        context: RequestContext,
+        request: models::CreditAuditCopyTokenRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditAuditCopyTokenRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_report_audit_copy_remove")) }
+    }
+    /// `POST /credit/asset_report/freddie_mac/get`: Retrieve an Asset Report with Freddie Mac
+    /// format. Only Freddie Mac can use this endpoint.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_asset_report_freddie_mac_get(
+        &self,
+        context: RequestContext,
+        request: models::AssetReportFreddieGetRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportFreddieGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("credit_asset_report_freddie_mac_get"))
+        }
+    }
+    /// `POST /credit/freddie_mac/reports/get`: Retrieve an Asset Report with Freddie Mac format
+    /// (aka VOA - Verification Of Assets), and a Verification Of Employment (VOE) report if this
+    /// one is available. Only Freddie Mac can use this endpoint.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_freddie_mac_reports_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditFreddieMacReportsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditFreddieMacReportsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_freddie_mac_reports_get")) }
+    }
+    /// `POST /credit/bank_income/get`: Retrieve information from the bank accounts used for income
+    /// verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_bank_income_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditBankIncomeGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditBankIncomeGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_bank_income_get")) }
+    }
+    /// `POST /credit/bank_income/pdf/get`: Retrieve information from the bank accounts used for
+    /// income verification in PDF format
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_bank_income_pdf_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditBankIncomePDFGetRequest,
+    ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_bank_income_pdf_get")) }
+    }
+    /// `POST /credit/bank_income/refresh`: Refresh a user's bank income information
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_bank_income_refresh(
+        &self,
+        context: RequestContext,
+        request: models::CreditBankIncomeRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditBankIncomeRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_bank_income_refresh")) }
+    }
+    /// `POST /credit/bank_income/webhook/update`: Subscribe and unsubscribe to proactive
+    /// notifications for a user's income profile
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_bank_income_webhook_update(
+        &self,
+        context: RequestContext,
+        request: models::CreditBankIncomeWebhookUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditBankIncomeWebhookUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_bank_income_webhook_update")) }
+    }
+    /// `POST /credit/payroll_income/parsing_config/update`: Update the parsing configuration for a
+    /// document income verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_payroll_income_parsing_config_update(
+        &self,
+        context: RequestContext,
+        request: models::CreditPayrollIncomeParsingConfigUpdateRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::CreditPayrollIncomeParsingConfigUpdateResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "credit_payroll_income_parsing_config_update",
+                ),
+            )
+        }
+    }
+    /// `POST /credit/bank_statements/uploads/get`: Retrieve data for a user's uploaded bank
+    /// statements
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_bank_statements_uploads_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditBankStatementsUploadsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditBankStatementsUploadsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_bank_statements_uploads_get")) }
+    }
+    /// `POST /credit/payroll_income/get`: Retrieve a user's payroll information
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_payroll_income_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditPayrollIncomeGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditPayrollIncomeGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_payroll_income_get")) }
+    }
+    /// `POST /credit/payroll_income/risk_signals/get`: Retrieve fraud insights for a user's
+    /// manually uploaded document(s).
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_payroll_income_risk_signals_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditPayrollIncomeRiskSignalsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditPayrollIncomeRiskSignalsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("credit_payroll_income_risk_signals_get"))
+        }
+    }
+    /// `POST /credit/payroll_income/precheck`: Check income verification eligibility and optimize
+    /// conversion
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_payroll_income_precheck(
+        &self,
+        context: RequestContext,
+        request: models::CreditPayrollIncomePrecheckRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditPayrollIncomePrecheckResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_payroll_income_precheck")) }
+    }
+    /// `POST /credit/employment/get`: Retrieve a summary of an individual's employment information
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_employment_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditEmploymentGetRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditEmploymentGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_employment_get")) }
+    }
+    /// `POST /credit/payroll_income/refresh`: Refresh a digital payroll income verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_payroll_income_refresh(
+        &self,
+        context: RequestContext,
+        request: models::CreditPayrollIncomeRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditPayrollIncomeRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_payroll_income_refresh")) }
+    }
+    /// `POST /credit/relay/create`: Create a relay token to share an Asset Report with a partner
+    /// client
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_relay_create(
+        &self,
+        context: RequestContext,
+        request: models::CreditRelayCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditRelayCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_relay_create")) }
+    }
+    /// `POST /credit/relay/get`: Retrieve the reports associated with a relay token that was shared
+    /// with you
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_relay_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditRelayGetRequest,
+    ) -> impl Future<
+        Output = Result<models::AssetReportGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_relay_get")) }
+    }
+    /// `POST /credit/relay/pdf/get`: Retrieve the pdf reports associated with a relay token that
+    /// was shared with you (beta)
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_relay_pdf_get(
+        &self,
+        context: RequestContext,
+        request: models::CreditRelayPDFGetRequest,
+    ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_relay_pdf_get")) }
+    }
+    /// `POST /credit/relay/refresh`: Refresh a report of a relay token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_relay_refresh(
+        &self,
+        context: RequestContext,
+        request: models::CreditRelayRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditRelayRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_relay_refresh")) }
+    }
+    /// `POST /credit/relay/remove`: Remove relay token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-credit")]
+    fn credit_relay_remove(
+        &self,
+        context: RequestContext,
+        request: models::CreditRelayRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::CreditRelayRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("credit_relay_remove")) }
+    }
+    /// `POST /dashboard_user/get`: Retrieve a Dashboard user
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-dashboard_user")]
+    fn dashboard_user_get(
+        &self,
+        context: RequestContext,
+        request: models::DashboardUserGetRequest,
+    ) -> impl Future<
+        Output = Result<models::DashboardUserGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("dashboard_user_get")) }
+    }
+    /// `POST /dashboard_user/list`: List Dashboard users
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-dashboard_user")]
+    fn dashboard_user_list(
+        &self,
+        context: RequestContext,
+        request: models::DashboardUserListRequest,
+    ) -> impl Future<
+        Output = Result<models::DashboardUserListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("dashboard_user_list")) }
+    }
+    /// `POST /employers/search`: Search employer database
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-employers")]
+    fn employers_search(
+        &self,
+        context: RequestContext,
+        request: models::EmployersSearchRequest,
+    ) -> impl Future<
+        Output = Result<models::EmployersSearchResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("employers_search")) }
+    }
+    /// `POST /employment/verification/get`: (Deprecated) Retrieve a summary of an individual's
+    /// employment information
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-employment")]
+    fn employment_verification_get(
+        &self,
+        context: RequestContext,
+        request: models::EmploymentVerificationGetRequest,
+    ) -> impl Future<
+        Output = Result<models::EmploymentVerificationGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("employment_verification_get")) }
+    }
+    /// `POST /fdx/notifications`: Webhook receiver for fdx notifications
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-fdx")]
+    fn fdx_notifications(
+        &self,
+        context: RequestContext,
+        request: models::FDXNotification,
+    ) -> impl Future<Output = Result<(), ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("fdx_notifications")) }
+    }
+    /// `GET /fdx/recipients`: Get Recipients
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-fdx")]
+    fn get_recipients(
+        &self,
+        context: RequestContext,
+        request: models::GetRecipientsRequest,
+    ) -> impl Future<
+        Output = Result<models::GetRecipientsResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("get_recipients")) }
+    }
+    /// `GET /fdx/consents/{consentId}`: Get FDX Consent Grant
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-fdx")]
+    fn fdx_consent_get(
+        &self,
+        context: RequestContext,
+        request: models::FdxConsentGetRequest,
+    ) -> impl Future<Output = Result<models::FDXConsentGrant, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("fdx_consent_get")) }
+    }
+    /// `GET /fdx/recipient/{recipientId}`: Get Recipient
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-fdx")]
+    fn get_recipient(
+        &self,
+        context: RequestContext,
+        request: models::GetRecipientRequest,
+    ) -> impl Future<Output = Result<models::GetRecipientResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("get_recipient")) }
+    }
+    /// `POST /identity/get`: Retrieve identity data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-identity")]
+    fn identity_get(
+        &self,
+        context: RequestContext,
+        request: models::IdentityGetRequest,
+    ) -> impl Future<Output = Result<models::IdentityGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("identity_get")) }
+    }
+    /// `POST /identity/documents/uploads/get`: Returns uploaded document identity
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-identity")]
+    fn identity_documents_uploads_get(
+        &self,
+        context: RequestContext,
+        request: models::IdentityDocumentsUploadsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::IdentityDocumentsUploadsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("identity_documents_uploads_get")) }
+    }
+    /// `POST /identity/match`: Retrieve identity match score
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-identity")]
+    fn identity_match(
+        &self,
+        context: RequestContext,
+        request: models::IdentityMatchRequest,
+    ) -> impl Future<
+        Output = Result<models::IdentityMatchResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("identity_match")) }
+    }
+    /// `POST /identity/refresh`: Refresh identity data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-identity")]
+    fn identity_refresh(
+        &self,
+        context: RequestContext,
+        request: models::IdentityRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::IdentityRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("identity_refresh")) }
+    }
+    /// `POST /identity_verification/create`: Create a new Identity Verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-identity_verification")]
+    fn identity_verification_create(
+        &self,
+        context: RequestContext,
+        request: models::IdentityVerificationCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::IdentityVerificationCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("identity_verification_create")) }
+    }
+    /// `POST /identity_verification/get`: Retrieve Identity Verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-identity_verification")]
+    fn identity_verification_get(
+        &self,
+        context: RequestContext,
+        request: models::IdentityVerificationGetRequest,
+    ) -> impl Future<
+        Output = Result<models::IdentityVerificationGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("identity_verification_get")) }
+    }
+    /// `POST /identity_verification/list`: List Identity Verifications
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-identity_verification")]
+    fn identity_verification_list(
+        &self,
+        context: RequestContext,
+        request: models::IdentityVerificationListRequest,
+    ) -> impl Future<
+        Output = Result<models::IdentityVerificationListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("identity_verification_list")) }
+    }
+    /// `POST /identity_verification/retry`: Retry an Identity Verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-identity_verification")]
+    fn identity_verification_retry(
+        &self,
+        context: RequestContext,
+        request: models::IdentityVerificationRetryRequest,
+    ) -> impl Future<
+        Output = Result<models::IdentityVerificationRetryResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("identity_verification_retry")) }
+    }
+    /// `POST /identity_verification/autofill/create`: Create autofill for an Identity Verification
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-identity_verification")]
+    fn identity_verification_autofill_create(
+        &self,
+        context: RequestContext,
+        request: models::IdentityVerificationAutofillCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::IdentityVerificationAutofillCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("identity_verification_autofill_create"))
+        }
+    }
+    /// `POST /income/verification/create`: (Deprecated) Create an income verification instance
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-income")]
+    fn income_verification_create(
+        &self,
+        context: RequestContext,
+        request: models::IncomeVerificationCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::IncomeVerificationCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("income_verification_create")) }
+    }
+    /// `POST /income/verification/paystubs/get`: (Deprecated) Retrieve information from the
+    /// paystubs used for income verification
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-income")]
+    fn income_verification_paystubs_get(
+        &self,
+        context: RequestContext,
+        request: models::IncomeVerificationPaystubsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::IncomeVerificationPaystubsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("income_verification_paystubs_get")) }
+    }
+    /// `POST /income/verification/documents/download`: (Deprecated) Download the original documents
+    /// used for income verification
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-income")]
+    fn income_verification_documents_download(
+        &self,
+        context: RequestContext,
+        request: models::IncomeVerificationDocumentsDownloadRequest,
+    ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("income_verification_documents_download"))
+        }
+    }
+    /// `POST /income/verification/taxforms/get`: (Deprecated) Retrieve information from the tax
+    /// documents used for income verification
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-income")]
+    fn income_verification_taxforms_get(
+        &self,
+        context: RequestContext,
+        request: models::IncomeVerificationTaxformsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::IncomeVerificationTaxformsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("income_verification_taxforms_get")) }
+    }
+    /// `POST /income/verification/precheck`: (Deprecated) Check digital income verification
+    /// eligibility and optimize conversion
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-income")]
+    fn income_verification_precheck(
+        &self,
+        context: RequestContext,
+        request: models::IncomeVerificationPrecheckRequest,
+    ) -> impl Future<
+        Output = Result<models::IncomeVerificationPrecheckResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("income_verification_precheck")) }
+    }
+    /// `POST /institutions/get`: Get details of all supported institutions
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-institutions")]
+    fn institutions_get(
+        &self,
+        context: RequestContext,
+        request: models::InstitutionsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::InstitutionsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("institutions_get")) }
+    }
+    /// `POST /institutions/search`: Search institutions
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-institutions")]
+    fn institutions_search(
+        &self,
+        context: RequestContext,
+        request: models::InstitutionsSearchRequest,
+    ) -> impl Future<
+        Output = Result<models::InstitutionsSearchResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("institutions_search")) }
+    }
+    /// `POST /institutions/get_by_id`: Get details of an institution
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-institutions")]
+    fn institutions_get_by_id(
+        &self,
+        context: RequestContext,
+        request: models::InstitutionsGetByIdRequest,
+    ) -> impl Future<
+        Output = Result<models::InstitutionsGetByIdResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("institutions_get_by_id")) }
+    }
+    /// `POST /investments/holdings/get`: Get Investment holdings
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-investments")]
+    fn investments_holdings_get(
+        &self,
+        context: RequestContext,
+        request: models::InvestmentsHoldingsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::InvestmentsHoldingsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("investments_holdings_get")) }
+    }
+    /// `POST /investments/transactions/get`: Get investment transactions
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-investments")]
+    fn investments_transactions_get(
+        &self,
+        context: RequestContext,
+        request: models::InvestmentsTransactionsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::InvestmentsTransactionsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("investments_transactions_get")) }
+    }
+    /// `POST /investments/refresh`: Refresh investment data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-investments")]
+    fn investments_refresh(
+        &self,
+        context: RequestContext,
+        request: models::InvestmentsRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::InvestmentsRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("investments_refresh")) }
+    }
+    /// `POST /investments/auth/get`: Get data needed to authorize an investments transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-investments")]
+    fn investments_auth_get(
+        &self,
+        context: RequestContext,
+        request: models::InvestmentsAuthGetRequest,
+    ) -> impl Future<
+        Output = Result<models::InvestmentsAuthGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("investments_auth_get")) }
+    }
+    /// `POST /issues/search`: Search for an Issue
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-issues")]
+    fn issues_search(
+        &self,
+        context: RequestContext,
+        request: models::IssuesSearchRequest,
+    ) -> impl Future<Output = Result<models::IssuesSearchResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("issues_search")) }
+    }
+    /// `POST /issues/get`: Get an Issue
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-issues")]
+    fn issues_get(
+        &self,
+        context: RequestContext,
+        request: models::IssuesGetRequest,
+    ) -> impl Future<Output = Result<models::IssuesGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("issues_get")) }
+    }
+    /// `POST /issues/subscribe`: Subscribe to an Issue
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-issues")]
+    fn issues_subscribe(
+        &self,
+        context: RequestContext,
+        request: models::IssuesSubscribeRequest,
+    ) -> impl Future<
+        Output = Result<models::IssuesSubscribeResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("issues_subscribe")) }
+    }
+    /// `POST /item/activity/list`: List a historical log of user consent events
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_activity_list(
+        &self,
+        context: RequestContext,
+        request: models::ItemActivityListRequest,
+    ) -> impl Future<
+        Output = Result<models::ItemActivityListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_activity_list")) }
+    }
+    /// `POST /item/application/list`: List a user's connected applications
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_application_list(
+        &self,
+        context: RequestContext,
+        request: models::ItemApplicationListRequest,
+    ) -> impl Future<
+        Output = Result<models::ItemApplicationListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_application_list")) }
+    }
+    /// `POST /item/application/unlink`: Unlink a user's connected application
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_application_unlink(
+        &self,
+        context: RequestContext,
+        request: models::ItemApplicationUnlinkRequest,
+    ) -> impl Future<
+        Output = Result<models::ItemApplicationUnlinkResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_application_unlink")) }
+    }
+    /// `POST /item/application/scopes/update`: Update the scopes of access for a particular
+    /// application
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_application_scopes_update(
+        &self,
+        context: RequestContext,
+        request: models::ItemApplicationScopesUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::ItemApplicationScopesUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_application_scopes_update")) }
+    }
+    /// `POST /item/get`: Retrieve an Item
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_get(
+        &self,
+        context: RequestContext,
+        request: models::ItemGetRequest,
+    ) -> impl Future<Output = Result<models::ItemGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_get")) }
+    }
+    /// `POST /item/remove`: Remove an Item
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_remove(
+        &self,
+        context: RequestContext,
+        request: models::ItemRemoveRequest,
+    ) -> impl Future<Output = Result<models::ItemRemoveResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_remove")) }
+    }
+    /// `POST /item/products/terminate`: Terminate products for an Item
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_products_terminate(
+        &self,
+        context: RequestContext,
+        request: models::ItemProductsTerminateRequest,
+    ) -> impl Future<
+        Output = Result<models::ItemProductsTerminateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_products_terminate")) }
+    }
+    /// `POST /item/webhook/update`: Update Webhook URL
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_webhook_update(
+        &self,
+        context: RequestContext,
+        request: models::ItemWebhookUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::ItemWebhookUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_webhook_update")) }
+    }
+    /// `POST /item/access_token/invalidate`: Invalidate access_token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_access_token_invalidate(
+        &self,
+        context: RequestContext,
+        request: models::ItemAccessTokenInvalidateRequest,
+    ) -> impl Future<
+        Output = Result<models::ItemAccessTokenInvalidateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_access_token_invalidate")) }
+    }
+    /// `POST /item/public_token/exchange`: Exchange public token for an access token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_public_token_exchange(
+        &self,
+        context: RequestContext,
+        request: models::ItemPublicTokenExchangeRequest,
+    ) -> impl Future<
+        Output = Result<models::ItemPublicTokenExchangeResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_public_token_exchange")) }
+    }
+    /// `POST /item/public_token/create`: Create public token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_create_public_token(
+        &self,
+        context: RequestContext,
+        request: models::ItemPublicTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::ItemPublicTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_create_public_token")) }
+    }
+    /// `POST /item/import`: Import Item
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-item")]
+    fn item_import(
+        &self,
+        context: RequestContext,
+        request: models::ItemImportRequest,
+    ) -> impl Future<Output = Result<models::ItemImportResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("item_import")) }
+    }
+    /// `POST /liabilities/get`: Retrieve Liabilities data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-liabilities")]
+    fn liabilities_get(
+        &self,
+        context: RequestContext,
+        request: models::LiabilitiesGetRequest,
+    ) -> impl Future<
+        Output = Result<models::LiabilitiesGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("liabilities_get")) }
+    }
+    /// `POST /link/token/create`: Create Link Token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-link")]
+    fn link_token_create(
+        &self,
+        context: RequestContext,
+        request: models::LinkTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::LinkTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("link_token_create")) }
+    }
+    /// `POST /link/token/get`: Get Link Token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-link")]
+    fn link_token_get(
+        &self,
+        context: RequestContext,
+        request: models::LinkTokenGetRequest,
+    ) -> impl Future<Output = Result<models::LinkTokenGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("link_token_get")) }
+    }
+    /// `POST /link/oauth/correlation_id/exchange`: Exchange the Link Correlation ID for a Link
+    /// Token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-link")]
+    fn link_oauth_correlation_id_exchange(
+        &self,
+        context: RequestContext,
+        request: models::LinkOAuthCorrelationIdExchangeRequest,
+    ) -> impl Future<
+        Output = Result<models::LinkOAuthCorrelationIdExchangeResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("link_oauth_correlation_id_exchange")) }
+    }
+    /// `POST /link_delivery/create`: Create Hosted Link session
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-link_delivery")]
+    fn link_delivery_create(
+        &self,
+        context: RequestContext,
+        request: models::LinkDeliveryCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::LinkDeliveryCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("link_delivery_create")) }
+    }
+    /// `POST /link_delivery/get`: Get Hosted Link session
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-link_delivery")]
+    fn link_delivery_get(
+        &self,
+        context: RequestContext,
+        request: models::LinkDeliveryGetRequest,
+    ) -> impl Future<
+        Output = Result<models::LinkDeliveryGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("link_delivery_get")) }
+    }
+    /// `POST /network/status/get`: Check a user's Plaid Network status
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-network")]
+    fn network_status_get(
+        &self,
+        context: RequestContext,
+        request: models::NetworkStatusGetRequest,
+    ) -> impl Future<
+        Output = Result<models::NetworkStatusGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("network_status_get")) }
+    }
+    /// `POST /oauth/token`: Create or refresh an OAuth access token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-oauth")]
+    fn oauth_token(
+        &self,
+        context: RequestContext,
+        request: models::OAuthTokenRequest,
+    ) -> impl Future<Output = Result<models::OAuthTokenResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("oauth_token")) }
+    }
+    /// `POST /oauth/introspect`: Get metadata about an OAuth token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-oauth")]
+    fn oauth_introspect(
+        &self,
+        context: RequestContext,
+        request: models::OAuthIntrospectRequest,
+    ) -> impl Future<
+        Output = Result<models::OAuthIntrospectResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("oauth_introspect")) }
+    }
+    /// `POST /oauth/revoke`: Revoke an OAuth token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-oauth")]
+    fn oauth_revoke(
+        &self,
+        context: RequestContext,
+        request: models::OAuthRevokeRequest,
+    ) -> impl Future<Output = Result<models::OAuthRevokeResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("oauth_revoke")) }
+    }
+    /// `POST /partner/customer/create`: Creates a new end customer for a Plaid reseller.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-partner")]
+    fn partner_customer_create(
+        &self,
+        context: RequestContext,
+        request: models::PartnerCustomerCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::PartnerCustomerCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("partner_customer_create")) }
+    }
+    /// `POST /partner/customer/get`: Returns a Plaid reseller's end customer.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-partner")]
+    fn partner_customer_get(
+        &self,
+        context: RequestContext,
+        request: models::PartnerCustomerGetRequest,
+    ) -> impl Future<
+        Output = Result<models::PartnerCustomerGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("partner_customer_get")) }
+    }
+    /// `POST /partner/customer/enable`: Enables a Plaid reseller's end customer in the Production
+    /// environment.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-partner")]
+    fn partner_customer_enable(
+        &self,
+        context: RequestContext,
+        request: models::PartnerCustomerEnableRequest,
+    ) -> impl Future<
+        Output = Result<models::PartnerCustomerEnableResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("partner_customer_enable")) }
+    }
+    /// `POST /partner/customer/remove`: Removes a Plaid reseller's end customer.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-partner")]
+    fn partner_customer_remove(
+        &self,
+        context: RequestContext,
+        request: models::PartnerCustomerRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::PartnerCustomerRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("partner_customer_remove")) }
+    }
+    /// `POST /partner/customer/oauth_institutions/get`: Returns OAuth-institution registration
+    /// information for a given end customer.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-partner")]
+    fn partner_customer_oauth_institutions_get(
+        &self,
+        context: RequestContext,
+        request: models::PartnerCustomerOAuthInstitutionsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::PartnerCustomerOAuthInstitutionsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("partner_customer_oauth_institutions_get"))
+        }
+    }
+    /// `POST /payment_initiation/recipient/create`: Create payment recipient
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_recipient_create(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationRecipientCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationRecipientCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("payment_initiation_recipient_create"))
+        }
+    }
+    /// `POST /payment_initiation/payment/reverse`: Reverse an existing payment
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_payment_reverse(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationPaymentReverseRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationPaymentReverseResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_initiation_payment_reverse")) }
+    }
+    /// `POST /payment_initiation/recipient/get`: Get payment recipient
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_recipient_get(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationRecipientGetRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationRecipientGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_initiation_recipient_get")) }
+    }
+    /// `POST /payment_initiation/recipient/list`: List payment recipients
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_recipient_list(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationRecipientListRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationRecipientListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_initiation_recipient_list")) }
+    }
+    /// `POST /payment_initiation/payment/create`: Create a payment
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_payment_create(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationPaymentCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationPaymentCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_initiation_payment_create")) }
+    }
+    /// `POST /payment_initiation/payment/token/create`: Create payment token
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn create_payment_token(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationPaymentTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationPaymentTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("create_payment_token")) }
+    }
+    /// `POST /payment_initiation/consent/create`: Create payment consent
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_consent_create(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationConsentCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationConsentCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_initiation_consent_create")) }
+    }
+    /// `POST /payment_initiation/consent/get`: Get payment consent
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_consent_get(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationConsentGetRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationConsentGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_initiation_consent_get")) }
+    }
+    /// `POST /payment_initiation/consent/revoke`: Revoke payment consent
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_consent_revoke(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationConsentRevokeRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationConsentRevokeResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_initiation_consent_revoke")) }
+    }
+    /// `POST /payment_initiation/consent/payment/execute`: Execute a single payment using consent
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_consent_payment_execute(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationConsentPaymentExecuteRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::PaymentInitiationConsentPaymentExecuteResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "payment_initiation_consent_payment_execute",
+                ),
+            )
+        }
+    }
+    /// `POST /payment_initiation/payment/get`: Get payment details
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_payment_get(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationPaymentGetRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationPaymentGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_initiation_payment_get")) }
+    }
+    /// `POST /payment_initiation/payment/list`: List payments
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_initiation")]
+    fn payment_initiation_payment_list(
+        &self,
+        context: RequestContext,
+        request: models::PaymentInitiationPaymentListRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentInitiationPaymentListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_initiation_payment_list")) }
+    }
+    /// `POST /payment_profile/create`: Create payment profile
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_profile")]
+    fn payment_profile_create(
+        &self,
+        context: RequestContext,
+        request: models::PaymentProfileCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentProfileCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_profile_create")) }
+    }
+    /// `POST /payment_profile/get`: Get payment profile
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_profile")]
+    fn payment_profile_get(
+        &self,
+        context: RequestContext,
+        request: models::PaymentProfileGetRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentProfileGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_profile_get")) }
+    }
+    /// `POST /payment_profile/remove`: Remove payment profile
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-payment_profile")]
+    fn payment_profile_remove(
+        &self,
+        context: RequestContext,
+        request: models::PaymentProfileRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::PaymentProfileRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("payment_profile_remove")) }
+    }
+    /// `POST /processor/auth/get`: Retrieve Auth data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_auth_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorAuthGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorAuthGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_auth_get")) }
+    }
+    /// `POST /processor/account/get`: Retrieve the account associated with a processor token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_account_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorAccountGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorAccountGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_account_get")) }
+    }
+    /// `POST /processor/investments/holdings/get`: Retrieve Investment Holdings
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_investments_holdings_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorInvestmentsHoldingsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorInvestmentsHoldingsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_investments_holdings_get")) }
+    }
+    /// `POST /processor/investments/auth/get`: Get investment account authentication data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_investments_auth_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorInvestmentsAuthGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorInvestmentsAuthGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_investments_auth_get")) }
+    }
+    /// `POST /processor/investments/transactions/get`: Get investment transactions data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_investments_transactions_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorInvestmentsTransactionsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorInvestmentsTransactionsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("processor_investments_transactions_get"))
+        }
+    }
+    /// `POST /processor/transactions/get`: Get transaction data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_transactions_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorTransactionsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorTransactionsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_transactions_get")) }
+    }
+    /// `POST /processor/transactions/sync`: Get incremental transaction updates on a processor
+    /// token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_transactions_sync(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorTransactionsSyncRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorTransactionsSyncResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_transactions_sync")) }
+    }
+    /// `POST /processor/transactions/refresh`: Refresh transaction data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_transactions_refresh(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorTransactionsRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorTransactionsRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_transactions_refresh")) }
+    }
+    /// `POST /processor/transactions/recurring/get`: Fetch recurring transaction streams
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_transactions_recurring_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorTransactionsRecurringGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorTransactionsRecurringGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("processor_transactions_recurring_get"))
+        }
+    }
+    /// `POST /processor/signal/evaluate`: Evaluate a planned ACH transaction
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_signal_evaluate(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorSignalEvaluateRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorSignalEvaluateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_signal_evaluate")) }
+    }
+    /// `POST /processor/signal/decision/report`: Report whether you initiated an ACH transaction
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_signal_decision_report(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorSignalDecisionReportRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorSignalDecisionReportResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_signal_decision_report")) }
+    }
+    /// `POST /processor/signal/return/report`: Report a return for an ACH transaction
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_signal_return_report(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorSignalReturnReportRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorSignalReturnReportResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_signal_return_report")) }
+    }
+    /// `POST /processor/signal/prepare`: Opt-in a processor token to Signal
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_signal_prepare(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorSignalPrepareRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorSignalPrepareResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_signal_prepare")) }
+    }
+    /// `POST /processor/bank_transfer/create`: Create a bank transfer as a processor
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_bank_transfer_create(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorBankTransferCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorBankTransferCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_bank_transfer_create")) }
+    }
+    /// `POST /processor/liabilities/get`: Retrieve Liabilities data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_liabilities_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorLiabilitiesGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorLiabilitiesGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_liabilities_get")) }
+    }
+    /// `POST /processor/identity/get`: Retrieve Identity data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_identity_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorIdentityGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorIdentityGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_identity_get")) }
+    }
+    /// `POST /processor/identity/match`: Retrieve identity match score
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_identity_match(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorIdentityMatchRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorIdentityMatchResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_identity_match")) }
+    }
+    /// `POST /processor/balance/get`: Retrieve Balance data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_balance_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorBalanceGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorBalanceGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_balance_get")) }
+    }
+    /// `POST /processor/token/create`: Create processor token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_token_create(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_token_create")) }
+    }
+    /// `POST /processor/token/permissions/set`: Control a processor's access to products
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_token_permissions_set(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorTokenPermissionsSetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorTokenPermissionsSetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_token_permissions_set")) }
+    }
+    /// `POST /processor/token/permissions/get`: Get a processor token's product permissions
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_token_permissions_get(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorTokenPermissionsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorTokenPermissionsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_token_permissions_get")) }
+    }
+    /// `POST /processor/token/webhook/update`: Update a processor token's webhook URL
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_token_webhook_update(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorTokenWebhookUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorTokenWebhookUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("processor_token_webhook_update")) }
+    }
+    /// `POST /processor/stripe/bank_account_token/create`: Create Stripe bank account token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_stripe_bank_account_token_create(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorStripeBankAccountTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::ProcessorStripeBankAccountTokenCreateResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "processor_stripe_bank_account_token_create",
+                ),
+            )
+        }
+    }
+    /// `POST /processor/apex/processor_token/create`: Create Apex bank account token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-processor")]
+    fn processor_apex_processor_token_create(
+        &self,
+        context: RequestContext,
+        request: models::ProcessorApexProcessorTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::ProcessorTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("processor_apex_processor_token_create"))
+        }
+    }
+    /// `POST /profile/network_status/get`: Check a user's Plaid Network status
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-profile")]
+    fn profile_network_status_get(
+        &self,
+        context: RequestContext,
+        request: models::ProfileNetworkStatusGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProfileNetworkStatusGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("profile_network_status_get")) }
+    }
+    /// `POST /protect/user/insights/get`: Get Protect user insights
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-protect")]
+    fn protect_user_insights_get(
+        &self,
+        context: RequestContext,
+        request: models::ProtectUserInsightsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProtectUserInsightsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("protect_user_insights_get")) }
+    }
+    /// `POST /protect/report/create`: Create a Protect report
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-protect")]
+    fn protect_report_create(
+        &self,
+        context: RequestContext,
+        request: models::ProtectReportCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::ProtectReportCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("protect_report_create")) }
+    }
+    /// `POST /protect/compute`: Compute Protect Trust Index scores and subscores
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-protect")]
+    fn protect_compute(
+        &self,
+        context: RequestContext,
+        request: models::ProtectComputeRequest,
+    ) -> impl Future<
+        Output = Result<models::ProtectComputeResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("protect_compute")) }
+    }
+    /// `POST /protect/event/send`: Send a new event to enrich user data
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-protect")]
+    fn protect_event_send(
+        &self,
+        context: RequestContext,
+        request: models::ProtectEventSendRequest,
+    ) -> impl Future<
+        Output = Result<models::ProtectEventSendResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("protect_event_send")) }
+    }
+    /// `POST /protect/event/get`: Get information about a user event
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-protect")]
+    fn protect_event_get(
+        &self,
+        context: RequestContext,
+        request: models::ProtectEventGetRequest,
+    ) -> impl Future<
+        Output = Result<models::ProtectEventGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("protect_event_get")) }
+    }
+    /// `POST /sandbox/transactions/create`: Create sandbox transactions
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transactions_create(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransactionsCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransactionsCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_transactions_create")) }
+    }
+    /// `POST /sandbox/processor_token/create`: Create a test Item and processor token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_processor_token_create(
+        &self,
+        context: RequestContext,
+        request: models::SandboxProcessorTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxProcessorTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_processor_token_create")) }
+    }
+    /// `POST /sandbox/public_token/create`: Create a test Item
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_public_token_create(
+        &self,
+        context: RequestContext,
+        request: models::SandboxPublicTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxPublicTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_public_token_create")) }
+    }
+    /// `POST /sandbox/item/fire_webhook`: Fire a test webhook
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_item_fire_webhook(
+        &self,
+        context: RequestContext,
+        request: models::SandboxItemFireWebhookRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxItemFireWebhookResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_item_fire_webhook")) }
+    }
+    /// `POST /sandbox/item/reset_login`: Force a Sandbox Item into an error state
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_item_reset_login(
+        &self,
+        context: RequestContext,
+        request: models::SandboxItemResetLoginRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxItemResetLoginResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_item_reset_login")) }
+    }
+    /// `POST /sandbox/item/application/seed`: Seed a connected application for a Permissions
+    /// Manager sandbox item
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_item_application_seed(
+        &self,
+        context: RequestContext,
+        request: models::SandboxItemApplicationSeedRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxItemApplicationSeedResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_item_application_seed")) }
+    }
+    /// `POST /sandbox/item/set_verification_status`: Set verification status for Sandbox account
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_item_set_verification_status(
+        &self,
+        context: RequestContext,
+        request: models::SandboxItemSetVerificationStatusRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxItemSetVerificationStatusResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("sandbox_item_set_verification_status"))
+        }
+    }
     /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
     ///
-    /// Put `context.request_id` into the response's request id.
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
     #[cfg(feature = "models-sandbox")]
     fn sandbox_user_reset_login(
         &self,
@@ -39,43 +3254,1897 @@ pub trait PlaidApiService: ServiceBasics {
         request: models::SandboxUserResetLoginRequest,
     ) -> impl Future<
         Output = Result<models::SandboxUserResetLoginResponse, ServerError>,
-    > + Send;
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_user_reset_login")) }
+    }
+    /// `POST /sandbox/bank_transfer/simulate`: Simulate a bank transfer event in Sandbox
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_bank_transfer_simulate(
+        &self,
+        context: RequestContext,
+        request: models::SandboxBankTransferSimulateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxBankTransferSimulateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_bank_transfer_simulate")) }
+    }
+    /// `POST /sandbox/transfer/sweep/simulate`: Simulate creating a sweep
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_sweep_simulate(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferSweepSimulateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransferSweepSimulateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_transfer_sweep_simulate")) }
+    }
+    /// `POST /sandbox/transfer/simulate`: Simulate a transfer event in Sandbox
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_simulate(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferSimulateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransferSimulateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_transfer_simulate")) }
+    }
+    /// `POST /sandbox/transfer/refund/simulate`: Simulate a refund event in Sandbox
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_refund_simulate(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferRefundSimulateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransferRefundSimulateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_transfer_refund_simulate")) }
+    }
+    /// `POST /sandbox/transfer/ledger/simulate_available`: Simulate converting pending balance to
+    /// available balance
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_ledger_simulate_available(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferLedgerSimulateAvailableRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::SandboxTransferLedgerSimulateAvailableResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "sandbox_transfer_ledger_simulate_available",
+                ),
+            )
+        }
+    }
+    /// `POST /sandbox/transfer/ledger/deposit/simulate`: Simulate a ledger deposit event in Sandbox
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_ledger_deposit_simulate(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferLedgerDepositSimulateRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::SandboxTransferLedgerDepositSimulateResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("sandbox_transfer_ledger_deposit_simulate"))
+        }
+    }
+    /// `POST /sandbox/transfer/ledger/withdraw/simulate`: Simulate a ledger withdraw event in
+    /// Sandbox
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_ledger_withdraw_simulate(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferLedgerWithdrawSimulateRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::SandboxTransferLedgerWithdrawSimulateResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented("sandbox_transfer_ledger_withdraw_simulate"),
+            )
+        }
+    }
+    /// `POST /sandbox/transfer/repayment/simulate`: Trigger the creation of a repayment
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_repayment_simulate(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferRepaymentSimulateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransferRepaymentSimulateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("sandbox_transfer_repayment_simulate"))
+        }
+    }
+    /// `POST /sandbox/transfer/fire_webhook`: Manually fire a Transfer webhook
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_fire_webhook(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferFireWebhookRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransferFireWebhookResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_transfer_fire_webhook")) }
+    }
+    /// `POST /sandbox/transfer/test_clock/create`: Create a test clock
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_test_clock_create(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferTestClockCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransferTestClockCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_transfer_test_clock_create")) }
+    }
+    /// `POST /sandbox/transfer/test_clock/advance`: Advance a test clock
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_test_clock_advance(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferTestClockAdvanceRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransferTestClockAdvanceResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("sandbox_transfer_test_clock_advance"))
+        }
+    }
+    /// `POST /sandbox/transfer/test_clock/get`: Get a test clock
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_test_clock_get(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferTestClockGetRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransferTestClockGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_transfer_test_clock_get")) }
+    }
+    /// `POST /sandbox/transfer/test_clock/list`: List test clocks
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_transfer_test_clock_list(
+        &self,
+        context: RequestContext,
+        request: models::SandboxTransferTestClockListRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxTransferTestClockListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_transfer_test_clock_list")) }
+    }
+    /// `POST /sandbox/payment_profile/reset_login`: Reset the login of a Payment Profile
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_payment_profile_reset_login(
+        &self,
+        context: RequestContext,
+        request: models::SandboxPaymentProfileResetLoginRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxPaymentProfileResetLoginResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("sandbox_payment_profile_reset_login"))
+        }
+    }
+    /// `POST /sandbox/payment/simulate`: Simulate a payment event in Sandbox
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_payment_simulate(
+        &self,
+        context: RequestContext,
+        request: models::SandboxPaymentSimulateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxPaymentSimulateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_payment_simulate")) }
+    }
+    /// `POST /sandbox/bank_transfer/fire_webhook`: Manually fire a Bank Transfer webhook
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_bank_transfer_fire_webhook(
+        &self,
+        context: RequestContext,
+        request: models::SandboxBankTransferFireWebhookRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxBankTransferFireWebhookResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_bank_transfer_fire_webhook")) }
+    }
+    /// `POST /sandbox/income/fire_webhook`: Manually fire an Income webhook
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_income_fire_webhook(
+        &self,
+        context: RequestContext,
+        request: models::SandboxIncomeFireWebhookRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxIncomeFireWebhookResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_income_fire_webhook")) }
+    }
+    /// `POST /sandbox/bank_income/fire_webhook`: Manually fire a Bank Income webhook in Sandbox
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_bank_income_fire_webhook(
+        &self,
+        context: RequestContext,
+        request: models::SandboxBankIncomeFireWebhookRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxBankIncomeFireWebhookResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_bank_income_fire_webhook")) }
+    }
+    /// `POST /sandbox/cra/cashflow_updates/update`: Trigger an update for Cash Flow Updates
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_cra_cashflow_updates_update(
+        &self,
+        context: RequestContext,
+        request: models::SandboxCraCashflowUpdatesUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxCraCashflowUpdatesUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("sandbox_cra_cashflow_updates_update"))
+        }
+    }
+    /// `POST /sandbox/oauth/select_accounts`: Save the selected accounts when connecting to the
+    /// Platypus OAuth institution
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-sandbox")]
+    fn sandbox_oauth_select_accounts(
+        &self,
+        context: RequestContext,
+        request: models::SandboxOauthSelectAccountsRequest,
+    ) -> impl Future<
+        Output = Result<models::SandboxOauthSelectAccountsResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("sandbox_oauth_select_accounts")) }
+    }
+    /// `POST /session/token/create`: Create a Link token for Layer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-session")]
+    fn session_token_create(
+        &self,
+        context: RequestContext,
+        request: models::SessionTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::SessionTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("session_token_create")) }
+    }
+    /// `POST /signal/evaluate`: Evaluate a planned ACH transaction
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-signal")]
+    fn signal_evaluate(
+        &self,
+        context: RequestContext,
+        request: models::SignalEvaluateRequest,
+    ) -> impl Future<
+        Output = Result<models::SignalEvaluateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("signal_evaluate")) }
+    }
+    /// `POST /signal/schedule`: Schedule a planned ACH transaction
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-signal")]
+    fn signal_schedule(
+        &self,
+        context: RequestContext,
+        request: models::SignalScheduleRequest,
+    ) -> impl Future<
+        Output = Result<models::SignalScheduleResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("signal_schedule")) }
+    }
+    /// `POST /signal/decision/report`: Report whether you initiated an ACH transaction
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-signal")]
+    fn signal_decision_report(
+        &self,
+        context: RequestContext,
+        request: models::SignalDecisionReportRequest,
+    ) -> impl Future<
+        Output = Result<models::SignalDecisionReportResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("signal_decision_report")) }
+    }
+    /// `POST /signal/return/report`: Report a return for an ACH transaction
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-signal")]
+    fn signal_return_report(
+        &self,
+        context: RequestContext,
+        request: models::SignalReturnReportRequest,
+    ) -> impl Future<
+        Output = Result<models::SignalReturnReportResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("signal_return_report")) }
+    }
+    /// `POST /signal/prepare`: Opt-in an Item to Signal Transaction Scores
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-signal")]
+    fn signal_prepare(
+        &self,
+        context: RequestContext,
+        request: models::SignalPrepareRequest,
+    ) -> impl Future<
+        Output = Result<models::SignalPrepareResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("signal_prepare")) }
+    }
+    /// `POST /statements/list`: Retrieve a list of all statements associated with an Item.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-statements")]
+    fn statements_list(
+        &self,
+        context: RequestContext,
+        request: models::StatementsListRequest,
+    ) -> impl Future<
+        Output = Result<models::StatementsListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("statements_list")) }
+    }
+    /// `POST /statements/download`: Retrieve a single statement.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-statements")]
+    fn statements_download(
+        &self,
+        context: RequestContext,
+        request: models::StatementsDownloadRequest,
+    ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("statements_download")) }
+    }
+    /// `POST /statements/refresh`: Refresh statements data.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-statements")]
+    fn statements_refresh(
+        &self,
+        context: RequestContext,
+        request: models::StatementsRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::StatementsRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("statements_refresh")) }
+    }
+    /// `POST /transactions/get`: Get transaction data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transactions")]
+    fn transactions_get(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_get")) }
+    }
+    /// `POST /transactions/refresh`: Refresh transaction data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transactions")]
+    fn transactions_refresh(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_refresh")) }
+    }
+    /// `POST /transactions/recurring/get`: Fetch recurring transaction streams
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transactions")]
+    fn transactions_recurring_get(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsRecurringGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsRecurringGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_recurring_get")) }
+    }
+    /// `POST /transactions/sync`: Get incremental transaction updates on an Item
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transactions")]
+    fn transactions_sync(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsSyncRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsSyncResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_sync")) }
+    }
+    /// `POST /transactions/enrich`: Enrich locally-held transaction data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transactions")]
+    fn transactions_enrich(
+        &self,
+        context: RequestContext,
+        request: models::TransactionsEnrichRequest,
+    ) -> impl Future<
+        Output = Result<models::TransactionsEnrichResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transactions_enrich")) }
+    }
+    /// `POST /transfer/get`: Retrieve a transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferGetRequest,
+    ) -> impl Future<Output = Result<models::TransferGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_get")) }
+    }
+    /// `POST /transfer/recurring/get`: Retrieve a recurring transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_recurring_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferRecurringGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferRecurringGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_recurring_get")) }
+    }
+    /// `POST /transfer/authorization/create`: Create a transfer authorization
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_authorization_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferAuthorizationCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferAuthorizationCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_authorization_create")) }
+    }
+    /// `POST /transfer/authorization/cancel`: Cancel a transfer authorization
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_authorization_cancel(
+        &self,
+        context: RequestContext,
+        request: models::TransferAuthorizationCancelRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferAuthorizationCancelResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_authorization_cancel")) }
+    }
+    /// `POST /transfer/balance/get`: (Deprecated) Retrieve a balance held with Plaid
+    ///
+    /// Deprecated.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_balance_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferBalanceGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferBalanceGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_balance_get")) }
+    }
+    /// `POST /transfer/capabilities/get`: Get RTP eligibility information of a transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_capabilities_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferCapabilitiesGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferCapabilitiesGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_capabilities_get")) }
+    }
+    /// `POST /transfer/configuration/get`: Get transfer product configuration
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_configuration_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferConfigurationGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferConfigurationGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_configuration_get")) }
+    }
+    /// `POST /transfer/ledger/get`: Retrieve Plaid Ledger balance
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_ledger_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferLedgerGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferLedgerGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_ledger_get")) }
+    }
+    /// `POST /transfer/ledger/distribute`: Move available balance between ledgers
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_ledger_distribute(
+        &self,
+        context: RequestContext,
+        request: models::TransferLedgerDistributeRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferLedgerDistributeResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_ledger_distribute")) }
+    }
+    /// `POST /transfer/ledger/deposit`: Deposit funds into a Plaid Ledger balance
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_ledger_deposit(
+        &self,
+        context: RequestContext,
+        request: models::TransferLedgerDepositRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferLedgerDepositResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_ledger_deposit")) }
+    }
+    /// `POST /transfer/ledger/withdraw`: Withdraw funds from a Plaid Ledger balance
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_ledger_withdraw(
+        &self,
+        context: RequestContext,
+        request: models::TransferLedgerWithdrawRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferLedgerWithdrawResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_ledger_withdraw")) }
+    }
+    /// `POST /transfer/originator/funding_account/update`: Update the funding account associated
+    /// with the originator
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_originator_funding_account_update(
+        &self,
+        context: RequestContext,
+        request: models::TransferOriginatorFundingAccountUpdateRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::TransferOriginatorFundingAccountUpdateResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "transfer_originator_funding_account_update",
+                ),
+            )
+        }
+    }
+    /// `POST /transfer/originator/funding_account/create`: Create a new funding account for an
+    /// originator
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_originator_funding_account_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferOriginatorFundingAccountCreateRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::TransferOriginatorFundingAccountCreateResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "transfer_originator_funding_account_create",
+                ),
+            )
+        }
+    }
+    /// `POST /transfer/metrics/get`: Get transfer product usage metrics
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_metrics_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferMetricsGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferMetricsGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_metrics_get")) }
+    }
+    /// `POST /transfer/create`: Create a transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_create")) }
+    }
+    /// `POST /transfer/recurring/create`: Create a recurring transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_recurring_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferRecurringCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferRecurringCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_recurring_create")) }
+    }
+    /// `POST /transfer/list`: List transfers
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_list(
+        &self,
+        context: RequestContext,
+        request: models::TransferListRequest,
+    ) -> impl Future<Output = Result<models::TransferListResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_list")) }
+    }
+    /// `POST /transfer/recurring/list`: List recurring transfers
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_recurring_list(
+        &self,
+        context: RequestContext,
+        request: models::TransferRecurringListRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferRecurringListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_recurring_list")) }
+    }
+    /// `POST /transfer/cancel`: Cancel a transfer
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_cancel(
+        &self,
+        context: RequestContext,
+        request: models::TransferCancelRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferCancelResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_cancel")) }
+    }
+    /// `POST /transfer/recurring/cancel`: Cancel a recurring transfer.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_recurring_cancel(
+        &self,
+        context: RequestContext,
+        request: models::TransferRecurringCancelRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferRecurringCancelResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_recurring_cancel")) }
+    }
+    /// `POST /transfer/event/list`: List transfer events
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_event_list(
+        &self,
+        context: RequestContext,
+        request: models::TransferEventListRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferEventListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_event_list")) }
+    }
+    /// `POST /transfer/ledger/event/list`: List transfer ledger events
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_ledger_event_list(
+        &self,
+        context: RequestContext,
+        request: models::TransferLedgerEventListRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferLedgerEventListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_ledger_event_list")) }
+    }
+    /// `POST /transfer/event/sync`: Sync transfer events
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_event_sync(
+        &self,
+        context: RequestContext,
+        request: models::TransferEventSyncRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferEventSyncResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_event_sync")) }
+    }
+    /// `POST /transfer/sweep/get`: Retrieve a sweep
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_sweep_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferSweepGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferSweepGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_sweep_get")) }
+    }
+    /// `POST /transfer/sweep/list`: List sweeps
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_sweep_list(
+        &self,
+        context: RequestContext,
+        request: models::TransferSweepListRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferSweepListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_sweep_list")) }
+    }
+    /// `POST /transfer/migrate_account`: Migrate account into Transfers
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_migrate_account(
+        &self,
+        context: RequestContext,
+        request: models::TransferMigrateAccountRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferMigrateAccountResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_migrate_account")) }
+    }
+    /// `POST /transfer/intent/create`: Create a transfer intent object to invoke the Transfer UI
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_intent_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferIntentCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferIntentCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_intent_create")) }
+    }
+    /// `POST /transfer/intent/get`: Retrieve more information about a transfer intent
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_intent_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferIntentGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferIntentGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_intent_get")) }
+    }
+    /// `POST /transfer/repayment/list`: Lists historical repayments
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_repayment_list(
+        &self,
+        context: RequestContext,
+        request: models::TransferRepaymentListRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferRepaymentListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_repayment_list")) }
+    }
+    /// `POST /transfer/repayment/return/list`: List the returns included in a repayment
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_repayment_return_list(
+        &self,
+        context: RequestContext,
+        request: models::TransferRepaymentReturnListRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferRepaymentReturnListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_repayment_return_list")) }
+    }
+    /// `POST /transfer/platform/requirement/submit`: Submit additional onboarding information on
+    /// behalf of an originator
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_platform_requirement_submit(
+        &self,
+        context: RequestContext,
+        request: models::TransferPlatformRequirementSubmitRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferPlatformRequirementSubmitResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("transfer_platform_requirement_submit"))
+        }
+    }
+    /// `POST /transfer/originator/create`: Create a new originator
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_originator_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferOriginatorCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferOriginatorCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_originator_create")) }
+    }
+    /// `POST /transfer/questionnaire/create`: Generate a Plaid-hosted onboarding UI URL.
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_questionnaire_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferQuestionnaireCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferQuestionnaireCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_questionnaire_create")) }
+    }
+    /// `POST /transfer/diligence/submit`: Submit transfer diligence on behalf of the originator
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_diligence_submit(
+        &self,
+        context: RequestContext,
+        request: models::TransferDiligenceSubmitRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferDiligenceSubmitResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_diligence_submit")) }
+    }
+    /// `POST /transfer/diligence/document/upload`: Upload transfer diligence document on behalf of
+    /// the originator
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_diligence_document_upload(
+        &self,
+        context: RequestContext,
+        request: models::TransferDiligenceDocumentUploadRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferDiligenceDocumentUploadResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_diligence_document_upload")) }
+    }
+    /// `POST /transfer/originator/get`: Get status of an originator's onboarding
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_originator_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferOriginatorGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferOriginatorGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_originator_get")) }
+    }
+    /// `POST /transfer/originator/list`: Get status of all originators' onboarding
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_originator_list(
+        &self,
+        context: RequestContext,
+        request: models::TransferOriginatorListRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferOriginatorListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_originator_list")) }
+    }
+    /// `POST /transfer/refund/create`: Create a refund
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_refund_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferRefundCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferRefundCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_refund_create")) }
+    }
+    /// `POST /transfer/refund/get`: Retrieve a refund
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_refund_get(
+        &self,
+        context: RequestContext,
+        request: models::TransferRefundGetRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferRefundGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_refund_get")) }
+    }
+    /// `POST /transfer/refund/cancel`: Cancel a refund
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_refund_cancel(
+        &self,
+        context: RequestContext,
+        request: models::TransferRefundCancelRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferRefundCancelResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_refund_cancel")) }
+    }
+    /// `POST /transfer/platform/originator/create`: Create an originator for Transfer for Platforms
+    /// customers
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_platform_originator_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferPlatformOriginatorCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferPlatformOriginatorCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("transfer_platform_originator_create"))
+        }
+    }
+    /// `POST /transfer/platform/person/create`: Create a person associated with an originator
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-transfer")]
+    fn transfer_platform_person_create(
+        &self,
+        context: RequestContext,
+        request: models::TransferPlatformPersonCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::TransferPlatformPersonCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("transfer_platform_person_create")) }
+    }
+    /// `POST /user/transactions/refresh`: Refresh user items for Transactions bundle
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user")]
+    fn user_transactions_refresh(
+        &self,
+        context: RequestContext,
+        request: models::UserTransactionsRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::UserTransactionsRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_transactions_refresh")) }
+    }
+    /// `POST /user/financial_data/refresh`: Refresh user items for Financial-Insights bundle
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user")]
+    fn user_financial_data_refresh(
+        &self,
+        context: RequestContext,
+        request: models::UserFinancialDataRefreshRequest,
+    ) -> impl Future<
+        Output = Result<models::UserFinancialDataRefreshResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_financial_data_refresh")) }
+    }
     /// `POST /user/create`: Create user
     ///
-    /// Put `context.request_id` into the response's request id.
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
     #[cfg(feature = "models-user")]
     fn user_create(
         &self,
         context: RequestContext,
         request: models::UserCreateRequest,
-    ) -> impl Future<Output = Result<models::UserCreateResponse, ServerError>> + Send;
+    ) -> impl Future<Output = Result<models::UserCreateResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_create")) }
+    }
+    /// `POST /user/get`: Retrieve user identity and information
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user")]
+    fn user_get(
+        &self,
+        context: RequestContext,
+        request: models::UserGetRequest,
+    ) -> impl Future<Output = Result<models::UserGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_get")) }
+    }
+    /// `POST /user/identity/remove`: Remove user identity data
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user")]
+    fn user_identity_remove(
+        &self,
+        context: RequestContext,
+        request: models::UserIdentityRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::UserIdentityRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_identity_remove")) }
+    }
     /// `POST /user/update`: Update user information
     ///
-    /// Put `context.request_id` into the response's request id.
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
     #[cfg(feature = "models-user")]
     fn user_update(
         &self,
         context: RequestContext,
         request: models::UserUpdateRequest,
-    ) -> impl Future<Output = Result<models::UserUpdateResponse, ServerError>> + Send;
+    ) -> impl Future<Output = Result<models::UserUpdateResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_update")) }
+    }
     /// `POST /user/remove`: Remove user
     ///
-    /// Put `context.request_id` into the response's request id.
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
     #[cfg(feature = "models-user")]
     fn user_remove(
         &self,
         context: RequestContext,
         request: models::UserRemoveRequest,
-    ) -> impl Future<Output = Result<models::UserRemoveResponse, ServerError>> + Send;
+    ) -> impl Future<Output = Result<models::UserRemoveResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_remove")) }
+    }
+    /// `POST /user/products/terminate`: Terminate user-based products
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user")]
+    fn user_products_terminate(
+        &self,
+        context: RequestContext,
+        request: models::UserProductsTerminateRequest,
+    ) -> impl Future<
+        Output = Result<models::UserProductsTerminateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_products_terminate")) }
+    }
     /// `POST /user/items/get`: Get Items associated with a User
     ///
-    /// Put `context.request_id` into the response's request id.
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
     #[cfg(feature = "models-user")]
     fn user_items_get(
         &self,
         context: RequestContext,
         request: models::UserItemsGetRequest,
-    ) -> impl Future<Output = Result<models::UserItemsGetResponse, ServerError>> + Send;
+    ) -> impl Future<Output = Result<models::UserItemsGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_items_get")) }
+    }
+    /// `POST /user/items/associate`: Associate Items to a User
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user")]
+    fn user_items_associate(
+        &self,
+        context: RequestContext,
+        request: models::UserItemsAssociateRequest,
+    ) -> impl Future<
+        Output = Result<models::UserItemsAssociateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_items_associate")) }
+    }
+    /// `POST /user/items/remove`: Remove Items from a User
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user")]
+    fn user_items_remove(
+        &self,
+        context: RequestContext,
+        request: models::UserItemsRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::UserItemsRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_items_remove")) }
+    }
+    /// `POST /user/third_party_token/create`: Create a third-party user token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user")]
+    fn user_third_party_token_create(
+        &self,
+        context: RequestContext,
+        request: models::UserThirdPartyTokenCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::UserThirdPartyTokenCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_third_party_token_create")) }
+    }
+    /// `POST /user/third_party_token/remove`: Remove a third-party user token
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user")]
+    fn user_third_party_token_remove(
+        &self,
+        context: RequestContext,
+        request: models::UserThirdPartyTokenRemoveRequest,
+    ) -> impl Future<
+        Output = Result<models::UserThirdPartyTokenRemoveResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_third_party_token_remove")) }
+    }
+    /// `POST /user_account/session/get`: Retrieve User Account
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user_account")]
+    fn user_account_session_get(
+        &self,
+        context: RequestContext,
+        request: models::UserAccountSessionGetRequest,
+    ) -> impl Future<
+        Output = Result<models::UserAccountSessionGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_account_session_get")) }
+    }
+    /// `POST /user_account/session/event/send`: Send User Account Session Event
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-user_account")]
+    fn user_account_session_event_send(
+        &self,
+        context: RequestContext,
+        request: models::UserAccountSessionEventSendRequest,
+    ) -> impl Future<
+        Output = Result<models::UserAccountSessionEventSendResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("user_account_session_event_send")) }
+    }
+    /// `POST /wallet/create`: Create an e-wallet
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-wallet")]
+    fn wallet_create(
+        &self,
+        context: RequestContext,
+        request: models::WalletCreateRequest,
+    ) -> impl Future<Output = Result<models::WalletCreateResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("wallet_create")) }
+    }
+    /// `POST /wallet/get`: Fetch an e-wallet
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-wallet")]
+    fn wallet_get(
+        &self,
+        context: RequestContext,
+        request: models::WalletGetRequest,
+    ) -> impl Future<Output = Result<models::WalletGetResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("wallet_get")) }
+    }
+    /// `POST /wallet/list`: Fetch a list of e-wallets
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-wallet")]
+    fn wallet_list(
+        &self,
+        context: RequestContext,
+        request: models::WalletListRequest,
+    ) -> impl Future<Output = Result<models::WalletListResponse, ServerError>> + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("wallet_list")) }
+    }
+    /// `POST /wallet/transaction/execute`: Execute a transaction using an e-wallet
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-wallet")]
+    fn wallet_transaction_execute(
+        &self,
+        context: RequestContext,
+        request: models::WalletTransactionExecuteRequest,
+    ) -> impl Future<
+        Output = Result<models::WalletTransactionExecuteResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("wallet_transaction_execute")) }
+    }
+    /// `POST /wallet/transaction/get`: Fetch an e-wallet transaction
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-wallet")]
+    fn wallet_transaction_get(
+        &self,
+        context: RequestContext,
+        request: models::WalletTransactionGetRequest,
+    ) -> impl Future<
+        Output = Result<models::WalletTransactionGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("wallet_transaction_get")) }
+    }
+    /// `POST /wallet/transaction/list`: List e-wallet transactions
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-wallet")]
+    fn wallet_transaction_list(
+        &self,
+        context: RequestContext,
+        request: models::WalletTransactionListRequest,
+    ) -> impl Future<
+        Output = Result<models::WalletTransactionListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("wallet_transaction_list")) }
+    }
+    /// `POST /watchlist_screening/entity/create`: Create a watchlist screening for an entity
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_create(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningEntityCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("watchlist_screening_entity_create")) }
+    }
+    /// `POST /watchlist_screening/entity/get`: Get an entity screening
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_get(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityGetRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningEntityGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("watchlist_screening_entity_get")) }
+    }
+    /// `POST /watchlist_screening/entity/history/list`: List history for entity watchlist
+    /// screenings
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_history_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityHistoryListRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningEntityHistoryListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_entity_history_list"))
+        }
+    }
+    /// `POST /watchlist_screening/entity/hit/list`: List hits for entity watchlist screenings
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_hit_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityHitListRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningEntityHitListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_entity_hit_list"))
+        }
+    }
+    /// `POST /watchlist_screening/entity/list`: List entity watchlist screenings
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityListRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningEntityListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("watchlist_screening_entity_list")) }
+    }
+    /// `POST /watchlist_screening/entity/program/get`: Get entity watchlist screening program
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_program_get(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityProgramGetRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningEntityProgramGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_entity_program_get"))
+        }
+    }
+    /// `POST /watchlist_screening/entity/program/list`: List entity watchlist screening programs
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_program_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityProgramListRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningEntityProgramListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_entity_program_list"))
+        }
+    }
+    /// `POST /watchlist_screening/entity/review/create`: Create a review for an entity watchlist
+    /// screening
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_review_create(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityReviewCreateRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::WatchlistScreeningEntityReviewCreateResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_entity_review_create"))
+        }
+    }
+    /// `POST /watchlist_screening/entity/review/list`: List reviews for entity watchlist screenings
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_review_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityReviewListRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningEntityReviewListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_entity_review_list"))
+        }
+    }
+    /// `POST /watchlist_screening/entity/update`: Update an entity screening
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_entity_update(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningEntityUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningEntityUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("watchlist_screening_entity_update")) }
+    }
+    /// `POST /watchlist_screening/individual/create`: Create a watchlist screening for a person
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_create(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualCreateRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningIndividualCreateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_individual_create"))
+        }
+    }
+    /// `POST /watchlist_screening/individual/get`: Retrieve an individual watchlist screening
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_get(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualGetRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningIndividualGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("watchlist_screening_individual_get")) }
+    }
+    /// `POST /watchlist_screening/individual/history/list`: List history for individual watchlist
+    /// screenings
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_history_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualHistoryListRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::WatchlistScreeningIndividualHistoryListResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "watchlist_screening_individual_history_list",
+                ),
+            )
+        }
+    }
+    /// `POST /watchlist_screening/individual/hit/list`: List hits for individual watchlist
+    /// screening
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_hit_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualHitListRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningIndividualHitListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_individual_hit_list"))
+        }
+    }
+    /// `POST /watchlist_screening/individual/list`: List Individual Watchlist Screenings
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualListRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningIndividualListResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_individual_list"))
+        }
+    }
+    /// `POST /watchlist_screening/individual/program/get`: Get individual watchlist screening
+    /// program
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_program_get(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualProgramGetRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::WatchlistScreeningIndividualProgramGetResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "watchlist_screening_individual_program_get",
+                ),
+            )
+        }
+    }
+    /// `POST /watchlist_screening/individual/program/list`: List individual watchlist screening
+    /// programs
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_program_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualProgramListRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::WatchlistScreeningIndividualProgramListResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "watchlist_screening_individual_program_list",
+                ),
+            )
+        }
+    }
+    /// `POST /watchlist_screening/individual/review/create`: Create a review for an individual
+    /// watchlist screening
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_review_create(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualReviewCreateRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::WatchlistScreeningIndividualReviewCreateResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "watchlist_screening_individual_review_create",
+                ),
+            )
+        }
+    }
+    /// `POST /watchlist_screening/individual/review/list`: List reviews for individual watchlist
+    /// screenings
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_review_list(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualReviewListRequest,
+    ) -> impl Future<
+        Output = Result<
+            models::WatchlistScreeningIndividualReviewListResponse,
+            ServerError,
+        >,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(
+                ServerError::not_implemented(
+                    "watchlist_screening_individual_review_list",
+                ),
+            )
+        }
+    }
+    /// `POST /watchlist_screening/individual/update`: Update individual watchlist screening
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-watchlist_screening")]
+    fn watchlist_screening_individual_update(
+        &self,
+        context: RequestContext,
+        request: models::WatchlistScreeningIndividualUpdateRequest,
+    ) -> impl Future<
+        Output = Result<models::WatchlistScreeningIndividualUpdateResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async {
+            Err(ServerError::not_implemented("watchlist_screening_individual_update"))
+        }
+    }
+    /// `POST /webhook_verification_key/get`: Get webhook verification key
+    ///
+    /// Put `context.request_id` into the response's request id. Unless the service implements it,
+    /// the operation answers 501 `not_implemented`.
+    #[cfg(feature = "models-webhook_verification_key")]
+    fn webhook_verification_key_get(
+        &self,
+        context: RequestContext,
+        request: models::WebhookVerificationKeyGetRequest,
+    ) -> impl Future<
+        Output = Result<models::WebhookVerificationKeyGetResponse, ServerError>,
+    > + Send {
+        let _ = (context, request);
+        async { Err(ServerError::not_implemented("webhook_verification_key_get")) }
+    }
 }
 
 /// An axum router with one route per operation; an unknown path gets a 404 and a known
@@ -83,6 +5152,350 @@ pub trait PlaidApiService: ServiceBasics {
 pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Router {
     let not_found = service.clone();
     let router = ::axum::Router::new();
+    #[cfg(feature = "models-accounts")]
+    let router = router
+        .route(
+            "/accounts/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.accounts_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-accounts")]
+    let router = router
+        .route(
+            "/accounts/balance/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.accounts_balance_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-application")]
+    let router = router
+        .route(
+            "/application/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.application_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.asset_report_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.asset_report_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/pdf/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                |document| crate::server_support::document_answer(
+                    "application/pdf",
+                    document,
+                ),
+                |service, context, request| async move {
+                    service.asset_report_pdf_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.asset_report_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/filter",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.asset_report_filter(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.asset_report_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/audit_copy/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.asset_report_audit_copy_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/audit_copy/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.asset_report_audit_copy_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/audit_copy/pdf/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                |document| crate::server_support::document_answer(
+                    "application/pdf",
+                    document,
+                ),
+                |service, context, request| async move {
+                    service.asset_report_audit_copy_pdf_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-asset_report")]
+    let router = router
+        .route(
+            "/asset_report/audit_copy/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.asset_report_audit_copy_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-auth")]
+    let router = router
+        .route(
+            "/auth/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.auth_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-auth")]
+    let router = router
+        .route(
+            "/auth/verify",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.auth_verify(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/cancel",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_cancel(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/event/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_event_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/event/sync",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_event_sync(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/sweep/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_sweep_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/sweep/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_sweep_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/balance/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_balance_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-bank_transfer")]
+    let router = router
+        .route(
+            "/bank_transfer/migrate_account",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.bank_transfer_migrate_account(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/account_risk/v1/evaluate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_account_risk_evaluate(context, request).await
+                },
+            ),
+        );
     #[cfg(feature = "models-beacon")]
     let router = router
         .route(
@@ -93,6 +5506,2419 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                 crate::server_support::json_answer,
                 |service, context, request| async move {
                     service.beacon_user_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/user/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_user_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/user/review",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_user_review(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/report/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_report_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/report/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_report_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/report_syndication/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_report_syndication_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/report/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_report_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/report_syndication/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_report_syndication_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/user/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_user_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/duplicate/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_duplicate_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/user/history/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_user_history_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beacon")]
+    let router = router
+        .route(
+            "/beacon/user/account_insights/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beacon_user_account_insights_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/credit/v1/bank_employment/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_bank_employment_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/transactions/v1/enhance",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_enhance(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/transactions/rules/v1/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_rules_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/transactions/rules/v1/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_rules_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/transactions/rules/v1/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_rules_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/transactions/user_insights/v1/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_user_insights_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/ewa_report/v1/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beta_ewa_report_v1_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/partner/customer/v1/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beta_partner_customer_v1_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/partner/customer/v1/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beta_partner_customer_v1_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/partner/customer/v1/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beta_partner_customer_v1_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-beta")]
+    let router = router
+        .route(
+            "/beta/partner/customer/v1/enable",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.beta_partner_customer_v1_enable(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-business_verification")]
+    let router = router
+        .route(
+            "/business_verification/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.business_verification_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-business_verification")]
+    let router = router
+        .route(
+            "/business_verification/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.business_verification_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cashflow_report")]
+    let router = router
+        .route(
+            "/cashflow_report/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cashflow_report_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cashflow_report")]
+    let router = router
+        .route(
+            "/cashflow_report/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cashflow_report_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cashflow_report")]
+    let router = router
+        .route(
+            "/cashflow_report/transactions/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cashflow_report_transactions_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cashflow_report")]
+    let router = router
+        .route(
+            "/cashflow_report/insights/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cashflow_report_insights_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-categories")]
+    let router = router
+        .route(
+            "/categories/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.categories_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-consent")]
+    let router = router
+        .route(
+            "/consent/events/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.consent_events_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-consumer_report")]
+    let router = router
+        .route(
+            "/consumer_report/pdf/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                |document| crate::server_support::document_answer(
+                    "application/pdf",
+                    document,
+                ),
+                |service, context, request| async move {
+                    service.consumer_report_pdf_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/monitoring_insights/subscribe",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_monitoring_insights_subscribe(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/monitoring_insights/unsubscribe",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_monitoring_insights_unsubscribe(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/monitoring_insights/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_monitoring_insights_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/partner_insights/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_partner_insights_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/income_insights/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_check_report_income_insights_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/base_report/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_check_report_base_report_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/pdf/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                |document| crate::server_support::document_answer(
+                    "application/pdf",
+                    document,
+                ),
+                |service, context, request| async move {
+                    service.cra_check_report_pdf_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_check_report_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/partner_insights/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_check_report_partner_insights_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/cashflow_insights/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .cra_check_report_cashflow_insights_get(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/lend_score/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_check_report_lend_score_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/network_insights/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_check_report_network_insights_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/verification/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_check_report_verification_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/check_report/verification/pdf/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                |document| crate::server_support::document_answer(
+                    "application/pdf",
+                    document,
+                ),
+                |service, context, request| async move {
+                    service.cra_check_report_verification_pdf_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/loans/applications/register",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_loans_applications_register(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/loans/register",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_loans_register(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/loans/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_loans_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/loans/unregister",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_loans_unregister(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-cra")]
+    let router = router
+        .route(
+            "/cra/credit_profile/report/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.cra_credit_profile_report_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/audit_copy_token/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_audit_copy_token_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/sessions/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_sessions_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/audit_copy_token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_audit_copy_token_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/audit_copy_token/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_report_audit_copy_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/asset_report/freddie_mac/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_asset_report_freddie_mac_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/freddie_mac/reports/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_freddie_mac_reports_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/bank_income/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_bank_income_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/bank_income/pdf/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                |document| crate::server_support::document_answer(
+                    "application/pdf",
+                    document,
+                ),
+                |service, context, request| async move {
+                    service.credit_bank_income_pdf_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/bank_income/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_bank_income_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/bank_income/webhook/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_bank_income_webhook_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/payroll_income/parsing_config/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .credit_payroll_income_parsing_config_update(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/bank_statements/uploads/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_bank_statements_uploads_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/payroll_income/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_payroll_income_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/payroll_income/risk_signals/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .credit_payroll_income_risk_signals_get(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/payroll_income/precheck",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_payroll_income_precheck(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/employment/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_employment_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/payroll_income/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_payroll_income_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/relay/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_relay_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/relay/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_relay_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/relay/pdf/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                |document| crate::server_support::document_answer(
+                    "application/pdf",
+                    document,
+                ),
+                |service, context, request| async move {
+                    service.credit_relay_pdf_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/relay/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_relay_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-credit")]
+    let router = router
+        .route(
+            "/credit/relay/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.credit_relay_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-dashboard_user")]
+    let router = router
+        .route(
+            "/dashboard_user/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.dashboard_user_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-dashboard_user")]
+    let router = router
+        .route(
+            "/dashboard_user/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.dashboard_user_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-employers")]
+    let router = router
+        .route(
+            "/employers/search",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.employers_search(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-employment")]
+    let router = router
+        .route(
+            "/employment/verification/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.employment_verification_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-fdx")]
+    let router = router
+        .route(
+            "/fdx/notifications",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::empty_answer,
+                |service, context, request| async move {
+                    service.fdx_notifications(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-fdx")]
+    let router = router
+        .route(
+            "/fdx/recipients",
+            route(
+                MethodFilter::GET,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.get_recipients(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-fdx")]
+    let router = router
+        .route(
+            "/fdx/consents/{consentId}",
+            route(
+                MethodFilter::GET,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.fdx_consent_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-fdx")]
+    let router = router
+        .route(
+            "/fdx/recipient/{recipientId}",
+            route(
+                MethodFilter::GET,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.get_recipient(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-identity")]
+    let router = router
+        .route(
+            "/identity/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.identity_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-identity")]
+    let router = router
+        .route(
+            "/identity/documents/uploads/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.identity_documents_uploads_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-identity")]
+    let router = router
+        .route(
+            "/identity/match",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.identity_match(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-identity")]
+    let router = router
+        .route(
+            "/identity/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.identity_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-identity_verification")]
+    let router = router
+        .route(
+            "/identity_verification/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.identity_verification_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-identity_verification")]
+    let router = router
+        .route(
+            "/identity_verification/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.identity_verification_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-identity_verification")]
+    let router = router
+        .route(
+            "/identity_verification/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.identity_verification_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-identity_verification")]
+    let router = router
+        .route(
+            "/identity_verification/retry",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.identity_verification_retry(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-identity_verification")]
+    let router = router
+        .route(
+            "/identity_verification/autofill/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.identity_verification_autofill_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-income")]
+    let router = router
+        .route(
+            "/income/verification/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.income_verification_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-income")]
+    let router = router
+        .route(
+            "/income/verification/paystubs/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.income_verification_paystubs_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-income")]
+    let router = router
+        .route(
+            "/income/verification/documents/download",
+            route(
+                MethodFilter::POST,
+                &service,
+                |document| crate::server_support::document_answer(
+                    "application/zip",
+                    document,
+                ),
+                |service, context, request| async move {
+                    service
+                        .income_verification_documents_download(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-income")]
+    let router = router
+        .route(
+            "/income/verification/taxforms/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.income_verification_taxforms_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-income")]
+    let router = router
+        .route(
+            "/income/verification/precheck",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.income_verification_precheck(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-institutions")]
+    let router = router
+        .route(
+            "/institutions/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.institutions_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-institutions")]
+    let router = router
+        .route(
+            "/institutions/search",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.institutions_search(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-institutions")]
+    let router = router
+        .route(
+            "/institutions/get_by_id",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.institutions_get_by_id(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-investments")]
+    let router = router
+        .route(
+            "/investments/holdings/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.investments_holdings_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-investments")]
+    let router = router
+        .route(
+            "/investments/transactions/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.investments_transactions_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-investments")]
+    let router = router
+        .route(
+            "/investments/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.investments_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-investments")]
+    let router = router
+        .route(
+            "/investments/auth/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.investments_auth_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-issues")]
+    let router = router
+        .route(
+            "/issues/search",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.issues_search(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-issues")]
+    let router = router
+        .route(
+            "/issues/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.issues_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-issues")]
+    let router = router
+        .route(
+            "/issues/subscribe",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.issues_subscribe(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/activity/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_activity_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/application/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_application_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/application/unlink",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_application_unlink(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/application/scopes/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_application_scopes_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/products/terminate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_products_terminate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/webhook/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_webhook_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/access_token/invalidate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_access_token_invalidate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/public_token/exchange",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_public_token_exchange(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/public_token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_create_public_token(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-item")]
+    let router = router
+        .route(
+            "/item/import",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.item_import(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-liabilities")]
+    let router = router
+        .route(
+            "/liabilities/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.liabilities_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-link")]
+    let router = router
+        .route(
+            "/link/token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.link_token_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-link")]
+    let router = router
+        .route(
+            "/link/token/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.link_token_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-link")]
+    let router = router
+        .route(
+            "/link/oauth/correlation_id/exchange",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.link_oauth_correlation_id_exchange(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-link_delivery")]
+    let router = router
+        .route(
+            "/link_delivery/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.link_delivery_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-link_delivery")]
+    let router = router
+        .route(
+            "/link_delivery/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.link_delivery_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-network")]
+    let router = router
+        .route(
+            "/network/status/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.network_status_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-oauth")]
+    let router = router
+        .route(
+            "/oauth/token",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.oauth_token(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-oauth")]
+    let router = router
+        .route(
+            "/oauth/introspect",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.oauth_introspect(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-oauth")]
+    let router = router
+        .route(
+            "/oauth/revoke",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.oauth_revoke(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-partner")]
+    let router = router
+        .route(
+            "/partner/customer/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.partner_customer_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-partner")]
+    let router = router
+        .route(
+            "/partner/customer/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.partner_customer_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-partner")]
+    let router = router
+        .route(
+            "/partner/customer/enable",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.partner_customer_enable(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-partner")]
+    let router = router
+        .route(
+            "/partner/customer/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.partner_customer_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-partner")]
+    let router = router
+        .route(
+            "/partner/customer/oauth_institutions/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .partner_customer_oauth_institutions_get(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/recipient/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_recipient_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/payment/reverse",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_payment_reverse(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/recipient/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_recipient_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/recipient/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_recipient_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/payment/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_payment_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/payment/token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.create_payment_token(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/consent/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_consent_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/consent/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_consent_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/consent/revoke",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_consent_revoke(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/consent/payment/execute",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .payment_initiation_consent_payment_execute(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/payment/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_payment_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_initiation")]
+    let router = router
+        .route(
+            "/payment_initiation/payment/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_initiation_payment_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_profile")]
+    let router = router
+        .route(
+            "/payment_profile/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_profile_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_profile")]
+    let router = router
+        .route(
+            "/payment_profile/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_profile_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-payment_profile")]
+    let router = router
+        .route(
+            "/payment_profile/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.payment_profile_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/auth/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_auth_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/account/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_account_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/investments/holdings/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_investments_holdings_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/investments/auth/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_investments_auth_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/investments/transactions/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .processor_investments_transactions_get(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/transactions/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_transactions_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/transactions/sync",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_transactions_sync(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/transactions/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_transactions_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/transactions/recurring/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_transactions_recurring_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/signal/evaluate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_signal_evaluate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/signal/decision/report",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_signal_decision_report(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/signal/return/report",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_signal_return_report(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/signal/prepare",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_signal_prepare(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/bank_transfer/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_bank_transfer_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/liabilities/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_liabilities_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/identity/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_identity_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/identity/match",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_identity_match(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/balance/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_balance_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_token_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/token/permissions/set",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_token_permissions_set(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/token/permissions/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_token_permissions_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/token/webhook/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_token_webhook_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/stripe/bank_account_token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .processor_stripe_bank_account_token_create(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-processor")]
+    let router = router
+        .route(
+            "/processor/apex/processor_token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.processor_apex_processor_token_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-profile")]
+    let router = router
+        .route(
+            "/profile/network_status/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.profile_network_status_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-protect")]
+    let router = router
+        .route(
+            "/protect/user/insights/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.protect_user_insights_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-protect")]
+    let router = router
+        .route(
+            "/protect/report/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.protect_report_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-protect")]
+    let router = router
+        .route(
+            "/protect/compute",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.protect_compute(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-protect")]
+    let router = router
+        .route(
+            "/protect/event/send",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.protect_event_send(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-protect")]
+    let router = router
+        .route(
+            "/protect/event/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.protect_event_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transactions/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transactions_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/processor_token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_processor_token_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/public_token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_public_token_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/item/fire_webhook",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_item_fire_webhook(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/item/reset_login",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_item_reset_login(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/item/application/seed",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_item_application_seed(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/item/set_verification_status",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_item_set_verification_status(context, request).await
                 },
             ),
         );
@@ -109,6 +7935,1033 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                 },
             ),
         );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/bank_transfer/simulate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_bank_transfer_simulate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/sweep/simulate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transfer_sweep_simulate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/simulate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transfer_simulate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/refund/simulate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transfer_refund_simulate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/ledger/simulate_available",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .sandbox_transfer_ledger_simulate_available(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/ledger/deposit/simulate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .sandbox_transfer_ledger_deposit_simulate(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/ledger/withdraw/simulate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .sandbox_transfer_ledger_withdraw_simulate(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/repayment/simulate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transfer_repayment_simulate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/fire_webhook",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transfer_fire_webhook(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/test_clock/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transfer_test_clock_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/test_clock/advance",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transfer_test_clock_advance(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/test_clock/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transfer_test_clock_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/transfer/test_clock/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_transfer_test_clock_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/payment_profile/reset_login",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_payment_profile_reset_login(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/payment/simulate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_payment_simulate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/bank_transfer/fire_webhook",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_bank_transfer_fire_webhook(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/income/fire_webhook",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_income_fire_webhook(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/bank_income/fire_webhook",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_bank_income_fire_webhook(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/cra/cashflow_updates/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_cra_cashflow_updates_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-sandbox")]
+    let router = router
+        .route(
+            "/sandbox/oauth/select_accounts",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.sandbox_oauth_select_accounts(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-session")]
+    let router = router
+        .route(
+            "/session/token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.session_token_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-signal")]
+    let router = router
+        .route(
+            "/signal/evaluate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.signal_evaluate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-signal")]
+    let router = router
+        .route(
+            "/signal/schedule",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.signal_schedule(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-signal")]
+    let router = router
+        .route(
+            "/signal/decision/report",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.signal_decision_report(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-signal")]
+    let router = router
+        .route(
+            "/signal/return/report",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.signal_return_report(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-signal")]
+    let router = router
+        .route(
+            "/signal/prepare",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.signal_prepare(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-statements")]
+    let router = router
+        .route(
+            "/statements/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.statements_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-statements")]
+    let router = router
+        .route(
+            "/statements/download",
+            route(
+                MethodFilter::POST,
+                &service,
+                |document| crate::server_support::document_answer(
+                    "application/pdf",
+                    document,
+                ),
+                |service, context, request| async move {
+                    service.statements_download(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-statements")]
+    let router = router
+        .route(
+            "/statements/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.statements_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transactions")]
+    let router = router
+        .route(
+            "/transactions/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transactions")]
+    let router = router
+        .route(
+            "/transactions/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transactions")]
+    let router = router
+        .route(
+            "/transactions/recurring/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_recurring_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transactions")]
+    let router = router
+        .route(
+            "/transactions/sync",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_sync(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transactions")]
+    let router = router
+        .route(
+            "/transactions/enrich",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transactions_enrich(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/recurring/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_recurring_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/authorization/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_authorization_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/authorization/cancel",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_authorization_cancel(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/balance/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_balance_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/capabilities/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_capabilities_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/configuration/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_configuration_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/ledger/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_ledger_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/ledger/distribute",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_ledger_distribute(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/ledger/deposit",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_ledger_deposit(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/ledger/withdraw",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_ledger_withdraw(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/originator/funding_account/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .transfer_originator_funding_account_update(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/originator/funding_account/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .transfer_originator_funding_account_create(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/metrics/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_metrics_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/recurring/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_recurring_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/recurring/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_recurring_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/cancel",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_cancel(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/recurring/cancel",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_recurring_cancel(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/event/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_event_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/ledger/event/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_ledger_event_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/event/sync",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_event_sync(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/sweep/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_sweep_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/sweep/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_sweep_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/migrate_account",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_migrate_account(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/intent/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_intent_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/intent/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_intent_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/repayment/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_repayment_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/repayment/return/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_repayment_return_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/platform/requirement/submit",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_platform_requirement_submit(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/originator/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_originator_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/questionnaire/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_questionnaire_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/diligence/submit",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_diligence_submit(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/diligence/document/upload",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_diligence_document_upload(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/originator/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_originator_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/originator/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_originator_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/refund/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_refund_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/refund/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_refund_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/refund/cancel",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_refund_cancel(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/platform/originator/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_platform_originator_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-transfer")]
+    let router = router
+        .route(
+            "/transfer/platform/person/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.transfer_platform_person_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
+        .route(
+            "/user/transactions/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_transactions_refresh(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
+        .route(
+            "/user/financial_data/refresh",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_financial_data_refresh(context, request).await
+                },
+            ),
+        );
     #[cfg(feature = "models-user")]
     let router = router
         .route(
@@ -119,6 +8972,32 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                 crate::server_support::json_answer,
                 |service, context, request| async move {
                     service.user_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
+        .route(
+            "/user/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
+        .route(
+            "/user/identity/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_identity_remove(context, request).await
                 },
             ),
         );
@@ -151,6 +9030,19 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     #[cfg(feature = "models-user")]
     let router = router
         .route(
+            "/user/products/terminate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_products_terminate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
+        .route(
             "/user/items/get",
             route(
                 MethodFilter::POST,
@@ -158,6 +9050,457 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                 crate::server_support::json_answer,
                 |service, context, request| async move {
                     service.user_items_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
+        .route(
+            "/user/items/associate",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_items_associate(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
+        .route(
+            "/user/items/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_items_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
+        .route(
+            "/user/third_party_token/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_third_party_token_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user")]
+    let router = router
+        .route(
+            "/user/third_party_token/remove",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_third_party_token_remove(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user_account")]
+    let router = router
+        .route(
+            "/user_account/session/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_account_session_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-user_account")]
+    let router = router
+        .route(
+            "/user_account/session/event/send",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.user_account_session_event_send(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-wallet")]
+    let router = router
+        .route(
+            "/wallet/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.wallet_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-wallet")]
+    let router = router
+        .route(
+            "/wallet/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.wallet_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-wallet")]
+    let router = router
+        .route(
+            "/wallet/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.wallet_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-wallet")]
+    let router = router
+        .route(
+            "/wallet/transaction/execute",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.wallet_transaction_execute(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-wallet")]
+    let router = router
+        .route(
+            "/wallet/transaction/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.wallet_transaction_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-wallet")]
+    let router = router
+        .route(
+            "/wallet/transaction/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.wallet_transaction_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.watchlist_screening_entity_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.watchlist_screening_entity_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/history/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_entity_history_list(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/hit/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.watchlist_screening_entity_hit_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.watchlist_screening_entity_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/program/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_entity_program_get(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/program/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_entity_program_list(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/review/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_entity_review_create(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/review/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_entity_review_list(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/entity/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.watchlist_screening_entity_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.watchlist_screening_individual_create(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.watchlist_screening_individual_get(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/history/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_individual_history_list(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/hit/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_individual_hit_list(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.watchlist_screening_individual_list(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/program/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_individual_program_get(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/program/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_individual_program_list(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/review/create",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_individual_review_create(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/review/list",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service
+                        .watchlist_screening_individual_review_list(context, request)
+                        .await
+                },
+            ),
+        );
+    #[cfg(feature = "models-watchlist_screening")]
+    let router = router
+        .route(
+            "/watchlist_screening/individual/update",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.watchlist_screening_individual_update(context, request).await
+                },
+            ),
+        );
+    #[cfg(feature = "models-webhook_verification_key")]
+    let router = router
+        .route(
+            "/webhook_verification_key/get",
+            route(
+                MethodFilter::POST,
+                &service,
+                crate::server_support::json_answer,
+                |service, context, request| async move {
+                    service.webhook_verification_key_get(context, request).await
                 },
             ),
         );
@@ -183,6 +9526,8 @@ impl crate::server_support::ServerErrorBody for crate::models::PlaidError {
             status: ::specgen_runtime::Nullable::Value(i64::from(status)),
             documentation_url: ::std::option::Option::None,
             suggested_action: ::specgen_runtime::Nullable::Absent,
+            required_account_subtypes: ::std::option::Option::None,
+            provided_account_subtypes: ::std::option::Option::None,
         }
     }
 }

@@ -56,6 +56,14 @@ impl<T> Nullable<T> {
         }
     }
 
+    /// The value to change in place, if there is one.
+    pub fn value_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Self::Value(value) => Some(value),
+            Self::Absent | Self::Null => None,
+        }
+    }
+
     /// The value, if there is one (`None` for both `Absent` and `Null`).
     pub fn into_value(self) -> Option<T> {
         match self {

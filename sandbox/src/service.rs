@@ -178,6 +178,8 @@ fn login_required(request_id: &str) -> PlaidError {
         causes: Some(Vec::new()),
         status: Nullable::Value(400),
         documentation_url: Some("https://plaid.com/docs/errors/item/#item_login_required".into()),
+        required_account_subtypes: None,
+        provided_account_subtypes: None,
         suggested_action: Nullable::Null,
     }
 }
@@ -214,7 +216,7 @@ impl PlaidApiService for Sandbox {
         request: UserCreateRequest,
     ) -> Result<UserCreateResponse, ServerError> {
         let identity_bytes =
-            identity_bytes(request.consumer_report_user_identity.as_ref(), &self.limits)?;
+            identity_bytes(request.consumer_report_user_identity.value(), &self.limits)?;
         let cost = USER_OVERHEAD_BYTES + request.client_user_id.len() + identity_bytes;
         let index = {
             let mut state = self.state();
@@ -239,7 +241,10 @@ impl PlaidApiService for Sandbox {
             state
                 .client_user_ids
                 .insert(request.client_user_id.into_boxed_str());
-            let identity = request.consumer_report_user_identity.map(Box::new);
+            let identity = request
+                .consumer_report_user_identity
+                .into_value()
+                .map(Box::new);
             state.users.push(Some(User {
                 identity,
                 identity_bytes,
@@ -260,7 +265,7 @@ impl PlaidApiService for Sandbox {
         request: UserUpdateRequest,
     ) -> Result<UserUpdateResponse, ServerError> {
         let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
-        let Some(identity) = request.consumer_report_user_identity else {
+        let Some(identity) = request.consumer_report_user_identity.into_value() else {
             self.with_user(index, |_| ())?;
             return Ok(UserUpdateResponse {
                 request_id: context.request_id,
@@ -318,7 +323,7 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserItemsGetRequest,
     ) -> Result<UserItemsGetResponse, ServerError> {
-        let index = self.user_index(Some(&request.user_token), None)?;
+        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
         let items = self.with_user(index, |slot| {
             slot.iter().map(|user| self.item(index, user)).collect()
         })?;
@@ -333,10 +338,16 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: SandboxUserResetLoginRequest,
     ) -> Result<SandboxUserResetLoginResponse, ServerError> {
-        let index = self.user_index(Some(&request.user_token), None)?;
+        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
         let item_id = self.ids.item_id(index as u64);
         // The docs: all of the user's Items when the list is absent or empty.
-        if request.item_ids.iter().flatten().any(|id| *id != item_id) {
+        if request
+            .item_ids
+            .value()
+            .into_iter()
+            .flatten()
+            .any(|id| *id != item_id)
+        {
             return Err(ServerError::new(
                 400,
                 "INVALID_INPUT",
@@ -362,18 +373,33 @@ impl PlaidApiService for Sandbox {
     ) -> Result<BeaconUserCreateResponse, ServerError> {
         let now = self.ids.now();
         let user = request.user;
-        let accounts = user.depository_accounts.map(|accounts| {
-            accounts
-                .into_iter()
-                .map(|account| BeaconUserDepositoryAccount {
-                    account_mask: last_four(&account.account_number),
-                    routing_number: account.routing_number,
-                    added_at: now.clone(),
-                })
-                .collect()
-        });
+        // The response schema requires every part of the user, whether the request gave it
+        // or not: what was left out is answered empty (an empty list, empty strings), never
+        // `null` where the schema does not allow it.
+        let accounts = user
+            .depository_accounts
+            .unwrap_or_default()
+            .into_iter()
+            .map(|account| BeaconUserDepositoryAccount {
+                account_mask: last_four(&account.account_number),
+                routing_number: account.routing_number,
+                added_at: now.clone(),
+            })
+            .collect();
+        let address = match user.address.into_value() {
+            Some(address) => BeaconUserAddress {
+                street: address.street,
+                street2: address.street2.into_value(),
+                city: address.city,
+                region: address.region.into_value(),
+                postal_code: address.postal_code.into_value(),
+                country: address.country,
+            },
+            None => BeaconUserAddress::default(),
+        };
         let item_ids = request
             .access_tokens
+            .into_value()
             .unwrap_or_default()
             .iter()
             .map(|_| self.ids.alphanumeric(37))
@@ -388,14 +414,14 @@ impl PlaidApiService for Sandbox {
             program_id: request.program_id,
             client_user_id: request.client_user_id,
             user: BeaconUserData {
-                date_of_birth: user.date_of_birth,
-                name: Some(user.name),
+                date_of_birth: user.date_of_birth.unwrap_or_default(),
+                name: user.name,
                 email_address: user.email_address,
-                ip_address: user.ip_address,
+                ip_address: user.ip_address.into_value(),
                 depository_accounts: accounts,
-                id_number: user.id_number,
-                address: user.address,
-                phone_number: user.phone_number,
+                id_number: user.id_number.into_value(),
+                address,
+                phone_number: user.phone_number.into_value(),
             },
             audit_trail: BeaconAuditTrail {
                 source: BeaconAuditTrailSource::Api,

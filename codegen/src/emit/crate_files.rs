@@ -5,7 +5,8 @@ use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs, presence};
 use crate::ir::{
-    Field, HttpMethod, Location, Model, Operation, Presence, SummaryPart, TyKind, TypeId, TypeKind,
+    Field, HttpMethod, Location, Model, Operation, Presence, Response, SummaryPart, TyKind, TypeId,
+    TypeKind,
 };
 use crate::names;
 use crate::output::Options;
@@ -135,7 +136,7 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
         #server
 
         pub use ::specgen_runtime::{
-            ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors, Violation,
+            Binary, ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors, Violation,
         };
     }
 }
@@ -171,9 +172,43 @@ pub fn models_mod(model: &Model) -> TokenStream {
             pub use self::#name::*;
         }
     });
+    // One arm per type; the function is generic, so only a caller that uses it compiles them.
+    let arms = model.types().map(|def| {
+        let name = def.name.as_str();
+        let ty = ident(name);
+        let cfg = super::cfg_for_type(model, def.id);
+        quote! { #cfg #name => ::std::option::Option::Some(visitor.visit::<#ty>()), }
+    });
     quote! {
         //! Every request, response and nested type of the API, re-exported flat.
         #(#modules)*
+
+        /// What to do with a model chosen by its spec name at run time: see
+        /// [`visit_by_name`].
+        pub trait ModelVisitor {
+            /// What the visit gives back.
+            type Output;
+
+            /// Called with the model type the name names.
+            fn visit<T>(self) -> Self::Output
+            where
+                T: ::serde::Serialize
+                    + ::serde::de::DeserializeOwned
+                    + ::specgen_runtime::Validate
+                    + ::std::fmt::Debug
+                    + 'static;
+        }
+
+        /// Calls `visitor` with the model type named `name` in the spec (`"PlaidError"`), for
+        /// tools and tests that work from the spec's names, such as checking every example;
+        /// `None` when no compiled model has that name.
+        pub fn visit_by_name<V: ModelVisitor>(name: &str, visitor: V) -> ::std::option::Option<V::Output> {
+            #[allow(unreachable_patterns)]
+            match name {
+                #(#arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
     }
 }
 
@@ -255,6 +290,7 @@ pub fn operations(model: &Model) -> TokenStream {
         }
     });
     let error_body = error_body(model);
+    let visitor = operation_visitor(model);
     // Only a spec with `error_fields` gets the server these are for (see `lib_rs`).
     let with_server = model.api.error_fields.is_some();
     let server_use = with_server.then(|| {
@@ -336,7 +372,75 @@ pub fn operations(model: &Model) -> TokenStream {
         #error_body
     };
     file.extend(impls);
+    file.extend(visitor);
     file
+}
+
+/// `OperationVisitor` and `visit_operation`: an operation chosen by its id at run time, handed
+/// to the visitor as its request type, by how its answer travels. Generic, so only a caller
+/// that uses it compiles the arms.
+fn operation_visitor(model: &Model) -> TokenStream {
+    let arms = super::operation_views(model).map(|view| {
+        let super::OperationView {
+            op, request, cfg, ..
+        } = view;
+        let id = &op.id;
+        let call = match &op.response {
+            Response::Json(_) => quote!(visitor.json::<crate::models::#request>()),
+            Response::Bytes(media) => {
+                quote!(visitor.document::<crate::models::#request>(#media))
+            }
+            Response::Empty => quote!(visitor.empty::<crate::models::#request>()),
+        };
+        quote! { #cfg #id => ::std::option::Option::Some(#call), }
+    });
+    quote! {
+        /// What to do with an operation chosen by its id at run time: see
+        /// [`visit_operation`]. Each method is called with the operation's request type.
+        pub trait OperationVisitor {
+            /// What the visit gives back.
+            type Output;
+
+            /// An operation whose answer is a JSON model.
+            fn json<O>(self) -> Self::Output
+            where
+                O: ::specgen_runtime::Operation
+                    + ::specgen_runtime::Validate
+                    + ::serde::de::DeserializeOwned
+                    + ::std::fmt::Debug
+                    + 'static,
+                O::Response: ::serde::Serialize + ::serde::de::DeserializeOwned + ::std::fmt::Debug;
+
+            /// An operation whose answer is a document of `media_type`.
+            fn document<O>(self, media_type: &'static str) -> Self::Output
+            where
+                O: ::specgen_runtime::Operation<Response = ::specgen_runtime::Binary>
+                    + ::specgen_runtime::Validate
+                    + ::serde::de::DeserializeOwned
+                    + ::std::fmt::Debug
+                    + 'static;
+
+            /// An operation whose answer has no body.
+            fn empty<O>(self) -> Self::Output
+            where
+                O: ::specgen_runtime::Operation<Response = ()>
+                    + ::specgen_runtime::Validate
+                    + ::serde::de::DeserializeOwned
+                    + ::std::fmt::Debug
+                    + 'static;
+        }
+
+        /// Calls `visitor` with the request type of the operation `id` (`"user_create"`), for
+        /// tools and tests that work from the spec's operation ids; `None` when no compiled
+        /// operation has that id.
+        pub fn visit_operation<V: OperationVisitor>(id: &str, visitor: V) -> ::std::option::Option<V::Output> {
+            #[allow(unreachable_patterns)]
+            match id {
+                #(#arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
 }
 
 /// `SERVER_ERRORS`: the error type and code of each situation in which the server refuses a

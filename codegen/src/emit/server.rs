@@ -19,17 +19,23 @@ pub fn server(model: &Model) -> Option<TokenStream> {
     let (methods, routes): (Vec<_>, Vec<_>) = operation_views(model)
         .map(|OperationView { op, method, request, response, cfg }| {
             let docs = doc_attrs(&format!(
-                "`{} {}`: {}{}\n\nPut `context.request_id` into the response's request id.",
+                "`{} {}`: {}{}\n\nPut `context.request_id` into the response's request id. Unless the \
+                 service implements it, the operation answers 501 `not_implemented`.",
                 op.method,
                 op.path,
                 op.summary,
                 super::deprecated_note(op.deprecated)
             ));
+            let op_id = &op.id;
             let declaration = quote! {
                 #docs
                 #cfg
                 fn #method(&self, context: RequestContext, request: models::#request)
-                    -> impl Future<Output = Result<#response, ServerError>> + Send;
+                    -> impl Future<Output = Result<#response, ServerError>> + Send
+                {
+                    let _ = (context, request);
+                    async { Err(ServerError::not_implemented(#op_id)) }
+                }
             };
             let (path, filter) = (&op.path, ident(op.method.as_str()));
             let answer = match &op.response {

@@ -848,12 +848,6 @@ impl<'a> Schemas<'a> {
             let ident = names::variant_ident(&value);
             let problem = if !names::is_valid_ident(&ident) {
                 Some(format!("makes no usable Rust variant (`{ident}`)"))
-            } else if ident == "Unknown" {
-                Some(
-                    "becomes the variant `Unknown`, which the generated enums keep for values \
-                     unknown at generation time"
-                        .to_owned(),
-                )
             } else {
                 idents
                     .insert(ident.clone(), value.clone())

@@ -3,9 +3,1773 @@
 
 //! Types from `spec/beacon.yaml`.
 
+use crate::models::{AccountType, AccountSubtype, IDNumberType, SignalDevice};
+use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 use serde::{Deserialize, Serialize};
 
+/// BeaconAccountRiskEvaluateRequest defines the request schema for
+/// `/beacon/account_risk/v1/evaluate`
+///
+/// # Operation
+///
+/// `POST /beacon/account_risk/v1/evaluate`: Evaluate risk of a bank account
+///
+/// Use `/beacon/account_risk/v1/evaluate` to get risk insights for a linked account.
+///
+/// The response is [`BeaconAccountRiskEvaluateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconAccountRiskEvaluateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The access token associated with the Item for which data is being requested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<BeaconAccountRiskEvaluateRequestOptions>,
+    /// A unique ID that identifies the end user in your system. This ID is used to correlate
+    /// requests by a user with multiple evaluations and/or multiple linked accounts. Personally
+    /// identifiable information, such as an email address or phone number, should not be used in
+    /// the `client_user_id`.
+    ///
+    /// Constraints: 1 to 36 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_user_id: Option<String>,
+    /// Unique identifier of what you are looking to evaluate (account add, information change,
+    /// etc.) to allow us to tie the activity to the decisions and possible fraud outcome sent via
+    /// our feedback endpoints. You can use your internal request ID or similar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_evaluation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_reason: Option<BeaconAccountRiskEvaluateEvaluationReason>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<SignalDevice>,
+    /// The time the event for evaluation has occurred. Populate this field for backfilling data. If
+    /// you don't populate this field, we'll use the timestamp at the time of receipt. Use ISO 8601
+    /// format (YYYY-MM-DDTHH:mm:ssZ).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluate_time: Option<String>,
+}
+
+impl Validate for BeaconAccountRiskEvaluateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static CLIENT_USER_ID: StringRules = StringRules::new()
+            .min_length(1)
+            .max_length(36);
+        let mut check = validate::Fields::new(at, out);
+        check.string("client_user_id", &self.client_user_id, &CLIENT_USER_ID);
+        check.nested("evaluation_reason", &self.evaluation_reason);
+    }
+}
+
+/// An optional object to filter `/beacon/account_risk/v1/evaluate` results to a subset of the
+/// accounts on the linked Item.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconAccountRiskEvaluateRequestOptions {
+    /// An array of `account_ids` for the specific accounts to evaluate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_ids: Option<Vec<String>>,
+}
+
+impl Validate for BeaconAccountRiskEvaluateRequestOptions {}
+/// Description of the reason you want to evaluate risk.
+/// `ONBOARDING`: user links a first bank account as part of the onboarding flow of your platform.
+/// `NEW_ACCOUNT`: user links another bank account or replaces the currently linked bank account on
+/// your platform.
+/// `INFORMATION_CHANGE`: user changes their information on your platform, e.g., updating their
+/// phone number.
+/// `DORMANT_USER`:  you decide to re-evaluate a user that becomes active after a period of
+/// inactivity.
+/// `OTHER`: any other reasons not listed here
+/// Possible values:  `ONBOARDING`, `NEW_ACCOUNT`, `INFORMATION_CHANGE`, `DORMANT_USER`, `OTHER`
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BeaconAccountRiskEvaluateEvaluationReason {
+    /// `ONBOARDING`
+    Onboarding,
+    /// `NEW_ACCOUNT`
+    NewAccount,
+    /// `INFORMATION_CHANGE`
+    InformationChange,
+    /// `DORMANT_USER`
+    DormantUser,
+    /// `OTHER`
+    Other,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl BeaconAccountRiskEvaluateEvaluationReason {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Onboarding, "ONBOARDING"),
+        (Self::NewAccount, "NEW_ACCOUNT"),
+        (Self::InformationChange, "INFORMATION_CHANGE"),
+        (Self::DormantUser, "DORMANT_USER"),
+        (Self::Other, "OTHER"),
+    ];
+}
+
+::specgen_runtime::open_enum!(BeaconAccountRiskEvaluateEvaluationReason);
+
+/// BeaconAccountRiskEvaluateResponse defines the response schema for
+/// `/beacon/account_risk/v1/evaluate`
+///
+/// Returned by `POST /beacon/account_risk/v1/evaluate` ([`BeaconAccountRiskEvaluateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "accounts": [
+///     {
+///       "account_id": "mbVr0axYMECQ07NJ5gXnHRM9DeD2RJCxm9roR",
+///       "attributes": {
+///         "days_since_first_plaid_connection": 510,
+///         "plaid_connections_count_7d": 6,
+///         "plaid_connections_count_30d": 7,
+///         "total_plaid_connections_count": 15
+///       },
+///       "subtype": "checking",
+///       "type": "depository"
+///     }
+///   ],
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconAccountRiskEvaluateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+    /// The accounts for which a risk evaluation has been requested.
+    pub accounts: Vec<BeaconAccountRiskEvaluateAccount>,
+}
+
+impl Validate for BeaconAccountRiskEvaluateResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("accounts", &self.accounts);
+    }
+}
+
+/// An account in the `/beacon/account_risk/v1/evaluate` response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconAccountRiskEvaluateAccount {
+    /// The account ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AccountType>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub subtype: Nullable<AccountSubtype>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<BeaconAccountRiskEvaluateAccountAttributes>,
+}
+
+impl Validate for BeaconAccountRiskEvaluateAccount {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("type", &self.type_);
+        check.nested("subtype", &self.subtype);
+    }
+}
+
+/// The attributes object contains data that can be used to assess account risk. Examples of data
+/// include:
+/// `days_since_first_plaid_connection`: The number of days since the first time the Item was
+/// connected to an application via Plaid
+/// `plaid_connections_count_7d`: The number of times the Item has been connected to applications
+/// via Plaid over the past 7 days
+/// `plaid_connections_count_30d`: The number of times the Item has been connected to applications
+/// via Plaid over the past 30 days
+/// `total_plaid_connections_count`: The number of times the Item has been connected to applications
+/// via Plaid
+/// For the full list and detailed documentation of core attributes available, or to request that
+/// core attributes not be returned, contact sales or your Plaid account manager
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconAccountRiskEvaluateAccountAttributes {
+    /// The number of days since the first time the Item was connected to an application via Plaid
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub days_since_first_plaid_connection: Nullable<i64>,
+    /// Indicates if the account has been closed by the financial institution or the consumer, or is
+    /// at risk of being closed
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub is_account_closed: Nullable<bool>,
+    /// Indicates whether the account has withdrawals and transfers disabled or if access to the
+    /// account is restricted. This could be due to a freeze by the credit issuer, legal
+    /// restrictions (e.g., sanctions), or regulatory requirements limiting monthly withdrawals,
+    /// among other reasons
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub is_account_frozen_or_restricted: Nullable<bool>,
+    /// The total number of times the item has been connected to applications via Plaid
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub total_plaid_connections_count: Nullable<i64>,
+    /// The number of times the Item has been connected to applications via Plaid over the past 7
+    /// days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub plaid_connections_count_7d: Nullable<i64>,
+    /// The number of times the Item has been connected to applications via Plaid over the past 30
+    /// days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub plaid_connections_count_30d: Nullable<i64>,
+    /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
+    /// the past 3 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failed_plaid_non_oauth_authentication_attempts_count_3d: Nullable<i64>,
+    /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
+    /// past 3 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub plaid_non_oauth_authentication_attempts_count_3d: Nullable<i64>,
+    /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
+    /// the past 7 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failed_plaid_non_oauth_authentication_attempts_count_7d: Nullable<i64>,
+    /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
+    /// past 7 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub plaid_non_oauth_authentication_attempts_count_7d: Nullable<i64>,
+    /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
+    /// the past 30 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failed_plaid_non_oauth_authentication_attempts_count_30d: Nullable<i64>,
+    /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
+    /// past 30 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub plaid_non_oauth_authentication_attempts_count_30d: Nullable<i64>,
+    /// The number of distinct IP addresses linked to the same bank account during Plaid
+    /// authentication in the last 3 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub distinct_ip_addresses_count_3d: Nullable<i64>,
+    /// The number of distinct IP addresses linked to the same bank account during Plaid
+    /// authentication in the last 7 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub distinct_ip_addresses_count_7d: Nullable<i64>,
+    /// The number of distinct IP addresses linked to the same bank account during Plaid
+    /// authentication in the last 30 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub distinct_ip_addresses_count_30d: Nullable<i64>,
+    /// The number of distinct IP addresses linked to the same bank account during Plaid
+    /// authentication in the last 90 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub distinct_ip_addresses_count_90d: Nullable<i64>,
+    /// The number of distinct user agents linked to the same bank account during Plaid
+    /// authentication in the last 3 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub distinct_user_agents_count_3d: Nullable<i64>,
+    /// The number of distinct user agents linked to the same bank account during Plaid
+    /// authentication in the last 7 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub distinct_user_agents_count_7d: Nullable<i64>,
+    /// The number of distinct user agents linked to the same bank account during Plaid
+    /// authentication in the last 30 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub distinct_user_agents_count_30d: Nullable<i64>,
+    /// The number of distinct user agents linked to the same bank account during Plaid
+    /// authentication in the last 90 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub distinct_user_agents_count_90d: Nullable<i64>,
+    /// The number of times the account's addresses on file have changed over the past 28 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub address_change_count_28d: Nullable<i64>,
+    /// The number of times the account's email addresses on file have changed over the past 28 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email_change_count_28d: Nullable<i64>,
+    /// The number of times the account's phone numbers on file have changed over the past 28 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub phone_change_count_28d: Nullable<i64>,
+    /// The number of times the account's addresses on file have changed over the past 90 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub address_change_count_90d: Nullable<i64>,
+    /// The number of times the account's email addresses on file have changed over the past 90 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub email_change_count_90d: Nullable<i64>,
+    /// The number of times the account's phone numbers on file have changed over the past 90 days
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub phone_change_count_90d: Nullable<i64>,
+    /// The number of days since the bank account was opened, as reported by the financial
+    /// institution
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub days_since_account_opening: Nullable<i64>,
+    /// The number of days since the oldest transaction available to Plaid for this account. This
+    /// measure, combined with Plaid connection history, can be used to infer the age of the account
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub days_since_first_observed_transaction: Nullable<i64>,
+}
+
+impl Validate for BeaconAccountRiskEvaluateAccountAttributes {}
+/// The attributes object contains data that can be used to assess account risk. Examples of data
+/// include:
+/// `days_since_first_plaid_connection`: The number of days since the first time the Item was
+/// connected to an application via Plaid
+/// `plaid_connections_count_7d`: The number of times the Item has been connected to applications
+/// via Plaid over the past 7 days
+/// `plaid_connections_count_30d`: The number of times the Item has been connected to applications
+/// via Plaid over the past 30 days
+/// `total_plaid_connections_count`: The number of times the Item has been connected to applications
+/// via Plaid
+/// For the full list and detailed documentation of core attributes available, or to request that
+/// core attributes not be returned, contact sales or your Plaid account manager
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconAccountRiskAttributes {
+    /// The number of days since the first time the Item was connected to an application via Plaid
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub days_since_first_plaid_connection: Option<i64>,
+    /// Indicates if the account has been closed by the financial institution or the consumer, or is
+    /// at risk of being closed
+    ///
+    /// Example: `false`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub is_account_closed: Option<bool>,
+    /// Indicates whether the account has withdrawals and transfers disabled or if access to the
+    /// account is restricted. This could be due to a freeze by the credit issuer, legal
+    /// restrictions (e.g., sanctions), or regulatory requirements limiting monthly withdrawals,
+    /// among other reasons
+    ///
+    /// Example: `false`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub is_account_frozen_or_restricted: Option<bool>,
+    /// The total number of times the Item has been connected to applications via Plaid
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub total_plaid_connections_count: Option<i64>,
+    /// The number of times the Item has been connected to applications via Plaid over the past 7
+    /// days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub plaid_connections_count_7d: Option<i64>,
+    /// The number of times the Item has been connected to applications via Plaid over the past 30
+    /// days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub plaid_connections_count_30d: Option<i64>,
+    /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
+    /// the past 3 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub failed_plaid_non_oauth_authentication_attempts_count_3d: Option<i64>,
+    /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
+    /// past 3 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub plaid_non_oauth_authentication_attempts_count_3d: Option<i64>,
+    /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
+    /// the past 7 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub failed_plaid_non_oauth_authentication_attempts_count_7d: Option<i64>,
+    /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
+    /// past 7 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub plaid_non_oauth_authentication_attempts_count_7d: Option<i64>,
+    /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
+    /// the past 30 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub failed_plaid_non_oauth_authentication_attempts_count_30d: Option<i64>,
+    /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
+    /// past 30 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub plaid_non_oauth_authentication_attempts_count_30d: Option<i64>,
+    /// The number of distinct IP addresses linked to the same bank account during Plaid
+    /// authentication in the last 3 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub distinct_ip_addresses_count_3d: Option<i64>,
+    /// The number of distinct IP addresses linked to the same bank account during Plaid
+    /// authentication in the last 7 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub distinct_ip_addresses_count_7d: Option<i64>,
+    /// The number of distinct IP addresses linked to the same bank account during Plaid
+    /// authentication in the last 30 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub distinct_ip_addresses_count_30d: Option<i64>,
+    /// The number of distinct IP addresses linked to the same bank account during Plaid
+    /// authentication in the last 90 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub distinct_ip_addresses_count_90d: Option<i64>,
+    /// The number of distinct user agents linked to the same bank account during Plaid
+    /// authentication in the last 3 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub distinct_user_agents_count_3d: Option<i64>,
+    /// The number of distinct user agents linked to the same bank account during Plaid
+    /// authentication in the last 7 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub distinct_user_agents_count_7d: Option<i64>,
+    /// The number of distinct user agents linked to the same bank account during Plaid
+    /// authentication in the last 30 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub distinct_user_agents_count_30d: Option<i64>,
+    /// The number of distinct user agents linked to the same bank account during Plaid
+    /// authentication in the last 90 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub distinct_user_agents_count_90d: Option<i64>,
+    /// The number of times the account's addresses on file have changed over the past 28 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub address_change_count_28d: Option<i64>,
+    /// The number of times the account's email addresses on file have changed over the past 28 days
+    ///
+    /// Example: `2`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub email_change_count_28d: Option<i64>,
+    /// The number of times the account's phone numbers on file have changed over the past 28 days
+    ///
+    /// Example: `1`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub phone_change_count_28d: Option<i64>,
+    /// The number of times the account's addresses on file have changed over the past 90 days
+    ///
+    /// Example: `3`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub address_change_count_90d: Option<i64>,
+    /// The number of times the account's email addresses on file have changed over the past 90 days
+    ///
+    /// Example: `4`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub email_change_count_90d: Option<i64>,
+    /// The number of times the account's phone numbers on file have changed over the past 90 days
+    ///
+    /// Example: `2`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub phone_change_count_90d: Option<i64>,
+    /// The number of days since the bank account was opened, as reported by the financial
+    /// institution
+    ///
+    /// Example: `365`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub days_since_account_opening: Option<i64>,
+    /// The number of days since the oldest transaction available to Plaid for this account. This
+    /// measure, combined with Plaid connection history, can be used to infer the age of the account
+    ///
+    /// Example: `180`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub days_since_first_observed_transaction: Option<i64>,
+}
+
+impl Validate for BeaconAccountRiskAttributes {}
+/// Information about the last change made to the parent object specifying what caused the change as
+/// well as when it occurred.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconAuditTrail {
+    /// A type indicating what caused a resource to be changed or updated.
+    pub source: BeaconAuditTrailSource,
+    /// ID of the associated user. To retrieve the email address or other details of the person
+    /// corresponding to this ID, use `/dashboard_user/get`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub dashboard_user_id: Option<String>,
+    /// An ISO 8601 formatted timestamp.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub timestamp: String,
+}
+
+impl Validate for BeaconAuditTrail {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("source", &self.source);
+        check.format("timestamp", &self.timestamp, validate::Format::DateTime);
+    }
+}
+
+/// A type indicating what caused a resource to be changed or updated.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BeaconAuditTrailSource {
+    /// `dashboard`: The resource was created or updated by a member of your team via the Plaid
+    /// dashboard.
+    Dashboard,
+    /// `api`: The resource was created or updated via the Plaid API.
+    Api,
+    /// `system`: The resource was created or updated automatically by a part of the Plaid Beacon
+    /// system. For example, if another business using Plaid Beacon created a fraud report that
+    /// matched one of your users, your matching user's status would automatically be updated and
+    /// the audit trail source would be `system`.
+    System,
+    /// `bulk_import`: The resource was created or updated as part of a bulk import process. For
+    /// example, if your company provided a CSV of user data as part of your initial onboarding, the
+    /// audit trail source would be `bulk_import`.
+    BulkImport,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl BeaconAuditTrailSource {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Dashboard, "dashboard"),
+        (Self::Api, "api"),
+        (Self::System, "system"),
+        (Self::BulkImport, "bulk_import"),
+    ];
+}
+
+::specgen_runtime::open_enum!(BeaconAuditTrailSource);
+
+/// Bank Account Insights encapsulate the risk insights for a single Bank Account linked to an Item
+/// that is associated with a Beacon User.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconBankAccountInsights {
+    /// The Plaid `account_id`
+    ///
+    /// Example: `blgvvBlXw3cq5GMPwqB6s6q4dLKB9WcVqGDGo`.
+    pub account_id: String,
+    #[serde(rename = "type")]
+    pub type_: AccountType,
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub subtype: Option<AccountSubtype>,
+    pub attributes: BeaconAccountRiskAttributes,
+}
+
+impl Validate for BeaconBankAccountInsights {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("type", &self.type_);
+        check.nested("subtype", &self.subtype);
+    }
+}
+
+/// A collection of Bank Accounts linked to an Item that is associated with this Beacon User.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconBankAccounts {
+    /// The Plaid Item ID the Bank Accounts belong to.
+    ///
+    /// Example: `515cd85321d3649aecddc015`.
+    pub item_id: String,
+    pub accounts: Vec<BeaconBankAccountInsights>,
+}
+
+impl Validate for BeaconBankAccounts {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("accounts", &self.accounts);
+    }
+}
+
+/// Request input for getting a Beacon Duplicate
+///
+/// # Operation
+///
+/// `POST /beacon/duplicate/get`: Get a Beacon Duplicate
+///
+/// Returns a Beacon Duplicate for a given Beacon Duplicate id.
+///
+/// A Beacon Duplicate represents a pair of similar Beacon Users within your organization.
+///
+/// Two Beacon User revisions are returned for each Duplicate record in either the `beacon_user1` or
+/// `beacon_user2` response fields.
+///
+/// The `analysis` field in the response indicates which fields matched between `beacon_user1` and
+/// `beacon_user2`.
+///
+/// The response is [`BeaconDuplicateGetResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconDuplicateGetRequest {
+    /// ID of the associated Beacon Duplicate.
+    ///
+    /// Example: `becdup_11111111111111`.
+    pub beacon_duplicate_id: String,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconDuplicateGetRequest {}
+/// A Beacon Duplicate represents a pair of matching Beacon Users and an analysis of the fields they
+/// matched on.
+///
+/// Returned by `POST /beacon/duplicate/get` ([`BeaconDuplicateGetRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "id": "becdup_11111111111111",
+///   "beacon_user1": {
+///     "id": "becusr_42cF1MNo42r9Xj",
+///     "version": 1
+///   },
+///   "beacon_user2": {
+///     "id": "becusr_42cF1MNo42r9Xj",
+///     "version": 1
+///   },
+///   "analysis": {
+///     "address": "match",
+///     "date_of_birth": "match",
+///     "email_address": "match",
+///     "name": "match",
+///     "id_number": "match",
+///     "ip_address": "match",
+///     "phone_number": "match"
+///   },
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconDuplicateGetResponse {
+    /// ID of the associated Beacon Duplicate.
+    ///
+    /// Example: `becdup_11111111111111`.
+    pub id: String,
+    pub beacon_user1: BeaconUserRevision,
+    pub beacon_user2: BeaconUserRevision,
+    pub analysis: BeaconMatchSummaryAnalysis,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconDuplicateGetResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("analysis", &self.analysis);
+    }
+}
+
+/// Analysis of which fields matched between one Beacon User and another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconMatchSummaryAnalysis {
+    pub address: BeaconMatchSummaryCode,
+    pub date_of_birth: BeaconMatchSummaryCode,
+    pub email_address: BeaconMatchSummaryCode,
+    pub name: BeaconMatchSummaryCode,
+    pub id_number: BeaconMatchSummaryCode,
+    pub ip_address: BeaconMatchSummaryCode,
+    pub phone_number: BeaconMatchSummaryCode,
+}
+
+impl Validate for BeaconMatchSummaryAnalysis {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("address", &self.address);
+        check.nested("date_of_birth", &self.date_of_birth);
+        check.nested("email_address", &self.email_address);
+        check.nested("name", &self.name);
+        check.nested("id_number", &self.id_number);
+        check.nested("ip_address", &self.ip_address);
+        check.nested("phone_number", &self.phone_number);
+    }
+}
+
+/// An enum indicating the match type between two Beacon Users.
+///
+/// `match` indicates that the provided input data was a strong match against the other Beacon User.
+///
+/// `partial_match` indicates the data approximately matched the other Beacon User. For example,
+/// "Knope" vs. "Knope-Wyatt" for last name.
+///
+/// `no_match` indicates that Plaid was able to compare this field against the other Beacon User and
+/// it did not match the provided input data.
+///
+/// `no_data` indicates that Plaid was unable to compare this field against the original Beacon User
+/// because the field was not present in one of the Beacon Users.
+///
+/// Example: `match`.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BeaconMatchSummaryCode {
+    /// `match`
+    Match,
+    /// `partial_match`
+    PartialMatch,
+    /// `no_match`
+    NoMatch,
+    /// `no_data`
+    NoData,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl BeaconMatchSummaryCode {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Match, "match"),
+        (Self::PartialMatch, "partial_match"),
+        (Self::NoMatch, "no_match"),
+        (Self::NoData, "no_data"),
+    ];
+}
+
+::specgen_runtime::open_enum!(BeaconMatchSummaryCode);
+
+/// A Beacon Report describes the type of fraud committed by a user as well as the date the fraud
+/// was committed and the total amount of money lost due to the fraud incident.
+///
+/// This information is used to block similar fraud attempts on your platform as well as alert other
+/// companies who screen a user with matching identity information.
+/// Other companies will not receive any new identity information, just what matched, plus
+/// information such as industry, type of fraud, and date of fraud.
+///
+/// You can manage your fraud reports by adding, deleting, or editing reports as you get additional
+/// information on fraudulent users.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReport {
+    /// ID of the associated Beacon Report.
+    ///
+    /// Example: `becrpt_11111111111111`.
+    pub id: String,
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub created_at: String,
+    #[serde(rename = "type")]
+    pub type_: BeaconReportType,
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub fraud_date: Option<String>,
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    pub event_date: String,
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub fraud_amount: Option<FraudAmount>,
+    pub audit_trail: BeaconAuditTrail,
+}
+
+impl Validate for BeaconReport {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.nested("type", &self.type_);
+        check.format("fraud_date", &self.fraud_date, validate::Format::Date);
+        check.format("event_date", &self.event_date, validate::Format::Date);
+        check.nested("fraud_amount", &self.fraud_amount);
+        check.nested("audit_trail", &self.audit_trail);
+    }
+}
+
+/// Request input for creating a Beacon Report
+///
+/// # Operation
+///
+/// `POST /beacon/report/create`: Create a Beacon Report
+///
+/// Create a fraud report for a given Beacon User.
+///
+/// The response is [`BeaconReportCreateResponse`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportCreateRequest {
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    #[serde(rename = "type")]
+    pub type_: BeaconReportCreateType,
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    pub fraud_date: String,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub fraud_amount: Nullable<FraudAmount>,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconReportCreateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("type", &self.type_);
+        check.format("fraud_date", &self.fraud_date, validate::Format::Date);
+        check.nested("fraud_amount", &self.fraud_amount);
+    }
+}
+
+/// A Beacon Report describes the type of fraud committed by a user as well as the date the fraud
+/// was committed and the total amount of money lost due to the fraud incident.
+///
+/// This information is used to block similar fraud attempts on your platform as well as alert other
+/// companies who screen a user with matching identity information.
+/// Other companies will not receive any new identity information, just what matched, plus
+/// information such as industry, type of fraud, and date of fraud.
+///
+/// You can manage your fraud reports by adding, deleting, or editing reports as you get additional
+/// information on fraudulent users.
+///
+/// Returned by `POST /beacon/report/create` ([`BeaconReportCreateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "id": "becrpt_11111111111111",
+///   "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+///   "created_at": "2020-07-24T03:26:02Z",
+///   "type": "first_party",
+///   "fraud_date": "1990-05-29",
+///   "event_date": "1990-05-29",
+///   "fraud_amount": {
+///     "iso_currency_code": "USD",
+///     "value": 100
+///   },
+///   "audit_trail": {
+///     "source": "dashboard",
+///     "dashboard_user_id": "54350110fedcbaf01234ffee",
+///     "timestamp": "2020-07-24T03:26:02Z"
+///   },
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportCreateResponse {
+    /// ID of the associated Beacon Report.
+    ///
+    /// Example: `becrpt_11111111111111`.
+    pub id: String,
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub created_at: String,
+    #[serde(rename = "type")]
+    pub type_: BeaconReportType,
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub fraud_date: Option<String>,
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    pub event_date: String,
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub fraud_amount: Option<FraudAmount>,
+    pub audit_trail: BeaconAuditTrail,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconReportCreateResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.nested("type", &self.type_);
+        check.format("fraud_date", &self.fraud_date, validate::Format::Date);
+        check.format("event_date", &self.event_date, validate::Format::Date);
+        check.nested("fraud_amount", &self.fraud_amount);
+        check.nested("audit_trail", &self.audit_trail);
+    }
+}
+
+/// The type of Beacon Report.
+///
+/// `first_party`: If this is the same individual as the one who submitted the KYC.
+///
+/// `stolen`: If this is a different individual from the one who submitted the KYC.
+///
+/// `synthetic`: If this is an individual using fabricated information.
+///
+/// `account_takeover`: If this individual's account was compromised.
+///
+/// `unknown`: If you aren't sure who committed the fraud.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BeaconReportCreateType {
+    /// `first_party`
+    FirstParty,
+    /// `stolen`
+    Stolen,
+    /// `synthetic`
+    Synthetic,
+    /// `account_takeover`
+    AccountTakeover,
+    /// `data_breach`
+    DataBreach,
+    /// `unknown`
+    UnknownValue,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl BeaconReportCreateType {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::FirstParty, "first_party"),
+        (Self::Stolen, "stolen"),
+        (Self::Synthetic, "synthetic"),
+        (Self::AccountTakeover, "account_takeover"),
+        (Self::DataBreach, "data_breach"),
+        (Self::UnknownValue, "unknown"),
+    ];
+}
+
+::specgen_runtime::open_enum!(BeaconReportCreateType);
+
+/// Request input for getting a Beacon Report
+///
+/// # Operation
+///
+/// `POST /beacon/report/get`: Get a Beacon Report
+///
+/// Returns a Beacon Report for a given Beacon Report ID.
+///
+/// The response is [`BeaconReportGetResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportGetRequest {
+    /// ID of the associated Beacon Report.
+    ///
+    /// Example: `becrpt_11111111111111`.
+    pub beacon_report_id: String,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconReportGetRequest {}
+/// A Beacon Report describes the type of fraud committed by a user as well as the date the fraud
+/// was committed and the total amount of money lost due to the fraud incident.
+///
+/// This information is used to block similar fraud attempts on your platform as well as alert other
+/// companies who screen a user with matching identity information.
+/// Other companies will not receive any new identity information, just what matched, plus
+/// information such as industry, type of fraud, and date of fraud.
+///
+/// You can manage your fraud reports by adding, deleting, or editing reports as you get additional
+/// information on fraudulent users.
+///
+/// Returned by `POST /beacon/report/get` ([`BeaconReportGetRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "id": "becrpt_11111111111111",
+///   "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+///   "created_at": "2020-07-24T03:26:02Z",
+///   "type": "first_party",
+///   "fraud_date": "1990-05-29",
+///   "event_date": "1990-05-29",
+///   "fraud_amount": {
+///     "iso_currency_code": "USD",
+///     "value": 100
+///   },
+///   "audit_trail": {
+///     "source": "dashboard",
+///     "dashboard_user_id": "54350110fedcbaf01234ffee",
+///     "timestamp": "2020-07-24T03:26:02Z"
+///   },
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportGetResponse {
+    /// ID of the associated Beacon Report.
+    ///
+    /// Example: `becrpt_11111111111111`.
+    pub id: String,
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub created_at: String,
+    #[serde(rename = "type")]
+    pub type_: BeaconReportType,
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub fraud_date: Option<String>,
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    pub event_date: String,
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub fraud_amount: Option<FraudAmount>,
+    pub audit_trail: BeaconAuditTrail,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconReportGetResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.nested("type", &self.type_);
+        check.format("fraud_date", &self.fraud_date, validate::Format::Date);
+        check.format("event_date", &self.event_date, validate::Format::Date);
+        check.nested("fraud_amount", &self.fraud_amount);
+        check.nested("audit_trail", &self.audit_trail);
+    }
+}
+
+/// Request input for listing Beacon Reports
+///
+/// # Operation
+///
+/// `POST /beacon/report/list`: List Beacon Reports for a Beacon User
+///
+/// Use the `/beacon/report/list` endpoint to view all Beacon Reports you created for a specific
+/// Beacon User. The reports returned by this endpoint are exclusively reports you created for a
+/// specific user. A Beacon User can only have one active report at a time, but a new report can be
+/// created if a previous report has been deleted. The results from this endpoint are paginated; the
+/// `next_cursor` field will be populated if there is another page of results that can be retrieved.
+/// To fetch the next page, pass the `next_cursor` value as the `cursor` parameter in the next
+/// request.
+///
+/// The response is [`BeaconReportListResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportListRequest {
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    /// An identifier that determines which page of results you receive.
+    ///
+    /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub cursor: Nullable<String>,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconReportListRequest {}
+/// The response schema for `/beacon/report/list`
+///
+/// Returned by `POST /beacon/report/list` ([`BeaconReportListRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "beacon_reports": [
+///     {
+///       "id": "becrpt_11111111111111",
+///       "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+///       "created_at": "2020-07-24T03:26:02Z",
+///       "type": "first_party",
+///       "fraud_date": "1990-05-29",
+///       "event_date": "1990-05-29",
+///       "fraud_amount": {
+///         "iso_currency_code": "USD",
+///         "value": 100
+///       },
+///       "audit_trail": {
+///         "source": "dashboard",
+///         "dashboard_user_id": "54350110fedcbaf01234ffee",
+///         "timestamp": "2020-07-24T03:26:02Z"
+///       }
+///     }
+///   ],
+///   "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportListResponse {
+    pub beacon_reports: Vec<BeaconReport>,
+    /// An identifier that determines which page of results you receive.
+    ///
+    /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub next_cursor: Option<String>,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconReportListResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("beacon_reports", &self.beacon_reports);
+    }
+}
+
+/// A Beacon Report Syndication represents a Beacon Report created either by your organization or
+/// another Beacon customer that matches a specific Beacon User you've created.
+///
+/// The `analysis` field in the response indicates which fields matched between the originally
+/// reported Beacon User and the Beacon User that the report was syndicated to.
+///
+/// The `report` field in the response contains a subset of information from the original report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportSyndication {
+    /// ID of the associated Beacon Report Syndication.
+    ///
+    /// Example: `becrsn_11111111111111`.
+    pub id: String,
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    pub report: BeaconReportSyndicationOriginalReport,
+    pub analysis: BeaconReportSyndicationAnalysis,
+}
+
+impl Validate for BeaconReportSyndication {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("report", &self.report);
+        check.nested("analysis", &self.analysis);
+    }
+}
+
+/// Analysis of which fields matched between the originally reported Beacon User and the Beacon User
+/// that the report was syndicated to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportSyndicationAnalysis {
+    pub address: BeaconMatchSummaryCode,
+    pub date_of_birth: BeaconMatchSummaryCode,
+    pub email_address: BeaconMatchSummaryCode,
+    pub name: BeaconMatchSummaryCode,
+    pub id_number: BeaconMatchSummaryCode,
+    pub ip_address: BeaconMatchSummaryCode,
+    pub phone_number: BeaconMatchSummaryCode,
+    pub depository_accounts: Vec<BeaconSyndicatedReportDepositoryAccountMatchAnalysis>,
+}
+
+impl Validate for BeaconReportSyndicationAnalysis {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("address", &self.address);
+        check.nested("date_of_birth", &self.date_of_birth);
+        check.nested("email_address", &self.email_address);
+        check.nested("name", &self.name);
+        check.nested("id_number", &self.id_number);
+        check.nested("ip_address", &self.ip_address);
+        check.nested("phone_number", &self.phone_number);
+        check.nested("depository_accounts", &self.depository_accounts);
+    }
+}
+
+/// Request input for getting a Beacon Report Syndication
+///
+/// # Operation
+///
+/// `POST /beacon/report_syndication/get`: Get a Beacon Report Syndication
+///
+/// Returns a Beacon Report Syndication for a given Beacon Report Syndication id.
+///
+/// The response is [`BeaconReportSyndicationGetResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportSyndicationGetRequest {
+    /// ID of the associated Beacon Report Syndication.
+    ///
+    /// Example: `becrsn_11111111111111`.
+    pub beacon_report_syndication_id: String,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconReportSyndicationGetRequest {}
+/// A Beacon Report Syndication represents a Beacon Report created either by your organization or
+/// another Beacon customer that matches a specific Beacon User you've created.
+///
+/// The `analysis` field in the response indicates which fields matched between the originally
+/// reported Beacon User and the Beacon User that the report was syndicated to.
+///
+/// The `report` field in the response contains a subset of information from the original report.
+///
+/// Returned by `POST /beacon/report_syndication/get` ([`BeaconReportSyndicationGetRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "id": "becrsn_11111111111111",
+///   "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+///   "report": {
+///     "id": "becrpt_11111111111111",
+///     "created_at": "2020-07-24T03:26:02Z",
+///     "type": "first_party",
+///     "fraud_date": "1990-05-29",
+///     "event_date": "1990-05-29"
+///   },
+///   "analysis": {
+///     "address": "match",
+///     "date_of_birth": "match",
+///     "email_address": "match",
+///     "name": "match",
+///     "id_number": "match",
+///     "ip_address": "match",
+///     "phone_number": "match",
+///     "depository_accounts": [
+///       {
+///         "account_mask": "4000",
+///         "routing_number": "021000021",
+///         "match_status": "match"
+///       }
+///     ]
+///   },
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportSyndicationGetResponse {
+    /// ID of the associated Beacon Report Syndication.
+    ///
+    /// Example: `becrsn_11111111111111`.
+    pub id: String,
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    pub report: BeaconReportSyndicationOriginalReport,
+    pub analysis: BeaconReportSyndicationAnalysis,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconReportSyndicationGetResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("report", &self.report);
+        check.nested("analysis", &self.analysis);
+    }
+}
+
+/// Request input for listing Beacon Report Syndications
+///
+/// # Operation
+///
+/// `POST /beacon/report_syndication/list`: List Beacon Report Syndications for a Beacon User
+///
+/// Use the `/beacon/report_syndication/list` endpoint to view all Beacon Reports that have been
+/// syndicated to a specific Beacon User. This endpoint returns Beacon Report Syndications which are
+/// references to Beacon Reports created either by you, or another Beacon customer, that matched the
+/// specified Beacon User. A Beacon User can have multiple active Beacon Report Syndications at
+/// once. The results from this endpoint are paginated; the `next_cursor` field will be populated if
+/// there is another page of results that can be retrieved. To fetch the next page, pass the
+/// `next_cursor` value as the `cursor` parameter in the next request.
+///
+/// The response is [`BeaconReportSyndicationListResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportSyndicationListRequest {
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    /// An identifier that determines which page of results you receive.
+    ///
+    /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub cursor: Nullable<String>,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconReportSyndicationListRequest {}
+/// The response schema for `/beacon/report_syndication/list`
+///
+/// Returned by `POST /beacon/report_syndication/list` ([`BeaconReportSyndicationListRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "beacon_report_syndications": [
+///     {
+///       "id": "becrsn_11111111111111",
+///       "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+///       "report": {
+///         "id": "becrpt_11111111111111",
+///         "created_at": "2020-07-24T03:26:02Z",
+///         "type": "first_party",
+///         "fraud_date": "1990-05-29",
+///         "event_date": "1990-05-29"
+///       },
+///       "analysis": {
+///         "address": "match",
+///         "date_of_birth": "match",
+///         "email_address": "match",
+///         "name": "match",
+///         "id_number": "match",
+///         "ip_address": "match",
+///         "phone_number": "match",
+///         "depository_accounts": [
+///           {
+///             "account_mask": "4000",
+///             "routing_number": "021000021",
+///             "match_status": "match"
+///           }
+///         ]
+///       }
+///     }
+///   ],
+///   "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportSyndicationListResponse {
+    pub beacon_report_syndications: Vec<BeaconReportSyndication>,
+    /// An identifier that determines which page of results you receive.
+    ///
+    /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub next_cursor: Option<String>,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconReportSyndicationListResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("beacon_report_syndications", &self.beacon_report_syndications);
+    }
+}
+
+/// A subset of information from a Beacon Report that has been syndicated to a matching Beacon User
+/// in your program.
+///
+/// The `id` field in the response is the ID of the original report that was syndicated. If the
+/// original report was created by your organization, the field will be filled with the ID of the
+/// report. Otherwise, the field will be `null` indicating that the original report was created by
+/// another Beacon customer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconReportSyndicationOriginalReport {
+    /// ID of the associated Beacon Report.
+    ///
+    /// Example: `becrpt_11111111111111`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub id: Option<String>,
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub created_at: String,
+    #[serde(rename = "type")]
+    pub type_: BeaconReportType,
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub fraud_date: Option<String>,
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    pub event_date: String,
+}
+
+impl Validate for BeaconReportSyndicationOriginalReport {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.nested("type", &self.type_);
+        check.format("fraud_date", &self.fraud_date, validate::Format::Date);
+        check.format("event_date", &self.event_date, validate::Format::Date);
+    }
+}
+
+/// The type of Beacon Report.
+///
+/// `first_party`: If this is the same individual as the one who submitted the KYC.
+///
+/// `stolen`: If this is a different individual from the one who submitted the KYC.
+///
+/// `synthetic`: If this is an individual using fabricated information.
+///
+/// `account_takeover`: If this individual's account was compromised.
+///
+/// `data_breach`: If this individual's data was compromised in a breach.
+///
+/// `unknown`: If you aren't sure who committed the fraud.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BeaconReportType {
+    /// `first_party`
+    FirstParty,
+    /// `stolen`
+    Stolen,
+    /// `synthetic`
+    Synthetic,
+    /// `account_takeover`
+    AccountTakeover,
+    /// `data_breach`
+    DataBreach,
+    /// `unknown`
+    UnknownValue,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl BeaconReportType {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::FirstParty, "first_party"),
+        (Self::Stolen, "stolen"),
+        (Self::Synthetic, "synthetic"),
+        (Self::AccountTakeover, "account_takeover"),
+        (Self::DataBreach, "data_breach"),
+        (Self::UnknownValue, "unknown"),
+    ];
+}
+
+::specgen_runtime::open_enum!(BeaconReportType);
+
+/// Analysis of whether this account matched between the originally reported Beacon User and the
+/// Beacon User that the report syndicated to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconSyndicatedReportDepositoryAccountMatchAnalysis {
+    /// The last 2-4 numeric characters of this account's account number.
+    ///
+    /// Example: `4000`.
+    pub account_mask: String,
+    /// The routing number of the account.
+    ///
+    /// Example: `021000021`.
+    pub routing_number: String,
+    pub match_status: BeaconMatchSummaryCode,
+}
+
+impl Validate for BeaconSyndicatedReportDepositoryAccountMatchAnalysis {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("match_status", &self.match_status);
+    }
+}
+
+/// A Beacon User represents an end user that has been scanned against the Beacon Network.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUser {
+    /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon User.
+    ///
+    /// Example: `["515cd85321d3649aecddc015"]`.
+    ///
+    /// Constraints: items are unique.
+    pub item_ids: Vec<String>,
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub id: String,
+    /// The `version` field begins with 1 and increments each time the user is updated.
+    ///
+    /// Example: `1`.
+    pub version: i64,
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub created_at: String,
+    /// An ISO8601 formatted timestamp. This field indicates the last time the resource was
+    /// modified.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub updated_at: String,
+    pub status: BeaconUserStatus,
+    /// ID of the associated Beacon Program.
+    ///
+    /// Example: `becprg_11111111111111`.
+    pub program_id: String,
+    /// A unique ID that identifies the end user in your system. Either a `user_id` or the
+    /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
+    /// from other Plaid products. Financial Account Matching requires this field and the
+    /// `/link/token/create` `client_user_id` to be consistent. Personally identifiable information,
+    /// such as an email address or phone number, should not be used in the `client_user_id`.
+    ///
+    /// Example: `your-db-id-3b24110`.
+    pub client_user_id: String,
+    pub user: BeaconUserData,
+    pub audit_trail: BeaconAuditTrail,
+}
+
+impl Validate for BeaconUser {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.items("item_ids", &self.item_ids, None, None, true);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.format("updated_at", &self.updated_at, validate::Format::DateTime);
+        check.nested("status", &self.status);
+        check.nested("user", &self.user);
+        check.nested("audit_trail", &self.audit_trail);
+    }
+}
+
+/// Request input for fetching the risk insights for a Beacon User's Bank Accounts
+///
+/// # Operation
+///
+/// `POST /beacon/user/account_insights/get`: Get Account Insights for a Beacon User
+///
+/// Get Account Insights for all Accounts linked to this Beacon User. The insights for each account
+/// are computed based on the information that was last retrieved from the financial institution.
+///
+/// The response is [`BeaconUserAccountInsightsGetResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserAccountInsightsGetRequest {
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    /// The access token associated with the Item for which data is being requested.
+    pub access_token: String,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconUserAccountInsightsGetRequest {}
+/// The response schema for `/beacon/user/account_insights/get`
+///
+/// Returned by `POST /beacon/user/account_insights/get` ([`BeaconUserAccountInsightsGetRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+///   "created_at": "2020-07-24T03:26:02Z",
+///   "updated_at": "2020-07-24T03:26:02Z",
+///   "bank_account_insights": {
+///     "item_id": "515cd85321d3649aecddc015",
+///     "accounts": [
+///       {
+///         "account_id": "blgvvBlXw3cq5GMPwqB6s6q4dLKB9WcVqGDGo",
+///         "type": "depository",
+///         "subtype": "checking",
+///         "attributes": {
+///           "days_since_first_plaid_connection": 1,
+///           "is_account_closed": false,
+///           "is_account_frozen_or_restricted": false,
+///           "total_plaid_connections_count": 1,
+///           "plaid_connections_count_7d": 1,
+///           "plaid_connections_count_30d": 1,
+///           "failed_plaid_non_oauth_authentication_attempts_count_3d": 1,
+///           "plaid_non_oauth_authentication_attempts_count_3d": 1,
+///           "failed_plaid_non_oauth_authentication_attempts_count_7d": 1,
+///           "plaid_non_oauth_authentication_attempts_count_7d": 1,
+///           "failed_plaid_non_oauth_authentication_attempts_count_30d": 1,
+///           "plaid_non_oauth_authentication_attempts_count_30d": 1,
+///           "distinct_ip_addresses_count_3d": 1,
+///           "distinct_ip_addresses_count_7d": 1,
+///           "distinct_ip_addresses_count_30d": 1,
+///           "distinct_ip_addresses_count_90d": 1,
+///           "distinct_user_agents_count_3d": 1,
+///           "distinct_user_agents_count_7d": 1,
+///           "distinct_user_agents_count_30d": 1,
+///           "distinct_user_agents_count_90d": 1,
+///           "address_change_count_28d": 1,
+///           "email_change_count_28d": 2,
+///           "phone_change_count_28d": 1,
+///           "address_change_count_90d": 3,
+///           "email_change_count_90d": 4,
+///           "phone_change_count_90d": 2,
+///           "days_since_account_opening": 365,
+///           "days_since_first_observed_transaction": 180
+///         }
+///       }
+///     ]
+///   },
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserAccountInsightsGetResponse {
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub created_at: String,
+    /// An ISO8601 formatted timestamp. This field indicates the last time the resource was
+    /// modified.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub updated_at: String,
+    pub bank_account_insights: BeaconBankAccounts,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconUserAccountInsightsGetResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.format("updated_at", &self.updated_at, validate::Format::DateTime);
+        check.nested("bank_account_insights", &self.bank_account_insights);
+    }
+}
+
+/// Even if an address has been collected, some fields may be null depending on the region's
+/// addressing system. For example:
+///
+/// Addresses from the United Kingdom will not include a region
+///
+/// Addresses from Hong Kong will not include a postal code
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserAddress {
+    /// The primary street portion of an address. If an address is provided, this field will always
+    /// be filled. A string with at least one non-whitespace alphabetical character, with a max
+    /// length of 80 characters.
+    ///
+    /// Example: `123 Main St.`.
+    pub street: String,
+    /// Extra street information, like an apartment or suite number. If provided, a string with at
+    /// least one non-whitespace character, with a max length of 50 characters.
+    ///
+    /// Example: `Unit 42`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub street2: Option<String>,
+    /// City from the address. A string with at least one non-whitespace alphabetical character,
+    /// with a max length of 100 characters.
+    ///
+    /// Example: `Pawnee`.
+    pub city: String,
+    /// A subdivision code. "Subdivision" is a generic term for "state", "province", "prefecture",
+    /// "zone", etc. For the list of valid codes, see [country subdivision
+    /// codes](https://plaid.com/documents/country_subdivision_codes.json). Country prefixes are
+    /// omitted, since they are inferred from the `country` field.
+    ///
+    /// Example: `IN`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub region: Option<String>,
+    /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
+    /// US-based addresses this must be 5 numeric digits.
+    ///
+    /// Example: `46001`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub postal_code: Option<String>,
+    /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
+    /// ISO 3166-1 alpha-2 form.
+    ///
+    /// Example: `US`.
+    pub country: String,
+}
+
+impl Validate for BeaconUserAddress {}
 /// Request body of `/beacon/user/create`.
 ///
 /// # Operation
@@ -73,6 +1837,29 @@ use serde::{Deserialize, Serialize};
 /// ```
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserCreateRequest {
+    /// ID of the associated Beacon Program.
+    pub program_id: String,
+    /// A unique ID that identifies the end user in your system. This ID can also be used to
+    /// associate user-specific data from other Plaid products. Financial Account Matching
+    /// requires this field and the `/link/token/create` `client_user_id` to be consistent.
+    /// Personally identifiable information, such as an email address or phone number, should
+    /// not be used in the `client_user_id`.
+    pub client_user_id: String,
+    /// A Beacon User's data which is used to check against duplicate records and the Beacon
+    /// Fraud Network.
+    ///
+    /// In order to create a Beacon User, in addition to the `name`, either the `date_of_birth`
+    /// or the `depository_accounts` field must be provided.
+    pub user: BeaconUserRequestData,
+    /// Send this array of access tokens to link accounts to the Beacon User and have them
+    /// evaluated for Account Insights. A maximum of 50 accounts total can be added to a single
+    /// Beacon User.
+    ///
+    /// Constraints: at most 50 items.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub access_tokens: Nullable<Vec<String>>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,43 +1870,20 @@ pub struct BeaconUserCreateRequest {
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    /// Send this array of access tokens to link accounts to the Beacon User and have them
-    /// evaluated for Account Insights. A maximum of 50 accounts total can be added to a single
-    /// Beacon User.
-    ///
-    /// Constraints: at most 50 items.
-    ///
-    /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_tokens: Option<Vec<String>>,
-    /// A Beacon User's data which is used to check against duplicate records and the Beacon
-    /// Fraud Network.
-    ///
-    /// In order to create a Beacon User, in addition to the `name`, either the `date_of_birth`
-    /// or the `depository_accounts` field must be provided.
-    pub user: BeaconUserRequestData,
-    /// ID of the associated Beacon Program.
-    pub program_id: String,
-    /// A unique ID that identifies the end user in your system. This ID can also be used to
-    /// associate user-specific data from other Plaid products. Financial Account Matching
-    /// requires this field and the `/link/token/create` `client_user_id` to be consistent.
-    /// Personally identifiable information, such as an email address or phone number, should
-    /// not be used in the `client_user_id`.
-    pub client_user_id: String,
 }
 
 impl ::std::fmt::Debug for BeaconUserCreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("BeaconUserCreateRequest")
-            .field("client_id", &self.client_id)
-            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("program_id", &self.program_id)
+            .field("client_user_id", &self.client_user_id)
+            .field("user", &self.user)
             .field(
                 "access_tokens",
                 &::specgen_runtime::redact::Redacted(&self.access_tokens),
             )
-            .field("user", &self.user)
-            .field("program_id", &self.program_id)
-            .field("client_user_id", &self.client_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
             .finish()
     }
 }
@@ -127,372 +1891,8 @@ impl ::std::fmt::Debug for BeaconUserCreateRequest {
 impl Validate for BeaconUserCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
-        check.items("access_tokens", &self.access_tokens, None, Some(50), false);
         check.nested("user", &self.user);
-    }
-}
-
-/// A Beacon User's data which is used to check against duplicate records and the Beacon Fraud
-/// Network.
-///
-/// # Rules
-///
-/// - In order to create a Beacon User, in addition to the `name`, either the `date_of_birth` or the
-///   `depository_accounts` field must be provided.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BeaconUserRequestData {
-    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
-    ///
-    /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<String>,
-    /// The full name for a given Beacon User.
-    pub name: BeaconUserName,
-    /// A valid email address. Must not have leading or trailing spaces and address must be RFC
-    /// compliant. For more information, see
-    /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
-    ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_address: Option<String>,
-    /// An IPv4 or IPv6 address.
-    ///
-    /// Constraints: an IPv4 or IPv6 address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Provide a list of bank accounts that are associated with this Beacon User. These
-    /// accounts will be scanned across the Beacon Network and used to find duplicate records.
-    ///
-    /// Note: These accounts will not have Bank Account Insights. To receive Bank Account
-    /// Insights please supply `access_tokens`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub depository_accounts: Option<Vec<BeaconUserRequestDepositoryAccount>>,
-    /// The ID number associated with a Beacon User.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_number: Option<BeaconUserIdNumber>,
-    /// Home address for the associated user. For more context on this field, see
-    /// [Input Validation by
-    /// Country](https://plaid.com/docs/identity-verification/hybrid-input-validation/#input-validation-by-country).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<BeaconUserAddress>,
-    /// A phone number in E.164 format.
-    ///
-    /// Constraints: an E.164 phone number such as +14155550123.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-}
-
-impl Validate for BeaconUserRequestData {
-    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        let mut check = validate::Fields::new(at, out);
-        check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
-        check.nested("name", &self.name);
-        check.format("email_address", &self.email_address, validate::Format::Email);
-        check.format("ip_address", &self.ip_address, validate::Format::Ip);
-        check.nested("depository_accounts", &self.depository_accounts);
-        check.nested("id_number", &self.id_number);
-        check.nested("address", &self.address);
-        check.format("phone_number", &self.phone_number, validate::Format::E164);
-        check.one_of_required(
-            self.date_of_birth.as_ref().is_some_and(|v| !v.is_empty())
-                || self.depository_accounts.as_ref().is_some_and(|v| !v.is_empty()),
-            "at least one of `date_of_birth`, `depository_accounts` is required",
-        );
-    }
-}
-
-/// The full name for a given Beacon User.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BeaconUserName {
-    /// The user's given name. A string with at least one non-whitespace character, with a max
-    /// length of 100 characters.
-    ///
-    /// Constraints: at most 100 characters; at least one non-whitespace character.
-    pub given_name: String,
-    /// The user's family name. A string with at least one non-whitespace character, with a max
-    /// length of 100 characters.
-    ///
-    /// Constraints: at most 100 characters; at least one non-whitespace character.
-    pub family_name: String,
-}
-
-impl Validate for BeaconUserName {
-    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static GIVEN_NAME: StringRules = StringRules::new().max_length(100).non_blank();
-        static FAMILY_NAME: StringRules = StringRules::new().max_length(100).non_blank();
-        let mut check = validate::Fields::new(at, out);
-        check.string("given_name", &self.given_name, &GIVEN_NAME);
-        check.string("family_name", &self.family_name, &FAMILY_NAME);
-    }
-}
-
-/// Home address for the associated user.
-///
-/// # Rules
-///
-/// - For US-based addresses the postal code must be 5 numeric digits.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BeaconUserAddress {
-    /// The primary street portion of an address. If an address is provided, this field will
-    /// always be filled. A string with at least one non-whitespace alphabetical character, with
-    /// a max length of 80 characters.
-    ///
-    /// Constraints: at most 80 characters; at least one non-whitespace character; at least one
-    /// letter.
-    pub street: String,
-    /// Extra street information, like an apartment or suite number. If provided, a string with
-    /// at least one non-whitespace character, with a max length of 50 characters.
-    ///
-    /// Constraints: at most 50 characters; at least one non-whitespace character.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street2: Option<String>,
-    /// City from the end user's address. A string with at least one non-whitespace
-    /// alphabetical character, with a max length of 100 characters.
-    ///
-    /// Constraints: at most 100 characters; at least one non-whitespace character; at least one
-    /// letter.
-    pub city: String,
-    /// An ISO 3166-2 subdivision code. Related terms would be "state", "province",
-    /// "prefecture", "zone", "subdivision", etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// The postal code for the associated address. Between 2 and 10 alphanumeric characters.
-    /// For US-based addresses this must be 5 numeric digits.
-    ///
-    /// Constraints: matches `^[A-Za-z0-9]{2,10}$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be
-    /// in ISO 3166-1 alpha-2 form.
-    ///
-    /// Constraints: an assigned ISO 3166-1 alpha-2 country code in capitals, such as US.
-    pub country: String,
-}
-
-impl Validate for BeaconUserAddress {
-    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static STREET: StringRules = StringRules::new()
-            .max_length(80)
-            .non_blank()
-            .has_letter();
-        static STREET2: StringRules = StringRules::new().max_length(50).non_blank();
-        static CITY: StringRules = StringRules::new()
-            .max_length(100)
-            .non_blank()
-            .has_letter();
-        static POSTAL_CODE: StringRules = StringRules::new()
-            .pattern("^[A-Za-z0-9]{2,10}$");
-        static RULE_0: StringRules = StringRules::new().pattern("^[0-9]{5}$");
-        let mut check = validate::Fields::new(at, out);
-        check.string("street", &self.street, &STREET);
-        check.string("street2", &self.street2, &STREET2);
-        check.string("city", &self.city, &CITY);
-        check.string("postal_code", &self.postal_code, &POSTAL_CODE);
-        check.format("country", &self.country, validate::Format::CountryCode);
-        if let Some(value) = self.postal_code.as_ref() && self.country.as_str() == "US" {
-            let (at, out) = check.parts();
-            let at = at.field("postal_code");
-            validate::string(out, at, value, &RULE_0);
-        }
-    }
-}
-
-/// The ID number associated with a Beacon User.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct BeaconUserIdNumber {
-    /// A globally unique and human readable ID type, specific to the country and document
-    /// category. For more context on this field, see
-    /// [Hybrid Input
-    /// Validation](https://plaid.com/docs/identity-verification/hybrid-input-validation).
-    #[serde(rename = "type")]
-    pub type_: BeaconUserIdNumberType,
-    /// Value of identity document value typed in by user. Alpha-numeric, with all formatting
-    /// characters stripped. For specific format requirements by ID type, see
-    /// [Hybrid Input
-    /// Validation](https://plaid.com/docs/identity-verification/hybrid-input-validation/).
-    ///
-    /// Constraints: matches `^[A-Za-z0-9]+$`.
-    ///
-    /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    pub value: String,
-}
-
-impl ::std::fmt::Debug for BeaconUserIdNumber {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BeaconUserIdNumber")
-            .field("type_", &self.type_)
-            .field("value", &::specgen_runtime::redact::Redacted(&self.value))
-            .finish()
-    }
-}
-
-impl Validate for BeaconUserIdNumber {
-    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static VALUE: StringRules = StringRules::new().pattern("^[A-Za-z0-9]+$");
-        let mut check = validate::Fields::new(at, out);
-        check.nested("type", &self.type_);
-        check.string("value", &self.value, &VALUE);
-    }
-}
-
-/// A globally unique and human readable ID type, specific to the country and document category.
-///
-/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
-/// string.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BeaconUserIdNumberType {
-    /// `ar_dni`: Argentina, Documento Nacional de Identidad (DNI).
-    ArDni,
-    /// `au_drivers_license`: Australia, driver's license.
-    AuDriversLicense,
-    /// `au_passport`: Australia, passport.
-    AuPassport,
-    /// `br_cpf`: Brazil, Cadastro de Pessoas Físicas (CPF).
-    BrCpf,
-    /// `ca_sin`: Canada, Social Insurance Number (SIN).
-    CaSin,
-    /// `cl_run`: Chile, Rol Único Nacional (RUN).
-    ClRun,
-    /// `cn_resident_card`: China, Resident Identity Card.
-    CnResidentCard,
-    /// `co_nit`: Colombia, Número de Identificación Tributaria (NIT).
-    CoNit,
-    /// `dk_cpr`: Denmark, Civil Personal Registration (CPR) number.
-    DkCpr,
-    /// `eg_national_id`: Egypt, national ID card.
-    EgNationalId,
-    /// `es_dni`: Spain, Documento Nacional de Identidad (DNI).
-    EsDni,
-    /// `es_nie`: Spain, Número de Identidad de Extranjero (NIE).
-    EsNie,
-    /// `hk_hkid`: Hong Kong, Hong Kong Identity Card (HKID).
-    HkHkid,
-    /// `in_pan`: India, Permanent Account Number (PAN).
-    InPan,
-    /// `it_cf`: Italy, Codice Fiscale (CF).
-    ItCf,
-    /// `jo_civil_id`: Jordan, civil ID.
-    JoCivilId,
-    /// `jp_my_number`: Japan, My Number.
-    JpMyNumber,
-    /// `ke_huduma_namba`: Kenya, Huduma Namba.
-    KeHudumaNamba,
-    /// `kw_civil_id`: Kuwait, civil ID.
-    KwCivilId,
-    /// `mx_curp`: Mexico, Clave Única de Registro de Población (CURP).
-    MxCurp,
-    /// `mx_rfc`: Mexico, Registro Federal de Contribuyentes (RFC).
-    MxRfc,
-    /// `my_nric`: Malaysia, National Registration Identity Card (NRIC).
-    MyNric,
-    /// `ng_nin`: Nigeria, National Identification Number (NIN).
-    NgNin,
-    /// `nz_drivers_license`: New Zealand, driver's license.
-    NzDriversLicense,
-    /// `om_civil_id`: Oman, civil ID.
-    OmCivilId,
-    /// `ph_psn`: Philippines, PhilSys Number (PSN).
-    PhPsn,
-    /// `pl_pesel`: Poland, PESEL number.
-    PlPesel,
-    /// `ro_cnp`: Romania, Cod Numeric Personal (CNP).
-    RoCnp,
-    /// `sa_national_id`: Saudi Arabia, national ID.
-    SaNationalId,
-    /// `se_pin`: Sweden, personal identity number.
-    SePin,
-    /// `sg_nric`: Singapore, National Registration Identity Card (NRIC).
-    SgNric,
-    /// `tr_tc_kimlik`: Turkey, T.C. Kimlik number.
-    TrTcKimlik,
-    /// `us_ssn`: United States, Social Security number.
-    UsSsn,
-    /// `us_ssn_last_4`: United States, last 4 digits of the Social Security number.
-    UsSsnLast4,
-    /// `za_smart_id`: South Africa, Smart ID card.
-    ZaSmartId,
-    /// A value this crate does not know yet, kept verbatim.
-    Unknown(String),
-}
-
-impl BeaconUserIdNumberType {
-    /// Every value known when this crate was generated, with its wire form, in the
-    /// spec's order.
-    pub const KNOWN: &'static [(Self, &'static str)] = &[
-        (Self::ArDni, "ar_dni"),
-        (Self::AuDriversLicense, "au_drivers_license"),
-        (Self::AuPassport, "au_passport"),
-        (Self::BrCpf, "br_cpf"),
-        (Self::CaSin, "ca_sin"),
-        (Self::ClRun, "cl_run"),
-        (Self::CnResidentCard, "cn_resident_card"),
-        (Self::CoNit, "co_nit"),
-        (Self::DkCpr, "dk_cpr"),
-        (Self::EgNationalId, "eg_national_id"),
-        (Self::EsDni, "es_dni"),
-        (Self::EsNie, "es_nie"),
-        (Self::HkHkid, "hk_hkid"),
-        (Self::InPan, "in_pan"),
-        (Self::ItCf, "it_cf"),
-        (Self::JoCivilId, "jo_civil_id"),
-        (Self::JpMyNumber, "jp_my_number"),
-        (Self::KeHudumaNamba, "ke_huduma_namba"),
-        (Self::KwCivilId, "kw_civil_id"),
-        (Self::MxCurp, "mx_curp"),
-        (Self::MxRfc, "mx_rfc"),
-        (Self::MyNric, "my_nric"),
-        (Self::NgNin, "ng_nin"),
-        (Self::NzDriversLicense, "nz_drivers_license"),
-        (Self::OmCivilId, "om_civil_id"),
-        (Self::PhPsn, "ph_psn"),
-        (Self::PlPesel, "pl_pesel"),
-        (Self::RoCnp, "ro_cnp"),
-        (Self::SaNationalId, "sa_national_id"),
-        (Self::SePin, "se_pin"),
-        (Self::SgNric, "sg_nric"),
-        (Self::TrTcKimlik, "tr_tc_kimlik"),
-        (Self::UsSsn, "us_ssn"),
-        (Self::UsSsnLast4, "us_ssn_last_4"),
-        (Self::ZaSmartId, "za_smart_id"),
-    ];
-}
-
-::specgen_runtime::open_enum!(BeaconUserIdNumberType);
-
-/// Depository account information for the associated user.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct BeaconUserRequestDepositoryAccount {
-    /// The routing number of the account.
-    pub routing_number: String,
-    /// The account number. Must be a valid US bank account number.
-    ///
-    /// Constraints: a US bank account number of 4 to 17 digits.
-    ///
-    /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    pub account_number: String,
-}
-
-impl ::std::fmt::Debug for BeaconUserRequestDepositoryAccount {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("BeaconUserRequestDepositoryAccount")
-            .field("routing_number", &self.routing_number)
-            .field(
-                "account_number",
-                &::specgen_runtime::redact::Redacted(&self.account_number),
-            )
-            .finish()
-    }
-}
-
-impl Validate for BeaconUserRequestDepositoryAccount {
-    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        let mut check = validate::Fields::new(at, out);
-        check.format(
-            "account_number",
-            &self.account_number,
-            validate::Format::UsBankAccountNumber,
-        );
+        check.items("access_tokens", &self.access_tokens, None, Some(50), false);
     }
 }
 
@@ -500,7 +1900,7 @@ impl Validate for BeaconUserRequestDepositoryAccount {
 ///
 /// Returned by `POST /beacon/user/create` ([`BeaconUserCreateRequest`]).
 ///
-/// # Example
+/// # Example 1
 ///
 /// ```json
 /// {
@@ -546,6 +1946,58 @@ impl Validate for BeaconUserRequestDepositoryAccount {
 ///   "audit_trail": {
 ///     "source": "api",
 ///     "dashboard_user_id": null,
+///     "timestamp": "2020-07-24T03:26:02Z"
+///   },
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+///
+/// # Example 2
+///
+/// ```json
+/// {
+///   "item_ids": [
+///     "515cd85321d3649aecddc015"
+///   ],
+///   "id": "becusr_42cF1MNo42r9Xj",
+///   "version": 1,
+///   "created_at": "2020-07-24T03:26:02Z",
+///   "updated_at": "2020-07-24T03:26:02Z",
+///   "status": "cleared",
+///   "program_id": "becprg_11111111111111",
+///   "client_user_id": "your-db-id-3b24110",
+///   "user": {
+///     "date_of_birth": "1990-05-29",
+///     "name": {
+///       "given_name": "Leslie",
+///       "family_name": "Knope"
+///     },
+///     "address": {
+///       "street": "123 Main St.",
+///       "street2": "Unit 42",
+///       "city": "Pawnee",
+///       "region": "IN",
+///       "postal_code": "46001",
+///       "country": "US"
+///     },
+///     "email_address": "user@example.com",
+///     "phone_number": "+19876543212",
+///     "id_number": {
+///       "value": "123456789",
+///       "type": "us_ssn"
+///     },
+///     "ip_address": "192.0.2.42",
+///     "depository_accounts": [
+///       {
+///         "account_mask": "4000",
+///         "routing_number": "021000021",
+///         "added_at": "2020-07-24T03:26:02Z"
+///       }
+///     ]
+///   },
+///   "audit_trail": {
+///     "source": "dashboard",
+///     "dashboard_user_id": "54350110fedcbaf01234ffee",
 ///     "timestamp": "2020-07-24T03:26:02Z"
 ///   },
 ///   "request_id": "saKrIBuEB9qJZng"
@@ -614,11 +2066,14 @@ pub struct BeaconUserData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub date_of_birth: Option<String>,
+    pub date_of_birth: String,
     /// The full name for a given Beacon User.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub name: Option<BeaconUserName>,
+    pub name: BeaconUserName,
+    /// Home address for the associated user. Even if an address has been collected, some fields
+    /// may be null depending on the region's addressing system: for example, addresses from
+    /// the United Kingdom will not include a region, and addresses from Hong Kong will not
+    /// include a postal code.
+    pub address: BeaconUserAddress,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
@@ -626,28 +2081,19 @@ pub struct BeaconUserData {
     /// Constraints: an RFC 3696 email address without surrounding spaces.
     #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_address: Option<String>,
+    /// A phone number in E.164 format.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub phone_number: Option<String>,
+    /// The ID number associated with a Beacon User.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub id_number: Option<BeaconUserIDNumber>,
     /// An IPv4 or IPv6 address.
     ///
     /// Constraints: an IPv4 or IPv6 address.
     #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ip_address: Option<String>,
     /// The bank accounts associated with this Beacon User, with their numbers masked.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub depository_accounts: Option<Vec<BeaconUserDepositoryAccount>>,
-    /// The ID number associated with a Beacon User.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub id_number: Option<BeaconUserIdNumber>,
-    /// Home address for the associated user. Even if an address has been collected, some fields
-    /// may be null depending on the region's addressing system: for example, addresses from
-    /// the United Kingdom will not include a region, and addresses from Hong Kong will not
-    /// include a postal code.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub address: Option<BeaconUserAddress>,
-    /// A phone number in E.164 format.
-    ///
-    /// Constraints: an E.164 phone number such as +14155550123.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub phone_number: Option<String>,
+    pub depository_accounts: Vec<BeaconUserDepositoryAccount>,
 }
 
 impl Validate for BeaconUserData {
@@ -656,11 +2102,9 @@ impl Validate for BeaconUserData {
         check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
         check.nested("name", &self.name);
         check.format("email_address", &self.email_address, validate::Format::Email);
+        check.nested("id_number", &self.id_number);
         check.format("ip_address", &self.ip_address, validate::Format::Ip);
         check.nested("depository_accounts", &self.depository_accounts);
-        check.nested("id_number", &self.id_number);
-        check.nested("address", &self.address);
-        check.format("phone_number", &self.phone_number, validate::Format::E164);
     }
 }
 
@@ -685,6 +2129,621 @@ impl Validate for BeaconUserDepositoryAccount {
     }
 }
 
+/// Request input for fetching a Beacon User
+///
+/// # Operation
+///
+/// `POST /beacon/user/get`: Get a Beacon User
+///
+/// Fetch a Beacon User.
+///
+/// The Beacon User is returned with all of their associated information and a `status` based on the
+/// Beacon Network duplicate record and fraud checks.
+///
+/// The response is [`BeaconUserGetResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserGetRequest {
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconUserGetRequest {}
+/// A Beacon User represents an end user that has been scanned against the Beacon Network.
+///
+/// Returned by `POST /beacon/user/get` ([`BeaconUserGetRequest`]).
+///
+/// Returned by `POST /beacon/user/review` ([`BeaconUserReviewRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "item_ids": [
+///     "515cd85321d3649aecddc015"
+///   ],
+///   "id": "becusr_42cF1MNo42r9Xj",
+///   "version": 1,
+///   "created_at": "2020-07-24T03:26:02Z",
+///   "updated_at": "2020-07-24T03:26:02Z",
+///   "status": "cleared",
+///   "program_id": "becprg_11111111111111",
+///   "client_user_id": "your-db-id-3b24110",
+///   "user": {
+///     "date_of_birth": "1990-05-29",
+///     "name": {
+///       "given_name": "Leslie",
+///       "family_name": "Knope"
+///     },
+///     "address": {
+///       "street": "123 Main St.",
+///       "street2": "Unit 42",
+///       "city": "Pawnee",
+///       "region": "IN",
+///       "postal_code": "46001",
+///       "country": "US"
+///     },
+///     "email_address": "user@example.com",
+///     "phone_number": "+19876543212",
+///     "id_number": {
+///       "value": "123456789",
+///       "type": "us_ssn"
+///     },
+///     "ip_address": "192.0.2.42",
+///     "depository_accounts": [
+///       {
+///         "account_mask": "4000",
+///         "routing_number": "021000021",
+///         "added_at": "2020-07-24T03:26:02Z"
+///       }
+///     ]
+///   },
+///   "audit_trail": {
+///     "source": "dashboard",
+///     "dashboard_user_id": "54350110fedcbaf01234ffee",
+///     "timestamp": "2020-07-24T03:26:02Z"
+///   },
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserGetResponse {
+    /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon User.
+    ///
+    /// Example: `["515cd85321d3649aecddc015"]`.
+    ///
+    /// Constraints: items are unique.
+    pub item_ids: Vec<String>,
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub id: String,
+    /// The `version` field begins with 1 and increments each time the user is updated.
+    ///
+    /// Example: `1`.
+    pub version: i64,
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub created_at: String,
+    /// An ISO8601 formatted timestamp. This field indicates the last time the resource was
+    /// modified.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub updated_at: String,
+    pub status: BeaconUserStatus,
+    /// ID of the associated Beacon Program.
+    ///
+    /// Example: `becprg_11111111111111`.
+    pub program_id: String,
+    /// A unique ID that identifies the end user in your system. Either a `user_id` or the
+    /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
+    /// from other Plaid products. Financial Account Matching requires this field and the
+    /// `/link/token/create` `client_user_id` to be consistent. Personally identifiable information,
+    /// such as an email address or phone number, should not be used in the `client_user_id`.
+    ///
+    /// Example: `your-db-id-3b24110`.
+    pub client_user_id: String,
+    pub user: BeaconUserData,
+    pub audit_trail: BeaconAuditTrail,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconUserGetResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.items("item_ids", &self.item_ids, None, None, true);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.format("updated_at", &self.updated_at, validate::Format::DateTime);
+        check.nested("status", &self.status);
+        check.nested("user", &self.user);
+        check.nested("audit_trail", &self.audit_trail);
+    }
+}
+
+/// Request input for listing the history of a Beacon User
+///
+/// # Operation
+///
+/// `POST /beacon/user/history/list`: List a Beacon User's history
+///
+/// List all changes to the Beacon User in reverse-chronological order.
+///
+/// The response is [`BeaconUserHistoryListResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserHistoryListRequest {
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    /// An identifier that determines which page of results you receive.
+    ///
+    /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub cursor: Nullable<String>,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconUserHistoryListRequest {}
+/// The response schema for `/beacon/user/history/list`
+///
+/// Returned by `POST /beacon/user/history/list` ([`BeaconUserHistoryListRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "beacon_users": [
+///     {
+///       "item_ids": [
+///         "515cd85321d3649aecddc015"
+///       ],
+///       "id": "becusr_42cF1MNo42r9Xj",
+///       "version": 1,
+///       "created_at": "2020-07-24T03:26:02Z",
+///       "updated_at": "2020-07-24T03:26:02Z",
+///       "status": "cleared",
+///       "program_id": "becprg_11111111111111",
+///       "client_user_id": "your-db-id-3b24110",
+///       "user": {
+///         "date_of_birth": "1990-05-29",
+///         "name": {
+///           "given_name": "Leslie",
+///           "family_name": "Knope"
+///         },
+///         "address": {
+///           "street": "123 Main St.",
+///           "street2": "Unit 42",
+///           "city": "Pawnee",
+///           "region": "IN",
+///           "postal_code": "46001",
+///           "country": "US"
+///         },
+///         "email_address": "user@example.com",
+///         "phone_number": "+19876543212",
+///         "id_number": {
+///           "value": "123456789",
+///           "type": "us_ssn"
+///         },
+///         "ip_address": "192.0.2.42",
+///         "depository_accounts": [
+///           {
+///             "account_mask": "4000",
+///             "routing_number": "021000021",
+///             "added_at": "2020-07-24T03:26:02Z"
+///           }
+///         ]
+///       },
+///       "audit_trail": {
+///         "source": "dashboard",
+///         "dashboard_user_id": "54350110fedcbaf01234ffee",
+///         "timestamp": "2020-07-24T03:26:02Z"
+///       }
+///     }
+///   ],
+///   "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserHistoryListResponse {
+    pub beacon_users: Vec<BeaconUser>,
+    /// An identifier that determines which page of results you receive.
+    ///
+    /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub next_cursor: Option<String>,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconUserHistoryListResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("beacon_users", &self.beacon_users);
+    }
+}
+
+/// The ID number associated with a Beacon User.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserIDNumber {
+    /// Value of identity document value typed in by user. Alpha-numeric, with all formatting
+    /// characters stripped. For specific format requirements by ID type, see
+    /// [Hybrid Input
+    /// Validation](https://plaid.com/docs/identity-verification/hybrid-input-validation/).
+    ///
+    /// Constraints: matches `^[A-Za-z0-9]+$`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
+    pub value: String,
+    /// A globally unique and human readable ID type, specific to the country and document
+    /// category. For more context on this field, see
+    /// [Hybrid Input
+    /// Validation](https://plaid.com/docs/identity-verification/hybrid-input-validation).
+    #[serde(rename = "type")]
+    pub type_: IDNumberType,
+}
+
+impl ::std::fmt::Debug for BeaconUserIDNumber {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserIDNumber")
+            .field("value", &::specgen_runtime::redact::Redacted(&self.value))
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+
+impl Validate for BeaconUserIDNumber {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static VALUE: StringRules = StringRules::new().pattern("^[A-Za-z0-9]+$");
+        let mut check = validate::Fields::new(at, out);
+        check.string("value", &self.value, &VALUE);
+        check.nested("type", &self.type_);
+    }
+}
+
+/// The full name for a given Beacon User.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserName {
+    /// The user's given name. A string with at least one non-whitespace character, with a max
+    /// length of 100 characters.
+    ///
+    /// Constraints: at most 100 characters; at least one non-whitespace character.
+    pub given_name: String,
+    /// The user's family name. A string with at least one non-whitespace character, with a max
+    /// length of 100 characters.
+    ///
+    /// Constraints: at most 100 characters; at least one non-whitespace character.
+    pub family_name: String,
+}
+
+impl Validate for BeaconUserName {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static GIVEN_NAME: StringRules = StringRules::new().max_length(100).non_blank();
+        static FAMILY_NAME: StringRules = StringRules::new().max_length(100).non_blank();
+        let mut check = validate::Fields::new(at, out);
+        check.string("given_name", &self.given_name, &GIVEN_NAME);
+        check.string("family_name", &self.family_name, &FAMILY_NAME);
+    }
+}
+
+/// The full name for a given Beacon User.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserNameNullable {
+    /// A string with at least one non-whitespace character, with a max length of 100 characters.
+    ///
+    /// Example: `Leslie`.
+    pub given_name: String,
+    /// A string with at least one non-whitespace character, with a max length of 100 characters.
+    ///
+    /// Example: `Knope`.
+    pub family_name: String,
+}
+
+impl Validate for BeaconUserNameNullable {}
+/// Home address for the associated user.
+///
+/// # Rules
+///
+/// - For US-based addresses the postal code must be 5 numeric digits.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserRequestAddress {
+    /// The primary street portion of an address. If an address is provided, this field will
+    /// always be filled. A string with at least one non-whitespace alphabetical character, with
+    /// a max length of 80 characters.
+    ///
+    /// Constraints: at most 80 characters; at least one non-whitespace character; at least one
+    /// letter.
+    pub street: String,
+    /// Extra street information, like an apartment or suite number. If provided, a string with
+    /// at least one non-whitespace character, with a max length of 50 characters.
+    ///
+    /// Constraints: at most 50 characters; at least one non-whitespace character.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub street2: Nullable<String>,
+    /// City from the end user's address. A string with at least one non-whitespace
+    /// alphabetical character, with a max length of 100 characters.
+    ///
+    /// Constraints: at most 100 characters; at least one non-whitespace character; at least one
+    /// letter.
+    pub city: String,
+    /// An ISO 3166-2 subdivision code. Related terms would be "state", "province",
+    /// "prefecture", "zone", "subdivision", etc.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub region: Nullable<String>,
+    /// The postal code for the associated address. Between 2 and 10 alphanumeric characters.
+    /// For US-based addresses this must be 5 numeric digits.
+    ///
+    /// Constraints: matches `^[A-Za-z0-9]{2,10}$`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub postal_code: Nullable<String>,
+    /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be
+    /// in ISO 3166-1 alpha-2 form.
+    ///
+    /// Constraints: an assigned ISO 3166-1 alpha-2 country code in capitals, such as US.
+    pub country: String,
+}
+
+impl Validate for BeaconUserRequestAddress {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static STREET: StringRules = StringRules::new()
+            .max_length(80)
+            .non_blank()
+            .has_letter();
+        static STREET2: StringRules = StringRules::new().max_length(50).non_blank();
+        static CITY: StringRules = StringRules::new()
+            .max_length(100)
+            .non_blank()
+            .has_letter();
+        static POSTAL_CODE: StringRules = StringRules::new()
+            .pattern("^[A-Za-z0-9]{2,10}$");
+        static RULE_0: StringRules = StringRules::new().pattern("^[0-9]{5}$");
+        let mut check = validate::Fields::new(at, out);
+        check.string("street", &self.street, &STREET);
+        check.string("street2", &self.street2, &STREET2);
+        check.string("city", &self.city, &CITY);
+        check.string("postal_code", &self.postal_code, &POSTAL_CODE);
+        check.format("country", &self.country, validate::Format::CountryCode);
+        if let Some(value) = self.postal_code.value() && self.country.as_str() == "US" {
+            let (at, out) = check.parts();
+            let at = at.field("postal_code");
+            validate::string(out, at, value, &RULE_0);
+        }
+    }
+}
+
+/// Home address for the associated user. For more context on this field, see [Input Validation by
+/// Country](https://plaid.com/docs/identity-verification/hybrid-input-validation/#input-validation-by-country).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserRequestAddressNullable {
+    /// The primary street portion of an address. If an address is provided, this field will always
+    /// be filled. A string with at least one non-whitespace alphabetical character, with a max
+    /// length of 80 characters.
+    ///
+    /// Example: `123 Main St.`.
+    pub street: String,
+    /// Extra street information, like an apartment or suite number. If provided, a string with at
+    /// least one non-whitespace character, with a max length of 50 characters.
+    ///
+    /// Example: `Unit 42`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub street2: Nullable<String>,
+    /// City from the address. A string with at least one non-whitespace alphabetical character,
+    /// with a max length of 100 characters.
+    ///
+    /// Example: `Pawnee`.
+    pub city: String,
+    /// A subdivision code. "Subdivision" is a generic term for "state", "province", "prefecture",
+    /// "zone", etc. For the list of valid codes, see [country subdivision
+    /// codes](https://plaid.com/documents/country_subdivision_codes.json). Country prefixes are
+    /// omitted, since they are inferred from the `country` field.
+    ///
+    /// Example: `IN`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub region: Nullable<String>,
+    /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
+    /// US-based addresses this must be 5 numeric digits.
+    ///
+    /// Example: `46001`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub postal_code: Nullable<String>,
+    /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
+    /// ISO 3166-1 alpha-2 form.
+    ///
+    /// Example: `US`.
+    pub country: String,
+}
+
+impl Validate for BeaconUserRequestAddressNullable {}
+/// A Beacon User's data which is used to check against duplicate records and the Beacon Fraud
+/// Network.
+///
+/// # Rules
+///
+/// - In order to create a Beacon User, in addition to the `name`, either the `date_of_birth` or the
+///   `depository_accounts` field must be provided.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserRequestData {
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    /// The full name for a given Beacon User.
+    pub name: BeaconUserName,
+    /// Home address for the associated user. For more context on this field, see
+    /// [Input Validation by
+    /// Country](https://plaid.com/docs/identity-verification/hybrid-input-validation/#input-validation-by-country).
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub address: Nullable<BeaconUserRequestAddress>,
+    /// A valid email address. Must not have leading or trailing spaces and address must be RFC
+    /// compliant. For more information, see
+    /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
+    ///
+    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    /// A phone number in E.164 format.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub phone_number: Nullable<String>,
+    /// The ID number associated with a Beacon User.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub id_number: Nullable<BeaconUserIDNumber>,
+    /// An IPv4 or IPv6 address.
+    ///
+    /// Constraints: an IPv4 or IPv6 address.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ip_address: Nullable<String>,
+    /// Provide a list of bank accounts that are associated with this Beacon User. These
+    /// accounts will be scanned across the Beacon Network and used to find duplicate records.
+    ///
+    /// Note: These accounts will not have Bank Account Insights. To receive Bank Account
+    /// Insights please supply `access_tokens`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depository_accounts: Option<Vec<BeaconUserRequestDepositoryAccount>>,
+}
+
+impl Validate for BeaconUserRequestData {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
+        check.nested("name", &self.name);
+        check.nested("address", &self.address);
+        check.format("email_address", &self.email_address, validate::Format::Email);
+        check.nested("id_number", &self.id_number);
+        check.format("ip_address", &self.ip_address, validate::Format::Ip);
+        check.nested("depository_accounts", &self.depository_accounts);
+        check.one_of_required(
+            self.date_of_birth.as_ref().is_some_and(|v| !v.is_empty())
+                || self.depository_accounts.as_ref().is_some_and(|v| !v.is_empty()),
+            "at least one of `date_of_birth`, `depository_accounts` is required",
+        );
+    }
+}
+
+/// Depository account information for the associated user.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserRequestDepositoryAccount {
+    /// The account number. Must be a valid US bank account number.
+    ///
+    /// Constraints: a US bank account number of 4 to 17 digits.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
+    pub account_number: String,
+    /// The routing number of the account.
+    pub routing_number: String,
+}
+
+impl ::std::fmt::Debug for BeaconUserRequestDepositoryAccount {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserRequestDepositoryAccount")
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
+            .field("routing_number", &self.routing_number)
+            .finish()
+    }
+}
+
+impl Validate for BeaconUserRequestDepositoryAccount {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format(
+            "account_number",
+            &self.account_number,
+            validate::Format::UsBankAccountNumber,
+        );
+    }
+}
+
+/// Request input for updating the status of a Beacon User
+///
+/// # Operation
+///
+/// `POST /beacon/user/review`: Review a Beacon User
+///
+/// Update the status of a Beacon User.
+///
+/// When updating a Beacon User's status via this endpoint, Plaid validates that the status change
+/// is consistent with the related state for this Beacon User. Specifically, we will check:
+///
+/// 1. Whether there are any associated Beacon Reports connected to the Beacon User, and
+/// 2. Whether there are any confirmed Beacon Report Syndications connected to the Beacon User.
+///
+/// When updating a Beacon User's status to `rejected`, we enforce that either a Beacon Report has
+/// been created for the Beacon User or a Beacon Report Syndication has been confirmed.
+/// When updating a Beacon User's status to `cleared`, we enforce that there are no active Beacon
+/// Reports or confirmed Beacon Report Syndications associated with the user. If you previously
+/// created a Beacon Report for this user, you must delete it before updating the Beacon User's
+/// status to `cleared`.
+/// There are no restrictions on updating a Beacon User's status to `pending_review`.
+///
+/// If these conditions are not met, the request will be rejected with an error explaining the
+/// issue.
+///
+/// The response is [`BeaconUserGetResponse`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserReviewRequest {
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    pub status: BeaconUserStatus,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for BeaconUserReviewRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("status", &self.status);
+    }
+}
+
+/// A Beacon User Revision identifies a Beacon User at some point in its revision history.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserRevision {
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub id: String,
+    /// The `version` field begins with 1 and increments with each subsequent revision.
+    ///
+    /// Example: `1`.
+    pub version: i64,
+}
+
+impl Validate for BeaconUserRevision {}
 /// The status of a Beacon User.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -715,64 +2774,272 @@ impl BeaconUserStatus {
 
 ::specgen_runtime::open_enum!(BeaconUserStatus);
 
-/// Information about the last change made to the parent object specifying what caused the change as
-/// well as when it occurred.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BeaconAuditTrail {
-    /// A type indicating what caused a resource to be changed or updated.
-    pub source: BeaconAuditTrailSource,
-    /// ID of the associated user. To retrieve the email address or other details of the person
-    /// corresponding to this ID, use `/dashboard_user/get`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub dashboard_user_id: Option<String>,
-    /// An ISO 8601 formatted timestamp.
+/// Request input for updating the identity data of a Beacon User.
+///
+/// # Operation
+///
+/// `POST /beacon/user/update`: Update the identity data of a Beacon User
+///
+/// Update the identity data for a Beacon User in your Beacon Program or add new accounts to the
+/// Beacon User.
+///
+/// Similar to `/beacon/user/create`, several checks are performed immediately when you submit an
+/// identity data change to `/beacon/user/update`:
+///
+///   - The user's updated PII is searched against all other users within the Beacon Program you
+///     specified. If a match is found that violates your program's "Duplicate Information
+///     Filtering" settings, the user will be returned with a status of `pending_review`.
+///
+///   - The user's updated PII is also searched against all fraud reports created by your
+///     organization across all of your Beacon Programs. If the user's data matches a fraud report
+///     that your team created, the user will be returned with a status of `rejected`.
+///
+///   - Finally, the user's PII is searched against all fraud report shared with the Beacon Network
+///     by other companies. If a matching fraud report is found, the user will be returned with a
+///     `pending_review` status if your program has enabled automatic flagging based on network
+///     fraud.
+///
+/// Plaid maintains a version history for each Beacon User, so the Beacon User's identity data
+/// before and after the update is retained as separate versions.
+///
+/// The response is [`BeaconUserUpdateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserUpdateRequest {
+    /// ID of the associated Beacon User.
     ///
-    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    pub timestamp: String,
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub beacon_user_id: String,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub user: Nullable<BeaconUserUpdateRequestData>,
+    /// Send this array of access tokens to add accounts to this user for evaluation.
+    /// This will add accounts to this Beacon User. If left null only existing accounts will be
+    /// returned in response.
+    /// A maximum of 50 accounts total can be added to a Beacon User.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub access_tokens: Nullable<Vec<String>>,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
 }
 
-impl Validate for BeaconAuditTrail {
+impl Validate for BeaconUserUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
-        check.nested("source", &self.source);
-        check.format("timestamp", &self.timestamp, validate::Format::DateTime);
+        check.nested("user", &self.user);
     }
 }
 
-/// A type indicating what caused a resource to be changed or updated.
+/// A subset of a Beacon User's data which is used to patch the existing identity data associated
+/// with a Beacon User. At least one field must be provided. If left unset or null, user data will
+/// not be patched.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserUpdateRequestData {
+    /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
+    ///
+    /// Example: `1990-05-29`.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<BeaconUserNameNullable>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub address: Nullable<BeaconUserRequestAddressNullable>,
+    /// A valid email address. Must not have leading or trailing spaces and address must be RFC
+    /// compliant. For more information, see [RFC
+    /// 3696](https://datatracker.ietf.org/doc/html/rfc3696).
+    ///
+    /// Example: `user@example.com`.
+    ///
+    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    /// A phone number in E.164 format.
+    ///
+    /// Example: `+19876543212`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub phone_number: Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub id_number: Nullable<BeaconUserIDNumber>,
+    /// An IPv4 or IPv6 address.
+    ///
+    /// Example: `192.0.2.42`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ip_address: Nullable<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depository_accounts: Option<Vec<BeaconUserRequestDepositoryAccount>>,
+}
+
+impl Validate for BeaconUserUpdateRequestData {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
+        check.format("email_address", &self.email_address, validate::Format::Email);
+        check.nested("id_number", &self.id_number);
+        check.nested("depository_accounts", &self.depository_accounts);
+    }
+}
+
+/// A Beacon User represents an end user that has been scanned against the Beacon Network.
+///
+/// Returned by `POST /beacon/user/update` ([`BeaconUserUpdateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "item_ids": [
+///     "515cd85321d3649aecddc015"
+///   ],
+///   "id": "becusr_42cF1MNo42r9Xj",
+///   "version": 1,
+///   "created_at": "2020-07-24T03:26:02Z",
+///   "updated_at": "2020-07-24T03:26:02Z",
+///   "status": "cleared",
+///   "program_id": "becprg_11111111111111",
+///   "client_user_id": "your-db-id-3b24110",
+///   "user": {
+///     "date_of_birth": "1990-05-29",
+///     "name": {
+///       "given_name": "Leslie",
+///       "family_name": "Knope"
+///     },
+///     "address": {
+///       "street": "123 Main St.",
+///       "street2": "Unit 42",
+///       "city": "Pawnee",
+///       "region": "IN",
+///       "postal_code": "46001",
+///       "country": "US"
+///     },
+///     "email_address": "user@example.com",
+///     "phone_number": "+19876543212",
+///     "id_number": {
+///       "value": "123456789",
+///       "type": "us_ssn"
+///     },
+///     "ip_address": "192.0.2.42",
+///     "depository_accounts": [
+///       {
+///         "account_mask": "4000",
+///         "routing_number": "021000021",
+///         "added_at": "2020-07-24T03:26:02Z"
+///       }
+///     ]
+///   },
+///   "audit_trail": {
+///     "source": "dashboard",
+///     "dashboard_user_id": "54350110fedcbaf01234ffee",
+///     "timestamp": "2020-07-24T03:26:02Z"
+///   },
+///   "request_id": "saKrIBuEB9qJZng"
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BeaconUserUpdateResponse {
+    /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon User.
+    ///
+    /// Example: `["515cd85321d3649aecddc015"]`.
+    ///
+    /// Constraints: items are unique.
+    pub item_ids: Vec<String>,
+    /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
+    pub id: String,
+    /// The `version` field begins with 1 and increments each time the user is updated.
+    ///
+    /// Example: `1`.
+    pub version: i64,
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub created_at: String,
+    /// An ISO8601 formatted timestamp. This field indicates the last time the resource was
+    /// modified.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub updated_at: String,
+    pub status: BeaconUserStatus,
+    /// ID of the associated Beacon Program.
+    ///
+    /// Example: `becprg_11111111111111`.
+    pub program_id: String,
+    /// A unique ID that identifies the end user in your system. Either a `user_id` or the
+    /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
+    /// from other Plaid products. Financial Account Matching requires this field and the
+    /// `/link/token/create` `client_user_id` to be consistent. Personally identifiable information,
+    /// such as an email address or phone number, should not be used in the `client_user_id`.
+    ///
+    /// Example: `your-db-id-3b24110`.
+    pub client_user_id: String,
+    pub user: BeaconUserData,
+    pub audit_trail: BeaconAuditTrail,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for BeaconUserUpdateResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.items("item_ids", &self.item_ids, None, None, true);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.format("updated_at", &self.updated_at, validate::Format::DateTime);
+        check.nested("status", &self.status);
+        check.nested("user", &self.user);
+        check.nested("audit_trail", &self.audit_trail);
+    }
+}
+
+/// The amount and currency of the fraud or attempted fraud.
+/// `fraud_amount` should be omitted to indicate an unknown fraud amount.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FraudAmount {
+    pub iso_currency_code: ISOCurrencyCode,
+    /// The amount value.
+    /// This value can be 0 to indicate no money was lost.
+    /// Must not contain more than two digits of precision (e.g., `1.23`).
+    ///
+    /// Example: `100`.
+    ///
+    /// Format: `double`.
+    pub value: f64,
+}
+
+impl Validate for FraudAmount {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("iso_currency_code", &self.iso_currency_code);
+    }
+}
+
+/// An ISO-4217 currency code.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
 /// string.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum BeaconAuditTrailSource {
-    /// `dashboard`: The resource was created or updated by a member of your team via the Plaid
-    /// dashboard.
-    Dashboard,
-    /// `api`: The resource was created or updated via the Plaid API.
-    Api,
-    /// `system`: The resource was created or updated automatically by a part of the Plaid Beacon
-    /// system. For example, if another business using Plaid Beacon created a fraud report that
-    /// matched one of your users, your matching user's status would automatically be updated and
-    /// the audit trail source would be `system`.
-    System,
-    /// `bulk_import`: The resource was created or updated as part of a bulk import process. For
-    /// example, if your company provided a CSV of user data as part of your initial onboarding, the
-    /// audit trail source would be `bulk_import`.
-    BulkImport,
+pub enum ISOCurrencyCode {
+    /// `USD`
+    Usd,
     /// A value this crate does not know yet, kept verbatim.
     Unknown(String),
 }
 
-impl BeaconAuditTrailSource {
+impl ISOCurrencyCode {
     /// Every value known when this crate was generated, with its wire form, in the
     /// spec's order.
-    pub const KNOWN: &'static [(Self, &'static str)] = &[
-        (Self::Dashboard, "dashboard"),
-        (Self::Api, "api"),
-        (Self::System, "system"),
-        (Self::BulkImport, "bulk_import"),
-    ];
+    pub const KNOWN: &'static [(Self, &'static str)] = &[(Self::Usd, "USD")];
 }
 
-::specgen_runtime::open_enum!(BeaconAuditTrailSource);
+::specgen_runtime::open_enum!(ISOCurrencyCode);

@@ -3,6 +3,41 @@
 
 //! Every request, response and nested type of the API, re-exported flat.
 
+/// Types from `spec/accounts.yaml`.
+#[cfg(feature = "models-accounts")]
+mod accounts;
+
+#[cfg(feature = "models-accounts")]
+pub use self::accounts::*;
+
+/// Types from `spec/application.yaml`.
+#[cfg(feature = "models-application")]
+mod application;
+
+#[cfg(feature = "models-application")]
+pub use self::application::*;
+
+/// Types from `spec/asset_report.yaml`.
+#[cfg(feature = "models-asset_report")]
+mod asset_report;
+
+#[cfg(feature = "models-asset_report")]
+pub use self::asset_report::*;
+
+/// Types from `spec/auth.yaml`.
+#[cfg(feature = "models-auth")]
+mod auth;
+
+#[cfg(feature = "models-auth")]
+pub use self::auth::*;
+
+/// Types from `spec/bank_transfer.yaml`.
+#[cfg(feature = "models-bank_transfer")]
+mod bank_transfer;
+
+#[cfg(feature = "models-bank_transfer")]
+pub use self::bank_transfer::*;
+
 /// Types from `spec/beacon.yaml`.
 #[cfg(feature = "models-beacon")]
 mod beacon;
@@ -10,10 +45,220 @@ mod beacon;
 #[cfg(feature = "models-beacon")]
 pub use self::beacon::*;
 
-/// Types from `spec/plaid.yaml`.
-mod plaid;
+/// Types from `spec/beta.yaml`.
+#[cfg(feature = "models-beta")]
+mod beta;
 
-pub use self::plaid::*;
+#[cfg(feature = "models-beta")]
+pub use self::beta::*;
+
+/// Types from `spec/business_verification.yaml`.
+#[cfg(feature = "models-business_verification")]
+mod business_verification;
+
+#[cfg(feature = "models-business_verification")]
+pub use self::business_verification::*;
+
+/// Types from `spec/cashflow_report.yaml`.
+#[cfg(feature = "models-cashflow_report")]
+mod cashflow_report;
+
+#[cfg(feature = "models-cashflow_report")]
+pub use self::cashflow_report::*;
+
+/// Types from `spec/categories.yaml`.
+#[cfg(feature = "models-categories")]
+mod categories;
+
+#[cfg(feature = "models-categories")]
+pub use self::categories::*;
+
+/// Types from `spec/common.yaml`.
+mod common;
+
+pub use self::common::*;
+
+/// Types from `spec/consent.yaml`.
+#[cfg(feature = "models-consent")]
+mod consent;
+
+#[cfg(feature = "models-consent")]
+pub use self::consent::*;
+
+/// Types from `spec/consumer_report.yaml`.
+#[cfg(feature = "models-consumer_report")]
+mod consumer_report;
+
+#[cfg(feature = "models-consumer_report")]
+pub use self::consumer_report::*;
+
+/// Types from `spec/cra.yaml`.
+#[cfg(feature = "models-cra")]
+mod cra;
+
+#[cfg(feature = "models-cra")]
+pub use self::cra::*;
+
+/// Types from `spec/credit.yaml`.
+#[cfg(feature = "models-credit")]
+mod credit;
+
+#[cfg(feature = "models-credit")]
+pub use self::credit::*;
+
+/// Types from `spec/dashboard_user.yaml`.
+#[cfg(feature = "models-dashboard_user")]
+mod dashboard_user;
+
+#[cfg(feature = "models-dashboard_user")]
+pub use self::dashboard_user::*;
+
+/// Types from `spec/employers.yaml`.
+#[cfg(feature = "models-employers")]
+mod employers;
+
+#[cfg(feature = "models-employers")]
+pub use self::employers::*;
+
+/// Types from `spec/employment.yaml`.
+#[cfg(feature = "models-employment")]
+mod employment;
+
+#[cfg(feature = "models-employment")]
+pub use self::employment::*;
+
+/// Types from `spec/fdx.yaml`.
+#[cfg(feature = "models-fdx")]
+mod fdx;
+
+#[cfg(feature = "models-fdx")]
+pub use self::fdx::*;
+
+/// Types from `spec/identity.yaml`.
+#[cfg(feature = "models-identity")]
+mod identity;
+
+#[cfg(feature = "models-identity")]
+pub use self::identity::*;
+
+/// Types from `spec/identity_verification.yaml`.
+#[cfg(feature = "models-identity_verification")]
+mod identity_verification;
+
+#[cfg(feature = "models-identity_verification")]
+pub use self::identity_verification::*;
+
+/// Types from `spec/income.yaml`.
+#[cfg(feature = "models-income")]
+mod income;
+
+#[cfg(feature = "models-income")]
+pub use self::income::*;
+
+/// Types from `spec/institutions.yaml`.
+#[cfg(feature = "models-institutions")]
+mod institutions;
+
+#[cfg(feature = "models-institutions")]
+pub use self::institutions::*;
+
+/// Types from `spec/investments.yaml`.
+#[cfg(feature = "models-investments")]
+mod investments;
+
+#[cfg(feature = "models-investments")]
+pub use self::investments::*;
+
+/// Types from `spec/issues.yaml`.
+#[cfg(feature = "models-issues")]
+mod issues;
+
+#[cfg(feature = "models-issues")]
+pub use self::issues::*;
+
+/// Types from `spec/item.yaml`.
+#[cfg(feature = "models-item")]
+mod item;
+
+#[cfg(feature = "models-item")]
+pub use self::item::*;
+
+/// Types from `spec/liabilities.yaml`.
+#[cfg(feature = "models-liabilities")]
+mod liabilities;
+
+#[cfg(feature = "models-liabilities")]
+pub use self::liabilities::*;
+
+/// Types from `spec/link.yaml`.
+#[cfg(feature = "models-link")]
+mod link;
+
+#[cfg(feature = "models-link")]
+pub use self::link::*;
+
+/// Types from `spec/link_delivery.yaml`.
+#[cfg(feature = "models-link_delivery")]
+mod link_delivery;
+
+#[cfg(feature = "models-link_delivery")]
+pub use self::link_delivery::*;
+
+/// Types from `spec/network.yaml`.
+#[cfg(feature = "models-network")]
+mod network;
+
+#[cfg(feature = "models-network")]
+pub use self::network::*;
+
+/// Types from `spec/oauth.yaml`.
+#[cfg(feature = "models-oauth")]
+mod oauth;
+
+#[cfg(feature = "models-oauth")]
+pub use self::oauth::*;
+
+/// Types from `spec/partner.yaml`.
+#[cfg(feature = "models-partner")]
+mod partner;
+
+#[cfg(feature = "models-partner")]
+pub use self::partner::*;
+
+/// Types from `spec/payment_initiation.yaml`.
+#[cfg(feature = "models-payment_initiation")]
+mod payment_initiation;
+
+#[cfg(feature = "models-payment_initiation")]
+pub use self::payment_initiation::*;
+
+/// Types from `spec/payment_profile.yaml`.
+#[cfg(feature = "models-payment_profile")]
+mod payment_profile;
+
+#[cfg(feature = "models-payment_profile")]
+pub use self::payment_profile::*;
+
+/// Types from `spec/processor.yaml`.
+#[cfg(feature = "models-processor")]
+mod processor;
+
+#[cfg(feature = "models-processor")]
+pub use self::processor::*;
+
+/// Types from `spec/profile.yaml`.
+#[cfg(feature = "models-profile")]
+mod profile;
+
+#[cfg(feature = "models-profile")]
+pub use self::profile::*;
+
+/// Types from `spec/protect.yaml`.
+#[cfg(feature = "models-protect")]
+mod protect;
+
+#[cfg(feature = "models-protect")]
+pub use self::protect::*;
 
 /// Types from `spec/sandbox.yaml`.
 #[cfg(feature = "models-sandbox")]
@@ -22,9 +267,9045 @@ mod sandbox;
 #[cfg(feature = "models-sandbox")]
 pub use self::sandbox::*;
 
+/// Types from `spec/session.yaml`.
+#[cfg(feature = "models-session")]
+mod session;
+
+#[cfg(feature = "models-session")]
+pub use self::session::*;
+
+/// Types from `spec/signal.yaml`.
+#[cfg(feature = "models-signal")]
+mod signal;
+
+#[cfg(feature = "models-signal")]
+pub use self::signal::*;
+
+/// Types from `spec/statements.yaml`.
+#[cfg(feature = "models-statements")]
+mod statements;
+
+#[cfg(feature = "models-statements")]
+pub use self::statements::*;
+
+/// Types from `spec/transactions.yaml`.
+#[cfg(feature = "models-transactions")]
+mod transactions;
+
+#[cfg(feature = "models-transactions")]
+pub use self::transactions::*;
+
+/// Types from `spec/transfer.yaml`.
+#[cfg(feature = "models-transfer")]
+mod transfer;
+
+#[cfg(feature = "models-transfer")]
+pub use self::transfer::*;
+
 /// Types from `spec/user.yaml`.
 #[cfg(feature = "models-user")]
 mod user;
 
 #[cfg(feature = "models-user")]
 pub use self::user::*;
+
+/// Types from `spec/user_account.yaml`.
+#[cfg(feature = "models-user_account")]
+mod user_account;
+
+#[cfg(feature = "models-user_account")]
+pub use self::user_account::*;
+
+/// Types from `spec/wallet.yaml`.
+#[cfg(feature = "models-wallet")]
+mod wallet;
+
+#[cfg(feature = "models-wallet")]
+pub use self::wallet::*;
+
+/// Types from `spec/watchlist_screening.yaml`.
+#[cfg(feature = "models-watchlist_screening")]
+mod watchlist_screening;
+
+#[cfg(feature = "models-watchlist_screening")]
+pub use self::watchlist_screening::*;
+
+/// Types from `spec/webhook_verification_key.yaml`.
+#[cfg(feature = "models-webhook_verification_key")]
+mod webhook_verification_key;
+
+#[cfg(feature = "models-webhook_verification_key")]
+pub use self::webhook_verification_key::*;
+
+/// Types from `spec/webhooks.yaml`.
+#[cfg(feature = "models-webhooks")]
+mod webhooks;
+
+#[cfg(feature = "models-webhooks")]
+pub use self::webhooks::*;
+
+/// What to do with a model chosen by its spec name at run time: see
+/// [`visit_by_name`].
+pub trait ModelVisitor {
+    /// What the visit gives back.
+    type Output;
+    /// Called with the model type the name names.
+    fn visit<T>(self) -> Self::Output
+    where
+        T: ::serde::Serialize + ::serde::de::DeserializeOwned
+            + ::specgen_runtime::Validate + ::std::fmt::Debug + 'static;
+}
+
+/// Calls `visitor` with the model type named `name` in the spec (`"PlaidError"`), for
+/// tools and tests that work from the spec's names, such as checking every example;
+/// `None` when no compiled model has that name.
+pub fn visit_by_name<V: ModelVisitor>(
+    name: &str,
+    visitor: V,
+) -> ::std::option::Option<V::Output> {
+    #[allow(unreachable_patterns)]
+    match name {
+        #[cfg(feature = "models-accounts")]
+        "AccountsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AccountsGetRequest>())
+        }
+        #[cfg(feature = "models-accounts")]
+        "AccountsGetRequestOptions" => {
+            ::std::option::Option::Some(visitor.visit::<AccountsGetRequestOptions>())
+        }
+        #[cfg(feature = "models-accounts")]
+        "AccountsGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AccountsGetResponse>())
+        }
+        #[cfg(feature = "models-accounts")]
+        "AccountsBalanceGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AccountsBalanceGetRequest>())
+        }
+        #[cfg(feature = "models-accounts")]
+        "AccountsBalanceGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AccountsBalanceGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-application")]
+        "Application" => ::std::option::Option::Some(visitor.visit::<Application>()),
+        #[cfg(feature = "models-application")]
+        "ApplicationGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ApplicationGetRequest>())
+        }
+        #[cfg(feature = "models-application")]
+        "ApplicationGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ApplicationGetResponse>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportCreateRequest>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportCreateRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportCreateRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportCreateResponse>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportRefreshRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportRefreshRequest>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportRefreshRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportRefreshRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportRefreshResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportRefreshResponse>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportRemoveRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportRemoveRequest>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportRemoveResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportRemoveResponse>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportFilterRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportFilterRequest>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportFilterResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportFilterResponse>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportGetRequest>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportGetRequestOptions" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportGetRequestOptions>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportPDFGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportPDFGetRequest>())
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportPDFGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportPDFGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportAuditCopyCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportAuditCopyCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportAuditCopyCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportAuditCopyCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportAuditCopyGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportAuditCopyGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportAuditCopyRemoveRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportAuditCopyRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportAuditCopyRemoveResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportAuditCopyRemoveResponse>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportAuditCopyPdfGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportAuditCopyPdfGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-asset_report")]
+        "AssetReportAddOns" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportAddOns>())
+        }
+        #[cfg(feature = "models-auth")]
+        "AuthGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AuthGetRequest>())
+        }
+        #[cfg(feature = "models-auth")]
+        "AuthGetRequestOptions" => {
+            ::std::option::Option::Some(visitor.visit::<AuthGetRequestOptions>())
+        }
+        #[cfg(feature = "models-auth")]
+        "AuthGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AuthGetResponse>())
+        }
+        #[cfg(feature = "models-auth")]
+        "AuthGetNumbers" => {
+            ::std::option::Option::Some(visitor.visit::<AuthGetNumbers>())
+        }
+        #[cfg(feature = "models-auth")]
+        "AuthVerifyRequestNumbers" => {
+            ::std::option::Option::Some(visitor.visit::<AuthVerifyRequestNumbers>())
+        }
+        #[cfg(feature = "models-auth")]
+        "AuthVerifyNumbersACH" => {
+            ::std::option::Option::Some(visitor.visit::<AuthVerifyNumbersACH>())
+        }
+        #[cfg(feature = "models-auth")]
+        "AuthVerifyRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AuthVerifyRequest>())
+        }
+        #[cfg(feature = "models-auth")]
+        "AuthVerifyResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AuthVerifyResponse>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferGetRequest>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferGetResponse>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferCreateRequest>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferCreateResponse>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferListRequest>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferListResponse>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferCancelRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferCancelRequest>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferCancelResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferCancelResponse>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferEventListBankTransferType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankTransferEventListBankTransferType>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferEventListDirection" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankTransferEventListDirection>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferEventListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferEventListRequest>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferEventType" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferEventType>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferEvent" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferEvent>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferEventListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferEventListResponse>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferEventSyncRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferEventSyncRequest>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferEventSyncResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferEventSyncResponse>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferSweepGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferSweepGetRequest>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferSweepGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferSweepGetResponse>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferSweepListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferSweepListRequest>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferSweepListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferSweepListResponse>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferSweep" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferSweep>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferBalanceGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferBalanceGetRequest>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferBalanceGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankTransferBalanceGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferBalance" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferBalance>())
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferMigrateAccountRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankTransferMigrateAccountRequest>(),
+            )
+        }
+        #[cfg(feature = "models-bank_transfer")]
+        "BankTransferMigrateAccountResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankTransferMigrateAccountResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconAccountRiskEvaluateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconAccountRiskEvaluateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconAccountRiskEvaluateRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconAccountRiskEvaluateRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconAccountRiskEvaluateEvaluationReason" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconAccountRiskEvaluateEvaluationReason>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconAccountRiskEvaluateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconAccountRiskEvaluateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconAccountRiskEvaluateAccount" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconAccountRiskEvaluateAccount>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconAccountRiskEvaluateAccountAttributes" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconAccountRiskEvaluateAccountAttributes>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconAccountRiskAttributes" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconAccountRiskAttributes>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconAuditTrail" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconAuditTrail>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconAuditTrailSource" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconAuditTrailSource>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconBankAccountInsights" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconBankAccountInsights>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconBankAccounts" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconBankAccounts>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconDuplicateGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconDuplicateGetRequest>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconDuplicateGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconDuplicateGetResponse>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconMatchSummaryAnalysis" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconMatchSummaryAnalysis>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconMatchSummaryCode" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconMatchSummaryCode>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReport" => ::std::option::Option::Some(visitor.visit::<BeaconReport>()),
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportCreateRequest>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportCreateResponse>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportCreateType" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportCreateType>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportGetRequest>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportGetResponse>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportListRequest>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportListResponse>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportSyndication" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportSyndication>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportSyndicationAnalysis" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconReportSyndicationAnalysis>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportSyndicationGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconReportSyndicationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportSyndicationGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconReportSyndicationGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportSyndicationListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconReportSyndicationListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportSyndicationListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconReportSyndicationListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportSyndicationOriginalReport" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconReportSyndicationOriginalReport>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconReportType" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportType>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconSyndicatedReportDepositoryAccountMatchAnalysis" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconSyndicatedReportDepositoryAccountMatchAnalysis>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUser" => ::std::option::Option::Some(visitor.visit::<BeaconUser>()),
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserAccountInsightsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconUserAccountInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserAccountInsightsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconUserAccountInsightsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserAddress" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserAddress>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserCreateRequest>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserCreateResponse>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserData" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserData>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserDepositoryAccount" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserDepositoryAccount>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserGetRequest>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserGetResponse>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserHistoryListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserHistoryListRequest>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserHistoryListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserHistoryListResponse>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserIDNumber" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserIDNumber>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserName" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserName>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserNameNullable" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserNameNullable>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserRequestAddress" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserRequestAddress>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserRequestAddressNullable" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconUserRequestAddressNullable>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserRequestData" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserRequestData>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserRequestDepositoryAccount" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconUserRequestDepositoryAccount>(),
+            )
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserReviewRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserReviewRequest>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserRevision" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserRevision>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserStatus" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserStatus>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserUpdateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserUpdateRequest>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserUpdateRequestData" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserUpdateRequestData>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "BeaconUserUpdateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconUserUpdateResponse>())
+        }
+        #[cfg(feature = "models-beacon")]
+        "FraudAmount" => ::std::option::Option::Some(visitor.visit::<FraudAmount>()),
+        #[cfg(feature = "models-beacon")]
+        "ISOCurrencyCode" => {
+            ::std::option::Option::Some(visitor.visit::<ISOCurrencyCode>())
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsRulesCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRulesCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsRulesCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRulesCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsRulesListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsRulesListRequest>())
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsRulesListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsRulesListResponse>())
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsRulesRemoveRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRulesRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsRulesRemoveResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRulesRemoveResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsRuleDetails" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsRuleDetails>())
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsRuleField" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsRuleField>())
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsRuleType" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsRuleType>())
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsCategoryRule" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsCategoryRule>())
+        }
+        #[cfg(feature = "models-beta")]
+        "CreditBankEmploymentGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankEmploymentGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "CreditBankEmploymentGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankEmploymentGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "CreditBankEmploymentReport" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankEmploymentReport>())
+        }
+        #[cfg(feature = "models-beta")]
+        "CreditBankEmploymentItem" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankEmploymentItem>())
+        }
+        #[cfg(feature = "models-beta")]
+        "CreditBankEmployment" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankEmployment>())
+        }
+        #[cfg(feature = "models-beta")]
+        "CreditBankEmployer" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankEmployer>())
+        }
+        #[cfg(feature = "models-beta")]
+        "CreditBankEmploymentWarning" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankEmploymentWarning>())
+        }
+        #[cfg(feature = "models-beta")]
+        "CreditBankEmploymentWarningType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankEmploymentWarningType>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsEnhanceGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsEnhanceGetRequest>())
+        }
+        #[cfg(feature = "models-beta")]
+        "ClientProvidedRawTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<ClientProvidedRawTransaction>())
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsEnhanceGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsEnhanceGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "ClientProvidedEnhancedTransaction" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ClientProvidedEnhancedTransaction>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "Enhancements" => ::std::option::Option::Some(visitor.visit::<Enhancements>()),
+        #[cfg(feature = "models-beta")]
+        "TransactionsUserInsightsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsUserInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "TransactionsUserInsightsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsUserInsightsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "UserDataOverview" => {
+            ::std::option::Option::Some(visitor.visit::<UserDataOverview>())
+        }
+        #[cfg(feature = "models-beta")]
+        "CounterpartyInsights" => {
+            ::std::option::Option::Some(visitor.visit::<CounterpartyInsights>())
+        }
+        #[cfg(feature = "models-beta")]
+        "FinancialInstitutionInsights" => {
+            ::std::option::Option::Some(visitor.visit::<FinancialInstitutionInsights>())
+        }
+        #[cfg(feature = "models-beta")]
+        "DetectedAccount" => {
+            ::std::option::Option::Some(visitor.visit::<DetectedAccount>())
+        }
+        #[cfg(feature = "models-beta")]
+        "MerchantInsights" => {
+            ::std::option::Option::Some(visitor.visit::<MerchantInsights>())
+        }
+        #[cfg(feature = "models-beta")]
+        "CategoryInsights" => {
+            ::std::option::Option::Some(visitor.visit::<CategoryInsights>())
+        }
+        #[cfg(feature = "models-beta")]
+        "CategoryInsightDetails" => {
+            ::std::option::Option::Some(visitor.visit::<CategoryInsightDetails>())
+        }
+        #[cfg(feature = "models-beta")]
+        "RecurringTransactions" => {
+            ::std::option::Option::Some(visitor.visit::<RecurringTransactions>())
+        }
+        #[cfg(feature = "models-beta")]
+        "RecurringInsightsStream" => {
+            ::std::option::Option::Some(visitor.visit::<RecurringInsightsStream>())
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaEwaReportV1GetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<BetaEwaReportV1GetRequest>())
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaEwaReportV1GetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<BetaEwaReportV1GetResponse>())
+        }
+        #[cfg(feature = "models-beta")]
+        "EwaScore" => ::std::option::Option::Some(visitor.visit::<EwaScore>()),
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerCustomerV1CreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BetaPartnerCustomerV1CreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerCustomerV1CreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BetaPartnerCustomerV1CreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerEndCustomerWithSecrets" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BetaPartnerEndCustomerWithSecrets>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerEndCustomer" => {
+            ::std::option::Option::Some(visitor.visit::<BetaPartnerEndCustomer>())
+        }
+        #[cfg(feature = "models-beta")]
+        "PartnerEndCustomerRequirementDue" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerRequirementDue>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "PartnerEndCustomerBankAddendumAcceptance" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerBankAddendumAcceptance>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "PartnerEndCustomerQuestionnaires" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerQuestionnaires>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "PartnerEndCustomerCRAQuestionnaire" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerCRAQuestionnaire>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "PartnerEndCustomerCRAPurposes" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerEndCustomerCRAPurposes>())
+        }
+        #[cfg(feature = "models-beta")]
+        "PartnerEndCustomerCRAUseCases" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerEndCustomerCRAUseCases>())
+        }
+        #[cfg(feature = "models-beta")]
+        "PartnerEndCustomerCRAUseCase" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerEndCustomerCRAUseCase>())
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerCustomerV1GetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BetaPartnerCustomerV1GetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerCustomerV1GetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BetaPartnerCustomerV1GetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerCustomerV1UpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BetaPartnerCustomerV1UpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerCustomerV1UpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BetaPartnerCustomerV1UpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerCustomerV1EnableRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BetaPartnerCustomerV1EnableRequest>(),
+            )
+        }
+        #[cfg(feature = "models-beta")]
+        "BetaPartnerCustomerV1EnableResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BetaPartnerCustomerV1EnableResponse>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessEmailAddress" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessEmailAddress>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessEntityType" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessEntityType>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessFieldMatchSummary" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessFieldMatchSummary>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessKYBCheck" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessKYBCheck>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessKYBMatchDetails" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessKYBMatchDetails>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "ProviderBusinessName" => {
+            ::std::option::Option::Some(visitor.visit::<ProviderBusinessName>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessPhoneNumber" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessPhoneNumber>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessRiskCheck" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessRiskCheck>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessIndustryPrediction" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessIndustryPrediction>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessSearchTerms" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessSearchTerms>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessVerificationCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BusinessVerificationCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessVerificationCreateRequestBusiness" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BusinessVerificationCreateRequestBusiness>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessVerificationCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BusinessVerificationCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessVerificationGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BusinessVerificationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessVerificationGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BusinessVerificationGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessVerificationStatusKYBCheck" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BusinessVerificationStatusKYBCheck>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessVerificationStatusOverall" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BusinessVerificationStatusOverall>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessVerificationStatusRiskCheck" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BusinessVerificationStatusRiskCheck>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessVerificationStatusWebPresenceCheck" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BusinessVerificationStatusWebPresenceCheck>(),
+            )
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessCheckBooleanStatus" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessCheckBooleanStatus>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessDigitalPresenceCheck" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessDigitalPresenceCheck>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessWebsiteAnalysis" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessWebsiteAnalysis>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessWebsiteBuildStatus" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessWebsiteBuildStatus>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessWhoisRecord" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessWhoisRecord>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessWebsiteSSL" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessWebsiteSSL>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "BusinessWebsite" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessWebsite>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "ProviderBusinessAddress" => {
+            ::std::option::Option::Some(visitor.visit::<ProviderBusinessAddress>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "RequestBusinessAddress" => {
+            ::std::option::Option::Some(visitor.visit::<RequestBusinessAddress>())
+        }
+        #[cfg(feature = "models-business_verification")]
+        "ResponseBusinessAddress" => {
+            ::std::option::Option::Some(visitor.visit::<ResponseBusinessAddress>())
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportRefreshRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CashflowReportRefreshRequest>())
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportRefreshResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CashflowReportRefreshResponse>())
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CashflowReportGetRequest>())
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CashflowReportGetResponse>())
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportTransactionsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportTransactionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportTransactionsGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportTransactionsGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportTransactionsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportTransactionsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportInsightsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportInsightsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportInsightsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportAccountInsights" => {
+            ::std::option::Option::Some(visitor.visit::<CashflowReportAccountInsights>())
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportHistoricalBalance" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportHistoricalBalance>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryStartingBalance" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportMonthlySummaryStartingBalance>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryEndingBalance" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportMonthlySummaryEndingBalance>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryAverageDailyEndingBalance" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportMonthlySummaryAverageDailyEndingBalance>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryAverageDailyInflowAmount" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportMonthlySummaryAverageDailyInflowAmount>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryAverageDailyOutflowAmount" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportMonthlySummaryAverageDailyOutflowAmount>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryAverageDailyNetCashflowAmount" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<CashflowReportMonthlySummaryAverageDailyNetCashflowAmount>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryTotalRevenue" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportMonthlySummaryTotalRevenue>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryTotalLoanPayment" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportMonthlySummaryTotalLoanPayment>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryTotalVariableExpense" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportMonthlySummaryTotalVariableExpense>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummaryTotalPayroll" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashflowReportMonthlySummaryTotalPayroll>(),
+            )
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportMonthlySummary" => {
+            ::std::option::Option::Some(visitor.visit::<CashflowReportMonthlySummary>())
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "BusinessAccount" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessAccount>())
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<CashflowReportTransaction>())
+        }
+        #[cfg(feature = "models-cashflow_report")]
+        "CashflowReportPaymentMeta" => {
+            ::std::option::Option::Some(visitor.visit::<CashflowReportPaymentMeta>())
+        }
+        #[cfg(feature = "models-categories")]
+        "CategoriesGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CategoriesGetRequest>())
+        }
+        #[cfg(feature = "models-categories")]
+        "CategoriesGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CategoriesGetResponse>())
+        }
+        #[cfg(feature = "models-categories")]
+        "Category" => ::std::option::Option::Some(visitor.visit::<Category>()),
+        "NetworkStatusGetUser" => {
+            ::std::option::Option::Some(visitor.visit::<NetworkStatusGetUser>())
+        }
+        "NetworkStatusGetResponseNetworkStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<NetworkStatusGetResponseNetworkStatus>(),
+            )
+        }
+        "PersonalFinanceCategoryVersion" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PersonalFinanceCategoryVersion>(),
+            )
+        }
+        "TransactionsRecurringGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringGetRequestOptions>(),
+            )
+        }
+        "TransactionsSyncRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsSyncRequestOptions>(),
+            )
+        }
+        "IdentityMatchUser" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityMatchUser>())
+        }
+        "CreditSessionDocumentIncomeResult" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditSessionDocumentIncomeResult>(),
+            )
+        }
+        "CreditSessionBankIncomeStatus" => {
+            ::std::option::Option::Some(visitor.visit::<CreditSessionBankIncomeStatus>())
+        }
+        "PaymentInitiationPaymentStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentStatus>(),
+            )
+        }
+        "InvestmentsTransactionsGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsTransactionsGetRequestOptions>(),
+            )
+        }
+        "PlaidError" => ::std::option::Option::Some(visitor.visit::<PlaidError>()),
+        "PlaidErrorType" => {
+            ::std::option::Option::Some(visitor.visit::<PlaidErrorType>())
+        }
+        "AccountType" => ::std::option::Option::Some(visitor.visit::<AccountType>()),
+        "AccountBase" => ::std::option::Option::Some(visitor.visit::<AccountBase>()),
+        "AccountBaseVerificationStatus" => {
+            ::std::option::Option::Some(visitor.visit::<AccountBaseVerificationStatus>())
+        }
+        "InvestmentAccountBalance" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentAccountBalance>())
+        }
+        "InvestmentAccount" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentAccount>())
+        }
+        "AccountBalance" => {
+            ::std::option::Option::Some(visitor.visit::<AccountBalance>())
+        }
+        "AccountSubtype" => {
+            ::std::option::Option::Some(visitor.visit::<AccountSubtype>())
+        }
+        "AccountHolderCategory" => {
+            ::std::option::Option::Some(visitor.visit::<AccountHolderCategory>())
+        }
+        "AccountVerificationInsights" => {
+            ::std::option::Option::Some(visitor.visit::<AccountVerificationInsights>())
+        }
+        "AccountVerificationInsightsAccountNumberFormat" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AccountVerificationInsightsAccountNumberFormat>(),
+            )
+        }
+        "AccountVerificationInsightsNetworkStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AccountVerificationInsightsNetworkStatus>(),
+            )
+        }
+        "AccountVerificationInsightsPreviousReturns" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AccountVerificationInsightsPreviousReturns>(),
+            )
+        }
+        "NumbersACH" => ::std::option::Option::Some(visitor.visit::<NumbersACH>()),
+        "NumbersEFT" => ::std::option::Option::Some(visitor.visit::<NumbersEFT>()),
+        "NumbersInternational" => {
+            ::std::option::Option::Some(visitor.visit::<NumbersInternational>())
+        }
+        "NumbersBACS" => ::std::option::Option::Some(visitor.visit::<NumbersBACS>()),
+        "InvestmentsAuthGetNumbers" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentsAuthGetNumbers>())
+        }
+        "NumbersACATS" => ::std::option::Option::Some(visitor.visit::<NumbersACATS>()),
+        "NumbersATON" => ::std::option::Option::Some(visitor.visit::<NumbersATON>()),
+        "NumbersRetirement401k" => {
+            ::std::option::Option::Some(visitor.visit::<NumbersRetirement401k>())
+        }
+        "RecipientBACS" => ::std::option::Option::Some(visitor.visit::<RecipientBACS>()),
+        "TransactionsUpdateStatus" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsUpdateStatus>())
+        }
+        "RemovedTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<RemovedTransaction>())
+        }
+        "TransactionBaseTransactionType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionBaseTransactionType>(),
+            )
+        }
+        "Transaction" => ::std::option::Option::Some(visitor.visit::<Transaction>()),
+        "TransactionPaymentChannel" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionPaymentChannel>())
+        }
+        "ClientCustomization" => {
+            ::std::option::Option::Some(visitor.visit::<ClientCustomization>())
+        }
+        "Location" => ::std::option::Option::Some(visitor.visit::<Location>()),
+        "TransactionStream" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionStream>())
+        }
+        "TransactionStreamAmount" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionStreamAmount>())
+        }
+        "RecurringTransactionFrequency" => {
+            ::std::option::Option::Some(visitor.visit::<RecurringTransactionFrequency>())
+        }
+        "TransactionStreamStatus" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionStreamStatus>())
+        }
+        "InvestmentsAuthOwner" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentsAuthOwner>())
+        }
+        "InvestmentsAuthAccountDetails401k" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsAuthAccountDetails401k>(),
+            )
+        }
+        "InvestmentsAuth401kFeeDetails" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentsAuth401kFeeDetails>())
+        }
+        "InvestmentsAuth401kContributionDetails" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsAuth401kContributionDetails>(),
+            )
+        }
+        "InvestmentsAuthDataSources" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentsAuthDataSources>())
+        }
+        "DataSources" => ::std::option::Option::Some(visitor.visit::<DataSources>()),
+        "CountryCode" => ::std::option::Option::Some(visitor.visit::<CountryCode>()),
+        "ConsumerReportPermissiblePurpose" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ConsumerReportPermissiblePurpose>(),
+            )
+        }
+        "PaymentMeta" => ::std::option::Option::Some(visitor.visit::<PaymentMeta>()),
+        "TransactionCode" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionCode>())
+        }
+        "Counterparty" => ::std::option::Option::Some(visitor.visit::<Counterparty>()),
+        "TransactionCounterparty" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionCounterparty>())
+        }
+        "CounterpartyType" => {
+            ::std::option::Option::Some(visitor.visit::<CounterpartyType>())
+        }
+        "CounterpartyNumbers" => {
+            ::std::option::Option::Some(visitor.visit::<CounterpartyNumbers>())
+        }
+        "CounterpartyNumbersBACS" => {
+            ::std::option::Option::Some(visitor.visit::<CounterpartyNumbersBACS>())
+        }
+        "CounterpartyNumbersInternational" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CounterpartyNumbersInternational>(),
+            )
+        }
+        "PersonalFinanceCategory" => {
+            ::std::option::Option::Some(visitor.visit::<PersonalFinanceCategory>())
+        }
+        "BusinessFinanceCategory" => {
+            ::std::option::Option::Some(visitor.visit::<BusinessFinanceCategory>())
+        }
+        "PhoneNumber" => ::std::option::Option::Some(visitor.visit::<PhoneNumber>()),
+        "PhoneNumberType" => {
+            ::std::option::Option::Some(visitor.visit::<PhoneNumberType>())
+        }
+        "Email" => ::std::option::Option::Some(visitor.visit::<Email>()),
+        "EmailType" => ::std::option::Option::Some(visitor.visit::<EmailType>()),
+        "Address" => ::std::option::Option::Some(visitor.visit::<Address>()),
+        "AddressData" => ::std::option::Option::Some(visitor.visit::<AddressData>()),
+        "AddressDataNotRequired" => {
+            ::std::option::Option::Some(visitor.visit::<AddressDataNotRequired>())
+        }
+        "Owner" => ::std::option::Option::Some(visitor.visit::<Owner>()),
+        "LiabilitiesObject" => {
+            ::std::option::Option::Some(visitor.visit::<LiabilitiesObject>())
+        }
+        "StudentLoan" => ::std::option::Option::Some(visitor.visit::<StudentLoan>()),
+        "CreditCardLiability" => {
+            ::std::option::Option::Some(visitor.visit::<CreditCardLiability>())
+        }
+        "MortgageLiability" => {
+            ::std::option::Option::Some(visitor.visit::<MortgageLiability>())
+        }
+        "MortgageInterestRate" => {
+            ::std::option::Option::Some(visitor.visit::<MortgageInterestRate>())
+        }
+        "MortgagePropertyAddress" => {
+            ::std::option::Option::Some(visitor.visit::<MortgagePropertyAddress>())
+        }
+        "StudentLoanStatus" => {
+            ::std::option::Option::Some(visitor.visit::<StudentLoanStatus>())
+        }
+        "StudentLoanStatusType" => {
+            ::std::option::Option::Some(visitor.visit::<StudentLoanStatusType>())
+        }
+        "StudentRepaymentPlan" => {
+            ::std::option::Option::Some(visitor.visit::<StudentRepaymentPlan>())
+        }
+        "StudentRepaymentPlanType" => {
+            ::std::option::Option::Some(visitor.visit::<StudentRepaymentPlanType>())
+        }
+        "PSLFStatus" => ::std::option::Option::Some(visitor.visit::<PSLFStatus>()),
+        "ServicerAddressData" => {
+            ::std::option::Option::Some(visitor.visit::<ServicerAddressData>())
+        }
+        "APR" => ::std::option::Option::Some(visitor.visit::<APR>()),
+        "APRAprType" => ::std::option::Option::Some(visitor.visit::<APRAprType>()),
+        "PaymentInitiationAddress" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentInitiationAddress>())
+        }
+        "PaymentScheduleInterval" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentScheduleInterval>())
+        }
+        "Products" => ::std::option::Option::Some(visitor.visit::<Products>()),
+        "Cause" => ::std::option::Option::Some(visitor.visit::<Cause>()),
+        "Holding" => ::std::option::Option::Some(visitor.visit::<Holding>()),
+        "HoldingTaxLot" => ::std::option::Option::Some(visitor.visit::<HoldingTaxLot>()),
+        "HoldingTaxLotPositionType" => {
+            ::std::option::Option::Some(visitor.visit::<HoldingTaxLotPositionType>())
+        }
+        "Security" => ::std::option::Option::Some(visitor.visit::<Security>()),
+        "InvestmentTransactionType" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentTransactionType>())
+        }
+        "InvestmentTransactionSubtype" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentTransactionSubtype>())
+        }
+        "OptionContract" => {
+            ::std::option::Option::Some(visitor.visit::<OptionContract>())
+        }
+        "FixedIncome" => ::std::option::Option::Some(visitor.visit::<FixedIncome>()),
+        "YieldRate" => ::std::option::Option::Some(visitor.visit::<YieldRate>()),
+        "YieldRateType" => ::std::option::Option::Some(visitor.visit::<YieldRateType>()),
+        "InvestmentTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentTransaction>())
+        }
+        "BankTransfer" => ::std::option::Option::Some(visitor.visit::<BankTransfer>()),
+        "ACHClass" => ::std::option::Option::Some(visitor.visit::<ACHClass>()),
+        "BankTransferUser" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferUser>())
+        }
+        "BankTransferType" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferType>())
+        }
+        "BankTransferStatus" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferStatus>())
+        }
+        "BankTransferNetwork" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferNetwork>())
+        }
+        "TransferFailure" => {
+            ::std::option::Option::Some(visitor.visit::<TransferFailure>())
+        }
+        "BankTransferFailure" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferFailure>())
+        }
+        "BankTransferDirection" => {
+            ::std::option::Option::Some(visitor.visit::<BankTransferDirection>())
+        }
+        "SweepStatus" => ::std::option::Option::Some(visitor.visit::<SweepStatus>()),
+        "SweepTrigger" => ::std::option::Option::Some(visitor.visit::<SweepTrigger>()),
+        "TransferSweep" => ::std::option::Option::Some(visitor.visit::<TransferSweep>()),
+        "SweepFailure" => ::std::option::Option::Some(visitor.visit::<SweepFailure>()),
+        "AccountIdentity" => {
+            ::std::option::Option::Some(visitor.visit::<AccountIdentity>())
+        }
+        "AccountIdentityMatchScore" => {
+            ::std::option::Option::Some(visitor.visit::<AccountIdentityMatchScore>())
+        }
+        "NameMatchScore" => {
+            ::std::option::Option::Some(visitor.visit::<NameMatchScore>())
+        }
+        "PhoneNumberMatchScore" => {
+            ::std::option::Option::Some(visitor.visit::<PhoneNumberMatchScore>())
+        }
+        "EmailAddressMatchScore" => {
+            ::std::option::Option::Some(visitor.visit::<EmailAddressMatchScore>())
+        }
+        "AddressMatchScore" => {
+            ::std::option::Option::Some(visitor.visit::<AddressMatchScore>())
+        }
+        "DepositoryAccountSubtype" => {
+            ::std::option::Option::Some(visitor.visit::<DepositoryAccountSubtype>())
+        }
+        "IncomeVerificationPrecheckEmployer" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPrecheckEmployer>(),
+            )
+        }
+        "IncomeVerificationPrecheckPayrollInstitution" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPrecheckPayrollInstitution>(),
+            )
+        }
+        "IncomeVerificationPrecheckEmployerAddressData" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPrecheckEmployerAddressData>(),
+            )
+        }
+        "IncomeVerificationPrecheckMilitaryInfo" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPrecheckMilitaryInfo>(),
+            )
+        }
+        "IncomeVerificationPrecheckConfidence" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPrecheckConfidence>(),
+            )
+        }
+        "IncomeVerificationSourceType" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeVerificationSourceType>())
+        }
+        "IncomeVerificationDocParsingConfig" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationDocParsingConfig>(),
+            )
+        }
+        "W2Box12" => ::std::option::Option::Some(visitor.visit::<W2Box12>()),
+        "W2StateAndLocalWages" => {
+            ::std::option::Option::Some(visitor.visit::<W2StateAndLocalWages>())
+        }
+        "CreditBankIncomeAccount" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeAccount>())
+        }
+        "CreditBankIncomeAccountType" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeAccountType>())
+        }
+        "CreditBankIncomeCategory" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeCategory>())
+        }
+        "CreditBankIncomePayFrequency" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomePayFrequency>())
+        }
+        "CreditAmountWithCurrency" => {
+            ::std::option::Option::Some(visitor.visit::<CreditAmountWithCurrency>())
+        }
+        "CreditBankIncomeWarningType" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeWarningType>())
+        }
+        "CreditBankIncomeWarningCode" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeWarningCode>())
+        }
+        "CreditBankIncomeCause" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeCause>())
+        }
+        "CreditBankIncomeErrorType" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeErrorType>())
+        }
+        "WalletTransactionStatus" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionStatus>())
+        }
+        "PaymentChannel" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentChannel>())
+        }
+        "PartnerEndCustomerStatus" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerEndCustomerStatus>())
+        }
+        "PartnerEndCustomerSecrets" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerEndCustomerSecrets>())
+        }
+        "PartnerEndCustomerTechnicalContact" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerTechnicalContact>(),
+            )
+        }
+        "PartnerEndCustomerCustomerSupportInfo" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerCustomerSupportInfo>(),
+            )
+        }
+        "PartnerEndCustomerBillingContact" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerBillingContact>(),
+            )
+        }
+        "PartnerEndCustomerAddress" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerEndCustomerAddress>())
+        }
+        "CreditCategory" => {
+            ::std::option::Option::Some(visitor.visit::<CreditCategory>())
+        }
+        "AssetReportGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportGetResponse>())
+        }
+        "HistoricalBalance" => {
+            ::std::option::Option::Some(visitor.visit::<HistoricalBalance>())
+        }
+        "Warning" => ::std::option::Option::Some(visitor.visit::<Warning>()),
+        "WarningWarningCode" => {
+            ::std::option::Option::Some(visitor.visit::<WarningWarningCode>())
+        }
+        "AssetReportUser" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportUser>())
+        }
+        "AssetReport" => ::std::option::Option::Some(visitor.visit::<AssetReport>()),
+        "AssetReportItem" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportItem>())
+        }
+        "AccountAssets" => ::std::option::Option::Some(visitor.visit::<AccountAssets>()),
+        "AccountAssetsVerificationStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AccountAssetsVerificationStatus>(),
+            )
+        }
+        "AssetReportInvestments" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportInvestments>())
+        }
+        "AssetReportAccountBalance" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportAccountBalance>())
+        }
+        "AssetReportInvestmentTransaction" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetReportInvestmentTransaction>(),
+            )
+        }
+        "AssetReportInvestmentHolding" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportInvestmentHolding>())
+        }
+        "AssetReportInvestmentSecurity" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportInvestmentSecurity>())
+        }
+        "OwnershipType" => ::std::option::Option::Some(visitor.visit::<OwnershipType>()),
+        "AssetReportTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportTransaction>())
+        }
+        "AssetReportTransactionType" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportTransactionType>())
+        }
+        "AccountInsights" => {
+            ::std::option::Option::Some(visitor.visit::<AccountInsights>())
+        }
+        "AffordabilityInsights" => {
+            ::std::option::Option::Some(visitor.visit::<AffordabilityInsights>())
+        }
+        "RiskIndicators" => {
+            ::std::option::Option::Some(visitor.visit::<RiskIndicators>())
+        }
+        "BankPenaltiesIndicators" => {
+            ::std::option::Option::Some(visitor.visit::<BankPenaltiesIndicators>())
+        }
+        "GamblingIndicators" => {
+            ::std::option::Option::Some(visitor.visit::<GamblingIndicators>())
+        }
+        "LoanDisbursementsIndicators" => {
+            ::std::option::Option::Some(visitor.visit::<LoanDisbursementsIndicators>())
+        }
+        "LoanPaymentsIndicators" => {
+            ::std::option::Option::Some(visitor.visit::<LoanPaymentsIndicators>())
+        }
+        "NegativeBalanceInsights" => {
+            ::std::option::Option::Some(visitor.visit::<NegativeBalanceInsights>())
+        }
+        "NegativeBalanceOccurrence" => {
+            ::std::option::Option::Some(visitor.visit::<NegativeBalanceOccurrence>())
+        }
+        "OutlierTransactionsInsights" => {
+            ::std::option::Option::Some(visitor.visit::<OutlierTransactionsInsights>())
+        }
+        "AmountWithCurrencyWithMonthlyAverage" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AmountWithCurrencyWithMonthlyAverage>(),
+            )
+        }
+        "IncomeInsights" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeInsights>())
+        }
+        "ExpenditureInsights" => {
+            ::std::option::Option::Some(visitor.visit::<ExpenditureInsights>())
+        }
+        "ExpenditureSummary" => {
+            ::std::option::Option::Some(visitor.visit::<ExpenditureSummary>())
+        }
+        "MonthlySummary" => {
+            ::std::option::Option::Some(visitor.visit::<MonthlySummary>())
+        }
+        "AmountWithCurrency" => {
+            ::std::option::Option::Some(visitor.visit::<AmountWithCurrency>())
+        }
+        "CategoryExpenses" => {
+            ::std::option::Option::Some(visitor.visit::<CategoryExpenses>())
+        }
+        "MonthlyAverage" => {
+            ::std::option::Option::Some(visitor.visit::<MonthlyAverage>())
+        }
+        "IDNumberType" => ::std::option::Option::Some(visitor.visit::<IDNumberType>()),
+        "IdentityVerificationRequestUserName" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationRequestUserName>(),
+            )
+        }
+        "MatchSummaryCode" => {
+            ::std::option::Option::Some(visitor.visit::<MatchSummaryCode>())
+        }
+        "UserAddress" => ::std::option::Option::Some(visitor.visit::<UserAddress>()),
+        "UserIDNumber" => ::std::option::Option::Some(visitor.visit::<UserIDNumber>()),
+        "PrismVersions" => ::std::option::Option::Some(visitor.visit::<PrismVersions>()),
+        "CraPartnerInsightsFicoInput" => {
+            ::std::option::Option::Some(visitor.visit::<CraPartnerInsightsFicoInput>())
+        }
+        "CraPartnerInsightsUltraFicoScoreRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsUltraFicoScoreRequest>(),
+            )
+        }
+        "CraPartnerInsightsUltraFicoScoreVersion" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsUltraFicoScoreVersion>(),
+            )
+        }
+        "CraPartnerInsightsBaseFicoScore" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsBaseFicoScore>(),
+            )
+        }
+        "CraPartnerInsightsBureau" => {
+            ::std::option::Option::Some(visitor.visit::<CraPartnerInsightsBureau>())
+        }
+        "CraPartnerInsightsBaseFicoScoreVersion" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsBaseFicoScoreVersion>(),
+            )
+        }
+        "PrismFirstDetectVersion" => {
+            ::std::option::Option::Some(visitor.visit::<PrismFirstDetectVersion>())
+        }
+        "PrismDetectVersion" => {
+            ::std::option::Option::Some(visitor.visit::<PrismDetectVersion>())
+        }
+        "PrismCashScoreVersion" => {
+            ::std::option::Option::Some(visitor.visit::<PrismCashScoreVersion>())
+        }
+        "PrismExtendVersion" => {
+            ::std::option::Option::Some(visitor.visit::<PrismExtendVersion>())
+        }
+        "PrismInsightsVersion" => {
+            ::std::option::Option::Some(visitor.visit::<PrismInsightsVersion>())
+        }
+        "CraCheckReportHomeLendingReportOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportHomeLendingReportOptions>(),
+            )
+        }
+        "PlaidLendScoreVersion" => {
+            ::std::option::Option::Some(visitor.visit::<PlaidLendScoreVersion>())
+        }
+        "GSEReportType" => ::std::option::Option::Some(visitor.visit::<GSEReportType>()),
+        "CashflowAttributesVersion" => {
+            ::std::option::Option::Some(visitor.visit::<CashflowAttributesVersion>())
+        }
+        "NetworkInsightsVersion" => {
+            ::std::option::Option::Some(visitor.visit::<NetworkInsightsVersion>())
+        }
+        "IncomeInsightsFilter" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeInsightsFilter>())
+        }
+        "IncomeInsightsVersion" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeInsightsVersion>())
+        }
+        "CraCheckReportVerificationGetReportType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportVerificationGetReportType>(),
+            )
+        }
+        "CraCheckReportVerificationGetEmploymentRefreshOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportVerificationGetEmploymentRefreshOptions>(),
+            )
+        }
+        "ItemAuthMethod" => {
+            ::std::option::Option::Some(visitor.visit::<ItemAuthMethod>())
+        }
+        "Item" => ::std::option::Option::Some(visitor.visit::<Item>()),
+        "ItemUpdateType" => {
+            ::std::option::Option::Some(visitor.visit::<ItemUpdateType>())
+        }
+        "ProductsTerminateReasonCode" => {
+            ::std::option::Option::Some(visitor.visit::<ProductsTerminateReasonCode>())
+        }
+        "SignalScores" => ::std::option::Option::Some(visitor.visit::<SignalScores>()),
+        "CustomerInitiatedReturnRisk" => {
+            ::std::option::Option::Some(visitor.visit::<CustomerInitiatedReturnRisk>())
+        }
+        "BankInitiatedReturnRisk" => {
+            ::std::option::Option::Some(visitor.visit::<BankInitiatedReturnRisk>())
+        }
+        "SignalWarning" => ::std::option::Option::Some(visitor.visit::<SignalWarning>()),
+        "SignalUser" => ::std::option::Option::Some(visitor.visit::<SignalUser>()),
+        "SignalPersonName" => {
+            ::std::option::Option::Some(visitor.visit::<SignalPersonName>())
+        }
+        "SignalAddressData" => {
+            ::std::option::Option::Some(visitor.visit::<SignalAddressData>())
+        }
+        "SignalDevice" => ::std::option::Option::Some(visitor.visit::<SignalDevice>()),
+        "Ruleset" => ::std::option::Option::Some(visitor.visit::<Ruleset>()),
+        "RuleDetails" => ::std::option::Option::Some(visitor.visit::<RuleDetails>()),
+        "RuleResult" => ::std::option::Option::Some(visitor.visit::<RuleResult>()),
+        "SignalDecisionOutcome" => {
+            ::std::option::Option::Some(visitor.visit::<SignalDecisionOutcome>())
+        }
+        "SignalPaymentMethod" => {
+            ::std::option::Option::Some(visitor.visit::<SignalPaymentMethod>())
+        }
+        "SignalEvaluateCoreAttributes" => {
+            ::std::option::Option::Some(visitor.visit::<SignalEvaluateCoreAttributes>())
+        }
+        "TrustIndex" => ::std::option::Option::Some(visitor.visit::<TrustIndex>()),
+        "TrustIndexSubscores" => {
+            ::std::option::Option::Some(visitor.visit::<TrustIndexSubscores>())
+        }
+        "TrustIndexSubscore" => {
+            ::std::option::Option::Some(visitor.visit::<TrustIndexSubscore>())
+        }
+        #[cfg(feature = "models-consent")]
+        "ConsentEventsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ConsentEventsGetRequest>())
+        }
+        #[cfg(feature = "models-consent")]
+        "ConsentEventsGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ConsentEventsGetResponse>())
+        }
+        #[cfg(feature = "models-consent")]
+        "ConsentEvent" => ::std::option::Option::Some(visitor.visit::<ConsentEvent>()),
+        #[cfg(feature = "models-consent")]
+        "ConsentEventInitiator" => {
+            ::std::option::Option::Some(visitor.visit::<ConsentEventInitiator>())
+        }
+        #[cfg(feature = "models-consent")]
+        "ConsentEventType" => {
+            ::std::option::Option::Some(visitor.visit::<ConsentEventType>())
+        }
+        #[cfg(feature = "models-consent")]
+        "ConsentEventCode" => {
+            ::std::option::Option::Some(visitor.visit::<ConsentEventCode>())
+        }
+        #[cfg(feature = "models-consent")]
+        "ConsentedAccount" => {
+            ::std::option::Option::Some(visitor.visit::<ConsentedAccount>())
+        }
+        #[cfg(feature = "models-consumer_report")]
+        "ConsumerReportPDFGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ConsumerReportPDFGetRequest>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraMonitoringInsightsSubscribeRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraMonitoringInsightsSubscribeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraMonitoringInsightsSubscribeResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraMonitoringInsightsSubscribeResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraMonitoringInsightsUnsubscribeRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraMonitoringInsightsUnsubscribeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraMonitoringInsightsUnsubscribeResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraMonitoringInsightsUnsubscribeResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraMonitoringInsightsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraMonitoringInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraMonitoringInsightsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraMonitoringInsightsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraMonitoringInsightsItem" => {
+            ::std::option::Option::Some(visitor.visit::<CraMonitoringInsightsItem>())
+        }
+        #[cfg(feature = "models-cra")]
+        "MonitoringInsightsItemStatus" => {
+            ::std::option::Option::Some(visitor.visit::<MonitoringInsightsItemStatus>())
+        }
+        #[cfg(feature = "models-cra")]
+        "MonitoringItemStatusCode" => {
+            ::std::option::Option::Some(visitor.visit::<MonitoringItemStatusCode>())
+        }
+        #[cfg(feature = "models-cra")]
+        "MonitoringConsumerReportPermissiblePurpose" => {
+            ::std::option::Option::Some(
+                visitor.visit::<MonitoringConsumerReportPermissiblePurpose>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "MonitoringInsights" => {
+            ::std::option::Option::Some(visitor.visit::<MonitoringInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "MonitoringIncomeInsights" => {
+            ::std::option::Option::Some(visitor.visit::<MonitoringIncomeInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalMonthlyIncomeInsights" => {
+            ::std::option::Option::Some(visitor.visit::<TotalMonthlyIncomeInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "IncomeSourcesCounts" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeSourcesCounts>())
+        }
+        #[cfg(feature = "models-cra")]
+        "MonitoringLoanInsights" => {
+            ::std::option::Option::Some(visitor.visit::<MonitoringLoanInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "LoanPaymentsMerchantCounts" => {
+            ::std::option::Option::Some(visitor.visit::<LoanPaymentsMerchantCounts>())
+        }
+        #[cfg(feature = "models-cra")]
+        "LoanPaymentsCounts" => {
+            ::std::option::Option::Some(visitor.visit::<LoanPaymentsCounts>())
+        }
+        #[cfg(feature = "models-cra")]
+        "MonitoringIncomeSource" => {
+            ::std::option::Option::Some(visitor.visit::<MonitoringIncomeSource>())
+        }
+        #[cfg(feature = "models-cra")]
+        "ForecastedMonthlyIncome" => {
+            ::std::option::Option::Some(visitor.visit::<ForecastedMonthlyIncome>())
+        }
+        #[cfg(feature = "models-cra")]
+        "HistoricalAnnualIncome" => {
+            ::std::option::Option::Some(visitor.visit::<HistoricalAnnualIncome>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportPDFGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CraCheckReportPDFGetRequest>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPDFAddOns" => ::std::option::Option::Some(visitor.visit::<CraPDFAddOns>()),
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportBaseReportGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportBaseReportGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportBaseReportGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportBaseReportGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportWarning" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportWarning>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportWarningCode" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportWarningCode>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportHistoricalBalance" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportHistoricalBalance>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReport" => ::std::option::Option::Some(visitor.visit::<BaseReport>()),
+        #[cfg(feature = "models-cra")]
+        "BaseReportUserAttributes" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportUserAttributes>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalReportInflowAmount" => {
+            ::std::option::Option::Some(visitor.visit::<TotalReportInflowAmount>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalReportInflowAmount30d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalReportInflowAmount30d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalReportInflowAmount60d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalReportInflowAmount60d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalReportInflowAmount90d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalReportInflowAmount90d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalReportOutflowAmount" => {
+            ::std::option::Option::Some(visitor.visit::<TotalReportOutflowAmount>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalReportOutflowAmount30d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalReportOutflowAmount30d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalReportOutflowAmount60d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalReportOutflowAmount60d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalReportOutflowAmount90d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalReportOutflowAmount90d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportItem" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportItem>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportAccount" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportAccount>())
+        }
+        #[cfg(feature = "models-cra")]
+        "ConsumerDispute" => {
+            ::std::option::Option::Some(visitor.visit::<ConsumerDispute>())
+        }
+        #[cfg(feature = "models-cra")]
+        "ConsumerDisputeCategory" => {
+            ::std::option::Option::Some(visitor.visit::<ConsumerDisputeCategory>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportAccountBalances" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportAccountBalances>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportAccountMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportAccountMetadata>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportTransaction>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportTransactionType" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportTransactionType>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportAccountInsights" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportAccountInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportAttributes" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportAttributes>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalInflowAmount" => {
+            ::std::option::Option::Some(visitor.visit::<TotalInflowAmount>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalInflowAmount30d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalInflowAmount30d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalInflowAmount60d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalInflowAmount60d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalInflowAmount90d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalInflowAmount90d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalOutflowAmount" => {
+            ::std::option::Option::Some(visitor.visit::<TotalOutflowAmount>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalOutflowAmount30d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalOutflowAmount30d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalOutflowAmount60d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalOutflowAmount60d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "TotalOutflowAmount90d" => {
+            ::std::option::Option::Some(visitor.visit::<TotalOutflowAmount90d>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportLongestGapInsights" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportLongestGapInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportNumberFlowInsights" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportNumberFlowInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportAverageFlowInsights" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportAverageFlowInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportAverageMonthlyBalances" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BaseReportAverageMonthlyBalances>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportInvestments" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportInvestments>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportInvestmentTransaction" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BaseReportInvestmentTransaction>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportInvestmentHolding" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportInvestmentHolding>())
+        }
+        #[cfg(feature = "models-cra")]
+        "BaseReportInvestmentSecurity" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportInvestmentSecurity>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportIncomeInsightsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportIncomeInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportIncomeInsightsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportIncomeInsightsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CheckReportWarning" => {
+            ::std::option::Option::Some(visitor.visit::<CheckReportWarning>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CheckReportWarningCode" => {
+            ::std::option::Option::Some(visitor.visit::<CheckReportWarningCode>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraIncomeInsights" => {
+            ::std::option::Option::Some(visitor.visit::<CraIncomeInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeItem" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeItem>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeAccount" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeAccount>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeAccountMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeAccountMetadata>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeSource" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeSource>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPredictionInterval" => {
+            ::std::option::Option::Some(visitor.visit::<CraPredictionInterval>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeEmployer" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeEmployer>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeIncomeProvider" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeIncomeProvider>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeSummary" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeSummary>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeHistoricalSummary" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraBankIncomeHistoricalSummary>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeTransaction>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeBonusType" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeBonusType>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeStatus" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeStatus>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraIncomeInsightsUserSummary" => {
+            ::std::option::Option::Some(visitor.visit::<CraIncomeInsightsUserSummary>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraIncomeMetrics" => {
+            ::std::option::Option::Some(visitor.visit::<CraIncomeMetrics>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCurrentModeledIncome" => {
+            ::std::option::Option::Some(visitor.visit::<CraCurrentModeledIncome>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraProjectedModeledIncome" => {
+            ::std::option::Option::Some(visitor.visit::<CraProjectedModeledIncome>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraMonthlyIncomeValues" => {
+            ::std::option::Option::Some(visitor.visit::<CraMonthlyIncomeValues>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraAnnualIncomeValues" => {
+            ::std::option::Option::Some(visitor.visit::<CraAnnualIncomeValues>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraIncomeStream" => {
+            ::std::option::Option::Some(visitor.visit::<CraIncomeStream>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraIncomeStreamInsights" => {
+            ::std::option::Option::Some(visitor.visit::<CraIncomeStreamInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraIncomeCategory" => {
+            ::std::option::Option::Some(visitor.visit::<CraIncomeCategory>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraIncomeNextPayment" => {
+            ::std::option::Option::Some(visitor.visit::<CraIncomeNextPayment>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraIncomeTransactionOutlier" => {
+            ::std::option::Option::Some(visitor.visit::<CraIncomeTransactionOutlier>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraIncomeTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<CraIncomeTransaction>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportIncomeInsightsGetOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportIncomeInsightsGetOptions>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeWarning" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeWarning>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeWarningCode" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeWarningCode>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraBankIncomeCause" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeCause>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CraCheckReportCreateRequest>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CraCheckReportCreateResponse>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CraPartnerInsightsGetRequest>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CraPartnerInsightsGetResponse>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportPartnerInsightsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportPartnerInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportPartnerInsightsGetPartnerInsights" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportPartnerInsightsGetPartnerInsights>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportPartnerInsightsGetOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportPartnerInsightsGetOptions>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportCreatePartnerInsightsOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportCreatePartnerInsightsOptions>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "PrismVersionsDeprecated" => {
+            ::std::option::Option::Some(visitor.visit::<PrismVersionsDeprecated>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsFicoResults" => {
+            ::std::option::Option::Some(visitor.visit::<CraPartnerInsightsFicoResults>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsFicoReportCharacteristics" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsFicoReportCharacteristics>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsUltraFicoScoreResult" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsUltraFicoScoreResult>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsUltraFicoScore" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsUltraFicoScore>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportPartnerInsightsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportPartnerInsightsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsights" => {
+            ::std::option::Option::Some(visitor.visit::<CraPartnerInsights>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsItem" => {
+            ::std::option::Option::Some(visitor.visit::<CraPartnerInsightsItem>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsItemAccount" => {
+            ::std::option::Option::Some(visitor.visit::<CraPartnerInsightsItemAccount>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsItemAccountMetadata" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsItemAccountMetadata>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraPartnerInsightsPrism" => {
+            ::std::option::Option::Some(visitor.visit::<CraPartnerInsightsPrism>())
+        }
+        #[cfg(feature = "models-cra")]
+        "PrismInsights" => ::std::option::Option::Some(visitor.visit::<PrismInsights>()),
+        #[cfg(feature = "models-cra")]
+        "PrismCashScore" => {
+            ::std::option::Option::Some(visitor.visit::<PrismCashScore>())
+        }
+        #[cfg(feature = "models-cra")]
+        "PrismCashScoreMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<PrismCashScoreMetadata>())
+        }
+        #[cfg(feature = "models-cra")]
+        "PrismExtend" => ::std::option::Option::Some(visitor.visit::<PrismExtend>()),
+        #[cfg(feature = "models-cra")]
+        "PrismFirstDetect" => {
+            ::std::option::Option::Some(visitor.visit::<PrismFirstDetect>())
+        }
+        #[cfg(feature = "models-cra")]
+        "PrismDetect" => ::std::option::Option::Some(visitor.visit::<PrismDetect>()),
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportCashflowInsightsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportCashflowInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportLendScoreGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportLendScoreGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportCreateBaseReportOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportCreateBaseReportOptions>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportGSEOptions" => {
+            ::std::option::Option::Some(visitor.visit::<CraCheckReportGSEOptions>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportCashflowInsightsGetOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportCashflowInsightsGetOptions>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportLendScoreGetOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportLendScoreGetOptions>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportNetworkInsightsGetOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportNetworkInsightsGetOptions>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportCashflowInsightsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportCashflowInsightsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCashflowInsightsReport" => {
+            ::std::option::Option::Some(visitor.visit::<CraCashflowInsightsReport>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportLendScoreGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportLendScoreGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLendScoreReport" => {
+            ::std::option::Option::Some(visitor.visit::<CraLendScoreReport>())
+        }
+        #[cfg(feature = "models-cra")]
+        "LendScore" => ::std::option::Option::Some(visitor.visit::<LendScore>()),
+        #[cfg(feature = "models-cra")]
+        "CraCreditProfileLendScore" => {
+            ::std::option::Option::Some(visitor.visit::<CraCreditProfileLendScore>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportNetworkInsightsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportNetworkInsightsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportNetworkInsightsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportNetworkInsightsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraNetworkInsightsReport" => {
+            ::std::option::Option::Some(visitor.visit::<CraNetworkInsightsReport>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraNetworkInsightsItem" => {
+            ::std::option::Option::Some(visitor.visit::<CraNetworkInsightsItem>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportVerificationGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportVerificationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportVerificationGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportVerificationGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportVerificationPdfReportType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportVerificationPdfReportType>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCheckReportVerificationPdfGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportVerificationPdfGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationReport" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationReport>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVoaReportAttributes" => {
+            ::std::option::Option::Some(visitor.visit::<CraVoaReportAttributes>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVoaReport" => ::std::option::Option::Some(visitor.visit::<CraVoaReport>()),
+        #[cfg(feature = "models-cra")]
+        "CraVoaReportItem" => {
+            ::std::option::Option::Some(visitor.visit::<CraVoaReportItem>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVoaReportAccount" => {
+            ::std::option::Option::Some(visitor.visit::<CraVoaReportAccount>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVoaReportAccountBalances" => {
+            ::std::option::Option::Some(visitor.visit::<CraVoaReportAccountBalances>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVoaReportAccountHistoricalBalance" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraVoaReportAccountHistoricalBalance>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVoaReportTransactionsInsights" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraVoaReportTransactionsInsights>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraEmploymentRefreshReport" => {
+            ::std::option::Option::Some(visitor.visit::<CraEmploymentRefreshReport>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraEmploymentRefreshReportItem" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraEmploymentRefreshReportItem>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraEmploymentRefreshReportAccount" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraEmploymentRefreshReportAccount>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraEmploymentRefreshReportTransaction" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraEmploymentRefreshReportTransaction>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeReport" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationIncomeReport>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeUserSummary" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraVerificationIncomeUserSummary>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeMetrics" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationIncomeMetrics>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationModeledIncome" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationModeledIncome>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeValues" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationIncomeValues>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeStream" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationIncomeStream>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeStreamInsights" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraVerificationIncomeStreamInsights>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeCategory" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationIncomeCategory>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomePayFrequency" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraVerificationIncomePayFrequency>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeProvider" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationIncomeProvider>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeStatus" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationIncomeStatus>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeNextPayment" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraVerificationIncomeNextPayment>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeTransaction" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraVerificationIncomeTransaction>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeTransactionOutlier" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraVerificationIncomeTransactionOutlier>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeItem" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationIncomeItem>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraVerificationIncomeAccount" => {
+            ::std::option::Option::Some(visitor.visit::<CraVerificationIncomeAccount>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoansApplicationsRegisterRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraLoansApplicationsRegisterRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoansApplicationsRegisterResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraLoansApplicationsRegisterResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanApplication" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanApplication>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanApplicationDecision" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanApplicationDecision>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CRALoansRegisterRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CRALoansRegisterRequest>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoansRegisterResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoansRegisterResponse>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanRegister" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanRegister>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanRegisterApplication" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanRegisterApplication>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoansUpdateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoansUpdateRequest>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoansUpdateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoansUpdateResponse>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanUpdate" => ::std::option::Option::Some(visitor.visit::<CraLoanUpdate>()),
+        #[cfg(feature = "models-cra")]
+        "CraLoanStatusHistoryUpdate" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanStatusHistoryUpdate>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanPaymentHistory" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanPaymentHistory>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoansUnregisterRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoansUnregisterRequest>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanUnregisterResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanUnregisterResponse>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanUnregister" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanUnregister>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanType" => ::std::option::Option::Some(visitor.visit::<CraLoanType>()),
+        #[cfg(feature = "models-cra")]
+        "CraLoanPaymentSchedule" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanPaymentSchedule>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraLoanStatus" => ::std::option::Option::Some(visitor.visit::<CraLoanStatus>()),
+        #[cfg(feature = "models-cra")]
+        "CraLoanOpenedStatus" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanOpenedStatus>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraUserTier" => ::std::option::Option::Some(visitor.visit::<CraUserTier>()),
+        #[cfg(feature = "models-cra")]
+        "CraLoanClosedStatus" => {
+            ::std::option::Option::Some(visitor.visit::<CraLoanClosedStatus>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCreditProfileReportGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCreditProfileReportGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCreditProfileReportVersion" => {
+            ::std::option::Option::Some(visitor.visit::<CraCreditProfileReportVersion>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCreditProfileInquiryType" => {
+            ::std::option::Option::Some(visitor.visit::<CraCreditProfileInquiryType>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCreditProfileReportType" => {
+            ::std::option::Option::Some(visitor.visit::<CraCreditProfileReportType>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCreditProfileReportGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCreditProfileReportGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCreditProfileReport" => {
+            ::std::option::Option::Some(visitor.visit::<CraCreditProfileReport>())
+        }
+        #[cfg(feature = "models-cra")]
+        "CraCreditProfileReportMetadata" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCreditProfileReportMetadata>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditSessionsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditSessionsGetRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditSessionsGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CreditSessionsGetResponse>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditSession" => ::std::option::Option::Some(visitor.visit::<CreditSession>()),
+        #[cfg(feature = "models-credit")]
+        "CreditSessionResults" => {
+            ::std::option::Option::Some(visitor.visit::<CreditSessionResults>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditSessionItemAddResult" => {
+            ::std::option::Option::Some(visitor.visit::<CreditSessionItemAddResult>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditSessionBankIncomeResult" => {
+            ::std::option::Option::Some(visitor.visit::<CreditSessionBankIncomeResult>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditSessionBankEmploymentResult" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditSessionBankEmploymentResult>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditSessionError" => {
+            ::std::option::Option::Some(visitor.visit::<CreditSessionError>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditSessionPayrollIncomeResult" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditSessionPayrollIncomeResult>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditSessionBankEmploymentStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditSessionBankEmploymentStatus>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayStubPayBasisType" => {
+            ::std::option::Option::Some(visitor.visit::<CreditPayStubPayBasisType>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeGetRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankIncomeGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeGetResponse>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomePDFGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomePDFGetRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncome" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncome>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeItem" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeItem>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeSource" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeSource>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeSummary" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeSummary>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeHistoricalSummary" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankIncomeHistoricalSummary>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeTransaction>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeRefreshRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankIncomeRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeRefreshRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankIncomeRefreshRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeRefreshResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankIncomeRefreshResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeWebhookUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankIncomeWebhookUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeWebhookUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankIncomeWebhookUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementsUploadsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankStatementsUploadsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementsUploadsGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankStatementsUploadsGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeParsingConfigUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomeParsingConfigUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeParsingConfigUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomeParsingConfigUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementsUploadsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankStatementsUploadsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeRiskSignalsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomeRiskSignalsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeRiskSignalsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomeRiskSignalsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "PayrollRiskSignalsItem" => {
+            ::std::option::Option::Some(visitor.visit::<PayrollRiskSignalsItem>())
+        }
+        #[cfg(feature = "models-credit")]
+        "DocumentRiskSignalsObject" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentRiskSignalsObject>())
+        }
+        #[cfg(feature = "models-credit")]
+        "RiskSignalDocumentReference" => {
+            ::std::option::Option::Some(visitor.visit::<RiskSignalDocumentReference>())
+        }
+        #[cfg(feature = "models-credit")]
+        "RiskSignalDocumentType" => {
+            ::std::option::Option::Some(visitor.visit::<RiskSignalDocumentType>())
+        }
+        #[cfg(feature = "models-credit")]
+        "RiskSignalFileType" => {
+            ::std::option::Option::Some(visitor.visit::<RiskSignalFileType>())
+        }
+        #[cfg(feature = "models-credit")]
+        "RiskSignalDocumentStatus" => {
+            ::std::option::Option::Some(visitor.visit::<RiskSignalDocumentStatus>())
+        }
+        #[cfg(feature = "models-credit")]
+        "DocumentRiskSummary" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentRiskSummary>())
+        }
+        #[cfg(feature = "models-credit")]
+        "SingleDocumentRiskSignal" => {
+            ::std::option::Option::Some(visitor.visit::<SingleDocumentRiskSignal>())
+        }
+        #[cfg(feature = "models-credit")]
+        "MultiDocumentRiskSignal" => {
+            ::std::option::Option::Some(visitor.visit::<MultiDocumentRiskSignal>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditAuditCopyTokenCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditAuditCopyTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditAuditCopyTokenCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditAuditCopyTokenCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditAuditCopyTokenRemoveRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditAuditCopyTokenRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditAuditCopyTokenRemoveResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditAuditCopyTokenRemoveResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditPayrollIncomeGetRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomeGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomeGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditDocumentMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<CreditDocumentMetadata>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementUploadItem" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankStatementUploadItem>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementUploadObject" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankStatementUploadObject>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementUploadTransaction" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankStatementUploadTransaction>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementUploadBankAccount" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankStatementUploadBankAccount>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementUploadAccountOwner" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankStatementUploadAccountOwner>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementUploadAccountOwnerAddress" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankStatementUploadAccountOwnerAddress>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankStatementUploadBankAccountPeriod" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditBankStatementUploadBankAccountPeriod>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "PayrollItem" => ::std::option::Option::Some(visitor.visit::<PayrollItem>()),
+        #[cfg(feature = "models-credit")]
+        "PayrollIncomeAccountData" => {
+            ::std::option::Option::Some(visitor.visit::<PayrollIncomeAccountData>())
+        }
+        #[cfg(feature = "models-credit")]
+        "PayrollIncomeObject" => {
+            ::std::option::Option::Some(visitor.visit::<PayrollIncomeObject>())
+        }
+        #[cfg(feature = "models-credit")]
+        "Credit1099" => ::std::option::Option::Some(visitor.visit::<Credit1099>()),
+        #[cfg(feature = "models-credit")]
+        "Form1099Type" => ::std::option::Option::Some(visitor.visit::<Form1099Type>()),
+        #[cfg(feature = "models-credit")]
+        "Credit1099Payer" => {
+            ::std::option::Option::Some(visitor.visit::<Credit1099Payer>())
+        }
+        #[cfg(feature = "models-credit")]
+        "Credit1099Recipient" => {
+            ::std::option::Option::Some(visitor.visit::<Credit1099Recipient>())
+        }
+        #[cfg(feature = "models-credit")]
+        "Credit1099Filer" => {
+            ::std::option::Option::Some(visitor.visit::<Credit1099Filer>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayStub" => ::std::option::Option::Some(visitor.visit::<CreditPayStub>()),
+        #[cfg(feature = "models-credit")]
+        "CreditPayStubDeductions" => {
+            ::std::option::Option::Some(visitor.visit::<CreditPayStubDeductions>())
+        }
+        #[cfg(feature = "models-credit")]
+        "PayStubDeductionsBreakdown" => {
+            ::std::option::Option::Some(visitor.visit::<PayStubDeductionsBreakdown>())
+        }
+        #[cfg(feature = "models-credit")]
+        "PayStubDeductionsTotal" => {
+            ::std::option::Option::Some(visitor.visit::<PayStubDeductionsTotal>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayStubEarnings" => {
+            ::std::option::Option::Some(visitor.visit::<CreditPayStubEarnings>())
+        }
+        #[cfg(feature = "models-credit")]
+        "PayStubEarningsBreakdown" => {
+            ::std::option::Option::Some(visitor.visit::<PayStubEarningsBreakdown>())
+        }
+        #[cfg(feature = "models-credit")]
+        "PayStubEarningsTotal" => {
+            ::std::option::Option::Some(visitor.visit::<PayStubEarningsTotal>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayStubEmployee" => {
+            ::std::option::Option::Some(visitor.visit::<CreditPayStubEmployee>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayStubAddress" => {
+            ::std::option::Option::Some(visitor.visit::<CreditPayStubAddress>())
+        }
+        #[cfg(feature = "models-credit")]
+        "PayStubTaxpayerID" => {
+            ::std::option::Option::Some(visitor.visit::<PayStubTaxpayerID>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayStubEmployer" => {
+            ::std::option::Option::Some(visitor.visit::<CreditPayStubEmployer>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayStubNetPay" => {
+            ::std::option::Option::Some(visitor.visit::<CreditPayStubNetPay>())
+        }
+        #[cfg(feature = "models-credit")]
+        "PayStubPayPeriodDetails" => {
+            ::std::option::Option::Some(visitor.visit::<PayStubPayPeriodDetails>())
+        }
+        #[cfg(feature = "models-credit")]
+        "PayStubDistributionBreakdown" => {
+            ::std::option::Option::Some(visitor.visit::<PayStubDistributionBreakdown>())
+        }
+        #[cfg(feature = "models-credit")]
+        "ReportType" => ::std::option::Option::Some(visitor.visit::<ReportType>()),
+        #[cfg(feature = "models-credit")]
+        "DocumentRiskSignal" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentRiskSignal>())
+        }
+        #[cfg(feature = "models-credit")]
+        "DocumentRiskSignalInstitutionMetadata" => {
+            ::std::option::Option::Some(
+                visitor.visit::<DocumentRiskSignalInstitutionMetadata>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "PayrollItemStatus" => {
+            ::std::option::Option::Some(visitor.visit::<PayrollItemStatus>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditW2" => ::std::option::Option::Some(visitor.visit::<CreditW2>()),
+        #[cfg(feature = "models-credit")]
+        "PayrollIncomeRateOfPay" => {
+            ::std::option::Option::Some(visitor.visit::<PayrollIncomeRateOfPay>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomePrecheckRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomePrecheckRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomePrecheckResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomePrecheckResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeRefreshRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomeRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeRefreshRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomeRefreshRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPayrollIncomeRefreshResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditPayrollIncomeRefreshResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditEmploymentGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditEmploymentGetRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditEmploymentGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CreditEmploymentGetResponse>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditEmploymentItem" => {
+            ::std::option::Option::Some(visitor.visit::<CreditEmploymentItem>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditEmploymentVerification" => {
+            ::std::option::Option::Some(visitor.visit::<CreditEmploymentVerification>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditEmployerVerification" => {
+            ::std::option::Option::Some(visitor.visit::<CreditEmployerVerification>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditPlatformIds" => {
+            ::std::option::Option::Some(visitor.visit::<CreditPlatformIds>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditBankIncomeWarning" => {
+            ::std::option::Option::Some(visitor.visit::<CreditBankIncomeWarning>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditRelayCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditRelayCreateRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditRelayCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CreditRelayCreateResponse>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditRelayGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditRelayGetRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditRelayPDFGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditRelayPDFGetRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditRelayRefreshRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditRelayRefreshRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditRelayRefreshResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CreditRelayRefreshResponse>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditRelayRemoveRequest" => {
+            ::std::option::Option::Some(visitor.visit::<CreditRelayRemoveRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditRelayRemoveResponse" => {
+            ::std::option::Option::Some(visitor.visit::<CreditRelayRemoveResponse>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditAuditCopyTokenUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditAuditCopyTokenUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditAuditCopyTokenUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditAuditCopyTokenUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetReportFreddieGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportFreddieGetRequest>())
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetReportFreddieGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportFreddieGetResponse>())
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetReportFreddie" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportFreddie>())
+        }
+        #[cfg(feature = "models-credit")]
+        "Loans" => ::std::option::Option::Some(visitor.visit::<Loans>()),
+        #[cfg(feature = "models-credit")]
+        "Loan" => ::std::option::Option::Some(visitor.visit::<Loan>()),
+        #[cfg(feature = "models-credit")]
+        "LoanIdentifiers" => {
+            ::std::option::Option::Some(visitor.visit::<LoanIdentifiers>())
+        }
+        #[cfg(feature = "models-credit")]
+        "LoanIdentifier" => {
+            ::std::option::Option::Some(visitor.visit::<LoanIdentifier>())
+        }
+        #[cfg(feature = "models-credit")]
+        "LoanIdentifierType" => {
+            ::std::option::Option::Some(visitor.visit::<LoanIdentifierType>())
+        }
+        #[cfg(feature = "models-credit")]
+        "Parties" => ::std::option::Option::Some(visitor.visit::<Parties>()),
+        #[cfg(feature = "models-credit")]
+        "Party" => ::std::option::Option::Some(visitor.visit::<Party>()),
+        #[cfg(feature = "models-credit")]
+        "PartyIndividual" => {
+            ::std::option::Option::Some(visitor.visit::<PartyIndividual>())
+        }
+        #[cfg(feature = "models-credit")]
+        "IndividualName" => {
+            ::std::option::Option::Some(visitor.visit::<IndividualName>())
+        }
+        #[cfg(feature = "models-credit")]
+        "Roles" => ::std::option::Option::Some(visitor.visit::<Roles>()),
+        #[cfg(feature = "models-credit")]
+        "Role" => ::std::option::Option::Some(visitor.visit::<Role>()),
+        #[cfg(feature = "models-credit")]
+        "RoleDetail" => ::std::option::Option::Some(visitor.visit::<RoleDetail>()),
+        #[cfg(feature = "models-credit")]
+        "PartyRoleType" => ::std::option::Option::Some(visitor.visit::<PartyRoleType>()),
+        #[cfg(feature = "models-credit")]
+        "TaxpayerIdentifiers" => {
+            ::std::option::Option::Some(visitor.visit::<TaxpayerIdentifiers>())
+        }
+        #[cfg(feature = "models-credit")]
+        "TaxpayerIdentifier" => {
+            ::std::option::Option::Some(visitor.visit::<TaxpayerIdentifier>())
+        }
+        #[cfg(feature = "models-credit")]
+        "TaxpayerIdentifierType" => {
+            ::std::option::Option::Some(visitor.visit::<TaxpayerIdentifierType>())
+        }
+        #[cfg(feature = "models-credit")]
+        "Services" => ::std::option::Option::Some(visitor.visit::<Services>()),
+        #[cfg(feature = "models-credit")]
+        "Service" => ::std::option::Option::Some(visitor.visit::<Service>()),
+        #[cfg(feature = "models-credit")]
+        "VerificationOfAsset" => {
+            ::std::option::Option::Some(visitor.visit::<VerificationOfAsset>())
+        }
+        #[cfg(feature = "models-credit")]
+        "ReportingInformation" => {
+            ::std::option::Option::Some(visitor.visit::<ReportingInformation>())
+        }
+        #[cfg(feature = "models-credit")]
+        "ServiceProductFulfillment" => {
+            ::std::option::Option::Some(visitor.visit::<ServiceProductFulfillment>())
+        }
+        #[cfg(feature = "models-credit")]
+        "ServiceProductFulfillmentDetail" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ServiceProductFulfillmentDetail>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "ServiceProductFulfillmentIdentifier" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ServiceProductFulfillmentIdentifier>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "VerificationOfAssetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<VerificationOfAssetResponse>())
+        }
+        #[cfg(feature = "models-credit")]
+        "Assets" => ::std::option::Option::Some(visitor.visit::<Assets>()),
+        #[cfg(feature = "models-credit")]
+        "Asset" => ::std::option::Option::Some(visitor.visit::<Asset>()),
+        #[cfg(feature = "models-credit")]
+        "AssetDetail" => ::std::option::Option::Some(visitor.visit::<AssetDetail>()),
+        #[cfg(feature = "models-credit")]
+        "AssetDetailAssetRetirementIndicator" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetDetailAssetRetirementIndicator>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetDetailAssetEmployerSponsoredIndicator" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetDetailAssetEmployerSponsoredIndicator>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetType" => ::std::option::Option::Some(visitor.visit::<AssetType>()),
+        #[cfg(feature = "models-credit")]
+        "AssetOwners" => ::std::option::Option::Some(visitor.visit::<AssetOwners>()),
+        #[cfg(feature = "models-credit")]
+        "AssetOwner" => ::std::option::Option::Some(visitor.visit::<AssetOwner>()),
+        #[cfg(feature = "models-credit")]
+        "AssetHolder" => ::std::option::Option::Some(visitor.visit::<AssetHolder>()),
+        #[cfg(feature = "models-credit")]
+        "AssetHolderName" => {
+            ::std::option::Option::Some(visitor.visit::<AssetHolderName>())
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetHoldings" => ::std::option::Option::Some(visitor.visit::<AssetHoldings>()),
+        #[cfg(feature = "models-credit")]
+        "AssetHolding" => ::std::option::Option::Some(visitor.visit::<AssetHolding>()),
+        #[cfg(feature = "models-credit")]
+        "AssetHoldingAssetHoldingType" => {
+            ::std::option::Option::Some(visitor.visit::<AssetHoldingAssetHoldingType>())
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetHoldingAssetHoldingRestrictedIndicator" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetHoldingAssetHoldingRestrictedIndicator>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetTransactions" => {
+            ::std::option::Option::Some(visitor.visit::<AssetTransactions>())
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<AssetTransaction>())
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetTransactionDetail" => {
+            ::std::option::Option::Some(visitor.visit::<AssetTransactionDetail>())
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetTransactionType" => {
+            ::std::option::Option::Some(visitor.visit::<AssetTransactionType>())
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetInvestmentTransactionType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<AssetInvestmentTransactionType>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetTransactionCategoryType" => {
+            ::std::option::Option::Some(visitor.visit::<AssetTransactionCategoryType>())
+        }
+        #[cfg(feature = "models-credit")]
+        "AssetTransactionDescription" => {
+            ::std::option::Option::Some(visitor.visit::<AssetTransactionDescription>())
+        }
+        #[cfg(feature = "models-credit")]
+        "ValidationSources" => {
+            ::std::option::Option::Some(visitor.visit::<ValidationSources>())
+        }
+        #[cfg(feature = "models-credit")]
+        "ValidationSource" => {
+            ::std::option::Option::Some(visitor.visit::<ValidationSource>())
+        }
+        #[cfg(feature = "models-credit")]
+        "Statuses" => ::std::option::Option::Some(visitor.visit::<Statuses>()),
+        #[cfg(feature = "models-credit")]
+        "Status" => ::std::option::Option::Some(visitor.visit::<Status>()),
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacReportsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacReportsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacReportsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacReportsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacVerificationOfAssetsDeal" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacVerificationOfAssetsDeal>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacLoans" => {
+            ::std::option::Option::Some(visitor.visit::<CreditFreddieMacLoans>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacLoan" => {
+            ::std::option::Option::Some(visitor.visit::<CreditFreddieMacLoan>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacLoanIdentifiers" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacLoanIdentifiers>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacServices" => {
+            ::std::option::Option::Some(visitor.visit::<CreditFreddieMacServices>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacService" => {
+            ::std::option::Option::Some(visitor.visit::<CreditFreddieMacService>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacVerificationOfAsset" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacVerificationOfAsset>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacReportingInformation" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacReportingInformation>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacVerificationOfAssetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacVerificationOfAssetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacAssets" => {
+            ::std::option::Option::Some(visitor.visit::<CreditFreddieMacAssets>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacAsset" => {
+            ::std::option::Option::Some(visitor.visit::<CreditFreddieMacAsset>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacAssetTransactions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacAssetTransactions>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacAssetTransaction" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacAssetTransaction>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacParties" => {
+            ::std::option::Option::Some(visitor.visit::<CreditFreddieMacParties>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacParty" => {
+            ::std::option::Option::Some(visitor.visit::<CreditFreddieMacParty>())
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacPartyIndividual" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacPartyIndividual>(),
+            )
+        }
+        #[cfg(feature = "models-credit")]
+        "CreditFreddieMacIndividualName" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CreditFreddieMacIndividualName>(),
+            )
+        }
+        #[cfg(feature = "models-dashboard_user")]
+        "DashboardUser" => ::std::option::Option::Some(visitor.visit::<DashboardUser>()),
+        #[cfg(feature = "models-dashboard_user")]
+        "DashboardUserGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<DashboardUserGetRequest>())
+        }
+        #[cfg(feature = "models-dashboard_user")]
+        "DashboardUserGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<DashboardUserGetResponse>())
+        }
+        #[cfg(feature = "models-dashboard_user")]
+        "DashboardUserListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<DashboardUserListRequest>())
+        }
+        #[cfg(feature = "models-dashboard_user")]
+        "DashboardUserListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<DashboardUserListResponse>())
+        }
+        #[cfg(feature = "models-dashboard_user")]
+        "DashboardUserStatus" => {
+            ::std::option::Option::Some(visitor.visit::<DashboardUserStatus>())
+        }
+        #[cfg(feature = "models-employers")]
+        "EmployersSearchRequest" => {
+            ::std::option::Option::Some(visitor.visit::<EmployersSearchRequest>())
+        }
+        #[cfg(feature = "models-employers")]
+        "EmployersSearchResponse" => {
+            ::std::option::Option::Some(visitor.visit::<EmployersSearchResponse>())
+        }
+        #[cfg(feature = "models-employers")]
+        "Employer" => ::std::option::Option::Some(visitor.visit::<Employer>()),
+        #[cfg(feature = "models-employment")]
+        "EmploymentVerificationGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<EmploymentVerificationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-employment")]
+        "EmploymentVerificationGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<EmploymentVerificationGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-employment")]
+        "EmploymentVerification" => {
+            ::std::option::Option::Some(visitor.visit::<EmploymentVerification>())
+        }
+        #[cfg(feature = "models-employment")]
+        "EmploymentVerificationStatus" => {
+            ::std::option::Option::Some(visitor.visit::<EmploymentVerificationStatus>())
+        }
+        #[cfg(feature = "models-employment")]
+        "EmployerVerification" => {
+            ::std::option::Option::Some(visitor.visit::<EmployerVerification>())
+        }
+        #[cfg(feature = "models-employment")]
+        "PlatformIds" => ::std::option::Option::Some(visitor.visit::<PlatformIds>()),
+        #[cfg(feature = "models-fdx")]
+        "GetRecipientsRequest" => {
+            ::std::option::Option::Some(visitor.visit::<GetRecipientsRequest>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FdxConsentGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<FdxConsentGetRequest>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "GetRecipientRequest" => {
+            ::std::option::Option::Some(visitor.visit::<GetRecipientRequest>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "GetRecipientsResponse" => {
+            ::std::option::Option::Some(visitor.visit::<GetRecipientsResponse>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "GetRecipientResponse" => {
+            ::std::option::Option::Some(visitor.visit::<GetRecipientResponse>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXConsentGrant" => {
+            ::std::option::Option::Some(visitor.visit::<FDXConsentGrant>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXConsentGrantResource" => {
+            ::std::option::Option::Some(visitor.visit::<FDXConsentGrantResource>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXConsentGrantStatus" => {
+            ::std::option::Option::Some(visitor.visit::<FDXConsentGrantStatus>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXConsentResourceType" => {
+            ::std::option::Option::Some(visitor.visit::<FDXConsentResourceType>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXDataCluster" => {
+            ::std::option::Option::Some(visitor.visit::<FDXDataCluster>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "ExtendedRecipientMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<ExtendedRecipientMetadata>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXNotificationCategory" => {
+            ::std::option::Option::Some(visitor.visit::<FDXNotificationCategory>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXNotificationType" => {
+            ::std::option::Option::Some(visitor.visit::<FDXNotificationType>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXNotificationSeverity" => {
+            ::std::option::Option::Some(visitor.visit::<FDXNotificationSeverity>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXNotificationPriority" => {
+            ::std::option::Option::Some(visitor.visit::<FDXNotificationPriority>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXEventStatus" => {
+            ::std::option::Option::Some(visitor.visit::<FDXEventStatus>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXUpdateReason" => {
+            ::std::option::Option::Some(visitor.visit::<FDXUpdateReason>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXPartyType" => ::std::option::Option::Some(visitor.visit::<FDXPartyType>()),
+        #[cfg(feature = "models-fdx")]
+        "FDXPartyRegistry" => {
+            ::std::option::Option::Some(visitor.visit::<FDXPartyRegistry>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXParty" => ::std::option::Option::Some(visitor.visit::<FDXParty>()),
+        #[cfg(feature = "models-fdx")]
+        "FDXNotificationPayloadIdType" => {
+            ::std::option::Option::Some(visitor.visit::<FDXNotificationPayloadIdType>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXNotificationPayload" => {
+            ::std::option::Option::Some(visitor.visit::<FDXNotificationPayload>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXHateoasLinkAction" => {
+            ::std::option::Option::Some(visitor.visit::<FDXHateoasLinkAction>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXHateoasLink" => {
+            ::std::option::Option::Some(visitor.visit::<FDXHateoasLink>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXContentTypes" => {
+            ::std::option::Option::Some(visitor.visit::<FDXContentTypes>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXNotification" => {
+            ::std::option::Option::Some(visitor.visit::<FDXNotification>())
+        }
+        #[cfg(feature = "models-fdx")]
+        "FDXLifecycleEvent" => {
+            ::std::option::Option::Some(visitor.visit::<FDXLifecycleEvent>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityGetRequest>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityGetRequestOptions" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityGetRequestOptions>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityGetResponse>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityMatchRequest" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityMatchRequest>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityMatchRequestOptions" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityMatchRequestOptions>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityMatchResponse" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityMatchResponse>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityRefreshRequest" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityRefreshRequest>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityRefreshResponse" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityRefreshResponse>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityDocumentsUploadsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityDocumentsUploadsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityDocumentsUploadsGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityDocumentsUploadsGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityDocumentsUploadsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityDocumentsUploadsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "AccountIdentityDocumentUpload" => {
+            ::std::option::Option::Some(visitor.visit::<AccountIdentityDocumentUpload>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityDocumentUpload" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityDocumentUpload>())
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityDocumentUploadMetadata" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityDocumentUploadMetadata>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityDocumentUploadRiskInsights" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityDocumentUploadRiskInsights>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityDocumentUploadRiskSummary" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityDocumentUploadRiskSummary>(),
+            )
+        }
+        #[cfg(feature = "models-identity")]
+        "IdentityDocumentUploadRiskSignal" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityDocumentUploadRiskSignal>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "AAMVAAnalysis" => ::std::option::Option::Some(visitor.visit::<AAMVAAnalysis>()),
+        #[cfg(feature = "models-identity_verification")]
+        "AAMVADetailedMatchResult" => {
+            ::std::option::Option::Some(visitor.visit::<AAMVADetailedMatchResult>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "AAMVAMatchResult" => {
+            ::std::option::Option::Some(visitor.visit::<AAMVAMatchResult>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "AddressPurposeLabel" => {
+            ::std::option::Option::Some(visitor.visit::<AddressPurposeLabel>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "DocumentAnalysis" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentAnalysis>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "DocumentAuthenticityMatchCode" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentAuthenticityMatchCode>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "DocumentDateOfBirthMatchCode" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentDateOfBirthMatchCode>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "DocumentNameMatchCode" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentNameMatchCode>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "DocumentStatus" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentStatus>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "DocumentaryVerification" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentaryVerification>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "DocumentaryVerificationDocument" => {
+            ::std::option::Option::Some(
+                visitor.visit::<DocumentaryVerificationDocument>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "ExpirationDate" => {
+            ::std::option::Option::Some(visitor.visit::<ExpirationDate>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "FraudAnalysisDetails" => {
+            ::std::option::Option::Some(visitor.visit::<FraudAnalysisDetails>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "FraudCheckOutcome" => {
+            ::std::option::Option::Some(visitor.visit::<FraudCheckOutcome>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "FraudCheckOutcomeWithNoData" => {
+            ::std::option::Option::Some(visitor.visit::<FraudCheckOutcomeWithNoData>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "HiddenMatchSummaryCode" => {
+            ::std::option::Option::Some(visitor.visit::<HiddenMatchSummaryCode>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "HumanReview" => ::std::option::Option::Some(visitor.visit::<HumanReview>()),
+        #[cfg(feature = "models-identity_verification")]
+        "HumanReviewStatus" => {
+            ::std::option::Option::Some(visitor.visit::<HumanReviewStatus>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IDVProtectEvent" => {
+            ::std::option::Option::Some(visitor.visit::<IDVProtectEvent>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerification" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityVerification>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationAutofillAddress" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationAutofillAddress>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationAutofillCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationAutofillCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationAutofillCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationAutofillCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationAutofillStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationAutofillStatus>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationAutofillUserData" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationAutofillUserData>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationCreateRequestUser" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationCreateRequestUser>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationDocumentAddressResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationDocumentAddressResponse>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationDocumentNameResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationDocumentNameResponse>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationRequestUser" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationRequestUser>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationResponseUserName" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationResponseUserName>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationRetryRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationRetryRequest>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationRetryRequestStepsObject" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationRetryRequestStepsObject>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationRetryResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationRetryResponse>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationStatus" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityVerificationStatus>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationStepStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationStepStatus>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationStepSummary" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationStepSummary>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationTemplateReference" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationTemplateReference>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationUserAddress" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationUserAddress>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IdentityVerificationUserData" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityVerificationUserData>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "ImageQuality" => ::std::option::Option::Some(visitor.visit::<ImageQuality>()),
+        #[cfg(feature = "models-identity_verification")]
+        "ImageQualityDetails" => {
+            ::std::option::Option::Some(visitor.visit::<ImageQualityDetails>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "ImageQualityOutcome" => {
+            ::std::option::Option::Some(visitor.visit::<ImageQualityOutcome>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "IssuingCountry" => {
+            ::std::option::Option::Some(visitor.visit::<IssuingCountry>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "KYCCheckAddressSummary" => {
+            ::std::option::Option::Some(visitor.visit::<KYCCheckAddressSummary>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "KYCCheckDateOfBirthSummary" => {
+            ::std::option::Option::Some(visitor.visit::<KYCCheckDateOfBirthSummary>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "KYCCheckDetails" => {
+            ::std::option::Option::Some(visitor.visit::<KYCCheckDetails>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "KYCCheckDetailsInternationalAddress" => {
+            ::std::option::Option::Some(
+                visitor.visit::<KYCCheckDetailsInternationalAddress>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "KYCCheckIDNumberSummary" => {
+            ::std::option::Option::Some(visitor.visit::<KYCCheckIDNumberSummary>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "KYCCheckNameSummary" => {
+            ::std::option::Option::Some(visitor.visit::<KYCCheckNameSummary>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "KYCCheckPhoneSummary" => {
+            ::std::option::Option::Some(visitor.visit::<KYCCheckPhoneSummary>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "POBoxStatus" => ::std::option::Option::Some(visitor.visit::<POBoxStatus>()),
+        #[cfg(feature = "models-identity_verification")]
+        "PhysicalDocumentCategory" => {
+            ::std::option::Option::Some(visitor.visit::<PhysicalDocumentCategory>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "PhysicalDocumentExtractedData" => {
+            ::std::option::Option::Some(visitor.visit::<PhysicalDocumentExtractedData>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "PhysicalDocumentExtractedDataAnalysis" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PhysicalDocumentExtractedDataAnalysis>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "PhysicalDocumentImages" => {
+            ::std::option::Option::Some(visitor.visit::<PhysicalDocumentImages>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "ProxyType" => ::std::option::Option::Some(visitor.visit::<ProxyType>()),
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckBehavior" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckBehavior>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckBehaviorBotDetectedLabel" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RiskCheckBehaviorBotDetectedLabel>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckBehaviorFraudRingDetectedLabel" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RiskCheckBehaviorFraudRingDetectedLabel>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckBehaviorUserInteractionsLabel" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RiskCheckBehaviorUserInteractionsLabel>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckDetails" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckDetails>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckDevice" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckDevice>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckEmail" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckEmail>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckEmailDomainIsCustom" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckEmailDomainIsCustom>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckEmailDomainIsDisposable" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RiskCheckEmailDomainIsDisposable>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckEmailDomainIsFreeProvider" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RiskCheckEmailDomainIsFreeProvider>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckEmailIsDeliverableStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RiskCheckEmailIsDeliverableStatus>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckEmailTopLevelDomainIsSuspicious" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RiskCheckEmailTopLevelDomainIsSuspicious>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckEmailIsEdu" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckEmailIsEdu>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckEmailIncludesDateOfBirth" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RiskCheckEmailIncludesDateOfBirth>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckFacialDuplicate" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckFacialDuplicate>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckIdentityAbuseSignals" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckIdentityAbuseSignals>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckLinkedService" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckLinkedService>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckNetwork" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckNetwork>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckPhone" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckPhone>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckStolenIdentity" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckStolenIdentity>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskCheckSyntheticIdentity" => {
+            ::std::option::Option::Some(visitor.visit::<RiskCheckSyntheticIdentity>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "RiskLevel" => ::std::option::Option::Some(visitor.visit::<RiskLevel>()),
+        #[cfg(feature = "models-identity_verification")]
+        "RiskLevelWithNoData" => {
+            ::std::option::Option::Some(visitor.visit::<RiskLevelWithNoData>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SMSVerification" => {
+            ::std::option::Option::Some(visitor.visit::<SMSVerification>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SMSVerificationStatus" => {
+            ::std::option::Option::Some(visitor.visit::<SMSVerificationStatus>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieAnalysis" => {
+            ::std::option::Option::Some(visitor.visit::<SelfieAnalysis>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieAnalysisDocumentComparison" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SelfieAnalysisDocumentComparison>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieAnalysisFacialAnalysis" => {
+            ::std::option::Option::Some(visitor.visit::<SelfieAnalysisFacialAnalysis>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieAnalysisFacialAnalysisOutcome" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SelfieAnalysisFacialAnalysisOutcome>(),
+            )
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieAnalysisLivenessCheck" => {
+            ::std::option::Option::Some(visitor.visit::<SelfieAnalysisLivenessCheck>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieCapture" => ::std::option::Option::Some(visitor.visit::<SelfieCapture>()),
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieCheck" => ::std::option::Option::Some(visitor.visit::<SelfieCheck>()),
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieCheckSelfie" => {
+            ::std::option::Option::Some(visitor.visit::<SelfieCheckSelfie>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieCheckStatus" => {
+            ::std::option::Option::Some(visitor.visit::<SelfieCheckStatus>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "SelfieStatus" => ::std::option::Option::Some(visitor.visit::<SelfieStatus>()),
+        #[cfg(feature = "models-identity_verification")]
+        "Strategy" => ::std::option::Option::Some(visitor.visit::<Strategy>()),
+        #[cfg(feature = "models-identity_verification")]
+        "SyntheticFraud" => {
+            ::std::option::Option::Some(visitor.visit::<SyntheticFraud>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "VerifySMSDetails" => {
+            ::std::option::Option::Some(visitor.visit::<VerifySMSDetails>())
+        }
+        #[cfg(feature = "models-identity_verification")]
+        "VerifySMSDetailsStatus" => {
+            ::std::option::Option::Some(visitor.visit::<VerifySMSDetailsStatus>())
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationCreateRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationCreateRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationPrecheckRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPrecheckRequest>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationPrecheckUser" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPrecheckUser>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationPrecheckResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPrecheckResponse>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationPaystubsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPaystubsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationPaystubsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPaystubsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "DocumentMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<DocumentMetadata>())
+        }
+        #[cfg(feature = "models-income")]
+        "DocType" => ::std::option::Option::Some(visitor.visit::<DocType>()),
+        #[cfg(feature = "models-income")]
+        "Paystub" => ::std::option::Option::Some(visitor.visit::<Paystub>()),
+        #[cfg(feature = "models-income")]
+        "Deductions" => ::std::option::Option::Some(visitor.visit::<Deductions>()),
+        #[cfg(feature = "models-income")]
+        "DeductionsBreakdown" => {
+            ::std::option::Option::Some(visitor.visit::<DeductionsBreakdown>())
+        }
+        #[cfg(feature = "models-income")]
+        "DeductionsTotal" => {
+            ::std::option::Option::Some(visitor.visit::<DeductionsTotal>())
+        }
+        #[cfg(feature = "models-income")]
+        "Total" => ::std::option::Option::Some(visitor.visit::<Total>()),
+        #[cfg(feature = "models-income")]
+        "TotalCanonicalDescription" => {
+            ::std::option::Option::Some(visitor.visit::<TotalCanonicalDescription>())
+        }
+        #[cfg(feature = "models-income")]
+        "Pay" => ::std::option::Option::Some(visitor.visit::<Pay>()),
+        #[cfg(feature = "models-income")]
+        "Earnings" => ::std::option::Option::Some(visitor.visit::<Earnings>()),
+        #[cfg(feature = "models-income")]
+        "EarningsBreakdown" => {
+            ::std::option::Option::Some(visitor.visit::<EarningsBreakdown>())
+        }
+        #[cfg(feature = "models-income")]
+        "EarningsBreakdownCanonicalDescription" => {
+            ::std::option::Option::Some(
+                visitor.visit::<EarningsBreakdownCanonicalDescription>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "EarningsTotal" => ::std::option::Option::Some(visitor.visit::<EarningsTotal>()),
+        #[cfg(feature = "models-income")]
+        "EmploymentDetails" => {
+            ::std::option::Option::Some(visitor.visit::<EmploymentDetails>())
+        }
+        #[cfg(feature = "models-income")]
+        "NetPay" => ::std::option::Option::Some(visitor.visit::<NetPay>()),
+        #[cfg(feature = "models-income")]
+        "PaystubDetails" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubDetails>())
+        }
+        #[cfg(feature = "models-income")]
+        "PaystubPayFrequency" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubPayFrequency>())
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeBreakdown" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeBreakdown>())
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeBreakdownType" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeBreakdownType>())
+        }
+        #[cfg(feature = "models-income")]
+        "Employee" => ::std::option::Option::Some(visitor.visit::<Employee>()),
+        #[cfg(feature = "models-income")]
+        "TaxpayerID" => ::std::option::Option::Some(visitor.visit::<TaxpayerID>()),
+        #[cfg(feature = "models-income")]
+        "PaystubEmployer" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubEmployer>())
+        }
+        #[cfg(feature = "models-income")]
+        "PaystubAddress" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubAddress>())
+        }
+        #[cfg(feature = "models-income")]
+        "PayPeriodDetails" => {
+            ::std::option::Option::Some(visitor.visit::<PayPeriodDetails>())
+        }
+        #[cfg(feature = "models-income")]
+        "PayPeriodDetailsPayFrequency" => {
+            ::std::option::Option::Some(visitor.visit::<PayPeriodDetailsPayFrequency>())
+        }
+        #[cfg(feature = "models-income")]
+        "DistributionBreakdown" => {
+            ::std::option::Option::Some(visitor.visit::<DistributionBreakdown>())
+        }
+        #[cfg(feature = "models-income")]
+        "PaystubYTDDetails" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubYTDDetails>())
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationDocumentsDownloadRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationDocumentsDownloadRequest>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationTaxformsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationTaxformsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "IncomeVerificationTaxformsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationTaxformsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-income")]
+        "Taxform" => ::std::option::Option::Some(visitor.visit::<Taxform>()),
+        #[cfg(feature = "models-income")]
+        "W2" => ::std::option::Option::Some(visitor.visit::<W2>()),
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionsGetRequest>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsGetRequestOptions" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionsGetRequestOptions>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionsGetResponse>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsSearchRequest" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionsSearchRequest>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsSearchRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InstitutionsSearchRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsSearchPaymentInitiationOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InstitutionsSearchPaymentInitiationOptions>(),
+            )
+        }
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsSearchResponse" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionsSearchResponse>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsGetByIdRequest" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionsGetByIdRequest>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsGetByIdRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InstitutionsGetByIdRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-institutions")]
+        "InstitutionsGetByIdResponse" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionsGetByIdResponse>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "Institution" => ::std::option::Option::Some(visitor.visit::<Institution>()),
+        #[cfg(feature = "models-institutions")]
+        "InstitutionStatus" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionStatus>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "AuthMetadata" => ::std::option::Option::Some(visitor.visit::<AuthMetadata>()),
+        #[cfg(feature = "models-institutions")]
+        "AuthSupportedMethods" => {
+            ::std::option::Option::Some(visitor.visit::<AuthSupportedMethods>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "PaymentInitiationMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentInitiationMetadata>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "PaymentInitiationStandingOrderMetadata" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationStandingOrderMetadata>(),
+            )
+        }
+        #[cfg(feature = "models-institutions")]
+        "ProductStatus" => ::std::option::Option::Some(visitor.visit::<ProductStatus>()),
+        #[cfg(feature = "models-institutions")]
+        "ProductStatusStatus" => {
+            ::std::option::Option::Some(visitor.visit::<ProductStatusStatus>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "ProductStatusBreakdown" => {
+            ::std::option::Option::Some(visitor.visit::<ProductStatusBreakdown>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "ProductStatusBreakdownRefreshInterval" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProductStatusBreakdownRefreshInterval>(),
+            )
+        }
+        #[cfg(feature = "models-institutions")]
+        "HealthIncident" => {
+            ::std::option::Option::Some(visitor.visit::<HealthIncident>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "IncidentUpdate" => {
+            ::std::option::Option::Some(visitor.visit::<IncidentUpdate>())
+        }
+        #[cfg(feature = "models-institutions")]
+        "IncidentUpdateStatus" => {
+            ::std::option::Option::Some(visitor.visit::<IncidentUpdateStatus>())
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentsHoldingsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentsHoldingsGetRequest>())
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentHoldingsGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentHoldingsGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentsHoldingsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsHoldingsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentsAuthGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentsAuthGetRequest>())
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentsAuthGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsAuthGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentsAuthGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentsAuthGetResponse>())
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentsTransactionsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsTransactionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentsTransactionsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsTransactionsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentsRefreshRequest" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentsRefreshRequest>())
+        }
+        #[cfg(feature = "models-investments")]
+        "InvestmentsRefreshResponse" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentsRefreshResponse>())
+        }
+        #[cfg(feature = "models-issues")]
+        "IssuesSearchRequest" => {
+            ::std::option::Option::Some(visitor.visit::<IssuesSearchRequest>())
+        }
+        #[cfg(feature = "models-issues")]
+        "IssuesSearchResponse" => {
+            ::std::option::Option::Some(visitor.visit::<IssuesSearchResponse>())
+        }
+        #[cfg(feature = "models-issues")]
+        "IssuesSubscribeRequest" => {
+            ::std::option::Option::Some(visitor.visit::<IssuesSubscribeRequest>())
+        }
+        #[cfg(feature = "models-issues")]
+        "IssuesSubscribeResponse" => {
+            ::std::option::Option::Some(visitor.visit::<IssuesSubscribeResponse>())
+        }
+        #[cfg(feature = "models-issues")]
+        "IssuesStatus" => ::std::option::Option::Some(visitor.visit::<IssuesStatus>()),
+        #[cfg(feature = "models-issues")]
+        "Issue" => ::std::option::Option::Some(visitor.visit::<Issue>()),
+        #[cfg(feature = "models-issues")]
+        "IssuesGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<IssuesGetRequest>())
+        }
+        #[cfg(feature = "models-issues")]
+        "IssuesGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<IssuesGetResponse>())
+        }
+        #[cfg(feature = "models-item")]
+        "ProductAccess" => ::std::option::Option::Some(visitor.visit::<ProductAccess>()),
+        #[cfg(feature = "models-item")]
+        "AccountAccess" => ::std::option::Option::Some(visitor.visit::<AccountAccess>()),
+        #[cfg(feature = "models-item")]
+        "AccountProductAccess" => {
+            ::std::option::Option::Some(visitor.visit::<AccountProductAccess>())
+        }
+        #[cfg(feature = "models-item")]
+        "Scopes" => ::std::option::Option::Some(visitor.visit::<Scopes>()),
+        #[cfg(feature = "models-item")]
+        "ScopesContext" => ::std::option::Option::Some(visitor.visit::<ScopesContext>()),
+        #[cfg(feature = "models-item")]
+        "ItemApplicationUnlinkRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ItemApplicationUnlinkRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemApplicationUnlinkResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ItemApplicationUnlinkResponse>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemApplicationScopesUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ItemApplicationScopesUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "ItemApplicationScopesUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ItemApplicationScopesUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "ItemApplicationListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ItemApplicationListRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemApplicationListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ItemApplicationListResponse>())
+        }
+        #[cfg(feature = "models-item")]
+        "ConnectedApplication" => {
+            ::std::option::Option::Some(visitor.visit::<ConnectedApplication>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemActivityListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ItemActivityListRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemActivityListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ItemActivityListResponse>())
+        }
+        #[cfg(feature = "models-item")]
+        "LastDataAccessTimes" => {
+            ::std::option::Option::Some(visitor.visit::<LastDataAccessTimes>())
+        }
+        #[cfg(feature = "models-item")]
+        "Activity" => ::std::option::Option::Some(visitor.visit::<Activity>()),
+        #[cfg(feature = "models-item")]
+        "ActivityType" => ::std::option::Option::Some(visitor.visit::<ActivityType>()),
+        #[cfg(feature = "models-item")]
+        "ActionState" => ::std::option::Option::Some(visitor.visit::<ActionState>()),
+        #[cfg(feature = "models-item")]
+        "ItemCreateAuthentication" => {
+            ::std::option::Option::Some(visitor.visit::<ItemCreateAuthentication>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ItemGetRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ItemGetResponse>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemRemoveRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ItemRemoveRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemRemoveReasonCode" => {
+            ::std::option::Option::Some(visitor.visit::<ItemRemoveReasonCode>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemRemoveResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ItemRemoveResponse>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemWebhookUpdateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ItemWebhookUpdateRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemWebhookUpdateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ItemWebhookUpdateResponse>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemAccessTokenInvalidateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ItemAccessTokenInvalidateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "ItemAccessTokenInvalidateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ItemAccessTokenInvalidateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "ItemPublicTokenExchangeRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ItemPublicTokenExchangeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "ItemPublicTokenExchangeResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ItemPublicTokenExchangeResponse>(),
+            )
+        }
+        #[cfg(feature = "models-item")]
+        "ItemPublicTokenCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ItemPublicTokenCreateRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemPublicTokenCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ItemPublicTokenCreateResponse>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemImportRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ItemImportRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemImportRequestOptions" => {
+            ::std::option::Option::Some(visitor.visit::<ItemImportRequestOptions>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemImportRequestUserAuth" => {
+            ::std::option::Option::Some(visitor.visit::<ItemImportRequestUserAuth>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemImportResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ItemImportResponse>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemWithConsentFields" => {
+            ::std::option::Option::Some(visitor.visit::<ItemWithConsentFields>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemConsentedDataScope" => {
+            ::std::option::Option::Some(visitor.visit::<ItemConsentedDataScope>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemStatus" => ::std::option::Option::Some(visitor.visit::<ItemStatus>()),
+        #[cfg(feature = "models-item")]
+        "ItemStatusTransactions" => {
+            ::std::option::Option::Some(visitor.visit::<ItemStatusTransactions>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemStatusInvestments" => {
+            ::std::option::Option::Some(visitor.visit::<ItemStatusInvestments>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemStatusLastWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<ItemStatusLastWebhook>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemProductsTerminateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ItemProductsTerminateRequest>())
+        }
+        #[cfg(feature = "models-item")]
+        "ItemProductsTerminateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ItemProductsTerminateResponse>())
+        }
+        #[cfg(feature = "models-liabilities")]
+        "LiabilitiesGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<LiabilitiesGetRequest>())
+        }
+        #[cfg(feature = "models-liabilities")]
+        "LiabilitiesGetRequestOptions" => {
+            ::std::option::Option::Some(visitor.visit::<LiabilitiesGetRequestOptions>())
+        }
+        #[cfg(feature = "models-liabilities")]
+        "LiabilitiesGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<LiabilitiesGetResponse>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionCraDocumentUploadResult" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkSessionCraDocumentUploadResult>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenGetRequest>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestAppearanceMode" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestAppearanceMode>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateRequest>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenAccountFilters" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenAccountFilters>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenEUConfig" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenEUConfig>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenInvestments" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenInvestments>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenInvestmentsAuth" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenInvestmentsAuth>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenTransactions" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenTransactions>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCashflowReport" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCashflowReport>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateHostedLink" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateHostedLink>())
+        }
+        #[cfg(feature = "models-link")]
+        "HostedLinkDeliveryMethod" => {
+            ::std::option::Option::Some(visitor.visit::<HostedLinkDeliveryMethod>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateIdentity" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateIdentity>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestPaymentConfiguration" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestPaymentConfiguration>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestPaymentInitiation" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestPaymentInitiation>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestTransfer" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestTransfer>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestUserStatedIncomeSource" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestUserStatedIncomeSource>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestStatements" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestStatements>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "UserStatedIncomeSourceCategory" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserStatedIncomeSourceCategory>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "UserStatedIncomeSourceFrequency" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserStatedIncomeSourceFrequency>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "UserStatedIncomeSourcePayType" => {
+            ::std::option::Option::Some(visitor.visit::<UserStatedIncomeSourcePayType>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestAuth" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateRequestAuth>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestAuthRerouteToCredentials" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestAuthRerouteToCredentials>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestAuthFlowType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestAuthFlowType>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestIdentityVerification" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestIdentityVerification>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateInstitutionData" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateInstitutionData>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateCardSwitch" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateCardSwitch>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestUser" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateRequestUser>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestUpdate" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateRequestUpdate>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkOAuthCorrelationIdExchangeRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkOAuthCorrelationIdExchangeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkOAuthCorrelationIdExchangeResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkOAuthCorrelationIdExchangeResponse>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenGetResponse>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenGetSessionsResponse" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenGetSessionsResponse>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionResults" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionResults>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionItemAddResult" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionItemAddResult>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionCraItemAddResult" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionCraItemAddResult>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionCraUpdateResult" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionCraUpdateResult>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionBankIncomeResult" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionBankIncomeResult>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionPayrollIncomeResult" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkSessionPayrollIncomeResult>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionSuccess" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionSuccess>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionSuccessMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionSuccessMetadata>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionSuccessMetadataInstitution" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkSessionSuccessMetadataInstitution>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionSuccessMetadataAccount" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkSessionSuccessMetadataAccount>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionSuccessMetadataTransferStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkSessionSuccessMetadataTransferStatus>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionExit" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionExit>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionExitDeprecated" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionExitDeprecated>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionExitMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionExitMetadata>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkSessionExitMetadataInstitution" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkSessionExitMetadataInstitution>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenGetMetadataResponse" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenGetMetadataResponse>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateResponse>())
+        }
+        #[cfg(feature = "models-link")]
+        "AccountFiltersResponse" => {
+            ::std::option::Option::Some(visitor.visit::<AccountFiltersResponse>())
+        }
+        #[cfg(feature = "models-link")]
+        "DepositoryFilter" => {
+            ::std::option::Option::Some(visitor.visit::<DepositoryFilter>())
+        }
+        #[cfg(feature = "models-link")]
+        "CreditFilter" => ::std::option::Option::Some(visitor.visit::<CreditFilter>()),
+        #[cfg(feature = "models-link")]
+        "LoanFilter" => ::std::option::Option::Some(visitor.visit::<LoanFilter>()),
+        #[cfg(feature = "models-link")]
+        "InvestmentFilter" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentFilter>())
+        }
+        #[cfg(feature = "models-link")]
+        "OtherFilter" => ::std::option::Option::Some(visitor.visit::<OtherFilter>()),
+        #[cfg(feature = "models-link")]
+        "LimitedPurposeType" => {
+            ::std::option::Option::Some(visitor.visit::<LimitedPurposeType>())
+        }
+        #[cfg(feature = "models-link")]
+        "CreditAccountSubtype" => {
+            ::std::option::Option::Some(visitor.visit::<CreditAccountSubtype>())
+        }
+        #[cfg(feature = "models-link")]
+        "LoanAccountSubtype" => {
+            ::std::option::Option::Some(visitor.visit::<LoanAccountSubtype>())
+        }
+        #[cfg(feature = "models-link")]
+        "InvestmentAccountSubtype" => {
+            ::std::option::Option::Some(visitor.visit::<InvestmentAccountSubtype>())
+        }
+        #[cfg(feature = "models-link")]
+        "OtherAccountSubtype" => {
+            ::std::option::Option::Some(visitor.visit::<OtherAccountSubtype>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestIncomeVerification" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestIncomeVerification>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestIncomeVerificationBankIncome" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestIncomeVerificationBankIncome>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestIncomeVerificationPayrollIncome" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestIncomeVerificationPayrollIncome>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "IncomeVerificationPayrollFlowType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationPayrollFlowType>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestBaseReport" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestBaseReport>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestCraOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestCraOptions>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestCraOptionsPartnerInsights" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestCraOptionsPartnerInsights>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestCraOptionsBaseReport" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestCraOptionsBaseReport>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestCraOptionsBaseReportGSEOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestCraOptionsBaseReportGSEOptions>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestCraOptionsCashflowInsights" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestCraOptionsCashflowInsights>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestCraOptionsIncomeInsights" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestCraOptionsIncomeInsights>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestCraOptionsLendScore" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestCraOptionsLendScore>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestCraOptionsNetworkInsights" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestCraOptionsNetworkInsights>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestCreditPartnerInsights" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestCreditPartnerInsights>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestEmployment" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestEmployment>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "EmploymentSourceType" => {
+            ::std::option::Option::Some(visitor.visit::<EmploymentSourceType>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkTokenCreateRequestEmploymentBankIncome" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestEmploymentBankIncome>(),
+            )
+        }
+        #[cfg(feature = "models-link")]
+        "LinkEventMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<LinkEventMetadata>())
+        }
+        #[cfg(feature = "models-link")]
+        "LinkEvent" => ::std::option::Option::Some(visitor.visit::<LinkEvent>()),
+        #[cfg(feature = "models-link_delivery")]
+        "LinkDeliverySessionStatus" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliverySessionStatus>())
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "LinkDeliveryDeliveryMethod" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryDeliveryMethod>())
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "LinkDeliveryCommunicationMethod" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkDeliveryCommunicationMethod>(),
+            )
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "LinkDeliveryRecipient" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryRecipient>())
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "LinkDeliveryOptions" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryOptions>())
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "LinkDeliveryCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryCreateRequest>())
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "LinkDeliveryCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryCreateResponse>())
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "LinkDeliveryGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryGetRequest>())
+        }
+        #[cfg(feature = "models-link_delivery")]
+        "LinkDeliveryGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryGetResponse>())
+        }
+        #[cfg(feature = "models-network")]
+        "NetworkStatusGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<NetworkStatusGetRequest>())
+        }
+        #[cfg(feature = "models-network")]
+        "NetworkStatusGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<NetworkStatusGetResponse>())
+        }
+        #[cfg(feature = "models-network")]
+        "NetworkStatusGetResponseLayer" => {
+            ::std::option::Option::Some(visitor.visit::<NetworkStatusGetResponseLayer>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthErrorCode" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthErrorCode>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthGrantType" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthGrantType>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthSubjectTokenType" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthSubjectTokenType>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthTokenRequest" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthTokenRequest>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthTokenResponse" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthTokenResponse>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthIntrospectRequest" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthIntrospectRequest>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthIntrospectResponse" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthIntrospectResponse>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthErrorResponse" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthErrorResponse>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthRevokeRequest" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthRevokeRequest>())
+        }
+        #[cfg(feature = "models-oauth")]
+        "OAuthRevokeResponse" => {
+            ::std::option::Option::Some(visitor.visit::<OAuthRevokeResponse>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerCustomerCreateRequest>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerCustomerCreateResponse>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerCustomerGetRequest>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerCustomerGetResponse>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerEnableRequest" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerCustomerEnableRequest>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerEnableResponse" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerCustomerEnableResponse>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerRemoveRequest" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerCustomerRemoveRequest>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerRemoveResponse" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerCustomerRemoveResponse>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerOAuthInstitutionsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerCustomerOAuthInstitutionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerCustomerOAuthInstitutionsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerCustomerOAuthInstitutionsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerEndCustomerFlowdownStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerFlowdownStatus>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerEndCustomerQuestionnaireStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerQuestionnaireStatus>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerEndCustomerOAuthInstitution" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerOAuthInstitution>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerEndCustomerOAuthInstitutionEnvironments" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerOAuthInstitutionEnvironments>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerEndCustomerOAuthInstitutionApplicationStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerOAuthInstitutionApplicationStatus>(),
+            )
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerEndCustomer" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerEndCustomer>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerEndCustomerWithSecrets" => {
+            ::std::option::Option::Some(visitor.visit::<PartnerEndCustomerWithSecrets>())
+        }
+        #[cfg(feature = "models-partner")]
+        "PartnerEndCustomerAssetsUnderManagement" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerAssetsUnderManagement>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationRecipientCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationRecipientCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationRecipientCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationRecipientCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentReverseResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentReverseResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationRecipientGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationRecipientGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationRecipientGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationRecipientGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationRecipient" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentInitiationRecipient>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationRecipientListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationRecipientListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationRecipientListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationRecipientListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentReverseRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentReverseRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentCreateStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentCreateStatus>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPayment" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentInitiationPayment>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentTokenCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentTokenCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentTokenCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentStatus>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentRevokeRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentRevokeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentRevokeResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentRevokeResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentPaymentExecuteRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentPaymentExecuteRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentPaymentExecuteResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentPaymentExecuteResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationPaymentListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationPaymentListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "ExternalPaymentScheduleRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ExternalPaymentScheduleRequest>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentScheme" => ::std::option::Option::Some(visitor.visit::<PaymentScheme>()),
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentScope" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentInitiationConsentScope>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentType" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentInitiationConsentType>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentProcessingMode" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentProcessingMode>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "ExternalPaymentInitiationConsentOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ExternalPaymentInitiationConsentOptions>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentConstraints" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentConstraints>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentPayerDetails" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentPayerDetails>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentInitiationConsentPayerNumbers" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentPayerNumbers>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "ExternalPaymentOptions" => {
+            ::std::option::Option::Some(visitor.visit::<ExternalPaymentOptions>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "ExternalPaymentRefundDetails" => {
+            ::std::option::Option::Some(visitor.visit::<ExternalPaymentRefundDetails>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "ExternalPaymentScheduleGet" => {
+            ::std::option::Option::Some(visitor.visit::<ExternalPaymentScheduleGet>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentAmountCurrency" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentAmountCurrency>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentAmount" => ::std::option::Option::Some(visitor.visit::<PaymentAmount>()),
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentAmountNullable" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentAmountNullable>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentConsentValidDateTime" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentConsentValidDateTime>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentConsentPeriodicAmount" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentConsentPeriodicAmount>())
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentConsentPeriodicInterval" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentConsentPeriodicInterval>(),
+            )
+        }
+        #[cfg(feature = "models-payment_initiation")]
+        "PaymentConsentPeriodicAlignment" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentConsentPeriodicAlignment>(),
+            )
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "PaymentProfileCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentProfileCreateRequest>())
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "PaymentProfileCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentProfileCreateResponse>())
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "PaymentProfileGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentProfileGetRequest>())
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "PaymentProfileGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentProfileGetResponse>())
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "PaymentProfileStatus" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentProfileStatus>())
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "PaymentProfileRemoveRequest" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentProfileRemoveRequest>())
+        }
+        #[cfg(feature = "models-payment_profile")]
+        "PaymentProfileRemoveResponse" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentProfileRemoveResponse>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorAuthGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorAuthGetRequest>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorAuthGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorAuthGetResponse>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorAccountGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorAccountGetRequest>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorAccountGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorAccountGetResponse>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorInvestmentsHoldingsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorInvestmentsHoldingsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorInvestmentsHoldingsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorInvestmentsHoldingsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorInvestmentsAuthGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorInvestmentsAuthGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorInvestmentsAuthGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorInvestmentsAuthGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTransactionsGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTransactionsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTransactionsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTransactionsSyncRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsSyncRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTransactionsSyncResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsSyncResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTransactionsRefreshRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTransactionsRefreshResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsRefreshResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTransactionsRecurringGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsRecurringGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTransactionsRecurringGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsRecurringGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorBankTransferCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorBankTransferCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorBankTransferCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorBankTransferCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorNumber" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorNumber>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorLiabilitiesGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorLiabilitiesGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorLiabilitiesGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorLiabilitiesGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorIdentityGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorIdentityGetRequest>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorIdentityGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorIdentityGetResponse>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorIdentityMatchRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorIdentityMatchRequest>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorIdentityMatchResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorIdentityMatchResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorBalanceGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorBalanceGetRequest>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorBalanceGetRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorBalanceGetRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorBalanceGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorBalanceGetResponse>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorInvestmentsTransactionsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorInvestmentsTransactionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorInvestmentsTransactionsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorInvestmentsTransactionsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTokenCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorTokenCreateRequest>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTokenCreateRequestProcessor" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTokenCreateRequestProcessor>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTokenCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorTokenCreateResponse>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTokenPermissionsSetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTokenPermissionsSetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTokenPermissionsSetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTokenPermissionsSetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTokenPermissionsGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTokenPermissionsGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTokenPermissionsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTokenPermissionsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTokenWebhookUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTokenWebhookUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorTokenWebhookUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTokenWebhookUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorStripeBankAccountTokenCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorStripeBankAccountTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorStripeBankAccountTokenCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorStripeBankAccountTokenCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorApexProcessorTokenCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorApexProcessorTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorSignalEvaluateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorSignalEvaluateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorSignalEvaluateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorSignalEvaluateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorSignalDecisionReportRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorSignalDecisionReportRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorSignalDecisionReportResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorSignalDecisionReportResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorSignalReturnReportRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorSignalReturnReportRequest>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorSignalReturnReportResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorSignalReturnReportResponse>(),
+            )
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorSignalPrepareRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorSignalPrepareRequest>())
+        }
+        #[cfg(feature = "models-processor")]
+        "ProcessorSignalPrepareResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorSignalPrepareResponse>(),
+            )
+        }
+        #[cfg(feature = "models-profile")]
+        "ProfileNetworkStatusGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProfileNetworkStatusGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-profile")]
+        "ProfileNetworkStatusGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProfileNetworkStatusGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectComputeRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectComputeRequest>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectModelInputs" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectModelInputs>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectLinkModelInputs" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectLinkModelInputs>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectSDKModelInputs" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectSDKModelInputs>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectComputeResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectComputeResponse>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectComputeSubscores" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectComputeSubscores>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectReportCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectReportCreateRequest>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectReportCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectReportCreateResponse>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectUser" => ::std::option::Option::Some(visitor.visit::<ProtectUser>()),
+        #[cfg(feature = "models-protect")]
+        "ProtectUserInsightsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectUserInsightsGetRequest>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectReport" => ::std::option::Option::Some(visitor.visit::<ProtectReport>()),
+        #[cfg(feature = "models-protect")]
+        "ProtectUserInsightsGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProtectUserInsightsGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectEventSendRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectEventSendRequest>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectEventSendResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectEventSendResponse>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectEventGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectEventGetRequest>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectEventGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectEventGetResponse>())
+        }
+        #[cfg(feature = "models-protect")]
+        "LatestScoredEvent" => {
+            ::std::option::Option::Some(visitor.visit::<LatestScoredEvent>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectEvent" => ::std::option::Option::Some(visitor.visit::<ProtectEvent>()),
+        #[cfg(feature = "models-protect")]
+        "ProtectIncidentEvent" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectIncidentEvent>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectIncidentEventResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectIncidentEventResponse>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectIncidentAmount" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectIncidentAmount>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectReportConfidence" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectReportConfidence>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectReportType" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectReportType>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectReportSource" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectReportSource>())
+        }
+        #[cfg(feature = "models-protect")]
+        "ProtectBankAccount" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectBankAccount>())
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransactionsCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransactionsCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransactionsCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransactionsCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxProcessorTokenCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxProcessorTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxProcessorTokenCreateRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxProcessorTokenCreateRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxProcessorTokenCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxProcessorTokenCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPublicTokenCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxPublicTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPublicTokenCreateRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxPublicTokenCreateRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPublicTokenCreateRequestOptionsTransactions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxPublicTokenCreateRequestOptionsTransactions>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPublicTokenCreateRequestOptionsStatements" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxPublicTokenCreateRequestOptionsStatements>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPublicTokenCreateRequestOptionsIncomeVerification" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<SandboxPublicTokenCreateRequestOptionsIncomeVerification>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPublicTokenCreateRequestIncomeVerificationBankIncome" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<
+                        SandboxPublicTokenCreateRequestIncomeVerificationBankIncome,
+                    >(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPublicTokenCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxPublicTokenCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemFireWebhookRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SandboxItemFireWebhookRequest>())
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemFireWebhookRequestWebhookCode" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxItemFireWebhookRequestWebhookCode>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "WebhookType" => ::std::option::Option::Some(visitor.visit::<WebhookType>()),
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemFireWebhookResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxItemFireWebhookResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemApplicationSeedRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxItemApplicationSeedRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemApplicationSeedResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxItemApplicationSeedResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemResetLoginRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SandboxItemResetLoginRequest>())
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemResetLoginResponse" => {
+            ::std::option::Option::Some(visitor.visit::<SandboxItemResetLoginResponse>())
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxUserResetLoginRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SandboxUserResetLoginRequest>())
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxUserResetLoginResponse" => {
+            ::std::option::Option::Some(visitor.visit::<SandboxUserResetLoginResponse>())
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPaymentProfileResetLoginRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxPaymentProfileResetLoginRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPaymentProfileResetLoginResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxPaymentProfileResetLoginResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemSetVerificationStatusRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxItemSetVerificationStatusRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemSetVerificationStatusRequestVerificationStatus" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<SandboxItemSetVerificationStatusRequestVerificationStatus>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxItemSetVerificationStatusResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxItemSetVerificationStatusResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "CustomSandboxTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<CustomSandboxTransaction>())
+        }
+        #[cfg(feature = "models-sandbox")]
+        "TransferTestClock" => {
+            ::std::option::Option::Some(visitor.visit::<TransferTestClock>())
+        }
+        #[cfg(feature = "models-sandbox")]
+        "TransferLedgerSweepSimulateEventType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferLedgerSweepSimulateEventType>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxBankTransferSimulateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxBankTransferSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferSimulateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferRefundSimulateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferRefundSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferLedgerDepositSimulateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferLedgerDepositSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferLedgerWithdrawSimulateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferLedgerWithdrawSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferSweepSimulateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferSweepSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferLedgerSimulateAvailableRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferLedgerSimulateAvailableRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferTestClockCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferTestClockCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferTestClockAdvanceRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferTestClockAdvanceRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferTestClockGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferTestClockGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferTestClockListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferTestClockListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxBankTransferSimulateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxBankTransferSimulateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferSimulateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferSimulateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferRefundSimulateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferRefundSimulateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferLedgerSimulateAvailableResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferLedgerSimulateAvailableResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferLedgerDepositSimulateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferLedgerDepositSimulateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferLedgerWithdrawSimulateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferLedgerWithdrawSimulateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferSweepSimulateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferSweepSimulateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferTestClockCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferTestClockCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferTestClockAdvanceResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferTestClockAdvanceResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferTestClockGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferTestClockGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferTestClockListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferTestClockListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferRepaymentSimulateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferRepaymentSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferRepaymentSimulateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferRepaymentSimulateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxBankTransferFireWebhookRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxBankTransferFireWebhookRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxBankTransferFireWebhookResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxBankTransferFireWebhookResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferFireWebhookRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferFireWebhookRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxTransferFireWebhookResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferFireWebhookResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxIncomeFireWebhookRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxIncomeFireWebhookRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxIncomeFireWebhookRequestVerificationStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxIncomeFireWebhookRequestVerificationStatus>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxIncomeWebhookFireRequestWebhookCode" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxIncomeWebhookFireRequestWebhookCode>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxIncomeFireWebhookResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxIncomeFireWebhookResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxBankIncomeFireWebhookRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxBankIncomeFireWebhookRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxBankIncomeWebhookFireRequestWebhookCode" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxBankIncomeWebhookFireRequestWebhookCode>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxBankIncomeWebhookFireRequestWebhookFields" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxBankIncomeWebhookFireRequestWebhookFields>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxBankIncomeFireWebhookResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxBankIncomeFireWebhookResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxCraCashflowUpdatesUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxCraCashflowUpdatesUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxCraCashflowUpdatesUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxCraCashflowUpdatesUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxOauthSelectAccountsRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxOauthSelectAccountsRequest>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxOauthSelectAccountsResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxOauthSelectAccountsResponse>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "CashFlowUpdatesEventWebhookCodes" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashFlowUpdatesEventWebhookCodes>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "BankIncomeRefreshCompleteResult" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankIncomeRefreshCompleteResult>(),
+            )
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPaymentSimulateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SandboxPaymentSimulateRequest>())
+        }
+        #[cfg(feature = "models-sandbox")]
+        "SandboxPaymentSimulateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxPaymentSimulateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-session")]
+        "SessionTokenCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SessionTokenCreateRequest>())
+        }
+        #[cfg(feature = "models-session")]
+        "SessionTokenCreateRequestUser" => {
+            ::std::option::Option::Some(visitor.visit::<SessionTokenCreateRequestUser>())
+        }
+        #[cfg(feature = "models-session")]
+        "SessionTokenCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<SessionTokenCreateResponse>())
+        }
+        #[cfg(feature = "models-session")]
+        "SessionTokenCreateResponseLink" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SessionTokenCreateResponseLink>(),
+            )
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalEvaluateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SignalEvaluateRequest>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalEvaluateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<SignalEvaluateResponse>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalScheduleRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SignalScheduleRequest>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalScheduleResponse" => {
+            ::std::option::Option::Some(visitor.visit::<SignalScheduleResponse>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalDecisionReportRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SignalDecisionReportRequest>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalDecisionReportResponse" => {
+            ::std::option::Option::Some(visitor.visit::<SignalDecisionReportResponse>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalReturnReportRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SignalReturnReportRequest>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalReturnReportResponse" => {
+            ::std::option::Option::Some(visitor.visit::<SignalReturnReportResponse>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalPrepareRequest" => {
+            ::std::option::Option::Some(visitor.visit::<SignalPrepareRequest>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalPrepareResponse" => {
+            ::std::option::Option::Some(visitor.visit::<SignalPrepareResponse>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalScheduleDefaultPaymentMethod" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SignalScheduleDefaultPaymentMethod>(),
+            )
+        }
+        #[cfg(feature = "models-signal")]
+        "RecommendationString" => {
+            ::std::option::Option::Some(visitor.visit::<RecommendationString>())
+        }
+        #[cfg(feature = "models-signal")]
+        "SignalScheduleRecommendation" => {
+            ::std::option::Option::Some(visitor.visit::<SignalScheduleRecommendation>())
+        }
+        #[cfg(feature = "models-signal")]
+        "RiskProfile" => ::std::option::Option::Some(visitor.visit::<RiskProfile>()),
+        #[cfg(feature = "models-statements")]
+        "StatementsListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<StatementsListRequest>())
+        }
+        #[cfg(feature = "models-statements")]
+        "StatementsListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<StatementsListResponse>())
+        }
+        #[cfg(feature = "models-statements")]
+        "StatementsAccount" => {
+            ::std::option::Option::Some(visitor.visit::<StatementsAccount>())
+        }
+        #[cfg(feature = "models-statements")]
+        "StatementsStatement" => {
+            ::std::option::Option::Some(visitor.visit::<StatementsStatement>())
+        }
+        #[cfg(feature = "models-statements")]
+        "StatementsDownloadRequest" => {
+            ::std::option::Option::Some(visitor.visit::<StatementsDownloadRequest>())
+        }
+        #[cfg(feature = "models-statements")]
+        "StatementsRefreshRequest" => {
+            ::std::option::Option::Some(visitor.visit::<StatementsRefreshRequest>())
+        }
+        #[cfg(feature = "models-statements")]
+        "StatementsRefreshResponse" => {
+            ::std::option::Option::Some(visitor.visit::<StatementsRefreshResponse>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsGetRequest>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsGetRequestOptions" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsGetRequestOptions>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsGetResponse>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsRefreshRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsRefreshRequest>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsRefreshResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsRefreshResponse>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsRecurringGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsRecurringGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsSyncRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsSyncRequest>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsSyncResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsSyncResponse>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsEnrichRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsEnrichRequest>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsEnrichRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsEnrichRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "ClientProvidedTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<ClientProvidedTransaction>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "EnrichTransactionDirection" => {
+            ::std::option::Option::Some(visitor.visit::<EnrichTransactionDirection>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "ClientProvidedTransactionLocation" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ClientProvidedTransactionLocation>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "TransactionsEnrichResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsEnrichResponse>())
+        }
+        #[cfg(feature = "models-transactions")]
+        "ClientProvidedEnrichedTransaction" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ClientProvidedEnrichedTransaction>(),
+            )
+        }
+        #[cfg(feature = "models-transactions")]
+        "Enrichments" => ::std::option::Option::Some(visitor.visit::<Enrichments>()),
+        #[cfg(feature = "models-transfer")]
+        "TransferGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferGetRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRecurringGetRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferGetResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRecurringGetResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferExpectedSweepSettlementScheduleItem" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferExpectedSweepSettlementScheduleItem>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "Transfer" => ::std::option::Option::Some(visitor.visit::<Transfer>()),
+        #[cfg(feature = "models-transfer")]
+        "RecurringTransfer" => {
+            ::std::option::Option::Some(visitor.visit::<RecurringTransfer>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "DetailedOriginator" => {
+            ::std::option::Option::Some(visitor.visit::<DetailedOriginator>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "Originator" => ::std::option::Option::Some(visitor.visit::<Originator>()),
+        #[cfg(feature = "models-transfer")]
+        "TransferCreditFundsSource" => {
+            ::std::option::Option::Some(visitor.visit::<TransferCreditFundsSource>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentGetFailureReason" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferIntentGetFailureReason>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentCreateMode" => {
+            ::std::option::Option::Some(visitor.visit::<TransferIntentCreateMode>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationUserInRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationUserInRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferWireDetails" => {
+            ::std::option::Option::Some(visitor.visit::<TransferWireDetails>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferUserInRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferUserInRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferUserInRequestDeprecated" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferUserInRequestDeprecated>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferUserInResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferUserInResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferUserAddressInRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferUserAddressInRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferUserAddressInResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferUserAddressInResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationDecisionRationaleCode" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationDecisionRationaleCode>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationDecisionRationale" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationDecisionRationale>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationGuaranteeDecision" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationGuaranteeDecision>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationGuaranteeDecisionRationaleCode" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationGuaranteeDecisionRationaleCode>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationGuaranteeDecisionRationale" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationGuaranteeDecisionRationale>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationProposedTransfer" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationProposedTransfer>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationDevice" => {
+            ::std::option::Option::Some(visitor.visit::<TransferAuthorizationDevice>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferDevice" => {
+            ::std::option::Option::Some(visitor.visit::<TransferDevice>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringSchedule" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRecurringSchedule>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferScheduleIntervalUnit" => {
+            ::std::option::Option::Some(visitor.visit::<TransferScheduleIntervalUnit>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferType" => ::std::option::Option::Some(visitor.visit::<TransferType>()),
+        #[cfg(feature = "models-transfer")]
+        "OmittableTransferType" => {
+            ::std::option::Option::Some(visitor.visit::<OmittableTransferType>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformRequirement" => {
+            ::std::option::Option::Some(visitor.visit::<TransferPlatformRequirement>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferDiligenceStatus" => {
+            ::std::option::Option::Some(visitor.visit::<TransferDiligenceStatus>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferStatus" => {
+            ::std::option::Option::Some(visitor.visit::<TransferStatus>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringStatus" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRecurringStatus>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferSweepStatus" => {
+            ::std::option::Option::Some(visitor.visit::<TransferSweepStatus>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRefundStatus" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRefundStatus>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentCreateNetwork" => {
+            ::std::option::Option::Some(visitor.visit::<TransferIntentCreateNetwork>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferNetwork" => {
+            ::std::option::Option::Some(visitor.visit::<TransferNetwork>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferACHNetwork" => {
+            ::std::option::Option::Some(visitor.visit::<TransferACHNetwork>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringNetwork" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRecurringNetwork>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationCancelRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationCancelRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferCapabilitiesGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferCapabilitiesGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferConfigurationGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferConfigurationGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferMetricsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferMetricsGetRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferCreateRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferRecurringCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationCancelResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationCancelResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferCapabilitiesGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferCapabilitiesGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferConfigurationGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferConfigurationGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferMetricsGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferMetricsGetResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferMetricsGetReturnRates" => {
+            ::std::option::Option::Some(visitor.visit::<TransferMetricsGetReturnRates>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferMetricsGetReturnRatesOverInterval" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferMetricsGetReturnRatesOverInterval>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferMetricsGetAuthorizationUsage" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferMetricsGetAuthorizationUsage>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationDecision" => {
+            ::std::option::Option::Some(visitor.visit::<TransferAuthorizationDecision>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorization" => {
+            ::std::option::Option::Some(visitor.visit::<TransferAuthorization>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "InstitutionSupportedNetworks" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionSupportedNetworks>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferCapabilitiesGetRTP" => {
+            ::std::option::Option::Some(visitor.visit::<TransferCapabilitiesGetRTP>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferCapabilitiesGetRfP" => {
+            ::std::option::Option::Some(visitor.visit::<TransferCapabilitiesGetRfP>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferCreateResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferRecurringCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferListRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRecurringListRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferListResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRecurringListResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferCancelRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferCancelRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "ReasonCode" => ::std::option::Option::Some(visitor.visit::<ReasonCode>()),
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringCancelRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferRecurringCancelRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferCancelResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferCancelResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRecurringCancelResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferRecurringCancelResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferEventListTransferType" => {
+            ::std::option::Option::Some(visitor.visit::<TransferEventListTransferType>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferEventListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferEventListRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerEventListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferLedgerEventListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerEventListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferLedgerEventListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferEventType" => {
+            ::std::option::Option::Some(visitor.visit::<TransferEventType>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferEvent" => ::std::option::Option::Some(visitor.visit::<TransferEvent>()),
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerEvent" => {
+            ::std::option::Option::Some(visitor.visit::<TransferLedgerEvent>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "LedgerEventSourceType" => {
+            ::std::option::Option::Some(visitor.visit::<LedgerEventSourceType>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferEventListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferEventListResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferEventSyncRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferEventSyncRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferEventSyncResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferEventSyncResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferSweepGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferSweepGetRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferSweepGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferSweepGetResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferSweepListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferSweepListRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferSweepListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferSweepListResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferBalanceGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferBalanceGetRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferBalanceGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferBalanceGetResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferBalance" => {
+            ::std::option::Option::Some(visitor.visit::<TransferBalance>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferLedgerGetRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferLedgerGetResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerDistributeRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferLedgerDistributeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerDistributeResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferLedgerDistributeResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerBalance" => {
+            ::std::option::Option::Some(visitor.visit::<TransferLedgerBalance>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerDepositRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferLedgerDepositRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerWithdrawRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferLedgerWithdrawRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerDepositResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferLedgerDepositResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferLedgerWithdrawResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferLedgerWithdrawResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferBalanceType" => {
+            ::std::option::Option::Some(visitor.visit::<TransferBalanceType>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorFundingAccountUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferOriginatorFundingAccountUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorFundingAccountUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferOriginatorFundingAccountUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorFundingAccountCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferOriginatorFundingAccountCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorFundingAccountCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferOriginatorFundingAccountCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferMigrateAccountRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferMigrateAccountRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferMigrateAccountResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferMigrateAccountResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferOriginatorCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferOriginatorCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferQuestionnaireCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferQuestionnaireCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferQuestionnaireCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferQuestionnaireCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferDiligenceSubmitRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferDiligenceSubmitRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferDiligenceSubmitResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferDiligenceSubmitResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferDiligenceDocumentUploadRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferDiligenceDocumentUploadRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferDiligenceDocumentUploadResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferDiligenceDocumentUploadResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferDocumentPurpose" => {
+            ::std::option::Option::Some(visitor.visit::<TransferDocumentPurpose>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorDiligence" => {
+            ::std::option::Option::Some(visitor.visit::<TransferOriginatorDiligence>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorAddress" => {
+            ::std::option::Option::Some(visitor.visit::<TransferOriginatorAddress>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferCreditUsageConfiguration" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferCreditUsageConfiguration>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "CreditACHClass" => {
+            ::std::option::Option::Some(visitor.visit::<CreditACHClass>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferDebitUsageConfiguration" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferDebitUsageConfiguration>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "OriginatorExpectedTransferFrequency" => {
+            ::std::option::Option::Some(
+                visitor.visit::<OriginatorExpectedTransferFrequency>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferFundingAccount" => {
+            ::std::option::Option::Some(visitor.visit::<TransferFundingAccount>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferFundingAccountWithDisplayName" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferFundingAccountWithDisplayName>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferOriginatorGetRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferOriginatorGetResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferOriginatorListRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferOriginatorListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferOriginatorListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRepaymentListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRepaymentListRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRepaymentListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRepaymentListResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRepayment" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRepayment>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRepaymentReturnListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferRepaymentReturnListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRepaymentReturnListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferRepaymentReturnListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRepaymentReturn" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRepaymentReturn>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformRequirementSubmitRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformRequirementSubmitRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformRequirementSubmission" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformRequirementSubmission>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformRequirementSubmitResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformRequirementSubmitResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferIntentCreateRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentStatus" => {
+            ::std::option::Option::Some(visitor.visit::<TransferIntentStatus>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentCreate" => {
+            ::std::option::Option::Some(visitor.visit::<TransferIntentCreate>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferIntentCreateResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferIntentGetRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentAuthorizationDecision" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferIntentAuthorizationDecision>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentGet" => {
+            ::std::option::Option::Some(visitor.visit::<TransferIntentGet>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferIntentGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferIntentGetResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRefundCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRefundCreateRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRefundCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRefundCreateResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRefundFailure" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRefundFailure>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRefund" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRefund>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRefundGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRefundGetRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRefundGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRefundGetResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRefundCancelRequest" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRefundCancelRequest>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferRefundCancelResponse" => {
+            ::std::option::Option::Some(visitor.visit::<TransferRefundCancelResponse>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformOriginatorCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformOriginatorCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformOriginatorCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformOriginatorCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformTOSAcceptanceMetadata" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformTOSAcceptanceMetadata>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformPersonCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformPersonCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformPersonIDNumber" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformPersonIDNumber>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformPersonCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformPersonCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformPersonAddress" => {
+            ::std::option::Option::Some(visitor.visit::<TransferPlatformPersonAddress>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferPlatformPersonName" => {
+            ::std::option::Option::Some(visitor.visit::<TransferPlatformPersonName>())
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationPaymentRisk" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationPaymentRisk>(),
+            )
+        }
+        #[cfg(feature = "models-transfer")]
+        "TransferAuthorizationRiskLevel" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferAuthorizationRiskLevel>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "UserCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserCreateRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserCreateResponse>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserGetRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserGetResponse>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserIdentityRemoveRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserIdentityRemoveRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserIdentityRemoveResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserIdentityRemoveResponse>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserUpdateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserUpdateRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserUpdateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserUpdateResponse>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserRemoveRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserRemoveRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserRemoveResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserRemoveResponse>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserProductsTerminateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserProductsTerminateRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserProductsTerminateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserProductsTerminateResponse>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserThirdPartyTokenCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserThirdPartyTokenCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "UserThirdPartyTokenCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserThirdPartyTokenCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "UserThirdPartyTokenRemoveRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserThirdPartyTokenRemoveRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "UserThirdPartyTokenRemoveResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserThirdPartyTokenRemoveResponse>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "UserItemsGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserItemsGetRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserItemsGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserItemsGetResponse>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserItemsAssociateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserItemsAssociateRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserItemsAssociateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserItemsAssociateResponse>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserItemsRemoveRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserItemsRemoveRequest>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserItemsRemoveResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserItemsRemoveResponse>())
+        }
+        #[cfg(feature = "models-user")]
+        "ConsumerReportUserIdentity" => {
+            ::std::option::Option::Some(visitor.visit::<ConsumerReportUserIdentity>())
+        }
+        #[cfg(feature = "models-user")]
+        "ClientUserIdentityName" => {
+            ::std::option::Option::Some(visitor.visit::<ClientUserIdentityName>())
+        }
+        #[cfg(feature = "models-user")]
+        "ClientUserIdentityPhoneNumber" => {
+            ::std::option::Option::Some(visitor.visit::<ClientUserIdentityPhoneNumber>())
+        }
+        #[cfg(feature = "models-user")]
+        "ClientUserIdentityEmail" => {
+            ::std::option::Option::Some(visitor.visit::<ClientUserIdentityEmail>())
+        }
+        #[cfg(feature = "models-user")]
+        "ClientUserIdentityAddress" => {
+            ::std::option::Option::Some(visitor.visit::<ClientUserIdentityAddress>())
+        }
+        #[cfg(feature = "models-user")]
+        "ClientUserIdentity" => {
+            ::std::option::Option::Some(visitor.visit::<ClientUserIdentity>())
+        }
+        #[cfg(feature = "models-user")]
+        "UserTransactionsRefreshRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserTransactionsRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "UserTransactionsRefreshResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserTransactionsRefreshResponse>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "UserFinancialDataRefreshRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserFinancialDataRefreshRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "UserFinancialDataRefreshResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserFinancialDataRefreshResponse>(),
+            )
+        }
+        #[cfg(feature = "models-user")]
+        "RefreshResult" => ::std::option::Option::Some(visitor.visit::<RefreshResult>()),
+        #[cfg(feature = "models-user_account")]
+        "UserAccountSessionGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<UserAccountSessionGetRequest>())
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountSessionGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<UserAccountSessionGetResponse>())
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountSessionEventSendRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserAccountSessionEventSendRequest>(),
+            )
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountSessionEvent" => {
+            ::std::option::Option::Some(visitor.visit::<UserAccountSessionEvent>())
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountSessionEventSendResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserAccountSessionEventSendResponse>(),
+            )
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountIdentity" => {
+            ::std::option::Option::Some(visitor.visit::<UserAccountIdentity>())
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountIdentityName" => {
+            ::std::option::Option::Some(visitor.visit::<UserAccountIdentityName>())
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountIdentityAddress" => {
+            ::std::option::Option::Some(visitor.visit::<UserAccountIdentityAddress>())
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountIdentityEditCounts" => {
+            ::std::option::Option::Some(visitor.visit::<UserAccountIdentityEditCounts>())
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountIdentityOfficialDocument" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserAccountIdentityOfficialDocument>(),
+            )
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountIdentityEditHistory" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UserAccountIdentityEditHistory>(),
+            )
+        }
+        #[cfg(feature = "models-user_account")]
+        "UserAccountItem" => {
+            ::std::option::Option::Some(visitor.visit::<UserAccountItem>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "NumbersInternationalIBAN" => {
+            ::std::option::Option::Some(visitor.visit::<NumbersInternationalIBAN>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletPaymentScheme" => {
+            ::std::option::Option::Some(visitor.visit::<WalletPaymentScheme>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletCreateRequest" => {
+            ::std::option::Option::Some(visitor.visit::<WalletCreateRequest>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletCreateResponse" => {
+            ::std::option::Option::Some(visitor.visit::<WalletCreateResponse>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<WalletGetRequest>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<WalletGetResponse>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<WalletListRequest>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<WalletListResponse>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "Wallet" => ::std::option::Option::Some(visitor.visit::<Wallet>()),
+        #[cfg(feature = "models-wallet")]
+        "WalletNumbers" => ::std::option::Option::Some(visitor.visit::<WalletNumbers>()),
+        #[cfg(feature = "models-wallet")]
+        "WalletBalance" => ::std::option::Option::Some(visitor.visit::<WalletBalance>()),
+        #[cfg(feature = "models-wallet")]
+        "WalletISOCurrencyCode" => {
+            ::std::option::Option::Some(visitor.visit::<WalletISOCurrencyCode>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletStatus" => ::std::option::Option::Some(visitor.visit::<WalletStatus>()),
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionExecuteRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WalletTransactionExecuteRequest>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionCounterparty" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionCounterparty>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionCounterpartyNumbers" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WalletTransactionCounterpartyNumbers>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionCounterpartyInternational" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WalletTransactionCounterpartyInternational>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionAmount" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionAmount>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "OriginatingFundSource" => {
+            ::std::option::Option::Some(visitor.visit::<OriginatingFundSource>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionExecuteResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WalletTransactionExecuteResponse>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionRelation" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionRelation>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionRelationType" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionRelationType>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionFailureReason" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WalletTransactionFailureReason>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionPayeeVerificationStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WalletTransactionPayeeVerificationStatus>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionGetRequest" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionGetRequest>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionGetResponse" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionGetResponse>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionListRequest>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionListRequestOptions" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WalletTransactionListRequestOptions>(),
+            )
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionListResponse" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionListResponse>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransaction" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransaction>())
+        }
+        #[cfg(feature = "models-wallet")]
+        "WalletTransactionType" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionType>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "DateRange" => ::std::option::Option::Some(visitor.visit::<DateRange>()),
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityDocument" => {
+            ::std::option::Option::Some(visitor.visit::<EntityDocument>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityDocumentType" => {
+            ::std::option::Option::Some(visitor.visit::<EntityDocumentType>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitAnalysis" => {
+            ::std::option::Option::Some(visitor.visit::<EntityScreeningHitAnalysis>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitData" => {
+            ::std::option::Option::Some(visitor.visit::<EntityScreeningHitData>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitDocumentsItems" => {
+            ::std::option::Option::Some(
+                visitor.visit::<EntityScreeningHitDocumentsItems>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitEmails" => {
+            ::std::option::Option::Some(visitor.visit::<EntityScreeningHitEmails>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitEmailsItems" => {
+            ::std::option::Option::Some(visitor.visit::<EntityScreeningHitEmailsItems>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitNames" => {
+            ::std::option::Option::Some(visitor.visit::<EntityScreeningHitNames>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitNamesItems" => {
+            ::std::option::Option::Some(visitor.visit::<EntityScreeningHitNamesItems>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitPhoneNumbers" => {
+            ::std::option::Option::Some(
+                visitor.visit::<EntityScreeningHitPhoneNumbers>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitUrls" => {
+            ::std::option::Option::Some(visitor.visit::<EntityScreeningHitUrls>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitUrlsItems" => {
+            ::std::option::Option::Some(visitor.visit::<EntityScreeningHitUrlsItems>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityScreeningHitsPhoneNumberItems" => {
+            ::std::option::Option::Some(
+                visitor.visit::<EntityScreeningHitsPhoneNumberItems>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityWatchlistCode" => {
+            ::std::option::Option::Some(visitor.visit::<EntityWatchlistCode>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityWatchlistProgram" => {
+            ::std::option::Option::Some(visitor.visit::<EntityWatchlistProgram>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityWatchlistScreening" => {
+            ::std::option::Option::Some(visitor.visit::<EntityWatchlistScreening>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityWatchlistScreeningHit" => {
+            ::std::option::Option::Some(visitor.visit::<EntityWatchlistScreeningHit>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityWatchlistScreeningReview" => {
+            ::std::option::Option::Some(
+                visitor.visit::<EntityWatchlistScreeningReview>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityWatchlistScreeningSearchTerms" => {
+            ::std::option::Option::Some(
+                visitor.visit::<EntityWatchlistScreeningSearchTerms>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "EntityWatchlistSearchTerms" => {
+            ::std::option::Option::Some(visitor.visit::<EntityWatchlistSearchTerms>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "GenericScreeningHitLocationItems" => {
+            ::std::option::Option::Some(
+                visitor.visit::<GenericScreeningHitLocationItems>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "IndividualScreeningHitNames" => {
+            ::std::option::Option::Some(visitor.visit::<IndividualScreeningHitNames>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "IndividualWatchlistCode" => {
+            ::std::option::Option::Some(visitor.visit::<IndividualWatchlistCode>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "IndividualWatchlistProgram" => {
+            ::std::option::Option::Some(visitor.visit::<IndividualWatchlistProgram>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "MatchSummary" => ::std::option::Option::Some(visitor.visit::<MatchSummary>()),
+        #[cfg(feature = "models-watchlist_screening")]
+        "PhoneType" => ::std::option::Option::Some(visitor.visit::<PhoneType>()),
+        #[cfg(feature = "models-watchlist_screening")]
+        "ProgramNameSensitivity" => {
+            ::std::option::Option::Some(visitor.visit::<ProgramNameSensitivity>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "ScreeningHitAnalysis" => {
+            ::std::option::Option::Some(visitor.visit::<ScreeningHitAnalysis>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "ScreeningHitData" => {
+            ::std::option::Option::Some(visitor.visit::<ScreeningHitData>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "ScreeningHitDateOfBirthItem" => {
+            ::std::option::Option::Some(visitor.visit::<ScreeningHitDateOfBirthItem>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "ScreeningHitDocumentsItems" => {
+            ::std::option::Option::Some(visitor.visit::<ScreeningHitDocumentsItems>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "ScreeningHitNamesItems" => {
+            ::std::option::Option::Some(visitor.visit::<ScreeningHitNamesItems>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "Source" => ::std::option::Option::Some(visitor.visit::<Source>()),
+        #[cfg(feature = "models-watchlist_screening")]
+        "UpdateEntityScreeningRequestSearchTerms" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UpdateEntityScreeningRequestSearchTerms>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "UpdateIndividualScreeningRequestSearchTerms" => {
+            ::std::option::Option::Some(
+                visitor.visit::<UpdateIndividualScreeningRequestSearchTerms>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningAuditTrail" => {
+            ::std::option::Option::Some(visitor.visit::<WatchlistScreeningAuditTrail>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningDocument" => {
+            ::std::option::Option::Some(visitor.visit::<WatchlistScreeningDocument>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningDocumentType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningDocumentType>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityHistoryListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityHistoryListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityHistoryListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityHistoryListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityHitListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityHitListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityHitListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityHitListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityProgramGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityProgramGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityProgramGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityProgramGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityProgramListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityProgramListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityProgramListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityProgramListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityReviewCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityReviewCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityReviewCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityReviewCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityReviewListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityReviewListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityReviewListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityReviewListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityUpdateRequestResettableField" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityUpdateRequestResettableField>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningEntityUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningEntityUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningHit" => {
+            ::std::option::Option::Some(visitor.visit::<WatchlistScreeningHit>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningHitLocations" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningHitLocations>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningHitStatus" => {
+            ::std::option::Option::Some(visitor.visit::<WatchlistScreeningHitStatus>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividual" => {
+            ::std::option::Option::Some(visitor.visit::<WatchlistScreeningIndividual>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualHistoryListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualHistoryListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualHistoryListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualHistoryListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualHitListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualHitListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualHitListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualHitListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualProgramGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualProgramGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualProgramGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualProgramGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualProgramListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualProgramListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualProgramListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualProgramListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualReviewCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualReviewCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualReviewCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualReviewCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualReviewListRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualReviewListRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualReviewListResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualReviewListResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualUpdateRequestResettableField" => {
+            ::std::option::Option::Some(
+                visitor
+                    .visit::<WatchlistScreeningIndividualUpdateRequestResettableField>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningIndividualUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningIndividualUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningRequestSearchTerms" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WatchlistScreeningRequestSearchTerms>(),
+            )
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningReview" => {
+            ::std::option::Option::Some(visitor.visit::<WatchlistScreeningReview>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningSearchTerms" => {
+            ::std::option::Option::Some(visitor.visit::<WatchlistScreeningSearchTerms>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WatchlistScreeningStatus" => {
+            ::std::option::Option::Some(visitor.visit::<WatchlistScreeningStatus>())
+        }
+        #[cfg(feature = "models-watchlist_screening")]
+        "WeakAliasDetermination" => {
+            ::std::option::Option::Some(visitor.visit::<WeakAliasDetermination>())
+        }
+        #[cfg(feature = "models-webhook_verification_key")]
+        "WebhookVerificationKeyGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WebhookVerificationKeyGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-webhook_verification_key")]
+        "WebhookVerificationKeyGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WebhookVerificationKeyGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-webhook_verification_key")]
+        "JWKPublicKey" => ::std::option::Option::Some(visitor.visit::<JWKPublicKey>()),
+        #[cfg(feature = "models-webhooks")]
+        "PartnerEndCustomerOAuthStatusUpdatedValues" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerOAuthStatusUpdatedValues>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "WebhookEnvironmentValues" => {
+            ::std::option::Option::Some(visitor.visit::<WebhookEnvironmentValues>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRecurringUpdateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringUpdateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRecurringUpdateInput" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringUpdateInput>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRecurringUpdateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringUpdateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRecurringMergeRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringMergeRequest>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRecurringMergeInput" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringMergeInput>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRecurringMergeResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringMergeResponse>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRecurringCreateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringCreateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRecurringCreateInput" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringCreateInput>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRecurringCreateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransactionsRecurringCreateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkTokenCreateRequestDepositSwitch" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestDepositSwitch>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TrustedDeviceData" => {
+            ::std::option::Option::Some(visitor.visit::<TrustedDeviceData>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "DeviceId" => ::std::option::Option::Some(visitor.visit::<DeviceId>()),
+        #[cfg(feature = "models-webhooks")]
+        "LinkTokenCreateRequestAccountSubtypes" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateRequestAccountSubtypes>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkTokenCreateDepositoryFilter" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateDepositoryFilter>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkTokenCreateCreditFilter" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateCreditFilter>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkTokenCreateLoanFilter" => {
+            ::std::option::Option::Some(visitor.visit::<LinkTokenCreateLoanFilter>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkTokenCreateInvestmentFilter" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkTokenCreateInvestmentFilter>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkSessionBankEmploymentResult" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkSessionBankEmploymentResult>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "OverrideAccountType" => {
+            ::std::option::Option::Some(visitor.visit::<OverrideAccountType>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkEventName" => ::std::option::Option::Some(visitor.visit::<LinkEventName>()),
+        #[cfg(feature = "models-webhooks")]
+        "LinkDeliveryWebhookCallbackType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkDeliveryWebhookCallbackType>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkDeliveryWebhookCommunicationMethod" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkDeliveryWebhookCommunicationMethod>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkDeliveryWebhookDeliveryStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkDeliveryWebhookDeliveryStatus>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkDeliveryInstitution" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryInstitution>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkDeliveryVerificationStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LinkDeliveryVerificationStatus>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkDeliveryAccount" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryAccount>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkDeliveryMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryMetadata>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkCallbackMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<LinkCallbackMetadata>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ScreeningStatusUpdatedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<ScreeningStatusUpdatedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "EntityScreeningStatusUpdatedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<EntityScreeningStatusUpdatedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BeaconUserStatusUpdatedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconUserStatusUpdatedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BeaconReportCreatedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportCreatedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BeaconReportUpdatedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<BeaconReportUpdatedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BeaconReportSyndicationCreatedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconReportSyndicationCreatedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BeaconDuplicateDetectedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BeaconDuplicateDetectedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IdentityVerificationStepUpdatedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationStepUpdatedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IdentityVerificationRetriedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationRetriedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IdentityVerificationStatusUpdatedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IdentityVerificationStatusUpdatedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransactionsRemovedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionsRemovedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProcessorTransactionsRemovedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorTransactionsRemovedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "DefaultUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<DefaultUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProcessorDefaultUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorDefaultUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "SyncUpdatesAvailableWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<SyncUpdatesAvailableWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProcessorSyncUpdatesAvailableWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorSyncUpdatesAvailableWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "RecurringTransactionsUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RecurringTransactionsUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProcessorRecurringTransactionsUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorRecurringTransactionsUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IdentityDefaultUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityDefaultUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IdentityUpdateTypes" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityUpdateTypes>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "HistoricalUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<HistoricalUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProcessorHistoricalUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProcessorHistoricalUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "InitialUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<InitialUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProcessorInitialUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorInitialUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProcessorTokenWebhookUpdate" => {
+            ::std::option::Option::Some(visitor.visit::<ProcessorTokenWebhookUpdate>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IssueResolvedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<IssueResolvedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "OwnerOverride" => ::std::option::Option::Some(visitor.visit::<OwnerOverride>()),
+        #[cfg(feature = "models-webhooks")]
+        "UserBasedProducts" => {
+            ::std::option::Option::Some(visitor.visit::<UserBasedProducts>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "UserCustomPassword" => {
+            ::std::option::Option::Some(visitor.visit::<UserCustomPassword>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "MFA" => ::std::option::Option::Some(visitor.visit::<MFA>()),
+        #[cfg(feature = "models-webhooks")]
+        "OverrideAccounts" => {
+            ::std::option::Option::Some(visitor.visit::<OverrideAccounts>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "Meta" => ::std::option::Option::Some(visitor.visit::<Meta>()),
+        #[cfg(feature = "models-webhooks")]
+        "Numbers" => ::std::option::Option::Some(visitor.visit::<Numbers>()),
+        #[cfg(feature = "models-webhooks")]
+        "TransactionOverride" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionOverride>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "SecurityOverride" => {
+            ::std::option::Option::Some(visitor.visit::<SecurityOverride>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "HoldingsOverride" => {
+            ::std::option::Option::Some(visitor.visit::<HoldingsOverride>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "InvestmentsTransactionsOverride" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsTransactionsOverride>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LiabilityOverride" => {
+            ::std::option::Option::Some(visitor.visit::<LiabilityOverride>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "StudentLoanRepaymentModel" => {
+            ::std::option::Option::Some(visitor.visit::<StudentLoanRepaymentModel>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "InflowModel" => ::std::option::Option::Some(visitor.visit::<InflowModel>()),
+        #[cfg(feature = "models-webhooks")]
+        "IncomeOverride" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeOverride>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "W2Override" => ::std::option::Option::Some(visitor.visit::<W2Override>()),
+        #[cfg(feature = "models-webhooks")]
+        "W2Box12Override" => {
+            ::std::option::Option::Some(visitor.visit::<W2Box12Override>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "W2StateAndLocalWagesOverride" => {
+            ::std::option::Option::Some(visitor.visit::<W2StateAndLocalWagesOverride>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverride" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubOverride>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideEarnings" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubOverrideEarnings>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideEarningsBreakdown" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaystubOverrideEarningsBreakdown>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideEarningsTotal" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubOverrideEarningsTotal>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideDeductions" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubOverrideDeductions>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideDeductionsBreakdown" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaystubOverrideDeductionsBreakdown>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideDeductionsTotal" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaystubOverrideDeductionsTotal>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideNetPay" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubOverrideNetPay>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideEmployer" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubOverrideEmployer>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideEmployerAddress" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaystubOverrideEmployerAddress>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideEmployee" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubOverrideEmployee>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideTaxpayerID" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubOverrideTaxpayerID>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideEmployeeAddress" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaystubOverrideEmployeeAddress>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverridePayPeriodDetails" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaystubOverridePayPeriodDetails>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubOverrideDistributionBreakdown" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaystubOverrideDistributionBreakdown>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "AuthDefaultUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<AuthDefaultUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "AuthUpdateTypes" => {
+            ::std::option::Option::Some(visitor.visit::<AuthUpdateTypes>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "AutomaticallyVerifiedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<AutomaticallyVerifiedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "JWTHeader" => ::std::option::Option::Some(visitor.visit::<JWTHeader>()),
+        #[cfg(feature = "models-webhooks")]
+        "VerificationExpiredWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<VerificationExpiredWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "WebhookUpdateAcknowledgedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WebhookUpdateAcknowledgedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PendingExpirationWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<PendingExpirationWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ItemErrorWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<ItemErrorWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ItemLoginRepairedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<ItemLoginRepairedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ItemProductReadyWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<ItemProductReadyWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProductPermissionsRequiredAuthWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProductPermissionsRequiredAuthWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProductPermissionsRequiredIdentityWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<ProductPermissionsRequiredIdentityWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "RecaptchaRequiredError" => {
+            ::std::option::Option::Some(visitor.visit::<RecaptchaRequiredError>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BankTransfersEventsUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankTransfersEventsUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BankTransfersEventsUpdateWebhookForAuth" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankTransfersEventsUpdateWebhookForAuth>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransferEventsUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<TransferEventsUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LayerAuthenticationPassedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LayerAuthenticationPassedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ProtectUserEventWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<ProtectUserEventWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "RecurringNewTransferWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<RecurringNewTransferWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "RecurringTransferSkippedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<RecurringTransferSkippedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "RecurringCancelledWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<RecurringCancelledWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "InvestmentsDefaultUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsDefaultUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "InvestmentsHistoricalUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InvestmentsHistoricalUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "HoldingsDefaultUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<HoldingsDefaultUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PartnerEndCustomerOAuthStatusUpdatedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PartnerEndCustomerOAuthStatusUpdatedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LiabilitiesDefaultUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<LiabilitiesDefaultUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PendingDisconnectWebhookReason" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PendingDisconnectWebhookReason>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PendingDisconnectWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<PendingDisconnectWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "StandaloneCurrencyCodeList" => {
+            ::std::option::Option::Some(visitor.visit::<StandaloneCurrencyCodeList>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "StandaloneAccountType" => {
+            ::std::option::Option::Some(visitor.visit::<StandaloneAccountType>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaymentStatusUpdateWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<PaymentStatusUpdateWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaymentInitiationConsentStatusUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<PaymentInitiationConsentStatusUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "WalletTransactionStatusUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<WalletTransactionStatusUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "StandaloneInvestmentTransactionType" => {
+            ::std::option::Option::Some(
+                visitor.visit::<StandaloneInvestmentTransactionType>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "UserPermissionRevokedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<UserPermissionRevokedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "FallbackAuthMicrodepositAutoVerifiedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<FallbackAuthMicrodepositAutoVerifiedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "FallbackAuthMicrodepositVerificationExpiredWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<FallbackAuthMicrodepositVerificationExpiredWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "TransferPlatformOnboardingUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<TransferPlatformOnboardingUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "SandboxTransferRfpSimulateRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferRfpSimulateRequest>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "SandboxTransferRfpSimulateAction" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferRfpSimulateAction>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "SandboxTransferRfpSimulateResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<SandboxTransferRfpSimulateResponse>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "InstitutionsSearchAccountFilter" => {
+            ::std::option::Option::Some(
+                visitor.visit::<InstitutionsSearchAccountFilter>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IncomeVerificationStatusWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationStatusWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IncomeVerificationRiskSignalsStatusWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationRiskSignalsStatusWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IncomeSummary" => ::std::option::Option::Some(visitor.visit::<IncomeSummary>()),
+        #[cfg(feature = "models-webhooks")]
+        "TransactionData" => {
+            ::std::option::Option::Some(visitor.visit::<TransactionData>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IncomeSummaryFieldString" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeSummaryFieldString>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IncomeSummaryFieldNumber" => {
+            ::std::option::Option::Some(visitor.visit::<IncomeSummaryFieldNumber>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PayFrequency" => ::std::option::Option::Some(visitor.visit::<PayFrequency>()),
+        #[cfg(feature = "models-webhooks")]
+        "PayFrequencyValue" => {
+            ::std::option::Option::Some(visitor.visit::<PayFrequencyValue>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "VerificationStatus" => {
+            ::std::option::Option::Some(visitor.visit::<VerificationStatus>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "VerificationRefreshStatus" => {
+            ::std::option::Option::Some(visitor.visit::<VerificationRefreshStatus>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "PaystubDeduction" => {
+            ::std::option::Option::Some(visitor.visit::<PaystubDeduction>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IncomeVerificationWebhookStatus" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationWebhookStatus>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IdentityDocumentMetadata" => {
+            ::std::option::Option::Some(visitor.visit::<IdentityDocumentMetadata>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "AccountSelectionCardinality" => {
+            ::std::option::Option::Some(visitor.visit::<AccountSelectionCardinality>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "AccountFilter" => ::std::option::Option::Some(visitor.visit::<AccountFilter>()),
+        #[cfg(feature = "models-webhooks")]
+        "ItemApplicationListUserAuth" => {
+            ::std::option::Option::Some(visitor.visit::<ItemApplicationListUserAuth>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "RiskReason" => ::std::option::Option::Some(visitor.visit::<RiskReason>()),
+        #[cfg(feature = "models-webhooks")]
+        "NewAccountsAvailableWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<NewAccountsAvailableWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "WalletTransactionsListRequest" => {
+            ::std::option::Option::Some(visitor.visit::<WalletTransactionsListRequest>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkUserDeliveryStatusWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<LinkUserDeliveryStatusWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkDeliveryCallbackWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<LinkDeliveryCallbackWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "UserAccountRevokedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<UserAccountRevokedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "StatementsRefreshCompleteWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<StatementsRefreshCompleteWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "StatementsRefreshCompleteResult" => {
+            ::std::option::Option::Some(
+                visitor.visit::<StatementsRefreshCompleteResult>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CashFlowUpdatesInsightsWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashFlowUpdatesInsightsWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CashFlowUpdatesNSFWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<CashFlowUpdatesNSFWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CashFlowUpdatesNewIncomeStreamWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashFlowUpdatesNewIncomeStreamWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CashFlowUpdatesExpectedDepositMissedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashFlowUpdatesExpectedDepositMissedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CashFlowUpdatesLowBalanceWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashFlowUpdatesLowBalanceWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CashFlowUpdatesLargeDepositWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashFlowUpdatesLargeDepositWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CashFlowUpdatesNewLoanPaymentWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashFlowUpdatesNewLoanPaymentWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CashFlowUpdatesInsightsV2Webhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CashFlowUpdatesInsightsV2Webhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CashFlowInsight" => {
+            ::std::option::Option::Some(visitor.visit::<CashFlowInsight>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BaseReportsErrorWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<BaseReportsErrorWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraBankIncomeCompleteWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeCompleteWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraBankIncomeCompleteResult" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeCompleteResult>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraBankIncomeErrorWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<CraBankIncomeErrorWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BankIncomeCompleteWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<BankIncomeCompleteWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BankIncomeCompleteResult" => {
+            ::std::option::Option::Some(visitor.visit::<BankIncomeCompleteResult>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraCheckReportReadyWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<CraCheckReportReadyWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraCheckReportFailedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<CraCheckReportFailedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraUpgradeFailedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<CraUpgradeFailedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraUserCheckReportReadyWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraUserCheckReportReadyWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraUserCheckReportFailedWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraUserCheckReportFailedWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraPartnerInsightsCompleteWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsCompleteWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraPartnerInsightsErrorWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraPartnerInsightsErrorWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "IncomeVerificationRefreshReconnectNeededWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<IncomeVerificationRefreshReconnectNeededWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BankIncomeRefreshUpdateWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankIncomeRefreshUpdateWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "BankIncomeRefreshCompleteWebhook" => {
+            ::std::option::Option::Some(
+                visitor.visit::<BankIncomeRefreshCompleteWebhook>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkEventsWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<LinkEventsWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ItemAddResultWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<ItemAddResultWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "LinkSessionFinishedWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<LinkSessionFinishedWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "HostedMMDVerificationWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<HostedMMDVerificationWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "InstitutionStatusAlertWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<InstitutionStatusAlertWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "MonitoringInsightsStatus" => {
+            ::std::option::Option::Some(visitor.visit::<MonitoringInsightsStatus>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "AssetsProductReadyWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<AssetsProductReadyWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "AssetReportType" => {
+            ::std::option::Option::Some(visitor.visit::<AssetReportType>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "AssetsErrorWebhook" => {
+            ::std::option::Option::Some(visitor.visit::<AssetsErrorWebhook>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "ForwardedJSONResponse" => {
+            ::std::option::Option::Some(visitor.visit::<ForwardedJSONResponse>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraCheckReportFreddieMacGetRequest" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportFreddieMacGetRequest>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraCheckReportFreddieMacGetResponse" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportFreddieMacGetResponse>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "CraCheckReportFreddieMacVerificationOfAssetsDeal" => {
+            ::std::option::Option::Some(
+                visitor.visit::<CraCheckReportFreddieMacVerificationOfAssetsDeal>(),
+            )
+        }
+        #[cfg(feature = "models-webhooks")]
+        "FDXInitiatorFiAttribute" => {
+            ::std::option::Option::Some(visitor.visit::<FDXInitiatorFiAttribute>())
+        }
+        #[cfg(feature = "models-webhooks")]
+        "FDXFiAttribute" => {
+            ::std::option::Option::Some(visitor.visit::<FDXFiAttribute>())
+        }
+        _ => ::std::option::Option::None,
+    }
+}

@@ -3,9 +3,662 @@
 
 //! Types from `spec/sandbox.yaml`.
 
-use ::specgen_runtime::Validate;
+use crate::models::{
+    PaymentInitiationPaymentStatus, Products, TransferFailure, BankTransferFailure,
+    TransferSweep, IncomeVerificationSourceType,
+};
+
+use ::specgen_runtime::Nullable;
+use ::specgen_runtime::validate::{self, Validate, Violation};
 use serde::{Deserialize, Serialize};
 
+/// SandboxTransactionsCreateRequest defines the request schema for `/sandbox/transactions/create`
+///
+/// # Operation
+///
+/// `POST /sandbox/transactions/create`: Create sandbox transactions
+///
+/// Use the `/sandbox/transactions/create` endpoint to create new transactions for an existing Item.
+/// This endpoint can be used to add up to 10 transactions to any Item at a time.
+///
+/// This endpoint can only be used with Items that were created in the Sandbox environment using the
+/// `user_transactions_dynamic` test user. You can use this to add transactions to test the
+/// `/transactions/get` and `/transactions/sync` endpoints.
+///
+/// Custom transactions are only applied to the depository account. Support for per-account
+/// targeting may be added in the future.
+///
+/// The response is [`SandboxTransactionsCreateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransactionsCreateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The access token associated with the Item for which data is being requested.
+    pub access_token: String,
+    /// List of transactions to be added
+    pub transactions: Vec<CustomSandboxTransaction>,
+}
+
+impl Validate for SandboxTransactionsCreateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("transactions", &self.transactions);
+    }
+}
+
+/// SandboxTransactionsCreateResponse defines the response schema for `/sandbox/transactions/create`
+///
+/// Returned by `POST /sandbox/transactions/create` ([`SandboxTransactionsCreateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "m8MDnv9okwxFNBV"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransactionsCreateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransactionsCreateResponse {}
+/// SandboxProcessorTokenCreateRequest defines the request schema for
+/// `/sandbox/processor_token/create`
+///
+/// # Operation
+///
+/// `POST /sandbox/processor_token/create`: Create a test Item and processor token
+///
+/// Use the `/sandbox/processor_token/create` endpoint to create a valid `processor_token` for an
+/// arbitrary institution ID and test credentials. The created `processor_token` corresponds to a
+/// new Sandbox Item. You can then use this `processor_token` with the `/processor/` API endpoints
+/// in Sandbox. You can also use `/sandbox/processor_token/create` with the [`user_custom` test
+/// username](https://plaid.com/docs/sandbox/user-custom) to generate a test account with custom
+/// data.
+///
+/// The response is [`SandboxProcessorTokenCreateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxProcessorTokenCreateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The ID of the institution the Item will be associated with
+    pub institution_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<SandboxProcessorTokenCreateRequestOptions>,
+}
+
+impl Validate for SandboxProcessorTokenCreateRequest {}
+/// An optional set of options to be used when configuring the Item. If specified, must not be
+/// `null`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxProcessorTokenCreateRequestOptions {
+    /// Test username to use for the creation of the Sandbox Item. Default value is `user_good`.
+    ///
+    /// Default: `user_good`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub override_username: Nullable<String>,
+    /// Test password to use for the creation of the Sandbox Item. Default value is `pass_good`.
+    ///
+    /// Default: `pass_good`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub override_password: Nullable<String>,
+}
+
+impl Validate for SandboxProcessorTokenCreateRequestOptions {}
+/// SandboxProcessorTokenCreateResponse defines the response schema for
+/// `/sandbox/processor_token/create`
+///
+/// Returned by `POST /sandbox/processor_token/create` ([`SandboxProcessorTokenCreateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "processor_token": "processor-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d",
+///   "request_id": "Aim3b"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxProcessorTokenCreateResponse {
+    /// A processor token that can be used to call the `/processor/` endpoints.
+    pub processor_token: String,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxProcessorTokenCreateResponse {}
+/// SandboxPublicTokenCreateRequest defines the request schema for `/sandbox/public_token/create`
+///
+/// # Operation
+///
+/// `POST /sandbox/public_token/create`: Create a test Item
+///
+/// Use the `/sandbox/public_token/create` endpoint to create a valid `public_token`  for an
+/// arbitrary institution ID, initial products, and test credentials. The created `public_token`
+/// maps to a new Sandbox Item. You can then call `/item/public_token/exchange` to exchange the
+/// `public_token` for an `access_token` and perform all API actions. `/sandbox/public_token/create`
+/// can also be used with the [`user_custom` test
+/// username](https://plaid.com/docs/sandbox/user-custom) to generate a test account with custom
+/// data, or with Plaid's [pre-populated Sandbox test
+/// accounts](https://plaid.com/docs/sandbox/test-credentials/).
+///
+/// The response is [`SandboxPublicTokenCreateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPublicTokenCreateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The ID of the institution the Item will be associated with
+    pub institution_id: String,
+    /// The products to initially pull for the Item. May be any products that the specified
+    /// `institution_id` supports. This array may not be empty.
+    ///
+    /// Constraints: at least 1 item.
+    pub initial_products: Vec<Products>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<SandboxPublicTokenCreateRequestOptions>,
+    /// The user token associated with the user for which data is being requested. This field is
+    /// used only by customers with pre-existing integrations that already use the `user_token`
+    /// field. All other customers should use the `user_id` instead. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+impl Validate for SandboxPublicTokenCreateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.items("initial_products", &self.initial_products, Some(1), None, false);
+        check.nested("initial_products", &self.initial_products);
+        check.nested("options", &self.options);
+    }
+}
+
+/// An optional set of options to be used when configuring the Item. If specified, must not be
+/// `null`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPublicTokenCreateRequestOptions {
+    /// Specify a webhook to associate with the new Item.
+    ///
+    /// Constraints: an http or https URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+    /// Test username to use for the creation of the Sandbox Item. Default value is `user_good`.
+    ///
+    /// Default: `user_good`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub override_username: Nullable<String>,
+    /// Test password to use for the creation of the Sandbox Item. Default value is `pass_good`.
+    ///
+    /// Default: `pass_good`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub override_password: Nullable<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub transactions: Nullable<SandboxPublicTokenCreateRequestOptionsTransactions>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub statements: Nullable<SandboxPublicTokenCreateRequestOptionsStatements>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub income_verification: Option<
+        SandboxPublicTokenCreateRequestOptionsIncomeVerification,
+    >,
+}
+
+impl Validate for SandboxPublicTokenCreateRequestOptions {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("webhook", &self.webhook, validate::Format::Url);
+        check.nested("transactions", &self.transactions);
+        check.nested("statements", &self.statements);
+        check.nested("income_verification", &self.income_verification);
+    }
+}
+
+/// An optional set of parameters corresponding to transactions options.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPublicTokenCreateRequestOptionsTransactions {
+    /// The earliest date for which to fetch transaction history. Dates should be formatted as
+    /// YYYY-MM-DD.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// The most recent date for which to fetch transaction history. Dates should be formatted as
+    /// YYYY-MM-DD.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// The maximum number of days of transaction history to request for the Transactions product.
+    ///
+    /// Default: `90`.
+    ///
+    /// Constraints: at least 1; at most 730.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_requested: Option<i64>,
+}
+
+impl Validate for SandboxPublicTokenCreateRequestOptionsTransactions {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("start_date", &self.start_date, validate::Format::Date);
+        check.format("end_date", &self.end_date, validate::Format::Date);
+        check.number("days_requested", &self.days_requested, Some(1.0), Some(730.0));
+    }
+}
+
+/// An optional set of parameters corresponding to statements options.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPublicTokenCreateRequestOptionsStatements {
+    /// The earliest date for which to fetch statements history. Dates should be formatted as
+    /// YYYY-MM-DD.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    pub start_date: String,
+    /// The most recent date for which to fetch statements history. Dates should be formatted as
+    /// YYYY-MM-DD.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    pub end_date: String,
+}
+
+impl Validate for SandboxPublicTokenCreateRequestOptionsStatements {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("start_date", &self.start_date, validate::Format::Date);
+        check.format("end_date", &self.end_date, validate::Format::Date);
+    }
+}
+
+/// A set of parameters for income verification options. This field is required if
+/// `income_verification` is included in the `initial_products` array.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPublicTokenCreateRequestOptionsIncomeVerification {
+    /// The types of source income data that users will be permitted to share. Options include
+    /// `bank` and `payroll`. Currently you can only specify one of these options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub income_source_types: Option<Vec<IncomeVerificationSourceType>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_income: Option<SandboxPublicTokenCreateRequestIncomeVerificationBankIncome>,
+}
+
+impl Validate for SandboxPublicTokenCreateRequestOptionsIncomeVerification {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("income_source_types", &self.income_source_types);
+    }
+}
+
+/// Specifies options for Bank Income. This field is required if `income_verification` is included
+/// in the `initial_products` array and `bank` is specified in `income_source_types`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {
+    /// The number of days of data to request for the Bank Income product
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_requested: Option<i64>,
+}
+
+impl Validate for SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {}
+/// SandboxPublicTokenCreateResponse defines the response schema for `/sandbox/public_token/create`
+///
+/// Returned by `POST /sandbox/public_token/create` ([`SandboxPublicTokenCreateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "public_token": "public-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d",
+///   "request_id": "Aim3b"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPublicTokenCreateResponse {
+    /// A public token that can be exchanged for an access token using `/item/public_token/exchange`
+    pub public_token: String,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxPublicTokenCreateResponse {}
+/// SandboxItemFireWebhookRequest defines the request schema for `/sandbox/item/fire_webhook`
+///
+/// # Operation
+///
+/// `POST /sandbox/item/fire_webhook`: Fire a test webhook
+///
+/// The `/sandbox/item/fire_webhook` endpoint is used to test that code correctly handles webhooks.
+/// This endpoint can trigger the following webhooks:
+///
+/// `DEFAULT_UPDATE`: Webhook to be fired for a given Sandbox Item simulating a default update event
+/// for the respective product as specified with the `webhook_type` in the request body. Valid
+/// Sandbox `DEFAULT_UPDATE` webhook types include: `AUTH`, `IDENTITY`, `TRANSACTIONS`,
+/// `INVESTMENTS_TRANSACTIONS`, `LIABILITIES`, `HOLDINGS`. If the Item does not support the product,
+/// a `SANDBOX_PRODUCT_NOT_ENABLED` error will result.
+///
+/// `NEW_ACCOUNTS_AVAILABLE`: Fired to indicate that a new account is available on the Item and you
+/// can launch update mode to request access to it.
+///
+/// `SMS_MICRODEPOSITS_VERIFICATION`: Fired when a given Same-Day Micro-deposit Item is verified via
+/// SMS verification.
+///
+/// `LOGIN_REPAIRED`: Fired when an Item recovers from the `ITEM_LOGIN_REQUIRED` without the user
+/// going through update mode in your app.
+///
+/// `PENDING_DISCONNECT`: Fired when an Item will stop working in the near future (e.g. due to a
+/// planned bank migration) and must be sent through update mode to continue working.
+///
+/// `RECURRING_TRANSACTIONS_UPDATE`: Recurring Transactions webhook to be fired for a given Sandbox
+/// Item. If the Item does not support Recurring Transactions, a `SANDBOX_PRODUCT_NOT_ENABLED` error
+/// will result.
+///
+/// `SYNC_UPDATES_AVAILABLE`: Transactions webhook to be fired for a given Sandbox Item.  If the
+/// Item does not support Transactions, a `SANDBOX_PRODUCT_NOT_ENABLED` error will result.
+///
+/// `PRODUCT_READY`: Assets webhook to be fired when a given asset report has been successfully
+/// generated. If the Item does not support Assets, a `SANDBOX_PRODUCT_NOT_ENABLED` error will
+/// result.
+///
+/// `ERROR`: Assets webhook to be fired when asset report generation has failed. If the Item does
+/// not support Assets, a `SANDBOX_PRODUCT_NOT_ENABLED` error will result.
+///
+/// `USER_PERMISSION_REVOKED`: Indicates an end user has revoked the permission that they previously
+/// granted to access an Item. May not always fire upon revocation, as some institutions' consent
+/// portals do not trigger this webhook. Upon receiving this webhook, it is recommended to delete
+/// any stored data from Plaid associated with the account or Item.
+///
+/// `USER_ACCOUNT_REVOKED`: Fired when an end user has revoked access to their account on the Data
+/// Provider's portal. This webhook is currently sent only for PNC Items, but may be sent in the
+/// future for other financial institutions. Upon receiving this webhook, it is recommended to
+/// delete any stored data from Plaid associated with the account or Item.
+///
+/// Note that this endpoint is provided for developer ease-of-use and is not required for testing
+/// webhooks; webhooks will also fire in Sandbox under the same conditions that they would in
+/// Production (except for webhooks of type `TRANSFER`).
+///
+/// The response is [`SandboxItemFireWebhookResponse`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SandboxItemFireWebhookRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The access token associated with the Item for which data is being requested.
+    pub access_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_type: Option<WebhookType>,
+    /// The webhook codes that can be fired by this test endpoint.
+    pub webhook_code: SandboxItemFireWebhookRequestWebhookCode,
+}
+
+impl Validate for SandboxItemFireWebhookRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("webhook_type", &self.webhook_type);
+        check.nested("webhook_code", &self.webhook_code);
+    }
+}
+
+/// The values of `SandboxItemFireWebhookRequest.webhook_code`.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SandboxItemFireWebhookRequestWebhookCode {
+    /// `DEFAULT_UPDATE`
+    DefaultUpdate,
+    /// `NEW_ACCOUNTS_AVAILABLE`
+    NewAccountsAvailable,
+    /// `SMS_MICRODEPOSITS_VERIFICATION`
+    SmsMicrodepositsVerification,
+    /// `AUTHORIZATION_GRANTED`
+    AuthorizationGranted,
+    /// `USER_PERMISSION_REVOKED`
+    UserPermissionRevoked,
+    /// `USER_ACCOUNT_REVOKED`
+    UserAccountRevoked,
+    /// `PENDING_DISCONNECT`
+    PendingDisconnect,
+    /// `RECURRING_TRANSACTIONS_UPDATE`
+    RecurringTransactionsUpdate,
+    /// `LOGIN_REPAIRED`
+    LoginRepaired,
+    /// `SYNC_UPDATES_AVAILABLE`
+    SyncUpdatesAvailable,
+    /// `PRODUCT_READY`
+    ProductReady,
+    /// `ERROR`
+    Error,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl SandboxItemFireWebhookRequestWebhookCode {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::DefaultUpdate, "DEFAULT_UPDATE"),
+        (Self::NewAccountsAvailable, "NEW_ACCOUNTS_AVAILABLE"),
+        (Self::SmsMicrodepositsVerification, "SMS_MICRODEPOSITS_VERIFICATION"),
+        (Self::AuthorizationGranted, "AUTHORIZATION_GRANTED"),
+        (Self::UserPermissionRevoked, "USER_PERMISSION_REVOKED"),
+        (Self::UserAccountRevoked, "USER_ACCOUNT_REVOKED"),
+        (Self::PendingDisconnect, "PENDING_DISCONNECT"),
+        (Self::RecurringTransactionsUpdate, "RECURRING_TRANSACTIONS_UPDATE"),
+        (Self::LoginRepaired, "LOGIN_REPAIRED"),
+        (Self::SyncUpdatesAvailable, "SYNC_UPDATES_AVAILABLE"),
+        (Self::ProductReady, "PRODUCT_READY"),
+        (Self::Error, "ERROR"),
+    ];
+}
+
+::specgen_runtime::open_enum!(SandboxItemFireWebhookRequestWebhookCode);
+
+/// The webhook types that can be fired by this test endpoint.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookType {
+    /// `AUTH`
+    Auth,
+    /// `HOLDINGS`
+    Holdings,
+    /// `INVESTMENTS_TRANSACTIONS`
+    InvestmentsTransactions,
+    /// `ITEM`
+    Item,
+    /// `LIABILITIES`
+    Liabilities,
+    /// `TRANSACTIONS`
+    Transactions,
+    /// `ASSETS`
+    Assets,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl WebhookType {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Auth, "AUTH"),
+        (Self::Holdings, "HOLDINGS"),
+        (Self::InvestmentsTransactions, "INVESTMENTS_TRANSACTIONS"),
+        (Self::Item, "ITEM"),
+        (Self::Liabilities, "LIABILITIES"),
+        (Self::Transactions, "TRANSACTIONS"),
+        (Self::Assets, "ASSETS"),
+    ];
+}
+
+::specgen_runtime::open_enum!(WebhookType);
+
+/// SandboxItemFireWebhookResponse defines the response schema for `/sandbox/item/fire_webhook`
+///
+/// Returned by `POST /sandbox/item/fire_webhook` ([`SandboxItemFireWebhookRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "webhook_fired": true,
+///   "request_id": "1vwmF5TBQwiqfwP"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxItemFireWebhookResponse {
+    /// Value is `true` if the test `webhook_code` was successfully fired.
+    pub webhook_fired: bool,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxItemFireWebhookResponse {}
+/// SandboxItemApplicationSeedRequest defines the request schema for
+/// `/sandbox/item/application/seed`
+///
+/// # Operation
+///
+/// `POST /sandbox/item/application/seed`: Seed a connected application for a Permissions Manager
+/// sandbox item
+///
+/// `/sandbox/item/application/seed` creates a test connected application on an existing Permissions
+/// Manager Item's login. The seeded application will appear in subsequent calls to
+/// `/item/application/list`.
+///
+/// The `access_token` must belong to a Permissions Manager Item created via `/item/import` in
+/// Sandbox. The `application_id` identifies the application to seed as a connected app. To
+/// disconnect a seeded application, use `/item/application/unlink`.
+///
+/// The response is [`SandboxItemApplicationSeedResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxItemApplicationSeedRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The access token associated with the Item for which data is being requested.
+    pub access_token: String,
+    /// This field will map to the application ID that is returned from `/item/application/list`, or
+    /// provided to the institution in an oauth redirect.
+    pub application_id: String,
+}
+
+impl Validate for SandboxItemApplicationSeedRequest {}
+/// SandboxItemApplicationSeedResponse defines the response schema for
+/// `/sandbox/item/application/seed`
+///
+/// Returned by `POST /sandbox/item/application/seed` ([`SandboxItemApplicationSeedRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "item_id": "9xGbdRaG3gianaxoELGpILQ7drV3RnclMGdKJ",
+///   "request_id": "m8MDnv9okwxFNBV"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxItemApplicationSeedResponse {
+    /// The `item_id` of the newly seeded item representing the application connection.
+    pub item_id: String,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxItemApplicationSeedResponse {}
+/// SandboxItemResetLoginRequest defines the request schema for `/sandbox/item/reset_login`
+///
+/// # Operation
+///
+/// `POST /sandbox/item/reset_login`: Force a Sandbox Item into an error state
+///
+/// `/sandbox/item/reset_login/` forces an Item into an `ITEM_LOGIN_REQUIRED` state in order to
+/// simulate an Item whose login is no longer valid. This makes it easy to test Link's [update
+/// mode](https://plaid.com/docs/link/update-mode) flow in the Sandbox environment.  After calling
+/// `/sandbox/item/reset_login`, you can then use Plaid Link update mode to restore the Item to a
+/// good state. An `ITEM_LOGIN_REQUIRED` webhook will also be fired after a call to this endpoint,
+/// if one is associated with the Item.
+/// In the Sandbox, Items will transition to an `ITEM_LOGIN_REQUIRED` error state automatically
+/// after 30 days, even if this endpoint is not called.
+///
+/// The response is [`SandboxItemResetLoginResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxItemResetLoginRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The access token associated with the Item for which data is being requested.
+    pub access_token: String,
+}
+
+impl Validate for SandboxItemResetLoginRequest {}
+/// SandboxItemResetLoginResponse defines the response schema for `/sandbox/item/reset_login`
+///
+/// Returned by `POST /sandbox/item/reset_login` ([`SandboxItemResetLoginRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "reset_login": true,
+///   "request_id": "m8MDnv9okwxFNBV"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxItemResetLoginResponse {
+    /// `true` if the call succeeded
+    pub reset_login: bool,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxItemResetLoginResponse {}
 /// Request body of `/sandbox/user/reset_login`.
 ///
 /// # Operation
@@ -25,6 +678,10 @@ use serde::{Deserialize, Serialize};
 /// automatically after 30 days, even if this endpoint is not called.
 ///
 /// The response is [`SandboxUserResetLoginResponse`].
+///
+/// # Rules
+///
+/// - Either the `user_token` or the `user_id` identifies the user (the OpenAPI accepts either).
 ///
 /// # Example
 ///
@@ -48,14 +705,24 @@ pub struct SandboxUserResetLoginRequest {
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    /// The user token associated with the User data is being requested for.
+    /// The user token associated with the user for which data is being requested. This field is
+    /// used only by customers with pre-existing integrations that already use the `user_token`
+    /// field. All other customers should use the `user_id` instead. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    pub user_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
     /// An array of `item_id`s associated with the User to be reset. If empty or omitted, this
     /// field will default to resetting all Items associated with the User.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub item_ids: Nullable<Vec<String>>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_ids: Option<Vec<String>>,
+    pub user_id: Option<String>,
 }
 
 impl ::std::fmt::Debug for SandboxUserResetLoginRequest {
@@ -65,20 +732,39 @@ impl ::std::fmt::Debug for SandboxUserResetLoginRequest {
             .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
             .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
             .field("item_ids", &self.item_ids)
+            .field("user_id", &self.user_id)
             .finish()
     }
 }
 
-impl Validate for SandboxUserResetLoginRequest {}
+impl Validate for SandboxUserResetLoginRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.one_of_required(
+            self.user_token.as_ref().is_some_and(|v| !v.is_empty())
+                || self.user_id.as_ref().is_some_and(|v| !v.is_empty()),
+            "at least one of `user_token`, `user_id` is required",
+        );
+    }
+}
+
 /// Response body of `/sandbox/user/reset_login`.
 ///
 /// Returned by `POST /sandbox/user/reset_login` ([`SandboxUserResetLoginRequest`]).
 ///
-/// # Example
+/// # Example 1
 ///
 /// ```json
 /// {
 ///   "request_id": "m8MDnv9okwxFNBV"
+/// }
+/// ```
+///
+/// # Example 2
+///
+/// ```json
+/// {
+///   "request_id": "n7XQnv8ozwyFPBC"
 /// }
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -89,3 +775,1643 @@ pub struct SandboxUserResetLoginResponse {
 }
 
 impl Validate for SandboxUserResetLoginResponse {}
+/// SandboxPaymentProfileResetLoginRequest defines the request schema for
+/// `/sandbox/payment_profile/reset_login`
+///
+/// # Operation
+///
+/// `POST /sandbox/payment_profile/reset_login`: Reset the login of a Payment Profile
+///
+/// `/sandbox/payment_profile/reset_login/` forces a Payment Profile into a state where the login is
+/// no longer valid. This makes it easy to test update mode for Payment Profile in the Sandbox
+/// environment.
+///
+///  After calling `/sandbox/payment_profile/reset_login`, calls to the
+///  `/transfer/authorization/create` with the Payment Profile will result in a `decision_rationale`
+///  `PAYMENT_PROFILE_LOGIN_REQUIRED`. You can then use update mode for Payment Profile to restore
+///  it into a good state.
+///
+///  In order to invoke this endpoint, you must first [create a Payment
+///  Profile](https://plaid.com/docs/transfer/add-to-app/#create-a-payment-profile-optional) and [go
+///  through the Link flow](https://plaid.com/docs/transfer/add-to-app/#create-a-link-token).
+///
+/// Deprecated.
+///
+/// The response is [`SandboxPaymentProfileResetLoginResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPaymentProfileResetLoginRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// A payment profile token associated with the Payment Profile data that is being requested.
+    pub payment_profile_token: String,
+}
+
+impl Validate for SandboxPaymentProfileResetLoginRequest {}
+/// SandboxPaymentProfileResetLoginResponse defines the response schema for
+/// `/sandbox/payment_profile/reset_login`
+///
+/// Returned by `POST /sandbox/payment_profile/reset_login`
+/// ([`SandboxPaymentProfileResetLoginRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "reset_login": true,
+///   "request_id": "m8MDnv9okwxFNBV"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPaymentProfileResetLoginResponse {
+    /// `true` if the call succeeded
+    pub reset_login: bool,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxPaymentProfileResetLoginResponse {}
+/// SandboxItemSetVerificationStatusRequest defines the request schema for
+/// `/sandbox/item/set_verification_status`
+///
+/// # Operation
+///
+/// `POST /sandbox/item/set_verification_status`: Set verification status for Sandbox account
+///
+/// The `/sandbox/item/set_verification_status` endpoint can be used to change the verification
+/// status of an Item in the Sandbox in order to simulate the Automated Micro-deposit flow.
+///
+/// For more information on testing Automated Micro-deposits in Sandbox, see [Auth full coverage
+/// testing](https://plaid.com/docs/auth/coverage/testing#).
+///
+/// The response is [`SandboxItemSetVerificationStatusResponse`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SandboxItemSetVerificationStatusRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The access token associated with the Item for which data is being requested.
+    pub access_token: String,
+    /// The `account_id` of the account whose verification status is to be modified
+    pub account_id: String,
+    /// The verification status to set the account to.
+    pub verification_status: SandboxItemSetVerificationStatusRequestVerificationStatus,
+}
+
+impl Validate for SandboxItemSetVerificationStatusRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("verification_status", &self.verification_status);
+    }
+}
+
+/// The values of `SandboxItemSetVerificationStatusRequest.verification_status`.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SandboxItemSetVerificationStatusRequestVerificationStatus {
+    /// `automatically_verified`
+    AutomaticallyVerified,
+    /// `verification_expired`
+    VerificationExpired,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl SandboxItemSetVerificationStatusRequestVerificationStatus {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::AutomaticallyVerified, "automatically_verified"),
+        (Self::VerificationExpired, "verification_expired"),
+    ];
+}
+
+::specgen_runtime::open_enum!(SandboxItemSetVerificationStatusRequestVerificationStatus);
+
+/// SandboxItemSetVerificationStatusResponse defines the response schema for
+/// `/sandbox/item/set_verification_status`
+///
+/// Returned by `POST /sandbox/item/set_verification_status`
+/// ([`SandboxItemSetVerificationStatusRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "1vwmF5TBQwiqfwP"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxItemSetVerificationStatusResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxItemSetVerificationStatusResponse {}
+/// Data to populate as test transaction data.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomSandboxTransaction {
+    /// The date of the transaction, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) (YYYY-MM-DD)
+    /// format. Transaction date must be the present date or a date up to 14 days in the past.
+    /// Future dates are not allowed.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    pub date_transacted: String,
+    /// The date the transaction posted, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
+    /// (YYYY-MM-DD) format. Posted date must be the present date or a date up to 14 days in the
+    /// past. Future dates are not allowed.
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    pub date_posted: String,
+    /// The transaction amount. Can be negative.
+    ///
+    /// Format: `double`.
+    pub amount: f64,
+    /// The transaction description.
+    pub description: String,
+    /// The ISO-4217 format currency code for the transaction. Defaults to USD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iso_currency_code: Option<String>,
+}
+
+impl Validate for CustomSandboxTransaction {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("date_transacted", &self.date_transacted, validate::Format::Date);
+        check.format("date_posted", &self.date_posted, validate::Format::Date);
+    }
+}
+
+/// Defines the test clock for a transfer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TransferTestClock {
+    /// Plaid's unique identifier for a test clock. This field is only populated in the Sandbox
+    /// environment, and only if a `test_clock_id` was included in the `/transfer/recurring/create`
+    /// request. For more details, see [Simulating recurring
+    /// transfers](https://plaid.com/docs/transfer/sandbox/#simulating-recurring-transfers).
+    pub test_clock_id: String,
+    /// The virtual timestamp on the test clock. This will be of the form `2006-01-02T15:04:05Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub virtual_time: String,
+}
+
+impl Validate for TransferTestClock {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("virtual_time", &self.virtual_time, validate::Format::DateTime);
+    }
+}
+
+/// The asynchronous event to be simulated. May be: `posted`, `settled`, `failed`, or `returned`.
+///
+/// An error will be returned if the event type is incompatible with the current ledger sweep
+/// status. Compatible status --> event type transitions include:
+///
+/// `sweep.pending` --> `sweep.posted`
+///
+/// `sweep.pending` --> `sweep.failed`
+///
+/// `sweep.posted` --> `sweep.settled`
+///
+/// `sweep.posted` --> `sweep.returned`
+///
+/// `sweep.settled` --> `sweep.returned`
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransferLedgerSweepSimulateEventType {
+    /// `sweep.posted`
+    SweepPosted,
+    /// `sweep.settled`
+    SweepSettled,
+    /// `sweep.returned`
+    SweepReturned,
+    /// `sweep.failed`
+    SweepFailed,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl TransferLedgerSweepSimulateEventType {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::SweepPosted, "sweep.posted"),
+        (Self::SweepSettled, "sweep.settled"),
+        (Self::SweepReturned, "sweep.returned"),
+        (Self::SweepFailed, "sweep.failed"),
+    ];
+}
+
+::specgen_runtime::open_enum!(TransferLedgerSweepSimulateEventType);
+
+/// Defines the request schema for `/sandbox/bank_transfer/simulate`
+///
+/// # Operation
+///
+/// `POST /sandbox/bank_transfer/simulate`: Simulate a bank transfer event in Sandbox
+///
+/// Use the `/sandbox/bank_transfer/simulate` endpoint to simulate a bank transfer event in the
+/// Sandbox environment.  Note that while an event will be simulated and will appear when using
+/// endpoints such as `/bank_transfer/event/sync` or `/bank_transfer/event/list`, no transactions
+/// will actually take place and funds will not move between accounts, even within the Sandbox.
+///
+/// The response is [`SandboxBankTransferSimulateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxBankTransferSimulateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Plaid's unique identifier for a bank transfer.
+    pub bank_transfer_id: String,
+    /// The asynchronous event to be simulated. May be: `posted`, `failed`, or `reversed`.
+    ///
+    /// An error will be returned if the event type is incompatible with the current transfer
+    /// status. Compatible status --> event type transitions include:
+    ///
+    /// `pending` --> `failed`
+    ///
+    /// `pending` --> `posted`
+    ///
+    /// `posted` --> `reversed`
+    pub event_type: String,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failure_reason: Nullable<BankTransferFailure>,
+}
+
+impl Validate for SandboxBankTransferSimulateRequest {}
+/// Defines the request schema for `/sandbox/transfer/simulate`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/simulate`: Simulate a transfer event in Sandbox
+///
+/// Use the `/sandbox/transfer/simulate` endpoint to simulate a transfer event in the Sandbox
+/// environment.  Note that while an event will be simulated and will appear when using endpoints
+/// such as `/transfer/event/sync` or `/transfer/event/list`, no transactions will actually take
+/// place and funds will not move between accounts, even within the Sandbox.
+///
+/// The response is [`SandboxTransferSimulateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferSimulateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Plaid's unique identifier for a transfer.
+    pub transfer_id: String,
+    /// Plaid's unique identifier for a test clock. If provided, the event to be simulated is
+    /// created at the `virtual_time` on the provided `test_clock`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub test_clock_id: Nullable<String>,
+    /// The asynchronous event to be simulated. May be: `posted`, `settled`, `failed`,
+    /// `funds_available`, or `returned`.
+    ///
+    /// An error will be returned if the event type is incompatible with the current transfer
+    /// status. Compatible status --> event type transitions include:
+    ///
+    /// `pending` --> `failed`
+    ///
+    /// `pending` --> `posted`
+    ///
+    /// `posted` --> `returned`
+    ///
+    /// `posted` --> `settled`
+    ///
+    /// `settled` --> `funds_available` (only applicable to ACH debits.)
+    pub event_type: String,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failure_reason: Nullable<TransferFailure>,
+    /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
+    ///
+    /// Constraints: an http or https URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+}
+
+impl Validate for SandboxTransferSimulateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("webhook", &self.webhook, validate::Format::Url);
+    }
+}
+
+/// Defines the request schema for `/sandbox/transfer/refund/simulate`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/refund/simulate`: Simulate a refund event in Sandbox
+///
+/// Use the `/sandbox/transfer/refund/simulate` endpoint to simulate a refund event in the Sandbox
+/// environment.  Note that while an event will be simulated and will appear when using endpoints
+/// such as `/transfer/event/sync` or `/transfer/event/list`, no transactions will actually take
+/// place and funds will not move between accounts, even within the Sandbox.
+///
+/// The response is [`SandboxTransferRefundSimulateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferRefundSimulateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Plaid's unique identifier for a refund.
+    pub refund_id: String,
+    /// Plaid's unique identifier for a test clock. If provided, the event to be simulated is
+    /// created at the `virtual_time` on the provided `test_clock`.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub test_clock_id: Nullable<String>,
+    /// The asynchronous event to be simulated. May be: `refund.posted`, `refund.settled`,
+    /// `refund.failed`, or `refund.returned`.
+    ///
+    /// An error will be returned if the event type is incompatible with the current refund status.
+    /// Compatible status --> event type transitions include:
+    ///
+    /// `refund.pending` --> `refund.failed`
+    ///
+    /// `refund.pending` --> `refund.posted`
+    ///
+    /// `refund.posted` --> `refund.returned`
+    ///
+    /// `refund.posted` --> `refund.settled`
+    ///
+    /// `refund.posted` events can only be simulated if the refunded transfer has been transitioned
+    /// to settled. This mimics the ordering of events in Production.
+    pub event_type: String,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failure_reason: Nullable<TransferFailure>,
+    /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
+    ///
+    /// Constraints: an http or https URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+}
+
+impl Validate for SandboxTransferRefundSimulateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("webhook", &self.webhook, validate::Format::Url);
+    }
+}
+
+/// Defines the request schema for `/sandbox/transfer/ledger/deposit/simulate`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/ledger/deposit/simulate`: Simulate a ledger deposit event in Sandbox
+///
+/// Use the `/sandbox/transfer/ledger/deposit/simulate` endpoint to simulate a ledger deposit event
+/// in the Sandbox environment.
+///
+/// The response is [`SandboxTransferLedgerDepositSimulateResponse`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferLedgerDepositSimulateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Plaid's unique identifier for a sweep.
+    pub sweep_id: String,
+    pub event_type: TransferLedgerSweepSimulateEventType,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failure_reason: Nullable<TransferFailure>,
+}
+
+impl Validate for SandboxTransferLedgerDepositSimulateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("event_type", &self.event_type);
+    }
+}
+
+/// Defines the request schema for `/sandbox/transfer/ledger/withdraw/simulate`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/ledger/withdraw/simulate`: Simulate a ledger withdraw event in Sandbox
+///
+/// Use the `/sandbox/transfer/ledger/withdraw/simulate` endpoint to simulate a ledger withdraw
+/// event in the Sandbox environment.
+///
+/// The response is [`SandboxTransferLedgerWithdrawSimulateResponse`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferLedgerWithdrawSimulateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Plaid's unique identifier for a sweep.
+    pub sweep_id: String,
+    pub event_type: TransferLedgerSweepSimulateEventType,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub failure_reason: Nullable<TransferFailure>,
+}
+
+impl Validate for SandboxTransferLedgerWithdrawSimulateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("event_type", &self.event_type);
+    }
+}
+
+/// Defines the request schema for `/sandbox/transfer/sweep/simulate`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/sweep/simulate`: Simulate creating a sweep
+///
+/// Use the `/sandbox/transfer/sweep/simulate` endpoint to create a sweep and associated events in
+/// the Sandbox environment. Upon calling this endpoint, all transfers with a sweep status of
+/// `swept` will become `swept_settled`, all `posted` or `pending` transfers with a sweep status of
+/// `unswept` will become `swept`, and all `returned` transfers with a sweep status of `swept` will
+/// become `return_swept`.
+///
+/// The response is [`SandboxTransferSweepSimulateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferSweepSimulateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Plaid's unique identifier for a test clock. If provided, the sweep to be simulated is
+    /// created on the day of the `virtual_time` on the `test_clock`. If the date of `virtual_time`
+    /// is on weekend or a federal holiday, the next available banking day is used.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub test_clock_id: Nullable<String>,
+    /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
+    ///
+    /// Constraints: an http or https URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+}
+
+impl Validate for SandboxTransferSweepSimulateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("webhook", &self.webhook, validate::Format::Url);
+    }
+}
+
+/// Defines the request schema for `/sandbox/transfer/ledger/simulate_available`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/ledger/simulate_available`: Simulate converting pending balance to
+/// available balance
+///
+/// Use the `/sandbox/transfer/ledger/simulate_available` endpoint to simulate converting pending
+/// balance to available balance for all originators in the Sandbox environment.
+///
+/// The response is [`SandboxTransferLedgerSimulateAvailableResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferLedgerSimulateAvailableRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Specify which ledger balance to simulate converting pending balance to available balance. If
+    /// this field is left blank, this will default to id of the default ledger balance.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ledger_id: Nullable<String>,
+    /// Client ID of the end customer (i.e. the originator). Only applicable to Transfer for
+    /// Platforms customers.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub originator_client_id: Nullable<String>,
+    /// Plaid's unique identifier for a test clock. If provided, only the pending balance that is
+    /// due before the `virtual_time` on the test clock will be converted.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub test_clock_id: Nullable<String>,
+    /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
+    ///
+    /// Constraints: an http or https URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+}
+
+impl Validate for SandboxTransferLedgerSimulateAvailableRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("webhook", &self.webhook, validate::Format::Url);
+    }
+}
+
+/// Defines the request schema for `/sandbox/transfer/test_clock/create`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/test_clock/create`: Create a test clock
+///
+/// Use the `/sandbox/transfer/test_clock/create` endpoint to create a `test_clock` in the Sandbox
+/// environment.
+///
+/// A test clock object represents an independent timeline and has a `virtual_time` field indicating
+/// the current timestamp of the timeline. Test clocks are used for testing recurring transfers in
+/// Sandbox.
+///
+/// A test clock can be associated with up to 5 recurring transfers.
+///
+/// The response is [`SandboxTransferTestClockCreateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferTestClockCreateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The virtual timestamp on the test clock. If not provided, the current timestamp will be
+    /// used. This will be of the form `2006-01-02T15:04:05Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub virtual_time: Nullable<String>,
+}
+
+impl Validate for SandboxTransferTestClockCreateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("virtual_time", &self.virtual_time, validate::Format::DateTime);
+    }
+}
+
+/// Defines the request schema for `/sandbox/transfer/test_clock/advance`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/test_clock/advance`: Advance a test clock
+///
+/// Use the `/sandbox/transfer/test_clock/advance` endpoint to advance a `test_clock` in the Sandbox
+/// environment.
+///
+/// A test clock object represents an independent timeline and has a `virtual_time` field indicating
+/// the current timestamp of the timeline. A test clock can be advanced by incrementing
+/// `virtual_time`, but may never go back to a lower `virtual_time`.
+///
+/// If a test clock is advanced, we will simulate the changes that ought to occur during the time
+/// that elapsed.
+///
+/// For example, a client creates a weekly recurring transfer with a test clock set at t. When the
+/// client advances the test clock by setting `virtual_time` = t + 15 days, 2 new originations
+/// should be created, along with the webhook events.
+///
+/// The advancement of the test clock from its current `virtual_time` should be limited such that
+/// there are no more than 20 originations resulting from the advance operation on each
+/// `recurring_transfer` associated with the `test_clock`.
+///
+/// For example, if the recurring transfer associated with this test clock originates once every 4
+/// weeks, you can advance the `virtual_time` up to 80 weeks on each API call.
+///
+/// The response is [`SandboxTransferTestClockAdvanceResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferTestClockAdvanceRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Plaid's unique identifier for a test clock. This field is only populated in the Sandbox
+    /// environment, and only if a `test_clock_id` was included in the `/transfer/recurring/create`
+    /// request. For more details, see [Simulating recurring
+    /// transfers](https://plaid.com/docs/transfer/sandbox/#simulating-recurring-transfers).
+    pub test_clock_id: String,
+    /// The virtual timestamp on the test clock. This will be of the form `2006-01-02T15:04:05Z`.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub new_virtual_time: String,
+}
+
+impl Validate for SandboxTransferTestClockAdvanceRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format(
+            "new_virtual_time",
+            &self.new_virtual_time,
+            validate::Format::DateTime,
+        );
+    }
+}
+
+/// Defines the request schema for `/sandbox/transfer/test_clock/get`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/test_clock/get`: Get a test clock
+///
+/// Use the `/sandbox/transfer/test_clock/get` endpoint to get a `test_clock` in the Sandbox
+/// environment.
+///
+/// The response is [`SandboxTransferTestClockGetResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferTestClockGetRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Plaid's unique identifier for a test clock. This field is only populated in the Sandbox
+    /// environment, and only if a `test_clock_id` was included in the `/transfer/recurring/create`
+    /// request. For more details, see [Simulating recurring
+    /// transfers](https://plaid.com/docs/transfer/sandbox/#simulating-recurring-transfers).
+    pub test_clock_id: String,
+}
+
+impl Validate for SandboxTransferTestClockGetRequest {}
+/// Defines the request schema for `/sandbox/transfer/test_clock/list`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/test_clock/list`: List test clocks
+///
+/// Use the `/sandbox/transfer/test_clock/list` endpoint to see a list of all your test clocks in
+/// the Sandbox environment, by ascending `virtual_time`. Results are paginated; use the `count` and
+/// `offset` query parameters to retrieve the desired test clocks.
+///
+/// The response is [`SandboxTransferTestClockListResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferTestClockListRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The start virtual timestamp of test clocks to return. This should be in RFC 3339 format
+    /// (i.e. `2019-12-06T22:35:49Z`)
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub start_virtual_time: Nullable<String>,
+    /// The end virtual timestamp of test clocks to return. This should be in RFC 3339 format (i.e.
+    /// `2019-12-06T22:35:49Z`)
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub end_virtual_time: Nullable<String>,
+    /// The maximum number of test clocks to return.
+    ///
+    /// Default: `25`.
+    ///
+    /// Constraints: at least 1; at most 25.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub count: Nullable<i64>,
+    /// The number of test clocks to skip before returning results.
+    ///
+    /// Default: `0`.
+    ///
+    /// Constraints: at least 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+}
+
+impl Validate for SandboxTransferTestClockListRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format(
+            "start_virtual_time",
+            &self.start_virtual_time,
+            validate::Format::DateTime,
+        );
+        check.format(
+            "end_virtual_time",
+            &self.end_virtual_time,
+            validate::Format::DateTime,
+        );
+        check.number("count", &self.count, Some(1.0), Some(25.0));
+        check.number("offset", &self.offset, Some(0.0), None);
+    }
+}
+
+/// Defines the response schema for `/sandbox/bank_transfer/simulate`
+///
+/// Returned by `POST /sandbox/bank_transfer/simulate` ([`SandboxBankTransferSimulateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "LmHYMwBhZUvsM03"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxBankTransferSimulateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxBankTransferSimulateResponse {}
+/// Defines the response schema for `/sandbox/transfer/simulate`
+///
+/// Returned by `POST /sandbox/transfer/simulate` ([`SandboxTransferSimulateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferSimulateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferSimulateResponse {}
+/// Defines the response schema for `/sandbox/transfer/refund/simulate`
+///
+/// Returned by `POST /sandbox/transfer/refund/simulate` ([`SandboxTransferRefundSimulateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferRefundSimulateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferRefundSimulateResponse {}
+/// Defines the response schema for `/sandbox/transfer/ledger/simulate_available`
+///
+/// Returned by `POST /sandbox/transfer/ledger/simulate_available`
+/// ([`SandboxTransferLedgerSimulateAvailableRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferLedgerSimulateAvailableResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferLedgerSimulateAvailableResponse {}
+/// Defines the response schema for `/sandbox/transfer/ledger/deposit/simulate`
+///
+/// Returned by `POST /sandbox/transfer/ledger/deposit/simulate`
+/// ([`SandboxTransferLedgerDepositSimulateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferLedgerDepositSimulateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferLedgerDepositSimulateResponse {}
+/// Defines the response schema for `/sandbox/transfer/ledger/withdraw/simulate`
+///
+/// Returned by `POST /sandbox/transfer/ledger/withdraw/simulate`
+/// ([`SandboxTransferLedgerWithdrawSimulateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferLedgerWithdrawSimulateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferLedgerWithdrawSimulateResponse {}
+/// Defines the response schema for `/sandbox/transfer/sweep/simulate`
+///
+/// Returned by `POST /sandbox/transfer/sweep/simulate` ([`SandboxTransferSweepSimulateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "sweep": {
+///     "id": "d5394a4d-0b04-4a02-9f4a-7ca5c0f52f9d",
+///     "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+///     "created": "2020-08-06T17:27:15Z",
+///     "amount": "12.34",
+///     "iso_currency_code": "USD",
+///     "settled": "2020-08-07",
+///     "network_trace_id": null
+///   },
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferSweepSimulateResponse {
+    /// A sweep returned from the `/sandbox/transfer/sweep/simulate` endpoint.
+    /// Can be null if there are no transfers to include in a sweep.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub sweep: Nullable<TransferSweep>,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferSweepSimulateResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("sweep", &self.sweep);
+    }
+}
+
+/// Defines the response schema for `/sandbox/transfer/test_clock/create`
+///
+/// Returned by `POST /sandbox/transfer/test_clock/create`
+/// ([`SandboxTransferTestClockCreateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "test_clock": {
+///     "test_clock_id": "b33a6eda-5e97-5d64-244a-a9274110151c",
+///     "virtual_time": "2006-01-02T15:04:05Z"
+///   },
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferTestClockCreateResponse {
+    pub test_clock: TransferTestClock,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferTestClockCreateResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("test_clock", &self.test_clock);
+    }
+}
+
+/// Defines the response schema for `/sandbox/transfer/test_clock/advance`
+///
+/// Returned by `POST /sandbox/transfer/test_clock/advance`
+/// ([`SandboxTransferTestClockAdvanceRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferTestClockAdvanceResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferTestClockAdvanceResponse {}
+/// Defines the response schema for `/sandbox/transfer/test_clock/get`
+///
+/// Returned by `POST /sandbox/transfer/test_clock/get` ([`SandboxTransferTestClockGetRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "test_clock": {
+///     "test_clock_id": "b33a6eda-5e97-5d64-244a-a9274110151c",
+///     "virtual_time": "2006-01-02T15:04:05Z"
+///   },
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferTestClockGetResponse {
+    pub test_clock: TransferTestClock,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferTestClockGetResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("test_clock", &self.test_clock);
+    }
+}
+
+/// Defines the response schema for `/sandbox/transfer/test_clock/list`
+///
+/// Returned by `POST /sandbox/transfer/test_clock/list` ([`SandboxTransferTestClockListRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "test_clocks": [
+///     {
+///       "test_clock_id": "b33a6eda-5e97-5d64-244a-a9274110151c",
+///       "virtual_time": "2006-01-02T15:04:05Z"
+///     },
+///     {
+///       "test_clock_id": "a33a6eda-5e97-5d64-244a-a9274110152d",
+///       "virtual_time": "2006-02-02T15:04:05Z"
+///     }
+///   ],
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferTestClockListResponse {
+    pub test_clocks: Vec<TransferTestClock>,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferTestClockListResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("test_clocks", &self.test_clocks);
+    }
+}
+
+/// Defines the request schema for `/sandbox/transfer/repayment/simulate`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/repayment/simulate`: Trigger the creation of a repayment
+///
+/// Use the `/sandbox/transfer/repayment/simulate` endpoint to trigger the creation of a repayment.
+/// As a side effect of calling this route, a repayment is created that includes all unreimbursed
+/// returns of guaranteed transfers. If there are no such returns, an 400 error is returned.
+///
+/// The response is [`SandboxTransferRepaymentSimulateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferRepaymentSimulateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for SandboxTransferRepaymentSimulateRequest {}
+/// Defines the response schema for `/sandbox/transfer/repayment/simulate`
+///
+/// Returned by `POST /sandbox/transfer/repayment/simulate`
+/// ([`SandboxTransferRepaymentSimulateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "4vAbY6XyqqoPQLB"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferRepaymentSimulateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferRepaymentSimulateResponse {}
+/// Defines the request schema for `/sandbox/bank_transfer/fire_webhook`
+///
+/// # Operation
+///
+/// `POST /sandbox/bank_transfer/fire_webhook`: Manually fire a Bank Transfer webhook
+///
+/// Use the `/sandbox/bank_transfer/fire_webhook` endpoint to manually trigger a Bank Transfers
+/// webhook in the Sandbox environment.
+///
+/// The response is [`SandboxBankTransferFireWebhookResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxBankTransferFireWebhookRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The URL to which the webhook should be sent.
+    ///
+    /// Constraints: an http or https URL.
+    pub webhook: String,
+}
+
+impl Validate for SandboxBankTransferFireWebhookRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("webhook", &self.webhook, validate::Format::Url);
+    }
+}
+
+/// Defines the response schema for `/sandbox/bank_transfer/fire_webhook`
+///
+/// Returned by `POST /sandbox/bank_transfer/fire_webhook`
+/// ([`SandboxBankTransferFireWebhookRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxBankTransferFireWebhookResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxBankTransferFireWebhookResponse {}
+/// Defines the request schema for `/sandbox/transfer/fire_webhook`
+///
+/// # Operation
+///
+/// `POST /sandbox/transfer/fire_webhook`: Manually fire a Transfer webhook
+///
+/// Use the `/sandbox/transfer/fire_webhook` endpoint to manually trigger a `TRANSFER_EVENTS_UPDATE`
+/// webhook in the Sandbox environment.
+///
+/// The response is [`SandboxTransferFireWebhookResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferFireWebhookRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The URL to which the webhook should be sent.
+    ///
+    /// Constraints: an http or https URL.
+    pub webhook: String,
+}
+
+impl Validate for SandboxTransferFireWebhookRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("webhook", &self.webhook, validate::Format::Url);
+    }
+}
+
+/// Defines the response schema for `/sandbox/transfer/fire_webhook`
+///
+/// Returned by `POST /sandbox/transfer/fire_webhook` ([`SandboxTransferFireWebhookRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxTransferFireWebhookResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxTransferFireWebhookResponse {}
+/// SandboxIncomeFireWebhookRequest defines the request schema for `/sandbox/income/fire_webhook`
+///
+/// # Operation
+///
+/// `POST /sandbox/income/fire_webhook`: Manually fire an Income webhook
+///
+/// Use the `/sandbox/income/fire_webhook` endpoint to manually trigger a Payroll or Document Income
+/// webhook in the Sandbox environment.
+///
+/// The response is [`SandboxIncomeFireWebhookResponse`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SandboxIncomeFireWebhookRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The Item ID associated with the verification.
+    pub item_id: String,
+    /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The URL to which the webhook should be sent.
+    ///
+    /// Constraints: an http or https URL.
+    pub webhook: String,
+    /// `VERIFICATION_STATUS_PROCESSING_COMPLETE`: The income verification status processing has
+    /// completed. If the user uploaded multiple documents, this webhook will fire when all
+    /// documents have finished processing. Call the `/income/verification/paystubs/get` endpoint
+    /// and check the document metadata to see which documents were successfully parsed.
+    ///
+    /// `VERIFICATION_STATUS_PROCESSING_FAILED`: A failure occurred when attempting to process the
+    /// verification documentation.
+    ///
+    /// `VERIFICATION_STATUS_PENDING_APPROVAL`: (deprecated) The income verification has been sent
+    /// to the user for review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_status: Option<SandboxIncomeFireWebhookRequestVerificationStatus>,
+    pub webhook_code: SandboxIncomeWebhookFireRequestWebhookCode,
+}
+
+impl Validate for SandboxIncomeFireWebhookRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("webhook", &self.webhook, validate::Format::Url);
+        check.nested("verification_status", &self.verification_status);
+        check.nested("webhook_code", &self.webhook_code);
+    }
+}
+
+/// The values of `SandboxIncomeFireWebhookRequest.verification_status`.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SandboxIncomeFireWebhookRequestVerificationStatus {
+    /// `VERIFICATION_STATUS_PROCESSING_COMPLETE`
+    VerificationStatusProcessingComplete,
+    /// `VERIFICATION_STATUS_PROCESSING_FAILED`
+    VerificationStatusProcessingFailed,
+    /// `VERIFICATION_STATUS_PENDING_APPROVAL`
+    VerificationStatusPendingApproval,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl SandboxIncomeFireWebhookRequestVerificationStatus {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (
+            Self::VerificationStatusProcessingComplete,
+            "VERIFICATION_STATUS_PROCESSING_COMPLETE",
+        ),
+        (
+            Self::VerificationStatusProcessingFailed,
+            "VERIFICATION_STATUS_PROCESSING_FAILED",
+        ),
+        (Self::VerificationStatusPendingApproval, "VERIFICATION_STATUS_PENDING_APPROVAL"),
+    ];
+}
+
+::specgen_runtime::open_enum!(SandboxIncomeFireWebhookRequestVerificationStatus);
+
+/// The webhook codes that can be fired by this test endpoint.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SandboxIncomeWebhookFireRequestWebhookCode {
+    /// `INCOME_VERIFICATION`
+    IncomeVerification,
+    /// `INCOME_VERIFICATION_RISK_SIGNALS`
+    IncomeVerificationRiskSignals,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl SandboxIncomeWebhookFireRequestWebhookCode {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::IncomeVerification, "INCOME_VERIFICATION"),
+        (Self::IncomeVerificationRiskSignals, "INCOME_VERIFICATION_RISK_SIGNALS"),
+    ];
+}
+
+::specgen_runtime::open_enum!(SandboxIncomeWebhookFireRequestWebhookCode);
+
+/// SandboxIncomeFireWebhookResponse defines the response schema for `/sandbox/income/fire_webhook`
+///
+/// Returned by `POST /sandbox/income/fire_webhook` ([`SandboxIncomeFireWebhookRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxIncomeFireWebhookResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxIncomeFireWebhookResponse {}
+/// SandboxBankIncomeFireWebhookRequest defines the request schema for
+/// `/sandbox/bank_income/fire_webhook`
+///
+/// # Operation
+///
+/// `POST /sandbox/bank_income/fire_webhook`: Manually fire a Bank Income webhook in Sandbox
+///
+/// Use the `/sandbox/bank_income/fire_webhook` endpoint to manually trigger a Bank Income webhook
+/// in the Sandbox environment.
+///
+/// The response is [`SandboxBankIncomeFireWebhookResponse`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SandboxBankIncomeFireWebhookRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The URL to which the webhook should be sent. If provided, this will override the URL set in
+    /// the dashboard.
+    ///
+    /// Constraints: an http or https URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_override: Option<String>,
+    pub webhook_code: SandboxBankIncomeWebhookFireRequestWebhookCode,
+    pub webhook_fields: SandboxBankIncomeWebhookFireRequestWebhookFields,
+}
+
+impl Validate for SandboxBankIncomeFireWebhookRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("webhook_override", &self.webhook_override, validate::Format::Url);
+        check.nested("webhook_code", &self.webhook_code);
+        check.nested("webhook_fields", &self.webhook_fields);
+    }
+}
+
+/// The webhook codes this endpoint can be used to test
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SandboxBankIncomeWebhookFireRequestWebhookCode {
+    /// `BANK_INCOME_REFRESH_UPDATE`
+    BankIncomeRefreshUpdate,
+    /// `BANK_INCOME_REFRESH_COMPLETE`
+    BankIncomeRefreshComplete,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl SandboxBankIncomeWebhookFireRequestWebhookCode {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::BankIncomeRefreshUpdate, "BANK_INCOME_REFRESH_UPDATE"),
+        (Self::BankIncomeRefreshComplete, "BANK_INCOME_REFRESH_COMPLETE"),
+    ];
+}
+
+::specgen_runtime::open_enum!(SandboxBankIncomeWebhookFireRequestWebhookCode);
+
+/// Optional fields which will be populated in the simulated webhook
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxBankIncomeWebhookFireRequestWebhookFields {
+    /// The user id to be returned in INCOME webhooks
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_income_refresh_complete_result: Option<BankIncomeRefreshCompleteResult>,
+}
+
+impl Validate for SandboxBankIncomeWebhookFireRequestWebhookFields {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested(
+            "bank_income_refresh_complete_result",
+            &self.bank_income_refresh_complete_result,
+        );
+    }
+}
+
+/// SandboxBankIncomeFireWebhookResponse defines the response schema for
+/// `/sandbox/bank_income/fire_webhook`
+///
+/// Returned by `POST /sandbox/bank_income/fire_webhook` ([`SandboxBankIncomeFireWebhookRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxBankIncomeFireWebhookResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxBankIncomeFireWebhookResponse {}
+/// SandboxCraCashflowUpdatesUpdateRequest defines the request schema for
+/// `/sandbox/cra/cashflow_updates/update`
+///
+/// # Operation
+///
+/// `POST /sandbox/cra/cashflow_updates/update`: Trigger an update for Cash Flow Updates
+///
+/// Use the `/sandbox/cra/cashflow_updates/update` endpoint to manually trigger an update for Cash
+/// Flow Updates (Monitoring) in the Sandbox environment.
+///
+/// The response is [`SandboxCraCashflowUpdatesUpdateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxCraCashflowUpdatesUpdateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The user token associated with the user for which data is being requested. This field is
+    /// used only by customers with pre-existing integrations that already use the `user_token`
+    /// field. All other customers should use the `user_id` instead. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
+    /// Webhook codes corresponding to the Cash Flow Updates events to be simulated.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub webhook_codes: Nullable<Vec<CashFlowUpdatesEventWebhookCodes>>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+impl Validate for SandboxCraCashflowUpdatesUpdateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("webhook_codes", &self.webhook_codes);
+    }
+}
+
+/// SandboxCraCashflowUpdatesUpdateResponse defines the response schema for
+/// `sandbox/cashflow_updates/update`
+///
+/// Returned by `POST /sandbox/cra/cashflow_updates/update`
+/// ([`SandboxCraCashflowUpdatesUpdateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "mdqfuVxeoza6mhu"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxCraCashflowUpdatesUpdateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for SandboxCraCashflowUpdatesUpdateResponse {}
+/// Defines the request schema for `sandbox/oauth/select_accounts`
+///
+/// # Operation
+///
+/// `POST /sandbox/oauth/select_accounts`: Save the selected accounts when connecting to the
+/// Platypus OAuth institution
+///
+/// Save the selected accounts when connecting to the Platypus OAuth institution
+///
+/// The response is [`SandboxOauthSelectAccountsResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxOauthSelectAccountsRequest {
+    pub oauth_state_id: String,
+    pub accounts: Vec<String>,
+}
+
+impl Validate for SandboxOauthSelectAccountsRequest {}
+/// Defines the response schema for `/sandbox/oauth/select_accounts`
+///
+/// Returned by `POST /sandbox/oauth/select_accounts` ([`SandboxOauthSelectAccountsRequest`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxOauthSelectAccountsResponse {}
+impl Validate for SandboxOauthSelectAccountsResponse {}
+/// Webhook code for a Cash Flow Updates event.
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CashFlowUpdatesEventWebhookCodes {
+    /// `LARGE_DEPOSIT_DETECTED`
+    LargeDepositDetected,
+    /// `LOW_BALANCE_DETECTED`
+    LowBalanceDetected,
+    /// `NEW_LOAN_PAYMENT_DETECTED`
+    NewLoanPaymentDetected,
+    /// `NSF_OVERDRAFT_DETECTED`
+    NsfOverdraftDetected,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl CashFlowUpdatesEventWebhookCodes {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::LargeDepositDetected, "LARGE_DEPOSIT_DETECTED"),
+        (Self::LowBalanceDetected, "LOW_BALANCE_DETECTED"),
+        (Self::NewLoanPaymentDetected, "NEW_LOAN_PAYMENT_DETECTED"),
+        (Self::NsfOverdraftDetected, "NSF_OVERDRAFT_DETECTED"),
+    ];
+}
+
+::specgen_runtime::open_enum!(CashFlowUpdatesEventWebhookCodes);
+
+/// The result of the bank income refresh report generation
+///
+/// `SUCCESS`: The refreshed report was successfully generated and can be retrieved via
+/// `/credit/bank_income/get`.
+///
+/// `FAILURE`: The refreshed report failed to be generated
+///
+/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
+/// string.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BankIncomeRefreshCompleteResult {
+    /// `SUCCESS`
+    Success,
+    /// `FAILURE`
+    Failure,
+    /// A value this crate does not know yet, kept verbatim.
+    Unknown(String),
+}
+
+impl BankIncomeRefreshCompleteResult {
+    /// Every value known when this crate was generated, with its wire form, in the
+    /// spec's order.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Success, "SUCCESS"),
+        (Self::Failure, "FAILURE"),
+    ];
+}
+
+::specgen_runtime::open_enum!(BankIncomeRefreshCompleteResult);
+
+/// SandboxPaymentSimulateRequest defines the request schema for `/sandbox/payment/simulate`
+///
+/// # Operation
+///
+/// `POST /sandbox/payment/simulate`: Simulate a payment event in Sandbox
+///
+/// Use the `/sandbox/payment/simulate` endpoint to simulate various payment events in the Sandbox
+/// environment. This endpoint will trigger the corresponding payment status webhook.
+///
+/// The response is [`SandboxPaymentSimulateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPaymentSimulateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The ID of the payment to simulate
+    pub payment_id: String,
+    /// The webhook url to use for any payment events triggered by the simulated status change.
+    pub webhook: String,
+    /// The status to set the payment to.
+    ///
+    /// Valid statuses include:
+    /// - `PAYMENT_STATUS_INITIATED`
+    /// - `PAYMENT_STATUS_INSUFFICIENT_FUNDS`
+    /// - `PAYMENT_STATUS_FAILED`
+    /// - `PAYMENT_STATUS_EXECUTED`
+    /// - `PAYMENT_STATUS_SETTLED`
+    /// - `PAYMENT_STATUS_CANCELLED`
+    /// - `PAYMENT_STATUS_REJECTED`
+    pub status: String,
+}
+
+impl Validate for SandboxPaymentSimulateRequest {}
+/// SandboxPaymentSimulateResponse defines the response schema for `/sandbox/payment/simulate`
+///
+/// Returned by `POST /sandbox/payment/simulate` ([`SandboxPaymentSimulateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "m8MDnv9okwxFNBV",
+///   "old_status": "PAYMENT_STATUS_INPUT_NEEDED",
+///   "new_status": "PAYMENT_STATUS_INITIATED"
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SandboxPaymentSimulateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+    pub old_status: PaymentInitiationPaymentStatus,
+    pub new_status: PaymentInitiationPaymentStatus,
+}
+
+impl Validate for SandboxPaymentSimulateResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("old_status", &self.old_status);
+        check.nested("new_status", &self.new_status);
+    }
+}

@@ -3,7 +3,10 @@
 
 //! Types from `spec/user.yaml`.
 
-use crate::models::{PlaidError, Products};
+use crate::models::{
+    PlaidError, AddressData, UserIDNumber, Item, ProductsTerminateReasonCode,
+};
+
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 use serde::{Deserialize, Serialize};
@@ -77,14 +80,32 @@ pub struct UserCreateRequest {
     ///
     /// Constraints: 1 to 128 characters.
     pub client_user_id: String,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub identity: Nullable<ClientUserIdentity>,
+    /// A unique ID representing a CRA reseller's end customer. Maximum of 128 characters.
+    ///
+    /// Constraints: 0 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_customer: Option<String>,
     /// To create a Plaid Check Consumer Report for a user, this field must be present on the
     /// user token. If this field is not provided during user token creation, you can add it to
     /// the user later by calling `/user/update`. Once the field has been added to the user, you
     /// will be able to call `/link/token/create` with a non-empty
     /// `consumer_report_permissible_purpose` (which will automatically create a Plaid Check
     /// Consumer Report), or call `/cra/check_report/create` for that user.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub consumer_report_user_identity: Nullable<ConsumerReportUserIdentity>,
+    /// If your integration with the User API predates December 10, 2025, set this field to `true`
+    /// to opt into the [New User APIs](https://plaid.com/docs/api/users/user-apis/). When enabled,
+    /// you can use the `identity` field instead of `consumer_report_user_identity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer_report_user_identity: Option<ConsumerReportUserIdentity>,
+    pub with_upgraded_user: Option<bool>,
+    /// The HTTP header used in API requests to determine which set of User APIs to invoke: the
+    /// legacy CRA version or the new User API version.
+    ///
+    /// Default: `false`.
+    #[serde(skip)]
+    pub plaid_new_user_api_enabled: Option<bool>,
 }
 
 impl ::std::fmt::Debug for UserCreateRequest {
@@ -93,7 +114,11 @@ impl ::std::fmt::Debug for UserCreateRequest {
             .field("client_id", &self.client_id)
             .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
             .field("client_user_id", &self.client_user_id)
+            .field("identity", &self.identity)
+            .field("end_customer", &self.end_customer)
             .field("consumer_report_user_identity", &self.consumer_report_user_identity)
+            .field("with_upgraded_user", &self.with_upgraded_user)
+            .field("plaid_new_user_api_enabled", &self.plaid_new_user_api_enabled)
             .finish()
     }
 }
@@ -103,8 +128,13 @@ impl Validate for UserCreateRequest {
         static CLIENT_USER_ID: StringRules = StringRules::new()
             .min_length(1)
             .max_length(128);
+        static END_CUSTOMER: StringRules = StringRules::new()
+            .min_length(0)
+            .max_length(128);
         let mut check = validate::Fields::new(at, out);
         check.string("client_user_id", &self.client_user_id, &CLIENT_USER_ID);
+        check.nested("identity", &self.identity);
+        check.string("end_customer", &self.end_customer, &END_CUSTOMER);
         check.nested(
             "consumer_report_user_identity",
             &self.consumer_report_user_identity,
@@ -116,7 +146,26 @@ impl Validate for UserCreateRequest {
 ///
 /// Returned by `POST /user/create` ([`UserCreateRequest`]).
 ///
-/// # Example
+/// # Example 1
+///
+/// ```json
+/// {
+///   "user_token": "user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d",
+///   "user_id": "wz666MBjYWTp2PDzzggYhM6oWWmBb",
+///   "request_id": "Aim3b"
+/// }
+/// ```
+///
+/// # Example 2
+///
+/// ```json
+/// {
+///   "user_id": "usr_9nSp2KuZ2x4JDw",
+///   "request_id": "Aim3b"
+/// }
+/// ```
+///
+/// # Example 3
 ///
 /// ```json
 /// {
@@ -127,7 +176,10 @@ impl Validate for UserCreateRequest {
 /// ```
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserCreateResponse {
-    /// The user token associated with the User data is being requested for.
+    /// The user token associated with the user for which data is being requested. This field is
+    /// used only by customers with pre-existing integrations that already use the `user_token`
+    /// field. All other customers should use the `user_id` instead. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,6 +202,189 @@ impl ::std::fmt::Debug for UserCreateResponse {
 }
 
 impl Validate for UserCreateResponse {}
+/// UserGetRequest defines the request schema for `/user/get`.
+///
+/// # Operation
+///
+/// `POST /user/get`: Retrieve user identity and information
+///
+/// Get user details using a `user_id`. This endpoint only supports users that were created on the
+/// new user API flow, without a `user_token`. For more details, see [New User
+/// APIs](https://plaid.com/docs/api/users/user-apis).
+///
+/// The response is [`UserGetResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserGetRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    pub user_id: String,
+    /// The HTTP header used in API requests to determine which set of User APIs to invoke: the
+    /// legacy CRA version or the new User API version.
+    ///
+    /// Default: `false`.
+    #[serde(skip)]
+    pub plaid_new_user_api_enabled: Option<bool>,
+}
+
+impl Validate for UserGetRequest {}
+/// UserGetResponse defines the response schema for `/user/get`.
+///
+/// Returned by `POST /user/get` ([`UserGetRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "user_id": "usr_8c6ZbDAYjacUXF",
+///   "client_user_id": "uid_12345",
+///   "created_at": "2019-02-15T15:51:39Z",
+///   "updated_at": "2019-02-15T15:52:39Z",
+///   "request_id": "m8MDnv9okwxFNBV",
+///   "identity": {
+///     "name": {
+///       "given_name": "Alice",
+///       "family_name": "Johnson"
+///     },
+///     "date_of_birth": "1988-07-22",
+///     "emails": [
+///       {
+///         "data": "alice.johnson@example.com",
+///         "primary": true
+///       },
+///       {
+///         "data": "alice.j@workmail.com",
+///         "primary": false
+///       }
+///     ],
+///     "phone_numbers": [
+///       {
+///         "data": "+15551234567",
+///         "primary": true
+///       },
+///       {
+///         "data": "+15559876543",
+///         "primary": false
+///       }
+///     ],
+///     "addresses": [
+///       {
+///         "street_1": "123 Main St",
+///         "street_2": "Apt 4B",
+///         "city": "Anytown",
+///         "region": "CA",
+///         "country": "US",
+///         "postal_code": "90210",
+///         "primary": true
+///       }
+///     ],
+///     "id_numbers": [
+///       {
+///         "value": "1234",
+///         "type": "us_ssn_last_4"
+///       }
+///     ]
+///   }
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserGetResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    pub user_id: String,
+    /// Client provided user ID.
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub client_user_id: Option<String>,
+    /// Timestamp of user creation.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    pub created_at: String,
+    /// Timestamp of last user update.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub identity: Nullable<ClientUserIdentity>,
+}
+
+impl Validate for UserGetResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format("created_at", &self.created_at, validate::Format::DateTime);
+        check.format("updated_at", &self.updated_at, validate::Format::DateTime);
+        check.nested("identity", &self.identity);
+    }
+}
+
+/// UserIdentityRemoveRequest defines the request schema for `/user/identity/remove`
+///
+/// # Operation
+///
+/// `POST /user/identity/remove`: Remove user identity data
+///
+/// This endpoint allows customers to explicitly purge identity/PII data provided to Plaid for a
+/// given user. This is not exposed to customers by default, as it is meant for special scenarios or
+/// requests, but Plaid is obligated to enable customers to delete PII provided to us.
+///
+/// The response is [`UserIdentityRemoveResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserIdentityRemoveRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    pub user_id: String,
+    /// The HTTP header used in API requests to determine which set of User APIs to invoke: the
+    /// legacy CRA version or the new User API version.
+    ///
+    /// Default: `false`.
+    #[serde(skip)]
+    pub plaid_new_user_api_enabled: Option<bool>,
+}
+
+impl Validate for UserIdentityRemoveRequest {}
+/// UserIdentityRemoveResponse defines the response schema for `/user/identity/remove`
+///
+/// Returned by `POST /user/identity/remove` ([`UserIdentityRemoveRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "Aim3b"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserIdentityRemoveResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for UserIdentityRemoveResponse {}
 /// Request body of `/user/update`.
 ///
 /// # Operation
@@ -207,7 +442,16 @@ pub struct UserUpdateRequest {
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    /// The user token associated with the User data is being requested for.
+    /// A unique `user_id` generated by Plaid for the client-provided `client_user_id`. This
+    /// field is currently in beta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub identity: Nullable<ClientUserIdentity>,
+    /// The user token associated with the user for which data is being requested. This field is
+    /// used only by customers with pre-existing integrations that already use the `user_token`
+    /// field. All other customers should use the `user_id` instead. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,12 +462,14 @@ pub struct UserUpdateRequest {
     /// will be able to call `/link/token/create` with a non-empty
     /// `consumer_report_permissible_purpose` (which will automatically create a Plaid Check
     /// Consumer Report), or call `/cra/check_report/create` for that user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consumer_report_user_identity: Option<ConsumerReportUserIdentity>,
-    /// A unique `user_id` generated by Plaid for the client-provided `client_user_id`. This
-    /// field is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub consumer_report_user_identity: Nullable<ConsumerReportUserIdentity>,
+    /// The HTTP header used in API requests to determine which set of User APIs to invoke: the
+    /// legacy CRA version or the new User API version.
+    ///
+    /// Default: `false`.
+    #[serde(skip)]
+    pub plaid_new_user_api_enabled: Option<bool>,
 }
 
 impl ::std::fmt::Debug for UserUpdateRequest {
@@ -231,9 +477,11 @@ impl ::std::fmt::Debug for UserUpdateRequest {
         f.debug_struct("UserUpdateRequest")
             .field("client_id", &self.client_id)
             .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("identity", &self.identity)
             .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
             .field("consumer_report_user_identity", &self.consumer_report_user_identity)
-            .field("user_id", &self.user_id)
+            .field("plaid_new_user_api_enabled", &self.plaid_new_user_api_enabled)
             .finish()
     }
 }
@@ -241,6 +489,7 @@ impl ::std::fmt::Debug for UserUpdateRequest {
 impl Validate for UserUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
+        check.nested("identity", &self.identity);
         check.nested(
             "consumer_report_user_identity",
             &self.consumer_report_user_identity,
@@ -257,7 +506,15 @@ impl Validate for UserUpdateRequest {
 ///
 /// Returned by `POST /user/update` ([`UserUpdateRequest`]).
 ///
-/// # Example
+/// # Example 1
+///
+/// ```json
+/// {
+///   "request_id": "Aim3b"
+/// }
+/// ```
+///
+/// # Example 2
 ///
 /// ```json
 /// {
@@ -313,15 +570,24 @@ pub struct UserRemoveRequest {
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    /// The user token associated with the User data is being requested for.
-    ///
-    /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_token: Option<String>,
     /// A unique `user_id` generated by Plaid for the client-provided `client_user_id`. This
     /// field is currently in beta.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// The user token associated with the user for which data is being requested. This field is
+    /// used only by customers with pre-existing integrations that already use the `user_token`
+    /// field. All other customers should use the `user_id` instead. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
+    /// The HTTP header used in API requests to determine which set of User APIs to invoke: the
+    /// legacy CRA version or the new User API version.
+    ///
+    /// Default: `false`.
+    #[serde(skip)]
+    pub plaid_new_user_api_enabled: Option<bool>,
 }
 
 impl ::std::fmt::Debug for UserRemoveRequest {
@@ -329,8 +595,9 @@ impl ::std::fmt::Debug for UserRemoveRequest {
         f.debug_struct("UserRemoveRequest")
             .field("client_id", &self.client_id)
             .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
-            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
             .field("user_id", &self.user_id)
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("plaid_new_user_api_enabled", &self.plaid_new_user_api_enabled)
             .finish()
     }
 }
@@ -350,7 +617,15 @@ impl Validate for UserRemoveRequest {
 ///
 /// Returned by `POST /user/remove` ([`UserRemoveRequest`]).
 ///
-/// # Example
+/// # Example 1
+///
+/// ```json
+/// {
+///   "request_id": "Aim3b"
+/// }
+/// ```
+///
+/// # Example 2
 ///
 /// ```json
 /// {
@@ -365,6 +640,227 @@ pub struct UserRemoveResponse {
 }
 
 impl Validate for UserRemoveResponse {}
+/// UserProductsTerminateRequest defines the request schema for `/user/products/terminate`
+///
+/// # Operation
+///
+/// `POST /user/products/terminate`: Terminate user-based products
+///
+/// Terminates user-based recurring subscription bundles or products (Financial Management, Plaid
+/// Protect, and CRA Cash Flow Updates) associated with a `user_id`. After you call this endpoint,
+/// the user will no longer be billed for these products. For CRA Monitoring, the subscription is
+/// canceled but historical data remains available for future report requests.
+///
+/// The response is [`UserProductsTerminateResponse`].
+///
+/// # Example 1
+///
+/// ```json
+/// {
+///   "user_id": "usr_8c3ZbDBYjaqUXZ",
+///   "reason_code": "CONSUMER_ACCOUNT_CLOSED",
+///   "reason_note": "User closed account with client."
+/// }
+/// ```
+///
+/// # Example 2
+///
+/// ```json
+/// {
+///   "user_id": "usr_8c3ZbDBYjaqUXZ",
+///   "reason_code": "CONSUMER_LOAN_PAID_OFF",
+///   "reason_note": "Consumer loan has been paid in full."
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserProductsTerminateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    pub user_id: String,
+    /// The reason for terminating user-based products.
+    pub reason_code: ProductsTerminateReasonCode,
+    /// Additional context or details about the reason for terminating user-based products.
+    /// Personally identifiable information, such as an email address or phone number, should not be
+    /// included in the `reason_note`.
+    ///
+    /// Constraints: at most 512 characters.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub reason_note: Nullable<String>,
+}
+
+impl Validate for UserProductsTerminateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        static REASON_NOTE: StringRules = StringRules::new().max_length(512);
+        let mut check = validate::Fields::new(at, out);
+        check.nested("reason_code", &self.reason_code);
+        check.string("reason_note", &self.reason_note, &REASON_NOTE);
+    }
+}
+
+/// UserProductsTerminateResponse defines the response schema for `/user/products/terminate`
+///
+/// Returned by `POST /user/products/terminate` ([`UserProductsTerminateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "TxlxEcCmP9HTTT"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserProductsTerminateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for UserProductsTerminateResponse {}
+/// UserThirdPartyTokenCreateRequest defines the request schema for `/user/third_party_token/create`
+///
+/// # Operation
+///
+/// `POST /user/third_party_token/create`: Create a third-party user token
+///
+/// This endpoint is used to create a third-party user token. This token can be shared with and used
+/// by a specified third-party client to access data associated with the user through supported
+/// endpoints.
+///
+/// Ensure you store the `third_party_user_token` along with the `user_token` and
+/// `third_party_client_id`, as it is not possible to retrieve a previously created
+/// `third_party_user_token`.
+///
+/// The response is [`UserThirdPartyTokenCreateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserThirdPartyTokenCreateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The user token associated with the user for which data is being requested. This field is
+    /// used only by customers with pre-existing integrations that already use the `user_token`
+    /// field. All other customers should use the `user_id` instead. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
+    /// The Plaid API `client_id` of the third-party client the token will be shared with. The token
+    /// will only be valid for the specified client.
+    pub third_party_client_id: String,
+    /// The expiration date and time for the third-party user token in [ISO
+    /// 8601](https://wikipedia.org/wiki/ISO_8601) format (`YYYY-MM-DDThh:mm:ssZ`). The expiration
+    /// is restricted to a maximum of 24 hours from the token's creation time. If not provided, the
+    /// token will automatically expire after 24 hours.
+    ///
+    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub expiration_time: Nullable<String>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+impl Validate for UserThirdPartyTokenCreateRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.format(
+            "expiration_time",
+            &self.expiration_time,
+            validate::Format::DateTime,
+        );
+    }
+}
+
+/// UserThirdPartyTokenCreateResponse defines the response schema for
+/// `/user/third_party_token/create`
+///
+/// Returned by `POST /user/third_party_token/create` ([`UserThirdPartyTokenCreateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "Aim3b",
+///   "third_party_user_token": "third-party-user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserThirdPartyTokenCreateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+    /// The third-party user token associated with the requested User data.
+    pub third_party_user_token: String,
+}
+
+impl Validate for UserThirdPartyTokenCreateResponse {}
+/// UserThirdPartyTokenCreateRequest defines the request schema for `/user/third_party_token/remove`
+///
+/// # Operation
+///
+/// `POST /user/third_party_token/remove`: Remove a third-party user token
+///
+/// This endpoint is used to delete a third-party user token. Once removed, the token can longer be
+/// used to access data associated with the user.
+///
+/// Any subsequent calls to retrieve information using the same third-party user token will result
+/// in an error stating the third-party user token does not exist.
+///
+/// The response is [`UserThirdPartyTokenRemoveResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserThirdPartyTokenRemoveRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The third-party user token associated with the requested User data.
+    pub third_party_user_token: String,
+}
+
+impl Validate for UserThirdPartyTokenRemoveRequest {}
+/// UserThirdPartyTokenCreateResponse defines the response schema for
+/// `/user/third_party_token/remove`
+///
+/// Returned by `POST /user/third_party_token/remove` ([`UserThirdPartyTokenRemoveRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "Aim3b",
+///   "removed": true
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserThirdPartyTokenRemoveResponse {
+    /// `true` if the third-party user token was successfully removed.
+    pub removed: bool,
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for UserThirdPartyTokenRemoveResponse {}
 /// Request body of `/user/items/get`.
 ///
 /// # Operation
@@ -374,6 +870,10 @@ impl Validate for UserRemoveResponse {}
 /// Returns Items associated with a User along with their corresponding statuses.
 ///
 /// The response is [`UserItemsGetResponse`].
+///
+/// # Rules
+///
+/// - Either the `user_token` or the `user_id` identifies the user (the OpenAPI accepts either).
 ///
 /// # Example
 ///
@@ -394,10 +894,20 @@ pub struct UserItemsGetRequest {
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    /// The user token associated with the User data is being requested for.
+    /// The user token associated with the user for which data is being requested. This field is
+    /// used only by customers with pre-existing integrations that already use the `user_token`
+    /// field. All other customers should use the `user_id` instead. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    pub user_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 impl ::std::fmt::Debug for UserItemsGetRequest {
@@ -406,16 +916,73 @@ impl ::std::fmt::Debug for UserItemsGetRequest {
             .field("client_id", &self.client_id)
             .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
             .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
             .finish()
     }
 }
 
-impl Validate for UserItemsGetRequest {}
+impl Validate for UserItemsGetRequest {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.one_of_required(
+            self.user_token.as_ref().is_some_and(|v| !v.is_empty())
+                || self.user_id.as_ref().is_some_and(|v| !v.is_empty()),
+            "at least one of `user_token`, `user_id` is required",
+        );
+    }
+}
+
 /// Response body of `/user/items/get`.
 ///
 /// Returned by `POST /user/items/get` ([`UserItemsGetRequest`]).
 ///
-/// # Example
+/// # Example 1
+///
+/// ```json
+/// {
+///   "items": [
+///     {
+///       "available_products": [
+///         "balance",
+///         "auth"
+///       ],
+///       "billed_products": [
+///         "identity",
+///         "transactions"
+///       ],
+///       "error": null,
+///       "institution_id": "ins_109508",
+///       "institution_name": "First Platypus Bank",
+///       "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+///       "update_type": "background",
+///       "webhook": "https://plaid.com/example/hook",
+///       "consent_expiration_time": null
+///     },
+///     {
+///       "available_products": [
+///         "balance",
+///         "identity",
+///         "payment_initiation",
+///         "transactions"
+///       ],
+///       "billed_products": [
+///         "assets",
+///         "auth"
+///       ],
+///       "error": null,
+///       "institution_id": "ins_109508",
+///       "institution_name": "First Platypus Bank",
+///       "item_id": "DWVAAPWq4RHGlEaNyGKRTAnPLaEmo8Cvq7na6",
+///       "update_type": "background",
+///       "webhook": "https://plaid.com/example/hook",
+///       "consent_expiration_time": null
+///     }
+///   ],
+///   "request_id": "m8MDnv9okwxFNBV"
+/// }
+/// ```
+///
+/// # Example 2
 ///
 /// ```json
 /// {
@@ -476,6 +1043,124 @@ impl Validate for UserItemsGetResponse {
     }
 }
 
+/// UserItemsAssociateRequest defines the request schema for `/user/items/associate`
+///
+/// # Operation
+///
+/// `POST /user/items/associate`: Associate Items to a User
+///
+/// Associates Items to the target user. If an Item is already associated to another user, the Item
+/// will be disassociated with the existing user and associated to the target user. This operation
+/// supports a max of 100 Items.
+///
+/// The response is [`UserItemsAssociateResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserItemsAssociateRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    pub user_id: String,
+    /// An array of `item_id`s to be associated with the `user_id`.
+    pub item_ids: Vec<String>,
+}
+
+impl Validate for UserItemsAssociateRequest {}
+/// UserItemsAssociateResponse defines the response schema for `/user/items/associate`
+///
+/// Returned by `POST /user/items/associate` ([`UserItemsAssociateRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "m8MDnv9okwxFNBV"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserItemsAssociateResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for UserItemsAssociateResponse {}
+/// UserItemsRemoveRequest defines the request schema for `/user/items/remove`
+///
+/// # Operation
+///
+/// `POST /user/items/remove`: Remove Items from a User
+///
+/// Removes specific Items associated with a user. It is equivalent to calling `/item/remove` on
+/// each Item individually, but supports use cases (such as Plaid Check) where access tokens are not
+/// available. All specified Items must belong to the user or the entire operation fails. Similar to
+/// `/item/remove`, this deletes Item product data and terminates billing on the Item's products.
+/// Once removed, Items cannot be reconnected without going through Link again.
+/// This endpoint is not intended to remove all data for a user, as it will only remove Items and no
+/// other data for the user. If the user has any user-based recurring subscription products
+/// (Financial Management, Plaid Protect, or CRA Cash Flow Updates) and is deleting their account
+/// with your product, also call `/user/products/terminate` to end those subscriptions; per-Item
+/// billing is already terminated by this endpoint. For a user initiated data deletion request, see
+/// the [Consumer Service Center](https://plaid.com/check/consumer-service-center/) to revoke access
+/// to data.
+///
+/// The response is [`UserItemsRemoveResponse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserItemsRemoveRequest {
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The user token associated with the user for which data is being requested. This field is
+    /// used only by customers with pre-existing integrations that already use the `user_token`
+    /// field. All other customers should use the `user_id` instead. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// An array of `item_id`s to be deleted. All Items for removal must be currently associated
+    /// with the provided `user_id` or `user_token`. Otherwise, the entire operation will error and
+    /// no Items will be deleted.
+    pub item_ids: Vec<String>,
+}
+
+impl Validate for UserItemsRemoveRequest {}
+/// UserItemsRemoveResponse defines the response schema for `/user/items/remove`
+///
+/// Returned by `POST /user/items/remove` ([`UserItemsRemoveRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "m8MDnv9okwxFNBV"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserItemsRemoveResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    pub request_id: String,
+}
+
+impl Validate for UserItemsRemoveResponse {}
 /// The identity data needed to create a Plaid Check Consumer Report for a user.
 ///
 /// # Rules
@@ -497,12 +1182,8 @@ pub struct ConsumerReportUserIdentity {
     /// basis. Phone number input is validated against valid number ranges; number strings that
     /// do not match a real-world phone numbering scheme may cause the request to fail, even in
     /// the Sandbox test environment.
-    ///
-    /// Constraints: each item: an E.164 phone number such as +14155550123.
     pub phone_numbers: Vec<String>,
     /// The user's emails.
-    ///
-    /// Constraints: each item: an RFC 3696 email address without surrounding spaces.
     pub emails: Vec<String>,
     /// The user's full social security number. This field should only be provided by lenders
     /// intending to share the resulting consumer report with a Government-Sponsored Enterprise
@@ -513,22 +1194,23 @@ pub struct ConsumerReportUserIdentity {
     /// Constraints: matches `^[0-9]{3}-[0-9]{2}-[0-9]{4}$`.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssn_full: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ssn_full: Nullable<String>,
     /// The last 4 digits of the user's social security number.
     ///
     /// Constraints: exactly 4 characters; matches `^[0-9]{4}$`.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssn_last_4: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub ssn_last_4: Nullable<String>,
     /// To be provided in the format "yyyy-mm-dd". This field is required for all Plaid Check
     /// customers.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    pub date_of_birth: String,
+    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
+    pub date_of_birth: Option<String>,
     /// Data about the components comprising an address.
-    pub primary_address: ConsumerReportUserAddress,
+    pub primary_address: AddressData,
 }
 
 impl ::std::fmt::Debug for ConsumerReportUserIdentity {
@@ -550,10 +1232,6 @@ impl Validate for ConsumerReportUserIdentity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         static FIRST_NAME: StringRules = StringRules::new().non_blank();
         static LAST_NAME: StringRules = StringRules::new().non_blank();
-        static PHONE_NUMBERS_ITEMS: StringRules = StringRules::new()
-            .format(validate::Format::E164);
-        static EMAILS_ITEMS: StringRules = StringRules::new()
-            .format(validate::Format::Email);
         static SSN_FULL: StringRules = StringRules::new()
             .pattern("^[0-9]{3}-[0-9]{2}-[0-9]{4}$");
         static SSN_LAST_4: StringRules = StringRules::new()
@@ -563,14 +1241,11 @@ impl Validate for ConsumerReportUserIdentity {
         let mut check = validate::Fields::new(at, out);
         check.string("first_name", &self.first_name, &FIRST_NAME);
         check.string("last_name", &self.last_name, &LAST_NAME);
-        check.each_string("phone_numbers", &self.phone_numbers, &PHONE_NUMBERS_ITEMS);
-        check.each_string("emails", &self.emails, &EMAILS_ITEMS);
         check.string("ssn_full", &self.ssn_full, &SSN_FULL);
         check.string("ssn_last_4", &self.ssn_last_4, &SSN_LAST_4);
         check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
         check.nested("primary_address", &self.primary_address);
-        {
-            let value = &self.primary_address.country;
+        if let Some(value) = self.primary_address.country.as_ref() {
             let (at, out) = check.parts();
             let at = at.field("primary_address");
             let at = at.field("country");
@@ -581,199 +1256,308 @@ impl Validate for ConsumerReportUserIdentity {
     }
 }
 
-/// The user's primary address, as the components comprising an address.
+/// User name information.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ConsumerReportUserAddress {
-    /// The full city name.
-    pub city: String,
-    /// The region or state. In API versions 2018-05-22 and earlier, this field is called
-    /// `state`. Example: `"NC"`.
-    pub region: String,
-    /// The full street address. Example: `"564 Main Street, APT 15"`.
-    pub street: String,
-    /// The postal code. In API versions 2018-05-22 and earlier, this field is called `zip`.
-    pub postal_code: String,
-    /// The ISO 3166-1 alpha-2 country code.
-    ///
-    /// Constraints: an assigned ISO 3166-1 alpha-2 country code in capitals, such as US.
+pub struct ClientUserIdentityName {
+    /// User's given name.
+    pub given_name: String,
+    /// User's family name.
+    pub family_name: String,
+}
+
+impl Validate for ClientUserIdentityName {}
+/// User phone number information.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientUserIdentityPhoneNumber {
+    /// User's phone number.
+    pub data: String,
+    /// Indicates whether this is the primary phone number for the User.
+    pub primary: bool,
+}
+
+impl Validate for ClientUserIdentityPhoneNumber {}
+/// User email information.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientUserIdentityEmail {
+    /// User's email.
+    pub data: String,
+    /// Indicates whether this is the primary email for the User.
+    pub primary: bool,
+}
+
+impl Validate for ClientUserIdentityEmail {}
+/// User address information.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientUserIdentityAddress {
+    /// First line of street address.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub street_1: Nullable<String>,
+    /// Second line of street address.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub street_2: Nullable<String>,
+    /// City name.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub city: Nullable<String>,
+    /// State, province or region.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub region: Nullable<String>,
+    /// Country code.
     pub country: String,
+    /// Postal or ZIP code.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub postal_code: Nullable<String>,
+    /// Indicates whether this is the primary address for the User.
+    pub primary: bool,
 }
 
-impl Validate for ConsumerReportUserAddress {
+impl Validate for ClientUserIdentityAddress {}
+/// The identity fields associated with a user. For a user to be eligible for a Plaid Check Consumer
+/// Report, all fields are required except `id_number`. Providing a partial SSN is strongly
+/// recommended, and improves the accuracy of matching user records during compliance processes such
+/// as file disclosure, dispute, or security freeze requests. If creating a report that will be
+/// shared with GSEs such as Fannie or Freddie, a full Social Security Number must be provided via
+/// the `id_number` field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientUserIdentity {
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub name: Nullable<ClientUserIdentityName>,
+    /// The user's date of birth, to be provided in the format "yyyy-mm-dd".
+    ///
+    /// Constraints: a real calendar date written YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub date_of_birth: Nullable<String>,
+    /// The user's emails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<ClientUserIdentityEmail>>,
+    /// The user's phone numbers, in E.164 format: +{countrycode}{number}. For example:
+    /// "+14157452130". Phone numbers provided in other formats will be parsed on a best-effort
+    /// basis. Phone number input is validated against valid number ranges; number strings that do
+    /// not match a real-world phone numbering scheme may cause the request to fail, even in the
+    /// Sandbox test environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_numbers: Option<Vec<ClientUserIdentityPhoneNumber>>,
+    /// The user's addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<ClientUserIdentityAddress>>,
+    /// The user's ID numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_numbers: Option<Vec<UserIDNumber>>,
+}
+
+impl Validate for ClientUserIdentity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
-        check.format("country", &self.country, validate::Format::CountryCode);
+        check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
+        check.nested("id_numbers", &self.id_numbers);
     }
 }
 
-/// Metadata about an Item.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Item {
-    /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
-    /// institution twice will result in two Items with different `item_id` values. Like all
-    /// Plaid identifiers, the `item_id` is case-sensitive.
-    pub item_id: String,
-    /// The Plaid Institution ID associated with the Item. Field is `null` for Items created
-    /// without an institution connection, such as Items created via Same Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub institution_id: Nullable<String>,
-    /// The name of the institution associated with the Item. Field is `null` for Items created
-    /// without an institution connection, such as Items created via Same Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub institution_name: Nullable<String>,
-    /// The URL registered to receive webhooks for the Item.
-    ///
-    /// Constraints: an http or https URL.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub webhook: Option<String>,
-    /// The method used to populate Auth data for the Item. This field is only populated for
-    /// Items that have had Auth numbers data set on at least one of its accounts, and will be
-    /// `null` otherwise. For info about the various flows, see the
-    /// [Auth coverage documentation](https://plaid.com/docs/auth/coverage/).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub auth_method: Nullable<ItemAuthMethod>,
-    /// Errors are identified by `error_code` and categorized by `error_type`. Use these in
-    /// preference to HTTP status codes to identify and handle specific errors. HTTP status
-    /// codes are set and provide the broadest categorization of errors: 4xx codes are for
-    /// developer- or user-related errors, and 5xx codes are for Plaid-related errors, and the
-    /// status will be 2xx in non-error cases. An Item with a non-`null` error object will only
-    /// be part of an API response when calling `/item/get` to view Item status. Otherwise,
-    /// error fields will be `null` if no error has occurred; if an error has occurred, an error
-    /// code will be returned instead.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub error: Option<PlaidError>,
-    /// A list of products available for the Item that have not yet been accessed. The contents
-    /// of this array will be mutually exclusive with `billed_products`.
-    pub available_products: Vec<Products>,
-    /// A list of products that have been billed for the Item. The contents of this array will
-    /// be mutually exclusive with `available_products`. Note - `billed_products` is populated
-    /// in all environments but only requests in Production are billed. Also note that products
-    /// that are billed on a pay-per-call basis rather than a pay-per-Item basis, such as
-    /// `balance`, will not appear here.
-    pub billed_products: Vec<Products>,
-    /// A list of products added to the Item. In almost all cases, this will be the same as the
-    /// `billed_products` field. For some products, it is possible for the product to be added
-    /// to an Item but not yet billed (e.g. Assets, before `/asset_report/create` has been
-    /// called, or Auth or Identity when added as Optional Products but before their endpoints
-    /// have been called), in which case the product may appear in `products` but not in
-    /// `billed_products`.
+/// UserTransactionsRefreshRequest defines the request schema for `user/transactions/refresh`
+///
+/// # Operation
+///
+/// `POST /user/transactions/refresh`: Refresh user items for Transactions bundle
+///
+/// `/user/transactions/refresh` is an optional endpoint that initiates an on-demand extraction to
+/// fetch the newest transactions for a User using the Transactions bundle.
+/// This bundle refreshes only the Transactions product data.
+/// This endpoint is for clients who use the Transactions Insights bundle and want to proactively
+/// update all linked Items under a user.
+/// The refresh may succeed or fail on a per-Item basis. Use the `results` array in the response to
+/// understand the outcome for each Item.
+///
+/// This endpoint is distinct from `/transactions/refresh`, which triggers a refresh for a single
+/// Item. Use `/user/transactions/refresh` to target all Items for a user instead.
+///
+/// The response is [`UserTransactionsRefreshResponse`].
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "user_id": "usr_8c3ZbDBYjaqUXZ"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserTransactionsRefreshRequest {
+    /// A Plaid-generated ID that identifies the end user.
+    pub user_id: String,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub products: Option<Vec<Products>>,
-    /// A list of products that the user has consented to for the Item via
-    /// [Data Transparency
-    /// Messaging](https://plaid.com/docs/link/data-transparency-messaging-migration-guide).
-    /// This will consist of all products where both of the following are true: the user has
-    /// consented to the required data scopes for that product and you have Production access
-    /// for that product.
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consented_products: Option<Vec<Products>>,
-    /// The date and time at which the Item's access consent will expire, in ISO 8601 format. If
-    /// the Item does not have consent expiration scheduled, this field will be `null`.
-    /// Currently, only institutions in Europe and a small number of institutions in the US have
-    /// expiring consent. For a list of US institutions that currently expire consent, see the
-    /// [OAuth Guide](https://plaid.com/docs/link/oauth/#refreshing-item-consent).
-    ///
-    /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
-    pub consent_expiration_time: Option<String>,
-    /// Indicates whether an Item requires user interaction to be updated, which can be the case
-    /// for Items with some forms of two-factor authentication.
-    pub update_type: ItemUpdateType,
+    pub secret: Option<String>,
 }
 
-impl Validate for Item {
+impl Validate for UserTransactionsRefreshRequest {}
+/// UserTransactionsRefreshResponse defines the response schema for `user/transactions/refresh`
+///
+/// Returned by `POST /user/transactions/refresh` ([`UserTransactionsRefreshRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "4zlKapIkTm8p5KM",
+///   "user_id": "usr_8c3ZbDBYjaqUXZ",
+///   "results": [
+///     {
+///       "item_id": "Fd7bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+///       "product": "transactions"
+///     },
+///     {
+///       "item_id": "AbCdEfGhIjKlMnOpQrStUvWxYz1234567890",
+///       "product": "transactions",
+///       "error": {
+///         "error_type": "ITEM_ERROR",
+///         "error_code": "ITEM_LOGIN_REQUIRED",
+///         "error_code_reason": null,
+///         "error_message": "The login credentials for this Item have changed.",
+///         "display_message": "Please update your login credentials.",
+///         "request_id": "req_xyz789",
+///         "causes": [],
+///         "status": 400,
+///         "documentation_url": "https://plaid.com/docs/errors/item/#item_login_required",
+///         "suggested_action": "Prompt the user to re-authenticate their account."
+///       }
+///     }
+///   ]
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserTransactionsRefreshResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The user ID associated with the refresh request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<RefreshResult>>,
+}
+
+impl Validate for UserTransactionsRefreshResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
-        check.format("webhook", &self.webhook, validate::Format::Url);
-        check.nested("auth_method", &self.auth_method);
+        check.nested("results", &self.results);
+    }
+}
+
+/// UserFinancialDataRefreshRequest defines the request schema for `user/financial_data/refresh`
+///
+/// # Operation
+///
+/// `POST /user/financial_data/refresh`: Refresh user items for Financial-Insights bundle
+///
+/// `/user/financial_data/refresh` is an optional endpoint that initiates an on-demand extraction to
+/// fetch the newest transactions for a User using the Financial Insights bundle.
+/// This bundle refreshes the Transactions, Investments, and Liabilities product data.
+/// This endpoint is for clients who use the Transactions Insights bundle and want to proactively
+/// update all linked Items under a user.
+/// The refresh may succeed or fail on a per-Item basis. Use the `results` array in the response to
+/// understand the outcome for each Item.
+///
+/// This endpoint is distinct from `/transactions/refresh`, which triggers a refresh for a single
+/// Item. Use `/user/financial_data/refresh` to target all Items for a user instead.
+///
+/// The response is [`UserFinancialDataRefreshResponse`].
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "user_id": "usr_8c3ZbDBYjaqUXZ"
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserFinancialDataRefreshRequest {
+    /// A Plaid-generated ID that identifies the end user.
+    pub user_id: String,
+    /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
+    /// `PLAID-CLIENT-ID` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
+    /// `PLAID-SECRET` header or as part of a request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl Validate for UserFinancialDataRefreshRequest {}
+/// UserFinancialDataRefreshResponse defines the response schema for `user/financial_data/refresh`
+///
+/// Returned by `POST /user/financial_data/refresh` ([`UserFinancialDataRefreshRequest`]).
+///
+/// # Example
+///
+/// ```json
+/// {
+///   "request_id": "4zlKapIkTm8p5KM",
+///   "user_id": "usr_8c3ZbDBYjaqUXZ",
+///   "results": [
+///     {
+///       "item_id": "Fd7bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+///       "product": "transactions"
+///     },
+///     {
+///       "item_id": "AbCdEfGhIjKlMnOpQrStUvWxYz1234567890",
+///       "product": "transactions",
+///       "error": {
+///         "error_type": "ITEM_ERROR",
+///         "error_code": "ITEM_LOGIN_REQUIRED",
+///         "error_code_reason": null,
+///         "error_message": "The login credentials for this Item have changed.",
+///         "display_message": "Please update your login credentials.",
+///         "request_id": "req_xyz789",
+///         "causes": [],
+///         "status": 400,
+///         "documentation_url": "https://plaid.com/docs/errors/item/#item_login_required",
+///         "suggested_action": "Prompt the user to re-authenticate their account."
+///       }
+///     }
+///   ]
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserFinancialDataRefreshResponse {
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The user ID associated with the refresh request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<RefreshResult>>,
+}
+
+impl Validate for UserFinancialDataRefreshResponse {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
+        check.nested("results", &self.results);
+    }
+}
+
+/// RefreshResult represents the result status of a user refresh for a specific item.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RefreshResult {
+    /// A unique identifier for the Plaid Item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// The product for which the refresh was attempted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub error: Nullable<PlaidError>,
+}
+
+impl Validate for RefreshResult {
+    fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
+        let mut check = validate::Fields::new(at, out);
         check.nested("error", &self.error);
-        check.nested("available_products", &self.available_products);
-        check.nested("billed_products", &self.billed_products);
-        check.nested("products", &self.products);
-        check.nested("consented_products", &self.consented_products);
-        check.format(
-            "consent_expiration_time",
-            &self.consent_expiration_time,
-            validate::Format::DateTime,
-        );
-        check.nested("update_type", &self.update_type);
     }
 }
-
-/// The method used to populate Auth data for the Item.
-///
-/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
-/// string.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ItemAuthMethod {
-    /// `INSTANT_AUTH`: The Item's Auth data was provided directly by the user's institution
-    /// connection.
-    InstantAuth,
-    /// `INSTANT_MATCH`: The Item's Auth data was provided via the Instant Match fallback flow.
-    InstantMatch,
-    /// `AUTOMATED_MICRODEPOSITS`: The Item's Auth data was provided via the Automated
-    /// Micro-deposits flow.
-    AutomatedMicrodeposits,
-    /// `SAME_DAY_MICRODEPOSITS`: The Item's Auth data was provided via the Same Day Micro-deposits
-    /// flow.
-    SameDayMicrodeposits,
-    /// `INSTANT_MICRODEPOSITS`: The Item's Auth data was provided via the Instant Micro-deposits
-    /// flow.
-    InstantMicrodeposits,
-    /// `DATABASE_MATCH`: The Item's Auth data was provided via the Database Match flow.
-    DatabaseMatch,
-    /// `DATABASE_INSIGHTS`: The Item's Auth data was provided via the Database Insights flow.
-    DatabaseInsights,
-    /// `TRANSFER_MIGRATED`: The Item's Auth data was provided via `/transfer/migrate_account`.
-    TransferMigrated,
-    /// `INVESTMENTS_FALLBACK`: The Item's Auth data for Investments Move was provided via a
-    /// fallback flow.
-    InvestmentsFallback,
-    /// A value this crate does not know yet, kept verbatim.
-    Unknown(String),
-}
-
-impl ItemAuthMethod {
-    /// Every value known when this crate was generated, with its wire form, in the
-    /// spec's order.
-    pub const KNOWN: &'static [(Self, &'static str)] = &[
-        (Self::InstantAuth, "INSTANT_AUTH"),
-        (Self::InstantMatch, "INSTANT_MATCH"),
-        (Self::AutomatedMicrodeposits, "AUTOMATED_MICRODEPOSITS"),
-        (Self::SameDayMicrodeposits, "SAME_DAY_MICRODEPOSITS"),
-        (Self::InstantMicrodeposits, "INSTANT_MICRODEPOSITS"),
-        (Self::DatabaseMatch, "DATABASE_MATCH"),
-        (Self::DatabaseInsights, "DATABASE_INSIGHTS"),
-        (Self::TransferMigrated, "TRANSFER_MIGRATED"),
-        (Self::InvestmentsFallback, "INVESTMENTS_FALLBACK"),
-    ];
-}
-
-::specgen_runtime::open_enum!(ItemAuthMethod);
-
-/// Whether an Item can be updated in the background or requires user interaction.
-///
-/// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
-/// string.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ItemUpdateType {
-    /// `background`: Item can be updated in the background.
-    Background,
-    /// `user_present_required`: Item requires user interaction to be updated.
-    UserPresentRequired,
-    /// A value this crate does not know yet, kept verbatim.
-    Unknown(String),
-}
-
-impl ItemUpdateType {
-    /// Every value known when this crate was generated, with its wire form, in the
-    /// spec's order.
-    pub const KNOWN: &'static [(Self, &'static str)] = &[
-        (Self::Background, "background"),
-        (Self::UserPresentRequired, "user_present_required"),
-    ];
-}
-
-::specgen_runtime::open_enum!(ItemUpdateType);
