@@ -43,5 +43,6 @@ pub mod server;
 pub mod server_support;
 
 pub use ::specgen_runtime::{
-    Binary, ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors, Violation,
+    Binary, ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors,
+    Violation,
 };
