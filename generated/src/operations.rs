@@ -6794,6 +6794,9 @@ pub fn visit_operation<V: OperationVisitor>(
                 visitor.json::<crate::models::WebhookVerificationKeyGetRequest>(),
             )
         }
-        _ => ::std::option::Option::None,
+        _ => {
+            let _ = visitor;
+            ::std::option::Option::None
+        }
     }
 }

@@ -29,7 +29,7 @@ proptest! {
 /// build. Rebuilt from `spec/` here rather than kept as a 450 KB file in `tests/regressions/`.
 #[test]
 fn fuzz_found_huge_type_name_in_the_real_spec() {
-    let mut sources = plaid_tests::spec_sources().to_vec();
+    let mut sources = plaid_tests::docs_pages_spec();
     let beacon = sources
         .iter_mut()
         .find(|s| s.name.ends_with("beacon.yaml"))
@@ -297,9 +297,10 @@ fn replace_value(line: &str, value: &str) -> String {
     }
 }
 
-/// The real spec with each mutation applied to one of its files.
+/// The real spec (the docs pages' part of it, with every refinement) with each mutation applied
+/// to one of its files.
 fn mutated_spec(mutations: &[(Index, Mutation)]) -> Vec<Source> {
-    let mut sources = plaid_tests::spec_sources().to_vec();
+    let mut sources = plaid_tests::docs_pages_spec();
     let mut files: Vec<Vec<String>> = sources
         .iter()
         .map(|s| s.text.lines().map(str::to_owned).collect())

@@ -9306,6 +9306,9 @@ pub fn visit_by_name<V: ModelVisitor>(
         "FDXFiAttribute" => {
             ::std::option::Option::Some(visitor.visit::<FDXFiAttribute>())
         }
-        _ => ::std::option::Option::None,
+        _ => {
+            let _ = visitor;
+            ::std::option::Option::None
+        }
     }
 }
