@@ -42,7 +42,6 @@ pub mod server;
 #[rustfmt::skip]
 pub mod server_support;
 
-pub use ::specgen_runtime::{
-    Binary, ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors,
-    Violation,
-};
+pub use ::specgen_runtime::{Binary, ErrorBody, Nullable, Operation, REDACTED};
+
+pub use ::specgen_runtime::{Validate, ValidationErrors, Violation};

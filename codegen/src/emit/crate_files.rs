@@ -141,9 +141,10 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
         pub mod http;
         #server
 
-        pub use ::specgen_runtime::{
-            Binary, ErrorBody, Nullable, Operation, REDACTED, Validate, ValidationErrors, Violation,
-        };
+        // Two short lines, which prettyplease and rustfmt lay out alike (lib.rs is checked by
+        // `cargo fmt`).
+        pub use ::specgen_runtime::{Binary, ErrorBody, Nullable, Operation, REDACTED};
+        pub use ::specgen_runtime::{Validate, ValidationErrors, Violation};
     }
 }
 
