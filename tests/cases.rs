@@ -292,18 +292,28 @@ impl Walk<'_> {
             }
             TyKind::Integer | TyKind::Number if let Some(bounds) = c.bounds() => {
                 self.covered.insert(key.to_owned());
+                // A bound of a number may be a fraction (`0.01`): the value at it and one past
+                // it are then fractions too.
+                let at = |bound: f64| match ty.kind {
+                    TyKind::Number if bound.fract() != 0.0 => json!(bound),
+                    _ => json!(bound as i64),
+                };
+                let past = |bound: f64, step: f64| match ty.kind {
+                    TyKind::Number if bound.fract() != 0.0 => json!(bound + step),
+                    _ => json!(bound as i64 + step as i64),
+                };
                 if let Some(min) = bounds.min {
                     self.case(
                         &base,
                         steps,
-                        Some(json!(min as i64)),
+                        Some(at(min)),
                         &format!("{key} at minimum"),
                         None,
                     );
                     self.case(
                         &base,
                         steps,
-                        Some(json!(min as i64 - 1)),
+                        Some(past(min, -1.0)),
                         &format!("{key} minimum"),
                         Some("minimum".into()),
                     );
@@ -312,14 +322,14 @@ impl Walk<'_> {
                     self.case(
                         &base,
                         steps,
-                        Some(json!(max as i64)),
+                        Some(at(max)),
                         &format!("{key} at maximum"),
                         None,
                     );
                     self.case(
                         &base,
                         steps,
-                        Some(json!(max as i64 + 1)),
+                        Some(past(max, 1.0)),
                         &format!("{key} maximum"),
                         Some("maximum".into()),
                     );
@@ -365,14 +375,18 @@ impl Walk<'_> {
                         Some("min_items".into()),
                     );
                 }
-                if rules.unique {
+                // Items that cannot be told apart (an enum's first value) give no valid case.
+                let other = distinct(one.clone(), 1);
+                if rules.unique && other != one {
                     self.case(
                         &base,
                         steps,
-                        Some(json!([one.clone(), distinct(one.clone(), 1)])),
+                        Some(json!([one.clone(), other])),
                         &format!("{key} unique"),
                         None,
                     );
+                }
+                if rules.unique {
                     self.case(
                         &base,
                         steps,

@@ -318,7 +318,7 @@ async fn malformed_bodies_get_400_invalid_body() {
 #[tokio::test]
 async fn missing_and_invalid_fields_are_named() {
     let url = start(None).await;
-    let (status, error) = post(&url, "/user/items/get", "{}", true).await;
+    let (status, error) = post(&url, "/user/create", "{}", true).await;
     assert_eq!(
         (status, error["error_code"].as_str()),
         (400, Some("MISSING_FIELDS"))

@@ -502,11 +502,17 @@ async fn another_users_token_cannot_be_forged_from_ones_own() {
 #[tokio::test]
 async fn a_request_with_a_million_violations_gets_a_bounded_answer() {
     let url = start(Limits::default()).await;
-    let mut identity = identity(0);
-    identity["emails"] = serde_json::json!(vec![""; 300_000]);
-    let body =
-        serde_json::json!({"client_user_id": "many", "consumer_report_user_identity": identity});
-    let (status, error) = post(&url, "/user/create", &[JSON, ID, KEY], &body.to_string()).await;
+    // 30,000 bank accounts with a malformed number: a violation each, within the body limit.
+    let mut body = plaid_tests::example("BeaconUserCreateRequest");
+    let account = serde_json::json!({"routing_number": "021000021", "account_number": "x"});
+    body["user"]["depository_accounts"] = serde_json::json!(vec![account; 30_000]);
+    let (status, error) = post(
+        &url,
+        "/beacon/user/create",
+        &[JSON, ID, KEY],
+        &body.to_string(),
+    )
+    .await;
     assert_eq!(
         (status, code(&error)),
         (400, (Some("INVALID_REQUEST"), Some("INVALID_FIELD")))

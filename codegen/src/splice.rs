@@ -51,18 +51,40 @@ pub fn statements(statements: &[String]) -> TokenStream {
 /// The doc lines, each after its `///` (a space first, unless the line is empty), as one
 /// literal; `None` for empty docs.
 fn doc_block(text: &str) -> Option<Literal> {
+    let mut in_code = false;
     let lines: Vec<String> = text
         .trim()
         .lines()
         .map(|line| {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+            }
             if line.trim().is_empty() {
                 String::new()
-            } else {
+            } else if in_code {
                 format!(" {}", line.trim_end())
+            } else {
+                format!(" {}", link_bare_urls(line.trim_end()))
             }
         })
         .collect();
     (!lines.is_empty()).then(|| Literal::string(&lines.join("\n")))
+}
+
+/// The line with each bare `https://...` word written `<https://...>`, as rustdoc wants a link
+/// (the API's prose writes URLs bare); punctuation after the URL stays outside it.
+fn link_bare_urls(line: &str) -> String {
+    if !line.contains("http://") && !line.contains("https://") {
+        return line.to_owned();
+    }
+    let words = line.split(' ').map(|word| {
+        if !(word.starts_with("https://") || word.starts_with("http://")) {
+            return word.to_owned();
+        }
+        let url = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')']);
+        format!("<{url}>{}", &word[url.len()..])
+    });
+    words.collect::<Vec<_>>().join(" ")
 }
 
 /// `formatted` with each placeholder replaced by its text: doc lines after `///` or `//!`,
@@ -266,6 +288,15 @@ mod tests {
     fn a_placeholder_whose_text_does_not_read_back_is_an_error() {
         assert!(splice("__splice!(\"unterminated);\n").is_err());
         assert!(splice("#[__doc(\"a\" \"b\")]\n").is_err());
+    }
+
+    #[test]
+    fn bare_urls_become_links_and_others_stay() {
+        assert_eq!(
+            super::link_bare_urls("see https://plaid.com/global/. Or [x](https://a.b)"),
+            "see <https://plaid.com/global/>. Or [x](https://a.b)"
+        );
+        assert_eq!(super::link_bare_urls("no links"), "no links");
     }
 
     #[test]

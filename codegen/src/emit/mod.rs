@@ -196,7 +196,11 @@ pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
             }
             text.push_str(deprecated_note(op.deprecated));
             text.push_str(&match &op.response {
-                Response::Json(id) => format!("\n\nThe response is [`{}`].", model.name(*id)),
+                Response::Json(id) => {
+                    let name = model.name(*id);
+                    // By full path: the response may live in another module.
+                    format!("\n\nThe response is [`{name}`](crate::models::{name}).")
+                }
                 Response::Bytes(media) => {
                     format!("\n\nThe response is a `{media}` document, returned as bytes.")
                 }
@@ -204,11 +208,10 @@ pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
             });
         }
         if op.response.json() == Some(def.id) {
+            let request = model.name(op.request);
             text.push_str(&format!(
-                "\n\nReturned by `{} {}` ([`{}`]).",
-                op.method,
-                op.path,
-                model.name(op.request)
+                "\n\nReturned by `{} {}` ([`{request}`](crate::models::{request})).",
+                op.method, op.path
             ));
         }
     }

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 /// For realtime balance information, use the paid endpoints `/accounts/balance/get` or
 /// `/signal/evaluate` instead.
 ///
-/// The response is [`AccountsGetResponse`].
+/// The response is [`AccountsGetResponse`](crate::models::AccountsGetResponse).
 ///
 /// # Example
 ///
@@ -75,9 +75,10 @@ pub struct AccountsGetRequestOptions {
 impl Validate for AccountsGetRequestOptions {}
 /// AccountsGetResponse defines the response schema for `/accounts/get` and `/accounts/balance/get`.
 ///
-/// Returned by `POST /accounts/get` ([`AccountsGetRequest`]).
+/// Returned by `POST /accounts/get` ([`AccountsGetRequest`](crate::models::AccountsGetRequest)).
 ///
-/// Returned by `POST /accounts/balance/get` ([`AccountsBalanceGetRequest`]).
+/// Returned by `POST /accounts/balance/get`
+/// ([`AccountsBalanceGetRequest`](crate::models::AccountsBalanceGetRequest)).
 ///
 /// # Example 1
 ///
@@ -276,7 +277,7 @@ impl Validate for AccountsGetResponse {
 /// ultra-low-latency, ML-powered risk assessments. For more details, see the [Balance
 /// documentation](https://plaid.com/docs/balance/#balance-integration-options).
 ///
-/// The response is [`AccountsGetResponse`].
+/// The response is [`AccountsGetResponse`](crate::models::AccountsGetResponse).
 ///
 /// # Example
 ///

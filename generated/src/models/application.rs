@@ -68,7 +68,7 @@ impl Validate for Application {
 /// Allows financial institutions to retrieve information about Plaid clients for the purpose of
 /// building control-tower experiences
 ///
-/// The response is [`ApplicationGetResponse`].
+/// The response is [`ApplicationGetResponse`](crate::models::ApplicationGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -85,7 +85,8 @@ pub struct ApplicationGetRequest {
 impl Validate for ApplicationGetRequest {}
 /// ApplicationGetResponse defines the response schema for `/application/get`
 ///
-/// Returned by `POST /application/get` ([`ApplicationGetRequest`]).
+/// Returned by `POST /application/get`
+/// ([`ApplicationGetRequest`](crate::models::ApplicationGetRequest)).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 /// The `/asset_report/create` endpoint creates an Asset Report at a moment in time. Asset Reports
 /// are immutable. To get an updated Asset Report, use the `/asset_report/refresh` endpoint.
 ///
-/// The response is [`AssetReportCreateResponse`].
+/// The response is [`AssetReportCreateResponse`](crate::models::AssetReportCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReportCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -135,7 +135,8 @@ impl Validate for AssetReportCreateRequestOptions {
 
 /// AssetReportCreateResponse defines the response schema for `/asset_report/create`
 ///
-/// Returned by `POST /asset_report/create` ([`AssetReportCreateRequest`]).
+/// Returned by `POST /asset_report/create`
+/// ([`AssetReportCreateRequest`](crate::models::AssetReportCreateRequest)).
 ///
 /// # Example
 ///
@@ -178,7 +179,7 @@ impl Validate for AssetReportCreateResponse {}
 /// in your request to `/asset_report/refresh`. Submit an empty string ("") for any
 /// previously-populated fields you would like set as empty.
 ///
-/// The response is [`AssetReportRefreshResponse`].
+/// The response is [`AssetReportRefreshResponse`](crate::models::AssetReportRefreshResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReportRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -235,7 +236,8 @@ impl Validate for AssetReportRefreshRequestOptions {
 
 /// AssetReportRefreshResponse defines the response schema for `/asset_report/refresh`
 ///
-/// Returned by `POST /asset_report/refresh` ([`AssetReportRefreshRequest`]).
+/// Returned by `POST /asset_report/refresh`
+/// ([`AssetReportRefreshRequest`](crate::models::AssetReportRefreshRequest)).
 ///
 /// # Example
 ///
@@ -276,7 +278,7 @@ impl Validate for AssetReportRefreshResponse {}
 /// to access Report data or create new Audit Copies. Removing an Asset Report does not affect the
 /// underlying Items, but does invalidate any `audit_copy_tokens` associated with the Asset Report.
 ///
-/// The response is [`AssetReportRemoveResponse`].
+/// The response is [`AssetReportRemoveResponse`](crate::models::AssetReportRemoveResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReportRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -295,7 +297,8 @@ pub struct AssetReportRemoveRequest {
 impl Validate for AssetReportRemoveRequest {}
 /// AssetReportRemoveResponse defines the response schema for `/asset_report/remove`
 ///
-/// Returned by `POST /asset_report/remove` ([`AssetReportRemoveRequest`]).
+/// Returned by `POST /asset_report/remove`
+/// ([`AssetReportRemoveRequest`](crate::models::AssetReportRemoveRequest)).
 ///
 /// # Example
 ///
@@ -341,7 +344,7 @@ impl Validate for AssetReportRemoveResponse {}
 /// Plaid will fire a [`PRODUCT_READY`](https://plaid.com/docs/api/products/assets/#product_ready)
 /// webhook once generation of the filtered Asset Report has completed.
 ///
-/// The response is [`AssetReportFilterResponse`].
+/// The response is [`AssetReportFilterResponse`](crate::models::AssetReportFilterResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReportFilterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -362,7 +365,8 @@ pub struct AssetReportFilterRequest {
 impl Validate for AssetReportFilterRequest {}
 /// AssetReportFilterResponse defines the response schema for `/asset_report/filter`
 ///
-/// Returned by `POST /asset_report/filter` ([`AssetReportFilterRequest`]).
+/// Returned by `POST /asset_report/filter`
+/// ([`AssetReportFilterRequest`](crate::models::AssetReportFilterRequest)).
 ///
 /// # Example
 ///
@@ -413,7 +417,7 @@ impl Validate for AssetReportFilterResponse {}
 /// later on the complete Asset Report. You will receive separate webhooks for each version of the
 /// Asset Report.
 ///
-/// The response is [`AssetReportGetResponse`].
+/// The response is [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -550,7 +554,8 @@ impl Validate for AssetReportPDFGetRequestOptions {
 /// party has its own `auditor_id`, for example `fannie_mae`. You'll need to create a separate Audit
 /// Copy for each third party to whom you want to grant access to the Report.
 ///
-/// The response is [`AssetReportAuditCopyCreateResponse`].
+/// The response is
+/// [`AssetReportAuditCopyCreateResponse`](crate::models::AssetReportAuditCopyCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReportAuditCopyCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -573,7 +578,8 @@ impl Validate for AssetReportAuditCopyCreateRequest {}
 /// AssetReportAuditCopyCreateResponse defines the response schema for
 /// `/asset_report/audit_copy/get`
 ///
-/// Returned by `POST /asset_report/audit_copy/create` ([`AssetReportAuditCopyCreateRequest`]).
+/// Returned by `POST /asset_report/audit_copy/create`
+/// ([`AssetReportAuditCopyCreateRequest`](crate::models::AssetReportAuditCopyCreateRequest)).
 ///
 /// # Example
 ///
@@ -605,7 +611,7 @@ impl Validate for AssetReportAuditCopyCreateResponse {}
 /// `/asset_report/audit_copy/create` must provide the `audit_copy_token` to the auditor.  This
 /// token can then be used to call `/asset_report/audit_copy/get`.
 ///
-/// The response is [`AssetReportGetResponse`].
+/// The response is [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReportAuditCopyGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -634,7 +640,8 @@ impl Validate for AssetReportAuditCopyGetRequest {}
 /// associated with the Asset Report, the Asset Report itself and other Audit Copies of it are not
 /// affected and will remain accessible after removing the given Audit Copy.
 ///
-/// The response is [`AssetReportAuditCopyRemoveResponse`].
+/// The response is
+/// [`AssetReportAuditCopyRemoveResponse`](crate::models::AssetReportAuditCopyRemoveResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReportAuditCopyRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -653,7 +660,8 @@ impl Validate for AssetReportAuditCopyRemoveRequest {}
 /// AssetReportAuditCopyRemoveResponse defines the response schema for
 /// `/asset_report/audit_copy/remove`
 ///
-/// Returned by `POST /asset_report/audit_copy/remove` ([`AssetReportAuditCopyRemoveRequest`]).
+/// Returned by `POST /asset_report/audit_copy/remove`
+/// ([`AssetReportAuditCopyRemoveRequest`](crate::models::AssetReportAuditCopyRemoveRequest)).
 ///
 /// # Example
 ///

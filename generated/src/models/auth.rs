@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 /// endpoint is substantially different. For details, see [Plaid API
 /// versioning](https://plaid.com/docs/api/versioning/#version-2018-05-22).
 ///
-/// The response is [`AuthGetResponse`].
+/// The response is [`AuthGetResponse`](crate::models::AuthGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -56,7 +56,7 @@ pub struct AuthGetRequestOptions {
 impl Validate for AuthGetRequestOptions {}
 /// AuthGetResponse defines the response schema for `/auth/get`
 ///
-/// Returned by `POST /auth/get` ([`AuthGetRequest`]).
+/// Returned by `POST /auth/get` ([`AuthGetRequest`](crate::models::AuthGetRequest)).
 ///
 /// # Example
 ///
@@ -203,7 +203,7 @@ impl Validate for AuthVerifyNumbersACH {}
 /// This endpoint is currently in Early Availability; contact sales or your Plaid account manager to
 /// request access.
 ///
-/// The response is [`AuthVerifyResponse`].
+/// The response is [`AuthVerifyResponse`](crate::models::AuthVerifyResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthVerifyRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -223,7 +223,7 @@ pub struct AuthVerifyRequest {
 impl Validate for AuthVerifyRequest {}
 /// AuthVerifyResponse defines the response schema for `/auth/verify`
 ///
-/// Returned by `POST /auth/verify` ([`AuthVerifyRequest`]).
+/// Returned by `POST /auth/verify` ([`AuthVerifyRequest`](crate::models::AuthVerifyRequest)).
 ///
 /// # Example
 ///

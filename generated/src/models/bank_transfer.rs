@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 /// The `/bank_transfer/get` fetches information about the bank transfer corresponding to the given
 /// `bank_transfer_id`.
 ///
-/// The response is [`BankTransferGetResponse`].
+/// The response is [`BankTransferGetResponse`](crate::models::BankTransferGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -39,7 +39,8 @@ pub struct BankTransferGetRequest {
 impl Validate for BankTransferGetRequest {}
 /// Defines the response schema for `/bank_transfer/get`
 ///
-/// Returned by `POST /bank_transfer/get` ([`BankTransferGetRequest`]).
+/// Returned by `POST /bank_transfer/get`
+/// ([`BankTransferGetRequest`](crate::models::BankTransferGetRequest)).
 ///
 /// # Example
 ///
@@ -100,7 +101,7 @@ impl Validate for BankTransferGetResponse {
 ///
 /// Use the `/bank_transfer/create` endpoint to initiate a new bank transfer.
 ///
-/// The response is [`BankTransferCreateResponse`].
+/// The response is [`BankTransferCreateResponse`](crate::models::BankTransferCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -179,7 +180,8 @@ impl Validate for BankTransferCreateRequest {
 
 /// Defines the response schema for `/bank_transfer/create`
 ///
-/// Returned by `POST /bank_transfer/create` ([`BankTransferCreateRequest`]).
+/// Returned by `POST /bank_transfer/create`
+/// ([`BankTransferCreateRequest`](crate::models::BankTransferCreateRequest)).
 ///
 /// # Example
 ///
@@ -239,7 +241,7 @@ impl Validate for BankTransferCreateResponse {
 /// statuses. Results are paginated; use the `count` and `offset` query parameters to retrieve the
 /// desired bank transfers.
 ///
-/// The response is [`BankTransferListResponse`].
+/// The response is [`BankTransferListResponse`](crate::models::BankTransferListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -296,7 +298,8 @@ impl Validate for BankTransferListRequest {
 
 /// Defines the response schema for `/bank_transfer/list`
 ///
-/// Returned by `POST /bank_transfer/list` ([`BankTransferListRequest`]).
+/// Returned by `POST /bank_transfer/list`
+/// ([`BankTransferListRequest`](crate::models::BankTransferListRequest)).
 ///
 /// # Example
 ///
@@ -360,7 +363,7 @@ impl Validate for BankTransferListResponse {
 /// Use the `/bank_transfer/cancel` endpoint to cancel a bank transfer.  A transfer is eligible for
 /// cancelation if the `cancellable` property returned by `/bank_transfer/get` is `true`.
 ///
-/// The response is [`BankTransferCancelResponse`].
+/// The response is [`BankTransferCancelResponse`](crate::models::BankTransferCancelResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -378,7 +381,8 @@ pub struct BankTransferCancelRequest {
 impl Validate for BankTransferCancelRequest {}
 /// Defines the response schema for `/bank_transfer/cancel`
 ///
-/// Returned by `POST /bank_transfer/cancel` ([`BankTransferCancelRequest`]).
+/// Returned by `POST /bank_transfer/cancel`
+/// ([`BankTransferCancelRequest`](crate::models::BankTransferCancelRequest)).
 ///
 /// # Example
 ///
@@ -462,7 +466,7 @@ impl BankTransferEventListDirection {
 /// For more details, see [micro-deposit
 /// events](https://plaid.com/docs/auth/coverage/microdeposit-events/).
 ///
-/// The response is [`BankTransferEventListResponse`].
+/// The response is [`BankTransferEventListResponse`](crate::models::BankTransferEventListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferEventListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -621,7 +625,8 @@ impl Validate for BankTransferEvent {
 
 /// Defines the response schema for `/bank_transfer/event/list`
 ///
-/// Returned by `POST /bank_transfer/event/list` ([`BankTransferEventListRequest`]).
+/// Returned by `POST /bank_transfer/event/list`
+/// ([`BankTransferEventListRequest`](crate::models::BankTransferEventListRequest)).
 ///
 /// # Example
 ///
@@ -672,7 +677,7 @@ impl Validate for BankTransferEventListResponse {
 /// For more details, see [micro-deposit
 /// events](https://plaid.com/docs/auth/coverage/microdeposit-events/).
 ///
-/// The response is [`BankTransferEventSyncResponse`].
+/// The response is [`BankTransferEventSyncResponse`](crate::models::BankTransferEventSyncResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferEventSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -706,7 +711,8 @@ impl Validate for BankTransferEventSyncRequest {
 
 /// Defines the response schema for `/bank_transfer/event/sync`
 ///
-/// Returned by `POST /bank_transfer/event/sync` ([`BankTransferEventSyncRequest`]).
+/// Returned by `POST /bank_transfer/event/sync`
+/// ([`BankTransferEventSyncRequest`](crate::models::BankTransferEventSyncRequest)).
 ///
 /// # Example
 ///
@@ -754,7 +760,7 @@ impl Validate for BankTransferEventSyncResponse {
 /// The `/bank_transfer/sweep/get` endpoint fetches information about the sweep corresponding to the
 /// given `sweep_id`.
 ///
-/// The response is [`BankTransferSweepGetResponse`].
+/// The response is [`BankTransferSweepGetResponse`](crate::models::BankTransferSweepGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferSweepGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -772,7 +778,8 @@ pub struct BankTransferSweepGetRequest {
 impl Validate for BankTransferSweepGetRequest {}
 /// BankTransferSweepGetResponse defines the response schema for `/bank_transfer/sweep/get`
 ///
-/// Returned by `POST /bank_transfer/sweep/get` ([`BankTransferSweepGetRequest`]).
+/// Returned by `POST /bank_transfer/sweep/get`
+/// ([`BankTransferSweepGetRequest`](crate::models::BankTransferSweepGetRequest)).
 ///
 /// # Example
 ///
@@ -811,7 +818,7 @@ impl Validate for BankTransferSweepGetResponse {
 /// The `/bank_transfer/sweep/list` endpoint fetches information about the sweeps matching the given
 /// filters.
 ///
-/// The response is [`BankTransferSweepListResponse`].
+/// The response is [`BankTransferSweepListResponse`](crate::models::BankTransferSweepListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferSweepListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -856,7 +863,8 @@ impl Validate for BankTransferSweepListRequest {
 
 /// BankTransferSweepListResponse defines the response schema for `/bank_transfer/sweep/list`
 ///
-/// Returned by `POST /bank_transfer/sweep/list` ([`BankTransferSweepListRequest`]).
+/// Returned by `POST /bank_transfer/sweep/list`
+/// ([`BankTransferSweepListRequest`](crate::models::BankTransferSweepListRequest)).
 ///
 /// # Example
 ///
@@ -927,7 +935,8 @@ impl Validate for BankTransferSweep {
 /// Full Service configuration. It cannot be used on your own account when using Bank Transfers in
 /// the BTS Platform configuration.
 ///
-/// The response is [`BankTransferBalanceGetResponse`].
+/// The response is
+/// [`BankTransferBalanceGetResponse`](crate::models::BankTransferBalanceGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -947,7 +956,8 @@ pub struct BankTransferBalanceGetRequest {
 impl Validate for BankTransferBalanceGetRequest {}
 /// Defines the response schema for `/bank_transfer/balance/get`
 ///
-/// Returned by `POST /bank_transfer/balance/get` ([`BankTransferBalanceGetRequest`]).
+/// Returned by `POST /bank_transfer/balance/get`
+/// ([`BankTransferBalanceGetRequest`](crate::models::BankTransferBalanceGetRequest)).
 ///
 /// # Example
 ///
@@ -999,7 +1009,8 @@ impl Validate for BankTransferBalance {}
 /// `/bank_transfer/migrate_account` is not enabled by default; to obtain access, contact your Plaid
 /// account manager.
 ///
-/// The response is [`BankTransferMigrateAccountResponse`].
+/// The response is
+/// [`BankTransferMigrateAccountResponse`](crate::models::BankTransferMigrateAccountResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferMigrateAccountRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1025,7 +1036,8 @@ pub struct BankTransferMigrateAccountRequest {
 impl Validate for BankTransferMigrateAccountRequest {}
 /// Defines the response schema for `/bank_transfer/migrate_account`
 ///
-/// Returned by `POST /bank_transfer/migrate_account` ([`BankTransferMigrateAccountRequest`]).
+/// Returned by `POST /bank_transfer/migrate_account`
+/// ([`BankTransferMigrateAccountRequest`](crate::models::BankTransferMigrateAccountRequest)).
 ///
 /// # Example
 ///

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 ///
 /// Use `/beacon/account_risk/v1/evaluate` to get risk insights for a linked account.
 ///
-/// The response is [`BeaconAccountRiskEvaluateResponse`].
+/// The response is
+/// [`BeaconAccountRiskEvaluateResponse`](crate::models::BeaconAccountRiskEvaluateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconAccountRiskEvaluateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -125,7 +126,8 @@ impl BeaconAccountRiskEvaluateEvaluationReason {
 /// BeaconAccountRiskEvaluateResponse defines the response schema for
 /// `/beacon/account_risk/v1/evaluate`
 ///
-/// Returned by `POST /beacon/account_risk/v1/evaluate` ([`BeaconAccountRiskEvaluateRequest`]).
+/// Returned by `POST /beacon/account_risk/v1/evaluate`
+/// ([`BeaconAccountRiskEvaluateRequest`](crate::models::BeaconAccountRiskEvaluateRequest)).
 ///
 /// # Example
 ///
@@ -605,7 +607,7 @@ impl Validate for BeaconBankAccounts {
 /// The `analysis` field in the response indicates which fields matched between `beacon_user1` and
 /// `beacon_user2`.
 ///
-/// The response is [`BeaconDuplicateGetResponse`].
+/// The response is [`BeaconDuplicateGetResponse`](crate::models::BeaconDuplicateGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconDuplicateGetRequest {
     /// ID of the associated Beacon Duplicate.
@@ -626,7 +628,8 @@ impl Validate for BeaconDuplicateGetRequest {}
 /// A Beacon Duplicate represents a pair of matching Beacon Users and an analysis of the fields they
 /// matched on.
 ///
-/// Returned by `POST /beacon/duplicate/get` ([`BeaconDuplicateGetRequest`]).
+/// Returned by `POST /beacon/duplicate/get`
+/// ([`BeaconDuplicateGetRequest`](crate::models::BeaconDuplicateGetRequest)).
 ///
 /// # Example
 ///
@@ -810,7 +813,7 @@ impl Validate for BeaconReport {
 ///
 /// Create a fraud report for a given Beacon User.
 ///
-/// The response is [`BeaconReportCreateResponse`].
+/// The response is [`BeaconReportCreateResponse`](crate::models::BeaconReportCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BeaconReportCreateRequest {
     /// ID of the associated Beacon User.
@@ -857,7 +860,8 @@ impl Validate for BeaconReportCreateRequest {
 /// You can manage your fraud reports by adding, deleting, or editing reports as you get additional
 /// information on fraudulent users.
 ///
-/// Returned by `POST /beacon/report/create` ([`BeaconReportCreateRequest`]).
+/// Returned by `POST /beacon/report/create`
+/// ([`BeaconReportCreateRequest`](crate::models::BeaconReportCreateRequest)).
 ///
 /// # Example
 ///
@@ -988,7 +992,7 @@ impl BeaconReportCreateType {
 ///
 /// Returns a Beacon Report for a given Beacon Report ID.
 ///
-/// The response is [`BeaconReportGetResponse`].
+/// The response is [`BeaconReportGetResponse`](crate::models::BeaconReportGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconReportGetRequest {
     /// ID of the associated Beacon Report.
@@ -1017,7 +1021,8 @@ impl Validate for BeaconReportGetRequest {}
 /// You can manage your fraud reports by adding, deleting, or editing reports as you get additional
 /// information on fraudulent users.
 ///
-/// Returned by `POST /beacon/report/get` ([`BeaconReportGetRequest`]).
+/// Returned by `POST /beacon/report/get`
+/// ([`BeaconReportGetRequest`](crate::models::BeaconReportGetRequest)).
 ///
 /// # Example
 ///
@@ -1106,7 +1111,7 @@ impl Validate for BeaconReportGetResponse {
 /// To fetch the next page, pass the `next_cursor` value as the `cursor` parameter in the next
 /// request.
 ///
-/// The response is [`BeaconReportListResponse`].
+/// The response is [`BeaconReportListResponse`](crate::models::BeaconReportListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconReportListRequest {
     /// ID of the associated Beacon User.
@@ -1131,7 +1136,8 @@ pub struct BeaconReportListRequest {
 impl Validate for BeaconReportListRequest {}
 /// The response schema for `/beacon/report/list`
 ///
-/// Returned by `POST /beacon/report/list` ([`BeaconReportListRequest`]).
+/// Returned by `POST /beacon/report/list`
+/// ([`BeaconReportListRequest`](crate::models::BeaconReportListRequest)).
 ///
 /// # Example
 ///
@@ -1245,7 +1251,8 @@ impl Validate for BeaconReportSyndicationAnalysis {
 ///
 /// Returns a Beacon Report Syndication for a given Beacon Report Syndication id.
 ///
-/// The response is [`BeaconReportSyndicationGetResponse`].
+/// The response is
+/// [`BeaconReportSyndicationGetResponse`](crate::models::BeaconReportSyndicationGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconReportSyndicationGetRequest {
     /// ID of the associated Beacon Report Syndication.
@@ -1271,7 +1278,8 @@ impl Validate for BeaconReportSyndicationGetRequest {}
 ///
 /// The `report` field in the response contains a subset of information from the original report.
 ///
-/// Returned by `POST /beacon/report_syndication/get` ([`BeaconReportSyndicationGetRequest`]).
+/// Returned by `POST /beacon/report_syndication/get`
+/// ([`BeaconReportSyndicationGetRequest`](crate::models::BeaconReportSyndicationGetRequest)).
 ///
 /// # Example
 ///
@@ -1344,7 +1352,8 @@ impl Validate for BeaconReportSyndicationGetResponse {
 /// there is another page of results that can be retrieved. To fetch the next page, pass the
 /// `next_cursor` value as the `cursor` parameter in the next request.
 ///
-/// The response is [`BeaconReportSyndicationListResponse`].
+/// The response is
+/// [`BeaconReportSyndicationListResponse`](crate::models::BeaconReportSyndicationListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconReportSyndicationListRequest {
     /// ID of the associated Beacon User.
@@ -1369,7 +1378,8 @@ pub struct BeaconReportSyndicationListRequest {
 impl Validate for BeaconReportSyndicationListRequest {}
 /// The response schema for `/beacon/report_syndication/list`
 ///
-/// Returned by `POST /beacon/report_syndication/list` ([`BeaconReportSyndicationListRequest`]).
+/// Returned by `POST /beacon/report_syndication/list`
+/// ([`BeaconReportSyndicationListRequest`](crate::models::BeaconReportSyndicationListRequest)).
 ///
 /// # Example
 ///
@@ -1615,7 +1625,8 @@ impl Validate for BeaconUser {
 /// Get Account Insights for all Accounts linked to this Beacon User. The insights for each account
 /// are computed based on the information that was last retrieved from the financial institution.
 ///
-/// The response is [`BeaconUserAccountInsightsGetResponse`].
+/// The response is
+/// [`BeaconUserAccountInsightsGetResponse`](crate::models::BeaconUserAccountInsightsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserAccountInsightsGetRequest {
     /// ID of the associated Beacon User.
@@ -1637,7 +1648,8 @@ pub struct BeaconUserAccountInsightsGetRequest {
 impl Validate for BeaconUserAccountInsightsGetRequest {}
 /// The response schema for `/beacon/user/account_insights/get`
 ///
-/// Returned by `POST /beacon/user/account_insights/get` ([`BeaconUserAccountInsightsGetRequest`]).
+/// Returned by `POST /beacon/user/account_insights/get`
+/// ([`BeaconUserAccountInsightsGetRequest`](crate::models::BeaconUserAccountInsightsGetRequest)).
 ///
 /// # Example
 ///
@@ -1794,7 +1806,7 @@ impl Validate for BeaconUserAddress {}
 ///   returned with a `pending_review` status if your program has enabled automatic flagging
 ///   based on network fraud.
 ///
-/// The response is [`BeaconUserCreateResponse`].
+/// The response is [`BeaconUserCreateResponse`](crate::models::BeaconUserCreateResponse).
 ///
 /// # Example
 ///
@@ -1898,7 +1910,8 @@ impl Validate for BeaconUserCreateRequest {
 
 /// Response body of `/beacon/user/create`; a Beacon User scanned against the Beacon Network.
 ///
-/// Returned by `POST /beacon/user/create` ([`BeaconUserCreateRequest`]).
+/// Returned by `POST /beacon/user/create`
+/// ([`BeaconUserCreateRequest`](crate::models::BeaconUserCreateRequest)).
 ///
 /// # Example 1
 ///
@@ -2140,7 +2153,7 @@ impl Validate for BeaconUserDepositoryAccount {
 /// The Beacon User is returned with all of their associated information and a `status` based on the
 /// Beacon Network duplicate record and fraud checks.
 ///
-/// The response is [`BeaconUserGetResponse`].
+/// The response is [`BeaconUserGetResponse`](crate::models::BeaconUserGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserGetRequest {
     /// ID of the associated Beacon User.
@@ -2160,9 +2173,11 @@ pub struct BeaconUserGetRequest {
 impl Validate for BeaconUserGetRequest {}
 /// A Beacon User represents an end user that has been scanned against the Beacon Network.
 ///
-/// Returned by `POST /beacon/user/get` ([`BeaconUserGetRequest`]).
+/// Returned by `POST /beacon/user/get`
+/// ([`BeaconUserGetRequest`](crate::models::BeaconUserGetRequest)).
 ///
-/// Returned by `POST /beacon/user/review` ([`BeaconUserReviewRequest`]).
+/// Returned by `POST /beacon/user/review`
+/// ([`BeaconUserReviewRequest`](crate::models::BeaconUserReviewRequest)).
 ///
 /// # Example
 ///
@@ -2284,7 +2299,7 @@ impl Validate for BeaconUserGetResponse {
 ///
 /// List all changes to the Beacon User in reverse-chronological order.
 ///
-/// The response is [`BeaconUserHistoryListResponse`].
+/// The response is [`BeaconUserHistoryListResponse`](crate::models::BeaconUserHistoryListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserHistoryListRequest {
     /// ID of the associated Beacon User.
@@ -2309,7 +2324,8 @@ pub struct BeaconUserHistoryListRequest {
 impl Validate for BeaconUserHistoryListRequest {}
 /// The response schema for `/beacon/user/history/list`
 ///
-/// Returned by `POST /beacon/user/history/list` ([`BeaconUserHistoryListRequest`]).
+/// Returned by `POST /beacon/user/history/list`
+/// ([`BeaconUserHistoryListRequest`](crate::models::BeaconUserHistoryListRequest)).
 ///
 /// # Example
 ///
@@ -2705,7 +2721,7 @@ impl Validate for BeaconUserRequestDepositoryAccount {
 /// If these conditions are not met, the request will be rejected with an error explaining the
 /// issue.
 ///
-/// The response is [`BeaconUserGetResponse`].
+/// The response is [`BeaconUserGetResponse`](crate::models::BeaconUserGetResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserReviewRequest {
     /// ID of the associated Beacon User.
@@ -2802,7 +2818,7 @@ impl BeaconUserStatus {
 /// Plaid maintains a version history for each Beacon User, so the Beacon User's identity data
 /// before and after the update is retained as separate versions.
 ///
-/// The response is [`BeaconUserUpdateResponse`].
+/// The response is [`BeaconUserUpdateResponse`](crate::models::BeaconUserUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BeaconUserUpdateRequest {
     /// ID of the associated Beacon User.
@@ -2887,7 +2903,8 @@ impl Validate for BeaconUserUpdateRequestData {
 
 /// A Beacon User represents an end user that has been scanned against the Beacon Network.
 ///
-/// Returned by `POST /beacon/user/update` ([`BeaconUserUpdateRequest`]).
+/// Returned by `POST /beacon/user/update`
+/// ([`BeaconUserUpdateRequest`](crate::models::BeaconUserUpdateRequest)).
 ///
 /// # Example
 ///

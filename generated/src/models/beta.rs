@@ -29,7 +29,8 @@ use serde::{Deserialize, Serialize};
 ///
 /// The product is currently in beta. To request access, contact transactions-feedback@plaid.com.
 ///
-/// The response is [`TransactionsRulesCreateResponse`].
+/// The response is
+/// [`TransactionsRulesCreateResponse`](crate::models::TransactionsRulesCreateResponse).
 ///
 /// # Example
 ///
@@ -81,7 +82,8 @@ impl Validate for TransactionsRulesCreateRequest {
 /// TransactionsRulesCreateResponse defines the response schema for
 /// `/beta/transactions/rules/v1/create`
 ///
-/// Returned by `POST /beta/transactions/rules/v1/create` ([`TransactionsRulesCreateRequest`]).
+/// Returned by `POST /beta/transactions/rules/v1/create`
+/// ([`TransactionsRulesCreateRequest`](crate::models::TransactionsRulesCreateRequest)).
 ///
 /// # Example
 ///
@@ -128,7 +130,7 @@ impl Validate for TransactionsRulesCreateResponse {
 /// The `/beta/transactions/rules/v1/list` returns a list of transaction rules created for the Item
 /// associated with the access token.
 ///
-/// The response is [`TransactionsRulesListResponse`].
+/// The response is [`TransactionsRulesListResponse`](crate::models::TransactionsRulesListResponse).
 ///
 /// # Example
 ///
@@ -156,7 +158,8 @@ pub struct TransactionsRulesListRequest {
 impl Validate for TransactionsRulesListRequest {}
 /// TransactionsRulesListResponse defines the response schema for `/beta/transactions/rules/v1/list`
 ///
-/// Returned by `POST /beta/transactions/rules/v1/list` ([`TransactionsRulesListRequest`]).
+/// Returned by `POST /beta/transactions/rules/v1/list`
+/// ([`TransactionsRulesListRequest`](crate::models::TransactionsRulesListRequest)).
 ///
 /// # Example
 ///
@@ -218,7 +221,8 @@ impl Validate for TransactionsRulesListResponse {
 ///
 /// The `/beta/transactions/rules/v1/remove` endpoint is used to remove a transaction rule.
 ///
-/// The response is [`TransactionsRulesRemoveResponse`].
+/// The response is
+/// [`TransactionsRulesRemoveResponse`](crate::models::TransactionsRulesRemoveResponse).
 ///
 /// # Example
 ///
@@ -250,7 +254,8 @@ impl Validate for TransactionsRulesRemoveRequest {}
 /// TransactionsRulesRemoveResponse defines the response schema for
 /// `/beta/transactions/rules/v1/remove`
 ///
-/// Returned by `POST /beta/transactions/rules/v1/remove` ([`TransactionsRulesRemoveRequest`]).
+/// Returned by `POST /beta/transactions/rules/v1/remove`
+/// ([`TransactionsRulesRemoveRequest`](crate::models::TransactionsRulesRemoveRequest)).
 ///
 /// # Example
 ///
@@ -394,7 +399,8 @@ impl Validate for TransactionsCategoryRule {
 /// `/beta/credit/v1/bank_employment/get` returns the employment report(s) derived from bank
 /// transaction data for a specified user.
 ///
-/// The response is [`CreditBankEmploymentGetResponse`].
+/// The response is
+/// [`CreditBankEmploymentGetResponse`](crate::models::CreditBankEmploymentGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankEmploymentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -416,7 +422,8 @@ impl Validate for CreditBankEmploymentGetRequest {}
 /// CreditBankEmploymentGetResponse defines the response schema for
 /// `/beta/credit/v1/bank_employment/get`.
 ///
-/// Returned by `POST /beta/credit/v1/bank_employment/get` ([`CreditBankEmploymentGetRequest`]).
+/// Returned by `POST /beta/credit/v1/bank_employment/get`
+/// ([`CreditBankEmploymentGetRequest`](crate::models::CreditBankEmploymentGetRequest)).
 ///
 /// # Example
 ///
@@ -697,7 +704,8 @@ impl CreditBankEmploymentWarningType {
 ///
 /// The product is currently in beta.
 ///
-/// The response is [`TransactionsEnhanceGetResponse`].
+/// The response is
+/// [`TransactionsEnhanceGetResponse`](crate::models::TransactionsEnhanceGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransactionsEnhanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -736,7 +744,8 @@ pub struct ClientProvidedRawTransaction {
 impl Validate for ClientProvidedRawTransaction {}
 /// TransactionsEnhanceGetResponse defines the response schema for `/beta/transactions/v1/enhance`.
 ///
-/// Returned by `POST /beta/transactions/v1/enhance` ([`TransactionsEnhanceGetRequest`]).
+/// Returned by `POST /beta/transactions/v1/enhance`
+/// ([`TransactionsEnhanceGetRequest`](crate::models::TransactionsEnhanceGetRequest)).
 ///
 /// # Example
 ///
@@ -889,7 +898,8 @@ impl Validate for Enhancements {
 ///
 /// The product is currently in beta.
 ///
-/// The response is [`TransactionsUserInsightsGetResponse`].
+/// The response is
+/// [`TransactionsUserInsightsGetResponse`](crate::models::TransactionsUserInsightsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransactionsUserInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -909,7 +919,7 @@ impl Validate for TransactionsUserInsightsGetRequest {}
 /// `/beta/transactions/user_insights/v1/get`.
 ///
 /// Returned by `POST /beta/transactions/user_insights/v1/get`
-/// ([`TransactionsUserInsightsGetRequest`]).
+/// ([`TransactionsUserInsightsGetRequest`](crate::models::TransactionsUserInsightsGetRequest)).
 ///
 /// # Example
 ///
@@ -1390,7 +1400,7 @@ impl Validate for RecurringInsightsStream {
 /// This endpoint enables clients to assess repayment risk and make data-driven decisions when
 /// determining eligibility or limits for earned wage advances.
 ///
-/// The response is [`BetaEwaReportV1GetResponse`].
+/// The response is [`BetaEwaReportV1GetResponse`](crate::models::BetaEwaReportV1GetResponse).
 ///
 /// # Example
 ///
@@ -1416,7 +1426,8 @@ pub struct BetaEwaReportV1GetRequest {
 impl Validate for BetaEwaReportV1GetRequest {}
 /// BetaEwaReportV1GetResponse defines the response schema for `/beta/ewa_report/v1/get`
 ///
-/// Returned by `POST /beta/ewa_report/v1/get` ([`BetaEwaReportV1GetRequest`]).
+/// Returned by `POST /beta/ewa_report/v1/get`
+/// ([`BetaEwaReportV1GetRequest`](crate::models::BetaEwaReportV1GetRequest)).
 ///
 /// # Example
 ///
@@ -1535,7 +1546,8 @@ impl Validate for EwaScore {}
 /// the products you intend to use, it will be listed in the `requirements_due` field of the
 /// response.
 ///
-/// The response is [`BetaPartnerCustomerV1CreateResponse`].
+/// The response is
+/// [`BetaPartnerCustomerV1CreateResponse`](crate::models::BetaPartnerCustomerV1CreateResponse).
 ///
 /// # Example
 ///
@@ -1662,7 +1674,8 @@ impl Validate for BetaPartnerCustomerV1CreateRequest {
 
 /// Response schema for `/beta/partner/customer/v1/create`.
 ///
-/// Returned by `POST /beta/partner/customer/v1/create` ([`BetaPartnerCustomerV1CreateRequest`]).
+/// Returned by `POST /beta/partner/customer/v1/create`
+/// ([`BetaPartnerCustomerV1CreateRequest`](crate::models::BetaPartnerCustomerV1CreateRequest)).
 ///
 /// # Example
 ///
@@ -2005,7 +2018,8 @@ impl PartnerEndCustomerCRAUseCase {
 /// The `/beta/partner/customer/v1/get` endpoint is used by reseller partners to retrieve data about
 /// a single end customer.
 ///
-/// The response is [`BetaPartnerCustomerV1GetResponse`].
+/// The response is
+/// [`BetaPartnerCustomerV1GetResponse`](crate::models::BetaPartnerCustomerV1GetResponse).
 ///
 /// # Example
 ///
@@ -2032,7 +2046,8 @@ pub struct BetaPartnerCustomerV1GetRequest {
 impl Validate for BetaPartnerCustomerV1GetRequest {}
 /// Response schema for `/beta/partner/customer/v1/get`.
 ///
-/// Returned by `POST /beta/partner/customer/v1/get` ([`BetaPartnerCustomerV1GetRequest`]).
+/// Returned by `POST /beta/partner/customer/v1/get`
+/// ([`BetaPartnerCustomerV1GetRequest`](crate::models::BetaPartnerCustomerV1GetRequest)).
 ///
 /// # Example
 ///
@@ -2079,7 +2094,8 @@ impl Validate for BetaPartnerCustomerV1GetResponse {
 ///
 /// The `/beta/partner/customer/v1/update` endpoint updates an existing end customer record.
 ///
-/// The response is [`BetaPartnerCustomerV1UpdateResponse`].
+/// The response is
+/// [`BetaPartnerCustomerV1UpdateResponse`](crate::models::BetaPartnerCustomerV1UpdateResponse).
 ///
 /// # Example
 ///
@@ -2140,7 +2156,8 @@ impl Validate for BetaPartnerCustomerV1UpdateRequest {
 
 /// Response schema for `/beta/partner/customer/v1/update`.
 ///
-/// Returned by `POST /beta/partner/customer/v1/update` ([`BetaPartnerCustomerV1UpdateRequest`]).
+/// Returned by `POST /beta/partner/customer/v1/update`
+/// ([`BetaPartnerCustomerV1UpdateRequest`](crate::models::BetaPartnerCustomerV1UpdateRequest)).
 ///
 /// # Example
 ///
@@ -2184,7 +2201,8 @@ impl Validate for BetaPartnerCustomerV1UpdateResponse {
 /// The `/beta/partner/customer/v1/enable` endpoint is used by reseller partners to enable an end
 /// customer in the full Production environment.
 ///
-/// The response is [`BetaPartnerCustomerV1EnableResponse`].
+/// The response is
+/// [`BetaPartnerCustomerV1EnableResponse`](crate::models::BetaPartnerCustomerV1EnableResponse).
 ///
 /// # Example
 ///
@@ -2222,7 +2240,8 @@ impl Validate for BetaPartnerCustomerV1EnableRequest {
 
 /// Response schema for `/beta/partner/customer/v1/enable`.
 ///
-/// Returned by `POST /beta/partner/customer/v1/enable` ([`BetaPartnerCustomerV1EnableRequest`]).
+/// Returned by `POST /beta/partner/customer/v1/enable`
+/// ([`BetaPartnerCustomerV1EnableRequest`](crate::models::BetaPartnerCustomerV1EnableRequest)).
 ///
 /// # Example
 ///

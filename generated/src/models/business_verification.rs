@@ -295,7 +295,8 @@ impl Validate for BusinessSearchTerms {
 ///
 /// Create a new business verification to check a business's identity and risk profile.
 ///
-/// The response is [`BusinessVerificationCreateResponse`].
+/// The response is
+/// [`BusinessVerificationCreateResponse`](crate::models::BusinessVerificationCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BusinessVerificationCreateRequest {
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -375,7 +376,8 @@ impl Validate for BusinessVerificationCreateRequestBusiness {
 /// A business verification represents a check of a business's identity and risk profile, including
 /// information collected about the business and results from third-party data providers.
 ///
-/// Returned by `POST /business_verification/create` ([`BusinessVerificationCreateRequest`]).
+/// Returned by `POST /business_verification/create`
+/// ([`BusinessVerificationCreateRequest`](crate::models::BusinessVerificationCreateRequest)).
 ///
 /// # Example
 ///
@@ -576,7 +578,8 @@ impl Validate for BusinessVerificationCreateResponse {
 ///
 /// Retrieve the current state of a specific business verification.
 ///
-/// The response is [`BusinessVerificationGetResponse`].
+/// The response is
+/// [`BusinessVerificationGetResponse`](crate::models::BusinessVerificationGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BusinessVerificationGetRequest {
     /// ID of the associated business verification.
@@ -599,7 +602,8 @@ impl Validate for BusinessVerificationGetRequest {}
 /// A business verification represents a check of a business's identity and risk profile, including
 /// information collected about the business and results from third-party data providers.
 ///
-/// Returned by `POST /business_verification/get` ([`BusinessVerificationGetRequest`]).
+/// Returned by `POST /business_verification/get`
+/// ([`BusinessVerificationGetRequest`](crate::models::BusinessVerificationGetRequest)).
 ///
 /// # Example
 ///

@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 /// other Plaid endpoints (typically less than 10 seconds, but up to 30 seconds or more). If you
 /// encounter errors, you may find it necessary to adjust your timeout period for requests.
 ///
-/// The response is [`CashflowReportRefreshResponse`].
+/// The response is [`CashflowReportRefreshResponse`](crate::models::CashflowReportRefreshResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -67,7 +67,8 @@ impl Validate for CashflowReportRefreshRequest {
 
 /// CashflowReportRefreshResponse defines the response schema for `/cashflow_report/refresh`
 ///
-/// Returned by `POST /cashflow_report/refresh` ([`CashflowReportRefreshRequest`]).
+/// Returned by `POST /cashflow_report/refresh`
+/// ([`CashflowReportRefreshRequest`](crate::models::CashflowReportRefreshRequest)).
 ///
 /// # Example
 ///
@@ -106,7 +107,7 @@ impl Validate for CashflowReportRefreshResponse {}
 /// alerted when transaction data is ready to be fetched, listen for the `CASHFLOW_REPORT_READY`
 /// webhook.
 ///
-/// The response is [`CashflowReportGetResponse`].
+/// The response is [`CashflowReportGetResponse`](crate::models::CashflowReportGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -159,7 +160,8 @@ pub struct CashflowReportGetRequestOptions {
 impl Validate for CashflowReportGetRequestOptions {}
 /// CashflowReportGetResponse defines the response schema for `/cashflow_report/get`
 ///
-/// Returned by `POST /cashflow_report/get` ([`CashflowReportGetRequest`]).
+/// Returned by `POST /cashflow_report/get`
+/// ([`CashflowReportGetRequest`](crate::models::CashflowReportGetRequest)).
 ///
 /// # Example
 ///
@@ -466,7 +468,8 @@ impl Validate for CashflowReportGetResponse {
 /// alerted when transaction data is ready to be fetched, listen for the `CASHFLOW_REPORT_READY`
 /// webhook.
 ///
-/// The response is [`CashflowReportTransactionsGetResponse`].
+/// The response is
+/// [`CashflowReportTransactionsGetResponse`](crate::models::CashflowReportTransactionsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -515,7 +518,8 @@ impl Validate for CashflowReportTransactionsGetRequestOptions {}
 /// CashflowReportTransactionsGetResponse defines the response schema for
 /// `/cashflow_report/transactions/get`
 ///
-/// Returned by `POST /cashflow_report/transactions/get` ([`CashflowReportTransactionsGetRequest`]).
+/// Returned by `POST /cashflow_report/transactions/get`
+/// ([`CashflowReportTransactionsGetRequest`](crate::models::CashflowReportTransactionsGetRequest)).
 ///
 /// # Example
 ///
@@ -797,7 +801,8 @@ impl Validate for CashflowReportTransactionsGetResponse {
 /// The `/cashflow_report/insights/get` endpoint retrieves insights data associated with an Item.
 /// Insights are only calculated on credit and depository accounts.
 ///
-/// The response is [`CashflowReportInsightsGetResponse`].
+/// The response is
+/// [`CashflowReportInsightsGetResponse`](crate::models::CashflowReportInsightsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -816,7 +821,8 @@ impl Validate for CashflowReportInsightsGetRequest {}
 /// CashflowReportInsightsGetResponse defines the response schema for
 /// `/cashflow_report/insights/get`
 ///
-/// Returned by `POST /cashflow_report/insights/get` ([`CashflowReportInsightsGetRequest`]).
+/// Returned by `POST /cashflow_report/insights/get`
+/// ([`CashflowReportInsightsGetRequest`](crate::models::CashflowReportInsightsGetRequest)).
 ///
 /// # Example
 ///

@@ -21,13 +21,14 @@ use serde::{Deserialize, Serialize};
 ///
 /// Deprecated.
 ///
-/// The response is [`CategoriesGetResponse`].
+/// The response is [`CategoriesGetResponse`](crate::models::CategoriesGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CategoriesGetRequest {}
 impl Validate for CategoriesGetRequest {}
 /// CategoriesGetResponse defines the response schema for `/categories/get`
 ///
-/// Returned by `POST /categories/get` ([`CategoriesGetRequest`]).
+/// Returned by `POST /categories/get`
+/// ([`CategoriesGetRequest`](crate::models::CategoriesGetRequest)).
 ///
 /// # Example
 ///

@@ -6558,11 +6558,14 @@ pub struct CreditCategory {
 impl Validate for CreditCategory {}
 /// AssetReportGetResponse defines the response schema for `/asset_report/get`
 ///
-/// Returned by `POST /asset_report/get` ([`AssetReportGetRequest`]).
+/// Returned by `POST /asset_report/get`
+/// ([`AssetReportGetRequest`](crate::models::AssetReportGetRequest)).
 ///
-/// Returned by `POST /asset_report/audit_copy/get` ([`AssetReportAuditCopyGetRequest`]).
+/// Returned by `POST /asset_report/audit_copy/get`
+/// ([`AssetReportAuditCopyGetRequest`](crate::models::AssetReportAuditCopyGetRequest)).
 ///
-/// Returned by `POST /credit/relay/get` ([`CreditRelayGetRequest`]).
+/// Returned by `POST /credit/relay/get`
+/// ([`CreditRelayGetRequest`](crate::models::CreditRelayGetRequest)).
 ///
 /// # Example
 ///

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 /// hours) may not be available via this endpoint. Up to three years of consent logs will be
 /// available via the endpoint.
 ///
-/// The response is [`ConsentEventsGetResponse`].
+/// The response is [`ConsentEventsGetResponse`](crate::models::ConsentEventsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConsentEventsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -37,7 +37,8 @@ pub struct ConsentEventsGetRequest {
 impl Validate for ConsentEventsGetRequest {}
 /// Describes a historical log of item consent events.
 ///
-/// Returned by `POST /consent/events/get` ([`ConsentEventsGetRequest`]).
+/// Returned by `POST /consent/events/get`
+/// ([`ConsentEventsGetRequest`](crate::models::ConsentEventsGetRequest)).
 ///
 /// # Example
 ///

@@ -33,7 +33,8 @@ use serde::{Deserialize, Serialize};
 /// updated between one and four times per day (best-effort). In the current Cash Flow Updates beta
 /// experience, only one Item per user may be subscribed for monitoring updates.
 ///
-/// The response is [`CraMonitoringInsightsSubscribeResponse`].
+/// The response is
+/// [`CraMonitoringInsightsSubscribeResponse`](crate::models::CraMonitoringInsightsSubscribeResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraMonitoringInsightsSubscribeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -82,7 +83,7 @@ impl Validate for CraMonitoringInsightsSubscribeRequest {
 /// `cra/monitoring_insights/subscribe`
 ///
 /// Returned by `POST /cra/monitoring_insights/subscribe`
-/// ([`CraMonitoringInsightsSubscribeRequest`]).
+/// ([`CraMonitoringInsightsSubscribeRequest`](crate::models::CraMonitoringInsightsSubscribeRequest)).
 ///
 /// # Example
 ///
@@ -111,7 +112,8 @@ impl Validate for CraMonitoringInsightsSubscribeResponse {}
 ///
 /// This endpoint allows you to unsubscribe from previously subscribed Monitoring Insights.
 ///
-/// The response is [`CraMonitoringInsightsUnsubscribeResponse`].
+/// The response is
+/// [`CraMonitoringInsightsUnsubscribeResponse`](crate::models::CraMonitoringInsightsUnsubscribeResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraMonitoringInsightsUnsubscribeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -131,7 +133,7 @@ impl Validate for CraMonitoringInsightsUnsubscribeRequest {}
 /// `cra/monitoring_insights/unsubscribe`
 ///
 /// Returned by `POST /cra/monitoring_insights/unsubscribe`
-/// ([`CraMonitoringInsightsUnsubscribeRequest`]).
+/// ([`CraMonitoringInsightsUnsubscribeRequest`](crate::models::CraMonitoringInsightsUnsubscribeRequest)).
 ///
 /// # Example
 ///
@@ -157,7 +159,8 @@ impl Validate for CraMonitoringInsightsUnsubscribeResponse {}
 /// This endpoint allows you to retrieve a Cash Flow Updates report by passing in the `user_id`
 /// referred to in the webhook you received.
 ///
-/// The response is [`CraMonitoringInsightsGetResponse`].
+/// The response is
+/// [`CraMonitoringInsightsGetResponse`](crate::models::CraMonitoringInsightsGetResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CraMonitoringInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -195,7 +198,8 @@ impl Validate for CraMonitoringInsightsGetRequest {
 
 /// CraMonitoringInsightsGetResponse defines the response schema for `cra/monitoring_insights/get`
 ///
-/// Returned by `POST /cra/monitoring_insights/get` ([`CraMonitoringInsightsGetRequest`]).
+/// Returned by `POST /cra/monitoring_insights/get`
+/// ([`CraMonitoringInsightsGetRequest`](crate::models::CraMonitoringInsightsGetRequest)).
 ///
 /// # Example
 ///
@@ -1548,7 +1552,8 @@ impl CraPDFAddOns {
 /// report has expired, you will receive an error indicating that you should create a new consumer
 /// report by calling `/cra/check_report/create`.
 ///
-/// The response is [`CraCheckReportBaseReportGetResponse`].
+/// The response is
+/// [`CraCheckReportBaseReportGetResponse`](crate::models::CraCheckReportBaseReportGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraCheckReportBaseReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1592,7 +1597,8 @@ impl Validate for CraCheckReportBaseReportGetRequest {
 /// CraCheckReportBaseReportGetResponse defines the response schema for
 /// `/cra/check_report/base_report/get`
 ///
-/// Returned by `POST /cra/check_report/base_report/get` ([`CraCheckReportBaseReportGetRequest`]).
+/// Returned by `POST /cra/check_report/base_report/get`
+/// ([`CraCheckReportBaseReportGetRequest`](crate::models::CraCheckReportBaseReportGetRequest)).
 ///
 /// # Example
 ///
@@ -4059,7 +4065,8 @@ impl Validate for BaseReportInvestmentSecurity {}
 /// for an example II1 response along with its
 /// [documentation](https://docs.google.com/document/d/1kQkQ7FOgFaC4n-sUGUk74hoXZNY_L_nJeCuMe7Keip4/edit?tab=t.36c85n2ircqk#heading=h.79dwr5c1iszl).
 ///
-/// The response is [`CraCheckReportIncomeInsightsGetResponse`].
+/// The response is
+/// [`CraCheckReportIncomeInsightsGetResponse`](crate::models::CraCheckReportIncomeInsightsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraCheckReportIncomeInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4100,7 +4107,7 @@ impl Validate for CraCheckReportIncomeInsightsGetRequest {
 /// `/cra/check_report/income_insights/get`.
 ///
 /// Returned by `POST /cra/check_report/income_insights/get`
-/// ([`CraCheckReportIncomeInsightsGetRequest`]).
+/// ([`CraCheckReportIncomeInsightsGetRequest`](crate::models::CraCheckReportIncomeInsightsGetRequest)).
 ///
 /// # Example
 ///
@@ -5165,7 +5172,7 @@ impl Validate for CraBankIncomeCause {
 /// expires. If a report expires, you can call `/cra/check_report/create` again to re-generate it
 /// and refresh the data in the report.
 ///
-/// The response is [`CraCheckReportCreateResponse`].
+/// The response is [`CraCheckReportCreateResponse`](crate::models::CraCheckReportCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CraCheckReportCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -5257,7 +5264,8 @@ impl Validate for CraCheckReportCreateRequest {
 
 /// CraCheckReportCreateResponse defines the response schema for `/cra/check_report/create`.
 ///
-/// Returned by `POST /cra/check_report/create` ([`CraCheckReportCreateRequest`]).
+/// Returned by `POST /cra/check_report/create`
+/// ([`CraCheckReportCreateRequest`](crate::models::CraCheckReportCreateRequest)).
 ///
 /// # Example
 ///
@@ -5284,7 +5292,7 @@ impl Validate for CraCheckReportCreateResponse {}
 ///
 /// `/cra/partner_insights/get` returns cash flow insights for a specified user.
 ///
-/// The response is [`CraPartnerInsightsGetResponse`].
+/// The response is [`CraPartnerInsightsGetResponse`](crate::models::CraPartnerInsightsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraPartnerInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -5313,7 +5321,8 @@ impl Validate for CraPartnerInsightsGetRequest {
 
 /// CraPartnerInsightsGetResponse defines the response schema for `/cra/partner_insights/get`.
 ///
-/// Returned by `POST /cra/partner_insights/get` ([`CraPartnerInsightsGetRequest`]).
+/// Returned by `POST /cra/partner_insights/get`
+/// ([`CraPartnerInsightsGetRequest`](crate::models::CraPartnerInsightsGetRequest)).
 ///
 /// # Example
 ///
@@ -5496,7 +5505,8 @@ impl Validate for CraPartnerInsightsGetResponse {
 /// you call this endpoint. In this case, you may optionally provide parameters under `options` to
 /// configure which insights you want to receive.
 ///
-/// The response is [`CraCheckReportPartnerInsightsGetResponse`].
+/// The response is
+/// [`CraCheckReportPartnerInsightsGetResponse`](crate::models::CraCheckReportPartnerInsightsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraCheckReportPartnerInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -5838,7 +5848,7 @@ impl Validate for CraPartnerInsightsUltraFicoScore {
 /// `/cra/check_report/partner_insights/get`.
 ///
 /// Returned by `POST /cra/check_report/partner_insights/get`
-/// ([`CraCheckReportPartnerInsightsGetRequest`]).
+/// ([`CraCheckReportPartnerInsightsGetRequest`](crate::models::CraCheckReportPartnerInsightsGetRequest)).
 ///
 /// # Example
 ///
@@ -6257,7 +6267,8 @@ impl Validate for PrismDetect {}
 /// endpoint. In this case, you may optionally provide parameters under `options` to configure which
 /// insights you want to receive.
 ///
-/// The response is [`CraCheckReportCashflowInsightsGetResponse`].
+/// The response is
+/// [`CraCheckReportCashflowInsightsGetResponse`](crate::models::CraCheckReportCashflowInsightsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraCheckReportCashflowInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -6313,7 +6324,8 @@ impl Validate for CraCheckReportCashflowInsightsGetRequest {
 /// when you call this endpoint. In this case, you may optionally provide parameters under `options`
 /// to configure which insights you want to receive.
 ///
-/// The response is [`CraCheckReportLendScoreGetResponse`].
+/// The response is
+/// [`CraCheckReportLendScoreGetResponse`](crate::models::CraCheckReportLendScoreGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraCheckReportLendScoreGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -6438,7 +6450,7 @@ impl Validate for CraCheckReportNetworkInsightsGetOptions {
 /// `/cra/check_report/cashflow_insights/get`.
 ///
 /// Returned by `POST /cra/check_report/cashflow_insights/get`
-/// ([`CraCheckReportCashflowInsightsGetRequest`]).
+/// ([`CraCheckReportCashflowInsightsGetRequest`](crate::models::CraCheckReportCashflowInsightsGetRequest)).
 ///
 /// # Example
 ///
@@ -6501,7 +6513,8 @@ impl Validate for CraCashflowInsightsReport {
 /// CraCheckReportLendScoreGetResponse defines the response schema for
 /// `/cra/check_report/lend_score/get`.
 ///
-/// Returned by `POST /cra/check_report/lend_score/get` ([`CraCheckReportLendScoreGetRequest`]).
+/// Returned by `POST /cra/check_report/lend_score/get`
+/// ([`CraCheckReportLendScoreGetRequest`](crate::models::CraCheckReportLendScoreGetRequest)).
 ///
 /// # Example
 ///
@@ -6616,7 +6629,8 @@ impl Validate for CraCreditProfileLendScore {}
 /// report using `/cra/check_report/create`, Plaid will generate the attributes when you call this
 /// endpoint.
 ///
-/// The response is [`CraCheckReportNetworkInsightsGetResponse`].
+/// The response is
+/// [`CraCheckReportNetworkInsightsGetResponse`](crate::models::CraCheckReportNetworkInsightsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraCheckReportNetworkInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -6657,7 +6671,7 @@ impl Validate for CraCheckReportNetworkInsightsGetRequest {
 /// `/cra/check_report/network_insights/get`.
 ///
 /// Returned by `POST /cra/check_report/network_insights/get`
-/// ([`CraCheckReportNetworkInsightsGetRequest`]).
+/// ([`CraCheckReportNetworkInsightsGetRequest`](crate::models::CraCheckReportNetworkInsightsGetRequest)).
 ///
 /// # Example
 ///
@@ -6757,7 +6771,8 @@ impl Validate for CraNetworkInsightsItem {}
 /// report, or the consumer report has expired, you will receive an error indicating that you should
 /// create a new consumer report by calling `/cra/check_report/create`.
 ///
-/// The response is [`CraCheckReportVerificationGetResponse`].
+/// The response is
+/// [`CraCheckReportVerificationGetResponse`](crate::models::CraCheckReportVerificationGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraCheckReportVerificationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -6800,7 +6815,7 @@ impl Validate for CraCheckReportVerificationGetRequest {
 /// `/cra/check_report/verification/get`.
 ///
 /// Returned by `POST /cra/check_report/verification/get`
-/// ([`CraCheckReportVerificationGetRequest`]).
+/// ([`CraCheckReportVerificationGetRequest`](crate::models::CraCheckReportVerificationGetRequest)).
 ///
 /// # Example
 ///
@@ -7971,7 +7986,8 @@ impl Validate for CraVerificationIncomeAccount {
 ///
 /// `/cra/loans/applications/register` registers loan applications and decisions.
 ///
-/// The response is [`CraLoansApplicationsRegisterResponse`].
+/// The response is
+/// [`CraLoansApplicationsRegisterResponse`](crate::models::CraLoansApplicationsRegisterResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraLoansApplicationsRegisterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -7996,7 +8012,8 @@ impl Validate for CraLoansApplicationsRegisterRequest {
 /// CraLoansApplicationsRegisterResponse defines the response schema for
 /// `/cra/loans/applications/register`.
 ///
-/// Returned by `POST /cra/loans/applications/register` ([`CraLoansApplicationsRegisterRequest`]).
+/// Returned by `POST /cra/loans/applications/register`
+/// ([`CraLoansApplicationsRegisterRequest`](crate::models::CraLoansApplicationsRegisterRequest)).
 ///
 /// # Example
 ///
@@ -8085,7 +8102,7 @@ impl CraLoanApplicationDecision {
 ///
 /// `/cra/loans/register` registers a list of loans to their applicants.
 ///
-/// The response is [`CraLoansRegisterResponse`].
+/// The response is [`CraLoansRegisterResponse`](crate::models::CraLoansRegisterResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CRALoansRegisterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -8109,7 +8126,8 @@ impl Validate for CRALoansRegisterRequest {
 
 /// CraLoansRegisterResponse defines the response schema for `/cra/loans/register`.
 ///
-/// Returned by `POST /cra/loans/register` ([`CRALoansRegisterRequest`]).
+/// Returned by `POST /cra/loans/register`
+/// ([`CRALoansRegisterRequest`](crate::models::CRALoansRegisterRequest)).
 ///
 /// # Example
 ///
@@ -8191,7 +8209,7 @@ impl Validate for CraLoanRegisterApplication {
 ///
 /// `/cra/loans/update` updates loan information such as the status and payment history.
 ///
-/// The response is [`CraLoansUpdateResponse`].
+/// The response is [`CraLoansUpdateResponse`](crate::models::CraLoansUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraLoansUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -8215,7 +8233,8 @@ impl Validate for CraLoansUpdateRequest {
 
 /// CraLoansUpdateResponse defines the response schema for `/cra/loans/update`.
 ///
-/// Returned by `POST /cra/loans/update` ([`CraLoansUpdateRequest`]).
+/// Returned by `POST /cra/loans/update`
+/// ([`CraLoansUpdateRequest`](crate::models::CraLoansUpdateRequest)).
 ///
 /// # Example
 ///
@@ -8315,7 +8334,7 @@ impl Validate for CraLoanPaymentHistory {
 /// `/cra/loans/unregister` indicates the loans have reached a final status and no further updates
 /// are expected.
 ///
-/// The response is [`CraLoanUnregisterResponse`].
+/// The response is [`CraLoanUnregisterResponse`](crate::models::CraLoanUnregisterResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraLoansUnregisterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -8339,7 +8358,8 @@ impl Validate for CraLoansUnregisterRequest {
 
 /// CraLoanUnregisterResponse defines the response schema for `/cra/loans/unregister`.
 ///
-/// Returned by `POST /cra/loans/unregister` ([`CraLoansUnregisterRequest`]).
+/// Returned by `POST /cra/loans/unregister`
+/// ([`CraLoansUnregisterRequest`](crate::models::CraLoansUnregisterRequest)).
 ///
 /// # Example
 ///
@@ -8585,7 +8605,8 @@ impl Validate for CraLoanClosedStatus {
 ///
 /// `/cra/credit_profile/report/get` retrieves a credit profile report for a user.
 ///
-/// The response is [`CraCreditProfileReportGetResponse`].
+/// The response is
+/// [`CraCreditProfileReportGetResponse`](crate::models::CraCreditProfileReportGetResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CraCreditProfileReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -8693,7 +8714,8 @@ impl CraCreditProfileReportType {
 /// CraCreditProfileReportGetResponse defines the response schema for
 /// `/cra/credit_profile/report/get`.
 ///
-/// Returned by `POST /cra/credit_profile/report/get` ([`CraCreditProfileReportGetRequest`]).
+/// Returned by `POST /cra/credit_profile/report/get`
+/// ([`CraCreditProfileReportGetRequest`](crate::models::CraCreditProfileReportGetRequest)).
 ///
 /// # Example
 ///

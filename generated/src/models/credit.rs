@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 /// These results include details about the Item that was created and some product related metadata
 /// (showing, for example, whether the user finished the bank income verification step).
 ///
-/// The response is [`CreditSessionsGetResponse`].
+/// The response is [`CreditSessionsGetResponse`](crate::models::CreditSessionsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditSessionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -51,7 +51,8 @@ pub struct CreditSessionsGetRequest {
 impl Validate for CreditSessionsGetRequest {}
 /// CreditSessionsGetResponse defines the response schema for `/credit/sessions/get`
 ///
-/// Returned by `POST /credit/sessions/get` ([`CreditSessionsGetRequest`]).
+/// Returned by `POST /credit/sessions/get`
+/// ([`CreditSessionsGetRequest`](crate::models::CreditSessionsGetRequest)).
 ///
 /// # Example
 ///
@@ -358,7 +359,7 @@ impl CreditPayStubPayBasisType {
 /// Link](https://plaid.com/docs/link/multi-item-link). To return older reports, use the
 /// `options.count` field.
 ///
-/// The response is [`CreditBankIncomeGetResponse`].
+/// The response is [`CreditBankIncomeGetResponse`](crate::models::CreditBankIncomeGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankIncomeGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -401,7 +402,8 @@ pub struct CreditBankIncomeGetRequestOptions {
 impl Validate for CreditBankIncomeGetRequestOptions {}
 /// CreditBankIncomeGetResponse defines the response schema for `/credit/bank_income/get`
 ///
-/// Returned by `POST /credit/bank_income/get` ([`CreditBankIncomeGetRequest`]).
+/// Returned by `POST /credit/bank_income/get`
+/// ([`CreditBankIncomeGetRequest`](crate::models::CreditBankIncomeGetRequest)).
 ///
 /// # Example
 ///
@@ -1133,7 +1135,8 @@ impl Validate for CreditBankIncomeTransaction {
 ///
 /// Deprecated.
 ///
-/// The response is [`CreditBankIncomeRefreshResponse`].
+/// The response is
+/// [`CreditBankIncomeRefreshResponse`](crate::models::CreditBankIncomeRefreshResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankIncomeRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1172,7 +1175,8 @@ pub struct CreditBankIncomeRefreshRequestOptions {
 impl Validate for CreditBankIncomeRefreshRequestOptions {}
 /// CreditBankIncomeRefreshResponse defines the response schema for `/credit/bank_income/refresh`.
 ///
-/// Returned by `POST /credit/bank_income/refresh` ([`CreditBankIncomeRefreshRequest`]).
+/// Returned by `POST /credit/bank_income/refresh`
+/// ([`CreditBankIncomeRefreshRequest`](crate::models::CreditBankIncomeRefreshRequest)).
 ///
 /// # Example
 ///
@@ -1203,7 +1207,8 @@ impl Validate for CreditBankIncomeRefreshResponse {}
 /// If a user is subscribed, on significant changes to the user's income profile, you will receive a
 /// `BANK_INCOME_REFRESH_UPDATE` webhook, prompting you to refresh bank income data for the user.
 ///
-/// The response is [`CreditBankIncomeWebhookUpdateResponse`].
+/// The response is
+/// [`CreditBankIncomeWebhookUpdateResponse`](crate::models::CreditBankIncomeWebhookUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankIncomeWebhookUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1235,7 +1240,7 @@ impl Validate for CreditBankIncomeWebhookUpdateRequest {}
 /// `/credit/bank_income/webhook/update`.
 ///
 /// Returned by `POST /credit/bank_income/webhook/update`
-/// ([`CreditBankIncomeWebhookUpdateRequest`]).
+/// ([`CreditBankIncomeWebhookUpdateRequest`](crate::models::CreditBankIncomeWebhookUpdateRequest)).
 ///
 /// # Example
 ///
@@ -1263,7 +1268,8 @@ impl Validate for CreditBankIncomeWebhookUpdateResponse {}
 /// as part of the Document Income flow. If your account is not enabled for Document Parsing,
 /// contact your account manager to request access.
 ///
-/// The response is [`CreditBankStatementsUploadsGetResponse`].
+/// The response is
+/// [`CreditBankStatementsUploadsGetResponse`](crate::models::CreditBankStatementsUploadsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankStatementsUploadsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1306,7 +1312,8 @@ impl Validate for CreditBankStatementsUploadsGetRequestOptions {}
 /// `/credit/payroll_income/parsing_config/update` updates the parsing configuration for a document
 /// income verification.
 ///
-/// The response is [`CreditPayrollIncomeParsingConfigUpdateResponse`].
+/// The response is
+/// [`CreditPayrollIncomeParsingConfigUpdateResponse`](crate::models::CreditPayrollIncomeParsingConfigUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayrollIncomeParsingConfigUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1346,7 +1353,7 @@ impl Validate for CreditPayrollIncomeParsingConfigUpdateRequest {
 /// `/credit/payroll_income/parsing_config/update`.
 ///
 /// Returned by `POST /credit/payroll_income/parsing_config/update`
-/// ([`CreditPayrollIncomeParsingConfigUpdateRequest`]).
+/// ([`CreditPayrollIncomeParsingConfigUpdateRequest`](crate::models::CreditPayrollIncomeParsingConfigUpdateRequest)).
 ///
 /// # Example
 ///
@@ -1367,7 +1374,7 @@ impl Validate for CreditPayrollIncomeParsingConfigUpdateResponse {}
 /// `/credit/bank_statements/uploads/get`
 ///
 /// Returned by `POST /credit/bank_statements/uploads/get`
-/// ([`CreditBankStatementsUploadsGetRequest`]).
+/// ([`CreditBankStatementsUploadsGetRequest`](crate::models::CreditBankStatementsUploadsGetRequest)).
 ///
 /// # Example
 ///
@@ -1470,7 +1477,8 @@ impl Validate for CreditBankStatementsUploadsGetResponse {
 /// billed separately. To request access to this endpoint, submit a product access request or
 /// contact your Plaid account manager.
 ///
-/// The response is [`CreditPayrollIncomeRiskSignalsGetResponse`].
+/// The response is
+/// [`CreditPayrollIncomeRiskSignalsGetResponse`](crate::models::CreditPayrollIncomeRiskSignalsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayrollIncomeRiskSignalsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1500,7 +1508,7 @@ impl Validate for CreditPayrollIncomeRiskSignalsGetRequest {}
 /// `/credit/payroll_income/risk_signals/get`
 ///
 /// Returned by `POST /credit/payroll_income/risk_signals/get`
-/// ([`CreditPayrollIncomeRiskSignalsGetRequest`]).
+/// ([`CreditPayrollIncomeRiskSignalsGetRequest`](crate::models::CreditPayrollIncomeRiskSignalsGetRequest)).
 ///
 /// # Example
 ///
@@ -1837,7 +1845,8 @@ impl Validate for MultiDocumentRiskSignal {
 /// Use the `/credit/audit_copy_token/create` endpoint to create an `audit_copy_token` and then pass
 /// that token to the GSE who needs access.
 ///
-/// The response is [`CreditAuditCopyTokenCreateResponse`].
+/// The response is
+/// [`CreditAuditCopyTokenCreateResponse`](crate::models::CreditAuditCopyTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditAuditCopyTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1857,7 +1866,8 @@ impl Validate for CreditAuditCopyTokenCreateRequest {}
 /// CreditAuditCopyTokenCreateResponse defines the response schema for
 /// `/credit/audit_copy_token/create`
 ///
-/// Returned by `POST /credit/audit_copy_token/create` ([`CreditAuditCopyTokenCreateRequest`]).
+/// Returned by `POST /credit/audit_copy_token/create`
+/// ([`CreditAuditCopyTokenCreateRequest`](crate::models::CreditAuditCopyTokenCreateRequest)).
 ///
 /// # Example
 ///
@@ -1891,7 +1901,8 @@ impl Validate for CreditAuditCopyTokenCreateResponse {}
 /// associated with the Report data and other Audit Copies of it are not affected and will remain
 /// accessible after removing the given Audit Copy.
 ///
-/// The response is [`CreditAuditCopyTokenRemoveResponse`].
+/// The response is
+/// [`CreditAuditCopyTokenRemoveResponse`](crate::models::CreditAuditCopyTokenRemoveResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditAuditCopyTokenRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1910,7 +1921,8 @@ impl Validate for CreditAuditCopyTokenRemoveRequest {}
 /// CreditAuditCopyTokenRemoveResponse defines the response schema for
 /// `/credit/audit_copy_token/remove`
 ///
-/// Returned by `POST /credit/audit_copy_token/remove` ([`CreditAuditCopyTokenRemoveRequest`]).
+/// Returned by `POST /credit/audit_copy_token/remove`
+/// ([`CreditAuditCopyTokenRemoveRequest`](crate::models::CreditAuditCopyTokenRemoveRequest)).
 ///
 /// # Example
 ///
@@ -1939,7 +1951,8 @@ impl Validate for CreditAuditCopyTokenRemoveResponse {}
 /// This endpoint gets payroll income information for a specific user, either as a result of the
 /// user connecting to their payroll provider or uploading a pay related document.
 ///
-/// The response is [`CreditPayrollIncomeGetResponse`].
+/// The response is
+/// [`CreditPayrollIncomeGetResponse`](crate::models::CreditPayrollIncomeGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayrollIncomeGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1980,7 +1993,8 @@ pub struct CreditPayrollIncomeGetRequestOptions {
 impl Validate for CreditPayrollIncomeGetRequestOptions {}
 /// Defines the response body for `/credit/payroll_income/get`.
 ///
-/// Returned by `POST /credit/payroll_income/get` ([`CreditPayrollIncomeGetRequest`]).
+/// Returned by `POST /credit/payroll_income/get`
+/// ([`CreditPayrollIncomeGetRequest`](crate::models::CreditPayrollIncomeGetRequest)).
 ///
 /// # Example
 ///
@@ -3482,7 +3496,8 @@ impl Validate for PayrollIncomeRateOfPay {}
 ///
 /// Deprecated.
 ///
-/// The response is [`CreditPayrollIncomePrecheckResponse`].
+/// The response is
+/// [`CreditPayrollIncomePrecheckResponse`](crate::models::CreditPayrollIncomePrecheckResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayrollIncomePrecheckRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3528,7 +3543,8 @@ impl Validate for CreditPayrollIncomePrecheckRequest {
 
 /// Defines the response schema for `/credit/payroll_income/precheck`.
 ///
-/// Returned by `POST /credit/payroll_income/precheck` ([`CreditPayrollIncomePrecheckRequest`]).
+/// Returned by `POST /credit/payroll_income/precheck`
+/// ([`CreditPayrollIncomePrecheckRequest`](crate::models::CreditPayrollIncomePrecheckRequest)).
 ///
 /// # Example
 ///
@@ -3562,7 +3578,8 @@ impl Validate for CreditPayrollIncomePrecheckResponse {
 ///
 /// `/credit/payroll_income/refresh` refreshes a given digital payroll income verification.
 ///
-/// The response is [`CreditPayrollIncomeRefreshResponse`].
+/// The response is
+/// [`CreditPayrollIncomeRefreshResponse`](crate::models::CreditPayrollIncomeRefreshResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayrollIncomeRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3606,7 +3623,8 @@ impl Validate for CreditPayrollIncomeRefreshRequestOptions {}
 /// CreditPayrollIncomeRefreshResponse defines the response schema for
 /// `/credit/payroll_income/refresh`
 ///
-/// Returned by `POST /credit/payroll_income/refresh` ([`CreditPayrollIncomeRefreshRequest`]).
+/// Returned by `POST /credit/payroll_income/refresh`
+/// ([`CreditPayrollIncomeRefreshRequest`](crate::models::CreditPayrollIncomeRefreshRequest)).
 ///
 /// # Example
 ///
@@ -3639,7 +3657,7 @@ impl Validate for CreditPayrollIncomeRefreshResponse {}
 /// `/credit/employment/get` returns a list of items with employment information from a user's
 /// payroll provider that was verified by an end user.
 ///
-/// The response is [`CreditEmploymentGetResponse`].
+/// The response is [`CreditEmploymentGetResponse`](crate::models::CreditEmploymentGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditEmploymentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3660,7 +3678,8 @@ pub struct CreditEmploymentGetRequest {
 impl Validate for CreditEmploymentGetRequest {}
 /// CreditEmploymentGetResponse defines the response schema for `/credit/employment/get`.
 ///
-/// Returned by `POST /credit/employment/get` ([`CreditEmploymentGetRequest`]).
+/// Returned by `POST /credit/employment/get`
+/// ([`CreditEmploymentGetRequest`](crate::models::CreditEmploymentGetRequest)).
 ///
 /// # Example
 ///
@@ -3837,7 +3856,7 @@ impl Validate for CreditBankIncomeWarning {
 /// own `secondary_client_id`; for example, `ce5bd328dcd34123456`. You'll need to create a separate
 /// `relay_token` for each third party that needs access to the report on your behalf.
 ///
-/// The response is [`CreditRelayCreateResponse`].
+/// The response is [`CreditRelayCreateResponse`](crate::models::CreditRelayCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditRelayCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3871,7 +3890,8 @@ impl Validate for CreditRelayCreateRequest {
 
 /// CreditRelayCreateResponse defines the response schema for `/credit/relay/create`
 ///
-/// Returned by `POST /credit/relay/create` ([`CreditRelayCreateRequest`]).
+/// Returned by `POST /credit/relay/create`
+/// ([`CreditRelayCreateRequest`](crate::models::CreditRelayCreateRequest)).
 ///
 /// # Example
 ///
@@ -3902,7 +3922,7 @@ impl Validate for CreditRelayCreateResponse {}
 /// `/credit/relay/get` allows third parties to receive a report that was shared with them, using a
 /// `relay_token` that was created by the report owner.
 ///
-/// The response is [`AssetReportGetResponse`].
+/// The response is [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreditRelayGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3985,7 +4005,7 @@ impl Validate for CreditRelayPDFGetRequest {
 /// created with the original report parameters, but with the most recent data available based on
 /// the `days_requested` value of the original report.
 ///
-/// The response is [`CreditRelayRefreshResponse`].
+/// The response is [`CreditRelayRefreshResponse`](crate::models::CreditRelayRefreshResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreditRelayRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4016,7 +4036,8 @@ impl Validate for CreditRelayRefreshRequest {
 
 /// CreditRelayRefreshResponse defines the response schema for `/credit/relay/refresh`
 ///
-/// Returned by `POST /credit/relay/refresh` ([`CreditRelayRefreshRequest`]).
+/// Returned by `POST /credit/relay/refresh`
+/// ([`CreditRelayRefreshRequest`](crate::models::CreditRelayRefreshRequest)).
 ///
 /// # Example
 ///
@@ -4052,7 +4073,7 @@ impl Validate for CreditRelayRefreshResponse {}
 /// that provide access to the same report are not affected and will remain accessible after
 /// removing the given `relay_token`.
 ///
-/// The response is [`CreditRelayRemoveResponse`].
+/// The response is [`CreditRelayRemoveResponse`](crate::models::CreditRelayRemoveResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditRelayRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4070,7 +4091,8 @@ pub struct CreditRelayRemoveRequest {
 impl Validate for CreditRelayRemoveRequest {}
 /// CreditRelayRemoveResponse defines the response schema for `/credit/relay/remove`
 ///
-/// Returned by `POST /credit/relay/remove` ([`CreditRelayRemoveRequest`]).
+/// Returned by `POST /credit/relay/remove`
+/// ([`CreditRelayRemoveRequest`](crate::models::CreditRelayRemoveRequest)).
 ///
 /// # Example
 ///
@@ -4102,7 +4124,8 @@ impl Validate for CreditRelayRemoveResponse {}
 /// Token already contains a report of a certain type, it will be replaced with the token provided
 /// in the `report_tokens` field.
 ///
-/// The response is [`CreditAuditCopyTokenUpdateResponse`].
+/// The response is
+/// [`CreditAuditCopyTokenUpdateResponse`](crate::models::CreditAuditCopyTokenUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditAuditCopyTokenUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4124,7 +4147,8 @@ pub struct CreditAuditCopyTokenUpdateRequest {
 impl Validate for CreditAuditCopyTokenUpdateRequest {}
 /// Defines the response schema for `/credit/audit_copy_token/update`
 ///
-/// Returned by `POST /credit/audit_copy_token/update` ([`CreditAuditCopyTokenUpdateRequest`]).
+/// Returned by `POST /credit/audit_copy_token/update`
+/// ([`CreditAuditCopyTokenUpdateRequest`](crate::models::CreditAuditCopyTokenUpdateRequest)).
 ///
 /// # Example
 ///
@@ -4155,7 +4179,7 @@ impl Validate for CreditAuditCopyTokenUpdateResponse {}
 /// The `/credit/asset_report/freddie_mac/get` endpoint retrieves the Asset Report in Freddie Mac's
 /// JSON format.
 ///
-/// The response is [`AssetReportFreddieGetResponse`].
+/// The response is [`AssetReportFreddieGetResponse`](crate::models::AssetReportFreddieGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReportFreddieGetRequest {
     /// A token that can be shared with a third party auditor to allow them to obtain access to the
@@ -4175,7 +4199,8 @@ impl Validate for AssetReportFreddieGetRequest {}
 /// AssetReportFreddieGetResponse defines the response schema for
 /// `/credit/asset_report/freddie_mac/get`
 ///
-/// Returned by `POST /credit/asset_report/freddie_mac/get` ([`AssetReportFreddieGetRequest`]).
+/// Returned by `POST /credit/asset_report/freddie_mac/get`
+/// ([`AssetReportFreddieGetRequest`](crate::models::AssetReportFreddieGetRequest)).
 ///
 /// # Example
 ///
@@ -5869,7 +5894,8 @@ impl Validate for Status {}
 /// The `/credit/freddie_mac/reports/get` endpoint retrieves the Verification of Assets and
 /// Verification of Employment reports.
 ///
-/// The response is [`CreditFreddieMacReportsGetResponse`].
+/// The response is
+/// [`CreditFreddieMacReportsGetResponse`](crate::models::CreditFreddieMacReportsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditFreddieMacReportsGetRequest {
     /// A token that can be shared with a third party auditor to allow them to obtain access to the
@@ -5889,7 +5915,8 @@ impl Validate for CreditFreddieMacReportsGetRequest {}
 /// CreditFreddieMacReportsGetResponse defines the response schema for
 /// `/credit/freddie_mac/reports/get`
 ///
-/// Returned by `POST /credit/freddie_mac/reports/get` ([`CreditFreddieMacReportsGetRequest`]).
+/// Returned by `POST /credit/freddie_mac/reports/get`
+/// ([`CreditFreddieMacReportsGetRequest`](crate::models::CreditFreddieMacReportsGetRequest)).
 ///
 /// # Example
 ///

@@ -52,7 +52,7 @@ impl Validate for DashboardUser {
 /// object of certain Monitor and Beacon endpoints. This can be used to identify the specific
 /// reviewer who performed a Dashboard action.
 ///
-/// The response is [`DashboardUserGetResponse`].
+/// The response is [`DashboardUserGetResponse`](crate::models::DashboardUserGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DashboardUserGetRequest {
     /// ID of the associated user. To retrieve the email address or other details of the person
@@ -73,7 +73,8 @@ pub struct DashboardUserGetRequest {
 impl Validate for DashboardUserGetRequest {}
 /// Account information associated with a team member with access to the Plaid dashboard.
 ///
-/// Returned by `POST /dashboard_user/get` ([`DashboardUserGetRequest`]).
+/// Returned by `POST /dashboard_user/get`
+/// ([`DashboardUserGetRequest`](crate::models::DashboardUserGetRequest)).
 ///
 /// # Example
 ///
@@ -132,7 +133,7 @@ impl Validate for DashboardUserGetResponse {
 /// users associated with your account. This can be used to audit or track the list of reviewers for
 /// Monitor, Beacon, and Identity Verification products.
 ///
-/// The response is [`DashboardUserListResponse`].
+/// The response is [`DashboardUserListResponse`](crate::models::DashboardUserListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DashboardUserListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -153,7 +154,8 @@ pub struct DashboardUserListRequest {
 impl Validate for DashboardUserListRequest {}
 /// Paginated list of dashboard users
 ///
-/// Returned by `POST /dashboard_user/list` ([`DashboardUserListRequest`]).
+/// Returned by `POST /dashboard_user/list`
+/// ([`DashboardUserListRequest`](crate::models::DashboardUserListRequest)).
 ///
 /// # Example
 ///

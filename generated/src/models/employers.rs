@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 /// added. Because the employer database is frequently updated, we recommend that you do not cache
 /// or store data from this endpoint for more than a day.
 ///
-/// The response is [`EmployersSearchResponse`].
+/// The response is [`EmployersSearchResponse`](crate::models::EmployersSearchResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmployersSearchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -44,7 +44,8 @@ pub struct EmployersSearchRequest {
 impl Validate for EmployersSearchRequest {}
 /// EmployersSearchResponse defines the response schema for `/employers/search`.
 ///
-/// Returned by `POST /employers/search` ([`EmployersSearchRequest`]).
+/// Returned by `POST /employers/search`
+/// ([`EmployersSearchRequest`](crate::models::EmployersSearchRequest)).
 ///
 /// # Example
 ///

@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 ///
 /// Deprecated.
 ///
-/// The response is [`EmploymentVerificationGetResponse`].
+/// The response is
+/// [`EmploymentVerificationGetResponse`](crate::models::EmploymentVerificationGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmploymentVerificationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -40,7 +41,8 @@ impl Validate for EmploymentVerificationGetRequest {}
 /// EmploymentVerificationGetResponse defines the response schema for
 /// `/employment/verification/get`.
 ///
-/// Returned by `POST /employment/verification/get` ([`EmploymentVerificationGetRequest`]).
+/// Returned by `POST /employment/verification/get`
+/// ([`EmploymentVerificationGetRequest`](crate::models::EmploymentVerificationGetRequest)).
 ///
 /// # Example
 ///

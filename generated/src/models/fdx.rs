@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Returns a list of Recipients
 ///
-/// The response is [`GetRecipientsResponse`].
+/// The response is [`GetRecipientsResponse`](crate::models::GetRecipientsResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetRecipientsRequest {}
 impl Validate for GetRecipientsRequest {}
@@ -27,7 +27,7 @@ impl Validate for GetRecipientsRequest {}
 ///
 /// Returns a consent grant by its identifier
 ///
-/// The response is [`FDXConsentGrant`].
+/// The response is [`FDXConsentGrant`](crate::models::FDXConsentGrant).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FdxConsentGetRequest {
     /// Consent Grant Identifier. Uniquely identifies the consent grant
@@ -44,7 +44,7 @@ impl Validate for FdxConsentGetRequest {}
 ///
 /// Get a specific recipient
 ///
-/// The response is [`GetRecipientResponse`].
+/// The response is [`GetRecipientResponse`](crate::models::GetRecipientResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetRecipientRequest {
     /// Recipient Identifier. Uniquely identifies the recipient
@@ -58,7 +58,8 @@ pub struct GetRecipientRequest {
 impl Validate for GetRecipientRequest {}
 /// GetRecipientsResponse defines the response schema for `/fdx/recipients`
 ///
-/// Returned by `GET /fdx/recipients` ([`GetRecipientsRequest`]).
+/// Returned by `GET /fdx/recipients`
+/// ([`GetRecipientsRequest`](crate::models::GetRecipientsRequest)).
 ///
 /// # Example
 ///
@@ -100,7 +101,8 @@ impl Validate for GetRecipientsResponse {
 
 /// GetRecipientResponse defines the response schema for `/fdx/recipient/{recipientId}`
 ///
-/// Returned by `GET /fdx/recipient/{recipientId}` ([`GetRecipientRequest`]).
+/// Returned by `GET /fdx/recipient/{recipientId}`
+/// ([`GetRecipientRequest`](crate::models::GetRecipientRequest)).
 ///
 /// # Example
 ///
@@ -149,7 +151,8 @@ impl Validate for GetRecipientResponse {
 
 /// An FDX consent grant.
 ///
-/// Returned by `GET /fdx/consents/{consentId}` ([`FdxConsentGetRequest`]).
+/// Returned by `GET /fdx/consents/{consentId}`
+/// ([`FdxConsentGetRequest`](crate::models::FdxConsentGetRequest)).
 ///
 /// # Example
 ///

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 /// identity information is returned in the top level `identity` object. For more details, see
 /// [Plaid API versioning](https://plaid.com/docs/api/versioning/#version-2019-05-29).
 ///
-/// The response is [`IdentityGetResponse`].
+/// The response is [`IdentityGetResponse`](crate::models::IdentityGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -58,7 +58,7 @@ pub struct IdentityGetRequestOptions {
 impl Validate for IdentityGetRequestOptions {}
 /// IdentityGetResponse defines the response schema for `/identity/get`
 ///
-/// Returned by `POST /identity/get` ([`IdentityGetRequest`]).
+/// Returned by `POST /identity/get` ([`IdentityGetRequest`](crate::models::IdentityGetRequest)).
 ///
 /// # Example
 ///
@@ -278,7 +278,7 @@ impl Validate for IdentityGetResponse {
 /// Instead, use the free `/accounts/get` endpoint to request balance cached data, or
 /// `/accounts/balance/get` or `/signal/evaluate` for real-time data.
 ///
-/// The response is [`IdentityMatchResponse`].
+/// The response is [`IdentityMatchResponse`](crate::models::IdentityMatchResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityMatchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -309,7 +309,8 @@ pub struct IdentityMatchRequestOptions {
 impl Validate for IdentityMatchRequestOptions {}
 /// IdentityMatchResponse defines the response schema for `/identity/match`
 ///
-/// Returned by `POST /identity/match` ([`IdentityMatchRequest`]).
+/// Returned by `POST /identity/match`
+/// ([`IdentityMatchRequest`](crate::models::IdentityMatchRequest)).
 ///
 /// # Example
 ///
@@ -440,7 +441,7 @@ impl Validate for IdentityMatchResponse {
 /// endpoint, submit a [product access request](https://dashboard.plaid.com/team/products) or
 /// contact your Plaid account manager.
 ///
-/// The response is [`IdentityRefreshResponse`].
+/// The response is [`IdentityRefreshResponse`](crate::models::IdentityRefreshResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -458,7 +459,8 @@ pub struct IdentityRefreshRequest {
 impl Validate for IdentityRefreshRequest {}
 /// IdentityRefreshResponse defines the response schema for `/identity/refresh`
 ///
-/// Returned by `POST /identity/refresh` ([`IdentityRefreshRequest`]).
+/// Returned by `POST /identity/refresh`
+/// ([`IdentityRefreshRequest`](crate::models::IdentityRefreshRequest)).
 ///
 /// # Example
 ///
@@ -485,7 +487,8 @@ impl Validate for IdentityRefreshResponse {}
 /// Use `/identity/documents/uploads/get` to retrieve identity details when using [Identity Document
 /// Upload](https://plaid.com/docs/identity/identity-document-upload/).
 ///
-/// The response is [`IdentityDocumentsUploadsGetResponse`].
+/// The response is
+/// [`IdentityDocumentsUploadsGetResponse`](crate::models::IdentityDocumentsUploadsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityDocumentsUploadsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -516,7 +519,8 @@ impl Validate for IdentityDocumentsUploadsGetRequestOptions {}
 /// IdentityDocumentsUploadsGetResponse defines the response schema for
 /// `/identity/documents/uploads/get`
 ///
-/// Returned by `POST /identity/documents/uploads/get` ([`IdentityDocumentsUploadsGetRequest`]).
+/// Returned by `POST /identity/documents/uploads/get`
+/// ([`IdentityDocumentsUploadsGetRequest`](crate::models::IdentityDocumentsUploadsGetRequest)).
 ///
 /// # Example
 ///

@@ -878,7 +878,8 @@ impl Validate for IdentityVerificationAutofillAddress {
 /// Try to autofill an Identity Verification based on the provided phone number, date of birth and
 /// country of residence.
 ///
-/// The response is [`IdentityVerificationAutofillCreateResponse`].
+/// The response is
+/// [`IdentityVerificationAutofillCreateResponse`](crate::models::IdentityVerificationAutofillCreateResponse).
 ///
 /// # Example
 ///
@@ -908,7 +909,7 @@ impl Validate for IdentityVerificationAutofillCreateRequest {}
 /// before using.
 ///
 /// Returned by `POST /identity_verification/autofill/create`
-/// ([`IdentityVerificationAutofillCreateRequest`]).
+/// ([`IdentityVerificationAutofillCreateRequest`](crate::models::IdentityVerificationAutofillCreateRequest)).
 ///
 /// # Example
 ///
@@ -1027,7 +1028,8 @@ impl Validate for IdentityVerificationAutofillUserData {
 /// information can not be included in the request body. Please use the `/user/update` endpoint to
 /// update user data instead.
 ///
-/// The response is [`IdentityVerificationCreateResponse`].
+/// The response is
+/// [`IdentityVerificationCreateResponse`](crate::models::IdentityVerificationCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityVerificationCreateRequest {
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -1179,7 +1181,8 @@ impl Validate for IdentityVerificationCreateRequestUser {
 /// reflecting the required steps for completing the session, the results for each step, and
 /// information collected in the process.
 ///
-/// Returned by `POST /identity_verification/create` ([`IdentityVerificationCreateRequest`]).
+/// Returned by `POST /identity_verification/create`
+/// ([`IdentityVerificationCreateRequest`](crate::models::IdentityVerificationCreateRequest)).
 ///
 /// # Example
 ///
@@ -1617,7 +1620,8 @@ impl Validate for IdentityVerificationDocumentNameResponse {}
 ///
 /// Retrieve a previously created Identity Verification.
 ///
-/// The response is [`IdentityVerificationGetResponse`].
+/// The response is
+/// [`IdentityVerificationGetResponse`](crate::models::IdentityVerificationGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityVerificationGetRequest {
     /// ID of the associated Identity Verification attempt.
@@ -1639,7 +1643,8 @@ impl Validate for IdentityVerificationGetRequest {}
 /// reflecting the required steps for completing the session, the results for each step, and
 /// information collected in the process.
 ///
-/// Returned by `POST /identity_verification/get` ([`IdentityVerificationGetRequest`]).
+/// Returned by `POST /identity_verification/get`
+/// ([`IdentityVerificationGetRequest`](crate::models::IdentityVerificationGetRequest)).
 ///
 /// # Example
 ///
@@ -2019,7 +2024,8 @@ impl Validate for IdentityVerificationGetResponse {
 ///
 /// Filter and list Identity Verifications created by your account
 ///
-/// The response is [`IdentityVerificationListResponse`].
+/// The response is
+/// [`IdentityVerificationListResponse`](crate::models::IdentityVerificationListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityVerificationListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -2064,7 +2070,8 @@ pub struct IdentityVerificationListRequest {
 impl Validate for IdentityVerificationListRequest {}
 /// Paginated list of Plaid sessions.
 ///
-/// Returned by `POST /identity_verification/list` ([`IdentityVerificationListRequest`]).
+/// Returned by `POST /identity_verification/list`
+/// ([`IdentityVerificationListRequest`](crate::models::IdentityVerificationListRequest)).
 ///
 /// # Example
 ///
@@ -2443,7 +2450,8 @@ impl Validate for IdentityVerificationResponseUserName {}
 ///
 /// Allow a customer to retry their Identity Verification
 ///
-/// The response is [`IdentityVerificationRetryResponse`].
+/// The response is
+/// [`IdentityVerificationRetryResponse`](crate::models::IdentityVerificationRetryResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IdentityVerificationRetryRequest {
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -2524,7 +2532,8 @@ impl Validate for IdentityVerificationRetryRequestStepsObject {}
 /// reflecting the required steps for completing the session, the results for each step, and
 /// information collected in the process.
 ///
-/// Returned by `POST /identity_verification/retry` ([`IdentityVerificationRetryRequest`]).
+/// Returned by `POST /identity_verification/retry`
+/// ([`IdentityVerificationRetryRequest`](crate::models::IdentityVerificationRetryRequest)).
 ///
 /// # Example
 ///

@@ -29,7 +29,8 @@ use serde::{Deserialize, Serialize};
 ///
 /// Deprecated.
 ///
-/// The response is [`IncomeVerificationCreateResponse`].
+/// The response is
+/// [`IncomeVerificationCreateResponse`](crate::models::IncomeVerificationCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncomeVerificationCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -66,7 +67,8 @@ pub struct IncomeVerificationCreateRequestOptions {
 impl Validate for IncomeVerificationCreateRequestOptions {}
 /// IncomeVerificationCreateResponse defines the response schema for `/income/verification/create`.
 ///
-/// Returned by `POST /income/verification/create` ([`IncomeVerificationCreateRequest`]).
+/// Returned by `POST /income/verification/create`
+/// ([`IncomeVerificationCreateRequest`](crate::models::IncomeVerificationCreateRequest)).
 ///
 /// # Example
 ///
@@ -110,7 +112,8 @@ impl Validate for IncomeVerificationCreateResponse {}
 ///
 /// Deprecated.
 ///
-/// The response is [`IncomeVerificationPrecheckResponse`].
+/// The response is
+/// [`IncomeVerificationPrecheckResponse`](crate::models::IncomeVerificationPrecheckResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncomeVerificationPrecheckRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -169,7 +172,8 @@ impl Validate for IncomeVerificationPrecheckUser {}
 /// IncomeVerificationPrecheckResponse defines the response schema for
 /// `/income/verification/precheck`.
 ///
-/// Returned by `POST /income/verification/precheck` ([`IncomeVerificationPrecheckRequest`]).
+/// Returned by `POST /income/verification/precheck`
+/// ([`IncomeVerificationPrecheckRequest`](crate::models::IncomeVerificationPrecheckRequest)).
 ///
 /// # Example
 ///
@@ -217,7 +221,8 @@ impl Validate for IncomeVerificationPrecheckResponse {
 ///
 /// Deprecated.
 ///
-/// The response is [`IncomeVerificationPaystubsGetResponse`].
+/// The response is
+/// [`IncomeVerificationPaystubsGetResponse`](crate::models::IncomeVerificationPaystubsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncomeVerificationPaystubsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -242,7 +247,8 @@ impl Validate for IncomeVerificationPaystubsGetRequest {}
 /// IncomeVerificationPaystubsGetResponse defines the response schema for
 /// `/income/verification/paystubs/get`.
 ///
-/// Returned by `POST /income/verification/paystubs/get` ([`IncomeVerificationPaystubsGetRequest`]).
+/// Returned by `POST /income/verification/paystubs/get`
+/// ([`IncomeVerificationPaystubsGetRequest`](crate::models::IncomeVerificationPaystubsGetRequest)).
 ///
 /// # Example
 ///
@@ -1395,7 +1401,8 @@ impl Validate for IncomeVerificationDocumentsDownloadRequest {}
 ///
 /// Deprecated.
 ///
-/// The response is [`IncomeVerificationTaxformsGetResponse`].
+/// The response is
+/// [`IncomeVerificationTaxformsGetResponse`](crate::models::IncomeVerificationTaxformsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncomeVerificationTaxformsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1420,7 +1427,8 @@ impl Validate for IncomeVerificationTaxformsGetRequest {}
 /// IncomeVerificationTaxformsGetResponse defines the response schema for
 /// `/income/verification/taxforms/get`
 ///
-/// Returned by `POST /income/verification/taxforms/get` ([`IncomeVerificationTaxformsGetRequest`]).
+/// Returned by `POST /income/verification/taxforms/get`
+/// ([`IncomeVerificationTaxformsGetRequest`](crate::models::IncomeVerificationTaxformsGetRequest)).
 ///
 /// # Example
 ///

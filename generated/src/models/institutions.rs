@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 /// products, then the institution will be filtered out from the response. As a result, the number
 /// of institutions returned may not match the count specified in the call.
 ///
-/// The response is [`InstitutionsGetResponse`].
+/// The response is [`InstitutionsGetResponse`](crate::models::InstitutionsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstitutionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -124,7 +124,8 @@ impl Validate for InstitutionsGetRequestOptions {
 
 /// InstitutionsGetResponse defines the response schema for `/institutions/get`
 ///
-/// Returned by `POST /institutions/get` ([`InstitutionsGetRequest`]).
+/// Returned by `POST /institutions/get`
+/// ([`InstitutionsGetRequest`](crate::models::InstitutionsGetRequest)).
 ///
 /// # Example
 ///
@@ -194,7 +195,7 @@ impl Validate for InstitutionsGetResponse {
 /// `public_key` parameter has since been deprecated; all customers are encouraged to use
 /// `client_id` and `secret` instead.
 ///
-/// The response is [`InstitutionsSearchResponse`].
+/// The response is [`InstitutionsSearchResponse`](crate::models::InstitutionsSearchResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstitutionsSearchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -283,7 +284,8 @@ pub struct InstitutionsSearchPaymentInitiationOptions {
 impl Validate for InstitutionsSearchPaymentInitiationOptions {}
 /// InstitutionsSearchResponse defines the response schema for `/institutions/search`
 ///
-/// Returned by `POST /institutions/search` ([`InstitutionsSearchRequest`]).
+/// Returned by `POST /institutions/search`
+/// ([`InstitutionsSearchRequest`](crate::models::InstitutionsSearchRequest)).
 ///
 /// # Example
 ///
@@ -351,7 +353,7 @@ impl Validate for InstitutionsSearchResponse {
 /// instead of the `client_id` and `secret` to authenticate to this endpoint. The `public_key` has
 /// been deprecated; all customers are encouraged to use `client_id` and `secret` instead.
 ///
-/// The response is [`InstitutionsGetByIdResponse`].
+/// The response is [`InstitutionsGetByIdResponse`](crate::models::InstitutionsGetByIdResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstitutionsGetByIdRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -423,7 +425,8 @@ pub struct InstitutionsGetByIdRequestOptions {
 impl Validate for InstitutionsGetByIdRequestOptions {}
 /// InstitutionsGetByIdResponse defines the response schema for `/institutions/get_by_id`
 ///
-/// Returned by `POST /institutions/get_by_id` ([`InstitutionsGetByIdRequest`]).
+/// Returned by `POST /institutions/get_by_id`
+/// ([`InstitutionsGetByIdRequest`](crate::models::InstitutionsGetByIdRequest)).
 ///
 /// # Example
 ///

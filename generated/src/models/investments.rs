@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 /// The `/investments/holdings/get` endpoint allows developers to receive user-authorized stock
 /// position data for `investment`-type accounts.
 ///
-/// The response is [`InvestmentsHoldingsGetResponse`].
+/// The response is
+/// [`InvestmentsHoldingsGetResponse`](crate::models::InvestmentsHoldingsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InvestmentsHoldingsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -52,7 +53,8 @@ pub struct InvestmentHoldingsGetRequestOptions {
 impl Validate for InvestmentHoldingsGetRequestOptions {}
 /// InvestmentsHoldingsGetResponse defines the response schema for `/investments/holdings/get`
 ///
-/// Returned by `POST /investments/holdings/get` ([`InvestmentsHoldingsGetRequest`]).
+/// Returned by `POST /investments/holdings/get`
+/// ([`InvestmentsHoldingsGetRequest`](crate::models::InvestmentsHoldingsGetRequest)).
 ///
 /// # Example
 ///
@@ -529,7 +531,7 @@ impl Validate for InvestmentsHoldingsGetResponse {
 /// The `/investments/auth/get` endpoint allows developers to receive user-authorized data to
 /// facilitate the transfer of holdings
 ///
-/// The response is [`InvestmentsAuthGetResponse`].
+/// The response is [`InvestmentsAuthGetResponse`](crate::models::InvestmentsAuthGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InvestmentsAuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -559,7 +561,8 @@ pub struct InvestmentsAuthGetRequestOptions {
 impl Validate for InvestmentsAuthGetRequestOptions {}
 /// InvestmentsAuthGetResponse defines the response schema for `/investments/auth/get`
 ///
-/// Returned by `POST /investments/auth/get` ([`InvestmentsAuthGetRequest`]).
+/// Returned by `POST /investments/auth/get`
+/// ([`InvestmentsAuthGetRequest`](crate::models::InvestmentsAuthGetRequest)).
 ///
 /// # Example
 ///
@@ -921,7 +924,8 @@ impl Validate for InvestmentsAuthGetResponse {
 /// history is ready when `/investments/transactions/get` is called, it will return a
 /// `PRODUCT_NOT_READY` error.
 ///
-/// The response is [`InvestmentsTransactionsGetResponse`].
+/// The response is
+/// [`InvestmentsTransactionsGetResponse`](crate::models::InvestmentsTransactionsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InvestmentsTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -960,7 +964,8 @@ impl Validate for InvestmentsTransactionsGetRequest {
 /// InvestmentsTransactionsGetResponse defines the response schema for
 /// `/investments/transactions/get`
 ///
-/// Returned by `POST /investments/transactions/get` ([`InvestmentsTransactionsGetRequest`]).
+/// Returned by `POST /investments/transactions/get`
+/// ([`InvestmentsTransactionsGetRequest`](crate::models::InvestmentsTransactionsGetRequest)).
 ///
 /// # Example
 ///
@@ -1233,7 +1238,7 @@ impl Validate for InvestmentsTransactionsGetResponse {
 /// endpoint, submit a [product access request](https://dashboard.plaid.com/team/products) or
 /// contact your Plaid account manager.
 ///
-/// The response is [`InvestmentsRefreshResponse`].
+/// The response is [`InvestmentsRefreshResponse`](crate::models::InvestmentsRefreshResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InvestmentsRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1251,7 +1256,8 @@ pub struct InvestmentsRefreshRequest {
 impl Validate for InvestmentsRefreshRequest {}
 /// InvestmentsRefreshResponse defines the response schema for `/investments/refresh`
 ///
-/// Returned by `POST /investments/refresh` ([`InvestmentsRefreshRequest`]).
+/// Returned by `POST /investments/refresh`
+/// ([`InvestmentsRefreshRequest`](crate::models::InvestmentsRefreshRequest)).
 ///
 /// # Example
 ///

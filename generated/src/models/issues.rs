@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 /// with an empty list indicating that no issues are associated with the provided identifier. At
 /// least one of the identifiers must be provided to perform the search.
 ///
-/// The response is [`IssuesSearchResponse`].
+/// The response is [`IssuesSearchResponse`](crate::models::IssuesSearchResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IssuesSearchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -42,7 +42,7 @@ pub struct IssuesSearchRequest {
 impl Validate for IssuesSearchRequest {}
 /// IssuesSearchResponse defines the response schema for `/issues/search`.
 ///
-/// Returned by `POST /issues/search` ([`IssuesSearchRequest`]).
+/// Returned by `POST /issues/search` ([`IssuesSearchRequest`](crate::models::IssuesSearchRequest)).
 ///
 /// # Example
 ///
@@ -109,7 +109,7 @@ impl Validate for IssuesSearchResponse {
 /// Allows a user to subscribe to updates on a specific `Issue` using a POST method. Subscribers
 /// will receive webhook notifications when the issue status changes, particularly when resolved.
 ///
-/// The response is [`IssuesSubscribeResponse`].
+/// The response is [`IssuesSubscribeResponse`](crate::models::IssuesSubscribeResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IssuesSubscribeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -129,7 +129,8 @@ pub struct IssuesSubscribeRequest {
 impl Validate for IssuesSubscribeRequest {}
 /// IssuesSubscribeResponse defines the response schema for `/issues/subscribe`.
 ///
-/// Returned by `POST /issues/subscribe` ([`IssuesSubscribeRequest`]).
+/// Returned by `POST /issues/subscribe`
+/// ([`IssuesSubscribeRequest`](crate::models::IssuesSubscribeRequest)).
 ///
 /// # Example
 ///
@@ -229,7 +230,7 @@ impl Validate for Issue {
 /// Retrieve detailed information about a specific `Issue`. This endpoint returns a single `Issue`
 /// object.
 ///
-/// The response is [`IssuesGetResponse`].
+/// The response is [`IssuesGetResponse`](crate::models::IssuesGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IssuesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -247,7 +248,7 @@ pub struct IssuesGetRequest {
 impl Validate for IssuesGetRequest {}
 /// IssuesGetResponse defines the response schema for `/issues/get`.
 ///
-/// Returned by `POST /issues/get` ([`IssuesGetRequest`]).
+/// Returned by `POST /issues/get` ([`IssuesGetRequest`](crate::models::IssuesGetRequest)).
 ///
 /// # Example
 ///

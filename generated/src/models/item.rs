@@ -176,7 +176,7 @@ impl ScopesContext {
 /// This endpoint should be called in real time as the User is unlinking an Application, and should
 /// not be batched in order to ensure that the change is reflected as soon as possible.
 ///
-/// The response is [`ItemApplicationUnlinkResponse`].
+/// The response is [`ItemApplicationUnlinkResponse`](crate::models::ItemApplicationUnlinkResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemApplicationUnlinkRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -197,7 +197,8 @@ pub struct ItemApplicationUnlinkRequest {
 impl Validate for ItemApplicationUnlinkRequest {}
 /// ItemApplicationUnlinkResponse defines the response schema for `/item/application/unlink`
 ///
-/// Returned by `POST /item/application/unlink` ([`ItemApplicationUnlinkRequest`]).
+/// Returned by `POST /item/application/unlink`
+/// ([`ItemApplicationUnlinkRequest`](crate::models::ItemApplicationUnlinkRequest)).
 ///
 /// # Example
 ///
@@ -223,7 +224,8 @@ impl Validate for ItemApplicationUnlinkResponse {}
 ///
 /// Enable consumers to update product access on selected accounts for an application.
 ///
-/// The response is [`ItemApplicationScopesUpdateResponse`].
+/// The response is
+/// [`ItemApplicationScopesUpdateResponse`](crate::models::ItemApplicationScopesUpdateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemApplicationScopesUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -258,7 +260,8 @@ impl Validate for ItemApplicationScopesUpdateRequest {
 /// ItemApplicationScopesUpdateResponse defines the response schema for
 /// `/item/application/scopes/update`
 ///
-/// Returned by `POST /item/application/scopes/update` ([`ItemApplicationScopesUpdateRequest`]).
+/// Returned by `POST /item/application/scopes/update`
+/// ([`ItemApplicationScopesUpdateRequest`](crate::models::ItemApplicationScopesUpdateRequest)).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemApplicationScopesUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -275,7 +278,7 @@ impl Validate for ItemApplicationScopesUpdateResponse {}
 ///
 /// List a user's connected applications
 ///
-/// The response is [`ItemApplicationListResponse`].
+/// The response is [`ItemApplicationListResponse`](crate::models::ItemApplicationListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemApplicationListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -294,7 +297,8 @@ pub struct ItemApplicationListRequest {
 impl Validate for ItemApplicationListRequest {}
 /// Describes the connected application for a particular end user.
 ///
-/// Returned by `POST /item/application/list` ([`ItemApplicationListRequest`]).
+/// Returned by `POST /item/application/list`
+/// ([`ItemApplicationListRequest`](crate::models::ItemApplicationListRequest)).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemApplicationListResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -360,7 +364,7 @@ impl Validate for ConnectedApplication {
 ///
 /// List a historical log of user consent events
 ///
-/// The response is [`ItemActivityListResponse`].
+/// The response is [`ItemActivityListResponse`](crate::models::ItemActivityListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemActivityListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -393,7 +397,8 @@ impl Validate for ItemActivityListRequest {
 
 /// Describes a historical log of user consent events.
 ///
-/// Returned by `POST /item/activity/list` ([`ItemActivityListRequest`]).
+/// Returned by `POST /item/activity/list`
+/// ([`ItemActivityListRequest`](crate::models::ItemActivityListRequest)).
 ///
 /// # Example
 ///
@@ -691,7 +696,7 @@ impl ItemCreateAuthentication {
 ///
 /// Returns information about the status of an Item.
 ///
-/// The response is [`ItemGetResponse`].
+/// The response is [`ItemGetResponse`](crate::models::ItemGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -709,7 +714,7 @@ pub struct ItemGetRequest {
 impl Validate for ItemGetRequest {}
 /// ItemGetResponse defines the response schema for `/item/get` and `/item/webhook/update`
 ///
-/// Returned by `POST /item/get` ([`ItemGetRequest`]).
+/// Returned by `POST /item/get` ([`ItemGetRequest`](crate::models::ItemGetRequest)).
 ///
 /// # Example
 ///
@@ -812,7 +817,7 @@ impl Validate for ItemGetResponse {
 ///
 /// API versions 2019-05-29 and earlier return a `removed` boolean as part of the response.
 ///
-/// The response is [`ItemRemoveResponse`].
+/// The response is [`ItemRemoveResponse`](crate::models::ItemRemoveResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -896,7 +901,7 @@ impl ItemRemoveReasonCode {
 
 /// ItemRemoveResponse defines the response schema for `/item/remove`
 ///
-/// Returned by `POST /item/remove` ([`ItemRemoveRequest`]).
+/// Returned by `POST /item/remove` ([`ItemRemoveRequest`](crate::models::ItemRemoveRequest)).
 ///
 /// # Example
 ///
@@ -924,7 +929,7 @@ impl Validate for ItemRemoveResponse {}
 /// [`WEBHOOK_UPDATE_ACKNOWLEDGED`](https://plaid.com/docs/api/items/#webhook_update_acknowledged)
 /// webhook to the newly specified webhook URL.
 ///
-/// The response is [`ItemWebhookUpdateResponse`].
+/// The response is [`ItemWebhookUpdateResponse`](crate::models::ItemWebhookUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemWebhookUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -954,7 +959,8 @@ impl Validate for ItemWebhookUpdateRequest {
 
 /// ItemWebhookUpdateResponse defines the response schema for `/item/webhook/update`
 ///
-/// Returned by `POST /item/webhook/update` ([`ItemWebhookUpdateRequest`]).
+/// Returned by `POST /item/webhook/update`
+/// ([`ItemWebhookUpdateRequest`](crate::models::ItemWebhookUpdateRequest)).
 ///
 /// # Example
 ///
@@ -1011,7 +1017,8 @@ impl Validate for ItemWebhookUpdateResponse {
 /// with an Item. The endpoint returns a new `access_token` and immediately invalidates the previous
 /// `access_token`.
 ///
-/// The response is [`ItemAccessTokenInvalidateResponse`].
+/// The response is
+/// [`ItemAccessTokenInvalidateResponse`](crate::models::ItemAccessTokenInvalidateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemAccessTokenInvalidateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1030,7 +1037,8 @@ impl Validate for ItemAccessTokenInvalidateRequest {}
 /// ItemAccessTokenInvalidateResponse defines the response schema for
 /// `/item/access_token/invalidate`
 ///
-/// Returned by `POST /item/access_token/invalidate` ([`ItemAccessTokenInvalidateRequest`]).
+/// Returned by `POST /item/access_token/invalidate`
+/// ([`ItemAccessTokenInvalidateRequest`](crate::models::ItemAccessTokenInvalidateRequest)).
 ///
 /// # Example
 ///
@@ -1065,7 +1073,8 @@ impl Validate for ItemAccessTokenInvalidateResponse {}
 /// `item_id` is used to identify an Item in a webhook. The `item_id` can also be retrieved by
 /// making an `/item/get` request.
 ///
-/// The response is [`ItemPublicTokenExchangeResponse`].
+/// The response is
+/// [`ItemPublicTokenExchangeResponse`](crate::models::ItemPublicTokenExchangeResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemPublicTokenExchangeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1084,7 +1093,8 @@ pub struct ItemPublicTokenExchangeRequest {
 impl Validate for ItemPublicTokenExchangeRequest {}
 /// ItemPublicTokenExchangeResponse defines the response schema for `/item/public_token/exchange`
 ///
-/// Returned by `POST /item/public_token/exchange` ([`ItemPublicTokenExchangeRequest`]).
+/// Returned by `POST /item/public_token/exchange`
+/// ([`ItemPublicTokenExchangeRequest`](crate::models::ItemPublicTokenExchangeRequest)).
 ///
 /// # Example
 ///
@@ -1131,7 +1141,7 @@ impl Validate for ItemPublicTokenExchangeResponse {}
 /// `public_token` instead. See the [Quickstart](https://plaid.com/docs/quickstart) for more
 /// information.
 ///
-/// The response is [`ItemPublicTokenCreateResponse`].
+/// The response is [`ItemPublicTokenCreateResponse`](crate::models::ItemPublicTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemPublicTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1149,7 +1159,8 @@ pub struct ItemPublicTokenCreateRequest {
 impl Validate for ItemPublicTokenCreateRequest {}
 /// ItemPublicTokenCreateResponse defines the response schema for `/item/public_token/create`
 ///
-/// Returned by `POST /item/public_token/create` ([`ItemPublicTokenCreateRequest`]).
+/// Returned by `POST /item/public_token/create`
+/// ([`ItemPublicTokenCreateRequest`](crate::models::ItemPublicTokenCreateRequest)).
 ///
 /// # Example
 ///
@@ -1193,7 +1204,7 @@ impl Validate for ItemPublicTokenCreateResponse {
 /// Upon creating an Item via `/item/import`, Plaid will automatically begin an extraction of that
 /// Item through the Plaid Exchange infrastructure you have already integrated.
 ///
-/// The response is [`ItemImportResponse`].
+/// The response is [`ItemImportResponse`](crate::models::ItemImportResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemImportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1255,7 +1266,7 @@ pub struct ItemImportRequestUserAuth {
 impl Validate for ItemImportRequestUserAuth {}
 /// ItemImportResponse defines the response schema for `/item/import`
 ///
-/// Returned by `POST /item/import` ([`ItemImportRequest`]).
+/// Returned by `POST /item/import` ([`ItemImportRequest`](crate::models::ItemImportRequest)).
 ///
 /// # Example
 ///
@@ -1571,7 +1582,7 @@ impl Validate for ItemStatusLastWebhook {
 /// `/item/products/terminate` is the recommended way to offboard users or disconnect accounts
 /// linked via Plaid.
 ///
-/// The response is [`ItemProductsTerminateResponse`].
+/// The response is [`ItemProductsTerminateResponse`](crate::models::ItemProductsTerminateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemProductsTerminateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1606,7 +1617,8 @@ impl Validate for ItemProductsTerminateRequest {
 
 /// ItemProductsTerminateResponse defines the response schema for `/item/products/terminate`
 ///
-/// Returned by `POST /item/products/terminate` ([`ItemProductsTerminateRequest`]).
+/// Returned by `POST /item/products/terminate`
+/// ([`ItemProductsTerminateRequest`](crate::models::ItemProductsTerminateRequest)).
 ///
 /// # Example
 ///

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 /// and account details such as original loan amount and guarantor. Data is refreshed approximately
 /// once per day; the latest data can be retrieved by calling `/liabilities/get`.
 ///
-/// The response is [`LiabilitiesGetResponse`].
+/// The response is [`LiabilitiesGetResponse`](crate::models::LiabilitiesGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LiabilitiesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -56,7 +56,8 @@ pub struct LiabilitiesGetRequestOptions {
 impl Validate for LiabilitiesGetRequestOptions {}
 /// LiabilitiesGetResponse defines the response schema for `/liabilities/get`
 ///
-/// Returned by `POST /liabilities/get` ([`LiabilitiesGetRequest`]).
+/// Returned by `POST /liabilities/get`
+/// ([`LiabilitiesGetRequest`](crate::models::LiabilitiesGetRequest)).
 ///
 /// # Example
 ///

@@ -45,7 +45,7 @@ impl Validate for LinkSessionCraDocumentUploadResult {}
 /// cause you to receive additional webhooks related to Link events, such as the `SESSION_FINISHED`
 /// and `EVENTS` webhook.
 ///
-/// The response is [`LinkTokenGetResponse`].
+/// The response is [`LinkTokenGetResponse`](crate::models::LinkTokenGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -107,7 +107,7 @@ impl LinkTokenCreateRequestAppearanceMode {
 /// such as the [update mode](https://plaid.com/docs/link/update-mode) flow for tokens with expired
 /// credentials, or the Identity Verification flow.
 ///
-/// The response is [`LinkTokenCreateResponse`].
+/// The response is [`LinkTokenCreateResponse`](crate::models::LinkTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -154,7 +154,7 @@ pub struct LinkTokenCreateRequest {
     pub language: String,
     /// Specify an array of Plaid-supported country codes using the ISO-3166-1 alpha-2 country code
     /// standard. Institutions from all listed countries will be shown. For a complete mapping of
-    /// supported products by country, see https://plaid.com/global/. For access to additional
+    /// supported products by country, see <https://plaid.com/global/>. For access to additional
     /// countries beyond what you have been approved for, [contact
     /// sales](https://plaid.com/contact/), your account manager, or support.
     ///
@@ -1223,7 +1223,8 @@ impl Validate for LinkTokenCreateRequestUpdate {}
 /// The `link_correlation_id` is ephemeral and expires in a brief period, after which it can no
 /// longer be exchanged for the `link_token`.
 ///
-/// The response is [`LinkOAuthCorrelationIdExchangeResponse`].
+/// The response is
+/// [`LinkOAuthCorrelationIdExchangeResponse`](crate::models::LinkOAuthCorrelationIdExchangeResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkOAuthCorrelationIdExchangeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1243,7 +1244,7 @@ impl Validate for LinkOAuthCorrelationIdExchangeRequest {}
 /// `/link/oauth/correlation_id/exchange`
 ///
 /// Returned by `POST /link/oauth/correlation_id/exchange`
-/// ([`LinkOAuthCorrelationIdExchangeRequest`]).
+/// ([`LinkOAuthCorrelationIdExchangeRequest`](crate::models::LinkOAuthCorrelationIdExchangeRequest)).
 ///
 /// # Example
 ///
@@ -1266,7 +1267,8 @@ pub struct LinkOAuthCorrelationIdExchangeResponse {
 impl Validate for LinkOAuthCorrelationIdExchangeResponse {}
 /// LinkTokenGetResponse defines the response schema for `/link/token/get`
 ///
-/// Returned by `POST /link/token/get` ([`LinkTokenGetRequest`]).
+/// Returned by `POST /link/token/get`
+/// ([`LinkTokenGetRequest`](crate::models::LinkTokenGetRequest)).
 ///
 /// # Example
 ///
@@ -2035,7 +2037,8 @@ impl Validate for LinkTokenGetMetadataResponse {
 
 /// LinkTokenCreateResponse defines the response schema for `/link/token/create`
 ///
-/// Returned by `POST /link/token/create` ([`LinkTokenCreateRequest`]).
+/// Returned by `POST /link/token/create`
+/// ([`LinkTokenCreateRequest`](crate::models::LinkTokenCreateRequest)).
 ///
 /// # Example
 ///

@@ -143,7 +143,7 @@ impl Validate for LinkDeliveryOptions {
 ///
 /// Use the `/link_delivery/create` endpoint to create a Hosted Link session.
 ///
-/// The response is [`LinkDeliveryCreateResponse`].
+/// The response is [`LinkDeliveryCreateResponse`](crate::models::LinkDeliveryCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkDeliveryCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -169,7 +169,8 @@ impl Validate for LinkDeliveryCreateRequest {
 
 /// LinkDeliveryCreateResponse defines the response schema for `/link_delivery/create`
 ///
-/// Returned by `POST /link_delivery/create` ([`LinkDeliveryCreateRequest`]).
+/// Returned by `POST /link_delivery/create`
+/// ([`LinkDeliveryCreateRequest`](crate::models::LinkDeliveryCreateRequest)).
 ///
 /// # Example
 ///
@@ -202,7 +203,7 @@ impl Validate for LinkDeliveryCreateResponse {}
 ///
 /// Use the `/link_delivery/get` endpoint to get the status of a Hosted Link session.
 ///
-/// The response is [`LinkDeliveryGetResponse`].
+/// The response is [`LinkDeliveryGetResponse`](crate::models::LinkDeliveryGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkDeliveryGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -220,7 +221,8 @@ pub struct LinkDeliveryGetRequest {
 impl Validate for LinkDeliveryGetRequest {}
 /// LinkDeliveryGetRequest defines the response schema for `/link_delivery/get`
 ///
-/// Returned by `POST /link_delivery/get` ([`LinkDeliveryGetRequest`]).
+/// Returned by `POST /link_delivery/get`
+/// ([`LinkDeliveryGetRequest`](crate::models::LinkDeliveryGetRequest)).
 ///
 /// # Example
 ///

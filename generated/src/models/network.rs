@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 /// For instructions on performing a frontend eligibility check, see the [Layer
 /// documentation](https://plaid.com/docs/layer/#integration-overview).
 ///
-/// The response is [`NetworkStatusGetResponse`].
+/// The response is [`NetworkStatusGetResponse`](crate::models::NetworkStatusGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkStatusGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -46,7 +46,8 @@ pub struct NetworkStatusGetRequest {
 impl Validate for NetworkStatusGetRequest {}
 /// NetworkStatusGetResponse defines the response schema for `/network/status/get`
 ///
-/// Returned by `POST /network/status/get` ([`NetworkStatusGetRequest`]).
+/// Returned by `POST /network/status/get`
+/// ([`NetworkStatusGetRequest`](crate::models::NetworkStatusGetRequest)).
 ///
 /// # Example
 ///

@@ -139,7 +139,7 @@ impl OAuthSubjectTokenType {
 /// fields for the form are equivalent to the fields for JSON and conform to the OAuth 2.0
 /// specification.
 ///
-/// The response is [`OAuthTokenResponse`].
+/// The response is [`OAuthTokenResponse`](crate::models::OAuthTokenResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuthTokenRequest {
     pub grant_type: OAuthGrantType,
@@ -210,7 +210,7 @@ impl Validate for OAuthTokenRequest {
 
 /// OAuth token grant success response
 ///
-/// Returned by `POST /oauth/token` ([`OAuthTokenRequest`]).
+/// Returned by `POST /oauth/token` ([`OAuthTokenRequest`](crate::models::OAuthTokenRequest)).
 ///
 /// # Example
 ///
@@ -255,7 +255,7 @@ impl Validate for OAuthTokenResponse {}
 /// The fields for the form are equivalent to the fields for JSON and conform to the OAuth 2.0
 /// specification.
 ///
-/// The response is [`OAuthIntrospectResponse`].
+/// The response is [`OAuthIntrospectResponse`](crate::models::OAuthIntrospectResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OAuthIntrospectRequest {
     /// An OAuth token of any type (`refresh_token`, `access_token`, etc)
@@ -277,7 +277,8 @@ pub struct OAuthIntrospectRequest {
 impl Validate for OAuthIntrospectRequest {}
 /// OAuth token introspect response
 ///
-/// Returned by `POST /oauth/introspect` ([`OAuthIntrospectRequest`]).
+/// Returned by `POST /oauth/introspect`
+/// ([`OAuthIntrospectRequest`](crate::models::OAuthIntrospectRequest)).
 ///
 /// # Example
 ///
@@ -397,7 +398,7 @@ impl Validate for OAuthErrorResponse {
 /// The fields for the form are equivalent to the fields for JSON and conform to the OAuth 2.0
 /// specification.
 ///
-/// The response is [`OAuthRevokeResponse`].
+/// The response is [`OAuthRevokeResponse`](crate::models::OAuthRevokeResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OAuthRevokeRequest {
     /// An OAuth token of any type (`refresh_token`, `access_token`, etc)
@@ -419,7 +420,7 @@ pub struct OAuthRevokeRequest {
 impl Validate for OAuthRevokeRequest {}
 /// Successful OAuth token revoke response
 ///
-/// Returned by `POST /oauth/revoke` ([`OAuthRevokeRequest`]).
+/// Returned by `POST /oauth/revoke` ([`OAuthRevokeRequest`](crate::models::OAuthRevokeRequest)).
 ///
 /// # Example
 ///

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 /// Sandbox API keys. If called in the Sandbox environment, it will return a sample response, but no
 /// customer will be created and the API keys will not be valid.
 ///
-/// The response is [`PartnerCustomerCreateResponse`].
+/// The response is [`PartnerCustomerCreateResponse`](crate::models::PartnerCustomerCreateResponse).
 ///
 /// # Example
 ///
@@ -155,7 +155,8 @@ impl Validate for PartnerCustomerCreateRequest {
 
 /// Response schema for `/partner/customer/create`.
 ///
-/// Returned by `POST /partner/customer/create` ([`PartnerCustomerCreateRequest`]).
+/// Returned by `POST /partner/customer/create`
+/// ([`PartnerCustomerCreateRequest`](crate::models::PartnerCustomerCreateRequest)).
 ///
 /// # Example
 ///
@@ -199,7 +200,7 @@ impl Validate for PartnerCustomerCreateResponse {
 /// The `/partner/customer/get` endpoint is used by reseller partners to retrieve data about a
 /// single end customer.
 ///
-/// The response is [`PartnerCustomerGetResponse`].
+/// The response is [`PartnerCustomerGetResponse`](crate::models::PartnerCustomerGetResponse).
 ///
 /// # Example
 ///
@@ -226,7 +227,8 @@ pub struct PartnerCustomerGetRequest {
 impl Validate for PartnerCustomerGetRequest {}
 /// Response schema for `/partner/customer/get`.
 ///
-/// Returned by `POST /partner/customer/get` ([`PartnerCustomerGetRequest`]).
+/// Returned by `POST /partner/customer/get`
+/// ([`PartnerCustomerGetRequest`](crate::models::PartnerCustomerGetRequest)).
 ///
 /// # Example
 ///
@@ -267,7 +269,7 @@ impl Validate for PartnerCustomerGetResponse {
 /// The `/partner/customer/enable` endpoint is used by reseller partners to enable an end customer
 /// in the full Production environment.
 ///
-/// The response is [`PartnerCustomerEnableResponse`].
+/// The response is [`PartnerCustomerEnableResponse`](crate::models::PartnerCustomerEnableResponse).
 ///
 /// # Example
 ///
@@ -294,7 +296,8 @@ pub struct PartnerCustomerEnableRequest {
 impl Validate for PartnerCustomerEnableRequest {}
 /// Response schema for `/partner/customer/enable`.
 ///
-/// Returned by `POST /partner/customer/enable` ([`PartnerCustomerEnableRequest`]).
+/// Returned by `POST /partner/customer/enable`
+/// ([`PartnerCustomerEnableRequest`](crate::models::PartnerCustomerEnableRequest)).
 ///
 /// # Example
 ///
@@ -327,7 +330,7 @@ impl Validate for PartnerCustomerEnableResponse {}
 /// keys. This endpoint can only be used to remove an end customer that has not yet been enabled in
 /// full Production.
 ///
-/// The response is [`PartnerCustomerRemoveResponse`].
+/// The response is [`PartnerCustomerRemoveResponse`](crate::models::PartnerCustomerRemoveResponse).
 ///
 /// # Example
 ///
@@ -355,7 +358,8 @@ pub struct PartnerCustomerRemoveRequest {
 impl Validate for PartnerCustomerRemoveRequest {}
 /// Response schema for `/partner/customer/remove`.
 ///
-/// Returned by `POST /partner/customer/remove` ([`PartnerCustomerRemoveRequest`]).
+/// Returned by `POST /partner/customer/remove`
+/// ([`PartnerCustomerRemoveRequest`](crate::models::PartnerCustomerRemoveRequest)).
 ///
 /// # Example
 ///
@@ -385,7 +389,8 @@ impl Validate for PartnerCustomerRemoveResponse {}
 /// webhook to listen to status update events, visit the [reseller
 /// documentation](https://plaid.com/docs/account/resellers/#enabling-end-customers).
 ///
-/// The response is [`PartnerCustomerOAuthInstitutionsGetResponse`].
+/// The response is
+/// [`PartnerCustomerOAuthInstitutionsGetResponse`](crate::models::PartnerCustomerOAuthInstitutionsGetResponse).
 ///
 /// # Example
 ///
@@ -413,7 +418,7 @@ impl Validate for PartnerCustomerOAuthInstitutionsGetRequest {}
 /// Response schema for `/partner/customer/oauth_institutions/get`.
 ///
 /// Returned by `POST /partner/customer/oauth_institutions/get`
-/// ([`PartnerCustomerOAuthInstitutionsGetRequest`]).
+/// ([`PartnerCustomerOAuthInstitutionsGetRequest`](crate::models::PartnerCustomerOAuthInstitutionsGetRequest)).
 ///
 /// # Example
 ///

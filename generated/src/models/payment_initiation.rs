@@ -29,7 +29,8 @@ use serde::{Deserialize, Serialize};
 /// The endpoint is idempotent: if a developer has already made a request with the same payment
 /// details, Plaid will return the same `recipient_id`.
 ///
-/// The response is [`PaymentInitiationRecipientCreateResponse`].
+/// The response is
+/// [`PaymentInitiationRecipientCreateResponse`](crate::models::PaymentInitiationRecipientCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationRecipientCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -75,7 +76,7 @@ impl Validate for PaymentInitiationRecipientCreateRequest {
 /// `/payment_initiation/recipient/create`
 ///
 /// Returned by `POST /payment_initiation/recipient/create`
-/// ([`PaymentInitiationRecipientCreateRequest`]).
+/// ([`PaymentInitiationRecipientCreateRequest`](crate::models::PaymentInitiationRecipientCreateRequest)).
 ///
 /// # Example
 ///
@@ -99,7 +100,7 @@ impl Validate for PaymentInitiationRecipientCreateResponse {}
 /// `/payment_initiation/payment/reverse`
 ///
 /// Returned by `POST /payment_initiation/payment/reverse`
-/// ([`PaymentInitiationPaymentReverseRequest`]).
+/// ([`PaymentInitiationPaymentReverseRequest`](crate::models::PaymentInitiationPaymentReverseRequest)).
 ///
 /// # Example
 ///
@@ -136,7 +137,8 @@ impl Validate for PaymentInitiationPaymentReverseResponse {
 ///
 /// Get details about a payment recipient you have previously created.
 ///
-/// The response is [`PaymentInitiationRecipientGetResponse`].
+/// The response is
+/// [`PaymentInitiationRecipientGetResponse`](crate::models::PaymentInitiationRecipientGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationRecipientGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -155,7 +157,8 @@ impl Validate for PaymentInitiationRecipientGetRequest {}
 /// PaymentInitiationRecipientGetResponse defines the response schema for
 /// `/payment_initiation/recipient/get`
 ///
-/// Returned by `POST /payment_initiation/recipient/get` ([`PaymentInitiationRecipientGetRequest`]).
+/// Returned by `POST /payment_initiation/recipient/get`
+/// ([`PaymentInitiationRecipientGetRequest`](crate::models::PaymentInitiationRecipientGetRequest)).
 ///
 /// # Example
 ///
@@ -240,7 +243,8 @@ impl Validate for PaymentInitiationRecipient {
 /// The `/payment_initiation/recipient/list` endpoint list the payment recipients that you have
 /// previously created.
 ///
-/// The response is [`PaymentInitiationRecipientListResponse`].
+/// The response is
+/// [`PaymentInitiationRecipientListResponse`](crate::models::PaymentInitiationRecipientListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationRecipientListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -283,7 +287,7 @@ impl Validate for PaymentInitiationRecipientListRequest {
 /// `/payment_initiation/recipient/list`
 ///
 /// Returned by `POST /payment_initiation/recipient/list`
-/// ([`PaymentInitiationRecipientListRequest`]).
+/// ([`PaymentInitiationRecipientListRequest`](crate::models::PaymentInitiationRecipientListRequest)).
 ///
 /// # Example
 ///
@@ -362,7 +366,8 @@ impl Validate for PaymentInitiationRecipientListResponse {
 /// the next working day. It is not possible to guarantee the exact time the payment will reach the
 /// recipient's account, although at least 90% of standing order payments are sent by 6am.
 ///
-/// The response is [`PaymentInitiationPaymentCreateResponse`].
+/// The response is
+/// [`PaymentInitiationPaymentCreateResponse`](crate::models::PaymentInitiationPaymentCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationPaymentCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -425,7 +430,8 @@ impl Validate for PaymentInitiationPaymentCreateRequest {
 /// Providing counterparty information such as date of birth and address increases
 /// the likelihood of refund being successful without human intervention.
 ///
-/// The response is [`PaymentInitiationPaymentReverseResponse`].
+/// The response is
+/// [`PaymentInitiationPaymentReverseResponse`](crate::models::PaymentInitiationPaymentReverseResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationPaymentReverseRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -517,7 +523,7 @@ impl PaymentInitiationPaymentCreateStatus {
 /// `/payment_initiation/payment/create`
 ///
 /// Returned by `POST /payment_initiation/payment/create`
-/// ([`PaymentInitiationPaymentCreateRequest`]).
+/// ([`PaymentInitiationPaymentCreateRequest`](crate::models::PaymentInitiationPaymentCreateRequest)).
 ///
 /// # Example
 ///
@@ -567,7 +573,8 @@ impl Validate for PaymentInitiationPaymentCreateResponse {
 /// information about the status of the overall standing order itself; the API cannot be used to
 /// retrieve payment status for individual payments within a standing order.
 ///
-/// The response is [`PaymentInitiationPaymentGetResponse`].
+/// The response is
+/// [`PaymentInitiationPaymentGetResponse`](crate::models::PaymentInitiationPaymentGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationPaymentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -586,7 +593,8 @@ impl Validate for PaymentInitiationPaymentGetRequest {}
 /// PaymentInitiationPaymentGetResponse defines the response schema for
 /// `/payment_initiation/payment/get`
 ///
-/// Returned by `POST /payment_initiation/payment/get` ([`PaymentInitiationPaymentGetRequest`]).
+/// Returned by `POST /payment_initiation/payment/get`
+/// ([`PaymentInitiationPaymentGetRequest`](crate::models::PaymentInitiationPaymentGetRequest)).
 ///
 /// # Example
 ///
@@ -804,7 +812,8 @@ impl Validate for PaymentInitiationPayment {
 ///
 /// Deprecated.
 ///
-/// The response is [`PaymentInitiationPaymentTokenCreateResponse`].
+/// The response is
+/// [`PaymentInitiationPaymentTokenCreateResponse`](crate::models::PaymentInitiationPaymentTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationPaymentTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -824,7 +833,7 @@ impl Validate for PaymentInitiationPaymentTokenCreateRequest {}
 /// `/payment_initiation/payment/token/create`
 ///
 /// Returned by `POST /payment_initiation/payment/token/create`
-/// ([`PaymentInitiationPaymentTokenCreateRequest`]).
+/// ([`PaymentInitiationPaymentTokenCreateRequest`](crate::models::PaymentInitiationPaymentTokenCreateRequest)).
 ///
 /// # Example
 ///
@@ -877,7 +886,8 @@ impl Validate for PaymentInitiationPaymentTokenCreateResponse {
 /// Consents can be limited in time and scope, and have constraints that describe limitations for
 /// payments.
 ///
-/// The response is [`PaymentInitiationConsentCreateResponse`].
+/// The response is
+/// [`PaymentInitiationConsentCreateResponse`](crate::models::PaymentInitiationConsentCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationConsentCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -930,7 +940,7 @@ impl Validate for PaymentInitiationConsentCreateRequest {
 /// `/payment_initiation/consent/create`
 ///
 /// Returned by `POST /payment_initiation/consent/create`
-/// ([`PaymentInitiationConsentCreateRequest`]).
+/// ([`PaymentInitiationConsentCreateRequest`](crate::models::PaymentInitiationConsentCreateRequest)).
 ///
 /// # Example
 ///
@@ -968,7 +978,8 @@ impl Validate for PaymentInitiationConsentCreateResponse {
 /// The `/payment_initiation/consent/get` endpoint can be used to check the status of a payment
 /// consent, as well as to receive basic information such as recipient and constraints.
 ///
-/// The response is [`PaymentInitiationConsentGetResponse`].
+/// The response is
+/// [`PaymentInitiationConsentGetResponse`](crate::models::PaymentInitiationConsentGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationConsentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -987,7 +998,8 @@ impl Validate for PaymentInitiationConsentGetRequest {}
 /// PaymentInitiationConsentGetResponse defines the response schema for
 /// `/payment_initiation/consent/get`
 ///
-/// Returned by `POST /payment_initiation/consent/get` ([`PaymentInitiationConsentGetRequest`]).
+/// Returned by `POST /payment_initiation/consent/get`
+/// ([`PaymentInitiationConsentGetRequest`](crate::models::PaymentInitiationConsentGetRequest)).
 ///
 /// # Example
 ///
@@ -1125,7 +1137,8 @@ impl PaymentInitiationConsentStatus {
 /// The `/payment_initiation/consent/revoke` endpoint can be used to revoke the payment consent.
 /// Once the consent is revoked, it is not possible to initiate payments using it.
 ///
-/// The response is [`PaymentInitiationConsentRevokeResponse`].
+/// The response is
+/// [`PaymentInitiationConsentRevokeResponse`](crate::models::PaymentInitiationConsentRevokeResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationConsentRevokeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1145,7 +1158,7 @@ impl Validate for PaymentInitiationConsentRevokeRequest {}
 /// `/payment_initiation/consent/revoke`
 ///
 /// Returned by `POST /payment_initiation/consent/revoke`
-/// ([`PaymentInitiationConsentRevokeRequest`]).
+/// ([`PaymentInitiationConsentRevokeRequest`](crate::models::PaymentInitiationConsentRevokeRequest)).
 ///
 /// # Example
 ///
@@ -1173,7 +1186,8 @@ impl Validate for PaymentInitiationConsentRevokeResponse {}
 /// The `/payment_initiation/consent/payment/execute` endpoint can be used to execute payments using
 /// payment consent.
 ///
-/// The response is [`PaymentInitiationConsentPaymentExecuteResponse`].
+/// The response is
+/// [`PaymentInitiationConsentPaymentExecuteResponse`](crate::models::PaymentInitiationConsentPaymentExecuteResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationConsentPaymentExecuteRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1242,7 +1256,7 @@ impl Validate for PaymentInitiationConsentPaymentExecuteRequest {
 /// `/payment_initiation/consent/payment/execute`
 ///
 /// Returned by `POST /payment_initiation/consent/payment/execute`
-/// ([`PaymentInitiationConsentPaymentExecuteRequest`]).
+/// ([`PaymentInitiationConsentPaymentExecuteRequest`](crate::models::PaymentInitiationConsentPaymentExecuteRequest)).
 ///
 /// # Example
 ///
@@ -1284,7 +1298,8 @@ impl Validate for PaymentInitiationConsentPaymentExecuteResponse {
 /// default, the 10 most recent payments are returned. You can request more payments and paginate
 /// through the results using the optional `count` and `cursor` parameters.
 ///
-/// The response is [`PaymentInitiationPaymentListResponse`].
+/// The response is
+/// [`PaymentInitiationPaymentListResponse`](crate::models::PaymentInitiationPaymentListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitiationPaymentListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1326,7 +1341,8 @@ impl Validate for PaymentInitiationPaymentListRequest {
 /// PaymentInitiationPaymentListResponse defines the response schema for
 /// `/payment_initiation/payment/list`
 ///
-/// Returned by `POST /payment_initiation/payment/list` ([`PaymentInitiationPaymentListRequest`]).
+/// Returned by `POST /payment_initiation/payment/list`
+/// ([`PaymentInitiationPaymentListRequest`](crate::models::PaymentInitiationPaymentListRequest)).
 ///
 /// # Example
 ///

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Deprecated.
 ///
-/// The response is [`PaymentProfileCreateResponse`].
+/// The response is [`PaymentProfileCreateResponse`](crate::models::PaymentProfileCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentProfileCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -36,7 +36,8 @@ pub struct PaymentProfileCreateRequest {
 impl Validate for PaymentProfileCreateRequest {}
 /// PaymentProfileCreateResponse defines the response schema for `/payment_profile/create`
 ///
-/// Returned by `POST /payment_profile/create` ([`PaymentProfileCreateRequest`]).
+/// Returned by `POST /payment_profile/create`
+/// ([`PaymentProfileCreateRequest`](crate::models::PaymentProfileCreateRequest)).
 ///
 /// # Example
 ///
@@ -66,7 +67,7 @@ impl Validate for PaymentProfileCreateResponse {}
 ///
 /// Deprecated.
 ///
-/// The response is [`PaymentProfileGetResponse`].
+/// The response is [`PaymentProfileGetResponse`](crate::models::PaymentProfileGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentProfileGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -84,7 +85,8 @@ pub struct PaymentProfileGetRequest {
 impl Validate for PaymentProfileGetRequest {}
 /// PaymentProfileGetResponse defines the response schema for `/payment_profile/get`
 ///
-/// Returned by `POST /payment_profile/get` ([`PaymentProfileGetRequest`]).
+/// Returned by `POST /payment_profile/get`
+/// ([`PaymentProfileGetRequest`](crate::models::PaymentProfileGetRequest)).
 ///
 /// # Example
 ///
@@ -181,7 +183,7 @@ impl PaymentProfileStatus {
 ///
 /// Deprecated.
 ///
-/// The response is [`PaymentProfileRemoveResponse`].
+/// The response is [`PaymentProfileRemoveResponse`](crate::models::PaymentProfileRemoveResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentProfileRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -199,7 +201,8 @@ pub struct PaymentProfileRemoveRequest {
 impl Validate for PaymentProfileRemoveRequest {}
 /// PaymentProfileRemoveResponse defines the response schema for `/payment_profile/remove`
 ///
-/// Returned by `POST /payment_profile/remove` ([`PaymentProfileRemoveRequest`]).
+/// Returned by `POST /payment_profile/remove`
+/// ([`PaymentProfileRemoveRequest`](crate::models::PaymentProfileRemoveRequest)).
 ///
 /// # Example
 ///

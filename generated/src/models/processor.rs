@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 /// object returned by this endpoint. For details, see [Plaid API
 /// versioning](https://plaid.com/docs/api/versioning/#version-2020-09-14).
 ///
-/// The response is [`ProcessorAuthGetResponse`].
+/// The response is [`ProcessorAuthGetResponse`](crate::models::ProcessorAuthGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorAuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -54,7 +54,8 @@ pub struct ProcessorAuthGetRequest {
 impl Validate for ProcessorAuthGetRequest {}
 /// ProcessorAuthGetResponse defines the response schema for `/processor/auth/get`
 ///
-/// Returned by `POST /processor/auth/get` ([`ProcessorAuthGetRequest`]).
+/// Returned by `POST /processor/auth/get`
+/// ([`ProcessorAuthGetRequest`](crate::models::ProcessorAuthGetRequest)).
 ///
 /// # Example
 ///
@@ -131,7 +132,7 @@ impl Validate for ProcessorAuthGetResponse {
 /// balance information, use `/processor/balance/get` instead. Note that some information is
 /// nullable.
 ///
-/// The response is [`ProcessorAccountGetResponse`].
+/// The response is [`ProcessorAccountGetResponse`](crate::models::ProcessorAccountGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorAccountGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -150,7 +151,8 @@ pub struct ProcessorAccountGetRequest {
 impl Validate for ProcessorAccountGetRequest {}
 /// ProcessorAccountGetResponse defines the response schema for `/processor/account/get`
 ///
-/// Returned by `POST /processor/account/get` ([`ProcessorAccountGetRequest`]).
+/// Returned by `POST /processor/account/get`
+/// ([`ProcessorAccountGetRequest`](crate::models::ProcessorAccountGetRequest)).
 ///
 /// # Example
 ///
@@ -202,7 +204,8 @@ impl Validate for ProcessorAccountGetResponse {
 /// This endpoint returns the stock position data of the account associated with a given processor
 /// token.
 ///
-/// The response is [`ProcessorInvestmentsHoldingsGetResponse`].
+/// The response is
+/// [`ProcessorInvestmentsHoldingsGetResponse`](crate::models::ProcessorInvestmentsHoldingsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorInvestmentsHoldingsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -223,7 +226,7 @@ impl Validate for ProcessorInvestmentsHoldingsGetRequest {}
 /// `/processor/investments/holdings/get`
 ///
 /// Returned by `POST /processor/investments/holdings/get`
-/// ([`ProcessorInvestmentsHoldingsGetRequest`]).
+/// ([`ProcessorInvestmentsHoldingsGetRequest`](crate::models::ProcessorInvestmentsHoldingsGetRequest)).
 ///
 /// # Example
 ///
@@ -378,7 +381,8 @@ impl Validate for ProcessorInvestmentsHoldingsGetResponse {
 /// [`/processor/token/webhook/update`](https://plaid.com/docs/api/processor-partners/#processortokenwebhookupdate)
 /// endpoint.
 ///
-/// The response is [`ProcessorInvestmentsAuthGetResponse`].
+/// The response is
+/// [`ProcessorInvestmentsAuthGetResponse`](crate::models::ProcessorInvestmentsAuthGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorInvestmentsAuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -398,7 +402,8 @@ impl Validate for ProcessorInvestmentsAuthGetRequest {}
 /// ProcessorInvestmentsAuthGetResponse defines the response schema for
 /// `/processor/investments/auth/get`
 ///
-/// Returned by `POST /processor/investments/auth/get` ([`ProcessorInvestmentsAuthGetRequest`]).
+/// Returned by `POST /processor/investments/auth/get`
+/// ([`ProcessorInvestmentsAuthGetRequest`](crate::models::ProcessorInvestmentsAuthGetRequest)).
 ///
 /// # Example
 ///
@@ -657,7 +662,8 @@ impl Validate for ProcessorTransactionsGetRequestOptions {
 /// [`/processor/token/webhook/update`](https://plaid.com/docs/api/processor-partners/#processortokenwebhookupdate)
 /// endpoint.
 ///
-/// The response is [`ProcessorTransactionsGetResponse`].
+/// The response is
+/// [`ProcessorTransactionsGetResponse`](crate::models::ProcessorTransactionsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -695,7 +701,8 @@ impl Validate for ProcessorTransactionsGetRequest {
 
 /// ProcessorTransactionsGetResponse defines the response schema for `/processor/transactions/get`
 ///
-/// Returned by `POST /processor/transactions/get` ([`ProcessorTransactionsGetRequest`]).
+/// Returned by `POST /processor/transactions/get`
+/// ([`ProcessorTransactionsGetRequest`](crate::models::ProcessorTransactionsGetRequest)).
 ///
 /// # Example
 ///
@@ -917,7 +924,8 @@ impl Validate for ProcessorTransactionsGetResponse {
 /// [`/processor/token/webhook/update`](https://plaid.com/docs/api/processor-partners/#processortokenwebhookupdate)
 /// endpoint.
 ///
-/// The response is [`ProcessorTransactionsSyncResponse`].
+/// The response is
+/// [`ProcessorTransactionsSyncResponse`](crate::models::ProcessorTransactionsSyncResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorTransactionsSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -959,7 +967,8 @@ impl Validate for ProcessorTransactionsSyncRequest {
 
 /// ProcessorTransactionsSyncResponse defines the response schema for `/processor/transactions/sync`
 ///
-/// Returned by `POST /processor/transactions/sync` ([`ProcessorTransactionsSyncRequest`]).
+/// Returned by `POST /processor/transactions/sync`
+/// ([`ProcessorTransactionsSyncRequest`](crate::models::ProcessorTransactionsSyncRequest)).
 ///
 /// # Example
 ///
@@ -1197,7 +1206,8 @@ impl Validate for ProcessorTransactionsSyncResponse {
 /// this endpoint, submit a [product access request](https://dashboard.plaid.com/team/products) or
 /// contact your Plaid account manager.
 ///
-/// The response is [`ProcessorTransactionsRefreshResponse`].
+/// The response is
+/// [`ProcessorTransactionsRefreshResponse`](crate::models::ProcessorTransactionsRefreshResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorTransactionsRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1217,7 +1227,8 @@ impl Validate for ProcessorTransactionsRefreshRequest {}
 /// ProcessorTransactionsRefreshResponse defines the response schema for
 /// `/processor/transactions/refresh`
 ///
-/// Returned by `POST /processor/transactions/refresh` ([`ProcessorTransactionsRefreshRequest`]).
+/// Returned by `POST /processor/transactions/refresh`
+/// ([`ProcessorTransactionsRefreshRequest`](crate::models::ProcessorTransactionsRefreshRequest)).
 ///
 /// # Example
 ///
@@ -1275,7 +1286,8 @@ impl Validate for ProcessorTransactionsRefreshResponse {}
 /// [`/processor/token/webhook/update`](https://plaid.com/docs/api/processor-partners/#processortokenwebhookupdate)
 /// endpoint.
 ///
-/// The response is [`ProcessorTransactionsRecurringGetResponse`].
+/// The response is
+/// [`ProcessorTransactionsRecurringGetResponse`](crate::models::ProcessorTransactionsRecurringGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorTransactionsRecurringGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1304,7 +1316,7 @@ impl Validate for ProcessorTransactionsRecurringGetRequest {
 /// `/processor/transactions/recurring/get`
 ///
 /// Returned by `POST /processor/transactions/recurring/get`
-/// ([`ProcessorTransactionsRecurringGetRequest`]).
+/// ([`ProcessorTransactionsRecurringGetRequest`](crate::models::ProcessorTransactionsRecurringGetRequest)).
 ///
 /// # Example
 ///
@@ -1469,7 +1481,8 @@ impl Validate for ProcessorTransactionsRecurringGetResponse {
 /// Use the `/processor/bank_transfer/create` endpoint to initiate a new bank transfer as a
 /// processor
 ///
-/// The response is [`ProcessorBankTransferCreateResponse`].
+/// The response is
+/// [`ProcessorBankTransferCreateResponse`](crate::models::ProcessorBankTransferCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorBankTransferCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1546,7 +1559,8 @@ impl Validate for ProcessorBankTransferCreateRequest {
 
 /// Defines the response schema for `/processor/bank_transfer/create`
 ///
-/// Returned by `POST /processor/bank_transfer/create` ([`ProcessorBankTransferCreateRequest`]).
+/// Returned by `POST /processor/bank_transfer/create`
+/// ([`ProcessorBankTransferCreateRequest`](crate::models::ProcessorBankTransferCreateRequest)).
 ///
 /// # Example
 ///
@@ -1640,7 +1654,8 @@ impl Validate for ProcessorNumber {}
 /// initial product when creating the processor token. This is because Plaid must communicate
 /// directly with the institution to retrieve the additional data.
 ///
-/// The response is [`ProcessorLiabilitiesGetResponse`].
+/// The response is
+/// [`ProcessorLiabilitiesGetResponse`](crate::models::ProcessorLiabilitiesGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorLiabilitiesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1659,7 +1674,8 @@ pub struct ProcessorLiabilitiesGetRequest {
 impl Validate for ProcessorLiabilitiesGetRequest {}
 /// ProcessorLiabilitiesGetResponse defines the response schema for `/processor/liabilities/get`
 ///
-/// Returned by `POST /processor/liabilities/get` ([`ProcessorLiabilitiesGetRequest`]).
+/// Returned by `POST /processor/liabilities/get`
+/// ([`ProcessorLiabilitiesGetRequest`](crate::models::ProcessorLiabilitiesGetRequest)).
 ///
 /// # Example
 ///
@@ -1751,7 +1767,7 @@ impl Validate for ProcessorLiabilitiesGetResponse {
 /// The `/processor/identity/get` endpoint allows you to retrieve various account holder information
 /// on file with the financial institution, including names, emails, phone numbers, and addresses.
 ///
-/// The response is [`ProcessorIdentityGetResponse`].
+/// The response is [`ProcessorIdentityGetResponse`](crate::models::ProcessorIdentityGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorIdentityGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1770,7 +1786,8 @@ pub struct ProcessorIdentityGetRequest {
 impl Validate for ProcessorIdentityGetRequest {}
 /// ProcessorIdentityGetResponse defines the response schema for `/processor/identity/get`
 ///
-/// Returned by `POST /processor/identity/get` ([`ProcessorIdentityGetRequest`]).
+/// Returned by `POST /processor/identity/get`
+/// ([`ProcessorIdentityGetRequest`](crate::models::ProcessorIdentityGetRequest)).
 ///
 /// # Example
 ///
@@ -1886,7 +1903,8 @@ impl Validate for ProcessorIdentityGetResponse {
 /// Instead, use the free `/accounts/get` endpoint to request balance cached data, or
 /// `/accounts/balance/get` for real-time data.
 ///
-/// The response is [`ProcessorIdentityMatchResponse`].
+/// The response is
+/// [`ProcessorIdentityMatchResponse`](crate::models::ProcessorIdentityMatchResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorIdentityMatchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1907,7 +1925,8 @@ pub struct ProcessorIdentityMatchRequest {
 impl Validate for ProcessorIdentityMatchRequest {}
 /// ProcessorIdentityMatchResponse defines the response schema for `/processor/identity/match`
 ///
-/// Returned by `POST /processor/identity/match` ([`ProcessorIdentityMatchRequest`]).
+/// Returned by `POST /processor/identity/match`
+/// ([`ProcessorIdentityMatchRequest`](crate::models::ProcessorIdentityMatchRequest)).
 ///
 /// # Example
 ///
@@ -1972,7 +1991,7 @@ impl Validate for ProcessorIdentityMatchResponse {
 /// accounts. While other endpoints may return a balance object, only `/processor/balance/get`
 /// forces the available and current balance fields to be refreshed rather than cached.
 ///
-/// The response is [`ProcessorBalanceGetResponse`].
+/// The response is [`ProcessorBalanceGetResponse`](crate::models::ProcessorBalanceGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2032,7 +2051,8 @@ impl Validate for ProcessorBalanceGetRequestOptions {
 
 /// ProcessorBalanceGetResponse defines the response schema for `/processor/balance/get`
 ///
-/// Returned by `POST /processor/balance/get` ([`ProcessorBalanceGetRequest`]).
+/// Returned by `POST /processor/balance/get`
+/// ([`ProcessorBalanceGetRequest`](crate::models::ProcessorBalanceGetRequest)).
 ///
 /// # Example
 ///
@@ -2106,7 +2126,8 @@ impl Validate for ProcessorBalanceGetResponse {
 /// [`/processor/token/webhook/update`](https://plaid.com/docs/api/processor-partners/#processortokenwebhookupdate)
 /// endpoint.
 ///
-/// The response is [`ProcessorInvestmentsTransactionsGetResponse`].
+/// The response is
+/// [`ProcessorInvestmentsTransactionsGetResponse`](crate::models::ProcessorInvestmentsTransactionsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorInvestmentsTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2146,7 +2167,7 @@ impl Validate for ProcessorInvestmentsTransactionsGetRequest {
 /// `/processor/investments/transactions/get`
 ///
 /// Returned by `POST /processor/investments/transactions/get`
-/// ([`ProcessorInvestmentsTransactionsGetRequest`]).
+/// ([`ProcessorInvestmentsTransactionsGetRequest`](crate::models::ProcessorInvestmentsTransactionsGetRequest)).
 ///
 /// # Example
 ///
@@ -2305,7 +2326,7 @@ impl Validate for ProcessorInvestmentsTransactionsGetResponse {
 /// calling `/processor/token/permissions/set`. To revoke the processor's access, the entire Item
 /// must be deleted by calling `/item/remove`.
 ///
-/// The response is [`ProcessorTokenCreateResponse`].
+/// The response is [`ProcessorTokenCreateResponse`](crate::models::ProcessorTokenCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2579,10 +2600,11 @@ impl ProcessorTokenCreateRequestProcessor {
 /// ProcessorTokenCreateResponse defines the response schema for `/processor/token/create` and
 /// `/processor/apex/processor_token/create`
 ///
-/// Returned by `POST /processor/token/create` ([`ProcessorTokenCreateRequest`]).
+/// Returned by `POST /processor/token/create`
+/// ([`ProcessorTokenCreateRequest`](crate::models::ProcessorTokenCreateRequest)).
 ///
 /// Returned by `POST /processor/apex/processor_token/create`
-/// ([`ProcessorApexProcessorTokenCreateRequest`]).
+/// ([`ProcessorApexProcessorTokenCreateRequest`](crate::models::ProcessorApexProcessorTokenCreateRequest)).
 ///
 /// # Example
 ///
@@ -2615,7 +2637,8 @@ impl Validate for ProcessorTokenCreateResponse {}
 /// access to all available products, call this endpoint with an empty list. This endpoint can be
 /// called multiple times as your needs and your processor's needs change.
 ///
-/// The response is [`ProcessorTokenPermissionsSetResponse`].
+/// The response is
+/// [`ProcessorTokenPermissionsSetResponse`](crate::models::ProcessorTokenPermissionsSetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorTokenPermissionsSetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2644,7 +2667,8 @@ impl Validate for ProcessorTokenPermissionsSetRequest {
 /// ProcessorTokenPermissionsSetResponse defines the response schema for
 /// `/processor/token/permissions/set`
 ///
-/// Returned by `POST /processor/token/permissions/set` ([`ProcessorTokenPermissionsSetRequest`]).
+/// Returned by `POST /processor/token/permissions/set`
+/// ([`ProcessorTokenPermissionsSetRequest`](crate::models::ProcessorTokenPermissionsSetRequest)).
 ///
 /// # Example
 ///
@@ -2671,7 +2695,8 @@ impl Validate for ProcessorTokenPermissionsSetResponse {}
 /// Used to get a processor token's product permissions. The `products` field will be an empty list
 /// if the processor can access all available products.
 ///
-/// The response is [`ProcessorTokenPermissionsGetResponse`].
+/// The response is
+/// [`ProcessorTokenPermissionsGetResponse`](crate::models::ProcessorTokenPermissionsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorTokenPermissionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2691,7 +2716,8 @@ impl Validate for ProcessorTokenPermissionsGetRequest {}
 /// ProcessorTokenPermissionsGetResponse defines the response schema for
 /// `/processor/token/permissions/get`
 ///
-/// Returned by `POST /processor/token/permissions/get` ([`ProcessorTokenPermissionsGetRequest`]).
+/// Returned by `POST /processor/token/permissions/get`
+/// ([`ProcessorTokenPermissionsGetRequest`](crate::models::ProcessorTokenPermissionsGetRequest)).
 ///
 /// # Example
 ///
@@ -2733,7 +2759,8 @@ impl Validate for ProcessorTokenPermissionsGetResponse {
 /// token. This request triggers a `WEBHOOK_UPDATE_ACKNOWLEDGED` webhook to the newly specified
 /// webhook URL.
 ///
-/// The response is [`ProcessorTokenWebhookUpdateResponse`].
+/// The response is
+/// [`ProcessorTokenWebhookUpdateResponse`](crate::models::ProcessorTokenWebhookUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorTokenWebhookUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2765,7 +2792,8 @@ impl Validate for ProcessorTokenWebhookUpdateRequest {
 /// ProcessorTokenWebhookUpdateResponse defines the response schema for
 /// `/processor/token/webhook/update`
 ///
-/// Returned by `POST /processor/token/webhook/update` ([`ProcessorTokenWebhookUpdateRequest`]).
+/// Returned by `POST /processor/token/webhook/update`
+/// ([`ProcessorTokenWebhookUpdateRequest`](crate::models::ProcessorTokenWebhookUpdateRequest)).
 ///
 /// # Example
 ///
@@ -2806,7 +2834,8 @@ impl Validate for ProcessorTokenWebhookUpdateResponse {}
 /// To revoke a bank account token, the entire underlying access token must be revoked using
 /// `/item/remove`.
 ///
-/// The response is [`ProcessorStripeBankAccountTokenCreateResponse`].
+/// The response is
+/// [`ProcessorStripeBankAccountTokenCreateResponse`](crate::models::ProcessorStripeBankAccountTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorStripeBankAccountTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2828,7 +2857,7 @@ impl Validate for ProcessorStripeBankAccountTokenCreateRequest {}
 /// `/processor/stripe/bank_account/create`
 ///
 /// Returned by `POST /processor/stripe/bank_account_token/create`
-/// ([`ProcessorStripeBankAccountTokenCreateRequest`]).
+/// ([`ProcessorStripeBankAccountTokenCreateRequest`](crate::models::ProcessorStripeBankAccountTokenCreateRequest)).
 ///
 /// # Example
 ///
@@ -2857,7 +2886,7 @@ impl Validate for ProcessorStripeBankAccountTokenCreateResponse {}
 ///
 /// Used to create a token suitable for sending to Apex to enable Plaid-Apex integrations.
 ///
-/// The response is [`ProcessorTokenCreateResponse`].
+/// The response is [`ProcessorTokenCreateResponse`](crate::models::ProcessorTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorApexProcessorTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2895,7 +2924,8 @@ impl Validate for ProcessorApexProcessorTokenCreateRequest {}
 /// existing Item for the first time, or when using a Balance-only ruleset. This is because Plaid
 /// must communicate directly with the institution to request data.
 ///
-/// The response is [`ProcessorSignalEvaluateResponse`].
+/// The response is
+/// [`ProcessorSignalEvaluateResponse`](crate::models::ProcessorSignalEvaluateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorSignalEvaluateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2973,7 +3003,8 @@ impl Validate for ProcessorSignalEvaluateRequest {
 
 /// ProcessorSignalEvaluateResponse defines the response schema for `/processor/signal/evaluate`
 ///
-/// Returned by `POST /processor/signal/evaluate` ([`ProcessorSignalEvaluateRequest`]).
+/// Returned by `POST /processor/signal/evaluate`
+/// ([`ProcessorSignalEvaluateRequest`](crate::models::ProcessorSignalEvaluateRequest)).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorSignalEvaluateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -3026,7 +3057,8 @@ impl Validate for ProcessorSignalEvaluateResponse {
 /// scores), but is necessary to view accurate transaction outcomes and tune rule logic in the
 /// Dashboard.
 ///
-/// The response is [`ProcessorSignalDecisionReportResponse`].
+/// The response is
+/// [`ProcessorSignalDecisionReportResponse`](crate::models::ProcessorSignalDecisionReportResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorSignalDecisionReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3092,7 +3124,8 @@ impl Validate for ProcessorSignalDecisionReportRequest {
 /// ProcessorSignalDecisionReportResponse defines the response schema for
 /// `/processor/signal/decision/report`
 ///
-/// Returned by `POST /processor/signal/decision/report` ([`ProcessorSignalDecisionReportRequest`]).
+/// Returned by `POST /processor/signal/decision/report`
+/// ([`ProcessorSignalDecisionReportRequest`](crate::models::ProcessorSignalDecisionReportRequest)).
 ///
 /// # Example
 ///
@@ -3124,7 +3157,8 @@ impl Validate for ProcessorSignalDecisionReportResponse {}
 /// transfers, it is not necessary to use this endpoint, as Plaid already knows whether the transfer
 /// was returned.
 ///
-/// The response is [`ProcessorSignalReturnReportResponse`].
+/// The response is
+/// [`ProcessorSignalReturnReportResponse`](crate::models::ProcessorSignalReturnReportResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorSignalReturnReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3174,7 +3208,8 @@ impl Validate for ProcessorSignalReturnReportRequest {
 /// ProcessorSignalReturnReportResponse defines the response schema for
 /// `/processor/signal/return/report`
 ///
-/// Returned by `POST /processor/signal/return/report` ([`ProcessorSignalReturnReportRequest`]).
+/// Returned by `POST /processor/signal/return/report`
+/// ([`ProcessorSignalReturnReportRequest`](crate::models::ProcessorSignalReturnReportRequest)).
 ///
 /// # Example
 ///
@@ -3204,7 +3239,8 @@ impl Validate for ProcessorSignalReturnReportResponse {}
 /// If this endpoint is called with a processor token that is already initialized with `signal`, it
 /// will return a 200 response and will not modify the processor token.
 ///
-/// The response is [`ProcessorSignalPrepareResponse`].
+/// The response is
+/// [`ProcessorSignalPrepareResponse`](crate::models::ProcessorSignalPrepareResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProcessorSignalPrepareRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3223,7 +3259,8 @@ pub struct ProcessorSignalPrepareRequest {
 impl Validate for ProcessorSignalPrepareRequest {}
 /// ProcessorSignalPrepareResponse defines the response schema for `/processor/signal/prepare`
 ///
-/// Returned by `POST /processor/signal/prepare` ([`ProcessorSignalPrepareRequest`]).
+/// Returned by `POST /processor/signal/prepare`
+/// ([`ProcessorSignalPrepareRequest`](crate::models::ProcessorSignalPrepareRequest)).
 ///
 /// # Example
 ///

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 /// The `/profile/network_status/get` endpoint can be used to check whether Plaid has a matching
 /// profile for the user.
 ///
-/// The response is [`ProfileNetworkStatusGetResponse`].
+/// The response is
+/// [`ProfileNetworkStatusGetResponse`](crate::models::ProfileNetworkStatusGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProfileNetworkStatusGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -33,7 +34,8 @@ pub struct ProfileNetworkStatusGetRequest {
 impl Validate for ProfileNetworkStatusGetRequest {}
 /// ProfileNetworkStatusGetResponse defines the response schema for `/profile/network_status/get`
 ///
-/// Returned by `POST /profile/network_status/get` ([`ProfileNetworkStatusGetRequest`]).
+/// Returned by `POST /profile/network_status/get`
+/// ([`ProfileNetworkStatusGetRequest`](crate::models::ProfileNetworkStatusGetRequest)).
 ///
 /// # Example
 ///

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 /// Link session has not completed; for cash-advance models, when the user has not successfully
 /// linked any Item.
 ///
-/// The response is [`ProtectComputeResponse`].
+/// The response is [`ProtectComputeResponse`](crate::models::ProtectComputeResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProtectComputeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -125,7 +125,8 @@ impl Validate for ProtectSDKModelInputs {
 
 /// Response object for /protect/compute
 ///
-/// Returned by `POST /protect/compute` ([`ProtectComputeRequest`]).
+/// Returned by `POST /protect/compute`
+/// ([`ProtectComputeRequest`](crate::models::ProtectComputeRequest)).
 ///
 /// # Example
 ///
@@ -216,7 +217,7 @@ impl Validate for ProtectComputeSubscores {}
 /// You can associate reports with specific users, sessions, or transactions to provide
 /// comprehensive context about the incident.
 ///
-/// The response is [`ProtectReportCreateResponse`].
+/// The response is [`ProtectReportCreateResponse`](crate::models::ProtectReportCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProtectReportCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -261,7 +262,8 @@ impl Validate for ProtectReportCreateRequest {
 
 /// Response object for /protect/report/create
 ///
-/// Returned by `POST /protect/report/create` ([`ProtectReportCreateRequest`]).
+/// Returned by `POST /protect/report/create`
+/// ([`ProtectReportCreateRequest`](crate::models::ProtectReportCreateRequest)).
 ///
 /// # Example
 ///
@@ -306,7 +308,8 @@ impl Validate for ProtectUser {}
 /// Use this endpoint to get basic information about a user as it relates to their fraud profile
 /// with Protect.
 ///
-/// The response is [`ProtectUserInsightsGetResponse`].
+/// The response is
+/// [`ProtectUserInsightsGetResponse`](crate::models::ProtectUserInsightsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProtectUserInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -366,7 +369,8 @@ impl Validate for ProtectReport {
 
 /// Response object for /protect/user/insights/get
 ///
-/// Returned by `POST /protect/user/insights/get` ([`ProtectUserInsightsGetRequest`]).
+/// Returned by `POST /protect/user/insights/get`
+/// ([`ProtectUserInsightsGetRequest`](crate::models::ProtectUserInsightsGetRequest)).
 ///
 /// # Example
 ///
@@ -438,7 +442,7 @@ impl Validate for ProtectUserInsightsGetResponse {
 ///
 /// Deprecated.
 ///
-/// The response is [`ProtectEventSendResponse`].
+/// The response is [`ProtectEventSendResponse`](crate::models::ProtectEventSendResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProtectEventSendRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -476,7 +480,8 @@ impl Validate for ProtectEventSendRequest {
 
 /// Response object for /protect/event/send
 ///
-/// Returned by `POST /protect/event/send` ([`ProtectEventSendRequest`]).
+/// Returned by `POST /protect/event/send`
+/// ([`ProtectEventSendRequest`](crate::models::ProtectEventSendRequest)).
 ///
 /// # Example
 ///
@@ -536,7 +541,7 @@ impl Validate for ProtectEventSendResponse {}
 ///
 /// Deprecated.
 ///
-/// The response is [`ProtectEventGetResponse`].
+/// The response is [`ProtectEventGetResponse`](crate::models::ProtectEventGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProtectEventGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -554,7 +559,8 @@ pub struct ProtectEventGetRequest {
 impl Validate for ProtectEventGetRequest {}
 /// Response object for /protect/event/get
 ///
-/// Returned by `POST /protect/event/get` ([`ProtectEventGetRequest`]).
+/// Returned by `POST /protect/event/get`
+/// ([`ProtectEventGetRequest`](crate::models::ProtectEventGetRequest)).
 ///
 /// # Example
 ///

@@ -28,7 +28,8 @@ use serde::{Deserialize, Serialize};
 /// Custom transactions are only applied to the depository account. Support for per-account
 /// targeting may be added in the future.
 ///
-/// The response is [`SandboxTransactionsCreateResponse`].
+/// The response is
+/// [`SandboxTransactionsCreateResponse`](crate::models::SandboxTransactionsCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransactionsCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -54,7 +55,8 @@ impl Validate for SandboxTransactionsCreateRequest {
 
 /// SandboxTransactionsCreateResponse defines the response schema for `/sandbox/transactions/create`
 ///
-/// Returned by `POST /sandbox/transactions/create` ([`SandboxTransactionsCreateRequest`]).
+/// Returned by `POST /sandbox/transactions/create`
+/// ([`SandboxTransactionsCreateRequest`](crate::models::SandboxTransactionsCreateRequest)).
 ///
 /// # Example
 ///
@@ -85,7 +87,8 @@ impl Validate for SandboxTransactionsCreateResponse {}
 /// username](https://plaid.com/docs/sandbox/user-custom) to generate a test account with custom
 /// data.
 ///
-/// The response is [`SandboxProcessorTokenCreateResponse`].
+/// The response is
+/// [`SandboxProcessorTokenCreateResponse`](crate::models::SandboxProcessorTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxProcessorTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -123,7 +126,8 @@ impl Validate for SandboxProcessorTokenCreateRequestOptions {}
 /// SandboxProcessorTokenCreateResponse defines the response schema for
 /// `/sandbox/processor_token/create`
 ///
-/// Returned by `POST /sandbox/processor_token/create` ([`SandboxProcessorTokenCreateRequest`]).
+/// Returned by `POST /sandbox/processor_token/create`
+/// ([`SandboxProcessorTokenCreateRequest`](crate::models::SandboxProcessorTokenCreateRequest)).
 ///
 /// # Example
 ///
@@ -158,7 +162,8 @@ impl Validate for SandboxProcessorTokenCreateResponse {}
 /// data, or with Plaid's [pre-populated Sandbox test
 /// accounts](https://plaid.com/docs/sandbox/test-credentials/).
 ///
-/// The response is [`SandboxPublicTokenCreateResponse`].
+/// The response is
+/// [`SandboxPublicTokenCreateResponse`](crate::models::SandboxPublicTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxPublicTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -327,7 +332,8 @@ pub struct SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {
 impl Validate for SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {}
 /// SandboxPublicTokenCreateResponse defines the response schema for `/sandbox/public_token/create`
 ///
-/// Returned by `POST /sandbox/public_token/create` ([`SandboxPublicTokenCreateRequest`]).
+/// Returned by `POST /sandbox/public_token/create`
+/// ([`SandboxPublicTokenCreateRequest`](crate::models::SandboxPublicTokenCreateRequest)).
 ///
 /// # Example
 ///
@@ -402,7 +408,8 @@ impl Validate for SandboxPublicTokenCreateResponse {}
 /// webhooks; webhooks will also fire in Sandbox under the same conditions that they would in
 /// Production (except for webhooks of type `TRANSFER`).
 ///
-/// The response is [`SandboxItemFireWebhookResponse`].
+/// The response is
+/// [`SandboxItemFireWebhookResponse`](crate::models::SandboxItemFireWebhookResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SandboxItemFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -528,7 +535,8 @@ impl WebhookType {
 
 /// SandboxItemFireWebhookResponse defines the response schema for `/sandbox/item/fire_webhook`
 ///
-/// Returned by `POST /sandbox/item/fire_webhook` ([`SandboxItemFireWebhookRequest`]).
+/// Returned by `POST /sandbox/item/fire_webhook`
+/// ([`SandboxItemFireWebhookRequest`](crate::models::SandboxItemFireWebhookRequest)).
 ///
 /// # Example
 ///
@@ -564,7 +572,8 @@ impl Validate for SandboxItemFireWebhookResponse {}
 /// Sandbox. The `application_id` identifies the application to seed as a connected app. To
 /// disconnect a seeded application, use `/item/application/unlink`.
 ///
-/// The response is [`SandboxItemApplicationSeedResponse`].
+/// The response is
+/// [`SandboxItemApplicationSeedResponse`](crate::models::SandboxItemApplicationSeedResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxItemApplicationSeedRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -586,7 +595,8 @@ impl Validate for SandboxItemApplicationSeedRequest {}
 /// SandboxItemApplicationSeedResponse defines the response schema for
 /// `/sandbox/item/application/seed`
 ///
-/// Returned by `POST /sandbox/item/application/seed` ([`SandboxItemApplicationSeedRequest`]).
+/// Returned by `POST /sandbox/item/application/seed`
+/// ([`SandboxItemApplicationSeedRequest`](crate::models::SandboxItemApplicationSeedRequest)).
 ///
 /// # Example
 ///
@@ -621,7 +631,7 @@ impl Validate for SandboxItemApplicationSeedResponse {}
 /// In the Sandbox, Items will transition to an `ITEM_LOGIN_REQUIRED` error state automatically
 /// after 30 days, even if this endpoint is not called.
 ///
-/// The response is [`SandboxItemResetLoginResponse`].
+/// The response is [`SandboxItemResetLoginResponse`](crate::models::SandboxItemResetLoginResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxItemResetLoginRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -639,7 +649,8 @@ pub struct SandboxItemResetLoginRequest {
 impl Validate for SandboxItemResetLoginRequest {}
 /// SandboxItemResetLoginResponse defines the response schema for `/sandbox/item/reset_login`
 ///
-/// Returned by `POST /sandbox/item/reset_login` ([`SandboxItemResetLoginRequest`]).
+/// Returned by `POST /sandbox/item/reset_login`
+/// ([`SandboxItemResetLoginRequest`](crate::models::SandboxItemResetLoginRequest)).
 ///
 /// # Example
 ///
@@ -677,7 +688,7 @@ impl Validate for SandboxItemResetLoginResponse {}
 /// In the Sandbox, Items will transition to an `ITEM_LOGIN_REQUIRED` error state
 /// automatically after 30 days, even if this endpoint is not called.
 ///
-/// The response is [`SandboxUserResetLoginResponse`].
+/// The response is [`SandboxUserResetLoginResponse`](crate::models::SandboxUserResetLoginResponse).
 ///
 /// # Rules
 ///
@@ -750,7 +761,8 @@ impl Validate for SandboxUserResetLoginRequest {
 
 /// Response body of `/sandbox/user/reset_login`.
 ///
-/// Returned by `POST /sandbox/user/reset_login` ([`SandboxUserResetLoginRequest`]).
+/// Returned by `POST /sandbox/user/reset_login`
+/// ([`SandboxUserResetLoginRequest`](crate::models::SandboxUserResetLoginRequest)).
 ///
 /// # Example 1
 ///
@@ -797,7 +809,8 @@ impl Validate for SandboxUserResetLoginResponse {}
 ///
 /// Deprecated.
 ///
-/// The response is [`SandboxPaymentProfileResetLoginResponse`].
+/// The response is
+/// [`SandboxPaymentProfileResetLoginResponse`](crate::models::SandboxPaymentProfileResetLoginResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxPaymentProfileResetLoginRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -817,7 +830,7 @@ impl Validate for SandboxPaymentProfileResetLoginRequest {}
 /// `/sandbox/payment_profile/reset_login`
 ///
 /// Returned by `POST /sandbox/payment_profile/reset_login`
-/// ([`SandboxPaymentProfileResetLoginRequest`]).
+/// ([`SandboxPaymentProfileResetLoginRequest`](crate::models::SandboxPaymentProfileResetLoginRequest)).
 ///
 /// # Example
 ///
@@ -850,7 +863,8 @@ impl Validate for SandboxPaymentProfileResetLoginResponse {}
 /// For more information on testing Automated Micro-deposits in Sandbox, see [Auth full coverage
 /// testing](https://plaid.com/docs/auth/coverage/testing#).
 ///
-/// The response is [`SandboxItemSetVerificationStatusResponse`].
+/// The response is
+/// [`SandboxItemSetVerificationStatusResponse`](crate::models::SandboxItemSetVerificationStatusResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SandboxItemSetVerificationStatusRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -906,7 +920,7 @@ impl SandboxItemSetVerificationStatusRequestVerificationStatus {
 /// `/sandbox/item/set_verification_status`
 ///
 /// Returned by `POST /sandbox/item/set_verification_status`
-/// ([`SandboxItemSetVerificationStatusRequest`]).
+/// ([`SandboxItemSetVerificationStatusRequest`](crate::models::SandboxItemSetVerificationStatusRequest)).
 ///
 /// # Example
 ///
@@ -1034,7 +1048,8 @@ impl TransferLedgerSweepSimulateEventType {
 /// endpoints such as `/bank_transfer/event/sync` or `/bank_transfer/event/list`, no transactions
 /// will actually take place and funds will not move between accounts, even within the Sandbox.
 ///
-/// The response is [`SandboxBankTransferSimulateResponse`].
+/// The response is
+/// [`SandboxBankTransferSimulateResponse`](crate::models::SandboxBankTransferSimulateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxBankTransferSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1074,7 +1089,8 @@ impl Validate for SandboxBankTransferSimulateRequest {}
 /// such as `/transfer/event/sync` or `/transfer/event/list`, no transactions will actually take
 /// place and funds will not move between accounts, even within the Sandbox.
 ///
-/// The response is [`SandboxTransferSimulateResponse`].
+/// The response is
+/// [`SandboxTransferSimulateResponse`](crate::models::SandboxTransferSimulateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1134,7 +1150,8 @@ impl Validate for SandboxTransferSimulateRequest {
 /// such as `/transfer/event/sync` or `/transfer/event/list`, no transactions will actually take
 /// place and funds will not move between accounts, even within the Sandbox.
 ///
-/// The response is [`SandboxTransferRefundSimulateResponse`].
+/// The response is
+/// [`SandboxTransferRefundSimulateResponse`](crate::models::SandboxTransferRefundSimulateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferRefundSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1193,7 +1210,8 @@ impl Validate for SandboxTransferRefundSimulateRequest {
 /// Use the `/sandbox/transfer/ledger/deposit/simulate` endpoint to simulate a ledger deposit event
 /// in the Sandbox environment.
 ///
-/// The response is [`SandboxTransferLedgerDepositSimulateResponse`].
+/// The response is
+/// [`SandboxTransferLedgerDepositSimulateResponse`](crate::models::SandboxTransferLedgerDepositSimulateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferLedgerDepositSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1227,7 +1245,8 @@ impl Validate for SandboxTransferLedgerDepositSimulateRequest {
 /// Use the `/sandbox/transfer/ledger/withdraw/simulate` endpoint to simulate a ledger withdraw
 /// event in the Sandbox environment.
 ///
-/// The response is [`SandboxTransferLedgerWithdrawSimulateResponse`].
+/// The response is
+/// [`SandboxTransferLedgerWithdrawSimulateResponse`](crate::models::SandboxTransferLedgerWithdrawSimulateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferLedgerWithdrawSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1264,7 +1283,8 @@ impl Validate for SandboxTransferLedgerWithdrawSimulateRequest {
 /// `unswept` will become `swept`, and all `returned` transfers with a sweep status of `swept` will
 /// become `return_swept`.
 ///
-/// The response is [`SandboxTransferSweepSimulateResponse`].
+/// The response is
+/// [`SandboxTransferSweepSimulateResponse`](crate::models::SandboxTransferSweepSimulateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferSweepSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1304,7 +1324,8 @@ impl Validate for SandboxTransferSweepSimulateRequest {
 /// Use the `/sandbox/transfer/ledger/simulate_available` endpoint to simulate converting pending
 /// balance to available balance for all originators in the Sandbox environment.
 ///
-/// The response is [`SandboxTransferLedgerSimulateAvailableResponse`].
+/// The response is
+/// [`SandboxTransferLedgerSimulateAvailableResponse`](crate::models::SandboxTransferLedgerSimulateAvailableResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferLedgerSimulateAvailableRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1356,7 +1377,8 @@ impl Validate for SandboxTransferLedgerSimulateAvailableRequest {
 ///
 /// A test clock can be associated with up to 5 recurring transfers.
 ///
-/// The response is [`SandboxTransferTestClockCreateResponse`].
+/// The response is
+/// [`SandboxTransferTestClockCreateResponse`](crate::models::SandboxTransferTestClockCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferTestClockCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1409,7 +1431,8 @@ impl Validate for SandboxTransferTestClockCreateRequest {
 /// For example, if the recurring transfer associated with this test clock originates once every 4
 /// weeks, you can advance the `virtual_time` up to 80 weeks on each API call.
 ///
-/// The response is [`SandboxTransferTestClockAdvanceResponse`].
+/// The response is
+/// [`SandboxTransferTestClockAdvanceResponse`](crate::models::SandboxTransferTestClockAdvanceResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferTestClockAdvanceRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1451,7 +1474,8 @@ impl Validate for SandboxTransferTestClockAdvanceRequest {
 /// Use the `/sandbox/transfer/test_clock/get` endpoint to get a `test_clock` in the Sandbox
 /// environment.
 ///
-/// The response is [`SandboxTransferTestClockGetResponse`].
+/// The response is
+/// [`SandboxTransferTestClockGetResponse`](crate::models::SandboxTransferTestClockGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferTestClockGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1480,7 +1504,8 @@ impl Validate for SandboxTransferTestClockGetRequest {}
 /// the Sandbox environment, by ascending `virtual_time`. Results are paginated; use the `count` and
 /// `offset` query parameters to retrieve the desired test clocks.
 ///
-/// The response is [`SandboxTransferTestClockListResponse`].
+/// The response is
+/// [`SandboxTransferTestClockListResponse`](crate::models::SandboxTransferTestClockListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferTestClockListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1539,7 +1564,8 @@ impl Validate for SandboxTransferTestClockListRequest {
 
 /// Defines the response schema for `/sandbox/bank_transfer/simulate`
 ///
-/// Returned by `POST /sandbox/bank_transfer/simulate` ([`SandboxBankTransferSimulateRequest`]).
+/// Returned by `POST /sandbox/bank_transfer/simulate`
+/// ([`SandboxBankTransferSimulateRequest`](crate::models::SandboxBankTransferSimulateRequest)).
 ///
 /// # Example
 ///
@@ -1558,7 +1584,8 @@ pub struct SandboxBankTransferSimulateResponse {
 impl Validate for SandboxBankTransferSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/simulate`
 ///
-/// Returned by `POST /sandbox/transfer/simulate` ([`SandboxTransferSimulateRequest`]).
+/// Returned by `POST /sandbox/transfer/simulate`
+/// ([`SandboxTransferSimulateRequest`](crate::models::SandboxTransferSimulateRequest)).
 ///
 /// # Example
 ///
@@ -1577,7 +1604,8 @@ pub struct SandboxTransferSimulateResponse {
 impl Validate for SandboxTransferSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/refund/simulate`
 ///
-/// Returned by `POST /sandbox/transfer/refund/simulate` ([`SandboxTransferRefundSimulateRequest`]).
+/// Returned by `POST /sandbox/transfer/refund/simulate`
+/// ([`SandboxTransferRefundSimulateRequest`](crate::models::SandboxTransferRefundSimulateRequest)).
 ///
 /// # Example
 ///
@@ -1597,7 +1625,7 @@ impl Validate for SandboxTransferRefundSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/ledger/simulate_available`
 ///
 /// Returned by `POST /sandbox/transfer/ledger/simulate_available`
-/// ([`SandboxTransferLedgerSimulateAvailableRequest`]).
+/// ([`SandboxTransferLedgerSimulateAvailableRequest`](crate::models::SandboxTransferLedgerSimulateAvailableRequest)).
 ///
 /// # Example
 ///
@@ -1617,7 +1645,7 @@ impl Validate for SandboxTransferLedgerSimulateAvailableResponse {}
 /// Defines the response schema for `/sandbox/transfer/ledger/deposit/simulate`
 ///
 /// Returned by `POST /sandbox/transfer/ledger/deposit/simulate`
-/// ([`SandboxTransferLedgerDepositSimulateRequest`]).
+/// ([`SandboxTransferLedgerDepositSimulateRequest`](crate::models::SandboxTransferLedgerDepositSimulateRequest)).
 ///
 /// # Example
 ///
@@ -1637,7 +1665,7 @@ impl Validate for SandboxTransferLedgerDepositSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/ledger/withdraw/simulate`
 ///
 /// Returned by `POST /sandbox/transfer/ledger/withdraw/simulate`
-/// ([`SandboxTransferLedgerWithdrawSimulateRequest`]).
+/// ([`SandboxTransferLedgerWithdrawSimulateRequest`](crate::models::SandboxTransferLedgerWithdrawSimulateRequest)).
 ///
 /// # Example
 ///
@@ -1656,7 +1684,8 @@ pub struct SandboxTransferLedgerWithdrawSimulateResponse {
 impl Validate for SandboxTransferLedgerWithdrawSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/sweep/simulate`
 ///
-/// Returned by `POST /sandbox/transfer/sweep/simulate` ([`SandboxTransferSweepSimulateRequest`]).
+/// Returned by `POST /sandbox/transfer/sweep/simulate`
+/// ([`SandboxTransferSweepSimulateRequest`](crate::models::SandboxTransferSweepSimulateRequest)).
 ///
 /// # Example
 ///
@@ -1695,7 +1724,7 @@ impl Validate for SandboxTransferSweepSimulateResponse {
 /// Defines the response schema for `/sandbox/transfer/test_clock/create`
 ///
 /// Returned by `POST /sandbox/transfer/test_clock/create`
-/// ([`SandboxTransferTestClockCreateRequest`]).
+/// ([`SandboxTransferTestClockCreateRequest`](crate::models::SandboxTransferTestClockCreateRequest)).
 ///
 /// # Example
 ///
@@ -1726,7 +1755,7 @@ impl Validate for SandboxTransferTestClockCreateResponse {
 /// Defines the response schema for `/sandbox/transfer/test_clock/advance`
 ///
 /// Returned by `POST /sandbox/transfer/test_clock/advance`
-/// ([`SandboxTransferTestClockAdvanceRequest`]).
+/// ([`SandboxTransferTestClockAdvanceRequest`](crate::models::SandboxTransferTestClockAdvanceRequest)).
 ///
 /// # Example
 ///
@@ -1745,7 +1774,8 @@ pub struct SandboxTransferTestClockAdvanceResponse {
 impl Validate for SandboxTransferTestClockAdvanceResponse {}
 /// Defines the response schema for `/sandbox/transfer/test_clock/get`
 ///
-/// Returned by `POST /sandbox/transfer/test_clock/get` ([`SandboxTransferTestClockGetRequest`]).
+/// Returned by `POST /sandbox/transfer/test_clock/get`
+/// ([`SandboxTransferTestClockGetRequest`](crate::models::SandboxTransferTestClockGetRequest)).
 ///
 /// # Example
 ///
@@ -1775,7 +1805,8 @@ impl Validate for SandboxTransferTestClockGetResponse {
 
 /// Defines the response schema for `/sandbox/transfer/test_clock/list`
 ///
-/// Returned by `POST /sandbox/transfer/test_clock/list` ([`SandboxTransferTestClockListRequest`]).
+/// Returned by `POST /sandbox/transfer/test_clock/list`
+/// ([`SandboxTransferTestClockListRequest`](crate::models::SandboxTransferTestClockListRequest)).
 ///
 /// # Example
 ///
@@ -1819,7 +1850,8 @@ impl Validate for SandboxTransferTestClockListResponse {
 /// As a side effect of calling this route, a repayment is created that includes all unreimbursed
 /// returns of guaranteed transfers. If there are no such returns, an 400 error is returned.
 ///
-/// The response is [`SandboxTransferRepaymentSimulateResponse`].
+/// The response is
+/// [`SandboxTransferRepaymentSimulateResponse`](crate::models::SandboxTransferRepaymentSimulateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferRepaymentSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1836,7 +1868,7 @@ impl Validate for SandboxTransferRepaymentSimulateRequest {}
 /// Defines the response schema for `/sandbox/transfer/repayment/simulate`
 ///
 /// Returned by `POST /sandbox/transfer/repayment/simulate`
-/// ([`SandboxTransferRepaymentSimulateRequest`]).
+/// ([`SandboxTransferRepaymentSimulateRequest`](crate::models::SandboxTransferRepaymentSimulateRequest)).
 ///
 /// # Example
 ///
@@ -1862,7 +1894,8 @@ impl Validate for SandboxTransferRepaymentSimulateResponse {}
 /// Use the `/sandbox/bank_transfer/fire_webhook` endpoint to manually trigger a Bank Transfers
 /// webhook in the Sandbox environment.
 ///
-/// The response is [`SandboxBankTransferFireWebhookResponse`].
+/// The response is
+/// [`SandboxBankTransferFireWebhookResponse`](crate::models::SandboxBankTransferFireWebhookResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxBankTransferFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1889,7 +1922,7 @@ impl Validate for SandboxBankTransferFireWebhookRequest {
 /// Defines the response schema for `/sandbox/bank_transfer/fire_webhook`
 ///
 /// Returned by `POST /sandbox/bank_transfer/fire_webhook`
-/// ([`SandboxBankTransferFireWebhookRequest`]).
+/// ([`SandboxBankTransferFireWebhookRequest`](crate::models::SandboxBankTransferFireWebhookRequest)).
 ///
 /// # Example
 ///
@@ -1915,7 +1948,8 @@ impl Validate for SandboxBankTransferFireWebhookResponse {}
 /// Use the `/sandbox/transfer/fire_webhook` endpoint to manually trigger a `TRANSFER_EVENTS_UPDATE`
 /// webhook in the Sandbox environment.
 ///
-/// The response is [`SandboxTransferFireWebhookResponse`].
+/// The response is
+/// [`SandboxTransferFireWebhookResponse`](crate::models::SandboxTransferFireWebhookResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxTransferFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1941,7 +1975,8 @@ impl Validate for SandboxTransferFireWebhookRequest {
 
 /// Defines the response schema for `/sandbox/transfer/fire_webhook`
 ///
-/// Returned by `POST /sandbox/transfer/fire_webhook` ([`SandboxTransferFireWebhookRequest`]).
+/// Returned by `POST /sandbox/transfer/fire_webhook`
+/// ([`SandboxTransferFireWebhookRequest`](crate::models::SandboxTransferFireWebhookRequest)).
 ///
 /// # Example
 ///
@@ -1967,7 +2002,8 @@ impl Validate for SandboxTransferFireWebhookResponse {}
 /// Use the `/sandbox/income/fire_webhook` endpoint to manually trigger a Payroll or Document Income
 /// webhook in the Sandbox environment.
 ///
-/// The response is [`SandboxIncomeFireWebhookResponse`].
+/// The response is
+/// [`SandboxIncomeFireWebhookResponse`](crate::models::SandboxIncomeFireWebhookResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SandboxIncomeFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2074,7 +2110,8 @@ impl SandboxIncomeWebhookFireRequestWebhookCode {
 
 /// SandboxIncomeFireWebhookResponse defines the response schema for `/sandbox/income/fire_webhook`
 ///
-/// Returned by `POST /sandbox/income/fire_webhook` ([`SandboxIncomeFireWebhookRequest`]).
+/// Returned by `POST /sandbox/income/fire_webhook`
+/// ([`SandboxIncomeFireWebhookRequest`](crate::models::SandboxIncomeFireWebhookRequest)).
 ///
 /// # Example
 ///
@@ -2101,7 +2138,8 @@ impl Validate for SandboxIncomeFireWebhookResponse {}
 /// Use the `/sandbox/bank_income/fire_webhook` endpoint to manually trigger a Bank Income webhook
 /// in the Sandbox environment.
 ///
-/// The response is [`SandboxBankIncomeFireWebhookResponse`].
+/// The response is
+/// [`SandboxBankIncomeFireWebhookResponse`](crate::models::SandboxBankIncomeFireWebhookResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SandboxBankIncomeFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2179,7 +2217,8 @@ impl Validate for SandboxBankIncomeWebhookFireRequestWebhookFields {
 /// SandboxBankIncomeFireWebhookResponse defines the response schema for
 /// `/sandbox/bank_income/fire_webhook`
 ///
-/// Returned by `POST /sandbox/bank_income/fire_webhook` ([`SandboxBankIncomeFireWebhookRequest`]).
+/// Returned by `POST /sandbox/bank_income/fire_webhook`
+/// ([`SandboxBankIncomeFireWebhookRequest`](crate::models::SandboxBankIncomeFireWebhookRequest)).
 ///
 /// # Example
 ///
@@ -2206,7 +2245,8 @@ impl Validate for SandboxBankIncomeFireWebhookResponse {}
 /// Use the `/sandbox/cra/cashflow_updates/update` endpoint to manually trigger an update for Cash
 /// Flow Updates (Monitoring) in the Sandbox environment.
 ///
-/// The response is [`SandboxCraCashflowUpdatesUpdateResponse`].
+/// The response is
+/// [`SandboxCraCashflowUpdatesUpdateResponse`](crate::models::SandboxCraCashflowUpdatesUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxCraCashflowUpdatesUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2245,7 +2285,7 @@ impl Validate for SandboxCraCashflowUpdatesUpdateRequest {
 /// `sandbox/cashflow_updates/update`
 ///
 /// Returned by `POST /sandbox/cra/cashflow_updates/update`
-/// ([`SandboxCraCashflowUpdatesUpdateRequest`]).
+/// ([`SandboxCraCashflowUpdatesUpdateRequest`](crate::models::SandboxCraCashflowUpdatesUpdateRequest)).
 ///
 /// # Example
 ///
@@ -2271,7 +2311,8 @@ impl Validate for SandboxCraCashflowUpdatesUpdateResponse {}
 ///
 /// Save the selected accounts when connecting to the Platypus OAuth institution
 ///
-/// The response is [`SandboxOauthSelectAccountsResponse`].
+/// The response is
+/// [`SandboxOauthSelectAccountsResponse`](crate::models::SandboxOauthSelectAccountsResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxOauthSelectAccountsRequest {
     pub oauth_state_id: String,
@@ -2281,7 +2322,8 @@ pub struct SandboxOauthSelectAccountsRequest {
 impl Validate for SandboxOauthSelectAccountsRequest {}
 /// Defines the response schema for `/sandbox/oauth/select_accounts`
 ///
-/// Returned by `POST /sandbox/oauth/select_accounts` ([`SandboxOauthSelectAccountsRequest`]).
+/// Returned by `POST /sandbox/oauth/select_accounts`
+/// ([`SandboxOauthSelectAccountsRequest`](crate::models::SandboxOauthSelectAccountsRequest)).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxOauthSelectAccountsResponse {}
 impl Validate for SandboxOauthSelectAccountsResponse {}
@@ -2357,7 +2399,8 @@ impl BankIncomeRefreshCompleteResult {
 /// Use the `/sandbox/payment/simulate` endpoint to simulate various payment events in the Sandbox
 /// environment. This endpoint will trigger the corresponding payment status webhook.
 ///
-/// The response is [`SandboxPaymentSimulateResponse`].
+/// The response is
+/// [`SandboxPaymentSimulateResponse`](crate::models::SandboxPaymentSimulateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxPaymentSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2388,7 +2431,8 @@ pub struct SandboxPaymentSimulateRequest {
 impl Validate for SandboxPaymentSimulateRequest {}
 /// SandboxPaymentSimulateResponse defines the response schema for `/sandbox/payment/simulate`
 ///
-/// Returned by `POST /sandbox/payment/simulate` ([`SandboxPaymentSimulateRequest`]).
+/// Returned by `POST /sandbox/payment/simulate`
+/// ([`SandboxPaymentSimulateRequest`](crate::models::SandboxPaymentSimulateRequest)).
 ///
 /// # Example
 ///

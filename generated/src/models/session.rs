@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// used as a parameter when initializing the Link SDK. For more details, see the [Link flow
 /// overview](https://plaid.com/docs/link/#link-flow-overview).
 ///
-/// The response is [`SessionTokenCreateResponse`].
+/// The response is [`SessionTokenCreateResponse`](crate::models::SessionTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -88,7 +88,8 @@ pub struct SessionTokenCreateRequestUser {
 impl Validate for SessionTokenCreateRequestUser {}
 /// SessionTokenCreateResponse defines the response schema for `/session/token/create`
 ///
-/// Returned by `POST /session/token/create` ([`SessionTokenCreateRequest`]).
+/// Returned by `POST /session/token/create`
+/// ([`SessionTokenCreateRequest`](crate::models::SessionTokenCreateRequest)).
 ///
 /// # Example
 ///

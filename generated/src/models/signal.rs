@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 /// have latency of up to 30 seconds or more; if you encounter errors, you may find it necessary to
 /// adjust your timeout period when making requests.
 ///
-/// The response is [`SignalEvaluateResponse`].
+/// The response is [`SignalEvaluateResponse`](crate::models::SignalEvaluateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignalEvaluateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -131,7 +131,8 @@ impl Validate for SignalEvaluateRequest {
 
 /// SignalEvaluateResponse defines the response schema for `/signal/evaluate`
 ///
-/// Returned by `POST /signal/evaluate` ([`SignalEvaluateRequest`]).
+/// Returned by `POST /signal/evaluate`
+/// ([`SignalEvaluateRequest`](crate::models::SignalEvaluateRequest)).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignalEvaluateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -169,7 +170,7 @@ impl Validate for SignalEvaluateResponse {
 ///
 /// Use `/signal/schedule` to schedule a planned ACH transaction.
 ///
-/// The response is [`SignalScheduleResponse`].
+/// The response is [`SignalScheduleResponse`](crate::models::SignalScheduleResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignalScheduleRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -222,7 +223,8 @@ impl Validate for SignalScheduleRequest {
 
 /// SignalScheduleResponse defines the response schema for `/signal/schedule`
 ///
-/// Returned by `POST /signal/schedule` ([`SignalScheduleRequest`]).
+/// Returned by `POST /signal/schedule`
+/// ([`SignalScheduleRequest`](crate::models::SignalScheduleRequest)).
 ///
 /// # Example
 ///
@@ -323,7 +325,7 @@ impl Validate for SignalScheduleResponse {
 /// scores), but is necessary to view accurate transaction outcomes and tune rule logic in the
 /// Dashboard.
 ///
-/// The response is [`SignalDecisionReportResponse`].
+/// The response is [`SignalDecisionReportResponse`](crate::models::SignalDecisionReportResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignalDecisionReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -392,7 +394,8 @@ impl Validate for SignalDecisionReportRequest {
 
 /// SignalDecisionReportResponse defines the response schema for `/signal/decision/report`
 ///
-/// Returned by `POST /signal/decision/report` ([`SignalDecisionReportRequest`]).
+/// Returned by `POST /signal/decision/report`
+/// ([`SignalDecisionReportRequest`](crate::models::SignalDecisionReportRequest)).
 ///
 /// # Example
 ///
@@ -421,7 +424,7 @@ impl Validate for SignalDecisionReportResponse {}
 /// this endpoint will not impact scores (as Balance does not use scores), but is necessary to view
 /// accurate transaction outcomes and tune rule logic in the Dashboard.
 ///
-/// The response is [`SignalReturnReportResponse`].
+/// The response is [`SignalReturnReportResponse`](crate::models::SignalReturnReportResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignalReturnReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -467,7 +470,8 @@ impl Validate for SignalReturnReportRequest {
 
 /// SignalReturnReportResponse defines the response schema for `/signal/return/report`
 ///
-/// Returned by `POST /signal/return/report` ([`SignalReturnReportRequest`]).
+/// Returned by `POST /signal/return/report`
+/// ([`SignalReturnReportRequest`](crate::models::SignalReturnReportRequest)).
 ///
 /// # Example
 ///
@@ -504,7 +508,7 @@ impl Validate for SignalReturnReportResponse {}
 /// If run on an Item that is already initialized with `signal`, this endpoint will return a 200
 /// response and will not modify the Item.
 ///
-/// The response is [`SignalPrepareResponse`].
+/// The response is [`SignalPrepareResponse`](crate::models::SignalPrepareResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignalPrepareRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -522,7 +526,8 @@ pub struct SignalPrepareRequest {
 impl Validate for SignalPrepareRequest {}
 /// SignalPrepareResponse defines the response schema for `/signal/prepare`
 ///
-/// Returned by `POST /signal/prepare` ([`SignalPrepareRequest`]).
+/// Returned by `POST /signal/prepare`
+/// ([`SignalPrepareRequest`](crate::models::SignalPrepareRequest)).
 ///
 /// # Example
 ///

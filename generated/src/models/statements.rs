@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// The `/statements/list` endpoint retrieves a list of all statements associated with an Item.
 ///
-/// The response is [`StatementsListResponse`].
+/// The response is [`StatementsListResponse`](crate::models::StatementsListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StatementsListRequest {
     /// The access token associated with the Item for which data is being requested.
@@ -33,7 +33,8 @@ pub struct StatementsListRequest {
 impl Validate for StatementsListRequest {}
 /// StatementsListResponse defines the response schema for `/statements/list`
 ///
-/// Returned by `POST /statements/list` ([`StatementsListRequest`]).
+/// Returned by `POST /statements/list`
+/// ([`StatementsListRequest`](crate::models::StatementsListRequest)).
 ///
 /// # Example
 ///
@@ -180,7 +181,7 @@ impl Validate for StatementsDownloadRequest {}
 /// `/statements/refresh` initiates an on-demand extraction to fetch the statements for the provided
 /// dates.
 ///
-/// The response is [`StatementsRefreshResponse`].
+/// The response is [`StatementsRefreshResponse`](crate::models::StatementsRefreshResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StatementsRefreshRequest {
     /// The access token associated with the Item for which data is being requested.
@@ -219,7 +220,8 @@ impl Validate for StatementsRefreshRequest {
 
 /// StatementsRefreshResponse defines the response schema for `/statements/refresh`
 ///
-/// Returned by `POST /statements/refresh` ([`StatementsRefreshRequest`]).
+/// Returned by `POST /statements/refresh`
+/// ([`StatementsRefreshRequest`](crate::models::StatementsRefreshRequest)).
 ///
 /// # Example
 ///

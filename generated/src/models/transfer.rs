@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 /// `transfer_id` or `authorization_id`. One of `transfer_id` or `authorization_id` must be
 /// populated but not both.
 ///
-/// The response is [`TransferGetResponse`].
+/// The response is [`TransferGetResponse`](crate::models::TransferGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -57,7 +57,7 @@ impl Validate for TransferGetRequest {}
 /// The `/transfer/recurring/get` fetches information about the recurring transfer corresponding to
 /// the given `recurring_transfer_id`.
 ///
-/// The response is [`TransferRecurringGetResponse`].
+/// The response is [`TransferRecurringGetResponse`](crate::models::TransferRecurringGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferRecurringGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -75,7 +75,7 @@ pub struct TransferRecurringGetRequest {
 impl Validate for TransferRecurringGetRequest {}
 /// Defines the response schema for `/transfer/get`
 ///
-/// Returned by `POST /transfer/get` ([`TransferGetRequest`]).
+/// Returned by `POST /transfer/get` ([`TransferGetRequest`](crate::models::TransferGetRequest)).
 ///
 /// # Example
 ///
@@ -149,7 +149,8 @@ impl Validate for TransferGetResponse {
 
 /// Defines the response schema for `/transfer/recurring/get`
 ///
-/// Returned by `POST /transfer/recurring/get` ([`TransferRecurringGetRequest`]).
+/// Returned by `POST /transfer/recurring/get`
+/// ([`TransferRecurringGetRequest`](crate::models::TransferRecurringGetRequest)).
 ///
 /// # Example
 ///
@@ -1562,7 +1563,8 @@ impl TransferRecurringNetwork {
 ///     data](https://plaid.com/docs/sandbox/user-custom/) for details on how to customize data in
 ///     Sandbox.
 ///
-/// The response is [`TransferAuthorizationCreateResponse`].
+/// The response is
+/// [`TransferAuthorizationCreateResponse`](crate::models::TransferAuthorizationCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransferAuthorizationCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1729,7 +1731,8 @@ impl Validate for TransferAuthorizationCreateRequest {
 /// Use the `/transfer/authorization/cancel` endpoint to cancel a transfer authorization. A transfer
 /// authorization is eligible for cancellation if it has not yet been used to create a transfer.
 ///
-/// The response is [`TransferAuthorizationCancelResponse`].
+/// The response is
+/// [`TransferAuthorizationCancelResponse`](crate::models::TransferAuthorizationCancelResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferAuthorizationCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1755,7 +1758,8 @@ impl Validate for TransferAuthorizationCancelRequest {}
 /// account to be used with Transfer. This endpoint works on all Transfer-capable Items, including
 /// those created by `/transfer/migrate_account`.
 ///
-/// The response is [`TransferCapabilitiesGetResponse`].
+/// The response is
+/// [`TransferCapabilitiesGetResponse`](crate::models::TransferCapabilitiesGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferCapabilitiesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1785,7 +1789,8 @@ impl Validate for TransferCapabilitiesGetRequest {}
 ///
 /// Use the `/transfer/configuration/get` endpoint to view your transfer product configurations.
 ///
-/// The response is [`TransferConfigurationGetResponse`].
+/// The response is
+/// [`TransferConfigurationGetResponse`](crate::models::TransferConfigurationGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferConfigurationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1814,7 +1819,7 @@ impl Validate for TransferConfigurationGetRequest {}
 /// In the Sandbox environment, this endpoint returns static placeholder values rather than metrics
 /// computed from your Sandbox transfer activity.
 ///
-/// The response is [`TransferMetricsGetResponse`].
+/// The response is [`TransferMetricsGetResponse`](crate::models::TransferMetricsGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferMetricsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1844,7 +1849,7 @@ impl Validate for TransferMetricsGetRequest {}
 /// a 500 error is returned; to detect this scenario, use [Transfer
 /// events](https://plaid.com/docs/transfer/reconciling-transfers/).
 ///
-/// The response is [`TransferCreateResponse`].
+/// The response is [`TransferCreateResponse`](crate::models::TransferCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1966,7 +1971,8 @@ impl Validate for TransferCreateRequest {
 /// capability is not currently supported for Transfer UI or Transfer for Platforms (beta)
 /// customers.
 ///
-/// The response is [`TransferRecurringCreateResponse`].
+/// The response is
+/// [`TransferRecurringCreateResponse`](crate::models::TransferRecurringCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransferRecurringCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2050,7 +2056,8 @@ impl Validate for TransferRecurringCreateRequest {
 
 /// Defines the response schema for `/transfer/authorization/create`
 ///
-/// Returned by `POST /transfer/authorization/create` ([`TransferAuthorizationCreateRequest`]).
+/// Returned by `POST /transfer/authorization/create`
+/// ([`TransferAuthorizationCreateRequest`](crate::models::TransferAuthorizationCreateRequest)).
 ///
 /// # Example
 ///
@@ -2110,7 +2117,8 @@ impl Validate for TransferAuthorizationCreateResponse {
 
 /// Defines the response schema for `/transfer/authorization/cancel`
 ///
-/// Returned by `POST /transfer/authorization/cancel` ([`TransferAuthorizationCancelRequest`]).
+/// Returned by `POST /transfer/authorization/cancel`
+/// ([`TransferAuthorizationCancelRequest`](crate::models::TransferAuthorizationCancelRequest)).
 ///
 /// # Example
 ///
@@ -2129,7 +2137,8 @@ pub struct TransferAuthorizationCancelResponse {
 impl Validate for TransferAuthorizationCancelResponse {}
 /// Defines the response schema for `/transfer/capabilities/get`
 ///
-/// Returned by `POST /transfer/capabilities/get` ([`TransferCapabilitiesGetRequest`]).
+/// Returned by `POST /transfer/capabilities/get`
+/// ([`TransferCapabilitiesGetRequest`](crate::models::TransferCapabilitiesGetRequest)).
 ///
 /// # Example
 ///
@@ -2157,7 +2166,8 @@ pub struct TransferCapabilitiesGetResponse {
 impl Validate for TransferCapabilitiesGetResponse {}
 /// Defines the response schema for `/transfer/configuration/get`
 ///
-/// Returned by `POST /transfer/configuration/get` ([`TransferConfigurationGetRequest`]).
+/// Returned by `POST /transfer/configuration/get`
+/// ([`TransferConfigurationGetRequest`](crate::models::TransferConfigurationGetRequest)).
 ///
 /// # Example
 ///
@@ -2215,7 +2225,8 @@ pub struct TransferConfigurationGetResponse {
 impl Validate for TransferConfigurationGetResponse {}
 /// Defines the response schema for `/transfer/metrics/get`
 ///
-/// Returned by `POST /transfer/metrics/get` ([`TransferMetricsGetRequest`]).
+/// Returned by `POST /transfer/metrics/get`
+/// ([`TransferMetricsGetRequest`](crate::models::TransferMetricsGetRequest)).
 ///
 /// # Example
 ///
@@ -2438,7 +2449,8 @@ pub struct TransferCapabilitiesGetRfP {
 impl Validate for TransferCapabilitiesGetRfP {}
 /// Defines the response schema for `/transfer/create`
 ///
-/// Returned by `POST /transfer/create` ([`TransferCreateRequest`]).
+/// Returned by `POST /transfer/create`
+/// ([`TransferCreateRequest`](crate::models::TransferCreateRequest)).
 ///
 /// # Example
 ///
@@ -2509,7 +2521,8 @@ impl Validate for TransferCreateResponse {
 
 /// Defines the response schema for `/transfer/recurring/create`
 ///
-/// Returned by `POST /transfer/recurring/create` ([`TransferRecurringCreateRequest`]).
+/// Returned by `POST /transfer/recurring/create`
+/// ([`TransferRecurringCreateRequest`](crate::models::TransferRecurringCreateRequest)).
 ///
 /// # Example
 ///
@@ -2588,7 +2601,7 @@ impl Validate for TransferRecurringCreateResponse {
 /// Results are paginated; use the `count` and `offset` query parameters to retrieve the desired
 /// transfers.
 ///
-/// The response is [`TransferListResponse`].
+/// The response is [`TransferListResponse`](crate::models::TransferListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2658,7 +2671,7 @@ impl Validate for TransferListRequest {
 /// their statuses. Results are paginated; use the `count` and `offset` query parameters to retrieve
 /// the desired recurring transfers.
 ///
-/// The response is [`TransferRecurringListResponse`].
+/// The response is [`TransferRecurringListResponse`](crate::models::TransferRecurringListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferRecurringListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2712,7 +2725,7 @@ impl Validate for TransferRecurringListRequest {
 
 /// Defines the response schema for `/transfer/list`
 ///
-/// Returned by `POST /transfer/list` ([`TransferListRequest`]).
+/// Returned by `POST /transfer/list` ([`TransferListRequest`](crate::models::TransferListRequest)).
 ///
 /// # Example
 ///
@@ -2788,7 +2801,8 @@ impl Validate for TransferListResponse {
 
 /// Defines the response schema for `/transfer/recurring/list`
 ///
-/// Returned by `POST /transfer/recurring/list` ([`TransferRecurringListRequest`]).
+/// Returned by `POST /transfer/recurring/list`
+/// ([`TransferRecurringListRequest`](crate::models::TransferRecurringListRequest)).
 ///
 /// # Example
 ///
@@ -2861,7 +2875,7 @@ impl Validate for TransferRecurringListResponse {
 /// Use the `/transfer/cancel` endpoint to cancel a transfer.  A transfer is eligible for
 /// cancellation if the `cancellable` property returned by `/transfer/get` is `true`.
 ///
-/// The response is [`TransferCancelResponse`].
+/// The response is [`TransferCancelResponse`](crate::models::TransferCancelResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -2996,7 +3010,8 @@ impl ReasonCode {
 /// Use the `/transfer/recurring/cancel` endpoint to cancel a recurring transfer.  Scheduled
 /// transfer that hasn't been submitted to bank will be cancelled.
 ///
-/// The response is [`TransferRecurringCancelResponse`].
+/// The response is
+/// [`TransferRecurringCancelResponse`](crate::models::TransferRecurringCancelResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferRecurringCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3014,7 +3029,8 @@ pub struct TransferRecurringCancelRequest {
 impl Validate for TransferRecurringCancelRequest {}
 /// Defines the response schema for `/transfer/cancel`
 ///
-/// Returned by `POST /transfer/cancel` ([`TransferCancelRequest`]).
+/// Returned by `POST /transfer/cancel`
+/// ([`TransferCancelRequest`](crate::models::TransferCancelRequest)).
 ///
 /// # Example
 ///
@@ -3033,7 +3049,8 @@ pub struct TransferCancelResponse {
 impl Validate for TransferCancelResponse {}
 /// Defines the response schema for `/transfer/recurring/cancel`
 ///
-/// Returned by `POST /transfer/recurring/cancel` ([`TransferRecurringCancelRequest`]).
+/// Returned by `POST /transfer/recurring/cancel`
+/// ([`TransferRecurringCancelRequest`](crate::models::TransferRecurringCancelRequest)).
 ///
 /// # Example
 ///
@@ -3087,7 +3104,7 @@ impl TransferEventListTransferType {
 /// Use the `/transfer/event/list` endpoint to get a list of transfer events based on specified
 /// filter criteria.
 ///
-/// The response is [`TransferEventListResponse`].
+/// The response is [`TransferEventListResponse`](crate::models::TransferEventListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferEventListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3175,7 +3192,8 @@ impl Validate for TransferEventListRequest {
 /// Use the `/transfer/ledger/event/list` endpoint to get a list of ledger events for a specific
 /// ledger based on specified filter criteria.
 ///
-/// The response is [`TransferLedgerEventListResponse`].
+/// The response is
+/// [`TransferLedgerEventListResponse`](crate::models::TransferLedgerEventListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferLedgerEventListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3245,7 +3263,8 @@ impl Validate for TransferLedgerEventListRequest {
 
 /// Defines the response schema for `/transfer/ledger/event/list`
 ///
-/// Returned by `POST /transfer/ledger/event/list` ([`TransferLedgerEventListRequest`]).
+/// Returned by `POST /transfer/ledger/event/list`
+/// ([`TransferLedgerEventListRequest`](crate::models::TransferLedgerEventListRequest)).
 ///
 /// # Example
 ///
@@ -3584,7 +3603,8 @@ impl LedgerEventSourceType {
 
 /// Defines the response schema for `/transfer/event/list`
 ///
-/// Returned by `POST /transfer/event/list` ([`TransferEventListRequest`]).
+/// Returned by `POST /transfer/event/list`
+/// ([`TransferEventListRequest`](crate::models::TransferEventListRequest)).
 ///
 /// # Example
 ///
@@ -3641,7 +3661,7 @@ impl Validate for TransferEventListResponse {
 /// after a specific `event_id`. Use the `/transfer/event/sync` endpoint to guarantee you have seen
 /// all transfer events.
 ///
-/// The response is [`TransferEventSyncResponse`].
+/// The response is [`TransferEventSyncResponse`](crate::models::TransferEventSyncResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferEventSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3675,7 +3695,8 @@ impl Validate for TransferEventSyncRequest {
 
 /// Defines the response schema for `/transfer/event/sync`
 ///
-/// Returned by `POST /transfer/event/sync` ([`TransferEventSyncRequest`]).
+/// Returned by `POST /transfer/event/sync`
+/// ([`TransferEventSyncRequest`](crate::models::TransferEventSyncRequest)).
 ///
 /// # Example
 ///
@@ -3730,7 +3751,7 @@ impl Validate for TransferEventSyncResponse {
 ///
 /// The `/transfer/sweep/get` endpoint fetches a sweep corresponding to the given `sweep_id`.
 ///
-/// The response is [`TransferSweepGetResponse`].
+/// The response is [`TransferSweepGetResponse`](crate::models::TransferSweepGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferSweepGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3749,7 +3770,8 @@ pub struct TransferSweepGetRequest {
 impl Validate for TransferSweepGetRequest {}
 /// Defines the response schema for `/transfer/sweep/get`
 ///
-/// Returned by `POST /transfer/sweep/get` ([`TransferSweepGetRequest`]).
+/// Returned by `POST /transfer/sweep/get`
+/// ([`TransferSweepGetRequest`](crate::models::TransferSweepGetRequest)).
 ///
 /// # Example
 ///
@@ -3792,7 +3814,7 @@ impl Validate for TransferSweepGetResponse {
 ///
 /// The `/transfer/sweep/list` endpoint fetches sweeps matching the given filters.
 ///
-/// The response is [`TransferSweepListResponse`].
+/// The response is [`TransferSweepListResponse`](crate::models::TransferSweepListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferSweepListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3859,7 +3881,8 @@ impl Validate for TransferSweepListRequest {
 
 /// Defines the response schema for `/transfer/sweep/list`
 ///
-/// Returned by `POST /transfer/sweep/list` ([`TransferSweepListRequest`]).
+/// Returned by `POST /transfer/sweep/list`
+/// ([`TransferSweepListRequest`](crate::models::TransferSweepListRequest)).
 ///
 /// # Example
 ///
@@ -3905,7 +3928,7 @@ impl Validate for TransferSweepListResponse {
 ///
 /// Deprecated.
 ///
-/// The response is [`TransferBalanceGetResponse`].
+/// The response is [`TransferBalanceGetResponse`](crate::models::TransferBalanceGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -3934,7 +3957,8 @@ impl Validate for TransferBalanceGetRequest {
 
 /// Defines the response schema for `/transfer/balance/get`
 ///
-/// Returned by `POST /transfer/balance/get` ([`TransferBalanceGetRequest`]).
+/// Returned by `POST /transfer/balance/get`
+/// ([`TransferBalanceGetRequest`](crate::models::TransferBalanceGetRequest)).
 ///
 /// # Example
 ///
@@ -3991,7 +4015,7 @@ impl Validate for TransferBalance {
 ///
 /// Use the `/transfer/ledger/get` endpoint to view a balance on the ledger held with Plaid.
 ///
-/// The response is [`TransferLedgerGetResponse`].
+/// The response is [`TransferLedgerGetResponse`](crate::models::TransferLedgerGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferLedgerGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4015,7 +4039,8 @@ pub struct TransferLedgerGetRequest {
 impl Validate for TransferLedgerGetRequest {}
 /// Defines the response schema for `/transfer/ledger/get`
 ///
-/// Returned by `POST /transfer/ledger/get` ([`TransferLedgerGetRequest`]).
+/// Returned by `POST /transfer/ledger/get`
+/// ([`TransferLedgerGetRequest`](crate::models::TransferLedgerGetRequest)).
 ///
 /// # Example
 ///
@@ -4056,7 +4081,8 @@ impl Validate for TransferLedgerGetResponse {}
 /// have multiple. If you're a platform, you can move funds between one of your ledgers and one of
 /// your customer's ledger.
 ///
-/// The response is [`TransferLedgerDistributeResponse`].
+/// The response is
+/// [`TransferLedgerDistributeResponse`](crate::models::TransferLedgerDistributeResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferLedgerDistributeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4098,7 +4124,8 @@ impl Validate for TransferLedgerDistributeRequest {
 
 /// Defines the response schema for `/transfer/ledger/distribute`
 ///
-/// Returned by `POST /transfer/ledger/distribute` ([`TransferLedgerDistributeRequest`]).
+/// Returned by `POST /transfer/ledger/distribute`
+/// ([`TransferLedgerDistributeRequest`](crate::models::TransferLedgerDistributeRequest)).
 ///
 /// # Example
 ///
@@ -4135,7 +4162,7 @@ impl Validate for TransferLedgerBalance {}
 ///
 /// Use the `/transfer/ledger/deposit` endpoint to deposit funds into Plaid Ledger.
 ///
-/// The response is [`TransferLedgerDepositResponse`].
+/// The response is [`TransferLedgerDepositResponse`](crate::models::TransferLedgerDepositResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransferLedgerDepositRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4205,7 +4232,8 @@ impl Validate for TransferLedgerDepositRequest {
 ///
 /// Use the `/transfer/ledger/withdraw` endpoint to withdraw funds from a Plaid Ledger balance.
 ///
-/// The response is [`TransferLedgerWithdrawResponse`].
+/// The response is
+/// [`TransferLedgerWithdrawResponse`](crate::models::TransferLedgerWithdrawResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransferLedgerWithdrawRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4269,7 +4297,8 @@ impl Validate for TransferLedgerWithdrawRequest {
 
 /// Defines the response schema for `/transfer/ledger/deposit`
 ///
-/// Returned by `POST /transfer/ledger/deposit` ([`TransferLedgerDepositRequest`]).
+/// Returned by `POST /transfer/ledger/deposit`
+/// ([`TransferLedgerDepositRequest`](crate::models::TransferLedgerDepositRequest)).
 ///
 /// # Example
 ///
@@ -4308,7 +4337,8 @@ impl Validate for TransferLedgerDepositResponse {
 
 /// Defines the response schema for `/transfer/ledger/withdraw`
 ///
-/// Returned by `POST /transfer/ledger/withdraw` ([`TransferLedgerWithdrawRequest`]).
+/// Returned by `POST /transfer/ledger/withdraw`
+/// ([`TransferLedgerWithdrawRequest`](crate::models::TransferLedgerWithdrawRequest)).
 ///
 /// # Example
 ///
@@ -4384,7 +4414,8 @@ impl TransferBalanceType {
 /// Use the `/transfer/originator/funding_account/update` endpoint to update the funding account
 /// associated with the originator.
 ///
-/// The response is [`TransferOriginatorFundingAccountUpdateResponse`].
+/// The response is
+/// [`TransferOriginatorFundingAccountUpdateResponse`](crate::models::TransferOriginatorFundingAccountUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferOriginatorFundingAccountUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4404,7 +4435,7 @@ impl Validate for TransferOriginatorFundingAccountUpdateRequest {}
 /// Defines the response schema for `/transfer/originator/funding_account/update`
 ///
 /// Returned by `POST /transfer/originator/funding_account/update`
-/// ([`TransferOriginatorFundingAccountUpdateRequest`]).
+/// ([`TransferOriginatorFundingAccountUpdateRequest`](crate::models::TransferOriginatorFundingAccountUpdateRequest)).
 ///
 /// # Example
 ///
@@ -4431,7 +4462,8 @@ impl Validate for TransferOriginatorFundingAccountUpdateResponse {}
 /// Use the `/transfer/originator/funding_account/create` endpoint to create a new funding account
 /// for the originator.
 ///
-/// The response is [`TransferOriginatorFundingAccountCreateResponse`].
+/// The response is
+/// [`TransferOriginatorFundingAccountCreateResponse`](crate::models::TransferOriginatorFundingAccountCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferOriginatorFundingAccountCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4451,7 +4483,7 @@ impl Validate for TransferOriginatorFundingAccountCreateRequest {}
 /// Defines the response schema for `/transfer/originator/funding_account/create`
 ///
 /// Returned by `POST /transfer/originator/funding_account/create`
-/// ([`TransferOriginatorFundingAccountCreateRequest`]).
+/// ([`TransferOriginatorFundingAccountCreateRequest`](crate::models::TransferOriginatorFundingAccountCreateRequest)).
 ///
 /// # Example
 ///
@@ -4489,7 +4521,8 @@ impl Validate for TransferOriginatorFundingAccountCreateResponse {}
 /// not enabled by default; to obtain access, contact your Plaid account manager or
 /// [support](https://dashboard.plaid.com/support).
 ///
-/// The response is [`TransferMigrateAccountResponse`].
+/// The response is
+/// [`TransferMigrateAccountResponse`](crate::models::TransferMigrateAccountResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferMigrateAccountRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4516,7 +4549,8 @@ pub struct TransferMigrateAccountRequest {
 impl Validate for TransferMigrateAccountRequest {}
 /// Defines the response schema for `/transfer/migrate_account`
 ///
-/// Returned by `POST /transfer/migrate_account` ([`TransferMigrateAccountRequest`]).
+/// Returned by `POST /transfer/migrate_account`
+/// ([`TransferMigrateAccountRequest`](crate::models::TransferMigrateAccountRequest)).
 ///
 /// # Example
 ///
@@ -4548,7 +4582,8 @@ impl Validate for TransferMigrateAccountResponse {}
 /// Use the `/transfer/originator/create` endpoint to create a new originator and return an
 /// `originator_client_id`.
 ///
-/// The response is [`TransferOriginatorCreateResponse`].
+/// The response is
+/// [`TransferOriginatorCreateResponse`](crate::models::TransferOriginatorCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferOriginatorCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4576,7 +4611,8 @@ impl Validate for TransferOriginatorCreateRequest {
 
 /// Defines the response schema for `/transfer/originator/create`
 ///
-/// Returned by `POST /transfer/originator/create` ([`TransferOriginatorCreateRequest`]).
+/// Returned by `POST /transfer/originator/create`
+/// ([`TransferOriginatorCreateRequest`](crate::models::TransferOriginatorCreateRequest)).
 ///
 /// # Example
 ///
@@ -4610,7 +4646,8 @@ impl Validate for TransferOriginatorCreateResponse {}
 /// Redirect the originator to this URL to provide their due diligence information and agree to
 /// Plaid's terms for ACH money movement.
 ///
-/// The response is [`TransferQuestionnaireCreateResponse`].
+/// The response is
+/// [`TransferQuestionnaireCreateResponse`](crate::models::TransferQuestionnaireCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferQuestionnaireCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4639,7 +4676,8 @@ impl Validate for TransferQuestionnaireCreateRequest {
 
 /// Defines the response schema for `/transfer/questionnaire/create`
 ///
-/// Returned by `POST /transfer/questionnaire/create` ([`TransferQuestionnaireCreateRequest`]).
+/// Returned by `POST /transfer/questionnaire/create`
+/// ([`TransferQuestionnaireCreateRequest`](crate::models::TransferQuestionnaireCreateRequest)).
 ///
 /// # Example
 ///
@@ -4668,7 +4706,8 @@ impl Validate for TransferQuestionnaireCreateResponse {}
 /// Use the `/transfer/diligence/submit` endpoint to submit transfer diligence on behalf of the
 /// originator (i.e., the end customer).
 ///
-/// The response is [`TransferDiligenceSubmitResponse`].
+/// The response is
+/// [`TransferDiligenceSubmitResponse`](crate::models::TransferDiligenceSubmitResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferDiligenceSubmitRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -4693,7 +4732,8 @@ impl Validate for TransferDiligenceSubmitRequest {
 
 /// Defines the response schema for `/transfer/diligence/submit`
 ///
-/// Returned by `POST /transfer/diligence/submit` ([`TransferDiligenceSubmitRequest`]).
+/// Returned by `POST /transfer/diligence/submit`
+/// ([`TransferDiligenceSubmitRequest`](crate::models::TransferDiligenceSubmitRequest)).
 ///
 /// # Example
 ///
@@ -4723,7 +4763,8 @@ impl Validate for TransferDiligenceSubmitResponse {}
 /// You must provide the `client_id` in the `PLAID-CLIENT-ID` header and `secret` in the
 /// `PLAID-SECRET` header.
 ///
-/// The response is [`TransferDiligenceDocumentUploadResponse`].
+/// The response is
+/// [`TransferDiligenceDocumentUploadResponse`](crate::models::TransferDiligenceDocumentUploadResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransferDiligenceDocumentUploadRequest {
     /// The Client ID of the originator whose document that you want to upload.
@@ -4745,7 +4786,7 @@ impl Validate for TransferDiligenceDocumentUploadRequest {
 /// Defines the response schema for `/transfer/diligence/document/upload`
 ///
 /// Returned by `POST /transfer/diligence/document/upload`
-/// ([`TransferDiligenceDocumentUploadRequest`]).
+/// ([`TransferDiligenceDocumentUploadRequest`](crate::models::TransferDiligenceDocumentUploadRequest)).
 ///
 /// # Example
 ///
@@ -5021,7 +5062,7 @@ impl Validate for TransferFundingAccountWithDisplayName {}
 /// The `/transfer/originator/get` endpoint gets status updates for an originator's onboarding
 /// process. This information is also available via the Transfer page on the Plaid dashboard.
 ///
-/// The response is [`TransferOriginatorGetResponse`].
+/// The response is [`TransferOriginatorGetResponse`](crate::models::TransferOriginatorGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferOriginatorGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -5039,7 +5080,8 @@ pub struct TransferOriginatorGetRequest {
 impl Validate for TransferOriginatorGetRequest {}
 /// Defines the response schema for `/transfer/originator/get`
 ///
-/// Returned by `POST /transfer/originator/get` ([`TransferOriginatorGetRequest`]).
+/// Returned by `POST /transfer/originator/get`
+/// ([`TransferOriginatorGetRequest`](crate::models::TransferOriginatorGetRequest)).
 ///
 /// # Example
 ///
@@ -5077,7 +5119,8 @@ impl Validate for TransferOriginatorGetResponse {
 /// The `/transfer/originator/list` endpoint gets status updates for all of your originators'
 /// onboarding. This information is also available via the Plaid dashboard.
 ///
-/// The response is [`TransferOriginatorListResponse`].
+/// The response is
+/// [`TransferOriginatorListResponse`](crate::models::TransferOriginatorListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferOriginatorListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -5114,7 +5157,8 @@ impl Validate for TransferOriginatorListRequest {
 
 /// Defines the response schema for `/transfer/originator/list`
 ///
-/// Returned by `POST /transfer/originator/list` ([`TransferOriginatorListRequest`]).
+/// Returned by `POST /transfer/originator/list`
+/// ([`TransferOriginatorListRequest`](crate::models::TransferOriginatorListRequest)).
 ///
 /// # Example
 ///
@@ -5158,7 +5202,7 @@ impl Validate for TransferOriginatorListResponse {
 /// Repayments are returned in reverse-chronological order (most recent first) starting at the given
 /// `start_time`.
 ///
-/// The response is [`TransferRepaymentListResponse`].
+/// The response is [`TransferRepaymentListResponse`](crate::models::TransferRepaymentListResponse).
 ///
 /// # Example
 ///
@@ -5215,7 +5259,8 @@ impl Validate for TransferRepaymentListRequest {
 
 /// Defines the response schema for `/transfer/repayment/list`
 ///
-/// Returned by `POST /transfer/repayment/list` ([`TransferRepaymentListRequest`]).
+/// Returned by `POST /transfer/repayment/list`
+/// ([`TransferRepaymentListRequest`](crate::models::TransferRepaymentListRequest)).
 ///
 /// # Example
 ///
@@ -5283,7 +5328,8 @@ impl Validate for TransferRepayment {
 /// together into the specified repayment. The sum of amounts of returns retrieved by this request
 /// equals the amount of the repayment.
 ///
-/// The response is [`TransferRepaymentReturnListResponse`].
+/// The response is
+/// [`TransferRepaymentReturnListResponse`](crate::models::TransferRepaymentReturnListResponse).
 ///
 /// # Example
 ///
@@ -5331,7 +5377,8 @@ impl Validate for TransferRepaymentReturnListRequest {
 
 /// Defines the response schema for `/transfer/repayment/return/list`
 ///
-/// Returned by `POST /transfer/repayment/return/list` ([`TransferRepaymentReturnListRequest`]).
+/// Returned by `POST /transfer/repayment/return/list`
+/// ([`TransferRepaymentReturnListRequest`](crate::models::TransferRepaymentReturnListRequest)).
 ///
 /// # Example
 ///
@@ -5398,7 +5445,8 @@ impl Validate for TransferRepaymentReturn {
 /// documentation](https://docs.google.com/document/d/1NEQkTD0sVK50iAQi6xHigrexDUxZ4QxXqSEfV_FFTiU/)
 /// for a list of requirement types and possible values.
 ///
-/// The response is [`TransferPlatformRequirementSubmitResponse`].
+/// The response is
+/// [`TransferPlatformRequirementSubmitResponse`](crate::models::TransferPlatformRequirementSubmitResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferPlatformRequirementSubmitRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -5460,7 +5508,7 @@ impl Validate for TransferPlatformRequirementSubmission {}
 /// Defines the response schema for `/transfer/platform/requirement/submit`
 ///
 /// Returned by `POST /transfer/platform/requirement/submit`
-/// ([`TransferPlatformRequirementSubmitRequest`]).
+/// ([`TransferPlatformRequirementSubmitRequest`](crate::models::TransferPlatformRequirementSubmitRequest)).
 ///
 /// # Example
 ///
@@ -5486,7 +5534,7 @@ impl Validate for TransferPlatformRequirementSubmitResponse {}
 /// Use the `/transfer/intent/create` endpoint to generate a transfer intent object and invoke the
 /// Transfer UI.
 ///
-/// The response is [`TransferIntentCreateResponse`].
+/// The response is [`TransferIntentCreateResponse`](crate::models::TransferIntentCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransferIntentCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -5667,7 +5715,8 @@ impl Validate for TransferIntentCreate {
 
 /// Defines the response schema for `/transfer/intent/create`
 ///
-/// Returned by `POST /transfer/intent/create` ([`TransferIntentCreateRequest`]).
+/// Returned by `POST /transfer/intent/create`
+/// ([`TransferIntentCreateRequest`](crate::models::TransferIntentCreateRequest)).
 ///
 /// # Example
 ///
@@ -5728,7 +5777,7 @@ impl Validate for TransferIntentCreateResponse {
 ///
 /// Use the `/transfer/intent/get` endpoint to retrieve more information about a transfer intent.
 ///
-/// The response is [`TransferIntentGetResponse`].
+/// The response is [`TransferIntentGetResponse`](crate::models::TransferIntentGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferIntentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -5870,7 +5919,8 @@ impl Validate for TransferIntentGet {
 
 /// Defines the response schema for `/transfer/intent/get`
 ///
-/// Returned by `POST /transfer/intent/get` ([`TransferIntentGetRequest`]).
+/// Returned by `POST /transfer/intent/get`
+/// ([`TransferIntentGetRequest`](crate::models::TransferIntentGetRequest)).
 ///
 /// # Example
 ///
@@ -5949,7 +5999,7 @@ impl Validate for TransferIntentGetResponse {
 /// issued if the Item has an [invalidated
 /// TAN](https://plaid.com/docs/auth/#tokenized-account-numbers), which can occur at Chase or PNC.
 ///
-/// The response is [`TransferRefundCreateResponse`].
+/// The response is [`TransferRefundCreateResponse`](crate::models::TransferRefundCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferRefundCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -5985,7 +6035,8 @@ impl Validate for TransferRefundCreateRequest {
 
 /// Defines the response schema for `/transfer/refund/create`
 ///
-/// Returned by `POST /transfer/refund/create` ([`TransferRefundCreateRequest`]).
+/// Returned by `POST /transfer/refund/create`
+/// ([`TransferRefundCreateRequest`](crate::models::TransferRefundCreateRequest)).
 ///
 /// # Example
 ///
@@ -6090,7 +6141,7 @@ impl Validate for TransferRefund {
 /// The `/transfer/refund/get` endpoint fetches information about the refund corresponding to the
 /// given `refund_id`.
 ///
-/// The response is [`TransferRefundGetResponse`].
+/// The response is [`TransferRefundGetResponse`](crate::models::TransferRefundGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferRefundGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -6108,7 +6159,8 @@ pub struct TransferRefundGetRequest {
 impl Validate for TransferRefundGetRequest {}
 /// Defines the response schema for `/transfer/refund/get`
 ///
-/// Returned by `POST /transfer/refund/get` ([`TransferRefundGetRequest`]).
+/// Returned by `POST /transfer/refund/get`
+/// ([`TransferRefundGetRequest`](crate::models::TransferRefundGetRequest)).
 ///
 /// # Example
 ///
@@ -6150,7 +6202,7 @@ impl Validate for TransferRefundGetResponse {
 /// Use the `/transfer/refund/cancel` endpoint to cancel a refund.  A refund is eligible for
 /// cancellation if it has not yet been submitted to the payment network.
 ///
-/// The response is [`TransferRefundCancelResponse`].
+/// The response is [`TransferRefundCancelResponse`](crate::models::TransferRefundCancelResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferRefundCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -6168,7 +6220,8 @@ pub struct TransferRefundCancelRequest {
 impl Validate for TransferRefundCancelRequest {}
 /// Defines the response schema for `/transfer/refund/cancel`
 ///
-/// Returned by `POST /transfer/refund/cancel` ([`TransferRefundCancelRequest`]).
+/// Returned by `POST /transfer/refund/cancel`
+/// ([`TransferRefundCancelRequest`](crate::models::TransferRefundCancelRequest)).
 ///
 /// # Example
 ///
@@ -6195,7 +6248,8 @@ impl Validate for TransferRefundCancelResponse {}
 /// Use the `/transfer/platform/originator/create` endpoint to submit information about the
 /// originator you are onboarding, including the originator's agreement to the required legal terms.
 ///
-/// The response is [`TransferPlatformOriginatorCreateResponse`].
+/// The response is
+/// [`TransferPlatformOriginatorCreateResponse`](crate::models::TransferPlatformOriginatorCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferPlatformOriginatorCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -6237,7 +6291,7 @@ impl Validate for TransferPlatformOriginatorCreateRequest {
 /// Defines the response schema for `/transfer/platform/originator/create`
 ///
 /// Returned by `POST /transfer/platform/originator/create`
-/// ([`TransferPlatformOriginatorCreateRequest`]).
+/// ([`TransferPlatformOriginatorCreateRequest`](crate::models::TransferPlatformOriginatorCreateRequest)).
 ///
 /// # Example
 ///
@@ -6289,7 +6343,8 @@ impl Validate for TransferPlatformTOSAcceptanceMetadata {
 /// originator (e.g. beneficial owner or control person) and optionally submit personal
 /// identification information for them.
 ///
-/// The response is [`TransferPlatformPersonCreateResponse`].
+/// The response is
+/// [`TransferPlatformPersonCreateResponse`](crate::models::TransferPlatformPersonCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferPlatformPersonCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -6374,7 +6429,8 @@ impl Validate for TransferPlatformPersonIDNumber {
 
 /// Defines the response schema for `/transfer/platform/person/create`
 ///
-/// Returned by `POST /transfer/platform/person/create` ([`TransferPlatformPersonCreateRequest`]).
+/// Returned by `POST /transfer/platform/person/create`
+/// ([`TransferPlatformPersonCreateRequest`](crate::models::TransferPlatformPersonCreateRequest)).
 ///
 /// # Example
 ///

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 /// Ensure that you store the `user_token` along with your user's identifier in your database,
 /// as it is not possible to retrieve a previously created `user_token`.
 ///
-/// The response is [`UserCreateResponse`].
+/// The response is [`UserCreateResponse`](crate::models::UserCreateResponse).
 ///
 /// # Example
 ///
@@ -144,7 +144,7 @@ impl Validate for UserCreateRequest {
 
 /// Response body of `/user/create`.
 ///
-/// Returned by `POST /user/create` ([`UserCreateRequest`]).
+/// Returned by `POST /user/create` ([`UserCreateRequest`](crate::models::UserCreateRequest)).
 ///
 /// # Example 1
 ///
@@ -212,7 +212,7 @@ impl Validate for UserCreateResponse {}
 /// new user API flow, without a `user_token`. For more details, see [New User
 /// APIs](https://plaid.com/docs/api/users/user-apis).
 ///
-/// The response is [`UserGetResponse`].
+/// The response is [`UserGetResponse`](crate::models::UserGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -239,7 +239,7 @@ pub struct UserGetRequest {
 impl Validate for UserGetRequest {}
 /// UserGetResponse defines the response schema for `/user/get`.
 ///
-/// Returned by `POST /user/get` ([`UserGetRequest`]).
+/// Returned by `POST /user/get` ([`UserGetRequest`](crate::models::UserGetRequest)).
 ///
 /// # Example
 ///
@@ -341,7 +341,7 @@ impl Validate for UserGetResponse {
 /// given user. This is not exposed to customers by default, as it is meant for special scenarios or
 /// requests, but Plaid is obligated to enable customers to delete PII provided to us.
 ///
-/// The response is [`UserIdentityRemoveResponse`].
+/// The response is [`UserIdentityRemoveResponse`](crate::models::UserIdentityRemoveResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserIdentityRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -368,7 +368,8 @@ pub struct UserIdentityRemoveRequest {
 impl Validate for UserIdentityRemoveRequest {}
 /// UserIdentityRemoveResponse defines the response schema for `/user/identity/remove`
 ///
-/// Returned by `POST /user/identity/remove` ([`UserIdentityRemoveRequest`]).
+/// Returned by `POST /user/identity/remove`
+/// ([`UserIdentityRemoveRequest`](crate::models::UserIdentityRemoveRequest)).
 ///
 /// # Example
 ///
@@ -397,7 +398,7 @@ impl Validate for UserIdentityRemoveResponse {}
 /// Consumer Reports can only be created for US-based users; the user's address country must be
 /// `US`.
 ///
-/// The response is [`UserUpdateResponse`].
+/// The response is [`UserUpdateResponse`](crate::models::UserUpdateResponse).
 ///
 /// # Rules
 ///
@@ -504,7 +505,7 @@ impl Validate for UserUpdateRequest {
 
 /// Response body of `/user/update`.
 ///
-/// Returned by `POST /user/update` ([`UserUpdateRequest`]).
+/// Returned by `POST /user/update` ([`UserUpdateRequest`](crate::models::UserUpdateRequest)).
 ///
 /// # Example 1
 ///
@@ -545,7 +546,7 @@ impl Validate for UserUpdateResponse {}
 /// deleted with `/user/remove`, the `client_user_id` cannot be reused for another `/user/create`
 /// request.
 ///
-/// The response is [`UserRemoveResponse`].
+/// The response is [`UserRemoveResponse`](crate::models::UserRemoveResponse).
 ///
 /// # Rules
 ///
@@ -615,7 +616,7 @@ impl Validate for UserRemoveRequest {
 
 /// Response body of `/user/remove`.
 ///
-/// Returned by `POST /user/remove` ([`UserRemoveRequest`]).
+/// Returned by `POST /user/remove` ([`UserRemoveRequest`](crate::models::UserRemoveRequest)).
 ///
 /// # Example 1
 ///
@@ -651,7 +652,7 @@ impl Validate for UserRemoveResponse {}
 /// the user will no longer be billed for these products. For CRA Monitoring, the subscription is
 /// canceled but historical data remains available for future report requests.
 ///
-/// The response is [`UserProductsTerminateResponse`].
+/// The response is [`UserProductsTerminateResponse`](crate::models::UserProductsTerminateResponse).
 ///
 /// # Example 1
 ///
@@ -709,7 +710,8 @@ impl Validate for UserProductsTerminateRequest {
 
 /// UserProductsTerminateResponse defines the response schema for `/user/products/terminate`
 ///
-/// Returned by `POST /user/products/terminate` ([`UserProductsTerminateRequest`]).
+/// Returned by `POST /user/products/terminate`
+/// ([`UserProductsTerminateRequest`](crate::models::UserProductsTerminateRequest)).
 ///
 /// # Example
 ///
@@ -740,7 +742,8 @@ impl Validate for UserProductsTerminateResponse {}
 /// `third_party_client_id`, as it is not possible to retrieve a previously created
 /// `third_party_user_token`.
 ///
-/// The response is [`UserThirdPartyTokenCreateResponse`].
+/// The response is
+/// [`UserThirdPartyTokenCreateResponse`](crate::models::UserThirdPartyTokenCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserThirdPartyTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -790,7 +793,8 @@ impl Validate for UserThirdPartyTokenCreateRequest {
 /// UserThirdPartyTokenCreateResponse defines the response schema for
 /// `/user/third_party_token/create`
 ///
-/// Returned by `POST /user/third_party_token/create` ([`UserThirdPartyTokenCreateRequest`]).
+/// Returned by `POST /user/third_party_token/create`
+/// ([`UserThirdPartyTokenCreateRequest`](crate::models::UserThirdPartyTokenCreateRequest)).
 ///
 /// # Example
 ///
@@ -822,7 +826,8 @@ impl Validate for UserThirdPartyTokenCreateResponse {}
 /// Any subsequent calls to retrieve information using the same third-party user token will result
 /// in an error stating the third-party user token does not exist.
 ///
-/// The response is [`UserThirdPartyTokenRemoveResponse`].
+/// The response is
+/// [`UserThirdPartyTokenRemoveResponse`](crate::models::UserThirdPartyTokenRemoveResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserThirdPartyTokenRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -841,7 +846,8 @@ impl Validate for UserThirdPartyTokenRemoveRequest {}
 /// UserThirdPartyTokenCreateResponse defines the response schema for
 /// `/user/third_party_token/remove`
 ///
-/// Returned by `POST /user/third_party_token/remove` ([`UserThirdPartyTokenRemoveRequest`]).
+/// Returned by `POST /user/third_party_token/remove`
+/// ([`UserThirdPartyTokenRemoveRequest`](crate::models::UserThirdPartyTokenRemoveRequest)).
 ///
 /// # Example
 ///
@@ -869,7 +875,7 @@ impl Validate for UserThirdPartyTokenRemoveResponse {}
 ///
 /// Returns Items associated with a User along with their corresponding statuses.
 ///
-/// The response is [`UserItemsGetResponse`].
+/// The response is [`UserItemsGetResponse`](crate::models::UserItemsGetResponse).
 ///
 /// # Rules
 ///
@@ -934,7 +940,8 @@ impl Validate for UserItemsGetRequest {
 
 /// Response body of `/user/items/get`.
 ///
-/// Returned by `POST /user/items/get` ([`UserItemsGetRequest`]).
+/// Returned by `POST /user/items/get`
+/// ([`UserItemsGetRequest`](crate::models::UserItemsGetRequest)).
 ///
 /// # Example 1
 ///
@@ -1053,7 +1060,7 @@ impl Validate for UserItemsGetResponse {
 /// will be disassociated with the existing user and associated to the target user. This operation
 /// supports a max of 100 Items.
 ///
-/// The response is [`UserItemsAssociateResponse`].
+/// The response is [`UserItemsAssociateResponse`](crate::models::UserItemsAssociateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserItemsAssociateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1076,7 +1083,8 @@ pub struct UserItemsAssociateRequest {
 impl Validate for UserItemsAssociateRequest {}
 /// UserItemsAssociateResponse defines the response schema for `/user/items/associate`
 ///
-/// Returned by `POST /user/items/associate` ([`UserItemsAssociateRequest`]).
+/// Returned by `POST /user/items/associate`
+/// ([`UserItemsAssociateRequest`](crate::models::UserItemsAssociateRequest)).
 ///
 /// # Example
 ///
@@ -1112,7 +1120,7 @@ impl Validate for UserItemsAssociateResponse {}
 /// the [Consumer Service Center](https://plaid.com/check/consumer-service-center/) to revoke access
 /// to data.
 ///
-/// The response is [`UserItemsRemoveResponse`].
+/// The response is [`UserItemsRemoveResponse`](crate::models::UserItemsRemoveResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserItemsRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1144,7 +1152,8 @@ pub struct UserItemsRemoveRequest {
 impl Validate for UserItemsRemoveRequest {}
 /// UserItemsRemoveResponse defines the response schema for `/user/items/remove`
 ///
-/// Returned by `POST /user/items/remove` ([`UserItemsRemoveRequest`]).
+/// Returned by `POST /user/items/remove`
+/// ([`UserItemsRemoveRequest`](crate::models::UserItemsRemoveRequest)).
 ///
 /// # Example
 ///
@@ -1369,7 +1378,8 @@ impl Validate for ClientUserIdentity {
 /// This endpoint is distinct from `/transactions/refresh`, which triggers a refresh for a single
 /// Item. Use `/user/transactions/refresh` to target all Items for a user instead.
 ///
-/// The response is [`UserTransactionsRefreshResponse`].
+/// The response is
+/// [`UserTransactionsRefreshResponse`](crate::models::UserTransactionsRefreshResponse).
 ///
 /// # Example
 ///
@@ -1395,7 +1405,8 @@ pub struct UserTransactionsRefreshRequest {
 impl Validate for UserTransactionsRefreshRequest {}
 /// UserTransactionsRefreshResponse defines the response schema for `user/transactions/refresh`
 ///
-/// Returned by `POST /user/transactions/refresh` ([`UserTransactionsRefreshRequest`]).
+/// Returned by `POST /user/transactions/refresh`
+/// ([`UserTransactionsRefreshRequest`](crate::models::UserTransactionsRefreshRequest)).
 ///
 /// # Example
 ///
@@ -1464,7 +1475,8 @@ impl Validate for UserTransactionsRefreshResponse {
 /// This endpoint is distinct from `/transactions/refresh`, which triggers a refresh for a single
 /// Item. Use `/user/financial_data/refresh` to target all Items for a user instead.
 ///
-/// The response is [`UserFinancialDataRefreshResponse`].
+/// The response is
+/// [`UserFinancialDataRefreshResponse`](crate::models::UserFinancialDataRefreshResponse).
 ///
 /// # Example
 ///
@@ -1490,7 +1502,8 @@ pub struct UserFinancialDataRefreshRequest {
 impl Validate for UserFinancialDataRefreshRequest {}
 /// UserFinancialDataRefreshResponse defines the response schema for `user/financial_data/refresh`
 ///
-/// Returned by `POST /user/financial_data/refresh` ([`UserFinancialDataRefreshRequest`]).
+/// Returned by `POST /user/financial_data/refresh`
+/// ([`UserFinancialDataRefreshRequest`](crate::models::UserFinancialDataRefreshRequest)).
 ///
 /// # Example
 ///

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 /// submitted identity data against bank account data from linked accounts using [Identity
 /// Match](https://plaid.com/docs/identity/#identity-match).
 ///
-/// The response is [`UserAccountSessionGetResponse`].
+/// The response is [`UserAccountSessionGetResponse`](crate::models::UserAccountSessionGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAccountSessionGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -40,7 +40,8 @@ pub struct UserAccountSessionGetRequest {
 impl Validate for UserAccountSessionGetRequest {}
 /// UserAccountSessionGetResponse defines the response schema for `/user_account/session/get`
 ///
-/// Returned by `POST /user_account/session/get` ([`UserAccountSessionGetRequest`]).
+/// Returned by `POST /user_account/session/get`
+/// ([`UserAccountSessionGetRequest`](crate::models::UserAccountSessionGetRequest)).
 ///
 /// # Example
 ///
@@ -136,7 +137,8 @@ impl Validate for UserAccountSessionGetResponse {}
 /// This endpoint allows sending client-specific events related to Layer sessions for analytics and
 /// tracking purposes.
 ///
-/// The response is [`UserAccountSessionEventSendResponse`].
+/// The response is
+/// [`UserAccountSessionEventSendResponse`](crate::models::UserAccountSessionEventSendResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAccountSessionEventSendRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -186,7 +188,8 @@ impl Validate for UserAccountSessionEvent {
 /// UserAccountSessionEventSendResponse defines the response schema for
 /// `/user_account/session/event/send`
 ///
-/// Returned by `POST /user_account/session/event/send` ([`UserAccountSessionEventSendRequest`]).
+/// Returned by `POST /user_account/session/event/send`
+/// ([`UserAccountSessionEventSendRequest`](crate::models::UserAccountSessionEventSendRequest)).
 ///
 /// # Example
 ///

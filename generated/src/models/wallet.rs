@@ -78,7 +78,7 @@ impl WalletPaymentScheme {
 ///
 /// Create an e-wallet. The response is the newly created e-wallet object.
 ///
-/// The response is [`WalletCreateResponse`].
+/// The response is [`WalletCreateResponse`](crate::models::WalletCreateResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WalletCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -101,7 +101,7 @@ impl Validate for WalletCreateRequest {
 
 /// WalletCreateResponse defines the response schema for `/wallet/create`
 ///
-/// Returned by `POST /wallet/create` ([`WalletCreateRequest`]).
+/// Returned by `POST /wallet/create` ([`WalletCreateRequest`](crate::models::WalletCreateRequest)).
 ///
 /// # Example
 ///
@@ -155,7 +155,7 @@ impl Validate for WalletCreateResponse {
 ///
 /// Fetch an e-wallet. The response includes the current balance.
 ///
-/// The response is [`WalletGetResponse`].
+/// The response is [`WalletGetResponse`](crate::models::WalletGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WalletGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -182,7 +182,7 @@ impl Validate for WalletGetRequest {
 
 /// WalletGetResponse defines the response schema for `/wallet/get`
 ///
-/// Returned by `POST /wallet/get` ([`WalletGetRequest`]).
+/// Returned by `POST /wallet/get` ([`WalletGetRequest`](crate::models::WalletGetRequest)).
 ///
 /// # Example 1
 ///
@@ -262,7 +262,7 @@ impl Validate for WalletGetResponse {
 ///
 /// This endpoint lists all e-wallets in descending order of creation.
 ///
-/// The response is [`WalletListResponse`].
+/// The response is [`WalletListResponse`](crate::models::WalletListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WalletListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -304,7 +304,7 @@ impl Validate for WalletListRequest {
 
 /// WalletListResponse defines the response schema for `/wallet/list`
 ///
-/// Returned by `POST /wallet/list` ([`WalletListRequest`]).
+/// Returned by `POST /wallet/list` ([`WalletListRequest`](crate::models::WalletListRequest)).
 ///
 /// # Example
 ///
@@ -493,7 +493,8 @@ impl WalletStatus {
 /// prevent duplicate transactions, the amount and reference for the transaction.
 /// Transactions will settle in seconds to several days, depending on the underlying payment rail.
 ///
-/// The response is [`WalletTransactionExecuteResponse`].
+/// The response is
+/// [`WalletTransactionExecuteResponse`](crate::models::WalletTransactionExecuteResponse).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WalletTransactionExecuteRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -662,7 +663,8 @@ impl Validate for OriginatingFundSource {
 
 /// WalletTransactionExecuteResponse defines the response schema for `/wallet/transaction/execute`
 ///
-/// Returned by `POST /wallet/transaction/execute` ([`WalletTransactionExecuteRequest`]).
+/// Returned by `POST /wallet/transaction/execute`
+/// ([`WalletTransactionExecuteRequest`](crate::models::WalletTransactionExecuteRequest)).
 ///
 /// # Example
 ///
@@ -864,7 +866,7 @@ impl WalletTransactionPayeeVerificationStatus {
 ///
 /// Fetch a specific e-wallet transaction
 ///
-/// The response is [`WalletTransactionGetResponse`].
+/// The response is [`WalletTransactionGetResponse`](crate::models::WalletTransactionGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WalletTransactionGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -891,7 +893,8 @@ impl Validate for WalletTransactionGetRequest {
 
 /// WalletTransactionGetResponse defines the response schema for `/wallet/transaction/get`
 ///
-/// Returned by `POST /wallet/transaction/get` ([`WalletTransactionGetRequest`]).
+/// Returned by `POST /wallet/transaction/get`
+/// ([`WalletTransactionGetRequest`](crate::models::WalletTransactionGetRequest)).
 ///
 /// # Example 1
 ///
@@ -1054,7 +1057,7 @@ impl Validate for WalletTransactionGetResponse {
 /// This endpoint lists the latest transactions of the specified e-wallet. Transactions are returned
 /// in descending order by the `created_at` time.
 ///
-/// The response is [`WalletTransactionListResponse`].
+/// The response is [`WalletTransactionListResponse`](crate::models::WalletTransactionListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WalletTransactionListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -1128,7 +1131,8 @@ impl Validate for WalletTransactionListRequestOptions {
 
 /// WalletTransactionListResponse defines the response schema for `/wallet/transaction/list`
 ///
-/// Returned by `POST /wallet/transaction/list` ([`WalletTransactionListRequest`]).
+/// Returned by `POST /wallet/transaction/list`
+/// ([`WalletTransactionListRequest`](crate::models::WalletTransactionListRequest)).
 ///
 /// # Example
 ///

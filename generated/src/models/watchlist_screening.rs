@@ -1422,7 +1422,8 @@ impl WatchlistScreeningDocumentType {
 /// associated entity watchlist program. If your associated program has ongoing screening enabled,
 /// this is the profile information that will be used to monitor your customer over time.
 ///
-/// The response is [`WatchlistScreeningEntityCreateResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityCreateResponse`](crate::models::WatchlistScreeningEntityCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityCreateRequest {
     pub search_terms: EntityWatchlistSearchTerms,
@@ -1457,7 +1458,7 @@ impl Validate for WatchlistScreeningEntityCreateRequest {
 /// receive new hits, regardless of entity program configuration.
 ///
 /// Returned by `POST /watchlist_screening/entity/create`
-/// ([`WatchlistScreeningEntityCreateRequest`]).
+/// ([`WatchlistScreeningEntityCreateRequest`](crate::models::WatchlistScreeningEntityCreateRequest)).
 ///
 /// # Example
 ///
@@ -1531,7 +1532,8 @@ impl Validate for WatchlistScreeningEntityCreateResponse {
 ///
 /// Retrieve an entity watchlist screening.
 ///
-/// The response is [`WatchlistScreeningEntityGetResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityGetResponse`](crate::models::WatchlistScreeningEntityGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityGetRequest {
     /// ID of the associated entity screening.
@@ -1553,7 +1555,8 @@ impl Validate for WatchlistScreeningEntityGetRequest {}
 /// profile, and search for it on various watchlists. Note: Rejected entity screenings will not
 /// receive new hits, regardless of entity program configuration.
 ///
-/// Returned by `POST /watchlist_screening/entity/get` ([`WatchlistScreeningEntityGetRequest`]).
+/// Returned by `POST /watchlist_screening/entity/get`
+/// ([`WatchlistScreeningEntityGetRequest`](crate::models::WatchlistScreeningEntityGetRequest)).
 ///
 /// # Example
 ///
@@ -1628,7 +1631,8 @@ impl Validate for WatchlistScreeningEntityGetResponse {
 /// List all changes to the entity watchlist screening in reverse-chronological order. If the
 /// watchlist screening has not been edited, no history will be returned.
 ///
-/// The response is [`WatchlistScreeningEntityHistoryListResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityHistoryListResponse`](crate::models::WatchlistScreeningEntityHistoryListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityHistoryListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -1654,7 +1658,7 @@ impl Validate for WatchlistScreeningEntityHistoryListRequest {}
 /// Paginated list of entity watchlist screenings
 ///
 /// Returned by `POST /watchlist_screening/entity/history/list`
-/// ([`WatchlistScreeningEntityHistoryListRequest`]).
+/// ([`WatchlistScreeningEntityHistoryListRequest`](crate::models::WatchlistScreeningEntityHistoryListRequest)).
 ///
 /// # Example
 ///
@@ -1716,7 +1720,8 @@ impl Validate for WatchlistScreeningEntityHistoryListResponse {
 ///
 /// List all hits for the entity watchlist screening.
 ///
-/// The response is [`WatchlistScreeningEntityHitListResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityHitListResponse`](crate::models::WatchlistScreeningEntityHitListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityHitListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -1742,7 +1747,7 @@ impl Validate for WatchlistScreeningEntityHitListRequest {}
 /// Paginated list of entity watchlist screening hits
 ///
 /// Returned by `POST /watchlist_screening/entity/hit/list`
-/// ([`WatchlistScreeningEntityHitListRequest`]).
+/// ([`WatchlistScreeningEntityHitListRequest`](crate::models::WatchlistScreeningEntityHitListRequest)).
 ///
 /// # Example
 ///
@@ -1873,7 +1878,8 @@ impl Validate for WatchlistScreeningEntityHitListResponse {
 ///
 /// List all entity screenings.
 ///
-/// The response is [`WatchlistScreeningEntityListResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityListResponse`](crate::models::WatchlistScreeningEntityListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -1921,7 +1927,8 @@ impl Validate for WatchlistScreeningEntityListRequest {
 
 /// Paginated list of entity watchlist screenings
 ///
-/// Returned by `POST /watchlist_screening/entity/list` ([`WatchlistScreeningEntityListRequest`]).
+/// Returned by `POST /watchlist_screening/entity/list`
+/// ([`WatchlistScreeningEntityListRequest`](crate::models::WatchlistScreeningEntityListRequest)).
 ///
 /// # Example
 ///
@@ -1983,7 +1990,8 @@ impl Validate for WatchlistScreeningEntityListResponse {
 ///
 /// Get an entity watchlist screening program
 ///
-/// The response is [`WatchlistScreeningEntityProgramGetResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityProgramGetResponse`](crate::models::WatchlistScreeningEntityProgramGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityProgramGetRequest {
     /// ID of the associated entity program.
@@ -2005,7 +2013,7 @@ impl Validate for WatchlistScreeningEntityProgramGetRequest {}
 /// and ongoing screening of entities.
 ///
 /// Returned by `POST /watchlist_screening/entity/program/get`
-/// ([`WatchlistScreeningEntityProgramGetRequest`]).
+/// ([`WatchlistScreeningEntityProgramGetRequest`](crate::models::WatchlistScreeningEntityProgramGetRequest)).
 ///
 /// # Example
 ///
@@ -2086,7 +2094,8 @@ impl Validate for WatchlistScreeningEntityProgramGetResponse {
 ///
 /// List all entity watchlist screening programs
 ///
-/// The response is [`WatchlistScreeningEntityProgramListResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityProgramListResponse`](crate::models::WatchlistScreeningEntityProgramListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityProgramListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -2108,7 +2117,7 @@ impl Validate for WatchlistScreeningEntityProgramListRequest {}
 /// Paginated list of entity watchlist screening programs
 ///
 /// Returned by `POST /watchlist_screening/entity/program/list`
-/// ([`WatchlistScreeningEntityProgramListRequest`]).
+/// ([`WatchlistScreeningEntityProgramListRequest`](crate::models::WatchlistScreeningEntityProgramListRequest)).
 ///
 /// # Example
 ///
@@ -2167,7 +2176,8 @@ impl Validate for WatchlistScreeningEntityProgramListResponse {
 /// Create a review for an entity watchlist screening. Reviews are compliance reports created by
 /// users in your organization regarding the relevance of potential hits found by Plaid.
 ///
-/// The response is [`WatchlistScreeningEntityReviewCreateResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityReviewCreateResponse`](crate::models::WatchlistScreeningEntityReviewCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityReviewCreateRequest {
     /// Hits to mark as a true positive after thorough manual review. These hits will never recur or
@@ -2206,7 +2216,7 @@ impl Validate for WatchlistScreeningEntityReviewCreateRequest {}
 /// against hits attached to the watchlist screening, or both.
 ///
 /// Returned by `POST /watchlist_screening/entity/review/create`
-/// ([`WatchlistScreeningEntityReviewCreateRequest`]).
+/// ([`WatchlistScreeningEntityReviewCreateRequest`](crate::models::WatchlistScreeningEntityReviewCreateRequest)).
 ///
 /// # Example
 ///
@@ -2272,7 +2282,8 @@ impl Validate for WatchlistScreeningEntityReviewCreateResponse {
 /// List all reviews for a particular entity watchlist screening. Reviews are compliance reports
 /// created by users in your organization regarding the relevance of potential hits found by Plaid.
 ///
-/// The response is [`WatchlistScreeningEntityReviewListResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityReviewListResponse`](crate::models::WatchlistScreeningEntityReviewListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityReviewListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -2298,7 +2309,7 @@ impl Validate for WatchlistScreeningEntityReviewListRequest {}
 /// Paginated list of entity watchlist screening reviews
 ///
 /// Returned by `POST /watchlist_screening/entity/review/list`
-/// ([`WatchlistScreeningEntityReviewListRequest`]).
+/// ([`WatchlistScreeningEntityReviewListRequest`](crate::models::WatchlistScreeningEntityReviewListRequest)).
 ///
 /// # Example
 ///
@@ -2357,7 +2368,8 @@ impl Validate for WatchlistScreeningEntityReviewListResponse {
 ///
 /// Update an entity watchlist screening.
 ///
-/// The response is [`WatchlistScreeningEntityUpdateResponse`].
+/// The response is
+/// [`WatchlistScreeningEntityUpdateResponse`](crate::models::WatchlistScreeningEntityUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningEntityUpdateRequest {
     /// ID of the associated entity screening.
@@ -2433,7 +2445,7 @@ impl WatchlistScreeningEntityUpdateRequestResettableField {
 /// receive new hits, regardless of entity program configuration.
 ///
 /// Returned by `POST /watchlist_screening/entity/update`
-/// ([`WatchlistScreeningEntityUpdateRequest`]).
+/// ([`WatchlistScreeningEntityUpdateRequest`](crate::models::WatchlistScreeningEntityUpdateRequest)).
 ///
 /// # Example
 ///
@@ -2674,7 +2686,8 @@ impl Validate for WatchlistScreeningIndividual {
 /// associated Watchlist Program. If your associated program has ongoing screening enabled, this is
 /// the profile information that will be used to monitor your customer over time.
 ///
-/// The response is [`WatchlistScreeningIndividualCreateResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualCreateResponse`](crate::models::WatchlistScreeningIndividualCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualCreateRequest {
     pub search_terms: WatchlistScreeningRequestSearchTerms,
@@ -2709,7 +2722,7 @@ impl Validate for WatchlistScreeningIndividualCreateRequest {
 /// regardless of program configuration.
 ///
 /// Returned by `POST /watchlist_screening/individual/create`
-/// ([`WatchlistScreeningIndividualCreateRequest`]).
+/// ([`WatchlistScreeningIndividualCreateRequest`](crate::models::WatchlistScreeningIndividualCreateRequest)).
 ///
 /// # Example
 ///
@@ -2781,7 +2794,8 @@ impl Validate for WatchlistScreeningIndividualCreateResponse {
 ///
 /// Retrieve a previously created individual watchlist screening
 ///
-/// The response is [`WatchlistScreeningIndividualGetResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualGetResponse`](crate::models::WatchlistScreeningIndividualGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualGetRequest {
     /// ID of the associated screening.
@@ -2804,7 +2818,7 @@ impl Validate for WatchlistScreeningIndividualGetRequest {}
 /// regardless of program configuration.
 ///
 /// Returned by `POST /watchlist_screening/individual/get`
-/// ([`WatchlistScreeningIndividualGetRequest`]).
+/// ([`WatchlistScreeningIndividualGetRequest`](crate::models::WatchlistScreeningIndividualGetRequest)).
 ///
 /// # Example
 ///
@@ -2878,7 +2892,8 @@ impl Validate for WatchlistScreeningIndividualGetResponse {
 /// List all changes to the individual watchlist screening in reverse-chronological order. If the
 /// watchlist screening has not been edited, no history will be returned.
 ///
-/// The response is [`WatchlistScreeningIndividualHistoryListResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualHistoryListResponse`](crate::models::WatchlistScreeningIndividualHistoryListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualHistoryListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -2904,7 +2919,7 @@ impl Validate for WatchlistScreeningIndividualHistoryListRequest {}
 /// Paginated list of individual watchlist screenings.
 ///
 /// Returned by `POST /watchlist_screening/individual/history/list`
-/// ([`WatchlistScreeningIndividualHistoryListRequest`]).
+/// ([`WatchlistScreeningIndividualHistoryListRequest`](crate::models::WatchlistScreeningIndividualHistoryListRequest)).
 ///
 /// # Example
 ///
@@ -2964,7 +2979,8 @@ impl Validate for WatchlistScreeningIndividualHistoryListResponse {
 ///
 /// List all hits found by Plaid for a particular individual watchlist screening.
 ///
-/// The response is [`WatchlistScreeningIndividualHitListResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualHitListResponse`](crate::models::WatchlistScreeningIndividualHitListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualHitListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -2990,7 +3006,7 @@ impl Validate for WatchlistScreeningIndividualHitListRequest {}
 /// Paginated list of individual watchlist screening hits
 ///
 /// Returned by `POST /watchlist_screening/individual/hit/list`
-/// ([`WatchlistScreeningIndividualHitListRequest`]).
+/// ([`WatchlistScreeningIndividualHitListRequest`](crate::models::WatchlistScreeningIndividualHitListRequest)).
 ///
 /// # Example
 ///
@@ -3098,7 +3114,8 @@ impl Validate for WatchlistScreeningIndividualHitListResponse {
 ///
 /// List previously created watchlist screenings for individuals
 ///
-/// The response is [`WatchlistScreeningIndividualListResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualListResponse`](crate::models::WatchlistScreeningIndividualListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -3147,7 +3164,7 @@ impl Validate for WatchlistScreeningIndividualListRequest {
 /// Paginated list of individual watchlist screenings.
 ///
 /// Returned by `POST /watchlist_screening/individual/list`
-/// ([`WatchlistScreeningIndividualListRequest`]).
+/// ([`WatchlistScreeningIndividualListRequest`](crate::models::WatchlistScreeningIndividualListRequest)).
 ///
 /// # Example
 ///
@@ -3207,7 +3224,8 @@ impl Validate for WatchlistScreeningIndividualListResponse {
 ///
 /// Get an individual watchlist screening program
 ///
-/// The response is [`WatchlistScreeningIndividualProgramGetResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualProgramGetResponse`](crate::models::WatchlistScreeningIndividualProgramGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualProgramGetRequest {
     /// ID of the associated program.
@@ -3229,7 +3247,7 @@ impl Validate for WatchlistScreeningIndividualProgramGetRequest {}
 /// and ongoing screening of individuals.
 ///
 /// Returned by `POST /watchlist_screening/individual/program/get`
-/// ([`WatchlistScreeningIndividualProgramGetRequest`]).
+/// ([`WatchlistScreeningIndividualProgramGetRequest`](crate::models::WatchlistScreeningIndividualProgramGetRequest)).
 ///
 /// # Example
 ///
@@ -3311,7 +3329,8 @@ impl Validate for WatchlistScreeningIndividualProgramGetResponse {
 ///
 /// List all individual watchlist screening programs
 ///
-/// The response is [`WatchlistScreeningIndividualProgramListResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualProgramListResponse`](crate::models::WatchlistScreeningIndividualProgramListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualProgramListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -3333,7 +3352,7 @@ impl Validate for WatchlistScreeningIndividualProgramListRequest {}
 /// Paginated list of individual watchlist screening programs
 ///
 /// Returned by `POST /watchlist_screening/individual/program/list`
-/// ([`WatchlistScreeningIndividualProgramListRequest`]).
+/// ([`WatchlistScreeningIndividualProgramListRequest`](crate::models::WatchlistScreeningIndividualProgramListRequest)).
 ///
 /// # Example
 ///
@@ -3392,7 +3411,8 @@ impl Validate for WatchlistScreeningIndividualProgramListResponse {
 /// Create a review for the individual watchlist screening. Reviews are compliance reports created
 /// by users in your organization regarding the relevance of potential hits found by Plaid.
 ///
-/// The response is [`WatchlistScreeningIndividualReviewCreateResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualReviewCreateResponse`](crate::models::WatchlistScreeningIndividualReviewCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualReviewCreateRequest {
     /// Hits to mark as a true positive after thorough manual review. These hits will never recur or
@@ -3431,7 +3451,7 @@ impl Validate for WatchlistScreeningIndividualReviewCreateRequest {}
 /// against hits attached to the watchlist screening, or both.
 ///
 /// Returned by `POST /watchlist_screening/individual/review/create`
-/// ([`WatchlistScreeningIndividualReviewCreateRequest`]).
+/// ([`WatchlistScreeningIndividualReviewCreateRequest`](crate::models::WatchlistScreeningIndividualReviewCreateRequest)).
 ///
 /// # Example
 ///
@@ -3497,7 +3517,8 @@ impl Validate for WatchlistScreeningIndividualReviewCreateResponse {
 ///
 /// List all reviews for the individual watchlist screening.
 ///
-/// The response is [`WatchlistScreeningIndividualReviewListResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualReviewListResponse`](crate::models::WatchlistScreeningIndividualReviewListResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualReviewListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
@@ -3523,7 +3544,7 @@ impl Validate for WatchlistScreeningIndividualReviewListRequest {}
 /// Paginated list of screening reviews
 ///
 /// Returned by `POST /watchlist_screening/individual/review/list`
-/// ([`WatchlistScreeningIndividualReviewListRequest`]).
+/// ([`WatchlistScreeningIndividualReviewListRequest`](crate::models::WatchlistScreeningIndividualReviewListRequest)).
 ///
 /// # Example
 ///
@@ -3583,7 +3604,8 @@ impl Validate for WatchlistScreeningIndividualReviewListResponse {
 /// `search_terms` and `status` at the same time since editing `search_terms` may trigger an
 /// automatic `status` change.
 ///
-/// The response is [`WatchlistScreeningIndividualUpdateResponse`].
+/// The response is
+/// [`WatchlistScreeningIndividualUpdateResponse`](crate::models::WatchlistScreeningIndividualUpdateResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WatchlistScreeningIndividualUpdateRequest {
     /// ID of the associated screening.
@@ -3659,7 +3681,7 @@ impl WatchlistScreeningIndividualUpdateRequestResettableField {
 /// regardless of program configuration.
 ///
 /// Returned by `POST /watchlist_screening/individual/update`
-/// ([`WatchlistScreeningIndividualUpdateRequest`]).
+/// ([`WatchlistScreeningIndividualUpdateRequest`](crate::models::WatchlistScreeningIndividualUpdateRequest)).
 ///
 /// # Example
 ///

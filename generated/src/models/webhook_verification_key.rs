@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 /// The `/webhook_verification_key/get` endpoint provides a JSON Web Key (JWK) that can be used to
 /// verify a JWT.
 ///
-/// The response is [`WebhookVerificationKeyGetResponse`].
+/// The response is
+/// [`WebhookVerificationKeyGetResponse`](crate::models::WebhookVerificationKeyGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WebhookVerificationKeyGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -38,7 +39,8 @@ impl Validate for WebhookVerificationKeyGetRequest {}
 /// WebhookVerificationKeyGetResponse defines the response schema for
 /// `/webhook_verification_key/get`
 ///
-/// Returned by `POST /webhook_verification_key/get` ([`WebhookVerificationKeyGetRequest`]).
+/// Returned by `POST /webhook_verification_key/get`
+/// ([`WebhookVerificationKeyGetRequest`](crate::models::WebhookVerificationKeyGetRequest)).
 ///
 /// # Example
 ///
