@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use heck::ToSnakeCase;
 
 use super::model::{Body, Field, Operation, Place, Response, TypeDef};
-use super::node::{Loc, Node};
+use super::node::{Key, Loc, Node};
 use super::schemas::{Schemas, Site, clean_docs, inline_code, pascal};
 use super::warn::Kind;
 use crate::names;
@@ -342,23 +342,33 @@ impl<'a> Ctx<'_, 'a> {
         Some(name)
     }
 
+    /// Reports a `content` key that is no media type (Plaid's file has a stray `examples: {}`
+    /// there); whether it was one.
+    fn stray_content_key(&mut self, key: &Key, media_at: &str) -> bool {
+        if key.name.contains('/') {
+            return false;
+        }
+        self.warn(
+            Kind::StrayContentKey,
+            key.loc,
+            media_at,
+            format!(
+                "`{}` is not a media type (a key indented one level too little?): skipped",
+                key.name
+            ),
+        );
+        true
+    }
+
     /// The JSON media type of a `content` map; the other entries are reported.
     fn json_media(&mut self, content: &'a Node, at: &str) -> Option<(String, &'a Node)> {
         let mut chosen = None;
         for (key, media) in content.entries() {
             let media_at = format!("{at}.{}", key.name);
-            if !key.name.contains('/') {
-                self.warn(
-                    Kind::StrayContentKey,
-                    key.loc,
-                    &media_at,
-                    format!(
-                        "`{}` is not a media type (a key indented one level too little?): \
-                         skipped",
-                        key.name
-                    ),
-                );
-            } else if is_json(&key.name) && chosen.is_none() {
+            if self.stray_content_key(key, &media_at) {
+                continue;
+            }
+            if is_json(&key.name) && chosen.is_none() {
                 chosen = Some((media_at, media));
             } else {
                 self.warn(
@@ -735,18 +745,10 @@ impl<'a> Ctx<'_, 'a> {
         let mut json = None;
         for (key, media) in content.entries() {
             let media_at = format!("{content_at}.{}", key.name);
-            if !key.name.contains('/') {
-                self.warn(
-                    Kind::StrayContentKey,
-                    key.loc,
-                    &media_at,
-                    format!(
-                        "`{}` is not a media type (a key indented one level too little?): \
-                         skipped",
-                        key.name
-                    ),
-                );
-            } else if is_json(&key.name) {
+            if self.stray_content_key(key, &media_at) {
+                continue;
+            }
+            if is_json(&key.name) {
                 json.get_or_insert((media_at, media));
             } else {
                 bytes.get_or_insert((key.name.clone(), key.loc, media_at));

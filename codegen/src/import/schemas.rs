@@ -106,6 +106,18 @@ impl Resolved {
     }
 
     /// The outer schema's note wins over the one its reference brought.
+    /// The schema's `default` and `example`, as lines of the docs.
+    fn value_notes(&mut self, node: &Node) {
+        if let Some(default) = node.get("default") {
+            let text = format!("Default: {}.", inline_code(&default.to_json()));
+            self.note(NoteKind::Default, text);
+        }
+        if let Some(example) = node.get("example") {
+            let text = format!("Example: {}.", inline_code(&example.to_json()));
+            self.note(NoteKind::Example, text);
+        }
+    }
+
     fn note(&mut self, kind: NoteKind, text: String) {
         self.notes.retain(|n| n.kind != kind);
         self.notes.push(Note { kind, text });
@@ -750,18 +762,7 @@ impl<'a> Schemas<'a> {
         let values = self.enum_values(node, path, loc);
         let mut docs = Resolved::new(Ty::builtin("string"));
         docs.docs = node.str_of("description").and_then(clean_docs);
-        if let Some(example) = node.get("example") {
-            docs.note(
-                NoteKind::Example,
-                format!("Example: {}.", inline_code(&example.to_json())),
-            );
-        }
-        if let Some(default) = node.get("default") {
-            docs.note(
-                NoteKind::Default,
-                format!("Default: {}.", inline_code(&default.to_json())),
-            );
-        }
+        docs.value_notes(node);
         TypeDef {
             name: name.to_owned(),
             docs: docs.field_docs(),
@@ -1124,12 +1125,22 @@ impl<'a> Schemas<'a> {
         name
     }
 
-    fn inline_enum(&mut self, node: &'a Node, site: Site<'_>) -> String {
+    /// The name of an inline schema's type, and whether it is new (the caller then defines
+    /// the type): a schema met twice is one type.
+    fn synth_name(&mut self, node: &'a Node, site: Site<'_>) -> (String, bool) {
         if let Some(name) = self.synth.get(&(node as *const Node)) {
-            return name.clone();
+            return (name.clone(), false);
         }
         let name = self.inline_name(site);
         self.synth.insert(node as *const Node, name.clone());
+        (name, true)
+    }
+
+    fn inline_enum(&mut self, node: &'a Node, site: Site<'_>) -> String {
+        let (name, new) = self.synth_name(node, site);
+        if !new {
+            return name;
+        }
         let mut def = self.enum_type(&name, node, site.path, node.loc);
         // The field carries the description; the enum's own docs say where it is from.
         def.docs = Some(format!(
@@ -1146,11 +1157,10 @@ impl<'a> Schemas<'a> {
     }
 
     fn inline_object(&mut self, node: &'a Node, site: Site<'_>) -> String {
-        if let Some(name) = self.synth.get(&(node as *const Node)) {
-            return name.clone();
+        let (name, new) = self.synth_name(node, site);
+        if !new {
+            return name;
         }
-        let name = self.inline_name(site);
-        self.synth.insert(node as *const Node, name.clone());
         let mut def = self.object_type(&name, node, site.path);
         def.docs = def.docs.or_else(|| {
             Some(format!(
@@ -1282,18 +1292,7 @@ impl<'a> Schemas<'a> {
                 "Write-only: sent to the API, never returned.".to_owned(),
             );
         }
-        if let Some(default) = node.get("default") {
-            r.note(
-                NoteKind::Default,
-                format!("Default: {}.", inline_code(&default.to_json())),
-            );
-        }
-        if let Some(example) = node.get("example") {
-            r.note(
-                NoteKind::Example,
-                format!("Example: {}.", inline_code(&example.to_json())),
-            );
-        }
+        r.value_notes(node);
     }
 
     /// Drops contradictory constraints (the generator refuses them) with a warning.
