@@ -326,7 +326,7 @@ async fn missing_and_invalid_fields_are_named() {
     assert!(
         error["error_message"]
             .as_str()
-            .is_some_and(|m| m.contains("user_token")),
+            .is_some_and(|m| m.contains("client_user_id")),
         "{error}"
     );
 
