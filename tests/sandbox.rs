@@ -429,3 +429,193 @@ async fn every_invalid_request_of_the_validator_tests_gets_400_invalid_request()
         "only {sent} invalid requests sent: the walk is not reaching the request types"
     );
 }
+
+#[tokio::test]
+async fn user_get_shows_what_create_and_update_stored() {
+    let client = client(&start(Some(5)).await);
+    let identity: ClientUserIdentity = serde_json::from_value(serde_json::json!({
+        "name": { "given_name": "Carmen", "family_name": "Berzatto" },
+        "date_of_birth": "1990-05-29"
+    }))
+    .expect("an identity");
+    let created = client
+        .user_create(&UserCreateRequest {
+            identity: Nullable::Value(identity.clone()),
+            ..user_create("user-1")
+        })
+        .await
+        .expect("created");
+    let get = UserGetRequest {
+        user_id: created.user_id.clone(),
+        ..Default::default()
+    };
+    let fetched = client.user_get(&get).await.expect("user");
+    assert_eq!(fetched.client_user_id.as_deref(), Some("user-1"));
+    let json = |identity: &Nullable<ClientUserIdentity>| serde_json::to_value(identity).unwrap();
+    assert_eq!(
+        json(&fetched.identity),
+        json(&Nullable::Value(identity.clone()))
+    );
+    assert_eq!(fetched.updated_at, None);
+
+    // An update without `identity` keeps it; one with it replaces it.
+    let update = UserUpdateRequest {
+        user_id: Some(created.user_id.clone()),
+        ..Default::default()
+    };
+    client.user_update(&update).await.expect("updated");
+    let kept = client.user_get(&get).await.expect("user");
+    assert_eq!(json(&kept.identity), json(&Nullable::Value(identity)));
+    assert!(kept.updated_at.is_some());
+    let replaced: ClientUserIdentity =
+        serde_json::from_value(serde_json::json!({ "date_of_birth": "1991-01-01" })).unwrap();
+    client
+        .user_update(&UserUpdateRequest {
+            identity: Nullable::Value(replaced.clone()),
+            ..update
+        })
+        .await
+        .expect("updated");
+    assert_eq!(
+        json(&client.user_get(&get).await.expect("user").identity),
+        json(&Nullable::Value(replaced))
+    );
+
+    client
+        .user_remove(&UserRemoveRequest {
+            user_id: Some(created.user_id),
+            ..Default::default()
+        })
+        .await
+        .expect("removed");
+    let error = client.user_get(&get).await.expect_err("removed");
+    assert_eq!(
+        error_code(&error),
+        (400, "INVALID_INPUT".into(), "INVALID_USER_ID".into())
+    );
+}
+
+#[tokio::test]
+async fn removed_items_leave_the_user_and_unknown_items_remove_nothing() {
+    let client = client(&start(None).await);
+    let (_, token) = create_user(&client, "user-1").await;
+    let item_id = items_of(&client, &token).await.items[0].item_id.clone();
+    let remove = |item_ids: Vec<String>| UserItemsRemoveRequest {
+        user_token: Some(token.clone()),
+        item_ids,
+        ..Default::default()
+    };
+
+    let error = client
+        .user_items_remove(&remove(vec![item_id.clone(), "another-item".into()]))
+        .await
+        .expect_err("an Item of someone else");
+    assert_eq!(
+        error_code(&error),
+        (400, "INVALID_INPUT".into(), "INVALID_ITEM_ID".into())
+    );
+    assert_eq!(
+        items_of(&client, &token).await.items.len(),
+        1,
+        "nothing removed"
+    );
+
+    client
+        .user_items_remove(&remove(vec![item_id.clone()]))
+        .await
+        .expect("removed");
+    assert!(items_of(&client, &token).await.items.is_empty());
+    client
+        .user_items_remove(&remove(vec![item_id]))
+        .await
+        .expect_err("already removed");
+}
+
+#[tokio::test]
+async fn operations_without_state_answer_their_documented_example_with_fresh_ids() {
+    async fn item_get(seed: u64) -> (ItemGetResponse, ItemGetResponse) {
+        let client = client(&start(Some(seed)).await);
+        let request = ItemGetRequest {
+            access_token: "access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6".into(),
+            ..Default::default()
+        };
+        let first = client.item_get(&request).await.expect("item");
+        let second = client.item_get(&request).await.expect("item");
+        (first, second)
+    }
+    let (first, second) = item_get(3).await;
+    let documented: ItemGetResponse =
+        serde_json::from_str(plaid_api::server::answers::ITEM_GET).expect("the example");
+    assert_ne!(first.request_id, documented.request_id);
+    assert_ne!(
+        first.request_id, second.request_id,
+        "a request id per request"
+    );
+    assert_ne!(
+        first.item.item_id, documented.item.item_id,
+        "the sandbox's own ids"
+    );
+    assert_eq!(
+        first.item.item_id, second.item.item_id,
+        "the same Item each time"
+    );
+    assert_eq!(
+        first.item.webhook, documented.item.webhook,
+        "the rest as documented"
+    );
+    let json = |response: &ItemGetResponse| serde_json::to_value(response).expect("JSON");
+    assert_eq!(
+        json(&item_get(3).await.0),
+        json(&first),
+        "reproducible with a seed"
+    );
+    assert_ne!(item_get(4).await.0.item.item_id, first.item.item_id);
+}
+
+#[tokio::test]
+async fn document_operations_answer_real_documents() {
+    let url = start(None).await;
+    let response = reqwest::Client::new()
+        .post(format!("{url}/asset_report/pdf/get"))
+        .header("PLAID-CLIENT-ID", CLIENT_ID)
+        .header("PLAID-SECRET", SECRET)
+        .header("content-type", "application/json")
+        .body(r#"{"asset_report_token": "assets-sandbox-6f12f5bb-22dd-4d4a-b6f3-0b4d4e6c2b60"}"#)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let pdf = response.bytes().await.expect("the document");
+    assert!(pdf.starts_with(b"%PDF-") && pdf.ends_with(b"%%EOF\n"));
+}
+
+#[tokio::test]
+async fn header_parameters_are_validated_like_fields() {
+    let url = start(None).await;
+    let client = client(&url);
+    let (created, _) = create_user(&client, "user-1").await;
+    let get = |flag: &'static str| {
+        reqwest::Client::new()
+            .post(format!("{url}/user/get"))
+            .header("PLAID-CLIENT-ID", CLIENT_ID)
+            .header("PLAID-SECRET", SECRET)
+            .header("Plaid-New-User-API-Enabled", flag)
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "user_id": created.user_id }).to_string())
+            .send()
+    };
+    let refused = get("maybe").await.expect("an answer");
+    assert_eq!(refused.status(), 400);
+    let body: Value =
+        serde_json::from_slice(&refused.bytes().await.expect("a body")).expect("JSON");
+    assert_eq!(body["error_code"], "INVALID_FIELD");
+    let message = body["error_message"].as_str().expect("a message");
+    assert!(message.contains("Plaid-New-User-API-Enabled"), "{message}");
+    assert!(
+        !message.contains("maybe"),
+        "the value is not echoed: {message}"
+    );
+
+    assert_eq!(get("true").await.expect("an answer").status(), 200);
+}

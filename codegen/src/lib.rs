@@ -4,6 +4,7 @@
 //! [`generate`] is the whole pipeline; the stages are public so tests can drive them one by
 //! one.
 
+mod answers;
 pub mod changes;
 pub mod check;
 pub mod diag;

@@ -163,6 +163,43 @@ pub trait ServiceBasics: Send + Sync + 'static {
         let _ = origin;
         false
     }
+
+    /// The answer of a JSON operation the service does not implement. `answer` conforms to
+    /// the operation's response schema (see `server::answers`): a mock can decode it and put
+    /// `context.request_id` in. Default: 501 ([`ServerErrors::not_implemented`]).
+    fn unimplemented_json<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        answer: &'static str,
+        context: &RequestContext,
+    ) -> Result<T, ServerError> {
+        let _ = (answer, context);
+        Err(ServerError::not_implemented(operation))
+    }
+
+    /// The answer of an operation the service does not implement whose answer is a document
+    /// of `media_type` (`application/pdf`, say). Default: 501
+    /// ([`ServerErrors::not_implemented`]).
+    fn unimplemented_document(
+        &self,
+        operation: &'static str,
+        media_type: &'static str,
+        context: &RequestContext,
+    ) -> Result<Binary, ServerError> {
+        let _ = (media_type, context);
+        Err(ServerError::not_implemented(operation))
+    }
+
+    /// The answer of an operation the service does not implement whose answer has no body.
+    /// Default: 501 ([`ServerErrors::not_implemented`]).
+    fn unimplemented_empty(
+        &self,
+        operation: &'static str,
+        context: &RequestContext,
+    ) -> Result<(), ServerError> {
+        let _ = context;
+        Err(ServerError::not_implemented(operation))
+    }
 }
 
 /// One operation's route: `call` gets the service, the request's context and the decoded,

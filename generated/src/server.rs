@@ -21,33 +21,41 @@ pub trait PlaidApiService: ServiceBasics {
     /// `POST /accounts/get`: Retrieve accounts
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-accounts")]
     fn accounts_get(
         &self,
         context: RequestContext,
         request: models::AccountsGetRequest,
     ) -> impl Future<Output = Result<models::AccountsGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("accounts_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("accounts_get", answers::ACCOUNTS_GET, &context);
+        async { answer }
     }
     /// `POST /accounts/balance/get`: Retrieve real-time balance data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-accounts")]
     fn accounts_balance_get(
         &self,
         context: RequestContext,
         request: models::AccountsBalanceGetRequest,
     ) -> impl Future<Output = Result<models::AccountsGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("accounts_balance_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "accounts_balance_get",
+                answers::ACCOUNTS_BALANCE_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /application/get`: Retrieve information about a Plaid application
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-application")]
     fn application_get(
         &self,
@@ -56,13 +64,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ApplicationGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("application_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("application_get", answers::APPLICATION_GET, &context);
+        async { answer }
     }
     /// `POST /asset_report/create`: Create an Asset Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_create(
         &self,
@@ -71,13 +81,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "asset_report_create",
+                answers::ASSET_REPORT_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /asset_report/get`: Retrieve an Asset Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_get(
         &self,
@@ -86,26 +102,30 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("asset_report_get", answers::ASSET_REPORT_GET, &context);
+        async { answer }
     }
     /// `POST /asset_report/pdf/get`: Retrieve a PDF Asset Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_document`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_pdf_get(
         &self,
         context: RequestContext,
         request: models::AssetReportPDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_pdf_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_document("asset_report_pdf_get", "application/pdf", &context);
+        async { answer }
     }
     /// `POST /asset_report/refresh`: Refresh an Asset Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_refresh(
         &self,
@@ -114,13 +134,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "asset_report_refresh",
+                answers::ASSET_REPORT_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /asset_report/filter`: Filter Asset Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_filter(
         &self,
@@ -129,13 +155,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportFilterResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_filter")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "asset_report_filter",
+                answers::ASSET_REPORT_FILTER,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /asset_report/remove`: Delete an Asset Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_remove(
         &self,
@@ -144,13 +176,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "asset_report_remove",
+                answers::ASSET_REPORT_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /asset_report/audit_copy/create`: Create Asset Report Audit Copy
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_audit_copy_create(
         &self,
@@ -159,13 +197,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportAuditCopyCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_audit_copy_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "asset_report_audit_copy_create",
+                answers::ASSET_REPORT_AUDIT_COPY_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /asset_report/audit_copy/get`: Retrieve an Asset Report Audit Copy
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_audit_copy_get(
         &self,
@@ -174,26 +218,38 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_audit_copy_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "asset_report_audit_copy_get",
+                answers::ASSET_REPORT_AUDIT_COPY_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /asset_report/audit_copy/pdf/get`: Retrieve a PDF Asset Report Audit Copy
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_document`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_audit_copy_pdf_get(
         &self,
         context: RequestContext,
         request: models::AssetReportAuditCopyPdfGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_audit_copy_pdf_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_document(
+                "asset_report_audit_copy_pdf_get",
+                "application/pdf",
+                &context,
+            );
+        async { answer }
     }
     /// `POST /asset_report/audit_copy/remove`: Remove Asset Report Audit Copy
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-asset_report")]
     fn asset_report_audit_copy_remove(
         &self,
@@ -202,39 +258,48 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportAuditCopyRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("asset_report_audit_copy_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "asset_report_audit_copy_remove",
+                answers::ASSET_REPORT_AUDIT_COPY_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /auth/get`: Retrieve auth data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-auth")]
     fn auth_get(
         &self,
         context: RequestContext,
         request: models::AuthGetRequest,
     ) -> impl Future<Output = Result<models::AuthGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("auth_get")) }
+        let _ = request;
+        let answer = self.unimplemented_json("auth_get", answers::AUTH_GET, &context);
+        async { answer }
     }
     /// `POST /auth/verify`: Verify auth data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-auth")]
     fn auth_verify(
         &self,
         context: RequestContext,
         request: models::AuthVerifyRequest,
     ) -> impl Future<Output = Result<models::AuthVerifyResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("auth_verify")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("auth_verify", answers::AUTH_VERIFY, &context);
+        async { answer }
     }
     /// `POST /bank_transfer/get`: Retrieve a bank transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_get(
         &self,
@@ -243,13 +308,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_get",
+                answers::BANK_TRANSFER_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /bank_transfer/create`: Create a bank transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_create(
         &self,
@@ -258,13 +329,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_create",
+                answers::BANK_TRANSFER_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /bank_transfer/list`: List bank transfers
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_list(
         &self,
@@ -273,13 +350,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_list",
+                answers::BANK_TRANSFER_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /bank_transfer/cancel`: Cancel a bank transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_cancel(
         &self,
@@ -288,13 +371,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferCancelResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_cancel")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_cancel",
+                answers::BANK_TRANSFER_CANCEL,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /bank_transfer/event/list`: List bank transfer events
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_event_list(
         &self,
@@ -303,13 +392,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferEventListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_event_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_event_list",
+                answers::BANK_TRANSFER_EVENT_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /bank_transfer/event/sync`: Sync bank transfer events
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_event_sync(
         &self,
@@ -318,13 +413,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferEventSyncResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_event_sync")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_event_sync",
+                answers::BANK_TRANSFER_EVENT_SYNC,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /bank_transfer/sweep/get`: Retrieve a sweep
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_sweep_get(
         &self,
@@ -333,13 +434,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferSweepGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_sweep_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_sweep_get",
+                answers::BANK_TRANSFER_SWEEP_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /bank_transfer/sweep/list`: List sweeps
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_sweep_list(
         &self,
@@ -348,13 +455,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferSweepListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_sweep_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_sweep_list",
+                answers::BANK_TRANSFER_SWEEP_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /bank_transfer/balance/get`: Get balance of your Bank Transfer account
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_balance_get(
         &self,
@@ -363,13 +476,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferBalanceGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_balance_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_balance_get",
+                answers::BANK_TRANSFER_BALANCE_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /bank_transfer/migrate_account`: Migrate account into Bank Transfers
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-bank_transfer")]
     fn bank_transfer_migrate_account(
         &self,
@@ -378,13 +497,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferMigrateAccountResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("bank_transfer_migrate_account")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "bank_transfer_migrate_account",
+                answers::BANK_TRANSFER_MIGRATE_ACCOUNT,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/account_risk/v1/evaluate`: Evaluate risk of a bank account
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_account_risk_evaluate(
         &self,
@@ -393,13 +518,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconAccountRiskEvaluateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_account_risk_evaluate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_account_risk_evaluate",
+                answers::BEACON_ACCOUNT_RISK_EVALUATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/user/create`: Create a Beacon User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_user_create(
         &self,
@@ -408,13 +539,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_user_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_user_create",
+                answers::BEACON_USER_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/user/get`: Get a Beacon User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_user_get(
         &self,
@@ -423,13 +560,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_user_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("beacon_user_get", answers::BEACON_USER_GET, &context);
+        async { answer }
     }
     /// `POST /beacon/user/review`: Review a Beacon User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_user_review(
         &self,
@@ -438,13 +577,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_user_review")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_user_review",
+                answers::BEACON_USER_REVIEW,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/report/create`: Create a Beacon Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_report_create(
         &self,
@@ -453,13 +598,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_report_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_report_create",
+                answers::BEACON_REPORT_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/report/list`: List Beacon Reports for a Beacon User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_report_list(
         &self,
@@ -468,13 +619,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_report_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_report_list",
+                answers::BEACON_REPORT_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/report_syndication/list`: List Beacon Report Syndications for a Beacon User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_report_syndication_list(
         &self,
@@ -483,13 +640,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportSyndicationListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_report_syndication_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_report_syndication_list",
+                answers::BEACON_REPORT_SYNDICATION_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/report/get`: Get a Beacon Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_report_get(
         &self,
@@ -498,13 +661,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_report_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_report_get",
+                answers::BEACON_REPORT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/report_syndication/get`: Get a Beacon Report Syndication
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_report_syndication_get(
         &self,
@@ -513,13 +682,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportSyndicationGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_report_syndication_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_report_syndication_get",
+                answers::BEACON_REPORT_SYNDICATION_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/user/update`: Update the identity data of a Beacon User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_user_update(
         &self,
@@ -528,13 +703,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_user_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_user_update",
+                answers::BEACON_USER_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/duplicate/get`: Get a Beacon Duplicate
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_duplicate_get(
         &self,
@@ -543,13 +724,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconDuplicateGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_duplicate_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_duplicate_get",
+                answers::BEACON_DUPLICATE_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/user/history/list`: List a Beacon User's history
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_user_history_list(
         &self,
@@ -558,13 +745,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserHistoryListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_user_history_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_user_history_list",
+                answers::BEACON_USER_HISTORY_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beacon/user/account_insights/get`: Get Account Insights for a Beacon User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beacon")]
     fn beacon_user_account_insights_get(
         &self,
@@ -573,14 +766,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserAccountInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beacon_user_account_insights_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beacon_user_account_insights_get",
+                answers::BEACON_USER_ACCOUNT_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/credit/v1/bank_employment/get`: Retrieve information from the bank accounts used
     /// for employment verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn credit_bank_employment_get(
         &self,
@@ -589,13 +788,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankEmploymentGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_bank_employment_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_bank_employment_get",
+                answers::CREDIT_BANK_EMPLOYMENT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/transactions/v1/enhance`: Enhance locally-held transaction data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn transactions_enhance(
         &self,
@@ -604,13 +809,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsEnhanceGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_enhance")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transactions_enhance",
+                answers::TRANSACTIONS_ENHANCE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/transactions/rules/v1/create`: Create transaction category rule
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn transactions_rules_create(
         &self,
@@ -619,14 +830,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRulesCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_rules_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transactions_rules_create",
+                answers::TRANSACTIONS_RULES_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/transactions/rules/v1/list`: Return a list of rules created for the Item
     /// associated with the access token.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn transactions_rules_list(
         &self,
@@ -635,13 +852,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRulesListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_rules_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transactions_rules_list",
+                answers::TRANSACTIONS_RULES_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/transactions/rules/v1/remove`: Remove transaction rule
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn transactions_rules_remove(
         &self,
@@ -650,14 +873,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRulesRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_rules_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transactions_rules_remove",
+                answers::TRANSACTIONS_RULES_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/transactions/user_insights/v1/get`: Obtain user insights based on transactions
     /// sent through /transactions/enrich
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn transactions_user_insights_get(
         &self,
@@ -666,13 +895,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsUserInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_user_insights_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transactions_user_insights_get",
+                answers::TRANSACTIONS_USER_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/ewa_report/v1/get`: Get EWA Score Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn beta_ewa_report_v1_get(
         &self,
@@ -681,13 +916,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaEwaReportV1GetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beta_ewa_report_v1_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beta_ewa_report_v1_get",
+                answers::BETA_EWA_REPORT_V1_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/partner/customer/v1/create`: Creates a new end customer for a Plaid reseller.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn beta_partner_customer_v1_create(
         &self,
@@ -696,14 +937,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaPartnerCustomerV1CreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beta_partner_customer_v1_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beta_partner_customer_v1_create",
+                answers::BETA_PARTNER_CUSTOMER_V1_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/partner/customer/v1/get`: Retrieves the details of a Plaid reseller's end
     /// customer.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn beta_partner_customer_v1_get(
         &self,
@@ -712,13 +959,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaPartnerCustomerV1GetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beta_partner_customer_v1_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beta_partner_customer_v1_get",
+                answers::BETA_PARTNER_CUSTOMER_V1_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/partner/customer/v1/update`: Updates an existing end customer.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn beta_partner_customer_v1_update(
         &self,
@@ -727,14 +980,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaPartnerCustomerV1UpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beta_partner_customer_v1_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beta_partner_customer_v1_update",
+                answers::BETA_PARTNER_CUSTOMER_V1_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /beta/partner/customer/v1/enable`: Enables a Plaid reseller's end customer in the
     /// Production environment.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-beta")]
     fn beta_partner_customer_v1_enable(
         &self,
@@ -743,13 +1002,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaPartnerCustomerV1EnableResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("beta_partner_customer_v1_enable")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "beta_partner_customer_v1_enable",
+                answers::BETA_PARTNER_CUSTOMER_V1_ENABLE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /business_verification/get`: Get a Business Verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-business_verification")]
     fn business_verification_get(
         &self,
@@ -758,13 +1023,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BusinessVerificationGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("business_verification_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "business_verification_get",
+                answers::BUSINESS_VERIFICATION_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /business_verification/create`: Create a Business Verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-business_verification")]
     fn business_verification_create(
         &self,
@@ -773,13 +1044,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BusinessVerificationCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("business_verification_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "business_verification_create",
+                answers::BUSINESS_VERIFICATION_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cashflow_report/refresh`: Refresh transaction data in `cashflow_report`
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cashflow_report")]
     fn cashflow_report_refresh(
         &self,
@@ -788,13 +1065,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CashflowReportRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cashflow_report_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cashflow_report_refresh",
+                answers::CASHFLOW_REPORT_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cashflow_report/get`: Gets transaction data in `cashflow_report`
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cashflow_report")]
     fn cashflow_report_get(
         &self,
@@ -803,13 +1086,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CashflowReportGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cashflow_report_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cashflow_report_get",
+                answers::CASHFLOW_REPORT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cashflow_report/transactions/get`: Gets transaction data in `cashflow_report`
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cashflow_report")]
     fn cashflow_report_transactions_get(
         &self,
@@ -818,13 +1107,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CashflowReportTransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cashflow_report_transactions_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cashflow_report_transactions_get",
+                answers::CASHFLOW_REPORT_TRANSACTIONS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cashflow_report/insights/get`: Gets insights data in Cashflow Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cashflow_report")]
     fn cashflow_report_insights_get(
         &self,
@@ -833,15 +1128,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CashflowReportInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cashflow_report_insights_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cashflow_report_insights_get",
+                answers::CASHFLOW_REPORT_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /categories/get`: (Deprecated) Get legacy categories
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-categories")]
     fn categories_get(
         &self,
@@ -850,13 +1151,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CategoriesGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("categories_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("categories_get", answers::CATEGORIES_GET, &context);
+        async { answer }
     }
     /// `POST /consent/events/get`: List a historical log of item consent events
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-consent")]
     fn consent_events_get(
         &self,
@@ -865,26 +1168,38 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ConsentEventsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("consent_events_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "consent_events_get",
+                answers::CONSENT_EVENTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /consumer_report/pdf/get`: Retrieve PDF Reports
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_document`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-consumer_report")]
     fn consumer_report_pdf_get(
         &self,
         context: RequestContext,
         request: models::ConsumerReportPDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("consumer_report_pdf_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_document(
+                "consumer_report_pdf_get",
+                "application/pdf",
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/monitoring_insights/subscribe`: Subscribe to Monitoring Insights
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_monitoring_insights_subscribe(
         &self,
@@ -893,13 +1208,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraMonitoringInsightsSubscribeResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_monitoring_insights_subscribe")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_monitoring_insights_subscribe",
+                answers::CRA_MONITORING_INSIGHTS_SUBSCRIBE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/monitoring_insights/unsubscribe`: Unsubscribe from Monitoring Insights
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_monitoring_insights_unsubscribe(
         &self,
@@ -908,15 +1229,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraMonitoringInsightsUnsubscribeResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("cra_monitoring_insights_unsubscribe"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_monitoring_insights_unsubscribe",
+                answers::CRA_MONITORING_INSIGHTS_UNSUBSCRIBE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/monitoring_insights/get`: Retrieve a Monitoring Insights Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_monitoring_insights_get(
         &self,
@@ -925,14 +1250,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraMonitoringInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_monitoring_insights_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_monitoring_insights_get",
+                answers::CRA_MONITORING_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/partner_insights/get`: Retrieve cash flow insights from the bank accounts used
     /// for income verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_partner_insights_get(
         &self,
@@ -941,14 +1272,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraPartnerInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_partner_insights_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_partner_insights_get",
+                answers::CRA_PARTNER_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/income_insights/get`: Retrieve cash flow information from your
     /// user's banks
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_income_insights_get(
         &self,
@@ -957,15 +1294,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportIncomeInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("cra_check_report_income_insights_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_check_report_income_insights_get",
+                answers::CRA_CHECK_REPORT_INCOME_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/base_report/get`: Retrieve a Base Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_base_report_get(
         &self,
@@ -974,26 +1315,38 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportBaseReportGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_check_report_base_report_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_check_report_base_report_get",
+                answers::CRA_CHECK_REPORT_BASE_REPORT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/pdf/get`: Retrieve Consumer Reports as a PDF
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_document`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_pdf_get(
         &self,
         context: RequestContext,
         request: models::CraCheckReportPDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_check_report_pdf_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_document(
+                "cra_check_report_pdf_get",
+                "application/pdf",
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/create`: Refresh or create a Consumer Report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_create(
         &self,
@@ -1002,13 +1355,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_check_report_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_check_report_create",
+                answers::CRA_CHECK_REPORT_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/partner_insights/get`: Retrieve cash flow insights from partners
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_partner_insights_get(
         &self,
@@ -1017,16 +1376,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportPartnerInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("cra_check_report_partner_insights_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_check_report_partner_insights_get",
+                answers::CRA_CHECK_REPORT_PARTNER_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/cashflow_insights/get`: Retrieve cash flow insights from your user's
     /// banking data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_cashflow_insights_get(
         &self,
@@ -1035,16 +1398,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportCashflowInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("cra_check_report_cashflow_insights_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_check_report_cashflow_insights_get",
+                answers::CRA_CHECK_REPORT_CASHFLOW_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/lend_score/get`: Retrieve the LendScore from your user's banking
     /// data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_lend_score_get(
         &self,
@@ -1053,13 +1420,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportLendScoreGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_check_report_lend_score_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_check_report_lend_score_get",
+                answers::CRA_CHECK_REPORT_LEND_SCORE_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/network_insights/get`: Retrieve network attributes for the user
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_network_insights_get(
         &self,
@@ -1068,15 +1441,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportNetworkInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("cra_check_report_network_insights_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_check_report_network_insights_get",
+                answers::CRA_CHECK_REPORT_NETWORK_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/verification/get`: Retrieve various home lending reports for a user
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_verification_get(
         &self,
@@ -1085,29 +1462,39 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportVerificationGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_check_report_verification_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_check_report_verification_get",
+                answers::CRA_CHECK_REPORT_VERIFICATION_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/check_report/verification/pdf/get`: Retrieve Consumer Reports as a Verification
     /// PDF
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_document`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_check_report_verification_pdf_get(
         &self,
         context: RequestContext,
         request: models::CraCheckReportVerificationPdfGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("cra_check_report_verification_pdf_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_document(
+                "cra_check_report_verification_pdf_get",
+                "application/pdf",
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/loans/applications/register`: Register loan applications and decisions
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_loans_applications_register(
         &self,
@@ -1116,13 +1503,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraLoansApplicationsRegisterResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_loans_applications_register")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_loans_applications_register",
+                answers::CRA_LOANS_APPLICATIONS_REGISTER,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/loans/register`: Register a list of loans to their applicants
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_loans_register(
         &self,
@@ -1131,13 +1524,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraLoansRegisterResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_loans_register")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_loans_register",
+                answers::CRA_LOANS_REGISTER,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/loans/update`: Update loan data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_loans_update(
         &self,
@@ -1146,13 +1545,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraLoansUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_loans_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("cra_loans_update", answers::CRA_LOANS_UPDATE, &context);
+        async { answer }
     }
     /// `POST /cra/loans/unregister`: Unregister a list of loans
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_loans_unregister(
         &self,
@@ -1161,13 +1562,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraLoanUnregisterResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_loans_unregister")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_loans_unregister",
+                answers::CRA_LOANS_UNREGISTER,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /cra/credit_profile/report/get`: Retrieve the credit profile report for a user
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-cra")]
     fn cra_credit_profile_report_get(
         &self,
@@ -1176,13 +1583,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCreditProfileReportGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("cra_credit_profile_report_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "cra_credit_profile_report_get",
+                answers::CRA_CREDIT_PROFILE_REPORT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/audit_copy_token/update`: Update an Audit Copy Token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_audit_copy_token_update(
         &self,
@@ -1191,13 +1604,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditAuditCopyTokenUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_audit_copy_token_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_audit_copy_token_update",
+                answers::CREDIT_AUDIT_COPY_TOKEN_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/sessions/get`: Retrieve Link sessions for your user
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_sessions_get(
         &self,
@@ -1206,13 +1625,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditSessionsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_sessions_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_sessions_get",
+                answers::CREDIT_SESSIONS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/audit_copy_token/create`: Create Asset or Income Report Audit Copy Token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_audit_copy_token_create(
         &self,
@@ -1221,13 +1646,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditAuditCopyTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_audit_copy_token_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_audit_copy_token_create",
+                answers::CREDIT_AUDIT_COPY_TOKEN_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/audit_copy_token/remove`: Remove an Audit Copy token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_report_audit_copy_remove(
         &self,
@@ -1236,14 +1667,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditAuditCopyTokenRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_report_audit_copy_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_report_audit_copy_remove",
+                answers::CREDIT_REPORT_AUDIT_COPY_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/asset_report/freddie_mac/get`: Retrieve an Asset Report with Freddie Mac
     /// format. Only Freddie Mac can use this endpoint.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_asset_report_freddie_mac_get(
         &self,
@@ -1252,17 +1689,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportFreddieGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("credit_asset_report_freddie_mac_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_asset_report_freddie_mac_get",
+                answers::CREDIT_ASSET_REPORT_FREDDIE_MAC_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/freddie_mac/reports/get`: Retrieve an Asset Report with Freddie Mac format
     /// (aka VOA - Verification Of Assets), and a Verification Of Employment (VOE) report if this
     /// one is available. Only Freddie Mac can use this endpoint.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_freddie_mac_reports_get(
         &self,
@@ -1271,14 +1712,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditFreddieMacReportsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_freddie_mac_reports_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_freddie_mac_reports_get",
+                answers::CREDIT_FREDDIE_MAC_REPORTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/bank_income/get`: Retrieve information from the bank accounts used for income
     /// verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_bank_income_get(
         &self,
@@ -1287,29 +1734,41 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankIncomeGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_bank_income_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_bank_income_get",
+                answers::CREDIT_BANK_INCOME_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/bank_income/pdf/get`: Retrieve information from the bank accounts used for
     /// income verification in PDF format
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_document`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_bank_income_pdf_get(
         &self,
         context: RequestContext,
         request: models::CreditBankIncomePDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_bank_income_pdf_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_document(
+                "credit_bank_income_pdf_get",
+                "application/pdf",
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/bank_income/refresh`: Refresh a user's bank income information
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_bank_income_refresh(
         &self,
@@ -1318,14 +1777,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankIncomeRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_bank_income_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_bank_income_refresh",
+                answers::CREDIT_BANK_INCOME_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/bank_income/webhook/update`: Subscribe and unsubscribe to proactive
     /// notifications for a user's income profile
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_bank_income_webhook_update(
         &self,
@@ -1334,14 +1799,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankIncomeWebhookUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_bank_income_webhook_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_bank_income_webhook_update",
+                answers::CREDIT_BANK_INCOME_WEBHOOK_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/payroll_income/parsing_config/update`: Update the parsing configuration for a
     /// document income verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_payroll_income_parsing_config_update(
         &self,
@@ -1353,20 +1824,20 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "credit_payroll_income_parsing_config_update",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_payroll_income_parsing_config_update",
+                answers::CREDIT_PAYROLL_INCOME_PARSING_CONFIG_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/bank_statements/uploads/get`: Retrieve data for a user's uploaded bank
     /// statements
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_bank_statements_uploads_get(
         &self,
@@ -1375,13 +1846,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankStatementsUploadsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_bank_statements_uploads_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_bank_statements_uploads_get",
+                answers::CREDIT_BANK_STATEMENTS_UPLOADS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/payroll_income/get`: Retrieve a user's payroll information
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_payroll_income_get(
         &self,
@@ -1390,14 +1867,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditPayrollIncomeGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_payroll_income_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_payroll_income_get",
+                answers::CREDIT_PAYROLL_INCOME_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/payroll_income/risk_signals/get`: Retrieve fraud insights for a user's
     /// manually uploaded document(s).
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_payroll_income_risk_signals_get(
         &self,
@@ -1406,10 +1889,14 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditPayrollIncomeRiskSignalsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("credit_payroll_income_risk_signals_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_payroll_income_risk_signals_get",
+                answers::CREDIT_PAYROLL_INCOME_RISK_SIGNALS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/payroll_income/precheck`: Check income verification eligibility and optimize
     /// conversion
@@ -1417,7 +1904,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_payroll_income_precheck(
         &self,
@@ -1426,13 +1913,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditPayrollIncomePrecheckResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_payroll_income_precheck")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_payroll_income_precheck",
+                answers::CREDIT_PAYROLL_INCOME_PRECHECK,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/employment/get`: Retrieve a summary of an individual's employment information
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_employment_get(
         &self,
@@ -1441,13 +1934,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditEmploymentGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_employment_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_employment_get",
+                answers::CREDIT_EMPLOYMENT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/payroll_income/refresh`: Refresh a digital payroll income verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_payroll_income_refresh(
         &self,
@@ -1456,14 +1955,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditPayrollIncomeRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_payroll_income_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_payroll_income_refresh",
+                answers::CREDIT_PAYROLL_INCOME_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/relay/create`: Create a relay token to share an Asset Report with a partner
     /// client
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_relay_create(
         &self,
@@ -1472,14 +1977,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditRelayCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_relay_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_relay_create",
+                answers::CREDIT_RELAY_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/relay/get`: Retrieve the reports associated with a relay token that was shared
     /// with you
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_relay_get(
         &self,
@@ -1488,27 +1999,31 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_relay_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("credit_relay_get", answers::CREDIT_RELAY_GET, &context);
+        async { answer }
     }
     /// `POST /credit/relay/pdf/get`: Retrieve the pdf reports associated with a relay token that
     /// was shared with you (beta)
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_document`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_relay_pdf_get(
         &self,
         context: RequestContext,
         request: models::CreditRelayPDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_relay_pdf_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_document("credit_relay_pdf_get", "application/pdf", &context);
+        async { answer }
     }
     /// `POST /credit/relay/refresh`: Refresh a report of a relay token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_relay_refresh(
         &self,
@@ -1517,13 +2032,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditRelayRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_relay_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_relay_refresh",
+                answers::CREDIT_RELAY_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /credit/relay/remove`: Remove relay token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-credit")]
     fn credit_relay_remove(
         &self,
@@ -1532,13 +2053,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditRelayRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("credit_relay_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "credit_relay_remove",
+                answers::CREDIT_RELAY_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /dashboard_user/get`: Retrieve a Dashboard user
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-dashboard_user")]
     fn dashboard_user_get(
         &self,
@@ -1547,13 +2074,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::DashboardUserGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("dashboard_user_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "dashboard_user_get",
+                answers::DASHBOARD_USER_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /dashboard_user/list`: List Dashboard users
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-dashboard_user")]
     fn dashboard_user_list(
         &self,
@@ -1562,13 +2095,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::DashboardUserListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("dashboard_user_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "dashboard_user_list",
+                answers::DASHBOARD_USER_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /employers/search`: Search employer database
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-employers")]
     fn employers_search(
         &self,
@@ -1577,8 +2116,10 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::EmployersSearchResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("employers_search")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("employers_search", answers::EMPLOYERS_SEARCH, &context);
+        async { answer }
     }
     /// `POST /employment/verification/get`: (Deprecated) Retrieve a summary of an individual's
     /// employment information
@@ -1586,7 +2127,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-employment")]
     fn employment_verification_get(
         &self,
@@ -1595,26 +2136,33 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::EmploymentVerificationGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("employment_verification_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "employment_verification_get",
+                answers::EMPLOYMENT_VERIFICATION_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /fdx/notifications`: Webhook receiver for fdx notifications
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_empty`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-fdx")]
     fn fdx_notifications(
         &self,
         context: RequestContext,
         request: models::FDXNotification,
     ) -> impl Future<Output = Result<(), ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("fdx_notifications")) }
+        let _ = request;
+        let answer = self.unimplemented_empty("fdx_notifications", &context);
+        async { answer }
     }
     /// `GET /fdx/recipients`: Get Recipients
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-fdx")]
     fn get_recipients(
         &self,
@@ -1623,52 +2171,60 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::GetRecipientsResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("get_recipients")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("get_recipients", answers::GET_RECIPIENTS, &context);
+        async { answer }
     }
     /// `GET /fdx/consents/{consentId}`: Get FDX Consent Grant
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-fdx")]
     fn fdx_consent_get(
         &self,
         context: RequestContext,
         request: models::FdxConsentGetRequest,
     ) -> impl Future<Output = Result<models::FDXConsentGrant, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("fdx_consent_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("fdx_consent_get", answers::FDX_CONSENT_GET, &context);
+        async { answer }
     }
     /// `GET /fdx/recipient/{recipientId}`: Get Recipient
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-fdx")]
     fn get_recipient(
         &self,
         context: RequestContext,
         request: models::GetRecipientRequest,
     ) -> impl Future<Output = Result<models::GetRecipientResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("get_recipient")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("get_recipient", answers::GET_RECIPIENT, &context);
+        async { answer }
     }
     /// `POST /identity/get`: Retrieve identity data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-identity")]
     fn identity_get(
         &self,
         context: RequestContext,
         request: models::IdentityGetRequest,
     ) -> impl Future<Output = Result<models::IdentityGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("identity_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("identity_get", answers::IDENTITY_GET, &context);
+        async { answer }
     }
     /// `POST /identity/documents/uploads/get`: Returns uploaded document identity
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-identity")]
     fn identity_documents_uploads_get(
         &self,
@@ -1677,13 +2233,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityDocumentsUploadsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("identity_documents_uploads_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "identity_documents_uploads_get",
+                answers::IDENTITY_DOCUMENTS_UPLOADS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /identity/match`: Retrieve identity match score
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-identity")]
     fn identity_match(
         &self,
@@ -1692,13 +2254,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityMatchResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("identity_match")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("identity_match", answers::IDENTITY_MATCH, &context);
+        async { answer }
     }
     /// `POST /identity/refresh`: Refresh identity data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-identity")]
     fn identity_refresh(
         &self,
@@ -1707,13 +2271,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("identity_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("identity_refresh", answers::IDENTITY_REFRESH, &context);
+        async { answer }
     }
     /// `POST /identity_verification/create`: Create a new Identity Verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-identity_verification")]
     fn identity_verification_create(
         &self,
@@ -1722,13 +2288,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("identity_verification_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "identity_verification_create",
+                answers::IDENTITY_VERIFICATION_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /identity_verification/get`: Retrieve Identity Verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-identity_verification")]
     fn identity_verification_get(
         &self,
@@ -1737,13 +2309,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("identity_verification_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "identity_verification_get",
+                answers::IDENTITY_VERIFICATION_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /identity_verification/list`: List Identity Verifications
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-identity_verification")]
     fn identity_verification_list(
         &self,
@@ -1752,13 +2330,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("identity_verification_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "identity_verification_list",
+                answers::IDENTITY_VERIFICATION_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /identity_verification/retry`: Retry an Identity Verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-identity_verification")]
     fn identity_verification_retry(
         &self,
@@ -1767,13 +2351,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationRetryResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("identity_verification_retry")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "identity_verification_retry",
+                answers::IDENTITY_VERIFICATION_RETRY,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /identity_verification/autofill/create`: Create autofill for an Identity Verification
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-identity_verification")]
     fn identity_verification_autofill_create(
         &self,
@@ -1782,17 +2372,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationAutofillCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("identity_verification_autofill_create"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "identity_verification_autofill_create",
+                answers::IDENTITY_VERIFICATION_AUTOFILL_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /income/verification/create`: (Deprecated) Create an income verification instance
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-income")]
     fn income_verification_create(
         &self,
@@ -1801,8 +2395,14 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IncomeVerificationCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("income_verification_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "income_verification_create",
+                answers::INCOME_VERIFICATION_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /income/verification/paystubs/get`: (Deprecated) Retrieve information from the
     /// paystubs used for income verification
@@ -1810,7 +2410,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-income")]
     fn income_verification_paystubs_get(
         &self,
@@ -1819,8 +2419,14 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IncomeVerificationPaystubsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("income_verification_paystubs_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "income_verification_paystubs_get",
+                answers::INCOME_VERIFICATION_PAYSTUBS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /income/verification/documents/download`: (Deprecated) Download the original documents
     /// used for income verification
@@ -1828,17 +2434,21 @@ pub trait PlaidApiService: ServiceBasics {
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_document`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-income")]
     fn income_verification_documents_download(
         &self,
         context: RequestContext,
         request: models::IncomeVerificationDocumentsDownloadRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("income_verification_documents_download"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_document(
+                "income_verification_documents_download",
+                "application/zip",
+                &context,
+            );
+        async { answer }
     }
     /// `POST /income/verification/taxforms/get`: (Deprecated) Retrieve information from the tax
     /// documents used for income verification
@@ -1846,7 +2456,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-income")]
     fn income_verification_taxforms_get(
         &self,
@@ -1855,8 +2465,14 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IncomeVerificationTaxformsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("income_verification_taxforms_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "income_verification_taxforms_get",
+                answers::INCOME_VERIFICATION_TAXFORMS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /income/verification/precheck`: (Deprecated) Check digital income verification
     /// eligibility and optimize conversion
@@ -1864,7 +2480,7 @@ pub trait PlaidApiService: ServiceBasics {
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-income")]
     fn income_verification_precheck(
         &self,
@@ -1873,13 +2489,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IncomeVerificationPrecheckResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("income_verification_precheck")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "income_verification_precheck",
+                answers::INCOME_VERIFICATION_PRECHECK,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /institutions/get`: Get details of all supported institutions
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-institutions")]
     fn institutions_get(
         &self,
@@ -1888,13 +2510,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InstitutionsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("institutions_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("institutions_get", answers::INSTITUTIONS_GET, &context);
+        async { answer }
     }
     /// `POST /institutions/search`: Search institutions
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-institutions")]
     fn institutions_search(
         &self,
@@ -1903,13 +2527,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InstitutionsSearchResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("institutions_search")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "institutions_search",
+                answers::INSTITUTIONS_SEARCH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /institutions/get_by_id`: Get details of an institution
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-institutions")]
     fn institutions_get_by_id(
         &self,
@@ -1918,13 +2548,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InstitutionsGetByIdResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("institutions_get_by_id")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "institutions_get_by_id",
+                answers::INSTITUTIONS_GET_BY_ID,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /investments/holdings/get`: Get Investment holdings
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-investments")]
     fn investments_holdings_get(
         &self,
@@ -1933,13 +2569,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InvestmentsHoldingsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("investments_holdings_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "investments_holdings_get",
+                answers::INVESTMENTS_HOLDINGS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /investments/transactions/get`: Get investment transactions
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-investments")]
     fn investments_transactions_get(
         &self,
@@ -1948,13 +2590,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InvestmentsTransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("investments_transactions_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "investments_transactions_get",
+                answers::INVESTMENTS_TRANSACTIONS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /investments/refresh`: Refresh investment data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-investments")]
     fn investments_refresh(
         &self,
@@ -1963,13 +2611,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InvestmentsRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("investments_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "investments_refresh",
+                answers::INVESTMENTS_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /investments/auth/get`: Get data needed to authorize an investments transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-investments")]
     fn investments_auth_get(
         &self,
@@ -1978,39 +2632,49 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InvestmentsAuthGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("investments_auth_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "investments_auth_get",
+                answers::INVESTMENTS_AUTH_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /issues/search`: Search for an Issue
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-issues")]
     fn issues_search(
         &self,
         context: RequestContext,
         request: models::IssuesSearchRequest,
     ) -> impl Future<Output = Result<models::IssuesSearchResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("issues_search")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("issues_search", answers::ISSUES_SEARCH, &context);
+        async { answer }
     }
     /// `POST /issues/get`: Get an Issue
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-issues")]
     fn issues_get(
         &self,
         context: RequestContext,
         request: models::IssuesGetRequest,
     ) -> impl Future<Output = Result<models::IssuesGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("issues_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("issues_get", answers::ISSUES_GET, &context);
+        async { answer }
     }
     /// `POST /issues/subscribe`: Subscribe to an Issue
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-issues")]
     fn issues_subscribe(
         &self,
@@ -2019,13 +2683,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IssuesSubscribeResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("issues_subscribe")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("issues_subscribe", answers::ISSUES_SUBSCRIBE, &context);
+        async { answer }
     }
     /// `POST /item/activity/list`: List a historical log of user consent events
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_activity_list(
         &self,
@@ -2034,13 +2700,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemActivityListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_activity_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "item_activity_list",
+                answers::ITEM_ACTIVITY_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /item/application/list`: List a user's connected applications
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_application_list(
         &self,
@@ -2049,13 +2721,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemApplicationListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_application_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "item_application_list",
+                answers::ITEM_APPLICATION_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /item/application/unlink`: Unlink a user's connected application
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_application_unlink(
         &self,
@@ -2064,14 +2742,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemApplicationUnlinkResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_application_unlink")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "item_application_unlink",
+                answers::ITEM_APPLICATION_UNLINK,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /item/application/scopes/update`: Update the scopes of access for a particular
     /// application
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_application_scopes_update(
         &self,
@@ -2080,39 +2764,48 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemApplicationScopesUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_application_scopes_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "item_application_scopes_update",
+                answers::ITEM_APPLICATION_SCOPES_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /item/get`: Retrieve an Item
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_get(
         &self,
         context: RequestContext,
         request: models::ItemGetRequest,
     ) -> impl Future<Output = Result<models::ItemGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_get")) }
+        let _ = request;
+        let answer = self.unimplemented_json("item_get", answers::ITEM_GET, &context);
+        async { answer }
     }
     /// `POST /item/remove`: Remove an Item
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_remove(
         &self,
         context: RequestContext,
         request: models::ItemRemoveRequest,
     ) -> impl Future<Output = Result<models::ItemRemoveResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("item_remove", answers::ITEM_REMOVE, &context);
+        async { answer }
     }
     /// `POST /item/products/terminate`: Terminate products for an Item
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_products_terminate(
         &self,
@@ -2121,13 +2814,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemProductsTerminateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_products_terminate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "item_products_terminate",
+                answers::ITEM_PRODUCTS_TERMINATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /item/webhook/update`: Update Webhook URL
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_webhook_update(
         &self,
@@ -2136,13 +2835,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemWebhookUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_webhook_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "item_webhook_update",
+                answers::ITEM_WEBHOOK_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /item/access_token/invalidate`: Invalidate access_token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_access_token_invalidate(
         &self,
@@ -2151,13 +2856,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemAccessTokenInvalidateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_access_token_invalidate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "item_access_token_invalidate",
+                answers::ITEM_ACCESS_TOKEN_INVALIDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /item/public_token/exchange`: Exchange public token for an access token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_public_token_exchange(
         &self,
@@ -2166,13 +2877,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemPublicTokenExchangeResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_public_token_exchange")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "item_public_token_exchange",
+                answers::ITEM_PUBLIC_TOKEN_EXCHANGE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /item/public_token/create`: Create public token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_create_public_token(
         &self,
@@ -2181,26 +2898,34 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemPublicTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_create_public_token")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "item_create_public_token",
+                answers::ITEM_CREATE_PUBLIC_TOKEN,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /item/import`: Import Item
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-item")]
     fn item_import(
         &self,
         context: RequestContext,
         request: models::ItemImportRequest,
     ) -> impl Future<Output = Result<models::ItemImportResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("item_import")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("item_import", answers::ITEM_IMPORT, &context);
+        async { answer }
     }
     /// `POST /liabilities/get`: Retrieve Liabilities data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-liabilities")]
     fn liabilities_get(
         &self,
@@ -2209,13 +2934,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LiabilitiesGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("liabilities_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("liabilities_get", answers::LIABILITIES_GET, &context);
+        async { answer }
     }
     /// `POST /link/token/create`: Create Link Token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-link")]
     fn link_token_create(
         &self,
@@ -2224,27 +2951,35 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LinkTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("link_token_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "link_token_create",
+                answers::LINK_TOKEN_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /link/token/get`: Get Link Token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-link")]
     fn link_token_get(
         &self,
         context: RequestContext,
         request: models::LinkTokenGetRequest,
     ) -> impl Future<Output = Result<models::LinkTokenGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("link_token_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("link_token_get", answers::LINK_TOKEN_GET, &context);
+        async { answer }
     }
     /// `POST /link/oauth/correlation_id/exchange`: Exchange the Link Correlation ID for a Link
     /// Token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-link")]
     fn link_oauth_correlation_id_exchange(
         &self,
@@ -2253,13 +2988,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LinkOAuthCorrelationIdExchangeResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("link_oauth_correlation_id_exchange")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "link_oauth_correlation_id_exchange",
+                answers::LINK_OAUTH_CORRELATION_ID_EXCHANGE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /link_delivery/create`: Create Hosted Link session
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-link_delivery")]
     fn link_delivery_create(
         &self,
@@ -2268,13 +3009,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LinkDeliveryCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("link_delivery_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "link_delivery_create",
+                answers::LINK_DELIVERY_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /link_delivery/get`: Get Hosted Link session
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-link_delivery")]
     fn link_delivery_get(
         &self,
@@ -2283,13 +3030,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LinkDeliveryGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("link_delivery_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "link_delivery_get",
+                answers::LINK_DELIVERY_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /network/status/get`: Check a user's Plaid Network status
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-network")]
     fn network_status_get(
         &self,
@@ -2298,26 +3051,34 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::NetworkStatusGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("network_status_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "network_status_get",
+                answers::NETWORK_STATUS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /oauth/token`: Create or refresh an OAuth access token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-oauth")]
     fn oauth_token(
         &self,
         context: RequestContext,
         request: models::OAuthTokenRequest,
     ) -> impl Future<Output = Result<models::OAuthTokenResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("oauth_token")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("oauth_token", answers::OAUTH_TOKEN, &context);
+        async { answer }
     }
     /// `POST /oauth/introspect`: Get metadata about an OAuth token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-oauth")]
     fn oauth_introspect(
         &self,
@@ -2326,26 +3087,30 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::OAuthIntrospectResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("oauth_introspect")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("oauth_introspect", answers::OAUTH_INTROSPECT, &context);
+        async { answer }
     }
     /// `POST /oauth/revoke`: Revoke an OAuth token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-oauth")]
     fn oauth_revoke(
         &self,
         context: RequestContext,
         request: models::OAuthRevokeRequest,
     ) -> impl Future<Output = Result<models::OAuthRevokeResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("oauth_revoke")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("oauth_revoke", answers::OAUTH_REVOKE, &context);
+        async { answer }
     }
     /// `POST /partner/customer/create`: Creates a new end customer for a Plaid reseller.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-partner")]
     fn partner_customer_create(
         &self,
@@ -2354,13 +3119,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("partner_customer_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "partner_customer_create",
+                answers::PARTNER_CUSTOMER_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /partner/customer/get`: Returns a Plaid reseller's end customer.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-partner")]
     fn partner_customer_get(
         &self,
@@ -2369,14 +3140,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("partner_customer_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "partner_customer_get",
+                answers::PARTNER_CUSTOMER_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /partner/customer/enable`: Enables a Plaid reseller's end customer in the Production
     /// environment.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-partner")]
     fn partner_customer_enable(
         &self,
@@ -2385,13 +3162,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerEnableResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("partner_customer_enable")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "partner_customer_enable",
+                answers::PARTNER_CUSTOMER_ENABLE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /partner/customer/remove`: Removes a Plaid reseller's end customer.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-partner")]
     fn partner_customer_remove(
         &self,
@@ -2400,14 +3183,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("partner_customer_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "partner_customer_remove",
+                answers::PARTNER_CUSTOMER_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /partner/customer/oauth_institutions/get`: Returns OAuth-institution registration
     /// information for a given end customer.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-partner")]
     fn partner_customer_oauth_institutions_get(
         &self,
@@ -2416,15 +3205,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerOAuthInstitutionsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("partner_customer_oauth_institutions_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "partner_customer_oauth_institutions_get",
+                answers::PARTNER_CUSTOMER_OAUTH_INSTITUTIONS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/recipient/create`: Create payment recipient
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_recipient_create(
         &self,
@@ -2433,15 +3226,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationRecipientCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("payment_initiation_recipient_create"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_recipient_create",
+                answers::PAYMENT_INITIATION_RECIPIENT_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/payment/reverse`: Reverse an existing payment
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_payment_reverse(
         &self,
@@ -2450,13 +3247,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentReverseResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_initiation_payment_reverse")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_payment_reverse",
+                answers::PAYMENT_INITIATION_PAYMENT_REVERSE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/recipient/get`: Get payment recipient
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_recipient_get(
         &self,
@@ -2465,13 +3268,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationRecipientGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_initiation_recipient_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_recipient_get",
+                answers::PAYMENT_INITIATION_RECIPIENT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/recipient/list`: List payment recipients
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_recipient_list(
         &self,
@@ -2480,13 +3289,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationRecipientListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_initiation_recipient_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_recipient_list",
+                answers::PAYMENT_INITIATION_RECIPIENT_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/payment/create`: Create a payment
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_payment_create(
         &self,
@@ -2495,15 +3310,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_initiation_payment_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_payment_create",
+                answers::PAYMENT_INITIATION_PAYMENT_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/payment/token/create`: Create payment token
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn create_payment_token(
         &self,
@@ -2512,13 +3333,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("create_payment_token")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "create_payment_token",
+                answers::CREATE_PAYMENT_TOKEN,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/consent/create`: Create payment consent
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_consent_create(
         &self,
@@ -2527,13 +3354,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationConsentCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_initiation_consent_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_consent_create",
+                answers::PAYMENT_INITIATION_CONSENT_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/consent/get`: Get payment consent
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_consent_get(
         &self,
@@ -2542,13 +3375,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationConsentGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_initiation_consent_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_consent_get",
+                answers::PAYMENT_INITIATION_CONSENT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/consent/revoke`: Revoke payment consent
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_consent_revoke(
         &self,
@@ -2557,13 +3396,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationConsentRevokeResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_initiation_consent_revoke")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_consent_revoke",
+                answers::PAYMENT_INITIATION_CONSENT_REVOKE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/consent/payment/execute`: Execute a single payment using consent
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_consent_payment_execute(
         &self,
@@ -2575,19 +3420,19 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "payment_initiation_consent_payment_execute",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_consent_payment_execute",
+                answers::PAYMENT_INITIATION_CONSENT_PAYMENT_EXECUTE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/payment/get`: Get payment details
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_payment_get(
         &self,
@@ -2596,13 +3441,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_initiation_payment_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_payment_get",
+                answers::PAYMENT_INITIATION_PAYMENT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_initiation/payment/list`: List payments
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_initiation")]
     fn payment_initiation_payment_list(
         &self,
@@ -2611,15 +3462,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_initiation_payment_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_initiation_payment_list",
+                answers::PAYMENT_INITIATION_PAYMENT_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_profile/create`: Create payment profile
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_profile")]
     fn payment_profile_create(
         &self,
@@ -2628,15 +3485,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentProfileCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_profile_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_profile_create",
+                answers::PAYMENT_PROFILE_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_profile/get`: Get payment profile
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_profile")]
     fn payment_profile_get(
         &self,
@@ -2645,15 +3508,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentProfileGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_profile_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_profile_get",
+                answers::PAYMENT_PROFILE_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /payment_profile/remove`: Remove payment profile
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-payment_profile")]
     fn payment_profile_remove(
         &self,
@@ -2662,13 +3531,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentProfileRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("payment_profile_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "payment_profile_remove",
+                answers::PAYMENT_PROFILE_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/auth/get`: Retrieve Auth data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_auth_get(
         &self,
@@ -2677,13 +3552,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorAuthGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_auth_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_auth_get",
+                answers::PROCESSOR_AUTH_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/account/get`: Retrieve the account associated with a processor token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_account_get(
         &self,
@@ -2692,13 +3573,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorAccountGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_account_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_account_get",
+                answers::PROCESSOR_ACCOUNT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/investments/holdings/get`: Retrieve Investment Holdings
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_investments_holdings_get(
         &self,
@@ -2707,13 +3594,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorInvestmentsHoldingsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_investments_holdings_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_investments_holdings_get",
+                answers::PROCESSOR_INVESTMENTS_HOLDINGS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/investments/auth/get`: Get investment account authentication data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_investments_auth_get(
         &self,
@@ -2722,13 +3615,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorInvestmentsAuthGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_investments_auth_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_investments_auth_get",
+                answers::PROCESSOR_INVESTMENTS_AUTH_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/investments/transactions/get`: Get investment transactions data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_investments_transactions_get(
         &self,
@@ -2737,15 +3636,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorInvestmentsTransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("processor_investments_transactions_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_investments_transactions_get",
+                answers::PROCESSOR_INVESTMENTS_TRANSACTIONS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/transactions/get`: Get transaction data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_transactions_get(
         &self,
@@ -2754,14 +3657,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_transactions_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_transactions_get",
+                answers::PROCESSOR_TRANSACTIONS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/transactions/sync`: Get incremental transaction updates on a processor
     /// token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_transactions_sync(
         &self,
@@ -2770,13 +3679,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTransactionsSyncResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_transactions_sync")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_transactions_sync",
+                answers::PROCESSOR_TRANSACTIONS_SYNC,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/transactions/refresh`: Refresh transaction data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_transactions_refresh(
         &self,
@@ -2785,13 +3700,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTransactionsRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_transactions_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_transactions_refresh",
+                answers::PROCESSOR_TRANSACTIONS_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/transactions/recurring/get`: Fetch recurring transaction streams
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_transactions_recurring_get(
         &self,
@@ -2800,15 +3721,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTransactionsRecurringGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("processor_transactions_recurring_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_transactions_recurring_get",
+                answers::PROCESSOR_TRANSACTIONS_RECURRING_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/signal/evaluate`: Evaluate a planned ACH transaction
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_signal_evaluate(
         &self,
@@ -2817,13 +3742,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorSignalEvaluateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_signal_evaluate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_signal_evaluate",
+                answers::PROCESSOR_SIGNAL_EVALUATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/signal/decision/report`: Report whether you initiated an ACH transaction
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_signal_decision_report(
         &self,
@@ -2832,13 +3763,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorSignalDecisionReportResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_signal_decision_report")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_signal_decision_report",
+                answers::PROCESSOR_SIGNAL_DECISION_REPORT,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/signal/return/report`: Report a return for an ACH transaction
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_signal_return_report(
         &self,
@@ -2847,13 +3784,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorSignalReturnReportResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_signal_return_report")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_signal_return_report",
+                answers::PROCESSOR_SIGNAL_RETURN_REPORT,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/signal/prepare`: Opt-in a processor token to Signal
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_signal_prepare(
         &self,
@@ -2862,13 +3805,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorSignalPrepareResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_signal_prepare")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_signal_prepare",
+                answers::PROCESSOR_SIGNAL_PREPARE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/bank_transfer/create`: Create a bank transfer as a processor
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_bank_transfer_create(
         &self,
@@ -2877,13 +3826,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorBankTransferCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_bank_transfer_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_bank_transfer_create",
+                answers::PROCESSOR_BANK_TRANSFER_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/liabilities/get`: Retrieve Liabilities data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_liabilities_get(
         &self,
@@ -2892,13 +3847,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorLiabilitiesGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_liabilities_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_liabilities_get",
+                answers::PROCESSOR_LIABILITIES_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/identity/get`: Retrieve Identity data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_identity_get(
         &self,
@@ -2907,13 +3868,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorIdentityGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_identity_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_identity_get",
+                answers::PROCESSOR_IDENTITY_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/identity/match`: Retrieve identity match score
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_identity_match(
         &self,
@@ -2922,13 +3889,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorIdentityMatchResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_identity_match")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_identity_match",
+                answers::PROCESSOR_IDENTITY_MATCH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/balance/get`: Retrieve Balance data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_balance_get(
         &self,
@@ -2937,13 +3910,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorBalanceGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_balance_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_balance_get",
+                answers::PROCESSOR_BALANCE_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/token/create`: Create processor token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_token_create(
         &self,
@@ -2952,13 +3931,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_token_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_token_create",
+                answers::PROCESSOR_TOKEN_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/token/permissions/set`: Control a processor's access to products
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_token_permissions_set(
         &self,
@@ -2967,13 +3952,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenPermissionsSetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_token_permissions_set")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_token_permissions_set",
+                answers::PROCESSOR_TOKEN_PERMISSIONS_SET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/token/permissions/get`: Get a processor token's product permissions
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_token_permissions_get(
         &self,
@@ -2982,13 +3973,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenPermissionsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_token_permissions_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_token_permissions_get",
+                answers::PROCESSOR_TOKEN_PERMISSIONS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/token/webhook/update`: Update a processor token's webhook URL
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_token_webhook_update(
         &self,
@@ -2997,13 +3994,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenWebhookUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("processor_token_webhook_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_token_webhook_update",
+                answers::PROCESSOR_TOKEN_WEBHOOK_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/stripe/bank_account_token/create`: Create Stripe bank account token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_stripe_bank_account_token_create(
         &self,
@@ -3015,19 +4018,19 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "processor_stripe_bank_account_token_create",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_stripe_bank_account_token_create",
+                answers::PROCESSOR_STRIPE_BANK_ACCOUNT_TOKEN_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /processor/apex/processor_token/create`: Create Apex bank account token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-processor")]
     fn processor_apex_processor_token_create(
         &self,
@@ -3036,15 +4039,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("processor_apex_processor_token_create"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "processor_apex_processor_token_create",
+                answers::PROCESSOR_APEX_PROCESSOR_TOKEN_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /profile/network_status/get`: Check a user's Plaid Network status
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-profile")]
     fn profile_network_status_get(
         &self,
@@ -3053,13 +4060,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProfileNetworkStatusGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("profile_network_status_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "profile_network_status_get",
+                answers::PROFILE_NETWORK_STATUS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /protect/user/insights/get`: Get Protect user insights
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-protect")]
     fn protect_user_insights_get(
         &self,
@@ -3068,13 +4081,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectUserInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("protect_user_insights_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "protect_user_insights_get",
+                answers::PROTECT_USER_INSIGHTS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /protect/report/create`: Create a Protect report
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-protect")]
     fn protect_report_create(
         &self,
@@ -3083,13 +4102,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectReportCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("protect_report_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "protect_report_create",
+                answers::PROTECT_REPORT_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /protect/compute`: Compute Protect Trust Index scores and subscores
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-protect")]
     fn protect_compute(
         &self,
@@ -3098,15 +4123,17 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectComputeResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("protect_compute")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("protect_compute", answers::PROTECT_COMPUTE, &context);
+        async { answer }
     }
     /// `POST /protect/event/send`: Send a new event to enrich user data
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-protect")]
     fn protect_event_send(
         &self,
@@ -3115,15 +4142,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectEventSendResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("protect_event_send")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "protect_event_send",
+                answers::PROTECT_EVENT_SEND,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /protect/event/get`: Get information about a user event
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-protect")]
     fn protect_event_get(
         &self,
@@ -3132,13 +4165,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectEventGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("protect_event_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "protect_event_get",
+                answers::PROTECT_EVENT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transactions/create`: Create sandbox transactions
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transactions_create(
         &self,
@@ -3147,13 +4186,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransactionsCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_transactions_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transactions_create",
+                answers::SANDBOX_TRANSACTIONS_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/processor_token/create`: Create a test Item and processor token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_processor_token_create(
         &self,
@@ -3162,13 +4207,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxProcessorTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_processor_token_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_processor_token_create",
+                answers::SANDBOX_PROCESSOR_TOKEN_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/public_token/create`: Create a test Item
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_public_token_create(
         &self,
@@ -3177,13 +4228,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxPublicTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_public_token_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_public_token_create",
+                answers::SANDBOX_PUBLIC_TOKEN_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/item/fire_webhook`: Fire a test webhook
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_item_fire_webhook(
         &self,
@@ -3192,13 +4249,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxItemFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_item_fire_webhook")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_item_fire_webhook",
+                answers::SANDBOX_ITEM_FIRE_WEBHOOK,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/item/reset_login`: Force a Sandbox Item into an error state
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_item_reset_login(
         &self,
@@ -3207,14 +4270,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxItemResetLoginResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_item_reset_login")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_item_reset_login",
+                answers::SANDBOX_ITEM_RESET_LOGIN,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/item/application/seed`: Seed a connected application for a Permissions
     /// Manager sandbox item
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_item_application_seed(
         &self,
@@ -3223,13 +4292,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxItemApplicationSeedResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_item_application_seed")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_item_application_seed",
+                answers::SANDBOX_ITEM_APPLICATION_SEED,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/item/set_verification_status`: Set verification status for Sandbox account
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_item_set_verification_status(
         &self,
@@ -3238,15 +4313,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxItemSetVerificationStatusResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("sandbox_item_set_verification_status"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_item_set_verification_status",
+                answers::SANDBOX_ITEM_SET_VERIFICATION_STATUS,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_user_reset_login(
         &self,
@@ -3255,13 +4334,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxUserResetLoginResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_user_reset_login")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_user_reset_login",
+                answers::SANDBOX_USER_RESET_LOGIN,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/bank_transfer/simulate`: Simulate a bank transfer event in Sandbox
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_bank_transfer_simulate(
         &self,
@@ -3270,13 +4355,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxBankTransferSimulateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_bank_transfer_simulate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_bank_transfer_simulate",
+                answers::SANDBOX_BANK_TRANSFER_SIMULATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/sweep/simulate`: Simulate creating a sweep
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_sweep_simulate(
         &self,
@@ -3285,13 +4376,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferSweepSimulateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_transfer_sweep_simulate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_sweep_simulate",
+                answers::SANDBOX_TRANSFER_SWEEP_SIMULATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/simulate`: Simulate a transfer event in Sandbox
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_simulate(
         &self,
@@ -3300,13 +4397,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferSimulateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_transfer_simulate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_simulate",
+                answers::SANDBOX_TRANSFER_SIMULATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/refund/simulate`: Simulate a refund event in Sandbox
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_refund_simulate(
         &self,
@@ -3315,14 +4418,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferRefundSimulateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_transfer_refund_simulate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_refund_simulate",
+                answers::SANDBOX_TRANSFER_REFUND_SIMULATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/ledger/simulate_available`: Simulate converting pending balance to
     /// available balance
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_ledger_simulate_available(
         &self,
@@ -3334,19 +4443,19 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "sandbox_transfer_ledger_simulate_available",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_ledger_simulate_available",
+                answers::SANDBOX_TRANSFER_LEDGER_SIMULATE_AVAILABLE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/ledger/deposit/simulate`: Simulate a ledger deposit event in Sandbox
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_ledger_deposit_simulate(
         &self,
@@ -3358,16 +4467,20 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("sandbox_transfer_ledger_deposit_simulate"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_ledger_deposit_simulate",
+                answers::SANDBOX_TRANSFER_LEDGER_DEPOSIT_SIMULATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/ledger/withdraw/simulate`: Simulate a ledger withdraw event in
     /// Sandbox
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_ledger_withdraw_simulate(
         &self,
@@ -3379,17 +4492,19 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented("sandbox_transfer_ledger_withdraw_simulate"),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_ledger_withdraw_simulate",
+                answers::SANDBOX_TRANSFER_LEDGER_WITHDRAW_SIMULATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/repayment/simulate`: Trigger the creation of a repayment
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_repayment_simulate(
         &self,
@@ -3398,15 +4513,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferRepaymentSimulateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("sandbox_transfer_repayment_simulate"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_repayment_simulate",
+                answers::SANDBOX_TRANSFER_REPAYMENT_SIMULATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/fire_webhook`: Manually fire a Transfer webhook
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_fire_webhook(
         &self,
@@ -3415,13 +4534,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_transfer_fire_webhook")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_fire_webhook",
+                answers::SANDBOX_TRANSFER_FIRE_WEBHOOK,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/test_clock/create`: Create a test clock
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_test_clock_create(
         &self,
@@ -3430,13 +4555,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferTestClockCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_transfer_test_clock_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_test_clock_create",
+                answers::SANDBOX_TRANSFER_TEST_CLOCK_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/test_clock/advance`: Advance a test clock
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_test_clock_advance(
         &self,
@@ -3445,15 +4576,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferTestClockAdvanceResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("sandbox_transfer_test_clock_advance"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_test_clock_advance",
+                answers::SANDBOX_TRANSFER_TEST_CLOCK_ADVANCE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/test_clock/get`: Get a test clock
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_test_clock_get(
         &self,
@@ -3462,13 +4597,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferTestClockGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_transfer_test_clock_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_test_clock_get",
+                answers::SANDBOX_TRANSFER_TEST_CLOCK_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/transfer/test_clock/list`: List test clocks
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_transfer_test_clock_list(
         &self,
@@ -3477,15 +4618,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferTestClockListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_transfer_test_clock_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_transfer_test_clock_list",
+                answers::SANDBOX_TRANSFER_TEST_CLOCK_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/payment_profile/reset_login`: Reset the login of a Payment Profile
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_payment_profile_reset_login(
         &self,
@@ -3494,15 +4641,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxPaymentProfileResetLoginResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("sandbox_payment_profile_reset_login"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_payment_profile_reset_login",
+                answers::SANDBOX_PAYMENT_PROFILE_RESET_LOGIN,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/payment/simulate`: Simulate a payment event in Sandbox
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_payment_simulate(
         &self,
@@ -3511,13 +4662,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxPaymentSimulateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_payment_simulate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_payment_simulate",
+                answers::SANDBOX_PAYMENT_SIMULATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/bank_transfer/fire_webhook`: Manually fire a Bank Transfer webhook
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_bank_transfer_fire_webhook(
         &self,
@@ -3526,13 +4683,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxBankTransferFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_bank_transfer_fire_webhook")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_bank_transfer_fire_webhook",
+                answers::SANDBOX_BANK_TRANSFER_FIRE_WEBHOOK,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/income/fire_webhook`: Manually fire an Income webhook
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_income_fire_webhook(
         &self,
@@ -3541,13 +4704,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxIncomeFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_income_fire_webhook")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_income_fire_webhook",
+                answers::SANDBOX_INCOME_FIRE_WEBHOOK,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/bank_income/fire_webhook`: Manually fire a Bank Income webhook in Sandbox
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_bank_income_fire_webhook(
         &self,
@@ -3556,13 +4725,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxBankIncomeFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_bank_income_fire_webhook")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_bank_income_fire_webhook",
+                answers::SANDBOX_BANK_INCOME_FIRE_WEBHOOK,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/cra/cashflow_updates/update`: Trigger an update for Cash Flow Updates
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_cra_cashflow_updates_update(
         &self,
@@ -3571,16 +4746,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxCraCashflowUpdatesUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("sandbox_cra_cashflow_updates_update"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_cra_cashflow_updates_update",
+                answers::SANDBOX_CRA_CASHFLOW_UPDATES_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /sandbox/oauth/select_accounts`: Save the selected accounts when connecting to the
     /// Platypus OAuth institution
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-sandbox")]
     fn sandbox_oauth_select_accounts(
         &self,
@@ -3589,13 +4768,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxOauthSelectAccountsResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("sandbox_oauth_select_accounts")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "sandbox_oauth_select_accounts",
+                answers::SANDBOX_OAUTH_SELECT_ACCOUNTS,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /session/token/create`: Create a Link token for Layer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-session")]
     fn session_token_create(
         &self,
@@ -3604,13 +4789,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SessionTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("session_token_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "session_token_create",
+                answers::SESSION_TOKEN_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /signal/evaluate`: Evaluate a planned ACH transaction
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-signal")]
     fn signal_evaluate(
         &self,
@@ -3619,13 +4810,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalEvaluateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("signal_evaluate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("signal_evaluate", answers::SIGNAL_EVALUATE, &context);
+        async { answer }
     }
     /// `POST /signal/schedule`: Schedule a planned ACH transaction
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-signal")]
     fn signal_schedule(
         &self,
@@ -3634,13 +4827,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalScheduleResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("signal_schedule")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("signal_schedule", answers::SIGNAL_SCHEDULE, &context);
+        async { answer }
     }
     /// `POST /signal/decision/report`: Report whether you initiated an ACH transaction
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-signal")]
     fn signal_decision_report(
         &self,
@@ -3649,13 +4844,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalDecisionReportResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("signal_decision_report")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "signal_decision_report",
+                answers::SIGNAL_DECISION_REPORT,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /signal/return/report`: Report a return for an ACH transaction
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-signal")]
     fn signal_return_report(
         &self,
@@ -3664,13 +4865,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalReturnReportResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("signal_return_report")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "signal_return_report",
+                answers::SIGNAL_RETURN_REPORT,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /signal/prepare`: Opt-in an Item to Signal Transaction Scores
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-signal")]
     fn signal_prepare(
         &self,
@@ -3679,13 +4886,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalPrepareResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("signal_prepare")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("signal_prepare", answers::SIGNAL_PREPARE, &context);
+        async { answer }
     }
     /// `POST /statements/list`: Retrieve a list of all statements associated with an Item.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-statements")]
     fn statements_list(
         &self,
@@ -3694,26 +4903,30 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::StatementsListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("statements_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("statements_list", answers::STATEMENTS_LIST, &context);
+        async { answer }
     }
     /// `POST /statements/download`: Retrieve a single statement.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_document`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-statements")]
     fn statements_download(
         &self,
         context: RequestContext,
         request: models::StatementsDownloadRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("statements_download")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_document("statements_download", "application/pdf", &context);
+        async { answer }
     }
     /// `POST /statements/refresh`: Refresh statements data.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-statements")]
     fn statements_refresh(
         &self,
@@ -3722,13 +4935,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::StatementsRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("statements_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "statements_refresh",
+                answers::STATEMENTS_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transactions/get`: Get transaction data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transactions")]
     fn transactions_get(
         &self,
@@ -3737,13 +4956,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("transactions_get", answers::TRANSACTIONS_GET, &context);
+        async { answer }
     }
     /// `POST /transactions/refresh`: Refresh transaction data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transactions")]
     fn transactions_refresh(
         &self,
@@ -3752,13 +4973,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transactions_refresh",
+                answers::TRANSACTIONS_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transactions/recurring/get`: Fetch recurring transaction streams
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transactions")]
     fn transactions_recurring_get(
         &self,
@@ -3767,13 +4994,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRecurringGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_recurring_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transactions_recurring_get",
+                answers::TRANSACTIONS_RECURRING_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transactions/sync`: Get incremental transaction updates on an Item
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transactions")]
     fn transactions_sync(
         &self,
@@ -3782,13 +5015,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsSyncResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_sync")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transactions_sync",
+                answers::TRANSACTIONS_SYNC,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transactions/enrich`: Enrich locally-held transaction data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transactions")]
     fn transactions_enrich(
         &self,
@@ -3797,26 +5036,34 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsEnrichResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transactions_enrich")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transactions_enrich",
+                answers::TRANSACTIONS_ENRICH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/get`: Retrieve a transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_get(
         &self,
         context: RequestContext,
         request: models::TransferGetRequest,
     ) -> impl Future<Output = Result<models::TransferGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("transfer_get", answers::TRANSFER_GET, &context);
+        async { answer }
     }
     /// `POST /transfer/recurring/get`: Retrieve a recurring transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_recurring_get(
         &self,
@@ -3825,13 +5072,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRecurringGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_recurring_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_recurring_get",
+                answers::TRANSFER_RECURRING_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/authorization/create`: Create a transfer authorization
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_authorization_create(
         &self,
@@ -3840,13 +5093,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferAuthorizationCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_authorization_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_authorization_create",
+                answers::TRANSFER_AUTHORIZATION_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/authorization/cancel`: Cancel a transfer authorization
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_authorization_cancel(
         &self,
@@ -3855,15 +5114,21 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferAuthorizationCancelResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_authorization_cancel")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_authorization_cancel",
+                answers::TRANSFER_AUTHORIZATION_CANCEL,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/balance/get`: (Deprecated) Retrieve a balance held with Plaid
     ///
     /// Deprecated.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_balance_get(
         &self,
@@ -3872,13 +5137,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferBalanceGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_balance_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_balance_get",
+                answers::TRANSFER_BALANCE_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/capabilities/get`: Get RTP eligibility information of a transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_capabilities_get(
         &self,
@@ -3887,13 +5158,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferCapabilitiesGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_capabilities_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_capabilities_get",
+                answers::TRANSFER_CAPABILITIES_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/configuration/get`: Get transfer product configuration
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_configuration_get(
         &self,
@@ -3902,13 +5179,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferConfigurationGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_configuration_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_configuration_get",
+                answers::TRANSFER_CONFIGURATION_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/ledger/get`: Retrieve Plaid Ledger balance
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_ledger_get(
         &self,
@@ -3917,13 +5200,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_ledger_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_ledger_get",
+                answers::TRANSFER_LEDGER_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/ledger/distribute`: Move available balance between ledgers
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_ledger_distribute(
         &self,
@@ -3932,13 +5221,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerDistributeResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_ledger_distribute")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_ledger_distribute",
+                answers::TRANSFER_LEDGER_DISTRIBUTE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/ledger/deposit`: Deposit funds into a Plaid Ledger balance
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_ledger_deposit(
         &self,
@@ -3947,13 +5242,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerDepositResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_ledger_deposit")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_ledger_deposit",
+                answers::TRANSFER_LEDGER_DEPOSIT,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/ledger/withdraw`: Withdraw funds from a Plaid Ledger balance
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_ledger_withdraw(
         &self,
@@ -3962,14 +5263,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerWithdrawResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_ledger_withdraw")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_ledger_withdraw",
+                answers::TRANSFER_LEDGER_WITHDRAW,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/originator/funding_account/update`: Update the funding account associated
     /// with the originator
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_originator_funding_account_update(
         &self,
@@ -3981,20 +5288,20 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "transfer_originator_funding_account_update",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_originator_funding_account_update",
+                answers::TRANSFER_ORIGINATOR_FUNDING_ACCOUNT_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/originator/funding_account/create`: Create a new funding account for an
     /// originator
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_originator_funding_account_create(
         &self,
@@ -4006,19 +5313,19 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "transfer_originator_funding_account_create",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_originator_funding_account_create",
+                answers::TRANSFER_ORIGINATOR_FUNDING_ACCOUNT_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/metrics/get`: Get transfer product usage metrics
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_metrics_get(
         &self,
@@ -4027,13 +5334,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferMetricsGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_metrics_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_metrics_get",
+                answers::TRANSFER_METRICS_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/create`: Create a transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_create(
         &self,
@@ -4042,13 +5355,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("transfer_create", answers::TRANSFER_CREATE, &context);
+        async { answer }
     }
     /// `POST /transfer/recurring/create`: Create a recurring transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_recurring_create(
         &self,
@@ -4057,26 +5372,34 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRecurringCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_recurring_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_recurring_create",
+                answers::TRANSFER_RECURRING_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/list`: List transfers
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_list(
         &self,
         context: RequestContext,
         request: models::TransferListRequest,
     ) -> impl Future<Output = Result<models::TransferListResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("transfer_list", answers::TRANSFER_LIST, &context);
+        async { answer }
     }
     /// `POST /transfer/recurring/list`: List recurring transfers
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_recurring_list(
         &self,
@@ -4085,13 +5408,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRecurringListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_recurring_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_recurring_list",
+                answers::TRANSFER_RECURRING_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/cancel`: Cancel a transfer
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_cancel(
         &self,
@@ -4100,13 +5429,15 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferCancelResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_cancel")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("transfer_cancel", answers::TRANSFER_CANCEL, &context);
+        async { answer }
     }
     /// `POST /transfer/recurring/cancel`: Cancel a recurring transfer.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_recurring_cancel(
         &self,
@@ -4115,13 +5446,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRecurringCancelResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_recurring_cancel")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_recurring_cancel",
+                answers::TRANSFER_RECURRING_CANCEL,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/event/list`: List transfer events
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_event_list(
         &self,
@@ -4130,13 +5467,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferEventListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_event_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_event_list",
+                answers::TRANSFER_EVENT_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/ledger/event/list`: List transfer ledger events
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_ledger_event_list(
         &self,
@@ -4145,13 +5488,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerEventListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_ledger_event_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_ledger_event_list",
+                answers::TRANSFER_LEDGER_EVENT_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/event/sync`: Sync transfer events
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_event_sync(
         &self,
@@ -4160,13 +5509,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferEventSyncResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_event_sync")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_event_sync",
+                answers::TRANSFER_EVENT_SYNC,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/sweep/get`: Retrieve a sweep
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_sweep_get(
         &self,
@@ -4175,13 +5530,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferSweepGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_sweep_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_sweep_get",
+                answers::TRANSFER_SWEEP_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/sweep/list`: List sweeps
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_sweep_list(
         &self,
@@ -4190,13 +5551,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferSweepListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_sweep_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_sweep_list",
+                answers::TRANSFER_SWEEP_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/migrate_account`: Migrate account into Transfers
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_migrate_account(
         &self,
@@ -4205,13 +5572,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferMigrateAccountResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_migrate_account")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_migrate_account",
+                answers::TRANSFER_MIGRATE_ACCOUNT,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/intent/create`: Create a transfer intent object to invoke the Transfer UI
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_intent_create(
         &self,
@@ -4220,13 +5593,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferIntentCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_intent_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_intent_create",
+                answers::TRANSFER_INTENT_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/intent/get`: Retrieve more information about a transfer intent
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_intent_get(
         &self,
@@ -4235,13 +5614,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferIntentGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_intent_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_intent_get",
+                answers::TRANSFER_INTENT_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/repayment/list`: Lists historical repayments
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_repayment_list(
         &self,
@@ -4250,13 +5635,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRepaymentListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_repayment_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_repayment_list",
+                answers::TRANSFER_REPAYMENT_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/repayment/return/list`: List the returns included in a repayment
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_repayment_return_list(
         &self,
@@ -4265,14 +5656,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRepaymentReturnListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_repayment_return_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_repayment_return_list",
+                answers::TRANSFER_REPAYMENT_RETURN_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/platform/requirement/submit`: Submit additional onboarding information on
     /// behalf of an originator
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_platform_requirement_submit(
         &self,
@@ -4281,15 +5678,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferPlatformRequirementSubmitResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("transfer_platform_requirement_submit"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_platform_requirement_submit",
+                answers::TRANSFER_PLATFORM_REQUIREMENT_SUBMIT,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/originator/create`: Create a new originator
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_originator_create(
         &self,
@@ -4298,13 +5699,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferOriginatorCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_originator_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_originator_create",
+                answers::TRANSFER_ORIGINATOR_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/questionnaire/create`: Generate a Plaid-hosted onboarding UI URL.
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_questionnaire_create(
         &self,
@@ -4313,13 +5720,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferQuestionnaireCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_questionnaire_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_questionnaire_create",
+                answers::TRANSFER_QUESTIONNAIRE_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/diligence/submit`: Submit transfer diligence on behalf of the originator
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_diligence_submit(
         &self,
@@ -4328,14 +5741,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferDiligenceSubmitResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_diligence_submit")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_diligence_submit",
+                answers::TRANSFER_DILIGENCE_SUBMIT,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/diligence/document/upload`: Upload transfer diligence document on behalf of
     /// the originator
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_diligence_document_upload(
         &self,
@@ -4344,13 +5763,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferDiligenceDocumentUploadResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_diligence_document_upload")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_diligence_document_upload",
+                answers::TRANSFER_DILIGENCE_DOCUMENT_UPLOAD,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/originator/get`: Get status of an originator's onboarding
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_originator_get(
         &self,
@@ -4359,13 +5784,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferOriginatorGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_originator_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_originator_get",
+                answers::TRANSFER_ORIGINATOR_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/originator/list`: Get status of all originators' onboarding
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_originator_list(
         &self,
@@ -4374,13 +5805,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferOriginatorListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_originator_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_originator_list",
+                answers::TRANSFER_ORIGINATOR_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/refund/create`: Create a refund
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_refund_create(
         &self,
@@ -4389,13 +5826,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRefundCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_refund_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_refund_create",
+                answers::TRANSFER_REFUND_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/refund/get`: Retrieve a refund
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_refund_get(
         &self,
@@ -4404,13 +5847,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRefundGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_refund_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_refund_get",
+                answers::TRANSFER_REFUND_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/refund/cancel`: Cancel a refund
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_refund_cancel(
         &self,
@@ -4419,14 +5868,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRefundCancelResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_refund_cancel")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_refund_cancel",
+                answers::TRANSFER_REFUND_CANCEL,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/platform/originator/create`: Create an originator for Transfer for Platforms
     /// customers
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_platform_originator_create(
         &self,
@@ -4435,15 +5890,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferPlatformOriginatorCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("transfer_platform_originator_create"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_platform_originator_create",
+                answers::TRANSFER_PLATFORM_ORIGINATOR_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /transfer/platform/person/create`: Create a person associated with an originator
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-transfer")]
     fn transfer_platform_person_create(
         &self,
@@ -4452,13 +5911,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferPlatformPersonCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("transfer_platform_person_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "transfer_platform_person_create",
+                answers::TRANSFER_PLATFORM_PERSON_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user/transactions/refresh`: Refresh user items for Transactions bundle
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_transactions_refresh(
         &self,
@@ -4467,13 +5932,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserTransactionsRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_transactions_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_transactions_refresh",
+                answers::USER_TRANSACTIONS_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user/financial_data/refresh`: Refresh user items for Financial-Insights bundle
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_financial_data_refresh(
         &self,
@@ -4482,39 +5953,48 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserFinancialDataRefreshResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_financial_data_refresh")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_financial_data_refresh",
+                answers::USER_FINANCIAL_DATA_REFRESH,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user/create`: Create user
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_create(
         &self,
         context: RequestContext,
         request: models::UserCreateRequest,
     ) -> impl Future<Output = Result<models::UserCreateResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("user_create", answers::USER_CREATE, &context);
+        async { answer }
     }
     /// `POST /user/get`: Retrieve user identity and information
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_get(
         &self,
         context: RequestContext,
         request: models::UserGetRequest,
     ) -> impl Future<Output = Result<models::UserGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_get")) }
+        let _ = request;
+        let answer = self.unimplemented_json("user_get", answers::USER_GET, &context);
+        async { answer }
     }
     /// `POST /user/identity/remove`: Remove user identity data
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_identity_remove(
         &self,
@@ -4523,39 +6003,49 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserIdentityRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_identity_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_identity_remove",
+                answers::USER_IDENTITY_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user/update`: Update user information
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_update(
         &self,
         context: RequestContext,
         request: models::UserUpdateRequest,
     ) -> impl Future<Output = Result<models::UserUpdateResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("user_update", answers::USER_UPDATE, &context);
+        async { answer }
     }
     /// `POST /user/remove`: Remove user
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_remove(
         &self,
         context: RequestContext,
         request: models::UserRemoveRequest,
     ) -> impl Future<Output = Result<models::UserRemoveResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("user_remove", answers::USER_REMOVE, &context);
+        async { answer }
     }
     /// `POST /user/products/terminate`: Terminate user-based products
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_products_terminate(
         &self,
@@ -4564,26 +6054,34 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserProductsTerminateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_products_terminate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_products_terminate",
+                answers::USER_PRODUCTS_TERMINATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user/items/get`: Get Items associated with a User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_items_get(
         &self,
         context: RequestContext,
         request: models::UserItemsGetRequest,
     ) -> impl Future<Output = Result<models::UserItemsGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_items_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("user_items_get", answers::USER_ITEMS_GET, &context);
+        async { answer }
     }
     /// `POST /user/items/associate`: Associate Items to a User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_items_associate(
         &self,
@@ -4592,13 +6090,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserItemsAssociateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_items_associate")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_items_associate",
+                answers::USER_ITEMS_ASSOCIATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user/items/remove`: Remove Items from a User
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_items_remove(
         &self,
@@ -4607,13 +6111,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserItemsRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_items_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_items_remove",
+                answers::USER_ITEMS_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user/third_party_token/create`: Create a third-party user token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_third_party_token_create(
         &self,
@@ -4622,13 +6132,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserThirdPartyTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_third_party_token_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_third_party_token_create",
+                answers::USER_THIRD_PARTY_TOKEN_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user/third_party_token/remove`: Remove a third-party user token
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user")]
     fn user_third_party_token_remove(
         &self,
@@ -4637,13 +6153,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserThirdPartyTokenRemoveResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_third_party_token_remove")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_third_party_token_remove",
+                answers::USER_THIRD_PARTY_TOKEN_REMOVE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user_account/session/get`: Retrieve User Account
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user_account")]
     fn user_account_session_get(
         &self,
@@ -4652,13 +6174,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserAccountSessionGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_account_session_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_account_session_get",
+                answers::USER_ACCOUNT_SESSION_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /user_account/session/event/send`: Send User Account Session Event
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-user_account")]
     fn user_account_session_event_send(
         &self,
@@ -4667,52 +6195,64 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserAccountSessionEventSendResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("user_account_session_event_send")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "user_account_session_event_send",
+                answers::USER_ACCOUNT_SESSION_EVENT_SEND,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /wallet/create`: Create an e-wallet
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-wallet")]
     fn wallet_create(
         &self,
         context: RequestContext,
         request: models::WalletCreateRequest,
     ) -> impl Future<Output = Result<models::WalletCreateResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("wallet_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("wallet_create", answers::WALLET_CREATE, &context);
+        async { answer }
     }
     /// `POST /wallet/get`: Fetch an e-wallet
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-wallet")]
     fn wallet_get(
         &self,
         context: RequestContext,
         request: models::WalletGetRequest,
     ) -> impl Future<Output = Result<models::WalletGetResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("wallet_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("wallet_get", answers::WALLET_GET, &context);
+        async { answer }
     }
     /// `POST /wallet/list`: Fetch a list of e-wallets
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-wallet")]
     fn wallet_list(
         &self,
         context: RequestContext,
         request: models::WalletListRequest,
     ) -> impl Future<Output = Result<models::WalletListResponse, ServerError>> + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("wallet_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json("wallet_list", answers::WALLET_LIST, &context);
+        async { answer }
     }
     /// `POST /wallet/transaction/execute`: Execute a transaction using an e-wallet
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-wallet")]
     fn wallet_transaction_execute(
         &self,
@@ -4721,13 +6261,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WalletTransactionExecuteResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("wallet_transaction_execute")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "wallet_transaction_execute",
+                answers::WALLET_TRANSACTION_EXECUTE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /wallet/transaction/get`: Fetch an e-wallet transaction
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-wallet")]
     fn wallet_transaction_get(
         &self,
@@ -4736,13 +6282,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WalletTransactionGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("wallet_transaction_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "wallet_transaction_get",
+                answers::WALLET_TRANSACTION_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /wallet/transaction/list`: List e-wallet transactions
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-wallet")]
     fn wallet_transaction_list(
         &self,
@@ -4751,13 +6303,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WalletTransactionListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("wallet_transaction_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "wallet_transaction_list",
+                answers::WALLET_TRANSACTION_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/create`: Create a watchlist screening for an entity
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_create(
         &self,
@@ -4766,13 +6324,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("watchlist_screening_entity_create")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_create",
+                answers::WATCHLIST_SCREENING_ENTITY_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/get`: Get an entity screening
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_get(
         &self,
@@ -4781,14 +6345,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("watchlist_screening_entity_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_get",
+                answers::WATCHLIST_SCREENING_ENTITY_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/history/list`: List history for entity watchlist
     /// screenings
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_history_list(
         &self,
@@ -4797,15 +6367,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityHistoryListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_entity_history_list"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_history_list",
+                answers::WATCHLIST_SCREENING_ENTITY_HISTORY_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/hit/list`: List hits for entity watchlist screenings
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_hit_list(
         &self,
@@ -4814,15 +6388,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityHitListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_entity_hit_list"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_hit_list",
+                answers::WATCHLIST_SCREENING_ENTITY_HIT_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/list`: List entity watchlist screenings
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_list(
         &self,
@@ -4831,13 +6409,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("watchlist_screening_entity_list")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_list",
+                answers::WATCHLIST_SCREENING_ENTITY_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/program/get`: Get entity watchlist screening program
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_program_get(
         &self,
@@ -4846,15 +6430,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityProgramGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_entity_program_get"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_program_get",
+                answers::WATCHLIST_SCREENING_ENTITY_PROGRAM_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/program/list`: List entity watchlist screening programs
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_program_list(
         &self,
@@ -4863,16 +6451,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityProgramListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_entity_program_list"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_program_list",
+                answers::WATCHLIST_SCREENING_ENTITY_PROGRAM_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/review/create`: Create a review for an entity watchlist
     /// screening
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_review_create(
         &self,
@@ -4884,15 +6476,19 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_entity_review_create"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_review_create",
+                answers::WATCHLIST_SCREENING_ENTITY_REVIEW_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/review/list`: List reviews for entity watchlist screenings
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_review_list(
         &self,
@@ -4901,15 +6497,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityReviewListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_entity_review_list"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_review_list",
+                answers::WATCHLIST_SCREENING_ENTITY_REVIEW_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/entity/update`: Update an entity screening
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_entity_update(
         &self,
@@ -4918,13 +6518,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("watchlist_screening_entity_update")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_entity_update",
+                answers::WATCHLIST_SCREENING_ENTITY_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/create`: Create a watchlist screening for a person
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_create(
         &self,
@@ -4933,15 +6539,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualCreateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_individual_create"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_create",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/get`: Retrieve an individual watchlist screening
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_get(
         &self,
@@ -4950,14 +6560,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("watchlist_screening_individual_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_get",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/history/list`: List history for individual watchlist
     /// screenings
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_history_list(
         &self,
@@ -4969,20 +6585,20 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "watchlist_screening_individual_history_list",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_history_list",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_HISTORY_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/hit/list`: List hits for individual watchlist
     /// screening
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_hit_list(
         &self,
@@ -4991,15 +6607,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualHitListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_individual_hit_list"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_hit_list",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_HIT_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/list`: List Individual Watchlist Screenings
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_list(
         &self,
@@ -5008,16 +6628,20 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualListResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_individual_list"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_list",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/program/get`: Get individual watchlist screening
     /// program
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_program_get(
         &self,
@@ -5029,20 +6653,20 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "watchlist_screening_individual_program_get",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_program_get",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_PROGRAM_GET,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/program/list`: List individual watchlist screening
     /// programs
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_program_list(
         &self,
@@ -5054,20 +6678,20 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "watchlist_screening_individual_program_list",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_program_list",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_PROGRAM_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/review/create`: Create a review for an individual
     /// watchlist screening
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_review_create(
         &self,
@@ -5079,20 +6703,20 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "watchlist_screening_individual_review_create",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_review_create",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_REVIEW_CREATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/review/list`: List reviews for individual watchlist
     /// screenings
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_review_list(
         &self,
@@ -5104,19 +6728,19 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(
-                ServerError::not_implemented(
-                    "watchlist_screening_individual_review_list",
-                ),
-            )
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_review_list",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_REVIEW_LIST,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /watchlist_screening/individual/update`: Update individual watchlist screening
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-watchlist_screening")]
     fn watchlist_screening_individual_update(
         &self,
@@ -5125,15 +6749,19 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualUpdateResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async {
-            Err(ServerError::not_implemented("watchlist_screening_individual_update"))
-        }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "watchlist_screening_individual_update",
+                answers::WATCHLIST_SCREENING_INDIVIDUAL_UPDATE,
+                &context,
+            );
+        async { answer }
     }
     /// `POST /webhook_verification_key/get`: Get webhook verification key
     ///
     /// Put `context.request_id` into the response's request id. Unless the service implements it,
-    /// the operation answers 501 `not_implemented`.
+    /// [`ServiceBasics::unimplemented_json`] answers (by default 501 `not_implemented`).
     #[cfg(feature = "models-webhook_verification_key")]
     fn webhook_verification_key_get(
         &self,
@@ -5142,8 +6770,14 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WebhookVerificationKeyGetResponse, ServerError>,
     > + Send {
-        let _ = (context, request);
-        async { Err(ServerError::not_implemented("webhook_verification_key_get")) }
+        let _ = request;
+        let answer = self
+            .unimplemented_json(
+                "webhook_verification_key_get",
+                answers::WEBHOOK_VERIFICATION_KEY_GET,
+                &context,
+            );
+        async { answer }
     }
 }
 
@@ -9530,4 +11164,15481 @@ impl crate::server_support::ServerErrorBody for crate::models::PlaidError {
             provided_account_subtypes: ::std::option::Option::None,
         }
     }
+}
+
+/// A JSON answer for each operation that conforms to its response schema: the
+/// example the spec documents, or, where it has none, the smallest value the schema
+/// admits (its required fields). The service trait hands them to
+/// [`ServiceBasics::unimplemented_json`], so that a mock can answer every operation.
+pub mod answers {
+    /// `POST /accounts/get`: the example documented for
+    /// [`AccountsGetResponse`](crate::models::AccountsGetResponse).
+    #[cfg(feature = "models-accounts")]
+    pub const ACCOUNTS_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "blgvvBlXw3cq5GMPwqB6s6q4dLKB9WcVqGDGo",
+      "balances": {
+        "available": 100,
+        "current": 110,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "holder_category": "personal",
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "subtype": "checking",
+      "type": "depository"
+    },
+    {
+      "account_id": "6PdjjRP6LmugpBy5NgQvUqpRXMWxzktg3rwrk",
+      "balances": {
+        "available": null,
+        "current": 23631.9805,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "6666",
+      "name": "Plaid 401k",
+      "official_name": null,
+      "subtype": "401k",
+      "type": "investment"
+    },
+    {
+      "account_id": "XMBvvyMGQ1UoLbKByoMqH3nXMj84ALSdE5B58",
+      "balances": {
+        "available": null,
+        "current": 65262,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "7777",
+      "name": "Plaid Student Loan",
+      "official_name": null,
+      "subtype": "student",
+      "type": "loan"
+    }
+  ],
+  "item": {
+    "available_products": [
+      "balance",
+      "identity",
+      "payment_initiation",
+      "transactions"
+    ],
+    "billed_products": [
+      "assets",
+      "auth"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_117650",
+    "institution_name": "Royal Bank of Plaid",
+    "item_id": "DWVAAPWq4RHGlEaNyGKRTAnPLaEmo8Cvq7na6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "request_id": "bkVE1BHWMAZ9Rnr"
+}"#;
+    /// `POST /accounts/balance/get`: the example documented for
+    /// [`AccountsGetResponse`](crate::models::AccountsGetResponse).
+    #[cfg(feature = "models-accounts")]
+    pub const ACCOUNTS_BALANCE_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "blgvvBlXw3cq5GMPwqB6s6q4dLKB9WcVqGDGo",
+      "balances": {
+        "available": 100,
+        "current": 110,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "holder_category": "personal",
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "subtype": "checking",
+      "type": "depository"
+    },
+    {
+      "account_id": "6PdjjRP6LmugpBy5NgQvUqpRXMWxzktg3rwrk",
+      "balances": {
+        "available": null,
+        "current": 23631.9805,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "6666",
+      "name": "Plaid 401k",
+      "official_name": null,
+      "subtype": "401k",
+      "type": "investment"
+    },
+    {
+      "account_id": "XMBvvyMGQ1UoLbKByoMqH3nXMj84ALSdE5B58",
+      "balances": {
+        "available": null,
+        "current": 65262,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "7777",
+      "name": "Plaid Student Loan",
+      "official_name": null,
+      "subtype": "student",
+      "type": "loan"
+    }
+  ],
+  "item": {
+    "available_products": [
+      "balance",
+      "identity",
+      "payment_initiation",
+      "transactions"
+    ],
+    "billed_products": [
+      "assets",
+      "auth"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_117650",
+    "institution_name": "Royal Bank of Plaid",
+    "item_id": "DWVAAPWq4RHGlEaNyGKRTAnPLaEmo8Cvq7na6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "request_id": "bkVE1BHWMAZ9Rnr"
+}"#;
+    /// `POST /application/get`: derived from the schema of
+    /// [`ApplicationGetResponse`](crate::models::ApplicationGetResponse), which documents no
+    /// example.
+    #[cfg(feature = "models-application")]
+    pub const APPLICATION_GET: &str = r#"{
+  "request_id": "",
+  "application": {
+    "application_id": "",
+    "name": "",
+    "display_name": "",
+    "join_date": "2024-01-01",
+    "logo_url": "",
+    "application_url": "",
+    "reason_for_access": "",
+    "use_case": "",
+    "company_legal_name": "",
+    "city": "",
+    "region": "",
+    "postal_code": "",
+    "country_code": ""
+  }
+}"#;
+    /// `POST /asset_report/create`: the example documented for
+    /// [`AssetReportCreateResponse`](crate::models::AssetReportCreateResponse).
+    #[cfg(feature = "models-asset_report")]
+    pub const ASSET_REPORT_CREATE: &str = r#"{
+  "asset_report_token": "assets-sandbox-6f12f5bb-22dd-4855-b918-f47ec439198a",
+  "asset_report_id": "1f414183-220c-44f5-b0c8-bc0e6d4053bb",
+  "request_id": "Iam3b"
+}"#;
+    /// `POST /asset_report/get`: the example documented for
+    /// [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
+    #[cfg(feature = "models-asset_report")]
+    pub const ASSET_REPORT_GET: &str = r#"{
+  "report": {
+    "asset_report_id": "028e8404-a013-4a45-ac9e-002482f9cafc",
+    "client_report_id": "client_report_id_1221",
+    "date_generated": "2023-03-30T18:27:37Z",
+    "days_requested": 90,
+    "items": [
+      {
+        "accounts": [
+          {
+            "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+            "balances": {
+              "available": 43200,
+              "current": 43200,
+              "limit": null,
+              "margin_loan_amount": null,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "days_available": 90,
+            "historical_balances": [
+              {
+                "current": 49050,
+                "date": "2023-03-29",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-27",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-26",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-25",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              }
+            ],
+            "mask": "4444",
+            "name": "Plaid Money Market",
+            "official_name": "Plaid Platinum Standard 1.85% Interest Money Market",
+            "owners": [
+              {
+                "addresses": [
+                  {
+                    "data": {
+                      "city": "Malakoff",
+                      "country": "US",
+                      "region": "NY",
+                      "street": "2992 Cameron Road",
+                      "postal_code": "14236"
+                    },
+                    "primary": true
+                  },
+                  {
+                    "data": {
+                      "city": "San Matias",
+                      "country": "US",
+                      "region": "CA",
+                      "street": "2493 Leisure Lane",
+                      "postal_code": "93405-2255"
+                    },
+                    "primary": false
+                  }
+                ],
+                "emails": [
+                  {
+                    "data": "accountholder0@example.com",
+                    "primary": true,
+                    "type": "primary"
+                  },
+                  {
+                    "data": "accountholder1@example.com",
+                    "primary": false,
+                    "type": "secondary"
+                  },
+                  {
+                    "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                    "primary": false,
+                    "type": "other"
+                  }
+                ],
+                "names": [
+                  "Alberta Bobbeth Charleson"
+                ],
+                "phone_numbers": [
+                  {
+                    "data": "+1 111-555-3333",
+                    "primary": false,
+                    "type": "home"
+                  },
+                  {
+                    "data": "+1 111-555-4444",
+                    "primary": false,
+                    "type": "work"
+                  },
+                  {
+                    "data": "+1 111-555-5555",
+                    "primary": false,
+                    "type": "mobile"
+                  }
+                ]
+              }
+            ],
+            "ownership_type": null,
+            "subtype": "money market",
+            "transactions": [
+              {
+                "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+                "amount": 5850,
+                "date": "2023-03-30",
+                "iso_currency_code": "USD",
+                "original_description": "ACH Electronic CreditGUSTO PAY 123456",
+                "pending": false,
+                "transaction_id": "gGQgjoeyqBF89PND6K14Sow1wddZBmtLomJ78",
+                "unofficial_currency_code": null
+              }
+            ],
+            "type": "depository"
+          },
+          {
+            "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+            "balances": {
+              "available": 100,
+              "current": 110,
+              "limit": null,
+              "margin_loan_amount": null,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "days_available": 90,
+            "historical_balances": [
+              {
+                "current": 110,
+                "date": "2023-03-29",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -390,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -373.67,
+                "date": "2023-03-27",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -284.27,
+                "date": "2023-03-26",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -284.27,
+                "date": "2023-03-25",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              }
+            ],
+            "mask": "0000",
+            "name": "Plaid Checking",
+            "official_name": "Plaid Gold Standard 0% Interest Checking",
+            "owners": [
+              {
+                "addresses": [
+                  {
+                    "data": {
+                      "city": "Malakoff",
+                      "country": "US",
+                      "region": "NY",
+                      "street": "2992 Cameron Road",
+                      "postal_code": "14236"
+                    },
+                    "primary": true
+                  },
+                  {
+                    "data": {
+                      "city": "San Matias",
+                      "country": "US",
+                      "region": "CA",
+                      "street": "2493 Leisure Lane",
+                      "postal_code": "93405-2255"
+                    },
+                    "primary": false
+                  }
+                ],
+                "emails": [
+                  {
+                    "data": "accountholder0@example.com",
+                    "primary": true,
+                    "type": "primary"
+                  },
+                  {
+                    "data": "accountholder1@example.com",
+                    "primary": false,
+                    "type": "secondary"
+                  },
+                  {
+                    "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                    "primary": false,
+                    "type": "other"
+                  }
+                ],
+                "names": [
+                  "Alberta Bobbeth Charleson"
+                ],
+                "phone_numbers": [
+                  {
+                    "data": "+1 111-555-3333",
+                    "primary": false,
+                    "type": "home"
+                  },
+                  {
+                    "data": "+1 111-555-4444",
+                    "primary": false,
+                    "type": "work"
+                  },
+                  {
+                    "data": "+1 111-555-5555",
+                    "primary": false,
+                    "type": "mobile"
+                  }
+                ]
+              }
+            ],
+            "ownership_type": null,
+            "subtype": "checking",
+            "transactions": [
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": 89.4,
+                "date": "2023-03-27",
+                "iso_currency_code": "USD",
+                "original_description": "SparkFun",
+                "pending": false,
+                "transaction_id": "4zBRq1Qem4uAPnoyKjJNTRQpQddM4ztlo1PLD",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": 12,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "original_description": "McDonalds #3322",
+                "pending": false,
+                "transaction_id": "dkjL41PnbKsPral79jpxhMWdW55gkPfBkWpRL",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": 4.33,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "original_description": "Starbucks",
+                "pending": false,
+                "transaction_id": "a84ZxQaWDAtDL3dRgmazT57K7jjN3WFkNWMDy",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": -500,
+                "date": "2023-03-29",
+                "iso_currency_code": "USD",
+                "original_description": "United Airlines **** REFUND ****",
+                "pending": false,
+                "transaction_id": "xG9jbv3eMoFWepzB7wQLT3LoLggX5Duy1Gbe5",
+                "unofficial_currency_code": null
+              }
+            ],
+            "type": "depository"
+          }
+        ],
+        "date_last_updated": "2023-03-30T18:25:26Z",
+        "institution_id": "ins_109508",
+        "institution_name": "First Platypus Bank",
+        "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7"
+      }
+    ],
+    "user": {
+      "client_user_id": "uid_40332",
+      "email": "abcharleston@example.com",
+      "first_name": "Anna",
+      "last_name": "Charleston",
+      "middle_name": "B",
+      "phone_number": "1-415-867-5309",
+      "ssn": "111-22-1234"
+    }
+  },
+  "request_id": "GVzMdiDd8DDAQK4",
+  "warnings": []
+}"#;
+    /// `POST /asset_report/refresh`: the example documented for
+    /// [`AssetReportRefreshResponse`](crate::models::AssetReportRefreshResponse).
+    #[cfg(feature = "models-asset_report")]
+    pub const ASSET_REPORT_REFRESH: &str = r#"{
+  "asset_report_id": "c33ebe8b-6a63-4d74-a83d-d39791231ac0",
+  "asset_report_token": "assets-sandbox-8218d5f8-6d6d-403d-92f5-13a9afaa4398",
+  "request_id": "NBZaq"
+}"#;
+    /// `POST /asset_report/filter`: the example documented for
+    /// [`AssetReportFilterResponse`](crate::models::AssetReportFilterResponse).
+    #[cfg(feature = "models-asset_report")]
+    pub const ASSET_REPORT_FILTER: &str = r#"{
+  "asset_report_token": "assets-sandbox-bc410c6a-4653-4c75-985c-e757c3497c5c",
+  "asset_report_id": "fdc09207-0cef-4d88-b5eb-0d970758ebd9",
+  "request_id": "qEg07"
+}"#;
+    /// `POST /asset_report/remove`: the example documented for
+    /// [`AssetReportRemoveResponse`](crate::models::AssetReportRemoveResponse).
+    #[cfg(feature = "models-asset_report")]
+    pub const ASSET_REPORT_REMOVE: &str = r#"{
+  "removed": true,
+  "request_id": "I6zHN"
+}"#;
+    /// `POST /asset_report/audit_copy/create`: the example documented for
+    /// [`AssetReportAuditCopyCreateResponse`](crate::models::AssetReportAuditCopyCreateResponse).
+    #[cfg(feature = "models-asset_report")]
+    pub const ASSET_REPORT_AUDIT_COPY_CREATE: &str = r#"{
+  "audit_copy_token": "a-sandbox-3TAU2CWVYBDVRHUCAAAI27ULU4",
+  "request_id": "Iam3b"
+}"#;
+    /// `POST /asset_report/audit_copy/get`: the example documented for
+    /// [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
+    #[cfg(feature = "models-asset_report")]
+    pub const ASSET_REPORT_AUDIT_COPY_GET: &str = r#"{
+  "report": {
+    "asset_report_id": "028e8404-a013-4a45-ac9e-002482f9cafc",
+    "client_report_id": "client_report_id_1221",
+    "date_generated": "2023-03-30T18:27:37Z",
+    "days_requested": 90,
+    "items": [
+      {
+        "accounts": [
+          {
+            "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+            "balances": {
+              "available": 43200,
+              "current": 43200,
+              "limit": null,
+              "margin_loan_amount": null,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "days_available": 90,
+            "historical_balances": [
+              {
+                "current": 49050,
+                "date": "2023-03-29",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-27",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-26",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-25",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              }
+            ],
+            "mask": "4444",
+            "name": "Plaid Money Market",
+            "official_name": "Plaid Platinum Standard 1.85% Interest Money Market",
+            "owners": [
+              {
+                "addresses": [
+                  {
+                    "data": {
+                      "city": "Malakoff",
+                      "country": "US",
+                      "region": "NY",
+                      "street": "2992 Cameron Road",
+                      "postal_code": "14236"
+                    },
+                    "primary": true
+                  },
+                  {
+                    "data": {
+                      "city": "San Matias",
+                      "country": "US",
+                      "region": "CA",
+                      "street": "2493 Leisure Lane",
+                      "postal_code": "93405-2255"
+                    },
+                    "primary": false
+                  }
+                ],
+                "emails": [
+                  {
+                    "data": "accountholder0@example.com",
+                    "primary": true,
+                    "type": "primary"
+                  },
+                  {
+                    "data": "accountholder1@example.com",
+                    "primary": false,
+                    "type": "secondary"
+                  },
+                  {
+                    "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                    "primary": false,
+                    "type": "other"
+                  }
+                ],
+                "names": [
+                  "Alberta Bobbeth Charleson"
+                ],
+                "phone_numbers": [
+                  {
+                    "data": "+1 111-555-3333",
+                    "primary": false,
+                    "type": "home"
+                  },
+                  {
+                    "data": "+1 111-555-4444",
+                    "primary": false,
+                    "type": "work"
+                  },
+                  {
+                    "data": "+1 111-555-5555",
+                    "primary": false,
+                    "type": "mobile"
+                  }
+                ]
+              }
+            ],
+            "ownership_type": null,
+            "subtype": "money market",
+            "transactions": [
+              {
+                "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+                "amount": 5850,
+                "date": "2023-03-30",
+                "iso_currency_code": "USD",
+                "original_description": "ACH Electronic CreditGUSTO PAY 123456",
+                "pending": false,
+                "transaction_id": "gGQgjoeyqBF89PND6K14Sow1wddZBmtLomJ78",
+                "unofficial_currency_code": null
+              }
+            ],
+            "type": "depository"
+          },
+          {
+            "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+            "balances": {
+              "available": 100,
+              "current": 110,
+              "limit": null,
+              "margin_loan_amount": null,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "days_available": 90,
+            "historical_balances": [
+              {
+                "current": 110,
+                "date": "2023-03-29",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -390,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -373.67,
+                "date": "2023-03-27",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -284.27,
+                "date": "2023-03-26",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -284.27,
+                "date": "2023-03-25",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              }
+            ],
+            "mask": "0000",
+            "name": "Plaid Checking",
+            "official_name": "Plaid Gold Standard 0% Interest Checking",
+            "owners": [
+              {
+                "addresses": [
+                  {
+                    "data": {
+                      "city": "Malakoff",
+                      "country": "US",
+                      "region": "NY",
+                      "street": "2992 Cameron Road",
+                      "postal_code": "14236"
+                    },
+                    "primary": true
+                  },
+                  {
+                    "data": {
+                      "city": "San Matias",
+                      "country": "US",
+                      "region": "CA",
+                      "street": "2493 Leisure Lane",
+                      "postal_code": "93405-2255"
+                    },
+                    "primary": false
+                  }
+                ],
+                "emails": [
+                  {
+                    "data": "accountholder0@example.com",
+                    "primary": true,
+                    "type": "primary"
+                  },
+                  {
+                    "data": "accountholder1@example.com",
+                    "primary": false,
+                    "type": "secondary"
+                  },
+                  {
+                    "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                    "primary": false,
+                    "type": "other"
+                  }
+                ],
+                "names": [
+                  "Alberta Bobbeth Charleson"
+                ],
+                "phone_numbers": [
+                  {
+                    "data": "+1 111-555-3333",
+                    "primary": false,
+                    "type": "home"
+                  },
+                  {
+                    "data": "+1 111-555-4444",
+                    "primary": false,
+                    "type": "work"
+                  },
+                  {
+                    "data": "+1 111-555-5555",
+                    "primary": false,
+                    "type": "mobile"
+                  }
+                ]
+              }
+            ],
+            "ownership_type": null,
+            "subtype": "checking",
+            "transactions": [
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": 89.4,
+                "date": "2023-03-27",
+                "iso_currency_code": "USD",
+                "original_description": "SparkFun",
+                "pending": false,
+                "transaction_id": "4zBRq1Qem4uAPnoyKjJNTRQpQddM4ztlo1PLD",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": 12,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "original_description": "McDonalds #3322",
+                "pending": false,
+                "transaction_id": "dkjL41PnbKsPral79jpxhMWdW55gkPfBkWpRL",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": 4.33,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "original_description": "Starbucks",
+                "pending": false,
+                "transaction_id": "a84ZxQaWDAtDL3dRgmazT57K7jjN3WFkNWMDy",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": -500,
+                "date": "2023-03-29",
+                "iso_currency_code": "USD",
+                "original_description": "United Airlines **** REFUND ****",
+                "pending": false,
+                "transaction_id": "xG9jbv3eMoFWepzB7wQLT3LoLggX5Duy1Gbe5",
+                "unofficial_currency_code": null
+              }
+            ],
+            "type": "depository"
+          }
+        ],
+        "date_last_updated": "2023-03-30T18:25:26Z",
+        "institution_id": "ins_109508",
+        "institution_name": "First Platypus Bank",
+        "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7"
+      }
+    ],
+    "user": {
+      "client_user_id": "uid_40332",
+      "email": "abcharleston@example.com",
+      "first_name": "Anna",
+      "last_name": "Charleston",
+      "middle_name": "B",
+      "phone_number": "1-415-867-5309",
+      "ssn": "111-22-1234"
+    }
+  },
+  "request_id": "GVzMdiDd8DDAQK4",
+  "warnings": []
+}"#;
+    /// `POST /asset_report/audit_copy/remove`: the example documented for
+    /// [`AssetReportAuditCopyRemoveResponse`](crate::models::AssetReportAuditCopyRemoveResponse).
+    #[cfg(feature = "models-asset_report")]
+    pub const ASSET_REPORT_AUDIT_COPY_REMOVE: &str = r#"{
+  "removed": true,
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /auth/get`: the example documented for
+    /// [`AuthGetResponse`](crate::models::AuthGetResponse).
+    #[cfg(feature = "models-auth")]
+    pub const AUTH_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+      "balances": {
+        "available": 100,
+        "current": 110,
+        "limit": null,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "mask": "9606",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Checking",
+      "subtype": "checking",
+      "type": "depository"
+    }
+  ],
+  "numbers": {
+    "ach": [
+      {
+        "account": "9900009606",
+        "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+        "routing": "011401533",
+        "wire_routing": "021000021",
+        "is_tokenized_account_number": false
+      }
+    ],
+    "eft": [
+      {
+        "account": "111122223333",
+        "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+        "institution": "021",
+        "branch": "01140"
+      }
+    ],
+    "international": [
+      {
+        "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+        "bic": "NWBKGB21",
+        "iban": "GB29NWBK60161331926819"
+      }
+    ],
+    "bacs": [
+      {
+        "account": "31926819",
+        "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+        "sort_code": "601613"
+      }
+    ]
+  },
+  "item": {
+    "available_products": [
+      "balance",
+      "identity",
+      "payment_initiation",
+      "transactions"
+    ],
+    "billed_products": [
+      "assets",
+      "auth"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_117650",
+    "institution_name": "Royal Bank of Plaid",
+    "item_id": "DWVAAPWq4RHGlEaNyGKRTAnPLaEmo8Cvq7na6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /auth/verify`: the example documented for
+    /// [`AuthVerifyResponse`](crate::models::AuthVerifyResponse).
+    #[cfg(feature = "models-auth")]
+    pub const AUTH_VERIFY: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV",
+  "item_id": "DWVAAPWq4RHGlEaNyGKRTAnPLaEmo8Cvq7na6",
+  "verification_status": "database_insights_pass",
+  "verification_insights": {
+    "name_match_score": 85,
+    "network_status": {
+      "has_numbers_match": true,
+      "is_numbers_match_verified": true
+    },
+    "previous_returns": {
+      "has_previous_administrative_return": false
+    },
+    "account_number_format": "valid"
+  }
+}"#;
+    /// `POST /bank_transfer/get`: the example documented for
+    /// [`BankTransferGetResponse`](crate::models::BankTransferGetResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_GET: &str = r#"{
+  "bank_transfer": {
+    "account_id": "6qL6lWoQkAfNE3mB8Kk5tAnvpX81qefrvvl7B",
+    "ach_class": "ppd",
+    "amount": "12.34",
+    "cancellable": true,
+    "created": "2020-08-06T17:27:15Z",
+    "custom_tag": "my tag",
+    "description": "Testing2",
+    "direction": "outbound",
+    "failure_reason": {
+      "ach_return_code": "R13",
+      "description": "Invalid ACH routing number"
+    },
+    "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "iso_currency_code": "USD",
+    "metadata": {
+      "key1": "value1",
+      "key2": "value2"
+    },
+    "network": "ach",
+    "origination_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "status": "pending",
+    "type": "credit",
+    "user": {
+      "email_address": "plaid@plaid.com",
+      "legal_name": "John Smith",
+      "routing_number": "111111111"
+    }
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /bank_transfer/create`: the example documented for
+    /// [`BankTransferCreateResponse`](crate::models::BankTransferCreateResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_CREATE: &str = r#"{
+  "bank_transfer": {
+    "account_id": "6qL6lWoQkAfNE3mB8Kk5tAnvpX81qefrvvl7B",
+    "ach_class": "ppd",
+    "amount": "12.34",
+    "cancellable": true,
+    "created": "2020-08-06T17:27:15Z",
+    "custom_tag": "my tag",
+    "description": "Testing2",
+    "direction": "outbound",
+    "failure_reason": null,
+    "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "iso_currency_code": "USD",
+    "metadata": {
+      "key1": "value1",
+      "key2": "value2"
+    },
+    "network": "ach",
+    "origination_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "status": "pending",
+    "type": "credit",
+    "user": {
+      "email_address": "plaid@plaid.com",
+      "legal_name": "John Smith",
+      "routing_number": "111111111"
+    }
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /bank_transfer/list`: the example documented for
+    /// [`BankTransferListResponse`](crate::models::BankTransferListResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_LIST: &str = r#"{
+  "bank_transfers": [
+    {
+      "account_id": "6qL6lWoQkAfNE3mB8Kk5tAnvpX81qefrvvl7B",
+      "ach_class": "ppd",
+      "amount": "12.34",
+      "cancellable": true,
+      "created": "2020-08-06T17:27:15Z",
+      "custom_tag": "my tag",
+      "description": "Testing2",
+      "direction": "outbound",
+      "failure_reason": {
+        "ach_return_code": "R13",
+        "description": "Invalid ACH routing number"
+      },
+      "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+      "iso_currency_code": "USD",
+      "metadata": {
+        "key1": "value1",
+        "key2": "value2"
+      },
+      "network": "ach",
+      "origination_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+      "status": "pending",
+      "type": "credit",
+      "user": {
+        "email_address": "plaid@plaid.com",
+        "legal_name": "John Smith",
+        "routing_number": "111111111"
+      }
+    }
+  ],
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /bank_transfer/cancel`: the example documented for
+    /// [`BankTransferCancelResponse`](crate::models::BankTransferCancelResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_CANCEL: &str = r#"{
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /bank_transfer/event/list`: the example documented for
+    /// [`BankTransferEventListResponse`](crate::models::BankTransferEventListResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_EVENT_LIST: &str = r#"{
+  "bank_transfer_events": [
+    {
+      "account_id": "6qL6lWoQkAfNE3mB8Kk5tAnvpX81qefrvvl7B",
+      "bank_transfer_amount": "12.34",
+      "bank_transfer_id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+      "bank_transfer_iso_currency_code": "USD",
+      "bank_transfer_type": "credit",
+      "direction": "outbound",
+      "event_id": 1,
+      "event_type": "pending",
+      "failure_reason": null,
+      "origination_account_id": "",
+      "timestamp": "2020-08-06T17:27:15Z"
+    }
+  ],
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /bank_transfer/event/sync`: the example documented for
+    /// [`BankTransferEventSyncResponse`](crate::models::BankTransferEventSyncResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_EVENT_SYNC: &str = r#"{
+  "bank_transfer_events": [
+    {
+      "account_id": "6qL6lWoQkAfNE3mB8Kk5tAnvpX81qefrvvl7B",
+      "bank_transfer_amount": "12.34",
+      "bank_transfer_id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+      "bank_transfer_iso_currency_code": "USD",
+      "bank_transfer_type": "credit",
+      "direction": "outbound",
+      "event_id": 1,
+      "event_type": "pending",
+      "failure_reason": null,
+      "origination_account_id": "",
+      "timestamp": "2020-08-06T17:27:15Z"
+    }
+  ],
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /bank_transfer/sweep/get`: the example documented for
+    /// [`BankTransferSweepGetResponse`](crate::models::BankTransferSweepGetResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_SWEEP_GET: &str = r#"{
+  "sweep": {
+    "id": "d5394a4d-0b04-4a02-9f4a-7ca5c0f52f9d",
+    "created_at": "2020-08-06T17:27:15Z",
+    "amount": "12.34",
+    "iso_currency_code": "USD"
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /bank_transfer/sweep/list`: the example documented for
+    /// [`BankTransferSweepListResponse`](crate::models::BankTransferSweepListResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_SWEEP_LIST: &str = r#"{
+  "sweeps": [
+    {
+      "id": "d5394a4d-0b04-4a02-9f4a-7ca5c0f52f9d",
+      "created_at": "2020-08-06T17:27:15Z",
+      "amount": "12.34",
+      "iso_currency_code": "USD"
+    }
+  ],
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /bank_transfer/balance/get`: the example documented for
+    /// [`BankTransferBalanceGetResponse`](crate::models::BankTransferBalanceGetResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_BALANCE_GET: &str = r#"{
+  "balance": {
+    "available": "1721.70",
+    "transactable": "721.70"
+  },
+  "origination_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /bank_transfer/migrate_account`: the example documented for
+    /// [`BankTransferMigrateAccountResponse`](crate::models::BankTransferMigrateAccountResponse).
+    #[cfg(feature = "models-bank_transfer")]
+    pub const BANK_TRANSFER_MIGRATE_ACCOUNT: &str = r#"{
+  "access_token": "access-sandbox-435beced-94e8-4df3-a181-1dde1cfa19f0",
+  "account_id": "zvyDgbeeDluZ43AJP6m5fAxDlgoZXDuoy5gjN",
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /beacon/account_risk/v1/evaluate`: the example documented for
+    /// [`BeaconAccountRiskEvaluateResponse`](crate::models::BeaconAccountRiskEvaluateResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_ACCOUNT_RISK_EVALUATE: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "mbVr0axYMECQ07NJ5gXnHRM9DeD2RJCxm9roR",
+      "attributes": {
+        "days_since_first_plaid_connection": 510,
+        "plaid_connections_count_7d": 6,
+        "plaid_connections_count_30d": 7,
+        "total_plaid_connections_count": 15
+      },
+      "subtype": "checking",
+      "type": "depository"
+    }
+  ],
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /beacon/user/create`: the example documented for
+    /// [`BeaconUserCreateResponse`](crate::models::BeaconUserCreateResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_USER_CREATE: &str = r#"{
+  "item_ids": [
+    "515cd85321d3649aecddc015"
+  ],
+  "id": "becusr_42cF1MNo42r9Xj",
+  "version": 1,
+  "created_at": "2020-07-24T03:26:02Z",
+  "updated_at": "2020-07-24T03:26:02Z",
+  "status": "cleared",
+  "program_id": "becprg_11111111111111",
+  "client_user_id": "your-db-id-3b24110",
+  "user": {
+    "date_of_birth": "1975-01-18",
+    "name": {
+      "given_name": "Leslie",
+      "family_name": "Knope"
+    },
+    "email_address": "user@example.com",
+    "ip_address": "192.0.2.42",
+    "depository_accounts": [
+      {
+        "account_mask": "7890",
+        "routing_number": "021000021",
+        "added_at": "2020-07-24T03:26:02Z"
+      }
+    ],
+    "id_number": {
+      "type": "us_ssn",
+      "value": "123456789"
+    },
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US"
+    },
+    "phone_number": "+14157452130"
+  },
+  "audit_trail": {
+    "source": "api",
+    "dashboard_user_id": null,
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/user/get`: the example documented for
+    /// [`BeaconUserGetResponse`](crate::models::BeaconUserGetResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_USER_GET: &str = r#"{
+  "item_ids": [
+    "515cd85321d3649aecddc015"
+  ],
+  "id": "becusr_42cF1MNo42r9Xj",
+  "version": 1,
+  "created_at": "2020-07-24T03:26:02Z",
+  "updated_at": "2020-07-24T03:26:02Z",
+  "status": "cleared",
+  "program_id": "becprg_11111111111111",
+  "client_user_id": "your-db-id-3b24110",
+  "user": {
+    "date_of_birth": "1990-05-29",
+    "name": {
+      "given_name": "Leslie",
+      "family_name": "Knope"
+    },
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US"
+    },
+    "email_address": "user@example.com",
+    "phone_number": "+19876543212",
+    "id_number": {
+      "value": "123456789",
+      "type": "us_ssn"
+    },
+    "ip_address": "192.0.2.42",
+    "depository_accounts": [
+      {
+        "account_mask": "4000",
+        "routing_number": "021000021",
+        "added_at": "2020-07-24T03:26:02Z"
+      }
+    ]
+  },
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/user/review`: the example documented for
+    /// [`BeaconUserGetResponse`](crate::models::BeaconUserGetResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_USER_REVIEW: &str = r#"{
+  "item_ids": [
+    "515cd85321d3649aecddc015"
+  ],
+  "id": "becusr_42cF1MNo42r9Xj",
+  "version": 1,
+  "created_at": "2020-07-24T03:26:02Z",
+  "updated_at": "2020-07-24T03:26:02Z",
+  "status": "cleared",
+  "program_id": "becprg_11111111111111",
+  "client_user_id": "your-db-id-3b24110",
+  "user": {
+    "date_of_birth": "1990-05-29",
+    "name": {
+      "given_name": "Leslie",
+      "family_name": "Knope"
+    },
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US"
+    },
+    "email_address": "user@example.com",
+    "phone_number": "+19876543212",
+    "id_number": {
+      "value": "123456789",
+      "type": "us_ssn"
+    },
+    "ip_address": "192.0.2.42",
+    "depository_accounts": [
+      {
+        "account_mask": "4000",
+        "routing_number": "021000021",
+        "added_at": "2020-07-24T03:26:02Z"
+      }
+    ]
+  },
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/report/create`: the example documented for
+    /// [`BeaconReportCreateResponse`](crate::models::BeaconReportCreateResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_REPORT_CREATE: &str = r#"{
+  "id": "becrpt_11111111111111",
+  "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+  "created_at": "2020-07-24T03:26:02Z",
+  "type": "first_party",
+  "fraud_date": "1990-05-29",
+  "event_date": "1990-05-29",
+  "fraud_amount": {
+    "iso_currency_code": "USD",
+    "value": 100
+  },
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/report/list`: the example documented for
+    /// [`BeaconReportListResponse`](crate::models::BeaconReportListResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_REPORT_LIST: &str = r#"{
+  "beacon_reports": [
+    {
+      "id": "becrpt_11111111111111",
+      "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+      "created_at": "2020-07-24T03:26:02Z",
+      "type": "first_party",
+      "fraud_date": "1990-05-29",
+      "event_date": "1990-05-29",
+      "fraud_amount": {
+        "iso_currency_code": "USD",
+        "value": 100
+      },
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/report_syndication/list`: the example documented for
+    /// [`BeaconReportSyndicationListResponse`](crate::models::BeaconReportSyndicationListResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_REPORT_SYNDICATION_LIST: &str = r#"{
+  "beacon_report_syndications": [
+    {
+      "id": "becrsn_11111111111111",
+      "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+      "report": {
+        "id": "becrpt_11111111111111",
+        "created_at": "2020-07-24T03:26:02Z",
+        "type": "first_party",
+        "fraud_date": "1990-05-29",
+        "event_date": "1990-05-29"
+      },
+      "analysis": {
+        "address": "match",
+        "date_of_birth": "match",
+        "email_address": "match",
+        "name": "match",
+        "id_number": "match",
+        "ip_address": "match",
+        "phone_number": "match",
+        "depository_accounts": [
+          {
+            "account_mask": "4000",
+            "routing_number": "021000021",
+            "match_status": "match"
+          }
+        ]
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/report/get`: the example documented for
+    /// [`BeaconReportGetResponse`](crate::models::BeaconReportGetResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_REPORT_GET: &str = r#"{
+  "id": "becrpt_11111111111111",
+  "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+  "created_at": "2020-07-24T03:26:02Z",
+  "type": "first_party",
+  "fraud_date": "1990-05-29",
+  "event_date": "1990-05-29",
+  "fraud_amount": {
+    "iso_currency_code": "USD",
+    "value": 100
+  },
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/report_syndication/get`: the example documented for
+    /// [`BeaconReportSyndicationGetResponse`](crate::models::BeaconReportSyndicationGetResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_REPORT_SYNDICATION_GET: &str = r#"{
+  "id": "becrsn_11111111111111",
+  "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+  "report": {
+    "id": "becrpt_11111111111111",
+    "created_at": "2020-07-24T03:26:02Z",
+    "type": "first_party",
+    "fraud_date": "1990-05-29",
+    "event_date": "1990-05-29"
+  },
+  "analysis": {
+    "address": "match",
+    "date_of_birth": "match",
+    "email_address": "match",
+    "name": "match",
+    "id_number": "match",
+    "ip_address": "match",
+    "phone_number": "match",
+    "depository_accounts": [
+      {
+        "account_mask": "4000",
+        "routing_number": "021000021",
+        "match_status": "match"
+      }
+    ]
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/user/update`: the example documented for
+    /// [`BeaconUserUpdateResponse`](crate::models::BeaconUserUpdateResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_USER_UPDATE: &str = r#"{
+  "item_ids": [
+    "515cd85321d3649aecddc015"
+  ],
+  "id": "becusr_42cF1MNo42r9Xj",
+  "version": 1,
+  "created_at": "2020-07-24T03:26:02Z",
+  "updated_at": "2020-07-24T03:26:02Z",
+  "status": "cleared",
+  "program_id": "becprg_11111111111111",
+  "client_user_id": "your-db-id-3b24110",
+  "user": {
+    "date_of_birth": "1990-05-29",
+    "name": {
+      "given_name": "Leslie",
+      "family_name": "Knope"
+    },
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US"
+    },
+    "email_address": "user@example.com",
+    "phone_number": "+19876543212",
+    "id_number": {
+      "value": "123456789",
+      "type": "us_ssn"
+    },
+    "ip_address": "192.0.2.42",
+    "depository_accounts": [
+      {
+        "account_mask": "4000",
+        "routing_number": "021000021",
+        "added_at": "2020-07-24T03:26:02Z"
+      }
+    ]
+  },
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/duplicate/get`: the example documented for
+    /// [`BeaconDuplicateGetResponse`](crate::models::BeaconDuplicateGetResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_DUPLICATE_GET: &str = r#"{
+  "id": "becdup_11111111111111",
+  "beacon_user1": {
+    "id": "becusr_42cF1MNo42r9Xj",
+    "version": 1
+  },
+  "beacon_user2": {
+    "id": "becusr_42cF1MNo42r9Xj",
+    "version": 1
+  },
+  "analysis": {
+    "address": "match",
+    "date_of_birth": "match",
+    "email_address": "match",
+    "name": "match",
+    "id_number": "match",
+    "ip_address": "match",
+    "phone_number": "match"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/user/history/list`: the example documented for
+    /// [`BeaconUserHistoryListResponse`](crate::models::BeaconUserHistoryListResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_USER_HISTORY_LIST: &str = r#"{
+  "beacon_users": [
+    {
+      "item_ids": [
+        "515cd85321d3649aecddc015"
+      ],
+      "id": "becusr_42cF1MNo42r9Xj",
+      "version": 1,
+      "created_at": "2020-07-24T03:26:02Z",
+      "updated_at": "2020-07-24T03:26:02Z",
+      "status": "cleared",
+      "program_id": "becprg_11111111111111",
+      "client_user_id": "your-db-id-3b24110",
+      "user": {
+        "date_of_birth": "1990-05-29",
+        "name": {
+          "given_name": "Leslie",
+          "family_name": "Knope"
+        },
+        "address": {
+          "street": "123 Main St.",
+          "street2": "Unit 42",
+          "city": "Pawnee",
+          "region": "IN",
+          "postal_code": "46001",
+          "country": "US"
+        },
+        "email_address": "user@example.com",
+        "phone_number": "+19876543212",
+        "id_number": {
+          "value": "123456789",
+          "type": "us_ssn"
+        },
+        "ip_address": "192.0.2.42",
+        "depository_accounts": [
+          {
+            "account_mask": "4000",
+            "routing_number": "021000021",
+            "added_at": "2020-07-24T03:26:02Z"
+          }
+        ]
+      },
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beacon/user/account_insights/get`: the example documented for
+    /// [`BeaconUserAccountInsightsGetResponse`](crate::models::BeaconUserAccountInsightsGetResponse).
+    #[cfg(feature = "models-beacon")]
+    pub const BEACON_USER_ACCOUNT_INSIGHTS_GET: &str = r#"{
+  "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+  "created_at": "2020-07-24T03:26:02Z",
+  "updated_at": "2020-07-24T03:26:02Z",
+  "bank_account_insights": {
+    "item_id": "515cd85321d3649aecddc015",
+    "accounts": [
+      {
+        "account_id": "blgvvBlXw3cq5GMPwqB6s6q4dLKB9WcVqGDGo",
+        "type": "depository",
+        "subtype": "checking",
+        "attributes": {
+          "days_since_first_plaid_connection": 1,
+          "is_account_closed": false,
+          "is_account_frozen_or_restricted": false,
+          "total_plaid_connections_count": 1,
+          "plaid_connections_count_7d": 1,
+          "plaid_connections_count_30d": 1,
+          "failed_plaid_non_oauth_authentication_attempts_count_3d": 1,
+          "plaid_non_oauth_authentication_attempts_count_3d": 1,
+          "failed_plaid_non_oauth_authentication_attempts_count_7d": 1,
+          "plaid_non_oauth_authentication_attempts_count_7d": 1,
+          "failed_plaid_non_oauth_authentication_attempts_count_30d": 1,
+          "plaid_non_oauth_authentication_attempts_count_30d": 1,
+          "distinct_ip_addresses_count_3d": 1,
+          "distinct_ip_addresses_count_7d": 1,
+          "distinct_ip_addresses_count_30d": 1,
+          "distinct_ip_addresses_count_90d": 1,
+          "distinct_user_agents_count_3d": 1,
+          "distinct_user_agents_count_7d": 1,
+          "distinct_user_agents_count_30d": 1,
+          "distinct_user_agents_count_90d": 1,
+          "address_change_count_28d": 1,
+          "email_change_count_28d": 2,
+          "phone_change_count_28d": 1,
+          "address_change_count_90d": 3,
+          "email_change_count_90d": 4,
+          "phone_change_count_90d": 2,
+          "days_since_account_opening": 365,
+          "days_since_first_observed_transaction": 180
+        }
+      }
+    ]
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /beta/credit/v1/bank_employment/get`: the example documented for
+    /// [`CreditBankEmploymentGetResponse`](crate::models::CreditBankEmploymentGetResponse).
+    #[cfg(feature = "models-beta")]
+    pub const CREDIT_BANK_EMPLOYMENT_GET: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm",
+  "bank_employment_reports": [
+    {
+      "bank_employment_report_id": "0a7eaed6-5da7-4846-baaf-ad787306575e",
+      "generated_time": "2023-01-23T22:47:53Z",
+      "days_requested": 120,
+      "items": [
+        {
+          "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+          "last_updated_time": "2023-01-23T22:47:53Z",
+          "institution_id": "ins_0",
+          "institution_name": "Plaid Bank",
+          "bank_employments": [
+            {
+              "bank_employment_id": "f17efbdd-caab-4278-8ece-963511cd3d51",
+              "account_id": "GeooLPBGDEunl54q7N3ZcyD5aLPLEai1nkzM9",
+              "employer": {
+                "name": "Plaid Inc."
+              },
+              "latest_deposit_date": "2023-01-15",
+              "earliest_deposit_date": "2022-01-15"
+            }
+          ],
+          "bank_employment_accounts": [
+            {
+              "account_id": "GeooLPBGDEunl54q7N3ZcyD5aLPLEai1nkzM9",
+              "mask": "8888",
+              "name": "Plaid Checking Account",
+              "official_name": "Plaid Checking Account",
+              "type": "depository",
+              "subtype": "checking",
+              "owners": [
+                {
+                  "addresses": [
+                    {
+                      "data": {
+                        "city": "Malakoff",
+                        "country": "US",
+                        "postal_code": "14236",
+                        "region": "NY",
+                        "street": "2992 Cameron Road"
+                      },
+                      "primary": true
+                    },
+                    {
+                      "data": {
+                        "city": "San Matias",
+                        "country": "US",
+                        "postal_code": "93405-2255",
+                        "region": "CA",
+                        "street": "2493 Leisure Lane"
+                      },
+                      "primary": false
+                    }
+                  ],
+                  "emails": [
+                    {
+                      "data": "accountholder0@example.com",
+                      "primary": true,
+                      "type": "primary"
+                    },
+                    {
+                      "data": "accountholder1@example.com",
+                      "primary": false,
+                      "type": "secondary"
+                    },
+                    {
+                      "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                      "primary": false,
+                      "type": "other"
+                    }
+                  ],
+                  "names": [
+                    "Alberta Bobbeth Charleson"
+                  ],
+                  "phone_numbers": [
+                    {
+                      "data": "+1 111-555-3333",
+                      "primary": false,
+                      "type": "home"
+                    },
+                    {
+                      "data": "+1 111-555-4444",
+                      "primary": false,
+                      "type": "work"
+                    },
+                    {
+                      "data": "+1 111-555-5555",
+                      "primary": false,
+                      "type": "mobile"
+                    }
+                  ]
+                }
+              ]
+            }
+          ]
+        }
+      ],
+      "warnings": []
+    }
+  ]
+}"#;
+    /// `POST /beta/transactions/v1/enhance`: the example documented for
+    /// [`TransactionsEnhanceGetResponse`](crate::models::TransactionsEnhanceGetResponse).
+    #[cfg(feature = "models-beta")]
+    pub const TRANSACTIONS_ENHANCE: &str = r#"{
+  "enhanced_transactions": [
+    {
+      "id": "6135818adda16500147e7c1d",
+      "description": "Debit purchase Apple 1235",
+      "amount": 2307.21,
+      "iso_currency_code": "USD",
+      "enhancements": {
+        "category": [
+          "Shops",
+          "Computers and Electronics"
+        ],
+        "category_id": "19013000",
+        "check_number": null,
+        "counterparties": [
+          {
+            "name": "Apple",
+            "type": "merchant",
+            "logo_url": "https://plaid-merchant-logos.plaid.com/apple_63.png",
+            "website": "apple.com",
+            "confidence_level": "VERY_HIGH",
+            "phone_number": null
+          }
+        ],
+        "location": {
+          "address": "300 Post St",
+          "city": "San Francisco",
+          "region": "CA",
+          "postal_code": "94108",
+          "country": "US",
+          "lat": 40.740352,
+          "lon": -74.001761,
+          "store_number": "1235"
+        },
+        "merchant_name": "Apple",
+        "website": "apple.com",
+        "logo_url": "https://plaid-merchant-logos.plaid.com/apple_63.png",
+        "payment_channel": "in store",
+        "personal_finance_category": {
+          "primary": "GENERAL_MERCHANDISE",
+          "detailed": "GENERAL_MERCHANDISE_ELECTRONICS"
+        },
+        "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_GENERAL_MERCHANDISE.png"
+      }
+    }
+  ]
+}"#;
+    /// `POST /beta/transactions/rules/v1/create`: the example documented for
+    /// [`TransactionsRulesCreateResponse`](crate::models::TransactionsRulesCreateResponse).
+    #[cfg(feature = "models-beta")]
+    pub const TRANSACTIONS_RULES_CREATE: &str = r#"{
+  "rule": {
+    "id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNo",
+    "user_id": "usr_9nSp2KuZ2x4JDw",
+    "created_at": "2022-02-28T11:00:00Z",
+    "updated_at": "2022-02-28T11:00:00Z",
+    "pfc_primary_category": "FOOD_AND_DRINK",
+    "pfc_detailed_category": "FOOD_AND_DRINK_FAST_FOOD",
+    "rule_details": {
+      "field": "MERCHANT_NAME",
+      "type": "SUBSTRING_MATCH",
+      "query": "Burger Shack"
+    }
+  },
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /beta/transactions/rules/v1/list`: the example documented for
+    /// [`TransactionsRulesListResponse`](crate::models::TransactionsRulesListResponse).
+    #[cfg(feature = "models-beta")]
+    pub const TRANSACTIONS_RULES_LIST: &str = r#"{
+  "rules": [
+    {
+      "id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNo",
+      "user_id": "usr_9nSp2KuZ2x4JDw",
+      "created_at": "2022-02-28T11:00:00Z",
+      "updated_at": "2022-02-28T11:00:00Z",
+      "pfc_primary_category": "FOOD_AND_DRINK",
+      "pfc_detailed_category": "FOOD_AND_DRINK_FAST_FOOD",
+      "rule_details": {
+        "field": "MERCHANT_NAME",
+        "type": "SUBSTRING_MATCH",
+        "query": "Burger Shack"
+      }
+    },
+    {
+      "id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBF",
+      "user_id": "usr_9nSp2KuZ2x4JDw",
+      "created_at": "2022-02-27T14:50:00Z",
+      "updated_at": "2022-02-27T14:50:00Z",
+      "pfc_primary_category": "TRANSFER_IN",
+      "pfc_detailed_category": "TRANSFER_IN_ACCOUNT_TRANSFER",
+      "rule_details": {
+        "field": "TRANSACTION_ID",
+        "type": "EXACT_MATCH",
+        "query": "kgygNvAVPzSX9KkddNdWHaVGRVex1MHm3k9no"
+      }
+    }
+  ],
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /beta/transactions/rules/v1/remove`: the example documented for
+    /// [`TransactionsRulesRemoveResponse`](crate::models::TransactionsRulesRemoveResponse).
+    #[cfg(feature = "models-beta")]
+    pub const TRANSACTIONS_RULES_REMOVE: &str = r#"{
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /beta/transactions/user_insights/v1/get`: the example documented for
+    /// [`TransactionsUserInsightsGetResponse`](crate::models::TransactionsUserInsightsGetResponse).
+    #[cfg(feature = "models-beta")]
+    pub const TRANSACTIONS_USER_INSIGHTS_GET: &str = r#"{
+  "user_data_overview": {
+    "transaction_count": 21,
+    "oldest_transaction_date": "2023-01-01",
+    "newest_transaction_date": "2023-01-31",
+    "days_available": 31,
+    "total_outflows": 1245.11,
+    "total_inflows": 2300.12
+  },
+  "counterparty_insights": {
+    "financial_institution_insights": [
+      {
+        "name": "Chase",
+        "entity_id": "o2Ry34bq605MvmEed3yjqjkYWwqRQYpnkjd0O",
+        "website": "chase.com",
+        "detected_accounts": [
+          {
+            "account_type": "depository",
+            "account_subtype": null,
+            "transaction_count": 1,
+            "oldest_transaction_date": "2022-01-24",
+            "newest_transaction_date": "2023-01-05",
+            "newest_transaction_amount": 500,
+            "total_outflows": 503,
+            "total_inflows": 0
+          }
+        ]
+      }
+    ],
+    "merchant_insights": [
+      {
+        "name": "Costco",
+        "entity_id": "pBowAoZJMM9DKR37jvNmzM4yWBBXyMzV2rM3A",
+        "website": "costco.com",
+        "personal_finance_category_primary": "GENERAL_MERCHANDISE",
+        "personal_finance_category_detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "transaction_count": 2,
+        "total_outflows": 953.46,
+        "total_inflows": 24.99
+      },
+      {
+        "name": "PG&E",
+        "entity_id": "6gEJJBrw8daLroaYgBAkpa65v9jVby69vejY0",
+        "website": "pge.com",
+        "personal_finance_category_primary": "RENT_AND_UTILITIES",
+        "personal_finance_category_detailed": "RENT_AND_UTILITIES_GAS_AND_ELECTRICITY",
+        "transaction_count": 1,
+        "total_outflows": 123.01,
+        "total_inflows": 0
+      }
+    ]
+  },
+  "category_insights": {
+    "primary_category_insights": [
+      {
+        "name": "GENERAL_MERCHANDISE",
+        "transaction_count": 7,
+        "total_outflows": 1025.23,
+        "total_inflows": 24.99,
+        "top_counterparties": [
+          "Costco"
+        ]
+      },
+      {
+        "name": "RENT_AND_UTILITIES",
+        "transaction_count": 1,
+        "total_outflows": 123.01,
+        "total_inflows": 0,
+        "top_counterparties": [
+          "PG&E"
+        ]
+      }
+    ],
+    "detailed_category_insights": [
+      {
+        "name": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "transaction_count": 3,
+        "total_outflows": 997.11,
+        "total_inflows": 24.99,
+        "top_counterparties": [
+          "Costco"
+        ]
+      }
+    ]
+  },
+  "recurring_transactions": {
+    "inflow_streams": [
+      {
+        "stream_id": "yhnUVSIfe7SfeU0bcz8PDQr5ZUxUXebUvbKC0",
+        "description": "Payroll * Plaid",
+        "merchant_name": "Plaid",
+        "oldest_transaction_date": "2020-02-04",
+        "newest_transaction_date": "2023-08-02",
+        "average_days_apart": 7,
+        "frequency": "WEEKLY",
+        "transaction_count": 5,
+        "transaction_ids": [
+          "nkeaNrDGrhdo6c4qZWDA8ekuIPuJ4Avg5nKfw",
+          "EfC5ekksdy30KuNzad2tQupW8WIPwvjXGbGHL",
+          "ozfvj3FFgp6frbXKJGitsDzck5eWQH7zOJBYd",
+          "QvdDE8AqVWo3bkBZ7WvCd7LskxVix8Q74iMoK",
+          "uQozFPfMzibBouS9h9tz4CsyvFll17jKLdPAF"
+        ],
+        "average_amount": {
+          "amount": 1000.91,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "is_active": true,
+        "status": "MATURE",
+        "personal_finance_category_primary": "INCOME",
+        "personal_finance_category_detailed": "INCOME_WAGES"
+      }
+    ],
+    "outflow_streams": [
+      {
+        "stream_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nd",
+        "description": "ConEd Bill Payment",
+        "merchant_name": "ConEd",
+        "oldest_transaction_date": "2022-02-04",
+        "newest_transaction_date": "2022-05-02",
+        "average_days_apart": 29,
+        "frequency": "MONTHLY",
+        "transaction_count": 4,
+        "transaction_ids": [
+          "yhnUVvtcGGcCKU0bcz8PDQr5ZUxUXebUvbKC0",
+          "HPDnUVgI5Pa0YQSl0rxwYRwVXeLyJXTWDAvpR",
+          "jEPoSfF8xzMClE9Ohj1he91QnvYoSdwg7IT8L",
+          "CmdQTNgems8BT1B7ibkoUXVPyAeehT3Tmzk0l"
+        ],
+        "average_amount": {
+          "amount": 85,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "is_active": true,
+        "status": "MATURE",
+        "personal_finance_category_primary": "RENT_AND_UTILITIES",
+        "personal_finance_category_detailed": "RENT_AND_UTILITIES_GAS_AND_ELECTRICITY"
+      }
+    ]
+  }
+}"#;
+    /// `POST /beta/ewa_report/v1/get`: the example documented for
+    /// [`BetaEwaReportV1GetResponse`](crate::models::BetaEwaReportV1GetResponse).
+    #[cfg(feature = "models-beta")]
+    pub const BETA_EWA_REPORT_V1_GET: &str = r#"{
+  "request_id": "4zlKapIkTm8p5KM",
+  "ewa_report_id": "bbfc5174-5433-4648-8d93-9fec6a0c0966",
+  "generation_time": "2025-10-29T03:32:11Z",
+  "ewa_scores": [
+    {
+      "lowest_amount": 0,
+      "highest_amount": 25,
+      "score": 75
+    },
+    {
+      "lowest_amount": 25,
+      "highest_amount": 40,
+      "score": 72
+    },
+    {
+      "lowest_amount": 50,
+      "highest_amount": 100,
+      "score": 68
+    },
+    {
+      "lowest_amount": 100,
+      "highest_amount": 200,
+      "score": 65
+    },
+    {
+      "lowest_amount": 200,
+      "highest_amount": 300,
+      "score": 60
+    },
+    {
+      "lowest_amount": 300,
+      "highest_amount": 400,
+      "score": 55
+    },
+    {
+      "lowest_amount": 400,
+      "highest_amount": 500,
+      "score": 50
+    }
+  ]
+}"#;
+    /// `POST /beta/partner/customer/v1/create`: the example documented for
+    /// [`BetaPartnerCustomerV1CreateResponse`](crate::models::BetaPartnerCustomerV1CreateResponse).
+    #[cfg(feature = "models-beta")]
+    pub const BETA_PARTNER_CUSTOMER_V1_CREATE: &str = r#"{
+  "end_customer": {
+    "client_id": "7f57eb3d2a9j6480121fx361",
+    "company_name": "Plaid",
+    "status": "MORE_INFORMATION_NEEDED",
+    "product_statuses": {
+      "cra_base_report": "MORE_INFORMATION_NEEDED"
+    },
+    "requirements_due": [
+      "is_diligence_attested",
+      "bank_addendum_acceptance",
+      "questionnaires.cra"
+    ],
+    "secrets": {
+      "sandbox": "b60b5201d006ca5a7081d27c824d77",
+      "production": "79g03eoofwl8240v776r2h667442119"
+    }
+  },
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /beta/partner/customer/v1/get`: the example documented for
+    /// [`BetaPartnerCustomerV1GetResponse`](crate::models::BetaPartnerCustomerV1GetResponse).
+    #[cfg(feature = "models-beta")]
+    pub const BETA_PARTNER_CUSTOMER_V1_GET: &str = r#"{
+  "end_customer": {
+    "client_id": "634758733ebb4f00134b85ea",
+    "company_name": "Plaid",
+    "status": "MORE_INFORMATION_NEEDED",
+    "product_statuses": {
+      "cra_base_report": "MORE_INFORMATION_NEEDED"
+    },
+    "requirements_due": [
+      "is_diligence_attested",
+      "bank_addendum_acceptance",
+      "questionnaires.cra"
+    ]
+  },
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /beta/partner/customer/v1/update`: the example documented for
+    /// [`BetaPartnerCustomerV1UpdateResponse`](crate::models::BetaPartnerCustomerV1UpdateResponse).
+    #[cfg(feature = "models-beta")]
+    pub const BETA_PARTNER_CUSTOMER_V1_UPDATE: &str = r#"{
+  "end_customer": {
+    "client_id": "634758733ebb4f00134b85ea",
+    "company_name": "Plaid",
+    "status": "PENDING_ENABLEMENT",
+    "product_statuses": {
+      "cra_base_report": "PENDING_ENABLEMENT"
+    }
+  },
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /beta/partner/customer/v1/enable`: the example documented for
+    /// [`BetaPartnerCustomerV1EnableResponse`](crate::models::BetaPartnerCustomerV1EnableResponse).
+    #[cfg(feature = "models-beta")]
+    pub const BETA_PARTNER_CUSTOMER_V1_ENABLE: &str = r#"{
+  "end_customer_client_id": "634758733ebb4f00134b85ea",
+  "status": "ACTIVE",
+  "product_statuses": {
+    "auth": "ACTIVE",
+    "cra_base_report": "PENDING_ENABLEMENT"
+  },
+  "production_secret": "79g03eoofwl8240v776r2h667442119",
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /business_verification/get`: the example documented for
+    /// [`BusinessVerificationGetResponse`](crate::models::BusinessVerificationGetResponse).
+    #[cfg(feature = "models-business_verification")]
+    pub const BUSINESS_VERIFICATION_GET: &str = r#"{
+  "id": "busver_52xR9LKo77r1Np",
+  "client_user_id": "your-db-id-3b24110",
+  "created_at": "2020-07-24T03:26:02Z",
+  "completed_at": "2020-07-24T03:26:02Z",
+  "redacted_at": "2020-07-24T03:26:02Z",
+  "status": "success",
+  "search_terms": {
+    "name": "Acme Corporation",
+    "alternative_names": [
+      "Acme Widgets"
+    ],
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US"
+    },
+    "website": "https://example.com",
+    "phone_number": "+14025671234",
+    "email_address": "user@example.com"
+  },
+  "kyb_check": {
+    "status": "success",
+    "score": 85,
+    "name": {
+      "summary": "match"
+    },
+    "address": {
+      "summary": "match"
+    },
+    "website": {
+      "summary": "match"
+    },
+    "match_details": {
+      "names": [
+        {
+          "is_primary": true,
+          "name": "Acme Corporation"
+        },
+        {
+          "is_primary": false,
+          "name": "Acme Widgets"
+        }
+      ],
+      "entity_type": "llc",
+      "addresses": [
+        {
+          "street": "123 Main St.",
+          "street2": "Unit 42",
+          "city": "Pawnee",
+          "region": "IN",
+          "postal_code": "46001",
+          "country": "US",
+          "is_primary": true
+        }
+      ],
+      "phone_numbers": [
+        {
+          "number": "+12345678909"
+        }
+      ],
+      "email_addresses": [
+        {
+          "email_address": "business@example.com"
+        }
+      ],
+      "websites": [
+        {
+          "url": "https://example.com"
+        }
+      ],
+      "formation_date": "1990-05-29"
+    }
+  },
+  "risk_check": {
+    "status": "success",
+    "score": 92,
+    "industry_prediction": {
+      "code": 518210,
+      "title": "Data Processing, Hosting, and Related Services"
+    }
+  },
+  "digital_presence_check": {
+    "status": "success",
+    "score": 55,
+    "address": {
+      "summary": "match"
+    },
+    "phone_number": {
+      "summary": "match"
+    },
+    "email_address": {
+      "summary": "match"
+    },
+    "website": {
+      "summary": "match"
+    },
+    "website_analysis": {
+      "is_parked": "no",
+      "email_is_deliverable": "yes",
+      "website_build_status": "active",
+      "whois_record": {
+        "domain_created_at": "1995-08-16T00:00:00Z",
+        "domain_updated_at": "2025-07-11T00:00:00Z",
+        "domain_expires_at": "2026-08-15T00:00:00Z",
+        "registrar": "GANDI SAS"
+      },
+      "ssl": {
+        "is_valid": "yes"
+      }
+    }
+  },
+  "shareable_url": "https://verify.plaid.com/busver_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /business_verification/create`: the example documented for
+    /// [`BusinessVerificationCreateResponse`](crate::models::BusinessVerificationCreateResponse).
+    #[cfg(feature = "models-business_verification")]
+    pub const BUSINESS_VERIFICATION_CREATE: &str = r#"{
+  "id": "busver_52xR9LKo77r1Np",
+  "client_user_id": "your-db-id-3b24110",
+  "created_at": "2020-07-24T03:26:02Z",
+  "completed_at": "2020-07-24T03:26:02Z",
+  "redacted_at": "2020-07-24T03:26:02Z",
+  "status": "success",
+  "search_terms": {
+    "name": "Acme Corporation",
+    "alternative_names": [
+      "Acme Widgets"
+    ],
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US"
+    },
+    "website": "https://example.com",
+    "phone_number": "+14025671234",
+    "email_address": "user@example.com"
+  },
+  "kyb_check": {
+    "status": "success",
+    "score": 85,
+    "name": {
+      "summary": "match"
+    },
+    "address": {
+      "summary": "match"
+    },
+    "website": {
+      "summary": "match"
+    },
+    "match_details": {
+      "names": [
+        {
+          "is_primary": true,
+          "name": "Acme Corporation"
+        },
+        {
+          "is_primary": false,
+          "name": "Acme Widgets"
+        }
+      ],
+      "entity_type": "llc",
+      "addresses": [
+        {
+          "street": "123 Main St.",
+          "street2": "Unit 42",
+          "city": "Pawnee",
+          "region": "IN",
+          "postal_code": "46001",
+          "country": "US",
+          "is_primary": true
+        }
+      ],
+      "phone_numbers": [
+        {
+          "number": "+12345678909"
+        }
+      ],
+      "email_addresses": [
+        {
+          "email_address": "business@example.com"
+        }
+      ],
+      "websites": [
+        {
+          "url": "https://example.com"
+        }
+      ],
+      "formation_date": "1990-05-29"
+    }
+  },
+  "risk_check": {
+    "status": "success",
+    "score": 92,
+    "industry_prediction": {
+      "code": 518210,
+      "title": "Data Processing, Hosting, and Related Services"
+    }
+  },
+  "digital_presence_check": {
+    "status": "success",
+    "score": 55,
+    "address": {
+      "summary": "match"
+    },
+    "phone_number": {
+      "summary": "match"
+    },
+    "email_address": {
+      "summary": "match"
+    },
+    "website": {
+      "summary": "match"
+    },
+    "website_analysis": {
+      "is_parked": "no",
+      "email_is_deliverable": "yes",
+      "website_build_status": "active",
+      "whois_record": {
+        "domain_created_at": "1995-08-16T00:00:00Z",
+        "domain_updated_at": "2025-07-11T00:00:00Z",
+        "domain_expires_at": "2026-08-15T00:00:00Z",
+        "registrar": "GANDI SAS"
+      },
+      "ssl": {
+        "is_valid": "yes"
+      }
+    }
+  },
+  "shareable_url": "https://verify.plaid.com/busver_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /cashflow_report/refresh`: the example documented for
+    /// [`CashflowReportRefreshResponse`](crate::models::CashflowReportRefreshResponse).
+    #[cfg(feature = "models-cashflow_report")]
+    pub const CASHFLOW_REPORT_REFRESH: &str = r#"{
+  "request_id": "1vwmF5TBQwiqfwP"
+}"#;
+    /// `POST /cashflow_report/get`: the example documented for
+    /// [`CashflowReportGetResponse`](crate::models::CashflowReportGetResponse).
+    #[cfg(feature = "models-cashflow_report")]
+    pub const CASHFLOW_REPORT_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "balances": {
+        "available": 110.94,
+        "current": 110.94,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "subtype": "checking",
+      "type": "depository",
+      "owners": [
+        {
+          "addresses": [
+            {
+              "data": {
+                "city": "Malakoff",
+                "country": "US",
+                "postal_code": "14236",
+                "region": "NY",
+                "street": "2992 Cameron Road"
+              },
+              "primary": true
+            },
+            {
+              "data": {
+                "city": "San Matias",
+                "country": "US",
+                "postal_code": "93405-2255",
+                "region": "CA",
+                "street": "2493 Leisure Lane"
+              },
+              "primary": false
+            }
+          ],
+          "emails": [
+            {
+              "data": "accountholder0@example.com",
+              "primary": true,
+              "type": "primary"
+            },
+            {
+              "data": "accountholder1@example.com",
+              "primary": false,
+              "type": "secondary"
+            },
+            {
+              "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+              "primary": false,
+              "type": "other"
+            }
+          ],
+          "names": [
+            "Alberta Bobbeth Charleson"
+          ],
+          "phone_numbers": [
+            {
+              "data": "2025550123",
+              "primary": false,
+              "type": "home"
+            },
+            {
+              "data": "3125550123",
+              "primary": false,
+              "type": "work"
+            },
+            {
+              "data": "4155550123",
+              "primary": false,
+              "type": "mobile"
+            }
+          ]
+        }
+      ]
+    }
+  ],
+  "transactions": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 28.34,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "DoorDash",
+          "type": "marketplace",
+          "logo_url": "https://plaid-counterparty-logos.plaid.com/doordash_1.png",
+          "website": "doordash.com",
+          "entity_id": "YNRJg5o2djJLv52nBA1Yn1KpL858egYVo4dpm",
+          "confidence_level": "HIGH"
+        },
+        {
+          "name": "Burger King",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+          "website": "burgerking.com",
+          "entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-28",
+      "datetime": "2023-09-28T15:10:09Z",
+      "authorized_date": "2023-09-27",
+      "authorized_datetime": "2023-09-27T08:01:58Z",
+      "location": {
+        "address": null,
+        "city": null,
+        "region": null,
+        "postal_code": null,
+        "country": null,
+        "lat": null,
+        "lon": null,
+        "store_number": null
+      },
+      "name": "Dd Doordash Burgerkin",
+      "merchant_name": "Burger King",
+      "merchant_entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+      "website": "burgerking.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "online",
+      "pending": true,
+      "pending_transaction_id": null,
+      "personal_finance_category": {
+        "primary": "FOOD_AND_DRINK",
+        "detailed": "FOOD_AND_DRINK_FAST_FOOD",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_FOOD_AND_DRINK.png",
+      "transaction_id": "yhnUVvtcGGcCKU0bcz8PDQr5ZUxUXebUvbKC0",
+      "transaction_code": null
+    },
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 72.1,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "Walmart",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+          "website": "walmart.com",
+          "entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-24",
+      "datetime": "2023-09-24T11:01:01Z",
+      "authorized_date": "2023-09-22",
+      "authorized_datetime": "2023-09-22T10:34:50Z",
+      "location": {
+        "address": "13425 Community Rd",
+        "city": "Poway",
+        "region": "CA",
+        "postal_code": "92064",
+        "country": "US",
+        "lat": 32.959068,
+        "lon": -117.037666,
+        "store_number": "1700"
+      },
+      "name": "PURCHASE WM SUPERCENTER #1700",
+      "merchant_name": "Walmart",
+      "merchant_entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+      "website": "walmart.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "in store",
+      "pending": false,
+      "pending_transaction_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nc",
+      "personal_finance_category": {
+        "primary": "GENERAL_MERCHANDISE",
+        "detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_GENERAL_MERCHANDISE.png",
+      "transaction_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDje",
+      "transaction_code": null
+    }
+  ],
+  "total_transactions": 2,
+  "item": {
+    "available_products": [
+      "balance",
+      "identity",
+      "investments"
+    ],
+    "billed_products": [
+      "assets",
+      "auth",
+      "liabilities",
+      "transactions"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_3",
+    "institution_name": "Chase",
+    "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "next_cursor": "eu4rIDi328130dKJEoqieej",
+  "has_more": true,
+  "request_id": "45QSn",
+  "last_successful_update_time": "2025-07-02T00:00:00Z"
+}"#;
+    /// `POST /cashflow_report/transactions/get`: the example documented for
+    /// [`CashflowReportTransactionsGetResponse`](crate::models::CashflowReportTransactionsGetResponse).
+    #[cfg(feature = "models-cashflow_report")]
+    pub const CASHFLOW_REPORT_TRANSACTIONS_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "balances": {
+        "available": 110.94,
+        "current": 110.94,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "subtype": "checking",
+      "type": "depository",
+      "owners": [
+        {
+          "addresses": [
+            {
+              "data": {
+                "city": "Malakoff",
+                "country": "US",
+                "postal_code": "14236",
+                "region": "NY",
+                "street": "2992 Cameron Road"
+              },
+              "primary": true
+            },
+            {
+              "data": {
+                "city": "San Matias",
+                "country": "US",
+                "postal_code": "93405-2255",
+                "region": "CA",
+                "street": "2493 Leisure Lane"
+              },
+              "primary": false
+            }
+          ],
+          "emails": [
+            {
+              "data": "accountholder0@example.com",
+              "primary": true,
+              "type": "primary"
+            },
+            {
+              "data": "accountholder1@example.com",
+              "primary": false,
+              "type": "secondary"
+            },
+            {
+              "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+              "primary": false,
+              "type": "other"
+            }
+          ],
+          "names": [
+            "Alberta Bobbeth Charleson"
+          ],
+          "phone_numbers": [
+            {
+              "data": "2025550123",
+              "primary": false,
+              "type": "home"
+            },
+            {
+              "data": "1112224444",
+              "primary": false,
+              "type": "work"
+            },
+            {
+              "data": "1112225555",
+              "primary": false,
+              "type": "mobile"
+            }
+          ]
+        }
+      ]
+    }
+  ],
+  "transactions": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 28.34,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "DoorDash",
+          "type": "marketplace",
+          "logo_url": "https://plaid-counterparty-logos.plaid.com/doordash_1.png",
+          "website": "doordash.com",
+          "entity_id": "YNRJg5o2djJLv52nBA1Yn1KpL858egYVo4dpm",
+          "confidence_level": "HIGH"
+        },
+        {
+          "name": "Burger King",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+          "website": "burgerking.com",
+          "entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-28",
+      "datetime": "2023-09-28T15:10:09Z",
+      "authorized_date": "2023-09-27",
+      "authorized_datetime": "2023-09-27T08:01:58Z",
+      "location": {
+        "address": null,
+        "city": null,
+        "region": null,
+        "postal_code": null,
+        "country": null,
+        "lat": null,
+        "lon": null,
+        "store_number": null
+      },
+      "name": "Dd Doordash Burgerkin",
+      "merchant_name": "Burger King",
+      "merchant_entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+      "website": "burgerking.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "online",
+      "pending": true,
+      "pending_transaction_id": null,
+      "personal_finance_category": {
+        "primary": "FOOD_AND_DRINK",
+        "detailed": "FOOD_AND_DRINK_FAST_FOOD",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_FOOD_AND_DRINK.png",
+      "transaction_id": "yhnUVvtcGGcCKU0bcz8PDQr5ZUxUXebUvbKC0",
+      "transaction_code": null
+    },
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 72.1,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "Walmart",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+          "website": "walmart.com",
+          "entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-24",
+      "datetime": "2023-09-24T11:01:01Z",
+      "authorized_date": "2023-09-22",
+      "authorized_datetime": "2023-09-22T10:34:50Z",
+      "location": {
+        "address": "13425 Community Rd",
+        "city": "Poway",
+        "region": "CA",
+        "postal_code": "92064",
+        "country": "US",
+        "lat": 32.959068,
+        "lon": -117.037666,
+        "store_number": "1700"
+      },
+      "name": "PURCHASE WM SUPERCENTER #1700",
+      "merchant_name": "Walmart",
+      "merchant_entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+      "website": "walmart.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "in store",
+      "pending": false,
+      "pending_transaction_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nc",
+      "personal_finance_category": {
+        "primary": "GENERAL_MERCHANDISE",
+        "detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_GENERAL_MERCHANDISE.png",
+      "transaction_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDje",
+      "transaction_code": null
+    }
+  ],
+  "total_transactions": 2,
+  "item": {
+    "available_products": [
+      "balance",
+      "identity",
+      "investments"
+    ],
+    "billed_products": [
+      "assets",
+      "auth",
+      "liabilities",
+      "transactions"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_3",
+    "institution_name": "Chase",
+    "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "next_cursor": "eu4rIDi328130dKJEoqieej",
+  "has_more": true,
+  "request_id": "45QSn"
+}"#;
+    /// `POST /cashflow_report/insights/get`: the example documented for
+    /// [`CashflowReportInsightsGetResponse`](crate::models::CashflowReportInsightsGetResponse).
+    #[cfg(feature = "models-cashflow_report")]
+    pub const CASHFLOW_REPORT_INSIGHTS_GET: &str = r#"{
+  "item": {
+    "available_products": [
+      "balance",
+      "identity",
+      "investments"
+    ],
+    "billed_products": [
+      "assets",
+      "auth",
+      "liabilities",
+      "transactions"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_56",
+    "institution_name": "Chase",
+    "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "accounts": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "balances": {
+        "available": 110.94,
+        "current": 110.94,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "subtype": "checking",
+      "type": "depository",
+      "owners": [
+        {
+          "addresses": [
+            {
+              "data": {
+                "city": "Malakoff",
+                "country": "US",
+                "postal_code": "14236",
+                "region": "NY",
+                "street": "2992 Cameron Road"
+              },
+              "primary": true
+            },
+            {
+              "data": {
+                "city": "San Matias",
+                "country": "US",
+                "postal_code": "93405-2255",
+                "region": "CA",
+                "street": "2493 Leisure Lane"
+              },
+              "primary": false
+            }
+          ],
+          "emails": [
+            {
+              "data": "accountholder0@example.com",
+              "primary": true,
+              "type": "primary"
+            },
+            {
+              "data": "accountholder1@example.com",
+              "primary": false,
+              "type": "secondary"
+            },
+            {
+              "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+              "primary": false,
+              "type": "other"
+            }
+          ],
+          "names": [
+            "Alberta Bobbeth Charleson"
+          ],
+          "phone_numbers": [
+            {
+              "data": "2025550123",
+              "primary": false,
+              "type": "home"
+            },
+            {
+              "data": "1112224444",
+              "primary": false,
+              "type": "work"
+            },
+            {
+              "data": "1112225555",
+              "primary": false,
+              "type": "mobile"
+            }
+          ]
+        }
+      ]
+    }
+  ],
+  "account_insights": {
+    "historical_balances": [
+      {
+        "amount": 48050,
+        "date": "2023-06-04",
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      {
+        "amount": 49050,
+        "date": "2023-06-03",
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      {
+        "amount": 37050,
+        "date": "2023-06-02",
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      {
+        "amount": 35050,
+        "date": "2023-06-01",
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      }
+    ],
+    "monthly_summaries": [
+      {
+        "start_date": "2023-06-01",
+        "end_date": "2023-06-30",
+        "starting_balance": null,
+        "ending_balance": null,
+        "average_daily_ending_balance": {
+          "amount": 42300,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "average_daily_inflow_amount": {
+          "amount": 3050,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "average_daily_outflow_amount": {
+          "amount": 250,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "average_daily_net_cashflow_amount": {
+          "amount": 2800,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "average_daily_inflow_transaction_count": 6,
+        "average_daily_outflow_transaction_count": 2,
+        "total_revenue": {
+          "amount": 16200,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "total_loan_payment": {
+          "amount": 1000,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "total_variable_expense": {
+          "amount": 250,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "total_payroll": {
+          "amount": 200,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "nsf_transaction_count": 0,
+        "overdraft_transaction_count": 1,
+        "negative_ending_balance_day_count": 0
+      }
+    ]
+  },
+  "request_id": "45QSn",
+  "last_generated_time": "2023-06-04T10:34:50Z"
+}"#;
+    /// `POST /categories/get`: the example documented for
+    /// [`CategoriesGetResponse`](crate::models::CategoriesGetResponse).
+    #[cfg(feature = "models-categories")]
+    pub const CATEGORIES_GET: &str = r#"{
+  "categories": [
+    {
+      "category_id": "10000000",
+      "group": "special",
+      "hierarchy": [
+        "Bank Fees"
+      ]
+    },
+    {
+      "category_id": "10001000",
+      "group": "special",
+      "hierarchy": [
+        "Bank Fees",
+        "Overdraft"
+      ]
+    },
+    {
+      "category_id": "12001000",
+      "group": "place",
+      "hierarchy": [
+        "Community",
+        "Animal Shelter"
+      ]
+    }
+  ],
+  "request_id": "ixTBLZGvhD4NnmB"
+}"#;
+    /// `POST /consent/events/get`: the example documented for
+    /// [`ConsentEventsGetResponse`](crate::models::ConsentEventsGetResponse).
+    #[cfg(feature = "models-consent")]
+    pub const CONSENT_EVENTS_GET: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV",
+  "consent_events": [
+    {
+      "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+      "event_type": "CONSENT_GRANTED",
+      "event_code": "USER_AGREEMENT",
+      "institution_id": "ins_123456",
+      "institution_name": "Platypus bank",
+      "initiator": "END_USER",
+      "created_at": "2019-02-15T15:51:39Z",
+      "consented_use_cases": [],
+      "consented_data_scopes": [],
+      "consented_accounts": []
+    },
+    {
+      "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+      "event_type": "CONSENT_GRANTED",
+      "event_code": "USE_CASES",
+      "institution_id": "ins_123456",
+      "institution_name": "Platypus bank",
+      "initiator": "END_USER",
+      "created_at": "2019-02-15T15:52:39Z",
+      "consented_use_cases": [
+        "Send and receive money",
+        "Track and manage your finances"
+      ],
+      "consented_data_scopes": [],
+      "consented_accounts": []
+    },
+    {
+      "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+      "event_type": "CONSENT_GRANTED",
+      "event_code": "DATA_SCOPES",
+      "institution_id": "ins_123456",
+      "institution_name": "Platypus bank",
+      "initiator": "END_USER",
+      "created_at": "2019-02-15T15:52:39Z",
+      "consented_use_cases": [],
+      "consented_data_scopes": [
+        "account_balance_info",
+        "contact_info",
+        "account_routing_number"
+      ],
+      "consented_accounts": []
+    },
+    {
+      "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+      "event_type": "CONSENT_GRANTED",
+      "event_code": "ACCOUNT_SCOPES",
+      "institution_id": "ins_123456",
+      "institution_name": "Platypus bank",
+      "initiator": "END_USER",
+      "created_at": "2019-02-15T15:53:39Z",
+      "consented_use_cases": [],
+      "consented_data_scopes": [],
+      "consented_accounts": [
+        {
+          "account_id": "blgvvBlXw3cq5GMPwqB6s6q4dLKB9WcVqGDGo",
+          "mask": "0000",
+          "name": "Plaid Checking",
+          "official_name": "Plaid Gold Standard 0% Interest Checking",
+          "type": "depository",
+          "subtype": "checking"
+        }
+      ]
+    },
+    {
+      "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+      "event_type": "CONSENT_REVOKED",
+      "event_code": "REVOCATION",
+      "institution_id": "ins_123456",
+      "institution_name": "Platypus bank",
+      "initiator": "END_USER",
+      "created_at": "2020-02-20T15:53:39Z",
+      "consented_use_cases": [],
+      "consented_data_scopes": [],
+      "consented_accounts": []
+    }
+  ]
+}"#;
+    /// `POST /cra/monitoring_insights/subscribe`: the example documented for
+    /// [`CraMonitoringInsightsSubscribeResponse`](crate::models::CraMonitoringInsightsSubscribeResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_MONITORING_INSIGHTS_SUBSCRIBE: &str = r#"{
+  "subscription_id": "f17efbdd-caab-4278-8ece-963511cd3d51",
+  "request_id": "GVzMdiDd8DDAQK4"
+}"#;
+    /// `POST /cra/monitoring_insights/unsubscribe`: the example documented for
+    /// [`CraMonitoringInsightsUnsubscribeResponse`](crate::models::CraMonitoringInsightsUnsubscribeResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_MONITORING_INSIGHTS_UNSUBSCRIBE: &str = r#"{
+  "request_id": "GVzMdiDd8DDAQK4"
+}"#;
+    /// `POST /cra/monitoring_insights/get`: the example documented for
+    /// [`CraMonitoringInsightsGetResponse`](crate::models::CraMonitoringInsightsGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_MONITORING_INSIGHTS_GET: &str = r#"{
+  "user_insights_id": "028e8404-a013-4a45-ac9e-002482f9cafc",
+  "items": [
+    {
+      "date_generated": "2023-03-30T18:27:37Z",
+      "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7",
+      "institution_id": "ins_0",
+      "institution_name": "Plaid Bank",
+      "status": {
+        "status_code": "AVAILABLE"
+      },
+      "insights": {
+        "income": {
+          "income_sources": [
+            {
+              "income_source_id": "f17efbdd-caab-4278-8ece-963511cd3d51",
+              "income_description": "PLAID_INC_DIRECT_DEP_PPD",
+              "income_category": "SALARY",
+              "last_transaction_date": "2023-03-30"
+            }
+          ],
+          "forecasted_monthly_income": {
+            "current_amount": 12000
+          },
+          "total_monthly_income": {
+            "current_amount": 20000.31
+          },
+          "historical_annual_income": {
+            "current_amount": 144000
+          },
+          "income_sources_counts": {
+            "current_count": 1
+          }
+        },
+        "loans": {
+          "loan_payments_counts": {
+            "current_count": 1
+          },
+          "loan_payment_merchants_counts": {
+            "current_count": 1
+          },
+          "loan_disbursements_count": 1
+        }
+      },
+      "accounts": [
+        {
+          "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+          "attributes": {
+            "total_inflow_amount": {
+              "amount": -2500,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "total_inflow_amount_30d": {
+              "amount": -1000,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "total_inflow_amount_60d": {
+              "amount": -2500,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "total_inflow_amount_90d": {
+              "amount": -2500,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "total_outflow_amount": {
+              "amount": 2500,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "total_outflow_amount_30d": {
+              "amount": 1000,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "total_outflow_amount_60d": {
+              "amount": 2500,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "total_outflow_amount_90d": {
+              "amount": 2500,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            }
+          },
+          "balances": {
+            "available": 5000,
+            "average_balance": 4956.12,
+            "average_monthly_balances": [
+              {
+                "average_balance": {
+                  "amount": 4956.12,
+                  "iso_currency_code": "USD",
+                  "unofficial_currency_code": null
+                },
+                "end_date": "2024-07-31",
+                "start_date": "2024-07-01"
+              }
+            ],
+            "current": 5000,
+            "iso_currency_code": "USD",
+            "limit": null,
+            "most_recent_thirty_day_average_balance": 4956.125,
+            "unofficial_currency_code": null
+          },
+          "consumer_disputes": [],
+          "days_available": 365,
+          "mask": "1208",
+          "metadata": {
+            "start_date": "2024-01-01",
+            "end_date": "2024-07-16"
+          },
+          "name": "Checking",
+          "official_name": "Plaid checking",
+          "owners": [
+            {
+              "addresses": [
+                {
+                  "data": {
+                    "city": "Malakoff",
+                    "country": "US",
+                    "postal_code": "14236",
+                    "region": "NY",
+                    "street": "2992 Cameron Road"
+                  },
+                  "primary": true
+                },
+                {
+                  "data": {
+                    "city": "San Matias",
+                    "country": "US",
+                    "postal_code": "93405-2255",
+                    "region": "CA",
+                    "street": "2493 Leisure Lane"
+                  },
+                  "primary": false
+                }
+              ],
+              "emails": [
+                {
+                  "data": "accountholder0@example.com",
+                  "primary": true,
+                  "type": "primary"
+                },
+                {
+                  "data": "accountholder1@example.com",
+                  "primary": false,
+                  "type": "secondary"
+                },
+                {
+                  "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                  "primary": false,
+                  "type": "other"
+                }
+              ],
+              "names": [
+                "Alberta Bobbeth Charleson"
+              ],
+              "phone_numbers": [
+                {
+                  "data": "+1 111-555-3333",
+                  "primary": false,
+                  "type": "home"
+                },
+                {
+                  "data": "+1 111-555-4444",
+                  "primary": false,
+                  "type": "work"
+                },
+                {
+                  "data": "+1 111-555-5555",
+                  "primary": false,
+                  "type": "mobile"
+                }
+              ]
+            }
+          ],
+          "ownership_type": null,
+          "subtype": "checking",
+          "transactions": [
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 37.07,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_ONLINE_MARKETPLACES",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-12",
+              "date_transacted": "2024-07-12",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Amazon",
+              "original_description": "AMZN Mktp US*11111111 Amzn.com/bill WA AM",
+              "pending": false,
+              "transaction_id": "XA7ZLy8rXzt7D3j9B6LMIgv5VxyQkAhbKjzmp",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 51.61,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "DINING_DINING",
+                "primary": "DINING"
+              },
+              "date": "2024-07-12",
+              "date_transacted": "2024-07-12",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Domino's",
+              "original_description": "DOMINO's XXXX 111-222-3333",
+              "pending": false,
+              "transaction_id": "VEPeMbWqRluPVZLQX4MDUkKRw41Ljzf9gyLBW",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 7.55,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_FURNITURE_AND_HARDWARE",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-12",
+              "date_transacted": "2024-07-12",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": "Chicago",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "IKEA",
+              "original_description": "IKEA CHICAGO",
+              "pending": false,
+              "transaction_id": "6GQZARgvroCAE1eW5wpQT7w3oB6nvzi8DKMBa",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 12.87,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_SPORTING_GOODS",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-12",
+              "date_transacted": "2024-07-12",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": "Redlands",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": "CA",
+                "store_number": null
+              },
+              "merchant_name": "Nike",
+              "original_description": "NIKE REDLANDS CA",
+              "pending": false,
+              "transaction_id": "DkbmlP8BZxibzADqNplKTeL8aZJVQ1c3WR95z",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 44.21,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "DINING_DINING",
+                "primary": "DINING"
+              },
+              "date": "2024-07-12",
+              "date_transacted": "2024-07-12",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": null,
+              "original_description": "POKE BROS * POKE BRO IL",
+              "pending": false,
+              "transaction_id": "RpdN7W8GmRSdjZB9Jm7ATj4M86vdnktapkrgL",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 36.82,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_DISCOUNT_STORES",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-13",
+              "date_transacted": "2024-07-13",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Family Dollar",
+              "original_description": "FAMILY DOLLAR",
+              "pending": false,
+              "transaction_id": "5AeQWvo5KLtAD9wNL68PTdAgPE7VNWf5Kye1G",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 13.27,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-13",
+              "date_transacted": "2024-07-13",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Instacart",
+              "original_description": "INSTACART HTTPSINSTACAR CA",
+              "pending": false,
+              "transaction_id": "Jjlr3MEVg1HlKbdkZj39ij5a7eg9MqtB6MWDo",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 36.03,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "DINING_DINING",
+                "primary": "DINING"
+              },
+              "date": "2024-07-13",
+              "date_transacted": "2024-07-13",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": null,
+              "original_description": "POKE BROS * POKE BRO IL",
+              "pending": false,
+              "transaction_id": "kN9KV7yAZJUMPn93KDXqsG9MrpjlyLUL6Dgl8",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 54.74,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-13",
+              "date_transacted": "2024-07-13",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": "Whittier",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": "CA",
+                "store_number": null
+              },
+              "merchant_name": "Smart & Final",
+              "original_description": "POS SMART AND FINAL 111 WHITTIER CA",
+              "pending": false,
+              "transaction_id": "lPvrweZAMqHDar43vwWKs547kLZVEzfpogGVJ",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 37.5,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "DINING_DINING",
+                "primary": "DINING"
+              },
+              "date": "2024-07-13",
+              "date_transacted": "2024-07-13",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": "1627 N 24th St",
+                "city": "Phoenix",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": "85008",
+                "region": "AZ",
+                "store_number": null
+              },
+              "merchant_name": "Taqueria El Guerrerense",
+              "original_description": "TAQUERIA EL GUERRERO PHOENIX AZ",
+              "pending": false,
+              "transaction_id": "wka74WKqngiyJ3pj7dl5SbpLGQBZqyCPZRDbP",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 41.42,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_ONLINE_MARKETPLACES",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-14",
+              "date_transacted": "2024-07-14",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Amazon",
+              "original_description": "AMZN Mktp US*11111111 Amzn.com/bill WA AM",
+              "pending": false,
+              "transaction_id": "BBGnV4RkerHjn8WVavGyiJbQ95VNDaC4M56bJ",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": -1077.93,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "INCOME_OTHER",
+                "primary": "INCOME"
+              },
+              "date": "2024-07-14",
+              "date_transacted": "2024-07-14",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Lyft",
+              "original_description": "LYFT TRANSFER",
+              "pending": false,
+              "transaction_id": "3Ej78yKJlQu1Abw7xzo4U4JR6pmwzntZlbKDK",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 47.17,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-14",
+              "date_transacted": "2024-07-14",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": "Whittier",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": "CA",
+                "store_number": null
+              },
+              "merchant_name": "Smart & Final",
+              "original_description": "POS SMART AND FINAL 111 WHITTIER CA",
+              "pending": false,
+              "transaction_id": "rMzaBpJw8jSZRJQBabKdteQBwd5EaWc7J9qem",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 12.37,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-14",
+              "date_transacted": "2024-07-14",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": "Whittier",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": "CA",
+                "store_number": null
+              },
+              "merchant_name": "Smart & Final",
+              "original_description": "POS SMART AND FINAL 111 WHITTIER CA",
+              "pending": false,
+              "transaction_id": "zWPZjkmzynTyel89ZjExS59DV6WAaZflNBJ56",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 44.18,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-14",
+              "date_transacted": "2024-07-14",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": "Portland",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": "OR",
+                "store_number": "1111"
+              },
+              "merchant_name": "Safeway",
+              "original_description": "SAFEWAY #1111 PORTLAND OR            111111",
+              "pending": false,
+              "transaction_id": "K7qzx1nP8ptqgwaRMbxyI86XrqADMluRpkWx5",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 45.37,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "DINING_DINING",
+                "primary": "DINING"
+              },
+              "date": "2024-07-14",
+              "date_transacted": "2024-07-14",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Uber Eats",
+              "original_description": "UBER EATS",
+              "pending": false,
+              "transaction_id": "qZrdzLRAgNHo5peMdD9xIzELl3a1NvcgrPAzL",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 15.22,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_ONLINE_MARKETPLACES",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-15",
+              "date_transacted": "2024-07-15",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Amazon",
+              "original_description": "AMZN Mktp US*11111111 Amzn.com/bill WA AM",
+              "pending": false,
+              "transaction_id": "NZzx4oRPkAHzyRekpG4PTZkWnBPqEyiy6pB1M",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 26.33,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "DINING_DINING",
+                "primary": "DINING"
+              },
+              "date": "2024-07-15",
+              "date_transacted": "2024-07-15",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Domino's",
+              "original_description": "DOMINO's XXXX 111-222-3333",
+              "pending": false,
+              "transaction_id": "x84eNArKbESz8Woden6LT3nvyogeJXc64Pp35",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 39.8,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_DISCOUNT_STORES",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-15",
+              "date_transacted": "2024-07-15",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Family Dollar",
+              "original_description": "FAMILY DOLLAR",
+              "pending": false,
+              "transaction_id": "dzWnyxwZ4GHlZPGgrNyxiMG7qd5jDgCJEz5jL",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 45.06,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-15",
+              "date_transacted": "2024-07-15",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Instacart",
+              "original_description": "INSTACART HTTPSINSTACAR CA",
+              "pending": false,
+              "transaction_id": "4W7eE9rZqMToDArbPeLNIREoKpdgBMcJbVNQD",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 34.91,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-15",
+              "date_transacted": "2024-07-15",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": "Whittier",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": "CA",
+                "store_number": null
+              },
+              "merchant_name": "Smart & Final",
+              "original_description": "POS SMART AND FINAL 111 WHITTIER CA",
+              "pending": false,
+              "transaction_id": "j4yqDjb7QwS7woGzqrgDIEG1NaQVZwf6Wmz3D",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 49.78,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-15",
+              "date_transacted": "2024-07-15",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": "Portland",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": "OR",
+                "store_number": "1111"
+              },
+              "merchant_name": "Safeway",
+              "original_description": "SAFEWAY #1111 PORTLAND OR            111111",
+              "pending": false,
+              "transaction_id": "aqgWnze7xoHd6DQwLPnzT5dgPKjB1NfZ5JlBy",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 54.24,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-15",
+              "date_transacted": "2024-07-15",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": "Portland",
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": "OR",
+                "store_number": "1111"
+              },
+              "merchant_name": "Safeway",
+              "original_description": "SAFEWAY #1111 PORTLAND OR            111111",
+              "pending": false,
+              "transaction_id": "P13aP8b7nmS3WQoxg1PMsdvMK679RNfo65B4G",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 41.79,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_ONLINE_MARKETPLACES",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-16",
+              "date_transacted": "2024-07-16",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Amazon",
+              "original_description": "AMZN Mktp US*11111111 Amzn.com/bill WA AM",
+              "pending": false,
+              "transaction_id": "7nZMG6pXz8SADylMqzx7TraE4qjJm7udJyAGm",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 33.86,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "FOOD_RETAIL_GROCERIES",
+                "primary": "FOOD_RETAIL"
+              },
+              "date": "2024-07-16",
+              "date_transacted": "2024-07-16",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "Instacart",
+              "original_description": "INSTACART HTTPSINSTACAR CA",
+              "pending": false,
+              "transaction_id": "MQr3ap7PWEIrQG7bLdaNsxyBV7g1KqCL6pwoy",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 27.08,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "DINING_DINING",
+                "primary": "DINING"
+              },
+              "date": "2024-07-16",
+              "date_transacted": "2024-07-16",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": null,
+              "original_description": "POKE BROS * POKE BRO IL",
+              "pending": false,
+              "transaction_id": "eBAk9dvwNbHPZpr8W69dU3rekJz47Kcr9BRwl",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 25.94,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_FURNITURE_AND_HARDWARE",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-16",
+              "date_transacted": "2024-07-16",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": "The Home Depot",
+              "original_description": "THE HOME DEPOT",
+              "pending": false,
+              "transaction_id": "QLx4jEJZb9SxRm7aWbjAio3LrgZ5vPswm64dE",
+              "unofficial_currency_code": null
+            },
+            {
+              "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+              "account_owner": null,
+              "amount": 27.57,
+              "check_number": null,
+              "credit_category": {
+                "detailed": "GENERAL_MERCHANDISE_OTHER_GENERAL_MERCHANDISE",
+                "primary": "GENERAL_MERCHANDISE"
+              },
+              "date": "2024-07-16",
+              "date_transacted": "2024-07-16",
+              "iso_currency_code": "USD",
+              "location": {
+                "address": null,
+                "city": null,
+                "country": null,
+                "lat": null,
+                "lon": null,
+                "postal_code": null,
+                "region": null,
+                "store_number": null
+              },
+              "merchant_name": null,
+              "original_description": "The Press Club",
+              "pending": false,
+              "transaction_id": "ZnQ1ovqBldSQ6GzRbroAHLdQP68BrKceqmAjX",
+              "unofficial_currency_code": null
+            }
+          ],
+          "type": "depository"
+        }
+      ]
+    }
+  ],
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /cra/partner_insights/get`: the example documented for
+    /// [`CraPartnerInsightsGetResponse`](crate::models::CraPartnerInsightsGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_PARTNER_INSIGHTS_GET: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm",
+  "report": [
+    {
+      "report_id": "ef41dd05-b91e-45a6-9b2c-6c51d552f8f0",
+      "generated_time": "2022-01-31T22:47:53Z",
+      "items": [
+        {
+          "institution_id": "ins_0",
+          "institution_name": "Plaid Bank",
+          "item_id": "mxdmo1gw8DIW8AM1yG6JtRxbVeRkN8cL9PmQE",
+          "accounts": [
+            {
+              "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+              "mask": "8888",
+              "metadata": {
+                "start_date": "2024-01-01",
+                "end_date": "2024-07-16"
+              },
+              "name": "Plaid Checking Account",
+              "official_name": "Plaid Checking Account",
+              "type": "depository",
+              "subtype": "checking",
+              "owners": [
+                {
+                  "addresses": [
+                    {
+                      "data": {
+                        "city": "Malakoff",
+                        "country": "US",
+                        "postal_code": "14236",
+                        "region": "NY",
+                        "street": "2992 Cameron Road"
+                      },
+                      "primary": true
+                    },
+                    {
+                      "data": {
+                        "city": "San Matias",
+                        "country": "US",
+                        "postal_code": "93405-2255",
+                        "region": "CA",
+                        "street": "2493 Leisure Lane"
+                      },
+                      "primary": false
+                    }
+                  ],
+                  "emails": [
+                    {
+                      "data": "accountholder0@example.com",
+                      "primary": true,
+                      "type": "primary"
+                    },
+                    {
+                      "data": "accountholder1@example.com",
+                      "primary": false,
+                      "type": "secondary"
+                    },
+                    {
+                      "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                      "primary": false,
+                      "type": "other"
+                    }
+                  ],
+                  "names": [
+                    "Alberta Bobbeth Charleson"
+                  ],
+                  "phone_numbers": [
+                    {
+                      "data": "+1 111-555-3333",
+                      "primary": false,
+                      "type": "home"
+                    },
+                    {
+                      "data": "+1 111-555-4444",
+                      "primary": false,
+                      "type": "work"
+                    },
+                    {
+                      "data": "+1 111-555-5555",
+                      "primary": false,
+                      "type": "mobile"
+                    }
+                  ]
+                }
+              ]
+            }
+          ]
+        }
+      ],
+      "prism": {
+        "insights": {
+          "version": 3,
+          "result": {
+            "l6m_cumbal_acc": 1
+          }
+        },
+        "cash_score": {
+          "version": 3,
+          "model_version": "3",
+          "score": 900,
+          "reason_codes": [
+            "CS03038"
+          ],
+          "metadata": {
+            "max_age": 20,
+            "min_age": 1,
+            "min_age_credit": 0,
+            "min_age_debit": 1,
+            "max_age_debit": 20,
+            "max_age_credit": 0,
+            "num_trxn_credit": 0,
+            "num_trxn_debit": 40,
+            "l1m_credit_value_cnt": 0,
+            "l1m_debit_value_cnt": 40
+          }
+        },
+        "first_detect": {
+          "version": 3,
+          "model_version": "3",
+          "score": 900,
+          "reason_codes": [
+            "CS03038"
+          ],
+          "metadata": {
+            "max_age": 20,
+            "min_age": 1,
+            "min_age_credit": 0,
+            "min_age_debit": 1,
+            "max_age_debit": 20,
+            "max_age_credit": 0,
+            "num_trxn_credit": 0,
+            "num_trxn_debit": 40,
+            "l1m_credit_value_cnt": 0,
+            "l1m_debit_value_cnt": 40
+          }
+        },
+        "status": "SUCCESS"
+      }
+    }
+  ]
+}"#;
+    /// `POST /cra/check_report/income_insights/get`: the example documented for
+    /// [`CraCheckReportIncomeInsightsGetResponse`](crate::models::CraCheckReportIncomeInsightsGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_CHECK_REPORT_INCOME_INSIGHTS_GET: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm",
+  "report": {
+    "report_id": "bbfc5174-5433-4648-8d93-9fec6a0c0966",
+    "generated_time": "2022-01-31T22:47:53Z",
+    "days_requested": 365,
+    "user_summary": {
+      "income_metrics": [
+        {
+          "current": {
+            "monthly": {
+              "gross_income": 390,
+              "net_income": 300
+            },
+            "annual": {
+              "gross_income": 4680,
+              "net_income": 3600
+            }
+          },
+          "projected": {
+            "monthly": {
+              "gross_income": 300,
+              "net_income": 300
+            },
+            "annual": {
+              "gross_income": 3600,
+              "net_income": 3600
+            }
+          },
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        }
+      ]
+    },
+    "income_streams": [
+      {
+        "income_stream_id": "f17efbdd-caab-4278-8ece-963511cd3d51",
+        "start_date": "2021-11-15",
+        "end_date": "2022-01-15",
+        "description": "PLAID INC DIRECT DEP PPD",
+        "insights": {
+          "income_category": {
+            "primary": "EARNED_INCOME",
+            "secondary": "SALARY"
+          },
+          "pay_frequency": "MONTHLY",
+          "income_provider": {
+            "name": "Plaid Inc",
+            "is_normalized": true
+          },
+          "next_payment": {
+            "date": "2022-12-15"
+          },
+          "status": "ACTIVE"
+        },
+        "income_metrics": {
+          "current": {
+            "monthly": {
+              "gross_income": 390,
+              "net_income": 300
+            },
+            "annual": {
+              "gross_income": 4680,
+              "net_income": 3600
+            }
+          },
+          "projected": {
+            "monthly": {
+              "gross_income": 300,
+              "net_income": 300
+            },
+            "annual": {
+              "gross_income": 3600,
+              "net_income": 3600
+            }
+          },
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "transactions": [
+          {
+            "transaction_id": "aH5klwqG3B19OMT7D6F24Syv8pdnJXmtZoKQ5",
+            "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7",
+            "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+            "amount": 100,
+            "date": "2021-11-15",
+            "original_description": "PLAID_INC_DIRECT_DEP_PPD 123A",
+            "outlier": {
+              "is_outlier": false
+            },
+            "iso_currency_code": "USD",
+            "unofficial_currency_code": null
+          },
+          {
+            "transaction_id": "mN3rQ5iH8BC41T6UjKL9oD2vWJpZqXFomGwY1",
+            "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7",
+            "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+            "amount": 100,
+            "date": "2021-12-15",
+            "original_description": "PLAID_INC_DIRECT_DEP_PPD 123B",
+            "outlier": {
+              "is_outlier": false
+            },
+            "iso_currency_code": "USD",
+            "unofficial_currency_code": null
+          },
+          {
+            "transaction_id": "zK9lDoR8uBH51PNQ3W4T6Mjy2VFXpGtJwsL4",
+            "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7",
+            "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+            "amount": 100,
+            "date": "2022-01-31",
+            "original_description": "PLAID_INC_DIRECT_DEP_PPD 123C",
+            "outlier": {
+              "is_outlier": false
+            },
+            "iso_currency_code": "USD",
+            "unofficial_currency_code": null
+          }
+        ]
+      }
+    ],
+    "items": [
+      {
+        "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7",
+        "institution_name": "Plaid Bank",
+        "institution_id": "ins_0",
+        "last_updated_time": "2022-01-31T22:47:53Z",
+        "bank_income_accounts": [],
+        "bank_income_sources": [],
+        "accounts": [
+          {
+            "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+            "mask": "8888",
+            "metadata": {
+              "start_date": "2024-01-01",
+              "end_date": "2024-07-16"
+            },
+            "name": "Plaid Checking Account",
+            "official_name": "Plaid Checking Account",
+            "subtype": "checking",
+            "type": "depository",
+            "owners": []
+          }
+        ]
+      }
+    ]
+  },
+  "warnings": []
+}"#;
+    /// `POST /cra/check_report/base_report/get`: the example documented for
+    /// [`CraCheckReportBaseReportGetResponse`](crate::models::CraCheckReportBaseReportGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_CHECK_REPORT_BASE_REPORT_GET: &str = r#"{
+  "report": {
+    "date_generated": "2024-07-16T01:52:42.912331716Z",
+    "days_requested": 365,
+    "attributes": {
+      "total_inflow_amount": {
+        "amount": -2500,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "total_inflow_amount_30d": {
+        "amount": -1000,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "total_inflow_amount_60d": {
+        "amount": -2500,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "total_inflow_amount_90d": {
+        "amount": -2500,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "total_outflow_amount": {
+        "amount": 2500,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "total_outflow_amount_30d": {
+        "amount": 1000,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "total_outflow_amount_60d": {
+        "amount": 2500,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "total_outflow_amount_90d": {
+        "amount": 2500,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      }
+    },
+    "items": [
+      {
+        "accounts": [
+          {
+            "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+            "account_insights": {
+              "average_days_between_transactions": 0.15,
+              "average_inflow_amounts": [
+                {
+                  "end_date": "2024-07-31",
+                  "start_date": "2024-07-01",
+                  "total_amount": {
+                    "amount": 1077.93,
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  }
+                },
+                {
+                  "end_date": "2024-08-31",
+                  "start_date": "2024-08-01",
+                  "total_amount": {
+                    "amount": 1076.93,
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  }
+                }
+              ],
+              "average_outflow_amounts": [
+                {
+                  "end_date": "2024-07-31",
+                  "start_date": "2024-07-01",
+                  "total_amount": {
+                    "amount": 34.95,
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  }
+                },
+                {
+                  "end_date": "2024-08-31",
+                  "start_date": "2024-08-01",
+                  "total_amount": {
+                    "amount": 0,
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  }
+                }
+              ],
+              "days_available": 365,
+              "longest_gaps_between_transactions": [
+                {
+                  "days": 1,
+                  "end_date": "2024-07-31",
+                  "start_date": "2024-07-01"
+                },
+                {
+                  "days": 2,
+                  "end_date": "2024-08-31",
+                  "start_date": "2024-08-01"
+                }
+              ],
+              "most_recent_transaction_date": "2024-07-16",
+              "number_of_days_no_transactions": 0,
+              "number_of_inflows": [
+                {
+                  "count": 1,
+                  "end_date": "2024-07-31",
+                  "start_date": "2024-07-01"
+                }
+              ],
+              "number_of_outflows": [
+                {
+                  "count": 27,
+                  "end_date": "2024-07-31",
+                  "start_date": "2024-07-01"
+                }
+              ],
+              "oldest_transaction_date": "2024-07-12"
+            },
+            "balances": {
+              "available": 5000,
+              "average_balance": 4956.12,
+              "average_monthly_balances": [
+                {
+                  "average_balance": {
+                    "amount": 4956.12,
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  },
+                  "end_date": "2024-07-31",
+                  "start_date": "2024-07-01"
+                }
+              ],
+              "current": 5000,
+              "iso_currency_code": "USD",
+              "limit": null,
+              "most_recent_thirty_day_average_balance": 4956.125,
+              "unofficial_currency_code": null
+            },
+            "consumer_disputes": [],
+            "days_available": 365,
+            "mask": "1208",
+            "metadata": {
+              "start_date": "2024-01-01",
+              "end_date": "2024-07-16"
+            },
+            "name": "Checking",
+            "official_name": "Plaid checking",
+            "owners": [
+              {
+                "addresses": [
+                  {
+                    "data": {
+                      "city": "Malakoff",
+                      "country": "US",
+                      "postal_code": "14236",
+                      "region": "NY",
+                      "street": "2992 Cameron Road"
+                    },
+                    "primary": true
+                  },
+                  {
+                    "data": {
+                      "city": "San Matias",
+                      "country": "US",
+                      "postal_code": "93405-2255",
+                      "region": "CA",
+                      "street": "2493 Leisure Lane"
+                    },
+                    "primary": false
+                  }
+                ],
+                "emails": [
+                  {
+                    "data": "accountholder0@example.com",
+                    "primary": true,
+                    "type": "primary"
+                  },
+                  {
+                    "data": "accountholder1@example.com",
+                    "primary": false,
+                    "type": "secondary"
+                  },
+                  {
+                    "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                    "primary": false,
+                    "type": "other"
+                  }
+                ],
+                "names": [
+                  "Alberta Bobbeth Charleson"
+                ],
+                "phone_numbers": [
+                  {
+                    "data": "+1 111-555-3333",
+                    "primary": false,
+                    "type": "home"
+                  },
+                  {
+                    "data": "+1 111-555-4444",
+                    "primary": false,
+                    "type": "work"
+                  },
+                  {
+                    "data": "+1 111-555-5555",
+                    "primary": false,
+                    "type": "mobile"
+                  }
+                ]
+              }
+            ],
+            "ownership_type": null,
+            "subtype": "checking",
+            "transactions": [
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 37.07,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_ONLINE_MARKETPLACES",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-12",
+                "date_transacted": "2024-07-12",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Amazon",
+                "original_description": "AMZN Mktp US*11111111 Amzn.com/bill WA AM",
+                "pending": false,
+                "transaction_id": "XA7ZLy8rXzt7D3j9B6LMIgv5VxyQkAhbKjzmp",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 51.61,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "DINING_DINING",
+                  "primary": "DINING"
+                },
+                "date": "2024-07-12",
+                "date_transacted": "2024-07-12",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Domino's",
+                "original_description": "DOMINO's XXXX 111-222-3333",
+                "pending": false,
+                "transaction_id": "VEPeMbWqRluPVZLQX4MDUkKRw41Ljzf9gyLBW",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 7.55,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_FURNITURE_AND_HARDWARE",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-12",
+                "date_transacted": "2024-07-12",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": "Chicago",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "IKEA",
+                "original_description": "IKEA CHICAGO",
+                "pending": false,
+                "transaction_id": "6GQZARgvroCAE1eW5wpQT7w3oB6nvzi8DKMBa",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 12.87,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_SPORTING_GOODS",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-12",
+                "date_transacted": "2024-07-12",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": "Redlands",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": "CA",
+                  "store_number": null
+                },
+                "merchant_name": "Nike",
+                "original_description": "NIKE REDLANDS CA",
+                "pending": false,
+                "transaction_id": "DkbmlP8BZxibzADqNplKTeL8aZJVQ1c3WR95z",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 44.21,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "DINING_DINING",
+                  "primary": "DINING"
+                },
+                "date": "2024-07-12",
+                "date_transacted": "2024-07-12",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": null,
+                "original_description": "POKE BROS * POKE BRO IL",
+                "pending": false,
+                "transaction_id": "RpdN7W8GmRSdjZB9Jm7ATj4M86vdnktapkrgL",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 36.82,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_DISCOUNT_STORES",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-13",
+                "date_transacted": "2024-07-13",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Family Dollar",
+                "original_description": "FAMILY DOLLAR",
+                "pending": false,
+                "transaction_id": "5AeQWvo5KLtAD9wNL68PTdAgPE7VNWf5Kye1G",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 13.27,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-13",
+                "date_transacted": "2024-07-13",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Instacart",
+                "original_description": "INSTACART HTTPSINSTACAR CA",
+                "pending": false,
+                "transaction_id": "Jjlr3MEVg1HlKbdkZj39ij5a7eg9MqtB6MWDo",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 36.03,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "DINING_DINING",
+                  "primary": "DINING"
+                },
+                "date": "2024-07-13",
+                "date_transacted": "2024-07-13",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": null,
+                "original_description": "POKE BROS * POKE BRO IL",
+                "pending": false,
+                "transaction_id": "kN9KV7yAZJUMPn93KDXqsG9MrpjlyLUL6Dgl8",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 54.74,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-13",
+                "date_transacted": "2024-07-13",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": "Whittier",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": "CA",
+                  "store_number": null
+                },
+                "merchant_name": "Smart & Final",
+                "original_description": "POS SMART AND FINAL 111 WHITTIER CA",
+                "pending": false,
+                "transaction_id": "lPvrweZAMqHDar43vwWKs547kLZVEzfpogGVJ",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 37.5,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "DINING_DINING",
+                  "primary": "DINING"
+                },
+                "date": "2024-07-13",
+                "date_transacted": "2024-07-13",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": "1627 N 24th St",
+                  "city": "Phoenix",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": "85008",
+                  "region": "AZ",
+                  "store_number": null
+                },
+                "merchant_name": "Taqueria El Guerrerense",
+                "original_description": "TAQUERIA EL GUERRERO PHOENIX AZ",
+                "pending": false,
+                "transaction_id": "wka74WKqngiyJ3pj7dl5SbpLGQBZqyCPZRDbP",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 41.42,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_ONLINE_MARKETPLACES",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-14",
+                "date_transacted": "2024-07-14",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Amazon",
+                "original_description": "AMZN Mktp US*11111111 Amzn.com/bill WA AM",
+                "pending": false,
+                "transaction_id": "BBGnV4RkerHjn8WVavGyiJbQ95VNDaC4M56bJ",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": -1077.93,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "INCOME_OTHER",
+                  "primary": "INCOME"
+                },
+                "date": "2024-07-14",
+                "date_transacted": "2024-07-14",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Lyft",
+                "original_description": "LYFT TRANSFER",
+                "pending": false,
+                "transaction_id": "3Ej78yKJlQu1Abw7xzo4U4JR6pmwzntZlbKDK",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 47.17,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-14",
+                "date_transacted": "2024-07-14",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": "Whittier",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": "CA",
+                  "store_number": null
+                },
+                "merchant_name": "Smart & Final",
+                "original_description": "POS SMART AND FINAL 111 WHITTIER CA",
+                "pending": false,
+                "transaction_id": "rMzaBpJw8jSZRJQBabKdteQBwd5EaWc7J9qem",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 12.37,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-14",
+                "date_transacted": "2024-07-14",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": "Whittier",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": "CA",
+                  "store_number": null
+                },
+                "merchant_name": "Smart & Final",
+                "original_description": "POS SMART AND FINAL 111 WHITTIER CA",
+                "pending": false,
+                "transaction_id": "zWPZjkmzynTyel89ZjExS59DV6WAaZflNBJ56",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 44.18,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-14",
+                "date_transacted": "2024-07-14",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": "Portland",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": "OR",
+                  "store_number": "1111"
+                },
+                "merchant_name": "Safeway",
+                "original_description": "SAFEWAY #1111 PORTLAND OR            111111",
+                "pending": false,
+                "transaction_id": "K7qzx1nP8ptqgwaRMbxyI86XrqADMluRpkWx5",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 45.37,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "DINING_DINING",
+                  "primary": "DINING"
+                },
+                "date": "2024-07-14",
+                "date_transacted": "2024-07-14",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Uber Eats",
+                "original_description": "UBER EATS",
+                "pending": false,
+                "transaction_id": "qZrdzLRAgNHo5peMdD9xIzELl3a1NvcgrPAzL",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 15.22,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_ONLINE_MARKETPLACES",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-15",
+                "date_transacted": "2024-07-15",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Amazon",
+                "original_description": "AMZN Mktp US*11111111 Amzn.com/bill WA AM",
+                "pending": false,
+                "transaction_id": "NZzx4oRPkAHzyRekpG4PTZkWnBPqEyiy6pB1M",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 26.33,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "DINING_DINING",
+                  "primary": "DINING"
+                },
+                "date": "2024-07-15",
+                "date_transacted": "2024-07-15",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Domino's",
+                "original_description": "DOMINO's XXXX 111-222-3333",
+                "pending": false,
+                "transaction_id": "x84eNArKbESz8Woden6LT3nvyogeJXc64Pp35",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 39.8,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_DISCOUNT_STORES",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-15",
+                "date_transacted": "2024-07-15",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Family Dollar",
+                "original_description": "FAMILY DOLLAR",
+                "pending": false,
+                "transaction_id": "dzWnyxwZ4GHlZPGgrNyxiMG7qd5jDgCJEz5jL",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 45.06,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-15",
+                "date_transacted": "2024-07-15",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Instacart",
+                "original_description": "INSTACART HTTPSINSTACAR CA",
+                "pending": false,
+                "transaction_id": "4W7eE9rZqMToDArbPeLNIREoKpdgBMcJbVNQD",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 34.91,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-15",
+                "date_transacted": "2024-07-15",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": "Whittier",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": "CA",
+                  "store_number": null
+                },
+                "merchant_name": "Smart & Final",
+                "original_description": "POS SMART AND FINAL 111 WHITTIER CA",
+                "pending": false,
+                "transaction_id": "j4yqDjb7QwS7woGzqrgDIEG1NaQVZwf6Wmz3D",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 49.78,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-15",
+                "date_transacted": "2024-07-15",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": "Portland",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": "OR",
+                  "store_number": "1111"
+                },
+                "merchant_name": "Safeway",
+                "original_description": "SAFEWAY #1111 PORTLAND OR            111111",
+                "pending": false,
+                "transaction_id": "aqgWnze7xoHd6DQwLPnzT5dgPKjB1NfZ5JlBy",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 54.24,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-15",
+                "date_transacted": "2024-07-15",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": "Portland",
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": "OR",
+                  "store_number": "1111"
+                },
+                "merchant_name": "Safeway",
+                "original_description": "SAFEWAY #1111 PORTLAND OR            111111",
+                "pending": false,
+                "transaction_id": "P13aP8b7nmS3WQoxg1PMsdvMK679RNfo65B4G",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 41.79,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_ONLINE_MARKETPLACES",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-16",
+                "date_transacted": "2024-07-16",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Amazon",
+                "original_description": "AMZN Mktp US*11111111 Amzn.com/bill WA AM",
+                "pending": false,
+                "transaction_id": "7nZMG6pXz8SADylMqzx7TraE4qjJm7udJyAGm",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 33.86,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "FOOD_RETAIL_GROCERIES",
+                  "primary": "FOOD_RETAIL"
+                },
+                "date": "2024-07-16",
+                "date_transacted": "2024-07-16",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "Instacart",
+                "original_description": "INSTACART HTTPSINSTACAR CA",
+                "pending": false,
+                "transaction_id": "MQr3ap7PWEIrQG7bLdaNsxyBV7g1KqCL6pwoy",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 27.08,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "DINING_DINING",
+                  "primary": "DINING"
+                },
+                "date": "2024-07-16",
+                "date_transacted": "2024-07-16",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": null,
+                "original_description": "POKE BROS * POKE BRO IL",
+                "pending": false,
+                "transaction_id": "eBAk9dvwNbHPZpr8W69dU3rekJz47Kcr9BRwl",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 25.94,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_FURNITURE_AND_HARDWARE",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-16",
+                "date_transacted": "2024-07-16",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": "The Home Depot",
+                "original_description": "THE HOME DEPOT",
+                "pending": false,
+                "transaction_id": "QLx4jEJZb9SxRm7aWbjAio3LrgZ5vPswm64dE",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "NZzx4oRPkAHzyRekpG4PTZkoGpNAR4uypaj1E",
+                "account_owner": null,
+                "amount": 27.57,
+                "check_number": null,
+                "credit_category": {
+                  "detailed": "GENERAL_MERCHANDISE_OTHER_GENERAL_MERCHANDISE",
+                  "primary": "GENERAL_MERCHANDISE"
+                },
+                "date": "2024-07-16",
+                "date_transacted": "2024-07-16",
+                "iso_currency_code": "USD",
+                "location": {
+                  "address": null,
+                  "city": null,
+                  "country": null,
+                  "lat": null,
+                  "lon": null,
+                  "postal_code": null,
+                  "region": null,
+                  "store_number": null
+                },
+                "merchant_name": null,
+                "original_description": "The Press Club",
+                "pending": false,
+                "transaction_id": "ZnQ1ovqBldSQ6GzRbroAHLdQP68BrKceqmAjX",
+                "unofficial_currency_code": null
+              }
+            ],
+            "type": "depository"
+          }
+        ],
+        "date_last_updated": "2024-07-16T01:52:42.912331716Z",
+        "institution_id": "ins_109512",
+        "institution_name": "Houndstooth Bank",
+        "item_id": "NZzx4oRPkAHzyRekpG4PTZkDNkQW93tWnyGeA"
+      }
+    ],
+    "report_id": "f3bb434f-1c9b-4ef2-b76c-3d1fd08156ec"
+  },
+  "warnings": [],
+  "request_id": "FibfL8t3s71KJnj"
+}"#;
+    /// `POST /cra/check_report/create`: the example documented for
+    /// [`CraCheckReportCreateResponse`](crate::models::CraCheckReportCreateResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_CHECK_REPORT_CREATE: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /cra/check_report/partner_insights/get`: the example documented for
+    /// [`CraCheckReportPartnerInsightsGetResponse`](crate::models::CraCheckReportPartnerInsightsGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_CHECK_REPORT_PARTNER_INSIGHTS_GET: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm",
+  "report": {
+    "report_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+    "client_report_id": "client_report_id_1221",
+    "generated_time": "2022-01-31T22:47:53Z",
+    "items": [
+      {
+        "institution_id": "ins_109508",
+        "institution_name": "Plaid Bank",
+        "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+        "accounts": [
+          {
+            "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+            "mask": "8888",
+            "metadata": {
+              "start_date": "2022-01-01",
+              "end_date": "2022-01-31"
+            },
+            "name": "Plaid Checking Account",
+            "official_name": "Plaid Checking Account",
+            "type": "depository",
+            "subtype": "checking",
+            "owners": []
+          }
+        ]
+      }
+    ],
+    "prism": {
+      "insights": {
+        "version": 3,
+        "result": {
+          "l6m_cumbal_acc": 1
+        }
+      },
+      "cash_score": {
+        "version": 3,
+        "model_version": "3",
+        "score": 900,
+        "reason_codes": [
+          "CS03038"
+        ],
+        "metadata": {
+          "max_age": 20,
+          "min_age": 1,
+          "min_age_credit": 0,
+          "min_age_debit": 1,
+          "max_age_debit": 20,
+          "max_age_credit": 0,
+          "num_trxn_credit": 0,
+          "num_trxn_debit": 40,
+          "l1m_credit_value_cnt": 0,
+          "l1m_debit_value_cnt": 40
+        }
+      },
+      "first_detect": {
+        "version": 3,
+        "model_version": "3",
+        "score": 900,
+        "reason_codes": [
+          "CS03038"
+        ],
+        "metadata": {
+          "max_age": 20,
+          "min_age": 1,
+          "min_age_credit": 0,
+          "min_age_debit": 1,
+          "max_age_debit": 20,
+          "max_age_credit": 0,
+          "num_trxn_credit": 0,
+          "num_trxn_debit": 40,
+          "l1m_credit_value_cnt": 0,
+          "l1m_debit_value_cnt": 40
+        }
+      },
+      "status": "SUCCESS"
+    }
+  }
+}"#;
+    /// `POST /cra/check_report/cashflow_insights/get`: the example documented for
+    /// [`CraCheckReportCashflowInsightsGetResponse`](crate::models::CraCheckReportCashflowInsightsGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_CHECK_REPORT_CASHFLOW_INSIGHTS_GET: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm",
+  "report": {
+    "report_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+    "generated_time": "2022-01-31T22:47:53Z",
+    "attributes": {
+      "cash_reliance_atm_withdrawal_amt_cv_90d": 180.1
+    }
+  }
+}"#;
+    /// `POST /cra/check_report/lend_score/get`: the example documented for
+    /// [`CraCheckReportLendScoreGetResponse`](crate::models::CraCheckReportLendScoreGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_CHECK_REPORT_LEND_SCORE_GET: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm",
+  "report": {
+    "report_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+    "generated_time": "2022-01-31T22:47:53Z",
+    "lend_score": {
+      "score": 80,
+      "reason_codes": [
+        "PCS0221",
+        "PCS0223"
+      ]
+    }
+  }
+}"#;
+    /// `POST /cra/check_report/network_insights/get`: the example documented for
+    /// [`CraCheckReportNetworkInsightsGetResponse`](crate::models::CraCheckReportNetworkInsightsGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_CHECK_REPORT_NETWORK_INSIGHTS_GET: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm",
+  "report": {
+    "report_id": "ee093cb0-e3f2-42d1-9dbc-8d8408964194",
+    "generated_time": "2022-01-31T22:47:53Z",
+    "network_attributes": {
+      "plaid_conn_user_lifetime_lending_count": 5,
+      "plaid_conn_user_lifetime_personal_lending_flag": 1,
+      "plaid_conn_user_lifetime_cash_advance_primary_count": 0
+    },
+    "items": [
+      {
+        "institution_id": "ins_0",
+        "institution_name": "Plaid Bank",
+        "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7"
+      }
+    ]
+  }
+}"#;
+    /// `POST /cra/check_report/verification/get`: the example documented for
+    /// [`CraCheckReportVerificationGetResponse`](crate::models::CraCheckReportVerificationGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_CHECK_REPORT_VERIFICATION_GET: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm",
+  "report": {
+    "report_id": "028e8404-a013-4a45-ac9e-002482f9cafc",
+    "client_report_id": "client_report_id_1221",
+    "voa": {
+      "generated_time": "2023-03-30T18:27:37Z",
+      "days_requested": 90,
+      "attributes": {
+        "total_inflow_amount": {
+          "amount": -345.12,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        },
+        "total_outflow_amount": {
+          "amount": 235.12,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null
+        }
+      },
+      "items": [
+        {
+          "accounts": [
+            {
+              "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+              "balances": {
+                "available": 100,
+                "current": 110,
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null,
+                "historical_balances": [
+                  {
+                    "current": 110,
+                    "date": "2023-03-29",
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  },
+                  {
+                    "current": 125.55,
+                    "date": "2023-03-28",
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  },
+                  {
+                    "current": 80.13,
+                    "date": "2023-03-27",
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  },
+                  {
+                    "current": 246.11,
+                    "date": "2023-03-26",
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  },
+                  {
+                    "current": 182.71,
+                    "date": "2023-03-25",
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                  }
+                ],
+                "average_balance_30_days": 200,
+                "average_balance_60_days": 150,
+                "nsf_overdraft_transactions_count": 0
+              },
+              "consumer_disputes": [],
+              "mask": "0000",
+              "name": "Plaid Checking",
+              "official_name": "Plaid Gold Standard 0% Interest Checking",
+              "type": "depository",
+              "subtype": "checking",
+              "days_available": 90,
+              "transactions_insights": {
+                "all_transactions": [
+                  {
+                    "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                    "amount": 89.4,
+                    "date": "2023-03-27",
+                    "iso_currency_code": "USD",
+                    "original_description": "SparkFun",
+                    "pending": false,
+                    "transaction_id": "4zBRq1Qem4uAPnoyKjJNTRQpQddM4ztlo1PLD",
+                    "unofficial_currency_code": null
+                  },
+                  {
+                    "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                    "amount": 12,
+                    "date": "2023-03-28",
+                    "iso_currency_code": "USD",
+                    "original_description": "McDonalds #3322",
+                    "pending": false,
+                    "transaction_id": "dkjL41PnbKsPral79jpxhMWdW55gkPfBkWpRL",
+                    "unofficial_currency_code": null
+                  },
+                  {
+                    "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                    "amount": 4.33,
+                    "date": "2023-03-28",
+                    "iso_currency_code": "USD",
+                    "original_description": "Starbucks",
+                    "pending": false,
+                    "transaction_id": "a84ZxQaWDAtDL3dRgmazT57K7jjN3WFkNWMDy",
+                    "unofficial_currency_code": null
+                  },
+                  {
+                    "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                    "amount": -500,
+                    "date": "2023-03-29",
+                    "iso_currency_code": "USD",
+                    "original_description": "United Airlines **** REFUND ****",
+                    "pending": false,
+                    "transaction_id": "xG9jbv3eMoFWepzB7wQLT3LoLggX5Duy1Gbe5",
+                    "unofficial_currency_code": null
+                  }
+                ],
+                "end_date": "2024-07-31",
+                "start_date": "2024-07-01"
+              },
+              "owners": [
+                {
+                  "addresses": [
+                    {
+                      "data": {
+                        "city": "Malakoff",
+                        "country": "US",
+                        "region": "NY",
+                        "street": "2992 Cameron Road",
+                        "postal_code": "14236"
+                      },
+                      "primary": true
+                    },
+                    {
+                      "data": {
+                        "city": "San Matias",
+                        "country": "US",
+                        "region": "CA",
+                        "street": "2493 Leisure Lane",
+                        "postal_code": "93405-2255"
+                      },
+                      "primary": false
+                    }
+                  ],
+                  "emails": [
+                    {
+                      "data": "accountholder0@example.com",
+                      "primary": true,
+                      "type": "primary"
+                    },
+                    {
+                      "data": "accountholder1@example.com",
+                      "primary": false,
+                      "type": "secondary"
+                    },
+                    {
+                      "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                      "primary": false,
+                      "type": "other"
+                    }
+                  ],
+                  "names": [
+                    "Alberta Bobbeth Charleson"
+                  ],
+                  "phone_numbers": [
+                    {
+                      "data": "+1 111-555-3333",
+                      "primary": false,
+                      "type": "home"
+                    },
+                    {
+                      "data": "+1 111-555-4444",
+                      "primary": false,
+                      "type": "work"
+                    },
+                    {
+                      "data": "+1 111-555-5555",
+                      "primary": false,
+                      "type": "mobile"
+                    }
+                  ]
+                }
+              ],
+              "ownership_type": null
+            }
+          ],
+          "institution_name": "First Platypus Bank",
+          "institution_id": "ins_109508",
+          "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7",
+          "last_update_time": "2023-03-30T18:25:26Z"
+        }
+      ]
+    },
+    "employment_refresh": {
+      "generated_time": "2023-03-30T18:27:37Z",
+      "days_requested": 60,
+      "items": [
+        {
+          "accounts": [
+            {
+              "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+              "name": "Plaid Money Market",
+              "official_name": "Plaid Platinum Standard 1.85% Interest Money Market",
+              "type": "depository",
+              "subtype": "money market",
+              "transactions": [
+                {
+                  "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+                  "original_description": "ACH Electronic CreditGUSTO PAY 123456",
+                  "date": "2023-03-30",
+                  "pending": false,
+                  "transaction_id": "gGQgjoeyqBF89PND6K14Sow1wddZBmtLomJ78"
+                }
+              ]
+            },
+            {
+              "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+              "name": "Plaid Checking",
+              "official_name": "Plaid Gold Standard 0% Interest Checking",
+              "type": "depository",
+              "subtype": "checking",
+              "transactions": [
+                {
+                  "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                  "original_description": "United Airlines **** REFUND ****",
+                  "date": "2023-03-29",
+                  "pending": false,
+                  "transaction_id": "xG9jbv3eMoFWepzB7wQLT3LoLggX5Duy1Gbe5"
+                }
+              ]
+            }
+          ],
+          "institution_name": "First Platypus Bank",
+          "institution_id": "ins_109508",
+          "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7",
+          "last_update_time": "2023-03-30T18:25:26Z"
+        }
+      ]
+    }
+  },
+  "warnings": []
+}"#;
+    /// `POST /cra/loans/applications/register`: the example documented for
+    /// [`CraLoansApplicationsRegisterResponse`](crate::models::CraLoansApplicationsRegisterResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_LOANS_APPLICATIONS_REGISTER: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /cra/loans/register`: the example documented for
+    /// [`CraLoansRegisterResponse`](crate::models::CraLoansRegisterResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_LOANS_REGISTER: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /cra/loans/update`: the example documented for
+    /// [`CraLoansUpdateResponse`](crate::models::CraLoansUpdateResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_LOANS_UPDATE: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /cra/loans/unregister`: the example documented for
+    /// [`CraLoanUnregisterResponse`](crate::models::CraLoanUnregisterResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_LOANS_UNREGISTER: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /cra/credit_profile/report/get`: the example documented for
+    /// [`CraCreditProfileReportGetResponse`](crate::models::CraCreditProfileReportGetResponse).
+    #[cfg(feature = "models-cra")]
+    pub const CRA_CREDIT_PROFILE_REPORT_GET: &str = r#"{
+  "request_id": "eYupqX1mZkEuQRx",
+  "user_id": "usr_123456abcdef",
+  "warnings": [],
+  "report": {
+    "date_retrieved": "2024-01-15T10:30:00Z",
+    "inquiry_type": "SOFT_INQUIRY",
+    "client_report_id": "loan-app-12345",
+    "lend_scores": [],
+    "cashflow_insights_attributes": {},
+    "network_insights_attributes": {},
+    "metadata": null
+  }
+}"#;
+    /// `POST /credit/audit_copy_token/update`: the example documented for
+    /// [`CreditAuditCopyTokenUpdateResponse`](crate::models::CreditAuditCopyTokenUpdateResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_AUDIT_COPY_TOKEN_UPDATE: &str = r#"{
+  "request_id": "eYupqX1mZkEuQRx",
+  "updated": true
+}"#;
+    /// `POST /credit/sessions/get`: the example documented for
+    /// [`CreditSessionsGetResponse`](crate::models::CreditSessionsGetResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_SESSIONS_GET: &str = r#"{
+  "request_id": "Aim3b",
+  "sessions": [
+    {
+      "link_session_id": "356dbb28-7f98-44d1-8e6d-0cec580f3171",
+      "results": {
+        "item_add_results": [
+          {
+            "public_token": "public-sandbox-5c224a01-8314-4491-a06f-39e193d5cddc",
+            "item_id": "M5eVJqLnv3tbzdngLDp9FL5OlDNxlNhlE55op",
+            "institution_id": "ins_56"
+          }
+        ],
+        "bank_income_results": [
+          {
+            "status": "APPROVED",
+            "item_id": "M5eVJqLnv3tbzdngLDp9FL5OlDNxlNhlE55op",
+            "institution_id": "ins_56"
+          }
+        ]
+      },
+      "session_start_time": "2022-09-30T23:40:30.946225Z"
+    },
+    {
+      "link_session_id": "f742cae8-31e4-49cc-a621-6cafbdb26fb9",
+      "results": {
+        "payroll_income_results": [
+          {
+            "num_paystubs_retrieved": 2,
+            "num_w2s_retrieved": 1,
+            "institution_id": "ins_92"
+          }
+        ]
+      },
+      "session_start_time": "2022-09-26T23:40:30.946225Z"
+    }
+  ]
+}"#;
+    /// `POST /credit/audit_copy_token/create`: the example documented for
+    /// [`CreditAuditCopyTokenCreateResponse`](crate::models::CreditAuditCopyTokenCreateResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_AUDIT_COPY_TOKEN_CREATE: &str = r#"{
+  "audit_copy_token": "a-production-3tau2cwvybdvrhucaaai27ulu4",
+  "request_id": "Iam3b"
+}"#;
+    /// `POST /credit/audit_copy_token/remove`: the example documented for
+    /// [`CreditAuditCopyTokenRemoveResponse`](crate::models::CreditAuditCopyTokenRemoveResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_REPORT_AUDIT_COPY_REMOVE: &str = r#"{
+  "removed": true,
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /credit/asset_report/freddie_mac/get`: the example documented for
+    /// [`AssetReportFreddieGetResponse`](crate::models::AssetReportFreddieGetResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_ASSET_REPORT_FREDDIE_MAC_GET: &str = r#"{
+  "SchemaVersion": 1,
+  "DEAL": {
+    "LOANS": {
+      "LOAN": {
+        "LOAN_IDENTIFIERS": {
+          "LOAN_IDENTIFIER": {
+            "LoanIdentifier": "100016746",
+            "LoanIdentifierType": "LenderLoan"
+          }
+        }
+      }
+    },
+    "PARTIES": {
+      "PARTY": [
+        {
+          "INDIVIDUAL": {
+            "NAME": {
+              "FirstName": "John",
+              "LastName": "Deere"
+            }
+          },
+          "ROLES": {
+            "ROLE": {
+              "ROLE_DETAIL": {
+                "PartyRoleType": "Borrower"
+              }
+            }
+          },
+          "TAXPAYER_IDENTIFIERS": {
+            "TAXPAYER_IDENTIFIER": {
+              "TaxpayerIdentifierType": "SocialSecurityNumber",
+              "TaxpayerIdentifierValue": "123-45-6789"
+            }
+          }
+        }
+      ]
+    },
+    "SERVICES": {
+      "SERVICE": {
+        "VERIFICATION_OF_ASSET": {
+          "REPORTING_INFORMATION": {
+            "ReportingInformationIdentifier": "a-prod-kol4xb5y4nf2zecqalb2d55mze"
+          },
+          "SERVICE_PRODUCT_FULFILLMENT": {
+            "SERVICE_PRODUCT_FULFILLMENT_DETAIL": {
+              "VendorOrderIdentifier": "PLAID",
+              "ServiceProductFulfillmentIdentifier": "VOA"
+            }
+          },
+          "VERIFICATION_OF_ASSET_RESPONSE": {
+            "ASSETS": {
+              "ASSET": [
+                {
+                  "ASSET_DETAIL": {
+                    "AssetAccountIdentifier": "3847",
+                    "AssetUniqueIdentifier": "c251a55e-c503-471b-a3b1-11a9243bc189",
+                    "AssetAsOfDate": "2022-07-27",
+                    "AssetDescription": "Unlimited Cash Rewards Visa Signature",
+                    "AssetAvailableBalanceAmount": 2073.99,
+                    "AssetCurrentBalanceAmount": 2007.09,
+                    "AssetType": "Other",
+                    "AssetTypeAdditionalDescription": "credit card",
+                    "AssetDaysRequestedCount": 61,
+                    "AssetOwnershipType": null
+                  },
+                  "ASSET_OWNERS": {
+                    "ASSET_OWNER": [
+                      {
+                        "AssetOwnerText": "Alberta Bobbeth Charleson"
+                      }
+                    ]
+                  },
+                  "ASSET_HOLDER": {
+                    "NAME": {
+                      "FullName": "Wells Fargo"
+                    }
+                  },
+                  "ASSET_TRANSACTIONS": {
+                    "ASSET_TRANSACTION": [
+                      {
+                        "ASSET_TRANSACTION_DETAIL": {
+                          "AssetTransactionUniqueIdentifier": "7jagxo9Eq6cXPKM8eMNJUgeeNnbgQdSDw6zgN",
+                          "AssetTransactionAmount": 34.43,
+                          "AssetTransactionDate": "2022-07-19",
+                          "AssetTransactionPostDate": "2022-07-19",
+                          "AssetTransactionType": "Debit",
+                          "AssetInvestmentTransactionTypeDescription": null,
+                          "AssetTransactionPaidByName": null,
+                          "AssetTransactionTypeAdditionalDescription": null,
+                          "AssetTransactionCategoryType": "FoodDining",
+                          "FinancialInstitutionTransactionIdentifier": null
+                        },
+                        "ASSET_TRANSACTION_DESCRIPTON": [
+                          {
+                            "AssetTransactionDescription": "TONYS PIZZA NAPOLETANA SAN FRANCISCOCA"
+                          }
+                        ]
+                      }
+                    ]
+                  },
+                  "VALIDATION_SOURCES": {
+                    "VALIDATION_SOURCE": [
+                      {
+                        "ValidationSourceName": "",
+                        "ValidationSourceReferenceIdentifier": ""
+                      }
+                    ]
+                  }
+                }
+              ]
+            }
+          }
+        },
+        "STATUSES": {
+          "STATUS": {
+            "StatusCode": "success",
+            "StatusDescription": null
+          }
+        }
+      }
+    }
+  },
+  "request_id": "eYupqX1mZkEuQRx"
+}"#;
+    /// `POST /credit/freddie_mac/reports/get`: the example documented for
+    /// [`CreditFreddieMacReportsGetResponse`](crate::models::CreditFreddieMacReportsGetResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_FREDDIE_MAC_REPORTS_GET: &str = r#"{
+  "SchemaVersion": 2.4,
+  "DEAL": {
+    "LOANS": {
+      "LOAN": {
+        "LoanRoleType": "SubjectLoan",
+        "LOAN_IDENTIFIERS": {
+          "LOAN_IDENTIFIER": [
+            {
+              "LoanIdentifier": "100016746",
+              "LoanIdentifierType": "LenderLoan"
+            }
+          ]
+        }
+      }
+    },
+    "PARTIES": {
+      "PARTY": [
+        {
+          "INDIVIDUAL": {
+            "NAME": {
+              "FirstName": "John",
+              "LastName": "Deere",
+              "MiddleName": "S"
+            }
+          },
+          "ROLES": {
+            "ROLE": {
+              "ROLE_DETAIL": {
+                "PartyRoleType": "Borrower"
+              }
+            }
+          },
+          "TAXPAYER_IDENTIFIERS": {
+            "TAXPAYER_IDENTIFIER": {
+              "TaxpayerIdentifierType": "SocialSecurityNumber",
+              "TaxpayerIdentifierValue": "123-45-6789"
+            }
+          }
+        }
+      ]
+    },
+    "SERVICES": {
+      "SERVICE": {
+        "VERIFICATION_OF_ASSET": [
+          {
+            "REPORTING_INFORMATION": {
+              "ReportIdentifierType": "ReportID",
+              "ReportDateTime": "",
+              "ReportingInformationParentIdentifier": "a-prod-kol4xb5y4nf2zecqalb2d55mze",
+              "ReportingInformationIdentifier": "assets-prod-20746587-2ad7-407f-a201-0669e1368cf7"
+            },
+            "SERVICE_PRODUCT_FULFILLMENT": {
+              "SERVICE_PRODUCT_FULFILLMENT_DETAIL": {
+                "VendorOrderIdentifier": "PLAID",
+                "ServiceProductFulfillmentIdentifier": "VOE"
+              }
+            },
+            "VERIFICATION_OF_ASSET_RESPONSE": {
+              "ASSETS": {
+                "ASSET": [
+                  {
+                    "ASSET_DETAIL": {
+                      "AssetAccountIdentifier": "3847",
+                      "AssetUniqueIdentifier": "c251a55e-c503-471b-a3b1-11a9243bc189",
+                      "AssetAsOfDate": "2022-07-27",
+                      "AssetDescription": "Unlimited Cash Rewards Visa Signature",
+                      "AssetAvailableBalanceAmount": 0,
+                      "AssetCurrentBalanceAmount": 0,
+                      "AssetType": "Other",
+                      "AssetTypeAdditionalDescription": "credit card",
+                      "AssetDaysRequestedCount": 61,
+                      "AssetOwnershipType": null
+                    },
+                    "ASSET_OWNERS": {
+                      "ASSET_OWNER": [
+                        {
+                          "AssetOwnerText": "Alberta Bobbeth Charleson"
+                        }
+                      ]
+                    },
+                    "ASSET_HOLDER": {
+                      "NAME": {
+                        "FullName": "Wells Fargo"
+                      }
+                    },
+                    "ASSET_TRANSACTIONS": {
+                      "ASSET_TRANSACTION": [
+                        {
+                          "ASSET_TRANSACTION_DETAIL": {
+                            "AssetTransactionCategoryType": "Reimbursement",
+                            "AssetTransactionAmount": 0,
+                            "AssetTransactionDate": "2022-07-28",
+                            "AssetTransactionPostDate": "2022-07-28",
+                            "AssetTransactionType": "Credit",
+                            "AssetInvestmentTransactionTypeDescription": null,
+                            "AssetTransactionPaidByName": null,
+                            "AssetTransactionPaidToName": null,
+                            "AssetTransactionTypeAdditionalDescription": null,
+                            "AssetTransactionUniqueIdentifier": "8XQ2rJzjagxp87SJLNPKM8eMNJUgeeNnbg",
+                            "FinancialInstitutionTransactionIdentifier": null
+                          },
+                          "ASSET_TRANSACTION_DESCRIPTION": [
+                            {
+                              "AssetTransactionDescription": "UNITED AIRLINES SAN FRANCISCOCA"
+                            }
+                          ]
+                        }
+                      ]
+                    },
+                    "VALIDATION_SOURCES": {
+                      "VALIDATION_SOURCE": [
+                        {
+                          "ValidationSourceName": "",
+                          "ValidationSourceReferenceIdentifier": ""
+                        }
+                      ]
+                    }
+                  }
+                ]
+              }
+            }
+          },
+          {
+            "REPORTING_INFORMATION": {
+              "ReportDateTime": "",
+              "ReportingInformationParentIdentifier": "a-prod-kol4xb5y4nf2zecqalb2d55mze",
+              "ReportingInformationIdentifier": "assets-prod-20746587-2ad7-407f-a201-0669e1368cf7",
+              "ReportIdentifierType": "ReportID"
+            },
+            "SERVICE_PRODUCT_FULFILLMENT": {
+              "SERVICE_PRODUCT_FULFILLMENT_DETAIL": {
+                "VendorOrderIdentifier": "PLAID",
+                "ServiceProductFulfillmentIdentifier": "VOA"
+              }
+            },
+            "VERIFICATION_OF_ASSET_RESPONSE": {
+              "ASSETS": {
+                "ASSET": [
+                  {
+                    "ASSET_DETAIL": {
+                      "AssetAccountIdentifier": "3847",
+                      "AssetUniqueIdentifier": "c251a55e-c503-471b-a3b1-11a9243bc189",
+                      "AssetAsOfDate": "2022-07-27",
+                      "AssetDescription": "Unlimited Cash Rewards Visa Signature",
+                      "AssetAvailableBalanceAmount": 2073.99,
+                      "AssetCurrentBalanceAmount": 2007.09,
+                      "AssetType": "Other",
+                      "AssetTypeAdditionalDescription": "credit card",
+                      "AssetDaysRequestedCount": 61,
+                      "AssetOwnershipType": null
+                    },
+                    "ASSET_OWNERS": {
+                      "ASSET_OWNER": [
+                        {
+                          "AssetOwnerText": "Alberta Bobbeth Charleson"
+                        }
+                      ]
+                    },
+                    "ASSET_HOLDER": {
+                      "NAME": {
+                        "FullName": "Wells Fargo"
+                      }
+                    },
+                    "ASSET_TRANSACTIONS": {
+                      "ASSET_TRANSACTION": [
+                        {
+                          "ASSET_TRANSACTION_DETAIL": {
+                            "AssetTransactionUniqueIdentifier": "7jagxo9Eq6cXPKM8eMNJUgeeNnbgQdSDw6zgN",
+                            "AssetTransactionAmount": 34.43,
+                            "AssetTransactionDate": "2022-07-19",
+                            "AssetTransactionPostDate": "2022-07-19",
+                            "AssetTransactionType": "Debit",
+                            "AssetInvestmentTransactionTypeDescription": null,
+                            "AssetTransactionPaidByName": null,
+                            "AssetTransactionTypeAdditionalDescription": null,
+                            "AssetTransactionCategoryType": "FoodDining",
+                            "FinancialInstitutionTransactionIdentifier": null
+                          },
+                          "ASSET_TRANSACTION_DESCRIPTION": [
+                            {
+                              "AssetTransactionDescription": "TONYS PIZZA NAPOLETANA SAN FRANCISCOCA"
+                            }
+                          ]
+                        }
+                      ]
+                    },
+                    "VALIDATION_SOURCES": {
+                      "VALIDATION_SOURCE": [
+                        {
+                          "ValidationSourceName": "",
+                          "ValidationSourceReferenceIdentifier": ""
+                        }
+                      ]
+                    }
+                  }
+                ]
+              }
+            }
+          }
+        ],
+        "STATUSES": {
+          "STATUS": {
+            "StatusCode": "success",
+            "StatusDescription": null
+          }
+        }
+      }
+    }
+  },
+  "request_id": "eYupqX1mZkEuQRx"
+}"#;
+    /// `POST /credit/bank_income/get`: the example documented for
+    /// [`CreditBankIncomeGetResponse`](crate::models::CreditBankIncomeGetResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_BANK_INCOME_GET: &str = r#"{
+  "bank_income": [
+    {
+      "bank_income_id": "dacc92a0-cb59-43a5-ba24-1b1c07a03f28",
+      "bank_income_summary": {
+        "end_date": "2024-08-21",
+        "historical_summary": [
+          {
+            "end_date": "2024-08-21",
+            "iso_currency_code": "USD",
+            "start_date": "2024-08-06",
+            "total_amount": 4090.14,
+            "total_amounts": [
+              {
+                "amount": 4090.14,
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              }
+            ],
+            "transactions": [
+              {
+                "amount": 120.12,
+                "check_number": null,
+                "date": "2024-08-07",
+                "iso_currency_code": "USD",
+                "name": "TEXAS OAG CHILD SUPPORT",
+                "original_description": "TEXAS OAG CHILD SUPPORT",
+                "transaction_id": "EZMmvwREqlSGmlRam7bzFKyBll3kJjU4xKm1w",
+                "unofficial_currency_code": null
+              },
+              {
+                "amount": 1525,
+                "check_number": null,
+                "date": "2024-08-08",
+                "iso_currency_code": "USD",
+                "name": "AIRBNB PAYMENTS PPD ID: 1234567890",
+                "original_description": "AIRBNB PAYMENTS PPD ID: 1234567890",
+                "transaction_id": "Wr6jzLwg1qs6ag9Xa8BrCpBAPPxnEXF6ZmjDR",
+                "unofficial_currency_code": null
+              },
+              {
+                "amount": 500,
+                "check_number": null,
+                "date": "2024-08-12",
+                "iso_currency_code": "USD",
+                "name": "TWC-BENEFITS/UI BENEFIT",
+                "original_description": "TWC-BENEFITS/UI BENEFIT",
+                "transaction_id": "Aj7Apx5bDyIA3VRl35yqC18wXXorBgI9rX5dp",
+                "unofficial_currency_code": null
+              },
+              {
+                "amount": 1000.7,
+                "check_number": null,
+                "date": "2024-08-15",
+                "iso_currency_code": "USD",
+                "name": "PLAID PAYROLL",
+                "original_description": "PLAID PAYROLL",
+                "transaction_id": "G1L9oybBrKSMPmBdPzXoFN8aGGE7gXC6MeoQB",
+                "unofficial_currency_code": null
+              },
+              {
+                "amount": 824.2,
+                "check_number": null,
+                "date": "2024-08-15",
+                "iso_currency_code": "USD",
+                "name": "SSI TREAS 310 XXSUPP SEC PPD ID: 1234567890",
+                "original_description": "SSI TREAS 310 XXSUPP SEC PPD ID: 1234567890",
+                "transaction_id": "nWLlwMm1qxi8DomvDXP3FaGjXX5bm9TAlyQnk",
+                "unofficial_currency_code": null
+              },
+              {
+                "amount": 120.12,
+                "check_number": null,
+                "date": "2024-08-21",
+                "iso_currency_code": "USD",
+                "name": "TEXAS OAG CHILD SUPPORT",
+                "original_description": "TEXAS OAG CHILD SUPPORT",
+                "transaction_id": "b7dkg6eQbPFQeRvVeZlxcqxZooa7nWSmb47dj",
+                "unofficial_currency_code": null
+              }
+            ],
+            "unofficial_currency_code": null
+          }
+        ],
+        "income_categories_count": 5,
+        "income_sources_count": 5,
+        "income_transactions_count": 6,
+        "iso_currency_code": "USD",
+        "start_date": "2024-08-07",
+        "total_amount": 4090.14,
+        "total_amounts": [
+          {
+            "amount": 4090.14,
+            "iso_currency_code": "USD",
+            "unofficial_currency_code": null
+          }
+        ],
+        "unofficial_currency_code": null
+      },
+      "days_requested": 15,
+      "generated_time": "2024-08-21T18:10:46.293199Z",
+      "items": [
+        {
+          "bank_income_accounts": [
+            {
+              "account_id": "G1L9oybBrKSMPmBdPzXoFN8oo16rqqC6PwkA5",
+              "mask": "9217",
+              "name": "Checking",
+              "official_name": "Plaid checking",
+              "owners": [
+                {
+                  "addresses": [],
+                  "emails": [],
+                  "names": [
+                    "Jane Doe"
+                  ],
+                  "phone_numbers": []
+                }
+              ],
+              "subtype": "checking",
+              "type": "depository"
+            }
+          ],
+          "bank_income_sources": [
+            {
+              "account_id": "G1L9oybBrKSMPmBdPzXoFN8oo16rqqC6PwkA5",
+              "end_date": "2024-08-15",
+              "historical_summary": [
+                {
+                  "end_date": "2024-08-21",
+                  "iso_currency_code": "USD",
+                  "start_date": "2024-08-06",
+                  "total_amount": 1000.7,
+                  "total_amounts": [
+                    {
+                      "amount": 1000.7,
+                      "iso_currency_code": "USD",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "transactions": [
+                    {
+                      "amount": 1000.7,
+                      "check_number": null,
+                      "date": "2024-08-15",
+                      "iso_currency_code": "USD",
+                      "name": "PLAID PAYROLL",
+                      "original_description": "PLAID PAYROLL",
+                      "transaction_id": "G1L9oybBrKSMPmBdPzXoFN8aGGE7gXC6MeoQB",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "unofficial_currency_code": null
+                }
+              ],
+              "income_category": "SALARY",
+              "income_description": "PLAID PAYROLL",
+              "income_source_id": "0e9d6fbc-29de-4225-9843-2f71e02a54d1",
+              "pay_frequency": "UNKNOWN",
+              "start_date": "2024-08-15",
+              "total_amount": 1000.7,
+              "transaction_count": 1
+            },
+            {
+              "account_id": "G1L9oybBrKSMPmBdPzXoFN8oo16rqqC6PwkA5",
+              "end_date": "2024-08-15",
+              "historical_summary": [
+                {
+                  "end_date": "2024-08-21",
+                  "iso_currency_code": "USD",
+                  "start_date": "2024-08-06",
+                  "total_amount": 824.2,
+                  "total_amounts": [
+                    {
+                      "amount": 824.2,
+                      "iso_currency_code": "USD",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "transactions": [
+                    {
+                      "amount": 824.2,
+                      "check_number": null,
+                      "date": "2024-08-15",
+                      "iso_currency_code": "USD",
+                      "name": "SSI TREAS 310 XXSUPP SEC PPD ID: 1234567890",
+                      "original_description": "SSI TREAS 310 XXSUPP SEC PPD ID: 1234567890",
+                      "transaction_id": "nWLlwMm1qxi8DomvDXP3FaGjXX5bm9TAlyQnk",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "unofficial_currency_code": null
+                }
+              ],
+              "income_category": "LONG_TERM_DISABILITY",
+              "income_description": "SSI TREAS 310 XXSUPP SEC PPD ID: 1234567890",
+              "income_source_id": "88bc00d8-2bb1-42d0-a054-db3f20948283",
+              "pay_frequency": "UNKNOWN",
+              "start_date": "2024-08-15",
+              "total_amount": 824.2,
+              "transaction_count": 1
+            },
+            {
+              "account_id": "G1L9oybBrKSMPmBdPzXoFN8oo16rqqC6PwkA5",
+              "end_date": "2024-08-08",
+              "historical_summary": [
+                {
+                  "end_date": "2024-08-21",
+                  "iso_currency_code": "USD",
+                  "start_date": "2024-08-06",
+                  "total_amount": 1525,
+                  "total_amounts": [
+                    {
+                      "amount": 1525,
+                      "iso_currency_code": "USD",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "transactions": [
+                    {
+                      "amount": 1525,
+                      "check_number": null,
+                      "date": "2024-08-08",
+                      "iso_currency_code": "USD",
+                      "name": "AIRBNB PAYMENTS PPD ID: 1234567890",
+                      "original_description": "AIRBNB PAYMENTS PPD ID: 1234567890",
+                      "transaction_id": "Wr6jzLwg1qs6ag9Xa8BrCpBAPPxnEXF6ZmjDR",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "unofficial_currency_code": null
+                }
+              ],
+              "income_category": "RENTAL",
+              "income_description": "AIRBNB PAYMENTS PPD ID: 1234567890",
+              "income_source_id": "063689af-7299-4327-b71f-9d8849a40c0e",
+              "pay_frequency": "UNKNOWN",
+              "start_date": "2024-08-08",
+              "total_amount": 1525,
+              "transaction_count": 1
+            },
+            {
+              "account_id": "G1L9oybBrKSMPmBdPzXoFN8oo16rqqC6PwkA5",
+              "end_date": "2024-08-12",
+              "historical_summary": [
+                {
+                  "end_date": "2024-08-21",
+                  "iso_currency_code": "USD",
+                  "start_date": "2024-08-06",
+                  "total_amount": 500,
+                  "total_amounts": [
+                    {
+                      "amount": 500,
+                      "iso_currency_code": "USD",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "transactions": [
+                    {
+                      "amount": 500,
+                      "check_number": null,
+                      "date": "2024-08-12",
+                      "iso_currency_code": "USD",
+                      "name": "TWC-BENEFITS/UI BENEFIT",
+                      "original_description": "TWC-BENEFITS/UI BENEFIT",
+                      "transaction_id": "Aj7Apx5bDyIA3VRl35yqC18wXXorBgI9rX5dp",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "unofficial_currency_code": null
+                }
+              ],
+              "income_category": "UNEMPLOYMENT",
+              "income_description": "TWC-BENEFITS/UI BENEFIT",
+              "income_source_id": "ce160170-49d0-4811-b58e-cb4878d05f83",
+              "pay_frequency": "UNKNOWN",
+              "start_date": "2024-08-12",
+              "total_amount": 500,
+              "transaction_count": 1
+            },
+            {
+              "account_id": "G1L9oybBrKSMPmBdPzXoFN8oo16rqqC6PwkA5",
+              "end_date": "2024-08-21",
+              "historical_summary": [
+                {
+                  "end_date": "2024-08-21",
+                  "iso_currency_code": "USD",
+                  "start_date": "2024-08-06",
+                  "total_amount": 240.24,
+                  "total_amounts": [
+                    {
+                      "amount": 240.24,
+                      "iso_currency_code": "USD",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "transactions": [
+                    {
+                      "amount": 120.12,
+                      "check_number": null,
+                      "date": "2024-08-07",
+                      "iso_currency_code": "USD",
+                      "name": "TEXAS OAG CHILD SUPPORT",
+                      "original_description": "TEXAS OAG CHILD SUPPORT",
+                      "transaction_id": "EZMmvwREqlSGmlRam7bzFKyBll3kJjU4xKm1w",
+                      "unofficial_currency_code": null
+                    },
+                    {
+                      "amount": 120.12,
+                      "check_number": null,
+                      "date": "2024-08-21",
+                      "iso_currency_code": "USD",
+                      "name": "TEXAS OAG CHILD SUPPORT",
+                      "original_description": "TEXAS OAG CHILD SUPPORT",
+                      "transaction_id": "b7dkg6eQbPFQeRvVeZlxcqxZooa7nWSmb47dj",
+                      "unofficial_currency_code": null
+                    }
+                  ],
+                  "unofficial_currency_code": null
+                }
+              ],
+              "income_category": "CHILD_SUPPORT",
+              "income_description": "TEXAS OAG CHILD SUPPORT",
+              "income_source_id": "c8e1576e-9de4-47b4-ad55-3f7b068cc863",
+              "pay_frequency": "UNKNOWN",
+              "start_date": "2024-08-07",
+              "total_amount": 240.24,
+              "transaction_count": 2
+            }
+          ],
+          "institution_id": "ins_20",
+          "institution_name": "Citizens Bank",
+          "item_id": "L8EKo4GydxSKmJQGmXyPuDkeNn4rg9fP3MKLv",
+          "last_updated_time": "2024-08-21T18:10:47.367335Z"
+        }
+      ]
+    }
+  ],
+  "request_id": "MLM1fFu4fbVg7KR"
+}"#;
+    /// `POST /credit/bank_income/refresh`: the example documented for
+    /// [`CreditBankIncomeRefreshResponse`](crate::models::CreditBankIncomeRefreshResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_BANK_INCOME_REFRESH: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /credit/bank_income/webhook/update`: the example documented for
+    /// [`CreditBankIncomeWebhookUpdateResponse`](crate::models::CreditBankIncomeWebhookUpdateResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_BANK_INCOME_WEBHOOK_UPDATE: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /credit/payroll_income/parsing_config/update`: the example documented for
+    /// [`CreditPayrollIncomeParsingConfigUpdateResponse`](crate::models::CreditPayrollIncomeParsingConfigUpdateResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_PAYROLL_INCOME_PARSING_CONFIG_UPDATE: &str = r#"{
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /credit/bank_statements/uploads/get`: the example documented for
+    /// [`CreditBankStatementsUploadsGetResponse`](crate::models::CreditBankStatementsUploadsGetResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_BANK_STATEMENTS_UPLOADS_GET: &str = r#"{
+  "items": [
+    {
+      "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+      "bank_statements": [
+        {
+          "transactions": [
+            {
+              "amount": -1000,
+              "date": "2023-01-01",
+              "original_description": "PAYCHECK",
+              "account_id": "c6778d3f-e44c-4348-874e-71507c1ac12d"
+            }
+          ],
+          "document_metadata": {
+            "document_type": "BANK_STATEMENT",
+            "name": "statement_01.pdf",
+            "status": "PROCESSING_COMPLETE",
+            "download_url": null,
+            "page_count": 2
+          },
+          "document_id": "2jkflanbd",
+          "bank_accounts": [
+            {
+              "name": "CHASE CHECKING",
+              "bank_name": "CHASE",
+              "account_type": "CHECKING",
+              "account_number": "000009752",
+              "account_id": "c6778d3f-e44c-4348-874e-71507c1ac12d",
+              "owner": {
+                "name": "JANE DOE",
+                "address": {
+                  "postal_code": "94133",
+                  "country": "US",
+                  "region": "CA",
+                  "city": "SAN FRANCISCO",
+                  "street": "2140 TAYLOR ST"
+                }
+              },
+              "periods": [
+                {
+                  "start_date": "2023-01-01",
+                  "end_date": "2023-02-01",
+                  "starting_balance": 2500,
+                  "ending_balance": 3500
+                }
+              ]
+            }
+          ]
+        }
+      ],
+      "status": {
+        "processing_status": "PROCESSING_COMPLETE"
+      },
+      "updated_at": "2023-02-01T21:14:54Z"
+    }
+  ],
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /credit/payroll_income/get`: the example documented for
+    /// [`CreditPayrollIncomeGetResponse`](crate::models::CreditPayrollIncomeGetResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_PAYROLL_INCOME_GET: &str = r#"{
+  "items": [
+    {
+      "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+      "institution_id": "ins_92",
+      "institution_name": "ADP",
+      "accounts": [
+        {
+          "account_id": "GeooLPBGDEunl54q7N3ZcyD5aLPLEai1nkzM9",
+          "rate_of_pay": {
+            "pay_amount": 100000,
+            "pay_rate": "ANNUAL"
+          },
+          "pay_frequency": "BIWEEKLY"
+        }
+      ],
+      "payroll_income": [
+        {
+          "account_id": "GeooLPBGDEunl54q7N3ZcyD5aLPLEai1nkzM9",
+          "pay_stubs": [
+            {
+              "deductions": {
+                "breakdown": [
+                  {
+                    "current_amount": 123.45,
+                    "description": "taxes",
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null,
+                    "ytd_amount": 246.9
+                  }
+                ],
+                "total": {
+                  "current_amount": 123.45,
+                  "iso_currency_code": "USD",
+                  "unofficial_currency_code": null,
+                  "ytd_amount": 246.9
+                }
+              },
+              "document_metadata": {
+                "document_type": "PAYSTUB",
+                "name": "paystub.pdf",
+                "status": "PROCESSING_COMPLETE",
+                "download_url": null
+              },
+              "document_id": "2jkflanbd",
+              "earnings": {
+                "breakdown": [
+                  {
+                    "canonical_description": "REGULAR_PAY",
+                    "current_amount": 200.22,
+                    "description": "salary earned",
+                    "hours": 80,
+                    "iso_currency_code": "USD",
+                    "rate": null,
+                    "unofficial_currency_code": null,
+                    "ytd_amount": 400.44
+                  },
+                  {
+                    "canonical_description": "BONUS",
+                    "current_amount": 100,
+                    "description": "bonus earned",
+                    "hours": null,
+                    "iso_currency_code": "USD",
+                    "rate": null,
+                    "unofficial_currency_code": null,
+                    "ytd_amount": 100
+                  }
+                ],
+                "total": {
+                  "current_amount": 300.22,
+                  "hours": 160,
+                  "iso_currency_code": "USD",
+                  "unofficial_currency_code": null,
+                  "ytd_amount": 500.44
+                }
+              },
+              "employee": {
+                "address": {
+                  "city": "SAN FRANCISCO",
+                  "country": "US",
+                  "postal_code": "94133",
+                  "region": "CA",
+                  "street": "2140 TAYLOR ST"
+                },
+                "name": "ANNA CHARLESTON",
+                "marital_status": "SINGLE",
+                "taxpayer_id": {
+                  "id_type": "SSN",
+                  "id_mask": "3333"
+                }
+              },
+              "employer": {
+                "name": "PLAID INC",
+                "address": {
+                  "city": "SAN FRANCISCO",
+                  "country": "US",
+                  "postal_code": "94111",
+                  "region": "CA",
+                  "street": "1098 HARRISON ST"
+                }
+              },
+              "net_pay": {
+                "current_amount": 123.34,
+                "description": "TOTAL NET PAY",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null,
+                "ytd_amount": 253.54
+              },
+              "pay_period_details": {
+                "distribution_breakdown": [
+                  {
+                    "account_name": "Big time checking",
+                    "bank_name": "bank of plaid",
+                    "current_amount": 176.77,
+                    "iso_currency_code": "USD",
+                    "mask": "1223",
+                    "type": "checking",
+                    "unofficial_currency_code": null
+                  }
+                ],
+                "end_date": "2020-12-15",
+                "gross_earnings": 4500,
+                "iso_currency_code": "USD",
+                "pay_amount": 1490.21,
+                "pay_date": "2020-12-15",
+                "pay_frequency": "BIWEEKLY",
+                "start_date": "2020-12-01",
+                "unofficial_currency_code": null
+              }
+            }
+          ],
+          "w2s": [
+            {
+              "allocated_tips": "1000",
+              "box_12": [
+                {
+                  "amount": "200",
+                  "code": "AA"
+                }
+              ],
+              "box_9": "box9",
+              "dependent_care_benefits": "1000",
+              "document_metadata": {
+                "document_type": "US_TAX_W2",
+                "download_url": null,
+                "name": "w_2.pdf",
+                "status": "PROCESSING_COMPLETE"
+              },
+              "document_id": "1pkflebk4",
+              "employee": {
+                "address": {
+                  "city": "San Francisco",
+                  "country": "US",
+                  "postal_code": "94103",
+                  "region": "CA",
+                  "street": "1234 Grand St"
+                },
+                "name": "Josie Georgia Harrison",
+                "marital_status": "SINGLE",
+                "taxpayer_id": {
+                  "id_type": "SSN",
+                  "id_mask": "1234"
+                }
+              },
+              "employer": {
+                "address": {
+                  "city": "New York",
+                  "country": "US",
+                  "postal_code": "10010",
+                  "region": "NY",
+                  "street": "456 Main St"
+                },
+                "name": "Acme Inc"
+              },
+              "employer_id_number": "12-1234567",
+              "federal_income_tax_withheld": "1000",
+              "medicare_tax_withheld": "1000",
+              "medicare_wages_and_tips": "1000",
+              "nonqualified_plans": "1000",
+              "other": "other",
+              "retirement_plan": "CHECKED",
+              "social_security_tax_withheld": "1000",
+              "social_security_tips": "1000",
+              "social_security_wages": "1000",
+              "state_and_local_wages": [
+                {
+                  "employer_state_id_number": "11111111111AAA",
+                  "local_income_tax": "200",
+                  "locality_name": "local",
+                  "state": "UT",
+                  "state_income_tax": "200",
+                  "state_wages_tips": "200"
+                }
+              ],
+              "statutory_employee": "CHECKED",
+              "tax_year": "2020",
+              "third_party_sick_pay": "CHECKED",
+              "wages_tips_other_comp": "1000"
+            }
+          ],
+          "form1099s": [
+            {
+              "april_amount": null,
+              "august_amount": null,
+              "card_not_present_transaction": null,
+              "crop_insurance_proceeds": 1000,
+              "december_amount": null,
+              "document_id": "mvMZ59Z2a5",
+              "document_metadata": {
+                "document_type": "US_TAX_1099_MISC",
+                "download_url": null,
+                "name": "form_1099_misc.pdf",
+                "status": "PROCESSING_COMPLETE"
+              },
+              "excess_golden_parachute_payments": 1000,
+              "february_amount": null,
+              "federal_income_tax_withheld": 1000,
+              "filer": {
+                "address": {
+                  "city": null,
+                  "country": null,
+                  "postal_code": null,
+                  "region": null,
+                  "street": null
+                },
+                "name": null,
+                "tin": null,
+                "type": null
+              },
+              "fishing_boat_proceeds": 1000,
+              "form_1099_type": "FORM_1099_TYPE_MISC",
+              "gross_amount": 1000,
+              "gross_proceeds_paid_to_an_attorney": 1000,
+              "january_amount": null,
+              "july_amount": null,
+              "june_amount": null,
+              "march_amount": null,
+              "may_amount": null,
+              "medical_and_healthcare_payments": 1000,
+              "merchant_category_code": null,
+              "nonemployee_compensation": 1000,
+              "november_amount": null,
+              "number_of_payment_transactions": null,
+              "october_amount": null,
+              "other_income": 1000,
+              "payer": {
+                "address": {
+                  "city": "SAN FRANCISCO",
+                  "country": "US",
+                  "postal_code": "94111",
+                  "region": "CA",
+                  "street": "1098 HARRISON ST"
+                },
+                "name": "PLAID INC",
+                "telephone_number": "(123)456-7890",
+                "tin": "12-3456789"
+              },
+              "payer_state_number": "CA 12345",
+              "payer_state_number_lower": null,
+              "primary_state": null,
+              "primary_state_id": "CA 12345",
+              "primary_state_income_tax": 1000,
+              "pse_name": null,
+              "pse_telephone_number": null,
+              "recipient": {
+                "account_number": "45678",
+                "address": {
+                  "city": "SAN FRANCISCO",
+                  "country": "US",
+                  "postal_code": "94133",
+                  "region": "CA",
+                  "street": "2140 TAYLOR ST"
+                },
+                "facta_filing_requirement": "CHECKED",
+                "name": "Josie Georgia Harrison",
+                "second_tin_exists": "NOT CHECKED",
+                "tin": "12-3456789"
+              },
+              "rents": 1000,
+              "royalties": 1000,
+              "secondary_state": null,
+              "secondary_state_id": null,
+              "secondary_state_income_tax": null,
+              "section_409a_deferrals": 1000,
+              "section_409a_income": 1000,
+              "september_amount": null,
+              "state_income": 1000,
+              "state_income_lower": null,
+              "state_tax_withheld": 1000,
+              "state_tax_withheld_lower": null,
+              "substitute_payments_in_lieu_of_dividends_or_interest": null,
+              "tax_year": "2022",
+              "transactions_reported": null
+            }
+          ]
+        }
+      ],
+      "status": {
+        "processing_status": "PROCESSING_COMPLETE"
+      },
+      "updated_at": "2022-08-02T21:14:54Z"
+    }
+  ],
+  "request_id": "2pxQ59buGdsHRef"
+}"#;
+    /// `POST /credit/payroll_income/risk_signals/get`: the example documented for
+    /// [`CreditPayrollIncomeRiskSignalsGetResponse`](crate::models::CreditPayrollIncomeRiskSignalsGetResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_PAYROLL_INCOME_RISK_SIGNALS_GET: &str = r#"{
+  "items": [
+    {
+      "item_id": "testItemID",
+      "verification_risk_signals": [
+        {
+          "account_id": null,
+          "multi_document_risk_signals": [],
+          "single_document_risk_signals": [
+            {
+              "document_reference": {
+                "document_id": "lRepoQjxlJ1nz",
+                "document_name": "Paystub.pdf",
+                "file_type": "TRUE_PDF"
+              },
+              "risk_summary": {
+                "risk_score": 70
+              },
+              "risk_signals": [
+                {
+                  "actual_value": "0.00",
+                  "expected_value": "25.09",
+                  "field": null,
+                  "signal_description": null,
+                  "has_fraud_risk": true,
+                  "type": "MASKING",
+                  "page_number": 1,
+                  "institution_metadata": {
+                    "item_id": "testItemID"
+                  }
+                },
+                {
+                  "actual_value": null,
+                  "expected_value": null,
+                  "field": null,
+                  "signal_description": "Creation date and modification date do not match",
+                  "has_fraud_risk": true,
+                  "institution_metadata": null,
+                  "type": "METADATA_DATES_OUTSIDE_WINDOW",
+                  "page_number": 0
+                }
+              ]
+            }
+          ]
+        }
+      ]
+    }
+  ],
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /credit/payroll_income/precheck`: the example documented for
+    /// [`CreditPayrollIncomePrecheckResponse`](crate::models::CreditPayrollIncomePrecheckResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_PAYROLL_INCOME_PRECHECK: &str = r#"{
+  "request_id": "lMjeOeu9X1VUh1F",
+  "confidence": "HIGH"
+}"#;
+    /// `POST /credit/employment/get`: the example documented for
+    /// [`CreditEmploymentGetResponse`](crate::models::CreditEmploymentGetResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_EMPLOYMENT_GET: &str = r#"{
+  "items": [
+    {
+      "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+      "employments": [
+        {
+          "account_id": "GeooLPBGDEunl54q7N3ZcyD5aLPLEai1nkzM9",
+          "status": "ACTIVE",
+          "start_date": "2020-01-01",
+          "end_date": null,
+          "employer": {
+            "name": "Plaid Inc"
+          },
+          "title": "Software Engineer",
+          "platform_ids": {
+            "employee_id": "1234567",
+            "position_id": "8888",
+            "payroll_id": "1234567"
+          },
+          "employee_type": "FULL_TIME",
+          "last_paystub_date": "2022-01-15"
+        }
+      ]
+    }
+  ],
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `POST /credit/payroll_income/refresh`: the example documented for
+    /// [`CreditPayrollIncomeRefreshResponse`](crate::models::CreditPayrollIncomeRefreshResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_PAYROLL_INCOME_REFRESH: &str = r#"{
+  "request_id": "nTkbCH41HYmpbm5",
+  "verification_refresh_status": "USER_PRESENCE_REQUIRED"
+}"#;
+    /// `POST /credit/relay/create`: the example documented for
+    /// [`CreditRelayCreateResponse`](crate::models::CreditRelayCreateResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_RELAY_CREATE: &str = r#"{
+  "relay_token": "credit-relay-production-3TAU2CWVYBDVRHUCAAAI27ULU4",
+  "request_id": "Iam3b"
+}"#;
+    /// `POST /credit/relay/get`: the example documented for
+    /// [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_RELAY_GET: &str = r#"{
+  "report": {
+    "asset_report_id": "028e8404-a013-4a45-ac9e-002482f9cafc",
+    "client_report_id": "client_report_id_1221",
+    "date_generated": "2023-03-30T18:27:37Z",
+    "days_requested": 90,
+    "items": [
+      {
+        "accounts": [
+          {
+            "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+            "balances": {
+              "available": 43200,
+              "current": 43200,
+              "limit": null,
+              "margin_loan_amount": null,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "days_available": 90,
+            "historical_balances": [
+              {
+                "current": 49050,
+                "date": "2023-03-29",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-27",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-26",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": 49050,
+                "date": "2023-03-25",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              }
+            ],
+            "mask": "4444",
+            "name": "Plaid Money Market",
+            "official_name": "Plaid Platinum Standard 1.85% Interest Money Market",
+            "owners": [
+              {
+                "addresses": [
+                  {
+                    "data": {
+                      "city": "Malakoff",
+                      "country": "US",
+                      "region": "NY",
+                      "street": "2992 Cameron Road",
+                      "postal_code": "14236"
+                    },
+                    "primary": true
+                  },
+                  {
+                    "data": {
+                      "city": "San Matias",
+                      "country": "US",
+                      "region": "CA",
+                      "street": "2493 Leisure Lane",
+                      "postal_code": "93405-2255"
+                    },
+                    "primary": false
+                  }
+                ],
+                "emails": [
+                  {
+                    "data": "accountholder0@example.com",
+                    "primary": true,
+                    "type": "primary"
+                  },
+                  {
+                    "data": "accountholder1@example.com",
+                    "primary": false,
+                    "type": "secondary"
+                  },
+                  {
+                    "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                    "primary": false,
+                    "type": "other"
+                  }
+                ],
+                "names": [
+                  "Alberta Bobbeth Charleson"
+                ],
+                "phone_numbers": [
+                  {
+                    "data": "+1 111-555-3333",
+                    "primary": false,
+                    "type": "home"
+                  },
+                  {
+                    "data": "+1 111-555-4444",
+                    "primary": false,
+                    "type": "work"
+                  },
+                  {
+                    "data": "+1 111-555-5555",
+                    "primary": false,
+                    "type": "mobile"
+                  }
+                ]
+              }
+            ],
+            "ownership_type": null,
+            "subtype": "money market",
+            "transactions": [
+              {
+                "account_id": "1qKRXQjk8xUWDJojNwPXTj8gEmR48piqRNye8",
+                "amount": 5850,
+                "date": "2023-03-30",
+                "iso_currency_code": "USD",
+                "original_description": "ACH Electronic CreditGUSTO PAY 123456",
+                "pending": false,
+                "transaction_id": "gGQgjoeyqBF89PND6K14Sow1wddZBmtLomJ78",
+                "unofficial_currency_code": null
+              }
+            ],
+            "type": "depository"
+          },
+          {
+            "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+            "balances": {
+              "available": 100,
+              "current": 110,
+              "limit": null,
+              "margin_loan_amount": null,
+              "iso_currency_code": "USD",
+              "unofficial_currency_code": null
+            },
+            "days_available": 90,
+            "historical_balances": [
+              {
+                "current": 110,
+                "date": "2023-03-29",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -390,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -373.67,
+                "date": "2023-03-27",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -284.27,
+                "date": "2023-03-26",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              },
+              {
+                "current": -284.27,
+                "date": "2023-03-25",
+                "iso_currency_code": "USD",
+                "unofficial_currency_code": null
+              }
+            ],
+            "mask": "0000",
+            "name": "Plaid Checking",
+            "official_name": "Plaid Gold Standard 0% Interest Checking",
+            "owners": [
+              {
+                "addresses": [
+                  {
+                    "data": {
+                      "city": "Malakoff",
+                      "country": "US",
+                      "region": "NY",
+                      "street": "2992 Cameron Road",
+                      "postal_code": "14236"
+                    },
+                    "primary": true
+                  },
+                  {
+                    "data": {
+                      "city": "San Matias",
+                      "country": "US",
+                      "region": "CA",
+                      "street": "2493 Leisure Lane",
+                      "postal_code": "93405-2255"
+                    },
+                    "primary": false
+                  }
+                ],
+                "emails": [
+                  {
+                    "data": "accountholder0@example.com",
+                    "primary": true,
+                    "type": "primary"
+                  },
+                  {
+                    "data": "accountholder1@example.com",
+                    "primary": false,
+                    "type": "secondary"
+                  },
+                  {
+                    "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+                    "primary": false,
+                    "type": "other"
+                  }
+                ],
+                "names": [
+                  "Alberta Bobbeth Charleson"
+                ],
+                "phone_numbers": [
+                  {
+                    "data": "+1 111-555-3333",
+                    "primary": false,
+                    "type": "home"
+                  },
+                  {
+                    "data": "+1 111-555-4444",
+                    "primary": false,
+                    "type": "work"
+                  },
+                  {
+                    "data": "+1 111-555-5555",
+                    "primary": false,
+                    "type": "mobile"
+                  }
+                ]
+              }
+            ],
+            "ownership_type": null,
+            "subtype": "checking",
+            "transactions": [
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": 89.4,
+                "date": "2023-03-27",
+                "iso_currency_code": "USD",
+                "original_description": "SparkFun",
+                "pending": false,
+                "transaction_id": "4zBRq1Qem4uAPnoyKjJNTRQpQddM4ztlo1PLD",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": 12,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "original_description": "McDonalds #3322",
+                "pending": false,
+                "transaction_id": "dkjL41PnbKsPral79jpxhMWdW55gkPfBkWpRL",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": 4.33,
+                "date": "2023-03-28",
+                "iso_currency_code": "USD",
+                "original_description": "Starbucks",
+                "pending": false,
+                "transaction_id": "a84ZxQaWDAtDL3dRgmazT57K7jjN3WFkNWMDy",
+                "unofficial_currency_code": null
+              },
+              {
+                "account_id": "eG7pNLjknrFpWvP7Dkbdf3Pq6GVBPKTaQJK5v",
+                "amount": -500,
+                "date": "2023-03-29",
+                "iso_currency_code": "USD",
+                "original_description": "United Airlines **** REFUND ****",
+                "pending": false,
+                "transaction_id": "xG9jbv3eMoFWepzB7wQLT3LoLggX5Duy1Gbe5",
+                "unofficial_currency_code": null
+              }
+            ],
+            "type": "depository"
+          }
+        ],
+        "date_last_updated": "2023-03-30T18:25:26Z",
+        "institution_id": "ins_109508",
+        "institution_name": "First Platypus Bank",
+        "item_id": "AZMP7JrGXgtPd3AQMeg7hwMKgk5E8qU1V5ME7"
+      }
+    ],
+    "user": {
+      "client_user_id": "uid_40332",
+      "email": "abcharleston@example.com",
+      "first_name": "Anna",
+      "last_name": "Charleston",
+      "middle_name": "B",
+      "phone_number": "1-415-867-5309",
+      "ssn": "111-22-1234"
+    }
+  },
+  "request_id": "GVzMdiDd8DDAQK4",
+  "warnings": []
+}"#;
+    /// `POST /credit/relay/refresh`: the example documented for
+    /// [`CreditRelayRefreshResponse`](crate::models::CreditRelayRefreshResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_RELAY_REFRESH: &str = r#"{
+  "relay_token": "credit-relay-sandbox-8218d5f8-6d6d-403d-92f5-13a9afaa4398",
+  "request_id": "NBZaq",
+  "asset_report_id": "bf3a0490-344c-4620-a219-2693162e4b1d"
+}"#;
+    /// `POST /credit/relay/remove`: the example documented for
+    /// [`CreditRelayRemoveResponse`](crate::models::CreditRelayRemoveResponse).
+    #[cfg(feature = "models-credit")]
+    pub const CREDIT_RELAY_REMOVE: &str = r#"{
+  "removed": true,
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /dashboard_user/get`: the example documented for
+    /// [`DashboardUserGetResponse`](crate::models::DashboardUserGetResponse).
+    #[cfg(feature = "models-dashboard_user")]
+    pub const DASHBOARD_USER_GET: &str = r#"{
+  "id": "54350110fedcbaf01234ffee",
+  "created_at": "2020-07-24T03:26:02Z",
+  "email_address": "user@example.com",
+  "status": "active",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /dashboard_user/list`: the example documented for
+    /// [`DashboardUserListResponse`](crate::models::DashboardUserListResponse).
+    #[cfg(feature = "models-dashboard_user")]
+    pub const DASHBOARD_USER_LIST: &str = r#"{
+  "dashboard_users": [
+    {
+      "id": "54350110fedcbaf01234ffee",
+      "created_at": "2020-07-24T03:26:02Z",
+      "email_address": "user@example.com",
+      "status": "active"
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /employers/search`: the example documented for
+    /// [`EmployersSearchResponse`](crate::models::EmployersSearchResponse).
+    #[cfg(feature = "models-employers")]
+    pub const EMPLOYERS_SEARCH: &str = r#"{
+  "employers": [
+    {
+      "name": "Plaid Inc.",
+      "address": {
+        "city": "San Francisco",
+        "country": "US",
+        "postal_code": "94103",
+        "region": "CA",
+        "street": "1098 Harrison St"
+      },
+      "confidence_score": 1,
+      "employer_id": "emp_1"
+    }
+  ],
+  "request_id": "ixTBLZGvhD4NnmB"
+}"#;
+    /// `POST /employment/verification/get`: the example documented for
+    /// [`EmploymentVerificationGetResponse`](crate::models::EmploymentVerificationGetResponse).
+    #[cfg(feature = "models-employment")]
+    pub const EMPLOYMENT_VERIFICATION_GET: &str = r#"{
+  "employments": [
+    {
+      "status": "EMPLOYMENT_STATUS_ACTIVE",
+      "start_date": "2020-01-01",
+      "end_date": null,
+      "employer": {
+        "name": "Plaid Inc"
+      },
+      "title": "Software Engineer",
+      "platform_ids": {
+        "employee_id": "1234567",
+        "position_id": "8888",
+        "payroll_id": "1234567"
+      }
+    }
+  ],
+  "request_id": "LhQf0THi8SH1yJm"
+}"#;
+    /// `GET /fdx/recipients`: the example documented for
+    /// [`GetRecipientsResponse`](crate::models::GetRecipientsResponse).
+    #[cfg(feature = "models-fdx")]
+    pub const GET_RECIPIENTS: &str = r#"{
+  "recipients": [
+    {
+      "recipient_id": "98c8990b-72a9-4dc2-a4c5-f45b9b269178",
+      "client_name": "My Example Client",
+      "logo_uri": "https://client-logos.plaid.com/logo.png",
+      "joined_date": "2021-08-31",
+      "category": "Robo advisors",
+      "connection_count": 128,
+      "third_party_legal_name": "My Example Client LLC"
+    },
+    {
+      "recipient_id": "1a6ad795-2b9a-4a9f-8615-e771816c92db",
+      "client_name": "Another Example Client",
+      "logo_uri": "https://client-logos.plaid.com/logo2.png",
+      "joined_date": "2027-04-15",
+      "category": "eCommerce",
+      "connection_count": 209,
+      "third_party_legal_name": "Another Example Client LLC"
+    }
+  ]
+}"#;
+    /// `GET /fdx/consents/{consentId}`: the example documented for
+    /// [`FDXConsentGrant`](crate::models::FDXConsentGrant).
+    #[cfg(feature = "models-fdx")]
+    pub const FDX_CONSENT_GET: &str = r#"{
+  "id": "9585694d-3ae5-8863-1234-567890abcdef",
+  "status": "ACTIVE",
+  "createdTime": "2026-01-01T00:00:00Z",
+  "updatedTime": "2026-01-02T00:00:00Z",
+  "parties": [
+    {
+      "name": "My Example Client",
+      "type": "DATA_RECIPIENT",
+      "homeUri": "https://example.com",
+      "registry": "PRIVATE",
+      "registeredEntityName": "My Example Client LLC",
+      "registeredEntityId": "549300A0B1C2D3E4F5G6"
+    },
+    {
+      "name": "First Platypus Bank",
+      "type": "DATA_PROVIDER",
+      "homeUri": "https://www.platypus.com"
+    },
+    {
+      "name": "Plaid",
+      "type": "DATA_ACCESS_PLATFORM",
+      "homeUri": "https://plaid.com"
+    }
+  ],
+  "resources": [
+    {
+      "resourceType": "ACCOUNT",
+      "resourceId": "b14e1e714693bc00",
+      "dataClusters": [
+        "ACCOUNT_BASIC",
+        "BALANCES",
+        "TRANSACTIONS",
+        "SCHEDULED_PAYMENTS"
+      ]
+    }
+  ]
+}"#;
+    /// `GET /fdx/recipient/{recipientId}`: the example documented for
+    /// [`GetRecipientResponse`](crate::models::GetRecipientResponse).
+    #[cfg(feature = "models-fdx")]
+    pub const GET_RECIPIENT: &str = r#"{
+  "recipient_id": "7bf0b839-861e-444e-b103-9007610ffbaf",
+  "client_name": "My Example Client",
+  "logo_uri": "https://client-logos.plaid.com/logo.png",
+  "third_party_legal_name": "My Example Client LLC"
+}"#;
+    /// `POST /identity/get`: the example documented for
+    /// [`IdentityGetResponse`](crate::models::IdentityGetResponse).
+    #[cfg(feature = "models-identity")]
+    pub const IDENTITY_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "balances": {
+        "available": 100,
+        "current": 110,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "owners": [
+        {
+          "addresses": [
+            {
+              "data": {
+                "city": "Malakoff",
+                "country": "US",
+                "postal_code": "14236",
+                "region": "NY",
+                "street": "2992 Cameron Road"
+              },
+              "primary": true
+            },
+            {
+              "data": {
+                "city": "San Matias",
+                "country": "US",
+                "postal_code": "93405-2255",
+                "region": "CA",
+                "street": "2493 Leisure Lane"
+              },
+              "primary": false
+            }
+          ],
+          "emails": [
+            {
+              "data": "accountholder0@example.com",
+              "primary": true,
+              "type": "primary"
+            },
+            {
+              "data": "accountholder1@example.com",
+              "primary": false,
+              "type": "secondary"
+            },
+            {
+              "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+              "primary": false,
+              "type": "other"
+            }
+          ],
+          "names": [
+            "Alberta Bobbeth Charleson"
+          ],
+          "phone_numbers": [
+            {
+              "data": "2025550123",
+              "primary": false,
+              "type": "home"
+            },
+            {
+              "data": "1112224444",
+              "primary": false,
+              "type": "work"
+            },
+            {
+              "data": "1112225555",
+              "primary": false,
+              "type": "mobile"
+            }
+          ]
+        }
+      ],
+      "subtype": "checking",
+      "type": "depository"
+    },
+    {
+      "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+      "balances": {
+        "available": 200,
+        "current": 210,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "1111",
+      "name": "Plaid Saving",
+      "official_name": "Plaid Silver Standard 0.1% Interest Saving",
+      "owners": [
+        {
+          "addresses": [
+            {
+              "data": {
+                "city": "Malakoff",
+                "country": "US",
+                "postal_code": "14236",
+                "region": "NY",
+                "street": "2992 Cameron Road"
+              },
+              "primary": true
+            },
+            {
+              "data": {
+                "city": "San Matias",
+                "country": "US",
+                "postal_code": "93405-2255",
+                "region": "CA",
+                "street": "2493 Leisure Lane"
+              },
+              "primary": false
+            }
+          ],
+          "emails": [
+            {
+              "data": "accountholder0@example.com",
+              "primary": true,
+              "type": "primary"
+            },
+            {
+              "data": "accountholder1@example.com",
+              "primary": false,
+              "type": "secondary"
+            },
+            {
+              "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+              "primary": false,
+              "type": "other"
+            }
+          ],
+          "names": [
+            "Alberta Bobbeth Charleson"
+          ],
+          "phone_numbers": [
+            {
+              "data": "2025550123",
+              "primary": false,
+              "type": "home"
+            },
+            {
+              "data": "1112224444",
+              "primary": false,
+              "type": "work"
+            },
+            {
+              "data": "1112225555",
+              "primary": false,
+              "type": "mobile"
+            }
+          ]
+        }
+      ],
+      "subtype": "savings",
+      "type": "depository"
+    }
+  ],
+  "item": {
+    "available_products": [
+      "balance",
+      "investments"
+    ],
+    "billed_products": [
+      "assets",
+      "auth",
+      "identity",
+      "liabilities",
+      "transactions"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_3",
+    "institution_name": "Chase",
+    "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "request_id": "3nARps6TOYtbACO"
+}"#;
+    /// `POST /identity/documents/uploads/get`: the example documented for
+    /// [`IdentityDocumentsUploadsGetResponse`](crate::models::IdentityDocumentsUploadsGetResponse).
+    #[cfg(feature = "models-identity")]
+    pub const IDENTITY_DOCUMENTS_UPLOADS_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "ZXEbW7Rkr9iv1qj8abebU1KDMlkexgSgrLAod",
+      "balances": {
+        "available": null,
+        "current": null,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "documents": [
+        {
+          "document_id": "9f838fef-b0a5-4ef4-bf73-8e5248d43ad7",
+          "metadata": {
+            "document_type": "BANK_STATEMENT",
+            "is_account_number_match": true,
+            "last_updated": "2024-09-25T23:57:12Z",
+            "page_count": 1,
+            "uploaded_at": "2024-09-25T23:57:12Z"
+          },
+          "risk_insights": {
+            "risk_signals": [
+              {
+                "has_fraud_risk": true,
+                "page_number": 0,
+                "signal_description": "Creation date and modification date do not match",
+                "type": "METADATA_DATES_OUTSIDE_WINDOW"
+              },
+              {
+                "has_fraud_risk": true,
+                "page_number": 0,
+                "signal_description": "Adobe Acrobat",
+                "type": "SOFTWARE_BLACKLIST"
+              }
+            ],
+            "risk_summary": {
+              "risk_score": 100
+            }
+          }
+        }
+      ],
+      "mask": "0000",
+      "name": "Checking ...0000",
+      "official_name": null,
+      "owners": [
+        {
+          "addresses": [
+            {
+              "data": {
+                "city": "OAKLAND",
+                "country": "US",
+                "postal_code": "94103",
+                "region": "CA",
+                "street": "1234 GRAND AVE"
+              },
+              "primary": true
+            }
+          ],
+          "emails": [],
+          "names": [
+            "JANE DOE"
+          ],
+          "phone_numbers": []
+        }
+      ],
+      "subtype": "checking",
+      "type": "depository",
+      "verification_status": "manually_verified"
+    }
+  ],
+  "item": {
+    "available_products": [],
+    "billed_products": [
+      "auth"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "item_id": "QwpzDByRv8uvdpwKEW3WU4PkGEApajtp3o4NN",
+    "products": [
+      "auth"
+    ],
+    "update_type": "background",
+    "webhook": "https://www.example.com/webhook"
+  },
+  "request_id": "b5jvmskusjwX5Gs"
+}"#;
+    /// `POST /identity/match`: the example documented for
+    /// [`IdentityMatchResponse`](crate::models::IdentityMatchResponse).
+    #[cfg(feature = "models-identity")]
+    pub const IDENTITY_MATCH: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "balances": {
+        "available": null,
+        "current": null,
+        "iso_currency_code": null,
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "legal_name": {
+        "score": 90,
+        "is_nickname_match": true,
+        "is_first_name_or_last_name_match": true,
+        "is_business_name_detected": false
+      },
+      "phone_number": {
+        "score": 100
+      },
+      "email_address": {
+        "score": 100
+      },
+      "address": {
+        "score": 100,
+        "is_postal_code_match": true
+      },
+      "subtype": "checking",
+      "type": "depository"
+    },
+    {
+      "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+      "balances": {
+        "available": null,
+        "current": null,
+        "iso_currency_code": null,
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "1111",
+      "name": "Plaid Saving",
+      "official_name": "Plaid Silver Standard 0.1% Interest Saving",
+      "legal_name": {
+        "score": 30,
+        "is_first_name_or_last_name_match": false
+      },
+      "phone_number": {
+        "score": 100
+      },
+      "email_address": null,
+      "address": {
+        "score": 100,
+        "is_postal_code_match": true
+      },
+      "subtype": "savings",
+      "type": "depository"
+    }
+  ],
+  "item": {
+    "available_products": [
+      "balance",
+      "investments"
+    ],
+    "billed_products": [
+      "assets",
+      "auth",
+      "identity",
+      "liabilities",
+      "transactions"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_3",
+    "institution_name": "Chase",
+    "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "request_id": "3nARps6TOYtbACO"
+}"#;
+    /// `POST /identity/refresh`: the example documented for
+    /// [`IdentityRefreshResponse`](crate::models::IdentityRefreshResponse).
+    #[cfg(feature = "models-identity")]
+    pub const IDENTITY_REFRESH: &str = r#"{
+  "request_id": "1vwmF5TBQwiqfwP"
+}"#;
+    /// `POST /identity_verification/create`: the example documented for
+    /// [`IdentityVerificationCreateResponse`](crate::models::IdentityVerificationCreateResponse).
+    #[cfg(feature = "models-identity_verification")]
+    pub const IDENTITY_VERIFICATION_CREATE: &str = r#"{
+  "id": "idv_52xR9LKo77r1Np",
+  "client_user_id": "your-db-id-3b24110",
+  "created_at": "2020-07-24T03:26:02Z",
+  "completed_at": "2020-07-24T03:26:02Z",
+  "previous_attempt_id": "idv_42cF1MNo42r9Xj",
+  "shareable_url": "https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f",
+  "template": {
+    "id": "idvtmp_4FrXJvfQU3zGUR",
+    "version": 2
+  },
+  "user": {
+    "phone_number": "+12345678909",
+    "date_of_birth": "1990-05-29",
+    "ip_address": "192.0.2.42",
+    "email_address": "user@example.com",
+    "name": {
+      "given_name": "Leslie",
+      "family_name": "Knope"
+    },
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US"
+    },
+    "id_number": {
+      "value": "123456789",
+      "type": "us_ssn"
+    }
+  },
+  "status": "success",
+  "steps": {
+    "accept_tos": "success",
+    "verify_sms": "success",
+    "kyc_check": "success",
+    "documentary_verification": "success",
+    "selfie_check": "success",
+    "watchlist_screening": "success",
+    "risk_check": "success"
+  },
+  "documentary_verification": {
+    "status": "success",
+    "documents": [
+      {
+        "status": "success",
+        "attempt": 1,
+        "images": {
+          "original_front": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_front.jpeg",
+          "original_back": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_back.jpeg",
+          "cropped_front": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_front.jpeg",
+          "cropped_back": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_back.jpeg",
+          "face": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/face.jpeg"
+        },
+        "extracted_data": {
+          "id_number": "AB123456",
+          "category": "drivers_license",
+          "expiration_date": "2030-05-29",
+          "issue_date": "2020-05-29",
+          "issuing_country": "US",
+          "issuing_region": "IN",
+          "date_of_birth": "1990-05-29",
+          "address": {
+            "street": "123 Main St. Unit 42",
+            "city": "Pawnee",
+            "region": "IN",
+            "postal_code": "46001",
+            "country": "US"
+          },
+          "name": {
+            "given_name": "Leslie",
+            "family_name": "Knope"
+          }
+        },
+        "analysis": {
+          "authenticity": "match",
+          "image_quality": "high",
+          "extracted_data": {
+            "name": "match",
+            "date_of_birth": "match",
+            "expiration_date": "not_expired",
+            "issuing_country": "match"
+          },
+          "aamva_verification": {
+            "is_verified": true,
+            "id_number": "match",
+            "id_issue_date": "match",
+            "id_expiration_date": "match",
+            "street": "match",
+            "city": "match",
+            "postal_code": "match",
+            "date_of_birth": "match",
+            "gender": "match",
+            "height": "match",
+            "eye_color": "match",
+            "first_name": "match",
+            "middle_name": "match",
+            "last_name": "match"
+          },
+          "fraud_analysis_details": {
+            "type_supported": "success",
+            "portrait_presence_check": "success",
+            "portrait_details_check": "success",
+            "image_composition_check": "success",
+            "integrity_check": "success",
+            "detail_check": "success",
+            "issue_date_check": "success"
+          },
+          "image_quality_details": {
+            "glare_check": "success",
+            "blur_check": "success",
+            "dimensions_check": "success"
+          }
+        },
+        "redacted_at": "2020-07-24T03:26:02Z"
+      }
+    ]
+  },
+  "selfie_check": {
+    "status": "success",
+    "selfies": [
+      {
+        "status": "success",
+        "attempt": 1,
+        "capture": {
+          "image_url": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.jpeg",
+          "video_url": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.webm"
+        },
+        "analysis": {
+          "document_comparison": "match",
+          "liveness_check": "success"
+        }
+      }
+    ]
+  },
+  "kyc_check": {
+    "status": "success",
+    "address": {
+      "summary": "match",
+      "po_box": "yes",
+      "type": "residential"
+    },
+    "name": {
+      "summary": "match"
+    },
+    "date_of_birth": {
+      "summary": "match"
+    },
+    "id_number": {
+      "summary": "match"
+    },
+    "phone_number": {
+      "summary": "match",
+      "area_code": "match"
+    }
+  },
+  "risk_check": {
+    "status": "success",
+    "behavior": {
+      "user_interactions": "risky",
+      "fraud_ring_detected": "yes",
+      "bot_detected": "yes"
+    },
+    "email": {
+      "is_deliverable": "yes",
+      "breach_count": 1,
+      "first_breached_at": "1990-05-29",
+      "last_breached_at": "1990-05-29",
+      "domain_registered_at": "1990-05-29",
+      "domain_is_free_provider": "yes",
+      "domain_is_custom": "yes",
+      "domain_is_disposable": "yes",
+      "top_level_domain_is_suspicious": "yes",
+      "is_edu": "no_data",
+      "includes_date_of_birth": "no_data",
+      "linked_services": [
+        "apple"
+      ]
+    },
+    "phone": {
+      "linked_services": [
+        "apple"
+      ]
+    },
+    "devices": [
+      {
+        "ip_proxy_type": "none_detected",
+        "ip_spam_list_count": 1,
+        "ip_timezone_offset": "+06:00:00"
+      }
+    ],
+    "identity_abuse_signals": {
+      "synthetic_identity": {
+        "score": 0
+      },
+      "stolen_identity": {
+        "score": 0
+      }
+    },
+    "facial_duplicates": [
+      {
+        "id": "idv_52xR9LKo77r1Np",
+        "similarity": 95,
+        "matched_after_completed": true
+      }
+    ],
+    "trust_index_score": 86
+  },
+  "verify_sms": {
+    "status": "success",
+    "verifications": [
+      {
+        "status": "success",
+        "attempt": 1,
+        "phone_number": "+12345678909",
+        "delivery_attempt_count": 1,
+        "solve_attempt_count": 1,
+        "initially_sent_at": "2020-07-24T03:26:02Z",
+        "last_sent_at": "2020-07-24T03:26:02Z",
+        "redacted_at": "2020-07-24T03:26:02Z"
+      }
+    ]
+  },
+  "watchlist_screening_id": "scr_52xR9LKo77r1Np",
+  "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+  "user_id": "usr_dddAs9ewdcDQQQ",
+  "redacted_at": "2020-07-24T03:26:02Z",
+  "latest_scored_protect_event": {
+    "event_id": "ptevt_7AJYTMFxRUgJ",
+    "timestamp": "2020-07-24T03:26:02Z",
+    "trust_index": {
+      "score": 86,
+      "model": "trust_index.2.0.0",
+      "subscores": {
+        "device_and_connection": {
+          "score": 87
+        },
+        "bank_account_insights": {
+          "score": 85
+        }
+      }
+    },
+    "fraud_attributes": {
+      "fraud_attributes": {
+        "link_session.linked_bank_accounts.user_pi_matches_owners": true,
+        "link_session.linked_bank_accounts.connected_apps.days_since_first_connection": 582,
+        "session.challenged_with_mfa": false,
+        "user.bank_accounts.num_of_frozen_or_restricted_accounts": 0,
+        "user.linked_bank_accounts.num_family_names": 1,
+        "user.linked_bank_accounts.num_of_connected_banks": 1,
+        "user.link_sessions.days_since_first_link_session": 150,
+        "user.pi.email.history_yrs": 7.03,
+        "user.pi.email.num_social_networks_linked": 12,
+        "user.pi.ssn.user_likely_has_better_ssn": false
+      }
+    }
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /identity_verification/get`: the example documented for
+    /// [`IdentityVerificationGetResponse`](crate::models::IdentityVerificationGetResponse).
+    #[cfg(feature = "models-identity_verification")]
+    pub const IDENTITY_VERIFICATION_GET: &str = r#"{
+  "id": "idv_52xR9LKo77r1Np",
+  "client_user_id": "your-db-id-3b24110",
+  "created_at": "2020-07-24T03:26:02Z",
+  "completed_at": "2020-07-24T03:26:02Z",
+  "previous_attempt_id": "idv_42cF1MNo42r9Xj",
+  "shareable_url": "https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f",
+  "template": {
+    "id": "idvtmp_4FrXJvfQU3zGUR",
+    "version": 2
+  },
+  "user": {
+    "phone_number": "+12345678909",
+    "date_of_birth": "1990-05-29",
+    "ip_address": "192.0.2.42",
+    "email_address": "user@example.com",
+    "name": {
+      "given_name": "Leslie",
+      "family_name": "Knope"
+    },
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US"
+    },
+    "id_number": {
+      "value": "123456789",
+      "type": "us_ssn"
+    }
+  },
+  "status": "success",
+  "steps": {
+    "accept_tos": "success",
+    "verify_sms": "success",
+    "kyc_check": "success",
+    "documentary_verification": "success",
+    "selfie_check": "success",
+    "watchlist_screening": "success",
+    "risk_check": "success"
+  },
+  "documentary_verification": {
+    "status": "success",
+    "documents": [
+      {
+        "status": "success",
+        "attempt": 1,
+        "images": {
+          "original_front": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_front.jpeg",
+          "original_back": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_back.jpeg",
+          "cropped_front": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_front.jpeg",
+          "cropped_back": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_back.jpeg",
+          "face": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/face.jpeg"
+        },
+        "extracted_data": {
+          "id_number": "AB123456",
+          "category": "drivers_license",
+          "expiration_date": "2030-05-29",
+          "issue_date": "2020-05-29",
+          "issuing_country": "US",
+          "issuing_region": "IN",
+          "date_of_birth": "1990-05-29",
+          "address": {
+            "street": "123 Main St. Unit 42",
+            "city": "Pawnee",
+            "region": "IN",
+            "postal_code": "46001",
+            "country": "US"
+          },
+          "name": {
+            "given_name": "Leslie",
+            "family_name": "Knope"
+          }
+        },
+        "analysis": {
+          "authenticity": "match",
+          "image_quality": "high",
+          "extracted_data": {
+            "name": "match",
+            "date_of_birth": "match",
+            "expiration_date": "not_expired",
+            "issuing_country": "match"
+          },
+          "aamva_verification": {
+            "is_verified": true,
+            "id_number": "match",
+            "id_issue_date": "match",
+            "id_expiration_date": "match",
+            "street": "match",
+            "city": "match",
+            "postal_code": "match",
+            "date_of_birth": "match",
+            "gender": "match",
+            "height": "match",
+            "eye_color": "match",
+            "first_name": "match",
+            "middle_name": "match",
+            "last_name": "match"
+          },
+          "fraud_analysis_details": {
+            "type_supported": "success",
+            "portrait_presence_check": "success",
+            "portrait_details_check": "success",
+            "image_composition_check": "success",
+            "integrity_check": "success",
+            "detail_check": "success",
+            "issue_date_check": "success"
+          },
+          "image_quality_details": {
+            "glare_check": "success",
+            "blur_check": "success",
+            "dimensions_check": "success"
+          }
+        },
+        "redacted_at": "2020-07-24T03:26:02Z"
+      }
+    ]
+  },
+  "selfie_check": {
+    "status": "success",
+    "selfies": [
+      {
+        "status": "success",
+        "attempt": 1,
+        "capture": {
+          "image_url": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.jpeg",
+          "video_url": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.webm"
+        },
+        "analysis": {
+          "document_comparison": "match",
+          "liveness_check": "success"
+        }
+      }
+    ]
+  },
+  "kyc_check": {
+    "status": "success",
+    "address": {
+      "summary": "match",
+      "po_box": "yes",
+      "type": "residential"
+    },
+    "name": {
+      "summary": "match"
+    },
+    "date_of_birth": {
+      "summary": "match"
+    },
+    "id_number": {
+      "summary": "match"
+    },
+    "phone_number": {
+      "summary": "match",
+      "area_code": "match"
+    }
+  },
+  "risk_check": {
+    "status": "success",
+    "behavior": {
+      "user_interactions": "risky",
+      "fraud_ring_detected": "yes",
+      "bot_detected": "yes"
+    },
+    "email": {
+      "is_deliverable": "yes",
+      "breach_count": 1,
+      "first_breached_at": "1990-05-29",
+      "last_breached_at": "1990-05-29",
+      "domain_registered_at": "1990-05-29",
+      "domain_is_free_provider": "yes",
+      "domain_is_custom": "yes",
+      "domain_is_disposable": "yes",
+      "top_level_domain_is_suspicious": "yes",
+      "is_edu": "no_data",
+      "includes_date_of_birth": "no_data",
+      "linked_services": [
+        "apple"
+      ]
+    },
+    "phone": {
+      "linked_services": [
+        "apple"
+      ]
+    },
+    "devices": [
+      {
+        "ip_proxy_type": "none_detected",
+        "ip_spam_list_count": 1,
+        "ip_timezone_offset": "+06:00:00"
+      }
+    ],
+    "identity_abuse_signals": {
+      "synthetic_identity": {
+        "score": 0
+      },
+      "stolen_identity": {
+        "score": 0
+      }
+    },
+    "facial_duplicates": [
+      {
+        "id": "idv_52xR9LKo77r1Np",
+        "similarity": 95,
+        "matched_after_completed": true
+      }
+    ],
+    "trust_index_score": 86
+  },
+  "verify_sms": {
+    "status": "success",
+    "verifications": [
+      {
+        "status": "success",
+        "attempt": 1,
+        "phone_number": "+12345678909",
+        "delivery_attempt_count": 1,
+        "solve_attempt_count": 1,
+        "initially_sent_at": "2020-07-24T03:26:02Z",
+        "last_sent_at": "2020-07-24T03:26:02Z",
+        "redacted_at": "2020-07-24T03:26:02Z"
+      }
+    ]
+  },
+  "watchlist_screening_id": "scr_52xR9LKo77r1Np",
+  "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+  "user_id": "usr_dddAs9ewdcDQQQ",
+  "redacted_at": "2020-07-24T03:26:02Z",
+  "latest_scored_protect_event": {
+    "event_id": "ptevt_7AJYTMFxRUgJ",
+    "timestamp": "2020-07-24T03:26:02Z",
+    "trust_index": {
+      "score": 86,
+      "model": "trust_index.2.0.0",
+      "subscores": {
+        "device_and_connection": {
+          "score": 87
+        },
+        "bank_account_insights": {
+          "score": 85
+        }
+      }
+    },
+    "fraud_attributes": {
+      "fraud_attributes": {
+        "link_session.linked_bank_accounts.user_pi_matches_owners": true,
+        "link_session.linked_bank_accounts.connected_apps.days_since_first_connection": 582,
+        "session.challenged_with_mfa": false,
+        "user.bank_accounts.num_of_frozen_or_restricted_accounts": 0,
+        "user.linked_bank_accounts.num_family_names": 1,
+        "user.linked_bank_accounts.num_of_connected_banks": 1,
+        "user.link_sessions.days_since_first_link_session": 150,
+        "user.pi.email.history_yrs": 7.03,
+        "user.pi.email.num_social_networks_linked": 12,
+        "user.pi.ssn.user_likely_has_better_ssn": false
+      }
+    }
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /identity_verification/list`: the example documented for
+    /// [`IdentityVerificationListResponse`](crate::models::IdentityVerificationListResponse).
+    #[cfg(feature = "models-identity_verification")]
+    pub const IDENTITY_VERIFICATION_LIST: &str = r#"{
+  "identity_verifications": [
+    {
+      "id": "idv_52xR9LKo77r1Np",
+      "client_user_id": "your-db-id-3b24110",
+      "created_at": "2020-07-24T03:26:02Z",
+      "completed_at": "2020-07-24T03:26:02Z",
+      "previous_attempt_id": "idv_42cF1MNo42r9Xj",
+      "shareable_url": "https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f",
+      "template": {
+        "id": "idvtmp_4FrXJvfQU3zGUR",
+        "version": 2
+      },
+      "user": {
+        "phone_number": "+12345678909",
+        "date_of_birth": "1990-05-29",
+        "ip_address": "192.0.2.42",
+        "email_address": "user@example.com",
+        "name": {
+          "given_name": "Leslie",
+          "family_name": "Knope"
+        },
+        "address": {
+          "street": "123 Main St.",
+          "street2": "Unit 42",
+          "city": "Pawnee",
+          "region": "IN",
+          "postal_code": "46001",
+          "country": "US"
+        },
+        "id_number": {
+          "value": "123456789",
+          "type": "us_ssn"
+        }
+      },
+      "status": "success",
+      "steps": {
+        "accept_tos": "success",
+        "verify_sms": "success",
+        "kyc_check": "success",
+        "documentary_verification": "success",
+        "selfie_check": "success",
+        "watchlist_screening": "success",
+        "risk_check": "success"
+      },
+      "documentary_verification": {
+        "status": "success",
+        "documents": [
+          {
+            "status": "success",
+            "attempt": 1,
+            "images": {
+              "original_front": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_front.jpeg",
+              "original_back": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_back.jpeg",
+              "cropped_front": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_front.jpeg",
+              "cropped_back": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_back.jpeg",
+              "face": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/face.jpeg"
+            },
+            "extracted_data": {
+              "id_number": "AB123456",
+              "category": "drivers_license",
+              "expiration_date": "2030-05-29",
+              "issue_date": "2020-05-29",
+              "issuing_country": "US",
+              "issuing_region": "IN",
+              "date_of_birth": "1990-05-29",
+              "address": {
+                "street": "123 Main St. Unit 42",
+                "city": "Pawnee",
+                "region": "IN",
+                "postal_code": "46001",
+                "country": "US"
+              },
+              "name": {
+                "given_name": "Leslie",
+                "family_name": "Knope"
+              }
+            },
+            "analysis": {
+              "authenticity": "match",
+              "image_quality": "high",
+              "extracted_data": {
+                "name": "match",
+                "date_of_birth": "match",
+                "expiration_date": "not_expired",
+                "issuing_country": "match"
+              },
+              "aamva_verification": {
+                "is_verified": true,
+                "id_number": "match",
+                "id_issue_date": "match",
+                "id_expiration_date": "match",
+                "street": "match",
+                "city": "match",
+                "postal_code": "match",
+                "date_of_birth": "match",
+                "gender": "match",
+                "height": "match",
+                "eye_color": "match",
+                "first_name": "match",
+                "middle_name": "match",
+                "last_name": "match"
+              },
+              "fraud_analysis_details": {
+                "type_supported": "success",
+                "portrait_presence_check": "success",
+                "portrait_details_check": "success",
+                "image_composition_check": "success",
+                "integrity_check": "success",
+                "detail_check": "success",
+                "issue_date_check": "success"
+              },
+              "image_quality_details": {
+                "glare_check": "success",
+                "blur_check": "success",
+                "dimensions_check": "success"
+              }
+            },
+            "redacted_at": "2020-07-24T03:26:02Z"
+          }
+        ]
+      },
+      "selfie_check": {
+        "status": "success",
+        "selfies": [
+          {
+            "status": "success",
+            "attempt": 1,
+            "capture": {
+              "image_url": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.jpeg",
+              "video_url": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.webm"
+            },
+            "analysis": {
+              "document_comparison": "match",
+              "liveness_check": "success"
+            }
+          }
+        ]
+      },
+      "kyc_check": {
+        "status": "success",
+        "address": {
+          "summary": "match",
+          "po_box": "yes",
+          "type": "residential"
+        },
+        "name": {
+          "summary": "match"
+        },
+        "date_of_birth": {
+          "summary": "match"
+        },
+        "id_number": {
+          "summary": "match"
+        },
+        "phone_number": {
+          "summary": "match",
+          "area_code": "match"
+        }
+      },
+      "risk_check": {
+        "status": "success",
+        "behavior": {
+          "user_interactions": "risky",
+          "fraud_ring_detected": "yes",
+          "bot_detected": "yes"
+        },
+        "email": {
+          "is_deliverable": "yes",
+          "breach_count": 1,
+          "first_breached_at": "1990-05-29",
+          "last_breached_at": "1990-05-29",
+          "domain_registered_at": "1990-05-29",
+          "domain_is_free_provider": "yes",
+          "domain_is_custom": "yes",
+          "domain_is_disposable": "yes",
+          "top_level_domain_is_suspicious": "yes",
+          "is_edu": "no_data",
+          "includes_date_of_birth": "no_data",
+          "linked_services": [
+            "apple"
+          ]
+        },
+        "phone": {
+          "linked_services": [
+            "apple"
+          ]
+        },
+        "devices": [
+          {
+            "ip_proxy_type": "none_detected",
+            "ip_spam_list_count": 1,
+            "ip_timezone_offset": "+06:00:00"
+          }
+        ],
+        "identity_abuse_signals": {
+          "synthetic_identity": {
+            "score": 0
+          },
+          "stolen_identity": {
+            "score": 0
+          }
+        },
+        "facial_duplicates": [
+          {
+            "id": "idv_52xR9LKo77r1Np",
+            "similarity": 95,
+            "matched_after_completed": true
+          }
+        ],
+        "trust_index_score": 86
+      },
+      "verify_sms": {
+        "status": "success",
+        "verifications": [
+          {
+            "status": "success",
+            "attempt": 1,
+            "phone_number": "+12345678909",
+            "delivery_attempt_count": 1,
+            "solve_attempt_count": 1,
+            "initially_sent_at": "2020-07-24T03:26:02Z",
+            "last_sent_at": "2020-07-24T03:26:02Z",
+            "redacted_at": "2020-07-24T03:26:02Z"
+          }
+        ]
+      },
+      "watchlist_screening_id": "scr_52xR9LKo77r1Np",
+      "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+      "user_id": "usr_dddAs9ewdcDQQQ",
+      "redacted_at": "2020-07-24T03:26:02Z",
+      "latest_scored_protect_event": {
+        "event_id": "ptevt_7AJYTMFxRUgJ",
+        "timestamp": "2020-07-24T03:26:02Z",
+        "trust_index": {
+          "score": 86,
+          "model": "trust_index.2.0.0",
+          "subscores": {
+            "device_and_connection": {
+              "score": 87
+            },
+            "bank_account_insights": {
+              "score": 85
+            }
+          }
+        },
+        "fraud_attributes": {
+          "fraud_attributes": {
+            "link_session.linked_bank_accounts.user_pi_matches_owners": true,
+            "link_session.linked_bank_accounts.connected_apps.days_since_first_connection": 582,
+            "session.challenged_with_mfa": false,
+            "user.bank_accounts.num_of_frozen_or_restricted_accounts": 0,
+            "user.linked_bank_accounts.num_family_names": 1,
+            "user.linked_bank_accounts.num_of_connected_banks": 1,
+            "user.link_sessions.days_since_first_link_session": 150,
+            "user.pi.email.history_yrs": 7.03,
+            "user.pi.email.num_social_networks_linked": 12,
+            "user.pi.ssn.user_likely_has_better_ssn": false
+          }
+        }
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /identity_verification/retry`: the example documented for
+    /// [`IdentityVerificationRetryResponse`](crate::models::IdentityVerificationRetryResponse).
+    #[cfg(feature = "models-identity_verification")]
+    pub const IDENTITY_VERIFICATION_RETRY: &str = r#"{
+  "id": "idv_52xR9LKo77r1Np",
+  "client_user_id": "your-db-id-3b24110",
+  "created_at": "2020-07-24T03:26:02Z",
+  "completed_at": "2020-07-24T03:26:02Z",
+  "previous_attempt_id": "idv_42cF1MNo42r9Xj",
+  "shareable_url": "https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f",
+  "template": {
+    "id": "idvtmp_4FrXJvfQU3zGUR",
+    "version": 2
+  },
+  "user": {
+    "phone_number": "+12345678909",
+    "date_of_birth": "1990-05-29",
+    "ip_address": "192.0.2.42",
+    "email_address": "user@example.com",
+    "name": {
+      "given_name": "Leslie",
+      "family_name": "Knope"
+    },
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US"
+    },
+    "id_number": {
+      "value": "123456789",
+      "type": "us_ssn"
+    }
+  },
+  "status": "success",
+  "steps": {
+    "accept_tos": "success",
+    "verify_sms": "success",
+    "kyc_check": "success",
+    "documentary_verification": "success",
+    "selfie_check": "success",
+    "watchlist_screening": "success",
+    "risk_check": "success"
+  },
+  "documentary_verification": {
+    "status": "success",
+    "documents": [
+      {
+        "status": "success",
+        "attempt": 1,
+        "images": {
+          "original_front": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_front.jpeg",
+          "original_back": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_back.jpeg",
+          "cropped_front": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_front.jpeg",
+          "cropped_back": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_back.jpeg",
+          "face": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/face.jpeg"
+        },
+        "extracted_data": {
+          "id_number": "AB123456",
+          "category": "drivers_license",
+          "expiration_date": "2030-05-29",
+          "issue_date": "2020-05-29",
+          "issuing_country": "US",
+          "issuing_region": "IN",
+          "date_of_birth": "1990-05-29",
+          "address": {
+            "street": "123 Main St. Unit 42",
+            "city": "Pawnee",
+            "region": "IN",
+            "postal_code": "46001",
+            "country": "US"
+          },
+          "name": {
+            "given_name": "Leslie",
+            "family_name": "Knope"
+          }
+        },
+        "analysis": {
+          "authenticity": "match",
+          "image_quality": "high",
+          "extracted_data": {
+            "name": "match",
+            "date_of_birth": "match",
+            "expiration_date": "not_expired",
+            "issuing_country": "match"
+          },
+          "aamva_verification": {
+            "is_verified": true,
+            "id_number": "match",
+            "id_issue_date": "match",
+            "id_expiration_date": "match",
+            "street": "match",
+            "city": "match",
+            "postal_code": "match",
+            "date_of_birth": "match",
+            "gender": "match",
+            "height": "match",
+            "eye_color": "match",
+            "first_name": "match",
+            "middle_name": "match",
+            "last_name": "match"
+          },
+          "fraud_analysis_details": {
+            "type_supported": "success",
+            "portrait_presence_check": "success",
+            "portrait_details_check": "success",
+            "image_composition_check": "success",
+            "integrity_check": "success",
+            "detail_check": "success",
+            "issue_date_check": "success"
+          },
+          "image_quality_details": {
+            "glare_check": "success",
+            "blur_check": "success",
+            "dimensions_check": "success"
+          }
+        },
+        "redacted_at": "2020-07-24T03:26:02Z"
+      }
+    ]
+  },
+  "selfie_check": {
+    "status": "success",
+    "selfies": [
+      {
+        "status": "success",
+        "attempt": 1,
+        "capture": {
+          "image_url": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.jpeg",
+          "video_url": "https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.webm"
+        },
+        "analysis": {
+          "document_comparison": "match",
+          "liveness_check": "success"
+        }
+      }
+    ]
+  },
+  "kyc_check": {
+    "status": "success",
+    "address": {
+      "summary": "match",
+      "po_box": "yes",
+      "type": "residential"
+    },
+    "name": {
+      "summary": "match"
+    },
+    "date_of_birth": {
+      "summary": "match"
+    },
+    "id_number": {
+      "summary": "match"
+    },
+    "phone_number": {
+      "summary": "match",
+      "area_code": "match"
+    }
+  },
+  "risk_check": {
+    "status": "success",
+    "behavior": {
+      "user_interactions": "risky",
+      "fraud_ring_detected": "yes",
+      "bot_detected": "yes"
+    },
+    "email": {
+      "is_deliverable": "yes",
+      "breach_count": 1,
+      "first_breached_at": "1990-05-29",
+      "last_breached_at": "1990-05-29",
+      "domain_registered_at": "1990-05-29",
+      "domain_is_free_provider": "yes",
+      "domain_is_custom": "yes",
+      "domain_is_disposable": "yes",
+      "top_level_domain_is_suspicious": "yes",
+      "is_edu": "no_data",
+      "includes_date_of_birth": "no_data",
+      "linked_services": [
+        "apple"
+      ]
+    },
+    "phone": {
+      "linked_services": [
+        "apple"
+      ]
+    },
+    "devices": [
+      {
+        "ip_proxy_type": "none_detected",
+        "ip_spam_list_count": 1,
+        "ip_timezone_offset": "+06:00:00"
+      }
+    ],
+    "identity_abuse_signals": {
+      "synthetic_identity": {
+        "score": 0
+      },
+      "stolen_identity": {
+        "score": 0
+      }
+    },
+    "facial_duplicates": [
+      {
+        "id": "idv_52xR9LKo77r1Np",
+        "similarity": 95,
+        "matched_after_completed": true
+      }
+    ],
+    "trust_index_score": 86
+  },
+  "verify_sms": {
+    "status": "success",
+    "verifications": [
+      {
+        "status": "success",
+        "attempt": 1,
+        "phone_number": "+12345678909",
+        "delivery_attempt_count": 1,
+        "solve_attempt_count": 1,
+        "initially_sent_at": "2020-07-24T03:26:02Z",
+        "last_sent_at": "2020-07-24T03:26:02Z",
+        "redacted_at": "2020-07-24T03:26:02Z"
+      }
+    ]
+  },
+  "watchlist_screening_id": "scr_52xR9LKo77r1Np",
+  "beacon_user_id": "becusr_42cF1MNo42r9Xj",
+  "user_id": "usr_dddAs9ewdcDQQQ",
+  "redacted_at": "2020-07-24T03:26:02Z",
+  "latest_scored_protect_event": {
+    "event_id": "ptevt_7AJYTMFxRUgJ",
+    "timestamp": "2020-07-24T03:26:02Z",
+    "trust_index": {
+      "score": 86,
+      "model": "trust_index.2.0.0",
+      "subscores": {
+        "device_and_connection": {
+          "score": 87
+        },
+        "bank_account_insights": {
+          "score": 85
+        }
+      }
+    },
+    "fraud_attributes": {
+      "fraud_attributes": {
+        "link_session.linked_bank_accounts.user_pi_matches_owners": true,
+        "link_session.linked_bank_accounts.connected_apps.days_since_first_connection": 582,
+        "session.challenged_with_mfa": false,
+        "user.bank_accounts.num_of_frozen_or_restricted_accounts": 0,
+        "user.linked_bank_accounts.num_family_names": 1,
+        "user.linked_bank_accounts.num_of_connected_banks": 1,
+        "user.link_sessions.days_since_first_link_session": 150,
+        "user.pi.email.history_yrs": 7.03,
+        "user.pi.email.num_social_networks_linked": 12,
+        "user.pi.ssn.user_likely_has_better_ssn": false
+      }
+    }
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /identity_verification/autofill/create`: the example documented for
+    /// [`IdentityVerificationAutofillCreateResponse`](crate::models::IdentityVerificationAutofillCreateResponse).
+    #[cfg(feature = "models-identity_verification")]
+    pub const IDENTITY_VERIFICATION_AUTOFILL_CREATE: &str = r#"{
+  "status": "success",
+  "user": {
+    "name": {
+      "given_name": "Leslie",
+      "family_name": "Knope"
+    },
+    "address": {
+      "street": "123 Main St.",
+      "street2": "Unit 42",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "46001",
+      "country": "US",
+      "po_box": "yes",
+      "type": "residential"
+    },
+    "id_number": {
+      "value": "123456789",
+      "type": "us_ssn"
+    }
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /income/verification/create`: the example documented for
+    /// [`IncomeVerificationCreateResponse`](crate::models::IncomeVerificationCreateResponse).
+    #[cfg(feature = "models-income")]
+    pub const INCOME_VERIFICATION_CREATE: &str = r#"{
+  "income_verification_id": "f2a826d7-25cf-483b-a124-c40beb64b732",
+  "request_id": "lMjeOeu9X1VUh1F"
+}"#;
+    /// `POST /income/verification/paystubs/get`: the example documented for
+    /// [`IncomeVerificationPaystubsGetResponse`](crate::models::IncomeVerificationPaystubsGetResponse).
+    #[cfg(feature = "models-income")]
+    pub const INCOME_VERIFICATION_PAYSTUBS_GET: &str = r#"{
+  "document_metadata": [
+    {
+      "doc_id": "2jkflanbd",
+      "doc_type": "DOCUMENT_TYPE_PAYSTUB",
+      "name": "paystub.pdf",
+      "status": "DOCUMENT_STATUS_PROCESSING_COMPLETE"
+    }
+  ],
+  "paystubs": [
+    {
+      "deductions": {
+        "breakdown": [
+          {
+            "current_amount": 123.45,
+            "description": "taxes",
+            "iso_currency_code": "USD",
+            "unofficial_currency_code": null,
+            "ytd_amount": 246.9
+          }
+        ],
+        "total": {
+          "current_amount": 123.45,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null,
+          "ytd_amount": 246.9
+        }
+      },
+      "doc_id": "2jkflanbd",
+      "earnings": {
+        "breakdown": [
+          {
+            "canonical_description": "REGULAR PAY",
+            "current_amount": 200.22,
+            "description": "salary earned",
+            "hours": 80,
+            "iso_currency_code": "USD",
+            "rate": null,
+            "unofficial_currency_code": null,
+            "ytd_amount": 400.44
+          },
+          {
+            "current_amount": 100,
+            "description": "bonus earned",
+            "hours": null,
+            "iso_currency_code": "USD",
+            "rate": null,
+            "unofficial_currency_code": null,
+            "ytd_amount": 100
+          }
+        ],
+        "total": {
+          "current_amount": 300.22,
+          "hours": 160,
+          "iso_currency_code": "USD",
+          "unofficial_currency_code": null,
+          "ytd_amount": 500.44
+        }
+      },
+      "employee": {
+        "address": {
+          "city": "SAN FRANCISCO",
+          "country": "US",
+          "postal_code": "94133",
+          "region": "CA",
+          "street": "2140 TAYLOR ST"
+        },
+        "name": "ANNA CHARLESTON",
+        "marital_status": "single",
+        "taxpayer_id": {
+          "id_type": "SSN",
+          "id_mask": "3333"
+        }
+      },
+      "employer": {
+        "name": "PLAID INC",
+        "address": {
+          "city": "SAN FRANCISCO",
+          "country": "US",
+          "postal_code": "94111",
+          "region": "CA",
+          "street": "1098 HARRISON ST"
+        }
+      },
+      "net_pay": {
+        "current_amount": 123.34,
+        "description": "TOTAL NET PAY",
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null,
+        "ytd_amount": 253.54
+      },
+      "pay_period_details": {
+        "check_amount": 1490.21,
+        "distribution_breakdown": [
+          {
+            "account_name": "Big time checking",
+            "bank_name": "bank of plaid",
+            "current_amount": 176.77,
+            "iso_currency_code": "USD",
+            "mask": "1223",
+            "type": "checking",
+            "unofficial_currency_code": null
+          }
+        ],
+        "end_date": "2020-12-15",
+        "gross_earnings": 4500,
+        "pay_date": "2020-12-15",
+        "start_date": "2020-12-01",
+        "pay_frequency": "PAY_FREQUENCY_BIWEEKLY"
+      }
+    }
+  ],
+  "request_id": "2pxQ59buGdsHRef"
+}"#;
+    /// `POST /income/verification/taxforms/get`: the example documented for
+    /// [`IncomeVerificationTaxformsGetResponse`](crate::models::IncomeVerificationTaxformsGetResponse).
+    #[cfg(feature = "models-income")]
+    pub const INCOME_VERIFICATION_TAXFORMS_GET: &str = r#"{
+  "document_metadata": [
+    {
+      "doc_id": "q5Ypbbr03p",
+      "doc_type": "DOCUMENT_TYPE_US_TAX_W2",
+      "name": "my_w2.pdf",
+      "status": "DOCUMENT_STATUS_PROCESSING_COMPLETE"
+    }
+  ],
+  "request_id": "73W7sz8nIP8Mgck",
+  "taxforms": [
+    {
+      "document_type": "W2",
+      "w2": {
+        "allocated_tips": "1000",
+        "box_12": [
+          {
+            "amount": "200",
+            "code": "AA"
+          }
+        ],
+        "box_9": "box9",
+        "dependent_care_benefits": "1000",
+        "employee": {
+          "address": {
+            "city": "San Francisco",
+            "country": "US",
+            "postal_code": "94103",
+            "region": "CA",
+            "street": "1234 Grand St"
+          },
+          "name": "Josie Georgia Harrison",
+          "marital_status": "single",
+          "taxpayer_id": {
+            "id_type": "SSN",
+            "id_mask": "1234"
+          }
+        },
+        "employer": {
+          "address": {
+            "city": "New York",
+            "country": "US",
+            "postal_code": "10010",
+            "region": "NY",
+            "street": "456 Main St"
+          },
+          "name": "Acme Inc"
+        },
+        "federal_income_tax_withheld": "1000",
+        "medicare_tax_withheld": "1000",
+        "medicare_wages_and_tips": "1000",
+        "nonqualified_plans": "1000",
+        "other": "other",
+        "retirement_plan": "CHECKED",
+        "social_security_tax_withheld": "1000",
+        "social_security_tips": "1000",
+        "social_security_wages": "1000",
+        "state_and_local_wages": [
+          {
+            "employer_state_id_number": "11111111111AAA",
+            "local_income_tax": "200",
+            "local_wages_tips": "200",
+            "locality_name": "local",
+            "state": "UT",
+            "state_income_tax": "200",
+            "state_wages_tips": "200"
+          }
+        ],
+        "statutory_employee": "CHECKED",
+        "tax_year": "2020",
+        "third_party_sick_pay": "CHECKED",
+        "wages_tips_other_comp": "1000"
+      }
+    }
+  ]
+}"#;
+    /// `POST /income/verification/precheck`: the example documented for
+    /// [`IncomeVerificationPrecheckResponse`](crate::models::IncomeVerificationPrecheckResponse).
+    #[cfg(feature = "models-income")]
+    pub const INCOME_VERIFICATION_PRECHECK: &str = r#"{
+  "request_id": "lMjeOeu9X1VUh1F",
+  "precheck_id": "n9elqYlvYm",
+  "confidence": "HIGH"
+}"#;
+    /// `POST /institutions/get`: the example documented for
+    /// [`InstitutionsGetResponse`](crate::models::InstitutionsGetResponse).
+    #[cfg(feature = "models-institutions")]
+    pub const INSTITUTIONS_GET: &str = r#"{
+  "institutions": [
+    {
+      "country_codes": [
+        "US"
+      ],
+      "institution_id": "ins_1",
+      "name": "Bank of America",
+      "products": [
+        "assets",
+        "auth",
+        "balance",
+        "transactions",
+        "identity",
+        "liabilities"
+      ],
+      "routing_numbers": [
+        "011000138",
+        "011200365",
+        "011400495"
+      ],
+      "dtc_numbers": [
+        "2236",
+        "0955",
+        "1367"
+      ],
+      "oauth": false
+    }
+  ],
+  "request_id": "tbFyCEqkU774ZGG",
+  "total": 11384
+}"#;
+    /// `POST /institutions/search`: the example documented for
+    /// [`InstitutionsSearchResponse`](crate::models::InstitutionsSearchResponse).
+    #[cfg(feature = "models-institutions")]
+    pub const INSTITUTIONS_SEARCH: &str = r#"{
+  "institutions": [
+    {
+      "country_codes": [
+        "US"
+      ],
+      "institution_id": "ins_109513",
+      "name": "Theoretical Bank",
+      "oauth": true,
+      "products": [
+        "assets",
+        "auth",
+        "balance",
+        "cra_lend_score",
+        "cra_plaid_credit_score",
+        "identity",
+        "identity_match",
+        "income",
+        "pay_by_bank",
+        "processor_payments",
+        "recurring_transactions",
+        "transactions",
+        "transfer"
+      ],
+      "routing_numbers": [
+        "031101270",
+        "103100194",
+        "103112357"
+      ]
+    }
+  ],
+  "request_id": "QheuqaazREmq9xp"
+}"#;
+    /// `POST /institutions/get_by_id`: the example documented for
+    /// [`InstitutionsGetByIdResponse`](crate::models::InstitutionsGetByIdResponse).
+    #[cfg(feature = "models-institutions")]
+    pub const INSTITUTIONS_GET_BY_ID: &str = r##"{
+  "institution": {
+    "country_codes": [
+      "US"
+    ],
+    "institution_id": "ins_109512",
+    "name": "Houndstooth Bank",
+    "products": [
+      "auth",
+      "balance",
+      "identity",
+      "transactions"
+    ],
+    "routing_numbers": [
+      "011000138",
+      "011200365",
+      "011400495"
+    ],
+    "dtc_numbers": [
+      "2236",
+      "0955",
+      "1367"
+    ],
+    "oauth": false,
+    "status": {
+      "item_logins": {
+        "status": "HEALTHY",
+        "last_status_change": "2019-02-15T15:53:00Z",
+        "breakdown": {
+          "success": 0.9,
+          "error_plaid": 0.01,
+          "error_institution": 0.09
+        }
+      },
+      "transactions_updates": {
+        "status": "HEALTHY",
+        "last_status_change": "2019-02-12T08:22:00Z",
+        "breakdown": {
+          "success": 0.95,
+          "error_plaid": 0.02,
+          "error_institution": 0.03,
+          "refresh_interval": "NORMAL"
+        }
+      },
+      "auth": {
+        "status": "HEALTHY",
+        "last_status_change": "2019-02-15T15:53:00Z",
+        "breakdown": {
+          "success": 0.91,
+          "error_plaid": 0.01,
+          "error_institution": 0.08
+        }
+      },
+      "identity": {
+        "status": "DEGRADED",
+        "last_status_change": "2019-02-15T15:50:00Z",
+        "breakdown": {
+          "success": 0.42,
+          "error_plaid": 0.08,
+          "error_institution": 0.5
+        }
+      },
+      "investments": {
+        "status": "HEALTHY",
+        "last_status_change": "2019-02-15T15:53:00Z",
+        "breakdown": {
+          "success": 0.89,
+          "error_plaid": 0.02,
+          "error_institution": 0.09
+        }
+      },
+      "investments_updates": {
+        "status": "HEALTHY",
+        "last_status_change": "2019-02-12T08:22:00Z",
+        "breakdown": {
+          "success": 0.95,
+          "error_plaid": 0.02,
+          "error_institution": 0.03,
+          "refresh_interval": "NORMAL"
+        }
+      },
+      "liabilities_updates": {
+        "status": "HEALTHY",
+        "last_status_change": "2019-02-12T08:22:00Z",
+        "breakdown": {
+          "success": 0.95,
+          "error_plaid": 0.02,
+          "error_institution": 0.03,
+          "refresh_interval": "NORMAL"
+        }
+      }
+    },
+    "primary_color": "#004966",
+    "url": "https://plaid.com",
+    "logo": null
+  },
+  "request_id": "m8MDnv9okwxFNBV"
+}"##;
+    /// `POST /investments/holdings/get`: the example documented for
+    /// [`InvestmentsHoldingsGetResponse`](crate::models::InvestmentsHoldingsGetResponse).
+    #[cfg(feature = "models-investments")]
+    pub const INVESTMENTS_HOLDINGS_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "5Bvpj4QknlhVWk7GygpwfVKdd133GoCxB814g",
+      "balances": {
+        "available": 43200,
+        "current": 43200,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "margin_loan_amount": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "4444",
+      "name": "Plaid Money Market",
+      "official_name": "Plaid Platinum Standard 1.85% Interest Money Market",
+      "subtype": "money market",
+      "type": "depository"
+    },
+    {
+      "account_id": "JqMLm4rJwpF6gMPJwBqdh9ZjjPvvpDcb7kDK1",
+      "balances": {
+        "available": null,
+        "current": 110.01,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "margin_loan_amount": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "5555",
+      "name": "Plaid IRA",
+      "official_name": null,
+      "subtype": "ira",
+      "type": "investment"
+    },
+    {
+      "account_id": "k67E4xKvMlhmleEa4pg9hlwGGNnnEeixPolGm",
+      "balances": {
+        "available": null,
+        "current": 24580.0605,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "margin_loan_amount": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "6666",
+      "name": "Plaid 401k",
+      "official_name": null,
+      "subtype": "401k",
+      "type": "investment"
+    },
+    {
+      "account_id": "ax0xgOBYRAIqOOjeLZr0iZBb8r6K88HZXpvmq",
+      "balances": {
+        "available": 48200.03,
+        "current": 48200.03,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "margin_loan_amount": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "4092",
+      "name": "Plaid Crypto Exchange Account",
+      "official_name": null,
+      "subtype": "crypto exchange",
+      "type": "investment"
+    }
+  ],
+  "holdings": [
+    {
+      "account_id": "JqMLm4rJwpF6gMPJwBqdh9ZjjPvvpDcb7kDK1",
+      "cost_basis": 1,
+      "institution_price": 1,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 0.01,
+      "iso_currency_code": "USD",
+      "quantity": 0.01,
+      "security_id": "d6ePmbPxgWCWmMVv66q9iPV94n91vMtov5Are",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "k67E4xKvMlhmleEa4pg9hlwGGNnnEeixPolGm",
+      "cost_basis": 1.5,
+      "institution_price": 2.11,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 2.11,
+      "iso_currency_code": "USD",
+      "quantity": 1,
+      "security_id": "KDwjlXj1Rqt58dVvmzRguxJybmyQL8FgeWWAy",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "k67E4xKvMlhmleEa4pg9hlwGGNnnEeixPolGm",
+      "cost_basis": 10,
+      "institution_price": 10.42,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 20.84,
+      "iso_currency_code": "USD",
+      "quantity": 2,
+      "security_id": "NDVQrXQoqzt5v3bAe8qRt4A7mK7wvZCLEBBJk",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "JqMLm4rJwpF6gMPJwBqdh9ZjjPvvpDcb7kDK1",
+      "cost_basis": 0.01,
+      "institution_price": 0.011,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 110,
+      "iso_currency_code": "USD",
+      "quantity": 10000,
+      "security_id": "8E4L9XLl6MudjEpwPAAgivmdZRdBPJuvMPlPb",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "k67E4xKvMlhmleEa4pg9hlwGGNnnEeixPolGm",
+      "cost_basis": 23,
+      "institution_price": 27,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 636.309,
+      "iso_currency_code": "USD",
+      "quantity": 23.567,
+      "security_id": "JDdP7XPMklt5vwPmDN45t3KAoWAPmjtpaW7DP",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "k67E4xKvMlhmleEa4pg9hlwGGNnnEeixPolGm",
+      "cost_basis": 15,
+      "institution_price": 13.73,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 1373.6865,
+      "iso_currency_code": "USD",
+      "quantity": 100.05,
+      "security_id": "nnmo8doZ4lfKNEDe3mPJipLGkaGw3jfPrpxoN",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "k67E4xKvMlhmleEa4pg9hlwGGNnnEeixPolGm",
+      "cost_basis": 948.08,
+      "institution_price": 94.808,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 948.08,
+      "iso_currency_code": "USD",
+      "quantity": 10,
+      "security_id": "Lxe4yz4XQEtwb2YArO7RFMpPDvPxy7FALRyea",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "k67E4xKvMlhmleEa4pg9hlwGGNnnEeixPolGm",
+      "cost_basis": 1,
+      "institution_price": 1,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 12345.67,
+      "iso_currency_code": "USD",
+      "quantity": 12345.67,
+      "security_id": "d6ePmbPxgWCWmMVv66q9iPV94n91vMtov5Are",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "ax0xgOBYRAIqOOjeLZr0iZBb8r6K88HZXpvmq",
+      "cost_basis": 92.47,
+      "institution_price": 0.177494362,
+      "institution_price_as_of": "2022-01-14",
+      "institution_price_datetime": "2022-06-07T23:01:00Z",
+      "institution_value": 4437.35905,
+      "iso_currency_code": "USD",
+      "quantity": 25000,
+      "security_id": "vLRMV3MvY1FYNP91on35CJD5QN5rw9Fpa9qOL",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    }
+  ],
+  "item": {
+    "available_products": [
+      "balance",
+      "identity",
+      "liabilities",
+      "transactions"
+    ],
+    "billed_products": [
+      "assets",
+      "auth",
+      "investments"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_3",
+    "institution_name": "Chase",
+    "item_id": "4z9LPae1nRHWy8pvg9jrsgbRP4ZNQvIdbLq7g",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "request_id": "l68wb8zpS0hqmsJ",
+  "securities": [
+    {
+      "close_price": 0.011,
+      "close_price_as_of": "2021-04-13",
+      "cusip": null,
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "name": "Nflx Feb 01'18 $355 Call",
+      "proxy_security_id": null,
+      "security_id": "8E4L9XLl6MudjEpwPAAgivmdZRdBPJuvMPlPb",
+      "sedol": null,
+      "ticker_symbol": "NFLX180201C00355000",
+      "type": "derivative",
+      "subtype": "option",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": "Technology Services",
+      "industry": "Internet Software or Services",
+      "cfi_code": "OCASPS",
+      "option_contract": {
+        "contract_type": "call",
+        "expiration_date": "2018-02-01",
+        "strike_price": 355,
+        "underlying_security_ticker": "NFLX"
+      },
+      "fixed_income": null
+    },
+    {
+      "close_price": 27,
+      "close_price_as_of": null,
+      "cusip": "577130834",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": "US5771308344",
+      "iso_currency_code": "USD",
+      "name": "Matthews Pacific Tiger Fund Insti Class",
+      "proxy_security_id": null,
+      "security_id": "JDdP7XPMklt5vwPmDN45t3KAoWAPmjtpaW7DP",
+      "sedol": null,
+      "ticker_symbol": "MIPTX",
+      "type": "mutual fund",
+      "subtype": "mutual fund",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": "Miscellaneous",
+      "industry": "Investment Trusts or Mutual Funds",
+      "cfi_code": "CIOGES",
+      "option_contract": null,
+      "fixed_income": null
+    },
+    {
+      "close_price": 2.11,
+      "close_price_as_of": null,
+      "cusip": "00448Q201",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": "US00448Q2012",
+      "iso_currency_code": "USD",
+      "name": "Achillion Pharmaceuticals Inc.",
+      "proxy_security_id": null,
+      "security_id": "KDwjlXj1Rqt58dVvmzRguxJybmyQL8FgeWWAy",
+      "sedol": null,
+      "ticker_symbol": "ACHN",
+      "type": "equity",
+      "subtype": "common stock",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": "Health Technology",
+      "industry": "Major Pharmaceuticals",
+      "cfi_code": "ESVUFR",
+      "option_contract": null,
+      "fixed_income": null
+    },
+    {
+      "close_price": 10.42,
+      "close_price_as_of": null,
+      "cusip": "258620103",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": "US2586201038",
+      "iso_currency_code": "USD",
+      "name": "DoubleLine Total Return Bond Fund",
+      "proxy_security_id": null,
+      "security_id": "NDVQrXQoqzt5v3bAe8qRt4A7mK7wvZCLEBBJk",
+      "sedol": null,
+      "ticker_symbol": "DBLTX",
+      "type": "mutual fund",
+      "subtype": "mutual fund",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": null,
+      "industry": null,
+      "cfi_code": "CIOIBS",
+      "option_contract": null,
+      "fixed_income": null
+    },
+    {
+      "close_price": 1,
+      "close_price_as_of": null,
+      "cusip": null,
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": true,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "name": "U S Dollar",
+      "proxy_security_id": null,
+      "security_id": "d6ePmbPxgWCWmMVv66q9iPV94n91vMtov5Are",
+      "sedol": null,
+      "ticker_symbol": "USD",
+      "type": "cash",
+      "subtype": "cash",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": null,
+      "sector": null,
+      "industry": null,
+      "cfi_code": null,
+      "option_contract": null,
+      "fixed_income": null
+    },
+    {
+      "close_price": 13.73,
+      "close_price_as_of": null,
+      "cusip": null,
+      "institution_id": "ins_3",
+      "institution_security_id": "NHX105509",
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "name": "NH PORTFOLIO 1055 (FIDELITY INDEX)",
+      "proxy_security_id": null,
+      "security_id": "nnmo8doZ4lfKNEDe3mPJipLGkaGw3jfPrpxoN",
+      "sedol": null,
+      "ticker_symbol": "NHX105509",
+      "type": "etf",
+      "subtype": "etf",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": null,
+      "industry": null,
+      "cfi_code": null,
+      "option_contract": null,
+      "fixed_income": null
+    },
+    {
+      "close_price": 94.808,
+      "close_price_as_of": "2023-11-02",
+      "cusip": "912797HE0",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "name": "US Treasury Bill - 5.43% 31/10/2024 USD 100",
+      "proxy_security_id": null,
+      "security_id": "Lxe4yz4XQEtwb2YArO7RFMpPDvPxy7FALRyea",
+      "sedol": null,
+      "ticker_symbol": null,
+      "type": "fixed income",
+      "subtype": "bill",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": null,
+      "sector": "Government",
+      "industry": "Sovereign Government",
+      "cfi_code": "DYZTXR",
+      "option_contract": null,
+      "fixed_income": {
+        "face_value": 100,
+        "issue_date": "2023-11-02",
+        "maturity_date": "2024-10-31",
+        "yield_rate": {
+          "percentage": 5.43,
+          "type": "coupon_equivalent"
+        }
+      }
+    },
+    {
+      "close_price": 0.140034616,
+      "close_price_as_of": "2022-01-24",
+      "cusip": null,
+      "institution_id": "ins_3",
+      "institution_security_id": null,
+      "is_cash_equivalent": true,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "name": "Dogecoin",
+      "proxy_security_id": null,
+      "security_id": "vLRMV3MvY1FYNP91on35CJD5QN5rw9Fpa9qOL",
+      "sedol": null,
+      "ticker_symbol": "DOGE",
+      "type": "cryptocurrency",
+      "subtype": "cryptocurrency",
+      "unofficial_currency_code": null,
+      "update_datetime": "2022-06-07T23:01:00Z",
+      "market_identifier_code": "XNAS",
+      "sector": null,
+      "industry": null,
+      "cfi_code": null,
+      "option_contract": null,
+      "fixed_income": null
+    }
+  ]
+}"#;
+    /// `POST /investments/transactions/get`: the example documented for
+    /// [`InvestmentsTransactionsGetResponse`](crate::models::InvestmentsTransactionsGetResponse).
+    #[cfg(feature = "models-investments")]
+    pub const INVESTMENTS_TRANSACTIONS_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "5e66Dl6jNatx3nXPGwZ7UkJed4z6KBcZA4Rbe",
+      "balances": {
+        "available": 100,
+        "current": 110,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "margin_loan_amount": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "subtype": "checking",
+      "type": "depository"
+    },
+    {
+      "account_id": "KqZZMoZmBWHJlz7yKaZjHZb78VNpaxfVa7e5z",
+      "balances": {
+        "available": null,
+        "current": 320.76,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "margin_loan_amount": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "5555",
+      "name": "Plaid IRA",
+      "official_name": null,
+      "subtype": "ira",
+      "type": "investment"
+    },
+    {
+      "account_id": "rz99ex9ZQotvnjXdgQLEsR81e3ArPgulVWjGj",
+      "balances": {
+        "available": null,
+        "current": 23631.9805,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "margin_loan_amount": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "6666",
+      "name": "Plaid 401k",
+      "official_name": null,
+      "subtype": "401k",
+      "type": "investment"
+    }
+  ],
+  "investment_transactions": [
+    {
+      "account_id": "rz99ex9ZQotvnjXdgQLEsR81e3ArPgulVWjGj",
+      "amount": -8.72,
+      "cancel_transaction_id": null,
+      "date": "2020-05-29",
+      "transaction_datetime": null,
+      "fees": 0,
+      "investment_transaction_id": "oq99Pz97joHQem4BNjXECev1E4B6L6sRzwANW",
+      "iso_currency_code": "USD",
+      "name": "INCOME DIV DIVIDEND RECEIVED",
+      "price": 0,
+      "quantity": 0,
+      "security_id": "eW4jmnjd6AtjxXVrjmj6SX1dNEdZp3Cy8RnRQ",
+      "subtype": "dividend",
+      "type": "cash",
+      "unofficial_currency_code": null
+    },
+    {
+      "account_id": "rz99ex9ZQotvnjXdgQLEsR81e3ArPgulVWjGj",
+      "amount": -1289.01,
+      "cancel_transaction_id": null,
+      "date": "2020-05-28",
+      "transaction_datetime": "2020-05-28T15:10:09Z",
+      "fees": 7.99,
+      "investment_transaction_id": "pK99jB9e7mtwjA435GpVuMvmWQKVbVFLWme57",
+      "iso_currency_code": "USD",
+      "name": "SELL Matthews Pacific Tiger Fund Insti Class",
+      "price": 27.53,
+      "quantity": -47.74104242992852,
+      "security_id": "JDdP7XPMklt5vwPmDN45t3KAoWAPmjtpaW7DP",
+      "subtype": "sell",
+      "type": "sell",
+      "unofficial_currency_code": null
+    },
+    {
+      "account_id": "rz99ex9ZQotvnjXdgQLEsR81e3ArPgulVWjGj",
+      "amount": 7.7,
+      "cancel_transaction_id": null,
+      "date": "2020-05-27",
+      "transaction_datetime": "2020-05-27T17:23:22Z",
+      "fees": 7.99,
+      "investment_transaction_id": "LKoo1ko93wtreBwM7yQnuQ3P5DNKbKSPRzBNv",
+      "iso_currency_code": "USD",
+      "name": "BUY DoubleLine Total Return Bond Fund",
+      "price": 10.42,
+      "quantity": 0.7388014749727547,
+      "security_id": "NDVQrXQoqzt5v3bAe8qRt4A7mK7wvZCLEBBJk",
+      "subtype": "buy",
+      "type": "buy",
+      "unofficial_currency_code": null
+    }
+  ],
+  "item": {
+    "available_products": [
+      "assets",
+      "balance",
+      "identity",
+      "transactions"
+    ],
+    "billed_products": [
+      "auth",
+      "investments"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_12",
+    "item_id": "8Mqq5rqQ7Pcxq9MGDv3JULZ6yzZDLMCwoxGDq",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook"
+  },
+  "request_id": "iv4q3ZlytOOthkv",
+  "securities": [
+    {
+      "close_price": 27,
+      "close_price_as_of": null,
+      "cusip": "577130834",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": "US5771308344",
+      "iso_currency_code": "USD",
+      "name": "Matthews Pacific Tiger Fund Insti Class",
+      "proxy_security_id": null,
+      "security_id": "JDdP7XPMklt5vwPmDN45t3KAoWAPmjtpaW7DP",
+      "sedol": null,
+      "ticker_symbol": "MIPTX",
+      "type": "mutual fund",
+      "subtype": "mutual fund",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": "Miscellaneous",
+      "industry": "Investment Trusts or Mutual Funds",
+      "cfi_code": "CIOGES",
+      "option_contract": null,
+      "fixed_income": null
+    },
+    {
+      "close_price": 10.42,
+      "close_price_as_of": null,
+      "cusip": "258620103",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": "US2586201038",
+      "iso_currency_code": "USD",
+      "name": "DoubleLine Total Return Bond Fund",
+      "proxy_security_id": null,
+      "security_id": "NDVQrXQoqzt5v3bAe8qRt4A7mK7wvZCLEBBJk",
+      "sedol": null,
+      "ticker_symbol": "DBLTX",
+      "type": "mutual fund",
+      "subtype": "mutual fund",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": null,
+      "industry": null,
+      "cfi_code": "CIOIBS",
+      "option_contract": null,
+      "fixed_income": null
+    },
+    {
+      "close_price": 34.73,
+      "close_price_as_of": null,
+      "cusip": "84470P109",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": "US84470P1093",
+      "iso_currency_code": "USD",
+      "name": "Southside Bancshares Inc.",
+      "proxy_security_id": null,
+      "security_id": "eW4jmnjd6AtjxXVrjmj6SX1dNEdZp3Cy8RnRQ",
+      "sedol": null,
+      "ticker_symbol": "SBSI",
+      "type": "equity",
+      "subtype": "common stock",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": "Finance",
+      "industry": "Regional Banks",
+      "cfi_code": "ESVUFR",
+      "option_contract": null,
+      "fixed_income": null
+    }
+  ],
+  "total_investment_transactions": 3
+}"#;
+    /// `POST /investments/refresh`: the example documented for
+    /// [`InvestmentsRefreshResponse`](crate::models::InvestmentsRefreshResponse).
+    #[cfg(feature = "models-investments")]
+    pub const INVESTMENTS_REFRESH: &str = r#"{
+  "request_id": "1vwmF5TBQwiqfwP"
+}"#;
+    /// `POST /investments/auth/get`: the example documented for
+    /// [`InvestmentsAuthGetResponse`](crate::models::InvestmentsAuthGetResponse).
+    #[cfg(feature = "models-investments")]
+    pub const INVESTMENTS_AUTH_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "31qEA6LPwGumkA4Z5mGbfyGwr4mL6nSZlQqpZ",
+      "balances": {
+        "available": 43200,
+        "current": 43200,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "margin_loan_amount": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "4444",
+      "name": "Plaid Money Market",
+      "official_name": "Plaid Platinum Standard 1.85% Interest Money Market",
+      "subtype": "money market",
+      "type": "depository"
+    },
+    {
+      "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+      "balances": {
+        "available": null,
+        "current": 415.57,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "margin_loan_amount": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "5555",
+      "name": "Plaid IRA",
+      "official_name": null,
+      "subtype": "ira",
+      "type": "investment"
+    }
+  ],
+  "holdings": [
+    {
+      "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+      "cost_basis": 1,
+      "institution_price": 1,
+      "institution_price_as_of": "2021-05-25",
+      "institution_price_datetime": null,
+      "institution_value": 0.01,
+      "iso_currency_code": "USD",
+      "quantity": 0.01,
+      "security_id": "d6ePmbPxgWCWmMVv66q9iPV94n91vMtov5Are",
+      "unofficial_currency_code": null,
+      "vested_quantity": 1,
+      "vested_value": 1
+    },
+    {
+      "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+      "cost_basis": 0.01,
+      "institution_price": 0.011,
+      "institution_price_as_of": "2021-05-25",
+      "institution_price_datetime": null,
+      "institution_value": 110,
+      "iso_currency_code": "USD",
+      "quantity": 10000,
+      "security_id": "8E4L9XLl6MudjEpwPAAgivmdZRdBPJuvMPlPb",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+      "cost_basis": 94.808,
+      "institution_price": 94.808,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 94.808,
+      "iso_currency_code": "USD",
+      "quantity": 1,
+      "security_id": "Lxe4yz4XQEtwb2YArO7RFMpPDvPxy7FALRyea",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+      "cost_basis": 40,
+      "institution_price": 42.15,
+      "institution_price_as_of": "2021-05-25",
+      "institution_price_datetime": null,
+      "institution_value": 210.75,
+      "iso_currency_code": "USD",
+      "quantity": 5,
+      "security_id": "abJamDazkgfvBkVGgnnLUWXoxnomp5up8llg4",
+      "unofficial_currency_code": null,
+      "vested_quantity": 7,
+      "vested_value": 66
+    }
+  ],
+  "item": {
+    "available_products": [
+      "assets",
+      "balance",
+      "beacon",
+      "cra_base_report",
+      "cra_income_insights",
+      "signal",
+      "identity",
+      "identity_match",
+      "income",
+      "income_verification",
+      "investments",
+      "processor_identity",
+      "recurring_transactions",
+      "transactions"
+    ],
+    "billed_products": [
+      "investments_auth"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_115616",
+    "institution_name": "Vanguard",
+    "item_id": "7qBnDwLP3aIZkD7NKZ5ysk5X9xVxDWHg65oD5",
+    "products": [
+      "investments_auth"
+    ],
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook"
+  },
+  "numbers": {
+    "acats": [
+      {
+        "account": "TR5555",
+        "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+        "dtc_numbers": [
+          "1111",
+          "2222",
+          "3333"
+        ]
+      }
+    ]
+  },
+  "owners": [
+    {
+      "account_id": "31qEA6LPwGumkA4Z5mGbfyGwr4mL6nSZlQqpZ",
+      "names": [
+        "Alberta Bobbeth Charleson"
+      ]
+    },
+    {
+      "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+      "names": [
+        "Alberta Bobbeth Charleson"
+      ]
+    }
+  ],
+  "request_id": "hPCXou4mm9Qwzzu",
+  "securities": [
+    {
+      "close_price": 0.011,
+      "close_price_as_of": null,
+      "cusip": null,
+      "cfi_code": "OCASPS",
+      "industry": null,
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "market_identifier_code": null,
+      "name": "Nflx Feb 01'18 $355 Call",
+      "option_contract": null,
+      "fixed_income": null,
+      "proxy_security_id": null,
+      "sector": null,
+      "security_id": "8E4L9XLl6MudjEpwPAAgivmdZRdBPJuvMPlPb",
+      "sedol": null,
+      "ticker_symbol": "NFLX180201C00355000",
+      "type": "derivative",
+      "subtype": "option",
+      "unofficial_currency_code": null,
+      "update_datetime": null
+    },
+    {
+      "close_price": 94.808,
+      "close_price_as_of": "2023-11-02",
+      "cusip": "912797HE0",
+      "cfi_code": "DYZTXR",
+      "fixed_income": {
+        "face_value": 100,
+        "issue_date": "2023-11-02",
+        "maturity_date": "2024-10-31",
+        "yield_rate": {
+          "percentage": 5.43,
+          "type": "coupon_equivalent"
+        }
+      },
+      "industry": "Sovereign Government",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "market_identifier_code": null,
+      "name": "US Treasury Bill - 5.43% 31/10/2024 USD 100",
+      "option_contract": null,
+      "proxy_security_id": null,
+      "sector": "Government",
+      "security_id": "Lxe4yz4XQEtwb2YArO7RFMpPDvPxy7FALRyea",
+      "sedol": null,
+      "ticker_symbol": null,
+      "type": "fixed income",
+      "subtype": "bill",
+      "unofficial_currency_code": null,
+      "update_datetime": null
+    },
+    {
+      "close_price": 9.08,
+      "close_price_as_of": "2024-09-09",
+      "cusip": null,
+      "cfi_code": "CIOIBS",
+      "fixed_income": null,
+      "industry": "Investment Trusts or Mutual Funds",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "market_identifier_code": null,
+      "name": "DoubleLine Total Return Bond I",
+      "option_contract": null,
+      "proxy_security_id": null,
+      "sector": "Miscellaneous",
+      "security_id": "AE5rBXra1AuZLE34rkvvIyG8918m3wtRzElnJ",
+      "sedol": null,
+      "ticker_symbol": "DBLTX",
+      "type": "mutual fund",
+      "subtype": "mutual fund",
+      "unofficial_currency_code": null,
+      "update_datetime": null
+    },
+    {
+      "close_price": 42.15,
+      "close_price_as_of": null,
+      "cusip": null,
+      "cfi_code": "CEOIES",
+      "fixed_income": null,
+      "industry": null,
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "market_identifier_code": null,
+      "name": "iShares Inc MSCI Brazil",
+      "option_contract": null,
+      "proxy_security_id": null,
+      "sector": null,
+      "security_id": "abJamDazkgfvBkVGgnnLUWXoxnomp5up8llg4",
+      "sedol": null,
+      "ticker_symbol": "EWZ",
+      "type": "etf",
+      "subtype": "etf",
+      "unofficial_currency_code": null,
+      "update_datetime": null
+    },
+    {
+      "close_price": 1,
+      "close_price_as_of": null,
+      "cusip": null,
+      "cfi_code": null,
+      "fixed_income": null,
+      "industry": null,
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": true,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "market_identifier_code": null,
+      "name": "U S Dollar",
+      "option_contract": null,
+      "proxy_security_id": null,
+      "sector": null,
+      "security_id": "d6ePmbPxgWCWmMVv66q9iPV94n91vMtov5Are",
+      "sedol": null,
+      "ticker_symbol": null,
+      "type": "cash",
+      "subtype": "cash",
+      "unofficial_currency_code": null,
+      "update_datetime": null
+    }
+  ],
+  "data_sources": {
+    "numbers": "INSTITUTION",
+    "owners": "INSTITUTION",
+    "holdings": "INSTITUTION"
+  }
+}"#;
+    /// `POST /issues/search`: the example documented for
+    /// [`IssuesSearchResponse`](crate::models::IssuesSearchResponse).
+    #[cfg(feature = "models-issues")]
+    pub const ISSUES_SEARCH: &str = r#"{
+  "issues": [
+    {
+      "issue_id": "000001",
+      "institution_names": [
+        "Bank of Example",
+        "Example Credit Union"
+      ],
+      "institution_ids": [
+        "ins_1",
+        "ins_2"
+      ],
+      "created_at": "2023-09-01T14:35:00Z",
+      "summary": "Link session failed to complete",
+      "detailed_description": "The Link session was unable to retrieve account information due to a network timeout.",
+      "status": "FIX_IN_PROGRESS"
+    },
+    {
+      "issue_id": "000002",
+      "institution_names": [
+        "Example National Bank"
+      ],
+      "institution_ids": [
+        "ins_3"
+      ],
+      "created_at": "2023-09-02T11:20:00Z",
+      "summary": "Account sync error",
+      "detailed_description": "The account synchronization failed due to an API rate limit issue.",
+      "status": "AWAITING_RESOLUTION"
+    }
+  ],
+  "request_id": "123456"
+}"#;
+    /// `POST /issues/get`: the example documented for
+    /// [`IssuesGetResponse`](crate::models::IssuesGetResponse).
+    #[cfg(feature = "models-issues")]
+    pub const ISSUES_GET: &str = r#"{
+  "issue": {
+    "issue_id": "000001",
+    "institution_names": [
+      "Bank of Example",
+      "Example Credit Union"
+    ],
+    "institution_ids": [
+      "ins_1",
+      "ins_2"
+    ],
+    "created_at": "2023-09-01T14:35:00Z",
+    "summary": "Link session failed to complete",
+    "detailed_description": "The Link session was unable to retrieve account information due to a network timeout.",
+    "status": "FIX_IN_PROGRESS"
+  },
+  "request_id": "123456"
+}"#;
+    /// `POST /issues/subscribe`: the example documented for
+    /// [`IssuesSubscribeResponse`](crate::models::IssuesSubscribeResponse).
+    #[cfg(feature = "models-issues")]
+    pub const ISSUES_SUBSCRIBE: &str = r#"{
+  "request_id": "123456"
+}"#;
+    /// `POST /item/activity/list`: the example documented for
+    /// [`ItemActivityListResponse`](crate::models::ItemActivityListResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_ACTIVITY_LIST: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV",
+  "activities": [],
+  "last_data_access_times": []
+}"#;
+    /// `POST /item/application/list`: derived from the schema of
+    /// [`ItemApplicationListResponse`](crate::models::ItemApplicationListResponse), which documents
+    /// no example.
+    #[cfg(feature = "models-item")]
+    pub const ITEM_APPLICATION_LIST: &str = r#"{
+  "applications": []
+}"#;
+    /// `POST /item/application/unlink`: the example documented for
+    /// [`ItemApplicationUnlinkResponse`](crate::models::ItemApplicationUnlinkResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_APPLICATION_UNLINK: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /item/application/scopes/update`: derived from the schema of
+    /// [`ItemApplicationScopesUpdateResponse`](crate::models::ItemApplicationScopesUpdateResponse),
+    /// which documents no example.
+    #[cfg(feature = "models-item")]
+    pub const ITEM_APPLICATION_SCOPES_UPDATE: &str = r#"{
+  "request_id": ""
+}"#;
+    /// `POST /item/get`: the example documented for
+    /// [`ItemGetResponse`](crate::models::ItemGetResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_GET: &str = r#"{
+  "item": {
+    "created_at": "2019-01-22T04:32:00Z",
+    "available_products": [
+      "balance",
+      "auth"
+    ],
+    "billed_products": [
+      "identity",
+      "transactions"
+    ],
+    "products": [
+      "identity",
+      "transactions"
+    ],
+    "error": null,
+    "institution_id": "ins_109508",
+    "institution_name": "First Platypus Bank",
+    "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+    "update_type": "background",
+    "webhook": "https://plaid.com/example/hook",
+    "auth_method": null,
+    "consented_products": [
+      "identity",
+      "transactions"
+    ],
+    "consented_data_scopes": [
+      "account_balance_info",
+      "contact_info",
+      "transactions"
+    ],
+    "consented_use_cases": [
+      "Verify your account",
+      "Track and manage your finances"
+    ],
+    "consent_expiration_time": "2024-03-16T15:53:00Z"
+  },
+  "status": {
+    "transactions": {
+      "last_successful_update": "2019-02-15T15:52:39Z",
+      "last_failed_update": "2019-01-22T04:32:00Z"
+    },
+    "last_webhook": {
+      "sent_at": "2019-02-15T15:53:00Z",
+      "code_sent": "DEFAULT_UPDATE"
+    }
+  },
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /item/remove`: the example documented for
+    /// [`ItemRemoveResponse`](crate::models::ItemRemoveResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_REMOVE: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /item/products/terminate`: the example documented for
+    /// [`ItemProductsTerminateResponse`](crate::models::ItemProductsTerminateResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_PRODUCTS_TERMINATE: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /item/webhook/update`: the example documented for
+    /// [`ItemWebhookUpdateResponse`](crate::models::ItemWebhookUpdateResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_WEBHOOK_UPDATE: &str = r#"{
+  "item": {
+    "available_products": [
+      "balance",
+      "identity",
+      "payment_initiation",
+      "transactions"
+    ],
+    "billed_products": [
+      "assets",
+      "auth"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_117650",
+    "institution_name": "Royal Bank of Plaid",
+    "item_id": "DWVAAPWq4RHGlEaNyGKRTAnPLaEmo8Cvq7na6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "request_id": "vYK11LNTfRoAMbj"
+}"#;
+    /// `POST /item/access_token/invalidate`: the example documented for
+    /// [`ItemAccessTokenInvalidateResponse`](crate::models::ItemAccessTokenInvalidateResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_ACCESS_TOKEN_INVALIDATE: &str = r#"{
+  "new_access_token": "access-sandbox-8ab976e6-64bc-4b38-98f7-731e7a349970",
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /item/public_token/exchange`: the example documented for
+    /// [`ItemPublicTokenExchangeResponse`](crate::models::ItemPublicTokenExchangeResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_PUBLIC_TOKEN_EXCHANGE: &str = r#"{
+  "access_token": "access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6",
+  "item_id": "M5eVJqLnv3tbzdngLDp9FL5OlDNxlNhlE55op",
+  "request_id": "Aim3b"
+}"#;
+    /// `POST /item/public_token/create`: the example documented for
+    /// [`ItemPublicTokenCreateResponse`](crate::models::ItemPublicTokenCreateResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_CREATE_PUBLIC_TOKEN: &str = r#"{
+  "public_token": "public-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d",
+  "request_id": "Aim3b"
+}"#;
+    /// `POST /item/import`: the example documented for
+    /// [`ItemImportResponse`](crate::models::ItemImportResponse).
+    #[cfg(feature = "models-item")]
+    pub const ITEM_IMPORT: &str = r#"{
+  "access_token": "access-sandbox-99ace160-3cf7-4e51-a083-403633425815",
+  "request_id": "ewIBAn6RZirsk4W"
+}"#;
+    /// `POST /liabilities/get`: the example documented for
+    /// [`LiabilitiesGetResponse`](crate::models::LiabilitiesGetResponse).
+    #[cfg(feature = "models-liabilities")]
+    pub const LIABILITIES_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "balances": {
+        "available": 100,
+        "current": 110,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "subtype": "checking",
+      "type": "depository"
+    },
+    {
+      "account_id": "dVzbVMLjrxTnLjX4G66XUp5GLklm4oiZy88yK",
+      "balances": {
+        "available": null,
+        "current": 410,
+        "iso_currency_code": "USD",
+        "limit": 2000,
+        "unofficial_currency_code": null
+      },
+      "mask": "3333",
+      "name": "Plaid Credit Card",
+      "official_name": "Plaid Diamond 12.5% APR Interest Credit Card",
+      "subtype": "credit card",
+      "type": "credit"
+    },
+    {
+      "account_id": "Pp1Vpkl9w8sajvK6oEEKtr7vZxBnGpf7LxxLE",
+      "balances": {
+        "available": null,
+        "current": 65262,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "7777",
+      "name": "Plaid Student Loan",
+      "official_name": null,
+      "subtype": "student",
+      "type": "loan"
+    },
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZJyUg9XLd4rKEhw8Pb1J",
+      "balances": {
+        "available": null,
+        "current": 56302.06,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "8888",
+      "name": "Plaid Mortgage",
+      "official_name": null,
+      "subtype": "mortgage",
+      "type": "loan"
+    }
+  ],
+  "item": {
+    "available_products": [
+      "balance",
+      "investments"
+    ],
+    "billed_products": [
+      "assets",
+      "auth",
+      "identity",
+      "liabilities",
+      "transactions"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_3",
+    "institution_name": "Chase",
+    "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "liabilities": {
+    "credit": [
+      {
+        "account_id": "dVzbVMLjrxTnLjX4G66XUp5GLklm4oiZy88yK",
+        "aprs": [
+          {
+            "apr_percentage": 15.24,
+            "apr_type": "balance_transfer_apr",
+            "balance_subject_to_apr": 1562.32,
+            "interest_charge_amount": 130.22
+          },
+          {
+            "apr_percentage": 27.95,
+            "apr_type": "cash_apr",
+            "balance_subject_to_apr": 56.22,
+            "interest_charge_amount": 14.81
+          },
+          {
+            "apr_percentage": 12.5,
+            "apr_type": "purchase_apr",
+            "balance_subject_to_apr": 157.01,
+            "interest_charge_amount": 25.66
+          },
+          {
+            "apr_percentage": 0,
+            "apr_type": "special",
+            "balance_subject_to_apr": 1000,
+            "interest_charge_amount": 0
+          }
+        ],
+        "is_overdue": false,
+        "last_payment_amount": 168.25,
+        "last_payment_date": "2019-05-22",
+        "last_statement_issue_date": "2019-05-28",
+        "last_statement_balance": 1708.77,
+        "minimum_payment_amount": 20,
+        "next_payment_due_date": "2020-05-28"
+      }
+    ],
+    "mortgage": [
+      {
+        "account_id": "BxBXxLj1m4HMXBm9WZJyUg9XLd4rKEhw8Pb1J",
+        "account_number": "3120194154",
+        "current_late_fee": 25,
+        "escrow_balance": 3141.54,
+        "has_pmi": true,
+        "has_prepayment_penalty": true,
+        "interest_rate": {
+          "percentage": 3.99,
+          "type": "fixed"
+        },
+        "last_payment_amount": 3141.54,
+        "last_payment_date": "2019-08-01",
+        "loan_term": "30 year",
+        "loan_type_description": "conventional",
+        "maturity_date": "2045-07-31",
+        "next_monthly_payment": 3141.54,
+        "next_payment_due_date": "2019-11-15",
+        "origination_date": "2015-08-01",
+        "origination_principal_amount": 425000,
+        "past_due_amount": 2304,
+        "property_address": {
+          "city": "Malakoff",
+          "country": "US",
+          "postal_code": "14236",
+          "region": "NY",
+          "street": "2992 Cameron Road"
+        },
+        "ytd_interest_paid": 12300.4,
+        "ytd_principal_paid": 12340.5
+      }
+    ],
+    "student": [
+      {
+        "account_id": "Pp1Vpkl9w8sajvK6oEEKtr7vZxBnGpf7LxxLE",
+        "account_number": "4277075694",
+        "disbursement_dates": [
+          "2002-08-28"
+        ],
+        "expected_payoff_date": "2032-07-28",
+        "guarantor": "DEPT OF ED",
+        "interest_rate_percentage": 5.25,
+        "is_overdue": false,
+        "last_payment_amount": 138.05,
+        "last_payment_date": "2019-04-22",
+        "last_statement_issue_date": "2019-04-28",
+        "last_statement_balance": 1708.77,
+        "loan_name": "Consolidation",
+        "loan_status": {
+          "end_date": "2032-07-28",
+          "type": "repayment"
+        },
+        "minimum_payment_amount": 25,
+        "next_payment_due_date": "2019-05-28",
+        "origination_date": "2002-08-28",
+        "origination_principal_amount": 25000,
+        "outstanding_interest_amount": 6227.36,
+        "payment_reference_number": "4277075694",
+        "pslf_status": {
+          "estimated_eligibility_date": null,
+          "payments_made": null,
+          "payments_remaining": null
+        },
+        "repayment_plan": {
+          "description": "Standard Repayment",
+          "type": "standard"
+        },
+        "sequence_number": "1",
+        "servicer_address": {
+          "city": "San Matias",
+          "country": "US",
+          "postal_code": "99415",
+          "region": "CA",
+          "street": "123 Relaxation Road"
+        },
+        "ytd_interest_paid": 280.55,
+        "ytd_principal_paid": 271.65
+      }
+    ]
+  },
+  "request_id": "dTnnm60WgKGLnKL"
+}"#;
+    /// `POST /link/token/create`: the example documented for
+    /// [`LinkTokenCreateResponse`](crate::models::LinkTokenCreateResponse).
+    #[cfg(feature = "models-link")]
+    pub const LINK_TOKEN_CREATE: &str = r#"{
+  "link_token": "link-sandbox-af1a0311-da53-4636-b754-dd15cc058176",
+  "expiration": "2020-03-27T12:56:34Z",
+  "request_id": "XQVgFigpGHXkb0b"
+}"#;
+    /// `POST /link/token/get`: the example documented for
+    /// [`LinkTokenGetResponse`](crate::models::LinkTokenGetResponse).
+    #[cfg(feature = "models-link")]
+    pub const LINK_TOKEN_GET: &str = r#"{
+  "created_at": "2024-07-29T20:22:21Z",
+  "expiration": "2024-07-29T20:52:22Z",
+  "link_sessions": [
+    {
+      "events": [
+        {
+          "event_id": "8b2b5d28-79ec-468b-bbce-f8bd34be635a",
+          "event_metadata": {
+            "institution_id": "ins_20",
+            "institution_name": "Citizens Bank",
+            "request_id": "Nnclj9HntPMu5dm"
+          },
+          "event_name": "HANDOFF",
+          "timestamp": "2024-07-29T20:23:59Z"
+        },
+        {
+          "event_id": "12a888e0-da26-4c38-8ded-2992bc78c246",
+          "event_metadata": {
+            "request_id": "Nnclj9HntPMu5dm"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:23:59Z"
+        },
+        {
+          "event_id": "6557bdf1-a20a-43b0-8fed-c8b671e2f478",
+          "event_metadata": {
+            "institution_id": "ins_20",
+            "institution_name": "Citizens Bank",
+            "request_id": "sR4EGcU8zniznXi"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:23:56Z"
+        },
+        {
+          "event_id": "c6745f4c-d8fa-4103-8a65-7b995c60809e",
+          "event_metadata": {
+            "institution_id": "ins_20",
+            "institution_name": "Citizens Bank",
+            "request_id": "4LYDWkxfJ0htDA4"
+          },
+          "event_name": "SUBMIT_CREDENTIALS",
+          "timestamp": "2024-07-29T20:23:55Z"
+        },
+        {
+          "event_id": "2610fa06-e765-4c9e-8948-63048d451dbf",
+          "event_metadata": {
+            "institution_id": "ins_20",
+            "institution_name": "Citizens Bank",
+            "request_id": "4LYDWkxfJ0htDA4"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:23:23Z"
+        },
+        {
+          "event_id": "54b87deb-60a7-4f50-9326-293840090b72",
+          "event_metadata": {
+            "institution_id": "ins_20",
+            "institution_name": "Citizens Bank",
+            "request_id": "FTEFiPeL9OstwL4"
+          },
+          "event_name": "SELECT_INSTITUTION",
+          "timestamp": "2024-07-29T20:23:23Z"
+        },
+        {
+          "event_id": "6b285180-0bac-4ccc-bec0-d4ed75c253d2",
+          "event_metadata": {
+            "request_id": "FTEFiPeL9OstwL4"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:23:20Z"
+        },
+        {
+          "event_id": "239a6000-da50-4319-99f7-919378b7db53",
+          "event_metadata": {
+            "request_id": "WFgwgGivjBbwOb9"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:23:17Z"
+        },
+        {
+          "event_id": "0a523744-5003-4578-8414-c87e06ef8ca9",
+          "event_metadata": {
+            "institution_id": "ins_127989",
+            "institution_name": "Bank of America",
+            "request_id": "WFgwgGivjBbwOb9"
+          },
+          "event_name": "HANDOFF",
+          "timestamp": "2024-07-29T20:23:17Z"
+        },
+        {
+          "event_id": "ff44d52a-51ef-4987-b7d0-b6497dfa93cd",
+          "event_metadata": {
+            "institution_id": "ins_127989",
+            "institution_name": "Bank of America",
+            "request_id": "uqA0Vq8zuKlsB2y"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:23:14Z"
+        },
+        {
+          "event_id": "e0d7c1dc-8e7e-4361-893f-d6c2d2f050ab",
+          "event_metadata": {
+            "institution_id": "ins_127989",
+            "institution_name": "Bank of America",
+            "request_id": "dTGtMHbK21BLrsp"
+          },
+          "event_name": "OPEN_OAUTH",
+          "timestamp": "2024-07-29T20:22:49Z"
+        },
+        {
+          "event_id": "de87a1c0-666e-4d95-88d8-1163f6bf20f1",
+          "event_metadata": {
+            "institution_id": "ins_127989",
+            "institution_name": "Bank of America",
+            "request_id": "dTGtMHbK21BLrsp"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:22:47Z"
+        },
+        {
+          "event_id": "6edc2c59-96cd-4dee-a86b-140ddfd3076e",
+          "event_metadata": {
+            "institution_id": "ins_127989",
+            "institution_name": "Bank of America",
+            "request_id": "BxBukZsBEmxZw0I"
+          },
+          "event_name": "SELECT_INSTITUTION",
+          "timestamp": "2024-07-29T20:22:46Z"
+        },
+        {
+          "event_id": "d176ab57-26d2-45ee-a0fe-67daf0cf0cb0",
+          "event_metadata": {
+            "request_id": "BxBukZsBEmxZw0I"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:22:43Z"
+        },
+        {
+          "event_id": "b8be9c3d-7ac5-4851-bd92-0638cb63bdeb",
+          "event_metadata": {
+            "request_id": "UtqR09RKzJ1gcEx"
+          },
+          "event_name": "SKIP_SUBMIT_PHONE",
+          "timestamp": "2024-07-29T20:22:42Z"
+        },
+        {
+          "event_id": "7144cca7-533b-4dfc-81ed-f78a750ba95f",
+          "event_metadata": {
+            "request_id": "UtqR09RKzJ1gcEx"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:22:40Z"
+        },
+        {
+          "event_id": "e6a6dcc0-6bbf-4871-8d59-0c3a5eccff53",
+          "event_metadata": {
+            "request_id": "FTiagIVmxfqbevM"
+          },
+          "event_name": "TRANSITION_VIEW",
+          "timestamp": "2024-07-29T20:22:39Z"
+        }
+      ],
+      "finished_at": "2024-07-29T20:24:05.330312653Z",
+      "link_session_id": "43face8b-a5c2-42a4-adec-4a4ec589eb46",
+      "on_success": {
+        "metadata": {
+          "accounts": [
+            {
+              "class_type": null,
+              "id": "DXzZ94ZG9vhaZy8BvyZRSQ4jJwwlkNS3RwoeX",
+              "mask": "0000",
+              "name": "Plaid Checking",
+              "subtype": "checking",
+              "type": "depository",
+              "verification_status": null
+            },
+            {
+              "class_type": null,
+              "id": "VJyR7wRm79TNGEKxpEG9fjpJ1mmM5Bt9ymVkR",
+              "mask": "1111",
+              "name": "Plaid Saving",
+              "subtype": "savings",
+              "type": "depository",
+              "verification_status": null
+            },
+            {
+              "class_type": null,
+              "id": "wZXnexn1eoH6LNWmMNL4hqkPB55ndjHPRNp93",
+              "mask": "9999",
+              "name": "Plaid Business Credit Card",
+              "subtype": "credit card",
+              "type": "credit",
+              "verification_status": null
+            }
+          ],
+          "institution": {
+            "institution_id": "ins_127989",
+            "name": "Bank of America"
+          },
+          "link_session_id": "43face8b-a5c2-42a4-adec-4a4ec589eb46",
+          "transfer_status": null
+        },
+        "public_token": "public-sandbox-3b9687f0-3abd-4913-9889-f0ba816d4a3a"
+      },
+      "results": {
+        "item_add_results": [
+          {
+            "accounts": [
+              {
+                "class_type": null,
+                "id": "DXzZ94ZG9vhaZy8BvyZRSQ4jJwwlkNS3RwoeX",
+                "mask": "0000",
+                "name": "Plaid Checking",
+                "subtype": "checking",
+                "type": "depository",
+                "verification_status": null
+              },
+              {
+                "class_type": null,
+                "id": "VJyR7wRm79TNGEKxpEG9fjpJ1mmM5Bt9ymVkR",
+                "mask": "1111",
+                "name": "Plaid Saving",
+                "subtype": "savings",
+                "type": "depository",
+                "verification_status": null
+              },
+              {
+                "class_type": null,
+                "id": "wZXnexn1eoH6LNWmMNL4hqkPB55ndjHPRNp93",
+                "mask": "9999",
+                "name": "Plaid Business Credit Card",
+                "subtype": "credit card",
+                "type": "credit",
+                "verification_status": null
+              }
+            ],
+            "institution": {
+              "institution_id": "ins_127989",
+              "name": "Bank of America"
+            },
+            "public_token": "public-sandbox-3b9687f0-3abd-4913-9889-f0ba816d4a3a"
+          },
+          {
+            "accounts": [
+              {
+                "class_type": null,
+                "id": "qvqrX8gDvxCdyvvgGkKzSNPzDwaQGjFgyQk5Z",
+                "mask": "4007",
+                "name": "Checking",
+                "subtype": "checking",
+                "type": "depository",
+                "verification_status": null
+              }
+            ],
+            "institution": {
+              "institution_id": "ins_20",
+              "name": "Citizens Bank"
+            },
+            "public_token": "public-sandbox-44ba202e-bf6b-45c6-a5ba-d526765626a9"
+          }
+        ],
+        "cra_item_add_results": [],
+        "cra_update_results": [],
+        "bank_income_results": [],
+        "payroll_income_results": [],
+        "document_income_results": null
+      },
+      "started_at": "2024-07-29T20:22:36.522196741Z"
+    }
+  ],
+  "link_token": "link-sandbox-e7b6956c-1522-4823-85d2-c4ca74251949",
+  "metadata": {
+    "client_name": "Wonderwallet",
+    "country_codes": [
+      "US"
+    ],
+    "initial_products": [
+      "transactions"
+    ],
+    "language": "en",
+    "redirect_uri": null,
+    "webhook": "https://webhook.site/dc9c138f-75de-4db1-883a-a4add4b7eb7e"
+  },
+  "user_id": "usr_123456abcdef",
+  "request_id": "Pxpgzy0Wjvn99mY"
+}"#;
+    /// `POST /link/oauth/correlation_id/exchange`: the example documented for
+    /// [`LinkOAuthCorrelationIdExchangeResponse`](crate::models::LinkOAuthCorrelationIdExchangeResponse).
+    #[cfg(feature = "models-link")]
+    pub const LINK_OAUTH_CORRELATION_ID_EXCHANGE: &str = r#"{
+  "link_token": "link-sandbox-33792986-2b9c-4b80-b1f2-518caaac6183",
+  "request_id": "u0ydFs493XjyTYn"
+}"#;
+    /// `POST /link_delivery/create`: the example documented for
+    /// [`LinkDeliveryCreateResponse`](crate::models::LinkDeliveryCreateResponse).
+    #[cfg(feature = "models-link_delivery")]
+    pub const LINK_DELIVERY_CREATE: &str = r#"{
+  "link_delivery_url": "https://secure.plaid.com/99ace160-3cf7-4e51-a083-403633425815",
+  "link_delivery_session_id": "99ace160-3cf7-4e51-a083-403633425815",
+  "request_id": "4ciYmmesdqSiUAB"
+}"#;
+    /// `POST /link_delivery/get`: the example documented for
+    /// [`LinkDeliveryGetResponse`](crate::models::LinkDeliveryGetResponse).
+    #[cfg(feature = "models-link_delivery")]
+    pub const LINK_DELIVERY_GET: &str = r#"{
+  "status": "COMPLETED",
+  "created_at": "2019-10-12T07:20:50.52Z",
+  "completed_at": "2019-10-12T07:21:50.52Z",
+  "request_id": "4ciYmmesdqSiUAB"
+}"#;
+    /// `POST /network/status/get`: the example documented for
+    /// [`NetworkStatusGetResponse`](crate::models::NetworkStatusGetResponse).
+    #[cfg(feature = "models-network")]
+    pub const NETWORK_STATUS_GET: &str = r#"{
+  "network_status": "RETURNING_USER",
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /oauth/token`: the example documented for
+    /// [`OAuthTokenResponse`](crate::models::OAuthTokenResponse).
+    #[cfg(feature = "models-oauth")]
+    pub const OAUTH_TOKEN: &str = r#"{
+  "access_token": "pda-RDdg0TUCB0FB25_UPIlnhA==",
+  "refresh_token": "pdr--viXurkDg88d5zf8m6Wl0g==",
+  "expires_in": 900,
+  "token_type": "Bearer",
+  "request_id": "m8MDqcS6F3lzqvP"
+}"#;
+    /// `POST /oauth/introspect`: the example documented for
+    /// [`OAuthIntrospectResponse`](crate::models::OAuthIntrospectResponse).
+    #[cfg(feature = "models-oauth")]
+    pub const OAUTH_INTROSPECT: &str = r#"{
+  "active": true,
+  "scope": "user:read user:write exchange",
+  "client_id": "68028ce48d2b0dec68747f6c",
+  "exp": 1670000000,
+  "iat": 1670000000,
+  "sub": "68028ce48d2b0dec68747f6c",
+  "aud": "https://production.plaid.com",
+  "iss": "https://production.plaid.com",
+  "token_type": "Bearer",
+  "request_id": "m8MDqcS6F3lzqvP"
+}"#;
+    /// `POST /oauth/revoke`: the example documented for
+    /// [`OAuthRevokeResponse`](crate::models::OAuthRevokeResponse).
+    #[cfg(feature = "models-oauth")]
+    pub const OAUTH_REVOKE: &str = r#"{
+  "request_id": "m8MDqcS6F3lzqvP"
+}"#;
+    /// `POST /partner/customer/create`: the example documented for
+    /// [`PartnerCustomerCreateResponse`](crate::models::PartnerCustomerCreateResponse).
+    #[cfg(feature = "models-partner")]
+    pub const PARTNER_CUSTOMER_CREATE: &str = r#"{
+  "end_customer": {
+    "client_id": "7f57eb3d2a9j6480121fx361",
+    "company_name": "Plaid",
+    "status": "ACTIVE",
+    "secrets": {
+      "sandbox": "b60b5201d006ca5a7081d27c824d77",
+      "production": "79g03eoofwl8240v776r2h667442119"
+    }
+  },
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /partner/customer/get`: the example documented for
+    /// [`PartnerCustomerGetResponse`](crate::models::PartnerCustomerGetResponse).
+    #[cfg(feature = "models-partner")]
+    pub const PARTNER_CUSTOMER_GET: &str = r#"{
+  "end_customer": {
+    "client_id": "7f57eb3d2a9j6480121fx361",
+    "company_name": "Plaid",
+    "status": "ACTIVE"
+  },
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /partner/customer/enable`: the example documented for
+    /// [`PartnerCustomerEnableResponse`](crate::models::PartnerCustomerEnableResponse).
+    #[cfg(feature = "models-partner")]
+    pub const PARTNER_CUSTOMER_ENABLE: &str = r#"{
+  "production_secret": "79g03eoofwl8240v776r2h667442119",
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /partner/customer/remove`: the example documented for
+    /// [`PartnerCustomerRemoveResponse`](crate::models::PartnerCustomerRemoveResponse).
+    #[cfg(feature = "models-partner")]
+    pub const PARTNER_CUSTOMER_REMOVE: &str = r#"{
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /partner/customer/oauth_institutions/get`: the example documented for
+    /// [`PartnerCustomerOAuthInstitutionsGetResponse`](crate::models::PartnerCustomerOAuthInstitutionsGetResponse).
+    #[cfg(feature = "models-partner")]
+    pub const PARTNER_CUSTOMER_OAUTH_INSTITUTIONS_GET: &str = r#"{
+  "flowdown_status": "COMPLETE",
+  "questionnaire_status": "COMPLETE",
+  "institutions": [
+    {
+      "name": "Chase",
+      "institution_id": "ins_56",
+      "environments": {
+        "production": "PROCESSING"
+      },
+      "production_enablement_date": null,
+      "classic_disablement_date": "2022-06-30"
+    },
+    {
+      "name": "Capital One",
+      "institution_id": "ins_128026",
+      "environments": {
+        "production": "ENABLED"
+      },
+      "production_enablement_date": "2022-12-19",
+      "classic_disablement_date": null
+    },
+    {
+      "name": "Bank of America",
+      "institution_id": "ins_1",
+      "environments": {
+        "production": "ATTENTION_REQUIRED"
+      },
+      "production_enablement_date": null,
+      "classic_disablement_date": null,
+      "errors": [
+        {
+          "error_type": "PARTNER_ERROR",
+          "error_code": "OAUTH_REGISTRATION_ERROR",
+          "error_message": "Application logo is required",
+          "display_message": null,
+          "request_id": "4zlKapIkTm8p5KM"
+        }
+      ]
+    }
+  ],
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /payment_initiation/recipient/create`: the example documented for
+    /// [`PaymentInitiationRecipientCreateResponse`](crate::models::PaymentInitiationRecipientCreateResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_RECIPIENT_CREATE: &str = r#"{
+  "recipient_id": "recipient-id-sandbox-9b6b4679-914b-445b-9450-efbdb80296f6",
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /payment_initiation/payment/reverse`: the example documented for
+    /// [`PaymentInitiationPaymentReverseResponse`](crate::models::PaymentInitiationPaymentReverseResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_PAYMENT_REVERSE: &str = r#"{
+  "refund_id": "wallet-transaction-id-production-c5f8cd31-6cae-4cad-9b0d-f7c10be9cc4b",
+  "request_id": "HtlKzBX0fMeF7mU",
+  "status": "INITIATED"
+}"#;
+    /// `POST /payment_initiation/recipient/get`: the example documented for
+    /// [`PaymentInitiationRecipientGetResponse`](crate::models::PaymentInitiationRecipientGetResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_RECIPIENT_GET: &str = r#"{
+  "recipient_id": "recipient-id-sandbox-9b6b4679-914b-445b-9450-efbdb80296f6",
+  "name": "Wonder Wallet",
+  "iban": "GB29NWBK60161331926819",
+  "address": {
+    "street": [
+      "96 Guild Street",
+      "9th Floor"
+    ],
+    "city": "London",
+    "postal_code": "SE14 8JW",
+    "country": "GB"
+  },
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /payment_initiation/recipient/list`: the example documented for
+    /// [`PaymentInitiationRecipientListResponse`](crate::models::PaymentInitiationRecipientListResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_RECIPIENT_LIST: &str = r#"{
+  "recipients": [
+    {
+      "recipient_id": "recipient-id-sandbox-9b6b4679-914b-445b-9450-efbdb80296f6",
+      "name": "Wonder Wallet",
+      "iban": "GB29NWBK60161331926819",
+      "address": {
+        "street": [
+          "96 Guild Street",
+          "9th Floor"
+        ],
+        "city": "London",
+        "postal_code": "SE14 8JW",
+        "country": "GB"
+      }
+    }
+  ],
+  "next_cursor": "YWJjMTIzIT8kKiYoKSctPUE",
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /payment_initiation/payment/create`: the example documented for
+    /// [`PaymentInitiationPaymentCreateResponse`](crate::models::PaymentInitiationPaymentCreateResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_PAYMENT_CREATE: &str = r#"{
+  "payment_id": "payment-id-sandbox-feca8a7a-5591-4aef-9297-f3062bb735d3",
+  "status": "PAYMENT_STATUS_INPUT_NEEDED",
+  "request_id": "4ciYVmesrySiUAB"
+}"#;
+    /// `POST /payment_initiation/payment/token/create`: the example documented for
+    /// [`PaymentInitiationPaymentTokenCreateResponse`](crate::models::PaymentInitiationPaymentTokenCreateResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const CREATE_PAYMENT_TOKEN: &str = r#"{
+  "payment_token": "payment-token-sandbox-feca8a7a-5591-4aef-9297-f3062bb735d3",
+  "payment_token_expiration_time": "2020-01-01T00:00:00Z",
+  "request_id": "4ciYVmesrySiUAB"
+}"#;
+    /// `POST /payment_initiation/consent/create`: the example documented for
+    /// [`PaymentInitiationConsentCreateResponse`](crate::models::PaymentInitiationConsentCreateResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_CONSENT_CREATE: &str = r#"{
+  "consent_id": "consent-id-production-feca8a7a-5491-4444-9999-f3062bb735d3",
+  "status": "UNAUTHORISED",
+  "request_id": "4ciYmmesdqSiUAB"
+}"#;
+    /// `POST /payment_initiation/consent/get`: the example documented for
+    /// [`PaymentInitiationConsentGetResponse`](crate::models::PaymentInitiationConsentGetResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_CONSENT_GET: &str = r#"{
+  "request_id": "4ciYuuesdqSiUAB",
+  "consent_id": "consent-id-production-feca8a7a-5491-4aef-9298-f3062bb735d3",
+  "status": "AUTHORISED",
+  "created_at": "2021-10-30T15:26:48Z",
+  "recipient_id": "recipient-id-production-9b6b4679-914b-445b-9450-efbdb80296f6",
+  "reference": "ref-00001",
+  "constraints": {
+    "valid_date_time": {
+      "from": "2021-12-25T11:12:13Z",
+      "to": "2022-12-31T15:26:48Z"
+    },
+    "max_payment_amount": {
+      "currency": "GBP",
+      "value": 100
+    },
+    "periodic_amounts": [
+      {
+        "amount": {
+          "currency": "GBP",
+          "value": 300
+        },
+        "interval": "WEEK",
+        "alignment": "CALENDAR"
+      }
+    ]
+  },
+  "type": "SWEEPING"
+}"#;
+    /// `POST /payment_initiation/consent/revoke`: the example documented for
+    /// [`PaymentInitiationConsentRevokeResponse`](crate::models::PaymentInitiationConsentRevokeResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_CONSENT_REVOKE: &str = r#"{
+  "request_id": "4ciYaaesdqSiUAB"
+}"#;
+    /// `POST /payment_initiation/consent/payment/execute`: the example documented for
+    /// [`PaymentInitiationConsentPaymentExecuteResponse`](crate::models::PaymentInitiationConsentPaymentExecuteResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_CONSENT_PAYMENT_EXECUTE: &str = r#"{
+  "payment_id": "payment-id-sandbox-feca8a7a-5591-4aef-9297-f3062bb735d3",
+  "request_id": "4ciYccesdqSiUAB",
+  "status": "PAYMENT_STATUS_INITIATED"
+}"#;
+    /// `POST /payment_initiation/payment/get`: the example documented for
+    /// [`PaymentInitiationPaymentGetResponse`](crate::models::PaymentInitiationPaymentGetResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_PAYMENT_GET: &str = r#"{
+  "payment_id": "payment-id-sandbox-feca8a7a-5591-4aef-9297-f3062bb735d3",
+  "reference": "Account Funding 99744",
+  "amount": {
+    "currency": "GBP",
+    "value": 100
+  },
+  "status": "PAYMENT_STATUS_INITIATED",
+  "last_status_update": "2019-11-06T21:10:52Z",
+  "recipient_id": "recipient-id-sandbox-9b6b4679-914b-445b-9450-efbdb80296f6",
+  "bacs": {
+    "account": "31926819",
+    "sort_code": "601613"
+  },
+  "end_to_end_id": "sptch8cde8390bfd363888",
+  "iban": null,
+  "request_id": "aEAQmewMzlVa1k6"
+}"#;
+    /// `POST /payment_initiation/payment/list`: the example documented for
+    /// [`PaymentInitiationPaymentListResponse`](crate::models::PaymentInitiationPaymentListResponse).
+    #[cfg(feature = "models-payment_initiation")]
+    pub const PAYMENT_INITIATION_PAYMENT_LIST: &str = r#"{
+  "payments": [
+    {
+      "payment_id": "payment-id-sandbox-feca8a7a-5581-4aef-9297-f3062bb735d3",
+      "reference": "Account Funding 99744",
+      "amount": {
+        "currency": "GBP",
+        "value": 100
+      },
+      "status": "PAYMENT_STATUS_EXECUTED",
+      "last_status_update": "2019-11-06T21:10:52Z",
+      "recipient_id": "recipient-id-sandbox-9b6b4679-914b-445b-9450-efbdb80296f6",
+      "bacs": {
+        "account": "31926819",
+        "sort_code": "601613"
+      },
+      "iban": "null,",
+      "end_to_end_id": "sptch8cde8390bfd363888,"
+    }
+  ],
+  "next_cursor": "2020-01-01T00:00:00Z",
+  "request_id": "aEAQmewMzlVa1k6"
+}"#;
+    /// `POST /payment_profile/create`: the example documented for
+    /// [`PaymentProfileCreateResponse`](crate::models::PaymentProfileCreateResponse).
+    #[cfg(feature = "models-payment_profile")]
+    pub const PAYMENT_PROFILE_CREATE: &str = r#"{
+  "payment_profile_token": "payment-profile-sandbox-eda0b25e-8ef3-4ebb-9ef7-1ef3db3c5ee8",
+  "request_id": "4ciYmmesdqSiUAB"
+}"#;
+    /// `POST /payment_profile/get`: the example documented for
+    /// [`PaymentProfileGetResponse`](crate::models::PaymentProfileGetResponse).
+    #[cfg(feature = "models-payment_profile")]
+    pub const PAYMENT_PROFILE_GET: &str = r#"{
+  "status": "READY",
+  "updated_at": "2022-07-07T12:48:37Z",
+  "created_at": "2022-07-05T12:48:37Z",
+  "deleted_at": null,
+  "request_id": "4ciYmmesdqSiUAB"
+}"#;
+    /// `POST /payment_profile/remove`: the example documented for
+    /// [`PaymentProfileRemoveResponse`](crate::models::PaymentProfileRemoveResponse).
+    #[cfg(feature = "models-payment_profile")]
+    pub const PAYMENT_PROFILE_REMOVE: &str = r#"{
+  "request_id": "4ciYmmesdqSiUAB"
+}"#;
+    /// `POST /processor/auth/get`: the example documented for
+    /// [`ProcessorAuthGetResponse`](crate::models::ProcessorAuthGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_AUTH_GET: &str = r#"{
+  "account": {
+    "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+    "balances": {
+      "available": 100,
+      "current": 110,
+      "iso_currency_code": "USD",
+      "limit": null,
+      "unofficial_currency_code": null
+    },
+    "mask": "0000",
+    "name": "Plaid Checking",
+    "official_name": "Plaid Gold Checking",
+    "subtype": "checking",
+    "type": "depository"
+  },
+  "numbers": {
+    "ach": {
+      "account": "9900009606",
+      "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+      "routing": "011401533",
+      "wire_routing": "021000021"
+    },
+    "eft": {
+      "account": "111122223333",
+      "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+      "institution": "021",
+      "branch": "01140"
+    },
+    "international": {
+      "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+      "bic": "NWBKGB21",
+      "iban": "GB29NWBK60161331926819"
+    },
+    "bacs": {
+      "account": "31926819",
+      "account_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+      "sort_code": "601613"
+    }
+  },
+  "request_id": "1zlMf"
+}"#;
+    /// `POST /processor/account/get`: the example documented for
+    /// [`ProcessorAccountGetResponse`](crate::models::ProcessorAccountGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_ACCOUNT_GET: &str = r#"{
+  "account": {
+    "account_id": "QKKzevvp33HxPWpoqn6rI13BxW4awNSjnw4xv",
+    "balances": {
+      "available": 100,
+      "current": 110,
+      "limit": null,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null
+    },
+    "mask": "0000",
+    "name": "Plaid Checking",
+    "official_name": "Plaid Gold Checking",
+    "subtype": "checking",
+    "type": "depository"
+  },
+  "institution_id": "ins_109508",
+  "request_id": "1zlMf"
+}"#;
+    /// `POST /processor/investments/holdings/get`: the example documented for
+    /// [`ProcessorInvestmentsHoldingsGetResponse`](crate::models::ProcessorInvestmentsHoldingsGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_INVESTMENTS_HOLDINGS_GET: &str = r#"{
+  "account": {
+    "account_id": "JqMLm4rJwpF6gMPJwBqdh9ZjjPvvpDcb7kDK1",
+    "balances": {
+      "available": null,
+      "current": 110.01,
+      "iso_currency_code": "USD",
+      "limit": null,
+      "margin_loan_amount": null,
+      "unofficial_currency_code": null
+    },
+    "mask": "5555",
+    "name": "Plaid IRA",
+    "official_name": null,
+    "subtype": "ira",
+    "type": "investment"
+  },
+  "holdings": [
+    {
+      "account_id": "JqMLm4rJwpF6gMPJwBqdh9ZjjPvvpDcb7kDK1",
+      "cost_basis": 1,
+      "institution_price": 1,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 0.01,
+      "iso_currency_code": "USD",
+      "quantity": 0.01,
+      "security_id": "d6ePmbPxgWCWmMVv66q9iPV94n91vMtov5Are",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "JqMLm4rJwpF6gMPJwBqdh9ZjjPvvpDcb7kDK1",
+      "cost_basis": 0.01,
+      "institution_price": 0.011,
+      "institution_price_as_of": "2021-04-13",
+      "institution_price_datetime": null,
+      "institution_value": 110,
+      "iso_currency_code": "USD",
+      "quantity": 10000,
+      "security_id": "8E4L9XLl6MudjEpwPAAgivmdZRdBPJuvMPlPb",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    }
+  ],
+  "securities": [
+    {
+      "close_price": 0.011,
+      "close_price_as_of": "2021-04-13",
+      "cusip": null,
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "name": "Nflx Feb 01'18 $355 Call",
+      "proxy_security_id": null,
+      "security_id": "8E4L9XLl6MudjEpwPAAgivmdZRdBPJuvMPlPb",
+      "sedol": null,
+      "ticker_symbol": "NFLX180201C00355000",
+      "type": "derivative",
+      "subtype": "option",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": "Technology Services",
+      "industry": "Internet Software or Services",
+      "cfi_code": "OCASPS",
+      "option_contract": {
+        "contract_type": "call",
+        "expiration_date": "2018-02-01",
+        "strike_price": 355,
+        "underlying_security_ticker": "NFLX"
+      },
+      "fixed_income": null
+    },
+    {
+      "close_price": 1,
+      "close_price_as_of": null,
+      "cusip": null,
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": true,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "name": "U S Dollar",
+      "proxy_security_id": null,
+      "security_id": "d6ePmbPxgWCWmMVv66q9iPV94n91vMtov5Are",
+      "sedol": null,
+      "ticker_symbol": "USD",
+      "type": "cash",
+      "subtype": "cash",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": null,
+      "sector": null,
+      "industry": null,
+      "cfi_code": null,
+      "option_contract": null,
+      "fixed_income": null
+    }
+  ],
+  "request_id": "24MxmGFZz89Xg2f"
+}"#;
+    /// `POST /processor/investments/auth/get`: the example documented for
+    /// [`ProcessorInvestmentsAuthGetResponse`](crate::models::ProcessorInvestmentsAuthGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_INVESTMENTS_AUTH_GET: &str = r#"{
+  "account": {
+    "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+    "balances": {
+      "available": null,
+      "current": 415.57,
+      "iso_currency_code": "USD",
+      "limit": null,
+      "unofficial_currency_code": null
+    },
+    "mask": "5555",
+    "name": "Plaid IRA",
+    "official_name": null,
+    "subtype": "ira",
+    "type": "investment"
+  },
+  "owners": [
+    {
+      "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+      "names": [
+        "Alberta Bobbeth Charleson"
+      ]
+    }
+  ],
+  "numbers": {
+    "acats": [
+      {
+        "account": "TR5555",
+        "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+        "dtc_numbers": [
+          "1111",
+          "2222",
+          "3333"
+        ]
+      }
+    ]
+  },
+  "holdings": [
+    {
+      "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+      "cost_basis": 0.01,
+      "institution_price": 0.011,
+      "institution_price_as_of": "2021-05-25",
+      "institution_price_datetime": null,
+      "institution_value": 110,
+      "iso_currency_code": "USD",
+      "quantity": 10000,
+      "security_id": "8E4L9XLl6MudjEpwPAAgivmdZRdBPJuvMPlPb",
+      "unofficial_currency_code": null,
+      "vested_quantity": null,
+      "vested_value": null
+    },
+    {
+      "account_id": "xlP8npRxwgCj48LQbjxWipkeL3gbyXf64knoy",
+      "cost_basis": 40,
+      "institution_price": 42.15,
+      "institution_price_as_of": "2021-05-25",
+      "institution_price_datetime": null,
+      "institution_value": 210.75,
+      "iso_currency_code": "USD",
+      "quantity": 5,
+      "security_id": "abJamDazkgfvBkVGgnnLUWXoxnomp5up8llg4",
+      "unofficial_currency_code": null,
+      "vested_quantity": 7,
+      "vested_value": 66
+    }
+  ],
+  "securities": [
+    {
+      "close_price": 0.011,
+      "close_price_as_of": null,
+      "cusip": null,
+      "cfi_code": "OCASPS",
+      "industry": null,
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "market_identifier_code": null,
+      "name": "Nflx Feb 01'18 $355 Call",
+      "option_contract": null,
+      "fixed_income": null,
+      "proxy_security_id": null,
+      "sector": null,
+      "security_id": "8E4L9XLl6MudjEpwPAAgivmdZRdBPJuvMPlPb",
+      "sedol": null,
+      "ticker_symbol": "NFLX180201C00355000",
+      "type": "derivative",
+      "subtype": "option",
+      "unofficial_currency_code": null,
+      "update_datetime": null
+    },
+    {
+      "close_price": 42.15,
+      "close_price_as_of": null,
+      "cusip": null,
+      "cfi_code": "CEOIES",
+      "fixed_income": null,
+      "industry": null,
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": null,
+      "iso_currency_code": "USD",
+      "market_identifier_code": null,
+      "name": "iShares Inc MSCI Brazil",
+      "option_contract": null,
+      "proxy_security_id": null,
+      "sector": null,
+      "security_id": "abJamDazkgfvBkVGgnnLUWXoxnomp5up8llg4",
+      "sedol": null,
+      "ticker_symbol": "EWZ",
+      "type": "etf",
+      "subtype": "etf",
+      "unofficial_currency_code": null,
+      "update_datetime": null
+    }
+  ],
+  "data_sources": {
+    "numbers": "INSTITUTION",
+    "owners": "INSTITUTION",
+    "holdings": "INSTITUTION"
+  },
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /processor/investments/transactions/get`: the example documented for
+    /// [`ProcessorInvestmentsTransactionsGetResponse`](crate::models::ProcessorInvestmentsTransactionsGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_INVESTMENTS_TRANSACTIONS_GET: &str = r#"{
+  "account": {
+    "account_id": "rz99ex9ZQotvnjXdgQLEsR81e3ArPgulVWjGj",
+    "balances": {
+      "available": null,
+      "current": 23631.9805,
+      "iso_currency_code": "USD",
+      "limit": null,
+      "margin_loan_amount": null,
+      "unofficial_currency_code": null
+    },
+    "mask": "6666",
+    "name": "Plaid 401k",
+    "official_name": null,
+    "subtype": "401k",
+    "type": "investment"
+  },
+  "investment_transactions": [
+    {
+      "account_id": "rz99ex9ZQotvnjXdgQLEsR81e3ArPgulVWjGj",
+      "amount": -8.72,
+      "cancel_transaction_id": null,
+      "date": "2020-05-29",
+      "transaction_datetime": null,
+      "fees": 0,
+      "investment_transaction_id": "oq99Pz97joHQem4BNjXECev1E4B6L6sRzwANW",
+      "iso_currency_code": "USD",
+      "name": "INCOME DIV DIVIDEND RECEIVED",
+      "price": 0,
+      "quantity": 0,
+      "security_id": "eW4jmnjd6AtjxXVrjmj6SX1dNEdZp3Cy8RnRQ",
+      "subtype": "dividend",
+      "type": "cash",
+      "unofficial_currency_code": null
+    },
+    {
+      "account_id": "rz99ex9ZQotvnjXdgQLEsR81e3ArPgulVWjGj",
+      "amount": -1289.01,
+      "cancel_transaction_id": null,
+      "date": "2020-05-28",
+      "transaction_datetime": "2020-05-28T15:10:09Z",
+      "fees": 7.99,
+      "investment_transaction_id": "pK99jB9e7mtwjA435GpVuMvmWQKVbVFLWme57",
+      "iso_currency_code": "USD",
+      "name": "SELL Matthews Pacific Tiger Fund Insti Class",
+      "price": 27.53,
+      "quantity": -47.74104242992852,
+      "security_id": "JDdP7XPMklt5vwPmDN45t3KAoWAPmjtpaW7DP",
+      "subtype": "sell",
+      "type": "sell",
+      "unofficial_currency_code": null
+    }
+  ],
+  "request_id": "iv4q3ZlytOOthkv",
+  "securities": [
+    {
+      "close_price": 27,
+      "close_price_as_of": null,
+      "cusip": "577130834",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": "US5771308344",
+      "iso_currency_code": "USD",
+      "name": "Matthews Pacific Tiger Fund Insti Class",
+      "proxy_security_id": null,
+      "security_id": "JDdP7XPMklt5vwPmDN45t3KAoWAPmjtpaW7DP",
+      "sedol": null,
+      "ticker_symbol": "MIPTX",
+      "type": "mutual fund",
+      "subtype": "mutual fund",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": "Miscellaneous",
+      "industry": "Investment Trusts or Mutual Funds",
+      "cfi_code": "CIOGES",
+      "option_contract": null,
+      "fixed_income": null
+    },
+    {
+      "close_price": 34.73,
+      "close_price_as_of": null,
+      "cusip": "84470P109",
+      "institution_id": null,
+      "institution_security_id": null,
+      "is_cash_equivalent": false,
+      "isin": "US84470P1093",
+      "iso_currency_code": "USD",
+      "name": "Southside Bancshares Inc.",
+      "proxy_security_id": null,
+      "security_id": "eW4jmnjd6AtjxXVrjmj6SX1dNEdZp3Cy8RnRQ",
+      "sedol": null,
+      "ticker_symbol": "SBSI",
+      "type": "equity",
+      "subtype": "common stock",
+      "unofficial_currency_code": null,
+      "update_datetime": null,
+      "market_identifier_code": "XNAS",
+      "sector": "Finance",
+      "industry": "Regional Banks",
+      "cfi_code": "ESVUFR",
+      "option_contract": null,
+      "fixed_income": null
+    }
+  ],
+  "total_investment_transactions": 2
+}"#;
+    /// `POST /processor/transactions/get`: the example documented for
+    /// [`ProcessorTransactionsGetResponse`](crate::models::ProcessorTransactionsGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_TRANSACTIONS_GET: &str = r#"{
+  "account": {
+    "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+    "balances": {
+      "available": 110.94,
+      "current": 110.94,
+      "iso_currency_code": "USD",
+      "limit": null,
+      "unofficial_currency_code": null
+    },
+    "mask": "0000",
+    "name": "Plaid Checking",
+    "official_name": "Plaid Gold Standard 0% Interest Checking",
+    "subtype": "checking",
+    "type": "depository"
+  },
+  "transactions": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 28.34,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "DoorDash",
+          "type": "marketplace",
+          "logo_url": "https://plaid-counterparty-logos.plaid.com/doordash_1.png",
+          "website": "doordash.com",
+          "entity_id": "YNRJg5o2djJLv52nBA1Yn1KpL858egYVo4dpm",
+          "confidence_level": "HIGH"
+        },
+        {
+          "name": "Burger King",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+          "website": "burgerking.com",
+          "entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-28",
+      "datetime": "2023-09-28T15:10:09Z",
+      "authorized_date": "2023-09-27",
+      "authorized_datetime": "2023-09-27T08:01:58Z",
+      "location": {
+        "address": null,
+        "city": null,
+        "region": null,
+        "postal_code": null,
+        "country": null,
+        "lat": null,
+        "lon": null,
+        "store_number": null
+      },
+      "name": "Dd Doordash Burgerkin",
+      "merchant_name": "Burger King",
+      "merchant_entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+      "website": "burgerking.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "online",
+      "pending": true,
+      "pending_transaction_id": null,
+      "personal_finance_category": {
+        "primary": "FOOD_AND_DRINK",
+        "detailed": "FOOD_AND_DRINK_FAST_FOOD",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_FOOD_AND_DRINK.png",
+      "transaction_id": "yhnUVvtcGGcCKU0bcz8PDQr5ZUxUXebUvbKC0",
+      "transaction_code": null,
+      "transaction_type": "digital"
+    },
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 72.1,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "Walmart",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+          "website": "walmart.com",
+          "entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-24",
+      "datetime": "2023-09-24T11:01:01Z",
+      "authorized_date": "2023-09-22",
+      "authorized_datetime": "2023-09-22T10:34:50Z",
+      "location": {
+        "address": "13425 Community Rd",
+        "city": "Poway",
+        "region": "CA",
+        "postal_code": "92064",
+        "country": "US",
+        "lat": 32.959068,
+        "lon": -117.037666,
+        "store_number": "1700"
+      },
+      "name": "PURCHASE WM SUPERCENTER #1700",
+      "merchant_name": "Walmart",
+      "merchant_entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+      "website": "walmart.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "in store",
+      "pending": false,
+      "pending_transaction_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nc",
+      "personal_finance_category": {
+        "primary": "GENERAL_MERCHANDISE",
+        "detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_GENERAL_MERCHANDISE.png",
+      "transaction_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDje",
+      "transaction_code": null,
+      "transaction_type": "place"
+    }
+  ],
+  "total_transactions": 1,
+  "request_id": "Wvhy9PZHQLV8njG"
+}"#;
+    /// `POST /processor/transactions/sync`: the example documented for
+    /// [`ProcessorTransactionsSyncResponse`](crate::models::ProcessorTransactionsSyncResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_TRANSACTIONS_SYNC: &str = r#"{
+  "account": {
+    "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+    "balances": {
+      "available": 110.94,
+      "current": 110.94,
+      "iso_currency_code": "USD",
+      "limit": null,
+      "unofficial_currency_code": null
+    },
+    "mask": "0000",
+    "name": "Plaid Checking",
+    "official_name": "Plaid Gold Standard 0% Interest Checking",
+    "subtype": "checking",
+    "type": "depository"
+  },
+  "added": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 72.1,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "Walmart",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+          "website": "walmart.com",
+          "entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-24",
+      "datetime": "2023-09-24T11:01:01Z",
+      "authorized_date": "2023-09-22",
+      "authorized_datetime": "2023-09-22T10:34:50Z",
+      "location": {
+        "address": "13425 Community Rd",
+        "city": "Poway",
+        "region": "CA",
+        "postal_code": "92064",
+        "country": "US",
+        "lat": 32.959068,
+        "lon": -117.037666,
+        "store_number": "1700"
+      },
+      "name": "PURCHASE WM SUPERCENTER #1700",
+      "merchant_name": "Walmart",
+      "merchant_entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+      "website": "walmart.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "in store",
+      "pending": false,
+      "pending_transaction_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nc",
+      "personal_finance_category": {
+        "primary": "GENERAL_MERCHANDISE",
+        "detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_GENERAL_MERCHANDISE.png",
+      "transaction_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDje",
+      "transaction_code": null,
+      "transaction_type": "place"
+    }
+  ],
+  "modified": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 28.34,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "DoorDash",
+          "type": "marketplace",
+          "logo_url": "https://plaid-counterparty-logos.plaid.com/doordash_1.png",
+          "website": "doordash.com",
+          "entity_id": "YNRJg5o2djJLv52nBA1Yn1KpL858egYVo4dpm",
+          "confidence_level": "HIGH"
+        },
+        {
+          "name": "Burger King",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+          "website": "burgerking.com",
+          "entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-28",
+      "datetime": "2023-09-28T15:10:09Z",
+      "authorized_date": "2023-09-27",
+      "authorized_datetime": "2023-09-27T08:01:58Z",
+      "location": {
+        "address": null,
+        "city": null,
+        "region": null,
+        "postal_code": null,
+        "country": null,
+        "lat": null,
+        "lon": null,
+        "store_number": null
+      },
+      "name": "Dd Doordash Burgerkin",
+      "merchant_name": "Burger King",
+      "merchant_entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+      "website": "burgerking.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "online",
+      "pending": true,
+      "pending_transaction_id": null,
+      "personal_finance_category": {
+        "primary": "FOOD_AND_DRINK",
+        "detailed": "FOOD_AND_DRINK_FAST_FOOD",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_FOOD_AND_DRINK.png",
+      "transaction_id": "yhnUVvtcGGcCKU0bcz8PDQr5ZUxUXebUvbKC0",
+      "transaction_code": null,
+      "transaction_type": "digital"
+    }
+  ],
+  "removed": [
+    {
+      "transaction_id": "CmdQTNgems8BT1B7ibkoUXVPyAeehT3Tmzk0l",
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp"
+    }
+  ],
+  "next_cursor": "tVUUL15lYQN5rBnfDIc1I8xudpGdIlw9nsgeXWvhOfkECvUeR663i3Dt1uf/94S8ASkitgLcIiOSqNwzzp+bh89kirazha5vuZHBb2ZA5NtCDkkV",
+  "has_more": false,
+  "request_id": "45QSn",
+  "transactions_update_status": "HISTORICAL_UPDATE_COMPLETE"
+}"#;
+    /// `POST /processor/transactions/refresh`: the example documented for
+    /// [`ProcessorTransactionsRefreshResponse`](crate::models::ProcessorTransactionsRefreshResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_TRANSACTIONS_REFRESH: &str = r#"{
+  "request_id": "1vwmF5TBQwiqfwP"
+}"#;
+    /// `POST /processor/transactions/recurring/get`: the example documented for
+    /// [`ProcessorTransactionsRecurringGetResponse`](crate::models::ProcessorTransactionsRecurringGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_TRANSACTIONS_RECURRING_GET: &str = r#"{
+  "updated_datetime": "2022-05-01T00:00:00Z",
+  "inflow_streams": [
+    {
+      "account_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDje",
+      "stream_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nc",
+      "category": null,
+      "category_id": null,
+      "description": "Platypus Payroll",
+      "merchant_name": null,
+      "personal_finance_category": {
+        "primary": "INCOME",
+        "detailed": "INCOME_WAGES",
+        "confidence_level": "UNKNOWN"
+      },
+      "first_date": "2022-02-28",
+      "last_date": "2022-04-30",
+      "predicted_next_date": "2022-05-15",
+      "frequency": "SEMI_MONTHLY",
+      "transaction_ids": [
+        "nkeaNrDGrhdo6c4qZWDA8ekuIPuJ4Avg5nKfw",
+        "EfC5ekksdy30KuNzad2tQupW8WIPwvjXGbGHL",
+        "ozfvj3FFgp6frbXKJGitsDzck5eWQH7zOJBYd",
+        "QvdDE8AqVWo3bkBZ7WvCd7LskxVix8Q74iMoK",
+        "uQozFPfMzibBouS9h9tz4CsyvFll17jKLdPAF"
+      ],
+      "average_amount": {
+        "amount": -800,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "last_amount": {
+        "amount": -1000,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "is_active": true,
+      "status": "MATURE",
+      "is_user_modified": false
+    }
+  ],
+  "outflow_streams": [
+    {
+      "account_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDff",
+      "stream_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nd",
+      "category": null,
+      "category_id": null,
+      "description": "ConEd Bill Payment",
+      "merchant_name": "ConEd",
+      "personal_finance_category": {
+        "primary": "RENT_AND_UTILITIES",
+        "detailed": "RENT_AND_UTILITIES_GAS_AND_ELECTRICITY",
+        "confidence_level": "UNKNOWN"
+      },
+      "first_date": "2022-02-04",
+      "last_date": "2022-05-02",
+      "predicted_next_date": "2022-06-02",
+      "frequency": "MONTHLY",
+      "transaction_ids": [
+        "yhnUVvtcGGcCKU0bcz8PDQr5ZUxUXebUvbKC0",
+        "HPDnUVgI5Pa0YQSl0rxwYRwVXeLyJXTWDAvpR",
+        "jEPoSfF8xzMClE9Ohj1he91QnvYoSdwg7IT8L",
+        "CmdQTNgems8BT1B7ibkoUXVPyAeehT3Tmzk0l"
+      ],
+      "average_amount": {
+        "amount": 85,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "last_amount": {
+        "amount": 100,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "is_active": true,
+      "status": "MATURE",
+      "is_user_modified": false
+    },
+    {
+      "account_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDff",
+      "stream_id": "SrBNJZDuUMweodmPmSOeOImwsWt53ZXfJQAfC",
+      "category": null,
+      "category_id": null,
+      "description": "Costco Annual Membership",
+      "merchant_name": "Costco",
+      "personal_finance_category": {
+        "primary": "GENERAL_MERCHANDISE",
+        "detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "confidence_level": "UNKNOWN"
+      },
+      "first_date": "2022-01-23",
+      "last_date": "2023-01-22",
+      "predicted_next_date": "2024-01-22",
+      "frequency": "ANNUALLY",
+      "transaction_ids": [
+        "yqEBJ72cS4jFwcpxJcDuQr94oAQ1R1lMC33D4",
+        "Kz5Hm3cZCgpn4tMEKUGAGD6kAcxMBsEZDSwJJ"
+      ],
+      "average_amount": {
+        "amount": 120,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "last_amount": {
+        "amount": 120,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "is_active": true,
+      "status": "MATURE",
+      "is_user_modified": false
+    }
+  ],
+  "request_id": "tbFyCEqkU775ZGG"
+}"#;
+    /// `POST /processor/signal/evaluate`: derived from the schema of
+    /// [`ProcessorSignalEvaluateResponse`](crate::models::ProcessorSignalEvaluateResponse), which
+    /// documents no example.
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_SIGNAL_EVALUATE: &str = r#"{
+  "request_id": "",
+  "scores": {}
+}"#;
+    /// `POST /processor/signal/decision/report`: the example documented for
+    /// [`ProcessorSignalDecisionReportResponse`](crate::models::ProcessorSignalDecisionReportResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_SIGNAL_DECISION_REPORT: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /processor/signal/return/report`: the example documented for
+    /// [`ProcessorSignalReturnReportResponse`](crate::models::ProcessorSignalReturnReportResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_SIGNAL_RETURN_REPORT: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /processor/signal/prepare`: the example documented for
+    /// [`ProcessorSignalPrepareResponse`](crate::models::ProcessorSignalPrepareResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_SIGNAL_PREPARE: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /processor/bank_transfer/create`: the example documented for
+    /// [`ProcessorBankTransferCreateResponse`](crate::models::ProcessorBankTransferCreateResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_BANK_TRANSFER_CREATE: &str = r#"{
+  "bank_transfer": {
+    "account_id": "6qL6lWoQkAfNE3mB8Kk5tAnvpX81qefrvvl7B",
+    "ach_class": "ppd",
+    "amount": "12.34",
+    "cancellable": true,
+    "created": "2020-08-06T17:27:15Z",
+    "custom_tag": "my tag",
+    "description": "Testing2",
+    "direction": "outbound",
+    "failure_reason": null,
+    "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "iso_currency_code": "USD",
+    "metadata": {
+      "key1": "value1",
+      "key2": "value2"
+    },
+    "network": "ach",
+    "origination_account_id": "11111111-1111-1111-1111-111111111111",
+    "status": "pending",
+    "type": "credit",
+    "user": {
+      "email_address": "plaid@plaid.com",
+      "legal_name": "John Smith",
+      "routing_number": "111111111"
+    }
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /processor/liabilities/get`: the example documented for
+    /// [`ProcessorLiabilitiesGetResponse`](crate::models::ProcessorLiabilitiesGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_LIABILITIES_GET: &str = r#"{
+  "account": {
+    "account_id": "dVzbVMLjrxTnLjX4G66XUp5GLklm4oiZy88yK",
+    "balances": {
+      "available": null,
+      "current": 410,
+      "iso_currency_code": "USD",
+      "limit": 2000,
+      "unofficial_currency_code": null
+    },
+    "mask": "3333",
+    "name": "Plaid Credit Card",
+    "official_name": "Plaid Diamond 12.5% APR Interest Credit Card",
+    "subtype": "credit card",
+    "type": "credit"
+  },
+  "liabilities": {
+    "credit": [
+      {
+        "account_id": "dVzbVMLjrxTnLjX4G66XUp5GLklm4oiZy88yK",
+        "aprs": [
+          {
+            "apr_percentage": 15.24,
+            "apr_type": "balance_transfer_apr",
+            "balance_subject_to_apr": 1562.32,
+            "interest_charge_amount": 130.22
+          },
+          {
+            "apr_percentage": 27.95,
+            "apr_type": "cash_apr",
+            "balance_subject_to_apr": 56.22,
+            "interest_charge_amount": 14.81
+          },
+          {
+            "apr_percentage": 12.5,
+            "apr_type": "purchase_apr",
+            "balance_subject_to_apr": 157.01,
+            "interest_charge_amount": 25.66
+          },
+          {
+            "apr_percentage": 0,
+            "apr_type": "special",
+            "balance_subject_to_apr": 1000,
+            "interest_charge_amount": 0
+          }
+        ],
+        "is_overdue": false,
+        "last_payment_amount": 168.25,
+        "last_payment_date": "2019-05-22",
+        "last_statement_issue_date": "2019-05-28",
+        "last_statement_balance": 1708.77,
+        "minimum_payment_amount": 20,
+        "next_payment_due_date": "2020-05-28"
+      }
+    ],
+    "mortgage": [],
+    "student": []
+  },
+  "request_id": "dTnnm60WgKGLnKL"
+}"#;
+    /// `POST /processor/identity/get`: the example documented for
+    /// [`ProcessorIdentityGetResponse`](crate::models::ProcessorIdentityGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_IDENTITY_GET: &str = r#"{
+  "account": {
+    "account_id": "XMGPJy4q1gsQoKd5z9R3tK8kJ9EWL8SdkgKMq",
+    "balances": {
+      "available": 100,
+      "current": 110,
+      "iso_currency_code": "USD",
+      "limit": null,
+      "unofficial_currency_code": null
+    },
+    "mask": "0000",
+    "name": "Plaid Checking",
+    "official_name": "Plaid Gold Standard 0% Interest Checking",
+    "owners": [
+      {
+        "addresses": [
+          {
+            "data": {
+              "city": "Malakoff",
+              "country": "US",
+              "postal_code": "14236",
+              "region": "NY",
+              "street": "2992 Cameron Road"
+            },
+            "primary": true
+          },
+          {
+            "data": {
+              "city": "San Matias",
+              "country": "US",
+              "postal_code": "93405-2255",
+              "region": "CA",
+              "street": "2493 Leisure Lane"
+            },
+            "primary": false
+          }
+        ],
+        "emails": [
+          {
+            "data": "accountholder0@example.com",
+            "primary": true,
+            "type": "primary"
+          },
+          {
+            "data": "accountholder1@example.com",
+            "primary": false,
+            "type": "secondary"
+          },
+          {
+            "data": "extraordinarily.long.email.username.123456@reallylonghostname.com",
+            "primary": false,
+            "type": "other"
+          }
+        ],
+        "names": [
+          "Alberta Bobbeth Charleson"
+        ],
+        "phone_numbers": [
+          {
+            "data": "2025550123",
+            "primary": false,
+            "type": "home"
+          },
+          {
+            "data": "1112224444",
+            "primary": false,
+            "type": "work"
+          },
+          {
+            "data": "1112225555",
+            "primary": false,
+            "type": "mobile1"
+          }
+        ]
+      }
+    ],
+    "subtype": "checking",
+    "type": "depository"
+  },
+  "request_id": "eOPkBl6t33veI2J"
+}"#;
+    /// `POST /processor/identity/match`: the example documented for
+    /// [`ProcessorIdentityMatchResponse`](crate::models::ProcessorIdentityMatchResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_IDENTITY_MATCH: &str = r#"{
+  "account": {
+    "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+    "balances": {
+      "available": null,
+      "current": null,
+      "iso_currency_code": null,
+      "limit": null,
+      "unofficial_currency_code": null
+    },
+    "mask": "0000",
+    "name": "Plaid Checking",
+    "official_name": "Plaid Gold Standard 0% Interest Checking",
+    "legal_name": {
+      "score": 90,
+      "is_nickname_match": true,
+      "is_first_name_or_last_name_match": true,
+      "is_business_name_detected": false
+    },
+    "phone_number": {
+      "score": 100
+    },
+    "email_address": {
+      "score": 100
+    },
+    "address": {
+      "score": 100,
+      "is_postal_code_match": true
+    },
+    "subtype": "checking",
+    "type": "depository"
+  },
+  "request_id": "3nARps6TOYtbACO"
+}"#;
+    /// `POST /processor/balance/get`: the example documented for
+    /// [`ProcessorBalanceGetResponse`](crate::models::ProcessorBalanceGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_BALANCE_GET: &str = r#"{
+  "account": {
+    "account_id": "QKKzevvp33HxPWpoqn6rI13BxW4awNSjnw4xv",
+    "balances": {
+      "available": 100,
+      "current": 110,
+      "limit": null,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null
+    },
+    "mask": "0000",
+    "name": "Plaid Checking",
+    "official_name": "Plaid Gold Checking",
+    "subtype": "checking",
+    "type": "depository"
+  },
+  "request_id": "1zlMf"
+}"#;
+    /// `POST /processor/token/create`: the example documented for
+    /// [`ProcessorTokenCreateResponse`](crate::models::ProcessorTokenCreateResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_TOKEN_CREATE: &str = r#"{
+  "processor_token": "processor-sandbox-0asd1-a92nc",
+  "request_id": "xrQNYZ7Zoh6R7gV"
+}"#;
+    /// `POST /processor/token/permissions/set`: the example documented for
+    /// [`ProcessorTokenPermissionsSetResponse`](crate::models::ProcessorTokenPermissionsSetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_TOKEN_PERMISSIONS_SET: &str = r#"{
+  "request_id": "xrQNYZ7Zoh6R7gV"
+}"#;
+    /// `POST /processor/token/permissions/get`: the example documented for
+    /// [`ProcessorTokenPermissionsGetResponse`](crate::models::ProcessorTokenPermissionsGetResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_TOKEN_PERMISSIONS_GET: &str = r#"{
+  "request_id": "xrQNYZ7Zoh6R7gV",
+  "products": [
+    "auth",
+    "balance",
+    "identity"
+  ]
+}"#;
+    /// `POST /processor/token/webhook/update`: the example documented for
+    /// [`ProcessorTokenWebhookUpdateResponse`](crate::models::ProcessorTokenWebhookUpdateResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_TOKEN_WEBHOOK_UPDATE: &str = r#"{
+  "request_id": "vYK11LNTfRoAMbj"
+}"#;
+    /// `POST /processor/stripe/bank_account_token/create`: the example documented for
+    /// [`ProcessorStripeBankAccountTokenCreateResponse`](crate::models::ProcessorStripeBankAccountTokenCreateResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_STRIPE_BANK_ACCOUNT_TOKEN_CREATE: &str = r#"{
+  "stripe_bank_account_token": "btok_5oEetfLzPklE1fwJZ7SG",
+  "request_id": "xrQNYZ7Zoh6R7gV"
+}"#;
+    /// `POST /processor/apex/processor_token/create`: the example documented for
+    /// [`ProcessorTokenCreateResponse`](crate::models::ProcessorTokenCreateResponse).
+    #[cfg(feature = "models-processor")]
+    pub const PROCESSOR_APEX_PROCESSOR_TOKEN_CREATE: &str = r#"{
+  "processor_token": "processor-sandbox-0asd1-a92nc",
+  "request_id": "xrQNYZ7Zoh6R7gV"
+}"#;
+    /// `POST /profile/network_status/get`: the example documented for
+    /// [`ProfileNetworkStatusGetResponse`](crate::models::ProfileNetworkStatusGetResponse).
+    #[cfg(feature = "models-profile")]
+    pub const PROFILE_NETWORK_STATUS_GET: &str = r#"{
+  "network_status": "RETURNING_USER",
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /protect/user/insights/get`: the example documented for
+    /// [`ProtectUserInsightsGetResponse`](crate::models::ProtectUserInsightsGetResponse).
+    #[cfg(feature = "models-protect")]
+    pub const PROTECT_USER_INSIGHTS_GET: &str = r#"{
+  "user_id": "plaid-user-6009db6e",
+  "latest_scored_event": {
+    "event_id": "ptevt_cYNnF8xYE1v1om",
+    "timestamp": "2020-07-24T03:26:02Z",
+    "trust_index": {
+      "score": 86,
+      "model": "trust_index.2.0.0",
+      "subscores": {
+        "device_and_connection": {
+          "score": 87
+        },
+        "bank_account_insights": {
+          "score": 85
+        }
+      }
+    },
+    "fraud_attributes": {
+      "link_session.linked_bank_accounts.user_pi_matches_owners": true,
+      "link_session.linked_bank_accounts.connected_apps.days_since_first_connection": 582,
+      "session.challenged_with_mfa": false,
+      "user.bank_accounts.num_of_frozen_or_restricted_accounts": 0,
+      "user.linked_bank_accounts.num_family_names": 1,
+      "user.linked_bank_accounts.num_of_connected_banks": 1,
+      "user.link_sessions.days_since_first_link_session": 150,
+      "user.pi.email.history_yrs": 7.03,
+      "user.pi.email.num_social_networks_linked": 12,
+      "user.pi.ssn.user_likely_has_better_ssn": false
+    }
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /protect/report/create`: the example documented for
+    /// [`ProtectReportCreateResponse`](crate::models::ProtectReportCreateResponse).
+    #[cfg(feature = "models-protect")]
+    pub const PROTECT_REPORT_CREATE: &str = r#"{
+  "report_id": "ptrpt_42cF1MNo42r9Xj",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /protect/compute`: the example documented for
+    /// [`ProtectComputeResponse`](crate::models::ProtectComputeResponse).
+    #[cfg(feature = "models-protect")]
+    pub const PROTECT_COMPUTE: &str = r#"{
+  "score": 86,
+  "model": "ti-link-session-2.0",
+  "attributes": {
+    "link_session.linked_bank_accounts.user_pi_matches_owners": true,
+    "link_session.linked_bank_accounts.connected_apps.days_since_first_connection": 582,
+    "session.challenged_with_mfa": false,
+    "user.bank_accounts.num_of_frozen_or_restricted_accounts": 0,
+    "user.linked_bank_accounts.num_family_names": 1,
+    "user.linked_bank_accounts.num_of_connected_banks": 1,
+    "user.link_sessions.days_since_first_link_session": 150,
+    "user.pi.email.history_yrs": 7.03,
+    "user.pi.email.num_social_networks_linked": 12,
+    "user.pi.ssn.user_likely_has_better_ssn": false
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /protect/event/send`: the example documented for
+    /// [`ProtectEventSendResponse`](crate::models::ProtectEventSendResponse).
+    #[cfg(feature = "models-protect")]
+    pub const PROTECT_EVENT_SEND: &str = r#"{
+  "event_id": "ptevt_cYNnF8xYE1v1om",
+  "trust_index": {
+    "score": 86,
+    "model": "trust_index.2.0.0",
+    "subscores": {
+      "device_and_connection": {
+        "score": 87
+      },
+      "bank_account_insights": {
+        "score": 85
+      }
+    }
+  },
+  "fraud_attributes": {
+    "link_session.linked_bank_accounts.user_pi_matches_owners": true,
+    "link_session.linked_bank_accounts.connected_apps.days_since_first_connection": 582,
+    "session.challenged_with_mfa": false,
+    "user.bank_accounts.num_of_frozen_or_restricted_accounts": 0,
+    "user.linked_bank_accounts.num_family_names": 1,
+    "user.linked_bank_accounts.num_of_connected_banks": 1,
+    "user.link_sessions.days_since_first_link_session": 150,
+    "user.pi.email.history_yrs": 7.03,
+    "user.pi.email.num_social_networks_linked": 12,
+    "user.pi.ssn.user_likely_has_better_ssn": false
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /protect/event/get`: the example documented for
+    /// [`ProtectEventGetResponse`](crate::models::ProtectEventGetResponse).
+    #[cfg(feature = "models-protect")]
+    pub const PROTECT_EVENT_GET: &str = r#"{
+  "event_id": "ptevt_cYNnF8xYE1v1om",
+  "timestamp": "2020-07-24T03:26:02Z",
+  "trust_index": {
+    "score": 86,
+    "model": "trust_index.2.0.0",
+    "subscores": {
+      "device_and_connection": {
+        "score": 87
+      },
+      "bank_account_insights": {
+        "score": 85
+      }
+    }
+  },
+  "fraud_attributes": {
+    "link_session.linked_bank_accounts.user_pi_matches_owners": true,
+    "link_session.linked_bank_accounts.connected_apps.days_since_first_connection": 582,
+    "session.challenged_with_mfa": false,
+    "user.bank_accounts.num_of_frozen_or_restricted_accounts": 0,
+    "user.linked_bank_accounts.num_family_names": 1,
+    "user.linked_bank_accounts.num_of_connected_banks": 1,
+    "user.link_sessions.days_since_first_link_session": 150,
+    "user.pi.email.history_yrs": 7.03,
+    "user.pi.email.num_social_networks_linked": 12,
+    "user.pi.ssn.user_likely_has_better_ssn": false
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /sandbox/transactions/create`: the example documented for
+    /// [`SandboxTransactionsCreateResponse`](crate::models::SandboxTransactionsCreateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSACTIONS_CREATE: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /sandbox/processor_token/create`: the example documented for
+    /// [`SandboxProcessorTokenCreateResponse`](crate::models::SandboxProcessorTokenCreateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_PROCESSOR_TOKEN_CREATE: &str = r#"{
+  "processor_token": "processor-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d",
+  "request_id": "Aim3b"
+}"#;
+    /// `POST /sandbox/public_token/create`: the example documented for
+    /// [`SandboxPublicTokenCreateResponse`](crate::models::SandboxPublicTokenCreateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_PUBLIC_TOKEN_CREATE: &str = r#"{
+  "public_token": "public-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d",
+  "request_id": "Aim3b"
+}"#;
+    /// `POST /sandbox/item/fire_webhook`: the example documented for
+    /// [`SandboxItemFireWebhookResponse`](crate::models::SandboxItemFireWebhookResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_ITEM_FIRE_WEBHOOK: &str = r#"{
+  "webhook_fired": true,
+  "request_id": "1vwmF5TBQwiqfwP"
+}"#;
+    /// `POST /sandbox/item/reset_login`: the example documented for
+    /// [`SandboxItemResetLoginResponse`](crate::models::SandboxItemResetLoginResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_ITEM_RESET_LOGIN: &str = r#"{
+  "reset_login": true,
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /sandbox/item/application/seed`: the example documented for
+    /// [`SandboxItemApplicationSeedResponse`](crate::models::SandboxItemApplicationSeedResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_ITEM_APPLICATION_SEED: &str = r#"{
+  "item_id": "9xGbdRaG3gianaxoELGpILQ7drV3RnclMGdKJ",
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /sandbox/item/set_verification_status`: the example documented for
+    /// [`SandboxItemSetVerificationStatusResponse`](crate::models::SandboxItemSetVerificationStatusResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_ITEM_SET_VERIFICATION_STATUS: &str = r#"{
+  "request_id": "1vwmF5TBQwiqfwP"
+}"#;
+    /// `POST /sandbox/user/reset_login`: the example documented for
+    /// [`SandboxUserResetLoginResponse`](crate::models::SandboxUserResetLoginResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_USER_RESET_LOGIN: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /sandbox/bank_transfer/simulate`: the example documented for
+    /// [`SandboxBankTransferSimulateResponse`](crate::models::SandboxBankTransferSimulateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_BANK_TRANSFER_SIMULATE: &str = r#"{
+  "request_id": "LmHYMwBhZUvsM03"
+}"#;
+    /// `POST /sandbox/transfer/sweep/simulate`: the example documented for
+    /// [`SandboxTransferSweepSimulateResponse`](crate::models::SandboxTransferSweepSimulateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_SWEEP_SIMULATE: &str = r#"{
+  "sweep": {
+    "id": "d5394a4d-0b04-4a02-9f4a-7ca5c0f52f9d",
+    "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "created": "2020-08-06T17:27:15Z",
+    "amount": "12.34",
+    "iso_currency_code": "USD",
+    "settled": "2020-08-07",
+    "network_trace_id": null
+  },
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/simulate`: the example documented for
+    /// [`SandboxTransferSimulateResponse`](crate::models::SandboxTransferSimulateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_SIMULATE: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/refund/simulate`: the example documented for
+    /// [`SandboxTransferRefundSimulateResponse`](crate::models::SandboxTransferRefundSimulateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_REFUND_SIMULATE: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/ledger/simulate_available`: the example documented for
+    /// [`SandboxTransferLedgerSimulateAvailableResponse`](crate::models::SandboxTransferLedgerSimulateAvailableResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_LEDGER_SIMULATE_AVAILABLE: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/ledger/deposit/simulate`: the example documented for
+    /// [`SandboxTransferLedgerDepositSimulateResponse`](crate::models::SandboxTransferLedgerDepositSimulateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_LEDGER_DEPOSIT_SIMULATE: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/ledger/withdraw/simulate`: the example documented for
+    /// [`SandboxTransferLedgerWithdrawSimulateResponse`](crate::models::SandboxTransferLedgerWithdrawSimulateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_LEDGER_WITHDRAW_SIMULATE: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/repayment/simulate`: the example documented for
+    /// [`SandboxTransferRepaymentSimulateResponse`](crate::models::SandboxTransferRepaymentSimulateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_REPAYMENT_SIMULATE: &str = r#"{
+  "request_id": "4vAbY6XyqqoPQLB"
+}"#;
+    /// `POST /sandbox/transfer/fire_webhook`: the example documented for
+    /// [`SandboxTransferFireWebhookResponse`](crate::models::SandboxTransferFireWebhookResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_FIRE_WEBHOOK: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/test_clock/create`: the example documented for
+    /// [`SandboxTransferTestClockCreateResponse`](crate::models::SandboxTransferTestClockCreateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_TEST_CLOCK_CREATE: &str = r#"{
+  "test_clock": {
+    "test_clock_id": "b33a6eda-5e97-5d64-244a-a9274110151c",
+    "virtual_time": "2006-01-02T15:04:05Z"
+  },
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/test_clock/advance`: the example documented for
+    /// [`SandboxTransferTestClockAdvanceResponse`](crate::models::SandboxTransferTestClockAdvanceResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_TEST_CLOCK_ADVANCE: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/test_clock/get`: the example documented for
+    /// [`SandboxTransferTestClockGetResponse`](crate::models::SandboxTransferTestClockGetResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_TEST_CLOCK_GET: &str = r#"{
+  "test_clock": {
+    "test_clock_id": "b33a6eda-5e97-5d64-244a-a9274110151c",
+    "virtual_time": "2006-01-02T15:04:05Z"
+  },
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/transfer/test_clock/list`: the example documented for
+    /// [`SandboxTransferTestClockListResponse`](crate::models::SandboxTransferTestClockListResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_TRANSFER_TEST_CLOCK_LIST: &str = r#"{
+  "test_clocks": [
+    {
+      "test_clock_id": "b33a6eda-5e97-5d64-244a-a9274110151c",
+      "virtual_time": "2006-01-02T15:04:05Z"
+    },
+    {
+      "test_clock_id": "a33a6eda-5e97-5d64-244a-a9274110152d",
+      "virtual_time": "2006-02-02T15:04:05Z"
+    }
+  ],
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/payment_profile/reset_login`: the example documented for
+    /// [`SandboxPaymentProfileResetLoginResponse`](crate::models::SandboxPaymentProfileResetLoginResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_PAYMENT_PROFILE_RESET_LOGIN: &str = r#"{
+  "reset_login": true,
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /sandbox/payment/simulate`: the example documented for
+    /// [`SandboxPaymentSimulateResponse`](crate::models::SandboxPaymentSimulateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_PAYMENT_SIMULATE: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV",
+  "old_status": "PAYMENT_STATUS_INPUT_NEEDED",
+  "new_status": "PAYMENT_STATUS_INITIATED"
+}"#;
+    /// `POST /sandbox/bank_transfer/fire_webhook`: the example documented for
+    /// [`SandboxBankTransferFireWebhookResponse`](crate::models::SandboxBankTransferFireWebhookResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_BANK_TRANSFER_FIRE_WEBHOOK: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/income/fire_webhook`: the example documented for
+    /// [`SandboxIncomeFireWebhookResponse`](crate::models::SandboxIncomeFireWebhookResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_INCOME_FIRE_WEBHOOK: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/bank_income/fire_webhook`: the example documented for
+    /// [`SandboxBankIncomeFireWebhookResponse`](crate::models::SandboxBankIncomeFireWebhookResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_BANK_INCOME_FIRE_WEBHOOK: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/cra/cashflow_updates/update`: the example documented for
+    /// [`SandboxCraCashflowUpdatesUpdateResponse`](crate::models::SandboxCraCashflowUpdatesUpdateResponse).
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_CRA_CASHFLOW_UPDATES_UPDATE: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /sandbox/oauth/select_accounts`: derived from the schema of
+    /// [`SandboxOauthSelectAccountsResponse`](crate::models::SandboxOauthSelectAccountsResponse),
+    /// which documents no example.
+    #[cfg(feature = "models-sandbox")]
+    pub const SANDBOX_OAUTH_SELECT_ACCOUNTS: &str = r#"{}"#;
+    /// `POST /session/token/create`: the example documented for
+    /// [`SessionTokenCreateResponse`](crate::models::SessionTokenCreateResponse).
+    #[cfg(feature = "models-session")]
+    pub const SESSION_TOKEN_CREATE: &str = r#"{
+  "link": {
+    "link_token": "link-sandbox-af1a0311-da53-4636-b754-dd15cc058176",
+    "expiration": "2020-03-27T12:56:34Z"
+  },
+  "request_id": "XQVgFigpGHXkb0b"
+}"#;
+    /// `POST /signal/evaluate`: derived from the schema of
+    /// [`SignalEvaluateResponse`](crate::models::SignalEvaluateResponse), which documents no
+    /// example.
+    #[cfg(feature = "models-signal")]
+    pub const SIGNAL_EVALUATE: &str = r#"{
+  "request_id": "",
+  "scores": {},
+  "warnings": []
+}"#;
+    /// `POST /signal/schedule`: the example documented for
+    /// [`SignalScheduleResponse`](crate::models::SignalScheduleResponse).
+    #[cfg(feature = "models-signal")]
+    pub const SIGNAL_SCHEDULE: &str = r#"{
+  "optimal_date": "2025-01-17",
+  "recommendations": [
+    {
+      "date": "2025-01-15",
+      "recommendation": "RECOMMENDED",
+      "rank": 2
+    },
+    {
+      "date": "2025-01-16",
+      "recommendation": "NOT_RECOMMENDED",
+      "rank": null
+    },
+    {
+      "date": "2025-01-17",
+      "recommendation": "RECOMMENDED",
+      "rank": 1
+    },
+    {
+      "date": "2025-01-20",
+      "recommendation": "NOT_RECOMMENDED",
+      "rank": null
+    },
+    {
+      "date": "2025-01-21",
+      "recommendation": "UNKNOWN",
+      "rank": null
+    }
+  ],
+  "warnings": [],
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /signal/decision/report`: the example documented for
+    /// [`SignalDecisionReportResponse`](crate::models::SignalDecisionReportResponse).
+    #[cfg(feature = "models-signal")]
+    pub const SIGNAL_DECISION_REPORT: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /signal/return/report`: the example documented for
+    /// [`SignalReturnReportResponse`](crate::models::SignalReturnReportResponse).
+    #[cfg(feature = "models-signal")]
+    pub const SIGNAL_RETURN_REPORT: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /signal/prepare`: the example documented for
+    /// [`SignalPrepareResponse`](crate::models::SignalPrepareResponse).
+    #[cfg(feature = "models-signal")]
+    pub const SIGNAL_PREPARE: &str = r#"{
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /statements/list`: the example documented for
+    /// [`StatementsListResponse`](crate::models::StatementsListResponse).
+    #[cfg(feature = "models-statements")]
+    pub const STATEMENTS_LIST: &str = r#"{
+  "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+  "institution_id": "ins_3",
+  "institution_name": "Chase",
+  "accounts": [
+    {
+      "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+      "account_mask": "0000",
+      "account_name": "Plaid Saving",
+      "account_official_name": "Plaid Silver Standard 0.1% Interest Saving",
+      "account_subtype": "savings",
+      "account_type": "depository",
+      "statements": [
+        {
+          "statement_id": "vzeNDwK7KQIm4yEog683uElbp9GRLEFXGK98D",
+          "month": 5,
+          "year": 2023,
+          "date_posted": "2023-05-01"
+        }
+      ]
+    }
+  ],
+  "request_id": "eYupqX1mZkEuQRx"
+}"#;
+    /// `POST /statements/refresh`: the example documented for
+    /// [`StatementsRefreshResponse`](crate::models::StatementsRefreshResponse).
+    #[cfg(feature = "models-statements")]
+    pub const STATEMENTS_REFRESH: &str = r#"{
+  "request_id": "eYupqX1mZkEuQRx"
+}"#;
+    /// `POST /transactions/get`: the example documented for
+    /// [`TransactionsGetResponse`](crate::models::TransactionsGetResponse).
+    #[cfg(feature = "models-transactions")]
+    pub const TRANSACTIONS_GET: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "balances": {
+        "available": 110.94,
+        "current": 110.94,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "subtype": "checking",
+      "type": "depository"
+    }
+  ],
+  "transactions": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 28.34,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "DoorDash",
+          "type": "marketplace",
+          "logo_url": "https://plaid-counterparty-logos.plaid.com/doordash_1.png",
+          "website": "doordash.com",
+          "entity_id": "YNRJg5o2djJLv52nBA1Yn1KpL858egYVo4dpm",
+          "confidence_level": "HIGH"
+        },
+        {
+          "name": "Burger King",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+          "website": "burgerking.com",
+          "entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-28",
+      "datetime": "2023-09-28T15:10:09Z",
+      "authorized_date": "2023-09-27",
+      "authorized_datetime": "2023-09-27T08:01:58Z",
+      "location": {
+        "address": null,
+        "city": null,
+        "region": null,
+        "postal_code": null,
+        "country": null,
+        "lat": null,
+        "lon": null,
+        "store_number": null
+      },
+      "name": "Dd Doordash Burgerkin",
+      "merchant_name": "Burger King",
+      "merchant_entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+      "website": "burgerking.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "online",
+      "pending": true,
+      "pending_transaction_id": null,
+      "personal_finance_category": {
+        "primary": "FOOD_AND_DRINK",
+        "detailed": "FOOD_AND_DRINK_FAST_FOOD",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_FOOD_AND_DRINK.png",
+      "transaction_id": "yhnUVvtcGGcCKU0bcz8PDQr5ZUxUXebUvbKC0",
+      "transaction_code": null,
+      "transaction_type": "digital"
+    },
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 72.1,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "Walmart",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+          "website": "walmart.com",
+          "entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-24",
+      "datetime": "2023-09-24T11:01:01Z",
+      "authorized_date": "2023-09-22",
+      "authorized_datetime": "2023-09-22T10:34:50Z",
+      "location": {
+        "address": "13425 Community Rd",
+        "city": "Poway",
+        "region": "CA",
+        "postal_code": "92064",
+        "country": "US",
+        "lat": 32.959068,
+        "lon": -117.037666,
+        "store_number": "1700"
+      },
+      "name": "PURCHASE WM SUPERCENTER #1700",
+      "merchant_name": "Walmart",
+      "merchant_entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+      "website": "walmart.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "in store",
+      "pending": false,
+      "pending_transaction_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nc",
+      "personal_finance_category": {
+        "primary": "GENERAL_MERCHANDISE",
+        "detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_GENERAL_MERCHANDISE.png",
+      "transaction_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDje",
+      "transaction_code": null,
+      "transaction_type": "place"
+    }
+  ],
+  "item": {
+    "available_products": [
+      "balance",
+      "identity",
+      "investments"
+    ],
+    "billed_products": [
+      "assets",
+      "auth",
+      "liabilities",
+      "transactions"
+    ],
+    "consent_expiration_time": null,
+    "error": null,
+    "institution_id": "ins_3",
+    "institution_name": "Chase",
+    "item_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBFL9DrE6",
+    "update_type": "background",
+    "webhook": "https://www.genericwebhookurl.com/webhook",
+    "auth_method": "INSTANT_AUTH"
+  },
+  "total_transactions": 1,
+  "request_id": "45QSn"
+}"#;
+    /// `POST /transactions/refresh`: the example documented for
+    /// [`TransactionsRefreshResponse`](crate::models::TransactionsRefreshResponse).
+    #[cfg(feature = "models-transactions")]
+    pub const TRANSACTIONS_REFRESH: &str = r#"{
+  "request_id": "1vwmF5TBQwiqfwP"
+}"#;
+    /// `POST /transactions/recurring/get`: the example documented for
+    /// [`TransactionsRecurringGetResponse`](crate::models::TransactionsRecurringGetResponse).
+    #[cfg(feature = "models-transactions")]
+    pub const TRANSACTIONS_RECURRING_GET: &str = r#"{
+  "updated_datetime": "2022-05-01T00:00:00Z",
+  "inflow_streams": [
+    {
+      "account_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDje",
+      "stream_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nc",
+      "category": null,
+      "category_id": null,
+      "description": "Platypus Payroll",
+      "merchant_name": null,
+      "personal_finance_category": {
+        "primary": "INCOME",
+        "detailed": "INCOME_WAGES",
+        "confidence_level": "UNKNOWN"
+      },
+      "first_date": "2022-02-28",
+      "last_date": "2022-04-30",
+      "predicted_next_date": "2022-05-15",
+      "frequency": "SEMI_MONTHLY",
+      "transaction_ids": [
+        "nkeaNrDGrhdo6c4qZWDA8ekuIPuJ4Avg5nKfw",
+        "EfC5ekksdy30KuNzad2tQupW8WIPwvjXGbGHL",
+        "ozfvj3FFgp6frbXKJGitsDzck5eWQH7zOJBYd",
+        "QvdDE8AqVWo3bkBZ7WvCd7LskxVix8Q74iMoK",
+        "uQozFPfMzibBouS9h9tz4CsyvFll17jKLdPAF"
+      ],
+      "average_amount": {
+        "amount": -800,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "last_amount": {
+        "amount": -1000,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "is_active": true,
+      "status": "MATURE",
+      "is_user_modified": false
+    }
+  ],
+  "outflow_streams": [
+    {
+      "account_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDff",
+      "stream_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nd",
+      "category": null,
+      "category_id": null,
+      "description": "ConEd Bill Payment",
+      "merchant_name": "ConEd",
+      "personal_finance_category": {
+        "primary": "RENT_AND_UTILITIES",
+        "detailed": "RENT_AND_UTILITIES_GAS_AND_ELECTRICITY",
+        "confidence_level": "UNKNOWN"
+      },
+      "first_date": "2022-02-04",
+      "last_date": "2022-05-02",
+      "predicted_next_date": "2022-06-02",
+      "frequency": "MONTHLY",
+      "transaction_ids": [
+        "yhnUVvtcGGcCKU0bcz8PDQr5ZUxUXebUvbKC0",
+        "HPDnUVgI5Pa0YQSl0rxwYRwVXeLyJXTWDAvpR",
+        "jEPoSfF8xzMClE9Ohj1he91QnvYoSdwg7IT8L",
+        "CmdQTNgems8BT1B7ibkoUXVPyAeehT3Tmzk0l"
+      ],
+      "average_amount": {
+        "amount": 85,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "last_amount": {
+        "amount": 100,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "is_active": true,
+      "status": "MATURE",
+      "is_user_modified": false
+    },
+    {
+      "account_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDff",
+      "stream_id": "SrBNJZDuUMweodmPmSOeOImwsWt53ZXfJQAfC",
+      "category": null,
+      "category_id": null,
+      "description": "Costco Annual Membership",
+      "merchant_name": "Costco",
+      "personal_finance_category": {
+        "primary": "GENERAL_MERCHANDISE",
+        "detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "confidence_level": "UNKNOWN"
+      },
+      "first_date": "2022-01-23",
+      "last_date": "2023-01-22",
+      "predicted_next_date": "2024-01-22",
+      "frequency": "ANNUALLY",
+      "transaction_ids": [
+        "yqEBJ72cS4jFwcpxJcDuQr94oAQ1R1lMC33D4",
+        "Kz5Hm3cZCgpn4tMEKUGAGD6kAcxMBsEZDSwJJ"
+      ],
+      "average_amount": {
+        "amount": 120,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "last_amount": {
+        "amount": 120,
+        "iso_currency_code": "USD",
+        "unofficial_currency_code": null
+      },
+      "is_active": true,
+      "status": "MATURE",
+      "is_user_modified": false
+    }
+  ],
+  "request_id": "tbFyCEqkU775ZGG"
+}"#;
+    /// `POST /transactions/sync`: the example documented for
+    /// [`TransactionsSyncResponse`](crate::models::TransactionsSyncResponse).
+    #[cfg(feature = "models-transactions")]
+    pub const TRANSACTIONS_SYNC: &str = r#"{
+  "accounts": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "balances": {
+        "available": 110.94,
+        "current": 110.94,
+        "iso_currency_code": "USD",
+        "limit": null,
+        "unofficial_currency_code": null
+      },
+      "mask": "0000",
+      "name": "Plaid Checking",
+      "official_name": "Plaid Gold Standard 0% Interest Checking",
+      "subtype": "checking",
+      "type": "depository"
+    }
+  ],
+  "added": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 72.1,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "Walmart",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+          "website": "walmart.com",
+          "entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-24",
+      "datetime": "2023-09-24T11:01:01Z",
+      "authorized_date": "2023-09-22",
+      "authorized_datetime": "2023-09-22T10:34:50Z",
+      "location": {
+        "address": "13425 Community Rd",
+        "city": "Poway",
+        "region": "CA",
+        "postal_code": "92064",
+        "country": "US",
+        "lat": 32.959068,
+        "lon": -117.037666,
+        "store_number": "1700"
+      },
+      "name": "PURCHASE WM SUPERCENTER #1700",
+      "merchant_name": "Walmart",
+      "merchant_entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+      "website": "walmart.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "in store",
+      "pending": false,
+      "pending_transaction_id": "no86Eox18VHMvaOVL7gPUM9ap3aR1LsAVZ5nc",
+      "personal_finance_category": {
+        "primary": "GENERAL_MERCHANDISE",
+        "detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_GENERAL_MERCHANDISE.png",
+      "transaction_id": "lPNjeW1nR6CDn5okmGQ6hEpMo4lLNoSrzqDje",
+      "transaction_code": null,
+      "transaction_type": "place"
+    }
+  ],
+  "modified": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "account_owner": null,
+      "amount": 28.34,
+      "iso_currency_code": "USD",
+      "unofficial_currency_code": null,
+      "check_number": null,
+      "counterparties": [
+        {
+          "name": "DoorDash",
+          "type": "marketplace",
+          "logo_url": "https://plaid-counterparty-logos.plaid.com/doordash_1.png",
+          "website": "doordash.com",
+          "entity_id": "YNRJg5o2djJLv52nBA1Yn1KpL858egYVo4dpm",
+          "confidence_level": "HIGH"
+        },
+        {
+          "name": "Burger King",
+          "type": "merchant",
+          "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+          "website": "burgerking.com",
+          "entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+          "confidence_level": "VERY_HIGH"
+        }
+      ],
+      "date": "2023-09-28",
+      "datetime": "2023-09-28T15:10:09Z",
+      "authorized_date": "2023-09-27",
+      "authorized_datetime": "2023-09-27T08:01:58Z",
+      "location": {
+        "address": null,
+        "city": null,
+        "region": null,
+        "postal_code": null,
+        "country": null,
+        "lat": null,
+        "lon": null,
+        "store_number": null
+      },
+      "name": "Dd Doordash Burgerkin",
+      "merchant_name": "Burger King",
+      "merchant_entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+      "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+      "website": "burgerking.com",
+      "payment_meta": {
+        "by_order_of": null,
+        "payee": null,
+        "payer": null,
+        "payment_method": null,
+        "payment_processor": null,
+        "ppd_id": null,
+        "reason": null,
+        "reference_number": null
+      },
+      "payment_channel": "online",
+      "pending": true,
+      "pending_transaction_id": null,
+      "personal_finance_category": {
+        "primary": "FOOD_AND_DRINK",
+        "detailed": "FOOD_AND_DRINK_FAST_FOOD",
+        "confidence_level": "VERY_HIGH"
+      },
+      "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_FOOD_AND_DRINK.png",
+      "transaction_id": "yhnUVvtcGGcCKU0bcz8PDQr5ZUxUXebUvbKC0",
+      "transaction_code": null,
+      "transaction_type": "digital"
+    }
+  ],
+  "removed": [
+    {
+      "account_id": "BxBXxLj1m4HMXBm9WZZmCWVbPjX16EHwv99vp",
+      "transaction_id": "CmdQTNgems8BT1B7ibkoUXVPyAeehT3Tmzk0l"
+    }
+  ],
+  "next_cursor": "tVUUL15lYQN5rBnfDIc1I8xudpGdIlw9nsgeXWvhOfkECvUeR663i3Dt1uf/94S8ASkitgLcIiOSqNwzzp+bh89kirazha5vuZHBb2ZA5NtCDkkV",
+  "has_more": false,
+  "request_id": "Wvhy9PZHQLV8njG",
+  "transactions_update_status": "HISTORICAL_UPDATE_COMPLETE"
+}"#;
+    /// `POST /transactions/enrich`: the example documented for
+    /// [`TransactionsEnrichResponse`](crate::models::TransactionsEnrichResponse).
+    #[cfg(feature = "models-transactions")]
+    pub const TRANSACTIONS_ENRICH: &str = r#"{
+  "enriched_transactions": [
+    {
+      "id": "6135818adda16500147e7c1d",
+      "description": "PURCHASE WM SUPERCENTER #1700",
+      "amount": 72.1,
+      "direction": "OUTFLOW",
+      "iso_currency_code": "USD",
+      "enrichments": {
+        "counterparties": [
+          {
+            "name": "Walmart",
+            "type": "merchant",
+            "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+            "website": "walmart.com",
+            "entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+            "confidence_level": "VERY_HIGH",
+            "phone_number": "+18009256278"
+          }
+        ],
+        "entity_id": "O5W5j4dN9OR3E6ypQmjdkWZZRoXEzVMz2ByWM",
+        "location": {
+          "address": "13425 Community Rd",
+          "city": "Poway",
+          "region": "CA",
+          "postal_code": "92064",
+          "country": "US",
+          "store_number": "1700",
+          "lat": 32.959068,
+          "lon": -117.037666
+        },
+        "logo_url": "https://plaid-merchant-logos.plaid.com/walmart_1100.png",
+        "merchant_name": "Walmart",
+        "payment_channel": "in store",
+        "personal_finance_category": {
+          "detailed": "GENERAL_MERCHANDISE_SUPERSTORES",
+          "primary": "GENERAL_MERCHANDISE",
+          "confidence_level": "VERY_HIGH"
+        },
+        "phone_number": "+18009256278",
+        "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_GENERAL_MERCHANDISE.png",
+        "website": "walmart.com"
+      }
+    },
+    {
+      "id": "3958434bhde9384bcmeo3401",
+      "description": "DD DOORDASH BURGERKIN 855-123-4567 CA",
+      "amount": 28.34,
+      "direction": "OUTFLOW",
+      "iso_currency_code": "USD",
+      "enrichments": {
+        "counterparties": [
+          {
+            "name": "DoorDash",
+            "type": "marketplace",
+            "logo_url": "https://plaid-counterparty-logos.plaid.com/doordash_1.png",
+            "website": "doordash.com",
+            "entity_id": "YNRJg5o2djJLv52nBA1Yn1KpL858egYVo4dpm",
+            "confidence_level": "VERY_HIGH",
+            "phone_number": "+18001234567"
+          },
+          {
+            "name": "Burger King",
+            "type": "merchant",
+            "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+            "website": "burgerking.com",
+            "entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+            "confidence_level": "VERY_HIGH",
+            "phone_number": null
+          }
+        ],
+        "location": {
+          "address": null,
+          "city": null,
+          "region": null,
+          "postal_code": null,
+          "country": null,
+          "store_number": null,
+          "lat": null,
+          "lon": null
+        },
+        "entity_id": "mVrw538wamwdm22mK8jqpp7qd5br0eeV9o4a1",
+        "logo_url": "https://plaid-merchant-logos.plaid.com/burger_king_155.png",
+        "merchant_name": "Burger King",
+        "payment_channel": "online",
+        "personal_finance_category": {
+          "detailed": "FOOD_AND_DRINK_FAST_FOOD",
+          "primary": "FOOD_AND_DRINK",
+          "confidence_level": "VERY_HIGH"
+        },
+        "personal_finance_category_icon_url": "https://plaid-category-icons.plaid.com/PFC_FOOD_AND_DRINK.png",
+        "phone_number": null,
+        "website": "burgerking.com"
+      }
+    }
+  ],
+  "request_id": "Wvhy9PZHQLV8njG"
+}"#;
+    /// `POST /transfer/get`: the example documented for
+    /// [`TransferGetResponse`](crate::models::TransferGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_GET: &str = r#"{
+  "transfer": {
+    "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+    "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+    "ach_class": "ppd",
+    "amount": "12.34",
+    "cancellable": true,
+    "created": "2020-08-06T17:27:15Z",
+    "description": "Desc",
+    "guarantee_decision": null,
+    "guarantee_decision_rationale": null,
+    "failure_reason": {
+      "failure_code": "R13",
+      "description": "Invalid ACH routing number"
+    },
+    "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "authorization_id": "c9f90aa1-2949-c799-e2b6-ea05c89bb586",
+    "metadata": {
+      "key1": "value1",
+      "key2": "value2"
+    },
+    "network": "ach",
+    "origination_account_id": "",
+    "originator_client_id": null,
+    "refunds": [],
+    "status": "pending",
+    "type": "credit",
+    "iso_currency_code": "USD",
+    "standard_return_window": "2020-08-07",
+    "unauthorized_return_window": "2020-10-07",
+    "expected_settlement_date": "2020-08-04",
+    "user": {
+      "email_address": "acharleston@email.com",
+      "legal_name": "Anne Charleston",
+      "phone_number": "510-555-0128",
+      "address": {
+        "street": "123 Main St.",
+        "city": "San Francisco",
+        "region": "CA",
+        "postal_code": "94053",
+        "country": "US"
+      }
+    },
+    "recurring_transfer_id": null,
+    "credit_funds_source": "sweep",
+    "facilitator_fee": "1.23",
+    "network_trace_id": null
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/recurring/get`: the example documented for
+    /// [`TransferRecurringGetResponse`](crate::models::TransferRecurringGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_RECURRING_GET: &str = r#"{
+  "recurring_transfer": {
+    "recurring_transfer_id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "created": "2022-07-05T12:48:37Z",
+    "next_origination_date": "2022-10-28",
+    "test_clock_id": null,
+    "status": "active",
+    "amount": "12.34",
+    "description": "payment",
+    "type": "debit",
+    "ach_class": "ppd",
+    "network": "ach",
+    "origination_account_id": "",
+    "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+    "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "iso_currency_code": "USD",
+    "transfer_ids": [
+      "271ef220-dbf8-caeb-a7dc-a2b3e8a80963",
+      "c8dbaf75-2abb-e2dc-4171-12448e13b848"
+    ],
+    "user": {
+      "legal_name": "Anne Charleston",
+      "phone_number": "510-555-0128",
+      "email_address": "acharleston@email.com",
+      "address": {
+        "street": "123 Main St.",
+        "city": "San Francisco",
+        "region": "CA",
+        "postal_code": "94053",
+        "country": "US"
+      }
+    },
+    "schedule": {
+      "start_date": "2022-10-01",
+      "end_date": "2023-10-01",
+      "interval_unit": "week",
+      "interval_count": 1,
+      "interval_execution_day": 5
+    }
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/authorization/create`: the example documented for
+    /// [`TransferAuthorizationCreateResponse`](crate::models::TransferAuthorizationCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_AUTHORIZATION_CREATE: &str = r#"{
+  "authorization": {
+    "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "created": "2020-08-06T17:27:15Z",
+    "decision": "approved",
+    "decision_rationale": null,
+    "guarantee_decision": null,
+    "guarantee_decision_rationale": null,
+    "payment_risk": null,
+    "proposed_transfer": {
+      "ach_class": "ppd",
+      "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+      "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+      "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+      "type": "credit",
+      "user": {
+        "legal_name": "Anne Charleston",
+        "phone_number": "510-555-0128",
+        "email_address": "acharleston@email.com",
+        "address": {
+          "street": "123 Main St.",
+          "city": "San Francisco",
+          "region": "CA",
+          "postal_code": "94053",
+          "country": "US"
+        }
+      },
+      "amount": "12.34",
+      "network": "ach",
+      "iso_currency_code": "USD",
+      "origination_account_id": "",
+      "originator_client_id": null,
+      "credit_funds_source": "sweep"
+    }
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/authorization/cancel`: the example documented for
+    /// [`TransferAuthorizationCancelResponse`](crate::models::TransferAuthorizationCancelResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_AUTHORIZATION_CANCEL: &str = r#"{
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/balance/get`: the example documented for
+    /// [`TransferBalanceGetResponse`](crate::models::TransferBalanceGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_BALANCE_GET: &str = r#"{
+  "balance": {
+    "available": "1721.70",
+    "type": "prefunded_rtp_credits"
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/capabilities/get`: the example documented for
+    /// [`TransferCapabilitiesGetResponse`](crate::models::TransferCapabilitiesGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_CAPABILITIES_GET: &str = r#"{
+  "institution_supported_networks": {
+    "rtp": {
+      "credit": true
+    },
+    "rfp": {
+      "debit": true
+    }
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/configuration/get`: the example documented for
+    /// [`TransferConfigurationGetResponse`](crate::models::TransferConfigurationGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_CONFIGURATION_GET: &str = r#"{
+  "max_single_transfer_amount": "",
+  "max_single_transfer_credit_amount": "1000.00",
+  "max_single_transfer_debit_amount": "1000.00",
+  "max_daily_credit_amount": "50000.00",
+  "max_daily_debit_amount": "50000.00",
+  "max_monthly_amount": "",
+  "max_monthly_credit_amount": "500000.00",
+  "max_monthly_debit_amount": "500000.00",
+  "iso_currency_code": "USD",
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/ledger/get`: the example documented for
+    /// [`TransferLedgerGetResponse`](crate::models::TransferLedgerGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_LEDGER_GET: &str = r#"{
+  "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+  "name": "Default",
+  "is_default": true,
+  "balance": {
+    "available": "1721.70",
+    "pending": "123.45"
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/ledger/distribute`: the example documented for
+    /// [`TransferLedgerDistributeResponse`](crate::models::TransferLedgerDistributeResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_LEDGER_DISTRIBUTE: &str = r#"{
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/ledger/deposit`: the example documented for
+    /// [`TransferLedgerDepositResponse`](crate::models::TransferLedgerDepositResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_LEDGER_DEPOSIT: &str = r#"{
+  "sweep": {
+    "id": "8c2fda9a-aa2f-4735-a00f-f4e0d2d2faee",
+    "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+    "created": "2020-08-06T17:27:15Z",
+    "amount": "-12.34",
+    "iso_currency_code": "USD",
+    "settled": null,
+    "status": "pending",
+    "trigger": "manual",
+    "description": "deposit",
+    "network_trace_id": null
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/ledger/withdraw`: the example documented for
+    /// [`TransferLedgerWithdrawResponse`](crate::models::TransferLedgerWithdrawResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_LEDGER_WITHDRAW: &str = r#"{
+  "sweep": {
+    "id": "8c2fda9a-aa2f-4735-a00f-f4e0d2d2faee",
+    "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+    "created": "2020-08-06T17:27:15Z",
+    "amount": "12.34",
+    "iso_currency_code": "USD",
+    "settled": null,
+    "status": "pending",
+    "trigger": "manual",
+    "description": "withdraw",
+    "network_trace_id": null
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/originator/funding_account/update`: the example documented for
+    /// [`TransferOriginatorFundingAccountUpdateResponse`](crate::models::TransferOriginatorFundingAccountUpdateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_ORIGINATOR_FUNDING_ACCOUNT_UPDATE: &str = r#"{
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/originator/funding_account/create`: the example documented for
+    /// [`TransferOriginatorFundingAccountCreateResponse`](crate::models::TransferOriginatorFundingAccountCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_ORIGINATOR_FUNDING_ACCOUNT_CREATE: &str = r#"{
+  "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/metrics/get`: the example documented for
+    /// [`TransferMetricsGetResponse`](crate::models::TransferMetricsGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_METRICS_GET: &str = r#"{
+  "daily_debit_transfer_volume": "1234.56",
+  "daily_credit_transfer_volume": "567.89",
+  "monthly_transfer_volume": "",
+  "monthly_debit_transfer_volume": "10000.00",
+  "monthly_credit_transfer_volume": "2345.67",
+  "iso_currency_code": "USD",
+  "request_id": "saKrIBuEB9qJZno",
+  "return_rates": {
+    "last_60d": {
+      "overall_return_rate": "0.1023",
+      "administrative_return_rate": "0.0160",
+      "unauthorized_return_rate": "0.0028"
+    }
+  },
+  "authorization_usage": {
+    "daily_credit_utilization": "0.2300",
+    "daily_debit_utilization": "0.3401",
+    "monthly_credit_utilization": "0.9843",
+    "monthly_debit_utilization": "0.3220"
+  }
+}"#;
+    /// `POST /transfer/create`: the example documented for
+    /// [`TransferCreateResponse`](crate::models::TransferCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_CREATE: &str = r#"{
+  "transfer": {
+    "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "authorization_id": "c9f90aa1-2949-c799-e2b6-ea05c89bb586",
+    "ach_class": "ppd",
+    "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+    "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+    "type": "credit",
+    "user": {
+      "legal_name": "Anne Charleston",
+      "phone_number": "510-555-0128",
+      "email_address": "acharleston@email.com",
+      "address": {
+        "street": "123 Main St.",
+        "city": "San Francisco",
+        "region": "CA",
+        "postal_code": "94053",
+        "country": "US"
+      }
+    },
+    "amount": "12.34",
+    "description": "payment",
+    "created": "2020-08-06T17:27:15Z",
+    "refunds": [],
+    "status": "pending",
+    "network": "ach",
+    "cancellable": true,
+    "guarantee_decision": null,
+    "guarantee_decision_rationale": null,
+    "failure_reason": null,
+    "metadata": {
+      "key1": "value1",
+      "key2": "value2"
+    },
+    "origination_account_id": "",
+    "iso_currency_code": "USD",
+    "standard_return_window": "2023-08-07",
+    "unauthorized_return_window": "2023-10-07",
+    "expected_settlement_date": "2023-08-04",
+    "originator_client_id": "569ed2f36b3a3a021713abc1",
+    "recurring_transfer_id": null,
+    "credit_funds_source": "sweep",
+    "facilitator_fee": "1.23",
+    "network_trace_id": null
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/recurring/create`: the example documented for
+    /// [`TransferRecurringCreateResponse`](crate::models::TransferRecurringCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_RECURRING_CREATE: &str = r#"{
+  "recurring_transfer": {
+    "recurring_transfer_id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "created": "2022-07-05T12:48:37Z",
+    "next_origination_date": "2022-10-28",
+    "test_clock_id": "b33a6eda-5e97-5d64-244a-a9274110151c",
+    "status": "active",
+    "amount": "12.34",
+    "description": "payment",
+    "type": "debit",
+    "ach_class": "ppd",
+    "network": "ach",
+    "origination_account_id": "",
+    "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+    "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "iso_currency_code": "USD",
+    "transfer_ids": [],
+    "user": {
+      "legal_name": "Anne Charleston",
+      "phone_number": "510-555-0128",
+      "email_address": "acharleston@email.com",
+      "address": {
+        "street": "123 Main St.",
+        "city": "San Francisco",
+        "region": "CA",
+        "postal_code": "94053",
+        "country": "US"
+      }
+    },
+    "schedule": {
+      "start_date": "2022-10-01",
+      "end_date": "2023-10-01",
+      "interval_unit": "week",
+      "interval_count": 1,
+      "interval_execution_day": 5
+    }
+  },
+  "decision": "approved",
+  "decision_rationale": null,
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/list`: the example documented for
+    /// [`TransferListResponse`](crate::models::TransferListResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_LIST: &str = r#"{
+  "transfers": [
+    {
+      "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+      "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+      "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+      "ach_class": "ppd",
+      "amount": "12.34",
+      "cancellable": true,
+      "created": "2019-12-09T17:27:15Z",
+      "description": "Desc",
+      "guarantee_decision": null,
+      "guarantee_decision_rationale": null,
+      "failure_reason": {
+        "failure_code": "R13",
+        "description": "Invalid ACH routing number"
+      },
+      "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+      "authorization_id": "c9f90aa1-2949-c799-e2b6-ea05c89bb586",
+      "metadata": {
+        "key1": "value1",
+        "key2": "value2"
+      },
+      "network": "ach",
+      "origination_account_id": "",
+      "originator_client_id": null,
+      "refunds": [],
+      "status": "pending",
+      "type": "credit",
+      "iso_currency_code": "USD",
+      "standard_return_window": "2020-08-07",
+      "unauthorized_return_window": "2020-10-07",
+      "expected_settlement_date": "2020-08-04",
+      "user": {
+        "email_address": "acharleston@email.com",
+        "legal_name": "Anne Charleston",
+        "phone_number": "510-555-0128",
+        "address": {
+          "street": "123 Main St.",
+          "city": "San Francisco",
+          "region": "CA",
+          "postal_code": "94053",
+          "country": "US"
+        }
+      },
+      "recurring_transfer_id": null,
+      "credit_funds_source": "sweep",
+      "facilitator_fee": "1.23",
+      "network_trace_id": null
+    }
+  ],
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/recurring/list`: the example documented for
+    /// [`TransferRecurringListResponse`](crate::models::TransferRecurringListResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_RECURRING_LIST: &str = r#"{
+  "recurring_transfers": [
+    {
+      "recurring_transfer_id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+      "created": "2022-07-05T12:48:37Z",
+      "next_origination_date": "2022-10-28",
+      "test_clock_id": null,
+      "status": "active",
+      "amount": "12.34",
+      "description": "payment",
+      "type": "debit",
+      "ach_class": "ppd",
+      "network": "ach",
+      "origination_account_id": "",
+      "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+      "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+      "iso_currency_code": "USD",
+      "transfer_ids": [
+        "4242fc8d-3ec6-fb38-fa0c-a8e37d03cd57"
+      ],
+      "user": {
+        "legal_name": "Anne Charleston",
+        "phone_number": "510-555-0128",
+        "email_address": "acharleston@email.com",
+        "address": {
+          "street": "123 Main St.",
+          "city": "San Francisco",
+          "region": "CA",
+          "postal_code": "94053",
+          "country": "US"
+        }
+      },
+      "schedule": {
+        "start_date": "2022-10-01",
+        "end_date": "2023-10-01",
+        "interval_unit": "week",
+        "interval_count": 1,
+        "interval_execution_day": 5
+      }
+    }
+  ],
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/cancel`: the example documented for
+    /// [`TransferCancelResponse`](crate::models::TransferCancelResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_CANCEL: &str = r#"{
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/recurring/cancel`: the example documented for
+    /// [`TransferRecurringCancelResponse`](crate::models::TransferRecurringCancelResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_RECURRING_CANCEL: &str = r#"{
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/event/list`: the example documented for
+    /// [`TransferEventListResponse`](crate::models::TransferEventListResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_EVENT_LIST: &str = r#"{
+  "transfer_events": [
+    {
+      "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+      "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+      "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+      "transfer_amount": "12.34",
+      "transfer_id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+      "transfer_type": "credit",
+      "event_id": 1,
+      "event_type": "posted",
+      "failure_reason": null,
+      "origination_account_id": "",
+      "originator_client_id": "569ed2f36b3a3a021713abc1",
+      "refund_id": null,
+      "sweep_amount": null,
+      "sweep_id": null,
+      "timestamp": "2019-12-09T17:27:15Z"
+    }
+  ],
+  "has_more": true,
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /transfer/ledger/event/list`: the example documented for
+    /// [`TransferLedgerEventListResponse`](crate::models::TransferLedgerEventListResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_LEDGER_EVENT_LIST: &str = r#"{
+  "ledger_events": [
+    {
+      "ledger_event_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+      "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+      "amount": "100.00",
+      "type": "deposit",
+      "transfer_id": "460cbe92-2dcc-8eae",
+      "description": "Converted to available",
+      "pending_balance": "100.00",
+      "available_balance": "100.00",
+      "timestamp": "2023-12-01T10:00:00Z"
+    }
+  ],
+  "has_more": false,
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /transfer/event/sync`: the example documented for
+    /// [`TransferEventSyncResponse`](crate::models::TransferEventSyncResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_EVENT_SYNC: &str = r#"{
+  "transfer_events": [
+    {
+      "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+      "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+      "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+      "transfer_amount": "12.34",
+      "transfer_id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+      "transfer_type": "credit",
+      "event_id": 1,
+      "event_type": "pending",
+      "failure_reason": null,
+      "origination_account_id": "",
+      "originator_client_id": null,
+      "refund_id": null,
+      "sweep_amount": null,
+      "sweep_id": null,
+      "timestamp": "2019-12-09T17:27:15Z"
+    }
+  ],
+  "has_more": true,
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /transfer/sweep/get`: the example documented for
+    /// [`TransferSweepGetResponse`](crate::models::TransferSweepGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_SWEEP_GET: &str = r#"{
+  "sweep": {
+    "id": "8c2fda9a-aa2f-4735-a00f-f4e0d2d2faee",
+    "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+    "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+    "created": "2020-08-06T17:27:15Z",
+    "amount": "12.34",
+    "iso_currency_code": "USD",
+    "settled": "2020-08-07",
+    "status": "settled",
+    "network_trace_id": "123456789012345"
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/sweep/list`: the example documented for
+    /// [`TransferSweepListResponse`](crate::models::TransferSweepListResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_SWEEP_LIST: &str = r#"{
+  "sweeps": [
+    {
+      "id": "d5394a4d-0b04-4a02-9f4a-7ca5c0f52f9d",
+      "funding_account_id": "8945fedc-e703-463d-86b1-dc0607b55460",
+      "ledger_id": "563db5f8-4c95-4e17-8c3e-cb988fb9cf1a",
+      "created": "2019-12-09T17:27:15Z",
+      "amount": "-12.34",
+      "iso_currency_code": "USD",
+      "settled": "2019-12-10",
+      "status": "settled"
+    }
+  ],
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/migrate_account`: the example documented for
+    /// [`TransferMigrateAccountResponse`](crate::models::TransferMigrateAccountResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_MIGRATE_ACCOUNT: &str = r#"{
+  "access_token": "access-sandbox-435beced-94e8-4df3-a181-1dde1cfa19f0",
+  "account_id": "zvyDgbeeDluZ43AJP6m5fAxDlgoZXDuoy5gjN",
+  "request_id": "mdqfuVxeoza6mhu"
+}"#;
+    /// `POST /transfer/intent/create`: the example documented for
+    /// [`TransferIntentCreateResponse`](crate::models::TransferIntentCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_INTENT_CREATE: &str = r#"{
+  "transfer_intent": {
+    "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+    "funding_account_id": "9853defc-e703-463d-86b1-dc0607a45359",
+    "ach_class": "ppd",
+    "amount": "12.34",
+    "iso_currency_code": "USD",
+    "created": "2020-08-06T17:27:15Z",
+    "description": "Desc",
+    "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "metadata": {
+      "key1": "value1",
+      "key2": "value2"
+    },
+    "mode": "PAYMENT",
+    "origination_account_id": "9853defc-e703-463d-86b1-dc0607a45359",
+    "status": "PENDING",
+    "user": {
+      "address": {
+        "street": "100 Market Street",
+        "city": "San Francisco",
+        "region": "CA",
+        "postal_code": "94103",
+        "country": "US"
+      },
+      "email_address": "acharleston@email.com",
+      "legal_name": "Anne Charleston",
+      "phone_number": "123-456-7890"
+    }
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/intent/get`: the example documented for
+    /// [`TransferIntentGetResponse`](crate::models::TransferIntentGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_INTENT_GET: &str = r#"{
+  "transfer_intent": {
+    "account_id": "3gE5gnRzNyfXpBK5wEEKcymJ5albGVUqg77gr",
+    "funding_account_id": "9853defc-e703-463d-86b1-dc0607a45359",
+    "ach_class": "ppd",
+    "amount": "12.34",
+    "iso_currency_code": "USD",
+    "authorization_decision": "APPROVED",
+    "authorization_decision_rationale": null,
+    "created": "2019-12-09T17:27:15Z",
+    "description": "Desc",
+    "failure_reason": null,
+    "guarantee_decision": null,
+    "guarantee_decision_rationale": null,
+    "id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "metadata": {
+      "key1": "value1",
+      "key2": "value2"
+    },
+    "mode": "DISBURSEMENT",
+    "origination_account_id": "9853defc-e703-463d-86b1-dc0607a45359",
+    "status": "SUCCEEDED",
+    "transfer_id": "590ecd12-1dcc-7eae-4ad6-c28d1ec90df2",
+    "user": {
+      "address": {
+        "street": "123 Main St.",
+        "city": "San Francisco",
+        "region": "California",
+        "postal_code": "94053",
+        "country": "US"
+      },
+      "email_address": "acharleston@email.com",
+      "legal_name": "Anne Charleston",
+      "phone_number": "510-555-0128"
+    }
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/repayment/list`: the example documented for
+    /// [`TransferRepaymentListResponse`](crate::models::TransferRepaymentListResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_REPAYMENT_LIST: &str = r#"{
+  "repayments": [
+    {
+      "repayment_id": "d4bfce70-2470-4298-ae87-5e9b3e18bfaf",
+      "created": "2019-12-09T12:34:56Z",
+      "amount": "12.34",
+      "iso_currency_code": "USD"
+    }
+  ],
+  "request_id": "h0dvmW8g4r2Z0KX"
+}"#;
+    /// `POST /transfer/repayment/return/list`: the example documented for
+    /// [`TransferRepaymentReturnListResponse`](crate::models::TransferRepaymentReturnListResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_REPAYMENT_RETURN_LIST: &str = r#"{
+  "repayment_returns": [
+    {
+      "transfer_id": "d4bfce70-2470-4298-ae87-5e9b3e18bfaf",
+      "event_id": 5,
+      "amount": "12.34",
+      "iso_currency_code": "USD"
+    }
+  ],
+  "request_id": "Ay70UHyBmbY0wUf"
+}"#;
+    /// `POST /transfer/platform/requirement/submit`: the example documented for
+    /// [`TransferPlatformRequirementSubmitResponse`](crate::models::TransferPlatformRequirementSubmitResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_PLATFORM_REQUIREMENT_SUBMIT: &str = r#"{
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/originator/create`: the example documented for
+    /// [`TransferOriginatorCreateResponse`](crate::models::TransferOriginatorCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_ORIGINATOR_CREATE: &str = r#"{
+  "originator_client_id": "6a65dh3d1h0d1027121ak184",
+  "company_name": "Marketplace of Shannon",
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /transfer/questionnaire/create`: the example documented for
+    /// [`TransferQuestionnaireCreateResponse`](crate::models::TransferQuestionnaireCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_QUESTIONNAIRE_CREATE: &str = r#"{
+  "onboarding_url": "https://plaid.com/originator/hIFGXx1zM5pFerygu7lw",
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/diligence/submit`: the example documented for
+    /// [`TransferDiligenceSubmitResponse`](crate::models::TransferDiligenceSubmitResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_DILIGENCE_SUBMIT: &str = r#"{
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /transfer/diligence/document/upload`: the example documented for
+    /// [`TransferDiligenceDocumentUploadResponse`](crate::models::TransferDiligenceDocumentUploadResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_DILIGENCE_DOCUMENT_UPLOAD: &str = r#"{
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /transfer/originator/get`: the example documented for
+    /// [`TransferOriginatorGetResponse`](crate::models::TransferOriginatorGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_ORIGINATOR_GET: &str = r#"{
+  "originator": {
+    "client_id": "6a65dh3d1h0d1027121ak184",
+    "transfer_diligence_status": "approved",
+    "company_name": "Plaid"
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/originator/list`: the example documented for
+    /// [`TransferOriginatorListResponse`](crate::models::TransferOriginatorListResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_ORIGINATOR_LIST: &str = r#"{
+  "originators": [
+    {
+      "client_id": "6a65dh3d1h0d1027121ak184",
+      "transfer_diligence_status": "approved"
+    },
+    {
+      "client_id": "8g89as4d2k1d9852938ba019",
+      "transfer_diligence_status": "denied"
+    }
+  ],
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /transfer/refund/create`: the example documented for
+    /// [`TransferRefundCreateResponse`](crate::models::TransferRefundCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_REFUND_CREATE: &str = r#"{
+  "refund": {
+    "id": "667af684-9ee1-4f5f-862a-633ec4c545cc",
+    "transfer_id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "amount": "12.34",
+    "status": "pending",
+    "created": "2020-08-06T17:27:15Z",
+    "failure_reason": null,
+    "network_trace_id": null
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/refund/get`: the example documented for
+    /// [`TransferRefundGetResponse`](crate::models::TransferRefundGetResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_REFUND_GET: &str = r#"{
+  "refund": {
+    "id": "667af684-9ee1-4f5f-862a-633ec4c545cc",
+    "transfer_id": "460cbe92-2dcc-8eae-5ad6-b37d0ec90fd9",
+    "amount": "12.34",
+    "status": "pending",
+    "created": "2020-08-06T17:27:15Z",
+    "failure_reason": null,
+    "network_trace_id": null
+  },
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/refund/cancel`: the example documented for
+    /// [`TransferRefundCancelResponse`](crate::models::TransferRefundCancelResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_REFUND_CANCEL: &str = r#"{
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/platform/originator/create`: the example documented for
+    /// [`TransferPlatformOriginatorCreateResponse`](crate::models::TransferPlatformOriginatorCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_PLATFORM_ORIGINATOR_CREATE: &str = r#"{
+  "request_id": "saKrIBuEB9qJZno"
+}"#;
+    /// `POST /transfer/platform/person/create`: the example documented for
+    /// [`TransferPlatformPersonCreateResponse`](crate::models::TransferPlatformPersonCreateResponse).
+    #[cfg(feature = "models-transfer")]
+    pub const TRANSFER_PLATFORM_PERSON_CREATE: &str = r#"{
+  "person_id": "4aa32e78-0cb3-4c13-b45e-7f9f2fc709d1",
+  "request_id": "qpCtcJz6g3fhMdJ"
+}"#;
+    /// `POST /user/transactions/refresh`: the example documented for
+    /// [`UserTransactionsRefreshResponse`](crate::models::UserTransactionsRefreshResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_TRANSACTIONS_REFRESH: &str = r#"{
+  "request_id": "4zlKapIkTm8p5KM",
+  "user_id": "usr_8c3ZbDBYjaqUXZ",
+  "results": [
+    {
+      "item_id": "Fd7bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+      "product": "transactions"
+    },
+    {
+      "item_id": "AbCdEfGhIjKlMnOpQrStUvWxYz1234567890",
+      "product": "transactions",
+      "error": {
+        "error_type": "ITEM_ERROR",
+        "error_code": "ITEM_LOGIN_REQUIRED",
+        "error_code_reason": null,
+        "error_message": "The login credentials for this Item have changed.",
+        "display_message": "Please update your login credentials.",
+        "request_id": "req_xyz789",
+        "causes": [],
+        "status": 400,
+        "documentation_url": "https://plaid.com/docs/errors/item/#item_login_required",
+        "suggested_action": "Prompt the user to re-authenticate their account."
+      }
+    }
+  ]
+}"#;
+    /// `POST /user/financial_data/refresh`: the example documented for
+    /// [`UserFinancialDataRefreshResponse`](crate::models::UserFinancialDataRefreshResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_FINANCIAL_DATA_REFRESH: &str = r#"{
+  "request_id": "4zlKapIkTm8p5KM",
+  "user_id": "usr_8c3ZbDBYjaqUXZ",
+  "results": [
+    {
+      "item_id": "Fd7bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+      "product": "transactions"
+    },
+    {
+      "item_id": "AbCdEfGhIjKlMnOpQrStUvWxYz1234567890",
+      "product": "transactions",
+      "error": {
+        "error_type": "ITEM_ERROR",
+        "error_code": "ITEM_LOGIN_REQUIRED",
+        "error_code_reason": null,
+        "error_message": "The login credentials for this Item have changed.",
+        "display_message": "Please update your login credentials.",
+        "request_id": "req_xyz789",
+        "causes": [],
+        "status": 400,
+        "documentation_url": "https://plaid.com/docs/errors/item/#item_login_required",
+        "suggested_action": "Prompt the user to re-authenticate their account."
+      }
+    }
+  ]
+}"#;
+    /// `POST /user/create`: the example documented for
+    /// [`UserCreateResponse`](crate::models::UserCreateResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_CREATE: &str = r#"{
+  "user_token": "user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d",
+  "user_id": "wz666MBjYWTp2PDzzggYhM6oWWmBb",
+  "request_id": "Aim3b"
+}"#;
+    /// `POST /user/get`: the example documented for
+    /// [`UserGetResponse`](crate::models::UserGetResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_GET: &str = r#"{
+  "user_id": "usr_8c6ZbDAYjacUXF",
+  "client_user_id": "uid_12345",
+  "created_at": "2019-02-15T15:51:39Z",
+  "updated_at": "2019-02-15T15:52:39Z",
+  "request_id": "m8MDnv9okwxFNBV",
+  "identity": {
+    "name": {
+      "given_name": "Alice",
+      "family_name": "Johnson"
+    },
+    "date_of_birth": "1988-07-22",
+    "emails": [
+      {
+        "data": "alice.johnson@example.com",
+        "primary": true
+      },
+      {
+        "data": "alice.j@workmail.com",
+        "primary": false
+      }
+    ],
+    "phone_numbers": [
+      {
+        "data": "+15551234567",
+        "primary": true
+      },
+      {
+        "data": "+15559876543",
+        "primary": false
+      }
+    ],
+    "addresses": [
+      {
+        "street_1": "123 Main St",
+        "street_2": "Apt 4B",
+        "city": "Anytown",
+        "region": "CA",
+        "country": "US",
+        "postal_code": "90210",
+        "primary": true
+      }
+    ],
+    "id_numbers": [
+      {
+        "value": "1234",
+        "type": "us_ssn_last_4"
+      }
+    ]
+  }
+}"#;
+    /// `POST /user/identity/remove`: the example documented for
+    /// [`UserIdentityRemoveResponse`](crate::models::UserIdentityRemoveResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_IDENTITY_REMOVE: &str = r#"{
+  "request_id": "Aim3b"
+}"#;
+    /// `POST /user/update`: the example documented for
+    /// [`UserUpdateResponse`](crate::models::UserUpdateResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_UPDATE: &str = r#"{
+  "request_id": "Aim3b"
+}"#;
+    /// `POST /user/remove`: the example documented for
+    /// [`UserRemoveResponse`](crate::models::UserRemoveResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_REMOVE: &str = r#"{
+  "request_id": "Aim3b"
+}"#;
+    /// `POST /user/products/terminate`: the example documented for
+    /// [`UserProductsTerminateResponse`](crate::models::UserProductsTerminateResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_PRODUCTS_TERMINATE: &str = r#"{
+  "request_id": "TxlxEcCmP9HTTT"
+}"#;
+    /// `POST /user/items/get`: the example documented for
+    /// [`UserItemsGetResponse`](crate::models::UserItemsGetResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_ITEMS_GET: &str = r#"{
+  "items": [
+    {
+      "available_products": [
+        "balance",
+        "auth"
+      ],
+      "billed_products": [
+        "identity",
+        "transactions"
+      ],
+      "error": null,
+      "institution_id": "ins_109508",
+      "institution_name": "First Platypus Bank",
+      "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+      "update_type": "background",
+      "webhook": "https://plaid.com/example/hook",
+      "consent_expiration_time": null
+    },
+    {
+      "available_products": [
+        "balance",
+        "identity",
+        "payment_initiation",
+        "transactions"
+      ],
+      "billed_products": [
+        "assets",
+        "auth"
+      ],
+      "error": null,
+      "institution_id": "ins_109508",
+      "institution_name": "First Platypus Bank",
+      "item_id": "DWVAAPWq4RHGlEaNyGKRTAnPLaEmo8Cvq7na6",
+      "update_type": "background",
+      "webhook": "https://plaid.com/example/hook",
+      "consent_expiration_time": null
+    }
+  ],
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /user/items/associate`: the example documented for
+    /// [`UserItemsAssociateResponse`](crate::models::UserItemsAssociateResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_ITEMS_ASSOCIATE: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /user/items/remove`: the example documented for
+    /// [`UserItemsRemoveResponse`](crate::models::UserItemsRemoveResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_ITEMS_REMOVE: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /user/third_party_token/create`: the example documented for
+    /// [`UserThirdPartyTokenCreateResponse`](crate::models::UserThirdPartyTokenCreateResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_THIRD_PARTY_TOKEN_CREATE: &str = r#"{
+  "request_id": "Aim3b",
+  "third_party_user_token": "third-party-user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d"
+}"#;
+    /// `POST /user/third_party_token/remove`: the example documented for
+    /// [`UserThirdPartyTokenRemoveResponse`](crate::models::UserThirdPartyTokenRemoveResponse).
+    #[cfg(feature = "models-user")]
+    pub const USER_THIRD_PARTY_TOKEN_REMOVE: &str = r#"{
+  "request_id": "Aim3b",
+  "removed": true
+}"#;
+    /// `POST /user_account/session/get`: the example documented for
+    /// [`UserAccountSessionGetResponse`](crate::models::UserAccountSessionGetResponse).
+    #[cfg(feature = "models-user_account")]
+    pub const USER_ACCOUNT_SESSION_GET: &str = r#"{
+  "identity": {
+    "name": {
+      "first_name": "Leslie",
+      "last_name": "Knope"
+    },
+    "address": {
+      "street": "123 Main St.",
+      "street2": "",
+      "city": "Pawnee",
+      "region": "IN",
+      "postal_code": "41006",
+      "country": "US"
+    },
+    "email": "leslie@knope.com",
+    "phone_number": "+14157452130",
+    "date_of_birth": "1975-01-18",
+    "ssn": "987654321",
+    "ssn_last_4": "4321"
+  },
+  "identity_edit_history": {
+    "name": {
+      "edits_current": 0,
+      "edits_1d": 0,
+      "edits_30d": 1,
+      "edits_365d": 1,
+      "edits_all_time": 1
+    },
+    "address": {
+      "edits_current": 1,
+      "edits_1d": 1,
+      "edits_30d": 2,
+      "edits_365d": 2,
+      "edits_all_time": 2
+    },
+    "email": {
+      "edits_current": 0,
+      "edits_1d": 0,
+      "edits_30d": 0,
+      "edits_365d": 0,
+      "edits_all_time": 0
+    },
+    "date_of_birth": {
+      "edits_current": 0,
+      "edits_1d": 0,
+      "edits_30d": 0,
+      "edits_365d": 0,
+      "edits_all_time": 0
+    },
+    "official_document": {
+      "ssn": {
+        "edits_current": 0,
+        "edits_1d": 0,
+        "edits_30d": 0,
+        "edits_365d": 0,
+        "edits_all_time": 0
+      }
+    }
+  },
+  "items": [
+    {
+      "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
+      "access_token": "access-sandbox-435beced-94e8-4df3-a181-1dde1cfa19f0"
+    }
+  ],
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /user_account/session/event/send`: the example documented for
+    /// [`UserAccountSessionEventSendResponse`](crate::models::UserAccountSessionEventSendResponse).
+    #[cfg(feature = "models-user_account")]
+    pub const USER_ACCOUNT_SESSION_EVENT_SEND: &str = r#"{
+  "request_id": "m8MDnv9okwxFNBV"
+}"#;
+    /// `POST /wallet/create`: the example documented for
+    /// [`WalletCreateResponse`](crate::models::WalletCreateResponse).
+    #[cfg(feature = "models-wallet")]
+    pub const WALLET_CREATE: &str = r#"{
+  "wallet_id": "wallet-id-production-53e58b32-fc1c-46fe-bbd6-e584b27a88",
+  "recipient_id": "recipient-id-production-9b6b4679-914b-445b-9450-efbdb80296f6",
+  "balance": {
+    "iso_currency_code": "GBP",
+    "current": 123.12,
+    "available": 100.96
+  },
+  "request_id": "4zlKapIkTm8p5KM",
+  "numbers": {
+    "bacs": {
+      "account": "12345678",
+      "sort_code": "123456"
+    }
+  },
+  "status": "ACTIVE"
+}"#;
+    /// `POST /wallet/get`: the example documented for
+    /// [`WalletGetResponse`](crate::models::WalletGetResponse).
+    #[cfg(feature = "models-wallet")]
+    pub const WALLET_GET: &str = r#"{
+  "wallet_id": "wallet-id-production-53e58b32-fc1c-46fe-bbd6-e584b27a88",
+  "recipient_id": "recipient-id-production-9b6b4679-914b-445b-9450-efbdb80296f6",
+  "balance": {
+    "iso_currency_code": "GBP",
+    "current": 123.12,
+    "available": 100.96
+  },
+  "request_id": "4zlKapIkTm8p5KM",
+  "numbers": {
+    "bacs": {
+      "account": "12345678",
+      "sort_code": "123456"
+    },
+    "international": {
+      "iban": "GB33BUKB20201555555555",
+      "bic": "BUKBGB22"
+    }
+  },
+  "status": "ACTIVE"
+}"#;
+    /// `POST /wallet/list`: the example documented for
+    /// [`WalletListResponse`](crate::models::WalletListResponse).
+    #[cfg(feature = "models-wallet")]
+    pub const WALLET_LIST: &str = r#"{
+  "wallets": [
+    {
+      "wallet_id": "wallet-id-production-53e58b32-fc1c-46fe-bbd6-e584b27a88",
+      "recipient_id": "recipient-id-production-9b6b4679-914b-445b-9450-efbdb80296f6",
+      "balance": {
+        "iso_currency_code": "GBP",
+        "current": 123.12,
+        "available": 100.96
+      },
+      "numbers": {
+        "bacs": {
+          "account": "12345678",
+          "sort_code": "123456"
+        }
+      },
+      "status": "ACTIVE"
+    },
+    {
+      "wallet_id": "wallet-id-production-53e58b32-fc1c-46fe-bbd6-e584b27a999",
+      "recipient_id": "recipient-id-production-9b6b4679-914b-445b-9450-efbdb80296f7",
+      "balance": {
+        "iso_currency_code": "EUR",
+        "current": 456.78,
+        "available": 100.96
+      },
+      "numbers": {
+        "international": {
+          "iban": "GB22HBUK40221241555626",
+          "bic": "HBUKGB4B"
+        }
+      },
+      "status": "ACTIVE"
+    }
+  ],
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /wallet/transaction/execute`: the example documented for
+    /// [`WalletTransactionExecuteResponse`](crate::models::WalletTransactionExecuteResponse).
+    #[cfg(feature = "models-wallet")]
+    pub const WALLET_TRANSACTION_EXECUTE: &str = r#"{
+  "transaction_id": "wallet-transaction-id-production-53e58b32-fc1c-46fe-bbd6-e584b27a88",
+  "status": "EXECUTED",
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /wallet/transaction/get`: the example documented for
+    /// [`WalletTransactionGetResponse`](crate::models::WalletTransactionGetResponse).
+    #[cfg(feature = "models-wallet")]
+    pub const WALLET_TRANSACTION_GET: &str = r#"{
+  "transaction_id": "wallet-transaction-id-sandbox-feca8a7a-5591-4aef-9297-f3062bb735d3",
+  "wallet_id": "wallet-id-production-53e58b32-fc1c-46fe-bbd6-e584b27a88",
+  "type": "PAYOUT",
+  "reference": "Payout 99744",
+  "amount": {
+    "iso_currency_code": "GBP",
+    "value": 123.12
+  },
+  "status": "EXECUTED",
+  "created_at": "2020-12-02T21:14:54Z",
+  "last_status_update": "2020-12-02T21:15:01Z",
+  "counterparty": {
+    "numbers": {
+      "bacs": {
+        "account": "31926819",
+        "sort_code": "601613"
+      }
+    },
+    "name": "John Smith"
+  },
+  "request_id": "4zlKapIkTm8p5KM",
+  "related_transactions": [
+    {
+      "id": "wallet-transaction-id-sandbox-2ba30780-d549-4335-b1fe-c2a938aa39d2",
+      "type": "RETURN"
+    }
+  ]
+}"#;
+    /// `POST /wallet/transaction/list`: the example documented for
+    /// [`WalletTransactionListResponse`](crate::models::WalletTransactionListResponse).
+    #[cfg(feature = "models-wallet")]
+    pub const WALLET_TRANSACTION_LIST: &str = r#"{
+  "next_cursor": "YWJjMTIzIT8kKiYoKSctPUB",
+  "transactions": [
+    {
+      "transaction_id": "wallet-transaction-id-sandbox-feca8a7a-5591-4aef-9297-f3062bb735d3",
+      "wallet_id": "wallet-id-production-53e58b32-fc1c-46fe-bbd6-e584b27a88",
+      "type": "PAYOUT",
+      "reference": "Payout 99744",
+      "amount": {
+        "iso_currency_code": "GBP",
+        "value": 123.12
+      },
+      "status": "EXECUTED",
+      "created_at": "2020-12-02T21:14:54Z",
+      "last_status_update": "2020-12-02T21:15:01Z",
+      "counterparty": {
+        "numbers": {
+          "bacs": {
+            "account": "31926819",
+            "sort_code": "601613"
+          }
+        },
+        "name": "John Smith"
+      },
+      "related_transactions": [
+        {
+          "id": "wallet-transaction-id-sandbox-2ba30780-d549-4335-b1fe-c2a938aa39d2",
+          "type": "RETURN"
+        }
+      ]
+    },
+    {
+      "transaction_id": "wallet-transaction-id-sandbox-feca8a7a-5591-4aef-9297-f3062bb735d3",
+      "wallet_id": "wallet-id-production-53e58b32-fc1c-46fe-bbd6-e584b27a88",
+      "type": "PAYOUT",
+      "reference": "Payout 99744",
+      "amount": {
+        "iso_currency_code": "EUR",
+        "value": 456.78
+      },
+      "status": "EXECUTED",
+      "created_at": "2020-12-02T21:14:54Z",
+      "last_status_update": "2020-12-02T21:15:01Z",
+      "counterparty": {
+        "numbers": {
+          "international": {
+            "iban": "GB33BUKB20201555555555"
+          }
+        },
+        "name": "John Smith"
+      },
+      "related_transactions": []
+    }
+  ],
+  "request_id": "4zlKapIkTm8p5KM"
+}"#;
+    /// `POST /watchlist_screening/entity/create`: the example documented for
+    /// [`WatchlistScreeningEntityCreateResponse`](crate::models::WatchlistScreeningEntityCreateResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_CREATE: &str = r#"{
+  "id": "entscr_52xR9LKo77r1Np",
+  "search_terms": {
+    "entity_watchlist_program_id": "entprg_2eRPsDnL66rZ7H",
+    "legal_name": "Al-Qaida",
+    "document_number": "C31195855",
+    "email_address": "user@example.com",
+    "country": "US",
+    "phone_number": "+14025671234",
+    "url": "https://example.com",
+    "version": 1
+  },
+  "assignee": "54350110fedcbaf01234ffee",
+  "status": "cleared",
+  "client_user_id": "your-db-id-3b24110",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/entity/get`: the example documented for
+    /// [`WatchlistScreeningEntityGetResponse`](crate::models::WatchlistScreeningEntityGetResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_GET: &str = r#"{
+  "id": "entscr_52xR9LKo77r1Np",
+  "search_terms": {
+    "entity_watchlist_program_id": "entprg_2eRPsDnL66rZ7H",
+    "legal_name": "Al-Qaida",
+    "document_number": "C31195855",
+    "email_address": "user@example.com",
+    "country": "US",
+    "phone_number": "+14025671234",
+    "url": "https://example.com",
+    "version": 1
+  },
+  "assignee": "54350110fedcbaf01234ffee",
+  "status": "cleared",
+  "client_user_id": "your-db-id-3b24110",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/entity/history/list`: the example documented for
+    /// [`WatchlistScreeningEntityHistoryListResponse`](crate::models::WatchlistScreeningEntityHistoryListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_HISTORY_LIST: &str = r#"{
+  "entity_watchlist_screenings": [
+    {
+      "id": "entscr_52xR9LKo77r1Np",
+      "search_terms": {
+        "entity_watchlist_program_id": "entprg_2eRPsDnL66rZ7H",
+        "legal_name": "Al-Qaida",
+        "document_number": "C31195855",
+        "email_address": "user@example.com",
+        "country": "US",
+        "phone_number": "+14025671234",
+        "url": "https://example.com",
+        "version": 1
+      },
+      "assignee": "54350110fedcbaf01234ffee",
+      "status": "cleared",
+      "client_user_id": "your-db-id-3b24110",
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/entity/hit/list`: the example documented for
+    /// [`WatchlistScreeningEntityHitListResponse`](crate::models::WatchlistScreeningEntityHitListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_HIT_LIST: &str = r#"{
+  "entity_watchlist_screening_hits": [
+    {
+      "id": "enthit_52xR9LKo77r1Np",
+      "review_status": "pending_review",
+      "first_active": "2020-07-24T03:26:02Z",
+      "inactive_since": "2020-07-24T03:26:02Z",
+      "historical_since": "2020-07-24T03:26:02Z",
+      "list_code": "EU_CON",
+      "plaid_uid": "uid_3NggckTimGSJHS",
+      "source_uid": "26192ABC",
+      "sub_programs": [],
+      "analysis": {
+        "documents": "match",
+        "email_addresses": "match",
+        "locations": "match",
+        "names": "match",
+        "phone_numbers": "match",
+        "urls": "match",
+        "search_terms_version": 1
+      },
+      "data": {
+        "documents": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "type": "swift",
+              "number": "C31195855"
+            }
+          }
+        ],
+        "email_addresses": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "email_address": "user@example.com"
+            }
+          }
+        ],
+        "locations": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "full": "Florida, US",
+              "country": "US"
+            }
+          }
+        ],
+        "names": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "full": "Al Qaida",
+              "is_primary": false,
+              "weak_alias_determination": "none"
+            }
+          }
+        ],
+        "phone_numbers": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "type": "phone",
+              "phone_number": "+14025671234"
+            }
+          }
+        ],
+        "urls": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "url": "https://example.com"
+            }
+          }
+        ]
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/entity/list`: the example documented for
+    /// [`WatchlistScreeningEntityListResponse`](crate::models::WatchlistScreeningEntityListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_LIST: &str = r#"{
+  "entity_watchlist_screenings": [
+    {
+      "id": "entscr_52xR9LKo77r1Np",
+      "search_terms": {
+        "entity_watchlist_program_id": "entprg_2eRPsDnL66rZ7H",
+        "legal_name": "Al-Qaida",
+        "document_number": "C31195855",
+        "email_address": "user@example.com",
+        "country": "US",
+        "phone_number": "+14025671234",
+        "url": "https://example.com",
+        "version": 1
+      },
+      "assignee": "54350110fedcbaf01234ffee",
+      "status": "cleared",
+      "client_user_id": "your-db-id-3b24110",
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/entity/program/get`: the example documented for
+    /// [`WatchlistScreeningEntityProgramGetResponse`](crate::models::WatchlistScreeningEntityProgramGetResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_PROGRAM_GET: &str = r#"{
+  "id": "entprg_2eRPsDnL66rZ7H",
+  "created_at": "2020-07-24T03:26:02Z",
+  "is_rescanning_enabled": true,
+  "lists_enabled": [
+    "EU_CON"
+  ],
+  "name": "Sample Program",
+  "name_sensitivity": "balanced",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "is_archived": false,
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/entity/program/list`: the example documented for
+    /// [`WatchlistScreeningEntityProgramListResponse`](crate::models::WatchlistScreeningEntityProgramListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_PROGRAM_LIST: &str = r#"{
+  "entity_watchlist_programs": [
+    {
+      "id": "entprg_2eRPsDnL66rZ7H",
+      "created_at": "2020-07-24T03:26:02Z",
+      "is_rescanning_enabled": true,
+      "lists_enabled": [
+        "EU_CON"
+      ],
+      "name": "Sample Program",
+      "name_sensitivity": "balanced",
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      },
+      "is_archived": false
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/entity/review/create`: the example documented for
+    /// [`WatchlistScreeningEntityReviewCreateResponse`](crate::models::WatchlistScreeningEntityReviewCreateResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_REVIEW_CREATE: &str = r#"{
+  "id": "entrev_aCLNRxK3UVzn2r",
+  "confirmed_hits": [
+    "enthit_52xR9LKo77r1Np"
+  ],
+  "dismissed_hits": [
+    "enthit_52xR9LKo77r1Np"
+  ],
+  "comment": "These look like legitimate matches, rejecting the customer.",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/entity/review/list`: the example documented for
+    /// [`WatchlistScreeningEntityReviewListResponse`](crate::models::WatchlistScreeningEntityReviewListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_REVIEW_LIST: &str = r#"{
+  "entity_watchlist_screening_reviews": [
+    {
+      "id": "entrev_aCLNRxK3UVzn2r",
+      "confirmed_hits": [
+        "enthit_52xR9LKo77r1Np"
+      ],
+      "dismissed_hits": [
+        "enthit_52xR9LKo77r1Np"
+      ],
+      "comment": "These look like legitimate matches, rejecting the customer.",
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/entity/update`: the example documented for
+    /// [`WatchlistScreeningEntityUpdateResponse`](crate::models::WatchlistScreeningEntityUpdateResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_ENTITY_UPDATE: &str = r#"{
+  "id": "entscr_52xR9LKo77r1Np",
+  "search_terms": {
+    "entity_watchlist_program_id": "entprg_2eRPsDnL66rZ7H",
+    "legal_name": "Al-Qaida",
+    "document_number": "C31195855",
+    "email_address": "user@example.com",
+    "country": "US",
+    "phone_number": "+14025671234",
+    "url": "https://example.com",
+    "version": 1
+  },
+  "assignee": "54350110fedcbaf01234ffee",
+  "status": "cleared",
+  "client_user_id": "your-db-id-3b24110",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/create`: the example documented for
+    /// [`WatchlistScreeningIndividualCreateResponse`](crate::models::WatchlistScreeningIndividualCreateResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_CREATE: &str = r#"{
+  "id": "scr_52xR9LKo77r1Np",
+  "search_terms": {
+    "watchlist_program_id": "prg_2eRPsDnL66rZ7H",
+    "legal_name": "Aleksey Potemkin",
+    "date_of_birth": "1990-05-29",
+    "document_number": "C31195855",
+    "country": "US",
+    "version": 1
+  },
+  "assignee": "54350110fedcbaf01234ffee",
+  "status": "cleared",
+  "client_user_id": "your-db-id-3b24110",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/get`: the example documented for
+    /// [`WatchlistScreeningIndividualGetResponse`](crate::models::WatchlistScreeningIndividualGetResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_GET: &str = r#"{
+  "id": "scr_52xR9LKo77r1Np",
+  "search_terms": {
+    "watchlist_program_id": "prg_2eRPsDnL66rZ7H",
+    "legal_name": "Aleksey Potemkin",
+    "date_of_birth": "1990-05-29",
+    "document_number": "C31195855",
+    "country": "US",
+    "version": 1
+  },
+  "assignee": "54350110fedcbaf01234ffee",
+  "status": "cleared",
+  "client_user_id": "your-db-id-3b24110",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/history/list`: the example documented for
+    /// [`WatchlistScreeningIndividualHistoryListResponse`](crate::models::WatchlistScreeningIndividualHistoryListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_HISTORY_LIST: &str = r#"{
+  "watchlist_screenings": [
+    {
+      "id": "scr_52xR9LKo77r1Np",
+      "search_terms": {
+        "watchlist_program_id": "prg_2eRPsDnL66rZ7H",
+        "legal_name": "Aleksey Potemkin",
+        "date_of_birth": "1990-05-29",
+        "document_number": "C31195855",
+        "country": "US",
+        "version": 1
+      },
+      "assignee": "54350110fedcbaf01234ffee",
+      "status": "cleared",
+      "client_user_id": "your-db-id-3b24110",
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/hit/list`: the example documented for
+    /// [`WatchlistScreeningIndividualHitListResponse`](crate::models::WatchlistScreeningIndividualHitListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_HIT_LIST: &str = r#"{
+  "watchlist_screening_hits": [
+    {
+      "id": "scrhit_52xR9LKo77r1Np",
+      "review_status": "pending_review",
+      "first_active": "2020-07-24T03:26:02Z",
+      "inactive_since": "2020-07-24T03:26:02Z",
+      "historical_since": "2020-07-24T03:26:02Z",
+      "list_code": "US_SDN",
+      "plaid_uid": "uid_3NggckTimGSJHS",
+      "source_uid": "26192ABC",
+      "sub_programs": [
+        "SDGT"
+      ],
+      "analysis": {
+        "dates_of_birth": "match",
+        "documents": "match",
+        "locations": "match",
+        "names": "match",
+        "search_terms_version": 1
+      },
+      "data": {
+        "dates_of_birth": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "beginning": "1990-05-29",
+              "ending": "1990-05-29"
+            }
+          }
+        ],
+        "documents": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "type": "passport",
+              "number": "C31195855"
+            }
+          }
+        ],
+        "locations": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "full": "Florida, US",
+              "country": "US"
+            }
+          }
+        ],
+        "names": [
+          {
+            "analysis": {
+              "summary": "match"
+            },
+            "data": {
+              "full": "Aleksey Potemkin",
+              "is_primary": false,
+              "weak_alias_determination": "none"
+            }
+          }
+        ]
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/list`: the example documented for
+    /// [`WatchlistScreeningIndividualListResponse`](crate::models::WatchlistScreeningIndividualListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_LIST: &str = r#"{
+  "watchlist_screenings": [
+    {
+      "id": "scr_52xR9LKo77r1Np",
+      "search_terms": {
+        "watchlist_program_id": "prg_2eRPsDnL66rZ7H",
+        "legal_name": "Aleksey Potemkin",
+        "date_of_birth": "1990-05-29",
+        "document_number": "C31195855",
+        "country": "US",
+        "version": 1
+      },
+      "assignee": "54350110fedcbaf01234ffee",
+      "status": "cleared",
+      "client_user_id": "your-db-id-3b24110",
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/program/get`: the example documented for
+    /// [`WatchlistScreeningIndividualProgramGetResponse`](crate::models::WatchlistScreeningIndividualProgramGetResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_PROGRAM_GET: &str = r#"{
+  "id": "prg_2eRPsDnL66rZ7H",
+  "created_at": "2020-07-24T03:26:02Z",
+  "is_rescanning_enabled": true,
+  "lists_enabled": [
+    "US_SDN"
+  ],
+  "name": "Sample Program",
+  "name_sensitivity": "balanced",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "is_archived": false,
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/program/list`: the example documented for
+    /// [`WatchlistScreeningIndividualProgramListResponse`](crate::models::WatchlistScreeningIndividualProgramListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_PROGRAM_LIST: &str = r#"{
+  "watchlist_programs": [
+    {
+      "id": "prg_2eRPsDnL66rZ7H",
+      "created_at": "2020-07-24T03:26:02Z",
+      "is_rescanning_enabled": true,
+      "lists_enabled": [
+        "US_SDN"
+      ],
+      "name": "Sample Program",
+      "name_sensitivity": "balanced",
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      },
+      "is_archived": false
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/review/create`: the example documented for
+    /// [`WatchlistScreeningIndividualReviewCreateResponse`](crate::models::WatchlistScreeningIndividualReviewCreateResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_REVIEW_CREATE: &str = r#"{
+  "id": "rev_aCLNRxK3UVzn2r",
+  "confirmed_hits": [
+    "scrhit_52xR9LKo77r1Np"
+  ],
+  "dismissed_hits": [
+    "scrhit_52xR9LKo77r1Np"
+  ],
+  "comment": "These look like legitimate matches, rejecting the customer.",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/review/list`: the example documented for
+    /// [`WatchlistScreeningIndividualReviewListResponse`](crate::models::WatchlistScreeningIndividualReviewListResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_REVIEW_LIST: &str = r#"{
+  "watchlist_screening_reviews": [
+    {
+      "id": "rev_aCLNRxK3UVzn2r",
+      "confirmed_hits": [
+        "scrhit_52xR9LKo77r1Np"
+      ],
+      "dismissed_hits": [
+        "scrhit_52xR9LKo77r1Np"
+      ],
+      "comment": "These look like legitimate matches, rejecting the customer.",
+      "audit_trail": {
+        "source": "dashboard",
+        "dashboard_user_id": "54350110fedcbaf01234ffee",
+        "timestamp": "2020-07-24T03:26:02Z"
+      }
+    }
+  ],
+  "next_cursor": "eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM",
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /watchlist_screening/individual/update`: the example documented for
+    /// [`WatchlistScreeningIndividualUpdateResponse`](crate::models::WatchlistScreeningIndividualUpdateResponse).
+    #[cfg(feature = "models-watchlist_screening")]
+    pub const WATCHLIST_SCREENING_INDIVIDUAL_UPDATE: &str = r#"{
+  "id": "scr_52xR9LKo77r1Np",
+  "search_terms": {
+    "watchlist_program_id": "prg_2eRPsDnL66rZ7H",
+    "legal_name": "Aleksey Potemkin",
+    "date_of_birth": "1990-05-29",
+    "document_number": "C31195855",
+    "country": "US",
+    "version": 1
+  },
+  "assignee": "54350110fedcbaf01234ffee",
+  "status": "cleared",
+  "client_user_id": "your-db-id-3b24110",
+  "audit_trail": {
+    "source": "dashboard",
+    "dashboard_user_id": "54350110fedcbaf01234ffee",
+    "timestamp": "2020-07-24T03:26:02Z"
+  },
+  "request_id": "saKrIBuEB9qJZng"
+}"#;
+    /// `POST /webhook_verification_key/get`: the example documented for
+    /// [`WebhookVerificationKeyGetResponse`](crate::models::WebhookVerificationKeyGetResponse).
+    #[cfg(feature = "models-webhook_verification_key")]
+    pub const WEBHOOK_VERIFICATION_KEY_GET: &str = r#"{
+  "key": {
+    "alg": "ES256",
+    "created_at": 1560466150,
+    "crv": "P-256",
+    "expired_at": null,
+    "kid": "bfbd5111-8e33-4643-8ced-b2e642a72f3c",
+    "kty": "EC",
+    "use": "sig",
+    "x": "hKXLGIjWvCBv-cP5euCTxl8g9GLG9zHo_3pO5NN1DwQ",
+    "y": "shhexqPB7YffGn6fR6h2UhTSuCtPmfzQJ6ENVIoO4Ys"
+  },
+  "request_id": "RZ6Omi1bzzwDaLo"
+}"#;
 }

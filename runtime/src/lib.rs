@@ -12,6 +12,7 @@
 //! - [`redact`]: `Debug` output that shows the shape of a sensitive value but never the value.
 //! - [`open_enum!`]: the methods, `From<&str>`, `Display`, serde and [`Validate`] impls of an
 //!   enum that keeps values it does not know in an `Unknown(String)` variant.
+//! - [`nothing_to_validate!`]: `Validate` for the types whose spec states no rule.
 //! - [`validate`]: request validation that reports every violated rule with its wire path, a
 //!   stable rule code and a message that quotes the limit but never the value. Validating a
 //!   valid value allocates nothing.

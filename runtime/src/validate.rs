@@ -65,6 +65,29 @@ pub trait Validate {
     }
 }
 
+/// `impl Validate` for types the spec gives no rules: `Validate`'s default methods serve them,
+/// and one line lists them all instead of an empty impl each.
+///
+/// ```
+/// use specgen_runtime::Validate;
+///
+/// struct Ping;
+/// struct Pong {
+///     at: String,
+/// }
+///
+/// specgen_runtime::nothing_to_validate!(Ping, Pong);
+///
+/// assert!(Pong { at: String::new() }.validate().is_ok());
+/// assert!(Ping.validate().is_ok());
+/// ```
+#[macro_export]
+macro_rules! nothing_to_validate {
+    ($($name:ident),+ $(,)?) => {
+        $(impl $crate::validate::Validate for $name {})+
+    };
+}
+
 impl<T: Validate> Validate for Option<T> {
     fn validate_at(&self, at: Path<'_>, out: &mut Vec<Violation>) {
         if let Some(value) = self {

@@ -28,6 +28,7 @@ enum Purpose {
     UserToken = 1,
     UserId = 2,
     ItemId = 3,
+    Renamed = 4,
 }
 
 /// Where ids and times come from.
@@ -118,6 +119,35 @@ impl Ids {
     /// The id of the Item of user `index`: 37 letters and digits of MAC.
     pub fn item_id(&self, index: u64) -> String {
         self.mac_text(Purpose::ItemId, index, ITEM_ID_LEN)
+    }
+
+    /// This sandbox's own id for an id of a documented answer: the same for the same id (so
+    /// that an answer's ids still refer to each other), different under another key, and of
+    /// the same shape. A prefix up to the last `_` stays (`becusr_`), a hexadecimal id stays
+    /// hexadecimal (UUIDs), and each other letter or digit is replaced by one of its kind.
+    pub fn renamed(&self, id: &str) -> String {
+        let (prefix, rest) = id
+            .rsplit_once('_')
+            .map_or(("", id), |(prefix, rest)| (&id[..prefix.len() + 1], rest));
+        let hexadecimal = rest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || b == b'-');
+        let mut hasher = SipHasher24::new_with_key(&self.key);
+        hasher.write_u8(Purpose::Renamed as u8);
+        hasher.write(id.as_bytes());
+        let mut rng = fastrand::Rng::with_seed(hasher.finish128().h1);
+        let mut renamed = String::with_capacity(id.len());
+        renamed.push_str(prefix);
+        renamed.extend(rest.chars().map(|c| match c {
+            '0'..='9' | 'a'..='f' if hexadecimal => {
+                char::from(b"0123456789abcdef"[rng.usize(..16)])
+            }
+            '0'..='9' => rng.digit(10),
+            'a'..='z' => rng.lowercase(),
+            'A'..='Z' => rng.uppercase(),
+            other => other,
+        }));
+        renamed
     }
 
     /// Now, as RFC 3339 (`2024-01-01T00:00:01Z`).
@@ -217,6 +247,32 @@ mod tests {
         let own_id = ids.user_id(5);
         let forged_id = format!("{}{}", base62(4, INDEX_DIGITS), &own_id[INDEX_DIGITS..]);
         assert_eq!(ids.user_id_index(&forged_id), None);
+    }
+
+    #[test]
+    fn renamed_ids_keep_their_shape_and_references() {
+        let ids = ids(7);
+        let uuid = "de3ce8ef-33f8-452c-a685-8671031fc0f6";
+        let renamed = ids.renamed(uuid);
+        assert_ne!(renamed, uuid);
+        assert_eq!(renamed.len(), uuid.len());
+        assert!(renamed.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'));
+        assert_eq!(
+            renamed.match_indices('-').collect::<Vec<_>>(),
+            uuid.match_indices('-').collect::<Vec<_>>()
+        );
+
+        let prefixed = ids.renamed("becusr_42cF1MNo42r9Xj");
+        assert!(prefixed.starts_with("becusr_"), "{prefixed}");
+        assert_eq!(prefixed.len(), "becusr_42cF1MNo42r9Xj".len());
+        assert_ne!(prefixed, "becusr_42cF1MNo42r9Xj");
+
+        assert_eq!(ids.renamed(uuid), renamed, "the same id, the same rename");
+        assert_ne!(
+            self::ids(8).renamed(uuid),
+            renamed,
+            "another seed, another rename"
+        );
     }
 
     #[test]

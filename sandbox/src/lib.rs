@@ -9,6 +9,7 @@
 //! # }
 //! ```
 
+mod answers;
 mod connections;
 mod ids;
 mod service;

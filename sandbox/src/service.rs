@@ -4,17 +4,21 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use plaid_api::Nullable;
 use plaid_api::models::*;
 use plaid_api::server::PlaidApiService;
 use plaid_api::server_support::{RequestContext, ServerError, ServiceBasics};
+use plaid_api::{Binary, Nullable};
+use serde::de::DeserializeOwned;
 
+use crate::answers;
 use crate::ids::{Ids, constant_time_eq};
 use crate::{Config, Limits};
 
 /// The fictional institution every new user's Item is linked at.
 const INSTITUTION_ID: &str = "ins_109508";
 const INSTITUTION_NAME: &str = "First Platypus Bank";
+/// The Beacon user's `date_of_birth` when the request gave none.
+const UNKNOWN_DATE_OF_BIRTH: &str = "1900-01-01";
 
 pub struct Sandbox {
     client_id: String,
@@ -39,16 +43,24 @@ struct State {
 
 #[derive(Default)]
 struct User {
-    identity: Option<Box<ConsumerReportUserIdentity>>,
-    /// The identity's size as counted against the budgets.
+    client_user_id: Box<str>,
+    created_at: Box<str>,
+    updated_at: Option<Box<str>>,
+    /// What `/user/create` and `/user/update` gave: the `identity` object, and the older
+    /// `consumer_report_user_identity`.
+    identity: Option<Box<ClientUserIdentity>>,
+    consumer_report_identity: Option<Box<ConsumerReportUserIdentity>>,
+    /// Both identities' size as counted against the budgets.
     identity_bytes: usize,
     /// Set by `/sandbox/user/reset_login`: the request id of the reset that put the user's
     /// Item into `ITEM_LOGIN_REQUIRED`.
     login_required: Option<Box<str>>,
+    /// Set by `/user/items/remove`.
+    item_removed: bool,
 }
 
-/// What one user costs besides its `client_user_id` and identity: its slot, its set entry and
-/// the reset marker.
+/// What one user costs besides its `client_user_id` (counted twice: in its slot and in the set
+/// of used ids) and its identities: the rest of its slot, its timestamps and the reset marker.
 const USER_OVERHEAD_BYTES: usize = 64;
 
 fn state_full(limit: &str) -> ServerError {
@@ -60,14 +72,18 @@ fn state_full(limit: &str) -> ServerError {
     )
 }
 
-/// The identity's size, counted as its JSON length: a stable, documented measure.
+/// The identities' size, counted as their JSON length: a stable, documented measure.
 fn identity_bytes(
-    identity: Option<&ConsumerReportUserIdentity>,
+    identity: Option<&ClientUserIdentity>,
+    consumer_report_identity: Option<&ConsumerReportUserIdentity>,
     limits: &Limits,
 ) -> Result<usize, ServerError> {
-    let bytes = identity
-        .and_then(|identity| serde_json::to_vec(identity).ok())
-        .map_or(0, |json| json.len());
+    fn json_len<T: serde::Serialize>(value: Option<&T>) -> usize {
+        value
+            .and_then(|value| serde_json::to_vec(value).ok())
+            .map_or(0, |json| json.len())
+    }
+    let bytes = json_len(identity) + json_len(consumer_report_identity);
     if bytes > limits.max_user_bytes {
         return Err(ServerError::new(
             400,
@@ -164,6 +180,15 @@ impl Sandbox {
     }
 }
 
+fn invalid_item_id() -> ServerError {
+    ServerError::new(
+        400,
+        "INVALID_INPUT",
+        "INVALID_ITEM_ID",
+        "item_ids names an Item this user does not have",
+    )
+}
+
 fn login_required(request_id: &str) -> PlaidError {
     PlaidError {
         error_type: PlaidErrorType::ItemError,
@@ -207,6 +232,32 @@ impl ServiceBasics for Sandbox {
     fn allows_origin(&self, origin: &str) -> bool {
         self.allowed_origins.iter().any(|allowed| allowed == origin)
     }
+
+    fn unimplemented_json<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        answer: &'static str,
+        context: &RequestContext,
+    ) -> Result<T, ServerError> {
+        answers::json(&self.ids, operation, answer, context)
+    }
+
+    fn unimplemented_document(
+        &self,
+        operation: &'static str,
+        media_type: &'static str,
+        _context: &RequestContext,
+    ) -> Result<Binary, ServerError> {
+        answers::document(operation, media_type)
+    }
+
+    fn unimplemented_empty(
+        &self,
+        _operation: &'static str,
+        _context: &RequestContext,
+    ) -> Result<(), ServerError> {
+        Ok(())
+    }
 }
 
 impl PlaidApiService for Sandbox {
@@ -215,9 +266,13 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserCreateRequest,
     ) -> Result<UserCreateResponse, ServerError> {
-        let identity_bytes =
-            identity_bytes(request.consumer_report_user_identity.value(), &self.limits)?;
-        let cost = USER_OVERHEAD_BYTES + request.client_user_id.len() + identity_bytes;
+        let identity_bytes = identity_bytes(
+            request.identity.value(),
+            request.consumer_report_user_identity.value(),
+            &self.limits,
+        )?;
+        let cost = USER_OVERHEAD_BYTES + 2 * request.client_user_id.len() + identity_bytes;
+        let created_at = self.ids.now().into_boxed_str();
         let index = {
             let mut state = self.state();
             if state
@@ -238,17 +293,18 @@ impl PlaidApiService for Sandbox {
                 return Err(state_full("--max-stored-bytes"));
             }
             state.stored_bytes += cost;
-            state
-                .client_user_ids
-                .insert(request.client_user_id.into_boxed_str());
-            let identity = request
-                .consumer_report_user_identity
-                .into_value()
-                .map(Box::new);
+            let client_user_id = request.client_user_id.into_boxed_str();
+            state.client_user_ids.insert(client_user_id.clone());
             state.users.push(Some(User {
-                identity,
+                client_user_id,
+                created_at,
+                identity: request.identity.into_value().map(Box::new),
+                consumer_report_identity: request
+                    .consumer_report_user_identity
+                    .into_value()
+                    .map(Box::new),
                 identity_bytes,
-                login_required: None,
+                ..User::default()
             }));
             state.users.len() - 1
         } as u64;
@@ -265,13 +321,7 @@ impl PlaidApiService for Sandbox {
         request: UserUpdateRequest,
     ) -> Result<UserUpdateResponse, ServerError> {
         let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
-        let Some(identity) = request.consumer_report_user_identity.into_value() else {
-            self.with_user(index, |_| ())?;
-            return Ok(UserUpdateResponse {
-                request_id: context.request_id,
-            });
-        };
-        let bytes = identity_bytes(Some(&identity), &self.limits)?;
+        let updated_at = self.ids.now().into_boxed_str();
         let mut state = self.state();
         let State {
             users,
@@ -281,15 +331,76 @@ impl PlaidApiService for Sandbox {
         let Some(Some(user)) = users.get_mut(index) else {
             return Err(user_missing("INVALID_USER_TOKEN"));
         };
+        // Each identity the request gives replaces the stored one; one it leaves out stays.
+        let identity = request.identity.into_value();
+        let consumer_report_identity = request.consumer_report_user_identity.into_value();
+        let bytes = identity_bytes(
+            identity.as_ref().or(user.identity.as_deref()),
+            consumer_report_identity
+                .as_ref()
+                .or(user.consumer_report_identity.as_deref()),
+            &self.limits,
+        )?;
         let stored_without = *stored_bytes - user.identity_bytes;
         if stored_without + bytes > self.limits.max_stored_bytes {
             return Err(state_full("--max-stored-bytes"));
         }
         *stored_bytes = stored_without + bytes;
-        user.identity = Some(Box::new(identity));
+        if let Some(identity) = identity {
+            user.identity = Some(Box::new(identity));
+        }
+        if let Some(identity) = consumer_report_identity {
+            user.consumer_report_identity = Some(Box::new(identity));
+        }
         user.identity_bytes = bytes;
+        user.updated_at = Some(updated_at);
         drop(state);
         Ok(UserUpdateResponse {
+            request_id: context.request_id,
+        })
+    }
+
+    async fn user_get(
+        &self,
+        context: RequestContext,
+        request: UserGetRequest,
+    ) -> Result<UserGetResponse, ServerError> {
+        let index = self.user_index(None, Some(&request.user_id))?;
+        self.with_user(index, |slot| {
+            let user = slot.as_ref()?;
+            Some(UserGetResponse {
+                request_id: context.request_id,
+                user_id: request.user_id,
+                client_user_id: Some(user.client_user_id.to_string()),
+                created_at: user.created_at.to_string(),
+                updated_at: user.updated_at.as_deref().map(str::to_owned),
+                identity: match &user.identity {
+                    Some(identity) => Nullable::Value(ClientUserIdentity::clone(identity)),
+                    None => Nullable::Null,
+                },
+            })
+        })?
+        .ok_or_else(|| user_missing("INVALID_USER_ID"))
+    }
+
+    async fn user_items_remove(
+        &self,
+        context: RequestContext,
+        request: UserItemsRemoveRequest,
+    ) -> Result<UserItemsRemoveResponse, ServerError> {
+        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let item_id = self.ids.item_id(index as u64);
+        self.with_user(index, |slot| {
+            let user = slot.as_mut()?;
+            // The docs: every Item named must be the user's, or none is removed.
+            if user.item_removed || request.item_ids.iter().any(|id| *id != item_id) {
+                return None;
+            }
+            user.item_removed |= !request.item_ids.is_empty();
+            Some(())
+        })?
+        .ok_or_else(invalid_item_id)?;
+        Ok(UserItemsRemoveResponse {
             request_id: context.request_id,
         })
     }
@@ -325,7 +436,10 @@ impl PlaidApiService for Sandbox {
     ) -> Result<UserItemsGetResponse, ServerError> {
         let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
         let items = self.with_user(index, |slot| {
-            slot.iter().map(|user| self.item(index, user)).collect()
+            slot.iter()
+                .filter(|user| !user.item_removed)
+                .map(|user| self.item(index, user))
+                .collect()
         })?;
         Ok(UserItemsGetResponse {
             items,
@@ -348,12 +462,7 @@ impl PlaidApiService for Sandbox {
             .flatten()
             .any(|id| *id != item_id)
         {
-            return Err(ServerError::new(
-                400,
-                "INVALID_INPUT",
-                "INVALID_ITEM_ID",
-                "item_ids names an Item this user does not have",
-            ));
+            return Err(invalid_item_id());
         }
         let reset_by = context.request_id.clone().into_boxed_str();
         self.with_user(index, |slot| {
@@ -414,7 +523,12 @@ impl PlaidApiService for Sandbox {
             program_id: request.program_id,
             client_user_id: request.client_user_id,
             user: BeaconUserData {
-                date_of_birth: user.date_of_birth.unwrap_or_default(),
+                // The schema requires a date here even when the request gave none (the docs
+                // let it give depository accounts instead): a placeholder no one is born on
+                // conforms without passing for the user's.
+                date_of_birth: user
+                    .date_of_birth
+                    .unwrap_or_else(|| UNKNOWN_DATE_OF_BIRTH.to_owned()),
                 name: user.name,
                 email_address: user.email_address,
                 ip_address: user.ip_address.into_value(),

@@ -6,8 +6,9 @@
 //! cargo run --release -p plaid-benches --bin load -- --seconds 10 --connections 32
 //! ```
 //!
-//! Each connection alternates `/user/create` (a new `client_user_id` every time) and
-//! `/user/items/get` (for the user it created first), with keep-alive. Everything runs on
+//! Each connection cycles through `/user/create` (a new `client_user_id` every time),
+//! `/user/items/get` (for the user it created first), and two operations the sandbox answers
+//! without state, `/item/get` and `/accounts/get`, with keep-alive. Everything runs on
 //! 127.0.0.1; both servers are child processes, killed at the end.
 
 use std::path::{Path, PathBuf};
@@ -128,6 +129,9 @@ struct Outcome {
     latencies_us: Vec<u64>,
 }
 
+const ACCESS_TOKEN_BODY: &str =
+    r#"{"access_token":"access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6"}"#;
+
 async fn run_load(url: &str, options: &Options) -> Outcome {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(options.connections)
@@ -145,13 +149,20 @@ async fn run_load(url: &str, options: &Options) -> Outcome {
                 let mut token = String::new();
                 let mut n = 0u64;
                 while Instant::now() < stop {
-                    let (path, body) = if n.is_multiple_of(2) || token.is_empty() {
-                        (
+                    let (path, body) = match n % 4 {
+                        _ if token.is_empty() => (
                             "/user/create",
                             format!(r#"{{"client_user_id":"load-{connection}-{n}"}}"#),
-                        )
-                    } else {
-                        ("/user/items/get", format!(r#"{{"user_token":"{token}"}}"#))
+                        ),
+                        0 => (
+                            "/user/create",
+                            format!(r#"{{"client_user_id":"load-{connection}-{n}"}}"#),
+                        ),
+                        1 => ("/user/items/get", format!(r#"{{"user_token":"{token}"}}"#)),
+                        // Operations the sandbox keeps no state for: the documented example,
+                        // with the request's id and the sandbox's ids.
+                        2 => ("/item/get", ACCESS_TOKEN_BODY.to_owned()),
+                        _ => ("/accounts/get", ACCESS_TOKEN_BODY.to_owned()),
                     };
                     let sent = Instant::now();
                     let response = http

@@ -1,10 +1,13 @@
 //! Every example satisfies its own schema: types, presence, constraints and rules.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 use specgen_runtime::json_kind as kind_of;
 
+use crate::answers::{self, Answer};
 use crate::diag::{Diagnostic, Diagnostics, Place};
-use crate::ir::{Check, Constraints, Model, RuleKind, Ty, TyKind, TypeId, TypeKind};
+use crate::ir::{Check, Constraints, Model, Response, RuleKind, Ty, TyKind, TypeId, TypeKind};
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     for ty in model.types() {
@@ -12,9 +15,31 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
             let mut checker = ExampleChecker {
                 model,
                 place: &example.place,
+                what: "example does not match its schema",
                 diagnostics,
             };
             checker.named(ty.id, &example.value, "");
+        }
+    }
+    // Documented answers are examples, checked above; a derived one is held to the same rules,
+    // so that a server answering with it never breaks the schema.
+    let mut derived_for = BTreeSet::new();
+    for op in &model.operations {
+        let Response::Json(id) = op.response else {
+            continue;
+        };
+        if let Answer::Derived(value) = answers::answer(model, id)
+            && derived_for.insert(id)
+        {
+            let def = model.def(id);
+            let mut checker = ExampleChecker {
+                model,
+                place: &def.place,
+                what: "the answer derived from this response type (it has no example) breaks it; \
+                       give it an example",
+                diagnostics,
+            };
+            checker.named(id, &value, "");
         }
     }
 }
@@ -22,6 +47,8 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
 struct ExampleChecker<'a> {
     model: &'a Model,
     place: &'a Place,
+    /// What a failure says before its detail.
+    what: &'a str,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -34,10 +61,8 @@ impl ExampleChecker<'_> {
             format!("`{at}`")
         };
         place.path = format!("{} ({at})", place.path);
-        self.diagnostics.push(Diagnostic::new(
-            place,
-            format!("example does not match its schema: {message}"),
-        ));
+        self.diagnostics
+            .push(Diagnostic::new(place, format!("{}: {message}", self.what)));
     }
 
     fn named(&mut self, id: TypeId, value: &Value, at: &str) {

@@ -60,11 +60,13 @@ rust-version.workspace = true
 license.workspace = true
 publish.workspace = true
 
-# The crate has no unit tests, and its docs hold JSON examples, no Rust ones: without these,
-# `cargo test` would compile the generated code twice more (once as a test, once in rustdoc).
+# The crate has no unit tests or benchmarks, and its docs hold JSON examples, no Rust ones:
+# without these, `cargo test` would compile the generated code twice more (once as a test, once
+# in rustdoc), and `--all-targets` once more as a benchmark.
 [lib]
 test = false
 doctest = false
+bench = false
 
 [features]
 default = [{default}]

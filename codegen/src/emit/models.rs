@@ -15,19 +15,27 @@ use crate::ir::{
 pub fn module(model: &Model, module: &Module) -> TokenStream {
     let mut uses = Uses::default();
     let mut items = TokenStream::new();
+    let mut unchecked = Vec::new();
     // Streams are moved into the module rather than interpolated with `quote!`, which would
     // copy every token of every item once more.
     for def in model.module_types(module) {
         match &def.kind {
             TypeKind::Object(object) => {
                 items.extend(structure(model, def, object, &mut uses));
-                let validate = validate::object_impl(model, def, object);
-                uses.checks |= validate.checks;
-                uses.string_rules |= validate.string_rules;
-                items.extend(validate.tokens);
+                match validate::object_impl(model, def, object) {
+                    Some(validate) => {
+                        uses.checks = true;
+                        uses.string_rules |= validate.string_rules;
+                        items.extend(validate.tokens);
+                    }
+                    None => unchecked.push(ident(&def.name)),
+                }
             }
             TypeKind::Enum(e) => items.extend(enumeration(def, e)),
         }
+    }
+    if !unchecked.is_empty() {
+        items.extend(quote!(::specgen_runtime::nothing_to_validate!(#(#unchecked),*);));
     }
     let mut file = inner_doc_attrs(&format!("Types from `{}`.", module.source));
     file.extend(imports(model, module, &uses));
@@ -41,7 +49,7 @@ pub fn module(model: &Model, module: &Module) -> TokenStream {
 struct Uses {
     objects: bool,
     nullable: bool,
-    /// An object's `validate_at` is written out.
+    /// An object's `impl Validate` is written out.
     checks: bool,
     string_rules: bool,
 }
@@ -67,19 +75,16 @@ fn imports(model: &Model, module: &Module, uses: &Uses) -> TokenStream {
             use ::specgen_runtime::Nullable;
         )
     });
-    let validate = uses.objects.then(|| {
+    let validate = uses.checks.then(|| {
         let string_rules = uses.string_rules.then(|| quote!(StringRules,));
-        let imports = if uses.checks {
-            quote!(::specgen_runtime::validate::{self, #string_rules Validate, Violation})
-        } else {
-            quote!(::specgen_runtime::Validate)
-        };
-        quote! {
-            use #imports;
-            use serde::{Deserialize, Serialize};
-        }
+        quote!(use ::specgen_runtime::validate::{self, #string_rules Validate, Violation};)
     });
-    quote!(#models #nullable #validate)
+    let serde = uses.objects.then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
+    quote!(#models #nullable #validate #serde)
 }
 
 fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {

@@ -8,7 +8,8 @@ use super::client::trait_name;
 use super::{
     OperationView, braced, concat, doc_attrs, ident, operation_views, presence, type_ident,
 };
-use crate::ir::{ErrorFields, Field, Model, Response, TyKind, TypeId, TypeKind};
+use crate::answers::{self, Answer};
+use crate::ir::{ErrorFields, Field, Model, Operation, Response, TyKind, TypeId, TypeKind};
 
 /// `None` when the spec does not say how to build its error type (`api.error_fields`).
 pub fn server(model: &Model) -> Option<TokenStream> {
@@ -16,25 +17,45 @@ pub fn server(model: &Model) -> Option<TokenStream> {
     let error = model.api.error?;
     let from_parts = from_parts(model, error, error_fields)?;
     let service = ident(&format!("{}Service", trait_name(model)));
+    let mut answers = TokenStream::new();
     let (methods, routes): (Vec<_>, Vec<_>) = operation_views(model)
         .map(|OperationView { op, method, request, response, cfg }| {
+            let op_id = &op.id;
+            let (unimplemented, hook) = match &op.response {
+                Response::Json(_) => {
+                    let answer = ident(&op.id.to_uppercase());
+                    answers.extend(answer_const(model, op, &cfg));
+                    (
+                        quote!(self.unimplemented_json(#op_id, answers::#answer, &context)),
+                        "ServiceBasics::unimplemented_json",
+                    )
+                }
+                Response::Bytes(media) => (
+                    quote!(self.unimplemented_document(#op_id, #media, &context)),
+                    "ServiceBasics::unimplemented_document",
+                ),
+                Response::Empty => (
+                    quote!(self.unimplemented_empty(#op_id, &context)),
+                    "ServiceBasics::unimplemented_empty",
+                ),
+            };
             let docs = doc_attrs(&format!(
                 "`{} {}`: {}{}\n\nPut `context.request_id` into the response's request id. Unless the \
-                 service implements it, the operation answers 501 `not_implemented`.",
+                 service implements it, [`{hook}`] answers (by default 501 `not_implemented`).",
                 op.method,
                 op.path,
                 op.summary,
                 super::deprecated_note(op.deprecated)
             ));
-            let op_id = &op.id;
             let declaration = quote! {
                 #docs
                 #cfg
                 fn #method(&self, context: RequestContext, request: models::#request)
                     -> impl Future<Output = Result<#response, ServerError>> + Send
                 {
-                    let _ = (context, request);
-                    async { Err(ServerError::not_implemented(#op_id)) }
+                    let _ = request;
+                    let answer = #unimplemented;
+                    async { answer }
                 }
             };
             let (path, filter) = (&op.path, ident(op.method.as_str()));
@@ -90,6 +111,15 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             use crate::server_support::ServiceBasics;
         }
     };
+    let answers = (!answers.is_empty()).then(|| {
+        quote! {
+            /// A JSON answer for each operation that conforms to its response schema: the
+            /// example the spec documents, or, where it has none, the smallest value the schema
+            /// admits (its required fields). The service trait hands them to
+            /// [`ServiceBasics::unimplemented_json`], so that a mock can answer every operation.
+            pub mod answers { #answers }
+        }
+    });
     Some(quote! {
         //! Serving the API: the service trait to implement and the router that serves it.
 
@@ -103,7 +133,48 @@ pub fn server(model: &Model) -> Option<TokenStream> {
         pub fn router<S: #service>(service: ::std::sync::Arc<S>) -> ::axum::Router #router
 
         #from_parts
+
+        #answers
     })
+}
+
+/// The answer of a JSON operation as a `&str` constant, pretty-printed so that a change reads
+/// as a diff of the JSON.
+fn answer_const(model: &Model, op: &Operation, cfg: &TokenStream) -> TokenStream {
+    let Response::Json(id) = op.response else {
+        return TokenStream::new();
+    };
+    let answer = answers::answer(model, id);
+    let source = match answer {
+        Answer::Documented(_) => format!(
+            "the example documented for [`{0}`](crate::models::{0})",
+            model.name(id)
+        ),
+        Answer::Derived(_) => format!(
+            "derived from the schema of [`{0}`](crate::models::{0}), which documents no example",
+            model.name(id)
+        ),
+    };
+    let docs = doc_attrs(&format!("`{} {}`: {source}.", op.method, op.path));
+    let name = ident(&op.id.to_uppercase());
+    let json = serde_json::to_string_pretty(answer.value()).unwrap_or_default();
+    let literal = raw_string(&json);
+    quote! {
+        #docs
+        #cfg
+        pub const #name: &str = #literal;
+    }
+}
+
+/// A raw string literal holding `text`, with as many `#` as it needs.
+fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| quote!(#text))
 }
 
 /// `ServerErrorBody::from_parts` for the error type: the named fields from the parts, every

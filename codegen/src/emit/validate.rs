@@ -27,8 +27,9 @@ enum Stmt {
     Tokens(TokenStream),
 }
 
-/// The `Validate` impl of an object type.
-pub fn object_impl(model: &Model, def: &TypeDef, object: &Object) -> ObjectImpl {
+/// The `Validate` impl of an object type, or `None` where it has nothing to check (the
+/// module lists those types in one `nothing_to_validate!`).
+pub fn object_impl(model: &Model, def: &TypeDef, object: &Object) -> Option<ObjectImpl> {
     let name = ident(&def.name);
     let mut emit = Checks {
         model,
@@ -50,11 +51,7 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object) -> ObjectImpl 
     let statics = emit.statics;
     let uses_string_rules = !statics.declarations.is_empty();
     if checks.is_empty() {
-        return ObjectImpl {
-            tokens: quote!(impl Validate for #name {}),
-            checks: false,
-            string_rules: false,
-        };
+        return None;
     }
     let start = Stmt::Text("let mut check = validate::Fields::new(at, out);".to_owned());
     let body = braced(placeholders(
@@ -65,23 +62,19 @@ pub fn object_impl(model: &Model, def: &TypeDef, object: &Object) -> ObjectImpl 
             .chain(std::iter::once(start))
             .chain(checks),
     ));
-    ObjectImpl {
+    Some(ObjectImpl {
         tokens: quote! {
             impl Validate for #name {
                 fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) #body
             }
         },
-        checks: true,
         string_rules: uses_string_rules,
-    }
+    })
 }
 
 /// An object's `Validate` impl and what it needs imported.
 pub struct ObjectImpl {
     pub tokens: TokenStream,
-    /// `validate_at` is written out (it names `validate` and `Violation`); without a rule the
-    /// trait's default serves.
-    pub checks: bool,
     /// It declares `StringRules` statics.
     pub string_rules: bool,
 }

@@ -63,7 +63,6 @@ pub struct AccountsGetRequest {
     pub options: Option<AccountsGetRequestOptions>,
 }
 
-impl Validate for AccountsGetRequest {}
 /// An optional object to filter `/accounts/get` results.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountsGetRequestOptions {
@@ -72,7 +71,6 @@ pub struct AccountsGetRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for AccountsGetRequestOptions {}
 /// AccountsGetResponse defines the response schema for `/accounts/get` and `/accounts/balance/get`.
 ///
 /// Returned by `POST /accounts/get` ([`AccountsGetRequest`](crate::models::AccountsGetRequest)).
@@ -353,3 +351,5 @@ impl Validate for AccountsBalanceGetRequestOptions {
         );
     }
 }
+
+::specgen_runtime::nothing_to_validate!(AccountsGetRequest, AccountsGetRequestOptions);

@@ -82,7 +82,6 @@ pub struct ApplicationGetRequest {
     pub application_id: String,
 }
 
-impl Validate for ApplicationGetRequest {}
 /// ApplicationGetResponse defines the response schema for `/application/get`
 ///
 /// Returned by `POST /application/get`
@@ -101,3 +100,5 @@ impl Validate for ApplicationGetResponse {
         check.nested("application", &self.application);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(ApplicationGetRequest);

@@ -160,7 +160,6 @@ pub struct AssetReportCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for AssetReportCreateResponse {}
 /// AssetReportRefreshRequest defines the request schema for `/asset_report/refresh`
 ///
 /// # Operation
@@ -261,7 +260,6 @@ pub struct AssetReportRefreshResponse {
     pub request_id: String,
 }
 
-impl Validate for AssetReportRefreshResponse {}
 /// AssetReportRemoveRequest defines the request schema for `/asset_report/remove`
 ///
 /// # Operation
@@ -294,7 +292,6 @@ pub struct AssetReportRemoveRequest {
     pub asset_report_token: String,
 }
 
-impl Validate for AssetReportRemoveRequest {}
 /// AssetReportRemoveResponse defines the response schema for `/asset_report/remove`
 ///
 /// Returned by `POST /asset_report/remove`
@@ -317,7 +314,6 @@ pub struct AssetReportRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for AssetReportRemoveResponse {}
 /// AssetReportFilterRequest defines the request schema for `/asset_report/filter`
 ///
 /// # Operation
@@ -362,7 +358,6 @@ pub struct AssetReportFilterRequest {
     pub account_ids_to_exclude: Vec<String>,
 }
 
-impl Validate for AssetReportFilterRequest {}
 /// AssetReportFilterResponse defines the response schema for `/asset_report/filter`
 ///
 /// Returned by `POST /asset_report/filter`
@@ -390,7 +385,6 @@ pub struct AssetReportFilterResponse {
     pub request_id: String,
 }
 
-impl Validate for AssetReportFilterResponse {}
 /// AssetReportGetRequest defines the request schema for `/asset_report/get`
 ///
 /// # Operation
@@ -574,7 +568,6 @@ pub struct AssetReportAuditCopyCreateRequest {
     pub auditor_id: Option<String>,
 }
 
-impl Validate for AssetReportAuditCopyCreateRequest {}
 /// AssetReportAuditCopyCreateResponse defines the response schema for
 /// `/asset_report/audit_copy/get`
 ///
@@ -599,7 +592,6 @@ pub struct AssetReportAuditCopyCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for AssetReportAuditCopyCreateResponse {}
 /// AssetReportAuditCopyGetRequest defines the request schema for `/asset_report/audit_copy/get`
 ///
 /// # Operation
@@ -626,7 +618,6 @@ pub struct AssetReportAuditCopyGetRequest {
     pub audit_copy_token: String,
 }
 
-impl Validate for AssetReportAuditCopyGetRequest {}
 /// AssetReportAuditCopyRemoveRequest defines the request schema for
 /// `/asset_report/audit_copy/remove`
 ///
@@ -656,7 +647,6 @@ pub struct AssetReportAuditCopyRemoveRequest {
     pub audit_copy_token: String,
 }
 
-impl Validate for AssetReportAuditCopyRemoveRequest {}
 /// AssetReportAuditCopyRemoveResponse defines the response schema for
 /// `/asset_report/audit_copy/remove`
 ///
@@ -680,7 +670,6 @@ pub struct AssetReportAuditCopyRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for AssetReportAuditCopyRemoveResponse {}
 /// AssetReportAuditCopyPDFGetRequest defines the request schema for
 /// `/asset_report/audit_copy/pdf/get`
 ///
@@ -749,3 +738,11 @@ impl AssetReportAddOns {
 }
 
 ::specgen_runtime::open_enum!(AssetReportAddOns);
+
+::specgen_runtime::nothing_to_validate!(
+    AssetReportCreateResponse, AssetReportRefreshResponse, AssetReportRemoveRequest,
+    AssetReportRemoveResponse, AssetReportFilterRequest, AssetReportFilterResponse,
+    AssetReportAuditCopyCreateRequest, AssetReportAuditCopyCreateResponse,
+    AssetReportAuditCopyGetRequest, AssetReportAuditCopyRemoveRequest,
+    AssetReportAuditCopyRemoveResponse
+);

@@ -43,7 +43,6 @@ pub struct AuthGetRequest {
     pub options: Option<AuthGetRequestOptions>,
 }
 
-impl Validate for AuthGetRequest {}
 /// An optional object to filter `/auth/get` results.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthGetRequestOptions {
@@ -53,7 +52,6 @@ pub struct AuthGetRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for AuthGetRequestOptions {}
 /// AuthGetResponse defines the response schema for `/auth/get`
 ///
 /// Returned by `POST /auth/get` ([`AuthGetRequest`](crate::models::AuthGetRequest)).
@@ -171,14 +169,12 @@ pub struct AuthGetNumbers {
     pub bacs: Vec<NumbersBACS>,
 }
 
-impl Validate for AuthGetNumbers {}
 /// An object containing identifying account numbers for verification via Database Auth
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthVerifyRequestNumbers {
     pub ach: AuthVerifyNumbersACH,
 }
 
-impl Validate for AuthVerifyRequestNumbers {}
 /// ACH numbers for verification via Database Auth
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthVerifyNumbersACH {
@@ -188,7 +184,6 @@ pub struct AuthVerifyNumbersACH {
     pub routing: String,
 }
 
-impl Validate for AuthVerifyNumbersACH {}
 /// AuthVerifyRequest defines the request schema for `/auth/verify`
 ///
 /// # Operation
@@ -220,7 +215,6 @@ pub struct AuthVerifyRequest {
     pub numbers: AuthVerifyRequestNumbers,
 }
 
-impl Validate for AuthVerifyRequest {}
 /// AuthVerifyResponse defines the response schema for `/auth/verify`
 ///
 /// Returned by `POST /auth/verify` ([`AuthVerifyRequest`](crate::models::AuthVerifyRequest)).
@@ -282,3 +276,8 @@ impl Validate for AuthVerifyResponse {
         check.nested("verification_insights", &self.verification_insights);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    AuthGetRequest, AuthGetRequestOptions, AuthGetNumbers, AuthVerifyRequestNumbers,
+    AuthVerifyNumbersACH, AuthVerifyRequest
+);

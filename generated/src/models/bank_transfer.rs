@@ -36,7 +36,6 @@ pub struct BankTransferGetRequest {
     pub bank_transfer_id: String,
 }
 
-impl Validate for BankTransferGetRequest {}
 /// Defines the response schema for `/bank_transfer/get`
 ///
 /// Returned by `POST /bank_transfer/get`
@@ -378,7 +377,6 @@ pub struct BankTransferCancelRequest {
     pub bank_transfer_id: String,
 }
 
-impl Validate for BankTransferCancelRequest {}
 /// Defines the response schema for `/bank_transfer/cancel`
 ///
 /// Returned by `POST /bank_transfer/cancel`
@@ -398,7 +396,6 @@ pub struct BankTransferCancelResponse {
     pub request_id: String,
 }
 
-impl Validate for BankTransferCancelResponse {}
 /// The type of bank transfer. This will be either `debit` or `credit`.  A `debit` indicates a
 /// transfer of money into your origination account; a `credit` indicates a transfer of money out of
 /// your origination account.
@@ -775,7 +772,6 @@ pub struct BankTransferSweepGetRequest {
     pub sweep_id: String,
 }
 
-impl Validate for BankTransferSweepGetRequest {}
 /// BankTransferSweepGetResponse defines the response schema for `/bank_transfer/sweep/get`
 ///
 /// Returned by `POST /bank_transfer/sweep/get`
@@ -953,7 +949,6 @@ pub struct BankTransferBalanceGetRequest {
     pub origination_account_id: Nullable<String>,
 }
 
-impl Validate for BankTransferBalanceGetRequest {}
 /// Defines the response schema for `/bank_transfer/balance/get`
 ///
 /// Returned by `POST /bank_transfer/balance/get`
@@ -982,7 +977,6 @@ pub struct BankTransferBalanceGetResponse {
     pub request_id: String,
 }
 
-impl Validate for BankTransferBalanceGetResponse {}
 /// Information about the balance of a bank transfer
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BankTransferBalance {
@@ -994,7 +988,6 @@ pub struct BankTransferBalance {
     pub transactable: String,
 }
 
-impl Validate for BankTransferBalance {}
 /// Defines the request schema for `/bank_transfer/migrate_account`
 ///
 /// # Operation
@@ -1033,7 +1026,6 @@ pub struct BankTransferMigrateAccountRequest {
     pub account_type: String,
 }
 
-impl Validate for BankTransferMigrateAccountRequest {}
 /// Defines the response schema for `/bank_transfer/migrate_account`
 ///
 /// Returned by `POST /bank_transfer/migrate_account`
@@ -1059,4 +1051,9 @@ pub struct BankTransferMigrateAccountResponse {
     pub request_id: String,
 }
 
-impl Validate for BankTransferMigrateAccountResponse {}
+::specgen_runtime::nothing_to_validate!(
+    BankTransferGetRequest, BankTransferCancelRequest, BankTransferCancelResponse,
+    BankTransferSweepGetRequest, BankTransferBalanceGetRequest,
+    BankTransferBalanceGetResponse, BankTransferBalance,
+    BankTransferMigrateAccountRequest, BankTransferMigrateAccountResponse
+);

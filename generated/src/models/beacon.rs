@@ -78,7 +78,6 @@ pub struct BeaconAccountRiskEvaluateRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for BeaconAccountRiskEvaluateRequestOptions {}
 /// Description of the reason you want to evaluate risk.
 /// `ONBOARDING`: user links a first bank account as part of the onboarding flow of your platform.
 /// `NEW_ACCOUNT`: user links another bank account or replaces the currently linked bank account on
@@ -309,7 +308,6 @@ pub struct BeaconAccountRiskEvaluateAccountAttributes {
     pub days_since_first_observed_transaction: Nullable<i64>,
 }
 
-impl Validate for BeaconAccountRiskEvaluateAccountAttributes {}
 /// The attributes object contains data that can be used to assess account risk. Examples of data
 /// include:
 /// `days_since_first_plaid_connection`: The number of days since the first time the Item was
@@ -488,7 +486,6 @@ pub struct BeaconAccountRiskAttributes {
     pub days_since_first_observed_transaction: Option<i64>,
 }
 
-impl Validate for BeaconAccountRiskAttributes {}
 /// Information about the last change made to the parent object specifying what caused the change as
 /// well as when it occurred.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -624,7 +621,6 @@ pub struct BeaconDuplicateGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for BeaconDuplicateGetRequest {}
 /// A Beacon Duplicate represents a pair of matching Beacon Users and an analysis of the fields they
 /// matched on.
 ///
@@ -1009,7 +1005,6 @@ pub struct BeaconReportGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for BeaconReportGetRequest {}
 /// A Beacon Report describes the type of fraud committed by a user as well as the date the fraud
 /// was committed and the total amount of money lost due to the fraud incident.
 ///
@@ -1133,7 +1128,6 @@ pub struct BeaconReportListRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for BeaconReportListRequest {}
 /// The response schema for `/beacon/report/list`
 ///
 /// Returned by `POST /beacon/report/list`
@@ -1269,7 +1263,6 @@ pub struct BeaconReportSyndicationGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for BeaconReportSyndicationGetRequest {}
 /// A Beacon Report Syndication represents a Beacon Report created either by your organization or
 /// another Beacon customer that matches a specific Beacon User you've created.
 ///
@@ -1375,7 +1368,6 @@ pub struct BeaconReportSyndicationListRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for BeaconReportSyndicationListRequest {}
 /// The response schema for `/beacon/report_syndication/list`
 ///
 /// Returned by `POST /beacon/report_syndication/list`
@@ -1645,7 +1637,6 @@ pub struct BeaconUserAccountInsightsGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for BeaconUserAccountInsightsGetRequest {}
 /// The response schema for `/beacon/user/account_insights/get`
 ///
 /// Returned by `POST /beacon/user/account_insights/get`
@@ -1781,7 +1772,6 @@ pub struct BeaconUserAddress {
     pub country: String,
 }
 
-impl Validate for BeaconUserAddress {}
 /// Request body of `/beacon/user/create`.
 ///
 /// # Operation
@@ -2170,7 +2160,6 @@ pub struct BeaconUserGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for BeaconUserGetRequest {}
 /// A Beacon User represents an end user that has been scanned against the Beacon Network.
 ///
 /// Returned by `POST /beacon/user/get`
@@ -2321,7 +2310,6 @@ pub struct BeaconUserHistoryListRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for BeaconUserHistoryListRequest {}
 /// The response schema for `/beacon/user/history/list`
 ///
 /// Returned by `POST /beacon/user/history/list`
@@ -2479,7 +2467,6 @@ pub struct BeaconUserNameNullable {
     pub family_name: String,
 }
 
-impl Validate for BeaconUserNameNullable {}
 /// Home address for the associated user.
 ///
 /// # Rules
@@ -2593,7 +2580,6 @@ pub struct BeaconUserRequestAddressNullable {
     pub country: String,
 }
 
-impl Validate for BeaconUserRequestAddressNullable {}
 /// A Beacon User's data which is used to check against duplicate records and the Beacon Fraud
 /// Network.
 ///
@@ -2759,7 +2745,6 @@ pub struct BeaconUserRevision {
     pub version: i64,
 }
 
-impl Validate for BeaconUserRevision {}
 /// The status of a Beacon User.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -3060,3 +3045,12 @@ impl ISOCurrencyCode {
 }
 
 ::specgen_runtime::open_enum!(ISOCurrencyCode);
+
+::specgen_runtime::nothing_to_validate!(
+    BeaconAccountRiskEvaluateRequestOptions, BeaconAccountRiskEvaluateAccountAttributes,
+    BeaconAccountRiskAttributes, BeaconDuplicateGetRequest, BeaconReportGetRequest,
+    BeaconReportListRequest, BeaconReportSyndicationGetRequest,
+    BeaconReportSyndicationListRequest, BeaconUserAccountInsightsGetRequest,
+    BeaconUserAddress, BeaconUserGetRequest, BeaconUserHistoryListRequest,
+    BeaconUserNameNullable, BeaconUserRequestAddressNullable, BeaconUserRevision
+);

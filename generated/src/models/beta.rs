@@ -155,7 +155,6 @@ pub struct TransactionsRulesListRequest {
     pub client_user_id: String,
 }
 
-impl Validate for TransactionsRulesListRequest {}
 /// TransactionsRulesListResponse defines the response schema for `/beta/transactions/rules/v1/list`
 ///
 /// Returned by `POST /beta/transactions/rules/v1/list`
@@ -250,7 +249,6 @@ pub struct TransactionsRulesRemoveRequest {
     pub rule_id: String,
 }
 
-impl Validate for TransactionsRulesRemoveRequest {}
 /// TransactionsRulesRemoveResponse defines the response schema for
 /// `/beta/transactions/rules/v1/remove`
 ///
@@ -271,7 +269,6 @@ pub struct TransactionsRulesRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for TransactionsRulesRemoveResponse {}
 /// A representation of transactions rule details.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionsRuleDetails {
@@ -418,7 +415,6 @@ pub struct CreditBankEmploymentGetRequest {
     pub user_token: String,
 }
 
-impl Validate for CreditBankEmploymentGetRequest {}
 /// CreditBankEmploymentGetResponse defines the response schema for
 /// `/beta/credit/v1/bank_employment/get`.
 ///
@@ -652,7 +648,6 @@ pub struct CreditBankEmployer {
     pub name: String,
 }
 
-impl Validate for CreditBankEmployer {}
 /// The warning associated with the data that was unavailable for the Bank Employment Report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankEmploymentWarning {
@@ -722,7 +717,6 @@ pub struct TransactionsEnhanceGetRequest {
     pub transactions: Vec<ClientProvidedRawTransaction>,
 }
 
-impl Validate for TransactionsEnhanceGetRequest {}
 /// A client-provided transaction for Plaid to enhance.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientProvidedRawTransaction {
@@ -741,7 +735,6 @@ pub struct ClientProvidedRawTransaction {
     pub iso_currency_code: String,
 }
 
-impl Validate for ClientProvidedRawTransaction {}
 /// TransactionsEnhanceGetResponse defines the response schema for `/beta/transactions/v1/enhance`.
 ///
 /// Returned by `POST /beta/transactions/v1/enhance`
@@ -914,7 +907,6 @@ pub struct TransactionsUserInsightsGetRequest {
     pub client_user_id: String,
 }
 
-impl Validate for TransactionsUserInsightsGetRequest {}
 /// TransactionsUserInsightsGetResponse defines the response schema for
 /// `/beta/transactions/user_insights/v1/get`.
 ///
@@ -1262,7 +1254,6 @@ pub struct MerchantInsights {
     pub total_inflows: f64,
 }
 
-impl Validate for MerchantInsights {}
 /// Insights on a user's top personal finance categories.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CategoryInsights {
@@ -1274,7 +1265,6 @@ pub struct CategoryInsights {
     pub detailed_category_insights: Option<Vec<CategoryInsightDetails>>,
 }
 
-impl Validate for CategoryInsights {}
 /// Insights object for categories.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CategoryInsightDetails {
@@ -1295,7 +1285,6 @@ pub struct CategoryInsightDetails {
     pub top_counterparties: Option<Vec<String>>,
 }
 
-impl Validate for CategoryInsightDetails {}
 /// Insights object for recurring transactions for `/beta/transactions/user_insights/v1/get`
 /// endpoint
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1423,7 +1412,6 @@ pub struct BetaEwaReportV1GetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for BetaEwaReportV1GetRequest {}
 /// BetaEwaReportV1GetResponse defines the response schema for `/beta/ewa_report/v1/get`
 ///
 /// Returned by `POST /beta/ewa_report/v1/get`
@@ -1534,7 +1522,6 @@ pub struct EwaScore {
     pub score: Option<i64>,
 }
 
-impl Validate for EwaScore {}
 /// Request schema for `/beta/partner/customer/v1/create`.
 ///
 /// # Operation
@@ -2043,7 +2030,6 @@ pub struct BetaPartnerCustomerV1GetRequest {
     pub end_customer_client_id: String,
 }
 
-impl Validate for BetaPartnerCustomerV1GetRequest {}
 /// Response schema for `/beta/partner/customer/v1/get`.
 ///
 /// Returned by `POST /beta/partner/customer/v1/get`
@@ -2280,3 +2266,12 @@ impl Validate for BetaPartnerCustomerV1EnableResponse {
         check.nested("status", &self.status);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    TransactionsRulesListRequest, TransactionsRulesRemoveRequest,
+    TransactionsRulesRemoveResponse, CreditBankEmploymentGetRequest, CreditBankEmployer,
+    TransactionsEnhanceGetRequest, ClientProvidedRawTransaction,
+    TransactionsUserInsightsGetRequest, MerchantInsights, CategoryInsights,
+    CategoryInsightDetails, BetaEwaReportV1GetRequest, EwaScore,
+    BetaPartnerCustomerV1GetRequest
+);

@@ -197,7 +197,6 @@ pub struct ProviderBusinessName {
     pub name: Option<String>,
 }
 
-impl Validate for ProviderBusinessName {}
 /// Phone number associated with a business
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BusinessPhoneNumber {
@@ -208,7 +207,6 @@ pub struct BusinessPhoneNumber {
     pub number: Option<String>,
 }
 
-impl Validate for BusinessPhoneNumber {}
 /// Results from the business risk assessment check
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BusinessRiskCheck {
@@ -242,7 +240,6 @@ pub struct BusinessIndustryPrediction {
     pub title: String,
 }
 
-impl Validate for BusinessIndustryPrediction {}
 /// The business information that was used to perform the verification search
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BusinessSearchTerms {
@@ -598,7 +595,6 @@ pub struct BusinessVerificationGetRequest {
     pub client_id: Option<String>,
 }
 
-impl Validate for BusinessVerificationGetRequest {}
 /// A business verification represents a check of a business's identity and risk profile, including
 /// information collected about the business and results from third-party data providers.
 ///
@@ -1111,7 +1107,6 @@ pub struct BusinessWebsite {
     pub url: Option<String>,
 }
 
-impl Validate for BusinessWebsite {}
 /// Detailed address information for a business from data provider
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProviderBusinessAddress {
@@ -1159,7 +1154,6 @@ pub struct ProviderBusinessAddress {
     pub is_primary: bool,
 }
 
-impl Validate for ProviderBusinessAddress {}
 /// Physical address of a business. Used for input requests.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RequestBusinessAddress {
@@ -1201,7 +1195,6 @@ pub struct RequestBusinessAddress {
     pub country: String,
 }
 
-impl Validate for RequestBusinessAddress {}
 /// Physical address of a business. Used for response schemas.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResponseBusinessAddress {
@@ -1245,4 +1238,8 @@ pub struct ResponseBusinessAddress {
     pub country: String,
 }
 
-impl Validate for ResponseBusinessAddress {}
+::specgen_runtime::nothing_to_validate!(
+    ProviderBusinessName, BusinessPhoneNumber, BusinessIndustryPrediction,
+    BusinessVerificationGetRequest, BusinessWebsite, ProviderBusinessAddress,
+    RequestBusinessAddress, ResponseBusinessAddress
+);

@@ -84,7 +84,6 @@ pub struct CashflowReportRefreshResponse {
     pub request_id: String,
 }
 
-impl Validate for CashflowReportRefreshResponse {}
 /// CashflowReportGetRequest defines the request schema for `/cashflow_report/get`
 ///
 /// # Operation
@@ -157,7 +156,6 @@ pub struct CashflowReportGetRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for CashflowReportGetRequestOptions {}
 /// CashflowReportGetResponse defines the response schema for `/cashflow_report/get`
 ///
 /// Returned by `POST /cashflow_report/get`
@@ -514,7 +512,6 @@ pub struct CashflowReportTransactionsGetRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for CashflowReportTransactionsGetRequestOptions {}
 /// CashflowReportTransactionsGetResponse defines the response schema for
 /// `/cashflow_report/transactions/get`
 ///
@@ -817,7 +814,6 @@ pub struct CashflowReportInsightsGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for CashflowReportInsightsGetRequest {}
 /// CashflowReportInsightsGetResponse defines the response schema for
 /// `/cashflow_report/insights/get`
 ///
@@ -1120,7 +1116,6 @@ pub struct CashflowReportMonthlySummaryStartingBalance {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryStartingBalance {}
 /// The ending balance of the month. This will be the same as the starting balance of the next
 /// month. This field will not be available for the last monthly summary.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1138,7 +1133,6 @@ pub struct CashflowReportMonthlySummaryEndingBalance {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryEndingBalance {}
 /// Calendar-day average of the ending balance.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportMonthlySummaryAverageDailyEndingBalance {
@@ -1155,7 +1149,6 @@ pub struct CashflowReportMonthlySummaryAverageDailyEndingBalance {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryAverageDailyEndingBalance {}
 /// The average daily sum of inflow transactions, calculated over the month. Always represented as a
 /// positive monetary amount.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1173,7 +1166,6 @@ pub struct CashflowReportMonthlySummaryAverageDailyInflowAmount {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryAverageDailyInflowAmount {}
 /// The average daily sum of outflow transactions, calculated over the month. Always represented as
 /// a positive monetary amount.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1191,7 +1183,6 @@ pub struct CashflowReportMonthlySummaryAverageDailyOutflowAmount {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryAverageDailyOutflowAmount {}
 /// The average daily net cash flow amount, calculated as total daily inflows less total daily
 /// outflows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1209,7 +1200,6 @@ pub struct CashflowReportMonthlySummaryAverageDailyNetCashflowAmount {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryAverageDailyNetCashflowAmount {}
 /// The total amount of all revenue transactions during this month.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportMonthlySummaryTotalRevenue {
@@ -1226,7 +1216,6 @@ pub struct CashflowReportMonthlySummaryTotalRevenue {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryTotalRevenue {}
 /// The total amount of all loan payment transactions during this month.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportMonthlySummaryTotalLoanPayment {
@@ -1243,7 +1232,6 @@ pub struct CashflowReportMonthlySummaryTotalLoanPayment {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryTotalLoanPayment {}
 /// The total amount of all variable expense transactions during this month.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportMonthlySummaryTotalVariableExpense {
@@ -1260,7 +1248,6 @@ pub struct CashflowReportMonthlySummaryTotalVariableExpense {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryTotalVariableExpense {}
 /// The total amount of all payroll transactions during this month.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportMonthlySummaryTotalPayroll {
@@ -1277,7 +1264,6 @@ pub struct CashflowReportMonthlySummaryTotalPayroll {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CashflowReportMonthlySummaryTotalPayroll {}
 /// Monthly summary statistics derived from transaction-level data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CashflowReportMonthlySummary {
@@ -1650,4 +1636,17 @@ pub struct CashflowReportPaymentMeta {
     pub reason: Option<String>,
 }
 
-impl Validate for CashflowReportPaymentMeta {}
+::specgen_runtime::nothing_to_validate!(
+    CashflowReportRefreshResponse, CashflowReportGetRequestOptions,
+    CashflowReportTransactionsGetRequestOptions, CashflowReportInsightsGetRequest,
+    CashflowReportMonthlySummaryStartingBalance,
+    CashflowReportMonthlySummaryEndingBalance,
+    CashflowReportMonthlySummaryAverageDailyEndingBalance,
+    CashflowReportMonthlySummaryAverageDailyInflowAmount,
+    CashflowReportMonthlySummaryAverageDailyOutflowAmount,
+    CashflowReportMonthlySummaryAverageDailyNetCashflowAmount,
+    CashflowReportMonthlySummaryTotalRevenue,
+    CashflowReportMonthlySummaryTotalLoanPayment,
+    CashflowReportMonthlySummaryTotalVariableExpense,
+    CashflowReportMonthlySummaryTotalPayroll, CashflowReportPaymentMeta
+);

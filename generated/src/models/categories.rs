@@ -3,7 +3,6 @@
 
 //! Types from `spec/categories.yaml`.
 
-use ::specgen_runtime::Validate;
 use serde::{Deserialize, Serialize};
 
 /// CategoriesGetRequest defines the request schema for `/categories/get`
@@ -24,7 +23,6 @@ use serde::{Deserialize, Serialize};
 /// The response is [`CategoriesGetResponse`](crate::models::CategoriesGetResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CategoriesGetRequest {}
-impl Validate for CategoriesGetRequest {}
 /// CategoriesGetResponse defines the response schema for `/categories/get`
 ///
 /// Returned by `POST /categories/get`
@@ -71,7 +69,6 @@ pub struct CategoriesGetResponse {
     pub request_id: String,
 }
 
-impl Validate for CategoriesGetResponse {}
 /// Information describing a transaction category
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Category {
@@ -84,4 +81,6 @@ pub struct Category {
     pub hierarchy: Vec<String>,
 }
 
-impl Validate for Category {}
+::specgen_runtime::nothing_to_validate!(
+    CategoriesGetRequest, CategoriesGetResponse, Category
+);

@@ -14,7 +14,6 @@ pub struct NetworkStatusGetUser {
     pub phone_number: String,
 }
 
-impl Validate for NetworkStatusGetUser {}
 /// Enum representing the overall network status of the user.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -203,7 +202,6 @@ pub struct IdentityMatchUser {
     pub address: Nullable<AddressDataNotRequired>,
 }
 
-impl Validate for IdentityMatchUser {}
 /// The details of a document income verification in Link
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditSessionDocumentIncomeResult {
@@ -217,7 +215,6 @@ pub struct CreditSessionDocumentIncomeResult {
     pub num_1099s_uploaded: i64,
 }
 
-impl Validate for CreditSessionDocumentIncomeResult {}
 /// Status of the Bank Income Link session.
 ///
 /// `APPROVED`: User has approved and verified their income
@@ -1519,7 +1516,6 @@ pub struct AccountVerificationInsightsNetworkStatus {
     pub is_numbers_match_verified: bool,
 }
 
-impl Validate for AccountVerificationInsightsNetworkStatus {}
 /// Information about known ACH returns for the account and routing number.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountVerificationInsightsPreviousReturns {
@@ -1528,7 +1524,6 @@ pub struct AccountVerificationInsightsPreviousReturns {
     pub has_previous_administrative_return: bool,
 }
 
-impl Validate for AccountVerificationInsightsPreviousReturns {}
 /// Identifying information for transferring money to or from a US account via ACH or wire transfer.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumbersACH {
@@ -1566,7 +1561,6 @@ pub struct NumbersACH {
     pub can_transfer_out: Nullable<bool>,
 }
 
-impl Validate for NumbersACH {}
 /// Identifying information for transferring money to or from a Canadian bank account via EFT.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumbersEFT {
@@ -1580,7 +1574,6 @@ pub struct NumbersEFT {
     pub branch: String,
 }
 
-impl Validate for NumbersEFT {}
 /// Identifying information for transferring money to or from an international bank account via wire
 /// transfer.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1593,7 +1586,6 @@ pub struct NumbersInternational {
     pub bic: String,
 }
 
-impl Validate for NumbersInternational {}
 /// Identifying information for transferring money to or from a UK bank account via BACS.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumbersBACS {
@@ -1605,7 +1597,6 @@ pub struct NumbersBACS {
     pub sort_code: String,
 }
 
-impl Validate for NumbersBACS {}
 /// Identifying information for transferring holdings to an investments account.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InvestmentsAuthGetNumbers {
@@ -1617,7 +1608,6 @@ pub struct InvestmentsAuthGetNumbers {
     pub retirement_401k: Option<Vec<NumbersRetirement401k>>,
 }
 
-impl Validate for InvestmentsAuthGetNumbers {}
 /// Identifying information for transferring holdings to an investments account via ACATS.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumbersACATS {
@@ -1631,7 +1621,6 @@ pub struct NumbersACATS {
     pub dtc_numbers: Vec<String>,
 }
 
-impl Validate for NumbersACATS {}
 /// Identifying information for transferring holdings to an investments account via ATON.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumbersATON {
@@ -1641,7 +1630,6 @@ pub struct NumbersATON {
     pub account: String,
 }
 
-impl Validate for NumbersATON {}
 /// Identifying information for transferring holdings from a 401k account to another 401k account or
 /// IRA via the manual 401k rollover process.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1656,7 +1644,6 @@ pub struct NumbersRetirement401k {
     pub account: Option<String>,
 }
 
-impl Validate for NumbersRetirement401k {}
 /// An object containing a BACS account number and sort code. If an IBAN is not provided or if you
 /// need to accept domestic GBP-denominated payments, BACS data is required.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1731,7 +1718,6 @@ pub struct RemovedTransaction {
     pub account_id: String,
 }
 
-impl Validate for RemovedTransaction {}
 /// The values of `TransactionBase.transaction_type`.
 ///
 /// Deprecated.
@@ -2018,7 +2004,6 @@ pub struct ClientCustomization {
     pub custom_entity_id: Option<String>,
 }
 
-impl Validate for ClientCustomization {}
 /// A representation of where a transaction took place. Location data is provided only for
 /// transactions at physical locations, not for online transactions. Location data availability
 /// depends primarily on the merchant and is most likely to be populated for transactions at large
@@ -2057,7 +2042,6 @@ pub struct Location {
     pub store_number: Option<String>,
 }
 
-impl Validate for Location {}
 /// A grouping of related transactions
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransactionStream {
@@ -2172,7 +2156,6 @@ pub struct TransactionStreamAmount {
     pub unofficial_currency_code: Nullable<String>,
 }
 
-impl Validate for TransactionStreamAmount {}
 /// Describes the frequency of the transaction stream.
 ///
 /// `WEEKLY`: Assigned to a transaction stream that occurs approximately every week.
@@ -2284,7 +2267,6 @@ pub struct InvestmentsAuthOwner {
     pub names: Option<Vec<String>>,
 }
 
-impl Validate for InvestmentsAuthOwner {}
 /// Additional account fee and contribution information for 401k type accounts.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InvestmentsAuthAccountDetails401k {
@@ -2315,7 +2297,6 @@ pub struct InvestmentsAuth401kFeeDetails {
     pub account_fee_amount_12m: f64,
 }
 
-impl Validate for InvestmentsAuth401kFeeDetails {}
 /// Object containing information on contribution transactions for the 401k account. Note that the
 /// sum fields in this object represent the total of absolute contribution values.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -2611,7 +2592,6 @@ pub struct PaymentMeta {
     pub reason: Option<String>,
 }
 
-impl Validate for PaymentMeta {}
 /// An identifier classifying the transaction type.
 ///
 /// This field is populated for European institutions, as well as certain institutions in the United
@@ -2877,7 +2857,6 @@ pub struct CounterpartyNumbersBACS {
     pub sort_code: Nullable<String>,
 }
 
-impl Validate for CounterpartyNumbersBACS {}
 /// Account numbers using the International Bank Account Number and BIC/SWIFT code format.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CounterpartyNumbersInternational {
@@ -2967,7 +2946,6 @@ pub struct BusinessFinanceCategory {
     pub confidence_level: Nullable<String>,
 }
 
-impl Validate for BusinessFinanceCategory {}
 /// A phone number
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PhoneNumber {
@@ -3140,7 +3118,6 @@ pub struct AddressDataNotRequired {
     pub country: Nullable<String>,
 }
 
-impl Validate for AddressDataNotRequired {}
 /// Data returned from the financial institution about the owner or owners of an account. Only the
 /// `names` array must be non-empty.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -3549,7 +3526,6 @@ pub struct MortgageInterestRate {
     pub type_: Option<String>,
 }
 
-impl Validate for MortgageInterestRate {}
 /// Object containing fields describing property address.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MortgagePropertyAddress {
@@ -3570,7 +3546,6 @@ pub struct MortgagePropertyAddress {
     pub street: Option<String>,
 }
 
-impl Validate for MortgagePropertyAddress {}
 /// An object representing the status of the student loan
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StudentLoanStatus {
@@ -3805,7 +3780,6 @@ pub struct ServicerAddressData {
     pub country: Option<String>,
 }
 
-impl Validate for ServicerAddressData {}
 /// Information about the APR on the account.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct APR {
@@ -5049,7 +5023,6 @@ pub struct BankTransferUser {
     pub routing_number: Option<String>,
 }
 
-impl Validate for BankTransferUser {}
 /// The type of bank transfer. This will be either `debit` or `credit`.  A `debit` indicates a
 /// transfer of money into the origination account; a `credit` indicates a transfer of money out of
 /// the origination account.
@@ -5165,7 +5138,6 @@ pub struct TransferFailure {
     pub description: Option<String>,
 }
 
-impl Validate for TransferFailure {}
 /// The failure reason if the type of this transfer is `"failed"` or `"reversed"`. Null value
 /// otherwise.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -5180,7 +5152,6 @@ pub struct BankTransferFailure {
     pub description: Option<String>,
 }
 
-impl Validate for BankTransferFailure {}
 /// Indicates the direction of the transfer: `outbound` for API-initiated transfers, or `inbound`
 /// for payments received by the FBO account.
 ///
@@ -5393,7 +5364,6 @@ pub struct SweepFailure {
     pub description: Nullable<String>,
 }
 
-impl Validate for SweepFailure {}
 /// Identity information about an account
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountIdentity {
@@ -5660,7 +5630,6 @@ pub struct NameMatchScore {
     pub is_business_name_detected: Nullable<bool>,
 }
 
-impl Validate for NameMatchScore {}
 /// Score found by matching phone number provided by the API with the phone number on the account at
 /// the financial institution. 100 is a perfect match and 0 is a no match. If the account contains
 /// multiple owners, the maximum match score is filled.
@@ -5675,7 +5644,6 @@ pub struct PhoneNumberMatchScore {
     pub score: Nullable<i64>,
 }
 
-impl Validate for PhoneNumberMatchScore {}
 /// Score found by matching email provided by the API with the email on the account at the financial
 /// institution. 100 is a perfect match and 0 is a no match. If the account contains multiple
 /// owners, the maximum match score is filled.
@@ -5689,7 +5657,6 @@ pub struct EmailAddressMatchScore {
     pub score: Nullable<i64>,
 }
 
-impl Validate for EmailAddressMatchScore {}
 /// Score found by matching address provided by the API with the address on the account at the
 /// financial institution. The score can range from 0 to 100 where 100 is a perfect match and 0 is a
 /// no match. If the account contains multiple owners, the maximum match score is filled.
@@ -5706,7 +5673,6 @@ pub struct AddressMatchScore {
     pub is_postal_code_match: Nullable<bool>,
 }
 
-impl Validate for AddressMatchScore {}
 /// Valid account subtypes for depository accounts. For a list containing descriptions of each
 /// subtype, see [Account
 /// schemas](https://plaid.com/docs/api/accounts/#StandaloneAccountType-depository).
@@ -5796,7 +5762,6 @@ pub struct IncomeVerificationPrecheckPayrollInstitution {
     pub name: Nullable<String>,
 }
 
-impl Validate for IncomeVerificationPrecheckPayrollInstitution {}
 /// Data about the components comprising an address.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncomeVerificationPrecheckEmployerAddressData {
@@ -5819,7 +5784,6 @@ pub struct IncomeVerificationPrecheckEmployerAddressData {
     pub street: Option<String>,
 }
 
-impl Validate for IncomeVerificationPrecheckEmployerAddressData {}
 /// Data about military info in the income verification precheck.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncomeVerificationPrecheckMilitaryInfo {
@@ -5833,7 +5797,6 @@ pub struct IncomeVerificationPrecheckMilitaryInfo {
     pub branch: Nullable<String>,
 }
 
-impl Validate for IncomeVerificationPrecheckMilitaryInfo {}
 /// The confidence that Plaid can support the user in the digital income verification flow instead
 /// of requiring a manual paystub upload. One of the following:
 ///
@@ -5934,7 +5897,6 @@ pub struct W2Box12 {
     pub amount: Nullable<String>,
 }
 
-impl Validate for W2Box12 {}
 /// W2 state and local wages
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct W2StateAndLocalWages {
@@ -5961,7 +5923,6 @@ pub struct W2StateAndLocalWages {
     pub locality_name: Nullable<String>,
 }
 
-impl Validate for W2StateAndLocalWages {}
 /// The Item's bank accounts that have the selected data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankIncomeAccount {
@@ -6163,7 +6124,6 @@ pub struct CreditAmountWithCurrency {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CreditAmountWithCurrency {}
 /// The warning type which will always be `BANK_INCOME_WARNING`.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -6479,7 +6439,6 @@ pub struct PartnerEndCustomerSecrets {
     pub production: Option<String>,
 }
 
-impl Validate for PartnerEndCustomerSecrets {}
 /// The technical contact for the end customer. Defaults to partner's technical contact if omitted.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PartnerEndCustomerTechnicalContact {
@@ -6491,7 +6450,6 @@ pub struct PartnerEndCustomerTechnicalContact {
     pub email: Option<String>,
 }
 
-impl Validate for PartnerEndCustomerTechnicalContact {}
 /// This information is public. Users of your app will see this information when managing
 /// connections between your app and their bank accounts in Plaid Portal. Defaults to partner's
 /// customer support info if omitted. This field is mandatory for partners whose Plaid accounts were
@@ -6511,7 +6469,6 @@ pub struct PartnerEndCustomerCustomerSupportInfo {
     pub link_update_url: Option<String>,
 }
 
-impl Validate for PartnerEndCustomerCustomerSupportInfo {}
 /// The billing contact for the end customer. Defaults to partner's billing contact if omitted.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PartnerEndCustomerBillingContact {
@@ -6523,7 +6480,6 @@ pub struct PartnerEndCustomerBillingContact {
     pub email: Option<String>,
 }
 
-impl Validate for PartnerEndCustomerBillingContact {}
 /// The end customer's address.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PartnerEndCustomerAddress {
@@ -6540,7 +6496,6 @@ pub struct PartnerEndCustomerAddress {
     pub country_code: Option<String>,
 }
 
-impl Validate for PartnerEndCustomerAddress {}
 /// Information describing the intent of the transaction. Most relevant for credit use cases, but
 /// not limited to such use cases.
 ///
@@ -6555,7 +6510,6 @@ pub struct CreditCategory {
     pub detailed: String,
 }
 
-impl Validate for CreditCategory {}
 /// AssetReportGetResponse defines the response schema for `/asset_report/get`
 ///
 /// Returned by `POST /asset_report/get`
@@ -7023,7 +6977,6 @@ pub struct AssetReportUser {
     pub email: Nullable<String>,
 }
 
-impl Validate for AssetReportUser {}
 /// An object representing an Asset Report
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetReport {
@@ -7556,7 +7509,6 @@ pub struct AssetReportInvestmentSecurity {
     pub type_: Option<String>,
 }
 
-impl Validate for AssetReportInvestmentSecurity {}
 /// How an asset is owned.
 ///
 /// `association`: Ownership by a corporation, partnership, or unincorporated association, including
@@ -7763,7 +7715,6 @@ pub struct AffordabilityInsights {
     pub income: Nullable<IncomeInsights>,
 }
 
-impl Validate for AffordabilityInsights {}
 /// Risk indicators focus on providing signal on the possibility of a borrower defaulting on their
 /// loan repayments by providing data points related to its payment behavior, debt, and other
 /// relevant financial information, helping lenders gauge the level of risk involved in a certain
@@ -8113,7 +8064,6 @@ pub struct OutlierTransactionsInsights {
     pub top_categories: Option<Vec<CategoryExpenses>>,
 }
 
-impl Validate for OutlierTransactionsInsights {}
 /// Represents an amount and a monthly average
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AmountWithCurrencyWithMonthlyAverage {
@@ -8139,7 +8089,6 @@ pub struct AmountWithCurrencyWithMonthlyAverage {
     pub unofficial_currency_code: Nullable<String>,
 }
 
-impl Validate for AmountWithCurrencyWithMonthlyAverage {}
 /// Comprehensive income analysis including total income, income excluding transfers, and inbound
 /// transfer amounts.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -8155,7 +8104,6 @@ pub struct IncomeInsights {
     pub transfers_in: Nullable<AmountWithCurrencyWithMonthlyAverage>,
 }
 
-impl Validate for IncomeInsights {}
 /// Comprehensive analysis of spending patterns, categorizing expenses into essential,
 /// non-essential, and other categories.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -8177,7 +8125,6 @@ pub struct ExpenditureInsights {
     pub outlier_transactions: Nullable<OutlierTransactionsInsights>,
 }
 
-impl Validate for ExpenditureInsights {}
 /// Summary statistics for a specific expenditure category, including total amount, monthly average,
 /// and percentage of income.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -8223,7 +8170,6 @@ pub struct ExpenditureSummary {
     pub top_categories: Option<Vec<CategoryExpenses>>,
 }
 
-impl Validate for ExpenditureSummary {}
 /// Monthly summary of transactions within a specific time period, showing aggregated amounts.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonthlySummary {
@@ -8282,7 +8228,6 @@ pub struct AmountWithCurrency {
     pub unofficial_currency_code: Nullable<String>,
 }
 
-impl Validate for AmountWithCurrency {}
 /// Detailed expense information for a specific credit category, including transaction count and
 /// total amount spent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -8318,7 +8263,6 @@ pub struct CategoryExpenses {
     pub monthly_average: Nullable<MonthlyAverage>,
 }
 
-impl Validate for CategoryExpenses {}
 /// The monthly average amount calculated by dividing the total by the number of calendar months in
 /// the time period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -8345,7 +8289,6 @@ pub struct MonthlyAverage {
     pub unofficial_currency_code: Nullable<String>,
 }
 
-impl Validate for MonthlyAverage {}
 /// A globally unique and human readable ID type, specific to the country and document category. For
 /// more context on this field, see [Input Validation
 /// Rules](https://plaid.com/docs/identity-verification/hybrid-input-validation/#id-numbers).
@@ -8489,7 +8432,6 @@ pub struct IdentityVerificationRequestUserName {
     pub family_name: String,
 }
 
-impl Validate for IdentityVerificationRequestUserName {}
 /// An enum indicating the match type between data provided by user and data checked against an
 /// external data source.
 ///
@@ -8589,7 +8531,6 @@ pub struct UserAddress {
     pub country: String,
 }
 
-impl Validate for UserAddress {}
 /// ID number submitted by the user, currently used only for the Identity Verification product. If
 /// the user has not submitted this data yet, this field will be `null`. Otherwise, both fields are
 /// guaranteed to be filled.
@@ -9097,7 +9038,6 @@ pub struct IncomeInsightsFilter {
     pub excluded_categories: Option<Vec<String>>,
 }
 
-impl Validate for IncomeInsightsFilter {}
 /// The version of Income Insights to use.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -9529,7 +9469,6 @@ pub struct SignalWarning {
     pub warning_message: Option<String>,
 }
 
-impl Validate for SignalWarning {}
 /// Details about the end user initiating the transaction (i.e., the account holder). These fields
 /// are optional, but strongly recommended to increase the accuracy of results when using Signal
 /// Transaction Scores. When using a Balance-only ruleset, if the Signal Addendum has been signed,
@@ -9550,7 +9489,6 @@ pub struct SignalUser {
     pub address: Nullable<SignalAddressData>,
 }
 
-impl Validate for SignalUser {}
 /// The user's legal name
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignalPersonName {
@@ -9571,7 +9509,6 @@ pub struct SignalPersonName {
     pub suffix: Nullable<String>,
 }
 
-impl Validate for SignalPersonName {}
 /// Data about the components comprising an address.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignalAddressData {
@@ -9594,7 +9531,6 @@ pub struct SignalAddressData {
     pub country: Nullable<String>,
 }
 
-impl Validate for SignalAddressData {}
 /// Details about the end user's device. These fields are optional, but strongly recommended to
 /// increase the accuracy of results when using Signal Transaction Scores. When using a Balance-only
 /// Ruleset, these fields are ignored if the Signal Addendum has been signed; if it has not been
@@ -9609,7 +9545,6 @@ pub struct SignalDevice {
     pub user_agent: Nullable<String>,
 }
 
-impl Validate for SignalDevice {}
 /// Details about the transaction result after evaluation by the requested Ruleset. If a
 /// `ruleset_key` is not provided, for customers who began using Signal Transaction Scores before
 /// October 15, 2025, by default, this field will be omitted. To learn more, see [Signal
@@ -9652,7 +9587,6 @@ pub struct RuleDetails {
     pub custom_action_key: Option<String>,
 }
 
-impl Validate for RuleDetails {}
 /// The result of the rule that was triggered for this transaction.
 ///
 /// `ACCEPT`: Accept the transaction for processing.
@@ -10215,7 +10149,6 @@ pub struct TrustIndex {
     pub subscores: Option<TrustIndexSubscores>,
 }
 
-impl Validate for TrustIndex {}
 /// Contains sub-score metadata.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrustIndexSubscores {
@@ -10225,7 +10158,6 @@ pub struct TrustIndexSubscores {
     pub bank_account_insights: Nullable<TrustIndexSubscore>,
 }
 
-impl Validate for TrustIndexSubscores {}
 /// Represents Trust Index Subscore.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrustIndexSubscore {
@@ -10233,4 +10165,27 @@ pub struct TrustIndexSubscore {
     pub score: i64,
 }
 
-impl Validate for TrustIndexSubscore {}
+::specgen_runtime::nothing_to_validate!(
+    NetworkStatusGetUser, IdentityMatchUser, CreditSessionDocumentIncomeResult,
+    AccountVerificationInsightsNetworkStatus, AccountVerificationInsightsPreviousReturns,
+    NumbersACH, NumbersEFT, NumbersInternational, NumbersBACS, InvestmentsAuthGetNumbers,
+    NumbersACATS, NumbersATON, NumbersRetirement401k, RemovedTransaction,
+    ClientCustomization, Location, TransactionStreamAmount, InvestmentsAuthOwner,
+    InvestmentsAuth401kFeeDetails, PaymentMeta, CounterpartyNumbersBACS,
+    BusinessFinanceCategory, AddressDataNotRequired, MortgageInterestRate,
+    MortgagePropertyAddress, ServicerAddressData, BankTransferUser, TransferFailure,
+    BankTransferFailure, SweepFailure, NameMatchScore, PhoneNumberMatchScore,
+    EmailAddressMatchScore, AddressMatchScore,
+    IncomeVerificationPrecheckPayrollInstitution,
+    IncomeVerificationPrecheckEmployerAddressData,
+    IncomeVerificationPrecheckMilitaryInfo, W2Box12, W2StateAndLocalWages,
+    CreditAmountWithCurrency, PartnerEndCustomerSecrets,
+    PartnerEndCustomerTechnicalContact, PartnerEndCustomerCustomerSupportInfo,
+    PartnerEndCustomerBillingContact, PartnerEndCustomerAddress, CreditCategory,
+    AssetReportUser, AssetReportInvestmentSecurity, AffordabilityInsights,
+    OutlierTransactionsInsights, AmountWithCurrencyWithMonthlyAverage, IncomeInsights,
+    ExpenditureInsights, ExpenditureSummary, AmountWithCurrency, CategoryExpenses,
+    MonthlyAverage, IdentityVerificationRequestUserName, UserAddress,
+    IncomeInsightsFilter, SignalWarning, SignalUser, SignalPersonName, SignalAddressData,
+    SignalDevice, RuleDetails, TrustIndex, TrustIndexSubscores, TrustIndexSubscore
+);

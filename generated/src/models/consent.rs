@@ -34,7 +34,6 @@ pub struct ConsentEventsGetRequest {
     pub access_token: String,
 }
 
-impl Validate for ConsentEventsGetRequest {}
 /// Describes a historical log of item consent events.
 ///
 /// Returned by `POST /consent/events/get`
@@ -325,3 +324,5 @@ impl Validate for ConsentedAccount {
         check.nested("subtype", &self.subtype);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(ConsentEventsGetRequest);

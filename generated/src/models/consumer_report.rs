@@ -3,7 +3,6 @@
 
 //! Types from `spec/consumer_report.yaml`.
 
-use ::specgen_runtime::Validate;
 use serde::{Deserialize, Serialize};
 
 /// ConsumerReportPDFGetRequest defines the request schema for `/consumer_report/pdf/get`
@@ -34,4 +33,4 @@ pub struct ConsumerReportPDFGetRequest {
     pub user_token: String,
 }
 
-impl Validate for ConsumerReportPDFGetRequest {}
+::specgen_runtime::nothing_to_validate!(ConsumerReportPDFGetRequest);

@@ -102,7 +102,6 @@ pub struct CraMonitoringInsightsSubscribeResponse {
     pub subscription_id: String,
 }
 
-impl Validate for CraMonitoringInsightsSubscribeResponse {}
 /// CraMonitoringInsightsUnsubscribeRequest defines the request schema for
 /// `/cra/monitoring_insights/unsubscribe`
 ///
@@ -128,7 +127,6 @@ pub struct CraMonitoringInsightsUnsubscribeRequest {
     pub subscription_id: String,
 }
 
-impl Validate for CraMonitoringInsightsUnsubscribeRequest {}
 /// CraMonitoringInsightsUnsubscribeResponse defines the response schema for
 /// `cra/monitoring_insights/unsubscribe`
 ///
@@ -149,7 +147,6 @@ pub struct CraMonitoringInsightsUnsubscribeResponse {
     pub request_id: String,
 }
 
-impl Validate for CraMonitoringInsightsUnsubscribeResponse {}
 /// CraMonitoringInsightsGetRequest defines the request schema for `/cra/monitoring_insights/get`
 ///
 /// # Operation
@@ -1355,7 +1352,6 @@ pub struct TotalMonthlyIncomeInsights {
     pub current_amount: f64,
 }
 
-impl Validate for TotalMonthlyIncomeInsights {}
 /// Details about the number of income sources
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncomeSourcesCounts {
@@ -1368,7 +1364,6 @@ pub struct IncomeSourcesCounts {
     pub current_count: f64,
 }
 
-impl Validate for IncomeSourcesCounts {}
 /// An object representing the loan exposure subcategory of the report
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MonitoringLoanInsights {
@@ -1378,7 +1373,6 @@ pub struct MonitoringLoanInsights {
     pub loan_payment_merchants_counts: LoanPaymentsMerchantCounts,
 }
 
-impl Validate for MonitoringLoanInsights {}
 /// Details regarding the number of unique loan payment merchants
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LoanPaymentsMerchantCounts {
@@ -1392,7 +1386,6 @@ pub struct LoanPaymentsMerchantCounts {
     pub current_count: f64,
 }
 
-impl Validate for LoanPaymentsMerchantCounts {}
 /// Details regarding the number of loan payments
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LoanPaymentsCounts {
@@ -1405,7 +1398,6 @@ pub struct LoanPaymentsCounts {
     pub current_count: f64,
 }
 
-impl Validate for LoanPaymentsCounts {}
 /// An object representing an income source
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MonitoringIncomeSource {
@@ -1446,7 +1438,6 @@ pub struct ForecastedMonthlyIncome {
     pub current_amount: f64,
 }
 
-impl Validate for ForecastedMonthlyIncome {}
 /// An object representing the historical annual income amount.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HistoricalAnnualIncome {
@@ -1459,7 +1450,6 @@ pub struct HistoricalAnnualIncome {
     pub current_amount: f64,
 }
 
-impl Validate for HistoricalAnnualIncome {}
 /// CraCheckReportPDFGetRequest defines the request schema for `/cra/check_report/pdf/get`.
 ///
 /// # Operation
@@ -2801,7 +2791,6 @@ pub struct BaseReportUserAttributes {
     pub total_outflow_amount_90d: Nullable<TotalReportOutflowAmount90d>,
 }
 
-impl Validate for BaseReportUserAttributes {}
 /// Total amount of debit transactions into the report's accounts in the time period of the report.
 /// This field only takes into account USD transactions from the accounts.
 ///
@@ -2829,7 +2818,6 @@ pub struct TotalReportInflowAmount {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalReportInflowAmount {}
 /// Total amount of debit transactions into the report's accounts in the last 30 days. This field
 /// only takes into account USD transactions from the accounts.
 ///
@@ -2857,7 +2845,6 @@ pub struct TotalReportInflowAmount30d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalReportInflowAmount30d {}
 /// Total amount of debit transactions into the report's accounts in the last 60 days. This field
 /// only takes into account USD transactions from the accounts.
 ///
@@ -2885,7 +2872,6 @@ pub struct TotalReportInflowAmount60d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalReportInflowAmount60d {}
 /// Total amount of debit transactions into the report's accounts in the last 90 days. This field
 /// only takes into account USD transactions from the accounts.
 ///
@@ -2913,7 +2899,6 @@ pub struct TotalReportInflowAmount90d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalReportInflowAmount90d {}
 /// Total amount of credit transactions into the report's accounts in the time period of the report.
 /// This field only takes into account USD transactions from the accounts.
 ///
@@ -2941,7 +2926,6 @@ pub struct TotalReportOutflowAmount {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalReportOutflowAmount {}
 /// Total amount of credit transactions into the report's accounts in the last 30 days. This field
 /// only takes into account USD transactions from the accounts.
 ///
@@ -2969,7 +2953,6 @@ pub struct TotalReportOutflowAmount30d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalReportOutflowAmount30d {}
 /// Total amount of credit transactions into the report's accounts in the last 60 days. This field
 /// only takes into account USD transactions from the accounts.
 ///
@@ -2997,7 +2980,6 @@ pub struct TotalReportOutflowAmount60d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalReportOutflowAmount60d {}
 /// Total amount of credit transactions into the report's accounts in the last 90 days. This field
 /// only takes into account USD transactions from the accounts.
 ///
@@ -3025,7 +3007,6 @@ pub struct TotalReportOutflowAmount90d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalReportOutflowAmount90d {}
 /// A representation of an Item within a Base Report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BaseReportItem {
@@ -3585,7 +3566,6 @@ pub struct BaseReportAttributes {
     pub total_outflow_amount_90d: Nullable<TotalOutflowAmount90d>,
 }
 
-impl Validate for BaseReportAttributes {}
 /// Total amount of debit transactions into the account in the time period of the report. This field
 /// will be empty for non-depository accounts. This field only takes into account USD transactions
 /// from the account.
@@ -3604,7 +3584,6 @@ pub struct TotalInflowAmount {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalInflowAmount {}
 /// Total amount of debit transactions into the account in the last 30 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
@@ -3623,7 +3602,6 @@ pub struct TotalInflowAmount30d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalInflowAmount30d {}
 /// Total amount of debit transactions into the account in the last 60 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
@@ -3642,7 +3620,6 @@ pub struct TotalInflowAmount60d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalInflowAmount60d {}
 /// Total amount of debit transactions into the account in the last 90 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
@@ -3661,7 +3638,6 @@ pub struct TotalInflowAmount90d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalInflowAmount90d {}
 /// Total amount of credit transactions into the account in the time period of the report. This
 /// field will be empty for non-depository accounts. This field only takes into account USD
 /// transactions from the account.
@@ -3680,7 +3656,6 @@ pub struct TotalOutflowAmount {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalOutflowAmount {}
 /// Total amount of credit transactions into the account in the last 30 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
@@ -3699,7 +3674,6 @@ pub struct TotalOutflowAmount30d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalOutflowAmount30d {}
 /// Total amount of credit transactions into the account in the last 60 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
@@ -3718,7 +3692,6 @@ pub struct TotalOutflowAmount60d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalOutflowAmount60d {}
 /// Total amount of credit transactions into the account in the last 90 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
@@ -3737,7 +3710,6 @@ pub struct TotalOutflowAmount90d {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for TotalOutflowAmount90d {}
 /// Largest number of days between sequential transactions per calendar month
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BaseReportLongestGapInsights {
@@ -3829,7 +3801,6 @@ pub struct BaseReportAverageMonthlyBalances {
     pub average_balance: CreditAmountWithCurrency,
 }
 
-impl Validate for BaseReportAverageMonthlyBalances {}
 /// A set of fields describing the investments data on an account.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BaseReportInvestments {
@@ -4042,7 +4013,6 @@ pub struct BaseReportInvestmentSecurity {
     pub type_: Option<String>,
 }
 
-impl Validate for BaseReportInvestmentSecurity {}
 /// Defines the request schema for `/cra/check_report/income_insights/get`.
 ///
 /// # Operation
@@ -4604,7 +4574,6 @@ pub struct CraPredictionInterval {
     pub probability: Nullable<f64>,
 }
 
-impl Validate for CraPredictionInterval {}
 /// The object containing employer data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraBankIncomeEmployer {
@@ -4613,7 +4582,6 @@ pub struct CraBankIncomeEmployer {
     pub name: Option<String>,
 }
 
-impl Validate for CraBankIncomeEmployer {}
 /// The object containing data about the income provider.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraBankIncomeIncomeProvider {
@@ -4624,7 +4592,6 @@ pub struct CraBankIncomeIncomeProvider {
     pub is_normalized: bool,
 }
 
-impl Validate for CraBankIncomeIncomeProvider {}
 /// This is a V1 (II1) schema. For the V2 (II2) equivalent, use `CraIncomeInsightsUserSummary`.
 /// Summary for income across all income sources and items (max history of 730 days).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -4856,7 +4823,6 @@ pub struct CraIncomeInsightsUserSummary {
     pub income_metrics: Vec<CraIncomeMetrics>,
 }
 
-impl Validate for CraIncomeInsightsUserSummary {}
 /// Modeled income metrics for a given income stream or user summary.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraIncomeMetrics {
@@ -4875,7 +4841,6 @@ pub struct CraIncomeMetrics {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CraIncomeMetrics {}
 /// Modeled estimate of current income based on recently observed income transactions.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraCurrentModeledIncome {
@@ -4883,7 +4848,6 @@ pub struct CraCurrentModeledIncome {
     pub annual: CraAnnualIncomeValues,
 }
 
-impl Validate for CraCurrentModeledIncome {}
 /// Forward-looking modeled estimate of income based on recent income transactions and trends in
 /// active streams.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -4892,7 +4856,6 @@ pub struct CraProjectedModeledIncome {
     pub annual: CraAnnualIncomeValues,
 }
 
-impl Validate for CraProjectedModeledIncome {}
 /// Modeled estimate of the monthly income.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraMonthlyIncomeValues {
@@ -4902,7 +4865,6 @@ pub struct CraMonthlyIncomeValues {
     pub net_income: f64,
 }
 
-impl Validate for CraMonthlyIncomeValues {}
 /// Modeled estimate of the annual income.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraAnnualIncomeValues {
@@ -4912,7 +4874,6 @@ pub struct CraAnnualIncomeValues {
     pub net_income: f64,
 }
 
-impl Validate for CraAnnualIncomeValues {}
 /// An income stream detected for the user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CraIncomeStream {
@@ -4982,7 +4943,6 @@ pub struct CraIncomeCategory {
     pub secondary: String,
 }
 
-impl Validate for CraIncomeCategory {}
 /// Metadata of the income stream's next payment.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraIncomeNextPayment {
@@ -5011,7 +4971,6 @@ pub struct CraIncomeTransactionOutlier {
     pub amount: Nullable<f64>,
 }
 
-impl Validate for CraIncomeTransactionOutlier {}
 /// The transaction data for an income stream.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraIncomeTransaction {
@@ -5282,7 +5241,6 @@ pub struct CraCheckReportCreateResponse {
     pub request_id: Option<String>,
 }
 
-impl Validate for CraCheckReportCreateResponse {}
 /// CraPartnerInsightsGetRequest defines the request schema for `/cra/partner_insights/get`.
 ///
 /// # Operation
@@ -5726,7 +5684,6 @@ pub struct CraPartnerInsightsFicoReportCharacteristics {
     pub num_savings_accounts: Nullable<i64>,
 }
 
-impl Validate for CraPartnerInsightsFicoReportCharacteristics {}
 /// The result of a single UltraFICO score generation request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraPartnerInsightsUltraFicoScoreResult {
@@ -6096,7 +6053,6 @@ pub struct CraPartnerInsightsPrism {
     pub status: String,
 }
 
-impl Validate for CraPartnerInsightsPrism {}
 /// The data from the Insights product returned by Prism Data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrismInsights {
@@ -6118,7 +6074,6 @@ pub struct PrismInsights {
     pub error_reason: Option<String>,
 }
 
-impl Validate for PrismInsights {}
 /// The data from the CashScore® product returned by Prism Data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrismCashScore {
@@ -6144,7 +6099,6 @@ pub struct PrismCashScore {
     pub error_reason: Option<String>,
 }
 
-impl Validate for PrismCashScore {}
 /// An object containing metadata about the provided transactions.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrismCashScoreMetadata {
@@ -6180,7 +6134,6 @@ pub struct PrismCashScoreMetadata {
     pub l1m_debit_value_cnt: Option<i64>,
 }
 
-impl Validate for PrismCashScoreMetadata {}
 /// The data from the CashScore® Extend product returned by Prism Data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrismExtend {
@@ -6200,7 +6153,6 @@ pub struct PrismExtend {
     pub error_reason: Option<String>,
 }
 
-impl Validate for PrismExtend {}
 /// The data from the FirstDetect product returned by Prism Data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrismFirstDetect {
@@ -6226,7 +6178,6 @@ pub struct PrismFirstDetect {
     pub error_reason: Option<String>,
 }
 
-impl Validate for PrismFirstDetect {}
 /// The data from the CashScore® Detect product returned by Prism Data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrismDetect {
@@ -6246,7 +6197,6 @@ pub struct PrismDetect {
     pub error_reason: Option<String>,
 }
 
-impl Validate for PrismDetect {}
 /// CraCheckReportCashflowInsightsGetRequest defines the request schema for
 /// `/cra/check_report/cashflow_insights/get`.
 ///
@@ -6591,7 +6541,6 @@ pub struct LendScore {
     pub error_reason: Nullable<String>,
 }
 
-impl Validate for LendScore {}
 /// An individual LendScore result within a credit profile report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraCreditProfileLendScore {
@@ -6610,7 +6559,6 @@ pub struct CraCreditProfileLendScore {
     pub error_reason: Option<String>,
 }
 
-impl Validate for CraCreditProfileLendScore {}
 /// CraCheckReportNetworkInsightsGetRequest defines the request schema for
 /// `/cra/check_report/network_insights/get`.
 ///
@@ -6751,7 +6699,6 @@ pub struct CraNetworkInsightsItem {
     pub item_id: String,
 }
 
-impl Validate for CraNetworkInsightsItem {}
 /// CraCheckReportVerificationGetRequest defines the request schema for
 /// `/cra/check_report/verification/get`.
 ///
@@ -7215,7 +7162,6 @@ pub struct CraVoaReportAttributes {
     pub total_outflow_amount: Option<TotalReportOutflowAmount>,
 }
 
-impl Validate for CraVoaReportAttributes {}
 /// An object representing a VOA report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraVoaReport {
@@ -7628,7 +7574,6 @@ pub struct CraVerificationIncomeUserSummary {
     pub income_metrics: Vec<CraVerificationIncomeMetrics>,
 }
 
-impl Validate for CraVerificationIncomeUserSummary {}
 /// Modeled income metrics for a given income stream or user summary.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraVerificationIncomeMetrics {
@@ -7645,7 +7590,6 @@ pub struct CraVerificationIncomeMetrics {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for CraVerificationIncomeMetrics {}
 /// Modeled estimate of current income based on recently observed income transactions.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraVerificationModeledIncome {
@@ -7653,7 +7597,6 @@ pub struct CraVerificationModeledIncome {
     pub annual: CraVerificationIncomeValues,
 }
 
-impl Validate for CraVerificationModeledIncome {}
 /// Modeled income values for a given time period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraVerificationIncomeValues {
@@ -7667,7 +7610,6 @@ pub struct CraVerificationIncomeValues {
     pub net_income: f64,
 }
 
-impl Validate for CraVerificationIncomeValues {}
 /// An income stream detected for the user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CraVerificationIncomeStream {
@@ -7737,7 +7679,6 @@ pub struct CraVerificationIncomeCategory {
     pub secondary: String,
 }
 
-impl Validate for CraVerificationIncomeCategory {}
 /// The income pay frequency.
 /// `WEEKLY`: Weekly pay frequency.
 /// `BIWEEKLY`: Biweekly pay frequency.
@@ -7792,7 +7733,6 @@ pub struct CraVerificationIncomeProvider {
     pub is_normalized: bool,
 }
 
-impl Validate for CraVerificationIncomeProvider {}
 /// The status of the income source.
 /// `ACTIVE`: The income source is active.
 /// `INACTIVE`: The income source is inactive.
@@ -7908,7 +7848,6 @@ pub struct CraVerificationIncomeTransactionOutlier {
     pub amount: Nullable<f64>,
 }
 
-impl Validate for CraVerificationIncomeTransactionOutlier {}
 /// The details and metadata for an end user's Item within the Home Lending Income Report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraVerificationIncomeItem {
@@ -8029,7 +7968,6 @@ pub struct CraLoansApplicationsRegisterResponse {
     pub request_id: String,
 }
 
-impl Validate for CraLoansApplicationsRegisterResponse {}
 /// Contains loan application data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CraLoanApplication {
@@ -8143,7 +8081,6 @@ pub struct CraLoansRegisterResponse {
     pub request_id: String,
 }
 
-impl Validate for CraLoansRegisterResponse {}
 /// Contains loan data to register.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CraLoanRegister {
@@ -8250,7 +8187,6 @@ pub struct CraLoansUpdateResponse {
     pub request_id: String,
 }
 
-impl Validate for CraLoansUpdateResponse {}
 /// Contains loan data to update.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CraLoanUpdate {
@@ -8375,7 +8311,6 @@ pub struct CraLoanUnregisterResponse {
     pub request_id: String,
 }
 
-impl Validate for CraLoanUnregisterResponse {}
 /// Contains loan data for the loan being unregistered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CraLoanUnregister {
@@ -8843,3 +8778,29 @@ impl Validate for CraCreditProfileReportMetadata {
         );
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    CraMonitoringInsightsSubscribeResponse, CraMonitoringInsightsUnsubscribeRequest,
+    CraMonitoringInsightsUnsubscribeResponse, TotalMonthlyIncomeInsights,
+    IncomeSourcesCounts, MonitoringLoanInsights, LoanPaymentsMerchantCounts,
+    LoanPaymentsCounts, ForecastedMonthlyIncome, HistoricalAnnualIncome,
+    BaseReportUserAttributes, TotalReportInflowAmount, TotalReportInflowAmount30d,
+    TotalReportInflowAmount60d, TotalReportInflowAmount90d, TotalReportOutflowAmount,
+    TotalReportOutflowAmount30d, TotalReportOutflowAmount60d,
+    TotalReportOutflowAmount90d, BaseReportAttributes, TotalInflowAmount,
+    TotalInflowAmount30d, TotalInflowAmount60d, TotalInflowAmount90d, TotalOutflowAmount,
+    TotalOutflowAmount30d, TotalOutflowAmount60d, TotalOutflowAmount90d,
+    BaseReportAverageMonthlyBalances, BaseReportInvestmentSecurity,
+    CraPredictionInterval, CraBankIncomeEmployer, CraBankIncomeIncomeProvider,
+    CraIncomeInsightsUserSummary, CraIncomeMetrics, CraCurrentModeledIncome,
+    CraProjectedModeledIncome, CraMonthlyIncomeValues, CraAnnualIncomeValues,
+    CraIncomeCategory, CraIncomeTransactionOutlier, CraCheckReportCreateResponse,
+    CraPartnerInsightsFicoReportCharacteristics, CraPartnerInsightsPrism, PrismInsights,
+    PrismCashScore, PrismCashScoreMetadata, PrismExtend, PrismFirstDetect, PrismDetect,
+    LendScore, CraCreditProfileLendScore, CraNetworkInsightsItem, CraVoaReportAttributes,
+    CraVerificationIncomeUserSummary, CraVerificationIncomeMetrics,
+    CraVerificationModeledIncome, CraVerificationIncomeValues,
+    CraVerificationIncomeCategory, CraVerificationIncomeProvider,
+    CraVerificationIncomeTransactionOutlier, CraLoansApplicationsRegisterResponse,
+    CraLoansRegisterResponse, CraLoansUpdateResponse, CraLoanUnregisterResponse
+);

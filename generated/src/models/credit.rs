@@ -48,7 +48,6 @@ pub struct CreditSessionsGetRequest {
     pub user_token: String,
 }
 
-impl Validate for CreditSessionsGetRequest {}
 /// CreditSessionsGetResponse defines the response schema for `/credit/sessions/get`
 ///
 /// Returned by `POST /credit/sessions/get`
@@ -188,7 +187,6 @@ pub struct CreditSessionItemAddResult {
     pub institution_id: Option<String>,
 }
 
-impl Validate for CreditSessionItemAddResult {}
 /// The details of a bank income verification in Link
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditSessionBankIncomeResult {
@@ -251,7 +249,6 @@ pub struct CreditSessionError {
     pub display_message: Nullable<String>,
 }
 
-impl Validate for CreditSessionError {}
 /// The details of a digital payroll income verification in Link
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditSessionPayrollIncomeResult {
@@ -269,7 +266,6 @@ pub struct CreditSessionPayrollIncomeResult {
     pub institution_name: Option<String>,
 }
 
-impl Validate for CreditSessionPayrollIncomeResult {}
 /// Status of the Bank Employment Link session.
 ///
 /// `APPROVED`: User has approved and verified their employment.
@@ -386,7 +382,6 @@ pub struct CreditBankIncomeGetRequest {
     pub options: Option<CreditBankIncomeGetRequestOptions>,
 }
 
-impl Validate for CreditBankIncomeGetRequest {}
 /// An optional object for `/credit/bank_income/get` request options.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankIncomeGetRequestOptions {
@@ -399,7 +394,6 @@ pub struct CreditBankIncomeGetRequestOptions {
     pub count: Option<i64>,
 }
 
-impl Validate for CreditBankIncomeGetRequestOptions {}
 /// CreditBankIncomeGetResponse defines the response schema for `/credit/bank_income/get`
 ///
 /// Returned by `POST /credit/bank_income/get`
@@ -801,7 +795,6 @@ pub struct CreditBankIncomePDFGetRequest {
     pub user_id: Option<String>,
 }
 
-impl Validate for CreditBankIncomePDFGetRequest {}
 /// The report of the Bank Income data for an end user.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankIncome {
@@ -1162,7 +1155,6 @@ pub struct CreditBankIncomeRefreshRequest {
     pub options: Option<CreditBankIncomeRefreshRequestOptions>,
 }
 
-impl Validate for CreditBankIncomeRefreshRequest {}
 /// An optional object for `/credit/bank_income/refresh` request options.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankIncomeRefreshRequestOptions {
@@ -1172,7 +1164,6 @@ pub struct CreditBankIncomeRefreshRequestOptions {
     pub days_requested: Option<i64>,
 }
 
-impl Validate for CreditBankIncomeRefreshRequestOptions {}
 /// CreditBankIncomeRefreshResponse defines the response schema for `/credit/bank_income/refresh`.
 ///
 /// Returned by `POST /credit/bank_income/refresh`
@@ -1192,7 +1183,6 @@ pub struct CreditBankIncomeRefreshResponse {
     pub request_id: String,
 }
 
-impl Validate for CreditBankIncomeRefreshResponse {}
 /// CreditBankIncomeWebhookUpdateRequest defines the request schema for
 /// `/credit/bank_income/webhook/update`.
 ///
@@ -1235,7 +1225,6 @@ pub struct CreditBankIncomeWebhookUpdateRequest {
     pub enable_webhooks: bool,
 }
 
-impl Validate for CreditBankIncomeWebhookUpdateRequest {}
 /// CreditBankIncomeWebhookUpdateResponse defines the response schema for
 /// `/credit/bank_income/webhook/update`.
 ///
@@ -1256,7 +1245,6 @@ pub struct CreditBankIncomeWebhookUpdateResponse {
     pub request_id: String,
 }
 
-impl Validate for CreditBankIncomeWebhookUpdateResponse {}
 /// CreditBankStatementsUploadsGetRequest defines the request schema for
 /// `/credit/bank_statements/uploads/get`
 ///
@@ -1289,7 +1277,6 @@ pub struct CreditBankStatementsUploadsGetRequest {
     pub options: Option<CreditBankStatementsUploadsGetRequestOptions>,
 }
 
-impl Validate for CreditBankStatementsUploadsGetRequest {}
 /// An optional object for `/credit/bank_statements/uploads/get` request options.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankStatementsUploadsGetRequestOptions {
@@ -1300,7 +1287,6 @@ pub struct CreditBankStatementsUploadsGetRequestOptions {
     pub item_ids: Option<Vec<String>>,
 }
 
-impl Validate for CreditBankStatementsUploadsGetRequestOptions {}
 /// CreditPayrollIncomeParsingConfigUpdateRequest defines the request schema for
 /// `/credit/payroll_income/parsing_config/update`.
 ///
@@ -1369,7 +1355,6 @@ pub struct CreditPayrollIncomeParsingConfigUpdateResponse {
     pub request_id: String,
 }
 
-impl Validate for CreditPayrollIncomeParsingConfigUpdateResponse {}
 /// CreditBankStatementsUploadsGetResponse defines the response schema for
 /// `/credit/bank_statements/uploads/get`
 ///
@@ -1503,7 +1488,6 @@ pub struct CreditPayrollIncomeRiskSignalsGetRequest {
     pub user_id: Option<String>,
 }
 
-impl Validate for CreditPayrollIncomeRiskSignalsGetRequest {}
 /// CreditPayrollIncomeRiskSignalsGetRequest defines the response schema for
 /// `/credit/payroll_income/risk_signals/get`
 ///
@@ -1796,7 +1780,6 @@ pub struct DocumentRiskSummary {
     pub risk_score: Option<f64>,
 }
 
-impl Validate for DocumentRiskSummary {}
 /// Object containing all risk signals and relevant metadata for a single document
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SingleDocumentRiskSignal {
@@ -1862,7 +1845,6 @@ pub struct CreditAuditCopyTokenCreateRequest {
     pub report_tokens: Vec<String>,
 }
 
-impl Validate for CreditAuditCopyTokenCreateRequest {}
 /// CreditAuditCopyTokenCreateResponse defines the response schema for
 /// `/credit/audit_copy_token/create`
 ///
@@ -1887,7 +1869,6 @@ pub struct CreditAuditCopyTokenCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for CreditAuditCopyTokenCreateResponse {}
 /// CreditAuditCopyTokenRemoveRequest defines the request schema for
 /// `/credit/audit_copy_token/remove`
 ///
@@ -1917,7 +1898,6 @@ pub struct CreditAuditCopyTokenRemoveRequest {
     pub audit_copy_token: String,
 }
 
-impl Validate for CreditAuditCopyTokenRemoveRequest {}
 /// CreditAuditCopyTokenRemoveResponse defines the response schema for
 /// `/credit/audit_copy_token/remove`
 ///
@@ -1941,7 +1921,6 @@ pub struct CreditAuditCopyTokenRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for CreditAuditCopyTokenRemoveResponse {}
 /// CreditPayrollIncomeGetRequest defines the request schema for `/credit/payroll_income/get`.
 ///
 /// # Operation
@@ -1979,7 +1958,6 @@ pub struct CreditPayrollIncomeGetRequest {
     pub options: Option<CreditPayrollIncomeGetRequestOptions>,
 }
 
-impl Validate for CreditPayrollIncomeGetRequest {}
 /// An optional object for `/credit/payroll_income/get` request options.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayrollIncomeGetRequestOptions {
@@ -1990,7 +1968,6 @@ pub struct CreditPayrollIncomeGetRequestOptions {
     pub item_ids: Option<Vec<String>>,
 }
 
-impl Validate for CreditPayrollIncomeGetRequestOptions {}
 /// Defines the response body for `/credit/payroll_income/get`.
 ///
 /// Returned by `POST /credit/payroll_income/get`
@@ -2394,7 +2371,6 @@ pub struct CreditDocumentMetadata {
     pub error_message: Nullable<String>,
 }
 
-impl Validate for CreditDocumentMetadata {}
 /// An object containing information about the bank statement upload Item.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankStatementUploadItem {
@@ -2506,7 +2482,6 @@ pub struct CreditBankStatementUploadAccountOwner {
     pub address: CreditBankStatementUploadAccountOwnerAddress,
 }
 
-impl Validate for CreditBankStatementUploadAccountOwner {}
 /// Address on the uploaded bank statement
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankStatementUploadAccountOwnerAddress {
@@ -2528,7 +2503,6 @@ pub struct CreditBankStatementUploadAccountOwnerAddress {
     pub street: Option<String>,
 }
 
-impl Validate for CreditBankStatementUploadAccountOwnerAddress {}
 /// An object containing data on the overall period of the statement.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankStatementUploadBankAccountPeriod {
@@ -2599,7 +2573,6 @@ pub struct PayrollIncomeAccountData {
     pub pay_frequency: Option<String>,
 }
 
-impl Validate for PayrollIncomeAccountData {}
 /// An object representing payroll data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PayrollIncomeObject {
@@ -2898,7 +2871,6 @@ pub struct Credit1099Payer {
     pub telephone_number: Nullable<String>,
 }
 
-impl Validate for Credit1099Payer {}
 /// An object representing a recipient used in both 1099-K and 1099-MISC tax documents.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Credit1099Recipient {
@@ -2921,7 +2893,6 @@ pub struct Credit1099Recipient {
     pub second_tin_exists: Nullable<String>,
 }
 
-impl Validate for Credit1099Recipient {}
 /// An object representing a filer used by 1099-K tax documents.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Credit1099Filer {
@@ -2939,7 +2910,6 @@ pub struct Credit1099Filer {
     pub type_: Nullable<String>,
 }
 
-impl Validate for Credit1099Filer {}
 /// An object representing an end user's pay stub.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayStub {
@@ -2969,7 +2939,6 @@ pub struct CreditPayStubDeductions {
     pub total: PayStubDeductionsTotal,
 }
 
-impl Validate for CreditPayStubDeductions {}
 /// An object representing the deduction line items for the pay period
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PayStubDeductionsBreakdown {
@@ -3001,7 +2970,6 @@ pub struct PayStubDeductionsBreakdown {
     pub ytd_amount: Option<f64>,
 }
 
-impl Validate for PayStubDeductionsBreakdown {}
 /// An object representing the total deductions for the pay period
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PayStubDeductionsTotal {
@@ -3030,7 +2998,6 @@ pub struct PayStubDeductionsTotal {
     pub ytd_amount: Option<f64>,
 }
 
-impl Validate for PayStubDeductionsTotal {}
 /// An object representing both a breakdown of earnings on a pay stub and the total earnings.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayStubEarnings {
@@ -3038,7 +3005,6 @@ pub struct CreditPayStubEarnings {
     pub total: PayStubEarningsTotal,
 }
 
-impl Validate for CreditPayStubEarnings {}
 /// An object representing the earnings line items for the pay period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PayStubEarningsBreakdown {
@@ -3081,7 +3047,6 @@ pub struct PayStubEarningsBreakdown {
     pub ytd_amount: Option<f64>,
 }
 
-impl Validate for PayStubEarningsBreakdown {}
 /// An object representing both the current pay period and year to date amount for an earning
 /// category.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -3114,7 +3079,6 @@ pub struct PayStubEarningsTotal {
     pub ytd_amount: Option<f64>,
 }
 
-impl Validate for PayStubEarningsTotal {}
 /// Data about the employee.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayStubEmployee {
@@ -3128,7 +3092,6 @@ pub struct CreditPayStubEmployee {
     pub taxpayer_id: PayStubTaxpayerID,
 }
 
-impl Validate for CreditPayStubEmployee {}
 /// Address on the pay stub.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayStubAddress {
@@ -3150,7 +3113,6 @@ pub struct CreditPayStubAddress {
     pub street: Option<String>,
 }
 
-impl Validate for CreditPayStubAddress {}
 /// Taxpayer ID of the individual receiving the paystub.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PayStubTaxpayerID {
@@ -3162,7 +3124,6 @@ pub struct PayStubTaxpayerID {
     pub id_mask: Option<String>,
 }
 
-impl Validate for PayStubTaxpayerID {}
 /// Information about the employer on the pay stub.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayStubEmployer {
@@ -3172,7 +3133,6 @@ pub struct CreditPayStubEmployer {
     pub name: Option<String>,
 }
 
-impl Validate for CreditPayStubEmployer {}
 /// An object representing information about the net pay amount on the pay stub.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayStubNetPay {
@@ -3204,7 +3164,6 @@ pub struct CreditPayStubNetPay {
     pub ytd_amount: Option<f64>,
 }
 
-impl Validate for CreditPayStubNetPay {}
 /// Details about the pay period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PayStubPayPeriodDetails {
@@ -3305,7 +3264,6 @@ pub struct PayStubDistributionBreakdown {
     pub unofficial_currency_code: Option<String>,
 }
 
-impl Validate for PayStubDistributionBreakdown {}
 /// The report type. It can be `asset`. Income report types are not yet supported.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -3360,7 +3318,6 @@ pub struct DocumentRiskSignal {
     pub page_number: Option<i64>,
 }
 
-impl Validate for DocumentRiskSignal {}
 /// An object which contains additional metadata about the institution used to compute the
 /// verification attribute
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -3369,7 +3326,6 @@ pub struct DocumentRiskSignalInstitutionMetadata {
     pub item_id: String,
 }
 
-impl Validate for DocumentRiskSignalInstitutionMetadata {}
 /// Details about the status of the payroll item.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PayrollItemStatus {
@@ -3390,7 +3346,6 @@ pub struct PayrollItemStatus {
     pub processing_status: Nullable<String>,
 }
 
-impl Validate for PayrollItemStatus {}
 /// W2 is an object that represents income data taken from a W2 tax document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditW2 {
@@ -3454,7 +3409,6 @@ pub struct CreditW2 {
     pub state_and_local_wages: Vec<W2StateAndLocalWages>,
 }
 
-impl Validate for CreditW2 {}
 /// An object representing the rate at which an individual is paid.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PayrollIncomeRateOfPay {
@@ -3468,7 +3422,6 @@ pub struct PayrollIncomeRateOfPay {
     pub pay_amount: Nullable<f64>,
 }
 
-impl Validate for PayrollIncomeRateOfPay {}
 /// Defines the request schema for `/credit/payroll_income/precheck`.
 ///
 /// # Operation
@@ -3605,7 +3558,6 @@ pub struct CreditPayrollIncomeRefreshRequest {
     pub options: Option<CreditPayrollIncomeRefreshRequestOptions>,
 }
 
-impl Validate for CreditPayrollIncomeRefreshRequest {}
 /// An optional object for `/credit/payroll_income/refresh` request options.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPayrollIncomeRefreshRequestOptions {
@@ -3619,7 +3571,6 @@ pub struct CreditPayrollIncomeRefreshRequestOptions {
     pub webhook: Option<String>,
 }
 
-impl Validate for CreditPayrollIncomeRefreshRequestOptions {}
 /// CreditPayrollIncomeRefreshResponse defines the response schema for
 /// `/credit/payroll_income/refresh`
 ///
@@ -3647,7 +3598,6 @@ pub struct CreditPayrollIncomeRefreshResponse {
     pub verification_refresh_status: String,
 }
 
-impl Validate for CreditPayrollIncomeRefreshResponse {}
 /// CreditEmploymentGetRequest defines the request schema for `/credit/employment/get`.
 ///
 /// # Operation
@@ -3675,7 +3625,6 @@ pub struct CreditEmploymentGetRequest {
     pub user_token: String,
 }
 
-impl Validate for CreditEmploymentGetRequest {}
 /// CreditEmploymentGetResponse defines the response schema for `/credit/employment/get`.
 ///
 /// Returned by `POST /credit/employment/get`
@@ -3806,7 +3755,6 @@ pub struct CreditEmployerVerification {
     pub name: Option<String>,
 }
 
-impl Validate for CreditEmployerVerification {}
 /// The object containing a set of ids related to an employee.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditPlatformIds {
@@ -3821,7 +3769,6 @@ pub struct CreditPlatformIds {
     pub position_id: Option<String>,
 }
 
-impl Validate for CreditPlatformIds {}
 /// The warning associated with the data that was unavailable for the Bank Income Report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditBankIncomeWarning {
@@ -3911,7 +3858,6 @@ pub struct CreditRelayCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for CreditRelayCreateResponse {}
 /// CreditRelayGetRequest defines the request schema for `/credit/relay/get`
 ///
 /// # Operation
@@ -4060,7 +4006,6 @@ pub struct CreditRelayRefreshResponse {
     pub request_id: String,
 }
 
-impl Validate for CreditRelayRefreshResponse {}
 /// CreditRelayRemoveRequest defines the request schema for `/credit/relay/remove`
 ///
 /// # Operation
@@ -4088,7 +4033,6 @@ pub struct CreditRelayRemoveRequest {
     pub relay_token: String,
 }
 
-impl Validate for CreditRelayRemoveRequest {}
 /// CreditRelayRemoveResponse defines the response schema for `/credit/relay/remove`
 ///
 /// Returned by `POST /credit/relay/remove`
@@ -4111,7 +4055,6 @@ pub struct CreditRelayRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for CreditRelayRemoveResponse {}
 /// CreditAuditCopyTokenUpdateRequest defines the request schema for
 /// `/credit/audit_copy_token/update`
 ///
@@ -4144,7 +4087,6 @@ pub struct CreditAuditCopyTokenUpdateRequest {
     pub report_tokens: Vec<String>,
 }
 
-impl Validate for CreditAuditCopyTokenUpdateRequest {}
 /// Defines the response schema for `/credit/audit_copy_token/update`
 ///
 /// Returned by `POST /credit/audit_copy_token/update`
@@ -4167,7 +4109,6 @@ pub struct CreditAuditCopyTokenUpdateResponse {
     pub updated: bool,
 }
 
-impl Validate for CreditAuditCopyTokenUpdateResponse {}
 /// AssetReportFreddieGetRequest defines the request schema for
 /// `/credit/asset_report/freddie_mac/get`
 ///
@@ -4195,7 +4136,6 @@ pub struct AssetReportFreddieGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for AssetReportFreddieGetRequest {}
 /// AssetReportFreddieGetResponse defines the response schema for
 /// `/credit/asset_report/freddie_mac/get`
 ///
@@ -4507,7 +4447,6 @@ pub struct PartyIndividual {
     pub name: IndividualName,
 }
 
-impl Validate for PartyIndividual {}
 /// Parent container for name that allows for choice group between parsed and unparsed containers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IndividualName {
@@ -4519,7 +4458,6 @@ pub struct IndividualName {
     pub last_name: String,
 }
 
-impl Validate for IndividualName {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Roles {
@@ -4715,7 +4653,6 @@ pub struct ReportingInformation {
     pub reporting_information_identifier: String,
 }
 
-impl Validate for ReportingInformation {}
 /// A collection of details related to a fulfillment service or product in terms of request, process
 /// and result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -5099,7 +5036,6 @@ pub struct AssetOwners {
     pub asset_owner: Vec<AssetOwner>,
 }
 
-impl Validate for AssetOwners {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetOwner {
@@ -5111,7 +5047,6 @@ pub struct AssetOwner {
     pub asset_owner_text: Option<String>,
 }
 
-impl Validate for AssetOwner {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetHolder {
@@ -5119,7 +5054,6 @@ pub struct AssetHolder {
     pub name: AssetHolderName,
 }
 
-impl Validate for AssetHolder {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetHolderName {
@@ -5128,7 +5062,6 @@ pub struct AssetHolderName {
     pub full_name: String,
 }
 
-impl Validate for AssetHolderName {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetHoldings {
@@ -5828,7 +5761,6 @@ pub struct AssetTransactionDescription {
     pub asset_transaction_description: String,
 }
 
-impl Validate for AssetTransactionDescription {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ValidationSources {
@@ -5837,7 +5769,6 @@ pub struct ValidationSources {
     pub validation_source: Vec<ValidationSource>,
 }
 
-impl Validate for ValidationSources {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ValidationSource {
@@ -5855,7 +5786,6 @@ pub struct ValidationSource {
     pub validation_source_reference_identifier: Option<String>,
 }
 
-impl Validate for ValidationSource {}
 /// A collection of STATUS containers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Statuses {
@@ -5863,7 +5793,6 @@ pub struct Statuses {
     pub status: Status,
 }
 
-impl Validate for Statuses {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Status {
@@ -5881,7 +5810,6 @@ pub struct Status {
     pub status_description: Option<String>,
 }
 
-impl Validate for Status {}
 /// CreditFreddieMacReportsGetRequest defines the request schema for
 /// `/credit/freddie_mac/reports/get`
 ///
@@ -5911,7 +5839,6 @@ pub struct CreditFreddieMacReportsGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for CreditFreddieMacReportsGetRequest {}
 /// CreditFreddieMacReportsGetResponse defines the response schema for
 /// `/credit/freddie_mac/reports/get`
 ///
@@ -6298,7 +6225,6 @@ pub struct CreditFreddieMacReportingInformation {
     pub reporting_information_identifier: String,
 }
 
-impl Validate for CreditFreddieMacReportingInformation {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditFreddieMacVerificationOfAssetResponse {
@@ -6429,7 +6355,6 @@ pub struct CreditFreddieMacPartyIndividual {
     pub name: CreditFreddieMacIndividualName,
 }
 
-impl Validate for CreditFreddieMacPartyIndividual {}
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditFreddieMacIndividualName {
@@ -6444,4 +6369,36 @@ pub struct CreditFreddieMacIndividualName {
     pub middle_name: String,
 }
 
-impl Validate for CreditFreddieMacIndividualName {}
+::specgen_runtime::nothing_to_validate!(
+    CreditSessionsGetRequest, CreditSessionItemAddResult, CreditSessionError,
+    CreditSessionPayrollIncomeResult, CreditBankIncomeGetRequest,
+    CreditBankIncomeGetRequestOptions, CreditBankIncomePDFGetRequest,
+    CreditBankIncomeRefreshRequest, CreditBankIncomeRefreshRequestOptions,
+    CreditBankIncomeRefreshResponse, CreditBankIncomeWebhookUpdateRequest,
+    CreditBankIncomeWebhookUpdateResponse, CreditBankStatementsUploadsGetRequest,
+    CreditBankStatementsUploadsGetRequestOptions,
+    CreditPayrollIncomeParsingConfigUpdateResponse,
+    CreditPayrollIncomeRiskSignalsGetRequest, DocumentRiskSummary,
+    CreditAuditCopyTokenCreateRequest, CreditAuditCopyTokenCreateResponse,
+    CreditAuditCopyTokenRemoveRequest, CreditAuditCopyTokenRemoveResponse,
+    CreditPayrollIncomeGetRequest, CreditPayrollIncomeGetRequestOptions,
+    CreditDocumentMetadata, CreditBankStatementUploadAccountOwner,
+    CreditBankStatementUploadAccountOwnerAddress, PayrollIncomeAccountData,
+    Credit1099Payer, Credit1099Recipient, Credit1099Filer, CreditPayStubDeductions,
+    PayStubDeductionsBreakdown, PayStubDeductionsTotal, CreditPayStubEarnings,
+    PayStubEarningsBreakdown, PayStubEarningsTotal, CreditPayStubEmployee,
+    CreditPayStubAddress, PayStubTaxpayerID, CreditPayStubEmployer, CreditPayStubNetPay,
+    PayStubDistributionBreakdown, DocumentRiskSignal,
+    DocumentRiskSignalInstitutionMetadata, PayrollItemStatus, CreditW2,
+    PayrollIncomeRateOfPay, CreditPayrollIncomeRefreshRequest,
+    CreditPayrollIncomeRefreshRequestOptions, CreditPayrollIncomeRefreshResponse,
+    CreditEmploymentGetRequest, CreditEmployerVerification, CreditPlatformIds,
+    CreditRelayCreateResponse, CreditRelayRefreshResponse, CreditRelayRemoveRequest,
+    CreditRelayRemoveResponse, CreditAuditCopyTokenUpdateRequest,
+    CreditAuditCopyTokenUpdateResponse, AssetReportFreddieGetRequest, PartyIndividual,
+    IndividualName, ReportingInformation, AssetOwners, AssetOwner, AssetHolder,
+    AssetHolderName, AssetTransactionDescription, ValidationSources, ValidationSource,
+    Statuses, Status, CreditFreddieMacReportsGetRequest,
+    CreditFreddieMacReportingInformation, CreditFreddieMacPartyIndividual,
+    CreditFreddieMacIndividualName
+);

@@ -70,7 +70,6 @@ pub struct DashboardUserGetRequest {
     pub client_id: Option<String>,
 }
 
-impl Validate for DashboardUserGetRequest {}
 /// Account information associated with a team member with access to the Plaid dashboard.
 ///
 /// Returned by `POST /dashboard_user/get`
@@ -151,7 +150,6 @@ pub struct DashboardUserListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for DashboardUserListRequest {}
 /// Paginated list of dashboard users
 ///
 /// Returned by `POST /dashboard_user/list`
@@ -224,3 +222,7 @@ impl DashboardUserStatus {
 }
 
 ::specgen_runtime::open_enum!(DashboardUserStatus);
+
+::specgen_runtime::nothing_to_validate!(
+    DashboardUserGetRequest, DashboardUserListRequest
+);

@@ -41,7 +41,6 @@ pub struct EmployersSearchRequest {
     pub products: Vec<String>,
 }
 
-impl Validate for EmployersSearchRequest {}
 /// EmployersSearchResponse defines the response schema for `/employers/search`.
 ///
 /// Returned by `POST /employers/search`
@@ -107,3 +106,5 @@ impl Validate for Employer {
         check.nested("address", &self.address);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(EmployersSearchRequest);

@@ -37,7 +37,6 @@ pub struct EmploymentVerificationGetRequest {
     pub access_token: String,
 }
 
-impl Validate for EmploymentVerificationGetRequest {}
 /// EmploymentVerificationGetResponse defines the response schema for
 /// `/employment/verification/get`.
 ///
@@ -150,7 +149,6 @@ pub struct EmployerVerification {
     pub name: Nullable<String>,
 }
 
-impl Validate for EmployerVerification {}
 /// An object containing a set of ids related to an employee
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlatformIds {
@@ -165,4 +163,6 @@ pub struct PlatformIds {
     pub position_id: Nullable<String>,
 }
 
-impl Validate for PlatformIds {}
+::specgen_runtime::nothing_to_validate!(
+    EmploymentVerificationGetRequest, EmployerVerification, PlatformIds
+);

@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 /// The response is [`GetRecipientsResponse`](crate::models::GetRecipientsResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetRecipientsRequest {}
-impl Validate for GetRecipientsRequest {}
 /// The path and header parameters of `GET /fdx/consents/{consentId}`.
 ///
 /// # Operation
@@ -35,7 +34,6 @@ pub struct FdxConsentGetRequest {
     pub consent_id: String,
 }
 
-impl Validate for FdxConsentGetRequest {}
 /// The path and header parameters of `GET /fdx/recipient/{recipientId}`.
 ///
 /// # Operation
@@ -55,7 +53,6 @@ pub struct GetRecipientRequest {
     pub oauth_state_id: Option<String>,
 }
 
-impl Validate for GetRecipientRequest {}
 /// GetRecipientsResponse defines the response schema for `/fdx/recipients`
 ///
 /// Returned by `GET /fdx/recipients`
@@ -1037,3 +1034,7 @@ impl Validate for FDXLifecycleEvent {
         check.format("updatedTime", &self.updated_time, validate::Format::DateTime);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    GetRecipientsRequest, FdxConsentGetRequest, GetRecipientRequest
+);

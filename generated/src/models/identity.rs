@@ -45,7 +45,6 @@ pub struct IdentityGetRequest {
     pub options: Option<IdentityGetRequestOptions>,
 }
 
-impl Validate for IdentityGetRequest {}
 /// An optional object to filter `/identity/get` results.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityGetRequestOptions {
@@ -55,7 +54,6 @@ pub struct IdentityGetRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for IdentityGetRequestOptions {}
 /// IdentityGetResponse defines the response schema for `/identity/get`
 ///
 /// Returned by `POST /identity/get` ([`IdentityGetRequest`](crate::models::IdentityGetRequest)).
@@ -297,7 +295,6 @@ pub struct IdentityMatchRequest {
     pub options: Option<IdentityMatchRequestOptions>,
 }
 
-impl Validate for IdentityMatchRequest {}
 /// An optional object to filter `/identity/match` results
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityMatchRequestOptions {
@@ -306,7 +303,6 @@ pub struct IdentityMatchRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for IdentityMatchRequestOptions {}
 /// IdentityMatchResponse defines the response schema for `/identity/match`
 ///
 /// Returned by `POST /identity/match`
@@ -456,7 +452,6 @@ pub struct IdentityRefreshRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for IdentityRefreshRequest {}
 /// IdentityRefreshResponse defines the response schema for `/identity/refresh`
 ///
 /// Returned by `POST /identity/refresh`
@@ -476,7 +471,6 @@ pub struct IdentityRefreshResponse {
     pub request_id: String,
 }
 
-impl Validate for IdentityRefreshResponse {}
 /// IdentityDocumentsUploadsGetRequest defines the request schema for
 /// `/identity/documents/uploads/get`
 ///
@@ -505,7 +499,6 @@ pub struct IdentityDocumentsUploadsGetRequest {
     pub options: Option<IdentityDocumentsUploadsGetRequestOptions>,
 }
 
-impl Validate for IdentityDocumentsUploadsGetRequest {}
 /// An optional object to filter `/identity/documents/uploads/get` results.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityDocumentsUploadsGetRequestOptions {
@@ -515,7 +508,6 @@ pub struct IdentityDocumentsUploadsGetRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for IdentityDocumentsUploadsGetRequestOptions {}
 /// IdentityDocumentsUploadsGetResponse defines the response schema for
 /// `/identity/documents/uploads/get`
 ///
@@ -830,7 +822,6 @@ pub struct IdentityDocumentUploadRiskInsights {
     pub risk_signals: Option<Vec<IdentityDocumentUploadRiskSignal>>,
 }
 
-impl Validate for IdentityDocumentUploadRiskInsights {}
 /// Risk summary of an uploaded document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityDocumentUploadRiskSummary {
@@ -841,7 +832,6 @@ pub struct IdentityDocumentUploadRiskSummary {
     pub risk_score: Nullable<i64>,
 }
 
-impl Validate for IdentityDocumentUploadRiskSummary {}
 /// Risk signals tied to the document
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityDocumentUploadRiskSignal {
@@ -860,4 +850,10 @@ pub struct IdentityDocumentUploadRiskSignal {
     pub page_number: Nullable<i64>,
 }
 
-impl Validate for IdentityDocumentUploadRiskSignal {}
+::specgen_runtime::nothing_to_validate!(
+    IdentityGetRequest, IdentityGetRequestOptions, IdentityMatchRequest,
+    IdentityMatchRequestOptions, IdentityRefreshRequest, IdentityRefreshResponse,
+    IdentityDocumentsUploadsGetRequest, IdentityDocumentsUploadsGetRequestOptions,
+    IdentityDocumentUploadRiskInsights, IdentityDocumentUploadRiskSummary,
+    IdentityDocumentUploadRiskSignal
+);

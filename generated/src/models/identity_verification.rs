@@ -904,7 +904,6 @@ pub struct IdentityVerificationAutofillCreateRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for IdentityVerificationAutofillCreateRequest {}
 /// Autofill represents unverified customer information. This needs to be confirmed by the customer
 /// before using.
 ///
@@ -1597,7 +1596,6 @@ pub struct IdentityVerificationDocumentAddressResponse {
     pub country: String,
 }
 
-impl Validate for IdentityVerificationDocumentAddressResponse {}
 /// The individual's name extracted from the document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityVerificationDocumentNameResponse {
@@ -1611,7 +1609,6 @@ pub struct IdentityVerificationDocumentNameResponse {
     pub family_name: String,
 }
 
-impl Validate for IdentityVerificationDocumentNameResponse {}
 /// Request input for fetching an Identity Verification
 ///
 /// # Operation
@@ -1638,7 +1635,6 @@ pub struct IdentityVerificationGetRequest {
     pub client_id: Option<String>,
 }
 
-impl Validate for IdentityVerificationGetRequest {}
 /// An identity verification attempt represents a customer's attempt to verify their identity,
 /// reflecting the required steps for completing the session, the results for each step, and
 /// information collected in the process.
@@ -2067,7 +2063,6 @@ pub struct IdentityVerificationListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for IdentityVerificationListRequest {}
 /// Paginated list of Plaid sessions.
 ///
 /// Returned by `POST /identity_verification/list`
@@ -2441,7 +2436,6 @@ pub struct IdentityVerificationResponseUserName {
     pub family_name: String,
 }
 
-impl Validate for IdentityVerificationResponseUserName {}
 /// Request input for retrying an identity verification attempt
 ///
 /// # Operation
@@ -2527,7 +2521,6 @@ pub struct IdentityVerificationRetryRequestStepsObject {
     pub selfie_check: bool,
 }
 
-impl Validate for IdentityVerificationRetryRequestStepsObject {}
 /// An identity verification attempt represents a customer's attempt to verify their identity,
 /// reflecting the required steps for completing the session, the results for each step, and
 /// information collected in the process.
@@ -3091,7 +3084,6 @@ pub struct IdentityVerificationTemplateReference {
     pub version: i64,
 }
 
-impl Validate for IdentityVerificationTemplateReference {}
 /// Even if an address has been collected, some fields may be null depending on the region's
 /// addressing system. For example:
 ///
@@ -3140,7 +3132,6 @@ pub struct IdentityVerificationUserAddress {
     pub country: String,
 }
 
-impl Validate for IdentityVerificationUserAddress {}
 /// The identity data that was either collected from the user or provided via API in order to
 /// perform an Identity Verification.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -3688,7 +3679,6 @@ pub struct PhysicalDocumentImages {
     pub face: Option<String>,
 }
 
-impl Validate for PhysicalDocumentImages {}
 /// An enum indicating whether a network proxy is present and if so what type it is.
 ///
 /// `none_detected` indicates the user is not on a detectable proxy network.
@@ -4264,7 +4254,6 @@ pub struct RiskCheckFacialDuplicate {
     pub matched_after_completed: bool,
 }
 
-impl Validate for RiskCheckFacialDuplicate {}
 /// Result summary object capturing abuse signals related to `identity abuse`, e.g. stolen and
 /// synthetic identity fraud. These attributes are only available for US identities and some signals
 /// may not be available depending on what information was collected.
@@ -4990,7 +4979,6 @@ pub struct SelfieCapture {
     pub video_url: Option<String>,
 }
 
-impl Validate for SelfieCapture {}
 /// Additional information for the `selfie_check` step. This field will be `null` unless
 /// `steps.selfie_check` has reached a terminal state of either `success` or `failed`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -5199,3 +5187,13 @@ impl VerifySMSDetailsStatus {
 }
 
 ::specgen_runtime::open_enum!(VerifySMSDetailsStatus);
+
+::specgen_runtime::nothing_to_validate!(
+    IdentityVerificationAutofillCreateRequest,
+    IdentityVerificationDocumentAddressResponse,
+    IdentityVerificationDocumentNameResponse, IdentityVerificationGetRequest,
+    IdentityVerificationListRequest, IdentityVerificationResponseUserName,
+    IdentityVerificationRetryRequestStepsObject, IdentityVerificationTemplateReference,
+    IdentityVerificationUserAddress, PhysicalDocumentImages, RiskCheckFacialDuplicate,
+    SelfieCapture
+);

@@ -52,7 +52,6 @@ pub struct IncomeVerificationCreateRequest {
     pub options: Option<IncomeVerificationCreateRequestOptions>,
 }
 
-impl Validate for IncomeVerificationCreateRequest {}
 /// Optional arguments for `/income/verification/create`
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IncomeVerificationCreateRequestOptions {
@@ -64,7 +63,6 @@ pub struct IncomeVerificationCreateRequestOptions {
     pub access_tokens: Option<Vec<String>>,
 }
 
-impl Validate for IncomeVerificationCreateRequestOptions {}
 /// IncomeVerificationCreateResponse defines the response schema for `/income/verification/create`.
 ///
 /// Returned by `POST /income/verification/create`
@@ -87,7 +85,6 @@ pub struct IncomeVerificationCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for IncomeVerificationCreateResponse {}
 /// IncomeVerificationPrecheckRequest defines the request schema for `/income/verification/precheck`
 ///
 /// # Operation
@@ -168,7 +165,6 @@ pub struct IncomeVerificationPrecheckUser {
     pub home_address: Nullable<SignalAddressData>,
 }
 
-impl Validate for IncomeVerificationPrecheckUser {}
 /// IncomeVerificationPrecheckResponse defines the response schema for
 /// `/income/verification/precheck`.
 ///
@@ -243,7 +239,6 @@ pub struct IncomeVerificationPaystubsGetRequest {
     pub access_token: Nullable<String>,
 }
 
-impl Validate for IncomeVerificationPaystubsGetRequest {}
 /// IncomeVerificationPaystubsGetResponse defines the response schema for
 /// `/income/verification/paystubs/get`.
 ///
@@ -594,7 +589,6 @@ pub struct DeductionsBreakdown {
     pub ytd_amount: Nullable<f64>,
 }
 
-impl Validate for DeductionsBreakdown {}
 /// An object representing the total deductions for the pay period
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeductionsTotal {
@@ -623,7 +617,6 @@ pub struct DeductionsTotal {
     pub ytd_amount: Nullable<f64>,
 }
 
-impl Validate for DeductionsTotal {}
 /// An object representing both the current pay period and year to date amount for a category.
 ///
 /// Deprecated.
@@ -730,7 +723,6 @@ pub struct Pay {
     pub currency: Nullable<String>,
 }
 
-impl Validate for Pay {}
 /// An object representing both a breakdown of earnings on a paystub and the total earnings.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Earnings {
@@ -884,7 +876,6 @@ pub struct EarningsTotal {
     pub ytd_amount: Nullable<f64>,
 }
 
-impl Validate for EarningsTotal {}
 /// An object representing employment details found on a paystub.
 ///
 /// Deprecated.
@@ -1147,7 +1138,6 @@ pub struct PaystubEmployer {
     pub name: Option<String>,
 }
 
-impl Validate for PaystubEmployer {}
 /// Address on the paystub
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaystubAddress {
@@ -1185,7 +1175,6 @@ pub struct PaystubAddress {
     pub state_code: Nullable<String>,
 }
 
-impl Validate for PaystubAddress {}
 /// Details about the pay period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PayPeriodDetails {
@@ -1314,7 +1303,6 @@ pub struct DistributionBreakdown {
     pub current_pay: Option<Pay>,
 }
 
-impl Validate for DistributionBreakdown {}
 /// The amount of income earned year to date, as based on paystub data.
 ///
 /// Deprecated.
@@ -1332,7 +1320,6 @@ pub struct PaystubYTDDetails {
     pub net_earnings: Nullable<f64>,
 }
 
-impl Validate for PaystubYTDDetails {}
 /// IncomeVerificationDocumentsDownloadRequest defines the request schema for
 /// `/income/verification/documents/download`.
 ///
@@ -1381,7 +1368,6 @@ pub struct IncomeVerificationDocumentsDownloadRequest {
     pub document_id: Nullable<String>,
 }
 
-impl Validate for IncomeVerificationDocumentsDownloadRequest {}
 /// IncomeVerificationTaxformsGetRequest defines the request schema for
 /// `/income/verification/taxforms/get`
 ///
@@ -1423,7 +1409,6 @@ pub struct IncomeVerificationTaxformsGetRequest {
     pub access_token: Nullable<String>,
 }
 
-impl Validate for IncomeVerificationTaxformsGetRequest {}
 /// IncomeVerificationTaxformsGetResponse defines the response schema for
 /// `/income/verification/taxforms/get`
 ///
@@ -1621,3 +1606,12 @@ impl Validate for W2 {
         check.nested("employee", &self.employee);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    IncomeVerificationCreateRequest, IncomeVerificationCreateRequestOptions,
+    IncomeVerificationCreateResponse, IncomeVerificationPrecheckUser,
+    IncomeVerificationPaystubsGetRequest, DeductionsBreakdown, DeductionsTotal, Pay,
+    EarningsTotal, PaystubEmployer, PaystubAddress, DistributionBreakdown,
+    PaystubYTDDetails, IncomeVerificationDocumentsDownloadRequest,
+    IncomeVerificationTaxformsGetRequest
+);

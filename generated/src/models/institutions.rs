@@ -268,7 +268,6 @@ pub struct InstitutionsSearchRequestOptions {
     pub payment_initiation: Nullable<InstitutionsSearchPaymentInitiationOptions>,
 }
 
-impl Validate for InstitutionsSearchRequestOptions {}
 /// Additional options that will be used to filter institutions by various Payment Initiation
 /// configurations.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -281,7 +280,6 @@ pub struct InstitutionsSearchPaymentInitiationOptions {
     pub consent_id: Nullable<String>,
 }
 
-impl Validate for InstitutionsSearchPaymentInitiationOptions {}
 /// InstitutionsSearchResponse defines the response schema for `/institutions/search`
 ///
 /// Returned by `POST /institutions/search`
@@ -422,7 +420,6 @@ pub struct InstitutionsGetByIdRequestOptions {
     pub include_payment_initiation_metadata: Option<bool>,
 }
 
-impl Validate for InstitutionsGetByIdRequestOptions {}
 /// InstitutionsGetByIdResponse defines the response schema for `/institutions/get_by_id`
 ///
 /// Returned by `POST /institutions/get_by_id`
@@ -669,7 +666,6 @@ pub struct AuthMetadata {
     pub supported_methods: Option<AuthSupportedMethods>,
 }
 
-impl Validate for AuthMetadata {}
 /// Metadata specifically related to which auth methods an institution supports.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthSupportedMethods {
@@ -683,7 +679,6 @@ pub struct AuthSupportedMethods {
     pub instant_micro_deposits: bool,
 }
 
-impl Validate for AuthSupportedMethods {}
 /// Metadata that captures what specific payment configurations an institution supports when making
 /// Payment Initiation requests.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -958,3 +953,8 @@ impl IncidentUpdateStatus {
 }
 
 ::specgen_runtime::open_enum!(IncidentUpdateStatus);
+
+::specgen_runtime::nothing_to_validate!(
+    InstitutionsSearchRequestOptions, InstitutionsSearchPaymentInitiationOptions,
+    InstitutionsGetByIdRequestOptions, AuthMetadata, AuthSupportedMethods
+);

@@ -39,7 +39,6 @@ pub struct InvestmentsHoldingsGetRequest {
     pub options: Option<InvestmentHoldingsGetRequestOptions>,
 }
 
-impl Validate for InvestmentsHoldingsGetRequest {}
 /// An optional object to filter `/investments/holdings/get` results. If provided, must not be
 /// `null`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -50,7 +49,6 @@ pub struct InvestmentHoldingsGetRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for InvestmentHoldingsGetRequestOptions {}
 /// InvestmentsHoldingsGetResponse defines the response schema for `/investments/holdings/get`
 ///
 /// Returned by `POST /investments/holdings/get`
@@ -548,7 +546,6 @@ pub struct InvestmentsAuthGetRequest {
     pub options: Option<InvestmentsAuthGetRequestOptions>,
 }
 
-impl Validate for InvestmentsAuthGetRequest {}
 /// An optional object to filter `/investments/auth/get` results.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InvestmentsAuthGetRequestOptions {
@@ -558,7 +555,6 @@ pub struct InvestmentsAuthGetRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for InvestmentsAuthGetRequestOptions {}
 /// InvestmentsAuthGetResponse defines the response schema for `/investments/auth/get`
 ///
 /// Returned by `POST /investments/auth/get`
@@ -1253,7 +1249,6 @@ pub struct InvestmentsRefreshRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for InvestmentsRefreshRequest {}
 /// InvestmentsRefreshResponse defines the response schema for `/investments/refresh`
 ///
 /// Returned by `POST /investments/refresh`
@@ -1273,4 +1268,8 @@ pub struct InvestmentsRefreshResponse {
     pub request_id: String,
 }
 
-impl Validate for InvestmentsRefreshResponse {}
+::specgen_runtime::nothing_to_validate!(
+    InvestmentsHoldingsGetRequest, InvestmentHoldingsGetRequestOptions,
+    InvestmentsAuthGetRequest, InvestmentsAuthGetRequestOptions,
+    InvestmentsRefreshRequest, InvestmentsRefreshResponse
+);

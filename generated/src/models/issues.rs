@@ -39,7 +39,6 @@ pub struct IssuesSearchRequest {
     pub link_session_request_id: Option<String>,
 }
 
-impl Validate for IssuesSearchRequest {}
 /// IssuesSearchResponse defines the response schema for `/issues/search`.
 ///
 /// Returned by `POST /issues/search` ([`IssuesSearchRequest`](crate::models::IssuesSearchRequest)).
@@ -126,7 +125,6 @@ pub struct IssuesSubscribeRequest {
     pub webhook: String,
 }
 
-impl Validate for IssuesSubscribeRequest {}
 /// IssuesSubscribeResponse defines the response schema for `/issues/subscribe`.
 ///
 /// Returned by `POST /issues/subscribe`
@@ -146,7 +144,6 @@ pub struct IssuesSubscribeResponse {
     pub request_id: String,
 }
 
-impl Validate for IssuesSubscribeResponse {}
 /// The current status of the issue.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -245,7 +242,6 @@ pub struct IssuesGetRequest {
     pub issue_id: String,
 }
 
-impl Validate for IssuesGetRequest {}
 /// IssuesGetResponse defines the response schema for `/issues/get`.
 ///
 /// Returned by `POST /issues/get` ([`IssuesGetRequest`](crate::models::IssuesGetRequest)).
@@ -288,3 +284,8 @@ impl Validate for IssuesGetResponse {
         check.nested("issue", &self.issue);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    IssuesSearchRequest, IssuesSubscribeRequest, IssuesSubscribeResponse,
+    IssuesGetRequest
+);

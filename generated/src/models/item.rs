@@ -72,7 +72,6 @@ pub struct ProductAccess {
     pub customers_profiles: Nullable<bool>,
 }
 
-impl Validate for ProductAccess {}
 /// Allow or disallow product access by account. Unlisted (e.g. missing) accounts will be considered
 /// `new_accounts`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -91,7 +90,6 @@ pub struct AccountAccess {
     pub account_product_access: Nullable<AccountProductAccess>,
 }
 
-impl Validate for AccountAccess {}
 /// Allow the application to access specific products on this account
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountProductAccess {
@@ -115,7 +113,6 @@ pub struct AccountProductAccess {
     pub tax_documents: Nullable<bool>,
 }
 
-impl Validate for AccountProductAccess {}
 /// The scopes object
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Scopes {
@@ -130,7 +127,6 @@ pub struct Scopes {
     pub new_accounts: Nullable<bool>,
 }
 
-impl Validate for Scopes {}
 /// An indicator for when scopes are being updated. When scopes are updated via enrollment (i.e.
 /// OAuth), the partner must send `ENROLLMENT`. When scopes are updated in a post-enrollment view,
 /// the partner must send `PORTAL`.
@@ -194,7 +190,6 @@ pub struct ItemApplicationUnlinkRequest {
     pub application_id: String,
 }
 
-impl Validate for ItemApplicationUnlinkRequest {}
 /// ItemApplicationUnlinkResponse defines the response schema for `/item/application/unlink`
 ///
 /// Returned by `POST /item/application/unlink`
@@ -214,7 +209,6 @@ pub struct ItemApplicationUnlinkResponse {
     pub request_id: String,
 }
 
-impl Validate for ItemApplicationUnlinkResponse {}
 /// ItemApplicationScopesUpdateRequest defines the request schema for
 /// `/item/application/scopes/update`
 ///
@@ -269,7 +263,6 @@ pub struct ItemApplicationScopesUpdateResponse {
     pub request_id: String,
 }
 
-impl Validate for ItemApplicationScopesUpdateResponse {}
 /// Request to list connected applications for a user.
 ///
 /// # Operation
@@ -294,7 +287,6 @@ pub struct ItemApplicationListRequest {
     pub access_token: Nullable<String>,
 }
 
-impl Validate for ItemApplicationListRequest {}
 /// Describes the connected application for a particular end user.
 ///
 /// Returned by `POST /item/application/list`
@@ -711,7 +703,6 @@ pub struct ItemGetRequest {
     pub access_token: String,
 }
 
-impl Validate for ItemGetRequest {}
 /// ItemGetResponse defines the response schema for `/item/get` and `/item/webhook/update`
 ///
 /// Returned by `POST /item/get` ([`ItemGetRequest`](crate::models::ItemGetRequest)).
@@ -917,7 +908,6 @@ pub struct ItemRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for ItemRemoveResponse {}
 /// ItemWebhookUpdateRequest defines the request schema for `/item/webhook/update`
 ///
 /// # Operation
@@ -1033,7 +1023,6 @@ pub struct ItemAccessTokenInvalidateRequest {
     pub access_token: String,
 }
 
-impl Validate for ItemAccessTokenInvalidateRequest {}
 /// ItemAccessTokenInvalidateResponse defines the response schema for
 /// `/item/access_token/invalidate`
 ///
@@ -1057,7 +1046,6 @@ pub struct ItemAccessTokenInvalidateResponse {
     pub request_id: String,
 }
 
-impl Validate for ItemAccessTokenInvalidateResponse {}
 /// ItemPublicTokenExchangeRequest defines the request schema for `/item/public_token/exchange`
 ///
 /// # Operation
@@ -1090,7 +1078,6 @@ pub struct ItemPublicTokenExchangeRequest {
     pub public_token: String,
 }
 
-impl Validate for ItemPublicTokenExchangeRequest {}
 /// ItemPublicTokenExchangeResponse defines the response schema for `/item/public_token/exchange`
 ///
 /// Returned by `POST /item/public_token/exchange`
@@ -1116,7 +1103,6 @@ pub struct ItemPublicTokenExchangeResponse {
     pub request_id: String,
 }
 
-impl Validate for ItemPublicTokenExchangeResponse {}
 /// ItemPublicTokenCreateRequest defines the request schema for `/item/public_token/create`
 ///
 /// # Operation
@@ -1156,7 +1142,6 @@ pub struct ItemPublicTokenCreateRequest {
     pub access_token: String,
 }
 
-impl Validate for ItemPublicTokenCreateRequest {}
 /// ItemPublicTokenCreateResponse defines the response schema for `/item/public_token/create`
 ///
 /// Returned by `POST /item/public_token/create`
@@ -1263,7 +1248,6 @@ pub struct ItemImportRequestUserAuth {
     pub auth_token: String,
 }
 
-impl Validate for ItemImportRequestUserAuth {}
 /// ItemImportResponse defines the response schema for `/item/import`
 ///
 /// Returned by `POST /item/import` ([`ItemImportRequest`](crate::models::ItemImportRequest)).
@@ -1285,7 +1269,6 @@ pub struct ItemImportResponse {
     pub request_id: String,
 }
 
-impl Validate for ItemImportResponse {}
 /// Metadata about the Item
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemWithConsentFields {
@@ -1634,4 +1617,12 @@ pub struct ItemProductsTerminateResponse {
     pub request_id: String,
 }
 
-impl Validate for ItemProductsTerminateResponse {}
+::specgen_runtime::nothing_to_validate!(
+    ProductAccess, AccountAccess, AccountProductAccess, Scopes,
+    ItemApplicationUnlinkRequest, ItemApplicationUnlinkResponse,
+    ItemApplicationScopesUpdateResponse, ItemApplicationListRequest, ItemGetRequest,
+    ItemRemoveResponse, ItemAccessTokenInvalidateRequest,
+    ItemAccessTokenInvalidateResponse, ItemPublicTokenExchangeRequest,
+    ItemPublicTokenExchangeResponse, ItemPublicTokenCreateRequest,
+    ItemImportRequestUserAuth, ItemImportResponse, ItemProductsTerminateResponse
+);

@@ -42,7 +42,6 @@ pub struct LiabilitiesGetRequest {
     pub options: Option<LiabilitiesGetRequestOptions>,
 }
 
-impl Validate for LiabilitiesGetRequest {}
 /// An optional object to filter `/liabilities/get` results. If provided, `options` cannot be null.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LiabilitiesGetRequestOptions {
@@ -53,7 +52,6 @@ pub struct LiabilitiesGetRequestOptions {
     pub account_ids: Option<Vec<String>>,
 }
 
-impl Validate for LiabilitiesGetRequestOptions {}
 /// LiabilitiesGetResponse defines the response schema for `/liabilities/get`
 ///
 /// Returned by `POST /liabilities/get`
@@ -288,3 +286,7 @@ impl Validate for LiabilitiesGetResponse {
         check.nested("liabilities", &self.liabilities);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    LiabilitiesGetRequest, LiabilitiesGetRequestOptions
+);

@@ -24,7 +24,6 @@ pub struct LinkSessionCraDocumentUploadResult {
     pub num_bank_statements_uploaded: i64,
 }
 
-impl Validate for LinkSessionCraDocumentUploadResult {}
 /// LinkTokenGetRequest defines the request schema for `/link/token/get`
 ///
 /// # Operation
@@ -60,7 +59,6 @@ pub struct LinkTokenGetRequest {
     pub link_token: String,
 }
 
-impl Validate for LinkTokenGetRequest {}
 /// Enum representing the desired appearance mode for Link, used to force light or dark modes or set
 /// Link to change depending on user system settings. Currently in closed beta.
 ///
@@ -483,7 +481,6 @@ pub struct LinkTokenEUConfig {
     pub headless: Option<bool>,
 }
 
-impl Validate for LinkTokenEUConfig {}
 /// Configuration parameters for the Investments product
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenInvestments {
@@ -497,7 +494,6 @@ pub struct LinkTokenInvestments {
     pub allow_manual_entry: Option<bool>,
 }
 
-impl Validate for LinkTokenInvestments {}
 /// Configuration parameters for the Investments Move product
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenInvestmentsAuth {
@@ -523,7 +519,6 @@ pub struct LinkTokenInvestmentsAuth {
     pub rollover_401k_enabled: Nullable<bool>,
 }
 
-impl Validate for LinkTokenInvestmentsAuth {}
 /// Configuration parameters for the Transactions product
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenTransactions {
@@ -665,7 +660,6 @@ pub struct LinkTokenCreateRequestPaymentConfiguration {
     pub description: Option<String>,
 }
 
-impl Validate for LinkTokenCreateRequestPaymentConfiguration {}
 /// Specifies options for initializing Link for use with the Payment Initiation (Europe) product.
 /// This field is required if `payment_initiation` is included in the `products` array. Either
 /// `payment_id` or `consent_id` must be provided.
@@ -679,7 +673,6 @@ pub struct LinkTokenCreateRequestPaymentInitiation {
     pub consent_id: Option<String>,
 }
 
-impl Validate for LinkTokenCreateRequestPaymentInitiation {}
 /// Specifies options for initializing Link for use with the Transfer product.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenCreateRequestTransfer {
@@ -696,7 +689,6 @@ pub struct LinkTokenCreateRequestTransfer {
     pub payment_profile_token: Option<String>,
 }
 
-impl Validate for LinkTokenCreateRequestTransfer {}
 /// Specifies user stated income sources for the Income product
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenCreateRequestUserStatedIncomeSource {
@@ -1028,7 +1020,6 @@ pub struct LinkTokenCreateRequestIdentityVerification {
     pub gave_consent: Option<bool>,
 }
 
-impl Validate for LinkTokenCreateRequestIdentityVerification {}
 /// A map containing data used to highlight institutions in Link.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenCreateInstitutionData {
@@ -1040,7 +1031,6 @@ pub struct LinkTokenCreateInstitutionData {
     pub routing_number: Option<String>,
 }
 
-impl Validate for LinkTokenCreateInstitutionData {}
 /// A map containing data to pass in for the Card Switch flow.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenCreateCardSwitch {
@@ -1048,7 +1038,6 @@ pub struct LinkTokenCreateCardSwitch {
     pub card_bin: String,
 }
 
-impl Validate for LinkTokenCreateCardSwitch {}
 /// An object specifying information about the end user who will be linking their account.
 /// **Required** if `user_id` isn't included.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1209,7 +1198,6 @@ pub struct LinkTokenCreateRequestUpdate {
     pub item_ids: Nullable<Vec<String>>,
 }
 
-impl Validate for LinkTokenCreateRequestUpdate {}
 /// LinkOAuthCorrelationIdExchangeRequest defines the request schema for
 /// `/link/oauth/correlation_id/exchange`
 ///
@@ -1239,7 +1227,6 @@ pub struct LinkOAuthCorrelationIdExchangeRequest {
     pub link_correlation_id: String,
 }
 
-impl Validate for LinkOAuthCorrelationIdExchangeRequest {}
 /// LinkOAuthCorrelationIdExchangeResponse defines the response schema for
 /// `/link/oauth/correlation_id/exchange`
 ///
@@ -1264,7 +1251,6 @@ pub struct LinkOAuthCorrelationIdExchangeResponse {
     pub request_id: String,
 }
 
-impl Validate for LinkOAuthCorrelationIdExchangeResponse {}
 /// LinkTokenGetResponse defines the response schema for `/link/token/get`
 ///
 /// Returned by `POST /link/token/get`
@@ -1687,7 +1673,6 @@ pub struct LinkSessionItemAddResult {
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
-impl Validate for LinkSessionItemAddResult {}
 /// The details of a Plaid Check Item add in Link.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkSessionCraItemAddResult {
@@ -1702,7 +1687,6 @@ pub struct LinkSessionCraItemAddResult {
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
-impl Validate for LinkSessionCraItemAddResult {}
 /// The details of a Plaid Check Item update via update mode in Link.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkSessionCraUpdateResult {
@@ -1717,7 +1701,6 @@ pub struct LinkSessionCraUpdateResult {
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
-impl Validate for LinkSessionCraUpdateResult {}
 /// The details of a bank income verification in Link.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LinkSessionBankIncomeResult {
@@ -1748,7 +1731,6 @@ pub struct LinkSessionPayrollIncomeResult {
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
-impl Validate for LinkSessionPayrollIncomeResult {}
 /// An object representing an [onSuccess](https://plaid.com/docs/link/web/#onsuccess) callback from
 /// Link. This field is returned only for legacy integrations and is deprecated in favor of
 /// [`results.item_add_results`](https://plaid.com/docs/api/link/#link-token-get-response-link-sessions-results-item-add-results)
@@ -1808,7 +1790,6 @@ pub struct LinkSessionSuccessMetadataInstitution {
     pub institution_id: Option<String>,
 }
 
-impl Validate for LinkSessionSuccessMetadataInstitution {}
 /// An account attached to the connected Item.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkSessionSuccessMetadataAccount {
@@ -1894,7 +1875,6 @@ pub struct LinkSessionSuccessMetadataAccount {
     pub class_type: Nullable<String>,
 }
 
-impl Validate for LinkSessionSuccessMetadataAccount {}
 /// The status of a transfer. Returned only when [Transfer
 /// UI](https://plaid.com/docs/transfer/using-transfer-ui) is implemented.
 ///
@@ -1984,7 +1964,6 @@ pub struct LinkSessionExitMetadata {
     pub request_id: Option<String>,
 }
 
-impl Validate for LinkSessionExitMetadata {}
 /// An institution object. If the Item was created via Same-Day or Instant micro-deposit
 /// verification, will be `null`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1997,7 +1976,6 @@ pub struct LinkSessionExitMetadataInstitution {
     pub institution_id: Option<String>,
 }
 
-impl Validate for LinkSessionExitMetadataInstitution {}
 /// An object specifying the arguments originally provided to the `/link/token/create` call.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkTokenGetMetadataResponse {
@@ -2931,7 +2909,6 @@ pub struct LinkTokenCreateRequestEmploymentBankIncome {
     pub days_requested: i64,
 }
 
-impl Validate for LinkTokenCreateRequestEmploymentBankIncome {}
 /// Metadata about an event that occurred while the user was going through Link
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkEventMetadata {
@@ -2995,7 +2972,6 @@ pub struct LinkEventMetadata {
     pub account_number_mask: Option<String>,
 }
 
-impl Validate for LinkEventMetadata {}
 /// An event that occurred while the user was going through Link
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LinkEvent {
@@ -3008,4 +2984,17 @@ pub struct LinkEvent {
     pub event_metadata: LinkEventMetadata,
 }
 
-impl Validate for LinkEvent {}
+::specgen_runtime::nothing_to_validate!(
+    LinkSessionCraDocumentUploadResult, LinkTokenGetRequest, LinkTokenEUConfig,
+    LinkTokenInvestments, LinkTokenInvestmentsAuth,
+    LinkTokenCreateRequestPaymentConfiguration, LinkTokenCreateRequestPaymentInitiation,
+    LinkTokenCreateRequestTransfer, LinkTokenCreateRequestIdentityVerification,
+    LinkTokenCreateInstitutionData, LinkTokenCreateCardSwitch,
+    LinkTokenCreateRequestUpdate, LinkOAuthCorrelationIdExchangeRequest,
+    LinkOAuthCorrelationIdExchangeResponse, LinkSessionItemAddResult,
+    LinkSessionCraItemAddResult, LinkSessionCraUpdateResult,
+    LinkSessionPayrollIncomeResult, LinkSessionSuccessMetadataInstitution,
+    LinkSessionSuccessMetadataAccount, LinkSessionExitMetadata,
+    LinkSessionExitMetadataInstitution, LinkTokenCreateRequestEmploymentBankIncome,
+    LinkEventMetadata, LinkEvent
+);

@@ -194,7 +194,6 @@ pub struct LinkDeliveryCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for LinkDeliveryCreateResponse {}
 /// LinkDeliveryGetRequest defines the request schema for `/link_delivery/get`
 ///
 /// # Operation
@@ -218,7 +217,6 @@ pub struct LinkDeliveryGetRequest {
     pub link_delivery_session_id: String,
 }
 
-impl Validate for LinkDeliveryGetRequest {}
 /// LinkDeliveryGetRequest defines the response schema for `/link_delivery/get`
 ///
 /// Returned by `POST /link_delivery/get`
@@ -267,3 +265,7 @@ impl Validate for LinkDeliveryGetResponse {
         check.format("completed_at", &self.completed_at, validate::Format::DateTime);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    LinkDeliveryCreateResponse, LinkDeliveryGetRequest
+);

@@ -43,7 +43,6 @@ pub struct NetworkStatusGetRequest {
     pub template_id: Option<String>,
 }
 
-impl Validate for NetworkStatusGetRequest {}
 /// NetworkStatusGetResponse defines the response schema for `/network/status/get`
 ///
 /// Returned by `POST /network/status/get`
@@ -81,4 +80,6 @@ pub struct NetworkStatusGetResponseLayer {
     pub eligible: bool,
 }
 
-impl Validate for NetworkStatusGetResponseLayer {}
+::specgen_runtime::nothing_to_validate!(
+    NetworkStatusGetRequest, NetworkStatusGetResponseLayer
+);

@@ -242,7 +242,6 @@ pub struct OAuthTokenResponse {
     pub request_id: String,
 }
 
-impl Validate for OAuthTokenResponse {}
 /// OAuth token introspect request.
 ///
 /// # Operation
@@ -274,7 +273,6 @@ pub struct OAuthIntrospectRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for OAuthIntrospectRequest {}
 /// OAuth token introspect response
 ///
 /// Returned by `POST /oauth/introspect`
@@ -360,7 +358,6 @@ pub struct OAuthIntrospectResponse {
     pub request_id: String,
 }
 
-impl Validate for OAuthIntrospectResponse {}
 /// OAuth error response
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OAuthErrorResponse {
@@ -417,7 +414,6 @@ pub struct OAuthRevokeRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for OAuthRevokeRequest {}
 /// Successful OAuth token revoke response
 ///
 /// Returned by `POST /oauth/revoke` ([`OAuthRevokeRequest`](crate::models::OAuthRevokeRequest)).
@@ -436,4 +432,7 @@ pub struct OAuthRevokeResponse {
     pub request_id: String,
 }
 
-impl Validate for OAuthRevokeResponse {}
+::specgen_runtime::nothing_to_validate!(
+    OAuthTokenResponse, OAuthIntrospectRequest, OAuthIntrospectResponse,
+    OAuthRevokeRequest, OAuthRevokeResponse
+);

@@ -224,7 +224,6 @@ pub struct PartnerCustomerGetRequest {
     pub end_customer_client_id: String,
 }
 
-impl Validate for PartnerCustomerGetRequest {}
 /// Response schema for `/partner/customer/get`.
 ///
 /// Returned by `POST /partner/customer/get`
@@ -293,7 +292,6 @@ pub struct PartnerCustomerEnableRequest {
     pub end_customer_client_id: String,
 }
 
-impl Validate for PartnerCustomerEnableRequest {}
 /// Response schema for `/partner/customer/enable`.
 ///
 /// Returned by `POST /partner/customer/enable`
@@ -318,7 +316,6 @@ pub struct PartnerCustomerEnableResponse {
     pub request_id: Option<String>,
 }
 
-impl Validate for PartnerCustomerEnableResponse {}
 /// Request schema for `/partner/customer/remove`.
 ///
 /// # Operation
@@ -355,7 +352,6 @@ pub struct PartnerCustomerRemoveRequest {
     pub end_customer_client_id: String,
 }
 
-impl Validate for PartnerCustomerRemoveRequest {}
 /// Response schema for `/partner/customer/remove`.
 ///
 /// Returned by `POST /partner/customer/remove`
@@ -376,7 +372,6 @@ pub struct PartnerCustomerRemoveResponse {
     pub request_id: Option<String>,
 }
 
-impl Validate for PartnerCustomerRemoveResponse {}
 /// Request schema for `/partner/customer/oauth_institutions/get`.
 ///
 /// # Operation
@@ -414,7 +409,6 @@ pub struct PartnerCustomerOAuthInstitutionsGetRequest {
     pub end_customer_client_id: String,
 }
 
-impl Validate for PartnerCustomerOAuthInstitutionsGetRequest {}
 /// Response schema for `/partner/customer/oauth_institutions/get`.
 ///
 /// Returned by `POST /partner/customer/oauth_institutions/get`
@@ -687,4 +681,9 @@ pub struct PartnerEndCustomerAssetsUnderManagement {
     pub iso_currency_code: String,
 }
 
-impl Validate for PartnerEndCustomerAssetsUnderManagement {}
+::specgen_runtime::nothing_to_validate!(
+    PartnerCustomerGetRequest, PartnerCustomerEnableRequest,
+    PartnerCustomerEnableResponse, PartnerCustomerRemoveRequest,
+    PartnerCustomerRemoveResponse, PartnerCustomerOAuthInstitutionsGetRequest,
+    PartnerEndCustomerAssetsUnderManagement
+);

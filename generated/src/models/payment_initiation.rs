@@ -95,7 +95,6 @@ pub struct PaymentInitiationRecipientCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for PaymentInitiationRecipientCreateResponse {}
 /// PaymentInitiationPaymentReverseResponse defines the response schema for
 /// `/payment_initiation/payment/reverse`
 ///
@@ -153,7 +152,6 @@ pub struct PaymentInitiationRecipientGetRequest {
     pub recipient_id: String,
 }
 
-impl Validate for PaymentInitiationRecipientGetRequest {}
 /// PaymentInitiationRecipientGetResponse defines the response schema for
 /// `/payment_initiation/recipient/get`
 ///
@@ -589,7 +587,6 @@ pub struct PaymentInitiationPaymentGetRequest {
     pub payment_id: String,
 }
 
-impl Validate for PaymentInitiationPaymentGetRequest {}
 /// PaymentInitiationPaymentGetResponse defines the response schema for
 /// `/payment_initiation/payment/get`
 ///
@@ -828,7 +825,6 @@ pub struct PaymentInitiationPaymentTokenCreateRequest {
     pub payment_id: String,
 }
 
-impl Validate for PaymentInitiationPaymentTokenCreateRequest {}
 /// PaymentInitiationPaymentTokenCreateResponse defines the response schema for
 /// `/payment_initiation/payment/token/create`
 ///
@@ -994,7 +990,6 @@ pub struct PaymentInitiationConsentGetRequest {
     pub consent_id: String,
 }
 
-impl Validate for PaymentInitiationConsentGetRequest {}
 /// PaymentInitiationConsentGetResponse defines the response schema for
 /// `/payment_initiation/consent/get`
 ///
@@ -1153,7 +1148,6 @@ pub struct PaymentInitiationConsentRevokeRequest {
     pub consent_id: String,
 }
 
-impl Validate for PaymentInitiationConsentRevokeRequest {}
 /// PaymentInitiationConsentRevokeResponse defines the response schema for
 /// `/payment_initiation/consent/revoke`
 ///
@@ -1175,7 +1169,6 @@ pub struct PaymentInitiationConsentRevokeResponse {
     pub request_id: Option<String>,
 }
 
-impl Validate for PaymentInitiationConsentRevokeResponse {}
 /// PaymentInitiationConsentPaymentExecuteRequest defines the request schema for
 /// `/payment_initiation/consent/payment/execute`
 ///
@@ -2010,3 +2003,10 @@ impl PaymentConsentPeriodicAlignment {
 }
 
 ::specgen_runtime::open_enum!(PaymentConsentPeriodicAlignment);
+
+::specgen_runtime::nothing_to_validate!(
+    PaymentInitiationRecipientCreateResponse, PaymentInitiationRecipientGetRequest,
+    PaymentInitiationPaymentGetRequest, PaymentInitiationPaymentTokenCreateRequest,
+    PaymentInitiationConsentGetRequest, PaymentInitiationConsentRevokeRequest,
+    PaymentInitiationConsentRevokeResponse
+);

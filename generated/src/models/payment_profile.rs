@@ -33,7 +33,6 @@ pub struct PaymentProfileCreateRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for PaymentProfileCreateRequest {}
 /// PaymentProfileCreateResponse defines the response schema for `/payment_profile/create`
 ///
 /// Returned by `POST /payment_profile/create`
@@ -56,7 +55,6 @@ pub struct PaymentProfileCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for PaymentProfileCreateResponse {}
 /// PaymentProfileGetRequest defines the request schema for `/payment_profile/get`
 ///
 /// # Operation
@@ -82,7 +80,6 @@ pub struct PaymentProfileGetRequest {
     pub payment_profile_token: String,
 }
 
-impl Validate for PaymentProfileGetRequest {}
 /// PaymentProfileGetResponse defines the response schema for `/payment_profile/get`
 ///
 /// Returned by `POST /payment_profile/get`
@@ -198,7 +195,6 @@ pub struct PaymentProfileRemoveRequest {
     pub payment_profile_token: String,
 }
 
-impl Validate for PaymentProfileRemoveRequest {}
 /// PaymentProfileRemoveResponse defines the response schema for `/payment_profile/remove`
 ///
 /// Returned by `POST /payment_profile/remove`
@@ -218,4 +214,7 @@ pub struct PaymentProfileRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for PaymentProfileRemoveResponse {}
+::specgen_runtime::nothing_to_validate!(
+    PaymentProfileCreateRequest, PaymentProfileCreateResponse, PaymentProfileGetRequest,
+    PaymentProfileRemoveRequest, PaymentProfileRemoveResponse
+);

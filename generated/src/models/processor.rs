@@ -51,7 +51,6 @@ pub struct ProcessorAuthGetRequest {
     pub processor_token: String,
 }
 
-impl Validate for ProcessorAuthGetRequest {}
 /// ProcessorAuthGetResponse defines the response schema for `/processor/auth/get`
 ///
 /// Returned by `POST /processor/auth/get`
@@ -148,7 +147,6 @@ pub struct ProcessorAccountGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for ProcessorAccountGetRequest {}
 /// ProcessorAccountGetResponse defines the response schema for `/processor/account/get`
 ///
 /// Returned by `POST /processor/account/get`
@@ -221,7 +219,6 @@ pub struct ProcessorInvestmentsHoldingsGetRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for ProcessorInvestmentsHoldingsGetRequest {}
 /// ProcessorInvestmentsHoldingsGetResponse defines the response schema for
 /// `/processor/investments/holdings/get`
 ///
@@ -398,7 +395,6 @@ pub struct ProcessorInvestmentsAuthGetRequest {
     pub processor_token: String,
 }
 
-impl Validate for ProcessorInvestmentsAuthGetRequest {}
 /// ProcessorInvestmentsAuthGetResponse defines the response schema for
 /// `/processor/investments/auth/get`
 ///
@@ -1223,7 +1219,6 @@ pub struct ProcessorTransactionsRefreshRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for ProcessorTransactionsRefreshRequest {}
 /// ProcessorTransactionsRefreshResponse defines the response schema for
 /// `/processor/transactions/refresh`
 ///
@@ -1244,7 +1239,6 @@ pub struct ProcessorTransactionsRefreshResponse {
     pub request_id: String,
 }
 
-impl Validate for ProcessorTransactionsRefreshResponse {}
 /// ProcessorTransactionsRecurringGetRequest defines the request schema for
 /// `/processor/transactions/recurring/get`
 ///
@@ -1633,7 +1627,6 @@ pub struct ProcessorNumber {
     pub bacs: Nullable<NumbersBACS>,
 }
 
-impl Validate for ProcessorNumber {}
 /// ProcessorLiabilitiesGetRequest defines the request schema for `/processor/liabilities/get`
 ///
 /// # Operation
@@ -1671,7 +1664,6 @@ pub struct ProcessorLiabilitiesGetRequest {
     pub processor_token: String,
 }
 
-impl Validate for ProcessorLiabilitiesGetRequest {}
 /// ProcessorLiabilitiesGetResponse defines the response schema for `/processor/liabilities/get`
 ///
 /// Returned by `POST /processor/liabilities/get`
@@ -1783,7 +1775,6 @@ pub struct ProcessorIdentityGetRequest {
     pub processor_token: String,
 }
 
-impl Validate for ProcessorIdentityGetRequest {}
 /// ProcessorIdentityGetResponse defines the response schema for `/processor/identity/get`
 ///
 /// Returned by `POST /processor/identity/get`
@@ -1922,7 +1913,6 @@ pub struct ProcessorIdentityMatchRequest {
     pub user: Option<IdentityMatchUser>,
 }
 
-impl Validate for ProcessorIdentityMatchRequest {}
 /// ProcessorIdentityMatchResponse defines the response schema for `/processor/identity/match`
 ///
 /// Returned by `POST /processor/identity/match`
@@ -2623,7 +2613,6 @@ pub struct ProcessorTokenCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for ProcessorTokenCreateResponse {}
 /// ProcessorTokenPermissionsSetRequest defines the request schema for
 /// `/processor/token/permissions/set`
 ///
@@ -2684,7 +2673,6 @@ pub struct ProcessorTokenPermissionsSetResponse {
     pub request_id: String,
 }
 
-impl Validate for ProcessorTokenPermissionsSetResponse {}
 /// ProcessorTokenPermissionsGetRequest defines the request schema for
 /// `/processor/token/permissions/get`
 ///
@@ -2712,7 +2700,6 @@ pub struct ProcessorTokenPermissionsGetRequest {
     pub processor_token: String,
 }
 
-impl Validate for ProcessorTokenPermissionsGetRequest {}
 /// ProcessorTokenPermissionsGetResponse defines the response schema for
 /// `/processor/token/permissions/get`
 ///
@@ -2809,7 +2796,6 @@ pub struct ProcessorTokenWebhookUpdateResponse {
     pub request_id: String,
 }
 
-impl Validate for ProcessorTokenWebhookUpdateResponse {}
 /// ProcessorStripeBankAccountTokenCreateRequest defines the request schema for
 /// `/processor/stripe/bank_account/create`
 ///
@@ -2852,7 +2838,6 @@ pub struct ProcessorStripeBankAccountTokenCreateRequest {
     pub account_id: String,
 }
 
-impl Validate for ProcessorStripeBankAccountTokenCreateRequest {}
 /// ProcessorStripeBankAccountTokenCreateResponse defines the response schema for
 /// `/processor/stripe/bank_account/create`
 ///
@@ -2876,7 +2861,6 @@ pub struct ProcessorStripeBankAccountTokenCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for ProcessorStripeBankAccountTokenCreateResponse {}
 /// ProcessorApexProcessorTokenCreateRequest defines the request schema for
 /// `/processor/apex/processor_token/create`
 ///
@@ -2903,7 +2887,6 @@ pub struct ProcessorApexProcessorTokenCreateRequest {
     pub account_id: String,
 }
 
-impl Validate for ProcessorApexProcessorTokenCreateRequest {}
 /// ProcessorSignalEvaluateRequest defines the request schema for `/processor/signal/evaluate`
 ///
 /// # Operation
@@ -3141,7 +3124,6 @@ pub struct ProcessorSignalDecisionReportResponse {
     pub request_id: String,
 }
 
-impl Validate for ProcessorSignalDecisionReportResponse {}
 /// ProcessorSignalReturnReportRequest defines the request schema for
 /// `/processor/signal/return/report`
 ///
@@ -3225,7 +3207,6 @@ pub struct ProcessorSignalReturnReportResponse {
     pub request_id: String,
 }
 
-impl Validate for ProcessorSignalReturnReportResponse {}
 /// ProcessorSignalPrepareRequest defines the request schema for `/processor/signal/prepare`
 ///
 /// # Operation
@@ -3256,7 +3237,6 @@ pub struct ProcessorSignalPrepareRequest {
     pub processor_token: String,
 }
 
-impl Validate for ProcessorSignalPrepareRequest {}
 /// ProcessorSignalPrepareResponse defines the response schema for `/processor/signal/prepare`
 ///
 /// Returned by `POST /processor/signal/prepare`
@@ -3276,4 +3256,16 @@ pub struct ProcessorSignalPrepareResponse {
     pub request_id: String,
 }
 
-impl Validate for ProcessorSignalPrepareResponse {}
+::specgen_runtime::nothing_to_validate!(
+    ProcessorAuthGetRequest, ProcessorAccountGetRequest,
+    ProcessorInvestmentsHoldingsGetRequest, ProcessorInvestmentsAuthGetRequest,
+    ProcessorTransactionsRefreshRequest, ProcessorTransactionsRefreshResponse,
+    ProcessorNumber, ProcessorLiabilitiesGetRequest, ProcessorIdentityGetRequest,
+    ProcessorIdentityMatchRequest, ProcessorTokenCreateResponse,
+    ProcessorTokenPermissionsSetResponse, ProcessorTokenPermissionsGetRequest,
+    ProcessorTokenWebhookUpdateResponse, ProcessorStripeBankAccountTokenCreateRequest,
+    ProcessorStripeBankAccountTokenCreateResponse,
+    ProcessorApexProcessorTokenCreateRequest, ProcessorSignalDecisionReportResponse,
+    ProcessorSignalReturnReportResponse, ProcessorSignalPrepareRequest,
+    ProcessorSignalPrepareResponse
+);

@@ -31,7 +31,6 @@ pub struct ProfileNetworkStatusGetRequest {
     pub user: NetworkStatusGetUser,
 }
 
-impl Validate for ProfileNetworkStatusGetRequest {}
 /// ProfileNetworkStatusGetResponse defines the response schema for `/profile/network_status/get`
 ///
 /// Returned by `POST /profile/network_status/get`
@@ -59,3 +58,5 @@ impl Validate for ProfileNetworkStatusGetResponse {
         check.nested("network_status", &self.network_status);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(ProfileNetworkStatusGetRequest);

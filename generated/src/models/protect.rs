@@ -168,7 +168,6 @@ pub struct ProtectComputeResponse {
     pub request_id: String,
 }
 
-impl Validate for ProtectComputeResponse {}
 /// Per-bucket subscores returned alongside the overall Trust Index score. For cash-advance models,
 /// each key maps to an amount-bucket subscore (0-100); higher values indicate lower fraud risk.
 /// Only buckets that were scored are included in the response.
@@ -197,7 +196,6 @@ pub struct ProtectComputeSubscores {
     pub cash_advance_bucket_400_500: Nullable<i64>,
 }
 
-impl Validate for ProtectComputeSubscores {}
 /// Request object for `/protect/report/create`.
 /// Must provide either `user_id` or at least one of the following identifiers in `incident_event`:
 /// `link_session_id`, `idv_session_id`, `protect_event_id`, or `signal_client_transaction_id`.
@@ -282,7 +280,6 @@ pub struct ProtectReportCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for ProtectReportCreateResponse {}
 /// Represents an end user for `/protect/compute` requests.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProtectUser {
@@ -298,7 +295,6 @@ pub struct ProtectUser {
     pub client_user_id: Option<String>,
 }
 
-impl Validate for ProtectUser {}
 /// Request object for /protect/user/insights/get
 ///
 /// # Operation
@@ -329,7 +325,6 @@ pub struct ProtectUserInsightsGetRequest {
     pub client_user_id: Option<String>,
 }
 
-impl Validate for ProtectUserInsightsGetRequest {}
 /// A Protect report associated with a user. Contains details about documented incidents, which may
 /// include fraud, investigation outcomes, or other risk events.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -530,7 +525,6 @@ pub struct ProtectEventSendResponse {
     pub request_id: String,
 }
 
-impl Validate for ProtectEventSendResponse {}
 /// Request object for /protect/event/get
 ///
 /// # Operation
@@ -556,7 +550,6 @@ pub struct ProtectEventGetRequest {
     pub event_id: String,
 }
 
-impl Validate for ProtectEventGetRequest {}
 /// Response object for /protect/event/get
 ///
 /// Returned by `POST /protect/event/get`
@@ -775,7 +768,6 @@ pub struct ProtectIncidentAmount {
     pub value: f64,
 }
 
-impl Validate for ProtectIncidentAmount {}
 /// The confidence level of the incident report.
 /// `CONFIRMED` indicates the incident has been verified and definitively occurred.
 ///
@@ -1007,4 +999,8 @@ pub struct ProtectBankAccount {
     pub routing_number: Nullable<String>,
 }
 
-impl Validate for ProtectBankAccount {}
+::specgen_runtime::nothing_to_validate!(
+    ProtectComputeResponse, ProtectComputeSubscores, ProtectReportCreateResponse,
+    ProtectUser, ProtectUserInsightsGetRequest, ProtectEventSendResponse,
+    ProtectEventGetRequest, ProtectIncidentAmount, ProtectBankAccount
+);

@@ -72,7 +72,6 @@ pub struct SandboxTransactionsCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxTransactionsCreateResponse {}
 /// SandboxProcessorTokenCreateRequest defines the request schema for
 /// `/sandbox/processor_token/create`
 ///
@@ -105,7 +104,6 @@ pub struct SandboxProcessorTokenCreateRequest {
     pub options: Option<SandboxProcessorTokenCreateRequestOptions>,
 }
 
-impl Validate for SandboxProcessorTokenCreateRequest {}
 /// An optional set of options to be used when configuring the Item. If specified, must not be
 /// `null`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -122,7 +120,6 @@ pub struct SandboxProcessorTokenCreateRequestOptions {
     pub override_password: Nullable<String>,
 }
 
-impl Validate for SandboxProcessorTokenCreateRequestOptions {}
 /// SandboxProcessorTokenCreateResponse defines the response schema for
 /// `/sandbox/processor_token/create`
 ///
@@ -146,7 +143,6 @@ pub struct SandboxProcessorTokenCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxProcessorTokenCreateResponse {}
 /// SandboxPublicTokenCreateRequest defines the request schema for `/sandbox/public_token/create`
 ///
 /// # Operation
@@ -329,7 +325,6 @@ pub struct SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {
     pub days_requested: Option<i64>,
 }
 
-impl Validate for SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {}
 /// SandboxPublicTokenCreateResponse defines the response schema for `/sandbox/public_token/create`
 ///
 /// Returned by `POST /sandbox/public_token/create`
@@ -352,7 +347,6 @@ pub struct SandboxPublicTokenCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxPublicTokenCreateResponse {}
 /// SandboxItemFireWebhookRequest defines the request schema for `/sandbox/item/fire_webhook`
 ///
 /// # Operation
@@ -555,7 +549,6 @@ pub struct SandboxItemFireWebhookResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxItemFireWebhookResponse {}
 /// SandboxItemApplicationSeedRequest defines the request schema for
 /// `/sandbox/item/application/seed`
 ///
@@ -591,7 +584,6 @@ pub struct SandboxItemApplicationSeedRequest {
     pub application_id: String,
 }
 
-impl Validate for SandboxItemApplicationSeedRequest {}
 /// SandboxItemApplicationSeedResponse defines the response schema for
 /// `/sandbox/item/application/seed`
 ///
@@ -615,7 +607,6 @@ pub struct SandboxItemApplicationSeedResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxItemApplicationSeedResponse {}
 /// SandboxItemResetLoginRequest defines the request schema for `/sandbox/item/reset_login`
 ///
 /// # Operation
@@ -646,7 +637,6 @@ pub struct SandboxItemResetLoginRequest {
     pub access_token: String,
 }
 
-impl Validate for SandboxItemResetLoginRequest {}
 /// SandboxItemResetLoginResponse defines the response schema for `/sandbox/item/reset_login`
 ///
 /// Returned by `POST /sandbox/item/reset_login`
@@ -669,7 +659,6 @@ pub struct SandboxItemResetLoginResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxItemResetLoginResponse {}
 /// Request body of `/sandbox/user/reset_login`.
 ///
 /// # Operation
@@ -786,7 +775,6 @@ pub struct SandboxUserResetLoginResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxUserResetLoginResponse {}
 /// SandboxPaymentProfileResetLoginRequest defines the request schema for
 /// `/sandbox/payment_profile/reset_login`
 ///
@@ -825,7 +813,6 @@ pub struct SandboxPaymentProfileResetLoginRequest {
     pub payment_profile_token: String,
 }
 
-impl Validate for SandboxPaymentProfileResetLoginRequest {}
 /// SandboxPaymentProfileResetLoginResponse defines the response schema for
 /// `/sandbox/payment_profile/reset_login`
 ///
@@ -849,7 +836,6 @@ pub struct SandboxPaymentProfileResetLoginResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxPaymentProfileResetLoginResponse {}
 /// SandboxItemSetVerificationStatusRequest defines the request schema for
 /// `/sandbox/item/set_verification_status`
 ///
@@ -936,7 +922,6 @@ pub struct SandboxItemSetVerificationStatusResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxItemSetVerificationStatusResponse {}
 /// Data to populate as test transaction data.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomSandboxTransaction {
@@ -1077,7 +1062,6 @@ pub struct SandboxBankTransferSimulateRequest {
     pub failure_reason: Nullable<BankTransferFailure>,
 }
 
-impl Validate for SandboxBankTransferSimulateRequest {}
 /// Defines the request schema for `/sandbox/transfer/simulate`
 ///
 /// # Operation
@@ -1493,7 +1477,6 @@ pub struct SandboxTransferTestClockGetRequest {
     pub test_clock_id: String,
 }
 
-impl Validate for SandboxTransferTestClockGetRequest {}
 /// Defines the request schema for `/sandbox/transfer/test_clock/list`
 ///
 /// # Operation
@@ -1581,7 +1564,6 @@ pub struct SandboxBankTransferSimulateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxBankTransferSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/simulate`
 ///
 /// Returned by `POST /sandbox/transfer/simulate`
@@ -1601,7 +1583,6 @@ pub struct SandboxTransferSimulateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxTransferSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/refund/simulate`
 ///
 /// Returned by `POST /sandbox/transfer/refund/simulate`
@@ -1621,7 +1602,6 @@ pub struct SandboxTransferRefundSimulateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxTransferRefundSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/ledger/simulate_available`
 ///
 /// Returned by `POST /sandbox/transfer/ledger/simulate_available`
@@ -1641,7 +1621,6 @@ pub struct SandboxTransferLedgerSimulateAvailableResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxTransferLedgerSimulateAvailableResponse {}
 /// Defines the response schema for `/sandbox/transfer/ledger/deposit/simulate`
 ///
 /// Returned by `POST /sandbox/transfer/ledger/deposit/simulate`
@@ -1661,7 +1640,6 @@ pub struct SandboxTransferLedgerDepositSimulateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxTransferLedgerDepositSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/ledger/withdraw/simulate`
 ///
 /// Returned by `POST /sandbox/transfer/ledger/withdraw/simulate`
@@ -1681,7 +1659,6 @@ pub struct SandboxTransferLedgerWithdrawSimulateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxTransferLedgerWithdrawSimulateResponse {}
 /// Defines the response schema for `/sandbox/transfer/sweep/simulate`
 ///
 /// Returned by `POST /sandbox/transfer/sweep/simulate`
@@ -1771,7 +1748,6 @@ pub struct SandboxTransferTestClockAdvanceResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxTransferTestClockAdvanceResponse {}
 /// Defines the response schema for `/sandbox/transfer/test_clock/get`
 ///
 /// Returned by `POST /sandbox/transfer/test_clock/get`
@@ -1864,7 +1840,6 @@ pub struct SandboxTransferRepaymentSimulateRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for SandboxTransferRepaymentSimulateRequest {}
 /// Defines the response schema for `/sandbox/transfer/repayment/simulate`
 ///
 /// Returned by `POST /sandbox/transfer/repayment/simulate`
@@ -1884,7 +1859,6 @@ pub struct SandboxTransferRepaymentSimulateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxTransferRepaymentSimulateResponse {}
 /// Defines the request schema for `/sandbox/bank_transfer/fire_webhook`
 ///
 /// # Operation
@@ -1938,7 +1912,6 @@ pub struct SandboxBankTransferFireWebhookResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxBankTransferFireWebhookResponse {}
 /// Defines the request schema for `/sandbox/transfer/fire_webhook`
 ///
 /// # Operation
@@ -1992,7 +1965,6 @@ pub struct SandboxTransferFireWebhookResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxTransferFireWebhookResponse {}
 /// SandboxIncomeFireWebhookRequest defines the request schema for `/sandbox/income/fire_webhook`
 ///
 /// # Operation
@@ -2127,7 +2099,6 @@ pub struct SandboxIncomeFireWebhookResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxIncomeFireWebhookResponse {}
 /// SandboxBankIncomeFireWebhookRequest defines the request schema for
 /// `/sandbox/bank_income/fire_webhook`
 ///
@@ -2234,7 +2205,6 @@ pub struct SandboxBankIncomeFireWebhookResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxBankIncomeFireWebhookResponse {}
 /// SandboxCraCashflowUpdatesUpdateRequest defines the request schema for
 /// `/sandbox/cra/cashflow_updates/update`
 ///
@@ -2301,7 +2271,6 @@ pub struct SandboxCraCashflowUpdatesUpdateResponse {
     pub request_id: String,
 }
 
-impl Validate for SandboxCraCashflowUpdatesUpdateResponse {}
 /// Defines the request schema for `sandbox/oauth/select_accounts`
 ///
 /// # Operation
@@ -2319,14 +2288,12 @@ pub struct SandboxOauthSelectAccountsRequest {
     pub accounts: Vec<String>,
 }
 
-impl Validate for SandboxOauthSelectAccountsRequest {}
 /// Defines the response schema for `/sandbox/oauth/select_accounts`
 ///
 /// Returned by `POST /sandbox/oauth/select_accounts`
 /// ([`SandboxOauthSelectAccountsRequest`](crate::models::SandboxOauthSelectAccountsRequest)).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SandboxOauthSelectAccountsResponse {}
-impl Validate for SandboxOauthSelectAccountsResponse {}
 /// Webhook code for a Cash Flow Updates event.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -2428,7 +2395,6 @@ pub struct SandboxPaymentSimulateRequest {
     pub status: String,
 }
 
-impl Validate for SandboxPaymentSimulateRequest {}
 /// SandboxPaymentSimulateResponse defines the response schema for `/sandbox/payment/simulate`
 ///
 /// Returned by `POST /sandbox/payment/simulate`
@@ -2459,3 +2425,26 @@ impl Validate for SandboxPaymentSimulateResponse {
         check.nested("new_status", &self.new_status);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    SandboxTransactionsCreateResponse, SandboxProcessorTokenCreateRequest,
+    SandboxProcessorTokenCreateRequestOptions, SandboxProcessorTokenCreateResponse,
+    SandboxPublicTokenCreateRequestIncomeVerificationBankIncome,
+    SandboxPublicTokenCreateResponse, SandboxItemFireWebhookResponse,
+    SandboxItemApplicationSeedRequest, SandboxItemApplicationSeedResponse,
+    SandboxItemResetLoginRequest, SandboxItemResetLoginResponse,
+    SandboxUserResetLoginResponse, SandboxPaymentProfileResetLoginRequest,
+    SandboxPaymentProfileResetLoginResponse, SandboxItemSetVerificationStatusResponse,
+    SandboxBankTransferSimulateRequest, SandboxTransferTestClockGetRequest,
+    SandboxBankTransferSimulateResponse, SandboxTransferSimulateResponse,
+    SandboxTransferRefundSimulateResponse,
+    SandboxTransferLedgerSimulateAvailableResponse,
+    SandboxTransferLedgerDepositSimulateResponse,
+    SandboxTransferLedgerWithdrawSimulateResponse,
+    SandboxTransferTestClockAdvanceResponse, SandboxTransferRepaymentSimulateRequest,
+    SandboxTransferRepaymentSimulateResponse, SandboxBankTransferFireWebhookResponse,
+    SandboxTransferFireWebhookResponse, SandboxIncomeFireWebhookResponse,
+    SandboxBankIncomeFireWebhookResponse, SandboxCraCashflowUpdatesUpdateResponse,
+    SandboxOauthSelectAccountsRequest, SandboxOauthSelectAccountsResponse,
+    SandboxPaymentSimulateRequest
+);

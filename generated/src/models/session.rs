@@ -85,7 +85,6 @@ pub struct SessionTokenCreateRequestUser {
     pub user_id: Option<String>,
 }
 
-impl Validate for SessionTokenCreateRequestUser {}
 /// SessionTokenCreateResponse defines the response schema for `/session/token/create`
 ///
 /// Returned by `POST /session/token/create`
@@ -146,3 +145,5 @@ impl Validate for SessionTokenCreateResponseLink {
         check.format("expiration", &self.expiration, validate::Format::DateTime);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(SessionTokenCreateRequestUser);

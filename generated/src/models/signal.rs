@@ -411,7 +411,6 @@ pub struct SignalDecisionReportResponse {
     pub request_id: String,
 }
 
-impl Validate for SignalDecisionReportResponse {}
 /// SignalReturnReportRequest defines the request schema for `/signal/return/report`
 ///
 /// # Operation
@@ -487,7 +486,6 @@ pub struct SignalReturnReportResponse {
     pub request_id: String,
 }
 
-impl Validate for SignalReturnReportResponse {}
 /// SignalPrepareRequest defines the request schema for `/signal/prepare`
 ///
 /// # Operation
@@ -523,7 +521,6 @@ pub struct SignalPrepareRequest {
     pub access_token: String,
 }
 
-impl Validate for SignalPrepareRequest {}
 /// SignalPrepareResponse defines the response schema for `/signal/prepare`
 ///
 /// Returned by `POST /signal/prepare`
@@ -543,7 +540,6 @@ pub struct SignalPrepareResponse {
     pub request_id: String,
 }
 
-impl Validate for SignalPrepareResponse {}
 /// The payment method specified in the `default_payment_method` field directly impacts the timing
 /// recommendations provided by the API for submitting the debit entry to your processor or ODFI. If
 /// unspecified, defaults to `STANDARD_ACH`.
@@ -656,4 +652,7 @@ pub struct RiskProfile {
     pub outcome: Option<String>,
 }
 
-impl Validate for RiskProfile {}
+::specgen_runtime::nothing_to_validate!(
+    SignalDecisionReportResponse, SignalReturnReportResponse, SignalPrepareRequest,
+    SignalPrepareResponse, RiskProfile
+);

@@ -30,7 +30,6 @@ pub struct StatementsListRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for StatementsListRequest {}
 /// StatementsListResponse defines the response schema for `/statements/list`
 ///
 /// Returned by `POST /statements/list`
@@ -171,7 +170,6 @@ pub struct StatementsDownloadRequest {
     pub statement_id: String,
 }
 
-impl Validate for StatementsDownloadRequest {}
 /// StatementsRefreshRequest defines the request schema for `/statements/refresh`
 ///
 /// # Operation
@@ -237,4 +235,6 @@ pub struct StatementsRefreshResponse {
     pub request_id: String,
 }
 
-impl Validate for StatementsRefreshResponse {}
+::specgen_runtime::nothing_to_validate!(
+    StatementsListRequest, StatementsDownloadRequest, StatementsRefreshResponse
+);

@@ -447,7 +447,6 @@ pub struct TransactionsRefreshRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for TransactionsRefreshRequest {}
 /// TransactionsRefreshResponse defines the response schema for `/transactions/refresh`
 ///
 /// Returned by `POST /transactions/refresh`
@@ -467,7 +466,6 @@ pub struct TransactionsRefreshResponse {
     pub request_id: String,
 }
 
-impl Validate for TransactionsRefreshResponse {}
 /// TransactionsRecurringGetRequest defines the request schema for `/transactions/recurring/get`
 ///
 /// # Operation
@@ -1178,7 +1176,6 @@ pub struct ClientProvidedTransactionLocation {
     pub postal_code: Option<String>,
 }
 
-impl Validate for ClientProvidedTransactionLocation {}
 /// TransactionsEnrichResponse defines the response schema for `/transactions/enrich`.
 ///
 /// Returned by `POST /transactions/enrich`
@@ -1414,3 +1411,8 @@ impl Validate for Enrichments {
         check.nested("personal_finance_category", &self.personal_finance_category);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    TransactionsRefreshRequest, TransactionsRefreshResponse,
+    ClientProvidedTransactionLocation
+);

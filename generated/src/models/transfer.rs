@@ -47,7 +47,6 @@ pub struct TransferGetRequest {
     pub originator_client_id: Nullable<String>,
 }
 
-impl Validate for TransferGetRequest {}
 /// Defines the request schema for `/transfer/recurring/get`
 ///
 /// # Operation
@@ -72,7 +71,6 @@ pub struct TransferRecurringGetRequest {
     pub recurring_transfer_id: String,
 }
 
-impl Validate for TransferRecurringGetRequest {}
 /// Defines the response schema for `/transfer/get`
 ///
 /// Returned by `POST /transfer/get` ([`TransferGetRequest`](crate::models::TransferGetRequest)).
@@ -563,7 +561,6 @@ pub struct TransferIntentGetFailureReason {
     pub error_message: Option<String>,
 }
 
-impl Validate for TransferIntentGetFailureReason {}
 /// The direction of the flow of transfer funds.
 ///
 /// `PAYMENT`: Transfers funds from an end user's account to your business account.
@@ -612,7 +609,6 @@ pub struct TransferAuthorizationUserInRequest {
     pub address: Option<TransferUserAddressInRequest>,
 }
 
-impl Validate for TransferAuthorizationUserInRequest {}
 /// Information specific to wire transfers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferWireDetails {
@@ -624,7 +620,6 @@ pub struct TransferWireDetails {
     pub wire_return_fee: Nullable<String>,
 }
 
-impl Validate for TransferWireDetails {}
 /// The legal name and other information for the account holder.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferUserInRequest {
@@ -642,7 +637,6 @@ pub struct TransferUserInRequest {
     pub address: Option<TransferUserAddressInRequest>,
 }
 
-impl Validate for TransferUserInRequest {}
 /// The legal name and other information for the account holder.
 ///
 /// Deprecated.
@@ -661,7 +655,6 @@ pub struct TransferUserInRequestDeprecated {
     pub address: Option<TransferUserAddressInRequest>,
 }
 
-impl Validate for TransferUserInRequestDeprecated {}
 /// The legal name and other information for the account holder.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferUserInResponse {
@@ -677,7 +670,6 @@ pub struct TransferUserInResponse {
     pub address: Option<TransferUserAddressInResponse>,
 }
 
-impl Validate for TransferUserInResponse {}
 /// The address associated with the account holder.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferUserAddressInRequest {
@@ -698,7 +690,6 @@ pub struct TransferUserAddressInRequest {
     pub country: Option<String>,
 }
 
-impl Validate for TransferUserAddressInRequest {}
 /// The address associated with the account holder.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferUserAddressInResponse {
@@ -719,7 +710,6 @@ pub struct TransferUserAddressInResponse {
     pub country: Option<String>,
 }
 
-impl Validate for TransferUserAddressInResponse {}
 /// A code representing the rationale for approving or declining the proposed transfer.
 ///
 /// If the `rationale_code` is `null`, the transfer passed the authorization check.
@@ -971,7 +961,6 @@ pub struct TransferAuthorizationDevice {
     pub user_agent: Option<String>,
 }
 
-impl Validate for TransferAuthorizationDevice {}
 /// Information about the device being used to initiate the authorization.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferDevice {
@@ -981,7 +970,6 @@ pub struct TransferDevice {
     pub user_agent: String,
 }
 
-impl Validate for TransferDevice {}
 /// The schedule that the recurring transfer will be executed on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransferRecurringSchedule {
@@ -1130,7 +1118,6 @@ pub struct TransferPlatformRequirement {
     pub person_id: Nullable<String>,
 }
 
-impl Validate for TransferPlatformRequirement {}
 /// Originator's diligence status.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -1747,7 +1734,6 @@ pub struct TransferAuthorizationCancelRequest {
     pub authorization_id: String,
 }
 
-impl Validate for TransferAuthorizationCancelRequest {}
 /// Defines the request schema for `/transfer/capabilities/get`
 ///
 /// # Operation
@@ -1780,7 +1766,6 @@ pub struct TransferCapabilitiesGetRequest {
     pub payment_profile_token: Option<String>,
 }
 
-impl Validate for TransferCapabilitiesGetRequest {}
 /// Defines the request schema for `/transfer/configuration/get`
 ///
 /// # Operation
@@ -1807,7 +1792,6 @@ pub struct TransferConfigurationGetRequest {
     pub originator_client_id: Nullable<String>,
 }
 
-impl Validate for TransferConfigurationGetRequest {}
 /// Defines the request schema for `/transfer/metrics/get`
 ///
 /// # Operation
@@ -1836,7 +1820,6 @@ pub struct TransferMetricsGetRequest {
     pub originator_client_id: Nullable<String>,
 }
 
-impl Validate for TransferMetricsGetRequest {}
 /// Defines the request schema for `/transfer/create`
 ///
 /// # Operation
@@ -2134,7 +2117,6 @@ pub struct TransferAuthorizationCancelResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferAuthorizationCancelResponse {}
 /// Defines the response schema for `/transfer/capabilities/get`
 ///
 /// Returned by `POST /transfer/capabilities/get`
@@ -2163,7 +2145,6 @@ pub struct TransferCapabilitiesGetResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferCapabilitiesGetResponse {}
 /// Defines the response schema for `/transfer/configuration/get`
 ///
 /// Returned by `POST /transfer/configuration/get`
@@ -2222,7 +2203,6 @@ pub struct TransferConfigurationGetResponse {
     pub iso_currency_code: String,
 }
 
-impl Validate for TransferConfigurationGetResponse {}
 /// Defines the response schema for `/transfer/metrics/get`
 ///
 /// Returned by `POST /transfer/metrics/get`
@@ -2284,7 +2264,6 @@ pub struct TransferMetricsGetResponse {
     pub authorization_usage: Nullable<TransferMetricsGetAuthorizationUsage>,
 }
 
-impl Validate for TransferMetricsGetResponse {}
 /// Details regarding return rates.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferMetricsGetReturnRates {
@@ -2292,7 +2271,6 @@ pub struct TransferMetricsGetReturnRates {
     pub last_60d: Nullable<TransferMetricsGetReturnRatesOverInterval>,
 }
 
-impl Validate for TransferMetricsGetReturnRates {}
 /// Details regarding return rates.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferMetricsGetReturnRatesOverInterval {
@@ -2307,7 +2285,6 @@ pub struct TransferMetricsGetReturnRatesOverInterval {
     pub administrative_return_rate: Option<String>,
 }
 
-impl Validate for TransferMetricsGetReturnRatesOverInterval {}
 /// Details regarding authorization usage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferMetricsGetAuthorizationUsage {
@@ -2325,7 +2302,6 @@ pub struct TransferMetricsGetAuthorizationUsage {
     pub monthly_debit_utilization: Option<String>,
 }
 
-impl Validate for TransferMetricsGetAuthorizationUsage {}
 /// A decision regarding the proposed transfer.
 ///
 /// `approved` - The proposed transfer has received the end user's consent and has been approved for
@@ -2417,7 +2393,6 @@ pub struct InstitutionSupportedNetworks {
     pub rfp: TransferCapabilitiesGetRfP,
 }
 
-impl Validate for InstitutionSupportedNetworks {}
 /// Contains the supported service types in RTP
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferCapabilitiesGetRTP {
@@ -2428,7 +2403,6 @@ pub struct TransferCapabilitiesGetRTP {
     pub credit: Option<bool>,
 }
 
-impl Validate for TransferCapabilitiesGetRTP {}
 /// Contains the supported service types in RfP
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferCapabilitiesGetRfP {
@@ -2446,7 +2420,6 @@ pub struct TransferCapabilitiesGetRfP {
     pub iso_currency_code: Nullable<String>,
 }
 
-impl Validate for TransferCapabilitiesGetRfP {}
 /// Defines the response schema for `/transfer/create`
 ///
 /// Returned by `POST /transfer/create`
@@ -3026,7 +2999,6 @@ pub struct TransferRecurringCancelRequest {
     pub recurring_transfer_id: String,
 }
 
-impl Validate for TransferRecurringCancelRequest {}
 /// Defines the response schema for `/transfer/cancel`
 ///
 /// Returned by `POST /transfer/cancel`
@@ -3046,7 +3018,6 @@ pub struct TransferCancelResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferCancelResponse {}
 /// Defines the response schema for `/transfer/recurring/cancel`
 ///
 /// Returned by `POST /transfer/recurring/cancel`
@@ -3066,7 +3037,6 @@ pub struct TransferRecurringCancelResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferRecurringCancelResponse {}
 /// The type of transfer. This will be either `debit` or `credit`.  A `debit` indicates a transfer
 /// of money into your origination account; a `credit` indicates a transfer of money out of your
 /// origination account.
@@ -3767,7 +3737,6 @@ pub struct TransferSweepGetRequest {
     pub sweep_id: String,
 }
 
-impl Validate for TransferSweepGetRequest {}
 /// Defines the response schema for `/transfer/sweep/get`
 ///
 /// Returned by `POST /transfer/sweep/get`
@@ -4036,7 +4005,6 @@ pub struct TransferLedgerGetRequest {
     pub originator_client_id: Nullable<String>,
 }
 
-impl Validate for TransferLedgerGetRequest {}
 /// Defines the response schema for `/transfer/ledger/get`
 ///
 /// Returned by `POST /transfer/ledger/get`
@@ -4070,7 +4038,6 @@ pub struct TransferLedgerGetResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferLedgerGetResponse {}
 /// Defines the request schema for `/transfer/ledger/distribute`
 ///
 /// # Operation
@@ -4141,7 +4108,6 @@ pub struct TransferLedgerDistributeResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferLedgerDistributeResponse {}
 /// Information about the balance of the ledger held with Plaid.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferLedgerBalance {
@@ -4153,7 +4119,6 @@ pub struct TransferLedgerBalance {
     pub pending: String,
 }
 
-impl Validate for TransferLedgerBalance {}
 /// Defines the request schema for `/transfer/ledger/deposit`
 ///
 /// # Operation
@@ -4431,7 +4396,6 @@ pub struct TransferOriginatorFundingAccountUpdateRequest {
     pub funding_account: TransferFundingAccount,
 }
 
-impl Validate for TransferOriginatorFundingAccountUpdateRequest {}
 /// Defines the response schema for `/transfer/originator/funding_account/update`
 ///
 /// Returned by `POST /transfer/originator/funding_account/update`
@@ -4451,7 +4415,6 @@ pub struct TransferOriginatorFundingAccountUpdateResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferOriginatorFundingAccountUpdateResponse {}
 /// Defines the request schema for `/transfer/originator/funding_account/create`
 ///
 /// # Operation
@@ -4479,7 +4442,6 @@ pub struct TransferOriginatorFundingAccountCreateRequest {
     pub funding_account: TransferFundingAccountWithDisplayName,
 }
 
-impl Validate for TransferOriginatorFundingAccountCreateRequest {}
 /// Defines the response schema for `/transfer/originator/funding_account/create`
 ///
 /// Returned by `POST /transfer/originator/funding_account/create`
@@ -4504,7 +4466,6 @@ pub struct TransferOriginatorFundingAccountCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferOriginatorFundingAccountCreateResponse {}
 /// Defines the request schema for `/transfer/migrate_account`
 ///
 /// # Operation
@@ -4546,7 +4507,6 @@ pub struct TransferMigrateAccountRequest {
     pub account_type: String,
 }
 
-impl Validate for TransferMigrateAccountRequest {}
 /// Defines the response schema for `/transfer/migrate_account`
 ///
 /// Returned by `POST /transfer/migrate_account`
@@ -4572,7 +4532,6 @@ pub struct TransferMigrateAccountResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferMigrateAccountResponse {}
 /// Defines the request schema for `/transfer/originator/create`
 ///
 /// # Operation
@@ -4635,7 +4594,6 @@ pub struct TransferOriginatorCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferOriginatorCreateResponse {}
 /// Defines the request schema for `/transfer/questionnaire/create`
 ///
 /// # Operation
@@ -4696,7 +4654,6 @@ pub struct TransferQuestionnaireCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferQuestionnaireCreateResponse {}
 /// Defines the request schema for `/transfer/diligence/submit`
 ///
 /// # Operation
@@ -4749,7 +4706,6 @@ pub struct TransferDiligenceSubmitResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferDiligenceSubmitResponse {}
 /// Defines the request schema for `/transfer/diligence/document/upload`
 ///
 /// # Operation
@@ -4802,7 +4758,6 @@ pub struct TransferDiligenceDocumentUploadResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferDiligenceDocumentUploadResponse {}
 /// Specifies the purpose of the uploaded file.
 ///
 /// `"DUE_DILIGENCE"` - The transfer due diligence document of the originator.
@@ -4881,7 +4836,6 @@ pub struct TransferOriginatorAddress {
     pub country_code: String,
 }
 
-impl Validate for TransferOriginatorAddress {}
 /// Specifies the originator's expected usage of credits. For all dollar amounts, use a decimal
 /// string with two digits of precision e.g. "10.00". This field is required if the originator is
 /// expected to process credit transfers.
@@ -5039,7 +4993,6 @@ pub struct TransferFundingAccount {
     pub account_id: String,
 }
 
-impl Validate for TransferFundingAccount {}
 /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferFundingAccountWithDisplayName {
@@ -5052,7 +5005,6 @@ pub struct TransferFundingAccountWithDisplayName {
     pub display_name: Option<String>,
 }
 
-impl Validate for TransferFundingAccountWithDisplayName {}
 /// Defines the request schema for `/transfer/originator/get`
 ///
 /// # Operation
@@ -5077,7 +5029,6 @@ pub struct TransferOriginatorGetRequest {
     pub originator_client_id: String,
 }
 
-impl Validate for TransferOriginatorGetRequest {}
 /// Defines the response schema for `/transfer/originator/get`
 ///
 /// Returned by `POST /transfer/originator/get`
@@ -5504,7 +5455,6 @@ pub struct TransferPlatformRequirementSubmission {
     pub person_id: Option<String>,
 }
 
-impl Validate for TransferPlatformRequirementSubmission {}
 /// Defines the response schema for `/transfer/platform/requirement/submit`
 ///
 /// Returned by `POST /transfer/platform/requirement/submit`
@@ -5524,7 +5474,6 @@ pub struct TransferPlatformRequirementSubmitResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferPlatformRequirementSubmitResponse {}
 /// Defines the request schema for `/transfer/intent/create`
 ///
 /// # Operation
@@ -5792,7 +5741,6 @@ pub struct TransferIntentGetRequest {
     pub transfer_intent_id: String,
 }
 
-impl Validate for TransferIntentGetRequest {}
 /// A decision regarding the proposed transfer.
 ///
 /// `APPROVED` - The proposed transfer has received the end user's consent and has been approved for
@@ -6094,7 +6042,6 @@ pub struct TransferRefundFailure {
     pub description: Option<String>,
 }
 
-impl Validate for TransferRefundFailure {}
 /// Represents a refund within the Transfers API.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TransferRefund {
@@ -6156,7 +6103,6 @@ pub struct TransferRefundGetRequest {
     pub refund_id: String,
 }
 
-impl Validate for TransferRefundGetRequest {}
 /// Defines the response schema for `/transfer/refund/get`
 ///
 /// Returned by `POST /transfer/refund/get`
@@ -6217,7 +6163,6 @@ pub struct TransferRefundCancelRequest {
     pub refund_id: String,
 }
 
-impl Validate for TransferRefundCancelRequest {}
 /// Defines the response schema for `/transfer/refund/cancel`
 ///
 /// Returned by `POST /transfer/refund/cancel`
@@ -6237,7 +6182,6 @@ pub struct TransferRefundCancelResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferRefundCancelResponse {}
 /// Defines the request schema for `/transfer/platform/originator/create`
 ///
 /// # Operation
@@ -6307,7 +6251,6 @@ pub struct TransferPlatformOriginatorCreateResponse {
     pub request_id: String,
 }
 
-impl Validate for TransferPlatformOriginatorCreateResponse {}
 /// Metadata related to the acceptance of Terms of Service
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferPlatformTOSAcceptanceMetadata {
@@ -6450,7 +6393,6 @@ pub struct TransferPlatformPersonCreateResponse {
     pub person_id: String,
 }
 
-impl Validate for TransferPlatformPersonCreateResponse {}
 /// Home address of a person
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferPlatformPersonAddress {
@@ -6473,7 +6415,6 @@ pub struct TransferPlatformPersonAddress {
     pub street2: Option<String>,
 }
 
-impl Validate for TransferPlatformPersonAddress {}
 /// The person's legal name
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransferPlatformPersonName {
@@ -6487,7 +6428,6 @@ pub struct TransferPlatformPersonName {
     pub family_name: String,
 }
 
-impl Validate for TransferPlatformPersonName {}
 /// This object includes the scores and risk level. This response is offered as an add-on to
 /// `/transfer/authorization/create`. To request access to these fields, please contact your Plaid
 /// account manager.
@@ -6579,3 +6519,35 @@ impl TransferAuthorizationRiskLevel {
 }
 
 ::specgen_runtime::open_enum!(TransferAuthorizationRiskLevel);
+
+::specgen_runtime::nothing_to_validate!(
+    TransferGetRequest, TransferRecurringGetRequest, TransferIntentGetFailureReason,
+    TransferAuthorizationUserInRequest, TransferWireDetails, TransferUserInRequest,
+    TransferUserInRequestDeprecated, TransferUserInResponse,
+    TransferUserAddressInRequest, TransferUserAddressInResponse,
+    TransferAuthorizationDevice, TransferDevice, TransferPlatformRequirement,
+    TransferAuthorizationCancelRequest, TransferCapabilitiesGetRequest,
+    TransferConfigurationGetRequest, TransferMetricsGetRequest,
+    TransferAuthorizationCancelResponse, TransferCapabilitiesGetResponse,
+    TransferConfigurationGetResponse, TransferMetricsGetResponse,
+    TransferMetricsGetReturnRates, TransferMetricsGetReturnRatesOverInterval,
+    TransferMetricsGetAuthorizationUsage, InstitutionSupportedNetworks,
+    TransferCapabilitiesGetRTP, TransferCapabilitiesGetRfP,
+    TransferRecurringCancelRequest, TransferCancelResponse,
+    TransferRecurringCancelResponse, TransferSweepGetRequest, TransferLedgerGetRequest,
+    TransferLedgerGetResponse, TransferLedgerDistributeResponse, TransferLedgerBalance,
+    TransferOriginatorFundingAccountUpdateRequest,
+    TransferOriginatorFundingAccountUpdateResponse,
+    TransferOriginatorFundingAccountCreateRequest,
+    TransferOriginatorFundingAccountCreateResponse, TransferMigrateAccountRequest,
+    TransferMigrateAccountResponse, TransferOriginatorCreateResponse,
+    TransferQuestionnaireCreateResponse, TransferDiligenceSubmitResponse,
+    TransferDiligenceDocumentUploadResponse, TransferOriginatorAddress,
+    TransferFundingAccount, TransferFundingAccountWithDisplayName,
+    TransferOriginatorGetRequest, TransferPlatformRequirementSubmission,
+    TransferPlatformRequirementSubmitResponse, TransferIntentGetRequest,
+    TransferRefundFailure, TransferRefundGetRequest, TransferRefundCancelRequest,
+    TransferRefundCancelResponse, TransferPlatformOriginatorCreateResponse,
+    TransferPlatformPersonCreateResponse, TransferPlatformPersonAddress,
+    TransferPlatformPersonName
+);

@@ -201,7 +201,6 @@ impl ::std::fmt::Debug for UserCreateResponse {
     }
 }
 
-impl Validate for UserCreateResponse {}
 /// UserGetRequest defines the request schema for `/user/get`.
 ///
 /// # Operation
@@ -236,7 +235,6 @@ pub struct UserGetRequest {
     pub plaid_new_user_api_enabled: Option<bool>,
 }
 
-impl Validate for UserGetRequest {}
 /// UserGetResponse defines the response schema for `/user/get`.
 ///
 /// Returned by `POST /user/get` ([`UserGetRequest`](crate::models::UserGetRequest)).
@@ -365,7 +363,6 @@ pub struct UserIdentityRemoveRequest {
     pub plaid_new_user_api_enabled: Option<bool>,
 }
 
-impl Validate for UserIdentityRemoveRequest {}
 /// UserIdentityRemoveResponse defines the response schema for `/user/identity/remove`
 ///
 /// Returned by `POST /user/identity/remove`
@@ -385,7 +382,6 @@ pub struct UserIdentityRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for UserIdentityRemoveResponse {}
 /// Request body of `/user/update`.
 ///
 /// # Operation
@@ -529,7 +525,6 @@ pub struct UserUpdateResponse {
     pub request_id: String,
 }
 
-impl Validate for UserUpdateResponse {}
 /// Request body of `/user/remove`.
 ///
 /// # Operation
@@ -640,7 +635,6 @@ pub struct UserRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for UserRemoveResponse {}
 /// UserProductsTerminateRequest defines the request schema for `/user/products/terminate`
 ///
 /// # Operation
@@ -727,7 +721,6 @@ pub struct UserProductsTerminateResponse {
     pub request_id: String,
 }
 
-impl Validate for UserProductsTerminateResponse {}
 /// UserThirdPartyTokenCreateRequest defines the request schema for `/user/third_party_token/create`
 ///
 /// # Operation
@@ -813,7 +806,6 @@ pub struct UserThirdPartyTokenCreateResponse {
     pub third_party_user_token: String,
 }
 
-impl Validate for UserThirdPartyTokenCreateResponse {}
 /// UserThirdPartyTokenCreateRequest defines the request schema for `/user/third_party_token/remove`
 ///
 /// # Operation
@@ -842,7 +834,6 @@ pub struct UserThirdPartyTokenRemoveRequest {
     pub third_party_user_token: String,
 }
 
-impl Validate for UserThirdPartyTokenRemoveRequest {}
 /// UserThirdPartyTokenCreateResponse defines the response schema for
 /// `/user/third_party_token/remove`
 ///
@@ -866,7 +857,6 @@ pub struct UserThirdPartyTokenRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for UserThirdPartyTokenRemoveResponse {}
 /// Request body of `/user/items/get`.
 ///
 /// # Operation
@@ -1080,7 +1070,6 @@ pub struct UserItemsAssociateRequest {
     pub item_ids: Vec<String>,
 }
 
-impl Validate for UserItemsAssociateRequest {}
 /// UserItemsAssociateResponse defines the response schema for `/user/items/associate`
 ///
 /// Returned by `POST /user/items/associate`
@@ -1100,7 +1089,6 @@ pub struct UserItemsAssociateResponse {
     pub request_id: String,
 }
 
-impl Validate for UserItemsAssociateResponse {}
 /// UserItemsRemoveRequest defines the request schema for `/user/items/remove`
 ///
 /// # Operation
@@ -1149,7 +1137,6 @@ pub struct UserItemsRemoveRequest {
     pub item_ids: Vec<String>,
 }
 
-impl Validate for UserItemsRemoveRequest {}
 /// UserItemsRemoveResponse defines the response schema for `/user/items/remove`
 ///
 /// Returned by `POST /user/items/remove`
@@ -1169,7 +1156,6 @@ pub struct UserItemsRemoveResponse {
     pub request_id: String,
 }
 
-impl Validate for UserItemsRemoveResponse {}
 /// The identity data needed to create a Plaid Check Consumer Report for a user.
 ///
 /// # Rules
@@ -1274,7 +1260,6 @@ pub struct ClientUserIdentityName {
     pub family_name: String,
 }
 
-impl Validate for ClientUserIdentityName {}
 /// User phone number information.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientUserIdentityPhoneNumber {
@@ -1284,7 +1269,6 @@ pub struct ClientUserIdentityPhoneNumber {
     pub primary: bool,
 }
 
-impl Validate for ClientUserIdentityPhoneNumber {}
 /// User email information.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientUserIdentityEmail {
@@ -1294,7 +1278,6 @@ pub struct ClientUserIdentityEmail {
     pub primary: bool,
 }
 
-impl Validate for ClientUserIdentityEmail {}
 /// User address information.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientUserIdentityAddress {
@@ -1319,7 +1302,6 @@ pub struct ClientUserIdentityAddress {
     pub primary: bool,
 }
 
-impl Validate for ClientUserIdentityAddress {}
 /// The identity fields associated with a user. For a user to be eligible for a Plaid Check Consumer
 /// Report, all fields are required except `id_number`. Providing a partial SSN is strongly
 /// recommended, and improves the accuracy of matching user records during compliance processes such
@@ -1402,7 +1384,6 @@ pub struct UserTransactionsRefreshRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for UserTransactionsRefreshRequest {}
 /// UserTransactionsRefreshResponse defines the response schema for `user/transactions/refresh`
 ///
 /// Returned by `POST /user/transactions/refresh`
@@ -1499,7 +1480,6 @@ pub struct UserFinancialDataRefreshRequest {
     pub secret: Option<String>,
 }
 
-impl Validate for UserFinancialDataRefreshRequest {}
 /// UserFinancialDataRefreshResponse defines the response schema for `user/financial_data/refresh`
 ///
 /// Returned by `POST /user/financial_data/refresh`
@@ -1574,3 +1554,14 @@ impl Validate for RefreshResult {
         check.nested("error", &self.error);
     }
 }
+
+::specgen_runtime::nothing_to_validate!(
+    UserCreateResponse, UserGetRequest, UserIdentityRemoveRequest,
+    UserIdentityRemoveResponse, UserUpdateResponse, UserRemoveResponse,
+    UserProductsTerminateResponse, UserThirdPartyTokenCreateResponse,
+    UserThirdPartyTokenRemoveRequest, UserThirdPartyTokenRemoveResponse,
+    UserItemsAssociateRequest, UserItemsAssociateResponse, UserItemsRemoveRequest,
+    UserItemsRemoveResponse, ClientUserIdentityName, ClientUserIdentityPhoneNumber,
+    ClientUserIdentityEmail, ClientUserIdentityAddress, UserTransactionsRefreshRequest,
+    UserFinancialDataRefreshRequest
+);

@@ -37,7 +37,6 @@ pub struct UserAccountSessionGetRequest {
     pub public_token: String,
 }
 
-impl Validate for UserAccountSessionGetRequest {}
 /// UserAccountSessionGetResponse defines the response schema for `/user_account/session/get`
 ///
 /// Returned by `POST /user_account/session/get`
@@ -126,7 +125,6 @@ pub struct UserAccountSessionGetResponse {
     pub request_id: String,
 }
 
-impl Validate for UserAccountSessionGetResponse {}
 /// UserAccountSessionEventSendRequest defines the request schema for
 /// `/user_account/session/event/send`
 ///
@@ -205,7 +203,6 @@ pub struct UserAccountSessionEventSendResponse {
     pub request_id: String,
 }
 
-impl Validate for UserAccountSessionEventSendResponse {}
 /// The identity data permissioned by the end user during the authorization flow.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAccountIdentity {
@@ -232,7 +229,6 @@ pub struct UserAccountIdentity {
     pub ssn_last_4: Nullable<String>,
 }
 
-impl Validate for UserAccountIdentity {}
 /// The user's first name and last name.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAccountIdentityName {
@@ -242,7 +238,6 @@ pub struct UserAccountIdentityName {
     pub last_name: Option<String>,
 }
 
-impl Validate for UserAccountIdentityName {}
 /// The user's address.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAccountIdentityAddress {
@@ -268,7 +263,6 @@ pub struct UserAccountIdentityAddress {
     pub country: Nullable<String>,
 }
 
-impl Validate for UserAccountIdentityAddress {}
 /// Edit counts over various time periods.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAccountIdentityEditCounts {
@@ -289,7 +283,6 @@ pub struct UserAccountIdentityEditCounts {
     pub edits_all_time: Option<i64>,
 }
 
-impl Validate for UserAccountIdentityEditCounts {}
 /// Official identity document edit statistics.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAccountIdentityOfficialDocument {
@@ -297,7 +290,6 @@ pub struct UserAccountIdentityOfficialDocument {
     pub ssn: Option<UserAccountIdentityEditCounts>,
 }
 
-impl Validate for UserAccountIdentityOfficialDocument {}
 /// Statistics tracking the number of edits made to identity fields over various time periods.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAccountIdentityEditHistory {
@@ -313,7 +305,6 @@ pub struct UserAccountIdentityEditHistory {
     pub official_document: Nullable<UserAccountIdentityOfficialDocument>,
 }
 
-impl Validate for UserAccountIdentityEditHistory {}
 /// An Item created during a Layer authorization session.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAccountItem {
@@ -327,4 +318,9 @@ pub struct UserAccountItem {
     pub access_token: Option<String>,
 }
 
-impl Validate for UserAccountItem {}
+::specgen_runtime::nothing_to_validate!(
+    UserAccountSessionGetRequest, UserAccountSessionGetResponse,
+    UserAccountSessionEventSendResponse, UserAccountIdentity, UserAccountIdentityName,
+    UserAccountIdentityAddress, UserAccountIdentityEditCounts,
+    UserAccountIdentityOfficialDocument, UserAccountIdentityEditHistory, UserAccountItem
+);

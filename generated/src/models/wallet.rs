@@ -420,7 +420,6 @@ pub struct WalletBalance {
     pub available: f64,
 }
 
-impl Validate for WalletBalance {}
 /// An ISO-4217 currency code, used with e-wallets and transactions.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -1349,3 +1348,5 @@ impl WalletTransactionType {
 }
 
 ::specgen_runtime::open_enum!(WalletTransactionType);
+
+::specgen_runtime::nothing_to_validate!(WalletBalance);

@@ -309,7 +309,6 @@ pub struct EntityScreeningHitUrls {
     pub url: String,
 }
 
-impl Validate for EntityScreeningHitUrls {}
 /// Analyzed URLs for the associated hit
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EntityScreeningHitUrlsItems {
@@ -1550,7 +1549,6 @@ pub struct WatchlistScreeningEntityGetRequest {
     pub client_id: Option<String>,
 }
 
-impl Validate for WatchlistScreeningEntityGetRequest {}
 /// The entity screening object allows you to represent an entity in your system, update its
 /// profile, and search for it on various watchlists. Note: Rejected entity screenings will not
 /// receive new hits, regardless of entity program configuration.
@@ -1654,7 +1652,6 @@ pub struct WatchlistScreeningEntityHistoryListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for WatchlistScreeningEntityHistoryListRequest {}
 /// Paginated list of entity watchlist screenings
 ///
 /// Returned by `POST /watchlist_screening/entity/history/list`
@@ -1743,7 +1740,6 @@ pub struct WatchlistScreeningEntityHitListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for WatchlistScreeningEntityHitListRequest {}
 /// Paginated list of entity watchlist screening hits
 ///
 /// Returned by `POST /watchlist_screening/entity/hit/list`
@@ -2008,7 +2004,6 @@ pub struct WatchlistScreeningEntityProgramGetRequest {
     pub client_id: Option<String>,
 }
 
-impl Validate for WatchlistScreeningEntityProgramGetRequest {}
 /// A program that configures the active lists, search parameters, and other behavior for initial
 /// and ongoing screening of entities.
 ///
@@ -2113,7 +2108,6 @@ pub struct WatchlistScreeningEntityProgramListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for WatchlistScreeningEntityProgramListRequest {}
 /// Paginated list of entity watchlist screening programs
 ///
 /// Returned by `POST /watchlist_screening/entity/program/list`
@@ -2210,7 +2204,6 @@ pub struct WatchlistScreeningEntityReviewCreateRequest {
     pub entity_watchlist_screening_id: String,
 }
 
-impl Validate for WatchlistScreeningEntityReviewCreateRequest {}
 /// A review submitted by a team member for an entity watchlist screening. A review can be either a
 /// comment on the current screening state, actions taken
 /// against hits attached to the watchlist screening, or both.
@@ -2305,7 +2298,6 @@ pub struct WatchlistScreeningEntityReviewListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for WatchlistScreeningEntityReviewListRequest {}
 /// Paginated list of entity watchlist screening reviews
 ///
 /// Returned by `POST /watchlist_screening/entity/review/list`
@@ -2601,7 +2593,6 @@ pub struct WatchlistScreeningHitLocations {
     pub country: String,
 }
 
-impl Validate for WatchlistScreeningHitLocations {}
 /// The current state of review. All watchlist screening hits begin in a `pending_review` state but
 /// can be changed by creating a review. When a hit is in the `pending_review` state, it will always
 /// show the latest version of the watchlist data Plaid has available and be compared against the
@@ -2812,7 +2803,6 @@ pub struct WatchlistScreeningIndividualGetRequest {
     pub client_id: Option<String>,
 }
 
-impl Validate for WatchlistScreeningIndividualGetRequest {}
 /// The screening object allows you to represent a customer in your system, update their profile,
 /// and search for them on various watchlists. Note: Rejected customers will not receive new hits,
 /// regardless of program configuration.
@@ -2915,7 +2905,6 @@ pub struct WatchlistScreeningIndividualHistoryListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for WatchlistScreeningIndividualHistoryListRequest {}
 /// Paginated list of individual watchlist screenings.
 ///
 /// Returned by `POST /watchlist_screening/individual/history/list`
@@ -3002,7 +2991,6 @@ pub struct WatchlistScreeningIndividualHitListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for WatchlistScreeningIndividualHitListRequest {}
 /// Paginated list of individual watchlist screening hits
 ///
 /// Returned by `POST /watchlist_screening/individual/hit/list`
@@ -3242,7 +3230,6 @@ pub struct WatchlistScreeningIndividualProgramGetRequest {
     pub client_id: Option<String>,
 }
 
-impl Validate for WatchlistScreeningIndividualProgramGetRequest {}
 /// A program that configures the active lists, search parameters, and other behavior for initial
 /// and ongoing screening of individuals.
 ///
@@ -3348,7 +3335,6 @@ pub struct WatchlistScreeningIndividualProgramListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for WatchlistScreeningIndividualProgramListRequest {}
 /// Paginated list of individual watchlist screening programs
 ///
 /// Returned by `POST /watchlist_screening/individual/program/list`
@@ -3445,7 +3431,6 @@ pub struct WatchlistScreeningIndividualReviewCreateRequest {
     pub watchlist_screening_id: String,
 }
 
-impl Validate for WatchlistScreeningIndividualReviewCreateRequest {}
 /// A review submitted by a team member for an individual watchlist screening. A review can be
 /// either a comment on the current screening state, actions taken
 /// against hits attached to the watchlist screening, or both.
@@ -3540,7 +3525,6 @@ pub struct WatchlistScreeningIndividualReviewListRequest {
     pub cursor: Nullable<String>,
 }
 
-impl Validate for WatchlistScreeningIndividualReviewListRequest {}
 /// Paginated list of screening reviews
 ///
 /// Returned by `POST /watchlist_screening/individual/review/list`
@@ -3931,3 +3915,19 @@ impl WeakAliasDetermination {
 }
 
 ::specgen_runtime::open_enum!(WeakAliasDetermination);
+
+::specgen_runtime::nothing_to_validate!(
+    EntityScreeningHitUrls, WatchlistScreeningEntityGetRequest,
+    WatchlistScreeningEntityHistoryListRequest, WatchlistScreeningEntityHitListRequest,
+    WatchlistScreeningEntityProgramGetRequest,
+    WatchlistScreeningEntityProgramListRequest,
+    WatchlistScreeningEntityReviewCreateRequest,
+    WatchlistScreeningEntityReviewListRequest, WatchlistScreeningHitLocations,
+    WatchlistScreeningIndividualGetRequest,
+    WatchlistScreeningIndividualHistoryListRequest,
+    WatchlistScreeningIndividualHitListRequest,
+    WatchlistScreeningIndividualProgramGetRequest,
+    WatchlistScreeningIndividualProgramListRequest,
+    WatchlistScreeningIndividualReviewCreateRequest,
+    WatchlistScreeningIndividualReviewListRequest
+);

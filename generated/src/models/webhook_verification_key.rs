@@ -3,7 +3,6 @@
 
 //! Types from `spec/webhook_verification_key.yaml`.
 
-use ::specgen_runtime::Validate;
 use serde::{Deserialize, Serialize};
 
 /// WebhookVerificationKeyGetRequest defines the request schema for `/webhook_verification_key/get`
@@ -35,7 +34,6 @@ pub struct WebhookVerificationKeyGetRequest {
     pub key_id: String,
 }
 
-impl Validate for WebhookVerificationKeyGetRequest {}
 /// WebhookVerificationKeyGetResponse defines the response schema for
 /// `/webhook_verification_key/get`
 ///
@@ -68,7 +66,6 @@ pub struct WebhookVerificationKeyGetResponse {
     pub request_id: String,
 }
 
-impl Validate for WebhookVerificationKeyGetResponse {}
 /// A JSON Web Key (JWK) that can be used in conjunction with [JWT
 /// libraries](https://jwt.io/#libraries-io) to verify Plaid webhooks
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -99,4 +96,6 @@ pub struct JWKPublicKey {
     pub expired_at: Option<i64>,
 }
 
-impl Validate for JWKPublicKey {}
+::specgen_runtime::nothing_to_validate!(
+    WebhookVerificationKeyGetRequest, WebhookVerificationKeyGetResponse, JWKPublicKey
+);
