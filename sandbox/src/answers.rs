@@ -26,14 +26,14 @@ pub fn json<T: DeserializeOwned>(
     serde_json::from_value(value).map_err(|_| broken_answer(operation))
 }
 
-/// The generator checks every answer against its type, so this is a generator bug; it is
-/// still answered in the API's error shape, never with a panic.
+/// The generator checks every answer against its type, so this would be a generator bug; it
+/// is still answered in the API's error shape, as an operation the sandbox cannot serve.
 fn broken_answer(operation: &str) -> ServerError {
     ServerError::new(
-        500,
+        501,
         "API_ERROR",
-        "INTERNAL_SERVER_ERROR",
-        format!("the sandbox's answer for `{operation}` does not decode as its response type"),
+        "SANDBOX_ANSWER_UNAVAILABLE",
+        format!("the sandbox has no answer for `{operation}` that decodes as its response type"),
     )
 }
 

@@ -98,6 +98,13 @@ fn identity_bytes(
     Ok(bytes)
 }
 
+/// A user a request names: its index, and the error code for "no such user" by the way the
+/// request named it (token or id).
+struct UserRef {
+    index: usize,
+    missing: &'static str,
+}
+
 fn user_missing(code: &str) -> ServerError {
     ServerError::new(
         400,
@@ -129,31 +136,28 @@ impl Sandbox {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The index of the user a request names, by token or (beta) by user id.
-    fn user_index(&self, token: Option<&str>, user_id: Option<&str>) -> Result<usize, ServerError> {
-        let index = match (token, user_id) {
-            (Some(token), _) => self
-                .ids
-                .user_token_index(token)
-                .ok_or_else(|| user_missing("INVALID_USER_TOKEN"))?,
-            (None, Some(id)) => self
-                .ids
-                .user_id_index(id)
-                .ok_or_else(|| user_missing("INVALID_USER_ID"))?,
-            (None, None) => return Err(user_missing("INVALID_USER_TOKEN")),
+    /// The user a request names, by token or by user id.
+    fn user(&self, token: Option<&str>, user_id: Option<&str>) -> Result<UserRef, ServerError> {
+        let (index, missing) = match (token, user_id) {
+            (Some(token), _) => (self.ids.user_token_index(token), "INVALID_USER_TOKEN"),
+            (None, Some(id)) => (self.ids.user_id_index(id), "INVALID_USER_ID"),
+            (None, None) => (None, "INVALID_USER_TOKEN"),
         };
-        usize::try_from(index).map_err(|_| user_missing("INVALID_USER_TOKEN"))
+        index
+            .and_then(|index| usize::try_from(index).ok())
+            .map(|index| UserRef { index, missing })
+            .ok_or_else(|| user_missing(missing))
     }
 
     fn with_user<T>(
         &self,
-        index: usize,
+        user: &UserRef,
         change: impl FnOnce(&mut Option<User>) -> T,
     ) -> Result<T, ServerError> {
         let mut state = self.state();
-        match state.users.get_mut(index) {
+        match state.users.get_mut(user.index) {
             Some(slot @ Some(_)) => Ok(change(slot)),
-            _ => Err(user_missing("INVALID_USER_TOKEN")),
+            _ => Err(user_missing(user.missing)),
         }
     }
 
@@ -320,7 +324,8 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserUpdateRequest,
     ) -> Result<UserUpdateResponse, ServerError> {
-        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let user_ref = self.user(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let index = user_ref.index;
         let updated_at = self.ids.now().into_boxed_str();
         let mut state = self.state();
         let State {
@@ -329,7 +334,7 @@ impl PlaidApiService for Sandbox {
             ..
         } = &mut *state;
         let Some(Some(user)) = users.get_mut(index) else {
-            return Err(user_missing("INVALID_USER_TOKEN"));
+            return Err(user_missing(user_ref.missing));
         };
         // Each identity the request gives replaces the stored one; one it leaves out stays.
         let identity = request.identity.into_value();
@@ -365,8 +370,8 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserGetRequest,
     ) -> Result<UserGetResponse, ServerError> {
-        let index = self.user_index(None, Some(&request.user_id))?;
-        self.with_user(index, |slot| {
+        let user_ref = self.user(None, Some(&request.user_id))?;
+        self.with_user(&user_ref, |slot| {
             let user = slot.as_ref()?;
             Some(UserGetResponse {
                 request_id: context.request_id,
@@ -380,7 +385,7 @@ impl PlaidApiService for Sandbox {
                 },
             })
         })?
-        .ok_or_else(|| user_missing("INVALID_USER_ID"))
+        .ok_or_else(|| user_missing(user_ref.missing))
     }
 
     async fn user_items_remove(
@@ -388,9 +393,10 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserItemsRemoveRequest,
     ) -> Result<UserItemsRemoveResponse, ServerError> {
-        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let user_ref = self.user(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let index = user_ref.index;
         let item_id = self.ids.item_id(index as u64);
-        self.with_user(index, |slot| {
+        self.with_user(&user_ref, |slot| {
             let user = slot.as_mut()?;
             // The docs: every Item named must be the user's, or none is removed.
             if user.item_removed || request.item_ids.iter().any(|id| *id != item_id) {
@@ -410,7 +416,8 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserRemoveRequest,
     ) -> Result<UserRemoveResponse, ServerError> {
-        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let user_ref = self.user(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let index = user_ref.index;
         let mut state = self.state();
         let State {
             users,
@@ -418,7 +425,7 @@ impl PlaidApiService for Sandbox {
             ..
         } = &mut *state;
         let Some(slot @ Some(_)) = users.get_mut(index) else {
-            return Err(user_missing("INVALID_USER_TOKEN"));
+            return Err(user_missing(user_ref.missing));
         };
         // The slot and the client_user_id stay (the id is never released); the identity goes.
         *stored_bytes -= slot.as_ref().map_or(0, |user| user.identity_bytes);
@@ -434,8 +441,9 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserItemsGetRequest,
     ) -> Result<UserItemsGetResponse, ServerError> {
-        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
-        let items = self.with_user(index, |slot| {
+        let user_ref = self.user(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let index = user_ref.index;
+        let items = self.with_user(&user_ref, |slot| {
             slot.iter()
                 .filter(|user| !user.item_removed)
                 .map(|user| self.item(index, user))
@@ -452,7 +460,8 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: SandboxUserResetLoginRequest,
     ) -> Result<SandboxUserResetLoginResponse, ServerError> {
-        let index = self.user_index(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let user_ref = self.user(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let index = user_ref.index;
         let item_id = self.ids.item_id(index as u64);
         // The docs: all of the user's Items when the list is absent or empty.
         if request
@@ -465,7 +474,7 @@ impl PlaidApiService for Sandbox {
             return Err(invalid_item_id());
         }
         let reset_by = context.request_id.clone().into_boxed_str();
-        self.with_user(index, |slot| {
+        self.with_user(&user_ref, |slot| {
             if let Some(user) = slot {
                 user.login_required = Some(reset_by);
             }

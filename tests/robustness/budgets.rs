@@ -348,12 +348,14 @@ fn huge_unknown_type_gets_a_quick_answer() {
 
 /// 40,000 fields of an unknown type in one file: 40,000 problems. Was: each problem's source
 /// line found by scanning the file from the top (`lines().nth`), quadratic: 14 s in a release
-/// build and 130 s in a debug build.
+/// build and 130 s in a debug build. Linear, it takes about 6 s in a debug build on a 2-core
+/// machine that is busy compiling; the limit leaves room for that and still stops the quadratic
+/// walk.
 #[test]
 fn many_problems_are_reported_in_linear_time() {
     isolated(
         &test_name!(many_problems_are_reported_in_linear_time),
-        seconds(10),
+        seconds(40),
         512 << 20,
         || {
             let mut text = "types:\n  A:\n    fields:\n".to_owned();
