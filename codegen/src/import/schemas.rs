@@ -64,6 +64,18 @@ pub struct Site<'s> {
     pub path: &'s str,
 }
 
+impl Site<'_> {
+    /// `Owner.prop` (`Owner.value` for a named alias), as the docs of a type made for it say.
+    fn label(&self) -> String {
+        let prop = if self.prop.is_empty() {
+            "value"
+        } else {
+            self.prop
+        };
+        format!("`{}.{prop}`", self.owner)
+    }
+}
+
 /// A note added to a field's docs for what the format has no key for.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum NoteKind {
@@ -1143,15 +1155,7 @@ impl<'a> Schemas<'a> {
         }
         let mut def = self.enum_type(&name, node, site.path, node.loc);
         // The field carries the description; the enum's own docs say where it is from.
-        def.docs = Some(format!(
-            "The values of `{}.{}`.",
-            site.owner,
-            if site.prop.is_empty() {
-                "value"
-            } else {
-                site.prop
-            }
-        ));
+        def.docs = Some(format!("The values of {}.", site.label()));
         self.push(def, node.loc, None);
         name
     }
@@ -1162,17 +1166,9 @@ impl<'a> Schemas<'a> {
             return name;
         }
         let mut def = self.object_type(&name, node, site.path);
-        def.docs = def.docs.or_else(|| {
-            Some(format!(
-                "The object of `{}.{}`.",
-                site.owner,
-                if site.prop.is_empty() {
-                    "value"
-                } else {
-                    site.prop
-                }
-            ))
-        });
+        def.docs = def
+            .docs
+            .or_else(|| Some(format!("The object of {}.", site.label())));
         self.push(def, node.loc, None);
         name
     }
