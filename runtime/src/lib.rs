@@ -9,6 +9,8 @@
 //!   mean different things; [`deserialize_present`] for fields that are required and nullable.
 //! - [`Operation`] and [`ErrorBody`]: what a generated client and server know about each
 //!   request type and about the API's error body.
+//! - [`serde_struct!`] and [`structs`]: the serde impls of generated structs, as calls to
+//!   shared code instead of serde's derives, which cost a large API most of its compile time.
 //! - [`redact`]: `Debug` output that shows the shape of a sensitive value but never the value.
 //! - [`open_enum!`]: the methods, `From<&str>`, `Display`, serde and [`Validate`] impls of an
 //!   enum that keeps values it does not know in an `Unknown(String)` variant.
@@ -33,6 +35,7 @@ mod nullable;
 mod open_enum;
 mod operation;
 pub mod redact;
+pub mod structs;
 pub mod validate;
 
 pub use formats::Format;

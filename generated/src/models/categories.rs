@@ -4,7 +4,6 @@
 //! Types from `spec/categories.yaml`.
 
 use ::specgen_runtime::Validate;
-use serde::{Deserialize, Serialize};
 
 /// CategoriesGetRequest defines the request schema for `/categories/get`
 ///
@@ -22,8 +21,10 @@ use serde::{Deserialize, Serialize};
 /// Deprecated.
 ///
 /// The response is [`CategoriesGetResponse`](crate::models::CategoriesGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoriesGetRequest {}
+::specgen_runtime::serde_struct!(CategoriesGetRequest {});
+
 impl Validate for CategoriesGetRequest {}
 /// CategoriesGetResponse defines the response schema for `/categories/get`
 ///
@@ -62,7 +63,7 @@ impl Validate for CategoriesGetRequest {}
 ///   "request_id": "ixTBLZGvhD4NnmB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoriesGetResponse {
     /// An array of all of the transaction categories used by Plaid.
     pub categories: Vec<Category>,
@@ -71,9 +72,14 @@ pub struct CategoriesGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(CategoriesGetResponse {
+    0 => categories: "categories" required,
+    1 => request_id: "request_id" required,
+});
+
 impl Validate for CategoriesGetResponse {}
 /// Information describing a transaction category
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Category {
     /// An identifying number for the category. `category_id` is a Plaid-specific identifier and
     /// does not necessarily correspond to merchant category codes.
@@ -83,5 +89,11 @@ pub struct Category {
     /// A hierarchical array of the categories to which this `category_id` belongs.
     pub hierarchy: Vec<String>,
 }
+
+::specgen_runtime::serde_struct!(Category {
+    0 => category_id: "category_id" required,
+    1 => group: "group" required,
+    2 => hierarchy: "hierarchy" required,
+});
 
 impl Validate for Category {}
