@@ -6,9 +6,12 @@
 //! [`ValidationErrors`], [`Violation`], ...); the rest is what its generated code builds on.
 //!
 //! - [`Nullable`]: a field that is optional *and* nullable, where an absent key and `null`
-//!   mean different things; [`deserialize_present`] for fields that are required and nullable.
+//!   mean different things (a field that is required and nullable is an `Option` whose key
+//!   [`serde_struct!`] requires).
 //! - [`Operation`] and [`ErrorBody`]: what a generated client and server know about each
 //!   request type and about the API's error body.
+//! - [`serde_struct!`] and [`structs`]: the serde impls of generated structs, as calls to
+//!   shared code instead of serde's derives, which cost a large API most of its compile time.
 //! - [`redact`]: `Debug` output that shows the shape of a sensitive value but never the value.
 //! - [`open_enum!`]: the methods, `From<&str>`, `Display`, serde and [`Validate`] impls of an
 //!   enum that keeps values it does not know in an `Unknown(String)` variant.
@@ -34,11 +37,12 @@ mod nullable;
 mod open_enum;
 mod operation;
 pub mod redact;
+pub mod structs;
 pub mod validate;
 
 pub use formats::Format;
 pub use json::{describe_json_error, json_kind, one_line};
-pub use nullable::{Nullable, deserialize_present};
+pub use nullable::Nullable;
 pub use open_enum::deserialize_open_enum;
 pub use operation::{
     Binary, ErrorBody, Operation, Parameter, encode_path_segment, parse_parameter,

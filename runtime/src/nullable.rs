@@ -95,17 +95,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
-/// Deserializes a field the spec marks required and nullable: `null` is `None`, and a missing
-/// key is an error. Used through `#[serde(deserialize_with = "...")]`, which makes serde
-/// require the key (serde treats a missing `Option` as `None` otherwise).
-pub fn deserialize_present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer)
-}
-
 #[cfg(test)]
 mod tests {
     use serde::{Deserialize, Serialize};
@@ -116,12 +105,6 @@ mod tests {
     struct Optional {
         #[serde(default, skip_serializing_if = "Nullable::is_absent")]
         value: Nullable<u32>,
-    }
-
-    #[derive(Debug, PartialEq, Deserialize, Serialize)]
-    struct Required {
-        #[serde(deserialize_with = "deserialize_present")]
-        value: Option<u32>,
     }
 
     #[test]
@@ -149,14 +132,5 @@ mod tests {
         assert_eq!(Nullable::from(3).into_value(), Some(3));
         assert_eq!(Nullable::<u32>::Absent.into_value(), None);
         assert_eq!(Nullable::<u32>::default(), Nullable::Absent);
-    }
-
-    #[test]
-    fn a_required_nullable_field_must_be_present() {
-        let decode = |json| serde_json::from_str::<Required>(json);
-        assert_eq!(decode(r#"{"value": null}"#).unwrap().value, None);
-        assert_eq!(decode(r#"{"value": 7}"#).unwrap().value, Some(7));
-        let missing = decode("{}").unwrap_err().to_string();
-        assert!(missing.starts_with("missing field `value`"), "{missing}");
     }
 }

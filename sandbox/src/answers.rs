@@ -2,6 +2,9 @@
 //! conforming answer (the spec's documented example, or the smallest value the schema admits)
 //! with this request's id and ids of the sandbox's own, and small but real documents.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use plaid_api::Binary;
 use plaid_api::server_support::{RequestContext, ServerError};
 use serde::de::DeserializeOwned;
@@ -9,21 +12,60 @@ use serde_json::Value;
 
 use crate::ids::Ids;
 
-/// `answer`, as the operation's response type, with the request's id and renamed ids.
-pub fn json<T: DeserializeOwned>(
-    ids: &Ids,
-    operation: &str,
-    answer: &str,
-    context: &RequestContext,
-) -> Result<T, ServerError> {
-    let mut value: Value = serde_json::from_str(answer).map_err(|_| broken_answer(operation))?;
-    rename_ids(ids, &mut value);
-    if let Some(fields) = value.as_object_mut()
-        && fields.contains_key("request_id")
-    {
-        fields.insert("request_id".into(), context.request_id.clone().into());
+/// The answers of the stateless operations, each parsed and renamed once: the renaming is a
+/// pure function of the run's key, so a request only copies its operation's answer and puts its
+/// own id in. There is one entry per operation the generated crate has, so the cache is bounded
+/// by the API, not by the requests.
+#[derive(Default)]
+pub struct Answers {
+    renamed: RwLock<HashMap<&'static str, Arc<Value>>>,
+}
+
+impl Answers {
+    /// `answer`, as the operation's response type, with the request's id and renamed ids.
+    pub fn json<T: DeserializeOwned>(
+        &self,
+        ids: &Ids,
+        operation: &'static str,
+        answer: &'static str,
+        context: &RequestContext,
+    ) -> Result<T, ServerError> {
+        let mut value = Value::clone(&*self.renamed(ids, operation, answer)?);
+        if let Some(fields) = value.as_object_mut()
+            && let Some(request_id) = fields.get_mut("request_id")
+        {
+            *request_id = context.request_id.clone().into();
+        }
+        serde_json::from_value(value).map_err(|_| broken_answer(operation))
     }
-    serde_json::from_value(value).map_err(|_| broken_answer(operation))
+
+    fn renamed(
+        &self,
+        ids: &Ids,
+        operation: &'static str,
+        answer: &'static str,
+    ) -> Result<Arc<Value>, ServerError> {
+        // The entries are only ever inserted whole, so a lock poisoned by a panicking reader
+        // still holds a consistent map.
+        let cached = self
+            .renamed
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(operation)
+            .cloned();
+        if let Some(value) = cached {
+            return Ok(value);
+        }
+        let mut value: Value =
+            serde_json::from_str(answer).map_err(|_| broken_answer(operation))?;
+        rename_ids(ids, &mut value);
+        let value = Arc::new(value);
+        self.renamed
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(operation, Arc::clone(&value));
+        Ok(value)
+    }
 }
 
 /// The generator checks every answer against its type, so this would be a generator bug; it

@@ -10,7 +10,7 @@ use plaid_api::server_support::{RequestContext, ServerError, ServiceBasics};
 use plaid_api::{Binary, Nullable};
 use serde::de::DeserializeOwned;
 
-use crate::answers;
+use crate::answers::{self, Answers};
 use crate::ids::{Ids, constant_time_eq};
 use crate::{Config, Limits};
 
@@ -26,6 +26,7 @@ pub struct Sandbox {
     allowed_origins: Vec<String>,
     limits: Limits,
     ids: Ids,
+    answers: Answers,
     state: Mutex<State>,
 }
 
@@ -50,8 +51,8 @@ struct User {
     /// `consumer_report_user_identity`.
     identity: Option<Box<ClientUserIdentity>>,
     consumer_report_identity: Option<Box<ConsumerReportUserIdentity>>,
-    /// Both identities' size as counted against the budgets.
-    identity_bytes: usize,
+    /// The identities' sizes as counted against the budgets.
+    identity_sizes: IdentitySizes,
     /// Set by `/sandbox/user/reset_login`: the request id of the reset that put the user's
     /// Item into `ITEM_LOGIN_REQUIRED`.
     login_required: Option<Box<str>>,
@@ -72,30 +73,42 @@ fn state_full(limit: &str) -> ServerError {
     )
 }
 
-/// The identities' size, counted as their JSON length: a stable, documented measure.
-fn identity_bytes(
-    identity: Option<&ClientUserIdentity>,
-    consumer_report_identity: Option<&ConsumerReportUserIdentity>,
-    limits: &Limits,
-) -> Result<usize, ServerError> {
-    fn json_len<T: serde::Serialize>(value: Option<&T>) -> usize {
-        value
-            .and_then(|value| serde_json::to_vec(value).ok())
-            .map_or(0, |json| json.len())
+/// The sizes of a user's two identities, each counted as its JSON length: a stable, documented
+/// measure. They are kept apart so that an update replacing one identity is measured before
+/// the state is locked.
+#[derive(Clone, Copy, Default)]
+struct IdentitySizes {
+    identity: usize,
+    consumer_report_identity: usize,
+}
+
+impl IdentitySizes {
+    fn total(self) -> usize {
+        self.identity + self.consumer_report_identity
     }
-    let bytes = json_len(identity) + json_len(consumer_report_identity);
-    if bytes > limits.max_user_bytes {
-        return Err(ServerError::new(
-            400,
-            "INVALID_INPUT",
-            "USER_DATA_TOO_LARGE",
-            format!(
-                "the user's identity is larger than the {} bytes a sandbox user may store (--max-user-bytes)",
-                limits.max_user_bytes
-            ),
-        ));
+
+    /// The total, or the error for a user larger than `--max-user-bytes`.
+    fn within(self, limits: &Limits) -> Result<usize, ServerError> {
+        let bytes = self.total();
+        if bytes > limits.max_user_bytes {
+            return Err(ServerError::new(
+                400,
+                "INVALID_INPUT",
+                "USER_DATA_TOO_LARGE",
+                format!(
+                    "the user's identity is larger than the {} bytes a sandbox user may store (--max-user-bytes)",
+                    limits.max_user_bytes
+                ),
+            ));
+        }
+        Ok(bytes)
     }
-    Ok(bytes)
+}
+
+fn json_len<T: serde::Serialize>(value: Option<&T>) -> usize {
+    value
+        .and_then(|value| serde_json::to_vec(value).ok())
+        .map_or(0, |json| json.len())
 }
 
 /// A user a request names: its index, and the error code for "no such user" by the way the
@@ -124,6 +137,7 @@ impl Sandbox {
             allowed_origins: config.allowed_origins.clone(),
             limits: config.limits.clone(),
             ids: Ids::new(config.seed).map_err(|e| std::io::Error::other(e.to_string()))?,
+            answers: Answers::default(),
             state: Mutex::new(State::default()),
         })
     }
@@ -243,7 +257,7 @@ impl ServiceBasics for Sandbox {
         answer: &'static str,
         context: &RequestContext,
     ) -> Result<T, ServerError> {
-        answers::json(&self.ids, operation, answer, context)
+        self.answers.json(&self.ids, operation, answer, context)
     }
 
     fn unimplemented_document(
@@ -270,12 +284,13 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserCreateRequest,
     ) -> Result<UserCreateResponse, ServerError> {
-        let identity_bytes = identity_bytes(
-            request.identity.value(),
-            request.consumer_report_user_identity.value(),
-            &self.limits,
-        )?;
-        let cost = USER_OVERHEAD_BYTES + 2 * request.client_user_id.len() + identity_bytes;
+        let identity_sizes = IdentitySizes {
+            identity: json_len(request.identity.value()),
+            consumer_report_identity: json_len(request.consumer_report_user_identity.value()),
+        };
+        let cost = USER_OVERHEAD_BYTES
+            + 2 * request.client_user_id.len()
+            + identity_sizes.within(&self.limits)?;
         let created_at = self.ids.now().into_boxed_str();
         let index = {
             let mut state = self.state();
@@ -307,7 +322,7 @@ impl PlaidApiService for Sandbox {
                     .consumer_report_user_identity
                     .into_value()
                     .map(Box::new),
-                identity_bytes,
+                identity_sizes,
                 ..User::default()
             }));
             state.users.len() - 1
@@ -327,6 +342,13 @@ impl PlaidApiService for Sandbox {
         let user_ref = self.user(request.user_token.as_deref(), request.user_id.as_deref())?;
         let index = user_ref.index;
         let updated_at = self.ids.now().into_boxed_str();
+        // Each identity the request gives replaces the stored one; one it leaves out stays.
+        let identity = request.identity.into_value();
+        let consumer_report_identity = request.consumer_report_user_identity.into_value();
+        let identity_bytes = identity.as_ref().map(|identity| json_len(Some(identity)));
+        let consumer_report_identity_bytes = consumer_report_identity
+            .as_ref()
+            .map(|identity| json_len(Some(identity)));
         let mut state = self.state();
         let State {
             users,
@@ -336,17 +358,13 @@ impl PlaidApiService for Sandbox {
         let Some(Some(user)) = users.get_mut(index) else {
             return Err(user_missing(user_ref.missing));
         };
-        // Each identity the request gives replaces the stored one; one it leaves out stays.
-        let identity = request.identity.into_value();
-        let consumer_report_identity = request.consumer_report_user_identity.into_value();
-        let bytes = identity_bytes(
-            identity.as_ref().or(user.identity.as_deref()),
-            consumer_report_identity
-                .as_ref()
-                .or(user.consumer_report_identity.as_deref()),
-            &self.limits,
-        )?;
-        let stored_without = *stored_bytes - user.identity_bytes;
+        let sizes = IdentitySizes {
+            identity: identity_bytes.unwrap_or(user.identity_sizes.identity),
+            consumer_report_identity: consumer_report_identity_bytes
+                .unwrap_or(user.identity_sizes.consumer_report_identity),
+        };
+        let bytes = sizes.within(&self.limits)?;
+        let stored_without = *stored_bytes - user.identity_sizes.total();
         if stored_without + bytes > self.limits.max_stored_bytes {
             return Err(state_full("--max-stored-bytes"));
         }
@@ -357,7 +375,7 @@ impl PlaidApiService for Sandbox {
         if let Some(identity) = consumer_report_identity {
             user.consumer_report_identity = Some(Box::new(identity));
         }
-        user.identity_bytes = bytes;
+        user.identity_sizes = sizes;
         user.updated_at = Some(updated_at);
         drop(state);
         Ok(UserUpdateResponse {
@@ -428,7 +446,7 @@ impl PlaidApiService for Sandbox {
             return Err(user_missing(user_ref.missing));
         };
         // The slot and the client_user_id stay (the id is never released); the identity goes.
-        *stored_bytes -= slot.as_ref().map_or(0, |user| user.identity_bytes);
+        *stored_bytes -= slot.as_ref().map_or(0, |user| user.identity_sizes.total());
         *slot = None;
         drop(state);
         Ok(UserRemoveResponse {

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{braced, doc_attrs, ident, inner_doc_attrs, type_docs};
-use super::{presence, validate};
+use super::{layout, presence, validate};
 use crate::ir::{
     Constraint, Constraints, Enum, Field, Location, Model, Module, Object, Presence, Ty, TyKind,
     TypeDef, TypeId, TypeKind,
@@ -47,7 +47,6 @@ pub fn module(model: &Model, module: &Module) -> TokenStream {
 /// import would be a warning in the generated crate.
 #[derive(Default)]
 struct Uses {
-    objects: bool,
     nullable: bool,
     /// An object's `impl Validate` is written out.
     checks: bool,
@@ -79,16 +78,10 @@ fn imports(model: &Model, module: &Module, uses: &Uses) -> TokenStream {
         let string_rules = uses.string_rules.then(|| quote!(StringRules,));
         quote!(use ::specgen_runtime::validate::{self, #string_rules Validate, Violation};)
     });
-    let serde = uses.objects.then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    });
-    quote!(#models #nullable #validate #serde)
+    quote!(#models #nullable #validate)
 }
 
 fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> TokenStream {
-    uses.objects = true;
     uses.nullable |= object
         .fields
         .iter()
@@ -99,37 +92,63 @@ fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> 
         let field_ident = ident(&field.ident);
         let ty = field_type(model, def.id, field);
         let docs = doc_attrs(&field_docs(field));
-        let serde = field_serde(field);
-        quote! { #docs #serde pub #field_ident: #ty, }
+        quote! { #docs pub #field_ident: #ty, }
     });
     let fields = braced(fields);
     let sensitive = object.fields.iter().any(|f| f.sensitive);
     let debug_derive = (!sensitive).then(|| quote!(Debug,));
     let default_derive = model.has_default(def.id).then(|| quote!(Default,));
     let debug_impl = sensitive.then(|| redacting_debug(def, object));
+    let serde_impls = serde_impls(def, object);
     quote! {
         #docs
-        #[derive(Clone, #debug_derive #default_derive PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, #debug_derive #default_derive PartialEq)]
         pub struct #name #fields
         #debug_impl
+        #serde_impls
     }
 }
 
-fn field_serde(field: &Field) -> TokenStream {
-    // A parameter travels in the path or a header, never in the JSON body.
-    if field.location != Location::Body {
-        return quote!(#[serde(skip)]);
+/// `Serialize` and `Deserialize` through the runtime's `serde_struct!` rather than serde's
+/// derives, whose expansion, type-checked for each of a large API's thousands of structs, was
+/// most of the generated crate's compile time. The wire behaviour is the derives' with the
+/// attributes this generator gave them: parameters (path, header) are never on the wire, a
+/// required key that is missing is an error (for a nullable one too), an optional key that is
+/// missing decodes as empty and an empty one is left out, unknown keys are skipped.
+///
+/// The call is laid out here, one field a line, and spliced in as text (`crate::splice`):
+/// prettyplease would flow a macro's arguments as one paragraph of tokens.
+fn serde_impls(def: &TypeDef, object: &Object) -> TokenStream {
+    let (body, parameters): (Vec<&Field>, Vec<&Field>) = object
+        .fields
+        .iter()
+        .partition(|f| f.location == Location::Body);
+    let mut text = format!("::specgen_runtime::serde_struct!({} {{", def.name);
+    for (i, field) in body.iter().enumerate() {
+        let presence = if presence::is_omittable(field.presence) {
+            "optional"
+        } else {
+            "required"
+        };
+        text.push_str(&format!(
+            "\n    {i} => {}: {} {presence},",
+            ident(&field.ident),
+            layout::string(&field.wire)
+        ));
     }
-    let rename = (field.ident != field.wire).then(|| {
-        let wire = &field.wire;
-        quote!(rename = #wire)
-    });
-    let skip = presence::serde_args(field.presence);
-    match (rename, skip) {
-        (None, None) => TokenStream::new(),
-        (Some(a), None) | (None, Some(a)) => quote!(#[serde(#a)]),
-        (Some(a), Some(b)) => quote!(#[serde(#a, #b)]),
+    if !body.is_empty() {
+        text.push('\n');
     }
+    text.push('}');
+    if !parameters.is_empty() {
+        let idents: Vec<String> = parameters
+            .iter()
+            .map(|f| ident(&f.ident).to_string())
+            .collect();
+        text.push_str(&format!(" default {{ {} }}", idents.join(", ")));
+    }
+    text.push_str(");");
+    crate::splice::statements(&[text])
 }
 
 /// The Rust type of a field: the wire type wrapped for presence and nullability (see the

@@ -16,20 +16,12 @@ pub fn rust_type(presence: Presence, inner: TokenStream) -> TokenStream {
     }
 }
 
-/// The arguments of the field's `#[serde(...)]` that presence needs, if any.
-pub fn serde_args(presence: Presence) -> Option<TokenStream> {
-    match presence {
-        Presence::Required => None,
-        Presence::Optional => Some(quote!(default, skip_serializing_if = "Option::is_none")),
-        Presence::OptionalNullable => {
-            Some(quote!(default, skip_serializing_if = "Nullable::is_absent"))
-        }
-        // A custom deserializer switches off serde's "missing `Option` is `None`", so a
-        // required key that is absent is an error, as the spec says, and `null` is `None`.
-        Presence::RequiredNullable => Some(quote!(
-            deserialize_with = "::specgen_runtime::deserialize_present"
-        )),
-    }
+/// Whether the field's key may be missing: it is then left out of the JSON when the field holds
+/// nothing (`None`, `Absent`), and decodes as empty when missing. A key that may not be
+/// missing is an error when it is (serde's `missing field`), for a nullable field too, where
+/// `null` is `None`.
+pub fn is_omittable(presence: Presence) -> bool {
+    matches!(presence, Presence::Optional | Presence::OptionalNullable)
 }
 
 /// Whether the field at `place` is what generated code reads directly (`T`) rather than

@@ -5,7 +5,6 @@
 
 use crate::models::{AccountBase, Item};
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// AccountsGetRequest defines the request schema for `/accounts/get`
 ///
@@ -47,29 +46,36 @@ use serde::{Deserialize, Serialize};
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AccountsGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(AccountsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => options: "options" optional,
+});
+
 /// An optional object to filter `/accounts/get` results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountsGetRequestOptions {
     /// An array of `account_ids` to retrieve for the Account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(AccountsGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// AccountsGetResponse defines the response schema for `/accounts/get` and `/accounts/balance/get`.
 ///
@@ -230,7 +236,7 @@ pub struct AccountsGetRequestOptions {
 ///   "request_id": "qk5Bxes3gDfv4F2"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountsGetResponse {
     /// An array of financial institution accounts associated with the Item.
     /// If `/accounts/balance/get` was called, each account will include real-time balance
@@ -241,6 +247,12 @@ pub struct AccountsGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(AccountsGetResponse {
+    0 => accounts: "accounts" required,
+    1 => item: "item" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for AccountsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -291,21 +303,25 @@ impl Validate for AccountsGetResponse {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountsBalanceGetRequest {
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AccountsBalanceGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(AccountsBalanceGetRequest {
+    0 => access_token: "access_token" required,
+    1 => secret: "secret" optional,
+    2 => client_id: "client_id" optional,
+    3 => options: "options" optional,
+});
 
 impl Validate for AccountsBalanceGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -315,12 +331,11 @@ impl Validate for AccountsBalanceGetRequest {
 }
 
 /// Optional parameters to `/accounts/balance/get`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountsBalanceGetRequestOptions {
     /// A list of `account_ids` to retrieve for the Item. The default value is `null`.
     ///
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (`YYYY-MM-DDTHH:mm:ssZ`)
     /// indicating the oldest acceptable balance when making a request to `/accounts/balance/get`.
@@ -337,9 +352,13 @@ pub struct AccountsBalanceGetRequestOptions {
     /// error with the code `LAST_UPDATED_DATETIME_OUT_OF_RANGE` will be returned.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_last_updated_datetime: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(AccountsBalanceGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+    1 => min_last_updated_datetime: "min_last_updated_datetime" optional,
+});
 
 impl Validate for AccountsBalanceGetRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -4,10 +4,9 @@
 //! Types from `spec/application.yaml`.
 
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Metadata about the application
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Application {
     /// This field will map to the application ID that is returned from `/item/application/list`, or
     /// provided to the institution in an oauth redirect.
@@ -15,7 +14,6 @@ pub struct Application {
     /// The name of the application
     pub name: String,
     /// A human-readable name of the application for display purposes
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub display_name: Option<String>,
     /// The date this application was granted production access at Plaid in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) (YYYY-MM-DD) format in UTC.
@@ -23,34 +21,41 @@ pub struct Application {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub join_date: String,
     /// A URL that links to the application logo image.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub logo_url: Option<String>,
     /// The URL for the application's website
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub application_url: Option<String>,
     /// A string provided by the connected app stating why they use their respective enabled
     /// products.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub reason_for_access: Option<String>,
     /// A string representing client's broad use case as assessed by Plaid.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub use_case: Option<String>,
     /// A string representing the name of client's legal entity.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub company_legal_name: Option<String>,
     /// A string representing the city of the client's headquarters.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// A string representing the region of the client's headquarters.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// A string representing the postal code of the client's headquarters.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// A string representing the country code of the client's headquarters.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(Application {
+    0 => application_id: "application_id" required,
+    1 => name: "name" required,
+    2 => display_name: "display_name" required,
+    3 => join_date: "join_date" required,
+    4 => logo_url: "logo_url" required,
+    5 => application_url: "application_url" required,
+    6 => reason_for_access: "reason_for_access" required,
+    7 => use_case: "use_case" required,
+    8 => company_legal_name: "company_legal_name" required,
+    9 => city: "city" required,
+    10 => region: "region" required,
+    11 => postal_code: "postal_code" required,
+    12 => country_code: "country_code" required,
+});
 
 impl Validate for Application {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -69,7 +74,7 @@ impl Validate for Application {
 /// building control-tower experiences
 ///
 /// The response is [`ApplicationGetResponse`](crate::models::ApplicationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApplicationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -82,17 +87,28 @@ pub struct ApplicationGetRequest {
     pub application_id: String,
 }
 
+::specgen_runtime::serde_struct!(ApplicationGetRequest {
+    0 => client_id: "client_id" required,
+    1 => secret: "secret" required,
+    2 => application_id: "application_id" required,
+});
+
 /// ApplicationGetResponse defines the response schema for `/application/get`
 ///
 /// Returned by `POST /application/get`
 /// ([`ApplicationGetRequest`](crate::models::ApplicationGetRequest)).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApplicationGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
     pub application: Application,
 }
+
+::specgen_runtime::serde_struct!(ApplicationGetResponse {
+    0 => request_id: "request_id" required,
+    1 => application: "application" required,
+});
 
 impl Validate for ApplicationGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -6,7 +6,6 @@
 use crate::models::AssetReportUser;
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// AssetReportCreateRequest defines the request schema for `/asset_report/create`
 ///
@@ -30,22 +29,19 @@ use serde::{Deserialize, Serialize};
 /// are immutable. To get an updated Asset Report, use the `/asset_report/refresh` endpoint.
 ///
 /// The response is [`AssetReportCreateResponse`](crate::models::AssetReportCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// An array of access tokens corresponding to the Items that will be included in the report.
     /// The `assets` product must have been initialized for the Items during link; the Assets
     /// product cannot be added after initialization.
     ///
     /// Constraints: 1 to 99 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_tokens: Option<Vec<String>>,
     /// The maximum integer number of days of history to include in the Asset Report. If using
     /// Fannie Mae Day 1 Certainty, `days_requested` must be at least 61 for new originations or at
@@ -56,9 +52,16 @@ pub struct AssetReportCreateRequest {
     ///
     /// Constraints: at least 0; at most 731.
     pub days_requested: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AssetReportCreateRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_tokens: "access_tokens" optional,
+    3 => days_requested: "days_requested" required,
+    4 => options: "options" optional,
+});
 
 impl Validate for AssetReportCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -72,27 +75,23 @@ impl Validate for AssetReportCreateRequest {
 /// An optional object to filter `/asset_report/create` results. If provided, must be non-`null`.
 /// The optional `user` object is required for the report to be eligible for Fannie Mae's Day 1
 /// Certainty program.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportCreateRequestOptions {
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
     /// URL to which Plaid will send Assets webhooks, for example when the requested Asset Report is
     /// ready.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<String>,
     /// true to return balance and identity earlier as a fast report. Defaults to false if omitted.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub include_fast_report: Nullable<bool>,
     /// Additional information that can be included in the asset report. Possible values:
     /// `"investments"`
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<String>>,
     /// A list of add-ons that should be included in the Asset Report.
     ///
@@ -109,9 +108,7 @@ pub struct AssetReportCreateRequestOptions {
     ///
     /// When Investments is requested, `investments` must be specified in the `optional_products`
     /// array when initializing Link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_ons: Option<Vec<AssetReportAddOns>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<AssetReportUser>,
     /// By default (`true`), the asynchronous report generation fails unless all Items extract
     /// successfully. If set to `false`, the report will still be generated as long as at least one
@@ -121,9 +118,18 @@ pub struct AssetReportCreateRequestOptions {
     /// `/asset_report/create` is invoked, the request fails immediately regardless of this value.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub require_all_items: Nullable<bool>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportCreateRequestOptions {
+    0 => client_report_id: "client_report_id" optional,
+    1 => webhook: "webhook" optional,
+    2 => include_fast_report: "include_fast_report" optional,
+    3 => products: "products" optional,
+    4 => add_ons: "add_ons" optional,
+    5 => user: "user" optional,
+    6 => require_all_items: "require_all_items" optional,
+});
 
 impl Validate for AssetReportCreateRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -147,7 +153,7 @@ impl Validate for AssetReportCreateRequestOptions {
 ///   "request_id": "Iam3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportCreateResponse {
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
@@ -159,6 +165,12 @@ pub struct AssetReportCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(AssetReportCreateResponse {
+    0 => asset_report_token: "asset_report_token" required,
+    1 => asset_report_id: "asset_report_id" required,
+    2 => request_id: "request_id" required,
+});
 
 /// AssetReportRefreshRequest defines the request schema for `/asset_report/refresh`
 ///
@@ -179,15 +191,13 @@ pub struct AssetReportCreateResponse {
 /// previously-populated fields you would like set as empty.
 ///
 /// The response is [`AssetReportRefreshResponse`](crate::models::AssetReportRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `asset_report_token` returned by the original call to `/asset_report/create`
     pub asset_report_token: String,
@@ -195,11 +205,17 @@ pub struct AssetReportRefreshRequest {
     /// not specified, the value from the original call to `/asset_report/create` will be used.
     ///
     /// Constraints: at least 0; at most 731.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_requested: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AssetReportRefreshRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportRefreshRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => asset_report_token: "asset_report_token" required,
+    3 => days_requested: "days_requested" optional,
+    4 => options: "options" optional,
+});
 
 impl Validate for AssetReportRefreshRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -211,20 +227,23 @@ impl Validate for AssetReportRefreshRequest {
 
 /// An optional object to filter `/asset_report/refresh` results. If provided, cannot be `null`. If
 /// not specified, the `options` from the original call to `/asset_report/create` will be used.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportRefreshRequestOptions {
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
     /// URL to which Plaid will send Assets webhooks, for example when the requested Asset Report is
     /// ready.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<AssetReportUser>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportRefreshRequestOptions {
+    0 => client_report_id: "client_report_id" optional,
+    1 => webhook: "webhook" optional,
+    2 => user: "user" optional,
+});
 
 impl Validate for AssetReportRefreshRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -247,7 +266,7 @@ impl Validate for AssetReportRefreshRequestOptions {
 ///   "request_id": "NBZaq"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportRefreshResponse {
     /// A unique ID identifying an Asset Report. Like all Plaid identifiers, this ID is case
     /// sensitive.
@@ -259,6 +278,12 @@ pub struct AssetReportRefreshResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(AssetReportRefreshResponse {
+    0 => asset_report_id: "asset_report_id" required,
+    1 => asset_report_token: "asset_report_token" required,
+    2 => request_id: "request_id" required,
+});
 
 /// AssetReportRemoveRequest defines the request schema for `/asset_report/remove`
 ///
@@ -277,20 +302,24 @@ pub struct AssetReportRefreshResponse {
 /// underlying Items, but does invalidate any `audit_copy_tokens` associated with the Asset Report.
 ///
 /// The response is [`AssetReportRemoveResponse`](crate::models::AssetReportRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
     pub asset_report_token: String,
 }
+
+::specgen_runtime::serde_struct!(AssetReportRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => asset_report_token: "asset_report_token" required,
+});
 
 /// AssetReportRemoveResponse defines the response schema for `/asset_report/remove`
 ///
@@ -305,7 +334,7 @@ pub struct AssetReportRemoveRequest {
 ///   "request_id": "I6zHN"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportRemoveResponse {
     /// `true` if the Asset Report was successfully removed.
     pub removed: bool,
@@ -313,6 +342,11 @@ pub struct AssetReportRemoveResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(AssetReportRemoveResponse {
+    0 => removed: "removed" required,
+    1 => request_id: "request_id" required,
+});
 
 /// AssetReportFilterRequest defines the request schema for `/asset_report/filter`
 ///
@@ -341,15 +375,13 @@ pub struct AssetReportRemoveResponse {
 /// webhook once generation of the filtered Asset Report has completed.
 ///
 /// The response is [`AssetReportFilterResponse`](crate::models::AssetReportFilterResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportFilterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
@@ -357,6 +389,13 @@ pub struct AssetReportFilterRequest {
     /// The accounts to exclude from the Asset Report, identified by `account_id`.
     pub account_ids_to_exclude: Vec<String>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportFilterRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => asset_report_token: "asset_report_token" required,
+    3 => account_ids_to_exclude: "account_ids_to_exclude" required,
+});
 
 /// AssetReportFilterResponse defines the response schema for `/asset_report/filter`
 ///
@@ -372,7 +411,7 @@ pub struct AssetReportFilterRequest {
 ///   "request_id": "qEg07"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportFilterResponse {
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
@@ -384,6 +423,12 @@ pub struct AssetReportFilterResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(AssetReportFilterResponse {
+    0 => asset_report_token: "asset_report_token" required,
+    1 => asset_report_id: "asset_report_id" required,
+    2 => request_id: "request_id" required,
+});
 
 /// AssetReportGetRequest defines the request schema for `/asset_report/get`
 ///
@@ -412,39 +457,42 @@ pub struct AssetReportFilterResponse {
 /// Asset Report.
 ///
 /// The response is [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_report_token: Option<String>,
     /// The user token associated with the User for which to create an asset report for. The latest
     /// asset report associated with the User will be returned
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// `true` if you would like to retrieve the Asset Report with Insights, `false` otherwise. This
     /// field defaults to `false` if omitted.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_insights: Option<bool>,
     /// `true` to fetch "fast" version of asset report. Defaults to false if omitted. Can only be
     /// used if `/asset_report/create` was called with `options.add_ons` set to `["fast_assets"]`.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fast_report: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AssetReportGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => asset_report_token: "asset_report_token" optional,
+    3 => user_token: "user_token" optional,
+    4 => include_insights: "include_insights" optional,
+    5 => fast_report: "fast_report" optional,
+    6 => options: "options" optional,
+});
 
 impl Validate for AssetReportGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -455,14 +503,17 @@ impl Validate for AssetReportGetRequest {
 
 /// An optional object to filter or add data to `/asset_report/get` results. If provided, must be
 /// non-`null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportGetRequestOptions {
     /// The maximum number of days of history to include in the Asset Report.
     ///
     /// Constraints: at least 0; at most 731.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_to_include: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportGetRequestOptions {
+    0 => days_to_include: "days_to_include" optional,
+});
 
 impl Validate for AssetReportGetRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -489,22 +540,26 @@ impl Validate for AssetReportGetRequestOptions {
 /// [View a sample PDF Asset Report](https://plaid.com/documents/sample-asset-report.pdf).
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportPDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
     pub asset_report_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AssetReportPDFGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportPDFGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => asset_report_token: "asset_report_token" required,
+    3 => options: "options" optional,
+});
 
 impl Validate for AssetReportPDFGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -515,14 +570,17 @@ impl Validate for AssetReportPDFGetRequest {
 
 /// An optional object to filter or add data to `/asset_report/get` results. If provided, must be
 /// non-`null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportPDFGetRequestOptions {
     /// The maximum integer number of days of history to include in the Asset Report.
     ///
     /// Constraints: at least 0; at most 731.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_to_include: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportPDFGetRequestOptions {
+    0 => days_to_include: "days_to_include" optional,
+});
 
 impl Validate for AssetReportPDFGetRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -550,23 +608,27 @@ impl Validate for AssetReportPDFGetRequestOptions {
 ///
 /// The response is
 /// [`AssetReportAuditCopyCreateResponse`](crate::models::AssetReportAuditCopyCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportAuditCopyCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
     pub asset_report_token: String,
     /// The `auditor_id` of the third party with whom you would like to share the Asset Report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auditor_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportAuditCopyCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => asset_report_token: "asset_report_token" required,
+    3 => auditor_id: "auditor_id" optional,
+});
 
 /// AssetReportAuditCopyCreateResponse defines the response schema for
 /// `/asset_report/audit_copy/get`
@@ -582,7 +644,7 @@ pub struct AssetReportAuditCopyCreateRequest {
 ///   "request_id": "Iam3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportAuditCopyCreateResponse {
     /// A token that can be shared with a third party auditor to allow them to obtain access to the
     /// Asset Report. This token should be stored securely.
@@ -591,6 +653,11 @@ pub struct AssetReportAuditCopyCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(AssetReportAuditCopyCreateResponse {
+    0 => audit_copy_token: "audit_copy_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// AssetReportAuditCopyGetRequest defines the request schema for `/asset_report/audit_copy/get`
 ///
@@ -604,19 +671,23 @@ pub struct AssetReportAuditCopyCreateResponse {
 /// token can then be used to call `/asset_report/audit_copy/get`.
 ///
 /// The response is [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportAuditCopyGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `audit_copy_token` granting access to the Audit Copy you would like to get.
     pub audit_copy_token: String,
 }
+
+::specgen_runtime::serde_struct!(AssetReportAuditCopyGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => audit_copy_token: "audit_copy_token" required,
+});
 
 /// AssetReportAuditCopyRemoveRequest defines the request schema for
 /// `/asset_report/audit_copy/remove`
@@ -633,19 +704,23 @@ pub struct AssetReportAuditCopyGetRequest {
 ///
 /// The response is
 /// [`AssetReportAuditCopyRemoveResponse`](crate::models::AssetReportAuditCopyRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportAuditCopyRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `audit_copy_token` granting access to the Audit Copy you would like to revoke.
     pub audit_copy_token: String,
 }
+
+::specgen_runtime::serde_struct!(AssetReportAuditCopyRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => audit_copy_token: "audit_copy_token" required,
+});
 
 /// AssetReportAuditCopyRemoveResponse defines the response schema for
 /// `/asset_report/audit_copy/remove`
@@ -661,7 +736,7 @@ pub struct AssetReportAuditCopyRemoveRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportAuditCopyRemoveResponse {
     /// `true` if the Audit Copy was successfully removed.
     pub removed: bool,
@@ -669,6 +744,11 @@ pub struct AssetReportAuditCopyRemoveResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(AssetReportAuditCopyRemoveResponse {
+    0 => removed: "removed" required,
+    1 => request_id: "request_id" required,
+});
 
 /// AssetReportAuditCopyPDFGetRequest defines the request schema for
 /// `/asset_report/audit_copy/pdf/get`
@@ -687,21 +767,25 @@ pub struct AssetReportAuditCopyRemoveResponse {
 /// [View a sample PDF Asset Report](https://plaid.com/documents/sample-asset-report.pdf).
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportAuditCopyPdfGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `audit_copy_token` granting access to the Audit Copy you would like to get as a PDF.
     pub audit_copy_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AssetReportPDFGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportAuditCopyPdfGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => audit_copy_token: "audit_copy_token" required,
+    3 => options: "options" optional,
+});
 
 impl Validate for AssetReportAuditCopyPdfGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -10,7 +10,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// AuthGetRequest defines the request schema for `/auth/get`
 ///
@@ -27,30 +26,37 @@ use serde::{Deserialize, Serialize};
 /// versioning](https://plaid.com/docs/api/versioning/#version-2018-05-22).
 ///
 /// The response is [`AuthGetResponse`](crate::models::AuthGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<AuthGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(AuthGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => options: "options" optional,
+});
+
 /// An optional object to filter `/auth/get` results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthGetRequestOptions {
     /// A list of `account_ids` to retrieve for the Item.
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(AuthGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// AuthGetResponse defines the response schema for `/auth/get`
 ///
@@ -133,7 +139,7 @@ pub struct AuthGetRequestOptions {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthGetResponse {
     /// The `accounts` for which numbers are being retrieved.
     pub accounts: Vec<AccountBase>,
@@ -143,6 +149,13 @@ pub struct AuthGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(AuthGetResponse {
+    0 => accounts: "accounts" required,
+    1 => numbers: "numbers" required,
+    2 => item: "item" required,
+    3 => request_id: "request_id" required,
+});
 
 impl Validate for AuthGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -157,7 +170,7 @@ impl Validate for AuthGetResponse {
 /// country of the account. An account may have more than one number type. If a particular
 /// identifying number type is not used by any `accounts` for which data has been requested, the
 /// array for that type will be empty.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthGetNumbers {
     /// An array of ACH numbers identifying accounts.
     pub ach: Vec<NumbersACH>,
@@ -169,20 +182,36 @@ pub struct AuthGetNumbers {
     pub bacs: Vec<NumbersBACS>,
 }
 
+::specgen_runtime::serde_struct!(AuthGetNumbers {
+    0 => ach: "ach" required,
+    1 => eft: "eft" required,
+    2 => international: "international" required,
+    3 => bacs: "bacs" required,
+});
+
 /// An object containing identifying account numbers for verification via Database Auth
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthVerifyRequestNumbers {
     pub ach: AuthVerifyNumbersACH,
 }
 
+::specgen_runtime::serde_struct!(AuthVerifyRequestNumbers {
+    0 => ach: "ach" required,
+});
+
 /// ACH numbers for verification via Database Auth
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthVerifyNumbersACH {
     /// Account's account number
     pub account: String,
     /// Account's routing number
     pub routing: String,
 }
+
+::specgen_runtime::serde_struct!(AuthVerifyNumbersACH {
+    0 => account: "account" required,
+    1 => routing: "routing" required,
+});
 
 /// AuthVerifyRequest defines the request schema for `/auth/verify`
 ///
@@ -199,21 +228,25 @@ pub struct AuthVerifyNumbersACH {
 /// request access.
 ///
 /// The response is [`AuthVerifyResponse`](crate::models::AuthVerifyResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthVerifyRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Account owner's legal name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub legal_name: Nullable<String>,
     pub numbers: AuthVerifyRequestNumbers,
 }
+
+::specgen_runtime::serde_struct!(AuthVerifyRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => legal_name: "legal_name" optional,
+    3 => numbers: "numbers" required,
+});
 
 /// AuthVerifyResponse defines the response schema for `/auth/verify`
 ///
@@ -239,14 +272,13 @@ pub struct AuthVerifyRequest {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthVerifyResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
     /// The `item_id` value of the Item created for verification. If numbers data provided is
     /// invalid, an Item may not be created.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_id: Nullable<String>,
     /// Indicates the Item's database verification status. Possible values are:
     ///
@@ -269,6 +301,13 @@ pub struct AuthVerifyResponse {
     pub verification_status: String,
     pub verification_insights: AccountVerificationInsights,
 }
+
+::specgen_runtime::serde_struct!(AuthVerifyResponse {
+    0 => request_id: "request_id" required,
+    1 => item_id: "item_id" optional,
+    2 => verification_status: "verification_status" required,
+    3 => verification_insights: "verification_insights" required,
+});
 
 impl Validate for AuthVerifyResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

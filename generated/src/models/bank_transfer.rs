@@ -10,7 +10,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Defines the request schema for `/bank_transfer/get`
 ///
@@ -22,19 +21,23 @@ use serde::{Deserialize, Serialize};
 /// `bank_transfer_id`.
 ///
 /// The response is [`BankTransferGetResponse`](crate::models::BankTransferGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a bank transfer.
     pub bank_transfer_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => bank_transfer_id: "bank_transfer_id" required,
+});
 
 /// Defines the response schema for `/bank_transfer/get`
 ///
@@ -77,13 +80,18 @@ pub struct BankTransferGetRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankTransferGetResponse {
     pub bank_transfer: BankTransfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferGetResponse {
+    0 => bank_transfer: "bank_transfer" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for BankTransferGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -101,15 +109,13 @@ impl Validate for BankTransferGetResponse {
 /// Use the `/bank_transfer/create` endpoint to initiate a new bank transfer.
 ///
 /// The response is [`BankTransferCreateResponse`](crate::models::BankTransferCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankTransferCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A random key provided by the client, per unique bank transfer. Maximum of 50 characters.
     ///
@@ -124,7 +130,6 @@ pub struct BankTransferCreateRequest {
     pub access_token: String,
     /// The Plaid `account_id` for the account that will be debited or credited.
     pub account_id: String,
-    #[serde(rename = "type")]
     pub type_: BankTransferType,
     pub network: BankTransferNetwork,
     /// The amount of the bank transfer (decimal string with two digits of precision e.g. "10.00").
@@ -135,14 +140,12 @@ pub struct BankTransferCreateRequest {
     ///
     /// Constraints: at most 10 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
     pub user: BankTransferUser,
     /// An arbitrary string provided by the client for storage with the bank transfer. May be up to
     /// 100 characters.
     ///
     /// Constraints: at most 100 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub custom_tag: Nullable<String>,
     /// The Metadata object is a mapping of client-provided string fields to any string value. The
     /// following limitations apply:
@@ -153,14 +156,30 @@ pub struct BankTransferCreateRequest {
     /// Maximum value length of 500 characters
     ///
     /// At most 50 entries.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<::std::collections::BTreeMap<String, String>>,
     /// Plaid's unique identifier for the origination account for this transfer. If you have more
     /// than one origination account, this value must be specified. Otherwise, this field should be
     /// left blank.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(BankTransferCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => idempotency_key: "idempotency_key" required,
+    3 => access_token: "access_token" required,
+    4 => account_id: "account_id" required,
+    5 => type_: "type" required,
+    6 => network: "network" required,
+    7 => amount: "amount" required,
+    8 => iso_currency_code: "iso_currency_code" required,
+    9 => description: "description" required,
+    10 => ach_class: "ach_class" optional,
+    11 => user: "user" required,
+    12 => custom_tag: "custom_tag" optional,
+    13 => metadata: "metadata" optional,
+    14 => origination_account_id: "origination_account_id" optional,
+});
 
 impl Validate for BankTransferCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -215,13 +234,18 @@ impl Validate for BankTransferCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankTransferCreateResponse {
     pub bank_transfer: BankTransfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferCreateResponse {
+    0 => bank_transfer: "bank_transfer" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for BankTransferCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -241,48 +265,51 @@ impl Validate for BankTransferCreateResponse {
 /// desired bank transfers.
 ///
 /// The response is [`BankTransferListResponse`](crate::models::BankTransferListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start datetime of bank transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// The end datetime of bank transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// The maximum number of bank transfers to return.
     ///
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The number of bank transfers to skip before returning results.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Filter bank transfers to only those originated through the specified origination account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub direction: Nullable<BankTransferDirection>,
 }
+
+::specgen_runtime::serde_struct!(BankTransferListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => start_date: "start_date" optional,
+    3 => end_date: "end_date" optional,
+    4 => count: "count" optional,
+    5 => offset: "offset" optional,
+    6 => origination_account_id: "origination_account_id" optional,
+    7 => direction: "direction" optional,
+});
 
 impl Validate for BankTransferListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -338,13 +365,18 @@ impl Validate for BankTransferListRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferListResponse {
     pub bank_transfers: Vec<BankTransfer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferListResponse {
+    0 => bank_transfers: "bank_transfers" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for BankTransferListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -363,19 +395,23 @@ impl Validate for BankTransferListResponse {
 /// cancelation if the `cancellable` property returned by `/bank_transfer/get` is `true`.
 ///
 /// The response is [`BankTransferCancelResponse`](crate::models::BankTransferCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a bank transfer.
     pub bank_transfer_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferCancelRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => bank_transfer_id: "bank_transfer_id" required,
+});
 
 /// Defines the response schema for `/bank_transfer/cancel`
 ///
@@ -389,12 +425,16 @@ pub struct BankTransferCancelRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferCancelResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferCancelResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// The type of bank transfer. This will be either `debit` or `credit`.  A `debit` indicates a
 /// transfer of money into your origination account; a `credit` indicates a transfer of money out of
@@ -464,38 +504,30 @@ impl BankTransferEventListDirection {
 /// events](https://plaid.com/docs/auth/coverage/microdeposit-events/).
 ///
 /// The response is [`BankTransferEventListResponse`](crate::models::BankTransferEventListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferEventListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start datetime of bank transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// The end datetime of bank transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// Plaid's unique identifier for a bank transfer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bank_transfer_id: Nullable<String>,
     /// The account ID to get events for all transactions to/from an account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bank_transfer_type: Nullable<BankTransferEventListBankTransferType>,
     /// Filter events by event type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<BankTransferEventType>>,
     /// The maximum number of bank transfer events to return. If the number of events matching the
     /// above parameters is greater than `count`, the most recent events will be returned.
@@ -503,7 +535,6 @@ pub struct BankTransferEventListRequest {
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// The offset into the list of bank transfer events. When `count`=25 and `offset`=0, the first
     /// 25 events will be returned. When `count`=25 and `offset`=25, the next 25 bank transfer
@@ -512,14 +543,26 @@ pub struct BankTransferEventListRequest {
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
     /// The origination account ID to get events for transfers from a specific origination account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub direction: Nullable<BankTransferEventListDirection>,
 }
+
+::specgen_runtime::serde_struct!(BankTransferEventListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => start_date: "start_date" optional,
+    3 => end_date: "end_date" optional,
+    4 => bank_transfer_id: "bank_transfer_id" optional,
+    5 => account_id: "account_id" optional,
+    6 => bank_transfer_type: "bank_transfer_type" optional,
+    7 => event_types: "event_types" optional,
+    8 => count: "count" optional,
+    9 => offset: "offset" optional,
+    10 => origination_account_id: "origination_account_id" optional,
+    11 => direction: "direction" optional,
+});
 
 impl Validate for BankTransferEventListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -580,7 +623,7 @@ impl BankTransferEventType {
 ::specgen_runtime::open_enum!(BankTransferEventType);
 
 /// Represents an event in the Bank Transfers API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankTransferEvent {
     /// Plaid's unique identifier for this event. IDs are sequential unsigned 64-bit integers.
     ///
@@ -596,18 +639,29 @@ pub struct BankTransferEvent {
     /// Plaid's unique identifier for a bank transfer.
     pub bank_transfer_id: String,
     /// The ID of the origination account that this balance belongs to.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub origination_account_id: Option<String>,
     pub bank_transfer_type: BankTransferType,
     /// The bank transfer amount.
     pub bank_transfer_amount: String,
     /// The currency of the bank transfer amount.
     pub bank_transfer_iso_currency_code: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub failure_reason: Option<BankTransferFailure>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub direction: Option<BankTransferDirection>,
 }
+
+::specgen_runtime::serde_struct!(BankTransferEvent {
+    0 => event_id: "event_id" required,
+    1 => timestamp: "timestamp" required,
+    2 => event_type: "event_type" required,
+    3 => account_id: "account_id" required,
+    4 => bank_transfer_id: "bank_transfer_id" required,
+    5 => origination_account_id: "origination_account_id" required,
+    6 => bank_transfer_type: "bank_transfer_type" required,
+    7 => bank_transfer_amount: "bank_transfer_amount" required,
+    8 => bank_transfer_iso_currency_code: "bank_transfer_iso_currency_code" required,
+    9 => failure_reason: "failure_reason" required,
+    10 => direction: "direction" required,
+});
 
 impl Validate for BankTransferEvent {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -647,13 +701,18 @@ impl Validate for BankTransferEvent {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferEventListResponse {
     pub bank_transfer_events: Vec<BankTransferEvent>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferEventListResponse {
+    0 => bank_transfer_events: "bank_transfer_events" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for BankTransferEventListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -675,15 +734,13 @@ impl Validate for BankTransferEventListResponse {
 /// events](https://plaid.com/docs/auth/coverage/microdeposit-events/).
 ///
 /// The response is [`BankTransferEventSyncResponse`](crate::models::BankTransferEventSyncResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferEventSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The latest (largest) `event_id` fetched via the sync endpoint, or 0 initially.
     ///
@@ -694,9 +751,15 @@ pub struct BankTransferEventSyncRequest {
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(BankTransferEventSyncRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => after_id: "after_id" required,
+    3 => count: "count" optional,
+});
 
 impl Validate for BankTransferEventSyncRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -733,13 +796,18 @@ impl Validate for BankTransferEventSyncRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferEventSyncResponse {
     pub bank_transfer_events: Vec<BankTransferEvent>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferEventSyncResponse {
+    0 => bank_transfer_events: "bank_transfer_events" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for BankTransferEventSyncResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -758,19 +826,23 @@ impl Validate for BankTransferEventSyncResponse {
 /// given `sweep_id`.
 ///
 /// The response is [`BankTransferSweepGetResponse`](crate::models::BankTransferSweepGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferSweepGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Identifier of the sweep.
     pub sweep_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferSweepGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => sweep_id: "sweep_id" required,
+});
 
 /// BankTransferSweepGetResponse defines the response schema for `/bank_transfer/sweep/get`
 ///
@@ -790,13 +862,18 @@ pub struct BankTransferSweepGetRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferSweepGetResponse {
     pub sweep: BankTransferSweep,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferSweepGetResponse {
+    0 => sweep: "sweep" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for BankTransferSweepGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -815,38 +892,41 @@ impl Validate for BankTransferSweepGetResponse {
 /// filters.
 ///
 /// The response is [`BankTransferSweepListResponse`](crate::models::BankTransferSweepListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferSweepListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// If multiple origination accounts are available, `origination_account_id` must be used to
     /// specify the account that the sweeps belong to.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
     /// The start `created` datetime of sweeps to return (RFC 3339 format).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_time: Nullable<String>,
     /// The end `created` datetime of sweeps to return (RFC 3339 format).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<String>,
     /// The maximum number of sweeps to return.
     ///
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(BankTransferSweepListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => origination_account_id: "origination_account_id" optional,
+    3 => start_time: "start_time" optional,
+    4 => end_time: "end_time" optional,
+    5 => count: "count" optional,
+});
 
 impl Validate for BankTransferSweepListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -877,13 +957,18 @@ impl Validate for BankTransferSweepListRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferSweepListResponse {
     pub sweeps: Vec<BankTransferSweep>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferSweepListResponse {
+    0 => sweeps: "sweeps" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for BankTransferSweepListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -893,7 +978,7 @@ impl Validate for BankTransferSweepListResponse {
 }
 
 /// BankTransferSweep describes a sweep transfer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferSweep {
     /// Identifier of the sweep.
     pub id: String,
@@ -906,6 +991,13 @@ pub struct BankTransferSweep {
     /// The currency of the sweep, e.g. "USD".
     pub iso_currency_code: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferSweep {
+    0 => id: "id" required,
+    1 => created_at: "created_at" required,
+    2 => amount: "amount" required,
+    3 => iso_currency_code: "iso_currency_code" required,
+});
 
 impl Validate for BankTransferSweep {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -933,21 +1025,24 @@ impl Validate for BankTransferSweep {
 ///
 /// The response is
 /// [`BankTransferBalanceGetResponse`](crate::models::BankTransferBalanceGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// If multiple origination accounts are available, `origination_account_id` must be used to
     /// specify the account for which balance will be returned.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(BankTransferBalanceGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => origination_account_id: "origination_account_id" optional,
+});
 
 /// Defines the response schema for `/bank_transfer/balance/get`
 ///
@@ -966,19 +1061,24 @@ pub struct BankTransferBalanceGetRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferBalanceGetResponse {
     pub balance: BankTransferBalance,
     /// The ID of the origination account that this balance belongs to.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub origination_account_id: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(BankTransferBalanceGetResponse {
+    0 => balance: "balance" required,
+    1 => origination_account_id: "origination_account_id" required,
+    2 => request_id: "request_id" required,
+});
+
 /// Information about the balance of a bank transfer
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferBalance {
     /// The total available balance - the sum of all successful debit transfer amounts minus all
     /// credit transfer amounts.
@@ -987,6 +1087,11 @@ pub struct BankTransferBalance {
     /// transfers, and is essentially your available balance minus your minimum balance.
     pub transactable: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferBalance {
+    0 => available: "available" required,
+    1 => transactable: "transactable" required,
+});
 
 /// Defines the request schema for `/bank_transfer/migrate_account`
 ///
@@ -1004,15 +1109,13 @@ pub struct BankTransferBalance {
 ///
 /// The response is
 /// [`BankTransferMigrateAccountResponse`](crate::models::BankTransferMigrateAccountResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferMigrateAccountRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user's account number.
     pub account_number: String,
@@ -1020,11 +1123,19 @@ pub struct BankTransferMigrateAccountRequest {
     pub routing_number: String,
     /// The user's wire transfer routing number. This is the ABA number; for some institutions, this
     /// may differ from the ACH number used in `routing_number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wire_routing_number: Option<String>,
     /// The type of the bank account (`checking` or `savings`).
     pub account_type: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferMigrateAccountRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => account_number: "account_number" required,
+    3 => routing_number: "routing_number" required,
+    4 => wire_routing_number: "wire_routing_number" optional,
+    5 => account_type: "account_type" required,
+});
 
 /// Defines the response schema for `/bank_transfer/migrate_account`
 ///
@@ -1040,7 +1151,7 @@ pub struct BankTransferMigrateAccountRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferMigrateAccountResponse {
     /// The Plaid `access_token` for the newly created Item.
     pub access_token: String,
@@ -1050,6 +1161,12 @@ pub struct BankTransferMigrateAccountResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BankTransferMigrateAccountResponse {
+    0 => access_token: "access_token" required,
+    1 => account_id: "account_id" required,
+    2 => request_id: "request_id" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     BankTransferGetRequest, BankTransferCancelRequest, BankTransferCancelResponse,

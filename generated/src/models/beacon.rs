@@ -6,7 +6,6 @@
 use crate::models::{AccountType, AccountSubtype, IDNumberType, SignalDevice};
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// BeaconAccountRiskEvaluateRequest defines the request schema for
 /// `/beacon/account_risk/v1/evaluate`
@@ -19,20 +18,16 @@ use serde::{Deserialize, Serialize};
 ///
 /// The response is
 /// [`BeaconAccountRiskEvaluateResponse`](crate::models::BeaconAccountRiskEvaluateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconAccountRiskEvaluateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<BeaconAccountRiskEvaluateRequestOptions>,
     /// A unique ID that identifies the end user in your system. This ID is used to correlate
     /// requests by a user with multiple evaluations and/or multiple linked accounts. Personally
@@ -40,23 +35,30 @@ pub struct BeaconAccountRiskEvaluateRequest {
     /// the `client_user_id`.
     ///
     /// Constraints: 1 to 36 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// Unique identifier of what you are looking to evaluate (account add, information change,
     /// etc.) to allow us to tie the activity to the decisions and possible fraud outcome sent via
     /// our feedback endpoints. You can use your internal request ID or similar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_evaluation_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation_reason: Option<BeaconAccountRiskEvaluateEvaluationReason>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<SignalDevice>,
     /// The time the event for evaluation has occurred. Populate this field for backfilling data. If
     /// you don't populate this field, we'll use the timestamp at the time of receipt. Use ISO 8601
     /// format (YYYY-MM-DDTHH:mm:ssZ).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluate_time: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconAccountRiskEvaluateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" optional,
+    3 => options: "options" optional,
+    4 => client_user_id: "client_user_id" optional,
+    5 => client_evaluation_id: "client_evaluation_id" optional,
+    6 => evaluation_reason: "evaluation_reason" optional,
+    7 => device: "device" optional,
+    8 => evaluate_time: "evaluate_time" optional,
+});
 
 impl Validate for BeaconAccountRiskEvaluateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -71,12 +73,15 @@ impl Validate for BeaconAccountRiskEvaluateRequest {
 
 /// An optional object to filter `/beacon/account_risk/v1/evaluate` results to a subset of the
 /// accounts on the linked Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconAccountRiskEvaluateRequestOptions {
     /// An array of `account_ids` for the specific accounts to evaluate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(BeaconAccountRiskEvaluateRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// Description of the reason you want to evaluate risk.
 /// `ONBOARDING`: user links a first bank account as part of the onboarding flow of your platform.
@@ -148,7 +153,7 @@ impl BeaconAccountRiskEvaluateEvaluationReason {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconAccountRiskEvaluateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -156,6 +161,11 @@ pub struct BeaconAccountRiskEvaluateResponse {
     /// The accounts for which a risk evaluation has been requested.
     pub accounts: Vec<BeaconAccountRiskEvaluateAccount>,
 }
+
+::specgen_runtime::serde_struct!(BeaconAccountRiskEvaluateResponse {
+    0 => request_id: "request_id" required,
+    1 => accounts: "accounts" required,
+});
 
 impl Validate for BeaconAccountRiskEvaluateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -165,18 +175,21 @@ impl Validate for BeaconAccountRiskEvaluateResponse {
 }
 
 /// An account in the `/beacon/account_risk/v1/evaluate` response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconAccountRiskEvaluateAccount {
     /// The account ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AccountType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub subtype: Nullable<AccountSubtype>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<BeaconAccountRiskEvaluateAccountAttributes>,
 }
+
+::specgen_runtime::serde_struct!(BeaconAccountRiskEvaluateAccount {
+    0 => account_id: "account_id" optional,
+    1 => type_: "type" optional,
+    2 => subtype: "subtype" optional,
+    3 => attributes: "attributes" optional,
+});
 
 impl Validate for BeaconAccountRiskEvaluateAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -198,115 +211,118 @@ impl Validate for BeaconAccountRiskEvaluateAccount {
 /// via Plaid
 /// For the full list and detailed documentation of core attributes available, or to request that
 /// core attributes not be returned, contact sales or your Plaid account manager
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconAccountRiskEvaluateAccountAttributes {
     /// The number of days since the first time the Item was connected to an application via Plaid
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_first_plaid_connection: Nullable<i64>,
     /// Indicates if the account has been closed by the financial institution or the consumer, or is
     /// at risk of being closed
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_account_closed: Nullable<bool>,
     /// Indicates whether the account has withdrawals and transfers disabled or if access to the
     /// account is restricted. This could be due to a freeze by the credit issuer, legal
     /// restrictions (e.g., sanctions), or regulatory requirements limiting monthly withdrawals,
     /// among other reasons
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_account_frozen_or_restricted: Nullable<bool>,
     /// The total number of times the item has been connected to applications via Plaid
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_plaid_connections_count: Nullable<i64>,
     /// The number of times the Item has been connected to applications via Plaid over the past 7
     /// days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_connections_count_7d: Nullable<i64>,
     /// The number of times the Item has been connected to applications via Plaid over the past 30
     /// days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_connections_count_30d: Nullable<i64>,
     /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
     /// the past 3 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failed_plaid_non_oauth_authentication_attempts_count_3d: Nullable<i64>,
     /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
     /// past 3 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_non_oauth_authentication_attempts_count_3d: Nullable<i64>,
     /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
     /// the past 7 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failed_plaid_non_oauth_authentication_attempts_count_7d: Nullable<i64>,
     /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
     /// past 7 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_non_oauth_authentication_attempts_count_7d: Nullable<i64>,
     /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
     /// the past 30 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failed_plaid_non_oauth_authentication_attempts_count_30d: Nullable<i64>,
     /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
     /// past 30 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_non_oauth_authentication_attempts_count_30d: Nullable<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 3 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ip_addresses_count_3d: Nullable<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 7 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ip_addresses_count_7d: Nullable<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 30 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ip_addresses_count_30d: Nullable<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ip_addresses_count_90d: Nullable<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 3 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_user_agents_count_3d: Nullable<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 7 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_user_agents_count_7d: Nullable<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 30 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_user_agents_count_30d: Nullable<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_user_agents_count_90d: Nullable<i64>,
     /// The number of times the account's addresses on file have changed over the past 28 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address_change_count_28d: Nullable<i64>,
     /// The number of times the account's email addresses on file have changed over the past 28 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_change_count_28d: Nullable<i64>,
     /// The number of times the account's phone numbers on file have changed over the past 28 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_change_count_28d: Nullable<i64>,
     /// The number of times the account's addresses on file have changed over the past 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address_change_count_90d: Nullable<i64>,
     /// The number of times the account's email addresses on file have changed over the past 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_change_count_90d: Nullable<i64>,
     /// The number of times the account's phone numbers on file have changed over the past 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_change_count_90d: Nullable<i64>,
     /// The number of days since the bank account was opened, as reported by the financial
     /// institution
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_account_opening: Nullable<i64>,
     /// The number of days since the oldest transaction available to Plaid for this account. This
     /// measure, combined with Plaid connection history, can be used to infer the age of the account
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_first_observed_transaction: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(BeaconAccountRiskEvaluateAccountAttributes {
+    0 => days_since_first_plaid_connection: "days_since_first_plaid_connection" optional,
+    1 => is_account_closed: "is_account_closed" optional,
+    2 => is_account_frozen_or_restricted: "is_account_frozen_or_restricted" optional,
+    3 => total_plaid_connections_count: "total_plaid_connections_count" optional,
+    4 => plaid_connections_count_7d: "plaid_connections_count_7d" optional,
+    5 => plaid_connections_count_30d: "plaid_connections_count_30d" optional,
+    6 => failed_plaid_non_oauth_authentication_attempts_count_3d: "failed_plaid_non_oauth_authentication_attempts_count_3d" optional,
+    7 => plaid_non_oauth_authentication_attempts_count_3d: "plaid_non_oauth_authentication_attempts_count_3d" optional,
+    8 => failed_plaid_non_oauth_authentication_attempts_count_7d: "failed_plaid_non_oauth_authentication_attempts_count_7d" optional,
+    9 => plaid_non_oauth_authentication_attempts_count_7d: "plaid_non_oauth_authentication_attempts_count_7d" optional,
+    10 => failed_plaid_non_oauth_authentication_attempts_count_30d: "failed_plaid_non_oauth_authentication_attempts_count_30d" optional,
+    11 => plaid_non_oauth_authentication_attempts_count_30d: "plaid_non_oauth_authentication_attempts_count_30d" optional,
+    12 => distinct_ip_addresses_count_3d: "distinct_ip_addresses_count_3d" optional,
+    13 => distinct_ip_addresses_count_7d: "distinct_ip_addresses_count_7d" optional,
+    14 => distinct_ip_addresses_count_30d: "distinct_ip_addresses_count_30d" optional,
+    15 => distinct_ip_addresses_count_90d: "distinct_ip_addresses_count_90d" optional,
+    16 => distinct_user_agents_count_3d: "distinct_user_agents_count_3d" optional,
+    17 => distinct_user_agents_count_7d: "distinct_user_agents_count_7d" optional,
+    18 => distinct_user_agents_count_30d: "distinct_user_agents_count_30d" optional,
+    19 => distinct_user_agents_count_90d: "distinct_user_agents_count_90d" optional,
+    20 => address_change_count_28d: "address_change_count_28d" optional,
+    21 => email_change_count_28d: "email_change_count_28d" optional,
+    22 => phone_change_count_28d: "phone_change_count_28d" optional,
+    23 => address_change_count_90d: "address_change_count_90d" optional,
+    24 => email_change_count_90d: "email_change_count_90d" optional,
+    25 => phone_change_count_90d: "phone_change_count_90d" optional,
+    26 => days_since_account_opening: "days_since_account_opening" optional,
+    27 => days_since_first_observed_transaction: "days_since_first_observed_transaction" optional,
+});
 
 /// The attributes object contains data that can be used to assess account risk. Examples of data
 /// include:
@@ -320,18 +336,16 @@ pub struct BeaconAccountRiskEvaluateAccountAttributes {
 /// via Plaid
 /// For the full list and detailed documentation of core attributes available, or to request that
 /// core attributes not be returned, contact sales or your Plaid account manager
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconAccountRiskAttributes {
     /// The number of days since the first time the Item was connected to an application via Plaid
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub days_since_first_plaid_connection: Option<i64>,
     /// Indicates if the account has been closed by the financial institution or the consumer, or is
     /// at risk of being closed
     ///
     /// Example: `false`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub is_account_closed: Option<bool>,
     /// Indicates whether the account has withdrawals and transfers disabled or if access to the
     /// account is restricted. This could be due to a freeze by the credit issuer, legal
@@ -339,168 +353,178 @@ pub struct BeaconAccountRiskAttributes {
     /// among other reasons
     ///
     /// Example: `false`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub is_account_frozen_or_restricted: Option<bool>,
     /// The total number of times the Item has been connected to applications via Plaid
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub total_plaid_connections_count: Option<i64>,
     /// The number of times the Item has been connected to applications via Plaid over the past 7
     /// days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub plaid_connections_count_7d: Option<i64>,
     /// The number of times the Item has been connected to applications via Plaid over the past 30
     /// days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub plaid_connections_count_30d: Option<i64>,
     /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
     /// the past 3 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub failed_plaid_non_oauth_authentication_attempts_count_3d: Option<i64>,
     /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
     /// past 3 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub plaid_non_oauth_authentication_attempts_count_3d: Option<i64>,
     /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
     /// the past 7 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub failed_plaid_non_oauth_authentication_attempts_count_7d: Option<i64>,
     /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
     /// past 7 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub plaid_non_oauth_authentication_attempts_count_7d: Option<i64>,
     /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
     /// the past 30 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub failed_plaid_non_oauth_authentication_attempts_count_30d: Option<i64>,
     /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
     /// past 30 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub plaid_non_oauth_authentication_attempts_count_30d: Option<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 3 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub distinct_ip_addresses_count_3d: Option<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 7 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub distinct_ip_addresses_count_7d: Option<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 30 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub distinct_ip_addresses_count_30d: Option<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 90 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub distinct_ip_addresses_count_90d: Option<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 3 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub distinct_user_agents_count_3d: Option<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 7 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub distinct_user_agents_count_7d: Option<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 30 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub distinct_user_agents_count_30d: Option<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 90 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub distinct_user_agents_count_90d: Option<i64>,
     /// The number of times the account's addresses on file have changed over the past 28 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address_change_count_28d: Option<i64>,
     /// The number of times the account's email addresses on file have changed over the past 28 days
     ///
     /// Example: `2`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_change_count_28d: Option<i64>,
     /// The number of times the account's phone numbers on file have changed over the past 28 days
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_change_count_28d: Option<i64>,
     /// The number of times the account's addresses on file have changed over the past 90 days
     ///
     /// Example: `3`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address_change_count_90d: Option<i64>,
     /// The number of times the account's email addresses on file have changed over the past 90 days
     ///
     /// Example: `4`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_change_count_90d: Option<i64>,
     /// The number of times the account's phone numbers on file have changed over the past 90 days
     ///
     /// Example: `2`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_change_count_90d: Option<i64>,
     /// The number of days since the bank account was opened, as reported by the financial
     /// institution
     ///
     /// Example: `365`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub days_since_account_opening: Option<i64>,
     /// The number of days since the oldest transaction available to Plaid for this account. This
     /// measure, combined with Plaid connection history, can be used to infer the age of the account
     ///
     /// Example: `180`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub days_since_first_observed_transaction: Option<i64>,
 }
 
+::specgen_runtime::serde_struct!(BeaconAccountRiskAttributes {
+    0 => days_since_first_plaid_connection: "days_since_first_plaid_connection" required,
+    1 => is_account_closed: "is_account_closed" required,
+    2 => is_account_frozen_or_restricted: "is_account_frozen_or_restricted" required,
+    3 => total_plaid_connections_count: "total_plaid_connections_count" required,
+    4 => plaid_connections_count_7d: "plaid_connections_count_7d" required,
+    5 => plaid_connections_count_30d: "plaid_connections_count_30d" required,
+    6 => failed_plaid_non_oauth_authentication_attempts_count_3d: "failed_plaid_non_oauth_authentication_attempts_count_3d" required,
+    7 => plaid_non_oauth_authentication_attempts_count_3d: "plaid_non_oauth_authentication_attempts_count_3d" required,
+    8 => failed_plaid_non_oauth_authentication_attempts_count_7d: "failed_plaid_non_oauth_authentication_attempts_count_7d" required,
+    9 => plaid_non_oauth_authentication_attempts_count_7d: "plaid_non_oauth_authentication_attempts_count_7d" required,
+    10 => failed_plaid_non_oauth_authentication_attempts_count_30d: "failed_plaid_non_oauth_authentication_attempts_count_30d" required,
+    11 => plaid_non_oauth_authentication_attempts_count_30d: "plaid_non_oauth_authentication_attempts_count_30d" required,
+    12 => distinct_ip_addresses_count_3d: "distinct_ip_addresses_count_3d" required,
+    13 => distinct_ip_addresses_count_7d: "distinct_ip_addresses_count_7d" required,
+    14 => distinct_ip_addresses_count_30d: "distinct_ip_addresses_count_30d" required,
+    15 => distinct_ip_addresses_count_90d: "distinct_ip_addresses_count_90d" required,
+    16 => distinct_user_agents_count_3d: "distinct_user_agents_count_3d" required,
+    17 => distinct_user_agents_count_7d: "distinct_user_agents_count_7d" required,
+    18 => distinct_user_agents_count_30d: "distinct_user_agents_count_30d" required,
+    19 => distinct_user_agents_count_90d: "distinct_user_agents_count_90d" required,
+    20 => address_change_count_28d: "address_change_count_28d" required,
+    21 => email_change_count_28d: "email_change_count_28d" required,
+    22 => phone_change_count_28d: "phone_change_count_28d" required,
+    23 => address_change_count_90d: "address_change_count_90d" required,
+    24 => email_change_count_90d: "email_change_count_90d" required,
+    25 => phone_change_count_90d: "phone_change_count_90d" required,
+    26 => days_since_account_opening: "days_since_account_opening" required,
+    27 => days_since_first_observed_transaction: "days_since_first_observed_transaction" required,
+});
+
 /// Information about the last change made to the parent object specifying what caused the change as
 /// well as when it occurred.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconAuditTrail {
     /// A type indicating what caused a resource to be changed or updated.
     pub source: BeaconAuditTrailSource,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub dashboard_user_id: Option<String>,
     /// An ISO 8601 formatted timestamp.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconAuditTrail {
+    0 => source: "source" required,
+    1 => dashboard_user_id: "dashboard_user_id" required,
+    2 => timestamp: "timestamp" required,
+});
 
 impl Validate for BeaconAuditTrail {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -550,18 +574,23 @@ impl BeaconAuditTrailSource {
 
 /// Bank Account Insights encapsulate the risk insights for a single Bank Account linked to an Item
 /// that is associated with a Beacon User.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconBankAccountInsights {
     /// The Plaid `account_id`
     ///
     /// Example: `blgvvBlXw3cq5GMPwqB6s6q4dLKB9WcVqGDGo`.
     pub account_id: String,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     pub attributes: BeaconAccountRiskAttributes,
 }
+
+::specgen_runtime::serde_struct!(BeaconBankAccountInsights {
+    0 => account_id: "account_id" required,
+    1 => type_: "type" required,
+    2 => subtype: "subtype" required,
+    3 => attributes: "attributes" required,
+});
 
 impl Validate for BeaconBankAccountInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -572,7 +601,7 @@ impl Validate for BeaconBankAccountInsights {
 }
 
 /// A collection of Bank Accounts linked to an Item that is associated with this Beacon User.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconBankAccounts {
     /// The Plaid Item ID the Bank Accounts belong to.
     ///
@@ -580,6 +609,11 @@ pub struct BeaconBankAccounts {
     pub item_id: String,
     pub accounts: Vec<BeaconBankAccountInsights>,
 }
+
+::specgen_runtime::serde_struct!(BeaconBankAccounts {
+    0 => item_id: "item_id" required,
+    1 => accounts: "accounts" required,
+});
 
 impl Validate for BeaconBankAccounts {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -605,7 +639,7 @@ impl Validate for BeaconBankAccounts {
 /// `beacon_user2`.
 ///
 /// The response is [`BeaconDuplicateGetResponse`](crate::models::BeaconDuplicateGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconDuplicateGetRequest {
     /// ID of the associated Beacon Duplicate.
     ///
@@ -613,13 +647,17 @@ pub struct BeaconDuplicateGetRequest {
     pub beacon_duplicate_id: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconDuplicateGetRequest {
+    0 => beacon_duplicate_id: "beacon_duplicate_id" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// A Beacon Duplicate represents a pair of matching Beacon Users and an analysis of the fields they
 /// matched on.
@@ -652,7 +690,7 @@ pub struct BeaconDuplicateGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconDuplicateGetResponse {
     /// ID of the associated Beacon Duplicate.
     ///
@@ -666,6 +704,14 @@ pub struct BeaconDuplicateGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(BeaconDuplicateGetResponse {
+    0 => id: "id" required,
+    1 => beacon_user1: "beacon_user1" required,
+    2 => beacon_user2: "beacon_user2" required,
+    3 => analysis: "analysis" required,
+    4 => request_id: "request_id" required,
+});
+
 impl Validate for BeaconDuplicateGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -674,7 +720,7 @@ impl Validate for BeaconDuplicateGetResponse {
 }
 
 /// Analysis of which fields matched between one Beacon User and another.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconMatchSummaryAnalysis {
     pub address: BeaconMatchSummaryCode,
     pub date_of_birth: BeaconMatchSummaryCode,
@@ -684,6 +730,16 @@ pub struct BeaconMatchSummaryAnalysis {
     pub ip_address: BeaconMatchSummaryCode,
     pub phone_number: BeaconMatchSummaryCode,
 }
+
+::specgen_runtime::serde_struct!(BeaconMatchSummaryAnalysis {
+    0 => address: "address" required,
+    1 => date_of_birth: "date_of_birth" required,
+    2 => email_address: "email_address" required,
+    3 => name: "name" required,
+    4 => id_number: "id_number" required,
+    5 => ip_address: "ip_address" required,
+    6 => phone_number: "phone_number" required,
+});
 
 impl Validate for BeaconMatchSummaryAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -753,7 +809,7 @@ impl BeaconMatchSummaryCode {
 ///
 /// You can manage your fraud reports by adding, deleting, or editing reports as you get additional
 /// information on fraudulent users.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReport {
     /// ID of the associated Beacon Report.
     ///
@@ -769,14 +825,12 @@ pub struct BeaconReport {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
-    #[serde(rename = "type")]
     pub type_: BeaconReportType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_date: Option<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -784,10 +838,20 @@ pub struct BeaconReport {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub event_date: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_amount: Option<FraudAmount>,
     pub audit_trail: BeaconAuditTrail,
 }
+
+::specgen_runtime::serde_struct!(BeaconReport {
+    0 => id: "id" required,
+    1 => beacon_user_id: "beacon_user_id" required,
+    2 => created_at: "created_at" required,
+    3 => type_: "type" required,
+    4 => fraud_date: "fraud_date" required,
+    5 => event_date: "event_date" required,
+    6 => fraud_amount: "fraud_amount" required,
+    7 => audit_trail: "audit_trail" required,
+});
 
 impl Validate for BeaconReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -810,13 +874,12 @@ impl Validate for BeaconReport {
 /// Create a fraud report for a given Beacon User.
 ///
 /// The response is [`BeaconReportCreateResponse`](crate::models::BeaconReportCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportCreateRequest {
     /// ID of the associated Beacon User.
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
     pub beacon_user_id: String,
-    #[serde(rename = "type")]
     pub type_: BeaconReportCreateType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -824,17 +887,23 @@ pub struct BeaconReportCreateRequest {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub fraud_date: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub fraud_amount: Nullable<FraudAmount>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportCreateRequest {
+    0 => beacon_user_id: "beacon_user_id" required,
+    1 => type_: "type" required,
+    2 => fraud_date: "fraud_date" required,
+    3 => fraud_amount: "fraud_amount" optional,
+    4 => client_id: "client_id" optional,
+    5 => secret: "secret" optional,
+});
 
 impl Validate for BeaconReportCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -881,7 +950,7 @@ impl Validate for BeaconReportCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportCreateResponse {
     /// ID of the associated Beacon Report.
     ///
@@ -897,14 +966,12 @@ pub struct BeaconReportCreateResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
-    #[serde(rename = "type")]
     pub type_: BeaconReportType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_date: Option<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -912,13 +979,24 @@ pub struct BeaconReportCreateResponse {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub event_date: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_amount: Option<FraudAmount>,
     pub audit_trail: BeaconAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportCreateResponse {
+    0 => id: "id" required,
+    1 => beacon_user_id: "beacon_user_id" required,
+    2 => created_at: "created_at" required,
+    3 => type_: "type" required,
+    4 => fraud_date: "fraud_date" required,
+    5 => event_date: "event_date" required,
+    6 => fraud_amount: "fraud_amount" required,
+    7 => audit_trail: "audit_trail" required,
+    8 => request_id: "request_id" required,
+});
 
 impl Validate for BeaconReportCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -989,7 +1067,7 @@ impl BeaconReportCreateType {
 /// Returns a Beacon Report for a given Beacon Report ID.
 ///
 /// The response is [`BeaconReportGetResponse`](crate::models::BeaconReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconReportGetRequest {
     /// ID of the associated Beacon Report.
     ///
@@ -997,13 +1075,17 @@ pub struct BeaconReportGetRequest {
     pub beacon_report_id: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportGetRequest {
+    0 => beacon_report_id: "beacon_report_id" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// A Beacon Report describes the type of fraud committed by a user as well as the date the fraud
 /// was committed and the total amount of money lost due to the fraud incident.
@@ -1041,7 +1123,7 @@ pub struct BeaconReportGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportGetResponse {
     /// ID of the associated Beacon Report.
     ///
@@ -1057,14 +1139,12 @@ pub struct BeaconReportGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
-    #[serde(rename = "type")]
     pub type_: BeaconReportType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_date: Option<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -1072,13 +1152,24 @@ pub struct BeaconReportGetResponse {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub event_date: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_amount: Option<FraudAmount>,
     pub audit_trail: BeaconAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportGetResponse {
+    0 => id: "id" required,
+    1 => beacon_user_id: "beacon_user_id" required,
+    2 => created_at: "created_at" required,
+    3 => type_: "type" required,
+    4 => fraud_date: "fraud_date" required,
+    5 => event_date: "event_date" required,
+    6 => fraud_amount: "fraud_amount" required,
+    7 => audit_trail: "audit_trail" required,
+    8 => request_id: "request_id" required,
+});
 
 impl Validate for BeaconReportGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1107,7 +1198,7 @@ impl Validate for BeaconReportGetResponse {
 /// request.
 ///
 /// The response is [`BeaconReportListResponse`](crate::models::BeaconReportListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconReportListRequest {
     /// ID of the associated Beacon User.
     ///
@@ -1116,17 +1207,21 @@ pub struct BeaconReportListRequest {
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportListRequest {
+    0 => beacon_user_id: "beacon_user_id" required,
+    1 => cursor: "cursor" optional,
+    2 => client_id: "client_id" optional,
+    3 => secret: "secret" optional,
+});
 
 /// The response schema for `/beacon/report/list`
 ///
@@ -1160,18 +1255,23 @@ pub struct BeaconReportListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconReportListResponse {
     pub beacon_reports: Vec<BeaconReport>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportListResponse {
+    0 => beacon_reports: "beacon_reports" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for BeaconReportListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1187,7 +1287,7 @@ impl Validate for BeaconReportListResponse {
 /// reported Beacon User and the Beacon User that the report was syndicated to.
 ///
 /// The `report` field in the response contains a subset of information from the original report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportSyndication {
     /// ID of the associated Beacon Report Syndication.
     ///
@@ -1201,6 +1301,13 @@ pub struct BeaconReportSyndication {
     pub analysis: BeaconReportSyndicationAnalysis,
 }
 
+::specgen_runtime::serde_struct!(BeaconReportSyndication {
+    0 => id: "id" required,
+    1 => beacon_user_id: "beacon_user_id" required,
+    2 => report: "report" required,
+    3 => analysis: "analysis" required,
+});
+
 impl Validate for BeaconReportSyndication {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1211,7 +1318,7 @@ impl Validate for BeaconReportSyndication {
 
 /// Analysis of which fields matched between the originally reported Beacon User and the Beacon User
 /// that the report was syndicated to.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportSyndicationAnalysis {
     pub address: BeaconMatchSummaryCode,
     pub date_of_birth: BeaconMatchSummaryCode,
@@ -1222,6 +1329,17 @@ pub struct BeaconReportSyndicationAnalysis {
     pub phone_number: BeaconMatchSummaryCode,
     pub depository_accounts: Vec<BeaconSyndicatedReportDepositoryAccountMatchAnalysis>,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportSyndicationAnalysis {
+    0 => address: "address" required,
+    1 => date_of_birth: "date_of_birth" required,
+    2 => email_address: "email_address" required,
+    3 => name: "name" required,
+    4 => id_number: "id_number" required,
+    5 => ip_address: "ip_address" required,
+    6 => phone_number: "phone_number" required,
+    7 => depository_accounts: "depository_accounts" required,
+});
 
 impl Validate for BeaconReportSyndicationAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1247,7 +1365,7 @@ impl Validate for BeaconReportSyndicationAnalysis {
 ///
 /// The response is
 /// [`BeaconReportSyndicationGetResponse`](crate::models::BeaconReportSyndicationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconReportSyndicationGetRequest {
     /// ID of the associated Beacon Report Syndication.
     ///
@@ -1255,13 +1373,17 @@ pub struct BeaconReportSyndicationGetRequest {
     pub beacon_report_syndication_id: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportSyndicationGetRequest {
+    0 => beacon_report_syndication_id: "beacon_report_syndication_id" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// A Beacon Report Syndication represents a Beacon Report created either by your organization or
 /// another Beacon customer that matches a specific Beacon User you've created.
@@ -1306,7 +1428,7 @@ pub struct BeaconReportSyndicationGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportSyndicationGetResponse {
     /// ID of the associated Beacon Report Syndication.
     ///
@@ -1322,6 +1444,14 @@ pub struct BeaconReportSyndicationGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportSyndicationGetResponse {
+    0 => id: "id" required,
+    1 => beacon_user_id: "beacon_user_id" required,
+    2 => report: "report" required,
+    3 => analysis: "analysis" required,
+    4 => request_id: "request_id" required,
+});
 
 impl Validate for BeaconReportSyndicationGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1347,7 +1477,7 @@ impl Validate for BeaconReportSyndicationGetResponse {
 ///
 /// The response is
 /// [`BeaconReportSyndicationListResponse`](crate::models::BeaconReportSyndicationListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconReportSyndicationListRequest {
     /// ID of the associated Beacon User.
     ///
@@ -1356,17 +1486,21 @@ pub struct BeaconReportSyndicationListRequest {
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportSyndicationListRequest {
+    0 => beacon_user_id: "beacon_user_id" required,
+    1 => cursor: "cursor" optional,
+    2 => client_id: "client_id" optional,
+    3 => secret: "secret" optional,
+});
 
 /// The response schema for `/beacon/report_syndication/list`
 ///
@@ -1410,18 +1544,23 @@ pub struct BeaconReportSyndicationListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconReportSyndicationListResponse {
     pub beacon_report_syndications: Vec<BeaconReportSyndication>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportSyndicationListResponse {
+    0 => beacon_report_syndications: "beacon_report_syndications" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for BeaconReportSyndicationListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1437,12 +1576,11 @@ impl Validate for BeaconReportSyndicationListResponse {
 /// original report was created by your organization, the field will be filled with the ID of the
 /// report. Otherwise, the field will be `null` indicating that the original report was created by
 /// another Beacon customer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportSyndicationOriginalReport {
     /// ID of the associated Beacon Report.
     ///
     /// Example: `becrpt_11111111111111`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub id: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
@@ -1450,14 +1588,12 @@ pub struct BeaconReportSyndicationOriginalReport {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
-    #[serde(rename = "type")]
     pub type_: BeaconReportType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_date: Option<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -1466,6 +1602,14 @@ pub struct BeaconReportSyndicationOriginalReport {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub event_date: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportSyndicationOriginalReport {
+    0 => id: "id" required,
+    1 => created_at: "created_at" required,
+    2 => type_: "type" required,
+    3 => fraud_date: "fraud_date" required,
+    4 => event_date: "event_date" required,
+});
 
 impl Validate for BeaconReportSyndicationOriginalReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1529,7 +1673,7 @@ impl BeaconReportType {
 
 /// Analysis of whether this account matched between the originally reported Beacon User and the
 /// Beacon User that the report syndicated to.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconSyndicatedReportDepositoryAccountMatchAnalysis {
     /// The last 2-4 numeric characters of this account's account number.
     ///
@@ -1542,6 +1686,12 @@ pub struct BeaconSyndicatedReportDepositoryAccountMatchAnalysis {
     pub match_status: BeaconMatchSummaryCode,
 }
 
+::specgen_runtime::serde_struct!(BeaconSyndicatedReportDepositoryAccountMatchAnalysis {
+    0 => account_mask: "account_mask" required,
+    1 => routing_number: "routing_number" required,
+    2 => match_status: "match_status" required,
+});
+
 impl Validate for BeaconSyndicatedReportDepositoryAccountMatchAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1550,7 +1700,7 @@ impl Validate for BeaconSyndicatedReportDepositoryAccountMatchAnalysis {
 }
 
 /// A Beacon User represents an end user that has been scanned against the Beacon Network.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconUser {
     /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon User.
     ///
@@ -1596,6 +1746,19 @@ pub struct BeaconUser {
     pub audit_trail: BeaconAuditTrail,
 }
 
+::specgen_runtime::serde_struct!(BeaconUser {
+    0 => item_ids: "item_ids" required,
+    1 => id: "id" required,
+    2 => version: "version" required,
+    3 => created_at: "created_at" required,
+    4 => updated_at: "updated_at" required,
+    5 => status: "status" required,
+    6 => program_id: "program_id" required,
+    7 => client_user_id: "client_user_id" required,
+    8 => user: "user" required,
+    9 => audit_trail: "audit_trail" required,
+});
+
 impl Validate for BeaconUser {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1619,7 +1782,7 @@ impl Validate for BeaconUser {
 ///
 /// The response is
 /// [`BeaconUserAccountInsightsGetResponse`](crate::models::BeaconUserAccountInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserAccountInsightsGetRequest {
     /// ID of the associated Beacon User.
     ///
@@ -1629,13 +1792,18 @@ pub struct BeaconUserAccountInsightsGetRequest {
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserAccountInsightsGetRequest {
+    0 => beacon_user_id: "beacon_user_id" required,
+    1 => access_token: "access_token" required,
+    2 => client_id: "client_id" optional,
+    3 => secret: "secret" optional,
+});
 
 /// The response schema for `/beacon/user/account_insights/get`
 ///
@@ -1692,7 +1860,7 @@ pub struct BeaconUserAccountInsightsGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserAccountInsightsGetResponse {
     /// ID of the associated Beacon User.
     ///
@@ -1717,6 +1885,14 @@ pub struct BeaconUserAccountInsightsGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(BeaconUserAccountInsightsGetResponse {
+    0 => beacon_user_id: "beacon_user_id" required,
+    1 => created_at: "created_at" required,
+    2 => updated_at: "updated_at" required,
+    3 => bank_account_insights: "bank_account_insights" required,
+    4 => request_id: "request_id" required,
+});
+
 impl Validate for BeaconUserAccountInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1732,7 +1908,7 @@ impl Validate for BeaconUserAccountInsightsGetResponse {
 /// Addresses from the United Kingdom will not include a region
 ///
 /// Addresses from Hong Kong will not include a postal code
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserAddress {
     /// The primary street portion of an address. If an address is provided, this field will always
     /// be filled. A string with at least one non-whitespace alphabetical character, with a max
@@ -1744,7 +1920,6 @@ pub struct BeaconUserAddress {
     /// least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Example: `Unit 42`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street2: Option<String>,
     /// City from the address. A string with at least one non-whitespace alphabetical character,
     /// with a max length of 100 characters.
@@ -1757,13 +1932,11 @@ pub struct BeaconUserAddress {
     /// omitted, since they are inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
     /// US-based addresses this must be 5 numeric digits.
     ///
     /// Example: `46001`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -1771,6 +1944,15 @@ pub struct BeaconUserAddress {
     /// Example: `US`.
     pub country: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserAddress {
+    0 => street: "street" required,
+    1 => street2: "street2" required,
+    2 => city: "city" required,
+    3 => region: "region" required,
+    4 => postal_code: "postal_code" required,
+    5 => country: "country" required,
+});
 
 /// Request body of `/beacon/user/create`.
 ///
@@ -1837,7 +2019,7 @@ pub struct BeaconUserAddress {
 ///   "client_user_id": "your-db-id-3b24110"
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserCreateRequest {
     /// ID of the associated Beacon Program.
     pub program_id: String,
@@ -1860,17 +2042,14 @@ pub struct BeaconUserCreateRequest {
     /// Constraints: at most 50 items.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_tokens: Nullable<Vec<String>>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
@@ -1889,6 +2068,15 @@ impl ::std::fmt::Debug for BeaconUserCreateRequest {
             .finish()
     }
 }
+
+::specgen_runtime::serde_struct!(BeaconUserCreateRequest {
+    0 => program_id: "program_id" required,
+    1 => client_user_id: "client_user_id" required,
+    2 => user: "user" required,
+    3 => access_tokens: "access_tokens" optional,
+    4 => client_id: "client_id" optional,
+    5 => secret: "secret" optional,
+});
 
 impl Validate for BeaconUserCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2006,7 +2194,7 @@ impl Validate for BeaconUserCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconUserCreateResponse {
     /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon
     /// User.
@@ -2049,6 +2237,20 @@ pub struct BeaconUserCreateResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(BeaconUserCreateResponse {
+    0 => item_ids: "item_ids" required,
+    1 => id: "id" required,
+    2 => version: "version" required,
+    3 => created_at: "created_at" required,
+    4 => updated_at: "updated_at" required,
+    5 => status: "status" required,
+    6 => program_id: "program_id" required,
+    7 => client_user_id: "client_user_id" required,
+    8 => user: "user" required,
+    9 => audit_trail: "audit_trail" required,
+    10 => request_id: "request_id" required,
+});
+
 impl Validate for BeaconUserCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -2064,7 +2266,7 @@ impl Validate for BeaconUserCreateResponse {
 
 /// A Beacon User's data and resulting analysis when checked against duplicate records and the
 /// Beacon Fraud Network.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -2082,22 +2284,29 @@ pub struct BeaconUserData {
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_number: Option<String>,
     /// The ID number associated with a Beacon User.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub id_number: Option<BeaconUserIDNumber>,
     /// An IPv4 or IPv6 address.
     ///
     /// Constraints: an IPv4 or IPv6 address.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ip_address: Option<String>,
     /// The bank accounts associated with this Beacon User, with their numbers masked.
     pub depository_accounts: Vec<BeaconUserDepositoryAccount>,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserData {
+    0 => date_of_birth: "date_of_birth" required,
+    1 => name: "name" required,
+    2 => address: "address" required,
+    3 => email_address: "email_address" required,
+    4 => phone_number: "phone_number" required,
+    5 => id_number: "id_number" required,
+    6 => ip_address: "ip_address" required,
+    7 => depository_accounts: "depository_accounts" required,
+});
 
 impl Validate for BeaconUserData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2113,7 +2322,7 @@ impl Validate for BeaconUserData {
 
 /// Depository account information for the associated user, as returned with the account number
 /// masked.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserDepositoryAccount {
     /// The last 2-4 numeric characters of this account's account number.
     pub account_mask: String,
@@ -2124,6 +2333,12 @@ pub struct BeaconUserDepositoryAccount {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub added_at: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserDepositoryAccount {
+    0 => account_mask: "account_mask" required,
+    1 => routing_number: "routing_number" required,
+    2 => added_at: "added_at" required,
+});
 
 impl Validate for BeaconUserDepositoryAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2144,7 +2359,7 @@ impl Validate for BeaconUserDepositoryAccount {
 /// Beacon Network duplicate record and fraud checks.
 ///
 /// The response is [`BeaconUserGetResponse`](crate::models::BeaconUserGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserGetRequest {
     /// ID of the associated Beacon User.
     ///
@@ -2152,13 +2367,17 @@ pub struct BeaconUserGetRequest {
     pub beacon_user_id: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserGetRequest {
+    0 => beacon_user_id: "beacon_user_id" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// A Beacon User represents an end user that has been scanned against the Beacon Network.
 ///
@@ -2219,7 +2438,7 @@ pub struct BeaconUserGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconUserGetResponse {
     /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon User.
     ///
@@ -2268,6 +2487,20 @@ pub struct BeaconUserGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(BeaconUserGetResponse {
+    0 => item_ids: "item_ids" required,
+    1 => id: "id" required,
+    2 => version: "version" required,
+    3 => created_at: "created_at" required,
+    4 => updated_at: "updated_at" required,
+    5 => status: "status" required,
+    6 => program_id: "program_id" required,
+    7 => client_user_id: "client_user_id" required,
+    8 => user: "user" required,
+    9 => audit_trail: "audit_trail" required,
+    10 => request_id: "request_id" required,
+});
+
 impl Validate for BeaconUserGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -2289,7 +2522,7 @@ impl Validate for BeaconUserGetResponse {
 /// List all changes to the Beacon User in reverse-chronological order.
 ///
 /// The response is [`BeaconUserHistoryListResponse`](crate::models::BeaconUserHistoryListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserHistoryListRequest {
     /// ID of the associated Beacon User.
     ///
@@ -2298,17 +2531,21 @@ pub struct BeaconUserHistoryListRequest {
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserHistoryListRequest {
+    0 => beacon_user_id: "beacon_user_id" required,
+    1 => cursor: "cursor" optional,
+    2 => client_id: "client_id" optional,
+    3 => secret: "secret" optional,
+});
 
 /// The response schema for `/beacon/user/history/list`
 ///
@@ -2371,18 +2608,23 @@ pub struct BeaconUserHistoryListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserHistoryListResponse {
     pub beacon_users: Vec<BeaconUser>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserHistoryListResponse {
+    0 => beacon_users: "beacon_users" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for BeaconUserHistoryListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2392,7 +2634,7 @@ impl Validate for BeaconUserHistoryListResponse {
 }
 
 /// The ID number associated with a Beacon User.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct BeaconUserIDNumber {
     /// Value of identity document value typed in by user. Alpha-numeric, with all formatting
     /// characters stripped. For specific format requirements by ID type, see
@@ -2407,7 +2649,6 @@ pub struct BeaconUserIDNumber {
     /// category. For more context on this field, see
     /// [Hybrid Input
     /// Validation](https://plaid.com/docs/identity-verification/hybrid-input-validation).
-    #[serde(rename = "type")]
     pub type_: IDNumberType,
 }
 
@@ -2420,6 +2661,11 @@ impl ::std::fmt::Debug for BeaconUserIDNumber {
     }
 }
 
+::specgen_runtime::serde_struct!(BeaconUserIDNumber {
+    0 => value: "value" required,
+    1 => type_: "type" required,
+});
+
 impl Validate for BeaconUserIDNumber {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         static VALUE: StringRules = StringRules::new().pattern("^[A-Za-z0-9]+$");
@@ -2430,7 +2676,7 @@ impl Validate for BeaconUserIDNumber {
 }
 
 /// The full name for a given Beacon User.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserName {
     /// The user's given name. A string with at least one non-whitespace character, with a max
     /// length of 100 characters.
@@ -2444,6 +2690,11 @@ pub struct BeaconUserName {
     pub family_name: String,
 }
 
+::specgen_runtime::serde_struct!(BeaconUserName {
+    0 => given_name: "given_name" required,
+    1 => family_name: "family_name" required,
+});
+
 impl Validate for BeaconUserName {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         static GIVEN_NAME: StringRules = StringRules::new().max_length(100).non_blank();
@@ -2455,7 +2706,7 @@ impl Validate for BeaconUserName {
 }
 
 /// The full name for a given Beacon User.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserNameNullable {
     /// A string with at least one non-whitespace character, with a max length of 100 characters.
     ///
@@ -2467,12 +2718,17 @@ pub struct BeaconUserNameNullable {
     pub family_name: String,
 }
 
+::specgen_runtime::serde_struct!(BeaconUserNameNullable {
+    0 => given_name: "given_name" required,
+    1 => family_name: "family_name" required,
+});
+
 /// Home address for the associated user.
 ///
 /// # Rules
 ///
 /// - For US-based addresses the postal code must be 5 numeric digits.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserRequestAddress {
     /// The primary street portion of an address. If an address is provided, this field will
     /// always be filled. A string with at least one non-whitespace alphabetical character, with
@@ -2485,7 +2741,6 @@ pub struct BeaconUserRequestAddress {
     /// at least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Constraints: at most 50 characters; at least one non-whitespace character.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub street2: Nullable<String>,
     /// City from the end user's address. A string with at least one non-whitespace
     /// alphabetical character, with a max length of 100 characters.
@@ -2495,13 +2750,11 @@ pub struct BeaconUserRequestAddress {
     pub city: String,
     /// An ISO 3166-2 subdivision code. Related terms would be "state", "province",
     /// "prefecture", "zone", "subdivision", etc.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters.
     /// For US-based addresses this must be 5 numeric digits.
     ///
     /// Constraints: matches `^[A-Za-z0-9]{2,10}$`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be
     /// in ISO 3166-1 alpha-2 form.
@@ -2509,6 +2762,15 @@ pub struct BeaconUserRequestAddress {
     /// Constraints: an assigned ISO 3166-1 alpha-2 country code in capitals, such as US.
     pub country: String,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserRequestAddress {
+    0 => street: "street" required,
+    1 => street2: "street2" optional,
+    2 => city: "city" required,
+    3 => region: "region" optional,
+    4 => postal_code: "postal_code" optional,
+    5 => country: "country" required,
+});
 
 impl Validate for BeaconUserRequestAddress {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2540,7 +2802,7 @@ impl Validate for BeaconUserRequestAddress {
 
 /// Home address for the associated user. For more context on this field, see [Input Validation by
 /// Country](https://plaid.com/docs/identity-verification/hybrid-input-validation/#input-validation-by-country).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserRequestAddressNullable {
     /// The primary street portion of an address. If an address is provided, this field will always
     /// be filled. A string with at least one non-whitespace alphabetical character, with a max
@@ -2552,7 +2814,6 @@ pub struct BeaconUserRequestAddressNullable {
     /// least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Example: `Unit 42`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub street2: Nullable<String>,
     /// City from the address. A string with at least one non-whitespace alphabetical character,
     /// with a max length of 100 characters.
@@ -2565,13 +2826,11 @@ pub struct BeaconUserRequestAddressNullable {
     /// omitted, since they are inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
     /// US-based addresses this must be 5 numeric digits.
     ///
     /// Example: `46001`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -2580,6 +2839,15 @@ pub struct BeaconUserRequestAddressNullable {
     pub country: String,
 }
 
+::specgen_runtime::serde_struct!(BeaconUserRequestAddressNullable {
+    0 => street: "street" required,
+    1 => street2: "street2" optional,
+    2 => city: "city" required,
+    3 => region: "region" optional,
+    4 => postal_code: "postal_code" optional,
+    5 => country: "country" required,
+});
+
 /// A Beacon User's data which is used to check against duplicate records and the Beacon Fraud
 /// Network.
 ///
@@ -2587,46 +2855,50 @@ pub struct BeaconUserRequestAddressNullable {
 ///
 /// - In order to create a Beacon User, in addition to the `name`, either the `date_of_birth` or the
 ///   `depository_accounts` field must be provided.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserRequestData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
     /// The full name for a given Beacon User.
     pub name: BeaconUserName,
     /// Home address for the associated user. For more context on this field, see
     /// [Input Validation by
     /// Country](https://plaid.com/docs/identity-verification/hybrid-input-validation/#input-validation-by-country).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<BeaconUserRequestAddress>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// The ID number associated with a Beacon User.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_number: Nullable<BeaconUserIDNumber>,
     /// An IPv4 or IPv6 address.
     ///
     /// Constraints: an IPv4 or IPv6 address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ip_address: Nullable<String>,
     /// Provide a list of bank accounts that are associated with this Beacon User. These
     /// accounts will be scanned across the Beacon Network and used to find duplicate records.
     ///
     /// Note: These accounts will not have Bank Account Insights. To receive Bank Account
     /// Insights please supply `access_tokens`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depository_accounts: Option<Vec<BeaconUserRequestDepositoryAccount>>,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserRequestData {
+    0 => date_of_birth: "date_of_birth" optional,
+    1 => name: "name" required,
+    2 => address: "address" optional,
+    3 => email_address: "email_address" optional,
+    4 => phone_number: "phone_number" optional,
+    5 => id_number: "id_number" optional,
+    6 => ip_address: "ip_address" optional,
+    7 => depository_accounts: "depository_accounts" optional,
+});
 
 impl Validate for BeaconUserRequestData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2647,7 +2919,7 @@ impl Validate for BeaconUserRequestData {
 }
 
 /// Depository account information for the associated user.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserRequestDepositoryAccount {
     /// The account number. Must be a valid US bank account number.
     ///
@@ -2670,6 +2942,11 @@ impl ::std::fmt::Debug for BeaconUserRequestDepositoryAccount {
             .finish()
     }
 }
+
+::specgen_runtime::serde_struct!(BeaconUserRequestDepositoryAccount {
+    0 => account_number: "account_number" required,
+    1 => routing_number: "routing_number" required,
+});
 
 impl Validate for BeaconUserRequestDepositoryAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2708,7 +2985,7 @@ impl Validate for BeaconUserRequestDepositoryAccount {
 /// issue.
 ///
 /// The response is [`BeaconUserGetResponse`](crate::models::BeaconUserGetResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconUserReviewRequest {
     /// ID of the associated Beacon User.
     ///
@@ -2717,13 +2994,18 @@ pub struct BeaconUserReviewRequest {
     pub status: BeaconUserStatus,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserReviewRequest {
+    0 => beacon_user_id: "beacon_user_id" required,
+    1 => status: "status" required,
+    2 => client_id: "client_id" optional,
+    3 => secret: "secret" optional,
+});
 
 impl Validate for BeaconUserReviewRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2733,7 +3015,7 @@ impl Validate for BeaconUserReviewRequest {
 }
 
 /// A Beacon User Revision identifies a Beacon User at some point in its revision history.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserRevision {
     /// ID of the associated Beacon User.
     ///
@@ -2744,6 +3026,11 @@ pub struct BeaconUserRevision {
     /// Example: `1`.
     pub version: i64,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserRevision {
+    0 => id: "id" required,
+    1 => version: "version" required,
+});
 
 /// The status of a Beacon User.
 ///
@@ -2804,29 +3091,33 @@ impl BeaconUserStatus {
 /// before and after the update is retained as separate versions.
 ///
 /// The response is [`BeaconUserUpdateResponse`](crate::models::BeaconUserUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserUpdateRequest {
     /// ID of the associated Beacon User.
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
     pub beacon_user_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user: Nullable<BeaconUserUpdateRequestData>,
     /// Send this array of access tokens to add accounts to this user for evaluation.
     /// This will add accounts to this Beacon User. If left null only existing accounts will be
     /// returned in response.
     /// A maximum of 50 accounts total can be added to a Beacon User.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_tokens: Nullable<Vec<String>>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserUpdateRequest {
+    0 => beacon_user_id: "beacon_user_id" required,
+    1 => user: "user" optional,
+    2 => access_tokens: "access_tokens" optional,
+    3 => client_id: "client_id" optional,
+    4 => secret: "secret" optional,
+});
 
 impl Validate for BeaconUserUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2838,18 +3129,15 @@ impl Validate for BeaconUserUpdateRequest {
 /// A subset of a Beacon User's data which is used to patch the existing identity data associated
 /// with a Beacon User. At least one field must be provided. If left unset or null, user data will
 /// not be patched.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserUpdateRequestData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<BeaconUserNameNullable>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<BeaconUserRequestAddressNullable>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -2858,23 +3146,29 @@ pub struct BeaconUserUpdateRequestData {
     /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
     ///
     /// Example: `+19876543212`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_number: Nullable<BeaconUserIDNumber>,
     /// An IPv4 or IPv6 address.
     ///
     /// Example: `192.0.2.42`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ip_address: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depository_accounts: Option<Vec<BeaconUserRequestDepositoryAccount>>,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserUpdateRequestData {
+    0 => date_of_birth: "date_of_birth" optional,
+    1 => name: "name" optional,
+    2 => address: "address" optional,
+    3 => email_address: "email_address" optional,
+    4 => phone_number: "phone_number" optional,
+    5 => id_number: "id_number" optional,
+    6 => ip_address: "ip_address" optional,
+    7 => depository_accounts: "depository_accounts" optional,
+});
 
 impl Validate for BeaconUserUpdateRequestData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2942,7 +3236,7 @@ impl Validate for BeaconUserUpdateRequestData {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconUserUpdateResponse {
     /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon User.
     ///
@@ -2991,6 +3285,20 @@ pub struct BeaconUserUpdateResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(BeaconUserUpdateResponse {
+    0 => item_ids: "item_ids" required,
+    1 => id: "id" required,
+    2 => version: "version" required,
+    3 => created_at: "created_at" required,
+    4 => updated_at: "updated_at" required,
+    5 => status: "status" required,
+    6 => program_id: "program_id" required,
+    7 => client_user_id: "client_user_id" required,
+    8 => user: "user" required,
+    9 => audit_trail: "audit_trail" required,
+    10 => request_id: "request_id" required,
+});
+
 impl Validate for BeaconUserUpdateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -3005,7 +3313,7 @@ impl Validate for BeaconUserUpdateResponse {
 
 /// The amount and currency of the fraud or attempted fraud.
 /// `fraud_amount` should be omitted to indicate an unknown fraud amount.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FraudAmount {
     pub iso_currency_code: ISOCurrencyCode,
     /// The amount value.
@@ -3017,6 +3325,11 @@ pub struct FraudAmount {
     /// Format: `double`.
     pub value: f64,
 }
+
+::specgen_runtime::serde_struct!(FraudAmount {
+    0 => iso_currency_code: "iso_currency_code" required,
+    1 => value: "value" required,
+});
 
 impl Validate for FraudAmount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

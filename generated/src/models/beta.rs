@@ -14,7 +14,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// TransactionsRulesCreateRequest defines the request schema for
 /// `beta/transactions/rules/v1/create`
@@ -48,15 +47,13 @@ use serde::{Deserialize, Serialize};
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransactionsRulesCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique ID representing the end user. This ID is used to associate rules with a specific
     /// user.
@@ -71,6 +68,15 @@ pub struct TransactionsRulesCreateRequest {
     pub pfc_detailed_category: String,
     pub rule_details: TransactionsRuleDetails,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRulesCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => client_user_id: "client_user_id" required,
+    3 => pfc_primary_category: "pfc_primary_category" required,
+    4 => pfc_detailed_category: "pfc_detailed_category" required,
+    5 => rule_details: "rule_details" required,
+});
 
 impl Validate for TransactionsRulesCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -105,13 +111,18 @@ impl Validate for TransactionsRulesCreateRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRulesCreateResponse {
     pub rule: TransactionsCategoryRule,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRulesCreateResponse {
+    0 => rule: "rule" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransactionsRulesCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -141,19 +152,23 @@ impl Validate for TransactionsRulesCreateResponse {
 ///   "client_user_id": "your-client-user-id"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRulesListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique ID representing the end user whose rules should be listed.
     pub client_user_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRulesListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => client_user_id: "client_user_id" required,
+});
 
 /// TransactionsRulesListResponse defines the response schema for `/beta/transactions/rules/v1/list`
 ///
@@ -195,7 +210,7 @@ pub struct TransactionsRulesListRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRulesListResponse {
     /// A list of the user's transaction rules
     pub rules: Vec<TransactionsCategoryRule>,
@@ -203,6 +218,11 @@ pub struct TransactionsRulesListResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRulesListResponse {
+    0 => rules: "rules" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransactionsRulesListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -233,21 +253,26 @@ impl Validate for TransactionsRulesListResponse {
 ///   "rule_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBF"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRulesRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique ID representing the end user the rule belongs to.
     pub client_user_id: String,
     /// A rule's unique identifier
     pub rule_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRulesRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => client_user_id: "client_user_id" required,
+    3 => rule_id: "rule_id" required,
+});
 
 /// TransactionsRulesRemoveResponse defines the response schema for
 /// `/beta/transactions/rules/v1/remove`
@@ -262,23 +287,32 @@ pub struct TransactionsRulesRemoveRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRulesRemoveResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(TransactionsRulesRemoveResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// A representation of transactions rule details.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransactionsRuleDetails {
     pub field: TransactionsRuleField,
-    #[serde(rename = "type")]
     pub type_: TransactionsRuleType,
     /// For `TRANSACTION_ID` field, provide `transaction_id`. For `NAME` field, provide a string
     /// pattern.
     pub query: String,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRuleDetails {
+    0 => field: "field" required,
+    1 => type_: "type" required,
+    2 => query: "query" required,
+});
 
 impl Validate for TransactionsRuleDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -342,39 +376,42 @@ impl TransactionsRuleType {
 ::specgen_runtime::open_enum!(TransactionsRuleType);
 
 /// A representation of a transactions category rule.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsCategoryRule {
     /// A unique identifier of the rule created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The Plaid-generated unique identifier for the end user this rule belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Date and time when a rule was created in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ( `YYYY-MM-DDTHH:mm:ssZ` ).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Date and time when a rule was last updated in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ( `YYYY-MM-DDTHH:mm:ssZ` ).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// A personal finance primary category.
     /// See the [taxonomy csv file](https://plaid.com/documents/pfc-taxonomy-all.csv) for a full
     /// list of personal finance categories.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pfc_primary_category: Option<String>,
     /// A personal finance detailed category.
     /// See the [taxonomy csv file](https://plaid.com/documents/pfc-taxonomy-all.csv) for a full
     /// list of personal finance categories.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pfc_detailed_category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_details: Option<TransactionsRuleDetails>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsCategoryRule {
+    0 => id: "id" optional,
+    1 => user_id: "user_id" optional,
+    2 => created_at: "created_at" optional,
+    3 => updated_at: "updated_at" optional,
+    4 => pfc_primary_category: "pfc_primary_category" optional,
+    5 => pfc_detailed_category: "pfc_detailed_category" optional,
+    6 => rule_details: "rule_details" optional,
+});
 
 impl Validate for TransactionsCategoryRule {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -398,15 +435,13 @@ impl Validate for TransactionsCategoryRule {
 ///
 /// The response is
 /// [`CreditBankEmploymentGetResponse`](crate::models::CreditBankEmploymentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankEmploymentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -414,6 +449,12 @@ pub struct CreditBankEmploymentGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: String,
 }
+
+::specgen_runtime::serde_struct!(CreditBankEmploymentGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+});
 
 /// CreditBankEmploymentGetResponse defines the response schema for
 /// `/beta/credit/v1/bank_employment/get`.
@@ -528,7 +569,7 @@ pub struct CreditBankEmploymentGetRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankEmploymentGetResponse {
     /// Bank Employment data. Each entry in the array will be a distinct bank employment report.
     pub bank_employment_reports: Vec<CreditBankEmploymentReport>,
@@ -536,6 +577,11 @@ pub struct CreditBankEmploymentGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditBankEmploymentGetResponse {
+    0 => bank_employment_reports: "bank_employment_reports" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for CreditBankEmploymentGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -545,7 +591,7 @@ impl Validate for CreditBankEmploymentGetResponse {
 }
 
 /// The report of the Bank Employment data for an end user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankEmploymentReport {
     /// The unique identifier associated with the Bank Employment Report.
     pub bank_employment_report_id: String,
@@ -563,6 +609,14 @@ pub struct CreditBankEmploymentReport {
     pub warnings: Vec<CreditBankEmploymentWarning>,
 }
 
+::specgen_runtime::serde_struct!(CreditBankEmploymentReport {
+    0 => bank_employment_report_id: "bank_employment_report_id" required,
+    1 => generated_time: "generated_time" required,
+    2 => days_requested: "days_requested" required,
+    3 => items: "items" required,
+    4 => warnings: "warnings" required,
+});
+
 impl Validate for CreditBankEmploymentReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -573,7 +627,7 @@ impl Validate for CreditBankEmploymentReport {
 }
 
 /// The details and metadata for an end user's Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankEmploymentItem {
     /// The unique identifier for the Item.
     pub item_id: String,
@@ -593,6 +647,15 @@ pub struct CreditBankEmploymentItem {
     pub bank_employment_accounts: Vec<CreditBankIncomeAccount>,
 }
 
+::specgen_runtime::serde_struct!(CreditBankEmploymentItem {
+    0 => item_id: "item_id" required,
+    1 => last_updated_time: "last_updated_time" required,
+    2 => institution_id: "institution_id" required,
+    3 => institution_name: "institution_name" required,
+    4 => bank_employments: "bank_employments" required,
+    5 => bank_employment_accounts: "bank_employment_accounts" required,
+});
+
 impl Validate for CreditBankEmploymentItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -607,7 +670,7 @@ impl Validate for CreditBankEmploymentItem {
 }
 
 /// Detailed information for the bank employment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankEmployment {
     /// A unique identifier for the bank employment.
     pub bank_employment_id: String,
@@ -624,6 +687,14 @@ pub struct CreditBankEmployment {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub earliest_deposit_date: String,
 }
+
+::specgen_runtime::serde_struct!(CreditBankEmployment {
+    0 => bank_employment_id: "bank_employment_id" required,
+    1 => account_id: "account_id" required,
+    2 => employer: "employer" required,
+    3 => latest_deposit_date: "latest_deposit_date" required,
+    4 => earliest_deposit_date: "earliest_deposit_date" required,
+});
 
 impl Validate for CreditBankEmployment {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -642,19 +713,29 @@ impl Validate for CreditBankEmployment {
 }
 
 /// Object containing employer data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankEmployer {
     /// Name of the employer.
     pub name: String,
 }
 
+::specgen_runtime::serde_struct!(CreditBankEmployer {
+    0 => name: "name" required,
+});
+
 /// The warning associated with the data that was unavailable for the Bank Employment Report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditBankEmploymentWarning {
     pub warning_type: CreditBankEmploymentWarningType,
     pub warning_code: CreditBankIncomeWarningCode,
     pub cause: CreditBankIncomeCause,
 }
+
+::specgen_runtime::serde_struct!(CreditBankEmploymentWarning {
+    0 => warning_type: "warning_type" required,
+    1 => warning_code: "warning_code" required,
+    2 => cause: "cause" required,
+});
 
 impl Validate for CreditBankEmploymentWarning {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -701,15 +782,13 @@ impl CreditBankEmploymentWarningType {
 ///
 /// The response is
 /// [`TransactionsEnhanceGetResponse`](crate::models::TransactionsEnhanceGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsEnhanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The type of account for the requested transactions (`depository` or `credit`).
     pub account_type: String,
@@ -717,8 +796,15 @@ pub struct TransactionsEnhanceGetRequest {
     pub transactions: Vec<ClientProvidedRawTransaction>,
 }
 
+::specgen_runtime::serde_struct!(TransactionsEnhanceGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => account_type: "account_type" required,
+    3 => transactions: "transactions" required,
+});
+
 /// A client-provided transaction for Plaid to enhance.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientProvidedRawTransaction {
     /// A unique ID for the transaction used to help you tie data back to your systems.
     pub id: String,
@@ -734,6 +820,13 @@ pub struct ClientProvidedRawTransaction {
     /// The ISO-4217 currency code of the transaction e.g. USD.
     pub iso_currency_code: String,
 }
+
+::specgen_runtime::serde_struct!(ClientProvidedRawTransaction {
+    0 => id: "id" required,
+    1 => description: "description" required,
+    2 => amount: "amount" required,
+    3 => iso_currency_code: "iso_currency_code" required,
+});
 
 /// TransactionsEnhanceGetResponse defines the response schema for `/beta/transactions/v1/enhance`.
 ///
@@ -791,11 +884,15 @@ pub struct ClientProvidedRawTransaction {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsEnhanceGetResponse {
     /// An array of enhanced transactions.
     pub enhanced_transactions: Vec<ClientProvidedEnhancedTransaction>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsEnhanceGetResponse {
+    0 => enhanced_transactions: "enhanced_transactions" required,
+});
 
 impl Validate for TransactionsEnhanceGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -805,7 +902,7 @@ impl Validate for TransactionsEnhanceGetResponse {
 }
 
 /// A client-provided transaction that Plaid has enhanced.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClientProvidedEnhancedTransaction {
     /// Unique transaction identifier to tie transactions back to clients' systems.
     pub id: String,
@@ -823,6 +920,14 @@ pub struct ClientProvidedEnhancedTransaction {
     pub enhancements: Enhancements,
 }
 
+::specgen_runtime::serde_struct!(ClientProvidedEnhancedTransaction {
+    0 => id: "id" required,
+    1 => description: "description" required,
+    2 => amount: "amount" required,
+    3 => iso_currency_code: "iso_currency_code" required,
+    4 => enhancements: "enhancements" required,
+});
+
 impl Validate for ClientProvidedEnhancedTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -831,43 +936,49 @@ impl Validate for ClientProvidedEnhancedTransaction {
 }
 
 /// A grouping of the Plaid produced transaction enhancement fields.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Enhancements {
     /// The name of the primary counterparty, such as the merchant or the financial institution, as
     /// extracted by Plaid from the raw description.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub merchant_name: Nullable<String>,
     /// The website associated with this transaction, if available.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub website: Nullable<String>,
     /// The URL of a logo associated with this transaction, if available. The logo will always be
     /// 100×100 pixel PNG file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub logo_url: Nullable<String>,
     /// The check number of the transaction. This field is only populated for check transactions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_number: Nullable<String>,
     pub payment_channel: PaymentChannel,
     /// The ID of the category to which this transaction belongs. For a full list of categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub category_id: Option<String>,
     /// A hierarchical array of the categories to which this transaction belongs. For a full list of
     /// categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
     pub category: Vec<String>,
     pub location: Location,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
     /// The URL of an icon associated with the primary personal finance category. The icon will
     /// always be 100×100 pixel PNG file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_icon_url: Option<String>,
     /// The counterparties present in the transaction. Counterparties, such as the merchant or the
     /// financial institution, are extracted by Plaid from the raw description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterparties: Option<Vec<Counterparty>>,
 }
+
+::specgen_runtime::serde_struct!(Enhancements {
+    0 => merchant_name: "merchant_name" optional,
+    1 => website: "website" optional,
+    2 => logo_url: "logo_url" optional,
+    3 => check_number: "check_number" optional,
+    4 => payment_channel: "payment_channel" required,
+    5 => category_id: "category_id" required,
+    6 => category: "category" required,
+    7 => location: "location" required,
+    8 => personal_finance_category: "personal_finance_category" optional,
+    9 => personal_finance_category_icon_url: "personal_finance_category_icon_url" optional,
+    10 => counterparties: "counterparties" optional,
+});
 
 impl Validate for Enhancements {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -893,19 +1004,23 @@ impl Validate for Enhancements {
 ///
 /// The response is
 /// [`TransactionsUserInsightsGetResponse`](crate::models::TransactionsUserInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsUserInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique client-provided `client_user_id` to retrieve insights for.
     pub client_user_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransactionsUserInsightsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => client_user_id: "client_user_id" required,
+});
 
 /// TransactionsUserInsightsGetResponse defines the response schema for
 /// `/beta/transactions/user_insights/v1/get`.
@@ -1060,16 +1175,20 @@ pub struct TransactionsUserInsightsGetRequest {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsUserInsightsGetResponse {
     pub user_data_overview: UserDataOverview,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterparty_insights: Option<CounterpartyInsights>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_insights: Option<CategoryInsights>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_transactions: Option<RecurringTransactions>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsUserInsightsGetResponse {
+    0 => user_data_overview: "user_data_overview" required,
+    1 => counterparty_insights: "counterparty_insights" optional,
+    2 => category_insights: "category_insights" optional,
+    3 => recurring_transactions: "recurring_transactions" optional,
+});
 
 impl Validate for TransactionsUserInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1081,19 +1200,17 @@ impl Validate for TransactionsUserInsightsGetResponse {
 }
 
 /// metadata for the set of insights provided in `TransactionsUserInsightsGetResponse`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserDataOverview {
     /// The total number of transactions.
     pub transaction_count: i64,
     /// The date of the oldest transaction processed to generate insights.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oldest_transaction_date: Option<String>,
     /// The date of the newest transaction processed to generate insights.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newest_transaction_date: Option<String>,
     /// The range of days of transactions available.
     pub days_available: i64,
@@ -1106,6 +1223,15 @@ pub struct UserDataOverview {
     /// Format: `double`.
     pub total_inflows: f64,
 }
+
+::specgen_runtime::serde_struct!(UserDataOverview {
+    0 => transaction_count: "transaction_count" required,
+    1 => oldest_transaction_date: "oldest_transaction_date" optional,
+    2 => newest_transaction_date: "newest_transaction_date" optional,
+    3 => days_available: "days_available" required,
+    4 => total_outflows: "total_outflows" required,
+    5 => total_inflows: "total_inflows" required,
+});
 
 impl Validate for UserDataOverview {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1124,16 +1250,19 @@ impl Validate for UserDataOverview {
 }
 
 /// Insights around a user's counterparties
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CounterpartyInsights {
     /// Insights related to a user's transactions with other financial institutions, including
     /// detected account types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub financial_institution_insights: Option<Vec<FinancialInstitutionInsights>>,
     /// Insights about a user's top merchants, ranked by spend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_insights: Option<Vec<MerchantInsights>>,
 }
+
+::specgen_runtime::serde_struct!(CounterpartyInsights {
+    0 => financial_institution_insights: "financial_institution_insights" optional,
+    1 => merchant_insights: "merchant_insights" optional,
+});
 
 impl Validate for CounterpartyInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1146,19 +1275,24 @@ impl Validate for CounterpartyInsights {
 }
 
 /// Insights surrounding external financial institution counterparties associated with a user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FinancialInstitutionInsights {
     /// Name of the financial institution counterparty.
     pub name: String,
     /// A unique, stable, Plaid-generated id that maps to the counterparty.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub entity_id: Nullable<String>,
     /// The website associated with the counterparty.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub website: Option<String>,
     /// Associated accounts, detected based on the nature of transfers to/from this institution.
     pub detected_accounts: Vec<DetectedAccount>,
 }
+
+::specgen_runtime::serde_struct!(FinancialInstitutionInsights {
+    0 => name: "name" required,
+    1 => entity_id: "entity_id" optional,
+    2 => website: "website" required,
+    3 => detected_accounts: "detected_accounts" required,
+});
 
 impl Validate for FinancialInstitutionInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1168,13 +1302,11 @@ impl Validate for FinancialInstitutionInsights {
 }
 
 /// A possible account detected to be associated with a transaction user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DetectedAccount {
     /// The detected account type (depository, credit, loan, investment etc.).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_type: Option<String>,
     /// The detected subtype of the account, based on the transactions to/from the institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_subtype: Option<String>,
     /// The number of transactions associated with this detected account type at this financial
     /// institution.
@@ -1183,19 +1315,16 @@ pub struct DetectedAccount {
     /// financial institution.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oldest_transaction_date: Option<String>,
     /// The date of the newest transaction associated with this detected account type at this
     /// financial institution.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newest_transaction_date: Option<String>,
     /// Amount of the most recent transaction associated with this detected account type at this
     /// financial institution.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newest_transaction_amount: Option<f64>,
     /// Sum of outflow amounts associated with this detected account type at this financial
     /// institution.
@@ -1208,6 +1337,17 @@ pub struct DetectedAccount {
     /// Format: `double`.
     pub total_inflows: f64,
 }
+
+::specgen_runtime::serde_struct!(DetectedAccount {
+    0 => account_type: "account_type" required,
+    1 => account_subtype: "account_subtype" required,
+    2 => transaction_count: "transaction_count" required,
+    3 => oldest_transaction_date: "oldest_transaction_date" optional,
+    4 => newest_transaction_date: "newest_transaction_date" optional,
+    5 => newest_transaction_amount: "newest_transaction_amount" optional,
+    6 => total_outflows: "total_outflows" required,
+    7 => total_inflows: "total_inflows" required,
+});
 
 impl Validate for DetectedAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1226,23 +1366,19 @@ impl Validate for DetectedAccount {
 }
 
 /// Insights into a user's top merchants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MerchantInsights {
     /// The counterparty name.
     pub name: String,
     /// A unique, stable, Plaid-generated id that maps to the merchant.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub entity_id: Nullable<String>,
     /// The website associated with the merchant.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub website: Option<String>,
     /// The number of transactions associated with merchant of this type.
     pub transaction_count: i64,
     /// The primary personal finance category associated with this merchant.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub personal_finance_category_primary: Option<String>,
     /// The detailed personal finance category associated with this merchant.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub personal_finance_category_detailed: Option<String>,
     /// Sum of outflow amounts.
     ///
@@ -1254,19 +1390,33 @@ pub struct MerchantInsights {
     pub total_inflows: f64,
 }
 
+::specgen_runtime::serde_struct!(MerchantInsights {
+    0 => name: "name" required,
+    1 => entity_id: "entity_id" optional,
+    2 => website: "website" required,
+    3 => transaction_count: "transaction_count" required,
+    4 => personal_finance_category_primary: "personal_finance_category_primary" required,
+    5 => personal_finance_category_detailed: "personal_finance_category_detailed" required,
+    6 => total_outflows: "total_outflows" required,
+    7 => total_inflows: "total_inflows" required,
+});
+
 /// Insights on a user's top personal finance categories.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoryInsights {
     /// List of insights of top primary personal finance categories ranked by outflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_category_insights: Option<Vec<CategoryInsightDetails>>,
     /// List of insights of top detailed personal finance categories ranked by outflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detailed_category_insights: Option<Vec<CategoryInsightDetails>>,
 }
 
+::specgen_runtime::serde_struct!(CategoryInsights {
+    0 => primary_category_insights: "primary_category_insights" optional,
+    1 => detailed_category_insights: "detailed_category_insights" optional,
+});
+
 /// Insights object for categories.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoryInsightDetails {
     /// Category name.
     pub name: String,
@@ -1281,19 +1431,31 @@ pub struct CategoryInsightDetails {
     /// Format: `double`.
     pub total_inflows: f64,
     /// The most common counterparties associated with this category sorted by outflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_counterparties: Option<Vec<String>>,
 }
 
+::specgen_runtime::serde_struct!(CategoryInsightDetails {
+    0 => name: "name" required,
+    1 => transaction_count: "transaction_count" required,
+    2 => total_outflows: "total_outflows" required,
+    3 => total_inflows: "total_inflows" required,
+    4 => top_counterparties: "top_counterparties" optional,
+});
+
 /// Insights object for recurring transactions for `/beta/transactions/user_insights/v1/get`
 /// endpoint
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecurringTransactions {
     /// An array of inflow transaction streams (e.g., income).
     pub inflow_streams: Vec<RecurringInsightsStream>,
     /// An array of outflow transaction streams (e.g., subscriptions, bills, loan payments).
     pub outflow_streams: Vec<RecurringInsightsStream>,
 }
+
+::specgen_runtime::serde_struct!(RecurringTransactions {
+    0 => inflow_streams: "inflow_streams" required,
+    1 => outflow_streams: "outflow_streams" required,
+});
 
 impl Validate for RecurringTransactions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1304,52 +1466,59 @@ impl Validate for RecurringTransactions {
 }
 
 /// Insights object for recurring transactions streams.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecurringInsightsStream {
     /// A unique id for the stream.
     pub stream_id: String,
     /// The client-provided raw description of the most recent transaction in the stream.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The merchant or primary counterparty associated with the transaction stream.
     pub merchant_name: String,
     /// The posted date of the earliest transaction in the stream.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oldest_transaction_date: Option<String>,
     /// The posted date of the latest transaction in the stream.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newest_transaction_date: Option<String>,
     /// The average number of days between each of the recurring transactions.
     ///
     /// Format: `double`.
     pub average_days_apart: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<RecurringTransactionFrequency>,
     /// The number of transactions in this stream.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_count: Option<i64>,
     /// An array of Plaid transaction IDs belonging to the stream, sorted by posted date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_amount: Option<TransactionStreamAmount>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newest_transaction_amount: Option<TransactionStreamAmount>,
     /// Indicates whether the transaction stream is still live.
     pub is_active: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TransactionStreamStatus>,
     /// The primary category associated with the transaction stream.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_primary: Option<String>,
     /// The detailed category associated with the transaction stream.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_detailed: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(RecurringInsightsStream {
+    0 => stream_id: "stream_id" required,
+    1 => description: "description" optional,
+    2 => merchant_name: "merchant_name" required,
+    3 => oldest_transaction_date: "oldest_transaction_date" optional,
+    4 => newest_transaction_date: "newest_transaction_date" optional,
+    5 => average_days_apart: "average_days_apart" required,
+    6 => frequency: "frequency" optional,
+    7 => transaction_count: "transaction_count" optional,
+    8 => transaction_ids: "transaction_ids" optional,
+    9 => average_amount: "average_amount" optional,
+    10 => newest_transaction_amount: "newest_transaction_amount" optional,
+    11 => is_active: "is_active" required,
+    12 => status: "status" optional,
+    13 => personal_finance_category_primary: "personal_finance_category_primary" optional,
+    14 => personal_finance_category_detailed: "personal_finance_category_detailed" optional,
+});
 
 impl Validate for RecurringInsightsStream {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1398,19 +1567,23 @@ impl Validate for RecurringInsightsStream {
 ///   "access_token": "access-sandbox-71e02f71-0960-4a27-abd2-5631e04f2175"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaEwaReportV1GetRequest {
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BetaEwaReportV1GetRequest {
+    0 => access_token: "access_token" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// BetaEwaReportV1GetResponse defines the response schema for `/beta/ewa_report/v1/get`
 ///
@@ -1463,32 +1636,35 @@ pub struct BetaEwaReportV1GetRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaEwaReportV1GetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Unique identifier for the generated EWA score group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ewa_report_id: Option<String>,
     /// The date and time when `ewa_scores` was generated, in ISO 8601 format (e.g.
     /// "2018-04-12T03:32:11Z").
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_time: Option<String>,
     /// A list of earned wage access (EWA) scoring entries that map potential advance amounts to
     /// repayment likelihood scores. The predefined advance amount ranges are `[0, 25]`, `[25, 50]`,
     /// `[50, 100]`, `[100, 200]`, `[200, 300]`, `[300, 400]`, and `[400, 500]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ewa_scores: Option<Vec<EwaScore>>,
     /// A set of attributes providing context about the factors that contributed to the EWA scores.
     /// Each key is the attribute name and the value is its numeric score, or null if the attribute
     /// could not be computed.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ewa_attributes: Nullable<::std::collections::BTreeMap<String, Option<f64>>>,
 }
+
+::specgen_runtime::serde_struct!(BetaEwaReportV1GetResponse {
+    0 => request_id: "request_id" optional,
+    1 => ewa_report_id: "ewa_report_id" optional,
+    2 => generation_time: "generation_time" optional,
+    3 => ewa_scores: "ewa_scores" optional,
+    4 => ewa_attributes: "ewa_attributes" optional,
+});
 
 impl Validate for BetaEwaReportV1GetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1502,25 +1678,28 @@ impl Validate for BetaEwaReportV1GetResponse {
 }
 
 /// EwaScore represents an earned wage access score for a specific advance amount range.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EwaScore {
     /// Float value representing the lower bound (inclusive) of the advance amount range associated
     /// with a specific EWA score.
     ///
     /// Format: `float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lowest_amount: Option<f64>,
     /// Float value representing the upper bound (exclusive) of the advance amount range associated
     /// with a specific EWA score.
     ///
     /// Format: `float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub highest_amount: Option<f64>,
     /// EWA score for the corresponding amount bucket. Scores range from 1-99, where a higher score
     /// indicates a higher likelihood of repayment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(EwaScore {
+    0 => lowest_amount: "lowest_amount" optional,
+    1 => highest_amount: "highest_amount" optional,
+    2 => score: "score" optional,
+});
 
 /// Request schema for `/beta/partner/customer/v1/create`.
 ///
@@ -1580,26 +1759,22 @@ pub struct EwaScore {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1CreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The company name of the end customer being created. This will be used to display the end
     /// customer in the Plaid Dashboard. It will not be shown to end users.
     pub company_name: String,
     /// Denotes whether or not the partner has completed attestation of diligence for the end
     /// customer to be created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_diligence_attested: Option<bool>,
     /// The products to be enabled for the end customer. If empty or `null`, this field will default
     /// to the products enabled for the reseller at the time this endpoint is called.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Products>>,
     /// If `true`, the end customer's default Link customization will be set to match the partner's.
     /// You can always change the end customer's Link customization in the Plaid Dashboard. See the
@@ -1612,18 +1787,15 @@ pub struct BetaPartnerCustomerV1CreateRequest {
     /// cases are applied. Link will not work in Production unless the end customer's DTM use cases
     /// are configured. For more details, see [Data Transparency
     /// Messaging](https://plaid.com/docs/link/data-transparency-messaging-migration-guide/).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_link_customization: Option<bool>,
     /// Base64-encoded representation of the end customer's logo. Must be a PNG of size 1024x1024
     /// under 4MB. The logo will be shared with financial institutions and shown to the end user
     /// during Link flows. A logo is required if `create_link_customization` is `true`. If
     /// `create_link_customization` is `false` and the logo is omitted, the partner's logo will be
     /// used if one exists, otherwise a stock logo will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
     /// The end customer's legal name. This will be shared with financial institutions as part of
     /// the OAuth registration process. It will not be shown to end users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_entity_name: Option<String>,
     /// The end customer's website.
     pub website: String,
@@ -1631,9 +1803,7 @@ pub struct BetaPartnerCustomerV1CreateRequest {
     /// through the Plaid Link flow. The application name must be unique and cannot match the name
     /// of another application already registered with Plaid.
     pub application_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub technical_contact: Option<PartnerEndCustomerTechnicalContact>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_contact: Option<PartnerEndCustomerBillingContact>,
     pub customer_support_info: PartnerEndCustomerCustomerSupportInfo,
     pub address: PartnerEndCustomerAddress,
@@ -1642,13 +1812,30 @@ pub struct BetaPartnerCustomerV1CreateRequest {
     /// or another app. URIs should not contain any query parameters. When used in Production, URIs
     /// must use https. To modify redirect URIs for an end customer after creating them, go to the
     /// end customer's [API page](https://dashboard.plaid.com/team/api) in the Dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uris: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_addendum_acceptance: Option<PartnerEndCustomerBankAddendumAcceptance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questionnaires: Option<PartnerEndCustomerQuestionnaires>,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerCustomerV1CreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => company_name: "company_name" required,
+    3 => is_diligence_attested: "is_diligence_attested" optional,
+    4 => products: "products" optional,
+    5 => create_link_customization: "create_link_customization" optional,
+    6 => logo: "logo" optional,
+    7 => legal_entity_name: "legal_entity_name" optional,
+    8 => website: "website" required,
+    9 => application_name: "application_name" required,
+    10 => technical_contact: "technical_contact" optional,
+    11 => billing_contact: "billing_contact" optional,
+    12 => customer_support_info: "customer_support_info" required,
+    13 => address: "address" required,
+    14 => redirect_uris: "redirect_uris" optional,
+    15 => bank_addendum_acceptance: "bank_addendum_acceptance" optional,
+    16 => questionnaires: "questionnaires" optional,
+});
 
 impl Validate for BetaPartnerCustomerV1CreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1688,15 +1875,18 @@ impl Validate for BetaPartnerCustomerV1CreateRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1CreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_customer: Option<BetaPartnerEndCustomerWithSecrets>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerCustomerV1CreateResponse {
+    0 => end_customer: "end_customer" optional,
+    1 => request_id: "request_id" optional,
+});
 
 impl Validate for BetaPartnerCustomerV1CreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1707,25 +1897,28 @@ impl Validate for BetaPartnerCustomerV1CreateResponse {
 
 /// The details for the newly created end customer, including secrets for non-Production
 /// environments.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerEndCustomerWithSecrets {
     /// The `client_id` of the end customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The company name associated with the end customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PartnerEndCustomerStatus>,
     /// Mapping of product names to their current status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_statuses: Option<::serde_json::Value>,
     /// A list of fields that are still required to be submitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements_due: Option<Vec<PartnerEndCustomerRequirementDue>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<PartnerEndCustomerSecrets>,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerEndCustomerWithSecrets {
+    0 => client_id: "client_id" optional,
+    1 => company_name: "company_name" optional,
+    2 => status: "status" optional,
+    3 => product_statuses: "product_statuses" optional,
+    4 => requirements_due: "requirements_due" optional,
+    5 => secrets: "secrets" optional,
+});
 
 impl Validate for BetaPartnerEndCustomerWithSecrets {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1736,23 +1929,26 @@ impl Validate for BetaPartnerEndCustomerWithSecrets {
 }
 
 /// The details for an end customer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerEndCustomer {
     /// The `client_id` of the end customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The company name associated with the end customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PartnerEndCustomerStatus>,
     /// Mapping of product names to their current status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_statuses: Option<::serde_json::Value>,
     /// A list of fields that are still required to be submitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements_due: Option<Vec<PartnerEndCustomerRequirementDue>>,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerEndCustomer {
+    0 => client_id: "client_id" optional,
+    1 => company_name: "company_name" optional,
+    2 => status: "status" optional,
+    3 => product_statuses: "product_statuses" optional,
+    4 => requirements_due: "requirements_due" optional,
+});
 
 impl Validate for BetaPartnerEndCustomer {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1810,21 +2006,24 @@ impl PartnerEndCustomerRequirementDue {
 ::specgen_runtime::open_enum!(PartnerEndCustomerRequirementDue);
 
 /// The bank addendum acceptance for the end customer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerBankAddendumAcceptance {
     /// Denotes whether the end customer has accepted the bank addendum terms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_accepted: Option<bool>,
     /// The IP address of the end customer when they accepted the bank addendum.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_ip_address: Option<String>,
     /// The timestamp of when the end customer accepted the bank addendum in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (`YYYY-MM-DDTHH:mm:ssZ`).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_agreement_timestamp: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerBankAddendumAcceptance {
+    0 => customer_accepted: "customer_accepted" optional,
+    1 => customer_ip_address: "customer_ip_address" optional,
+    2 => customer_agreement_timestamp: "customer_agreement_timestamp" optional,
+});
 
 impl Validate for PartnerEndCustomerBankAddendumAcceptance {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1838,11 +2037,14 @@ impl Validate for PartnerEndCustomerBankAddendumAcceptance {
 }
 
 /// The questionnaires for the end customer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerQuestionnaires {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cra: Option<PartnerEndCustomerCRAQuestionnaire>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerQuestionnaires {
+    0 => cra: "cra" optional,
+});
 
 impl Validate for PartnerEndCustomerQuestionnaires {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1852,17 +2054,20 @@ impl Validate for PartnerEndCustomerQuestionnaires {
 }
 
 /// The CRA questionnaire for the end customer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerCRAQuestionnaire {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purposes: Option<PartnerEndCustomerCRAPurposes>,
     /// Denotes whether the third party is involved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_third_party_involved: Option<bool>,
     /// Denotes whether the technical service provider is involved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_technical_service_provider_involved: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerCRAQuestionnaire {
+    0 => purposes: "purposes" optional,
+    1 => is_third_party_involved: "is_third_party_involved" optional,
+    2 => is_technical_service_provider_involved: "is_technical_service_provider_involved" optional,
+});
 
 impl Validate for PartnerEndCustomerCRAQuestionnaire {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1872,53 +2077,28 @@ impl Validate for PartnerEndCustomerCRAQuestionnaire {
 }
 
 /// A map of permissible purposes to their corresponding use cases.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerCRAPurposes {
-    #[serde(
-        rename = "WRITTEN_INSTRUCTION",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub written_instruction: Option<PartnerEndCustomerCRAUseCases>,
-    #[serde(
-        rename = "EXTENSION_OF_CREDIT_OR_ACCOUNT_REVIEW",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_of_credit_or_account_review: Option<PartnerEndCustomerCRAUseCases>,
-    #[serde(rename = "EMPLOYMENT", default, skip_serializing_if = "Option::is_none")]
     pub employment: Option<PartnerEndCustomerCRAUseCases>,
-    #[serde(
-        rename = "INSURANCE_UNDERWRITING",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub insurance_underwriting: Option<PartnerEndCustomerCRAUseCases>,
-    #[serde(
-        rename = "LICENSE_ELIGIBILITY",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub license_eligibility: Option<PartnerEndCustomerCRAUseCases>,
-    #[serde(
-        rename = "RISK_ASSESSMENT",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub risk_assessment: Option<PartnerEndCustomerCRAUseCases>,
-    #[serde(
-        rename = "BUSINESS_NEED_TRANSACTION",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub business_need_transaction: Option<PartnerEndCustomerCRAUseCases>,
-    #[serde(
-        rename = "BUSINESS_NEED_ACCOUNT_REVIEW",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub business_need_account_review: Option<PartnerEndCustomerCRAUseCases>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerCRAPurposes {
+    0 => written_instruction: "WRITTEN_INSTRUCTION" optional,
+    1 => extension_of_credit_or_account_review: "EXTENSION_OF_CREDIT_OR_ACCOUNT_REVIEW" optional,
+    2 => employment: "EMPLOYMENT" optional,
+    3 => insurance_underwriting: "INSURANCE_UNDERWRITING" optional,
+    4 => license_eligibility: "LICENSE_ELIGIBILITY" optional,
+    5 => risk_assessment: "RISK_ASSESSMENT" optional,
+    6 => business_need_transaction: "BUSINESS_NEED_TRANSACTION" optional,
+    7 => business_need_account_review: "BUSINESS_NEED_ACCOUNT_REVIEW" optional,
+});
 
 impl Validate for PartnerEndCustomerCRAPurposes {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1938,12 +2118,15 @@ impl Validate for PartnerEndCustomerCRAPurposes {
 }
 
 /// The list of use cases associated with a given permissible purpose.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerCRAUseCases {
     /// List of use cases for the given permissible purpose.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_cases: Option<Vec<PartnerEndCustomerCRAUseCase>>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerCRAUseCases {
+    0 => use_cases: "use_cases" optional,
+});
 
 impl Validate for PartnerEndCustomerCRAUseCases {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2017,18 +2200,22 @@ impl PartnerEndCustomerCRAUseCase {
 ///   "end_customer_client_id": "634758733ebb4f00134b85ea"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1GetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub end_customer_client_id: String,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerCustomerV1GetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => end_customer_client_id: "end_customer_client_id" required,
+});
 
 /// Response schema for `/beta/partner/customer/v1/get`.
 ///
@@ -2055,15 +2242,18 @@ pub struct BetaPartnerCustomerV1GetRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1GetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_customer: Option<BetaPartnerEndCustomer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerCustomerV1GetResponse {
+    0 => end_customer: "end_customer" optional,
+    1 => request_id: "request_id" optional,
+});
 
 impl Validate for BetaPartnerCustomerV1GetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2111,26 +2301,30 @@ impl Validate for BetaPartnerCustomerV1GetResponse {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1UpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub end_customer_client_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_entity_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uris: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_addendum_acceptance: Option<PartnerEndCustomerBankAddendumAcceptance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questionnaires: Option<PartnerEndCustomerQuestionnaires>,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerCustomerV1UpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => end_customer_client_id: "end_customer_client_id" required,
+    3 => legal_entity_name: "legal_entity_name" optional,
+    4 => redirect_uris: "redirect_uris" optional,
+    5 => bank_addendum_acceptance: "bank_addendum_acceptance" optional,
+    6 => questionnaires: "questionnaires" optional,
+});
 
 impl Validate for BetaPartnerCustomerV1UpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2160,15 +2354,18 @@ impl Validate for BetaPartnerCustomerV1UpdateRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1UpdateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_customer: Option<BetaPartnerEndCustomer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerCustomerV1UpdateResponse {
+    0 => end_customer: "end_customer" optional,
+    1 => request_id: "request_id" optional,
+});
 
 impl Validate for BetaPartnerCustomerV1UpdateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2202,20 +2399,24 @@ impl Validate for BetaPartnerCustomerV1UpdateResponse {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1EnableRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub end_customer_client_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Products>>,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerCustomerV1EnableRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => end_customer_client_id: "end_customer_client_id" required,
+    3 => products: "products" optional,
+});
 
 impl Validate for BetaPartnerCustomerV1EnableRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2243,22 +2444,25 @@ impl Validate for BetaPartnerCustomerV1EnableRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1EnableResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_customer_client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PartnerEndCustomerStatus>,
     /// Mapping of product names to their current status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_statuses: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production_secret: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BetaPartnerCustomerV1EnableResponse {
+    0 => end_customer_client_id: "end_customer_client_id" optional,
+    1 => status: "status" optional,
+    2 => product_statuses: "product_statuses" optional,
+    3 => production_secret: "production_secret" optional,
+    4 => request_id: "request_id" optional,
+});
 
 impl Validate for BetaPartnerCustomerV1EnableResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -6,19 +6,21 @@
 use crate::models::MatchSummaryCode;
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Email address associated with a business
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessEmailAddress {
     /// Email address of the business
     ///
     /// Example: `business@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_address: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BusinessEmailAddress {
+    0 => email_address: "email_address" required,
+});
 
 impl Validate for BusinessEmailAddress {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -110,10 +112,14 @@ impl BusinessEntityType {
 ::specgen_runtime::open_enum!(BusinessEntityType);
 
 /// Summary of how a specific business field matched against data provider results
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BusinessFieldMatchSummary {
     pub summary: MatchSummaryCode,
 }
+
+::specgen_runtime::serde_struct!(BusinessFieldMatchSummary {
+    0 => summary: "summary" required,
+});
 
 impl Validate for BusinessFieldMatchSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -123,7 +129,7 @@ impl Validate for BusinessFieldMatchSummary {
 }
 
 /// Results from the KYB (Know Your Business) identity verification check
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BusinessKYBCheck {
     pub status: BusinessVerificationStatusKYBCheck,
     /// A score from 0 to 100 indicating the confidence in KYB (Know Your Business) identity
@@ -134,9 +140,17 @@ pub struct BusinessKYBCheck {
     pub name: BusinessFieldMatchSummary,
     pub address: BusinessFieldMatchSummary,
     pub website: BusinessFieldMatchSummary,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub match_details: Option<BusinessKYBMatchDetails>,
 }
+
+::specgen_runtime::serde_struct!(BusinessKYBCheck {
+    0 => status: "status" required,
+    1 => score: "score" required,
+    2 => name: "name" required,
+    3 => address: "address" required,
+    4 => website: "website" required,
+    5 => match_details: "match_details" required,
+});
 
 impl Validate for BusinessKYBCheck {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -150,11 +164,10 @@ impl Validate for BusinessKYBCheck {
 }
 
 /// Detailed information about the business from data provider results
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessKYBMatchDetails {
     /// Names associated with the business.
     pub names: Vec<ProviderBusinessName>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub entity_type: Option<BusinessEntityType>,
     /// Addresses associated with the business
     pub addresses: Vec<ProviderBusinessAddress>,
@@ -169,9 +182,18 @@ pub struct BusinessKYBMatchDetails {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub formation_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BusinessKYBMatchDetails {
+    0 => names: "names" required,
+    1 => entity_type: "entity_type" required,
+    2 => addresses: "addresses" required,
+    3 => phone_numbers: "phone_numbers" required,
+    4 => email_addresses: "email_addresses" required,
+    5 => websites: "websites" required,
+    6 => formation_date: "formation_date" required,
+});
 
 impl Validate for BusinessKYBMatchDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -183,7 +205,7 @@ impl Validate for BusinessKYBMatchDetails {
 }
 
 /// Name associated with a business
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProviderBusinessName {
     /// Indicates whether this is the primary name for the business.
     ///
@@ -193,22 +215,29 @@ pub struct ProviderBusinessName {
     /// characters.
     ///
     /// Example: `Acme Corporation`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(ProviderBusinessName {
+    0 => is_primary: "is_primary" required,
+    1 => name: "name" required,
+});
+
 /// Phone number associated with a business
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessPhoneNumber {
     /// Phone number in E.164 format
     ///
     /// Example: `+12345678909`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub number: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(BusinessPhoneNumber {
+    0 => number: "number" required,
+});
+
 /// Results from the business risk assessment check
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BusinessRiskCheck {
     pub status: BusinessVerificationStatusRiskCheck,
     /// A score from 0 to 100 indicating the risk assessment for the business
@@ -216,9 +245,14 @@ pub struct BusinessRiskCheck {
     /// Example: `92`.
     pub score: i64,
     /// Nullable industry prediction details.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub industry_prediction: Option<BusinessIndustryPrediction>,
 }
+
+::specgen_runtime::serde_struct!(BusinessRiskCheck {
+    0 => status: "status" required,
+    1 => score: "score" required,
+    2 => industry_prediction: "industry_prediction" required,
+});
 
 impl Validate for BusinessRiskCheck {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -228,7 +262,7 @@ impl Validate for BusinessRiskCheck {
 }
 
 /// The predicted industry classification for the business, based on digital presence assessments.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessIndustryPrediction {
     /// NAICS code for the predicted business industry.
     ///
@@ -240,14 +274,18 @@ pub struct BusinessIndustryPrediction {
     pub title: String,
 }
 
+::specgen_runtime::serde_struct!(BusinessIndustryPrediction {
+    0 => code: "code" required,
+    1 => title: "title" required,
+});
+
 /// The business information that was used to perform the verification search
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessSearchTerms {
     /// The name of the business. Must have at least one character and a maximum length of 500
     /// characters.
     ///
     /// Example: `Acme Corporation`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
     /// Alternative business names that were submitted as search inputs.
     ///
@@ -259,12 +297,10 @@ pub struct BusinessSearchTerms {
     /// Format: `uri`.
     ///
     /// Example: `https://example.com`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub website: Option<String>,
     /// A phone number in E.164 format.
     ///
     /// Example: `+14025671234`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_number: Option<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -273,9 +309,17 @@ pub struct BusinessSearchTerms {
     /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_address: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BusinessSearchTerms {
+    0 => name: "name" required,
+    1 => alternative_names: "alternative_names" required,
+    2 => address: "address" required,
+    3 => website: "website" required,
+    4 => phone_number: "phone_number" required,
+    5 => email_address: "email_address" required,
+});
 
 impl Validate for BusinessSearchTerms {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -294,7 +338,7 @@ impl Validate for BusinessSearchTerms {
 ///
 /// The response is
 /// [`BusinessVerificationCreateResponse`](crate::models::BusinessVerificationCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessVerificationCreateRequest {
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -304,17 +348,21 @@ pub struct BusinessVerificationCreateRequest {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub business: Nullable<BusinessVerificationCreateRequestBusiness>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BusinessVerificationCreateRequest {
+    0 => client_user_id: "client_user_id" required,
+    1 => business: "business" optional,
+    2 => client_id: "client_id" optional,
+    3 => secret: "secret" optional,
+});
 
 impl Validate for BusinessVerificationCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -324,33 +372,28 @@ impl Validate for BusinessVerificationCreateRequest {
 }
 
 /// Business information provided in the verification request
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessVerificationCreateRequestBusiness {
     /// The name of the business. Must have at least one character and a maximum length of 500
     /// characters.
     ///
     /// Example: `Acme Corporation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The name of the business. Must have at least one character and a maximum length of 500
     /// characters.
     ///
     /// Example: `Acme Corporation`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub alternative_name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<RequestBusinessAddress>,
     /// An 'http' or 'https' URL (must begin with either of those).
     ///
     /// Format: `uri`.
     ///
     /// Example: `https://example.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// A phone number in E.164 format.
     ///
     /// Example: `+14025671234`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -359,9 +402,17 @@ pub struct BusinessVerificationCreateRequestBusiness {
     /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BusinessVerificationCreateRequestBusiness {
+    0 => name: "name" optional,
+    1 => alternative_name: "alternative_name" optional,
+    2 => address: "address" optional,
+    3 => website: "website" optional,
+    4 => phone_number: "phone_number" optional,
+    5 => email_address: "email_address" optional,
+});
 
 impl Validate for BusinessVerificationCreateRequestBusiness {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -498,7 +549,7 @@ impl Validate for BusinessVerificationCreateRequestBusiness {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BusinessVerificationCreateResponse {
     /// ID of the associated business verification.
     ///
@@ -525,22 +576,17 @@ pub struct BusinessVerificationCreateResponse {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub completed_at: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub redacted_at: Option<String>,
     pub status: BusinessVerificationStatusOverall,
     pub search_terms: BusinessSearchTerms,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub kyb_check: Option<BusinessKYBCheck>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub risk_check: Option<BusinessRiskCheck>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub digital_presence_check: Option<BusinessDigitalPresenceCheck>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -549,9 +595,23 @@ pub struct BusinessVerificationCreateResponse {
     ///
     /// Example:
     /// `https://verify.plaid.com/busver_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub shareable_url: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BusinessVerificationCreateResponse {
+    0 => id: "id" required,
+    1 => client_user_id: "client_user_id" required,
+    2 => created_at: "created_at" required,
+    3 => completed_at: "completed_at" required,
+    4 => redacted_at: "redacted_at" required,
+    5 => status: "status" required,
+    6 => search_terms: "search_terms" required,
+    7 => kyb_check: "kyb_check" required,
+    8 => risk_check: "risk_check" required,
+    9 => digital_presence_check: "digital_presence_check" required,
+    10 => request_id: "request_id" required,
+    11 => shareable_url: "shareable_url" required,
+});
 
 impl Validate for BusinessVerificationCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -577,7 +637,7 @@ impl Validate for BusinessVerificationCreateResponse {
 ///
 /// The response is
 /// [`BusinessVerificationGetResponse`](crate::models::BusinessVerificationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessVerificationGetRequest {
     /// ID of the associated business verification.
     ///
@@ -587,13 +647,17 @@ pub struct BusinessVerificationGetRequest {
     pub business_verification_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BusinessVerificationGetRequest {
+    0 => business_verification_id: "business_verification_id" required,
+    1 => secret: "secret" optional,
+    2 => client_id: "client_id" optional,
+});
 
 /// A business verification represents a check of a business's identity and risk profile, including
 /// information collected about the business and results from third-party data providers.
@@ -723,7 +787,7 @@ pub struct BusinessVerificationGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BusinessVerificationGetResponse {
     /// ID of the associated business verification.
     ///
@@ -750,22 +814,17 @@ pub struct BusinessVerificationGetResponse {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub completed_at: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub redacted_at: Option<String>,
     pub status: BusinessVerificationStatusOverall,
     pub search_terms: BusinessSearchTerms,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub kyb_check: Option<BusinessKYBCheck>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub risk_check: Option<BusinessRiskCheck>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub digital_presence_check: Option<BusinessDigitalPresenceCheck>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -774,9 +833,23 @@ pub struct BusinessVerificationGetResponse {
     ///
     /// Example:
     /// `https://verify.plaid.com/busver_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub shareable_url: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BusinessVerificationGetResponse {
+    0 => id: "id" required,
+    1 => client_user_id: "client_user_id" required,
+    2 => created_at: "created_at" required,
+    3 => completed_at: "completed_at" required,
+    4 => redacted_at: "redacted_at" required,
+    5 => status: "status" required,
+    6 => search_terms: "search_terms" required,
+    7 => kyb_check: "kyb_check" required,
+    8 => risk_check: "risk_check" required,
+    9 => digital_presence_check: "digital_presence_check" required,
+    10 => request_id: "request_id" required,
+    11 => shareable_url: "shareable_url" required,
+});
 
 impl Validate for BusinessVerificationGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -951,7 +1024,7 @@ impl BusinessCheckBooleanStatus {
 ::specgen_runtime::open_enum!(BusinessCheckBooleanStatus);
 
 /// Results from the digital presence check.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BusinessDigitalPresenceCheck {
     pub status: BusinessVerificationStatusWebPresenceCheck,
     /// A score from 0 to 100 indicating digital presence confidence.
@@ -962,9 +1035,18 @@ pub struct BusinessDigitalPresenceCheck {
     pub phone_number: BusinessFieldMatchSummary,
     pub email_address: BusinessFieldMatchSummary,
     pub website: BusinessFieldMatchSummary,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub website_analysis: Option<BusinessWebsiteAnalysis>,
 }
+
+::specgen_runtime::serde_struct!(BusinessDigitalPresenceCheck {
+    0 => status: "status" required,
+    1 => score: "score" required,
+    2 => address: "address" required,
+    3 => phone_number: "phone_number" required,
+    4 => email_address: "email_address" required,
+    5 => website: "website" required,
+    6 => website_analysis: "website_analysis" required,
+});
 
 impl Validate for BusinessDigitalPresenceCheck {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -979,7 +1061,7 @@ impl Validate for BusinessDigitalPresenceCheck {
 }
 
 /// Website analysis details if a website is found for the provided website in the search terms.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BusinessWebsiteAnalysis {
     pub is_parked: BusinessCheckBooleanStatus,
     pub email_is_deliverable: BusinessCheckBooleanStatus,
@@ -987,6 +1069,14 @@ pub struct BusinessWebsiteAnalysis {
     pub whois_record: BusinessWhoisRecord,
     pub ssl: BusinessWebsiteSSL,
 }
+
+::specgen_runtime::serde_struct!(BusinessWebsiteAnalysis {
+    0 => is_parked: "is_parked" required,
+    1 => email_is_deliverable: "email_is_deliverable" required,
+    2 => website_build_status: "website_build_status" required,
+    3 => whois_record: "whois_record" required,
+    4 => ssl: "ssl" required,
+});
 
 impl Validate for BusinessWebsiteAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1031,35 +1121,38 @@ impl BusinessWebsiteBuildStatus {
 ::specgen_runtime::open_enum!(BusinessWebsiteBuildStatus);
 
 /// WHOIS metadata for the business website domain.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessWhoisRecord {
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub domain_created_at: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub domain_updated_at: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub domain_expires_at: Option<String>,
     /// Domain registrar.
     ///
     /// Example: `GANDI SAS`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub registrar: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BusinessWhoisRecord {
+    0 => domain_created_at: "domain_created_at" required,
+    1 => domain_updated_at: "domain_updated_at" required,
+    2 => domain_expires_at: "domain_expires_at" required,
+    3 => registrar: "registrar" required,
+});
 
 impl Validate for BusinessWhoisRecord {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1083,10 +1176,14 @@ impl Validate for BusinessWhoisRecord {
 }
 
 /// SSL status for the business website.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BusinessWebsiteSSL {
     pub is_valid: BusinessCheckBooleanStatus,
 }
+
+::specgen_runtime::serde_struct!(BusinessWebsiteSSL {
+    0 => is_valid: "is_valid" required,
+});
 
 impl Validate for BusinessWebsiteSSL {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1096,38 +1193,38 @@ impl Validate for BusinessWebsiteSSL {
 }
 
 /// Website associated with a business
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessWebsite {
     /// URL of the business website
     ///
     /// Format: `uri`.
     ///
     /// Example: `https://example.com`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub url: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(BusinessWebsite {
+    0 => url: "url" required,
+});
+
 /// Detailed address information for a business from data provider
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProviderBusinessAddress {
     /// The primary street portion of an address. If an address is provided, this field will always
     /// be filled. A string with at least one non-whitespace alphabetical character, with a max
     /// length of 80 characters.
     ///
     /// Example: `123 Main St.`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street: Option<String>,
     /// Extra street information, like an apartment or suite number. If provided, a string with at
     /// least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Example: `Unit 42`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street2: Option<String>,
     /// City from the address. A string with at least one non-whitespace alphabetical character,
     /// with a max length of 100 characters.
     ///
     /// Example: `Pawnee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// A subdivision code. "Subdivision" is a generic term for "state", "province", "prefecture",
     /// "zone", etc. For the list of valid codes, see [country subdivision
@@ -1135,13 +1232,11 @@ pub struct ProviderBusinessAddress {
     /// omitted, since they are inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
     /// US-based addresses this must be 5 numeric digits.
     ///
     /// Example: `46001`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -1154,8 +1249,18 @@ pub struct ProviderBusinessAddress {
     pub is_primary: bool,
 }
 
+::specgen_runtime::serde_struct!(ProviderBusinessAddress {
+    0 => street: "street" required,
+    1 => street2: "street2" required,
+    2 => city: "city" required,
+    3 => region: "region" required,
+    4 => postal_code: "postal_code" required,
+    5 => country: "country" required,
+    6 => is_primary: "is_primary" required,
+});
+
 /// Physical address of a business. Used for input requests.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestBusinessAddress {
     /// The primary street portion of an address. If an address is provided, this field will always
     /// be filled. A string with at least one non-whitespace alphabetical character, with a max
@@ -1167,7 +1272,6 @@ pub struct RequestBusinessAddress {
     /// least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Example: `Unit 42`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub street2: Nullable<String>,
     /// City from the address. A string with at least one non-whitespace alphabetical character,
     /// with a max length of 100 characters.
@@ -1180,13 +1284,11 @@ pub struct RequestBusinessAddress {
     /// omitted, since they are inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
     /// US-based addresses this must be 5 numeric digits.
     ///
     /// Example: `46001`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -1195,27 +1297,33 @@ pub struct RequestBusinessAddress {
     pub country: String,
 }
 
+::specgen_runtime::serde_struct!(RequestBusinessAddress {
+    0 => street: "street" required,
+    1 => street2: "street2" optional,
+    2 => city: "city" required,
+    3 => region: "region" optional,
+    4 => postal_code: "postal_code" optional,
+    5 => country: "country" required,
+});
+
 /// Physical address of a business. Used for response schemas.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResponseBusinessAddress {
     /// The primary street portion of an address. If an address is provided, this field will always
     /// be filled. A string with at least one non-whitespace alphabetical character, with a max
     /// length of 80 characters.
     ///
     /// Example: `123 Main St.`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street: Option<String>,
     /// Extra street information, like an apartment or suite number. If provided, a string with at
     /// least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Example: `Unit 42`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street2: Option<String>,
     /// City from the address. A string with at least one non-whitespace alphabetical character,
     /// with a max length of 100 characters.
     ///
     /// Example: `Pawnee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// A subdivision code. "Subdivision" is a generic term for "state", "province", "prefecture",
     /// "zone", etc. For the list of valid codes, see [country subdivision
@@ -1223,13 +1331,11 @@ pub struct ResponseBusinessAddress {
     /// omitted, since they are inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
     /// US-based addresses this must be 5 numeric digits.
     ///
     /// Example: `46001`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -1237,6 +1343,15 @@ pub struct ResponseBusinessAddress {
     /// Example: `US`.
     pub country: String,
 }
+
+::specgen_runtime::serde_struct!(ResponseBusinessAddress {
+    0 => street: "street" required,
+    1 => street2: "street2" required,
+    2 => city: "city" required,
+    3 => region: "region" required,
+    4 => postal_code: "postal_code" required,
+    5 => country: "country" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     ProviderBusinessName, BusinessPhoneNumber, BusinessIndustryPrediction,

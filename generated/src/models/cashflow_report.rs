@@ -12,7 +12,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// CashflowReportRefreshRequest defines the request schema for `/cashflow_report/refresh`
 ///
@@ -38,17 +37,15 @@ use serde::{Deserialize, Serialize};
 /// encounter errors, you may find it necessary to adjust your timeout period for requests.
 ///
 /// The response is [`CashflowReportRefreshResponse`](crate::models::CashflowReportRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Number of days to retrieve transactions data for (1 to 730)
     ///
@@ -57,6 +54,13 @@ pub struct CashflowReportRefreshRequest {
     /// Constraints: at least 1; at most 730.
     pub days_requested: i64,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportRefreshRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+    3 => days_requested: "days_requested" required,
+});
 
 impl Validate for CashflowReportRefreshRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -77,12 +81,16 @@ impl Validate for CashflowReportRefreshRequest {
 ///   "request_id": "1vwmF5TBQwiqfwP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportRefreshResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// CashflowReportGetRequest defines the request schema for `/cashflow_report/get`
 ///
@@ -107,17 +115,15 @@ pub struct CashflowReportRefreshResponse {
 /// webhook.
 ///
 /// The response is [`CashflowReportGetResponse`](crate::models::CashflowReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Number of days to retrieve transactions data for (1 to 730)
     ///
@@ -128,15 +134,22 @@ pub struct CashflowReportGetRequest {
     /// Default: `100`.
     ///
     /// Constraints: at least 1; at most 500.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The cursor value represents the last update requested. Pass in the empty string "" in the
     /// first call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CashflowReportGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+    3 => days_requested: "days_requested" required,
+    4 => count: "count" optional,
+    5 => cursor: "cursor" optional,
+    6 => options: "options" optional,
+});
 
 impl Validate for CashflowReportGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -147,14 +160,17 @@ impl Validate for CashflowReportGetRequest {
 }
 
 /// An optional object to be used with the request. If specified, `options` must not be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportGetRequestOptions {
     /// A list of `account_ids` to retrieve for the Item
     ///
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// CashflowReportGetResponse defines the response schema for `/cashflow_report/get`
 ///
@@ -399,7 +415,7 @@ pub struct CashflowReportGetRequestOptions {
 ///   "last_successful_update_time": "2025-07-02T00:00:00Z"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashflowReportGetResponse {
     /// An array containing the `accounts` associated with the Item for which transactions are being
     /// returned. Each transaction can be mapped to its corresponding account via the `account_id`
@@ -428,6 +444,17 @@ pub struct CashflowReportGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportGetResponse {
+    0 => accounts: "accounts" required,
+    1 => transactions: "transactions" required,
+    2 => total_transactions: "total_transactions" required,
+    3 => item: "item" required,
+    4 => next_cursor: "next_cursor" required,
+    5 => has_more: "has_more" required,
+    6 => last_successful_update_time: "last_successful_update_time" required,
+    7 => request_id: "request_id" required,
+});
 
 impl Validate for CashflowReportGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -468,32 +495,36 @@ impl Validate for CashflowReportGetResponse {
 ///
 /// The response is
 /// [`CashflowReportTransactionsGetResponse`](crate::models::CashflowReportTransactionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Number of transactions to fetch per call
     ///
     /// Default: `100`.
     ///
     /// Constraints: at least 1; at most 500.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The cursor value represents the last update requested. Pass in the empty string "" in the
     /// first call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CashflowReportTransactionsGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportTransactionsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+    3 => count: "count" optional,
+    4 => cursor: "cursor" optional,
+    5 => options: "options" optional,
+});
 
 impl Validate for CashflowReportTransactionsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -503,14 +534,17 @@ impl Validate for CashflowReportTransactionsGetRequest {
 }
 
 /// An optional object to be used with the request. If specified, `options` must not be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportTransactionsGetRequestOptions {
     /// A list of `account_ids` to retrieve for the Item
     ///
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportTransactionsGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// CashflowReportTransactionsGetResponse defines the response schema for
 /// `/cashflow_report/transactions/get`
@@ -755,7 +789,7 @@ pub struct CashflowReportTransactionsGetRequestOptions {
 ///   "request_id": "45QSn"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashflowReportTransactionsGetResponse {
     /// An array containing the `accounts` associated with the Item for which transactions are being
     /// returned. Each transaction can be mapped to its corresponding account via the `account_id`
@@ -780,6 +814,16 @@ pub struct CashflowReportTransactionsGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportTransactionsGetResponse {
+    0 => accounts: "accounts" required,
+    1 => transactions: "transactions" required,
+    2 => total_transactions: "total_transactions" required,
+    3 => item: "item" required,
+    4 => next_cursor: "next_cursor" required,
+    5 => has_more: "has_more" required,
+    6 => request_id: "request_id" required,
+});
+
 impl Validate for CashflowReportTransactionsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -800,19 +844,23 @@ impl Validate for CashflowReportTransactionsGetResponse {
 ///
 /// The response is
 /// [`CashflowReportInsightsGetResponse`](crate::models::CashflowReportInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportInsightsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+});
 
 /// CashflowReportInsightsGetResponse defines the response schema for
 /// `/cashflow_report/insights/get`
@@ -1010,7 +1058,7 @@ pub struct CashflowReportInsightsGetRequest {
 ///   "last_generated_time": "2023-06-04T10:34:50Z"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashflowReportInsightsGetResponse {
     pub item: Item,
     /// An array containing the `accounts` associated with the Item for which transactions are being
@@ -1028,6 +1076,14 @@ pub struct CashflowReportInsightsGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportInsightsGetResponse {
+    0 => item: "item" required,
+    1 => accounts: "accounts" required,
+    2 => account_insights: "account_insights" required,
+    3 => last_generated_time: "last_generated_time" required,
+    4 => request_id: "request_id" required,
+});
+
 impl Validate for CashflowReportInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1043,7 +1099,7 @@ impl Validate for CashflowReportInsightsGetResponse {
 }
 
 /// Insights on the account level. These are only returned for Credit and Depository type accounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportAccountInsights {
     /// Calculated data about the historical balances on the account.
     ///
@@ -1052,6 +1108,11 @@ pub struct CashflowReportAccountInsights {
     /// Monthly summary statistics derived from transaction-level data.
     pub monthly_summaries: Vec<CashflowReportMonthlySummary>,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportAccountInsights {
+    0 => historical_balances: "historical_balances" required,
+    1 => monthly_summaries: "monthly_summaries" required,
+});
 
 impl Validate for CashflowReportAccountInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1062,7 +1123,7 @@ impl Validate for CashflowReportAccountInsights {
 }
 
 /// An object representing a balance held by an account in the past
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportHistoricalBalance {
     /// The date of the calculated historical balance, in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD)
@@ -1081,16 +1142,21 @@ pub struct CashflowReportHistoricalBalance {
     pub amount: f64,
     /// The ISO-4217 currency code of the balance. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the balance. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportHistoricalBalance {
+    0 => date: "date" required,
+    1 => amount: "amount" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for CashflowReportHistoricalBalance {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1101,171 +1167,211 @@ impl Validate for CashflowReportHistoricalBalance {
 
 /// The starting balance of the month. This will be the same as the ending balance of the previous
 /// month. This field will not be available for the first monthly summary.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryStartingBalance {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryStartingBalance {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// The ending balance of the month. This will be the same as the starting balance of the next
 /// month. This field will not be available for the last monthly summary.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryEndingBalance {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryEndingBalance {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// Calendar-day average of the ending balance.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryAverageDailyEndingBalance {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryAverageDailyEndingBalance {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// The average daily sum of inflow transactions, calculated over the month. Always represented as a
 /// positive monetary amount.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryAverageDailyInflowAmount {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryAverageDailyInflowAmount {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// The average daily sum of outflow transactions, calculated over the month. Always represented as
 /// a positive monetary amount.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryAverageDailyOutflowAmount {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryAverageDailyOutflowAmount {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// The average daily net cash flow amount, calculated as total daily inflows less total daily
 /// outflows.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryAverageDailyNetCashflowAmount {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryAverageDailyNetCashflowAmount {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// The total amount of all revenue transactions during this month.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryTotalRevenue {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryTotalRevenue {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// The total amount of all loan payment transactions during this month.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryTotalLoanPayment {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryTotalLoanPayment {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// The total amount of all variable expense transactions during this month.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryTotalVariableExpense {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryTotalVariableExpense {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// The total amount of all payroll transactions during this month.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummaryTotalPayroll {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummaryTotalPayroll {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// Monthly summary statistics derived from transaction-level data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportMonthlySummary {
     /// The start date of the period covered in this monthly summary.
     ///
@@ -1287,9 +1393,7 @@ pub struct CashflowReportMonthlySummary {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub starting_balance: Option<CashflowReportMonthlySummaryStartingBalance>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ending_balance: Option<CashflowReportMonthlySummaryEndingBalance>,
     pub average_daily_ending_balance: CashflowReportMonthlySummaryAverageDailyEndingBalance,
     pub average_daily_inflow_amount: CashflowReportMonthlySummaryAverageDailyInflowAmount,
@@ -1312,6 +1416,26 @@ pub struct CashflowReportMonthlySummary {
     pub negative_ending_balance_day_count: i64,
 }
 
+::specgen_runtime::serde_struct!(CashflowReportMonthlySummary {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+    2 => starting_balance: "starting_balance" required,
+    3 => ending_balance: "ending_balance" required,
+    4 => average_daily_ending_balance: "average_daily_ending_balance" required,
+    5 => average_daily_inflow_amount: "average_daily_inflow_amount" required,
+    6 => average_daily_outflow_amount: "average_daily_outflow_amount" required,
+    7 => average_daily_net_cashflow_amount: "average_daily_net_cashflow_amount" required,
+    8 => average_daily_inflow_transaction_count: "average_daily_inflow_transaction_count" required,
+    9 => average_daily_outflow_transaction_count: "average_daily_outflow_transaction_count" required,
+    10 => total_revenue: "total_revenue" required,
+    11 => total_loan_payment: "total_loan_payment" required,
+    12 => total_variable_expense: "total_variable_expense" required,
+    13 => total_payroll: "total_payroll" required,
+    14 => nsf_transaction_count: "nsf_transaction_count" required,
+    15 => overdraft_transaction_count: "overdraft_transaction_count" required,
+    16 => negative_ending_balance_day_count: "negative_ending_balance_day_count" required,
+});
+
 impl Validate for CashflowReportMonthlySummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1321,7 +1445,7 @@ impl Validate for CashflowReportMonthlySummary {
 }
 
 /// Business identity information about an account
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BusinessAccount {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -1343,14 +1467,10 @@ pub struct BusinessAccount {
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
     pub balances: AccountBalance,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     pub name: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -1398,11 +1518,8 @@ pub struct BusinessAccount {
     ///
     /// `null` or empty string: Neither micro-deposit-based verification nor database verification
     /// are being used for the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<AccountBaseVerificationStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -1413,17 +1530,30 @@ pub struct BusinessAccount {
     /// fraud. In Sandbox, this field is populated for TAN-based institutions (`ins_56`, `ins_13`,
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub holder_category: Nullable<AccountHolderCategory>,
     /// Data returned by the financial institution about the account owner or owners. For business
     /// accounts, the name reported may be either the name of the individual or the name of the
     /// business, depending on the institution. Multiple owners on a single account will be
     /// represented in the same owner object, not in multiple owner objects within the array.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owners: Option<Vec<Owner>>,
 }
+
+::specgen_runtime::serde_struct!(BusinessAccount {
+    0 => account_id: "account_id" required,
+    1 => balances: "balances" required,
+    2 => mask: "mask" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => type_: "type" required,
+    6 => subtype: "subtype" required,
+    7 => verification_status: "verification_status" optional,
+    8 => verification_name: "verification_name" optional,
+    9 => verification_insights: "verification_insights" optional,
+    10 => persistent_account_id: "persistent_account_id" optional,
+    11 => holder_category: "holder_category" optional,
+    12 => owners: "owners" optional,
+});
 
 impl Validate for BusinessAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1439,7 +1569,7 @@ impl Validate for BusinessAccount {
 }
 
 /// A representation of a transaction returned from Cashflow Report
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashflowReportTransaction {
     /// The ID of the account in which this transaction occurred.
     pub account_id: String,
@@ -1450,11 +1580,9 @@ pub struct CashflowReportTransaction {
     /// refunds are negative. For Income endpoints, values are positive when representing income.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub amount: Option<f64>,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the transaction. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -1463,10 +1591,8 @@ pub struct CashflowReportTransaction {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The check number of the transaction. This field is only populated for check transactions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_number: Nullable<String>,
     /// For pending transactions, the date that the transaction occurred; for posted transactions,
     /// the date that the transaction posted. Both dates are returned in an [ISO
@@ -1485,28 +1611,23 @@ pub struct CashflowReportTransaction {
     /// `/transactions/sync` or `/transactions/get`, this field will always appear. If the
     /// `transactions` object was returned by an Assets endpoint such as `/asset_report/get/` or
     /// `/asset_report/pdf/get`, this field will only appear in an Asset Report with Insights.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
     /// The merchant name, as enriched by Plaid from the `name` field. This is typically a more
     /// human-readable version of the merchant counterparty in the transaction. For some bank
     /// transactions (such as checks or account transfers) where there is no meaningful merchant
     /// name, this value will be `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub merchant_name: Nullable<String>,
     /// The string returned by the financial institution to describe the transaction. For
     /// transactions returned by `/transactions/sync` or `/transactions/get`, this field will only
     /// be included if the client has set `options.include_original_description` to `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub original_description: Nullable<String>,
     pub payment_meta: CashflowReportPaymentMeta,
     /// When `true`, identifies the transaction as pending or unsettled. Pending transaction details
     /// (name, type, amount, category ID) may change before they are settled. Not all institutions
     /// provide pending transactions.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub pending: Option<bool>,
     /// The ID of a posted transaction's associated pending transaction, where applicable. Not all
     /// institutions provide pending transactions.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub pending_transaction_id: Option<String>,
     /// This field is not typically populated and only relevant when dealing with sub-accounts. A
     /// sub-account most commonly exists in cases where a single account is linked to multiple
@@ -1514,17 +1635,14 @@ pub struct CashflowReportTransaction {
     /// sub-account. If the account does have sub-accounts, this field will typically be some
     /// combination of the sub-account owner's name and/or the sub-account mask. The format of this
     /// field is not standardized and will vary based on institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_owner: Option<String>,
     /// The unique ID of the transaction. Like all Plaid identifiers, the `transaction_id` is case
     /// sensitive.
     pub transaction_id: String,
     /// The URL of a logo associated with this transaction, if available. The logo will always be
     /// 100×100 pixel PNG file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub logo_url: Nullable<String>,
     /// The website associated with this transaction, if available.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub website: Nullable<String>,
     /// The date that the transaction was authorized. For posted transactions, the `date` field will
     /// indicate the posted date, but `authorized_date` will indicate the day the transaction was
@@ -1535,7 +1653,6 @@ pub struct CashflowReportTransaction {
     /// ( `YYYY-MM-DD` ).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub authorized_date: Option<String>,
     /// Date and time when a transaction was authorized in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ( `YYYY-MM-DDTHH:mm:ssZ` ). For posted
@@ -1550,7 +1667,6 @@ pub struct CashflowReportTransaction {
     /// populated in API version 2019-05-29 and later.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub authorized_datetime: Option<String>,
     /// Date and time when a transaction was posted in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ( `YYYY-MM-DDTHH:mm:ssZ` ). For the date
@@ -1561,31 +1677,54 @@ pub struct CashflowReportTransaction {
     /// populated in API version 2019-05-29 and later.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub datetime: Option<String>,
     pub payment_channel: PaymentChannel,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub business_finance_category: Nullable<BusinessFinanceCategory>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub credit_category: Nullable<CreditCategory>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub transaction_code: Option<TransactionCode>,
     /// The URL of an icon associated with the primary personal finance category. The icon will
     /// always be 100×100 pixel PNG file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub personal_finance_category_icon_url: Nullable<String>,
     /// The counterparties present in the transaction. Counterparties, such as the merchant or the
     /// financial institution, are extracted by Plaid from the raw description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterparties: Option<Vec<TransactionCounterparty>>,
     /// A unique, stable, Plaid-generated ID that maps to the merchant. In the case of a merchant
     /// with multiple retail locations, this field will map to the broader merchant, not a specific
     /// location or store.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub merchant_entity_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportTransaction {
+    0 => account_id: "account_id" required,
+    1 => amount: "amount" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+    4 => check_number: "check_number" optional,
+    5 => date: "date" required,
+    6 => location: "location" required,
+    7 => name: "name" required,
+    8 => merchant_name: "merchant_name" optional,
+    9 => original_description: "original_description" optional,
+    10 => payment_meta: "payment_meta" required,
+    11 => pending: "pending" required,
+    12 => pending_transaction_id: "pending_transaction_id" required,
+    13 => account_owner: "account_owner" required,
+    14 => transaction_id: "transaction_id" required,
+    15 => logo_url: "logo_url" optional,
+    16 => website: "website" optional,
+    17 => authorized_date: "authorized_date" required,
+    18 => authorized_datetime: "authorized_datetime" required,
+    19 => datetime: "datetime" required,
+    20 => payment_channel: "payment_channel" required,
+    21 => personal_finance_category: "personal_finance_category" optional,
+    22 => business_finance_category: "business_finance_category" optional,
+    23 => credit_category: "credit_category" optional,
+    24 => transaction_code: "transaction_code" required,
+    25 => personal_finance_category_icon_url: "personal_finance_category_icon_url" optional,
+    26 => counterparties: "counterparties" optional,
+    27 => merchant_entity_id: "merchant_entity_id" optional,
+});
 
 impl Validate for CashflowReportTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1607,34 +1746,37 @@ impl Validate for CashflowReportTransaction {
 
 /// Transaction information specific to inter-bank transfers. If the transaction was not an
 /// inter-bank transfer, all fields will be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CashflowReportPaymentMeta {
     /// The transaction reference number supplied by the financial institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub reference_number: Option<String>,
     /// The ACH PPD ID for the payer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ppd_id: Option<String>,
     /// For transfers, the party that is receiving the transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payee: Option<String>,
     /// The party initiating a wire transfer. Will be `null` if the transaction is not a wire
     /// transfer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub by_order_of: Option<String>,
     /// For transfers, the party that is paying the transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payer: Option<String>,
     /// The type of transfer, e.g. 'ACH'
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payment_method: Option<String>,
     /// The name of the payment processor
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payment_processor: Option<String>,
     /// The payer-supplied description of the transfer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub reason: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CashflowReportPaymentMeta {
+    0 => reference_number: "reference_number" required,
+    1 => ppd_id: "ppd_id" required,
+    2 => payee: "payee" required,
+    3 => by_order_of: "by_order_of" required,
+    4 => payer: "payer" required,
+    5 => payment_method: "payment_method" required,
+    6 => payment_processor: "payment_processor" required,
+    7 => reason: "reason" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     CashflowReportRefreshResponse, CashflowReportGetRequestOptions,

@@ -3,8 +3,6 @@
 
 //! Types from `spec/categories.yaml`.
 
-use serde::{Deserialize, Serialize};
-
 /// CategoriesGetRequest defines the request schema for `/categories/get`
 ///
 /// # Operation
@@ -21,8 +19,10 @@ use serde::{Deserialize, Serialize};
 /// Deprecated.
 ///
 /// The response is [`CategoriesGetResponse`](crate::models::CategoriesGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoriesGetRequest {}
+::specgen_runtime::serde_struct!(CategoriesGetRequest {});
+
 /// CategoriesGetResponse defines the response schema for `/categories/get`
 ///
 /// Returned by `POST /categories/get`
@@ -60,7 +60,7 @@ pub struct CategoriesGetRequest {}
 ///   "request_id": "ixTBLZGvhD4NnmB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoriesGetResponse {
     /// An array of all of the transaction categories used by Plaid.
     pub categories: Vec<Category>,
@@ -69,8 +69,13 @@ pub struct CategoriesGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(CategoriesGetResponse {
+    0 => categories: "categories" required,
+    1 => request_id: "request_id" required,
+});
+
 /// Information describing a transaction category
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Category {
     /// An identifying number for the category. `category_id` is a Plaid-specific identifier and
     /// does not necessarily correspond to merchant category codes.
@@ -80,6 +85,12 @@ pub struct Category {
     /// A hierarchical array of the categories to which this `category_id` belongs.
     pub hierarchy: Vec<String>,
 }
+
+::specgen_runtime::serde_struct!(Category {
+    0 => category_id: "category_id" required,
+    1 => group: "group" required,
+    2 => hierarchy: "hierarchy" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     CategoriesGetRequest, CategoriesGetResponse, Category

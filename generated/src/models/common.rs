@@ -5,14 +5,17 @@
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// An object specifying information about the end user for the network status check.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkStatusGetUser {
     /// The user's phone number in [E.164](https://en.wikipedia.org/wiki/E.164) format.
     pub phone_number: String,
 }
+
+::specgen_runtime::serde_struct!(NetworkStatusGetUser {
+    0 => phone_number: "phone_number" required,
+});
 
 /// Enum representing the overall network status of the user.
 ///
@@ -74,18 +77,21 @@ impl PersonalFinanceCategoryVersion {
 ::specgen_runtime::open_enum!(PersonalFinanceCategoryVersion);
 
 /// An optional object to be used with the request. If specified, `options` must not be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringGetRequestOptions {
     /// Personal finance categories are now returned by default.
     ///
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_personal_finance_category: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRecurringGetRequestOptions {
+    0 => include_personal_finance_category: "include_personal_finance_category" optional,
+    1 => personal_finance_category_version: "personal_finance_category_version" optional,
+});
 
 impl Validate for TransactionsRecurringGetRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -98,28 +104,24 @@ impl Validate for TransactionsRecurringGetRequestOptions {
 }
 
 /// An optional object to be used with the request. If specified, `options` must not be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsSyncRequestOptions {
     /// Include the raw unparsed transaction description from the financial institution.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub include_original_description: Nullable<bool>,
     /// Personal finance categories are now returned by default.
     ///
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_personal_finance_category: Option<bool>,
     /// Counterparties and extra merchant fields are now returned by default.
     ///
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_logo_and_counterparty_beta: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
     /// This field only applies to calls for Items where the Transactions product has not already
     /// been initialized (i.e., by specifying `transactions` in the `products`,
@@ -151,7 +153,6 @@ pub struct TransactionsSyncRequestOptions {
     /// Default: `90`.
     ///
     /// Constraints: at least 1; at most 730.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
     /// If provided, the returned updates and cursor will only reflect the specified account's
     /// transactions. Omitting `account_id` returns updates for all accounts under the Item. Note
@@ -164,9 +165,17 @@ pub struct TransactionsSyncRequestOptions {
     /// reuse any previously saved cursors, as this can cause pagination errors or incomplete data.
     ///
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsSyncRequestOptions {
+    0 => include_original_description: "include_original_description" optional,
+    1 => include_personal_finance_category: "include_personal_finance_category" optional,
+    2 => include_logo_and_counterparty_beta: "include_logo_and_counterparty_beta" optional,
+    3 => personal_finance_category_version: "personal_finance_category_version" optional,
+    4 => days_requested: "days_requested" optional,
+    5 => account_id: "account_id" optional,
+});
 
 impl Validate for TransactionsSyncRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -182,28 +191,31 @@ impl Validate for TransactionsSyncRequestOptions {
 /// The user's legal name, phone number, email address and address used to perform fuzzy match. If
 /// Financial Account Matching is enabled in the Identity Verification product, leave this field
 /// empty to automatically match against PII collected from the Identity Verification checks.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityMatchUser {
     /// The user's full legal name.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub legal_name: Nullable<String>,
     /// The user's phone number, in E.164 format: +{countrycode}{number}. For example:
     /// "+14157452130". Phone numbers provided in other formats will be parsed on a best-effort
     /// basis. Phone number input is validated against valid number ranges; number strings that do
     /// not match a real-world phone numbering scheme may cause the request to fail, even in the
     /// Sandbox test environment.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// The user's email address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_address: Nullable<String>,
     /// Data about the components comprising an address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<AddressDataNotRequired>,
 }
 
+::specgen_runtime::serde_struct!(IdentityMatchUser {
+    0 => legal_name: "legal_name" optional,
+    1 => phone_number: "phone_number" optional,
+    2 => email_address: "email_address" optional,
+    3 => address: "address" optional,
+});
+
 /// The details of a document income verification in Link
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionDocumentIncomeResult {
     /// The number of paystubs uploaded by the user.
     pub num_paystubs_uploaded: i64,
@@ -214,6 +226,13 @@ pub struct CreditSessionDocumentIncomeResult {
     /// The number of 1099s uploaded by the user
     pub num_1099s_uploaded: i64,
 }
+
+::specgen_runtime::serde_struct!(CreditSessionDocumentIncomeResult {
+    0 => num_paystubs_uploaded: "num_paystubs_uploaded" required,
+    1 => num_w2s_uploaded: "num_w2s_uploaded" required,
+    2 => num_bank_statements_uploaded: "num_bank_statements_uploaded" required,
+    3 => num_1099s_uploaded: "num_1099s_uploaded" required,
+});
 
 /// Status of the Bank Income Link session.
 ///
@@ -382,24 +401,21 @@ impl PaymentInitiationPaymentStatus {
 
 /// An optional object to filter `/investments/transactions/get` results. If provided, must be
 /// non-`null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsTransactionsGetRequestOptions {
     /// An array of `account_ids` to retrieve for the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
     /// The number of transactions to fetch.
     ///
     /// Default: `100`.
     ///
     /// Constraints: at least 1; at most 500.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The number of transactions to skip when fetching transaction history
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// If the Item was not initialized with the investments product via the `products`,
     /// `required_if_supported_products`, or `optional_products` array when calling
@@ -412,9 +428,15 @@ pub struct InvestmentsTransactionsGetRequestOptions {
     /// completes.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_update: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsTransactionsGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+    1 => count: "count" optional,
+    2 => offset: "offset" optional,
+    3 => async_update: "async_update" optional,
+});
 
 impl Validate for InvestmentsTransactionsGetRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -451,7 +473,7 @@ impl Validate for InvestmentsTransactionsGetRequestOptions {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlaidError {
     /// A broad categorization of the error. Safe for programmatic use.
     pub error_type: PlaidErrorType,
@@ -459,7 +481,6 @@ pub struct PlaidError {
     pub error_code: String,
     /// The specific reason for the error code. Currently, reasons are only supported for
     /// OAuth-based Item errors; `null` will be returned otherwise. Safe for programmatic use.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error_code_reason: Nullable<String>,
     /// A developer-friendly representation of the error code. This may change over time and is
     /// not safe for programmatic use.
@@ -468,11 +489,9 @@ pub struct PlaidError {
     /// user action.
     ///
     /// This may change over time and is not safe for programmatic use.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub display_message: Option<String>,
     /// A unique ID identifying the request, to be used for troubleshooting purposes. This field
     /// will be omitted in errors provided by webhooks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// In this product, a request can pertain to more than one Item. If an error is returned for
     /// such a request, `causes` will return an array of errors containing a breakdown of these
@@ -481,31 +500,40 @@ pub struct PlaidError {
     /// `causes` will be provided for the `error_type` `ASSET_REPORT_ERROR` or
     /// `CHECK_REPORT_ERROR`. `causes` will also not be populated inside an error nested within a
     /// `warning` object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causes: Option<Vec<::serde_json::Value>>,
     /// The HTTP status code associated with the error. This will only be returned in the
     /// response body when the error information is provided via a webhook.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<i64>,
     /// The URL of a Plaid documentation page with more information about the error.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// Suggested steps for resolving the error.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub suggested_action: Nullable<String>,
     /// A list of the account subtypes that were requested via the `account_filters` parameter in
     /// `/link/token/create`. Currently only populated for `NO_ACCOUNTS` errors from Items with
     /// `investments_auth` as an enabled product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_account_subtypes: Option<Vec<String>>,
     /// A list of the account subtypes that were extracted but did not match the requested subtypes
     /// via the `account_filters` parameter in `/link/token/create`. Currently only populated for
     /// `NO_ACCOUNTS` errors from Items with `investments_auth` as an enabled product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provided_account_subtypes: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(PlaidError {
+    0 => error_type: "error_type" required,
+    1 => error_code: "error_code" required,
+    2 => error_code_reason: "error_code_reason" optional,
+    3 => error_message: "error_message" required,
+    4 => display_message: "display_message" required,
+    5 => request_id: "request_id" optional,
+    6 => causes: "causes" optional,
+    7 => status: "status" optional,
+    8 => documentation_url: "documentation_url" optional,
+    9 => suggested_action: "suggested_action" optional,
+    10 => required_account_subtypes: "required_account_subtypes" optional,
+    11 => provided_account_subtypes: "provided_account_subtypes" optional,
+});
 
 impl Validate for PlaidError {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -662,7 +690,7 @@ impl AccountType {
 ::specgen_runtime::open_enum!(AccountType);
 
 /// A single account at a financial institution.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountBase {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -686,16 +714,12 @@ pub struct AccountBase {
     pub balances: AccountBalance,
     /// The last 2-4 alphanumeric characters of either the account's displayed mask or the account's
     /// official account number. Note that the mask may be non-unique between an Item's accounts.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     /// The name of the account, either assigned by the user or by the financial institution itself
     pub name: String,
     /// The official name of the account as given by the financial institution
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -743,16 +767,13 @@ pub struct AccountBase {
     ///
     /// `null` or empty string: Neither micro-deposit-based verification nor database verification
     /// are being used for the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<AccountBaseVerificationStatus>,
     /// The account holder name that was used for micro-deposit and/or database verification. Only
     /// returned for Auth Items created via micro-deposit or database verification. This name was
     /// manually-entered by the user during Link, unless it was otherwise provided via the
     /// `user.legal_name` request field in `/link/token/create` for the Link session that created
     /// the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -763,11 +784,24 @@ pub struct AccountBase {
     /// fraud. In Sandbox, this field is populated for TAN-based institutions (`ins_56`, `ins_13`,
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub holder_category: Nullable<AccountHolderCategory>,
 }
+
+::specgen_runtime::serde_struct!(AccountBase {
+    0 => account_id: "account_id" required,
+    1 => balances: "balances" required,
+    2 => mask: "mask" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => type_: "type" required,
+    6 => subtype: "subtype" required,
+    7 => verification_status: "verification_status" optional,
+    8 => verification_name: "verification_name" optional,
+    9 => verification_insights: "verification_insights" optional,
+    10 => persistent_account_id: "persistent_account_id" optional,
+    11 => holder_category: "holder_category" optional,
+});
 
 impl Validate for AccountBase {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -836,7 +870,7 @@ impl AccountBaseVerificationStatus {
 
 /// A set of fields describing the balance for an account, including margin loan information for
 /// investment accounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentAccountBalance {
     /// The amount of funds available to be withdrawn from the account, as determined by the
     /// financial institution.
@@ -863,7 +897,6 @@ pub struct InvestmentAccountBalance {
     /// If `current` is `null` this field is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub available: Option<f64>,
     /// The total amount of funds in or owed by the account.
     ///
@@ -890,7 +923,6 @@ pub struct InvestmentAccountBalance {
     /// `available` is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current: Option<f64>,
     /// For `credit`-type accounts, this represents the credit limit.
     ///
@@ -900,11 +932,9 @@ pub struct InvestmentAccountBalance {
     /// In North America, this field is typically only available for `credit`-type accounts.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub limit: Option<f64>,
     /// The ISO-4217 currency code of the balance. Always null if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the balance. Always null if `iso_currency_code`
     /// is non-null. Unofficial currency codes are used for currencies that do not have official ISO
@@ -912,7 +942,6 @@ pub struct InvestmentAccountBalance {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// Timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format
     /// (`YYYY-MM-DDTHH:mm:ssZ`) indicating the last time the balance was updated.
@@ -920,7 +949,6 @@ pub struct InvestmentAccountBalance {
     /// This field is returned only when the institution is `ins_128026` (Capital One).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_updated_datetime: Nullable<String>,
     /// The total amount of borrowed funds in the account, as determined by the financial
     /// institution.
@@ -929,9 +957,18 @@ pub struct InvestmentAccountBalance {
     /// This is commonly referred to as margin or a loan.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub margin_loan_amount: Option<f64>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentAccountBalance {
+    0 => available: "available" required,
+    1 => current: "current" required,
+    2 => limit: "limit" required,
+    3 => iso_currency_code: "iso_currency_code" required,
+    4 => unofficial_currency_code: "unofficial_currency_code" required,
+    5 => last_updated_datetime: "last_updated_datetime" optional,
+    6 => margin_loan_amount: "margin_loan_amount" required,
+});
 
 impl Validate for InvestmentAccountBalance {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -946,7 +983,7 @@ impl Validate for InvestmentAccountBalance {
 
 /// A single account at a financial institution, with additional investment-specific balance
 /// information.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InvestmentAccount {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -968,14 +1005,10 @@ pub struct InvestmentAccount {
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
     pub balances: InvestmentAccountBalance,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     pub name: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -1023,11 +1056,8 @@ pub struct InvestmentAccount {
     ///
     /// `null` or empty string: Neither micro-deposit-based verification nor database verification
     /// are being used for the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<AccountBaseVerificationStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -1038,11 +1068,24 @@ pub struct InvestmentAccount {
     /// fraud. In Sandbox, this field is populated for TAN-based institutions (`ins_56`, `ins_13`,
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub holder_category: Nullable<AccountHolderCategory>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentAccount {
+    0 => account_id: "account_id" required,
+    1 => balances: "balances" required,
+    2 => mask: "mask" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => type_: "type" required,
+    6 => subtype: "subtype" required,
+    7 => verification_status: "verification_status" optional,
+    8 => verification_name: "verification_name" optional,
+    9 => verification_insights: "verification_insights" optional,
+    10 => persistent_account_id: "persistent_account_id" optional,
+    11 => holder_category: "holder_category" optional,
+});
 
 impl Validate for InvestmentAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1059,7 +1102,7 @@ impl Validate for InvestmentAccount {
 /// A set of fields describing the balance for an account. Balance information may be cached unless
 /// the balance object was returned by `/accounts/balance/get` or `/signal/evaluate` (using a
 /// Balance-only ruleset).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountBalance {
     /// The amount of funds available to be withdrawn from the account, as determined by the
     /// financial institution.
@@ -1086,7 +1129,6 @@ pub struct AccountBalance {
     /// If `current` is `null` this field is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub available: Option<f64>,
     /// The total amount of funds in or owed by the account.
     ///
@@ -1113,7 +1155,6 @@ pub struct AccountBalance {
     /// `available` is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current: Option<f64>,
     /// For `credit`-type accounts, this represents the credit limit.
     ///
@@ -1123,11 +1164,9 @@ pub struct AccountBalance {
     /// In North America, this field is typically only available for `credit`-type accounts.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub limit: Option<f64>,
     /// The ISO-4217 currency code of the balance. Always null if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the balance. Always null if `iso_currency_code`
     /// is non-null. Unofficial currency codes are used for currencies that do not have official ISO
@@ -1135,7 +1174,6 @@ pub struct AccountBalance {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// Timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format
     /// (`YYYY-MM-DDTHH:mm:ssZ`) indicating the last time the balance was updated.
@@ -1143,9 +1181,17 @@ pub struct AccountBalance {
     /// This field is returned only when the institution is `ins_128026` (Capital One).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_updated_datetime: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(AccountBalance {
+    0 => available: "available" required,
+    1 => current: "current" required,
+    2 => limit: "limit" required,
+    3 => iso_currency_code: "iso_currency_code" required,
+    4 => unofficial_currency_code: "unofficial_currency_code" required,
+    5 => last_updated_datetime: "last_updated_datetime" optional,
+});
 
 impl Validate for AccountBalance {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1445,7 +1491,7 @@ impl AccountHolderCategory {
 
 /// Insights from performing database verification for the account. Only returned for Auth Items
 /// using Database Auth.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountVerificationInsights {
     /// Indicates the score of the name match between the given name provided during database
     /// verification (available in the
@@ -1454,13 +1500,18 @@ pub struct AccountVerificationInsights {
     /// and matched Plaid network accounts. If defined, will be a value between 0 and 100. Will be
     /// undefined if name matching was not enabled for the database verification session or if there
     /// were no eligible Plaid network matches to compare the given name with.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name_match_score: Nullable<i64>,
     pub network_status: AccountVerificationInsightsNetworkStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_returns: Option<AccountVerificationInsightsPreviousReturns>,
     pub account_number_format: AccountVerificationInsightsAccountNumberFormat,
 }
+
+::specgen_runtime::serde_struct!(AccountVerificationInsights {
+    0 => name_match_score: "name_match_score" optional,
+    1 => network_status: "network_status" required,
+    2 => previous_returns: "previous_returns" optional,
+    3 => account_number_format: "account_number_format" required,
+});
 
 impl Validate for AccountVerificationInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1506,7 +1557,7 @@ impl AccountVerificationInsightsAccountNumberFormat {
 ::specgen_runtime::open_enum!(AccountVerificationInsightsAccountNumberFormat);
 
 /// Status information about the account and routing number in the Plaid network.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountVerificationInsightsNetworkStatus {
     /// Indicates whether we found at least one matching account for the ACH account and routing
     /// number.
@@ -1516,16 +1567,25 @@ pub struct AccountVerificationInsightsNetworkStatus {
     pub is_numbers_match_verified: bool,
 }
 
+::specgen_runtime::serde_struct!(AccountVerificationInsightsNetworkStatus {
+    0 => has_numbers_match: "has_numbers_match" required,
+    1 => is_numbers_match_verified: "is_numbers_match_verified" required,
+});
+
 /// Information about known ACH returns for the account and routing number.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountVerificationInsightsPreviousReturns {
     /// Indicates whether Plaid's data sources include a known administrative ACH return for this
     /// account and routing number.
     pub has_previous_administrative_return: bool,
 }
 
+::specgen_runtime::serde_struct!(AccountVerificationInsightsPreviousReturns {
+    0 => has_previous_administrative_return: "has_previous_administrative_return" required,
+});
+
 /// Identifying information for transferring money to or from a US account via ACH or wire transfer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumbersACH {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
@@ -1540,7 +1600,6 @@ pub struct NumbersACH {
     /// Indicates whether the account number is tokenized by the institution. For important details
     /// on how tokenized account numbers may impact your integration, see [Tokenized account
     /// numbers](https://plaid.com/docs/auth/#tokenized-account-numbers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_tokenized_account_number: Option<bool>,
     /// The ACH routing number for the account. This may be a tokenized routing number. For more
     /// information, see [Tokenized account
@@ -1551,18 +1610,25 @@ pub struct NumbersACH {
     /// not have a separate wire routing number and use the ACH routing number for wires instead. It
     /// is recommended to have the end user manually confirm their wire routing number before
     /// sending any wires to their account, especially if this field is `null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub wire_routing: Option<String>,
     /// Whether the account supports ACH transfers into the account
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub can_transfer_in: Nullable<bool>,
     /// Whether the account supports ACH transfers out of the account
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub can_transfer_out: Nullable<bool>,
 }
 
+::specgen_runtime::serde_struct!(NumbersACH {
+    0 => account_id: "account_id" required,
+    1 => account: "account" required,
+    2 => is_tokenized_account_number: "is_tokenized_account_number" optional,
+    3 => routing: "routing" required,
+    4 => wire_routing: "wire_routing" required,
+    5 => can_transfer_in: "can_transfer_in" optional,
+    6 => can_transfer_out: "can_transfer_out" optional,
+});
+
 /// Identifying information for transferring money to or from a Canadian bank account via EFT.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumbersEFT {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
@@ -1574,9 +1640,16 @@ pub struct NumbersEFT {
     pub branch: String,
 }
 
+::specgen_runtime::serde_struct!(NumbersEFT {
+    0 => account_id: "account_id" required,
+    1 => account: "account" required,
+    2 => institution: "institution" required,
+    3 => branch: "branch" required,
+});
+
 /// Identifying information for transferring money to or from an international bank account via wire
 /// transfer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumbersInternational {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
@@ -1586,8 +1659,14 @@ pub struct NumbersInternational {
     pub bic: String,
 }
 
+::specgen_runtime::serde_struct!(NumbersInternational {
+    0 => account_id: "account_id" required,
+    1 => iban: "iban" required,
+    2 => bic: "bic" required,
+});
+
 /// Identifying information for transferring money to or from a UK bank account via BACS.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumbersBACS {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
@@ -1597,19 +1676,28 @@ pub struct NumbersBACS {
     pub sort_code: String,
 }
 
+::specgen_runtime::serde_struct!(NumbersBACS {
+    0 => account_id: "account_id" required,
+    1 => account: "account" required,
+    2 => sort_code: "sort_code" required,
+});
+
 /// Identifying information for transferring holdings to an investments account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsAuthGetNumbers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acats: Option<Vec<NumbersACATS>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aton: Option<Vec<NumbersATON>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retirement_401k: Option<Vec<NumbersRetirement401k>>,
 }
 
+::specgen_runtime::serde_struct!(InvestmentsAuthGetNumbers {
+    0 => acats: "acats" optional,
+    1 => aton: "aton" optional,
+    2 => retirement_401k: "retirement_401k" optional,
+});
+
 /// Identifying information for transferring holdings to an investments account via ACATS.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumbersACATS {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
@@ -1621,8 +1709,14 @@ pub struct NumbersACATS {
     pub dtc_numbers: Vec<String>,
 }
 
+::specgen_runtime::serde_struct!(NumbersACATS {
+    0 => account_id: "account_id" required,
+    1 => account: "account" required,
+    2 => dtc_numbers: "dtc_numbers" required,
+});
+
 /// Identifying information for transferring holdings to an investments account via ATON.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumbersATON {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
@@ -1630,35 +1724,47 @@ pub struct NumbersATON {
     pub account: String,
 }
 
+::specgen_runtime::serde_struct!(NumbersATON {
+    0 => account_id: "account_id" required,
+    1 => account: "account" required,
+});
+
 /// Identifying information for transferring holdings from a 401k account to another 401k account or
 /// IRA via the manual 401k rollover process.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumbersRetirement401k {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
     /// The plan number for the employer's 401k retirement plan
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
     /// The full account number for the account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(NumbersRetirement401k {
+    0 => account_id: "account_id" required,
+    1 => plan: "plan" optional,
+    2 => account: "account" optional,
+});
+
 /// An object containing a BACS account number and sort code. If an IBAN is not provided or if you
 /// need to accept domestic GBP-denominated payments, BACS data is required.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecipientBACS {
     /// The account number of the account. Maximum of 10 characters.
     ///
     /// Constraints: 1 to 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// The 6-character sort code of the account.
     ///
     /// Constraints: exactly 6 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(RecipientBACS {
+    0 => account: "account" optional,
+    1 => sort_code: "sort_code" optional,
+});
 
 impl Validate for RecipientBACS {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1710,13 +1816,18 @@ impl TransactionsUpdateStatus {
 ::specgen_runtime::open_enum!(TransactionsUpdateStatus);
 
 /// A representation of a removed transaction
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemovedTransaction {
     /// The ID of the removed transaction.
     pub transaction_id: String,
     /// The ID of the account of the removed transaction.
     pub account_id: String,
 }
+
+::specgen_runtime::serde_struct!(RemovedTransaction {
+    0 => transaction_id: "transaction_id" required,
+    1 => account_id: "account_id" required,
+});
 
 /// The values of `TransactionBase.transaction_type`.
 ///
@@ -1753,7 +1864,7 @@ impl TransactionBaseTransactionType {
 ::specgen_runtime::open_enum!(TransactionBaseTransactionType);
 
 /// A representation of a transaction
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Transaction {
     /// The ID of the account in which this transaction occurred.
     pub account_id: String,
@@ -1767,7 +1878,6 @@ pub struct Transaction {
     pub amount: f64,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the transaction. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -1776,7 +1886,6 @@ pub struct Transaction {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// A hierarchical array of the categories to which this transaction belongs. For a full list of
     /// categories, see
@@ -1789,7 +1898,6 @@ pub struct Transaction {
     /// or `/asset_report/pdf/get`, this field will only appear in an Asset Report with Insights.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<Vec<String>>,
     /// The ID of the category to which this transaction belongs. For a full list of categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
@@ -1801,10 +1909,8 @@ pub struct Transaction {
     /// or `/asset_report/pdf/get`, this field will only appear in an Asset Report with Insights.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub category_id: Nullable<String>,
     /// The check number of the transaction. This field is only populated for check transactions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_number: Nullable<String>,
     /// For pending transactions, the date that the transaction occurred; for posted transactions,
     /// the date that the transaction posted. Both dates are returned in an [ISO
@@ -1830,12 +1936,10 @@ pub struct Transaction {
     /// human-readable version of the merchant counterparty in the transaction. For some bank
     /// transactions (such as checks or account transfers) where there is no meaningful merchant
     /// name, this value will be `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub merchant_name: Nullable<String>,
     /// The string returned by the financial institution to describe the transaction. For
     /// transactions returned by `/transactions/sync` or `/transactions/get`, this field will only
     /// be included if the client has set `options.include_original_description` to `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub original_description: Nullable<String>,
     pub payment_meta: PaymentMeta,
     /// When `true`, identifies the transaction as pending or unsettled. Pending transaction details
@@ -1844,7 +1948,6 @@ pub struct Transaction {
     pub pending: bool,
     /// The ID of a posted transaction's associated pending transaction, where applicable. Not all
     /// institutions provide pending transactions.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub pending_transaction_id: Option<String>,
     /// This field is not typically populated and only relevant when dealing with sub-accounts. A
     /// sub-account most commonly exists in cases where a single account is linked to multiple
@@ -1852,7 +1955,6 @@ pub struct Transaction {
     /// sub-account. If the account does have sub-accounts, this field will typically be some
     /// combination of the sub-account owner's name and/or the sub-account mask. The format of this
     /// field is not standardized and will vary based on institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_owner: Option<String>,
     /// The unique ID of the transaction. Like all Plaid identifiers, the `transaction_id` is case
     /// sensitive.
@@ -1868,14 +1970,11 @@ pub struct Transaction {
     /// `unresolved:` transactions that do not fit into the other three types.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<TransactionBaseTransactionType>,
     /// The URL of a logo associated with this transaction, if available. The logo will always be
     /// 100×100 pixel PNG file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub logo_url: Nullable<String>,
     /// The website associated with this transaction, if available.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub website: Nullable<String>,
     /// The date that the transaction was authorized. For posted transactions, the `date` field will
     /// indicate the posted date, but `authorized_date` will indicate the day the transaction was
@@ -1886,7 +1985,6 @@ pub struct Transaction {
     /// ( `YYYY-MM-DD` ).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub authorized_date: Option<String>,
     /// Date and time when a transaction was authorized in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ( `YYYY-MM-DDTHH:mm:ssZ` ). For posted
@@ -1901,7 +1999,6 @@ pub struct Transaction {
     /// populated in API version 2019-05-29 and later.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub authorized_datetime: Option<String>,
     /// Date and time when a transaction was posted in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ( `YYYY-MM-DDTHH:mm:ssZ` ). For the date
@@ -1912,7 +2009,6 @@ pub struct Transaction {
     /// populated in API version 2019-05-29 and later.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub datetime: Option<String>,
     /// The channel used to make a payment.
     /// `online:` transactions that took place online.
@@ -1923,28 +2019,55 @@ pub struct Transaction {
     ///
     /// This field replaces the `transaction_type` field.
     pub payment_channel: TransactionPaymentChannel,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub business_finance_category: Nullable<BusinessFinanceCategory>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub transaction_code: Option<TransactionCode>,
     /// The URL of an icon associated with the primary personal finance category. The icon will
     /// always be 100×100 pixel PNG file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_icon_url: Option<String>,
     /// The counterparties present in the transaction. Counterparties, such as the merchant or the
     /// financial institution, are extracted by Plaid from the raw description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterparties: Option<Vec<TransactionCounterparty>>,
     /// A unique, stable, Plaid-generated ID that maps to the merchant. In the case of a merchant
     /// with multiple retail locations, this field will map to the broader merchant, not a specific
     /// location or store.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub merchant_entity_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_customization: Nullable<ClientCustomization>,
 }
+
+::specgen_runtime::serde_struct!(Transaction {
+    0 => account_id: "account_id" required,
+    1 => amount: "amount" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+    4 => category: "category" optional,
+    5 => category_id: "category_id" optional,
+    6 => check_number: "check_number" optional,
+    7 => date: "date" required,
+    8 => location: "location" required,
+    9 => name: "name" required,
+    10 => merchant_name: "merchant_name" optional,
+    11 => original_description: "original_description" optional,
+    12 => payment_meta: "payment_meta" required,
+    13 => pending: "pending" required,
+    14 => pending_transaction_id: "pending_transaction_id" required,
+    15 => account_owner: "account_owner" required,
+    16 => transaction_id: "transaction_id" required,
+    17 => transaction_type: "transaction_type" optional,
+    18 => logo_url: "logo_url" optional,
+    19 => website: "website" optional,
+    20 => authorized_date: "authorized_date" required,
+    21 => authorized_datetime: "authorized_datetime" required,
+    22 => datetime: "datetime" required,
+    23 => payment_channel: "payment_channel" required,
+    24 => personal_finance_category: "personal_finance_category" optional,
+    25 => business_finance_category: "business_finance_category" optional,
+    26 => transaction_code: "transaction_code" required,
+    27 => personal_finance_category_icon_url: "personal_finance_category_icon_url" optional,
+    28 => counterparties: "counterparties" optional,
+    29 => merchant_entity_id: "merchant_entity_id" optional,
+    30 => client_customization: "client_customization" optional,
+});
 
 impl Validate for Transaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1995,55 +2118,61 @@ impl TransactionPaymentChannel {
 ::specgen_runtime::open_enum!(TransactionPaymentChannel);
 
 /// Custom client fields
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientCustomization {
     /// Custom entity ID that maps to a merchant or counterparty. This is different from the
     /// `merchant_entity_id` as well as the `entity_id` on the counterparties object to meet client
     /// specific needs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_entity_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ClientCustomization {
+    0 => custom_entity_id: "custom_entity_id" optional,
+});
 
 /// A representation of where a transaction took place. Location data is provided only for
 /// transactions at physical locations, not for online transactions. Location data availability
 /// depends primarily on the merchant and is most likely to be populated for transactions at large
 /// retail chains; small, local businesses are less likely to have location data available.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Location {
     /// The street address where the transaction occurred.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address: Option<String>,
     /// The city where the transaction occurred.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// The region or state where the transaction occurred. In API versions 2018-05-22 and earlier,
     /// this field is called `state`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The postal code where the transaction occurred. In API versions 2018-05-22 and earlier, this
     /// field is called `zip`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// The ISO 3166-1 alpha-2 country code where the transaction occurred.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country: Option<String>,
     /// The latitude where the transaction occurred.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub lat: Option<f64>,
     /// The longitude where the transaction occurred.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub lon: Option<f64>,
     /// The merchant defined store number where the transaction occurred.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub store_number: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(Location {
+    0 => address: "address" required,
+    1 => city: "city" required,
+    2 => region: "region" required,
+    3 => postal_code: "postal_code" required,
+    4 => country: "country" required,
+    5 => lat: "lat" required,
+    6 => lon: "lon" required,
+    7 => store_number: "store_number" required,
+});
+
 /// A grouping of related transactions
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransactionStream {
     /// The ID of the account to which the stream belongs
     pub account_id: String,
@@ -2057,7 +2186,6 @@ pub struct TransactionStream {
     /// accuracy.
     ///
     /// Deprecated.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub category: Option<Vec<String>>,
     /// The ID of the category to which this transaction belongs. See
     /// [Categories](https://plaid.com/docs/api/products/transactions/#categoriesget).
@@ -2067,12 +2195,10 @@ pub struct TransactionStream {
     /// accuracy.
     ///
     /// Deprecated.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub category_id: Option<String>,
     /// A description of the transaction stream.
     pub description: String,
     /// The merchant associated with the transaction stream.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub merchant_name: Option<String>,
     /// The posted date of the earliest transaction in the stream.
     ///
@@ -2086,7 +2212,6 @@ pub struct TransactionStream {
     /// be predicted.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub predicted_next_date: Nullable<String>,
     pub frequency: RecurringTransactionFrequency,
     /// An array of Plaid transaction IDs belonging to the stream, sorted by posted date.
@@ -2096,7 +2221,6 @@ pub struct TransactionStream {
     /// Indicates whether the transaction stream is still live.
     pub is_active: bool,
     pub status: TransactionStreamStatus,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
     /// As the ability to modify transactions streams has been discontinued, this field will always
     /// be `false`.
@@ -2109,9 +2233,29 @@ pub struct TransactionStream {
     /// Deprecated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_user_modified_datetime: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransactionStream {
+    0 => account_id: "account_id" required,
+    1 => stream_id: "stream_id" required,
+    2 => category: "category" required,
+    3 => category_id: "category_id" required,
+    4 => description: "description" required,
+    5 => merchant_name: "merchant_name" required,
+    6 => first_date: "first_date" required,
+    7 => last_date: "last_date" required,
+    8 => predicted_next_date: "predicted_next_date" optional,
+    9 => frequency: "frequency" required,
+    10 => transaction_ids: "transaction_ids" required,
+    11 => average_amount: "average_amount" required,
+    12 => last_amount: "last_amount" required,
+    13 => is_active: "is_active" required,
+    14 => status: "status" required,
+    15 => personal_finance_category: "personal_finance_category" optional,
+    16 => is_user_modified: "is_user_modified" required,
+    17 => last_user_modified_datetime: "last_user_modified_datetime" optional,
+});
 
 impl Validate for TransactionStream {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2135,26 +2279,29 @@ impl Validate for TransactionStream {
 }
 
 /// Object with data pertaining to an amount on the transaction stream.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionStreamAmount {
     /// Represents the numerical value of an amount.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code of the amount. Always `null` if `iso_currency_code` is
     /// non-`null`. Unofficial currency codes are used for currencies that do not have official ISO
     /// currency codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransactionStreamAmount {
+    0 => amount: "amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+});
 
 /// Describes the frequency of the transaction stream.
 ///
@@ -2253,31 +2400,37 @@ impl TransactionStreamStatus {
 ::specgen_runtime::open_enum!(TransactionStreamStatus);
 
 /// Information on the ownership of an investments account
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsAuthOwner {
     /// The ID of the account that this identity information pertains to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// A list of names associated with the account by the financial institution. In the case of a
     /// joint account, Plaid will make a best effort to report the names of all account holders.
     ///
     /// If an Item contains multiple accounts with different owner names, some institutions will
     /// report all names associated with the Item in each account's `names` array.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
 }
 
+::specgen_runtime::serde_struct!(InvestmentsAuthOwner {
+    0 => account_id: "account_id" optional,
+    1 => names: "names" optional,
+});
+
 /// Additional account fee and contribution information for 401k type accounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsAuthAccountDetails401k {
     /// The ID of the 401k account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_details: Option<InvestmentsAuth401kFeeDetails>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contribution_details: Option<InvestmentsAuth401kContributionDetails>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsAuthAccountDetails401k {
+    0 => account_id: "account_id" optional,
+    1 => fee_details: "fee_details" optional,
+    2 => contribution_details: "contribution_details" optional,
+});
 
 impl Validate for InvestmentsAuthAccountDetails401k {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2287,7 +2440,7 @@ impl Validate for InvestmentsAuthAccountDetails401k {
 }
 
 /// Object containing information on account fee transactions for the 401k account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsAuth401kFeeDetails {
     /// Number of account fee transactions on this account, for the past 12 months.
     pub account_fee_count_12m: i64,
@@ -2297,9 +2450,14 @@ pub struct InvestmentsAuth401kFeeDetails {
     pub account_fee_amount_12m: f64,
 }
 
+::specgen_runtime::serde_struct!(InvestmentsAuth401kFeeDetails {
+    0 => account_fee_count_12m: "account_fee_count_12m" required,
+    1 => account_fee_amount_12m: "account_fee_amount_12m" required,
+});
+
 /// Object containing information on contribution transactions for the 401k account. Note that the
 /// sum fields in this object represent the total of absolute contribution values.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsAuth401kContributionDetails {
     /// A list of the most recent contribution transactions for the 401k account. Includes all
     /// contributions made on the same day.
@@ -2324,6 +2482,16 @@ pub struct InvestmentsAuth401kContributionDetails {
     pub contribution_amount_12m: f64,
 }
 
+::specgen_runtime::serde_struct!(InvestmentsAuth401kContributionDetails {
+    0 => last_contribution_transactions: "last_contribution_transactions" required,
+    1 => contribution_count_1m: "contribution_count_1m" required,
+    2 => contribution_amount_1m: "contribution_amount_1m" required,
+    3 => contribution_count_6m: "contribution_count_6m" required,
+    4 => contribution_amount_6m: "contribution_amount_6m" required,
+    5 => contribution_count_12m: "contribution_count_12m" required,
+    6 => contribution_amount_12m: "contribution_amount_12m" required,
+});
+
 impl Validate for InvestmentsAuth401kContributionDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -2336,15 +2504,18 @@ impl Validate for InvestmentsAuth401kContributionDetails {
 
 /// Object with metadata pertaining to the source of data for the account numbers, owners, and
 /// holdings that are returned.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsAuthDataSources {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numbers: Option<DataSources>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owners: Option<DataSources>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdings: Option<DataSources>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsAuthDataSources {
+    0 => numbers: "numbers" optional,
+    1 => owners: "owners" optional,
+    2 => holdings: "holdings" optional,
+});
 
 impl Validate for InvestmentsAuthDataSources {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2563,34 +2734,37 @@ impl ConsumerReportPermissiblePurpose {
 /// data elements are guaranteed. If the `transactions` object was returned by an Assets endpoint
 /// such as `/asset_report/get/` or `/asset_report/pdf/get`, this field will only appear in an Asset
 /// Report with Insights.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentMeta {
     /// The transaction reference number supplied by the financial institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub reference_number: Option<String>,
     /// The ACH PPD ID for the payer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ppd_id: Option<String>,
     /// For transfers, the party that is receiving the transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payee: Option<String>,
     /// The party initiating a wire transfer. Will be `null` if the transaction is not a wire
     /// transfer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub by_order_of: Option<String>,
     /// For transfers, the party that is paying the transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payer: Option<String>,
     /// The type of transfer, e.g. 'ACH'
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payment_method: Option<String>,
     /// The name of the payment processor
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payment_processor: Option<String>,
     /// The payer-supplied description of the transfer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub reason: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PaymentMeta {
+    0 => reference_number: "reference_number" required,
+    1 => ppd_id: "ppd_id" required,
+    2 => payee: "payee" required,
+    3 => by_order_of: "by_order_of" required,
+    4 => payer: "payer" required,
+    5 => payment_method: "payment_method" required,
+    6 => payment_processor: "payment_processor" required,
+    7 => reason: "reason" required,
+});
 
 /// An identifier classifying the transaction type.
 ///
@@ -2690,22 +2864,18 @@ impl TransactionCode {
 
 /// The counterparty, such as the merchant or financial institution, is extracted by Plaid from the
 /// raw description.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Counterparty {
     /// The name of the counterparty, such as the merchant or the financial institution, as
     /// extracted by Plaid from the raw description.
     pub name: String,
     /// A unique, stable, Plaid-generated ID that maps to the counterparty.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub entity_id: Nullable<String>,
-    #[serde(rename = "type")]
     pub type_: CounterpartyType,
     /// The website associated with the counterparty.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub website: Option<String>,
     /// The URL of a logo associated with the counterparty, if available. The logo will always be
     /// 100×100 pixel PNG file.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub logo_url: Option<String>,
     /// A description of how confident we are that the provided counterparty is involved in the
     /// transaction.
@@ -2719,16 +2889,24 @@ pub struct Counterparty {
     /// `LOW`: We didn't find a matching counterparty in our records, so we are returning a cleansed
     /// name parsed out of the request description.
     /// `UNKNOWN`: We don't know the confidence level for this counterparty.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub confidence_level: Nullable<String>,
     /// The phone number associated with the counterparty in E. 164 format. If there is a location
     /// match (i.e. a street address is returned in the location object), the phone number will be
     /// location specific.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_numbers: Nullable<CounterpartyNumbers>,
 }
+
+::specgen_runtime::serde_struct!(Counterparty {
+    0 => name: "name" required,
+    1 => entity_id: "entity_id" optional,
+    2 => type_: "type" required,
+    3 => website: "website" required,
+    4 => logo_url: "logo_url" required,
+    5 => confidence_level: "confidence_level" optional,
+    6 => phone_number: "phone_number" required,
+    7 => account_numbers: "account_numbers" optional,
+});
 
 impl Validate for Counterparty {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2740,22 +2918,18 @@ impl Validate for Counterparty {
 
 /// The counterparty, such as the merchant or financial institution, is extracted by Plaid from the
 /// raw description.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransactionCounterparty {
     /// The name of the counterparty, such as the merchant or the financial institution, as
     /// extracted by Plaid from the raw description.
     pub name: String,
     /// A unique, stable, Plaid-generated ID that maps to the counterparty.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub entity_id: Nullable<String>,
-    #[serde(rename = "type")]
     pub type_: CounterpartyType,
     /// The website associated with the counterparty.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub website: Option<String>,
     /// The URL of a logo associated with the counterparty, if available. The logo will always be
     /// 100×100 pixel PNG file.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub logo_url: Option<String>,
     /// A description of how confident we are that the provided counterparty is involved in the
     /// transaction.
@@ -2769,11 +2943,19 @@ pub struct TransactionCounterparty {
     /// `LOW`: We didn't find a matching counterparty in our records, so we are returning a cleansed
     /// name parsed out of the request description.
     /// `UNKNOWN`: We don't know the confidence level for this counterparty.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub confidence_level: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_numbers: Nullable<CounterpartyNumbers>,
 }
+
+::specgen_runtime::serde_struct!(TransactionCounterparty {
+    0 => name: "name" required,
+    1 => entity_id: "entity_id" optional,
+    2 => type_: "type" required,
+    3 => website: "website" required,
+    4 => logo_url: "logo_url" required,
+    5 => confidence_level: "confidence_level" optional,
+    6 => account_numbers: "account_numbers" optional,
+});
 
 impl Validate for TransactionCounterparty {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2831,13 +3013,16 @@ impl CounterpartyType {
 
 /// Account numbers associated with the counterparty, when available.
 /// This field is currently only filled in for select financial institutions in Europe.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CounterpartyNumbers {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<CounterpartyNumbersBACS>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub international: Nullable<CounterpartyNumbersInternational>,
 }
+
+::specgen_runtime::serde_struct!(CounterpartyNumbers {
+    0 => bacs: "bacs" optional,
+    1 => international: "international" optional,
+});
 
 impl Validate for CounterpartyNumbers {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2847,30 +3032,36 @@ impl Validate for CounterpartyNumbers {
 }
 
 /// Identifying information for a UK bank account via BACS.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CounterpartyNumbersBACS {
     /// The BACS account number for the account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account: Nullable<String>,
     /// The BACS sort code for the account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sort_code: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(CounterpartyNumbersBACS {
+    0 => account: "account" optional,
+    1 => sort_code: "sort_code" optional,
+});
+
 /// Account numbers using the International Bank Account Number and BIC/SWIFT code format.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CounterpartyNumbersInternational {
     /// International Bank Account Number (IBAN).
     ///
     /// Constraints: 15 to 34 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iban: Nullable<String>,
     /// Bank identifier code (BIC) for this counterparty.
     ///
     /// Constraints: 8 to 11 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bic: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(CounterpartyNumbersInternational {
+    0 => iban: "iban" optional,
+    1 => bic: "bic" optional,
+});
 
 impl Validate for CounterpartyNumbersInternational {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2889,7 +3080,7 @@ impl Validate for CounterpartyNumbersInternational {
 /// personal finance categories. If you are migrating to personal finance categories from the legacy
 /// categories, also refer to the [migration
 /// guide](https://plaid.com/docs/transactions/pfc-migration/).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PersonalFinanceCategory {
     /// A high level category that communicates the broad category of the transaction.
     pub primary: String,
@@ -2908,11 +3099,16 @@ pub struct PersonalFinanceCategory {
     /// `LOW`: This category may reflect the intent, but there may be other categories that are more
     /// accurate.
     /// `UNKNOWN`: We don't know the confidence level for this category.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub confidence_level: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<PersonalFinanceCategoryVersion>,
 }
+
+::specgen_runtime::serde_struct!(PersonalFinanceCategory {
+    0 => primary: "primary" required,
+    1 => detailed: "detailed" required,
+    2 => confidence_level: "confidence_level" optional,
+    3 => version: "version" optional,
+});
 
 impl Validate for PersonalFinanceCategory {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2923,7 +3119,7 @@ impl Validate for PersonalFinanceCategory {
 
 /// Information describing the intent of the transaction. Most relevant for business finance use
 /// cases, but not limited to such use cases.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BusinessFinanceCategory {
     /// A high level category that communicates the broad category of the transaction.
     pub primary: String,
@@ -2942,21 +3138,31 @@ pub struct BusinessFinanceCategory {
     /// `LOW`: This category may reflect the intent, but there may be other categories that are more
     /// accurate.
     /// `UNKNOWN`: We don't know the confidence level for this category.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub confidence_level: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(BusinessFinanceCategory {
+    0 => primary: "primary" required,
+    1 => detailed: "detailed" required,
+    2 => confidence_level: "confidence_level" optional,
+});
+
 /// A phone number
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PhoneNumber {
     /// The phone number.
     pub data: String,
     /// When `true`, identifies the phone number as the primary number on an account.
     pub primary: bool,
     /// The type of phone number.
-    #[serde(rename = "type")]
     pub type_: PhoneNumberType,
 }
+
+::specgen_runtime::serde_struct!(PhoneNumber {
+    0 => data: "data" required,
+    1 => primary: "primary" required,
+    2 => type_: "type" required,
+});
 
 impl Validate for PhoneNumber {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3004,16 +3210,21 @@ impl PhoneNumberType {
 ::specgen_runtime::open_enum!(PhoneNumberType);
 
 /// An object representing an email address
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Email {
     /// The email address.
     pub data: String,
     /// When `true`, identifies the email address as the primary email on an account.
     pub primary: bool,
     /// The type of email account as described by the financial institution.
-    #[serde(rename = "type")]
     pub type_: EmailType,
 }
+
+::specgen_runtime::serde_struct!(Email {
+    0 => data: "data" required,
+    1 => primary: "primary" required,
+    2 => type_: "type" required,
+});
 
 impl Validate for Email {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3052,13 +3263,17 @@ impl EmailType {
 ::specgen_runtime::open_enum!(EmailType);
 
 /// A physical mailing address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     pub data: AddressData,
     /// When `true`, identifies the address as the primary address on an account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(Address {
+    0 => data: "data" required,
+    1 => primary: "primary" optional,
+});
 
 impl Validate for Address {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3068,26 +3283,30 @@ impl Validate for Address {
 }
 
 /// The user's primary address, as the components comprising an address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddressData {
     /// The full city name.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// The region or state. In API versions 2018-05-22 and earlier, this field is called
     /// `state`. Example: `"NC"`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The full street address. Example: `"564 Main Street, APT 15"`.
     pub street: String,
     /// The postal code. In API versions 2018-05-22 and earlier, this field is called `zip`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// The ISO 3166-1 alpha-2 country code.
     ///
     /// Constraints: an assigned ISO 3166-1 alpha-2 country code in capitals, such as US.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(AddressData {
+    0 => city: "city" required,
+    1 => region: "region" required,
+    2 => street: "street" required,
+    3 => postal_code: "postal_code" required,
+    4 => country: "country" required,
+});
 
 impl Validate for AddressData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3097,30 +3316,33 @@ impl Validate for AddressData {
 }
 
 /// Data about the components comprising an address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddressDataNotRequired {
     /// The full city name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub city: Nullable<String>,
     /// The region or state. In API versions 2018-05-22 and earlier, this field is called `state`.
     /// Example: `"NC"`
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// The full street address
     /// Example: `"564 Main Street, APT 15"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// The postal code. In API versions 2018-05-22 and earlier, this field is called `zip`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// The ISO 3166-1 alpha-2 country code
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(AddressDataNotRequired {
+    0 => city: "city" optional,
+    1 => region: "region" optional,
+    2 => street: "street" optional,
+    3 => postal_code: "postal_code" optional,
+    4 => country: "country" optional,
+});
+
 /// Data returned from the financial institution about the owner or owners of an account. Only the
 /// `names` array must be non-empty.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Owner {
     /// A list of names associated with the account by the financial institution. In the case of a
     /// joint account, Plaid will make a best effort to report the names of all account holders.
@@ -3139,6 +3361,13 @@ pub struct Owner {
     pub addresses: Vec<Address>,
 }
 
+::specgen_runtime::serde_struct!(Owner {
+    0 => names: "names" required,
+    1 => phone_numbers: "phone_numbers" required,
+    2 => emails: "emails" required,
+    3 => addresses: "addresses" required,
+});
+
 impl Validate for Owner {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -3149,18 +3378,21 @@ impl Validate for Owner {
 }
 
 /// An object containing liability accounts
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiabilitiesObject {
     /// The credit accounts returned.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub credit: Option<Vec<CreditCardLiability>>,
     /// The mortgage accounts returned.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mortgage: Option<Vec<MortgageLiability>>,
     /// The student loan accounts returned.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub student: Option<Vec<StudentLoan>>,
 }
+
+::specgen_runtime::serde_struct!(LiabilitiesObject {
+    0 => credit: "credit" required,
+    1 => mortgage: "mortgage" required,
+    2 => student: "student" required,
+});
 
 impl Validate for LiabilitiesObject {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3172,64 +3404,53 @@ impl Validate for LiabilitiesObject {
 }
 
 /// Contains details about a student loan account
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudentLoan {
     /// The ID of the account that this liability belongs to. Each account can only contain one
     /// liability.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_id: Option<String>,
     /// The account number of the loan. For some institutions, this may be a masked version of the
     /// number (e.g., the last 4 digits instead of the entire number).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_number: Option<String>,
     /// The dates on which loaned funds were disbursed or will be disbursed. These are often in the
     /// past. Dates are returned in an [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format
     /// (YYYY-MM-DD).
     ///
     /// Constraints: each item: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub disbursement_dates: Option<Vec<String>>,
     /// The date when the student loan is expected to be paid off. Availability for this field is
     /// limited. Dates are returned in an [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format
     /// (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub expected_payoff_date: Option<String>,
     /// The guarantor of the student loan.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub guarantor: Option<String>,
     /// The interest rate on the loan as a percentage.
     ///
     /// Format: `double`.
     pub interest_rate_percentage: f64,
     /// `true` if a payment is currently overdue. Availability for this field is limited.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub is_overdue: Option<bool>,
     /// The amount of the last payment.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_payment_amount: Option<f64>,
     /// The date of the last payment. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_payment_date: Option<String>,
     /// The total amount owed as of the last statement issued
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_statement_balance: Nullable<f64>,
     /// The date of the last statement. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_statement_issue_date: Option<String>,
     /// The type of loan, e.g., "Consolidation Loans".
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub loan_name: Option<String>,
     pub loan_status: StudentLoanStatus,
     /// The minimum payment due for the next billing cycle. There are some exceptions:
@@ -3242,7 +3463,6 @@ pub struct StudentLoan {
     /// autopay program in effect.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub minimum_payment_amount: Option<f64>,
     /// The due date for the next payment. The due date is `null` if a payment is not expected. A
     /// payment is not expected if `loan_status.type` is `deferment`, `in school`, `consolidated`,
@@ -3250,49 +3470,69 @@ pub struct StudentLoan {
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_payment_due_date: Option<String>,
     /// The date on which the loan was initially lent. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub origination_date: Option<String>,
     /// The original principal balance of the loan.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub origination_principal_amount: Option<f64>,
     /// The total dollar amount of the accrued interest balance. For Sallie Mae ( `ins_116944`),
     /// this amount is included in the current balance of the loan, so this field will return as
     /// `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub outstanding_interest_amount: Option<f64>,
     /// The relevant account number that should be used to reference this loan for payments. In the
     /// majority of cases, `payment_reference_number` will match `account_number,` but in some
     /// institutions, such as Great Lakes (`ins_116861`), it will be different.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payment_reference_number: Option<String>,
     pub pslf_status: PSLFStatus,
     pub repayment_plan: StudentRepaymentPlan,
     /// The sequence number of the student loan. Heartland ECSI (`ins_116948`) does not make this
     /// field available.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub sequence_number: Option<String>,
     pub servicer_address: ServicerAddressData,
     /// The year to date (YTD) interest paid. Availability for this field is limited.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_interest_paid: Option<f64>,
     /// The year to date (YTD) principal paid. Availability for this field is limited.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_principal_paid: Option<f64>,
 }
+
+::specgen_runtime::serde_struct!(StudentLoan {
+    0 => account_id: "account_id" required,
+    1 => account_number: "account_number" required,
+    2 => disbursement_dates: "disbursement_dates" required,
+    3 => expected_payoff_date: "expected_payoff_date" required,
+    4 => guarantor: "guarantor" required,
+    5 => interest_rate_percentage: "interest_rate_percentage" required,
+    6 => is_overdue: "is_overdue" required,
+    7 => last_payment_amount: "last_payment_amount" required,
+    8 => last_payment_date: "last_payment_date" required,
+    9 => last_statement_balance: "last_statement_balance" optional,
+    10 => last_statement_issue_date: "last_statement_issue_date" required,
+    11 => loan_name: "loan_name" required,
+    12 => loan_status: "loan_status" required,
+    13 => minimum_payment_amount: "minimum_payment_amount" required,
+    14 => next_payment_due_date: "next_payment_due_date" required,
+    15 => origination_date: "origination_date" required,
+    16 => origination_principal_amount: "origination_principal_amount" required,
+    17 => outstanding_interest_amount: "outstanding_interest_amount" required,
+    18 => payment_reference_number: "payment_reference_number" required,
+    19 => pslf_status: "pslf_status" required,
+    20 => repayment_plan: "repayment_plan" required,
+    21 => sequence_number: "sequence_number" required,
+    22 => servicer_address: "servicer_address" required,
+    23 => ytd_interest_paid: "ytd_interest_paid" required,
+    24 => ytd_principal_paid: "ytd_principal_paid" required,
+});
 
 impl Validate for StudentLoan {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3332,53 +3572,57 @@ impl Validate for StudentLoan {
 }
 
 /// An object representing a credit card account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditCardLiability {
     /// The ID of the account that this liability belongs to.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_id: Option<String>,
     /// The various interest rates that apply to the account. APR information is not provided by all
     /// card issuers; if APR data is not available, this array will be empty.
     pub aprs: Vec<APR>,
     /// true if a payment is currently overdue. Availability for this field is limited.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub is_overdue: Option<bool>,
     /// The amount of the last payment.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_payment_amount: Option<f64>,
     /// The date of the last payment. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD). Availability for this field
     /// is limited.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_payment_date: Option<String>,
     /// The date of the last statement. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_statement_issue_date: Option<String>,
     /// The total amount owed as of the last statement issued
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_statement_balance: Option<f64>,
     /// The minimum payment due for the next billing cycle.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub minimum_payment_amount: Option<f64>,
     /// The due date for the next payment. The due date is `null` if a payment is not expected.
     /// Dates are returned in an [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format
     /// (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_payment_due_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditCardLiability {
+    0 => account_id: "account_id" required,
+    1 => aprs: "aprs" required,
+    2 => is_overdue: "is_overdue" required,
+    3 => last_payment_amount: "last_payment_amount" required,
+    4 => last_payment_date: "last_payment_date" required,
+    5 => last_statement_issue_date: "last_statement_issue_date" required,
+    6 => last_statement_balance: "last_statement_balance" required,
+    7 => minimum_payment_amount: "minimum_payment_amount" required,
+    8 => next_payment_due_date: "next_payment_due_date" required,
+});
 
 impl Validate for CreditCardLiability {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3403,94 +3647,100 @@ impl Validate for CreditCardLiability {
 }
 
 /// Contains details about a mortgage account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MortgageLiability {
     /// The ID of the account that this liability belongs to.
     pub account_id: String,
     /// The account number of the loan.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_number: Option<String>,
     /// The current outstanding amount charged for late payment.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current_late_fee: Option<f64>,
     /// Total amount held in escrow to pay taxes and insurance on behalf of the borrower.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub escrow_balance: Option<f64>,
     /// Indicates whether the borrower has private mortgage insurance in effect.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub has_pmi: Option<bool>,
     /// Indicates whether the borrower will pay a penalty for early payoff of mortgage.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub has_prepayment_penalty: Option<bool>,
     pub interest_rate: MortgageInterestRate,
     /// The amount of the last payment.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_payment_amount: Option<f64>,
     /// The date of the last payment. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_payment_date: Option<String>,
     /// Description of the type of loan, for example `conventional`, `fixed`, or `variable`. This
     /// field is provided directly from the loan servicer and does not have an enumerated set of
     /// possible values.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub loan_type_description: Option<String>,
     /// Full duration of mortgage as at origination (e.g. `10 year`).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub loan_term: Option<String>,
     /// Original date on which mortgage is due in full. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub maturity_date: Option<String>,
     /// The amount of the next payment.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_monthly_payment: Option<f64>,
     /// The due date for the next payment. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_payment_due_date: Option<String>,
     /// The date on which the loan was initially lent. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub origination_date: Option<String>,
     /// The original principal balance of the mortgage.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub origination_principal_amount: Option<f64>,
     /// Amount of loan (principal + interest) past due for payment.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub past_due_amount: Option<f64>,
     pub property_address: MortgagePropertyAddress,
     /// The year to date (YTD) interest paid.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_interest_paid: Option<f64>,
     /// The YTD principal paid.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_principal_paid: Option<f64>,
 }
+
+::specgen_runtime::serde_struct!(MortgageLiability {
+    0 => account_id: "account_id" required,
+    1 => account_number: "account_number" required,
+    2 => current_late_fee: "current_late_fee" required,
+    3 => escrow_balance: "escrow_balance" required,
+    4 => has_pmi: "has_pmi" required,
+    5 => has_prepayment_penalty: "has_prepayment_penalty" required,
+    6 => interest_rate: "interest_rate" required,
+    7 => last_payment_amount: "last_payment_amount" required,
+    8 => last_payment_date: "last_payment_date" required,
+    9 => loan_type_description: "loan_type_description" required,
+    10 => loan_term: "loan_term" required,
+    11 => maturity_date: "maturity_date" required,
+    12 => next_monthly_payment: "next_monthly_payment" required,
+    13 => next_payment_due_date: "next_payment_due_date" required,
+    14 => origination_date: "origination_date" required,
+    15 => origination_principal_amount: "origination_principal_amount" required,
+    16 => past_due_amount: "past_due_amount" required,
+    17 => property_address: "property_address" required,
+    18 => ytd_interest_paid: "ytd_interest_paid" required,
+    19 => ytd_principal_paid: "ytd_principal_paid" required,
+});
 
 impl Validate for MortgageLiability {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3511,57 +3761,60 @@ impl Validate for MortgageLiability {
 }
 
 /// Object containing metadata about the interest rate for the mortgage.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MortgageInterestRate {
     /// Percentage value (interest rate of current mortgage, not APR) of interest payable on a loan.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub percentage: Option<f64>,
     /// The type of interest charged (fixed or variable).
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(MortgageInterestRate {
+    0 => percentage: "percentage" required,
+    1 => type_: "type" required,
+});
+
 /// Object containing fields describing property address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MortgagePropertyAddress {
     /// The city name.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// The ISO 3166-1 alpha-2 country code.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country: Option<String>,
     /// The five or nine digit postal code.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// The region or state (example "NC").
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The full street address (example "564 Main Street, Apt 15").
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(MortgagePropertyAddress {
+    0 => city: "city" required,
+    1 => country: "country" required,
+    2 => postal_code: "postal_code" required,
+    3 => region: "region" required,
+    4 => street: "street" required,
+});
+
 /// An object representing the status of the student loan
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudentLoanStatus {
     /// The date until which the loan will be in its current status. Dates are returned in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub end_date: Option<String>,
     /// The status type of the student loan
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<StudentLoanStatusType>,
 }
+
+::specgen_runtime::serde_struct!(StudentLoanStatus {
+    0 => end_date: "end_date" required,
+    1 => type_: "type" required,
+});
 
 impl Validate for StudentLoanStatus {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3649,18 +3902,18 @@ impl StudentLoanStatusType {
 ::specgen_runtime::open_enum!(StudentLoanStatusType);
 
 /// An object representing the repayment plan for the student loan
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudentRepaymentPlan {
     /// The description of the repayment plan as provided by the servicer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub description: Option<String>,
     /// The type of the repayment plan.
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<StudentRepaymentPlanType>,
 }
+
+::specgen_runtime::serde_struct!(StudentRepaymentPlan {
+    0 => description: "description" required,
+    1 => type_: "type" required,
+});
 
 impl Validate for StudentRepaymentPlan {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3730,21 +3983,24 @@ impl StudentRepaymentPlanType {
 /// student loans, this field is no longer returned.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PSLFStatus {
     /// The estimated date borrower will have completed 120 qualifying monthly payments. Returned in
     /// [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub estimated_eligibility_date: Option<String>,
     /// The number of qualifying payments that have been made.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payments_made: Option<i64>,
     /// The number of qualifying payments remaining.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payments_remaining: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(PSLFStatus {
+    0 => estimated_eligibility_date: "estimated_eligibility_date" required,
+    1 => payments_made: "payments_made" required,
+    2 => payments_remaining: "payments_remaining" required,
+});
 
 impl Validate for PSLFStatus {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3759,29 +4015,32 @@ impl Validate for PSLFStatus {
 
 /// The address of the student loan servicer. This is generally the remittance address to which
 /// payments should be sent.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServicerAddressData {
     /// The full city name
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// The region or state
     /// Example: `"NC"`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The full street address
     /// Example: `"564 Main Street, APT 15"`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street: Option<String>,
     /// The postal code
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// The ISO 3166-1 alpha-2 country code
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(ServicerAddressData {
+    0 => city: "city" required,
+    1 => region: "region" required,
+    2 => street: "street" required,
+    3 => postal_code: "postal_code" required,
+    4 => country: "country" required,
+});
+
 /// Information about the APR on the account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct APR {
     /// Annual Percentage Rate applied.
     ///
@@ -3794,14 +4053,19 @@ pub struct APR {
     /// daily balance.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub balance_subject_to_apr: Option<f64>,
     /// Amount of money charged due to interest from last statement.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub interest_charge_amount: Option<f64>,
 }
+
+::specgen_runtime::serde_struct!(APR {
+    0 => apr_percentage: "apr_percentage" required,
+    1 => apr_type: "apr_type" required,
+    2 => balance_subject_to_apr: "balance_subject_to_apr" required,
+    3 => interest_charge_amount: "interest_charge_amount" required,
+});
 
 impl Validate for APR {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3844,7 +4108,7 @@ impl APRAprType {
 
 /// The optional address of the payment recipient's bank account. Required by most institutions
 /// outside of the UK.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationAddress {
     /// An array of length 1-2 representing the street address where the recipient is located.
     /// Maximum of 70 characters.
@@ -3864,6 +4128,13 @@ pub struct PaymentInitiationAddress {
     /// Constraints: exactly 2 characters.
     pub country: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationAddress {
+    0 => street: "street" required,
+    1 => city: "city" required,
+    2 => postal_code: "postal_code" required,
+    3 => country: "country" required,
+});
 
 impl Validate for PaymentInitiationAddress {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4047,7 +4318,7 @@ impl Products {
 
 /// An error object and associated `item_id` used to identify a specific Item and error when a batch
 /// operation operating on multiple Items has encountered an error in one of the Items.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Cause {
     pub error_type: PlaidErrorType,
     /// The particular error code. Safe for programmatic use.
@@ -4063,7 +4334,6 @@ pub struct Cause {
     ///
     /// `OAUTH_USER_REVOKED`: The user's OAuth connection to this institution is invalid because the
     /// user revoked their connection.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error_code_reason: Nullable<String>,
     /// A developer-friendly representation of the error code. This may change over time and is not
     /// safe for programmatic use.
@@ -4072,11 +4342,9 @@ pub struct Cause {
     /// action.
     ///
     /// This may change over time and is not safe for programmatic use.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub display_message: Option<String>,
     /// A unique ID identifying the request, to be used for troubleshooting purposes. This field
     /// will be omitted in errors provided by webhooks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// In this product, a request can pertain to more than one Item. If an error is returned for
     /// such a request, `causes` will return an array of errors containing a breakdown of these
@@ -4084,31 +4352,41 @@ pub struct Cause {
     ///
     /// `causes` will be provided for the `error_type` `ASSET_REPORT_ERROR` or `CHECK_REPORT_ERROR`.
     /// `causes` will also not be populated inside an error nested within a `warning` object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub causes: Option<Vec<::serde_json::Value>>,
     /// The HTTP status code associated with the error. This will only be returned in the response
     /// body when the error information is provided via a webhook.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<i64>,
     /// The URL of a Plaid documentation page with more information about the error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// Suggested steps for resolving the error
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub suggested_action: Nullable<String>,
     /// A list of the account subtypes that were requested via the `account_filters` parameter in
     /// `/link/token/create`. Currently only populated for `NO_ACCOUNTS` errors from Items with
     /// `investments_auth` as an enabled product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_account_subtypes: Option<Vec<String>>,
     /// A list of the account subtypes that were extracted but did not match the requested subtypes
     /// via the `account_filters` parameter in `/link/token/create`. Currently only populated for
     /// `NO_ACCOUNTS` errors from Items with `investments_auth` as an enabled product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provided_account_subtypes: Option<Vec<String>>,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
 }
+
+::specgen_runtime::serde_struct!(Cause {
+    0 => error_type: "error_type" required,
+    1 => error_code: "error_code" required,
+    2 => error_code_reason: "error_code_reason" optional,
+    3 => error_message: "error_message" required,
+    4 => display_message: "display_message" required,
+    5 => request_id: "request_id" optional,
+    6 => causes: "causes" optional,
+    7 => status: "status" optional,
+    8 => documentation_url: "documentation_url" optional,
+    9 => suggested_action: "suggested_action" optional,
+    10 => required_account_subtypes: "required_account_subtypes" optional,
+    11 => provided_account_subtypes: "provided_account_subtypes" optional,
+    12 => item_id: "item_id" required,
+});
 
 impl Validate for Cause {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4118,7 +4396,7 @@ impl Validate for Cause {
 }
 
 /// A securities holding at an institution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Holding {
     /// The Plaid `account_id` associated with the holding.
     pub account_id: String,
@@ -4137,7 +4415,6 @@ pub struct Holding {
     /// The date at which `institution_price` was current.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_price_as_of: Nullable<String>,
     /// Date and time at which `institution_price` was current, in ISO 8601 format
     /// (YYYY-MM-DDTHH:mm:ssZ).
@@ -4146,7 +4423,6 @@ pub struct Holding {
     /// institution. It may contain default time values (such as 00:00:00).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_price_datetime: Nullable<String>,
     /// The value of the holding, as reported by the institution.
     ///
@@ -4156,7 +4432,6 @@ pub struct Holding {
     /// currently in the holding).
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cost_basis: Option<f64>,
     /// The total quantity of the asset held, as reported by the financial institution. If the
     /// security is an option, `quantity` will reflect the total number of options (typically the
@@ -4166,7 +4441,6 @@ pub struct Holding {
     pub quantity: f64,
     /// The ISO-4217 currency code of the holding. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the holding. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -4175,25 +4449,37 @@ pub struct Holding {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The total quantity of vested assets held, as reported by the financial institution. Vested
     /// assets are only associated with
     /// [equities](https://plaid.com/docs/api/products/investments/#investments-holdings-get-response-securities-type).
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub vested_quantity: Nullable<f64>,
     /// The value of the vested holdings as reported by the institution.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub vested_value: Nullable<f64>,
     /// Per-lot acquisition data for this holding. An empty array indicates the institution does not
     /// provide lot-level data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_lots: Option<Vec<HoldingTaxLot>>,
 }
+
+::specgen_runtime::serde_struct!(Holding {
+    0 => account_id: "account_id" required,
+    1 => security_id: "security_id" required,
+    2 => institution_price: "institution_price" required,
+    3 => institution_price_as_of: "institution_price_as_of" optional,
+    4 => institution_price_datetime: "institution_price_datetime" optional,
+    5 => institution_value: "institution_value" required,
+    6 => cost_basis: "cost_basis" required,
+    7 => quantity: "quantity" required,
+    8 => iso_currency_code: "iso_currency_code" required,
+    9 => unofficial_currency_code: "unofficial_currency_code" required,
+    10 => vested_quantity: "vested_quantity" optional,
+    11 => vested_value: "vested_value" optional,
+    12 => tax_lots: "tax_lots" optional,
+});
 
 impl Validate for Holding {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4213,41 +4499,44 @@ impl Validate for Holding {
 }
 
 /// A single acquisition lot within a holding.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HoldingTaxLot {
     /// The financial institution's identifier for this lot. Null if the institution does not
     /// provide a lot identifier.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution_lot_id: Option<String>,
     /// The date and time this lot was acquired, in ISO 8601 format. Null if the institution does
     /// not provide acquisition datetime data.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub original_purchase_datetime: Option<String>,
     /// The number of units of the security in this lot.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub quantity: Option<f64>,
     /// The price per unit of the security at the time this lot was acquired.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub purchase_price: Option<f64>,
     /// The total cost basis of this lot, inclusive of any fees.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cost_basis: Option<f64>,
     /// The current market value of this lot.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current_value: Option<f64>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub position_type: Option<HoldingTaxLotPositionType>,
 }
+
+::specgen_runtime::serde_struct!(HoldingTaxLot {
+    0 => institution_lot_id: "institution_lot_id" required,
+    1 => original_purchase_datetime: "original_purchase_datetime" required,
+    2 => quantity: "quantity" required,
+    3 => purchase_price: "purchase_price" required,
+    4 => cost_basis: "cost_basis" required,
+    5 => current_value: "current_value" required,
+    6 => position_type: "position_type" required,
+});
 
 impl Validate for HoldingTaxLot {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4289,7 +4578,7 @@ impl HoldingTaxLotPositionType {
 ::specgen_runtime::open_enum!(HoldingTaxLotPositionType);
 
 /// Contains details about a security
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Security {
     /// A unique, Plaid-specific identifier for the security, used to associate securities with
     /// holdings. Like all Plaid identifiers, the `security_id` is case sensitive. The `security_id`
@@ -4301,41 +4590,32 @@ pub struct Security {
     /// customers, and null for existing customers starting March 12, 2024. If you would like access
     /// to this field, please start the verification process
     /// [here](https://docs.google.com/forms/d/e/1FAIpQLSd9asHEYEfmf8fxJTHZTAfAzW4dugsnSu-HS2J51f1mxwd6Sw/viewform).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub isin: Option<String>,
     /// 9-character CUSIP, an identifier assigned to North American securities. A verified CUSIP
     /// Global Services license is required to receive this data. This field will be null by default
     /// for new customers, and null for existing customers starting March 12, 2024. If you would
     /// like access to this field, please start the verification process
     /// [here](https://docs.google.com/forms/d/e/1FAIpQLSd9asHEYEfmf8fxJTHZTAfAzW4dugsnSu-HS2J51f1mxwd6Sw/viewform).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cusip: Option<String>,
     /// (Deprecated) 7-character SEDOL, an identifier assigned to securities in the UK.
     ///
     /// Deprecated.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub sedol: Option<String>,
     /// An identifier given to the security by the institution
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution_security_id: Option<String>,
     /// If `institution_security_id` is present, this field indicates the Plaid `institution_id` of
     /// the institution to whom the identifier belongs.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution_id: Option<String>,
     /// In certain cases, Plaid will provide the ID of another security whose performance resembles
     /// this security, typically when the original security has low volume, or when a private
     /// security can be modeled with a publicly traded security.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub proxy_security_id: Option<String>,
     /// A descriptive name for the security, suitable for display.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
     /// The security's trading symbol for publicly traded securities, and otherwise a short
     /// identifier if available.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ticker_symbol: Option<String>,
     /// Indicates that a security is a highly liquid asset and can be treated like cash.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub is_cash_equivalent: Option<bool>,
     /// The security type of the holding.
     ///
@@ -4361,10 +4641,6 @@ pub struct Security {
     /// `mutual fund`: Open- and closed-end vehicles pooling funds of multiple investors
     ///
     /// `other`: Unknown or other investment types
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<String>,
     /// The security subtype of the holding.
     ///
@@ -4379,7 +4655,6 @@ pub struct Security {
     /// `other`, `preferred convertible`, `preferred equity`, `private equity fund`, `real estate
     /// investment trust`, `structured equity product`, `treasury inflation protected securities`,
     /// `unit`, `warrant`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub subtype: Nullable<String>,
     /// Price of the security at the close of the previous trading session. Null for non-public
     /// securities.
@@ -4392,22 +4667,18 @@ pub struct Security {
     /// classes, refer to `update_datetime` with the time when the price was last updated.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub close_price: Option<f64>,
     /// Date for which `close_price` is accurate. Always `null` if `close_price` is `null`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub close_price_as_of: Option<String>,
     /// Date and time at which `close_price` is accurate, in ISO 8601 format (YYYY-MM-DDTHH:mm:ssZ).
     /// Always `null` if `close_price` is `null`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub update_datetime: Nullable<String>,
     /// The ISO-4217 currency code of the price given. Always `null` if `unofficial_currency_code`
     /// is non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the security. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -4416,33 +4687,52 @@ pub struct Security {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The ISO-10383 Market Identifier Code of the exchange or market in which the security is
     /// being traded.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub market_identifier_code: Option<String>,
     /// The sector classification of the security, such as Finance, Health Technology, etc.
     ///
     /// For a complete list of possible values, please refer to the ["Sectors and Industries"
     /// spreadsheet](https://docs.google.com/spreadsheets/d/1L7aXUdqLhxgM8qe7hK67qqKXiUdQqILpwZ0LpxvCVnc).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub sector: Option<String>,
     /// The industry classification of the security, such as Biotechnology, Airlines, etc.
     ///
     /// For a complete list of possible values, please refer to the ["Sectors and Industries"
     /// spreadsheet](https://docs.google.com/spreadsheets/d/1L7aXUdqLhxgM8qe7hK67qqKXiUdQqILpwZ0LpxvCVnc).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub industry: Option<String>,
     /// The ISO-10962 Classification of Financial Instruments Code used to classify the security
     /// based on its structure and function.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cfi_code: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub option_contract: Option<OptionContract>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fixed_income: Option<FixedIncome>,
 }
+
+::specgen_runtime::serde_struct!(Security {
+    0 => security_id: "security_id" required,
+    1 => isin: "isin" required,
+    2 => cusip: "cusip" required,
+    3 => sedol: "sedol" required,
+    4 => institution_security_id: "institution_security_id" required,
+    5 => institution_id: "institution_id" required,
+    6 => proxy_security_id: "proxy_security_id" required,
+    7 => name: "name" required,
+    8 => ticker_symbol: "ticker_symbol" required,
+    9 => is_cash_equivalent: "is_cash_equivalent" required,
+    10 => type_: "type" required,
+    11 => subtype: "subtype" optional,
+    12 => close_price: "close_price" required,
+    13 => close_price_as_of: "close_price_as_of" required,
+    14 => update_datetime: "update_datetime" optional,
+    15 => iso_currency_code: "iso_currency_code" required,
+    16 => unofficial_currency_code: "unofficial_currency_code" required,
+    17 => market_identifier_code: "market_identifier_code" required,
+    18 => sector: "sector" required,
+    19 => industry: "industry" required,
+    20 => cfi_code: "cfi_code" required,
+    21 => option_contract: "option_contract" required,
+    22 => fixed_income: "fixed_income" required,
+});
 
 impl Validate for Security {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4683,7 +4973,7 @@ impl InvestmentTransactionSubtype {
 /// Symbol](https://en.wikipedia.org/wiki/Option_symbol#The_OCC_Option_Symbol) standard with no
 /// spaces. For an example of simulating this in Sandbox, see the [custom Sandbox
 /// GitHub](https://github.com/plaid/sandbox-custom-users).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionContract {
     /// The type of this option contract. It is one of:
     ///
@@ -4704,6 +4994,13 @@ pub struct OptionContract {
     pub underlying_security_ticker: String,
 }
 
+::specgen_runtime::serde_struct!(OptionContract {
+    0 => contract_type: "contract_type" required,
+    1 => expiration_date: "expiration_date" required,
+    2 => strike_price: "strike_price" required,
+    3 => underlying_security_ticker: "underlying_security_ticker" required,
+});
+
 impl Validate for OptionContract {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -4712,29 +5009,32 @@ impl Validate for OptionContract {
 }
 
 /// Details about the fixed income security.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FixedIncome {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub yield_rate: Option<YieldRate>,
     /// The maturity date for this fixed income security, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub maturity_date: Option<String>,
     /// The issue date for this fixed income security, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub issue_date: Option<String>,
     /// The face value that is paid upon maturity of the fixed income security, per unit of
     /// security.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub face_value: Option<f64>,
 }
+
+::specgen_runtime::serde_struct!(FixedIncome {
+    0 => yield_rate: "yield_rate" required,
+    1 => maturity_date: "maturity_date" required,
+    2 => issue_date: "issue_date" required,
+    3 => face_value: "face_value" required,
+});
 
 impl Validate for FixedIncome {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4746,18 +5046,19 @@ impl Validate for FixedIncome {
 }
 
 /// Details about a fixed income security's expected rate of return.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct YieldRate {
     /// The fixed income security's expected rate of return.
     ///
     /// Format: `double`.
     pub percentage: f64,
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<YieldRateType>,
 }
+
+::specgen_runtime::serde_struct!(YieldRate {
+    0 => percentage: "percentage" required,
+    1 => type_: "type" required,
+});
 
 impl Validate for YieldRate {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4813,7 +5114,7 @@ impl YieldRateType {
 ::specgen_runtime::open_enum!(YieldRateType);
 
 /// A transaction within an investment account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InvestmentTransaction {
     /// The ID of the Investment transaction, unique across all Plaid transactions. Like all Plaid
     /// identifiers, the `investment_transaction_id` is case sensitive.
@@ -4821,12 +5122,10 @@ pub struct InvestmentTransaction {
     /// A legacy field formerly used internally by Plaid to identify certain canceled transactions.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cancel_transaction_id: Nullable<String>,
     /// The `account_id` of the account against which this transaction posted.
     pub account_id: String,
     /// The `security_id` to which this transaction is related.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub security_id: Option<String>,
     /// The [ISO 8601](https://wikipedia.org/wiki/ISO_8601) posting date for the transaction. This
     /// is typically the settlement date.
@@ -4838,7 +5137,6 @@ pub struct InvestmentTransaction {
     /// institutions and reflects the value provided by the institution.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transaction_datetime: Nullable<String>,
     /// The institution's description of the transaction.
     pub name: String,
@@ -4862,14 +5160,11 @@ pub struct InvestmentTransaction {
     /// The combined value of all fees applied to this transaction
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fees: Option<f64>,
-    #[serde(rename = "type")]
     pub type_: InvestmentTransactionType,
     pub subtype: InvestmentTransactionSubtype,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the holding. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -4878,9 +5173,26 @@ pub struct InvestmentTransaction {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentTransaction {
+    0 => investment_transaction_id: "investment_transaction_id" required,
+    1 => cancel_transaction_id: "cancel_transaction_id" optional,
+    2 => account_id: "account_id" required,
+    3 => security_id: "security_id" required,
+    4 => date: "date" required,
+    5 => transaction_datetime: "transaction_datetime" optional,
+    6 => name: "name" required,
+    7 => quantity: "quantity" required,
+    8 => amount: "amount" required,
+    9 => price: "price" required,
+    10 => fees: "fees" required,
+    11 => type_: "type" required,
+    12 => subtype: "subtype" required,
+    13 => iso_currency_code: "iso_currency_code" required,
+    14 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for InvestmentTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4897,14 +5209,13 @@ impl Validate for InvestmentTransaction {
 }
 
 /// Represents a bank transfer within the Bank Transfers API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankTransfer {
     /// Plaid's unique identifier for a bank transfer.
     pub id: String,
     pub ach_class: ACHClass,
     /// The account ID that should be credited/debited for this bank transfer.
     pub account_id: String,
-    #[serde(rename = "type")]
     pub type_: BankTransferType,
     pub user: BankTransferUser,
     /// The amount of the bank transfer (decimal string with two digits of precision e.g. "10.00").
@@ -4922,11 +5233,9 @@ pub struct BankTransfer {
     pub network: BankTransferNetwork,
     /// When `true`, you can still cancel this bank transfer.
     pub cancellable: bool,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub failure_reason: Option<BankTransferFailure>,
     /// A string containing the custom tag provided by the client in the create request. Will be
     /// null if not provided.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub custom_tag: Option<String>,
     /// The Metadata object is a mapping of client-provided string fields to any string value. The
     /// following limitations apply:
@@ -4937,13 +5246,31 @@ pub struct BankTransfer {
     /// Maximum value length of 500 characters
     ///
     /// At most 50 entries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// Plaid's unique identifier for the origination account that was used for this transfer.
     pub origination_account_id: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub direction: Option<BankTransferDirection>,
 }
+
+::specgen_runtime::serde_struct!(BankTransfer {
+    0 => id: "id" required,
+    1 => ach_class: "ach_class" required,
+    2 => account_id: "account_id" required,
+    3 => type_: "type" required,
+    4 => user: "user" required,
+    5 => amount: "amount" required,
+    6 => iso_currency_code: "iso_currency_code" required,
+    7 => description: "description" required,
+    8 => created: "created" required,
+    9 => status: "status" required,
+    10 => network: "network" required,
+    11 => cancellable: "cancellable" required,
+    12 => failure_reason: "failure_reason" required,
+    13 => custom_tag: "custom_tag" required,
+    14 => metadata: "metadata" required,
+    15 => origination_account_id: "origination_account_id" required,
+    16 => direction: "direction" required,
+});
 
 impl Validate for BankTransfer {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5007,21 +5334,25 @@ impl ACHClass {
 ::specgen_runtime::open_enum!(ACHClass);
 
 /// The legal name and other information for the account holder.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferUser {
     /// The account holder's full legal name. If the transfer `ach_class` is `ccd`, this should be
     /// the business name of the account holder.
     pub legal_name: String,
     /// The account holder's email.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_address: Nullable<String>,
     /// The account holder's routing number. This field is only used in response data. Do not
     /// provide this field when making requests.
     ///
     /// Read-only: returned by the API, not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BankTransferUser {
+    0 => legal_name: "legal_name" required,
+    1 => email_address: "email_address" optional,
+    2 => routing_number: "routing_number" optional,
+});
 
 /// The type of bank transfer. This will be either `debit` or `credit`.  A `debit` indicates a
 /// transfer of money into the origination account; a `credit` indicates a transfer of money out of
@@ -5117,40 +5448,46 @@ impl BankTransferNetwork {
 
 /// The failure reason if the event type for a transfer is `"failed"` or `"returned"`. Null value
 /// otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferFailure {
     /// The failure code, e.g. `R01`.  A failure code will be provided if and only if the transfer
     /// status is `returned`. See [ACH return
     /// codes](https://plaid.com/docs/errors/transfer/#ach-return-codes) for a full listing of ACH
     /// return codes and [RTP/RfP error
     /// codes](https://plaid.com/docs/errors/transfer/#rtprfp-error-codes) for RTP error codes.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_code: Nullable<String>,
     /// The ACH return code, e.g. `R01`.  A return code will be provided if and only if the transfer
     /// status is `returned`. For a full listing of ACH return codes, see [Transfer
     /// errors](https://plaid.com/docs/errors/transfer/#ach-return-codes).
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ach_return_code: Nullable<String>,
     /// A human-readable description of the reason for the failure or reversal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(TransferFailure {
+    0 => failure_code: "failure_code" optional,
+    1 => ach_return_code: "ach_return_code" optional,
+    2 => description: "description" optional,
+});
+
 /// The failure reason if the type of this transfer is `"failed"` or `"reversed"`. Null value
 /// otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferFailure {
     /// The ACH return code, e.g. `R01`.  A return code will be provided if and only if the transfer
     /// status is `reversed`. For a full listing of ACH return codes, see [Bank Transfers
     /// errors](https://plaid.com/docs/errors/bank-transfers/#ach-return-codes).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ach_return_code: Nullable<String>,
     /// A human-readable description of the reason for the failure or reversal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BankTransferFailure {
+    0 => ach_return_code: "ach_return_code" optional,
+    1 => description: "description" optional,
+});
 
 /// Indicates the direction of the transfer: `outbound` for API-initiated transfers, or `inbound`
 /// for payments received by the FBO account.
@@ -5278,7 +5615,7 @@ impl SweepTrigger {
 ///
 /// The total sum of the `swept` and `return_swept` events is equal to the `amount` of the sweep
 /// Plaid creates and matches the amount of the entry on your sweep account ledger.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferSweep {
     /// Identifier of the sweep.
     pub id: String,
@@ -5286,7 +5623,6 @@ pub struct TransferSweep {
     /// which of your business checking accounts will be credited or debited.
     pub funding_account_id: String,
     /// Plaid's unique identifier for a Plaid Ledger Balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
     /// The datetime when the sweep occurred, in RFC 3339 format.
     ///
@@ -5303,23 +5639,18 @@ pub struct TransferSweep {
     /// The date when the sweep settled, in the YYYY-MM-DD format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub settled: Option<String>,
     /// The expected date when funds from a ledger deposit will be made available and can be
     /// withdrawn from the associated ledger balance. Only applies to deposits. This will be of the
     /// form YYYY-MM-DD.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expected_funds_available_date: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<SweepStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub trigger: Nullable<SweepTrigger>,
     /// The description of the deposit that will be passed to the receiving bank (up to 10
     /// characters). Note that banks utilize this field differently, and may or may not show it on
     /// the bank statement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The trace identifier for the transfer based on its network. This will only be set after the
     /// transfer has posted.
@@ -5327,11 +5658,25 @@ pub struct TransferSweep {
     /// For `ach` or `same-day-ach` transfers, this is the ACH trace number.
     /// For `rtp` transfers, this is the Transaction Identification number.
     /// For `wire` transfers, this is the IMAD (Input Message Accountability Data) number.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub network_trace_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<SweepFailure>,
 }
+
+::specgen_runtime::serde_struct!(TransferSweep {
+    0 => id: "id" required,
+    1 => funding_account_id: "funding_account_id" required,
+    2 => ledger_id: "ledger_id" optional,
+    3 => created: "created" required,
+    4 => amount: "amount" required,
+    5 => iso_currency_code: "iso_currency_code" required,
+    6 => settled: "settled" required,
+    7 => expected_funds_available_date: "expected_funds_available_date" optional,
+    8 => status: "status" optional,
+    9 => trigger: "trigger" optional,
+    10 => description: "description" optional,
+    11 => network_trace_id: "network_trace_id" optional,
+    12 => failure_reason: "failure_reason" optional,
+});
 
 impl Validate for TransferSweep {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5350,22 +5695,25 @@ impl Validate for TransferSweep {
 
 /// The failure reason if the status for a sweep is `"failed"` or `"returned"`. Null value
 /// otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SweepFailure {
     /// The failure code, e.g. `R01`.  A failure code will be provided if and only if the sweep
     /// status is `returned`. See [ACH return
     /// codes](https://plaid.com/docs/errors/transfer/#ach-return-codes) for a full listing of ACH
     /// return codes and [RTP/RfP error
     /// codes](https://plaid.com/docs/errors/transfer/#rtprfp-error-codes) for RTP error codes.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_code: Nullable<String>,
     /// A human-readable description of the reason for the failure or reversal.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(SweepFailure {
+    0 => failure_code: "failure_code" optional,
+    1 => description: "description" optional,
+});
+
 /// Identity information about an account
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountIdentity {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -5387,14 +5735,10 @@ pub struct AccountIdentity {
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
     pub balances: AccountBalance,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     pub name: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -5442,11 +5786,8 @@ pub struct AccountIdentity {
     ///
     /// `null` or empty string: Neither micro-deposit-based verification nor database verification
     /// are being used for the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<AccountBaseVerificationStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -5457,9 +5798,7 @@ pub struct AccountIdentity {
     /// fraud. In Sandbox, this field is populated for TAN-based institutions (`ins_56`, `ins_13`,
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub holder_category: Nullable<AccountHolderCategory>,
     /// Data returned by the financial institution about the account owner or owners. Only returned
     /// by Identity or Assets endpoints. For business accounts, the name reported may be either the
@@ -5472,6 +5811,22 @@ pub struct AccountIdentity {
     /// versioning](https://plaid.com/docs/api/versioning/#version-2019-05-29)
     pub owners: Vec<Owner>,
 }
+
+::specgen_runtime::serde_struct!(AccountIdentity {
+    0 => account_id: "account_id" required,
+    1 => balances: "balances" required,
+    2 => mask: "mask" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => type_: "type" required,
+    6 => subtype: "subtype" required,
+    7 => verification_status: "verification_status" optional,
+    8 => verification_name: "verification_name" optional,
+    9 => verification_insights: "verification_insights" optional,
+    10 => persistent_account_id: "persistent_account_id" optional,
+    11 => holder_category: "holder_category" optional,
+    12 => owners: "owners" required,
+});
 
 impl Validate for AccountIdentity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5487,7 +5842,7 @@ impl Validate for AccountIdentity {
 }
 
 /// Identity match scores for an account
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountIdentityMatchScore {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -5509,14 +5864,10 @@ pub struct AccountIdentityMatchScore {
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
     pub balances: AccountBalance,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     pub name: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -5564,11 +5915,8 @@ pub struct AccountIdentityMatchScore {
     ///
     /// `null` or empty string: Neither micro-deposit-based verification nor database verification
     /// are being used for the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<AccountBaseVerificationStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -5579,19 +5927,32 @@ pub struct AccountIdentityMatchScore {
     /// fraud. In Sandbox, this field is populated for TAN-based institutions (`ins_56`, `ins_13`,
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub holder_category: Nullable<AccountHolderCategory>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub legal_name: Nullable<NameMatchScore>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<PhoneNumberMatchScore>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_address: Nullable<EmailAddressMatchScore>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<AddressMatchScore>,
 }
+
+::specgen_runtime::serde_struct!(AccountIdentityMatchScore {
+    0 => account_id: "account_id" required,
+    1 => balances: "balances" required,
+    2 => mask: "mask" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => type_: "type" required,
+    6 => subtype: "subtype" required,
+    7 => verification_status: "verification_status" optional,
+    8 => verification_name: "verification_name" optional,
+    9 => verification_insights: "verification_insights" optional,
+    10 => persistent_account_id: "persistent_account_id" optional,
+    11 => holder_category: "holder_category" optional,
+    12 => legal_name: "legal_name" optional,
+    13 => phone_number: "phone_number" optional,
+    14 => email_address: "email_address" optional,
+    15 => address: "address" optional,
+});
 
 impl Validate for AccountIdentityMatchScore {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5607,71 +5968,83 @@ impl Validate for AccountIdentityMatchScore {
 
 /// Score found by matching name provided by the API with the name on the account at the financial
 /// institution. If the account contains multiple owners, the maximum match score is filled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NameMatchScore {
     /// Match score for name. 100 is a perfect score, 99-85 means a strong match, 84-70 is a partial
     /// match, any score less than 70 is a mismatch. Typically, the match threshold should be set to
     /// a score of 70 or higher. If the name is missing from either the API or financial
     /// institution, this is null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
     /// first or last name completely matched, likely a family member
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_first_name_or_last_name_match: Nullable<bool>,
     /// nickname matched, example Jennifer and Jenn.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_nickname_match: Nullable<bool>,
     /// Is `true` if the name on either of the names that was matched for the score contained
     /// strings indicative of a business name, such as "CORP", "LLC", "INC", or "LTD". A `true`
     /// result generally indicates that an account's name is a business name. However, a `false`
     /// result does not mean the account name is not a business name, as some businesses do not use
     /// these strings in the names used for their financial institution accounts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_business_name_detected: Nullable<bool>,
 }
+
+::specgen_runtime::serde_struct!(NameMatchScore {
+    0 => score: "score" optional,
+    1 => is_first_name_or_last_name_match: "is_first_name_or_last_name_match" optional,
+    2 => is_nickname_match: "is_nickname_match" optional,
+    3 => is_business_name_detected: "is_business_name_detected" optional,
+});
 
 /// Score found by matching phone number provided by the API with the phone number on the account at
 /// the financial institution. 100 is a perfect match and 0 is a no match. If the account contains
 /// multiple owners, the maximum match score is filled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhoneNumberMatchScore {
     /// Match score for normalized phone number. 100 is a perfect match, 99-70 is a partial match
     /// (matching the same phone number with extension against one without extension, etc.),
     /// anything below 70 is considered a mismatch. Typically, the match threshold should be set to
     /// a score of 70 or higher. If the phone number is missing from either the API or financial
     /// institution, this is null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(PhoneNumberMatchScore {
+    0 => score: "score" optional,
+});
 
 /// Score found by matching email provided by the API with the email on the account at the financial
 /// institution. 100 is a perfect match and 0 is a no match. If the account contains multiple
 /// owners, the maximum match score is filled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmailAddressMatchScore {
     /// Match score for normalized email. 100 is a perfect match, 99-70 is a partial match (matching
     /// the same email with different '+' extensions), anything below 70 is considered a mismatch.
     /// Typically, the match threshold should be set to a score of 70 or higher. If the email is
     /// missing from either the API or financial institution, this is null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(EmailAddressMatchScore {
+    0 => score: "score" optional,
+});
 
 /// Score found by matching address provided by the API with the address on the account at the
 /// financial institution. The score can range from 0 to 100 where 100 is a perfect match and 0 is a
 /// no match. If the account contains multiple owners, the maximum match score is filled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddressMatchScore {
     /// Match score for address. 100 is a perfect match, 99-90 is a strong match, 89-70 is a partial
     /// match, anything below 70 is considered a weak match. Typically, the match threshold should
     /// be set to a score of 70 or higher. If the address is missing from either the API or
     /// financial institution, this is null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
     /// postal code was provided for both and was a match
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_postal_code_match: Nullable<bool>,
 }
+
+::specgen_runtime::serde_struct!(AddressMatchScore {
+    0 => score: "score" optional,
+    1 => is_postal_code_match: "is_postal_code_match" optional,
+});
 
 /// Valid account subtypes for depository accounts. For a list containing descriptions of each
 /// subtype, see [Account
@@ -5729,23 +6102,26 @@ impl DepositoryAccountSubtype {
 ::specgen_runtime::open_enum!(DepositoryAccountSubtype);
 
 /// Information about the end user's employer
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationPrecheckEmployer {
     /// The employer's name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// The address of the employer
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<IncomeVerificationPrecheckEmployerAddressData>,
     /// The employer's tax id
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tax_id: Nullable<String>,
     /// The URL for the employer's public website
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub url: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationPrecheckEmployer {
+    0 => name: "name" optional,
+    1 => address: "address" optional,
+    2 => tax_id: "tax_id" optional,
+    3 => url: "url" optional,
+});
 
 impl Validate for IncomeVerificationPrecheckEmployer {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5755,47 +6131,56 @@ impl Validate for IncomeVerificationPrecheckEmployer {
 }
 
 /// Information about the end user's payroll institution
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationPrecheckPayrollInstitution {
     /// The name of payroll institution
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(IncomeVerificationPrecheckPayrollInstitution {
+    0 => name: "name" optional,
+});
+
 /// Data about the components comprising an address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationPrecheckEmployerAddressData {
     /// The full city name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The ISO 3166-1 alpha-2 country code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The postal code. In API versions 2018-05-22 and earlier, this field is called `zip`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// The region or state. In API versions 2018-05-22 and earlier, this field is called `state`.
     /// Example: `"NC"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The full street address
     /// Example: `"564 Main Street, APT 15"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(IncomeVerificationPrecheckEmployerAddressData {
+    0 => city: "city" optional,
+    1 => country: "country" optional,
+    2 => postal_code: "postal_code" optional,
+    3 => region: "region" optional,
+    4 => street: "street" optional,
+});
+
 /// Data about military info in the income verification precheck.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationPrecheckMilitaryInfo {
     /// Is the user currently active duty in the US military
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_active_duty: Nullable<bool>,
     /// If the user is currently serving in the US military, the branch of the military in which
     /// they are serving
     /// Valid values: 'AIR FORCE', 'ARMY', 'COAST GUARD', 'MARINES', 'NAVY', 'UNKNOWN'
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub branch: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationPrecheckMilitaryInfo {
+    0 => is_active_duty: "is_active_duty" optional,
+    1 => branch: "branch" optional,
+});
 
 /// The confidence that Plaid can support the user in the digital income verification flow instead
 /// of requiring a manual paystub upload. One of the following:
@@ -5887,64 +6272,77 @@ impl IncomeVerificationDocParsingConfig {
 ::specgen_runtime::open_enum!(IncomeVerificationDocParsingConfig);
 
 /// Data on the W2 Box 12
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct W2Box12 {
     /// W2 Box 12 code.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub code: Nullable<String>,
     /// W2 Box 12 amount.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(W2Box12 {
+    0 => code: "code" optional,
+    1 => amount: "amount" optional,
+});
+
 /// W2 state and local wages
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct W2StateAndLocalWages {
     /// State associated with the wage.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state: Nullable<String>,
     /// State identification number of the employer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employer_state_id_number: Nullable<String>,
     /// Wages and tips from the specified state.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state_wages_tips: Nullable<String>,
     /// Income tax from the specified state.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state_income_tax: Nullable<String>,
     /// Wages and tips from the locality.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub local_wages_tips: Nullable<String>,
     /// Income tax from the locality.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub local_income_tax: Nullable<String>,
     /// Name of the locality.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub locality_name: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(W2StateAndLocalWages {
+    0 => state: "state" optional,
+    1 => employer_state_id_number: "employer_state_id_number" optional,
+    2 => state_wages_tips: "state_wages_tips" optional,
+    3 => state_income_tax: "state_income_tax" optional,
+    4 => local_wages_tips: "local_wages_tips" optional,
+    5 => local_income_tax: "local_income_tax" optional,
+    6 => locality_name: "locality_name" optional,
+});
+
 /// The Item's bank accounts that have the selected data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditBankIncomeAccount {
     /// Plaid's unique identifier for the account.
     pub account_id: String,
     /// The last 2-4 alphanumeric characters of an account's official account number.
     /// Note that the mask may be non-unique between an Item's accounts, and it may also not match
     /// the mask that the bank displays to the user.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     /// The name of the bank account.
     pub name: String,
     /// The official name of the bank account.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
     pub subtype: DepositoryAccountSubtype,
-    #[serde(rename = "type")]
     pub type_: CreditBankIncomeAccountType,
     /// Data returned by the financial institution about the account owner or owners. Identity
     /// information is optional, so field may return an empty array.
     pub owners: Vec<Owner>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeAccount {
+    0 => account_id: "account_id" required,
+    1 => mask: "mask" required,
+    2 => name: "name" required,
+    3 => official_name: "official_name" required,
+    4 => subtype: "subtype" required,
+    5 => type_: "type" required,
+    6 => owners: "owners" required,
+});
 
 impl Validate for CreditBankIncomeAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6109,20 +6507,24 @@ impl CreditBankIncomePayFrequency {
 
 /// This contains an amount, denominated in the currency specified by either `iso_currency_code` or
 /// `unofficial_currency_code`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditAmountWithCurrency {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditAmountWithCurrency {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// The warning type which will always be `BANK_INCOME_WARNING`.
 ///
@@ -6189,7 +6591,7 @@ impl CreditBankIncomeWarningCode {
 
 /// An error object and associated `item_id` used to identify a specific Item and error when a batch
 /// operation operating on multiple Items has encountered an error in one of the Items.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditBankIncomeCause {
     pub error_type: CreditBankIncomeErrorType,
     /// We use standard HTTP response codes for success and failure notifications, and our errors
@@ -6207,6 +6609,14 @@ pub struct CreditBankIncomeCause {
     /// The `item_id` of the Item associated with this warning.
     pub item_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeCause {
+    0 => error_type: "error_type" required,
+    1 => error_code: "error_code" required,
+    2 => error_message: "error_message" required,
+    3 => display_message: "display_message" required,
+    4 => item_id: "item_id" required,
+});
 
 impl Validate for CreditBankIncomeCause {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6421,87 +6831,102 @@ impl PartnerEndCustomerStatus {
 ::specgen_runtime::open_enum!(PartnerEndCustomerStatus);
 
 /// The secrets for the newly created end customer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerSecrets {
     /// The end customer's secret key for the Sandbox environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<String>,
     /// The end customer's secret key for the Development environment. The Development environment
     /// has been removed.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub development: Option<String>,
     /// The end customer's secret key for the Production environment. The end customer will be
     /// provided with a limited number of credits to test in the Production environment before full
     /// enablement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PartnerEndCustomerSecrets {
+    0 => sandbox: "sandbox" optional,
+    1 => development: "development" optional,
+    2 => production: "production" optional,
+});
+
 /// The technical contact for the end customer. Defaults to partner's technical contact if omitted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerTechnicalContact {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerTechnicalContact {
+    0 => given_name: "given_name" optional,
+    1 => family_name: "family_name" optional,
+    2 => email: "email" optional,
+});
 
 /// This information is public. Users of your app will see this information when managing
 /// connections between your app and their bank accounts in Plaid Portal. Defaults to partner's
 /// customer support info if omitted. This field is mandatory for partners whose Plaid accounts were
 /// created after November 26, 2024 and will be mandatory for all partners by the 1033 compliance
 /// deadline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerCustomerSupportInfo {
     /// This field is mandatory for partners whose Plaid accounts were created after November 26,
     /// 2024 and will be mandatory for all partners by the 1033 compliance deadline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_update_url: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PartnerEndCustomerCustomerSupportInfo {
+    0 => email: "email" optional,
+    1 => phone_number: "phone_number" optional,
+    2 => contact_url: "contact_url" optional,
+    3 => link_update_url: "link_update_url" optional,
+});
+
 /// The billing contact for the end customer. Defaults to partner's billing contact if omitted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerBillingContact {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PartnerEndCustomerBillingContact {
+    0 => given_name: "given_name" optional,
+    1 => family_name: "family_name" optional,
+    2 => email: "email" optional,
+});
+
 /// The end customer's address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// ISO-3166-1 alpha-2 country code standard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerAddress {
+    0 => city: "city" optional,
+    1 => street: "street" optional,
+    2 => region: "region" optional,
+    3 => postal_code: "postal_code" optional,
+    4 => country_code: "country_code" optional,
+});
 
 /// Information describing the intent of the transaction. Most relevant for credit use cases, but
 /// not limited to such use cases.
 ///
 /// See the [`taxonomy csv file`](https://plaid.com/documents/credit-category-taxonomy.csv) for a
 /// full list of credit categories.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditCategory {
     /// A high level category that communicates the broad category of the transaction.
     pub primary: String,
@@ -6509,6 +6934,11 @@ pub struct CreditCategory {
     /// unique identifier for the category.
     pub detailed: String,
 }
+
+::specgen_runtime::serde_struct!(CreditCategory {
+    0 => primary: "primary" required,
+    1 => detailed: "detailed" required,
+});
 
 /// AssetReportGetResponse defines the response schema for `/asset_report/get`
 ///
@@ -6834,7 +7264,7 @@ pub struct CreditCategory {
 ///   "warnings": []
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportGetResponse {
     pub report: AssetReport,
     /// If the Asset Report generation was successful but identity information cannot be returned,
@@ -6846,6 +7276,12 @@ pub struct AssetReportGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(AssetReportGetResponse {
+    0 => report: "report" required,
+    1 => warnings: "warnings" required,
+    2 => request_id: "request_id" required,
+});
+
 impl Validate for AssetReportGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -6855,7 +7291,7 @@ impl Validate for AssetReportGetResponse {
 }
 
 /// An object representing a balance held by an account in the past
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HistoricalBalance {
     /// The date of the calculated historical balance, in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD)
@@ -6874,16 +7310,21 @@ pub struct HistoricalBalance {
     pub current: f64,
     /// The ISO-4217 currency code of the balance. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the balance. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(HistoricalBalance {
+    0 => date: "date" required,
+    1 => current: "current" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for HistoricalBalance {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6895,7 +7336,7 @@ impl Validate for HistoricalBalance {
 /// It is possible for an Asset Report to be returned with missing account owner information. In
 /// such cases, the Asset Report will contain warning data in the response, indicating why obtaining
 /// the owner information failed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Warning {
     /// The warning type, which will always be `ASSET_REPORT_WARNING`
     pub warning_type: String,
@@ -6904,9 +7345,14 @@ pub struct Warning {
     /// Investments specific information is not available. `TRANSACTIONS_UNAVAILABLE` indicates that
     /// transactions information associated with Credit and Depository accounts are unavailable.
     pub warning_code: WarningWarningCode,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cause: Option<Cause>,
 }
+
+::specgen_runtime::serde_struct!(Warning {
+    0 => warning_type: "warning_type" required,
+    1 => warning_code: "warning_code" required,
+    2 => cause: "cause" required,
+});
 
 impl Validate for Warning {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6948,45 +7394,46 @@ impl WarningWarningCode {
 /// The user object allows you to provide additional information about the user to be appended to
 /// the Asset Report. All fields are optional. The `first_name`, `last_name`, and `ssn` fields are
 /// required if you would like the Report to be eligible for Fannie Mae's Day 1 Certainty™ program.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportUser {
     /// An identifier you determine and submit for the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_user_id: Nullable<String>,
     /// The user's first name. Required for the Fannie Mae Day 1 Certainty™ program.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub first_name: Nullable<String>,
     /// The user's middle name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub middle_name: Nullable<String>,
     /// The user's last name.  Required for the Fannie Mae Day 1 Certainty™ program.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_name: Nullable<String>,
     /// The user's Social Security Number. Required for the Fannie Mae Day 1 Certainty™ program.
     ///
     /// Format: "ddd-dd-dddd"
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ssn: Nullable<String>,
     /// The user's phone number, in E.164 format: +{countrycode}{number}. For example:
     /// "+14151234567". Phone numbers provided in other formats will be parsed on a best-effort
     /// basis.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// The user's email address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(AssetReportUser {
+    0 => client_user_id: "client_user_id" optional,
+    1 => first_name: "first_name" optional,
+    2 => middle_name: "middle_name" optional,
+    3 => last_name: "last_name" optional,
+    4 => ssn: "ssn" optional,
+    5 => phone_number: "phone_number" optional,
+    6 => email: "email" optional,
+});
+
 /// An object representing an Asset Report
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReport {
     /// A unique ID identifying an Asset Report. Like all Plaid identifiers, this ID is case
     /// sensitive.
     pub asset_report_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub insights: Nullable<AccountInsights>,
     /// An identifier you determine and submit for the Asset Report.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_report_id: Option<String>,
     /// The date and time when the Asset Report was created, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (e.g. "2018-04-12T03:32:11Z").
@@ -7000,6 +7447,16 @@ pub struct AssetReport {
     pub items: Vec<AssetReportItem>,
 }
 
+::specgen_runtime::serde_struct!(AssetReport {
+    0 => asset_report_id: "asset_report_id" required,
+    1 => insights: "insights" optional,
+    2 => client_report_id: "client_report_id" required,
+    3 => date_generated: "date_generated" required,
+    4 => days_requested: "days_requested" required,
+    5 => user: "user" required,
+    6 => items: "items" required,
+});
+
 impl Validate for AssetReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -7010,7 +7467,7 @@ impl Validate for AssetReport {
 }
 
 /// A representation of an Item within an Asset Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportItem {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
@@ -7027,6 +7484,14 @@ pub struct AssetReportItem {
     pub accounts: Vec<AccountAssets>,
 }
 
+::specgen_runtime::serde_struct!(AssetReportItem {
+    0 => item_id: "item_id" required,
+    1 => institution_name: "institution_name" required,
+    2 => institution_id: "institution_id" required,
+    3 => date_last_updated: "date_last_updated" required,
+    4 => accounts: "accounts" required,
+});
+
 impl Validate for AssetReportItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -7040,7 +7505,7 @@ impl Validate for AssetReportItem {
 }
 
 /// Asset information about an account
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountAssets {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -7061,16 +7526,12 @@ pub struct AccountAssets {
     /// The last 2-4 alphanumeric characters of an account's official account number. Note that the
     /// mask may be non-unique between an Item's accounts, and it may also not match the mask that
     /// the bank displays to the user.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     /// The name of the account, either assigned by the user or by the financial institution itself
     pub name: String,
     /// The official name of the account as given by the financial institution
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// The current verification status of an Auth Item initiated through Automated or Manual
     /// micro-deposits.  Returned for Auth Items only.
@@ -7095,19 +7556,16 @@ pub struct AccountAssets {
     /// `database_matched`: The Item has successfully been verified using Plaid's data sources.
     /// Note: Database Match is currently a beta feature, please contact your account manager for
     /// more information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<AccountAssetsVerificationStatus>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This is currently an
     /// opt-in field and only supported for Chase Items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_account_id: Option<String>,
     /// The duration of transaction history available within this report for this Item, typically
     /// defined as the time since the date of the earliest transaction in that account.
     pub days_available: f64,
     /// Transaction history associated with the account.
     pub transactions: Vec<AssetReportTransaction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investments: Option<AssetReportInvestments>,
     /// Data returned by the financial institution about the account owner or owners.For business
     /// accounts, the name reported may be either the name of the individual or the name of the
@@ -7117,15 +7575,32 @@ pub struct AccountAssets {
     /// identity information is returned in the top level `identity` object. For more details, see
     /// [Plaid API versioning](https://plaid.com/docs/api/versioning/#version-2019-05-29)
     pub owners: Vec<Owner>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ownership_type: Nullable<OwnershipType>,
     /// Calculated data about the historical balances on the account.
     ///
     /// Available for `credit` and `depository` type accounts.
     pub historical_balances: Vec<HistoricalBalance>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_insights: Nullable<AccountInsights>,
 }
+
+::specgen_runtime::serde_struct!(AccountAssets {
+    0 => account_id: "account_id" required,
+    1 => balances: "balances" required,
+    2 => mask: "mask" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => type_: "type" required,
+    6 => subtype: "subtype" required,
+    7 => verification_status: "verification_status" optional,
+    8 => persistent_account_id: "persistent_account_id" optional,
+    9 => days_available: "days_available" required,
+    10 => transactions: "transactions" required,
+    11 => investments: "investments" optional,
+    12 => owners: "owners" required,
+    13 => ownership_type: "ownership_type" optional,
+    14 => historical_balances: "historical_balances" required,
+    15 => account_insights: "account_insights" optional,
+});
 
 impl Validate for AccountAssets {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7185,19 +7660,22 @@ impl AccountAssetsVerificationStatus {
 ::specgen_runtime::open_enum!(AccountAssetsVerificationStatus);
 
 /// A set of fields describing the investments data on an account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportInvestments {
     /// Quantities and values of securities held in the investment account. Map to the `securities`
     /// array for security details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdings: Option<Vec<AssetReportInvestmentHolding>>,
     /// Details of specific securities held in on the investment account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub securities: Option<Vec<AssetReportInvestmentSecurity>>,
     /// Transaction history on the investment account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<Vec<AssetReportInvestmentTransaction>>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportInvestments {
+    0 => holdings: "holdings" optional,
+    1 => securities: "securities" optional,
+    2 => transactions: "transactions" optional,
+});
 
 impl Validate for AssetReportInvestments {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7209,7 +7687,7 @@ impl Validate for AssetReportInvestments {
 
 /// A set of fields describing the balance for an account. Balance information may be cached unless
 /// the balance object was returned by `/accounts/balance/get`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportAccountBalance {
     /// The amount of funds available to be withdrawn from the account, as determined by the
     /// financial institution.
@@ -7235,7 +7713,6 @@ pub struct AssetReportAccountBalance {
     /// If `current` is `null` this field is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub available: Option<f64>,
     /// The total amount of funds in or owed by the account.
     ///
@@ -7258,7 +7735,6 @@ pub struct AssetReportAccountBalance {
     /// `available` is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current: Option<f64>,
     /// For `credit`-type accounts, this represents the credit limit.
     ///
@@ -7268,7 +7744,6 @@ pub struct AssetReportAccountBalance {
     /// In North America, this field is typically only available for `credit`-type accounts.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub limit: Option<f64>,
     /// The total amount of borrowed funds in the account, as determined by the financial
     /// institution.
@@ -7277,11 +7752,9 @@ pub struct AssetReportAccountBalance {
     /// This is commonly referred to as margin or a loan.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub margin_loan_amount: Option<f64>,
     /// The ISO-4217 currency code of the balance. Always null if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the balance. Always null if `iso_currency_code`
     /// is non-null. Unofficial currency codes are used for currencies that do not have official ISO
@@ -7289,7 +7762,6 @@ pub struct AssetReportAccountBalance {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// Timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format
     /// (`YYYY-MM-DDTHH:mm:ssZ`) indicating the oldest acceptable balance when making a request to
@@ -7309,9 +7781,18 @@ pub struct AssetReportAccountBalance {
     /// response.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_updated_datetime: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportAccountBalance {
+    0 => available: "available" required,
+    1 => current: "current" required,
+    2 => limit: "limit" required,
+    3 => margin_loan_amount: "margin_loan_amount" required,
+    4 => iso_currency_code: "iso_currency_code" required,
+    5 => unofficial_currency_code: "unofficial_currency_code" required,
+    6 => last_updated_datetime: "last_updated_datetime" optional,
+});
 
 impl Validate for AssetReportAccountBalance {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7325,7 +7806,7 @@ impl Validate for AssetReportAccountBalance {
 }
 
 /// A transaction within an investment account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssetReportInvestmentTransaction {
     /// The ID of the Investment transaction, unique across all Plaid transactions. Like all Plaid
     /// identifiers, the `investment_transaction_id` is case sensitive.
@@ -7333,7 +7814,6 @@ pub struct AssetReportInvestmentTransaction {
     /// The `account_id` of the account against which this transaction posted.
     pub account_id: String,
     /// The `security_id` to which this transaction is related.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub security_id: Option<String>,
     /// The [ISO 8601](https://wikipedia.org/wiki/ISO_8601) posting date for the transaction.
     ///
@@ -7371,14 +7851,11 @@ pub struct AssetReportInvestmentTransaction {
     /// The combined value of all fees applied to this transaction
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fees: Option<f64>,
-    #[serde(rename = "type")]
     pub type_: InvestmentTransactionType,
     pub subtype: InvestmentTransactionSubtype,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the holding. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -7387,9 +7864,26 @@ pub struct AssetReportInvestmentTransaction {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportInvestmentTransaction {
+    0 => investment_transaction_id: "investment_transaction_id" required,
+    1 => account_id: "account_id" required,
+    2 => security_id: "security_id" required,
+    3 => date: "date" required,
+    4 => name: "name" required,
+    5 => quantity: "quantity" required,
+    6 => vested_quantity: "vested_quantity" required,
+    7 => vested_value: "vested_value" required,
+    8 => amount: "amount" required,
+    9 => price: "price" required,
+    10 => fees: "fees" required,
+    11 => type_: "type" required,
+    12 => subtype: "subtype" required,
+    13 => iso_currency_code: "iso_currency_code" required,
+    14 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for AssetReportInvestmentTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7401,7 +7895,7 @@ impl Validate for AssetReportInvestmentTransaction {
 }
 
 /// A securities holding at an institution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportInvestmentHolding {
     /// The Plaid `account_id` associated with the holding.
     pub account_id: String,
@@ -7415,7 +7909,6 @@ pub struct AssetReportInvestmentHolding {
     pub security_id: String,
     /// The holding's trading symbol for publicly traded holdings, and otherwise a short identifier
     /// if available.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ticker_symbol: Option<String>,
     /// The last price given by the institution for this security.
     ///
@@ -7424,7 +7917,6 @@ pub struct AssetReportInvestmentHolding {
     /// The date at which `institution_price` was current.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_price_as_of: Nullable<String>,
     /// The value of the holding, as reported by the institution.
     ///
@@ -7434,7 +7926,6 @@ pub struct AssetReportInvestmentHolding {
     /// purchase price of all of the shares in the holding.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cost_basis: Option<f64>,
     /// The total quantity of the asset held, as reported by the financial institution. If the
     /// security is an option, `quantity` will reflect the total number of options (typically the
@@ -7444,7 +7935,6 @@ pub struct AssetReportInvestmentHolding {
     pub quantity: f64,
     /// The ISO-4217 currency code of the holding. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the holding. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -7453,9 +7943,21 @@ pub struct AssetReportInvestmentHolding {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportInvestmentHolding {
+    0 => account_id: "account_id" required,
+    1 => security_id: "security_id" required,
+    2 => ticker_symbol: "ticker_symbol" required,
+    3 => institution_price: "institution_price" required,
+    4 => institution_price_as_of: "institution_price_as_of" optional,
+    5 => institution_value: "institution_value" required,
+    6 => cost_basis: "cost_basis" required,
+    7 => quantity: "quantity" required,
+    8 => iso_currency_code: "iso_currency_code" required,
+    9 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for AssetReportInvestmentHolding {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7469,7 +7971,7 @@ impl Validate for AssetReportInvestmentHolding {
 }
 
 /// Investment security associated with the account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportInvestmentSecurity {
     /// A unique, Plaid-specific identifier for the security, used to associate securities with
     /// holdings. Like all Plaid identifiers, the `security_id` is case sensitive. The `security_id`
@@ -7477,11 +7979,9 @@ pub struct AssetReportInvestmentSecurity {
     /// example, in the event of a ticker symbol change or CUSIP change.
     pub security_id: String,
     /// A descriptive name for the security, suitable for display.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
     /// The security's trading symbol for publicly traded securities, and otherwise a short
     /// identifier if available.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ticker_symbol: Option<String>,
     /// The security type of the holding. Valid security types are:
     ///
@@ -7502,12 +8002,15 @@ pub struct AssetReportInvestmentSecurity {
     /// `mutual fund`: Open- and closed-end vehicles pooling funds of multiple investors
     ///
     /// `other`: Unknown or other investment types
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportInvestmentSecurity {
+    0 => security_id: "security_id" required,
+    1 => name: "name" required,
+    2 => ticker_symbol: "ticker_symbol" required,
+    3 => type_: "type" required,
+});
 
 /// How an asset is owned.
 ///
@@ -7548,7 +8051,7 @@ impl OwnershipType {
 ::specgen_runtime::open_enum!(OwnershipType);
 
 /// A transaction on the asset report
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportTransaction {
     /// The ID of the account in which this transaction occurred.
     pub account_id: String,
@@ -7561,7 +8064,6 @@ pub struct AssetReportTransaction {
     pub amount: f64,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the transaction. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -7570,28 +8072,22 @@ pub struct AssetReportTransaction {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The string returned by the financial institution to describe the transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub original_description: Option<String>,
     /// A hierarchical array of the categories to which this transaction belongs. For a full list of
     /// categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
     ///
     /// This field will only appear in an Asset Report with Insights.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<Vec<String>>,
     /// The ID of the category to which this transaction belongs. For a full list of categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
     ///
     /// This field will only appear in an Asset Report with Insights.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub category_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub credit_category: Nullable<CreditCategory>,
     /// The check number of the transaction. This field is only populated for check transactions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_number: Nullable<String>,
     /// For pending transactions, the date that the transaction occurred; for posted transactions,
     /// the date that the transaction posted. Both dates are returned in an [ISO
@@ -7600,9 +8096,7 @@ pub struct AssetReportTransaction {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: String,
     /// The date on which the transaction took place, in IS0 8601 format.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub date_transacted: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// The merchant name or transaction description. This is a legacy field that is no longer
     /// maintained. For merchant name, use the `merchant_name` field. For description, use the
@@ -7611,34 +8105,51 @@ pub struct AssetReportTransaction {
     /// This field will only appear in an Asset Report with Insights.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The merchant name, as enriched by Plaid. This is typically a more human-readable version of
     /// the merchant counterparty in the transaction. For some bank transactions (such as checks or
     /// account transfers) where there is no meaningful merchant name, this value will be `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub merchant_name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_meta: Option<PaymentMeta>,
     /// When `true`, identifies the transaction as pending or unsettled. Pending transaction details
     /// (name, type, amount, category ID) may change before they are settled.
     pub pending: bool,
     /// The ID of a posted transaction's associated pending transaction, where applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pending_transaction_id: Nullable<String>,
     /// The name of the account owner. This field is not typically populated and only relevant when
     /// dealing with sub-accounts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_owner: Nullable<String>,
     /// The unique ID of the transaction. Like all Plaid identifiers, the `transaction_id` is case
     /// sensitive.
     pub transaction_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<AssetReportTransactionType>,
     /// A unique identifier for an income source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_source_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportTransaction {
+    0 => account_id: "account_id" required,
+    1 => amount: "amount" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+    4 => original_description: "original_description" required,
+    5 => category: "category" optional,
+    6 => category_id: "category_id" optional,
+    7 => credit_category: "credit_category" optional,
+    8 => check_number: "check_number" optional,
+    9 => date: "date" required,
+    10 => date_transacted: "date_transacted" optional,
+    11 => location: "location" optional,
+    12 => name: "name" optional,
+    13 => merchant_name: "merchant_name" optional,
+    14 => payment_meta: "payment_meta" optional,
+    15 => pending: "pending" required,
+    16 => pending_transaction_id: "pending_transaction_id" optional,
+    17 => account_owner: "account_owner" optional,
+    18 => transaction_id: "transaction_id" required,
+    19 => transaction_type: "transaction_type" optional,
+    20 => income_source_id: "income_source_id" optional,
+});
 
 impl Validate for AssetReportTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7688,13 +8199,16 @@ impl AssetReportTransactionType {
 
 /// This is a container object for all lending-related insights. This field will be returned only
 /// for European customers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountInsights {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub risk: Nullable<RiskIndicators>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub affordability: Nullable<AffordabilityInsights>,
 }
+
+::specgen_runtime::serde_struct!(AccountInsights {
+    0 => risk: "risk" optional,
+    1 => affordability: "affordability" optional,
+});
 
 impl Validate for AccountInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7707,31 +8221,37 @@ impl Validate for AccountInsights {
 /// loan without experiencing financial strain. It provides insights on factors such as a user's
 /// monthly income and expenses, disposable income, average expenditure, etc., helping lenders gauge
 /// the level of affordability of a borrower.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AffordabilityInsights {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expenditure: Nullable<ExpenditureInsights>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income: Nullable<IncomeInsights>,
 }
+
+::specgen_runtime::serde_struct!(AffordabilityInsights {
+    0 => expenditure: "expenditure" optional,
+    1 => income: "income" optional,
+});
 
 /// Risk indicators focus on providing signal on the possibility of a borrower defaulting on their
 /// loan repayments by providing data points related to its payment behavior, debt, and other
 /// relevant financial information, helping lenders gauge the level of risk involved in a certain
 /// operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskIndicators {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bank_penalties: Nullable<BankPenaltiesIndicators>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub gambling: Nullable<GamblingIndicators>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub loan_disbursements: Nullable<LoanDisbursementsIndicators>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub loan_payments: Nullable<LoanPaymentsIndicators>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub negative_balance: Nullable<NegativeBalanceInsights>,
 }
+
+::specgen_runtime::serde_struct!(RiskIndicators {
+    0 => bank_penalties: "bank_penalties" optional,
+    1 => gambling: "gambling" optional,
+    2 => loan_disbursements: "loan_disbursements" optional,
+    3 => loan_payments: "loan_payments" optional,
+    4 => negative_balance: "negative_balance" optional,
+});
 
 impl Validate for RiskIndicators {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7746,42 +8266,34 @@ impl Validate for RiskIndicators {
 
 /// Insights into bank penalties and fees, including overdraft fees, NSF fees, and other
 /// bank-imposed charges.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankPenaltiesIndicators {
     /// The total value of outflow transactions categorized as `BANK_PENALTIES`, across all the
     /// accounts in the report within the requested time window.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Detailed categories view of all the transactions that fall into the `BANK_PENALTIES` credit
     /// category within the given time window, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_details: Option<Vec<CategoryExpenses>>,
     /// The total number of transactions that fall into the `BANK_PENALTIES` credit category, across
     /// all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_count: Nullable<i64>,
     /// The monthly summaries of the transactions that fall into the `BANK_PENALTIES` credit
     /// category within the given time window, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_summaries: Option<Vec<MonthlySummary>>,
     /// The number of days since the last transaction that falls into the `BANK_PENALTIES` credit
     /// category, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_last_occurrence: Nullable<i64>,
     /// The percentage of the user's monthly inflows that was spent on transactions that fall into
     /// the `BANK_PENALTIES` credit category within the given time window, across all the accounts
@@ -7790,9 +8302,20 @@ pub struct BankPenaltiesIndicators {
     /// If there's no available income for the given time period, this field value will be `-1`.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub percentage_of_income: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(BankPenaltiesIndicators {
+    0 => amount: "amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+    3 => monthly_average: "monthly_average" optional,
+    4 => category_details: "category_details" optional,
+    5 => transactions_count: "transactions_count" optional,
+    6 => monthly_summaries: "monthly_summaries" optional,
+    7 => days_since_last_occurrence: "days_since_last_occurrence" optional,
+    8 => percentage_of_income: "percentage_of_income" optional,
+});
 
 impl Validate for BankPenaltiesIndicators {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7802,45 +8325,37 @@ impl Validate for BankPenaltiesIndicators {
 }
 
 /// Insights into gambling-related transactions, including frequency, amounts, and top merchants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GamblingIndicators {
     /// The total value of transactions that fall into the `GAMBLING` credit category, across all
     /// the accounts in the report.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Up to 3 top merchants that the user had the most transactions for in the given time window,
     /// in descending order of total spend.
     ///
     /// If the user has not spent money on any merchants in the given time window, this list will be
     /// empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_merchants: Option<Vec<String>>,
     /// The total number of transactions that fall into the `GAMBLING` credit category, across all
     /// the accounts in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_count: Nullable<i64>,
     /// The monthly summaries of the transactions that fall into the `GAMBLING` category within the
     /// given time window, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_summaries: Option<Vec<MonthlySummary>>,
     /// The number of days since the last transaction that falls into the `GAMBLING` category,
     /// across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_last_occurrence: Nullable<i64>,
     /// The percentage of the user's monthly inflows that was spent on transactions that fall into
     /// the `GAMBLING` category within the given time window, across all the accounts in the report.
@@ -7849,9 +8364,20 @@ pub struct GamblingIndicators {
     /// If there's no available income for the given time period, this field value will be `-1`
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub percentage_of_income: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(GamblingIndicators {
+    0 => amount: "amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+    3 => monthly_average: "monthly_average" optional,
+    4 => top_merchants: "top_merchants" optional,
+    5 => transactions_count: "transactions_count" optional,
+    6 => monthly_summaries: "monthly_summaries" optional,
+    7 => days_since_last_occurrence: "days_since_last_occurrence" optional,
+    8 => percentage_of_income: "percentage_of_income" optional,
+});
 
 impl Validate for GamblingIndicators {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7862,49 +8388,40 @@ impl Validate for GamblingIndicators {
 
 /// Insights into loan disbursement transactions received by the user, tracking incoming funds from
 /// loan providers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoanDisbursementsIndicators {
     /// The total value of inflow transactions categorized as `LOAN_DISBURSEMENTS`, across all the
     /// accounts in the report within the requested time window.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
     /// Detailed categories view of all the transactions that fall into the `LOAN_DISBURSEMENTS`
     /// credit category within the given time window, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_details: Option<Vec<CategoryExpenses>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Up to 3 top service providers that the user had the most transactions for in the given time
     /// window, in descending order of total spend.
     ///
     /// If the user has received money from any provider in the given time window, this list will be
     /// empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_providers: Option<Vec<String>>,
     /// The total number of transactions that fall into the `LOAN_DISBURSEMENTS` credit category,
     /// across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_count: Nullable<i64>,
     /// The monthly summaries of the transactions that fall into the `LOAN_DISBURSEMENTS` category
     /// within the given time window, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_summaries: Option<Vec<MonthlySummary>>,
     /// The number of days since the last transaction that falls into the `LOAN_DISBURSEMENTS`
     /// credit category, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_last_occurrence: Nullable<i64>,
     /// The percentage of the user's monthly inflows that was received on transactions that fall
     /// into the `LOAN_DISBURSEMENTS` credit category within the given time window, across all the
@@ -7913,9 +8430,21 @@ pub struct LoanDisbursementsIndicators {
     /// If there's no available income for the given time period, this field value will be `-1`.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub percentage_of_income: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(LoanDisbursementsIndicators {
+    0 => amount: "amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+    3 => category_details: "category_details" optional,
+    4 => monthly_average: "monthly_average" optional,
+    5 => top_providers: "top_providers" optional,
+    6 => transactions_count: "transactions_count" optional,
+    7 => monthly_summaries: "monthly_summaries" optional,
+    8 => days_since_last_occurrence: "days_since_last_occurrence" optional,
+    9 => percentage_of_income: "percentage_of_income" optional,
+});
 
 impl Validate for LoanDisbursementsIndicators {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7926,49 +8455,40 @@ impl Validate for LoanDisbursementsIndicators {
 
 /// Insights into loan payment transactions made by the user, tracking outgoing payments to loan
 /// providers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoanPaymentsIndicators {
     /// The total value of outflow transactions categorized as `LOAN_PAYMENTS`, across all the
     /// accounts in the report within the requested time window.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Detailed categories view of all the transactions that fall into the `LOAN_PAYMENTS` credit
     /// category within the given time window, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_details: Option<Vec<CategoryExpenses>>,
     /// Up to 3 top service providers that the user had the most transactions for in the given time
     /// window, in descending order of total spend.
     ///
     /// If the user has not spent money on any provider in the given time window, this list will be
     /// empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_providers: Option<Vec<String>>,
     /// The total number of transactions that fall into the `LOAN_PAYMENTS` credit category, across
     /// all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_count: Nullable<i64>,
     /// The monthly summaries of the transactions that fall into the `LOAN_PAYMENTS` credit category
     /// within the given time window, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_summaries: Option<Vec<MonthlySummary>>,
     /// The number of days since the last transaction that falls into the `LOAN_PAYMENTS` credit
     /// category, across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_last_occurrence: Nullable<i64>,
     /// The percentage of the user's monthly inflows that was spent on transactions that fall into
     /// the `LOAN_PAYMENTS` credit category within the given time window, across all the accounts in
@@ -7977,9 +8497,21 @@ pub struct LoanPaymentsIndicators {
     /// If there's no available income for the given time period, this field value will be `-1`
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub percentage_of_income: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(LoanPaymentsIndicators {
+    0 => amount: "amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+    3 => monthly_average: "monthly_average" optional,
+    4 => category_details: "category_details" optional,
+    5 => top_providers: "top_providers" optional,
+    6 => transactions_count: "transactions_count" optional,
+    7 => monthly_summaries: "monthly_summaries" optional,
+    8 => days_since_last_occurrence: "days_since_last_occurrence" optional,
+    9 => percentage_of_income: "percentage_of_income" optional,
+});
 
 impl Validate for LoanPaymentsIndicators {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7990,28 +8522,31 @@ impl Validate for LoanPaymentsIndicators {
 
 /// Insights into negative balance occurrences, including frequency, duration, and minimum balance
 /// details.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NegativeBalanceInsights {
     /// The number of days since the last transaction that caused any account in the report to have
     /// a negative balance.
     ///
     /// This value is inclusive of the date of the last negative balance, meaning that if the last
     /// negative balance occurred today, this value will be `0`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_last_occurrence: Nullable<i64>,
     /// The number of aggregated days that the accounts in the report has had a negative balance
     /// within the given time window.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_with_negative_balance: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub minimum_balance: Nullable<AmountWithCurrency>,
     /// The summary of the negative balance occurrences for this account.
     ///
     /// If the user has not had a negative balance in the account in the given time window, this
     /// list will be empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurrences: Option<Vec<NegativeBalanceOccurrence>>,
 }
+
+::specgen_runtime::serde_struct!(NegativeBalanceInsights {
+    0 => days_since_last_occurrence: "days_since_last_occurrence" optional,
+    1 => days_with_negative_balance: "days_with_negative_balance" optional,
+    2 => minimum_balance: "minimum_balance" optional,
+    3 => occurrences: "occurrences" optional,
+});
 
 impl Validate for NegativeBalanceInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8021,13 +8556,12 @@ impl Validate for NegativeBalanceInsights {
 }
 
 /// Details about a specific occurrence of a negative balance period, including start and end dates.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NegativeBalanceOccurrence {
     /// The date of the first transaction that caused the account to have a negative balance.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// The date of the last transaction that caused the account to have a negative balance.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
@@ -8035,11 +8569,15 @@ pub struct NegativeBalanceOccurrence {
     /// balance.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub minimum_balance: Nullable<AmountWithCurrency>,
 }
+
+::specgen_runtime::serde_struct!(NegativeBalanceOccurrence {
+    0 => start_date: "start_date" optional,
+    1 => end_date: "end_date" optional,
+    2 => minimum_balance: "minimum_balance" optional,
+});
 
 impl Validate for NegativeBalanceOccurrence {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8051,21 +8589,24 @@ impl Validate for NegativeBalanceOccurrence {
 
 /// Insights into unusually large transactions that exceed typical spending patterns for the
 /// account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OutlierTransactionsInsights {
     /// The total number of transactions whose value is above the threshold of normal amounts for a
     /// given account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_count: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_amount: Nullable<AmountWithCurrency>,
     /// Up to 3 top categories of expenses in this group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_categories: Option<Vec<CategoryExpenses>>,
 }
 
+::specgen_runtime::serde_struct!(OutlierTransactionsInsights {
+    0 => transactions_count: "transactions_count" optional,
+    1 => total_amount: "total_amount" optional,
+    2 => top_categories: "top_categories" optional,
+});
+
 /// Represents an amount and a monthly average
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AmountWithCurrencyWithMonthlyAverage {
     /// The monthly average amount of all the aggregated transactions of the given category, across
     /// all the accounts for the given time window.
@@ -8074,82 +8615,86 @@ pub struct AmountWithCurrencyWithMonthlyAverage {
     /// calendar months in the given time window.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(AmountWithCurrencyWithMonthlyAverage {
+    0 => amount: "amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+});
+
 /// Comprehensive income analysis including total income, income excluding transfers, and inbound
 /// transfer amounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeInsights {
     /// The total amount of all income transactions in the given time period.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_income: Nullable<AmountWithCurrency>,
     /// Income excluding account transfer transactions for the period, including a monthly average.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income_excluding_transfers: Nullable<AmountWithCurrencyWithMonthlyAverage>,
     /// Sum of inbound transfer transactions for the period, including a monthly average.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transfers_in: Nullable<AmountWithCurrencyWithMonthlyAverage>,
 }
 
+::specgen_runtime::serde_struct!(IncomeInsights {
+    0 => total_income: "total_income" optional,
+    1 => income_excluding_transfers: "income_excluding_transfers" optional,
+    2 => transfers_in: "transfers_in" optional,
+});
+
 /// Comprehensive analysis of spending patterns, categorizing expenses into essential,
 /// non-essential, and other categories.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenditureInsights {
     /// Net cash flow for the period (inflows minus outflows), including a monthly average.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cash_flow: Nullable<AmountWithCurrencyWithMonthlyAverage>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_expenditure: Nullable<ExpenditureSummary>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub essential_expenditure: Nullable<ExpenditureSummary>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub non_essential_expenditure: Nullable<ExpenditureSummary>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub other: Nullable<ExpenditureSummary>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transfers_out: Nullable<ExpenditureSummary>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub outlier_transactions: Nullable<OutlierTransactionsInsights>,
 }
 
+::specgen_runtime::serde_struct!(ExpenditureInsights {
+    0 => cash_flow: "cash_flow" optional,
+    1 => total_expenditure: "total_expenditure" optional,
+    2 => essential_expenditure: "essential_expenditure" optional,
+    3 => non_essential_expenditure: "non_essential_expenditure" optional,
+    4 => other: "other" optional,
+    5 => transfers_out: "transfers_out" optional,
+    6 => outlier_transactions: "outlier_transactions" optional,
+});
+
 /// Summary statistics for a specific expenditure category, including total amount, monthly average,
 /// and percentage of income.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpenditureSummary {
     /// The total value of all the aggregated transactions in this expenditure category.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub monthly_average: Nullable<MonthlyAverage>,
     /// The total number of outflow transactions in this expenses group, within the given time
     /// window across all the accounts in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_count: Nullable<i64>,
     /// The percentage of the total inflows that was spent in this expenses group, within the given
     /// time window across all the accounts in the report.
@@ -8158,7 +8703,6 @@ pub struct ExpenditureSummary {
     /// If there's no available income for the given time period, this field value will be `-1`.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub percentage_of_income: Nullable<f64>,
     /// The primary credit categories of the expenses within the given time window, across all the
     /// accounts in the report.
@@ -8166,28 +8710,40 @@ pub struct ExpenditureSummary {
     /// The categories are sorted in descending order by the total value spent.
     /// See the [category taxonomy](https://plaid.com/documents/credit-category-taxonomy.csv) for a
     /// full listing of category IDs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_categories: Option<Vec<CategoryExpenses>>,
 }
 
+::specgen_runtime::serde_struct!(ExpenditureSummary {
+    0 => amount: "amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+    3 => monthly_average: "monthly_average" optional,
+    4 => transactions_count: "transactions_count" optional,
+    5 => percentage_of_income: "percentage_of_income" optional,
+    6 => top_categories: "top_categories" optional,
+});
+
 /// Monthly summary of transactions within a specific time period, showing aggregated amounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonthlySummary {
     /// The start date of the month for the given report time window. Will be provided in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// The end date of the month for the given report time window. Will be provided in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_amount: Nullable<AmountWithCurrency>,
 }
+
+::specgen_runtime::serde_struct!(MonthlySummary {
+    0 => start_date: "start_date" optional,
+    1 => end_date: "end_date" optional,
+    2 => total_amount: "total_amount" optional,
+});
 
 impl Validate for MonthlySummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8199,7 +8755,7 @@ impl Validate for MonthlySummary {
 
 /// A monetary amount with its associated currency information, supporting both official and
 /// unofficial currency codes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AmountWithCurrency {
     /// If the parent object represents a category of transactions, such as `total_amount`,
     /// `transfers_in`, `total_income`, etc. the `amount` represents the sum of all of the
@@ -8213,59 +8769,65 @@ pub struct AmountWithCurrency {
     /// account during the given time window.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(AmountWithCurrency {
+    0 => amount: "amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+});
+
 /// Detailed expense information for a specific credit category, including transaction count and
 /// total amount spent.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoryExpenses {
     /// The ID of the credit category.
     ///
     /// See the [category taxonomy](https://plaid.com/documents/credit-category-taxonomy.csv) for a
     /// full listing of category IDs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The total number of transactions that fall into this credit category within the given time
     /// window.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_count: Nullable<i64>,
     /// The total value for all the transactions that fall into this category within the given time
     /// window.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub monthly_average: Nullable<MonthlyAverage>,
 }
 
+::specgen_runtime::serde_struct!(CategoryExpenses {
+    0 => id: "id" optional,
+    1 => transactions_count: "transactions_count" optional,
+    2 => amount: "amount" optional,
+    3 => iso_currency_code: "iso_currency_code" optional,
+    4 => unofficial_currency_code: "unofficial_currency_code" optional,
+    5 => monthly_average: "monthly_average" optional,
+});
+
 /// The monthly average amount calculated by dividing the total by the number of calendar months in
 /// the time period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonthlyAverage {
     /// The monthly average amount of all the aggregated transactions of the given category, across
     /// all the accounts for the given time window.
@@ -8274,20 +8836,23 @@ pub struct MonthlyAverage {
     /// calendar months in the given time window.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// The ISO-4217 currency code of the amount. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(MonthlyAverage {
+    0 => amount: "amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+});
 
 /// A globally unique and human readable ID type, specific to the country and document category. For
 /// more context on this field, see [Input Validation
@@ -8420,7 +8985,7 @@ impl IDNumberType {
 
 /// You can use this field to pre-populate the user's legal name; if it is provided here, they will
 /// not be prompted to enter their name in the identity verification attempt.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationRequestUserName {
     /// A string with at least one non-whitespace character, with a max length of 100 characters.
     ///
@@ -8431,6 +8996,11 @@ pub struct IdentityVerificationRequestUserName {
     /// Example: `Knope`.
     pub family_name: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationRequestUserName {
+    0 => given_name: "given_name" required,
+    1 => family_name: "family_name" required,
+});
 
 /// An enum indicating the match type between data provided by user and data checked against an
 /// external data source.
@@ -8489,26 +9059,23 @@ impl MatchSummaryCode {
 ///
 /// For more context on this field, see [Input Validation by
 /// Country](https://plaid.com/docs/identity-verification/hybrid-input-validation/#input-validation-by-country).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserAddress {
     /// The primary street portion of an address. If an address is provided, this field will always
     /// be filled. A string with at least one non-whitespace alphabetical character, with a max
     /// length of 80 characters.
     ///
     /// Example: `123 Main St.`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub street: Nullable<String>,
     /// Extra street information, like an apartment or suite number. If provided, a string with at
     /// least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Example: `Unit 42`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub street2: Nullable<String>,
     /// City from the address. A string with at least one non-whitespace alphabetical character,
     /// with a max length of 100 characters.
     ///
     /// Example: `Pawnee`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub city: Nullable<String>,
     /// A subdivision code. "Subdivision" is a generic term for "state", "province", "prefecture",
     /// "zone", etc. For the list of valid codes, see [country subdivision
@@ -8516,13 +9083,11 @@ pub struct UserAddress {
     /// omitted, since they are inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
     /// US-based addresses this must be 5 numeric digits.
     ///
     /// Example: `46001`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -8531,10 +9096,19 @@ pub struct UserAddress {
     pub country: String,
 }
 
+::specgen_runtime::serde_struct!(UserAddress {
+    0 => street: "street" optional,
+    1 => street2: "street2" optional,
+    2 => city: "city" optional,
+    3 => region: "region" optional,
+    4 => postal_code: "postal_code" optional,
+    5 => country: "country" required,
+});
+
 /// ID number submitted by the user, currently used only for the Identity Verification product. If
 /// the user has not submitted this data yet, this field will be `null`. Otherwise, both fields are
 /// guaranteed to be filled.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserIDNumber {
     /// Value of the identity document typed in by the user. Alpha-numeric, with all formatting
     /// characters stripped. For specific format requirements by ID type, see [Input Validation
@@ -8542,9 +9116,13 @@ pub struct UserIDNumber {
     ///
     /// Example: `123456789`.
     pub value: String,
-    #[serde(rename = "type")]
     pub type_: IDNumberType,
 }
+
+::specgen_runtime::serde_struct!(UserIDNumber {
+    0 => value: "value" required,
+    1 => type_: "type" required,
+});
 
 impl Validate for UserIDNumber {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8554,19 +9132,22 @@ impl Validate for UserIDNumber {
 }
 
 /// The versions of Prism products to evaluate
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismVersions {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub firstdetect: Nullable<PrismFirstDetectVersion>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub detect: Nullable<PrismDetectVersion>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cashscore: Nullable<PrismCashScoreVersion>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub extend: Nullable<PrismExtendVersion>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub insights: Nullable<PrismInsightsVersion>,
 }
+
+::specgen_runtime::serde_struct!(PrismVersions {
+    0 => firstdetect: "firstdetect" optional,
+    1 => detect: "detect" optional,
+    2 => cashscore: "cashscore" optional,
+    3 => extend: "extend" optional,
+    4 => insights: "insights" optional,
+});
 
 impl Validate for PrismVersions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8580,7 +9161,7 @@ impl Validate for PrismVersions {
 }
 
 /// Configurations for FICO products used in the Partner Insights flow.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsFicoInput {
     /// ID provided by FICO that uniquely identifies the lender. Required for UltraFICO score
     /// generation. Sometimes referred to as Lender Org ID.
@@ -8593,6 +9174,12 @@ pub struct CraPartnerInsightsFicoInput {
     pub ultrafico_score_requests: Vec<CraPartnerInsightsUltraFicoScoreRequest>,
 }
 
+::specgen_runtime::serde_struct!(CraPartnerInsightsFicoInput {
+    0 => fico_lender_id: "fico_lender_id" required,
+    1 => lender_application_id: "lender_application_id" required,
+    2 => ultrafico_score_requests: "ultrafico_score_requests" required,
+});
+
 impl Validate for CraPartnerInsightsFicoInput {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -8601,19 +9188,24 @@ impl Validate for CraPartnerInsightsFicoInput {
 }
 
 /// Configuration required to generate a single UltraFICO score.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraPartnerInsightsUltraFicoScoreRequest {
     pub ultrafico_score_version: CraPartnerInsightsUltraFicoScoreVersion,
     /// FICO identifier for a particular scoring request. Should only be provided by UltraFICO as
     /// part of the FICO-led Flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fico_scoring_request_id: Option<String>,
     /// Client-generated identifier that can be used to correlate scoring requests and scoring
     /// results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_correlation_id: Option<String>,
     pub base_fico_score: CraPartnerInsightsBaseFicoScore,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsUltraFicoScoreRequest {
+    0 => ultrafico_score_version: "ultrafico_score_version" required,
+    1 => fico_scoring_request_id: "fico_scoring_request_id" optional,
+    2 => request_correlation_id: "request_correlation_id" optional,
+    3 => base_fico_score: "base_fico_score" required,
+});
 
 impl Validate for CraPartnerInsightsUltraFicoScoreRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8645,7 +9237,7 @@ impl CraPartnerInsightsUltraFicoScoreVersion {
 ::specgen_runtime::open_enum!(CraPartnerInsightsUltraFicoScoreVersion);
 
 /// Details about the base FICO score associated with an UltraFICO scoring request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraPartnerInsightsBaseFicoScore {
     pub bureau: CraPartnerInsightsBureau,
     /// Numeric value of the base FICO score.
@@ -8653,34 +9245,40 @@ pub struct CraPartnerInsightsBaseFicoScore {
     /// Reason codes associated with the score, in priority order. May contain up to 4 items.
     ///
     /// Constraints: at most 4 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_codes: Option<Vec<String>>,
     /// Deprecated. Use `reason_codes` instead. The first reason code associated with the score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_code_1: Nullable<String>,
     /// Deprecated. Use `reason_codes` instead. The second reason code associated with the score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_code_2: Nullable<String>,
     /// Deprecated. Use `reason_codes` instead. The third reason code associated with the score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_code_3: Nullable<String>,
     /// Deprecated. Use `reason_codes` instead. The fourth reason code associated with the score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_code_4: Nullable<String>,
     /// Whether inquiries adversely affected this score but were not represented in one of the four
     /// reason codes. Sometimes referred to as the FACTA Flag.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub did_inquiries_adversely_affect_score: Nullable<bool>,
     pub base_fico_score_version: CraPartnerInsightsBaseFicoScoreVersion,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsBaseFicoScore {
+    0 => bureau: "bureau" required,
+    1 => score: "score" required,
+    2 => reason_codes: "reason_codes" optional,
+    3 => reason_code_1: "reason_code_1" optional,
+    4 => reason_code_2: "reason_code_2" optional,
+    5 => reason_code_3: "reason_code_3" optional,
+    6 => reason_code_4: "reason_code_4" optional,
+    7 => did_inquiries_adversely_affect_score: "did_inquiries_adversely_affect_score" optional,
+    8 => base_fico_score_version: "base_fico_score_version" required,
+});
 
 impl Validate for CraPartnerInsightsBaseFicoScore {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8887,15 +9485,19 @@ impl PrismInsightsVersion {
 ::specgen_runtime::open_enum!(PrismInsightsVersion);
 
 /// Options for configuring Home Lending Report (Verification Report) generation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportHomeLendingReportOptions {
     /// Specifies which types of home lending reports to generate.
     pub reports_requested: Vec<CraCheckReportVerificationGetReportType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employment_refresh_options: Nullable<
         CraCheckReportVerificationGetEmploymentRefreshOptions,
     >,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportHomeLendingReportOptions {
+    0 => reports_requested: "reports_requested" required,
+    1 => employment_refresh_options: "employment_refresh_options" optional,
+});
 
 impl Validate for CraCheckReportHomeLendingReportOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -9029,14 +9631,18 @@ impl NetworkInsightsVersion {
 ///
 /// For a list of income categories, see the [Income V2 Category
 /// Taxonomy](https://plaid.com/documents/income-v2-category-taxonomy.csv).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeInsightsFilter {
     /// Includes income streams matching the specified categories.
     pub included_categories: Vec<String>,
     /// Excludes income streams matching the specified categories.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded_categories: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(IncomeInsightsFilter {
+    0 => included_categories: "included_categories" required,
+    1 => excluded_categories: "excluded_categories" optional,
+});
 
 /// The version of Income Insights to use.
 ///
@@ -9089,7 +9695,7 @@ impl CraCheckReportVerificationGetReportType {
 ::specgen_runtime::open_enum!(CraCheckReportVerificationGetReportType);
 
 /// Defines configuration options for the Employment Refresh Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportVerificationGetEmploymentRefreshOptions {
     /// The number of days of data to request for the report. This field is required if an
     /// Employment Refresh Report is requested. Maximum is 731.
@@ -9097,6 +9703,10 @@ pub struct CraCheckReportVerificationGetEmploymentRefreshOptions {
     /// Constraints: at most 731.
     pub days_requested: i64,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportVerificationGetEmploymentRefreshOptions {
+    0 => days_requested: "days_requested" required,
+});
 
 impl Validate for CraCheckReportVerificationGetEmploymentRefreshOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -9158,7 +9768,7 @@ impl ItemAuthMethod {
 ::specgen_runtime::open_enum!(ItemAuthMethod);
 
 /// Metadata about an Item.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Item {
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all
@@ -9166,22 +9776,18 @@ pub struct Item {
     pub item_id: String,
     /// The Plaid Institution ID associated with the Item. Field is `null` for Items created
     /// without an institution connection, such as Items created via Same Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_id: Nullable<String>,
     /// The name of the institution associated with the Item. Field is `null` for Items created
     /// without an institution connection, such as Items created via Same Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_name: Nullable<String>,
     /// The URL registered to receive webhooks for the Item.
     ///
     /// Constraints: an http or https URL.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub webhook: Option<String>,
     /// The method used to populate Auth data for the Item. This field is only populated for
     /// Items that have had Auth numbers data set on at least one of its accounts, and will be
     /// `null` otherwise. For info about the various flows, see the
     /// [Auth coverage documentation](https://plaid.com/docs/auth/coverage/).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub auth_method: Nullable<ItemAuthMethod>,
     /// Errors are identified by `error_code` and categorized by `error_type`. Use these in
     /// preference to HTTP status codes to identify and handle specific errors. HTTP status
@@ -9191,7 +9797,6 @@ pub struct Item {
     /// be part of an API response when calling `/item/get` to view Item status. Otherwise,
     /// error fields will be `null` if no error has occurred; if an error has occurred, an error
     /// code will be returned instead.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
     /// A list of products available for the Item that have not yet been accessed. The contents
     /// of this array will be mutually exclusive with `billed_products`.
@@ -9208,7 +9813,6 @@ pub struct Item {
     /// called, or Auth or Identity when added as Optional Products but before their endpoints
     /// have been called), in which case the product may appear in `products` but not in
     /// `billed_products`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Products>>,
     /// A list of products that the user has consented to for the Item via
     /// [Data Transparency
@@ -9216,7 +9820,6 @@ pub struct Item {
     /// This will consist of all products where both of the following are true: the user has
     /// consented to the required data scopes for that product and you have Production access
     /// for that product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_products: Option<Vec<Products>>,
     /// The date and time at which the Item's access consent will expire, in ISO 8601 format. If
     /// the Item does not have consent expiration scheduled, this field will be `null`.
@@ -9225,12 +9828,26 @@ pub struct Item {
     /// [OAuth Guide](https://plaid.com/docs/link/oauth/#refreshing-item-consent).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub consent_expiration_time: Option<String>,
     /// Indicates whether an Item requires user interaction to be updated, which can be the case
     /// for Items with some forms of two-factor authentication.
     pub update_type: ItemUpdateType,
 }
+
+::specgen_runtime::serde_struct!(Item {
+    0 => item_id: "item_id" required,
+    1 => institution_id: "institution_id" optional,
+    2 => institution_name: "institution_name" optional,
+    3 => webhook: "webhook" required,
+    4 => auth_method: "auth_method" optional,
+    5 => error: "error" required,
+    6 => available_products: "available_products" required,
+    7 => billed_products: "billed_products" required,
+    8 => products: "products" optional,
+    9 => consented_products: "consented_products" optional,
+    10 => consent_expiration_time: "consent_expiration_time" required,
+    11 => update_type: "update_type" required,
+});
 
 impl Validate for Item {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -9353,13 +9970,16 @@ impl ProductsTerminateReasonCode {
 
 /// Risk scoring details broken down by risk category. When using a Balance-only ruleset, this
 /// object will not be returned.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalScores {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_initiated_return_risk: Option<CustomerInitiatedReturnRisk>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_initiated_return_risk: Option<BankInitiatedReturnRisk>,
 }
+
+::specgen_runtime::serde_struct!(SignalScores {
+    0 => customer_initiated_return_risk: "customer_initiated_return_risk" optional,
+    1 => bank_initiated_return_risk: "bank_initiated_return_risk" optional,
+});
 
 impl Validate for SignalScores {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -9376,7 +9996,7 @@ impl Validate for SignalScores {
 /// unauthorized debit. Common return codes in this category include: "R05", "R07", "R10", "R11",
 /// "R29". These returns typically have a return time frame of up to 60 calendar days. During this
 /// period, the customer of financial institutions can dispute a transaction as unauthorized.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerInitiatedReturnRisk {
     /// A score from 1-99 that indicates the transaction return risk: a higher risk score suggests a
     /// higher return likelihood.
@@ -9402,6 +10022,11 @@ pub struct CustomerInitiatedReturnRisk {
     pub risk_tier: i64,
 }
 
+::specgen_runtime::serde_struct!(CustomerInitiatedReturnRisk {
+    0 => score: "score" required,
+    1 => risk_tier: "risk_tier" required,
+});
+
 impl Validate for CustomerInitiatedReturnRisk {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -9414,7 +10039,7 @@ impl Validate for CustomerInitiatedReturnRisk {
 /// because an account is overdrawn or because an ineligible account is used. Common return codes in
 /// this category include: "R01", "R02", "R03", "R04", "R06", "R08", "R09", "R13", "R16", "R17",
 /// "R20", "R23". These returns have a turnaround time of 2 banking days.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankInitiatedReturnRisk {
     /// A score from 1-99 that indicates the transaction return risk: a higher risk score suggests a
     /// higher return likelihood.
@@ -9440,6 +10065,11 @@ pub struct BankInitiatedReturnRisk {
     pub risk_tier: i64,
 }
 
+::specgen_runtime::serde_struct!(BankInitiatedReturnRisk {
+    0 => score: "score" required,
+    1 => risk_tier: "risk_tier" required,
+});
+
 impl Validate for BankInitiatedReturnRisk {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -9450,10 +10080,9 @@ impl Validate for BankInitiatedReturnRisk {
 
 /// Conveys information about the errors causing missing or stale bank data used to construct the
 /// `/signal/evaluate` scores and response
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalWarning {
     /// A broad categorization of the warning. Safe for programmatic use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning_type: Option<String>,
     /// The warning code identifies a specific kind of warning that pertains to the error causing
     /// bank data to be missing. Safe for programmatic use. For more details on warning codes,
@@ -9461,109 +10090,129 @@ pub struct SignalWarning {
     /// `ITEM_LOGIN_REQUIRED` warning, we recommend re-authenticating your user by implementing
     /// Link's update mode. This will guide your user to fix their credentials, allowing Plaid to
     /// start fetching data again for future requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning_code: Option<String>,
     /// A developer-friendly representation of the warning type. This may change over time and is
     /// not safe for programmatic use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning_message: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SignalWarning {
+    0 => warning_type: "warning_type" optional,
+    1 => warning_code: "warning_code" optional,
+    2 => warning_message: "warning_message" optional,
+});
 
 /// Details about the end user initiating the transaction (i.e., the account holder). These fields
 /// are optional, but strongly recommended to increase the accuracy of results when using Signal
 /// Transaction Scores. When using a Balance-only ruleset, if the Signal Addendum has been signed,
 /// these fields are ignored; if the Addendum has not been signed, using these fields will result in
 /// an error.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalUser {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<SignalPersonName>,
     /// The user's phone number, in E.164 format: +{countrycode}{number}. For example:
     /// "+14151234567"
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// The user's email address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_address: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<SignalAddressData>,
 }
 
+::specgen_runtime::serde_struct!(SignalUser {
+    0 => name: "name" optional,
+    1 => phone_number: "phone_number" optional,
+    2 => email_address: "email_address" optional,
+    3 => address: "address" optional,
+});
+
 /// The user's legal name
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalPersonName {
     /// The user's name prefix (e.g. "Mr.")
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub prefix: Nullable<String>,
     /// The user's given name. If the user has a one-word name, it should be provided in this field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub given_name: Nullable<String>,
     /// The user's middle name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub middle_name: Nullable<String>,
     /// The user's family name / surname
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub family_name: Nullable<String>,
     /// The user's name suffix (e.g. "II")
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub suffix: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(SignalPersonName {
+    0 => prefix: "prefix" optional,
+    1 => given_name: "given_name" optional,
+    2 => middle_name: "middle_name" optional,
+    3 => family_name: "family_name" optional,
+    4 => suffix: "suffix" optional,
+});
+
 /// Data about the components comprising an address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalAddressData {
     /// The full city name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The region or state
     /// Example: `"NC"`
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// The full street address
     /// Example: `"564 Main Street, APT 15"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// The postal code
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// The ISO 3166-1 alpha-2 country code
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(SignalAddressData {
+    0 => city: "city" optional,
+    1 => region: "region" optional,
+    2 => street: "street" optional,
+    3 => postal_code: "postal_code" optional,
+    4 => country: "country" optional,
+});
 
 /// Details about the end user's device. These fields are optional, but strongly recommended to
 /// increase the accuracy of results when using Signal Transaction Scores. When using a Balance-only
 /// Ruleset, these fields are ignored if the Signal Addendum has been signed; if it has not been
 /// signed, using these fields will result in an error.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalDevice {
     /// The IP address of the device that initiated the transaction
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ip_address: Nullable<String>,
     /// The user agent of the device that initiated the transaction (e.g. "Mozilla/5.0")
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_agent: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(SignalDevice {
+    0 => ip_address: "ip_address" optional,
+    1 => user_agent: "user_agent" optional,
+});
 
 /// Details about the transaction result after evaluation by the requested Ruleset. If a
 /// `ruleset_key` is not provided, for customers who began using Signal Transaction Scores before
 /// October 15, 2025, by default, this field will be omitted. To learn more, see [Signal
 /// Rules](https://plaid.com/docs/signal/signal-rules/).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Ruleset {
     /// The key of the Ruleset used for this transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ruleset_key: Option<String>,
     pub result: RuleResult,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub triggered_rule_details: Nullable<RuleDetails>,
     /// The evaluated outcome for this transaction. This field is deprecated, use `result` or
     /// `triggered_rule_details.custom_action_key` instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(Ruleset {
+    0 => ruleset_key: "ruleset_key" optional,
+    1 => result: "result" required,
+    2 => triggered_rule_details: "triggered_rule_details" optional,
+    3 => outcome: "outcome" optional,
+});
 
 impl Validate for Ruleset {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -9574,18 +10223,21 @@ impl Validate for Ruleset {
 
 /// Rules are run in numerical order. The first rule with a logic match is triggered. These are the
 /// details of that rule.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RuleDetails {
     /// An optional message attached to the triggered rule, defined within the Dashboard, for your
     /// internal use. Useful for debugging, such as "Account appears to be closed."
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_note: Option<String>,
     /// A string key, defined within the Dashboard, used to trigger programmatic behavior for a
     /// certain result. For instance, you could optionally choose to define a "3-day-hold"
     /// `custom_action_key` for an ACCEPT result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_action_key: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(RuleDetails {
+    0 => internal_note: "internal_note" optional,
+    1 => custom_action_key: "custom_action_key" optional,
+});
 
 /// The result of the rule that was triggered for this transaction.
 ///
@@ -9732,395 +10384,398 @@ impl SignalPaymentMethod {
 ///
 /// For the full list and detailed documentation of core attributes available, or to request that
 /// core attributes not be returned, contact sales or your Plaid account manager.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalEvaluateCoreAttributes {
     /// We parse and analyze historical transaction metadata to identify the number of possible past
     /// returns due to unauthorized transactions over the past 7 days from the account that will be
     /// debited.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unauthorized_transactions_count_7d: Nullable<i64>,
     /// We parse and analyze historical transaction metadata to identify the number of possible past
     /// returns due to unauthorized transactions over the past 30 days from the account that will be
     /// debited.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unauthorized_transactions_count_30d: Nullable<i64>,
     /// We parse and analyze historical transaction metadata to identify the number of possible past
     /// returns due to unauthorized transactions over the past 60 days from the account that will be
     /// debited.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unauthorized_transactions_count_60d: Nullable<i64>,
     /// We parse and analyze historical transaction metadata to identify the number of possible past
     /// returns due to unauthorized transactions over the past 90 days from the account that will be
     /// debited.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unauthorized_transactions_count_90d: Nullable<i64>,
     /// We parse and analyze historical transaction metadata to identify the number of possible past
     /// returns due to non-sufficient funds/overdrafts over the past 7 days from the account that
     /// will be debited.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub nsf_overdraft_transactions_count_7d: Nullable<i64>,
     /// We parse and analyze historical transaction metadata to identify the number of possible past
     /// returns due to non-sufficient funds/overdrafts over the past 30 days from the account that
     /// will be debited.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub nsf_overdraft_transactions_count_30d: Nullable<i64>,
     /// We parse and analyze historical transaction metadata to identify the number of possible past
     /// returns due to non-sufficient funds/overdrafts over the past 60 days from the account that
     /// will be debited.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub nsf_overdraft_transactions_count_60d: Nullable<i64>,
     /// We parse and analyze historical transaction metadata to identify the number of possible past
     /// returns due to non-sufficient funds/overdrafts over the past 90 days from the account that
     /// will be debited.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub nsf_overdraft_transactions_count_90d: Nullable<i64>,
     /// The number of days since the first time the Item was connected to an application via Plaid
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_first_plaid_connection: Nullable<i64>,
     /// The number of times the Item has been connected to applications via Plaid over the past 7
     /// days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_connections_count_7d: Nullable<i64>,
     /// The number of times the Item has been connected to applications via Plaid over the past 30
     /// days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_connections_count_30d: Nullable<i64>,
     /// The total number of times the Item has been connected to applications via Plaid
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_plaid_connections_count: Nullable<i64>,
     /// Indicates if the ACH transaction funding account is a savings/money market account
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_savings_or_money_market_account: Nullable<bool>,
     /// The total credit (inflow) transaction amount over the past 10 days from the account that
     /// will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_credit_transactions_amount_10d: Nullable<f64>,
     /// The total debit (outflow) transaction amount over the past 10 days from the account that
     /// will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_debit_transactions_amount_10d: Nullable<f64>,
     /// The 50th percentile of all credit (inflow) transaction amounts over the past 28 days from
     /// the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p50_credit_transactions_amount_28d: Nullable<f64>,
     /// The 50th percentile of all debit (outflow) transaction amounts over the past 28 days from
     /// the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p50_debit_transactions_amount_28d: Nullable<f64>,
     /// The 95th percentile of all credit (inflow) transaction amounts over the past 28 days from
     /// the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p95_credit_transactions_amount_28d: Nullable<f64>,
     /// The 95th percentile of all debit (outflow) transaction amounts over the past 28 days from
     /// the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p95_debit_transactions_amount_28d: Nullable<f64>,
     /// The number of days within the past 90 days when the account that will be debited had a
     /// negative end-of-day available balance
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_with_negative_balance_count_90d: Nullable<i64>,
     /// The 90th percentile of the end-of-day available balance over the past 30 days of the account
     /// that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p90_eod_balance_30d: Nullable<f64>,
     /// The 90th percentile of the end-of-day available balance over the past 60 days of the account
     /// that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p90_eod_balance_60d: Nullable<f64>,
     /// The 90th percentile of the end-of-day available balance over the past 90 days of the account
     /// that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p90_eod_balance_90d: Nullable<f64>,
     /// The 10th percentile of the end-of-day available balance over the past 30 days of the account
     /// that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p10_eod_balance_30d: Nullable<f64>,
     /// The 10th percentile of the end-of-day available balance over the past 60 days of the account
     /// that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p10_eod_balance_60d: Nullable<f64>,
     /// The 10th percentile of the end-of-day available balance over the past 90 days of the account
     /// that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p10_eod_balance_90d: Nullable<f64>,
     /// Available balance, as of the `balance_last_updated` time. The available balance is the
     /// current balance less any outstanding holds or debits that have not yet posted to the
     /// account.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub available_balance: Nullable<f64>,
     /// Current balance, as of the `balance_last_updated` time. The current balance is the total
     /// amount of funds in the account.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_balance: Nullable<f64>,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DDTHH:mm:ssZ)
     /// indicating the last time that the balance for the given account has been updated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub balance_last_updated: Nullable<String>,
     /// The number of times the account's phone numbers on file have changed over the past 28 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_change_count_28d: Nullable<i64>,
     /// The number of times the account's phone numbers on file have changed over the past 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_change_count_90d: Nullable<i64>,
     /// The number of times the account's email addresses on file have changed over the past 28 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_change_count_28d: Nullable<i64>,
     /// The number of times the account's email addresses on file have changed over the past 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_change_count_90d: Nullable<i64>,
     /// The number of times the account's addresses on file have changed over the past 28 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address_change_count_28d: Nullable<i64>,
     /// The number of times the account's addresses on file have changed over the past 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address_change_count_90d: Nullable<i64>,
     /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
     /// past 3 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_non_oauth_authentication_attempts_count_3d: Nullable<i64>,
     /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
     /// past 7 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_non_oauth_authentication_attempts_count_7d: Nullable<i64>,
     /// The number of non-OAuth authentication attempts via Plaid for this bank account over the
     /// past 30 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub plaid_non_oauth_authentication_attempts_count_30d: Nullable<i64>,
     /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
     /// the past 3 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failed_plaid_non_oauth_authentication_attempts_count_3d: Nullable<i64>,
     /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
     /// the past 7 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failed_plaid_non_oauth_authentication_attempts_count_7d: Nullable<i64>,
     /// The number of failed non-OAuth authentication attempts via Plaid for this bank account over
     /// the past 30 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failed_plaid_non_oauth_authentication_attempts_count_30d: Nullable<i64>,
     /// The total number of debit (outflow) transactions over the past 10 days from the account that
     /// will be debited
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub debit_transactions_count_10d: Nullable<i64>,
     /// The total number of credit (inflow) transactions over the past 10 days from the account that
     /// will be debited
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub credit_transactions_count_10d: Nullable<i64>,
     /// The total number of debit (outflow) transactions over the past 30 days from the account that
     /// will be debited
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub debit_transactions_count_30d: Nullable<i64>,
     /// The total number of credit (inflow) transactions over the past 30 days from the account that
     /// will be debited
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub credit_transactions_count_30d: Nullable<i64>,
     /// The total number of debit (outflow) transactions over the past 60 days from the account that
     /// will be debited
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub debit_transactions_count_60d: Nullable<i64>,
     /// The total number of credit (inflow) transactions over the past 60 days from the account that
     /// will be debited
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub credit_transactions_count_60d: Nullable<i64>,
     /// The total number of debit (outflow) transactions over the past 90 days from the account that
     /// will be debited
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub debit_transactions_count_90d: Nullable<i64>,
     /// The total number of credit (inflow) transactions over the past 90 days from the account that
     /// will be debited
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub credit_transactions_count_90d: Nullable<i64>,
     /// The total debit (outflow) transaction amount over the past 30 days from the account that
     /// will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_debit_transactions_amount_30d: Nullable<f64>,
     /// The total credit (inflow) transaction amount over the past 30 days from the account that
     /// will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_credit_transactions_amount_30d: Nullable<f64>,
     /// The total debit (outflow) transaction amount over the past 60 days from the account that
     /// will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_debit_transactions_amount_60d: Nullable<f64>,
     /// The total credit (inflow) transaction amount over the past 60 days from the account that
     /// will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_credit_transactions_amount_60d: Nullable<f64>,
     /// The total debit (outflow) transaction amount over the past 90 days from the account that
     /// will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_debit_transactions_amount_90d: Nullable<f64>,
     /// The total credit (inflow) transaction amount over the past 90 days from the account that
     /// will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_credit_transactions_amount_90d: Nullable<f64>,
     /// The 50th percentile of the end-of-day available balance over the past 30 days of the account
     /// that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p50_eod_balance_30d: Nullable<f64>,
     /// The 50th percentile of the end-of-day available balance over the past 60 days of the account
     /// that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p50_eod_balance_60d: Nullable<f64>,
     /// The 50th percentile of the end-of-day available balance over the past 90 days of the account
     /// that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p50_eod_balance_90d: Nullable<f64>,
     /// The 50th percentile of the end-of-day available balance between day 31 and day 60 over the
     /// past 60 days of the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p50_eod_balance_31d_to_60d: Nullable<f64>,
     /// The 50th percentile of the end-of-day available balance between day 61 and day 90 over the
     /// past 60 days of the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p50_eod_balance_61d_to_90d: Nullable<f64>,
     /// The 90th percentile of the end-of-day available balance between day 31 and day 60 over the
     /// past 60 days of the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p90_eod_balance_31d_to_60d: Nullable<f64>,
     /// The 90th percentile of the end-of-day available balance between day 61 and day 90 over the
     /// past 60 days of the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p90_eod_balance_61d_to_90d: Nullable<f64>,
     /// The 10th percentile of the end-of-day available balance between day 31 and day 60 over the
     /// past 60 days of the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p10_eod_balance_31d_to_60d: Nullable<f64>,
     /// The 10th percentile of the end-of-day available balance between day 61 and day 90 over the
     /// past 60 days of the account that will be debited
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub p10_eod_balance_61d_to_90d: Nullable<f64>,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DDTHH:mm:ssZ)
     /// indicating the last time that the transactions for the given account have been updated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_last_updated: Nullable<String>,
     /// Indicates if the receiver bank account is closed
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_account_closed: Nullable<bool>,
     /// Indicates if the receiver bank account is either frozen or restricted
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_account_frozen_or_restricted: Nullable<bool>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 3 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ip_addresses_count_3d: Nullable<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 7 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ip_addresses_count_7d: Nullable<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 30 days (max 100)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ip_addresses_count_30d: Nullable<i64>,
     /// The number of distinct IP addresses linked to the same bank account during Plaid
     /// authentication in the last 90 days (max 100)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ip_addresses_count_90d: Nullable<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 3 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_user_agents_count_3d: Nullable<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 7 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_user_agents_count_7d: Nullable<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 30 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_user_agents_count_30d: Nullable<i64>,
     /// The number of distinct user agents linked to the same bank account during Plaid
     /// authentication in the last 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_user_agents_count_90d: Nullable<i64>,
     /// The number of distinct SSL/TLS connection sessions linked to the same bank account during
     /// Plaid authentication in the last 3 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ssl_tls_connection_sessions_count_3d: Nullable<i64>,
     /// The number of distinct SSL/TLS connection sessions linked to the same bank account during
     /// Plaid authentication in the last 7 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ssl_tls_connection_sessions_count_7d: Nullable<i64>,
     /// The number of distinct SSL/TLS connection sessions linked to the same bank account during
     /// Plaid authentication in the last 30 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ssl_tls_connection_sessions_count_30d: Nullable<i64>,
     /// The number of distinct SSL/TLS connection sessions linked to the same bank account during
     /// Plaid authentication in the last 90 days
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub distinct_ssl_tls_connection_sessions_count_90d: Nullable<i64>,
     /// The number of days since the bank account was opened, as reported by the financial
     /// institution
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_account_opening: Nullable<i64>,
     /// Taking `available_or_current_balance` and dividing it by the transaction amount. Useful to
     /// say "10% buffer", for example. This is a convenience function to build Signal Rules upon.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub balance_to_transaction_amount_ratio: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(SignalEvaluateCoreAttributes {
+    0 => unauthorized_transactions_count_7d: "unauthorized_transactions_count_7d" optional,
+    1 => unauthorized_transactions_count_30d: "unauthorized_transactions_count_30d" optional,
+    2 => unauthorized_transactions_count_60d: "unauthorized_transactions_count_60d" optional,
+    3 => unauthorized_transactions_count_90d: "unauthorized_transactions_count_90d" optional,
+    4 => nsf_overdraft_transactions_count_7d: "nsf_overdraft_transactions_count_7d" optional,
+    5 => nsf_overdraft_transactions_count_30d: "nsf_overdraft_transactions_count_30d" optional,
+    6 => nsf_overdraft_transactions_count_60d: "nsf_overdraft_transactions_count_60d" optional,
+    7 => nsf_overdraft_transactions_count_90d: "nsf_overdraft_transactions_count_90d" optional,
+    8 => days_since_first_plaid_connection: "days_since_first_plaid_connection" optional,
+    9 => plaid_connections_count_7d: "plaid_connections_count_7d" optional,
+    10 => plaid_connections_count_30d: "plaid_connections_count_30d" optional,
+    11 => total_plaid_connections_count: "total_plaid_connections_count" optional,
+    12 => is_savings_or_money_market_account: "is_savings_or_money_market_account" optional,
+    13 => total_credit_transactions_amount_10d: "total_credit_transactions_amount_10d" optional,
+    14 => total_debit_transactions_amount_10d: "total_debit_transactions_amount_10d" optional,
+    15 => p50_credit_transactions_amount_28d: "p50_credit_transactions_amount_28d" optional,
+    16 => p50_debit_transactions_amount_28d: "p50_debit_transactions_amount_28d" optional,
+    17 => p95_credit_transactions_amount_28d: "p95_credit_transactions_amount_28d" optional,
+    18 => p95_debit_transactions_amount_28d: "p95_debit_transactions_amount_28d" optional,
+    19 => days_with_negative_balance_count_90d: "days_with_negative_balance_count_90d" optional,
+    20 => p90_eod_balance_30d: "p90_eod_balance_30d" optional,
+    21 => p90_eod_balance_60d: "p90_eod_balance_60d" optional,
+    22 => p90_eod_balance_90d: "p90_eod_balance_90d" optional,
+    23 => p10_eod_balance_30d: "p10_eod_balance_30d" optional,
+    24 => p10_eod_balance_60d: "p10_eod_balance_60d" optional,
+    25 => p10_eod_balance_90d: "p10_eod_balance_90d" optional,
+    26 => available_balance: "available_balance" optional,
+    27 => current_balance: "current_balance" optional,
+    28 => balance_last_updated: "balance_last_updated" optional,
+    29 => phone_change_count_28d: "phone_change_count_28d" optional,
+    30 => phone_change_count_90d: "phone_change_count_90d" optional,
+    31 => email_change_count_28d: "email_change_count_28d" optional,
+    32 => email_change_count_90d: "email_change_count_90d" optional,
+    33 => address_change_count_28d: "address_change_count_28d" optional,
+    34 => address_change_count_90d: "address_change_count_90d" optional,
+    35 => plaid_non_oauth_authentication_attempts_count_3d: "plaid_non_oauth_authentication_attempts_count_3d" optional,
+    36 => plaid_non_oauth_authentication_attempts_count_7d: "plaid_non_oauth_authentication_attempts_count_7d" optional,
+    37 => plaid_non_oauth_authentication_attempts_count_30d: "plaid_non_oauth_authentication_attempts_count_30d" optional,
+    38 => failed_plaid_non_oauth_authentication_attempts_count_3d: "failed_plaid_non_oauth_authentication_attempts_count_3d" optional,
+    39 => failed_plaid_non_oauth_authentication_attempts_count_7d: "failed_plaid_non_oauth_authentication_attempts_count_7d" optional,
+    40 => failed_plaid_non_oauth_authentication_attempts_count_30d: "failed_plaid_non_oauth_authentication_attempts_count_30d" optional,
+    41 => debit_transactions_count_10d: "debit_transactions_count_10d" optional,
+    42 => credit_transactions_count_10d: "credit_transactions_count_10d" optional,
+    43 => debit_transactions_count_30d: "debit_transactions_count_30d" optional,
+    44 => credit_transactions_count_30d: "credit_transactions_count_30d" optional,
+    45 => debit_transactions_count_60d: "debit_transactions_count_60d" optional,
+    46 => credit_transactions_count_60d: "credit_transactions_count_60d" optional,
+    47 => debit_transactions_count_90d: "debit_transactions_count_90d" optional,
+    48 => credit_transactions_count_90d: "credit_transactions_count_90d" optional,
+    49 => total_debit_transactions_amount_30d: "total_debit_transactions_amount_30d" optional,
+    50 => total_credit_transactions_amount_30d: "total_credit_transactions_amount_30d" optional,
+    51 => total_debit_transactions_amount_60d: "total_debit_transactions_amount_60d" optional,
+    52 => total_credit_transactions_amount_60d: "total_credit_transactions_amount_60d" optional,
+    53 => total_debit_transactions_amount_90d: "total_debit_transactions_amount_90d" optional,
+    54 => total_credit_transactions_amount_90d: "total_credit_transactions_amount_90d" optional,
+    55 => p50_eod_balance_30d: "p50_eod_balance_30d" optional,
+    56 => p50_eod_balance_60d: "p50_eod_balance_60d" optional,
+    57 => p50_eod_balance_90d: "p50_eod_balance_90d" optional,
+    58 => p50_eod_balance_31d_to_60d: "p50_eod_balance_31d_to_60d" optional,
+    59 => p50_eod_balance_61d_to_90d: "p50_eod_balance_61d_to_90d" optional,
+    60 => p90_eod_balance_31d_to_60d: "p90_eod_balance_31d_to_60d" optional,
+    61 => p90_eod_balance_61d_to_90d: "p90_eod_balance_61d_to_90d" optional,
+    62 => p10_eod_balance_31d_to_60d: "p10_eod_balance_31d_to_60d" optional,
+    63 => p10_eod_balance_61d_to_90d: "p10_eod_balance_61d_to_90d" optional,
+    64 => transactions_last_updated: "transactions_last_updated" optional,
+    65 => is_account_closed: "is_account_closed" optional,
+    66 => is_account_frozen_or_restricted: "is_account_frozen_or_restricted" optional,
+    67 => distinct_ip_addresses_count_3d: "distinct_ip_addresses_count_3d" optional,
+    68 => distinct_ip_addresses_count_7d: "distinct_ip_addresses_count_7d" optional,
+    69 => distinct_ip_addresses_count_30d: "distinct_ip_addresses_count_30d" optional,
+    70 => distinct_ip_addresses_count_90d: "distinct_ip_addresses_count_90d" optional,
+    71 => distinct_user_agents_count_3d: "distinct_user_agents_count_3d" optional,
+    72 => distinct_user_agents_count_7d: "distinct_user_agents_count_7d" optional,
+    73 => distinct_user_agents_count_30d: "distinct_user_agents_count_30d" optional,
+    74 => distinct_user_agents_count_90d: "distinct_user_agents_count_90d" optional,
+    75 => distinct_ssl_tls_connection_sessions_count_3d: "distinct_ssl_tls_connection_sessions_count_3d" optional,
+    76 => distinct_ssl_tls_connection_sessions_count_7d: "distinct_ssl_tls_connection_sessions_count_7d" optional,
+    77 => distinct_ssl_tls_connection_sessions_count_30d: "distinct_ssl_tls_connection_sessions_count_30d" optional,
+    78 => distinct_ssl_tls_connection_sessions_count_90d: "distinct_ssl_tls_connection_sessions_count_90d" optional,
+    79 => days_since_account_opening: "days_since_account_opening" optional,
+    80 => balance_to_transaction_amount_ratio: "balance_to_transaction_amount_ratio" optional,
+});
 
 impl Validate for SignalEvaluateCoreAttributes {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -10139,31 +10794,43 @@ impl Validate for SignalEvaluateCoreAttributes {
 }
 
 /// Represents a calculated Trust Index Score.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrustIndex {
     /// The overall trust index score.
     pub score: i64,
     /// The versioned name of the Trust Index model used for scoring.
     pub model: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subscores: Option<TrustIndexSubscores>,
 }
 
+::specgen_runtime::serde_struct!(TrustIndex {
+    0 => score: "score" required,
+    1 => model: "model" required,
+    2 => subscores: "subscores" required,
+});
+
 /// Contains sub-score metadata.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrustIndexSubscores {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub device_and_connection: Nullable<TrustIndexSubscore>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bank_account_insights: Nullable<TrustIndexSubscore>,
 }
 
+::specgen_runtime::serde_struct!(TrustIndexSubscores {
+    0 => device_and_connection: "device_and_connection" optional,
+    1 => bank_account_insights: "bank_account_insights" optional,
+});
+
 /// Represents Trust Index Subscore.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrustIndexSubscore {
     /// The subscore score.
     pub score: i64,
 }
+
+::specgen_runtime::serde_struct!(TrustIndexSubscore {
+    0 => score: "score" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     NetworkStatusGetUser, IdentityMatchUser, CreditSessionDocumentIncomeResult,

@@ -6,7 +6,6 @@
 use crate::models::{AccountType, AccountSubtype};
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Request to list a historical log of item consent events.
 ///
@@ -20,19 +19,23 @@ use serde::{Deserialize, Serialize};
 /// available via the endpoint.
 ///
 /// The response is [`ConsentEventsGetResponse`](crate::models::ConsentEventsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConsentEventsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
 }
+
+::specgen_runtime::serde_struct!(ConsentEventsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+});
 
 /// Describes a historical log of item consent events.
 ///
@@ -124,7 +127,7 @@ pub struct ConsentEventsGetRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConsentEventsGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -132,6 +135,11 @@ pub struct ConsentEventsGetResponse {
     /// A list of consent events.
     pub consent_events: Vec<ConsentEvent>,
 }
+
+::specgen_runtime::serde_struct!(ConsentEventsGetResponse {
+    0 => request_id: "request_id" required,
+    1 => consent_events: "consent_events" required,
+});
 
 impl Validate for ConsentEventsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -141,32 +149,25 @@ impl Validate for ConsentEventsGetResponse {
 }
 
 /// Describes a consent event.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConsentEvent {
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
     /// identifiers, the `item_id` is case-sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The date and time when the consent event occurred, in [ISO
     /// 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<ConsentEventType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_code: Option<ConsentEventCode>,
     /// Unique identifier for the institution associated with the Item. Field is `null` for Items
     /// created via Same-Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_id: Nullable<String>,
     /// The full name of the institution associated with the Item. Field is `null` for Items created
     /// via Same-Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator: Option<ConsentEventInitiator>,
     /// A list of strings containing the full list of use cases the end user has consented to for
     /// the Item.
@@ -174,19 +175,29 @@ pub struct ConsentEvent {
     /// See the [full
     /// list](https://plaid.com/docs/link/data-transparency-messaging-migration-guide/#updating-link-customizations)
     /// of use cases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_use_cases: Option<Vec<String>>,
     /// A list of strings containing the full list of data scopes the end user has consented to for
     /// the Item. These correspond to consented products; see the [full
     /// mapping](https://plaid.com/docs/link/data-transparency-messaging-migration-guide/#data-scopes-by-product)
     /// of data scopes and products.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_data_scopes: Option<Vec<String>>,
     /// An array containing the accounts associated with the Item for which authorizations are
     /// granted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_accounts: Option<Vec<ConsentedAccount>>,
 }
+
+::specgen_runtime::serde_struct!(ConsentEvent {
+    0 => item_id: "item_id" optional,
+    1 => created_at: "created_at" optional,
+    2 => event_type: "event_type" optional,
+    3 => event_code: "event_code" optional,
+    4 => institution_id: "institution_id" optional,
+    5 => institution_name: "institution_name" optional,
+    6 => initiator: "initiator" optional,
+    7 => consented_use_cases: "consented_use_cases" optional,
+    8 => consented_data_scopes: "consented_data_scopes" optional,
+    9 => consented_accounts: "consented_accounts" optional,
+});
 
 impl Validate for ConsentEvent {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -296,26 +307,29 @@ impl ConsentEventCode {
 ::specgen_runtime::open_enum!(ConsentEventCode);
 
 /// A financial institution account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConsentedAccount {
     /// Plaid's unique identifier for the account. Like all Plaid identifiers, the `account_id` is
     /// case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// The last 2-4 alphanumeric characters of an account's official account number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask: Option<String>,
     /// The name of the account, either assigned by the user or by the financial institution itself
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The official name of the account as given by the financial institution
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub official_name: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AccountType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub subtype: Nullable<AccountSubtype>,
 }
+
+::specgen_runtime::serde_struct!(ConsentedAccount {
+    0 => account_id: "account_id" optional,
+    1 => mask: "mask" optional,
+    2 => name: "name" optional,
+    3 => official_name: "official_name" optional,
+    4 => type_: "type" optional,
+    5 => subtype: "subtype" optional,
+});
 
 impl Validate for ConsentedAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -3,8 +3,6 @@
 
 //! Types from `spec/consumer_report.yaml`.
 
-use serde::{Deserialize, Serialize};
-
 /// ConsumerReportPDFGetRequest defines the request schema for `/consumer_report/pdf/get`
 ///
 /// # Operation
@@ -16,15 +14,13 @@ use serde::{Deserialize, Serialize};
 /// Response is PDF binary data. The `request_id` is returned in the `Plaid-Request-ID` header.
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConsumerReportPDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -32,5 +28,11 @@ pub struct ConsumerReportPDFGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: String,
 }
+
+::specgen_runtime::serde_struct!(ConsumerReportPDFGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(ConsumerReportPDFGetRequest);

@@ -20,7 +20,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// CraMonitoringInsightsSubscribeRequest defines the request schema for
 /// `/cra/monitoring_insights/subscribe`
@@ -35,24 +34,20 @@ use serde::{Deserialize, Serialize};
 ///
 /// The response is
 /// [`CraMonitoringInsightsSubscribeResponse`](crate::models::CraMonitoringInsightsSubscribeResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraMonitoringInsightsSubscribeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The Item ID to subscribe for Cash Flow Updates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// URL to which Plaid will send Cash Flow Updates webhooks, for example when the requested Cash
     /// Flow Updates report is ready.
@@ -61,15 +56,23 @@ pub struct CraMonitoringInsightsSubscribeRequest {
     pub webhook: String,
     /// Income categories to include in Cash Flow Updates. If empty or `null`, this field will
     /// default to including all possible categories.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income_categories: Nullable<Vec<CreditBankIncomeCategory>>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraMonitoringInsightsSubscribeRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => item_id: "item_id" optional,
+    4 => webhook: "webhook" required,
+    5 => income_categories: "income_categories" optional,
+    6 => user_token: "user_token" optional,
+});
 
 impl Validate for CraMonitoringInsightsSubscribeRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -93,7 +96,7 @@ impl Validate for CraMonitoringInsightsSubscribeRequest {
 ///   "request_id": "GVzMdiDd8DDAQK4"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraMonitoringInsightsSubscribeResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -101,6 +104,11 @@ pub struct CraMonitoringInsightsSubscribeResponse {
     /// A unique identifier for the subscription.
     pub subscription_id: String,
 }
+
+::specgen_runtime::serde_struct!(CraMonitoringInsightsSubscribeResponse {
+    0 => request_id: "request_id" required,
+    1 => subscription_id: "subscription_id" required,
+});
 
 /// CraMonitoringInsightsUnsubscribeRequest defines the request schema for
 /// `/cra/monitoring_insights/unsubscribe`
@@ -113,19 +121,23 @@ pub struct CraMonitoringInsightsSubscribeResponse {
 ///
 /// The response is
 /// [`CraMonitoringInsightsUnsubscribeResponse`](crate::models::CraMonitoringInsightsUnsubscribeResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraMonitoringInsightsUnsubscribeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique identifier for the subscription.
     pub subscription_id: String,
 }
+
+::specgen_runtime::serde_struct!(CraMonitoringInsightsUnsubscribeRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => subscription_id: "subscription_id" required,
+});
 
 /// CraMonitoringInsightsUnsubscribeResponse defines the response schema for
 /// `cra/monitoring_insights/unsubscribe`
@@ -140,12 +152,16 @@ pub struct CraMonitoringInsightsUnsubscribeRequest {
 ///   "request_id": "GVzMdiDd8DDAQK4"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraMonitoringInsightsUnsubscribeResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CraMonitoringInsightsUnsubscribeResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// CraMonitoringInsightsGetRequest defines the request schema for `/cra/monitoring_insights/get`
 ///
@@ -158,30 +174,34 @@ pub struct CraMonitoringInsightsUnsubscribeResponse {
 ///
 /// The response is
 /// [`CraMonitoringInsightsGetResponse`](crate::models::CraMonitoringInsightsGetResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraMonitoringInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     pub consumer_report_permissible_purpose: MonitoringConsumerReportPermissiblePurpose,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraMonitoringInsightsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => consumer_report_permissible_purpose: "consumer_report_permissible_purpose" required,
+    4 => user_token: "user_token" optional,
+});
 
 impl Validate for CraMonitoringInsightsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1178,7 +1198,7 @@ impl Validate for CraMonitoringInsightsGetRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraMonitoringInsightsGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1190,6 +1210,12 @@ pub struct CraMonitoringInsightsGetResponse {
     pub items: Vec<CraMonitoringInsightsItem>,
 }
 
+::specgen_runtime::serde_struct!(CraMonitoringInsightsGetResponse {
+    0 => request_id: "request_id" required,
+    1 => user_insights_id: "user_insights_id" required,
+    2 => items: "items" required,
+});
+
 impl Validate for CraMonitoringInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1198,7 +1224,7 @@ impl Validate for CraMonitoringInsightsGetResponse {
 }
 
 /// An object representing a Monitoring Insights Item
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraMonitoringInsightsItem {
     /// The date and time when the specific insights were generated (per-item), in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (e.g. "2018-04-12T03:32:11Z").
@@ -1212,12 +1238,20 @@ pub struct CraMonitoringInsightsItem {
     /// The full financial institution name associated with the Item.
     pub institution_name: String,
     pub status: MonitoringInsightsItemStatus,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub insights: Option<MonitoringInsights>,
     /// Data about each of the accounts open on the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<BaseReportAccount>>,
 }
+
+::specgen_runtime::serde_struct!(CraMonitoringInsightsItem {
+    0 => date_generated: "date_generated" required,
+    1 => item_id: "item_id" required,
+    2 => institution_id: "institution_id" required,
+    3 => institution_name: "institution_name" required,
+    4 => status: "status" required,
+    5 => insights: "insights" required,
+    6 => accounts: "accounts" optional,
+});
 
 impl Validate for CraMonitoringInsightsItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1230,14 +1264,18 @@ impl Validate for CraMonitoringInsightsItem {
 }
 
 /// An object with details of the Monitoring Insights Item's status.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MonitoringInsightsItemStatus {
     pub status_code: MonitoringItemStatusCode,
     /// A reason for why a Monitoring Insights Report is not available.
     /// This field will only be populated when the `status_code` is not `AVAILABLE`
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(MonitoringInsightsItemStatus {
+    0 => status_code: "status_code" required,
+    1 => reason: "reason" optional,
+});
 
 impl Validate for MonitoringInsightsItemStatus {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1309,11 +1347,16 @@ impl MonitoringConsumerReportPermissiblePurpose {
 ::specgen_runtime::open_enum!(MonitoringConsumerReportPermissiblePurpose);
 
 /// An object representing the Monitoring Insights for the given Item
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonitoringInsights {
     pub income: MonitoringIncomeInsights,
     pub loans: MonitoringLoanInsights,
 }
+
+::specgen_runtime::serde_struct!(MonitoringInsights {
+    0 => income: "income" required,
+    1 => loans: "loans" required,
+});
 
 impl Validate for MonitoringInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1323,7 +1366,7 @@ impl Validate for MonitoringInsights {
 }
 
 /// An object representing the income subcategory of the report
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonitoringIncomeInsights {
     pub total_monthly_income: TotalMonthlyIncomeInsights,
     pub income_sources_counts: IncomeSourcesCounts,
@@ -1333,6 +1376,14 @@ pub struct MonitoringIncomeInsights {
     pub income_sources: Vec<MonitoringIncomeSource>,
 }
 
+::specgen_runtime::serde_struct!(MonitoringIncomeInsights {
+    0 => total_monthly_income: "total_monthly_income" required,
+    1 => income_sources_counts: "income_sources_counts" required,
+    2 => forecasted_monthly_income: "forecasted_monthly_income" required,
+    3 => historical_annual_income: "historical_annual_income" required,
+    4 => income_sources: "income_sources" required,
+});
+
 impl Validate for MonitoringIncomeInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1341,31 +1392,39 @@ impl Validate for MonitoringIncomeInsights {
 }
 
 /// Details about the total monthly income
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalMonthlyIncomeInsights {
     /// The aggregated income for the 30 days prior to subscription date
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub baseline_amount: Nullable<f64>,
     /// The aggregated income of the last 30 days
     pub current_amount: f64,
 }
 
+::specgen_runtime::serde_struct!(TotalMonthlyIncomeInsights {
+    0 => baseline_amount: "baseline_amount" optional,
+    1 => current_amount: "current_amount" required,
+});
+
 /// Details about the number of income sources
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeSourcesCounts {
     /// The number of income sources detected at the subscription date
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub baseline_count: Nullable<f64>,
     /// The number of income sources currently detected
     pub current_count: f64,
 }
 
+::specgen_runtime::serde_struct!(IncomeSourcesCounts {
+    0 => baseline_count: "baseline_count" optional,
+    1 => current_count: "current_count" required,
+});
+
 /// An object representing the loan exposure subcategory of the report
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonitoringLoanInsights {
     pub loan_payments_counts: LoanPaymentsCounts,
     /// The number of loan disbursements detected in the last 30 days
@@ -1373,33 +1432,47 @@ pub struct MonitoringLoanInsights {
     pub loan_payment_merchants_counts: LoanPaymentsMerchantCounts,
 }
 
+::specgen_runtime::serde_struct!(MonitoringLoanInsights {
+    0 => loan_payments_counts: "loan_payments_counts" required,
+    1 => loan_disbursements_count: "loan_disbursements_count" required,
+    2 => loan_payment_merchants_counts: "loan_payment_merchants_counts" required,
+});
+
 /// Details regarding the number of unique loan payment merchants
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoanPaymentsMerchantCounts {
     /// The number of unique loan payment merchants detected in the 30 days before the subscription
     /// date
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub baseline_count: Nullable<f64>,
     /// The current number of unique loan payment merchants detected in the last 30 days
     pub current_count: f64,
 }
 
+::specgen_runtime::serde_struct!(LoanPaymentsMerchantCounts {
+    0 => baseline_count: "baseline_count" optional,
+    1 => current_count: "current_count" required,
+});
+
 /// Details regarding the number of loan payments
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoanPaymentsCounts {
     /// The number of loan payments made in the 30 days before the subscription date
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub baseline_count: Nullable<f64>,
     /// The current number of loan payments made in the last 30 days
     pub current_count: f64,
 }
 
+::specgen_runtime::serde_struct!(LoanPaymentsCounts {
+    0 => baseline_count: "baseline_count" optional,
+    1 => current_count: "current_count" required,
+});
+
 /// An object representing an income source
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MonitoringIncomeSource {
     /// A unique identifier for an income source
     pub income_source_id: String,
@@ -1411,6 +1484,13 @@ pub struct MonitoringIncomeSource {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub last_transaction_date: String,
 }
+
+::specgen_runtime::serde_struct!(MonitoringIncomeSource {
+    0 => income_source_id: "income_source_id" required,
+    1 => income_description: "income_description" required,
+    2 => income_category: "income_category" required,
+    3 => last_transaction_date: "last_transaction_date" required,
+});
 
 impl Validate for MonitoringIncomeSource {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1427,28 +1507,36 @@ impl Validate for MonitoringIncomeSource {
 /// An object representing the predicted average monthly net income amount. This amount reflects the
 /// funds deposited into the account and may not include any withheld income such as taxes or other
 /// payroll deductions
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ForecastedMonthlyIncome {
     /// The forecasted monthly income at the time of subscription
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub baseline_amount: Nullable<f64>,
     /// The current forecasted monthly income
     pub current_amount: f64,
 }
 
+::specgen_runtime::serde_struct!(ForecastedMonthlyIncome {
+    0 => baseline_amount: "baseline_amount" optional,
+    1 => current_amount: "current_amount" required,
+});
+
 /// An object representing the historical annual income amount.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HistoricalAnnualIncome {
     /// The historical annual income at the time of subscription
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub baseline_amount: Nullable<f64>,
     /// The current historical annual income
     pub current_amount: f64,
 }
+
+::specgen_runtime::serde_struct!(HistoricalAnnualIncome {
+    0 => baseline_amount: "baseline_amount" optional,
+    1 => current_amount: "current_amount" required,
+});
 
 /// CraCheckReportPDFGetRequest defines the request schema for `/cra/check_report/pdf/get`.
 ///
@@ -1462,35 +1550,38 @@ pub struct HistoricalAnnualIncome {
 /// `add-ons` field.
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportPDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_user_token: Option<String>,
     /// Use this field to include other reports in the PDF.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_ons: Option<Vec<CraPDFAddOns>>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportPDFGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => third_party_user_token: "third_party_user_token" optional,
+    4 => add_ons: "add_ons" optional,
+    5 => user_token: "user_token" optional,
+});
 
 impl Validate for CraCheckReportPDFGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1544,38 +1635,41 @@ impl CraPDFAddOns {
 ///
 /// The response is
 /// [`CraCheckReportBaseReportGetResponse`](crate::models::CraCheckReportBaseReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportBaseReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_user_token: Option<String>,
     /// The Item IDs to include in the Base Report. If not provided, all Items associated with the
     /// user will be included.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_ids: Nullable<Vec<String>>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_tier: Nullable<CraUserTier>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportBaseReportGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => third_party_user_token: "third_party_user_token" optional,
+    4 => item_ids: "item_ids" optional,
+    5 => user_token: "user_token" optional,
+    6 => user_tier: "user_tier" optional,
+});
 
 impl Validate for CraCheckReportBaseReportGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2612,7 +2706,7 @@ impl Validate for CraCheckReportBaseReportGetRequest {
 ///   "request_id": "FibfL8t3s71KJnj"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportBaseReportGetResponse {
     pub report: BaseReport,
     /// This array contains any information about errors or alerts related to the Base Report that
@@ -2622,6 +2716,12 @@ pub struct CraCheckReportBaseReportGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportBaseReportGetResponse {
+    0 => report: "report" required,
+    1 => warnings: "warnings" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for CraCheckReportBaseReportGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2634,14 +2734,19 @@ impl Validate for CraCheckReportBaseReportGetResponse {
 /// It is possible for a Base Report to be returned with missing account owner information. In such
 /// cases, the Base Report will contain warning data in the response, indicating why obtaining the
 /// owner information failed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BaseReportWarning {
     /// The warning type, which will always be `BASE_REPORT_WARNING`
     pub warning_type: String,
     pub warning_code: BaseReportWarningCode,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cause: Option<Cause>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportWarning {
+    0 => warning_type: "warning_type" required,
+    1 => warning_code: "warning_code" required,
+    2 => cause: "cause" required,
+});
 
 impl Validate for BaseReportWarning {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2687,7 +2792,7 @@ impl BaseReportWarningCode {
 ::specgen_runtime::open_enum!(BaseReportWarningCode);
 
 /// An object representing a balance held by an account in the past
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportHistoricalBalance {
     /// The date of the calculated historical balance, in an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD)
@@ -2706,16 +2811,21 @@ pub struct BaseReportHistoricalBalance {
     pub current: f64,
     /// The ISO-4217 currency code of the balance. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the balance. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportHistoricalBalance {
+    0 => date: "date" required,
+    1 => current: "current" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for BaseReportHistoricalBalance {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2725,7 +2835,7 @@ impl Validate for BaseReportHistoricalBalance {
 }
 
 /// An object representing a Base Report
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReport {
     /// A unique ID identifying a Base Report. Like all Plaid identifiers, this ID is case
     /// sensitive.
@@ -2738,13 +2848,20 @@ pub struct BaseReport {
     /// The number of days of transaction history requested.
     pub days_requested: f64,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
     /// Data returned by Plaid about each of the Items included in the Base Report.
     pub items: Vec<BaseReportItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<BaseReportUserAttributes>,
 }
+
+::specgen_runtime::serde_struct!(BaseReport {
+    0 => report_id: "report_id" required,
+    1 => date_generated: "date_generated" required,
+    2 => days_requested: "days_requested" required,
+    3 => client_report_id: "client_report_id" optional,
+    4 => items: "items" required,
+    5 => attributes: "attributes" optional,
+});
 
 impl Validate for BaseReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2755,41 +2872,44 @@ impl Validate for BaseReport {
 }
 
 /// Calculated attributes derived from transaction-level data, aggregated across accounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportUserAttributes {
     /// The number of net NSF fee transactions in the time range for the report (not counting any
     /// fees that were reversed within that time range).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count: Option<i64>,
     /// The number of net NSF fee transactions in the last 30 days in the report (not counting any
     /// fees that were reversed within that time range).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count_30d: Option<i64>,
     /// The number of net NSF fee transactions in the last 60 days in the report (not counting any
     /// fees that were reversed within that time range).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count_60d: Option<i64>,
     /// The number of net NSF fee transactions in the last 90 days in the report (not counting any
     /// fees that were reversed within that time range).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count_90d: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_inflow_amount: Nullable<TotalReportInflowAmount>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_inflow_amount_30d: Nullable<TotalReportInflowAmount30d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_inflow_amount_60d: Nullable<TotalReportInflowAmount60d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_inflow_amount_90d: Nullable<TotalReportInflowAmount90d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_outflow_amount: Nullable<TotalReportOutflowAmount>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_outflow_amount_30d: Nullable<TotalReportOutflowAmount30d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_outflow_amount_60d: Nullable<TotalReportOutflowAmount60d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_outflow_amount_90d: Nullable<TotalReportOutflowAmount90d>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportUserAttributes {
+    0 => nsf_overdraft_transactions_count: "nsf_overdraft_transactions_count" optional,
+    1 => nsf_overdraft_transactions_count_30d: "nsf_overdraft_transactions_count_30d" optional,
+    2 => nsf_overdraft_transactions_count_60d: "nsf_overdraft_transactions_count_60d" optional,
+    3 => nsf_overdraft_transactions_count_90d: "nsf_overdraft_transactions_count_90d" optional,
+    4 => total_inflow_amount: "total_inflow_amount" optional,
+    5 => total_inflow_amount_30d: "total_inflow_amount_30d" optional,
+    6 => total_inflow_amount_60d: "total_inflow_amount_60d" optional,
+    7 => total_inflow_amount_90d: "total_inflow_amount_90d" optional,
+    8 => total_outflow_amount: "total_outflow_amount" optional,
+    9 => total_outflow_amount_30d: "total_outflow_amount_30d" optional,
+    10 => total_outflow_amount_60d: "total_outflow_amount_60d" optional,
+    11 => total_outflow_amount_90d: "total_outflow_amount_90d" optional,
+});
 
 /// Total amount of debit transactions into the report's accounts in the time period of the report.
 /// This field only takes into account USD transactions from the accounts.
@@ -2803,20 +2923,24 @@ pub struct BaseReportUserAttributes {
 ///   "unofficial_currency_code": null
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalReportInflowAmount {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalReportInflowAmount {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of debit transactions into the report's accounts in the last 30 days. This field
 /// only takes into account USD transactions from the accounts.
@@ -2830,20 +2954,24 @@ pub struct TotalReportInflowAmount {
 ///   "unofficial_currency_code": null
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalReportInflowAmount30d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalReportInflowAmount30d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of debit transactions into the report's accounts in the last 60 days. This field
 /// only takes into account USD transactions from the accounts.
@@ -2857,20 +2985,24 @@ pub struct TotalReportInflowAmount30d {
 ///   "unofficial_currency_code": null
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalReportInflowAmount60d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalReportInflowAmount60d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of debit transactions into the report's accounts in the last 90 days. This field
 /// only takes into account USD transactions from the accounts.
@@ -2884,20 +3016,24 @@ pub struct TotalReportInflowAmount60d {
 ///   "unofficial_currency_code": null
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalReportInflowAmount90d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalReportInflowAmount90d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of credit transactions into the report's accounts in the time period of the report.
 /// This field only takes into account USD transactions from the accounts.
@@ -2911,20 +3047,24 @@ pub struct TotalReportInflowAmount90d {
 ///   "unofficial_currency_code": null
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalReportOutflowAmount {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalReportOutflowAmount {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of credit transactions into the report's accounts in the last 30 days. This field
 /// only takes into account USD transactions from the accounts.
@@ -2938,20 +3078,24 @@ pub struct TotalReportOutflowAmount {
 ///   "unofficial_currency_code": null
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalReportOutflowAmount30d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalReportOutflowAmount30d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of credit transactions into the report's accounts in the last 60 days. This field
 /// only takes into account USD transactions from the accounts.
@@ -2965,20 +3109,24 @@ pub struct TotalReportOutflowAmount30d {
 ///   "unofficial_currency_code": null
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalReportOutflowAmount60d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalReportOutflowAmount60d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of credit transactions into the report's accounts in the last 90 days. This field
 /// only takes into account USD transactions from the accounts.
@@ -2992,23 +3140,27 @@ pub struct TotalReportOutflowAmount60d {
 ///   "unofficial_currency_code": null
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalReportOutflowAmount90d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(TotalReportOutflowAmount90d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// A representation of an Item within a Base Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportItem {
     /// The full financial institution name associated with the Item.
     pub institution_name: String,
@@ -3025,6 +3177,14 @@ pub struct BaseReportItem {
     pub accounts: Vec<BaseReportAccount>,
 }
 
+::specgen_runtime::serde_struct!(BaseReportItem {
+    0 => institution_name: "institution_name" required,
+    1 => institution_id: "institution_id" required,
+    2 => date_last_updated: "date_last_updated" required,
+    3 => item_id: "item_id" required,
+    4 => accounts: "accounts" required,
+});
+
 impl Validate for BaseReportItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -3038,7 +3198,7 @@ impl Validate for BaseReportItem {
 }
 
 /// Base Report information about an account
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BaseReportAccount {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -3056,17 +3216,13 @@ pub struct BaseReportAccount {
     /// The last 2-4 alphanumeric characters of an account's official account number. Note that the
     /// mask may be non-unique between an Item's accounts, and it may also not match the mask that
     /// the bank displays to the user.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     pub metadata: BaseReportAccountMetadata,
     /// The name of the account, either assigned by the user or by the financial institution itself
     pub name: String,
     /// The official name of the account as given by the financial institution
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// The duration of transaction history available within this report for this Item, typically
     /// defined as the time since the date of the earliest transaction in that account.
@@ -3083,17 +3239,32 @@ pub struct BaseReportAccount {
     /// represented in the same `owner` object, not in multiple owner objects within the array. This
     /// array can also be empty if no owners are found.
     pub owners: Vec<Owner>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ownership_type: Option<OwnershipType>,
     /// Calculated data about the historical balances on the account. Currently not supported by
     /// `brokerage` or `investment` accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical_balances: Option<Vec<BaseReportHistoricalBalance>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_insights: Option<BaseReportAccountInsights>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<BaseReportAttributes>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportAccount {
+    0 => account_id: "account_id" required,
+    1 => balances: "balances" required,
+    2 => consumer_disputes: "consumer_disputes" required,
+    3 => mask: "mask" required,
+    4 => metadata: "metadata" required,
+    5 => name: "name" required,
+    6 => official_name: "official_name" required,
+    7 => type_: "type" required,
+    8 => subtype: "subtype" required,
+    9 => days_available: "days_available" required,
+    10 => transactions: "transactions" required,
+    11 => owners: "owners" required,
+    12 => ownership_type: "ownership_type" required,
+    13 => historical_balances: "historical_balances" optional,
+    14 => account_insights: "account_insights" optional,
+    15 => attributes: "attributes" optional,
+});
 
 impl Validate for BaseReportAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3112,7 +3283,7 @@ impl Validate for BaseReportAccount {
 }
 
 /// The information about a previously submitted valid dispute statement by the consumer
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConsumerDispute {
     /// (Deprecated) A unique identifier (UUID) of the consumer dispute that can be used for
     /// troubleshooting
@@ -3127,6 +3298,13 @@ pub struct ConsumerDispute {
     /// Text content of dispute
     pub statement: String,
 }
+
+::specgen_runtime::serde_struct!(ConsumerDispute {
+    0 => consumer_dispute_id: "consumer_dispute_id" required,
+    1 => dispute_field_create_date: "dispute_field_create_date" required,
+    2 => category: "category" required,
+    3 => statement: "statement" required,
+});
 
 impl Validate for ConsumerDispute {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3173,7 +3351,7 @@ impl ConsumerDisputeCategory {
 ::specgen_runtime::open_enum!(ConsumerDisputeCategory);
 
 /// Information about an account's balances.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportAccountBalances {
     /// The amount of funds available to be withdrawn from the account, as determined by the
     /// financial institution.
@@ -3199,7 +3377,6 @@ pub struct BaseReportAccountBalances {
     /// If `current` is `null` this field is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub available: Option<f64>,
     /// The total amount of funds in or owed by the account.
     ///
@@ -3222,7 +3399,6 @@ pub struct BaseReportAccountBalances {
     /// `available` is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current: Option<f64>,
     /// For `credit`-type accounts, this represents the credit limit.
     ///
@@ -3232,11 +3408,9 @@ pub struct BaseReportAccountBalances {
     /// In North America, this field is typically only available for `credit`-type accounts.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub limit: Option<f64>,
     /// The ISO-4217 currency code of the balance. Always null if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the balance. Always null if `iso_currency_code`
     /// is non-null. Unofficial currency codes are used for currencies that do not have official ISO
@@ -3244,7 +3418,6 @@ pub struct BaseReportAccountBalances {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// Timestamp in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format
     /// (`YYYY-MM-DDTHH:mm:ssZ`) indicating the oldest acceptable balance when making a request to
@@ -3264,22 +3437,30 @@ pub struct BaseReportAccountBalances {
     /// response.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_updated_datetime: Nullable<String>,
     /// The average historical balance for the entire report
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub average_balance: Nullable<f64>,
     /// The average historical balance of each calendar month
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_monthly_balances: Option<Vec<BaseReportAverageMonthlyBalances>>,
     /// The average historical balance from the most recent 30 days
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub most_recent_thirty_day_average_balance: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportAccountBalances {
+    0 => available: "available" required,
+    1 => current: "current" required,
+    2 => limit: "limit" required,
+    3 => iso_currency_code: "iso_currency_code" required,
+    4 => unofficial_currency_code: "unofficial_currency_code" required,
+    5 => last_updated_datetime: "last_updated_datetime" optional,
+    6 => average_balance: "average_balance" optional,
+    7 => average_monthly_balances: "average_monthly_balances" optional,
+    8 => most_recent_thirty_day_average_balance: "most_recent_thirty_day_average_balance" optional,
+});
 
 impl Validate for BaseReportAccountBalances {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3293,21 +3474,24 @@ impl Validate for BaseReportAccountBalances {
 }
 
 /// Metadata about the extracted account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportAccountMetadata {
     /// The beginning of the range of the financial institution provided data for the account, in
     /// [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub start_date: Option<String>,
     /// The end of the range of the financial institution provided data for the account, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub end_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportAccountMetadata {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+});
 
 impl Validate for BaseReportAccountMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3318,7 +3502,7 @@ impl Validate for BaseReportAccountMetadata {
 }
 
 /// A transaction on the Base Report
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportTransaction {
     /// The ID of the account in which this transaction occurred.
     pub account_id: String,
@@ -3331,7 +3515,6 @@ pub struct BaseReportTransaction {
     pub amount: f64,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the transaction. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -3340,7 +3523,6 @@ pub struct BaseReportTransaction {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The merchant name or transaction description.
     ///
@@ -3348,15 +3530,11 @@ pub struct BaseReportTransaction {
     /// for the merchant name.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// The string returned by the financial institution to describe the transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub original_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub credit_category: Nullable<CreditCategory>,
     /// The check number of the transaction. This field is only populated for check transactions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_number: Nullable<String>,
     /// For pending transactions, the date that the transaction occurred; for posted transactions,
     /// the date that the transaction posted. Both dates are returned in an [ISO
@@ -3365,40 +3543,54 @@ pub struct BaseReportTransaction {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: String,
     /// The date on which the transaction took place, in IS0 8601 format.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub date_transacted: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// The merchant name, as enriched by Plaid from the `name` field. This is typically a more
     /// human-readable version of the merchant counterparty in the transaction. For some bank
     /// transactions (such as checks or account transfers) where there is no meaningful merchant
     /// name, this value will be `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub merchant_name: Nullable<String>,
     /// When `true`, identifies the transaction as pending or unsettled. Pending transaction details
     /// (name, type, amount, category ID) may change before they are settled.
     pub pending: bool,
     /// The name of the account owner. This field is not typically populated and only relevant when
     /// dealing with sub-accounts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_owner: Nullable<String>,
     /// The unique ID of the transaction. Like all Plaid identifiers, the `transaction_id` is case
     /// sensitive.
     pub transaction_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transaction_type: Nullable<BaseReportTransactionType>,
     /// A hierarchical array of the categories to which this transaction belongs. For a full list of
     /// categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub category: Nullable<Vec<String>>,
     /// The ID of the category to which this transaction belongs. For a full list of categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub category_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportTransaction {
+    0 => account_id: "account_id" required,
+    1 => amount: "amount" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+    4 => name: "name" optional,
+    5 => original_description: "original_description" required,
+    6 => credit_category: "credit_category" optional,
+    7 => check_number: "check_number" optional,
+    8 => date: "date" required,
+    9 => date_transacted: "date_transacted" optional,
+    10 => location: "location" optional,
+    11 => merchant_name: "merchant_name" optional,
+    12 => pending: "pending" required,
+    13 => account_owner: "account_owner" optional,
+    14 => transaction_id: "transaction_id" required,
+    15 => transaction_type: "transaction_type" optional,
+    16 => category: "category" optional,
+    17 => category_id: "category_id" optional,
+    18 => personal_finance_category: "personal_finance_category" optional,
+});
 
 impl Validate for BaseReportTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3453,49 +3645,52 @@ impl BaseReportTransactionType {
 /// and will be removed in a future release.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportAccountInsights {
     /// Date of the earliest transaction for the account.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub oldest_transaction_date: Nullable<String>,
     /// Date of the most recent transaction for the account.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub most_recent_transaction_date: Nullable<String>,
     /// Number of days available for the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_available: Option<i64>,
     /// Average number of days between sequential transactions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_days_between_transactions: Option<f64>,
     /// Longest gap between sequential transactions in a time period. This array can include
     /// multiple time periods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longest_gaps_between_transactions: Option<Vec<BaseReportLongestGapInsights>>,
     /// The number of debits into the account. This array will be empty for non-depository accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_inflows: Option<Vec<BaseReportNumberFlowInsights>>,
     /// Average amount of debit transactions into the account in a time period. This array will be
     /// empty for non-depository accounts. This field only takes into account USD transactions from
     /// the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_inflow_amounts: Option<Vec<BaseReportAverageFlowInsights>>,
     /// The number of outflows from the account. This array will be empty for non-depository
     /// accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_outflows: Option<Vec<BaseReportNumberFlowInsights>>,
     /// Average amount of transactions out of the account in a time period. This array will be empty
     /// for non-depository accounts. This field only takes into account USD transactions from the
     /// account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_outflow_amounts: Option<Vec<BaseReportAverageFlowInsights>>,
     /// Number of days with no transactions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_days_no_transactions: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportAccountInsights {
+    0 => oldest_transaction_date: "oldest_transaction_date" optional,
+    1 => most_recent_transaction_date: "most_recent_transaction_date" optional,
+    2 => days_available: "days_available" optional,
+    3 => average_days_between_transactions: "average_days_between_transactions" optional,
+    4 => longest_gaps_between_transactions: "longest_gaps_between_transactions" optional,
+    5 => number_of_inflows: "number_of_inflows" optional,
+    6 => average_inflow_amounts: "average_inflow_amounts" optional,
+    7 => number_of_outflows: "number_of_outflows" optional,
+    8 => average_outflow_amounts: "average_outflow_amounts" optional,
+    9 => number_of_days_no_transactions: "number_of_days_no_transactions" optional,
+});
 
 impl Validate for BaseReportAccountInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3522,213 +3717,251 @@ impl Validate for BaseReportAccountInsights {
 }
 
 /// Calculated attributes derived from transaction-level data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportAttributes {
     /// Prediction indicator of whether the account is a primary account. Only one account per
     /// account type across the items connected will have a value of true.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_primary_account: Nullable<bool>,
     /// Value ranging from 0-1. The higher the score, the more confident we are of the account being
     /// the primary account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub primary_account_score: Nullable<f64>,
     /// The number of net NSF fee transactions for a given account within the report time range (not
     /// counting any fees that were reversed within the time range).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count: Option<i64>,
     /// The number of net NSF fee transactions within the last 30 days for a given account (not
     /// counting any fees that were reversed within the time range).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count_30d: Option<i64>,
     /// The number of net NSF fee transactions within the last 60 days for a given account (not
     /// counting any fees that were reversed within the time range).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count_60d: Option<i64>,
     /// The number of net NSF fee transactions within the last 90 days for a given account (not
     /// counting any fees that were reversed within the time range).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nsf_overdraft_transactions_count_90d: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_inflow_amount: Nullable<TotalInflowAmount>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_inflow_amount_30d: Nullable<TotalInflowAmount30d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_inflow_amount_60d: Nullable<TotalInflowAmount60d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_inflow_amount_90d: Nullable<TotalInflowAmount90d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_outflow_amount: Nullable<TotalOutflowAmount>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_outflow_amount_30d: Nullable<TotalOutflowAmount30d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_outflow_amount_60d: Nullable<TotalOutflowAmount60d>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub total_outflow_amount_90d: Nullable<TotalOutflowAmount90d>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportAttributes {
+    0 => is_primary_account: "is_primary_account" optional,
+    1 => primary_account_score: "primary_account_score" optional,
+    2 => nsf_overdraft_transactions_count: "nsf_overdraft_transactions_count" optional,
+    3 => nsf_overdraft_transactions_count_30d: "nsf_overdraft_transactions_count_30d" optional,
+    4 => nsf_overdraft_transactions_count_60d: "nsf_overdraft_transactions_count_60d" optional,
+    5 => nsf_overdraft_transactions_count_90d: "nsf_overdraft_transactions_count_90d" optional,
+    6 => total_inflow_amount: "total_inflow_amount" optional,
+    7 => total_inflow_amount_30d: "total_inflow_amount_30d" optional,
+    8 => total_inflow_amount_60d: "total_inflow_amount_60d" optional,
+    9 => total_inflow_amount_90d: "total_inflow_amount_90d" optional,
+    10 => total_outflow_amount: "total_outflow_amount" optional,
+    11 => total_outflow_amount_30d: "total_outflow_amount_30d" optional,
+    12 => total_outflow_amount_60d: "total_outflow_amount_60d" optional,
+    13 => total_outflow_amount_90d: "total_outflow_amount_90d" optional,
+});
 
 /// Total amount of debit transactions into the account in the time period of the report. This field
 /// will be empty for non-depository accounts. This field only takes into account USD transactions
 /// from the account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalInflowAmount {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalInflowAmount {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of debit transactions into the account in the last 30 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalInflowAmount30d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalInflowAmount30d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of debit transactions into the account in the last 60 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalInflowAmount60d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalInflowAmount60d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of debit transactions into the account in the last 90 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalInflowAmount90d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalInflowAmount90d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of credit transactions into the account in the time period of the report. This
 /// field will be empty for non-depository accounts. This field only takes into account USD
 /// transactions from the account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalOutflowAmount {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalOutflowAmount {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of credit transactions into the account in the last 30 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalOutflowAmount30d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalOutflowAmount30d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of credit transactions into the account in the last 60 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalOutflowAmount60d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TotalOutflowAmount60d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// Total amount of credit transactions into the account in the last 90 days. This field will be
 /// empty for non-depository accounts. This field only takes into account USD transactions from the
 /// account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TotalOutflowAmount90d {
     /// Value of amount with up to 2 decimal places.
     pub amount: f64,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(TotalOutflowAmount90d {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// Largest number of days between sequential transactions per calendar month
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportLongestGapInsights {
     /// The start date of this time period.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The end date of this time period.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Largest number of days between sequential transactions for this time period.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportLongestGapInsights {
+    0 => start_date: "start_date" optional,
+    1 => end_date: "end_date" optional,
+    2 => days: "days" optional,
+});
 
 impl Validate for BaseReportLongestGapInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3740,7 +3973,7 @@ impl Validate for BaseReportLongestGapInsights {
 
 /// The number of credits or debits out of the account. This field will only be included for
 /// depository accounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportNumberFlowInsights {
     /// The start date of this time period.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
@@ -3756,6 +3989,12 @@ pub struct BaseReportNumberFlowInsights {
     pub count: i64,
 }
 
+::specgen_runtime::serde_struct!(BaseReportNumberFlowInsights {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+    2 => count: "count" required,
+});
+
 impl Validate for BaseReportNumberFlowInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -3766,7 +4005,7 @@ impl Validate for BaseReportNumberFlowInsights {
 
 /// Average dollar amount of credit or debit transactions out of the account. This field will only
 /// be included for depository accounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportAverageFlowInsights {
     /// The start date of this time period.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
@@ -3781,6 +4020,12 @@ pub struct BaseReportAverageFlowInsights {
     pub total_amount: CreditAmountWithCurrency,
 }
 
+::specgen_runtime::serde_struct!(BaseReportAverageFlowInsights {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+    2 => total_amount: "total_amount" required,
+});
+
 impl Validate for BaseReportAverageFlowInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -3790,7 +4035,7 @@ impl Validate for BaseReportAverageFlowInsights {
 }
 
 /// Average balance in dollar amount per month
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportAverageMonthlyBalances {
     /// The start date of this time period.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
@@ -3801,8 +4046,14 @@ pub struct BaseReportAverageMonthlyBalances {
     pub average_balance: CreditAmountWithCurrency,
 }
 
+::specgen_runtime::serde_struct!(BaseReportAverageMonthlyBalances {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+    2 => average_balance: "average_balance" required,
+});
+
 /// A set of fields describing the investments data on an account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportInvestments {
     /// Quantities and values of securities held in the investment account. Map to the `securities`
     /// array for security details.
@@ -3813,6 +4064,12 @@ pub struct BaseReportInvestments {
     pub investment_transactions: Vec<BaseReportInvestmentTransaction>,
 }
 
+::specgen_runtime::serde_struct!(BaseReportInvestments {
+    0 => holdings: "holdings" required,
+    1 => securities: "securities" required,
+    2 => investment_transactions: "investment_transactions" required,
+});
+
 impl Validate for BaseReportInvestments {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -3822,7 +4079,7 @@ impl Validate for BaseReportInvestments {
 }
 
 /// A transaction within an investment account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BaseReportInvestmentTransaction {
     /// The ID of the Investment transaction, unique across all Plaid transactions. Like all Plaid
     /// identifiers, the `investment_transaction_id` is case sensitive.
@@ -3830,7 +4087,6 @@ pub struct BaseReportInvestmentTransaction {
     /// The `account_id` of the account against which this transaction posted.
     pub account_id: String,
     /// The `security_id` to which this transaction is related.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub security_id: Option<String>,
     /// The [ISO 8601](https://wikipedia.org/wiki/ISO_8601) posting date for the transaction.
     ///
@@ -3858,14 +4114,11 @@ pub struct BaseReportInvestmentTransaction {
     /// The combined value of all fees applied to this transaction
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fees: Option<f64>,
-    #[serde(rename = "type")]
     pub type_: InvestmentTransactionType,
     pub subtype: InvestmentTransactionSubtype,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the holding. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -3874,9 +4127,24 @@ pub struct BaseReportInvestmentTransaction {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportInvestmentTransaction {
+    0 => investment_transaction_id: "investment_transaction_id" required,
+    1 => account_id: "account_id" required,
+    2 => security_id: "security_id" required,
+    3 => date: "date" required,
+    4 => name: "name" required,
+    5 => quantity: "quantity" required,
+    6 => amount: "amount" required,
+    7 => price: "price" required,
+    8 => fees: "fees" required,
+    9 => type_: "type" required,
+    10 => subtype: "subtype" required,
+    11 => iso_currency_code: "iso_currency_code" required,
+    12 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for BaseReportInvestmentTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3888,7 +4156,7 @@ impl Validate for BaseReportInvestmentTransaction {
 }
 
 /// A securities holding at an institution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportInvestmentHolding {
     /// The Plaid `account_id` associated with the holding.
     pub account_id: String,
@@ -3907,7 +4175,6 @@ pub struct BaseReportInvestmentHolding {
     /// The date at which `institution_price` was current.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_price_as_of: Nullable<String>,
     /// The value of the holding, as reported by the institution.
     ///
@@ -3917,7 +4184,6 @@ pub struct BaseReportInvestmentHolding {
     /// purchase price of all of the shares in the holding.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cost_basis: Option<f64>,
     /// The total quantity of the asset held, as reported by the financial institution. If the
     /// security is an option, `quantity` will reflect the total number of options (typically the
@@ -3927,7 +4193,6 @@ pub struct BaseReportInvestmentHolding {
     pub quantity: f64,
     /// The ISO-4217 currency code of the holding. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the holding. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -3936,9 +4201,20 @@ pub struct BaseReportInvestmentHolding {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportInvestmentHolding {
+    0 => account_id: "account_id" required,
+    1 => security_id: "security_id" required,
+    2 => institution_price: "institution_price" required,
+    3 => institution_price_as_of: "institution_price_as_of" optional,
+    4 => institution_value: "institution_value" required,
+    5 => cost_basis: "cost_basis" required,
+    6 => quantity: "quantity" required,
+    7 => iso_currency_code: "iso_currency_code" required,
+    8 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for BaseReportInvestmentHolding {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3952,7 +4228,7 @@ impl Validate for BaseReportInvestmentHolding {
 }
 
 /// Investment security associated with the account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseReportInvestmentSecurity {
     /// A unique, Plaid-specific identifier for the security, used to associate securities with
     /// holdings. Like all Plaid identifiers, the `security_id` is case sensitive. The `security_id`
@@ -3960,32 +4236,26 @@ pub struct BaseReportInvestmentSecurity {
     /// example, in the event of a ticker symbol change or CUSIP change.
     pub security_id: String,
     /// A descriptive name for the security, suitable for display.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
     /// 12-character ISIN, a globally unique securities identifier. A verified CUSIP Global Services
     /// license is required to receive this data. This field will be null by default for new
     /// customers, and null for existing customers starting March 12, 2024. If you would like access
     /// to this field, please start the verification process
     /// [here](https://docs.google.com/forms/d/e/1FAIpQLSd9asHEYEfmf8fxJTHZTAfAzW4dugsnSu-HS2J51f1mxwd6Sw/viewform).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub isin: Option<String>,
     /// 9-character CUSIP, an identifier assigned to North American securities. A verified CUSIP
     /// Global Services license is required to receive this data. This field will be null by default
     /// for new customers, and null for existing customers starting March 12, 2024. If you would
     /// like access to this field, please start the verification process
     /// [here](https://docs.google.com/forms/d/e/1FAIpQLSd9asHEYEfmf8fxJTHZTAfAzW4dugsnSu-HS2J51f1mxwd6Sw/viewform).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cusip: Option<String>,
     /// An identifier given to the security by the institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution_security_id: Option<String>,
     /// If `institution_security_id` is present, this field indicates the Plaid `institution_id` of
     /// the institution to whom the identifier belongs.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution_id: Option<String>,
     /// The security's trading symbol for publicly traded securities, and otherwise a short
     /// identifier if available.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ticker_symbol: Option<String>,
     /// The security type of the holding. Valid security types are:
     ///
@@ -4006,12 +4276,19 @@ pub struct BaseReportInvestmentSecurity {
     /// `mutual fund`: Open- and closed-end vehicles pooling funds of multiple investors
     ///
     /// `other`: Unknown or other investment types
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(BaseReportInvestmentSecurity {
+    0 => security_id: "security_id" required,
+    1 => name: "name" required,
+    2 => isin: "isin" required,
+    3 => cusip: "cusip" required,
+    4 => institution_security_id: "institution_security_id" required,
+    5 => institution_id: "institution_id" required,
+    6 => ticker_symbol: "ticker_symbol" required,
+    7 => type_: "type" required,
+});
 
 /// Defines the request schema for `/cra/check_report/income_insights/get`.
 ///
@@ -4037,34 +4314,37 @@ pub struct BaseReportInvestmentSecurity {
 ///
 /// The response is
 /// [`CraCheckReportIncomeInsightsGetResponse`](crate::models::CraCheckReportIncomeInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportIncomeInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// The third-party user token associated with the requested User data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<CraCheckReportIncomeInsightsGetOptions>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportIncomeInsightsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => third_party_user_token: "third_party_user_token" optional,
+    4 => user_id: "user_id" optional,
+    5 => options: "options" optional,
+});
 
 impl Validate for CraCheckReportIncomeInsightsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4233,9 +4513,8 @@ impl Validate for CraCheckReportIncomeInsightsGetRequest {
 ///   "warnings": []
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportIncomeInsightsGetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<CraIncomeInsights>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -4243,9 +4522,14 @@ pub struct CraCheckReportIncomeInsightsGetResponse {
     /// If the Income Insights generation was successful but a subset of data could not be
     /// retrieved, this array will contain information about the errors causing information to be
     /// missing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<CheckReportWarning>>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportIncomeInsightsGetResponse {
+    0 => report: "report" optional,
+    1 => request_id: "request_id" required,
+    2 => warnings: "warnings" optional,
+});
 
 impl Validate for CraCheckReportIncomeInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4258,14 +4542,19 @@ impl Validate for CraCheckReportIncomeInsightsGetResponse {
 /// It is possible for a Check Report product to be returned with missing information. In such
 /// cases, the product will contain warning data in the response, indicating why obtaining the owner
 /// information failed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckReportWarning {
     /// The warning type, which will always be `CHECK_REPORT_WARNING`
     pub warning_type: String,
     pub warning_code: CheckReportWarningCode,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cause: Option<Cause>,
 }
+
+::specgen_runtime::serde_struct!(CheckReportWarning {
+    0 => warning_type: "warning_type" required,
+    1 => warning_code: "warning_code" required,
+    2 => cause: "cause" required,
+});
 
 impl Validate for CheckReportWarning {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4311,36 +4600,40 @@ impl CheckReportWarningCode {
 ::specgen_runtime::open_enum!(CheckReportWarningCode);
 
 /// The Check Income Insights Report for an end user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraIncomeInsights {
     /// The unique identifier associated with the Check Income Insights Report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_id: Option<String>,
     /// The time when the Check Income Insights Report was generated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_time: Option<String>,
     /// The number of days requested by the customer for the Check Income Insights Report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
     /// The list of Items in the report along with the associated metadata about the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<CraBankIncomeItem>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_summary: Nullable<CraIncomeInsightsUserSummary>,
     /// The list of income streams for this user.
     pub income_streams: Vec<CraIncomeStream>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income_summary: Option<CraBankIncomeSummary>,
     /// If data from the report was unable to be retrieved, the warnings object will contain
     /// information about the error that caused the data to be incomplete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<CraBankIncomeWarning>>,
 }
+
+::specgen_runtime::serde_struct!(CraIncomeInsights {
+    0 => report_id: "report_id" optional,
+    1 => generated_time: "generated_time" optional,
+    2 => days_requested: "days_requested" optional,
+    3 => client_report_id: "client_report_id" optional,
+    4 => items: "items" optional,
+    5 => user_summary: "user_summary" optional,
+    6 => income_streams: "income_streams" required,
+    7 => bank_income_summary: "bank_income_summary" optional,
+    8 => warnings: "warnings" optional,
+});
 
 impl Validate for CraIncomeInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4354,13 +4647,11 @@ impl Validate for CraIncomeInsights {
 }
 
 /// The details and metadata for an end user's Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeItem {
     /// The `item_id` of the Item associated with this webhook, warning, or error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The Item's accounts that have bank income data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<CraBankIncomeAccount>>,
     /// This is a V1 (II1) field. For the V2 (II2) equivalent, use the `accounts` field. The Item's
     /// accounts that have bank income data.
@@ -4371,15 +4662,22 @@ pub struct CraBankIncomeItem {
     /// The time when this Item's data was last retrieved from the financial institution.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_time: Option<String>,
     /// The unique identifier of the institution associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
     /// The name of the institution associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_name: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeItem {
+    0 => item_id: "item_id" optional,
+    1 => accounts: "accounts" optional,
+    2 => bank_income_accounts: "bank_income_accounts" required,
+    3 => bank_income_sources: "bank_income_sources" required,
+    4 => last_updated_time: "last_updated_time" optional,
+    5 => institution_id: "institution_id" optional,
+    6 => institution_name: "institution_name" optional,
+});
 
 impl Validate for CraBankIncomeItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4396,7 +4694,7 @@ impl Validate for CraBankIncomeItem {
 }
 
 /// The Item's bank accounts that have the selected data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraBankIncomeAccount {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -4407,26 +4705,33 @@ pub struct CraBankIncomeAccount {
     /// likely closed. Closed accounts are not returned by the Plaid API.
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// The last 2-4 alphanumeric characters of an account's official account number.
     /// Note that the mask may be non-unique between an Item's accounts, and it may also not match
     /// the mask that the bank displays to the user.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     pub metadata: CraBankIncomeAccountMetadata,
     /// The name of the bank account.
     pub name: String,
     /// The official name of the bank account.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
     pub subtype: DepositoryAccountSubtype,
-    #[serde(rename = "type")]
     pub type_: CreditBankIncomeAccountType,
     /// Data returned by the financial institution about the account owner or owners. Identity
     /// information is optional, so field may return an empty array.
     pub owners: Vec<Owner>,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeAccount {
+    0 => account_id: "account_id" optional,
+    1 => mask: "mask" required,
+    2 => metadata: "metadata" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => subtype: "subtype" required,
+    6 => type_: "type" required,
+    7 => owners: "owners" required,
+});
 
 impl Validate for CraBankIncomeAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4439,21 +4744,24 @@ impl Validate for CraBankIncomeAccount {
 }
 
 /// An object containing metadata about the extracted account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeAccountMetadata {
     /// The date of the earliest extracted transaction, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub start_date: Option<String>,
     /// The date of the most recent extracted transaction, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub end_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeAccountMetadata {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+});
 
 impl Validate for CraBankIncomeAccountMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4464,82 +4772,86 @@ impl Validate for CraBankIncomeAccountMetadata {
 }
 
 /// Detailed information for the income source.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeSource {
     /// The account ID with which this income source is associated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// A unique identifier for an income source. If the report is regenerated and a new `report_id`
     /// is created, the new report will have a new set of `income_source_id`s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_source_id: Option<String>,
     /// The most common name or original description for the underlying income transactions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_category: Option<CreditBankIncomeCategory>,
     /// Minimum of all dates within the specific income sources in the user's bank account for days
     /// requested by the client.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// Maximum of all dates within the specific income sources in the user's bank account for days
     /// requested by the client.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_frequency: Option<CreditBankIncomePayFrequency>,
     /// Total amount of earnings in the user's bank account for the specific income source for days
     /// requested by the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<f64>,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
     /// Number of transactions for the income source within the start and end date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_count: Option<i64>,
     /// The expected date of the end user's next paycheck for the income source.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub next_payment_date: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CraBankIncomeStatus>,
     /// An estimate of the average gross monthly income based on the historical net amount and
     /// income category for the income source(s).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub historical_average_monthly_gross_income: Nullable<f64>,
     /// The average monthly net income amount estimated based on the historical data for the income
     /// source(s).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub historical_average_monthly_income: Nullable<f64>,
     /// The predicted average monthly net income amount for the income source(s).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub forecasted_average_monthly_income: Nullable<f64>,
     /// The prediction interval(s) for the forecasted average monthly income.
     pub forecasted_average_monthly_income_prediction_intervals: Vec<
         CraPredictionInterval,
     >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employer: Option<CraBankIncomeEmployer>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub income_provider: Option<CraBankIncomeIncomeProvider>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical_summary: Option<Vec<CraBankIncomeHistoricalSummary>>,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeSource {
+    0 => account_id: "account_id" optional,
+    1 => income_source_id: "income_source_id" optional,
+    2 => income_description: "income_description" optional,
+    3 => income_category: "income_category" optional,
+    4 => start_date: "start_date" optional,
+    5 => end_date: "end_date" optional,
+    6 => pay_frequency: "pay_frequency" optional,
+    7 => total_amount: "total_amount" optional,
+    8 => iso_currency_code: "iso_currency_code" optional,
+    9 => unofficial_currency_code: "unofficial_currency_code" optional,
+    10 => transaction_count: "transaction_count" optional,
+    11 => next_payment_date: "next_payment_date" optional,
+    12 => status: "status" optional,
+    13 => historical_average_monthly_gross_income: "historical_average_monthly_gross_income" optional,
+    14 => historical_average_monthly_income: "historical_average_monthly_income" optional,
+    15 => forecasted_average_monthly_income: "forecasted_average_monthly_income" optional,
+    16 => forecasted_average_monthly_income_prediction_intervals: "forecasted_average_monthly_income_prediction_intervals" required,
+    17 => employer: "employer" optional,
+    18 => income_provider: "income_provider" required,
+    19 => historical_summary: "historical_summary" optional,
+});
 
 impl Validate for CraBankIncomeSource {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4559,31 +4871,37 @@ impl Validate for CraBankIncomeSource {
 }
 
 /// The object containing prediction interval data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPredictionInterval {
     /// The lower bound of the predicted attribute for the given probability.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub lower_bound: Nullable<f64>,
     /// The upper bound of the predicted attribute for the given probability.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub upper_bound: Nullable<f64>,
     /// The probability of the actual value of the attribute falling within the upper and lower
     /// bound.
     /// This is a percentage represented as a value between 0 and 1.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub probability: Nullable<f64>,
 }
 
+::specgen_runtime::serde_struct!(CraPredictionInterval {
+    0 => lower_bound: "lower_bound" optional,
+    1 => upper_bound: "upper_bound" optional,
+    2 => probability: "probability" optional,
+});
+
 /// The object containing employer data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeEmployer {
     /// The name of the employer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CraBankIncomeEmployer {
+    0 => name: "name" required,
+});
+
 /// The object containing data about the income provider.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeIncomeProvider {
     /// The name of the income provider.
     pub name: String,
@@ -4592,66 +4910,74 @@ pub struct CraBankIncomeIncomeProvider {
     pub is_normalized: bool,
 }
 
+::specgen_runtime::serde_struct!(CraBankIncomeIncomeProvider {
+    0 => name: "name" required,
+    1 => is_normalized: "is_normalized" required,
+});
+
 /// This is a V1 (II1) schema. For the V2 (II2) equivalent, use `CraIncomeInsightsUserSummary`.
 /// Summary for income across all income sources and items (max history of 730 days).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeSummary {
     /// Total amount of earnings across all the income sources in the end user's Items for the days
     /// requested by the client.
     /// This can contain multiple amounts, with each amount denominated in one unique currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amounts: Option<Vec<CreditAmountWithCurrency>>,
     /// The earliest date within the days requested in which all income sources identified by Plaid
     /// appear in a user's account.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The latest date in which all income sources identified by Plaid appear in the user's
     /// account.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Number of income sources per end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_sources_count: Option<i64>,
     /// Number of income categories per end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_categories_count: Option<i64>,
     /// Number of income transactions per end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_transactions_count: Option<i64>,
     /// An estimate of the average gross monthly income based on the historical net amount and
     /// income category for the income source(s). The average monthly income is calculated based on
     /// the lifetime of the income stream, rather than the entire historical period included in the
     /// scope of the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical_average_monthly_gross_income: Option<Vec<CreditAmountWithCurrency>>,
     /// The average monthly income amount estimated based on the historical data for the income
     /// source(s). The average monthly income is calculated based on the lifetime of the income
     /// stream, rather than the entire historical period included in the scope of the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical_average_monthly_income: Option<Vec<CreditAmountWithCurrency>>,
     /// The predicted average monthly income amount for the income source(s).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forecasted_average_monthly_income: Option<Vec<CreditAmountWithCurrency>>,
     /// An estimate of the annual gross income for the income source, calculated by multiplying the
     /// `historical_average_monthly_gross_income` by 12.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical_annual_gross_income: Option<Vec<CreditAmountWithCurrency>>,
     /// An estimate of the annual net income for the income source, calculated by multiplying the
     /// `historical_average_monthly_income` by 12.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical_annual_income: Option<Vec<CreditAmountWithCurrency>>,
     /// The predicted average annual income amount for the income source(s).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forecasted_annual_income: Option<Vec<CreditAmountWithCurrency>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical_summary: Option<Vec<CraBankIncomeHistoricalSummary>>,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeSummary {
+    0 => total_amounts: "total_amounts" optional,
+    1 => start_date: "start_date" optional,
+    2 => end_date: "end_date" optional,
+    3 => income_sources_count: "income_sources_count" optional,
+    4 => income_categories_count: "income_categories_count" optional,
+    5 => income_transactions_count: "income_transactions_count" optional,
+    6 => historical_average_monthly_gross_income: "historical_average_monthly_gross_income" optional,
+    7 => historical_average_monthly_income: "historical_average_monthly_income" optional,
+    8 => forecasted_average_monthly_income: "forecasted_average_monthly_income" optional,
+    9 => historical_annual_gross_income: "historical_annual_gross_income" optional,
+    10 => historical_annual_income: "historical_annual_income" optional,
+    11 => forecasted_annual_income: "forecasted_annual_income" optional,
+    12 => historical_summary: "historical_summary" optional,
+});
 
 impl Validate for CraBankIncomeSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4663,11 +4989,10 @@ impl Validate for CraBankIncomeSummary {
 }
 
 /// The end user's monthly summary for the income source(s).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeHistoricalSummary {
     /// Total amount of earnings for the income source(s) of the user for the month in the summary.
     /// This can contain multiple amounts, with each amount denominated in one unique currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amounts: Option<Vec<CreditAmountWithCurrency>>,
     /// The start date of the period covered in this monthly summary.
     /// This date will be the first day of the month, unless the month being covered is a partial
@@ -4676,7 +5001,6 @@ pub struct CraBankIncomeHistoricalSummary {
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The end date of the period included in this monthly summary.
     /// This date will be the last day of the month, unless the month being covered is a partial
@@ -4685,11 +5009,16 @@ pub struct CraBankIncomeHistoricalSummary {
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<Vec<CraBankIncomeTransaction>>,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeHistoricalSummary {
+    0 => total_amounts: "total_amounts" optional,
+    1 => start_date: "start_date" optional,
+    2 => end_date: "end_date" optional,
+    3 => transactions: "transactions" optional,
+});
 
 impl Validate for CraBankIncomeHistoricalSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4701,7 +5030,7 @@ impl Validate for CraBankIncomeHistoricalSummary {
 }
 
 /// The transactions data for the end user's income source(s).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeTransaction {
     /// The unique ID of the transaction. Like all Plaid identifiers, the `transaction_id` is case
     /// sensitive.
@@ -4723,30 +5052,37 @@ pub struct CraBankIncomeTransaction {
     /// `original_description` field.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The string returned by the financial institution to describe the transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub original_description: Option<String>,
     /// When true, identifies the transaction as pending or unsettled.
     /// Pending transaction details (name, type, amount, category ID) may change before they are
     /// settled.
     pub pending: bool,
     /// The check number of the transaction. This field is only populated for check transactions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_number: Nullable<String>,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bonus_type: Nullable<CraBankIncomeBonusType>,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeTransaction {
+    0 => transaction_id: "transaction_id" required,
+    1 => amount: "amount" required,
+    2 => date: "date" required,
+    3 => name: "name" optional,
+    4 => original_description: "original_description" required,
+    5 => pending: "pending" required,
+    6 => check_number: "check_number" optional,
+    7 => iso_currency_code: "iso_currency_code" required,
+    8 => unofficial_currency_code: "unofficial_currency_code" required,
+    9 => bonus_type: "bonus_type" optional,
+});
 
 impl Validate for CraBankIncomeTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4817,47 +5153,64 @@ impl CraBankIncomeStatus {
 ::specgen_runtime::open_enum!(CraBankIncomeStatus);
 
 /// Aggregated summary of all income streams for this user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraIncomeInsightsUserSummary {
     /// List of a user's aggregated income metrics for each currency.
     pub income_metrics: Vec<CraIncomeMetrics>,
 }
 
+::specgen_runtime::serde_struct!(CraIncomeInsightsUserSummary {
+    0 => income_metrics: "income_metrics" required,
+});
+
 /// Modeled income metrics for a given income stream or user summary.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraIncomeMetrics {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current: Option<CraCurrentModeledIncome>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub projected: Option<CraProjectedModeledIncome>,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CraIncomeMetrics {
+    0 => current: "current" required,
+    1 => projected: "projected" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// Modeled estimate of current income based on recently observed income transactions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCurrentModeledIncome {
     pub monthly: CraMonthlyIncomeValues,
     pub annual: CraAnnualIncomeValues,
 }
 
+::specgen_runtime::serde_struct!(CraCurrentModeledIncome {
+    0 => monthly: "monthly" required,
+    1 => annual: "annual" required,
+});
+
 /// Forward-looking modeled estimate of income based on recent income transactions and trends in
 /// active streams.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraProjectedModeledIncome {
     pub monthly: CraMonthlyIncomeValues,
     pub annual: CraAnnualIncomeValues,
 }
 
+::specgen_runtime::serde_struct!(CraProjectedModeledIncome {
+    0 => monthly: "monthly" required,
+    1 => annual: "annual" required,
+});
+
 /// Modeled estimate of the monthly income.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraMonthlyIncomeValues {
     /// Gross Income modeled from trends of observed transactions.
     pub gross_income: f64,
@@ -4865,8 +5218,13 @@ pub struct CraMonthlyIncomeValues {
     pub net_income: f64,
 }
 
+::specgen_runtime::serde_struct!(CraMonthlyIncomeValues {
+    0 => gross_income: "gross_income" required,
+    1 => net_income: "net_income" required,
+});
+
 /// Modeled estimate of the annual income.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraAnnualIncomeValues {
     /// Gross Income modeled from trends of observed transactions.
     pub gross_income: f64,
@@ -4874,8 +5232,13 @@ pub struct CraAnnualIncomeValues {
     pub net_income: f64,
 }
 
+::specgen_runtime::serde_struct!(CraAnnualIncomeValues {
+    0 => gross_income: "gross_income" required,
+    1 => net_income: "net_income" required,
+});
+
 /// An income stream detected for the user.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraIncomeStream {
     /// A unique identifier for an income stream. If the report is regenerated and a new `report_id`
     /// is created, the new report will have a new set of `income_stream_id`s.
@@ -4898,6 +5261,16 @@ pub struct CraIncomeStream {
     pub transactions: Vec<CraIncomeTransaction>,
 }
 
+::specgen_runtime::serde_struct!(CraIncomeStream {
+    0 => income_stream_id: "income_stream_id" required,
+    1 => start_date: "start_date" required,
+    2 => end_date: "end_date" required,
+    3 => description: "description" required,
+    4 => insights: "insights" required,
+    5 => income_metrics: "income_metrics" required,
+    6 => transactions: "transactions" required,
+});
+
 impl Validate for CraIncomeStream {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -4909,16 +5282,22 @@ impl Validate for CraIncomeStream {
 }
 
 /// Modeled insights for a given income stream.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraIncomeStreamInsights {
     pub income_category: CraIncomeCategory,
     pub pay_frequency: CreditBankIncomePayFrequency,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub income_provider: Option<CraBankIncomeIncomeProvider>,
     pub status: CraBankIncomeStatus,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_payment: Option<CraIncomeNextPayment>,
 }
+
+::specgen_runtime::serde_struct!(CraIncomeStreamInsights {
+    0 => income_category: "income_category" required,
+    1 => pay_frequency: "pay_frequency" required,
+    2 => income_provider: "income_provider" required,
+    3 => status: "status" required,
+    4 => next_payment: "next_payment" required,
+});
 
 impl Validate for CraIncomeStreamInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4935,7 +5314,7 @@ impl Validate for CraIncomeStreamInsights {
 /// See the [Income V2 Category
 /// Taxonomy](https://plaid.com/documents/income-v2-category-taxonomy.csv) for a full list of income
 /// categories.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraIncomeCategory {
     /// A high level category that communicates the broad category of the stream.
     pub primary: String,
@@ -4943,8 +5322,13 @@ pub struct CraIncomeCategory {
     pub secondary: String,
 }
 
+::specgen_runtime::serde_struct!(CraIncomeCategory {
+    0 => primary: "primary" required,
+    1 => secondary: "secondary" required,
+});
+
 /// Metadata of the income stream's next payment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraIncomeNextPayment {
     /// The expected date of the income stream's next payment. The date will be returned in an ISO
     /// 8601 format (YYYY-MM-DD).
@@ -4952,6 +5336,10 @@ pub struct CraIncomeNextPayment {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: String,
 }
+
+::specgen_runtime::serde_struct!(CraIncomeNextPayment {
+    0 => date: "date" required,
+});
 
 impl Validate for CraIncomeNextPayment {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4961,18 +5349,22 @@ impl Validate for CraIncomeNextPayment {
 }
 
 /// Metadata on whether this income transaction is an outlier.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraIncomeTransactionOutlier {
     /// Indicates whether an income transaction amount is unusually high compared to the amounts for
     /// that stream.
     pub is_outlier: bool,
     /// The amount that the transaction differs from the stream average transaction amount.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
 }
 
+::specgen_runtime::serde_struct!(CraIncomeTransactionOutlier {
+    0 => is_outlier: "is_outlier" required,
+    1 => amount: "amount" optional,
+});
+
 /// The transaction data for an income stream.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraIncomeTransaction {
     /// The unique ID of the transaction. Like all Plaid identifiers, the `transaction_id` is case
     /// sensitive.
@@ -5004,16 +5396,26 @@ pub struct CraIncomeTransaction {
     /// The string returned by the financial institution to describe the transaction.
     pub original_description: String,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     pub outlier: CraIncomeTransactionOutlier,
 }
+
+::specgen_runtime::serde_struct!(CraIncomeTransaction {
+    0 => transaction_id: "transaction_id" required,
+    1 => item_id: "item_id" required,
+    2 => account_id: "account_id" required,
+    3 => amount: "amount" required,
+    4 => date: "date" required,
+    5 => original_description: "original_description" required,
+    6 => iso_currency_code: "iso_currency_code" required,
+    7 => unofficial_currency_code: "unofficial_currency_code" required,
+    8 => outlier: "outlier" required,
+});
 
 impl Validate for CraIncomeTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5023,13 +5425,16 @@ impl Validate for CraIncomeTransaction {
 }
 
 /// Defines configuration options to generate Income Insights.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportIncomeInsightsGetOptions {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income_insights_filter: Nullable<IncomeInsightsFilter>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub income_insights_version: Option<IncomeInsightsVersion>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportIncomeInsightsGetOptions {
+    0 => income_insights_filter: "income_insights_filter" optional,
+    1 => income_insights_version: "income_insights_version" required,
+});
 
 impl Validate for CraCheckReportIncomeInsightsGetOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5039,15 +5444,18 @@ impl Validate for CraCheckReportIncomeInsightsGetOptions {
 }
 
 /// The warning associated with the data that was unavailable.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeWarning {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning_type: Option<CreditBankIncomeWarningType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning_code: Option<CraBankIncomeWarningCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<CraBankIncomeCause>,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeWarning {
+    0 => warning_type: "warning_type" optional,
+    1 => warning_code: "warning_code" optional,
+    2 => cause: "cause" optional,
+});
 
 impl Validate for CraBankIncomeWarning {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5096,7 +5504,7 @@ impl CraBankIncomeWarningCode {
 
 /// An error object and associated `item_id` used to identify a specific Item and error when a batch
 /// operation operating on multiple Items has encountered an error in one of the Items.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraBankIncomeCause {
     pub error_type: CreditBankIncomeErrorType,
     /// We use standard HTTP response codes for success and failure notifications, and our errors
@@ -5112,6 +5520,13 @@ pub struct CraBankIncomeCause {
     /// This may change over time and is not safe for programmatic use.
     pub display_message: String,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeCause {
+    0 => error_type: "error_type" required,
+    1 => error_code: "error_code" required,
+    2 => error_message: "error_message" required,
+    3 => display_message: "display_message" required,
+});
 
 impl Validate for CraBankIncomeCause {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5132,27 +5547,23 @@ impl Validate for CraBankIncomeCause {
 /// and refresh the data in the report.
 ///
 /// The response is [`CraCheckReportCreateResponse`](crate::models::CraCheckReportCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraCheckReportCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// The destination URL to which webhooks will be sent
     ///
@@ -5167,10 +5578,8 @@ pub struct CraCheckReportCreateRequest {
     /// The minimum number of days of data required for the report to be successfully generated.
     ///
     /// Constraints: at most 184.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_required: Option<i64>,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
     /// Specifies a list of products that will be eagerly generated when creating the report (in
     /// addition to the Base Report, which is always eagerly generated). These products will be made
@@ -5180,25 +5589,37 @@ pub struct CraCheckReportCreateRequest {
     /// fetched via product-specific `/get` endpoints.
     ///
     /// Constraints: at least 1 item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub products: Nullable<Vec<Products>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub base_report: Nullable<CraCheckReportCreateBaseReportOptions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cashflow_insights: Nullable<CraCheckReportCashflowInsightsGetOptions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub partner_insights: Nullable<CraCheckReportCreatePartnerInsightsOptions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub lend_score: Nullable<CraCheckReportLendScoreGetOptions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub network_insights: Nullable<CraCheckReportNetworkInsightsGetOptions>,
     /// Indicates that investment data should be extracted from the linked account(s).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub include_investments: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income_insights: Nullable<CraCheckReportIncomeInsightsGetOptions>,
     pub consumer_report_permissible_purpose: ConsumerReportPermissiblePurpose,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => user_token: "user_token" optional,
+    4 => webhook: "webhook" required,
+    5 => days_requested: "days_requested" required,
+    6 => days_required: "days_required" optional,
+    7 => client_report_id: "client_report_id" optional,
+    8 => products: "products" optional,
+    9 => base_report: "base_report" optional,
+    10 => cashflow_insights: "cashflow_insights" optional,
+    11 => partner_insights: "partner_insights" optional,
+    12 => lend_score: "lend_score" optional,
+    13 => network_insights: "network_insights" optional,
+    14 => include_investments: "include_investments" optional,
+    15 => income_insights: "income_insights" optional,
+    16 => consumer_report_permissible_purpose: "consumer_report_permissible_purpose" required,
+});
 
 impl Validate for CraCheckReportCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5233,13 +5654,16 @@ impl Validate for CraCheckReportCreateRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportCreateResponse {
+    0 => request_id: "request_id" optional,
+});
 
 /// CraPartnerInsightsGetRequest defines the request schema for `/cra/partner_insights/get`.
 ///
@@ -5251,24 +5675,28 @@ pub struct CraCheckReportCreateResponse {
 /// `/cra/partner_insights/get` returns cash flow insights for a specified user.
 ///
 /// The response is [`CraPartnerInsightsGetResponse`](crate::models::CraPartnerInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_tier: Nullable<CraUserTier>,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+    3 => user_tier: "user_tier" optional,
+});
 
 impl Validate for CraPartnerInsightsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5428,14 +5856,18 @@ impl Validate for CraPartnerInsightsGetRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsGetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<Vec<CraPartnerInsights>>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsGetResponse {
+    0 => report: "report" optional,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for CraPartnerInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5465,38 +5897,41 @@ impl Validate for CraPartnerInsightsGetResponse {
 ///
 /// The response is
 /// [`CraCheckReportPartnerInsightsGetResponse`](crate::models::CraCheckReportPartnerInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportPartnerInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_user_token: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_tier: Nullable<CraUserTier>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_insights: Option<CraCheckReportPartnerInsightsGetPartnerInsights>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<CraCheckReportPartnerInsightsGetOptions>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportPartnerInsightsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => third_party_user_token: "third_party_user_token" optional,
+    4 => user_token: "user_token" optional,
+    5 => user_tier: "user_tier" optional,
+    6 => partner_insights: "partner_insights" optional,
+    7 => options: "options" optional,
+});
 
 impl Validate for CraCheckReportPartnerInsightsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5508,13 +5943,16 @@ impl Validate for CraCheckReportPartnerInsightsGetRequest {
 }
 
 /// Defines configuration to generate Partner Insights
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportPartnerInsightsGetPartnerInsights {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub prism_versions: Nullable<PrismVersions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub fico: Nullable<CraPartnerInsightsFicoInput>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportPartnerInsightsGetPartnerInsights {
+    0 => prism_versions: "prism_versions" optional,
+    1 => fico: "fico" optional,
+});
 
 impl Validate for CraCheckReportPartnerInsightsGetPartnerInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5527,11 +5965,14 @@ impl Validate for CraCheckReportPartnerInsightsGetPartnerInsights {
 /// Deprecated, specify `partner_insights.prism_versions` instead.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportPartnerInsightsGetOptions {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub prism_versions: Nullable<PrismVersionsDeprecated>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportPartnerInsightsGetOptions {
+    0 => prism_versions: "prism_versions" optional,
+});
 
 impl Validate for CraCheckReportPartnerInsightsGetOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5541,13 +5982,16 @@ impl Validate for CraCheckReportPartnerInsightsGetOptions {
 }
 
 /// Defines configuration to generate Partner Insights.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportCreatePartnerInsightsOptions {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub prism_versions: Nullable<PrismVersions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub fico: Nullable<CraPartnerInsightsFicoInput>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportCreatePartnerInsightsOptions {
+    0 => prism_versions: "prism_versions" optional,
+    1 => fico: "fico" optional,
+});
 
 impl Validate for CraCheckReportCreatePartnerInsightsOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5560,19 +6004,22 @@ impl Validate for CraCheckReportCreatePartnerInsightsOptions {
 /// Deprecated, use `partner_insights.prism_versions` instead.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismVersionsDeprecated {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub firstdetect: Nullable<PrismFirstDetectVersion>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub detect: Nullable<PrismDetectVersion>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cashscore: Nullable<PrismCashScoreVersion>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub extend: Nullable<PrismExtendVersion>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub insights: Nullable<PrismInsightsVersion>,
 }
+
+::specgen_runtime::serde_struct!(PrismVersionsDeprecated {
+    0 => firstdetect: "firstdetect" optional,
+    1 => detect: "detect" optional,
+    2 => cashscore: "cashscore" optional,
+    3 => extend: "extend" optional,
+    4 => insights: "insights" optional,
+});
 
 impl Validate for PrismVersionsDeprecated {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5586,16 +6033,21 @@ impl Validate for PrismVersionsDeprecated {
 }
 
 /// The calculated UltraFICO scores returned as part of the Partner Insights report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsFicoResults {
     /// Client-generated identifier that uniquely identifies the FICO Application across FICO
     /// systems.
     pub lender_application_id: String,
     /// UltraFICO scoring results, one per provided base FICO score request.
     pub ultrafico_score_results: Vec<CraPartnerInsightsUltraFicoScoreResult>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub report_characteristics: Nullable<CraPartnerInsightsFicoReportCharacteristics>,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsFicoResults {
+    0 => lender_application_id: "lender_application_id" required,
+    1 => ultrafico_score_results: "ultrafico_score_results" required,
+    2 => report_characteristics: "report_characteristics" optional,
+});
 
 impl Validate for CraPartnerInsightsFicoResults {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5606,100 +6058,106 @@ impl Validate for CraPartnerInsightsFicoResults {
 
 /// Report characteristics returned by FICO describing the banking data used to generate the
 /// UltraFICO score.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsFicoReportCharacteristics {
     /// Total number of accounts included in the report. Limited to checking, savings, and money
     /// market accounts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub num_accounts: Nullable<i64>,
     /// Average daily balance over the past 1 month.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub avg_daily_balance_over_1_month: Nullable<f64>,
     /// Average daily balance over the past 3 months.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub avg_daily_balance_over_3_months: Nullable<f64>,
     /// Average daily balance over the past 6 months.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub avg_daily_balance_over_6_months: Nullable<f64>,
     /// Average daily balance over the past 12 months.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub avg_daily_balance_over_12_months: Nullable<f64>,
     /// Number of days since the earliest transaction in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_earliest_tx: Nullable<i64>,
     /// Number of days since the most recent day with a negative ending balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_most_recent_negative_ending_balance: Nullable<i64>,
     /// Number of days since the most recent insufficient funds fee debit transaction.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_most_recent_insufficient_funds_fee_debit_tx: Nullable<i64>,
     /// Total number of days with a negative balance over the past 1 month.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tot_number_days_with_negative_balance_over_1_month: Nullable<i64>,
     /// Total number of days with a negative balance over the past 3 months.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tot_number_days_with_negative_balance_over_3_months: Nullable<i64>,
     /// Total number of days with a negative balance over the past 6 months.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tot_number_days_with_negative_balance_over_6_months: Nullable<i64>,
     /// Total number of days with a negative balance over the past 12 months.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tot_number_days_with_negative_balance_over_12_months: Nullable<i64>,
     /// Number of days since the most recent transaction.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_since_most_recent_tx: Nullable<i64>,
     /// Number of days with at least one transaction over the past 1 month.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_with_tx_over_1_month: Nullable<i64>,
     /// Number of days with at least one transaction over the past 3 months.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_with_tx_over_3_months: Nullable<i64>,
     /// Number of days with at least one transaction over the past 6 months.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_with_tx_over_6_months: Nullable<i64>,
     /// Number of days with at least one transaction over the past 12 months.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_with_tx_over_12_months: Nullable<i64>,
     /// Sum of current balances across all accounts in the report.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tot_current_balances: Nullable<f64>,
     /// Number of checking accounts included in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub num_checking_accounts: Nullable<i64>,
     /// Number of money market accounts included in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub num_money_market_accounts: Nullable<i64>,
     /// Number of savings accounts included in the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub num_savings_accounts: Nullable<i64>,
 }
 
+::specgen_runtime::serde_struct!(CraPartnerInsightsFicoReportCharacteristics {
+    0 => num_accounts: "num_accounts" optional,
+    1 => avg_daily_balance_over_1_month: "avg_daily_balance_over_1_month" optional,
+    2 => avg_daily_balance_over_3_months: "avg_daily_balance_over_3_months" optional,
+    3 => avg_daily_balance_over_6_months: "avg_daily_balance_over_6_months" optional,
+    4 => avg_daily_balance_over_12_months: "avg_daily_balance_over_12_months" optional,
+    5 => days_since_earliest_tx: "days_since_earliest_tx" optional,
+    6 => days_since_most_recent_negative_ending_balance: "days_since_most_recent_negative_ending_balance" optional,
+    7 => days_since_most_recent_insufficient_funds_fee_debit_tx: "days_since_most_recent_insufficient_funds_fee_debit_tx" optional,
+    8 => tot_number_days_with_negative_balance_over_1_month: "tot_number_days_with_negative_balance_over_1_month" optional,
+    9 => tot_number_days_with_negative_balance_over_3_months: "tot_number_days_with_negative_balance_over_3_months" optional,
+    10 => tot_number_days_with_negative_balance_over_6_months: "tot_number_days_with_negative_balance_over_6_months" optional,
+    11 => tot_number_days_with_negative_balance_over_12_months: "tot_number_days_with_negative_balance_over_12_months" optional,
+    12 => days_since_most_recent_tx: "days_since_most_recent_tx" optional,
+    13 => days_with_tx_over_1_month: "days_with_tx_over_1_month" optional,
+    14 => days_with_tx_over_3_months: "days_with_tx_over_3_months" optional,
+    15 => days_with_tx_over_6_months: "days_with_tx_over_6_months" optional,
+    16 => days_with_tx_over_12_months: "days_with_tx_over_12_months" optional,
+    17 => tot_current_balances: "tot_current_balances" optional,
+    18 => num_checking_accounts: "num_checking_accounts" optional,
+    19 => num_money_market_accounts: "num_money_market_accounts" optional,
+    20 => num_savings_accounts: "num_savings_accounts" optional,
+});
+
 /// The result of a single UltraFICO score generation request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsUltraFicoScoreResult {
     /// Client-generated identifier that can be used to correlate between scoring requests and
     /// scoring results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_correlation_id: Option<String>,
     /// FICO-provided identifier that uniquely identifies this score generation request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fico_scoring_request_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ultrafico_score: Nullable<CraPartnerInsightsUltraFicoScore>,
     /// Human-readable description of why the UltraFICO score could not be computed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsUltraFicoScoreResult {
+    0 => request_correlation_id: "request_correlation_id" optional,
+    1 => fico_scoring_request_id: "fico_scoring_request_id" optional,
+    2 => ultrafico_score: "ultrafico_score" optional,
+    3 => error_reason: "error_reason" optional,
+});
 
 impl Validate for CraPartnerInsightsUltraFicoScoreResult {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5709,7 +6167,7 @@ impl Validate for CraPartnerInsightsUltraFicoScoreResult {
 }
 
 /// The calculated UltraFICO score.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraPartnerInsightsUltraFicoScore {
     pub ultrafico_score_version: CraPartnerInsightsUltraFicoScoreVersion,
     /// Numeric value of the UltraFICO score.
@@ -5718,67 +6176,72 @@ pub struct CraPartnerInsightsUltraFicoScore {
     /// priority order. May contain up to 4 items.
     ///
     /// Constraints: at most 4 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub negative_reason_codes: Option<Vec<String>>,
     /// Positive reason codes associated with the score (reasons the score moved upward), in
     /// priority order. May contain up to 4 items.
     ///
     /// Constraints: at most 4 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub positive_reason_codes: Option<Vec<String>>,
     /// Deprecated. Use `negative_reason_codes` instead. The first reason code associated with the
     /// score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_code_1: Nullable<String>,
     /// Deprecated. Use `negative_reason_codes` instead. The second reason code associated with the
     /// score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_code_2: Nullable<String>,
     /// Deprecated. Use `negative_reason_codes` instead. The third reason code associated with the
     /// score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_code_3: Nullable<String>,
     /// Deprecated. Use `negative_reason_codes` instead. The fourth reason code associated with the
     /// score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_code_4: Nullable<String>,
     /// Deprecated. Use `positive_reason_codes` instead. The first positive reason code associated
     /// with the score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub positive_reason_code_1: Nullable<String>,
     /// Deprecated. Use `positive_reason_codes` instead. The second positive reason code associated
     /// with the score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub positive_reason_code_2: Nullable<String>,
     /// Deprecated. Use `positive_reason_codes` instead. The third positive reason code associated
     /// with the score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub positive_reason_code_3: Nullable<String>,
     /// Deprecated. Use `positive_reason_codes` instead. The fourth positive reason code associated
     /// with the score.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub positive_reason_code_4: Nullable<String>,
     /// Whether inquiries adversely affected the score but were not represented in one of the four
     /// reason codes. Sometimes referred to as the FACTA Flag.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub did_inquiries_adversely_affect_score: Nullable<bool>,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsUltraFicoScore {
+    0 => ultrafico_score_version: "ultrafico_score_version" required,
+    1 => score: "score" required,
+    2 => negative_reason_codes: "negative_reason_codes" optional,
+    3 => positive_reason_codes: "positive_reason_codes" optional,
+    4 => reason_code_1: "reason_code_1" optional,
+    5 => reason_code_2: "reason_code_2" optional,
+    6 => reason_code_3: "reason_code_3" optional,
+    7 => reason_code_4: "reason_code_4" optional,
+    8 => positive_reason_code_1: "positive_reason_code_1" optional,
+    9 => positive_reason_code_2: "positive_reason_code_2" optional,
+    10 => positive_reason_code_3: "positive_reason_code_3" optional,
+    11 => positive_reason_code_4: "positive_reason_code_4" optional,
+    12 => did_inquiries_adversely_affect_score: "did_inquiries_adversely_affect_score" optional,
+});
 
 impl Validate for CraPartnerInsightsUltraFicoScore {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5890,9 +6353,8 @@ impl Validate for CraPartnerInsightsUltraFicoScore {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportPartnerInsightsGetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<CraPartnerInsights>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -5900,9 +6362,14 @@ pub struct CraCheckReportPartnerInsightsGetResponse {
     /// If the Partner Insights generation was successful but a subset of data could not be
     /// retrieved, this array will contain information about the errors causing information to be
     /// missing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<CheckReportWarning>>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportPartnerInsightsGetResponse {
+    0 => report: "report" optional,
+    1 => request_id: "request_id" required,
+    2 => warnings: "warnings" optional,
+});
 
 impl Validate for CraCheckReportPartnerInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5913,27 +6380,30 @@ impl Validate for CraCheckReportPartnerInsightsGetResponse {
 }
 
 /// The Partner Insights report of the bank data for an end user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsights {
     /// A unique identifier associated with the Partner Insights object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_id: Option<String>,
     /// The time when the Partner Insights report was generated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_time: Option<String>,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub fico: Nullable<CraPartnerInsightsFicoResults>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub prism: Nullable<CraPartnerInsightsPrism>,
     /// The list of Items used in the report along with the associated metadata about the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<CraPartnerInsightsItem>>,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsights {
+    0 => report_id: "report_id" optional,
+    1 => generated_time: "generated_time" optional,
+    2 => client_report_id: "client_report_id" optional,
+    3 => fico: "fico" optional,
+    4 => prism: "prism" optional,
+    5 => items: "items" optional,
+});
 
 impl Validate for CraPartnerInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5945,21 +6415,24 @@ impl Validate for CraPartnerInsights {
 }
 
 /// The details and metadata for an end user's Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsItem {
     /// The ID for the institution that the user linked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
     /// The name of the institution the user linked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_name: Option<String>,
     /// The identifier for the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// A list of accounts in the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<CraPartnerInsightsItemAccount>>,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsItem {
+    0 => institution_id: "institution_id" optional,
+    1 => institution_name: "institution_name" optional,
+    2 => item_id: "item_id" optional,
+    3 => accounts: "accounts" optional,
+});
 
 impl Validate for CraPartnerInsightsItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5969,7 +6442,7 @@ impl Validate for CraPartnerInsightsItem {
 }
 
 /// Account data corresponding to the Item from which Partner Insights were generated.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraPartnerInsightsItemAccount {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -5980,26 +6453,33 @@ pub struct CraPartnerInsightsItemAccount {
     /// likely closed. Closed accounts are not returned by the Plaid API.
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// The last 2-4 alphanumeric characters of an account's official account number.
     /// Note that the mask may be non-unique between an Item's accounts, and it may also not match
     /// the mask that the bank displays to the user.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     pub metadata: CraPartnerInsightsItemAccountMetadata,
     /// The name of the account
     pub name: String,
     /// The official name of the bank account.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
     pub subtype: DepositoryAccountSubtype,
-    #[serde(rename = "type")]
     pub type_: CreditBankIncomeAccountType,
     /// Data returned by the financial institution about the account owner or owners. Identity
     /// information is optional, so field may return an empty array.
     pub owners: Vec<Owner>,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsItemAccount {
+    0 => account_id: "account_id" optional,
+    1 => mask: "mask" required,
+    2 => metadata: "metadata" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => subtype: "subtype" required,
+    6 => type_: "type" required,
+    7 => owners: "owners" required,
+});
 
 impl Validate for CraPartnerInsightsItemAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6012,21 +6492,24 @@ impl Validate for CraPartnerInsightsItemAccount {
 }
 
 /// An object containing metadata about the extracted account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsItemAccountMetadata {
     /// The date of the earliest extracted transaction, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub start_date: Option<String>,
     /// The date of the most recent extracted transaction, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub end_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsItemAccountMetadata {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+});
 
 impl Validate for CraPartnerInsightsItemAccountMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6037,24 +6520,28 @@ impl Validate for CraPartnerInsightsItemAccountMetadata {
 }
 
 /// The Prism Data insights for the user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsPrism {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub insights: Nullable<PrismInsights>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cash_score: Nullable<PrismCashScore>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub extend: Nullable<PrismExtend>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub first_detect: Nullable<PrismFirstDetect>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub detect: Nullable<PrismDetect>,
     /// Details on whether the Prism Data attributes succeeded or failed to be generated.
     pub status: String,
 }
 
+::specgen_runtime::serde_struct!(CraPartnerInsightsPrism {
+    0 => insights: "insights" optional,
+    1 => cash_score: "cash_score" optional,
+    2 => extend: "extend" optional,
+    3 => first_detect: "first_detect" optional,
+    4 => detect: "detect" optional,
+    5 => status: "status" required,
+});
+
 /// The data from the Insights product returned by Prism Data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismInsights {
     /// The version of Prism Data's insights model used. This field is deprecated in favor of
     /// `model_version`.
@@ -6062,20 +6549,24 @@ pub struct PrismInsights {
     /// Deprecated.
     pub version: i64,
     /// The version of Prism Data's insights model used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
     /// The Insights Result object is a map of cash flow attributes, where the key is a string, and
     /// the value is a float or string. For a full list of attributes, contact your account manager.
     /// The attributes may vary depending on the Prism version used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<::serde_json::Value>,
     /// The error returned by Prism for this product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PrismInsights {
+    0 => version: "version" required,
+    1 => model_version: "model_version" optional,
+    2 => result: "result" optional,
+    3 => error_reason: "error_reason" optional,
+});
+
 /// The data from the CashScore® product returned by Prism Data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismCashScore {
     /// The version of Prism Data's cash score model used. This field is deprecated in favor of
     /// `model_version`.
@@ -6083,78 +6574,89 @@ pub struct PrismCashScore {
     /// Deprecated.
     pub version: i64,
     /// The version of Prism Data's cash score model used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
     /// The score returned by Prism Data. Ranges from 1-999, with higher score indicating lower
     /// risk.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub score: Option<i64>,
     /// The reasons for an individual having risk according to the cash score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_codes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PrismCashScoreMetadata>,
     /// The error returned by Prism for this product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PrismCashScore {
+    0 => version: "version" required,
+    1 => model_version: "model_version" optional,
+    2 => score: "score" required,
+    3 => reason_codes: "reason_codes" optional,
+    4 => metadata: "metadata" optional,
+    5 => error_reason: "error_reason" optional,
+});
+
 /// An object containing metadata about the provided transactions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismCashScoreMetadata {
     /// Number of days since the oldest transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub max_age: Option<i64>,
     /// Number of days since the latest transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub min_age: Option<i64>,
     /// Number of days since the latest credit transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub min_age_credit: Option<i64>,
     /// Number of days since the latest debit transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub min_age_debit: Option<i64>,
     /// Number of days since the oldest debit transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub max_age_debit: Option<i64>,
     /// Number of days since the oldest credit transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub max_age_credit: Option<i64>,
     /// Number of credit transactions.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub num_trxn_credit: Option<i64>,
     /// Number of debit transactions.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub num_trxn_debit: Option<i64>,
     /// Number of credit transactions in the last 30 days.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub l1m_credit_value_cnt: Option<i64>,
     /// Number of debit transactions in the last 30 days.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub l1m_debit_value_cnt: Option<i64>,
 }
 
+::specgen_runtime::serde_struct!(PrismCashScoreMetadata {
+    0 => max_age: "max_age" required,
+    1 => min_age: "min_age" required,
+    2 => min_age_credit: "min_age_credit" required,
+    3 => min_age_debit: "min_age_debit" required,
+    4 => max_age_debit: "max_age_debit" required,
+    5 => max_age_credit: "max_age_credit" required,
+    6 => num_trxn_credit: "num_trxn_credit" required,
+    7 => num_trxn_debit: "num_trxn_debit" required,
+    8 => l1m_credit_value_cnt: "l1m_credit_value_cnt" required,
+    9 => l1m_debit_value_cnt: "l1m_debit_value_cnt" required,
+});
+
 /// The data from the CashScore® Extend product returned by Prism Data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismExtend {
     /// The version of Prism Data's CashScore® Extend model used.
     pub model_version: String,
     /// The score returned by Prism Data. Ranges from 1-999, with higher score indicating lower
     /// risk.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub score: Option<i64>,
     /// The reasons for an individual having risk according to the CashScore® Extend score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_codes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PrismCashScoreMetadata>,
     /// The error returned by Prism for this product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PrismExtend {
+    0 => model_version: "model_version" required,
+    1 => score: "score" required,
+    2 => reason_codes: "reason_codes" optional,
+    3 => metadata: "metadata" optional,
+    4 => error_reason: "error_reason" optional,
+});
+
 /// The data from the FirstDetect product returned by Prism Data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismFirstDetect {
     /// The version of Prism Data's FirstDetect model used. This field is deprecated in favor of
     /// `model_version`.
@@ -6162,40 +6664,48 @@ pub struct PrismFirstDetect {
     /// Deprecated.
     pub version: i64,
     /// The version of Prism Data's FirstDetect model used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
     /// The score returned by Prism Data. Ranges from 1-999, with higher score indicating lower
     /// risk.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub score: Option<i64>,
     /// The reasons for an individual having risk according to the FirstDetect score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_codes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PrismCashScoreMetadata>,
     /// The error returned by Prism for this product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PrismFirstDetect {
+    0 => version: "version" required,
+    1 => model_version: "model_version" optional,
+    2 => score: "score" required,
+    3 => reason_codes: "reason_codes" optional,
+    4 => metadata: "metadata" optional,
+    5 => error_reason: "error_reason" optional,
+});
+
 /// The data from the CashScore® Detect product returned by Prism Data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismDetect {
     /// The version of Prism Data's CashScore® Detect model used.
     pub model_version: String,
     /// The score returned by Prism Data. Ranges from 1-999, with higher score indicating lower
     /// risk.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub score: Option<i64>,
     /// The reasons for an individual having risk according to the CashScore® Detect score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_codes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PrismCashScoreMetadata>,
     /// The error returned by Prism for this product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PrismDetect {
+    0 => model_version: "model_version" required,
+    1 => score: "score" required,
+    2 => reason_codes: "reason_codes" optional,
+    3 => metadata: "metadata" optional,
+    4 => error_reason: "error_reason" optional,
+});
 
 /// CraCheckReportCashflowInsightsGetRequest defines the request schema for
 /// `/cra/check_report/cashflow_insights/get`.
@@ -6219,34 +6729,37 @@ pub struct PrismDetect {
 ///
 /// The response is
 /// [`CraCheckReportCashflowInsightsGetResponse`](crate::models::CraCheckReportCashflowInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportCashflowInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_user_token: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<CraCheckReportCashflowInsightsGetOptions>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportCashflowInsightsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => third_party_user_token: "third_party_user_token" optional,
+    4 => user_token: "user_token" optional,
+    5 => options: "options" optional,
+});
 
 impl Validate for CraCheckReportCashflowInsightsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6276,34 +6789,37 @@ impl Validate for CraCheckReportCashflowInsightsGetRequest {
 ///
 /// The response is
 /// [`CraCheckReportLendScoreGetResponse`](crate::models::CraCheckReportLendScoreGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportLendScoreGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_user_token: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<CraCheckReportLendScoreGetOptions>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportLendScoreGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => third_party_user_token: "third_party_user_token" optional,
+    4 => user_token: "user_token" optional,
+    5 => options: "options" optional,
+});
 
 impl Validate for CraCheckReportLendScoreGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6313,24 +6829,27 @@ impl Validate for CraCheckReportLendScoreGetRequest {
 }
 
 /// Defines configuration options to generate a Base Report
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportCreateBaseReportOptions {
     /// Client-generated identifier, which can be used by lenders to track loan applications. This
     /// field is deprecated. Use the `client_report_id` field at the top level of the request
     /// instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub gse_options: Nullable<CraCheckReportGSEOptions>,
     /// Indicates that the report must include identity information. If identity information is not
     /// available, the report will fail.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub require_identity: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub home_lending_report_options: Nullable<CraCheckReportHomeLendingReportOptions>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportCreateBaseReportOptions {
+    0 => client_report_id: "client_report_id" optional,
+    1 => gse_options: "gse_options" optional,
+    2 => require_identity: "require_identity" optional,
+    3 => home_lending_report_options: "home_lending_report_options" optional,
+});
 
 impl Validate for CraCheckReportCreateBaseReportOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6341,11 +6860,15 @@ impl Validate for CraCheckReportCreateBaseReportOptions {
 }
 
 /// Specifies options for creating reports that can be shared with GSEs for mortgage verification.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportGSEOptions {
     /// Specifies which types of reports should be made available to GSEs.
     pub report_types: Vec<GSEReportType>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportGSEOptions {
+    0 => report_types: "report_types" required,
+});
 
 impl Validate for CraCheckReportGSEOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6355,11 +6878,14 @@ impl Validate for CraCheckReportGSEOptions {
 }
 
 /// Defines configuration options to generate Cashflow Insights
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportCashflowInsightsGetOptions {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub attributes_version: Nullable<CashflowAttributesVersion>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportCashflowInsightsGetOptions {
+    0 => attributes_version: "attributes_version" optional,
+});
 
 impl Validate for CraCheckReportCashflowInsightsGetOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6369,11 +6895,14 @@ impl Validate for CraCheckReportCashflowInsightsGetOptions {
 }
 
 /// Defines configuration options to generate the LendScore
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportLendScoreGetOptions {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub lend_score_version: Nullable<PlaidLendScoreVersion>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportLendScoreGetOptions {
+    0 => lend_score_version: "lend_score_version" optional,
+});
 
 impl Validate for CraCheckReportLendScoreGetOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6383,11 +6912,14 @@ impl Validate for CraCheckReportLendScoreGetOptions {
 }
 
 /// Defines configuration options to generate Network Insights
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportNetworkInsightsGetOptions {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub network_insights_version: Nullable<NetworkInsightsVersion>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportNetworkInsightsGetOptions {
+    0 => network_insights_version: "network_insights_version" optional,
+});
 
 impl Validate for CraCheckReportNetworkInsightsGetOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6416,7 +6948,7 @@ impl Validate for CraCheckReportNetworkInsightsGetOptions {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportCashflowInsightsGetResponse {
     pub report: CraCashflowInsightsReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -6425,9 +6957,14 @@ pub struct CraCheckReportCashflowInsightsGetResponse {
     /// If the Cashflow Insights generation was successful but a subset of data could not be
     /// retrieved, this array will contain information about the errors causing information to be
     /// missing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<CheckReportWarning>>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportCashflowInsightsGetResponse {
+    0 => report: "report" required,
+    1 => request_id: "request_id" required,
+    2 => warnings: "warnings" optional,
+});
 
 impl Validate for CraCheckReportCashflowInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6438,7 +6975,7 @@ impl Validate for CraCheckReportCashflowInsightsGetResponse {
 }
 
 /// Contains data for the CRA Cashflow Insights Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCashflowInsightsReport {
     /// The unique identifier associated with the report object.
     pub report_id: String,
@@ -6449,9 +6986,14 @@ pub struct CraCashflowInsightsReport {
     /// A map of cash flow attributes, where the key is a string, and the value is a float, int, or
     /// boolean. The specific list of attributes will depend on the cash flow attributes version
     /// used. For a full list of attributes, contact your account manager.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<::serde_json::Value>,
 }
+
+::specgen_runtime::serde_struct!(CraCashflowInsightsReport {
+    0 => report_id: "report_id" required,
+    1 => generated_time: "generated_time" required,
+    2 => attributes: "attributes" optional,
+});
 
 impl Validate for CraCashflowInsightsReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6484,7 +7026,7 @@ impl Validate for CraCashflowInsightsReport {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportLendScoreGetResponse {
     pub report: CraLendScoreReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -6492,9 +7034,14 @@ pub struct CraCheckReportLendScoreGetResponse {
     pub request_id: String,
     /// If the LendScore generation was successful but a subset of data could not be retrieved, this
     /// array will contain information about the errors causing information to be missing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<CheckReportWarning>>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportLendScoreGetResponse {
+    0 => report: "report" required,
+    1 => request_id: "request_id" required,
+    2 => warnings: "warnings" optional,
+});
 
 impl Validate for CraCheckReportLendScoreGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6505,7 +7052,7 @@ impl Validate for CraCheckReportLendScoreGetResponse {
 }
 
 /// Contains data for the CRA LendScore Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLendScoreReport {
     /// The unique identifier associated with the report object.
     pub report_id: String,
@@ -6513,9 +7060,14 @@ pub struct CraLendScoreReport {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub generated_time: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub lend_score: Nullable<LendScore>,
 }
+
+::specgen_runtime::serde_struct!(CraLendScoreReport {
+    0 => report_id: "report_id" required,
+    1 => generated_time: "generated_time" required,
+    2 => lend_score: "lend_score" optional,
+});
 
 impl Validate for CraLendScoreReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6525,28 +7077,30 @@ impl Validate for CraLendScoreReport {
 }
 
 /// The results of the LendScore
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LendScore {
     /// The score returned by the LendScore model. Will be an integer in the range 1 to 99. Higher
     /// scores indicate lower credit risk.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
     /// The reasons for an individual having risk according to the LendScore. For a full list of
     /// possible reason codes and a mapping of reason codes to human-readable reasons, contact your
     /// Plaid account manager. Different LendScore versions will use different sets of reason codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_codes: Option<Vec<String>>,
     /// Human-readable description of why the LendScore could not be computed.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error_reason: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(LendScore {
+    0 => score: "score" optional,
+    1 => reason_codes: "reason_codes" optional,
+    2 => error_reason: "error_reason" optional,
+});
+
 /// An individual LendScore result within a credit profile report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCreditProfileLendScore {
     /// The score returned by the LendScore model. Will be an integer in the range 1 to 99. Higher
     /// scores indicate lower credit risk.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub score: Option<i64>,
     /// The reasons for an individual having risk according to the LendScore. For a full list of
     /// possible reason codes and a mapping of reason codes to human-readable reasons, contact your
@@ -6555,9 +7109,15 @@ pub struct CraCreditProfileLendScore {
     /// The variant identifier for this LendScore result.
     pub variant: String,
     /// Human-readable description of why the LendScore could not be computed.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error_reason: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraCreditProfileLendScore {
+    0 => score: "score" required,
+    1 => reason_codes: "reason_codes" required,
+    2 => variant: "variant" required,
+    3 => error_reason: "error_reason" required,
+});
 
 /// CraCheckReportNetworkInsightsGetRequest defines the request schema for
 /// `/cra/check_report/network_insights/get`.
@@ -6579,34 +7139,37 @@ pub struct CraCreditProfileLendScore {
 ///
 /// The response is
 /// [`CraCheckReportNetworkInsightsGetResponse`](crate::models::CraCheckReportNetworkInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportNetworkInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<CraCheckReportNetworkInsightsGetOptions>,
     /// The third-party user token associated with the requested User data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_user_token: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportNetworkInsightsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => options: "options" optional,
+    4 => third_party_user_token: "third_party_user_token" optional,
+    5 => user_token: "user_token" optional,
+});
 
 impl Validate for CraCheckReportNetworkInsightsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6644,7 +7207,7 @@ impl Validate for CraCheckReportNetworkInsightsGetRequest {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportNetworkInsightsGetResponse {
     pub report: CraNetworkInsightsReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -6653,9 +7216,14 @@ pub struct CraCheckReportNetworkInsightsGetResponse {
     /// If the Network Insights generation was successful but a subset of data could not be
     /// retrieved, this array will contain information about the errors causing information to be
     /// missing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<CheckReportWarning>>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportNetworkInsightsGetResponse {
+    0 => report: "report" required,
+    1 => request_id: "request_id" required,
+    2 => warnings: "warnings" optional,
+});
 
 impl Validate for CraCheckReportNetworkInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6666,7 +7234,7 @@ impl Validate for CraCheckReportNetworkInsightsGetResponse {
 }
 
 /// Contains data for the CRA Network Attributes Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraNetworkInsightsReport {
     /// The unique identifier associated with the report object.
     pub report_id: String,
@@ -6681,6 +7249,13 @@ pub struct CraNetworkInsightsReport {
     pub items: Vec<CraNetworkInsightsItem>,
 }
 
+::specgen_runtime::serde_struct!(CraNetworkInsightsReport {
+    0 => report_id: "report_id" required,
+    1 => generated_time: "generated_time" required,
+    2 => network_attributes: "network_attributes" required,
+    3 => items: "items" required,
+});
+
 impl Validate for CraNetworkInsightsReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -6689,7 +7264,7 @@ impl Validate for CraNetworkInsightsReport {
 }
 
 /// Contains data about the connected Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraNetworkInsightsItem {
     /// The ID for the institution the user linked.
     pub institution_id: String,
@@ -6698,6 +7273,12 @@ pub struct CraNetworkInsightsItem {
     /// The identifier for the Item.
     pub item_id: String,
 }
+
+::specgen_runtime::serde_struct!(CraNetworkInsightsItem {
+    0 => institution_id: "institution_id" required,
+    1 => institution_name: "institution_name" required,
+    2 => item_id: "item_id" required,
+});
 
 /// CraCheckReportVerificationGetRequest defines the request schema for
 /// `/cra/check_report/verification/get`.
@@ -6720,25 +7301,21 @@ pub struct CraNetworkInsightsItem {
 ///
 /// The response is
 /// [`CraCheckReportVerificationGetResponse`](crate::models::CraCheckReportVerificationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportVerificationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Specifies which types of home lending reports are expected in the response
     pub reports_requested: Vec<CraCheckReportVerificationGetReportType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employment_refresh_options: Nullable<
         CraCheckReportVerificationGetEmploymentRefreshOptions,
     >,
@@ -6746,9 +7323,17 @@ pub struct CraCheckReportVerificationGetRequest {
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportVerificationGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => reports_requested: "reports_requested" required,
+    4 => employment_refresh_options: "employment_refresh_options" optional,
+    5 => user_token: "user_token" optional,
+});
 
 impl Validate for CraCheckReportVerificationGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7009,7 +7594,7 @@ impl Validate for CraCheckReportVerificationGetRequest {
 ///   "warnings": []
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportVerificationGetResponse {
     pub report: CraVerificationReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -7020,6 +7605,12 @@ pub struct CraCheckReportVerificationGetResponse {
     /// missing.
     pub warnings: Vec<CheckReportWarning>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportVerificationGetResponse {
+    0 => report: "report" required,
+    1 => request_id: "request_id" required,
+    2 => warnings: "warnings" required,
+});
 
 impl Validate for CraCheckReportVerificationGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7075,44 +7666,47 @@ impl CraCheckReportVerificationPdfReportType {
 /// `request_id`  is returned in the `Plaid-Request-ID` header.
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportVerificationPdfGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_user_token: Option<String>,
     /// Deprecated. Use `reports_requested` instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_requested: Option<CraCheckReportVerificationPdfReportType>,
     /// Specifies which types of verification reports to include in the returned PDF. Supported
     /// combinations are: `[voa]`, `[employment_refresh]`, `[income]`, or `[voa, income]`. Other
     /// combinations are not supported.
     ///
     /// Constraints: at least 1 item; items are unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports_requested: Option<Vec<CraCheckReportVerificationPdfReportType>>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportVerificationPdfGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => third_party_user_token: "third_party_user_token" optional,
+    4 => report_requested: "report_requested" optional,
+    5 => reports_requested: "reports_requested" optional,
+    6 => user_token: "user_token" optional,
+});
 
 impl Validate for CraCheckReportVerificationPdfGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7124,25 +7718,29 @@ impl Validate for CraCheckReportVerificationPdfGetRequest {
 }
 
 /// Contains data for the CRA Home Lending Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationReport {
     /// The unique identifier associated with the Home Lending Report object. This ID will be the
     /// same as the Base Report ID.
     pub report_id: String,
     /// A unique token that can be shared with GSEs in order to provide them access to the report.
     /// This is automatically created during report generation when GSE options are specified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gse_reference_id: Option<String>,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub voa: Nullable<CraVoaReport>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employment_refresh: Nullable<CraEmploymentRefreshReport>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income: Nullable<CraVerificationIncomeReport>,
 }
+
+::specgen_runtime::serde_struct!(CraVerificationReport {
+    0 => report_id: "report_id" required,
+    1 => gse_reference_id: "gse_reference_id" optional,
+    2 => client_report_id: "client_report_id" optional,
+    3 => voa: "voa" optional,
+    4 => employment_refresh: "employment_refresh" optional,
+    5 => income: "income" optional,
+});
 
 impl Validate for CraVerificationReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7154,16 +7752,19 @@ impl Validate for CraVerificationReport {
 }
 
 /// Attributes for the VOA report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVoaReportAttributes {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub total_inflow_amount: Option<TotalReportInflowAmount>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub total_outflow_amount: Option<TotalReportOutflowAmount>,
 }
 
+::specgen_runtime::serde_struct!(CraVoaReportAttributes {
+    0 => total_inflow_amount: "total_inflow_amount" required,
+    1 => total_outflow_amount: "total_outflow_amount" required,
+});
+
 /// An object representing a VOA report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVoaReport {
     /// The date and time when the VOA Report was created, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (e.g. "2018-04-12T03:32:11Z").
@@ -7177,6 +7778,13 @@ pub struct CraVoaReport {
     pub attributes: CraVoaReportAttributes,
 }
 
+::specgen_runtime::serde_struct!(CraVoaReport {
+    0 => generated_time: "generated_time" required,
+    1 => days_requested: "days_requested" required,
+    2 => items: "items" required,
+    3 => attributes: "attributes" required,
+});
+
 impl Validate for CraVoaReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -7186,7 +7794,7 @@ impl Validate for CraVoaReport {
 }
 
 /// A representation of an Item within a VOA report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVoaReportItem {
     /// Data about each of the accounts open on the Item.
     pub accounts: Vec<CraVoaReportAccount>,
@@ -7203,6 +7811,14 @@ pub struct CraVoaReportItem {
     pub last_update_time: String,
 }
 
+::specgen_runtime::serde_struct!(CraVoaReportItem {
+    0 => accounts: "accounts" required,
+    1 => institution_name: "institution_name" required,
+    2 => institution_id: "institution_id" required,
+    3 => item_id: "item_id" required,
+    4 => last_update_time: "last_update_time" required,
+});
+
 impl Validate for CraVoaReportItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -7216,7 +7832,7 @@ impl Validate for CraVoaReportItem {
 }
 
 /// VOA Report information about an account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraVoaReportAccount {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -7234,16 +7850,12 @@ pub struct CraVoaReportAccount {
     /// The last 2-4 alphanumeric characters of an account's official account number. Note that the
     /// mask may be non-unique between an Item's accounts, and it may also not match the mask that
     /// the bank displays to the user.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     /// The name of the account, either assigned by the user or by the financial institution itself.
     pub name: String,
     /// The official name of the account as given by the financial institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// The duration of transaction history available within this report for this Item, typically
     /// defined as the time since the date of the earliest transaction in that account.
@@ -7251,11 +7863,25 @@ pub struct CraVoaReportAccount {
     pub transactions_insights: CraVoaReportTransactionsInsights,
     /// Data returned by the financial institution about the account owner or owners.
     pub owners: Vec<Owner>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ownership_type: Option<OwnershipType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub investments: Nullable<BaseReportInvestments>,
 }
+
+::specgen_runtime::serde_struct!(CraVoaReportAccount {
+    0 => account_id: "account_id" required,
+    1 => balances: "balances" required,
+    2 => consumer_disputes: "consumer_disputes" required,
+    3 => mask: "mask" required,
+    4 => name: "name" required,
+    5 => official_name: "official_name" required,
+    6 => type_: "type" required,
+    7 => subtype: "subtype" required,
+    8 => days_available: "days_available" required,
+    9 => transactions_insights: "transactions_insights" required,
+    10 => owners: "owners" required,
+    11 => ownership_type: "ownership_type" required,
+    12 => investments: "investments" optional,
+});
 
 impl Validate for CraVoaReportAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7272,7 +7898,7 @@ impl Validate for CraVoaReportAccount {
 }
 
 /// VOA Report information about an account's balances.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVoaReportAccountBalances {
     /// The amount of funds available to be withdrawn from the account, as determined by the
     /// financial institution.
@@ -7298,7 +7924,6 @@ pub struct CraVoaReportAccountBalances {
     /// If `current` is `null` this field is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub available: Option<f64>,
     /// The total amount of funds in or owed by the account.
     ///
@@ -7321,11 +7946,9 @@ pub struct CraVoaReportAccountBalances {
     /// `available` is guaranteed not to be `null`.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current: Option<f64>,
     /// The ISO-4217 currency code of the balance. Always null if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the balance. Always null if `iso_currency_code`
     /// is non-null. Unofficial currency codes are used for currencies that do not have official ISO
@@ -7333,7 +7956,6 @@ pub struct CraVoaReportAccountBalances {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// Calculated data about the historical balances on the account.
     ///
@@ -7343,18 +7965,27 @@ pub struct CraVoaReportAccountBalances {
     /// historical balances.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub average_balance_30_days: Option<f64>,
     /// The average balance in the account over the last 60 days. Calculated using the derived
     /// historical balances.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub average_balance_60_days: Option<f64>,
     /// The number of net NSF fee transactions in the time range for the report in the given account
     /// (not counting any fees that were reversed within the time range).
     pub nsf_overdraft_transactions_count: f64,
 }
+
+::specgen_runtime::serde_struct!(CraVoaReportAccountBalances {
+    0 => available: "available" required,
+    1 => current: "current" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+    4 => historical_balances: "historical_balances" required,
+    5 => average_balance_30_days: "average_balance_30_days" required,
+    6 => average_balance_60_days: "average_balance_60_days" required,
+    7 => nsf_overdraft_transactions_count: "nsf_overdraft_transactions_count" required,
+});
 
 impl Validate for CraVoaReportAccountBalances {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7364,7 +7995,7 @@ impl Validate for CraVoaReportAccountBalances {
 }
 
 /// An object representing a balance held by an account in the past.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVoaReportAccountHistoricalBalance {
     /// The total amount of funds in the account, calculated from the `current` balance in the
     /// `balance` object by subtracting inflows and adding back outflows according to the posted
@@ -7379,16 +8010,21 @@ pub struct CraVoaReportAccountHistoricalBalance {
     pub date: String,
     /// The ISO-4217 currency code of the balance. Always `null` if `unofficial_currency_code` is
     /// non-`null`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the balance. Always `null` if
     /// `iso_currency_code` is non-`null`.
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraVoaReportAccountHistoricalBalance {
+    0 => current: "current" required,
+    1 => date: "date" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for CraVoaReportAccountHistoricalBalance {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7398,21 +8034,25 @@ impl Validate for CraVoaReportAccountHistoricalBalance {
 }
 
 /// Transaction data associated with the account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVoaReportTransactionsInsights {
     /// Transaction history associated with the account.
     pub all_transactions: Vec<BaseReportTransaction>,
     /// The latest timeframe provided by the FI, in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub end_date: Option<String>,
     /// The earliest timeframe provided by the FI, in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub start_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraVoaReportTransactionsInsights {
+    0 => all_transactions: "all_transactions" required,
+    1 => end_date: "end_date" required,
+    2 => start_date: "start_date" required,
+});
 
 impl Validate for CraVoaReportTransactionsInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7424,7 +8064,7 @@ impl Validate for CraVoaReportTransactionsInsights {
 }
 
 /// An object representing an Employment Refresh Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraEmploymentRefreshReport {
     /// The date and time when the Employment Refresh Report was created, in ISO 8601 format (e.g.
     /// "2018-04-12T03:32:11Z").
@@ -7437,6 +8077,12 @@ pub struct CraEmploymentRefreshReport {
     pub items: Vec<CraEmploymentRefreshReportItem>,
 }
 
+::specgen_runtime::serde_struct!(CraEmploymentRefreshReport {
+    0 => generated_time: "generated_time" required,
+    1 => days_requested: "days_requested" required,
+    2 => items: "items" required,
+});
+
 impl Validate for CraEmploymentRefreshReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -7446,7 +8092,7 @@ impl Validate for CraEmploymentRefreshReport {
 }
 
 /// A representation of an Item within an Employment Refresh Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraEmploymentRefreshReportItem {
     /// Data about each of the accounts open on the Item.
     pub accounts: Vec<CraEmploymentRefreshReportAccount>,
@@ -7463,6 +8109,14 @@ pub struct CraEmploymentRefreshReportItem {
     pub last_update_time: String,
 }
 
+::specgen_runtime::serde_struct!(CraEmploymentRefreshReportItem {
+    0 => accounts: "accounts" required,
+    1 => institution_name: "institution_name" required,
+    2 => institution_id: "institution_id" required,
+    3 => item_id: "item_id" required,
+    4 => last_update_time: "last_update_time" required,
+});
+
 impl Validate for CraEmploymentRefreshReportItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -7476,7 +8130,7 @@ impl Validate for CraEmploymentRefreshReportItem {
 }
 
 /// Employment Refresh Report information about an account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraEmploymentRefreshReportAccount {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -7491,17 +8145,23 @@ pub struct CraEmploymentRefreshReportAccount {
     /// The name of the account, either assigned by the user or by the financial institution itself.
     pub name: String,
     /// The official name of the account as given by the financial institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// Transaction history associated with the account for the Employment Refresh Report. Note that
     /// this transaction differs from a Base Report transaction in that it will only be deposits,
     /// and the amounts will be omitted.
     pub transactions: Vec<CraEmploymentRefreshReportTransaction>,
 }
+
+::specgen_runtime::serde_struct!(CraEmploymentRefreshReportAccount {
+    0 => account_id: "account_id" required,
+    1 => name: "name" required,
+    2 => official_name: "official_name" required,
+    3 => type_: "type" required,
+    4 => subtype: "subtype" required,
+    5 => transactions: "transactions" required,
+});
 
 impl Validate for CraEmploymentRefreshReportAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7514,7 +8174,7 @@ impl Validate for CraEmploymentRefreshReportAccount {
 
 /// A transaction on the Employment Refresh Report. Note that this transaction differs from a Base
 /// Report transaction in that it will only be deposits, and the amounts will be omitted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraEmploymentRefreshReportTransaction {
     /// The ID of the account in which this transaction occurred.
     pub account_id: String,
@@ -7534,6 +8194,14 @@ pub struct CraEmploymentRefreshReportTransaction {
     pub transaction_id: String,
 }
 
+::specgen_runtime::serde_struct!(CraEmploymentRefreshReportTransaction {
+    0 => account_id: "account_id" required,
+    1 => original_description: "original_description" required,
+    2 => date: "date" required,
+    3 => pending: "pending" required,
+    4 => transaction_id: "transaction_id" required,
+});
+
 impl Validate for CraEmploymentRefreshReportTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -7542,7 +8210,7 @@ impl Validate for CraEmploymentRefreshReportTransaction {
 }
 
 /// An object representing an Income Report within the Home Lending Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeReport {
     /// The time when the Home Lending Income Report was generated.
     ///
@@ -7550,13 +8218,20 @@ pub struct CraVerificationIncomeReport {
     pub generated_time: String,
     /// The number of days requested by the customer for the Home Lending Income Report.
     pub days_requested: i64,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub user_summary: Option<CraVerificationIncomeUserSummary>,
     /// The list of income streams for this user.
     pub income_streams: Vec<CraVerificationIncomeStream>,
     /// The list of Items in the report along with the associated metadata about the Item.
     pub items: Vec<CraVerificationIncomeItem>,
 }
+
+::specgen_runtime::serde_struct!(CraVerificationIncomeReport {
+    0 => generated_time: "generated_time" required,
+    1 => days_requested: "days_requested" required,
+    2 => user_summary: "user_summary" required,
+    3 => income_streams: "income_streams" required,
+    4 => items: "items" required,
+});
 
 impl Validate for CraVerificationIncomeReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7568,37 +8243,49 @@ impl Validate for CraVerificationIncomeReport {
 }
 
 /// Aggregated summary of all income streams for this user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeUserSummary {
     /// List of a user's aggregated income metrics for each currency.
     pub income_metrics: Vec<CraVerificationIncomeMetrics>,
 }
 
+::specgen_runtime::serde_struct!(CraVerificationIncomeUserSummary {
+    0 => income_metrics: "income_metrics" required,
+});
+
 /// Modeled income metrics for a given income stream or user summary.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeMetrics {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current: Option<CraVerificationModeledIncome>,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CraVerificationIncomeMetrics {
+    0 => current: "current" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// Modeled estimate of current income based on recently observed income transactions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationModeledIncome {
     pub monthly: CraVerificationIncomeValues,
     pub annual: CraVerificationIncomeValues,
 }
 
+::specgen_runtime::serde_struct!(CraVerificationModeledIncome {
+    0 => monthly: "monthly" required,
+    1 => annual: "annual" required,
+});
+
 /// Modeled income values for a given time period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeValues {
     /// Gross Income modeled from trends of observed transactions.
     ///
@@ -7610,8 +8297,13 @@ pub struct CraVerificationIncomeValues {
     pub net_income: f64,
 }
 
+::specgen_runtime::serde_struct!(CraVerificationIncomeValues {
+    0 => gross_income: "gross_income" required,
+    1 => net_income: "net_income" required,
+});
+
 /// An income stream detected for the user.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraVerificationIncomeStream {
     /// A unique identifier for an income stream. If the report is regenerated and a new `report_id`
     /// is created, the new report will have a new set of `income_stream_id`s.
@@ -7634,6 +8326,16 @@ pub struct CraVerificationIncomeStream {
     pub transactions: Vec<CraVerificationIncomeTransaction>,
 }
 
+::specgen_runtime::serde_struct!(CraVerificationIncomeStream {
+    0 => income_stream_id: "income_stream_id" required,
+    1 => start_date: "start_date" required,
+    2 => end_date: "end_date" required,
+    3 => description: "description" required,
+    4 => insights: "insights" required,
+    5 => income_metrics: "income_metrics" required,
+    6 => transactions: "transactions" required,
+});
+
 impl Validate for CraVerificationIncomeStream {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -7645,16 +8347,22 @@ impl Validate for CraVerificationIncomeStream {
 }
 
 /// Modeled insights for a given income stream.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraVerificationIncomeStreamInsights {
     pub income_category: CraVerificationIncomeCategory,
     pub pay_frequency: CraVerificationIncomePayFrequency,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub income_provider: Option<CraVerificationIncomeProvider>,
     pub status: CraVerificationIncomeStatus,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_payment: Option<CraVerificationIncomeNextPayment>,
 }
+
+::specgen_runtime::serde_struct!(CraVerificationIncomeStreamInsights {
+    0 => income_category: "income_category" required,
+    1 => pay_frequency: "pay_frequency" required,
+    2 => income_provider: "income_provider" required,
+    3 => status: "status" required,
+    4 => next_payment: "next_payment" required,
+});
 
 impl Validate for CraVerificationIncomeStreamInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7671,13 +8379,18 @@ impl Validate for CraVerificationIncomeStreamInsights {
 /// See the [Income V2 Category
 /// Taxonomy](https://plaid.com/documents/income-v2-category-taxonomy.csv) for a full list of income
 /// categories.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeCategory {
     /// A high level category that communicates the broad category of the stream.
     pub primary: String,
     /// A granular category conveying the stream's intent.
     pub secondary: String,
 }
+
+::specgen_runtime::serde_struct!(CraVerificationIncomeCategory {
+    0 => primary: "primary" required,
+    1 => secondary: "secondary" required,
+});
 
 /// The income pay frequency.
 /// `WEEKLY`: Weekly pay frequency.
@@ -7724,7 +8437,7 @@ impl CraVerificationIncomePayFrequency {
 ::specgen_runtime::open_enum!(CraVerificationIncomePayFrequency);
 
 /// The object containing data about the income provider.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeProvider {
     /// The name of the income provider.
     pub name: String,
@@ -7732,6 +8445,11 @@ pub struct CraVerificationIncomeProvider {
     /// set of known providers.
     pub is_normalized: bool,
 }
+
+::specgen_runtime::serde_struct!(CraVerificationIncomeProvider {
+    0 => name: "name" required,
+    1 => is_normalized: "is_normalized" required,
+});
 
 /// The status of the income source.
 /// `ACTIVE`: The income source is active.
@@ -7766,7 +8484,7 @@ impl CraVerificationIncomeStatus {
 ::specgen_runtime::open_enum!(CraVerificationIncomeStatus);
 
 /// Metadata of the income stream's next payment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeNextPayment {
     /// The expected date of the income stream's next payment. The date will be returned in an ISO
     /// 8601 format (YYYY-MM-DD).
@@ -7774,6 +8492,10 @@ pub struct CraVerificationIncomeNextPayment {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: String,
 }
+
+::specgen_runtime::serde_struct!(CraVerificationIncomeNextPayment {
+    0 => date: "date" required,
+});
 
 impl Validate for CraVerificationIncomeNextPayment {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7783,7 +8505,7 @@ impl Validate for CraVerificationIncomeNextPayment {
 }
 
 /// The transaction data for an income stream.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeTransaction {
     /// The unique ID of the transaction. Like all Plaid identifiers, the `transaction_id` is case
     /// sensitive.
@@ -7817,16 +8539,26 @@ pub struct CraVerificationIncomeTransaction {
     /// The string returned by the financial institution to describe the transaction.
     pub original_description: String,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     pub outlier: CraVerificationIncomeTransactionOutlier,
 }
+
+::specgen_runtime::serde_struct!(CraVerificationIncomeTransaction {
+    0 => transaction_id: "transaction_id" required,
+    1 => item_id: "item_id" required,
+    2 => account_id: "account_id" required,
+    3 => amount: "amount" required,
+    4 => date: "date" required,
+    5 => original_description: "original_description" required,
+    6 => iso_currency_code: "iso_currency_code" required,
+    7 => unofficial_currency_code: "unofficial_currency_code" required,
+    8 => outlier: "outlier" required,
+});
 
 impl Validate for CraVerificationIncomeTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7836,7 +8568,7 @@ impl Validate for CraVerificationIncomeTransaction {
 }
 
 /// Metadata on whether this income transaction is an outlier.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeTransactionOutlier {
     /// Indicates whether an income transaction amount is unusually high compared to the amounts for
     /// that stream.
@@ -7844,12 +8576,16 @@ pub struct CraVerificationIncomeTransactionOutlier {
     /// The amount that the transaction differs from the stream average transaction amount.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
 }
 
+::specgen_runtime::serde_struct!(CraVerificationIncomeTransactionOutlier {
+    0 => is_outlier: "is_outlier" required,
+    1 => amount: "amount" optional,
+});
+
 /// The details and metadata for an end user's Item within the Home Lending Income Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeItem {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
@@ -7865,6 +8601,14 @@ pub struct CraVerificationIncomeItem {
     pub institution_name: String,
 }
 
+::specgen_runtime::serde_struct!(CraVerificationIncomeItem {
+    0 => item_id: "item_id" required,
+    1 => accounts: "accounts" required,
+    2 => last_updated_time: "last_updated_time" required,
+    3 => institution_id: "institution_id" required,
+    4 => institution_name: "institution_name" required,
+});
+
 impl Validate for CraVerificationIncomeItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -7878,7 +8622,7 @@ impl Validate for CraVerificationIncomeItem {
 }
 
 /// Account information within the Home Lending Income Report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraVerificationIncomeAccount {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -7893,19 +8637,25 @@ pub struct CraVerificationIncomeAccount {
     /// The last 2-4 alphanumeric characters of an account's official account number.
     /// Note that the mask may be non-unique between an Item's accounts, and it may also not match
     /// the mask that the bank displays to the user.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     pub metadata: CraBankIncomeAccountMetadata,
     /// The name of the account, either assigned by the user or by the financial institution itself.
     pub name: String,
     /// The official name of the account as given by the financial institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
 }
+
+::specgen_runtime::serde_struct!(CraVerificationIncomeAccount {
+    0 => account_id: "account_id" required,
+    1 => mask: "mask" required,
+    2 => metadata: "metadata" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => subtype: "subtype" required,
+    6 => type_: "type" required,
+});
 
 impl Validate for CraVerificationIncomeAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7927,19 +8677,23 @@ impl Validate for CraVerificationIncomeAccount {
 ///
 /// The response is
 /// [`CraLoansApplicationsRegisterResponse`](crate::models::CraLoansApplicationsRegisterResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoansApplicationsRegisterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A list of loan applications to register.
     pub applications: Vec<CraLoanApplication>,
 }
+
+::specgen_runtime::serde_struct!(CraLoansApplicationsRegisterRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => applications: "applications" required,
+});
 
 impl Validate for CraLoansApplicationsRegisterRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -7961,15 +8715,19 @@ impl Validate for CraLoansApplicationsRegisterRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoansApplicationsRegisterResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(CraLoansApplicationsRegisterResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// Contains loan application data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraLoanApplication {
     /// The user token for the user associated with the loan.
     pub user_token: String,
@@ -7977,21 +8735,27 @@ pub struct CraLoanApplication {
     /// Personally identifiable information, such as an email address or phone number, should not be
     /// used in the `application_id`.
     pub application_id: String,
-    #[serde(rename = "type")]
     pub type_: CraLoanType,
     pub decision: CraLoanApplicationDecision,
     /// The date the user applied for the loan. The date should be in ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_date: Option<String>,
     /// The date when the loan application's decision was made. The date should be in ISO 8601
     /// format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraLoanApplication {
+    0 => user_token: "user_token" required,
+    1 => application_id: "application_id" required,
+    2 => type_: "type" required,
+    3 => decision: "decision" required,
+    4 => application_date: "application_date" optional,
+    5 => decision_date: "decision_date" optional,
+});
 
 impl Validate for CraLoanApplication {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8041,19 +8805,23 @@ impl CraLoanApplicationDecision {
 /// `/cra/loans/register` registers a list of loans to their applicants.
 ///
 /// The response is [`CraLoansRegisterResponse`](crate::models::CraLoansRegisterResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CRALoansRegisterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A list of loans to register.
     pub loans: Vec<CraLoanRegister>,
 }
+
+::specgen_runtime::serde_struct!(CRALoansRegisterRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => loans: "loans" required,
+});
 
 impl Validate for CRALoansRegisterRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8074,15 +8842,19 @@ impl Validate for CRALoansRegisterRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoansRegisterResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(CraLoansRegisterResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// Contains loan data to register.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraLoanRegister {
     /// The user token for the user associated with the loan.
     pub user_token: String,
@@ -8090,7 +8862,6 @@ pub struct CraLoanRegister {
     /// Personally identifiable information, such as an email address or phone number, should not be
     /// used in the `loan_id`.
     pub loan_id: String,
-    #[serde(rename = "type")]
     pub type_: CraLoanType,
     pub payment_schedule: CraLoanPaymentSchedule,
     /// The date the loan account was opened. The date should be in ISO 8601 format (YYYY-MM-DD).
@@ -8099,11 +8870,20 @@ pub struct CraLoanRegister {
     pub opened_date: String,
     pub opened_with_status: CraLoanOpenedStatus,
     /// The total amount of the approved loan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loan_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application: Option<CraLoanRegisterApplication>,
 }
+
+::specgen_runtime::serde_struct!(CraLoanRegister {
+    0 => user_token: "user_token" required,
+    1 => loan_id: "loan_id" required,
+    2 => type_: "type" required,
+    3 => payment_schedule: "payment_schedule" required,
+    4 => opened_date: "opened_date" required,
+    5 => opened_with_status: "opened_with_status" required,
+    6 => loan_amount: "loan_amount" optional,
+    7 => application: "application" optional,
+});
 
 impl Validate for CraLoanRegister {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8117,19 +8897,22 @@ impl Validate for CraLoanRegister {
 }
 
 /// Contains loan application data to register.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoanRegisterApplication {
     /// A unique identifier for the loan application.
     /// Personally identifiable information, such as an email address or phone number, should not be
     /// used in the `application_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
     /// The date the user applied for the loan. The date should be in ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CraLoanRegisterApplication {
+    0 => application_id: "application_id" optional,
+    1 => application_date: "application_date" optional,
+});
 
 impl Validate for CraLoanRegisterApplication {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8147,19 +8930,23 @@ impl Validate for CraLoanRegisterApplication {
 /// `/cra/loans/update` updates loan information such as the status and payment history.
 ///
 /// The response is [`CraLoansUpdateResponse`](crate::models::CraLoansUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoansUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A list of loans to update.
     pub loans: Vec<CraLoanUpdate>,
 }
+
+::specgen_runtime::serde_struct!(CraLoansUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => loans: "loans" required,
+});
 
 impl Validate for CraLoansUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8180,28 +8967,35 @@ impl Validate for CraLoansUpdateRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoansUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(CraLoansUpdateResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// Contains loan data to update.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoanUpdate {
     /// A unique identifier for the loan.
     /// Personally identifiable information, such as an email address or phone number, should not be
     /// used in the `loan_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loan_id: Option<String>,
     /// A list of status update history of the loan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_history: Option<Vec<CraLoanStatusHistoryUpdate>>,
     /// The updates to the payment history for the loan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_history: Option<Vec<CraLoanPaymentHistory>>,
 }
+
+::specgen_runtime::serde_struct!(CraLoanUpdate {
+    0 => loan_id: "loan_id" optional,
+    1 => status_history: "status_history" optional,
+    2 => payment_history: "payment_history" optional,
+});
 
 impl Validate for CraLoanUpdate {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8212,7 +9006,7 @@ impl Validate for CraLoanUpdate {
 }
 
 /// Contains the status and date of an update to the loan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraLoanStatusHistoryUpdate {
     pub status: CraLoanStatus,
     /// The effective date for the status of the loan. The date should be in ISO 8601 format
@@ -8221,6 +9015,11 @@ pub struct CraLoanStatusHistoryUpdate {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: String,
 }
+
+::specgen_runtime::serde_struct!(CraLoanStatusHistoryUpdate {
+    0 => status: "status" required,
+    1 => date: "date" required,
+});
 
 impl Validate for CraLoanStatusHistoryUpdate {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8231,7 +9030,7 @@ impl Validate for CraLoanStatusHistoryUpdate {
 }
 
 /// Contains the payment information for a loan payment period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoanPaymentHistory {
     /// The index to identify the loan's payment period, starting from 1.
     /// For example:
@@ -8247,12 +9046,18 @@ pub struct CraLoanPaymentHistory {
     /// If specified, should be greater than or equal to 0.
     pub days_past_due: i64,
     /// The amount past due or the charge-off amount of the loan at the end of the payment period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_past_due: Option<f64>,
     /// The balance remaining on the loan at the end of the payment period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_remaining: Option<f64>,
 }
+
+::specgen_runtime::serde_struct!(CraLoanPaymentHistory {
+    0 => period: "period" required,
+    1 => due_date: "due_date" required,
+    2 => days_past_due: "days_past_due" required,
+    3 => amount_past_due: "amount_past_due" optional,
+    4 => balance_remaining: "balance_remaining" optional,
+});
 
 impl Validate for CraLoanPaymentHistory {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8271,19 +9076,23 @@ impl Validate for CraLoanPaymentHistory {
 /// are expected.
 ///
 /// The response is [`CraLoanUnregisterResponse`](crate::models::CraLoanUnregisterResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoansUnregisterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A list of loans to unregister.
     pub loans: Vec<CraLoanUnregister>,
 }
+
+::specgen_runtime::serde_struct!(CraLoansUnregisterRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => loans: "loans" required,
+});
 
 impl Validate for CraLoansUnregisterRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8304,15 +9113,19 @@ impl Validate for CraLoansUnregisterRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraLoanUnregisterResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(CraLoanUnregisterResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// Contains loan data for the loan being unregistered.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraLoanUnregister {
     /// A unique identifier for the loan.
     /// Personally identifiable information, such as an email address or phone number, should not be
@@ -8320,6 +9133,11 @@ pub struct CraLoanUnregister {
     pub loan_id: String,
     pub closed_with_status: CraLoanClosedStatus,
 }
+
+::specgen_runtime::serde_struct!(CraLoanUnregister {
+    0 => loan_id: "loan_id" required,
+    1 => closed_with_status: "closed_with_status" required,
+});
 
 impl Validate for CraLoanUnregister {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8468,7 +9286,7 @@ impl CraLoanStatus {
 ::specgen_runtime::open_enum!(CraLoanStatus);
 
 /// Contains the status and date information of the loan when registering.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraLoanOpenedStatus {
     pub status: CraLoanStatus,
     /// The effective date for the status of the loan. The date should be in ISO 8601 format
@@ -8477,6 +9295,11 @@ pub struct CraLoanOpenedStatus {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: String,
 }
+
+::specgen_runtime::serde_struct!(CraLoanOpenedStatus {
+    0 => status: "status" required,
+    1 => date: "date" required,
+});
 
 impl Validate for CraLoanOpenedStatus {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8513,7 +9336,7 @@ impl CraUserTier {
 ::specgen_runtime::open_enum!(CraUserTier);
 
 /// Contains the status and date information of the loan when unregistering.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraLoanClosedStatus {
     pub status: CraLoanStatus,
     /// The effective date for the status of the loan. The date should be in ISO 8601 format
@@ -8522,6 +9345,11 @@ pub struct CraLoanClosedStatus {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: String,
 }
+
+::specgen_runtime::serde_struct!(CraLoanClosedStatus {
+    0 => status: "status" required,
+    1 => date: "date" required,
+});
 
 impl Validate for CraLoanClosedStatus {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8542,15 +9370,13 @@ impl Validate for CraLoanClosedStatus {
 ///
 /// The response is
 /// [`CraCreditProfileReportGetResponse`](crate::models::CraCreditProfileReportGetResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraCreditProfileReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -8564,6 +9390,17 @@ pub struct CraCreditProfileReportGetRequest {
     pub inquiry_type: CraCreditProfileInquiryType,
     pub version: CraCreditProfileReportVersion,
 }
+
+::specgen_runtime::serde_struct!(CraCreditProfileReportGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" required,
+    3 => consumer_report_permissible_purpose: "consumer_report_permissible_purpose" required,
+    4 => client_report_id: "client_report_id" required,
+    5 => report_type: "report_type" required,
+    6 => inquiry_type: "inquiry_type" required,
+    7 => version: "version" required,
+});
 
 impl Validate for CraCreditProfileReportGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8670,7 +9507,7 @@ impl CraCreditProfileReportType {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraCreditProfileReportGetResponse {
     pub report: CraCreditProfileReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -8680,12 +9517,18 @@ pub struct CraCreditProfileReportGetResponse {
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// If the report generation was successful but a subset of data could not be retrieved, this
     /// array will contain information about the errors causing information to be missing
     pub warnings: Vec<CheckReportWarning>,
 }
+
+::specgen_runtime::serde_struct!(CraCreditProfileReportGetResponse {
+    0 => report: "report" required,
+    1 => request_id: "request_id" required,
+    2 => user_id: "user_id" optional,
+    3 => warnings: "warnings" required,
+});
 
 impl Validate for CraCreditProfileReportGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8696,7 +9539,7 @@ impl Validate for CraCreditProfileReportGetResponse {
 }
 
 /// Contains data for the CRA Credit Profile Report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraCreditProfileReport {
     /// The time when the report was retrieved.
     ///
@@ -8710,15 +9553,22 @@ pub struct CraCreditProfileReport {
     /// A map of cash flow attributes, where the key is a string, and the value is a float, int, or
     /// boolean. The specific list of attributes will depend on the cash flow attributes version
     /// used. For a full list of attributes, contact your account manager.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cashflow_insights_attributes: Option<::serde_json::Value>,
     /// A map of network attributes, where the key is a string, and the value is a float, int, or
     /// boolean. For a full list of attributes, contact your account manager.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub network_insights_attributes: Option<::serde_json::Value>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub metadata: Option<CraCreditProfileReportMetadata>,
 }
+
+::specgen_runtime::serde_struct!(CraCreditProfileReport {
+    0 => date_retrieved: "date_retrieved" required,
+    1 => inquiry_type: "inquiry_type" required,
+    2 => client_report_id: "client_report_id" required,
+    3 => lend_scores: "lend_scores" required,
+    4 => cashflow_insights_attributes: "cashflow_insights_attributes" required,
+    5 => network_insights_attributes: "network_insights_attributes" required,
+    6 => metadata: "metadata" required,
+});
 
 impl Validate for CraCreditProfileReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -8730,7 +9580,7 @@ impl Validate for CraCreditProfileReport {
 }
 
 /// Metadata about the CRA Credit Profile Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCreditProfileReportMetadata {
     /// The number of items used to calculate the report.
     pub item_count: i64,
@@ -8761,6 +9611,20 @@ pub struct CraCreditProfileReportMetadata {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub most_recent_transaction_date: String,
 }
+
+::specgen_runtime::serde_struct!(CraCreditProfileReportMetadata {
+    0 => item_count: "item_count" required,
+    1 => institution_ids: "institution_ids" required,
+    2 => account_count: "account_count" required,
+    3 => primary_account_count: "primary_account_count" required,
+    4 => depository_account_type_count: "depository_account_type_count" required,
+    5 => credit_account_type_count: "credit_account_type_count" required,
+    6 => other_account_type_count: "other_account_type_count" required,
+    7 => multiple_owner_account_count: "multiple_owner_account_count" required,
+    8 => generated_at: "generated_at" required,
+    9 => oldest_transaction_date: "oldest_transaction_date" required,
+    10 => most_recent_transaction_date: "most_recent_transaction_date" required,
+});
 
 impl Validate for CraCreditProfileReportMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

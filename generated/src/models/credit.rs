@@ -15,7 +15,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// CreditSessionsGetRequest defines the request schema for `/credit/sessions/get`
 ///
@@ -31,15 +30,13 @@ use serde::{Deserialize, Serialize};
 /// (showing, for example, whether the user finished the bank income verification step).
 ///
 /// The response is [`CreditSessionsGetResponse`](crate::models::CreditSessionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -47,6 +44,12 @@ pub struct CreditSessionsGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: String,
 }
+
+::specgen_runtime::serde_struct!(CreditSessionsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+});
 
 /// CreditSessionsGetResponse defines the response schema for `/credit/sessions/get`
 ///
@@ -95,16 +98,20 @@ pub struct CreditSessionsGetRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionsGetResponse {
     /// A list of Link sessions for the user. Sessions will be sorted in reverse chronological
     /// order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<Vec<CreditSession>>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditSessionsGetResponse {
+    0 => sessions: "sessions" optional,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for CreditSessionsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -114,23 +121,26 @@ impl Validate for CreditSessionsGetResponse {
 }
 
 /// Metadata and results for a Link session
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSession {
     /// The unique identifier associated with the Link session. This identifier matches the
     /// `link_session_id` returned in the onSuccess/onExit callbacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_session_id: Option<String>,
     /// The time when the Link session started
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_start_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<CreditSessionResults>,
     /// The set of errors that occurred during the Link session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<CreditSessionError>>,
 }
+
+::specgen_runtime::serde_struct!(CreditSession {
+    0 => link_session_id: "link_session_id" optional,
+    1 => session_start_time: "session_start_time" optional,
+    2 => results: "results" optional,
+    3 => errors: "errors" optional,
+});
 
 impl Validate for CreditSession {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -145,23 +155,26 @@ impl Validate for CreditSession {
 }
 
 /// The set of results for a Link session.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionResults {
     /// The set of Item adds for the Link session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_add_results: Option<Vec<CreditSessionItemAddResult>>,
     /// The set of bank income verifications for the Link session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income_results: Option<Vec<CreditSessionBankIncomeResult>>,
     /// The set of bank employment verifications for the Link session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_employment_results: Option<Vec<CreditSessionBankEmploymentResult>>,
     /// The set of payroll income verifications for the Link session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payroll_income_results: Option<Vec<CreditSessionPayrollIncomeResult>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub document_income_results: Nullable<CreditSessionDocumentIncomeResult>,
 }
+
+::specgen_runtime::serde_struct!(CreditSessionResults {
+    0 => item_add_results: "item_add_results" optional,
+    1 => bank_income_results: "bank_income_results" optional,
+    2 => bank_employment_results: "bank_employment_results" optional,
+    3 => payroll_income_results: "payroll_income_results" optional,
+    4 => document_income_results: "document_income_results" optional,
+});
 
 impl Validate for CreditSessionResults {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -172,35 +185,41 @@ impl Validate for CreditSessionResults {
 }
 
 /// The details of an Item add in Link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionItemAddResult {
     /// Returned once a user has successfully linked their Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_token: Option<String>,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
     /// identifiers, the `item_id` is case-sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The Plaid Institution ID associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CreditSessionItemAddResult {
+    0 => public_token: "public_token" optional,
+    1 => item_id: "item_id" optional,
+    2 => institution_id: "institution_id" optional,
+});
+
 /// The details of a bank income verification in Link
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionBankIncomeResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreditSessionBankIncomeStatus>,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
     /// identifiers, the `item_id` is case-sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The Plaid Institution ID associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditSessionBankIncomeResult {
+    0 => status: "status" optional,
+    1 => item_id: "item_id" optional,
+    2 => institution_id: "institution_id" optional,
+});
 
 impl Validate for CreditSessionBankIncomeResult {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -210,19 +229,22 @@ impl Validate for CreditSessionBankIncomeResult {
 }
 
 /// The details of a bank employment verification in Link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionBankEmploymentResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreditSessionBankEmploymentStatus>,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
     /// identifiers, the `item_id` is case-sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The Plaid Institution ID associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditSessionBankEmploymentResult {
+    0 => status: "status" optional,
+    1 => item_id: "item_id" optional,
+    2 => institution_id: "institution_id" optional,
+});
 
 impl Validate for CreditSessionBankEmploymentResult {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -232,39 +254,45 @@ impl Validate for CreditSessionBankEmploymentResult {
 }
 
 /// The details of a Link error.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionError {
     /// A broad categorization of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
     /// The particular error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// A developer-friendly representation of the error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// A user-friendly representation of the error code. `null` if the error is not related to user
     /// action.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub display_message: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(CreditSessionError {
+    0 => error_type: "error_type" optional,
+    1 => error_code: "error_code" optional,
+    2 => error_message: "error_message" optional,
+    3 => display_message: "display_message" optional,
+});
+
 /// The details of a digital payroll income verification in Link
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionPayrollIncomeResult {
     /// The number of paystubs retrieved from a payroll provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_paystubs_retrieved: Option<i64>,
     /// The number of w2s retrieved from a payroll provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_w2s_retrieved: Option<i64>,
     /// The Plaid Institution ID associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
     /// The Institution Name associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_name: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditSessionPayrollIncomeResult {
+    0 => num_paystubs_retrieved: "num_paystubs_retrieved" optional,
+    1 => num_w2s_retrieved: "num_w2s_retrieved" optional,
+    2 => institution_id: "institution_id" optional,
+    3 => institution_name: "institution_name" optional,
+});
 
 /// Status of the Bank Employment Link session.
 ///
@@ -356,43 +384,49 @@ impl CreditPayStubPayBasisType {
 /// `options.count` field.
 ///
 /// The response is [`CreditBankIncomeGetResponse`](crate::models::CreditBankIncomeGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CreditBankIncomeGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(CreditBankIncomeGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => user_id: "user_id" optional,
+    4 => options: "options" optional,
+});
+
 /// An optional object for `/credit/bank_income/get` request options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeGetRequestOptions {
     /// How many Bank Income Reports should be fetched. Multiple reports may be available if the
     /// report has been re-created or refreshed. If more than one report is available, the most
     /// recent reports will be returned first.
     ///
     /// Default: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeGetRequestOptions {
+    0 => count: "count" optional,
+});
 
 /// CreditBankIncomeGetResponse defines the response schema for `/credit/bank_income/get`
 ///
@@ -743,14 +777,18 @@ pub struct CreditBankIncomeGetRequestOptions {
 ///   "request_id": "MLM1fFu4fbVg7KR"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeGetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income: Option<Vec<CreditBankIncome>>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeGetResponse {
+    0 => bank_income: "bank_income" optional,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for CreditBankIncomeGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -772,15 +810,13 @@ impl Validate for CreditBankIncomeGetResponse {
 /// Link](https://plaid.com/docs/link/multi-item-link).
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomePDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -791,34 +827,43 @@ pub struct CreditBankIncomePDFGetRequest {
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CreditBankIncomePDFGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+    3 => user_id: "user_id" optional,
+});
+
 /// The report of the Bank Income data for an end user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncome {
     /// The unique identifier associated with the Bank Income Report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income_id: Option<String>,
     /// The time when the report was generated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_time: Option<String>,
     /// The number of days requested by the customer for the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
     /// The list of Items in the report along with the associated metadata about the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<CreditBankIncomeItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income_summary: Option<CreditBankIncomeSummary>,
     /// If data from the report was unable to be retrieved, the warnings will contain information
     /// about the error that caused the data to be incomplete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<CreditBankIncomeWarning>>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncome {
+    0 => bank_income_id: "bank_income_id" optional,
+    1 => generated_time: "generated_time" optional,
+    2 => days_requested: "days_requested" optional,
+    3 => items: "items" optional,
+    4 => bank_income_summary: "bank_income_summary" optional,
+    5 => warnings: "warnings" optional,
+});
 
 impl Validate for CreditBankIncome {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -831,29 +876,32 @@ impl Validate for CreditBankIncome {
 }
 
 /// The details and metadata for an end user's Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeItem {
     /// The Item's accounts that have Bank Income data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income_accounts: Option<Vec<CreditBankIncomeAccount>>,
     /// The income sources for this Item. Each entry in the array is a single income source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income_sources: Option<Vec<CreditBankIncomeSource>>,
     /// The time when this Item's data was last retrieved from the financial institution.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated_time: Option<String>,
     /// The unique identifier of the institution associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
     /// The name of the institution associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_name: Option<String>,
     /// The unique identifier for the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeItem {
+    0 => bank_income_accounts: "bank_income_accounts" optional,
+    1 => bank_income_sources: "bank_income_sources" optional,
+    2 => last_updated_time: "last_updated_time" optional,
+    3 => institution_id: "institution_id" optional,
+    4 => institution_name: "institution_name" optional,
+    5 => item_id: "item_id" optional,
+});
 
 impl Validate for CreditBankIncomeItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -869,45 +917,48 @@ impl Validate for CreditBankIncomeItem {
 }
 
 /// Detailed information for the income source.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeSource {
     /// A unique identifier for an income source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_source_id: Option<String>,
     /// The most common name or original description for the underlying income transactions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_category: Option<CreditBankIncomeCategory>,
     /// Plaid's unique identifier for the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Minimum of all dates within the specific income sources in the user's bank account for days
     /// requested by the client.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// Maximum of all dates within the specific income sources in the user's bank account for days
     /// requested by the client.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_frequency: Option<CreditBankIncomePayFrequency>,
     /// Total amount of earnings in the user's bank account for the specific income source for days
     /// requested by the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<f64>,
     /// Number of transactions for the income source within the start and end date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical_summary: Option<Vec<CreditBankIncomeHistoricalSummary>>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeSource {
+    0 => income_source_id: "income_source_id" optional,
+    1 => income_description: "income_description" optional,
+    2 => income_category: "income_category" optional,
+    3 => account_id: "account_id" optional,
+    4 => start_date: "start_date" optional,
+    5 => end_date: "end_date" optional,
+    6 => pay_frequency: "pay_frequency" optional,
+    7 => total_amount: "total_amount" optional,
+    8 => transaction_count: "transaction_count" optional,
+    9 => historical_summary: "historical_summary" optional,
+});
 
 impl Validate for CreditBankIncomeSource {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -921,7 +972,7 @@ impl Validate for CreditBankIncomeSource {
 }
 
 /// Summary for bank income across all income sources and items (max history of 730 days).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeSummary {
     /// Total amount of earnings across all the income sources in the end user's Items for the days
     /// requested by the client.
@@ -932,7 +983,6 @@ pub struct CreditBankIncomeSummary {
     /// instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<f64>,
     /// The ISO 4217 currency code of the amount or balance.
     /// Please use
@@ -940,7 +990,6 @@ pub struct CreditBankIncomeSummary {
     /// instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
@@ -951,39 +1000,44 @@ pub struct CreditBankIncomeSummary {
     /// instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
     /// Total amount of earnings across all the income sources in the end user's Items for the days
     /// requested by the client.
     /// This can contain multiple amounts, with each amount denominated in one unique currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amounts: Option<Vec<CreditAmountWithCurrency>>,
     /// The earliest date within the days requested in which all income sources identified by Plaid
     /// appear in a user's account.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The latest date in which all income sources identified by Plaid appear in the user's
     /// account.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Number of income sources per end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_sources_count: Option<i64>,
     /// Number of income categories per end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_categories_count: Option<i64>,
     /// Number of income transactions per end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_transactions_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub historical_summary: Option<Vec<CreditBankIncomeHistoricalSummary>>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeSummary {
+    0 => total_amount: "total_amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+    3 => total_amounts: "total_amounts" optional,
+    4 => start_date: "start_date" optional,
+    5 => end_date: "end_date" optional,
+    6 => income_sources_count: "income_sources_count" optional,
+    7 => income_categories_count: "income_categories_count" optional,
+    8 => income_transactions_count: "income_transactions_count" optional,
+    9 => historical_summary: "historical_summary" optional,
+});
 
 impl Validate for CreditBankIncomeSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -995,7 +1049,7 @@ impl Validate for CreditBankIncomeSummary {
 }
 
 /// The end user's monthly summary for the income source(s).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeHistoricalSummary {
     /// Total amount of earnings for the income source(s) of the user for the month in the summary.
     /// This may return an incorrect value if the summary includes income sources in multiple
@@ -1005,7 +1059,6 @@ pub struct CreditBankIncomeHistoricalSummary {
     /// instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<f64>,
     /// The ISO 4217 currency code of the amount or balance.
     /// Please use
@@ -1013,7 +1066,6 @@ pub struct CreditBankIncomeHistoricalSummary {
     /// instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
@@ -1024,11 +1076,9 @@ pub struct CreditBankIncomeHistoricalSummary {
     /// instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
     /// Total amount of earnings for the income source(s) of the user for the month in the summary.
     /// This can contain multiple amounts, with each amount denominated in one unique currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amounts: Option<Vec<CreditAmountWithCurrency>>,
     /// The start date of the period covered in this monthly summary.
     /// This date will be the first day of the month, unless the month being covered is a partial
@@ -1037,7 +1087,6 @@ pub struct CreditBankIncomeHistoricalSummary {
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The end date of the period included in this monthly summary.
     /// This date will be the last day of the month, unless the month being covered is a partial
@@ -1046,11 +1095,19 @@ pub struct CreditBankIncomeHistoricalSummary {
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<Vec<CreditBankIncomeTransaction>>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeHistoricalSummary {
+    0 => total_amount: "total_amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+    3 => total_amounts: "total_amounts" optional,
+    4 => start_date: "start_date" optional,
+    5 => end_date: "end_date" optional,
+    6 => transactions: "transactions" optional,
+});
 
 impl Validate for CreditBankIncomeHistoricalSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1062,50 +1119,53 @@ impl Validate for CreditBankIncomeHistoricalSummary {
 }
 
 /// The transactions data for the end user's income source(s).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeTransaction {
     /// The settled value of the transaction, denominated in the transactions's currency as stated
     /// in `iso_currency_code` or `unofficial_currency_code`.
     /// Positive values when money moves out of the account; negative values when money moves in.
     /// For example, credit card purchases are positive; credit card payment, direct deposits, and
     /// refunds are negative.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// For pending transactions, the date that the transaction occurred; for posted transactions,
     /// the date that the transaction posted.
     /// Both dates are returned in an ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The merchant name or transaction description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The string returned by the financial institution to describe the transaction.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub original_description: Nullable<String>,
     /// When true, identifies the transaction as pending or unsettled.
     /// Pending transaction details (name, type, amount, category ID) may change before they are
     /// settled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<bool>,
     /// The unique ID of the transaction. Like all Plaid identifiers, the `transaction_id` is case
     /// sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// The check number of the transaction. This field is only populated for check transactions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_number: Nullable<String>,
     /// The ISO 4217 currency code of the amount or balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the amount or balance. Always `null` if
     /// `iso_currency_code` is non-null.
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeTransaction {
+    0 => amount: "amount" optional,
+    1 => date: "date" optional,
+    2 => name: "name" optional,
+    3 => original_description: "original_description" optional,
+    4 => pending: "pending" optional,
+    5 => transaction_id: "transaction_id" optional,
+    6 => check_number: "check_number" optional,
+    7 => iso_currency_code: "iso_currency_code" optional,
+    8 => unofficial_currency_code: "unofficial_currency_code" optional,
+});
 
 impl Validate for CreditBankIncomeTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1130,15 +1190,13 @@ impl Validate for CreditBankIncomeTransaction {
 ///
 /// The response is
 /// [`CreditBankIncomeRefreshResponse`](crate::models::CreditBankIncomeRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -1149,20 +1207,29 @@ pub struct CreditBankIncomeRefreshRequest {
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CreditBankIncomeRefreshRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(CreditBankIncomeRefreshRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+    3 => user_id: "user_id" optional,
+    4 => options: "options" optional,
+});
+
 /// An optional object for `/credit/bank_income/refresh` request options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeRefreshRequestOptions {
     /// How many days of data to include in the refresh. If not specified, this will default to the
     /// days requested in the most recently generated bank income report for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeRefreshRequestOptions {
+    0 => days_requested: "days_requested" optional,
+});
 
 /// CreditBankIncomeRefreshResponse defines the response schema for `/credit/bank_income/refresh`.
 ///
@@ -1176,12 +1243,16 @@ pub struct CreditBankIncomeRefreshRequestOptions {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeRefreshResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// CreditBankIncomeWebhookUpdateRequest defines the request schema for
 /// `/credit/bank_income/webhook/update`.
@@ -1199,15 +1270,13 @@ pub struct CreditBankIncomeRefreshResponse {
 ///
 /// The response is
 /// [`CreditBankIncomeWebhookUpdateResponse`](crate::models::CreditBankIncomeWebhookUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeWebhookUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -1218,12 +1287,19 @@ pub struct CreditBankIncomeWebhookUpdateRequest {
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Whether the user should be enabled for proactive webhook notifications when their income
     /// changes
     pub enable_webhooks: bool,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeWebhookUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+    3 => user_id: "user_id" optional,
+    4 => enable_webhooks: "enable_webhooks" required,
+});
 
 /// CreditBankIncomeWebhookUpdateResponse defines the response schema for
 /// `/credit/bank_income/webhook/update`.
@@ -1238,12 +1314,16 @@ pub struct CreditBankIncomeWebhookUpdateRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeWebhookUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeWebhookUpdateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// CreditBankStatementsUploadsGetRequest defines the request schema for
 /// `/credit/bank_statements/uploads/get`
@@ -1258,34 +1338,41 @@ pub struct CreditBankIncomeWebhookUpdateResponse {
 ///
 /// The response is
 /// [`CreditBankStatementsUploadsGetResponse`](crate::models::CreditBankStatementsUploadsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementsUploadsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CreditBankStatementsUploadsGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(CreditBankStatementsUploadsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+    3 => options: "options" optional,
+});
+
 /// An optional object for `/credit/bank_statements/uploads/get` request options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementsUploadsGetRequestOptions {
     /// An array of `item_id`s whose bank statements information is returned. Each `item_id` should
     /// uniquely identify a bank statements uploaded item. If this field is not provided, all
     /// `item_id`s associated with the `user_token` will returned in the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankStatementsUploadsGetRequestOptions {
+    0 => item_ids: "item_ids" optional,
+});
 
 /// CreditPayrollIncomeParsingConfigUpdateRequest defines the request schema for
 /// `/credit/payroll_income/parsing_config/update`.
@@ -1300,15 +1387,13 @@ pub struct CreditBankStatementsUploadsGetRequestOptions {
 ///
 /// The response is
 /// [`CreditPayrollIncomeParsingConfigUpdateResponse`](crate::models::CreditPayrollIncomeParsingConfigUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeParsingConfigUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -1319,14 +1404,21 @@ pub struct CreditPayrollIncomeParsingConfigUpdateRequest {
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `item_id` of the Item associated with this webhook, warning, or error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The types of analysis to enable for the document income verification session
     pub parsing_config: Vec<IncomeVerificationDocParsingConfig>,
 }
+
+::specgen_runtime::serde_struct!(CreditPayrollIncomeParsingConfigUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+    3 => user_id: "user_id" optional,
+    4 => item_id: "item_id" optional,
+    5 => parsing_config: "parsing_config" required,
+});
 
 impl Validate for CreditPayrollIncomeParsingConfigUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1348,12 +1440,16 @@ impl Validate for CreditPayrollIncomeParsingConfigUpdateRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeParsingConfigUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditPayrollIncomeParsingConfigUpdateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// CreditBankStatementsUploadsGetResponse defines the response schema for
 /// `/credit/bank_statements/uploads/get`
@@ -1424,7 +1520,7 @@ pub struct CreditPayrollIncomeParsingConfigUpdateResponse {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementsUploadsGetResponse {
     /// Array of bank statement upload items.
     pub items: Vec<CreditBankStatementUploadItem>,
@@ -1432,6 +1528,11 @@ pub struct CreditBankStatementsUploadsGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditBankStatementsUploadsGetResponse {
+    0 => items: "items" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for CreditBankStatementsUploadsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1464,29 +1565,32 @@ impl Validate for CreditBankStatementsUploadsGetResponse {
 ///
 /// The response is
 /// [`CreditPayrollIncomeRiskSignalsGetResponse`](crate::models::CreditPayrollIncomeRiskSignalsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeRiskSignalsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditPayrollIncomeRiskSignalsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => user_id: "user_id" optional,
+});
 
 /// CreditPayrollIncomeRiskSignalsGetRequest defines the response schema for
 /// `/credit/payroll_income/risk_signals/get`
@@ -1548,16 +1652,21 @@ pub struct CreditPayrollIncomeRiskSignalsGetRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeRiskSignalsGetResponse {
     /// Array of payroll items.
     pub items: Vec<PayrollRiskSignalsItem>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditPayrollIncomeRiskSignalsGetResponse {
+    0 => items: "items" required,
+    1 => error: "error" optional,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for CreditPayrollIncomeRiskSignalsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1568,7 +1677,7 @@ impl Validate for CreditPayrollIncomeRiskSignalsGetResponse {
 }
 
 /// Object containing fraud risk data pertaining to the Item linked as part of the verification.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayrollRiskSignalsItem {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
@@ -1576,6 +1685,11 @@ pub struct PayrollRiskSignalsItem {
     /// accounts.
     pub verification_risk_signals: Vec<DocumentRiskSignalsObject>,
 }
+
+::specgen_runtime::serde_struct!(PayrollRiskSignalsItem {
+    0 => item_id: "item_id" required,
+    1 => verification_risk_signals: "verification_risk_signals" required,
+});
 
 impl Validate for PayrollRiskSignalsItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1585,10 +1699,9 @@ impl Validate for PayrollRiskSignalsItem {
 }
 
 /// Object containing fraud risk data for a set of income documents.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentRiskSignalsObject {
     /// ID of the payroll provider account.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_id: Option<String>,
     /// Array of document metadata and associated risk signals per document
     pub single_document_risk_signals: Vec<SingleDocumentRiskSignal>,
@@ -1596,6 +1709,12 @@ pub struct DocumentRiskSignalsObject {
     /// documents' metadata
     pub multi_document_risk_signals: Vec<MultiDocumentRiskSignal>,
 }
+
+::specgen_runtime::serde_struct!(DocumentRiskSignalsObject {
+    0 => account_id: "account_id" required,
+    1 => single_document_risk_signals: "single_document_risk_signals" required,
+    2 => multi_document_risk_signals: "multi_document_risk_signals" required,
+});
 
 impl Validate for DocumentRiskSignalsObject {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1606,21 +1725,24 @@ impl Validate for DocumentRiskSignalsObject {
 }
 
 /// Object containing metadata for the document
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskSignalDocumentReference {
     /// An identifier of the document referenced by the document metadata.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub document_id: Nullable<String>,
     /// The name of the document
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RiskSignalDocumentStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub document_type: Nullable<RiskSignalDocumentType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub file_type: Nullable<RiskSignalFileType>,
 }
+
+::specgen_runtime::serde_struct!(RiskSignalDocumentReference {
+    0 => document_id: "document_id" optional,
+    1 => document_name: "document_name" optional,
+    2 => status: "status" optional,
+    3 => document_type: "document_type" optional,
+    4 => file_type: "file_type" optional,
+});
 
 impl Validate for RiskSignalDocumentReference {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1767,7 +1889,7 @@ impl RiskSignalDocumentStatus {
 ::specgen_runtime::open_enum!(RiskSignalDocumentStatus);
 
 /// A summary across all risk signals associated with a document
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentRiskSummary {
     /// A number between 0 and 100, inclusive, where a score closer to 0 indicates a document is
     /// likely to be trustworthy and a score closer to 100 indicates a document is likely to be
@@ -1776,18 +1898,27 @@ pub struct DocumentRiskSummary {
     /// starting with a threshold of 80 for auto-rejection and 20 for auto-acceptance. As you gather
     /// more data points on typical risk scores for your use case, you can tune these parameters to
     /// reduce the number of documents undergoing manual review.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub risk_score: Option<f64>,
 }
 
+::specgen_runtime::serde_struct!(DocumentRiskSummary {
+    0 => risk_score: "risk_score" required,
+});
+
 /// Object containing all risk signals and relevant metadata for a single document
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SingleDocumentRiskSignal {
     pub document_reference: RiskSignalDocumentReference,
     /// Array of attributes that indicate whether or not there is fraud risk with a document
     pub risk_signals: Vec<DocumentRiskSignal>,
     pub risk_summary: DocumentRiskSummary,
 }
+
+::specgen_runtime::serde_struct!(SingleDocumentRiskSignal {
+    0 => document_reference: "document_reference" required,
+    1 => risk_signals: "risk_signals" required,
+    2 => risk_summary: "risk_summary" required,
+});
 
 impl Validate for SingleDocumentRiskSignal {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1797,13 +1928,18 @@ impl Validate for SingleDocumentRiskSignal {
 }
 
 /// Object containing risk signals and relevant metadata for a set of uploaded documents
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MultiDocumentRiskSignal {
     /// Array of objects containing attributes that could indicate if a document is fraudulent
     pub document_references: Vec<RiskSignalDocumentReference>,
     /// Array of attributes that indicate whether or not there is fraud risk with a set of documents
     pub risk_signals: Vec<DocumentRiskSignal>,
 }
+
+::specgen_runtime::serde_struct!(MultiDocumentRiskSignal {
+    0 => document_references: "document_references" required,
+    1 => risk_signals: "risk_signals" required,
+});
 
 impl Validate for MultiDocumentRiskSignal {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1830,20 +1966,24 @@ impl Validate for MultiDocumentRiskSignal {
 ///
 /// The response is
 /// [`CreditAuditCopyTokenCreateResponse`](crate::models::CreditAuditCopyTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditAuditCopyTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// List of report tokens; can include at most one VOA/standard Asset Report tokens and one VOE
     /// Asset Report Token.
     pub report_tokens: Vec<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditAuditCopyTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => report_tokens: "report_tokens" required,
+});
 
 /// CreditAuditCopyTokenCreateResponse defines the response schema for
 /// `/credit/audit_copy_token/create`
@@ -1859,7 +1999,7 @@ pub struct CreditAuditCopyTokenCreateRequest {
 ///   "request_id": "Iam3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditAuditCopyTokenCreateResponse {
     /// A token that can be shared with a third party auditor, which allows them to fetch the Asset
     /// Reports attached to the token. This token should be stored securely.
@@ -1868,6 +2008,11 @@ pub struct CreditAuditCopyTokenCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditAuditCopyTokenCreateResponse {
+    0 => audit_copy_token: "audit_copy_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// CreditAuditCopyTokenRemoveRequest defines the request schema for
 /// `/credit/audit_copy_token/remove`
@@ -1884,19 +2029,23 @@ pub struct CreditAuditCopyTokenCreateResponse {
 ///
 /// The response is
 /// [`CreditAuditCopyTokenRemoveResponse`](crate::models::CreditAuditCopyTokenRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditAuditCopyTokenRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `audit_copy_token` granting access to the Audit Copy you would like to revoke.
     pub audit_copy_token: String,
 }
+
+::specgen_runtime::serde_struct!(CreditAuditCopyTokenRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => audit_copy_token: "audit_copy_token" required,
+});
 
 /// CreditAuditCopyTokenRemoveResponse defines the response schema for
 /// `/credit/audit_copy_token/remove`
@@ -1912,7 +2061,7 @@ pub struct CreditAuditCopyTokenRemoveRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditAuditCopyTokenRemoveResponse {
     /// `true` if the Audit Copy was successfully removed.
     pub removed: bool,
@@ -1920,6 +2069,11 @@ pub struct CreditAuditCopyTokenRemoveResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditAuditCopyTokenRemoveResponse {
+    0 => removed: "removed" required,
+    1 => request_id: "request_id" required,
+});
 
 /// CreditPayrollIncomeGetRequest defines the request schema for `/credit/payroll_income/get`.
 ///
@@ -1932,41 +2086,47 @@ pub struct CreditAuditCopyTokenRemoveResponse {
 ///
 /// The response is
 /// [`CreditPayrollIncomeGetResponse`](crate::models::CreditPayrollIncomeGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CreditPayrollIncomeGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(CreditPayrollIncomeGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => user_id: "user_id" optional,
+    4 => options: "options" optional,
+});
+
 /// An optional object for `/credit/payroll_income/get` request options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeGetRequestOptions {
     /// An array of `item_id`s whose payroll information is returned. Each `item_id` should uniquely
     /// identify a payroll income item. If this field is not provided, all `item_id`s associated
     /// with the `user_token` will returned in the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(CreditPayrollIncomeGetRequestOptions {
+    0 => item_ids: "item_ids" optional,
+});
 
 /// Defines the response body for `/credit/payroll_income/get`.
 ///
@@ -2282,16 +2442,21 @@ pub struct CreditPayrollIncomeGetRequestOptions {
 ///   "request_id": "2pxQ59buGdsHRef"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeGetResponse {
     /// Array of payroll items.
     pub items: Vec<PayrollItem>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditPayrollIncomeGetResponse {
+    0 => items: "items" required,
+    1 => error: "error" optional,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for CreditPayrollIncomeGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2302,7 +2467,7 @@ impl Validate for CreditPayrollIncomeGetResponse {
 }
 
 /// Object representing metadata pertaining to the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditDocumentMetadata {
     /// The name of the document.
     pub name: String,
@@ -2332,7 +2497,6 @@ pub struct CreditDocumentMetadata {
     /// `NONE`: Used to indicate that there is no underlying document for the data.
     ///
     /// `UNKNOWN`: Document type could not be determined.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub document_type: Option<String>,
     /// Signed URL to retrieve the document(s). The payload will be a .zip file containing the
     /// document(s).
@@ -2349,7 +2513,6 @@ pub struct CreditDocumentMetadata {
     ///
     /// This download URL can only be used once and expires after two minutes. To generate a new
     /// download URL, call `/credit/payroll_income/get` again.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub download_url: Option<String>,
     /// The processing status of the document.
     ///
@@ -2361,31 +2524,42 @@ pub struct CreditDocumentMetadata {
     ///
     /// `UNKNOWN` or `null`: An internal error occurred. If this happens repeatedly, contact support
     /// or your Plaid account manager.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub status: Option<String>,
     /// The number of pages of the uploaded document (if available).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub page_count: Nullable<i64>,
     /// The reason why a failure occurred during document processing (if available).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(CreditDocumentMetadata {
+    0 => name: "name" required,
+    1 => document_type: "document_type" required,
+    2 => download_url: "download_url" required,
+    3 => status: "status" required,
+    4 => page_count: "page_count" optional,
+    5 => error_message: "error_message" optional,
+});
+
 /// An object containing information about the bank statement upload Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementUploadItem {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     pub bank_statements: Vec<CreditBankStatementUploadObject>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub status: Option<PayrollItemStatus>,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DDTHH:mm:ssZ)
     /// indicating the last time that the Item was updated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub updated_at: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankStatementUploadItem {
+    0 => item_id: "item_id" required,
+    1 => bank_statements: "bank_statements" required,
+    2 => status: "status" required,
+    3 => updated_at: "updated_at" required,
+});
 
 impl Validate for CreditBankStatementUploadItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2396,17 +2570,23 @@ impl Validate for CreditBankStatementUploadItem {
 }
 
 /// An object containing data that has been parsed from a user-uploaded bank statement.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementUploadObject {
     /// An array of transactions appearing on the bank statement.
     pub transactions: Vec<CreditBankStatementUploadTransaction>,
     pub document_metadata: CreditDocumentMetadata,
     /// An identifier of the document referenced by the document metadata.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub document_id: Option<String>,
     /// An array of bank accounts associated with the uploaded bank statement.
     pub bank_accounts: Vec<CreditBankStatementUploadBankAccount>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankStatementUploadObject {
+    0 => transactions: "transactions" required,
+    1 => document_metadata: "document_metadata" required,
+    2 => document_id: "document_id" required,
+    3 => bank_accounts: "bank_accounts" required,
+});
 
 impl Validate for CreditBankStatementUploadObject {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2417,24 +2597,27 @@ impl Validate for CreditBankStatementUploadObject {
 }
 
 /// An object containing data about a transaction appearing on a user-uploaded bank statement.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementUploadTransaction {
     /// The value of the transaction. A negative amount indicates that money moved into the account
     /// (such as a paycheck being deposited).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub amount: Option<f64>,
     /// The date of when the transaction was made, in ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub date: Option<String>,
     /// The raw description of the transaction as it appears on the bank statement.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub original_description: Option<String>,
     /// The unique id of the bank account that this transaction occurs in
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankStatementUploadTransaction {
+    0 => amount: "amount" required,
+    1 => date: "date" required,
+    2 => original_description: "original_description" required,
+    3 => account_id: "account_id" required,
+});
 
 impl Validate for CreditBankStatementUploadTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2444,27 +2627,32 @@ impl Validate for CreditBankStatementUploadTransaction {
 }
 
 /// An object containing data about a user's bank account related to an uploaded bank statement.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementUploadBankAccount {
     /// The name of the bank account
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
     /// The name of the bank institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub bank_name: Option<String>,
     /// The type of the bank account.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_type: Option<String>,
     /// The bank account number.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_number: Option<String>,
     pub owner: CreditBankStatementUploadAccountOwner,
     /// An array of period objects, containing more data on the overall period of the statement.
     pub periods: Vec<CreditBankStatementUploadBankAccountPeriod>,
     /// The unique id of the bank account
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankStatementUploadBankAccount {
+    0 => name: "name" required,
+    1 => bank_name: "bank_name" required,
+    2 => account_type: "account_type" required,
+    3 => account_number: "account_number" required,
+    4 => owner: "owner" required,
+    5 => periods: "periods" required,
+    6 => account_id: "account_id" required,
+});
 
 impl Validate for CreditBankStatementUploadBankAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2474,55 +2662,65 @@ impl Validate for CreditBankStatementUploadBankAccount {
 }
 
 /// An object containing data about the owner of the bank account for the uploaded bank statement.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementUploadAccountOwner {
     /// The name of the account owner
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
     pub address: CreditBankStatementUploadAccountOwnerAddress,
 }
 
+::specgen_runtime::serde_struct!(CreditBankStatementUploadAccountOwner {
+    0 => name: "name" required,
+    1 => address: "address" required,
+});
+
 /// Address on the uploaded bank statement
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementUploadAccountOwnerAddress {
     /// The full city name.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// The ISO 3166-1 alpha-2 country code.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country: Option<String>,
     /// The postal code of the address.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// The region or state.
     /// Example: `"NC"`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The full street address.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CreditBankStatementUploadAccountOwnerAddress {
+    0 => city: "city" required,
+    1 => country: "country" required,
+    2 => postal_code: "postal_code" required,
+    3 => region: "region" required,
+    4 => street: "street" required,
+});
+
 /// An object containing data on the overall period of the statement.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankStatementUploadBankAccountPeriod {
     /// The start date of the statement period in ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub start_date: Option<String>,
     /// The end date of the statement period in ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub end_date: Option<String>,
     /// The starting balance of the bank account for the period.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub starting_balance: Option<f64>,
     /// The ending balance of the bank account for the period.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ending_balance: Option<f64>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankStatementUploadBankAccountPeriod {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+    2 => starting_balance: "starting_balance" required,
+    3 => ending_balance: "ending_balance" required,
+});
 
 impl Validate for CreditBankStatementUploadBankAccountPeriod {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2533,7 +2731,7 @@ impl Validate for CreditBankStatementUploadBankAccountPeriod {
 }
 
 /// An object containing information about the payroll item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayrollItem {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
@@ -2543,15 +2741,23 @@ pub struct PayrollItem {
     pub institution_name: String,
     pub accounts: Vec<PayrollIncomeAccountData>,
     pub payroll_income: Vec<PayrollIncomeObject>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub status: Option<PayrollItemStatus>,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DDTHH:mm:ssZ)
     /// indicating the last time that the Item was updated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub updated_at: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PayrollItem {
+    0 => item_id: "item_id" required,
+    1 => institution_id: "institution_id" required,
+    2 => institution_name: "institution_name" required,
+    3 => accounts: "accounts" required,
+    4 => payroll_income: "payroll_income" required,
+    5 => status: "status" required,
+    6 => updated_at: "updated_at" required,
+});
 
 impl Validate for PayrollItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2562,22 +2768,25 @@ impl Validate for PayrollItem {
 }
 
 /// An object containing account level data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayrollIncomeAccountData {
     /// ID of the payroll provider account.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_id: Option<String>,
     pub rate_of_pay: PayrollIncomeRateOfPay,
     /// The frequency at which an individual is paid.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub pay_frequency: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PayrollIncomeAccountData {
+    0 => account_id: "account_id" required,
+    1 => rate_of_pay: "rate_of_pay" required,
+    2 => pay_frequency: "pay_frequency" required,
+});
+
 /// An object representing payroll data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayrollIncomeObject {
     /// ID of the payroll provider account.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_id: Option<String>,
     /// Array of pay stubs for the user.
     pub pay_stubs: Vec<CreditPayStub>,
@@ -2586,6 +2795,13 @@ pub struct PayrollIncomeObject {
     /// Array of tax form 1099s.
     pub form1099s: Vec<Credit1099>,
 }
+
+::specgen_runtime::serde_struct!(PayrollIncomeObject {
+    0 => account_id: "account_id" required,
+    1 => pay_stubs: "pay_stubs" required,
+    2 => w2s: "w2s" required,
+    3 => form1099s: "form1099s" required,
+});
 
 impl Validate for PayrollIncomeObject {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2596,228 +2812,231 @@ impl Validate for PayrollIncomeObject {
 }
 
 /// An object representing an end user's 1099 tax form
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Credit1099 {
     /// An identifier of the document referenced by the document metadata.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub document_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_metadata: Option<CreditDocumentMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form_1099_type: Option<Form1099Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<Credit1099Recipient>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<Credit1099Payer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filer: Option<Credit1099Filer>,
     /// Tax year of the tax form.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tax_year: Nullable<String>,
     /// Amount in rent by payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub rents: Nullable<f64>,
     /// Amount in royalties by payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub royalties: Nullable<f64>,
     /// Amount in other income by payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub other_income: Nullable<f64>,
     /// Amount of federal income tax withheld from payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub federal_income_tax_withheld: Nullable<f64>,
     /// Amount of fishing boat proceeds from payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub fishing_boat_proceeds: Nullable<f64>,
     /// Amount of medical and healthcare payments from payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub medical_and_healthcare_payments: Nullable<f64>,
     /// Amount of nonemployee compensation from payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub nonemployee_compensation: Nullable<f64>,
     /// Amount of substitute payments made by payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub substitute_payments_in_lieu_of_dividends_or_interest: Nullable<f64>,
     /// Whether or not payer made direct sales over $5000 of consumer products.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payer_made_direct_sales_of_5000_or_more_of_consumer_products_to_buyer: Nullable<
         String,
     >,
     /// Amount of crop insurance proceeds.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub crop_insurance_proceeds: Nullable<f64>,
     /// Amount of golden parachute payments made by payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub excess_golden_parachute_payments: Nullable<f64>,
     /// Amount of gross proceeds paid to an attorney by payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub gross_proceeds_paid_to_an_attorney: Nullable<f64>,
     /// Amount of 409A deferrals earned by payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub section_409a_deferrals: Nullable<f64>,
     /// Amount of 409A income earned by payer.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub section_409a_income: Nullable<f64>,
     /// Amount of state tax withheld of payer for primary state.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state_tax_withheld: Nullable<f64>,
     /// Amount of state tax withheld of payer for secondary state.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state_tax_withheld_lower: Nullable<f64>,
     /// Primary state ID.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payer_state_number: Nullable<String>,
     /// Secondary state ID.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payer_state_number_lower: Nullable<String>,
     /// State income reported for primary state.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state_income: Nullable<f64>,
     /// State income reported for secondary state.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state_income_lower: Nullable<f64>,
     /// One of the values will be provided Payment card Third party network
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_reported: Nullable<String>,
     /// Name of the PSE (Payment Settlement Entity).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pse_name: Nullable<String>,
     /// Formatted (XXX) XXX-XXXX. Phone number of the PSE (Payment Settlement Entity).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pse_telephone_number: Nullable<String>,
     /// Gross amount reported.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub gross_amount: Nullable<f64>,
     /// Amount in card not present transactions.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub card_not_present_transaction: Nullable<f64>,
     /// Merchant category of filer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub merchant_category_code: Nullable<String>,
     /// Number of payment transactions made.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub number_of_payment_transactions: Nullable<String>,
     /// Amount reported for January.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub january_amount: Nullable<f64>,
     /// Amount reported for February.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub february_amount: Nullable<f64>,
     /// Amount reported for March.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub march_amount: Nullable<f64>,
     /// Amount reported for April.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub april_amount: Nullable<f64>,
     /// Amount reported for May.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub may_amount: Nullable<f64>,
     /// Amount reported for June.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub june_amount: Nullable<f64>,
     /// Amount reported for July.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub july_amount: Nullable<f64>,
     /// Amount reported for August.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub august_amount: Nullable<f64>,
     /// Amount reported for September.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub september_amount: Nullable<f64>,
     /// Amount reported for October.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub october_amount: Nullable<f64>,
     /// Amount reported for November.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub november_amount: Nullable<f64>,
     /// Amount reported for December.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub december_amount: Nullable<f64>,
     /// Primary state of business.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub primary_state: Nullable<String>,
     /// Secondary state of business.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub secondary_state: Nullable<String>,
     /// Primary state ID.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub primary_state_id: Nullable<String>,
     /// Secondary state ID.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub secondary_state_id: Nullable<String>,
     /// State income tax reported for primary state.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub primary_state_income_tax: Nullable<f64>,
     /// State income tax reported for secondary state.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub secondary_state_income_tax: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(Credit1099 {
+    0 => document_id: "document_id" required,
+    1 => document_metadata: "document_metadata" optional,
+    2 => form_1099_type: "form_1099_type" optional,
+    3 => recipient: "recipient" optional,
+    4 => payer: "payer" optional,
+    5 => filer: "filer" optional,
+    6 => tax_year: "tax_year" optional,
+    7 => rents: "rents" optional,
+    8 => royalties: "royalties" optional,
+    9 => other_income: "other_income" optional,
+    10 => federal_income_tax_withheld: "federal_income_tax_withheld" optional,
+    11 => fishing_boat_proceeds: "fishing_boat_proceeds" optional,
+    12 => medical_and_healthcare_payments: "medical_and_healthcare_payments" optional,
+    13 => nonemployee_compensation: "nonemployee_compensation" optional,
+    14 => substitute_payments_in_lieu_of_dividends_or_interest: "substitute_payments_in_lieu_of_dividends_or_interest" optional,
+    15 => payer_made_direct_sales_of_5000_or_more_of_consumer_products_to_buyer: "payer_made_direct_sales_of_5000_or_more_of_consumer_products_to_buyer" optional,
+    16 => crop_insurance_proceeds: "crop_insurance_proceeds" optional,
+    17 => excess_golden_parachute_payments: "excess_golden_parachute_payments" optional,
+    18 => gross_proceeds_paid_to_an_attorney: "gross_proceeds_paid_to_an_attorney" optional,
+    19 => section_409a_deferrals: "section_409a_deferrals" optional,
+    20 => section_409a_income: "section_409a_income" optional,
+    21 => state_tax_withheld: "state_tax_withheld" optional,
+    22 => state_tax_withheld_lower: "state_tax_withheld_lower" optional,
+    23 => payer_state_number: "payer_state_number" optional,
+    24 => payer_state_number_lower: "payer_state_number_lower" optional,
+    25 => state_income: "state_income" optional,
+    26 => state_income_lower: "state_income_lower" optional,
+    27 => transactions_reported: "transactions_reported" optional,
+    28 => pse_name: "pse_name" optional,
+    29 => pse_telephone_number: "pse_telephone_number" optional,
+    30 => gross_amount: "gross_amount" optional,
+    31 => card_not_present_transaction: "card_not_present_transaction" optional,
+    32 => merchant_category_code: "merchant_category_code" optional,
+    33 => number_of_payment_transactions: "number_of_payment_transactions" optional,
+    34 => january_amount: "january_amount" optional,
+    35 => february_amount: "february_amount" optional,
+    36 => march_amount: "march_amount" optional,
+    37 => april_amount: "april_amount" optional,
+    38 => may_amount: "may_amount" optional,
+    39 => june_amount: "june_amount" optional,
+    40 => july_amount: "july_amount" optional,
+    41 => august_amount: "august_amount" optional,
+    42 => september_amount: "september_amount" optional,
+    43 => october_amount: "october_amount" optional,
+    44 => november_amount: "november_amount" optional,
+    45 => december_amount: "december_amount" optional,
+    46 => primary_state: "primary_state" optional,
+    47 => secondary_state: "secondary_state" optional,
+    48 => primary_state_id: "primary_state_id" optional,
+    49 => secondary_state_id: "secondary_state_id" optional,
+    50 => primary_state_income_tax: "primary_state_income_tax" optional,
+    51 => secondary_state_income_tax: "secondary_state_income_tax" optional,
+});
 
 impl Validate for Credit1099 {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2856,66 +3075,74 @@ impl Form1099Type {
 ::specgen_runtime::open_enum!(Form1099Type);
 
 /// An object representing a payer used by 1099-MISC tax documents.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Credit1099Payer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CreditPayStubAddress>,
     /// Name of payer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Tax identification number of payer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tin: Nullable<String>,
     /// Telephone number of payer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub telephone_number: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(Credit1099Payer {
+    0 => address: "address" optional,
+    1 => name: "name" optional,
+    2 => tin: "tin" optional,
+    3 => telephone_number: "telephone_number" optional,
+});
+
 /// An object representing a recipient used in both 1099-K and 1099-MISC tax documents.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Credit1099Recipient {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CreditPayStubAddress>,
     /// Name of recipient.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Tax identification number of recipient.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tin: Nullable<String>,
     /// Account number of recipient.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_number: Nullable<String>,
     /// Checked if FACTA is a filing requirement.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub facta_filing_requirement: Nullable<String>,
     /// Checked if 2nd TIN exists.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub second_tin_exists: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(Credit1099Recipient {
+    0 => address: "address" optional,
+    1 => name: "name" optional,
+    2 => tin: "tin" optional,
+    3 => account_number: "account_number" optional,
+    4 => facta_filing_requirement: "facta_filing_requirement" optional,
+    5 => second_tin_exists: "second_tin_exists" optional,
+});
+
 /// An object representing a filer used by 1099-K tax documents.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Credit1099Filer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CreditPayStubAddress>,
     /// Name of filer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Tax identification number of filer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tin: Nullable<String>,
     /// One of the following values will be provided: Payment Settlement Entity (PSE), Electronic
     /// Payment Facilitator (EPF), Other Third Party
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(Credit1099Filer {
+    0 => address: "address" optional,
+    1 => name: "name" optional,
+    2 => tin: "tin" optional,
+    3 => type_: "type" optional,
+});
+
 /// An object representing an end user's pay stub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStub {
     pub deductions: CreditPayStubDeductions,
     /// An identifier of the document referenced by the document metadata.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub document_id: Option<String>,
     pub document_metadata: CreditDocumentMetadata,
     pub earnings: CreditPayStubEarnings,
@@ -2925,6 +3152,17 @@ pub struct CreditPayStub {
     pub pay_period_details: PayStubPayPeriodDetails,
 }
 
+::specgen_runtime::serde_struct!(CreditPayStub {
+    0 => deductions: "deductions" required,
+    1 => document_id: "document_id" required,
+    2 => document_metadata: "document_metadata" required,
+    3 => earnings: "earnings" required,
+    4 => employee: "employee" required,
+    5 => employer: "employer" required,
+    6 => net_pay: "net_pay" required,
+    7 => pay_period_details: "pay_period_details" required,
+});
+
 impl Validate for CreditPayStub {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -2933,26 +3171,28 @@ impl Validate for CreditPayStub {
 }
 
 /// An object with the deduction information found on a pay stub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubDeductions {
     pub breakdown: Vec<PayStubDeductionsBreakdown>,
     pub total: PayStubDeductionsTotal,
 }
 
+::specgen_runtime::serde_struct!(CreditPayStubDeductions {
+    0 => breakdown: "breakdown" required,
+    1 => total: "total" required,
+});
+
 /// An object representing the deduction line items for the pay period
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayStubDeductionsBreakdown {
     /// Raw amount of the deduction
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current_amount: Option<f64>,
     /// Description of the deduction line item
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub description: Option<String>,
     /// The ISO-4217 currency code of the line item. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the line item. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -2961,26 +3201,30 @@ pub struct PayStubDeductionsBreakdown {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The year-to-date amount of the deduction
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_amount: Option<f64>,
 }
 
+::specgen_runtime::serde_struct!(PayStubDeductionsBreakdown {
+    0 => current_amount: "current_amount" required,
+    1 => description: "description" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+    4 => ytd_amount: "ytd_amount" required,
+});
+
 /// An object representing the total deductions for the pay period
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayStubDeductionsTotal {
     /// Raw amount of the deduction
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current_amount: Option<f64>,
     /// The ISO-4217 currency code of the line item. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the line item. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -2989,47 +3233,51 @@ pub struct PayStubDeductionsTotal {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The year-to-date total amount of the deductions
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_amount: Option<f64>,
 }
 
+::specgen_runtime::serde_struct!(PayStubDeductionsTotal {
+    0 => current_amount: "current_amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+    2 => unofficial_currency_code: "unofficial_currency_code" required,
+    3 => ytd_amount: "ytd_amount" required,
+});
+
 /// An object representing both a breakdown of earnings on a pay stub and the total earnings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubEarnings {
     pub breakdown: Vec<PayStubEarningsBreakdown>,
     pub total: PayStubEarningsTotal,
 }
 
+::specgen_runtime::serde_struct!(CreditPayStubEarnings {
+    0 => breakdown: "breakdown" required,
+    1 => total: "total" required,
+});
+
 /// An object representing the earnings line items for the pay period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayStubEarningsBreakdown {
     /// Commonly used term to describe the earning line item.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub canonical_description: Option<String>,
     /// Raw amount of the earning line item.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current_amount: Option<f64>,
     /// Description of the earning line item.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub description: Option<String>,
     /// Number of hours applicable for this earning.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub hours: Option<f64>,
     /// The ISO-4217 currency code of the line item. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// Hourly rate applicable for this earning.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub rate: Option<f64>,
     /// The unofficial currency code associated with the line item. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -3038,30 +3286,36 @@ pub struct PayStubEarningsBreakdown {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The year-to-date amount of the deduction.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_amount: Option<f64>,
 }
 
+::specgen_runtime::serde_struct!(PayStubEarningsBreakdown {
+    0 => canonical_description: "canonical_description" required,
+    1 => current_amount: "current_amount" required,
+    2 => description: "description" required,
+    3 => hours: "hours" required,
+    4 => iso_currency_code: "iso_currency_code" required,
+    5 => rate: "rate" required,
+    6 => unofficial_currency_code: "unofficial_currency_code" required,
+    7 => ytd_amount: "ytd_amount" required,
+});
+
 /// An object representing both the current pay period and year to date amount for an earning
 /// category.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayStubEarningsTotal {
     /// Total amount of the earnings for this pay period.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current_amount: Option<f64>,
     /// Total number of hours worked for this pay period.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub hours: Option<f64>,
     /// The ISO-4217 currency code of the line item. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the security. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -3070,83 +3324,101 @@ pub struct PayStubEarningsTotal {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The total year-to-date amount of the earnings.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_amount: Option<f64>,
 }
 
+::specgen_runtime::serde_struct!(PayStubEarningsTotal {
+    0 => current_amount: "current_amount" required,
+    1 => hours: "hours" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+    4 => ytd_amount: "ytd_amount" required,
+});
+
 /// Data about the employee.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubEmployee {
     pub address: CreditPayStubAddress,
     /// The name of the employee.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
     /// Marital status of the employee - either `SINGLE` or `MARRIED` or `NOT LISTED`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub marital_status: Option<String>,
     pub taxpayer_id: PayStubTaxpayerID,
 }
 
+::specgen_runtime::serde_struct!(CreditPayStubEmployee {
+    0 => address: "address" required,
+    1 => name: "name" required,
+    2 => marital_status: "marital_status" required,
+    3 => taxpayer_id: "taxpayer_id" required,
+});
+
 /// Address on the pay stub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubAddress {
     /// The full city name.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// The ISO 3166-1 alpha-2 country code.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country: Option<String>,
     /// The postal code of the address.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// The region or state.
     /// Example: `"NC"`
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The full street address.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CreditPayStubAddress {
+    0 => city: "city" required,
+    1 => country: "country" required,
+    2 => postal_code: "postal_code" required,
+    3 => region: "region" required,
+    4 => street: "street" required,
+});
+
 /// Taxpayer ID of the individual receiving the paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayStubTaxpayerID {
     /// Type of ID, e.g. 'SSN'.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub id_type: Option<String>,
     /// ID mask; i.e. last 4 digits of the taxpayer ID.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub id_mask: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PayStubTaxpayerID {
+    0 => id_type: "id_type" required,
+    1 => id_mask: "id_mask" required,
+});
+
 /// Information about the employer on the pay stub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubEmployer {
     pub address: CreditPayStubAddress,
     /// The name of the employer on the pay stub.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CreditPayStubEmployer {
+    0 => address: "address" required,
+    1 => name: "name" required,
+});
+
 /// An object representing information about the net pay amount on the pay stub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubNetPay {
     /// Raw amount of the net pay for the pay period.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current_amount: Option<f64>,
     /// Description of the net pay.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub description: Option<String>,
     /// The ISO-4217 currency code of the net pay. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The unofficial currency code associated with the net pay. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -3155,55 +3427,53 @@ pub struct CreditPayStubNetPay {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
     /// The year-to-date amount of the net pay.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_amount: Option<f64>,
 }
 
+::specgen_runtime::serde_struct!(CreditPayStubNetPay {
+    0 => current_amount: "current_amount" required,
+    1 => description: "description" required,
+    2 => iso_currency_code: "iso_currency_code" required,
+    3 => unofficial_currency_code: "unofficial_currency_code" required,
+    4 => ytd_amount: "ytd_amount" required,
+});
+
 /// Details about the pay period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayStubPayPeriodDetails {
     /// The amount of the paycheck.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub pay_amount: Option<f64>,
     pub distribution_breakdown: Vec<PayStubDistributionBreakdown>,
     /// The date on which the pay period ended, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub end_date: Option<String>,
     /// Total earnings before tax/deductions.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub gross_earnings: Option<f64>,
     /// The ISO-4217 currency code of the net pay. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The date on which the pay stub was issued, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub pay_date: Option<String>,
     /// The frequency at which an individual is paid.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub pay_frequency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_basis: Option<CreditPayStubPayBasisType>,
     /// The date on which the pay period started, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub start_date: Option<String>,
     /// The unofficial currency code associated with the net pay. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -3212,9 +3482,21 @@ pub struct PayStubPayPeriodDetails {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PayStubPayPeriodDetails {
+    0 => pay_amount: "pay_amount" required,
+    1 => distribution_breakdown: "distribution_breakdown" required,
+    2 => end_date: "end_date" required,
+    3 => gross_earnings: "gross_earnings" required,
+    4 => iso_currency_code: "iso_currency_code" required,
+    5 => pay_date: "pay_date" required,
+    6 => pay_frequency: "pay_frequency" required,
+    7 => pay_basis: "pay_basis" optional,
+    8 => start_date: "start_date" required,
+    9 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 impl Validate for PayStubPayPeriodDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3227,31 +3509,22 @@ impl Validate for PayStubPayPeriodDetails {
 }
 
 /// Information about the accounts that the payment was distributed to.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayStubDistributionBreakdown {
     /// Name of the account for the given distribution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_name: Option<String>,
     /// The name of the bank that the payment is being deposited to.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub bank_name: Option<String>,
     /// The amount distributed to this account.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub current_amount: Option<f64>,
     /// The ISO-4217 currency code of the net pay. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iso_currency_code: Option<String>,
     /// The last 2-4 alphanumeric characters of an account's official account number.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     /// Type of the account that the paystub was sent to (e.g. 'checking').
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<String>,
     /// The unofficial currency code associated with the net pay. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -3260,9 +3533,18 @@ pub struct PayStubDistributionBreakdown {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unofficial_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PayStubDistributionBreakdown {
+    0 => account_name: "account_name" required,
+    1 => bank_name: "bank_name" required,
+    2 => current_amount: "current_amount" required,
+    3 => iso_currency_code: "iso_currency_code" required,
+    4 => mask: "mask" required,
+    5 => type_: "type" required,
+    6 => unofficial_currency_code: "unofficial_currency_code" required,
+});
 
 /// The report type. It can be `asset`. Income report types are not yet supported.
 ///
@@ -3286,48 +3568,52 @@ impl ReportType {
 ::specgen_runtime::open_enum!(ReportType);
 
 /// Details about a certain reason as to why a document could potentially be fraudulent.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentRiskSignal {
     /// The type of risk found in the risk signal check.
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<String>,
     /// The field which the risk signal was computed for
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub field: Option<String>,
     /// A flag used to quickly identify if the signal indicates that this field is authentic or
     /// fraudulent
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub has_fraud_risk: Option<bool>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution_metadata: Option<DocumentRiskSignalInstitutionMetadata>,
     /// The expected value of the field, as seen on the document
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub expected_value: Option<String>,
     /// The derived value obtained in the risk signal calculation process for this field
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub actual_value: Option<String>,
     /// A human-readable explanation providing more detail into the particular risk signal
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub signal_description: Option<String>,
     /// The relevant page associated with the risk signal. If the risk signal is not associated with
     /// a specific page, the value will be 0.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub page_number: Option<i64>,
 }
 
+::specgen_runtime::serde_struct!(DocumentRiskSignal {
+    0 => type_: "type" required,
+    1 => field: "field" required,
+    2 => has_fraud_risk: "has_fraud_risk" required,
+    3 => institution_metadata: "institution_metadata" required,
+    4 => expected_value: "expected_value" required,
+    5 => actual_value: "actual_value" required,
+    6 => signal_description: "signal_description" required,
+    7 => page_number: "page_number" required,
+});
+
 /// An object which contains additional metadata about the institution used to compute the
 /// verification attribute
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentRiskSignalInstitutionMetadata {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
 }
 
+::specgen_runtime::serde_struct!(DocumentRiskSignalInstitutionMetadata {
+    0 => item_id: "item_id" required,
+});
+
 /// Details about the status of the payroll item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayrollItemStatus {
     /// Denotes the processing status for the verification.
     ///
@@ -3342,12 +3628,15 @@ pub struct PayrollItemStatus {
     ///
     /// `APPROVAL_STATUS_PENDING`: The processing has completed but the user has not yet approved
     /// the sharing of the data.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub processing_status: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(PayrollItemStatus {
+    0 => processing_status: "processing_status" optional,
+});
+
 /// W2 is an object that represents income data taken from a W2 tax document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditW2 {
     pub document_metadata: CreditDocumentMetadata,
     /// An identifier of the document referenced by the document metadata.
@@ -3355,72 +3644,84 @@ pub struct CreditW2 {
     pub employer: CreditPayStubEmployer,
     pub employee: CreditPayStubEmployee,
     /// The tax year of the W2 document.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub tax_year: Option<String>,
     /// An employee identification number or EIN.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub employer_id_number: Option<String>,
     /// Wages from tips and other compensation.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub wages_tips_other_comp: Option<String>,
     /// Federal income tax withheld for the tax year.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub federal_income_tax_withheld: Option<String>,
     /// Wages from social security.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub social_security_wages: Option<String>,
     /// Social security tax withheld for the tax year.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub social_security_tax_withheld: Option<String>,
     /// Wages and tips from medicare.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub medicare_wages_and_tips: Option<String>,
     /// Medicare tax withheld for the tax year.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub medicare_tax_withheld: Option<String>,
     /// Tips from social security.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub social_security_tips: Option<String>,
     /// Allocated tips.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub allocated_tips: Option<String>,
     /// Contents from box 9 on the W2.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub box_9: Option<String>,
     /// Dependent care benefits.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub dependent_care_benefits: Option<String>,
     /// Nonqualified plans.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub nonqualified_plans: Option<String>,
     pub box_12: Vec<W2Box12>,
     /// Statutory employee.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub statutory_employee: Option<String>,
     /// Retirement plan.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub retirement_plan: Option<String>,
     /// Third party sick pay.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub third_party_sick_pay: Option<String>,
     /// Other.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub other: Option<String>,
     pub state_and_local_wages: Vec<W2StateAndLocalWages>,
 }
 
+::specgen_runtime::serde_struct!(CreditW2 {
+    0 => document_metadata: "document_metadata" required,
+    1 => document_id: "document_id" required,
+    2 => employer: "employer" required,
+    3 => employee: "employee" required,
+    4 => tax_year: "tax_year" required,
+    5 => employer_id_number: "employer_id_number" required,
+    6 => wages_tips_other_comp: "wages_tips_other_comp" required,
+    7 => federal_income_tax_withheld: "federal_income_tax_withheld" required,
+    8 => social_security_wages: "social_security_wages" required,
+    9 => social_security_tax_withheld: "social_security_tax_withheld" required,
+    10 => medicare_wages_and_tips: "medicare_wages_and_tips" required,
+    11 => medicare_tax_withheld: "medicare_tax_withheld" required,
+    12 => social_security_tips: "social_security_tips" required,
+    13 => allocated_tips: "allocated_tips" required,
+    14 => box_9: "box_9" required,
+    15 => dependent_care_benefits: "dependent_care_benefits" required,
+    16 => nonqualified_plans: "nonqualified_plans" required,
+    17 => box_12: "box_12" required,
+    18 => statutory_employee: "statutory_employee" required,
+    19 => retirement_plan: "retirement_plan" required,
+    20 => third_party_sick_pay: "third_party_sick_pay" required,
+    21 => other: "other" required,
+    22 => state_and_local_wages: "state_and_local_wages" required,
+});
+
 /// An object representing the rate at which an individual is paid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayrollIncomeRateOfPay {
     /// The rate at which an employee is paid.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_rate: Nullable<String>,
     /// The amount at which an employee is paid.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_amount: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(PayrollIncomeRateOfPay {
+    0 => pay_rate: "pay_rate" optional,
+    1 => pay_amount: "pay_amount" optional,
+});
 
 /// Defines the request schema for `/credit/payroll_income/precheck`.
 ///
@@ -3451,41 +3752,44 @@ pub struct PayrollIncomeRateOfPay {
 ///
 /// The response is
 /// [`CreditPayrollIncomePrecheckResponse`](crate::models::CreditPayrollIncomePrecheckResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomePrecheckRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// An array of access tokens corresponding to Items belonging to the user whose eligibility is
     /// being checked. Note that if the Items specified here are not already initialized with
     /// `transactions`, providing them in this field will cause these Items to be initialized with
     /// (and billed for) the Transactions product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_tokens: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employer: Nullable<IncomeVerificationPrecheckEmployer>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub us_military_info: Nullable<IncomeVerificationPrecheckMilitaryInfo>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payroll_institution: Nullable<IncomeVerificationPrecheckPayrollInstitution>,
 }
+
+::specgen_runtime::serde_struct!(CreditPayrollIncomePrecheckRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => user_id: "user_id" optional,
+    4 => access_tokens: "access_tokens" optional,
+    5 => employer: "employer" optional,
+    6 => us_military_info: "us_military_info" optional,
+    7 => payroll_institution: "payroll_institution" optional,
+});
 
 impl Validate for CreditPayrollIncomePrecheckRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3507,13 +3811,18 @@ impl Validate for CreditPayrollIncomePrecheckRequest {
 ///   "confidence": "HIGH"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditPayrollIncomePrecheckResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
     pub confidence: IncomeVerificationPrecheckConfidence,
 }
+
+::specgen_runtime::serde_struct!(CreditPayrollIncomePrecheckResponse {
+    0 => request_id: "request_id" required,
+    1 => confidence: "confidence" required,
+});
 
 impl Validate for CreditPayrollIncomePrecheckResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3533,15 +3842,13 @@ impl Validate for CreditPayrollIncomePrecheckResponse {
 ///
 /// The response is
 /// [`CreditPayrollIncomeRefreshResponse`](crate::models::CreditPayrollIncomeRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -3552,24 +3859,33 @@ pub struct CreditPayrollIncomeRefreshRequest {
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<CreditPayrollIncomeRefreshRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(CreditPayrollIncomeRefreshRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+    3 => user_id: "user_id" optional,
+    4 => options: "options" optional,
+});
+
 /// An optional object for `/credit/payroll_income/refresh` request options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeRefreshRequestOptions {
     /// An array of `item_id`s to be refreshed. Each `item_id` should uniquely identify a payroll
     /// income item. If this field is not provided, all `item_id`s associated with the `user_token`
     /// will be refreshed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_ids: Option<Vec<String>>,
     /// The URL where Plaid will send the payroll income refresh webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditPayrollIncomeRefreshRequestOptions {
+    0 => item_ids: "item_ids" optional,
+    1 => webhook: "webhook" optional,
+});
 
 /// CreditPayrollIncomeRefreshResponse defines the response schema for
 /// `/credit/payroll_income/refresh`
@@ -3585,7 +3901,7 @@ pub struct CreditPayrollIncomeRefreshRequestOptions {
 ///   "verification_refresh_status": "USER_PRESENCE_REQUIRED"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayrollIncomeRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -3598,6 +3914,11 @@ pub struct CreditPayrollIncomeRefreshResponse {
     pub verification_refresh_status: String,
 }
 
+::specgen_runtime::serde_struct!(CreditPayrollIncomeRefreshResponse {
+    0 => request_id: "request_id" required,
+    1 => verification_refresh_status: "verification_refresh_status" required,
+});
+
 /// CreditEmploymentGetRequest defines the request schema for `/credit/employment/get`.
 ///
 /// # Operation
@@ -3608,15 +3929,13 @@ pub struct CreditPayrollIncomeRefreshResponse {
 /// payroll provider that was verified by an end user.
 ///
 /// The response is [`CreditEmploymentGetResponse`](crate::models::CreditEmploymentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditEmploymentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -3624,6 +3943,12 @@ pub struct CreditEmploymentGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: String,
 }
+
+::specgen_runtime::serde_struct!(CreditEmploymentGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" required,
+});
 
 /// CreditEmploymentGetResponse defines the response schema for `/credit/employment/get`.
 ///
@@ -3661,7 +3986,7 @@ pub struct CreditEmploymentGetRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditEmploymentGetResponse {
     /// Array of employment items.
     pub items: Vec<CreditEmploymentItem>,
@@ -3669,6 +3994,11 @@ pub struct CreditEmploymentGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditEmploymentGetResponse {
+    0 => items: "items" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for CreditEmploymentGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3678,15 +4008,20 @@ impl Validate for CreditEmploymentGetResponse {
 }
 
 /// The object containing employment items.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditEmploymentItem {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     pub employments: Vec<CreditEmploymentVerification>,
     /// Token to represent the underlying Employment data
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employment_report_token: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditEmploymentItem {
+    0 => item_id: "item_id" required,
+    1 => employments: "employments" required,
+    2 => employment_report_token: "employment_report_token" optional,
+});
 
 impl Validate for CreditEmploymentItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3696,27 +4031,22 @@ impl Validate for CreditEmploymentItem {
 }
 
 /// The object containing proof of employment data for an individual.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditEmploymentVerification {
     /// ID of the payroll provider account.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_id: Option<String>,
     /// Current employment status.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub status: Option<String>,
     /// Start of employment in ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub start_date: Option<String>,
     /// End of employment, if applicable. Provided in ISO 8601 format (YYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub end_date: Option<String>,
     pub employer: CreditEmployerVerification,
     /// Current title of employee.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub title: Option<String>,
     pub platform_ids: CreditPlatformIds,
     /// The type of employment for the individual.
@@ -3725,14 +4055,24 @@ pub struct CreditEmploymentVerification {
     /// `"CONTRACTOR"`: An employee typically hired externally through a contracting group.
     /// `"TEMPORARY"`: A temporary employee.
     /// `"OTHER"`: The employee type is not one of the above defined types.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub employee_type: Option<String>,
     /// The date of the employee's most recent paystub in ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_paystub_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditEmploymentVerification {
+    0 => account_id: "account_id" required,
+    1 => status: "status" required,
+    2 => start_date: "start_date" required,
+    3 => end_date: "end_date" required,
+    4 => employer: "employer" required,
+    5 => title: "title" required,
+    6 => platform_ids: "platform_ids" required,
+    7 => employee_type: "employee_type" required,
+    8 => last_paystub_date: "last_paystub_date" required,
+});
 
 impl Validate for CreditEmploymentVerification {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3748,37 +4088,46 @@ impl Validate for CreditEmploymentVerification {
 }
 
 /// An object containing employer data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditEmployerVerification {
     /// Name of employer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CreditEmployerVerification {
+    0 => name: "name" required,
+});
+
 /// The object containing a set of ids related to an employee.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPlatformIds {
     /// The ID of an employee as given by their employer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub employee_id: Option<String>,
     /// The ID of an employee as given by their payroll.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payroll_id: Option<String>,
     /// The ID of the position of the employee.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub position_id: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CreditPlatformIds {
+    0 => employee_id: "employee_id" required,
+    1 => payroll_id: "payroll_id" required,
+    2 => position_id: "position_id" required,
+});
+
 /// The warning associated with the data that was unavailable for the Bank Income Report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeWarning {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning_type: Option<CreditBankIncomeWarningType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning_code: Option<CreditBankIncomeWarningCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<CreditBankIncomeCause>,
 }
+
+::specgen_runtime::serde_struct!(CreditBankIncomeWarning {
+    0 => warning_type: "warning_type" optional,
+    1 => warning_code: "warning_code" optional,
+    2 => cause: "cause" optional,
+});
 
 impl Validate for CreditBankIncomeWarning {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3804,15 +4153,13 @@ impl Validate for CreditBankIncomeWarning {
 /// `relay_token` for each third party that needs access to the report on your behalf.
 ///
 /// The response is [`CreditRelayCreateResponse`](crate::models::CreditRelayCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditRelayCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// List of report token strings, with at most one token of each report type. Currently only
     /// Asset Report token is supported.
@@ -3824,9 +4171,16 @@ pub struct CreditRelayCreateRequest {
     /// Asset Report by calling `/credit/relay/get`.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditRelayCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => report_tokens: "report_tokens" required,
+    3 => secondary_client_id: "secondary_client_id" required,
+    4 => webhook: "webhook" optional,
+});
 
 impl Validate for CreditRelayCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3848,7 +4202,7 @@ impl Validate for CreditRelayCreateRequest {
 ///   "request_id": "Iam3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditRelayCreateResponse {
     /// A token that can be shared with a third party to allow them to access the Asset Report. This
     /// token should be stored securely.
@@ -3857,6 +4211,11 @@ pub struct CreditRelayCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditRelayCreateResponse {
+    0 => relay_token: "relay_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// CreditRelayGetRequest defines the request schema for `/credit/relay/get`
 ///
@@ -3869,15 +4228,13 @@ pub struct CreditRelayCreateResponse {
 /// `relay_token` that was created by the report owner.
 ///
 /// The response is [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditRelayGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `relay_token` granting access to the report you would like to get.
     pub relay_token: String,
@@ -3886,9 +4243,16 @@ pub struct CreditRelayGetRequest {
     /// field defaults to `false` if omitted.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_insights: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(CreditRelayGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => relay_token: "relay_token" required,
+    3 => report_type: "report_type" required,
+    4 => include_insights: "include_insights" optional,
+});
 
 impl Validate for CreditRelayGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3918,20 +4282,25 @@ impl Validate for CreditRelayGetRequest {
 /// [View a sample PDF Asset Report](https://plaid.com/documents/sample-asset-report.pdf).
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditRelayPDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `relay_token` granting access to the report you would like to get.
     pub relay_token: String,
     pub report_type: ReportType,
 }
+
+::specgen_runtime::serde_struct!(CreditRelayPDFGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => relay_token: "relay_token" required,
+    3 => report_type: "report_type" required,
+});
 
 impl Validate for CreditRelayPDFGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3952,15 +4321,13 @@ impl Validate for CreditRelayPDFGetRequest {
 /// the `days_requested` value of the original report.
 ///
 /// The response is [`CreditRelayRefreshResponse`](crate::models::CreditRelayRefreshResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditRelayRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `relay_token` granting access to the report you would like to refresh.
     pub relay_token: String,
@@ -3968,9 +4335,16 @@ pub struct CreditRelayRefreshRequest {
     /// The URL registered to receive webhooks when the report of a relay token has been refreshed.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditRelayRefreshRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => relay_token: "relay_token" required,
+    3 => report_type: "report_type" required,
+    4 => webhook: "webhook" optional,
+});
 
 impl Validate for CreditRelayRefreshRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3994,17 +4368,22 @@ impl Validate for CreditRelayRefreshRequest {
 ///   "asset_report_id": "bf3a0490-344c-4620-a219-2693162e4b1d"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditRelayRefreshResponse {
     pub relay_token: String,
     /// A unique ID identifying an Asset Report. Like all Plaid identifiers, this ID is case
     /// sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_report_id: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditRelayRefreshResponse {
+    0 => relay_token: "relay_token" required,
+    1 => asset_report_id: "asset_report_id" optional,
+    2 => request_id: "request_id" required,
+});
 
 /// CreditRelayRemoveRequest defines the request schema for `/credit/relay/remove`
 ///
@@ -4019,19 +4398,23 @@ pub struct CreditRelayRefreshResponse {
 /// removing the given `relay_token`.
 ///
 /// The response is [`CreditRelayRemoveResponse`](crate::models::CreditRelayRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditRelayRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `relay_token` you would like to revoke.
     pub relay_token: String,
 }
+
+::specgen_runtime::serde_struct!(CreditRelayRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => relay_token: "relay_token" required,
+});
 
 /// CreditRelayRemoveResponse defines the response schema for `/credit/relay/remove`
 ///
@@ -4046,7 +4429,7 @@ pub struct CreditRelayRemoveRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditRelayRemoveResponse {
     /// `true` if the relay token was successfully removed.
     pub removed: bool,
@@ -4054,6 +4437,11 @@ pub struct CreditRelayRemoveResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(CreditRelayRemoveResponse {
+    0 => removed: "removed" required,
+    1 => request_id: "request_id" required,
+});
 
 /// CreditAuditCopyTokenUpdateRequest defines the request schema for
 /// `/credit/audit_copy_token/update`
@@ -4069,15 +4457,13 @@ pub struct CreditRelayRemoveResponse {
 ///
 /// The response is
 /// [`CreditAuditCopyTokenUpdateResponse`](crate::models::CreditAuditCopyTokenUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditAuditCopyTokenUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `audit_copy_token` you would like to update.
     pub audit_copy_token: String,
@@ -4086,6 +4472,13 @@ pub struct CreditAuditCopyTokenUpdateRequest {
     /// of each token type in the array.
     pub report_tokens: Vec<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditAuditCopyTokenUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => audit_copy_token: "audit_copy_token" required,
+    3 => report_tokens: "report_tokens" required,
+});
 
 /// Defines the response schema for `/credit/audit_copy_token/update`
 ///
@@ -4100,7 +4493,7 @@ pub struct CreditAuditCopyTokenUpdateRequest {
 ///   "updated": true
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditAuditCopyTokenUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -4108,6 +4501,11 @@ pub struct CreditAuditCopyTokenUpdateResponse {
     /// `true` if the Audit Copy Token was successfully updated.
     pub updated: bool,
 }
+
+::specgen_runtime::serde_struct!(CreditAuditCopyTokenUpdateResponse {
+    0 => request_id: "request_id" required,
+    1 => updated: "updated" required,
+});
 
 /// AssetReportFreddieGetRequest defines the request schema for
 /// `/credit/asset_report/freddie_mac/get`
@@ -4121,20 +4519,24 @@ pub struct CreditAuditCopyTokenUpdateResponse {
 /// JSON format.
 ///
 /// The response is [`AssetReportFreddieGetResponse`](crate::models::AssetReportFreddieGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportFreddieGetRequest {
     /// A token that can be shared with a third party auditor to allow them to obtain access to the
     /// Asset Report. This token should be stored securely.
     pub audit_copy_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(AssetReportFreddieGetRequest {
+    0 => audit_copy_token: "audit_copy_token" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// AssetReportFreddieGetResponse defines the response schema for
 /// `/credit/asset_report/freddie_mac/get`
@@ -4271,17 +4673,21 @@ pub struct AssetReportFreddieGetRequest {
 ///   "request_id": "eYupqX1mZkEuQRx"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssetReportFreddieGetResponse {
-    #[serde(rename = "DEAL")]
     pub deal: AssetReportFreddie,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
     /// The Verification Of Assets (aka VOA or Freddie Mac Schema) schema version.
-    #[serde(rename = "SchemaVersion")]
     pub schema_version: f64,
 }
+
+::specgen_runtime::serde_struct!(AssetReportFreddieGetResponse {
+    0 => deal: "DEAL" required,
+    1 => request_id: "request_id" required,
+    2 => schema_version: "SchemaVersion" required,
+});
 
 impl Validate for AssetReportFreddieGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4291,15 +4697,18 @@ impl Validate for AssetReportFreddieGetResponse {
 }
 
 /// An object representing an Asset Report with Freddie Mac schema.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssetReportFreddie {
-    #[serde(rename = "LOANS")]
     pub loans: Loans,
-    #[serde(rename = "PARTIES")]
     pub parties: Parties,
-    #[serde(rename = "SERVICES")]
     pub services: Services,
 }
+
+::specgen_runtime::serde_struct!(AssetReportFreddie {
+    0 => loans: "LOANS" required,
+    1 => parties: "PARTIES" required,
+    2 => services: "SERVICES" required,
+});
 
 impl Validate for AssetReportFreddie {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4311,11 +4720,14 @@ impl Validate for AssetReportFreddie {
 }
 
 /// A collection of loans that are part of a single deal.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Loans {
-    #[serde(rename = "LOAN")]
     pub loan: Loan,
 }
+
+::specgen_runtime::serde_struct!(Loans {
+    0 => loan: "LOAN" required,
+});
 
 impl Validate for Loans {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4326,11 +4738,14 @@ impl Validate for Loans {
 
 /// Information specific to a mortgage loan agreement between one or more borrowers and a mortgage
 /// lender.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Loan {
-    #[serde(rename = "LOAN_IDENTIFIERS")]
     pub loan_identifiers: LoanIdentifiers,
 }
+
+::specgen_runtime::serde_struct!(Loan {
+    0 => loan_identifiers: "LOAN_IDENTIFIERS" required,
+});
 
 impl Validate for Loan {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4340,11 +4755,14 @@ impl Validate for Loan {
 }
 
 /// Collection of current and previous identifiers for this loan.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoanIdentifiers {
-    #[serde(rename = "LOAN_IDENTIFIER")]
     pub loan_identifier: LoanIdentifier,
 }
+
+::specgen_runtime::serde_struct!(LoanIdentifiers {
+    0 => loan_identifier: "LOAN_IDENTIFIER" required,
+});
 
 impl Validate for LoanIdentifiers {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4355,20 +4773,17 @@ impl Validate for LoanIdentifiers {
 
 /// The information used to identify this loan by various parties to the transaction or other
 /// organizations.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoanIdentifier {
     /// The value of the identifier for the specified type.
-    #[serde(
-        rename = "LoanIdentifier",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub loan_identifier: Option<String>,
-    #[serde(
-        rename = "LoanIdentifierType",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub loan_identifier_type: Option<LoanIdentifierType>,
 }
+
+::specgen_runtime::serde_struct!(LoanIdentifier {
+    0 => loan_identifier: "LoanIdentifier" required,
+    1 => loan_identifier_type: "LoanIdentifierType" required,
+});
 
 impl Validate for LoanIdentifier {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4406,11 +4821,14 @@ impl LoanIdentifierType {
 /// A collection of objects that define specific parties to a deal. This includes the direct
 /// participating parties, such as borrower and seller and the indirect parties such as the credit
 /// report provider.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Parties {
-    #[serde(rename = "PARTY")]
     pub party: Vec<Party>,
 }
+
+::specgen_runtime::serde_struct!(Parties {
+    0 => party: "PARTY" required,
+});
 
 impl Validate for Parties {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4422,15 +4840,18 @@ impl Validate for Parties {
 /// A collection of information about a single party to a transaction. Included direct participants
 /// like the borrower and seller as well as indirect participants such as the flood certificate
 /// provider.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Party {
-    #[serde(rename = "INDIVIDUAL")]
     pub individual: PartyIndividual,
-    #[serde(rename = "ROLES")]
     pub roles: Roles,
-    #[serde(rename = "TAXPAYER_IDENTIFIERS")]
     pub taxpayer_identifiers: TaxpayerIdentifiers,
 }
+
+::specgen_runtime::serde_struct!(Party {
+    0 => individual: "INDIVIDUAL" required,
+    1 => roles: "ROLES" required,
+    2 => taxpayer_identifiers: "TAXPAYER_IDENTIFIERS" required,
+});
 
 impl Validate for Party {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4441,29 +4862,38 @@ impl Validate for Party {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartyIndividual {
-    #[serde(rename = "NAME")]
     pub name: IndividualName,
 }
 
+::specgen_runtime::serde_struct!(PartyIndividual {
+    0 => name: "NAME" required,
+});
+
 /// Parent container for name that allows for choice group between parsed and unparsed containers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IndividualName {
     /// The first name of the individual represented by the parent object.
-    #[serde(rename = "FirstName")]
     pub first_name: String,
     /// The last name of the individual represented by the parent object.
-    #[serde(rename = "LastName")]
     pub last_name: String,
 }
 
+::specgen_runtime::serde_struct!(IndividualName {
+    0 => first_name: "FirstName" required,
+    1 => last_name: "LastName" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Roles {
-    #[serde(rename = "ROLE")]
     pub role: Role,
 }
+
+::specgen_runtime::serde_struct!(Roles {
+    0 => role: "ROLE" required,
+});
 
 impl Validate for Roles {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4473,11 +4903,14 @@ impl Validate for Roles {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Role {
-    #[serde(rename = "ROLE_DETAIL")]
     pub role_detail: RoleDetail,
 }
+
+::specgen_runtime::serde_struct!(Role {
+    0 => role_detail: "ROLE_DETAIL" required,
+});
 
 impl Validate for Role {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4487,11 +4920,14 @@ impl Validate for Role {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RoleDetail {
-    #[serde(rename = "PartyRoleType")]
     pub party_role_type: PartyRoleType,
 }
+
+::specgen_runtime::serde_struct!(RoleDetail {
+    0 => party_role_type: "PartyRoleType" required,
+});
 
 impl Validate for RoleDetail {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4524,11 +4960,14 @@ impl PartyRoleType {
 ::specgen_runtime::open_enum!(PartyRoleType);
 
 /// The collection of `TAXPAYER_IDENTIFICATION` elements
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxpayerIdentifiers {
-    #[serde(rename = "TAXPAYER_IDENTIFIER")]
     pub taxpayer_identifier: TaxpayerIdentifier,
 }
+
+::specgen_runtime::serde_struct!(TaxpayerIdentifiers {
+    0 => taxpayer_identifier: "TAXPAYER_IDENTIFIER" required,
+});
 
 impl Validate for TaxpayerIdentifiers {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4538,21 +4977,18 @@ impl Validate for TaxpayerIdentifiers {
 }
 
 /// Information about the Taxpayer identification values assigned to the individual or legal entity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxpayerIdentifier {
-    #[serde(
-        rename = "TaxpayerIdentifierType",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub taxpayer_identifier_type: Option<TaxpayerIdentifierType>,
     /// The value of the taxpayer identifier as assigned by the IRS to the individual or legal
     /// entity.
-    #[serde(
-        rename = "TaxpayerIdentifierValue",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub taxpayer_identifier_value: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TaxpayerIdentifier {
+    0 => taxpayer_identifier_type: "TaxpayerIdentifierType" required,
+    1 => taxpayer_identifier_value: "TaxpayerIdentifierValue" required,
+});
 
 impl Validate for TaxpayerIdentifier {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4593,11 +5029,14 @@ impl TaxpayerIdentifierType {
 ::specgen_runtime::open_enum!(TaxpayerIdentifierType);
 
 /// A collection of objects that describe requests and responses for services.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Services {
-    #[serde(rename = "SERVICE")]
     pub service: Service,
 }
+
+::specgen_runtime::serde_struct!(Services {
+    0 => service: "SERVICE" required,
+});
 
 impl Validate for Services {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4608,13 +5047,16 @@ impl Validate for Services {
 
 /// A collection of details related to a fulfillment service or product in terms of request, process
 /// and result.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Service {
-    #[serde(rename = "VERIFICATION_OF_ASSET")]
     pub verification_of_asset: VerificationOfAsset,
-    #[serde(rename = "STATUSES")]
     pub statuses: Statuses,
 }
+
+::specgen_runtime::serde_struct!(Service {
+    0 => verification_of_asset: "VERIFICATION_OF_ASSET" required,
+    1 => statuses: "STATUSES" required,
+});
 
 impl Validate for Service {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4624,15 +5066,18 @@ impl Validate for Service {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerificationOfAsset {
-    #[serde(rename = "REPORTING_INFORMATION")]
     pub reporting_information: ReportingInformation,
-    #[serde(rename = "SERVICE_PRODUCT_FULFILLMENT")]
     pub service_product_fulfillment: ServiceProductFulfillment,
-    #[serde(rename = "VERIFICATION_OF_ASSET_RESPONSE")]
     pub verification_of_asset_response: VerificationOfAssetResponse,
 }
+
+::specgen_runtime::serde_struct!(VerificationOfAsset {
+    0 => reporting_information: "REPORTING_INFORMATION" required,
+    1 => service_product_fulfillment: "SERVICE_PRODUCT_FULFILLMENT" required,
+    2 => verification_of_asset_response: "VERIFICATION_OF_ASSET_RESPONSE" required,
+});
 
 impl Validate for VerificationOfAsset {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4646,20 +5091,26 @@ impl Validate for VerificationOfAsset {
 }
 
 /// Information about a report identifier and a report name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReportingInformation {
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(rename = "ReportingInformationIdentifier")]
     pub reporting_information_identifier: String,
 }
 
+::specgen_runtime::serde_struct!(ReportingInformation {
+    0 => reporting_information_identifier: "ReportingInformationIdentifier" required,
+});
+
 /// A collection of details related to a fulfillment service or product in terms of request, process
 /// and result.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ServiceProductFulfillment {
-    #[serde(rename = "SERVICE_PRODUCT_FULFILLMENT_DETAIL")]
     pub service_product_fulfillment_detail: ServiceProductFulfillmentDetail,
 }
+
+::specgen_runtime::serde_struct!(ServiceProductFulfillment {
+    0 => service_product_fulfillment_detail: "SERVICE_PRODUCT_FULFILLMENT_DETAIL" required,
+});
 
 impl Validate for ServiceProductFulfillment {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4672,17 +5123,17 @@ impl Validate for ServiceProductFulfillment {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ServiceProductFulfillmentDetail {
     /// A string that uniquely identifies a type of order Verification of Asset.
-    #[serde(
-        rename = "VendorOrderIdentifier",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub vendor_order_identifier: Option<String>,
-    #[serde(rename = "ServiceProductFulfillmentIdentifier")]
     pub service_product_fulfillment_identifier: ServiceProductFulfillmentIdentifier,
 }
+
+::specgen_runtime::serde_struct!(ServiceProductFulfillmentDetail {
+    0 => vendor_order_identifier: "VendorOrderIdentifier" required,
+    1 => service_product_fulfillment_identifier: "ServiceProductFulfillmentIdentifier" required,
+});
 
 impl Validate for ServiceProductFulfillmentDetail {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4721,11 +5172,14 @@ impl ServiceProductFulfillmentIdentifier {
 ::specgen_runtime::open_enum!(ServiceProductFulfillmentIdentifier);
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VerificationOfAssetResponse {
-    #[serde(rename = "ASSETS")]
     pub assets: Assets,
 }
+
+::specgen_runtime::serde_struct!(VerificationOfAssetResponse {
+    0 => assets: "ASSETS" required,
+});
 
 impl Validate for VerificationOfAssetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4735,12 +5189,15 @@ impl Validate for VerificationOfAssetResponse {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Assets {
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(rename = "ASSET")]
     pub asset: Vec<Asset>,
 }
+
+::specgen_runtime::serde_struct!(Assets {
+    0 => asset: "ASSET" required,
+});
 
 impl Validate for Assets {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4750,19 +5207,22 @@ impl Validate for Assets {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Asset {
-    #[serde(rename = "ASSET_DETAIL")]
     pub asset_detail: AssetDetail,
-    #[serde(rename = "ASSET_OWNERS")]
     pub asset_owners: AssetOwners,
-    #[serde(rename = "ASSET_HOLDER")]
     pub asset_holder: AssetHolder,
-    #[serde(rename = "ASSET_TRANSACTIONS")]
     pub asset_transactions: AssetTransactions,
-    #[serde(rename = "VALIDATION_SOURCES")]
     pub validation_sources: ValidationSources,
 }
+
+::specgen_runtime::serde_struct!(Asset {
+    0 => asset_detail: "ASSET_DETAIL" required,
+    1 => asset_owners: "ASSET_OWNERS" required,
+    2 => asset_holder: "ASSET_HOLDER" required,
+    3 => asset_transactions: "ASSET_TRANSACTIONS" required,
+    4 => validation_sources: "VALIDATION_SOURCES" required,
+});
 
 impl Validate for Asset {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4773,159 +5233,109 @@ impl Validate for Asset {
 }
 
 /// Details about an asset.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssetDetail {
     /// A vendor created unique Identifier.
-    #[serde(rename = "AssetUniqueIdentifier")]
     pub asset_unique_identifier: String,
     /// A unique alphanumeric string identifying an asset.
-    #[serde(rename = "AssetAccountIdentifier")]
     pub asset_account_identifier: String,
     /// Account Report As of Date / Create Date. Format YYYY-MM-DD
-    #[serde(rename = "AssetAsOfDate")]
     pub asset_as_of_date: String,
     /// A text description that further defines the Asset. This could be used to describe the shares
     /// associated with the stocks, bonds or mutual funds, retirement funds or business owned that
     /// the borrower has disclosed (named) as an asset.
-    #[serde(
-        rename = "AssetDescription",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_description: Option<String>,
     /// Asset Account Available Balance.
     ///
     /// Format: `double`.
-    #[serde(rename = "AssetAvailableBalanceAmount")]
     pub asset_available_balance_amount: f64,
     /// Asset Account Current Balance.
     ///
     /// Format: `double`.
-    #[serde(rename = "AssetCurrentBalanceAmount")]
     pub asset_current_balance_amount: f64,
     /// Total market value of holdings (non-restricted, vested, not crypto, not other, not cash)
     /// Note: Any employer stock plan balance must be excluded from the total account balance
     /// (identification is 'stock plan')
     ///
     /// Format: `double`.
-    #[serde(
-        rename = "AssetHoldingBalanceAmount",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_holding_balance_amount: Nullable<f64>,
     /// HoldingsBalance net MarginAmount
     ///
     /// Format: `double`.
-    #[serde(
-        rename = "AssetHoldingBalanceNetMarginAmount",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_holding_balance_net_margin_amount: Nullable<f64>,
     /// Total market value of all bonds held (non-restricted, vested)
     ///
     /// Format: `double`.
-    #[serde(
-        rename = "AssetBondsBalanceAmount",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_bonds_balance_amount: Nullable<f64>,
     /// Total market value of all stocks held (non-restricted, vested, not employer sponsored stock
     /// plan)
     ///
     /// Format: `double`.
-    #[serde(
-        rename = "AssetStocksBalanceAmount",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_stocks_balance_amount: Nullable<f64>,
     /// Total balance of all cryptocurrency held (non-restricted, vested)
     ///
     /// Format: `double`.
-    #[serde(
-        rename = "AssetCryptoBalanceAmount",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_crypto_balance_amount: Nullable<f64>,
     /// Total balance of all other holding types (non-restricted, vested)
     ///
     /// Format: `double`.
-    #[serde(
-        rename = "AssetOtherBalanceAmount",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_other_balance_amount: Nullable<f64>,
     /// loan balance (amount owed by account owner)
     ///
     /// Format: `double`.
-    #[serde(
-        rename = "AssetMarginAmountBalance",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_margin_amount_balance: Nullable<f64>,
     /// amount available for cash withdrawal
     ///
     /// Format: `double`.
-    #[serde(
-        rename = "AssetAvailableCashBalanceAmount",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_available_cash_balance_amount: Nullable<f64>,
     /// cash balance of the account
     ///
     /// Format: `double`.
-    #[serde(
-        rename = "AssetCashBalanceAmount",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_cash_balance_amount: Nullable<f64>,
-    #[serde(rename = "AssetType")]
     pub asset_type: AssetType,
     /// Additional Asset Description. Some examples are Investment Tax-Deferred, Loan, 401K, 403B,
     /// Checking, Money Market, Credit Card, ROTH, 529, Biller, ROLLOVER, CD, Savings, Investment
     /// Taxable, IRA, Mortgage, Line Of Credit.
-    #[serde(
-        rename = "AssetTypeAdditionalDescription",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_type_additional_description: Option<String>,
     /// The Number of days requested made to the Financial Institution. Example When looking for 3
     /// months of data from the FI, pass in 90 days.
-    #[serde(rename = "AssetDaysRequestedCount")]
     pub asset_days_requested_count: i64,
     /// Ownership type of the asset account.
-    #[serde(
-        rename = "AssetOwnershipType",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_ownership_type: Option<String>,
     /// Whether or not the account is a retirement account (e.g., 401K, 403b, 457, thrift savings
     /// plans, traditional and Roth, IRAs, SEP-IRA, SIMPLE-IRA, KEOGH, state retirement savings
     /// plans, other independent and IRS-qualified employer retirement plans)
-    #[serde(
-        rename = "AssetRetirementIndicator",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_retirement_indicator: Nullable<AssetDetailAssetRetirementIndicator>,
     /// Whether the account is employer sponsored retirement account or not (e.g., 401K, 403b, 457,
     /// thrift savings plan)
-    #[serde(
-        rename = "AssetEmployerSponsoredIndicator",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_employer_sponsored_indicator: Nullable<
         AssetDetailAssetEmployerSponsoredIndicator,
     >,
 }
+
+::specgen_runtime::serde_struct!(AssetDetail {
+    0 => asset_unique_identifier: "AssetUniqueIdentifier" required,
+    1 => asset_account_identifier: "AssetAccountIdentifier" required,
+    2 => asset_as_of_date: "AssetAsOfDate" required,
+    3 => asset_description: "AssetDescription" required,
+    4 => asset_available_balance_amount: "AssetAvailableBalanceAmount" required,
+    5 => asset_current_balance_amount: "AssetCurrentBalanceAmount" required,
+    6 => asset_holding_balance_amount: "AssetHoldingBalanceAmount" optional,
+    7 => asset_holding_balance_net_margin_amount: "AssetHoldingBalanceNetMarginAmount" optional,
+    8 => asset_bonds_balance_amount: "AssetBondsBalanceAmount" optional,
+    9 => asset_stocks_balance_amount: "AssetStocksBalanceAmount" optional,
+    10 => asset_crypto_balance_amount: "AssetCryptoBalanceAmount" optional,
+    11 => asset_other_balance_amount: "AssetOtherBalanceAmount" optional,
+    12 => asset_margin_amount_balance: "AssetMarginAmountBalance" optional,
+    13 => asset_available_cash_balance_amount: "AssetAvailableCashBalanceAmount" optional,
+    14 => asset_cash_balance_amount: "AssetCashBalanceAmount" optional,
+    15 => asset_type: "AssetType" required,
+    16 => asset_type_additional_description: "AssetTypeAdditionalDescription" required,
+    17 => asset_days_requested_count: "AssetDaysRequestedCount" required,
+    18 => asset_ownership_type: "AssetOwnershipType" required,
+    19 => asset_retirement_indicator: "AssetRetirementIndicator" optional,
+    20 => asset_employer_sponsored_indicator: "AssetEmployerSponsoredIndicator" optional,
+});
 
 impl Validate for AssetDetail {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5029,45 +5439,57 @@ impl AssetType {
 ::specgen_runtime::open_enum!(AssetType);
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetOwners {
     /// A list of up to 4 account owners' full names.
-    #[serde(rename = "ASSET_OWNER")]
     pub asset_owner: Vec<AssetOwner>,
 }
 
+::specgen_runtime::serde_struct!(AssetOwners {
+    0 => asset_owner: "ASSET_OWNER" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetOwner {
     /// Account Owner Full Name.
-    #[serde(
-        rename = "AssetOwnerText",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_owner_text: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(AssetOwner {
+    0 => asset_owner_text: "AssetOwnerText" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetHolder {
-    #[serde(rename = "NAME")]
     pub name: AssetHolderName,
 }
 
+::specgen_runtime::serde_struct!(AssetHolder {
+    0 => name: "NAME" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetHolderName {
     /// The unparsed name of either an individual or a legal entity.
-    #[serde(rename = "FullName")]
     pub full_name: String,
 }
 
+::specgen_runtime::serde_struct!(AssetHolderName {
+    0 => full_name: "FullName" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetHoldings {
-    #[serde(rename = "ASSET_HOLDING")]
     pub asset_holding: Vec<AssetHolding>,
 }
+
+::specgen_runtime::serde_struct!(AssetHoldings {
+    0 => asset_holding: "ASSET_HOLDING" required,
+});
 
 impl Validate for AssetHoldings {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5077,77 +5499,47 @@ impl Validate for AssetHoldings {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetHolding {
     /// Unique id of investment position
-    #[serde(
-        rename = "AssetHoldingID",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_id: Option<String>,
     /// US Dollar
-    #[serde(
-        rename = "Currency",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub currency: Option<String>,
     /// Description of holding
-    #[serde(
-        rename = "AssetHoldingDescription",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_description: Option<String>,
     /// Investment position's market ticker symbol
-    #[serde(
-        rename = "AssetHoldingSymbol",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_symbol: Option<String>,
     /// Security name of investment holding
-    #[serde(
-        rename = "AssetHoldingSecurityName",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_security_name: Option<String>,
     /// Number of units of holding
-    #[serde(
-        rename = "AssetHoldingUnits",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_units: Option<f64>,
     /// market value of investment position
-    #[serde(
-        rename = "AssetHoldingMarketValueAmount",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_market_value_amount: Option<f64>,
     /// current price of investment holding
-    #[serde(
-        rename = "AssetHoldingCurrentPriceAmount",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_current_price_amount: Option<f64>,
     /// Type of holding (e.g. bond, stock, crypto, other)
-    #[serde(
-        rename = "AssetHoldingType",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_type: Option<AssetHoldingAssetHoldingType>,
     /// Whether or not the stock is restricted, i.e. "Restricted" or "Not Restricted"
-    #[serde(
-        rename = "AssetHoldingRestrictedIndicator",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_restricted_indicator: Option<
         AssetHoldingAssetHoldingRestrictedIndicator,
     >,
     /// Amount of holding vested
-    #[serde(
-        rename = "AssetHoldingVestedAmount",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_holding_vested_amount: Option<f64>,
 }
+
+::specgen_runtime::serde_struct!(AssetHolding {
+    0 => asset_holding_id: "AssetHoldingID" required,
+    1 => currency: "Currency" required,
+    2 => asset_holding_description: "AssetHoldingDescription" required,
+    3 => asset_holding_symbol: "AssetHoldingSymbol" required,
+    4 => asset_holding_security_name: "AssetHoldingSecurityName" required,
+    5 => asset_holding_units: "AssetHoldingUnits" required,
+    6 => asset_holding_market_value_amount: "AssetHoldingMarketValueAmount" required,
+    7 => asset_holding_current_price_amount: "AssetHoldingCurrentPriceAmount" required,
+    8 => asset_holding_type: "AssetHoldingType" required,
+    9 => asset_holding_restricted_indicator: "AssetHoldingRestrictedIndicator" required,
+    10 => asset_holding_vested_amount: "AssetHoldingVestedAmount" required,
+});
 
 impl Validate for AssetHolding {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5219,11 +5611,14 @@ impl AssetHoldingAssetHoldingRestrictedIndicator {
 ::specgen_runtime::open_enum!(AssetHoldingAssetHoldingRestrictedIndicator);
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetTransactions {
-    #[serde(rename = "ASSET_TRANSACTION")]
     pub asset_transaction: Vec<AssetTransaction>,
 }
+
+::specgen_runtime::serde_struct!(AssetTransactions {
+    0 => asset_transaction: "ASSET_TRANSACTION" required,
+});
 
 impl Validate for AssetTransactions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5233,15 +5628,18 @@ impl Validate for AssetTransactions {
 }
 
 /// An object representing...
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssetTransaction {
-    #[serde(rename = "ASSET_TRANSACTION_DETAIL")]
     pub asset_transaction_detail: AssetTransactionDetail,
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac. Note that
     /// "DESCRIPTON" is an intentional misspelling matching the upstream MISMO field name.
-    #[serde(rename = "ASSET_TRANSACTION_DESCRIPTON")]
     pub asset_transaction_descripton: Vec<AssetTransactionDescription>,
 }
+
+::specgen_runtime::serde_struct!(AssetTransaction {
+    0 => asset_transaction_detail: "ASSET_TRANSACTION_DETAIL" required,
+    1 => asset_transaction_descripton: "ASSET_TRANSACTION_DESCRIPTON" required,
+});
 
 impl Validate for AssetTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5251,71 +5649,51 @@ impl Validate for AssetTransaction {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssetTransactionDetail {
     /// A vendor created unique Identifier.
-    #[serde(rename = "AssetTransactionUniqueIdentifier")]
     pub asset_transaction_unique_identifier: String,
     /// Asset Transaction Amount.
-    #[serde(rename = "AssetTransactionAmount")]
     pub asset_transaction_amount: f64,
     /// Asset Transaction Date.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(rename = "AssetTransactionDate")]
     pub asset_transaction_date: String,
     /// Asset Transaction Post Date.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(rename = "AssetTransactionPostDate")]
     pub asset_transaction_post_date: String,
-    #[serde(rename = "AssetTransactionType")]
     pub asset_transaction_type: AssetTransactionType,
-    #[serde(
-        rename = "AssetInvestmentTransactionType",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_investment_transaction_type: Nullable<AssetInvestmentTransactionType>,
     /// Populate with who did the transaction.
-    #[serde(
-        rename = "AssetTransactionPaidByName",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_transaction_paid_by_name: Option<String>,
     /// Populate with for whom the transaction is done
-    #[serde(
-        rename = "AssetTransactionPaidToName",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
     pub asset_transaction_paid_to_name: Nullable<String>,
     /// FI Provided - examples are atm, cash, check, credit, debit, deposit, directDebit,
     /// directDeposit, dividend, fee, interest, other, payment, pointOfSale, repeatPayment,
     /// serviceCharge, transfer.
-    #[serde(
-        rename = "AssetTransactionTypeAdditionalDescription",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_transaction_type_additional_description: Option<String>,
     /// Asset Investment Transaction Type Description.
-    #[serde(
-        rename = "AssetInvestmentTransactionTypeDescription",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_investment_transaction_type_description: Option<String>,
-    #[serde(
-        rename = "AssetTransactionCategoryType",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub asset_transaction_category_type: Option<AssetTransactionCategoryType>,
     /// FI provided Transaction Identifier.
-    #[serde(
-        rename = "FinancialInstitutionTransactionIdentifier",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub financial_institution_transaction_identifier: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(AssetTransactionDetail {
+    0 => asset_transaction_unique_identifier: "AssetTransactionUniqueIdentifier" required,
+    1 => asset_transaction_amount: "AssetTransactionAmount" required,
+    2 => asset_transaction_date: "AssetTransactionDate" required,
+    3 => asset_transaction_post_date: "AssetTransactionPostDate" required,
+    4 => asset_transaction_type: "AssetTransactionType" required,
+    5 => asset_investment_transaction_type: "AssetInvestmentTransactionType" optional,
+    6 => asset_transaction_paid_by_name: "AssetTransactionPaidByName" required,
+    7 => asset_transaction_paid_to_name: "AssetTransactionPaidToName" optional,
+    8 => asset_transaction_type_additional_description: "AssetTransactionTypeAdditionalDescription" required,
+    9 => asset_investment_transaction_type_description: "AssetInvestmentTransactionTypeDescription" required,
+    10 => asset_transaction_category_type: "AssetTransactionCategoryType" required,
+    11 => financial_institution_transaction_identifier: "FinancialInstitutionTransactionIdentifier" required,
+});
 
 impl Validate for AssetTransactionDetail {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5754,61 +6132,64 @@ impl AssetTransactionCategoryType {
 ::specgen_runtime::open_enum!(AssetTransactionCategoryType);
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetTransactionDescription {
     /// Asset Transaction Description String up to 3 occurrences 1 required.
-    #[serde(rename = "AssetTransactionDescription")]
     pub asset_transaction_description: String,
 }
 
+::specgen_runtime::serde_struct!(AssetTransactionDescription {
+    0 => asset_transaction_description: "AssetTransactionDescription" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidationSources {
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(rename = "VALIDATION_SOURCE")]
     pub validation_source: Vec<ValidationSource>,
 }
 
+::specgen_runtime::serde_struct!(ValidationSources {
+    0 => validation_source: "VALIDATION_SOURCE" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidationSource {
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(
-        rename = "ValidationSourceName",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub validation_source_name: Option<String>,
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(
-        rename = "ValidationSourceReferenceIdentifier",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub validation_source_reference_identifier: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(ValidationSource {
+    0 => validation_source_name: "ValidationSourceName" required,
+    1 => validation_source_reference_identifier: "ValidationSourceReferenceIdentifier" required,
+});
+
 /// A collection of STATUS containers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Statuses {
-    #[serde(rename = "STATUS")]
     pub status: Status,
 }
 
+::specgen_runtime::serde_struct!(Statuses {
+    0 => status: "STATUS" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Status {
     /// Status Code.
-    #[serde(
-        rename = "StatusCode",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub status_code: Option<String>,
     /// Status Description.
-    #[serde(
-        rename = "StatusDescription",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub status_description: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(Status {
+    0 => status_code: "StatusCode" required,
+    1 => status_description: "StatusDescription" required,
+});
 
 /// CreditFreddieMacReportsGetRequest defines the request schema for
 /// `/credit/freddie_mac/reports/get`
@@ -5824,20 +6205,24 @@ pub struct Status {
 ///
 /// The response is
 /// [`CreditFreddieMacReportsGetResponse`](crate::models::CreditFreddieMacReportsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacReportsGetRequest {
     /// A token that can be shared with a third party auditor to allow them to obtain access to the
     /// Asset Report. This token should be stored securely.
     pub audit_copy_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacReportsGetRequest {
+    0 => audit_copy_token: "audit_copy_token" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// CreditFreddieMacReportsGetResponse defines the response schema for
 /// `/credit/freddie_mac/reports/get`
@@ -6061,17 +6446,21 @@ pub struct CreditFreddieMacReportsGetRequest {
 ///   "request_id": "eYupqX1mZkEuQRx"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacReportsGetResponse {
-    #[serde(rename = "DEAL")]
     pub deal: CreditFreddieMacVerificationOfAssetsDeal,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
     /// The Verification Of Assets (VOA) schema version.
-    #[serde(rename = "SchemaVersion")]
     pub schema_version: f64,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacReportsGetResponse {
+    0 => deal: "DEAL" required,
+    1 => request_id: "request_id" required,
+    2 => schema_version: "SchemaVersion" required,
+});
 
 impl Validate for CreditFreddieMacReportsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6081,15 +6470,18 @@ impl Validate for CreditFreddieMacReportsGetResponse {
 }
 
 /// An object representing an Asset Report with Freddie Mac schema.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacVerificationOfAssetsDeal {
-    #[serde(rename = "LOANS")]
     pub loans: CreditFreddieMacLoans,
-    #[serde(rename = "PARTIES")]
     pub parties: CreditFreddieMacParties,
-    #[serde(rename = "SERVICES")]
     pub services: CreditFreddieMacServices,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacVerificationOfAssetsDeal {
+    0 => loans: "LOANS" required,
+    1 => parties: "PARTIES" required,
+    2 => services: "SERVICES" required,
+});
 
 impl Validate for CreditFreddieMacVerificationOfAssetsDeal {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6101,11 +6493,14 @@ impl Validate for CreditFreddieMacVerificationOfAssetsDeal {
 }
 
 /// A collection of loans that are part of a single deal.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacLoans {
-    #[serde(rename = "LOAN")]
     pub loan: CreditFreddieMacLoan,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacLoans {
+    0 => loan: "LOAN" required,
+});
 
 impl Validate for CreditFreddieMacLoans {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6116,14 +6511,17 @@ impl Validate for CreditFreddieMacLoans {
 
 /// Information specific to a mortgage loan agreement between one or more borrowers and a mortgage
 /// lender.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacLoan {
-    #[serde(rename = "LOAN_IDENTIFIERS")]
     pub loan_identifiers: CreditFreddieMacLoanIdentifiers,
     /// Type of loan. The value can only be "SubjectLoan".
-    #[serde(rename = "LoanRoleType")]
     pub loan_role_type: String,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacLoan {
+    0 => loan_identifiers: "LOAN_IDENTIFIERS" required,
+    1 => loan_role_type: "LoanRoleType" required,
+});
 
 impl Validate for CreditFreddieMacLoan {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6133,11 +6531,14 @@ impl Validate for CreditFreddieMacLoan {
 }
 
 /// Collection of current and previous identifiers for this loan.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacLoanIdentifiers {
-    #[serde(rename = "LOAN_IDENTIFIER")]
     pub loan_identifier: Vec<LoanIdentifier>,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacLoanIdentifiers {
+    0 => loan_identifier: "LOAN_IDENTIFIER" required,
+});
 
 impl Validate for CreditFreddieMacLoanIdentifiers {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6147,11 +6548,14 @@ impl Validate for CreditFreddieMacLoanIdentifiers {
 }
 
 /// A collection of objects that describe requests and responses for services.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacServices {
-    #[serde(rename = "SERVICE")]
     pub service: CreditFreddieMacService,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacServices {
+    0 => service: "SERVICE" required,
+});
 
 impl Validate for CreditFreddieMacServices {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6162,13 +6566,16 @@ impl Validate for CreditFreddieMacServices {
 
 /// A collection of details related to a fulfillment service or product in terms of request, process
 /// and result.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacService {
-    #[serde(rename = "VERIFICATION_OF_ASSET")]
     pub verification_of_asset: Vec<CreditFreddieMacVerificationOfAsset>,
-    #[serde(rename = "STATUSES")]
     pub statuses: Statuses,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacService {
+    0 => verification_of_asset: "VERIFICATION_OF_ASSET" required,
+    1 => statuses: "STATUSES" required,
+});
 
 impl Validate for CreditFreddieMacService {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6178,15 +6585,18 @@ impl Validate for CreditFreddieMacService {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditFreddieMacVerificationOfAsset {
-    #[serde(rename = "REPORTING_INFORMATION")]
     pub reporting_information: CreditFreddieMacReportingInformation,
-    #[serde(rename = "SERVICE_PRODUCT_FULFILLMENT")]
     pub service_product_fulfillment: ServiceProductFulfillment,
-    #[serde(rename = "VERIFICATION_OF_ASSET_RESPONSE")]
     pub verification_of_asset_response: CreditFreddieMacVerificationOfAssetResponse,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacVerificationOfAsset {
+    0 => reporting_information: "REPORTING_INFORMATION" required,
+    1 => service_product_fulfillment: "SERVICE_PRODUCT_FULFILLMENT" required,
+    2 => verification_of_asset_response: "VERIFICATION_OF_ASSET_RESPONSE" required,
+});
 
 impl Validate for CreditFreddieMacVerificationOfAsset {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6200,37 +6610,35 @@ impl Validate for CreditFreddieMacVerificationOfAsset {
 }
 
 /// Information about a report identifier and a report name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacReportingInformation {
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(rename = "ReportDateTime", default, skip_serializing_if = "Option::is_none")]
     pub report_date_time: Option<String>,
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac. The value
     /// can only be "ReportID".
-    #[serde(
-        rename = "ReportIdentifierType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub report_identifier_type: Option<String>,
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(
-        rename = "ReportingInformationParentIdentifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reporting_information_parent_identifier: Option<String>,
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(rename = "ReportingInformationIdentifier")]
     pub reporting_information_identifier: String,
 }
 
+::specgen_runtime::serde_struct!(CreditFreddieMacReportingInformation {
+    0 => report_date_time: "ReportDateTime" optional,
+    1 => report_identifier_type: "ReportIdentifierType" optional,
+    2 => reporting_information_parent_identifier: "ReportingInformationParentIdentifier" optional,
+    3 => reporting_information_identifier: "ReportingInformationIdentifier" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacVerificationOfAssetResponse {
-    #[serde(rename = "ASSETS")]
     pub assets: CreditFreddieMacAssets,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacVerificationOfAssetResponse {
+    0 => assets: "ASSETS" required,
+});
 
 impl Validate for CreditFreddieMacVerificationOfAssetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6240,12 +6648,15 @@ impl Validate for CreditFreddieMacVerificationOfAssetResponse {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacAssets {
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(rename = "ASSET")]
     pub asset: Vec<CreditFreddieMacAsset>,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacAssets {
+    0 => asset: "ASSET" required,
+});
 
 impl Validate for CreditFreddieMacAssets {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6255,21 +6666,24 @@ impl Validate for CreditFreddieMacAssets {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditFreddieMacAsset {
-    #[serde(rename = "ASSET_DETAIL")]
     pub asset_detail: AssetDetail,
-    #[serde(rename = "ASSET_OWNERS")]
     pub asset_owners: AssetOwners,
-    #[serde(rename = "ASSET_HOLDER")]
     pub asset_holder: AssetHolder,
-    #[serde(rename = "ASSET_HOLDINGS", default, skip_serializing_if = "Option::is_none")]
     pub asset_holdings: Option<AssetHoldings>,
-    #[serde(rename = "ASSET_TRANSACTIONS")]
     pub asset_transactions: CreditFreddieMacAssetTransactions,
-    #[serde(rename = "VALIDATION_SOURCES")]
     pub validation_sources: ValidationSources,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacAsset {
+    0 => asset_detail: "ASSET_DETAIL" required,
+    1 => asset_owners: "ASSET_OWNERS" required,
+    2 => asset_holder: "ASSET_HOLDER" required,
+    3 => asset_holdings: "ASSET_HOLDINGS" optional,
+    4 => asset_transactions: "ASSET_TRANSACTIONS" required,
+    5 => validation_sources: "VALIDATION_SOURCES" required,
+});
 
 impl Validate for CreditFreddieMacAsset {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6281,11 +6695,14 @@ impl Validate for CreditFreddieMacAsset {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacAssetTransactions {
-    #[serde(rename = "ASSET_TRANSACTION")]
     pub asset_transaction: Vec<CreditFreddieMacAssetTransaction>,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacAssetTransactions {
+    0 => asset_transaction: "ASSET_TRANSACTION" required,
+});
 
 impl Validate for CreditFreddieMacAssetTransactions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6295,14 +6712,17 @@ impl Validate for CreditFreddieMacAssetTransactions {
 }
 
 /// An object representing...
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditFreddieMacAssetTransaction {
-    #[serde(rename = "ASSET_TRANSACTION_DETAIL")]
     pub asset_transaction_detail: AssetTransactionDetail,
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-    #[serde(rename = "ASSET_TRANSACTION_DESCRIPTION")]
     pub asset_transaction_description: Vec<AssetTransactionDescription>,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacAssetTransaction {
+    0 => asset_transaction_detail: "ASSET_TRANSACTION_DETAIL" required,
+    1 => asset_transaction_description: "ASSET_TRANSACTION_DESCRIPTION" required,
+});
 
 impl Validate for CreditFreddieMacAssetTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6314,11 +6734,14 @@ impl Validate for CreditFreddieMacAssetTransaction {
 /// A collection of objects that define specific parties to a deal. This includes the direct
 /// participating parties, such as borrower and seller and the indirect parties such as the credit
 /// report provider.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacParties {
-    #[serde(rename = "PARTY")]
     pub party: Vec<CreditFreddieMacParty>,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacParties {
+    0 => party: "PARTY" required,
+});
 
 impl Validate for CreditFreddieMacParties {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6330,15 +6753,18 @@ impl Validate for CreditFreddieMacParties {
 /// A collection of information about a single party to a transaction. Included direct participants
 /// like the borrower and seller as well as indirect participants such as the flood certificate
 /// provider.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreditFreddieMacParty {
-    #[serde(rename = "INDIVIDUAL")]
     pub individual: CreditFreddieMacPartyIndividual,
-    #[serde(rename = "ROLES")]
     pub roles: Roles,
-    #[serde(rename = "TAXPAYER_IDENTIFIERS")]
     pub taxpayer_identifiers: TaxpayerIdentifiers,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacParty {
+    0 => individual: "INDIVIDUAL" required,
+    1 => roles: "ROLES" required,
+    2 => taxpayer_identifiers: "TAXPAYER_IDENTIFIERS" required,
+});
 
 impl Validate for CreditFreddieMacParty {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6349,25 +6775,31 @@ impl Validate for CreditFreddieMacParty {
 }
 
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacPartyIndividual {
-    #[serde(rename = "NAME")]
     pub name: CreditFreddieMacIndividualName,
 }
 
+::specgen_runtime::serde_struct!(CreditFreddieMacPartyIndividual {
+    0 => name: "NAME" required,
+});
+
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacIndividualName {
     /// The first name of the individual represented by the parent object.
-    #[serde(rename = "FirstName")]
     pub first_name: String,
     /// The last name of the individual represented by the parent object.
-    #[serde(rename = "LastName")]
     pub last_name: String,
     /// The middle name of the individual represented by the parent object.
-    #[serde(rename = "MiddleName")]
     pub middle_name: String,
 }
+
+::specgen_runtime::serde_struct!(CreditFreddieMacIndividualName {
+    0 => first_name: "FirstName" required,
+    1 => last_name: "LastName" required,
+    2 => middle_name: "MiddleName" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     CreditSessionsGetRequest, CreditSessionItemAddResult, CreditSessionError,

@@ -5,10 +5,9 @@
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Account information associated with a team member with access to the Plaid dashboard.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DashboardUser {
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
@@ -32,6 +31,13 @@ pub struct DashboardUser {
     pub status: DashboardUserStatus,
 }
 
+::specgen_runtime::serde_struct!(DashboardUser {
+    0 => id: "id" required,
+    1 => created_at: "created_at" required,
+    2 => email_address: "email_address" required,
+    3 => status: "status" required,
+});
+
 impl Validate for DashboardUser {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -53,7 +59,7 @@ impl Validate for DashboardUser {
 /// reviewer who performed a Dashboard action.
 ///
 /// The response is [`DashboardUserGetResponse`](crate::models::DashboardUserGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DashboardUserGetRequest {
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
@@ -62,13 +68,17 @@ pub struct DashboardUserGetRequest {
     pub dashboard_user_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(DashboardUserGetRequest {
+    0 => dashboard_user_id: "dashboard_user_id" required,
+    1 => secret: "secret" optional,
+    2 => client_id: "client_id" optional,
+});
 
 /// Account information associated with a team member with access to the Plaid dashboard.
 ///
@@ -86,7 +96,7 @@ pub struct DashboardUserGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DashboardUserGetResponse {
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
@@ -113,6 +123,14 @@ pub struct DashboardUserGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(DashboardUserGetResponse {
+    0 => id: "id" required,
+    1 => created_at: "created_at" required,
+    2 => email_address: "email_address" required,
+    3 => status: "status" required,
+    4 => request_id: "request_id" required,
+});
+
 impl Validate for DashboardUserGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -133,22 +151,25 @@ impl Validate for DashboardUserGetResponse {
 /// Monitor, Beacon, and Identity Verification products.
 ///
 /// The response is [`DashboardUserListResponse`](crate::models::DashboardUserListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DashboardUserListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(DashboardUserListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => cursor: "cursor" optional,
+});
 
 /// Paginated list of dashboard users
 ///
@@ -171,19 +192,24 @@ pub struct DashboardUserListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DashboardUserListResponse {
     /// List of dashboard users
     pub dashboard_users: Vec<DashboardUser>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(DashboardUserListResponse {
+    0 => dashboard_users: "dashboard_users" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for DashboardUserListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

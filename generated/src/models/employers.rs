@@ -5,7 +5,6 @@
 
 use crate::models::AddressData;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// EmployersSearchRequest defines the request schema for `/employers/search`.
 ///
@@ -24,15 +23,13 @@ use serde::{Deserialize, Serialize};
 /// or store data from this endpoint for more than a day.
 ///
 /// The response is [`EmployersSearchResponse`](crate::models::EmployersSearchResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmployersSearchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The employer name to be searched for.
     pub query: String,
@@ -40,6 +37,13 @@ pub struct EmployersSearchRequest {
     /// to `"deposit_switch"`.
     pub products: Vec<String>,
 }
+
+::specgen_runtime::serde_struct!(EmployersSearchRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => query: "query" required,
+    3 => products: "products" required,
+});
 
 /// EmployersSearchResponse defines the response schema for `/employers/search`.
 ///
@@ -67,7 +71,7 @@ pub struct EmployersSearchRequest {
 ///   "request_id": "ixTBLZGvhD4NnmB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmployersSearchResponse {
     /// A list of employers matching the search criteria.
     pub employers: Vec<Employer>,
@@ -75,6 +79,11 @@ pub struct EmployersSearchResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(EmployersSearchResponse {
+    0 => employers: "employers" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for EmployersSearchResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -84,14 +93,13 @@ impl Validate for EmployersSearchResponse {
 }
 
 /// Data about the employer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Employer {
     /// Plaid's unique identifier for the employer.
     pub employer_id: String,
     /// The name of the employer
     pub name: String,
     /// Data about the components comprising an address.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address: Option<AddressData>,
     /// A number from 0 to 1 indicating Plaid's level of confidence in the pairing between the
     /// employer and the institution (not yet implemented).
@@ -99,6 +107,13 @@ pub struct Employer {
     /// Format: `double`.
     pub confidence_score: f64,
 }
+
+::specgen_runtime::serde_struct!(Employer {
+    0 => employer_id: "employer_id" required,
+    1 => name: "name" required,
+    2 => address: "address" required,
+    3 => confidence_score: "confidence_score" required,
+});
 
 impl Validate for Employer {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -5,7 +5,6 @@
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// EmploymentVerificationGetRequest defines the request schema for `/employment/verification/get`.
 ///
@@ -23,19 +22,23 @@ use serde::{Deserialize, Serialize};
 ///
 /// The response is
 /// [`EmploymentVerificationGetResponse`](crate::models::EmploymentVerificationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmploymentVerificationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
 }
+
+::specgen_runtime::serde_struct!(EmploymentVerificationGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+});
 
 /// EmploymentVerificationGetResponse defines the response schema for
 /// `/employment/verification/get`.
@@ -66,7 +69,7 @@ pub struct EmploymentVerificationGetRequest {
 ///   "request_id": "LhQf0THi8SH1yJm"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmploymentVerificationGetResponse {
     /// A list of employment verification summaries.
     pub employments: Vec<EmploymentVerification>,
@@ -74,6 +77,11 @@ pub struct EmploymentVerificationGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(EmploymentVerificationGetResponse {
+    0 => employments: "employments" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for EmploymentVerificationGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -83,28 +91,31 @@ impl Validate for EmploymentVerificationGetResponse {
 }
 
 /// An object containing proof of employment data for an individual
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmploymentVerification {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<EmploymentVerificationStatus>,
     /// Start of employment in ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// End of employment, if applicable. Provided in ISO 8601 format (YYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employer: Option<EmployerVerification>,
     /// Current title of employee.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_ids: Option<PlatformIds>,
 }
+
+::specgen_runtime::serde_struct!(EmploymentVerification {
+    0 => status: "status" optional,
+    1 => start_date: "start_date" optional,
+    2 => end_date: "end_date" optional,
+    3 => employer: "employer" optional,
+    4 => title: "title" optional,
+    5 => platform_ids: "platform_ids" optional,
+});
 
 impl Validate for EmploymentVerification {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -142,26 +153,32 @@ impl EmploymentVerificationStatus {
 ::specgen_runtime::open_enum!(EmploymentVerificationStatus);
 
 /// An object containing employer data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmployerVerification {
     /// Name of employer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(EmployerVerification {
+    0 => name: "name" optional,
+});
+
 /// An object containing a set of ids related to an employee
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformIds {
     /// The ID of an employee as given by their employer
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employee_id: Nullable<String>,
     /// The ID of an employee as given by their payroll
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payroll_id: Nullable<String>,
     /// The ID of the position of the employee
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub position_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(PlatformIds {
+    0 => employee_id: "employee_id" optional,
+    1 => payroll_id: "payroll_id" optional,
+    2 => position_id: "position_id" optional,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     EmploymentVerificationGetRequest, EmployerVerification, PlatformIds

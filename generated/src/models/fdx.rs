@@ -5,7 +5,6 @@
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// The path and header parameters of `GET /fdx/recipients`.
 ///
@@ -16,8 +15,10 @@ use serde::{Deserialize, Serialize};
 /// Returns a list of Recipients
 ///
 /// The response is [`GetRecipientsResponse`](crate::models::GetRecipientsResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetRecipientsRequest {}
+::specgen_runtime::serde_struct!(GetRecipientsRequest {});
+
 /// The path and header parameters of `GET /fdx/consents/{consentId}`.
 ///
 /// # Operation
@@ -27,12 +28,13 @@ pub struct GetRecipientsRequest {}
 /// Returns a consent grant by its identifier
 ///
 /// The response is [`FDXConsentGrant`](crate::models::FDXConsentGrant).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FdxConsentGetRequest {
     /// Consent Grant Identifier. Uniquely identifies the consent grant
-    #[serde(skip)]
     pub consent_id: String,
 }
+
+::specgen_runtime::serde_struct!(FdxConsentGetRequest {} default { consent_id });
 
 /// The path and header parameters of `GET /fdx/recipient/{recipientId}`.
 ///
@@ -43,15 +45,15 @@ pub struct FdxConsentGetRequest {
 /// Get a specific recipient
 ///
 /// The response is [`GetRecipientResponse`](crate::models::GetRecipientResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetRecipientRequest {
     /// Recipient Identifier. Uniquely identifies the recipient
-    #[serde(skip)]
     pub recipient_id: String,
     /// The value that is passed into the OAuth URI 'state' query parameter.
-    #[serde(skip)]
     pub oauth_state_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(GetRecipientRequest {} default { recipient_id, oauth_state_id });
 
 /// GetRecipientsResponse defines the response schema for `/fdx/recipients`
 ///
@@ -84,10 +86,14 @@ pub struct GetRecipientRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetRecipientsResponse {
     pub recipients: Vec<ExtendedRecipientMetadata>,
 }
+
+::specgen_runtime::serde_struct!(GetRecipientsResponse {
+    0 => recipients: "recipients" required,
+});
 
 impl Validate for GetRecipientsResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -111,7 +117,7 @@ impl Validate for GetRecipientsResponse {
 ///   "third_party_legal_name": "My Example Client LLC"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetRecipientResponse {
     /// The recipient identifier
     ///
@@ -122,13 +128,19 @@ pub struct GetRecipientResponse {
     /// Constraints: at most 256 characters.
     pub client_name: String,
     /// Data Recipient Logo URL location
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub logo_uri: Nullable<String>,
     /// The legal name of the recipient
     ///
     /// Constraints: at most 256 characters.
     pub third_party_legal_name: String,
 }
+
+::specgen_runtime::serde_struct!(GetRecipientResponse {
+    0 => recipient_id: "recipient_id" required,
+    1 => client_name: "client_name" required,
+    2 => logo_uri: "logo_uri" optional,
+    3 => third_party_legal_name: "third_party_legal_name" required,
+});
 
 impl Validate for GetRecipientResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -193,7 +205,7 @@ impl Validate for GetRecipientResponse {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FDXConsentGrant {
     /// The persistent identifier of the consent grant
     pub id: String,
@@ -201,25 +213,31 @@ pub struct FDXConsentGrant {
     /// When the consent was initially granted
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// When the consent grant was last updated
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(rename = "updatedTime")]
     pub updated_time: String,
     /// When the consent grant will expire. Omitted when the grant has no expiration.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(rename = "expirationTime", default, skip_serializing_if = "Option::is_none")]
     pub expiration_time: Option<String>,
     /// Non-end-user parties participating in the consent grant (Data Recipient, Data Provider, Data
     /// Access Platform).
     pub parties: Vec<FDXParty>,
     /// Permissioned resource entries. Omitted when there are no resources.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<FDXConsentGrantResource>>,
 }
+
+::specgen_runtime::serde_struct!(FDXConsentGrant {
+    0 => id: "id" required,
+    1 => status: "status" required,
+    2 => created_time: "createdTime" required,
+    3 => updated_time: "updatedTime" required,
+    4 => expiration_time: "expirationTime" optional,
+    5 => parties: "parties" required,
+    6 => resources: "resources" optional,
+});
 
 impl Validate for FDXConsentGrant {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -238,17 +256,20 @@ impl Validate for FDXConsentGrant {
 }
 
 /// One permissioned resource on a consent grant.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FDXConsentGrantResource {
-    #[serde(rename = "resourceType")]
     pub resource_type: FDXConsentResourceType,
     /// Identifier of the resource permissioned.
-    #[serde(rename = "resourceId")]
     pub resource_id: String,
     /// Names of clusters of data elements permissioned.
-    #[serde(rename = "dataClusters")]
     pub data_clusters: Vec<FDXDataCluster>,
 }
+
+::specgen_runtime::serde_struct!(FDXConsentGrantResource {
+    0 => resource_type: "resourceType" required,
+    1 => resource_id: "resourceId" required,
+    2 => data_clusters: "dataClusters" required,
+});
 
 impl Validate for FDXConsentGrantResource {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -385,7 +406,7 @@ impl FDXDataCluster {
 ::specgen_runtime::open_enum!(FDXDataCluster);
 
 /// Plaid and FDX-defined recipient metadata fields
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExtendedRecipientMetadata {
     /// The recipient identifier
     ///
@@ -396,7 +417,6 @@ pub struct ExtendedRecipientMetadata {
     /// Constraints: at most 256 characters.
     pub client_name: String,
     /// Data Recipient Logo URL location
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub logo_uri: Nullable<String>,
     /// The legal name of the recipient
     ///
@@ -414,6 +434,16 @@ pub struct ExtendedRecipientMetadata {
     /// Data Partner
     pub connection_count: i64,
 }
+
+::specgen_runtime::serde_struct!(ExtendedRecipientMetadata {
+    0 => recipient_id: "recipient_id" required,
+    1 => client_name: "client_name" required,
+    2 => logo_uri: "logo_uri" optional,
+    3 => third_party_legal_name: "third_party_legal_name" required,
+    4 => category: "category" required,
+    5 => joined_date: "joined_date" required,
+    6 => connection_count: "connection_count" required,
+});
 
 impl Validate for ExtendedRecipientMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -744,40 +774,36 @@ impl FDXPartyRegistry {
 ::specgen_runtime::open_enum!(FDXPartyRegistry);
 
 /// FDX Participant - an entity or person that is a part of a FDX API transaction
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FDXParty {
     /// Human recognizable common name
     pub name: String,
-    #[serde(rename = "type")]
     pub type_: FDXPartyType,
     /// URI for party, where an end user could learn more about the company or application involved
     /// in the data sharing chain
     ///
     /// Format: `uri`.
-    #[serde(rename = "homeUri", default, skip_serializing_if = "Option::is_none")]
     pub home_uri: Option<String>,
     /// URI for a logo asset to be displayed to the end user
     ///
     /// Format: `uri`.
-    #[serde(rename = "logoUri", default, skip_serializing_if = "Option::is_none")]
     pub logo_uri: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<FDXPartyRegistry>,
     /// Registered name of party
-    #[serde(
-        rename = "registeredEntityName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub registered_entity_name: Option<String>,
     /// Registered id of party
-    #[serde(
-        rename = "registeredEntityId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub registered_entity_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(FDXParty {
+    0 => name: "name" required,
+    1 => type_: "type" required,
+    2 => home_uri: "homeUri" optional,
+    3 => logo_uri: "logoUri" optional,
+    4 => registry: "registry" optional,
+    5 => registered_entity_name: "registeredEntityName" optional,
+    6 => registered_entity_id: "registeredEntityId" optional,
+});
 
 impl Validate for FDXParty {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -823,16 +849,19 @@ impl FDXNotificationPayloadIdType {
 ::specgen_runtime::open_enum!(FDXNotificationPayloadIdType);
 
 /// Custom key-value pairs payload for a notification
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FDXNotificationPayload {
     /// ID for the origination entity related to the notification
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "idType", default, skip_serializing_if = "Option::is_none")]
     pub id_type: Option<FDXNotificationPayloadIdType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<FDXLifecycleEvent>,
 }
+
+::specgen_runtime::serde_struct!(FDXNotificationPayload {
+    0 => id: "id" optional,
+    1 => id_type: "idType" optional,
+    2 => event: "event" optional,
+});
 
 impl Validate for FDXNotificationPayload {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -878,7 +907,7 @@ impl FDXHateoasLinkAction {
 ::specgen_runtime::open_enum!(FDXHateoasLinkAction);
 
 /// REST application constraint (Hypermedia As The Engine Of Application State)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FDXHateoasLink {
     /// URL to invoke the action on the resource
     ///
@@ -886,16 +915,20 @@ pub struct FDXHateoasLink {
     ///
     /// Example: `https://api.fi.com/fdx/v4/accounts/12345`.
     pub href: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<FDXHateoasLinkAction>,
     /// Relation of this link to its containing entity, as defined by and with many example relation
     /// values at [IETF RFC5988](https://datatracker.ietf.org/doc/html/rfc5988)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
     /// Content-types that can be used in the Accept header
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<FDXContentTypes>>,
 }
+
+::specgen_runtime::serde_struct!(FDXHateoasLink {
+    0 => href: "href" required,
+    1 => action: "action" optional,
+    2 => rel: "rel" optional,
+    3 => types: "types" optional,
+});
 
 impl Validate for FDXHateoasLink {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -953,16 +986,13 @@ impl FDXContentTypes {
 /// A generic webhook receiver endpoint for FDX Event Notifications
 ///
 /// The response has no body.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FDXNotification {
     /// Id of notification
-    #[serde(rename = "notificationId")]
     pub notification_id: String,
-    #[serde(rename = "type")]
     pub type_: FDXNotificationType,
     /// An optional initiator-defined event subtype code or description if the event type needs to
     /// be further categorized or described.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<String>,
     /// ISO 8601 date-time in format 'YYYY-MM-DDThh:mm:ss.nnn[Z|[+|-]hh:mm]' according to [IETF
     /// RFC3339](https://xml2rfc.tools.ietf.org/public/rfc/html/rfc3339.html#anchor14)
@@ -970,22 +1000,29 @@ pub struct FDXNotification {
     /// Example: `2021-07-15T14:46:41.375Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(rename = "sentOn")]
     pub sent_on: String,
     pub category: FDXNotificationCategory,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<FDXNotificationSeverity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<FDXNotificationPriority>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<FDXParty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriber: Option<FDXParty>,
-    #[serde(rename = "notificationPayload")]
     pub notification_payload: FDXNotificationPayload,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<FDXHateoasLink>,
 }
+
+::specgen_runtime::serde_struct!(FDXNotification {
+    0 => notification_id: "notificationId" required,
+    1 => type_: "type" required,
+    2 => subtype: "subtype" optional,
+    3 => sent_on: "sentOn" required,
+    4 => category: "category" required,
+    5 => severity: "severity" optional,
+    6 => priority: "priority" optional,
+    7 => publisher: "publisher" optional,
+    8 => subscriber: "subscriber" optional,
+    9 => notification_payload: "notificationPayload" required,
+    10 => url: "url" optional,
+});
 
 impl Validate for FDXNotification {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1004,16 +1041,12 @@ impl Validate for FDXNotification {
 
 /// Details of consent or payment network identifier or other entity's revocation request or other
 /// lifecycle status change event
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FDXLifecycleEvent {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<FDXEventStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<FDXUpdateReason>,
     /// Additional information or description of an `OTHER` reason
-    #[serde(rename = "otherReason", default, skip_serializing_if = "Option::is_none")]
     pub other_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator: Option<FDXPartyType>,
     /// ISO 8601 date-time in format 'YYYY-MM-DDThh:mm:ss.nnn[Z|[+|-]hh:mm]' according to [IETF
     /// RFC3339](https://xml2rfc.tools.ietf.org/public/rfc/html/rfc3339.html#anchor14)
@@ -1021,9 +1054,16 @@ pub struct FDXLifecycleEvent {
     /// Example: `2021-07-15T14:46:41.375Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(rename = "updatedTime", default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(FDXLifecycleEvent {
+    0 => status: "status" optional,
+    1 => reason: "reason" optional,
+    2 => other_reason: "otherReason" optional,
+    3 => initiator: "initiator" optional,
+    4 => updated_time: "updatedTime" optional,
+});
 
 impl Validate for FDXLifecycleEvent {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -11,7 +11,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// IdentityGetRequest defines the request schema for `/identity/get`
 ///
@@ -29,30 +28,37 @@ use serde::{Deserialize, Serialize};
 /// [Plaid API versioning](https://plaid.com/docs/api/versioning/#version-2019-05-29).
 ///
 /// The response is [`IdentityGetResponse`](crate::models::IdentityGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<IdentityGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(IdentityGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => options: "options" optional,
+});
+
 /// An optional object to filter `/identity/get` results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityGetRequestOptions {
     /// A list of `account_ids` to retrieve for the Item.
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(IdentityGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// IdentityGetResponse defines the response schema for `/identity/get`
 ///
@@ -244,7 +250,7 @@ pub struct IdentityGetRequestOptions {
 ///   "request_id": "3nARps6TOYtbACO"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityGetResponse {
     /// The accounts for which Identity data has been requested
     pub accounts: Vec<AccountIdentity>,
@@ -253,6 +259,12 @@ pub struct IdentityGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityGetResponse {
+    0 => accounts: "accounts" required,
+    1 => item: "item" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for IdentityGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -277,31 +289,38 @@ impl Validate for IdentityGetResponse {
 /// `/accounts/balance/get` or `/signal/evaluate` for real-time data.
 ///
 /// The response is [`IdentityMatchResponse`](crate::models::IdentityMatchResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityMatchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<IdentityMatchUser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<IdentityMatchRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(IdentityMatchRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => user: "user" optional,
+    4 => options: "options" optional,
+});
+
 /// An optional object to filter `/identity/match` results
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityMatchRequestOptions {
     /// An array of `account_ids` to perform fuzzy match
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(IdentityMatchRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// IdentityMatchResponse defines the response schema for `/identity/match`
 ///
@@ -396,7 +415,7 @@ pub struct IdentityMatchRequestOptions {
 ///   "request_id": "3nARps6TOYtbACO"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityMatchResponse {
     /// The accounts for which Identity match has been requested
     pub accounts: Vec<AccountIdentityMatchScore>,
@@ -405,6 +424,12 @@ pub struct IdentityMatchResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityMatchResponse {
+    0 => accounts: "accounts" required,
+    1 => item: "item" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for IdentityMatchResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -438,19 +463,23 @@ impl Validate for IdentityMatchResponse {
 /// contact your Plaid account manager.
 ///
 /// The response is [`IdentityRefreshResponse`](crate::models::IdentityRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IdentityRefreshRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+});
 
 /// IdentityRefreshResponse defines the response schema for `/identity/refresh`
 ///
@@ -464,12 +493,16 @@ pub struct IdentityRefreshRequest {
 ///   "request_id": "1vwmF5TBQwiqfwP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityRefreshResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// IdentityDocumentsUploadsGetRequest defines the request schema for
 /// `/identity/documents/uploads/get`
@@ -483,30 +516,37 @@ pub struct IdentityRefreshResponse {
 ///
 /// The response is
 /// [`IdentityDocumentsUploadsGetResponse`](crate::models::IdentityDocumentsUploadsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityDocumentsUploadsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<IdentityDocumentsUploadsGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(IdentityDocumentsUploadsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => options: "options" optional,
+});
+
 /// An optional object to filter `/identity/documents/uploads/get` results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityDocumentsUploadsGetRequestOptions {
     /// A list of `account_ids` to retrieve for the Item.
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(IdentityDocumentsUploadsGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// IdentityDocumentsUploadsGetResponse defines the response schema for
 /// `/identity/documents/uploads/get`
@@ -605,7 +645,7 @@ pub struct IdentityDocumentsUploadsGetRequestOptions {
 ///   "request_id": "b5jvmskusjwX5Gs"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityDocumentsUploadsGetResponse {
     /// The accounts for which Identity data has been requested
     pub accounts: Vec<AccountIdentityDocumentUpload>,
@@ -614,6 +654,12 @@ pub struct IdentityDocumentsUploadsGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityDocumentsUploadsGetResponse {
+    0 => accounts: "accounts" required,
+    1 => item: "item" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for IdentityDocumentsUploadsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -624,7 +670,7 @@ impl Validate for IdentityDocumentsUploadsGetResponse {
 }
 
 /// Identity information about an account
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountIdentityDocumentUpload {
     /// Plaid's unique identifier for the account. This value will not change unless Plaid can't
     /// reconcile the account with the data returned by the financial institution. This may occur,
@@ -648,16 +694,12 @@ pub struct AccountIdentityDocumentUpload {
     pub balances: AccountBalance,
     /// The last 2-4 alphanumeric characters of either the account's displayed mask or the account's
     /// official account number. Note that the mask may be non-unique between an Item's accounts.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub mask: Option<String>,
     /// The name of the account, either assigned by the user or by the financial institution itself
     pub name: String,
     /// The official name of the account as given by the financial institution
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub official_name: Option<String>,
-    #[serde(rename = "type")]
     pub type_: AccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -705,16 +747,13 @@ pub struct AccountIdentityDocumentUpload {
     ///
     /// `null` or empty string: Neither micro-deposit-based verification nor database verification
     /// are being used for the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<AccountBaseVerificationStatus>,
     /// The account holder name that was used for micro-deposit and/or database verification. Only
     /// returned for Auth Items created via micro-deposit or database verification. This name was
     /// manually-entered by the user during Link, unless it was otherwise provided via the
     /// `user.legal_name` request field in `/link/token/create` for the Link session that created
     /// the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -725,9 +764,7 @@ pub struct AccountIdentityDocumentUpload {
     /// fraud. In Sandbox, this field is populated for TAN-based institutions (`ins_56`, `ins_13`,
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub holder_category: Nullable<AccountHolderCategory>,
     /// Data returned by the financial institution about the account owner or owners. Only returned
     /// by Identity or Assets endpoints. For business accounts, the name reported may be either the
@@ -740,9 +777,25 @@ pub struct AccountIdentityDocumentUpload {
     /// versioning](https://plaid.com/docs/api/versioning/#version-2019-05-29)
     pub owners: Vec<Owner>,
     /// Data about the documents that were uploaded as proof of account ownership.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub documents: Nullable<Vec<IdentityDocumentUpload>>,
 }
+
+::specgen_runtime::serde_struct!(AccountIdentityDocumentUpload {
+    0 => account_id: "account_id" required,
+    1 => balances: "balances" required,
+    2 => mask: "mask" required,
+    3 => name: "name" required,
+    4 => official_name: "official_name" required,
+    5 => type_: "type" required,
+    6 => subtype: "subtype" required,
+    7 => verification_status: "verification_status" optional,
+    8 => verification_name: "verification_name" optional,
+    9 => verification_insights: "verification_insights" optional,
+    10 => persistent_account_id: "persistent_account_id" optional,
+    11 => holder_category: "holder_category" optional,
+    12 => owners: "owners" required,
+    13 => documents: "documents" optional,
+});
 
 impl Validate for AccountIdentityDocumentUpload {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -759,16 +812,19 @@ impl Validate for AccountIdentityDocumentUpload {
 }
 
 /// Document object with metadata of the uploaded document
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityDocumentUpload {
     /// A UUID identifying the document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<IdentityDocumentUploadMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_insights: Option<IdentityDocumentUploadRiskInsights>,
 }
+
+::specgen_runtime::serde_struct!(IdentityDocumentUpload {
+    0 => document_id: "document_id" optional,
+    1 => metadata: "metadata" optional,
+    2 => risk_insights: "risk_insights" optional,
+});
 
 impl Validate for IdentityDocumentUpload {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -778,30 +834,33 @@ impl Validate for IdentityDocumentUpload {
 }
 
 /// Metadata pertaining to the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityDocumentUploadMetadata {
     /// The submitted document type. Currently, this will always be `BANK_STATEMENT`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub document_type: Nullable<String>,
     /// Boolean field indicating whether the uploaded document's account number matches the account
     /// number we have on file. If `false`, it is not recommended to accept the uploaded identity
     /// data as accurate without further verification.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_account_number_match: Nullable<bool>,
     /// The number of pages in the uploaded document.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub page_count: Nullable<i64>,
     /// The timestamp when the document was last updated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<String>,
     /// The timestamp when the document was originally uploaded.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_at: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IdentityDocumentUploadMetadata {
+    0 => document_type: "document_type" optional,
+    1 => is_account_number_match: "is_account_number_match" optional,
+    2 => page_count: "page_count" optional,
+    3 => last_updated: "last_updated" optional,
+    4 => uploaded_at: "uploaded_at" optional,
+});
 
 impl Validate for IdentityDocumentUploadMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -813,42 +872,51 @@ impl Validate for IdentityDocumentUploadMetadata {
 
 /// Object representing fraud risk data of the uploaded document. Only provided when using Identity
 /// Document Upload with Fraud Risk enabled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityDocumentUploadRiskInsights {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_summary: Option<IdentityDocumentUploadRiskSummary>,
     /// An array of risk signals.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_signals: Option<Vec<IdentityDocumentUploadRiskSignal>>,
 }
 
+::specgen_runtime::serde_struct!(IdentityDocumentUploadRiskInsights {
+    0 => risk_summary: "risk_summary" optional,
+    1 => risk_signals: "risk_signals" optional,
+});
+
 /// Risk summary of an uploaded document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityDocumentUploadRiskSummary {
     /// A number between 0 and 100, inclusive, where a score closer to 0 indicates a document is
     /// likely to be trustworthy and a score closer to 100 indicates a document is likely to be
     /// fraudulent.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub risk_score: Nullable<i64>,
 }
 
+::specgen_runtime::serde_struct!(IdentityDocumentUploadRiskSummary {
+    0 => risk_score: "risk_score" optional,
+});
+
 /// Risk signals tied to the document
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityDocumentUploadRiskSignal {
     /// The type of risk found.
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// Indicates whether fraud risk was detected on the field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub has_fraud_risk: Nullable<bool>,
     /// A human-readable explanation providing more detail about the specific risk signal.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub signal_description: Nullable<String>,
     /// The relevant page associated with the risk signal. If the risk signal is not associated with
     /// a specific page, the value will be 0.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub page_number: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(IdentityDocumentUploadRiskSignal {
+    0 => type_: "type" optional,
+    1 => has_fraud_risk: "has_fraud_risk" optional,
+    2 => signal_description: "signal_description" optional,
+    3 => page_number: "page_number" optional,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     IdentityGetRequest, IdentityGetRequestOptions, IdentityMatchRequest,

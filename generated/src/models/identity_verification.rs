@@ -10,12 +10,11 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Analyzed AAMVA data for the associated hit.
 ///
 /// Note: This field is only available for U.S. driver's licenses issued by participating states.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AAMVAAnalysis {
     /// The overall outcome of checking the associated hit against the issuing state database.
     ///
@@ -35,6 +34,23 @@ pub struct AAMVAAnalysis {
     pub middle_name: AAMVADetailedMatchResult,
     pub last_name: AAMVADetailedMatchResult,
 }
+
+::specgen_runtime::serde_struct!(AAMVAAnalysis {
+    0 => is_verified: "is_verified" required,
+    1 => id_number: "id_number" required,
+    2 => id_issue_date: "id_issue_date" required,
+    3 => id_expiration_date: "id_expiration_date" required,
+    4 => street: "street" required,
+    5 => city: "city" required,
+    6 => postal_code: "postal_code" required,
+    7 => date_of_birth: "date_of_birth" required,
+    8 => gender: "gender" required,
+    9 => height: "height" required,
+    10 => eye_color: "eye_color" required,
+    11 => first_name: "first_name" required,
+    12 => middle_name: "middle_name" required,
+    13 => last_name: "last_name" required,
+});
 
 impl Validate for AAMVAAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -168,21 +184,26 @@ impl AddressPurposeLabel {
 /// High level descriptions of how the associated document was processed. If a document fails
 /// verification, the details in the `analysis` object should help clarify why the document was
 /// rejected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentAnalysis {
     pub authenticity: DocumentAuthenticityMatchCode,
     pub image_quality: ImageQuality,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub extracted_data: Option<PhysicalDocumentExtractedDataAnalysis>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_analysis_details: Option<FraudAnalysisDetails>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub image_quality_details: Option<ImageQualityDetails>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub human_review: Nullable<HumanReview>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub aamva_verification: Option<AAMVAAnalysis>,
 }
+
+::specgen_runtime::serde_struct!(DocumentAnalysis {
+    0 => authenticity: "authenticity" required,
+    1 => image_quality: "image_quality" required,
+    2 => extracted_data: "extracted_data" required,
+    3 => fraud_analysis_details: "fraud_analysis_details" required,
+    4 => image_quality_details: "image_quality_details" required,
+    5 => human_review: "human_review" optional,
+    6 => aamva_verification: "aamva_verification" required,
+});
 
 impl Validate for DocumentAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -353,7 +374,7 @@ impl DocumentStatus {
 /// Data, images, analysis, and results from the `documentary_verification` step. This field will be
 /// `null` unless `steps.documentary_verification` has reached a terminal state of either `success`
 /// or `failed`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentaryVerification {
     /// The outcome status for the associated Identity Verification attempt's
     /// `documentary_verification` step. This field will always have the same value as
@@ -374,6 +395,11 @@ pub struct DocumentaryVerification {
     pub documents: Vec<DocumentaryVerificationDocument>,
 }
 
+::specgen_runtime::serde_struct!(DocumentaryVerification {
+    0 => status: "status" required,
+    1 => documents: "documents" required,
+});
+
 impl Validate for DocumentaryVerification {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -382,7 +408,7 @@ impl Validate for DocumentaryVerification {
 }
 
 /// Images, extracted data, and analysis from a user's identity document
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentaryVerificationDocument {
     pub status: DocumentStatus,
     /// The `attempt` field begins with 1 and increments with each subsequent document upload.
@@ -390,7 +416,6 @@ pub struct DocumentaryVerificationDocument {
     /// Example: `1`.
     pub attempt: i64,
     pub images: PhysicalDocumentImages,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub extracted_data: Option<PhysicalDocumentExtractedData>,
     pub analysis: DocumentAnalysis,
     /// An ISO8601 formatted timestamp.
@@ -398,9 +423,17 @@ pub struct DocumentaryVerificationDocument {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub redacted_at: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(DocumentaryVerificationDocument {
+    0 => status: "status" required,
+    1 => attempt: "attempt" required,
+    2 => images: "images" required,
+    3 => extracted_data: "extracted_data" required,
+    4 => analysis: "analysis" required,
+    5 => redacted_at: "redacted_at" required,
+});
 
 impl Validate for DocumentaryVerificationDocument {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -448,7 +481,7 @@ impl ExpirationDate {
 ::specgen_runtime::open_enum!(ExpirationDate);
 
 /// Details about the fraud analysis performed on the document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FraudAnalysisDetails {
     /// Whether the submitted document type is supported for fraud analysis.
     ///
@@ -496,6 +529,16 @@ pub struct FraudAnalysisDetails {
     /// `no_data` - The check could not be performed due to insufficient data.
     pub issue_date_check: FraudCheckOutcomeWithNoData,
 }
+
+::specgen_runtime::serde_struct!(FraudAnalysisDetails {
+    0 => type_supported: "type_supported" required,
+    1 => portrait_presence_check: "portrait_presence_check" required,
+    2 => portrait_details_check: "portrait_details_check" required,
+    3 => image_composition_check: "image_composition_check" required,
+    4 => integrity_check: "integrity_check" required,
+    5 => detail_check: "detail_check" required,
+    6 => issue_date_check: "issue_date_check" required,
+});
 
 impl Validate for FraudAnalysisDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -629,10 +672,14 @@ impl HiddenMatchSummaryCode {
 
 /// Details about the human review check, which refers to a check that is performed by a document
 /// specialist.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HumanReview {
     pub status: HumanReviewStatus,
 }
+
+::specgen_runtime::serde_struct!(HumanReview {
+    0 => status: "status" required,
+});
 
 impl Validate for HumanReview {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -678,7 +725,7 @@ impl HumanReviewStatus {
 ::specgen_runtime::open_enum!(HumanReviewStatus);
 
 /// Information about a Protect event including Trust Index score and fraud attributes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IDVProtectEvent {
     /// The event ID.
     ///
@@ -691,13 +738,18 @@ pub struct IDVProtectEvent {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub trust_index: Option<TrustIndex>,
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_attributes: Option<::serde_json::Value>,
 }
+
+::specgen_runtime::serde_struct!(IDVProtectEvent {
+    0 => event_id: "event_id" required,
+    1 => timestamp: "timestamp" required,
+    2 => trust_index: "trust_index" required,
+    3 => fraud_attributes: "fraud_attributes" required,
+});
 
 impl Validate for IDVProtectEvent {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -709,7 +761,7 @@ impl Validate for IDVProtectEvent {
 /// An identity verification attempt represents a customer's attempt to verify their identity,
 /// reflecting the required steps for completing the session, the results for each step, and
 /// information collected in the process.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerification {
     /// ID of the associated Identity Verification attempt.
     ///
@@ -734,43 +786,33 @@ pub struct IdentityVerification {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub completed_at: Option<String>,
     /// The ID for the Identity Verification preceding this session. This field will only be filled
     /// if the current Identity Verification is a retry of a previous attempt.
     ///
     /// Example: `idv_42cF1MNo42r9Xj`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub previous_attempt_id: Option<String>,
     /// A shareable URL that can be sent directly to the user to complete verification
     ///
     /// Example:
     /// `https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub shareable_url: Option<String>,
     pub template: IdentityVerificationTemplateReference,
     pub user: IdentityVerificationUserData,
     pub status: IdentityVerificationStatus,
     pub steps: IdentityVerificationStepSummary,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub documentary_verification: Option<DocumentaryVerification>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub selfie_check: Option<SelfieCheck>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub kyc_check: Option<KYCCheckDetails>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub risk_check: Option<RiskCheckDetails>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub verify_sms: Option<VerifySMSDetails>,
     /// ID of the associated screening.
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub watchlist_screening_id: Option<String>,
     /// ID of the associated Beacon User.
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub beacon_user_id: Option<String>,
     /// Unique user identifier, created by calling `/user/create`. Either a `user_id` or the
     /// `client_user_id` must be provided. The `user_id` may only be used instead of the
@@ -780,18 +822,38 @@ pub struct IdentityVerification {
     /// been created from the provided `client_user_id`.
     ///
     /// Example: `usr_dddAs9ewdcDQQQ`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub user_id: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub redacted_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub latest_scored_protect_event: Nullable<IDVProtectEvent>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerification {
+    0 => id: "id" required,
+    1 => client_user_id: "client_user_id" required,
+    2 => created_at: "created_at" required,
+    3 => completed_at: "completed_at" required,
+    4 => previous_attempt_id: "previous_attempt_id" required,
+    5 => shareable_url: "shareable_url" required,
+    6 => template: "template" required,
+    7 => user: "user" required,
+    8 => status: "status" required,
+    9 => steps: "steps" required,
+    10 => documentary_verification: "documentary_verification" required,
+    11 => selfie_check: "selfie_check" required,
+    12 => kyc_check: "kyc_check" required,
+    13 => risk_check: "risk_check" required,
+    14 => verify_sms: "verify_sms" required,
+    15 => watchlist_screening_id: "watchlist_screening_id" required,
+    16 => beacon_user_id: "beacon_user_id" required,
+    17 => user_id: "user_id" required,
+    18 => redacted_at: "redacted_at" required,
+    19 => latest_scored_protect_event: "latest_scored_protect_event" optional,
+});
 
 impl Validate for IdentityVerification {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -817,7 +879,7 @@ impl Validate for IdentityVerification {
 /// Addresses from the United Kingdom will not include a region
 ///
 /// Addresses from Hong Kong will not include postal code
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationAutofillAddress {
     /// The primary street portion of an address. If an address is provided, this field will always
     /// be filled. A string with at least one non-whitespace alphabetical character, with a max
@@ -829,13 +891,11 @@ pub struct IdentityVerificationAutofillAddress {
     /// least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Example: `Unit 42`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street2: Option<String>,
     /// City from the address. A string with at least one non-whitespace alphabetical character,
     /// with a max length of 100 characters.
     ///
     /// Example: `Pawnee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// A subdivision code. "Subdivision" is a generic term for "state", "province", "prefecture",
     /// "zone", etc. For the list of valid codes, see [country subdivision
@@ -843,13 +903,11 @@ pub struct IdentityVerificationAutofillAddress {
     /// omitted, since they are inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
     /// US-based addresses this must be 5 numeric digits.
     ///
     /// Example: `46001`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -857,9 +915,19 @@ pub struct IdentityVerificationAutofillAddress {
     /// Example: `US`.
     pub country: String,
     pub po_box: POBoxStatus,
-    #[serde(rename = "type")]
     pub type_: AddressPurposeLabel,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationAutofillAddress {
+    0 => street: "street" required,
+    1 => street2: "street2" required,
+    2 => city: "city" required,
+    3 => region: "region" required,
+    4 => postal_code: "postal_code" required,
+    5 => country: "country" required,
+    6 => po_box: "po_box" required,
+    7 => type_: "type" required,
+});
 
 impl Validate for IdentityVerificationAutofillAddress {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -888,7 +956,7 @@ impl Validate for IdentityVerificationAutofillAddress {
 ///   "identity_verification_id": "flwses_42cF1MNo42r9Xj"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationAutofillCreateRequest {
     /// ID of the associated Identity Verification attempt.
     ///
@@ -896,13 +964,17 @@ pub struct IdentityVerificationAutofillCreateRequest {
     pub identity_verification_id: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationAutofillCreateRequest {
+    0 => identity_verification_id: "identity_verification_id" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// Autofill represents unverified customer information. This needs to be confirmed by the customer
 /// before using.
@@ -938,15 +1010,20 @@ pub struct IdentityVerificationAutofillCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationAutofillCreateResponse {
     pub status: IdentityVerificationAutofillStatus,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub user: Option<IdentityVerificationAutofillUserData>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationAutofillCreateResponse {
+    0 => status: "status" required,
+    1 => user: "user" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for IdentityVerificationAutofillCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -986,15 +1063,18 @@ impl IdentityVerificationAutofillStatus {
 
 /// User information that was autofilled. All this information should be confirmed by the user
 /// before using.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationAutofillUserData {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<IdentityVerificationResponseUserName>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address: Option<IdentityVerificationAutofillAddress>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub id_number: Option<UserIDNumber>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationAutofillUserData {
+    0 => name: "name" required,
+    1 => address: "address" required,
+    2 => id_number: "id_number" required,
+});
 
 impl Validate for IdentityVerificationAutofillUserData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1029,7 +1109,7 @@ impl Validate for IdentityVerificationAutofillUserData {
 ///
 /// The response is
 /// [`IdentityVerificationCreateResponse`](crate::models::IdentityVerificationCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationCreateRequest {
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -1038,7 +1118,6 @@ pub struct IdentityVerificationCreateRequest {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// Unique user identifier, created by calling `/user/create`. Either a `user_id` or the
     /// `client_user_id` must be provided. The `user_id` may only be used instead of the
@@ -1048,7 +1127,6 @@ pub struct IdentityVerificationCreateRequest {
     /// been created from the provided `client_user_id`.
     ///
     /// Example: `usr_dddAs9ewdcDQQQ`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// A flag specifying whether you would like Plaid to expose a shareable URL for the
     /// verification being created.
@@ -1070,15 +1148,12 @@ pub struct IdentityVerificationCreateRequest {
     ///
     /// Example: `true`.
     pub gave_consent: bool,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user: Nullable<IdentityVerificationCreateRequestUser>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// An optional flag specifying how you would like Plaid to handle attempts to create an
     /// Identity Verification when an Identity Verification already exists for the provided
@@ -1089,9 +1164,20 @@ pub struct IdentityVerificationCreateRequest {
     /// `template_id`.
     ///
     /// Example: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_idempotent: Nullable<bool>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationCreateRequest {
+    0 => client_user_id: "client_user_id" optional,
+    1 => user_id: "user_id" optional,
+    2 => is_shareable: "is_shareable" required,
+    3 => template_id: "template_id" required,
+    4 => gave_consent: "gave_consent" required,
+    5 => user: "user" optional,
+    6 => client_id: "client_id" optional,
+    7 => secret: "secret" optional,
+    8 => is_idempotent: "is_idempotent" optional,
+});
 
 impl Validate for IdentityVerificationCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1128,7 +1214,7 @@ impl Validate for IdentityVerificationCreateRequest {
 /// valid ways to provide this information. Note that if you provide a non-`null` user data object
 /// via `/identity_verification/create`, any user data fields entered via `/link/token/create` for
 /// the same `client_user_id` will be ignored when prefilling Link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationCreateRequestUser {
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -1137,25 +1223,19 @@ pub struct IdentityVerificationCreateRequestUser {
     /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// A valid phone number in E.164 format.
     ///
     /// Example: `+12345678909`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<IdentityVerificationRequestUserName>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<UserAddress>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_number: Nullable<UserIDNumber>,
     /// Specifying `user.client_user_id` is deprecated. Please provide `client_user_id` at the root
     /// level instead.
@@ -1163,9 +1243,18 @@ pub struct IdentityVerificationCreateRequestUser {
     /// Example: `your-db-id-3b24110`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_user_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationCreateRequestUser {
+    0 => email_address: "email_address" optional,
+    1 => phone_number: "phone_number" optional,
+    2 => date_of_birth: "date_of_birth" optional,
+    3 => name: "name" optional,
+    4 => address: "address" optional,
+    5 => id_number: "id_number" optional,
+    6 => client_user_id: "client_user_id" optional,
+});
 
 impl Validate for IdentityVerificationCreateRequestUser {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1448,7 +1537,7 @@ impl Validate for IdentityVerificationCreateRequestUser {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationCreateResponse {
     /// ID of the associated Identity Verification attempt.
     ///
@@ -1473,43 +1562,33 @@ pub struct IdentityVerificationCreateResponse {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub completed_at: Option<String>,
     /// The ID for the Identity Verification preceding this session. This field will only be filled
     /// if the current Identity Verification is a retry of a previous attempt.
     ///
     /// Example: `idv_42cF1MNo42r9Xj`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub previous_attempt_id: Option<String>,
     /// A shareable URL that can be sent directly to the user to complete verification
     ///
     /// Example:
     /// `https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub shareable_url: Option<String>,
     pub template: IdentityVerificationTemplateReference,
     pub user: IdentityVerificationUserData,
     pub status: IdentityVerificationStatus,
     pub steps: IdentityVerificationStepSummary,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub documentary_verification: Option<DocumentaryVerification>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub selfie_check: Option<SelfieCheck>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub kyc_check: Option<KYCCheckDetails>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub risk_check: Option<RiskCheckDetails>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub verify_sms: Option<VerifySMSDetails>,
     /// ID of the associated screening.
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub watchlist_screening_id: Option<String>,
     /// ID of the associated Beacon User.
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub beacon_user_id: Option<String>,
     /// Unique user identifier, created by calling `/user/create`. Either a `user_id` or the
     /// `client_user_id` must be provided. The `user_id` may only be used instead of the
@@ -1519,21 +1598,42 @@ pub struct IdentityVerificationCreateResponse {
     /// been created from the provided `client_user_id`.
     ///
     /// Example: `usr_dddAs9ewdcDQQQ`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub user_id: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub redacted_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub latest_scored_protect_event: Nullable<IDVProtectEvent>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationCreateResponse {
+    0 => id: "id" required,
+    1 => client_user_id: "client_user_id" required,
+    2 => created_at: "created_at" required,
+    3 => completed_at: "completed_at" required,
+    4 => previous_attempt_id: "previous_attempt_id" required,
+    5 => shareable_url: "shareable_url" required,
+    6 => template: "template" required,
+    7 => user: "user" required,
+    8 => status: "status" required,
+    9 => steps: "steps" required,
+    10 => documentary_verification: "documentary_verification" required,
+    11 => selfie_check: "selfie_check" required,
+    12 => kyc_check: "kyc_check" required,
+    13 => risk_check: "risk_check" required,
+    14 => verify_sms: "verify_sms" required,
+    15 => watchlist_screening_id: "watchlist_screening_id" required,
+    16 => beacon_user_id: "beacon_user_id" required,
+    17 => user_id: "user_id" required,
+    18 => redacted_at: "redacted_at" required,
+    19 => latest_scored_protect_event: "latest_scored_protect_event" optional,
+    20 => request_id: "request_id" required,
+});
 
 impl Validate for IdentityVerificationCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1565,7 +1665,7 @@ impl Validate for IdentityVerificationCreateResponse {
 ///
 /// Note: Optical Character Recognition (OCR) technology may sometimes extract incorrect data from a
 /// document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationDocumentAddressResponse {
     /// The full street address extracted from the document.
     ///
@@ -1581,13 +1681,11 @@ pub struct IdentityVerificationDocumentAddressResponse {
     /// prefixes are omitted, since they can be inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The postal code extracted from the document. Between 2 and 10 alphanumeric characters. For
     /// US-based addresses this must be 5 numeric digits.
     ///
     /// Example: `46001`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country extracted from the
     /// document. Must be in ISO 3166-1 alpha-2 form.
@@ -1596,8 +1694,16 @@ pub struct IdentityVerificationDocumentAddressResponse {
     pub country: String,
 }
 
+::specgen_runtime::serde_struct!(IdentityVerificationDocumentAddressResponse {
+    0 => street: "street" required,
+    1 => city: "city" required,
+    2 => region: "region" required,
+    3 => postal_code: "postal_code" required,
+    4 => country: "country" required,
+});
+
 /// The individual's name extracted from the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationDocumentNameResponse {
     /// A string with at least one non-whitespace character, with a max length of 100 characters.
     ///
@@ -1609,6 +1715,11 @@ pub struct IdentityVerificationDocumentNameResponse {
     pub family_name: String,
 }
 
+::specgen_runtime::serde_struct!(IdentityVerificationDocumentNameResponse {
+    0 => given_name: "given_name" required,
+    1 => family_name: "family_name" required,
+});
+
 /// Request input for fetching an Identity Verification
 ///
 /// # Operation
@@ -1619,7 +1730,7 @@ pub struct IdentityVerificationDocumentNameResponse {
 ///
 /// The response is
 /// [`IdentityVerificationGetResponse`](crate::models::IdentityVerificationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationGetRequest {
     /// ID of the associated Identity Verification attempt.
     ///
@@ -1627,13 +1738,17 @@ pub struct IdentityVerificationGetRequest {
     pub identity_verification_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationGetRequest {
+    0 => identity_verification_id: "identity_verification_id" required,
+    1 => secret: "secret" optional,
+    2 => client_id: "client_id" optional,
+});
 
 /// An identity verification attempt represents a customer's attempt to verify their identity,
 /// reflecting the required steps for completing the session, the results for each step, and
@@ -1907,7 +2022,7 @@ pub struct IdentityVerificationGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationGetResponse {
     /// ID of the associated Identity Verification attempt.
     ///
@@ -1932,43 +2047,33 @@ pub struct IdentityVerificationGetResponse {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub completed_at: Option<String>,
     /// The ID for the Identity Verification preceding this session. This field will only be filled
     /// if the current Identity Verification is a retry of a previous attempt.
     ///
     /// Example: `idv_42cF1MNo42r9Xj`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub previous_attempt_id: Option<String>,
     /// A shareable URL that can be sent directly to the user to complete verification
     ///
     /// Example:
     /// `https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub shareable_url: Option<String>,
     pub template: IdentityVerificationTemplateReference,
     pub user: IdentityVerificationUserData,
     pub status: IdentityVerificationStatus,
     pub steps: IdentityVerificationStepSummary,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub documentary_verification: Option<DocumentaryVerification>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub selfie_check: Option<SelfieCheck>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub kyc_check: Option<KYCCheckDetails>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub risk_check: Option<RiskCheckDetails>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub verify_sms: Option<VerifySMSDetails>,
     /// ID of the associated screening.
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub watchlist_screening_id: Option<String>,
     /// ID of the associated Beacon User.
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub beacon_user_id: Option<String>,
     /// Unique user identifier, created by calling `/user/create`. Either a `user_id` or the
     /// `client_user_id` must be provided. The `user_id` may only be used instead of the
@@ -1978,21 +2083,42 @@ pub struct IdentityVerificationGetResponse {
     /// been created from the provided `client_user_id`.
     ///
     /// Example: `usr_dddAs9ewdcDQQQ`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub user_id: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub redacted_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub latest_scored_protect_event: Nullable<IDVProtectEvent>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationGetResponse {
+    0 => id: "id" required,
+    1 => client_user_id: "client_user_id" required,
+    2 => created_at: "created_at" required,
+    3 => completed_at: "completed_at" required,
+    4 => previous_attempt_id: "previous_attempt_id" required,
+    5 => shareable_url: "shareable_url" required,
+    6 => template: "template" required,
+    7 => user: "user" required,
+    8 => status: "status" required,
+    9 => steps: "steps" required,
+    10 => documentary_verification: "documentary_verification" required,
+    11 => selfie_check: "selfie_check" required,
+    12 => kyc_check: "kyc_check" required,
+    13 => risk_check: "risk_check" required,
+    14 => verify_sms: "verify_sms" required,
+    15 => watchlist_screening_id: "watchlist_screening_id" required,
+    16 => beacon_user_id: "beacon_user_id" required,
+    17 => user_id: "user_id" required,
+    18 => redacted_at: "redacted_at" required,
+    19 => latest_scored_protect_event: "latest_scored_protect_event" optional,
+    20 => request_id: "request_id" required,
+});
 
 impl Validate for IdentityVerificationGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2022,15 +2148,13 @@ impl Validate for IdentityVerificationGetResponse {
 ///
 /// The response is
 /// [`IdentityVerificationListResponse`](crate::models::IdentityVerificationListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// ID of the associated Identity Verification template. Like all Plaid identifiers, this is
     /// case-sensitive.
@@ -2044,7 +2168,6 @@ pub struct IdentityVerificationListRequest {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// A unique user identifier, created by calling `/user/create`. Either a `user_id` or the
     /// `client_user_id` must be provided. The `user_id` may only be used instead of the
@@ -2054,14 +2177,21 @@ pub struct IdentityVerificationListRequest {
     /// been created from the provided `client_user_id`.
     ///
     /// Example: `usr_dddAs9ewdcDQQQ`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<String>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => template_id: "template_id" required,
+    3 => client_user_id: "client_user_id" optional,
+    4 => user_id: "user_id" optional,
+    5 => cursor: "cursor" optional,
+});
 
 /// Paginated list of Plaid sessions.
 ///
@@ -2338,19 +2468,24 @@ pub struct IdentityVerificationListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationListResponse {
     /// List of Plaid sessions
     pub identity_verifications: Vec<IdentityVerification>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationListResponse {
+    0 => identity_verifications: "identity_verifications" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for IdentityVerificationListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2382,7 +2517,7 @@ impl Validate for IdentityVerificationListResponse {
 /// the associated user. All verification steps enabled in the associated Identity Verification
 /// Template will still be run. Verification steps will either be run immediately, or once the user
 /// completes the `accept_tos` step, depending on the value provided to the `gave_consent` field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationRequestUser {
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -2391,27 +2526,30 @@ pub struct IdentityVerificationRequestUser {
     /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// A valid phone number in E.164 format.
     ///
     /// Example: `+12345678909`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<IdentityVerificationRequestUserName>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<UserAddress>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_number: Nullable<UserIDNumber>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationRequestUser {
+    0 => email_address: "email_address" optional,
+    1 => phone_number: "phone_number" optional,
+    2 => date_of_birth: "date_of_birth" optional,
+    3 => name: "name" optional,
+    4 => address: "address" optional,
+    5 => id_number: "id_number" optional,
+});
 
 impl Validate for IdentityVerificationRequestUser {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2424,7 +2562,7 @@ impl Validate for IdentityVerificationRequestUser {
 
 /// The full name provided by the user. If the user has not submitted their name, this field will be
 /// null. Otherwise, both fields are guaranteed to be filled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationResponseUserName {
     /// A string with at least one non-whitespace character, with a max length of 100 characters.
     ///
@@ -2436,6 +2574,11 @@ pub struct IdentityVerificationResponseUserName {
     pub family_name: String,
 }
 
+::specgen_runtime::serde_struct!(IdentityVerificationResponseUserName {
+    0 => given_name: "given_name" required,
+    1 => family_name: "family_name" required,
+});
+
 /// Request input for retrying an identity verification attempt
 ///
 /// # Operation
@@ -2446,7 +2589,7 @@ pub struct IdentityVerificationResponseUserName {
 ///
 /// The response is
 /// [`IdentityVerificationRetryResponse`](crate::models::IdentityVerificationRetryResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationRetryRequest {
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -2462,26 +2605,32 @@ pub struct IdentityVerificationRetryRequest {
     /// Example: `idvtmp_4FrXJvfQU3zGUR`.
     pub template_id: String,
     pub strategy: Strategy,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user: Nullable<IdentityVerificationRequestUser>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub steps: Nullable<IdentityVerificationRetryRequestStepsObject>,
     /// A flag specifying whether you would like Plaid to expose a shareable URL for the
     /// verification being retried. If a value for this flag is not specified, the `is_shareable`
     /// setting from the original verification attempt will be used.
     ///
     /// Example: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_shareable: Nullable<bool>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationRetryRequest {
+    0 => client_user_id: "client_user_id" required,
+    1 => template_id: "template_id" required,
+    2 => strategy: "strategy" required,
+    3 => user: "user" optional,
+    4 => steps: "steps" optional,
+    5 => is_shareable: "is_shareable" optional,
+    6 => client_id: "client_id" optional,
+    7 => secret: "secret" optional,
+});
 
 impl Validate for IdentityVerificationRetryRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2503,7 +2652,7 @@ impl Validate for IdentityVerificationRetryRequest {
 ///
 /// The `selfie_check` step is currently not supported on the sandbox server. Sandbox requests will
 /// silently disable the `selfie_check` step when provided.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationRetryRequestStepsObject {
     /// A boolean field specifying whether the new session should require or skip the `verify_sms`
     /// step.
@@ -2520,6 +2669,13 @@ pub struct IdentityVerificationRetryRequestStepsObject {
     /// consistency with the previous selfie.
     pub selfie_check: bool,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationRetryRequestStepsObject {
+    0 => verify_sms: "verify_sms" required,
+    1 => kyc_check: "kyc_check" required,
+    2 => documentary_verification: "documentary_verification" required,
+    3 => selfie_check: "selfie_check" required,
+});
 
 /// An identity verification attempt represents a customer's attempt to verify their identity,
 /// reflecting the required steps for completing the session, the results for each step, and
@@ -2793,7 +2949,7 @@ pub struct IdentityVerificationRetryRequestStepsObject {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationRetryResponse {
     /// ID of the associated Identity Verification attempt.
     ///
@@ -2818,43 +2974,33 @@ pub struct IdentityVerificationRetryResponse {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub completed_at: Option<String>,
     /// The ID for the Identity Verification preceding this session. This field will only be filled
     /// if the current Identity Verification is a retry of a previous attempt.
     ///
     /// Example: `idv_42cF1MNo42r9Xj`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub previous_attempt_id: Option<String>,
     /// A shareable URL that can be sent directly to the user to complete verification
     ///
     /// Example:
     /// `https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub shareable_url: Option<String>,
     pub template: IdentityVerificationTemplateReference,
     pub user: IdentityVerificationUserData,
     pub status: IdentityVerificationStatus,
     pub steps: IdentityVerificationStepSummary,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub documentary_verification: Option<DocumentaryVerification>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub selfie_check: Option<SelfieCheck>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub kyc_check: Option<KYCCheckDetails>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub risk_check: Option<RiskCheckDetails>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub verify_sms: Option<VerifySMSDetails>,
     /// ID of the associated screening.
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub watchlist_screening_id: Option<String>,
     /// ID of the associated Beacon User.
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub beacon_user_id: Option<String>,
     /// Unique user identifier, created by calling `/user/create`. Either a `user_id` or the
     /// `client_user_id` must be provided. The `user_id` may only be used instead of the
@@ -2864,21 +3010,42 @@ pub struct IdentityVerificationRetryResponse {
     /// been created from the provided `client_user_id`.
     ///
     /// Example: `usr_dddAs9ewdcDQQQ`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub user_id: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub redacted_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub latest_scored_protect_event: Nullable<IDVProtectEvent>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationRetryResponse {
+    0 => id: "id" required,
+    1 => client_user_id: "client_user_id" required,
+    2 => created_at: "created_at" required,
+    3 => completed_at: "completed_at" required,
+    4 => previous_attempt_id: "previous_attempt_id" required,
+    5 => shareable_url: "shareable_url" required,
+    6 => template: "template" required,
+    7 => user: "user" required,
+    8 => status: "status" required,
+    9 => steps: "steps" required,
+    10 => documentary_verification: "documentary_verification" required,
+    11 => selfie_check: "selfie_check" required,
+    12 => kyc_check: "kyc_check" required,
+    13 => risk_check: "risk_check" required,
+    14 => verify_sms: "verify_sms" required,
+    15 => watchlist_screening_id: "watchlist_screening_id" required,
+    16 => beacon_user_id: "beacon_user_id" required,
+    17 => user_id: "user_id" required,
+    18 => redacted_at: "redacted_at" required,
+    19 => latest_scored_protect_event: "latest_scored_protect_event" optional,
+    20 => request_id: "request_id" required,
+});
 
 impl Validate for IdentityVerificationRetryResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3045,7 +3212,7 @@ impl IdentityVerificationStepStatus {
 ///
 /// `manually_rejected` - The step was manually overridden to fail by a team member in the
 /// dashboard.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationStepSummary {
     pub accept_tos: IdentityVerificationStepStatus,
     pub verify_sms: IdentityVerificationStepStatus,
@@ -3055,6 +3222,16 @@ pub struct IdentityVerificationStepSummary {
     pub watchlist_screening: IdentityVerificationStepStatus,
     pub risk_check: IdentityVerificationStepStatus,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationStepSummary {
+    0 => accept_tos: "accept_tos" required,
+    1 => verify_sms: "verify_sms" required,
+    2 => kyc_check: "kyc_check" required,
+    3 => documentary_verification: "documentary_verification" required,
+    4 => selfie_check: "selfie_check" required,
+    5 => watchlist_screening: "watchlist_screening" required,
+    6 => risk_check: "risk_check" required,
+});
 
 impl Validate for IdentityVerificationStepSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3071,7 +3248,7 @@ impl Validate for IdentityVerificationStepSummary {
 
 /// The resource ID and version number of the template configuring the behavior of a given Identity
 /// Verification.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationTemplateReference {
     /// ID of the associated Identity Verification template. Like all Plaid identifiers, this is
     /// case-sensitive.
@@ -3084,32 +3261,34 @@ pub struct IdentityVerificationTemplateReference {
     pub version: i64,
 }
 
+::specgen_runtime::serde_struct!(IdentityVerificationTemplateReference {
+    0 => id: "id" required,
+    1 => version: "version" required,
+});
+
 /// Even if an address has been collected, some fields may be null depending on the region's
 /// addressing system. For example:
 ///
 /// Addresses from the United Kingdom will not include a region
 ///
 /// Addresses from Hong Kong will not include postal code
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationUserAddress {
     /// The primary street portion of an address. If an address is provided, this field will always
     /// be filled. A string with at least one non-whitespace alphabetical character, with a max
     /// length of 80 characters.
     ///
     /// Example: `123 Main St.`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street: Option<String>,
     /// Extra street information, like an apartment or suite number. If provided, a string with at
     /// least one non-whitespace character, with a max length of 50 characters.
     ///
     /// Example: `Unit 42`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street2: Option<String>,
     /// City from the address. A string with at least one non-whitespace alphabetical character,
     /// with a max length of 100 characters.
     ///
     /// Example: `Pawnee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// A subdivision code. "Subdivision" is a generic term for "state", "province", "prefecture",
     /// "zone", etc. For the list of valid codes, see [country subdivision
@@ -3117,13 +3296,11 @@ pub struct IdentityVerificationUserAddress {
     /// omitted, since they are inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
     /// US-based addresses this must be 5 numeric digits.
     ///
     /// Example: `46001`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -3132,26 +3309,32 @@ pub struct IdentityVerificationUserAddress {
     pub country: String,
 }
 
+::specgen_runtime::serde_struct!(IdentityVerificationUserAddress {
+    0 => street: "street" required,
+    1 => street2: "street2" required,
+    2 => city: "city" required,
+    3 => region: "region" required,
+    4 => postal_code: "postal_code" required,
+    5 => country: "country" required,
+});
+
 /// The identity data that was either collected from the user or provided via API in order to
 /// perform an Identity Verification.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationUserData {
     /// A valid phone number in E.164 format.
     ///
     /// Example: `+12345678909`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub date_of_birth: Option<String>,
     /// An IPv4 or IPv6 address.
     ///
     /// Example: `192.0.2.42`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ip_address: Option<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -3160,15 +3343,21 @@ pub struct IdentityVerificationUserData {
     /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_address: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<IdentityVerificationResponseUserName>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address: Option<IdentityVerificationUserAddress>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub id_number: Option<UserIDNumber>,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationUserData {
+    0 => phone_number: "phone_number" optional,
+    1 => date_of_birth: "date_of_birth" required,
+    2 => ip_address: "ip_address" required,
+    3 => email_address: "email_address" required,
+    4 => name: "name" required,
+    5 => address: "address" required,
+    6 => id_number: "id_number" required,
+});
 
 impl Validate for IdentityVerificationUserData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3218,7 +3407,7 @@ impl ImageQuality {
 ::specgen_runtime::open_enum!(ImageQuality);
 
 /// Details about the image quality of the document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ImageQualityDetails {
     /// The outcome of the glare check.
     ///
@@ -3239,6 +3428,12 @@ pub struct ImageQualityDetails {
     /// `failed` - The image is too blurry for analysis.
     pub blur_check: ImageQualityOutcome,
 }
+
+::specgen_runtime::serde_struct!(ImageQualityDetails {
+    0 => glare_check: "glare_check" required,
+    1 => dimensions_check: "dimensions_check" required,
+    2 => blur_check: "blur_check" required,
+});
 
 impl Validate for ImageQualityDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3310,23 +3505,28 @@ impl IssuingCountry {
 ::specgen_runtime::open_enum!(IssuingCountry);
 
 /// Result summary object specifying how the `address` field matched.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckAddressSummary {
     pub summary: MatchSummaryCode,
     pub po_box: POBoxStatus,
-    #[serde(rename = "type")]
     pub type_: AddressPurposeLabel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<HiddenMatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<HiddenMatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<HiddenMatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<HiddenMatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub international_details: Nullable<KYCCheckDetailsInternationalAddress>,
 }
+
+::specgen_runtime::serde_struct!(KYCCheckAddressSummary {
+    0 => summary: "summary" required,
+    1 => po_box: "po_box" required,
+    2 => type_: "type" required,
+    3 => street: "street" optional,
+    4 => city: "city" optional,
+    5 => region: "region" optional,
+    6 => postal_code: "postal_code" optional,
+    7 => international_details: "international_details" optional,
+});
 
 impl Validate for KYCCheckAddressSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3343,16 +3543,20 @@ impl Validate for KYCCheckAddressSummary {
 }
 
 /// Result summary object specifying how the `date_of_birth` field matched.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckDateOfBirthSummary {
     pub summary: MatchSummaryCode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<HiddenMatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<HiddenMatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<HiddenMatchSummaryCode>,
 }
+
+::specgen_runtime::serde_struct!(KYCCheckDateOfBirthSummary {
+    0 => summary: "summary" required,
+    1 => day: "day" optional,
+    2 => month: "month" optional,
+    3 => year: "year" optional,
+});
 
 impl Validate for KYCCheckDateOfBirthSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3366,7 +3570,7 @@ impl Validate for KYCCheckDateOfBirthSummary {
 
 /// Additional information for the `kyc_check` (Data Source Verification) step. This field will be
 /// `null` unless `steps.kyc_check` has reached a terminal state of either `success` or `failed`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckDetails {
     /// The outcome status for the associated Identity Verification attempt's `kyc_check` step. This
     /// field will always have the same value as `steps.kyc_check`.
@@ -3379,6 +3583,15 @@ pub struct KYCCheckDetails {
     pub id_number: KYCCheckIDNumberSummary,
     pub phone_number: KYCCheckPhoneSummary,
 }
+
+::specgen_runtime::serde_struct!(KYCCheckDetails {
+    0 => status: "status" required,
+    1 => address: "address" required,
+    2 => name: "name" required,
+    3 => date_of_birth: "date_of_birth" required,
+    4 => id_number: "id_number" required,
+    5 => phone_number: "phone_number" required,
+});
 
 impl Validate for KYCCheckDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3393,7 +3606,7 @@ impl Validate for KYCCheckDetails {
 
 /// Result summary object specifying how the `address` field matched for fields that are only
 /// present on an international KYC check.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckDetailsInternationalAddress {
     pub building: HiddenMatchSummaryCode,
     pub county: HiddenMatchSummaryCode,
@@ -3402,6 +3615,15 @@ pub struct KYCCheckDetailsInternationalAddress {
     pub subpremise: HiddenMatchSummaryCode,
     pub thoroughfare: HiddenMatchSummaryCode,
 }
+
+::specgen_runtime::serde_struct!(KYCCheckDetailsInternationalAddress {
+    0 => building: "building" required,
+    1 => county: "county" required,
+    2 => district: "district" required,
+    3 => house_number: "house_number" required,
+    4 => subpremise: "subpremise" required,
+    5 => thoroughfare: "thoroughfare" required,
+});
 
 impl Validate for KYCCheckDetailsInternationalAddress {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3416,10 +3638,14 @@ impl Validate for KYCCheckDetailsInternationalAddress {
 }
 
 /// Result summary object specifying how the `id_number` field matched.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckIDNumberSummary {
     pub summary: MatchSummaryCode,
 }
+
+::specgen_runtime::serde_struct!(KYCCheckIDNumberSummary {
+    0 => summary: "summary" required,
+});
 
 impl Validate for KYCCheckIDNumberSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3429,14 +3655,18 @@ impl Validate for KYCCheckIDNumberSummary {
 }
 
 /// Result summary object specifying how the `name` field matched.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckNameSummary {
     pub summary: MatchSummaryCode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<HiddenMatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<HiddenMatchSummaryCode>,
 }
+
+::specgen_runtime::serde_struct!(KYCCheckNameSummary {
+    0 => summary: "summary" required,
+    1 => given_name: "given_name" optional,
+    2 => family_name: "family_name" optional,
+});
 
 impl Validate for KYCCheckNameSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3448,11 +3678,16 @@ impl Validate for KYCCheckNameSummary {
 }
 
 /// Result summary object specifying how the `phone` field matched.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckPhoneSummary {
     pub summary: MatchSummaryCode,
     pub area_code: MatchSummaryCode,
 }
+
+::specgen_runtime::serde_struct!(KYCCheckPhoneSummary {
+    0 => summary: "summary" required,
+    1 => area_code: "area_code" required,
+});
 
 impl Validate for KYCCheckPhoneSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3558,12 +3793,11 @@ impl PhysicalDocumentCategory {
 ::specgen_runtime::open_enum!(PhysicalDocumentCategory);
 
 /// Data extracted from a user-submitted document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PhysicalDocumentExtractedData {
     /// Alpha-numeric ID number extracted via OCR from the user's document image.
     ///
     /// Example: `AB123456`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub id_number: Option<String>,
     pub category: PhysicalDocumentCategory,
     /// The expiration date of the document in the format YYYY-MM-DD (RFC 3339 Section 5.6).
@@ -3571,14 +3805,12 @@ pub struct PhysicalDocumentExtractedData {
     /// Example: `2030-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub expiration_date: Option<String>,
     /// The issue date of the document in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `2020-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub issue_date: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -3591,20 +3823,28 @@ pub struct PhysicalDocumentExtractedData {
     /// omitted, since they are inferred from the `country` field.
     ///
     /// Example: `IN`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub issuing_region: Option<String>,
     /// A date extracted from the document in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub date_of_birth: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address: Option<IdentityVerificationDocumentAddressResponse>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<IdentityVerificationDocumentNameResponse>,
 }
+
+::specgen_runtime::serde_struct!(PhysicalDocumentExtractedData {
+    0 => id_number: "id_number" required,
+    1 => category: "category" required,
+    2 => expiration_date: "expiration_date" required,
+    3 => issue_date: "issue_date" required,
+    4 => issuing_country: "issuing_country" required,
+    5 => issuing_region: "issuing_region" required,
+    6 => date_of_birth: "date_of_birth" required,
+    7 => address: "address" required,
+    8 => name: "name" optional,
+});
 
 impl Validate for PhysicalDocumentExtractedData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3617,13 +3857,20 @@ impl Validate for PhysicalDocumentExtractedData {
 }
 
 /// Analysis of the data extracted from the submitted document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PhysicalDocumentExtractedDataAnalysis {
     pub name: DocumentNameMatchCode,
     pub date_of_birth: DocumentDateOfBirthMatchCode,
     pub expiration_date: ExpirationDate,
     pub issuing_country: IssuingCountry,
 }
+
+::specgen_runtime::serde_struct!(PhysicalDocumentExtractedDataAnalysis {
+    0 => name: "name" required,
+    1 => date_of_birth: "date_of_birth" required,
+    2 => expiration_date: "expiration_date" required,
+    3 => issuing_country: "issuing_country" required,
+});
 
 impl Validate for PhysicalDocumentExtractedDataAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3641,43 +3888,46 @@ impl Validate for PhysicalDocumentExtractedDataAnalysis {
 /// for the associated Identity Verification attempt. A new expiring URL is generated with each
 /// request, so you can always rerequest the Identity Verification attempt if one of your URLs
 /// expires.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhysicalDocumentImages {
     /// Temporary URL that expires after 60 seconds for downloading the uncropped original image of
     /// the front of the document.
     ///
     /// Example:
     /// `https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_front.jpeg`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub original_front: Option<String>,
     /// Temporary URL that expires after 60 seconds for downloading the original image of the back
     /// of the document. Might be null if the back of the document was not collected.
     ///
     /// Example:
     /// `https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/original_back.jpeg`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub original_back: Option<String>,
     /// Temporary URL that expires after 60 seconds for downloading a cropped image containing just
     /// the front of the document.
     ///
     /// Example:
     /// `https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_front.jpeg`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cropped_front: Option<String>,
     /// Temporary URL that expires after 60 seconds for downloading a cropped image containing just
     /// the back of the document. Might be null if the back of the document was not collected.
     ///
     /// Example:
     /// `https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/cropped_back.jpeg`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub cropped_back: Option<String>,
     /// Temporary URL that expires after 60 seconds for downloading a crop of just the user's face
     /// from the document image. Might be null if the document does not contain a face photo.
     ///
     /// Example: `https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/documents/1/face.jpeg`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub face: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PhysicalDocumentImages {
+    0 => original_front: "original_front" required,
+    1 => original_back: "original_back" required,
+    2 => cropped_front: "cropped_front" required,
+    3 => cropped_back: "cropped_back" required,
+    4 => face: "face" required,
+});
 
 /// An enum indicating whether a network proxy is present and if so what type it is.
 ///
@@ -3729,14 +3979,20 @@ impl ProxyType {
 ::specgen_runtime::open_enum!(ProxyType);
 
 /// Result summary object specifying values for `behavior` attributes of risk check, when available.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RiskCheckBehavior {
     pub user_interactions: RiskCheckBehaviorUserInteractionsLabel,
     pub fraud_ring_detected: RiskCheckBehaviorFraudRingDetectedLabel,
     pub bot_detected: RiskCheckBehaviorBotDetectedLabel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevelWithNoData>,
 }
+
+::specgen_runtime::serde_struct!(RiskCheckBehavior {
+    0 => user_interactions: "user_interactions" required,
+    1 => fraud_ring_detected: "fraud_ring_detected" required,
+    2 => bot_detected: "bot_detected" required,
+    3 => risk_level: "risk_level" optional,
+});
 
 impl Validate for RiskCheckBehavior {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3866,29 +4122,35 @@ impl RiskCheckBehaviorUserInteractionsLabel {
 ::specgen_runtime::open_enum!(RiskCheckBehaviorUserInteractionsLabel);
 
 /// Additional information for the `risk_check` step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RiskCheckDetails {
     pub status: IdentityVerificationStepStatus,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub behavior: Option<RiskCheckBehavior>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email: Option<RiskCheckEmail>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone: Option<RiskCheckPhone>,
     /// Array of result summary objects specifying values for `device` attributes of risk check.
     pub devices: Vec<RiskCheckDevice>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub identity_abuse_signals: Option<RiskCheckIdentityAbuseSignals>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub network: Nullable<RiskCheckNetwork>,
     /// The attributes related to the facial duplicates captured in risk check.
     pub facial_duplicates: Vec<RiskCheckFacialDuplicate>,
     /// The trust index score for the `risk_check` step.
     ///
     /// Example: `86`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub trust_index_score: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(RiskCheckDetails {
+    0 => status: "status" required,
+    1 => behavior: "behavior" required,
+    2 => email: "email" required,
+    3 => phone: "phone" required,
+    4 => devices: "devices" required,
+    5 => identity_abuse_signals: "identity_abuse_signals" required,
+    6 => network: "network" optional,
+    7 => facial_duplicates: "facial_duplicates" required,
+    8 => trust_index_score: "trust_index_score" required,
+});
 
 impl Validate for RiskCheckDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3904,27 +4166,30 @@ impl Validate for RiskCheckDetails {
 }
 
 /// Result summary object specifying values for `device` attributes of risk check.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskCheckDevice {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ip_proxy_type: Option<ProxyType>,
     /// Count of spam lists the IP address is associated with if known.
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ip_spam_list_count: Option<i64>,
     /// UTC offset of the timezone associated with the IP address.
     ///
     /// Example: `+06:00:00`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ip_timezone_offset: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevel>,
     /// List of factors, when available, that contribute towards the risk level of the given risk
     /// check type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factors: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(RiskCheckDevice {
+    0 => ip_proxy_type: "ip_proxy_type" required,
+    1 => ip_spam_list_count: "ip_spam_list_count" required,
+    2 => ip_timezone_offset: "ip_timezone_offset" required,
+    3 => risk_level: "risk_level" optional,
+    4 => factors: "factors" optional,
+});
 
 impl Validate for RiskCheckDevice {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3935,34 +4200,30 @@ impl Validate for RiskCheckDevice {
 }
 
 /// Result summary object specifying values for `email` attributes of risk check.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RiskCheckEmail {
     pub is_deliverable: RiskCheckEmailIsDeliverableStatus,
     /// Count of all known breaches of this email address if known.
     ///
     /// Example: `1`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub breach_count: Option<i64>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub first_breached_at: Option<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_breached_at: Option<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub domain_registered_at: Option<String>,
     pub domain_is_free_provider: RiskCheckEmailDomainIsFreeProvider,
     pub domain_is_custom: RiskCheckEmailDomainIsCustom,
@@ -3977,13 +4238,28 @@ pub struct RiskCheckEmail {
     ///
     /// Constraints: items are unique.
     pub linked_services: Vec<RiskCheckLinkedService>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevel>,
     /// List of factors, when available, that contribute towards the risk level of the given risk
     /// check type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factors: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(RiskCheckEmail {
+    0 => is_deliverable: "is_deliverable" required,
+    1 => breach_count: "breach_count" required,
+    2 => first_breached_at: "first_breached_at" required,
+    3 => last_breached_at: "last_breached_at" required,
+    4 => domain_registered_at: "domain_registered_at" required,
+    5 => domain_is_free_provider: "domain_is_free_provider" required,
+    6 => domain_is_custom: "domain_is_custom" required,
+    7 => domain_is_disposable: "domain_is_disposable" required,
+    8 => top_level_domain_is_suspicious: "top_level_domain_is_suspicious" required,
+    9 => is_edu: "is_edu" required,
+    10 => includes_date_of_birth: "includes_date_of_birth" required,
+    11 => linked_services: "linked_services" required,
+    12 => risk_level: "risk_level" optional,
+    13 => factors: "factors" optional,
+});
 
 impl Validate for RiskCheckEmail {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4237,7 +4513,7 @@ impl RiskCheckEmailIncludesDateOfBirth {
 ::specgen_runtime::open_enum!(RiskCheckEmailIncludesDateOfBirth);
 
 /// Result summary object specifying values for the `facial_duplicates` attributes of risk check.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskCheckFacialDuplicate {
     /// ID of the associated Identity Verification attempt.
     ///
@@ -4254,16 +4530,25 @@ pub struct RiskCheckFacialDuplicate {
     pub matched_after_completed: bool,
 }
 
+::specgen_runtime::serde_struct!(RiskCheckFacialDuplicate {
+    0 => id: "id" required,
+    1 => similarity: "similarity" required,
+    2 => matched_after_completed: "matched_after_completed" required,
+});
+
 /// Result summary object capturing abuse signals related to `identity abuse`, e.g. stolen and
 /// synthetic identity fraud. These attributes are only available for US identities and some signals
 /// may not be available depending on what information was collected.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskCheckIdentityAbuseSignals {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub synthetic_identity: Option<RiskCheckSyntheticIdentity>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub stolen_identity: Option<RiskCheckStolenIdentity>,
 }
+
+::specgen_runtime::serde_struct!(RiskCheckIdentityAbuseSignals {
+    0 => synthetic_identity: "synthetic_identity" required,
+    1 => stolen_identity: "stolen_identity" required,
+});
 
 impl Validate for RiskCheckIdentityAbuseSignals {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4567,13 +4852,18 @@ impl RiskCheckLinkedService {
 ::specgen_runtime::open_enum!(RiskCheckLinkedService);
 
 /// Result summary object specifying values for network attributes of risk check.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RiskCheckNetwork {
     pub risk_level: RiskLevel,
     /// List of factors, when available, that contribute towards the risk level of the given risk
     /// check type.
     pub factors: Vec<String>,
 }
+
+::specgen_runtime::serde_struct!(RiskCheckNetwork {
+    0 => risk_level: "risk_level" required,
+    1 => factors: "factors" required,
+});
 
 impl Validate for RiskCheckNetwork {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4583,7 +4873,7 @@ impl Validate for RiskCheckNetwork {
 }
 
 /// Result summary object specifying values for `phone` attributes of risk check.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskCheckPhone {
     /// A list of online services where this phone number has been detected to have accounts or
     /// other activity.
@@ -4592,13 +4882,17 @@ pub struct RiskCheckPhone {
     ///
     /// Constraints: items are unique.
     pub linked_services: Vec<RiskCheckLinkedService>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevel>,
     /// List of factors, when available, that contribute towards the risk level of the given risk
     /// check type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factors: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(RiskCheckPhone {
+    0 => linked_services: "linked_services" required,
+    1 => risk_level: "risk_level" optional,
+    2 => factors: "factors" optional,
+});
 
 impl Validate for RiskCheckPhone {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4614,15 +4908,19 @@ impl Validate for RiskCheckPhone {
 /// Contains the following fields:
 ///
 /// `score` - A score from 0 to 100 indicating the likelihood that the user is a stolen identity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskCheckStolenIdentity {
     /// A score from 0 to 100 indicating the likelihood that the user is a stolen identity.
     ///
     /// Example: `0`.
     pub score: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevel>,
 }
+
+::specgen_runtime::serde_struct!(RiskCheckStolenIdentity {
+    0 => score: "score" required,
+    1 => risk_level: "risk_level" optional,
+});
 
 impl Validate for RiskCheckStolenIdentity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4636,19 +4934,23 @@ impl Validate for RiskCheckStolenIdentity {
 /// Contains the following fields:
 ///
 /// `score` - A score from 0 to 100 indicating the likelihood that the user is a synthetic identity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskCheckSyntheticIdentity {
     /// A score from 0 to 100 indicating the likelihood that the user is a synthetic identity.
     ///
     /// Example: `0`.
     pub score: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub first_party_synthetic_fraud: Nullable<SyntheticFraud>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub third_party_synthetic_fraud: Nullable<SyntheticFraud>,
 }
+
+::specgen_runtime::serde_struct!(RiskCheckSyntheticIdentity {
+    0 => score: "score" required,
+    1 => risk_level: "risk_level" optional,
+    2 => first_party_synthetic_fraud: "first_party_synthetic_fraud" optional,
+    3 => third_party_synthetic_fraud: "third_party_synthetic_fraud" optional,
+});
 
 impl Validate for RiskCheckSyntheticIdentity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4721,7 +5023,7 @@ impl RiskLevelWithNoData {
 ::specgen_runtime::open_enum!(RiskLevelWithNoData);
 
 /// Additional information for the individual SMS verification.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SMSVerification {
     pub status: SMSVerificationStatus,
     /// The attempt field begins with 1 and increments with each subsequent SMS verification.
@@ -4731,7 +5033,6 @@ pub struct SMSVerification {
     /// A phone number in E.164 format.
     ///
     /// Example: `+12345678909`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_number: Option<String>,
     /// The number of delivery attempts made within the verification to send the SMS code to the
     /// user. Each delivery attempt represents the user taking action from the front end UI to
@@ -4750,23 +5051,31 @@ pub struct SMSVerification {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub initially_sent_at: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub last_sent_at: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub redacted_at: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SMSVerification {
+    0 => status: "status" required,
+    1 => attempt: "attempt" required,
+    2 => phone_number: "phone_number" required,
+    3 => delivery_attempt_count: "delivery_attempt_count" required,
+    4 => solve_attempt_count: "solve_attempt_count" required,
+    5 => initially_sent_at: "initially_sent_at" required,
+    6 => last_sent_at: "last_sent_at" required,
+    7 => redacted_at: "redacted_at" required,
+});
 
 impl Validate for SMSVerification {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4819,13 +5128,18 @@ impl SMSVerificationStatus {
 /// High level descriptions of how the associated selfie was processed. If a selfie fails
 /// verification, the details in the `analysis` object should help clarify why the selfie was
 /// rejected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SelfieAnalysis {
     pub document_comparison: SelfieAnalysisDocumentComparison,
     pub liveness_check: SelfieAnalysisLivenessCheck,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub facial_analysis: Nullable<SelfieAnalysisFacialAnalysis>,
 }
+
+::specgen_runtime::serde_struct!(SelfieAnalysis {
+    0 => document_comparison: "document_comparison" required,
+    1 => liveness_check: "liveness_check" required,
+    2 => facial_analysis: "facial_analysis" optional,
+});
 
 impl Validate for SelfieAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4868,7 +5182,7 @@ impl SelfieAnalysisDocumentComparison {
 
 /// Analysis of the facial features of the selfie when compared to the face in the uploaded
 /// document, if one is present.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SelfieAnalysisFacialAnalysis {
     pub left_eye: SelfieAnalysisFacialAnalysisOutcome,
     pub right_eye: SelfieAnalysisFacialAnalysisOutcome,
@@ -4883,6 +5197,21 @@ pub struct SelfieAnalysisFacialAnalysis {
     pub left_cheek: SelfieAnalysisFacialAnalysisOutcome,
     pub right_cheek: SelfieAnalysisFacialAnalysisOutcome,
 }
+
+::specgen_runtime::serde_struct!(SelfieAnalysisFacialAnalysis {
+    0 => left_eye: "left_eye" required,
+    1 => right_eye: "right_eye" required,
+    2 => left_brow: "left_brow" required,
+    3 => right_brow: "right_brow" required,
+    4 => forehead: "forehead" required,
+    5 => middle_forehead: "middle_forehead" required,
+    6 => nose: "nose" required,
+    7 => philtrum: "philtrum" required,
+    8 => mouth: "mouth" required,
+    9 => jaw: "jaw" required,
+    10 => left_cheek: "left_cheek" required,
+    11 => right_cheek: "right_cheek" required,
+});
 
 impl Validate for SelfieAnalysisFacialAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4961,33 +5290,41 @@ impl SelfieAnalysisLivenessCheck {
 /// passive-liveness fallback case, where the user's device could not complete the standard video
 /// liveness capture (for example, a camera or streaming error) and submitted a single still image
 /// instead.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelfieCapture {
     /// Temporary URL for downloading a still-image selfie capture. This field is only populated
     /// when the session fell back to passive (image-based) liveness. For the majority of selfie
     /// checks this field is `null` and `video_url` is populated instead.
     ///
     /// Example: `https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.jpeg`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub image_url: Option<String>,
     /// Temporary URL for downloading a video selfie capture. This is the standard selfie capture
     /// for Identity Verification. Plaid records a short video of the user during the Selfie Check
     /// liveness step, so this field is populated for the vast majority of selfie checks.
     ///
     /// Example: `https://example.plaid.com/verifications/idv_52xR9LKo77r1Np/selfie/liveness.webm`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub video_url: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(SelfieCapture {
+    0 => image_url: "image_url" required,
+    1 => video_url: "video_url" required,
+});
+
 /// Additional information for the `selfie_check` step. This field will be `null` unless
 /// `steps.selfie_check` has reached a terminal state of either `success` or `failed`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SelfieCheck {
     pub status: SelfieCheckStatus,
     /// An array of selfies submitted to the `selfie_check` step. Each entry represents one user
     /// submission.
     pub selfies: Vec<SelfieCheckSelfie>,
 }
+
+::specgen_runtime::serde_struct!(SelfieCheck {
+    0 => status: "status" required,
+    1 => selfies: "selfies" required,
+});
 
 impl Validate for SelfieCheck {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4998,7 +5335,7 @@ impl Validate for SelfieCheck {
 }
 
 /// Captures and analysis from a user's selfie.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SelfieCheckSelfie {
     pub status: SelfieStatus,
     /// The `attempt` field begins with 1 and increments with each subsequent selfie upload.
@@ -5008,6 +5345,13 @@ pub struct SelfieCheckSelfie {
     pub capture: SelfieCapture,
     pub analysis: SelfieAnalysis,
 }
+
+::specgen_runtime::serde_struct!(SelfieCheckSelfie {
+    0 => status: "status" required,
+    1 => attempt: "attempt" required,
+    2 => capture: "capture" required,
+    3 => analysis: "analysis" required,
+});
 
 impl Validate for SelfieCheckSelfie {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5129,10 +5473,14 @@ impl Strategy {
 ::specgen_runtime::open_enum!(Strategy);
 
 /// Field containing the data used in determining the outcome of a synthetic fraud risk check.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SyntheticFraud {
     pub risk_level: RiskLevel,
 }
+
+::specgen_runtime::serde_struct!(SyntheticFraud {
+    0 => risk_level: "risk_level" required,
+});
 
 impl Validate for SyntheticFraud {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5142,7 +5490,7 @@ impl Validate for SyntheticFraud {
 }
 
 /// Additional information for the `verify_sms` step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerifySMSDetails {
     pub status: VerifySMSDetailsStatus,
     /// An array where each entry represents a verification attempt for the `verify_sms` step. Each
@@ -5150,6 +5498,11 @@ pub struct VerifySMSDetails {
     /// error handling due to edge cases like rate limiting, may generate additional verifications.
     pub verifications: Vec<SMSVerification>,
 }
+
+::specgen_runtime::serde_struct!(VerifySMSDetails {
+    0 => status: "status" required,
+    1 => verifications: "verifications" required,
+});
 
 impl Validate for VerifySMSDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

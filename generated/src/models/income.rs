@@ -12,7 +12,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// IncomeVerificationCreateRequest defines the request schema for `/income/verification/create`
 ///
@@ -31,37 +30,44 @@ use serde::{Deserialize, Serialize};
 ///
 /// The response is
 /// [`IncomeVerificationCreateResponse`](crate::models::IncomeVerificationCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The URL endpoint to which Plaid should send webhooks related to the progress of the income
     /// verification process.
     pub webhook: String,
     /// The ID of a precheck created with `/income/verification/precheck`. Will be used to improve
     /// conversion of the income verification flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precheck_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<IncomeVerificationCreateRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(IncomeVerificationCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => webhook: "webhook" required,
+    3 => precheck_id: "precheck_id" optional,
+    4 => options: "options" optional,
+});
+
 /// Optional arguments for `/income/verification/create`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationCreateRequestOptions {
     /// An array of access tokens corresponding to the Items that will be cross-referenced with the
     /// product data. Plaid will attempt to correlate transaction history from these Items with data
     /// from the user's paystub, such as date and amount. If the `transactions` product was not
     /// initialized for the Items during Link, it will be initialized after this Link session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_tokens: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationCreateRequestOptions {
+    0 => access_tokens: "access_tokens" optional,
+});
 
 /// IncomeVerificationCreateResponse defines the response schema for `/income/verification/create`.
 ///
@@ -76,7 +82,7 @@ pub struct IncomeVerificationCreateRequestOptions {
 ///   "request_id": "lMjeOeu9X1VUh1F"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationCreateResponse {
     /// ID of the verification. This ID is persisted throughout the lifetime of the verification.
     pub income_verification_id: String,
@@ -84,6 +90,11 @@ pub struct IncomeVerificationCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationCreateResponse {
+    0 => income_verification_id: "income_verification_id" required,
+    1 => request_id: "request_id" required,
+});
 
 /// IncomeVerificationPrecheckRequest defines the request schema for `/income/verification/precheck`
 ///
@@ -111,36 +122,39 @@ pub struct IncomeVerificationCreateResponse {
 ///
 /// The response is
 /// [`IncomeVerificationPrecheckResponse`](crate::models::IncomeVerificationPrecheckResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationPrecheckRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user: Nullable<IncomeVerificationPrecheckUser>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employer: Nullable<IncomeVerificationPrecheckEmployer>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payroll_institution: Nullable<IncomeVerificationPrecheckPayrollInstitution>,
     /// The access token associated with the Item for which data is being requested.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_access_token: Nullable<String>,
     /// An array of access tokens corresponding to Items belonging to the user whose eligibility is
     /// being checked. Note that if the Items specified here are not already initialized with
     /// `transactions`, providing them in this field will cause these Items to be initialized with
     /// (and billed for) the Transactions product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions_access_tokens: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub us_military_info: Nullable<IncomeVerificationPrecheckMilitaryInfo>,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationPrecheckRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user: "user" optional,
+    3 => employer: "employer" optional,
+    4 => payroll_institution: "payroll_institution" optional,
+    5 => transactions_access_token: "transactions_access_token" optional,
+    6 => transactions_access_tokens: "transactions_access_tokens" optional,
+    7 => us_military_info: "us_military_info" optional,
+});
 
 impl Validate for IncomeVerificationPrecheckRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -150,20 +164,23 @@ impl Validate for IncomeVerificationPrecheckRequest {
 }
 
 /// Information about the user whose eligibility is being evaluated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationPrecheckUser {
     /// The user's first name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub first_name: Nullable<String>,
     /// The user's last name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_name: Nullable<String>,
     /// The user's email address
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_address: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub home_address: Nullable<SignalAddressData>,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationPrecheckUser {
+    0 => first_name: "first_name" optional,
+    1 => last_name: "last_name" optional,
+    2 => email_address: "email_address" optional,
+    3 => home_address: "home_address" optional,
+});
 
 /// IncomeVerificationPrecheckResponse defines the response schema for
 /// `/income/verification/precheck`.
@@ -180,7 +197,7 @@ pub struct IncomeVerificationPrecheckUser {
 ///   "confidence": "HIGH"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IncomeVerificationPrecheckResponse {
     /// ID of the precheck. Provide this value when calling `/link/token/create` in order to
     /// optimize Link conversion.
@@ -190,6 +207,12 @@ pub struct IncomeVerificationPrecheckResponse {
     pub request_id: String,
     pub confidence: IncomeVerificationPrecheckConfidence,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationPrecheckResponse {
+    0 => precheck_id: "precheck_id" required,
+    1 => request_id: "request_id" required,
+    2 => confidence: "confidence" required,
+});
 
 impl Validate for IncomeVerificationPrecheckResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -219,25 +242,28 @@ impl Validate for IncomeVerificationPrecheckResponse {
 ///
 /// The response is
 /// [`IncomeVerificationPaystubsGetResponse`](crate::models::IncomeVerificationPaystubsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationPaystubsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the verification for which to get paystub information.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income_verification_id: Nullable<String>,
     /// The access token associated with the Item for which data is being requested.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_token: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationPaystubsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => income_verification_id: "income_verification_id" optional,
+    3 => access_token: "access_token" optional,
+});
 
 /// IncomeVerificationPaystubsGetResponse defines the response schema for
 /// `/income/verification/paystubs/get`.
@@ -363,18 +389,23 @@ pub struct IncomeVerificationPaystubsGetRequest {
 ///   "request_id": "2pxQ59buGdsHRef"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationPaystubsGetResponse {
     /// Metadata for an income document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_metadata: Option<Vec<DocumentMetadata>>,
     pub paystubs: Vec<Paystub>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationPaystubsGetResponse {
+    0 => document_metadata: "document_metadata" optional,
+    1 => paystubs: "paystubs" required,
+    2 => error: "error" optional,
+    3 => request_id: "request_id" required,
+});
 
 impl Validate for IncomeVerificationPaystubsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -386,10 +417,9 @@ impl Validate for IncomeVerificationPaystubsGetResponse {
 }
 
 /// An object representing metadata from the end user's uploaded document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentMetadata {
     /// The name of the document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The processing status of the document.
     ///
@@ -401,14 +431,18 @@ pub struct DocumentMetadata {
     ///
     /// `UNKNOWN` or `null`: An internal error occurred. If this happens repeatedly, contact support
     /// or your Plaid account manager.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<String>,
     /// An identifier of the document that is also present in the paystub response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_type: Option<DocType>,
 }
+
+::specgen_runtime::serde_struct!(DocumentMetadata {
+    0 => name: "name" optional,
+    1 => status: "status" optional,
+    2 => doc_id: "doc_id" optional,
+    3 => doc_type: "doc_type" optional,
+});
 
 impl Validate for DocumentMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -502,7 +536,7 @@ impl DocType {
 ::specgen_runtime::open_enum!(DocType);
 
 /// An object representing data extracted from the end user's paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Paystub {
     pub deductions: Deductions,
     /// An identifier of the document referenced by the document metadata.
@@ -510,18 +544,28 @@ pub struct Paystub {
     pub earnings: Earnings,
     pub employee: Employee,
     pub employer: PaystubEmployer,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employment_details: Option<EmploymentDetails>,
     pub net_pay: NetPay,
     pub pay_period_details: PayPeriodDetails,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paystub_details: Option<PaystubDetails>,
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_breakdown: Option<Vec<IncomeBreakdown>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ytd_earnings: Option<PaystubYTDDetails>,
 }
+
+::specgen_runtime::serde_struct!(Paystub {
+    0 => deductions: "deductions" required,
+    1 => doc_id: "doc_id" required,
+    2 => earnings: "earnings" required,
+    3 => employee: "employee" required,
+    4 => employer: "employer" required,
+    5 => employment_details: "employment_details" optional,
+    6 => net_pay: "net_pay" required,
+    7 => pay_period_details: "pay_period_details" required,
+    8 => paystub_details: "paystub_details" optional,
+    9 => income_breakdown: "income_breakdown" optional,
+    10 => ytd_earnings: "ytd_earnings" optional,
+});
 
 impl Validate for Paystub {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -538,17 +582,22 @@ impl Validate for Paystub {
 }
 
 /// An object with the deduction information found on a paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Deductions {
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtotals: Option<Vec<Total>>,
     pub breakdown: Vec<DeductionsBreakdown>,
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<Vec<Total>>,
     pub total: DeductionsTotal,
 }
+
+::specgen_runtime::serde_struct!(Deductions {
+    0 => subtotals: "subtotals" optional,
+    1 => breakdown: "breakdown" required,
+    2 => totals: "totals" optional,
+    3 => total: "total" required,
+});
 
 impl Validate for Deductions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -559,19 +608,16 @@ impl Validate for Deductions {
 }
 
 /// An object representing the deduction line items for the pay period
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeductionsBreakdown {
     /// Raw amount of the deduction
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
     /// Description of the deduction line item
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The ISO-4217 currency code of the line item. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the line item. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -580,26 +626,30 @@ pub struct DeductionsBreakdown {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
     /// The year-to-date amount of the deduction
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
 }
 
+::specgen_runtime::serde_struct!(DeductionsBreakdown {
+    0 => current_amount: "current_amount" optional,
+    1 => description: "description" optional,
+    2 => iso_currency_code: "iso_currency_code" optional,
+    3 => unofficial_currency_code: "unofficial_currency_code" optional,
+    4 => ytd_amount: "ytd_amount" optional,
+});
+
 /// An object representing the total deductions for the pay period
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeductionsTotal {
     /// Raw amount of the deduction
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
     /// The ISO-4217 currency code of the line item. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the line item. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -608,30 +658,38 @@ pub struct DeductionsTotal {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
     /// The year-to-date total amount of the deductions
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(DeductionsTotal {
+    0 => current_amount: "current_amount" optional,
+    1 => iso_currency_code: "iso_currency_code" optional,
+    2 => unofficial_currency_code: "unofficial_currency_code" optional,
+    3 => ytd_amount: "ytd_amount" optional,
+});
 
 /// An object representing both the current pay period and year to date amount for a category.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Total {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub canonical_description: Nullable<TotalCanonicalDescription>,
     /// Text of the line item as printed on the paystub.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_pay: Option<Pay>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ytd_pay: Option<Pay>,
 }
+
+::specgen_runtime::serde_struct!(Total {
+    0 => canonical_description: "canonical_description" optional,
+    1 => description: "description" optional,
+    2 => current_pay: "current_pay" optional,
+    3 => ytd_pay: "ytd_pay" optional,
+});
 
 impl Validate for Total {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -711,32 +769,38 @@ impl TotalCanonicalDescription {
 /// An object representing a monetary amount.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pay {
     /// A numerical amount of a specific currency.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<f64>,
     /// Currency code, e.g. USD
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(Pay {
+    0 => amount: "amount" optional,
+    1 => currency: "currency" optional,
+});
+
 /// An object representing both a breakdown of earnings on a paystub and the total earnings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Earnings {
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtotals: Option<Vec<EarningsTotal>>,
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<Vec<EarningsTotal>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Vec<EarningsBreakdown>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<EarningsTotal>,
 }
+
+::specgen_runtime::serde_struct!(Earnings {
+    0 => subtotals: "subtotals" optional,
+    1 => totals: "totals" optional,
+    2 => breakdown: "breakdown" optional,
+    3 => total: "total" optional,
+});
 
 impl Validate for Earnings {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -746,29 +810,23 @@ impl Validate for Earnings {
 }
 
 /// An object representing the earnings line items for the pay period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EarningsBreakdown {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub canonical_description: Nullable<EarningsBreakdownCanonicalDescription>,
     /// Raw amount of the earning line item.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
     /// Description of the earning line item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Number of hours applicable for this earning.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hours: Nullable<f64>,
     /// The ISO-4217 currency code of the line item. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// Hourly rate applicable for this earning.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub rate: Nullable<f64>,
     /// The unofficial currency code associated with the line item. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -777,14 +835,23 @@ pub struct EarningsBreakdown {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
     /// The year-to-date amount of the deduction.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(EarningsBreakdown {
+    0 => canonical_description: "canonical_description" optional,
+    1 => current_amount: "current_amount" optional,
+    2 => description: "description" optional,
+    3 => hours: "hours" optional,
+    4 => iso_currency_code: "iso_currency_code" optional,
+    5 => rate: "rate" optional,
+    6 => unofficial_currency_code: "unofficial_currency_code" optional,
+    7 => ytd_amount: "ytd_amount" optional,
+});
 
 impl Validate for EarningsBreakdown {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -842,23 +909,18 @@ impl EarningsBreakdownCanonicalDescription {
 
 /// An object representing both the current pay period and year to date amount for an earning
 /// category.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EarningsTotal {
     /// Total amount of the earnings for this pay period
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_pay: Option<Pay>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ytd_pay: Option<Pay>,
     /// Total number of hours worked for this pay period
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hours: Nullable<f64>,
     /// The ISO-4217 currency code of the line item. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the security. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -867,28 +929,39 @@ pub struct EarningsTotal {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
     /// The total year-to-date amount of the earnings
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(EarningsTotal {
+    0 => current_amount: "current_amount" optional,
+    1 => current_pay: "current_pay" optional,
+    2 => ytd_pay: "ytd_pay" optional,
+    3 => hours: "hours" optional,
+    4 => iso_currency_code: "iso_currency_code" optional,
+    5 => unofficial_currency_code: "unofficial_currency_code" optional,
+    6 => ytd_amount: "ytd_amount" optional,
+});
 
 /// An object representing employment details found on a paystub.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmploymentDetails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annual_salary: Option<Pay>,
     /// Date on which the employee was hired, in the YYYY-MM-DD format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hire_date: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(EmploymentDetails {
+    0 => annual_salary: "annual_salary" optional,
+    1 => hire_date: "hire_date" optional,
+});
 
 impl Validate for EmploymentDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -898,19 +971,16 @@ impl Validate for EmploymentDetails {
 }
 
 /// An object representing information about the net pay amount on the paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetPay {
     /// Raw amount of the net pay for the pay period
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
     /// Description of the net pay
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The ISO-4217 currency code of the net pay. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The unofficial currency code associated with the net pay. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -919,16 +989,22 @@ pub struct NetPay {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
     /// The year-to-date amount of the net pay
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<Total>,
 }
+
+::specgen_runtime::serde_struct!(NetPay {
+    0 => current_amount: "current_amount" optional,
+    1 => description: "description" optional,
+    2 => iso_currency_code: "iso_currency_code" optional,
+    3 => unofficial_currency_code: "unofficial_currency_code" optional,
+    4 => ytd_amount: "ytd_amount" optional,
+    5 => total: "total" optional,
+});
 
 impl Validate for NetPay {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -940,29 +1016,32 @@ impl Validate for NetPay {
 /// An object representing details that can be found on the paystub.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubDetails {
     /// Beginning date of the pay period on the paystub in the 'YYYY-MM-DD' format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_period_start_date: Nullable<String>,
     /// Ending date of the pay period on the paystub in the 'YYYY-MM-DD' format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_period_end_date: Nullable<String>,
     /// Pay date on the paystub in the 'YYYY-MM-DD' format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_date: Nullable<String>,
     /// The name of the payroll provider that generated the paystub, e.g. ADP
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub paystub_provider: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_frequency: Nullable<PaystubPayFrequency>,
 }
+
+::specgen_runtime::serde_struct!(PaystubDetails {
+    0 => pay_period_start_date: "pay_period_start_date" optional,
+    1 => pay_period_end_date: "pay_period_end_date" optional,
+    2 => pay_date: "pay_date" optional,
+    3 => paystub_provider: "paystub_provider" optional,
+    4 => pay_frequency: "pay_frequency" optional,
+});
 
 impl Validate for PaystubDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1018,27 +1097,27 @@ impl PaystubPayFrequency {
 /// An object representing a breakdown of the different income types on the paystub.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeBreakdown {
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<IncomeBreakdownType>,
     /// The hourly rate at which the income is paid.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub rate: Option<f64>,
     /// The number of hours logged for this income for this pay period.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub hours: Option<f64>,
     /// The total pay for this pay period.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub total: Option<f64>,
 }
+
+::specgen_runtime::serde_struct!(IncomeBreakdown {
+    0 => type_: "type" required,
+    1 => rate: "rate" required,
+    2 => hours: "hours" required,
+    3 => total: "total" required,
+});
 
 impl Validate for IncomeBreakdown {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1080,18 +1159,22 @@ impl IncomeBreakdownType {
 ::specgen_runtime::open_enum!(IncomeBreakdownType);
 
 /// Data about the employee.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Employee {
     pub address: PaystubAddress,
     /// The name of the employee.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
     /// Marital status of the employee - either `single` or `married`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub marital_status: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxpayer_id: Option<TaxpayerID>,
 }
+
+::specgen_runtime::serde_struct!(Employee {
+    0 => address: "address" required,
+    1 => name: "name" required,
+    2 => marital_status: "marital_status" optional,
+    3 => taxpayer_id: "taxpayer_id" optional,
+});
 
 impl Validate for Employee {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1101,22 +1184,25 @@ impl Validate for Employee {
 }
 
 /// Taxpayer ID of the individual receiving the paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxpayerID {
     /// Type of ID, e.g. 'SSN'
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_type: Nullable<String>,
     /// ID mask; i.e. last 4 digits of the taxpayer ID
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_mask: Nullable<String>,
     /// Last 4 digits of unique number of ID.
     ///
     /// Deprecated.
     ///
     /// Constraints: exactly 4 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_4_digits: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TaxpayerID {
+    0 => id_type: "id_type" optional,
+    1 => id_mask: "id_mask" optional,
+    2 => last_4_digits: "last_4_digits" optional,
+});
 
 impl Validate for TaxpayerID {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1129,80 +1215,80 @@ impl Validate for TaxpayerID {
 }
 
 /// Information about the employer on the paystub
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubEmployer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<PaystubAddress>,
     /// The name of the employer on the paystub.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub name: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PaystubEmployer {
+    0 => address: "address" optional,
+    1 => name: "name" required,
+});
+
 /// Address on the paystub
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubAddress {
     /// The full city name.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub city: Nullable<String>,
     /// The ISO 3166-1 alpha-2 country code.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<String>,
     /// The postal code of the address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// The region or state
     /// Example: `"NC"`
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// The full street address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub street: Nullable<String>,
     /// Street address line 1.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub line1: Nullable<String>,
     /// Street address line 2.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub line2: Nullable<String>,
     /// The region or state
     /// Example: `"NC"`
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state_code: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(PaystubAddress {
+    0 => city: "city" optional,
+    1 => country: "country" optional,
+    2 => postal_code: "postal_code" optional,
+    3 => region: "region" optional,
+    4 => street: "street" optional,
+    5 => line1: "line1" optional,
+    6 => line2: "line2" optional,
+    7 => state_code: "state_code" optional,
+});
+
 /// Details about the pay period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayPeriodDetails {
     /// The amount of the paycheck.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_amount: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_breakdown: Option<Vec<DistributionBreakdown>>,
     /// The pay period end date, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format:
     /// "yyyy-mm-dd".
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// Total earnings before tax/deductions.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub gross_earnings: Nullable<f64>,
     /// The date on which the paystub was issued, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_date: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_frequency: Nullable<PayPeriodDetailsPayFrequency>,
     /// The date on which the paystub was issued, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ("yyyy-mm-dd").
@@ -1210,15 +1296,24 @@ pub struct PayPeriodDetails {
     /// Deprecated.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_day: Nullable<String>,
     /// The pay period start date, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format:
     /// "yyyy-mm-dd".
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(PayPeriodDetails {
+    0 => check_amount: "check_amount" optional,
+    1 => distribution_breakdown: "distribution_breakdown" optional,
+    2 => end_date: "end_date" optional,
+    3 => gross_earnings: "gross_earnings" optional,
+    4 => pay_date: "pay_date" optional,
+    5 => pay_frequency: "pay_frequency" optional,
+    6 => pay_day: "pay_day" optional,
+    7 => start_date: "start_date" optional,
+});
 
 impl Validate for PayPeriodDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1267,28 +1362,22 @@ impl PayPeriodDetailsPayFrequency {
 ::specgen_runtime::open_enum!(PayPeriodDetailsPayFrequency);
 
 /// Information about the accounts that the payment was distributed to.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DistributionBreakdown {
     /// Name of the account for the given distribution.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_name: Nullable<String>,
     /// The name of the bank that the payment is being deposited to.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bank_name: Nullable<String>,
     /// The amount distributed to this account.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
     /// The ISO-4217 currency code of the net pay. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The last 2-4 alphanumeric characters of an account's official account number.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mask: Nullable<String>,
     /// Type of the account that the paystub was sent to (e.g. 'checking').
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// The unofficial currency code associated with the net pay. Always `null` if
     /// `iso_currency_code` is non-`null`. Unofficial currency codes are used for currencies that do
@@ -1297,28 +1386,40 @@ pub struct DistributionBreakdown {
     ///
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unofficial_currency_code: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_pay: Option<Pay>,
 }
+
+::specgen_runtime::serde_struct!(DistributionBreakdown {
+    0 => account_name: "account_name" optional,
+    1 => bank_name: "bank_name" optional,
+    2 => current_amount: "current_amount" optional,
+    3 => iso_currency_code: "iso_currency_code" optional,
+    4 => mask: "mask" optional,
+    5 => type_: "type" optional,
+    6 => unofficial_currency_code: "unofficial_currency_code" optional,
+    7 => current_pay: "current_pay" optional,
+});
 
 /// The amount of income earned year to date, as based on paystub data.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubYTDDetails {
     /// Year-to-date gross earnings.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub gross_earnings: Nullable<f64>,
     /// Year-to-date net (take home) earnings.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub net_earnings: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(PaystubYTDDetails {
+    0 => gross_earnings: "gross_earnings" optional,
+    1 => net_earnings: "net_earnings" optional,
+});
 
 /// IncomeVerificationDocumentsDownloadRequest defines the request schema for
 /// `/income/verification/documents/download`.
@@ -1344,29 +1445,32 @@ pub struct PaystubYTDDetails {
 /// Deprecated.
 ///
 /// The response is a `application/zip` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationDocumentsDownloadRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the verification.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income_verification_id: Nullable<String>,
     /// The access token associated with the Item for which data is being requested.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_token: Nullable<String>,
     /// The document ID to download. If passed, a single document will be returned in the resulting
     /// zip file, rather than all document
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub document_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationDocumentsDownloadRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => income_verification_id: "income_verification_id" optional,
+    3 => access_token: "access_token" optional,
+    4 => document_id: "document_id" optional,
+});
 
 /// IncomeVerificationTaxformsGetRequest defines the request schema for
 /// `/income/verification/taxforms/get`
@@ -1389,25 +1493,28 @@ pub struct IncomeVerificationDocumentsDownloadRequest {
 ///
 /// The response is
 /// [`IncomeVerificationTaxformsGetResponse`](crate::models::IncomeVerificationTaxformsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationTaxformsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the verification.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income_verification_id: Nullable<String>,
     /// The access token associated with the Item for which data is being requested.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_token: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationTaxformsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => income_verification_id: "income_verification_id" optional,
+    3 => access_token: "access_token" optional,
+});
 
 /// IncomeVerificationTaxformsGetResponse defines the response schema for
 /// `/income/verification/taxforms/get`
@@ -1495,18 +1602,23 @@ pub struct IncomeVerificationTaxformsGetRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationTaxformsGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     pub document_metadata: Vec<DocumentMetadata>,
     /// A list of forms.
     pub taxforms: Vec<Taxform>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationTaxformsGetResponse {
+    0 => request_id: "request_id" optional,
+    1 => document_metadata: "document_metadata" required,
+    2 => taxforms: "taxforms" required,
+    3 => error: "error" optional,
+});
 
 impl Validate for IncomeVerificationTaxformsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1518,16 +1630,20 @@ impl Validate for IncomeVerificationTaxformsGetResponse {
 }
 
 /// Data about an official document used to report the user's income to the IRS.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Taxform {
     /// An identifier of the document referenced by the document metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_id: Option<String>,
     /// The type of tax document. Currently, the only supported value is `w2`.
     pub document_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub w2: Option<W2>,
 }
+
+::specgen_runtime::serde_struct!(Taxform {
+    0 => doc_id: "doc_id" optional,
+    1 => document_type: "document_type" required,
+    2 => w2: "w2" optional,
+});
 
 impl Validate for Taxform {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1537,68 +1653,71 @@ impl Validate for Taxform {
 }
 
 /// W2 is an object that represents income data taken from a W2 tax document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct W2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employer: Option<PaystubEmployer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee: Option<Employee>,
     /// The tax year of the W2 document.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tax_year: Nullable<String>,
     /// An employee identification number or EIN.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employer_id_number: Nullable<String>,
     /// Wages from tips and other compensation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub wages_tips_other_comp: Nullable<String>,
     /// Federal income tax withheld for the tax year.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub federal_income_tax_withheld: Nullable<String>,
     /// Wages from social security.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub social_security_wages: Nullable<String>,
     /// Social security tax withheld for the tax year.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub social_security_tax_withheld: Nullable<String>,
     /// Wages and tips from medicare.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub medicare_wages_and_tips: Nullable<String>,
     /// Medicare tax withheld for the tax year.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub medicare_tax_withheld: Nullable<String>,
     /// Tips from social security.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub social_security_tips: Nullable<String>,
     /// Allocated tips.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub allocated_tips: Nullable<String>,
     /// Contents from box 9 on the W2.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub box_9: Nullable<String>,
     /// Dependent care benefits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub dependent_care_benefits: Nullable<String>,
     /// Nonqualified plans.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub nonqualified_plans: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub box_12: Option<Vec<W2Box12>>,
     /// Statutory employee.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub statutory_employee: Nullable<String>,
     /// Retirement plan.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub retirement_plan: Nullable<String>,
     /// Third party sick pay.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub third_party_sick_pay: Nullable<String>,
     /// Other.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub other: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_and_local_wages: Option<Vec<W2StateAndLocalWages>>,
 }
+
+::specgen_runtime::serde_struct!(W2 {
+    0 => employer: "employer" optional,
+    1 => employee: "employee" optional,
+    2 => tax_year: "tax_year" optional,
+    3 => employer_id_number: "employer_id_number" optional,
+    4 => wages_tips_other_comp: "wages_tips_other_comp" optional,
+    5 => federal_income_tax_withheld: "federal_income_tax_withheld" optional,
+    6 => social_security_wages: "social_security_wages" optional,
+    7 => social_security_tax_withheld: "social_security_tax_withheld" optional,
+    8 => medicare_wages_and_tips: "medicare_wages_and_tips" optional,
+    9 => medicare_tax_withheld: "medicare_tax_withheld" optional,
+    10 => social_security_tips: "social_security_tips" optional,
+    11 => allocated_tips: "allocated_tips" optional,
+    12 => box_9: "box_9" optional,
+    13 => dependent_care_benefits: "dependent_care_benefits" optional,
+    14 => nonqualified_plans: "nonqualified_plans" optional,
+    15 => box_12: "box_12" optional,
+    16 => statutory_employee: "statutory_employee" optional,
+    17 => retirement_plan: "retirement_plan" optional,
+    18 => third_party_sick_pay: "third_party_sick_pay" optional,
+    19 => other: "other" optional,
+    20 => state_and_local_wages: "state_and_local_wages" optional,
+});
 
 impl Validate for W2 {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

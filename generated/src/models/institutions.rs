@@ -6,7 +6,6 @@
 use crate::models::{CountryCode, PaymentScheduleInterval, Products};
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// InstitutionsGetRequest defines the request schema for `/institutions/get`
 ///
@@ -22,15 +21,13 @@ use serde::{Deserialize, Serialize};
 /// of institutions returned may not match the count specified in the call.
 ///
 /// The response is [`InstitutionsGetResponse`](crate::models::InstitutionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The total number of Institutions to return.
     ///
@@ -48,9 +45,17 @@ pub struct InstitutionsGetRequest {
     ///
     /// Constraints: at least 1 item.
     pub country_codes: Vec<CountryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<InstitutionsGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => count: "count" required,
+    3 => offset: "offset" required,
+    4 => country_codes: "country_codes" required,
+    5 => options: "options" optional,
+});
 
 impl Validate for InstitutionsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -64,7 +69,7 @@ impl Validate for InstitutionsGetRequest {
 }
 
 /// An optional object to filter `/institutions/get` results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsGetRequestOptions {
     /// Filter the Institutions based on which products they support. Will only return institutions
     /// that support all listed products. When filtering based on `auth`, an institution must
@@ -72,7 +77,6 @@ pub struct InstitutionsGetRequestOptions {
     /// support, use `balance`. To filter for Transfer support, use `auth`.
     ///
     /// Constraints: at least 1 item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub products: Nullable<Vec<Products>>,
     /// Specify an array of routing numbers to filter institutions. The response will only return
     /// institutions that match all of the routing numbers in the array. Routing number records used
@@ -82,13 +86,11 @@ pub struct InstitutionsGetRequestOptions {
     /// valid checksum) will be filtered from the array before the response is processed. If all
     /// provided routing numbers are invalid, an `INVALID_REQUEST` error with the code of
     /// `INVALID_FIELD` will be returned.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub routing_numbers: Nullable<Vec<String>>,
     /// Limit results to institutions with or without OAuth login flows. Note that institutions will
     /// have `oauth` set to `true` if some Items associated with that institution are required to
     /// use OAuth flows; institutions in a state of migration to OAuth will have the `oauth`
     /// attribute set to `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub oauth: Nullable<bool>,
     /// When `true`, return the institution's homepage URL, logo and primary brand color. Not all
     /// institutions' logos are available.
@@ -98,21 +100,27 @@ pub struct InstitutionsGetRequestOptions {
     /// obtain all required permissions from the appropriate rights holders and adhere to any
     /// applicable usage guidelines. Plaid disclaims all express or implied warranties with respect
     /// to the logos.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_optional_metadata: Option<bool>,
     /// When `true`, returns metadata related to the Auth product indicating which auth methods are
     /// supported.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_auth_metadata: Option<bool>,
     /// When `true`, returns metadata related to the Payment Initiation product indicating which
     /// payment configurations are supported.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_payment_initiation_metadata: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsGetRequestOptions {
+    0 => products: "products" optional,
+    1 => routing_numbers: "routing_numbers" optional,
+    2 => oauth: "oauth" optional,
+    3 => include_optional_metadata: "include_optional_metadata" optional,
+    4 => include_auth_metadata: "include_auth_metadata" optional,
+    5 => include_payment_initiation_metadata: "include_payment_initiation_metadata" optional,
+});
 
 impl Validate for InstitutionsGetRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -163,7 +171,7 @@ impl Validate for InstitutionsGetRequestOptions {
 ///   "total": 11384
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsGetResponse {
     /// A list of Plaid institutions
     pub institutions: Vec<Institution>,
@@ -173,6 +181,12 @@ pub struct InstitutionsGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsGetResponse {
+    0 => institutions: "institutions" required,
+    1 => total: "total" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for InstitutionsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -196,15 +210,13 @@ impl Validate for InstitutionsGetResponse {
 /// `client_id` and `secret` instead.
 ///
 /// The response is [`InstitutionsSearchResponse`](crate::models::InstitutionsSearchResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsSearchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The search query. Institutions with names matching the query are returned
     ///
@@ -218,16 +230,23 @@ pub struct InstitutionsSearchRequest {
     /// Transaction Scores support, use `balance`.
     ///
     /// Constraints: at least 1 item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub products: Nullable<Vec<Products>>,
     /// Specify which country or countries to include institutions from, using the ISO-3166-1
     /// alpha-2 country code standard. In API versions 2019-05-29 and earlier, the `country_codes`
     /// parameter is an optional parameter within the `options` object and will default to `[US]` if
     /// it is not supplied.
     pub country_codes: Vec<CountryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<InstitutionsSearchRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsSearchRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => query: "query" required,
+    3 => products: "products" optional,
+    4 => country_codes: "country_codes" required,
+    5 => options: "options" optional,
+});
 
 impl Validate for InstitutionsSearchRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -241,44 +260,50 @@ impl Validate for InstitutionsSearchRequest {
 }
 
 /// An optional object to filter `/institutions/search` results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsSearchRequestOptions {
     /// Limit results to institutions with or without OAuth login flows. Note that institutions will
     /// have `oauth` set to `true` if some Items associated with that institution are required to
     /// use OAuth flows; institutions in a state of migration to OAuth will have the `oauth`
     /// attribute set to `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub oauth: Nullable<bool>,
     /// When true, return the institution's homepage URL, logo and primary brand color.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_optional_metadata: Option<bool>,
     /// When `true`, returns metadata related to the Auth product indicating which auth methods are
     /// supported.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub include_auth_metadata: Nullable<bool>,
     /// When `true`, returns metadata related to the Payment Initiation product indicating which
     /// payment configurations are supported.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub include_payment_initiation_metadata: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payment_initiation: Nullable<InstitutionsSearchPaymentInitiationOptions>,
 }
 
+::specgen_runtime::serde_struct!(InstitutionsSearchRequestOptions {
+    0 => oauth: "oauth" optional,
+    1 => include_optional_metadata: "include_optional_metadata" optional,
+    2 => include_auth_metadata: "include_auth_metadata" optional,
+    3 => include_payment_initiation_metadata: "include_payment_initiation_metadata" optional,
+    4 => payment_initiation: "payment_initiation" optional,
+});
+
 /// Additional options that will be used to filter institutions by various Payment Initiation
 /// configurations.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsSearchPaymentInitiationOptions {
     /// A unique ID identifying the payment
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payment_id: Nullable<String>,
     /// A unique ID identifying the payment consent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub consent_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsSearchPaymentInitiationOptions {
+    0 => payment_id: "payment_id" optional,
+    1 => consent_id: "consent_id" optional,
+});
 
 /// InstitutionsSearchResponse defines the response schema for `/institutions/search`
 ///
@@ -322,7 +347,7 @@ pub struct InstitutionsSearchPaymentInitiationOptions {
 ///   "request_id": "QheuqaazREmq9xp"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsSearchResponse {
     /// An array of institutions matching the search criteria
     pub institutions: Vec<Institution>,
@@ -330,6 +355,11 @@ pub struct InstitutionsSearchResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsSearchResponse {
+    0 => institutions: "institutions" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for InstitutionsSearchResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -352,15 +382,13 @@ impl Validate for InstitutionsSearchResponse {
 /// been deprecated; all customers are encouraged to use `client_id` and `secret` instead.
 ///
 /// The response is [`InstitutionsGetByIdResponse`](crate::models::InstitutionsGetByIdResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsGetByIdRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the institution to get details about
     ///
@@ -371,9 +399,16 @@ pub struct InstitutionsGetByIdRequest {
     /// parameter is an optional parameter within the `options` object and will default to `[US]` if
     /// it is not supplied.
     pub country_codes: Vec<CountryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<InstitutionsGetByIdRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsGetByIdRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => institution_id: "institution_id" required,
+    3 => country_codes: "country_codes" required,
+    4 => options: "options" optional,
+});
 
 impl Validate for InstitutionsGetByIdRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -385,7 +420,7 @@ impl Validate for InstitutionsGetByIdRequest {
 }
 
 /// Specifies optional parameters for `/institutions/get_by_id`. If provided, must not be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsGetByIdRequestOptions {
     /// When `true`, return an institution's logo, brand color, and URL. When available, the bank's
     /// logo is returned as a base64 encoded 152x152 PNG, the brand color is in hexadecimal format.
@@ -398,27 +433,30 @@ pub struct InstitutionsGetByIdRequestOptions {
     /// to the logos.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_optional_metadata: Option<bool>,
     /// If `true`, the response will include status information about the institution. Default value
     /// is `false`.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_status: Option<bool>,
     /// When `true`, returns metadata related to the Auth product indicating which auth methods are
     /// supported.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_auth_metadata: Option<bool>,
     /// When `true`, returns metadata related to the Payment Initiation product indicating which
     /// payment configurations are supported.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_payment_initiation_metadata: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsGetByIdRequestOptions {
+    0 => include_optional_metadata: "include_optional_metadata" optional,
+    1 => include_status: "include_status" optional,
+    2 => include_auth_metadata: "include_auth_metadata" optional,
+    3 => include_payment_initiation_metadata: "include_payment_initiation_metadata" optional,
+});
 
 /// InstitutionsGetByIdResponse defines the response schema for `/institutions/get_by_id`
 ///
@@ -527,13 +565,18 @@ pub struct InstitutionsGetByIdRequestOptions {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsGetByIdResponse {
     pub institution: Institution,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsGetByIdResponse {
+    0 => institution: "institution" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for InstitutionsGetByIdResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -543,7 +586,7 @@ impl Validate for InstitutionsGetByIdResponse {
 }
 
 /// Details relating to a specific financial institution
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Institution {
     /// Unique identifier for the institution. Note that the same institution may have multiple
     /// records, each with different institution IDs; for example, if the institution has migrated
@@ -566,35 +609,44 @@ pub struct Institution {
     /// A list of the country codes supported by the institution.
     pub country_codes: Vec<CountryCode>,
     /// The URL for the institution's website
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub url: Nullable<String>,
     /// Hexadecimal representation of the primary color used by the institution. If Plaid does not
     /// have primary color data for the institution, this field will be a deterministically
     /// generated fallback color.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub primary_color: Nullable<String>,
     /// Base64 encoded representation of the institution's logo, returned as a base64 encoded
     /// 152x152 PNG. Not all institutions' logos are available.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub logo: Nullable<String>,
     /// A list of routing numbers known to be associated with the institution. This list is provided
     /// for the purpose of looking up institutions by routing number. It is generally comprehensive
     /// but is not guaranteed to be a complete list of routing numbers for an institution.
     pub routing_numbers: Vec<String>,
     /// A partial list of DTC numbers associated with the institution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dtc_numbers: Option<Vec<String>>,
     /// Indicates that the institution has an OAuth login flow. This will be `true` if OAuth is
     /// supported for any Items associated with the institution, even if the institution also
     /// supports non-OAuth connections.
     pub oauth: bool,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<InstitutionStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payment_initiation_metadata: Nullable<PaymentInitiationMetadata>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub auth_metadata: Nullable<AuthMetadata>,
 }
+
+::specgen_runtime::serde_struct!(Institution {
+    0 => institution_id: "institution_id" required,
+    1 => name: "name" required,
+    2 => products: "products" required,
+    3 => country_codes: "country_codes" required,
+    4 => url: "url" optional,
+    5 => primary_color: "primary_color" optional,
+    6 => logo: "logo" optional,
+    7 => routing_numbers: "routing_numbers" required,
+    8 => dtc_numbers: "dtc_numbers" optional,
+    9 => oauth: "oauth" required,
+    10 => status: "status" optional,
+    11 => payment_initiation_metadata: "payment_initiation_metadata" optional,
+    12 => auth_metadata: "auth_metadata" optional,
+});
 
 impl Validate for Institution {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -621,28 +673,31 @@ impl Validate for Institution {
 /// ```json
 /// {}
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionStatus {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_logins: Nullable<ProductStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions_updates: Nullable<ProductStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub auth: Nullable<ProductStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub identity: Nullable<ProductStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub investments_updates: Nullable<ProductStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub liabilities_updates: Nullable<ProductStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub liabilities: Nullable<ProductStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub investments: Nullable<ProductStatus>,
     /// Details of recent health incidents associated with the institution.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub health_incidents: Nullable<Vec<HealthIncident>>,
 }
+
+::specgen_runtime::serde_struct!(InstitutionStatus {
+    0 => item_logins: "item_logins" optional,
+    1 => transactions_updates: "transactions_updates" optional,
+    2 => auth: "auth" optional,
+    3 => identity: "identity" optional,
+    4 => investments_updates: "investments_updates" optional,
+    5 => liabilities_updates: "liabilities_updates" optional,
+    6 => liabilities: "liabilities" optional,
+    7 => investments: "investments" optional,
+    8 => health_incidents: "health_incidents" optional,
+});
 
 impl Validate for InstitutionStatus {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -660,14 +715,17 @@ impl Validate for InstitutionStatus {
 }
 
 /// Metadata that captures information about the Auth features of an institution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthMetadata {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub supported_methods: Option<AuthSupportedMethods>,
 }
 
+::specgen_runtime::serde_struct!(AuthMetadata {
+    0 => supported_methods: "supported_methods" required,
+});
+
 /// Metadata specifically related to which auth methods an institution supports.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthSupportedMethods {
     /// Indicates if instant auth is supported.
     pub instant_auth: bool,
@@ -679,9 +737,16 @@ pub struct AuthSupportedMethods {
     pub instant_micro_deposits: bool,
 }
 
+::specgen_runtime::serde_struct!(AuthSupportedMethods {
+    0 => instant_auth: "instant_auth" required,
+    1 => instant_match: "instant_match" required,
+    2 => automated_micro_deposits: "automated_micro_deposits" required,
+    3 => instant_micro_deposits: "instant_micro_deposits" required,
+});
+
 /// Metadata that captures what specific payment configurations an institution supports when making
 /// Payment Initiation requests.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationMetadata {
     /// Indicates whether the institution supports payments from a different country.
     pub supports_international_payments: bool,
@@ -695,11 +760,19 @@ pub struct PaymentInitiationMetadata {
     /// Indicates whether the institution supports returning refund details when initiating a
     /// payment.
     pub supports_refund_details: bool,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub standing_order_metadata: Option<PaymentInitiationStandingOrderMetadata>,
     /// Indicates whether the institution supports payment consents.
     pub supports_payment_consents: bool,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationMetadata {
+    0 => supports_international_payments: "supports_international_payments" required,
+    1 => supports_sepa_instant: "supports_sepa_instant" required,
+    2 => maximum_payment_amount: "maximum_payment_amount" required,
+    3 => supports_refund_details: "supports_refund_details" required,
+    4 => standing_order_metadata: "standing_order_metadata" required,
+    5 => supports_payment_consents: "supports_payment_consents" required,
+});
 
 impl Validate for PaymentInitiationMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -710,7 +783,7 @@ impl Validate for PaymentInitiationMetadata {
 
 /// Metadata specifically related to valid Payment Initiation standing order configurations for the
 /// institution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationStandingOrderMetadata {
     /// Indicates whether the institution supports closed-ended standing orders by providing an end
     /// date.
@@ -722,6 +795,12 @@ pub struct PaymentInitiationStandingOrderMetadata {
     /// A list of the valid standing order intervals supported by the institution.
     pub valid_standing_order_intervals: Vec<PaymentScheduleInterval>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationStandingOrderMetadata {
+    0 => supports_standing_order_end_date: "supports_standing_order_end_date" required,
+    1 => supports_standing_order_negative_execution_days: "supports_standing_order_negative_execution_days" required,
+    2 => valid_standing_order_intervals: "valid_standing_order_intervals" required,
+});
 
 impl Validate for PaymentInitiationStandingOrderMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -736,7 +815,7 @@ impl Validate for PaymentInitiationStandingOrderMetadata {
 /// A representation of the status health of a request type. Auth requests, Balance requests,
 /// Identity requests, Investments requests, Liabilities requests, Transactions updates, Investments
 /// updates, Liabilities updates, and Item logins each have their own status object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductStatus {
     /// This field is deprecated in favor of the `breakdown` object, which provides more granular
     /// institution health data.
@@ -754,6 +833,12 @@ pub struct ProductStatus {
     pub last_status_change: String,
     pub breakdown: ProductStatusBreakdown,
 }
+
+::specgen_runtime::serde_struct!(ProductStatus {
+    0 => status: "status" required,
+    1 => last_status_change: "last_status_change" required,
+    2 => breakdown: "breakdown" required,
+});
 
 impl Validate for ProductStatus {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -806,7 +891,7 @@ impl ProductStatusStatus {
 /// Investment updates, which are refreshed less frequently, the period assessed may be 24 hours or
 /// more. For more details, see [Institution status
 /// details](https://plaid.com/docs/account/activity/#institution-status-details).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductStatusBreakdown {
     /// The percentage of login attempts that are successful, expressed as a decimal.
     ///
@@ -825,9 +910,15 @@ pub struct ProductStatusBreakdown {
     /// How frequently data for subscription products like Investments, Transactions, and
     /// Liabilities, is being refreshed, relative to the institution's normal scheduling. The
     /// `refresh_interval` may be `DELAYED` or `STOPPED` even when the success rate is high.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_interval: Option<ProductStatusBreakdownRefreshInterval>,
 }
+
+::specgen_runtime::serde_struct!(ProductStatusBreakdown {
+    0 => success: "success" required,
+    1 => error_plaid: "error_plaid" required,
+    2 => error_institution: "error_institution" required,
+    3 => refresh_interval: "refresh_interval" optional,
+});
 
 impl Validate for ProductStatusBreakdown {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -866,7 +957,7 @@ impl ProductStatusBreakdownRefreshInterval {
 ::specgen_runtime::open_enum!(ProductStatusBreakdownRefreshInterval);
 
 /// A status health incident
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HealthIncident {
     /// The start date of the incident, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format,
     /// e.g. `"2020-10-30T15:26:48Z"`.
@@ -877,13 +968,19 @@ pub struct HealthIncident {
     /// e.g. `"2020-10-30T15:26:48Z"`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// The title of the incident
     pub title: String,
     /// Updates on the health incident.
     pub incident_updates: Vec<IncidentUpdate>,
 }
+
+::specgen_runtime::serde_struct!(HealthIncident {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" optional,
+    2 => title: "title" required,
+    3 => incident_updates: "incident_updates" required,
+});
 
 impl Validate for HealthIncident {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -895,21 +992,24 @@ impl Validate for HealthIncident {
 }
 
 /// An update on the health incident
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncidentUpdate {
     /// The content of the update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The status of the incident.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<IncidentUpdateStatus>,
     /// The date when the update was published, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format, e.g. `"2020-10-30T15:26:48Z"`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IncidentUpdate {
+    0 => description: "description" optional,
+    1 => status: "status" optional,
+    2 => updated_date: "updated_date" optional,
+});
 
 impl Validate for IncidentUpdate {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

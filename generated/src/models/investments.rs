@@ -10,7 +10,6 @@ use crate::models::{
 };
 
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// InvestmentsHoldingsGetRequest defines the request schema for `/investments/holdings/get`
 ///
@@ -23,31 +22,38 @@ use serde::{Deserialize, Serialize};
 ///
 /// The response is
 /// [`InvestmentsHoldingsGetResponse`](crate::models::InvestmentsHoldingsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsHoldingsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<InvestmentHoldingsGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(InvestmentsHoldingsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => options: "options" optional,
+});
+
 /// An optional object to filter `/investments/holdings/get` results. If provided, must not be
 /// `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentHoldingsGetRequestOptions {
     /// An array of `account_id`s to retrieve for the Item. An error will be returned if a provided
     /// `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentHoldingsGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// InvestmentsHoldingsGetResponse defines the response schema for `/investments/holdings/get`
 ///
@@ -491,7 +497,7 @@ pub struct InvestmentHoldingsGetRequestOptions {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InvestmentsHoldingsGetResponse {
     /// The accounts associated with the Item
     pub accounts: Vec<InvestmentAccount>,
@@ -506,9 +512,17 @@ pub struct InvestmentsHoldingsGetResponse {
     pub request_id: String,
     /// When true, this field indicates that the Item's portfolio was manually created with the
     /// Investments Fallback flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_investments_fallback_item: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsHoldingsGetResponse {
+    0 => accounts: "accounts" required,
+    1 => holdings: "holdings" required,
+    2 => securities: "securities" required,
+    3 => item: "item" required,
+    4 => request_id: "request_id" required,
+    5 => is_investments_fallback_item: "is_investments_fallback_item" optional,
+});
 
 impl Validate for InvestmentsHoldingsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -530,30 +544,37 @@ impl Validate for InvestmentsHoldingsGetResponse {
 /// facilitate the transfer of holdings
 ///
 /// The response is [`InvestmentsAuthGetResponse`](crate::models::InvestmentsAuthGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsAuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<InvestmentsAuthGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(InvestmentsAuthGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => options: "options" optional,
+});
+
 /// An optional object to filter `/investments/auth/get` results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsAuthGetRequestOptions {
     /// An array of `account_id`s to retrieve for the Item. An error will be returned if a provided
     /// `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsAuthGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// InvestmentsAuthGetResponse defines the response schema for `/investments/auth/get`
 ///
@@ -857,7 +878,7 @@ pub struct InvestmentsAuthGetRequestOptions {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InvestmentsAuthGetResponse {
     /// The accounts for which data is being retrieved
     pub accounts: Vec<InvestmentAccount>,
@@ -871,13 +892,24 @@ pub struct InvestmentsAuthGetResponse {
     pub numbers: InvestmentsAuthGetNumbers,
     pub data_sources: InvestmentsAuthDataSources,
     /// Additional information for accounts of 401k subtype.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_details_401k: Option<Vec<InvestmentsAuthAccountDetails401k>>,
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsAuthGetResponse {
+    0 => accounts: "accounts" required,
+    1 => holdings: "holdings" required,
+    2 => securities: "securities" required,
+    3 => owners: "owners" required,
+    4 => numbers: "numbers" required,
+    5 => data_sources: "data_sources" required,
+    6 => account_details_401k: "account_details_401k" optional,
+    7 => item: "item" required,
+    8 => request_id: "request_id" required,
+});
 
 impl Validate for InvestmentsAuthGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -922,15 +954,13 @@ impl Validate for InvestmentsAuthGetResponse {
 ///
 /// The response is
 /// [`InvestmentsTransactionsGetResponse`](crate::models::InvestmentsTransactionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -944,9 +974,17 @@ pub struct InvestmentsTransactionsGetRequest {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<InvestmentsTransactionsGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsTransactionsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => start_date: "start_date" required,
+    4 => end_date: "end_date" required,
+    5 => options: "options" optional,
+});
 
 impl Validate for InvestmentsTransactionsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1169,7 +1207,7 @@ impl Validate for InvestmentsTransactionsGetRequest {
 ///   "total_investment_transactions": 3
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InvestmentsTransactionsGetResponse {
     pub item: Item,
     /// The accounts for which transaction history is being fetched.
@@ -1187,9 +1225,18 @@ pub struct InvestmentsTransactionsGetResponse {
     pub request_id: String,
     /// When true, this field indicates that the Item's portfolio was manually created with the
     /// Investments Fallback flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_investments_fallback_item: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsTransactionsGetResponse {
+    0 => item: "item" required,
+    1 => accounts: "accounts" required,
+    2 => securities: "securities" required,
+    3 => investment_transactions: "investment_transactions" required,
+    4 => total_investment_transactions: "total_investment_transactions" required,
+    5 => request_id: "request_id" required,
+    6 => is_investments_fallback_item: "is_investments_fallback_item" optional,
+});
 
 impl Validate for InvestmentsTransactionsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1235,19 +1282,23 @@ impl Validate for InvestmentsTransactionsGetResponse {
 /// contact your Plaid account manager.
 ///
 /// The response is [`InvestmentsRefreshResponse`](crate::models::InvestmentsRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsRefreshRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+});
 
 /// InvestmentsRefreshResponse defines the response schema for `/investments/refresh`
 ///
@@ -1261,12 +1312,16 @@ pub struct InvestmentsRefreshRequest {
 ///   "request_id": "1vwmF5TBQwiqfwP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsRefreshResponse {
+    0 => request_id: "request_id" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     InvestmentsHoldingsGetRequest, InvestmentHoldingsGetRequestOptions,

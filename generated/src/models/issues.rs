@@ -4,7 +4,6 @@
 //! Types from `spec/issues.yaml`.
 
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// IssuesSearchRequest defines the request schema for `/issues/search`.
 ///
@@ -18,26 +17,29 @@ use serde::{Deserialize, Serialize};
 /// least one of the identifiers must be provided to perform the search.
 ///
 /// The response is [`IssuesSearchResponse`](crate::models::IssuesSearchResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IssuesSearchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique identifier for the Plaid Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// A unique identifier for the Link session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_session_id: Option<String>,
     /// The `request_id` for the Link session that might have had an institution connection issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_session_request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IssuesSearchRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => item_id: "item_id" optional,
+    3 => link_session_id: "link_session_id" optional,
+    4 => link_session_request_id: "link_session_request_id" optional,
+});
 
 /// IssuesSearchResponse defines the response schema for `/issues/search`.
 ///
@@ -80,17 +82,20 @@ pub struct IssuesSearchRequest {
 ///   "request_id": "123456"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IssuesSearchResponse {
     /// A list of issues affecting the Item, session, or request passed in, conforming to the Issues
     /// data model. An empty list indicates that no matching issues were found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<Vec<Issue>>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IssuesSearchResponse {
+    0 => issues: "issues" optional,
+    1 => request_id: "request_id" optional,
+});
 
 impl Validate for IssuesSearchResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -109,21 +114,26 @@ impl Validate for IssuesSearchResponse {
 /// will receive webhook notifications when the issue status changes, particularly when resolved.
 ///
 /// The response is [`IssuesSubscribeResponse`](crate::models::IssuesSubscribeResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IssuesSubscribeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The unique identifier of the issue to subscribe to.
     pub issue_id: String,
     /// The webhook URL where notifications should be sent when the issue status changes.
     pub webhook: String,
 }
+
+::specgen_runtime::serde_struct!(IssuesSubscribeRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => issue_id: "issue_id" required,
+    3 => webhook: "webhook" required,
+});
 
 /// IssuesSubscribeResponse defines the response schema for `/issues/subscribe`.
 ///
@@ -137,12 +147,16 @@ pub struct IssuesSubscribeRequest {
 ///   "request_id": "123456"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IssuesSubscribeResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(IssuesSubscribeResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// The current status of the issue.
 ///
@@ -184,31 +198,34 @@ impl IssuesStatus {
 
 /// Information on an issue encountered with financial institutions interactions with financial
 /// institutions during Linking.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Issue {
     /// The unique identifier of the issue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
     /// A list of names of the financial institutions affected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_names: Option<Vec<String>>,
     /// A list of ids of the financial institutions affected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_ids: Option<Vec<String>>,
     /// The creation time of the record tracking this issue.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// A simple summary of the error for the end user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// A more detailed description for the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detailed_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<IssuesStatus>,
 }
+
+::specgen_runtime::serde_struct!(Issue {
+    0 => issue_id: "issue_id" optional,
+    1 => institution_names: "institution_names" optional,
+    2 => institution_ids: "institution_ids" optional,
+    3 => created_at: "created_at" optional,
+    4 => summary: "summary" optional,
+    5 => detailed_description: "detailed_description" optional,
+    6 => status: "status" optional,
+});
 
 impl Validate for Issue {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -228,19 +245,23 @@ impl Validate for Issue {
 /// object.
 ///
 /// The response is [`IssuesGetResponse`](crate::models::IssuesGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IssuesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The unique identifier of the issue to retrieve.
     pub issue_id: String,
 }
+
+::specgen_runtime::serde_struct!(IssuesGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => issue_id: "issue_id" required,
+});
 
 /// IssuesGetResponse defines the response schema for `/issues/get`.
 ///
@@ -268,15 +289,18 @@ pub struct IssuesGetRequest {
 ///   "request_id": "123456"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IssuesGetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<Issue>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IssuesGetResponse {
+    0 => issue: "issue" optional,
+    1 => request_id: "request_id" optional,
+});
 
 impl Validate for IssuesGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

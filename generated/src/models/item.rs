@@ -10,71 +10,73 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// The product access being requested. Used to or disallow product access across all accounts. If
 /// unset, defaults to all products allowed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductAccess {
     /// Allow access to statements. Only used by certain partners. If relevant to the partner and
     /// unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub statements: Nullable<bool>,
     /// Allow access to the Identity product (name, email, phone, address). Only used by certain
     /// partners. If relevant to the partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub identity: Nullable<bool>,
     /// Allow access to account number details. Only used by certain partners. If relevant to the
     /// partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub auth: Nullable<bool>,
     /// Allow access to transaction details. Only used by certain partners. If relevant to the
     /// partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions: Nullable<bool>,
     /// Allow access to `accounts_details_transactions`. Only used by certain partners. If relevant
     /// to the partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub accounts_details_transactions: Nullable<bool>,
     /// Allow access to `accounts_routing_number`. Only used by certain partners. If relevant to the
     /// partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub accounts_routing_number: Nullable<bool>,
     /// Allow access to `accounts_statements`. Only used by certain partners. If relevant to the
     /// partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub accounts_statements: Nullable<bool>,
     /// Allow access to `accounts_tax_statements`. Only used by certain partners. If relevant to the
     /// partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub accounts_tax_statements: Nullable<bool>,
     /// Allow access to `customers_profiles`. Only used by certain partners. If relevant to the
     /// partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub customers_profiles: Nullable<bool>,
 }
 
+::specgen_runtime::serde_struct!(ProductAccess {
+    0 => statements: "statements" optional,
+    1 => identity: "identity" optional,
+    2 => auth: "auth" optional,
+    3 => transactions: "transactions" optional,
+    4 => accounts_details_transactions: "accounts_details_transactions" optional,
+    5 => accounts_routing_number: "accounts_routing_number" optional,
+    6 => accounts_statements: "accounts_statements" optional,
+    7 => accounts_tax_statements: "accounts_tax_statements" optional,
+    8 => customers_profiles: "customers_profiles" optional,
+});
+
 /// Allow or disallow product access by account. Unlisted (e.g. missing) accounts will be considered
 /// `new_accounts`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountAccess {
     /// The unique account identifier for this account. This value must match that returned by the
     /// data access API for this account.
@@ -83,49 +85,59 @@ pub struct AccountAccess {
     /// list of accounts. If unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub authorized: Nullable<bool>,
     /// Allow the application to access specific products on this account
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_product_access: Nullable<AccountProductAccess>,
 }
 
+::specgen_runtime::serde_struct!(AccountAccess {
+    0 => unique_id: "unique_id" required,
+    1 => authorized: "authorized" optional,
+    2 => account_product_access: "account_product_access" optional,
+});
+
 /// Allow the application to access specific products on this account
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountProductAccess {
     /// Allow the application to access account data. Only used by certain partners. If relevant to
     /// the partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_data: Nullable<bool>,
     /// Allow the application to access bank statements. Only used by certain partners. If relevant
     /// to the partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub statements: Nullable<bool>,
     /// Allow the application to access tax documents. Only used by certain partners. If relevant to
     /// the partner and unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tax_documents: Nullable<bool>,
 }
 
+::specgen_runtime::serde_struct!(AccountProductAccess {
+    0 => account_data: "account_data" optional,
+    1 => statements: "statements" optional,
+    2 => tax_documents: "tax_documents" optional,
+});
+
 /// The scopes object
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scopes {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_access: Option<ProductAccess>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<AccountAccess>>,
     /// Allow access to newly opened accounts as they are opened. If unset, defaults to `true`.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub new_accounts: Nullable<bool>,
 }
+
+::specgen_runtime::serde_struct!(Scopes {
+    0 => product_access: "product_access" optional,
+    1 => accounts: "accounts" optional,
+    2 => new_accounts: "new_accounts" optional,
+});
 
 /// An indicator for when scopes are being updated. When scopes are updated via enrollment (i.e.
 /// OAuth), the partner must send `ENROLLMENT`. When scopes are updated in a post-enrollment view,
@@ -173,15 +185,13 @@ impl ScopesContext {
 /// not be batched in order to ensure that the change is reflected as soon as possible.
 ///
 /// The response is [`ItemApplicationUnlinkResponse`](crate::models::ItemApplicationUnlinkResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemApplicationUnlinkRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -189,6 +199,13 @@ pub struct ItemApplicationUnlinkRequest {
     /// provided to the institution in an oauth redirect.
     pub application_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemApplicationUnlinkRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => application_id: "application_id" required,
+});
 
 /// ItemApplicationUnlinkResponse defines the response schema for `/item/application/unlink`
 ///
@@ -202,12 +219,16 @@ pub struct ItemApplicationUnlinkRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemApplicationUnlinkResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemApplicationUnlinkResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// ItemApplicationScopesUpdateRequest defines the request schema for
 /// `/item/application/scopes/update`
@@ -220,15 +241,13 @@ pub struct ItemApplicationUnlinkResponse {
 ///
 /// The response is
 /// [`ItemApplicationScopesUpdateResponse`](crate::models::ItemApplicationScopesUpdateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemApplicationScopesUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -239,10 +258,19 @@ pub struct ItemApplicationScopesUpdateRequest {
     /// When scopes are updated during enrollment, this field must be populated with the state sent
     /// to the partner in the OAuth Login URI. This field is required when the context is
     /// `ENROLLMENT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     pub context: ScopesContext,
 }
+
+::specgen_runtime::serde_struct!(ItemApplicationScopesUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => application_id: "application_id" required,
+    4 => scopes: "scopes" required,
+    5 => state: "state" optional,
+    6 => context: "context" required,
+});
 
 impl Validate for ItemApplicationScopesUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -256,12 +284,16 @@ impl Validate for ItemApplicationScopesUpdateRequest {
 ///
 /// Returned by `POST /item/application/scopes/update`
 /// ([`ItemApplicationScopesUpdateRequest`](crate::models::ItemApplicationScopesUpdateRequest)).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemApplicationScopesUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemApplicationScopesUpdateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Request to list connected applications for a user.
 ///
@@ -272,34 +304,41 @@ pub struct ItemApplicationScopesUpdateResponse {
 /// List a user's connected applications
 ///
 /// The response is [`ItemApplicationListResponse`](crate::models::ItemApplicationListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemApplicationListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_token: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ItemApplicationListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" optional,
+});
 
 /// Describes the connected application for a particular end user.
 ///
 /// Returned by `POST /item/application/list`
 /// ([`ItemApplicationListRequest`](crate::models::ItemApplicationListRequest)).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemApplicationListResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// A list of connected applications.
     pub applications: Vec<ConnectedApplication>,
 }
+
+::specgen_runtime::serde_struct!(ItemApplicationListResponse {
+    0 => request_id: "request_id" optional,
+    1 => applications: "applications" required,
+});
 
 impl Validate for ItemApplicationListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -309,7 +348,7 @@ impl Validate for ItemApplicationListResponse {
 }
 
 /// Describes the connected application for a particular end user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConnectedApplication {
     /// This field will map to the application ID that is returned from `/item/application/list`, or
     /// provided to the institution in an oauth redirect.
@@ -317,17 +356,13 @@ pub struct ConnectedApplication {
     /// The name of the application
     pub name: String,
     /// A human-readable name of the application for display purposes
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub display_name: Nullable<String>,
     /// A URL that links to the application logo image.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub logo_url: Nullable<String>,
     /// The URL for the application's website
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub application_url: Nullable<String>,
     /// A string provided by the connected app stating why they use their respective enabled
     /// products.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_for_access: Nullable<String>,
     /// The date this application was linked in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// (YYYY-MM-DD) format in UTC.
@@ -337,9 +372,19 @@ pub struct ConnectedApplication {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
     /// The scopes object
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub scopes: Nullable<Scopes>,
 }
+
+::specgen_runtime::serde_struct!(ConnectedApplication {
+    0 => application_id: "application_id" required,
+    1 => name: "name" required,
+    2 => display_name: "display_name" optional,
+    3 => logo_url: "logo_url" optional,
+    4 => application_url: "application_url" optional,
+    5 => reason_for_access: "reason_for_access" optional,
+    6 => created_at: "created_at" required,
+    7 => scopes: "scopes" optional,
+});
 
 impl Validate for ConnectedApplication {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -357,28 +402,31 @@ impl Validate for ConnectedApplication {
 /// List a historical log of user consent events
 ///
 /// The response is [`ItemActivityListResponse`](crate::models::ItemActivityListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemActivityListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// Cursor used for pagination.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Default: `50`.
     ///
     /// Constraints: at least 1; at most 50.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(ItemActivityListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" optional,
+    3 => cursor: "cursor" optional,
+    4 => count: "count" optional,
+});
 
 impl Validate for ItemActivityListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -401,7 +449,7 @@ impl Validate for ItemActivityListRequest {
 ///   "last_data_access_times": []
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemActivityListResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -412,9 +460,15 @@ pub struct ItemActivityListResponse {
     /// application.
     pub last_data_access_times: Vec<LastDataAccessTimes>,
     /// Cursor used for pagination.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ItemActivityListResponse {
+    0 => request_id: "request_id" required,
+    1 => activities: "activities" required,
+    2 => last_data_access_times: "last_data_access_times" required,
+    3 => cursor: "cursor" optional,
+});
 
 impl Validate for ItemActivityListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -425,7 +479,7 @@ impl Validate for ItemActivityListResponse {
 }
 
 /// Describes the last time each datatype was accessed by an application.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LastDataAccessTimes {
     /// ID of the application accessing data.
     pub application_id: String,
@@ -435,7 +489,6 @@ pub struct LastDataAccessTimes {
     /// Example: `2023-02-08T10:00:00Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_balance_info: Option<String>,
     /// The last time `account_routing_number` was accessed by this application in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format in UTC. null if never accessed.
@@ -443,7 +496,6 @@ pub struct LastDataAccessTimes {
     /// Example: `2023-02-08T10:00:00Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account_routing_number: Option<String>,
     /// The last time `contact_details` was accessed by this application in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format in UTC. null if never accessed.
@@ -451,7 +503,6 @@ pub struct LastDataAccessTimes {
     /// Example: `2023-02-08T10:00:00Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub contact_details: Option<String>,
     /// The last time `transactions` was accessed by this application in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format in UTC. null if never accessed.
@@ -459,7 +510,6 @@ pub struct LastDataAccessTimes {
     /// Example: `2023-02-08T10:00:00Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub transactions: Option<String>,
     /// The last time `credit_and_loans` was accessed by this application in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format in UTC. null if never accessed.
@@ -467,7 +517,6 @@ pub struct LastDataAccessTimes {
     /// Example: `2023-02-08T10:00:00Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub credit_and_loans: Option<String>,
     /// The last time `investments` was accessed by this application in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format in UTC. null if never accessed.
@@ -475,7 +524,6 @@ pub struct LastDataAccessTimes {
     /// Example: `2023-02-08T10:00:00Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub investments: Option<String>,
     /// The last time `payroll_info` was accessed by this application in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format in UTC. null if never accessed.
@@ -483,7 +531,6 @@ pub struct LastDataAccessTimes {
     /// Example: `2023-02-08T10:00:00Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payroll_info: Option<String>,
     /// The last time `transaction_risk_info` was accessed by this application in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format in UTC. null if never accessed.
@@ -491,9 +538,20 @@ pub struct LastDataAccessTimes {
     /// Example: `2023-02-08T10:00:00Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub transaction_risk_info: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(LastDataAccessTimes {
+    0 => application_id: "application_id" required,
+    1 => account_balance_info: "account_balance_info" required,
+    2 => account_routing_number: "account_routing_number" required,
+    3 => contact_details: "contact_details" required,
+    4 => transactions: "transactions" required,
+    5 => credit_and_loans: "credit_and_loans" required,
+    6 => investments: "investments" required,
+    7 => payroll_info: "payroll_info" required,
+    8 => transaction_risk_info: "transaction_risk_info" required,
+});
 
 impl Validate for LastDataAccessTimes {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -530,7 +588,7 @@ impl Validate for LastDataAccessTimes {
 }
 
 /// Describes a consent activity.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Activity {
     pub activity: ActivityType,
     /// The date this activity was initiated [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
@@ -547,14 +605,22 @@ pub struct Activity {
     pub state: ActionState,
     /// This field will map to the application ID that is returned from `/item/application/list`, or
     /// provided to the institution in an oauth redirect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_application_id: Option<String>,
     /// The scopes object
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub scopes: Nullable<Scopes>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<ItemCreateAuthentication>,
 }
+
+::specgen_runtime::serde_struct!(Activity {
+    0 => activity: "activity" required,
+    1 => initiated_date: "initiated_date" required,
+    2 => id: "id" required,
+    3 => initiator: "initiator" required,
+    4 => state: "state" required,
+    5 => target_application_id: "target_application_id" optional,
+    6 => scopes: "scopes" optional,
+    7 => authentication: "authentication" optional,
+});
 
 impl Validate for Activity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -689,19 +755,23 @@ impl ItemCreateAuthentication {
 /// Returns information about the status of an Item.
 ///
 /// The response is [`ItemGetResponse`](crate::models::ItemGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
 }
+
+::specgen_runtime::serde_struct!(ItemGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+});
 
 /// ItemGetResponse defines the response schema for `/item/get` and `/item/webhook/update`
 ///
@@ -760,16 +830,21 @@ pub struct ItemGetRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemGetResponse {
     pub item: ItemWithConsentFields,
     /// Information about the last successful and failed transactions update for the Item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<ItemStatus>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemGetResponse {
+    0 => item: "item" required,
+    1 => status: "status" optional,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for ItemGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -809,28 +884,32 @@ impl Validate for ItemGetResponse {
 /// API versions 2019-05-29 and earlier return a `removed` boolean as part of the response.
 ///
 /// The response is [`ItemRemoveResponse`](crate::models::ItemRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_code: Nullable<ItemRemoveReasonCode>,
     /// Additional context or details about the reason for removing the Item. Personally
     /// identifiable information, such as an email address or phone number, should not be included
     /// in the `reason_note`.
     ///
     /// Constraints: at most 512 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_note: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ItemRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => reason_code: "reason_code" optional,
+    4 => reason_note: "reason_note" optional,
+});
 
 impl Validate for ItemRemoveRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -901,12 +980,16 @@ impl ItemRemoveReasonCode {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemRemoveResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemRemoveResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// ItemWebhookUpdateRequest defines the request schema for `/item/webhook/update`
 ///
@@ -920,15 +1003,13 @@ pub struct ItemRemoveResponse {
 /// webhook to the newly specified webhook URL.
 ///
 /// The response is [`ItemWebhookUpdateResponse`](crate::models::ItemWebhookUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemWebhookUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -936,9 +1017,15 @@ pub struct ItemWebhookUpdateRequest {
     /// `null`.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ItemWebhookUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => webhook: "webhook" optional,
+});
 
 impl Validate for ItemWebhookUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -979,13 +1066,18 @@ impl Validate for ItemWebhookUpdateRequest {
 ///   "request_id": "vYK11LNTfRoAMbj"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemWebhookUpdateResponse {
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemWebhookUpdateResponse {
+    0 => item: "item" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for ItemWebhookUpdateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1009,19 +1101,23 @@ impl Validate for ItemWebhookUpdateResponse {
 ///
 /// The response is
 /// [`ItemAccessTokenInvalidateResponse`](crate::models::ItemAccessTokenInvalidateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemAccessTokenInvalidateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
 }
+
+::specgen_runtime::serde_struct!(ItemAccessTokenInvalidateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+});
 
 /// ItemAccessTokenInvalidateResponse defines the response schema for
 /// `/item/access_token/invalidate`
@@ -1037,7 +1133,7 @@ pub struct ItemAccessTokenInvalidateRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemAccessTokenInvalidateResponse {
     /// The access token associated with the Item for which data is being requested.
     pub new_access_token: String,
@@ -1045,6 +1141,11 @@ pub struct ItemAccessTokenInvalidateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemAccessTokenInvalidateResponse {
+    0 => new_access_token: "new_access_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// ItemPublicTokenExchangeRequest defines the request schema for `/item/public_token/exchange`
 ///
@@ -1063,20 +1164,24 @@ pub struct ItemAccessTokenInvalidateResponse {
 ///
 /// The response is
 /// [`ItemPublicTokenExchangeResponse`](crate::models::ItemPublicTokenExchangeResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemPublicTokenExchangeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your `public_token`, obtained from the Link `onSuccess` callback or
     /// `/sandbox/public_token/create`.
     pub public_token: String,
 }
+
+::specgen_runtime::serde_struct!(ItemPublicTokenExchangeRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => public_token: "public_token" required,
+});
 
 /// ItemPublicTokenExchangeResponse defines the response schema for `/item/public_token/exchange`
 ///
@@ -1092,7 +1197,7 @@ pub struct ItemPublicTokenExchangeRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemPublicTokenExchangeResponse {
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -1102,6 +1207,12 @@ pub struct ItemPublicTokenExchangeResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemPublicTokenExchangeResponse {
+    0 => access_token: "access_token" required,
+    1 => item_id: "item_id" required,
+    2 => request_id: "request_id" required,
+});
 
 /// ItemPublicTokenCreateRequest defines the request schema for `/item/public_token/create`
 ///
@@ -1128,19 +1239,23 @@ pub struct ItemPublicTokenExchangeResponse {
 /// information.
 ///
 /// The response is [`ItemPublicTokenCreateResponse`](crate::models::ItemPublicTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemPublicTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
 }
+
+::specgen_runtime::serde_struct!(ItemPublicTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+});
 
 /// ItemPublicTokenCreateResponse defines the response schema for `/item/public_token/create`
 ///
@@ -1155,17 +1270,22 @@ pub struct ItemPublicTokenCreateRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemPublicTokenCreateResponse {
     /// A `public_token` for the particular Item corresponding to the specified `access_token`
     pub public_token: String,
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemPublicTokenCreateResponse {
+    0 => public_token: "public_token" required,
+    1 => expiration: "expiration" optional,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for ItemPublicTokenCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1190,27 +1310,32 @@ impl Validate for ItemPublicTokenCreateResponse {
 /// Item through the Plaid Exchange infrastructure you have already integrated.
 ///
 /// The response is [`ItemImportResponse`](crate::models::ItemImportResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemImportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid Institution ID associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
     /// Array of product strings
     ///
     /// Constraints: at least 1 item.
     pub products: Vec<Products>,
     pub user_auth: ItemImportRequestUserAuth,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<ItemImportRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(ItemImportRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => institution_id: "institution_id" optional,
+    3 => products: "products" required,
+    4 => user_auth: "user_auth" required,
+    5 => options: "options" optional,
+});
 
 impl Validate for ItemImportRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1222,15 +1347,18 @@ impl Validate for ItemImportRequest {
 }
 
 /// An optional object to configure `/item/import` request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemImportRequestOptions {
     /// Specifies a webhook URL to associate with an Item. Plaid fires a webhook if credentials
     /// fail.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ItemImportRequestOptions {
+    0 => webhook: "webhook" optional,
+});
 
 impl Validate for ItemImportRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1240,13 +1368,18 @@ impl Validate for ItemImportRequestOptions {
 }
 
 /// Object of user ID and auth token pair, permitting Plaid to aggregate a user's accounts
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemImportRequestUserAuth {
     /// Opaque user identifier
     pub user_id: String,
     /// Authorization token Plaid will use to aggregate this user's accounts
     pub auth_token: String,
 }
+
+::specgen_runtime::serde_struct!(ItemImportRequestUserAuth {
+    0 => user_id: "user_id" required,
+    1 => auth_token: "auth_token" required,
+});
 
 /// ItemImportResponse defines the response schema for `/item/import`
 ///
@@ -1260,7 +1393,7 @@ pub struct ItemImportRequestUserAuth {
 ///   "request_id": "ewIBAn6RZirsk4W"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemImportResponse {
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -1269,8 +1402,13 @@ pub struct ItemImportResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(ItemImportResponse {
+    0 => access_token: "access_token" required,
+    1 => request_id: "request_id" required,
+});
+
 /// Metadata about the Item
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemWithConsentFields {
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
@@ -1278,18 +1416,13 @@ pub struct ItemWithConsentFields {
     pub item_id: String,
     /// The Plaid Institution ID associated with the Item. Field is `null` for Items created without
     /// an institution connection, such as Items created via Same-Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_id: Nullable<String>,
     /// The name of the institution associated with the Item. Field is `null` for Items created
     /// without an institution connection, such as Items created via Same-Day Micro-deposits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution_name: Nullable<String>,
     /// The URL registered to receive webhooks for the Item.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub webhook: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub auth_method: Nullable<ItemAuthMethod>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
     /// A list of products available for the Item that have not yet been accessed. The contents of
     /// this array will be mutually exclusive with `billed_products`.
@@ -1305,13 +1438,11 @@ pub struct ItemWithConsentFields {
     /// Item but not yet billed (e.g. Assets, before `/asset_report/create` has been called, or Auth
     /// or Identity when added as Optional Products but before their endpoints have been called), in
     /// which case the product may appear in `products` but not in `billed_products`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Products>>,
     /// A list of products that the user has consented to for the Item via [Data Transparency
     /// Messaging](https://plaid.com/docs/link/data-transparency-messaging-migration-guide). This
     /// will consist of all products where both of the following are true: the user has consented to
     /// the required data scopes for that product and you have Production access for that product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_products: Option<Vec<Products>>,
     /// The date and time at which the Item's access consent will expire, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format. If the Item does not have consent
@@ -1321,7 +1452,6 @@ pub struct ItemWithConsentFields {
     /// Guide](https://plaid.com/docs/link/oauth/#refreshing-item-consent).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub consent_expiration_time: Option<String>,
     /// Indicates whether an Item requires user interaction to be updated, which can be the case for
     /// Items with some forms of two-factor authentication.
@@ -1334,7 +1464,6 @@ pub struct ItemWithConsentFields {
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// A list of use cases that the user has consented to for the Item via [Data Transparency
     /// Messaging](https://plaid.com/docs/link/data-transparency-messaging-migration-guide).
@@ -1342,16 +1471,32 @@ pub struct ItemWithConsentFields {
     /// You can see the full list of use cases or update the list of use cases to request at any
     /// time via the Link Customization section of the [Plaid
     /// Dashboard](https://dashboard.plaid.com/link/data-transparency-v5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_use_cases: Option<Vec<String>>,
     /// A list of data scopes that the user has consented to for the Item via [Data Transparency
     /// Messaging](https://plaid.com/docs/link/data-transparency-messaging-migration-guide). These
     /// are based on the `consented_products`; see the [full
     /// mapping](https://plaid.com/docs/link/data-transparency-messaging-migration-guide/#data-scopes-by-product)
     /// of data scopes and products.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented_data_scopes: Option<Vec<ItemConsentedDataScope>>,
 }
+
+::specgen_runtime::serde_struct!(ItemWithConsentFields {
+    0 => item_id: "item_id" required,
+    1 => institution_id: "institution_id" optional,
+    2 => institution_name: "institution_name" optional,
+    3 => webhook: "webhook" required,
+    4 => auth_method: "auth_method" optional,
+    5 => error: "error" required,
+    6 => available_products: "available_products" required,
+    7 => billed_products: "billed_products" required,
+    8 => products: "products" optional,
+    9 => consented_products: "consented_products" optional,
+    10 => consent_expiration_time: "consent_expiration_time" required,
+    11 => update_type: "update_type" required,
+    12 => created_at: "created_at" optional,
+    13 => consented_use_cases: "consented_use_cases" optional,
+    14 => consented_data_scopes: "consented_data_scopes" optional,
+});
 
 impl Validate for ItemWithConsentFields {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1440,15 +1585,18 @@ impl ItemConsentedDataScope {
 ::specgen_runtime::open_enum!(ItemConsentedDataScope);
 
 /// An object with information about the status of the Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemStatus {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub investments: Nullable<ItemStatusInvestments>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions: Nullable<ItemStatusTransactions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_webhook: Nullable<ItemStatusLastWebhook>,
 }
+
+::specgen_runtime::serde_struct!(ItemStatus {
+    0 => investments: "investments" optional,
+    1 => transactions: "transactions" optional,
+    2 => last_webhook: "last_webhook" optional,
+});
 
 impl Validate for ItemStatus {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1460,7 +1608,7 @@ impl Validate for ItemStatus {
 }
 
 /// Information about the last successful and failed transactions update for the Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemStatusTransactions {
     /// [ISO 8601](https://wikipedia.org/wiki/ISO_8601) timestamp of the last successful
     /// transactions update for the Item. The status will update each time Plaid successfully
@@ -1469,7 +1617,6 @@ pub struct ItemStatusTransactions {
     /// products (e.g. Signal).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_successful_update: Nullable<String>,
     /// [ISO 8601](https://wikipedia.org/wiki/ISO_8601) timestamp of the last failed transactions
     /// update for the Item. The status will update each time Plaid fails an attempt to connect with
@@ -1477,9 +1624,13 @@ pub struct ItemStatusTransactions {
     /// does not reflect transactions updates performed by non-Transactions products (e.g. Signal).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_failed_update: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ItemStatusTransactions {
+    0 => last_successful_update: "last_successful_update" optional,
+    1 => last_failed_update: "last_failed_update" optional,
+});
 
 impl Validate for ItemStatusTransactions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1498,23 +1649,26 @@ impl Validate for ItemStatusTransactions {
 }
 
 /// Information about the last successful and failed investments update for the Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemStatusInvestments {
     /// [ISO 8601](https://wikipedia.org/wiki/ISO_8601) timestamp of the last successful investments
     /// update for the Item. The status will update each time Plaid successfully connects with the
     /// institution, regardless of whether any new data is available in the update.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_successful_update: Nullable<String>,
     /// [ISO 8601](https://wikipedia.org/wiki/ISO_8601) timestamp of the last failed investments
     /// update for the Item. The status will update each time Plaid fails an attempt to connect with
     /// the institution, regardless of whether any new data is available in the update.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_failed_update: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ItemStatusInvestments {
+    0 => last_successful_update: "last_successful_update" optional,
+    1 => last_failed_update: "last_failed_update" optional,
+});
 
 impl Validate for ItemStatusInvestments {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1533,17 +1687,20 @@ impl Validate for ItemStatusInvestments {
 }
 
 /// Information about the last webhook fired for the Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemStatusLastWebhook {
     /// [ISO 8601](https://wikipedia.org/wiki/ISO_8601) timestamp of when the webhook was fired.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sent_at: Nullable<String>,
     /// The last webhook code sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_sent: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ItemStatusLastWebhook {
+    0 => sent_at: "sent_at" optional,
+    1 => code_sent: "code_sent" optional,
+});
 
 impl Validate for ItemStatusLastWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1566,15 +1723,13 @@ impl Validate for ItemStatusLastWebhook {
 /// linked via Plaid.
 ///
 /// The response is [`ItemProductsTerminateResponse`](crate::models::ItemProductsTerminateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemProductsTerminateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -1585,9 +1740,16 @@ pub struct ItemProductsTerminateRequest {
     /// included in the `reason_note`.
     ///
     /// Constraints: at most 512 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_note: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ItemProductsTerminateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => reason_code: "reason_code" required,
+    4 => reason_note: "reason_note" optional,
+});
 
 impl Validate for ItemProductsTerminateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1610,12 +1772,16 @@ impl Validate for ItemProductsTerminateRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemProductsTerminateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ItemProductsTerminateResponse {
+    0 => request_id: "request_id" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     ProductAccess, AccountAccess, AccountProductAccess, Scopes,

@@ -5,7 +5,6 @@
 
 use crate::models::{AccountBase, LiabilitiesObject, Item};
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// LiabilitiesGetRequest defines the request schema for `/liabilities/get`
 ///
@@ -26,31 +25,38 @@ use serde::{Deserialize, Serialize};
 /// once per day; the latest data can be retrieved by calling `/liabilities/get`.
 ///
 /// The response is [`LiabilitiesGetResponse`](crate::models::LiabilitiesGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiabilitiesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<LiabilitiesGetRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(LiabilitiesGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => options: "options" optional,
+});
+
 /// An optional object to filter `/liabilities/get` results. If provided, `options` cannot be null.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiabilitiesGetRequestOptions {
     /// A list of accounts to retrieve for the Item.
     ///
     /// An error will be returned if a provided `account_id` is not associated with the Item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(LiabilitiesGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+});
 
 /// LiabilitiesGetResponse defines the response schema for `/liabilities/get`
 ///
@@ -267,7 +273,7 @@ pub struct LiabilitiesGetRequestOptions {
 ///   "request_id": "dTnnm60WgKGLnKL"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LiabilitiesGetResponse {
     /// An array of accounts associated with the Item
     pub accounts: Vec<AccountBase>,
@@ -277,6 +283,13 @@ pub struct LiabilitiesGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(LiabilitiesGetResponse {
+    0 => accounts: "accounts" required,
+    1 => item: "item" required,
+    2 => liabilities: "liabilities" required,
+    3 => request_id: "request_id" required,
+});
 
 impl Validate for LiabilitiesGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

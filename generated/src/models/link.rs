@@ -15,14 +15,17 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// The details of a document upload CRA session in link
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionCraDocumentUploadResult {
     /// The number of bank statements uploaded by the user.
     pub num_bank_statements_uploaded: i64,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionCraDocumentUploadResult {
+    0 => num_bank_statements_uploaded: "num_bank_statements_uploaded" required,
+});
 
 /// LinkTokenGetRequest defines the request schema for `/link/token/get`
 ///
@@ -45,19 +48,23 @@ pub struct LinkSessionCraDocumentUploadResult {
 /// and `EVENTS` webhook.
 ///
 /// The response is [`LinkTokenGetResponse`](crate::models::LinkTokenGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A `link_token` from a previous invocation of `/link/token/create`
     pub link_token: String,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => link_token: "link_token" required,
+});
 
 /// Enum representing the desired appearance mode for Link, used to force light or dark modes or set
 /// Link to change depending on user system settings. Currently in closed beta.
@@ -106,15 +113,13 @@ impl LinkTokenCreateRequestAppearanceMode {
 /// credentials, or the Identity Verification flow.
 ///
 /// The response is [`LinkTokenCreateResponse`](crate::models::LinkTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The name of your application, as it should be displayed in Link. Maximum length of 30
     /// characters. If a value longer than 30 characters is provided, Link will display "This
@@ -175,13 +180,11 @@ pub struct LinkTokenCreateRequest {
     ///
     /// Constraints: at least 1 item.
     pub country_codes: Vec<CountryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<LinkTokenCreateRequestUser>,
     /// A `user_id` generated using `/user/create`. Required for integrations that began using Plaid
     /// Protect, Multi-Item Link, or Plaid Check Consumer Report after December 10, 2025. For more
     /// details, see [New User APIs](https://plaid.com/docs/api/users/user-apis). One of either the
     /// `user_id` or the `user` field is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// List of Plaid product(s) that the linked Item must support. If launching Link in update
     /// mode, should be omitted (unless you are using update mode to add a credit product, such as
@@ -222,7 +225,6 @@ pub struct LinkTokenCreateRequest {
     /// Note that a product cannot be removed from an Item once the Item has been initialized with
     /// that product. To stop billing on an Item for subscription-based products, such as
     /// Liabilities, Investments, and Transactions, remove the Item via `/item/remove`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub products: Nullable<Vec<Products>>,
     /// List of Plaid product(s) you wish to use only if the institution and account(s) selected by
     /// the user support the product. Institutions that do not support these products will still be
@@ -234,7 +236,6 @@ pub struct LinkTokenCreateRequest {
     ///
     /// For more details on using this feature, see [Required if Supported
     /// Products](https://plaid.com/docs/link/initializing-products/#required-if-supported-products).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub required_if_supported_products: Nullable<Vec<Products>>,
     /// List of Plaid product(s) that will enhance the consumer's use case, but that your app can
     /// function without. Plaid will attempt to fetch data for these products on a best-effort
@@ -246,7 +247,6 @@ pub struct LinkTokenCreateRequest {
     ///
     /// For more details on using this feature, see [Optional
     /// Products](https://plaid.com/docs/link/initializing-products/#optional-products).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub optional_products: Nullable<Vec<Products>>,
     /// List of additional Plaid product(s) you wish to collect consent for to support your use
     /// case. These products will not be billed until you start using them by calling the relevant
@@ -265,7 +265,6 @@ pub struct LinkTokenCreateRequest {
     /// calling `/signal/evaluate` for the first time on an Item in order to get the most accurate
     /// results. For more details, see
     /// [`/signal/prepare`](https://plaid.com/docs/api/products/signal/#signalprepare).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub additional_consented_products: Nullable<Vec<Products>>,
     /// The destination URL to which any webhooks should be sent. Note that webhooks for Payment
     /// Initiation (e-wallet transactions only), Transfer, Bank Transfer (including Auth
@@ -274,7 +273,6 @@ pub struct LinkTokenCreateRequest {
     /// webhook receiver endpoint for an existing Item, use `/item/webhook/update` instead.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
     /// The `access_token` associated with the Item to update or reference, used when updating,
     /// modifying, or accessing an existing `access_token`. Used when launching Link in update mode,
@@ -282,22 +280,18 @@ pub struct LinkTokenCreateRequest {
     /// Link for a returning user as part of the Transfer UI flow.
     ///
     /// Constraints: at least 1 character.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_token: Nullable<String>,
     /// A list of access tokens associated with the items to update in Link update mode for the
     /// Assets product. Using this instead of the `access_token` field allows the updating of
     /// multiple items at once. This feature is in closed beta, please contact your account manager
     /// for more info.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_tokens: Option<Vec<String>>,
     /// The name of the Link customization from the Plaid Dashboard to be applied to Link. If not
     /// specified, the `default` customization will be used. When using a Link customization, the
     /// language in the customization must match the language selected via the `language` parameter,
     /// and the countries in the customization should match the country codes selected via
     /// `country_codes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_customization_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub appearance_mode: Nullable<LinkTokenCreateRequestAppearanceMode>,
     /// A URI indicating the destination where a user should be forwarded after completing the Link
     /// flow; used to support OAuth authentication flows when launching Link in the browser or
@@ -306,84 +300,103 @@ pub struct LinkTokenCreateRequest {
     /// Allowed redirect URIs list in the [developer
     /// dashboard](https://dashboard.plaid.com/team/api). If initializing on Android,
     /// `android_package_name` must be specified instead and `redirect_uri` should be left blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
     /// The name of your app's Android package. Required if using the `link_token` to initialize
     /// Link on Android. Any package name specified here must also be added to the Allowed Android
     /// package names setting on the [developer dashboard](https://dashboard.plaid.com/team/api).
     /// When creating a `link_token` for initializing Link on other platforms,
     /// `android_package_name` must be left blank and `redirect_uri` should be used instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_package_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_data: Option<LinkTokenCreateInstitutionData>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_switch: Option<LinkTokenCreateCardSwitch>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_filters: Option<LinkTokenAccountFilters>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eu_config: Option<LinkTokenEUConfig>,
     /// Used for certain legacy use cases
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_configuration: Option<LinkTokenCreateRequestPaymentConfiguration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_initiation: Option<LinkTokenCreateRequestPaymentInitiation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employment: Option<LinkTokenCreateRequestEmployment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_verification: Option<LinkTokenCreateRequestIncomeVerification>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_report: Option<LinkTokenCreateRequestBaseReport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_partner_insights: Option<LinkTokenCreateRequestCreditPartnerInsights>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cra_options: Option<LinkTokenCreateRequestCraOptions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer_report_permissible_purpose: Option<ConsumerReportPermissiblePurpose>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<LinkTokenCreateRequestAuth>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer: Option<LinkTokenCreateRequestTransfer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<LinkTokenCreateRequestUpdate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_verification: Option<LinkTokenCreateRequestIdentityVerification>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statements: Option<LinkTokenCreateRequestStatements>,
     /// A third party user token associated with the current user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_user_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investments: Option<LinkTokenInvestments>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investments_auth: Option<LinkTokenInvestmentsAuth>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_link: Option<LinkTokenCreateHostedLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transactions: Option<LinkTokenTransactions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashflow_report: Option<LinkTokenCashflowReport>,
     /// If `true`, request a CRA connection. Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cra_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<LinkTokenCreateIdentity>,
     /// If `true`, indicates that client supports linking FinanceKit / AppleCard items. Defaults to
     /// `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub financekit_supported: Option<bool>,
     /// If `true`, enable linking multiple items in the same Link session. Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_multi_item_link: Option<bool>,
     /// A user token generated using `/user/create`. Any Item created during the Link session will
     /// be associated with the user. Integrations that began using Plaid Protect, Multi-Item Link,
     /// or Plaid Check Consumer Report before December 10, 2025 use this field instead of the
     /// `user_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => client_name: "client_name" required,
+    3 => language: "language" required,
+    4 => country_codes: "country_codes" required,
+    5 => user: "user" optional,
+    6 => user_id: "user_id" optional,
+    7 => products: "products" optional,
+    8 => required_if_supported_products: "required_if_supported_products" optional,
+    9 => optional_products: "optional_products" optional,
+    10 => additional_consented_products: "additional_consented_products" optional,
+    11 => webhook: "webhook" optional,
+    12 => access_token: "access_token" optional,
+    13 => access_tokens: "access_tokens" optional,
+    14 => link_customization_name: "link_customization_name" optional,
+    15 => appearance_mode: "appearance_mode" optional,
+    16 => redirect_uri: "redirect_uri" optional,
+    17 => android_package_name: "android_package_name" optional,
+    18 => institution_data: "institution_data" optional,
+    19 => card_switch: "card_switch" optional,
+    20 => account_filters: "account_filters" optional,
+    21 => eu_config: "eu_config" optional,
+    22 => institution_id: "institution_id" optional,
+    23 => payment_configuration: "payment_configuration" optional,
+    24 => payment_initiation: "payment_initiation" optional,
+    25 => employment: "employment" optional,
+    26 => income_verification: "income_verification" optional,
+    27 => base_report: "base_report" optional,
+    28 => credit_partner_insights: "credit_partner_insights" optional,
+    29 => cra_options: "cra_options" optional,
+    30 => consumer_report_permissible_purpose: "consumer_report_permissible_purpose" optional,
+    31 => auth: "auth" optional,
+    32 => transfer: "transfer" optional,
+    33 => update: "update" optional,
+    34 => identity_verification: "identity_verification" optional,
+    35 => statements: "statements" optional,
+    36 => third_party_user_token: "third_party_user_token" optional,
+    37 => investments: "investments" optional,
+    38 => investments_auth: "investments_auth" optional,
+    39 => hosted_link: "hosted_link" optional,
+    40 => transactions: "transactions" optional,
+    41 => cashflow_report: "cashflow_report" optional,
+    42 => cra_enabled: "cra_enabled" optional,
+    43 => identity: "identity" optional,
+    44 => financekit_supported: "financekit_supported" optional,
+    45 => enable_multi_item_link: "enable_multi_item_link" optional,
+    46 => user_token: "user_token" optional,
+});
 
 impl Validate for LinkTokenCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -446,19 +459,22 @@ impl Validate for LinkTokenCreateRequest {
 /// account subtypes in the OAuth flow, these accounts will not be added to the Item. If the user
 /// selects only excluded account subtypes, the link attempt will fail and the user will be prompted
 /// to try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenAccountFilters {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depository: Option<DepositoryFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<CreditFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loan: Option<LoanFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investment: Option<InvestmentFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<OtherFilter>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenAccountFilters {
+    0 => depository: "depository" optional,
+    1 => credit: "credit" optional,
+    2 => loan: "loan" optional,
+    3 => investment: "investment" optional,
+    4 => other: "other" optional,
+});
 
 impl Validate for LinkTokenAccountFilters {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -474,53 +490,62 @@ impl Validate for LinkTokenAccountFilters {
 /// Configuration parameters for EU flows
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenEUConfig {
     /// If `true`, open Link without an initial UI. Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headless: Option<bool>,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenEUConfig {
+    0 => headless: "headless" optional,
+});
+
 /// Configuration parameters for the Investments product
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenInvestments {
     /// If `true`, allow self-custody crypto wallets to be added without requiring signature
     /// verification. Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_unverified_crypto_wallets: Option<bool>,
     /// If `true`, allow users to manually enter Investments account and holdings information.
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_manual_entry: Option<bool>,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenInvestments {
+    0 => allow_unverified_crypto_wallets: "allow_unverified_crypto_wallets" optional,
+    1 => allow_manual_entry: "allow_manual_entry" optional,
+});
+
 /// Configuration parameters for the Investments Move product
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenInvestmentsAuth {
     /// If `true`, show institutions that use the manual entry fallback flow.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub manual_entry_enabled: Nullable<bool>,
     /// If `true`, show institutions that use the masked number match fallback flow.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub masked_number_match_enabled: Nullable<bool>,
     /// If `true`, show institutions that use the stated account number fallback flow.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub stated_account_number_enabled: Nullable<bool>,
     /// If `true`, the fee and contribution details for 401k accounts will be returned.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub rollover_401k_enabled: Nullable<bool>,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenInvestmentsAuth {
+    0 => manual_entry_enabled: "manual_entry_enabled" optional,
+    1 => masked_number_match_enabled: "masked_number_match_enabled" optional,
+    2 => stated_account_number_enabled: "stated_account_number_enabled" optional,
+    3 => rollover_401k_enabled: "rollover_401k_enabled" optional,
+});
+
 /// Configuration parameters for the Transactions product
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenTransactions {
     /// The maximum number of days of transaction history to request for the Transactions product.
     /// The more transaction history is requested, the longer the historical update poll will take.
@@ -535,9 +560,12 @@ pub struct LinkTokenTransactions {
     /// Default: `90`.
     ///
     /// Constraints: at least 1; at most 730.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenTransactions {
+    0 => days_requested: "days_requested" optional,
+});
 
 impl Validate for LinkTokenTransactions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -547,16 +575,19 @@ impl Validate for LinkTokenTransactions {
 }
 
 /// Configuration parameters for the Cashflow Report product. Currently in closed beta.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCashflowReport {
     /// Number of days of transaction history to request in the Cashflow Report product.
     ///
     /// Default: `365`.
     ///
     /// Constraints: at least 1; at most 730.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCashflowReport {
+    0 => days_requested: "days_requested" optional,
+});
 
 impl Validate for LinkTokenCashflowReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -567,27 +598,30 @@ impl Validate for LinkTokenCashflowReport {
 
 /// Configuration parameters for Hosted Link. To enable the session for Hosted Link, send this
 /// object in the request. It can be empty.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateHostedLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_method: Option<HostedLinkDeliveryMethod>,
     /// URI that Hosted Link will redirect to upon completion of the Link flow. This will only occur
     /// in Hosted Link sessions, not in other implementation methods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completion_redirect_uri: Option<String>,
     /// How many seconds the link will be valid for. Must be positive. Cannot be longer than 21
     /// days. The default lifetime is 7 days for links delivered by email, 1 day for links delivered
     /// via SMS, and 30 minutes for links not sent via Plaid Link delivery. This parameter will
     /// override the value of all three link types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_lifetime_seconds: Option<i64>,
     /// This indicates whether the client is opening Hosted Link in a mobile app in an
     /// `AsWebAuthenticationSession` or Chrome custom tab.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_mobile_app: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateHostedLink {
+    0 => delivery_method: "delivery_method" optional,
+    1 => completion_redirect_uri: "completion_redirect_uri" optional,
+    2 => url_lifetime_seconds: "url_lifetime_seconds" optional,
+    3 => is_mobile_app: "is_mobile_app" optional,
+});
 
 impl Validate for LinkTokenCreateHostedLink {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -627,20 +661,23 @@ impl HostedLinkDeliveryMethod {
 ::specgen_runtime::open_enum!(HostedLinkDeliveryMethod);
 
 /// Identity object used to specify document upload
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateIdentity {
     /// Used to specify whether the Link session is Identity Document Upload
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_document_upload: Option<bool>,
     /// An array of `account_ids`. Currently can only contain one `account_id`. Must be populated if
     /// using Document Upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
     /// An array of parsing configurations. Valid parsing configurations are `ocr` and
     /// `risk_signals`. If parsing configurations are omitted, defaults to `ocr`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parsing_configs: Option<Vec<IncomeVerificationDocParsingConfig>>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateIdentity {
+    0 => is_document_upload: "is_document_upload" optional,
+    1 => account_ids: "account_ids" optional,
+    2 => parsing_configs: "parsing_configs" optional,
+});
 
 impl Validate for LinkTokenCreateIdentity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -651,67 +688,80 @@ impl Validate for LinkTokenCreateIdentity {
 
 /// Specifies options for initializing Link for use with the Pay By Bank flow. This is an optional
 /// field to configure the user experience, and currently requires the amount field to be set.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestPaymentConfiguration {
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00").
     pub amount: String,
     /// The description of the transfer that provides the payment context. The max length is 256.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestPaymentConfiguration {
+    0 => amount: "amount" required,
+    1 => description: "description" optional,
+});
 
 /// Specifies options for initializing Link for use with the Payment Initiation (Europe) product.
 /// This field is required if `payment_initiation` is included in the `products` array. Either
 /// `payment_id` or `consent_id` must be provided.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestPaymentInitiation {
     /// The `payment_id` provided by the `/payment_initiation/payment/create` endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// The `consent_id` provided by the `/payment_initiation/consent/create` endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_id: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestPaymentInitiation {
+    0 => payment_id: "payment_id" optional,
+    1 => consent_id: "consent_id" optional,
+});
+
 /// Specifies options for initializing Link for use with the Transfer product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestTransfer {
     /// The `id` returned by the `/transfer/intent/create` endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent_id: Option<String>,
     /// The `id` returned by the `/transfer/authorization/create` endpoint. Used to indicate Link
     /// session to complete required user action in order to make a decision for the authorization.
     /// If set, `access_token` can be omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_id: Option<String>,
     /// The `payment_profile_token` returned by the `/payment_profile/create` endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_profile_token: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestTransfer {
+    0 => intent_id: "intent_id" optional,
+    1 => authorization_id: "authorization_id" optional,
+    2 => payment_profile_token: "payment_profile_token" optional,
+});
+
 /// Specifies user stated income sources for the Income product
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestUserStatedIncomeSource {
     /// The employer corresponding to an income source specified by the user
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employer: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<UserStatedIncomeSourceCategory>,
     /// The income amount paid per cycle for a specified income source
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_per_cycle: Option<f64>,
     /// The income amount paid annually for a specified income source
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_annual: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_type: Option<UserStatedIncomeSourcePayType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_frequency: Option<UserStatedIncomeSourceFrequency>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestUserStatedIncomeSource {
+    0 => employer: "employer" optional,
+    1 => category: "category" optional,
+    2 => pay_per_cycle: "pay_per_cycle" optional,
+    3 => pay_annual: "pay_annual" optional,
+    4 => pay_type: "pay_type" optional,
+    5 => pay_frequency: "pay_frequency" optional,
+});
 
 impl Validate for LinkTokenCreateRequestUserStatedIncomeSource {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -724,7 +774,7 @@ impl Validate for LinkTokenCreateRequestUserStatedIncomeSource {
 
 /// Specifies options for initializing Link for use with the Statements product. This field is
 /// required for the statements product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestStatements {
     /// The start date for statements, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// "YYYY-MM-DD" format, e.g. "2020-10-30".
@@ -737,6 +787,11 @@ pub struct LinkTokenCreateRequestStatements {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestStatements {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+});
 
 impl Validate for LinkTokenCreateRequestStatements {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -870,61 +925,64 @@ impl UserStatedIncomeSourcePayType {
 /// your account manager to apply a different default. If you have enabled the [Dashboard Account
 /// Verification pane](https://dashboard.plaid.com/account-verification), the settings enabled there
 /// will override any settings in this object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestAuth {
     /// Specifies whether Auth Type Select is enabled for the Link session, allowing the end user to
     /// choose between linking via a credentials-based flow (i.e. Instant Auth, Instant Match,
     /// Automated Micro-deposits) or a manual flow that does not require login (all other Auth
     /// flows) prior to selecting their financial institution. Default behavior is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_type_select_enabled: Option<bool>,
     /// Specifies whether the Link session is enabled for the Automated Micro-deposits flow. Default
     /// behavior is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automated_microdeposits_enabled: Option<bool>,
     /// Specifies whether the Link session is enabled for the Instant Match flow. Instant Match is
     /// enabled by default. Instant Match can be disabled by setting this field to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instant_match_enabled: Option<bool>,
     /// Specifies whether the Link session is enabled for the Same-Day Micro-deposits flow.  Default
     /// behavior is `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_day_microdeposits_enabled: Option<bool>,
     /// Specifies whether the Link session is enabled for the Instant Micro-deposits flow.  Default
     /// behavior for Plaid teams created after November 2023 is `false`; default behavior for Plaid
     /// teams created before that date is `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instant_microdeposits_enabled: Option<bool>,
     /// Specifies what type of [Reroute to
     /// Credentials](https://plaid.com/docs/auth/coverage/flow-options/#removing-manual-verification-entry-points-with-reroute-to-credentials)
     /// pane should be used in the Link session for the Same-Day Micro-deposits flow. Default
     /// behavior is `OPTIONAL`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reroute_to_credentials: Option<LinkTokenCreateRequestAuthRerouteToCredentials>,
     /// Database Match has been deprecated and replaced with Database Auth. Use the [Account
     /// Verification Dashboard](https://dashboard.plaid.com/account-verification) to enable Database
     /// Auth.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_match_enabled: Option<bool>,
     /// Database Insights has been deprecated and replaced with Database Auth. Use the [Account
     /// Verification Dashboard](https://dashboard.plaid.com/account-verification) to enable Database
     /// Auth.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_insights_enabled: Option<bool>,
     /// This field has been deprecated in favor of `auth_type_select_enabled`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<LinkTokenCreateRequestAuthFlowType>,
     /// Specifies whether the Link session is enabled for SMS micro-deposits verification. Default
     /// behavior is `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sms_microdeposits_verification_enabled: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestAuth {
+    0 => auth_type_select_enabled: "auth_type_select_enabled" optional,
+    1 => automated_microdeposits_enabled: "automated_microdeposits_enabled" optional,
+    2 => instant_match_enabled: "instant_match_enabled" optional,
+    3 => same_day_microdeposits_enabled: "same_day_microdeposits_enabled" optional,
+    4 => instant_microdeposits_enabled: "instant_microdeposits_enabled" optional,
+    5 => reroute_to_credentials: "reroute_to_credentials" optional,
+    6 => database_match_enabled: "database_match_enabled" optional,
+    7 => database_insights_enabled: "database_insights_enabled" optional,
+    8 => flow_type: "flow_type" optional,
+    9 => sms_microdeposits_verification_enabled: "sms_microdeposits_verification_enabled" optional,
+});
 
 impl Validate for LinkTokenCreateRequestAuth {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -989,7 +1047,7 @@ impl LinkTokenCreateRequestAuthFlowType {
 ::specgen_runtime::open_enum!(LinkTokenCreateRequestAuthFlowType);
 
 /// Specifies option for initializing Link for use with the Identity Verification product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestIdentityVerification {
     /// ID of the associated Identity Verification template. Like all Plaid identifiers, this is
     /// case-sensitive.
@@ -1005,7 +1063,6 @@ pub struct LinkTokenCreateRequestIdentityVerification {
     /// Default: `false`.
     ///
     /// Example: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<bool>,
     /// A flag specifying whether the end user has already agreed to a privacy policy specifying
     /// that their data will be shared with Plaid for verification purposes.
@@ -1016,31 +1073,43 @@ pub struct LinkTokenCreateRequestIdentityVerification {
     /// Default: `false`.
     ///
     /// Example: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gave_consent: Option<bool>,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestIdentityVerification {
+    0 => template_id: "template_id" required,
+    1 => consent: "consent" optional,
+    2 => gave_consent: "gave_consent" optional,
+});
+
 /// A map containing data used to highlight institutions in Link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateInstitutionData {
     /// The routing number of the bank to highlight in Link. Note: in rare cases, a single routing
     /// number can be associated with multiple institutions, e.g. due to a brokerage using another
     /// institution to manage ACH on its sweep accounts. If this happens, the bank will not be
     /// highlighted in Link even if the routing number is provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenCreateInstitutionData {
+    0 => routing_number: "routing_number" optional,
+});
+
 /// A map containing data to pass in for the Card Switch flow.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateCardSwitch {
     /// The BIN (Bank Identification Number) of the card to switch.
     pub card_bin: String,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenCreateCardSwitch {
+    0 => card_bin: "card_bin" required,
+});
+
 /// An object specifying information about the end user who will be linking their account.
 /// **Required** if `user_id` isn't included.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestUser {
     /// A unique ID representing the end user. Typically this will be a user ID number from your
     /// application. Personally identifiable information, such as an email address or phone number,
@@ -1056,13 +1125,11 @@ pub struct LinkTokenCreateRequestUser {
     /// micro-deposit-based verification will streamline the end user experience, as the user will
     /// not be prompted to enter their name during the Link flow; Plaid will use the provided legal
     /// name instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_name: Option<String>,
     /// The user's full name. Optional if using the [Identity
     /// Verification](https://plaid.com/docs/api/products/identity-verification) product; if not
     /// using Identity Verification, this field is not allowed. Users will not be asked for their
     /// name when this field is provided.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<IdentityVerificationRequestUserName>,
     /// The user's phone number in [E.164](https://en.wikipedia.org/wiki/E.164) format. If supplied,
     /// will be used when applicable to prefill phone number fields in Link for the [returning user
@@ -1070,7 +1137,6 @@ pub struct LinkTokenCreateRequestUser {
     /// flow](https://plaid.com/docs/identity-verification). Phone number input is validated against
     /// valid number ranges; number strings that do not match a real-world phone numbering scheme
     /// may cause the request to fail, even in the Sandbox test environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The date and time the phone number was verified in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (`YYYY-MM-DDThh:mm:ssZ`). This was
@@ -1087,11 +1153,9 @@ pub struct LinkTokenCreateRequestUser {
     /// Deprecated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number_verified_time: Nullable<String>,
     /// The user's email address. Can be used to prefill Link fields when used with [Identity
     /// Verification](https://plaid.com/docs/identity-verification).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The date and time the email address was verified in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format (`YYYY-MM-DDThh:mm:ssZ`). This was
@@ -1108,32 +1172,41 @@ pub struct LinkTokenCreateRequestUser {
     /// Deprecated.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_address_verified_time: Nullable<String>,
     /// Deprecated and not currently used, use the `id_number` field instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssn: Option<String>,
     /// To be provided in the format "yyyy-mm-dd". Can be used to prefill Link fields when used with
     /// Identity Verification.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub date_of_birth: Nullable<String>,
     /// The user's address. Used only for Identity Verification and the Identity Match in Link
     /// workflows. If provided for Identity Verification, the user will not be shown fields to enter
     /// their address in the Identity Verification flow. If provided for Identity Match, the
     /// provided data will be used to match against the user's address. May be omitted, but if not
     /// omitted, all fields marked as required must be provided.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<UserAddress>,
     /// The user's ID number. Used only for Identity Verification. If provided, the user will not be
     /// shown fields to enter their ID number in the Identity Verification flow. May be omitted, but
     /// if not omitted, all fields marked as required must be provided.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_number: Nullable<UserIDNumber>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestUser {
+    0 => client_user_id: "client_user_id" required,
+    1 => legal_name: "legal_name" optional,
+    2 => name: "name" optional,
+    3 => phone_number: "phone_number" optional,
+    4 => phone_number_verified_time: "phone_number_verified_time" optional,
+    5 => email_address: "email_address" optional,
+    6 => email_address_verified_time: "email_address_verified_time" optional,
+    7 => ssn: "ssn" optional,
+    8 => date_of_birth: "date_of_birth" optional,
+    9 => address: "address" optional,
+    10 => id_number: "id_number" optional,
+});
 
 impl Validate for LinkTokenCreateRequestUser {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1157,7 +1230,7 @@ impl Validate for LinkTokenCreateRequestUser {
 
 /// Specifies options for initializing Link for [update
 /// mode](https://plaid.com/docs/link/update-mode).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestUpdate {
     /// If `true`, enables [update mode with Account
     /// Select](https://plaid.com/docs/link/update-mode/#using-update-mode-to-request-new-accounts)
@@ -1167,7 +1240,6 @@ pub struct LinkTokenCreateRequestUpdate {
     /// always be enabled, regardless of the value of this field.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_selection_enabled: Option<bool>,
     /// Note: this field is not currently used. Plaid may enable this field in the future if
     /// 1033-related expiration begins to be enforced.
@@ -1183,20 +1255,24 @@ pub struct LinkTokenCreateRequestUpdate {
     /// field allows you to optionally override the default reauthorization scheduling logic to
     /// either forcibly enable or disable the reauthorization flow for a given update mode session.
     /// This field does not impact the flow for Items at institutions in the EU or UK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reauthorization_enabled: Option<bool>,
     /// If `true`, a `user_token` must also be provided, and Link will open in update mode for the
     /// given user.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<bool>,
     /// An array of `item_id`s associated with the user to be updated in update mode. If empty or
     /// `null`, this field will default to initializing update mode for the most recent unhealthy
     /// Item associated with the user. A `user_token` must also be provided to use this field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_ids: Nullable<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestUpdate {
+    0 => account_selection_enabled: "account_selection_enabled" optional,
+    1 => reauthorization_enabled: "reauthorization_enabled" optional,
+    2 => user: "user" optional,
+    3 => item_ids: "item_ids" optional,
+});
 
 /// LinkOAuthCorrelationIdExchangeRequest defines the request schema for
 /// `/link/oauth/correlation_id/exchange`
@@ -1213,19 +1289,23 @@ pub struct LinkTokenCreateRequestUpdate {
 ///
 /// The response is
 /// [`LinkOAuthCorrelationIdExchangeResponse`](crate::models::LinkOAuthCorrelationIdExchangeResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkOAuthCorrelationIdExchangeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A `link_correlation_id` from a received OAuth redirect URI callback
     pub link_correlation_id: String,
 }
+
+::specgen_runtime::serde_struct!(LinkOAuthCorrelationIdExchangeRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => link_correlation_id: "link_correlation_id" required,
+});
 
 /// LinkOAuthCorrelationIdExchangeResponse defines the response schema for
 /// `/link/oauth/correlation_id/exchange`
@@ -1241,7 +1321,7 @@ pub struct LinkOAuthCorrelationIdExchangeRequest {
 ///   "request_id": "u0ydFs493XjyTYn"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkOAuthCorrelationIdExchangeResponse {
     /// The `link_token` associated to the given `link_correlation_id`, which can be used to
     /// re-initialize Link.
@@ -1250,6 +1330,11 @@ pub struct LinkOAuthCorrelationIdExchangeResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(LinkOAuthCorrelationIdExchangeResponse {
+    0 => link_token: "link_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// LinkTokenGetResponse defines the response schema for `/link/token/get`
 ///
@@ -1547,7 +1632,7 @@ pub struct LinkOAuthCorrelationIdExchangeResponse {
 ///   "request_id": "Pxpgzy0Wjvn99mY"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenGetResponse {
     /// A `link_token`, which can be supplied to Link in order to initialize it and receive a
     /// `public_token`, which can be exchanged for an `access_token`.
@@ -1556,29 +1641,35 @@ pub struct LinkTokenGetResponse {
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub created_at: Option<String>,
     /// The expiration timestamp for the `link_token`, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub expiration: Option<String>,
     /// Information about Link sessions created using this `link_token`. Session data will be
     /// provided for up to six hours after the session has ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_sessions: Option<Vec<LinkTokenGetSessionsResponse>>,
     pub metadata: LinkTokenGetMetadataResponse,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenGetResponse {
+    0 => link_token: "link_token" required,
+    1 => created_at: "created_at" required,
+    2 => expiration: "expiration" required,
+    3 => link_sessions: "link_sessions" optional,
+    4 => metadata: "metadata" required,
+    5 => user_id: "user_id" optional,
+    6 => request_id: "request_id" required,
+});
 
 impl Validate for LinkTokenGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1592,7 +1683,7 @@ impl Validate for LinkTokenGetResponse {
 
 /// An object containing information about a link session. Session data will be provided for up to
 /// six hours after the session has ended.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenGetSessionsResponse {
     /// The unique ID for the link session.
     pub link_session_id: String,
@@ -1600,26 +1691,30 @@ pub struct LinkTokenGetSessionsResponse {
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// The timestamp at which the link session was finished, if available, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub finished_at: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub on_success: Nullable<LinkSessionSuccess>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub on_exit: Nullable<LinkSessionExitDeprecated>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub exit: Nullable<LinkSessionExit>,
     /// List of customer-related Link events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<LinkEvent>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub results: Nullable<LinkSessionResults>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenGetSessionsResponse {
+    0 => link_session_id: "link_session_id" required,
+    1 => started_at: "started_at" optional,
+    2 => finished_at: "finished_at" optional,
+    3 => on_success: "on_success" optional,
+    4 => on_exit: "on_exit" optional,
+    5 => exit: "exit" optional,
+    6 => events: "events" optional,
+    7 => results: "results" optional,
+});
 
 impl Validate for LinkTokenGetSessionsResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1634,7 +1729,7 @@ impl Validate for LinkTokenGetSessionsResponse {
 }
 
 /// The set of results for a Link session.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionResults {
     /// The set of Item adds for the Link session. If you are not receiving this field and are
     /// instead receiving the deprecated `on_success` field, contact your account manager to update
@@ -1648,11 +1743,19 @@ pub struct LinkSessionResults {
     pub bank_income_results: Vec<LinkSessionBankIncomeResult>,
     /// The set of payroll income verifications for the Link session.
     pub payroll_income_results: Vec<LinkSessionPayrollIncomeResult>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub document_income_results: Option<CreditSessionDocumentIncomeResult>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cra_document_upload_results: Nullable<LinkSessionCraDocumentUploadResult>,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionResults {
+    0 => item_add_results: "item_add_results" required,
+    1 => cra_item_add_results: "cra_item_add_results" required,
+    2 => cra_update_results: "cra_update_results" required,
+    3 => bank_income_results: "bank_income_results" required,
+    4 => payroll_income_results: "payroll_income_results" required,
+    5 => document_income_results: "document_income_results" required,
+    6 => cra_document_upload_results: "cra_document_upload_results" optional,
+});
 
 impl Validate for LinkSessionResults {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1662,19 +1765,24 @@ impl Validate for LinkSessionResults {
 }
 
 /// The details of an Item add in Link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionItemAddResult {
     /// Returned once a user has successfully linked their Item.
     pub public_token: String,
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, `accounts` will only include selected accounts.
     pub accounts: Vec<LinkSessionSuccessMetadataAccount>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
+::specgen_runtime::serde_struct!(LinkSessionItemAddResult {
+    0 => public_token: "public_token" required,
+    1 => accounts: "accounts" required,
+    2 => institution: "institution" required,
+});
+
 /// The details of a Plaid Check Item add in Link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionCraItemAddResult {
     /// The Plaid Check Item ID. The `item_id` is always unique; linking the same account at the
     /// same institution twice will result in two Items with different `item_id` values. The
@@ -1683,12 +1791,17 @@ pub struct LinkSessionCraItemAddResult {
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, `accounts` will only include selected accounts.
     pub accounts: Vec<LinkSessionSuccessMetadataAccount>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
+::specgen_runtime::serde_struct!(LinkSessionCraItemAddResult {
+    0 => item_id: "item_id" required,
+    1 => accounts: "accounts" required,
+    2 => institution: "institution" required,
+});
+
 /// The details of a Plaid Check Item update via update mode in Link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionCraUpdateResult {
     /// The Plaid Check Item ID. The `item_id` is always unique; linking the same account at the
     /// same institution twice will result in two Items with different `item_id` values. The
@@ -1697,21 +1810,31 @@ pub struct LinkSessionCraUpdateResult {
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, `accounts` will only include selected accounts.
     pub accounts: Vec<LinkSessionSuccessMetadataAccount>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
+::specgen_runtime::serde_struct!(LinkSessionCraUpdateResult {
+    0 => item_id: "item_id" required,
+    1 => accounts: "accounts" required,
+    2 => institution: "institution" required,
+});
+
 /// The details of a bank income verification in Link.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LinkSessionBankIncomeResult {
     pub status: CreditSessionBankIncomeStatus,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
     /// identifiers, the `item_id` is case-sensitive.
     pub item_id: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionBankIncomeResult {
+    0 => status: "status" required,
+    1 => item_id: "item_id" required,
+    2 => institution: "institution" required,
+});
 
 impl Validate for LinkSessionBankIncomeResult {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1721,15 +1844,20 @@ impl Validate for LinkSessionBankIncomeResult {
 }
 
 /// The details of a digital payroll income verification in Link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionPayrollIncomeResult {
     /// The number of paystubs retrieved from a payroll provider.
     pub num_paystubs_retrieved: i64,
     /// The number of W-2s retrieved from a payroll provider.
     pub num_w2s_retrieved: i64,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionPayrollIncomeResult {
+    0 => num_paystubs_retrieved: "num_paystubs_retrieved" required,
+    1 => num_w2s_retrieved: "num_w2s_retrieved" required,
+    2 => institution: "institution" required,
+});
 
 /// An object representing an [onSuccess](https://plaid.com/docs/link/web/#onsuccess) callback from
 /// Link. This field is returned only for legacy integrations and is deprecated in favor of
@@ -1739,13 +1867,17 @@ pub struct LinkSessionPayrollIncomeResult {
 /// `results.item_add_results` instead.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionSuccess {
     /// Displayed once a user has successfully linked their Item.
     pub public_token: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub metadata: Option<LinkSessionSuccessMetadata>,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionSuccess {
+    0 => public_token: "public_token" required,
+    1 => metadata: "metadata" required,
+});
 
 impl Validate for LinkSessionSuccess {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1755,21 +1887,24 @@ impl Validate for LinkSessionSuccess {
 }
 
 /// Displayed once a user has successfully linked their Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionSuccessMetadata {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution: Nullable<LinkSessionSuccessMetadataInstitution>,
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, `accounts` will only include selected accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<LinkSessionSuccessMetadataAccount>>,
     /// A unique identifier associated with a user's actions and events through the Link flow.
     /// Include this identifier when opening a support ticket for faster turnaround.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_session_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transfer_status: Nullable<LinkSessionSuccessMetadataTransferStatus>,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionSuccessMetadata {
+    0 => institution: "institution" optional,
+    1 => accounts: "accounts" optional,
+    2 => link_session_id: "link_session_id" optional,
+    3 => transfer_status: "transfer_status" optional,
+});
 
 impl Validate for LinkSessionSuccessMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1780,39 +1915,37 @@ impl Validate for LinkSessionSuccessMetadata {
 
 /// An institution object. If the Item was created via Same-Day or Instant micro-deposit
 /// verification, will be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionSuccessMetadataInstitution {
     /// The full institution name, such as `'Wells Fargo'`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Plaid institution identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(LinkSessionSuccessMetadataInstitution {
+    0 => name: "name" optional,
+    1 => institution_id: "institution_id" optional,
+});
+
 /// An account attached to the connected Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionSuccessMetadataAccount {
     /// The Plaid `account_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The official account name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The last 2-4 alphanumeric characters of an account's official account number. Note that the
     /// mask may be non-unique between an Item's accounts. It may also not match the mask that the
     /// bank displays to the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mask: Nullable<String>,
     /// The account type. See the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema) for a full list of possible
     /// values
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The account subtype. See the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema) for a full list of possible
     /// values
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<String>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -1863,7 +1996,6 @@ pub struct LinkSessionSuccessMetadataAccount {
     ///
     /// `null` or empty string: Neither micro-deposit-based verification nor database verification
     /// are being used for the Item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub verification_status: Nullable<String>,
     /// If micro-deposit verification was being used, indicates the user's selection when asked if
     /// the account being verified is a `business` or `personal` account. This field is deprecated
@@ -1871,9 +2003,18 @@ pub struct LinkSessionSuccessMetadataAccount {
     /// an account is business or personal, use the `holder_category` field instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub class_type: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionSuccessMetadataAccount {
+    0 => id: "id" optional,
+    1 => name: "name" optional,
+    2 => mask: "mask" optional,
+    3 => type_: "type" optional,
+    4 => subtype: "subtype" optional,
+    5 => verification_status: "verification_status" optional,
+    6 => class_type: "class_type" optional,
+});
 
 /// The status of a transfer. Returned only when [Transfer
 /// UI](https://plaid.com/docs/transfer/using-transfer-ui) is implemented.
@@ -1909,13 +2050,16 @@ impl LinkSessionSuccessMetadataTransferStatus {
 /// An object representing an [onExit](https://plaid.com/docs/link/web/#onexit) callback from Link.
 /// If you are not receiving this field and are instead receiving the deprecated `on_exit` field,
 /// contact your account manager to update your integration.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionExit {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub metadata: Option<LinkSessionExitMetadata>,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionExit {
+    0 => error: "error" required,
+    1 => metadata: "metadata" required,
+});
 
 impl Validate for LinkSessionExit {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1931,13 +2075,16 @@ impl Validate for LinkSessionExit {
 /// migrate to the newer `exit` field.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionExitDeprecated {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub metadata: Option<LinkSessionExitMetadata>,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionExitDeprecated {
+    0 => error: "error" required,
+    1 => metadata: "metadata" required,
+});
 
 impl Validate for LinkSessionExitDeprecated {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1947,61 +2094,72 @@ impl Validate for LinkSessionExitDeprecated {
 }
 
 /// Displayed if a user exits Link without successfully linking an Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionExitMetadata {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub institution: Nullable<LinkSessionExitMetadataInstitution>,
     /// The point at which the user exited the Link flow. One of the following values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// A unique identifier associated with a user's actions and events through the Link flow.
     /// Include this identifier when opening a support ticket for faster turnaround.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_session_id: Option<String>,
     /// The request ID for the last request made by Link. This can be shared with Plaid support to
     /// expedite investigation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(LinkSessionExitMetadata {
+    0 => institution: "institution" optional,
+    1 => status: "status" optional,
+    2 => link_session_id: "link_session_id" optional,
+    3 => request_id: "request_id" optional,
+});
+
 /// An institution object. If the Item was created via Same-Day or Instant micro-deposit
 /// verification, will be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionExitMetadataInstitution {
     /// The full institution name, such as `Wells Fargo`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Plaid institution identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(LinkSessionExitMetadataInstitution {
+    0 => name: "name" optional,
+    1 => institution_id: "institution_id" optional,
+});
+
 /// An object specifying the arguments originally provided to the `/link/token/create` call.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenGetMetadataResponse {
     /// The `products` specified in the `/link/token/create` call.
     pub initial_products: Vec<Products>,
     /// The `webhook` specified in the `/link/token/create` call.
     ///
     /// Constraints: an http or https URL.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub webhook: Option<String>,
     /// The `country_codes` specified in the `/link/token/create` call.
     pub country_codes: Vec<CountryCode>,
     /// The `language` specified in the `/link/token/create` call.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_data: Option<LinkTokenCreateInstitutionData>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_filters: Option<AccountFiltersResponse>,
     /// The `redirect_uri` specified in the `/link/token/create` call.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub redirect_uri: Option<String>,
     /// The `client_name` specified in the `/link/token/create` call.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_name: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenGetMetadataResponse {
+    0 => initial_products: "initial_products" required,
+    1 => webhook: "webhook" required,
+    2 => country_codes: "country_codes" required,
+    3 => language: "language" required,
+    4 => institution_data: "institution_data" optional,
+    5 => account_filters: "account_filters" optional,
+    6 => redirect_uri: "redirect_uri" required,
+    7 => client_name: "client_name" required,
+});
 
 impl Validate for LinkTokenGetMetadataResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2027,7 +2185,7 @@ impl Validate for LinkTokenGetMetadataResponse {
 ///   "request_id": "XQVgFigpGHXkb0b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateResponse {
     /// A `link_token`, which can be supplied to Link in order to initialize it and receive a
     /// `public_token`, which can be exchanged for an `access_token`.
@@ -2052,15 +2210,21 @@ pub struct LinkTokenCreateResponse {
     /// A URL of a Plaid-hosted Link flow that will use the Link token returned by this request.
     /// Only present if the session is enabled for Hosted Link. To enable the session for Hosted
     /// Link, send a `hosted_link` object in the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_link_url: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateResponse {
+    0 => link_token: "link_token" required,
+    1 => expiration: "expiration" required,
+    2 => request_id: "request_id" required,
+    3 => hosted_link_url: "hosted_link_url" optional,
+    4 => user_id: "user_id" optional,
+});
 
 impl Validate for LinkTokenCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2070,17 +2234,20 @@ impl Validate for LinkTokenCreateResponse {
 }
 
 /// The `account_filters` specified in the original call to `/link/token/create`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountFiltersResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depository: Option<DepositoryFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<CreditFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loan: Option<LoanFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investment: Option<InvestmentFilter>,
 }
+
+::specgen_runtime::serde_struct!(AccountFiltersResponse {
+    0 => depository: "depository" optional,
+    1 => credit: "credit" optional,
+    2 => loan: "loan" optional,
+    3 => investment: "investment" optional,
+});
 
 impl Validate for AccountFiltersResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2093,7 +2260,7 @@ impl Validate for AccountFiltersResponse {
 }
 
 /// A filter to apply to `depository`-type accounts
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DepositoryFilter {
     /// An array of account subtypes to display in Link. If not specified, all account subtypes will
     /// be shown. For a full list of valid types and subtypes, see the [Account
@@ -2102,9 +2269,13 @@ pub struct DepositoryFilter {
     /// An array of limited purpose types. Restricts which kinds of limited purpose checking
     /// accounts may be connected in Link to prevent users from connecting them for unsupported use
     /// cases. Required when 'limited purpose checking' is in the subtypes filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limited_purpose_types: Option<Vec<LimitedPurposeType>>,
 }
+
+::specgen_runtime::serde_struct!(DepositoryFilter {
+    0 => account_subtypes: "account_subtypes" required,
+    1 => limited_purpose_types: "limited_purpose_types" optional,
+});
 
 impl Validate for DepositoryFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2115,13 +2286,17 @@ impl Validate for DepositoryFilter {
 }
 
 /// A filter to apply to `credit`-type accounts
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFilter {
     /// An array of account subtypes to display in Link. If not specified, all account subtypes will
     /// be shown. For a full list of valid types and subtypes, see the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema).
     pub account_subtypes: Vec<CreditAccountSubtype>,
 }
+
+::specgen_runtime::serde_struct!(CreditFilter {
+    0 => account_subtypes: "account_subtypes" required,
+});
 
 impl Validate for CreditFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2131,13 +2306,17 @@ impl Validate for CreditFilter {
 }
 
 /// A filter to apply to `loan`-type accounts
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoanFilter {
     /// An array of account subtypes to display in Link. If not specified, all account subtypes will
     /// be shown. For a full list of valid types and subtypes, see the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema).
     pub account_subtypes: Vec<LoanAccountSubtype>,
 }
+
+::specgen_runtime::serde_struct!(LoanFilter {
+    0 => account_subtypes: "account_subtypes" required,
+});
 
 impl Validate for LoanFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2148,13 +2327,17 @@ impl Validate for LoanFilter {
 
 /// A filter to apply to `investment`-type accounts (or `brokerage`-type accounts for API versions
 /// 2018-05-22 and earlier).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentFilter {
     /// An array of account subtypes to display in Link. If not specified, all account subtypes will
     /// be shown. For a full list of valid types and subtypes, see the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema).
     pub account_subtypes: Vec<InvestmentAccountSubtype>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentFilter {
+    0 => account_subtypes: "account_subtypes" required,
+});
 
 impl Validate for InvestmentFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2164,13 +2347,17 @@ impl Validate for InvestmentFilter {
 }
 
 /// A filter to apply to `other`-type accounts
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OtherFilter {
     /// An array of account subtypes to display in Link. If not specified, all account subtypes will
     /// be shown. For a full list of valid types and subtypes, see the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema).
     pub account_subtypes: Vec<OtherAccountSubtype>,
 }
+
+::specgen_runtime::serde_struct!(OtherFilter {
+    0 => account_subtypes: "account_subtypes" required,
+});
 
 impl Validate for OtherFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2520,18 +2707,16 @@ impl OtherAccountSubtype {
 
 /// Specifies options for initializing Link for use with the Income product. This field is required
 /// if `income_verification` is included in the `products` array.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestIncomeVerification {
     /// The `income_verification_id` of the verification instance, as provided by
     /// `/income/verification/create`. Replaced by the user token.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_verification_id: Option<String>,
     /// The `asset_report_id` of an asset report associated with the user, as provided by
     /// `/asset_report/create`. Providing an `asset_report_id` is optional and can be used to verify
     /// the user through a streamlined flow. If provided, the bank linking flow will be skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_report_id: Option<String>,
     /// An array of access tokens corresponding to Items that a user has previously connected with.
     /// Data from these institutions will be cross-referenced with document data received during the
@@ -2540,20 +2725,25 @@ pub struct LinkTokenCreateRequestIncomeVerification {
     /// initialized after this Link session.
     ///
     /// This field should only be used with the `payroll` income source type.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_tokens: Nullable<Vec<String>>,
     /// The types of source income data that users will be permitted to share. Options include
     /// `bank` and `payroll`. Currently you can only specify one of these options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_source_types: Option<Vec<IncomeVerificationSourceType>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income: Option<LinkTokenCreateRequestIncomeVerificationBankIncome>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payroll_income: Option<LinkTokenCreateRequestIncomeVerificationPayrollIncome>,
     /// A list of user stated income sources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stated_income_sources: Option<Vec<LinkTokenCreateRequestUserStatedIncomeSource>>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestIncomeVerification {
+    0 => income_verification_id: "income_verification_id" optional,
+    1 => asset_report_id: "asset_report_id" optional,
+    2 => access_tokens: "access_tokens" optional,
+    3 => income_source_types: "income_source_types" optional,
+    4 => bank_income: "bank_income" optional,
+    5 => payroll_income: "payroll_income" optional,
+    6 => stated_income_sources: "stated_income_sources" optional,
+});
 
 impl Validate for LinkTokenCreateRequestIncomeVerification {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2568,7 +2758,7 @@ impl Validate for LinkTokenCreateRequestIncomeVerification {
 /// Specifies options for initializing Link for use with Bank Income. This field is required if
 /// `income_verification` is included in the `products` array and `bank` is specified in
 /// `income_source_types`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestIncomeVerificationBankIncome {
     /// The number of days of data to request for the Bank Income product
     ///
@@ -2581,9 +2771,13 @@ pub struct LinkTokenCreateRequestIncomeVerificationBankIncome {
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub enable_multiple_items: Nullable<bool>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestIncomeVerificationBankIncome {
+    0 => days_requested: "days_requested" required,
+    1 => enable_multiple_items: "enable_multiple_items" optional,
+});
 
 impl Validate for LinkTokenCreateRequestIncomeVerificationBankIncome {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2596,27 +2790,30 @@ impl Validate for LinkTokenCreateRequestIncomeVerificationBankIncome {
 /// Further customization options for Document Income, such as customizing which document types may
 /// be uploaded, are also available via the [Link Customization
 /// pane](https://dashboard.plaid.com/link) in the Dashboard. (Requires Production enablement.)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestIncomeVerificationPayrollIncome {
     /// The types of payroll income verification to enable for the Link session. If none are
     /// specified, then users will see both document and digital payroll income.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub flow_types: Nullable<Vec<IncomeVerificationPayrollFlowType>>,
     /// An identifier to indicate whether the income verification Link token will be used for update
     /// mode. This field is only relevant for participants in the Payroll Income Refresh beta.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_update_mode: Option<bool>,
     /// Uniquely identify a payroll income Item to update with.  This field is only relevant for
     /// participants in the Payroll Income Refresh beta.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_id_to_update: Nullable<String>,
     /// The types of analysis to enable for document uploads. If this field is not provided, then
     /// docs will undergo OCR parsing only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub parsing_config: Nullable<Vec<IncomeVerificationDocParsingConfig>>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestIncomeVerificationPayrollIncome {
+    0 => flow_types: "flow_types" optional,
+    1 => is_update_mode: "is_update_mode" optional,
+    2 => item_id_to_update: "item_id_to_update" optional,
+    3 => parsing_config: "parsing_config" optional,
+});
 
 impl Validate for LinkTokenCreateRequestIncomeVerificationPayrollIncome {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2656,16 +2853,20 @@ impl IncomeVerificationPayrollFlowType {
 /// required if `assets` is included in the `products` array and the client is CRA-enabled.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestBaseReport {
     /// The maximum integer number of days of history to include in the Base Report.
     ///
     /// Constraints: at least 1; at most 730.
     pub days_requested: i64,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestBaseReport {
+    0 => days_requested: "days_requested" required,
+    1 => client_report_id: "client_report_id" optional,
+});
 
 impl Validate for LinkTokenCreateRequestBaseReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2675,7 +2876,7 @@ impl Validate for LinkTokenCreateRequestBaseReport {
 }
 
 /// Specifies options for initializing Link for use with Plaid Check products
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptions {
     /// The number of days of history to include in Plaid Check products. Maximum is 731; minimum is
     /// 180. If a value lower than 180 is provided, a minimum of 180 days of history will be
@@ -2686,27 +2887,31 @@ pub struct LinkTokenCreateRequestCraOptions {
     /// The minimum number of days of data required for the report to be successfully generated.
     ///
     /// Constraints: at most 184.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_required: Option<i64>,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner_insights: Option<LinkTokenCreateRequestCraOptionsPartnerInsights>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_report: Option<LinkTokenCreateRequestCraOptionsBaseReport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashflow_insights: Option<LinkTokenCreateRequestCraOptionsCashflowInsights>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lend_score: Option<LinkTokenCreateRequestCraOptionsLendScore>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_insights: Option<LinkTokenCreateRequestCraOptionsNetworkInsights>,
     /// Indicates that investment data should be extracted from the linked account(s).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub include_investments: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_insights: Option<LinkTokenCreateRequestCraOptionsIncomeInsights>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestCraOptions {
+    0 => days_requested: "days_requested" required,
+    1 => days_required: "days_required" optional,
+    2 => client_report_id: "client_report_id" optional,
+    3 => partner_insights: "partner_insights" optional,
+    4 => base_report: "base_report" optional,
+    5 => cashflow_insights: "cashflow_insights" optional,
+    6 => lend_score: "lend_score" optional,
+    7 => network_insights: "network_insights" optional,
+    8 => include_investments: "include_investments" optional,
+    9 => income_insights: "income_insights" optional,
+});
 
 impl Validate for LinkTokenCreateRequestCraOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2723,13 +2928,16 @@ impl Validate for LinkTokenCreateRequestCraOptions {
 }
 
 /// Specifies options for initializing Link for use with the Credit Partner Insights product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsPartnerInsights {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub prism_versions: Nullable<PrismVersions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub fico: Nullable<CraPartnerInsightsFicoInput>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestCraOptionsPartnerInsights {
+    0 => prism_versions: "prism_versions" optional,
+    1 => fico: "fico" optional,
+});
 
 impl Validate for LinkTokenCreateRequestCraOptionsPartnerInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2741,20 +2949,23 @@ impl Validate for LinkTokenCreateRequestCraOptionsPartnerInsights {
 
 /// Specifies options for initializing Link for use with the Base Report product, specifically the
 /// `client_report_id`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsBaseReport {
     /// Client-generated identifier, which can be used by lenders to track loan applications.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_report_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub gse_options: Nullable<LinkTokenCreateRequestCraOptionsBaseReportGSEOptions>,
     /// Indicates that the report must include identity information. If identity information is not
     /// available, the report will fail.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub require_identity: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub home_lending_report_options: Nullable<CraCheckReportHomeLendingReportOptions>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestCraOptionsBaseReport {
+    0 => client_report_id: "client_report_id" optional,
+    1 => gse_options: "gse_options" optional,
+    2 => require_identity: "require_identity" optional,
+    3 => home_lending_report_options: "home_lending_report_options" optional,
+});
 
 impl Validate for LinkTokenCreateRequestCraOptionsBaseReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2766,11 +2977,15 @@ impl Validate for LinkTokenCreateRequestCraOptionsBaseReport {
 
 /// Specifies options for initializing Link to create reports that can be shared with GSEs for
 /// mortgage verification.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsBaseReportGSEOptions {
     /// Specifies which types of reports should be made available to GSEs.
     pub report_types: Vec<GSEReportType>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestCraOptionsBaseReportGSEOptions {
+    0 => report_types: "report_types" required,
+});
 
 impl Validate for LinkTokenCreateRequestCraOptionsBaseReportGSEOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2780,11 +2995,14 @@ impl Validate for LinkTokenCreateRequestCraOptionsBaseReportGSEOptions {
 }
 
 /// Specifies options for initializing Link for use with the Cashflow Insights product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsCashflowInsights {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub attributes_version: Nullable<CashflowAttributesVersion>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestCraOptionsCashflowInsights {
+    0 => attributes_version: "attributes_version" optional,
+});
 
 impl Validate for LinkTokenCreateRequestCraOptionsCashflowInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2794,13 +3012,16 @@ impl Validate for LinkTokenCreateRequestCraOptionsCashflowInsights {
 }
 
 /// Specifies options for initializing Link for use with the CRA Income Insights product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsIncomeInsights {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub income_insights_filter: Nullable<IncomeInsightsFilter>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub income_insights_version: Option<IncomeInsightsVersion>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestCraOptionsIncomeInsights {
+    0 => income_insights_filter: "income_insights_filter" optional,
+    1 => income_insights_version: "income_insights_version" required,
+});
 
 impl Validate for LinkTokenCreateRequestCraOptionsIncomeInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2810,11 +3031,14 @@ impl Validate for LinkTokenCreateRequestCraOptionsIncomeInsights {
 }
 
 /// Specifies options for initializing Link for use with the CRA LendScore product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsLendScore {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub lend_score_version: Nullable<PlaidLendScoreVersion>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestCraOptionsLendScore {
+    0 => lend_score_version: "lend_score_version" optional,
+});
 
 impl Validate for LinkTokenCreateRequestCraOptionsLendScore {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2824,11 +3048,14 @@ impl Validate for LinkTokenCreateRequestCraOptionsLendScore {
 }
 
 /// Specifies options for initializing Link for use with the CRA Network Insights product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsNetworkInsights {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub network_insights_version: Nullable<NetworkInsightsVersion>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestCraOptionsNetworkInsights {
+    0 => network_insights_version: "network_insights_version" optional,
+});
 
 impl Validate for LinkTokenCreateRequestCraOptionsNetworkInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2838,15 +3065,18 @@ impl Validate for LinkTokenCreateRequestCraOptionsNetworkInsights {
 }
 
 /// Specifies options for initializing Link for use with the Credit Partner Insights product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCreditPartnerInsights {
     /// The maximum integer number of days of history to compute Credit Partner Insights. Defaults
     /// to 180 if not specified
     ///
     /// Constraints: at least 1; at most 730.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestCreditPartnerInsights {
+    0 => days_requested: "days_requested" optional,
+});
 
 impl Validate for LinkTokenCreateRequestCreditPartnerInsights {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2857,15 +3087,18 @@ impl Validate for LinkTokenCreateRequestCreditPartnerInsights {
 
 /// Specifies options for initializing Link for use with the Employment product. This field is
 /// required if `employment` is included in the `products` array.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestEmployment {
     /// The types of source employment data that users will be permitted to share. Options include
     /// `bank` and `payroll`. Currently you can only specify one of these options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employment_source_types: Option<Vec<EmploymentSourceType>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_employment: Option<LinkTokenCreateRequestEmploymentBankIncome>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestEmployment {
+    0 => employment_source_types: "employment_source_types" optional,
+    1 => bank_employment: "bank_employment" optional,
+});
 
 impl Validate for LinkTokenCreateRequestEmployment {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2903,47 +3136,41 @@ impl EmploymentSourceType {
 /// Specifies options for initializing Link for use with Bank Employment. This field is required if
 /// `employment` is included in the `products` array and `bank` is specified in
 /// `employment_source_types`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestEmploymentBankIncome {
     /// The number of days of data to request for the Bank Employment product.
     pub days_requested: i64,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestEmploymentBankIncome {
+    0 => days_requested: "days_requested" required,
+});
+
 /// Metadata about an event that occurred while the user was going through Link
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkEventMetadata {
     /// The error code that the user encountered. Emitted by `ERROR`, `EXIT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// The error message that the user encountered. Emitted by: `ERROR`, `EXIT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// The error type that the user encountered. Emitted by: `ERROR`, `EXIT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
     /// The status key indicates the point at which the user exited the Link flow. Emitted by:
     /// `EXIT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_status: Option<String>,
     /// The ID of the selected institution. Emitted by: all events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
     /// The name of the selected institution. Emitted by: all events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_name: Option<String>,
     /// The query used to search for institutions. Emitted by: `SEARCH_INSTITUTION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_search_query: Option<String>,
     /// The request ID for the last request made by Link. This can be shared with Plaid support to
     /// expedite investigation. Emitted by: all events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// If set, the user has encountered one of the following MFA types: code, device, questions,
     /// selections. Emitted by: `SUBMIT_MFA` and `TRANSITION_VIEW` when `view_name` is `MFA`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_type: Option<String>,
     /// The name of the view that is being transitioned to. Emitted by: `TRANSITION_VIEW`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_name: Option<String>,
     /// Either the verification method for a matched institution selected by the user or the Auth
     /// Type Select flow type selected by the user. If selection is used to describe selected
@@ -2951,29 +3178,42 @@ pub struct LinkEventMetadata {
     /// used to describe the selected Auth Type Select flow, then possible values are
     /// `flow_type_manual` or `flow_type_instant`. Emitted by: `MATCHED_SELECT_VERIFY_METHOD` and
     /// `SELECT_AUTH_TYPE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection: Option<String>,
     /// The name of the selected brand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand_name: Option<String>,
     /// The reason this institution was matched. This will be either `returning_user` or
     /// `routing_number` if emitted by `MATCHED_SELECT_INSTITUTION`. Otherwise, this will be
     /// `SAVED_INSTITUTION` or `AUTO_SELECT_SAVED_INSTITUTION` if emitted by `SELECT_INSTITUTION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_reason: Option<String>,
     /// The routing number submitted by user at the micro-deposits routing number pane. Emitted by
     /// `SUBMIT_ROUTING_NUMBER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
     /// The account number mask extracted from the user-provided account number. If the
     /// user-inputted account number is four digits long, `account_number_mask` is empty. Emitted by
     /// `SUBMIT_ACCOUNT_NUMBER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number_mask: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(LinkEventMetadata {
+    0 => error_code: "error_code" optional,
+    1 => error_message: "error_message" optional,
+    2 => error_type: "error_type" optional,
+    3 => exit_status: "exit_status" optional,
+    4 => institution_id: "institution_id" optional,
+    5 => institution_name: "institution_name" optional,
+    6 => institution_search_query: "institution_search_query" optional,
+    7 => request_id: "request_id" optional,
+    8 => mfa_type: "mfa_type" optional,
+    9 => view_name: "view_name" optional,
+    10 => selection: "selection" optional,
+    11 => brand_name: "brand_name" optional,
+    12 => match_reason: "match_reason" optional,
+    13 => routing_number: "routing_number" optional,
+    14 => account_number_mask: "account_number_mask" optional,
+});
+
 /// An event that occurred while the user was going through Link
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkEvent {
     /// Event name
     pub event_name: String,
@@ -2983,6 +3223,13 @@ pub struct LinkEvent {
     pub event_id: String,
     pub event_metadata: LinkEventMetadata,
 }
+
+::specgen_runtime::serde_struct!(LinkEvent {
+    0 => event_name: "event_name" required,
+    1 => timestamp: "timestamp" required,
+    2 => event_id: "event_id" required,
+    3 => event_metadata: "event_metadata" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     LinkSessionCraDocumentUploadResult, LinkTokenGetRequest, LinkTokenEUConfig,

@@ -5,7 +5,6 @@
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// The status of the given Hosted Link session.
 ///
@@ -83,15 +82,18 @@ impl LinkDeliveryDeliveryMethod {
 ::specgen_runtime::open_enum!(LinkDeliveryDeliveryMethod);
 
 /// The communication method containing both the type and address to send the URL.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryCommunicationMethod {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<LinkDeliveryDeliveryMethod>,
     /// The phone number / email address that Hosted Link sessions are delivered to. Phone numbers
     /// must be in E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryCommunicationMethod {
+    0 => method: "method" optional,
+    1 => address: "address" optional,
+});
 
 impl Validate for LinkDeliveryCommunicationMethod {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -102,17 +104,20 @@ impl Validate for LinkDeliveryCommunicationMethod {
 
 /// Metadata related to the recipient. If the information required to populate this field is not
 /// available, leave it blank.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryRecipient {
     /// The list of communication methods to send the Hosted Link session URL to. If delivery is not
     /// required, leave this field blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub communication_methods: Option<Vec<LinkDeliveryCommunicationMethod>>,
     /// First name of the recipient. Will be used in the body of the email / text (if configured).
     /// If this information is not available, leave this field blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryRecipient {
+    0 => communication_methods: "communication_methods" optional,
+    1 => first_name: "first_name" optional,
+});
 
 impl Validate for LinkDeliveryRecipient {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -122,11 +127,14 @@ impl Validate for LinkDeliveryRecipient {
 }
 
 /// Optional metadata related to the Hosted Link session
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryOptions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<LinkDeliveryRecipient>,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryOptions {
+    0 => recipient: "recipient" optional,
+});
 
 impl Validate for LinkDeliveryOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -144,21 +152,25 @@ impl Validate for LinkDeliveryOptions {
 /// Use the `/link_delivery/create` endpoint to create a Hosted Link session.
 ///
 /// The response is [`LinkDeliveryCreateResponse`](crate::models::LinkDeliveryCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A `link_token` from a previous invocation of `/link/token/create`.
     pub link_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<LinkDeliveryOptions>,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => link_token: "link_token" required,
+    3 => options: "options" optional,
+});
 
 impl Validate for LinkDeliveryCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -181,7 +193,7 @@ impl Validate for LinkDeliveryCreateRequest {
 ///   "request_id": "4ciYmmesdqSiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryCreateResponse {
     /// The URL to the Hosted Link session, which will be delivered by the specified delivery
     /// method.
@@ -194,6 +206,12 @@ pub struct LinkDeliveryCreateResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(LinkDeliveryCreateResponse {
+    0 => link_delivery_url: "link_delivery_url" required,
+    1 => link_delivery_session_id: "link_delivery_session_id" required,
+    2 => request_id: "request_id" required,
+});
+
 /// LinkDeliveryGetRequest defines the request schema for `/link_delivery/get`
 ///
 /// # Operation
@@ -203,19 +221,23 @@ pub struct LinkDeliveryCreateResponse {
 /// Use the `/link_delivery/get` endpoint to get the status of a Hosted Link session.
 ///
 /// The response is [`LinkDeliveryGetResponse`](crate::models::LinkDeliveryGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID for the Hosted Link session from a previous invocation of `/link_delivery/create`.
     pub link_delivery_session_id: String,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => link_delivery_session_id: "link_delivery_session_id" required,
+});
 
 /// LinkDeliveryGetRequest defines the response schema for `/link_delivery/get`
 ///
@@ -232,7 +254,7 @@ pub struct LinkDeliveryGetRequest {
 ///   "request_id": "4ciYmmesdqSiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LinkDeliveryGetResponse {
     pub status: LinkDeliverySessionStatus,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (`YYYY-MM-DDTHH:mm:ssZ`)
@@ -244,18 +266,24 @@ pub struct LinkDeliveryGetResponse {
     /// indicating the time the given Hosted Link session was completed at.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub completed_at: Nullable<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
     /// An array of access tokens associated with the Hosted Link session.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_tokens: Nullable<Vec<String>>,
     /// An array of `item_id`s associated with the Hosted Link session.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_ids: Nullable<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryGetResponse {
+    0 => status: "status" required,
+    1 => created_at: "created_at" required,
+    2 => completed_at: "completed_at" optional,
+    3 => request_id: "request_id" required,
+    4 => access_tokens: "access_tokens" optional,
+    5 => item_ids: "item_ids" optional,
+});
 
 impl Validate for LinkDeliveryGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

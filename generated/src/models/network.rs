@@ -6,7 +6,6 @@
 use crate::models::{NetworkStatusGetUser, NetworkStatusGetResponseNetworkStatus};
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// NetworkStatusGetRequest defines the request schema for `/network/status/get`
 ///
@@ -26,22 +25,26 @@ use serde::{Deserialize, Serialize};
 /// documentation](https://plaid.com/docs/layer/#integration-overview).
 ///
 /// The response is [`NetworkStatusGetResponse`](crate::models::NetworkStatusGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkStatusGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub user: NetworkStatusGetUser,
     /// The id of a template defined in Plaid Dashboard. This field is used if you have additional
     /// criteria that you want to check against (e.g. Layer eligibility).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(NetworkStatusGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user: "user" required,
+    3 => template_id: "template_id" optional,
+});
 
 /// NetworkStatusGetResponse defines the response schema for `/network/status/get`
 ///
@@ -56,15 +59,20 @@ pub struct NetworkStatusGetRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NetworkStatusGetResponse {
     pub network_status: NetworkStatusGetResponseNetworkStatus,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub layer: Nullable<NetworkStatusGetResponseLayer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(NetworkStatusGetResponse {
+    0 => network_status: "network_status" required,
+    1 => layer: "layer" optional,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for NetworkStatusGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -74,11 +82,15 @@ impl Validate for NetworkStatusGetResponse {
 }
 
 /// An object representing Layer-related metadata for the requested user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkStatusGetResponseLayer {
     /// Indicates if the user is eligible for a Layer session.
     pub eligible: bool,
 }
+
+::specgen_runtime::serde_struct!(NetworkStatusGetResponseLayer {
+    0 => eligible: "eligible" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     NetworkStatusGetRequest, NetworkStatusGetResponseLayer

@@ -4,7 +4,6 @@
 //! Types from `spec/oauth.yaml`.
 
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// OAuth error code
 ///
@@ -140,20 +139,17 @@ impl OAuthSubjectTokenType {
 /// specification.
 ///
 /// The response is [`OAuthTokenResponse`](crate::models::OAuthTokenResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OAuthTokenRequest {
     pub grant_type: OAuthGrantType,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A JSON string containing a space-separated list of scopes associated with this token, in the
     /// format described in
@@ -167,15 +163,12 @@ pub struct OAuthTokenRequest {
     /// `mcp:dashboard` allows access to the MCP dashboard server.
     ///
     /// Example: `user:read user:write exchange`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Refresh token for OAuth
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// URI of the target resource server
     ///
     /// Example: `https://production.plaid.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// Used when exchanging a token. The meaning depends on the `subject_token_type`:
     ///
@@ -186,7 +179,6 @@ pub struct OAuthTokenRequest {
     ///   `urn:plaid:params:cra-partner:fannie-mae`, or `urn:plaid:params:cra-partner:freddie-mac`.
     ///
     /// Example: `68028ce48d2b0dec68747f6c`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// Token representing the subject. The meaning depends on the `subject_token_type`. For
     /// `urn:plaid:params:tokens:user`, the `subject_token` must be a Plaid-issued user token from
@@ -194,11 +186,22 @@ pub struct OAuthTokenRequest {
     /// must be an OAuth refresh token issued from the `/oauth/token` endpoint.
     ///
     /// Example: `user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_token_type: Option<OAuthSubjectTokenType>,
 }
+
+::specgen_runtime::serde_struct!(OAuthTokenRequest {
+    0 => grant_type: "grant_type" required,
+    1 => client_id: "client_id" optional,
+    2 => client_secret: "client_secret" optional,
+    3 => secret: "secret" optional,
+    4 => scope: "scope" optional,
+    5 => refresh_token: "refresh_token" optional,
+    6 => resource: "resource" optional,
+    7 => audience: "audience" optional,
+    8 => subject_token: "subject_token" optional,
+    9 => subject_token_type: "subject_token_type" optional,
+});
 
 impl Validate for OAuthTokenRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -223,7 +226,7 @@ impl Validate for OAuthTokenRequest {
 ///   "request_id": "m8MDqcS6F3lzqvP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OAuthTokenResponse {
     /// Access token for OAuth
     pub access_token: String,
@@ -242,6 +245,14 @@ pub struct OAuthTokenResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(OAuthTokenResponse {
+    0 => access_token: "access_token" required,
+    1 => refresh_token: "refresh_token" required,
+    2 => token_type: "token_type" required,
+    3 => expires_in: "expires_in" required,
+    4 => request_id: "request_id" required,
+});
+
 /// OAuth token introspect request.
 ///
 /// # Operation
@@ -255,23 +266,27 @@ pub struct OAuthTokenResponse {
 /// specification.
 ///
 /// The response is [`OAuthIntrospectResponse`](crate::models::OAuthIntrospectResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OAuthIntrospectRequest {
     /// An OAuth token of any type (`refresh_token`, `access_token`, etc)
     pub token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(OAuthIntrospectRequest {
+    0 => token: "token" required,
+    1 => client_id: "client_id" optional,
+    2 => client_secret: "client_secret" optional,
+    3 => secret: "secret" optional,
+});
 
 /// OAuth token introspect response
 ///
@@ -294,7 +309,7 @@ pub struct OAuthIntrospectRequest {
 ///   "request_id": "m8MDqcS6F3lzqvP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OAuthIntrospectResponse {
     /// Boolean indicator of whether or not the presented token is currently active. A `true` value
     /// indicates that the token has been issued, has not been revoked, and is within the time
@@ -312,67 +327,76 @@ pub struct OAuthIntrospectResponse {
     /// `mcp:dashboard` allows access to the MCP dashboard server.
     ///
     /// Example: `user:read user:write exchange`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Expiration time as UNIX timestamp since January 1 1970 UTC
     ///
     /// Example: `1670000000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp: Option<i64>,
     /// Issued at time as UNIX timestamp since January 1 1970 UTC
     ///
     /// Example: `1670000000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
     /// Subject of the token
     ///
     /// Example: `68028ce48d2b0dec68747f6c`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// Audience of the token
     ///
     /// Example: `https://production.plaid.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
     /// Issuer of the token
     ///
     /// Example: `https://production.plaid.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     /// Type of the token
     ///
     /// Example: `Bearer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
     /// User ID of the token
     ///
     /// Example: `wz666MBjYWTp2PDzzggYhM6oWWmBb`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(OAuthIntrospectResponse {
+    0 => active: "active" required,
+    1 => scope: "scope" optional,
+    2 => client_id: "client_id" optional,
+    3 => exp: "exp" optional,
+    4 => iat: "iat" optional,
+    5 => sub: "sub" optional,
+    6 => aud: "aud" optional,
+    7 => iss: "iss" optional,
+    8 => token_type: "token_type" optional,
+    9 => user_id: "user_id" optional,
+    10 => request_id: "request_id" required,
+});
+
 /// OAuth error response
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OAuthErrorResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<OAuthErrorCode>,
     /// A human-readable description of the error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// A URI identifying the specific error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(OAuthErrorResponse {
+    0 => error: "error" optional,
+    1 => error_description: "error_description" optional,
+    2 => error_uri: "error_uri" optional,
+    3 => request_id: "request_id" required,
+});
 
 impl Validate for OAuthErrorResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -396,23 +420,27 @@ impl Validate for OAuthErrorResponse {
 /// specification.
 ///
 /// The response is [`OAuthRevokeResponse`](crate::models::OAuthRevokeResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OAuthRevokeRequest {
     /// An OAuth token of any type (`refresh_token`, `access_token`, etc)
     pub token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(OAuthRevokeRequest {
+    0 => token: "token" required,
+    1 => client_id: "client_id" optional,
+    2 => client_secret: "client_secret" optional,
+    3 => secret: "secret" optional,
+});
 
 /// Successful OAuth token revoke response
 ///
@@ -425,12 +453,16 @@ pub struct OAuthRevokeRequest {
 ///   "request_id": "m8MDqcS6F3lzqvP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OAuthRevokeResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(OAuthRevokeResponse {
+    0 => request_id: "request_id" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     OAuthTokenResponse, OAuthIntrospectRequest, OAuthIntrospectResponse,

@@ -11,7 +11,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Request schema for `/partner/customer/create`.
 ///
@@ -72,15 +71,13 @@ use serde::{Deserialize, Serialize};
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The company name of the end customer being created. This will be used to display the end
     /// customer in the Plaid Dashboard. It will not be shown to end users.
@@ -90,7 +87,6 @@ pub struct PartnerCustomerCreateRequest {
     pub is_diligence_attested: bool,
     /// The products to be enabled for the end customer. If empty or `null`, this field will default
     /// to the products enabled for the reseller at the time this endpoint is called.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Products>>,
     /// If `true`, the end customer's default Link customization will be set to match the partner's.
     /// You can always change the end customer's Link customization in the Plaid Dashboard. See the
@@ -103,14 +99,12 @@ pub struct PartnerCustomerCreateRequest {
     /// cases are applied. Link will not work in Production unless the end customer's DTM use cases
     /// are configured. For more details, see [Data Transparency
     /// Messaging](https://plaid.com/docs/link/data-transparency-messaging-migration-guide/).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_link_customization: Option<bool>,
     /// Base64-encoded representation of the end customer's logo. Must be a PNG of size 1024x1024
     /// under 4MB. The logo will be shared with financial institutions and shown to the end user
     /// during Link flows. A logo is required if `create_link_customization` is `true`. If
     /// `create_link_customization` is `false` and the logo is omitted, the partner's logo will be
     /// used if one exists, otherwise a stock logo will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
     /// The end customer's legal name. This will be shared with financial institutions as part of
     /// the OAuth registration process. It will not be shown to end users.
@@ -121,30 +115,45 @@ pub struct PartnerCustomerCreateRequest {
     /// through the Plaid Link flow. The application name must be unique and cannot match the name
     /// of another application already registered with Plaid.
     pub application_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub technical_contact: Option<PartnerEndCustomerTechnicalContact>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_contact: Option<PartnerEndCustomerBillingContact>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_support_info: Option<PartnerEndCustomerCustomerSupportInfo>,
     pub address: PartnerEndCustomerAddress,
     /// Denotes whether the partner has forwarded the Plaid bank addendum to the end customer.
     pub is_bank_addendum_completed: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets_under_management: Option<PartnerEndCustomerAssetsUnderManagement>,
     /// A list of URIs indicating the destination(s) where a user can be forwarded after completing
     /// the Link flow; used to support OAuth authentication flows when launching Link in the browser
     /// or another app. URIs should not contain any query parameters. When used in Production, URIs
     /// must use https. To modify redirect URIs for an end customer after creating them, go to the
     /// end customer's [API page](https://dashboard.plaid.com/team/api) in the Dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uris: Option<Vec<String>>,
     /// The unique identifier assigned to a financial institution by regulatory authorities, if
     /// applicable. For banks, this is the FDIC Certificate Number. For credit unions, this is the
     /// Credit Union Charter Number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => company_name: "company_name" required,
+    3 => is_diligence_attested: "is_diligence_attested" required,
+    4 => products: "products" optional,
+    5 => create_link_customization: "create_link_customization" optional,
+    6 => logo: "logo" optional,
+    7 => legal_entity_name: "legal_entity_name" required,
+    8 => website: "website" required,
+    9 => application_name: "application_name" required,
+    10 => technical_contact: "technical_contact" optional,
+    11 => billing_contact: "billing_contact" optional,
+    12 => customer_support_info: "customer_support_info" optional,
+    13 => address: "address" required,
+    14 => is_bank_addendum_completed: "is_bank_addendum_completed" required,
+    15 => assets_under_management: "assets_under_management" optional,
+    16 => redirect_uris: "redirect_uris" optional,
+    17 => registration_number: "registration_number" optional,
+});
 
 impl Validate for PartnerCustomerCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -174,15 +183,18 @@ impl Validate for PartnerCustomerCreateRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_customer: Option<PartnerEndCustomerWithSecrets>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerCreateResponse {
+    0 => end_customer: "end_customer" optional,
+    1 => request_id: "request_id" optional,
+});
 
 impl Validate for PartnerCustomerCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -211,18 +223,22 @@ impl Validate for PartnerCustomerCreateResponse {
 ///   "end_customer_client_id": "7f57eb3d2a9j6480121fx361"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub end_customer_client_id: String,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => end_customer_client_id: "end_customer_client_id" required,
+});
 
 /// Response schema for `/partner/customer/get`.
 ///
@@ -241,15 +257,18 @@ pub struct PartnerCustomerGetRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerGetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_customer: Option<PartnerEndCustomer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerGetResponse {
+    0 => end_customer: "end_customer" optional,
+    1 => request_id: "request_id" optional,
+});
 
 impl Validate for PartnerCustomerGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -279,18 +298,22 @@ impl Validate for PartnerCustomerGetResponse {
 ///   "end_customer_client_id": "7f57eb3d2a9j6480121fx361"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerEnableRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub end_customer_client_id: String,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerEnableRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => end_customer_client_id: "end_customer_client_id" required,
+});
 
 /// Response schema for `/partner/customer/enable`.
 ///
@@ -305,16 +328,19 @@ pub struct PartnerCustomerEnableRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerEnableResponse {
     /// The end customer's secret key for the Production environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production_secret: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerEnableResponse {
+    0 => production_secret: "production_secret" optional,
+    1 => request_id: "request_id" optional,
+});
 
 /// Request schema for `/partner/customer/remove`.
 ///
@@ -338,19 +364,23 @@ pub struct PartnerCustomerEnableResponse {
 ///   "end_customer_client_id": "7f57eb3d2a9j6480121fx361"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `client_id` of the end customer to be removed.
     pub end_customer_client_id: String,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => end_customer_client_id: "end_customer_client_id" required,
+});
 
 /// Response schema for `/partner/customer/remove`.
 ///
@@ -364,13 +394,16 @@ pub struct PartnerCustomerRemoveRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerRemoveResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerRemoveResponse {
+    0 => request_id: "request_id" optional,
+});
 
 /// Request schema for `/partner/customer/oauth_institutions/get`.
 ///
@@ -396,18 +429,22 @@ pub struct PartnerCustomerRemoveResponse {
 ///   "end_customer_client_id": "7f57eb3d2a9j6480121fx361"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerOAuthInstitutionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub end_customer_client_id: String,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerOAuthInstitutionsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => end_customer_client_id: "end_customer_client_id" required,
+});
 
 /// Response schema for `/partner/customer/oauth_institutions/get`.
 ///
@@ -461,20 +498,23 @@ pub struct PartnerCustomerOAuthInstitutionsGetRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerOAuthInstitutionsGetResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flowdown_status: Option<PartnerEndCustomerFlowdownStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questionnaire_status: Option<PartnerEndCustomerQuestionnaireStatus>,
     /// The OAuth institutions with which the end customer's application is being registered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institutions: Option<Vec<PartnerEndCustomerOAuthInstitution>>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PartnerCustomerOAuthInstitutionsGetResponse {
+    0 => flowdown_status: "flowdown_status" optional,
+    1 => questionnaire_status: "questionnaire_status" optional,
+    2 => institutions: "institutions" optional,
+    3 => request_id: "request_id" optional,
+});
 
 impl Validate for PartnerCustomerOAuthInstitutionsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -547,27 +587,30 @@ impl PartnerEndCustomerQuestionnaireStatus {
 ::specgen_runtime::open_enum!(PartnerEndCustomerQuestionnaireStatus);
 
 /// The OAuth registration information for an institution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerOAuthInstitution {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<PartnerEndCustomerOAuthInstitutionEnvironments>,
     /// The date on which the end customer's application was approved by the institution, or an
     /// empty string if their application has not yet been approved.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub production_enablement_date: Nullable<String>,
     /// The date on which non-OAuth Item adds will no longer be supported for this institution, or
     /// an empty string if no such date has been set by the institution.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub classic_disablement_date: Nullable<String>,
     /// The errors encountered while registering the end customer's application with the
     /// institutions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<PlaidError>>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerOAuthInstitution {
+    0 => name: "name" optional,
+    1 => institution_id: "institution_id" optional,
+    2 => environments: "environments" optional,
+    3 => production_enablement_date: "production_enablement_date" optional,
+    4 => classic_disablement_date: "classic_disablement_date" optional,
+    5 => errors: "errors" optional,
+});
 
 impl Validate for PartnerEndCustomerOAuthInstitution {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -578,13 +621,16 @@ impl Validate for PartnerEndCustomerOAuthInstitution {
 }
 
 /// Registration statuses by environment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerOAuthInstitutionEnvironments {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub development: Option<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub production: Option<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerOAuthInstitutionEnvironments {
+    0 => development: "development" optional,
+    1 => production: "production" optional,
+});
 
 impl Validate for PartnerEndCustomerOAuthInstitutionEnvironments {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -630,17 +676,20 @@ impl PartnerEndCustomerOAuthInstitutionApplicationStatus {
 ::specgen_runtime::open_enum!(PartnerEndCustomerOAuthInstitutionApplicationStatus);
 
 /// The details for an end customer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomer {
     /// The `client_id` of the end customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The company name associated with the end customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PartnerEndCustomerStatus>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomer {
+    0 => client_id: "client_id" optional,
+    1 => company_name: "company_name" optional,
+    2 => status: "status" optional,
+});
 
 impl Validate for PartnerEndCustomer {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -651,19 +700,22 @@ impl Validate for PartnerEndCustomer {
 
 /// The details for the newly created end customer, including secrets for non-Production
 /// environments.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerWithSecrets {
     /// The `client_id` of the end customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The company name associated with the end customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PartnerEndCustomerStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<PartnerEndCustomerSecrets>,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerWithSecrets {
+    0 => client_id: "client_id" optional,
+    1 => company_name: "company_name" optional,
+    2 => status: "status" optional,
+    3 => secrets: "secrets" optional,
+});
 
 impl Validate for PartnerEndCustomerWithSecrets {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -674,12 +726,17 @@ impl Validate for PartnerEndCustomerWithSecrets {
 
 /// Assets under management for the given end customer. Required for end customers with monthly
 /// service commitments.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerAssetsUnderManagement {
     /// Format: `double`.
     pub amount: f64,
     pub iso_currency_code: String,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerAssetsUnderManagement {
+    0 => amount: "amount" required,
+    1 => iso_currency_code: "iso_currency_code" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     PartnerCustomerGetRequest, PartnerCustomerEnableRequest,

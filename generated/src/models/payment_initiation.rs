@@ -10,7 +10,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// PaymentInitiationRecipientCreateRequest defines the request schema for
 /// `/payment_initiation/recipient/create`
@@ -31,15 +30,13 @@ use serde::{Deserialize, Serialize};
 ///
 /// The response is
 /// [`PaymentInitiationRecipientCreateResponse`](crate::models::PaymentInitiationRecipientCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationRecipientCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The name of the recipient. We recommend using strings of length 18 or less and avoid special
     /// characters to ensure compatibility with all institutions.
@@ -50,15 +47,21 @@ pub struct PaymentInitiationRecipientCreateRequest {
     /// provided, an IBAN is required.
     ///
     /// Constraints: 15 to 34 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iban: Nullable<String>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<RecipientBACS>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<PaymentInitiationAddress>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationRecipientCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => name: "name" required,
+    3 => iban: "iban" optional,
+    4 => bacs: "bacs" optional,
+    5 => address: "address" optional,
+});
 
 impl Validate for PaymentInitiationRecipientCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -86,7 +89,7 @@ impl Validate for PaymentInitiationRecipientCreateRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationRecipientCreateResponse {
     /// A unique ID identifying the recipient
     pub recipient_id: String,
@@ -94,6 +97,11 @@ pub struct PaymentInitiationRecipientCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationRecipientCreateResponse {
+    0 => recipient_id: "recipient_id" required,
+    1 => request_id: "request_id" required,
+});
 
 /// PaymentInitiationPaymentReverseResponse defines the response schema for
 /// `/payment_initiation/payment/reverse`
@@ -110,7 +118,7 @@ pub struct PaymentInitiationRecipientCreateResponse {
 ///   "status": "INITIATED"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationPaymentReverseResponse {
     /// A unique ID identifying the refund
     pub refund_id: String,
@@ -119,6 +127,12 @@ pub struct PaymentInitiationPaymentReverseResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentReverseResponse {
+    0 => refund_id: "refund_id" required,
+    1 => status: "status" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for PaymentInitiationPaymentReverseResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -138,19 +152,23 @@ impl Validate for PaymentInitiationPaymentReverseResponse {
 ///
 /// The response is
 /// [`PaymentInitiationRecipientGetResponse`](crate::models::PaymentInitiationRecipientGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationRecipientGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the recipient
     pub recipient_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationRecipientGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => recipient_id: "recipient_id" required,
+});
 
 /// PaymentInitiationRecipientGetResponse defines the response schema for
 /// `/payment_initiation/recipient/get`
@@ -177,25 +195,31 @@ pub struct PaymentInitiationRecipientGetRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationRecipientGetResponse {
     /// The ID of the recipient.
     pub recipient_id: String,
     /// The name of the recipient.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<PaymentInitiationAddress>,
     /// The International Bank Account Number (IBAN) for the recipient.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iban: Nullable<String>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<RecipientBACS>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationRecipientGetResponse {
+    0 => recipient_id: "recipient_id" required,
+    1 => name: "name" required,
+    2 => address: "address" optional,
+    3 => iban: "iban" optional,
+    4 => bacs: "bacs" optional,
+    5 => request_id: "request_id" required,
+});
 
 impl Validate for PaymentInitiationRecipientGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -206,22 +230,27 @@ impl Validate for PaymentInitiationRecipientGetResponse {
 }
 
 /// PaymentInitiationRecipient defines a payment initiation recipient
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationRecipient {
     /// The ID of the recipient.
     pub recipient_id: String,
     /// The name of the recipient.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<PaymentInitiationAddress>,
     /// The International Bank Account Number (IBAN) for the recipient.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iban: Nullable<String>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<RecipientBACS>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationRecipient {
+    0 => recipient_id: "recipient_id" required,
+    1 => name: "name" required,
+    2 => address: "address" optional,
+    3 => iban: "iban" optional,
+    4 => bacs: "bacs" optional,
+});
 
 impl Validate for PaymentInitiationRecipient {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -243,15 +272,13 @@ impl Validate for PaymentInitiationRecipient {
 ///
 /// The response is
 /// [`PaymentInitiationRecipientListResponse`](crate::models::PaymentInitiationRecipientListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationRecipientListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The maximum number of recipients to return. If `count` is not specified, a maximum of 100
     /// recipients will be returned, beginning with the recipient at the cursor (if specified).
@@ -259,7 +286,6 @@ pub struct PaymentInitiationRecipientListRequest {
     /// Default: `100`.
     ///
     /// Constraints: at least 1; at most 100.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// A value representing the latest recipient to be included in the response. Set this from
     /// `next_cursor` received from the previous `/payment_initiation/recipient/list` request. If
@@ -268,9 +294,15 @@ pub struct PaymentInitiationRecipientListRequest {
     /// descending order by the `created_at` time.
     ///
     /// Constraints: at most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationRecipientListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => count: "count" optional,
+    3 => cursor: "cursor" optional,
+});
 
 impl Validate for PaymentInitiationRecipientListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -311,7 +343,7 @@ impl Validate for PaymentInitiationRecipientListRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationRecipientListResponse {
     /// An array of payment recipients created for Payment Initiation
     pub recipients: Vec<PaymentInitiationRecipient>,
@@ -323,9 +355,14 @@ pub struct PaymentInitiationRecipientListResponse {
     /// recipient.
     ///
     /// Constraints: at most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationRecipientListResponse {
+    0 => recipients: "recipients" required,
+    1 => request_id: "request_id" required,
+    2 => next_cursor: "next_cursor" optional,
+});
 
 impl Validate for PaymentInitiationRecipientListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -366,15 +403,13 @@ impl Validate for PaymentInitiationRecipientListResponse {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentCreateResponse`](crate::models::PaymentInitiationPaymentCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationPaymentCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the recipient the payment is for.
     pub recipient_id: String,
@@ -390,11 +425,19 @@ pub struct PaymentInitiationPaymentCreateRequest {
     /// Constraints: 1 to 18 characters.
     pub reference: String,
     pub amount: PaymentAmount,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ExternalPaymentScheduleRequest>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<ExternalPaymentOptions>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => recipient_id: "recipient_id" required,
+    3 => reference: "reference" required,
+    4 => amount: "amount" required,
+    5 => schedule: "schedule" optional,
+    6 => options: "options" optional,
+});
 
 impl Validate for PaymentInitiationPaymentCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -430,15 +473,13 @@ impl Validate for PaymentInitiationPaymentCreateRequest {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentReverseResponse`](crate::models::PaymentInitiationPaymentReverseResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationPaymentReverseRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the payment to reverse
     pub payment_id: String,
@@ -461,17 +502,25 @@ pub struct PaymentInitiationPaymentReverseRequest {
     /// Constraints: 6 to 18 characters.
     pub reference: String,
     /// The amount and currency of a payment
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<PaymentAmountNullable>,
     /// The counterparty's birthdate, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// (YYYY-MM-DD) format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub counterparty_date_of_birth: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub counterparty_address: Nullable<PaymentInitiationAddress>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentReverseRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => payment_id: "payment_id" required,
+    3 => idempotency_key: "idempotency_key" required,
+    4 => reference: "reference" required,
+    5 => amount: "amount" optional,
+    6 => counterparty_date_of_birth: "counterparty_date_of_birth" optional,
+    7 => counterparty_address: "counterparty_address" optional,
+});
 
 impl Validate for PaymentInitiationPaymentReverseRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -532,7 +581,7 @@ impl PaymentInitiationPaymentCreateStatus {
 ///   "request_id": "4ciYVmesrySiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationPaymentCreateResponse {
     /// A unique ID identifying the payment
     pub payment_id: String,
@@ -541,6 +590,12 @@ pub struct PaymentInitiationPaymentCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentCreateResponse {
+    0 => payment_id: "payment_id" required,
+    1 => status: "status" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for PaymentInitiationPaymentCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -573,19 +628,23 @@ impl Validate for PaymentInitiationPaymentCreateResponse {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentGetResponse`](crate::models::PaymentInitiationPaymentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationPaymentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `payment_id` returned from `/payment_initiation/payment/create`.
     pub payment_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => payment_id: "payment_id" required,
+});
 
 /// PaymentInitiationPaymentGetResponse defines the response schema for
 /// `/payment_initiation/payment/get`
@@ -615,7 +674,7 @@ pub struct PaymentInitiationPaymentGetRequest {
 ///   "request_id": "aEAQmewMzlVa1k6"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationPaymentGetResponse {
     /// The ID of the payment. Like all Plaid identifiers, the `payment_id` is case sensitive.
     pub payment_id: String,
@@ -626,46 +685,34 @@ pub struct PaymentInitiationPaymentGetResponse {
     /// A reference for the payment.
     pub reference: String,
     /// The value of the reference sent to the bank after adjustment to pass bank validation rules.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub adjusted_reference: Nullable<String>,
     /// The date and time of the last time the `status` was updated, in IS0 8601 format
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub last_status_update: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub schedule: Nullable<ExternalPaymentScheduleGet>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub refund_details: Nullable<ExternalPaymentRefundDetails>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub bacs: Option<RecipientBACS>,
     /// The International Bank Account Number (IBAN) for the sender, if specified in the
     /// `/payment_initiation/payment/create` call.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iban: Option<String>,
     /// Refund IDs associated with the payment.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub refund_ids: Nullable<Vec<String>>,
     /// The amount and currency of a payment
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount_refunded: Nullable<PaymentAmountNullable>,
     /// The EMI (E-Money Institution) wallet that this payment is associated with, if any. This
     /// wallet is used as an intermediary account to enable Plaid to reconcile the settlement of
     /// funds for Payment Initiation requests.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub wallet_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub scheme: Nullable<PaymentScheme>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub adjusted_scheme: Nullable<PaymentScheme>,
     /// The payment consent ID that this payment was initiated with. Is present only when payment
     /// was initiated using the payment consent.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub consent_id: Nullable<String>,
     /// The transaction ID that this payment is associated with, if any. This is present only when a
     /// payment was initiated using virtual accounts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transaction_id: Nullable<String>,
     /// A unique identifier assigned by Plaid to each payment for tracking and reconciliation
     /// purposes.
@@ -674,14 +721,36 @@ pub struct PaymentInitiationPaymentGetResponse {
     /// clients should convert both the incoming `end_to_end_id` and the one provided by Plaid to
     /// the same case (either lower or upper) before comparison. For virtual account payments, Plaid
     /// manages this field automatically.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_to_end_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentGetResponse {
+    0 => payment_id: "payment_id" required,
+    1 => amount: "amount" required,
+    2 => status: "status" required,
+    3 => recipient_id: "recipient_id" required,
+    4 => reference: "reference" required,
+    5 => adjusted_reference: "adjusted_reference" optional,
+    6 => last_status_update: "last_status_update" required,
+    7 => schedule: "schedule" optional,
+    8 => refund_details: "refund_details" optional,
+    9 => bacs: "bacs" required,
+    10 => iban: "iban" required,
+    11 => refund_ids: "refund_ids" optional,
+    12 => amount_refunded: "amount_refunded" optional,
+    13 => wallet_id: "wallet_id" optional,
+    14 => scheme: "scheme" optional,
+    15 => adjusted_scheme: "adjusted_scheme" optional,
+    16 => consent_id: "consent_id" optional,
+    17 => transaction_id: "transaction_id" optional,
+    18 => end_to_end_id: "end_to_end_id" optional,
+    19 => error: "error" optional,
+    20 => request_id: "request_id" required,
+});
 
 impl Validate for PaymentInitiationPaymentGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -704,7 +773,7 @@ impl Validate for PaymentInitiationPaymentGetResponse {
 }
 
 /// PaymentInitiationPayment defines a payment initiation payment
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationPayment {
     /// The ID of the payment. Like all Plaid identifiers, the `payment_id` is case sensitive.
     pub payment_id: String,
@@ -715,46 +784,34 @@ pub struct PaymentInitiationPayment {
     /// A reference for the payment.
     pub reference: String,
     /// The value of the reference sent to the bank after adjustment to pass bank validation rules.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub adjusted_reference: Nullable<String>,
     /// The date and time of the last time the `status` was updated, in IS0 8601 format
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub last_status_update: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub schedule: Nullable<ExternalPaymentScheduleGet>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub refund_details: Nullable<ExternalPaymentRefundDetails>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub bacs: Option<RecipientBACS>,
     /// The International Bank Account Number (IBAN) for the sender, if specified in the
     /// `/payment_initiation/payment/create` call.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iban: Option<String>,
     /// Refund IDs associated with the payment.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub refund_ids: Nullable<Vec<String>>,
     /// The amount and currency of a payment
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount_refunded: Nullable<PaymentAmountNullable>,
     /// The EMI (E-Money Institution) wallet that this payment is associated with, if any. This
     /// wallet is used as an intermediary account to enable Plaid to reconcile the settlement of
     /// funds for Payment Initiation requests.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub wallet_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub scheme: Nullable<PaymentScheme>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub adjusted_scheme: Nullable<PaymentScheme>,
     /// The payment consent ID that this payment was initiated with. Is present only when payment
     /// was initiated using the payment consent.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub consent_id: Nullable<String>,
     /// The transaction ID that this payment is associated with, if any. This is present only when a
     /// payment was initiated using virtual accounts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transaction_id: Nullable<String>,
     /// A unique identifier assigned by Plaid to each payment for tracking and reconciliation
     /// purposes.
@@ -763,11 +820,32 @@ pub struct PaymentInitiationPayment {
     /// clients should convert both the incoming `end_to_end_id` and the one provided by Plaid to
     /// the same case (either lower or upper) before comparison. For virtual account payments, Plaid
     /// manages this field automatically.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_to_end_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPayment {
+    0 => payment_id: "payment_id" required,
+    1 => amount: "amount" required,
+    2 => status: "status" required,
+    3 => recipient_id: "recipient_id" required,
+    4 => reference: "reference" required,
+    5 => adjusted_reference: "adjusted_reference" optional,
+    6 => last_status_update: "last_status_update" required,
+    7 => schedule: "schedule" optional,
+    8 => refund_details: "refund_details" optional,
+    9 => bacs: "bacs" required,
+    10 => iban: "iban" required,
+    11 => refund_ids: "refund_ids" optional,
+    12 => amount_refunded: "amount_refunded" optional,
+    13 => wallet_id: "wallet_id" optional,
+    14 => scheme: "scheme" optional,
+    15 => adjusted_scheme: "adjusted_scheme" optional,
+    16 => consent_id: "consent_id" optional,
+    17 => transaction_id: "transaction_id" optional,
+    18 => end_to_end_id: "end_to_end_id" optional,
+    19 => error: "error" optional,
+});
 
 impl Validate for PaymentInitiationPayment {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -811,19 +889,23 @@ impl Validate for PaymentInitiationPayment {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentTokenCreateResponse`](crate::models::PaymentInitiationPaymentTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationPaymentTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `payment_id` returned from `/payment_initiation/payment/create`.
     pub payment_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => payment_id: "payment_id" required,
+});
 
 /// PaymentInitiationPaymentTokenCreateResponse defines the response schema for
 /// `/payment_initiation/payment/token/create`
@@ -840,7 +922,7 @@ pub struct PaymentInitiationPaymentTokenCreateRequest {
 ///   "request_id": "4ciYVmesrySiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationPaymentTokenCreateResponse {
     /// A `payment_token` that can be provided to Link initialization to enter the payment
     /// initiation flow
@@ -855,6 +937,12 @@ pub struct PaymentInitiationPaymentTokenCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentTokenCreateResponse {
+    0 => payment_token: "payment_token" required,
+    1 => payment_token_expiration_time: "payment_token_expiration_time" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for PaymentInitiationPaymentTokenCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -884,15 +972,13 @@ impl Validate for PaymentInitiationPaymentTokenCreateResponse {
 ///
 /// The response is
 /// [`PaymentInitiationConsentCreateResponse`](crate::models::PaymentInitiationConsentCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationConsentCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the recipient the payment consent is for. The created consent can be used to
     /// transfer funds to this recipient only.
@@ -907,16 +993,24 @@ pub struct PaymentInitiationConsentCreateRequest {
     /// Deprecated.
     ///
     /// Constraints: at least 1 item; items are unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<PaymentInitiationConsentScope>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaymentInitiationConsentType>,
     pub constraints: PaymentInitiationConsentConstraints,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<ExternalPaymentInitiationConsentOptions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payer_details: Nullable<PaymentInitiationConsentPayerDetails>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => recipient_id: "recipient_id" required,
+    3 => reference: "reference" required,
+    4 => scopes: "scopes" optional,
+    5 => type_: "type" optional,
+    6 => constraints: "constraints" required,
+    7 => options: "options" optional,
+    8 => payer_details: "payer_details" optional,
+});
 
 impl Validate for PaymentInitiationConsentCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -947,7 +1041,7 @@ impl Validate for PaymentInitiationConsentCreateRequest {
 ///   "request_id": "4ciYmmesdqSiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationConsentCreateResponse {
     /// A unique ID identifying the payment consent.
     pub consent_id: String,
@@ -956,6 +1050,12 @@ pub struct PaymentInitiationConsentCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentCreateResponse {
+    0 => consent_id: "consent_id" required,
+    1 => status: "status" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for PaymentInitiationConsentCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -976,19 +1076,23 @@ impl Validate for PaymentInitiationConsentCreateResponse {
 ///
 /// The response is
 /// [`PaymentInitiationConsentGetResponse`](crate::models::PaymentInitiationConsentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationConsentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The `consent_id` returned from `/payment_initiation/consent/create`.
     pub consent_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => consent_id: "consent_id" required,
+});
 
 /// PaymentInitiationConsentGetResponse defines the response schema for
 /// `/payment_initiation/consent/get`
@@ -1029,7 +1133,7 @@ pub struct PaymentInitiationConsentGetRequest {
 ///   "type": "SWEEPING"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationConsentGetResponse {
     /// The consent ID.
     ///
@@ -1050,16 +1154,26 @@ pub struct PaymentInitiationConsentGetResponse {
     /// Deprecated, use the 'type' field instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<PaymentInitiationConsentScope>>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PaymentInitiationConsentType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payer_details: Nullable<ExternalPaymentRefundDetails>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentGetResponse {
+    0 => consent_id: "consent_id" required,
+    1 => status: "status" required,
+    2 => created_at: "created_at" required,
+    3 => recipient_id: "recipient_id" required,
+    4 => reference: "reference" required,
+    5 => constraints: "constraints" required,
+    6 => scopes: "scopes" optional,
+    7 => type_: "type" optional,
+    8 => payer_details: "payer_details" optional,
+    9 => request_id: "request_id" required,
+});
 
 impl Validate for PaymentInitiationConsentGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1134,19 +1248,23 @@ impl PaymentInitiationConsentStatus {
 ///
 /// The response is
 /// [`PaymentInitiationConsentRevokeResponse`](crate::models::PaymentInitiationConsentRevokeResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationConsentRevokeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The consent ID.
     pub consent_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentRevokeRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => consent_id: "consent_id" required,
+});
 
 /// PaymentInitiationConsentRevokeResponse defines the response schema for
 /// `/payment_initiation/consent/revoke`
@@ -1161,13 +1279,16 @@ pub struct PaymentInitiationConsentRevokeRequest {
 ///   "request_id": "4ciYaaesdqSiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationConsentRevokeResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentRevokeResponse {
+    0 => request_id: "request_id" optional,
+});
 
 /// PaymentInitiationConsentPaymentExecuteRequest defines the request schema for
 /// `/payment_initiation/consent/payment/execute`
@@ -1181,15 +1302,13 @@ pub struct PaymentInitiationConsentRevokeResponse {
 ///
 /// The response is
 /// [`PaymentInitiationConsentPaymentExecuteResponse`](crate::models::PaymentInitiationConsentPaymentExecuteResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationConsentPaymentExecuteRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The consent ID.
     pub consent_id: String,
@@ -1216,7 +1335,6 @@ pub struct PaymentInitiationConsentPaymentExecuteRequest {
     /// the `reference` and `adjusted_reference` fields, respectively.
     ///
     /// Constraints: 1 to 18 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reference: Nullable<String>,
     /// Deprecated, payments will be executed within the type of the consent.
     ///
@@ -1224,11 +1342,20 @@ pub struct PaymentInitiationConsentPaymentExecuteRequest {
     /// Optional if the appropriate consent has only one scope defined, required otherwise.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub scope: Nullable<PaymentInitiationConsentScope>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_mode: Option<PaymentInitiationConsentProcessingMode>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentPaymentExecuteRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => consent_id: "consent_id" required,
+    3 => amount: "amount" required,
+    4 => idempotency_key: "idempotency_key" required,
+    5 => reference: "reference" optional,
+    6 => scope: "scope" optional,
+    7 => processing_mode: "processing_mode" optional,
+});
 
 impl Validate for PaymentInitiationConsentPaymentExecuteRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1260,7 +1387,7 @@ impl Validate for PaymentInitiationConsentPaymentExecuteRequest {
 ///   "status": "PAYMENT_STATUS_INITIATED"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationConsentPaymentExecuteResponse {
     /// A unique ID identifying the payment
     pub payment_id: String,
@@ -1268,9 +1395,15 @@ pub struct PaymentInitiationConsentPaymentExecuteResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentPaymentExecuteResponse {
+    0 => payment_id: "payment_id" required,
+    1 => status: "status" required,
+    2 => request_id: "request_id" required,
+    3 => error: "error" optional,
+});
 
 impl Validate for PaymentInitiationConsentPaymentExecuteResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1293,15 +1426,13 @@ impl Validate for PaymentInitiationConsentPaymentExecuteResponse {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentListResponse`](crate::models::PaymentInitiationPaymentListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationPaymentListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The maximum number of payments to return. If `count` is not specified, a maximum of 10
     /// payments will be returned, beginning with the most recent payment before the cursor (if
@@ -1310,18 +1441,23 @@ pub struct PaymentInitiationPaymentListRequest {
     /// Default: `10`.
     ///
     /// Constraints: at least 1; at most 200.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// A string in RFC 3339 format (i.e. "2019-12-06T22:35:49Z"). Only payments created before the
     /// cursor will be returned.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
     /// The consent ID. If specified, only payments, executed using this consent, will be returned.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub consent_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => count: "count" optional,
+    3 => cursor: "cursor" optional,
+    4 => consent_id: "consent_id" optional,
+});
 
 impl Validate for PaymentInitiationPaymentListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1364,7 +1500,7 @@ impl Validate for PaymentInitiationPaymentListRequest {
 ///   "request_id": "aEAQmewMzlVa1k6"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationPaymentListResponse {
     /// An array of payments that have been created, associated with the given `client_id`.
     pub payments: Vec<PaymentInitiationPayment>,
@@ -1373,12 +1509,17 @@ pub struct PaymentInitiationPaymentListResponse {
     /// payment.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationPaymentListResponse {
+    0 => payments: "payments" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for PaymentInitiationPaymentListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1391,7 +1532,7 @@ impl Validate for PaymentInitiationPaymentListResponse {
 /// The schedule that the payment will be executed on. If a schedule is provided, the payment is
 /// automatically set up as a standing order. If no schedule is specified, the payment will be
 /// executed only once.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExternalPaymentScheduleRequest {
     pub interval: PaymentScheduleInterval,
     /// The day of the interval on which to schedule the payment.
@@ -1422,16 +1563,22 @@ pub struct ExternalPaymentScheduleRequest {
     /// a payment on that day, but it is not guaranteed to do so.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// The start date sent to the bank after adjusting for holidays or weekends.  Will be provided
     /// in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD). If the start date
     /// did not require adjustment, this field will be `null`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub adjusted_start_date: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ExternalPaymentScheduleRequest {
+    0 => interval: "interval" required,
+    1 => interval_execution_day: "interval_execution_day" required,
+    2 => start_date: "start_date" required,
+    3 => end_date: "end_date" optional,
+    4 => adjusted_start_date: "adjusted_start_date" optional,
+});
 
 impl Validate for ExternalPaymentScheduleRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1592,26 +1739,29 @@ impl PaymentInitiationConsentProcessingMode {
 /// account.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalPaymentInitiationConsentOptions {
     /// When `true`, Plaid will attempt to request refund details from the payee's financial
     /// institution.  Support varies between financial institutions and will not always be
     /// available.  If refund details could be retrieved, they will be available in the
     /// `/payment_initiation/payment/get` response.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub request_refund_details: Nullable<bool>,
     /// The International Bank Account Number (IBAN) for the payer's account. Where possible, the
     /// end user will be able to set up payment consent using only the specified bank account if
     /// provided.
     ///
     /// Constraints: 15 to 34 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iban: Nullable<String>,
     /// An optional object used to restrict the accounts used for payments. If provided, the end
     /// user will be able to send payments only from the specified bank account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<RecipientBACS>,
 }
+
+::specgen_runtime::serde_struct!(ExternalPaymentInitiationConsentOptions {
+    0 => request_refund_details: "request_refund_details" optional,
+    1 => iban: "iban" optional,
+    2 => bacs: "bacs" optional,
+});
 
 impl Validate for ExternalPaymentInitiationConsentOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1623,9 +1773,8 @@ impl Validate for ExternalPaymentInitiationConsentOptions {
 }
 
 /// Limitations that will be applied to payments initiated using the payment consent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationConsentConstraints {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub valid_date_time: Nullable<PaymentConsentValidDateTime>,
     /// Maximum amount of a single payment initiated using the payment consent.
     pub max_payment_amount: PaymentAmount,
@@ -1634,6 +1783,12 @@ pub struct PaymentInitiationConsentConstraints {
     /// Constraints: at least 1 item.
     pub periodic_amounts: Vec<PaymentConsentPeriodicAmount>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentConstraints {
+    0 => valid_date_time: "valid_date_time" optional,
+    1 => max_payment_amount: "max_payment_amount" required,
+    2 => periodic_amounts: "periodic_amounts" required,
+});
 
 impl Validate for PaymentInitiationConsentConstraints {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1648,28 +1803,33 @@ impl Validate for PaymentInitiationConsentConstraints {
 /// An object representing the payment consent payer details.
 /// Payer `name` and account `numbers` are required to lock the account to which the consent can be
 /// created.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationConsentPayerDetails {
     /// The name of the payer as it appears in their bank account
     ///
     /// Constraints: at least 1 character.
     pub name: String,
     pub numbers: PaymentInitiationConsentPayerNumbers,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<PaymentInitiationAddress>,
     /// The payer's birthdate, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) (YYYY-MM-DD)
     /// format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub date_of_birth: Nullable<String>,
     /// The payer's phone numbers in E.164 format: +{countrycode}{number}
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<String>>,
     /// The payer's emails
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentPayerDetails {
+    0 => name: "name" required,
+    1 => numbers: "numbers" required,
+    2 => address: "address" optional,
+    3 => date_of_birth: "date_of_birth" optional,
+    4 => phone_numbers: "phone_numbers" optional,
+    5 => emails: "emails" optional,
+});
 
 impl Validate for PaymentInitiationConsentPayerDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1683,18 +1843,21 @@ impl Validate for PaymentInitiationConsentPayerDetails {
 }
 
 /// The counterparty's bank account numbers. Exactly one of IBAN or BACS data is required.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentInitiationConsentPayerNumbers {
     /// An optional object used to restrict the accounts used for payments. If provided, the end
     /// user will be able to send payments only from the specified bank account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<RecipientBACS>,
     /// International Bank Account Number (IBAN).
     ///
     /// Constraints: 15 to 34 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iban: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentPayerNumbers {
+    0 => bacs: "bacs" optional,
+    1 => iban: "iban" optional,
+});
 
 impl Validate for PaymentInitiationConsentPayerNumbers {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1706,27 +1869,30 @@ impl Validate for PaymentInitiationConsentPayerNumbers {
 }
 
 /// Additional payment options
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalPaymentOptions {
     /// When `true`, Plaid will attempt to request refund details from the payee's financial
     /// institution.  Support varies between financial institutions and will not always be
     /// available.  If refund details could be retrieved, they will be available in the
     /// `/payment_initiation/payment/get` response.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub request_refund_details: Nullable<bool>,
     /// The International Bank Account Number (IBAN) for the payer's account. Where possible, the
     /// end user will be able to send payments only from the specified bank account if provided.
     ///
     /// Constraints: 15 to 34 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iban: Nullable<String>,
     /// An optional object used to restrict the accounts used for payments. If provided, the end
     /// user will be able to send payments only from the specified bank account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<RecipientBACS>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub scheme: Nullable<PaymentScheme>,
 }
+
+::specgen_runtime::serde_struct!(ExternalPaymentOptions {
+    0 => request_refund_details: "request_refund_details" optional,
+    1 => iban: "iban" optional,
+    2 => bacs: "bacs" optional,
+    3 => scheme: "scheme" optional,
+});
 
 impl Validate for ExternalPaymentOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1739,18 +1905,22 @@ impl Validate for ExternalPaymentOptions {
 }
 
 /// Details about external payment refund
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExternalPaymentRefundDetails {
     /// The name of the account holder.
     pub name: String,
     /// The International Bank Account Number (IBAN) for the account.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub iban: Option<String>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub bacs: Option<RecipientBACS>,
 }
+
+::specgen_runtime::serde_struct!(ExternalPaymentRefundDetails {
+    0 => name: "name" required,
+    1 => iban: "iban" required,
+    2 => bacs: "bacs" required,
+});
 
 impl Validate for ExternalPaymentRefundDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1762,7 +1932,7 @@ impl Validate for ExternalPaymentRefundDetails {
 /// The schedule that the payment will be executed on. If a schedule is provided, the payment is
 /// automatically set up as a standing order. If no schedule is specified, the payment will be
 /// executed only once.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExternalPaymentScheduleGet {
     pub interval: PaymentScheduleInterval,
     /// The day of the interval on which to schedule the payment.
@@ -1793,16 +1963,22 @@ pub struct ExternalPaymentScheduleGet {
     /// a payment on that day, but it is not guaranteed to do so.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub end_date: Option<String>,
     /// The start date sent to the bank after adjusting for holidays or weekends.  Will be provided
     /// in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD). If the start date
     /// did not require adjustment, this field will be `null`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub adjusted_start_date: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ExternalPaymentScheduleGet {
+    0 => interval: "interval" required,
+    1 => interval_execution_day: "interval_execution_day" required,
+    2 => start_date: "start_date" required,
+    3 => end_date: "end_date" required,
+    4 => adjusted_start_date: "adjusted_start_date" required,
+});
 
 impl Validate for ExternalPaymentScheduleGet {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1859,7 +2035,7 @@ impl PaymentAmountCurrency {
 ::specgen_runtime::open_enum!(PaymentAmountCurrency);
 
 /// The amount and currency of a payment
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentAmount {
     pub currency: PaymentAmountCurrency,
     /// The amount of the payment. Must contain at most two digits of precision e.g. `1.23`. Minimum
@@ -1869,6 +2045,11 @@ pub struct PaymentAmount {
     pub value: f64,
 }
 
+::specgen_runtime::serde_struct!(PaymentAmount {
+    0 => currency: "currency" required,
+    1 => value: "value" required,
+});
+
 impl Validate for PaymentAmount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1877,7 +2058,7 @@ impl Validate for PaymentAmount {
 }
 
 /// The amount and currency of a payment
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentAmountNullable {
     pub currency: PaymentAmountCurrency,
     /// The amount of the payment. Must contain at most two digits of precision e.g. `1.23`.
@@ -1887,6 +2068,11 @@ pub struct PaymentAmountNullable {
     /// Constraints: at least 0.01.
     pub value: f64,
 }
+
+::specgen_runtime::serde_struct!(PaymentAmountNullable {
+    0 => currency: "currency" required,
+    1 => value: "value" required,
+});
 
 impl Validate for PaymentAmountNullable {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1898,21 +2084,24 @@ impl Validate for PaymentAmountNullable {
 
 /// Life span for the payment consent. After the `to` date the payment consent expires and can no
 /// longer be used for payment initiation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentConsentValidDateTime {
     /// The date and time from which the consent should be active, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub from: Nullable<String>,
     /// The date and time at which the consent expires, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub to: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(PaymentConsentValidDateTime {
+    0 => from: "from" optional,
+    1 => to: "to" optional,
+});
 
 impl Validate for PaymentConsentValidDateTime {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1923,13 +2112,19 @@ impl Validate for PaymentConsentValidDateTime {
 }
 
 /// Defines consent payments limitations per period.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentConsentPeriodicAmount {
     /// Maximum cumulative amount for all payments in the specified interval.
     pub amount: PaymentAmount,
     pub interval: PaymentConsentPeriodicInterval,
     pub alignment: PaymentConsentPeriodicAlignment,
 }
+
+::specgen_runtime::serde_struct!(PaymentConsentPeriodicAmount {
+    0 => amount: "amount" required,
+    1 => interval: "interval" required,
+    2 => alignment: "alignment" required,
+});
 
 impl Validate for PaymentConsentPeriodicAmount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -4,7 +4,6 @@
 //! Types from `spec/payment_profile.yaml`.
 
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// PaymentProfileCreateRequest defines the request schema for `/payment_profile/create`
 ///
@@ -21,17 +20,20 @@ use serde::{Deserialize, Serialize};
 /// Deprecated.
 ///
 /// The response is [`PaymentProfileCreateResponse`](crate::models::PaymentProfileCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentProfileCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(PaymentProfileCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+});
 
 /// PaymentProfileCreateResponse defines the response schema for `/payment_profile/create`
 ///
@@ -46,7 +48,7 @@ pub struct PaymentProfileCreateRequest {
 ///   "request_id": "4ciYmmesdqSiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentProfileCreateResponse {
     /// A payment profile token associated with the Payment Profile data that is being requested.
     pub payment_profile_token: String,
@@ -54,6 +56,11 @@ pub struct PaymentProfileCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentProfileCreateResponse {
+    0 => payment_profile_token: "payment_profile_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// PaymentProfileGetRequest defines the request schema for `/payment_profile/get`
 ///
@@ -66,19 +73,23 @@ pub struct PaymentProfileCreateResponse {
 /// Deprecated.
 ///
 /// The response is [`PaymentProfileGetResponse`](crate::models::PaymentProfileGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentProfileGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A payment profile token associated with the Payment Profile data that is being requested.
     pub payment_profile_token: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentProfileGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => payment_profile_token: "payment_profile_token" required,
+});
 
 /// PaymentProfileGetResponse defines the response schema for `/payment_profile/get`
 ///
@@ -96,7 +107,7 @@ pub struct PaymentProfileGetRequest {
 ///   "request_id": "4ciYmmesdqSiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentProfileGetResponse {
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (`YYYY-MM-DDTHH:mm:ssZ`)
     /// indicating the last time the given Payment Profile was updated at
@@ -113,13 +124,20 @@ pub struct PaymentProfileGetResponse {
     /// Profile has not been deleted
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub deleted_at: Option<String>,
     pub status: PaymentProfileStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentProfileGetResponse {
+    0 => updated_at: "updated_at" required,
+    1 => created_at: "created_at" required,
+    2 => deleted_at: "deleted_at" required,
+    3 => status: "status" required,
+    4 => request_id: "request_id" required,
+});
 
 impl Validate for PaymentProfileGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -181,19 +199,23 @@ impl PaymentProfileStatus {
 /// Deprecated.
 ///
 /// The response is [`PaymentProfileRemoveResponse`](crate::models::PaymentProfileRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentProfileRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A payment profile token associated with the Payment Profile data that is being requested.
     pub payment_profile_token: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentProfileRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => payment_profile_token: "payment_profile_token" required,
+});
 
 /// PaymentProfileRemoveResponse defines the response schema for `/payment_profile/remove`
 ///
@@ -207,12 +229,16 @@ pub struct PaymentProfileRemoveRequest {
 ///   "request_id": "4ciYmmesdqSiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaymentProfileRemoveResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(PaymentProfileRemoveResponse {
+    0 => request_id: "request_id" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     PaymentProfileCreateRequest, PaymentProfileCreateResponse, PaymentProfileGetRequest,

@@ -18,7 +18,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// ProcessorAuthGetRequest defines the request schema for `/processor/auth/get`
 ///
@@ -36,20 +35,24 @@ use serde::{Deserialize, Serialize};
 /// versioning](https://plaid.com/docs/api/versioning/#version-2020-09-14).
 ///
 /// The response is [`ProcessorAuthGetResponse`](crate::models::ProcessorAuthGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorAuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorAuthGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+});
 
 /// ProcessorAuthGetResponse defines the response schema for `/processor/auth/get`
 ///
@@ -102,7 +105,7 @@ pub struct ProcessorAuthGetRequest {
 ///   "request_id": "1zlMf"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorAuthGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -110,6 +113,12 @@ pub struct ProcessorAuthGetResponse {
     pub numbers: ProcessorNumber,
     pub account: AccountBase,
 }
+
+::specgen_runtime::serde_struct!(ProcessorAuthGetResponse {
+    0 => request_id: "request_id" required,
+    1 => numbers: "numbers" required,
+    2 => account: "account" required,
+});
 
 impl Validate for ProcessorAuthGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -132,20 +141,24 @@ impl Validate for ProcessorAuthGetResponse {
 /// nullable.
 ///
 /// The response is [`ProcessorAccountGetResponse`](crate::models::ProcessorAccountGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorAccountGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorAccountGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => processor_token: "processor_token" required,
+    2 => secret: "secret" optional,
+});
 
 /// ProcessorAccountGetResponse defines the response schema for `/processor/account/get`
 ///
@@ -175,7 +188,7 @@ pub struct ProcessorAccountGetRequest {
 ///   "request_id": "1zlMf"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorAccountGetResponse {
     pub account: AccountBase,
     /// The Plaid Institution ID associated with the Account.
@@ -184,6 +197,12 @@ pub struct ProcessorAccountGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorAccountGetResponse {
+    0 => account: "account" required,
+    1 => institution_id: "institution_id" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorAccountGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -204,20 +223,24 @@ impl Validate for ProcessorAccountGetResponse {
 ///
 /// The response is
 /// [`ProcessorInvestmentsHoldingsGetResponse`](crate::models::ProcessorInvestmentsHoldingsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorInvestmentsHoldingsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorInvestmentsHoldingsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => processor_token: "processor_token" required,
+    2 => secret: "secret" optional,
+});
 
 /// ProcessorInvestmentsHoldingsGetResponse defines the response schema for
 /// `/processor/investments/holdings/get`
@@ -335,7 +358,7 @@ pub struct ProcessorInvestmentsHoldingsGetRequest {
 ///   "request_id": "24MxmGFZz89Xg2f"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorInvestmentsHoldingsGetResponse {
     pub account: InvestmentAccount,
     /// The holdings belonging to investment accounts associated with the Item. Details of the
@@ -345,13 +368,19 @@ pub struct ProcessorInvestmentsHoldingsGetResponse {
     pub securities: Vec<Security>,
     /// When true, this field indicates that the Item's portfolio was manually created with the
     /// Investments Fallback flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_investments_fallback_item: Option<bool>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorInvestmentsHoldingsGetResponse {
+    0 => account: "account" required,
+    1 => holdings: "holdings" required,
+    2 => securities: "securities" required,
+    3 => is_investments_fallback_item: "is_investments_fallback_item" optional,
+    4 => request_id: "request_id" optional,
+});
 
 impl Validate for ProcessorInvestmentsHoldingsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -380,20 +409,24 @@ impl Validate for ProcessorInvestmentsHoldingsGetResponse {
 ///
 /// The response is
 /// [`ProcessorInvestmentsAuthGetResponse`](crate::models::ProcessorInvestmentsAuthGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorInvestmentsAuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorInvestmentsAuthGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+});
 
 /// ProcessorInvestmentsAuthGetResponse defines the response schema for
 /// `/processor/investments/auth/get`
@@ -531,7 +564,7 @@ pub struct ProcessorInvestmentsAuthGetRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorInvestmentsAuthGetResponse {
     pub account: AccountBase,
     /// The holdings belonging to the investment account. Details of the securities in the holdings
@@ -544,16 +577,26 @@ pub struct ProcessorInvestmentsAuthGetResponse {
     pub numbers: InvestmentsAuthGetNumbers,
     pub data_sources: InvestmentsAuthDataSources,
     /// Additional information for accounts of 401k subtype.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_details_401k: Option<Vec<InvestmentsAuthAccountDetails401k>>,
     /// When true, this field indicates that the Item's portfolio was manually created with the
     /// Investments Fallback flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_investments_fallback_item: Option<bool>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorInvestmentsAuthGetResponse {
+    0 => account: "account" required,
+    1 => holdings: "holdings" required,
+    2 => securities: "securities" required,
+    3 => owners: "owners" required,
+    4 => numbers: "numbers" required,
+    5 => data_sources: "data_sources" required,
+    6 => account_details_401k: "account_details_401k" optional,
+    7 => is_investments_fallback_item: "is_investments_fallback_item" optional,
+    8 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorInvestmentsAuthGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -567,49 +610,52 @@ impl Validate for ProcessorInvestmentsAuthGetResponse {
 }
 
 /// An optional object to be used with the request. If specified, `options` must not be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTransactionsGetRequestOptions {
     /// The number of transactions to fetch.
     ///
     /// Default: `100`.
     ///
     /// Constraints: at least 1; at most 500.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The number of transactions to skip. The default value is 0.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Include the raw unparsed transaction description from the financial institution.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub include_original_description: Nullable<bool>,
     /// Personal finance categories are now returned by default.
     ///
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_personal_finance_category_beta: Option<bool>,
     /// Personal finance categories are now returned by default.
     ///
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_personal_finance_category: Option<bool>,
     /// Counterparties and extra merchant fields are now returned by default.
     ///
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_logo_and_counterparty_beta: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsGetRequestOptions {
+    0 => count: "count" optional,
+    1 => offset: "offset" optional,
+    2 => include_original_description: "include_original_description" optional,
+    3 => include_personal_finance_category_beta: "include_personal_finance_category_beta" optional,
+    4 => include_personal_finance_category: "include_personal_finance_category" optional,
+    5 => include_logo_and_counterparty_beta: "include_logo_and_counterparty_beta" optional,
+});
 
 impl Validate for ProcessorTransactionsGetRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -660,20 +706,17 @@ impl Validate for ProcessorTransactionsGetRequestOptions {
 ///
 /// The response is
 /// [`ProcessorTransactionsGetResponse`](crate::models::ProcessorTransactionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<ProcessorTransactionsGetRequestOptions>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The earliest date for which data should be returned. Dates should be formatted as
     /// YYYY-MM-DD.
@@ -685,6 +728,15 @@ pub struct ProcessorTransactionsGetRequest {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => options: "options" optional,
+    2 => processor_token: "processor_token" required,
+    3 => secret: "secret" optional,
+    4 => start_date: "start_date" required,
+    5 => end_date: "end_date" required,
+});
 
 impl Validate for ProcessorTransactionsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -851,7 +903,7 @@ impl Validate for ProcessorTransactionsGetRequest {
 ///   "request_id": "Wvhy9PZHQLV8njG"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorTransactionsGetResponse {
     pub account: AccountBase,
     /// An array containing transactions from the account. Transactions are returned in reverse
@@ -866,6 +918,13 @@ pub struct ProcessorTransactionsGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsGetResponse {
+    0 => account: "account" required,
+    1 => transactions: "transactions" required,
+    2 => total_transactions: "total_transactions" required,
+    3 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorTransactionsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -922,36 +981,40 @@ impl Validate for ProcessorTransactionsGetResponse {
 ///
 /// The response is
 /// [`ProcessorTransactionsSyncResponse`](crate::models::ProcessorTransactionsSyncResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTransactionsSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The cursor value represents the last update requested. Providing it will cause the response
     /// to only return changes after this update.
     /// If omitted, the entire history of updates will be returned, starting with the first-added
     /// transactions on the Item.
     /// Note: The upper-bound length of this cursor is 256 characters of base64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// The number of transaction updates to fetch.
     ///
     /// Default: `100`.
     ///
     /// Constraints: at least 1; at most 500.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<TransactionsSyncRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsSyncRequest {
+    0 => client_id: "client_id" optional,
+    1 => processor_token: "processor_token" required,
+    2 => secret: "secret" optional,
+    3 => cursor: "cursor" optional,
+    4 => count: "count" optional,
+    5 => options: "options" optional,
+});
 
 impl Validate for ProcessorTransactionsSyncRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1127,11 +1190,10 @@ impl Validate for ProcessorTransactionsSyncRequest {
 ///   "transactions_update_status": "HISTORICAL_UPDATE_COMPLETE"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorTransactionsSyncResponse {
     pub transactions_update_status: TransactionsUpdateStatus,
     /// A single account at a financial institution.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub account: Option<AccountBase>,
     /// Transactions that have been added to the Item since `cursor` ordered by ascending last
     /// modified time.
@@ -1156,6 +1218,17 @@ pub struct ProcessorTransactionsSyncResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsSyncResponse {
+    0 => transactions_update_status: "transactions_update_status" required,
+    1 => account: "account" required,
+    2 => added: "added" required,
+    3 => modified: "modified" required,
+    4 => removed: "removed" required,
+    5 => next_cursor: "next_cursor" required,
+    6 => has_more: "has_more" required,
+    7 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorTransactionsSyncResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1204,20 +1277,24 @@ impl Validate for ProcessorTransactionsSyncResponse {
 ///
 /// The response is
 /// [`ProcessorTransactionsRefreshResponse`](crate::models::ProcessorTransactionsRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTransactionsRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsRefreshRequest {
+    0 => client_id: "client_id" optional,
+    1 => processor_token: "processor_token" required,
+    2 => secret: "secret" optional,
+});
 
 /// ProcessorTransactionsRefreshResponse defines the response schema for
 /// `/processor/transactions/refresh`
@@ -1232,12 +1309,16 @@ pub struct ProcessorTransactionsRefreshRequest {
 ///   "request_id": "1vwmF5TBQwiqfwP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTransactionsRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsRefreshResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// ProcessorTransactionsRecurringGetRequest defines the request schema for
 /// `/processor/transactions/recurring/get`
@@ -1282,22 +1363,26 @@ pub struct ProcessorTransactionsRefreshResponse {
 ///
 /// The response is
 /// [`ProcessorTransactionsRecurringGetResponse`](crate::models::ProcessorTransactionsRecurringGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTransactionsRecurringGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<TransactionsRecurringGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsRecurringGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => processor_token: "processor_token" required,
+    2 => secret: "secret" optional,
+    3 => options: "options" optional,
+});
 
 impl Validate for ProcessorTransactionsRecurringGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1431,7 +1516,7 @@ impl Validate for ProcessorTransactionsRecurringGetRequest {
 ///   "request_id": "tbFyCEqkU775ZGG"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTransactionsRecurringGetResponse {
     /// An array of depository transaction streams.
     pub inflow_streams: Vec<TransactionStream>,
@@ -1442,12 +1527,19 @@ pub struct ProcessorTransactionsRecurringGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_datetime: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsRecurringGetResponse {
+    0 => inflow_streams: "inflow_streams" required,
+    1 => outflow_streams: "outflow_streams" required,
+    2 => updated_datetime: "updated_datetime" required,
+    3 => personal_finance_category_version: "personal_finance_category_version" optional,
+    4 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorTransactionsRecurringGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1477,15 +1569,13 @@ impl Validate for ProcessorTransactionsRecurringGetResponse {
 ///
 /// The response is
 /// [`ProcessorBankTransferCreateResponse`](crate::models::ProcessorBankTransferCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorBankTransferCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A random key provided by the client, per unique bank transfer. Maximum of 50 characters.
     ///
@@ -1499,7 +1589,6 @@ pub struct ProcessorBankTransferCreateRequest {
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
-    #[serde(rename = "type")]
     pub type_: BankTransferType,
     pub network: BankTransferNetwork,
     /// The amount of the bank transfer (decimal string with two digits of precision e.g. "10.00").
@@ -1510,14 +1599,12 @@ pub struct ProcessorBankTransferCreateRequest {
     ///
     /// Constraints: at most 10 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
     pub user: BankTransferUser,
     /// An arbitrary string provided by the client for storage with the bank transfer. May be up to
     /// 100 characters.
     ///
     /// Constraints: at most 100 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub custom_tag: Nullable<String>,
     /// The Metadata object is a mapping of client-provided string fields to any string value. The
     /// following limitations apply:
@@ -1528,13 +1615,28 @@ pub struct ProcessorBankTransferCreateRequest {
     /// Maximum value length of 500 characters
     ///
     /// At most 50 entries.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<::std::collections::BTreeMap<String, String>>,
     /// Plaid's unique identifier for the origination account for this transfer. If you have more
     /// than one origination account, this value must be specified.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorBankTransferCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => idempotency_key: "idempotency_key" required,
+    3 => processor_token: "processor_token" required,
+    4 => type_: "type" required,
+    5 => network: "network" required,
+    6 => amount: "amount" required,
+    7 => iso_currency_code: "iso_currency_code" required,
+    8 => description: "description" required,
+    9 => ach_class: "ach_class" optional,
+    10 => user: "user" required,
+    11 => custom_tag: "custom_tag" optional,
+    12 => metadata: "metadata" optional,
+    13 => origination_account_id: "origination_account_id" optional,
+});
 
 impl Validate for ProcessorBankTransferCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1589,13 +1691,18 @@ impl Validate for ProcessorBankTransferCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorBankTransferCreateResponse {
     pub bank_transfer: BankTransfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorBankTransferCreateResponse {
+    0 => bank_transfer: "bank_transfer" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorBankTransferCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1609,23 +1716,26 @@ impl Validate for ProcessorBankTransferCreateResponse {
 /// of the account. An account may have more than one number type. If a particular identifying
 /// number type is not used by the `account` for which auth data has been requested, a null value
 /// will be returned.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorNumber {
     /// Identifying information for transferring money to or from a US account via ACH or wire
     /// transfer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ach: Nullable<NumbersACH>,
     /// Identifying information for transferring money to or from a Canadian bank account via EFT.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub eft: Nullable<NumbersEFT>,
     /// Identifying information for transferring money to or from an international bank account via
     /// wire transfer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub international: Nullable<NumbersInternational>,
     /// Identifying information for transferring money to or from a UK bank account via BACS.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<NumbersBACS>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorNumber {
+    0 => ach: "ach" optional,
+    1 => eft: "eft" optional,
+    2 => international: "international" optional,
+    3 => bacs: "bacs" optional,
+});
 
 /// ProcessorLiabilitiesGetRequest defines the request schema for `/processor/liabilities/get`
 ///
@@ -1649,20 +1759,24 @@ pub struct ProcessorNumber {
 ///
 /// The response is
 /// [`ProcessorLiabilitiesGetResponse`](crate::models::ProcessorLiabilitiesGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorLiabilitiesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorLiabilitiesGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+});
 
 /// ProcessorLiabilitiesGetResponse defines the response schema for `/processor/liabilities/get`
 ///
@@ -1733,7 +1847,7 @@ pub struct ProcessorLiabilitiesGetRequest {
 ///   "request_id": "dTnnm60WgKGLnKL"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorLiabilitiesGetResponse {
     pub account: AccountBase,
     pub liabilities: LiabilitiesObject,
@@ -1741,6 +1855,12 @@ pub struct ProcessorLiabilitiesGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorLiabilitiesGetResponse {
+    0 => account: "account" required,
+    1 => liabilities: "liabilities" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorLiabilitiesGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1760,20 +1880,24 @@ impl Validate for ProcessorLiabilitiesGetResponse {
 /// on file with the financial institution, including names, emails, phone numbers, and addresses.
 ///
 /// The response is [`ProcessorIdentityGetResponse`](crate::models::ProcessorIdentityGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorIdentityGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorIdentityGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+});
 
 /// ProcessorIdentityGetResponse defines the response schema for `/processor/identity/get`
 ///
@@ -1865,13 +1989,18 @@ pub struct ProcessorIdentityGetRequest {
 ///   "request_id": "eOPkBl6t33veI2J"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorIdentityGetResponse {
     pub account: AccountIdentity,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorIdentityGetResponse {
+    0 => account: "account" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorIdentityGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1896,22 +2025,26 @@ impl Validate for ProcessorIdentityGetResponse {
 ///
 /// The response is
 /// [`ProcessorIdentityMatchResponse`](crate::models::ProcessorIdentityMatchResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorIdentityMatchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<IdentityMatchUser>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorIdentityMatchRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+    3 => user: "user" optional,
+});
 
 /// ProcessorIdentityMatchResponse defines the response schema for `/processor/identity/match`
 ///
@@ -1956,13 +2089,18 @@ pub struct ProcessorIdentityMatchRequest {
 ///   "request_id": "3nARps6TOYtbACO"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorIdentityMatchResponse {
     pub account: AccountIdentityMatchScore,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorIdentityMatchResponse {
+    0 => account: "account" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorIdentityMatchResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1982,22 +2120,26 @@ impl Validate for ProcessorIdentityMatchResponse {
 /// forces the available and current balance fields to be refreshed rather than cached.
 ///
 /// The response is [`ProcessorBalanceGetResponse`](crate::models::ProcessorBalanceGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<ProcessorBalanceGetRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorBalanceGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+    3 => options: "options" optional,
+});
 
 impl Validate for ProcessorBalanceGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2007,7 +2149,7 @@ impl Validate for ProcessorBalanceGetRequest {
 }
 
 /// Optional parameters to `/processor/balance/get`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorBalanceGetRequestOptions {
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (`YYYY-MM-DDTHH:mm:ssZ`)
     /// indicating the oldest acceptable balance when making a request to `/accounts/balance/get`.
@@ -2024,9 +2166,12 @@ pub struct ProcessorBalanceGetRequestOptions {
     /// error with the code `LAST_UPDATED_DATETIME_OUT_OF_RANGE` will be returned.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_last_updated_datetime: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorBalanceGetRequestOptions {
+    0 => min_last_updated_datetime: "min_last_updated_datetime" optional,
+});
 
 impl Validate for ProcessorBalanceGetRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2066,13 +2211,18 @@ impl Validate for ProcessorBalanceGetRequestOptions {
 ///   "request_id": "1zlMf"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorBalanceGetResponse {
     pub account: AccountBase,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorBalanceGetResponse {
+    0 => account: "account" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for ProcessorBalanceGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2118,20 +2268,17 @@ impl Validate for ProcessorBalanceGetResponse {
 ///
 /// The response is
 /// [`ProcessorInvestmentsTransactionsGetResponse`](crate::models::ProcessorInvestmentsTransactionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorInvestmentsTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<InvestmentsTransactionsGetRequestOptions>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The earliest date for which data should be returned. Dates should be formatted as
     /// YYYY-MM-DD.
@@ -2143,6 +2290,15 @@ pub struct ProcessorInvestmentsTransactionsGetRequest {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorInvestmentsTransactionsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => options: "options" optional,
+    2 => processor_token: "processor_token" required,
+    3 => secret: "secret" optional,
+    4 => start_date: "start_date" required,
+    5 => end_date: "end_date" required,
+});
 
 impl Validate for ProcessorInvestmentsTransactionsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2271,7 +2427,7 @@ impl Validate for ProcessorInvestmentsTransactionsGetRequest {
 ///   "total_investment_transactions": 2
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorInvestmentsTransactionsGetResponse {
     pub account: InvestmentAccount,
     /// An array containing investment transactions from the account. Investments transactions are
@@ -2289,9 +2445,17 @@ pub struct ProcessorInvestmentsTransactionsGetResponse {
     pub request_id: String,
     /// When true, this field indicates that the Item's portfolio was manually created with the
     /// Investments Fallback flow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_investments_fallback_item: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorInvestmentsTransactionsGetResponse {
+    0 => account: "account" required,
+    1 => investment_transactions: "investment_transactions" required,
+    2 => securities: "securities" required,
+    3 => total_investment_transactions: "total_investment_transactions" required,
+    4 => request_id: "request_id" required,
+    5 => is_investments_fallback_item: "is_investments_fallback_item" optional,
+});
 
 impl Validate for ProcessorInvestmentsTransactionsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2317,15 +2481,13 @@ impl Validate for ProcessorInvestmentsTransactionsGetResponse {
 /// must be deleted by calling `/item/remove`.
 ///
 /// The response is [`ProcessorTokenCreateResponse`](crate::models::ProcessorTokenCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -2334,6 +2496,14 @@ pub struct ProcessorTokenCreateRequest {
     /// The processor you are integrating with.
     pub processor: ProcessorTokenCreateRequestProcessor,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => account_id: "account_id" required,
+    4 => processor: "processor" required,
+});
 
 impl Validate for ProcessorTokenCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2604,7 +2774,7 @@ impl ProcessorTokenCreateRequestProcessor {
 ///   "request_id": "xrQNYZ7Zoh6R7gV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTokenCreateResponse {
     /// The `processor_token` that can then be used by the Plaid partner to make API requests
     pub processor_token: String,
@@ -2612,6 +2782,11 @@ pub struct ProcessorTokenCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTokenCreateResponse {
+    0 => processor_token: "processor_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// ProcessorTokenPermissionsSetRequest defines the request schema for
 /// `/processor/token/permissions/set`
@@ -2628,15 +2803,13 @@ pub struct ProcessorTokenCreateResponse {
 ///
 /// The response is
 /// [`ProcessorTokenPermissionsSetResponse`](crate::models::ProcessorTokenPermissionsSetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTokenPermissionsSetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
@@ -2645,6 +2818,13 @@ pub struct ProcessorTokenPermissionsSetRequest {
     /// access to all products.
     pub products: Vec<Products>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTokenPermissionsSetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+    3 => products: "products" required,
+});
 
 impl Validate for ProcessorTokenPermissionsSetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2666,12 +2846,16 @@ impl Validate for ProcessorTokenPermissionsSetRequest {
 ///   "request_id": "xrQNYZ7Zoh6R7gV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTokenPermissionsSetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTokenPermissionsSetResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// ProcessorTokenPermissionsGetRequest defines the request schema for
 /// `/processor/token/permissions/get`
@@ -2685,20 +2869,24 @@ pub struct ProcessorTokenPermissionsSetResponse {
 ///
 /// The response is
 /// [`ProcessorTokenPermissionsGetResponse`](crate::models::ProcessorTokenPermissionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTokenPermissionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTokenPermissionsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+});
 
 /// ProcessorTokenPermissionsGetResponse defines the response schema for
 /// `/processor/token/permissions/get`
@@ -2718,7 +2906,7 @@ pub struct ProcessorTokenPermissionsGetRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTokenPermissionsGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2727,6 +2915,11 @@ pub struct ProcessorTokenPermissionsGetResponse {
     /// processor has access to all available products, including future products.
     pub products: Vec<Products>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTokenPermissionsGetResponse {
+    0 => request_id: "request_id" required,
+    1 => products: "products" required,
+});
 
 impl Validate for ProcessorTokenPermissionsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2748,15 +2941,13 @@ impl Validate for ProcessorTokenPermissionsGetResponse {
 ///
 /// The response is
 /// [`ProcessorTokenWebhookUpdateResponse`](crate::models::ProcessorTokenWebhookUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTokenWebhookUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
@@ -2765,9 +2956,15 @@ pub struct ProcessorTokenWebhookUpdateRequest {
     /// processor token, set to `null`.
     ///
     /// Constraints: an http or https URL.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub webhook: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTokenWebhookUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+    3 => webhook: "webhook" required,
+});
 
 impl Validate for ProcessorTokenWebhookUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2789,12 +2986,16 @@ impl Validate for ProcessorTokenWebhookUpdateRequest {
 ///   "request_id": "vYK11LNTfRoAMbj"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorTokenWebhookUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTokenWebhookUpdateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// ProcessorStripeBankAccountTokenCreateRequest defines the request schema for
 /// `/processor/stripe/bank_account/create`
@@ -2822,21 +3023,26 @@ pub struct ProcessorTokenWebhookUpdateResponse {
 ///
 /// The response is
 /// [`ProcessorStripeBankAccountTokenCreateResponse`](crate::models::ProcessorStripeBankAccountTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorStripeBankAccountTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// The `account_id` value obtained from the `onSuccess` callback in Link
     pub account_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorStripeBankAccountTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => account_id: "account_id" required,
+});
 
 /// ProcessorStripeBankAccountTokenCreateResponse defines the response schema for
 /// `/processor/stripe/bank_account/create`
@@ -2852,7 +3058,7 @@ pub struct ProcessorStripeBankAccountTokenCreateRequest {
 ///   "request_id": "xrQNYZ7Zoh6R7gV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorStripeBankAccountTokenCreateResponse {
     /// A token that can be sent to Stripe for use in making API calls to Plaid
     pub stripe_bank_account_token: String,
@@ -2860,6 +3066,11 @@ pub struct ProcessorStripeBankAccountTokenCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorStripeBankAccountTokenCreateResponse {
+    0 => stripe_bank_account_token: "stripe_bank_account_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// ProcessorApexProcessorTokenCreateRequest defines the request schema for
 /// `/processor/apex/processor_token/create`
@@ -2871,21 +3082,26 @@ pub struct ProcessorStripeBankAccountTokenCreateResponse {
 /// Used to create a token suitable for sending to Apex to enable Plaid-Apex integrations.
 ///
 /// The response is [`ProcessorTokenCreateResponse`](crate::models::ProcessorTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorApexProcessorTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// The `account_id` value obtained from the `onSuccess` callback in Link
     pub account_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorApexProcessorTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => account_id: "account_id" required,
+});
 
 /// ProcessorSignalEvaluateRequest defines the request schema for `/processor/signal/evaluate`
 ///
@@ -2909,15 +3125,13 @@ pub struct ProcessorApexProcessorTokenCreateRequest {
 ///
 /// The response is
 /// [`ProcessorSignalEvaluateResponse`](crate::models::ProcessorSignalEvaluateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorSignalEvaluateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
@@ -2936,15 +3150,12 @@ pub struct ProcessorSignalEvaluateRequest {
     /// being called; `false` otherwise (for example, when the ACH transfer is scheduled and the end
     /// user is not present, or you call this endpoint after the ACH transfer but before submitting
     /// the Nacha file for ACH processing).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_present: Nullable<bool>,
     /// A unique ID that identifies the end user in your system. This ID is used to correlate
     /// requests by a user with multiple Items. Personally identifiable information, such as an
     /// email address or phone number, should not be used in the `client_user_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// **true** if the ACH transaction is a recurring transaction; **false** otherwise.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_recurring: Nullable<bool>,
     /// The default ACH or non-ACH payment method to complete the transaction.
     /// `SAME_DAY_ACH`: Same Day ACH by Nacha. The debit transaction is processed and settled on the
@@ -2953,11 +3164,8 @@ pub struct ProcessorSignalEvaluateRequest {
     /// `MULTIPLE_PAYMENT_METHODS`: If there is no default debit rail or there are multiple payment
     /// methods.
     /// Possible values:  `SAME_DAY_ACH`, `STANDARD_ACH`, `MULTIPLE_PAYMENT_METHODS`
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub default_payment_method: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<SignalUser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<SignalDevice>,
     /// The key of the ruleset to use for this transaction. You can configure a ruleset using the
     /// Plaid Dashboard, under [Signal->Rules](https://dashboard.plaid.com/signal/risk-profiles). If
@@ -2966,9 +3174,23 @@ pub struct ProcessorSignalEvaluateRequest {
     /// Scores after that date, or for Balance customers, the `default` ruleset will be used. For
     /// more details, or to opt out of using a ruleset, see [Signal
     /// Rules](https://plaid.com/docs/signal/signal-rules/).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ruleset_key: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorSignalEvaluateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+    3 => client_transaction_id: "client_transaction_id" required,
+    4 => amount: "amount" required,
+    5 => user_present: "user_present" optional,
+    6 => client_user_id: "client_user_id" optional,
+    7 => is_recurring: "is_recurring" optional,
+    8 => default_payment_method: "default_payment_method" optional,
+    9 => user: "user" optional,
+    10 => device: "device" optional,
+    11 => ruleset_key: "ruleset_key" optional,
+});
 
 impl Validate for ProcessorSignalEvaluateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2988,24 +3210,28 @@ impl Validate for ProcessorSignalEvaluateRequest {
 ///
 /// Returned by `POST /processor/signal/evaluate`
 /// ([`ProcessorSignalEvaluateRequest`](crate::models::ProcessorSignalEvaluateRequest)).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorSignalEvaluateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub scores: Option<SignalScores>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub core_attributes: Option<SignalEvaluateCoreAttributes>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ruleset: Nullable<Ruleset>,
     /// If bank information was not available to be used in the Signal Transaction Scores model,
     /// this array contains warnings describing why bank data is missing. If you want to receive an
     /// API error instead of scores in the case of missing bank data, file a support ticket or
     /// contact your Plaid account manager.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<SignalWarning>>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorSignalEvaluateResponse {
+    0 => request_id: "request_id" required,
+    1 => scores: "scores" required,
+    2 => core_attributes: "core_attributes" optional,
+    3 => ruleset: "ruleset" optional,
+    4 => warnings: "warnings" optional,
+});
 
 impl Validate for ProcessorSignalEvaluateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3042,15 +3268,13 @@ impl Validate for ProcessorSignalEvaluateResponse {
 ///
 /// The response is
 /// [`ProcessorSignalDecisionReportResponse`](crate::models::ProcessorSignalDecisionReportResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorSignalDecisionReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
@@ -3073,19 +3297,27 @@ pub struct ProcessorSignalDecisionReportRequest {
     /// debit initialization.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_funds_on_hold: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub decision_outcome: Nullable<SignalDecisionOutcome>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payment_method: Nullable<SignalPaymentMethod>,
     /// The amount (in USD) made available to your customers instantly following the debit
     /// transaction. It could be a partial amount of the requested transaction (example: 102.05).
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount_instantly_available: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorSignalDecisionReportRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+    3 => client_transaction_id: "client_transaction_id" required,
+    4 => initiated: "initiated" required,
+    5 => days_funds_on_hold: "days_funds_on_hold" optional,
+    6 => decision_outcome: "decision_outcome" optional,
+    7 => payment_method: "payment_method" optional,
+    8 => amount_instantly_available: "amount_instantly_available" optional,
+});
 
 impl Validate for ProcessorSignalDecisionReportRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3117,12 +3349,16 @@ impl Validate for ProcessorSignalDecisionReportRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorSignalDecisionReportResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorSignalDecisionReportResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// ProcessorSignalReturnReportRequest defines the request schema for
 /// `/processor/signal/return/report`
@@ -3141,15 +3377,13 @@ pub struct ProcessorSignalDecisionReportResponse {
 ///
 /// The response is
 /// [`ProcessorSignalReturnReportResponse`](crate::models::ProcessorSignalReturnReportResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorSignalReturnReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
@@ -3168,9 +3402,17 @@ pub struct ProcessorSignalReturnReportRequest {
     /// (`YYYY-MM-DDTHH:mm:ssZ`).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub returned_at: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ProcessorSignalReturnReportRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+    3 => client_transaction_id: "client_transaction_id" required,
+    4 => return_code: "return_code" required,
+    5 => returned_at: "returned_at" optional,
+});
 
 impl Validate for ProcessorSignalReturnReportRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3200,12 +3442,16 @@ impl Validate for ProcessorSignalReturnReportRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorSignalReturnReportResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorSignalReturnReportResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// ProcessorSignalPrepareRequest defines the request schema for `/processor/signal/prepare`
 ///
@@ -3222,20 +3468,24 @@ pub struct ProcessorSignalReturnReportResponse {
 ///
 /// The response is
 /// [`ProcessorSignalPrepareResponse`](crate::models::ProcessorSignalPrepareResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorSignalPrepareRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorSignalPrepareRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => processor_token: "processor_token" required,
+});
 
 /// ProcessorSignalPrepareResponse defines the response schema for `/processor/signal/prepare`
 ///
@@ -3249,12 +3499,16 @@ pub struct ProcessorSignalPrepareRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProcessorSignalPrepareResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProcessorSignalPrepareResponse {
+    0 => request_id: "request_id" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     ProcessorAuthGetRequest, ProcessorAccountGetRequest,

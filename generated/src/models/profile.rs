@@ -5,7 +5,6 @@
 
 use crate::models::{NetworkStatusGetUser, NetworkStatusGetResponseNetworkStatus};
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// ProfileNetworkStatusGetRequest defines the request schema for `/profile/network_status/get`
 ///
@@ -18,18 +17,22 @@ use serde::{Deserialize, Serialize};
 ///
 /// The response is
 /// [`ProfileNetworkStatusGetResponse`](crate::models::ProfileNetworkStatusGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileNetworkStatusGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub user: NetworkStatusGetUser,
 }
+
+::specgen_runtime::serde_struct!(ProfileNetworkStatusGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user: "user" required,
+});
 
 /// ProfileNetworkStatusGetResponse defines the response schema for `/profile/network_status/get`
 ///
@@ -44,13 +47,18 @@ pub struct ProfileNetworkStatusGetRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProfileNetworkStatusGetResponse {
     pub network_status: NetworkStatusGetResponseNetworkStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProfileNetworkStatusGetResponse {
+    0 => network_status: "network_status" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for ProfileNetworkStatusGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

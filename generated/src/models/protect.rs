@@ -6,7 +6,6 @@
 use crate::models::TrustIndex;
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Request object for /protect/compute
 ///
@@ -27,15 +26,13 @@ use serde::{Deserialize, Serialize};
 /// linked any Item.
 ///
 /// The response is [`ProtectComputeResponse`](crate::models::ProtectComputeResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectComputeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The name of the Trust Index model to use for scoring, with a major.minor version suffix.
     /// Examples: `ti-link-session-2.0` (link-session fraud), `ti-identity-2.0` (identity fraud),
@@ -47,9 +44,16 @@ pub struct ProtectComputeRequest {
     /// Constraints: at most 128 characters.
     pub model: String,
     pub user: ProtectUser,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub model_inputs: Nullable<ProtectModelInputs>,
 }
+
+::specgen_runtime::serde_struct!(ProtectComputeRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => model: "model" required,
+    3 => user: "user" required,
+    4 => model_inputs: "model_inputs" optional,
+});
 
 impl Validate for ProtectComputeRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -63,13 +67,16 @@ impl Validate for ProtectComputeRequest {
 /// Inputs required by certain Trust Index models. The `link` field is required for link-session
 /// models. Other model families (including cash-advance) are identified by `user` alone and do not
 /// use this object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectModelInputs {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub link: Nullable<ProtectLinkModelInputs>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sdk: Nullable<ProtectSDKModelInputs>,
 }
+
+::specgen_runtime::serde_struct!(ProtectModelInputs {
+    0 => link: "link" optional,
+    1 => sdk: "sdk" optional,
+});
 
 impl Validate for ProtectModelInputs {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -80,7 +87,7 @@ impl Validate for ProtectModelInputs {
 }
 
 /// Inputs for link session Trust Index models.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectLinkModelInputs {
     /// A unique identifier for the Link session, used to compute a Trust Index score and fraud
     /// attributes.
@@ -93,9 +100,13 @@ pub struct ProtectLinkModelInputs {
     /// computation. If `true`, returns HTTP 400 with `error_type` = `INVALID_REQUEST` and
     /// `error_code` = `FAILED_PRECONDITION` if extraction is still in progress; once data is ready
     /// a score will be returned normally.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_extracted_data: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(ProtectLinkModelInputs {
+    0 => link_session_id: "link_session_id" required,
+    1 => require_extracted_data: "require_extracted_data" optional,
+});
 
 impl Validate for ProtectLinkModelInputs {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -106,7 +117,7 @@ impl Validate for ProtectLinkModelInputs {
 }
 
 /// Inputs for Protect SDK Trust Index models.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectSDKModelInputs {
     /// A unique identifier for the Protect SDK session, used to compute a Trust Index score and
     /// fraud attributes.
@@ -114,6 +125,10 @@ pub struct ProtectSDKModelInputs {
     /// Constraints: at most 128 characters.
     pub sdk_session_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProtectSDKModelInputs {
+    0 => sdk_session_id: "sdk_session_id" required,
+});
 
 impl Validate for ProtectSDKModelInputs {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -149,52 +164,59 @@ impl Validate for ProtectSDKModelInputs {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectComputeResponse {
     /// The Trust Index score, on a 0-100 scale where higher values indicate lower risk.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
     /// The versioned name of the Trust Index model used for scoring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub attributes: Nullable<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub subscores: Nullable<ProtectComputeSubscores>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(ProtectComputeResponse {
+    0 => score: "score" optional,
+    1 => model: "model" optional,
+    2 => attributes: "attributes" optional,
+    3 => subscores: "subscores" optional,
+    4 => request_id: "request_id" required,
+});
+
 /// Per-bucket subscores returned alongside the overall Trust Index score. For cash-advance models,
 /// each key maps to an amount-bucket subscore (0-100); higher values indicate lower fraud risk.
 /// Only buckets that were scored are included in the response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectComputeSubscores {
     /// Subscore for cash advance amounts in the range $0-$25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cash_advance_bucket_0_25: Nullable<i64>,
     /// Subscore for cash advance amounts in the range $25-$50.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cash_advance_bucket_25_50: Nullable<i64>,
     /// Subscore for cash advance amounts in the range $50-$100.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cash_advance_bucket_50_100: Nullable<i64>,
     /// Subscore for cash advance amounts in the range $100-$200.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cash_advance_bucket_100_200: Nullable<i64>,
     /// Subscore for cash advance amounts in the range $200-$300.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cash_advance_bucket_200_300: Nullable<i64>,
     /// Subscore for cash advance amounts in the range $300-$400.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cash_advance_bucket_300_400: Nullable<i64>,
     /// Subscore for cash advance amounts in the range $400-$500.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cash_advance_bucket_400_500: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(ProtectComputeSubscores {
+    0 => cash_advance_bucket_0_25: "cash_advance_bucket_0_25" optional,
+    1 => cash_advance_bucket_25_50: "cash_advance_bucket_25_50" optional,
+    2 => cash_advance_bucket_50_100: "cash_advance_bucket_50_100" optional,
+    3 => cash_advance_bucket_100_200: "cash_advance_bucket_100_200" optional,
+    4 => cash_advance_bucket_200_300: "cash_advance_bucket_200_300" optional,
+    5 => cash_advance_bucket_300_400: "cash_advance_bucket_300_400" optional,
+    6 => cash_advance_bucket_400_500: "cash_advance_bucket_400_500" optional,
+});
 
 /// Request object for `/protect/report/create`.
 /// Must provide either `user_id` or at least one of the following identifiers in `incident_event`:
@@ -216,35 +238,41 @@ pub struct ProtectComputeSubscores {
 /// comprehensive context about the incident.
 ///
 /// The response is [`ProtectReportCreateResponse`](crate::models::ProtectReportCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProtectReportCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid User ID associated with the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub incident_event: Nullable<ProtectIncidentEvent>,
     pub report_confidence: ProtectReportConfidence,
     pub report_type: ProtectReportType,
     pub report_source: ProtectReportSource,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bank_account: Nullable<ProtectBankAccount>,
     /// Must be a valid ACH return code (e.g. `R01`), required if `report_type` is `ACH_RETURN`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ach_return_code: Nullable<String>,
     /// Additional context or details about the report, required if `report_type` is `OTHER`.
     ///
     /// Constraints: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub notes: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ProtectReportCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => incident_event: "incident_event" optional,
+    4 => report_confidence: "report_confidence" required,
+    5 => report_type: "report_type" required,
+    6 => report_source: "report_source" required,
+    7 => bank_account: "bank_account" optional,
+    8 => ach_return_code: "ach_return_code" optional,
+    9 => notes: "notes" optional,
+});
 
 impl Validate for ProtectReportCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -271,7 +299,7 @@ impl Validate for ProtectReportCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectReportCreateResponse {
     /// A unique identifier representing the submitted report.
     pub report_id: String,
@@ -280,20 +308,28 @@ pub struct ProtectReportCreateResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(ProtectReportCreateResponse {
+    0 => report_id: "report_id" required,
+    1 => request_id: "request_id" required,
+});
+
 /// Represents an end user for `/protect/compute` requests.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectUser {
     /// The Plaid User ID returned from a previous call to `/user/create`. This or `client_user_id`
     /// can be provided, not both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// A unique ID representing the end user, previously passed to `/user/create`. Maximum of 128
     /// characters. Typically this will be a user ID number from your application. Personally
     /// identifiable information, such as an email address or phone number, should not be used in
     /// the `client_user_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ProtectUser {
+    0 => user_id: "user_id" optional,
+    1 => client_user_id: "client_user_id" optional,
+});
 
 /// Request object for /protect/user/insights/get
 ///
@@ -306,43 +342,42 @@ pub struct ProtectUser {
 ///
 /// The response is
 /// [`ProtectUserInsightsGetResponse`](crate::models::ProtectUserInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectUserInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid User ID. Either `user_id` or `client_user_id` must be provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// A unique ID representing the end user. Either `user_id` or `client_user_id` must be
     /// provided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(ProtectUserInsightsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => client_user_id: "client_user_id" optional,
+});
+
 /// A Protect report associated with a user. Contains details about documented incidents, which may
 /// include fraud, investigation outcomes, or other risk events.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProtectReport {
     /// A unique identifier representing the submitted report.
     pub report_id: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub incident_event: Option<ProtectIncidentEventResponse>,
     pub report_confidence: ProtectReportConfidence,
     pub report_type: ProtectReportType,
     pub report_source: ProtectReportSource,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub bank_account: Option<ProtectBankAccount>,
     /// ACH return code if the report type is `ACH_RETURN` (e.g. `R01`).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ach_return_code: Option<String>,
     /// Additional context or details about the report.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub notes: Option<String>,
     /// The timestamp when the report was created, in ISO 8601 format (e.g.,
     /// '2020-07-24T03:26:02Z').
@@ -350,6 +385,18 @@ pub struct ProtectReport {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
 }
+
+::specgen_runtime::serde_struct!(ProtectReport {
+    0 => report_id: "report_id" required,
+    1 => incident_event: "incident_event" required,
+    2 => report_confidence: "report_confidence" required,
+    3 => report_type: "report_type" required,
+    4 => report_source: "report_source" required,
+    5 => bank_account: "bank_account" required,
+    6 => ach_return_code: "ach_return_code" required,
+    7 => notes: "notes" required,
+    8 => created_at: "created_at" required,
+});
 
 impl Validate for ProtectReport {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -403,21 +450,26 @@ impl Validate for ProtectReport {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectUserInsightsGetResponse {
     /// The Plaid User ID. If a `client_user_id` was provided in the request instead of a `user_id`,
     /// a new `user_id` will be generated if one doesn't already exist for that `client_user_id`.
     pub user_id: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub latest_scored_event: Option<LatestScoredEvent>,
     /// List of Protect reports associated with this user, limited to the most recent 100 reports in
     /// reverse chronological order (newest first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports: Option<Vec<ProtectReport>>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProtectUserInsightsGetResponse {
+    0 => user_id: "user_id" required,
+    1 => latest_scored_event: "latest_scored_event" required,
+    2 => reports: "reports" optional,
+    3 => request_id: "request_id" required,
+});
 
 impl Validate for ProtectUserInsightsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -438,32 +490,35 @@ impl Validate for ProtectUserInsightsGetResponse {
 /// Deprecated.
 ///
 /// The response is [`ProtectEventSendResponse`](crate::models::ProtectEventSendResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectEventSendRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Timestamp of the event. Might be the current moment or a time in the past. In [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format, e.g. `"2017-09-14T14:42:19.350Z"`
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub event: Option<ProtectEvent>,
     /// Protect Session ID should be provided for any event correlated with a frontend user session
     /// started via the Protect SDK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_session_id: Option<String>,
     /// Whether this event should be scored with Trust Index. The default is false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_trust_index: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(ProtectEventSendRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => timestamp: "timestamp" optional,
+    3 => event: "event" required,
+    4 => protect_session_id: "protect_session_id" optional,
+    5 => request_trust_index: "request_trust_index" optional,
+});
 
 impl Validate for ProtectEventSendRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -510,20 +565,25 @@ impl Validate for ProtectEventSendRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectEventSendResponse {
     /// The id of the recorded event.
     pub event_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub trust_index: Nullable<TrustIndex>,
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub fraud_attributes: Nullable<::serde_json::Value>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProtectEventSendResponse {
+    0 => event_id: "event_id" required,
+    1 => trust_index: "trust_index" optional,
+    2 => fraud_attributes: "fraud_attributes" optional,
+    3 => request_id: "request_id" required,
+});
 
 /// Request object for /protect/event/get
 ///
@@ -536,19 +596,23 @@ pub struct ProtectEventSendResponse {
 /// Deprecated.
 ///
 /// The response is [`ProtectEventGetResponse`](crate::models::ProtectEventGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectEventGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The event ID to retrieve information for.
     pub event_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProtectEventGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => event_id: "event_id" required,
+});
 
 /// Response object for /protect/event/get
 ///
@@ -588,7 +652,7 @@ pub struct ProtectEventGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectEventGetResponse {
     /// The event ID.
     pub event_id: String,
@@ -597,16 +661,22 @@ pub struct ProtectEventGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub trust_index: Nullable<TrustIndex>,
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub fraud_attributes: Nullable<::serde_json::Value>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(ProtectEventGetResponse {
+    0 => event_id: "event_id" required,
+    1 => timestamp: "timestamp" required,
+    2 => trust_index: "trust_index" optional,
+    3 => fraud_attributes: "fraud_attributes" optional,
+    4 => request_id: "request_id" required,
+});
 
 impl Validate for ProtectEventGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -616,7 +686,7 @@ impl Validate for ProtectEventGetResponse {
 }
 
 /// The latest scored event for a user.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LatestScoredEvent {
     /// The event ID.
     pub event_id: String,
@@ -626,15 +696,20 @@ pub struct LatestScoredEvent {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
     /// The type of event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub trust_index: Option<TrustIndex>,
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub fraud_attributes: Option<::serde_json::Value>,
 }
+
+::specgen_runtime::serde_struct!(LatestScoredEvent {
+    0 => event_id: "event_id" required,
+    1 => timestamp: "timestamp" required,
+    2 => event_type: "event_type" optional,
+    3 => trust_index: "trust_index" required,
+    4 => fraud_attributes: "fraud_attributes" required,
+});
 
 impl Validate for LatestScoredEvent {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -644,7 +719,7 @@ impl Validate for LatestScoredEvent {
 }
 
 /// Event data for Protect events.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectEvent {
     /// The timestamp of the event, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format, e.g.
     /// `"2017-09-14T14:42:19.350Z"`
@@ -652,18 +727,22 @@ pub struct ProtectEvent {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
     /// If present, contains the current Protect Session ID from the Plaid Pixel SDK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_session_id: Option<String>,
     /// This event type represents a user visiting the client application.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub app_visit: Nullable<::serde_json::Value>,
     /// This event type represents a user signing in to the application.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_sign_in: Nullable<::serde_json::Value>,
     /// This event type represents a user signing up for the application.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_sign_up: Nullable<::serde_json::Value>,
 }
+
+::specgen_runtime::serde_struct!(ProtectEvent {
+    0 => timestamp: "timestamp" required,
+    1 => protect_session_id: "protect_session_id" optional,
+    2 => app_visit: "app_visit" optional,
+    3 => user_sign_in: "user_sign_in" optional,
+    4 => user_sign_up: "user_sign_up" optional,
+});
 
 impl Validate for ProtectEvent {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -673,38 +752,41 @@ impl Validate for ProtectEvent {
 }
 
 /// Details about the incident event.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectIncidentEvent {
     /// A globally unique identifier representing a Protect event that may be associated with this
     /// incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub protect_event_id: Nullable<String>,
     /// A unique identifier for a Link session that may be associated with this incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub link_session_id: Nullable<String>,
     /// A unique identifier for an Identity Verification session that may be associated with this
     /// incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub idv_session_id: Nullable<String>,
     /// The unique ID used to refer to a Signal transaction evaluation that may be associated with
     /// this incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub signal_client_transaction_id: Nullable<String>,
     /// A unique ID representing the incident in your system. Personally identifiable information,
     /// such as an email address or phone number, should not be used in this field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub internal_reference: Nullable<String>,
     /// The timestamp when the incident occurred, in ISO 8601 format (e.g., '2020-07-24T03:26:02Z').
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub time: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<ProtectIncidentAmount>,
     /// An access token associated with the Item related to this incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub access_token: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ProtectIncidentEvent {
+    0 => protect_event_id: "protect_event_id" optional,
+    1 => link_session_id: "link_session_id" optional,
+    2 => idv_session_id: "idv_session_id" optional,
+    3 => signal_client_transaction_id: "signal_client_transaction_id" optional,
+    4 => internal_reference: "internal_reference" optional,
+    5 => time: "time" optional,
+    6 => amount: "amount" optional,
+    7 => access_token: "access_token" optional,
+});
 
 impl Validate for ProtectIncidentEvent {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -714,38 +796,41 @@ impl Validate for ProtectIncidentEvent {
 }
 
 /// Details about the incident event.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectIncidentEventResponse {
     /// A globally unique identifier representing a Protect event that may be associated with this
     /// incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub protect_event_id: Nullable<String>,
     /// A unique identifier for a Link session that may be associated with this incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub link_session_id: Nullable<String>,
     /// A unique identifier for an Identity Verification session that may be associated with this
     /// incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub idv_session_id: Nullable<String>,
     /// The unique ID used to refer to a Signal transaction evaluation that may be associated with
     /// this incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub signal_client_transaction_id: Nullable<String>,
     /// A unique ID representing the incident in your system. Personally identifiable information,
     /// such as an email address or phone number, should not be used in this field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub internal_reference: Nullable<String>,
     /// The timestamp when the incident occurred, in ISO 8601 format (e.g., '2020-07-24T03:26:02Z').
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub time: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<ProtectIncidentAmount>,
     /// The `item_id` associated with the Item related to this incident.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ProtectIncidentEventResponse {
+    0 => protect_event_id: "protect_event_id" optional,
+    1 => link_session_id: "link_session_id" optional,
+    2 => idv_session_id: "idv_session_id" optional,
+    3 => signal_client_transaction_id: "signal_client_transaction_id" optional,
+    4 => internal_reference: "internal_reference" optional,
+    5 => time: "time" optional,
+    6 => amount: "amount" optional,
+    7 => item_id: "item_id" optional,
+});
 
 impl Validate for ProtectIncidentEventResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -755,18 +840,22 @@ impl Validate for ProtectIncidentEventResponse {
 }
 
 /// The monetary amount associated with the incident.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectIncidentAmount {
     /// The ISO-4217 currency code of the incident amount. Defaults to `USD` if not specified.
     ///
     /// Default: `USD`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
     /// The monetary value of the incident amount.
     ///
     /// Format: `double`.
     pub value: f64,
 }
+
+::specgen_runtime::serde_struct!(ProtectIncidentAmount {
+    0 => iso_currency_code: "iso_currency_code" optional,
+    1 => value: "value" required,
+});
 
 /// The confidence level of the incident report.
 /// `CONFIRMED` indicates the incident has been verified and definitively occurred.
@@ -986,18 +1075,21 @@ impl ProtectReportSource {
 ::specgen_runtime::open_enum!(ProtectReportSource);
 
 /// Bank account information associated with the incident.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectBankAccount {
     /// Plaid's unique identifier for the account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_id: Nullable<String>,
     /// Full account number of the bank account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_number: Nullable<String>,
     /// Routing number of the bank account. Must be present if `account_number` is present.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub routing_number: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(ProtectBankAccount {
+    0 => account_id: "account_id" optional,
+    1 => account_number: "account_number" optional,
+    2 => routing_number: "routing_number" optional,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     ProtectComputeResponse, ProtectComputeSubscores, ProtectReportCreateResponse,

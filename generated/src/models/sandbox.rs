@@ -10,7 +10,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// SandboxTransactionsCreateRequest defines the request schema for `/sandbox/transactions/create`
 ///
@@ -30,21 +29,26 @@ use serde::{Deserialize, Serialize};
 ///
 /// The response is
 /// [`SandboxTransactionsCreateResponse`](crate::models::SandboxTransactionsCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransactionsCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// List of transactions to be added
     pub transactions: Vec<CustomSandboxTransaction>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransactionsCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => transactions: "transactions" required,
+});
 
 impl Validate for SandboxTransactionsCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -65,12 +69,16 @@ impl Validate for SandboxTransactionsCreateRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransactionsCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransactionsCreateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// SandboxProcessorTokenCreateRequest defines the request schema for
 /// `/sandbox/processor_token/create`
@@ -88,37 +96,44 @@ pub struct SandboxTransactionsCreateResponse {
 ///
 /// The response is
 /// [`SandboxProcessorTokenCreateResponse`](crate::models::SandboxProcessorTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxProcessorTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the institution the Item will be associated with
     pub institution_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<SandboxProcessorTokenCreateRequestOptions>,
 }
 
+::specgen_runtime::serde_struct!(SandboxProcessorTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => institution_id: "institution_id" required,
+    3 => options: "options" optional,
+});
+
 /// An optional set of options to be used when configuring the Item. If specified, must not be
 /// `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxProcessorTokenCreateRequestOptions {
     /// Test username to use for the creation of the Sandbox Item. Default value is `user_good`.
     ///
     /// Default: `user_good`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub override_username: Nullable<String>,
     /// Test password to use for the creation of the Sandbox Item. Default value is `pass_good`.
     ///
     /// Default: `pass_good`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub override_password: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(SandboxProcessorTokenCreateRequestOptions {
+    0 => override_username: "override_username" optional,
+    1 => override_password: "override_password" optional,
+});
 
 /// SandboxProcessorTokenCreateResponse defines the response schema for
 /// `/sandbox/processor_token/create`
@@ -134,7 +149,7 @@ pub struct SandboxProcessorTokenCreateRequestOptions {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxProcessorTokenCreateResponse {
     /// A processor token that can be used to call the `/processor/` endpoints.
     pub processor_token: String,
@@ -142,6 +157,11 @@ pub struct SandboxProcessorTokenCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxProcessorTokenCreateResponse {
+    0 => processor_token: "processor_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// SandboxPublicTokenCreateRequest defines the request schema for `/sandbox/public_token/create`
 ///
@@ -160,15 +180,13 @@ pub struct SandboxProcessorTokenCreateResponse {
 ///
 /// The response is
 /// [`SandboxPublicTokenCreateResponse`](crate::models::SandboxPublicTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the institution the Item will be associated with
     pub institution_id: String,
@@ -177,21 +195,28 @@ pub struct SandboxPublicTokenCreateRequest {
     ///
     /// Constraints: at least 1 item.
     pub initial_products: Vec<Products>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<SandboxPublicTokenCreateRequestOptions>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => institution_id: "institution_id" required,
+    3 => initial_products: "initial_products" required,
+    4 => options: "options" optional,
+    5 => user_token: "user_token" optional,
+    6 => user_id: "user_id" optional,
+});
 
 impl Validate for SandboxPublicTokenCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -204,32 +229,35 @@ impl Validate for SandboxPublicTokenCreateRequest {
 
 /// An optional set of options to be used when configuring the Item. If specified, must not be
 /// `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateRequestOptions {
     /// Specify a webhook to associate with the new Item.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
     /// Test username to use for the creation of the Sandbox Item. Default value is `user_good`.
     ///
     /// Default: `user_good`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub override_username: Nullable<String>,
     /// Test password to use for the creation of the Sandbox Item. Default value is `pass_good`.
     ///
     /// Default: `pass_good`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub override_password: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transactions: Nullable<SandboxPublicTokenCreateRequestOptionsTransactions>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub statements: Nullable<SandboxPublicTokenCreateRequestOptionsStatements>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_verification: Option<
         SandboxPublicTokenCreateRequestOptionsIncomeVerification,
     >,
 }
+
+::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestOptions {
+    0 => webhook: "webhook" optional,
+    1 => override_username: "override_username" optional,
+    2 => override_password: "override_password" optional,
+    3 => transactions: "transactions" optional,
+    4 => statements: "statements" optional,
+    5 => income_verification: "income_verification" optional,
+});
 
 impl Validate for SandboxPublicTokenCreateRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -242,28 +270,31 @@ impl Validate for SandboxPublicTokenCreateRequestOptions {
 }
 
 /// An optional set of parameters corresponding to transactions options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateRequestOptionsTransactions {
     /// The earliest date for which to fetch transaction history. Dates should be formatted as
     /// YYYY-MM-DD.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The most recent date for which to fetch transaction history. Dates should be formatted as
     /// YYYY-MM-DD.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// The maximum number of days of transaction history to request for the Transactions product.
     ///
     /// Default: `90`.
     ///
     /// Constraints: at least 1; at most 730.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestOptionsTransactions {
+    0 => start_date: "start_date" optional,
+    1 => end_date: "end_date" optional,
+    2 => days_requested: "days_requested" optional,
+});
 
 impl Validate for SandboxPublicTokenCreateRequestOptionsTransactions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -275,7 +306,7 @@ impl Validate for SandboxPublicTokenCreateRequestOptionsTransactions {
 }
 
 /// An optional set of parameters corresponding to statements options.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateRequestOptionsStatements {
     /// The earliest date for which to fetch statements history. Dates should be formatted as
     /// YYYY-MM-DD.
@@ -289,6 +320,11 @@ pub struct SandboxPublicTokenCreateRequestOptionsStatements {
     pub end_date: String,
 }
 
+::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestOptionsStatements {
+    0 => start_date: "start_date" required,
+    1 => end_date: "end_date" required,
+});
+
 impl Validate for SandboxPublicTokenCreateRequestOptionsStatements {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -299,15 +335,18 @@ impl Validate for SandboxPublicTokenCreateRequestOptionsStatements {
 
 /// A set of parameters for income verification options. This field is required if
 /// `income_verification` is included in the `initial_products` array.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateRequestOptionsIncomeVerification {
     /// The types of source income data that users will be permitted to share. Options include
     /// `bank` and `payroll`. Currently you can only specify one of these options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_source_types: Option<Vec<IncomeVerificationSourceType>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income: Option<SandboxPublicTokenCreateRequestIncomeVerificationBankIncome>,
 }
+
+::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestOptionsIncomeVerification {
+    0 => income_source_types: "income_source_types" optional,
+    1 => bank_income: "bank_income" optional,
+});
 
 impl Validate for SandboxPublicTokenCreateRequestOptionsIncomeVerification {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -318,12 +357,15 @@ impl Validate for SandboxPublicTokenCreateRequestOptionsIncomeVerification {
 
 /// Specifies options for Bank Income. This field is required if `income_verification` is included
 /// in the `initial_products` array and `bank` is specified in `income_source_types`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {
     /// The number of days of data to request for the Bank Income product
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {
+    0 => days_requested: "days_requested" optional,
+});
 
 /// SandboxPublicTokenCreateResponse defines the response schema for `/sandbox/public_token/create`
 ///
@@ -338,7 +380,7 @@ pub struct SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateResponse {
     /// A public token that can be exchanged for an access token using `/item/public_token/exchange`
     pub public_token: String,
@@ -346,6 +388,11 @@ pub struct SandboxPublicTokenCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxPublicTokenCreateResponse {
+    0 => public_token: "public_token" required,
+    1 => request_id: "request_id" required,
+});
 
 /// SandboxItemFireWebhookRequest defines the request schema for `/sandbox/item/fire_webhook`
 ///
@@ -404,23 +451,28 @@ pub struct SandboxPublicTokenCreateResponse {
 ///
 /// The response is
 /// [`SandboxItemFireWebhookResponse`](crate::models::SandboxItemFireWebhookResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxItemFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_type: Option<WebhookType>,
     /// The webhook codes that can be fired by this test endpoint.
     pub webhook_code: SandboxItemFireWebhookRequestWebhookCode,
 }
+
+::specgen_runtime::serde_struct!(SandboxItemFireWebhookRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => webhook_type: "webhook_type" optional,
+    4 => webhook_code: "webhook_code" required,
+});
 
 impl Validate for SandboxItemFireWebhookRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -540,7 +592,7 @@ impl WebhookType {
 ///   "request_id": "1vwmF5TBQwiqfwP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxItemFireWebhookResponse {
     /// Value is `true` if the test `webhook_code` was successfully fired.
     pub webhook_fired: bool,
@@ -548,6 +600,11 @@ pub struct SandboxItemFireWebhookResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxItemFireWebhookResponse {
+    0 => webhook_fired: "webhook_fired" required,
+    1 => request_id: "request_id" required,
+});
 
 /// SandboxItemApplicationSeedRequest defines the request schema for
 /// `/sandbox/item/application/seed`
@@ -567,15 +624,13 @@ pub struct SandboxItemFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxItemApplicationSeedResponse`](crate::models::SandboxItemApplicationSeedResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxItemApplicationSeedRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -583,6 +638,13 @@ pub struct SandboxItemApplicationSeedRequest {
     /// provided to the institution in an oauth redirect.
     pub application_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxItemApplicationSeedRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => application_id: "application_id" required,
+});
 
 /// SandboxItemApplicationSeedResponse defines the response schema for
 /// `/sandbox/item/application/seed`
@@ -598,7 +660,7 @@ pub struct SandboxItemApplicationSeedRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxItemApplicationSeedResponse {
     /// The `item_id` of the newly seeded item representing the application connection.
     pub item_id: String,
@@ -606,6 +668,11 @@ pub struct SandboxItemApplicationSeedResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxItemApplicationSeedResponse {
+    0 => item_id: "item_id" required,
+    1 => request_id: "request_id" required,
+});
 
 /// SandboxItemResetLoginRequest defines the request schema for `/sandbox/item/reset_login`
 ///
@@ -623,19 +690,23 @@ pub struct SandboxItemApplicationSeedResponse {
 /// after 30 days, even if this endpoint is not called.
 ///
 /// The response is [`SandboxItemResetLoginResponse`](crate::models::SandboxItemResetLoginResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxItemResetLoginRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxItemResetLoginRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+});
 
 /// SandboxItemResetLoginResponse defines the response schema for `/sandbox/item/reset_login`
 ///
@@ -650,7 +721,7 @@ pub struct SandboxItemResetLoginRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxItemResetLoginResponse {
     /// `true` if the call succeeded
     pub reset_login: bool,
@@ -658,6 +729,11 @@ pub struct SandboxItemResetLoginResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxItemResetLoginResponse {
+    0 => reset_login: "reset_login" required,
+    1 => request_id: "request_id" required,
+});
 
 /// Request body of `/sandbox/user/reset_login`.
 ///
@@ -693,17 +769,15 @@ pub struct SandboxItemResetLoginResponse {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxUserResetLoginRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -711,17 +785,14 @@ pub struct SandboxUserResetLoginRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// An array of `item_id`s associated with the User to be reset. If empty or omitted, this
     /// field will default to resetting all Items associated with the User.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_ids: Nullable<Vec<String>>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
@@ -736,6 +807,14 @@ impl ::std::fmt::Debug for SandboxUserResetLoginRequest {
             .finish()
     }
 }
+
+::specgen_runtime::serde_struct!(SandboxUserResetLoginRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => item_ids: "item_ids" optional,
+    4 => user_id: "user_id" optional,
+});
 
 impl Validate for SandboxUserResetLoginRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -768,12 +847,16 @@ impl Validate for SandboxUserResetLoginRequest {
 ///   "request_id": "n7XQnv8ozwyFPBC"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxUserResetLoginResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxUserResetLoginResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// SandboxPaymentProfileResetLoginRequest defines the request schema for
 /// `/sandbox/payment_profile/reset_login`
@@ -799,19 +882,23 @@ pub struct SandboxUserResetLoginResponse {
 ///
 /// The response is
 /// [`SandboxPaymentProfileResetLoginResponse`](crate::models::SandboxPaymentProfileResetLoginResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPaymentProfileResetLoginRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A payment profile token associated with the Payment Profile data that is being requested.
     pub payment_profile_token: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxPaymentProfileResetLoginRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => payment_profile_token: "payment_profile_token" required,
+});
 
 /// SandboxPaymentProfileResetLoginResponse defines the response schema for
 /// `/sandbox/payment_profile/reset_login`
@@ -827,7 +914,7 @@ pub struct SandboxPaymentProfileResetLoginRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPaymentProfileResetLoginResponse {
     /// `true` if the call succeeded
     pub reset_login: bool,
@@ -835,6 +922,11 @@ pub struct SandboxPaymentProfileResetLoginResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxPaymentProfileResetLoginResponse {
+    0 => reset_login: "reset_login" required,
+    1 => request_id: "request_id" required,
+});
 
 /// SandboxItemSetVerificationStatusRequest defines the request schema for
 /// `/sandbox/item/set_verification_status`
@@ -851,15 +943,13 @@ pub struct SandboxPaymentProfileResetLoginResponse {
 ///
 /// The response is
 /// [`SandboxItemSetVerificationStatusResponse`](crate::models::SandboxItemSetVerificationStatusResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxItemSetVerificationStatusRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -868,6 +958,14 @@ pub struct SandboxItemSetVerificationStatusRequest {
     /// The verification status to set the account to.
     pub verification_status: SandboxItemSetVerificationStatusRequestVerificationStatus,
 }
+
+::specgen_runtime::serde_struct!(SandboxItemSetVerificationStatusRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => account_id: "account_id" required,
+    4 => verification_status: "verification_status" required,
+});
 
 impl Validate for SandboxItemSetVerificationStatusRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -915,15 +1013,19 @@ impl SandboxItemSetVerificationStatusRequestVerificationStatus {
 ///   "request_id": "1vwmF5TBQwiqfwP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxItemSetVerificationStatusResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(SandboxItemSetVerificationStatusResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// Data to populate as test transaction data.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomSandboxTransaction {
     /// The date of the transaction, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) (YYYY-MM-DD)
     /// format. Transaction date must be the present date or a date up to 14 days in the past.
@@ -944,9 +1046,16 @@ pub struct CustomSandboxTransaction {
     /// The transaction description.
     pub description: String,
     /// The ISO-4217 format currency code for the transaction. Defaults to USD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iso_currency_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(CustomSandboxTransaction {
+    0 => date_transacted: "date_transacted" required,
+    1 => date_posted: "date_posted" required,
+    2 => amount: "amount" required,
+    3 => description: "description" required,
+    4 => iso_currency_code: "iso_currency_code" optional,
+});
 
 impl Validate for CustomSandboxTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -957,7 +1066,7 @@ impl Validate for CustomSandboxTransaction {
 }
 
 /// Defines the test clock for a transfer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferTestClock {
     /// Plaid's unique identifier for a test clock. This field is only populated in the Sandbox
     /// environment, and only if a `test_clock_id` was included in the `/transfer/recurring/create`
@@ -969,6 +1078,11 @@ pub struct TransferTestClock {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub virtual_time: String,
 }
+
+::specgen_runtime::serde_struct!(TransferTestClock {
+    0 => test_clock_id: "test_clock_id" required,
+    1 => virtual_time: "virtual_time" required,
+});
 
 impl Validate for TransferTestClock {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1035,15 +1149,13 @@ impl TransferLedgerSweepSimulateEventType {
 ///
 /// The response is
 /// [`SandboxBankTransferSimulateResponse`](crate::models::SandboxBankTransferSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxBankTransferSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a bank transfer.
     pub bank_transfer_id: String,
@@ -1058,9 +1170,16 @@ pub struct SandboxBankTransferSimulateRequest {
     ///
     /// `posted` --> `reversed`
     pub event_type: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<BankTransferFailure>,
 }
+
+::specgen_runtime::serde_struct!(SandboxBankTransferSimulateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => bank_transfer_id: "bank_transfer_id" required,
+    3 => event_type: "event_type" required,
+    4 => failure_reason: "failure_reason" optional,
+});
 
 /// Defines the request schema for `/sandbox/transfer/simulate`
 ///
@@ -1075,21 +1194,18 @@ pub struct SandboxBankTransferSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferSimulateResponse`](crate::models::SandboxTransferSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer.
     pub transfer_id: String,
     /// Plaid's unique identifier for a test clock. If provided, the event to be simulated is
     /// created at the `virtual_time` on the provided `test_clock`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub test_clock_id: Nullable<String>,
     /// The asynchronous event to be simulated. May be: `posted`, `settled`, `failed`,
     /// `funds_available`, or `returned`.
@@ -1107,14 +1223,22 @@ pub struct SandboxTransferSimulateRequest {
     ///
     /// `settled` --> `funds_available` (only applicable to ACH debits.)
     pub event_type: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<TransferFailure>,
     /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferSimulateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => transfer_id: "transfer_id" required,
+    3 => test_clock_id: "test_clock_id" optional,
+    4 => event_type: "event_type" required,
+    5 => failure_reason: "failure_reason" optional,
+    6 => webhook: "webhook" optional,
+});
 
 impl Validate for SandboxTransferSimulateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1136,21 +1260,18 @@ impl Validate for SandboxTransferSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferRefundSimulateResponse`](crate::models::SandboxTransferRefundSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferRefundSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a refund.
     pub refund_id: String,
     /// Plaid's unique identifier for a test clock. If provided, the event to be simulated is
     /// created at the `virtual_time` on the provided `test_clock`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub test_clock_id: Nullable<String>,
     /// The asynchronous event to be simulated. May be: `refund.posted`, `refund.settled`,
     /// `refund.failed`, or `refund.returned`.
@@ -1169,14 +1290,22 @@ pub struct SandboxTransferRefundSimulateRequest {
     /// `refund.posted` events can only be simulated if the refunded transfer has been transitioned
     /// to settled. This mimics the ordering of events in Production.
     pub event_type: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<TransferFailure>,
     /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferRefundSimulateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => refund_id: "refund_id" required,
+    3 => test_clock_id: "test_clock_id" optional,
+    4 => event_type: "event_type" required,
+    5 => failure_reason: "failure_reason" optional,
+    6 => webhook: "webhook" optional,
+});
 
 impl Validate for SandboxTransferRefundSimulateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1196,22 +1325,27 @@ impl Validate for SandboxTransferRefundSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferLedgerDepositSimulateResponse`](crate::models::SandboxTransferLedgerDepositSimulateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxTransferLedgerDepositSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a sweep.
     pub sweep_id: String,
     pub event_type: TransferLedgerSweepSimulateEventType,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<TransferFailure>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferLedgerDepositSimulateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => sweep_id: "sweep_id" required,
+    3 => event_type: "event_type" required,
+    4 => failure_reason: "failure_reason" optional,
+});
 
 impl Validate for SandboxTransferLedgerDepositSimulateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1231,22 +1365,27 @@ impl Validate for SandboxTransferLedgerDepositSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferLedgerWithdrawSimulateResponse`](crate::models::SandboxTransferLedgerWithdrawSimulateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxTransferLedgerWithdrawSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a sweep.
     pub sweep_id: String,
     pub event_type: TransferLedgerSweepSimulateEventType,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<TransferFailure>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferLedgerWithdrawSimulateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => sweep_id: "sweep_id" required,
+    3 => event_type: "event_type" required,
+    4 => failure_reason: "failure_reason" optional,
+});
 
 impl Validate for SandboxTransferLedgerWithdrawSimulateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1269,27 +1408,30 @@ impl Validate for SandboxTransferLedgerWithdrawSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferSweepSimulateResponse`](crate::models::SandboxTransferSweepSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferSweepSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a test clock. If provided, the sweep to be simulated is
     /// created on the day of the `virtual_time` on the `test_clock`. If the date of `virtual_time`
     /// is on weekend or a federal holiday, the next available banking day is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub test_clock_id: Nullable<String>,
     /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferSweepSimulateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => test_clock_id: "test_clock_id" optional,
+    3 => webhook: "webhook" optional,
+});
 
 impl Validate for SandboxTransferSweepSimulateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1310,34 +1452,37 @@ impl Validate for SandboxTransferSweepSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferLedgerSimulateAvailableResponse`](crate::models::SandboxTransferLedgerSimulateAvailableResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferLedgerSimulateAvailableRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Specify which ledger balance to simulate converting pending balance to available balance. If
     /// this field is left blank, this will default to id of the default ledger balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
     /// Client ID of the end customer (i.e. the originator). Only applicable to Transfer for
     /// Platforms customers.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
     /// Plaid's unique identifier for a test clock. If provided, only the pending balance that is
     /// due before the `virtual_time` on the test clock will be converted.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub test_clock_id: Nullable<String>,
     /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferLedgerSimulateAvailableRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => ledger_id: "ledger_id" optional,
+    3 => originator_client_id: "originator_client_id" optional,
+    4 => test_clock_id: "test_clock_id" optional,
+    5 => webhook: "webhook" optional,
+});
 
 impl Validate for SandboxTransferLedgerSimulateAvailableRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1363,23 +1508,26 @@ impl Validate for SandboxTransferLedgerSimulateAvailableRequest {
 ///
 /// The response is
 /// [`SandboxTransferTestClockCreateResponse`](crate::models::SandboxTransferTestClockCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The virtual timestamp on the test clock. If not provided, the current timestamp will be
     /// used. This will be of the form `2006-01-02T15:04:05Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub virtual_time: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferTestClockCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => virtual_time: "virtual_time" optional,
+});
 
 impl Validate for SandboxTransferTestClockCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1417,15 +1565,13 @@ impl Validate for SandboxTransferTestClockCreateRequest {
 ///
 /// The response is
 /// [`SandboxTransferTestClockAdvanceResponse`](crate::models::SandboxTransferTestClockAdvanceResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockAdvanceRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a test clock. This field is only populated in the Sandbox
     /// environment, and only if a `test_clock_id` was included in the `/transfer/recurring/create`
@@ -1437,6 +1583,13 @@ pub struct SandboxTransferTestClockAdvanceRequest {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub new_virtual_time: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferTestClockAdvanceRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => test_clock_id: "test_clock_id" required,
+    3 => new_virtual_time: "new_virtual_time" required,
+});
 
 impl Validate for SandboxTransferTestClockAdvanceRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1460,15 +1613,13 @@ impl Validate for SandboxTransferTestClockAdvanceRequest {
 ///
 /// The response is
 /// [`SandboxTransferTestClockGetResponse`](crate::models::SandboxTransferTestClockGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a test clock. This field is only populated in the Sandbox
     /// environment, and only if a `test_clock_id` was included in the `/transfer/recurring/create`
@@ -1476,6 +1627,12 @@ pub struct SandboxTransferTestClockGetRequest {
     /// transfers](https://plaid.com/docs/transfer/sandbox/#simulating-recurring-transfers).
     pub test_clock_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferTestClockGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => test_clock_id: "test_clock_id" required,
+});
 
 /// Defines the request schema for `/sandbox/transfer/test_clock/list`
 ///
@@ -1489,43 +1646,46 @@ pub struct SandboxTransferTestClockGetRequest {
 ///
 /// The response is
 /// [`SandboxTransferTestClockListResponse`](crate::models::SandboxTransferTestClockListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start virtual timestamp of test clocks to return. This should be in RFC 3339 format
     /// (i.e. `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_virtual_time: Nullable<String>,
     /// The end virtual timestamp of test clocks to return. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_virtual_time: Nullable<String>,
     /// The maximum number of test clocks to return.
     ///
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// The number of test clocks to skip before returning results.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferTestClockListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => start_virtual_time: "start_virtual_time" optional,
+    3 => end_virtual_time: "end_virtual_time" optional,
+    4 => count: "count" optional,
+    5 => offset: "offset" optional,
+});
 
 impl Validate for SandboxTransferTestClockListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1557,12 +1717,16 @@ impl Validate for SandboxTransferTestClockListRequest {
 ///   "request_id": "LmHYMwBhZUvsM03"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxBankTransferSimulateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxBankTransferSimulateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/sandbox/transfer/simulate`
 ///
@@ -1576,12 +1740,16 @@ pub struct SandboxBankTransferSimulateResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferSimulateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferSimulateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/sandbox/transfer/refund/simulate`
 ///
@@ -1595,12 +1763,16 @@ pub struct SandboxTransferSimulateResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferRefundSimulateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferRefundSimulateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/sandbox/transfer/ledger/simulate_available`
 ///
@@ -1614,12 +1786,16 @@ pub struct SandboxTransferRefundSimulateResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferLedgerSimulateAvailableResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferLedgerSimulateAvailableResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/sandbox/transfer/ledger/deposit/simulate`
 ///
@@ -1633,12 +1809,16 @@ pub struct SandboxTransferLedgerSimulateAvailableResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferLedgerDepositSimulateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferLedgerDepositSimulateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/sandbox/transfer/ledger/withdraw/simulate`
 ///
@@ -1652,12 +1832,16 @@ pub struct SandboxTransferLedgerDepositSimulateResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferLedgerWithdrawSimulateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferLedgerWithdrawSimulateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/sandbox/transfer/sweep/simulate`
 ///
@@ -1680,16 +1864,20 @@ pub struct SandboxTransferLedgerWithdrawSimulateResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferSweepSimulateResponse {
     /// A sweep returned from the `/sandbox/transfer/sweep/simulate` endpoint.
     /// Can be null if there are no transfers to include in a sweep.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sweep: Nullable<TransferSweep>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferSweepSimulateResponse {
+    0 => sweep: "sweep" optional,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for SandboxTransferSweepSimulateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1714,13 +1902,18 @@ impl Validate for SandboxTransferSweepSimulateResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockCreateResponse {
     pub test_clock: TransferTestClock,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferTestClockCreateResponse {
+    0 => test_clock: "test_clock" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for SandboxTransferTestClockCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1741,12 +1934,16 @@ impl Validate for SandboxTransferTestClockCreateResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockAdvanceResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferTestClockAdvanceResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/sandbox/transfer/test_clock/get`
 ///
@@ -1764,13 +1961,18 @@ pub struct SandboxTransferTestClockAdvanceResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockGetResponse {
     pub test_clock: TransferTestClock,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferTestClockGetResponse {
+    0 => test_clock: "test_clock" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for SandboxTransferTestClockGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1801,13 +2003,18 @@ impl Validate for SandboxTransferTestClockGetResponse {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockListResponse {
     pub test_clocks: Vec<TransferTestClock>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferTestClockListResponse {
+    0 => test_clocks: "test_clocks" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for SandboxTransferTestClockListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1828,17 +2035,20 @@ impl Validate for SandboxTransferTestClockListResponse {
 ///
 /// The response is
 /// [`SandboxTransferRepaymentSimulateResponse`](crate::models::SandboxTransferRepaymentSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferRepaymentSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferRepaymentSimulateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+});
 
 /// Defines the response schema for `/sandbox/transfer/repayment/simulate`
 ///
@@ -1852,12 +2062,16 @@ pub struct SandboxTransferRepaymentSimulateRequest {
 ///   "request_id": "4vAbY6XyqqoPQLB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferRepaymentSimulateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferRepaymentSimulateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/sandbox/bank_transfer/fire_webhook`
 ///
@@ -1870,21 +2084,25 @@ pub struct SandboxTransferRepaymentSimulateResponse {
 ///
 /// The response is
 /// [`SandboxBankTransferFireWebhookResponse`](crate::models::SandboxBankTransferFireWebhookResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxBankTransferFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The URL to which the webhook should be sent.
     ///
     /// Constraints: an http or https URL.
     pub webhook: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxBankTransferFireWebhookRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => webhook: "webhook" required,
+});
 
 impl Validate for SandboxBankTransferFireWebhookRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1905,12 +2123,16 @@ impl Validate for SandboxBankTransferFireWebhookRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxBankTransferFireWebhookResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxBankTransferFireWebhookResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/sandbox/transfer/fire_webhook`
 ///
@@ -1923,21 +2145,25 @@ pub struct SandboxBankTransferFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxTransferFireWebhookResponse`](crate::models::SandboxTransferFireWebhookResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The URL to which the webhook should be sent.
     ///
     /// Constraints: an http or https URL.
     pub webhook: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferFireWebhookRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => webhook: "webhook" required,
+});
 
 impl Validate for SandboxTransferFireWebhookRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1958,12 +2184,16 @@ impl Validate for SandboxTransferFireWebhookRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferFireWebhookResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferFireWebhookResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// SandboxIncomeFireWebhookRequest defines the request schema for `/sandbox/income/fire_webhook`
 ///
@@ -1976,20 +2206,17 @@ pub struct SandboxTransferFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxIncomeFireWebhookResponse`](crate::models::SandboxIncomeFireWebhookResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxIncomeFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Item ID associated with the verification.
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The URL to which the webhook should be sent.
     ///
@@ -2005,10 +2232,19 @@ pub struct SandboxIncomeFireWebhookRequest {
     ///
     /// `VERIFICATION_STATUS_PENDING_APPROVAL`: (deprecated) The income verification has been sent
     /// to the user for review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<SandboxIncomeFireWebhookRequestVerificationStatus>,
     pub webhook_code: SandboxIncomeWebhookFireRequestWebhookCode,
 }
+
+::specgen_runtime::serde_struct!(SandboxIncomeFireWebhookRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => webhook: "webhook" required,
+    5 => verification_status: "verification_status" optional,
+    6 => webhook_code: "webhook_code" required,
+});
 
 impl Validate for SandboxIncomeFireWebhookRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2092,12 +2328,16 @@ impl SandboxIncomeWebhookFireRequestWebhookCode {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxIncomeFireWebhookResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxIncomeFireWebhookResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// SandboxBankIncomeFireWebhookRequest defines the request schema for
 /// `/sandbox/bank_income/fire_webhook`
@@ -2111,25 +2351,30 @@ pub struct SandboxIncomeFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxBankIncomeFireWebhookResponse`](crate::models::SandboxBankIncomeFireWebhookResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxBankIncomeFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The URL to which the webhook should be sent. If provided, this will override the URL set in
     /// the dashboard.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_override: Option<String>,
     pub webhook_code: SandboxBankIncomeWebhookFireRequestWebhookCode,
     pub webhook_fields: SandboxBankIncomeWebhookFireRequestWebhookFields,
 }
+
+::specgen_runtime::serde_struct!(SandboxBankIncomeFireWebhookRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => webhook_override: "webhook_override" optional,
+    3 => webhook_code: "webhook_code" required,
+    4 => webhook_fields: "webhook_fields" required,
+});
 
 impl Validate for SandboxBankIncomeFireWebhookRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2167,13 +2412,17 @@ impl SandboxBankIncomeWebhookFireRequestWebhookCode {
 ::specgen_runtime::open_enum!(SandboxBankIncomeWebhookFireRequestWebhookCode);
 
 /// Optional fields which will be populated in the simulated webhook
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxBankIncomeWebhookFireRequestWebhookFields {
     /// The user id to be returned in INCOME webhooks
     pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_income_refresh_complete_result: Option<BankIncomeRefreshCompleteResult>,
 }
+
+::specgen_runtime::serde_struct!(SandboxBankIncomeWebhookFireRequestWebhookFields {
+    0 => user_id: "user_id" required,
+    1 => bank_income_refresh_complete_result: "bank_income_refresh_complete_result" optional,
+});
 
 impl Validate for SandboxBankIncomeWebhookFireRequestWebhookFields {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2198,12 +2447,16 @@ impl Validate for SandboxBankIncomeWebhookFireRequestWebhookFields {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxBankIncomeFireWebhookResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxBankIncomeFireWebhookResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// SandboxCraCashflowUpdatesUpdateRequest defines the request schema for
 /// `/sandbox/cra/cashflow_updates/update`
@@ -2217,32 +2470,35 @@ pub struct SandboxBankIncomeFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxCraCashflowUpdatesUpdateResponse`](crate::models::SandboxCraCashflowUpdatesUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxCraCashflowUpdatesUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// Webhook codes corresponding to the Cash Flow Updates events to be simulated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub webhook_codes: Nullable<Vec<CashFlowUpdatesEventWebhookCodes>>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SandboxCraCashflowUpdatesUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => webhook_codes: "webhook_codes" optional,
+    4 => user_id: "user_id" optional,
+});
 
 impl Validate for SandboxCraCashflowUpdatesUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2264,12 +2520,16 @@ impl Validate for SandboxCraCashflowUpdatesUpdateRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxCraCashflowUpdatesUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxCraCashflowUpdatesUpdateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `sandbox/oauth/select_accounts`
 ///
@@ -2282,18 +2542,25 @@ pub struct SandboxCraCashflowUpdatesUpdateResponse {
 ///
 /// The response is
 /// [`SandboxOauthSelectAccountsResponse`](crate::models::SandboxOauthSelectAccountsResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxOauthSelectAccountsRequest {
     pub oauth_state_id: String,
     pub accounts: Vec<String>,
 }
 
+::specgen_runtime::serde_struct!(SandboxOauthSelectAccountsRequest {
+    0 => oauth_state_id: "oauth_state_id" required,
+    1 => accounts: "accounts" required,
+});
+
 /// Defines the response schema for `/sandbox/oauth/select_accounts`
 ///
 /// Returned by `POST /sandbox/oauth/select_accounts`
 /// ([`SandboxOauthSelectAccountsRequest`](crate::models::SandboxOauthSelectAccountsRequest)).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxOauthSelectAccountsResponse {}
+::specgen_runtime::serde_struct!(SandboxOauthSelectAccountsResponse {});
+
 /// Webhook code for a Cash Flow Updates event.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -2368,15 +2635,13 @@ impl BankIncomeRefreshCompleteResult {
 ///
 /// The response is
 /// [`SandboxPaymentSimulateResponse`](crate::models::SandboxPaymentSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxPaymentSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the payment to simulate
     pub payment_id: String,
@@ -2395,6 +2660,14 @@ pub struct SandboxPaymentSimulateRequest {
     pub status: String,
 }
 
+::specgen_runtime::serde_struct!(SandboxPaymentSimulateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => payment_id: "payment_id" required,
+    3 => webhook: "webhook" required,
+    4 => status: "status" required,
+});
+
 /// SandboxPaymentSimulateResponse defines the response schema for `/sandbox/payment/simulate`
 ///
 /// Returned by `POST /sandbox/payment/simulate`
@@ -2409,7 +2682,7 @@ pub struct SandboxPaymentSimulateRequest {
 ///   "new_status": "PAYMENT_STATUS_INITIATED"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxPaymentSimulateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2417,6 +2690,12 @@ pub struct SandboxPaymentSimulateResponse {
     pub old_status: PaymentInitiationPaymentStatus,
     pub new_status: PaymentInitiationPaymentStatus,
 }
+
+::specgen_runtime::serde_struct!(SandboxPaymentSimulateResponse {
+    0 => request_id: "request_id" required,
+    1 => old_status: "old_status" required,
+    2 => new_status: "new_status" required,
+});
 
 impl Validate for SandboxPaymentSimulateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

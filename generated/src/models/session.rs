@@ -4,7 +4,6 @@
 //! Types from `spec/session.yaml`.
 
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// SessionTokenCreateRequest defines the request schema for `/session/token/create`
 ///
@@ -17,19 +16,16 @@ use serde::{Deserialize, Serialize};
 /// overview](https://plaid.com/docs/link/#link-flow-overview).
 ///
 /// The response is [`SessionTokenCreateResponse`](crate::models::SessionTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The id of a template defined in Plaid Dashboard
     pub template_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<SessionTokenCreateRequestUser>,
     /// A URI indicating the destination where a user should be forwarded after completing the Link
     /// flow; used to support OAuth authentication flows when launching Link in the browser or
@@ -38,14 +34,12 @@ pub struct SessionTokenCreateRequest {
     /// Allowed redirect URIs list in the [developer
     /// dashboard](https://dashboard.plaid.com/team/api). If initializing on Android,
     /// `android_package_name` must be specified instead and `redirect_uri` should be left blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
     /// The name of your app's Android package. Required if using the session token to initialize
     /// Layer on Android. Any package name specified here must also be added to the Allowed Android
     /// package names setting on the [developer dashboard](https://dashboard.plaid.com/team/api).
     /// When creating a session token for initializing Layer on other platforms,
     /// `android_package_name` must be left blank and `redirect_uri` should be used instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub android_package_name: Option<String>,
     /// The destination URL to which any webhooks should be sent. If you use the same webhook
     /// listener for all Sandbox or all Production activity, set this value in the Layer template
@@ -54,15 +48,24 @@ pub struct SessionTokenCreateRequest {
     /// field will take priority over webhook values set in the Layer template editor.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SessionTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => template_id: "template_id" required,
+    3 => user: "user" optional,
+    4 => redirect_uri: "redirect_uri" optional,
+    5 => android_package_name: "android_package_name" optional,
+    6 => webhook: "webhook" optional,
+    7 => user_id: "user_id" optional,
+});
 
 impl Validate for SessionTokenCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -72,7 +75,7 @@ impl Validate for SessionTokenCreateRequest {
 }
 
 /// Details about the end user. Required if a root-level `user_id` is not provided.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionTokenCreateRequestUser {
     /// A unique ID representing the end user. Typically this will be a user ID number from your
     /// application. Personally identifiable information, such as an email address or phone number,
@@ -81,9 +84,13 @@ pub struct SessionTokenCreateRequestUser {
     pub client_user_id: String,
     /// The `user_id` created by calling `/user/create`. Provide this field only if you are using
     /// Plaid Check Report with Layer and have a `user_token`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SessionTokenCreateRequestUser {
+    0 => client_user_id: "client_user_id" required,
+    1 => user_id: "user_id" optional,
+});
 
 /// SessionTokenCreateResponse defines the response schema for `/session/token/create`
 ///
@@ -101,14 +108,18 @@ pub struct SessionTokenCreateRequestUser {
 ///   "request_id": "XQVgFigpGHXkb0b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionTokenCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<SessionTokenCreateResponseLink>,
 }
+
+::specgen_runtime::serde_struct!(SessionTokenCreateResponse {
+    0 => request_id: "request_id" required,
+    1 => link: "link" optional,
+});
 
 impl Validate for SessionTokenCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -118,7 +129,7 @@ impl Validate for SessionTokenCreateResponse {
 }
 
 /// Response data for `/session/token/create` intended for use with the Link SDK.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionTokenCreateResponseLink {
     /// A Link token, which can be supplied to Link in order to initialize it and receive a
     /// `public_token`.
@@ -135,9 +146,14 @@ pub struct SessionTokenCreateResponseLink {
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SessionTokenCreateResponseLink {
+    0 => link_token: "link_token" required,
+    1 => expiration: "expiration" required,
+    2 => user_id: "user_id" optional,
+});
 
 impl Validate for SessionTokenCreateResponseLink {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -10,7 +10,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// SignalEvaluateRequest defines the request schema for `/signal/evaluate`
 ///
@@ -35,15 +34,13 @@ use serde::{Deserialize, Serialize};
 /// adjust your timeout period when making requests.
 ///
 /// The response is [`SignalEvaluateResponse`](crate::models::SignalEvaluateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalEvaluateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -74,16 +71,13 @@ pub struct SignalEvaluateRequest {
     /// but may be used in the future.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_present: Nullable<bool>,
     /// A unique ID that identifies the end user in your system. This ID is used to correlate
     /// requests by a user with multiple Items. Personally identifiable information, such as an
     /// email address or phone number, should not be used in the `client_user_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// Use `true` if the ACH transaction is a part of recurring schedule (for example, a monthly
     /// repayment); `false` otherwise. When using a Balance-only ruleset, this field is ignored.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_recurring: Nullable<bool>,
     /// The default ACH payment method to complete the transaction. When using a Balance-only
     /// ruleset, this field is ignored.
@@ -93,16 +87,12 @@ pub struct SignalEvaluateRequest {
     /// `MULTIPLE_PAYMENT_METHODS`: If there is no default debit rail or there are multiple payment
     /// methods.
     /// Possible values:  `SAME_DAY_ACH`, `STANDARD_ACH`, `MULTIPLE_PAYMENT_METHODS`
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub default_payment_method: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<SignalUser>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<SignalDevice>,
     /// Specifying `risk_profile_key` is deprecated. Please provide `ruleset` instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub risk_profile_key: Nullable<String>,
     /// The key of the ruleset to use for evaluating this transaction. You can create a ruleset
     /// using the Plaid Dashboard, under
@@ -111,9 +101,25 @@ pub struct SignalEvaluateRequest {
     /// Signal Transaction Scores customers as of October 15, 2025, by default, no ruleset will be
     /// used if the `ruleset_key` is not provided. For more information, or to opt out of using
     /// rulesets, see [Signal Rules](https://plaid.com/docs/signal/signal-rules/).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ruleset_key: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(SignalEvaluateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => account_id: "account_id" required,
+    4 => client_transaction_id: "client_transaction_id" required,
+    5 => amount: "amount" required,
+    6 => user_present: "user_present" optional,
+    7 => client_user_id: "client_user_id" optional,
+    8 => is_recurring: "is_recurring" optional,
+    9 => default_payment_method: "default_payment_method" optional,
+    10 => user: "user" optional,
+    11 => device: "device" optional,
+    12 => risk_profile_key: "risk_profile_key" optional,
+    13 => ruleset_key: "ruleset_key" optional,
+});
 
 impl Validate for SignalEvaluateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -133,18 +139,14 @@ impl Validate for SignalEvaluateRequest {
 ///
 /// Returned by `POST /signal/evaluate`
 /// ([`SignalEvaluateRequest`](crate::models::SignalEvaluateRequest)).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalEvaluateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub scores: Option<SignalScores>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub core_attributes: Option<SignalEvaluateCoreAttributes>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub risk_profile: Nullable<RiskProfile>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ruleset: Nullable<Ruleset>,
     /// If bank information was not available to be used in the Signal Transaction Scores model,
     /// this array contains warnings describing why bank data is missing. If you want to receive an
@@ -152,6 +154,15 @@ pub struct SignalEvaluateResponse {
     /// contact your Plaid account manager.
     pub warnings: Vec<SignalWarning>,
 }
+
+::specgen_runtime::serde_struct!(SignalEvaluateResponse {
+    0 => request_id: "request_id" required,
+    1 => scores: "scores" required,
+    2 => core_attributes: "core_attributes" optional,
+    3 => risk_profile: "risk_profile" optional,
+    4 => ruleset: "ruleset" optional,
+    5 => warnings: "warnings" required,
+});
 
 impl Validate for SignalEvaluateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -171,15 +182,13 @@ impl Validate for SignalEvaluateResponse {
 /// Use `/signal/schedule` to schedule a planned ACH transaction.
 ///
 /// The response is [`SignalScheduleResponse`](crate::models::SignalScheduleResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalScheduleRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -202,9 +211,18 @@ pub struct SignalScheduleRequest {
     ///
     /// Format: `double`.
     pub amount: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_payment_method: Option<SignalScheduleDefaultPaymentMethod>,
 }
+
+::specgen_runtime::serde_struct!(SignalScheduleRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => account_id: "account_id" required,
+    4 => client_transaction_id: "client_transaction_id" required,
+    5 => amount: "amount" required,
+    6 => default_payment_method: "default_payment_method" optional,
+});
 
 impl Validate for SignalScheduleRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -262,7 +280,7 @@ impl Validate for SignalScheduleRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalScheduleResponse {
     /// The recommended optimal date to submit the debit entry, formatted in ISO 8601 "YYYY-MM-DD"
     /// (e.g., "2024-03-30"). The `optimal_date` is derived from the date with rank = 1 in the
@@ -278,7 +296,6 @@ pub struct SignalScheduleResponse {
     /// for the `optimal_date`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub optimal_date: Option<String>,
     /// This array provides a date-by-date evaluation of debit submission recommendations within the
     /// five banking day evaluation period. Each object in the array represents a retry
@@ -293,6 +310,13 @@ pub struct SignalScheduleResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SignalScheduleResponse {
+    0 => optimal_date: "optimal_date" required,
+    1 => recommendations: "recommendations" required,
+    2 => warnings: "warnings" required,
+    3 => request_id: "request_id" required,
+});
 
 impl Validate for SignalScheduleResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -326,15 +350,13 @@ impl Validate for SignalScheduleResponse {
 /// Dashboard.
 ///
 /// The response is [`SignalDecisionReportResponse`](crate::models::SignalDecisionReportResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalDecisionReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Must be the same as the `client_transaction_id` supplied when calling `/signal/evaluate`
     ///
@@ -353,26 +375,33 @@ pub struct SignalDecisionReportRequest {
     /// debit initialization.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub days_funds_on_hold: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub decision_outcome: Nullable<SignalDecisionOutcome>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payment_method: Nullable<SignalPaymentMethod>,
     /// The amount (in USD) made available to your customers instantly following the debit
     /// transaction. It could be a partial amount of the requested transaction (example: 102.05).
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount_instantly_available: Nullable<f64>,
     /// The date the ACH debit was submitted to the bank for processing (in ISO 8601 format:
     /// `YYYY-MM-DDTHH:mm:ssZ`). This field should correspond to the attempt initiated after the
     /// `/signal/schedule` call.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(SignalDecisionReportRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => client_transaction_id: "client_transaction_id" required,
+    3 => initiated: "initiated" required,
+    4 => days_funds_on_hold: "days_funds_on_hold" optional,
+    5 => decision_outcome: "decision_outcome" optional,
+    6 => payment_method: "payment_method" optional,
+    7 => amount_instantly_available: "amount_instantly_available" optional,
+    8 => submitted_at: "submitted_at" optional,
+});
 
 impl Validate for SignalDecisionReportRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -404,12 +433,16 @@ impl Validate for SignalDecisionReportRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalDecisionReportResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SignalDecisionReportResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// SignalReturnReportRequest defines the request schema for `/signal/return/report`
 ///
@@ -424,15 +457,13 @@ pub struct SignalDecisionReportResponse {
 /// accurate transaction outcomes and tune rule logic in the Dashboard.
 ///
 /// The response is [`SignalReturnReportResponse`](crate::models::SignalReturnReportResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalReturnReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Must be the same as the `client_transaction_id` supplied when calling `/signal/evaluate` or
     /// `/accounts/balance/get`.
@@ -448,9 +479,16 @@ pub struct SignalReturnReportRequest {
     /// (`YYYY-MM-DDTHH:mm:ssZ`).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub returned_at: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(SignalReturnReportRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => client_transaction_id: "client_transaction_id" required,
+    3 => return_code: "return_code" required,
+    4 => returned_at: "returned_at" optional,
+});
 
 impl Validate for SignalReturnReportRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -479,12 +517,16 @@ impl Validate for SignalReturnReportRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalReturnReportResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SignalReturnReportResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// SignalPrepareRequest defines the request schema for `/signal/prepare`
 ///
@@ -507,19 +549,23 @@ pub struct SignalReturnReportResponse {
 /// response and will not modify the Item.
 ///
 /// The response is [`SignalPrepareResponse`](crate::models::SignalPrepareResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalPrepareRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
 }
+
+::specgen_runtime::serde_struct!(SignalPrepareRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+});
 
 /// SignalPrepareResponse defines the response schema for `/signal/prepare`
 ///
@@ -533,12 +579,16 @@ pub struct SignalPrepareRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalPrepareResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(SignalPrepareResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// The payment method specified in the `default_payment_method` field directly impacts the timing
 /// recommendations provided by the API for submitting the debit entry to your processor or ODFI. If
@@ -613,21 +663,24 @@ impl RecommendationString {
 ::specgen_runtime::open_enum!(RecommendationString);
 
 /// Conveys information on if a retry is recommended on a given date
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalScheduleRecommendation {
     /// The specific date for submitting the debit entry, formatted in ISO 8601 (e.g.,
     /// "2025-01-17").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<RecommendationString>,
     /// The rank of the recommendation based on the likelihood of debit success, with 1 representing
     /// the most optimal date. Dates with `NOT_RECOMMENDED` or `UNKNOWN` will have rank `null`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub rank: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(SignalScheduleRecommendation {
+    0 => date: "date" optional,
+    1 => recommendation: "recommendation" optional,
+    2 => rank: "rank" optional,
+});
 
 impl Validate for SignalScheduleRecommendation {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -640,17 +693,20 @@ impl Validate for SignalScheduleRecommendation {
 /// RiskProfile is deprecated, use `ruleset` instead.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskProfile {
     /// The key of the risk profile used for this transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Legacy method of inspecting the result of the ruleset. New integrations should simply use
     /// the "result" property instead. This value will be omitted if you do not have a live existing
     /// integration with rules using this field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(RiskProfile {
+    0 => key: "key" optional,
+    1 => outcome: "outcome" optional,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     SignalDecisionReportResponse, SignalReturnReportResponse, SignalPrepareRequest,

@@ -5,7 +5,6 @@
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// StatementsListRequest defines the request schema for `/statements/list`
 ///
@@ -16,19 +15,23 @@ use serde::{Deserialize, Serialize};
 /// The `/statements/list` endpoint retrieves a list of all statements associated with an Item.
 ///
 /// The response is [`StatementsListResponse`](crate::models::StatementsListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatementsListRequest {
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(StatementsListRequest {
+    0 => access_token: "access_token" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// StatementsListResponse defines the response schema for `/statements/list`
 ///
@@ -63,7 +66,7 @@ pub struct StatementsListRequest {
 ///   "request_id": "eYupqX1mZkEuQRx"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatementsListResponse {
     pub accounts: Vec<StatementsAccount>,
     /// The Plaid Institution ID associated with the Item.
@@ -79,6 +82,14 @@ pub struct StatementsListResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(StatementsListResponse {
+    0 => accounts: "accounts" required,
+    1 => institution_id: "institution_id" required,
+    2 => institution_name: "institution_name" required,
+    3 => item_id: "item_id" required,
+    4 => request_id: "request_id" required,
+});
+
 impl Validate for StatementsListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -87,7 +98,7 @@ impl Validate for StatementsListResponse {
 }
 
 /// Account associated with the Item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatementsAccount {
     /// Plaid's unique identifier for the account.
     pub account_id: String,
@@ -109,6 +120,16 @@ pub struct StatementsAccount {
     pub statements: Vec<StatementsStatement>,
 }
 
+::specgen_runtime::serde_struct!(StatementsAccount {
+    0 => account_id: "account_id" required,
+    1 => account_mask: "account_mask" required,
+    2 => account_name: "account_name" required,
+    3 => account_official_name: "account_official_name" required,
+    4 => account_subtype: "account_subtype" required,
+    5 => account_type: "account_type" required,
+    6 => statements: "statements" required,
+});
+
 impl Validate for StatementsAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -117,14 +138,13 @@ impl Validate for StatementsAccount {
 }
 
 /// A statement's metadata associated with an account
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatementsStatement {
     /// Plaid's unique identifier for the statement.
     pub statement_id: String,
     /// Date when the statement was posted by the FI, if known
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub date_posted: Nullable<String>,
     /// Month of the year. Possible values: 1 through 12 (January through December).
     pub month: i64,
@@ -133,6 +153,13 @@ pub struct StatementsStatement {
     /// Constraints: at least 2010.
     pub year: i64,
 }
+
+::specgen_runtime::serde_struct!(StatementsStatement {
+    0 => statement_id: "statement_id" required,
+    1 => date_posted: "date_posted" optional,
+    2 => month: "month" required,
+    3 => year: "year" required,
+});
 
 impl Validate for StatementsStatement {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -154,21 +181,26 @@ impl Validate for StatementsStatement {
 /// was downloaded to your system.
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatementsDownloadRequest {
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for the statement.
     pub statement_id: String,
 }
+
+::specgen_runtime::serde_struct!(StatementsDownloadRequest {
+    0 => access_token: "access_token" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+    3 => statement_id: "statement_id" required,
+});
 
 /// StatementsRefreshRequest defines the request schema for `/statements/refresh`
 ///
@@ -180,17 +212,15 @@ pub struct StatementsDownloadRequest {
 /// dates.
 ///
 /// The response is [`StatementsRefreshResponse`](crate::models::StatementsRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatementsRefreshRequest {
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start date for statements, in "YYYY-MM-DD" format, e.g. "2023-08-30". To determine
     /// whether a statement falls within the specified date range, Plaid will use the statement
@@ -207,6 +237,14 @@ pub struct StatementsRefreshRequest {
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
 }
+
+::specgen_runtime::serde_struct!(StatementsRefreshRequest {
+    0 => access_token: "access_token" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+    3 => start_date: "start_date" required,
+    4 => end_date: "end_date" required,
+});
 
 impl Validate for StatementsRefreshRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -228,12 +266,16 @@ impl Validate for StatementsRefreshRequest {
 ///   "request_id": "eYupqX1mZkEuQRx"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StatementsRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(StatementsRefreshResponse {
+    0 => request_id: "request_id" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     StatementsListRequest, StatementsDownloadRequest, StatementsRefreshResponse

@@ -12,7 +12,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// TransactionsGetRequest defines the request schema for `/transactions/get`
 ///
@@ -57,19 +56,16 @@ use serde::{Deserialize, Serialize};
 /// a `PRODUCT_NOT_READY` error.
 ///
 /// The response is [`TransactionsGetResponse`](crate::models::TransactionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<TransactionsGetRequestOptions>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The earliest date for which data should be returned. Dates should be formatted as
     /// YYYY-MM-DD.
@@ -82,6 +78,15 @@ pub struct TransactionsGetRequest {
     pub end_date: String,
 }
 
+::specgen_runtime::serde_struct!(TransactionsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => options: "options" optional,
+    2 => access_token: "access_token" required,
+    3 => secret: "secret" optional,
+    4 => start_date: "start_date" required,
+    5 => end_date: "end_date" required,
+});
+
 impl Validate for TransactionsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -92,54 +97,46 @@ impl Validate for TransactionsGetRequest {
 }
 
 /// An optional object to be used with the request. If specified, `options` must not be `null`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsGetRequestOptions {
     /// A list of `account_ids` to retrieve for the Item
     ///
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
     /// The number of transactions to fetch.
     ///
     /// Default: `100`.
     ///
     /// Constraints: at least 1; at most 500.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The number of transactions to skip. The default value is 0.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Include the raw unparsed transaction description from the financial institution.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub include_original_description: Nullable<bool>,
     /// Personal finance categories are now returned by default.
     ///
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_personal_finance_category_beta: Option<bool>,
     /// Personal finance categories are now returned by default.
     ///
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_personal_finance_category: Option<bool>,
     /// Counterparties and extra merchant fields are now returned by default.
     ///
     /// Default: `false`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_logo_and_counterparty_beta: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
     /// This field only applies to calls for Items where the Transactions product has not already
     /// been initialized (i.e. by specifying `transactions` in the `products`, `optional_products`,
@@ -170,9 +167,20 @@ pub struct TransactionsGetRequestOptions {
     /// Default: `90`.
     ///
     /// Constraints: at least 1; at most 730.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_requested: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsGetRequestOptions {
+    0 => account_ids: "account_ids" optional,
+    1 => count: "count" optional,
+    2 => offset: "offset" optional,
+    3 => include_original_description: "include_original_description" optional,
+    4 => include_personal_finance_category_beta: "include_personal_finance_category_beta" optional,
+    5 => include_personal_finance_category: "include_personal_finance_category" optional,
+    6 => include_logo_and_counterparty_beta: "include_logo_and_counterparty_beta" optional,
+    7 => personal_finance_category_version: "personal_finance_category_version" optional,
+    8 => days_requested: "days_requested" optional,
+});
 
 impl Validate for TransactionsGetRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -366,7 +374,7 @@ impl Validate for TransactionsGetRequestOptions {
 ///   "request_id": "45QSn"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransactionsGetResponse {
     /// An array containing the `accounts` associated with the Item for which transactions are being
     /// returned. Each transaction can be mapped to its corresponding account via the `account_id`
@@ -385,6 +393,14 @@ pub struct TransactionsGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransactionsGetResponse {
+    0 => accounts: "accounts" required,
+    1 => transactions: "transactions" required,
+    2 => total_transactions: "total_transactions" required,
+    3 => item: "item" required,
+    4 => request_id: "request_id" required,
+});
 
 impl Validate for TransactionsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -433,19 +449,23 @@ impl Validate for TransactionsGetResponse {
 /// contact your Plaid account manager.
 ///
 /// The response is [`TransactionsRefreshResponse`](crate::models::TransactionsRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRefreshRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+});
 
 /// TransactionsRefreshResponse defines the response schema for `/transactions/refresh`
 ///
@@ -459,12 +479,16 @@ pub struct TransactionsRefreshRequest {
 ///   "request_id": "1vwmF5TBQwiqfwP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRefreshResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// TransactionsRecurringGetRequest defines the request schema for `/transactions/recurring/get`
 ///
@@ -508,27 +532,31 @@ pub struct TransactionsRefreshResponse {
 ///
 /// The response is
 /// [`TransactionsRecurringGetResponse`](crate::models::TransactionsRecurringGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<TransactionsRecurringGetRequestOptions>,
     /// An optional list of `account_ids` to retrieve for the Item. Retrieves all active accounts on
     /// item if no `account_id`s are provided.
     ///
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRecurringGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+    3 => options: "options" optional,
+    4 => account_ids: "account_ids" optional,
+});
 
 impl Validate for TransactionsRecurringGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -661,7 +689,7 @@ impl Validate for TransactionsRecurringGetRequest {
 ///   "request_id": "tbFyCEqkU775ZGG"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringGetResponse {
     /// An array of depository transaction streams.
     pub inflow_streams: Vec<TransactionStream>,
@@ -672,12 +700,19 @@ pub struct TransactionsRecurringGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_datetime: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRecurringGetResponse {
+    0 => inflow_streams: "inflow_streams" required,
+    1 => outflow_streams: "outflow_streams" required,
+    2 => updated_datetime: "updated_datetime" required,
+    3 => personal_finance_category_version: "personal_finance_category_version" optional,
+    4 => request_id: "request_id" required,
+});
 
 impl Validate for TransactionsRecurringGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -738,17 +773,15 @@ impl Validate for TransactionsRecurringGetResponse {
 /// webhook.
 ///
 /// The response is [`TransactionsSyncResponse`](crate::models::TransactionsSyncResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The cursor value represents the last update requested. Providing it will cause the response
     /// to only return changes after this update.
@@ -761,18 +794,24 @@ pub struct TransactionsSyncRequest {
     /// `/transactions/get`.
     ///
     /// The upper-bound length of this cursor is 256 characters of base64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// The number of transaction updates to fetch.
     ///
     /// Default: `100`.
     ///
     /// Constraints: at least 1; at most 500.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<TransactionsSyncRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsSyncRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+    3 => cursor: "cursor" optional,
+    4 => count: "count" optional,
+    5 => options: "options" optional,
+});
 
 impl Validate for TransactionsSyncRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -950,7 +989,7 @@ impl Validate for TransactionsSyncRequest {
 ///   "transactions_update_status": "HISTORICAL_UPDATE_COMPLETE"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransactionsSyncResponse {
     pub transactions_update_status: TransactionsUpdateStatus,
     /// An array of accounts at a financial institution associated with the transactions in this
@@ -984,6 +1023,17 @@ pub struct TransactionsSyncResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(TransactionsSyncResponse {
+    0 => transactions_update_status: "transactions_update_status" required,
+    1 => accounts: "accounts" required,
+    2 => added: "added" required,
+    3 => modified: "modified" required,
+    4 => removed: "removed" required,
+    5 => next_cursor: "next_cursor" required,
+    6 => has_more: "has_more" required,
+    7 => request_id: "request_id" required,
+});
+
 impl Validate for TransactionsSyncResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1004,24 +1054,29 @@ impl Validate for TransactionsSyncResponse {
 /// products or retrieved from other non-Plaid sources.
 ///
 /// The response is [`TransactionsEnrichResponse`](crate::models::TransactionsEnrichResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsEnrichRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The account type for the requested transactions (either `depository` or `credit`).
     pub account_type: String,
     /// An array of transaction objects to be enriched by Plaid. Maximum of 100 transactions per
     /// request.
     pub transactions: Vec<ClientProvidedTransaction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<TransactionsEnrichRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsEnrichRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => account_type: "account_type" required,
+    3 => transactions: "transactions" required,
+    4 => options: "options" optional,
+});
 
 impl Validate for TransactionsEnrichRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1032,7 +1087,7 @@ impl Validate for TransactionsEnrichRequest {
 }
 
 /// An optional object to be used with the request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsEnrichRequestOptions {
     /// Include `legacy_category` and `legacy_category_id` in the response (in addition to the
     /// default `personal_finance_category`).
@@ -1041,11 +1096,14 @@ pub struct TransactionsEnrichRequestOptions {
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_legacy_category: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsEnrichRequestOptions {
+    0 => include_legacy_category: "include_legacy_category" optional,
+    1 => personal_finance_category_version: "personal_finance_category_version" optional,
+});
 
 impl Validate for TransactionsEnrichRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1058,31 +1116,26 @@ impl Validate for TransactionsEnrichRequestOptions {
 }
 
 /// A client-provided transaction for Plaid to enrich.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClientProvidedTransaction {
     /// A unique ID for the transaction used to help you tie data back to your systems.
     pub id: String,
     /// The Plaid generated ID that identifies the end user for whom you would like to enrich
     /// transactions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// A unique user id used to group transactions for a given user, as a unique identifier from
     /// your application. Personally identifiable information, such as an email address or phone
     /// number, should not be used in the `client_user_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// A unique account id used to group transactions for a given account, as a unique identifier
     /// from your application. Personally identifiable information, such as an email address or
     /// phone number, should not be used in the `client_account_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_account_id: Option<String>,
     /// The account type associated with the transaction. For a full list of valid types and
     /// subtypes, see the [Account schema](https://plaid.com/docs/api/accounts#account-type-schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// The account subtype associated with the transaction. For a full list of valid types and
     /// subtypes, see the [Account schema](https://plaid.com/docs/api/accounts#account-type-schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_subtype: Option<String>,
     /// The raw description of the transaction. If you have location data in available an
     /// unstructured format, it may be appended to the `description` field.
@@ -1096,19 +1149,32 @@ pub struct ClientProvidedTransaction {
     pub direction: EnrichTransactionDirection,
     /// The ISO-4217 currency code of the transaction e.g. USD.
     pub iso_currency_code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ClientProvidedTransactionLocation>,
     /// Merchant category codes (MCCs) are four-digit numbers that describe a merchant's primary
     /// business activities.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcc: Option<String>,
     /// The date the transaction posted, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// (YYYY-MM-DD) format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_posted: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ClientProvidedTransaction {
+    0 => id: "id" required,
+    1 => user_id: "user_id" optional,
+    2 => client_user_id: "client_user_id" optional,
+    3 => client_account_id: "client_account_id" optional,
+    4 => account_type: "account_type" optional,
+    5 => account_subtype: "account_subtype" optional,
+    6 => description: "description" required,
+    7 => amount: "amount" required,
+    8 => direction: "direction" required,
+    9 => iso_currency_code: "iso_currency_code" required,
+    10 => location: "location" optional,
+    11 => mcc: "mcc" optional,
+    12 => date_posted: "date_posted" optional,
+});
 
 impl Validate for ClientProvidedTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1155,26 +1221,29 @@ impl EnrichTransactionDirection {
 /// Use this field to pass in structured location information you may have about your transactions.
 /// Providing location data is optional but can increase result quality. If you have unstructured
 /// location information, it may be appended to the `description` field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientProvidedTransactionLocation {
     /// The country where the transaction occurred, formatted as an ISO 3166-1 alpha-2 country code
     /// ("US" or "CA").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The region or state where the transaction occurred, formatted as the official two-letter US
     /// state or Canadian province postal code, e.g. "CT" or "QC".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The city where the transaction occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The street address where the transaction occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The postal code where the transaction occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(ClientProvidedTransactionLocation {
+    0 => country: "country" optional,
+    1 => region: "region" optional,
+    2 => city: "city" optional,
+    3 => address: "address" optional,
+    4 => postal_code: "postal_code" optional,
+});
 
 /// TransactionsEnrichResponse defines the response schema for `/transactions/enrich`.
 ///
@@ -1283,15 +1352,19 @@ pub struct ClientProvidedTransactionLocation {
 ///   "request_id": "Wvhy9PZHQLV8njG"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsEnrichResponse {
     /// A list of enriched transactions.
     pub enriched_transactions: Vec<ClientProvidedEnrichedTransaction>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsEnrichResponse {
+    0 => enriched_transactions: "enriched_transactions" required,
+    1 => request_id: "request_id" optional,
+});
 
 impl Validate for TransactionsEnrichResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1301,27 +1374,23 @@ impl Validate for TransactionsEnrichResponse {
 }
 
 /// A client-provided transaction that Plaid has enriched.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClientProvidedEnrichedTransaction {
     /// The unique ID for the transaction as provided by you in the request.
     pub id: String,
     /// A unique user id used to group transactions for a given user, as a unique identifier from
     /// your application. Personally identifiable information, such as an email address or phone
     /// number, should not be used in the `client_user_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// A unique account id used to group transactions for a given account, as a unique identifier
     /// from your application. Personally identifiable information, such as an email address or
     /// phone number, should not be used in the `client_account_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_account_id: Option<String>,
     /// The account type associated with the transaction. For a full list of valid types and
     /// subtypes, see the [Account schema](https://plaid.com/docs/api/accounts#account-type-schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
     /// The account subtype associated with the transaction. For a full list of valid types and
     /// subtypes, see the [Account schema](https://plaid.com/docs/api/accounts#account-type-schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_subtype: Option<String>,
     /// The raw description of the transaction.
     pub description: String,
@@ -1329,14 +1398,26 @@ pub struct ClientProvidedEnrichedTransaction {
     ///
     /// Format: `double`.
     pub amount: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<EnrichTransactionDirection>,
     /// The ISO-4217 currency code of the transaction e.g. USD.
     pub iso_currency_code: String,
     pub enrichments: Enrichments,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_customization: Nullable<ClientCustomization>,
 }
+
+::specgen_runtime::serde_struct!(ClientProvidedEnrichedTransaction {
+    0 => id: "id" required,
+    1 => client_user_id: "client_user_id" optional,
+    2 => client_account_id: "client_account_id" optional,
+    3 => account_type: "account_type" optional,
+    4 => account_subtype: "account_subtype" optional,
+    5 => description: "description" required,
+    6 => amount: "amount" required,
+    7 => direction: "direction" optional,
+    8 => iso_currency_code: "iso_currency_code" required,
+    9 => enrichments: "enrichments" required,
+    10 => client_customization: "client_customization" optional,
+});
 
 impl Validate for ClientProvidedEnrichedTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1347,16 +1428,14 @@ impl Validate for ClientProvidedEnrichedTransaction {
 }
 
 /// A grouping of the Plaid produced transaction enrichment fields.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Enrichments {
     /// The check number of the transaction. This field is only populated for check transactions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_number: Nullable<String>,
     /// The counterparties present in the transaction. Counterparties, such as the merchant or the
     /// financial institution, are extracted by Plaid from the raw description.
     pub counterparties: Vec<Counterparty>,
     /// A unique, stable, Plaid-generated ID that maps to the primary counterparty.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub entity_id: Nullable<String>,
     /// The ID of the legacy category to which this transaction belongs. For a full list of legacy
     /// categories, see
@@ -1366,7 +1445,6 @@ pub struct Enrichments {
     /// the best results.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub legacy_category_id: Nullable<String>,
     /// A hierarchical array of the legacy categories to which this transaction belongs. For a full
     /// list of legacy categories, see
@@ -1376,32 +1454,42 @@ pub struct Enrichments {
     /// the best results.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub legacy_category: Nullable<Vec<String>>,
     pub location: Location,
     /// The URL of a logo associated with this transaction, if available. The logo will always be
     /// 100×100 pixel PNG file.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub logo_url: Option<String>,
     /// The name of the primary counterparty, such as the merchant or the financial institution, as
     /// extracted by Plaid from the raw description.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub merchant_name: Option<String>,
     pub payment_channel: PaymentChannel,
     /// The phone number associated with the counterparty in E. 164 format. If there is a location
     /// match (i.e. a street address is returned in the location object), the phone number will be
     /// location specific.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_number: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub personal_finance_category: Option<PersonalFinanceCategory>,
     /// The URL of an icon associated with the primary personal finance category. The icon will
     /// always be 100×100 pixel PNG file.
     pub personal_finance_category_icon_url: String,
     /// The website associated with this transaction.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub website: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(Enrichments {
+    0 => check_number: "check_number" optional,
+    1 => counterparties: "counterparties" required,
+    2 => entity_id: "entity_id" optional,
+    3 => legacy_category_id: "legacy_category_id" optional,
+    4 => legacy_category: "legacy_category" optional,
+    5 => location: "location" required,
+    6 => logo_url: "logo_url" required,
+    7 => merchant_name: "merchant_name" required,
+    8 => payment_channel: "payment_channel" required,
+    9 => phone_number: "phone_number" required,
+    10 => personal_finance_category: "personal_finance_category" required,
+    11 => personal_finance_category_icon_url: "personal_finance_category_icon_url" required,
+    12 => website: "website" required,
+});
 
 impl Validate for Enrichments {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

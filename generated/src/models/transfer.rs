@@ -10,7 +10,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Defines the request schema for `/transfer/get`
 ///
@@ -23,29 +22,32 @@ use serde::{Deserialize, Serialize};
 /// populated but not both.
 ///
 /// The response is [`TransferGetResponse`](crate::models::TransferGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_id: Option<String>,
     /// Plaid's unique identifier for a transfer authorization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_id: Option<String>,
     /// The Plaid client ID of the transfer originator. Should only be present if `client_id` is a
     /// third-party sender (TPS).
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => transfer_id: "transfer_id" optional,
+    3 => authorization_id: "authorization_id" optional,
+    4 => originator_client_id: "originator_client_id" optional,
+});
 
 /// Defines the request schema for `/transfer/recurring/get`
 ///
@@ -57,19 +59,23 @@ pub struct TransferGetRequest {
 /// the given `recurring_transfer_id`.
 ///
 /// The response is [`TransferRecurringGetResponse`](crate::models::TransferRecurringGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRecurringGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a recurring transfer.
     pub recurring_transfer_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRecurringGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => recurring_transfer_id: "recurring_transfer_id" required,
+});
 
 /// Defines the response schema for `/transfer/get`
 ///
@@ -130,13 +136,18 @@ pub struct TransferRecurringGetRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferGetResponse {
     pub transfer: Transfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferGetResponse {
+    0 => transfer: "transfer" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -196,13 +207,18 @@ impl Validate for TransferGetResponse {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferRecurringGetResponse {
     pub recurring_transfer: RecurringTransfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRecurringGetResponse {
+    0 => recurring_transfer: "recurring_transfer" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferRecurringGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -212,7 +228,7 @@ impl Validate for TransferRecurringGetResponse {
 }
 
 /// Defines an expected sweep date and amount.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferExpectedSweepSettlementScheduleItem {
     /// The settlement date of a sweep for this transfer.
     ///
@@ -221,6 +237,11 @@ pub struct TransferExpectedSweepSettlementScheduleItem {
     /// The accumulated amount that has been swept by `sweep_settlement_date`.
     pub swept_settled_amount: String,
 }
+
+::specgen_runtime::serde_struct!(TransferExpectedSweepSettlementScheduleItem {
+    0 => sweep_settlement_date: "sweep_settlement_date" required,
+    1 => swept_settled_amount: "swept_settled_amount" required,
+});
 
 impl Validate for TransferExpectedSweepSettlementScheduleItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -234,26 +255,21 @@ impl Validate for TransferExpectedSweepSettlementScheduleItem {
 }
 
 /// Represents a transfer within the Transfers API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Transfer {
     /// Plaid's unique identifier for a transfer.
     pub id: String,
     /// Plaid's unique identifier for a transfer authorization.
     pub authorization_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
     /// The Plaid `account_id` corresponding to the end-user account that will be debited or
     /// credited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// The id of the associated funding account, available in the Plaid Dashboard. If present, this
     /// indicates which of your business checking accounts will be credited or debited.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub funding_account_id: Option<String>,
     /// Plaid's unique identifier for a Plaid Ledger Balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
-    #[serde(rename = "type")]
     pub type_: TransferType,
     pub user: TransferUserInResponse,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
@@ -269,14 +285,11 @@ pub struct Transfer {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created: String,
     pub status: TransferStatus,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sweep_status: Nullable<TransferSweepStatus>,
     pub network: TransferNetwork,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub wire_details: Nullable<TransferWireDetails>,
     /// When `true`, you can still cancel this transfer.
     pub cancellable: bool,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub failure_reason: Option<TransferFailure>,
     /// The Metadata object is a mapping of client-provided string fields to any string value. The
     /// following limitations apply:
@@ -287,15 +300,12 @@ pub struct Transfer {
     /// Maximum value length of 500 characters
     ///
     /// At most 50 entries.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// Plaid's unique identifier for the origination account that was used for this transfer.
     ///
     /// Deprecated.
     pub origination_account_id: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub guarantee_decision: Option<TransferAuthorizationGuaranteeDecision>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub guarantee_decision_rationale: Option<
         TransferAuthorizationGuaranteeDecisionRationale,
     >,
@@ -305,21 +315,18 @@ pub struct Transfer {
     /// longer happen: R01, R02, R03, R29. This will be of the form YYYY-MM-DD.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub standard_return_window: Option<String>,
     /// The date 61 business days from settlement date indicating the following ACH returns can no
     /// longer happen: R05, R07, R10, R11, R51, R33, R37, R38, R51, R52, R53. This will be of the
     /// form YYYY-MM-DD.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub unauthorized_return_window: Option<String>,
     /// Deprecated for Plaid Ledger clients, use `expected_funds_available_date` instead.
     ///
     /// Deprecated.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub expected_settlement_date: Option<String>,
     /// The expected date when funds from a transfer will be made available and can be withdrawn
     /// from the associated ledger balance, assuming the debit does not return before this date. If
@@ -327,32 +334,26 @@ pub struct Transfer {
     /// transfers. This will be of the form YYYY-MM-DD.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expected_funds_available_date: Nullable<String>,
     /// The Plaid client ID that is the originator of this transfer. Only present if created on
     /// behalf of another client as a [Platform
     /// customer](https://plaid.com/docs/transfer/application/#originators-vs-platforms).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub originator_client_id: Option<String>,
     /// A list of refunds associated with this transfer.
     pub refunds: Vec<TransferRefund>,
     /// The id of the recurring transfer if this transfer belongs to a recurring transfer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub recurring_transfer_id: Option<String>,
     /// The expected sweep settlement schedule of this transfer, assuming this transfer is not
     /// `returned`. Only applies to ACH debit transfers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_sweep_settlement_schedule: Option<
         Vec<TransferExpectedSweepSettlementScheduleItem>,
     >,
     /// Deprecated.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub credit_funds_source: Option<TransferCreditFundsSource>,
     /// The amount to deduct from `transfer.amount` and distribute to the platform's Ledger balance
     /// as a facilitator fee (decimal string with two digits of precision e.g. "10.00"). The
     /// remainder will go to the end-customer's Ledger balance. This must be value greater than 0
     /// and less than or equal to the `transfer.amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facilitator_fee: Option<String>,
     /// The trace identifier for the transfer based on its network. This will only be set after the
     /// transfer has posted.
@@ -360,9 +361,44 @@ pub struct Transfer {
     /// For `ach` or `same-day-ach` transfers, this is the ACH trace number.
     /// For `rtp` transfers, this is the Transaction Identification number.
     /// For `wire` transfers, this is the IMAD (Input Message Accountability Data) number.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub network_trace_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(Transfer {
+    0 => id: "id" required,
+    1 => authorization_id: "authorization_id" required,
+    2 => ach_class: "ach_class" optional,
+    3 => account_id: "account_id" optional,
+    4 => funding_account_id: "funding_account_id" required,
+    5 => ledger_id: "ledger_id" optional,
+    6 => type_: "type" required,
+    7 => user: "user" required,
+    8 => amount: "amount" required,
+    9 => description: "description" required,
+    10 => created: "created" required,
+    11 => status: "status" required,
+    12 => sweep_status: "sweep_status" optional,
+    13 => network: "network" required,
+    14 => wire_details: "wire_details" optional,
+    15 => cancellable: "cancellable" required,
+    16 => failure_reason: "failure_reason" required,
+    17 => metadata: "metadata" required,
+    18 => origination_account_id: "origination_account_id" required,
+    19 => guarantee_decision: "guarantee_decision" required,
+    20 => guarantee_decision_rationale: "guarantee_decision_rationale" required,
+    21 => iso_currency_code: "iso_currency_code" required,
+    22 => standard_return_window: "standard_return_window" required,
+    23 => unauthorized_return_window: "unauthorized_return_window" required,
+    24 => expected_settlement_date: "expected_settlement_date" required,
+    25 => expected_funds_available_date: "expected_funds_available_date" optional,
+    26 => originator_client_id: "originator_client_id" required,
+    27 => refunds: "refunds" required,
+    28 => recurring_transfer_id: "recurring_transfer_id" required,
+    29 => expected_sweep_settlement_schedule: "expected_sweep_settlement_schedule" optional,
+    30 => credit_funds_source: "credit_funds_source" required,
+    31 => facilitator_fee: "facilitator_fee" optional,
+    32 => network_trace_id: "network_trace_id" optional,
+});
 
 impl Validate for Transfer {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -405,7 +441,7 @@ impl Validate for Transfer {
 }
 
 /// Represents a recurring transfer within the Transfers API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecurringTransfer {
     /// Plaid's unique identifier for a recurring transfer.
     pub recurring_transfer_id: String,
@@ -418,12 +454,9 @@ pub struct RecurringTransfer {
     /// The next transfer origination date after bank holiday adjustment.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_origination_date: Option<String>,
     /// Plaid's unique identifier for a test clock.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub test_clock_id: Nullable<String>,
-    #[serde(rename = "type")]
     pub type_: TransferType,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
@@ -432,7 +465,6 @@ pub struct RecurringTransfer {
     /// amount authorized in the `authorization_id` will be sent.
     pub amount: String,
     pub status: TransferRecurringStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
     pub network: TransferRecurringNetwork,
     /// Plaid's unique identifier for the origination account that was used for this transfer.
@@ -456,6 +488,26 @@ pub struct RecurringTransfer {
     pub schedule: TransferRecurringSchedule,
 }
 
+::specgen_runtime::serde_struct!(RecurringTransfer {
+    0 => recurring_transfer_id: "recurring_transfer_id" required,
+    1 => created: "created" required,
+    2 => next_origination_date: "next_origination_date" required,
+    3 => test_clock_id: "test_clock_id" optional,
+    4 => type_: "type" required,
+    5 => amount: "amount" required,
+    6 => status: "status" required,
+    7 => ach_class: "ach_class" optional,
+    8 => network: "network" required,
+    9 => origination_account_id: "origination_account_id" required,
+    10 => account_id: "account_id" required,
+    11 => funding_account_id: "funding_account_id" required,
+    12 => iso_currency_code: "iso_currency_code" required,
+    13 => description: "description" required,
+    14 => transfer_ids: "transfer_ids" required,
+    15 => user: "user" required,
+    16 => schedule: "schedule" required,
+});
+
 impl Validate for RecurringTransfer {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -474,7 +526,7 @@ impl Validate for RecurringTransfer {
 }
 
 /// Originator and their status.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DetailedOriginator {
     /// Originator's client ID.
     pub client_id: String,
@@ -483,9 +535,15 @@ pub struct DetailedOriginator {
     pub company_name: String,
     /// List of outstanding requirements that must be submitted before Plaid can approve the
     /// originator. Only populated when `transfer_diligence_status` is `more_information_required`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outstanding_requirements: Option<Vec<TransferPlatformRequirement>>,
 }
+
+::specgen_runtime::serde_struct!(DetailedOriginator {
+    0 => client_id: "client_id" required,
+    1 => transfer_diligence_status: "transfer_diligence_status" required,
+    2 => company_name: "company_name" required,
+    3 => outstanding_requirements: "outstanding_requirements" optional,
+});
 
 impl Validate for DetailedOriginator {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -495,12 +553,17 @@ impl Validate for DetailedOriginator {
 }
 
 /// Originator and their status.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Originator {
     /// Originator's client ID.
     pub client_id: String,
     pub transfer_diligence_status: TransferDiligenceStatus,
 }
+
+::specgen_runtime::serde_struct!(Originator {
+    0 => client_id: "client_id" required,
+    1 => transfer_diligence_status: "transfer_diligence_status" required,
+});
 
 impl Validate for Originator {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -547,19 +610,22 @@ impl TransferCreditFundsSource {
 
 /// The reason for a failed transfer intent. Returned only if the transfer intent status is
 /// `failed`. Null otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferIntentGetFailureReason {
     /// A broad categorization of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
     /// A code representing the reason for a failed transfer intent (i.e., an API error or the
     /// authorization being declined).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// A human-readable description of the code associated with a failed transfer intent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferIntentGetFailureReason {
+    0 => error_type: "error_type" optional,
+    1 => error_code: "error_code" optional,
+    2 => error_message: "error_message" optional,
+});
 
 /// The direction of the flow of transfer funds.
 ///
@@ -595,120 +661,144 @@ impl TransferIntentCreateMode {
 /// account holders, provide the information for the account holder on whose behalf the
 /// authorization is being requested. The `user.legal_name` field is required. Other fields are not
 /// currently used and are present to support planned future functionality.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferAuthorizationUserInRequest {
     /// The user's legal name. If the user is a business, provide the business name.
     pub legal_name: String,
     /// The user's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The user's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<TransferUserAddressInRequest>,
 }
 
+::specgen_runtime::serde_struct!(TransferAuthorizationUserInRequest {
+    0 => legal_name: "legal_name" required,
+    1 => phone_number: "phone_number" optional,
+    2 => email_address: "email_address" optional,
+    3 => address: "address" optional,
+});
+
 /// Information specific to wire transfers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferWireDetails {
     /// Additional information from the wire originator to the beneficiary. Max 140 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub message_to_beneficiary: Nullable<String>,
     /// The fee amount deducted from the original transfer during a wire return, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub wire_return_fee: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(TransferWireDetails {
+    0 => message_to_beneficiary: "message_to_beneficiary" optional,
+    1 => wire_return_fee: "wire_return_fee" optional,
+});
+
 /// The legal name and other information for the account holder.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferUserInRequest {
     /// The user's legal name.
     pub legal_name: String,
     /// The user's phone number. Phone number input may be validated against valid number ranges;
     /// number strings that do not match a real-world phone numbering scheme may cause the request
     /// to fail, even in the Sandbox test environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The user's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<TransferUserAddressInRequest>,
 }
+
+::specgen_runtime::serde_struct!(TransferUserInRequest {
+    0 => legal_name: "legal_name" required,
+    1 => phone_number: "phone_number" optional,
+    2 => email_address: "email_address" optional,
+    3 => address: "address" optional,
+});
 
 /// The legal name and other information for the account holder.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferUserInRequestDeprecated {
     /// The user's legal name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_name: Option<String>,
     /// The user's phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The user's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<TransferUserAddressInRequest>,
 }
 
+::specgen_runtime::serde_struct!(TransferUserInRequestDeprecated {
+    0 => legal_name: "legal_name" optional,
+    1 => phone_number: "phone_number" optional,
+    2 => email_address: "email_address" optional,
+    3 => address: "address" optional,
+});
+
 /// The legal name and other information for the account holder.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferUserInResponse {
     /// The user's legal name.
     pub legal_name: String,
     /// The user's phone number.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_number: Option<String>,
     /// The user's email address.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_address: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address: Option<TransferUserAddressInResponse>,
 }
 
+::specgen_runtime::serde_struct!(TransferUserInResponse {
+    0 => legal_name: "legal_name" required,
+    1 => phone_number: "phone_number" required,
+    2 => email_address: "email_address" required,
+    3 => address: "address" required,
+});
+
 /// The address associated with the account holder.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferUserAddressInRequest {
     /// The street number and name (i.e., "100 Market St.").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Ex. "San Francisco"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The state or province (e.g., "CA").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The postal code (e.g., "94103").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// A two-letter country code (e.g., "US").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(TransferUserAddressInRequest {
+    0 => street: "street" optional,
+    1 => city: "city" optional,
+    2 => region: "region" optional,
+    3 => postal_code: "postal_code" optional,
+    4 => country: "country" optional,
+});
+
 /// The address associated with the account holder.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferUserAddressInResponse {
     /// The street number and name (i.e., "100 Market St.").
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub street: Option<String>,
     /// Ex. "San Francisco"
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub city: Option<String>,
     /// The state or province (e.g., "CA").
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub region: Option<String>,
     /// The postal code (e.g., "94103").
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub postal_code: Option<String>,
     /// A two-letter country code (e.g., "US").
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferUserAddressInResponse {
+    0 => street: "street" required,
+    1 => city: "city" required,
+    2 => region: "region" required,
+    3 => postal_code: "postal_code" required,
+    4 => country: "country" required,
+});
 
 /// A code representing the rationale for approving or declining the proposed transfer.
 ///
@@ -788,14 +878,18 @@ impl TransferAuthorizationDecisionRationaleCode {
 
 /// The rationale for Plaid's decision regarding a proposed transfer. It is always set for
 /// `declined` decisions, and may or may not be null for `approved` decisions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferAuthorizationDecisionRationale {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub code: Option<TransferAuthorizationDecisionRationaleCode>,
     /// A human-readable description of the code associated with a transfer approval or transfer
     /// decline.
     pub description: String,
 }
+
+::specgen_runtime::serde_struct!(TransferAuthorizationDecisionRationale {
+    0 => code: "code" required,
+    1 => description: "description" required,
+});
 
 impl Validate for TransferAuthorizationDecisionRationale {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -882,12 +976,17 @@ impl TransferAuthorizationGuaranteeDecisionRationaleCode {
 
 /// The rationale for Plaid's decision to not guarantee a transfer. Will be `null` unless
 /// `guarantee_decision` is `NOT_GUARANTEED`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferAuthorizationGuaranteeDecisionRationale {
     pub code: TransferAuthorizationGuaranteeDecisionRationaleCode,
     /// A human-readable description of why the transfer cannot be guaranteed.
     pub description: String,
 }
+
+::specgen_runtime::serde_struct!(TransferAuthorizationGuaranteeDecisionRationale {
+    0 => code: "code" required,
+    1 => description: "description" required,
+});
 
 impl Validate for TransferAuthorizationGuaranteeDecisionRationale {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -897,21 +996,16 @@ impl Validate for TransferAuthorizationGuaranteeDecisionRationale {
 }
 
 /// Details regarding the proposed transfer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferAuthorizationProposedTransfer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
     /// The Plaid `account_id` for the account that will be debited or credited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// The id of the associated funding account, available in the Plaid Dashboard. If present, this
     /// indicates which of your business checking accounts will be credited or debited.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub funding_account_id: Option<String>,
     /// Plaid's unique identifier for a Plaid Ledger Balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
-    #[serde(rename = "type")]
     pub type_: TransferType,
     pub user: TransferUserInResponse,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
@@ -922,7 +1016,6 @@ pub struct TransferAuthorizationProposedTransfer {
     pub amount: String,
     /// The network or rails used for the transfer.
     pub network: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub wire_details: Nullable<TransferWireDetails>,
     /// Plaid's unique identifier for the origination account that was used for this transfer.
     ///
@@ -933,12 +1026,26 @@ pub struct TransferAuthorizationProposedTransfer {
     /// The Plaid client ID that is the originator of this transfer. Only present if created on
     /// behalf of another client as a [Platform
     /// customer](https://plaid.com/docs/transfer/application/#originators-vs-platforms).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub originator_client_id: Option<String>,
     /// Deprecated.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub credit_funds_source: Option<TransferCreditFundsSource>,
 }
+
+::specgen_runtime::serde_struct!(TransferAuthorizationProposedTransfer {
+    0 => ach_class: "ach_class" optional,
+    1 => account_id: "account_id" optional,
+    2 => funding_account_id: "funding_account_id" required,
+    3 => ledger_id: "ledger_id" optional,
+    4 => type_: "type" required,
+    5 => user: "user" required,
+    6 => amount: "amount" required,
+    7 => network: "network" required,
+    8 => wire_details: "wire_details" optional,
+    9 => origination_account_id: "origination_account_id" required,
+    10 => iso_currency_code: "iso_currency_code" required,
+    11 => originator_client_id: "originator_client_id" required,
+    12 => credit_funds_source: "credit_funds_source" required,
+});
 
 impl Validate for TransferAuthorizationProposedTransfer {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -951,18 +1058,21 @@ impl Validate for TransferAuthorizationProposedTransfer {
 
 /// Information about the device being used to initiate the authorization. These fields are not
 /// currently incorporated into the risk check.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferAuthorizationDevice {
     /// The IP address of the device being used to initiate the authorization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The user agent of the device being used to initiate the authorization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(TransferAuthorizationDevice {
+    0 => ip_address: "ip_address" optional,
+    1 => user_agent: "user_agent" optional,
+});
+
 /// Information about the device being used to initiate the authorization.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferDevice {
     /// The IP address of the device being used to initiate the authorization.
     pub ip_address: String,
@@ -970,8 +1080,13 @@ pub struct TransferDevice {
     pub user_agent: String,
 }
 
+::specgen_runtime::serde_struct!(TransferDevice {
+    0 => ip_address: "ip_address" required,
+    1 => user_agent: "user_agent" required,
+});
+
 /// The schedule that the recurring transfer will be executed on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferRecurringSchedule {
     pub interval_unit: TransferScheduleIntervalUnit,
     /// The number of recurring `interval_units` between originations. The recurring interval
@@ -1011,9 +1126,16 @@ pub struct TransferRecurringSchedule {
     /// that day, but it is not guaranteed to do so.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferRecurringSchedule {
+    0 => interval_unit: "interval_unit" required,
+    1 => interval_count: "interval_count" required,
+    2 => interval_execution_day: "interval_execution_day" required,
+    3 => start_date: "start_date" required,
+    4 => end_date: "end_date" optional,
+});
 
 impl Validate for TransferRecurringSchedule {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1107,16 +1229,19 @@ impl OmittableTransferType {
 ::specgen_runtime::open_enum!(OmittableTransferType);
 
 /// A piece of information that is required for originator onboarding.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformRequirement {
     /// The type of requirement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirement_type: Option<String>,
     /// UUID of the person associated with the requirement. Only present for individual-scoped
     /// requirements.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub person_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferPlatformRequirement {
+    0 => requirement_type: "requirement_type" optional,
+    1 => person_id: "person_id" optional,
+});
 
 /// Originator's diligence status.
 ///
@@ -1552,15 +1677,13 @@ impl TransferRecurringNetwork {
 ///
 /// The response is
 /// [`TransferAuthorizationCreateResponse`](crate::models::TransferAuthorizationCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferAuthorizationCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid `access_token` for the account that will be debited or credited.
     pub access_token: String,
@@ -1573,18 +1696,14 @@ pub struct TransferAuthorizationCreateRequest {
     /// column. If this field is left blank and you are using legacy funding methods, this will
     /// default to the default `funding_account_id` specified during onboarding. Otherwise, Plaid
     /// Ledger will be used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub funding_account_id: Nullable<String>,
     /// Specify which ledger balance should be used to fund the transfer. You can find a list of
     /// `ledger_id`s in the Accounts page of your Plaid Dashboard. If this field is left blank, this
     /// will default to id of the default ledger balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
     /// The payment profile token associated with the Payment Profile that will be debited or
     /// credited. Required if not using `access_token`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_profile_token: Option<String>,
-    #[serde(rename = "type")]
     pub type_: TransferType,
     pub network: TransferNetwork,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
@@ -1593,21 +1712,16 @@ pub struct TransferAuthorizationCreateRequest {
     /// amount authorized. If this field is left blank when calling `/transfer/create`, the maximum
     /// amount authorized in the `authorization_id` will be sent.
     pub amount: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub wire_details: Nullable<TransferWireDetails>,
     pub user: TransferAuthorizationUserInRequest,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<TransferAuthorizationDevice>,
     /// Plaid's unique identifier for the origination account for this authorization. If not
     /// specified, the default account will be used.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origination_account_id: Option<String>,
     /// The currency of the transfer amount. The default value is "USD".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iso_currency_code: Option<String>,
     /// A random key provided by the client, per unique authorization, which expires after 48 hours.
     /// Maximum of 50 characters.
@@ -1625,13 +1739,11 @@ pub struct TransferAuthorizationCreateRequest {
     /// to provide this key may result in duplicate charges.
     ///
     /// Constraints: at most 50 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub idempotency_key: Nullable<String>,
     /// If the end user is initiating the specific transfer themselves via an interactive UI, this
     /// should be `true`; for automatic recurring payments where the end user is not actually
     /// initiating each individual transfer, it should be `false`. This field is not currently used
     /// and is present to support planned future functionality.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_present: Nullable<bool>,
     /// If set to `false`, Plaid will not offer a `guarantee_decision` for this request (Guarantee
     /// customers only). This field is deprecated in favor for `guarantee`.
@@ -1639,35 +1751,28 @@ pub struct TransferAuthorizationCreateRequest {
     /// Default: `true`.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub with_guarantee: Nullable<bool>,
     /// Indicates whether the transfer should be evaluated for guarantee coverage. When set to
     /// `true`, Plaid assesses the transfer for guarantee coverage and returns a decision in the
     /// authorization response. When omitted or set to `false`, the authorization is evaluated
     /// without guarantee coverage.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub request_guarantee: Nullable<bool>,
     /// The unique identifier returned by Plaid's
     /// [beacon](https://plaid.com/docs/transfer/guarantee/#using-a-beacon) when it is run on your
     /// webpage.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub beacon_session_id: Nullable<String>,
     /// The Plaid client ID that is the originator of this transfer. Only needed if creating
     /// transfers on behalf of another client as a [Platform
     /// customer](https://plaid.com/docs/transfer/application/#originators-vs-platforms).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub credit_funds_source: Nullable<TransferCreditFundsSource>,
     /// Plaid's unique identifier for a test clock. This field may only be used when using `sandbox`
     /// environment. If provided, the `authorization` is created at the `virtual_time` on the
     /// provided test clock.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub test_clock_id: Nullable<String>,
     /// The key of the Ruleset for the transaction. If not provided, Signal will use the `default`
     /// ruleset.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ruleset_key: Nullable<String>,
     /// A free-form map of client-supplied risk-relevant context for this authorization. Plaid may
     /// use these attributes to inform future versions of our risk models.
@@ -1684,9 +1789,37 @@ pub struct TransferAuthorizationCreateRequest {
     /// At most 50 entries.
     ///
     /// Constraints: each value: at most 500 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub custom_attributes: Nullable<::std::collections::BTreeMap<String, String>>,
 }
+
+::specgen_runtime::serde_struct!(TransferAuthorizationCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => account_id: "account_id" required,
+    4 => funding_account_id: "funding_account_id" optional,
+    5 => ledger_id: "ledger_id" optional,
+    6 => payment_profile_token: "payment_profile_token" optional,
+    7 => type_: "type" required,
+    8 => network: "network" required,
+    9 => amount: "amount" required,
+    10 => ach_class: "ach_class" optional,
+    11 => wire_details: "wire_details" optional,
+    12 => user: "user" required,
+    13 => device: "device" optional,
+    14 => origination_account_id: "origination_account_id" optional,
+    15 => iso_currency_code: "iso_currency_code" optional,
+    16 => idempotency_key: "idempotency_key" optional,
+    17 => user_present: "user_present" optional,
+    18 => with_guarantee: "with_guarantee" optional,
+    19 => request_guarantee: "request_guarantee" optional,
+    20 => beacon_session_id: "beacon_session_id" optional,
+    21 => originator_client_id: "originator_client_id" optional,
+    22 => credit_funds_source: "credit_funds_source" optional,
+    23 => test_clock_id: "test_clock_id" optional,
+    24 => ruleset_key: "ruleset_key" optional,
+    25 => custom_attributes: "custom_attributes" optional,
+});
 
 impl Validate for TransferAuthorizationCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1720,19 +1853,23 @@ impl Validate for TransferAuthorizationCreateRequest {
 ///
 /// The response is
 /// [`TransferAuthorizationCancelResponse`](crate::models::TransferAuthorizationCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferAuthorizationCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer authorization.
     pub authorization_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferAuthorizationCancelRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => authorization_id: "authorization_id" required,
+});
 
 /// Defines the request schema for `/transfer/capabilities/get`
 ///
@@ -1746,15 +1883,13 @@ pub struct TransferAuthorizationCancelRequest {
 ///
 /// The response is
 /// [`TransferCapabilitiesGetResponse`](crate::models::TransferCapabilitiesGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferCapabilitiesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid `access_token` for the account that will be debited or credited.
     pub access_token: String,
@@ -1762,9 +1897,16 @@ pub struct TransferCapabilitiesGetRequest {
     /// credited.
     pub account_id: String,
     /// A payment profile token associated with the Payment Profile data that is being requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_profile_token: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferCapabilitiesGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => account_id: "account_id" required,
+    4 => payment_profile_token: "payment_profile_token" optional,
+});
 
 /// Defines the request schema for `/transfer/configuration/get`
 ///
@@ -1776,21 +1918,24 @@ pub struct TransferCapabilitiesGetRequest {
 ///
 /// The response is
 /// [`TransferConfigurationGetResponse`](crate::models::TransferConfigurationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferConfigurationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator. Should only be present if `client_id` is a
     /// [Platform customer](https://plaid.com/docs/transfer/application/#originators-vs-platforms).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferConfigurationGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" optional,
+});
 
 /// Defines the request schema for `/transfer/metrics/get`
 ///
@@ -1804,21 +1949,24 @@ pub struct TransferConfigurationGetRequest {
 /// computed from your Sandbox transfer activity.
 ///
 /// The response is [`TransferMetricsGetResponse`](crate::models::TransferMetricsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferMetricsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator. Should only be present if `client_id` is a
     /// [Platform customer](https://plaid.com/docs/transfer/application/#originators-vs-platforms).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferMetricsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" optional,
+});
 
 /// Defines the request schema for `/transfer/create`
 ///
@@ -1833,15 +1981,13 @@ pub struct TransferMetricsGetRequest {
 /// events](https://plaid.com/docs/transfer/reconciling-transfers/).
 ///
 /// The response is [`TransferCreateResponse`](crate::models::TransferCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Deprecated. `authorization_id` is now used as idempotency instead.
     ///
@@ -1855,7 +2001,6 @@ pub struct TransferCreateRequest {
     /// Deprecated.
     ///
     /// Constraints: at most 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// The Plaid `access_token` for the account that will be debited or credited.
     pub access_token: String,
@@ -1866,17 +2011,14 @@ pub struct TransferCreateRequest {
     /// purpose of acting as an idempotency identifier.
     pub authorization_id: String,
     /// Deprecated.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TransferType>,
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<TransferNetwork>,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
     /// calling `/transfer/create`, specify the exact amount of the transfer, up to a maximum of the
     /// amount authorized. If this field is left blank when calling `/transfer/create`, the maximum
     /// amount authorized in the `authorization_id` will be sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// The transfer description, maximum of 15 characters (RTP transactions) or 10 characters (ACH
     /// transactions). Should represent why the money is moving, not your company name. For
@@ -1891,9 +2033,7 @@ pub struct TransferCreateRequest {
     /// Constraints: at most 15 characters.
     pub description: String,
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user: Nullable<TransferUserInRequestDeprecated>,
     /// The Metadata object is a mapping of client-provided string fields to any string value. The
     /// following limitations apply:
@@ -1904,32 +2044,47 @@ pub struct TransferCreateRequest {
     /// Maximum value length of 500 characters
     ///
     /// At most 50 entries.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<::std::collections::BTreeMap<String, String>>,
     /// Plaid's unique identifier for the origination account for this transfer. If you have more
     /// than one origination account, this value must be specified. Otherwise, this field should be
     /// left blank.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
     /// The currency of the transfer amount. The default value is "USD".
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iso_currency_code: Option<String>,
     /// Plaid's unique identifier for a test clock. This field may only be used when using `sandbox`
     /// environment. If provided, the `transfer` is created at the `virtual_time` on the provided
     /// `test_clock`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub test_clock_id: Nullable<String>,
     /// The amount to deduct from `transfer.amount` and distribute to the platform's Ledger balance
     /// as a facilitator fee (decimal string with two digits of precision e.g. "10.00"). The
     /// remainder will go to the end-customer's Ledger balance. This must be value greater than 0
     /// and less than or equal to the `transfer.amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facilitator_fee: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => idempotency_key: "idempotency_key" optional,
+    3 => access_token: "access_token" required,
+    4 => account_id: "account_id" required,
+    5 => authorization_id: "authorization_id" required,
+    6 => type_: "type" optional,
+    7 => network: "network" optional,
+    8 => amount: "amount" optional,
+    9 => description: "description" required,
+    10 => ach_class: "ach_class" optional,
+    11 => user: "user" optional,
+    12 => metadata: "metadata" optional,
+    13 => origination_account_id: "origination_account_id" optional,
+    14 => iso_currency_code: "iso_currency_code" optional,
+    15 => test_clock_id: "test_clock_id" optional,
+    16 => facilitator_fee: "facilitator_fee" optional,
+});
 
 impl Validate for TransferCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1956,15 +2111,13 @@ impl Validate for TransferCreateRequest {
 ///
 /// The response is
 /// [`TransferRecurringCreateResponse`](crate::models::TransferRecurringCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferRecurringCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid `access_token` for the account that will be debited or credited.
     pub access_token: String,
@@ -1987,12 +2140,9 @@ pub struct TransferRecurringCreateRequest {
     /// specified during onboarding.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub funding_account_id: Nullable<String>,
-    #[serde(rename = "type")]
     pub type_: TransferType,
     pub network: TransferRecurringNetwork,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
@@ -2003,12 +2153,10 @@ pub struct TransferRecurringCreateRequest {
     /// If the end user is initiating the specific transfer themselves via an interactive UI, this
     /// should be `true`; for automatic recurring payments where the end user is not actually
     /// initiating each individual transfer, it should be `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_present: Nullable<bool>,
     /// The currency of the transfer amount. The default value is "USD".
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iso_currency_code: Option<String>,
     /// The description of the recurring transfer.
     pub description: String,
@@ -2017,13 +2165,31 @@ pub struct TransferRecurringCreateRequest {
     /// `test_clock`. New originations are automatically generated when the associated `test_clock`
     /// advances. For more details, see [Simulating recurring
     /// transfers](https://plaid.com/docs/transfer/sandbox/#simulating-recurring-transfers).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub test_clock_id: Nullable<String>,
     pub schedule: TransferRecurringSchedule,
     pub user: TransferUserInRequest,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<TransferDevice>,
 }
+
+::specgen_runtime::serde_struct!(TransferRecurringCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => access_token: "access_token" required,
+    3 => idempotency_key: "idempotency_key" required,
+    4 => account_id: "account_id" required,
+    5 => funding_account_id: "funding_account_id" optional,
+    6 => type_: "type" required,
+    7 => network: "network" required,
+    8 => ach_class: "ach_class" optional,
+    9 => amount: "amount" required,
+    10 => user_present: "user_present" optional,
+    11 => iso_currency_code: "iso_currency_code" optional,
+    12 => description: "description" required,
+    13 => test_clock_id: "test_clock_id" optional,
+    14 => schedule: "schedule" required,
+    15 => user: "user" required,
+    16 => device: "device" optional,
+});
 
 impl Validate for TransferRecurringCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2083,13 +2249,18 @@ impl Validate for TransferRecurringCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferAuthorizationCreateResponse {
     pub authorization: TransferAuthorization,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferAuthorizationCreateResponse {
+    0 => authorization: "authorization" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferAuthorizationCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2110,12 +2281,16 @@ impl Validate for TransferAuthorizationCreateResponse {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferAuthorizationCancelResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferAuthorizationCancelResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/transfer/capabilities/get`
 ///
@@ -2137,13 +2312,18 @@ pub struct TransferAuthorizationCancelResponse {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferCapabilitiesGetResponse {
     pub institution_supported_networks: InstitutionSupportedNetworks,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferCapabilitiesGetResponse {
+    0 => institution_supported_networks: "institution_supported_networks" required,
+    1 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/transfer/configuration/get`
 ///
@@ -2166,7 +2346,7 @@ pub struct TransferCapabilitiesGetResponse {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferConfigurationGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2203,6 +2383,19 @@ pub struct TransferConfigurationGetResponse {
     pub iso_currency_code: String,
 }
 
+::specgen_runtime::serde_struct!(TransferConfigurationGetResponse {
+    0 => request_id: "request_id" required,
+    1 => max_single_transfer_amount: "max_single_transfer_amount" required,
+    2 => max_single_transfer_credit_amount: "max_single_transfer_credit_amount" required,
+    3 => max_single_transfer_debit_amount: "max_single_transfer_debit_amount" required,
+    4 => max_daily_credit_amount: "max_daily_credit_amount" required,
+    5 => max_daily_debit_amount: "max_daily_debit_amount" required,
+    6 => max_monthly_amount: "max_monthly_amount" required,
+    7 => max_monthly_credit_amount: "max_monthly_credit_amount" required,
+    8 => max_monthly_debit_amount: "max_monthly_debit_amount" required,
+    9 => iso_currency_code: "iso_currency_code" required,
+});
+
 /// Defines the response schema for `/transfer/metrics/get`
 ///
 /// Returned by `POST /transfer/metrics/get`
@@ -2234,7 +2427,7 @@ pub struct TransferConfigurationGetResponse {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferMetricsGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2258,49 +2451,68 @@ pub struct TransferMetricsGetResponse {
     pub monthly_credit_transfer_volume: String,
     /// The currency of the dollar amount, e.g. "USD".
     pub iso_currency_code: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub return_rates: Nullable<TransferMetricsGetReturnRates>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub authorization_usage: Nullable<TransferMetricsGetAuthorizationUsage>,
 }
 
+::specgen_runtime::serde_struct!(TransferMetricsGetResponse {
+    0 => request_id: "request_id" required,
+    1 => daily_debit_transfer_volume: "daily_debit_transfer_volume" required,
+    2 => daily_credit_transfer_volume: "daily_credit_transfer_volume" required,
+    3 => monthly_transfer_volume: "monthly_transfer_volume" required,
+    4 => monthly_debit_transfer_volume: "monthly_debit_transfer_volume" required,
+    5 => monthly_credit_transfer_volume: "monthly_credit_transfer_volume" required,
+    6 => iso_currency_code: "iso_currency_code" required,
+    7 => return_rates: "return_rates" optional,
+    8 => authorization_usage: "authorization_usage" optional,
+});
+
 /// Details regarding return rates.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferMetricsGetReturnRates {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_60d: Nullable<TransferMetricsGetReturnRatesOverInterval>,
 }
 
+::specgen_runtime::serde_struct!(TransferMetricsGetReturnRates {
+    0 => last_60d: "last_60d" optional,
+});
+
 /// Details regarding return rates.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferMetricsGetReturnRatesOverInterval {
     /// The overall return rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overall_return_rate: Option<String>,
     /// The unauthorized return rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unauthorized_return_rate: Option<String>,
     /// The administrative return rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub administrative_return_rate: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(TransferMetricsGetReturnRatesOverInterval {
+    0 => overall_return_rate: "overall_return_rate" optional,
+    1 => unauthorized_return_rate: "unauthorized_return_rate" optional,
+    2 => administrative_return_rate: "administrative_return_rate" optional,
+});
+
 /// Details regarding authorization usage.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferMetricsGetAuthorizationUsage {
     /// The daily credit utilization formatted as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_credit_utilization: Option<String>,
     /// The daily debit utilization formatted as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_debit_utilization: Option<String>,
     /// The monthly credit utilization formatted as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_credit_utilization: Option<String>,
     /// The monthly debit utilization formatted as a decimal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_debit_utilization: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferMetricsGetAuthorizationUsage {
+    0 => daily_credit_utilization: "daily_credit_utilization" optional,
+    1 => daily_debit_utilization: "daily_debit_utilization" optional,
+    2 => monthly_credit_utilization: "monthly_credit_utilization" optional,
+    3 => monthly_debit_utilization: "monthly_debit_utilization" optional,
+});
 
 /// A decision regarding the proposed transfer.
 ///
@@ -2350,7 +2562,7 @@ impl TransferAuthorizationDecision {
 ::specgen_runtime::open_enum!(TransferAuthorizationDecision);
 
 /// Contains the authorization decision for a proposed transfer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferAuthorization {
     /// Plaid's unique identifier for a transfer authorization.
     pub id: String,
@@ -2360,18 +2572,25 @@ pub struct TransferAuthorization {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created: String,
     pub decision: TransferAuthorizationDecision,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub decision_rationale: Option<TransferAuthorizationDecisionRationale>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub guarantee_decision: Option<TransferAuthorizationGuaranteeDecision>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub guarantee_decision_rationale: Option<
         TransferAuthorizationGuaranteeDecisionRationale,
     >,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub payment_risk: Option<TransferAuthorizationPaymentRisk>,
     pub proposed_transfer: TransferAuthorizationProposedTransfer,
 }
+
+::specgen_runtime::serde_struct!(TransferAuthorization {
+    0 => id: "id" required,
+    1 => created: "created" required,
+    2 => decision: "decision" required,
+    3 => decision_rationale: "decision_rationale" required,
+    4 => guarantee_decision: "guarantee_decision" required,
+    5 => guarantee_decision_rationale: "guarantee_decision_rationale" required,
+    6 => payment_risk: "payment_risk" required,
+    7 => proposed_transfer: "proposed_transfer" required,
+});
 
 impl Validate for TransferAuthorization {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2387,38 +2606,49 @@ impl Validate for TransferAuthorization {
 }
 
 /// Contains the RTP and RfP network and types supported by the linked Item's institution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionSupportedNetworks {
     pub rtp: TransferCapabilitiesGetRTP,
     pub rfp: TransferCapabilitiesGetRfP,
 }
 
+::specgen_runtime::serde_struct!(InstitutionSupportedNetworks {
+    0 => rtp: "rtp" required,
+    1 => rfp: "rfp" required,
+});
+
 /// Contains the supported service types in RTP
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferCapabilitiesGetRTP {
     /// When `true`, the linked Item's institution supports RTP credit transfer.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<bool>,
 }
 
+::specgen_runtime::serde_struct!(TransferCapabilitiesGetRTP {
+    0 => credit: "credit" optional,
+});
+
 /// Contains the supported service types in RfP
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferCapabilitiesGetRfP {
     /// When `true`, the linked Item's institution supports RfP debit transfer.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debit: Option<bool>,
     /// The maximum amount (decimal string with two digits of precision e.g. "10.00") for
     /// originating RfP transfers with the given institution.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub max_amount: Nullable<String>,
     /// The currency of the `max_amount`, e.g. "USD".
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub iso_currency_code: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferCapabilitiesGetRfP {
+    0 => debit: "debit" optional,
+    1 => max_amount: "max_amount" optional,
+    2 => iso_currency_code: "iso_currency_code" optional,
+});
 
 /// Defines the response schema for `/transfer/create`
 ///
@@ -2477,13 +2707,18 @@ pub struct TransferCapabilitiesGetRfP {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferCreateResponse {
     pub transfer: Transfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferCreateResponse {
+    0 => transfer: "transfer" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2542,18 +2777,23 @@ impl Validate for TransferCreateResponse {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferRecurringCreateResponse {
     /// Represents a recurring transfer within the Transfers API.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub recurring_transfer: Nullable<RecurringTransfer>,
     pub decision: TransferAuthorizationDecision,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub decision_rationale: Nullable<TransferAuthorizationDecisionRationale>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRecurringCreateResponse {
+    0 => recurring_transfer: "recurring_transfer" optional,
+    1 => decision: "decision" required,
+    2 => decision_rationale: "decision_rationale" optional,
+    3 => request_id: "request_id" required,
+});
 
 impl Validate for TransferRecurringCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2575,54 +2815,57 @@ impl Validate for TransferRecurringCreateResponse {
 /// transfers.
 ///
 /// The response is [`TransferListResponse`](crate::models::TransferListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start `created` datetime of transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// The end `created` datetime of transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// The maximum number of transfers to return.
     ///
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The number of transfers to skip before returning results.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Filter transfers to only those originated through the specified origination account.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
     /// Filter transfers to only those with the specified originator client.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
     /// Filter transfers to only those with the specified `funding_account_id`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub funding_account_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => start_date: "start_date" optional,
+    3 => end_date: "end_date" optional,
+    4 => count: "count" optional,
+    5 => offset: "offset" optional,
+    6 => origination_account_id: "origination_account_id" optional,
+    7 => originator_client_id: "originator_client_id" optional,
+    8 => funding_account_id: "funding_account_id" optional,
+});
 
 impl Validate for TransferListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2645,46 +2888,49 @@ impl Validate for TransferListRequest {
 /// the desired recurring transfers.
 ///
 /// The response is [`TransferRecurringListResponse`](crate::models::TransferRecurringListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRecurringListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start `created` datetime of recurring transfers to list. This should be in RFC 3339
     /// format (i.e. `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_time: Nullable<String>,
     /// The end `created` datetime of recurring transfers to list. This should be in RFC 3339 format
     /// (i.e. `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<String>,
     /// The maximum number of recurring transfers to return.
     ///
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// The number of recurring transfers to skip before returning results.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Filter recurring transfers to only those with the specified `funding_account_id`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub funding_account_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferRecurringListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => start_time: "start_time" optional,
+    3 => end_time: "end_time" optional,
+    4 => count: "count" optional,
+    5 => offset: "offset" optional,
+    6 => funding_account_id: "funding_account_id" optional,
+});
 
 impl Validate for TransferRecurringListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2757,13 +3003,18 @@ impl Validate for TransferRecurringListRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferListResponse {
     pub transfers: Vec<Transfer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferListResponse {
+    0 => transfers: "transfers" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2824,13 +3075,18 @@ impl Validate for TransferListResponse {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRecurringListResponse {
     pub recurring_transfers: Vec<RecurringTransfer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRecurringListResponse {
+    0 => recurring_transfers: "recurring_transfers" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferRecurringListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2849,15 +3105,13 @@ impl Validate for TransferRecurringListResponse {
 /// cancellation if the `cancellable` property returned by `/transfer/get` is `true`.
 ///
 /// The response is [`TransferCancelResponse`](crate::models::TransferCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer.
     pub transfer_id: String,
@@ -2865,11 +3119,17 @@ pub struct TransferCancelRequest {
     /// third-party sender (TPS).
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<ReasonCode>,
 }
+
+::specgen_runtime::serde_struct!(TransferCancelRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => transfer_id: "transfer_id" required,
+    3 => originator_client_id: "originator_client_id" optional,
+    4 => reason_code: "reason_code" optional,
+});
 
 impl Validate for TransferCancelRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2985,19 +3245,23 @@ impl ReasonCode {
 ///
 /// The response is
 /// [`TransferRecurringCancelResponse`](crate::models::TransferRecurringCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRecurringCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a recurring transfer.
     pub recurring_transfer_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRecurringCancelRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => recurring_transfer_id: "recurring_transfer_id" required,
+});
 
 /// Defines the response schema for `/transfer/cancel`
 ///
@@ -3011,12 +3275,16 @@ pub struct TransferRecurringCancelRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferCancelResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferCancelResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the response schema for `/transfer/recurring/cancel`
 ///
@@ -3030,12 +3298,16 @@ pub struct TransferCancelResponse {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRecurringCancelResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRecurringCancelResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// The type of transfer. This will be either `debit` or `credit`.  A `debit` indicates a transfer
 /// of money into your origination account; a `credit` indicates a transfer of money out of your
@@ -3075,41 +3347,32 @@ impl TransferEventListTransferType {
 /// filter criteria.
 ///
 /// The response is [`TransferEventListResponse`](crate::models::TransferEventListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferEventListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start `created` datetime of transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// The end `created` datetime of transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// Plaid's unique identifier for a transfer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transfer_id: Nullable<String>,
     /// The account ID to get events for all transactions to/from an account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transfer_type: Nullable<TransferEventListTransferType>,
     /// Filter events by event type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<TransferEventType>>,
     /// Plaid's unique identifier for a sweep.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep_id: Option<String>,
     /// The maximum number of transfer events to return. If the number of events matching the above
     /// parameters is greater than `count`, the most recent events will be returned.
@@ -3117,7 +3380,6 @@ pub struct TransferEventListRequest {
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// The offset into the list of transfer events. When `count`=25 and `offset`=0, the first 25
     /// events will be returned. When `count`=25 and `offset`=25, the next 25 events will be
@@ -3126,20 +3388,33 @@ pub struct TransferEventListRequest {
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
     /// The origination account ID to get events for transfers from a specific origination account.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
     /// Filter transfer events to only those with the specified originator client.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
     /// Filter transfer events to only those with the specified `funding_account_id`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub funding_account_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferEventListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => start_date: "start_date" optional,
+    3 => end_date: "end_date" optional,
+    4 => transfer_id: "transfer_id" optional,
+    5 => account_id: "account_id" optional,
+    6 => transfer_type: "transfer_type" optional,
+    7 => event_types: "event_types" optional,
+    8 => sweep_id: "sweep_id" optional,
+    9 => count: "count" optional,
+    10 => offset: "offset" optional,
+    11 => origination_account_id: "origination_account_id" optional,
+    12 => originator_client_id: "originator_client_id" optional,
+    13 => funding_account_id: "funding_account_id" optional,
+});
 
 impl Validate for TransferEventListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3164,42 +3439,33 @@ impl Validate for TransferEventListRequest {
 ///
 /// The response is
 /// [`TransferLedgerEventListResponse`](crate::models::TransferLedgerEventListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerEventListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Filter transfer events to only those with the specified originator client. (This field is
     /// specifically for resellers. Caller's client ID will be used if this field is not specified.)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start created datetime of transfers to list. This should be in RFC 3339 format (i.e.
     /// 2019-12-06T22:35:49Z)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// The end created datetime of transfers to list. This should be in RFC 3339 format (i.e.
     /// 2019-12-06T22:35:49Z)
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// Plaid's unique identifier for a Plaid Ledger Balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
     /// Plaid's unique identifier for the ledger event.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_event_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub source_type: Nullable<LedgerEventSourceType>,
     /// Plaid's unique identifier for a transfer, sweep, or refund.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub source_id: Nullable<String>,
     /// The maximum number of transfer events to return. If the number of events matching the above
     /// parameters is greater than `count`, the most recent events will be returned.
@@ -3207,7 +3473,6 @@ pub struct TransferLedgerEventListRequest {
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// The offset into the list of transfer events. When `count`=25 and `offset`=0, the first 25
     /// events will be returned. When `count`=25 and `offset`=25, the next 25 events will be
@@ -3216,9 +3481,22 @@ pub struct TransferLedgerEventListRequest {
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerEventListRequest {
+    0 => client_id: "client_id" optional,
+    1 => originator_client_id: "originator_client_id" optional,
+    2 => secret: "secret" optional,
+    3 => start_date: "start_date" optional,
+    4 => end_date: "end_date" optional,
+    5 => ledger_id: "ledger_id" optional,
+    6 => ledger_event_id: "ledger_event_id" optional,
+    7 => source_type: "source_type" optional,
+    8 => source_id: "source_id" optional,
+    9 => count: "count" optional,
+    10 => offset: "offset" optional,
+});
 
 impl Validate for TransferLedgerEventListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3257,7 +3535,7 @@ impl Validate for TransferLedgerEventListRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerEventListResponse {
     pub ledger_events: Vec<TransferLedgerEvent>,
     /// Whether there are more events to be pulled from the endpoint that have not already been
@@ -3267,6 +3545,12 @@ pub struct TransferLedgerEventListResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerEventListResponse {
+    0 => ledger_events: "ledger_events" required,
+    1 => has_more: "has_more" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for TransferLedgerEventListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3424,7 +3708,7 @@ impl TransferEventType {
 ::specgen_runtime::open_enum!(TransferEventType);
 
 /// Represents an event in the Transfers API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferEvent {
     /// Plaid's unique identifier for this event. IDs are sequential unsigned 64-bit integers.
     ///
@@ -3437,14 +3721,11 @@ pub struct TransferEvent {
     pub event_type: TransferEventType,
     /// The account ID associated with the transfer. This field is omitted for Plaid Ledger Sweep
     /// events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// The id of the associated funding account, available in the Plaid Dashboard. If present, this
     /// indicates which of your business checking accounts will be credited or debited.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub funding_account_id: Option<String>,
     /// Plaid's unique identifier for a Plaid Ledger Balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
     /// Plaid's unique identifier for a transfer. This field is an empty string for Plaid Ledger
     /// Sweep events.
@@ -3452,41 +3733,51 @@ pub struct TransferEvent {
     /// The ID of the origination account that this balance belongs to.
     ///
     /// Deprecated.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub origination_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_type: Option<OmittableTransferType>,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). This
     /// field is omitted for Plaid Ledger Sweep events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_amount: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub failure_reason: Option<TransferFailure>,
     /// Plaid's unique identifier for a sweep.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub sweep_id: Option<String>,
     /// A signed amount of how much was `swept` or `return_swept` for this transfer (decimal string
     /// with two digits of precision e.g. "-5.50").
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub sweep_amount: Option<String>,
     /// Plaid's unique identifier for a refund. A non-null value indicates the event is for the
     /// associated refund of the transfer.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub refund_id: Option<String>,
     /// The Plaid client ID that is the originator of the transfer that this event applies to. Only
     /// present if the transfer was created on behalf of another client as a third-party sender
     /// (TPS).
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub originator_client_id: Option<String>,
     /// The `id` returned by the `/transfer/intent/create` endpoint, for transfers created via
     /// Transfer UI. For transfers not created by Transfer UI, the value is `null`. This will
     /// currently only be populated for RfP transfers.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub intent_id: Nullable<String>,
     /// The fee amount deducted from the original transfer during a wire return, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub wire_return_fee: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferEvent {
+    0 => event_id: "event_id" required,
+    1 => timestamp: "timestamp" required,
+    2 => event_type: "event_type" required,
+    3 => account_id: "account_id" optional,
+    4 => funding_account_id: "funding_account_id" required,
+    5 => ledger_id: "ledger_id" optional,
+    6 => transfer_id: "transfer_id" required,
+    7 => origination_account_id: "origination_account_id" required,
+    8 => transfer_type: "transfer_type" optional,
+    9 => transfer_amount: "transfer_amount" optional,
+    10 => failure_reason: "failure_reason" required,
+    11 => sweep_id: "sweep_id" required,
+    12 => sweep_amount: "sweep_amount" required,
+    13 => refund_id: "refund_id" required,
+    14 => originator_client_id: "originator_client_id" required,
+    15 => intent_id: "intent_id" optional,
+    16 => wire_return_fee: "wire_return_fee" optional,
+});
 
 impl Validate for TransferEvent {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3499,7 +3790,7 @@ impl Validate for TransferEvent {
 }
 
 /// Represents a ledger event in the Transfers API.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerEvent {
     /// Plaid's unique identifier for this ledger event.
     pub ledger_event_id: String,
@@ -3508,13 +3799,10 @@ pub struct TransferLedgerEvent {
     /// The amount of the ledger event as a decimal string.
     pub amount: String,
     /// The ID of the transfer source that triggered this ledger event.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transfer_id: Nullable<String>,
     /// The ID of the refund source that triggered this ledger event.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub refund_id: Nullable<String>,
     /// The ID of the sweep source that triggered this ledger event.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub sweep_id: Nullable<String>,
     /// A description of the ledger event.
     pub description: String,
@@ -3523,13 +3811,26 @@ pub struct TransferLedgerEvent {
     /// The new available balance after this event.
     pub available_balance: String,
     /// The type of balance that was impacted by this event.
-    #[serde(rename = "type")]
     pub type_: String,
     /// The datetime when this ledger event occurred.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerEvent {
+    0 => ledger_event_id: "ledger_event_id" required,
+    1 => ledger_id: "ledger_id" required,
+    2 => amount: "amount" required,
+    3 => transfer_id: "transfer_id" optional,
+    4 => refund_id: "refund_id" optional,
+    5 => sweep_id: "sweep_id" optional,
+    6 => description: "description" required,
+    7 => pending_balance: "pending_balance" required,
+    8 => available_balance: "available_balance" required,
+    9 => type_: "type" required,
+    10 => timestamp: "timestamp" required,
+});
 
 impl Validate for TransferLedgerEvent {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3603,7 +3904,7 @@ impl LedgerEventSourceType {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferEventListResponse {
     pub transfer_events: Vec<TransferEvent>,
     /// Whether there are more events to be pulled from the endpoint that have not already been
@@ -3613,6 +3914,12 @@ pub struct TransferEventListResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferEventListResponse {
+    0 => transfer_events: "transfer_events" required,
+    1 => has_more: "has_more" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for TransferEventListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3632,15 +3939,13 @@ impl Validate for TransferEventListResponse {
 /// all transfer events.
 ///
 /// The response is [`TransferEventSyncResponse`](crate::models::TransferEventSyncResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferEventSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The latest (largest) `event_id` fetched via the sync endpoint, or 0 initially.
     ///
@@ -3651,9 +3956,15 @@ pub struct TransferEventSyncRequest {
     /// Default: `100`.
     ///
     /// Constraints: at least 1; at most 500.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(TransferEventSyncRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => after_id: "after_id" required,
+    3 => count: "count" optional,
+});
 
 impl Validate for TransferEventSyncRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3695,7 +4006,7 @@ impl Validate for TransferEventSyncRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferEventSyncResponse {
     pub transfer_events: Vec<TransferEvent>,
     /// Whether there are more events to be pulled from the endpoint that have not already been
@@ -3705,6 +4016,12 @@ pub struct TransferEventSyncResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferEventSyncResponse {
+    0 => transfer_events: "transfer_events" required,
+    1 => has_more: "has_more" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for TransferEventSyncResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3722,20 +4039,24 @@ impl Validate for TransferEventSyncResponse {
 /// The `/transfer/sweep/get` endpoint fetches a sweep corresponding to the given `sweep_id`.
 ///
 /// The response is [`TransferSweepGetResponse`](crate::models::TransferSweepGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferSweepGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for the sweep (UUID) or a shortened form consisting of the first 8
     /// characters of the identifier (8-digit hexadecimal string).
     pub sweep_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferSweepGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => sweep_id: "sweep_id" required,
+});
 
 /// Defines the response schema for `/transfer/sweep/get`
 ///
@@ -3760,13 +4081,18 @@ pub struct TransferSweepGetRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferSweepGetResponse {
     pub sweep: TransferSweep,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferSweepGetResponse {
+    0 => sweep: "sweep" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferSweepGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3784,57 +4110,60 @@ impl Validate for TransferSweepGetResponse {
 /// The `/transfer/sweep/list` endpoint fetches sweeps matching the given filters.
 ///
 /// The response is [`TransferSweepListResponse`](crate::models::TransferSweepListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferSweepListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start `created` datetime of sweeps to return (RFC 3339 format).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// The end `created` datetime of sweeps to return (RFC 3339 format).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// The maximum number of sweeps to return.
     ///
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// The number of sweeps to skip before returning results.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// Filter sweeps to only those with the specified amount.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<SweepStatus>,
     /// Filter sweeps to only those with the specified originator client.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
     /// Filter sweeps to only those with the specified `funding_account_id`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub funding_account_id: Nullable<String>,
     /// Filter sweeps to only those with the included `transfer_id`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transfer_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub trigger: Nullable<SweepTrigger>,
 }
+
+::specgen_runtime::serde_struct!(TransferSweepListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => start_date: "start_date" optional,
+    3 => end_date: "end_date" optional,
+    4 => count: "count" optional,
+    5 => offset: "offset" optional,
+    6 => amount: "amount" optional,
+    7 => status: "status" optional,
+    8 => originator_client_id: "originator_client_id" optional,
+    9 => funding_account_id: "funding_account_id" optional,
+    10 => transfer_id: "transfer_id" optional,
+    11 => trigger: "trigger" optional,
+});
 
 impl Validate for TransferSweepListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3872,13 +4201,18 @@ impl Validate for TransferSweepListRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferSweepListResponse {
     pub sweeps: Vec<TransferSweep>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferSweepListResponse {
+    0 => sweeps: "sweeps" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferSweepListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3898,24 +4232,27 @@ impl Validate for TransferSweepListResponse {
 /// Deprecated.
 ///
 /// The response is [`TransferBalanceGetResponse`](crate::models::TransferBalanceGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Client ID of the end customer.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TransferBalanceType>,
 }
+
+::specgen_runtime::serde_struct!(TransferBalanceGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => originator_client_id: "originator_client_id" optional,
+    2 => secret: "secret" optional,
+    3 => type_: "type" optional,
+});
 
 impl Validate for TransferBalanceGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3940,13 +4277,18 @@ impl Validate for TransferBalanceGetRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferBalanceGetResponse {
     pub balance: TransferBalance,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferBalanceGetResponse {
+    0 => balance: "balance" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferBalanceGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3956,18 +4298,22 @@ impl Validate for TransferBalanceGetResponse {
 }
 
 /// Information about the balance held with Plaid.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferBalance {
     /// The amount of this balance available for use (decimal string with two digits of precision
     /// e.g. "10.00").
     pub available: String,
     /// The available balance, plus amount of pending funds that in processing (decimal string with
     /// two digits of precision e.g. "10.00").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<String>,
-    #[serde(rename = "type")]
     pub type_: TransferBalanceType,
 }
+
+::specgen_runtime::serde_struct!(TransferBalance {
+    0 => available: "available" required,
+    1 => current: "current" optional,
+    2 => type_: "type" required,
+});
 
 impl Validate for TransferBalance {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3985,25 +4331,28 @@ impl Validate for TransferBalance {
 /// Use the `/transfer/ledger/get` endpoint to view a balance on the ledger held with Plaid.
 ///
 /// The response is [`TransferLedgerGetResponse`](crate::models::TransferLedgerGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Specify which ledger balance to get. Customers can find a list of `ledger_id`s in the
     /// Accounts page of your Plaid Dashboard. If this field is left blank, this will default to id
     /// of the default ledger balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
     /// Client ID of the end customer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => ledger_id: "ledger_id" optional,
+    3 => originator_client_id: "originator_client_id" optional,
+});
 
 /// Defines the response schema for `/transfer/ledger/get`
 ///
@@ -4024,7 +4373,7 @@ pub struct TransferLedgerGetRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerGetResponse {
     /// The unique identifier of the Ledger that was returned.
     pub ledger_id: String,
@@ -4038,6 +4387,14 @@ pub struct TransferLedgerGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(TransferLedgerGetResponse {
+    0 => ledger_id: "ledger_id" required,
+    1 => balance: "balance" required,
+    2 => name: "name" required,
+    3 => is_default: "is_default" required,
+    4 => request_id: "request_id" required,
+});
+
 /// Defines the request schema for `/transfer/ledger/distribute`
 ///
 /// # Operation
@@ -4050,15 +4407,13 @@ pub struct TransferLedgerGetResponse {
 ///
 /// The response is
 /// [`TransferLedgerDistributeResponse`](crate::models::TransferLedgerDistributeResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerDistributeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Ledger to pull money from.
     pub from_ledger_id: String,
@@ -4077,9 +4432,18 @@ pub struct TransferLedgerDistributeRequest {
     /// Constraints: at most 50 characters.
     pub idempotency_key: String,
     /// An optional description for the ledger distribute operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerDistributeRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => from_ledger_id: "from_ledger_id" required,
+    3 => to_ledger_id: "to_ledger_id" required,
+    4 => amount: "amount" required,
+    5 => idempotency_key: "idempotency_key" required,
+    6 => description: "description" optional,
+});
 
 impl Validate for TransferLedgerDistributeRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4101,15 +4465,19 @@ impl Validate for TransferLedgerDistributeRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerDistributeResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(TransferLedgerDistributeResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// Information about the balance of the ledger held with Plaid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerBalance {
     /// The amount of this balance available for use (decimal string with two digits of precision
     /// e.g. "10.00").
@@ -4118,6 +4486,11 @@ pub struct TransferLedgerBalance {
     /// precision e.g. "10.00").
     pub pending: String,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerBalance {
+    0 => available: "available" required,
+    1 => pending: "pending" required,
+});
 
 /// Defines the request schema for `/transfer/ledger/deposit`
 ///
@@ -4128,33 +4501,28 @@ pub struct TransferLedgerBalance {
 /// Use the `/transfer/ledger/deposit` endpoint to deposit funds into Plaid Ledger.
 ///
 /// The response is [`TransferLedgerDepositResponse`](crate::models::TransferLedgerDepositResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferLedgerDepositRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Client ID of the customer that owns the Ledger balance. This is so Plaid knows which of your
     /// customers to payout or collect funds. Only applicable for [Platform
     /// customers](https://plaid.com/docs/transfer/application/#originators-vs-platforms). Do not
     /// include if you're paying out to yourself.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
     /// Specify which funding account to use. Customers can find a list of `funding_account_id`s in
     /// the Accounts page of the Plaid Dashboard, under the "Account ID" column. If this field is
     /// left blank, the funding account associated with the specified Ledger will be used. If an
     /// `originator_client_id` is specified, the `funding_account_id` must belong to the specified
     /// originator.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub funding_account_id: Nullable<String>,
     /// Specify which ledger balance to deposit to. Customers can find a list of `ledger_id`s in the
     /// Accounts page of your Plaid Dashboard. If this field is left blank, this will default to id
     /// of the default ledger balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
     /// A positive amount of how much will be deposited into ledger (decimal string with two digits
     /// of precision e.g. "5.50").
@@ -4164,7 +4532,6 @@ pub struct TransferLedgerDepositRequest {
     /// the bank statement.
     ///
     /// Constraints: at most 10 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// A unique key provided by the client, per unique ledger deposit. Maximum of 50 characters.
     ///
@@ -4177,6 +4544,18 @@ pub struct TransferLedgerDepositRequest {
     pub idempotency_key: String,
     pub network: TransferACHNetwork,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerDepositRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" optional,
+    3 => funding_account_id: "funding_account_id" optional,
+    4 => ledger_id: "ledger_id" optional,
+    5 => amount: "amount" required,
+    6 => description: "description" optional,
+    7 => idempotency_key: "idempotency_key" required,
+    8 => network: "network" required,
+});
 
 impl Validate for TransferLedgerDepositRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4199,33 +4578,28 @@ impl Validate for TransferLedgerDepositRequest {
 ///
 /// The response is
 /// [`TransferLedgerWithdrawResponse`](crate::models::TransferLedgerWithdrawResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferLedgerWithdrawRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Client ID of the customer that owns the Ledger balance. This is so Plaid knows which of your
     /// customers to payout or collect funds. Only applicable for [Platform
     /// customers](https://plaid.com/docs/transfer/application/#originators-vs-platforms). Do not
     /// include if you're paying out to yourself.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originator_client_id: Nullable<String>,
     /// Specify which funding account to use. Customers can find a list of `funding_account_id`s in
     /// the Accounts page of the Plaid Dashboard, under the "Account ID" column. If this field is
     /// left blank, the funding account associated with the specified Ledger will be used. If an
     /// `originator_client_id` is specified, the `funding_account_id` must belong to the specified
     /// originator.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub funding_account_id: Nullable<String>,
     /// Specify which ledger balance to withdraw from. Customers can find a list of `ledger_id`s in
     /// the Accounts page of your Plaid Dashboard. If this field is left blank, this will default to
     /// id of the default ledger balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
     /// A positive amount of how much will be withdrawn from the ledger balance (decimal string with
     /// two digits of precision e.g. "5.50").
@@ -4235,7 +4609,6 @@ pub struct TransferLedgerWithdrawRequest {
     /// the bank statement.
     ///
     /// Constraints: at most 10 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// A unique key provided by the client, per unique ledger withdraw. Maximum of 50 characters.
     ///
@@ -4248,6 +4621,18 @@ pub struct TransferLedgerWithdrawRequest {
     pub idempotency_key: String,
     pub network: TransferNetwork,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerWithdrawRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" optional,
+    3 => funding_account_id: "funding_account_id" optional,
+    4 => ledger_id: "ledger_id" optional,
+    5 => amount: "amount" required,
+    6 => description: "description" optional,
+    7 => idempotency_key: "idempotency_key" required,
+    8 => network: "network" required,
+});
 
 impl Validate for TransferLedgerWithdrawRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4285,13 +4670,18 @@ impl Validate for TransferLedgerWithdrawRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerDepositResponse {
     pub sweep: TransferSweep,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerDepositResponse {
+    0 => sweep: "sweep" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferLedgerDepositResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4325,13 +4715,18 @@ impl Validate for TransferLedgerDepositResponse {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerWithdrawResponse {
     pub sweep: TransferSweep,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferLedgerWithdrawResponse {
+    0 => sweep: "sweep" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferLedgerWithdrawResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4381,20 +4776,25 @@ impl TransferBalanceType {
 ///
 /// The response is
 /// [`TransferOriginatorFundingAccountUpdateResponse`](crate::models::TransferOriginatorFundingAccountUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorFundingAccountUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator.
     pub originator_client_id: String,
     pub funding_account: TransferFundingAccount,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorFundingAccountUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" required,
+    3 => funding_account: "funding_account" required,
+});
 
 /// Defines the response schema for `/transfer/originator/funding_account/update`
 ///
@@ -4408,12 +4808,16 @@ pub struct TransferOriginatorFundingAccountUpdateRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorFundingAccountUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorFundingAccountUpdateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/transfer/originator/funding_account/create`
 ///
@@ -4427,20 +4831,25 @@ pub struct TransferOriginatorFundingAccountUpdateResponse {
 ///
 /// The response is
 /// [`TransferOriginatorFundingAccountCreateResponse`](crate::models::TransferOriginatorFundingAccountCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorFundingAccountCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator.
     pub originator_client_id: String,
     pub funding_account: TransferFundingAccountWithDisplayName,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorFundingAccountCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" required,
+    3 => funding_account: "funding_account" required,
+});
 
 /// Defines the response schema for `/transfer/originator/funding_account/create`
 ///
@@ -4455,16 +4864,20 @@ pub struct TransferOriginatorFundingAccountCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorFundingAccountCreateResponse {
     /// The id of the funding account to use, available in the Plaid Dashboard. This determines
     /// which of your business checking accounts will be credited or debited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding_account_id: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorFundingAccountCreateResponse {
+    0 => funding_account_id: "funding_account_id" optional,
+    1 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/transfer/migrate_account`
 ///
@@ -4484,15 +4897,13 @@ pub struct TransferOriginatorFundingAccountCreateResponse {
 ///
 /// The response is
 /// [`TransferMigrateAccountResponse`](crate::models::TransferMigrateAccountResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferMigrateAccountRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user's account number.
     pub account_number: String,
@@ -4501,11 +4912,19 @@ pub struct TransferMigrateAccountRequest {
     /// The user's wire transfer routing number. This is the ABA number; for some institutions, this
     /// may differ from the ACH number used in `routing_number`. This field must be set for the
     /// created item to be eligible for wire transfers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wire_routing_number: Option<String>,
     /// The type of the bank account (`checking` or `savings`).
     pub account_type: String,
 }
+
+::specgen_runtime::serde_struct!(TransferMigrateAccountRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => account_number: "account_number" required,
+    3 => routing_number: "routing_number" required,
+    4 => wire_routing_number: "wire_routing_number" optional,
+    5 => account_type: "account_type" required,
+});
 
 /// Defines the response schema for `/transfer/migrate_account`
 ///
@@ -4521,7 +4940,7 @@ pub struct TransferMigrateAccountRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferMigrateAccountResponse {
     /// The Plaid `access_token` for the newly created Item.
     pub access_token: String,
@@ -4531,6 +4950,12 @@ pub struct TransferMigrateAccountResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferMigrateAccountResponse {
+    0 => access_token: "access_token" required,
+    1 => account_id: "account_id" required,
+    2 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/transfer/originator/create`
 ///
@@ -4543,15 +4968,13 @@ pub struct TransferMigrateAccountResponse {
 ///
 /// The response is
 /// [`TransferOriginatorCreateResponse`](crate::models::TransferOriginatorCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The company name of the end customer being created. This will be displayed in public-facing
     /// surfaces, e.g. Plaid Dashboard.
@@ -4559,6 +4982,12 @@ pub struct TransferOriginatorCreateRequest {
     /// Constraints: at least 1 character.
     pub company_name: String,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => company_name: "company_name" required,
+});
 
 impl Validate for TransferOriginatorCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4582,7 +5011,7 @@ impl Validate for TransferOriginatorCreateRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorCreateResponse {
     /// Client ID of the originator. This identifier will be used when creating transfers and should
     /// be stored associated with end user information.
@@ -4593,6 +5022,12 @@ pub struct TransferOriginatorCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorCreateResponse {
+    0 => originator_client_id: "originator_client_id" required,
+    1 => company_name: "company_name" required,
+    2 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/transfer/questionnaire/create`
 ///
@@ -4606,15 +5041,13 @@ pub struct TransferOriginatorCreateResponse {
 ///
 /// The response is
 /// [`TransferQuestionnaireCreateResponse`](crate::models::TransferQuestionnaireCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferQuestionnaireCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Client ID of the end customer.
     pub originator_client_id: String,
@@ -4624,6 +5057,13 @@ pub struct TransferQuestionnaireCreateRequest {
     /// Constraints: an http or https URL.
     pub redirect_uri: String,
 }
+
+::specgen_runtime::serde_struct!(TransferQuestionnaireCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" required,
+    3 => redirect_uri: "redirect_uri" required,
+});
 
 impl Validate for TransferQuestionnaireCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4645,7 +5085,7 @@ impl Validate for TransferQuestionnaireCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferQuestionnaireCreateResponse {
     /// Plaid-hosted onboarding URL that you will redirect the end customer to.
     pub onboarding_url: String,
@@ -4653,6 +5093,11 @@ pub struct TransferQuestionnaireCreateResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferQuestionnaireCreateResponse {
+    0 => onboarding_url: "onboarding_url" required,
+    1 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/transfer/diligence/submit`
 ///
@@ -4665,20 +5110,25 @@ pub struct TransferQuestionnaireCreateResponse {
 ///
 /// The response is
 /// [`TransferDiligenceSubmitResponse`](crate::models::TransferDiligenceSubmitResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferDiligenceSubmitRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Client ID of the originator whose diligence that you want to submit.
     pub originator_client_id: String,
     pub originator_diligence: TransferOriginatorDiligence,
 }
+
+::specgen_runtime::serde_struct!(TransferDiligenceSubmitRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" required,
+    3 => originator_diligence: "originator_diligence" required,
+});
 
 impl Validate for TransferDiligenceSubmitRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4699,12 +5149,16 @@ impl Validate for TransferDiligenceSubmitRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferDiligenceSubmitResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferDiligenceSubmitResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/transfer/diligence/document/upload`
 ///
@@ -4721,7 +5175,7 @@ pub struct TransferDiligenceSubmitResponse {
 ///
 /// The response is
 /// [`TransferDiligenceDocumentUploadResponse`](crate::models::TransferDiligenceDocumentUploadResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferDiligenceDocumentUploadRequest {
     /// The Client ID of the originator whose document that you want to upload.
     pub originator_client_id: String,
@@ -4731,6 +5185,12 @@ pub struct TransferDiligenceDocumentUploadRequest {
     pub file: String,
     pub purpose: TransferDocumentPurpose,
 }
+
+::specgen_runtime::serde_struct!(TransferDiligenceDocumentUploadRequest {
+    0 => originator_client_id: "originator_client_id" required,
+    1 => file: "file" required,
+    2 => purpose: "purpose" required,
+});
 
 impl Validate for TransferDiligenceDocumentUploadRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4751,12 +5211,16 @@ impl Validate for TransferDiligenceDocumentUploadRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferDiligenceDocumentUploadResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferDiligenceDocumentUploadResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Specifies the purpose of the uploaded file.
 ///
@@ -4784,7 +5248,7 @@ impl TransferDocumentPurpose {
 ::specgen_runtime::open_enum!(TransferDocumentPurpose);
 
 /// The diligence information for the originator.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorDiligence {
     /// The business name of the originator.
     pub dba: String,
@@ -4792,9 +5256,7 @@ pub struct TransferOriginatorDiligence {
     ///
     /// Constraints: at least 1 character.
     pub tax_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub credit_usage_configuration: Nullable<TransferCreditUsageConfiguration>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub debit_usage_configuration: Nullable<TransferDebitUsageConfiguration>,
     pub address: TransferOriginatorAddress,
     /// The website of the originator.
@@ -4807,6 +5269,17 @@ pub struct TransferOriginatorDiligence {
     pub naics_code: String,
     pub funding_account: TransferFundingAccount,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorDiligence {
+    0 => dba: "dba" required,
+    1 => tax_id: "tax_id" required,
+    2 => credit_usage_configuration: "credit_usage_configuration" optional,
+    3 => debit_usage_configuration: "debit_usage_configuration" optional,
+    4 => address: "address" required,
+    5 => website: "website" required,
+    6 => naics_code: "naics_code" required,
+    7 => funding_account: "funding_account" required,
+});
 
 impl Validate for TransferOriginatorDiligence {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4822,7 +5295,7 @@ impl Validate for TransferOriginatorDiligence {
 }
 
 /// The originator's address.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorAddress {
     /// The full city name.
     pub city: String,
@@ -4836,10 +5309,18 @@ pub struct TransferOriginatorAddress {
     pub country_code: String,
 }
 
+::specgen_runtime::serde_struct!(TransferOriginatorAddress {
+    0 => city: "city" required,
+    1 => street: "street" required,
+    2 => region: "region" required,
+    3 => postal_code: "postal_code" required,
+    4 => country_code: "country_code" required,
+});
+
 /// Specifies the originator's expected usage of credits. For all dollar amounts, use a decimal
 /// string with two digits of precision e.g. "10.00". This field is required if the originator is
 /// expected to process credit transfers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferCreditUsageConfiguration {
     pub expected_frequency: OriginatorExpectedTransferFrequency,
     /// The originator's expected highest amount for a single credit transfer.
@@ -4865,6 +5346,14 @@ pub struct TransferCreditUsageConfiguration {
     /// application). Can be used for single debits or recurring debits.
     pub sec_codes: Vec<CreditACHClass>,
 }
+
+::specgen_runtime::serde_struct!(TransferCreditUsageConfiguration {
+    0 => expected_frequency: "expected_frequency" required,
+    1 => expected_highest_amount: "expected_highest_amount" required,
+    2 => expected_average_amount: "expected_average_amount" required,
+    3 => expected_monthly_amount: "expected_monthly_amount" required,
+    4 => sec_codes: "sec_codes" required,
+});
 
 impl Validate for TransferCreditUsageConfiguration {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4916,7 +5405,7 @@ impl CreditACHClass {
 /// Specifies the originator's expected usage of debits. For all dollar amounts, use a decimal
 /// string with two digits of precision e.g. "10.00". This field is required if the originator is
 /// expected to process debit transfers.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferDebitUsageConfiguration {
     pub expected_frequency: OriginatorExpectedTransferFrequency,
     /// The originator's expected highest amount for a single debit transfer.
@@ -4943,6 +5432,14 @@ pub struct TransferDebitUsageConfiguration {
     /// been received orally over the telephone via a recorded call.
     pub sec_codes: Vec<ACHClass>,
 }
+
+::specgen_runtime::serde_struct!(TransferDebitUsageConfiguration {
+    0 => expected_frequency: "expected_frequency" required,
+    1 => expected_highest_amount: "expected_highest_amount" required,
+    2 => expected_average_amount: "expected_average_amount" required,
+    3 => expected_monthly_amount: "expected_monthly_amount" required,
+    4 => sec_codes: "sec_codes" required,
+});
 
 impl Validate for TransferDebitUsageConfiguration {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4985,7 +5482,7 @@ impl OriginatorExpectedTransferFrequency {
 ::specgen_runtime::open_enum!(OriginatorExpectedTransferFrequency);
 
 /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferFundingAccount {
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -4993,17 +5490,27 @@ pub struct TransferFundingAccount {
     pub account_id: String,
 }
 
+::specgen_runtime::serde_struct!(TransferFundingAccount {
+    0 => access_token: "access_token" required,
+    1 => account_id: "account_id" required,
+});
+
 /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferFundingAccountWithDisplayName {
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// The Plaid `account_id` for the newly created Item.
     pub account_id: String,
     /// The name for the funding account that is displayed in the Plaid dashboard.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferFundingAccountWithDisplayName {
+    0 => access_token: "access_token" required,
+    1 => account_id: "account_id" required,
+    2 => display_name: "display_name" optional,
+});
 
 /// Defines the request schema for `/transfer/originator/get`
 ///
@@ -5015,19 +5522,23 @@ pub struct TransferFundingAccountWithDisplayName {
 /// process. This information is also available via the Transfer page on the Plaid dashboard.
 ///
 /// The response is [`TransferOriginatorGetResponse`](crate::models::TransferOriginatorGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Client ID of the end customer (i.e. the originator).
     pub originator_client_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" required,
+});
 
 /// Defines the response schema for `/transfer/originator/get`
 ///
@@ -5046,13 +5557,18 @@ pub struct TransferOriginatorGetRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferOriginatorGetResponse {
     pub originator: DetailedOriginator,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorGetResponse {
+    0 => originator: "originator" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferOriginatorGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5072,31 +5588,34 @@ impl Validate for TransferOriginatorGetResponse {
 ///
 /// The response is
 /// [`TransferOriginatorListResponse`](crate::models::TransferOriginatorListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The maximum number of originators to return.
     ///
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// The number of originators to skip before returning results.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub offset: Nullable<i64>,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => count: "count" optional,
+    3 => offset: "offset" optional,
+});
 
 impl Validate for TransferOriginatorListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5128,13 +5647,18 @@ impl Validate for TransferOriginatorListRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferOriginatorListResponse {
     pub originators: Vec<Originator>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferOriginatorListResponse {
+    0 => originators: "originators" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferOriginatorListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5162,41 +5686,44 @@ impl Validate for TransferOriginatorListResponse {
 ///   "count": 1
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRepaymentListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The start `created` datetime of repayments to return (RFC 3339 format).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
     /// The end `created` datetime of repayments to return (RFC 3339 format).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// The maximum number of repayments to return.
     ///
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// The number of repayments to skip before returning results.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(TransferRepaymentListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => start_date: "start_date" optional,
+    3 => end_date: "end_date" optional,
+    4 => count: "count" optional,
+    5 => offset: "offset" optional,
+});
 
 impl Validate for TransferRepaymentListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5228,13 +5755,18 @@ impl Validate for TransferRepaymentListRequest {
 ///   "request_id": "h0dvmW8g4r2Z0KX"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRepaymentListResponse {
     pub repayments: Vec<TransferRepayment>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRepaymentListResponse {
+    0 => repayments: "repayments" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferRepaymentListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5248,7 +5780,7 @@ impl Validate for TransferRepaymentListResponse {
 /// repayment.
 ///
 /// Repayments are sent over ACH, with funds typically available on the next banking day.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRepayment {
     /// Identifier of the repayment.
     pub repayment_id: String,
@@ -5261,6 +5793,13 @@ pub struct TransferRepayment {
     /// The currency of the repayment, e.g. "USD".
     pub iso_currency_code: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRepayment {
+    0 => repayment_id: "repayment_id" required,
+    1 => created: "created" required,
+    2 => amount: "amount" required,
+    3 => iso_currency_code: "iso_currency_code" required,
+});
 
 impl Validate for TransferRepayment {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5290,15 +5829,13 @@ impl Validate for TransferRepayment {
 ///   "repayment_id": "d4bfce70-2470-4298-ae87-5e9b3e18bfaf"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRepaymentReturnListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Identifier of the repayment to query.
     pub repayment_id: String,
@@ -5307,16 +5844,22 @@ pub struct TransferRepaymentReturnListRequest {
     /// Default: `25`.
     ///
     /// Constraints: at least 1; at most 25.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub count: Nullable<i64>,
     /// The number of repayments to skip before returning results.
     ///
     /// Default: `0`.
     ///
     /// Constraints: at least 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(TransferRepaymentReturnListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => repayment_id: "repayment_id" required,
+    3 => count: "count" optional,
+    4 => offset: "offset" optional,
+});
 
 impl Validate for TransferRepaymentReturnListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5346,13 +5889,18 @@ impl Validate for TransferRepaymentReturnListRequest {
 ///   "request_id": "Ay70UHyBmbY0wUf"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRepaymentReturnListResponse {
     pub repayment_returns: Vec<TransferRepaymentReturn>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRepaymentReturnListResponse {
+    0 => repayment_returns: "repayment_returns" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferRepaymentReturnListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5362,7 +5910,7 @@ impl Validate for TransferRepaymentReturnListResponse {
 }
 
 /// Represents a return on a Guaranteed ACH transfer that is included in the specified repayment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRepaymentReturn {
     /// The unique identifier of the guaranteed transfer that was returned.
     pub transfer_id: String,
@@ -5375,6 +5923,13 @@ pub struct TransferRepaymentReturn {
     /// The currency of the repayment, e.g. "USD".
     pub iso_currency_code: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRepaymentReturn {
+    0 => transfer_id: "transfer_id" required,
+    1 => event_id: "event_id" required,
+    2 => amount: "amount" required,
+    3 => iso_currency_code: "iso_currency_code" required,
+});
 
 impl Validate for TransferRepaymentReturn {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5398,15 +5953,13 @@ impl Validate for TransferRepaymentReturn {
 ///
 /// The response is
 /// [`TransferPlatformRequirementSubmitResponse`](crate::models::TransferPlatformRequirementSubmitResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformRequirementSubmitRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The client ID of the originator
     pub originator_client_id: String,
@@ -5419,6 +5972,13 @@ pub struct TransferPlatformRequirementSubmitRequest {
     /// Constraints: 1 to 50 items.
     pub requirement_submissions: Vec<TransferPlatformRequirementSubmission>,
 }
+
+::specgen_runtime::serde_struct!(TransferPlatformRequirementSubmitRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" required,
+    3 => requirement_submissions: "requirement_submissions" required,
+});
 
 impl Validate for TransferPlatformRequirementSubmitRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5434,7 +5994,7 @@ impl Validate for TransferPlatformRequirementSubmitRequest {
 }
 
 /// A single requirement submission
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformRequirementSubmission {
     /// The type of requirement being submitted. See [Requirement type schema
     /// documentation](https://docs.google.com/document/d/1NEQkTD0sVK50iAQi6xHigrexDUxZ4QxXqSEfV_FFTiU/)
@@ -5451,9 +6011,14 @@ pub struct TransferPlatformRequirementSubmission {
     /// requirements that are not related to a person.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferPlatformRequirementSubmission {
+    0 => requirement_type: "requirement_type" required,
+    1 => value: "value" required,
+    2 => person_id: "person_id" optional,
+});
 
 /// Defines the response schema for `/transfer/platform/requirement/submit`
 ///
@@ -5467,12 +6032,16 @@ pub struct TransferPlatformRequirementSubmission {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformRequirementSubmitResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferPlatformRequirementSubmitResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/transfer/intent/create`
 ///
@@ -5484,19 +6053,16 @@ pub struct TransferPlatformRequirementSubmitResponse {
 /// Transfer UI.
 ///
 /// The response is [`TransferIntentCreateResponse`](crate::models::TransferIntentCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferIntentCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The Plaid `account_id` corresponding to the end-user account that will be debited or
     /// credited.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_id: Nullable<String>,
     /// Specify the account used to fund the transfer. Should be specified if using legacy funding
     /// methods only. If using Plaid Ledger, leave this field blank. Customers can find a list of
@@ -5504,10 +6070,8 @@ pub struct TransferIntentCreateRequest {
     /// column. If this field is left blank and you are using legacy funding methods, this will
     /// default to the default `funding_account_id` specified during onboarding. Otherwise, Plaid
     /// Ledger will be used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub funding_account_id: Nullable<String>,
     pub mode: TransferIntentCreateMode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<TransferIntentCreateNetwork>,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
@@ -5519,13 +6083,11 @@ pub struct TransferIntentCreateRequest {
     ///
     /// Constraints: 1 to 15 characters.
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
     /// Plaid's unique identifier for the origination account for the intent. If not provided, the
     /// default account will be used.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub origination_account_id: Nullable<String>,
     pub user: TransferUserInRequest,
     /// The Metadata object is a mapping of client-provided string fields to any string value. The
@@ -5537,18 +6099,32 @@ pub struct TransferIntentCreateRequest {
     /// Maximum value length of 500 characters
     ///
     /// At most 50 entries.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<::std::collections::BTreeMap<String, String>>,
     /// The currency of the transfer amount, e.g. "USD"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iso_currency_code: Option<String>,
     /// When `true`, the transfer requires a `GUARANTEED` decision by Plaid to proceed (Guarantee
     /// customers only).
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub require_guarantee: Nullable<bool>,
 }
+
+::specgen_runtime::serde_struct!(TransferIntentCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => account_id: "account_id" optional,
+    3 => funding_account_id: "funding_account_id" optional,
+    4 => mode: "mode" required,
+    5 => network: "network" optional,
+    6 => amount: "amount" required,
+    7 => description: "description" required,
+    8 => ach_class: "ach_class" optional,
+    9 => origination_account_id: "origination_account_id" optional,
+    10 => user: "user" required,
+    11 => metadata: "metadata" optional,
+    12 => iso_currency_code: "iso_currency_code" optional,
+    13 => require_guarantee: "require_guarantee" optional,
+});
 
 impl Validate for TransferIntentCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5597,7 +6173,7 @@ impl TransferIntentStatus {
 ::specgen_runtime::open_enum!(TransferIntentStatus);
 
 /// Represents a transfer intent within Transfer UI.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferIntentCreate {
     /// Plaid's unique identifier for the transfer intent object.
     pub id: String,
@@ -5608,7 +6184,6 @@ pub struct TransferIntentCreate {
     pub status: TransferIntentStatus,
     /// The Plaid `account_id` corresponding to the end-user account that will be debited or
     /// credited. Returned only if `account_id` was set on intent creation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_id: Nullable<String>,
     /// Plaid's unique identifier for the origination account for the intent. If not provided, the
     /// default account will be used.
@@ -5625,9 +6200,7 @@ pub struct TransferIntentCreate {
     /// amount authorized in the `authorization_id` will be sent.
     pub amount: String,
     pub mode: TransferIntentCreateMode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<TransferIntentCreateNetwork>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
     pub user: TransferUserInResponse,
     /// A description for the underlying transfer. Maximum of 8 characters.
@@ -5641,15 +6214,31 @@ pub struct TransferIntentCreate {
     /// Maximum value length of 500 characters
     ///
     /// At most 50 entries.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<::std::collections::BTreeMap<String, String>>,
     /// The currency of the transfer amount, e.g. "USD"
     pub iso_currency_code: String,
     /// When `true`, the transfer requires a `GUARANTEED` decision by Plaid to proceed (Guarantee
     /// customers only).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub require_guarantee: Nullable<bool>,
 }
+
+::specgen_runtime::serde_struct!(TransferIntentCreate {
+    0 => id: "id" required,
+    1 => created: "created" required,
+    2 => status: "status" required,
+    3 => account_id: "account_id" optional,
+    4 => origination_account_id: "origination_account_id" required,
+    5 => funding_account_id: "funding_account_id" required,
+    6 => amount: "amount" required,
+    7 => mode: "mode" required,
+    8 => network: "network" optional,
+    9 => ach_class: "ach_class" optional,
+    10 => user: "user" required,
+    11 => description: "description" required,
+    12 => metadata: "metadata" optional,
+    13 => iso_currency_code: "iso_currency_code" required,
+    14 => require_guarantee: "require_guarantee" optional,
+});
 
 impl Validate for TransferIntentCreate {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5703,13 +6292,18 @@ impl Validate for TransferIntentCreate {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferIntentCreateResponse {
     pub transfer_intent: TransferIntentCreate,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferIntentCreateResponse {
+    0 => transfer_intent: "transfer_intent" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferIntentCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5727,19 +6321,23 @@ impl Validate for TransferIntentCreateResponse {
 /// Use the `/transfer/intent/get` endpoint to retrieve more information about a transfer intent.
 ///
 /// The response is [`TransferIntentGetResponse`](crate::models::TransferIntentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferIntentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer intent object.
     pub transfer_intent_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferIntentGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => transfer_intent_id: "transfer_intent_id" required,
+});
 
 /// A decision regarding the proposed transfer.
 ///
@@ -5778,7 +6376,7 @@ impl TransferIntentAuthorizationDecision {
 ::specgen_runtime::open_enum!(TransferIntentAuthorizationDecision);
 
 /// Represents a transfer intent within Transfer UI.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferIntentGet {
     /// Plaid's unique identifier for a transfer intent object.
     pub id: String,
@@ -5789,17 +6387,12 @@ pub struct TransferIntentGet {
     pub status: TransferIntentStatus,
     /// Plaid's unique identifier for the transfer created through the UI. Returned only if the
     /// transfer was successfully created. Null value otherwise.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub transfer_id: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub failure_reason: Option<TransferIntentGetFailureReason>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub authorization_decision: Option<TransferIntentAuthorizationDecision>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub authorization_decision_rationale: Option<TransferAuthorizationDecisionRationale>,
     /// The Plaid `account_id` for the account that will be debited or credited. Returned only if
     /// `account_id` was set on intent creation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_id: Nullable<String>,
     /// Plaid's unique identifier for the origination account used for the transfer.
     ///
@@ -5815,9 +6408,7 @@ pub struct TransferIntentGet {
     /// amount authorized in the `authorization_id` will be sent.
     pub amount: String,
     pub mode: TransferIntentCreateMode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<TransferIntentCreateNetwork>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_class: Option<ACHClass>,
     pub user: TransferUserInResponse,
     /// A description for the underlying transfer. Maximum of 8 characters.
@@ -5831,21 +6422,41 @@ pub struct TransferIntentGet {
     /// Maximum value length of 500 characters
     ///
     /// At most 50 entries.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<::std::collections::BTreeMap<String, String>>,
     /// The currency of the transfer amount, e.g. "USD"
     pub iso_currency_code: String,
     /// When `true`, the transfer requires a `GUARANTEED` decision by Plaid to proceed (Guarantee
     /// customers only).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub require_guarantee: Nullable<bool>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub guarantee_decision: Option<TransferAuthorizationGuaranteeDecision>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub guarantee_decision_rationale: Option<
         TransferAuthorizationGuaranteeDecisionRationale,
     >,
 }
+
+::specgen_runtime::serde_struct!(TransferIntentGet {
+    0 => id: "id" required,
+    1 => created: "created" required,
+    2 => status: "status" required,
+    3 => transfer_id: "transfer_id" required,
+    4 => failure_reason: "failure_reason" required,
+    5 => authorization_decision: "authorization_decision" required,
+    6 => authorization_decision_rationale: "authorization_decision_rationale" required,
+    7 => account_id: "account_id" optional,
+    8 => origination_account_id: "origination_account_id" required,
+    9 => funding_account_id: "funding_account_id" required,
+    10 => amount: "amount" required,
+    11 => mode: "mode" required,
+    12 => network: "network" optional,
+    13 => ach_class: "ach_class" optional,
+    14 => user: "user" required,
+    15 => description: "description" required,
+    16 => metadata: "metadata" optional,
+    17 => iso_currency_code: "iso_currency_code" required,
+    18 => require_guarantee: "require_guarantee" optional,
+    19 => guarantee_decision: "guarantee_decision" required,
+    20 => guarantee_decision_rationale: "guarantee_decision_rationale" required,
+});
 
 impl Validate for TransferIntentGet {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5912,13 +6523,18 @@ impl Validate for TransferIntentGet {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferIntentGetResponse {
     pub transfer_intent: TransferIntentGet,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferIntentGetResponse {
+    0 => transfer_intent: "transfer_intent" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferIntentGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5948,15 +6564,13 @@ impl Validate for TransferIntentGetResponse {
 /// TAN](https://plaid.com/docs/auth/#tokenized-account-numbers), which can occur at Chase or PNC.
 ///
 /// The response is [`TransferRefundCreateResponse`](crate::models::TransferRefundCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRefundCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the transfer to refund.
     pub transfer_id: String,
@@ -5972,6 +6586,14 @@ pub struct TransferRefundCreateRequest {
     /// Constraints: at most 50 characters.
     pub idempotency_key: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRefundCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => transfer_id: "transfer_id" required,
+    3 => amount: "amount" required,
+    4 => idempotency_key: "idempotency_key" required,
+});
 
 impl Validate for TransferRefundCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6002,13 +6624,18 @@ impl Validate for TransferRefundCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferRefundCreateResponse {
     pub refund: TransferRefund,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRefundCreateResponse {
+    0 => refund: "refund" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferRefundCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6019,14 +6646,13 @@ impl Validate for TransferRefundCreateResponse {
 
 /// The failure reason if the event type for a refund is `"failed"` or `"returned"`. Null value
 /// otherwise.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRefundFailure {
     /// The failure code, e.g. `R01`.  A failure code will be provided if and only if the refund
     /// status is `returned`. See [ACH return
     /// codes](https://plaid.com/docs/errors/transfer/#ach-return-codes) for a full listing of ACH
     /// return codes and [RTP/RfP error
     /// codes](https://plaid.com/docs/errors/transfer/#rtprfp-error-codes) for RTP error codes.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_code: Nullable<String>,
     /// The ACH return code, e.g. `R01`.  A return code will be provided if and only if the refund
     /// status is `returned`. For a full listing of ACH return codes, see [Transfer
@@ -6035,15 +6661,19 @@ pub struct TransferRefundFailure {
     /// well.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ach_return_code: Nullable<String>,
     /// A human-readable description of the reason for the failure or reversal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(TransferRefundFailure {
+    0 => failure_code: "failure_code" optional,
+    1 => ach_return_code: "ach_return_code" optional,
+    2 => description: "description" optional,
+});
+
 /// Represents a refund within the Transfers API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferRefund {
     /// Plaid's unique identifier for a refund.
     pub id: String,
@@ -6052,10 +6682,8 @@ pub struct TransferRefund {
     /// The amount of the refund (decimal string with two digits of precision e.g. "10.00").
     pub amount: String,
     pub status: TransferRefundStatus,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub failure_reason: Option<TransferRefundFailure>,
     /// Plaid's unique identifier for a Plaid Ledger Balance.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ledger_id: Nullable<String>,
     /// The datetime when this refund was created. This will be of the form `2006-01-02T15:04:05Z`
     ///
@@ -6067,9 +6695,19 @@ pub struct TransferRefund {
     /// For `ach` or `same-day-ach` transfers, this is the ACH trace number.
     /// For `rtp` transfers, this is the Transaction Identification number.
     /// For `wire` transfers, this is the IMAD (Input Message Accountability Data) number.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub network_trace_id: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferRefund {
+    0 => id: "id" required,
+    1 => transfer_id: "transfer_id" required,
+    2 => amount: "amount" required,
+    3 => status: "status" required,
+    4 => failure_reason: "failure_reason" required,
+    5 => ledger_id: "ledger_id" optional,
+    6 => created: "created" required,
+    7 => network_trace_id: "network_trace_id" optional,
+});
 
 impl Validate for TransferRefund {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6089,19 +6727,23 @@ impl Validate for TransferRefund {
 /// given `refund_id`.
 ///
 /// The response is [`TransferRefundGetResponse`](crate::models::TransferRefundGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRefundGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a refund.
     pub refund_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRefundGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => refund_id: "refund_id" required,
+});
 
 /// Defines the response schema for `/transfer/refund/get`
 ///
@@ -6124,13 +6766,18 @@ pub struct TransferRefundGetRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferRefundGetResponse {
     pub refund: TransferRefund,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRefundGetResponse {
+    0 => refund: "refund" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for TransferRefundGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6149,19 +6796,23 @@ impl Validate for TransferRefundGetResponse {
 /// cancellation if it has not yet been submitted to the payment network.
 ///
 /// The response is [`TransferRefundCancelResponse`](crate::models::TransferRefundCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRefundCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Plaid's unique identifier for a refund.
     pub refund_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRefundCancelRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => refund_id: "refund_id" required,
+});
 
 /// Defines the response schema for `/transfer/refund/cancel`
 ///
@@ -6175,12 +6826,16 @@ pub struct TransferRefundCancelRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferRefundCancelResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(TransferRefundCancelResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Defines the request schema for `/transfer/platform/originator/create`
 ///
@@ -6194,15 +6849,13 @@ pub struct TransferRefundCancelResponse {
 ///
 /// The response is
 /// [`TransferPlatformOriginatorCreateResponse`](crate::models::TransferPlatformOriginatorCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformOriginatorCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The client ID of the originator
     pub originator_client_id: String,
@@ -6215,9 +6868,17 @@ pub struct TransferPlatformOriginatorCreateRequest {
     /// The webhook URL to which a `PLATFORM_ONBOARDING_UPDATE` webhook should be sent.
     ///
     /// Constraints: an http or https URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferPlatformOriginatorCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" required,
+    3 => tos_acceptance_metadata: "tos_acceptance_metadata" required,
+    4 => originator_reviewed_at: "originator_reviewed_at" required,
+    5 => webhook: "webhook" optional,
+});
 
 impl Validate for TransferPlatformOriginatorCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6244,15 +6905,19 @@ impl Validate for TransferPlatformOriginatorCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZno"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformOriginatorCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(TransferPlatformOriginatorCreateResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// Metadata related to the acceptance of Terms of Service
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformTOSAcceptanceMetadata {
     /// Indicates whether the TOS agreement was accepted
     pub agreement_accepted: bool,
@@ -6264,6 +6929,12 @@ pub struct TransferPlatformTOSAcceptanceMetadata {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub agreement_accepted_at: String,
 }
+
+::specgen_runtime::serde_struct!(TransferPlatformTOSAcceptanceMetadata {
+    0 => agreement_accepted: "agreement_accepted" required,
+    1 => originator_ip_address: "originator_ip_address" required,
+    2 => agreement_accepted_at: "agreement_accepted_at" required,
+});
 
 impl Validate for TransferPlatformTOSAcceptanceMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6288,55 +6959,59 @@ impl Validate for TransferPlatformTOSAcceptanceMetadata {
 ///
 /// The response is
 /// [`TransferPlatformPersonCreateResponse`](crate::models::TransferPlatformPersonCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformPersonCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The client ID of the originator
     pub originator_client_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<TransferPlatformPersonName>,
     /// A valid email address. Must not have leading or trailing spaces.
     ///
     /// Example: `user@example.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// A valid phone number in E.164 format. Phone number input may be validated against valid
     /// number ranges; number strings that do not match a real-world phone numbering scheme may
     /// cause the request to fail, even in the Sandbox test environment.
     ///
     /// Example: `+12345678909`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<TransferPlatformPersonAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_number: Option<TransferPlatformPersonIDNumber>,
     /// The date of birth of the person. Formatted as YYYY-MM-DD.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
     /// The relationship between this person and the originator they are related to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship_to_originator: Option<String>,
     /// The percentage of ownership this person has in the onboarding business. Only applicable to
     /// beneficial owners with 25% or more ownership.
     ///
     /// Constraints: at least 25; at most 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership_percentage: Option<i64>,
     /// The title of the person at the business. Only applicable to control persons - for example,
     /// "CEO", "President", "Owner", etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransferPlatformPersonCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => originator_client_id: "originator_client_id" required,
+    3 => name: "name" optional,
+    4 => email_address: "email_address" optional,
+    5 => phone_number: "phone_number" optional,
+    6 => address: "address" optional,
+    7 => id_number: "id_number" optional,
+    8 => date_of_birth: "date_of_birth" optional,
+    9 => relationship_to_originator: "relationship_to_originator" optional,
+    10 => ownership_percentage: "ownership_percentage" optional,
+    11 => title: "title" optional,
+});
 
 impl Validate for TransferPlatformPersonCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6353,15 +7028,19 @@ impl Validate for TransferPlatformPersonCreateRequest {
 }
 
 /// ID number of the person
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferPlatformPersonIDNumber {
     /// Value of the person's ID Number. Alpha-numeric, with all formatting characters stripped.
     ///
     /// Example: `123456789`.
     pub value: String,
-    #[serde(rename = "type")]
     pub type_: IDNumberType,
 }
+
+::specgen_runtime::serde_struct!(TransferPlatformPersonIDNumber {
+    0 => value: "value" required,
+    1 => type_: "type" required,
+});
 
 impl Validate for TransferPlatformPersonIDNumber {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6383,7 +7062,7 @@ impl Validate for TransferPlatformPersonIDNumber {
 ///   "request_id": "qpCtcJz6g3fhMdJ"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformPersonCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -6393,8 +7072,13 @@ pub struct TransferPlatformPersonCreateResponse {
     pub person_id: String,
 }
 
+::specgen_runtime::serde_struct!(TransferPlatformPersonCreateResponse {
+    0 => request_id: "request_id" required,
+    1 => person_id: "person_id" required,
+});
+
 /// Home address of a person
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformPersonAddress {
     /// The full city name.
     pub city: String,
@@ -6411,12 +7095,20 @@ pub struct TransferPlatformPersonAddress {
     pub street: String,
     /// Extra street information, like an apartment or suite number. If provided, a string with at
     /// least one non-whitespace character, with a max length of 50 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street2: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(TransferPlatformPersonAddress {
+    0 => city: "city" required,
+    1 => country: "country" required,
+    2 => postal_code: "postal_code" required,
+    3 => region: "region" required,
+    4 => street: "street" required,
+    5 => street2: "street2" optional,
+});
+
 /// The person's legal name
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferPlatformPersonName {
     /// A string with at least one non-whitespace character, with a max length of 100 characters.
     ///
@@ -6428,12 +7120,17 @@ pub struct TransferPlatformPersonName {
     pub family_name: String,
 }
 
+::specgen_runtime::serde_struct!(TransferPlatformPersonName {
+    0 => given_name: "given_name" required,
+    1 => family_name: "family_name" required,
+});
+
 /// This object includes the scores and risk level. This response is offered as an add-on to
 /// `/transfer/authorization/create`. To request access to these fields, please contact your Plaid
 /// account manager.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferAuthorizationPaymentRisk {
     /// A score from 1-99 that indicates the transaction return risk: a higher risk score suggests a
     /// higher return likelihood.
@@ -6444,7 +7141,6 @@ pub struct TransferAuthorizationPaymentRisk {
     /// "R16", "R17", "R20", "R23". These returns have a turnaround time of 2 banking days.
     ///
     /// Constraints: at least 1; at most 99.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub bank_initiated_return_score: Option<i64>,
     /// A score from 1-99 that indicates the transaction return risk: a higher risk score suggests a
     /// higher return likelihood.
@@ -6455,15 +7151,20 @@ pub struct TransferAuthorizationPaymentRisk {
     /// period, the customer of financial institutions can dispute a transaction as unauthorized.
     ///
     /// Constraints: at least 1; at most 99.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub customer_initiated_return_score: Option<i64>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub risk_level: Option<TransferAuthorizationRiskLevel>,
     /// If bank information was not available to be used, this array contains warnings describing
     /// why bank data is missing. If you want to receive an API error instead of scores in the case
     /// of missing bank data, file a support ticket or contact your Plaid account manager.
     pub warnings: Vec<SignalWarning>,
 }
+
+::specgen_runtime::serde_struct!(TransferAuthorizationPaymentRisk {
+    0 => bank_initiated_return_score: "bank_initiated_return_score" required,
+    1 => customer_initiated_return_score: "customer_initiated_return_score" required,
+    2 => risk_level: "risk_level" required,
+    3 => warnings: "warnings" required,
+});
 
 impl Validate for TransferAuthorizationPaymentRisk {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

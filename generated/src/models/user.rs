@@ -9,7 +9,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Request body of `/user/create`.
 ///
@@ -62,17 +61,15 @@ use serde::{Deserialize, Serialize};
 ///   }
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique ID representing the end user. Maximum of 128 characters. Typically this will be
     /// a user ID number from your application. Personally identifiable information, such as an
@@ -80,12 +77,10 @@ pub struct UserCreateRequest {
     ///
     /// Constraints: 1 to 128 characters.
     pub client_user_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub identity: Nullable<ClientUserIdentity>,
     /// A unique ID representing a CRA reseller's end customer. Maximum of 128 characters.
     ///
     /// Constraints: 0 to 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_customer: Option<String>,
     /// To create a Plaid Check Consumer Report for a user, this field must be present on the
     /// user token. If this field is not provided during user token creation, you can add it to
@@ -93,18 +88,15 @@ pub struct UserCreateRequest {
     /// will be able to call `/link/token/create` with a non-empty
     /// `consumer_report_permissible_purpose` (which will automatically create a Plaid Check
     /// Consumer Report), or call `/cra/check_report/create` for that user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub consumer_report_user_identity: Nullable<ConsumerReportUserIdentity>,
     /// If your integration with the User API predates December 10, 2025, set this field to `true`
     /// to opt into the [New User APIs](https://plaid.com/docs/api/users/user-apis/). When enabled,
     /// you can use the `identity` field instead of `consumer_report_user_identity`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_upgraded_user: Option<bool>,
     /// The HTTP header used in API requests to determine which set of User APIs to invoke: the
     /// legacy CRA version or the new User API version.
     ///
     /// Default: `false`.
-    #[serde(skip)]
     pub plaid_new_user_api_enabled: Option<bool>,
 }
 
@@ -122,6 +114,16 @@ impl ::std::fmt::Debug for UserCreateRequest {
             .finish()
     }
 }
+
+::specgen_runtime::serde_struct!(UserCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => client_user_id: "client_user_id" required,
+    3 => identity: "identity" optional,
+    4 => end_customer: "end_customer" optional,
+    5 => consumer_report_user_identity: "consumer_report_user_identity" optional,
+    6 => with_upgraded_user: "with_upgraded_user" optional,
+} default { plaid_new_user_api_enabled });
 
 impl Validate for UserCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -174,7 +176,7 @@ impl Validate for UserCreateRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserCreateResponse {
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -182,7 +184,6 @@ pub struct UserCreateResponse {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: String,
@@ -201,6 +202,12 @@ impl ::std::fmt::Debug for UserCreateResponse {
     }
 }
 
+::specgen_runtime::serde_struct!(UserCreateResponse {
+    0 => user_token: "user_token" optional,
+    1 => user_id: "user_id" required,
+    2 => request_id: "request_id" required,
+});
+
 /// UserGetRequest defines the request schema for `/user/get`.
 ///
 /// # Operation
@@ -212,15 +219,13 @@ impl ::std::fmt::Debug for UserCreateResponse {
 /// APIs](https://plaid.com/docs/api/users/user-apis).
 ///
 /// The response is [`UserGetResponse`](crate::models::UserGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -231,9 +236,14 @@ pub struct UserGetRequest {
     /// legacy CRA version or the new User API version.
     ///
     /// Default: `false`.
-    #[serde(skip)]
     pub plaid_new_user_api_enabled: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(UserGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" required,
+} default { plaid_new_user_api_enabled });
 
 /// UserGetResponse defines the response schema for `/user/get`.
 ///
@@ -294,7 +304,7 @@ pub struct UserGetRequest {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -305,7 +315,6 @@ pub struct UserGetResponse {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: String,
     /// Client provided user ID.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_user_id: Option<String>,
     /// Timestamp of user creation.
     ///
@@ -314,11 +323,18 @@ pub struct UserGetResponse {
     /// Timestamp of last user update.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub identity: Nullable<ClientUserIdentity>,
 }
+
+::specgen_runtime::serde_struct!(UserGetResponse {
+    0 => request_id: "request_id" required,
+    1 => user_id: "user_id" required,
+    2 => client_user_id: "client_user_id" required,
+    3 => created_at: "created_at" required,
+    4 => updated_at: "updated_at" optional,
+    5 => identity: "identity" optional,
+});
 
 impl Validate for UserGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -340,15 +356,13 @@ impl Validate for UserGetResponse {
 /// requests, but Plaid is obligated to enable customers to delete PII provided to us.
 ///
 /// The response is [`UserIdentityRemoveResponse`](crate::models::UserIdentityRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserIdentityRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -359,9 +373,14 @@ pub struct UserIdentityRemoveRequest {
     /// legacy CRA version or the new User API version.
     ///
     /// Default: `false`.
-    #[serde(skip)]
     pub plaid_new_user_api_enabled: Option<bool>,
 }
+
+::specgen_runtime::serde_struct!(UserIdentityRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" required,
+} default { plaid_new_user_api_enabled });
 
 /// UserIdentityRemoveResponse defines the response schema for `/user/identity/remove`
 ///
@@ -375,12 +394,16 @@ pub struct UserIdentityRemoveRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserIdentityRemoveResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(UserIdentityRemoveResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Request body of `/user/update`.
 ///
@@ -427,23 +450,19 @@ pub struct UserIdentityRemoveResponse {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique `user_id` generated by Plaid for the client-provided `client_user_id`. This
     /// field is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub identity: Nullable<ClientUserIdentity>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -451,7 +470,6 @@ pub struct UserUpdateRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// To create a Plaid Check Consumer Report for a user, this field must be present on the
     /// user token. If this field is not provided during user token creation, you can add it to
@@ -459,13 +477,11 @@ pub struct UserUpdateRequest {
     /// will be able to call `/link/token/create` with a non-empty
     /// `consumer_report_permissible_purpose` (which will automatically create a Plaid Check
     /// Consumer Report), or call `/cra/check_report/create` for that user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub consumer_report_user_identity: Nullable<ConsumerReportUserIdentity>,
     /// The HTTP header used in API requests to determine which set of User APIs to invoke: the
     /// legacy CRA version or the new User API version.
     ///
     /// Default: `false`.
-    #[serde(skip)]
     pub plaid_new_user_api_enabled: Option<bool>,
 }
 
@@ -482,6 +498,15 @@ impl ::std::fmt::Debug for UserUpdateRequest {
             .finish()
     }
 }
+
+::specgen_runtime::serde_struct!(UserUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => identity: "identity" optional,
+    4 => user_token: "user_token" optional,
+    5 => consumer_report_user_identity: "consumer_report_user_identity" optional,
+} default { plaid_new_user_api_enabled });
 
 impl Validate for UserUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -518,12 +543,16 @@ impl Validate for UserUpdateRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserUpdateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(UserUpdateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// Request body of `/user/remove`.
 ///
@@ -554,21 +583,18 @@ pub struct UserUpdateResponse {
 ///   "user_token": "user-environment-12345678-abcd-4bcd-abcd-1234567890ab"
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique `user_id` generated by Plaid for the client-provided `client_user_id`. This
     /// field is currently in beta.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -576,13 +602,11 @@ pub struct UserRemoveRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// The HTTP header used in API requests to determine which set of User APIs to invoke: the
     /// legacy CRA version or the new User API version.
     ///
     /// Default: `false`.
-    #[serde(skip)]
     pub plaid_new_user_api_enabled: Option<bool>,
 }
 
@@ -597,6 +621,13 @@ impl ::std::fmt::Debug for UserRemoveRequest {
             .finish()
     }
 }
+
+::specgen_runtime::serde_struct!(UserRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" optional,
+    3 => user_token: "user_token" optional,
+} default { plaid_new_user_api_enabled });
 
 impl Validate for UserRemoveRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -628,12 +659,16 @@ impl Validate for UserRemoveRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserRemoveResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This
     /// identifier, like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(UserRemoveResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// UserProductsTerminateRequest defines the request schema for `/user/products/terminate`
 ///
@@ -667,15 +702,13 @@ pub struct UserRemoveResponse {
 ///   "reason_note": "Consumer loan has been paid in full."
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserProductsTerminateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -689,9 +722,16 @@ pub struct UserProductsTerminateRequest {
     /// included in the `reason_note`.
     ///
     /// Constraints: at most 512 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reason_note: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(UserProductsTerminateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" required,
+    3 => reason_code: "reason_code" required,
+    4 => reason_note: "reason_note" optional,
+});
 
 impl Validate for UserProductsTerminateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -714,12 +754,16 @@ impl Validate for UserProductsTerminateRequest {
 ///   "request_id": "TxlxEcCmP9HTTT"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserProductsTerminateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(UserProductsTerminateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// UserThirdPartyTokenCreateRequest defines the request schema for `/user/third_party_token/create`
 ///
@@ -737,21 +781,18 @@ pub struct UserProductsTerminateResponse {
 ///
 /// The response is
 /// [`UserThirdPartyTokenCreateResponse`](crate::models::UserThirdPartyTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserThirdPartyTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// The Plaid API `client_id` of the third-party client the token will be shared with. The token
     /// will only be valid for the specified client.
@@ -762,15 +803,22 @@ pub struct UserThirdPartyTokenCreateRequest {
     /// token will automatically expire after 24 hours.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub expiration_time: Nullable<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(UserThirdPartyTokenCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => third_party_client_id: "third_party_client_id" required,
+    4 => expiration_time: "expiration_time" optional,
+    5 => user_id: "user_id" optional,
+});
 
 impl Validate for UserThirdPartyTokenCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -797,7 +845,7 @@ impl Validate for UserThirdPartyTokenCreateRequest {
 ///   "third_party_user_token": "third-party-user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserThirdPartyTokenCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -805,6 +853,11 @@ pub struct UserThirdPartyTokenCreateResponse {
     /// The third-party user token associated with the requested User data.
     pub third_party_user_token: String,
 }
+
+::specgen_runtime::serde_struct!(UserThirdPartyTokenCreateResponse {
+    0 => request_id: "request_id" required,
+    1 => third_party_user_token: "third_party_user_token" required,
+});
 
 /// UserThirdPartyTokenCreateRequest defines the request schema for `/user/third_party_token/remove`
 ///
@@ -820,19 +873,23 @@ pub struct UserThirdPartyTokenCreateResponse {
 ///
 /// The response is
 /// [`UserThirdPartyTokenRemoveResponse`](crate::models::UserThirdPartyTokenRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserThirdPartyTokenRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The third-party user token associated with the requested User data.
     pub third_party_user_token: String,
 }
+
+::specgen_runtime::serde_struct!(UserThirdPartyTokenRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => third_party_user_token: "third_party_user_token" required,
+});
 
 /// UserThirdPartyTokenCreateResponse defines the response schema for
 /// `/user/third_party_token/remove`
@@ -848,7 +905,7 @@ pub struct UserThirdPartyTokenRemoveRequest {
 ///   "removed": true
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserThirdPartyTokenRemoveResponse {
     /// `true` if the third-party user token was successfully removed.
     pub removed: bool,
@@ -856,6 +913,11 @@ pub struct UserThirdPartyTokenRemoveResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(UserThirdPartyTokenRemoveResponse {
+    0 => removed: "removed" required,
+    1 => request_id: "request_id" required,
+});
 
 /// Request body of `/user/items/get`.
 ///
@@ -878,17 +940,15 @@ pub struct UserThirdPartyTokenRemoveResponse {
 ///   "user_token": "user-environment-12345678-abcd-4bcd-abcd-1234567890ab"
 /// }
 /// ```
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserItemsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -896,13 +956,11 @@ pub struct UserItemsGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
@@ -916,6 +974,13 @@ impl ::std::fmt::Debug for UserItemsGetRequest {
             .finish()
     }
 }
+
+::specgen_runtime::serde_struct!(UserItemsGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => user_id: "user_id" optional,
+});
 
 impl Validate for UserItemsGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1024,7 +1089,7 @@ impl Validate for UserItemsGetRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserItemsGetResponse {
     /// The Items associated with the User, with their statuses.
     pub items: Vec<Item>,
@@ -1032,6 +1097,11 @@ pub struct UserItemsGetResponse {
     /// identifier, like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(UserItemsGetResponse {
+    0 => items: "items" required,
+    1 => request_id: "request_id" required,
+});
 
 impl Validate for UserItemsGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1051,15 +1121,13 @@ impl Validate for UserItemsGetResponse {
 /// supports a max of 100 Items.
 ///
 /// The response is [`UserItemsAssociateResponse`](crate::models::UserItemsAssociateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserItemsAssociateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -1069,6 +1137,13 @@ pub struct UserItemsAssociateRequest {
     /// An array of `item_id`s to be associated with the `user_id`.
     pub item_ids: Vec<String>,
 }
+
+::specgen_runtime::serde_struct!(UserItemsAssociateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_id: "user_id" required,
+    3 => item_ids: "item_ids" required,
+});
 
 /// UserItemsAssociateResponse defines the response schema for `/user/items/associate`
 ///
@@ -1082,12 +1157,16 @@ pub struct UserItemsAssociateRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserItemsAssociateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(UserItemsAssociateResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// UserItemsRemoveRequest defines the request schema for `/user/items/remove`
 ///
@@ -1109,33 +1188,37 @@ pub struct UserItemsAssociateResponse {
 /// to data.
 ///
 /// The response is [`UserItemsRemoveResponse`](crate::models::UserItemsRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserItemsRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// An array of `item_id`s to be deleted. All Items for removal must be currently associated
     /// with the provided `user_id` or `user_token`. Otherwise, the entire operation will error and
     /// no Items will be deleted.
     pub item_ids: Vec<String>,
 }
+
+::specgen_runtime::serde_struct!(UserItemsRemoveRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => user_token: "user_token" optional,
+    3 => user_id: "user_id" optional,
+    4 => item_ids: "item_ids" required,
+});
 
 /// UserItemsRemoveResponse defines the response schema for `/user/items/remove`
 ///
@@ -1149,12 +1232,16 @@ pub struct UserItemsRemoveRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserItemsRemoveResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(UserItemsRemoveResponse {
+    0 => request_id: "request_id" required,
+});
 
 /// The identity data needed to create a Plaid Check Consumer Report for a user.
 ///
@@ -1162,7 +1249,7 @@ pub struct UserItemsRemoveResponse {
 ///
 /// - Plaid Check Consumer Reports can only be created for US-based users; the user's address
 ///   country must be `US`.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ConsumerReportUserIdentity {
     /// The user's first name.
     ///
@@ -1189,20 +1276,17 @@ pub struct ConsumerReportUserIdentity {
     /// Constraints: matches `^[0-9]{3}-[0-9]{2}-[0-9]{4}$`.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ssn_full: Nullable<String>,
     /// The last 4 digits of the user's social security number.
     ///
     /// Constraints: exactly 4 characters; matches `^[0-9]{4}$`.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ssn_last_4: Nullable<String>,
     /// To be provided in the format "yyyy-mm-dd". This field is required for all Plaid Check
     /// customers.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub date_of_birth: Option<String>,
     /// Data about the components comprising an address.
     pub primary_address: AddressData,
@@ -1222,6 +1306,17 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
             .finish()
     }
 }
+
+::specgen_runtime::serde_struct!(ConsumerReportUserIdentity {
+    0 => first_name: "first_name" required,
+    1 => last_name: "last_name" required,
+    2 => phone_numbers: "phone_numbers" required,
+    3 => emails: "emails" required,
+    4 => ssn_full: "ssn_full" optional,
+    5 => ssn_last_4: "ssn_last_4" optional,
+    6 => date_of_birth: "date_of_birth" required,
+    7 => primary_address: "primary_address" required,
+});
 
 impl Validate for ConsumerReportUserIdentity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1252,7 +1347,7 @@ impl Validate for ConsumerReportUserIdentity {
 }
 
 /// User name information.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientUserIdentityName {
     /// User's given name.
     pub given_name: String,
@@ -1260,8 +1355,13 @@ pub struct ClientUserIdentityName {
     pub family_name: String,
 }
 
+::specgen_runtime::serde_struct!(ClientUserIdentityName {
+    0 => given_name: "given_name" required,
+    1 => family_name: "family_name" required,
+});
+
 /// User phone number information.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientUserIdentityPhoneNumber {
     /// User's phone number.
     pub data: String,
@@ -1269,8 +1369,13 @@ pub struct ClientUserIdentityPhoneNumber {
     pub primary: bool,
 }
 
+::specgen_runtime::serde_struct!(ClientUserIdentityPhoneNumber {
+    0 => data: "data" required,
+    1 => primary: "primary" required,
+});
+
 /// User email information.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientUserIdentityEmail {
     /// User's email.
     pub data: String,
@@ -1278,29 +1383,39 @@ pub struct ClientUserIdentityEmail {
     pub primary: bool,
 }
 
+::specgen_runtime::serde_struct!(ClientUserIdentityEmail {
+    0 => data: "data" required,
+    1 => primary: "primary" required,
+});
+
 /// User address information.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientUserIdentityAddress {
     /// First line of street address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub street_1: Nullable<String>,
     /// Second line of street address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub street_2: Nullable<String>,
     /// City name.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub city: Nullable<String>,
     /// State, province or region.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// Country code.
     pub country: String,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// Indicates whether this is the primary address for the User.
     pub primary: bool,
 }
+
+::specgen_runtime::serde_struct!(ClientUserIdentityAddress {
+    0 => street_1: "street_1" optional,
+    1 => street_2: "street_2" optional,
+    2 => city: "city" optional,
+    3 => region: "region" optional,
+    4 => country: "country" required,
+    5 => postal_code: "postal_code" optional,
+    6 => primary: "primary" required,
+});
 
 /// The identity fields associated with a user. For a user to be eligible for a Plaid Check Consumer
 /// Report, all fields are required except `id_number`. Providing a partial SSN is strongly
@@ -1308,32 +1423,35 @@ pub struct ClientUserIdentityAddress {
 /// as file disclosure, dispute, or security freeze requests. If creating a report that will be
 /// shared with GSEs such as Fannie or Freddie, a full Social Security Number must be provided via
 /// the `id_number` field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientUserIdentity {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<ClientUserIdentityName>,
     /// The user's date of birth, to be provided in the format "yyyy-mm-dd".
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub date_of_birth: Nullable<String>,
     /// The user's emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<ClientUserIdentityEmail>>,
     /// The user's phone numbers, in E.164 format: +{countrycode}{number}. For example:
     /// "+14157452130". Phone numbers provided in other formats will be parsed on a best-effort
     /// basis. Phone number input is validated against valid number ranges; number strings that do
     /// not match a real-world phone numbering scheme may cause the request to fail, even in the
     /// Sandbox test environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<ClientUserIdentityPhoneNumber>>,
     /// The user's addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<ClientUserIdentityAddress>>,
     /// The user's ID numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_numbers: Option<Vec<UserIDNumber>>,
 }
+
+::specgen_runtime::serde_struct!(ClientUserIdentity {
+    0 => name: "name" optional,
+    1 => date_of_birth: "date_of_birth" optional,
+    2 => emails: "emails" optional,
+    3 => phone_numbers: "phone_numbers" optional,
+    4 => addresses: "addresses" optional,
+    5 => id_numbers: "id_numbers" optional,
+});
 
 impl Validate for ClientUserIdentity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1370,19 +1488,23 @@ impl Validate for ClientUserIdentity {
 ///   "user_id": "usr_8c3ZbDBYjaqUXZ"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserTransactionsRefreshRequest {
     /// A Plaid-generated ID that identifies the end user.
     pub user_id: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(UserTransactionsRefreshRequest {
+    0 => user_id: "user_id" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// UserTransactionsRefreshResponse defines the response schema for `user/transactions/refresh`
 ///
@@ -1419,18 +1541,21 @@ pub struct UserTransactionsRefreshRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserTransactionsRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The user ID associated with the refresh request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<RefreshResult>>,
 }
+
+::specgen_runtime::serde_struct!(UserTransactionsRefreshResponse {
+    0 => request_id: "request_id" optional,
+    1 => user_id: "user_id" optional,
+    2 => results: "results" optional,
+});
 
 impl Validate for UserTransactionsRefreshResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1466,19 +1591,23 @@ impl Validate for UserTransactionsRefreshResponse {
 ///   "user_id": "usr_8c3ZbDBYjaqUXZ"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserFinancialDataRefreshRequest {
     /// A Plaid-generated ID that identifies the end user.
     pub user_id: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(UserFinancialDataRefreshRequest {
+    0 => user_id: "user_id" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
 
 /// UserFinancialDataRefreshResponse defines the response schema for `user/financial_data/refresh`
 ///
@@ -1515,18 +1644,21 @@ pub struct UserFinancialDataRefreshRequest {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserFinancialDataRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The user ID associated with the refresh request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<RefreshResult>>,
 }
+
+::specgen_runtime::serde_struct!(UserFinancialDataRefreshResponse {
+    0 => request_id: "request_id" optional,
+    1 => user_id: "user_id" optional,
+    2 => results: "results" optional,
+});
 
 impl Validate for UserFinancialDataRefreshResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1536,17 +1668,20 @@ impl Validate for UserFinancialDataRefreshResponse {
 }
 
 /// RefreshResult represents the result status of a user refresh for a specific item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefreshResult {
     /// A unique identifier for the Plaid Item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The product for which the refresh was attempted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
 }
+
+::specgen_runtime::serde_struct!(RefreshResult {
+    0 => item_id: "item_id" optional,
+    1 => product: "product" optional,
+    2 => error: "error" optional,
+});
 
 impl Validate for RefreshResult {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -9,10 +9,9 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// Account numbers using the International Bank Account Number and BIC/SWIFT code format.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NumbersInternationalIBAN {
     /// International Bank Account Number (IBAN).
     ///
@@ -23,6 +22,11 @@ pub struct NumbersInternationalIBAN {
     /// Constraints: 8 to 11 characters.
     pub bic: String,
 }
+
+::specgen_runtime::serde_struct!(NumbersInternationalIBAN {
+    0 => iban: "iban" required,
+    1 => bic: "bic" required,
+});
 
 impl Validate for NumbersInternationalIBAN {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -79,18 +83,22 @@ impl WalletPaymentScheme {
 /// Create an e-wallet. The response is the newly created e-wallet object.
 ///
 /// The response is [`WalletCreateResponse`](crate::models::WalletCreateResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     pub iso_currency_code: WalletISOCurrencyCode,
 }
+
+::specgen_runtime::serde_struct!(WalletCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => iso_currency_code: "iso_currency_code" required,
+});
 
 impl Validate for WalletCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -124,20 +132,28 @@ impl Validate for WalletCreateRequest {
 ///   "status": "ACTIVE"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletCreateResponse {
     /// A unique ID identifying the e-wallet
     pub wallet_id: String,
     pub balance: WalletBalance,
     pub numbers: WalletNumbers,
     /// The ID of the recipient that corresponds to the e-wallet account numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient_id: Option<String>,
     pub status: WalletStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WalletCreateResponse {
+    0 => wallet_id: "wallet_id" required,
+    1 => balance: "balance" required,
+    2 => numbers: "numbers" required,
+    3 => recipient_id: "recipient_id" optional,
+    4 => status: "status" required,
+    5 => request_id: "request_id" required,
+});
 
 impl Validate for WalletCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -156,21 +172,25 @@ impl Validate for WalletCreateResponse {
 /// Fetch an e-wallet. The response includes the current balance.
 ///
 /// The response is [`WalletGetResponse`](crate::models::WalletGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the e-wallet
     ///
     /// Constraints: at least 1 character.
     pub wallet_id: String,
 }
+
+::specgen_runtime::serde_struct!(WalletGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => wallet_id: "wallet_id" required,
+});
 
 impl Validate for WalletGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -231,20 +251,28 @@ impl Validate for WalletGetRequest {
 ///   "status": "ACTIVE"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletGetResponse {
     /// A unique ID identifying the e-wallet
     pub wallet_id: String,
     pub balance: WalletBalance,
     pub numbers: WalletNumbers,
     /// The ID of the recipient that corresponds to the e-wallet account numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient_id: Option<String>,
     pub status: WalletStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WalletGetResponse {
+    0 => wallet_id: "wallet_id" required,
+    1 => balance: "balance" required,
+    2 => numbers: "numbers" required,
+    3 => recipient_id: "recipient_id" optional,
+    4 => status: "status" required,
+    5 => request_id: "request_id" required,
+});
 
 impl Validate for WalletGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -263,17 +291,14 @@ impl Validate for WalletGetResponse {
 /// This endpoint lists all e-wallets in descending order of creation.
 ///
 /// The response is [`WalletListResponse`](crate::models::WalletListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iso_currency_code: Option<WalletISOCurrencyCode>,
     /// A base64 value representing the latest e-wallet that has already been requested. Set this to
     /// `next_cursor` received from the previous `/wallet/list` request. If provided, the response
@@ -281,16 +306,22 @@ pub struct WalletListRequest {
     /// contain e-wallets starting from the most recent, and in descending order.
     ///
     /// Constraints: at most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// The number of e-wallets to fetch
     ///
     /// Default: `10`.
     ///
     /// Constraints: at least 1; at most 20.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(WalletListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => iso_currency_code: "iso_currency_code" optional,
+    3 => cursor: "cursor" optional,
+    4 => count: "count" optional,
+});
 
 impl Validate for WalletListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -347,18 +378,23 @@ impl Validate for WalletListRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletListResponse {
     /// An array of e-wallets
     pub wallets: Vec<Wallet>,
     /// Cursor used for fetching e-wallets created before the latest e-wallet provided in this
     /// response
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WalletListResponse {
+    0 => wallets: "wallets" required,
+    1 => next_cursor: "next_cursor" optional,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WalletListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -368,17 +404,24 @@ impl Validate for WalletListResponse {
 }
 
 /// An object representing the e-wallet
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Wallet {
     /// A unique ID identifying the e-wallet
     pub wallet_id: String,
     pub balance: WalletBalance,
     pub numbers: WalletNumbers,
     /// The ID of the recipient that corresponds to the e-wallet account numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient_id: Option<String>,
     pub status: WalletStatus,
 }
+
+::specgen_runtime::serde_struct!(Wallet {
+    0 => wallet_id: "wallet_id" required,
+    1 => balance: "balance" required,
+    2 => numbers: "numbers" required,
+    3 => recipient_id: "recipient_id" optional,
+    4 => status: "status" required,
+});
 
 impl Validate for Wallet {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -389,13 +432,16 @@ impl Validate for Wallet {
 }
 
 /// An object representing the e-wallet account numbers
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletNumbers {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<RecipientBACS>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub international: Nullable<NumbersInternationalIBAN>,
 }
+
+::specgen_runtime::serde_struct!(WalletNumbers {
+    0 => bacs: "bacs" optional,
+    1 => international: "international" optional,
+});
 
 impl Validate for WalletNumbers {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -406,7 +452,7 @@ impl Validate for WalletNumbers {
 }
 
 /// An object representing the e-wallet balance
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletBalance {
     /// The ISO-4217 currency code of the balance
     pub iso_currency_code: String,
@@ -419,6 +465,12 @@ pub struct WalletBalance {
     /// Format: `double`.
     pub available: f64,
 }
+
+::specgen_runtime::serde_struct!(WalletBalance {
+    0 => iso_currency_code: "iso_currency_code" required,
+    1 => current: "current" required,
+    2 => available: "available" required,
+});
 
 /// An ISO-4217 currency code, used with e-wallets and transactions.
 ///
@@ -494,15 +546,13 @@ impl WalletStatus {
 ///
 /// The response is
 /// [`WalletTransactionExecuteResponse`](crate::models::WalletTransactionExecuteResponse).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletTransactionExecuteRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A random key provided by the client, per unique wallet transaction. Maximum of 128
     /// characters.
@@ -529,9 +579,19 @@ pub struct WalletTransactionExecuteRequest {
     ///
     /// Constraints: 6 to 18 characters.
     pub reference: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub originating_fund_source: Nullable<OriginatingFundSource>,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionExecuteRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => idempotency_key: "idempotency_key" required,
+    3 => wallet_id: "wallet_id" required,
+    4 => counterparty: "counterparty" required,
+    5 => amount: "amount" required,
+    6 => reference: "reference" required,
+    7 => originating_fund_source: "originating_fund_source" optional,
+});
 
 impl Validate for WalletTransactionExecuteRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -551,22 +611,27 @@ impl Validate for WalletTransactionExecuteRequest {
 }
 
 /// An object representing the e-wallet transaction's counterparty
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionCounterparty {
     /// The name of the counterparty
     ///
     /// Constraints: at least 1 character.
     pub name: String,
     pub numbers: WalletTransactionCounterpartyNumbers,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<PaymentInitiationAddress>,
     /// The counterparty's birthdate, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// (YYYY-MM-DD) format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub date_of_birth: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionCounterparty {
+    0 => name: "name" required,
+    1 => numbers: "numbers" required,
+    2 => address: "address" optional,
+    3 => date_of_birth: "date_of_birth" optional,
+});
 
 impl Validate for WalletTransactionCounterparty {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -580,14 +645,17 @@ impl Validate for WalletTransactionCounterparty {
 }
 
 /// The counterparty's bank account numbers. Exactly one of IBAN or BACS data is required.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionCounterpartyNumbers {
     /// The account number and sort code of the counterparty's account
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bacs: Nullable<RecipientBACS>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub international: Nullable<WalletTransactionCounterpartyInternational>,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionCounterpartyNumbers {
+    0 => bacs: "bacs" optional,
+    1 => international: "international" optional,
+});
 
 impl Validate for WalletTransactionCounterpartyNumbers {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -598,14 +666,17 @@ impl Validate for WalletTransactionCounterpartyNumbers {
 }
 
 /// International Bank Account Number for a Wallet Transaction
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionCounterpartyInternational {
     /// International Bank Account Number (IBAN).
     ///
     /// Constraints: 15 to 34 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionCounterpartyInternational {
+    0 => iban: "iban" optional,
+});
 
 impl Validate for WalletTransactionCounterpartyInternational {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -616,7 +687,7 @@ impl Validate for WalletTransactionCounterpartyInternational {
 }
 
 /// The amount and currency of a transaction
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletTransactionAmount {
     pub iso_currency_code: WalletISOCurrencyCode,
     /// The amount of the transaction. Must contain at most two digits of precision e.g. `1.23`.
@@ -626,6 +697,11 @@ pub struct WalletTransactionAmount {
     /// Constraints: at least 0.01.
     pub value: f64,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionAmount {
+    0 => iso_currency_code: "iso_currency_code" required,
+    1 => value: "value" required,
+});
 
 impl Validate for WalletTransactionAmount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -637,11 +713,10 @@ impl Validate for WalletTransactionAmount {
 
 /// The original source of the funds. This field is required by local regulation for certain
 /// businesses (e.g. money remittance) to send payouts to recipients in the EU and UK.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OriginatingFundSource {
     /// The full name associated with the source of the funds.
     pub full_name: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub address: Option<PaymentInitiationAddress>,
     /// The account number from which the funds are sourced.
     pub account_number: String,
@@ -650,6 +725,13 @@ pub struct OriginatingFundSource {
     /// Constraints: 8 to 11 characters.
     pub bic: String,
 }
+
+::specgen_runtime::serde_struct!(OriginatingFundSource {
+    0 => full_name: "full_name" required,
+    1 => address: "address" required,
+    2 => account_number: "account_number" required,
+    3 => bic: "bic" required,
+});
 
 impl Validate for OriginatingFundSource {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -674,7 +756,7 @@ impl Validate for OriginatingFundSource {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletTransactionExecuteResponse {
     /// A unique ID identifying the transaction
     pub transaction_id: String,
@@ -683,6 +765,12 @@ pub struct WalletTransactionExecuteResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionExecuteResponse {
+    0 => transaction_id: "transaction_id" required,
+    1 => status: "status" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WalletTransactionExecuteResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -708,15 +796,18 @@ impl Validate for WalletTransactionExecuteResponse {
 /// The relationship between a `PIS_PAY_IN` payment and its corresponding `REFUND` transactions is
 /// only available through `refund_ids` property in the payment object.
 /// See[`/payment_initiation/payment/get`](https://plaid.com/docs/api/products/payment-initiation/#payment_initiation-payment-get-response-refund-ids).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionRelation {
     /// The ID of the related transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The type of the transaction.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<WalletTransactionRelationType>,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionRelation {
+    0 => id: "id" optional,
+    1 => type_: "type" optional,
+});
 
 impl Validate for WalletTransactionRelation {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -866,21 +957,25 @@ impl WalletTransactionPayeeVerificationStatus {
 /// Fetch a specific e-wallet transaction
 ///
 /// The response is [`WalletTransactionGetResponse`](crate::models::WalletTransactionGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the transaction to fetch
     ///
     /// Constraints: at least 1 character.
     pub transaction_id: String,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => transaction_id: "transaction_id" required,
+});
 
 impl Validate for WalletTransactionGetRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -956,7 +1051,7 @@ impl Validate for WalletTransactionGetRequest {
 ///   "related_transactions": []
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletTransactionGetResponse {
     /// A unique ID identifying the transaction
     pub transaction_id: String,
@@ -992,9 +1087,7 @@ pub struct WalletTransactionGetResponse {
     ///
     /// `AUTO_REFUND`: an outgoing refund automatically initiated by Plaid in response to an
     /// unexpected `BANK_TRANSFER`.
-    #[serde(rename = "type")]
     pub type_: WalletTransactionType,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub scheme: Nullable<WalletPaymentScheme>,
     pub amount: WalletTransactionAmount,
     pub counterparty: WalletTransactionCounterparty,
@@ -1008,23 +1101,37 @@ pub struct WalletTransactionGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub last_status_update: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payee_verification_status: Nullable<WalletTransactionPayeeVerificationStatus>,
     /// The payment id that this transaction is associated with, if any. This is present only for
     /// transaction types `PIS_PAY_IN` and `REFUND`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payment_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<WalletTransactionFailureReason>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// A list of wallet transactions that this transaction is associated with, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_transactions: Option<Vec<WalletTransactionRelation>>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionGetResponse {
+    0 => transaction_id: "transaction_id" required,
+    1 => wallet_id: "wallet_id" required,
+    2 => reference: "reference" required,
+    3 => type_: "type" required,
+    4 => scheme: "scheme" optional,
+    5 => amount: "amount" required,
+    6 => counterparty: "counterparty" required,
+    7 => status: "status" required,
+    8 => created_at: "created_at" required,
+    9 => last_status_update: "last_status_update" required,
+    10 => payee_verification_status: "payee_verification_status" optional,
+    11 => payment_id: "payment_id" optional,
+    12 => failure_reason: "failure_reason" optional,
+    13 => error: "error" optional,
+    14 => related_transactions: "related_transactions" optional,
+    15 => request_id: "request_id" required,
+});
 
 impl Validate for WalletTransactionGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1057,15 +1164,13 @@ impl Validate for WalletTransactionGetResponse {
 /// in descending order by the `created_at` time.
 ///
 /// The response is [`WalletTransactionListResponse`](crate::models::WalletTransactionListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the e-wallet to fetch transactions from
     ///
@@ -1078,18 +1183,24 @@ pub struct WalletTransactionListRequest {
     /// order by the `created_at` time.
     ///
     /// Constraints: at most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// The number of transactions to fetch
     ///
     /// Default: `10`.
     ///
     /// Constraints: at least 1; at most 200.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<WalletTransactionListRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => wallet_id: "wallet_id" required,
+    3 => cursor: "cursor" optional,
+    4 => count: "count" optional,
+    5 => options: "options" optional,
+});
 
 impl Validate for WalletTransactionListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1104,21 +1215,24 @@ impl Validate for WalletTransactionListRequest {
 }
 
 /// Additional wallet transaction options
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionListRequestOptions {
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DDThh:mm:ssZ)
     /// for filtering transactions, inclusive of the provided date.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DDThh:mm:ssZ)
     /// for filtering transactions, inclusive of the provided date.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionListRequestOptions {
+    0 => start_time: "start_time" optional,
+    1 => end_time: "end_time" optional,
+});
 
 impl Validate for WalletTransactionListRequestOptions {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1193,18 +1307,23 @@ impl Validate for WalletTransactionListRequestOptions {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionListResponse {
     /// An array of transactions of an e-wallet, associated with the given `wallet_id`
     pub transactions: Vec<WalletTransaction>,
     /// The value that, when used as the optional `cursor` parameter to `/wallet/transaction/list`,
     /// will return the corresponding transaction as its first entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionListResponse {
+    0 => transactions: "transactions" required,
+    1 => next_cursor: "next_cursor" optional,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WalletTransactionListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1214,7 +1333,7 @@ impl Validate for WalletTransactionListResponse {
 }
 
 /// The transaction details
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletTransaction {
     /// A unique ID identifying the transaction
     pub transaction_id: String,
@@ -1250,9 +1369,7 @@ pub struct WalletTransaction {
     ///
     /// `AUTO_REFUND`: an outgoing refund automatically initiated by Plaid in response to an
     /// unexpected `BANK_TRANSFER`.
-    #[serde(rename = "type")]
     pub type_: WalletTransactionType,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub scheme: Nullable<WalletPaymentScheme>,
     pub amount: WalletTransactionAmount,
     pub counterparty: WalletTransactionCounterparty,
@@ -1266,20 +1383,33 @@ pub struct WalletTransaction {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub last_status_update: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payee_verification_status: Nullable<WalletTransactionPayeeVerificationStatus>,
     /// The payment id that this transaction is associated with, if any. This is present only for
     /// transaction types `PIS_PAY_IN` and `REFUND`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payment_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<WalletTransactionFailureReason>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// A list of wallet transactions that this transaction is associated with, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_transactions: Option<Vec<WalletTransactionRelation>>,
 }
+
+::specgen_runtime::serde_struct!(WalletTransaction {
+    0 => transaction_id: "transaction_id" required,
+    1 => wallet_id: "wallet_id" required,
+    2 => reference: "reference" required,
+    3 => type_: "type" required,
+    4 => scheme: "scheme" optional,
+    5 => amount: "amount" required,
+    6 => counterparty: "counterparty" required,
+    7 => status: "status" required,
+    8 => created_at: "created_at" required,
+    9 => last_status_update: "last_status_update" required,
+    10 => payee_verification_status: "payee_verification_status" optional,
+    11 => payment_id: "payment_id" optional,
+    12 => failure_reason: "failure_reason" optional,
+    13 => error: "error" optional,
+    14 => related_transactions: "related_transactions" optional,
+});
 
 impl Validate for WalletTransaction {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

@@ -6,7 +6,6 @@
 use crate::models::MatchSummaryCode;
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// A date range with a start and end date
 ///
@@ -18,7 +17,7 @@ use serde::{Deserialize, Serialize};
 ///   "beginning": "1966-06-01"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DateRange {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -34,6 +33,11 @@ pub struct DateRange {
     pub ending: String,
 }
 
+::specgen_runtime::serde_struct!(DateRange {
+    0 => beginning: "beginning" required,
+    1 => ending: "ending" required,
+});
+
 impl Validate for DateRange {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -44,9 +48,8 @@ impl Validate for DateRange {
 
 /// An official document, usually issued by a governing body or institution, with an associated
 /// identifier.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityDocument {
-    #[serde(rename = "type")]
     pub type_: EntityDocumentType,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
@@ -54,6 +57,11 @@ pub struct EntityDocument {
     /// Example: `C31195855`.
     pub number: String,
 }
+
+::specgen_runtime::serde_struct!(EntityDocument {
+    0 => type_: "type" required,
+    1 => number: "number" required,
+});
 
 impl Validate for EntityDocument {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -116,19 +124,13 @@ impl EntityDocumentType {
 ::specgen_runtime::open_enum!(EntityDocumentType);
 
 /// Analysis information describing why a screening hit matched the provided entity information
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitAnalysis {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<MatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_addresses: Option<MatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locations: Option<MatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<MatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<MatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<MatchSummaryCode>,
     /// The version of the entity screening's `search_terms` that were compared when the entity
     /// screening hit was added. Entity screening hits are immutable once they have been reviewed.
@@ -139,6 +141,16 @@ pub struct EntityScreeningHitAnalysis {
     /// Example: `1`.
     pub search_terms_version: i64,
 }
+
+::specgen_runtime::serde_struct!(EntityScreeningHitAnalysis {
+    0 => documents: "documents" optional,
+    1 => email_addresses: "email_addresses" optional,
+    2 => locations: "locations" optional,
+    3 => names: "names" optional,
+    4 => phone_numbers: "phone_numbers" optional,
+    5 => urls: "urls" optional,
+    6 => search_terms_version: "search_terms_version" required,
+});
 
 impl Validate for EntityScreeningHitAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -153,27 +165,30 @@ impl Validate for EntityScreeningHitAnalysis {
 }
 
 /// Information associated with the entity watchlist hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitData {
     /// Documents associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<EntityScreeningHitDocumentsItems>>,
     /// Email addresses associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_addresses: Option<Vec<EntityScreeningHitEmailsItems>>,
     /// Locations associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<GenericScreeningHitLocationItems>>,
     /// Names associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<EntityScreeningHitNamesItems>>,
     /// Phone numbers associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<EntityScreeningHitsPhoneNumberItems>>,
     /// URLs associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<EntityScreeningHitUrlsItems>>,
 }
+
+::specgen_runtime::serde_struct!(EntityScreeningHitData {
+    0 => documents: "documents" optional,
+    1 => email_addresses: "email_addresses" optional,
+    2 => locations: "locations" optional,
+    3 => names: "names" optional,
+    4 => phone_numbers: "phone_numbers" optional,
+    5 => urls: "urls" optional,
+});
 
 impl Validate for EntityScreeningHitData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -188,13 +203,16 @@ impl Validate for EntityScreeningHitData {
 }
 
 /// Analyzed documents for the associated hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitDocumentsItems {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<MatchSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<EntityDocument>,
 }
+
+::specgen_runtime::serde_struct!(EntityScreeningHitDocumentsItems {
+    0 => analysis: "analysis" optional,
+    1 => data: "data" optional,
+});
 
 impl Validate for EntityScreeningHitDocumentsItems {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -205,7 +223,7 @@ impl Validate for EntityScreeningHitDocumentsItems {
 }
 
 /// Email address information for the associated entity watchlist hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitEmails {
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -217,6 +235,10 @@ pub struct EntityScreeningHitEmails {
     pub email_address: String,
 }
 
+::specgen_runtime::serde_struct!(EntityScreeningHitEmails {
+    0 => email_address: "email_address" required,
+});
+
 impl Validate for EntityScreeningHitEmails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -225,13 +247,16 @@ impl Validate for EntityScreeningHitEmails {
 }
 
 /// Analyzed emails for the associated hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitEmailsItems {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<MatchSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<EntityScreeningHitEmails>,
 }
+
+::specgen_runtime::serde_struct!(EntityScreeningHitEmailsItems {
+    0 => analysis: "analysis" optional,
+    1 => data: "data" optional,
+});
 
 impl Validate for EntityScreeningHitEmailsItems {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -242,7 +267,7 @@ impl Validate for EntityScreeningHitEmailsItems {
 }
 
 /// Name information for the associated entity watchlist hit
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityScreeningHitNames {
     /// The full name of the entity.
     ///
@@ -256,6 +281,12 @@ pub struct EntityScreeningHitNames {
     pub weak_alias_determination: WeakAliasDetermination,
 }
 
+::specgen_runtime::serde_struct!(EntityScreeningHitNames {
+    0 => full: "full" required,
+    1 => is_primary: "is_primary" required,
+    2 => weak_alias_determination: "weak_alias_determination" required,
+});
+
 impl Validate for EntityScreeningHitNames {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -264,13 +295,16 @@ impl Validate for EntityScreeningHitNames {
 }
 
 /// Analyzed names for the associated hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitNamesItems {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<MatchSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<EntityScreeningHitNames>,
 }
+
+::specgen_runtime::serde_struct!(EntityScreeningHitNamesItems {
+    0 => analysis: "analysis" optional,
+    1 => data: "data" optional,
+});
 
 impl Validate for EntityScreeningHitNamesItems {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -281,15 +315,19 @@ impl Validate for EntityScreeningHitNamesItems {
 }
 
 /// Phone number information associated with the entity screening hit
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityScreeningHitPhoneNumbers {
-    #[serde(rename = "type")]
     pub type_: PhoneType,
     /// A phone number in E.164 format.
     ///
     /// Example: `+14025671234`.
     pub phone_number: String,
 }
+
+::specgen_runtime::serde_struct!(EntityScreeningHitPhoneNumbers {
+    0 => type_: "type" required,
+    1 => phone_number: "phone_number" required,
+});
 
 impl Validate for EntityScreeningHitPhoneNumbers {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -299,7 +337,7 @@ impl Validate for EntityScreeningHitPhoneNumbers {
 }
 
 /// URLs associated with the entity screening hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitUrls {
     /// An 'http' or 'https' URL (must begin with either of those).
     ///
@@ -309,14 +347,21 @@ pub struct EntityScreeningHitUrls {
     pub url: String,
 }
 
+::specgen_runtime::serde_struct!(EntityScreeningHitUrls {
+    0 => url: "url" required,
+});
+
 /// Analyzed URLs for the associated hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitUrlsItems {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<MatchSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<EntityScreeningHitUrls>,
 }
+
+::specgen_runtime::serde_struct!(EntityScreeningHitUrlsItems {
+    0 => analysis: "analysis" optional,
+    1 => data: "data" optional,
+});
 
 impl Validate for EntityScreeningHitUrlsItems {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -326,13 +371,16 @@ impl Validate for EntityScreeningHitUrlsItems {
 }
 
 /// Analyzed phone numbers for the associated hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitsPhoneNumberItems {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<MatchSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<EntityScreeningHitPhoneNumbers>,
 }
+
+::specgen_runtime::serde_struct!(EntityScreeningHitsPhoneNumberItems {
+    0 => analysis: "analysis" optional,
+    1 => data: "data" optional,
+});
 
 impl Validate for EntityScreeningHitsPhoneNumberItems {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -430,7 +478,7 @@ impl EntityWatchlistCode {
 
 /// A program that configures the active lists, search parameters, and other behavior for initial
 /// and ongoing screening of entities.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityWatchlistProgram {
     /// ID of the associated entity program.
     ///
@@ -466,6 +514,17 @@ pub struct EntityWatchlistProgram {
     pub is_archived: bool,
 }
 
+::specgen_runtime::serde_struct!(EntityWatchlistProgram {
+    0 => id: "id" required,
+    1 => created_at: "created_at" required,
+    2 => is_rescanning_enabled: "is_rescanning_enabled" required,
+    3 => lists_enabled: "lists_enabled" required,
+    4 => name: "name" required,
+    5 => name_sensitivity: "name_sensitivity" required,
+    6 => audit_trail: "audit_trail" required,
+    7 => is_archived: "is_archived" required,
+});
+
 impl Validate for EntityWatchlistProgram {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -480,7 +539,7 @@ impl Validate for EntityWatchlistProgram {
 /// The entity screening object allows you to represent an entity in your system, update its
 /// profile, and search for it on various watchlists. Note: Rejected entity screenings will not
 /// receive new hits, regardless of entity program configuration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityWatchlistScreening {
     /// ID of the associated entity screening.
     ///
@@ -491,7 +550,6 @@ pub struct EntityWatchlistScreening {
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub assignee: Option<String>,
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -501,10 +559,18 @@ pub struct EntityWatchlistScreening {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_user_id: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
 }
+
+::specgen_runtime::serde_struct!(EntityWatchlistScreening {
+    0 => id: "id" required,
+    1 => search_terms: "search_terms" required,
+    2 => assignee: "assignee" required,
+    3 => status: "status" required,
+    4 => client_user_id: "client_user_id" required,
+    5 => audit_trail: "audit_trail" required,
+});
 
 impl Validate for EntityWatchlistScreening {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -516,7 +582,7 @@ impl Validate for EntityWatchlistScreening {
 }
 
 /// Data from a government watchlist that has been attached to the screening.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityWatchlistScreeningHit {
     /// ID of the associated entity screening hit.
     ///
@@ -534,14 +600,12 @@ pub struct EntityWatchlistScreeningHit {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub inactive_since: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub historical_since: Option<String>,
     pub list_code: EntityWatchlistCode,
     /// A universal identifier for a watchlist individual that is stable across searches and
@@ -553,7 +617,6 @@ pub struct EntityWatchlistScreeningHit {
     /// source, this is `null`.
     ///
     /// Example: `26192ABC`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub source_uid: Option<String>,
     /// Sub-program designations that may be attached to the watchlist entry by the issuing
     /// authority. For OFAC SDN
@@ -567,11 +630,23 @@ pub struct EntityWatchlistScreeningHit {
     ///
     /// Example: `["SDGT","SDNTK"]`.
     pub sub_programs: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<EntityScreeningHitAnalysis>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<EntityScreeningHitData>,
 }
+
+::specgen_runtime::serde_struct!(EntityWatchlistScreeningHit {
+    0 => id: "id" required,
+    1 => review_status: "review_status" required,
+    2 => first_active: "first_active" required,
+    3 => inactive_since: "inactive_since" required,
+    4 => historical_since: "historical_since" required,
+    5 => list_code: "list_code" required,
+    6 => plaid_uid: "plaid_uid" required,
+    7 => source_uid: "source_uid" required,
+    8 => sub_programs: "sub_programs" required,
+    9 => analysis: "analysis" optional,
+    10 => data: "data" optional,
+});
 
 impl Validate for EntityWatchlistScreeningHit {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -593,7 +668,7 @@ impl Validate for EntityWatchlistScreeningHit {
 /// A review submitted by a team member for an entity watchlist screening. A review can be either a
 /// comment on the current screening state, actions taken
 /// against hits attached to the watchlist screening, or both.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityWatchlistScreeningReview {
     /// ID of the associated entity review.
     ///
@@ -613,10 +688,17 @@ pub struct EntityWatchlistScreeningReview {
     /// A comment submitted by a team member as part of reviewing a watchlist screening.
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub comment: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
 }
+
+::specgen_runtime::serde_struct!(EntityWatchlistScreeningReview {
+    0 => id: "id" required,
+    1 => confirmed_hits: "confirmed_hits" required,
+    2 => dismissed_hits: "dismissed_hits" required,
+    3 => comment: "comment" required,
+    4 => audit_trail: "audit_trail" required,
+});
 
 impl Validate for EntityWatchlistScreeningReview {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -626,7 +708,7 @@ impl Validate for EntityWatchlistScreeningReview {
 }
 
 /// Search terms associated with an entity used for searching against watchlists
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityWatchlistScreeningSearchTerms {
     /// ID of the associated entity program.
     ///
@@ -641,7 +723,6 @@ pub struct EntityWatchlistScreeningSearchTerms {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub document_number: Option<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -650,25 +731,21 @@ pub struct EntityWatchlistScreeningSearchTerms {
     /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub email_address: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country: Option<String>,
     /// A phone number in E.164 format.
     ///
     /// Example: `+14025671234`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub phone_number: Option<String>,
     /// An 'http' or 'https' URL (must begin with either of those).
     ///
     /// Format: `uri`.
     ///
     /// Example: `https://example.com`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub url: Option<String>,
     /// The current version of the search terms. Starts at `1` and increments with each edit to
     /// `search_terms`.
@@ -676,6 +753,17 @@ pub struct EntityWatchlistScreeningSearchTerms {
     /// Example: `1`.
     pub version: i64,
 }
+
+::specgen_runtime::serde_struct!(EntityWatchlistScreeningSearchTerms {
+    0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
+    1 => legal_name: "legal_name" required,
+    2 => document_number: "document_number" required,
+    3 => email_address: "email_address" required,
+    4 => country: "country" required,
+    5 => phone_number: "phone_number" required,
+    6 => url: "url" required,
+    7 => version: "version" required,
+});
 
 impl Validate for EntityWatchlistScreeningSearchTerms {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -685,7 +773,7 @@ impl Validate for EntityWatchlistScreeningSearchTerms {
 }
 
 /// Search inputs for creating an entity watchlist screening
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityWatchlistSearchTerms {
     /// ID of the associated entity program.
     ///
@@ -700,7 +788,6 @@ pub struct EntityWatchlistSearchTerms {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub document_number: Nullable<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -709,27 +796,33 @@ pub struct EntityWatchlistSearchTerms {
     /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email_address: Nullable<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<String>,
     /// A phone number in E.164 format.
     ///
     /// Example: `+14025671234`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     /// An 'http' or 'https' URL (must begin with either of those).
     ///
     /// Format: `uri`.
     ///
     /// Example: `https://example.com`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub url: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(EntityWatchlistSearchTerms {
+    0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
+    1 => legal_name: "legal_name" required,
+    2 => document_number: "document_number" optional,
+    3 => email_address: "email_address" optional,
+    4 => country: "country" optional,
+    5 => phone_number: "phone_number" optional,
+    6 => url: "url" optional,
+});
 
 impl Validate for EntityWatchlistSearchTerms {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -739,13 +832,16 @@ impl Validate for EntityWatchlistSearchTerms {
 }
 
 /// Analyzed location information for the associated hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenericScreeningHitLocationItems {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<MatchSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<WatchlistScreeningHitLocations>,
 }
+
+::specgen_runtime::serde_struct!(GenericScreeningHitLocationItems {
+    0 => analysis: "analysis" optional,
+    1 => data: "data" optional,
+});
 
 impl Validate for GenericScreeningHitLocationItems {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -755,7 +851,7 @@ impl Validate for GenericScreeningHitLocationItems {
 }
 
 /// Name information for the associated individual watchlist hit
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IndividualScreeningHitNames {
     /// The full name of the individual, including all parts.
     ///
@@ -768,6 +864,12 @@ pub struct IndividualScreeningHitNames {
     pub is_primary: bool,
     pub weak_alias_determination: WeakAliasDetermination,
 }
+
+::specgen_runtime::serde_struct!(IndividualScreeningHitNames {
+    0 => full: "full" required,
+    1 => is_primary: "is_primary" required,
+    2 => weak_alias_determination: "weak_alias_determination" required,
+});
 
 impl Validate for IndividualScreeningHitNames {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -899,7 +1001,7 @@ impl IndividualWatchlistCode {
 
 /// A program that configures the active lists, search parameters, and other behavior for initial
 /// and ongoing screening of individuals.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IndividualWatchlistProgram {
     /// ID of the associated program.
     ///
@@ -935,6 +1037,17 @@ pub struct IndividualWatchlistProgram {
     pub is_archived: bool,
 }
 
+::specgen_runtime::serde_struct!(IndividualWatchlistProgram {
+    0 => id: "id" required,
+    1 => created_at: "created_at" required,
+    2 => is_rescanning_enabled: "is_rescanning_enabled" required,
+    3 => lists_enabled: "lists_enabled" required,
+    4 => name: "name" required,
+    5 => name_sensitivity: "name_sensitivity" required,
+    6 => audit_trail: "audit_trail" required,
+    7 => is_archived: "is_archived" required,
+});
+
 impl Validate for IndividualWatchlistProgram {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -947,10 +1060,14 @@ impl Validate for IndividualWatchlistProgram {
 }
 
 /// Summary object reflecting the match result of the associated data
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MatchSummary {
     pub summary: MatchSummaryCode,
 }
+
+::specgen_runtime::serde_struct!(MatchSummary {
+    0 => summary: "summary" required,
+});
 
 impl Validate for MatchSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1038,15 +1155,11 @@ impl ProgramNameSensitivity {
 ::specgen_runtime::open_enum!(ProgramNameSensitivity);
 
 /// Analysis information describing why a screening hit matched the provided user information
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreeningHitAnalysis {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dates_of_birth: Option<MatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<MatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locations: Option<MatchSummaryCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<MatchSummaryCode>,
     /// The version of the screening's `search_terms` that were compared when the screening hit was
     /// added. Screening hits are immutable once they have been reviewed. If changes are detected
@@ -1056,6 +1169,14 @@ pub struct ScreeningHitAnalysis {
     /// Example: `1`.
     pub search_terms_version: i64,
 }
+
+::specgen_runtime::serde_struct!(ScreeningHitAnalysis {
+    0 => dates_of_birth: "dates_of_birth" optional,
+    1 => documents: "documents" optional,
+    2 => locations: "locations" optional,
+    3 => names: "names" optional,
+    4 => search_terms_version: "search_terms_version" required,
+});
 
 impl Validate for ScreeningHitAnalysis {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1068,21 +1189,24 @@ impl Validate for ScreeningHitAnalysis {
 }
 
 /// Information associated with the watchlist hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreeningHitData {
     /// Dates of birth associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dates_of_birth: Option<Vec<ScreeningHitDateOfBirthItem>>,
     /// Documents associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<ScreeningHitDocumentsItems>>,
     /// Locations associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<GenericScreeningHitLocationItems>>,
     /// Names associated with the watchlist hit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<ScreeningHitNamesItems>>,
 }
+
+::specgen_runtime::serde_struct!(ScreeningHitData {
+    0 => dates_of_birth: "dates_of_birth" optional,
+    1 => documents: "documents" optional,
+    2 => locations: "locations" optional,
+    3 => names: "names" optional,
+});
 
 impl Validate for ScreeningHitData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1095,13 +1219,16 @@ impl Validate for ScreeningHitData {
 }
 
 /// Analyzed date of birth for the associated hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreeningHitDateOfBirthItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<MatchSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<DateRange>,
 }
+
+::specgen_runtime::serde_struct!(ScreeningHitDateOfBirthItem {
+    0 => analysis: "analysis" optional,
+    1 => data: "data" optional,
+});
 
 impl Validate for ScreeningHitDateOfBirthItem {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1112,13 +1239,16 @@ impl Validate for ScreeningHitDateOfBirthItem {
 }
 
 /// Analyzed document information for the associated hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreeningHitDocumentsItems {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<MatchSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<WatchlistScreeningDocument>,
 }
+
+::specgen_runtime::serde_struct!(ScreeningHitDocumentsItems {
+    0 => analysis: "analysis" optional,
+    1 => data: "data" optional,
+});
 
 impl Validate for ScreeningHitDocumentsItems {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1129,13 +1259,16 @@ impl Validate for ScreeningHitDocumentsItems {
 }
 
 /// Analyzed name information for the associated hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreeningHitNamesItems {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<MatchSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<IndividualScreeningHitNames>,
 }
+
+::specgen_runtime::serde_struct!(ScreeningHitNamesItems {
+    0 => analysis: "analysis" optional,
+    1 => data: "data" optional,
+});
 
 impl Validate for ScreeningHitNamesItems {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1179,7 +1312,7 @@ impl Source {
 ::specgen_runtime::open_enum!(Source);
 
 /// Search terms for editing an entity watchlist screening
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateEntityScreeningRequestSearchTerms {
     /// ID of the associated entity program.
     ///
@@ -1189,13 +1322,11 @@ pub struct UpdateEntityScreeningRequestSearchTerms {
     /// have a maximum length of 100 characters, and not include leading or trailing spaces.
     ///
     /// Example: `Al-Qaida`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_name: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -1204,27 +1335,33 @@ pub struct UpdateEntityScreeningRequestSearchTerms {
     /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// A phone number in E.164 format.
     ///
     /// Example: `+14025671234`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// An 'http' or 'https' URL (must begin with either of those).
     ///
     /// Format: `uri`.
     ///
     /// Example: `https://example.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(UpdateEntityScreeningRequestSearchTerms {
+    0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
+    1 => legal_name: "legal_name" optional,
+    2 => document_number: "document_number" optional,
+    3 => email_address: "email_address" optional,
+    4 => country: "country" optional,
+    5 => phone_number: "phone_number" optional,
+    6 => url: "url" optional,
+});
 
 impl Validate for UpdateEntityScreeningRequestSearchTerms {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1234,40 +1371,43 @@ impl Validate for UpdateEntityScreeningRequestSearchTerms {
 }
 
 /// Search terms for editing an individual watchlist screening
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateIndividualScreeningRequestSearchTerms {
     /// ID of the associated program.
     ///
     /// Example: `prg_2eRPsDnL66rZ7H`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watchlist_program_id: Option<String>,
     /// The legal name of the individual being screened. Must have at least one alphabetical
     /// character, have a maximum length of 100 characters, and not include leading or trailing
     /// spaces.
     ///
     /// Example: `Aleksey Potemkin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_name: Option<String>,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(UpdateIndividualScreeningRequestSearchTerms {
+    0 => watchlist_program_id: "watchlist_program_id" optional,
+    1 => legal_name: "legal_name" optional,
+    2 => date_of_birth: "date_of_birth" optional,
+    3 => document_number: "document_number" optional,
+    4 => country: "country" optional,
+});
 
 impl Validate for UpdateIndividualScreeningRequestSearchTerms {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1278,14 +1418,13 @@ impl Validate for UpdateIndividualScreeningRequestSearchTerms {
 
 /// Information about the last change made to the parent object specifying what caused the change as
 /// well as when it occurred.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningAuditTrail {
     pub source: Source,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub dashboard_user_id: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
@@ -1294,6 +1433,12 @@ pub struct WatchlistScreeningAuditTrail {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningAuditTrail {
+    0 => source: "source" required,
+    1 => dashboard_user_id: "dashboard_user_id" required,
+    2 => timestamp: "timestamp" required,
+});
 
 impl Validate for WatchlistScreeningAuditTrail {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1305,9 +1450,8 @@ impl Validate for WatchlistScreeningAuditTrail {
 
 /// An official document, usually issued by a governing body or institution, with an associated
 /// identifier.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningDocument {
-    #[serde(rename = "type")]
     pub type_: WatchlistScreeningDocumentType,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
@@ -1315,6 +1459,11 @@ pub struct WatchlistScreeningDocument {
     /// Example: `C31195855`.
     pub number: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningDocument {
+    0 => type_: "type" required,
+    1 => number: "number" required,
+});
 
 impl Validate for WatchlistScreeningDocument {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1423,7 +1572,7 @@ impl WatchlistScreeningDocumentType {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityCreateResponse`](crate::models::WatchlistScreeningEntityCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityCreateRequest {
     pub search_terms: EntityWatchlistSearchTerms,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -1433,17 +1582,21 @@ pub struct WatchlistScreeningEntityCreateRequest {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityCreateRequest {
+    0 => search_terms: "search_terms" required,
+    1 => client_user_id: "client_user_id" optional,
+    2 => client_id: "client_id" optional,
+    3 => secret: "secret" optional,
+});
 
 impl Validate for WatchlistScreeningEntityCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1485,7 +1638,7 @@ impl Validate for WatchlistScreeningEntityCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningEntityCreateResponse {
     /// ID of the associated entity screening.
     ///
@@ -1496,7 +1649,6 @@ pub struct WatchlistScreeningEntityCreateResponse {
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub assignee: Option<String>,
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -1506,13 +1658,22 @@ pub struct WatchlistScreeningEntityCreateResponse {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_user_id: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityCreateResponse {
+    0 => id: "id" required,
+    1 => search_terms: "search_terms" required,
+    2 => assignee: "assignee" required,
+    3 => status: "status" required,
+    4 => client_user_id: "client_user_id" required,
+    5 => audit_trail: "audit_trail" required,
+    6 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningEntityCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1533,7 +1694,7 @@ impl Validate for WatchlistScreeningEntityCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityGetResponse`](crate::models::WatchlistScreeningEntityGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityGetRequest {
     /// ID of the associated entity screening.
     ///
@@ -1541,13 +1702,17 @@ pub struct WatchlistScreeningEntityGetRequest {
     pub entity_watchlist_screening_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityGetRequest {
+    0 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
+    1 => secret: "secret" optional,
+    2 => client_id: "client_id" optional,
+});
 
 /// The entity screening object allows you to represent an entity in your system, update its
 /// profile, and search for it on various watchlists. Note: Rejected entity screenings will not
@@ -1582,7 +1747,7 @@ pub struct WatchlistScreeningEntityGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningEntityGetResponse {
     /// ID of the associated entity screening.
     ///
@@ -1593,7 +1758,6 @@ pub struct WatchlistScreeningEntityGetResponse {
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub assignee: Option<String>,
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -1603,13 +1767,22 @@ pub struct WatchlistScreeningEntityGetResponse {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_user_id: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityGetResponse {
+    0 => id: "id" required,
+    1 => search_terms: "search_terms" required,
+    2 => assignee: "assignee" required,
+    3 => status: "status" required,
+    4 => client_user_id: "client_user_id" required,
+    5 => audit_trail: "audit_trail" required,
+    6 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningEntityGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1631,15 +1804,13 @@ impl Validate for WatchlistScreeningEntityGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityHistoryListResponse`](crate::models::WatchlistScreeningEntityHistoryListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityHistoryListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// ID of the associated entity screening.
     ///
@@ -1648,9 +1819,15 @@ pub struct WatchlistScreeningEntityHistoryListRequest {
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityHistoryListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
+    3 => cursor: "cursor" optional,
+});
 
 /// Paginated list of entity watchlist screenings
 ///
@@ -1688,19 +1865,24 @@ pub struct WatchlistScreeningEntityHistoryListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityHistoryListResponse {
     /// List of entity watchlist screening
     pub entity_watchlist_screenings: Vec<EntityWatchlistScreening>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityHistoryListResponse {
+    0 => entity_watchlist_screenings: "entity_watchlist_screenings" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningEntityHistoryListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1719,15 +1901,13 @@ impl Validate for WatchlistScreeningEntityHistoryListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityHitListResponse`](crate::models::WatchlistScreeningEntityHitListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityHitListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// ID of the associated entity screening.
     ///
@@ -1736,9 +1916,15 @@ pub struct WatchlistScreeningEntityHitListRequest {
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityHitListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
+    3 => cursor: "cursor" optional,
+});
 
 /// Paginated list of entity watchlist screening hits
 ///
@@ -1842,19 +2028,24 @@ pub struct WatchlistScreeningEntityHitListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityHitListResponse {
     /// List of entity watchlist screening hits
     pub entity_watchlist_screening_hits: Vec<EntityWatchlistScreeningHit>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityHitListResponse {
+    0 => entity_watchlist_screening_hits: "entity_watchlist_screening_hits" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningEntityHitListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1876,15 +2067,13 @@ impl Validate for WatchlistScreeningEntityHitListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityListResponse`](crate::models::WatchlistScreeningEntityListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// ID of the associated entity program.
     ///
@@ -1897,22 +2086,28 @@ pub struct WatchlistScreeningEntityListRequest {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WatchlistScreeningStatus>,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
+    3 => client_user_id: "client_user_id" optional,
+    4 => status: "status" optional,
+    5 => assignee: "assignee" optional,
+    6 => cursor: "cursor" optional,
+});
 
 impl Validate for WatchlistScreeningEntityListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1957,19 +2152,24 @@ impl Validate for WatchlistScreeningEntityListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityListResponse {
     /// List of entity watchlist screening
     pub entity_watchlist_screenings: Vec<EntityWatchlistScreening>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityListResponse {
+    0 => entity_watchlist_screenings: "entity_watchlist_screenings" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningEntityListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1988,7 +2188,7 @@ impl Validate for WatchlistScreeningEntityListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityProgramGetResponse`](crate::models::WatchlistScreeningEntityProgramGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityProgramGetRequest {
     /// ID of the associated entity program.
     ///
@@ -1996,13 +2196,17 @@ pub struct WatchlistScreeningEntityProgramGetRequest {
     pub entity_watchlist_program_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramGetRequest {
+    0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
+    1 => secret: "secret" optional,
+    2 => client_id: "client_id" optional,
+});
 
 /// A program that configures the active lists, search parameters, and other behavior for initial
 /// and ongoing screening of entities.
@@ -2031,7 +2235,7 @@ pub struct WatchlistScreeningEntityProgramGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningEntityProgramGetResponse {
     /// ID of the associated entity program.
     ///
@@ -2070,6 +2274,18 @@ pub struct WatchlistScreeningEntityProgramGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramGetResponse {
+    0 => id: "id" required,
+    1 => created_at: "created_at" required,
+    2 => is_rescanning_enabled: "is_rescanning_enabled" required,
+    3 => lists_enabled: "lists_enabled" required,
+    4 => name: "name" required,
+    5 => name_sensitivity: "name_sensitivity" required,
+    6 => audit_trail: "audit_trail" required,
+    7 => is_archived: "is_archived" required,
+    8 => request_id: "request_id" required,
+});
+
 impl Validate for WatchlistScreeningEntityProgramGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -2091,22 +2307,25 @@ impl Validate for WatchlistScreeningEntityProgramGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityProgramListResponse`](crate::models::WatchlistScreeningEntityProgramListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityProgramListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => cursor: "cursor" optional,
+});
 
 /// Paginated list of entity watchlist screening programs
 ///
@@ -2139,19 +2358,24 @@ pub struct WatchlistScreeningEntityProgramListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityProgramListResponse {
     /// List of entity watchlist screening programs
     pub entity_watchlist_programs: Vec<EntityWatchlistProgram>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramListResponse {
+    0 => entity_watchlist_programs: "entity_watchlist_programs" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningEntityProgramListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2172,7 +2396,7 @@ impl Validate for WatchlistScreeningEntityProgramListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityReviewCreateResponse`](crate::models::WatchlistScreeningEntityReviewCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityReviewCreateRequest {
     /// Hits to mark as a true positive after thorough manual review. These hits will never recur or
     /// be updated once confirmed. In most cases, confirmed hits indicate that the customer should
@@ -2188,21 +2412,27 @@ pub struct WatchlistScreeningEntityReviewCreateRequest {
     /// A comment submitted by a team member as part of reviewing a watchlist screening.
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// ID of the associated entity screening.
     ///
     /// Example: `entscr_52xR9LKo77r1Np`.
     pub entity_watchlist_screening_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityReviewCreateRequest {
+    0 => confirmed_hits: "confirmed_hits" required,
+    1 => dismissed_hits: "dismissed_hits" required,
+    2 => comment: "comment" optional,
+    3 => client_id: "client_id" optional,
+    4 => secret: "secret" optional,
+    5 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
+});
 
 /// A review submitted by a team member for an entity watchlist screening. A review can be either a
 /// comment on the current screening state, actions taken
@@ -2231,7 +2461,7 @@ pub struct WatchlistScreeningEntityReviewCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningEntityReviewCreateResponse {
     /// ID of the associated entity review.
     ///
@@ -2251,13 +2481,21 @@ pub struct WatchlistScreeningEntityReviewCreateResponse {
     /// A comment submitted by a team member as part of reviewing a watchlist screening.
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub comment: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityReviewCreateResponse {
+    0 => id: "id" required,
+    1 => confirmed_hits: "confirmed_hits" required,
+    2 => dismissed_hits: "dismissed_hits" required,
+    3 => comment: "comment" required,
+    4 => audit_trail: "audit_trail" required,
+    5 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningEntityReviewCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2277,15 +2515,13 @@ impl Validate for WatchlistScreeningEntityReviewCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityReviewListResponse`](crate::models::WatchlistScreeningEntityReviewListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityReviewListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// ID of the associated entity screening.
     ///
@@ -2294,9 +2530,15 @@ pub struct WatchlistScreeningEntityReviewListRequest {
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityReviewListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
+    3 => cursor: "cursor" optional,
+});
 
 /// Paginated list of entity watchlist screening reviews
 ///
@@ -2328,19 +2570,24 @@ pub struct WatchlistScreeningEntityReviewListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityReviewListResponse {
     /// List of entity watchlist screening reviews
     pub entity_watchlist_screening_reviews: Vec<EntityWatchlistScreeningReview>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityReviewListResponse {
+    0 => entity_watchlist_screening_reviews: "entity_watchlist_screening_reviews" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningEntityReviewListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2362,21 +2609,18 @@ impl Validate for WatchlistScreeningEntityReviewListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityUpdateResponse`](crate::models::WatchlistScreeningEntityUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityUpdateRequest {
     /// ID of the associated entity screening.
     ///
     /// Example: `entscr_52xR9LKo77r1Np`.
     pub entity_watchlist_screening_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub search_terms: Nullable<UpdateEntityScreeningRequestSearchTerms>,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WatchlistScreeningStatus>,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -2385,22 +2629,29 @@ pub struct WatchlistScreeningEntityUpdateRequest {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A list of fields to reset back to null
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reset_fields: Nullable<
         Vec<WatchlistScreeningEntityUpdateRequestResettableField>,
     >,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityUpdateRequest {
+    0 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
+    1 => search_terms: "search_terms" optional,
+    2 => assignee: "assignee" optional,
+    3 => status: "status" optional,
+    4 => client_user_id: "client_user_id" optional,
+    5 => client_id: "client_id" optional,
+    6 => secret: "secret" optional,
+    7 => reset_fields: "reset_fields" optional,
+});
 
 impl Validate for WatchlistScreeningEntityUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2465,7 +2716,7 @@ impl WatchlistScreeningEntityUpdateRequestResettableField {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningEntityUpdateResponse {
     /// ID of the associated entity screening.
     ///
@@ -2476,7 +2727,6 @@ pub struct WatchlistScreeningEntityUpdateResponse {
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub assignee: Option<String>,
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -2486,13 +2736,22 @@ pub struct WatchlistScreeningEntityUpdateResponse {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_user_id: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningEntityUpdateResponse {
+    0 => id: "id" required,
+    1 => search_terms: "search_terms" required,
+    2 => assignee: "assignee" required,
+    3 => status: "status" required,
+    4 => client_user_id: "client_user_id" required,
+    5 => audit_trail: "audit_trail" required,
+    6 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningEntityUpdateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2504,7 +2763,7 @@ impl Validate for WatchlistScreeningEntityUpdateResponse {
 }
 
 /// Data from a government watchlist or PEP list that has been attached to the screening.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningHit {
     /// ID of the associated screening hit.
     ///
@@ -2522,14 +2781,12 @@ pub struct WatchlistScreeningHit {
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub inactive_since: Option<String>,
     /// An ISO8601 formatted timestamp.
     ///
     /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub historical_since: Option<String>,
     pub list_code: IndividualWatchlistCode,
     /// A universal identifier for a watchlist individual that is stable across searches and
@@ -2541,7 +2798,6 @@ pub struct WatchlistScreeningHit {
     /// source, this is `null`.
     ///
     /// Example: `26192ABC`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub source_uid: Option<String>,
     /// Sub-program designations that may be attached to the watchlist entry by the issuing
     /// authority. For OFAC SDN
@@ -2555,11 +2811,23 @@ pub struct WatchlistScreeningHit {
     ///
     /// Example: `["SDGT","SDNTK"]`.
     pub sub_programs: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<ScreeningHitAnalysis>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<ScreeningHitData>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningHit {
+    0 => id: "id" required,
+    1 => review_status: "review_status" required,
+    2 => first_active: "first_active" required,
+    3 => inactive_since: "inactive_since" required,
+    4 => historical_since: "historical_since" required,
+    5 => list_code: "list_code" required,
+    6 => plaid_uid: "plaid_uid" required,
+    7 => source_uid: "source_uid" required,
+    8 => sub_programs: "sub_programs" required,
+    9 => analysis: "analysis" optional,
+    10 => data: "data" optional,
+});
 
 impl Validate for WatchlistScreeningHit {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2579,7 +2847,7 @@ impl Validate for WatchlistScreeningHit {
 }
 
 /// Location information for the associated individual watchlist hit
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningHitLocations {
     /// The full location string, potentially including elements like street, city, postal codes and
     /// country codes. Note that this is not necessarily a complete or well-formatted address.
@@ -2592,6 +2860,11 @@ pub struct WatchlistScreeningHitLocations {
     /// Example: `US`.
     pub country: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningHitLocations {
+    0 => full: "full" required,
+    1 => country: "country" required,
+});
 
 /// The current state of review. All watchlist screening hits begin in a `pending_review` state but
 /// can be changed by creating a review. When a hit is in the `pending_review` state, it will always
@@ -2632,7 +2905,7 @@ impl WatchlistScreeningHitStatus {
 /// The screening object allows you to represent a customer in your system, update their profile,
 /// and search for them on various watchlists. Note: Rejected customers will not receive new hits,
 /// regardless of program configuration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningIndividual {
     /// ID of the associated screening.
     ///
@@ -2643,7 +2916,6 @@ pub struct WatchlistScreeningIndividual {
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub assignee: Option<String>,
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -2653,10 +2925,18 @@ pub struct WatchlistScreeningIndividual {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_user_id: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividual {
+    0 => id: "id" required,
+    1 => search_terms: "search_terms" required,
+    2 => assignee: "assignee" required,
+    3 => status: "status" required,
+    4 => client_user_id: "client_user_id" required,
+    5 => audit_trail: "audit_trail" required,
+});
 
 impl Validate for WatchlistScreeningIndividual {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2679,7 +2959,7 @@ impl Validate for WatchlistScreeningIndividual {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualCreateResponse`](crate::models::WatchlistScreeningIndividualCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualCreateRequest {
     pub search_terms: WatchlistScreeningRequestSearchTerms,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -2689,17 +2969,21 @@ pub struct WatchlistScreeningIndividualCreateRequest {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualCreateRequest {
+    0 => search_terms: "search_terms" required,
+    1 => client_user_id: "client_user_id" optional,
+    2 => client_id: "client_id" optional,
+    3 => secret: "secret" optional,
+});
 
 impl Validate for WatchlistScreeningIndividualCreateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2739,7 +3023,7 @@ impl Validate for WatchlistScreeningIndividualCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningIndividualCreateResponse {
     /// ID of the associated screening.
     ///
@@ -2750,7 +3034,6 @@ pub struct WatchlistScreeningIndividualCreateResponse {
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub assignee: Option<String>,
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -2760,13 +3043,22 @@ pub struct WatchlistScreeningIndividualCreateResponse {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_user_id: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualCreateResponse {
+    0 => id: "id" required,
+    1 => search_terms: "search_terms" required,
+    2 => assignee: "assignee" required,
+    3 => status: "status" required,
+    4 => client_user_id: "client_user_id" required,
+    5 => audit_trail: "audit_trail" required,
+    6 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningIndividualCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2787,7 +3079,7 @@ impl Validate for WatchlistScreeningIndividualCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualGetResponse`](crate::models::WatchlistScreeningIndividualGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualGetRequest {
     /// ID of the associated screening.
     ///
@@ -2795,13 +3087,17 @@ pub struct WatchlistScreeningIndividualGetRequest {
     pub watchlist_screening_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualGetRequest {
+    0 => watchlist_screening_id: "watchlist_screening_id" required,
+    1 => secret: "secret" optional,
+    2 => client_id: "client_id" optional,
+});
 
 /// The screening object allows you to represent a customer in your system, update their profile,
 /// and search for them on various watchlists. Note: Rejected customers will not receive new hits,
@@ -2834,7 +3130,7 @@ pub struct WatchlistScreeningIndividualGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningIndividualGetResponse {
     /// ID of the associated screening.
     ///
@@ -2845,7 +3141,6 @@ pub struct WatchlistScreeningIndividualGetResponse {
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub assignee: Option<String>,
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -2855,13 +3150,22 @@ pub struct WatchlistScreeningIndividualGetResponse {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_user_id: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualGetResponse {
+    0 => id: "id" required,
+    1 => search_terms: "search_terms" required,
+    2 => assignee: "assignee" required,
+    3 => status: "status" required,
+    4 => client_user_id: "client_user_id" required,
+    5 => audit_trail: "audit_trail" required,
+    6 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningIndividualGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2884,15 +3188,13 @@ impl Validate for WatchlistScreeningIndividualGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualHistoryListResponse`](crate::models::WatchlistScreeningIndividualHistoryListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualHistoryListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// ID of the associated screening.
     ///
@@ -2901,9 +3203,15 @@ pub struct WatchlistScreeningIndividualHistoryListRequest {
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHistoryListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => watchlist_screening_id: "watchlist_screening_id" required,
+    3 => cursor: "cursor" optional,
+});
 
 /// Paginated list of individual watchlist screenings.
 ///
@@ -2939,19 +3247,24 @@ pub struct WatchlistScreeningIndividualHistoryListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualHistoryListResponse {
     /// List of individual watchlist screenings
     pub watchlist_screenings: Vec<WatchlistScreeningIndividual>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHistoryListResponse {
+    0 => watchlist_screenings: "watchlist_screenings" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningIndividualHistoryListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2970,15 +3283,13 @@ impl Validate for WatchlistScreeningIndividualHistoryListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualHitListResponse`](crate::models::WatchlistScreeningIndividualHitListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualHitListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// ID of the associated screening.
     ///
@@ -2987,9 +3298,15 @@ pub struct WatchlistScreeningIndividualHitListRequest {
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHitListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => watchlist_screening_id: "watchlist_screening_id" required,
+    3 => cursor: "cursor" optional,
+});
 
 /// Paginated list of individual watchlist screening hits
 ///
@@ -3073,19 +3390,24 @@ pub struct WatchlistScreeningIndividualHitListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualHitListResponse {
     /// List of individual watchlist screening hits
     pub watchlist_screening_hits: Vec<WatchlistScreeningHit>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHitListResponse {
+    0 => watchlist_screening_hits: "watchlist_screening_hits" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningIndividualHitListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3104,15 +3426,13 @@ impl Validate for WatchlistScreeningIndividualHitListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualListResponse`](crate::models::WatchlistScreeningIndividualListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// ID of the associated program.
     ///
@@ -3125,22 +3445,28 @@ pub struct WatchlistScreeningIndividualListRequest {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WatchlistScreeningStatus>,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => watchlist_program_id: "watchlist_program_id" required,
+    3 => client_user_id: "client_user_id" optional,
+    4 => status: "status" optional,
+    5 => assignee: "assignee" optional,
+    6 => cursor: "cursor" optional,
+});
 
 impl Validate for WatchlistScreeningIndividualListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3183,19 +3509,24 @@ impl Validate for WatchlistScreeningIndividualListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualListResponse {
     /// List of individual watchlist screenings
     pub watchlist_screenings: Vec<WatchlistScreeningIndividual>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualListResponse {
+    0 => watchlist_screenings: "watchlist_screenings" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningIndividualListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3214,7 +3545,7 @@ impl Validate for WatchlistScreeningIndividualListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualProgramGetResponse`](crate::models::WatchlistScreeningIndividualProgramGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualProgramGetRequest {
     /// ID of the associated program.
     ///
@@ -3222,13 +3553,17 @@ pub struct WatchlistScreeningIndividualProgramGetRequest {
     pub watchlist_program_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramGetRequest {
+    0 => watchlist_program_id: "watchlist_program_id" required,
+    1 => secret: "secret" optional,
+    2 => client_id: "client_id" optional,
+});
 
 /// A program that configures the active lists, search parameters, and other behavior for initial
 /// and ongoing screening of individuals.
@@ -3257,7 +3592,7 @@ pub struct WatchlistScreeningIndividualProgramGetRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningIndividualProgramGetResponse {
     /// ID of the associated program.
     ///
@@ -3296,6 +3631,18 @@ pub struct WatchlistScreeningIndividualProgramGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramGetResponse {
+    0 => id: "id" required,
+    1 => created_at: "created_at" required,
+    2 => is_rescanning_enabled: "is_rescanning_enabled" required,
+    3 => lists_enabled: "lists_enabled" required,
+    4 => name: "name" required,
+    5 => name_sensitivity: "name_sensitivity" required,
+    6 => audit_trail: "audit_trail" required,
+    7 => is_archived: "is_archived" required,
+    8 => request_id: "request_id" required,
+});
+
 impl Validate for WatchlistScreeningIndividualProgramGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -3318,22 +3665,25 @@ impl Validate for WatchlistScreeningIndividualProgramGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualProgramListResponse`](crate::models::WatchlistScreeningIndividualProgramListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualProgramListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => cursor: "cursor" optional,
+});
 
 /// Paginated list of individual watchlist screening programs
 ///
@@ -3366,19 +3716,24 @@ pub struct WatchlistScreeningIndividualProgramListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualProgramListResponse {
     /// List of individual watchlist screening programs
     pub watchlist_programs: Vec<IndividualWatchlistProgram>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramListResponse {
+    0 => watchlist_programs: "watchlist_programs" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningIndividualProgramListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3399,7 +3754,7 @@ impl Validate for WatchlistScreeningIndividualProgramListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualReviewCreateResponse`](crate::models::WatchlistScreeningIndividualReviewCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualReviewCreateRequest {
     /// Hits to mark as a true positive after thorough manual review. These hits will never recur or
     /// be updated once confirmed. In most cases, confirmed hits indicate that the customer should
@@ -3415,21 +3770,27 @@ pub struct WatchlistScreeningIndividualReviewCreateRequest {
     /// A comment submitted by a team member as part of reviewing a watchlist screening.
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// ID of the associated screening.
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
     pub watchlist_screening_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualReviewCreateRequest {
+    0 => confirmed_hits: "confirmed_hits" required,
+    1 => dismissed_hits: "dismissed_hits" required,
+    2 => comment: "comment" optional,
+    3 => client_id: "client_id" optional,
+    4 => secret: "secret" optional,
+    5 => watchlist_screening_id: "watchlist_screening_id" required,
+});
 
 /// A review submitted by a team member for an individual watchlist screening. A review can be
 /// either a comment on the current screening state, actions taken
@@ -3458,7 +3819,7 @@ pub struct WatchlistScreeningIndividualReviewCreateRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningIndividualReviewCreateResponse {
     /// ID of the associated review.
     ///
@@ -3478,13 +3839,21 @@ pub struct WatchlistScreeningIndividualReviewCreateResponse {
     /// A comment submitted by a team member as part of reviewing a watchlist screening.
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub comment: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualReviewCreateResponse {
+    0 => id: "id" required,
+    1 => confirmed_hits: "confirmed_hits" required,
+    2 => dismissed_hits: "dismissed_hits" required,
+    3 => comment: "comment" required,
+    4 => audit_trail: "audit_trail" required,
+    5 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningIndividualReviewCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3504,15 +3873,13 @@ impl Validate for WatchlistScreeningIndividualReviewCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualReviewListResponse`](crate::models::WatchlistScreeningIndividualReviewListResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualReviewListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// ID of the associated screening.
     ///
@@ -3521,9 +3888,15 @@ pub struct WatchlistScreeningIndividualReviewListRequest {
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub cursor: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualReviewListRequest {
+    0 => secret: "secret" optional,
+    1 => client_id: "client_id" optional,
+    2 => watchlist_screening_id: "watchlist_screening_id" required,
+    3 => cursor: "cursor" optional,
+});
 
 /// Paginated list of screening reviews
 ///
@@ -3555,19 +3928,24 @@ pub struct WatchlistScreeningIndividualReviewListRequest {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualReviewListResponse {
     /// List of screening reviews
     pub watchlist_screening_reviews: Vec<WatchlistScreeningReview>,
     /// An identifier that determines which page of results you receive.
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub next_cursor: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualReviewListResponse {
+    0 => watchlist_screening_reviews: "watchlist_screening_reviews" required,
+    1 => next_cursor: "next_cursor" required,
+    2 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningIndividualReviewListResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3590,21 +3968,18 @@ impl Validate for WatchlistScreeningIndividualReviewListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualUpdateResponse`](crate::models::WatchlistScreeningIndividualUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualUpdateRequest {
     /// ID of the associated screening.
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
     pub watchlist_screening_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub search_terms: Nullable<UpdateIndividualScreeningRequestSearchTerms>,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WatchlistScreeningStatus>,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -3613,22 +3988,29 @@ pub struct WatchlistScreeningIndividualUpdateRequest {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_user_id: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A list of fields to reset back to null
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub reset_fields: Nullable<
         Vec<WatchlistScreeningIndividualUpdateRequestResettableField>,
     >,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualUpdateRequest {
+    0 => watchlist_screening_id: "watchlist_screening_id" required,
+    1 => search_terms: "search_terms" optional,
+    2 => assignee: "assignee" optional,
+    3 => status: "status" optional,
+    4 => client_user_id: "client_user_id" optional,
+    5 => client_id: "client_id" optional,
+    6 => secret: "secret" optional,
+    7 => reset_fields: "reset_fields" optional,
+});
 
 impl Validate for WatchlistScreeningIndividualUpdateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3691,7 +4073,7 @@ impl WatchlistScreeningIndividualUpdateRequestResettableField {
 ///   "request_id": "saKrIBuEB9qJZng"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningIndividualUpdateResponse {
     /// ID of the associated screening.
     ///
@@ -3702,7 +4084,6 @@ pub struct WatchlistScreeningIndividualUpdateResponse {
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub assignee: Option<String>,
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -3712,13 +4093,22 @@ pub struct WatchlistScreeningIndividualUpdateResponse {
     /// such as an email address or phone number, should not be used in the `client_user_id`.
     ///
     /// Example: `your-db-id-3b24110`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub client_user_id: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningIndividualUpdateResponse {
+    0 => id: "id" required,
+    1 => search_terms: "search_terms" required,
+    2 => assignee: "assignee" required,
+    3 => status: "status" required,
+    4 => client_user_id: "client_user_id" required,
+    5 => audit_trail: "audit_trail" required,
+    6 => request_id: "request_id" required,
+});
 
 impl Validate for WatchlistScreeningIndividualUpdateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3730,7 +4120,7 @@ impl Validate for WatchlistScreeningIndividualUpdateResponse {
 }
 
 /// Search inputs for creating a watchlist screening
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningRequestSearchTerms {
     /// ID of the associated program.
     ///
@@ -3747,21 +4137,26 @@ pub struct WatchlistScreeningRequestSearchTerms {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_number: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningRequestSearchTerms {
+    0 => watchlist_program_id: "watchlist_program_id" required,
+    1 => legal_name: "legal_name" required,
+    2 => date_of_birth: "date_of_birth" optional,
+    3 => document_number: "document_number" optional,
+    4 => country: "country" optional,
+});
 
 impl Validate for WatchlistScreeningRequestSearchTerms {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3773,7 +4168,7 @@ impl Validate for WatchlistScreeningRequestSearchTerms {
 /// A review submitted by a team member for an individual watchlist screening. A review can be
 /// either a comment on the current screening state, actions taken
 /// against hits attached to the watchlist screening, or both.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningReview {
     /// ID of the associated review.
     ///
@@ -3793,10 +4188,17 @@ pub struct WatchlistScreeningReview {
     /// A comment submitted by a team member as part of reviewing a watchlist screening.
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub comment: Option<String>,
     pub audit_trail: WatchlistScreeningAuditTrail,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningReview {
+    0 => id: "id" required,
+    1 => confirmed_hits: "confirmed_hits" required,
+    2 => dismissed_hits: "dismissed_hits" required,
+    3 => comment: "comment" required,
+    4 => audit_trail: "audit_trail" required,
+});
 
 impl Validate for WatchlistScreeningReview {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3806,7 +4208,7 @@ impl Validate for WatchlistScreeningReview {
 }
 
 /// Search terms for creating an individual watchlist screening
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningSearchTerms {
     /// ID of the associated program.
     ///
@@ -3823,19 +4225,16 @@ pub struct WatchlistScreeningSearchTerms {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub date_of_birth: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub document_number: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub country: Option<String>,
     /// The current version of the search terms. Starts at `1` and increments with each edit to
     /// `search_terms`.
@@ -3843,6 +4242,15 @@ pub struct WatchlistScreeningSearchTerms {
     /// Example: `1`.
     pub version: i64,
 }
+
+::specgen_runtime::serde_struct!(WatchlistScreeningSearchTerms {
+    0 => watchlist_program_id: "watchlist_program_id" required,
+    1 => legal_name: "legal_name" required,
+    2 => date_of_birth: "date_of_birth" required,
+    3 => document_number: "document_number" required,
+    4 => country: "country" required,
+    5 => version: "version" required,
+});
 
 impl Validate for WatchlistScreeningSearchTerms {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {

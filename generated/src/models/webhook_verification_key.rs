@@ -3,8 +3,6 @@
 
 //! Types from `spec/webhook_verification_key.yaml`.
 
-use serde::{Deserialize, Serialize};
-
 /// WebhookVerificationKeyGetRequest defines the request schema for `/webhook_verification_key/get`
 ///
 /// # Operation
@@ -20,19 +18,23 @@ use serde::{Deserialize, Serialize};
 ///
 /// The response is
 /// [`WebhookVerificationKeyGetResponse`](crate::models::WebhookVerificationKeyGetResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhookVerificationKeyGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The key ID ( `kid` ) from the JWT header.
     pub key_id: String,
 }
+
+::specgen_runtime::serde_struct!(WebhookVerificationKeyGetRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => key_id: "key_id" required,
+});
 
 /// WebhookVerificationKeyGetResponse defines the response schema for
 /// `/webhook_verification_key/get`
@@ -58,7 +60,7 @@ pub struct WebhookVerificationKeyGetRequest {
 ///   "request_id": "RZ6Omi1bzzwDaLo"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhookVerificationKeyGetResponse {
     pub key: JWKPublicKey,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
@@ -66,9 +68,14 @@ pub struct WebhookVerificationKeyGetResponse {
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(WebhookVerificationKeyGetResponse {
+    0 => key: "key" required,
+    1 => request_id: "request_id" required,
+});
+
 /// A JSON Web Key (JWK) that can be used in conjunction with [JWT
 /// libraries](https://jwt.io/#libraries-io) to verify Plaid webhooks
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JWKPublicKey {
     /// The alg member identifies the cryptographic algorithm family used with the key.
     pub alg: String,
@@ -81,7 +88,6 @@ pub struct JWKPublicKey {
     /// key, such as RSA or EC.
     pub kty: String,
     /// The use (public key use) parameter identifies the intended use of the public key.
-    #[serde(rename = "use")]
     pub use_: String,
     /// The x member contains the x coordinate for the elliptic curve point, provided as a
     /// base64url-encoded string of the coordinate's big endian representation.
@@ -92,9 +98,20 @@ pub struct JWKPublicKey {
     /// The timestamp when the key was created, in Unix time.
     pub created_at: i64,
     /// The timestamp when the key expired, in Unix time.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub expired_at: Option<i64>,
 }
+
+::specgen_runtime::serde_struct!(JWKPublicKey {
+    0 => alg: "alg" required,
+    1 => crv: "crv" required,
+    2 => kid: "kid" required,
+    3 => kty: "kty" required,
+    4 => use_: "use" required,
+    5 => x: "x" required,
+    6 => y: "y" required,
+    7 => created_at: "created_at" required,
+    8 => expired_at: "expired_at" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     WebhookVerificationKeyGetRequest, WebhookVerificationKeyGetResponse, JWKPublicKey

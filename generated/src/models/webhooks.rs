@@ -19,7 +19,6 @@ use crate::models::{
 
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
-use serde::{Deserialize, Serialize};
 
 /// The OAuth status of the update
 ///
@@ -84,25 +83,30 @@ impl WebhookEnvironmentValues {
 
 /// TransactionsRecurringUpdateRequest defined the request schema for
 /// `/transactions/recurring/streams/update` endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A list of all the operations to be performed. This will either all succeed or all fail.
     pub inputs: Vec<TransactionsRecurringUpdateInput>,
 }
 
+::specgen_runtime::serde_struct!(TransactionsRecurringUpdateRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+    3 => inputs: "inputs" required,
+});
+
 /// TransactionsRecurringUpdateInput defines a single operation to the
 /// `/transactions/recurring/streams/update` endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringUpdateInput {
     /// ID of the stream that all the transactions will be added in to.
     pub stream_id: String,
@@ -111,18 +115,27 @@ pub struct TransactionsRecurringUpdateInput {
     pub transaction_ids: Vec<String>,
 }
 
+::specgen_runtime::serde_struct!(TransactionsRecurringUpdateInput {
+    0 => stream_id: "stream_id" required,
+    1 => transaction_ids: "transaction_ids" required,
+});
+
 /// TransactionsRecurringUpdateResponse defines the response schema for the
 /// `/transactions/recurring/streams/update` endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringUpdateResponse {
     /// Directly modified stream, along with other streams with transactions removed from them as a
     /// result of the operation (in no particular order).
     pub modified_streams: Vec<TransactionStream>,
     /// The ids of streams that are no longer qualified as recurring transaction streams (in no
     /// particular order).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_stream_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRecurringUpdateResponse {
+    0 => modified_streams: "modified_streams" required,
+    1 => removed_stream_ids: "removed_stream_ids" optional,
+});
 
 impl Validate for TransactionsRecurringUpdateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -133,43 +146,56 @@ impl Validate for TransactionsRecurringUpdateResponse {
 
 /// TransactionsRecurringMergeRequest defined the request schema for
 /// `/transactions/recurring/streams/merge` endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringMergeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A list of all the operations to be performed. This will either all succeed or all fail.
     pub inputs: Vec<TransactionsRecurringMergeInput>,
 }
 
+::specgen_runtime::serde_struct!(TransactionsRecurringMergeRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+    3 => inputs: "inputs" required,
+});
+
 /// TransactionsRecurringMergeInput defines a single input to the
 /// `/transactions/recurring/streams/merge` endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringMergeInput {
     /// IDs of all the streams that will be merged into the first stream. This operation will retain
     /// the `stream_id` of the first stream.
     pub stream_ids: Vec<String>,
 }
 
+::specgen_runtime::serde_struct!(TransactionsRecurringMergeInput {
+    0 => stream_ids: "stream_ids" required,
+});
+
 /// TransactionsRecurringMergeResponse defines the response schema for the
 /// `/transactions/recurring/streams/merge` endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringMergeResponse {
     /// Directly modified stream, along with other streams with transactions removed from them as a
     /// result of the operation (in no particular order).
     pub modified_streams: Vec<TransactionStream>,
     /// The ids of streams that are no longer qualified as recurring transaction streams (in no
     /// particular order).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_stream_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRecurringMergeResponse {
+    0 => modified_streams: "modified_streams" required,
+    1 => removed_stream_ids: "removed_stream_ids" optional,
+});
 
 impl Validate for TransactionsRecurringMergeResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -180,47 +206,59 @@ impl Validate for TransactionsRecurringMergeResponse {
 
 /// TransactionsRecurringCreateRequest defined the request schema for
 /// `/transactions/recurring/streams/create` endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A list of all the operations to be performed. This will either all succeed or all fail.
     pub inputs: Vec<TransactionsRecurringCreateInput>,
 }
 
+::specgen_runtime::serde_struct!(TransactionsRecurringCreateRequest {
+    0 => client_id: "client_id" optional,
+    1 => access_token: "access_token" required,
+    2 => secret: "secret" optional,
+    3 => inputs: "inputs" required,
+});
+
 /// TransactionsRecurringCreateInput defines a single input to the
 /// `/transactions/recurring/streams/create` endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringCreateInput {
     /// IDs of all the transactions that will be merged into one stream. If any transaction
     /// currently exists in another stream, it will be removed from the other stream.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_ids: Option<Vec<String>>,
 }
 
+::specgen_runtime::serde_struct!(TransactionsRecurringCreateInput {
+    0 => transaction_ids: "transaction_ids" optional,
+});
+
 /// TransactionsRecurringCreateResponse defines the response schema for the
 /// `/transactions/recurring/streams/create` endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRecurringCreateResponse {
     /// Streams created as a result of the operation.
     pub added_streams: Vec<TransactionStream>,
     /// Other streams with transactions removed from them as a result of the operation (in no
     /// particular order).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_streams: Option<Vec<TransactionStream>>,
     /// The ids of streams that are no longer qualified as recurring transaction streams (in no
     /// particular order).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_stream_ids: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRecurringCreateResponse {
+    0 => added_streams: "added_streams" required,
+    1 => modified_streams: "modified_streams" optional,
+    2 => removed_stream_ids: "removed_stream_ids" optional,
+});
 
 impl Validate for TransactionsRecurringCreateResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -234,30 +272,40 @@ impl Validate for TransactionsRecurringCreateResponse {
 /// product. This field is required if `deposit_switch` is included in the `products` array.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestDepositSwitch {
     /// The `deposit_switch_id` provided by the `/deposit_switch/create` endpoint.
     pub deposit_switch_id: String,
 }
 
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestDepositSwitch {
+    0 => deposit_switch_id: "deposit_switch_id" required,
+});
+
 /// Trusted Device data associated with the previous Link session.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrustedDeviceData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_level: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<DeviceId>,
 }
 
+::specgen_runtime::serde_struct!(TrustedDeviceData {
+    0 => trust_level: "trust_level" optional,
+    1 => device_id: "device_id" optional,
+});
+
 /// Device Id associated with the device used during the previous link session
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceId {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
     /// Identifier for the device
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(DeviceId {
+    0 => type_: "type" optional,
+    1 => id: "id" optional,
+});
 
 /// By default, Link will only display account types that are compatible with all products supplied
 /// in the `products` parameter of `/link/token/create`. You can further limit the accounts shown in
@@ -273,17 +321,20 @@ pub struct DeviceId {
 ///
 /// For institutions using OAuth, the filter will not affect the list of institutions or accounts
 /// shown by the bank in the OAuth window.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestAccountSubtypes {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depository: Option<LinkTokenCreateDepositoryFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<LinkTokenCreateCreditFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loan: Option<LinkTokenCreateLoanFilter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investment: Option<LinkTokenCreateInvestmentFilter>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateRequestAccountSubtypes {
+    0 => depository: "depository" optional,
+    1 => credit: "credit" optional,
+    2 => loan: "loan" optional,
+    3 => investment: "investment" optional,
+});
 
 impl Validate for LinkTokenCreateRequestAccountSubtypes {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -296,19 +347,22 @@ impl Validate for LinkTokenCreateRequestAccountSubtypes {
 }
 
 /// A filter to apply to `depository`-type accounts
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateDepositoryFilter {
     /// An array of account subtypes to display in Link. If not specified, all account subtypes will
     /// be shown. For a full list of valid types and subtypes, see the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_subtypes: Option<Vec<DepositoryAccountSubtype>>,
     /// An array of limited purpose types. Restricts which kinds of limited purpose checking
     /// accounts may be connected in Link to prevent users from connecting them for unsupported use
     /// cases. Required when 'limited purpose checking' is in the subtypes filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limited_purpose_types: Option<Vec<LimitedPurposeType>>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateDepositoryFilter {
+    0 => account_subtypes: "account_subtypes" optional,
+    1 => limited_purpose_types: "limited_purpose_types" optional,
+});
 
 impl Validate for LinkTokenCreateDepositoryFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -319,14 +373,17 @@ impl Validate for LinkTokenCreateDepositoryFilter {
 }
 
 /// A filter to apply to `credit`-type accounts
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateCreditFilter {
     /// An array of account subtypes to display in Link. If not specified, all account subtypes will
     /// be shown. For a full list of valid types and subtypes, see the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_subtypes: Option<Vec<CreditAccountSubtype>>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateCreditFilter {
+    0 => account_subtypes: "account_subtypes" optional,
+});
 
 impl Validate for LinkTokenCreateCreditFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -336,14 +393,17 @@ impl Validate for LinkTokenCreateCreditFilter {
 }
 
 /// A filter to apply to `loan`-type accounts
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateLoanFilter {
     /// An array of account subtypes to display in Link. If not specified, all account subtypes will
     /// be shown. For a full list of valid types and subtypes, see the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_subtypes: Option<Vec<LoanAccountSubtype>>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateLoanFilter {
+    0 => account_subtypes: "account_subtypes" optional,
+});
 
 impl Validate for LinkTokenCreateLoanFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -354,14 +414,17 @@ impl Validate for LinkTokenCreateLoanFilter {
 
 /// A filter to apply to `investment`-type accounts (or `brokerage`-type accounts for API versions
 /// 2018-05-22 and earlier).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateInvestmentFilter {
     /// An array of account subtypes to display in Link. If not specified, all account subtypes will
     /// be shown. For a full list of valid types and subtypes, see the [Account
     /// schema](https://plaid.com/docs/api/accounts#account-type-schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_subtypes: Option<Vec<InvestmentAccountSubtype>>,
 }
+
+::specgen_runtime::serde_struct!(LinkTokenCreateInvestmentFilter {
+    0 => account_subtypes: "account_subtypes" optional,
+});
 
 impl Validate for LinkTokenCreateInvestmentFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -371,16 +434,21 @@ impl Validate for LinkTokenCreateInvestmentFilter {
 }
 
 /// The details of a bank employment verification in Link.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LinkSessionBankEmploymentResult {
     pub status: CreditSessionBankEmploymentStatus,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
     /// identifiers, the `item_id` is case-sensitive.
     pub item_id: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionBankEmploymentResult {
+    0 => status: "status" required,
+    1 => item_id: "item_id" required,
+    2 => institution: "institution" required,
+});
 
 impl Validate for LinkSessionBankEmploymentResult {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -620,15 +688,18 @@ impl LinkDeliveryWebhookDeliveryStatus {
 ::specgen_runtime::open_enum!(LinkDeliveryWebhookDeliveryStatus);
 
 /// Information related to the financial institution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryInstitution {
     /// The full institution name, such as 'Wells Fargo'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The Plaid institution identifier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_id: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryInstitution {
+    0 => name: "name" optional,
+    1 => institution_id: "institution_id" optional,
+});
 
 /// Indicates an Item's micro-deposit-based verification or database verification status.
 ///
@@ -678,36 +749,39 @@ impl LinkDeliveryVerificationStatus {
 ::specgen_runtime::open_enum!(LinkDeliveryVerificationStatus);
 
 /// Information related to account attached to the connected Item
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryAccount {
     /// The Plaid `account_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The official account name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The last 2-4 alphanumeric characters of an account's official account number. Note that the
     /// mask may be non-unique between an Item's accounts. It may also not match the mask that the
     /// bank displays to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mask: Option<String>,
     /// The account type. See the [Account
     /// schema](https://plaid.com/docs/api/accounts/#account-type-schema) for a full list of
     /// possible values
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The account subtype. See the [Account
     /// schema](https://plaid.com/docs/api/accounts/#account-type-schema) for a full list of
     /// possible values
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_status: Option<LinkDeliveryVerificationStatus>,
     /// If micro-deposit verification is being used, indicates whether the account being verified is
     /// a `business` or `personal` account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_type: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryAccount {
+    0 => id: "id" optional,
+    1 => name: "name" optional,
+    2 => mask: "mask" optional,
+    3 => type_: "type" optional,
+    4 => subtype: "subtype" optional,
+    5 => verification_status: "verification_status" optional,
+    6 => class_type: "class_type" optional,
+});
 
 impl Validate for LinkDeliveryAccount {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -717,13 +791,16 @@ impl Validate for LinkDeliveryAccount {
 }
 
 /// Information related to the related to the delivery of the link session to users
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub communication_method: Option<LinkDeliveryWebhookCommunicationMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_status: Option<LinkDeliveryWebhookDeliveryStatus>,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryMetadata {
+    0 => communication_method: "communication_method" optional,
+    1 => delivery_status: "delivery_status" optional,
+});
 
 impl Validate for LinkDeliveryMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -734,30 +811,33 @@ impl Validate for LinkDeliveryMetadata {
 }
 
 /// Information related to the callback from the Hosted Link session.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkCallbackMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_type: Option<LinkDeliveryWebhookCallbackType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<LinkEventName>,
     /// Indicates where in the flow the Link user exited
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// A unique identifier associated with a user's actions and events through the Link flow.
     /// Include this identifier when opening a support ticket for faster turnaround.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_session_id: Option<String>,
     /// The request ID for the last request made by Link. This can be shared with Plaid support to
     /// expedite investigation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution: Option<LinkDeliveryInstitution>,
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, accounts will only include selected accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<LinkDeliveryAccount>>,
 }
+
+::specgen_runtime::serde_struct!(LinkCallbackMetadata {
+    0 => callback_type: "callback_type" optional,
+    1 => event_name: "event_name" optional,
+    2 => status: "status" optional,
+    3 => link_session_id: "link_session_id" optional,
+    4 => request_id: "request_id" optional,
+    5 => institution: "institution" optional,
+    6 => accounts: "accounts" optional,
+});
 
 impl Validate for LinkCallbackMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -781,7 +861,7 @@ impl Validate for LinkCallbackMetadata {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScreeningStatusUpdatedWebhook {
     /// `SCREENING`
     pub webhook_type: String,
@@ -791,6 +871,13 @@ pub struct ScreeningStatusUpdatedWebhook {
     pub screening_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ScreeningStatusUpdatedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => screening_id: "screening_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for ScreeningStatusUpdatedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -812,7 +899,7 @@ impl Validate for ScreeningStatusUpdatedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntityScreeningStatusUpdatedWebhook {
     /// `ENTITY_SCREENING`
     pub webhook_type: String,
@@ -822,6 +909,13 @@ pub struct EntityScreeningStatusUpdatedWebhook {
     pub entity_screening_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(EntityScreeningStatusUpdatedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => entity_screening_id: "entity_screening_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for EntityScreeningStatusUpdatedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -843,7 +937,7 @@ impl Validate for EntityScreeningStatusUpdatedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconUserStatusUpdatedWebhook {
     /// `BEACON`
     pub webhook_type: String,
@@ -853,6 +947,13 @@ pub struct BeaconUserStatusUpdatedWebhook {
     pub beacon_user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BeaconUserStatusUpdatedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => beacon_user_id: "beacon_user_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for BeaconUserStatusUpdatedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -873,7 +974,7 @@ impl Validate for BeaconUserStatusUpdatedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportCreatedWebhook {
     /// `BEACON`
     pub webhook_type: String,
@@ -883,6 +984,13 @@ pub struct BeaconReportCreatedWebhook {
     pub beacon_report_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportCreatedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => beacon_report_id: "beacon_report_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for BeaconReportCreatedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -904,7 +1012,7 @@ impl Validate for BeaconReportCreatedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportUpdatedWebhook {
     /// `BEACON`
     pub webhook_type: String,
@@ -914,6 +1022,13 @@ pub struct BeaconReportUpdatedWebhook {
     pub beacon_report_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportUpdatedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => beacon_report_id: "beacon_report_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for BeaconReportUpdatedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -934,7 +1049,7 @@ impl Validate for BeaconReportUpdatedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportSyndicationCreatedWebhook {
     /// `BEACON`
     pub webhook_type: String,
@@ -944,6 +1059,13 @@ pub struct BeaconReportSyndicationCreatedWebhook {
     pub beacon_report_syndication_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BeaconReportSyndicationCreatedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => beacon_report_syndication_id: "beacon_report_syndication_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for BeaconReportSyndicationCreatedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -964,7 +1086,7 @@ impl Validate for BeaconReportSyndicationCreatedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BeaconDuplicateDetectedWebhook {
     /// `BEACON`
     pub webhook_type: String,
@@ -974,6 +1096,13 @@ pub struct BeaconDuplicateDetectedWebhook {
     pub beacon_duplicate_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BeaconDuplicateDetectedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => beacon_duplicate_id: "beacon_duplicate_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for BeaconDuplicateDetectedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -994,7 +1123,7 @@ impl Validate for BeaconDuplicateDetectedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationStepUpdatedWebhook {
     /// `IDENTITY_VERIFICATION`
     pub webhook_type: String,
@@ -1004,6 +1133,13 @@ pub struct IdentityVerificationStepUpdatedWebhook {
     pub identity_verification_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationStepUpdatedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => identity_verification_id: "identity_verification_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for IdentityVerificationStepUpdatedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1025,7 +1161,7 @@ impl Validate for IdentityVerificationStepUpdatedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationRetriedWebhook {
     /// `IDENTITY_VERIFICATION`
     pub webhook_type: String,
@@ -1035,6 +1171,13 @@ pub struct IdentityVerificationRetriedWebhook {
     pub identity_verification_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationRetriedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => identity_verification_id: "identity_verification_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for IdentityVerificationRetriedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1056,7 +1199,7 @@ impl Validate for IdentityVerificationRetriedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationStatusUpdatedWebhook {
     /// `IDENTITY_VERIFICATION`
     pub webhook_type: String,
@@ -1066,6 +1209,13 @@ pub struct IdentityVerificationStatusUpdatedWebhook {
     pub identity_verification_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(IdentityVerificationStatusUpdatedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => identity_verification_id: "identity_verification_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for IdentityVerificationStatusUpdatedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1098,13 +1248,12 @@ impl Validate for IdentityVerificationStatusUpdatedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransactionsRemovedWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
     /// `TRANSACTIONS_REMOVED`
     pub webhook_code: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// An array of `transaction_ids` corresponding to the removed transactions
     pub removed_transactions: Vec<String>,
@@ -1112,6 +1261,15 @@ pub struct TransactionsRemovedWebhook {
     pub item_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(TransactionsRemovedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => removed_transactions: "removed_transactions" required,
+    4 => item_id: "item_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for TransactionsRemovedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1148,13 +1306,12 @@ impl Validate for TransactionsRemovedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorTransactionsRemovedWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
     /// `TRANSACTIONS_REMOVED`
     pub webhook_code: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// An array of `transaction_ids` corresponding to the removed transactions
     pub removed_transactions: Vec<String>,
@@ -1162,6 +1319,15 @@ pub struct ProcessorTransactionsRemovedWebhook {
     pub account_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTransactionsRemovedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => removed_transactions: "removed_transactions" required,
+    4 => account_id: "account_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for ProcessorTransactionsRemovedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1191,13 +1357,12 @@ impl Validate for ProcessorTransactionsRemovedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DefaultUpdateWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
     /// `DEFAULT_UPDATE`
     pub webhook_code: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// The number of new transactions detected since the last time this webhook was fired.
     pub new_transactions: f64,
@@ -1205,6 +1370,15 @@ pub struct DefaultUpdateWebhook {
     pub item_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(DefaultUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => new_transactions: "new_transactions" required,
+    4 => item_id: "item_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for DefaultUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1237,13 +1411,12 @@ impl Validate for DefaultUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorDefaultUpdateWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
     /// `DEFAULT_UPDATE`
     pub webhook_code: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// The number of new transactions detected since the last time this webhook was fired.
     pub new_transactions: f64,
@@ -1251,6 +1424,15 @@ pub struct ProcessorDefaultUpdateWebhook {
     pub account_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProcessorDefaultUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => new_transactions: "new_transactions" required,
+    4 => account_id: "account_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for ProcessorDefaultUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1296,7 +1478,7 @@ impl Validate for ProcessorDefaultUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SyncUpdatesAvailableWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
@@ -1305,7 +1487,6 @@ pub struct SyncUpdatesAvailableWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Indicates if initial pull information (most recent 30 days of transaction history) is
     /// available.
@@ -1315,6 +1496,16 @@ pub struct SyncUpdatesAvailableWebhook {
     pub historical_update_complete: bool,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(SyncUpdatesAvailableWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => initial_update_complete: "initial_update_complete" required,
+    5 => historical_update_complete: "historical_update_complete" required,
+    6 => environment: "environment" required,
+});
 
 impl Validate for SyncUpdatesAvailableWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1362,7 +1553,7 @@ impl Validate for SyncUpdatesAvailableWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorSyncUpdatesAvailableWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
@@ -1376,6 +1567,15 @@ pub struct ProcessorSyncUpdatesAvailableWebhook {
     pub historical_update_complete: bool,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProcessorSyncUpdatesAvailableWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => account_id: "account_id" required,
+    3 => initial_update_complete: "initial_update_complete" required,
+    4 => historical_update_complete: "historical_update_complete" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for ProcessorSyncUpdatesAvailableWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1407,7 +1607,7 @@ impl Validate for ProcessorSyncUpdatesAvailableWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecurringTransactionsUpdateWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
@@ -1419,6 +1619,14 @@ pub struct RecurringTransactionsUpdateWebhook {
     pub account_ids: Vec<String>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(RecurringTransactionsUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => account_ids: "account_ids" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for RecurringTransactionsUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1449,7 +1657,7 @@ impl Validate for RecurringTransactionsUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorRecurringTransactionsUpdateWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
@@ -1459,6 +1667,13 @@ pub struct ProcessorRecurringTransactionsUpdateWebhook {
     pub account_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProcessorRecurringTransactionsUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => account_id: "account_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for ProcessorRecurringTransactionsUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1487,7 +1702,7 @@ impl Validate for ProcessorRecurringTransactionsUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IdentityDefaultUpdateWebhook {
     /// `IDENTITY`
     pub webhook_type: String,
@@ -1503,10 +1718,18 @@ pub struct IdentityDefaultUpdateWebhook {
         String,
         Vec<IdentityUpdateTypes>,
     >,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(IdentityDefaultUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => account_ids_with_updated_identity: "account_ids_with_updated_identity" required,
+    4 => error: "error" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for IdentityDefaultUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1578,13 +1801,12 @@ impl IdentityUpdateTypes {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HistoricalUpdateWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
     /// `HISTORICAL_UPDATE`
     pub webhook_code: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// The number of new transactions available
     pub new_transactions: f64,
@@ -1592,6 +1814,15 @@ pub struct HistoricalUpdateWebhook {
     pub item_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(HistoricalUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => new_transactions: "new_transactions" required,
+    4 => item_id: "item_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for HistoricalUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1627,13 +1858,12 @@ impl Validate for HistoricalUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorHistoricalUpdateWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
     /// `HISTORICAL_UPDATE`
     pub webhook_code: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// The number of new transactions available
     pub new_transactions: f64,
@@ -1641,6 +1871,15 @@ pub struct ProcessorHistoricalUpdateWebhook {
     pub account_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProcessorHistoricalUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => new_transactions: "new_transactions" required,
+    4 => account_id: "account_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for ProcessorHistoricalUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1672,14 +1911,13 @@ impl Validate for ProcessorHistoricalUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InitialUpdateWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
     /// `INITIAL_UPDATE`
     pub webhook_code: String,
     /// The error code associated with the webhook.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
     /// The number of new transactions available.
     pub new_transactions: f64,
@@ -1687,6 +1925,15 @@ pub struct InitialUpdateWebhook {
     pub item_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(InitialUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => new_transactions: "new_transactions" required,
+    4 => item_id: "item_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for InitialUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1720,14 +1967,13 @@ impl Validate for InitialUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorInitialUpdateWebhook {
     /// `TRANSACTIONS`
     pub webhook_type: String,
     /// `INITIAL_UPDATE`
     pub webhook_code: String,
     /// The error code associated with the webhook.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
     /// The number of new transactions available.
     pub new_transactions: f64,
@@ -1735,6 +1981,15 @@ pub struct ProcessorInitialUpdateWebhook {
     pub account_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProcessorInitialUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => new_transactions: "new_transactions" required,
+    4 => account_id: "account_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for ProcessorInitialUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1761,13 +2016,12 @@ impl Validate for ProcessorInitialUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorTokenWebhookUpdate {
     /// `PROCESSOR_TOKEN`
     pub webhook_type: String,
     /// `WEBHOOK_UPDATE_ACKNOWLEDGED`
     pub webhook_code: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// The ID of the account.
     pub account_id: String,
@@ -1775,6 +2029,15 @@ pub struct ProcessorTokenWebhookUpdate {
     pub new_webhook_url: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProcessorTokenWebhookUpdate {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => account_id: "account_id" required,
+    4 => new_webhook_url: "new_webhook_url" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for ProcessorTokenWebhookUpdate {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1801,7 +2064,7 @@ impl Validate for ProcessorTokenWebhookUpdate {
 ///   "institution_name": "Example Bank"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IssueResolvedWebhook {
     /// `ISSUES`
     pub webhook_type: String,
@@ -1821,6 +2084,16 @@ pub struct IssueResolvedWebhook {
     pub institution_name: String,
 }
 
+::specgen_runtime::serde_struct!(IssueResolvedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => issue_id: "issue_id" required,
+    3 => issue_description: "issue_description" required,
+    4 => issue_resolved_at: "issue_resolved_at" required,
+    5 => institution_id: "institution_id" required,
+    6 => institution_name: "institution_name" required,
+});
+
 impl Validate for IssueResolvedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1834,7 +2107,7 @@ impl Validate for IssueResolvedWebhook {
 
 /// Data about the owner or owners of an account. Any fields not specified will be filled in with
 /// default Sandbox information.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OwnerOverride {
     /// A list of names associated with the account by the financial institution. These should
     /// always be the names of individuals, even for business accounts. Note that the same name data
@@ -1847,6 +2120,13 @@ pub struct OwnerOverride {
     /// Data about the various addresses associated with the account.
     pub addresses: Vec<Address>,
 }
+
+::specgen_runtime::serde_struct!(OwnerOverride {
+    0 => names: "names" required,
+    1 => phone_numbers: "phone_numbers" required,
+    2 => emails: "emails" required,
+    3 => addresses: "addresses" required,
+});
 
 impl Validate for OwnerOverride {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -1920,11 +2200,10 @@ impl UserBasedProducts {
 /// Custom test accounts are configured with a JSON configuration object formulated according to the
 /// schema below. All top level fields are optional. Sending an empty object as a configuration will
 /// result in an account configured with random balances and transaction history.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserCustomPassword {
     /// The version of the password schema to use, possible values are 1 or 2. The default value is
     /// 2. You should only specify 1 if you know it is necessary for your test suite.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<String>,
     /// A seed, in the form of a string, that will be used to randomly generate account and
     /// transaction data, if this data is not specified using the `override_accounts` argument. If
@@ -1965,6 +2244,15 @@ pub struct UserCustomPassword {
     pub force_error: String,
 }
 
+::specgen_runtime::serde_struct!(UserCustomPassword {
+    0 => version: "version" optional,
+    1 => seed: "seed" required,
+    2 => override_accounts: "override_accounts" required,
+    3 => mfa: "mfa" required,
+    4 => recaptcha: "recaptcha" required,
+    5 => force_error: "force_error" required,
+});
+
 impl Validate for UserCustomPassword {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -1973,7 +2261,7 @@ impl Validate for UserCustomPassword {
 }
 
 /// Specifies the multi-factor authentication settings to use with this test account
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MFA {
     /// Possible values are `device`, `selections`, or `questions`.
     ///
@@ -1984,7 +2272,6 @@ pub struct MFA {
     /// If value is `questions`, the MFA answer is  `answer_<i>_<j>` for the j-th question in the
     /// i-th round, starting from 0. For example, the answer to the first question in the second
     /// round is `answer_1_0`.
-    #[serde(rename = "type")]
     pub type_: String,
     /// Number of rounds of questions. Required if value of `type` is `questions`.
     pub question_rounds: f64,
@@ -1997,14 +2284,20 @@ pub struct MFA {
     pub selections_per_question: f64,
 }
 
+::specgen_runtime::serde_struct!(MFA {
+    0 => type_: "type" required,
+    1 => question_rounds: "question_rounds" required,
+    2 => questions_per_round: "questions_per_round" required,
+    3 => selection_rounds: "selection_rounds" required,
+    4 => selections_per_question: "selections_per_question" required,
+});
+
 /// Data to use to set values of test accounts. Some values cannot be specified in the schema and
 /// will instead will be calculated from other test data in order to achieve more consistent,
 /// realistic test data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OverrideAccounts {
-    #[serde(rename = "type")]
     pub type_: OverrideAccountType,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub subtype: Option<AccountSubtype>,
     /// If provided, the account will start with this amount as the current balance.
     ///
@@ -2027,16 +2320,31 @@ pub struct OverrideAccounts {
     pub numbers: Numbers,
     /// Specify the list of transactions on the account.
     pub transactions: Vec<TransactionOverride>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holdings: Option<HoldingsOverride>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investment_transactions: Option<InvestmentsTransactionsOverride>,
     pub identity: OwnerOverride,
     pub liability: LiabilityOverride,
     pub inflow_model: InflowModel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income: Option<IncomeOverride>,
 }
+
+::specgen_runtime::serde_struct!(OverrideAccounts {
+    0 => type_: "type" required,
+    1 => subtype: "subtype" required,
+    2 => starting_balance: "starting_balance" required,
+    3 => force_available_balance: "force_available_balance" required,
+    4 => has_null_available_balance: "has_null_available_balance" required,
+    5 => currency: "currency" required,
+    6 => meta: "meta" required,
+    7 => numbers: "numbers" required,
+    8 => transactions: "transactions" required,
+    9 => holdings: "holdings" optional,
+    10 => investment_transactions: "investment_transactions" optional,
+    11 => identity: "identity" required,
+    12 => liability: "liability" required,
+    13 => inflow_model: "inflow_model" required,
+    14 => income: "income" optional,
+});
 
 impl Validate for OverrideAccounts {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2054,7 +2362,7 @@ impl Validate for OverrideAccounts {
 }
 
 /// Allows specifying the metadata of the test account
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Meta {
     /// The account's name
     pub name: String,
@@ -2072,6 +2380,13 @@ pub struct Meta {
     pub mask: String,
 }
 
+::specgen_runtime::serde_struct!(Meta {
+    0 => name: "name" required,
+    1 => official_name: "official_name" required,
+    2 => limit: "limit" required,
+    3 => mask: "mask" required,
+});
+
 impl Validate for Meta {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         static MASK: StringRules = StringRules::new().pattern("^$|^[A-Za-z0-9]{2,4}$");
@@ -2082,40 +2397,43 @@ impl Validate for Meta {
 
 /// Account and bank identifier number data used to configure the test account. All values are
 /// optional.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Numbers {
     /// Will be used for the account number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Must be a valid ACH routing number. To test `/transfer/capabilities/get`, set this to
     /// 322271627 to force a `true` result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_routing: Option<String>,
     /// Must be a valid wire transfer routing number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ach_wire_routing: Option<String>,
     /// EFT institution number. Must be specified alongside `eft_branch`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eft_institution: Option<String>,
     /// EFT branch number. Must be specified alongside `eft_institution`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eft_branch: Option<String>,
     /// Bank identifier code (BIC). Must be specified alongside `international_iban`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub international_bic: Option<String>,
     /// International bank account number (IBAN). If no account number is specified via `account`,
     /// will also be used as the account number by default. Must be specified alongside
     /// `international_bic`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub international_iban: Option<String>,
     /// BACS sort code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bacs_sort_code: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(Numbers {
+    0 => account: "account" optional,
+    1 => ach_routing: "ach_routing" optional,
+    2 => ach_wire_routing: "ach_wire_routing" optional,
+    3 => eft_institution: "eft_institution" optional,
+    4 => eft_branch: "eft_branch" optional,
+    5 => international_bic: "international_bic" optional,
+    6 => international_iban: "international_iban" optional,
+    7 => bacs_sort_code: "bacs_sort_code" optional,
+});
+
 /// Data to populate as test transaction data. If not specified, random transactions will be
 /// generated instead.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionOverride {
     /// The date of the transaction, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) (YYYY-MM-DD)
     /// format. Transactions in Sandbox will move from pending to posted once their transaction date
@@ -2139,9 +2457,16 @@ pub struct TransactionOverride {
     /// The transaction description.
     pub description: String,
     /// The ISO-4217 format currency code for the transaction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(TransactionOverride {
+    0 => date_transacted: "date_transacted" required,
+    1 => date_posted: "date_posted" required,
+    2 => amount: "amount" required,
+    3 => description: "description" required,
+    4 => currency: "currency" optional,
+});
 
 impl Validate for TransactionOverride {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2156,41 +2481,44 @@ impl Validate for TransactionOverride {
 /// enrichment. These processes may cause the data returned by the Sandbox to be slightly different
 /// from the data you input. An ISO-4217 currency code and a security identifier (`ticker_symbol`,
 /// `cusip`, or `isin`) are required.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecurityOverride {
     /// 12-character ISIN, a globally unique securities identifier. A verified CUSIP Global Services
     /// license is required to receive this data. This field will be null by default for new
     /// customers, and null for existing customers starting March 12, 2024. If you would like access
     /// to this field, please [request ISIN/CUSIP access
     /// here](https://docs.google.com/forms/d/e/1FAIpQLSd9asHEYEfmf8fxJTHZTAfAzW4dugsnSu-HS2J51f1mxwd6Sw/viewform).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isin: Option<String>,
     /// 9-character CUSIP, an identifier assigned to North American securities. A verified CUSIP
     /// Global Services license is required to receive this data. This field will be null by default
     /// for new customers, and null for existing customers starting March 12, 2024. If you would
     /// like access to this field, please [request ISIN/CUSIP access
     /// here](https://docs.google.com/forms/d/e/1FAIpQLSd9asHEYEfmf8fxJTHZTAfAzW4dugsnSu-HS2J51f1mxwd6Sw/viewform).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cusip: Option<String>,
     /// (Deprecated) 7-character SEDOL, an identifier assigned to securities in the UK.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sedol: Option<String>,
     /// A descriptive name for the security, suitable for display.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The security's trading symbol for publicly traded securities, and otherwise a short
     /// identifier if available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticker_symbol: Option<String>,
     /// Either a valid `iso_currency_code` or `unofficial_currency_code`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(SecurityOverride {
+    0 => isin: "isin" optional,
+    1 => cusip: "cusip" optional,
+    2 => sedol: "sedol" optional,
+    3 => name: "name" optional,
+    4 => ticker_symbol: "ticker_symbol" optional,
+    5 => currency: "currency" optional,
+});
+
 /// Specify the holdings on the account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HoldingsOverride {
     /// The last price given by the institution for this security
     ///
@@ -2200,13 +2528,11 @@ pub struct HoldingsOverride {
     /// 8601](https://wikipedia.org/wiki/ISO_8601) date.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institution_price_as_of: Option<String>,
     /// The total cost basis of the holding (e.g., the total amount spent to acquire all assets
     /// currently in the holding).
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_basis: Option<f64>,
     /// The total quantity of the asset held, as reported by the financial institution.
     ///
@@ -2216,6 +2542,15 @@ pub struct HoldingsOverride {
     pub currency: String,
     pub security: SecurityOverride,
 }
+
+::specgen_runtime::serde_struct!(HoldingsOverride {
+    0 => institution_price: "institution_price" required,
+    1 => institution_price_as_of: "institution_price_as_of" optional,
+    2 => cost_basis: "cost_basis" optional,
+    3 => quantity: "quantity" required,
+    4 => currency: "currency" required,
+    5 => security: "security" required,
+});
 
 impl Validate for HoldingsOverride {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2229,7 +2564,7 @@ impl Validate for HoldingsOverride {
 }
 
 /// Specify the list of investments transactions on the account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsTransactionsOverride {
     /// Posting date for the transaction. Must be formatted as an [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) date.
@@ -2250,7 +2585,6 @@ pub struct InvestmentsTransactionsOverride {
     /// The combined value of all fees applied to this transaction.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fees: Option<f64>,
     /// The type of the investment transaction. Possible values are:
     /// `buy`: Buying an investment
@@ -2259,13 +2593,22 @@ pub struct InvestmentsTransactionsOverride {
     /// `fee`: A fee on the account
     /// `transfer`: Activity that modifies a position, but not through buy/sell activity e.g.
     /// options exercise, portfolio transfer
-    #[serde(rename = "type")]
     pub type_: String,
     /// Either a valid `iso_currency_code` or `unofficial_currency_code`
     pub currency: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<SecurityOverride>,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsTransactionsOverride {
+    0 => date: "date" required,
+    1 => name: "name" required,
+    2 => quantity: "quantity" required,
+    3 => price: "price" required,
+    4 => fees: "fees" optional,
+    5 => type_: "type" required,
+    6 => currency: "currency" required,
+    7 => security: "security" optional,
+});
 
 impl Validate for InvestmentsTransactionsOverride {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2275,11 +2618,10 @@ impl Validate for InvestmentsTransactionsOverride {
 }
 
 /// Used to configure Sandbox test data for the Liabilities product
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LiabilityOverride {
     /// The type of the liability object, either `credit` or `student`. Mortgages are not currently
     /// supported in the custom Sandbox.
-    #[serde(rename = "type")]
     pub type_: String,
     /// The purchase APR percentage value. For simplicity, this is the only interest rate used to
     /// calculate interest charges. Can only be set if `type` is `credit`.
@@ -2354,6 +2696,33 @@ pub struct LiabilityOverride {
     pub servicer_address: Address,
 }
 
+::specgen_runtime::serde_struct!(LiabilityOverride {
+    0 => type_: "type" required,
+    1 => purchase_apr: "purchase_apr" required,
+    2 => cash_apr: "cash_apr" required,
+    3 => balance_transfer_apr: "balance_transfer_apr" required,
+    4 => special_apr: "special_apr" required,
+    5 => last_payment_amount: "last_payment_amount" required,
+    6 => minimum_payment_amount: "minimum_payment_amount" required,
+    7 => is_overdue: "is_overdue" required,
+    8 => origination_date: "origination_date" required,
+    9 => principal: "principal" required,
+    10 => nominal_apr: "nominal_apr" required,
+    11 => interest_capitalization_grace_period_months: "interest_capitalization_grace_period_months" required,
+    12 => repayment_model: "repayment_model" required,
+    13 => expected_payoff_date: "expected_payoff_date" required,
+    14 => guarantor: "guarantor" required,
+    15 => is_federal: "is_federal" required,
+    16 => loan_name: "loan_name" required,
+    17 => loan_status: "loan_status" required,
+    18 => payment_reference_number: "payment_reference_number" required,
+    19 => pslf_status: "pslf_status" required,
+    20 => repayment_plan_description: "repayment_plan_description" required,
+    21 => repayment_plan_type: "repayment_plan_type" required,
+    22 => sequence_number: "sequence_number" required,
+    23 => servicer_address: "servicer_address" required,
+});
+
 impl Validate for LiabilityOverride {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -2371,10 +2740,9 @@ impl Validate for LiabilityOverride {
 
 /// Student loan repayment information used to configure Sandbox test data for the Liabilities
 /// product
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StudentLoanRepaymentModel {
     /// The only currently supported value for this field is `standard`.
-    #[serde(rename = "type")]
     pub type_: String,
     /// Configures the number of months before repayment starts.
     pub non_repayment_months: f64,
@@ -2382,10 +2750,16 @@ pub struct StudentLoanRepaymentModel {
     pub repayment_months: f64,
 }
 
+::specgen_runtime::serde_struct!(StudentLoanRepaymentModel {
+    0 => type_: "type" required,
+    1 => non_repayment_months: "non_repayment_months" required,
+    2 => repayment_months: "repayment_months" required,
+});
+
 /// The `inflow_model` allows you to model a test account that receives regular income or make
 /// regular payments on a loan. Any transactions generated by the `inflow_model` will appear in
 /// addition to randomly generated test data or transactions specified by `override_accounts`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InflowModel {
     /// Inflow model. One of the following:
     ///
@@ -2400,7 +2774,6 @@ pub struct InflowModel {
     /// Note that account types supported by Liabilities will accrue interest in the Sandbox. The
     /// types impacted are account type `credit` with subtype `credit` or `paypal`, and account type
     /// `loan` with subtype `student` or `mortgage`.
-    #[serde(rename = "type")]
     pub type_: String,
     /// Amount of income per month. This value is required if `type` is `monthly-income`.
     ///
@@ -2421,16 +2794,27 @@ pub struct InflowModel {
     pub statement_day_of_month: String,
 }
 
+::specgen_runtime::serde_struct!(InflowModel {
+    0 => type_: "type" required,
+    1 => income_amount: "income_amount" required,
+    2 => payment_day_of_month: "payment_day_of_month" required,
+    3 => transaction_name: "transaction_name" required,
+    4 => statement_day_of_month: "statement_day_of_month" required,
+});
+
 /// Specify payroll data on the account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeOverride {
     /// A list of paystubs associated with the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paystubs: Option<Vec<PaystubOverride>>,
     /// A list of w2s associated with the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub w2s: Option<Vec<W2Override>>,
 }
+
+::specgen_runtime::serde_struct!(IncomeOverride {
+    0 => paystubs: "paystubs" optional,
+    1 => w2s: "w2s" optional,
+});
 
 impl Validate for IncomeOverride {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2440,125 +2824,137 @@ impl Validate for IncomeOverride {
 }
 
 /// W2 is an object that represents income data taken from a W2 tax document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct W2Override {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employer: Option<PaystubOverrideEmployer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee: Option<PaystubOverrideEmployee>,
     /// The tax year of the W2 document.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tax_year: Nullable<String>,
     /// An employer identification number or EIN.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employer_id_number: Nullable<String>,
     /// Wages from tips and other compensation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub wages_tips_other_comp: Nullable<String>,
     /// Federal income tax withheld for the tax year.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub federal_income_tax_withheld: Nullable<String>,
     /// Wages from social security.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub social_security_wages: Nullable<String>,
     /// Social security tax withheld for the tax year.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub social_security_tax_withheld: Nullable<String>,
     /// Wages and tips from medicare.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub medicare_wages_and_tips: Nullable<String>,
     /// Medicare tax withheld for the tax year.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub medicare_tax_withheld: Nullable<String>,
     /// Tips from social security.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub social_security_tips: Nullable<String>,
     /// Allocated tips.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub allocated_tips: Nullable<String>,
     /// Contents from box 9 on the W2.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub box_9: Nullable<String>,
     /// Dependent care benefits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub dependent_care_benefits: Nullable<String>,
     /// Nonqualified plans.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub nonqualified_plans: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub box_12: Option<Vec<W2Box12Override>>,
     /// Statutory employee.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub statutory_employee: Nullable<String>,
     /// Retirement plan.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub retirement_plan: Nullable<String>,
     /// Third party sick pay.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub third_party_sick_pay: Nullable<String>,
     /// Other.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub other: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_and_local_wages: Option<Vec<W2StateAndLocalWagesOverride>>,
 }
 
+::specgen_runtime::serde_struct!(W2Override {
+    0 => employer: "employer" optional,
+    1 => employee: "employee" optional,
+    2 => tax_year: "tax_year" optional,
+    3 => employer_id_number: "employer_id_number" optional,
+    4 => wages_tips_other_comp: "wages_tips_other_comp" optional,
+    5 => federal_income_tax_withheld: "federal_income_tax_withheld" optional,
+    6 => social_security_wages: "social_security_wages" optional,
+    7 => social_security_tax_withheld: "social_security_tax_withheld" optional,
+    8 => medicare_wages_and_tips: "medicare_wages_and_tips" optional,
+    9 => medicare_tax_withheld: "medicare_tax_withheld" optional,
+    10 => social_security_tips: "social_security_tips" optional,
+    11 => allocated_tips: "allocated_tips" optional,
+    12 => box_9: "box_9" optional,
+    13 => dependent_care_benefits: "dependent_care_benefits" optional,
+    14 => nonqualified_plans: "nonqualified_plans" optional,
+    15 => box_12: "box_12" optional,
+    16 => statutory_employee: "statutory_employee" optional,
+    17 => retirement_plan: "retirement_plan" optional,
+    18 => third_party_sick_pay: "third_party_sick_pay" optional,
+    19 => other: "other" optional,
+    20 => state_and_local_wages: "state_and_local_wages" optional,
+});
+
 /// Data on the W2 Box 12
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct W2Box12Override {
     /// W2 Box 12 code.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub code: Nullable<String>,
     /// W2 Box 12 amount.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub amount: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(W2Box12Override {
+    0 => code: "code" optional,
+    1 => amount: "amount" optional,
+});
+
 /// W2 state and local wages
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct W2StateAndLocalWagesOverride {
     /// State associated with the wage.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state: Nullable<String>,
     /// State identification number of the employer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employer_state_id_number: Nullable<String>,
     /// Wages and tips from the specified state.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state_wages_tips: Nullable<String>,
     /// Income tax from the specified state.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub state_income_tax: Nullable<String>,
     /// Wages and tips from the locality.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub local_wages_tips: Nullable<String>,
     /// Income tax from the locality.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub local_income_tax: Nullable<String>,
     /// Name of the locality.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub locality_name: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(W2StateAndLocalWagesOverride {
+    0 => state: "state" optional,
+    1 => employer_state_id_number: "employer_state_id_number" optional,
+    2 => state_wages_tips: "state_wages_tips" optional,
+    3 => state_income_tax: "state_income_tax" optional,
+    4 => local_wages_tips: "local_wages_tips" optional,
+    5 => local_income_tax: "local_income_tax" optional,
+    6 => locality_name: "locality_name" optional,
+});
+
 /// An object representing data from a paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverride {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employer: Option<PaystubOverrideEmployer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee: Option<PaystubOverrideEmployee>,
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub income_breakdown: Option<Vec<IncomeBreakdown>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_pay: Option<PaystubOverrideNetPay>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deductions: Option<PaystubOverrideDeductions>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earnings: Option<PaystubOverrideEarnings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_period_details: Option<PaystubOverridePayPeriodDetails>,
 }
+
+::specgen_runtime::serde_struct!(PaystubOverride {
+    0 => employer: "employer" optional,
+    1 => employee: "employee" optional,
+    2 => income_breakdown: "income_breakdown" optional,
+    3 => net_pay: "net_pay" optional,
+    4 => deductions: "deductions" optional,
+    5 => earnings: "earnings" optional,
+    6 => pay_period_details: "pay_period_details" optional,
+});
 
 impl Validate for PaystubOverride {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2570,13 +2966,16 @@ impl Validate for PaystubOverride {
 }
 
 /// An object representing both a breakdown of earnings on a paystub and the total earnings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideEarnings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Vec<PaystubOverrideEarningsBreakdown>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<PaystubOverrideEarningsTotal>,
 }
+
+::specgen_runtime::serde_struct!(PaystubOverrideEarnings {
+    0 => breakdown: "breakdown" optional,
+    1 => total: "total" optional,
+});
 
 impl Validate for PaystubOverrideEarnings {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2586,35 +2985,38 @@ impl Validate for PaystubOverrideEarnings {
 }
 
 /// An object representing the earnings line items for the pay period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideEarningsBreakdown {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub canonical_description: Nullable<EarningsBreakdownCanonicalDescription>,
     /// Raw amount of the earning line item.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
     /// Description of the earning line item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Number of hours applicable for this earning.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hours: Nullable<f64>,
     /// The ISO-4217 currency code of the line item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<String>,
     /// Hourly rate applicable for this earning.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub rate: Nullable<f64>,
     /// The year-to-date amount of the deduction.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
 }
+
+::specgen_runtime::serde_struct!(PaystubOverrideEarningsBreakdown {
+    0 => canonical_description: "canonical_description" optional,
+    1 => current_amount: "current_amount" optional,
+    2 => description: "description" optional,
+    3 => hours: "hours" optional,
+    4 => currency: "currency" optional,
+    5 => rate: "rate" optional,
+    6 => ytd_amount: "ytd_amount" optional,
+});
 
 impl Validate for PaystubOverrideEarningsBreakdown {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2625,193 +3027,217 @@ impl Validate for PaystubOverrideEarningsBreakdown {
 
 /// An object representing both the current pay period and year to date amount for an earning
 /// category.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideEarningsTotal {
     /// Total number of hours worked for this pay period
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub hours: Nullable<f64>,
     /// The ISO-4217 currency code of the line item
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<String>,
     /// The year-to-date amount for the total earnings
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideEarningsTotal {
+    0 => hours: "hours" optional,
+    1 => currency: "currency" optional,
+    2 => ytd_amount: "ytd_amount" optional,
+});
+
 /// An object with the deduction information found on a paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideDeductions {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Vec<PaystubOverrideDeductionsBreakdown>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<PaystubOverrideDeductionsTotal>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideDeductions {
+    0 => breakdown: "breakdown" optional,
+    1 => total: "total" optional,
+});
+
 /// An object representing the deduction line items for the pay period
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideDeductionsBreakdown {
     /// Raw amount of the deduction
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
     /// Description of the deduction line item
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The ISO-4217 currency code of the line item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<String>,
     /// The year-to-date amount of the deduction
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideDeductionsBreakdown {
+    0 => current_amount: "current_amount" optional,
+    1 => description: "description" optional,
+    2 => currency: "currency" optional,
+    3 => ytd_amount: "ytd_amount" optional,
+});
+
 /// An object representing the total deductions for the pay period
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideDeductionsTotal {
     /// Raw amount of the deduction
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
     /// The ISO-4217 currency code of the line item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<String>,
     /// The year-to-date total amount of the deductions
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideDeductionsTotal {
+    0 => current_amount: "current_amount" optional,
+    1 => currency: "currency" optional,
+    2 => ytd_amount: "ytd_amount" optional,
+});
+
 /// An object representing information about the net pay amount on the paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideNetPay {
     /// Description of the net pay
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The ISO-4217 currency code of the net pay.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<String>,
     /// The year-to-date amount of the net pay
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub ytd_amount: Nullable<f64>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideNetPay {
+    0 => description: "description" optional,
+    1 => currency: "currency" optional,
+    2 => ytd_amount: "ytd_amount" optional,
+});
+
 /// The employer on the paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideEmployer {
     /// The name of the employer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<PaystubOverrideEmployerAddress>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideEmployer {
+    0 => name: "name" optional,
+    1 => address: "address" optional,
+});
+
 /// The address of the employer.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideEmployerAddress {
     /// The full city name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The region or state
     /// Example: `"NC"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The full street address
     /// Example: `"564 Main Street, APT 15"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// 5 digit postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// The country of the address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideEmployerAddress {
+    0 => city: "city" optional,
+    1 => region: "region" optional,
+    2 => street: "street" optional,
+    3 => postal_code: "postal_code" optional,
+    4 => country: "country" optional,
+});
+
 /// The employee on the paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideEmployee {
     /// The name of the employee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<PaystubOverrideEmployeeAddress>,
     /// Marital status of the employee - either `single` or `married`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub marital_status: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxpayer_id: Option<PaystubOverrideTaxpayerID>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideEmployee {
+    0 => name: "name" optional,
+    1 => address: "address" optional,
+    2 => marital_status: "marital_status" optional,
+    3 => taxpayer_id: "taxpayer_id" optional,
+});
+
 /// Taxpayer ID of the individual receiving the paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideTaxpayerID {
     /// Type of ID, e.g. 'SSN'
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_type: Nullable<String>,
     /// ID mask; i.e. last 4 digits of the taxpayer ID
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub id_mask: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideTaxpayerID {
+    0 => id_type: "id_type" optional,
+    1 => id_mask: "id_mask" optional,
+});
+
 /// The address of the employee.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideEmployeeAddress {
     /// The full city name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The region or state
     /// Example: `"NC"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The full street address
     /// Example: `"564 Main Street, APT 15"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// 5 digit postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// The country of the address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(PaystubOverrideEmployeeAddress {
+    0 => city: "city" optional,
+    1 => region: "region" optional,
+    2 => street: "street" optional,
+    3 => postal_code: "postal_code" optional,
+    4 => country: "country" optional,
+});
+
 /// Details about the pay period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverridePayPeriodDetails {
     /// The amount of the paycheck.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub check_amount: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution_breakdown: Option<Vec<PaystubOverrideDistributionBreakdown>>,
     /// The pay period end date, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format:
     /// "yyyy-mm-dd".
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
     /// Total earnings before tax/deductions.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub gross_earnings: Nullable<f64>,
     /// The date on which the paystub was issued, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ("yyyy-mm-dd").
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_date: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_frequency: Nullable<PayPeriodDetailsPayFrequency>,
     /// The date on which the paystub was issued, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ("yyyy-mm-dd").
@@ -2819,15 +3245,24 @@ pub struct PaystubOverridePayPeriodDetails {
     /// Deprecated.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub pay_day: Nullable<String>,
     /// The pay period start date, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format:
     /// "yyyy-mm-dd".
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(PaystubOverridePayPeriodDetails {
+    0 => check_amount: "check_amount" optional,
+    1 => distribution_breakdown: "distribution_breakdown" optional,
+    2 => end_date: "end_date" optional,
+    3 => gross_earnings: "gross_earnings" optional,
+    4 => pay_date: "pay_date" optional,
+    5 => pay_frequency: "pay_frequency" optional,
+    6 => pay_day: "pay_day" optional,
+    7 => start_date: "start_date" optional,
+});
 
 impl Validate for PaystubOverridePayPeriodDetails {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2841,30 +3276,33 @@ impl Validate for PaystubOverridePayPeriodDetails {
 }
 
 /// Information about the accounts that the payment was distributed to.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideDistributionBreakdown {
     /// Name of the account for the given distribution.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub account_name: Nullable<String>,
     /// The name of the bank that the payment is being deposited to.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub bank_name: Nullable<String>,
     /// The amount distributed to this account.
     ///
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub current_amount: Nullable<f64>,
     /// The ISO-4217 currency code of the net pay. Always `null` if `unofficial_currency_code` is
     /// non-null.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<String>,
     /// The last 2-4 alphanumeric characters of an account's official account number.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub mask: Nullable<String>,
     /// Type of the account that the paystub was sent to (e.g. 'checking').
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
 }
+
+::specgen_runtime::serde_struct!(PaystubOverrideDistributionBreakdown {
+    0 => account_name: "account_name" optional,
+    1 => bank_name: "bank_name" optional,
+    2 => current_amount: "current_amount" optional,
+    3 => currency: "currency" optional,
+    4 => mask: "mask" optional,
+    5 => type_: "type" optional,
+});
 
 /// Plaid will trigger a `DEFAULT_UPDATE` webhook for Items that undergo a change in Auth data. This
 /// is generally caused by data partners notifying Plaid of a change in their account numbering
@@ -2890,7 +3328,7 @@ pub struct PaystubOverrideDistributionBreakdown {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthDefaultUpdateWebhook {
     /// `AUTH`
     pub webhook_type: String,
@@ -2909,10 +3347,19 @@ pub struct AuthDefaultUpdateWebhook {
         String,
         Vec<AuthUpdateTypes>,
     >,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(AuthDefaultUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => account_ids_with_new_auth: "account_ids_with_new_auth" required,
+    4 => account_ids_with_updated_auth: "account_ids_with_updated_auth" required,
+    5 => error: "error" required,
+    6 => environment: "environment" required,
+});
 
 impl Validate for AuthDefaultUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2971,7 +3418,7 @@ impl AuthUpdateTypes {
 ///   "error": null
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AutomaticallyVerifiedWebhook {
     /// `AUTH`
     pub webhook_type: String,
@@ -2982,9 +3429,17 @@ pub struct AutomaticallyVerifiedWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     pub environment: WebhookEnvironmentValues,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
 }
+
+::specgen_runtime::serde_struct!(AutomaticallyVerifiedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => account_id: "account_id" required,
+    3 => item_id: "item_id" required,
+    4 => environment: "environment" required,
+    5 => error: "error" optional,
+});
 
 impl Validate for AutomaticallyVerifiedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -2995,12 +3450,18 @@ impl Validate for AutomaticallyVerifiedWebhook {
 }
 
 /// A JWT Header, used for webhook validation
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct JWTHeader {
     pub id: String,
     pub kid: String,
     pub alg: String,
 }
+
+::specgen_runtime::serde_struct!(JWTHeader {
+    0 => id: "id" required,
+    1 => kid: "kid" required,
+    2 => alg: "alg" required,
+});
 
 /// Fired when an Item was not verified via automated micro-deposits after seven days since the
 /// automated micro-deposit was made.
@@ -3017,7 +3478,7 @@ pub struct JWTHeader {
 ///   "error": null
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerificationExpiredWebhook {
     /// `AUTH`
     pub webhook_type: String,
@@ -3028,9 +3489,17 @@ pub struct VerificationExpiredWebhook {
     /// The `account_id` of the account associated with the webhook
     pub account_id: String,
     pub environment: WebhookEnvironmentValues,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
 }
+
+::specgen_runtime::serde_struct!(VerificationExpiredWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => account_id: "account_id" required,
+    4 => environment: "environment" required,
+    5 => error: "error" optional,
+});
 
 impl Validate for VerificationExpiredWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3054,7 +3523,7 @@ impl Validate for VerificationExpiredWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookUpdateAcknowledgedWebhook {
     /// `ITEM`
     pub webhook_type: String,
@@ -3064,10 +3533,18 @@ pub struct WebhookUpdateAcknowledgedWebhook {
     pub item_id: String,
     /// The new webhook URL
     pub new_webhook_url: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(WebhookUpdateAcknowledgedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => new_webhook_url: "new_webhook_url" required,
+    4 => error: "error" optional,
+    5 => environment: "environment" required,
+});
 
 impl Validate for WebhookUpdateAcknowledgedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3095,7 +3572,7 @@ impl Validate for WebhookUpdateAcknowledgedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PendingExpirationWebhook {
     /// `ITEM`
     pub webhook_type: String,
@@ -3104,7 +3581,6 @@ pub struct PendingExpirationWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The date and time at which the Item's access consent will expire, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
@@ -3113,6 +3589,15 @@ pub struct PendingExpirationWebhook {
     pub consent_expiration_time: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(PendingExpirationWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => consent_expiration_time: "consent_expiration_time" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for PendingExpirationWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3148,7 +3633,7 @@ impl Validate for PendingExpirationWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemErrorWebhook {
     /// `ITEM`
     pub webhook_type: String,
@@ -3157,12 +3642,19 @@ pub struct ItemErrorWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ItemErrorWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => error: "error" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for ItemErrorWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3188,7 +3680,7 @@ impl Validate for ItemErrorWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemLoginRepairedWebhook {
     /// `ITEM`
     pub webhook_type: String,
@@ -3197,10 +3689,17 @@ pub struct ItemLoginRepairedWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ItemLoginRepairedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => environment: "environment" required,
+});
 
 impl Validate for ItemLoginRepairedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3222,7 +3721,7 @@ impl Validate for ItemLoginRepairedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemProductReadyWebhook {
     /// `INCOME`
     pub webhook_type: String,
@@ -3230,10 +3729,17 @@ pub struct ItemProductReadyWebhook {
     pub webhook_code: String,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ItemProductReadyWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => error: "error" optional,
+    4 => environment: "environment" required,
+});
 
 impl Validate for ItemProductReadyWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3257,7 +3763,7 @@ impl Validate for ItemProductReadyWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPermissionsRequiredAuthWebhook {
     /// `AUTH`
     pub webhook_type: String,
@@ -3267,6 +3773,13 @@ pub struct ProductPermissionsRequiredAuthWebhook {
     pub item_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProductPermissionsRequiredAuthWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for ProductPermissionsRequiredAuthWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3289,7 +3802,7 @@ impl Validate for ProductPermissionsRequiredAuthWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPermissionsRequiredIdentityWebhook {
     /// `IDENTITY`
     pub webhook_type: String,
@@ -3299,6 +3812,13 @@ pub struct ProductPermissionsRequiredIdentityWebhook {
     pub item_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProductPermissionsRequiredIdentityWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for ProductPermissionsRequiredIdentityWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3320,25 +3840,22 @@ impl Validate for ProductPermissionsRequiredIdentityWebhook {
 ///   "http_code": 400
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecaptchaRequiredError {
     /// `RECAPTCHA_ERROR`
     pub error_type: String,
     /// `RECAPTCHA_REQUIRED`
     pub error_code: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub display_message: Option<String>,
     /// 400
     pub http_code: i64,
     /// Your user will be prompted to solve a Google reCAPTCHA challenge in the Link Recaptcha pane.
     /// If they solve the challenge successfully, the user's request is resubmitted and they are
     /// directed to the next Item creation step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_user_experience: Option<String>,
     /// Plaid's fraud system detects abusive traffic and considers a variety of parameters
     /// throughout Item creation requests. When a request is considered risky or possibly
     /// fraudulent, Link presents a reCAPTCHA for the user to solve.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_causes: Option<String>,
     /// Link will automatically guide your user through reCAPTCHA verification. As a general rule,
     /// we recommend instrumenting basic fraud monitoring to detect and protect your website from
@@ -3346,9 +3863,18 @@ pub struct RecaptchaRequiredError {
     ///
     /// If your user cannot verify their session, please submit a support ticket with the following
     /// identifiers: `link_session_id` or `request_id`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub troubleshooting_steps: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(RecaptchaRequiredError {
+    0 => error_type: "error_type" required,
+    1 => error_code: "error_code" required,
+    2 => display_message: "display_message" required,
+    3 => http_code: "http_code" required,
+    4 => link_user_experience: "link_user_experience" optional,
+    5 => common_causes: "common_causes" optional,
+    6 => troubleshooting_steps: "troubleshooting_steps" optional,
+});
 
 /// Fired when new bank transfer events are available. Receiving this webhook indicates you should
 /// fetch the new events from `/bank_transfer/event/sync`.
@@ -3362,7 +3888,7 @@ pub struct RecaptchaRequiredError {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankTransfersEventsUpdateWebhook {
     /// `BANK_TRANSFERS`
     pub webhook_type: String,
@@ -3370,6 +3896,12 @@ pub struct BankTransfersEventsUpdateWebhook {
     pub webhook_code: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BankTransfersEventsUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => environment: "environment" required,
+});
 
 impl Validate for BankTransfersEventsUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3397,7 +3929,7 @@ impl Validate for BankTransfersEventsUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankTransfersEventsUpdateWebhookForAuth {
     /// `BANK_TRANSFERS`
     pub webhook_type: String,
@@ -3405,6 +3937,12 @@ pub struct BankTransfersEventsUpdateWebhookForAuth {
     pub webhook_code: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BankTransfersEventsUpdateWebhookForAuth {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => environment: "environment" required,
+});
 
 impl Validate for BankTransfersEventsUpdateWebhookForAuth {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3427,7 +3965,7 @@ impl Validate for BankTransfersEventsUpdateWebhookForAuth {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferEventsUpdateWebhook {
     /// `TRANSFER`
     pub webhook_type: String,
@@ -3435,6 +3973,12 @@ pub struct TransferEventsUpdateWebhook {
     pub webhook_code: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(TransferEventsUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => environment: "environment" required,
+});
 
 impl Validate for TransferEventsUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3463,7 +4007,7 @@ impl Validate for TransferEventsUpdateWebhook {
 ///   "link_token": "link-sandbox-79e723b0-0e04-4248-8a33-15ceb6828a45"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LayerAuthenticationPassedWebhook {
     /// `LAYER`
     pub webhook_type: String,
@@ -3475,6 +4019,14 @@ pub struct LayerAuthenticationPassedWebhook {
     /// The Link token used to create the Link session these events are from
     pub link_token: String,
 }
+
+::specgen_runtime::serde_struct!(LayerAuthenticationPassedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => environment: "environment" required,
+    3 => link_session_id: "link_session_id" required,
+    4 => link_token: "link_token" required,
+});
 
 impl Validate for LayerAuthenticationPassedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3501,7 +4053,7 @@ impl Validate for LayerAuthenticationPassedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProtectUserEventWebhook {
     /// `"PROTECT"`
     pub webhook_type: String,
@@ -3520,17 +4072,26 @@ pub struct ProtectUserEventWebhook {
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
     /// The Plaid User ID.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub user_id: Option<String>,
     /// The `client_user_id` provided by the client when the user was created via `/user/create` or
     /// Link.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub client_user_id: Nullable<String>,
     /// An identifier for the Link session this event occurred in
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub link_session_id: Nullable<String>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ProtectUserEventWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => event_id: "event_id" required,
+    3 => event_type: "event_type" required,
+    4 => timestamp: "timestamp" required,
+    5 => user_id: "user_id" required,
+    6 => client_user_id: "client_user_id" optional,
+    7 => link_session_id: "link_session_id" optional,
+    8 => environment: "environment" required,
+});
 
 impl Validate for ProtectUserEventWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3553,7 +4114,7 @@ impl Validate for ProtectUserEventWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecurringNewTransferWebhook {
     /// `TRANSFER`
     pub webhook_type: String,
@@ -3565,6 +4126,14 @@ pub struct RecurringNewTransferWebhook {
     pub transfer_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(RecurringNewTransferWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => recurring_transfer_id: "recurring_transfer_id" required,
+    3 => transfer_id: "transfer_id" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for RecurringNewTransferWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3589,7 +4158,7 @@ impl Validate for RecurringNewTransferWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecurringTransferSkippedWebhook {
     /// `TRANSFER`
     pub webhook_type: String,
@@ -3598,7 +4167,6 @@ pub struct RecurringTransferSkippedWebhook {
     /// Plaid's unique identifier for a recurring transfer.
     pub recurring_transfer_id: String,
     pub authorization_decision: TransferAuthorizationDecision,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub authorization_decision_rationale_code: Nullable<
         TransferAuthorizationDecisionRationaleCode,
     >,
@@ -3609,6 +4177,16 @@ pub struct RecurringTransferSkippedWebhook {
     pub skipped_origination_date: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(RecurringTransferSkippedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => recurring_transfer_id: "recurring_transfer_id" required,
+    3 => authorization_decision: "authorization_decision" required,
+    4 => authorization_decision_rationale_code: "authorization_decision_rationale_code" optional,
+    5 => skipped_origination_date: "skipped_origination_date" required,
+    6 => environment: "environment" required,
+});
 
 impl Validate for RecurringTransferSkippedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3639,7 +4217,7 @@ impl Validate for RecurringTransferSkippedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecurringCancelledWebhook {
     /// `TRANSFER`
     pub webhook_type: String,
@@ -3649,6 +4227,13 @@ pub struct RecurringCancelledWebhook {
     pub recurring_transfer_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(RecurringCancelledWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => recurring_transfer_id: "recurring_transfer_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for RecurringCancelledWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3673,7 +4258,7 @@ impl Validate for RecurringCancelledWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InvestmentsDefaultUpdateWebhook {
     /// `INVESTMENTS_TRANSACTIONS`
     pub webhook_type: String,
@@ -3682,9 +4267,7 @@ pub struct InvestmentsDefaultUpdateWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// The number of new transactions reported since the last time this webhook was fired.
     pub new_investments_transactions: f64,
@@ -3692,6 +4275,17 @@ pub struct InvestmentsDefaultUpdateWebhook {
     pub cancelled_investments_transactions: f64,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsDefaultUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => error: "error" optional,
+    5 => new_investments_transactions: "new_investments_transactions" required,
+    6 => cancelled_investments_transactions: "cancelled_investments_transactions" required,
+    7 => environment: "environment" required,
+});
 
 impl Validate for InvestmentsDefaultUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3717,7 +4311,7 @@ impl Validate for InvestmentsDefaultUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InvestmentsHistoricalUpdateWebhook {
     /// `INVESTMENTS_TRANSACTIONS`
     pub webhook_type: String,
@@ -3726,9 +4320,7 @@ pub struct InvestmentsHistoricalUpdateWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// The number of new transactions reported since the last time this webhook was fired.
     pub new_investments_transactions: f64,
@@ -3736,6 +4328,17 @@ pub struct InvestmentsHistoricalUpdateWebhook {
     pub cancelled_investments_transactions: f64,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(InvestmentsHistoricalUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => error: "error" optional,
+    5 => new_investments_transactions: "new_investments_transactions" required,
+    6 => cancelled_investments_transactions: "cancelled_investments_transactions" required,
+    7 => environment: "environment" required,
+});
 
 impl Validate for InvestmentsHistoricalUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3763,7 +4366,7 @@ impl Validate for InvestmentsHistoricalUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HoldingsDefaultUpdateWebhook {
     /// `HOLDINGS`
     pub webhook_type: String,
@@ -3772,9 +4375,7 @@ pub struct HoldingsDefaultUpdateWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     /// The number of new holdings reported since the last time this webhook was fired.
     pub new_holdings: f64,
@@ -3782,6 +4383,17 @@ pub struct HoldingsDefaultUpdateWebhook {
     pub updated_holdings: f64,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(HoldingsDefaultUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => error: "error" optional,
+    5 => new_holdings: "new_holdings" required,
+    6 => updated_holdings: "updated_holdings" required,
+    7 => environment: "environment" required,
+});
 
 impl Validate for HoldingsDefaultUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3807,7 +4419,7 @@ impl Validate for HoldingsDefaultUpdateWebhook {
 ///   "status": "attention-required"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PartnerEndCustomerOAuthStatusUpdatedWebhook {
     /// `PARTNER`
     pub webhook_type: String,
@@ -3822,6 +4434,16 @@ pub struct PartnerEndCustomerOAuthStatusUpdatedWebhook {
     pub institution_name: String,
     pub status: PartnerEndCustomerOAuthStatusUpdatedValues,
 }
+
+::specgen_runtime::serde_struct!(PartnerEndCustomerOAuthStatusUpdatedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => end_customer_client_id: "end_customer_client_id" required,
+    3 => environment: "environment" required,
+    4 => institution_id: "institution_id" required,
+    5 => institution_name: "institution_name" required,
+    6 => status: "status" required,
+});
 
 impl Validate for PartnerEndCustomerOAuthStatusUpdatedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3855,7 +4477,7 @@ impl Validate for PartnerEndCustomerOAuthStatusUpdatedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LiabilitiesDefaultUpdateWebhook {
     /// `LIABILITIES`
     pub webhook_type: String,
@@ -3864,9 +4486,7 @@ pub struct LiabilitiesDefaultUpdateWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
     /// An array of `account_id`'s for accounts that contain new liabilities.'
     pub account_ids_with_new_liabilities: Vec<String>,
@@ -3880,6 +4500,17 @@ pub struct LiabilitiesDefaultUpdateWebhook {
     >,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(LiabilitiesDefaultUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => error: "error" required,
+    5 => account_ids_with_new_liabilities: "account_ids_with_new_liabilities" required,
+    6 => account_ids_with_updated_liabilities: "account_ids_with_updated_liabilities" required,
+    7 => environment: "environment" required,
+});
 
 impl Validate for LiabilitiesDefaultUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3940,7 +4571,7 @@ impl PendingDisconnectWebhookReason {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PendingDisconnectWebhook {
     /// `ITEM`
     pub webhook_type: String,
@@ -3949,7 +4580,6 @@ pub struct PendingDisconnectWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     pub reason: PendingDisconnectWebhookReason,
     /// The date and time at which the Item is scheduled to disconnect, in [ISO
@@ -3959,6 +4589,16 @@ pub struct PendingDisconnectWebhook {
     pub disconnect_time: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(PendingDisconnectWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => reason: "reason" required,
+    5 => disconnect_time: "disconnect_time" required,
+    6 => environment: "environment" required,
+});
 
 impl Validate for PendingDisconnectWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -3974,7 +4614,7 @@ impl Validate for PendingDisconnectWebhook {
 }
 
 /// The following currency codes are supported by Plaid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StandaloneCurrencyCodeList {
     /// Plaid supports all ISO 4217 currency codes.
     pub iso_currency_code: String,
@@ -3982,11 +4622,16 @@ pub struct StandaloneCurrencyCodeList {
     pub unofficial_currency_code: String,
 }
 
+::specgen_runtime::serde_struct!(StandaloneCurrencyCodeList {
+    0 => iso_currency_code: "iso_currency_code" required,
+    1 => unofficial_currency_code: "unofficial_currency_code" required,
+});
+
 /// The schema below describes the various `types` and corresponding `subtypes` that Plaid
 /// recognizes and reports for financial institution accounts. For a mapping of supported types and
 /// subtypes to Plaid products, see the [Account type / product support
 /// matrix](https://plaid.com/docs/api/accounts/#account-type--product-support-matrix).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StandaloneAccountType {
     /// An account type holding cash, in which funds are deposited.
     pub depository: String,
@@ -3998,11 +4643,19 @@ pub struct StandaloneAccountType {
     /// `brokerage`.
     pub investment: String,
     /// A payroll account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payroll: Option<String>,
     /// Other or unknown account type.
     pub other: String,
 }
+
+::specgen_runtime::serde_struct!(StandaloneAccountType {
+    0 => depository: "depository" required,
+    1 => credit: "credit" required,
+    2 => loan: "loan" required,
+    3 => investment: "investment" required,
+    4 => payroll: "payroll" optional,
+    5 => other: "other" required,
+});
 
 /// Fired when the status of a payment has changed. For a full explanation of payment statuses and
 /// how to handle each, see the [Payment Status
@@ -4028,7 +4681,7 @@ pub struct StandaloneAccountType {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentStatusUpdateWebhook {
     /// `PAYMENT_INITIATION`
     pub webhook_type: String,
@@ -4038,21 +4691,17 @@ pub struct PaymentStatusUpdateWebhook {
     pub payment_id: String,
     /// The transaction ID that this payment is associated with, if any. This is present only when a
     /// payment was initiated using virtual accounts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub transaction_id: Nullable<String>,
     pub new_payment_status: PaymentInitiationPaymentStatus,
     pub old_payment_status: PaymentInitiationPaymentStatus,
     /// The original value of the reference when creating the payment.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub original_reference: Option<String>,
     /// The value of the reference sent to the bank after adjustment to pass bank validation rules.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub adjusted_reference: Nullable<String>,
     /// The original value of the `start_date` provided during the creation of a standing order. If
     /// the payment is not a standing order, this field will be `null`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub original_start_date: Option<String>,
     /// The start date sent to the bank after adjusting for holidays or weekends.  Will be provided
     /// in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DD). If the start date
@@ -4060,17 +4709,31 @@ pub struct PaymentStatusUpdateWebhook {
     /// `null`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub adjusted_start_date: Option<String>,
     /// The timestamp of the update, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format, e.g.
     /// `"2017-09-14T14:42:19.350Z"`
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(PaymentStatusUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => payment_id: "payment_id" required,
+    3 => transaction_id: "transaction_id" optional,
+    4 => new_payment_status: "new_payment_status" required,
+    5 => old_payment_status: "old_payment_status" required,
+    6 => original_reference: "original_reference" required,
+    7 => adjusted_reference: "adjusted_reference" optional,
+    8 => original_start_date: "original_start_date" required,
+    9 => adjusted_start_date: "adjusted_start_date" required,
+    10 => timestamp: "timestamp" required,
+    11 => error: "error" optional,
+    12 => environment: "environment" required,
+});
 
 impl Validate for PaymentStatusUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4108,7 +4771,7 @@ impl Validate for PaymentStatusUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationConsentStatusUpdateWebhook {
     /// `PAYMENT_INITIATION`
     pub webhook_type: String,
@@ -4123,10 +4786,20 @@ pub struct PaymentInitiationConsentStatusUpdateWebhook {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(PaymentInitiationConsentStatusUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => consent_id: "consent_id" required,
+    3 => old_status: "old_status" required,
+    4 => new_status: "new_status" required,
+    5 => timestamp: "timestamp" required,
+    6 => error: "error" optional,
+    7 => environment: "environment" required,
+});
 
 impl Validate for PaymentInitiationConsentStatusUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4156,7 +4829,7 @@ impl Validate for PaymentInitiationConsentStatusUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletTransactionStatusUpdateWebhook {
     /// `WALLET`
     pub webhook_type: String,
@@ -4166,26 +4839,36 @@ pub struct WalletTransactionStatusUpdateWebhook {
     pub transaction_id: String,
     /// The `payment_id` associated with the transaction. This will be present in case of `REFUND`
     /// and `PIS_PAY_IN`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub payment_id: Nullable<String>,
     /// The EMI (E-Money Institution) wallet that this payment is associated with. This wallet is
     /// used as an intermediary account to enable Plaid to reconcile the settlement of funds for
     /// Payment Initiation requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_id: Option<String>,
     pub new_status: WalletTransactionStatus,
     pub old_status: WalletTransactionStatus,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<WalletTransactionFailureReason>,
     /// The timestamp of the update, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format, e.g.
     /// `"2017-09-14T14:42:19.350Z"`
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionStatusUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => transaction_id: "transaction_id" required,
+    3 => payment_id: "payment_id" optional,
+    4 => wallet_id: "wallet_id" optional,
+    5 => new_status: "new_status" required,
+    6 => old_status: "old_status" required,
+    7 => failure_reason: "failure_reason" optional,
+    8 => timestamp: "timestamp" required,
+    9 => error: "error" optional,
+    10 => environment: "environment" required,
+});
 
 impl Validate for WalletTransactionStatusUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4201,7 +4884,7 @@ impl Validate for WalletTransactionStatusUpdateWebhook {
 
 /// Valid values for investment transaction types and subtypes. Note that transactions representing
 /// inflow of cash will appear as negative amounts, outflow of cash will appear as positive amounts.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StandaloneInvestmentTransactionType {
     /// Buying an investment
     pub buy: String,
@@ -4217,6 +4900,15 @@ pub struct StandaloneInvestmentTransactionType {
     /// portfolio transfer
     pub transfer: String,
 }
+
+::specgen_runtime::serde_struct!(StandaloneInvestmentTransactionType {
+    0 => buy: "buy" required,
+    1 => sell: "sell" required,
+    2 => cancel: "cancel" required,
+    3 => cash: "cash" required,
+    4 => fee: "fee" required,
+    5 => transfer: "transfer" required,
+});
 
 /// The `USER_PERMISSION_REVOKED` webhook may be fired when an end user has revoked the permission
 /// that they previously granted to access an Item. If the end user revoked their permissions
@@ -4251,7 +4943,7 @@ pub struct StandaloneInvestmentTransactionType {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserPermissionRevokedWebhook {
     /// `ITEM`
     pub webhook_type: String,
@@ -4260,12 +4952,19 @@ pub struct UserPermissionRevokedWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(UserPermissionRevokedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => error: "error" optional,
+    5 => environment: "environment" required,
+});
 
 impl Validate for UserPermissionRevokedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4276,14 +4975,13 @@ impl Validate for UserPermissionRevokedWebhook {
 }
 
 /// Fires when an account is automatically verified using micro-deposits
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FallbackAuthMicrodepositAutoVerifiedWebhook {
     /// `AUTH`
     pub webhook_type: String,
     /// `AUTOMATICALLY_VERIFIED`
     pub webhook_code: String,
     /// The error code associated with the webhook.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
     /// The external account ID associated with the micro-deposit
     pub account_id: String,
@@ -4291,6 +4989,15 @@ pub struct FallbackAuthMicrodepositAutoVerifiedWebhook {
     pub item_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(FallbackAuthMicrodepositAutoVerifiedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => account_id: "account_id" required,
+    4 => item_id: "item_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for FallbackAuthMicrodepositAutoVerifiedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4300,14 +5007,13 @@ impl Validate for FallbackAuthMicrodepositAutoVerifiedWebhook {
 }
 
 /// Fires when an account has an expired verification when using micro-deposits
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FallbackAuthMicrodepositVerificationExpiredWebhook {
     /// `AUTH`
     pub webhook_type: String,
     /// `VERIFICATION_EXPIRED`
     pub webhook_code: String,
     /// The error code associated with the webhook.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
     /// The external account ID associated with the micro-deposit
     pub account_id: String,
@@ -4315,6 +5021,15 @@ pub struct FallbackAuthMicrodepositVerificationExpiredWebhook {
     pub item_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(FallbackAuthMicrodepositVerificationExpiredWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" optional,
+    3 => account_id: "account_id" required,
+    4 => item_id: "item_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for FallbackAuthMicrodepositVerificationExpiredWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4336,7 +5051,7 @@ impl Validate for FallbackAuthMicrodepositVerificationExpiredWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferPlatformOnboardingUpdateWebhook {
     /// `"TRANSFER"`
     pub webhook_type: String,
@@ -4347,6 +5062,13 @@ pub struct TransferPlatformOnboardingUpdateWebhook {
     pub environment: WebhookEnvironmentValues,
 }
 
+::specgen_runtime::serde_struct!(TransferPlatformOnboardingUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => originator_client_id: "originator_client_id" required,
+    3 => environment: "environment" required,
+});
+
 impl Validate for TransferPlatformOnboardingUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -4355,7 +5077,7 @@ impl Validate for TransferPlatformOnboardingUpdateWebhook {
 }
 
 /// Defines the request schema for `/sandbox/transfer/rfp/simulate`
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SandboxTransferRfpSimulateRequest {
     /// Plaid's unique identifier for a transfer.
     pub transfer_id: String,
@@ -4367,6 +5089,13 @@ pub struct SandboxTransferRfpSimulateRequest {
     /// name on the transfer associated with the provided `transfer_id`.
     pub client_name: String,
 }
+
+::specgen_runtime::serde_struct!(SandboxTransferRfpSimulateRequest {
+    0 => transfer_id: "transfer_id" required,
+    1 => action: "action" required,
+    2 => amount: "amount" required,
+    3 => client_name: "client_name" required,
+});
 
 impl Validate for SandboxTransferRfpSimulateRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4405,25 +5134,32 @@ impl SandboxTransferRfpSimulateAction {
 ::specgen_runtime::open_enum!(SandboxTransferRfpSimulateAction);
 
 /// Defines the response schema for `/sandbox/transfer/rfp/simulate`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferRfpSimulateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(SandboxTransferRfpSimulateResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// An account filter to apply to institutions search requests
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsSearchAccountFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loan: Option<Vec<AccountSubtype>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depository: Option<Vec<AccountSubtype>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<Vec<AccountSubtype>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investment: Option<Vec<AccountSubtype>>,
 }
+
+::specgen_runtime::serde_struct!(InstitutionsSearchAccountFilter {
+    0 => loan: "loan" optional,
+    1 => depository: "depository" optional,
+    2 => credit: "credit" optional,
+    3 => investment: "investment" optional,
+});
 
 impl Validate for InstitutionsSearchAccountFilter {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4452,7 +5188,7 @@ impl Validate for InstitutionsSearchAccountFilter {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IncomeVerificationStatusWebhook {
     /// `"INCOME"`
     pub webhook_type: String,
@@ -4461,7 +5197,6 @@ pub struct IncomeVerificationStatusWebhook {
     /// The Item ID associated with the verification.
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `VERIFICATION_STATUS_PROCESSING_COMPLETE`:  The income verification processing has
     /// completed. This indicates that the documents have been parsed successfully or that the
@@ -4477,6 +5212,15 @@ pub struct IncomeVerificationStatusWebhook {
     pub verification_status: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationStatusWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => verification_status: "verification_status" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for IncomeVerificationStatusWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4503,7 +5247,7 @@ impl Validate for IncomeVerificationStatusWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IncomeVerificationRiskSignalsStatusWebhook {
     /// `"INCOME"`
     pub webhook_type: String,
@@ -4512,7 +5256,6 @@ pub struct IncomeVerificationRiskSignalsStatusWebhook {
     /// The Item ID associated with the verification.
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `RISK_SIGNALS_PROCESSING_COMPLETE`: The income verification fraud detection processing has
     /// completed. If the user uploaded multiple documents, this webhook will fire when all
@@ -4521,6 +5264,15 @@ pub struct IncomeVerificationRiskSignalsStatusWebhook {
     pub risk_signals_status: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationRiskSignalsStatusWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => risk_signals_status: "risk_signals_status" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for IncomeVerificationRiskSignalsStatusWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4531,29 +5283,32 @@ impl Validate for IncomeVerificationRiskSignalsStatusWebhook {
 
 /// The verified fields from a paystub verification. All fields are provided as reported on the
 /// paystub.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeSummary {
     /// The name of the employer, as reported on the paystub.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub employer_name: Option<IncomeSummaryFieldString>,
     /// The name of the employee, as reported on the paystub.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub employee_name: Option<IncomeSummaryFieldString>,
     /// Year-to-date pre-tax earnings, as reported on the paystub.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_gross_income: Option<IncomeSummaryFieldNumber>,
     /// Year-to-date earnings after any tax withholdings, benefit payments or deductions, as
     /// reported on the paystub.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub ytd_net_income: Option<IncomeSummaryFieldNumber>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub pay_frequency: Option<PayFrequency>,
     /// The employee's estimated annual salary, as derived from information reported on the paystub.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub projected_wage: Option<IncomeSummaryFieldNumber>,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub verified_transaction: Option<TransactionData>,
 }
+
+::specgen_runtime::serde_struct!(IncomeSummary {
+    0 => employer_name: "employer_name" required,
+    1 => employee_name: "employee_name" required,
+    2 => ytd_gross_income: "ytd_gross_income" required,
+    3 => ytd_net_income: "ytd_net_income" required,
+    4 => pay_frequency: "pay_frequency" required,
+    5 => projected_wage: "projected_wage" required,
+    6 => verified_transaction: "verified_transaction" required,
+});
 
 impl Validate for IncomeSummary {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4570,7 +5325,7 @@ impl Validate for IncomeSummary {
 
 /// Information about the matched direct deposit transaction used to verify a user's payroll
 /// information.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionData {
     /// The description of the transaction.
     pub description: String,
@@ -4589,6 +5344,14 @@ pub struct TransactionData {
     pub transaction_id: String,
 }
 
+::specgen_runtime::serde_struct!(TransactionData {
+    0 => description: "description" required,
+    1 => amount: "amount" required,
+    2 => date: "date" required,
+    3 => account_id: "account_id" required,
+    4 => transaction_id: "transaction_id" required,
+});
+
 impl Validate for TransactionData {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -4597,12 +5360,17 @@ impl Validate for TransactionData {
 }
 
 /// Data about the income summary
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IncomeSummaryFieldString {
     /// The value of the field.
     pub value: String,
     pub verification_status: VerificationStatus,
 }
+
+::specgen_runtime::serde_struct!(IncomeSummaryFieldString {
+    0 => value: "value" required,
+    1 => verification_status: "verification_status" required,
+});
 
 impl Validate for IncomeSummaryFieldString {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4612,7 +5380,7 @@ impl Validate for IncomeSummaryFieldString {
 }
 
 /// Field number for income summary
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IncomeSummaryFieldNumber {
     /// The value of the field.
     ///
@@ -4620,6 +5388,11 @@ pub struct IncomeSummaryFieldNumber {
     pub value: f64,
     pub verification_status: VerificationStatus,
 }
+
+::specgen_runtime::serde_struct!(IncomeSummaryFieldNumber {
+    0 => value: "value" required,
+    1 => verification_status: "verification_status" required,
+});
 
 impl Validate for IncomeSummaryFieldNumber {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4629,12 +5402,16 @@ impl Validate for IncomeSummaryFieldNumber {
 }
 
 /// The frequency of the pay period.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PayFrequency {
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub value: Option<PayFrequencyValue>,
     pub verification_status: VerificationStatus,
 }
+
+::specgen_runtime::serde_struct!(PayFrequency {
+    0 => value: "value" required,
+    1 => verification_status: "verification_status" required,
+});
 
 impl Validate for PayFrequency {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4763,45 +5540,52 @@ impl VerificationRefreshStatus {
 ::specgen_runtime::open_enum!(VerificationRefreshStatus);
 
 /// Deduction on the paystub
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubDeduction {
     /// The description of the deduction, as provided on the paystub. For example: `"401(k)"`,
     /// `"FICA MED TAX"`.
-    #[serde(
-        rename = "type",
-        deserialize_with = "::specgen_runtime::deserialize_present"
-    )]
     pub type_: Option<String>,
     /// `true` if the deduction is pre-tax; `false` otherwise.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub is_pretax: Option<bool>,
     /// The amount of the deduction.
     ///
     /// Format: `double`.
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub total: Option<f64>,
 }
 
+::specgen_runtime::serde_struct!(PaystubDeduction {
+    0 => type_: "type" required,
+    1 => is_pretax: "is_pretax" required,
+    2 => total: "total" required,
+});
+
 /// Status of the income verification webhook
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeVerificationWebhookStatus {
     pub id: String,
 }
 
+::specgen_runtime::serde_struct!(IncomeVerificationWebhookStatus {
+    0 => id: "id" required,
+});
+
 /// In closed beta. Object representing metadata pertaining to the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityDocumentMetadata {
     /// Boolean field indicating if the uploaded document's account number matches the account
     /// number we have on file
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_account_number_match: Option<bool>,
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_updated: Option<String>,
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_at: Option<String>,
 }
+
+::specgen_runtime::serde_struct!(IdentityDocumentMetadata {
+    0 => is_account_number_match: "is_account_number_match" optional,
+    1 => last_updated: "last_updated" optional,
+    2 => uploaded_at: "uploaded_at" optional,
+});
 
 impl Validate for IdentityDocumentMetadata {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4846,38 +5630,44 @@ impl AccountSelectionCardinality {
 
 /// Enumerates the account subtypes that the application wishes for the user to be able to select
 /// from. For more details refer to Plaid documentation on account filters.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountFilter {
     /// A list of account subtypes to be filtered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depository: Option<Vec<String>>,
     /// A list of account subtypes to be filtered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<Vec<String>>,
     /// A list of account subtypes to be filtered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loan: Option<Vec<String>>,
     /// A list of account subtypes to be filtered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub investment: Option<Vec<String>>,
 }
+
+::specgen_runtime::serde_struct!(AccountFilter {
+    0 => depository: "depository" optional,
+    1 => credit: "credit" optional,
+    2 => loan: "loan" optional,
+    3 => investment: "investment" optional,
+});
 
 /// User authentication parameters, for clients making a request without an `access_token`. This is
 /// only allowed for select clients and will not be supported in the future. Most clients should
 /// call `/item/import` to obtain an access token before making a request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemApplicationListUserAuth {
     /// Account username.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<String>,
     /// Account username hashed by FI.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub fi_username_hash: Nullable<String>,
 }
 
+::specgen_runtime::serde_struct!(ItemApplicationListUserAuth {
+    0 => user_id: "user_id" optional,
+    1 => fi_username_hash: "fi_username_hash" optional,
+});
+
 /// This object includes a code and description to describe medium risk transactions and above on
 /// `/accounts/balance/get`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskReason {
     /// A code that represents the type of risk associated with the proposed transaction.
     ///
@@ -4889,6 +5679,11 @@ pub struct RiskReason {
     /// logic should be based on the `code` field instead.
     pub description: String,
 }
+
+::specgen_runtime::serde_struct!(RiskReason {
+    0 => code: "code" required,
+    1 => description: "description" required,
+});
 
 /// Fired when Plaid detects a new account. Upon receiving this webhook, you can prompt your users
 /// to share new accounts with you through [update
@@ -4910,25 +5705,28 @@ pub struct RiskReason {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NewAccountsAvailableWebhook {
     /// `ITEM`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_type: Option<String>,
     /// `NEW_ACCOUNTS_AVAILABLE`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_code: Option<String>,
     /// The `item_id` of the Item associated with this webhook, warning, or error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<WebhookEnvironmentValues>,
 }
+
+::specgen_runtime::serde_struct!(NewAccountsAvailableWebhook {
+    0 => webhook_type: "webhook_type" optional,
+    1 => webhook_code: "webhook_code" optional,
+    2 => item_id: "item_id" optional,
+    3 => user_id: "user_id" optional,
+    4 => error: "error" optional,
+    5 => environment: "environment" optional,
+});
 
 impl Validate for NewAccountsAvailableWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4939,15 +5737,13 @@ impl Validate for NewAccountsAvailableWebhook {
 }
 
 /// WalletTransactionListRequest defines the request schema for `/wallet/transaction/list`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletTransactionsListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The ID of the e-wallet to fetch transactions from
     ///
@@ -4960,18 +5756,24 @@ pub struct WalletTransactionsListRequest {
     /// the `created_at` time.
     ///
     /// Constraints: at most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// The number of transactions to fetch
     ///
     /// Default: `10`.
     ///
     /// Constraints: at least 1; at most 200.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub options: Nullable<WalletTransactionListRequestOptions>,
 }
+
+::specgen_runtime::serde_struct!(WalletTransactionsListRequest {
+    0 => client_id: "client_id" optional,
+    1 => secret: "secret" optional,
+    2 => wallet_id: "wallet_id" required,
+    3 => cursor: "cursor" optional,
+    4 => count: "count" optional,
+    5 => options: "options" optional,
+});
 
 impl Validate for WalletTransactionsListRequest {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -4986,7 +5788,7 @@ impl Validate for WalletTransactionsListRequest {
 }
 
 /// Webhook indicating that the status of the delivery of the Hosted Link session to a user
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkUserDeliveryStatusWebhook {
     /// `LINK_DELIVERY`
     pub webhook_type: String,
@@ -4999,6 +5801,14 @@ pub struct LinkUserDeliveryStatusWebhook {
     pub link_delivery_metadata: LinkDeliveryMetadata,
 }
 
+::specgen_runtime::serde_struct!(LinkUserDeliveryStatusWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => link_delivery_session_id: "link_delivery_session_id" required,
+    3 => timestamp: "timestamp" required,
+    4 => link_delivery_metadata: "link_delivery_metadata" required,
+});
+
 impl Validate for LinkUserDeliveryStatusWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
         let mut check = validate::Fields::new(at, out);
@@ -5008,7 +5818,7 @@ impl Validate for LinkUserDeliveryStatusWebhook {
 
 /// Webhook containing metadata proxied over from Link callback e.g. `onEvent`, `onExit`,
 /// `onSuccess`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryCallbackWebhook {
     /// `LINK_DELIVERY`
     pub webhook_type: String,
@@ -5018,10 +5828,18 @@ pub struct LinkDeliveryCallbackWebhook {
     pub link_delivery_session_id: String,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format.
     pub timestamp: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<PlaidError>,
     pub link_callback_metadata: LinkCallbackMetadata,
 }
+
+::specgen_runtime::serde_struct!(LinkDeliveryCallbackWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => link_delivery_session_id: "link_delivery_session_id" required,
+    3 => timestamp: "timestamp" required,
+    4 => error: "error" optional,
+    5 => link_callback_metadata: "link_callback_metadata" required,
+});
 
 impl Validate for LinkDeliveryCallbackWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5061,7 +5879,7 @@ impl Validate for LinkDeliveryCallbackWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserAccountRevokedWebhook {
     /// `ITEM`
     pub webhook_type: String,
@@ -5070,12 +5888,20 @@ pub struct UserAccountRevokedWebhook {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The external account ID of the affected account
     pub account_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(UserAccountRevokedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => user_id: "user_id" optional,
+    4 => account_id: "account_id" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for UserAccountRevokedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5098,7 +5924,7 @@ impl Validate for UserAccountRevokedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StatementsRefreshCompleteWebhook {
     /// `STATEMENTS`
     pub webhook_type: String,
@@ -5111,6 +5937,14 @@ pub struct StatementsRefreshCompleteWebhook {
     pub result: StatementsRefreshCompleteResult,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(StatementsRefreshCompleteWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => item_id: "item_id" required,
+    3 => result: "result" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for StatementsRefreshCompleteWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5173,7 +6007,7 @@ impl StatementsRefreshCompleteResult {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashFlowUpdatesInsightsWebhook {
     /// `CASH_FLOW_UPDATES`
     pub webhook_type: String,
@@ -5184,6 +6018,14 @@ pub struct CashFlowUpdatesInsightsWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CashFlowUpdatesInsightsWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => user_id: "user_id" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CashFlowUpdatesInsightsWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5208,7 +6050,7 @@ impl Validate for CashFlowUpdatesInsightsWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashFlowUpdatesNSFWebhook {
     /// `CASH_FLOW_UPDATES`
     pub webhook_type: String,
@@ -5219,6 +6061,14 @@ pub struct CashFlowUpdatesNSFWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CashFlowUpdatesNSFWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => user_id: "user_id" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CashFlowUpdatesNSFWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5243,7 +6093,7 @@ impl Validate for CashFlowUpdatesNSFWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashFlowUpdatesNewIncomeStreamWebhook {
     /// `CASH_FLOW_UPDATES`
     pub webhook_type: String,
@@ -5254,6 +6104,14 @@ pub struct CashFlowUpdatesNewIncomeStreamWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CashFlowUpdatesNewIncomeStreamWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => user_id: "user_id" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CashFlowUpdatesNewIncomeStreamWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5278,7 +6136,7 @@ impl Validate for CashFlowUpdatesNewIncomeStreamWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashFlowUpdatesExpectedDepositMissedWebhook {
     /// `CASH_FLOW_UPDATES`
     pub webhook_type: String,
@@ -5289,6 +6147,14 @@ pub struct CashFlowUpdatesExpectedDepositMissedWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CashFlowUpdatesExpectedDepositMissedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => user_id: "user_id" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CashFlowUpdatesExpectedDepositMissedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5313,7 +6179,7 @@ impl Validate for CashFlowUpdatesExpectedDepositMissedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashFlowUpdatesLowBalanceWebhook {
     /// `CASH_FLOW_UPDATES`
     pub webhook_type: String,
@@ -5324,6 +6190,14 @@ pub struct CashFlowUpdatesLowBalanceWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CashFlowUpdatesLowBalanceWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => user_id: "user_id" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CashFlowUpdatesLowBalanceWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5348,7 +6222,7 @@ impl Validate for CashFlowUpdatesLowBalanceWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashFlowUpdatesLargeDepositWebhook {
     /// `CASH_FLOW_UPDATES`
     pub webhook_type: String,
@@ -5359,6 +6233,14 @@ pub struct CashFlowUpdatesLargeDepositWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CashFlowUpdatesLargeDepositWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => user_id: "user_id" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CashFlowUpdatesLargeDepositWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5383,7 +6265,7 @@ impl Validate for CashFlowUpdatesLargeDepositWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashFlowUpdatesNewLoanPaymentWebhook {
     /// `CASH_FLOW_UPDATES`
     pub webhook_type: String,
@@ -5394,6 +6276,14 @@ pub struct CashFlowUpdatesNewLoanPaymentWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CashFlowUpdatesNewLoanPaymentWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => user_id: "user_id" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CashFlowUpdatesNewLoanPaymentWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5439,7 +6329,7 @@ impl Validate for CashFlowUpdatesNewLoanPaymentWebhook {
 ///   "environment": "sandbox"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CashFlowUpdatesInsightsV2Webhook {
     /// `CASH_FLOW_UPDATES`
     pub webhook_type: String,
@@ -5458,6 +6348,15 @@ pub struct CashFlowUpdatesInsightsV2Webhook {
     pub insights: Vec<CashFlowInsight>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CashFlowUpdatesInsightsV2Webhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => user_id: "user_id" required,
+    4 => insights: "insights" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for CashFlowUpdatesInsightsV2Webhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5520,18 +6419,25 @@ impl CashFlowInsight {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BaseReportsErrorWebhook {
     /// `BASE_REPORT`
     pub webhook_type: String,
     /// `ERROR`
     pub webhook_code: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
     /// The `user_id` corresponding to the User ID the webhook has fired for.
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BaseReportsErrorWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" required,
+    3 => user_id: "user_id" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for BaseReportsErrorWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5554,7 +6460,7 @@ impl Validate for BaseReportsErrorWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraBankIncomeCompleteWebhook {
     /// `CRA_INCOME`
     pub webhook_type: String,
@@ -5562,10 +6468,17 @@ pub struct CraBankIncomeCompleteWebhook {
     pub webhook_code: String,
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CraBankIncomeCompleteResult>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeCompleteWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => result: "result" optional,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CraBankIncomeCompleteWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5618,7 +6531,7 @@ impl CraBankIncomeCompleteResult {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraBankIncomeErrorWebhook {
     /// `CRA_INCOME`
     pub webhook_type: String,
@@ -5628,6 +6541,13 @@ pub struct CraBankIncomeErrorWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CraBankIncomeErrorWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for CraBankIncomeErrorWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5650,7 +6570,7 @@ impl Validate for CraBankIncomeErrorWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankIncomeCompleteWebhook {
     /// `INCOME`
     pub webhook_type: String,
@@ -5661,6 +6581,14 @@ pub struct BankIncomeCompleteWebhook {
     pub result: BankIncomeCompleteResult,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BankIncomeCompleteWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => result: "result" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for BankIncomeCompleteWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5717,7 +6645,7 @@ impl BankIncomeCompleteResult {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraCheckReportReadyWebhook {
     /// `CHECK_REPORT`
     pub webhook_type: String,
@@ -5726,17 +6654,24 @@ pub struct CraCheckReportReadyWebhook {
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
     /// Specifies a list of products that have successfully been generated for the report.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub successful_products: Nullable<Vec<Products>>,
     /// Specifies a list of products that have failed to generate for the report. Additional detail
     /// on what caused the failure can be found by calling the product /get endpoint.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub failed_products: Nullable<Vec<Products>>,
     /// A list of `item_ids` included in the Check Report. Access to this field is in closed beta.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_ids: Nullable<Vec<String>>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportReadyWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => successful_products: "successful_products" optional,
+    4 => failed_products: "failed_products" optional,
+    5 => item_ids: "item_ids" optional,
+    6 => environment: "environment" required,
+});
 
 impl Validate for CraCheckReportReadyWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5762,7 +6697,7 @@ impl Validate for CraCheckReportReadyWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraCheckReportFailedWebhook {
     /// `CHECK_REPORT`
     pub webhook_type: String,
@@ -5771,10 +6706,17 @@ pub struct CraCheckReportFailedWebhook {
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
     /// A list of `item_ids` included in the Check Report. Access to this field is in closed beta.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_ids: Nullable<Vec<String>>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportFailedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => item_ids: "item_ids" optional,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CraCheckReportFailedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5799,7 +6741,7 @@ impl Validate for CraCheckReportFailedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraUpgradeFailedWebhook {
     /// `CHECK_REPORT`
     pub webhook_type: String,
@@ -5812,6 +6754,14 @@ pub struct CraUpgradeFailedWebhook {
     pub item_ids: Vec<String>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CraUpgradeFailedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => item_ids: "item_ids" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CraUpgradeFailedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5836,7 +6786,7 @@ impl Validate for CraUpgradeFailedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraUserCheckReportReadyWebhook {
     /// `CHECK_REPORT`
     pub webhook_type: String,
@@ -5846,17 +6796,24 @@ pub struct CraUserCheckReportReadyWebhook {
     /// calling `/user/create`.
     pub user_id: String,
     /// Specifies a list of products that have successfully been generated for the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub successful_products: Option<Vec<Products>>,
     /// Specifies a list of products that have failed to generate for the report. Additional detail
     /// on what caused the failure can be found by calling the product /get endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_products: Option<Vec<Products>>,
     /// A list of `item_ids` included in the Check Report. Access to this field is in closed beta.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_ids: Nullable<Vec<String>>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CraUserCheckReportReadyWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => successful_products: "successful_products" optional,
+    4 => failed_products: "failed_products" optional,
+    5 => item_ids: "item_ids" optional,
+    6 => environment: "environment" required,
+});
 
 impl Validate for CraUserCheckReportReadyWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5882,7 +6839,7 @@ impl Validate for CraUserCheckReportReadyWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraUserCheckReportFailedWebhook {
     /// `CHECK_REPORT`
     pub webhook_type: String,
@@ -5892,10 +6849,17 @@ pub struct CraUserCheckReportFailedWebhook {
     /// calling `/user/create`.
     pub user_id: String,
     /// A list of `item_ids` included in the Check Report. Access to this field is in closed beta.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub item_ids: Nullable<Vec<String>>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CraUserCheckReportFailedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => item_ids: "item_ids" optional,
+    4 => environment: "environment" required,
+});
 
 impl Validate for CraUserCheckReportFailedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5916,7 +6880,7 @@ impl Validate for CraUserCheckReportFailedWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraPartnerInsightsCompleteWebhook {
     /// `CRA_INSIGHTS`
     pub webhook_type: String,
@@ -5926,6 +6890,13 @@ pub struct CraPartnerInsightsCompleteWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsCompleteWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for CraPartnerInsightsCompleteWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5946,7 +6917,7 @@ impl Validate for CraPartnerInsightsCompleteWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CraPartnerInsightsErrorWebhook {
     /// `CRA_INSIGHTS`
     pub webhook_type: String,
@@ -5956,6 +6927,13 @@ pub struct CraPartnerInsightsErrorWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(CraPartnerInsightsErrorWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for CraPartnerInsightsErrorWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -5977,7 +6955,7 @@ impl Validate for CraPartnerInsightsErrorWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IncomeVerificationRefreshReconnectNeededWebhook {
     /// `INCOME`
     pub webhook_type: String,
@@ -5987,6 +6965,13 @@ pub struct IncomeVerificationRefreshReconnectNeededWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(IncomeVerificationRefreshReconnectNeededWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for IncomeVerificationRefreshReconnectNeededWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6011,7 +6996,7 @@ impl Validate for IncomeVerificationRefreshReconnectNeededWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankIncomeRefreshUpdateWebhook {
     /// `INCOME`
     pub webhook_type: String,
@@ -6021,6 +7006,13 @@ pub struct BankIncomeRefreshUpdateWebhook {
     pub user_id: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BankIncomeRefreshUpdateWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => environment: "environment" required,
+});
 
 impl Validate for BankIncomeRefreshUpdateWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6046,7 +7038,7 @@ impl Validate for BankIncomeRefreshUpdateWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BankIncomeRefreshCompleteWebhook {
     /// `INCOME`
     pub webhook_type: String,
@@ -6057,6 +7049,14 @@ pub struct BankIncomeRefreshCompleteWebhook {
     pub result: BankIncomeRefreshCompleteResult,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(BankIncomeRefreshCompleteWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => user_id: "user_id" required,
+    3 => result: "result" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for BankIncomeRefreshCompleteWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6202,7 +7202,7 @@ impl Validate for BankIncomeRefreshCompleteWebhook {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkEventsWebhook {
     /// `LINK`
     pub webhook_type: String,
@@ -6215,6 +7215,14 @@ pub struct LinkEventsWebhook {
     /// The Link token used to create the Link session these events are from
     pub link_token: String,
 }
+
+::specgen_runtime::serde_struct!(LinkEventsWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => events: "events" required,
+    3 => link_session_id: "link_session_id" required,
+    4 => link_token: "link_token" required,
+});
 
 /// Fired when a user successfully adds a Plaid Item during a Link session when using Hosted Link or
 /// Multi-Item Link sessions. Contains the public token for the Item.
@@ -6231,7 +7239,7 @@ pub struct LinkEventsWebhook {
 ///   "environment": "sandbox"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemAddResultWebhook {
     /// `LINK`
     pub webhook_type: String,
@@ -6245,6 +7253,15 @@ pub struct ItemAddResultWebhook {
     pub public_token: String,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(ItemAddResultWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => link_session_id: "link_session_id" required,
+    3 => link_token: "link_token" required,
+    4 => public_token: "public_token" required,
+    5 => environment: "environment" required,
+});
 
 impl Validate for ItemAddResultWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6276,7 +7293,7 @@ impl Validate for ItemAddResultWebhook {
 ///   "environment": "sandbox"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LinkSessionFinishedWebhook {
     /// `LINK`
     pub webhook_type: String,
@@ -6292,16 +7309,25 @@ pub struct LinkSessionFinishedWebhook {
     /// `public_tokens` instead.
     ///
     /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_token: Option<String>,
     /// The public tokens generated by the Link session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_tokens: Option<Vec<String>>,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(LinkSessionFinishedWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => link_session_id: "link_session_id" required,
+    4 => link_token: "link_token" required,
+    5 => public_token: "public_token" optional,
+    6 => public_tokens: "public_tokens" optional,
+    7 => user_id: "user_id" optional,
+    8 => environment: "environment" required,
+});
 
 impl Validate for LinkSessionFinishedWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6324,7 +7350,7 @@ impl Validate for LinkSessionFinishedWebhook {
 ///   "environment": "sandbox"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostedMMDVerificationWebhook {
     /// `AUTH`
     pub webhook_type: String,
@@ -6337,9 +7363,17 @@ pub struct HostedMMDVerificationWebhook {
     pub item_id: String,
     /// The external account ID of the affected account
     pub account_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<WebhookEnvironmentValues>,
 }
+
+::specgen_runtime::serde_struct!(HostedMMDVerificationWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => status: "status" required,
+    3 => item_id: "item_id" required,
+    4 => account_id: "account_id" required,
+    5 => environment: "environment" optional,
+});
 
 impl Validate for HostedMMDVerificationWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6361,7 +7395,7 @@ impl Validate for HostedMMDVerificationWebhook {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InstitutionStatusAlertWebhook {
     /// `DASHBOARD_CONFIGURED_ALERT`
     pub webhook_type: String,
@@ -6375,6 +7409,14 @@ pub struct InstitutionStatusAlertWebhook {
     pub institution_overall_success_rate: f64,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(InstitutionStatusAlertWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => institution_id: "institution_id" required,
+    3 => institution_overall_success_rate: "institution_overall_success_rate" required,
+    4 => environment: "environment" required,
+});
 
 impl Validate for InstitutionStatusAlertWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6424,7 +7466,7 @@ impl MonitoringInsightsStatus {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssetsProductReadyWebhook {
     /// `ASSETS`
     pub webhook_type: String,
@@ -6433,12 +7475,19 @@ pub struct AssetsProductReadyWebhook {
     /// The `asset_report_id` corresponding to the Asset Report the webhook has fired for.
     pub asset_report_id: String,
     /// The `user_id` corresponding to the User ID the webhook has fired for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_type: Option<AssetReportType>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(AssetsProductReadyWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => asset_report_id: "asset_report_id" required,
+    3 => user_id: "user_id" optional,
+    4 => report_type: "report_type" optional,
+    5 => environment: "environment" required,
+});
 
 impl Validate for AssetsProductReadyWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6496,21 +7545,28 @@ impl AssetReportType {
 ///   "environment": "production"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssetsErrorWebhook {
     /// `ASSETS`
     pub webhook_type: String,
     /// `ERROR`
     pub webhook_code: String,
-    #[serde(deserialize_with = "::specgen_runtime::deserialize_present")]
     pub error: Option<PlaidError>,
     /// The ID associated with the Asset Report.
     pub asset_report_id: String,
     /// The `user_id` corresponding to the User ID the webhook has fired for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     pub environment: WebhookEnvironmentValues,
 }
+
+::specgen_runtime::serde_struct!(AssetsErrorWebhook {
+    0 => webhook_type: "webhook_type" required,
+    1 => webhook_code: "webhook_code" required,
+    2 => error: "error" required,
+    3 => asset_report_id: "asset_report_id" required,
+    4 => user_id: "user_id" optional,
+    5 => environment: "environment" required,
+});
 
 impl Validate for AssetsErrorWebhook {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6521,42 +7577,54 @@ impl Validate for AssetsErrorWebhook {
 }
 
 /// An arbitrary JSON payload sent to or received from the Plaid server. Internal use only.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ForwardedJSONResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
+::specgen_runtime::serde_struct!(ForwardedJSONResponse {
+    0 => request_id: "request_id" required,
+});
+
 /// CraCheckReportFreddieMacGetRequest defines the request schema for
 /// `/cra/check_report/freddie_mac/get`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportFreddieMacGetRequest {
     /// The third-party user token associated with the requested User data.
     pub third_party_user_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
+::specgen_runtime::serde_struct!(CraCheckReportFreddieMacGetRequest {
+    0 => third_party_user_token: "third_party_user_token" required,
+    1 => client_id: "client_id" optional,
+    2 => secret: "secret" optional,
+});
+
 /// CraCheckReportFreddieMacGetResponse defines the response schema for
 /// `/cra/check_report/freddie_mac/get`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportFreddieMacGetResponse {
-    #[serde(rename = "DEAL")]
     pub deal: CraCheckReportFreddieMacVerificationOfAssetsDeal,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
     /// The Verification Of Assets (VOA) schema version.
-    #[serde(rename = "SchemaVersion")]
     pub schema_version: f64,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportFreddieMacGetResponse {
+    0 => deal: "DEAL" required,
+    1 => request_id: "request_id" required,
+    2 => schema_version: "SchemaVersion" required,
+});
 
 impl Validate for CraCheckReportFreddieMacGetResponse {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6566,15 +7634,18 @@ impl Validate for CraCheckReportFreddieMacGetResponse {
 }
 
 /// An object representing a Base Report with Freddie Mac schema.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportFreddieMacVerificationOfAssetsDeal {
-    #[serde(rename = "LOANS")]
     pub loans: CreditFreddieMacLoans,
-    #[serde(rename = "PARTIES")]
     pub parties: CreditFreddieMacParties,
-    #[serde(rename = "SERVICES")]
     pub services: CreditFreddieMacServices,
 }
+
+::specgen_runtime::serde_struct!(CraCheckReportFreddieMacVerificationOfAssetsDeal {
+    0 => loans: "LOANS" required,
+    1 => parties: "PARTIES" required,
+    2 => services: "SERVICES" required,
+});
 
 impl Validate for CraCheckReportFreddieMacVerificationOfAssetsDeal {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6586,13 +7657,16 @@ impl Validate for CraCheckReportFreddieMacVerificationOfAssetsDeal {
 }
 
 /// Initiator Fi Attribute
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FDXInitiatorFiAttribute {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<FDXPartyType>,
 }
+
+::specgen_runtime::serde_struct!(FDXInitiatorFiAttribute {
+    0 => name: "name" optional,
+    1 => value: "value" optional,
+});
 
 impl Validate for FDXInitiatorFiAttribute {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
@@ -6602,13 +7676,18 @@ impl Validate for FDXInitiatorFiAttribute {
 }
 
 /// Financial Institution provider-specific attribute
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FDXFiAttribute {
     /// Name of attribute
     pub name: String,
     /// Value of attribute
     pub value: String,
 }
+
+::specgen_runtime::serde_struct!(FDXFiAttribute {
+    0 => name: "name" required,
+    1 => value: "value" required,
+});
 
 ::specgen_runtime::nothing_to_validate!(
     TransactionsRecurringUpdateRequest, TransactionsRecurringUpdateInput,
