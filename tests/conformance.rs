@@ -1293,6 +1293,85 @@ async fn every_error_answer_conforms() {
     );
 }
 
+/// What a generic API tester (Schemathesis, Dredd) sends every operation besides valid
+/// requests: no credentials, a JSON array for the body, and a required field of another JSON
+/// type than its schema's. Each must be refused with a 4xx in the operation's error schema:
+/// a 2xx would be a missed rule, a 5xx (501 included: the request is refused before any
+/// answer is looked for) a bug.
+#[tokio::test]
+async fn every_operation_refuses_invalid_requests_within_its_error_schema() {
+    let base_url = start().await;
+    let api = api();
+    let http = http();
+    let mut failures = Vec::new();
+    let mut refused = 0;
+    for op in &api.operations {
+        let (valid, _) = valid_request(op, None, None, Credentials::Headers);
+        let mut invalid = vec![(
+            "no client_id or secret",
+            valid_request(op, None, None, Credentials::None).0,
+        )];
+        if let Some((schema, _)) = &op.request {
+            let mut array = valid.clone();
+            array.body = Some(b"[]".to_vec());
+            invalid.push(("a JSON array for a body", array));
+            let body: Value =
+                serde_json::from_slice(valid.body.as_deref().unwrap_or(b"{}")).expect("JSON");
+            if let Some(body) = with_a_required_field_mistyped(schema, body) {
+                let mut mistyped = valid.clone();
+                mistyped.body = Some(body.to_string().into_bytes());
+                invalid.push(("a required field of another type", mistyped));
+            }
+        }
+        for (what, request) in invalid {
+            let answer = send(&http, &base_url, &request).await;
+            refused += 1;
+            let mut found = judge(op, &answer, false);
+            if !(400..500).contains(&answer.status) && found.is_empty() {
+                found.push(Failure {
+                    kind: Kind::Error,
+                    operation: op.name.clone(),
+                    detail: format!("{}: not a refusal", answer.status),
+                });
+            }
+            failures.extend(found.into_iter().map(|mut f| {
+                f.detail = format!("({what}) {}", f.detail);
+                f
+            }));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "invalid requests answered outside the OpenAPI:{}",
+        report(&failures)
+    );
+    // Every operation was sent at least the request without credentials.
+    assert!(
+        refused > api.operations.len(),
+        "only {refused} requests sent"
+    );
+}
+
+/// `body` with its first required field (other than the credentials, which the test sends in
+/// headers) set to a value of another JSON type than the field's schema declares; `None` when
+/// the request has no such field with a declared type.
+fn with_a_required_field_mistyped(schema: &Value, mut body: Value) -> Option<Value> {
+    let doc = openapi();
+    let schema = resolve(doc, schema);
+    let field = schema["required"]
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|field| !["client_id", "secret"].contains(field))?;
+    let declared = resolve(doc, &schema["properties"][field]);
+    let wrong = match declared.get("type").and_then(Value::as_str)? {
+        "object" => json!("not an object"),
+        _ => json!({ "not": ["the", "declared", "type"] }),
+    };
+    body[field] = wrong;
+    Some(body)
+}
+
 /// The oracle itself: it must reject what the OpenAPI forbids, or the tests above could not
 /// fail. Each case is a document the converted schemas must refuse (or accept), by rule.
 #[test]
