@@ -297,7 +297,6 @@ fn real_file_warnings_are_the_known_ones() {
         ("error-schema", 3),
         ("example-left-out", 3),
         ("example-undeclared-property", 197),
-        ("security-override", 1),
         ("stray-content-key", 1),
         ("string-with-properties", 12),
         ("type-renamed", 11),

@@ -619,3 +619,31 @@ async fn header_parameters_are_validated_like_fields() {
 
     assert_eq!(get("true").await.expect("an answer").status(), 200);
 }
+
+/// `/categories/get` is public in the OpenAPI (`security: []`): it answers without
+/// credentials, and does not look at wrong ones, while its neighbours still ask for them.
+#[tokio::test]
+async fn a_public_operation_answers_without_credentials() {
+    let url = start(None).await;
+    let post = |path: &'static str, secret: Option<&'static str>| {
+        let mut request = reqwest::Client::new()
+            .post(format!("{url}{path}"))
+            .header("content-type", "application/json")
+            .body("{}");
+        if let Some(secret) = secret {
+            request = request
+                .header("PLAID-CLIENT-ID", CLIENT_ID)
+                .header("PLAID-SECRET", secret);
+        }
+        request.send()
+    };
+    for secret in [None, Some("not-the-secret")] {
+        let answer = post("/categories/get", secret).await.expect("an answer");
+        assert_eq!(answer.status(), 200, "with {secret:?}");
+        let body: CategoriesGetResponse =
+            serde_json::from_slice(&answer.bytes().await.expect("a body")).expect("the answer");
+        assert!(!body.categories.is_empty());
+    }
+    let refused = post("/institutions/get", None).await.expect("an answer");
+    assert_eq!(refused.status(), 400);
+}

@@ -127,6 +127,16 @@ impl Changes {
                 };
                 self.push(false, id, what);
             }
+            if op.authenticated != new_op.authenticated {
+                // The client sends its credentials either way, so neither change breaks a
+                // caller; a server must then start (or stop) asking for them.
+                let what = if new_op.authenticated {
+                    "now wants the client's credentials"
+                } else {
+                    "now answered without credentials"
+                };
+                self.push(false, id, what);
+            }
         }
         for id in new.keys().filter(|id| !old.contains_key(*id)) {
             self.push(false, id, "operation added");

@@ -596,6 +596,8 @@ pub struct Operation {
     /// Safe to send twice: the client may retry it after a 5xx or a timeout.
     pub idempotent: bool,
     pub deprecated: bool,
+    /// The API wants the client's credentials on it (all but a few public operations).
+    pub authenticated: bool,
 }
 
 /// What a successful answer carries.

@@ -343,6 +343,7 @@ impl Lowerer<'_> {
             response,
             idempotent: op.idempotent,
             deprecated: op.deprecated,
+            authenticated: op.authenticated,
         })
     }
 

@@ -156,6 +156,14 @@ pub struct Operation {
     pub idempotent: bool,
     #[serde(default)]
     pub deprecated: bool,
+    /// `false` for an operation the API answers without credentials (an OpenAPI
+    /// `security: []`).
+    #[serde(default = "authenticated_by_default")]
+    pub authenticated: bool,
+}
+
+fn authenticated_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]

@@ -864,6 +864,7 @@ impl ::specgen_runtime::Operation for crate::models::CategoriesGetRequest {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/categories/get";
     const IDEMPOTENT: bool = true;
+    const AUTHENTICATED: bool = false;
     fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(response.request_id.as_str())
     }

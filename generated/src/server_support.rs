@@ -81,7 +81,8 @@ pub struct ServerErrors {
 pub struct RequestContext {
     /// The id of this request; put it into the response.
     pub request_id: String,
-    /// The authenticated client.
+    /// The authenticated client; empty for an operation the API answers without credentials
+    /// (the spec's `authenticated: false`), whose credentials are not looked at.
     pub client_id: String,
 }
 
@@ -299,7 +300,7 @@ where
     let request_id = service.next_request_id();
     let outcome = async {
         let headers = received.headers;
-        let header_credentials = admit(service, headers, Req::HAS_BODY)?;
+        let header_credentials = admit(service, headers, Req::HAS_BODY, Req::AUTHENTICATED)?;
         // An operation without a body (a GET) reads none: its fields are its parameters.
         let body = if Req::HAS_BODY {
             read_body(service, headers, body).await?
@@ -336,11 +337,12 @@ fn invalid_credentials() -> ServerError {
 }
 
 /// Everything decided before the body is read: the origin, the content type, and the
-/// credentials when the headers carry both.
+/// credentials when the headers carry both (an operation that needs none looks at none).
 fn admit<S: ServiceBasics + ?Sized>(
     service: &S,
     headers: &HeaderMap,
     has_body: bool,
+    authenticated: bool,
 ) -> Result<HeaderCredentials, ServerError> {
     if let Some(origin) = headers.get(ORIGIN)
         && !origin
@@ -364,6 +366,12 @@ fn admit<S: ServiceBasics + ?Sized>(
             SERVER_ERRORS.invalid_content_type,
             "the request body must be JSON, sent with Content-Type: application/json",
         ));
+    }
+    if !authenticated {
+        return Ok(HeaderCredentials {
+            client_id: None,
+            secret: None,
+        });
     }
     // A header that is present but unreadable is a wrong credential, never a reason to look
     // in the body instead.
@@ -495,6 +503,7 @@ where
         )
     };
     let client_id = match (header.client_id, header.secret) {
+        _ if !Req::AUTHENTICATED => String::new(),
         // Checked before the body was read.
         (Some(id), Some(_)) => id,
         (header_id, header_secret) => {

@@ -23,6 +23,11 @@ pub trait Operation: Serialize {
     /// Whether the request travels as a JSON body; a `GET` carries its fields in the path
     /// and headers instead.
     const HAS_BODY: bool = true;
+    /// Whether the API wants the client's credentials on this request (the spec's
+    /// `authenticated`, true unless it says otherwise). A server answers an operation that
+    /// needs none without looking at any; a client sends them all the same, which such an
+    /// operation ignores.
+    const AUTHENTICATED: bool = true;
 
     /// The path with this request's path parameters in place, each percent-encoded.
     fn path(&self) -> Cow<'static, str> {

@@ -292,6 +292,11 @@ pub fn operations(model: &Model) -> TokenStream {
             })
         });
         let parameters = parameters(model, op);
+        let unauthenticated = (!op.authenticated).then(|| {
+            quote!(
+                const AUTHENTICATED: bool = false;
+            )
+        });
         quote! {
             #docs
             #cfg
@@ -301,6 +306,7 @@ pub fn operations(model: &Model) -> TokenStream {
                 const METHOD: &'static str = #method;
                 const PATH: &'static str = #path;
                 const IDEMPOTENT: bool = #idempotent;
+                #unauthenticated
                 #parameters
                 #request_id
             }

@@ -30,6 +30,8 @@ pub struct Operation {
     pub deprecated: bool,
     /// Why the operation is idempotent, when it is: written as a comment above the key.
     pub idempotent: Option<&'static str>,
+    /// False for a public operation (`security: []`).
+    pub authenticated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -208,6 +210,13 @@ impl Operation {
             w.comment(2, why);
             w.raw(2, "idempotent", "true");
         }
+        if !self.authenticated {
+            w.comment(
+                2,
+                "The OpenAPI's `security: []`: the API answers it without credentials.",
+            );
+            w.raw(2, "authenticated", "false");
+        }
     }
 
     fn to_json(&self) -> Value {
@@ -238,6 +247,9 @@ impl Operation {
         }
         if self.idempotent.is_some() {
             m.insert("idempotent".into(), json!(true));
+        }
+        if !self.authenticated {
+            m.insert("authenticated".into(), json!(false));
         }
         Value::Object(m)
     }

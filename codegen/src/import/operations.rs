@@ -162,6 +162,7 @@ impl<'a> Ctx<'_, 'a> {
         shared_params: &[(&'a Node, String)],
         global_security: Option<&serde_json::Value>,
     ) -> Option<Imported> {
+        let mut authenticated = true;
         for (key, value) in node.entries() {
             let k = key.name.as_str();
             let key_at = format!("{at}.{k}");
@@ -170,6 +171,8 @@ impl<'a> Ctx<'_, 'a> {
                 | "responses" | "deprecated" => {}
                 // One tag for everything, links into the docs site, and a docs-site flag.
                 "tags" | "externalDocs" | "x-hidden-from-docs" => {}
+                // An empty list: the operation is public (`/categories/get`).
+                "security" if value.to_json() == serde_json::json!([]) => authenticated = false,
                 "security" => {
                     if Some(&value.to_json()) != global_security {
                         self.warn(
@@ -315,6 +318,7 @@ impl<'a> Ctx<'_, 'a> {
                 response,
                 deprecated: node.flag("deprecated"),
                 idempotent,
+                authenticated,
             },
             area,
             roots,
