@@ -128,14 +128,15 @@ impl Changes {
                 self.push(false, id, what);
             }
             if op.authenticated != new_op.authenticated {
-                // The client sends its credentials either way, so neither change breaks a
-                // caller; a server must then start (or stop) asking for them.
-                let what = if new_op.authenticated {
-                    "now wants the client's credentials"
+                // A client built without credentials could call a public operation; once it
+                // wants them, that caller's calls are refused. The other way round breaks
+                // nobody: credentials sent to a public operation are not looked at.
+                let (breaking, what) = if new_op.authenticated {
+                    (true, "now wants the client's credentials")
                 } else {
-                    "now answered without credentials"
+                    (false, "now answered without credentials")
                 };
-                self.push(false, id, what);
+                self.push(breaking, id, what);
             }
         }
         for id in new.keys().filter(|id| !old.contains_key(*id)) {

@@ -6,7 +6,8 @@
 //! Each route refuses browser requests (an `Origin` the service does not allow) and bodies
 //! that are not `application/json`, authenticates from the headers before reading the body,
 //! reads the body within the service's size and time limits, authenticates from the body when
-//! the headers carry no credentials, decodes, validates with the generated validators, calls
+//! the headers carry no credentials (an operation the spec marks `authenticated: false` skips
+//! both), decodes, validates with the generated validators, calls
 //! the implementation and writes the JSON answer. Every failure is answered in the API's error
 //! shape with a 4xx status: a malformed request can produce neither a panic nor a 500, no
 //! error message quotes a value of the request, and every answer carries a request id.
@@ -82,7 +83,8 @@ pub struct RequestContext {
     /// The id of this request; put it into the response.
     pub request_id: String,
     /// The authenticated client; empty for an operation the API answers without credentials
-    /// (the spec's `authenticated: false`), whose credentials are not looked at.
+    /// (the spec's `authenticated: false`), whose credentials are not looked at. Anonymous
+    /// callers all share that empty id: key nothing on it for such an operation.
     pub client_id: String,
 }
 

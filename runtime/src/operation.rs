@@ -25,8 +25,8 @@ pub trait Operation: Serialize {
     const HAS_BODY: bool = true;
     /// Whether the API wants the client's credentials on this request (the spec's
     /// `authenticated`, true unless it says otherwise). A server answers an operation that
-    /// needs none without looking at any; a client sends them all the same, which such an
-    /// operation ignores.
+    /// needs none without looking at any; a client configured with credentials sends them
+    /// all the same, which such an operation ignores.
     const AUTHENTICATED: bool = true;
 
     /// The path with this request's path parameters in place, each percent-encoded.

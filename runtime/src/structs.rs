@@ -182,8 +182,9 @@ pub fn end<S: SerializeStruct>(state: S) -> Result<S::Ok, S::Error> {
 
 /// `Serialize` and `Deserialize` for a struct, from its fields' wire names and presence:
 /// what a generated crate writes for each struct instead of serde's derives. Each field is
-/// `index => field: "wire" required` or `... optional`, numbered from 0 in the order of
-/// [`DeserializeStruct::FIELDS`]; fields that are never on the wire (path and header
+/// `index => field: "wire" required` or `... optional`, numbered from 0 in the order the
+/// fields are listed (which is the order of [`DeserializeStruct::FIELDS`]: a number out of
+/// order would read one field's key into another); fields that are never on the wire (path and header
 /// parameters) follow `default` and decode as `Default::default()`.
 ///
 /// A required field's key must be present (`null` decodes as `None` when the field is an

@@ -15,7 +15,8 @@ use crate::ids::Ids;
 /// The answers of the stateless operations, each parsed and renamed once: the renaming is a
 /// pure function of the run's key, so a request only copies its operation's answer and puts its
 /// own id in. There is one entry per operation the generated crate has, so the cache is bounded
-/// by the API, not by the requests.
+/// by the API, not by the requests; it is keyed by the operation alone because the generated
+/// crate hands each operation one answer, a constant of `plaid_api::server::answers`.
 #[derive(Default)]
 pub struct Answers {
     renamed: RwLock<HashMap<&'static str, Arc<Value>>>,
@@ -45,8 +46,8 @@ impl Answers {
         operation: &'static str,
         answer: &'static str,
     ) -> Result<Arc<Value>, ServerError> {
-        // The entries are only ever inserted whole, so a lock poisoned by a panicking reader
-        // still holds a consistent map.
+        // The entries are only ever inserted whole, so a lock poisoned by a panic while it was
+        // held still guards a consistent map.
         let cached = self
             .renamed
             .read()

@@ -1,5 +1,5 @@
-//! What each [`Presence`] means in the generated Rust: a field's type, its serde attributes,
-//! and how generated code reads or builds its value. Emitters ask here rather than matching on
+//! What each [`Presence`] means in the generated Rust: a field's type, whether its key may be
+//! missing on the wire, and how generated code reads or builds its value. Emitters ask here rather than matching on
 //! `required` and `nullable` themselves.
 
 use proc_macro2::TokenStream;
