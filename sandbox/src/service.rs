@@ -105,10 +105,8 @@ impl IdentitySizes {
     }
 }
 
-fn json_len<T: serde::Serialize>(value: Option<&T>) -> usize {
-    value
-        .and_then(|value| serde_json::to_vec(value).ok())
-        .map_or(0, |json| json.len())
+fn json_len<T: serde::Serialize>(value: &T) -> usize {
+    serde_json::to_vec(value).map_or(0, |json| json.len())
 }
 
 /// A user a request names: its index, and the error code for "no such user" by the way the
@@ -285,8 +283,11 @@ impl PlaidApiService for Sandbox {
         request: UserCreateRequest,
     ) -> Result<UserCreateResponse, ServerError> {
         let identity_sizes = IdentitySizes {
-            identity: json_len(request.identity.value()),
-            consumer_report_identity: json_len(request.consumer_report_user_identity.value()),
+            identity: request.identity.value().map_or(0, json_len),
+            consumer_report_identity: request
+                .consumer_report_user_identity
+                .value()
+                .map_or(0, json_len),
         };
         let cost = USER_OVERHEAD_BYTES
             + 2 * request.client_user_id.len()
@@ -345,10 +346,8 @@ impl PlaidApiService for Sandbox {
         // Each identity the request gives replaces the stored one; one it leaves out stays.
         let identity = request.identity.into_value();
         let consumer_report_identity = request.consumer_report_user_identity.into_value();
-        let identity_bytes = identity.as_ref().map(|identity| json_len(Some(identity)));
-        let consumer_report_identity_bytes = consumer_report_identity
-            .as_ref()
-            .map(|identity| json_len(Some(identity)));
+        let identity_bytes = identity.as_ref().map(json_len);
+        let consumer_report_identity_bytes = consumer_report_identity.as_ref().map(json_len);
         let mut state = self.state();
         let State {
             users,
