@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER, SERVER_ERRORS};
 use specgen_runtime::json::value_at;
+use specgen_runtime::structs::refusing_null;
 use specgen_runtime::{Binary, ErrorBody, Operation, Parameter, Validate, describe_json_error};
 
 /// Builds the API's error body from its parts: the spec's `api.error_fields` says which fields
@@ -540,7 +541,11 @@ where
         }
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let mut request: Req = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    // Strict on what it is sent: `null` for a field the spec does not make nullable is a value
+    // of the wrong type, refused at its path like any other (a client stays lenient on what
+    // servers answer).
+    let decoded = refusing_null(|| serde_path_to_error::deserialize(&mut deserializer));
+    let mut request: Req = decoded.map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
         if let Some(rest) = message.strip_prefix("missing field `") {

@@ -15,11 +15,18 @@
 //! ``duplicate field `name` ``, ``invalid type: string "x", expected struct Name``. Keys that
 //! name no field are skipped, as the derives do without `deny_unknown_fields`.
 //!
+//! An optional field that the spec does not make nullable decodes `null` as absent, which is
+//! what a client needs (servers send `null` where their schema says otherwise), unless the
+//! decoding runs inside [`refusing_null`], which a server uses for the requests it is sent:
+//! there `null` is a value of the wrong type, refused like any other.
+//!
 //! [`serde_struct!`](crate::serde_struct) shows a struct's invocation and what it decodes.
 
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
+use serde::de::value::UnitDeserializer;
 use serde::de::{DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize};
@@ -113,6 +120,99 @@ where
     Ok(())
 }
 
+/// Decodes the value of the optional, non-nullable field `name` into its slot: `null` is an
+/// absent value, or inside [`refusing_null`] an error of the field's own type
+/// (`invalid type: null, expected a string`), which a path-tracking deserializer places
+/// at the field. A field given twice is an error.
+pub fn non_null_value<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<Option<T>>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value_seed(NonNull(PhantomData))?);
+    Ok(())
+}
+
+thread_local! {
+    static REFUSING_NULL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `decode` with `null` refused for optional fields the spec does not make nullable (see
+/// the module docs). Decoding is synchronous, so the setting holds for exactly the values
+/// `decode` reads on this thread, and it is restored however `decode` ends.
+///
+/// ```
+/// #[derive(Debug, Default, PartialEq)]
+/// struct Options {
+///     count: Option<i64>,
+/// }
+///
+/// specgen_runtime::serde_struct!(Options {
+///     0 => count: "count" optional_non_null,
+/// });
+///
+/// let lenient: Options = serde_json::from_str(r#"{"count": null}"#)?;
+/// assert_eq!(lenient, Options::default());
+/// let strict = specgen_runtime::structs::refusing_null(|| {
+///     serde_json::from_str::<Options>(r#"{"count": null}"#)
+/// });
+/// assert!(strict.unwrap_err().to_string().starts_with("invalid type: null, expected i64"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn refusing_null<R>(decode: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            REFUSING_NULL.with(|flag| flag.set(self.0));
+        }
+    }
+    let _restore = Restore(REFUSING_NULL.with(|flag| flag.replace(true)));
+    decode()
+}
+
+struct NonNull<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for NonNull<T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for NonNull<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value or nothing")
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Option<T>, E> {
+        if REFUSING_NULL.with(Cell::get) {
+            // The field's own type names what it expected; a type that takes `null` (free-form
+            // JSON) keeps it as its value.
+            T::deserialize(UnitDeserializer::new()).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Option<T>, E> {
+        self.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        T::deserialize(deserializer).map(Some)
+    }
+}
+
 /// Reads past the value of a key that names no field.
 pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|IgnoredAny| ())
@@ -182,14 +282,15 @@ pub fn end<S: SerializeStruct>(state: S) -> Result<S::Ok, S::Error> {
 
 /// `Serialize` and `Deserialize` for a struct, from its fields' wire names and presence:
 /// what a generated crate writes for each struct instead of serde's derives. Each field is
-/// `index => field: "wire" required` or `... optional`, numbered from 0 in the order the
+/// `index => field: "wire" required`, `... optional` or `... optional_non_null`, numbered from 0 in the order the
 /// fields are listed (which is the order of [`DeserializeStruct::FIELDS`]: a number out of
 /// order would read one field's key into another); fields that are never on the wire (path and header
 /// parameters) follow `default` and decode as `Default::default()`.
 ///
 /// A required field's key must be present (`null` decodes as `None` when the field is an
 /// `Option`); an optional field (`Option` or [`Nullable`]) decodes as empty when missing and
-/// is left out when empty.
+/// is left out when empty. An `optional_non_null` field is an `Option` the spec does not make
+/// nullable: its `null` is refused inside [`refusing_null`](crate::structs::refusing_null).
 ///
 /// ```
 /// #[derive(Debug, PartialEq)]
@@ -232,7 +333,7 @@ macro_rules! serde_struct {
                     $crate::structs::next_field(&mut map, Self::FIELDS)?
                 {
                     match index {
-                        $($index => $crate::structs::field_value(&mut map, &mut $field, $wire)?,)*
+                        $($index => $crate::serde_struct!(@read $presence map $field $wire),)*
                         _ => $crate::structs::skip_value(&mut map)?,
                     }
                 }
@@ -264,22 +365,28 @@ macro_rules! serde_struct {
             }
         }
     };
+    (@read optional_non_null $map:ident $slot:ident $wire:literal) => {
+        $crate::structs::non_null_value(&mut $map, &mut $slot, $wire)?
+    };
+    (@read $presence:ident $map:ident $slot:ident $wire:literal) => {
+        $crate::structs::field_value(&mut $map, &mut $slot, $wire)?
+    };
     (@finish required $slot:ident $wire:literal) => {
         $crate::structs::required($slot, $wire)?
     };
-    (@finish optional $slot:ident $wire:literal) => {
+    (@finish $optional:ident $slot:ident $wire:literal) => {
         $slot.unwrap_or_default()
     };
     (@count required $value:expr) => {
         1
     };
-    (@count optional $value:expr) => {
+    (@count $optional:ident $value:expr) => {
         $crate::structs::Omittable::count(&$value)
     };
     (@write required $state:ident $wire:literal $value:expr) => {
         $crate::structs::serialize_field(&mut $state, $wire, &$value)?
     };
-    (@write optional $state:ident $wire:literal $value:expr) => {
+    (@write $optional:ident $state:ident $wire:literal $value:expr) => {
         $crate::structs::serialize_omittable(&mut $state, $wire, &$value)?
     };
 }
@@ -300,7 +407,7 @@ mod tests {
     // nullable: the four presences a spec field can have.
     crate::serde_struct!(Sample {
         0 => id: "id" required,
-        1 => note: "note" optional,
+        1 => note: "note" optional_non_null,
         2 => nickname: "nickname" optional,
         3 => closed: "closed" required,
     });
@@ -329,6 +436,40 @@ mod tests {
                 closed: Some(true),
             }
         );
+    }
+
+    #[test]
+    fn null_for_a_non_nullable_optional_field_is_refused_only_when_asked() {
+        let lenient = decode(r#"{"id": "a", "note": null, "closed": null}"#).unwrap();
+        assert_eq!(lenient.note, None);
+        let strict = |json: &str| refusing_null(|| decode(json));
+        let error = strict(r#"{"id": "a", "note": null, "closed": null}"#).unwrap_err();
+        assert!(
+            error.starts_with("invalid type: null, expected a string"),
+            "{error}"
+        );
+        // Nullable fields keep their `null`, and the setting ends with the call.
+        let sample = strict(r#"{"id": "a", "nickname": null, "closed": null, "note": "n"}"#);
+        assert_eq!(sample.unwrap().nickname, Nullable::Null);
+        assert!(decode(r#"{"id": "a", "note": null, "closed": null}"#).is_ok());
+        let free_form: Option<Option<serde_json::Value>> = refusing_null(|| {
+            let mut slot = None;
+            let mut map = serde_json::Deserializer::from_str(r#"{"any": null}"#);
+            struct Probe<'s>(&'s mut Option<Option<serde_json::Value>>);
+            impl<'de> Visitor<'de> for Probe<'_> {
+                type Value = ();
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+                    map.next_key::<String>()?;
+                    non_null_value(&mut map, self.0, "any")
+                }
+            }
+            serde::Deserializer::deserialize_map(&mut map, Probe(&mut slot)).unwrap();
+            slot
+        });
+        assert_eq!(free_form, Some(Some(serde_json::Value::Null)));
     }
 
     #[test]

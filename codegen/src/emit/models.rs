@@ -114,7 +114,8 @@ fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> 
 /// most of the generated crate's compile time. The wire behaviour is the derives' with the
 /// attributes this generator gave them: parameters (path, header) are never on the wire, a
 /// required key that is missing is an error (for a nullable one too), an optional key that is
-/// missing decodes as empty and an empty one is left out, unknown keys are skipped.
+/// missing decodes as empty and an empty one is left out, unknown keys are skipped; a server
+/// refuses `null` for an optional field the spec does not make nullable.
 ///
 /// The call is laid out here, one field a line, and spliced in as text (`crate::splice`):
 /// prettyplease would flow a macro's arguments as one paragraph of tokens.
@@ -125,11 +126,7 @@ fn serde_impls(def: &TypeDef, object: &Object) -> TokenStream {
         .partition(|f| f.location == Location::Body);
     let mut text = format!("::specgen_runtime::serde_struct!({} {{", def.name);
     for (i, field) in body.iter().enumerate() {
-        let presence = if presence::is_omittable(field.presence) {
-            "optional"
-        } else {
-            "required"
-        };
+        let presence = presence::serde_struct_presence(field.presence);
         text.push_str(&format!(
             "\n    {i} => {}: {} {presence},",
             ident(&field.ident),

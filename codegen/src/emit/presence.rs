@@ -16,12 +16,17 @@ pub fn rust_type(presence: Presence, inner: TokenStream) -> TokenStream {
     }
 }
 
-/// Whether the field's key may be missing: it is then left out of the JSON when the field holds
-/// nothing (`None`, `Absent`), and decodes as empty when missing. A key that may not be
-/// missing is an error when it is (serde's `missing field`), for a nullable field too, where
-/// `null` is `None`.
-pub fn is_omittable(presence: Presence) -> bool {
-    matches!(presence, Presence::Optional | Presence::OptionalNullable)
+/// How the runtime's `serde_struct!` reads and writes the field: `required` (the key must be
+/// there, `null` being `None` for a nullable field: serde's `missing field` otherwise),
+/// `optional` (it may be missing, decodes as empty then, is left out when empty, and `null` is
+/// a value) or `optional_non_null` (the same, but `null` is what a server refuses:
+/// `structs::refusing_null`).
+pub fn serde_struct_presence(presence: Presence) -> &'static str {
+    match presence {
+        Presence::Required | Presence::RequiredNullable => "required",
+        Presence::Optional => "optional_non_null",
+        Presence::OptionalNullable => "optional",
+    }
 }
 
 /// Whether the field at `place` is what generated code reads directly (`T`) rather than

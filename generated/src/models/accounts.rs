@@ -60,10 +60,10 @@ pub struct AccountsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(AccountsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 /// An optional object to filter `/accounts/get` results.
@@ -74,7 +74,7 @@ pub struct AccountsGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(AccountsGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// AccountsGetResponse defines the response schema for `/accounts/get` and `/accounts/balance/get`.
@@ -318,9 +318,9 @@ pub struct AccountsBalanceGetRequest {
 
 ::specgen_runtime::serde_struct!(AccountsBalanceGetRequest {
     0 => access_token: "access_token" required,
-    1 => secret: "secret" optional,
-    2 => client_id: "client_id" optional,
-    3 => options: "options" optional,
+    1 => secret: "secret" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
+    3 => options: "options" optional_non_null,
 });
 
 impl Validate for AccountsBalanceGetRequest {
@@ -356,8 +356,8 @@ pub struct AccountsBalanceGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(AccountsBalanceGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
-    1 => min_last_updated_datetime: "min_last_updated_datetime" optional,
+    0 => account_ids: "account_ids" optional_non_null,
+    1 => min_last_updated_datetime: "min_last_updated_datetime" optional_non_null,
 });
 
 impl Validate for AccountsBalanceGetRequestOptions {

@@ -56,11 +56,11 @@ pub struct AssetReportCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => access_tokens: "access_tokens" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => access_tokens: "access_tokens" optional_non_null,
     3 => days_requested: "days_requested" required,
-    4 => options: "options" optional,
+    4 => options: "options" optional_non_null,
 });
 
 impl Validate for AssetReportCreateRequest {
@@ -125,9 +125,9 @@ pub struct AssetReportCreateRequestOptions {
     0 => client_report_id: "client_report_id" optional,
     1 => webhook: "webhook" optional,
     2 => include_fast_report: "include_fast_report" optional,
-    3 => products: "products" optional,
-    4 => add_ons: "add_ons" optional,
-    5 => user: "user" optional,
+    3 => products: "products" optional_non_null,
+    4 => add_ons: "add_ons" optional_non_null,
+    5 => user: "user" optional_non_null,
     6 => require_all_items: "require_all_items" optional,
 });
 
@@ -210,11 +210,11 @@ pub struct AssetReportRefreshRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportRefreshRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => asset_report_token: "asset_report_token" required,
     3 => days_requested: "days_requested" optional,
-    4 => options: "options" optional,
+    4 => options: "options" optional_non_null,
 });
 
 impl Validate for AssetReportRefreshRequest {
@@ -242,7 +242,7 @@ pub struct AssetReportRefreshRequestOptions {
 ::specgen_runtime::serde_struct!(AssetReportRefreshRequestOptions {
     0 => client_report_id: "client_report_id" optional,
     1 => webhook: "webhook" optional,
-    2 => user: "user" optional,
+    2 => user: "user" optional_non_null,
 });
 
 impl Validate for AssetReportRefreshRequestOptions {
@@ -316,8 +316,8 @@ pub struct AssetReportRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => asset_report_token: "asset_report_token" required,
 });
 
@@ -391,8 +391,8 @@ pub struct AssetReportFilterRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportFilterRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => asset_report_token: "asset_report_token" required,
     3 => account_ids_to_exclude: "account_ids_to_exclude" required,
 });
@@ -485,13 +485,13 @@ pub struct AssetReportGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => asset_report_token: "asset_report_token" optional,
-    3 => user_token: "user_token" optional,
-    4 => include_insights: "include_insights" optional,
-    5 => fast_report: "fast_report" optional,
-    6 => options: "options" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => asset_report_token: "asset_report_token" optional_non_null,
+    3 => user_token: "user_token" optional_non_null,
+    4 => include_insights: "include_insights" optional_non_null,
+    5 => fast_report: "fast_report" optional_non_null,
+    6 => options: "options" optional_non_null,
 });
 
 impl Validate for AssetReportGetRequest {
@@ -555,10 +555,10 @@ pub struct AssetReportPDFGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportPDFGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => asset_report_token: "asset_report_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 impl Validate for AssetReportPDFGetRequest {
@@ -624,10 +624,10 @@ pub struct AssetReportAuditCopyCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportAuditCopyCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => asset_report_token: "asset_report_token" required,
-    3 => auditor_id: "auditor_id" optional,
+    3 => auditor_id: "auditor_id" optional_non_null,
 });
 
 /// AssetReportAuditCopyCreateResponse defines the response schema for
@@ -684,8 +684,8 @@ pub struct AssetReportAuditCopyGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportAuditCopyGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => audit_copy_token: "audit_copy_token" required,
 });
 
@@ -717,8 +717,8 @@ pub struct AssetReportAuditCopyRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportAuditCopyRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => audit_copy_token: "audit_copy_token" required,
 });
 
@@ -781,10 +781,10 @@ pub struct AssetReportAuditCopyPdfGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportAuditCopyPdfGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => audit_copy_token: "audit_copy_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 impl Validate for AssetReportAuditCopyPdfGetRequest {

@@ -40,10 +40,10 @@ pub struct AuthGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(AuthGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 /// An optional object to filter `/auth/get` results.
@@ -55,7 +55,7 @@ pub struct AuthGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(AuthGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// AuthGetResponse defines the response schema for `/auth/get`
@@ -242,8 +242,8 @@ pub struct AuthVerifyRequest {
 }
 
 ::specgen_runtime::serde_struct!(AuthVerifyRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => legal_name: "legal_name" optional,
     3 => numbers: "numbers" required,
 });

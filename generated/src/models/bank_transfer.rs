@@ -34,8 +34,8 @@ pub struct BankTransferGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => bank_transfer_id: "bank_transfer_id" required,
 });
 
@@ -164,8 +164,8 @@ pub struct BankTransferCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => idempotency_key: "idempotency_key" required,
     3 => access_token: "access_token" required,
     4 => account_id: "account_id" required,
@@ -174,7 +174,7 @@ pub struct BankTransferCreateRequest {
     7 => amount: "amount" required,
     8 => iso_currency_code: "iso_currency_code" required,
     9 => description: "description" required,
-    10 => ach_class: "ach_class" optional,
+    10 => ach_class: "ach_class" optional_non_null,
     11 => user: "user" required,
     12 => custom_tag: "custom_tag" optional,
     13 => metadata: "metadata" optional,
@@ -301,12 +301,12 @@ pub struct BankTransferListRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => start_date: "start_date" optional,
     3 => end_date: "end_date" optional,
-    4 => count: "count" optional,
-    5 => offset: "offset" optional,
+    4 => count: "count" optional_non_null,
+    5 => offset: "offset" optional_non_null,
     6 => origination_account_id: "origination_account_id" optional,
     7 => direction: "direction" optional,
 });
@@ -408,8 +408,8 @@ pub struct BankTransferCancelRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferCancelRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => bank_transfer_id: "bank_transfer_id" required,
 });
 
@@ -550,14 +550,14 @@ pub struct BankTransferEventListRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferEventListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => start_date: "start_date" optional,
     3 => end_date: "end_date" optional,
     4 => bank_transfer_id: "bank_transfer_id" optional,
     5 => account_id: "account_id" optional,
     6 => bank_transfer_type: "bank_transfer_type" optional,
-    7 => event_types: "event_types" optional,
+    7 => event_types: "event_types" optional_non_null,
     8 => count: "count" optional,
     9 => offset: "offset" optional,
     10 => origination_account_id: "origination_account_id" optional,
@@ -755,8 +755,8 @@ pub struct BankTransferEventSyncRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferEventSyncRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => after_id: "after_id" required,
     3 => count: "count" optional,
 });
@@ -839,8 +839,8 @@ pub struct BankTransferSweepGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferSweepGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => sweep_id: "sweep_id" required,
 });
 
@@ -920,8 +920,8 @@ pub struct BankTransferSweepListRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferSweepListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => origination_account_id: "origination_account_id" optional,
     3 => start_time: "start_time" optional,
     4 => end_time: "end_time" optional,
@@ -1039,8 +1039,8 @@ pub struct BankTransferBalanceGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferBalanceGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => origination_account_id: "origination_account_id" optional,
 });
 
@@ -1129,11 +1129,11 @@ pub struct BankTransferMigrateAccountRequest {
 }
 
 ::specgen_runtime::serde_struct!(BankTransferMigrateAccountRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => account_number: "account_number" required,
     3 => routing_number: "routing_number" required,
-    4 => wire_routing_number: "wire_routing_number" optional,
+    4 => wire_routing_number: "wire_routing_number" optional_non_null,
     5 => account_type: "account_type" required,
 });
 

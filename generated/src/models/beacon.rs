@@ -49,15 +49,15 @@ pub struct BeaconAccountRiskEvaluateRequest {
 }
 
 ::specgen_runtime::serde_struct!(BeaconAccountRiskEvaluateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => access_token: "access_token" optional,
-    3 => options: "options" optional,
-    4 => client_user_id: "client_user_id" optional,
-    5 => client_evaluation_id: "client_evaluation_id" optional,
-    6 => evaluation_reason: "evaluation_reason" optional,
-    7 => device: "device" optional,
-    8 => evaluate_time: "evaluate_time" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => access_token: "access_token" optional_non_null,
+    3 => options: "options" optional_non_null,
+    4 => client_user_id: "client_user_id" optional_non_null,
+    5 => client_evaluation_id: "client_evaluation_id" optional_non_null,
+    6 => evaluation_reason: "evaluation_reason" optional_non_null,
+    7 => device: "device" optional_non_null,
+    8 => evaluate_time: "evaluate_time" optional_non_null,
 });
 
 impl Validate for BeaconAccountRiskEvaluateRequest {
@@ -80,7 +80,7 @@ pub struct BeaconAccountRiskEvaluateRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(BeaconAccountRiskEvaluateRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// Description of the reason you want to evaluate risk.
@@ -185,10 +185,10 @@ pub struct BeaconAccountRiskEvaluateAccount {
 }
 
 ::specgen_runtime::serde_struct!(BeaconAccountRiskEvaluateAccount {
-    0 => account_id: "account_id" optional,
-    1 => type_: "type" optional,
+    0 => account_id: "account_id" optional_non_null,
+    1 => type_: "type" optional_non_null,
     2 => subtype: "subtype" optional,
-    3 => attributes: "attributes" optional,
+    3 => attributes: "attributes" optional_non_null,
 });
 
 impl Validate for BeaconAccountRiskEvaluateAccount {
@@ -655,8 +655,8 @@ pub struct BeaconDuplicateGetRequest {
 
 ::specgen_runtime::serde_struct!(BeaconDuplicateGetRequest {
     0 => beacon_duplicate_id: "beacon_duplicate_id" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// A Beacon Duplicate represents a pair of matching Beacon Users and an analysis of the fields they
@@ -901,8 +901,8 @@ pub struct BeaconReportCreateRequest {
     1 => type_: "type" required,
     2 => fraud_date: "fraud_date" required,
     3 => fraud_amount: "fraud_amount" optional,
-    4 => client_id: "client_id" optional,
-    5 => secret: "secret" optional,
+    4 => client_id: "client_id" optional_non_null,
+    5 => secret: "secret" optional_non_null,
 });
 
 impl Validate for BeaconReportCreateRequest {
@@ -1083,8 +1083,8 @@ pub struct BeaconReportGetRequest {
 
 ::specgen_runtime::serde_struct!(BeaconReportGetRequest {
     0 => beacon_report_id: "beacon_report_id" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// A Beacon Report describes the type of fraud committed by a user as well as the date the fraud
@@ -1219,8 +1219,8 @@ pub struct BeaconReportListRequest {
 ::specgen_runtime::serde_struct!(BeaconReportListRequest {
     0 => beacon_user_id: "beacon_user_id" required,
     1 => cursor: "cursor" optional,
-    2 => client_id: "client_id" optional,
-    3 => secret: "secret" optional,
+    2 => client_id: "client_id" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 /// The response schema for `/beacon/report/list`
@@ -1381,8 +1381,8 @@ pub struct BeaconReportSyndicationGetRequest {
 
 ::specgen_runtime::serde_struct!(BeaconReportSyndicationGetRequest {
     0 => beacon_report_syndication_id: "beacon_report_syndication_id" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// A Beacon Report Syndication represents a Beacon Report created either by your organization or
@@ -1498,8 +1498,8 @@ pub struct BeaconReportSyndicationListRequest {
 ::specgen_runtime::serde_struct!(BeaconReportSyndicationListRequest {
     0 => beacon_user_id: "beacon_user_id" required,
     1 => cursor: "cursor" optional,
-    2 => client_id: "client_id" optional,
-    3 => secret: "secret" optional,
+    2 => client_id: "client_id" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 /// The response schema for `/beacon/report_syndication/list`
@@ -1801,8 +1801,8 @@ pub struct BeaconUserAccountInsightsGetRequest {
 ::specgen_runtime::serde_struct!(BeaconUserAccountInsightsGetRequest {
     0 => beacon_user_id: "beacon_user_id" required,
     1 => access_token: "access_token" required,
-    2 => client_id: "client_id" optional,
-    3 => secret: "secret" optional,
+    2 => client_id: "client_id" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 /// The response schema for `/beacon/user/account_insights/get`
@@ -2074,8 +2074,8 @@ impl ::std::fmt::Debug for BeaconUserCreateRequest {
     1 => client_user_id: "client_user_id" required,
     2 => user: "user" required,
     3 => access_tokens: "access_tokens" optional,
-    4 => client_id: "client_id" optional,
-    5 => secret: "secret" optional,
+    4 => client_id: "client_id" optional_non_null,
+    5 => secret: "secret" optional_non_null,
 });
 
 impl Validate for BeaconUserCreateRequest {
@@ -2375,8 +2375,8 @@ pub struct BeaconUserGetRequest {
 
 ::specgen_runtime::serde_struct!(BeaconUserGetRequest {
     0 => beacon_user_id: "beacon_user_id" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// A Beacon User represents an end user that has been scanned against the Beacon Network.
@@ -2543,8 +2543,8 @@ pub struct BeaconUserHistoryListRequest {
 ::specgen_runtime::serde_struct!(BeaconUserHistoryListRequest {
     0 => beacon_user_id: "beacon_user_id" required,
     1 => cursor: "cursor" optional,
-    2 => client_id: "client_id" optional,
-    3 => secret: "secret" optional,
+    2 => client_id: "client_id" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 /// The response schema for `/beacon/user/history/list`
@@ -2890,14 +2890,14 @@ pub struct BeaconUserRequestData {
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserRequestData {
-    0 => date_of_birth: "date_of_birth" optional,
+    0 => date_of_birth: "date_of_birth" optional_non_null,
     1 => name: "name" required,
     2 => address: "address" optional,
-    3 => email_address: "email_address" optional,
+    3 => email_address: "email_address" optional_non_null,
     4 => phone_number: "phone_number" optional,
     5 => id_number: "id_number" optional,
     6 => ip_address: "ip_address" optional,
-    7 => depository_accounts: "depository_accounts" optional,
+    7 => depository_accounts: "depository_accounts" optional_non_null,
 });
 
 impl Validate for BeaconUserRequestData {
@@ -3003,8 +3003,8 @@ pub struct BeaconUserReviewRequest {
 ::specgen_runtime::serde_struct!(BeaconUserReviewRequest {
     0 => beacon_user_id: "beacon_user_id" required,
     1 => status: "status" required,
-    2 => client_id: "client_id" optional,
-    3 => secret: "secret" optional,
+    2 => client_id: "client_id" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 impl Validate for BeaconUserReviewRequest {
@@ -3115,8 +3115,8 @@ pub struct BeaconUserUpdateRequest {
     0 => beacon_user_id: "beacon_user_id" required,
     1 => user: "user" optional,
     2 => access_tokens: "access_tokens" optional,
-    3 => client_id: "client_id" optional,
-    4 => secret: "secret" optional,
+    3 => client_id: "client_id" optional_non_null,
+    4 => secret: "secret" optional_non_null,
 });
 
 impl Validate for BeaconUserUpdateRequest {
@@ -3160,14 +3160,14 @@ pub struct BeaconUserUpdateRequestData {
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserUpdateRequestData {
-    0 => date_of_birth: "date_of_birth" optional,
+    0 => date_of_birth: "date_of_birth" optional_non_null,
     1 => name: "name" optional,
     2 => address: "address" optional,
-    3 => email_address: "email_address" optional,
+    3 => email_address: "email_address" optional_non_null,
     4 => phone_number: "phone_number" optional,
     5 => id_number: "id_number" optional,
     6 => ip_address: "ip_address" optional,
-    7 => depository_accounts: "depository_accounts" optional,
+    7 => depository_accounts: "depository_accounts" optional_non_null,
 });
 
 impl Validate for BeaconUserUpdateRequestData {

@@ -70,8 +70,8 @@ pub struct TransactionsRulesCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRulesCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => client_user_id: "client_user_id" required,
     3 => pfc_primary_category: "pfc_primary_category" required,
     4 => pfc_detailed_category: "pfc_detailed_category" required,
@@ -165,8 +165,8 @@ pub struct TransactionsRulesListRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRulesListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => client_user_id: "client_user_id" required,
 });
 
@@ -268,8 +268,8 @@ pub struct TransactionsRulesRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRulesRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => client_user_id: "client_user_id" required,
     3 => rule_id: "rule_id" required,
 });
@@ -404,13 +404,13 @@ pub struct TransactionsCategoryRule {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsCategoryRule {
-    0 => id: "id" optional,
-    1 => user_id: "user_id" optional,
-    2 => created_at: "created_at" optional,
-    3 => updated_at: "updated_at" optional,
-    4 => pfc_primary_category: "pfc_primary_category" optional,
-    5 => pfc_detailed_category: "pfc_detailed_category" optional,
-    6 => rule_details: "rule_details" optional,
+    0 => id: "id" optional_non_null,
+    1 => user_id: "user_id" optional_non_null,
+    2 => created_at: "created_at" optional_non_null,
+    3 => updated_at: "updated_at" optional_non_null,
+    4 => pfc_primary_category: "pfc_primary_category" optional_non_null,
+    5 => pfc_detailed_category: "pfc_detailed_category" optional_non_null,
+    6 => rule_details: "rule_details" optional_non_null,
 });
 
 impl Validate for TransactionsCategoryRule {
@@ -451,8 +451,8 @@ pub struct CreditBankEmploymentGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankEmploymentGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
 });
 
@@ -797,8 +797,8 @@ pub struct TransactionsEnhanceGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsEnhanceGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => account_type: "account_type" required,
     3 => transactions: "transactions" required,
 });
@@ -976,8 +976,8 @@ pub struct Enhancements {
     6 => category: "category" required,
     7 => location: "location" required,
     8 => personal_finance_category: "personal_finance_category" optional,
-    9 => personal_finance_category_icon_url: "personal_finance_category_icon_url" optional,
-    10 => counterparties: "counterparties" optional,
+    9 => personal_finance_category_icon_url: "personal_finance_category_icon_url" optional_non_null,
+    10 => counterparties: "counterparties" optional_non_null,
 });
 
 impl Validate for Enhancements {
@@ -1017,8 +1017,8 @@ pub struct TransactionsUserInsightsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsUserInsightsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => client_user_id: "client_user_id" required,
 });
 
@@ -1185,9 +1185,9 @@ pub struct TransactionsUserInsightsGetResponse {
 
 ::specgen_runtime::serde_struct!(TransactionsUserInsightsGetResponse {
     0 => user_data_overview: "user_data_overview" required,
-    1 => counterparty_insights: "counterparty_insights" optional,
-    2 => category_insights: "category_insights" optional,
-    3 => recurring_transactions: "recurring_transactions" optional,
+    1 => counterparty_insights: "counterparty_insights" optional_non_null,
+    2 => category_insights: "category_insights" optional_non_null,
+    3 => recurring_transactions: "recurring_transactions" optional_non_null,
 });
 
 impl Validate for TransactionsUserInsightsGetResponse {
@@ -1226,8 +1226,8 @@ pub struct UserDataOverview {
 
 ::specgen_runtime::serde_struct!(UserDataOverview {
     0 => transaction_count: "transaction_count" required,
-    1 => oldest_transaction_date: "oldest_transaction_date" optional,
-    2 => newest_transaction_date: "newest_transaction_date" optional,
+    1 => oldest_transaction_date: "oldest_transaction_date" optional_non_null,
+    2 => newest_transaction_date: "newest_transaction_date" optional_non_null,
     3 => days_available: "days_available" required,
     4 => total_outflows: "total_outflows" required,
     5 => total_inflows: "total_inflows" required,
@@ -1260,8 +1260,8 @@ pub struct CounterpartyInsights {
 }
 
 ::specgen_runtime::serde_struct!(CounterpartyInsights {
-    0 => financial_institution_insights: "financial_institution_insights" optional,
-    1 => merchant_insights: "merchant_insights" optional,
+    0 => financial_institution_insights: "financial_institution_insights" optional_non_null,
+    1 => merchant_insights: "merchant_insights" optional_non_null,
 });
 
 impl Validate for CounterpartyInsights {
@@ -1342,9 +1342,9 @@ pub struct DetectedAccount {
     0 => account_type: "account_type" required,
     1 => account_subtype: "account_subtype" required,
     2 => transaction_count: "transaction_count" required,
-    3 => oldest_transaction_date: "oldest_transaction_date" optional,
-    4 => newest_transaction_date: "newest_transaction_date" optional,
-    5 => newest_transaction_amount: "newest_transaction_amount" optional,
+    3 => oldest_transaction_date: "oldest_transaction_date" optional_non_null,
+    4 => newest_transaction_date: "newest_transaction_date" optional_non_null,
+    5 => newest_transaction_amount: "newest_transaction_amount" optional_non_null,
     6 => total_outflows: "total_outflows" required,
     7 => total_inflows: "total_inflows" required,
 });
@@ -1411,8 +1411,8 @@ pub struct CategoryInsights {
 }
 
 ::specgen_runtime::serde_struct!(CategoryInsights {
-    0 => primary_category_insights: "primary_category_insights" optional,
-    1 => detailed_category_insights: "detailed_category_insights" optional,
+    0 => primary_category_insights: "primary_category_insights" optional_non_null,
+    1 => detailed_category_insights: "detailed_category_insights" optional_non_null,
 });
 
 /// Insights object for categories.
@@ -1439,7 +1439,7 @@ pub struct CategoryInsightDetails {
     1 => transaction_count: "transaction_count" required,
     2 => total_outflows: "total_outflows" required,
     3 => total_inflows: "total_inflows" required,
-    4 => top_counterparties: "top_counterparties" optional,
+    4 => top_counterparties: "top_counterparties" optional_non_null,
 });
 
 /// Insights object for recurring transactions for `/beta/transactions/user_insights/v1/get`
@@ -1504,20 +1504,20 @@ pub struct RecurringInsightsStream {
 
 ::specgen_runtime::serde_struct!(RecurringInsightsStream {
     0 => stream_id: "stream_id" required,
-    1 => description: "description" optional,
+    1 => description: "description" optional_non_null,
     2 => merchant_name: "merchant_name" required,
-    3 => oldest_transaction_date: "oldest_transaction_date" optional,
-    4 => newest_transaction_date: "newest_transaction_date" optional,
+    3 => oldest_transaction_date: "oldest_transaction_date" optional_non_null,
+    4 => newest_transaction_date: "newest_transaction_date" optional_non_null,
     5 => average_days_apart: "average_days_apart" required,
-    6 => frequency: "frequency" optional,
-    7 => transaction_count: "transaction_count" optional,
-    8 => transaction_ids: "transaction_ids" optional,
-    9 => average_amount: "average_amount" optional,
-    10 => newest_transaction_amount: "newest_transaction_amount" optional,
+    6 => frequency: "frequency" optional_non_null,
+    7 => transaction_count: "transaction_count" optional_non_null,
+    8 => transaction_ids: "transaction_ids" optional_non_null,
+    9 => average_amount: "average_amount" optional_non_null,
+    10 => newest_transaction_amount: "newest_transaction_amount" optional_non_null,
     11 => is_active: "is_active" required,
-    12 => status: "status" optional,
-    13 => personal_finance_category_primary: "personal_finance_category_primary" optional,
-    14 => personal_finance_category_detailed: "personal_finance_category_detailed" optional,
+    12 => status: "status" optional_non_null,
+    13 => personal_finance_category_primary: "personal_finance_category_primary" optional_non_null,
+    14 => personal_finance_category_detailed: "personal_finance_category_detailed" optional_non_null,
 });
 
 impl Validate for RecurringInsightsStream {
@@ -1581,8 +1581,8 @@ pub struct BetaEwaReportV1GetRequest {
 
 ::specgen_runtime::serde_struct!(BetaEwaReportV1GetRequest {
     0 => access_token: "access_token" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// BetaEwaReportV1GetResponse defines the response schema for `/beta/ewa_report/v1/get`
@@ -1659,10 +1659,10 @@ pub struct BetaEwaReportV1GetResponse {
 }
 
 ::specgen_runtime::serde_struct!(BetaEwaReportV1GetResponse {
-    0 => request_id: "request_id" optional,
-    1 => ewa_report_id: "ewa_report_id" optional,
-    2 => generation_time: "generation_time" optional,
-    3 => ewa_scores: "ewa_scores" optional,
+    0 => request_id: "request_id" optional_non_null,
+    1 => ewa_report_id: "ewa_report_id" optional_non_null,
+    2 => generation_time: "generation_time" optional_non_null,
+    3 => ewa_scores: "ewa_scores" optional_non_null,
     4 => ewa_attributes: "ewa_attributes" optional,
 });
 
@@ -1696,9 +1696,9 @@ pub struct EwaScore {
 }
 
 ::specgen_runtime::serde_struct!(EwaScore {
-    0 => lowest_amount: "lowest_amount" optional,
-    1 => highest_amount: "highest_amount" optional,
-    2 => score: "score" optional,
+    0 => lowest_amount: "lowest_amount" optional_non_null,
+    1 => highest_amount: "highest_amount" optional_non_null,
+    2 => score: "score" optional_non_null,
 });
 
 /// Request schema for `/beta/partner/customer/v1/create`.
@@ -1818,23 +1818,23 @@ pub struct BetaPartnerCustomerV1CreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1CreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => company_name: "company_name" required,
-    3 => is_diligence_attested: "is_diligence_attested" optional,
-    4 => products: "products" optional,
-    5 => create_link_customization: "create_link_customization" optional,
-    6 => logo: "logo" optional,
-    7 => legal_entity_name: "legal_entity_name" optional,
+    3 => is_diligence_attested: "is_diligence_attested" optional_non_null,
+    4 => products: "products" optional_non_null,
+    5 => create_link_customization: "create_link_customization" optional_non_null,
+    6 => logo: "logo" optional_non_null,
+    7 => legal_entity_name: "legal_entity_name" optional_non_null,
     8 => website: "website" required,
     9 => application_name: "application_name" required,
-    10 => technical_contact: "technical_contact" optional,
-    11 => billing_contact: "billing_contact" optional,
+    10 => technical_contact: "technical_contact" optional_non_null,
+    11 => billing_contact: "billing_contact" optional_non_null,
     12 => customer_support_info: "customer_support_info" required,
     13 => address: "address" required,
-    14 => redirect_uris: "redirect_uris" optional,
-    15 => bank_addendum_acceptance: "bank_addendum_acceptance" optional,
-    16 => questionnaires: "questionnaires" optional,
+    14 => redirect_uris: "redirect_uris" optional_non_null,
+    15 => bank_addendum_acceptance: "bank_addendum_acceptance" optional_non_null,
+    16 => questionnaires: "questionnaires" optional_non_null,
 });
 
 impl Validate for BetaPartnerCustomerV1CreateRequest {
@@ -1884,8 +1884,8 @@ pub struct BetaPartnerCustomerV1CreateResponse {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1CreateResponse {
-    0 => end_customer: "end_customer" optional,
-    1 => request_id: "request_id" optional,
+    0 => end_customer: "end_customer" optional_non_null,
+    1 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for BetaPartnerCustomerV1CreateResponse {
@@ -1912,12 +1912,12 @@ pub struct BetaPartnerEndCustomerWithSecrets {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerEndCustomerWithSecrets {
-    0 => client_id: "client_id" optional,
-    1 => company_name: "company_name" optional,
-    2 => status: "status" optional,
-    3 => product_statuses: "product_statuses" optional,
-    4 => requirements_due: "requirements_due" optional,
-    5 => secrets: "secrets" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => company_name: "company_name" optional_non_null,
+    2 => status: "status" optional_non_null,
+    3 => product_statuses: "product_statuses" optional_non_null,
+    4 => requirements_due: "requirements_due" optional_non_null,
+    5 => secrets: "secrets" optional_non_null,
 });
 
 impl Validate for BetaPartnerEndCustomerWithSecrets {
@@ -1943,11 +1943,11 @@ pub struct BetaPartnerEndCustomer {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerEndCustomer {
-    0 => client_id: "client_id" optional,
-    1 => company_name: "company_name" optional,
-    2 => status: "status" optional,
-    3 => product_statuses: "product_statuses" optional,
-    4 => requirements_due: "requirements_due" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => company_name: "company_name" optional_non_null,
+    2 => status: "status" optional_non_null,
+    3 => product_statuses: "product_statuses" optional_non_null,
+    4 => requirements_due: "requirements_due" optional_non_null,
 });
 
 impl Validate for BetaPartnerEndCustomer {
@@ -2020,9 +2020,9 @@ pub struct PartnerEndCustomerBankAddendumAcceptance {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerBankAddendumAcceptance {
-    0 => customer_accepted: "customer_accepted" optional,
-    1 => customer_ip_address: "customer_ip_address" optional,
-    2 => customer_agreement_timestamp: "customer_agreement_timestamp" optional,
+    0 => customer_accepted: "customer_accepted" optional_non_null,
+    1 => customer_ip_address: "customer_ip_address" optional_non_null,
+    2 => customer_agreement_timestamp: "customer_agreement_timestamp" optional_non_null,
 });
 
 impl Validate for PartnerEndCustomerBankAddendumAcceptance {
@@ -2043,7 +2043,7 @@ pub struct PartnerEndCustomerQuestionnaires {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerQuestionnaires {
-    0 => cra: "cra" optional,
+    0 => cra: "cra" optional_non_null,
 });
 
 impl Validate for PartnerEndCustomerQuestionnaires {
@@ -2064,9 +2064,9 @@ pub struct PartnerEndCustomerCRAQuestionnaire {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerCRAQuestionnaire {
-    0 => purposes: "purposes" optional,
-    1 => is_third_party_involved: "is_third_party_involved" optional,
-    2 => is_technical_service_provider_involved: "is_technical_service_provider_involved" optional,
+    0 => purposes: "purposes" optional_non_null,
+    1 => is_third_party_involved: "is_third_party_involved" optional_non_null,
+    2 => is_technical_service_provider_involved: "is_technical_service_provider_involved" optional_non_null,
 });
 
 impl Validate for PartnerEndCustomerCRAQuestionnaire {
@@ -2090,14 +2090,14 @@ pub struct PartnerEndCustomerCRAPurposes {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerCRAPurposes {
-    0 => written_instruction: "WRITTEN_INSTRUCTION" optional,
-    1 => extension_of_credit_or_account_review: "EXTENSION_OF_CREDIT_OR_ACCOUNT_REVIEW" optional,
-    2 => employment: "EMPLOYMENT" optional,
-    3 => insurance_underwriting: "INSURANCE_UNDERWRITING" optional,
-    4 => license_eligibility: "LICENSE_ELIGIBILITY" optional,
-    5 => risk_assessment: "RISK_ASSESSMENT" optional,
-    6 => business_need_transaction: "BUSINESS_NEED_TRANSACTION" optional,
-    7 => business_need_account_review: "BUSINESS_NEED_ACCOUNT_REVIEW" optional,
+    0 => written_instruction: "WRITTEN_INSTRUCTION" optional_non_null,
+    1 => extension_of_credit_or_account_review: "EXTENSION_OF_CREDIT_OR_ACCOUNT_REVIEW" optional_non_null,
+    2 => employment: "EMPLOYMENT" optional_non_null,
+    3 => insurance_underwriting: "INSURANCE_UNDERWRITING" optional_non_null,
+    4 => license_eligibility: "LICENSE_ELIGIBILITY" optional_non_null,
+    5 => risk_assessment: "RISK_ASSESSMENT" optional_non_null,
+    6 => business_need_transaction: "BUSINESS_NEED_TRANSACTION" optional_non_null,
+    7 => business_need_account_review: "BUSINESS_NEED_ACCOUNT_REVIEW" optional_non_null,
 });
 
 impl Validate for PartnerEndCustomerCRAPurposes {
@@ -2125,7 +2125,7 @@ pub struct PartnerEndCustomerCRAUseCases {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerCRAUseCases {
-    0 => use_cases: "use_cases" optional,
+    0 => use_cases: "use_cases" optional_non_null,
 });
 
 impl Validate for PartnerEndCustomerCRAUseCases {
@@ -2212,8 +2212,8 @@ pub struct BetaPartnerCustomerV1GetRequest {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1GetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => end_customer_client_id: "end_customer_client_id" required,
 });
 
@@ -2251,8 +2251,8 @@ pub struct BetaPartnerCustomerV1GetResponse {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1GetResponse {
-    0 => end_customer: "end_customer" optional,
-    1 => request_id: "request_id" optional,
+    0 => end_customer: "end_customer" optional_non_null,
+    1 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for BetaPartnerCustomerV1GetResponse {
@@ -2317,13 +2317,13 @@ pub struct BetaPartnerCustomerV1UpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1UpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => end_customer_client_id: "end_customer_client_id" required,
-    3 => legal_entity_name: "legal_entity_name" optional,
-    4 => redirect_uris: "redirect_uris" optional,
-    5 => bank_addendum_acceptance: "bank_addendum_acceptance" optional,
-    6 => questionnaires: "questionnaires" optional,
+    3 => legal_entity_name: "legal_entity_name" optional_non_null,
+    4 => redirect_uris: "redirect_uris" optional_non_null,
+    5 => bank_addendum_acceptance: "bank_addendum_acceptance" optional_non_null,
+    6 => questionnaires: "questionnaires" optional_non_null,
 });
 
 impl Validate for BetaPartnerCustomerV1UpdateRequest {
@@ -2363,8 +2363,8 @@ pub struct BetaPartnerCustomerV1UpdateResponse {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1UpdateResponse {
-    0 => end_customer: "end_customer" optional,
-    1 => request_id: "request_id" optional,
+    0 => end_customer: "end_customer" optional_non_null,
+    1 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for BetaPartnerCustomerV1UpdateResponse {
@@ -2412,10 +2412,10 @@ pub struct BetaPartnerCustomerV1EnableRequest {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1EnableRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => end_customer_client_id: "end_customer_client_id" required,
-    3 => products: "products" optional,
+    3 => products: "products" optional_non_null,
 });
 
 impl Validate for BetaPartnerCustomerV1EnableRequest {
@@ -2457,11 +2457,11 @@ pub struct BetaPartnerCustomerV1EnableResponse {
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1EnableResponse {
-    0 => end_customer_client_id: "end_customer_client_id" optional,
-    1 => status: "status" optional,
-    2 => product_statuses: "product_statuses" optional,
-    3 => production_secret: "production_secret" optional,
-    4 => request_id: "request_id" optional,
+    0 => end_customer_client_id: "end_customer_client_id" optional_non_null,
+    1 => status: "status" optional_non_null,
+    2 => product_statuses: "product_statuses" optional_non_null,
+    3 => production_secret: "production_secret" optional_non_null,
+    4 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for BetaPartnerCustomerV1EnableResponse {

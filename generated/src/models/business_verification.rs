@@ -360,8 +360,8 @@ pub struct BusinessVerificationCreateRequest {
 ::specgen_runtime::serde_struct!(BusinessVerificationCreateRequest {
     0 => client_user_id: "client_user_id" required,
     1 => business: "business" optional,
-    2 => client_id: "client_id" optional,
-    3 => secret: "secret" optional,
+    2 => client_id: "client_id" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 impl Validate for BusinessVerificationCreateRequest {
@@ -406,12 +406,12 @@ pub struct BusinessVerificationCreateRequestBusiness {
 }
 
 ::specgen_runtime::serde_struct!(BusinessVerificationCreateRequestBusiness {
-    0 => name: "name" optional,
+    0 => name: "name" optional_non_null,
     1 => alternative_name: "alternative_name" optional,
-    2 => address: "address" optional,
-    3 => website: "website" optional,
-    4 => phone_number: "phone_number" optional,
-    5 => email_address: "email_address" optional,
+    2 => address: "address" optional_non_null,
+    3 => website: "website" optional_non_null,
+    4 => phone_number: "phone_number" optional_non_null,
+    5 => email_address: "email_address" optional_non_null,
 });
 
 impl Validate for BusinessVerificationCreateRequestBusiness {
@@ -655,8 +655,8 @@ pub struct BusinessVerificationGetRequest {
 
 ::specgen_runtime::serde_struct!(BusinessVerificationGetRequest {
     0 => business_verification_id: "business_verification_id" required,
-    1 => secret: "secret" optional,
-    2 => client_id: "client_id" optional,
+    1 => secret: "secret" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
 });
 
 /// A business verification represents a check of a business's identity and risk profile, including

@@ -56,9 +56,9 @@ pub struct CashflowReportRefreshRequest {
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportRefreshRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
     3 => days_requested: "days_requested" required,
 });
 
@@ -142,13 +142,13 @@ pub struct CashflowReportGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportGetRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
     3 => days_requested: "days_requested" required,
-    4 => count: "count" optional,
-    5 => cursor: "cursor" optional,
-    6 => options: "options" optional,
+    4 => count: "count" optional_non_null,
+    5 => cursor: "cursor" optional_non_null,
+    6 => options: "options" optional_non_null,
 });
 
 impl Validate for CashflowReportGetRequest {
@@ -169,7 +169,7 @@ pub struct CashflowReportGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// CashflowReportGetResponse defines the response schema for `/cashflow_report/get`
@@ -518,12 +518,12 @@ pub struct CashflowReportTransactionsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportTransactionsGetRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
-    3 => count: "count" optional,
-    4 => cursor: "cursor" optional,
-    5 => options: "options" optional,
+    2 => secret: "secret" optional_non_null,
+    3 => count: "count" optional_non_null,
+    4 => cursor: "cursor" optional_non_null,
+    5 => options: "options" optional_non_null,
 });
 
 impl Validate for CashflowReportTransactionsGetRequest {
@@ -543,7 +543,7 @@ pub struct CashflowReportTransactionsGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportTransactionsGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// CashflowReportTransactionsGetResponse defines the response schema for
@@ -857,9 +857,9 @@ pub struct CashflowReportInsightsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportInsightsGetRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// CashflowReportInsightsGetResponse defines the response schema for
@@ -1547,12 +1547,12 @@ pub struct BusinessAccount {
     4 => official_name: "official_name" required,
     5 => type_: "type" required,
     6 => subtype: "subtype" required,
-    7 => verification_status: "verification_status" optional,
-    8 => verification_name: "verification_name" optional,
-    9 => verification_insights: "verification_insights" optional,
-    10 => persistent_account_id: "persistent_account_id" optional,
+    7 => verification_status: "verification_status" optional_non_null,
+    8 => verification_name: "verification_name" optional_non_null,
+    9 => verification_insights: "verification_insights" optional_non_null,
+    10 => persistent_account_id: "persistent_account_id" optional_non_null,
     11 => holder_category: "holder_category" optional,
-    12 => owners: "owners" optional,
+    12 => owners: "owners" optional_non_null,
 });
 
 impl Validate for BusinessAccount {
@@ -1722,7 +1722,7 @@ pub struct CashflowReportTransaction {
     23 => credit_category: "credit_category" optional,
     24 => transaction_code: "transaction_code" required,
     25 => personal_finance_category_icon_url: "personal_finance_category_icon_url" optional,
-    26 => counterparties: "counterparties" optional,
+    26 => counterparties: "counterparties" optional_non_null,
     27 => merchant_entity_id: "merchant_entity_id" optional,
 });
 

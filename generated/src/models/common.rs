@@ -89,8 +89,8 @@ pub struct TransactionsRecurringGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringGetRequestOptions {
-    0 => include_personal_finance_category: "include_personal_finance_category" optional,
-    1 => personal_finance_category_version: "personal_finance_category_version" optional,
+    0 => include_personal_finance_category: "include_personal_finance_category" optional_non_null,
+    1 => personal_finance_category_version: "personal_finance_category_version" optional_non_null,
 });
 
 impl Validate for TransactionsRecurringGetRequestOptions {
@@ -170,11 +170,11 @@ pub struct TransactionsSyncRequestOptions {
 
 ::specgen_runtime::serde_struct!(TransactionsSyncRequestOptions {
     0 => include_original_description: "include_original_description" optional,
-    1 => include_personal_finance_category: "include_personal_finance_category" optional,
-    2 => include_logo_and_counterparty_beta: "include_logo_and_counterparty_beta" optional,
-    3 => personal_finance_category_version: "personal_finance_category_version" optional,
-    4 => days_requested: "days_requested" optional,
-    5 => account_id: "account_id" optional,
+    1 => include_personal_finance_category: "include_personal_finance_category" optional_non_null,
+    2 => include_logo_and_counterparty_beta: "include_logo_and_counterparty_beta" optional_non_null,
+    3 => personal_finance_category_version: "personal_finance_category_version" optional_non_null,
+    4 => days_requested: "days_requested" optional_non_null,
+    5 => account_id: "account_id" optional_non_null,
 });
 
 impl Validate for TransactionsSyncRequestOptions {
@@ -432,10 +432,10 @@ pub struct InvestmentsTransactionsGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsTransactionsGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
-    1 => count: "count" optional,
-    2 => offset: "offset" optional,
-    3 => async_update: "async_update" optional,
+    0 => account_ids: "account_ids" optional_non_null,
+    1 => count: "count" optional_non_null,
+    2 => offset: "offset" optional_non_null,
+    3 => async_update: "async_update" optional_non_null,
 });
 
 impl Validate for InvestmentsTransactionsGetRequestOptions {
@@ -526,13 +526,13 @@ pub struct PlaidError {
     2 => error_code_reason: "error_code_reason" optional,
     3 => error_message: "error_message" required,
     4 => display_message: "display_message" required,
-    5 => request_id: "request_id" optional,
-    6 => causes: "causes" optional,
+    5 => request_id: "request_id" optional_non_null,
+    6 => causes: "causes" optional_non_null,
     7 => status: "status" optional,
-    8 => documentation_url: "documentation_url" optional,
+    8 => documentation_url: "documentation_url" optional_non_null,
     9 => suggested_action: "suggested_action" optional,
-    10 => required_account_subtypes: "required_account_subtypes" optional,
-    11 => provided_account_subtypes: "provided_account_subtypes" optional,
+    10 => required_account_subtypes: "required_account_subtypes" optional_non_null,
+    11 => provided_account_subtypes: "provided_account_subtypes" optional_non_null,
 });
 
 impl Validate for PlaidError {
@@ -796,10 +796,10 @@ pub struct AccountBase {
     4 => official_name: "official_name" required,
     5 => type_: "type" required,
     6 => subtype: "subtype" required,
-    7 => verification_status: "verification_status" optional,
-    8 => verification_name: "verification_name" optional,
-    9 => verification_insights: "verification_insights" optional,
-    10 => persistent_account_id: "persistent_account_id" optional,
+    7 => verification_status: "verification_status" optional_non_null,
+    8 => verification_name: "verification_name" optional_non_null,
+    9 => verification_insights: "verification_insights" optional_non_null,
+    10 => persistent_account_id: "persistent_account_id" optional_non_null,
     11 => holder_category: "holder_category" optional,
 });
 
@@ -1080,10 +1080,10 @@ pub struct InvestmentAccount {
     4 => official_name: "official_name" required,
     5 => type_: "type" required,
     6 => subtype: "subtype" required,
-    7 => verification_status: "verification_status" optional,
-    8 => verification_name: "verification_name" optional,
-    9 => verification_insights: "verification_insights" optional,
-    10 => persistent_account_id: "persistent_account_id" optional,
+    7 => verification_status: "verification_status" optional_non_null,
+    8 => verification_name: "verification_name" optional_non_null,
+    9 => verification_insights: "verification_insights" optional_non_null,
+    10 => persistent_account_id: "persistent_account_id" optional_non_null,
     11 => holder_category: "holder_category" optional,
 });
 
@@ -1509,7 +1509,7 @@ pub struct AccountVerificationInsights {
 ::specgen_runtime::serde_struct!(AccountVerificationInsights {
     0 => name_match_score: "name_match_score" optional,
     1 => network_status: "network_status" required,
-    2 => previous_returns: "previous_returns" optional,
+    2 => previous_returns: "previous_returns" optional_non_null,
     3 => account_number_format: "account_number_format" required,
 });
 
@@ -1620,7 +1620,7 @@ pub struct NumbersACH {
 ::specgen_runtime::serde_struct!(NumbersACH {
     0 => account_id: "account_id" required,
     1 => account: "account" required,
-    2 => is_tokenized_account_number: "is_tokenized_account_number" optional,
+    2 => is_tokenized_account_number: "is_tokenized_account_number" optional_non_null,
     3 => routing: "routing" required,
     4 => wire_routing: "wire_routing" required,
     5 => can_transfer_in: "can_transfer_in" optional,
@@ -1691,9 +1691,9 @@ pub struct InvestmentsAuthGetNumbers {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsAuthGetNumbers {
-    0 => acats: "acats" optional,
-    1 => aton: "aton" optional,
-    2 => retirement_401k: "retirement_401k" optional,
+    0 => acats: "acats" optional_non_null,
+    1 => aton: "aton" optional_non_null,
+    2 => retirement_401k: "retirement_401k" optional_non_null,
 });
 
 /// Identifying information for transferring holdings to an investments account via ACATS.
@@ -1743,8 +1743,8 @@ pub struct NumbersRetirement401k {
 
 ::specgen_runtime::serde_struct!(NumbersRetirement401k {
     0 => account_id: "account_id" required,
-    1 => plan: "plan" optional,
-    2 => account: "account" optional,
+    1 => plan: "plan" optional_non_null,
+    2 => account: "account" optional_non_null,
 });
 
 /// An object containing a BACS account number and sort code. If an IBAN is not provided or if you
@@ -1762,8 +1762,8 @@ pub struct RecipientBACS {
 }
 
 ::specgen_runtime::serde_struct!(RecipientBACS {
-    0 => account: "account" optional,
-    1 => sort_code: "sort_code" optional,
+    0 => account: "account" optional_non_null,
+    1 => sort_code: "sort_code" optional_non_null,
 });
 
 impl Validate for RecipientBACS {
@@ -2053,7 +2053,7 @@ pub struct Transaction {
     14 => pending_transaction_id: "pending_transaction_id" required,
     15 => account_owner: "account_owner" required,
     16 => transaction_id: "transaction_id" required,
-    17 => transaction_type: "transaction_type" optional,
+    17 => transaction_type: "transaction_type" optional_non_null,
     18 => logo_url: "logo_url" optional,
     19 => website: "website" optional,
     20 => authorized_date: "authorized_date" required,
@@ -2063,8 +2063,8 @@ pub struct Transaction {
     24 => personal_finance_category: "personal_finance_category" optional,
     25 => business_finance_category: "business_finance_category" optional,
     26 => transaction_code: "transaction_code" required,
-    27 => personal_finance_category_icon_url: "personal_finance_category_icon_url" optional,
-    28 => counterparties: "counterparties" optional,
+    27 => personal_finance_category_icon_url: "personal_finance_category_icon_url" optional_non_null,
+    28 => counterparties: "counterparties" optional_non_null,
     29 => merchant_entity_id: "merchant_entity_id" optional,
     30 => client_customization: "client_customization" optional,
 });
@@ -2127,7 +2127,7 @@ pub struct ClientCustomization {
 }
 
 ::specgen_runtime::serde_struct!(ClientCustomization {
-    0 => custom_entity_id: "custom_entity_id" optional,
+    0 => custom_entity_id: "custom_entity_id" optional_non_null,
 });
 
 /// A representation of where a transaction took place. Location data is provided only for
@@ -2254,7 +2254,7 @@ pub struct TransactionStream {
     14 => status: "status" required,
     15 => personal_finance_category: "personal_finance_category" optional,
     16 => is_user_modified: "is_user_modified" required,
-    17 => last_user_modified_datetime: "last_user_modified_datetime" optional,
+    17 => last_user_modified_datetime: "last_user_modified_datetime" optional_non_null,
 });
 
 impl Validate for TransactionStream {
@@ -2298,7 +2298,7 @@ pub struct TransactionStreamAmount {
 }
 
 ::specgen_runtime::serde_struct!(TransactionStreamAmount {
-    0 => amount: "amount" optional,
+    0 => amount: "amount" optional_non_null,
     1 => iso_currency_code: "iso_currency_code" optional,
     2 => unofficial_currency_code: "unofficial_currency_code" optional,
 });
@@ -2413,8 +2413,8 @@ pub struct InvestmentsAuthOwner {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsAuthOwner {
-    0 => account_id: "account_id" optional,
-    1 => names: "names" optional,
+    0 => account_id: "account_id" optional_non_null,
+    1 => names: "names" optional_non_null,
 });
 
 /// Additional account fee and contribution information for 401k type accounts.
@@ -2427,9 +2427,9 @@ pub struct InvestmentsAuthAccountDetails401k {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsAuthAccountDetails401k {
-    0 => account_id: "account_id" optional,
-    1 => fee_details: "fee_details" optional,
-    2 => contribution_details: "contribution_details" optional,
+    0 => account_id: "account_id" optional_non_null,
+    1 => fee_details: "fee_details" optional_non_null,
+    2 => contribution_details: "contribution_details" optional_non_null,
 });
 
 impl Validate for InvestmentsAuthAccountDetails401k {
@@ -2512,9 +2512,9 @@ pub struct InvestmentsAuthDataSources {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsAuthDataSources {
-    0 => numbers: "numbers" optional,
-    1 => owners: "owners" optional,
-    2 => holdings: "holdings" optional,
+    0 => numbers: "numbers" optional_non_null,
+    1 => owners: "owners" optional_non_null,
+    2 => holdings: "holdings" optional_non_null,
 });
 
 impl Validate for InvestmentsAuthDataSources {
@@ -3107,7 +3107,7 @@ pub struct PersonalFinanceCategory {
     0 => primary: "primary" required,
     1 => detailed: "detailed" required,
     2 => confidence_level: "confidence_level" optional,
-    3 => version: "version" optional,
+    3 => version: "version" optional_non_null,
 });
 
 impl Validate for PersonalFinanceCategory {
@@ -3272,7 +3272,7 @@ pub struct Address {
 
 ::specgen_runtime::serde_struct!(Address {
     0 => data: "data" required,
-    1 => primary: "primary" optional,
+    1 => primary: "primary" optional_non_null,
 });
 
 impl Validate for Address {
@@ -3335,7 +3335,7 @@ pub struct AddressDataNotRequired {
 ::specgen_runtime::serde_struct!(AddressDataNotRequired {
     0 => city: "city" optional,
     1 => region: "region" optional,
-    2 => street: "street" optional,
+    2 => street: "street" optional_non_null,
     3 => postal_code: "postal_code" optional,
     4 => country: "country" optional,
 });
@@ -4378,13 +4378,13 @@ pub struct Cause {
     2 => error_code_reason: "error_code_reason" optional,
     3 => error_message: "error_message" required,
     4 => display_message: "display_message" required,
-    5 => request_id: "request_id" optional,
-    6 => causes: "causes" optional,
+    5 => request_id: "request_id" optional_non_null,
+    6 => causes: "causes" optional_non_null,
     7 => status: "status" optional,
-    8 => documentation_url: "documentation_url" optional,
+    8 => documentation_url: "documentation_url" optional_non_null,
     9 => suggested_action: "suggested_action" optional,
-    10 => required_account_subtypes: "required_account_subtypes" optional,
-    11 => provided_account_subtypes: "provided_account_subtypes" optional,
+    10 => required_account_subtypes: "required_account_subtypes" optional_non_null,
+    11 => provided_account_subtypes: "provided_account_subtypes" optional_non_null,
     12 => item_id: "item_id" required,
 });
 
@@ -4478,7 +4478,7 @@ pub struct Holding {
     9 => unofficial_currency_code: "unofficial_currency_code" required,
     10 => vested_quantity: "vested_quantity" optional,
     11 => vested_value: "vested_value" optional,
-    12 => tax_lots: "tax_lots" optional,
+    12 => tax_lots: "tax_lots" optional_non_null,
 });
 
 impl Validate for Holding {
@@ -5351,7 +5351,7 @@ pub struct BankTransferUser {
 ::specgen_runtime::serde_struct!(BankTransferUser {
     0 => legal_name: "legal_name" required,
     1 => email_address: "email_address" optional,
-    2 => routing_number: "routing_number" optional,
+    2 => routing_number: "routing_number" optional_non_null,
 });
 
 /// The type of bank transfer. This will be either `debit` or `credit`.  A `debit` indicates a
@@ -5469,7 +5469,7 @@ pub struct TransferFailure {
 ::specgen_runtime::serde_struct!(TransferFailure {
     0 => failure_code: "failure_code" optional,
     1 => ach_return_code: "ach_return_code" optional,
-    2 => description: "description" optional,
+    2 => description: "description" optional_non_null,
 });
 
 /// The failure reason if the type of this transfer is `"failed"` or `"reversed"`. Null value
@@ -5486,7 +5486,7 @@ pub struct BankTransferFailure {
 
 ::specgen_runtime::serde_struct!(BankTransferFailure {
     0 => ach_return_code: "ach_return_code" optional,
-    1 => description: "description" optional,
+    1 => description: "description" optional_non_null,
 });
 
 /// Indicates the direction of the transfer: `outbound` for API-initiated transfers, or `inbound`
@@ -5673,7 +5673,7 @@ pub struct TransferSweep {
     7 => expected_funds_available_date: "expected_funds_available_date" optional,
     8 => status: "status" optional,
     9 => trigger: "trigger" optional,
-    10 => description: "description" optional,
+    10 => description: "description" optional_non_null,
     11 => network_trace_id: "network_trace_id" optional,
     12 => failure_reason: "failure_reason" optional,
 });
@@ -5820,10 +5820,10 @@ pub struct AccountIdentity {
     4 => official_name: "official_name" required,
     5 => type_: "type" required,
     6 => subtype: "subtype" required,
-    7 => verification_status: "verification_status" optional,
-    8 => verification_name: "verification_name" optional,
-    9 => verification_insights: "verification_insights" optional,
-    10 => persistent_account_id: "persistent_account_id" optional,
+    7 => verification_status: "verification_status" optional_non_null,
+    8 => verification_name: "verification_name" optional_non_null,
+    9 => verification_insights: "verification_insights" optional_non_null,
+    10 => persistent_account_id: "persistent_account_id" optional_non_null,
     11 => holder_category: "holder_category" optional,
     12 => owners: "owners" required,
 });
@@ -5943,10 +5943,10 @@ pub struct AccountIdentityMatchScore {
     4 => official_name: "official_name" required,
     5 => type_: "type" required,
     6 => subtype: "subtype" required,
-    7 => verification_status: "verification_status" optional,
-    8 => verification_name: "verification_name" optional,
-    9 => verification_insights: "verification_insights" optional,
-    10 => persistent_account_id: "persistent_account_id" optional,
+    7 => verification_status: "verification_status" optional_non_null,
+    8 => verification_name: "verification_name" optional_non_null,
+    9 => verification_insights: "verification_insights" optional_non_null,
+    10 => persistent_account_id: "persistent_account_id" optional_non_null,
     11 => holder_category: "holder_category" optional,
     12 => legal_name: "legal_name" optional,
     13 => phone_number: "phone_number" optional,
@@ -6159,11 +6159,11 @@ pub struct IncomeVerificationPrecheckEmployerAddressData {
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationPrecheckEmployerAddressData {
-    0 => city: "city" optional,
-    1 => country: "country" optional,
-    2 => postal_code: "postal_code" optional,
-    3 => region: "region" optional,
-    4 => street: "street" optional,
+    0 => city: "city" optional_non_null,
+    1 => country: "country" optional_non_null,
+    2 => postal_code: "postal_code" optional_non_null,
+    3 => region: "region" optional_non_null,
+    4 => street: "street" optional_non_null,
 });
 
 /// Data about military info in the income verification precheck.
@@ -6847,9 +6847,9 @@ pub struct PartnerEndCustomerSecrets {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerSecrets {
-    0 => sandbox: "sandbox" optional,
-    1 => development: "development" optional,
-    2 => production: "production" optional,
+    0 => sandbox: "sandbox" optional_non_null,
+    1 => development: "development" optional_non_null,
+    2 => production: "production" optional_non_null,
 });
 
 /// The technical contact for the end customer. Defaults to partner's technical contact if omitted.
@@ -6861,9 +6861,9 @@ pub struct PartnerEndCustomerTechnicalContact {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerTechnicalContact {
-    0 => given_name: "given_name" optional,
-    1 => family_name: "family_name" optional,
-    2 => email: "email" optional,
+    0 => given_name: "given_name" optional_non_null,
+    1 => family_name: "family_name" optional_non_null,
+    2 => email: "email" optional_non_null,
 });
 
 /// This information is public. Users of your app will see this information when managing
@@ -6882,10 +6882,10 @@ pub struct PartnerEndCustomerCustomerSupportInfo {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerCustomerSupportInfo {
-    0 => email: "email" optional,
-    1 => phone_number: "phone_number" optional,
-    2 => contact_url: "contact_url" optional,
-    3 => link_update_url: "link_update_url" optional,
+    0 => email: "email" optional_non_null,
+    1 => phone_number: "phone_number" optional_non_null,
+    2 => contact_url: "contact_url" optional_non_null,
+    3 => link_update_url: "link_update_url" optional_non_null,
 });
 
 /// The billing contact for the end customer. Defaults to partner's billing contact if omitted.
@@ -6897,9 +6897,9 @@ pub struct PartnerEndCustomerBillingContact {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerBillingContact {
-    0 => given_name: "given_name" optional,
-    1 => family_name: "family_name" optional,
-    2 => email: "email" optional,
+    0 => given_name: "given_name" optional_non_null,
+    1 => family_name: "family_name" optional_non_null,
+    2 => email: "email" optional_non_null,
 });
 
 /// The end customer's address.
@@ -6914,11 +6914,11 @@ pub struct PartnerEndCustomerAddress {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerAddress {
-    0 => city: "city" optional,
-    1 => street: "street" optional,
-    2 => region: "region" optional,
-    3 => postal_code: "postal_code" optional,
-    4 => country_code: "country_code" optional,
+    0 => city: "city" optional_non_null,
+    1 => street: "street" optional_non_null,
+    2 => region: "region" optional_non_null,
+    3 => postal_code: "postal_code" optional_non_null,
+    4 => country_code: "country_code" optional_non_null,
 });
 
 /// Information describing the intent of the transaction. Most relevant for credit use cases, but
@@ -7591,11 +7591,11 @@ pub struct AccountAssets {
     4 => official_name: "official_name" required,
     5 => type_: "type" required,
     6 => subtype: "subtype" required,
-    7 => verification_status: "verification_status" optional,
-    8 => persistent_account_id: "persistent_account_id" optional,
+    7 => verification_status: "verification_status" optional_non_null,
+    8 => persistent_account_id: "persistent_account_id" optional_non_null,
     9 => days_available: "days_available" required,
     10 => transactions: "transactions" required,
-    11 => investments: "investments" optional,
+    11 => investments: "investments" optional_non_null,
     12 => owners: "owners" required,
     13 => ownership_type: "ownership_type" optional,
     14 => historical_balances: "historical_balances" required,
@@ -7672,9 +7672,9 @@ pub struct AssetReportInvestments {
 }
 
 ::specgen_runtime::serde_struct!(AssetReportInvestments {
-    0 => holdings: "holdings" optional,
-    1 => securities: "securities" optional,
-    2 => transactions: "transactions" optional,
+    0 => holdings: "holdings" optional_non_null,
+    1 => securities: "securities" optional_non_null,
+    2 => transactions: "transactions" optional_non_null,
 });
 
 impl Validate for AssetReportInvestments {
@@ -8139,16 +8139,16 @@ pub struct AssetReportTransaction {
     8 => check_number: "check_number" optional,
     9 => date: "date" required,
     10 => date_transacted: "date_transacted" optional,
-    11 => location: "location" optional,
-    12 => name: "name" optional,
+    11 => location: "location" optional_non_null,
+    12 => name: "name" optional_non_null,
     13 => merchant_name: "merchant_name" optional,
-    14 => payment_meta: "payment_meta" optional,
+    14 => payment_meta: "payment_meta" optional_non_null,
     15 => pending: "pending" required,
     16 => pending_transaction_id: "pending_transaction_id" optional,
     17 => account_owner: "account_owner" optional,
     18 => transaction_id: "transaction_id" required,
-    19 => transaction_type: "transaction_type" optional,
-    20 => income_source_id: "income_source_id" optional,
+    19 => transaction_type: "transaction_type" optional_non_null,
+    20 => income_source_id: "income_source_id" optional_non_null,
 });
 
 impl Validate for AssetReportTransaction {
@@ -8310,9 +8310,9 @@ pub struct BankPenaltiesIndicators {
     1 => iso_currency_code: "iso_currency_code" optional,
     2 => unofficial_currency_code: "unofficial_currency_code" optional,
     3 => monthly_average: "monthly_average" optional,
-    4 => category_details: "category_details" optional,
+    4 => category_details: "category_details" optional_non_null,
     5 => transactions_count: "transactions_count" optional,
-    6 => monthly_summaries: "monthly_summaries" optional,
+    6 => monthly_summaries: "monthly_summaries" optional_non_null,
     7 => days_since_last_occurrence: "days_since_last_occurrence" optional,
     8 => percentage_of_income: "percentage_of_income" optional,
 });
@@ -8372,9 +8372,9 @@ pub struct GamblingIndicators {
     1 => iso_currency_code: "iso_currency_code" optional,
     2 => unofficial_currency_code: "unofficial_currency_code" optional,
     3 => monthly_average: "monthly_average" optional,
-    4 => top_merchants: "top_merchants" optional,
+    4 => top_merchants: "top_merchants" optional_non_null,
     5 => transactions_count: "transactions_count" optional,
-    6 => monthly_summaries: "monthly_summaries" optional,
+    6 => monthly_summaries: "monthly_summaries" optional_non_null,
     7 => days_since_last_occurrence: "days_since_last_occurrence" optional,
     8 => percentage_of_income: "percentage_of_income" optional,
 });
@@ -8437,11 +8437,11 @@ pub struct LoanDisbursementsIndicators {
     0 => amount: "amount" optional,
     1 => iso_currency_code: "iso_currency_code" optional,
     2 => unofficial_currency_code: "unofficial_currency_code" optional,
-    3 => category_details: "category_details" optional,
+    3 => category_details: "category_details" optional_non_null,
     4 => monthly_average: "monthly_average" optional,
-    5 => top_providers: "top_providers" optional,
+    5 => top_providers: "top_providers" optional_non_null,
     6 => transactions_count: "transactions_count" optional,
-    7 => monthly_summaries: "monthly_summaries" optional,
+    7 => monthly_summaries: "monthly_summaries" optional_non_null,
     8 => days_since_last_occurrence: "days_since_last_occurrence" optional,
     9 => percentage_of_income: "percentage_of_income" optional,
 });
@@ -8505,10 +8505,10 @@ pub struct LoanPaymentsIndicators {
     1 => iso_currency_code: "iso_currency_code" optional,
     2 => unofficial_currency_code: "unofficial_currency_code" optional,
     3 => monthly_average: "monthly_average" optional,
-    4 => category_details: "category_details" optional,
-    5 => top_providers: "top_providers" optional,
+    4 => category_details: "category_details" optional_non_null,
+    5 => top_providers: "top_providers" optional_non_null,
     6 => transactions_count: "transactions_count" optional,
-    7 => monthly_summaries: "monthly_summaries" optional,
+    7 => monthly_summaries: "monthly_summaries" optional_non_null,
     8 => days_since_last_occurrence: "days_since_last_occurrence" optional,
     9 => percentage_of_income: "percentage_of_income" optional,
 });
@@ -8545,7 +8545,7 @@ pub struct NegativeBalanceInsights {
     0 => days_since_last_occurrence: "days_since_last_occurrence" optional,
     1 => days_with_negative_balance: "days_with_negative_balance" optional,
     2 => minimum_balance: "minimum_balance" optional,
-    3 => occurrences: "occurrences" optional,
+    3 => occurrences: "occurrences" optional_non_null,
 });
 
 impl Validate for NegativeBalanceInsights {
@@ -8602,7 +8602,7 @@ pub struct OutlierTransactionsInsights {
 ::specgen_runtime::serde_struct!(OutlierTransactionsInsights {
     0 => transactions_count: "transactions_count" optional,
     1 => total_amount: "total_amount" optional,
-    2 => top_categories: "top_categories" optional,
+    2 => top_categories: "top_categories" optional_non_null,
 });
 
 /// Represents an amount and a monthly average
@@ -8720,7 +8720,7 @@ pub struct ExpenditureSummary {
     3 => monthly_average: "monthly_average" optional,
     4 => transactions_count: "transactions_count" optional,
     5 => percentage_of_income: "percentage_of_income" optional,
-    6 => top_categories: "top_categories" optional,
+    6 => top_categories: "top_categories" optional_non_null,
 });
 
 /// Monthly summary of transactions within a specific time period, showing aggregated amounts.
@@ -8817,7 +8817,7 @@ pub struct CategoryExpenses {
 }
 
 ::specgen_runtime::serde_struct!(CategoryExpenses {
-    0 => id: "id" optional,
+    0 => id: "id" optional_non_null,
     1 => transactions_count: "transactions_count" optional,
     2 => amount: "amount" optional,
     3 => iso_currency_code: "iso_currency_code" optional,
@@ -9202,8 +9202,8 @@ pub struct CraPartnerInsightsUltraFicoScoreRequest {
 
 ::specgen_runtime::serde_struct!(CraPartnerInsightsUltraFicoScoreRequest {
     0 => ultrafico_score_version: "ultrafico_score_version" required,
-    1 => fico_scoring_request_id: "fico_scoring_request_id" optional,
-    2 => request_correlation_id: "request_correlation_id" optional,
+    1 => fico_scoring_request_id: "fico_scoring_request_id" optional_non_null,
+    2 => request_correlation_id: "request_correlation_id" optional_non_null,
     3 => base_fico_score: "base_fico_score" required,
 });
 
@@ -9271,7 +9271,7 @@ pub struct CraPartnerInsightsBaseFicoScore {
 ::specgen_runtime::serde_struct!(CraPartnerInsightsBaseFicoScore {
     0 => bureau: "bureau" required,
     1 => score: "score" required,
-    2 => reason_codes: "reason_codes" optional,
+    2 => reason_codes: "reason_codes" optional_non_null,
     3 => reason_code_1: "reason_code_1" optional,
     4 => reason_code_2: "reason_code_2" optional,
     5 => reason_code_3: "reason_code_3" optional,
@@ -9641,7 +9641,7 @@ pub struct IncomeInsightsFilter {
 
 ::specgen_runtime::serde_struct!(IncomeInsightsFilter {
     0 => included_categories: "included_categories" required,
-    1 => excluded_categories: "excluded_categories" optional,
+    1 => excluded_categories: "excluded_categories" optional_non_null,
 });
 
 /// The version of Income Insights to use.
@@ -9843,8 +9843,8 @@ pub struct Item {
     5 => error: "error" required,
     6 => available_products: "available_products" required,
     7 => billed_products: "billed_products" required,
-    8 => products: "products" optional,
-    9 => consented_products: "consented_products" optional,
+    8 => products: "products" optional_non_null,
+    9 => consented_products: "consented_products" optional_non_null,
     10 => consent_expiration_time: "consent_expiration_time" required,
     11 => update_type: "update_type" required,
 });
@@ -9977,8 +9977,8 @@ pub struct SignalScores {
 }
 
 ::specgen_runtime::serde_struct!(SignalScores {
-    0 => customer_initiated_return_risk: "customer_initiated_return_risk" optional,
-    1 => bank_initiated_return_risk: "bank_initiated_return_risk" optional,
+    0 => customer_initiated_return_risk: "customer_initiated_return_risk" optional_non_null,
+    1 => bank_initiated_return_risk: "bank_initiated_return_risk" optional_non_null,
 });
 
 impl Validate for SignalScores {
@@ -10097,9 +10097,9 @@ pub struct SignalWarning {
 }
 
 ::specgen_runtime::serde_struct!(SignalWarning {
-    0 => warning_type: "warning_type" optional,
-    1 => warning_code: "warning_code" optional,
-    2 => warning_message: "warning_message" optional,
+    0 => warning_type: "warning_type" optional_non_null,
+    1 => warning_code: "warning_code" optional_non_null,
+    2 => warning_message: "warning_message" optional_non_null,
 });
 
 /// Details about the end user initiating the transaction (i.e., the account holder). These fields
@@ -10166,9 +10166,9 @@ pub struct SignalAddressData {
 }
 
 ::specgen_runtime::serde_struct!(SignalAddressData {
-    0 => city: "city" optional,
+    0 => city: "city" optional_non_null,
     1 => region: "region" optional,
-    2 => street: "street" optional,
+    2 => street: "street" optional_non_null,
     3 => postal_code: "postal_code" optional,
     4 => country: "country" optional,
 });
@@ -10208,10 +10208,10 @@ pub struct Ruleset {
 }
 
 ::specgen_runtime::serde_struct!(Ruleset {
-    0 => ruleset_key: "ruleset_key" optional,
+    0 => ruleset_key: "ruleset_key" optional_non_null,
     1 => result: "result" required,
     2 => triggered_rule_details: "triggered_rule_details" optional,
-    3 => outcome: "outcome" optional,
+    3 => outcome: "outcome" optional_non_null,
 });
 
 impl Validate for Ruleset {
@@ -10235,8 +10235,8 @@ pub struct RuleDetails {
 }
 
 ::specgen_runtime::serde_struct!(RuleDetails {
-    0 => internal_note: "internal_note" optional,
-    1 => custom_action_key: "custom_action_key" optional,
+    0 => internal_note: "internal_note" optional_non_null,
+    1 => custom_action_key: "custom_action_key" optional_non_null,
 });
 
 /// The result of the rule that was triggered for this transaction.

@@ -32,8 +32,8 @@ pub struct ConsentEventsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ConsentEventsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
 });
 
@@ -187,16 +187,16 @@ pub struct ConsentEvent {
 }
 
 ::specgen_runtime::serde_struct!(ConsentEvent {
-    0 => item_id: "item_id" optional,
-    1 => created_at: "created_at" optional,
-    2 => event_type: "event_type" optional,
-    3 => event_code: "event_code" optional,
+    0 => item_id: "item_id" optional_non_null,
+    1 => created_at: "created_at" optional_non_null,
+    2 => event_type: "event_type" optional_non_null,
+    3 => event_code: "event_code" optional_non_null,
     4 => institution_id: "institution_id" optional,
     5 => institution_name: "institution_name" optional,
-    6 => initiator: "initiator" optional,
-    7 => consented_use_cases: "consented_use_cases" optional,
-    8 => consented_data_scopes: "consented_data_scopes" optional,
-    9 => consented_accounts: "consented_accounts" optional,
+    6 => initiator: "initiator" optional_non_null,
+    7 => consented_use_cases: "consented_use_cases" optional_non_null,
+    8 => consented_data_scopes: "consented_data_scopes" optional_non_null,
+    9 => consented_accounts: "consented_accounts" optional_non_null,
 });
 
 impl Validate for ConsentEvent {
@@ -323,11 +323,11 @@ pub struct ConsentedAccount {
 }
 
 ::specgen_runtime::serde_struct!(ConsentedAccount {
-    0 => account_id: "account_id" optional,
-    1 => mask: "mask" optional,
-    2 => name: "name" optional,
-    3 => official_name: "official_name" optional,
-    4 => type_: "type" optional,
+    0 => account_id: "account_id" optional_non_null,
+    1 => mask: "mask" optional_non_null,
+    2 => name: "name" optional_non_null,
+    3 => official_name: "official_name" optional_non_null,
+    4 => type_: "type" optional_non_null,
     5 => subtype: "subtype" optional,
 });
 

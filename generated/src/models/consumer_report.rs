@@ -30,8 +30,8 @@ pub struct ConsumerReportPDFGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ConsumerReportPDFGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
 });
 

@@ -65,13 +65,13 @@ pub struct CraMonitoringInsightsSubscribeRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraMonitoringInsightsSubscribeRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => item_id: "item_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => item_id: "item_id" optional_non_null,
     4 => webhook: "webhook" required,
     5 => income_categories: "income_categories" optional,
-    6 => user_token: "user_token" optional,
+    6 => user_token: "user_token" optional_non_null,
 });
 
 impl Validate for CraMonitoringInsightsSubscribeRequest {
@@ -134,8 +134,8 @@ pub struct CraMonitoringInsightsUnsubscribeRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraMonitoringInsightsUnsubscribeRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => subscription_id: "subscription_id" required,
 });
 
@@ -196,11 +196,11 @@ pub struct CraMonitoringInsightsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraMonitoringInsightsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
     3 => consumer_report_permissible_purpose: "consumer_report_permissible_purpose" required,
-    4 => user_token: "user_token" optional,
+    4 => user_token: "user_token" optional_non_null,
 });
 
 impl Validate for CraMonitoringInsightsGetRequest {
@@ -1250,7 +1250,7 @@ pub struct CraMonitoringInsightsItem {
     3 => institution_name: "institution_name" required,
     4 => status: "status" required,
     5 => insights: "insights" required,
-    6 => accounts: "accounts" optional,
+    6 => accounts: "accounts" optional_non_null,
 });
 
 impl Validate for CraMonitoringInsightsItem {
@@ -1575,12 +1575,12 @@ pub struct CraCheckReportPDFGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportPDFGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => third_party_user_token: "third_party_user_token" optional,
-    4 => add_ons: "add_ons" optional,
-    5 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => third_party_user_token: "third_party_user_token" optional_non_null,
+    4 => add_ons: "add_ons" optional_non_null,
+    5 => user_token: "user_token" optional_non_null,
 });
 
 impl Validate for CraCheckReportPDFGetRequest {
@@ -1662,12 +1662,12 @@ pub struct CraCheckReportBaseReportGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportBaseReportGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => third_party_user_token: "third_party_user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => third_party_user_token: "third_party_user_token" optional_non_null,
     4 => item_ids: "item_ids" optional,
-    5 => user_token: "user_token" optional,
+    5 => user_token: "user_token" optional_non_null,
     6 => user_tier: "user_tier" optional,
 });
 
@@ -2860,7 +2860,7 @@ pub struct BaseReport {
     2 => days_requested: "days_requested" required,
     3 => client_report_id: "client_report_id" optional,
     4 => items: "items" required,
-    5 => attributes: "attributes" optional,
+    5 => attributes: "attributes" optional_non_null,
 });
 
 impl Validate for BaseReport {
@@ -2897,10 +2897,10 @@ pub struct BaseReportUserAttributes {
 }
 
 ::specgen_runtime::serde_struct!(BaseReportUserAttributes {
-    0 => nsf_overdraft_transactions_count: "nsf_overdraft_transactions_count" optional,
-    1 => nsf_overdraft_transactions_count_30d: "nsf_overdraft_transactions_count_30d" optional,
-    2 => nsf_overdraft_transactions_count_60d: "nsf_overdraft_transactions_count_60d" optional,
-    3 => nsf_overdraft_transactions_count_90d: "nsf_overdraft_transactions_count_90d" optional,
+    0 => nsf_overdraft_transactions_count: "nsf_overdraft_transactions_count" optional_non_null,
+    1 => nsf_overdraft_transactions_count_30d: "nsf_overdraft_transactions_count_30d" optional_non_null,
+    2 => nsf_overdraft_transactions_count_60d: "nsf_overdraft_transactions_count_60d" optional_non_null,
+    3 => nsf_overdraft_transactions_count_90d: "nsf_overdraft_transactions_count_90d" optional_non_null,
     4 => total_inflow_amount: "total_inflow_amount" optional,
     5 => total_inflow_amount_30d: "total_inflow_amount_30d" optional,
     6 => total_inflow_amount_60d: "total_inflow_amount_60d" optional,
@@ -3261,9 +3261,9 @@ pub struct BaseReportAccount {
     10 => transactions: "transactions" required,
     11 => owners: "owners" required,
     12 => ownership_type: "ownership_type" required,
-    13 => historical_balances: "historical_balances" optional,
-    14 => account_insights: "account_insights" optional,
-    15 => attributes: "attributes" optional,
+    13 => historical_balances: "historical_balances" optional_non_null,
+    14 => account_insights: "account_insights" optional_non_null,
+    15 => attributes: "attributes" optional_non_null,
 });
 
 impl Validate for BaseReportAccount {
@@ -3458,7 +3458,7 @@ pub struct BaseReportAccountBalances {
     4 => unofficial_currency_code: "unofficial_currency_code" required,
     5 => last_updated_datetime: "last_updated_datetime" optional,
     6 => average_balance: "average_balance" optional,
-    7 => average_monthly_balances: "average_monthly_balances" optional,
+    7 => average_monthly_balances: "average_monthly_balances" optional_non_null,
     8 => most_recent_thirty_day_average_balance: "most_recent_thirty_day_average_balance" optional,
 });
 
@@ -3581,7 +3581,7 @@ pub struct BaseReportTransaction {
     7 => check_number: "check_number" optional,
     8 => date: "date" required,
     9 => date_transacted: "date_transacted" optional,
-    10 => location: "location" optional,
+    10 => location: "location" optional_non_null,
     11 => merchant_name: "merchant_name" optional,
     12 => pending: "pending" required,
     13 => account_owner: "account_owner" optional,
@@ -3682,14 +3682,14 @@ pub struct BaseReportAccountInsights {
 ::specgen_runtime::serde_struct!(BaseReportAccountInsights {
     0 => oldest_transaction_date: "oldest_transaction_date" optional,
     1 => most_recent_transaction_date: "most_recent_transaction_date" optional,
-    2 => days_available: "days_available" optional,
-    3 => average_days_between_transactions: "average_days_between_transactions" optional,
-    4 => longest_gaps_between_transactions: "longest_gaps_between_transactions" optional,
-    5 => number_of_inflows: "number_of_inflows" optional,
-    6 => average_inflow_amounts: "average_inflow_amounts" optional,
-    7 => number_of_outflows: "number_of_outflows" optional,
-    8 => average_outflow_amounts: "average_outflow_amounts" optional,
-    9 => number_of_days_no_transactions: "number_of_days_no_transactions" optional,
+    2 => days_available: "days_available" optional_non_null,
+    3 => average_days_between_transactions: "average_days_between_transactions" optional_non_null,
+    4 => longest_gaps_between_transactions: "longest_gaps_between_transactions" optional_non_null,
+    5 => number_of_inflows: "number_of_inflows" optional_non_null,
+    6 => average_inflow_amounts: "average_inflow_amounts" optional_non_null,
+    7 => number_of_outflows: "number_of_outflows" optional_non_null,
+    8 => average_outflow_amounts: "average_outflow_amounts" optional_non_null,
+    9 => number_of_days_no_transactions: "number_of_days_no_transactions" optional_non_null,
 });
 
 impl Validate for BaseReportAccountInsights {
@@ -3750,10 +3750,10 @@ pub struct BaseReportAttributes {
 ::specgen_runtime::serde_struct!(BaseReportAttributes {
     0 => is_primary_account: "is_primary_account" optional,
     1 => primary_account_score: "primary_account_score" optional,
-    2 => nsf_overdraft_transactions_count: "nsf_overdraft_transactions_count" optional,
-    3 => nsf_overdraft_transactions_count_30d: "nsf_overdraft_transactions_count_30d" optional,
-    4 => nsf_overdraft_transactions_count_60d: "nsf_overdraft_transactions_count_60d" optional,
-    5 => nsf_overdraft_transactions_count_90d: "nsf_overdraft_transactions_count_90d" optional,
+    2 => nsf_overdraft_transactions_count: "nsf_overdraft_transactions_count" optional_non_null,
+    3 => nsf_overdraft_transactions_count_30d: "nsf_overdraft_transactions_count_30d" optional_non_null,
+    4 => nsf_overdraft_transactions_count_60d: "nsf_overdraft_transactions_count_60d" optional_non_null,
+    5 => nsf_overdraft_transactions_count_90d: "nsf_overdraft_transactions_count_90d" optional_non_null,
     6 => total_inflow_amount: "total_inflow_amount" optional,
     7 => total_inflow_amount_30d: "total_inflow_amount_30d" optional,
     8 => total_inflow_amount_60d: "total_inflow_amount_60d" optional,
@@ -3958,8 +3958,8 @@ pub struct BaseReportLongestGapInsights {
 }
 
 ::specgen_runtime::serde_struct!(BaseReportLongestGapInsights {
-    0 => start_date: "start_date" optional,
-    1 => end_date: "end_date" optional,
+    0 => start_date: "start_date" optional_non_null,
+    1 => end_date: "end_date" optional_non_null,
     2 => days: "days" optional,
 });
 
@@ -4338,11 +4338,11 @@ pub struct CraCheckReportIncomeInsightsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportIncomeInsightsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
-    3 => third_party_user_token: "third_party_user_token" optional,
-    4 => user_id: "user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
+    3 => third_party_user_token: "third_party_user_token" optional_non_null,
+    4 => user_id: "user_id" optional_non_null,
     5 => options: "options" optional,
 });
 
@@ -4526,9 +4526,9 @@ pub struct CraCheckReportIncomeInsightsGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportIncomeInsightsGetResponse {
-    0 => report: "report" optional,
+    0 => report: "report" optional_non_null,
     1 => request_id: "request_id" required,
-    2 => warnings: "warnings" optional,
+    2 => warnings: "warnings" optional_non_null,
 });
 
 impl Validate for CraCheckReportIncomeInsightsGetResponse {
@@ -4624,15 +4624,15 @@ pub struct CraIncomeInsights {
 }
 
 ::specgen_runtime::serde_struct!(CraIncomeInsights {
-    0 => report_id: "report_id" optional,
-    1 => generated_time: "generated_time" optional,
-    2 => days_requested: "days_requested" optional,
+    0 => report_id: "report_id" optional_non_null,
+    1 => generated_time: "generated_time" optional_non_null,
+    2 => days_requested: "days_requested" optional_non_null,
     3 => client_report_id: "client_report_id" optional,
-    4 => items: "items" optional,
+    4 => items: "items" optional_non_null,
     5 => user_summary: "user_summary" optional,
     6 => income_streams: "income_streams" required,
-    7 => bank_income_summary: "bank_income_summary" optional,
-    8 => warnings: "warnings" optional,
+    7 => bank_income_summary: "bank_income_summary" optional_non_null,
+    8 => warnings: "warnings" optional_non_null,
 });
 
 impl Validate for CraIncomeInsights {
@@ -4670,13 +4670,13 @@ pub struct CraBankIncomeItem {
 }
 
 ::specgen_runtime::serde_struct!(CraBankIncomeItem {
-    0 => item_id: "item_id" optional,
-    1 => accounts: "accounts" optional,
+    0 => item_id: "item_id" optional_non_null,
+    1 => accounts: "accounts" optional_non_null,
     2 => bank_income_accounts: "bank_income_accounts" required,
     3 => bank_income_sources: "bank_income_sources" required,
-    4 => last_updated_time: "last_updated_time" optional,
-    5 => institution_id: "institution_id" optional,
-    6 => institution_name: "institution_name" optional,
+    4 => last_updated_time: "last_updated_time" optional_non_null,
+    5 => institution_id: "institution_id" optional_non_null,
+    6 => institution_name: "institution_name" optional_non_null,
 });
 
 impl Validate for CraBankIncomeItem {
@@ -4723,7 +4723,7 @@ pub struct CraBankIncomeAccount {
 }
 
 ::specgen_runtime::serde_struct!(CraBankIncomeAccount {
-    0 => account_id: "account_id" optional,
+    0 => account_id: "account_id" optional_non_null,
     1 => mask: "mask" required,
     2 => metadata: "metadata" required,
     3 => name: "name" required,
@@ -4831,26 +4831,26 @@ pub struct CraBankIncomeSource {
 }
 
 ::specgen_runtime::serde_struct!(CraBankIncomeSource {
-    0 => account_id: "account_id" optional,
-    1 => income_source_id: "income_source_id" optional,
-    2 => income_description: "income_description" optional,
-    3 => income_category: "income_category" optional,
-    4 => start_date: "start_date" optional,
-    5 => end_date: "end_date" optional,
-    6 => pay_frequency: "pay_frequency" optional,
-    7 => total_amount: "total_amount" optional,
+    0 => account_id: "account_id" optional_non_null,
+    1 => income_source_id: "income_source_id" optional_non_null,
+    2 => income_description: "income_description" optional_non_null,
+    3 => income_category: "income_category" optional_non_null,
+    4 => start_date: "start_date" optional_non_null,
+    5 => end_date: "end_date" optional_non_null,
+    6 => pay_frequency: "pay_frequency" optional_non_null,
+    7 => total_amount: "total_amount" optional_non_null,
     8 => iso_currency_code: "iso_currency_code" optional,
     9 => unofficial_currency_code: "unofficial_currency_code" optional,
-    10 => transaction_count: "transaction_count" optional,
+    10 => transaction_count: "transaction_count" optional_non_null,
     11 => next_payment_date: "next_payment_date" optional,
-    12 => status: "status" optional,
+    12 => status: "status" optional_non_null,
     13 => historical_average_monthly_gross_income: "historical_average_monthly_gross_income" optional,
     14 => historical_average_monthly_income: "historical_average_monthly_income" optional,
     15 => forecasted_average_monthly_income: "forecasted_average_monthly_income" optional,
     16 => forecasted_average_monthly_income_prediction_intervals: "forecasted_average_monthly_income_prediction_intervals" required,
-    17 => employer: "employer" optional,
+    17 => employer: "employer" optional_non_null,
     18 => income_provider: "income_provider" required,
-    19 => historical_summary: "historical_summary" optional,
+    19 => historical_summary: "historical_summary" optional_non_null,
 });
 
 impl Validate for CraBankIncomeSource {
@@ -4964,19 +4964,19 @@ pub struct CraBankIncomeSummary {
 }
 
 ::specgen_runtime::serde_struct!(CraBankIncomeSummary {
-    0 => total_amounts: "total_amounts" optional,
-    1 => start_date: "start_date" optional,
-    2 => end_date: "end_date" optional,
-    3 => income_sources_count: "income_sources_count" optional,
-    4 => income_categories_count: "income_categories_count" optional,
-    5 => income_transactions_count: "income_transactions_count" optional,
-    6 => historical_average_monthly_gross_income: "historical_average_monthly_gross_income" optional,
-    7 => historical_average_monthly_income: "historical_average_monthly_income" optional,
-    8 => forecasted_average_monthly_income: "forecasted_average_monthly_income" optional,
-    9 => historical_annual_gross_income: "historical_annual_gross_income" optional,
-    10 => historical_annual_income: "historical_annual_income" optional,
-    11 => forecasted_annual_income: "forecasted_annual_income" optional,
-    12 => historical_summary: "historical_summary" optional,
+    0 => total_amounts: "total_amounts" optional_non_null,
+    1 => start_date: "start_date" optional_non_null,
+    2 => end_date: "end_date" optional_non_null,
+    3 => income_sources_count: "income_sources_count" optional_non_null,
+    4 => income_categories_count: "income_categories_count" optional_non_null,
+    5 => income_transactions_count: "income_transactions_count" optional_non_null,
+    6 => historical_average_monthly_gross_income: "historical_average_monthly_gross_income" optional_non_null,
+    7 => historical_average_monthly_income: "historical_average_monthly_income" optional_non_null,
+    8 => forecasted_average_monthly_income: "forecasted_average_monthly_income" optional_non_null,
+    9 => historical_annual_gross_income: "historical_annual_gross_income" optional_non_null,
+    10 => historical_annual_income: "historical_annual_income" optional_non_null,
+    11 => forecasted_annual_income: "forecasted_annual_income" optional_non_null,
+    12 => historical_summary: "historical_summary" optional_non_null,
 });
 
 impl Validate for CraBankIncomeSummary {
@@ -5014,10 +5014,10 @@ pub struct CraBankIncomeHistoricalSummary {
 }
 
 ::specgen_runtime::serde_struct!(CraBankIncomeHistoricalSummary {
-    0 => total_amounts: "total_amounts" optional,
-    1 => start_date: "start_date" optional,
-    2 => end_date: "end_date" optional,
-    3 => transactions: "transactions" optional,
+    0 => total_amounts: "total_amounts" optional_non_null,
+    1 => start_date: "start_date" optional_non_null,
+    2 => end_date: "end_date" optional_non_null,
+    3 => transactions: "transactions" optional_non_null,
 });
 
 impl Validate for CraBankIncomeHistoricalSummary {
@@ -5075,7 +5075,7 @@ pub struct CraBankIncomeTransaction {
     0 => transaction_id: "transaction_id" required,
     1 => amount: "amount" required,
     2 => date: "date" required,
-    3 => name: "name" optional,
+    3 => name: "name" optional_non_null,
     4 => original_description: "original_description" required,
     5 => pending: "pending" required,
     6 => check_number: "check_number" optional,
@@ -5452,9 +5452,9 @@ pub struct CraBankIncomeWarning {
 }
 
 ::specgen_runtime::serde_struct!(CraBankIncomeWarning {
-    0 => warning_type: "warning_type" optional,
-    1 => warning_code: "warning_code" optional,
-    2 => cause: "cause" optional,
+    0 => warning_type: "warning_type" optional_non_null,
+    1 => warning_code: "warning_code" optional_non_null,
+    2 => cause: "cause" optional_non_null,
 });
 
 impl Validate for CraBankIncomeWarning {
@@ -5602,13 +5602,13 @@ pub struct CraCheckReportCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => user_token: "user_token" optional_non_null,
     4 => webhook: "webhook" required,
     5 => days_requested: "days_requested" required,
-    6 => days_required: "days_required" optional,
+    6 => days_required: "days_required" optional_non_null,
     7 => client_report_id: "client_report_id" optional,
     8 => products: "products" optional,
     9 => base_report: "base_report" optional,
@@ -5662,7 +5662,7 @@ pub struct CraCheckReportCreateResponse {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportCreateResponse {
-    0 => request_id: "request_id" optional,
+    0 => request_id: "request_id" optional_non_null,
 });
 
 /// CraPartnerInsightsGetRequest defines the request schema for `/cra/partner_insights/get`.
@@ -5692,8 +5692,8 @@ pub struct CraPartnerInsightsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraPartnerInsightsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
     3 => user_tier: "user_tier" optional,
 });
@@ -5865,7 +5865,7 @@ pub struct CraPartnerInsightsGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(CraPartnerInsightsGetResponse {
-    0 => report: "report" optional,
+    0 => report: "report" optional_non_null,
     1 => request_id: "request_id" required,
 });
 
@@ -5923,13 +5923,13 @@ pub struct CraCheckReportPartnerInsightsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportPartnerInsightsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => third_party_user_token: "third_party_user_token" optional,
-    4 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => third_party_user_token: "third_party_user_token" optional_non_null,
+    4 => user_token: "user_token" optional_non_null,
     5 => user_tier: "user_tier" optional,
-    6 => partner_insights: "partner_insights" optional,
+    6 => partner_insights: "partner_insights" optional_non_null,
     7 => options: "options" optional,
 });
 
@@ -6153,10 +6153,10 @@ pub struct CraPartnerInsightsUltraFicoScoreResult {
 }
 
 ::specgen_runtime::serde_struct!(CraPartnerInsightsUltraFicoScoreResult {
-    0 => request_correlation_id: "request_correlation_id" optional,
-    1 => fico_scoring_request_id: "fico_scoring_request_id" optional,
+    0 => request_correlation_id: "request_correlation_id" optional_non_null,
+    1 => fico_scoring_request_id: "fico_scoring_request_id" optional_non_null,
     2 => ultrafico_score: "ultrafico_score" optional,
-    3 => error_reason: "error_reason" optional,
+    3 => error_reason: "error_reason" optional_non_null,
 });
 
 impl Validate for CraPartnerInsightsUltraFicoScoreResult {
@@ -6230,8 +6230,8 @@ pub struct CraPartnerInsightsUltraFicoScore {
 ::specgen_runtime::serde_struct!(CraPartnerInsightsUltraFicoScore {
     0 => ultrafico_score_version: "ultrafico_score_version" required,
     1 => score: "score" required,
-    2 => negative_reason_codes: "negative_reason_codes" optional,
-    3 => positive_reason_codes: "positive_reason_codes" optional,
+    2 => negative_reason_codes: "negative_reason_codes" optional_non_null,
+    3 => positive_reason_codes: "positive_reason_codes" optional_non_null,
     4 => reason_code_1: "reason_code_1" optional,
     5 => reason_code_2: "reason_code_2" optional,
     6 => reason_code_3: "reason_code_3" optional,
@@ -6366,9 +6366,9 @@ pub struct CraCheckReportPartnerInsightsGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportPartnerInsightsGetResponse {
-    0 => report: "report" optional,
+    0 => report: "report" optional_non_null,
     1 => request_id: "request_id" required,
-    2 => warnings: "warnings" optional,
+    2 => warnings: "warnings" optional_non_null,
 });
 
 impl Validate for CraCheckReportPartnerInsightsGetResponse {
@@ -6397,12 +6397,12 @@ pub struct CraPartnerInsights {
 }
 
 ::specgen_runtime::serde_struct!(CraPartnerInsights {
-    0 => report_id: "report_id" optional,
-    1 => generated_time: "generated_time" optional,
+    0 => report_id: "report_id" optional_non_null,
+    1 => generated_time: "generated_time" optional_non_null,
     2 => client_report_id: "client_report_id" optional,
     3 => fico: "fico" optional,
     4 => prism: "prism" optional,
-    5 => items: "items" optional,
+    5 => items: "items" optional_non_null,
 });
 
 impl Validate for CraPartnerInsights {
@@ -6428,10 +6428,10 @@ pub struct CraPartnerInsightsItem {
 }
 
 ::specgen_runtime::serde_struct!(CraPartnerInsightsItem {
-    0 => institution_id: "institution_id" optional,
-    1 => institution_name: "institution_name" optional,
-    2 => item_id: "item_id" optional,
-    3 => accounts: "accounts" optional,
+    0 => institution_id: "institution_id" optional_non_null,
+    1 => institution_name: "institution_name" optional_non_null,
+    2 => item_id: "item_id" optional_non_null,
+    3 => accounts: "accounts" optional_non_null,
 });
 
 impl Validate for CraPartnerInsightsItem {
@@ -6471,7 +6471,7 @@ pub struct CraPartnerInsightsItemAccount {
 }
 
 ::specgen_runtime::serde_struct!(CraPartnerInsightsItemAccount {
-    0 => account_id: "account_id" optional,
+    0 => account_id: "account_id" optional_non_null,
     1 => mask: "mask" required,
     2 => metadata: "metadata" required,
     3 => name: "name" required,
@@ -6560,9 +6560,9 @@ pub struct PrismInsights {
 
 ::specgen_runtime::serde_struct!(PrismInsights {
     0 => version: "version" required,
-    1 => model_version: "model_version" optional,
-    2 => result: "result" optional,
-    3 => error_reason: "error_reason" optional,
+    1 => model_version: "model_version" optional_non_null,
+    2 => result: "result" optional_non_null,
+    3 => error_reason: "error_reason" optional_non_null,
 });
 
 /// The data from the CashScore® product returned by Prism Data.
@@ -6587,11 +6587,11 @@ pub struct PrismCashScore {
 
 ::specgen_runtime::serde_struct!(PrismCashScore {
     0 => version: "version" required,
-    1 => model_version: "model_version" optional,
+    1 => model_version: "model_version" optional_non_null,
     2 => score: "score" required,
-    3 => reason_codes: "reason_codes" optional,
-    4 => metadata: "metadata" optional,
-    5 => error_reason: "error_reason" optional,
+    3 => reason_codes: "reason_codes" optional_non_null,
+    4 => metadata: "metadata" optional_non_null,
+    5 => error_reason: "error_reason" optional_non_null,
 });
 
 /// An object containing metadata about the provided transactions.
@@ -6650,9 +6650,9 @@ pub struct PrismExtend {
 ::specgen_runtime::serde_struct!(PrismExtend {
     0 => model_version: "model_version" required,
     1 => score: "score" required,
-    2 => reason_codes: "reason_codes" optional,
-    3 => metadata: "metadata" optional,
-    4 => error_reason: "error_reason" optional,
+    2 => reason_codes: "reason_codes" optional_non_null,
+    3 => metadata: "metadata" optional_non_null,
+    4 => error_reason: "error_reason" optional_non_null,
 });
 
 /// The data from the FirstDetect product returned by Prism Data.
@@ -6677,11 +6677,11 @@ pub struct PrismFirstDetect {
 
 ::specgen_runtime::serde_struct!(PrismFirstDetect {
     0 => version: "version" required,
-    1 => model_version: "model_version" optional,
+    1 => model_version: "model_version" optional_non_null,
     2 => score: "score" required,
-    3 => reason_codes: "reason_codes" optional,
-    4 => metadata: "metadata" optional,
-    5 => error_reason: "error_reason" optional,
+    3 => reason_codes: "reason_codes" optional_non_null,
+    4 => metadata: "metadata" optional_non_null,
+    5 => error_reason: "error_reason" optional_non_null,
 });
 
 /// The data from the CashScore® Detect product returned by Prism Data.
@@ -6702,9 +6702,9 @@ pub struct PrismDetect {
 ::specgen_runtime::serde_struct!(PrismDetect {
     0 => model_version: "model_version" required,
     1 => score: "score" required,
-    2 => reason_codes: "reason_codes" optional,
-    3 => metadata: "metadata" optional,
-    4 => error_reason: "error_reason" optional,
+    2 => reason_codes: "reason_codes" optional_non_null,
+    3 => metadata: "metadata" optional_non_null,
+    4 => error_reason: "error_reason" optional_non_null,
 });
 
 /// CraCheckReportCashflowInsightsGetRequest defines the request schema for
@@ -6753,11 +6753,11 @@ pub struct CraCheckReportCashflowInsightsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportCashflowInsightsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => third_party_user_token: "third_party_user_token" optional,
-    4 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => third_party_user_token: "third_party_user_token" optional_non_null,
+    4 => user_token: "user_token" optional_non_null,
     5 => options: "options" optional,
 });
 
@@ -6813,11 +6813,11 @@ pub struct CraCheckReportLendScoreGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportLendScoreGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => third_party_user_token: "third_party_user_token" optional,
-    4 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => third_party_user_token: "third_party_user_token" optional_non_null,
+    4 => user_token: "user_token" optional_non_null,
     5 => options: "options" optional,
 });
 
@@ -6963,7 +6963,7 @@ pub struct CraCheckReportCashflowInsightsGetResponse {
 ::specgen_runtime::serde_struct!(CraCheckReportCashflowInsightsGetResponse {
     0 => report: "report" required,
     1 => request_id: "request_id" required,
-    2 => warnings: "warnings" optional,
+    2 => warnings: "warnings" optional_non_null,
 });
 
 impl Validate for CraCheckReportCashflowInsightsGetResponse {
@@ -6992,7 +6992,7 @@ pub struct CraCashflowInsightsReport {
 ::specgen_runtime::serde_struct!(CraCashflowInsightsReport {
     0 => report_id: "report_id" required,
     1 => generated_time: "generated_time" required,
-    2 => attributes: "attributes" optional,
+    2 => attributes: "attributes" optional_non_null,
 });
 
 impl Validate for CraCashflowInsightsReport {
@@ -7040,7 +7040,7 @@ pub struct CraCheckReportLendScoreGetResponse {
 ::specgen_runtime::serde_struct!(CraCheckReportLendScoreGetResponse {
     0 => report: "report" required,
     1 => request_id: "request_id" required,
-    2 => warnings: "warnings" optional,
+    2 => warnings: "warnings" optional_non_null,
 });
 
 impl Validate for CraCheckReportLendScoreGetResponse {
@@ -7092,7 +7092,7 @@ pub struct LendScore {
 
 ::specgen_runtime::serde_struct!(LendScore {
     0 => score: "score" optional,
-    1 => reason_codes: "reason_codes" optional,
+    1 => reason_codes: "reason_codes" optional_non_null,
     2 => error_reason: "error_reason" optional,
 });
 
@@ -7163,12 +7163,12 @@ pub struct CraCheckReportNetworkInsightsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportNetworkInsightsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
     3 => options: "options" optional,
-    4 => third_party_user_token: "third_party_user_token" optional,
-    5 => user_token: "user_token" optional,
+    4 => third_party_user_token: "third_party_user_token" optional_non_null,
+    5 => user_token: "user_token" optional_non_null,
 });
 
 impl Validate for CraCheckReportNetworkInsightsGetRequest {
@@ -7222,7 +7222,7 @@ pub struct CraCheckReportNetworkInsightsGetResponse {
 ::specgen_runtime::serde_struct!(CraCheckReportNetworkInsightsGetResponse {
     0 => report: "report" required,
     1 => request_id: "request_id" required,
-    2 => warnings: "warnings" optional,
+    2 => warnings: "warnings" optional_non_null,
 });
 
 impl Validate for CraCheckReportNetworkInsightsGetResponse {
@@ -7327,12 +7327,12 @@ pub struct CraCheckReportVerificationGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportVerificationGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
     3 => reports_requested: "reports_requested" required,
     4 => employment_refresh_options: "employment_refresh_options" optional,
-    5 => user_token: "user_token" optional,
+    5 => user_token: "user_token" optional_non_null,
 });
 
 impl Validate for CraCheckReportVerificationGetRequest {
@@ -7699,13 +7699,13 @@ pub struct CraCheckReportVerificationPdfGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportVerificationPdfGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => third_party_user_token: "third_party_user_token" optional,
-    4 => report_requested: "report_requested" optional,
-    5 => reports_requested: "reports_requested" optional,
-    6 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => third_party_user_token: "third_party_user_token" optional_non_null,
+    4 => report_requested: "report_requested" optional_non_null,
+    5 => reports_requested: "reports_requested" optional_non_null,
+    6 => user_token: "user_token" optional_non_null,
 });
 
 impl Validate for CraCheckReportVerificationPdfGetRequest {
@@ -7735,7 +7735,7 @@ pub struct CraVerificationReport {
 
 ::specgen_runtime::serde_struct!(CraVerificationReport {
     0 => report_id: "report_id" required,
-    1 => gse_reference_id: "gse_reference_id" optional,
+    1 => gse_reference_id: "gse_reference_id" optional_non_null,
     2 => client_report_id: "client_report_id" optional,
     3 => voa: "voa" optional,
     4 => employment_refresh: "employment_refresh" optional,
@@ -8690,8 +8690,8 @@ pub struct CraLoansApplicationsRegisterRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraLoansApplicationsRegisterRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => applications: "applications" required,
 });
 
@@ -8753,8 +8753,8 @@ pub struct CraLoanApplication {
     1 => application_id: "application_id" required,
     2 => type_: "type" required,
     3 => decision: "decision" required,
-    4 => application_date: "application_date" optional,
-    5 => decision_date: "decision_date" optional,
+    4 => application_date: "application_date" optional_non_null,
+    5 => decision_date: "decision_date" optional_non_null,
 });
 
 impl Validate for CraLoanApplication {
@@ -8818,8 +8818,8 @@ pub struct CRALoansRegisterRequest {
 }
 
 ::specgen_runtime::serde_struct!(CRALoansRegisterRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => loans: "loans" required,
 });
 
@@ -8881,8 +8881,8 @@ pub struct CraLoanRegister {
     3 => payment_schedule: "payment_schedule" required,
     4 => opened_date: "opened_date" required,
     5 => opened_with_status: "opened_with_status" required,
-    6 => loan_amount: "loan_amount" optional,
-    7 => application: "application" optional,
+    6 => loan_amount: "loan_amount" optional_non_null,
+    7 => application: "application" optional_non_null,
 });
 
 impl Validate for CraLoanRegister {
@@ -8910,8 +8910,8 @@ pub struct CraLoanRegisterApplication {
 }
 
 ::specgen_runtime::serde_struct!(CraLoanRegisterApplication {
-    0 => application_id: "application_id" optional,
-    1 => application_date: "application_date" optional,
+    0 => application_id: "application_id" optional_non_null,
+    1 => application_date: "application_date" optional_non_null,
 });
 
 impl Validate for CraLoanRegisterApplication {
@@ -8943,8 +8943,8 @@ pub struct CraLoansUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraLoansUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => loans: "loans" required,
 });
 
@@ -8992,9 +8992,9 @@ pub struct CraLoanUpdate {
 }
 
 ::specgen_runtime::serde_struct!(CraLoanUpdate {
-    0 => loan_id: "loan_id" optional,
-    1 => status_history: "status_history" optional,
-    2 => payment_history: "payment_history" optional,
+    0 => loan_id: "loan_id" optional_non_null,
+    1 => status_history: "status_history" optional_non_null,
+    2 => payment_history: "payment_history" optional_non_null,
 });
 
 impl Validate for CraLoanUpdate {
@@ -9055,8 +9055,8 @@ pub struct CraLoanPaymentHistory {
     0 => period: "period" required,
     1 => due_date: "due_date" required,
     2 => days_past_due: "days_past_due" required,
-    3 => amount_past_due: "amount_past_due" optional,
-    4 => balance_remaining: "balance_remaining" optional,
+    3 => amount_past_due: "amount_past_due" optional_non_null,
+    4 => balance_remaining: "balance_remaining" optional_non_null,
 });
 
 impl Validate for CraLoanPaymentHistory {
@@ -9089,8 +9089,8 @@ pub struct CraLoansUnregisterRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraLoansUnregisterRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => loans: "loans" required,
 });
 
@@ -9392,8 +9392,8 @@ pub struct CraCreditProfileReportGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CraCreditProfileReportGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_id: "user_id" required,
     3 => consumer_report_permissible_purpose: "consumer_report_permissible_purpose" required,
     4 => client_report_id: "client_report_id" required,
@@ -9526,7 +9526,7 @@ pub struct CraCreditProfileReportGetResponse {
 ::specgen_runtime::serde_struct!(CraCreditProfileReportGetResponse {
     0 => report: "report" required,
     1 => request_id: "request_id" required,
-    2 => user_id: "user_id" optional,
+    2 => user_id: "user_id" optional_non_null,
     3 => warnings: "warnings" required,
 });
 

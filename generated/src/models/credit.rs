@@ -46,8 +46,8 @@ pub struct CreditSessionsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
 });
 
@@ -109,7 +109,7 @@ pub struct CreditSessionsGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionsGetResponse {
-    0 => sessions: "sessions" optional,
+    0 => sessions: "sessions" optional_non_null,
     1 => request_id: "request_id" required,
 });
 
@@ -136,10 +136,10 @@ pub struct CreditSession {
 }
 
 ::specgen_runtime::serde_struct!(CreditSession {
-    0 => link_session_id: "link_session_id" optional,
-    1 => session_start_time: "session_start_time" optional,
-    2 => results: "results" optional,
-    3 => errors: "errors" optional,
+    0 => link_session_id: "link_session_id" optional_non_null,
+    1 => session_start_time: "session_start_time" optional_non_null,
+    2 => results: "results" optional_non_null,
+    3 => errors: "errors" optional_non_null,
 });
 
 impl Validate for CreditSession {
@@ -169,10 +169,10 @@ pub struct CreditSessionResults {
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionResults {
-    0 => item_add_results: "item_add_results" optional,
-    1 => bank_income_results: "bank_income_results" optional,
-    2 => bank_employment_results: "bank_employment_results" optional,
-    3 => payroll_income_results: "payroll_income_results" optional,
+    0 => item_add_results: "item_add_results" optional_non_null,
+    1 => bank_income_results: "bank_income_results" optional_non_null,
+    2 => bank_employment_results: "bank_employment_results" optional_non_null,
+    3 => payroll_income_results: "payroll_income_results" optional_non_null,
     4 => document_income_results: "document_income_results" optional,
 });
 
@@ -198,9 +198,9 @@ pub struct CreditSessionItemAddResult {
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionItemAddResult {
-    0 => public_token: "public_token" optional,
-    1 => item_id: "item_id" optional,
-    2 => institution_id: "institution_id" optional,
+    0 => public_token: "public_token" optional_non_null,
+    1 => item_id: "item_id" optional_non_null,
+    2 => institution_id: "institution_id" optional_non_null,
 });
 
 /// The details of a bank income verification in Link
@@ -216,9 +216,9 @@ pub struct CreditSessionBankIncomeResult {
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionBankIncomeResult {
-    0 => status: "status" optional,
-    1 => item_id: "item_id" optional,
-    2 => institution_id: "institution_id" optional,
+    0 => status: "status" optional_non_null,
+    1 => item_id: "item_id" optional_non_null,
+    2 => institution_id: "institution_id" optional_non_null,
 });
 
 impl Validate for CreditSessionBankIncomeResult {
@@ -241,9 +241,9 @@ pub struct CreditSessionBankEmploymentResult {
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionBankEmploymentResult {
-    0 => status: "status" optional,
-    1 => item_id: "item_id" optional,
-    2 => institution_id: "institution_id" optional,
+    0 => status: "status" optional_non_null,
+    1 => item_id: "item_id" optional_non_null,
+    2 => institution_id: "institution_id" optional_non_null,
 });
 
 impl Validate for CreditSessionBankEmploymentResult {
@@ -268,9 +268,9 @@ pub struct CreditSessionError {
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionError {
-    0 => error_type: "error_type" optional,
-    1 => error_code: "error_code" optional,
-    2 => error_message: "error_message" optional,
+    0 => error_type: "error_type" optional_non_null,
+    1 => error_code: "error_code" optional_non_null,
+    2 => error_message: "error_message" optional_non_null,
     3 => display_message: "display_message" optional,
 });
 
@@ -288,10 +288,10 @@ pub struct CreditSessionPayrollIncomeResult {
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionPayrollIncomeResult {
-    0 => num_paystubs_retrieved: "num_paystubs_retrieved" optional,
-    1 => num_w2s_retrieved: "num_w2s_retrieved" optional,
-    2 => institution_id: "institution_id" optional,
-    3 => institution_name: "institution_name" optional,
+    0 => num_paystubs_retrieved: "num_paystubs_retrieved" optional_non_null,
+    1 => num_w2s_retrieved: "num_w2s_retrieved" optional_non_null,
+    2 => institution_id: "institution_id" optional_non_null,
+    3 => institution_name: "institution_name" optional_non_null,
 });
 
 /// Status of the Bank Employment Link session.
@@ -406,11 +406,11 @@ pub struct CreditBankIncomeGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
-    3 => user_id: "user_id" optional,
-    4 => options: "options" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
+    3 => user_id: "user_id" optional_non_null,
+    4 => options: "options" optional_non_null,
 });
 
 /// An optional object for `/credit/bank_income/get` request options.
@@ -425,7 +425,7 @@ pub struct CreditBankIncomeGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeGetRequestOptions {
-    0 => count: "count" optional,
+    0 => count: "count" optional_non_null,
 });
 
 /// CreditBankIncomeGetResponse defines the response schema for `/credit/bank_income/get`
@@ -786,7 +786,7 @@ pub struct CreditBankIncomeGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeGetResponse {
-    0 => bank_income: "bank_income" optional,
+    0 => bank_income: "bank_income" optional_non_null,
     1 => request_id: "request_id" required,
 });
 
@@ -831,10 +831,10 @@ pub struct CreditBankIncomePDFGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomePDFGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
 });
 
 /// The report of the Bank Income data for an end user.
@@ -857,12 +857,12 @@ pub struct CreditBankIncome {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncome {
-    0 => bank_income_id: "bank_income_id" optional,
-    1 => generated_time: "generated_time" optional,
-    2 => days_requested: "days_requested" optional,
-    3 => items: "items" optional,
-    4 => bank_income_summary: "bank_income_summary" optional,
-    5 => warnings: "warnings" optional,
+    0 => bank_income_id: "bank_income_id" optional_non_null,
+    1 => generated_time: "generated_time" optional_non_null,
+    2 => days_requested: "days_requested" optional_non_null,
+    3 => items: "items" optional_non_null,
+    4 => bank_income_summary: "bank_income_summary" optional_non_null,
+    5 => warnings: "warnings" optional_non_null,
 });
 
 impl Validate for CreditBankIncome {
@@ -895,12 +895,12 @@ pub struct CreditBankIncomeItem {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeItem {
-    0 => bank_income_accounts: "bank_income_accounts" optional,
-    1 => bank_income_sources: "bank_income_sources" optional,
-    2 => last_updated_time: "last_updated_time" optional,
-    3 => institution_id: "institution_id" optional,
-    4 => institution_name: "institution_name" optional,
-    5 => item_id: "item_id" optional,
+    0 => bank_income_accounts: "bank_income_accounts" optional_non_null,
+    1 => bank_income_sources: "bank_income_sources" optional_non_null,
+    2 => last_updated_time: "last_updated_time" optional_non_null,
+    3 => institution_id: "institution_id" optional_non_null,
+    4 => institution_name: "institution_name" optional_non_null,
+    5 => item_id: "item_id" optional_non_null,
 });
 
 impl Validate for CreditBankIncomeItem {
@@ -948,16 +948,16 @@ pub struct CreditBankIncomeSource {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeSource {
-    0 => income_source_id: "income_source_id" optional,
-    1 => income_description: "income_description" optional,
-    2 => income_category: "income_category" optional,
-    3 => account_id: "account_id" optional,
-    4 => start_date: "start_date" optional,
-    5 => end_date: "end_date" optional,
-    6 => pay_frequency: "pay_frequency" optional,
-    7 => total_amount: "total_amount" optional,
-    8 => transaction_count: "transaction_count" optional,
-    9 => historical_summary: "historical_summary" optional,
+    0 => income_source_id: "income_source_id" optional_non_null,
+    1 => income_description: "income_description" optional_non_null,
+    2 => income_category: "income_category" optional_non_null,
+    3 => account_id: "account_id" optional_non_null,
+    4 => start_date: "start_date" optional_non_null,
+    5 => end_date: "end_date" optional_non_null,
+    6 => pay_frequency: "pay_frequency" optional_non_null,
+    7 => total_amount: "total_amount" optional_non_null,
+    8 => transaction_count: "transaction_count" optional_non_null,
+    9 => historical_summary: "historical_summary" optional_non_null,
 });
 
 impl Validate for CreditBankIncomeSource {
@@ -1027,16 +1027,16 @@ pub struct CreditBankIncomeSummary {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeSummary {
-    0 => total_amount: "total_amount" optional,
+    0 => total_amount: "total_amount" optional_non_null,
     1 => iso_currency_code: "iso_currency_code" optional,
     2 => unofficial_currency_code: "unofficial_currency_code" optional,
-    3 => total_amounts: "total_amounts" optional,
-    4 => start_date: "start_date" optional,
-    5 => end_date: "end_date" optional,
-    6 => income_sources_count: "income_sources_count" optional,
-    7 => income_categories_count: "income_categories_count" optional,
-    8 => income_transactions_count: "income_transactions_count" optional,
-    9 => historical_summary: "historical_summary" optional,
+    3 => total_amounts: "total_amounts" optional_non_null,
+    4 => start_date: "start_date" optional_non_null,
+    5 => end_date: "end_date" optional_non_null,
+    6 => income_sources_count: "income_sources_count" optional_non_null,
+    7 => income_categories_count: "income_categories_count" optional_non_null,
+    8 => income_transactions_count: "income_transactions_count" optional_non_null,
+    9 => historical_summary: "historical_summary" optional_non_null,
 });
 
 impl Validate for CreditBankIncomeSummary {
@@ -1100,13 +1100,13 @@ pub struct CreditBankIncomeHistoricalSummary {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeHistoricalSummary {
-    0 => total_amount: "total_amount" optional,
+    0 => total_amount: "total_amount" optional_non_null,
     1 => iso_currency_code: "iso_currency_code" optional,
     2 => unofficial_currency_code: "unofficial_currency_code" optional,
-    3 => total_amounts: "total_amounts" optional,
-    4 => start_date: "start_date" optional,
-    5 => end_date: "end_date" optional,
-    6 => transactions: "transactions" optional,
+    3 => total_amounts: "total_amounts" optional_non_null,
+    4 => start_date: "start_date" optional_non_null,
+    5 => end_date: "end_date" optional_non_null,
+    6 => transactions: "transactions" optional_non_null,
 });
 
 impl Validate for CreditBankIncomeHistoricalSummary {
@@ -1156,12 +1156,12 @@ pub struct CreditBankIncomeTransaction {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeTransaction {
-    0 => amount: "amount" optional,
-    1 => date: "date" optional,
-    2 => name: "name" optional,
+    0 => amount: "amount" optional_non_null,
+    1 => date: "date" optional_non_null,
+    2 => name: "name" optional_non_null,
     3 => original_description: "original_description" optional,
-    4 => pending: "pending" optional,
-    5 => transaction_id: "transaction_id" optional,
+    4 => pending: "pending" optional_non_null,
+    5 => transaction_id: "transaction_id" optional_non_null,
     6 => check_number: "check_number" optional,
     7 => iso_currency_code: "iso_currency_code" optional,
     8 => unofficial_currency_code: "unofficial_currency_code" optional,
@@ -1212,11 +1212,11 @@ pub struct CreditBankIncomeRefreshRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeRefreshRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
-    3 => user_id: "user_id" optional,
-    4 => options: "options" optional,
+    3 => user_id: "user_id" optional_non_null,
+    4 => options: "options" optional_non_null,
 });
 
 /// An optional object for `/credit/bank_income/refresh` request options.
@@ -1228,7 +1228,7 @@ pub struct CreditBankIncomeRefreshRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeRefreshRequestOptions {
-    0 => days_requested: "days_requested" optional,
+    0 => days_requested: "days_requested" optional_non_null,
 });
 
 /// CreditBankIncomeRefreshResponse defines the response schema for `/credit/bank_income/refresh`.
@@ -1294,10 +1294,10 @@ pub struct CreditBankIncomeWebhookUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeWebhookUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => enable_webhooks: "enable_webhooks" required,
 });
 
@@ -1355,10 +1355,10 @@ pub struct CreditBankStatementsUploadsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankStatementsUploadsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 /// An optional object for `/credit/bank_statements/uploads/get` request options.
@@ -1371,7 +1371,7 @@ pub struct CreditBankStatementsUploadsGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankStatementsUploadsGetRequestOptions {
-    0 => item_ids: "item_ids" optional,
+    0 => item_ids: "item_ids" optional_non_null,
 });
 
 /// CreditPayrollIncomeParsingConfigUpdateRequest defines the request schema for
@@ -1412,11 +1412,11 @@ pub struct CreditPayrollIncomeParsingConfigUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeParsingConfigUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
-    3 => user_id: "user_id" optional,
-    4 => item_id: "item_id" optional,
+    3 => user_id: "user_id" optional_non_null,
+    4 => item_id: "item_id" optional_non_null,
     5 => parsing_config: "parsing_config" required,
 });
 
@@ -1586,10 +1586,10 @@ pub struct CreditPayrollIncomeRiskSignalsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeRiskSignalsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
-    3 => user_id: "user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
+    3 => user_id: "user_id" optional_non_null,
 });
 
 /// CreditPayrollIncomeRiskSignalsGetRequest defines the response schema for
@@ -1738,8 +1738,8 @@ pub struct RiskSignalDocumentReference {
 
 ::specgen_runtime::serde_struct!(RiskSignalDocumentReference {
     0 => document_id: "document_id" optional,
-    1 => document_name: "document_name" optional,
-    2 => status: "status" optional,
+    1 => document_name: "document_name" optional_non_null,
+    2 => status: "status" optional_non_null,
     3 => document_type: "document_type" optional,
     4 => file_type: "file_type" optional,
 });
@@ -1980,8 +1980,8 @@ pub struct CreditAuditCopyTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditAuditCopyTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => report_tokens: "report_tokens" required,
 });
 
@@ -2042,8 +2042,8 @@ pub struct CreditAuditCopyTokenRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditAuditCopyTokenRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => audit_copy_token: "audit_copy_token" required,
 });
 
@@ -2108,11 +2108,11 @@ pub struct CreditPayrollIncomeGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
-    3 => user_id: "user_id" optional,
-    4 => options: "options" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
+    3 => user_id: "user_id" optional_non_null,
+    4 => options: "options" optional_non_null,
 });
 
 /// An optional object for `/credit/payroll_income/get` request options.
@@ -2125,7 +2125,7 @@ pub struct CreditPayrollIncomeGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeGetRequestOptions {
-    0 => item_ids: "item_ids" optional,
+    0 => item_ids: "item_ids" optional_non_null,
 });
 
 /// Defines the response body for `/credit/payroll_income/get`.
@@ -2985,11 +2985,11 @@ pub struct Credit1099 {
 
 ::specgen_runtime::serde_struct!(Credit1099 {
     0 => document_id: "document_id" required,
-    1 => document_metadata: "document_metadata" optional,
-    2 => form_1099_type: "form_1099_type" optional,
-    3 => recipient: "recipient" optional,
-    4 => payer: "payer" optional,
-    5 => filer: "filer" optional,
+    1 => document_metadata: "document_metadata" optional_non_null,
+    2 => form_1099_type: "form_1099_type" optional_non_null,
+    3 => recipient: "recipient" optional_non_null,
+    4 => payer: "payer" optional_non_null,
+    5 => filer: "filer" optional_non_null,
     6 => tax_year: "tax_year" optional,
     7 => rents: "rents" optional,
     8 => royalties: "royalties" optional,
@@ -3087,7 +3087,7 @@ pub struct Credit1099Payer {
 }
 
 ::specgen_runtime::serde_struct!(Credit1099Payer {
-    0 => address: "address" optional,
+    0 => address: "address" optional_non_null,
     1 => name: "name" optional,
     2 => tin: "tin" optional,
     3 => telephone_number: "telephone_number" optional,
@@ -3110,7 +3110,7 @@ pub struct Credit1099Recipient {
 }
 
 ::specgen_runtime::serde_struct!(Credit1099Recipient {
-    0 => address: "address" optional,
+    0 => address: "address" optional_non_null,
     1 => name: "name" optional,
     2 => tin: "tin" optional,
     3 => account_number: "account_number" optional,
@@ -3132,7 +3132,7 @@ pub struct Credit1099Filer {
 }
 
 ::specgen_runtime::serde_struct!(Credit1099Filer {
-    0 => address: "address" optional,
+    0 => address: "address" optional_non_null,
     1 => name: "name" optional,
     2 => tin: "tin" optional,
     3 => type_: "type" optional,
@@ -3493,7 +3493,7 @@ pub struct PayStubPayPeriodDetails {
     4 => iso_currency_code: "iso_currency_code" required,
     5 => pay_date: "pay_date" required,
     6 => pay_frequency: "pay_frequency" required,
-    7 => pay_basis: "pay_basis" optional,
+    7 => pay_basis: "pay_basis" optional_non_null,
     8 => start_date: "start_date" required,
     9 => unofficial_currency_code: "unofficial_currency_code" required,
 });
@@ -3781,11 +3781,11 @@ pub struct CreditPayrollIncomePrecheckRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomePrecheckRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
-    3 => user_id: "user_id" optional,
-    4 => access_tokens: "access_tokens" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
+    3 => user_id: "user_id" optional_non_null,
+    4 => access_tokens: "access_tokens" optional_non_null,
     5 => employer: "employer" optional,
     6 => us_military_info: "us_military_info" optional,
     7 => payroll_institution: "payroll_institution" optional,
@@ -3864,11 +3864,11 @@ pub struct CreditPayrollIncomeRefreshRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeRefreshRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
-    3 => user_id: "user_id" optional,
-    4 => options: "options" optional,
+    3 => user_id: "user_id" optional_non_null,
+    4 => options: "options" optional_non_null,
 });
 
 /// An optional object for `/credit/payroll_income/refresh` request options.
@@ -3883,8 +3883,8 @@ pub struct CreditPayrollIncomeRefreshRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeRefreshRequestOptions {
-    0 => item_ids: "item_ids" optional,
-    1 => webhook: "webhook" optional,
+    0 => item_ids: "item_ids" optional_non_null,
+    1 => webhook: "webhook" optional_non_null,
 });
 
 /// CreditPayrollIncomeRefreshResponse defines the response schema for
@@ -3945,8 +3945,8 @@ pub struct CreditEmploymentGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditEmploymentGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_token: "user_token" required,
 });
 
@@ -4020,7 +4020,7 @@ pub struct CreditEmploymentItem {
 ::specgen_runtime::serde_struct!(CreditEmploymentItem {
     0 => item_id: "item_id" required,
     1 => employments: "employments" required,
-    2 => employment_report_token: "employment_report_token" optional,
+    2 => employment_report_token: "employment_report_token" optional_non_null,
 });
 
 impl Validate for CreditEmploymentItem {
@@ -4124,9 +4124,9 @@ pub struct CreditBankIncomeWarning {
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeWarning {
-    0 => warning_type: "warning_type" optional,
-    1 => warning_code: "warning_code" optional,
-    2 => cause: "cause" optional,
+    0 => warning_type: "warning_type" optional_non_null,
+    1 => warning_code: "warning_code" optional_non_null,
+    2 => cause: "cause" optional_non_null,
 });
 
 impl Validate for CreditBankIncomeWarning {
@@ -4175,8 +4175,8 @@ pub struct CreditRelayCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => report_tokens: "report_tokens" required,
     3 => secondary_client_id: "secondary_client_id" required,
     4 => webhook: "webhook" optional,
@@ -4247,11 +4247,11 @@ pub struct CreditRelayGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => relay_token: "relay_token" required,
     3 => report_type: "report_type" required,
-    4 => include_insights: "include_insights" optional,
+    4 => include_insights: "include_insights" optional_non_null,
 });
 
 impl Validate for CreditRelayGetRequest {
@@ -4296,8 +4296,8 @@ pub struct CreditRelayPDFGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayPDFGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => relay_token: "relay_token" required,
     3 => report_type: "report_type" required,
 });
@@ -4339,8 +4339,8 @@ pub struct CreditRelayRefreshRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayRefreshRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => relay_token: "relay_token" required,
     3 => report_type: "report_type" required,
     4 => webhook: "webhook" optional,
@@ -4381,7 +4381,7 @@ pub struct CreditRelayRefreshResponse {
 
 ::specgen_runtime::serde_struct!(CreditRelayRefreshResponse {
     0 => relay_token: "relay_token" required,
-    1 => asset_report_id: "asset_report_id" optional,
+    1 => asset_report_id: "asset_report_id" optional_non_null,
     2 => request_id: "request_id" required,
 });
 
@@ -4411,8 +4411,8 @@ pub struct CreditRelayRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => relay_token: "relay_token" required,
 });
 
@@ -4474,8 +4474,8 @@ pub struct CreditAuditCopyTokenUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(CreditAuditCopyTokenUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => audit_copy_token: "audit_copy_token" required,
     3 => report_tokens: "report_tokens" required,
 });
@@ -4534,8 +4534,8 @@ pub struct AssetReportFreddieGetRequest {
 
 ::specgen_runtime::serde_struct!(AssetReportFreddieGetRequest {
     0 => audit_copy_token: "audit_copy_token" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// AssetReportFreddieGetResponse defines the response schema for
@@ -6220,8 +6220,8 @@ pub struct CreditFreddieMacReportsGetRequest {
 
 ::specgen_runtime::serde_struct!(CreditFreddieMacReportsGetRequest {
     0 => audit_copy_token: "audit_copy_token" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// CreditFreddieMacReportsGetResponse defines the response schema for
@@ -6624,9 +6624,9 @@ pub struct CreditFreddieMacReportingInformation {
 }
 
 ::specgen_runtime::serde_struct!(CreditFreddieMacReportingInformation {
-    0 => report_date_time: "ReportDateTime" optional,
-    1 => report_identifier_type: "ReportIdentifierType" optional,
-    2 => reporting_information_parent_identifier: "ReportingInformationParentIdentifier" optional,
+    0 => report_date_time: "ReportDateTime" optional_non_null,
+    1 => report_identifier_type: "ReportIdentifierType" optional_non_null,
+    2 => reporting_information_parent_identifier: "ReportingInformationParentIdentifier" optional_non_null,
     3 => reporting_information_identifier: "ReportingInformationIdentifier" required,
 });
 
@@ -6680,7 +6680,7 @@ pub struct CreditFreddieMacAsset {
     0 => asset_detail: "ASSET_DETAIL" required,
     1 => asset_owners: "ASSET_OWNERS" required,
     2 => asset_holder: "ASSET_HOLDER" required,
-    3 => asset_holdings: "ASSET_HOLDINGS" optional,
+    3 => asset_holdings: "ASSET_HOLDINGS" optional_non_null,
     4 => asset_transactions: "ASSET_TRANSACTIONS" required,
     5 => validation_sources: "VALIDATION_SOURCES" required,
 });

@@ -76,8 +76,8 @@ pub struct DashboardUserGetRequest {
 
 ::specgen_runtime::serde_struct!(DashboardUserGetRequest {
     0 => dashboard_user_id: "dashboard_user_id" required,
-    1 => secret: "secret" optional,
-    2 => client_id: "client_id" optional,
+    1 => secret: "secret" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
 });
 
 /// Account information associated with a team member with access to the Plaid dashboard.
@@ -166,8 +166,8 @@ pub struct DashboardUserListRequest {
 }
 
 ::specgen_runtime::serde_struct!(DashboardUserListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => cursor: "cursor" optional,
 });
 

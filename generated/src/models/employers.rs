@@ -39,8 +39,8 @@ pub struct EmployersSearchRequest {
 }
 
 ::specgen_runtime::serde_struct!(EmployersSearchRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => query: "query" required,
     3 => products: "products" required,
 });

@@ -35,8 +35,8 @@ pub struct EmploymentVerificationGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(EmploymentVerificationGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
 });
 
@@ -112,9 +112,9 @@ pub struct EmploymentVerification {
     0 => status: "status" optional,
     1 => start_date: "start_date" optional,
     2 => end_date: "end_date" optional,
-    3 => employer: "employer" optional,
+    3 => employer: "employer" optional_non_null,
     4 => title: "title" optional,
-    5 => platform_ids: "platform_ids" optional,
+    5 => platform_ids: "platform_ids" optional_non_null,
 });
 
 impl Validate for EmploymentVerification {

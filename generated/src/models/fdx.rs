@@ -234,9 +234,9 @@ pub struct FDXConsentGrant {
     1 => status: "status" required,
     2 => created_time: "createdTime" required,
     3 => updated_time: "updatedTime" required,
-    4 => expiration_time: "expirationTime" optional,
+    4 => expiration_time: "expirationTime" optional_non_null,
     5 => parties: "parties" required,
-    6 => resources: "resources" optional,
+    6 => resources: "resources" optional_non_null,
 });
 
 impl Validate for FDXConsentGrant {
@@ -798,11 +798,11 @@ pub struct FDXParty {
 ::specgen_runtime::serde_struct!(FDXParty {
     0 => name: "name" required,
     1 => type_: "type" required,
-    2 => home_uri: "homeUri" optional,
-    3 => logo_uri: "logoUri" optional,
-    4 => registry: "registry" optional,
-    5 => registered_entity_name: "registeredEntityName" optional,
-    6 => registered_entity_id: "registeredEntityId" optional,
+    2 => home_uri: "homeUri" optional_non_null,
+    3 => logo_uri: "logoUri" optional_non_null,
+    4 => registry: "registry" optional_non_null,
+    5 => registered_entity_name: "registeredEntityName" optional_non_null,
+    6 => registered_entity_id: "registeredEntityId" optional_non_null,
 });
 
 impl Validate for FDXParty {
@@ -858,9 +858,9 @@ pub struct FDXNotificationPayload {
 }
 
 ::specgen_runtime::serde_struct!(FDXNotificationPayload {
-    0 => id: "id" optional,
-    1 => id_type: "idType" optional,
-    2 => event: "event" optional,
+    0 => id: "id" optional_non_null,
+    1 => id_type: "idType" optional_non_null,
+    2 => event: "event" optional_non_null,
 });
 
 impl Validate for FDXNotificationPayload {
@@ -925,9 +925,9 @@ pub struct FDXHateoasLink {
 
 ::specgen_runtime::serde_struct!(FDXHateoasLink {
     0 => href: "href" required,
-    1 => action: "action" optional,
-    2 => rel: "rel" optional,
-    3 => types: "types" optional,
+    1 => action: "action" optional_non_null,
+    2 => rel: "rel" optional_non_null,
+    3 => types: "types" optional_non_null,
 });
 
 impl Validate for FDXHateoasLink {
@@ -1013,15 +1013,15 @@ pub struct FDXNotification {
 ::specgen_runtime::serde_struct!(FDXNotification {
     0 => notification_id: "notificationId" required,
     1 => type_: "type" required,
-    2 => subtype: "subtype" optional,
+    2 => subtype: "subtype" optional_non_null,
     3 => sent_on: "sentOn" required,
     4 => category: "category" required,
-    5 => severity: "severity" optional,
-    6 => priority: "priority" optional,
-    7 => publisher: "publisher" optional,
-    8 => subscriber: "subscriber" optional,
+    5 => severity: "severity" optional_non_null,
+    6 => priority: "priority" optional_non_null,
+    7 => publisher: "publisher" optional_non_null,
+    8 => subscriber: "subscriber" optional_non_null,
     9 => notification_payload: "notificationPayload" required,
-    10 => url: "url" optional,
+    10 => url: "url" optional_non_null,
 });
 
 impl Validate for FDXNotification {
@@ -1058,11 +1058,11 @@ pub struct FDXLifecycleEvent {
 }
 
 ::specgen_runtime::serde_struct!(FDXLifecycleEvent {
-    0 => status: "status" optional,
-    1 => reason: "reason" optional,
-    2 => other_reason: "otherReason" optional,
-    3 => initiator: "initiator" optional,
-    4 => updated_time: "updatedTime" optional,
+    0 => status: "status" optional_non_null,
+    1 => reason: "reason" optional_non_null,
+    2 => other_reason: "otherReason" optional_non_null,
+    3 => initiator: "initiator" optional_non_null,
+    4 => updated_time: "updatedTime" optional_non_null,
 });
 
 impl Validate for FDXLifecycleEvent {

@@ -42,10 +42,10 @@ pub struct IdentityGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(IdentityGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 /// An optional object to filter `/identity/get` results.
@@ -57,7 +57,7 @@ pub struct IdentityGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(IdentityGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// IdentityGetResponse defines the response schema for `/identity/get`
@@ -304,11 +304,11 @@ pub struct IdentityMatchRequest {
 }
 
 ::specgen_runtime::serde_struct!(IdentityMatchRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => user: "user" optional,
-    4 => options: "options" optional,
+    3 => user: "user" optional_non_null,
+    4 => options: "options" optional_non_null,
 });
 
 /// An optional object to filter `/identity/match` results
@@ -319,7 +319,7 @@ pub struct IdentityMatchRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(IdentityMatchRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// IdentityMatchResponse defines the response schema for `/identity/match`
@@ -476,9 +476,9 @@ pub struct IdentityRefreshRequest {
 }
 
 ::specgen_runtime::serde_struct!(IdentityRefreshRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// IdentityRefreshResponse defines the response schema for `/identity/refresh`
@@ -530,10 +530,10 @@ pub struct IdentityDocumentsUploadsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(IdentityDocumentsUploadsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 /// An optional object to filter `/identity/documents/uploads/get` results.
@@ -545,7 +545,7 @@ pub struct IdentityDocumentsUploadsGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(IdentityDocumentsUploadsGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// IdentityDocumentsUploadsGetResponse defines the response schema for
@@ -788,10 +788,10 @@ pub struct AccountIdentityDocumentUpload {
     4 => official_name: "official_name" required,
     5 => type_: "type" required,
     6 => subtype: "subtype" required,
-    7 => verification_status: "verification_status" optional,
-    8 => verification_name: "verification_name" optional,
-    9 => verification_insights: "verification_insights" optional,
-    10 => persistent_account_id: "persistent_account_id" optional,
+    7 => verification_status: "verification_status" optional_non_null,
+    8 => verification_name: "verification_name" optional_non_null,
+    9 => verification_insights: "verification_insights" optional_non_null,
+    10 => persistent_account_id: "persistent_account_id" optional_non_null,
     11 => holder_category: "holder_category" optional,
     12 => owners: "owners" required,
     13 => documents: "documents" optional,
@@ -821,9 +821,9 @@ pub struct IdentityDocumentUpload {
 }
 
 ::specgen_runtime::serde_struct!(IdentityDocumentUpload {
-    0 => document_id: "document_id" optional,
-    1 => metadata: "metadata" optional,
-    2 => risk_insights: "risk_insights" optional,
+    0 => document_id: "document_id" optional_non_null,
+    1 => metadata: "metadata" optional_non_null,
+    2 => risk_insights: "risk_insights" optional_non_null,
 });
 
 impl Validate for IdentityDocumentUpload {
@@ -858,8 +858,8 @@ pub struct IdentityDocumentUploadMetadata {
     0 => document_type: "document_type" optional,
     1 => is_account_number_match: "is_account_number_match" optional,
     2 => page_count: "page_count" optional,
-    3 => last_updated: "last_updated" optional,
-    4 => uploaded_at: "uploaded_at" optional,
+    3 => last_updated: "last_updated" optional_non_null,
+    4 => uploaded_at: "uploaded_at" optional_non_null,
 });
 
 impl Validate for IdentityDocumentUploadMetadata {
@@ -880,8 +880,8 @@ pub struct IdentityDocumentUploadRiskInsights {
 }
 
 ::specgen_runtime::serde_struct!(IdentityDocumentUploadRiskInsights {
-    0 => risk_summary: "risk_summary" optional,
-    1 => risk_signals: "risk_signals" optional,
+    0 => risk_summary: "risk_summary" optional_non_null,
+    1 => risk_signals: "risk_signals" optional_non_null,
 });
 
 /// Risk summary of an uploaded document.

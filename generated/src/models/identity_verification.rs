@@ -972,8 +972,8 @@ pub struct IdentityVerificationAutofillCreateRequest {
 
 ::specgen_runtime::serde_struct!(IdentityVerificationAutofillCreateRequest {
     0 => identity_verification_id: "identity_verification_id" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// Autofill represents unverified customer information. This needs to be confirmed by the customer
@@ -1168,14 +1168,14 @@ pub struct IdentityVerificationCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationCreateRequest {
-    0 => client_user_id: "client_user_id" optional,
-    1 => user_id: "user_id" optional,
+    0 => client_user_id: "client_user_id" optional_non_null,
+    1 => user_id: "user_id" optional_non_null,
     2 => is_shareable: "is_shareable" required,
     3 => template_id: "template_id" required,
     4 => gave_consent: "gave_consent" required,
     5 => user: "user" optional,
-    6 => client_id: "client_id" optional,
-    7 => secret: "secret" optional,
+    6 => client_id: "client_id" optional_non_null,
+    7 => secret: "secret" optional_non_null,
     8 => is_idempotent: "is_idempotent" optional,
 });
 
@@ -1247,9 +1247,9 @@ pub struct IdentityVerificationCreateRequestUser {
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationCreateRequestUser {
-    0 => email_address: "email_address" optional,
+    0 => email_address: "email_address" optional_non_null,
     1 => phone_number: "phone_number" optional,
-    2 => date_of_birth: "date_of_birth" optional,
+    2 => date_of_birth: "date_of_birth" optional_non_null,
     3 => name: "name" optional,
     4 => address: "address" optional,
     5 => id_number: "id_number" optional,
@@ -1746,8 +1746,8 @@ pub struct IdentityVerificationGetRequest {
 
 ::specgen_runtime::serde_struct!(IdentityVerificationGetRequest {
     0 => identity_verification_id: "identity_verification_id" required,
-    1 => secret: "secret" optional,
-    2 => client_id: "client_id" optional,
+    1 => secret: "secret" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
 });
 
 /// An identity verification attempt represents a customer's attempt to verify their identity,
@@ -2185,10 +2185,10 @@ pub struct IdentityVerificationListRequest {
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => template_id: "template_id" required,
-    3 => client_user_id: "client_user_id" optional,
+    3 => client_user_id: "client_user_id" optional_non_null,
     4 => user_id: "user_id" optional,
     5 => cursor: "cursor" optional,
 });
@@ -2543,9 +2543,9 @@ pub struct IdentityVerificationRequestUser {
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationRequestUser {
-    0 => email_address: "email_address" optional,
+    0 => email_address: "email_address" optional_non_null,
     1 => phone_number: "phone_number" optional,
-    2 => date_of_birth: "date_of_birth" optional,
+    2 => date_of_birth: "date_of_birth" optional_non_null,
     3 => name: "name" optional,
     4 => address: "address" optional,
     5 => id_number: "id_number" optional,
@@ -2628,8 +2628,8 @@ pub struct IdentityVerificationRetryRequest {
     3 => user: "user" optional,
     4 => steps: "steps" optional,
     5 => is_shareable: "is_shareable" optional,
-    6 => client_id: "client_id" optional,
-    7 => secret: "secret" optional,
+    6 => client_id: "client_id" optional_non_null,
+    7 => secret: "secret" optional_non_null,
 });
 
 impl Validate for IdentityVerificationRetryRequest {
@@ -3521,10 +3521,10 @@ pub struct KYCCheckAddressSummary {
     0 => summary: "summary" required,
     1 => po_box: "po_box" required,
     2 => type_: "type" required,
-    3 => street: "street" optional,
-    4 => city: "city" optional,
-    5 => region: "region" optional,
-    6 => postal_code: "postal_code" optional,
+    3 => street: "street" optional_non_null,
+    4 => city: "city" optional_non_null,
+    5 => region: "region" optional_non_null,
+    6 => postal_code: "postal_code" optional_non_null,
     7 => international_details: "international_details" optional,
 });
 
@@ -3553,9 +3553,9 @@ pub struct KYCCheckDateOfBirthSummary {
 
 ::specgen_runtime::serde_struct!(KYCCheckDateOfBirthSummary {
     0 => summary: "summary" required,
-    1 => day: "day" optional,
-    2 => month: "month" optional,
-    3 => year: "year" optional,
+    1 => day: "day" optional_non_null,
+    2 => month: "month" optional_non_null,
+    3 => year: "year" optional_non_null,
 });
 
 impl Validate for KYCCheckDateOfBirthSummary {
@@ -3664,8 +3664,8 @@ pub struct KYCCheckNameSummary {
 
 ::specgen_runtime::serde_struct!(KYCCheckNameSummary {
     0 => summary: "summary" required,
-    1 => given_name: "given_name" optional,
-    2 => family_name: "family_name" optional,
+    1 => given_name: "given_name" optional_non_null,
+    2 => family_name: "family_name" optional_non_null,
 });
 
 impl Validate for KYCCheckNameSummary {
@@ -3991,7 +3991,7 @@ pub struct RiskCheckBehavior {
     0 => user_interactions: "user_interactions" required,
     1 => fraud_ring_detected: "fraud_ring_detected" required,
     2 => bot_detected: "bot_detected" required,
-    3 => risk_level: "risk_level" optional,
+    3 => risk_level: "risk_level" optional_non_null,
 });
 
 impl Validate for RiskCheckBehavior {
@@ -4187,8 +4187,8 @@ pub struct RiskCheckDevice {
     0 => ip_proxy_type: "ip_proxy_type" required,
     1 => ip_spam_list_count: "ip_spam_list_count" required,
     2 => ip_timezone_offset: "ip_timezone_offset" required,
-    3 => risk_level: "risk_level" optional,
-    4 => factors: "factors" optional,
+    3 => risk_level: "risk_level" optional_non_null,
+    4 => factors: "factors" optional_non_null,
 });
 
 impl Validate for RiskCheckDevice {
@@ -4257,8 +4257,8 @@ pub struct RiskCheckEmail {
     9 => is_edu: "is_edu" required,
     10 => includes_date_of_birth: "includes_date_of_birth" required,
     11 => linked_services: "linked_services" required,
-    12 => risk_level: "risk_level" optional,
-    13 => factors: "factors" optional,
+    12 => risk_level: "risk_level" optional_non_null,
+    13 => factors: "factors" optional_non_null,
 });
 
 impl Validate for RiskCheckEmail {
@@ -4890,8 +4890,8 @@ pub struct RiskCheckPhone {
 
 ::specgen_runtime::serde_struct!(RiskCheckPhone {
     0 => linked_services: "linked_services" required,
-    1 => risk_level: "risk_level" optional,
-    2 => factors: "factors" optional,
+    1 => risk_level: "risk_level" optional_non_null,
+    2 => factors: "factors" optional_non_null,
 });
 
 impl Validate for RiskCheckPhone {
@@ -4919,7 +4919,7 @@ pub struct RiskCheckStolenIdentity {
 
 ::specgen_runtime::serde_struct!(RiskCheckStolenIdentity {
     0 => score: "score" required,
-    1 => risk_level: "risk_level" optional,
+    1 => risk_level: "risk_level" optional_non_null,
 });
 
 impl Validate for RiskCheckStolenIdentity {
@@ -4947,7 +4947,7 @@ pub struct RiskCheckSyntheticIdentity {
 
 ::specgen_runtime::serde_struct!(RiskCheckSyntheticIdentity {
     0 => score: "score" required,
-    1 => risk_level: "risk_level" optional,
+    1 => risk_level: "risk_level" optional_non_null,
     2 => first_party_synthetic_fraud: "first_party_synthetic_fraud" optional,
     3 => third_party_synthetic_fraud: "third_party_synthetic_fraud" optional,
 });

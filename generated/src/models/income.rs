@@ -48,11 +48,11 @@ pub struct IncomeVerificationCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => webhook: "webhook" required,
-    3 => precheck_id: "precheck_id" optional,
-    4 => options: "options" optional,
+    3 => precheck_id: "precheck_id" optional_non_null,
+    4 => options: "options" optional_non_null,
 });
 
 /// Optional arguments for `/income/verification/create`
@@ -66,7 +66,7 @@ pub struct IncomeVerificationCreateRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationCreateRequestOptions {
-    0 => access_tokens: "access_tokens" optional,
+    0 => access_tokens: "access_tokens" optional_non_null,
 });
 
 /// IncomeVerificationCreateResponse defines the response schema for `/income/verification/create`.
@@ -146,13 +146,13 @@ pub struct IncomeVerificationPrecheckRequest {
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationPrecheckRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user: "user" optional,
     3 => employer: "employer" optional,
     4 => payroll_institution: "payroll_institution" optional,
     5 => transactions_access_token: "transactions_access_token" optional,
-    6 => transactions_access_tokens: "transactions_access_tokens" optional,
+    6 => transactions_access_tokens: "transactions_access_tokens" optional_non_null,
     7 => us_military_info: "us_military_info" optional,
 });
 
@@ -259,8 +259,8 @@ pub struct IncomeVerificationPaystubsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationPaystubsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => income_verification_id: "income_verification_id" optional,
     3 => access_token: "access_token" optional,
 });
@@ -401,7 +401,7 @@ pub struct IncomeVerificationPaystubsGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationPaystubsGetResponse {
-    0 => document_metadata: "document_metadata" optional,
+    0 => document_metadata: "document_metadata" optional_non_null,
     1 => paystubs: "paystubs" required,
     2 => error: "error" optional,
     3 => request_id: "request_id" required,
@@ -438,10 +438,10 @@ pub struct DocumentMetadata {
 }
 
 ::specgen_runtime::serde_struct!(DocumentMetadata {
-    0 => name: "name" optional,
+    0 => name: "name" optional_non_null,
     1 => status: "status" optional,
-    2 => doc_id: "doc_id" optional,
-    3 => doc_type: "doc_type" optional,
+    2 => doc_id: "doc_id" optional_non_null,
+    3 => doc_type: "doc_type" optional_non_null,
 });
 
 impl Validate for DocumentMetadata {
@@ -559,12 +559,12 @@ pub struct Paystub {
     2 => earnings: "earnings" required,
     3 => employee: "employee" required,
     4 => employer: "employer" required,
-    5 => employment_details: "employment_details" optional,
+    5 => employment_details: "employment_details" optional_non_null,
     6 => net_pay: "net_pay" required,
     7 => pay_period_details: "pay_period_details" required,
-    8 => paystub_details: "paystub_details" optional,
-    9 => income_breakdown: "income_breakdown" optional,
-    10 => ytd_earnings: "ytd_earnings" optional,
+    8 => paystub_details: "paystub_details" optional_non_null,
+    9 => income_breakdown: "income_breakdown" optional_non_null,
+    10 => ytd_earnings: "ytd_earnings" optional_non_null,
 });
 
 impl Validate for Paystub {
@@ -593,9 +593,9 @@ pub struct Deductions {
 }
 
 ::specgen_runtime::serde_struct!(Deductions {
-    0 => subtotals: "subtotals" optional,
+    0 => subtotals: "subtotals" optional_non_null,
     1 => breakdown: "breakdown" required,
-    2 => totals: "totals" optional,
+    2 => totals: "totals" optional_non_null,
     3 => total: "total" required,
 });
 
@@ -687,8 +687,8 @@ pub struct Total {
 ::specgen_runtime::serde_struct!(Total {
     0 => canonical_description: "canonical_description" optional,
     1 => description: "description" optional,
-    2 => current_pay: "current_pay" optional,
-    3 => ytd_pay: "ytd_pay" optional,
+    2 => current_pay: "current_pay" optional_non_null,
+    3 => ytd_pay: "ytd_pay" optional_non_null,
 });
 
 impl Validate for Total {
@@ -796,10 +796,10 @@ pub struct Earnings {
 }
 
 ::specgen_runtime::serde_struct!(Earnings {
-    0 => subtotals: "subtotals" optional,
-    1 => totals: "totals" optional,
-    2 => breakdown: "breakdown" optional,
-    3 => total: "total" optional,
+    0 => subtotals: "subtotals" optional_non_null,
+    1 => totals: "totals" optional_non_null,
+    2 => breakdown: "breakdown" optional_non_null,
+    3 => total: "total" optional_non_null,
 });
 
 impl Validate for Earnings {
@@ -938,8 +938,8 @@ pub struct EarningsTotal {
 
 ::specgen_runtime::serde_struct!(EarningsTotal {
     0 => current_amount: "current_amount" optional,
-    1 => current_pay: "current_pay" optional,
-    2 => ytd_pay: "ytd_pay" optional,
+    1 => current_pay: "current_pay" optional_non_null,
+    2 => ytd_pay: "ytd_pay" optional_non_null,
     3 => hours: "hours" optional,
     4 => iso_currency_code: "iso_currency_code" optional,
     5 => unofficial_currency_code: "unofficial_currency_code" optional,
@@ -959,7 +959,7 @@ pub struct EmploymentDetails {
 }
 
 ::specgen_runtime::serde_struct!(EmploymentDetails {
-    0 => annual_salary: "annual_salary" optional,
+    0 => annual_salary: "annual_salary" optional_non_null,
     1 => hire_date: "hire_date" optional,
 });
 
@@ -1003,7 +1003,7 @@ pub struct NetPay {
     2 => iso_currency_code: "iso_currency_code" optional,
     3 => unofficial_currency_code: "unofficial_currency_code" optional,
     4 => ytd_amount: "ytd_amount" optional,
-    5 => total: "total" optional,
+    5 => total: "total" optional_non_null,
 });
 
 impl Validate for NetPay {
@@ -1173,7 +1173,7 @@ pub struct Employee {
     0 => address: "address" required,
     1 => name: "name" required,
     2 => marital_status: "marital_status" optional,
-    3 => taxpayer_id: "taxpayer_id" optional,
+    3 => taxpayer_id: "taxpayer_id" optional_non_null,
 });
 
 impl Validate for Employee {
@@ -1223,7 +1223,7 @@ pub struct PaystubEmployer {
 }
 
 ::specgen_runtime::serde_struct!(PaystubEmployer {
-    0 => address: "address" optional,
+    0 => address: "address" optional_non_null,
     1 => name: "name" required,
 });
 
@@ -1306,7 +1306,7 @@ pub struct PayPeriodDetails {
 
 ::specgen_runtime::serde_struct!(PayPeriodDetails {
     0 => check_amount: "check_amount" optional,
-    1 => distribution_breakdown: "distribution_breakdown" optional,
+    1 => distribution_breakdown: "distribution_breakdown" optional_non_null,
     2 => end_date: "end_date" optional,
     3 => gross_earnings: "gross_earnings" optional,
     4 => pay_date: "pay_date" optional,
@@ -1398,7 +1398,7 @@ pub struct DistributionBreakdown {
     4 => mask: "mask" optional,
     5 => type_: "type" optional,
     6 => unofficial_currency_code: "unofficial_currency_code" optional,
-    7 => current_pay: "current_pay" optional,
+    7 => current_pay: "current_pay" optional_non_null,
 });
 
 /// The amount of income earned year to date, as based on paystub data.
@@ -1465,8 +1465,8 @@ pub struct IncomeVerificationDocumentsDownloadRequest {
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationDocumentsDownloadRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => income_verification_id: "income_verification_id" optional,
     3 => access_token: "access_token" optional,
     4 => document_id: "document_id" optional,
@@ -1510,8 +1510,8 @@ pub struct IncomeVerificationTaxformsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationTaxformsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => income_verification_id: "income_verification_id" optional,
     3 => access_token: "access_token" optional,
 });
@@ -1614,7 +1614,7 @@ pub struct IncomeVerificationTaxformsGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationTaxformsGetResponse {
-    0 => request_id: "request_id" optional,
+    0 => request_id: "request_id" optional_non_null,
     1 => document_metadata: "document_metadata" required,
     2 => taxforms: "taxforms" required,
     3 => error: "error" optional,
@@ -1640,9 +1640,9 @@ pub struct Taxform {
 }
 
 ::specgen_runtime::serde_struct!(Taxform {
-    0 => doc_id: "doc_id" optional,
+    0 => doc_id: "doc_id" optional_non_null,
     1 => document_type: "document_type" required,
-    2 => w2: "w2" optional,
+    2 => w2: "w2" optional_non_null,
 });
 
 impl Validate for Taxform {
@@ -1696,8 +1696,8 @@ pub struct W2 {
 }
 
 ::specgen_runtime::serde_struct!(W2 {
-    0 => employer: "employer" optional,
-    1 => employee: "employee" optional,
+    0 => employer: "employer" optional_non_null,
+    1 => employee: "employee" optional_non_null,
     2 => tax_year: "tax_year" optional,
     3 => employer_id_number: "employer_id_number" optional,
     4 => wages_tips_other_comp: "wages_tips_other_comp" optional,
@@ -1711,12 +1711,12 @@ pub struct W2 {
     12 => box_9: "box_9" optional,
     13 => dependent_care_benefits: "dependent_care_benefits" optional,
     14 => nonqualified_plans: "nonqualified_plans" optional,
-    15 => box_12: "box_12" optional,
+    15 => box_12: "box_12" optional_non_null,
     16 => statutory_employee: "statutory_employee" optional,
     17 => retirement_plan: "retirement_plan" optional,
     18 => third_party_sick_pay: "third_party_sick_pay" optional,
     19 => other: "other" optional,
-    20 => state_and_local_wages: "state_and_local_wages" optional,
+    20 => state_and_local_wages: "state_and_local_wages" optional_non_null,
 });
 
 impl Validate for W2 {

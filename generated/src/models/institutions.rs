@@ -49,12 +49,12 @@ pub struct InstitutionsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(InstitutionsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => count: "count" required,
     3 => offset: "offset" required,
     4 => country_codes: "country_codes" required,
-    5 => options: "options" optional,
+    5 => options: "options" optional_non_null,
 });
 
 impl Validate for InstitutionsGetRequest {
@@ -117,9 +117,9 @@ pub struct InstitutionsGetRequestOptions {
     0 => products: "products" optional,
     1 => routing_numbers: "routing_numbers" optional,
     2 => oauth: "oauth" optional,
-    3 => include_optional_metadata: "include_optional_metadata" optional,
-    4 => include_auth_metadata: "include_auth_metadata" optional,
-    5 => include_payment_initiation_metadata: "include_payment_initiation_metadata" optional,
+    3 => include_optional_metadata: "include_optional_metadata" optional_non_null,
+    4 => include_auth_metadata: "include_auth_metadata" optional_non_null,
+    5 => include_payment_initiation_metadata: "include_payment_initiation_metadata" optional_non_null,
 });
 
 impl Validate for InstitutionsGetRequestOptions {
@@ -240,12 +240,12 @@ pub struct InstitutionsSearchRequest {
 }
 
 ::specgen_runtime::serde_struct!(InstitutionsSearchRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => query: "query" required,
     3 => products: "products" optional,
     4 => country_codes: "country_codes" required,
-    5 => options: "options" optional,
+    5 => options: "options" optional_non_null,
 });
 
 impl Validate for InstitutionsSearchRequest {
@@ -284,7 +284,7 @@ pub struct InstitutionsSearchRequestOptions {
 
 ::specgen_runtime::serde_struct!(InstitutionsSearchRequestOptions {
     0 => oauth: "oauth" optional,
-    1 => include_optional_metadata: "include_optional_metadata" optional,
+    1 => include_optional_metadata: "include_optional_metadata" optional_non_null,
     2 => include_auth_metadata: "include_auth_metadata" optional,
     3 => include_payment_initiation_metadata: "include_payment_initiation_metadata" optional,
     4 => payment_initiation: "payment_initiation" optional,
@@ -403,11 +403,11 @@ pub struct InstitutionsGetByIdRequest {
 }
 
 ::specgen_runtime::serde_struct!(InstitutionsGetByIdRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => institution_id: "institution_id" required,
     3 => country_codes: "country_codes" required,
-    4 => options: "options" optional,
+    4 => options: "options" optional_non_null,
 });
 
 impl Validate for InstitutionsGetByIdRequest {
@@ -452,10 +452,10 @@ pub struct InstitutionsGetByIdRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(InstitutionsGetByIdRequestOptions {
-    0 => include_optional_metadata: "include_optional_metadata" optional,
-    1 => include_status: "include_status" optional,
-    2 => include_auth_metadata: "include_auth_metadata" optional,
-    3 => include_payment_initiation_metadata: "include_payment_initiation_metadata" optional,
+    0 => include_optional_metadata: "include_optional_metadata" optional_non_null,
+    1 => include_status: "include_status" optional_non_null,
+    2 => include_auth_metadata: "include_auth_metadata" optional_non_null,
+    3 => include_payment_initiation_metadata: "include_payment_initiation_metadata" optional_non_null,
 });
 
 /// InstitutionsGetByIdResponse defines the response schema for `/institutions/get_by_id`
@@ -641,7 +641,7 @@ pub struct Institution {
     5 => primary_color: "primary_color" optional,
     6 => logo: "logo" optional,
     7 => routing_numbers: "routing_numbers" required,
-    8 => dtc_numbers: "dtc_numbers" optional,
+    8 => dtc_numbers: "dtc_numbers" optional_non_null,
     9 => oauth: "oauth" required,
     10 => status: "status" optional,
     11 => payment_initiation_metadata: "payment_initiation_metadata" optional,
@@ -917,7 +917,7 @@ pub struct ProductStatusBreakdown {
     0 => success: "success" required,
     1 => error_plaid: "error_plaid" required,
     2 => error_institution: "error_institution" required,
-    3 => refresh_interval: "refresh_interval" optional,
+    3 => refresh_interval: "refresh_interval" optional_non_null,
 });
 
 impl Validate for ProductStatusBreakdown {
@@ -1006,9 +1006,9 @@ pub struct IncidentUpdate {
 }
 
 ::specgen_runtime::serde_struct!(IncidentUpdate {
-    0 => description: "description" optional,
-    1 => status: "status" optional,
-    2 => updated_date: "updated_date" optional,
+    0 => description: "description" optional_non_null,
+    1 => status: "status" optional_non_null,
+    2 => updated_date: "updated_date" optional_non_null,
 });
 
 impl Validate for IncidentUpdate {

@@ -36,10 +36,10 @@ pub struct InvestmentsHoldingsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsHoldingsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 /// An optional object to filter `/investments/holdings/get` results. If provided, must not be
@@ -52,7 +52,7 @@ pub struct InvestmentHoldingsGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentHoldingsGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// InvestmentsHoldingsGetResponse defines the response schema for `/investments/holdings/get`
@@ -521,7 +521,7 @@ pub struct InvestmentsHoldingsGetResponse {
     2 => securities: "securities" required,
     3 => item: "item" required,
     4 => request_id: "request_id" required,
-    5 => is_investments_fallback_item: "is_investments_fallback_item" optional,
+    5 => is_investments_fallback_item: "is_investments_fallback_item" optional_non_null,
 });
 
 impl Validate for InvestmentsHoldingsGetResponse {
@@ -558,10 +558,10 @@ pub struct InvestmentsAuthGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsAuthGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 /// An optional object to filter `/investments/auth/get` results.
@@ -573,7 +573,7 @@ pub struct InvestmentsAuthGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsAuthGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// InvestmentsAuthGetResponse defines the response schema for `/investments/auth/get`
@@ -906,7 +906,7 @@ pub struct InvestmentsAuthGetResponse {
     3 => owners: "owners" required,
     4 => numbers: "numbers" required,
     5 => data_sources: "data_sources" required,
-    6 => account_details_401k: "account_details_401k" optional,
+    6 => account_details_401k: "account_details_401k" optional_non_null,
     7 => item: "item" required,
     8 => request_id: "request_id" required,
 });
@@ -978,12 +978,12 @@ pub struct InvestmentsTransactionsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsTransactionsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => start_date: "start_date" required,
     4 => end_date: "end_date" required,
-    5 => options: "options" optional,
+    5 => options: "options" optional_non_null,
 });
 
 impl Validate for InvestmentsTransactionsGetRequest {
@@ -1235,7 +1235,7 @@ pub struct InvestmentsTransactionsGetResponse {
     3 => investment_transactions: "investment_transactions" required,
     4 => total_investment_transactions: "total_investment_transactions" required,
     5 => request_id: "request_id" required,
-    6 => is_investments_fallback_item: "is_investments_fallback_item" optional,
+    6 => is_investments_fallback_item: "is_investments_fallback_item" optional_non_null,
 });
 
 impl Validate for InvestmentsTransactionsGetResponse {
@@ -1295,9 +1295,9 @@ pub struct InvestmentsRefreshRequest {
 }
 
 ::specgen_runtime::serde_struct!(InvestmentsRefreshRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// InvestmentsRefreshResponse defines the response schema for `/investments/refresh`

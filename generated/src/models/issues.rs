@@ -34,11 +34,11 @@ pub struct IssuesSearchRequest {
 }
 
 ::specgen_runtime::serde_struct!(IssuesSearchRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => item_id: "item_id" optional,
-    3 => link_session_id: "link_session_id" optional,
-    4 => link_session_request_id: "link_session_request_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => item_id: "item_id" optional_non_null,
+    3 => link_session_id: "link_session_id" optional_non_null,
+    4 => link_session_request_id: "link_session_request_id" optional_non_null,
 });
 
 /// IssuesSearchResponse defines the response schema for `/issues/search`.
@@ -93,8 +93,8 @@ pub struct IssuesSearchResponse {
 }
 
 ::specgen_runtime::serde_struct!(IssuesSearchResponse {
-    0 => issues: "issues" optional,
-    1 => request_id: "request_id" optional,
+    0 => issues: "issues" optional_non_null,
+    1 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for IssuesSearchResponse {
@@ -129,8 +129,8 @@ pub struct IssuesSubscribeRequest {
 }
 
 ::specgen_runtime::serde_struct!(IssuesSubscribeRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => issue_id: "issue_id" required,
     3 => webhook: "webhook" required,
 });
@@ -218,13 +218,13 @@ pub struct Issue {
 }
 
 ::specgen_runtime::serde_struct!(Issue {
-    0 => issue_id: "issue_id" optional,
-    1 => institution_names: "institution_names" optional,
-    2 => institution_ids: "institution_ids" optional,
-    3 => created_at: "created_at" optional,
-    4 => summary: "summary" optional,
-    5 => detailed_description: "detailed_description" optional,
-    6 => status: "status" optional,
+    0 => issue_id: "issue_id" optional_non_null,
+    1 => institution_names: "institution_names" optional_non_null,
+    2 => institution_ids: "institution_ids" optional_non_null,
+    3 => created_at: "created_at" optional_non_null,
+    4 => summary: "summary" optional_non_null,
+    5 => detailed_description: "detailed_description" optional_non_null,
+    6 => status: "status" optional_non_null,
 });
 
 impl Validate for Issue {
@@ -258,8 +258,8 @@ pub struct IssuesGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(IssuesGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => issue_id: "issue_id" required,
 });
 
@@ -298,8 +298,8 @@ pub struct IssuesGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(IssuesGetResponse {
-    0 => issue: "issue" optional,
-    1 => request_id: "request_id" optional,
+    0 => issue: "issue" optional_non_null,
+    1 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for IssuesGetResponse {

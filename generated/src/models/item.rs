@@ -134,8 +134,8 @@ pub struct Scopes {
 }
 
 ::specgen_runtime::serde_struct!(Scopes {
-    0 => product_access: "product_access" optional,
-    1 => accounts: "accounts" optional,
+    0 => product_access: "product_access" optional_non_null,
+    1 => accounts: "accounts" optional_non_null,
     2 => new_accounts: "new_accounts" optional,
 });
 
@@ -201,8 +201,8 @@ pub struct ItemApplicationUnlinkRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemApplicationUnlinkRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => application_id: "application_id" required,
 });
@@ -263,12 +263,12 @@ pub struct ItemApplicationScopesUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemApplicationScopesUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => application_id: "application_id" required,
     4 => scopes: "scopes" required,
-    5 => state: "state" optional,
+    5 => state: "state" optional_non_null,
     6 => context: "context" required,
 });
 
@@ -317,8 +317,8 @@ pub struct ItemApplicationListRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemApplicationListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" optional,
 });
 
@@ -336,7 +336,7 @@ pub struct ItemApplicationListResponse {
 }
 
 ::specgen_runtime::serde_struct!(ItemApplicationListResponse {
-    0 => request_id: "request_id" optional,
+    0 => request_id: "request_id" optional_non_null,
     1 => applications: "applications" required,
 });
 
@@ -421,11 +421,11 @@ pub struct ItemActivityListRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemActivityListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => access_token: "access_token" optional,
-    3 => cursor: "cursor" optional,
-    4 => count: "count" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => access_token: "access_token" optional_non_null,
+    3 => cursor: "cursor" optional_non_null,
+    4 => count: "count" optional_non_null,
 });
 
 impl Validate for ItemActivityListRequest {
@@ -467,7 +467,7 @@ pub struct ItemActivityListResponse {
     0 => request_id: "request_id" required,
     1 => activities: "activities" required,
     2 => last_data_access_times: "last_data_access_times" required,
-    3 => cursor: "cursor" optional,
+    3 => cursor: "cursor" optional_non_null,
 });
 
 impl Validate for ItemActivityListResponse {
@@ -617,9 +617,9 @@ pub struct Activity {
     2 => id: "id" required,
     3 => initiator: "initiator" required,
     4 => state: "state" required,
-    5 => target_application_id: "target_application_id" optional,
+    5 => target_application_id: "target_application_id" optional_non_null,
     6 => scopes: "scopes" optional,
-    7 => authentication: "authentication" optional,
+    7 => authentication: "authentication" optional_non_null,
 });
 
 impl Validate for Activity {
@@ -768,8 +768,8 @@ pub struct ItemGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
 });
 
@@ -904,8 +904,8 @@ pub struct ItemRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => reason_code: "reason_code" optional,
     4 => reason_note: "reason_note" optional,
@@ -1021,8 +1021,8 @@ pub struct ItemWebhookUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemWebhookUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => webhook: "webhook" optional,
 });
@@ -1114,8 +1114,8 @@ pub struct ItemAccessTokenInvalidateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemAccessTokenInvalidateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
 });
 
@@ -1178,8 +1178,8 @@ pub struct ItemPublicTokenExchangeRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemPublicTokenExchangeRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => public_token: "public_token" required,
 });
 
@@ -1252,8 +1252,8 @@ pub struct ItemPublicTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemPublicTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
 });
 
@@ -1283,7 +1283,7 @@ pub struct ItemPublicTokenCreateResponse {
 
 ::specgen_runtime::serde_struct!(ItemPublicTokenCreateResponse {
     0 => public_token: "public_token" required,
-    1 => expiration: "expiration" optional,
+    1 => expiration: "expiration" optional_non_null,
     2 => request_id: "request_id" required,
 });
 
@@ -1329,12 +1329,12 @@ pub struct ItemImportRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemImportRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => institution_id: "institution_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => institution_id: "institution_id" optional_non_null,
     3 => products: "products" required,
     4 => user_auth: "user_auth" required,
-    5 => options: "options" optional,
+    5 => options: "options" optional_non_null,
 });
 
 impl Validate for ItemImportRequest {
@@ -1357,7 +1357,7 @@ pub struct ItemImportRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(ItemImportRequestOptions {
-    0 => webhook: "webhook" optional,
+    0 => webhook: "webhook" optional_non_null,
 });
 
 impl Validate for ItemImportRequestOptions {
@@ -1489,13 +1489,13 @@ pub struct ItemWithConsentFields {
     5 => error: "error" required,
     6 => available_products: "available_products" required,
     7 => billed_products: "billed_products" required,
-    8 => products: "products" optional,
-    9 => consented_products: "consented_products" optional,
+    8 => products: "products" optional_non_null,
+    9 => consented_products: "consented_products" optional_non_null,
     10 => consent_expiration_time: "consent_expiration_time" required,
     11 => update_type: "update_type" required,
-    12 => created_at: "created_at" optional,
-    13 => consented_use_cases: "consented_use_cases" optional,
-    14 => consented_data_scopes: "consented_data_scopes" optional,
+    12 => created_at: "created_at" optional_non_null,
+    13 => consented_use_cases: "consented_use_cases" optional_non_null,
+    14 => consented_data_scopes: "consented_data_scopes" optional_non_null,
 });
 
 impl Validate for ItemWithConsentFields {
@@ -1699,7 +1699,7 @@ pub struct ItemStatusLastWebhook {
 
 ::specgen_runtime::serde_struct!(ItemStatusLastWebhook {
     0 => sent_at: "sent_at" optional,
-    1 => code_sent: "code_sent" optional,
+    1 => code_sent: "code_sent" optional_non_null,
 });
 
 impl Validate for ItemStatusLastWebhook {
@@ -1744,8 +1744,8 @@ pub struct ItemProductsTerminateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ItemProductsTerminateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => reason_code: "reason_code" required,
     4 => reason_note: "reason_note" optional,

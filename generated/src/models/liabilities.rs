@@ -39,10 +39,10 @@ pub struct LiabilitiesGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(LiabilitiesGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 /// An optional object to filter `/liabilities/get` results. If provided, `options` cannot be null.
@@ -55,7 +55,7 @@ pub struct LiabilitiesGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(LiabilitiesGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
+    0 => account_ids: "account_ids" optional_non_null,
 });
 
 /// LiabilitiesGetResponse defines the response schema for `/liabilities/get`

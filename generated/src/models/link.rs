@@ -61,8 +61,8 @@ pub struct LinkTokenGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => link_token: "link_token" required,
 });
 
@@ -349,53 +349,53 @@ pub struct LinkTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => client_name: "client_name" required,
     3 => language: "language" required,
     4 => country_codes: "country_codes" required,
-    5 => user: "user" optional,
-    6 => user_id: "user_id" optional,
+    5 => user: "user" optional_non_null,
+    6 => user_id: "user_id" optional_non_null,
     7 => products: "products" optional,
     8 => required_if_supported_products: "required_if_supported_products" optional,
     9 => optional_products: "optional_products" optional,
     10 => additional_consented_products: "additional_consented_products" optional,
-    11 => webhook: "webhook" optional,
+    11 => webhook: "webhook" optional_non_null,
     12 => access_token: "access_token" optional,
-    13 => access_tokens: "access_tokens" optional,
-    14 => link_customization_name: "link_customization_name" optional,
+    13 => access_tokens: "access_tokens" optional_non_null,
+    14 => link_customization_name: "link_customization_name" optional_non_null,
     15 => appearance_mode: "appearance_mode" optional,
-    16 => redirect_uri: "redirect_uri" optional,
-    17 => android_package_name: "android_package_name" optional,
-    18 => institution_data: "institution_data" optional,
-    19 => card_switch: "card_switch" optional,
-    20 => account_filters: "account_filters" optional,
-    21 => eu_config: "eu_config" optional,
-    22 => institution_id: "institution_id" optional,
-    23 => payment_configuration: "payment_configuration" optional,
-    24 => payment_initiation: "payment_initiation" optional,
-    25 => employment: "employment" optional,
-    26 => income_verification: "income_verification" optional,
-    27 => base_report: "base_report" optional,
-    28 => credit_partner_insights: "credit_partner_insights" optional,
-    29 => cra_options: "cra_options" optional,
-    30 => consumer_report_permissible_purpose: "consumer_report_permissible_purpose" optional,
-    31 => auth: "auth" optional,
-    32 => transfer: "transfer" optional,
-    33 => update: "update" optional,
-    34 => identity_verification: "identity_verification" optional,
-    35 => statements: "statements" optional,
-    36 => third_party_user_token: "third_party_user_token" optional,
-    37 => investments: "investments" optional,
-    38 => investments_auth: "investments_auth" optional,
-    39 => hosted_link: "hosted_link" optional,
-    40 => transactions: "transactions" optional,
-    41 => cashflow_report: "cashflow_report" optional,
-    42 => cra_enabled: "cra_enabled" optional,
-    43 => identity: "identity" optional,
-    44 => financekit_supported: "financekit_supported" optional,
-    45 => enable_multi_item_link: "enable_multi_item_link" optional,
-    46 => user_token: "user_token" optional,
+    16 => redirect_uri: "redirect_uri" optional_non_null,
+    17 => android_package_name: "android_package_name" optional_non_null,
+    18 => institution_data: "institution_data" optional_non_null,
+    19 => card_switch: "card_switch" optional_non_null,
+    20 => account_filters: "account_filters" optional_non_null,
+    21 => eu_config: "eu_config" optional_non_null,
+    22 => institution_id: "institution_id" optional_non_null,
+    23 => payment_configuration: "payment_configuration" optional_non_null,
+    24 => payment_initiation: "payment_initiation" optional_non_null,
+    25 => employment: "employment" optional_non_null,
+    26 => income_verification: "income_verification" optional_non_null,
+    27 => base_report: "base_report" optional_non_null,
+    28 => credit_partner_insights: "credit_partner_insights" optional_non_null,
+    29 => cra_options: "cra_options" optional_non_null,
+    30 => consumer_report_permissible_purpose: "consumer_report_permissible_purpose" optional_non_null,
+    31 => auth: "auth" optional_non_null,
+    32 => transfer: "transfer" optional_non_null,
+    33 => update: "update" optional_non_null,
+    34 => identity_verification: "identity_verification" optional_non_null,
+    35 => statements: "statements" optional_non_null,
+    36 => third_party_user_token: "third_party_user_token" optional_non_null,
+    37 => investments: "investments" optional_non_null,
+    38 => investments_auth: "investments_auth" optional_non_null,
+    39 => hosted_link: "hosted_link" optional_non_null,
+    40 => transactions: "transactions" optional_non_null,
+    41 => cashflow_report: "cashflow_report" optional_non_null,
+    42 => cra_enabled: "cra_enabled" optional_non_null,
+    43 => identity: "identity" optional_non_null,
+    44 => financekit_supported: "financekit_supported" optional_non_null,
+    45 => enable_multi_item_link: "enable_multi_item_link" optional_non_null,
+    46 => user_token: "user_token" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateRequest {
@@ -469,11 +469,11 @@ pub struct LinkTokenAccountFilters {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenAccountFilters {
-    0 => depository: "depository" optional,
-    1 => credit: "credit" optional,
-    2 => loan: "loan" optional,
-    3 => investment: "investment" optional,
-    4 => other: "other" optional,
+    0 => depository: "depository" optional_non_null,
+    1 => credit: "credit" optional_non_null,
+    2 => loan: "loan" optional_non_null,
+    3 => investment: "investment" optional_non_null,
+    4 => other: "other" optional_non_null,
 });
 
 impl Validate for LinkTokenAccountFilters {
@@ -497,7 +497,7 @@ pub struct LinkTokenEUConfig {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenEUConfig {
-    0 => headless: "headless" optional,
+    0 => headless: "headless" optional_non_null,
 });
 
 /// Configuration parameters for the Investments product
@@ -512,8 +512,8 @@ pub struct LinkTokenInvestments {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenInvestments {
-    0 => allow_unverified_crypto_wallets: "allow_unverified_crypto_wallets" optional,
-    1 => allow_manual_entry: "allow_manual_entry" optional,
+    0 => allow_unverified_crypto_wallets: "allow_unverified_crypto_wallets" optional_non_null,
+    1 => allow_manual_entry: "allow_manual_entry" optional_non_null,
 });
 
 /// Configuration parameters for the Investments Move product
@@ -564,7 +564,7 @@ pub struct LinkTokenTransactions {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenTransactions {
-    0 => days_requested: "days_requested" optional,
+    0 => days_requested: "days_requested" optional_non_null,
 });
 
 impl Validate for LinkTokenTransactions {
@@ -586,7 +586,7 @@ pub struct LinkTokenCashflowReport {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCashflowReport {
-    0 => days_requested: "days_requested" optional,
+    0 => days_requested: "days_requested" optional_non_null,
 });
 
 impl Validate for LinkTokenCashflowReport {
@@ -617,10 +617,10 @@ pub struct LinkTokenCreateHostedLink {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateHostedLink {
-    0 => delivery_method: "delivery_method" optional,
-    1 => completion_redirect_uri: "completion_redirect_uri" optional,
-    2 => url_lifetime_seconds: "url_lifetime_seconds" optional,
-    3 => is_mobile_app: "is_mobile_app" optional,
+    0 => delivery_method: "delivery_method" optional_non_null,
+    1 => completion_redirect_uri: "completion_redirect_uri" optional_non_null,
+    2 => url_lifetime_seconds: "url_lifetime_seconds" optional_non_null,
+    3 => is_mobile_app: "is_mobile_app" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateHostedLink {
@@ -674,9 +674,9 @@ pub struct LinkTokenCreateIdentity {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateIdentity {
-    0 => is_document_upload: "is_document_upload" optional,
-    1 => account_ids: "account_ids" optional,
-    2 => parsing_configs: "parsing_configs" optional,
+    0 => is_document_upload: "is_document_upload" optional_non_null,
+    1 => account_ids: "account_ids" optional_non_null,
+    2 => parsing_configs: "parsing_configs" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateIdentity {
@@ -698,7 +698,7 @@ pub struct LinkTokenCreateRequestPaymentConfiguration {
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestPaymentConfiguration {
     0 => amount: "amount" required,
-    1 => description: "description" optional,
+    1 => description: "description" optional_non_null,
 });
 
 /// Specifies options for initializing Link for use with the Payment Initiation (Europe) product.
@@ -713,8 +713,8 @@ pub struct LinkTokenCreateRequestPaymentInitiation {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestPaymentInitiation {
-    0 => payment_id: "payment_id" optional,
-    1 => consent_id: "consent_id" optional,
+    0 => payment_id: "payment_id" optional_non_null,
+    1 => consent_id: "consent_id" optional_non_null,
 });
 
 /// Specifies options for initializing Link for use with the Transfer product.
@@ -731,9 +731,9 @@ pub struct LinkTokenCreateRequestTransfer {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestTransfer {
-    0 => intent_id: "intent_id" optional,
-    1 => authorization_id: "authorization_id" optional,
-    2 => payment_profile_token: "payment_profile_token" optional,
+    0 => intent_id: "intent_id" optional_non_null,
+    1 => authorization_id: "authorization_id" optional_non_null,
+    2 => payment_profile_token: "payment_profile_token" optional_non_null,
 });
 
 /// Specifies user stated income sources for the Income product
@@ -755,12 +755,12 @@ pub struct LinkTokenCreateRequestUserStatedIncomeSource {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestUserStatedIncomeSource {
-    0 => employer: "employer" optional,
-    1 => category: "category" optional,
-    2 => pay_per_cycle: "pay_per_cycle" optional,
-    3 => pay_annual: "pay_annual" optional,
-    4 => pay_type: "pay_type" optional,
-    5 => pay_frequency: "pay_frequency" optional,
+    0 => employer: "employer" optional_non_null,
+    1 => category: "category" optional_non_null,
+    2 => pay_per_cycle: "pay_per_cycle" optional_non_null,
+    3 => pay_annual: "pay_annual" optional_non_null,
+    4 => pay_type: "pay_type" optional_non_null,
+    5 => pay_frequency: "pay_frequency" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateRequestUserStatedIncomeSource {
@@ -972,16 +972,16 @@ pub struct LinkTokenCreateRequestAuth {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestAuth {
-    0 => auth_type_select_enabled: "auth_type_select_enabled" optional,
-    1 => automated_microdeposits_enabled: "automated_microdeposits_enabled" optional,
-    2 => instant_match_enabled: "instant_match_enabled" optional,
-    3 => same_day_microdeposits_enabled: "same_day_microdeposits_enabled" optional,
-    4 => instant_microdeposits_enabled: "instant_microdeposits_enabled" optional,
-    5 => reroute_to_credentials: "reroute_to_credentials" optional,
-    6 => database_match_enabled: "database_match_enabled" optional,
-    7 => database_insights_enabled: "database_insights_enabled" optional,
-    8 => flow_type: "flow_type" optional,
-    9 => sms_microdeposits_verification_enabled: "sms_microdeposits_verification_enabled" optional,
+    0 => auth_type_select_enabled: "auth_type_select_enabled" optional_non_null,
+    1 => automated_microdeposits_enabled: "automated_microdeposits_enabled" optional_non_null,
+    2 => instant_match_enabled: "instant_match_enabled" optional_non_null,
+    3 => same_day_microdeposits_enabled: "same_day_microdeposits_enabled" optional_non_null,
+    4 => instant_microdeposits_enabled: "instant_microdeposits_enabled" optional_non_null,
+    5 => reroute_to_credentials: "reroute_to_credentials" optional_non_null,
+    6 => database_match_enabled: "database_match_enabled" optional_non_null,
+    7 => database_insights_enabled: "database_insights_enabled" optional_non_null,
+    8 => flow_type: "flow_type" optional_non_null,
+    9 => sms_microdeposits_verification_enabled: "sms_microdeposits_verification_enabled" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateRequestAuth {
@@ -1078,8 +1078,8 @@ pub struct LinkTokenCreateRequestIdentityVerification {
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestIdentityVerification {
     0 => template_id: "template_id" required,
-    1 => consent: "consent" optional,
-    2 => gave_consent: "gave_consent" optional,
+    1 => consent: "consent" optional_non_null,
+    2 => gave_consent: "gave_consent" optional_non_null,
 });
 
 /// A map containing data used to highlight institutions in Link.
@@ -1093,7 +1093,7 @@ pub struct LinkTokenCreateInstitutionData {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateInstitutionData {
-    0 => routing_number: "routing_number" optional,
+    0 => routing_number: "routing_number" optional_non_null,
 });
 
 /// A map containing data to pass in for the Card Switch flow.
@@ -1196,13 +1196,13 @@ pub struct LinkTokenCreateRequestUser {
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestUser {
     0 => client_user_id: "client_user_id" required,
-    1 => legal_name: "legal_name" optional,
+    1 => legal_name: "legal_name" optional_non_null,
     2 => name: "name" optional,
-    3 => phone_number: "phone_number" optional,
+    3 => phone_number: "phone_number" optional_non_null,
     4 => phone_number_verified_time: "phone_number_verified_time" optional,
-    5 => email_address: "email_address" optional,
+    5 => email_address: "email_address" optional_non_null,
     6 => email_address_verified_time: "email_address_verified_time" optional,
-    7 => ssn: "ssn" optional,
+    7 => ssn: "ssn" optional_non_null,
     8 => date_of_birth: "date_of_birth" optional,
     9 => address: "address" optional,
     10 => id_number: "id_number" optional,
@@ -1268,9 +1268,9 @@ pub struct LinkTokenCreateRequestUpdate {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestUpdate {
-    0 => account_selection_enabled: "account_selection_enabled" optional,
-    1 => reauthorization_enabled: "reauthorization_enabled" optional,
-    2 => user: "user" optional,
+    0 => account_selection_enabled: "account_selection_enabled" optional_non_null,
+    1 => reauthorization_enabled: "reauthorization_enabled" optional_non_null,
+    2 => user: "user" optional_non_null,
     3 => item_ids: "item_ids" optional,
 });
 
@@ -1302,8 +1302,8 @@ pub struct LinkOAuthCorrelationIdExchangeRequest {
 }
 
 ::specgen_runtime::serde_struct!(LinkOAuthCorrelationIdExchangeRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => link_correlation_id: "link_correlation_id" required,
 });
 
@@ -1665,9 +1665,9 @@ pub struct LinkTokenGetResponse {
     0 => link_token: "link_token" required,
     1 => created_at: "created_at" required,
     2 => expiration: "expiration" required,
-    3 => link_sessions: "link_sessions" optional,
+    3 => link_sessions: "link_sessions" optional_non_null,
     4 => metadata: "metadata" required,
-    5 => user_id: "user_id" optional,
+    5 => user_id: "user_id" optional_non_null,
     6 => request_id: "request_id" required,
 });
 
@@ -1707,12 +1707,12 @@ pub struct LinkTokenGetSessionsResponse {
 
 ::specgen_runtime::serde_struct!(LinkTokenGetSessionsResponse {
     0 => link_session_id: "link_session_id" required,
-    1 => started_at: "started_at" optional,
+    1 => started_at: "started_at" optional_non_null,
     2 => finished_at: "finished_at" optional,
     3 => on_success: "on_success" optional,
     4 => on_exit: "on_exit" optional,
     5 => exit: "exit" optional,
-    6 => events: "events" optional,
+    6 => events: "events" optional_non_null,
     7 => results: "results" optional,
 });
 
@@ -1901,8 +1901,8 @@ pub struct LinkSessionSuccessMetadata {
 
 ::specgen_runtime::serde_struct!(LinkSessionSuccessMetadata {
     0 => institution: "institution" optional,
-    1 => accounts: "accounts" optional,
-    2 => link_session_id: "link_session_id" optional,
+    1 => accounts: "accounts" optional_non_null,
+    2 => link_session_id: "link_session_id" optional_non_null,
     3 => transfer_status: "transfer_status" optional,
 });
 
@@ -1924,8 +1924,8 @@ pub struct LinkSessionSuccessMetadataInstitution {
 }
 
 ::specgen_runtime::serde_struct!(LinkSessionSuccessMetadataInstitution {
-    0 => name: "name" optional,
-    1 => institution_id: "institution_id" optional,
+    0 => name: "name" optional_non_null,
+    1 => institution_id: "institution_id" optional_non_null,
 });
 
 /// An account attached to the connected Item.
@@ -2007,11 +2007,11 @@ pub struct LinkSessionSuccessMetadataAccount {
 }
 
 ::specgen_runtime::serde_struct!(LinkSessionSuccessMetadataAccount {
-    0 => id: "id" optional,
-    1 => name: "name" optional,
+    0 => id: "id" optional_non_null,
+    1 => name: "name" optional_non_null,
     2 => mask: "mask" optional,
-    3 => type_: "type" optional,
-    4 => subtype: "subtype" optional,
+    3 => type_: "type" optional_non_null,
+    4 => subtype: "subtype" optional_non_null,
     5 => verification_status: "verification_status" optional,
     6 => class_type: "class_type" optional,
 });
@@ -2109,9 +2109,9 @@ pub struct LinkSessionExitMetadata {
 
 ::specgen_runtime::serde_struct!(LinkSessionExitMetadata {
     0 => institution: "institution" optional,
-    1 => status: "status" optional,
-    2 => link_session_id: "link_session_id" optional,
-    3 => request_id: "request_id" optional,
+    1 => status: "status" optional_non_null,
+    2 => link_session_id: "link_session_id" optional_non_null,
+    3 => request_id: "request_id" optional_non_null,
 });
 
 /// An institution object. If the Item was created via Same-Day or Instant micro-deposit
@@ -2125,8 +2125,8 @@ pub struct LinkSessionExitMetadataInstitution {
 }
 
 ::specgen_runtime::serde_struct!(LinkSessionExitMetadataInstitution {
-    0 => name: "name" optional,
-    1 => institution_id: "institution_id" optional,
+    0 => name: "name" optional_non_null,
+    1 => institution_id: "institution_id" optional_non_null,
 });
 
 /// An object specifying the arguments originally provided to the `/link/token/create` call.
@@ -2155,8 +2155,8 @@ pub struct LinkTokenGetMetadataResponse {
     1 => webhook: "webhook" required,
     2 => country_codes: "country_codes" required,
     3 => language: "language" required,
-    4 => institution_data: "institution_data" optional,
-    5 => account_filters: "account_filters" optional,
+    4 => institution_data: "institution_data" optional_non_null,
+    5 => account_filters: "account_filters" optional_non_null,
     6 => redirect_uri: "redirect_uri" required,
     7 => client_name: "client_name" required,
 });
@@ -2222,8 +2222,8 @@ pub struct LinkTokenCreateResponse {
     0 => link_token: "link_token" required,
     1 => expiration: "expiration" required,
     2 => request_id: "request_id" required,
-    3 => hosted_link_url: "hosted_link_url" optional,
-    4 => user_id: "user_id" optional,
+    3 => hosted_link_url: "hosted_link_url" optional_non_null,
+    4 => user_id: "user_id" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateResponse {
@@ -2243,10 +2243,10 @@ pub struct AccountFiltersResponse {
 }
 
 ::specgen_runtime::serde_struct!(AccountFiltersResponse {
-    0 => depository: "depository" optional,
-    1 => credit: "credit" optional,
-    2 => loan: "loan" optional,
-    3 => investment: "investment" optional,
+    0 => depository: "depository" optional_non_null,
+    1 => credit: "credit" optional_non_null,
+    2 => loan: "loan" optional_non_null,
+    3 => investment: "investment" optional_non_null,
 });
 
 impl Validate for AccountFiltersResponse {
@@ -2274,7 +2274,7 @@ pub struct DepositoryFilter {
 
 ::specgen_runtime::serde_struct!(DepositoryFilter {
     0 => account_subtypes: "account_subtypes" required,
-    1 => limited_purpose_types: "limited_purpose_types" optional,
+    1 => limited_purpose_types: "limited_purpose_types" optional_non_null,
 });
 
 impl Validate for DepositoryFilter {
@@ -2736,13 +2736,13 @@ pub struct LinkTokenCreateRequestIncomeVerification {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestIncomeVerification {
-    0 => income_verification_id: "income_verification_id" optional,
-    1 => asset_report_id: "asset_report_id" optional,
+    0 => income_verification_id: "income_verification_id" optional_non_null,
+    1 => asset_report_id: "asset_report_id" optional_non_null,
     2 => access_tokens: "access_tokens" optional,
-    3 => income_source_types: "income_source_types" optional,
-    4 => bank_income: "bank_income" optional,
-    5 => payroll_income: "payroll_income" optional,
-    6 => stated_income_sources: "stated_income_sources" optional,
+    3 => income_source_types: "income_source_types" optional_non_null,
+    4 => bank_income: "bank_income" optional_non_null,
+    5 => payroll_income: "payroll_income" optional_non_null,
+    6 => stated_income_sources: "stated_income_sources" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateRequestIncomeVerification {
@@ -2810,7 +2810,7 @@ pub struct LinkTokenCreateRequestIncomeVerificationPayrollIncome {
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestIncomeVerificationPayrollIncome {
     0 => flow_types: "flow_types" optional,
-    1 => is_update_mode: "is_update_mode" optional,
+    1 => is_update_mode: "is_update_mode" optional_non_null,
     2 => item_id_to_update: "item_id_to_update" optional,
     3 => parsing_config: "parsing_config" optional,
 });
@@ -2902,15 +2902,15 @@ pub struct LinkTokenCreateRequestCraOptions {
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestCraOptions {
     0 => days_requested: "days_requested" required,
-    1 => days_required: "days_required" optional,
+    1 => days_required: "days_required" optional_non_null,
     2 => client_report_id: "client_report_id" optional,
-    3 => partner_insights: "partner_insights" optional,
-    4 => base_report: "base_report" optional,
-    5 => cashflow_insights: "cashflow_insights" optional,
-    6 => lend_score: "lend_score" optional,
-    7 => network_insights: "network_insights" optional,
+    3 => partner_insights: "partner_insights" optional_non_null,
+    4 => base_report: "base_report" optional_non_null,
+    5 => cashflow_insights: "cashflow_insights" optional_non_null,
+    6 => lend_score: "lend_score" optional_non_null,
+    7 => network_insights: "network_insights" optional_non_null,
     8 => include_investments: "include_investments" optional,
-    9 => income_insights: "income_insights" optional,
+    9 => income_insights: "income_insights" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateRequestCraOptions {
@@ -3075,7 +3075,7 @@ pub struct LinkTokenCreateRequestCreditPartnerInsights {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestCreditPartnerInsights {
-    0 => days_requested: "days_requested" optional,
+    0 => days_requested: "days_requested" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateRequestCreditPartnerInsights {
@@ -3096,8 +3096,8 @@ pub struct LinkTokenCreateRequestEmployment {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestEmployment {
-    0 => employment_source_types: "employment_source_types" optional,
-    1 => bank_employment: "bank_employment" optional,
+    0 => employment_source_types: "employment_source_types" optional_non_null,
+    1 => bank_employment: "bank_employment" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateRequestEmployment {
@@ -3195,21 +3195,21 @@ pub struct LinkEventMetadata {
 }
 
 ::specgen_runtime::serde_struct!(LinkEventMetadata {
-    0 => error_code: "error_code" optional,
-    1 => error_message: "error_message" optional,
-    2 => error_type: "error_type" optional,
-    3 => exit_status: "exit_status" optional,
-    4 => institution_id: "institution_id" optional,
-    5 => institution_name: "institution_name" optional,
-    6 => institution_search_query: "institution_search_query" optional,
-    7 => request_id: "request_id" optional,
-    8 => mfa_type: "mfa_type" optional,
-    9 => view_name: "view_name" optional,
-    10 => selection: "selection" optional,
-    11 => brand_name: "brand_name" optional,
-    12 => match_reason: "match_reason" optional,
-    13 => routing_number: "routing_number" optional,
-    14 => account_number_mask: "account_number_mask" optional,
+    0 => error_code: "error_code" optional_non_null,
+    1 => error_message: "error_message" optional_non_null,
+    2 => error_type: "error_type" optional_non_null,
+    3 => exit_status: "exit_status" optional_non_null,
+    4 => institution_id: "institution_id" optional_non_null,
+    5 => institution_name: "institution_name" optional_non_null,
+    6 => institution_search_query: "institution_search_query" optional_non_null,
+    7 => request_id: "request_id" optional_non_null,
+    8 => mfa_type: "mfa_type" optional_non_null,
+    9 => view_name: "view_name" optional_non_null,
+    10 => selection: "selection" optional_non_null,
+    11 => brand_name: "brand_name" optional_non_null,
+    12 => match_reason: "match_reason" optional_non_null,
+    13 => routing_number: "routing_number" optional_non_null,
+    14 => account_number_mask: "account_number_mask" optional_non_null,
 });
 
 /// An event that occurred while the user was going through Link

@@ -91,8 +91,8 @@ pub struct LinkDeliveryCommunicationMethod {
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryCommunicationMethod {
-    0 => method: "method" optional,
-    1 => address: "address" optional,
+    0 => method: "method" optional_non_null,
+    1 => address: "address" optional_non_null,
 });
 
 impl Validate for LinkDeliveryCommunicationMethod {
@@ -115,8 +115,8 @@ pub struct LinkDeliveryRecipient {
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryRecipient {
-    0 => communication_methods: "communication_methods" optional,
-    1 => first_name: "first_name" optional,
+    0 => communication_methods: "communication_methods" optional_non_null,
+    1 => first_name: "first_name" optional_non_null,
 });
 
 impl Validate for LinkDeliveryRecipient {
@@ -133,7 +133,7 @@ pub struct LinkDeliveryOptions {
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryOptions {
-    0 => recipient: "recipient" optional,
+    0 => recipient: "recipient" optional_non_null,
 });
 
 impl Validate for LinkDeliveryOptions {
@@ -166,10 +166,10 @@ pub struct LinkDeliveryCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => link_token: "link_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 impl Validate for LinkDeliveryCreateRequest {
@@ -234,8 +234,8 @@ pub struct LinkDeliveryGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => link_delivery_session_id: "link_delivery_session_id" required,
 });
 

@@ -40,10 +40,10 @@ pub struct NetworkStatusGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(NetworkStatusGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user: "user" required,
-    3 => template_id: "template_id" optional,
+    3 => template_id: "template_id" optional_non_null,
 });
 
 /// NetworkStatusGetResponse defines the response schema for `/network/status/get`

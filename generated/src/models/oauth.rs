@@ -192,15 +192,15 @@ pub struct OAuthTokenRequest {
 
 ::specgen_runtime::serde_struct!(OAuthTokenRequest {
     0 => grant_type: "grant_type" required,
-    1 => client_id: "client_id" optional,
-    2 => client_secret: "client_secret" optional,
-    3 => secret: "secret" optional,
-    4 => scope: "scope" optional,
-    5 => refresh_token: "refresh_token" optional,
-    6 => resource: "resource" optional,
-    7 => audience: "audience" optional,
-    8 => subject_token: "subject_token" optional,
-    9 => subject_token_type: "subject_token_type" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => client_secret: "client_secret" optional_non_null,
+    3 => secret: "secret" optional_non_null,
+    4 => scope: "scope" optional_non_null,
+    5 => refresh_token: "refresh_token" optional_non_null,
+    6 => resource: "resource" optional_non_null,
+    7 => audience: "audience" optional_non_null,
+    8 => subject_token: "subject_token" optional_non_null,
+    9 => subject_token_type: "subject_token_type" optional_non_null,
 });
 
 impl Validate for OAuthTokenRequest {
@@ -283,9 +283,9 @@ pub struct OAuthIntrospectRequest {
 
 ::specgen_runtime::serde_struct!(OAuthIntrospectRequest {
     0 => token: "token" required,
-    1 => client_id: "client_id" optional,
-    2 => client_secret: "client_secret" optional,
-    3 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => client_secret: "client_secret" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 /// OAuth token introspect response
@@ -366,15 +366,15 @@ pub struct OAuthIntrospectResponse {
 
 ::specgen_runtime::serde_struct!(OAuthIntrospectResponse {
     0 => active: "active" required,
-    1 => scope: "scope" optional,
-    2 => client_id: "client_id" optional,
-    3 => exp: "exp" optional,
-    4 => iat: "iat" optional,
-    5 => sub: "sub" optional,
-    6 => aud: "aud" optional,
-    7 => iss: "iss" optional,
-    8 => token_type: "token_type" optional,
-    9 => user_id: "user_id" optional,
+    1 => scope: "scope" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
+    3 => exp: "exp" optional_non_null,
+    4 => iat: "iat" optional_non_null,
+    5 => sub: "sub" optional_non_null,
+    6 => aud: "aud" optional_non_null,
+    7 => iss: "iss" optional_non_null,
+    8 => token_type: "token_type" optional_non_null,
+    9 => user_id: "user_id" optional_non_null,
     10 => request_id: "request_id" required,
 });
 
@@ -392,9 +392,9 @@ pub struct OAuthErrorResponse {
 }
 
 ::specgen_runtime::serde_struct!(OAuthErrorResponse {
-    0 => error: "error" optional,
-    1 => error_description: "error_description" optional,
-    2 => error_uri: "error_uri" optional,
+    0 => error: "error" optional_non_null,
+    1 => error_description: "error_description" optional_non_null,
+    2 => error_uri: "error_uri" optional_non_null,
     3 => request_id: "request_id" required,
 });
 
@@ -437,9 +437,9 @@ pub struct OAuthRevokeRequest {
 
 ::specgen_runtime::serde_struct!(OAuthRevokeRequest {
     0 => token: "token" required,
-    1 => client_id: "client_id" optional,
-    2 => client_secret: "client_secret" optional,
-    3 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => client_secret: "client_secret" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 /// Successful OAuth token revoke response

@@ -135,24 +135,24 @@ pub struct PartnerCustomerCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => company_name: "company_name" required,
     3 => is_diligence_attested: "is_diligence_attested" required,
-    4 => products: "products" optional,
-    5 => create_link_customization: "create_link_customization" optional,
-    6 => logo: "logo" optional,
+    4 => products: "products" optional_non_null,
+    5 => create_link_customization: "create_link_customization" optional_non_null,
+    6 => logo: "logo" optional_non_null,
     7 => legal_entity_name: "legal_entity_name" required,
     8 => website: "website" required,
     9 => application_name: "application_name" required,
-    10 => technical_contact: "technical_contact" optional,
-    11 => billing_contact: "billing_contact" optional,
-    12 => customer_support_info: "customer_support_info" optional,
+    10 => technical_contact: "technical_contact" optional_non_null,
+    11 => billing_contact: "billing_contact" optional_non_null,
+    12 => customer_support_info: "customer_support_info" optional_non_null,
     13 => address: "address" required,
     14 => is_bank_addendum_completed: "is_bank_addendum_completed" required,
-    15 => assets_under_management: "assets_under_management" optional,
-    16 => redirect_uris: "redirect_uris" optional,
-    17 => registration_number: "registration_number" optional,
+    15 => assets_under_management: "assets_under_management" optional_non_null,
+    16 => redirect_uris: "redirect_uris" optional_non_null,
+    17 => registration_number: "registration_number" optional_non_null,
 });
 
 impl Validate for PartnerCustomerCreateRequest {
@@ -192,8 +192,8 @@ pub struct PartnerCustomerCreateResponse {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerCreateResponse {
-    0 => end_customer: "end_customer" optional,
-    1 => request_id: "request_id" optional,
+    0 => end_customer: "end_customer" optional_non_null,
+    1 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for PartnerCustomerCreateResponse {
@@ -235,8 +235,8 @@ pub struct PartnerCustomerGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => end_customer_client_id: "end_customer_client_id" required,
 });
 
@@ -266,8 +266,8 @@ pub struct PartnerCustomerGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerGetResponse {
-    0 => end_customer: "end_customer" optional,
-    1 => request_id: "request_id" optional,
+    0 => end_customer: "end_customer" optional_non_null,
+    1 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for PartnerCustomerGetResponse {
@@ -310,8 +310,8 @@ pub struct PartnerCustomerEnableRequest {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerEnableRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => end_customer_client_id: "end_customer_client_id" required,
 });
 
@@ -338,8 +338,8 @@ pub struct PartnerCustomerEnableResponse {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerEnableResponse {
-    0 => production_secret: "production_secret" optional,
-    1 => request_id: "request_id" optional,
+    0 => production_secret: "production_secret" optional_non_null,
+    1 => request_id: "request_id" optional_non_null,
 });
 
 /// Request schema for `/partner/customer/remove`.
@@ -377,8 +377,8 @@ pub struct PartnerCustomerRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => end_customer_client_id: "end_customer_client_id" required,
 });
 
@@ -402,7 +402,7 @@ pub struct PartnerCustomerRemoveResponse {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerRemoveResponse {
-    0 => request_id: "request_id" optional,
+    0 => request_id: "request_id" optional_non_null,
 });
 
 /// Request schema for `/partner/customer/oauth_institutions/get`.
@@ -441,8 +441,8 @@ pub struct PartnerCustomerOAuthInstitutionsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerOAuthInstitutionsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => end_customer_client_id: "end_customer_client_id" required,
 });
 
@@ -510,10 +510,10 @@ pub struct PartnerCustomerOAuthInstitutionsGetResponse {
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerOAuthInstitutionsGetResponse {
-    0 => flowdown_status: "flowdown_status" optional,
-    1 => questionnaire_status: "questionnaire_status" optional,
-    2 => institutions: "institutions" optional,
-    3 => request_id: "request_id" optional,
+    0 => flowdown_status: "flowdown_status" optional_non_null,
+    1 => questionnaire_status: "questionnaire_status" optional_non_null,
+    2 => institutions: "institutions" optional_non_null,
+    3 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for PartnerCustomerOAuthInstitutionsGetResponse {
@@ -604,12 +604,12 @@ pub struct PartnerEndCustomerOAuthInstitution {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerOAuthInstitution {
-    0 => name: "name" optional,
-    1 => institution_id: "institution_id" optional,
-    2 => environments: "environments" optional,
+    0 => name: "name" optional_non_null,
+    1 => institution_id: "institution_id" optional_non_null,
+    2 => environments: "environments" optional_non_null,
     3 => production_enablement_date: "production_enablement_date" optional,
     4 => classic_disablement_date: "classic_disablement_date" optional,
-    5 => errors: "errors" optional,
+    5 => errors: "errors" optional_non_null,
 });
 
 impl Validate for PartnerEndCustomerOAuthInstitution {
@@ -628,8 +628,8 @@ pub struct PartnerEndCustomerOAuthInstitutionEnvironments {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerOAuthInstitutionEnvironments {
-    0 => development: "development" optional,
-    1 => production: "production" optional,
+    0 => development: "development" optional_non_null,
+    1 => production: "production" optional_non_null,
 });
 
 impl Validate for PartnerEndCustomerOAuthInstitutionEnvironments {
@@ -686,9 +686,9 @@ pub struct PartnerEndCustomer {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomer {
-    0 => client_id: "client_id" optional,
-    1 => company_name: "company_name" optional,
-    2 => status: "status" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => company_name: "company_name" optional_non_null,
+    2 => status: "status" optional_non_null,
 });
 
 impl Validate for PartnerEndCustomer {
@@ -711,10 +711,10 @@ pub struct PartnerEndCustomerWithSecrets {
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerWithSecrets {
-    0 => client_id: "client_id" optional,
-    1 => company_name: "company_name" optional,
-    2 => status: "status" optional,
-    3 => secrets: "secrets" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => company_name: "company_name" optional_non_null,
+    2 => status: "status" optional_non_null,
+    3 => secrets: "secrets" optional_non_null,
 });
 
 impl Validate for PartnerEndCustomerWithSecrets {

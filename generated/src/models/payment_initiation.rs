@@ -55,8 +55,8 @@ pub struct PaymentInitiationRecipientCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationRecipientCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => name: "name" required,
     3 => iban: "iban" optional,
     4 => bacs: "bacs" optional,
@@ -165,8 +165,8 @@ pub struct PaymentInitiationRecipientGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationRecipientGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => recipient_id: "recipient_id" required,
 });
 
@@ -298,10 +298,10 @@ pub struct PaymentInitiationRecipientListRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationRecipientListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => count: "count" optional,
-    3 => cursor: "cursor" optional,
+    3 => cursor: "cursor" optional_non_null,
 });
 
 impl Validate for PaymentInitiationRecipientListRequest {
@@ -361,7 +361,7 @@ pub struct PaymentInitiationRecipientListResponse {
 ::specgen_runtime::serde_struct!(PaymentInitiationRecipientListResponse {
     0 => recipients: "recipients" required,
     1 => request_id: "request_id" required,
-    2 => next_cursor: "next_cursor" optional,
+    2 => next_cursor: "next_cursor" optional_non_null,
 });
 
 impl Validate for PaymentInitiationRecipientListResponse {
@@ -430,12 +430,12 @@ pub struct PaymentInitiationPaymentCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => recipient_id: "recipient_id" required,
     3 => reference: "reference" required,
     4 => amount: "amount" required,
-    5 => schedule: "schedule" optional,
+    5 => schedule: "schedule" optional_non_null,
     6 => options: "options" optional,
 });
 
@@ -512,8 +512,8 @@ pub struct PaymentInitiationPaymentReverseRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentReverseRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => payment_id: "payment_id" required,
     3 => idempotency_key: "idempotency_key" required,
     4 => reference: "reference" required,
@@ -641,8 +641,8 @@ pub struct PaymentInitiationPaymentGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => payment_id: "payment_id" required,
 });
 
@@ -902,8 +902,8 @@ pub struct PaymentInitiationPaymentTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => payment_id: "payment_id" required,
 });
 
@@ -1001,12 +1001,12 @@ pub struct PaymentInitiationConsentCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => recipient_id: "recipient_id" required,
     3 => reference: "reference" required,
-    4 => scopes: "scopes" optional,
-    5 => type_: "type" optional,
+    4 => scopes: "scopes" optional_non_null,
+    5 => type_: "type" optional_non_null,
     6 => constraints: "constraints" required,
     7 => options: "options" optional,
     8 => payer_details: "payer_details" optional,
@@ -1089,8 +1089,8 @@ pub struct PaymentInitiationConsentGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => consent_id: "consent_id" required,
 });
 
@@ -1169,8 +1169,8 @@ pub struct PaymentInitiationConsentGetResponse {
     3 => recipient_id: "recipient_id" required,
     4 => reference: "reference" required,
     5 => constraints: "constraints" required,
-    6 => scopes: "scopes" optional,
-    7 => type_: "type" optional,
+    6 => scopes: "scopes" optional_non_null,
+    7 => type_: "type" optional_non_null,
     8 => payer_details: "payer_details" optional,
     9 => request_id: "request_id" required,
 });
@@ -1261,8 +1261,8 @@ pub struct PaymentInitiationConsentRevokeRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentRevokeRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => consent_id: "consent_id" required,
 });
 
@@ -1287,7 +1287,7 @@ pub struct PaymentInitiationConsentRevokeResponse {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentRevokeResponse {
-    0 => request_id: "request_id" optional,
+    0 => request_id: "request_id" optional_non_null,
 });
 
 /// PaymentInitiationConsentPaymentExecuteRequest defines the request schema for
@@ -1347,14 +1347,14 @@ pub struct PaymentInitiationConsentPaymentExecuteRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentPaymentExecuteRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => consent_id: "consent_id" required,
     3 => amount: "amount" required,
     4 => idempotency_key: "idempotency_key" required,
     5 => reference: "reference" optional,
     6 => scope: "scope" optional,
-    7 => processing_mode: "processing_mode" optional,
+    7 => processing_mode: "processing_mode" optional_non_null,
 });
 
 impl Validate for PaymentInitiationConsentPaymentExecuteRequest {
@@ -1452,8 +1452,8 @@ pub struct PaymentInitiationPaymentListRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => count: "count" optional,
     3 => cursor: "cursor" optional,
     4 => consent_id: "consent_id" optional,
@@ -1827,8 +1827,8 @@ pub struct PaymentInitiationConsentPayerDetails {
     1 => numbers: "numbers" required,
     2 => address: "address" optional,
     3 => date_of_birth: "date_of_birth" optional,
-    4 => phone_numbers: "phone_numbers" optional,
-    5 => emails: "emails" optional,
+    4 => phone_numbers: "phone_numbers" optional_non_null,
+    5 => emails: "emails" optional_non_null,
 });
 
 impl Validate for PaymentInitiationConsentPayerDetails {

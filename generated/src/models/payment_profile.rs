@@ -31,8 +31,8 @@ pub struct PaymentProfileCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentProfileCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
 });
 
 /// PaymentProfileCreateResponse defines the response schema for `/payment_profile/create`
@@ -86,8 +86,8 @@ pub struct PaymentProfileGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentProfileGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => payment_profile_token: "payment_profile_token" required,
 });
 
@@ -212,8 +212,8 @@ pub struct PaymentProfileRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(PaymentProfileRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => payment_profile_token: "payment_profile_token" required,
 });
 

@@ -49,8 +49,8 @@ pub struct ProcessorAuthGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorAuthGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
 });
 
@@ -155,9 +155,9 @@ pub struct ProcessorAccountGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorAccountGetRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => processor_token: "processor_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// ProcessorAccountGetResponse defines the response schema for `/processor/account/get`
@@ -237,9 +237,9 @@ pub struct ProcessorInvestmentsHoldingsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorInvestmentsHoldingsGetRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => processor_token: "processor_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// ProcessorInvestmentsHoldingsGetResponse defines the response schema for
@@ -378,8 +378,8 @@ pub struct ProcessorInvestmentsHoldingsGetResponse {
     0 => account: "account" required,
     1 => holdings: "holdings" required,
     2 => securities: "securities" required,
-    3 => is_investments_fallback_item: "is_investments_fallback_item" optional,
-    4 => request_id: "request_id" optional,
+    3 => is_investments_fallback_item: "is_investments_fallback_item" optional_non_null,
+    4 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for ProcessorInvestmentsHoldingsGetResponse {
@@ -423,8 +423,8 @@ pub struct ProcessorInvestmentsAuthGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorInvestmentsAuthGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
 });
 
@@ -593,8 +593,8 @@ pub struct ProcessorInvestmentsAuthGetResponse {
     3 => owners: "owners" required,
     4 => numbers: "numbers" required,
     5 => data_sources: "data_sources" required,
-    6 => account_details_401k: "account_details_401k" optional,
-    7 => is_investments_fallback_item: "is_investments_fallback_item" optional,
+    6 => account_details_401k: "account_details_401k" optional_non_null,
+    7 => is_investments_fallback_item: "is_investments_fallback_item" optional_non_null,
     8 => request_id: "request_id" required,
 });
 
@@ -649,12 +649,12 @@ pub struct ProcessorTransactionsGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTransactionsGetRequestOptions {
-    0 => count: "count" optional,
-    1 => offset: "offset" optional,
+    0 => count: "count" optional_non_null,
+    1 => offset: "offset" optional_non_null,
     2 => include_original_description: "include_original_description" optional,
-    3 => include_personal_finance_category_beta: "include_personal_finance_category_beta" optional,
-    4 => include_personal_finance_category: "include_personal_finance_category" optional,
-    5 => include_logo_and_counterparty_beta: "include_logo_and_counterparty_beta" optional,
+    3 => include_personal_finance_category_beta: "include_personal_finance_category_beta" optional_non_null,
+    4 => include_personal_finance_category: "include_personal_finance_category" optional_non_null,
+    5 => include_logo_and_counterparty_beta: "include_logo_and_counterparty_beta" optional_non_null,
 });
 
 impl Validate for ProcessorTransactionsGetRequestOptions {
@@ -730,10 +730,10 @@ pub struct ProcessorTransactionsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTransactionsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => options: "options" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => options: "options" optional_non_null,
     2 => processor_token: "processor_token" required,
-    3 => secret: "secret" optional,
+    3 => secret: "secret" optional_non_null,
     4 => start_date: "start_date" required,
     5 => end_date: "end_date" required,
 });
@@ -1008,12 +1008,12 @@ pub struct ProcessorTransactionsSyncRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTransactionsSyncRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => processor_token: "processor_token" required,
-    2 => secret: "secret" optional,
-    3 => cursor: "cursor" optional,
-    4 => count: "count" optional,
-    5 => options: "options" optional,
+    2 => secret: "secret" optional_non_null,
+    3 => cursor: "cursor" optional_non_null,
+    4 => count: "count" optional_non_null,
+    5 => options: "options" optional_non_null,
 });
 
 impl Validate for ProcessorTransactionsSyncRequest {
@@ -1291,9 +1291,9 @@ pub struct ProcessorTransactionsRefreshRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTransactionsRefreshRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => processor_token: "processor_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// ProcessorTransactionsRefreshResponse defines the response schema for
@@ -1378,10 +1378,10 @@ pub struct ProcessorTransactionsRecurringGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTransactionsRecurringGetRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => processor_token: "processor_token" required,
-    2 => secret: "secret" optional,
-    3 => options: "options" optional,
+    2 => secret: "secret" optional_non_null,
+    3 => options: "options" optional_non_null,
 });
 
 impl Validate for ProcessorTransactionsRecurringGetRequest {
@@ -1537,7 +1537,7 @@ pub struct ProcessorTransactionsRecurringGetResponse {
     0 => inflow_streams: "inflow_streams" required,
     1 => outflow_streams: "outflow_streams" required,
     2 => updated_datetime: "updated_datetime" required,
-    3 => personal_finance_category_version: "personal_finance_category_version" optional,
+    3 => personal_finance_category_version: "personal_finance_category_version" optional_non_null,
     4 => request_id: "request_id" required,
 });
 
@@ -1622,8 +1622,8 @@ pub struct ProcessorBankTransferCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorBankTransferCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => idempotency_key: "idempotency_key" required,
     3 => processor_token: "processor_token" required,
     4 => type_: "type" required,
@@ -1631,7 +1631,7 @@ pub struct ProcessorBankTransferCreateRequest {
     6 => amount: "amount" required,
     7 => iso_currency_code: "iso_currency_code" required,
     8 => description: "description" required,
-    9 => ach_class: "ach_class" optional,
+    9 => ach_class: "ach_class" optional_non_null,
     10 => user: "user" required,
     11 => custom_tag: "custom_tag" optional,
     12 => metadata: "metadata" optional,
@@ -1773,8 +1773,8 @@ pub struct ProcessorLiabilitiesGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorLiabilitiesGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
 });
 
@@ -1894,8 +1894,8 @@ pub struct ProcessorIdentityGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorIdentityGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
 });
 
@@ -2040,10 +2040,10 @@ pub struct ProcessorIdentityMatchRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorIdentityMatchRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
-    3 => user: "user" optional,
+    3 => user: "user" optional_non_null,
 });
 
 /// ProcessorIdentityMatchResponse defines the response schema for `/processor/identity/match`
@@ -2135,10 +2135,10 @@ pub struct ProcessorBalanceGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorBalanceGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 impl Validate for ProcessorBalanceGetRequest {
@@ -2170,7 +2170,7 @@ pub struct ProcessorBalanceGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorBalanceGetRequestOptions {
-    0 => min_last_updated_datetime: "min_last_updated_datetime" optional,
+    0 => min_last_updated_datetime: "min_last_updated_datetime" optional_non_null,
 });
 
 impl Validate for ProcessorBalanceGetRequestOptions {
@@ -2292,10 +2292,10 @@ pub struct ProcessorInvestmentsTransactionsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorInvestmentsTransactionsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => options: "options" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => options: "options" optional_non_null,
     2 => processor_token: "processor_token" required,
-    3 => secret: "secret" optional,
+    3 => secret: "secret" optional_non_null,
     4 => start_date: "start_date" required,
     5 => end_date: "end_date" required,
 });
@@ -2454,7 +2454,7 @@ pub struct ProcessorInvestmentsTransactionsGetResponse {
     2 => securities: "securities" required,
     3 => total_investment_transactions: "total_investment_transactions" required,
     4 => request_id: "request_id" required,
-    5 => is_investments_fallback_item: "is_investments_fallback_item" optional,
+    5 => is_investments_fallback_item: "is_investments_fallback_item" optional_non_null,
 });
 
 impl Validate for ProcessorInvestmentsTransactionsGetResponse {
@@ -2498,8 +2498,8 @@ pub struct ProcessorTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => account_id: "account_id" required,
     4 => processor: "processor" required,
@@ -2820,8 +2820,8 @@ pub struct ProcessorTokenPermissionsSetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTokenPermissionsSetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
     3 => products: "products" required,
 });
@@ -2883,8 +2883,8 @@ pub struct ProcessorTokenPermissionsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTokenPermissionsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
 });
 
@@ -2960,8 +2960,8 @@ pub struct ProcessorTokenWebhookUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTokenWebhookUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
     3 => webhook: "webhook" required,
 });
@@ -3038,8 +3038,8 @@ pub struct ProcessorStripeBankAccountTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorStripeBankAccountTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => account_id: "account_id" required,
 });
@@ -3097,8 +3097,8 @@ pub struct ProcessorApexProcessorTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorApexProcessorTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => account_id: "account_id" required,
 });
@@ -3178,17 +3178,17 @@ pub struct ProcessorSignalEvaluateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorSignalEvaluateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
     3 => client_transaction_id: "client_transaction_id" required,
     4 => amount: "amount" required,
     5 => user_present: "user_present" optional,
-    6 => client_user_id: "client_user_id" optional,
+    6 => client_user_id: "client_user_id" optional_non_null,
     7 => is_recurring: "is_recurring" optional,
     8 => default_payment_method: "default_payment_method" optional,
-    9 => user: "user" optional,
-    10 => device: "device" optional,
+    9 => user: "user" optional_non_null,
+    10 => device: "device" optional_non_null,
     11 => ruleset_key: "ruleset_key" optional,
 });
 
@@ -3228,9 +3228,9 @@ pub struct ProcessorSignalEvaluateResponse {
 ::specgen_runtime::serde_struct!(ProcessorSignalEvaluateResponse {
     0 => request_id: "request_id" required,
     1 => scores: "scores" required,
-    2 => core_attributes: "core_attributes" optional,
+    2 => core_attributes: "core_attributes" optional_non_null,
     3 => ruleset: "ruleset" optional,
-    4 => warnings: "warnings" optional,
+    4 => warnings: "warnings" optional_non_null,
 });
 
 impl Validate for ProcessorSignalEvaluateResponse {
@@ -3308,8 +3308,8 @@ pub struct ProcessorSignalDecisionReportRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorSignalDecisionReportRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
     3 => client_transaction_id: "client_transaction_id" required,
     4 => initiated: "initiated" required,
@@ -3406,8 +3406,8 @@ pub struct ProcessorSignalReturnReportRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorSignalReturnReportRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
     3 => client_transaction_id: "client_transaction_id" required,
     4 => return_code: "return_code" required,
@@ -3482,8 +3482,8 @@ pub struct ProcessorSignalPrepareRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProcessorSignalPrepareRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => processor_token: "processor_token" required,
 });
 

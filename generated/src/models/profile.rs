@@ -29,8 +29,8 @@ pub struct ProfileNetworkStatusGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProfileNetworkStatusGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user: "user" required,
 });
 

@@ -48,8 +48,8 @@ pub struct ProtectComputeRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProtectComputeRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => model: "model" required,
     3 => user: "user" required,
     4 => model_inputs: "model_inputs" optional,
@@ -105,7 +105,7 @@ pub struct ProtectLinkModelInputs {
 
 ::specgen_runtime::serde_struct!(ProtectLinkModelInputs {
     0 => link_session_id: "link_session_id" required,
-    1 => require_extracted_data: "require_extracted_data" optional,
+    1 => require_extracted_data: "require_extracted_data" optional_non_null,
 });
 
 impl Validate for ProtectLinkModelInputs {
@@ -181,7 +181,7 @@ pub struct ProtectComputeResponse {
 
 ::specgen_runtime::serde_struct!(ProtectComputeResponse {
     0 => score: "score" optional,
-    1 => model: "model" optional,
+    1 => model: "model" optional_non_null,
     2 => attributes: "attributes" optional,
     3 => subscores: "subscores" optional,
     4 => request_id: "request_id" required,
@@ -262,9 +262,9 @@ pub struct ProtectReportCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProtectReportCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
     3 => incident_event: "incident_event" optional,
     4 => report_confidence: "report_confidence" required,
     5 => report_type: "report_type" required,
@@ -327,8 +327,8 @@ pub struct ProtectUser {
 }
 
 ::specgen_runtime::serde_struct!(ProtectUser {
-    0 => user_id: "user_id" optional,
-    1 => client_user_id: "client_user_id" optional,
+    0 => user_id: "user_id" optional_non_null,
+    1 => client_user_id: "client_user_id" optional_non_null,
 });
 
 /// Request object for /protect/user/insights/get
@@ -358,10 +358,10 @@ pub struct ProtectUserInsightsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProtectUserInsightsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => client_user_id: "client_user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => client_user_id: "client_user_id" optional_non_null,
 });
 
 /// A Protect report associated with a user. Contains details about documented incidents, which may
@@ -467,7 +467,7 @@ pub struct ProtectUserInsightsGetResponse {
 ::specgen_runtime::serde_struct!(ProtectUserInsightsGetResponse {
     0 => user_id: "user_id" required,
     1 => latest_scored_event: "latest_scored_event" required,
-    2 => reports: "reports" optional,
+    2 => reports: "reports" optional_non_null,
     3 => request_id: "request_id" required,
 });
 
@@ -512,12 +512,12 @@ pub struct ProtectEventSendRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProtectEventSendRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => timestamp: "timestamp" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => timestamp: "timestamp" optional_non_null,
     3 => event: "event" required,
-    4 => protect_session_id: "protect_session_id" optional,
-    5 => request_trust_index: "request_trust_index" optional,
+    4 => protect_session_id: "protect_session_id" optional_non_null,
+    5 => request_trust_index: "request_trust_index" optional_non_null,
 });
 
 impl Validate for ProtectEventSendRequest {
@@ -609,8 +609,8 @@ pub struct ProtectEventGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(ProtectEventGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => event_id: "event_id" required,
 });
 
@@ -706,7 +706,7 @@ pub struct LatestScoredEvent {
 ::specgen_runtime::serde_struct!(LatestScoredEvent {
     0 => event_id: "event_id" required,
     1 => timestamp: "timestamp" required,
-    2 => event_type: "event_type" optional,
+    2 => event_type: "event_type" optional_non_null,
     3 => trust_index: "trust_index" required,
     4 => fraud_attributes: "fraud_attributes" required,
 });
@@ -738,7 +738,7 @@ pub struct ProtectEvent {
 
 ::specgen_runtime::serde_struct!(ProtectEvent {
     0 => timestamp: "timestamp" required,
-    1 => protect_session_id: "protect_session_id" optional,
+    1 => protect_session_id: "protect_session_id" optional_non_null,
     2 => app_visit: "app_visit" optional,
     3 => user_sign_in: "user_sign_in" optional,
     4 => user_sign_up: "user_sign_up" optional,

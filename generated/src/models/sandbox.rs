@@ -44,8 +44,8 @@ pub struct SandboxTransactionsCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransactionsCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => transactions: "transactions" required,
 });
@@ -110,10 +110,10 @@ pub struct SandboxProcessorTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxProcessorTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => institution_id: "institution_id" required,
-    3 => options: "options" optional,
+    3 => options: "options" optional_non_null,
 });
 
 /// An optional set of options to be used when configuring the Item. If specified, must not be
@@ -209,13 +209,13 @@ pub struct SandboxPublicTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => institution_id: "institution_id" required,
     3 => initial_products: "initial_products" required,
-    4 => options: "options" optional,
-    5 => user_token: "user_token" optional,
-    6 => user_id: "user_id" optional,
+    4 => options: "options" optional_non_null,
+    5 => user_token: "user_token" optional_non_null,
+    6 => user_id: "user_id" optional_non_null,
 });
 
 impl Validate for SandboxPublicTokenCreateRequest {
@@ -251,12 +251,12 @@ pub struct SandboxPublicTokenCreateRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestOptions {
-    0 => webhook: "webhook" optional,
+    0 => webhook: "webhook" optional_non_null,
     1 => override_username: "override_username" optional,
     2 => override_password: "override_password" optional,
     3 => transactions: "transactions" optional,
     4 => statements: "statements" optional,
-    5 => income_verification: "income_verification" optional,
+    5 => income_verification: "income_verification" optional_non_null,
 });
 
 impl Validate for SandboxPublicTokenCreateRequestOptions {
@@ -291,9 +291,9 @@ pub struct SandboxPublicTokenCreateRequestOptionsTransactions {
 }
 
 ::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestOptionsTransactions {
-    0 => start_date: "start_date" optional,
-    1 => end_date: "end_date" optional,
-    2 => days_requested: "days_requested" optional,
+    0 => start_date: "start_date" optional_non_null,
+    1 => end_date: "end_date" optional_non_null,
+    2 => days_requested: "days_requested" optional_non_null,
 });
 
 impl Validate for SandboxPublicTokenCreateRequestOptionsTransactions {
@@ -344,8 +344,8 @@ pub struct SandboxPublicTokenCreateRequestOptionsIncomeVerification {
 }
 
 ::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestOptionsIncomeVerification {
-    0 => income_source_types: "income_source_types" optional,
-    1 => bank_income: "bank_income" optional,
+    0 => income_source_types: "income_source_types" optional_non_null,
+    1 => bank_income: "bank_income" optional_non_null,
 });
 
 impl Validate for SandboxPublicTokenCreateRequestOptionsIncomeVerification {
@@ -364,7 +364,7 @@ pub struct SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {
 }
 
 ::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {
-    0 => days_requested: "days_requested" optional,
+    0 => days_requested: "days_requested" optional_non_null,
 });
 
 /// SandboxPublicTokenCreateResponse defines the response schema for `/sandbox/public_token/create`
@@ -467,10 +467,10 @@ pub struct SandboxItemFireWebhookRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxItemFireWebhookRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => webhook_type: "webhook_type" optional,
+    3 => webhook_type: "webhook_type" optional_non_null,
     4 => webhook_code: "webhook_code" required,
 });
 
@@ -640,8 +640,8 @@ pub struct SandboxItemApplicationSeedRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxItemApplicationSeedRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => application_id: "application_id" required,
 });
@@ -703,8 +703,8 @@ pub struct SandboxItemResetLoginRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxItemResetLoginRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
 });
 
@@ -809,11 +809,11 @@ impl ::std::fmt::Debug for SandboxUserResetLoginRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxUserResetLoginRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
     3 => item_ids: "item_ids" optional,
-    4 => user_id: "user_id" optional,
+    4 => user_id: "user_id" optional_non_null,
 });
 
 impl Validate for SandboxUserResetLoginRequest {
@@ -895,8 +895,8 @@ pub struct SandboxPaymentProfileResetLoginRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxPaymentProfileResetLoginRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => payment_profile_token: "payment_profile_token" required,
 });
 
@@ -960,8 +960,8 @@ pub struct SandboxItemSetVerificationStatusRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxItemSetVerificationStatusRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => account_id: "account_id" required,
     4 => verification_status: "verification_status" required,
@@ -1054,7 +1054,7 @@ pub struct CustomSandboxTransaction {
     1 => date_posted: "date_posted" required,
     2 => amount: "amount" required,
     3 => description: "description" required,
-    4 => iso_currency_code: "iso_currency_code" optional,
+    4 => iso_currency_code: "iso_currency_code" optional_non_null,
 });
 
 impl Validate for CustomSandboxTransaction {
@@ -1174,8 +1174,8 @@ pub struct SandboxBankTransferSimulateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxBankTransferSimulateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => bank_transfer_id: "bank_transfer_id" required,
     3 => event_type: "event_type" required,
     4 => failure_reason: "failure_reason" optional,
@@ -1231,13 +1231,13 @@ pub struct SandboxTransferSimulateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferSimulateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => transfer_id: "transfer_id" required,
     3 => test_clock_id: "test_clock_id" optional,
     4 => event_type: "event_type" required,
     5 => failure_reason: "failure_reason" optional,
-    6 => webhook: "webhook" optional,
+    6 => webhook: "webhook" optional_non_null,
 });
 
 impl Validate for SandboxTransferSimulateRequest {
@@ -1298,13 +1298,13 @@ pub struct SandboxTransferRefundSimulateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferRefundSimulateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => refund_id: "refund_id" required,
     3 => test_clock_id: "test_clock_id" optional,
     4 => event_type: "event_type" required,
     5 => failure_reason: "failure_reason" optional,
-    6 => webhook: "webhook" optional,
+    6 => webhook: "webhook" optional_non_null,
 });
 
 impl Validate for SandboxTransferRefundSimulateRequest {
@@ -1340,8 +1340,8 @@ pub struct SandboxTransferLedgerDepositSimulateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferLedgerDepositSimulateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => sweep_id: "sweep_id" required,
     3 => event_type: "event_type" required,
     4 => failure_reason: "failure_reason" optional,
@@ -1380,8 +1380,8 @@ pub struct SandboxTransferLedgerWithdrawSimulateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferLedgerWithdrawSimulateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => sweep_id: "sweep_id" required,
     3 => event_type: "event_type" required,
     4 => failure_reason: "failure_reason" optional,
@@ -1427,10 +1427,10 @@ pub struct SandboxTransferSweepSimulateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferSweepSimulateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => test_clock_id: "test_clock_id" optional,
-    3 => webhook: "webhook" optional,
+    3 => webhook: "webhook" optional_non_null,
 });
 
 impl Validate for SandboxTransferSweepSimulateRequest {
@@ -1476,12 +1476,12 @@ pub struct SandboxTransferLedgerSimulateAvailableRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferLedgerSimulateAvailableRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => ledger_id: "ledger_id" optional,
     3 => originator_client_id: "originator_client_id" optional,
     4 => test_clock_id: "test_clock_id" optional,
-    5 => webhook: "webhook" optional,
+    5 => webhook: "webhook" optional_non_null,
 });
 
 impl Validate for SandboxTransferLedgerSimulateAvailableRequest {
@@ -1524,8 +1524,8 @@ pub struct SandboxTransferTestClockCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferTestClockCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => virtual_time: "virtual_time" optional,
 });
 
@@ -1585,8 +1585,8 @@ pub struct SandboxTransferTestClockAdvanceRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferTestClockAdvanceRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => test_clock_id: "test_clock_id" required,
     3 => new_virtual_time: "new_virtual_time" required,
 });
@@ -1629,8 +1629,8 @@ pub struct SandboxTransferTestClockGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferTestClockGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => test_clock_id: "test_clock_id" required,
 });
 
@@ -1679,12 +1679,12 @@ pub struct SandboxTransferTestClockListRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferTestClockListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => start_virtual_time: "start_virtual_time" optional,
     3 => end_virtual_time: "end_virtual_time" optional,
     4 => count: "count" optional,
-    5 => offset: "offset" optional,
+    5 => offset: "offset" optional_non_null,
 });
 
 impl Validate for SandboxTransferTestClockListRequest {
@@ -2046,8 +2046,8 @@ pub struct SandboxTransferRepaymentSimulateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferRepaymentSimulateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
 });
 
 /// Defines the response schema for `/sandbox/transfer/repayment/simulate`
@@ -2099,8 +2099,8 @@ pub struct SandboxBankTransferFireWebhookRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxBankTransferFireWebhookRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => webhook: "webhook" required,
 });
 
@@ -2160,8 +2160,8 @@ pub struct SandboxTransferFireWebhookRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferFireWebhookRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => webhook: "webhook" required,
 });
 
@@ -2237,12 +2237,12 @@ pub struct SandboxIncomeFireWebhookRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxIncomeFireWebhookRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => webhook: "webhook" required,
-    5 => verification_status: "verification_status" optional,
+    5 => verification_status: "verification_status" optional_non_null,
     6 => webhook_code: "webhook_code" required,
 });
 
@@ -2369,9 +2369,9 @@ pub struct SandboxBankIncomeFireWebhookRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxBankIncomeFireWebhookRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => webhook_override: "webhook_override" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => webhook_override: "webhook_override" optional_non_null,
     3 => webhook_code: "webhook_code" required,
     4 => webhook_fields: "webhook_fields" required,
 });
@@ -2421,7 +2421,7 @@ pub struct SandboxBankIncomeWebhookFireRequestWebhookFields {
 
 ::specgen_runtime::serde_struct!(SandboxBankIncomeWebhookFireRequestWebhookFields {
     0 => user_id: "user_id" required,
-    1 => bank_income_refresh_complete_result: "bank_income_refresh_complete_result" optional,
+    1 => bank_income_refresh_complete_result: "bank_income_refresh_complete_result" optional_non_null,
 });
 
 impl Validate for SandboxBankIncomeWebhookFireRequestWebhookFields {
@@ -2493,11 +2493,11 @@ pub struct SandboxCraCashflowUpdatesUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxCraCashflowUpdatesUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
     3 => webhook_codes: "webhook_codes" optional,
-    4 => user_id: "user_id" optional,
+    4 => user_id: "user_id" optional_non_null,
 });
 
 impl Validate for SandboxCraCashflowUpdatesUpdateRequest {
@@ -2661,8 +2661,8 @@ pub struct SandboxPaymentSimulateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SandboxPaymentSimulateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => payment_id: "payment_id" required,
     3 => webhook: "webhook" required,
     4 => status: "status" required,

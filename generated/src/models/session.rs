@@ -57,14 +57,14 @@ pub struct SessionTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SessionTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => template_id: "template_id" required,
-    3 => user: "user" optional,
-    4 => redirect_uri: "redirect_uri" optional,
-    5 => android_package_name: "android_package_name" optional,
-    6 => webhook: "webhook" optional,
-    7 => user_id: "user_id" optional,
+    3 => user: "user" optional_non_null,
+    4 => redirect_uri: "redirect_uri" optional_non_null,
+    5 => android_package_name: "android_package_name" optional_non_null,
+    6 => webhook: "webhook" optional_non_null,
+    7 => user_id: "user_id" optional_non_null,
 });
 
 impl Validate for SessionTokenCreateRequest {
@@ -89,7 +89,7 @@ pub struct SessionTokenCreateRequestUser {
 
 ::specgen_runtime::serde_struct!(SessionTokenCreateRequestUser {
     0 => client_user_id: "client_user_id" required,
-    1 => user_id: "user_id" optional,
+    1 => user_id: "user_id" optional_non_null,
 });
 
 /// SessionTokenCreateResponse defines the response schema for `/session/token/create`
@@ -118,7 +118,7 @@ pub struct SessionTokenCreateResponse {
 
 ::specgen_runtime::serde_struct!(SessionTokenCreateResponse {
     0 => request_id: "request_id" required,
-    1 => link: "link" optional,
+    1 => link: "link" optional_non_null,
 });
 
 impl Validate for SessionTokenCreateResponse {
@@ -152,7 +152,7 @@ pub struct SessionTokenCreateResponseLink {
 ::specgen_runtime::serde_struct!(SessionTokenCreateResponseLink {
     0 => link_token: "link_token" required,
     1 => expiration: "expiration" required,
-    2 => user_id: "user_id" optional,
+    2 => user_id: "user_id" optional_non_null,
 });
 
 impl Validate for SessionTokenCreateResponseLink {

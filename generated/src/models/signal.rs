@@ -105,18 +105,18 @@ pub struct SignalEvaluateRequest {
 }
 
 ::specgen_runtime::serde_struct!(SignalEvaluateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => account_id: "account_id" required,
     4 => client_transaction_id: "client_transaction_id" required,
     5 => amount: "amount" required,
     6 => user_present: "user_present" optional,
-    7 => client_user_id: "client_user_id" optional,
+    7 => client_user_id: "client_user_id" optional_non_null,
     8 => is_recurring: "is_recurring" optional,
     9 => default_payment_method: "default_payment_method" optional,
-    10 => user: "user" optional,
-    11 => device: "device" optional,
+    10 => user: "user" optional_non_null,
+    11 => device: "device" optional_non_null,
     12 => risk_profile_key: "risk_profile_key" optional,
     13 => ruleset_key: "ruleset_key" optional,
 });
@@ -158,7 +158,7 @@ pub struct SignalEvaluateResponse {
 ::specgen_runtime::serde_struct!(SignalEvaluateResponse {
     0 => request_id: "request_id" required,
     1 => scores: "scores" required,
-    2 => core_attributes: "core_attributes" optional,
+    2 => core_attributes: "core_attributes" optional_non_null,
     3 => risk_profile: "risk_profile" optional,
     4 => ruleset: "ruleset" optional,
     5 => warnings: "warnings" required,
@@ -215,13 +215,13 @@ pub struct SignalScheduleRequest {
 }
 
 ::specgen_runtime::serde_struct!(SignalScheduleRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => account_id: "account_id" required,
     4 => client_transaction_id: "client_transaction_id" required,
     5 => amount: "amount" required,
-    6 => default_payment_method: "default_payment_method" optional,
+    6 => default_payment_method: "default_payment_method" optional_non_null,
 });
 
 impl Validate for SignalScheduleRequest {
@@ -392,15 +392,15 @@ pub struct SignalDecisionReportRequest {
 }
 
 ::specgen_runtime::serde_struct!(SignalDecisionReportRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => client_transaction_id: "client_transaction_id" required,
     3 => initiated: "initiated" required,
     4 => days_funds_on_hold: "days_funds_on_hold" optional,
     5 => decision_outcome: "decision_outcome" optional,
     6 => payment_method: "payment_method" optional,
     7 => amount_instantly_available: "amount_instantly_available" optional,
-    8 => submitted_at: "submitted_at" optional,
+    8 => submitted_at: "submitted_at" optional_non_null,
 });
 
 impl Validate for SignalDecisionReportRequest {
@@ -483,8 +483,8 @@ pub struct SignalReturnReportRequest {
 }
 
 ::specgen_runtime::serde_struct!(SignalReturnReportRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => client_transaction_id: "client_transaction_id" required,
     3 => return_code: "return_code" required,
     4 => returned_at: "returned_at" optional,
@@ -562,8 +562,8 @@ pub struct SignalPrepareRequest {
 }
 
 ::specgen_runtime::serde_struct!(SignalPrepareRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
 });
 
@@ -677,8 +677,8 @@ pub struct SignalScheduleRecommendation {
 }
 
 ::specgen_runtime::serde_struct!(SignalScheduleRecommendation {
-    0 => date: "date" optional,
-    1 => recommendation: "recommendation" optional,
+    0 => date: "date" optional_non_null,
+    1 => recommendation: "recommendation" optional_non_null,
     2 => rank: "rank" optional,
 });
 
@@ -704,8 +704,8 @@ pub struct RiskProfile {
 }
 
 ::specgen_runtime::serde_struct!(RiskProfile {
-    0 => key: "key" optional,
-    1 => outcome: "outcome" optional,
+    0 => key: "key" optional_non_null,
+    1 => outcome: "outcome" optional_non_null,
 });
 
 ::specgen_runtime::nothing_to_validate!(

@@ -29,8 +29,8 @@ pub struct StatementsListRequest {
 
 ::specgen_runtime::serde_struct!(StatementsListRequest {
     0 => access_token: "access_token" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// StatementsListResponse defines the response schema for `/statements/list`
@@ -197,8 +197,8 @@ pub struct StatementsDownloadRequest {
 
 ::specgen_runtime::serde_struct!(StatementsDownloadRequest {
     0 => access_token: "access_token" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
     3 => statement_id: "statement_id" required,
 });
 
@@ -240,8 +240,8 @@ pub struct StatementsRefreshRequest {
 
 ::specgen_runtime::serde_struct!(StatementsRefreshRequest {
     0 => access_token: "access_token" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
     3 => start_date: "start_date" required,
     4 => end_date: "end_date" required,
 });

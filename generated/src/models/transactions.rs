@@ -79,10 +79,10 @@ pub struct TransactionsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => options: "options" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => options: "options" optional_non_null,
     2 => access_token: "access_token" required,
-    3 => secret: "secret" optional,
+    3 => secret: "secret" optional_non_null,
     4 => start_date: "start_date" required,
     5 => end_date: "end_date" required,
 });
@@ -171,15 +171,15 @@ pub struct TransactionsGetRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsGetRequestOptions {
-    0 => account_ids: "account_ids" optional,
-    1 => count: "count" optional,
-    2 => offset: "offset" optional,
+    0 => account_ids: "account_ids" optional_non_null,
+    1 => count: "count" optional_non_null,
+    2 => offset: "offset" optional_non_null,
     3 => include_original_description: "include_original_description" optional,
-    4 => include_personal_finance_category_beta: "include_personal_finance_category_beta" optional,
-    5 => include_personal_finance_category: "include_personal_finance_category" optional,
-    6 => include_logo_and_counterparty_beta: "include_logo_and_counterparty_beta" optional,
-    7 => personal_finance_category_version: "personal_finance_category_version" optional,
-    8 => days_requested: "days_requested" optional,
+    4 => include_personal_finance_category_beta: "include_personal_finance_category_beta" optional_non_null,
+    5 => include_personal_finance_category: "include_personal_finance_category" optional_non_null,
+    6 => include_logo_and_counterparty_beta: "include_logo_and_counterparty_beta" optional_non_null,
+    7 => personal_finance_category_version: "personal_finance_category_version" optional_non_null,
+    8 => days_requested: "days_requested" optional_non_null,
 });
 
 impl Validate for TransactionsGetRequestOptions {
@@ -462,9 +462,9 @@ pub struct TransactionsRefreshRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRefreshRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// TransactionsRefreshResponse defines the response schema for `/transactions/refresh`
@@ -551,11 +551,11 @@ pub struct TransactionsRecurringGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringGetRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
-    3 => options: "options" optional,
-    4 => account_ids: "account_ids" optional,
+    2 => secret: "secret" optional_non_null,
+    3 => options: "options" optional_non_null,
+    4 => account_ids: "account_ids" optional_non_null,
 });
 
 impl Validate for TransactionsRecurringGetRequest {
@@ -710,7 +710,7 @@ pub struct TransactionsRecurringGetResponse {
     0 => inflow_streams: "inflow_streams" required,
     1 => outflow_streams: "outflow_streams" required,
     2 => updated_datetime: "updated_datetime" required,
-    3 => personal_finance_category_version: "personal_finance_category_version" optional,
+    3 => personal_finance_category_version: "personal_finance_category_version" optional_non_null,
     4 => request_id: "request_id" required,
 });
 
@@ -805,12 +805,12 @@ pub struct TransactionsSyncRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsSyncRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
-    3 => cursor: "cursor" optional,
-    4 => count: "count" optional,
-    5 => options: "options" optional,
+    2 => secret: "secret" optional_non_null,
+    3 => cursor: "cursor" optional_non_null,
+    4 => count: "count" optional_non_null,
+    5 => options: "options" optional_non_null,
 });
 
 impl Validate for TransactionsSyncRequest {
@@ -1071,11 +1071,11 @@ pub struct TransactionsEnrichRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsEnrichRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => account_type: "account_type" required,
     3 => transactions: "transactions" required,
-    4 => options: "options" optional,
+    4 => options: "options" optional_non_null,
 });
 
 impl Validate for TransactionsEnrichRequest {
@@ -1101,8 +1101,8 @@ pub struct TransactionsEnrichRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsEnrichRequestOptions {
-    0 => include_legacy_category: "include_legacy_category" optional,
-    1 => personal_finance_category_version: "personal_finance_category_version" optional,
+    0 => include_legacy_category: "include_legacy_category" optional_non_null,
+    1 => personal_finance_category_version: "personal_finance_category_version" optional_non_null,
 });
 
 impl Validate for TransactionsEnrichRequestOptions {
@@ -1162,18 +1162,18 @@ pub struct ClientProvidedTransaction {
 
 ::specgen_runtime::serde_struct!(ClientProvidedTransaction {
     0 => id: "id" required,
-    1 => user_id: "user_id" optional,
-    2 => client_user_id: "client_user_id" optional,
-    3 => client_account_id: "client_account_id" optional,
-    4 => account_type: "account_type" optional,
-    5 => account_subtype: "account_subtype" optional,
+    1 => user_id: "user_id" optional_non_null,
+    2 => client_user_id: "client_user_id" optional_non_null,
+    3 => client_account_id: "client_account_id" optional_non_null,
+    4 => account_type: "account_type" optional_non_null,
+    5 => account_subtype: "account_subtype" optional_non_null,
     6 => description: "description" required,
     7 => amount: "amount" required,
     8 => direction: "direction" required,
     9 => iso_currency_code: "iso_currency_code" required,
-    10 => location: "location" optional,
-    11 => mcc: "mcc" optional,
-    12 => date_posted: "date_posted" optional,
+    10 => location: "location" optional_non_null,
+    11 => mcc: "mcc" optional_non_null,
+    12 => date_posted: "date_posted" optional_non_null,
 });
 
 impl Validate for ClientProvidedTransaction {
@@ -1238,11 +1238,11 @@ pub struct ClientProvidedTransactionLocation {
 }
 
 ::specgen_runtime::serde_struct!(ClientProvidedTransactionLocation {
-    0 => country: "country" optional,
-    1 => region: "region" optional,
-    2 => city: "city" optional,
-    3 => address: "address" optional,
-    4 => postal_code: "postal_code" optional,
+    0 => country: "country" optional_non_null,
+    1 => region: "region" optional_non_null,
+    2 => city: "city" optional_non_null,
+    3 => address: "address" optional_non_null,
+    4 => postal_code: "postal_code" optional_non_null,
 });
 
 /// TransactionsEnrichResponse defines the response schema for `/transactions/enrich`.
@@ -1363,7 +1363,7 @@ pub struct TransactionsEnrichResponse {
 
 ::specgen_runtime::serde_struct!(TransactionsEnrichResponse {
     0 => enriched_transactions: "enriched_transactions" required,
-    1 => request_id: "request_id" optional,
+    1 => request_id: "request_id" optional_non_null,
 });
 
 impl Validate for TransactionsEnrichResponse {
@@ -1407,13 +1407,13 @@ pub struct ClientProvidedEnrichedTransaction {
 
 ::specgen_runtime::serde_struct!(ClientProvidedEnrichedTransaction {
     0 => id: "id" required,
-    1 => client_user_id: "client_user_id" optional,
-    2 => client_account_id: "client_account_id" optional,
-    3 => account_type: "account_type" optional,
-    4 => account_subtype: "account_subtype" optional,
+    1 => client_user_id: "client_user_id" optional_non_null,
+    2 => client_account_id: "client_account_id" optional_non_null,
+    3 => account_type: "account_type" optional_non_null,
+    4 => account_subtype: "account_subtype" optional_non_null,
     5 => description: "description" required,
     6 => amount: "amount" required,
-    7 => direction: "direction" optional,
+    7 => direction: "direction" optional_non_null,
     8 => iso_currency_code: "iso_currency_code" required,
     9 => enrichments: "enrichments" required,
     10 => client_customization: "client_customization" optional,

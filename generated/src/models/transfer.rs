@@ -42,10 +42,10 @@ pub struct TransferGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => transfer_id: "transfer_id" optional,
-    3 => authorization_id: "authorization_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => transfer_id: "transfer_id" optional_non_null,
+    3 => authorization_id: "authorization_id" optional_non_null,
     4 => originator_client_id: "originator_client_id" optional,
 });
 
@@ -72,8 +72,8 @@ pub struct TransferRecurringGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferRecurringGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => recurring_transfer_id: "recurring_transfer_id" required,
 });
 
@@ -367,8 +367,8 @@ pub struct Transfer {
 ::specgen_runtime::serde_struct!(Transfer {
     0 => id: "id" required,
     1 => authorization_id: "authorization_id" required,
-    2 => ach_class: "ach_class" optional,
-    3 => account_id: "account_id" optional,
+    2 => ach_class: "ach_class" optional_non_null,
+    3 => account_id: "account_id" optional_non_null,
     4 => funding_account_id: "funding_account_id" required,
     5 => ledger_id: "ledger_id" optional,
     6 => type_: "type" required,
@@ -394,9 +394,9 @@ pub struct Transfer {
     26 => originator_client_id: "originator_client_id" required,
     27 => refunds: "refunds" required,
     28 => recurring_transfer_id: "recurring_transfer_id" required,
-    29 => expected_sweep_settlement_schedule: "expected_sweep_settlement_schedule" optional,
+    29 => expected_sweep_settlement_schedule: "expected_sweep_settlement_schedule" optional_non_null,
     30 => credit_funds_source: "credit_funds_source" required,
-    31 => facilitator_fee: "facilitator_fee" optional,
+    31 => facilitator_fee: "facilitator_fee" optional_non_null,
     32 => network_trace_id: "network_trace_id" optional,
 });
 
@@ -496,7 +496,7 @@ pub struct RecurringTransfer {
     4 => type_: "type" required,
     5 => amount: "amount" required,
     6 => status: "status" required,
-    7 => ach_class: "ach_class" optional,
+    7 => ach_class: "ach_class" optional_non_null,
     8 => network: "network" required,
     9 => origination_account_id: "origination_account_id" required,
     10 => account_id: "account_id" required,
@@ -542,7 +542,7 @@ pub struct DetailedOriginator {
     0 => client_id: "client_id" required,
     1 => transfer_diligence_status: "transfer_diligence_status" required,
     2 => company_name: "company_name" required,
-    3 => outstanding_requirements: "outstanding_requirements" optional,
+    3 => outstanding_requirements: "outstanding_requirements" optional_non_null,
 });
 
 impl Validate for DetailedOriginator {
@@ -622,9 +622,9 @@ pub struct TransferIntentGetFailureReason {
 }
 
 ::specgen_runtime::serde_struct!(TransferIntentGetFailureReason {
-    0 => error_type: "error_type" optional,
-    1 => error_code: "error_code" optional,
-    2 => error_message: "error_message" optional,
+    0 => error_type: "error_type" optional_non_null,
+    1 => error_code: "error_code" optional_non_null,
+    2 => error_message: "error_message" optional_non_null,
 });
 
 /// The direction of the flow of transfer funds.
@@ -674,9 +674,9 @@ pub struct TransferAuthorizationUserInRequest {
 
 ::specgen_runtime::serde_struct!(TransferAuthorizationUserInRequest {
     0 => legal_name: "legal_name" required,
-    1 => phone_number: "phone_number" optional,
-    2 => email_address: "email_address" optional,
-    3 => address: "address" optional,
+    1 => phone_number: "phone_number" optional_non_null,
+    2 => email_address: "email_address" optional_non_null,
+    3 => address: "address" optional_non_null,
 });
 
 /// Information specific to wire transfers.
@@ -709,9 +709,9 @@ pub struct TransferUserInRequest {
 
 ::specgen_runtime::serde_struct!(TransferUserInRequest {
     0 => legal_name: "legal_name" required,
-    1 => phone_number: "phone_number" optional,
-    2 => email_address: "email_address" optional,
-    3 => address: "address" optional,
+    1 => phone_number: "phone_number" optional_non_null,
+    2 => email_address: "email_address" optional_non_null,
+    3 => address: "address" optional_non_null,
 });
 
 /// The legal name and other information for the account holder.
@@ -729,10 +729,10 @@ pub struct TransferUserInRequestDeprecated {
 }
 
 ::specgen_runtime::serde_struct!(TransferUserInRequestDeprecated {
-    0 => legal_name: "legal_name" optional,
-    1 => phone_number: "phone_number" optional,
-    2 => email_address: "email_address" optional,
-    3 => address: "address" optional,
+    0 => legal_name: "legal_name" optional_non_null,
+    1 => phone_number: "phone_number" optional_non_null,
+    2 => email_address: "email_address" optional_non_null,
+    3 => address: "address" optional_non_null,
 });
 
 /// The legal name and other information for the account holder.
@@ -770,11 +770,11 @@ pub struct TransferUserAddressInRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferUserAddressInRequest {
-    0 => street: "street" optional,
-    1 => city: "city" optional,
-    2 => region: "region" optional,
-    3 => postal_code: "postal_code" optional,
-    4 => country: "country" optional,
+    0 => street: "street" optional_non_null,
+    1 => city: "city" optional_non_null,
+    2 => region: "region" optional_non_null,
+    3 => postal_code: "postal_code" optional_non_null,
+    4 => country: "country" optional_non_null,
 });
 
 /// The address associated with the account holder.
@@ -1032,8 +1032,8 @@ pub struct TransferAuthorizationProposedTransfer {
 }
 
 ::specgen_runtime::serde_struct!(TransferAuthorizationProposedTransfer {
-    0 => ach_class: "ach_class" optional,
-    1 => account_id: "account_id" optional,
+    0 => ach_class: "ach_class" optional_non_null,
+    1 => account_id: "account_id" optional_non_null,
     2 => funding_account_id: "funding_account_id" required,
     3 => ledger_id: "ledger_id" optional,
     4 => type_: "type" required,
@@ -1067,8 +1067,8 @@ pub struct TransferAuthorizationDevice {
 }
 
 ::specgen_runtime::serde_struct!(TransferAuthorizationDevice {
-    0 => ip_address: "ip_address" optional,
-    1 => user_agent: "user_agent" optional,
+    0 => ip_address: "ip_address" optional_non_null,
+    1 => user_agent: "user_agent" optional_non_null,
 });
 
 /// Information about the device being used to initiate the authorization.
@@ -1239,7 +1239,7 @@ pub struct TransferPlatformRequirement {
 }
 
 ::specgen_runtime::serde_struct!(TransferPlatformRequirement {
-    0 => requirement_type: "requirement_type" optional,
+    0 => requirement_type: "requirement_type" optional_non_null,
     1 => person_id: "person_id" optional,
 });
 
@@ -1793,22 +1793,22 @@ pub struct TransferAuthorizationCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferAuthorizationCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => account_id: "account_id" required,
     4 => funding_account_id: "funding_account_id" optional,
     5 => ledger_id: "ledger_id" optional,
-    6 => payment_profile_token: "payment_profile_token" optional,
+    6 => payment_profile_token: "payment_profile_token" optional_non_null,
     7 => type_: "type" required,
     8 => network: "network" required,
     9 => amount: "amount" required,
-    10 => ach_class: "ach_class" optional,
+    10 => ach_class: "ach_class" optional_non_null,
     11 => wire_details: "wire_details" optional,
     12 => user: "user" required,
-    13 => device: "device" optional,
-    14 => origination_account_id: "origination_account_id" optional,
-    15 => iso_currency_code: "iso_currency_code" optional,
+    13 => device: "device" optional_non_null,
+    14 => origination_account_id: "origination_account_id" optional_non_null,
+    15 => iso_currency_code: "iso_currency_code" optional_non_null,
     16 => idempotency_key: "idempotency_key" optional,
     17 => user_present: "user_present" optional,
     18 => with_guarantee: "with_guarantee" optional,
@@ -1866,8 +1866,8 @@ pub struct TransferAuthorizationCancelRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferAuthorizationCancelRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => authorization_id: "authorization_id" required,
 });
 
@@ -1901,11 +1901,11 @@ pub struct TransferCapabilitiesGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferCapabilitiesGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => account_id: "account_id" required,
-    4 => payment_profile_token: "payment_profile_token" optional,
+    4 => payment_profile_token: "payment_profile_token" optional_non_null,
 });
 
 /// Defines the request schema for `/transfer/configuration/get`
@@ -1932,8 +1932,8 @@ pub struct TransferConfigurationGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferConfigurationGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" optional,
 });
 
@@ -1963,8 +1963,8 @@ pub struct TransferMetricsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferMetricsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" optional,
 });
 
@@ -2067,23 +2067,23 @@ pub struct TransferCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => idempotency_key: "idempotency_key" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => idempotency_key: "idempotency_key" optional_non_null,
     3 => access_token: "access_token" required,
     4 => account_id: "account_id" required,
     5 => authorization_id: "authorization_id" required,
-    6 => type_: "type" optional,
-    7 => network: "network" optional,
-    8 => amount: "amount" optional,
+    6 => type_: "type" optional_non_null,
+    7 => network: "network" optional_non_null,
+    8 => amount: "amount" optional_non_null,
     9 => description: "description" required,
-    10 => ach_class: "ach_class" optional,
+    10 => ach_class: "ach_class" optional_non_null,
     11 => user: "user" optional,
     12 => metadata: "metadata" optional,
     13 => origination_account_id: "origination_account_id" optional,
-    14 => iso_currency_code: "iso_currency_code" optional,
+    14 => iso_currency_code: "iso_currency_code" optional_non_null,
     15 => test_clock_id: "test_clock_id" optional,
-    16 => facilitator_fee: "facilitator_fee" optional,
+    16 => facilitator_fee: "facilitator_fee" optional_non_null,
 });
 
 impl Validate for TransferCreateRequest {
@@ -2172,23 +2172,23 @@ pub struct TransferRecurringCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferRecurringCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => access_token: "access_token" required,
     3 => idempotency_key: "idempotency_key" required,
     4 => account_id: "account_id" required,
     5 => funding_account_id: "funding_account_id" optional,
     6 => type_: "type" required,
     7 => network: "network" required,
-    8 => ach_class: "ach_class" optional,
+    8 => ach_class: "ach_class" optional_non_null,
     9 => amount: "amount" required,
     10 => user_present: "user_present" optional,
-    11 => iso_currency_code: "iso_currency_code" optional,
+    11 => iso_currency_code: "iso_currency_code" optional_non_null,
     12 => description: "description" required,
     13 => test_clock_id: "test_clock_id" optional,
     14 => schedule: "schedule" required,
     15 => user: "user" required,
-    16 => device: "device" optional,
+    16 => device: "device" optional_non_null,
 });
 
 impl Validate for TransferRecurringCreateRequest {
@@ -2489,9 +2489,9 @@ pub struct TransferMetricsGetReturnRatesOverInterval {
 }
 
 ::specgen_runtime::serde_struct!(TransferMetricsGetReturnRatesOverInterval {
-    0 => overall_return_rate: "overall_return_rate" optional,
-    1 => unauthorized_return_rate: "unauthorized_return_rate" optional,
-    2 => administrative_return_rate: "administrative_return_rate" optional,
+    0 => overall_return_rate: "overall_return_rate" optional_non_null,
+    1 => unauthorized_return_rate: "unauthorized_return_rate" optional_non_null,
+    2 => administrative_return_rate: "administrative_return_rate" optional_non_null,
 });
 
 /// Details regarding authorization usage.
@@ -2508,10 +2508,10 @@ pub struct TransferMetricsGetAuthorizationUsage {
 }
 
 ::specgen_runtime::serde_struct!(TransferMetricsGetAuthorizationUsage {
-    0 => daily_credit_utilization: "daily_credit_utilization" optional,
-    1 => daily_debit_utilization: "daily_debit_utilization" optional,
-    2 => monthly_credit_utilization: "monthly_credit_utilization" optional,
-    3 => monthly_debit_utilization: "monthly_debit_utilization" optional,
+    0 => daily_credit_utilization: "daily_credit_utilization" optional_non_null,
+    1 => daily_debit_utilization: "daily_debit_utilization" optional_non_null,
+    2 => monthly_credit_utilization: "monthly_credit_utilization" optional_non_null,
+    3 => monthly_debit_utilization: "monthly_debit_utilization" optional_non_null,
 });
 
 /// A decision regarding the proposed transfer.
@@ -2627,7 +2627,7 @@ pub struct TransferCapabilitiesGetRTP {
 }
 
 ::specgen_runtime::serde_struct!(TransferCapabilitiesGetRTP {
-    0 => credit: "credit" optional,
+    0 => credit: "credit" optional_non_null,
 });
 
 /// Contains the supported service types in RfP
@@ -2645,7 +2645,7 @@ pub struct TransferCapabilitiesGetRfP {
 }
 
 ::specgen_runtime::serde_struct!(TransferCapabilitiesGetRfP {
-    0 => debit: "debit" optional,
+    0 => debit: "debit" optional_non_null,
     1 => max_amount: "max_amount" optional,
     2 => iso_currency_code: "iso_currency_code" optional,
 });
@@ -2856,12 +2856,12 @@ pub struct TransferListRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => start_date: "start_date" optional,
     3 => end_date: "end_date" optional,
-    4 => count: "count" optional,
-    5 => offset: "offset" optional,
+    4 => count: "count" optional_non_null,
+    5 => offset: "offset" optional_non_null,
     6 => origination_account_id: "origination_account_id" optional,
     7 => originator_client_id: "originator_client_id" optional,
     8 => funding_account_id: "funding_account_id" optional,
@@ -2923,12 +2923,12 @@ pub struct TransferRecurringListRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferRecurringListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => start_time: "start_time" optional,
     3 => end_time: "end_time" optional,
-    4 => count: "count" optional,
-    5 => offset: "offset" optional,
+    4 => count: "count" optional_non_null,
+    5 => offset: "offset" optional_non_null,
     6 => funding_account_id: "funding_account_id" optional,
 });
 
@@ -3124,11 +3124,11 @@ pub struct TransferCancelRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferCancelRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => transfer_id: "transfer_id" required,
     3 => originator_client_id: "originator_client_id" optional,
-    4 => reason_code: "reason_code" optional,
+    4 => reason_code: "reason_code" optional_non_null,
 });
 
 impl Validate for TransferCancelRequest {
@@ -3258,8 +3258,8 @@ pub struct TransferRecurringCancelRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferRecurringCancelRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => recurring_transfer_id: "recurring_transfer_id" required,
 });
 
@@ -3400,15 +3400,15 @@ pub struct TransferEventListRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferEventListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => start_date: "start_date" optional,
     3 => end_date: "end_date" optional,
     4 => transfer_id: "transfer_id" optional,
     5 => account_id: "account_id" optional,
     6 => transfer_type: "transfer_type" optional,
-    7 => event_types: "event_types" optional,
-    8 => sweep_id: "sweep_id" optional,
+    7 => event_types: "event_types" optional_non_null,
+    8 => sweep_id: "sweep_id" optional_non_null,
     9 => count: "count" optional,
     10 => offset: "offset" optional,
     11 => origination_account_id: "origination_account_id" optional,
@@ -3485,9 +3485,9 @@ pub struct TransferLedgerEventListRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferLedgerEventListRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => originator_client_id: "originator_client_id" optional,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
     3 => start_date: "start_date" optional,
     4 => end_date: "end_date" optional,
     5 => ledger_id: "ledger_id" optional,
@@ -3763,13 +3763,13 @@ pub struct TransferEvent {
     0 => event_id: "event_id" required,
     1 => timestamp: "timestamp" required,
     2 => event_type: "event_type" required,
-    3 => account_id: "account_id" optional,
+    3 => account_id: "account_id" optional_non_null,
     4 => funding_account_id: "funding_account_id" required,
     5 => ledger_id: "ledger_id" optional,
     6 => transfer_id: "transfer_id" required,
     7 => origination_account_id: "origination_account_id" required,
-    8 => transfer_type: "transfer_type" optional,
-    9 => transfer_amount: "transfer_amount" optional,
+    8 => transfer_type: "transfer_type" optional_non_null,
+    9 => transfer_amount: "transfer_amount" optional_non_null,
     10 => failure_reason: "failure_reason" required,
     11 => sweep_id: "sweep_id" required,
     12 => sweep_amount: "sweep_amount" required,
@@ -3960,8 +3960,8 @@ pub struct TransferEventSyncRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferEventSyncRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => after_id: "after_id" required,
     3 => count: "count" optional,
 });
@@ -4053,8 +4053,8 @@ pub struct TransferSweepGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferSweepGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => sweep_id: "sweep_id" required,
 });
 
@@ -4151,12 +4151,12 @@ pub struct TransferSweepListRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferSweepListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => start_date: "start_date" optional,
     3 => end_date: "end_date" optional,
     4 => count: "count" optional,
-    5 => offset: "offset" optional,
+    5 => offset: "offset" optional_non_null,
     6 => amount: "amount" optional,
     7 => status: "status" optional,
     8 => originator_client_id: "originator_client_id" optional,
@@ -4248,10 +4248,10 @@ pub struct TransferBalanceGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferBalanceGetRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => originator_client_id: "originator_client_id" optional,
-    2 => secret: "secret" optional,
-    3 => type_: "type" optional,
+    2 => secret: "secret" optional_non_null,
+    3 => type_: "type" optional_non_null,
 });
 
 impl Validate for TransferBalanceGetRequest {
@@ -4311,7 +4311,7 @@ pub struct TransferBalance {
 
 ::specgen_runtime::serde_struct!(TransferBalance {
     0 => available: "available" required,
-    1 => current: "current" optional,
+    1 => current: "current" optional_non_null,
     2 => type_: "type" required,
 });
 
@@ -4348,8 +4348,8 @@ pub struct TransferLedgerGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferLedgerGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => ledger_id: "ledger_id" optional,
     3 => originator_client_id: "originator_client_id" optional,
 });
@@ -4436,13 +4436,13 @@ pub struct TransferLedgerDistributeRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferLedgerDistributeRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => from_ledger_id: "from_ledger_id" required,
     3 => to_ledger_id: "to_ledger_id" required,
     4 => amount: "amount" required,
     5 => idempotency_key: "idempotency_key" required,
-    6 => description: "description" optional,
+    6 => description: "description" optional_non_null,
 });
 
 impl Validate for TransferLedgerDistributeRequest {
@@ -4546,8 +4546,8 @@ pub struct TransferLedgerDepositRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferLedgerDepositRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" optional,
     3 => funding_account_id: "funding_account_id" optional,
     4 => ledger_id: "ledger_id" optional,
@@ -4623,8 +4623,8 @@ pub struct TransferLedgerWithdrawRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferLedgerWithdrawRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" optional,
     3 => funding_account_id: "funding_account_id" optional,
     4 => ledger_id: "ledger_id" optional,
@@ -4790,8 +4790,8 @@ pub struct TransferOriginatorFundingAccountUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorFundingAccountUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" required,
     3 => funding_account: "funding_account" required,
 });
@@ -4845,8 +4845,8 @@ pub struct TransferOriginatorFundingAccountCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorFundingAccountCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" required,
     3 => funding_account: "funding_account" required,
 });
@@ -4875,7 +4875,7 @@ pub struct TransferOriginatorFundingAccountCreateResponse {
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorFundingAccountCreateResponse {
-    0 => funding_account_id: "funding_account_id" optional,
+    0 => funding_account_id: "funding_account_id" optional_non_null,
     1 => request_id: "request_id" required,
 });
 
@@ -4918,11 +4918,11 @@ pub struct TransferMigrateAccountRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferMigrateAccountRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => account_number: "account_number" required,
     3 => routing_number: "routing_number" required,
-    4 => wire_routing_number: "wire_routing_number" optional,
+    4 => wire_routing_number: "wire_routing_number" optional_non_null,
     5 => account_type: "account_type" required,
 });
 
@@ -4984,8 +4984,8 @@ pub struct TransferOriginatorCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => company_name: "company_name" required,
 });
 
@@ -5059,8 +5059,8 @@ pub struct TransferQuestionnaireCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferQuestionnaireCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" required,
     3 => redirect_uri: "redirect_uri" required,
 });
@@ -5124,8 +5124,8 @@ pub struct TransferDiligenceSubmitRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferDiligenceSubmitRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" required,
     3 => originator_diligence: "originator_diligence" required,
 });
@@ -5509,7 +5509,7 @@ pub struct TransferFundingAccountWithDisplayName {
 ::specgen_runtime::serde_struct!(TransferFundingAccountWithDisplayName {
     0 => access_token: "access_token" required,
     1 => account_id: "account_id" required,
-    2 => display_name: "display_name" optional,
+    2 => display_name: "display_name" optional_non_null,
 });
 
 /// Defines the request schema for `/transfer/originator/get`
@@ -5535,8 +5535,8 @@ pub struct TransferOriginatorGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" required,
 });
 
@@ -5611,8 +5611,8 @@ pub struct TransferOriginatorListRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => count: "count" optional,
     3 => offset: "offset" optional,
 });
@@ -5717,12 +5717,12 @@ pub struct TransferRepaymentListRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferRepaymentListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => start_date: "start_date" optional,
     3 => end_date: "end_date" optional,
     4 => count: "count" optional,
-    5 => offset: "offset" optional,
+    5 => offset: "offset" optional_non_null,
 });
 
 impl Validate for TransferRepaymentListRequest {
@@ -5854,11 +5854,11 @@ pub struct TransferRepaymentReturnListRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferRepaymentReturnListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => repayment_id: "repayment_id" required,
     3 => count: "count" optional,
-    4 => offset: "offset" optional,
+    4 => offset: "offset" optional_non_null,
 });
 
 impl Validate for TransferRepaymentReturnListRequest {
@@ -5974,8 +5974,8 @@ pub struct TransferPlatformRequirementSubmitRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferPlatformRequirementSubmitRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" required,
     3 => requirement_submissions: "requirement_submissions" required,
 });
@@ -6017,7 +6017,7 @@ pub struct TransferPlatformRequirementSubmission {
 ::specgen_runtime::serde_struct!(TransferPlatformRequirementSubmission {
     0 => requirement_type: "requirement_type" required,
     1 => value: "value" required,
-    2 => person_id: "person_id" optional,
+    2 => person_id: "person_id" optional_non_null,
 });
 
 /// Defines the response schema for `/transfer/platform/requirement/submit`
@@ -6110,19 +6110,19 @@ pub struct TransferIntentCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferIntentCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => account_id: "account_id" optional,
     3 => funding_account_id: "funding_account_id" optional,
     4 => mode: "mode" required,
-    5 => network: "network" optional,
+    5 => network: "network" optional_non_null,
     6 => amount: "amount" required,
     7 => description: "description" required,
-    8 => ach_class: "ach_class" optional,
+    8 => ach_class: "ach_class" optional_non_null,
     9 => origination_account_id: "origination_account_id" optional,
     10 => user: "user" required,
     11 => metadata: "metadata" optional,
-    12 => iso_currency_code: "iso_currency_code" optional,
+    12 => iso_currency_code: "iso_currency_code" optional_non_null,
     13 => require_guarantee: "require_guarantee" optional,
 });
 
@@ -6231,8 +6231,8 @@ pub struct TransferIntentCreate {
     5 => funding_account_id: "funding_account_id" required,
     6 => amount: "amount" required,
     7 => mode: "mode" required,
-    8 => network: "network" optional,
-    9 => ach_class: "ach_class" optional,
+    8 => network: "network" optional_non_null,
+    9 => ach_class: "ach_class" optional_non_null,
     10 => user: "user" required,
     11 => description: "description" required,
     12 => metadata: "metadata" optional,
@@ -6334,8 +6334,8 @@ pub struct TransferIntentGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferIntentGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => transfer_intent_id: "transfer_intent_id" required,
 });
 
@@ -6447,8 +6447,8 @@ pub struct TransferIntentGet {
     9 => funding_account_id: "funding_account_id" required,
     10 => amount: "amount" required,
     11 => mode: "mode" required,
-    12 => network: "network" optional,
-    13 => ach_class: "ach_class" optional,
+    12 => network: "network" optional_non_null,
+    13 => ach_class: "ach_class" optional_non_null,
     14 => user: "user" required,
     15 => description: "description" required,
     16 => metadata: "metadata" optional,
@@ -6588,8 +6588,8 @@ pub struct TransferRefundCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferRefundCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => transfer_id: "transfer_id" required,
     3 => amount: "amount" required,
     4 => idempotency_key: "idempotency_key" required,
@@ -6669,7 +6669,7 @@ pub struct TransferRefundFailure {
 ::specgen_runtime::serde_struct!(TransferRefundFailure {
     0 => failure_code: "failure_code" optional,
     1 => ach_return_code: "ach_return_code" optional,
-    2 => description: "description" optional,
+    2 => description: "description" optional_non_null,
 });
 
 /// Represents a refund within the Transfers API.
@@ -6740,8 +6740,8 @@ pub struct TransferRefundGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferRefundGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => refund_id: "refund_id" required,
 });
 
@@ -6809,8 +6809,8 @@ pub struct TransferRefundCancelRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferRefundCancelRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => refund_id: "refund_id" required,
 });
 
@@ -6872,12 +6872,12 @@ pub struct TransferPlatformOriginatorCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferPlatformOriginatorCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" required,
     3 => tos_acceptance_metadata: "tos_acceptance_metadata" required,
     4 => originator_reviewed_at: "originator_reviewed_at" required,
-    5 => webhook: "webhook" optional,
+    5 => webhook: "webhook" optional_non_null,
 });
 
 impl Validate for TransferPlatformOriginatorCreateRequest {
@@ -6999,18 +6999,18 @@ pub struct TransferPlatformPersonCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransferPlatformPersonCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => originator_client_id: "originator_client_id" required,
-    3 => name: "name" optional,
-    4 => email_address: "email_address" optional,
-    5 => phone_number: "phone_number" optional,
-    6 => address: "address" optional,
-    7 => id_number: "id_number" optional,
-    8 => date_of_birth: "date_of_birth" optional,
-    9 => relationship_to_originator: "relationship_to_originator" optional,
-    10 => ownership_percentage: "ownership_percentage" optional,
-    11 => title: "title" optional,
+    3 => name: "name" optional_non_null,
+    4 => email_address: "email_address" optional_non_null,
+    5 => phone_number: "phone_number" optional_non_null,
+    6 => address: "address" optional_non_null,
+    7 => id_number: "id_number" optional_non_null,
+    8 => date_of_birth: "date_of_birth" optional_non_null,
+    9 => relationship_to_originator: "relationship_to_originator" optional_non_null,
+    10 => ownership_percentage: "ownership_percentage" optional_non_null,
+    11 => title: "title" optional_non_null,
 });
 
 impl Validate for TransferPlatformPersonCreateRequest {
@@ -7104,7 +7104,7 @@ pub struct TransferPlatformPersonAddress {
     2 => postal_code: "postal_code" required,
     3 => region: "region" required,
     4 => street: "street" required,
-    5 => street2: "street2" optional,
+    5 => street2: "street2" optional_non_null,
 });
 
 /// The person's legal name

@@ -116,13 +116,13 @@ impl ::std::fmt::Debug for UserCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => client_user_id: "client_user_id" required,
     3 => identity: "identity" optional,
-    4 => end_customer: "end_customer" optional,
+    4 => end_customer: "end_customer" optional_non_null,
     5 => consumer_report_user_identity: "consumer_report_user_identity" optional,
-    6 => with_upgraded_user: "with_upgraded_user" optional,
+    6 => with_upgraded_user: "with_upgraded_user" optional_non_null,
 } default { plaid_new_user_api_enabled });
 
 impl Validate for UserCreateRequest {
@@ -203,7 +203,7 @@ impl ::std::fmt::Debug for UserCreateResponse {
 }
 
 ::specgen_runtime::serde_struct!(UserCreateResponse {
-    0 => user_token: "user_token" optional,
+    0 => user_token: "user_token" optional_non_null,
     1 => user_id: "user_id" required,
     2 => request_id: "request_id" required,
 });
@@ -240,8 +240,8 @@ pub struct UserGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_id: "user_id" required,
 } default { plaid_new_user_api_enabled });
 
@@ -332,7 +332,7 @@ pub struct UserGetResponse {
     1 => user_id: "user_id" required,
     2 => client_user_id: "client_user_id" required,
     3 => created_at: "created_at" required,
-    4 => updated_at: "updated_at" optional,
+    4 => updated_at: "updated_at" optional_non_null,
     5 => identity: "identity" optional,
 });
 
@@ -377,8 +377,8 @@ pub struct UserIdentityRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserIdentityRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_id: "user_id" required,
 } default { plaid_new_user_api_enabled });
 
@@ -500,11 +500,11 @@ impl ::std::fmt::Debug for UserUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserUpdateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
     3 => identity: "identity" optional,
-    4 => user_token: "user_token" optional,
+    4 => user_token: "user_token" optional_non_null,
     5 => consumer_report_user_identity: "consumer_report_user_identity" optional,
 } default { plaid_new_user_api_enabled });
 
@@ -623,10 +623,10 @@ impl ::std::fmt::Debug for UserRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_id: "user_id" optional,
-    3 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_id: "user_id" optional_non_null,
+    3 => user_token: "user_token" optional_non_null,
 } default { plaid_new_user_api_enabled });
 
 impl Validate for UserRemoveRequest {
@@ -726,8 +726,8 @@ pub struct UserProductsTerminateRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserProductsTerminateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_id: "user_id" required,
     3 => reason_code: "reason_code" required,
     4 => reason_note: "reason_note" optional,
@@ -812,12 +812,12 @@ pub struct UserThirdPartyTokenCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserThirdPartyTokenCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
     3 => third_party_client_id: "third_party_client_id" required,
     4 => expiration_time: "expiration_time" optional,
-    5 => user_id: "user_id" optional,
+    5 => user_id: "user_id" optional_non_null,
 });
 
 impl Validate for UserThirdPartyTokenCreateRequest {
@@ -886,8 +886,8 @@ pub struct UserThirdPartyTokenRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserThirdPartyTokenRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => third_party_user_token: "third_party_user_token" required,
 });
 
@@ -976,10 +976,10 @@ impl ::std::fmt::Debug for UserItemsGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserItemsGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
-    3 => user_id: "user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
+    3 => user_id: "user_id" optional_non_null,
 });
 
 impl Validate for UserItemsGetRequest {
@@ -1139,8 +1139,8 @@ pub struct UserItemsAssociateRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserItemsAssociateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => user_id: "user_id" required,
     3 => item_ids: "item_ids" required,
 });
@@ -1213,10 +1213,10 @@ pub struct UserItemsRemoveRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserItemsRemoveRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => user_token: "user_token" optional,
-    3 => user_id: "user_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => user_token: "user_token" optional_non_null,
+    3 => user_id: "user_id" optional_non_null,
     4 => item_ids: "item_ids" required,
 });
 
@@ -1447,10 +1447,10 @@ pub struct ClientUserIdentity {
 ::specgen_runtime::serde_struct!(ClientUserIdentity {
     0 => name: "name" optional,
     1 => date_of_birth: "date_of_birth" optional,
-    2 => emails: "emails" optional,
-    3 => phone_numbers: "phone_numbers" optional,
-    4 => addresses: "addresses" optional,
-    5 => id_numbers: "id_numbers" optional,
+    2 => emails: "emails" optional_non_null,
+    3 => phone_numbers: "phone_numbers" optional_non_null,
+    4 => addresses: "addresses" optional_non_null,
+    5 => id_numbers: "id_numbers" optional_non_null,
 });
 
 impl Validate for ClientUserIdentity {
@@ -1502,8 +1502,8 @@ pub struct UserTransactionsRefreshRequest {
 
 ::specgen_runtime::serde_struct!(UserTransactionsRefreshRequest {
     0 => user_id: "user_id" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// UserTransactionsRefreshResponse defines the response schema for `user/transactions/refresh`
@@ -1552,9 +1552,9 @@ pub struct UserTransactionsRefreshResponse {
 }
 
 ::specgen_runtime::serde_struct!(UserTransactionsRefreshResponse {
-    0 => request_id: "request_id" optional,
-    1 => user_id: "user_id" optional,
-    2 => results: "results" optional,
+    0 => request_id: "request_id" optional_non_null,
+    1 => user_id: "user_id" optional_non_null,
+    2 => results: "results" optional_non_null,
 });
 
 impl Validate for UserTransactionsRefreshResponse {
@@ -1605,8 +1605,8 @@ pub struct UserFinancialDataRefreshRequest {
 
 ::specgen_runtime::serde_struct!(UserFinancialDataRefreshRequest {
     0 => user_id: "user_id" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// UserFinancialDataRefreshResponse defines the response schema for `user/financial_data/refresh`
@@ -1655,9 +1655,9 @@ pub struct UserFinancialDataRefreshResponse {
 }
 
 ::specgen_runtime::serde_struct!(UserFinancialDataRefreshResponse {
-    0 => request_id: "request_id" optional,
-    1 => user_id: "user_id" optional,
-    2 => results: "results" optional,
+    0 => request_id: "request_id" optional_non_null,
+    1 => user_id: "user_id" optional_non_null,
+    2 => results: "results" optional_non_null,
 });
 
 impl Validate for UserFinancialDataRefreshResponse {
@@ -1678,8 +1678,8 @@ pub struct RefreshResult {
 }
 
 ::specgen_runtime::serde_struct!(RefreshResult {
-    0 => item_id: "item_id" optional,
-    1 => product: "product" optional,
+    0 => item_id: "item_id" optional_non_null,
+    1 => product: "product" optional_non_null,
     2 => error: "error" optional,
 });
 

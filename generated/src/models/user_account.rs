@@ -35,8 +35,8 @@ pub struct UserAccountSessionGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserAccountSessionGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => public_token: "public_token" required,
 });
 
@@ -161,9 +161,9 @@ pub struct UserAccountSessionEventSendRequest {
 }
 
 ::specgen_runtime::serde_struct!(UserAccountSessionEventSendRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => cohort_id: "cohort_id" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => cohort_id: "cohort_id" optional_non_null,
     3 => link_session_id: "link_session_id" required,
     4 => event: "event" required,
 });
@@ -191,7 +191,7 @@ pub struct UserAccountSessionEvent {
 ::specgen_runtime::serde_struct!(UserAccountSessionEvent {
     0 => name: "name" required,
     1 => timestamp: "timestamp" required,
-    2 => outcome: "outcome" optional,
+    2 => outcome: "outcome" optional_non_null,
 });
 
 impl Validate for UserAccountSessionEvent {
@@ -247,7 +247,7 @@ pub struct UserAccountIdentity {
 ::specgen_runtime::serde_struct!(UserAccountIdentity {
     0 => name: "name" optional,
     1 => address: "address" optional,
-    2 => phone_number: "phone_number" optional,
+    2 => phone_number: "phone_number" optional_non_null,
     3 => email: "email" optional,
     4 => date_of_birth: "date_of_birth" optional,
     5 => ssn: "ssn" optional,
@@ -262,8 +262,8 @@ pub struct UserAccountIdentityName {
 }
 
 ::specgen_runtime::serde_struct!(UserAccountIdentityName {
-    0 => first_name: "first_name" optional,
-    1 => last_name: "last_name" optional,
+    0 => first_name: "first_name" optional_non_null,
+    1 => last_name: "last_name" optional_non_null,
 });
 
 /// The user's address.
@@ -310,11 +310,11 @@ pub struct UserAccountIdentityEditCounts {
 }
 
 ::specgen_runtime::serde_struct!(UserAccountIdentityEditCounts {
-    0 => edits_current: "edits_current" optional,
-    1 => edits_1d: "edits_1d" optional,
-    2 => edits_30d: "edits_30d" optional,
-    3 => edits_365d: "edits_365d" optional,
-    4 => edits_all_time: "edits_all_time" optional,
+    0 => edits_current: "edits_current" optional_non_null,
+    1 => edits_1d: "edits_1d" optional_non_null,
+    2 => edits_30d: "edits_30d" optional_non_null,
+    3 => edits_365d: "edits_365d" optional_non_null,
+    4 => edits_all_time: "edits_all_time" optional_non_null,
 });
 
 /// Official identity document edit statistics.
@@ -324,7 +324,7 @@ pub struct UserAccountIdentityOfficialDocument {
 }
 
 ::specgen_runtime::serde_struct!(UserAccountIdentityOfficialDocument {
-    0 => ssn: "ssn" optional,
+    0 => ssn: "ssn" optional_non_null,
 });
 
 /// Statistics tracking the number of edits made to identity fields over various time periods.
@@ -338,10 +338,10 @@ pub struct UserAccountIdentityEditHistory {
 }
 
 ::specgen_runtime::serde_struct!(UserAccountIdentityEditHistory {
-    0 => name: "name" optional,
-    1 => address: "address" optional,
-    2 => email: "email" optional,
-    3 => date_of_birth: "date_of_birth" optional,
+    0 => name: "name" optional_non_null,
+    1 => address: "address" optional_non_null,
+    2 => email: "email" optional_non_null,
+    3 => date_of_birth: "date_of_birth" optional_non_null,
     4 => official_document: "official_document" optional,
 });
 
@@ -357,8 +357,8 @@ pub struct UserAccountItem {
 }
 
 ::specgen_runtime::serde_struct!(UserAccountItem {
-    0 => item_id: "item_id" optional,
-    1 => access_token: "access_token" optional,
+    0 => item_id: "item_id" optional_non_null,
+    1 => access_token: "access_token" optional_non_null,
 });
 
 ::specgen_runtime::nothing_to_validate!(

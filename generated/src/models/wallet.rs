@@ -95,8 +95,8 @@ pub struct WalletCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(WalletCreateRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => iso_currency_code: "iso_currency_code" required,
 });
 
@@ -150,7 +150,7 @@ pub struct WalletCreateResponse {
     0 => wallet_id: "wallet_id" required,
     1 => balance: "balance" required,
     2 => numbers: "numbers" required,
-    3 => recipient_id: "recipient_id" optional,
+    3 => recipient_id: "recipient_id" optional_non_null,
     4 => status: "status" required,
     5 => request_id: "request_id" required,
 });
@@ -187,8 +187,8 @@ pub struct WalletGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(WalletGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => wallet_id: "wallet_id" required,
 });
 
@@ -269,7 +269,7 @@ pub struct WalletGetResponse {
     0 => wallet_id: "wallet_id" required,
     1 => balance: "balance" required,
     2 => numbers: "numbers" required,
-    3 => recipient_id: "recipient_id" optional,
+    3 => recipient_id: "recipient_id" optional_non_null,
     4 => status: "status" required,
     5 => request_id: "request_id" required,
 });
@@ -316,11 +316,11 @@ pub struct WalletListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WalletListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
-    2 => iso_currency_code: "iso_currency_code" optional,
-    3 => cursor: "cursor" optional,
-    4 => count: "count" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
+    2 => iso_currency_code: "iso_currency_code" optional_non_null,
+    3 => cursor: "cursor" optional_non_null,
+    4 => count: "count" optional_non_null,
 });
 
 impl Validate for WalletListRequest {
@@ -392,7 +392,7 @@ pub struct WalletListResponse {
 
 ::specgen_runtime::serde_struct!(WalletListResponse {
     0 => wallets: "wallets" required,
-    1 => next_cursor: "next_cursor" optional,
+    1 => next_cursor: "next_cursor" optional_non_null,
     2 => request_id: "request_id" required,
 });
 
@@ -419,7 +419,7 @@ pub struct Wallet {
     0 => wallet_id: "wallet_id" required,
     1 => balance: "balance" required,
     2 => numbers: "numbers" required,
-    3 => recipient_id: "recipient_id" optional,
+    3 => recipient_id: "recipient_id" optional_non_null,
     4 => status: "status" required,
 });
 
@@ -583,8 +583,8 @@ pub struct WalletTransactionExecuteRequest {
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionExecuteRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => idempotency_key: "idempotency_key" required,
     3 => wallet_id: "wallet_id" required,
     4 => counterparty: "counterparty" required,
@@ -675,7 +675,7 @@ pub struct WalletTransactionCounterpartyInternational {
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionCounterpartyInternational {
-    0 => iban: "iban" optional,
+    0 => iban: "iban" optional_non_null,
 });
 
 impl Validate for WalletTransactionCounterpartyInternational {
@@ -805,8 +805,8 @@ pub struct WalletTransactionRelation {
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionRelation {
-    0 => id: "id" optional,
-    1 => type_: "type" optional,
+    0 => id: "id" optional_non_null,
+    1 => type_: "type" optional_non_null,
 });
 
 impl Validate for WalletTransactionRelation {
@@ -972,8 +972,8 @@ pub struct WalletTransactionGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => transaction_id: "transaction_id" required,
 });
 
@@ -1129,7 +1129,7 @@ pub struct WalletTransactionGetResponse {
     11 => payment_id: "payment_id" optional,
     12 => failure_reason: "failure_reason" optional,
     13 => error: "error" optional,
-    14 => related_transactions: "related_transactions" optional,
+    14 => related_transactions: "related_transactions" optional_non_null,
     15 => request_id: "request_id" required,
 });
 
@@ -1194,11 +1194,11 @@ pub struct WalletTransactionListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => wallet_id: "wallet_id" required,
-    3 => cursor: "cursor" optional,
-    4 => count: "count" optional,
+    3 => cursor: "cursor" optional_non_null,
+    4 => count: "count" optional_non_null,
     5 => options: "options" optional,
 });
 
@@ -1230,8 +1230,8 @@ pub struct WalletTransactionListRequestOptions {
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionListRequestOptions {
-    0 => start_time: "start_time" optional,
-    1 => end_time: "end_time" optional,
+    0 => start_time: "start_time" optional_non_null,
+    1 => end_time: "end_time" optional_non_null,
 });
 
 impl Validate for WalletTransactionListRequestOptions {
@@ -1321,7 +1321,7 @@ pub struct WalletTransactionListResponse {
 
 ::specgen_runtime::serde_struct!(WalletTransactionListResponse {
     0 => transactions: "transactions" required,
-    1 => next_cursor: "next_cursor" optional,
+    1 => next_cursor: "next_cursor" optional_non_null,
     2 => request_id: "request_id" required,
 });
 
@@ -1408,7 +1408,7 @@ pub struct WalletTransaction {
     11 => payment_id: "payment_id" optional,
     12 => failure_reason: "failure_reason" optional,
     13 => error: "error" optional,
-    14 => related_transactions: "related_transactions" optional,
+    14 => related_transactions: "related_transactions" optional_non_null,
 });
 
 impl Validate for WalletTransaction {

@@ -143,12 +143,12 @@ pub struct EntityScreeningHitAnalysis {
 }
 
 ::specgen_runtime::serde_struct!(EntityScreeningHitAnalysis {
-    0 => documents: "documents" optional,
-    1 => email_addresses: "email_addresses" optional,
-    2 => locations: "locations" optional,
-    3 => names: "names" optional,
-    4 => phone_numbers: "phone_numbers" optional,
-    5 => urls: "urls" optional,
+    0 => documents: "documents" optional_non_null,
+    1 => email_addresses: "email_addresses" optional_non_null,
+    2 => locations: "locations" optional_non_null,
+    3 => names: "names" optional_non_null,
+    4 => phone_numbers: "phone_numbers" optional_non_null,
+    5 => urls: "urls" optional_non_null,
     6 => search_terms_version: "search_terms_version" required,
 });
 
@@ -182,12 +182,12 @@ pub struct EntityScreeningHitData {
 }
 
 ::specgen_runtime::serde_struct!(EntityScreeningHitData {
-    0 => documents: "documents" optional,
-    1 => email_addresses: "email_addresses" optional,
-    2 => locations: "locations" optional,
-    3 => names: "names" optional,
-    4 => phone_numbers: "phone_numbers" optional,
-    5 => urls: "urls" optional,
+    0 => documents: "documents" optional_non_null,
+    1 => email_addresses: "email_addresses" optional_non_null,
+    2 => locations: "locations" optional_non_null,
+    3 => names: "names" optional_non_null,
+    4 => phone_numbers: "phone_numbers" optional_non_null,
+    5 => urls: "urls" optional_non_null,
 });
 
 impl Validate for EntityScreeningHitData {
@@ -210,8 +210,8 @@ pub struct EntityScreeningHitDocumentsItems {
 }
 
 ::specgen_runtime::serde_struct!(EntityScreeningHitDocumentsItems {
-    0 => analysis: "analysis" optional,
-    1 => data: "data" optional,
+    0 => analysis: "analysis" optional_non_null,
+    1 => data: "data" optional_non_null,
 });
 
 impl Validate for EntityScreeningHitDocumentsItems {
@@ -254,8 +254,8 @@ pub struct EntityScreeningHitEmailsItems {
 }
 
 ::specgen_runtime::serde_struct!(EntityScreeningHitEmailsItems {
-    0 => analysis: "analysis" optional,
-    1 => data: "data" optional,
+    0 => analysis: "analysis" optional_non_null,
+    1 => data: "data" optional_non_null,
 });
 
 impl Validate for EntityScreeningHitEmailsItems {
@@ -302,8 +302,8 @@ pub struct EntityScreeningHitNamesItems {
 }
 
 ::specgen_runtime::serde_struct!(EntityScreeningHitNamesItems {
-    0 => analysis: "analysis" optional,
-    1 => data: "data" optional,
+    0 => analysis: "analysis" optional_non_null,
+    1 => data: "data" optional_non_null,
 });
 
 impl Validate for EntityScreeningHitNamesItems {
@@ -359,8 +359,8 @@ pub struct EntityScreeningHitUrlsItems {
 }
 
 ::specgen_runtime::serde_struct!(EntityScreeningHitUrlsItems {
-    0 => analysis: "analysis" optional,
-    1 => data: "data" optional,
+    0 => analysis: "analysis" optional_non_null,
+    1 => data: "data" optional_non_null,
 });
 
 impl Validate for EntityScreeningHitUrlsItems {
@@ -378,8 +378,8 @@ pub struct EntityScreeningHitsPhoneNumberItems {
 }
 
 ::specgen_runtime::serde_struct!(EntityScreeningHitsPhoneNumberItems {
-    0 => analysis: "analysis" optional,
-    1 => data: "data" optional,
+    0 => analysis: "analysis" optional_non_null,
+    1 => data: "data" optional_non_null,
 });
 
 impl Validate for EntityScreeningHitsPhoneNumberItems {
@@ -644,8 +644,8 @@ pub struct EntityWatchlistScreeningHit {
     6 => plaid_uid: "plaid_uid" required,
     7 => source_uid: "source_uid" required,
     8 => sub_programs: "sub_programs" required,
-    9 => analysis: "analysis" optional,
-    10 => data: "data" optional,
+    9 => analysis: "analysis" optional_non_null,
+    10 => data: "data" optional_non_null,
 });
 
 impl Validate for EntityWatchlistScreeningHit {
@@ -839,8 +839,8 @@ pub struct GenericScreeningHitLocationItems {
 }
 
 ::specgen_runtime::serde_struct!(GenericScreeningHitLocationItems {
-    0 => analysis: "analysis" optional,
-    1 => data: "data" optional,
+    0 => analysis: "analysis" optional_non_null,
+    1 => data: "data" optional_non_null,
 });
 
 impl Validate for GenericScreeningHitLocationItems {
@@ -1171,10 +1171,10 @@ pub struct ScreeningHitAnalysis {
 }
 
 ::specgen_runtime::serde_struct!(ScreeningHitAnalysis {
-    0 => dates_of_birth: "dates_of_birth" optional,
-    1 => documents: "documents" optional,
-    2 => locations: "locations" optional,
-    3 => names: "names" optional,
+    0 => dates_of_birth: "dates_of_birth" optional_non_null,
+    1 => documents: "documents" optional_non_null,
+    2 => locations: "locations" optional_non_null,
+    3 => names: "names" optional_non_null,
     4 => search_terms_version: "search_terms_version" required,
 });
 
@@ -1202,10 +1202,10 @@ pub struct ScreeningHitData {
 }
 
 ::specgen_runtime::serde_struct!(ScreeningHitData {
-    0 => dates_of_birth: "dates_of_birth" optional,
-    1 => documents: "documents" optional,
-    2 => locations: "locations" optional,
-    3 => names: "names" optional,
+    0 => dates_of_birth: "dates_of_birth" optional_non_null,
+    1 => documents: "documents" optional_non_null,
+    2 => locations: "locations" optional_non_null,
+    3 => names: "names" optional_non_null,
 });
 
 impl Validate for ScreeningHitData {
@@ -1226,8 +1226,8 @@ pub struct ScreeningHitDateOfBirthItem {
 }
 
 ::specgen_runtime::serde_struct!(ScreeningHitDateOfBirthItem {
-    0 => analysis: "analysis" optional,
-    1 => data: "data" optional,
+    0 => analysis: "analysis" optional_non_null,
+    1 => data: "data" optional_non_null,
 });
 
 impl Validate for ScreeningHitDateOfBirthItem {
@@ -1246,8 +1246,8 @@ pub struct ScreeningHitDocumentsItems {
 }
 
 ::specgen_runtime::serde_struct!(ScreeningHitDocumentsItems {
-    0 => analysis: "analysis" optional,
-    1 => data: "data" optional,
+    0 => analysis: "analysis" optional_non_null,
+    1 => data: "data" optional_non_null,
 });
 
 impl Validate for ScreeningHitDocumentsItems {
@@ -1266,8 +1266,8 @@ pub struct ScreeningHitNamesItems {
 }
 
 ::specgen_runtime::serde_struct!(ScreeningHitNamesItems {
-    0 => analysis: "analysis" optional,
-    1 => data: "data" optional,
+    0 => analysis: "analysis" optional_non_null,
+    1 => data: "data" optional_non_null,
 });
 
 impl Validate for ScreeningHitNamesItems {
@@ -1355,12 +1355,12 @@ pub struct UpdateEntityScreeningRequestSearchTerms {
 
 ::specgen_runtime::serde_struct!(UpdateEntityScreeningRequestSearchTerms {
     0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
-    1 => legal_name: "legal_name" optional,
-    2 => document_number: "document_number" optional,
-    3 => email_address: "email_address" optional,
-    4 => country: "country" optional,
-    5 => phone_number: "phone_number" optional,
-    6 => url: "url" optional,
+    1 => legal_name: "legal_name" optional_non_null,
+    2 => document_number: "document_number" optional_non_null,
+    3 => email_address: "email_address" optional_non_null,
+    4 => country: "country" optional_non_null,
+    5 => phone_number: "phone_number" optional_non_null,
+    6 => url: "url" optional_non_null,
 });
 
 impl Validate for UpdateEntityScreeningRequestSearchTerms {
@@ -1402,11 +1402,11 @@ pub struct UpdateIndividualScreeningRequestSearchTerms {
 }
 
 ::specgen_runtime::serde_struct!(UpdateIndividualScreeningRequestSearchTerms {
-    0 => watchlist_program_id: "watchlist_program_id" optional,
-    1 => legal_name: "legal_name" optional,
-    2 => date_of_birth: "date_of_birth" optional,
-    3 => document_number: "document_number" optional,
-    4 => country: "country" optional,
+    0 => watchlist_program_id: "watchlist_program_id" optional_non_null,
+    1 => legal_name: "legal_name" optional_non_null,
+    2 => date_of_birth: "date_of_birth" optional_non_null,
+    3 => document_number: "document_number" optional_non_null,
+    4 => country: "country" optional_non_null,
 });
 
 impl Validate for UpdateIndividualScreeningRequestSearchTerms {
@@ -1593,9 +1593,9 @@ pub struct WatchlistScreeningEntityCreateRequest {
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityCreateRequest {
     0 => search_terms: "search_terms" required,
-    1 => client_user_id: "client_user_id" optional,
-    2 => client_id: "client_id" optional,
-    3 => secret: "secret" optional,
+    1 => client_user_id: "client_user_id" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 impl Validate for WatchlistScreeningEntityCreateRequest {
@@ -1710,8 +1710,8 @@ pub struct WatchlistScreeningEntityGetRequest {
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityGetRequest {
     0 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
-    1 => secret: "secret" optional,
-    2 => client_id: "client_id" optional,
+    1 => secret: "secret" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
 });
 
 /// The entity screening object allows you to represent an entity in your system, update its
@@ -1823,8 +1823,8 @@ pub struct WatchlistScreeningEntityHistoryListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityHistoryListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
     3 => cursor: "cursor" optional,
 });
@@ -1920,8 +1920,8 @@ pub struct WatchlistScreeningEntityHitListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityHitListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
     3 => cursor: "cursor" optional,
 });
@@ -2100,12 +2100,12 @@ pub struct WatchlistScreeningEntityListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
-    3 => client_user_id: "client_user_id" optional,
-    4 => status: "status" optional,
-    5 => assignee: "assignee" optional,
+    3 => client_user_id: "client_user_id" optional_non_null,
+    4 => status: "status" optional_non_null,
+    5 => assignee: "assignee" optional_non_null,
     6 => cursor: "cursor" optional,
 });
 
@@ -2204,8 +2204,8 @@ pub struct WatchlistScreeningEntityProgramGetRequest {
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramGetRequest {
     0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
-    1 => secret: "secret" optional,
-    2 => client_id: "client_id" optional,
+    1 => secret: "secret" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
 });
 
 /// A program that configures the active lists, search parameters, and other behavior for initial
@@ -2322,8 +2322,8 @@ pub struct WatchlistScreeningEntityProgramListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => cursor: "cursor" optional,
 });
 
@@ -2429,8 +2429,8 @@ pub struct WatchlistScreeningEntityReviewCreateRequest {
     0 => confirmed_hits: "confirmed_hits" required,
     1 => dismissed_hits: "dismissed_hits" required,
     2 => comment: "comment" optional,
-    3 => client_id: "client_id" optional,
-    4 => secret: "secret" optional,
+    3 => client_id: "client_id" optional_non_null,
+    4 => secret: "secret" optional_non_null,
     5 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
 });
 
@@ -2534,8 +2534,8 @@ pub struct WatchlistScreeningEntityReviewListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityReviewListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
     3 => cursor: "cursor" optional,
 });
@@ -2645,11 +2645,11 @@ pub struct WatchlistScreeningEntityUpdateRequest {
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityUpdateRequest {
     0 => entity_watchlist_screening_id: "entity_watchlist_screening_id" required,
     1 => search_terms: "search_terms" optional,
-    2 => assignee: "assignee" optional,
-    3 => status: "status" optional,
-    4 => client_user_id: "client_user_id" optional,
-    5 => client_id: "client_id" optional,
-    6 => secret: "secret" optional,
+    2 => assignee: "assignee" optional_non_null,
+    3 => status: "status" optional_non_null,
+    4 => client_user_id: "client_user_id" optional_non_null,
+    5 => client_id: "client_id" optional_non_null,
+    6 => secret: "secret" optional_non_null,
     7 => reset_fields: "reset_fields" optional,
 });
 
@@ -2825,8 +2825,8 @@ pub struct WatchlistScreeningHit {
     6 => plaid_uid: "plaid_uid" required,
     7 => source_uid: "source_uid" required,
     8 => sub_programs: "sub_programs" required,
-    9 => analysis: "analysis" optional,
-    10 => data: "data" optional,
+    9 => analysis: "analysis" optional_non_null,
+    10 => data: "data" optional_non_null,
 });
 
 impl Validate for WatchlistScreeningHit {
@@ -2980,9 +2980,9 @@ pub struct WatchlistScreeningIndividualCreateRequest {
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualCreateRequest {
     0 => search_terms: "search_terms" required,
-    1 => client_user_id: "client_user_id" optional,
-    2 => client_id: "client_id" optional,
-    3 => secret: "secret" optional,
+    1 => client_user_id: "client_user_id" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
+    3 => secret: "secret" optional_non_null,
 });
 
 impl Validate for WatchlistScreeningIndividualCreateRequest {
@@ -3095,8 +3095,8 @@ pub struct WatchlistScreeningIndividualGetRequest {
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualGetRequest {
     0 => watchlist_screening_id: "watchlist_screening_id" required,
-    1 => secret: "secret" optional,
-    2 => client_id: "client_id" optional,
+    1 => secret: "secret" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
 });
 
 /// The screening object allows you to represent a customer in your system, update their profile,
@@ -3207,8 +3207,8 @@ pub struct WatchlistScreeningIndividualHistoryListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHistoryListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => watchlist_screening_id: "watchlist_screening_id" required,
     3 => cursor: "cursor" optional,
 });
@@ -3302,8 +3302,8 @@ pub struct WatchlistScreeningIndividualHitListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHitListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => watchlist_screening_id: "watchlist_screening_id" required,
     3 => cursor: "cursor" optional,
 });
@@ -3459,12 +3459,12 @@ pub struct WatchlistScreeningIndividualListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => watchlist_program_id: "watchlist_program_id" required,
-    3 => client_user_id: "client_user_id" optional,
-    4 => status: "status" optional,
-    5 => assignee: "assignee" optional,
+    3 => client_user_id: "client_user_id" optional_non_null,
+    4 => status: "status" optional_non_null,
+    5 => assignee: "assignee" optional_non_null,
     6 => cursor: "cursor" optional,
 });
 
@@ -3561,8 +3561,8 @@ pub struct WatchlistScreeningIndividualProgramGetRequest {
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramGetRequest {
     0 => watchlist_program_id: "watchlist_program_id" required,
-    1 => secret: "secret" optional,
-    2 => client_id: "client_id" optional,
+    1 => secret: "secret" optional_non_null,
+    2 => client_id: "client_id" optional_non_null,
 });
 
 /// A program that configures the active lists, search parameters, and other behavior for initial
@@ -3680,8 +3680,8 @@ pub struct WatchlistScreeningIndividualProgramListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => cursor: "cursor" optional,
 });
 
@@ -3787,8 +3787,8 @@ pub struct WatchlistScreeningIndividualReviewCreateRequest {
     0 => confirmed_hits: "confirmed_hits" required,
     1 => dismissed_hits: "dismissed_hits" required,
     2 => comment: "comment" optional,
-    3 => client_id: "client_id" optional,
-    4 => secret: "secret" optional,
+    3 => client_id: "client_id" optional_non_null,
+    4 => secret: "secret" optional_non_null,
     5 => watchlist_screening_id: "watchlist_screening_id" required,
 });
 
@@ -3892,8 +3892,8 @@ pub struct WatchlistScreeningIndividualReviewListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualReviewListRequest {
-    0 => secret: "secret" optional,
-    1 => client_id: "client_id" optional,
+    0 => secret: "secret" optional_non_null,
+    1 => client_id: "client_id" optional_non_null,
     2 => watchlist_screening_id: "watchlist_screening_id" required,
     3 => cursor: "cursor" optional,
 });
@@ -4004,11 +4004,11 @@ pub struct WatchlistScreeningIndividualUpdateRequest {
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualUpdateRequest {
     0 => watchlist_screening_id: "watchlist_screening_id" required,
     1 => search_terms: "search_terms" optional,
-    2 => assignee: "assignee" optional,
-    3 => status: "status" optional,
-    4 => client_user_id: "client_user_id" optional,
-    5 => client_id: "client_id" optional,
-    6 => secret: "secret" optional,
+    2 => assignee: "assignee" optional_non_null,
+    3 => status: "status" optional_non_null,
+    4 => client_user_id: "client_user_id" optional_non_null,
+    5 => client_id: "client_id" optional_non_null,
+    6 => secret: "secret" optional_non_null,
     7 => reset_fields: "reset_fields" optional,
 });
 
@@ -4153,9 +4153,9 @@ pub struct WatchlistScreeningRequestSearchTerms {
 ::specgen_runtime::serde_struct!(WatchlistScreeningRequestSearchTerms {
     0 => watchlist_program_id: "watchlist_program_id" required,
     1 => legal_name: "legal_name" required,
-    2 => date_of_birth: "date_of_birth" optional,
-    3 => document_number: "document_number" optional,
-    4 => country: "country" optional,
+    2 => date_of_birth: "date_of_birth" optional_non_null,
+    3 => document_number: "document_number" optional_non_null,
+    4 => country: "country" optional_non_null,
 });
 
 impl Validate for WatchlistScreeningRequestSearchTerms {

@@ -31,8 +31,8 @@ pub struct WebhookVerificationKeyGetRequest {
 }
 
 ::specgen_runtime::serde_struct!(WebhookVerificationKeyGetRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => key_id: "key_id" required,
 });
 

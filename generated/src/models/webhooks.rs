@@ -98,9 +98,9 @@ pub struct TransactionsRecurringUpdateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringUpdateRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
     3 => inputs: "inputs" required,
 });
 
@@ -134,7 +134,7 @@ pub struct TransactionsRecurringUpdateResponse {
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringUpdateResponse {
     0 => modified_streams: "modified_streams" required,
-    1 => removed_stream_ids: "removed_stream_ids" optional,
+    1 => removed_stream_ids: "removed_stream_ids" optional_non_null,
 });
 
 impl Validate for TransactionsRecurringUpdateResponse {
@@ -161,9 +161,9 @@ pub struct TransactionsRecurringMergeRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringMergeRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
     3 => inputs: "inputs" required,
 });
 
@@ -194,7 +194,7 @@ pub struct TransactionsRecurringMergeResponse {
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringMergeResponse {
     0 => modified_streams: "modified_streams" required,
-    1 => removed_stream_ids: "removed_stream_ids" optional,
+    1 => removed_stream_ids: "removed_stream_ids" optional_non_null,
 });
 
 impl Validate for TransactionsRecurringMergeResponse {
@@ -221,9 +221,9 @@ pub struct TransactionsRecurringCreateRequest {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringCreateRequest {
-    0 => client_id: "client_id" optional,
+    0 => client_id: "client_id" optional_non_null,
     1 => access_token: "access_token" required,
-    2 => secret: "secret" optional,
+    2 => secret: "secret" optional_non_null,
     3 => inputs: "inputs" required,
 });
 
@@ -237,7 +237,7 @@ pub struct TransactionsRecurringCreateInput {
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringCreateInput {
-    0 => transaction_ids: "transaction_ids" optional,
+    0 => transaction_ids: "transaction_ids" optional_non_null,
 });
 
 /// TransactionsRecurringCreateResponse defines the response schema for the
@@ -256,8 +256,8 @@ pub struct TransactionsRecurringCreateResponse {
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringCreateResponse {
     0 => added_streams: "added_streams" required,
-    1 => modified_streams: "modified_streams" optional,
-    2 => removed_stream_ids: "removed_stream_ids" optional,
+    1 => modified_streams: "modified_streams" optional_non_null,
+    2 => removed_stream_ids: "removed_stream_ids" optional_non_null,
 });
 
 impl Validate for TransactionsRecurringCreateResponse {
@@ -290,8 +290,8 @@ pub struct TrustedDeviceData {
 }
 
 ::specgen_runtime::serde_struct!(TrustedDeviceData {
-    0 => trust_level: "trust_level" optional,
-    1 => device_id: "device_id" optional,
+    0 => trust_level: "trust_level" optional_non_null,
+    1 => device_id: "device_id" optional_non_null,
 });
 
 /// Device Id associated with the device used during the previous link session
@@ -303,8 +303,8 @@ pub struct DeviceId {
 }
 
 ::specgen_runtime::serde_struct!(DeviceId {
-    0 => type_: "type" optional,
-    1 => id: "id" optional,
+    0 => type_: "type" optional_non_null,
+    1 => id: "id" optional_non_null,
 });
 
 /// By default, Link will only display account types that are compatible with all products supplied
@@ -330,10 +330,10 @@ pub struct LinkTokenCreateRequestAccountSubtypes {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestAccountSubtypes {
-    0 => depository: "depository" optional,
-    1 => credit: "credit" optional,
-    2 => loan: "loan" optional,
-    3 => investment: "investment" optional,
+    0 => depository: "depository" optional_non_null,
+    1 => credit: "credit" optional_non_null,
+    2 => loan: "loan" optional_non_null,
+    3 => investment: "investment" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateRequestAccountSubtypes {
@@ -360,8 +360,8 @@ pub struct LinkTokenCreateDepositoryFilter {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateDepositoryFilter {
-    0 => account_subtypes: "account_subtypes" optional,
-    1 => limited_purpose_types: "limited_purpose_types" optional,
+    0 => account_subtypes: "account_subtypes" optional_non_null,
+    1 => limited_purpose_types: "limited_purpose_types" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateDepositoryFilter {
@@ -382,7 +382,7 @@ pub struct LinkTokenCreateCreditFilter {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateCreditFilter {
-    0 => account_subtypes: "account_subtypes" optional,
+    0 => account_subtypes: "account_subtypes" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateCreditFilter {
@@ -402,7 +402,7 @@ pub struct LinkTokenCreateLoanFilter {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateLoanFilter {
-    0 => account_subtypes: "account_subtypes" optional,
+    0 => account_subtypes: "account_subtypes" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateLoanFilter {
@@ -423,7 +423,7 @@ pub struct LinkTokenCreateInvestmentFilter {
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateInvestmentFilter {
-    0 => account_subtypes: "account_subtypes" optional,
+    0 => account_subtypes: "account_subtypes" optional_non_null,
 });
 
 impl Validate for LinkTokenCreateInvestmentFilter {
@@ -697,8 +697,8 @@ pub struct LinkDeliveryInstitution {
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryInstitution {
-    0 => name: "name" optional,
-    1 => institution_id: "institution_id" optional,
+    0 => name: "name" optional_non_null,
+    1 => institution_id: "institution_id" optional_non_null,
 });
 
 /// Indicates an Item's micro-deposit-based verification or database verification status.
@@ -774,13 +774,13 @@ pub struct LinkDeliveryAccount {
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryAccount {
-    0 => id: "id" optional,
-    1 => name: "name" optional,
-    2 => mask: "mask" optional,
-    3 => type_: "type" optional,
-    4 => subtype: "subtype" optional,
-    5 => verification_status: "verification_status" optional,
-    6 => class_type: "class_type" optional,
+    0 => id: "id" optional_non_null,
+    1 => name: "name" optional_non_null,
+    2 => mask: "mask" optional_non_null,
+    3 => type_: "type" optional_non_null,
+    4 => subtype: "subtype" optional_non_null,
+    5 => verification_status: "verification_status" optional_non_null,
+    6 => class_type: "class_type" optional_non_null,
 });
 
 impl Validate for LinkDeliveryAccount {
@@ -798,8 +798,8 @@ pub struct LinkDeliveryMetadata {
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryMetadata {
-    0 => communication_method: "communication_method" optional,
-    1 => delivery_status: "delivery_status" optional,
+    0 => communication_method: "communication_method" optional_non_null,
+    1 => delivery_status: "delivery_status" optional_non_null,
 });
 
 impl Validate for LinkDeliveryMetadata {
@@ -830,13 +830,13 @@ pub struct LinkCallbackMetadata {
 }
 
 ::specgen_runtime::serde_struct!(LinkCallbackMetadata {
-    0 => callback_type: "callback_type" optional,
-    1 => event_name: "event_name" optional,
-    2 => status: "status" optional,
-    3 => link_session_id: "link_session_id" optional,
-    4 => request_id: "request_id" optional,
-    5 => institution: "institution" optional,
-    6 => accounts: "accounts" optional,
+    0 => callback_type: "callback_type" optional_non_null,
+    1 => event_name: "event_name" optional_non_null,
+    2 => status: "status" optional_non_null,
+    3 => link_session_id: "link_session_id" optional_non_null,
+    4 => request_id: "request_id" optional_non_null,
+    5 => institution: "institution" optional_non_null,
+    6 => accounts: "accounts" optional_non_null,
 });
 
 impl Validate for LinkCallbackMetadata {
@@ -1501,7 +1501,7 @@ pub struct SyncUpdatesAvailableWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => initial_update_complete: "initial_update_complete" required,
     5 => historical_update_complete: "historical_update_complete" required,
     6 => environment: "environment" required,
@@ -2338,12 +2338,12 @@ pub struct OverrideAccounts {
     6 => meta: "meta" required,
     7 => numbers: "numbers" required,
     8 => transactions: "transactions" required,
-    9 => holdings: "holdings" optional,
-    10 => investment_transactions: "investment_transactions" optional,
+    9 => holdings: "holdings" optional_non_null,
+    10 => investment_transactions: "investment_transactions" optional_non_null,
     11 => identity: "identity" required,
     12 => liability: "liability" required,
     13 => inflow_model: "inflow_model" required,
-    14 => income: "income" optional,
+    14 => income: "income" optional_non_null,
 });
 
 impl Validate for OverrideAccounts {
@@ -2421,14 +2421,14 @@ pub struct Numbers {
 }
 
 ::specgen_runtime::serde_struct!(Numbers {
-    0 => account: "account" optional,
-    1 => ach_routing: "ach_routing" optional,
-    2 => ach_wire_routing: "ach_wire_routing" optional,
-    3 => eft_institution: "eft_institution" optional,
-    4 => eft_branch: "eft_branch" optional,
-    5 => international_bic: "international_bic" optional,
-    6 => international_iban: "international_iban" optional,
-    7 => bacs_sort_code: "bacs_sort_code" optional,
+    0 => account: "account" optional_non_null,
+    1 => ach_routing: "ach_routing" optional_non_null,
+    2 => ach_wire_routing: "ach_wire_routing" optional_non_null,
+    3 => eft_institution: "eft_institution" optional_non_null,
+    4 => eft_branch: "eft_branch" optional_non_null,
+    5 => international_bic: "international_bic" optional_non_null,
+    6 => international_iban: "international_iban" optional_non_null,
+    7 => bacs_sort_code: "bacs_sort_code" optional_non_null,
 });
 
 /// Data to populate as test transaction data. If not specified, random transactions will be
@@ -2465,7 +2465,7 @@ pub struct TransactionOverride {
     1 => date_posted: "date_posted" required,
     2 => amount: "amount" required,
     3 => description: "description" required,
-    4 => currency: "currency" optional,
+    4 => currency: "currency" optional_non_null,
 });
 
 impl Validate for TransactionOverride {
@@ -2509,12 +2509,12 @@ pub struct SecurityOverride {
 }
 
 ::specgen_runtime::serde_struct!(SecurityOverride {
-    0 => isin: "isin" optional,
-    1 => cusip: "cusip" optional,
-    2 => sedol: "sedol" optional,
-    3 => name: "name" optional,
-    4 => ticker_symbol: "ticker_symbol" optional,
-    5 => currency: "currency" optional,
+    0 => isin: "isin" optional_non_null,
+    1 => cusip: "cusip" optional_non_null,
+    2 => sedol: "sedol" optional_non_null,
+    3 => name: "name" optional_non_null,
+    4 => ticker_symbol: "ticker_symbol" optional_non_null,
+    5 => currency: "currency" optional_non_null,
 });
 
 /// Specify the holdings on the account.
@@ -2545,8 +2545,8 @@ pub struct HoldingsOverride {
 
 ::specgen_runtime::serde_struct!(HoldingsOverride {
     0 => institution_price: "institution_price" required,
-    1 => institution_price_as_of: "institution_price_as_of" optional,
-    2 => cost_basis: "cost_basis" optional,
+    1 => institution_price_as_of: "institution_price_as_of" optional_non_null,
+    2 => cost_basis: "cost_basis" optional_non_null,
     3 => quantity: "quantity" required,
     4 => currency: "currency" required,
     5 => security: "security" required,
@@ -2604,10 +2604,10 @@ pub struct InvestmentsTransactionsOverride {
     1 => name: "name" required,
     2 => quantity: "quantity" required,
     3 => price: "price" required,
-    4 => fees: "fees" optional,
+    4 => fees: "fees" optional_non_null,
     5 => type_: "type" required,
     6 => currency: "currency" required,
-    7 => security: "security" optional,
+    7 => security: "security" optional_non_null,
 });
 
 impl Validate for InvestmentsTransactionsOverride {
@@ -2812,8 +2812,8 @@ pub struct IncomeOverride {
 }
 
 ::specgen_runtime::serde_struct!(IncomeOverride {
-    0 => paystubs: "paystubs" optional,
-    1 => w2s: "w2s" optional,
+    0 => paystubs: "paystubs" optional_non_null,
+    1 => w2s: "w2s" optional_non_null,
 });
 
 impl Validate for IncomeOverride {
@@ -2867,8 +2867,8 @@ pub struct W2Override {
 }
 
 ::specgen_runtime::serde_struct!(W2Override {
-    0 => employer: "employer" optional,
-    1 => employee: "employee" optional,
+    0 => employer: "employer" optional_non_null,
+    1 => employee: "employee" optional_non_null,
     2 => tax_year: "tax_year" optional,
     3 => employer_id_number: "employer_id_number" optional,
     4 => wages_tips_other_comp: "wages_tips_other_comp" optional,
@@ -2882,12 +2882,12 @@ pub struct W2Override {
     12 => box_9: "box_9" optional,
     13 => dependent_care_benefits: "dependent_care_benefits" optional,
     14 => nonqualified_plans: "nonqualified_plans" optional,
-    15 => box_12: "box_12" optional,
+    15 => box_12: "box_12" optional_non_null,
     16 => statutory_employee: "statutory_employee" optional,
     17 => retirement_plan: "retirement_plan" optional,
     18 => third_party_sick_pay: "third_party_sick_pay" optional,
     19 => other: "other" optional,
-    20 => state_and_local_wages: "state_and_local_wages" optional,
+    20 => state_and_local_wages: "state_and_local_wages" optional_non_null,
 });
 
 /// Data on the W2 Box 12
@@ -2947,13 +2947,13 @@ pub struct PaystubOverride {
 }
 
 ::specgen_runtime::serde_struct!(PaystubOverride {
-    0 => employer: "employer" optional,
-    1 => employee: "employee" optional,
-    2 => income_breakdown: "income_breakdown" optional,
-    3 => net_pay: "net_pay" optional,
-    4 => deductions: "deductions" optional,
-    5 => earnings: "earnings" optional,
-    6 => pay_period_details: "pay_period_details" optional,
+    0 => employer: "employer" optional_non_null,
+    1 => employee: "employee" optional_non_null,
+    2 => income_breakdown: "income_breakdown" optional_non_null,
+    3 => net_pay: "net_pay" optional_non_null,
+    4 => deductions: "deductions" optional_non_null,
+    5 => earnings: "earnings" optional_non_null,
+    6 => pay_period_details: "pay_period_details" optional_non_null,
 });
 
 impl Validate for PaystubOverride {
@@ -2973,8 +2973,8 @@ pub struct PaystubOverrideEarnings {
 }
 
 ::specgen_runtime::serde_struct!(PaystubOverrideEarnings {
-    0 => breakdown: "breakdown" optional,
-    1 => total: "total" optional,
+    0 => breakdown: "breakdown" optional_non_null,
+    1 => total: "total" optional_non_null,
 });
 
 impl Validate for PaystubOverrideEarnings {
@@ -3053,8 +3053,8 @@ pub struct PaystubOverrideDeductions {
 }
 
 ::specgen_runtime::serde_struct!(PaystubOverrideDeductions {
-    0 => breakdown: "breakdown" optional,
-    1 => total: "total" optional,
+    0 => breakdown: "breakdown" optional_non_null,
+    1 => total: "total" optional_non_null,
 });
 
 /// An object representing the deduction line items for the pay period
@@ -3131,7 +3131,7 @@ pub struct PaystubOverrideEmployer {
 
 ::specgen_runtime::serde_struct!(PaystubOverrideEmployer {
     0 => name: "name" optional,
-    1 => address: "address" optional,
+    1 => address: "address" optional_non_null,
 });
 
 /// The address of the employer.
@@ -3152,11 +3152,11 @@ pub struct PaystubOverrideEmployerAddress {
 }
 
 ::specgen_runtime::serde_struct!(PaystubOverrideEmployerAddress {
-    0 => city: "city" optional,
-    1 => region: "region" optional,
-    2 => street: "street" optional,
-    3 => postal_code: "postal_code" optional,
-    4 => country: "country" optional,
+    0 => city: "city" optional_non_null,
+    1 => region: "region" optional_non_null,
+    2 => street: "street" optional_non_null,
+    3 => postal_code: "postal_code" optional_non_null,
+    4 => country: "country" optional_non_null,
 });
 
 /// The employee on the paystub.
@@ -3171,10 +3171,10 @@ pub struct PaystubOverrideEmployee {
 }
 
 ::specgen_runtime::serde_struct!(PaystubOverrideEmployee {
-    0 => name: "name" optional,
-    1 => address: "address" optional,
+    0 => name: "name" optional_non_null,
+    1 => address: "address" optional_non_null,
     2 => marital_status: "marital_status" optional,
-    3 => taxpayer_id: "taxpayer_id" optional,
+    3 => taxpayer_id: "taxpayer_id" optional_non_null,
 });
 
 /// Taxpayer ID of the individual receiving the paystub.
@@ -3209,11 +3209,11 @@ pub struct PaystubOverrideEmployeeAddress {
 }
 
 ::specgen_runtime::serde_struct!(PaystubOverrideEmployeeAddress {
-    0 => city: "city" optional,
-    1 => region: "region" optional,
-    2 => street: "street" optional,
-    3 => postal_code: "postal_code" optional,
-    4 => country: "country" optional,
+    0 => city: "city" optional_non_null,
+    1 => region: "region" optional_non_null,
+    2 => street: "street" optional_non_null,
+    3 => postal_code: "postal_code" optional_non_null,
+    4 => country: "country" optional_non_null,
 });
 
 /// Details about the pay period.
@@ -3255,7 +3255,7 @@ pub struct PaystubOverridePayPeriodDetails {
 
 ::specgen_runtime::serde_struct!(PaystubOverridePayPeriodDetails {
     0 => check_amount: "check_amount" optional,
-    1 => distribution_breakdown: "distribution_breakdown" optional,
+    1 => distribution_breakdown: "distribution_breakdown" optional_non_null,
     2 => end_date: "end_date" optional,
     3 => gross_earnings: "gross_earnings" optional,
     4 => pay_date: "pay_date" optional,
@@ -3594,7 +3594,7 @@ pub struct PendingExpirationWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => consent_expiration_time: "consent_expiration_time" required,
     5 => environment: "environment" required,
 });
@@ -3651,7 +3651,7 @@ pub struct ItemErrorWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => error: "error" required,
     5 => environment: "environment" required,
 });
@@ -3697,7 +3697,7 @@ pub struct ItemLoginRepairedWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => environment: "environment" required,
 });
 
@@ -3871,9 +3871,9 @@ pub struct RecaptchaRequiredError {
     1 => error_code: "error_code" required,
     2 => display_message: "display_message" required,
     3 => http_code: "http_code" required,
-    4 => link_user_experience: "link_user_experience" optional,
-    5 => common_causes: "common_causes" optional,
-    6 => troubleshooting_steps: "troubleshooting_steps" optional,
+    4 => link_user_experience: "link_user_experience" optional_non_null,
+    5 => common_causes: "common_causes" optional_non_null,
+    6 => troubleshooting_steps: "troubleshooting_steps" optional_non_null,
 });
 
 /// Fired when new bank transfer events are available. Receiving this webhook indicates you should
@@ -4280,7 +4280,7 @@ pub struct InvestmentsDefaultUpdateWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => error: "error" optional,
     5 => new_investments_transactions: "new_investments_transactions" required,
     6 => cancelled_investments_transactions: "cancelled_investments_transactions" required,
@@ -4333,7 +4333,7 @@ pub struct InvestmentsHistoricalUpdateWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => error: "error" optional,
     5 => new_investments_transactions: "new_investments_transactions" required,
     6 => cancelled_investments_transactions: "cancelled_investments_transactions" required,
@@ -4388,7 +4388,7 @@ pub struct HoldingsDefaultUpdateWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => error: "error" optional,
     5 => new_holdings: "new_holdings" required,
     6 => updated_holdings: "updated_holdings" required,
@@ -4505,7 +4505,7 @@ pub struct LiabilitiesDefaultUpdateWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => error: "error" required,
     5 => account_ids_with_new_liabilities: "account_ids_with_new_liabilities" required,
     6 => account_ids_with_updated_liabilities: "account_ids_with_updated_liabilities" required,
@@ -4594,7 +4594,7 @@ pub struct PendingDisconnectWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => reason: "reason" required,
     5 => disconnect_time: "disconnect_time" required,
     6 => environment: "environment" required,
@@ -4653,7 +4653,7 @@ pub struct StandaloneAccountType {
     1 => credit: "credit" required,
     2 => loan: "loan" required,
     3 => investment: "investment" required,
-    4 => payroll: "payroll" optional,
+    4 => payroll: "payroll" optional_non_null,
     5 => other: "other" required,
 });
 
@@ -4861,7 +4861,7 @@ pub struct WalletTransactionStatusUpdateWebhook {
     1 => webhook_code: "webhook_code" required,
     2 => transaction_id: "transaction_id" required,
     3 => payment_id: "payment_id" optional,
-    4 => wallet_id: "wallet_id" optional,
+    4 => wallet_id: "wallet_id" optional_non_null,
     5 => new_status: "new_status" required,
     6 => old_status: "old_status" required,
     7 => failure_reason: "failure_reason" optional,
@@ -4961,7 +4961,7 @@ pub struct UserPermissionRevokedWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => error: "error" optional,
     5 => environment: "environment" required,
 });
@@ -5155,10 +5155,10 @@ pub struct InstitutionsSearchAccountFilter {
 }
 
 ::specgen_runtime::serde_struct!(InstitutionsSearchAccountFilter {
-    0 => loan: "loan" optional,
-    1 => depository: "depository" optional,
-    2 => credit: "credit" optional,
-    3 => investment: "investment" optional,
+    0 => loan: "loan" optional_non_null,
+    1 => depository: "depository" optional_non_null,
+    2 => credit: "credit" optional_non_null,
+    3 => investment: "investment" optional_non_null,
 });
 
 impl Validate for InstitutionsSearchAccountFilter {
@@ -5217,7 +5217,7 @@ pub struct IncomeVerificationStatusWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => verification_status: "verification_status" required,
     5 => environment: "environment" required,
 });
@@ -5269,7 +5269,7 @@ pub struct IncomeVerificationRiskSignalsStatusWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => risk_signals_status: "risk_signals_status" required,
     5 => environment: "environment" required,
 });
@@ -5582,9 +5582,9 @@ pub struct IdentityDocumentMetadata {
 }
 
 ::specgen_runtime::serde_struct!(IdentityDocumentMetadata {
-    0 => is_account_number_match: "is_account_number_match" optional,
-    1 => last_updated: "last_updated" optional,
-    2 => uploaded_at: "uploaded_at" optional,
+    0 => is_account_number_match: "is_account_number_match" optional_non_null,
+    1 => last_updated: "last_updated" optional_non_null,
+    2 => uploaded_at: "uploaded_at" optional_non_null,
 });
 
 impl Validate for IdentityDocumentMetadata {
@@ -5643,10 +5643,10 @@ pub struct AccountFilter {
 }
 
 ::specgen_runtime::serde_struct!(AccountFilter {
-    0 => depository: "depository" optional,
-    1 => credit: "credit" optional,
-    2 => loan: "loan" optional,
-    3 => investment: "investment" optional,
+    0 => depository: "depository" optional_non_null,
+    1 => credit: "credit" optional_non_null,
+    2 => loan: "loan" optional_non_null,
+    3 => investment: "investment" optional_non_null,
 });
 
 /// User authentication parameters, for clients making a request without an `access_token`. This is
@@ -5720,12 +5720,12 @@ pub struct NewAccountsAvailableWebhook {
 }
 
 ::specgen_runtime::serde_struct!(NewAccountsAvailableWebhook {
-    0 => webhook_type: "webhook_type" optional,
-    1 => webhook_code: "webhook_code" optional,
-    2 => item_id: "item_id" optional,
-    3 => user_id: "user_id" optional,
+    0 => webhook_type: "webhook_type" optional_non_null,
+    1 => webhook_code: "webhook_code" optional_non_null,
+    2 => item_id: "item_id" optional_non_null,
+    3 => user_id: "user_id" optional_non_null,
     4 => error: "error" optional,
-    5 => environment: "environment" optional,
+    5 => environment: "environment" optional_non_null,
 });
 
 impl Validate for NewAccountsAvailableWebhook {
@@ -5767,11 +5767,11 @@ pub struct WalletTransactionsListRequest {
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionsListRequest {
-    0 => client_id: "client_id" optional,
-    1 => secret: "secret" optional,
+    0 => client_id: "client_id" optional_non_null,
+    1 => secret: "secret" optional_non_null,
     2 => wallet_id: "wallet_id" required,
-    3 => cursor: "cursor" optional,
-    4 => count: "count" optional,
+    3 => cursor: "cursor" optional_non_null,
+    4 => count: "count" optional_non_null,
     5 => options: "options" optional,
 });
 
@@ -5898,7 +5898,7 @@ pub struct UserAccountRevokedWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => item_id: "item_id" required,
-    3 => user_id: "user_id" optional,
+    3 => user_id: "user_id" optional_non_null,
     4 => account_id: "account_id" required,
     5 => environment: "environment" required,
 });
@@ -6476,7 +6476,7 @@ pub struct CraBankIncomeCompleteWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => user_id: "user_id" required,
-    3 => result: "result" optional,
+    3 => result: "result" optional_non_null,
     4 => environment: "environment" required,
 });
 
@@ -6809,8 +6809,8 @@ pub struct CraUserCheckReportReadyWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => user_id: "user_id" required,
-    3 => successful_products: "successful_products" optional,
-    4 => failed_products: "failed_products" optional,
+    3 => successful_products: "successful_products" optional_non_null,
+    4 => failed_products: "failed_products" optional_non_null,
     5 => item_ids: "item_ids" optional,
     6 => environment: "environment" required,
 });
@@ -7323,9 +7323,9 @@ pub struct LinkSessionFinishedWebhook {
     2 => status: "status" required,
     3 => link_session_id: "link_session_id" required,
     4 => link_token: "link_token" required,
-    5 => public_token: "public_token" optional,
-    6 => public_tokens: "public_tokens" optional,
-    7 => user_id: "user_id" optional,
+    5 => public_token: "public_token" optional_non_null,
+    6 => public_tokens: "public_tokens" optional_non_null,
+    7 => user_id: "user_id" optional_non_null,
     8 => environment: "environment" required,
 });
 
@@ -7372,7 +7372,7 @@ pub struct HostedMMDVerificationWebhook {
     2 => status: "status" required,
     3 => item_id: "item_id" required,
     4 => account_id: "account_id" required,
-    5 => environment: "environment" optional,
+    5 => environment: "environment" optional_non_null,
 });
 
 impl Validate for HostedMMDVerificationWebhook {
@@ -7484,8 +7484,8 @@ pub struct AssetsProductReadyWebhook {
     0 => webhook_type: "webhook_type" required,
     1 => webhook_code: "webhook_code" required,
     2 => asset_report_id: "asset_report_id" required,
-    3 => user_id: "user_id" optional,
-    4 => report_type: "report_type" optional,
+    3 => user_id: "user_id" optional_non_null,
+    4 => report_type: "report_type" optional_non_null,
     5 => environment: "environment" required,
 });
 
@@ -7564,7 +7564,7 @@ pub struct AssetsErrorWebhook {
     1 => webhook_code: "webhook_code" required,
     2 => error: "error" required,
     3 => asset_report_id: "asset_report_id" required,
-    4 => user_id: "user_id" optional,
+    4 => user_id: "user_id" optional_non_null,
     5 => environment: "environment" required,
 });
 
@@ -7604,8 +7604,8 @@ pub struct CraCheckReportFreddieMacGetRequest {
 
 ::specgen_runtime::serde_struct!(CraCheckReportFreddieMacGetRequest {
     0 => third_party_user_token: "third_party_user_token" required,
-    1 => client_id: "client_id" optional,
-    2 => secret: "secret" optional,
+    1 => client_id: "client_id" optional_non_null,
+    2 => secret: "secret" optional_non_null,
 });
 
 /// CraCheckReportFreddieMacGetResponse defines the response schema for
@@ -7664,8 +7664,8 @@ pub struct FDXInitiatorFiAttribute {
 }
 
 ::specgen_runtime::serde_struct!(FDXInitiatorFiAttribute {
-    0 => name: "name" optional,
-    1 => value: "value" optional,
+    0 => name: "name" optional_non_null,
+    1 => value: "value" optional_non_null,
 });
 
 impl Validate for FDXInitiatorFiAttribute {
