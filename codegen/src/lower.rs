@@ -69,6 +69,7 @@ pub fn lower(
             apply(&at, &refine.value, index, &mut modules, &mut operations);
         }
     }
+    document_named_fields(&mut modules);
     // A file that defines no type (the `api` block, refinements) makes no module.
     modules.retain(|(_, types)| !types.is_empty());
     Some(ir::Model::new(api?, modules, operations))
@@ -95,9 +96,7 @@ fn apply(
             continue;
         };
         let at_type = at.key("types").key(&name.value).at(name.referenced);
-        if refinement.docs.is_some() {
-            def.docs = docs(&refinement.docs);
-        }
+        add_docs(&mut def.docs, &refinement.docs);
         let examples = refinement
             .examples
             .iter()
@@ -107,13 +106,21 @@ fn apply(
                 place: at_type.key("examples").index(i).at(e.referenced).place(),
             });
         def.examples.splice(0..0, examples);
+        // The docs page often shows the example the OpenAPI already gives: shown once, where
+        // the refinement puts it.
+        let mut seen = Vec::new();
+        def.examples.retain(|e| {
+            let new = !seen.contains(&e.value);
+            if new {
+                seen.push(e.value.clone());
+            }
+            new
+        });
         match &mut def.kind {
             ir::TypeKind::Object(object) => {
                 for (wire, field) in refinement.fields.iter().flat_map(|f| f.iter()) {
                     if let Some(target) = object.fields.iter_mut().find(|f| f.wire == wire.value) {
-                        if field.docs.is_some() {
-                            target.docs = docs(&field.docs);
-                        }
+                        add_docs(&mut target.docs, &field.docs);
                         target.sensitive |= field.sensitive;
                         add_constraints(&mut target.ty, field);
                     }
@@ -126,9 +133,8 @@ fn apply(
             ir::TypeKind::Enum(e) => {
                 for value in refinement.values.iter().flatten() {
                     if let Some(target) = e.values.iter_mut().find(|v| v.wire == value.value.value)
-                        && value.value.docs.is_some()
                     {
-                        target.docs = docs(&value.value.docs);
+                        add_docs(&mut target.docs, &value.value.docs);
                     }
                 }
             }
@@ -161,9 +167,7 @@ fn apply(
         if let Some(summary) = &refinement.summary {
             op.summary = summary.trim().to_owned();
         }
-        if refinement.docs.is_some() {
-            op.docs = docs(&refinement.docs);
-        }
+        add_docs(&mut op.docs, &refinement.docs);
         if let Some(idempotent) = refinement.idempotent {
             op.idempotent = idempotent;
         }
@@ -225,6 +229,89 @@ fn server_errors(
         })
         .collect()
 }
+
+/// A refinement's prose adds to the imported docs, in a paragraph of its own after them: the
+/// OpenAPI is newer than the docs pages the refinements transcribe, so its text stays. Prose the
+/// imported docs already contain (whitespace aside) is not repeated.
+fn add_docs(target: &mut String, refinement: &Option<String>) {
+    let extra = docs(refinement);
+    if extra.is_empty() || collapse_whitespace(target).contains(&collapse_whitespace(&extra)) {
+        return;
+    }
+    if !target.is_empty() {
+        target.push_str("\n\n");
+    }
+    target.push_str(&extra);
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A field of a named type that has no docs of its own is documented by the type's summary,
+/// so that rustdoc's field list says what each field holds without a click through.
+fn document_named_fields(modules: &mut [(ir::Module, Vec<ir::TypeDef>)]) {
+    let summaries: std::collections::BTreeMap<ir::TypeId, String> = modules
+        .iter()
+        .flat_map(|(_, types)| types.iter())
+        .filter_map(|def| summary(&def.docs).map(|s| (def.id, s)))
+        .collect();
+    let fields = modules
+        .iter_mut()
+        .flat_map(|(_, types)| types.iter_mut())
+        .filter_map(|def| match &mut def.kind {
+            ir::TypeKind::Object(object) => Some(object.fields.iter_mut()),
+            ir::TypeKind::Enum(_) => None,
+        })
+        .flatten();
+    for field in fields {
+        if let (true, TyKind::Named(id)) = (field.docs.is_empty(), &field.ty.kind)
+            && let Some(summary) = summaries.get(id)
+        {
+            field.docs = summary.clone();
+        }
+    }
+}
+
+/// The first sentence of the docs' first paragraph (all of it when no sentence ends in it).
+/// Docs that open with a list, or whose first sentence announces one ("one of the following:"),
+/// have no sentence that stands alone.
+fn summary(docs: &str) -> Option<String> {
+    let paragraph = docs.split("\n\n").next()?;
+    let mut lines = paragraph.lines();
+    let first = lines.next()?;
+    if list_item(first) {
+        return None;
+    }
+    let opening: Vec<&str> = std::iter::once(first)
+        .chain(lines.take_while(|line| !list_item(line)))
+        .collect();
+    let text = collapse_whitespace(&opening.join(" "));
+    let end = text
+        .match_indices(". ")
+        .map(|(i, _)| i)
+        .find(|&i| !ABBREVIATIONS.iter().any(|a| text[..i].ends_with(a)))
+        .map_or(text.len(), |i| i + 1);
+    let sentence = text[..end].trim();
+    (!sentence.is_empty() && !sentence.ends_with(':')).then(|| sentence.to_owned())
+}
+
+/// A line that starts an item of a list: `- x`, `* x`, or a value being defined (`` `buy`: ``,
+/// `` `credit:` ``).
+fn list_item(line: &str) -> bool {
+    let line = line.trim_start();
+    if line.starts_with("- ") || line.starts_with("* ") {
+        return true;
+    }
+    let Some(code) = line.strip_prefix('`') else {
+        return false;
+    };
+    code.split_once('`')
+        .is_some_and(|(term, rest)| term.ends_with(':') || rest.starts_with(':'))
+}
+
+/// Words whose period ends no sentence.
+const ABBREVIATIONS: &[&str] = &["e.g", "i.e", "etc", "vs", "approx", "Inc", "Ltd", "U.S"];
 
 fn docs(text: &Option<String>) -> String {
     text.as_deref().unwrap_or_default().trim().to_owned()
@@ -571,4 +658,52 @@ fn rule_of(at: &Cursor<'_>, rule: &Spanned<spec::Rule>) -> Option<ir::Rule> {
 
 fn split_path(path: &str) -> Vec<String> {
     path.split('.').map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{add_docs, summary};
+
+    #[test]
+    fn refinement_docs_follow_the_imported_docs_once() {
+        let mut text = "Imported words.\nExample: `x`.".to_owned();
+        add_docs(&mut text, &Some("The docs page's words.\n".to_owned()));
+        assert_eq!(
+            text,
+            "Imported words.\nExample: `x`.\n\nThe docs page's words."
+        );
+        add_docs(&mut text, &Some("Imported   words.".to_owned()));
+        add_docs(&mut text, &None);
+        assert_eq!(
+            text,
+            "Imported words.\nExample: `x`.\n\nThe docs page's words."
+        );
+        let mut empty = String::new();
+        add_docs(&mut empty, &Some("  Only the page says it. ".to_owned()));
+        assert_eq!(empty, "Only the page says it.");
+    }
+
+    #[test]
+    fn a_summary_is_the_first_sentence_that_stands_alone() {
+        let cases = [
+            ("One. Two.", Some("One.")),
+            ("No period at all", Some("No period at all")),
+            ("Wrapped\nsentence. Next.", Some("Wrapped sentence.")),
+            ("Kinds, e.g. this one. More.", Some("Kinds, e.g. this one.")),
+            ("First paragraph\n\nSecond. Third.", Some("First paragraph")),
+            (
+                "`/user/remove` deletes a user. More.",
+                Some("`/user/remove` deletes a user."),
+            ),
+            ("Intro line\n- item one. More.", Some("Intro line")),
+            ("`credit:` Credit card\n\n`loan:` Loan", None),
+            ("`buy`: Buying. `sell`: Selling.", None),
+            ("- a list from the start", None),
+            ("One of the following:\n`a`: A", None),
+            ("", None),
+        ];
+        for (docs, expected) in cases {
+            assert_eq!(summary(docs).as_deref(), expected, "{docs:?}");
+        }
+    }
 }

@@ -427,17 +427,19 @@ pub trait PlaidApi: Send + Sync {
     /// When you submit a new user to `/beacon/user/create`, several checks are performed
     /// immediately:
     ///
-    /// - The user's PII (provided within the `user` object) is searched against all other users
-    ///   within the Beacon Program you specified. If a match is found that violates your program's
-    ///   "Duplicate Information Filtering" settings, the user will be returned with a status of
-    ///   `pending_review`.
-    /// - The user's PII is also searched against all fraud reports created by your organization
-    ///   across all of your Beacon Programs. If the user's data matches a fraud report that your
-    ///   team created, the user will be returned with a status of `rejected`.
-    /// - Finally, the user's PII is searched against all fraud reports shared with the Beacon
-    ///   Network by other companies. If a matching fraud report is found, the user will be
-    ///   returned with a `pending_review` status if your program has enabled automatic flagging
-    ///   based on network fraud.
+    ///   - The user's PII (provided within the `user` object) is searched against all other users
+    ///     within the Beacon Program you specified. If a match is found that violates your
+    ///     program's "Duplicate Information Filtering" settings, the user will be returned with a
+    ///     status of `pending_review`.
+    ///
+    ///   - The user's PII is also searched against all fraud reports created by your organization
+    ///     across all of your Beacon Programs. If the user's data matches a fraud report that your
+    ///     team created, the user will be returned with a status of `rejected`.
+    ///
+    ///   - Finally, the user's PII is searched against all fraud report shared with the Beacon
+    ///     Network by other companies. If a matching fraud report is found, the user will be
+    ///     returned with a `pending_review` status if your program has enabled automatic flagging
+    ///     based on network fraud.
     #[cfg(feature = "models-beacon")]
     fn beacon_user_create(
         &self,
@@ -3309,17 +3311,16 @@ pub trait PlaidApi: Send + Sync {
     > + Send;
     /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
     ///
-    /// `/sandbox/user/reset_login` functions the same as `/sandbox/item/reset_login`, but will
-    /// modify Items related to a User. This endpoint forces each Item into an
-    /// `ITEM_LOGIN_REQUIRED` state in order to simulate an Item whose login is no longer valid.
-    /// This makes it easy to test Link's [update mode](https://plaid.com/docs/link/update-mode)
-    /// flow in the Sandbox environment. After calling `/sandbox/user/reset_login`, you can then
-    /// use Plaid Link update mode to restore Items associated with the User to a good state. An
-    /// `ITEM_LOGIN_REQUIRED` webhook will also be fired after a call to this endpoint, if one is
-    /// associated with the Item.
-    ///
-    /// In the Sandbox, Items will transition to an `ITEM_LOGIN_REQUIRED` error state
-    /// automatically after 30 days, even if this endpoint is not called.
+    /// `/sandbox/user/reset_login/` functions the same as `/sandbox/item/reset_login`, but will
+    /// modify Items related to a User. This endpoint forces each Item into an `ITEM_LOGIN_REQUIRED`
+    /// state in order to simulate an Item whose login is no longer valid. This makes it easy to
+    /// test Link's [update mode](https://plaid.com/docs/link/update-mode) flow in the Sandbox
+    /// environment.  After calling `/sandbox/user/reset_login`, you can then use Plaid Link update
+    /// mode to restore Items associated with the User to a good state. An `ITEM_LOGIN_REQUIRED`
+    /// webhook will also be fired after a call to this endpoint, if one is associated with the
+    /// Item.
+    /// In the Sandbox, Items will transition to an `ITEM_LOGIN_REQUIRED` error state automatically
+    /// after 30 days, even if this endpoint is not called.
     #[cfg(feature = "models-sandbox")]
     fn sandbox_user_reset_login(
         &self,
@@ -4463,21 +4464,44 @@ pub trait PlaidApi: Send + Sync {
     > + Send;
     /// `POST /user/create`: Create user
     ///
-    /// This endpoint should be called for each of your end users before they begin a Plaid Check
-    /// or Income flow, or a Multi-Item Link flow. This provides you a single token to access all
-    /// data associated with the user. You should only create one per end user.
+    /// For Plaid products and flows that use the user object, `/user/create` provides you a single
+    /// token to access all data associated with the user. You must call this endpoint before
+    /// calling `/link/token/create` if you are using any of the following: Plaid Check, Income
+    /// Verification, Multi-Item Link, or Plaid Protect (Identity). If you are using Plaid Protect
+    /// Link session scoring, you do not need to call `/user/create` first; Plaid will resolve or
+    /// create the user when `user.client_user_id` is provided in `/link/token/create`.
+    /// For customers who began using this endpoint on or after December 10, 2025, this endpoint
+    /// takes a `client_user_id` and an `identity` object and will return a `user_id`. For customers
+    /// who began using it before that date, the endpoint takes a `client_user_id` and a
+    /// `consumer_report_user_identity` object and will return a `user_token` and `user_id`. For
+    /// more details, see [New User APIs](https://plaid.com/docs/api/users/user-apis).
+    /// In order to create a Plaid Check Consumer Report for a user, the `identity` (new) or
+    /// `consumer_report_user_identity` (legacy) object must be present. If it is not provided
+    /// during the `/user/create` call, it can be added later by calling `/user/update`.
     ///
-    /// The `consumer_report_user_identity` object must be present in order to create a Plaid Check
-    /// Consumer Report for a user. If it is not provided during the `/user/create` call, it can be
-    /// added later by calling `/user/update`. Plaid Check Consumer Reports can only be created for
-    /// US-based users; the user's address country must be `US`.
+    /// In order to generate a Plaid Check Consumer Report, the following `identity` fields, at
+    /// minimum, are required and must be non-empty: `name`, `date_of_birth`, `emails`,
+    /// `phone_numbers`, and `addresses`, (with at least one email, phone number, and address
+    /// designated as `primary`). Plaid Check Consumer Reports can only be created for US-based
+    /// users; the user's address country must be `US`. If creating a report for sharing with a GSE
+    /// such as Fannie or Freddie, the user's full SSN must be provided via the `id_numbers` field.
+    /// Providing at least a partial SSN is also strongly recommended for all use cases, since it
+    /// improves the accuracy of matching user records during compliance processes such as file
+    /// disclosure, dispute, or security freeze requests.
     ///
-    /// If you call the endpoint multiple times with the same `client_user_id`, the first creation
-    /// call will succeed and the rest will fail with an error message indicating that the user has
-    /// been created for the given `client_user_id`.
+    /// When using Plaid Protect, it is highly recommended that you provide an `identity` object to
+    /// better identify and block fraud across your Link sessions.
     ///
-    /// Ensure that you store the `user_token` along with your user's identifier in your database,
-    /// as it is not possible to retrieve a previously created `user_token`.
+    /// Plaid will normalize identity fields before storing them and utilize the same identity
+    /// across different user-based products.
+    ///
+    /// You should only create one user per end user. If you call the endpoint multiple times with
+    /// the same `client_user_id`, the first creation call will succeed and the rest will fail with
+    /// an
+    /// error message indicating that the user has been created for the given `client_user_id`.
+    ///
+    /// Integrations that receive a `user_token` should store it along with the user's identifier in
+    /// their database, as it is not possible to retrieve a previously created `user_token`.
     #[cfg(feature = "models-user")]
     fn user_create(
         &self,
@@ -4506,11 +4530,15 @@ pub trait PlaidApi: Send + Sync {
     ) -> impl Future<Output = Result<models::UserIdentityRemoveResponse, Error>> + Send;
     /// `POST /user/update`: Update user information
     ///
-    /// This endpoint is used to update user information associated with an existing `user_token`.
-    /// It can also be used to enable an existing `user_token` for use with Consumer Reports by
-    /// Plaid Check, by adding a `consumer_report_user_identity` object to the user. Plaid Check
-    /// Consumer Reports can only be created for US-based users; the user's address country must be
-    /// `US`.
+    /// This endpoint updates user information for an existing `user_id` or `user_token`. If an
+    /// existing `user_id` or `user_token` is missing fields required for a given use case (e.g.
+    /// creating a Consumer Report) use `/user/update` to add values for those fields.
+    ///
+    /// Identity updates use merge semantics: provided fields overwrite existing ones; omitted
+    /// fields remain unchanged.
+    ///
+    /// Plaid Check Consumer Reports can only be created for US-based users; the user's address
+    /// country must be `US`.
     #[cfg(feature = "models-user")]
     fn user_update(
         &self,
@@ -4518,11 +4546,11 @@ pub trait PlaidApi: Send + Sync {
     ) -> impl Future<Output = Result<models::UserUpdateResponse, Error>> + Send;
     /// `POST /user/remove`: Remove user
     ///
-    /// `/user/remove` deletes a user token and associated information, including any Items
-    /// associated with the token.
+    /// `/user/remove` deletes a `user_id` or `user_token` and associated information, including any
+    /// Items associated with the user.
     ///
-    /// Any subsequent calls to retrieve information using the same user token will result in an
-    /// error stating the user does not exist.
+    /// Any subsequent calls to retrieve information for the removed user will result in an error
+    /// stating the user does not exist.
     ///
     /// If a user is created for a given `client_user_id` using `/user/create` and that user is then
     /// deleted with `/user/remove`, the `client_user_id` cannot be reused for another
@@ -4548,7 +4576,9 @@ pub trait PlaidApi: Send + Sync {
     > + Send;
     /// `POST /user/items/get`: Get Items associated with a User
     ///
-    /// Returns Items associated with a User along with their corresponding statuses.
+    /// Returns Items associated with a `user_id`, along with their corresponding statuses. Plaid
+    /// associates an Item with a User when it has been successfully connected within a Link session
+    /// initialized with that `user_id`.
     #[cfg(feature = "models-user")]
     fn user_items_get(
         &self,

@@ -56,6 +56,7 @@ pub struct AccountsGetRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// An optional object to filter `/accounts/get` results.
     pub options: Option<AccountsGetRequestOptions>,
 }
 
@@ -242,6 +243,7 @@ pub struct AccountsGetResponse {
     /// If `/accounts/balance/get` was called, each account will include real-time balance
     /// information.
     pub accounts: Vec<AccountBase>,
+    /// Metadata about the Item.
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -313,6 +315,7 @@ pub struct AccountsBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+    /// Optional parameters to `/accounts/balance/get`.
     pub options: Option<AccountsBalanceGetRequestOptions>,
 }
 

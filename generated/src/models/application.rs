@@ -102,6 +102,7 @@ pub struct ApplicationGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+    /// Metadata about the application
     pub application: Application,
 }
 

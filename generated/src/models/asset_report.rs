@@ -52,6 +52,7 @@ pub struct AssetReportCreateRequest {
     ///
     /// Constraints: at least 0; at most 731.
     pub days_requested: i64,
+    /// An optional object to filter `/asset_report/create` results.
     pub options: Option<AssetReportCreateRequestOptions>,
 }
 
@@ -109,6 +110,8 @@ pub struct AssetReportCreateRequestOptions {
     /// When Investments is requested, `investments` must be specified in the `optional_products`
     /// array when initializing Link.
     pub add_ons: Option<Vec<AssetReportAddOns>>,
+    /// The user object allows you to provide additional information about the user to be appended
+    /// to the Asset Report.
     pub user: Option<AssetReportUser>,
     /// By default (`true`), the asynchronous report generation fails unless all Items extract
     /// successfully. If set to `false`, the report will still be generated as long as at least one
@@ -206,6 +209,7 @@ pub struct AssetReportRefreshRequest {
     ///
     /// Constraints: at least 0; at most 731.
     pub days_requested: Nullable<i64>,
+    /// An optional object to filter `/asset_report/refresh` results.
     pub options: Option<AssetReportRefreshRequestOptions>,
 }
 
@@ -236,6 +240,8 @@ pub struct AssetReportRefreshRequestOptions {
     ///
     /// Constraints: an http or https URL.
     pub webhook: Nullable<String>,
+    /// The user object allows you to provide additional information about the user to be appended
+    /// to the Asset Report.
     pub user: Option<AssetReportUser>,
 }
 
@@ -481,6 +487,7 @@ pub struct AssetReportGetRequest {
     ///
     /// Default: `false`.
     pub fast_report: Option<bool>,
+    /// An optional object to filter or add data to `/asset_report/get` results.
     pub options: Option<AssetReportGetRequestOptions>,
 }
 
@@ -551,6 +558,7 @@ pub struct AssetReportPDFGetRequest {
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
     pub asset_report_token: String,
+    /// An optional object to filter or add data to `/asset_report/get` results.
     pub options: Option<AssetReportPDFGetRequestOptions>,
 }
 
@@ -777,6 +785,7 @@ pub struct AssetReportAuditCopyPdfGetRequest {
     pub secret: Option<String>,
     /// The `audit_copy_token` granting access to the Audit Copy you would like to get as a PDF.
     pub audit_copy_token: String,
+    /// An optional object to filter or add data to `/asset_report/get` results.
     pub options: Option<AssetReportPDFGetRequestOptions>,
 }
 

@@ -36,6 +36,7 @@ pub struct AuthGetRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// An optional object to filter `/auth/get` results.
     pub options: Option<AuthGetRequestOptions>,
 }
 
@@ -143,7 +144,10 @@ pub struct AuthGetRequestOptions {
 pub struct AuthGetResponse {
     /// The `accounts` for which numbers are being retrieved.
     pub accounts: Vec<AccountBase>,
+    /// An object containing identifying numbers used for making electronic transfers to and from
+    /// the `accounts`.
     pub numbers: AuthGetNumbers,
+    /// Metadata about the Item.
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -192,6 +196,7 @@ pub struct AuthGetNumbers {
 /// An object containing identifying account numbers for verification via Database Auth
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthVerifyRequestNumbers {
+    /// ACH numbers for verification via Database Auth
     pub ach: AuthVerifyNumbersACH,
 }
 
@@ -238,6 +243,7 @@ pub struct AuthVerifyRequest {
     pub secret: Option<String>,
     /// Account owner's legal name
     pub legal_name: Nullable<String>,
+    /// An object containing identifying account numbers for verification via Database Auth
     pub numbers: AuthVerifyRequestNumbers,
 }
 
@@ -299,6 +305,7 @@ pub struct AuthVerifyResponse {
     /// potential valid account number for that routing number. Only returned for Auth Items created
     /// via Database Auth.
     pub verification_status: String,
+    /// Insights from performing database verification for the account.
     pub verification_insights: AccountVerificationInsights,
 }
 

@@ -82,6 +82,7 @@ pub struct BankTransferGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankTransferGetResponse {
+    /// Represents a bank transfer within the Bank Transfers API.
     pub bank_transfer: BankTransfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -130,7 +131,9 @@ pub struct BankTransferCreateRequest {
     pub access_token: String,
     /// The Plaid `account_id` for the account that will be debited or credited.
     pub account_id: String,
+    /// The type of bank transfer.
     pub type_: BankTransferType,
+    /// The network or rails used for the transfer.
     pub network: BankTransferNetwork,
     /// The amount of the bank transfer (decimal string with two digits of precision e.g. "10.00").
     pub amount: String,
@@ -140,7 +143,9 @@ pub struct BankTransferCreateRequest {
     ///
     /// Constraints: at most 10 characters.
     pub description: String,
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
+    /// The legal name and other information for the account holder.
     pub user: BankTransferUser,
     /// An arbitrary string provided by the client for storage with the bank transfer. May be up to
     /// 100 characters.
@@ -236,6 +241,7 @@ impl Validate for BankTransferCreateRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct BankTransferCreateResponse {
+    /// Represents a bank transfer within the Bank Transfers API.
     pub bank_transfer: BankTransfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -297,6 +303,8 @@ pub struct BankTransferListRequest {
     pub offset: Option<i64>,
     /// Filter bank transfers to only those originated through the specified origination account.
     pub origination_account_id: Nullable<String>,
+    /// Indicates the direction of the transfer: `outbound` for API-initiated transfers, or
+    /// `inbound` for payments received by the FBO account.
     pub direction: Nullable<BankTransferDirection>,
 }
 
@@ -526,6 +534,7 @@ pub struct BankTransferEventListRequest {
     pub bank_transfer_id: Nullable<String>,
     /// The account ID to get events for all transactions to/from an account.
     pub account_id: Nullable<String>,
+    /// The type of bank transfer.
     pub bank_transfer_type: Nullable<BankTransferEventListBankTransferType>,
     /// Filter events by event type.
     pub event_types: Option<Vec<BankTransferEventType>>,
@@ -546,6 +555,7 @@ pub struct BankTransferEventListRequest {
     pub offset: Nullable<i64>,
     /// The origination account ID to get events for transfers from a specific origination account.
     pub origination_account_id: Nullable<String>,
+    /// Indicates the direction of the transfer: `outbound`: for API-initiated transfers
     pub direction: Nullable<BankTransferEventListDirection>,
 }
 
@@ -633,6 +643,7 @@ pub struct BankTransferEvent {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
+    /// The type of event that this bank transfer represents.
     pub event_type: BankTransferEventType,
     /// The account ID associated with the bank transfer.
     pub account_id: String,
@@ -640,12 +651,16 @@ pub struct BankTransferEvent {
     pub bank_transfer_id: String,
     /// The ID of the origination account that this balance belongs to.
     pub origination_account_id: Option<String>,
+    /// The type of bank transfer.
     pub bank_transfer_type: BankTransferType,
     /// The bank transfer amount.
     pub bank_transfer_amount: String,
     /// The currency of the bank transfer amount.
     pub bank_transfer_iso_currency_code: String,
+    /// The failure reason if the type of this transfer is `"failed"` or `"reversed"`.
     pub failure_reason: Option<BankTransferFailure>,
+    /// Indicates the direction of the transfer: `outbound` for API-initiated transfers, or
+    /// `inbound` for payments received by the FBO account.
     pub direction: Option<BankTransferDirection>,
 }
 
@@ -864,6 +879,7 @@ pub struct BankTransferSweepGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferSweepGetResponse {
+    /// BankTransferSweep describes a sweep transfer.
     pub sweep: BankTransferSweep,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1063,6 +1079,7 @@ pub struct BankTransferBalanceGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BankTransferBalanceGetResponse {
+    /// Information about the balance of a bank transfer
     pub balance: BankTransferBalance,
     /// The ID of the origination account that this balance belongs to.
     pub origination_account_id: Option<String>,

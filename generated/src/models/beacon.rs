@@ -28,6 +28,8 @@ pub struct BeaconAccountRiskEvaluateRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: Option<String>,
+    /// An optional object to filter `/beacon/account_risk/v1/evaluate` results to a subset of the
+    /// accounts on the linked Item.
     pub options: Option<BeaconAccountRiskEvaluateRequestOptions>,
     /// A unique ID that identifies the end user in your system. This ID is used to correlate
     /// requests by a user with multiple evaluations and/or multiple linked accounts. Personally
@@ -40,7 +42,9 @@ pub struct BeaconAccountRiskEvaluateRequest {
     /// etc.) to allow us to tie the activity to the decisions and possible fraud outcome sent via
     /// our feedback endpoints. You can use your internal request ID or similar.
     pub client_evaluation_id: Option<String>,
+    /// Description of the reason you want to evaluate risk.
     pub evaluation_reason: Option<BeaconAccountRiskEvaluateEvaluationReason>,
+    /// Details about the end user's device.
     pub device: Option<SignalDevice>,
     /// The time the event for evaluation has occurred. Populate this field for backfilling data. If
     /// you don't populate this field, we'll use the timestamp at the time of receipt. Use ISO 8601
@@ -180,7 +184,10 @@ pub struct BeaconAccountRiskEvaluateAccount {
     /// The account ID.
     pub account_id: Option<String>,
     pub type_: Option<AccountType>,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Nullable<AccountSubtype>,
+    /// The attributes object contains data that can be used to assess account risk.
     pub attributes: Option<BeaconAccountRiskEvaluateAccountAttributes>,
 }
 
@@ -513,8 +520,12 @@ pub struct BeaconAuditTrail {
     pub source: BeaconAuditTrailSource,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
+    ///
+    /// Example: `54350110fedcbaf01234ffee`.
     pub dashboard_user_id: Option<String>,
-    /// An ISO 8601 formatted timestamp.
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
@@ -535,6 +546,20 @@ impl Validate for BeaconAuditTrail {
 }
 
 /// A type indicating what caused a resource to be changed or updated.
+///
+/// `dashboard` - The resource was created or updated by a member of your team via the Plaid
+/// dashboard.
+///
+/// `api` - The resource was created or updated via the Plaid API.
+///
+/// `system` - The resource was created or updated automatically by a part of the Plaid Beacon
+/// system. For example, if another business using Plaid Beacon created a fraud report that matched
+/// one of your users, your matching user's status would automatically be updated and the audit
+/// trail source would be `system`.
+///
+/// `bulk_import` - The resource was created or updated as part of a bulk import process. For
+/// example, if your company provided a CSV of user data as part of your initial onboarding, the
+/// audit trail source would be `bulk_import`.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
 /// string.
@@ -581,7 +606,10 @@ pub struct BeaconBankAccountInsights {
     /// Example: `blgvvBlXw3cq5GMPwqB6s6q4dLKB9WcVqGDGo`.
     pub account_id: String,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
+    /// The attributes object contains data that can be used to assess account risk.
     pub attributes: BeaconAccountRiskAttributes,
 }
 
@@ -696,8 +724,11 @@ pub struct BeaconDuplicateGetResponse {
     ///
     /// Example: `becdup_11111111111111`.
     pub id: String,
+    /// A Beacon User Revision identifies a Beacon User at some point in its revision history.
     pub beacon_user1: BeaconUserRevision,
+    /// A Beacon User Revision identifies a Beacon User at some point in its revision history.
     pub beacon_user2: BeaconUserRevision,
+    /// Analysis of which fields matched between one Beacon User and another.
     pub analysis: BeaconMatchSummaryAnalysis,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -722,12 +753,19 @@ impl Validate for BeaconDuplicateGetResponse {
 /// Analysis of which fields matched between one Beacon User and another.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BeaconMatchSummaryAnalysis {
+    /// An enum indicating the match type between two Beacon Users.
     pub address: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub date_of_birth: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub email_address: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub name: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub id_number: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub ip_address: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub phone_number: BeaconMatchSummaryCode,
 }
 
@@ -825,6 +863,7 @@ pub struct BeaconReport {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
+    /// The type of Beacon Report.
     pub type_: BeaconReportType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -838,7 +877,10 @@ pub struct BeaconReport {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub event_date: String,
+    /// The amount and currency of the fraud or attempted fraud.
     pub fraud_amount: Option<FraudAmount>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: BeaconAuditTrail,
 }
 
@@ -880,6 +922,7 @@ pub struct BeaconReportCreateRequest {
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
     pub beacon_user_id: String,
+    /// The type of Beacon Report.
     pub type_: BeaconReportCreateType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -887,6 +930,7 @@ pub struct BeaconReportCreateRequest {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub fraud_date: String,
+    /// The amount and currency of the fraud or attempted fraud.
     pub fraud_amount: Nullable<FraudAmount>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -966,6 +1010,7 @@ pub struct BeaconReportCreateResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
+    /// The type of Beacon Report.
     pub type_: BeaconReportType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -979,7 +1024,10 @@ pub struct BeaconReportCreateResponse {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub event_date: String,
+    /// The amount and currency of the fraud or attempted fraud.
     pub fraud_amount: Option<FraudAmount>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: BeaconAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1139,6 +1187,7 @@ pub struct BeaconReportGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
+    /// The type of Beacon Report.
     pub type_: BeaconReportType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -1152,7 +1201,10 @@ pub struct BeaconReportGetResponse {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub event_date: String,
+    /// The amount and currency of the fraud or attempted fraud.
     pub fraud_amount: Option<FraudAmount>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: BeaconAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1297,7 +1349,11 @@ pub struct BeaconReportSyndication {
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
     pub beacon_user_id: String,
+    /// A subset of information from a Beacon Report that has been syndicated to a matching Beacon
+    /// User in your program.
     pub report: BeaconReportSyndicationOriginalReport,
+    /// Analysis of which fields matched between the originally reported Beacon User and the Beacon
+    /// User that the report was syndicated to.
     pub analysis: BeaconReportSyndicationAnalysis,
 }
 
@@ -1320,12 +1376,19 @@ impl Validate for BeaconReportSyndication {
 /// that the report was syndicated to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BeaconReportSyndicationAnalysis {
+    /// An enum indicating the match type between two Beacon Users.
     pub address: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub date_of_birth: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub email_address: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub name: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub id_number: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub ip_address: BeaconMatchSummaryCode,
+    /// An enum indicating the match type between two Beacon Users.
     pub phone_number: BeaconMatchSummaryCode,
     pub depository_accounts: Vec<BeaconSyndicatedReportDepositoryAccountMatchAnalysis>,
 }
@@ -1438,7 +1501,11 @@ pub struct BeaconReportSyndicationGetResponse {
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
     pub beacon_user_id: String,
+    /// A subset of information from a Beacon Report that has been syndicated to a matching Beacon
+    /// User in your program.
     pub report: BeaconReportSyndicationOriginalReport,
+    /// Analysis of which fields matched between the originally reported Beacon User and the Beacon
+    /// User that the report was syndicated to.
     pub analysis: BeaconReportSyndicationAnalysis,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1588,6 +1655,7 @@ pub struct BeaconReportSyndicationOriginalReport {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
+    /// The type of Beacon Report.
     pub type_: BeaconReportType,
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -1683,6 +1751,7 @@ pub struct BeaconSyndicatedReportDepositoryAccountMatchAnalysis {
     ///
     /// Example: `021000021`.
     pub routing_number: String,
+    /// An enum indicating the match type between two Beacon Users.
     pub match_status: BeaconMatchSummaryCode,
 }
 
@@ -1729,6 +1798,7 @@ pub struct BeaconUser {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_at: String,
+    /// A status of a Beacon User.
     pub status: BeaconUserStatus,
     /// ID of the associated Beacon Program.
     ///
@@ -1742,7 +1812,11 @@ pub struct BeaconUser {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: String,
+    /// A Beacon User's data and resulting analysis when checked against duplicate records and the
+    /// Beacon Fraud Network.
     pub user: BeaconUserData,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: BeaconAuditTrail,
 }
 
@@ -1879,6 +1953,7 @@ pub struct BeaconUserAccountInsightsGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_at: String,
+    /// A collection of Bank Accounts linked to an Item that is associated with this Beacon User.
     pub bank_account_insights: BeaconBankAccounts,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1954,29 +2029,36 @@ pub struct BeaconUserAddress {
     5 => country: "country" required,
 });
 
-/// Request body of `/beacon/user/create`.
+/// Request input for creating a Beacon User.
+///
+/// The primary use for this endpoint is to add a new end user to Beacon for fraud and duplicate
+/// scanning.
+///
+/// Some fields are optional, but it is recommended to provide as much information as possible to
+/// improve
+/// the accuracy of the fraud and duplicate scanning.
 ///
 /// # Operation
 ///
 /// `POST /beacon/user/create`: Create a Beacon User
 ///
-/// Create and scan a Beacon User against your Beacon Program, according to your program's
-/// settings.
+/// Create and scan a Beacon User against your Beacon Program, according to your program's settings.
 ///
-/// When you submit a new user to `/beacon/user/create`, several checks are performed
-/// immediately:
+/// When you submit a new user to `/beacon/user/create`, several checks are performed immediately:
 ///
-/// - The user's PII (provided within the `user` object) is searched against all other users
-///   within the Beacon Program you specified. If a match is found that violates your program's
-///   "Duplicate Information Filtering" settings, the user will be returned with a status of
-///   `pending_review`.
-/// - The user's PII is also searched against all fraud reports created by your organization
-///   across all of your Beacon Programs. If the user's data matches a fraud report that your
-///   team created, the user will be returned with a status of `rejected`.
-/// - Finally, the user's PII is searched against all fraud reports shared with the Beacon
-///   Network by other companies. If a matching fraud report is found, the user will be
-///   returned with a `pending_review` status if your program has enabled automatic flagging
-///   based on network fraud.
+///   - The user's PII (provided within the `user` object) is searched against all other users
+///     within the Beacon Program you specified. If a match is found that violates your program's
+///     "Duplicate Information Filtering" settings, the user will be returned with a status of
+///     `pending_review`.
+///
+///   - The user's PII is also searched against all fraud reports created by your organization
+///     across all of your Beacon Programs. If the user's data matches a fraud report that your team
+///     created, the user will be returned with a status of `rejected`.
+///
+///   - Finally, the user's PII is searched against all fraud report shared with the Beacon Network
+///     by other companies. If a matching fraud report is found, the user will be returned with a
+///     `pending_review` status if your program has enabled automatic flagging based on network
+///     fraud.
 ///
 /// The response is [`BeaconUserCreateResponse`](crate::models::BeaconUserCreateResponse).
 ///
@@ -2022,22 +2104,23 @@ pub struct BeaconUserAddress {
 #[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserCreateRequest {
     /// ID of the associated Beacon Program.
-    pub program_id: String,
-    /// A unique ID that identifies the end user in your system. This ID can also be used to
-    /// associate user-specific data from other Plaid products. Financial Account Matching
-    /// requires this field and the `/link/token/create` `client_user_id` to be consistent.
-    /// Personally identifiable information, such as an email address or phone number, should
-    /// not be used in the `client_user_id`.
-    pub client_user_id: String,
-    /// A Beacon User's data which is used to check against duplicate records and the Beacon
-    /// Fraud Network.
     ///
-    /// In order to create a Beacon User, in addition to the `name`, either the `date_of_birth`
-    /// or the `depository_accounts` field must be provided.
+    /// Example: `becprg_11111111111111`.
+    pub program_id: String,
+    /// A unique ID that identifies the end user in your system. Either a `user_id` or the
+    /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
+    /// from other Plaid products. Financial Account Matching requires this field and the
+    /// `/link/token/create` `client_user_id` to be consistent. Personally identifiable information,
+    /// such as an email address or phone number, should not be used in the `client_user_id`.
+    ///
+    /// Example: `your-db-id-3b24110`.
+    pub client_user_id: String,
+    /// A Beacon User's data which is used to check against duplicate records and the Beacon Fraud
+    /// Network.
     pub user: BeaconUserRequestData,
-    /// Send this array of access tokens to link accounts to the Beacon User and have them
-    /// evaluated for Account Insights. A maximum of 50 accounts total can be added to a single
-    /// Beacon User.
+    /// Send this array of access tokens to link accounts to the Beacon User and have them evaluated
+    /// for Account Insights.
+    /// A maximum of 50 accounts total can be added to a single Beacon User.
     ///
     /// Constraints: at most 50 items.
     ///
@@ -2086,7 +2169,7 @@ impl Validate for BeaconUserCreateRequest {
     }
 }
 
-/// Response body of `/beacon/user/create`; a Beacon User scanned against the Beacon Network.
+/// A Beacon User represents an end user that has been scanned against the Beacon Network.
 ///
 /// Returned by `POST /beacon/user/create`
 /// ([`BeaconUserCreateRequest`](crate::models::BeaconUserCreateRequest)).
@@ -2196,44 +2279,57 @@ impl Validate for BeaconUserCreateRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct BeaconUserCreateResponse {
-    /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon
-    /// User.
+    /// An array of Plaid Item IDs corresponding to the Accounts associated with this Beacon User.
+    ///
+    /// Example: `["515cd85321d3649aecddc015"]`.
     ///
     /// Constraints: items are unique.
     pub item_ids: Vec<String>,
     /// ID of the associated Beacon User.
+    ///
+    /// Example: `becusr_42cF1MNo42r9Xj`.
     pub id: String,
     /// The `version` field begins with 1 and increments each time the user is updated.
     ///
+    /// Example: `1`.
+    ///
     /// Constraints: at least 1.
     pub version: i64,
-    /// An ISO 8601 formatted timestamp.
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: String,
-    /// An ISO 8601 formatted timestamp. This field indicates the last time the resource was
+    /// An ISO8601 formatted timestamp. This field indicates the last time the resource was
     /// modified.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_at: String,
-    /// The status of the Beacon User.
+    /// A status of a Beacon User.
     pub status: BeaconUserStatus,
     /// ID of the associated Beacon Program.
+    ///
+    /// Example: `becprg_11111111111111`.
     pub program_id: String,
-    /// A unique ID that identifies the end user in your system. This ID can also be used to
-    /// associate user-specific data from other Plaid products. Financial Account Matching
-    /// requires this field and the `/link/token/create` `client_user_id` to be consistent.
-    /// Personally identifiable information, such as an email address or phone number, should
-    /// not be used in the `client_user_id`.
+    /// A unique ID that identifies the end user in your system. Either a `user_id` or the
+    /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
+    /// from other Plaid products. Financial Account Matching requires this field and the
+    /// `/link/token/create` `client_user_id` to be consistent. Personally identifiable information,
+    /// such as an email address or phone number, should not be used in the `client_user_id`.
+    ///
+    /// Example: `your-db-id-3b24110`.
     pub client_user_id: String,
-    /// A Beacon User's data and resulting analysis when checked against duplicate records and
-    /// the Beacon Fraud Network.
+    /// A Beacon User's data and resulting analysis when checked against duplicate records and the
+    /// Beacon Fraud Network.
     pub user: BeaconUserData,
     /// Information about the last change made to the parent object specifying what caused the
     /// change as well as when it occurred.
     pub audit_trail: BeaconAuditTrail,
-    /// A unique identifier for the request, which can be used for troubleshooting. This
-    /// identifier, like all Plaid identifiers, is case sensitive.
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
@@ -2270,26 +2366,31 @@ impl Validate for BeaconUserCreateResponse {
 pub struct BeaconUserData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
+    /// Example: `1990-05-29`.
+    ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date_of_birth: String,
     /// The full name for a given Beacon User.
     pub name: BeaconUserName,
-    /// Home address for the associated user. Even if an address has been collected, some fields
-    /// may be null depending on the region's addressing system: for example, addresses from
-    /// the United Kingdom will not include a region, and addresses from Hong Kong will not
-    /// include a postal code.
+    /// Home address for the associated user.
     pub address: BeaconUserAddress,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
-    /// compliant. For more information, see
-    /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
+    /// compliant. For more information, see [RFC
+    /// 3696](https://datatracker.ietf.org/doc/html/rfc3696).
+    ///
+    /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
+    ///
+    /// Example: `+19876543212`.
     pub phone_number: Option<String>,
     /// The ID number associated with a Beacon User.
     pub id_number: Option<BeaconUserIDNumber>,
     /// An IPv4 or IPv6 address.
+    ///
+    /// Example: `192.0.2.42`.
     ///
     /// Constraints: an IPv4 or IPv6 address.
     pub ip_address: Option<String>,
@@ -2320,15 +2421,24 @@ impl Validate for BeaconUserData {
     }
 }
 
-/// Depository account information for the associated user, as returned with the account number
-/// masked.
+/// Depository account information for the associated user.
+///
+/// Returned with the account number masked.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserDepositoryAccount {
     /// The last 2-4 numeric characters of this account's account number.
+    ///
+    /// Example: `4000`.
     pub account_mask: String,
     /// The routing number of the account.
+    ///
+    /// Example: `021000021`.
     pub routing_number: String,
-    /// An ISO 8601 formatted timestamp of when the account was added.
+    /// An ISO8601 formatted timestamp.
+    ///
+    /// Example: `2020-07-24T03:26:02Z`.
+    ///
+    /// When the account was added.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub added_at: String,
@@ -2467,6 +2577,7 @@ pub struct BeaconUserGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_at: String,
+    /// A status of a Beacon User.
     pub status: BeaconUserStatus,
     /// ID of the associated Beacon Program.
     ///
@@ -2480,7 +2591,11 @@ pub struct BeaconUserGetResponse {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: String,
+    /// A Beacon User's data and resulting analysis when checked against duplicate records and the
+    /// Beacon Fraud Network.
     pub user: BeaconUserData,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: BeaconAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2636,19 +2751,17 @@ impl Validate for BeaconUserHistoryListResponse {
 /// The ID number associated with a Beacon User.
 #[derive(Clone, PartialEq)]
 pub struct BeaconUserIDNumber {
-    /// Value of identity document value typed in by user. Alpha-numeric, with all formatting
-    /// characters stripped. For specific format requirements by ID type, see
-    /// [Hybrid Input
-    /// Validation](https://plaid.com/docs/identity-verification/hybrid-input-validation/).
+    /// Value of the identity document typed in by the user. Alpha-numeric, with all formatting
+    /// characters stripped. For specific format requirements by ID type, see [Input Validation
+    /// Rules](https://plaid.com/docs/identity-verification/hybrid-input-validation/#id-numbers).
+    ///
+    /// Example: `123456789`.
     ///
     /// Constraints: matches `^[A-Za-z0-9]+$`.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub value: String,
-    /// A globally unique and human readable ID type, specific to the country and document
-    /// category. For more context on this field, see
-    /// [Hybrid Input
-    /// Validation](https://plaid.com/docs/identity-verification/hybrid-input-validation).
+    /// A globally unique and human readable ID type, specific to the country and document category.
     pub type_: IDNumberType,
 }
 
@@ -2678,13 +2791,19 @@ impl Validate for BeaconUserIDNumber {
 /// The full name for a given Beacon User.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserName {
-    /// The user's given name. A string with at least one non-whitespace character, with a max
-    /// length of 100 characters.
+    /// A string with at least one non-whitespace character, with a max length of 100 characters.
+    ///
+    /// Example: `Leslie`.
+    ///
+    /// The user's given name.
     ///
     /// Constraints: at most 100 characters; at least one non-whitespace character.
     pub given_name: String,
-    /// The user's family name. A string with at least one non-whitespace character, with a max
-    /// length of 100 characters.
+    /// A string with at least one non-whitespace character, with a max length of 100 characters.
+    ///
+    /// Example: `Knope`.
+    ///
+    /// The user's family name.
     ///
     /// Constraints: at most 100 characters; at least one non-whitespace character.
     pub family_name: String,
@@ -2723,41 +2842,56 @@ pub struct BeaconUserNameNullable {
     1 => family_name: "family_name" required,
 });
 
-/// Home address for the associated user.
+/// Home address for the associated user. For more context on this field, see [Input Validation by
+/// Country](https://plaid.com/docs/identity-verification/hybrid-input-validation/#input-validation-by-country).
 ///
 /// # Rules
 ///
 /// - For US-based addresses the postal code must be 5 numeric digits.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BeaconUserRequestAddress {
-    /// The primary street portion of an address. If an address is provided, this field will
-    /// always be filled. A string with at least one non-whitespace alphabetical character, with
-    /// a max length of 80 characters.
+    /// The primary street portion of an address. If an address is provided, this field will always
+    /// be filled. A string with at least one non-whitespace alphabetical character, with a max
+    /// length of 80 characters.
+    ///
+    /// Example: `123 Main St.`.
     ///
     /// Constraints: at most 80 characters; at least one non-whitespace character; at least one
     /// letter.
     pub street: String,
-    /// Extra street information, like an apartment or suite number. If provided, a string with
-    /// at least one non-whitespace character, with a max length of 50 characters.
+    /// Extra street information, like an apartment or suite number. If provided, a string with at
+    /// least one non-whitespace character, with a max length of 50 characters.
+    ///
+    /// Example: `Unit 42`.
     ///
     /// Constraints: at most 50 characters; at least one non-whitespace character.
     pub street2: Nullable<String>,
-    /// City from the end user's address. A string with at least one non-whitespace
-    /// alphabetical character, with a max length of 100 characters.
+    /// City from the address. A string with at least one non-whitespace alphabetical character,
+    /// with a max length of 100 characters.
+    ///
+    /// Example: `Pawnee`.
     ///
     /// Constraints: at most 100 characters; at least one non-whitespace character; at least one
     /// letter.
     pub city: String,
-    /// An ISO 3166-2 subdivision code. Related terms would be "state", "province",
-    /// "prefecture", "zone", "subdivision", etc.
+    /// A subdivision code. "Subdivision" is a generic term for "state", "province", "prefecture",
+    /// "zone", etc. For the list of valid codes, see [country subdivision
+    /// codes](https://plaid.com/documents/country_subdivision_codes.json). Country prefixes are
+    /// omitted, since they are inferred from the `country` field.
+    ///
+    /// Example: `IN`.
     pub region: Nullable<String>,
-    /// The postal code for the associated address. Between 2 and 10 alphanumeric characters.
-    /// For US-based addresses this must be 5 numeric digits.
+    /// The postal code for the associated address. Between 2 and 10 alphanumeric characters. For
+    /// US-based addresses this must be 5 numeric digits.
+    ///
+    /// Example: `46001`.
     ///
     /// Constraints: matches `^[A-Za-z0-9]{2,10}$`.
     pub postal_code: Nullable<String>,
-    /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be
-    /// in ISO 3166-1 alpha-2 form.
+    /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
+    /// ISO 3166-1 alpha-2 form.
+    ///
+    /// Example: `US`.
     ///
     /// Constraints: an assigned ISO 3166-1 alpha-2 country code in capitals, such as US.
     pub country: String,
@@ -2851,6 +2985,9 @@ pub struct BeaconUserRequestAddressNullable {
 /// A Beacon User's data which is used to check against duplicate records and the Beacon Fraud
 /// Network.
 ///
+/// In order to create a Beacon User, in addition to the `name`, _either_ the `date_of_birth` _or_
+/// the `depository_accounts` field must be provided.
+///
 /// # Rules
 ///
 /// - In order to create a Beacon User, in addition to the `name`, either the `date_of_birth` or the
@@ -2859,33 +2996,39 @@ pub struct BeaconUserRequestAddressNullable {
 pub struct BeaconUserRequestData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
+    /// Example: `1990-05-29`.
+    ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date_of_birth: Option<String>,
     /// The full name for a given Beacon User.
     pub name: BeaconUserName,
-    /// Home address for the associated user. For more context on this field, see
-    /// [Input Validation by
-    /// Country](https://plaid.com/docs/identity-verification/hybrid-input-validation/#input-validation-by-country).
+    /// Home address for the associated user.
     pub address: Nullable<BeaconUserRequestAddress>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
-    /// compliant. For more information, see
-    /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
+    /// compliant. For more information, see [RFC
+    /// 3696](https://datatracker.ietf.org/doc/html/rfc3696).
+    ///
+    /// Example: `user@example.com`.
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
+    ///
+    /// Example: `+19876543212`.
     pub phone_number: Nullable<String>,
     /// The ID number associated with a Beacon User.
     pub id_number: Nullable<BeaconUserIDNumber>,
     /// An IPv4 or IPv6 address.
     ///
+    /// Example: `192.0.2.42`.
+    ///
     /// Constraints: an IPv4 or IPv6 address.
     pub ip_address: Nullable<String>,
-    /// Provide a list of bank accounts that are associated with this Beacon User. These
-    /// accounts will be scanned across the Beacon Network and used to find duplicate records.
+    /// Provide a list of bank accounts that are associated with this Beacon User. These accounts
+    /// will be scanned across the Beacon Network and used to find duplicate records.
     ///
-    /// Note: These accounts will not have Bank Account Insights. To receive Bank Account
-    /// Insights please supply `access_tokens`.
+    /// Note: These accounts will not have Bank Account Insights. To receive Bank Account Insights
+    /// please supply `access_tokens`.
     pub depository_accounts: Option<Vec<BeaconUserRequestDepositoryAccount>>,
 }
 
@@ -2921,13 +3064,19 @@ impl Validate for BeaconUserRequestData {
 /// Depository account information for the associated user.
 #[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserRequestDepositoryAccount {
-    /// The account number. Must be a valid US bank account number.
+    /// Must be a valid US Bank Account Number
+    ///
+    /// Example: `1234567890`.
+    ///
+    /// The account number.
     ///
     /// Constraints: a US bank account number of 4 to 17 digits.
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: String,
     /// The routing number of the account.
+    ///
+    /// Example: `021000021`.
     pub routing_number: String,
 }
 
@@ -2991,6 +3140,7 @@ pub struct BeaconUserReviewRequest {
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
     pub beacon_user_id: String,
+    /// A status of a Beacon User.
     pub status: BeaconUserStatus,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3032,7 +3182,16 @@ pub struct BeaconUserRevision {
     1 => version: "version" required,
 });
 
-/// The status of a Beacon User.
+/// A status of a Beacon User.
+///
+/// `rejected`: The Beacon User has been rejected for fraud. Users can be automatically or manually
+/// rejected.
+///
+/// `pending_review`: The Beacon User has been marked for review.
+///
+/// `cleared`: The Beacon User has been cleared of fraud.
+///
+/// Example: `cleared`.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
 /// string.
@@ -3097,6 +3256,8 @@ pub struct BeaconUserUpdateRequest {
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
     pub beacon_user_id: String,
+    /// A subset of a Beacon User's data which is used to patch the existing identity data
+    /// associated with a Beacon User.
     pub user: Nullable<BeaconUserUpdateRequestData>,
     /// Send this array of access tokens to add accounts to this user for evaluation.
     /// This will add accounts to this Beacon User. If left null only existing accounts will be
@@ -3137,7 +3298,9 @@ pub struct BeaconUserUpdateRequestData {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date_of_birth: Option<String>,
+    /// The full name for a given Beacon User.
     pub name: Nullable<BeaconUserNameNullable>,
+    /// Home address for the associated user.
     pub address: Nullable<BeaconUserRequestAddressNullable>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -3151,6 +3314,7 @@ pub struct BeaconUserUpdateRequestData {
     ///
     /// Example: `+19876543212`.
     pub phone_number: Nullable<String>,
+    /// The ID number associated with a Beacon User.
     pub id_number: Nullable<BeaconUserIDNumber>,
     /// An IPv4 or IPv6 address.
     ///
@@ -3265,6 +3429,7 @@ pub struct BeaconUserUpdateResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_at: String,
+    /// A status of a Beacon User.
     pub status: BeaconUserStatus,
     /// ID of the associated Beacon Program.
     ///
@@ -3278,7 +3443,11 @@ pub struct BeaconUserUpdateResponse {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: String,
+    /// A Beacon User's data and resulting analysis when checked against duplicate records and the
+    /// Beacon Fraud Network.
     pub user: BeaconUserData,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: BeaconAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -3315,6 +3484,7 @@ impl Validate for BeaconUserUpdateResponse {
 /// `fraud_amount` should be omitted to indicate an unknown fraud amount.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FraudAmount {
+    /// An ISO-4217 currency code.
     pub iso_currency_code: ISOCurrencyCode,
     /// The amount value.
     /// This value can be 0 to indicate no money was lost.

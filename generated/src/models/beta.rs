@@ -66,6 +66,7 @@ pub struct TransactionsRulesCreateRequest {
     /// See the [taxonomy csv file](https://plaid.com/documents/pfc-taxonomy-all.csv) for a full
     /// list of personal finance categories.
     pub pfc_detailed_category: String,
+    /// A representation of transactions rule details.
     pub rule_details: TransactionsRuleDetails,
 }
 
@@ -113,6 +114,7 @@ impl Validate for TransactionsRulesCreateRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsRulesCreateResponse {
+    /// A representation of a transactions category rule.
     pub rule: TransactionsCategoryRule,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -301,7 +303,9 @@ pub struct TransactionsRulesRemoveResponse {
 /// A representation of transactions rule details.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionsRuleDetails {
+    /// Transaction field for which the rule is defined.
     pub field: TransactionsRuleField,
+    /// Transaction rule's match type.
     pub type_: TransactionsRuleType,
     /// For `TRANSACTION_ID` field, provide `transaction_id`. For `NAME` field, provide a string
     /// pattern.
@@ -400,6 +404,7 @@ pub struct TransactionsCategoryRule {
     /// See the [taxonomy csv file](https://plaid.com/documents/pfc-taxonomy-all.csv) for a full
     /// list of personal finance categories.
     pub pfc_detailed_category: Option<String>,
+    /// A representation of transactions rule details.
     pub rule_details: Option<TransactionsRuleDetails>,
 }
 
@@ -676,6 +681,7 @@ pub struct CreditBankEmployment {
     pub bank_employment_id: String,
     /// Plaid's unique identifier for the account.
     pub account_id: String,
+    /// Object containing employer data.
     pub employer: CreditBankEmployer,
     /// The date of the most recent deposit from this employer.
     ///
@@ -726,8 +732,12 @@ pub struct CreditBankEmployer {
 /// The warning associated with the data that was unavailable for the Bank Employment Report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreditBankEmploymentWarning {
+    /// The warning type which will always be `BANK_EMPLOYMENT_WARNING`.
     pub warning_type: CreditBankEmploymentWarningType,
+    /// The warning code identifies a specific kind of warning.
     pub warning_code: CreditBankIncomeWarningCode,
+    /// An error object and associated `item_id` used to identify a specific Item and error when a
+    /// batch operation operating on multiple Items has encountered an error in one of the Items.
     pub cause: CreditBankIncomeCause,
 }
 
@@ -917,6 +927,7 @@ pub struct ClientProvidedEnhancedTransaction {
     pub amount: f64,
     /// The ISO-4217 currency code of the transaction.
     pub iso_currency_code: String,
+    /// A grouping of the Plaid produced transaction enhancement fields.
     pub enhancements: Enhancements,
 }
 
@@ -948,6 +959,7 @@ pub struct Enhancements {
     pub logo_url: Nullable<String>,
     /// The check number of the transaction. This field is only populated for check transactions.
     pub check_number: Nullable<String>,
+    /// The channel used to make a payment.
     pub payment_channel: PaymentChannel,
     /// The ID of the category to which this transaction belongs. For a full list of categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
@@ -956,7 +968,9 @@ pub struct Enhancements {
     /// categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
     pub category: Vec<String>,
+    /// A representation of where a transaction took place.
     pub location: Location,
+    /// Information describing the intent of the transaction.
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
     /// The URL of an icon associated with the primary personal finance category. The icon will
     /// always be 100×100 pixel PNG file.
@@ -1177,9 +1191,14 @@ pub struct TransactionsUserInsightsGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransactionsUserInsightsGetResponse {
+    /// metadata for the set of insights provided in `TransactionsUserInsightsGetResponse`
     pub user_data_overview: UserDataOverview,
+    /// Insights around a user's counterparties
     pub counterparty_insights: Option<CounterpartyInsights>,
+    /// Insights on a user's top personal finance categories.
     pub category_insights: Option<CategoryInsights>,
+    /// Insights object for recurring transactions for `/beta/transactions/user_insights/v1/get`
+    /// endpoint
     pub recurring_transactions: Option<RecurringTransactions>,
 }
 
@@ -1486,15 +1505,19 @@ pub struct RecurringInsightsStream {
     ///
     /// Format: `double`.
     pub average_days_apart: f64,
+    /// Describes the frequency of the transaction stream.
     pub frequency: Option<RecurringTransactionFrequency>,
     /// The number of transactions in this stream.
     pub transaction_count: Option<i64>,
     /// An array of Plaid transaction IDs belonging to the stream, sorted by posted date.
     pub transaction_ids: Option<Vec<String>>,
+    /// Object with data pertaining to an amount on the transaction stream.
     pub average_amount: Option<TransactionStreamAmount>,
+    /// Object with data pertaining to an amount on the transaction stream.
     pub newest_transaction_amount: Option<TransactionStreamAmount>,
     /// Indicates whether the transaction stream is still live.
     pub is_active: bool,
+    /// The current status of the transaction stream.
     pub status: Option<TransactionStreamStatus>,
     /// The primary category associated with the transaction stream.
     pub personal_finance_category_primary: Option<String>,
@@ -1803,9 +1826,13 @@ pub struct BetaPartnerCustomerV1CreateRequest {
     /// through the Plaid Link flow. The application name must be unique and cannot match the name
     /// of another application already registered with Plaid.
     pub application_name: String,
+    /// The technical contact for the end customer.
     pub technical_contact: Option<PartnerEndCustomerTechnicalContact>,
+    /// The billing contact for the end customer.
     pub billing_contact: Option<PartnerEndCustomerBillingContact>,
+    /// This information is public.
     pub customer_support_info: PartnerEndCustomerCustomerSupportInfo,
+    /// The end customer's address.
     pub address: PartnerEndCustomerAddress,
     /// A list of URIs indicating the destination(s) where a user can be forwarded after completing
     /// the Link flow; used to support OAuth authentication flows when launching Link in the browser
@@ -1813,7 +1840,9 @@ pub struct BetaPartnerCustomerV1CreateRequest {
     /// must use https. To modify redirect URIs for an end customer after creating them, go to the
     /// end customer's [API page](https://dashboard.plaid.com/team/api) in the Dashboard.
     pub redirect_uris: Option<Vec<String>>,
+    /// The bank addendum acceptance for the end customer.
     pub bank_addendum_acceptance: Option<PartnerEndCustomerBankAddendumAcceptance>,
+    /// The questionnaires for the end customer.
     pub questionnaires: Option<PartnerEndCustomerQuestionnaires>,
 }
 
@@ -1877,6 +1906,8 @@ impl Validate for BetaPartnerCustomerV1CreateRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1CreateResponse {
+    /// The details for the newly created end customer, including secrets for non-Production
+    /// environments.
     pub end_customer: Option<BetaPartnerEndCustomerWithSecrets>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1903,11 +1934,13 @@ pub struct BetaPartnerEndCustomerWithSecrets {
     pub client_id: Option<String>,
     /// The company name associated with the end customer.
     pub company_name: Option<String>,
+    /// The status of the given end customer.
     pub status: Option<PartnerEndCustomerStatus>,
     /// Mapping of product names to their current status.
     pub product_statuses: Option<::serde_json::Value>,
     /// A list of fields that are still required to be submitted.
     pub requirements_due: Option<Vec<PartnerEndCustomerRequirementDue>>,
+    /// The secrets for the newly created end customer.
     pub secrets: Option<PartnerEndCustomerSecrets>,
 }
 
@@ -1935,6 +1968,7 @@ pub struct BetaPartnerEndCustomer {
     pub client_id: Option<String>,
     /// The company name associated with the end customer.
     pub company_name: Option<String>,
+    /// The status of the given end customer.
     pub status: Option<PartnerEndCustomerStatus>,
     /// Mapping of product names to their current status.
     pub product_statuses: Option<::serde_json::Value>,
@@ -2039,6 +2073,7 @@ impl Validate for PartnerEndCustomerBankAddendumAcceptance {
 /// The questionnaires for the end customer.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerQuestionnaires {
+    /// The CRA questionnaire for the end customer.
     pub cra: Option<PartnerEndCustomerCRAQuestionnaire>,
 }
 
@@ -2056,6 +2091,7 @@ impl Validate for PartnerEndCustomerQuestionnaires {
 /// The CRA questionnaire for the end customer.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerCRAQuestionnaire {
+    /// A map of permissible purposes to their corresponding use cases.
     pub purposes: Option<PartnerEndCustomerCRAPurposes>,
     /// Denotes whether the third party is involved.
     pub is_third_party_involved: Option<bool>,
@@ -2079,13 +2115,21 @@ impl Validate for PartnerEndCustomerCRAQuestionnaire {
 /// A map of permissible purposes to their corresponding use cases.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerCRAPurposes {
+    /// The list of use cases associated with a given permissible purpose.
     pub written_instruction: Option<PartnerEndCustomerCRAUseCases>,
+    /// The list of use cases associated with a given permissible purpose.
     pub extension_of_credit_or_account_review: Option<PartnerEndCustomerCRAUseCases>,
+    /// The list of use cases associated with a given permissible purpose.
     pub employment: Option<PartnerEndCustomerCRAUseCases>,
+    /// The list of use cases associated with a given permissible purpose.
     pub insurance_underwriting: Option<PartnerEndCustomerCRAUseCases>,
+    /// The list of use cases associated with a given permissible purpose.
     pub license_eligibility: Option<PartnerEndCustomerCRAUseCases>,
+    /// The list of use cases associated with a given permissible purpose.
     pub risk_assessment: Option<PartnerEndCustomerCRAUseCases>,
+    /// The list of use cases associated with a given permissible purpose.
     pub business_need_transaction: Option<PartnerEndCustomerCRAUseCases>,
+    /// The list of use cases associated with a given permissible purpose.
     pub business_need_account_review: Option<PartnerEndCustomerCRAUseCases>,
 }
 
@@ -2244,6 +2288,7 @@ pub struct BetaPartnerCustomerV1GetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1GetResponse {
+    /// The details for an end customer.
     pub end_customer: Option<BetaPartnerEndCustomer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2312,7 +2357,9 @@ pub struct BetaPartnerCustomerV1UpdateRequest {
     pub end_customer_client_id: String,
     pub legal_entity_name: Option<String>,
     pub redirect_uris: Option<Vec<String>>,
+    /// The bank addendum acceptance for the end customer.
     pub bank_addendum_acceptance: Option<PartnerEndCustomerBankAddendumAcceptance>,
+    /// The questionnaires for the end customer.
     pub questionnaires: Option<PartnerEndCustomerQuestionnaires>,
 }
 
@@ -2356,6 +2403,7 @@ impl Validate for BetaPartnerCustomerV1UpdateRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1UpdateResponse {
+    /// The details for an end customer.
     pub end_customer: Option<BetaPartnerEndCustomer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2447,6 +2495,7 @@ impl Validate for BetaPartnerCustomerV1EnableRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1EnableResponse {
     pub end_customer_client_id: Option<String>,
+    /// The status of the given end customer.
     pub status: Option<PartnerEndCustomerStatus>,
     /// Mapping of product names to their current status.
     pub product_statuses: Option<::serde_json::Value>,

@@ -114,6 +114,8 @@ impl BusinessEntityType {
 /// Summary of how a specific business field matched against data provider results
 #[derive(Clone, Debug, PartialEq)]
 pub struct BusinessFieldMatchSummary {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub summary: MatchSummaryCode,
 }
 
@@ -131,15 +133,20 @@ impl Validate for BusinessFieldMatchSummary {
 /// Results from the KYB (Know Your Business) identity verification check
 #[derive(Clone, Debug, PartialEq)]
 pub struct BusinessKYBCheck {
+    /// Status of the KYB (Know Your Business) identity assessment check
     pub status: BusinessVerificationStatusKYBCheck,
     /// A score from 0 to 100 indicating the confidence in KYB (Know Your Business) identity
     /// assessment for the business
     ///
     /// Example: `85`.
     pub score: i64,
+    /// Summary of how a specific business field matched against data provider results
     pub name: BusinessFieldMatchSummary,
+    /// Summary of how a specific business field matched against data provider results
     pub address: BusinessFieldMatchSummary,
+    /// Summary of how a specific business field matched against data provider results
     pub website: BusinessFieldMatchSummary,
+    /// Detailed information about the business from data provider results
     pub match_details: Option<BusinessKYBMatchDetails>,
 }
 
@@ -168,6 +175,7 @@ impl Validate for BusinessKYBCheck {
 pub struct BusinessKYBMatchDetails {
     /// Names associated with the business.
     pub names: Vec<ProviderBusinessName>,
+    /// The legal structure or type of business entity
     pub entity_type: Option<BusinessEntityType>,
     /// Addresses associated with the business
     pub addresses: Vec<ProviderBusinessAddress>,
@@ -239,6 +247,7 @@ pub struct BusinessPhoneNumber {
 /// Results from the business risk assessment check
 #[derive(Clone, Debug, PartialEq)]
 pub struct BusinessRiskCheck {
+    /// Status of the business risk assessment check
     pub status: BusinessVerificationStatusRiskCheck,
     /// A score from 0 to 100 indicating the risk assessment for the business
     ///
@@ -291,6 +300,7 @@ pub struct BusinessSearchTerms {
     ///
     /// Example item: `Acme Corporation`.
     pub alternative_names: Vec<String>,
+    /// Physical address of a business.
     pub address: ResponseBusinessAddress,
     /// An 'http' or 'https' URL (must begin with either of those).
     ///
@@ -348,6 +358,7 @@ pub struct BusinessVerificationCreateRequest {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: String,
+    /// Business information provided in the verification request
     pub business: Nullable<BusinessVerificationCreateRequestBusiness>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -384,6 +395,7 @@ pub struct BusinessVerificationCreateRequestBusiness {
     ///
     /// Example: `Acme Corporation`.
     pub alternative_name: Nullable<String>,
+    /// Physical address of a business.
     pub address: Option<RequestBusinessAddress>,
     /// An 'http' or 'https' URL (must begin with either of those).
     ///
@@ -583,10 +595,15 @@ pub struct BusinessVerificationCreateResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub redacted_at: Option<String>,
+    /// Status of the overall business verification
     pub status: BusinessVerificationStatusOverall,
+    /// The business information that was used to perform the verification search
     pub search_terms: BusinessSearchTerms,
+    /// Results from the KYB (Know Your Business) identity verification check
     pub kyb_check: Option<BusinessKYBCheck>,
+    /// Results from the business risk assessment check
     pub risk_check: Option<BusinessRiskCheck>,
+    /// Results from the digital presence check.
     pub digital_presence_check: Option<BusinessDigitalPresenceCheck>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -821,10 +838,15 @@ pub struct BusinessVerificationGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub redacted_at: Option<String>,
+    /// Status of the overall business verification
     pub status: BusinessVerificationStatusOverall,
+    /// The business information that was used to perform the verification search
     pub search_terms: BusinessSearchTerms,
+    /// Results from the KYB (Know Your Business) identity verification check
     pub kyb_check: Option<BusinessKYBCheck>,
+    /// Results from the business risk assessment check
     pub risk_check: Option<BusinessRiskCheck>,
+    /// Results from the digital presence check.
     pub digital_presence_check: Option<BusinessDigitalPresenceCheck>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1026,15 +1048,21 @@ impl BusinessCheckBooleanStatus {
 /// Results from the digital presence check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BusinessDigitalPresenceCheck {
+    /// Status of the digital presence check
     pub status: BusinessVerificationStatusWebPresenceCheck,
     /// A score from 0 to 100 indicating digital presence confidence.
     ///
     /// Example: `55`.
     pub score: i64,
+    /// Summary of how a specific business field matched against data provider results
     pub address: BusinessFieldMatchSummary,
+    /// Summary of how a specific business field matched against data provider results
     pub phone_number: BusinessFieldMatchSummary,
+    /// Summary of how a specific business field matched against data provider results
     pub email_address: BusinessFieldMatchSummary,
+    /// Summary of how a specific business field matched against data provider results
     pub website: BusinessFieldMatchSummary,
+    /// Website analysis details if a website is found for the provided website in the search terms.
     pub website_analysis: Option<BusinessWebsiteAnalysis>,
 }
 
@@ -1063,10 +1091,15 @@ impl Validate for BusinessDigitalPresenceCheck {
 /// Website analysis details if a website is found for the provided website in the search terms.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BusinessWebsiteAnalysis {
+    /// Tri-state boolean status, where `no_data` indicates the check could not determine a value.
     pub is_parked: BusinessCheckBooleanStatus,
+    /// Tri-state boolean status, where `no_data` indicates the check could not determine a value.
     pub email_is_deliverable: BusinessCheckBooleanStatus,
+    /// Build status of the business website.
     pub website_build_status: BusinessWebsiteBuildStatus,
+    /// WHOIS metadata for the business website domain.
     pub whois_record: BusinessWhoisRecord,
+    /// SSL status for the business website.
     pub ssl: BusinessWebsiteSSL,
 }
 
@@ -1178,6 +1211,7 @@ impl Validate for BusinessWhoisRecord {
 /// SSL status for the business website.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BusinessWebsiteSSL {
+    /// Tri-state boolean status, where `no_data` indicates the check could not determine a value.
     pub is_valid: BusinessCheckBooleanStatus,
 }
 

@@ -138,6 +138,7 @@ pub struct CashflowReportGetRequest {
     /// The cursor value represents the last update requested. Pass in the empty string "" in the
     /// first call.
     pub cursor: Option<String>,
+    /// An optional object to be used with the request.
     pub options: Option<CashflowReportGetRequestOptions>,
 }
 
@@ -429,6 +430,7 @@ pub struct CashflowReportGetResponse {
     /// `total_transactions` is larger than the size of the `transactions` array, more transactions
     /// are available and can be fetched via manipulating the `offset` parameter.
     pub total_transactions: i64,
+    /// Metadata about the Item.
     pub item: Item,
     /// Cursor used for fetching any future updates after the latest update provided in this
     /// response.
@@ -514,6 +516,7 @@ pub struct CashflowReportTransactionsGetRequest {
     /// The cursor value represents the last update requested. Pass in the empty string "" in the
     /// first call.
     pub cursor: Option<String>,
+    /// An optional object to be used with the request.
     pub options: Option<CashflowReportTransactionsGetRequestOptions>,
 }
 
@@ -803,6 +806,7 @@ pub struct CashflowReportTransactionsGetResponse {
     /// `total_transactions` is larger than the size of the `transactions` array, more transactions
     /// are available and can be fetched via manipulating the `offset` parameter.
     pub total_transactions: i64,
+    /// Metadata about the Item.
     pub item: Item,
     /// Cursor used for fetching any future updates after the latest update provided in this
     /// response.
@@ -1060,11 +1064,13 @@ pub struct CashflowReportInsightsGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct CashflowReportInsightsGetResponse {
+    /// Metadata about the Item.
     pub item: Item,
     /// An array containing the `accounts` associated with the Item for which transactions are being
     /// returned. Each transaction can be mapped to its corresponding account via the `account_id`
     /// field.
     pub accounts: Vec<BusinessAccount>,
+    /// Insights on the account level.
     pub account_insights: CashflowReportAccountInsights,
     /// Datetime of last Cashflow Report generation in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format ( `YYYY-MM-DDTHH:mm:ssZ` )
@@ -1393,19 +1399,30 @@ pub struct CashflowReportMonthlySummary {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
+    /// The starting balance of the month.
     pub starting_balance: Option<CashflowReportMonthlySummaryStartingBalance>,
+    /// The ending balance of the month.
     pub ending_balance: Option<CashflowReportMonthlySummaryEndingBalance>,
+    /// Calendar-day average of the ending balance.
     pub average_daily_ending_balance: CashflowReportMonthlySummaryAverageDailyEndingBalance,
+    /// The average daily sum of inflow transactions, calculated over the month.
     pub average_daily_inflow_amount: CashflowReportMonthlySummaryAverageDailyInflowAmount,
+    /// The average daily sum of outflow transactions, calculated over the month.
     pub average_daily_outflow_amount: CashflowReportMonthlySummaryAverageDailyOutflowAmount,
+    /// The average daily net cash flow amount, calculated as total daily inflows less total daily
+    /// outflows.
     pub average_daily_net_cashflow_amount: CashflowReportMonthlySummaryAverageDailyNetCashflowAmount,
     /// The average count of the number of daily inflow transactions. Rounded to 2 decimal places.
     pub average_daily_inflow_transaction_count: f64,
     /// The average count of the number of daily outflow transactions. Rounded to 2 decimal places.
     pub average_daily_outflow_transaction_count: f64,
+    /// The total amount of all revenue transactions during this month.
     pub total_revenue: CashflowReportMonthlySummaryTotalRevenue,
+    /// The total amount of all loan payment transactions during this month.
     pub total_loan_payment: CashflowReportMonthlySummaryTotalLoanPayment,
+    /// The total amount of all variable expense transactions during this month.
     pub total_variable_expense: CashflowReportMonthlySummaryTotalVariableExpense,
+    /// The total amount of all payroll transactions during this month.
     pub total_payroll: CashflowReportMonthlySummaryTotalPayroll,
     /// The total number of all NSF transactions during this month.
     pub nsf_transaction_count: i64,
@@ -1466,11 +1483,14 @@ pub struct BusinessAccount {
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
+    /// A set of fields describing the balance for an account.
     pub balances: AccountBalance,
     pub mask: Option<String>,
     pub name: String,
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -1520,6 +1540,7 @@ pub struct BusinessAccount {
     /// are being used for the Item.
     pub verification_status: Option<AccountBaseVerificationStatus>,
     pub verification_name: Option<String>,
+    /// Insights from performing database verification for the account.
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -1531,6 +1552,7 @@ pub struct BusinessAccount {
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
     pub persistent_account_id: Option<String>,
+    /// Indicates the account's categorization as either a personal or a business account.
     pub holder_category: Nullable<AccountHolderCategory>,
     /// Data returned by the financial institution about the account owner or owners. For business
     /// accounts, the name reported may be either the name of the individual or the name of the
@@ -1601,6 +1623,7 @@ pub struct CashflowReportTransaction {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: String,
+    /// A representation of where a transaction took place.
     pub location: Location,
     /// The merchant name or transaction description.
     ///
@@ -1621,6 +1644,7 @@ pub struct CashflowReportTransaction {
     /// transactions returned by `/transactions/sync` or `/transactions/get`, this field will only
     /// be included if the client has set `options.include_original_description` to `true`.
     pub original_description: Nullable<String>,
+    /// Transaction information specific to inter-bank transfers.
     pub payment_meta: CashflowReportPaymentMeta,
     /// When `true`, identifies the transaction as pending or unsettled. Pending transaction details
     /// (name, type, amount, category ID) may change before they are settled. Not all institutions
@@ -1678,10 +1702,15 @@ pub struct CashflowReportTransaction {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub datetime: Option<String>,
+    /// The channel used to make a payment.
     pub payment_channel: PaymentChannel,
+    /// Information describing the intent of the transaction.
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
+    /// Information describing the intent of the transaction.
     pub business_finance_category: Nullable<BusinessFinanceCategory>,
+    /// Information describing the intent of the transaction.
     pub credit_category: Nullable<CreditCategory>,
+    /// An identifier classifying the transaction type.
     pub transaction_code: Option<TransactionCode>,
     /// The URL of an icon associated with the primary personal finance category. The icon will
     /// always be 100×100 pixel PNG file.

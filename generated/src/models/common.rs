@@ -85,6 +85,7 @@ pub struct TransactionsRecurringGetRequestOptions {
     ///
     /// Deprecated.
     pub include_personal_finance_category: Option<bool>,
+    /// Indicates which version of the personal finance category taxonomy is being used.
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
 }
 
@@ -122,6 +123,7 @@ pub struct TransactionsSyncRequestOptions {
     ///
     /// Deprecated.
     pub include_logo_and_counterparty_beta: Option<bool>,
+    /// Indicates which version of the personal finance category taxonomy is being used.
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
     /// This field only applies to calls for Items where the Transactions product has not already
     /// been initialized (i.e., by specifying `transactions` in the `products`,
@@ -446,6 +448,14 @@ impl Validate for InvestmentsTransactionsGetRequestOptions {
     }
 }
 
+/// Errors are identified by `error_code` and categorized by `error_type`. Use these in preference
+/// to HTTP status codes to identify and handle specific errors. HTTP status codes are set and
+/// provide the broadest categorization of errors: 4xx codes are for developer- or user-related
+/// errors, and 5xx codes are for Plaid-related errors, and the status will be 2xx in non-error
+/// cases. An Item with a non-`null` error object will only be part of an API response when calling
+/// `/item/get` to view Item status. Otherwise, error fields will be `null` if no error has
+/// occurred; if an error has occurred, an error code will be returned instead.
+///
 /// An error returned by Plaid, in a non-2xx response body or nested in an object such as an Item.
 ///
 /// # Example 1
@@ -475,18 +485,27 @@ impl Validate for InvestmentsTransactionsGetRequestOptions {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlaidError {
-    /// A broad categorization of the error. Safe for programmatic use.
+    /// A broad categorization of the error.
     pub error_type: PlaidErrorType,
     /// The particular error code. Safe for programmatic use.
     pub error_code: String,
-    /// The specific reason for the error code. Currently, reasons are only supported for
-    /// OAuth-based Item errors; `null` will be returned otherwise. Safe for programmatic use.
+    /// The specific reason for the error code. Currently, reasons are only supported OAuth-based
+    /// item errors; `null` will be returned otherwise. Safe for programmatic use.
+    ///
+    /// Possible values:
+    /// `OAUTH_INVALID_TOKEN`: The user's OAuth connection to this institution has been invalidated.
+    ///
+    /// `OAUTH_CONSENT_EXPIRED`: The user's access consent for this OAuth connection to this
+    /// institution has expired.
+    ///
+    /// `OAUTH_USER_REVOKED`: The user's OAuth connection to this institution is invalid because the
+    /// user revoked their connection.
     pub error_code_reason: Nullable<String>,
-    /// A developer-friendly representation of the error code. This may change over time and is
-    /// not safe for programmatic use.
+    /// A developer-friendly representation of the error code. This may change over time and is not
+    /// safe for programmatic use.
     pub error_message: String,
-    /// A user-friendly representation of the error code. `null` if the error is not related to
-    /// user action.
+    /// A user-friendly representation of the error code. `null` if the error is not related to user
+    /// action.
     ///
     /// This may change over time and is not safe for programmatic use.
     pub display_message: Option<String>,
@@ -497,18 +516,17 @@ pub struct PlaidError {
     /// such a request, `causes` will return an array of errors containing a breakdown of these
     /// errors on the individual Item level, if any can be identified.
     ///
-    /// `causes` will be provided for the `error_type` `ASSET_REPORT_ERROR` or
-    /// `CHECK_REPORT_ERROR`. `causes` will also not be populated inside an error nested within a
-    /// `warning` object.
+    /// `causes` will be provided for the `error_type` `ASSET_REPORT_ERROR` or `CHECK_REPORT_ERROR`.
+    /// `causes` will also not be populated inside an error nested within a `warning` object.
     pub causes: Option<Vec<::serde_json::Value>>,
-    /// The HTTP status code associated with the error. This will only be returned in the
-    /// response body when the error information is provided via a webhook.
+    /// The HTTP status code associated with the error. This will only be returned in the response
+    /// body when the error information is provided via a webhook.
     pub status: Nullable<i64>,
-    /// The URL of a Plaid documentation page with more information about the error.
+    /// The URL of a Plaid documentation page with more information about the error
     ///
     /// Constraints: an http or https URL.
     pub documentation_url: Option<String>,
-    /// Suggested steps for resolving the error.
+    /// Suggested steps for resolving the error
     pub suggested_action: Nullable<String>,
     /// A list of the account subtypes that were requested via the `account_filters` parameter in
     /// `/link/token/create`. Currently only populated for `NO_ACCOUNTS` errors from Items with
@@ -711,6 +729,7 @@ pub struct AccountBase {
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
+    /// A set of fields describing the balance for an account.
     pub balances: AccountBalance,
     /// The last 2-4 alphanumeric characters of either the account's displayed mask or the account's
     /// official account number. Note that the mask may be non-unique between an Item's accounts.
@@ -720,6 +739,8 @@ pub struct AccountBase {
     /// The official name of the account as given by the financial institution
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -774,6 +795,7 @@ pub struct AccountBase {
     /// `user.legal_name` request field in `/link/token/create` for the Link session that created
     /// the Item.
     pub verification_name: Option<String>,
+    /// Insights from performing database verification for the account.
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -785,6 +807,7 @@ pub struct AccountBase {
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
     pub persistent_account_id: Option<String>,
+    /// Indicates the account's categorization as either a personal or a business account.
     pub holder_category: Nullable<AccountHolderCategory>,
 }
 
@@ -1004,11 +1027,15 @@ pub struct InvestmentAccount {
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
+    /// A set of fields describing the balance for an account, including margin loan information for
+    /// investment accounts.
     pub balances: InvestmentAccountBalance,
     pub mask: Option<String>,
     pub name: String,
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -1058,6 +1085,7 @@ pub struct InvestmentAccount {
     /// are being used for the Item.
     pub verification_status: Option<AccountBaseVerificationStatus>,
     pub verification_name: Option<String>,
+    /// Insights from performing database verification for the account.
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -1069,6 +1097,7 @@ pub struct InvestmentAccount {
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
     pub persistent_account_id: Option<String>,
+    /// Indicates the account's categorization as either a personal or a business account.
     pub holder_category: Nullable<AccountHolderCategory>,
 }
 
@@ -1501,8 +1530,11 @@ pub struct AccountVerificationInsights {
     /// undefined if name matching was not enabled for the database verification session or if there
     /// were no eligible Plaid network matches to compare the given name with.
     pub name_match_score: Nullable<i64>,
+    /// Status information about the account and routing number in the Plaid network.
     pub network_status: AccountVerificationInsightsNetworkStatus,
+    /// Information about known ACH returns for the account and routing number.
     pub previous_returns: Option<AccountVerificationInsightsPreviousReturns>,
+    /// Indicator of account number format validity for institution.
     pub account_number_format: AccountVerificationInsightsAccountNumberFormat,
 }
 
@@ -1919,6 +1951,7 @@ pub struct Transaction {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: String,
+    /// A representation of where a transaction took place.
     pub location: Location,
     /// The merchant name or transaction description.
     ///
@@ -1941,6 +1974,7 @@ pub struct Transaction {
     /// transactions returned by `/transactions/sync` or `/transactions/get`, this field will only
     /// be included if the client has set `options.include_original_description` to `true`.
     pub original_description: Nullable<String>,
+    /// Transaction information specific to inter-bank transfers.
     pub payment_meta: PaymentMeta,
     /// When `true`, identifies the transaction as pending or unsettled. Pending transaction details
     /// (name, type, amount, category ID) may change before they are settled. Not all institutions
@@ -2019,8 +2053,11 @@ pub struct Transaction {
     ///
     /// This field replaces the `transaction_type` field.
     pub payment_channel: TransactionPaymentChannel,
+    /// Information describing the intent of the transaction.
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
+    /// Information describing the intent of the transaction.
     pub business_finance_category: Nullable<BusinessFinanceCategory>,
+    /// An identifier classifying the transaction type.
     pub transaction_code: Option<TransactionCode>,
     /// The URL of an icon associated with the primary personal finance category. The icon will
     /// always be 100×100 pixel PNG file.
@@ -2032,6 +2069,7 @@ pub struct Transaction {
     /// with multiple retail locations, this field will map to the broader merchant, not a specific
     /// location or store.
     pub merchant_entity_id: Nullable<String>,
+    /// Custom client fields
     pub client_customization: Nullable<ClientCustomization>,
 }
 
@@ -2213,14 +2251,19 @@ pub struct TransactionStream {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub predicted_next_date: Nullable<String>,
+    /// Describes the frequency of the transaction stream.
     pub frequency: RecurringTransactionFrequency,
     /// An array of Plaid transaction IDs belonging to the stream, sorted by posted date.
     pub transaction_ids: Vec<String>,
+    /// Object with data pertaining to an amount on the transaction stream.
     pub average_amount: TransactionStreamAmount,
+    /// Object with data pertaining to an amount on the transaction stream.
     pub last_amount: TransactionStreamAmount,
     /// Indicates whether the transaction stream is still live.
     pub is_active: bool,
+    /// The current status of the transaction stream.
     pub status: TransactionStreamStatus,
+    /// Information describing the intent of the transaction.
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
     /// As the ability to modify transactions streams has been discontinued, this field will always
     /// be `false`.
@@ -2422,7 +2465,9 @@ pub struct InvestmentsAuthOwner {
 pub struct InvestmentsAuthAccountDetails401k {
     /// The ID of the 401k account.
     pub account_id: Option<String>,
+    /// Object containing information on account fee transactions for the 401k account.
     pub fee_details: Option<InvestmentsAuth401kFeeDetails>,
+    /// Object containing information on contribution transactions for the 401k account.
     pub contribution_details: Option<InvestmentsAuth401kContributionDetails>,
 }
 
@@ -2506,8 +2551,11 @@ impl Validate for InvestmentsAuth401kContributionDetails {
 /// holdings that are returned.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvestmentsAuthDataSources {
+    /// A description of the source of data for a given product/data type.
     pub numbers: Option<DataSources>,
+    /// A description of the source of data for a given product/data type.
     pub owners: Option<DataSources>,
+    /// A description of the source of data for a given product/data type.
     pub holdings: Option<DataSources>,
 }
 
@@ -2871,6 +2919,7 @@ pub struct Counterparty {
     pub name: String,
     /// A unique, stable, Plaid-generated ID that maps to the counterparty.
     pub entity_id: Nullable<String>,
+    /// The counterparty type.
     pub type_: CounterpartyType,
     /// The website associated with the counterparty.
     pub website: Option<String>,
@@ -2894,6 +2943,7 @@ pub struct Counterparty {
     /// match (i.e. a street address is returned in the location object), the phone number will be
     /// location specific.
     pub phone_number: Option<String>,
+    /// Account numbers associated with the counterparty, when available.
     pub account_numbers: Nullable<CounterpartyNumbers>,
 }
 
@@ -2925,6 +2975,7 @@ pub struct TransactionCounterparty {
     pub name: String,
     /// A unique, stable, Plaid-generated ID that maps to the counterparty.
     pub entity_id: Nullable<String>,
+    /// The counterparty type.
     pub type_: CounterpartyType,
     /// The website associated with the counterparty.
     pub website: Option<String>,
@@ -2944,6 +2995,7 @@ pub struct TransactionCounterparty {
     /// name parsed out of the request description.
     /// `UNKNOWN`: We don't know the confidence level for this counterparty.
     pub confidence_level: Nullable<String>,
+    /// Account numbers associated with the counterparty, when available.
     pub account_numbers: Nullable<CounterpartyNumbers>,
 }
 
@@ -3015,7 +3067,9 @@ impl CounterpartyType {
 /// This field is currently only filled in for select financial institutions in Europe.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CounterpartyNumbers {
+    /// Identifying information for a UK bank account via BACS.
     pub bacs: Nullable<CounterpartyNumbersBACS>,
+    /// Account numbers using the International Bank Account Number and BIC/SWIFT code format.
     pub international: Nullable<CounterpartyNumbersInternational>,
 }
 
@@ -3100,6 +3154,7 @@ pub struct PersonalFinanceCategory {
     /// accurate.
     /// `UNKNOWN`: We don't know the confidence level for this category.
     pub confidence_level: Nullable<String>,
+    /// Indicates which version of the personal finance category taxonomy is being used.
     pub version: Option<PersonalFinanceCategoryVersion>,
 }
 
@@ -3265,6 +3320,7 @@ impl EmailType {
 /// A physical mailing address.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
+    /// Data about the components comprising an address.
     pub data: AddressData,
     /// When `true`, identifies the address as the primary address on an account.
     pub primary: Option<bool>,
@@ -3282,19 +3338,20 @@ impl Validate for Address {
     }
 }
 
-/// The user's primary address, as the components comprising an address.
+/// Data about the components comprising an address.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddressData {
-    /// The full city name.
+    /// The full city name
     pub city: Option<String>,
-    /// The region or state. In API versions 2018-05-22 and earlier, this field is called
-    /// `state`. Example: `"NC"`.
+    /// The region or state. In API versions 2018-05-22 and earlier, this field is called `state`.
+    /// Example: `"NC"`
     pub region: Option<String>,
-    /// The full street address. Example: `"564 Main Street, APT 15"`.
+    /// The full street address
+    /// Example: `"564 Main Street, APT 15"`
     pub street: String,
     /// The postal code. In API versions 2018-05-22 and earlier, this field is called `zip`.
     pub postal_code: Option<String>,
-    /// The ISO 3166-1 alpha-2 country code.
+    /// The ISO 3166-1 alpha-2 country code
     ///
     /// Constraints: an assigned ISO 3166-1 alpha-2 country code in capitals, such as US.
     pub country: Option<String>,
@@ -3452,6 +3509,7 @@ pub struct StudentLoan {
     pub last_statement_issue_date: Option<String>,
     /// The type of loan, e.g., "Consolidation Loans".
     pub loan_name: Option<String>,
+    /// An object representing the status of the student loan
     pub loan_status: StudentLoanStatus,
     /// The minimum payment due for the next billing cycle. There are some exceptions:
     /// Some institutions require a minimum payment across all loans associated with an account
@@ -3490,11 +3548,14 @@ pub struct StudentLoan {
     /// majority of cases, `payment_reference_number` will match `account_number,` but in some
     /// institutions, such as Great Lakes (`ins_116861`), it will be different.
     pub payment_reference_number: Option<String>,
+    /// Information about the student's eligibility in the Public Service Loan Forgiveness program.
     pub pslf_status: PSLFStatus,
+    /// An object representing the repayment plan for the student loan
     pub repayment_plan: StudentRepaymentPlan,
     /// The sequence number of the student loan. Heartland ECSI (`ins_116948`) does not make this
     /// field available.
     pub sequence_number: Option<String>,
+    /// The address of the student loan servicer.
     pub servicer_address: ServicerAddressData,
     /// The year to date (YTD) interest paid. Availability for this field is limited.
     ///
@@ -3665,6 +3726,7 @@ pub struct MortgageLiability {
     pub has_pmi: Option<bool>,
     /// Indicates whether the borrower will pay a penalty for early payoff of mortgage.
     pub has_prepayment_penalty: Option<bool>,
+    /// Object containing metadata about the interest rate for the mortgage.
     pub interest_rate: MortgageInterestRate,
     /// The amount of the last payment.
     ///
@@ -3708,6 +3770,7 @@ pub struct MortgageLiability {
     ///
     /// Format: `double`.
     pub past_due_amount: Option<f64>,
+    /// Object containing fields describing property address.
     pub property_address: MortgagePropertyAddress,
     /// The year to date (YTD) interest paid.
     ///
@@ -4179,7 +4242,9 @@ impl PaymentScheduleInterval {
 
 ::specgen_runtime::open_enum!(PaymentScheduleInterval);
 
-/// A product that an institution can support and that can be added to an Item.
+/// A list of products that an institution can support. All Items must be initialized with at least
+/// one product. The Balance product is always available and does not need to be specified during
+/// initialization.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
 /// string.
@@ -4320,6 +4385,7 @@ impl Products {
 /// operation operating on multiple Items has encountered an error in one of the Items.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cause {
+    /// A broad categorization of the error.
     pub error_type: PlaidErrorType,
     /// The particular error code. Safe for programmatic use.
     pub error_code: String,
@@ -4525,6 +4591,7 @@ pub struct HoldingTaxLot {
     ///
     /// Format: `double`.
     pub current_value: Option<f64>,
+    /// Indicates whether a holding lot position is long or short.
     pub position_type: Option<HoldingTaxLotPositionType>,
 }
 
@@ -4704,7 +4771,9 @@ pub struct Security {
     /// The ISO-10962 Classification of Financial Instruments Code used to classify the security
     /// based on its structure and function.
     pub cfi_code: Option<String>,
+    /// Details about the option security.
     pub option_contract: Option<OptionContract>,
+    /// Details about the fixed income security.
     pub fixed_income: Option<FixedIncome>,
 }
 
@@ -5011,6 +5080,7 @@ impl Validate for OptionContract {
 /// Details about the fixed income security.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FixedIncome {
+    /// Details about a fixed income security's expected rate of return.
     pub yield_rate: Option<YieldRate>,
     /// The maturity date for this fixed income security, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
@@ -5052,6 +5122,7 @@ pub struct YieldRate {
     ///
     /// Format: `double`.
     pub percentage: f64,
+    /// The type of rate which indicates how the predicted yield was calculated.
     pub type_: Option<YieldRateType>,
 }
 
@@ -5162,6 +5233,8 @@ pub struct InvestmentTransaction {
     /// Format: `double`.
     pub fees: Option<f64>,
     pub type_: InvestmentTransactionType,
+    /// For descriptions of possible transaction types and subtypes, see the [Investment transaction
+    /// types schema](https://plaid.com/docs/api/accounts/#investment-transaction-types-schema).
     pub subtype: InvestmentTransactionSubtype,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-`null`.
@@ -5213,10 +5286,13 @@ impl Validate for InvestmentTransaction {
 pub struct BankTransfer {
     /// Plaid's unique identifier for a bank transfer.
     pub id: String,
+    /// Specifies the use case of the transfer.
     pub ach_class: ACHClass,
     /// The account ID that should be credited/debited for this bank transfer.
     pub account_id: String,
+    /// The type of bank transfer.
     pub type_: BankTransferType,
+    /// The legal name and other information for the account holder.
     pub user: BankTransferUser,
     /// The amount of the bank transfer (decimal string with two digits of precision e.g. "10.00").
     pub amount: String,
@@ -5229,10 +5305,13 @@ pub struct BankTransfer {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created: String,
+    /// The status of the transfer.
     pub status: BankTransferStatus,
+    /// The network or rails used for the transfer.
     pub network: BankTransferNetwork,
     /// When `true`, you can still cancel this bank transfer.
     pub cancellable: bool,
+    /// The failure reason if the type of this transfer is `"failed"` or `"reversed"`.
     pub failure_reason: Option<BankTransferFailure>,
     /// A string containing the custom tag provided by the client in the create request. Will be
     /// null if not provided.
@@ -5249,6 +5328,8 @@ pub struct BankTransfer {
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
     /// Plaid's unique identifier for the origination account that was used for this transfer.
     pub origination_account_id: String,
+    /// Indicates the direction of the transfer: `outbound` for API-initiated transfers, or
+    /// `inbound` for payments received by the FBO account.
     pub direction: Option<BankTransferDirection>,
 }
 
@@ -5646,7 +5727,9 @@ pub struct TransferSweep {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub expected_funds_available_date: Nullable<String>,
+    /// The status of a sweep transfer
     pub status: Nullable<SweepStatus>,
+    /// The trigger of the sweep
     pub trigger: Nullable<SweepTrigger>,
     /// The description of the deposit that will be passed to the receiving bank (up to 10
     /// characters). Note that banks utilize this field differently, and may or may not show it on
@@ -5659,6 +5742,7 @@ pub struct TransferSweep {
     /// For `rtp` transfers, this is the Transaction Identification number.
     /// For `wire` transfers, this is the IMAD (Input Message Accountability Data) number.
     pub network_trace_id: Nullable<String>,
+    /// The failure reason if the status for a sweep is `"failed"` or `"returned"`.
     pub failure_reason: Nullable<SweepFailure>,
 }
 
@@ -5734,11 +5818,14 @@ pub struct AccountIdentity {
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
+    /// A set of fields describing the balance for an account.
     pub balances: AccountBalance,
     pub mask: Option<String>,
     pub name: String,
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -5788,6 +5875,7 @@ pub struct AccountIdentity {
     /// are being used for the Item.
     pub verification_status: Option<AccountBaseVerificationStatus>,
     pub verification_name: Option<String>,
+    /// Insights from performing database verification for the account.
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -5799,6 +5887,7 @@ pub struct AccountIdentity {
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
     pub persistent_account_id: Option<String>,
+    /// Indicates the account's categorization as either a personal or a business account.
     pub holder_category: Nullable<AccountHolderCategory>,
     /// Data returned by the financial institution about the account owner or owners. Only returned
     /// by Identity or Assets endpoints. For business accounts, the name reported may be either the
@@ -5863,11 +5952,14 @@ pub struct AccountIdentityMatchScore {
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
+    /// A set of fields describing the balance for an account.
     pub balances: AccountBalance,
     pub mask: Option<String>,
     pub name: String,
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -5917,6 +6009,7 @@ pub struct AccountIdentityMatchScore {
     /// are being used for the Item.
     pub verification_status: Option<AccountBaseVerificationStatus>,
     pub verification_name: Option<String>,
+    /// Insights from performing database verification for the account.
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -5928,10 +6021,19 @@ pub struct AccountIdentityMatchScore {
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
     pub persistent_account_id: Option<String>,
+    /// Indicates the account's categorization as either a personal or a business account.
     pub holder_category: Nullable<AccountHolderCategory>,
+    /// Score found by matching name provided by the API with the name on the account at the
+    /// financial institution.
     pub legal_name: Nullable<NameMatchScore>,
+    /// Score found by matching phone number provided by the API with the phone number on the
+    /// account at the financial institution.
     pub phone_number: Nullable<PhoneNumberMatchScore>,
+    /// Score found by matching email provided by the API with the email on the account at the
+    /// financial institution.
     pub email_address: Nullable<EmailAddressMatchScore>,
+    /// Score found by matching address provided by the API with the address on the account at the
+    /// financial institution.
     pub address: Nullable<AddressMatchScore>,
 }
 
@@ -6327,7 +6429,9 @@ pub struct CreditBankIncomeAccount {
     pub name: String,
     /// The official name of the bank account.
     pub official_name: Option<String>,
+    /// Valid account subtypes for depository accounts.
     pub subtype: DepositoryAccountSubtype,
+    /// The account type.
     pub type_: CreditBankIncomeAccountType,
     /// Data returned by the financial institution about the account owner or owners. Identity
     /// information is optional, so field may return an empty array.
@@ -6593,6 +6697,7 @@ impl CreditBankIncomeWarningCode {
 /// operation operating on multiple Items has encountered an error in one of the Items.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreditBankIncomeCause {
+    /// A broad categorization of the error.
     pub error_type: CreditBankIncomeErrorType,
     /// We use standard HTTP response codes for success and failure notifications, and our errors
     /// are further classified by `error_type`. In general, 200 HTTP codes correspond to success,
@@ -7266,6 +7371,7 @@ pub struct CreditCategory {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetReportGetResponse {
+    /// An object representing an Asset Report
     pub report: AssetReport,
     /// If the Asset Report generation was successful but identity information cannot be returned,
     /// this array will contain information about the errors causing identity information to be
@@ -7345,6 +7451,8 @@ pub struct Warning {
     /// Investments specific information is not available. `TRANSACTIONS_UNAVAILABLE` indicates that
     /// transactions information associated with Credit and Depository accounts are unavailable.
     pub warning_code: WarningWarningCode,
+    /// An error object and associated `item_id` used to identify a specific Item and error when a
+    /// batch operation operating on multiple Items has encountered an error in one of the Items.
     pub cause: Option<Cause>,
 }
 
@@ -7432,6 +7540,7 @@ pub struct AssetReport {
     /// A unique ID identifying an Asset Report. Like all Plaid identifiers, this ID is case
     /// sensitive.
     pub asset_report_id: String,
+    /// This is a container object for all lending-related insights.
     pub insights: Nullable<AccountInsights>,
     /// An identifier you determine and submit for the Asset Report.
     pub client_report_id: Option<String>,
@@ -7442,6 +7551,8 @@ pub struct AssetReport {
     pub date_generated: String,
     /// The duration of transaction history you requested
     pub days_requested: f64,
+    /// The user object allows you to provide additional information about the user to be appended
+    /// to the Asset Report.
     pub user: AssetReportUser,
     /// Data returned by Plaid about each of the Items included in the Asset Report.
     pub items: Vec<AssetReportItem>,
@@ -7522,6 +7633,7 @@ pub struct AccountAssets {
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
+    /// A set of fields describing the balance for an account.
     pub balances: AssetReportAccountBalance,
     /// The last 2-4 alphanumeric characters of an account's official account number. Note that the
     /// mask may be non-unique between an Item's accounts, and it may also not match the mask that
@@ -7532,6 +7644,8 @@ pub struct AccountAssets {
     /// The official name of the account as given by the financial institution
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// The current verification status of an Auth Item initiated through Automated or Manual
     /// micro-deposits.  Returned for Auth Items only.
@@ -7566,6 +7680,7 @@ pub struct AccountAssets {
     pub days_available: f64,
     /// Transaction history associated with the account.
     pub transactions: Vec<AssetReportTransaction>,
+    /// A set of fields describing the investments data on an account.
     pub investments: Option<AssetReportInvestments>,
     /// Data returned by the financial institution about the account owner or owners.For business
     /// accounts, the name reported may be either the name of the individual or the name of the
@@ -7575,11 +7690,13 @@ pub struct AccountAssets {
     /// identity information is returned in the top level `identity` object. For more details, see
     /// [Plaid API versioning](https://plaid.com/docs/api/versioning/#version-2019-05-29)
     pub owners: Vec<Owner>,
+    /// How an asset is owned.
     pub ownership_type: Nullable<OwnershipType>,
     /// Calculated data about the historical balances on the account.
     ///
     /// Available for `credit` and `depository` type accounts.
     pub historical_balances: Vec<HistoricalBalance>,
+    /// This is a container object for all lending-related insights.
     pub account_insights: Nullable<AccountInsights>,
 }
 
@@ -7853,6 +7970,8 @@ pub struct AssetReportInvestmentTransaction {
     /// Format: `double`.
     pub fees: Option<f64>,
     pub type_: InvestmentTransactionType,
+    /// For descriptions of possible transaction types and subtypes, see the [Investment transaction
+    /// types schema](https://plaid.com/docs/api/accounts/#investment-transaction-types-schema).
     pub subtype: InvestmentTransactionSubtype,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-`null`.
@@ -8086,6 +8205,7 @@ pub struct AssetReportTransaction {
     ///
     /// This field will only appear in an Asset Report with Insights.
     pub category_id: Nullable<String>,
+    /// Information describing the intent of the transaction.
     pub credit_category: Nullable<CreditCategory>,
     /// The check number of the transaction. This field is only populated for check transactions.
     pub check_number: Nullable<String>,
@@ -8097,6 +8217,7 @@ pub struct AssetReportTransaction {
     pub date: String,
     /// The date on which the transaction took place, in IS0 8601 format.
     pub date_transacted: Nullable<String>,
+    /// A representation of where a transaction took place.
     pub location: Option<Location>,
     /// The merchant name or transaction description. This is a legacy field that is no longer
     /// maintained. For merchant name, use the `merchant_name` field. For description, use the
@@ -8110,6 +8231,7 @@ pub struct AssetReportTransaction {
     /// the merchant counterparty in the transaction. For some bank transactions (such as checks or
     /// account transfers) where there is no meaningful merchant name, this value will be `null`.
     pub merchant_name: Nullable<String>,
+    /// Transaction information specific to inter-bank transfers.
     pub payment_meta: Option<PaymentMeta>,
     /// When `true`, identifies the transaction as pending or unsettled. Pending transaction details
     /// (name, type, amount, category ID) may change before they are settled.
@@ -8201,7 +8323,13 @@ impl AssetReportTransactionType {
 /// for European customers.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountInsights {
+    /// Risk indicators focus on providing signal on the possibility of a borrower defaulting on
+    /// their loan repayments by providing data points related to its payment behavior, debt, and
+    /// other relevant financial information, helping lenders gauge the level of risk involved in a
+    /// certain operation.
     pub risk: Nullable<RiskIndicators>,
+    /// Affordability insights focus on providing signal on the ability of a borrower to repay their
+    /// loan without experiencing financial strain.
     pub affordability: Nullable<AffordabilityInsights>,
 }
 
@@ -8223,7 +8351,11 @@ impl Validate for AccountInsights {
 /// the level of affordability of a borrower.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AffordabilityInsights {
+    /// Comprehensive analysis of spending patterns, categorizing expenses into essential,
+    /// non-essential, and other categories.
     pub expenditure: Nullable<ExpenditureInsights>,
+    /// Comprehensive income analysis including total income, income excluding transfers, and
+    /// inbound transfer amounts.
     pub income: Nullable<IncomeInsights>,
 }
 
@@ -8238,10 +8370,20 @@ pub struct AffordabilityInsights {
 /// operation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskIndicators {
+    /// Insights into bank penalties and fees, including overdraft fees, NSF fees, and other
+    /// bank-imposed charges.
     pub bank_penalties: Nullable<BankPenaltiesIndicators>,
+    /// Insights into gambling-related transactions, including frequency, amounts, and top
+    /// merchants.
     pub gambling: Nullable<GamblingIndicators>,
+    /// Insights into loan disbursement transactions received by the user, tracking incoming funds
+    /// from loan providers.
     pub loan_disbursements: Nullable<LoanDisbursementsIndicators>,
+    /// Insights into loan payment transactions made by the user, tracking outgoing payments to loan
+    /// providers.
     pub loan_payments: Nullable<LoanPaymentsIndicators>,
+    /// Insights into negative balance occurrences, including frequency, duration, and minimum
+    /// balance details.
     pub negative_balance: Nullable<NegativeBalanceInsights>,
 }
 
@@ -8282,6 +8424,8 @@ pub struct BankPenaltiesIndicators {
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
     pub unofficial_currency_code: Nullable<String>,
+    /// The monthly average amount calculated by dividing the total by the number of calendar months
+    /// in the time period.
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Detailed categories view of all the transactions that fall into the `BANK_PENALTIES` credit
     /// category within the given time window, across all the accounts in the report.
@@ -8341,6 +8485,8 @@ pub struct GamblingIndicators {
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
     pub unofficial_currency_code: Nullable<String>,
+    /// The monthly average amount calculated by dividing the total by the number of calendar months
+    /// in the time period.
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Up to 3 top merchants that the user had the most transactions for in the given time window,
     /// in descending order of total spend.
@@ -8407,6 +8553,8 @@ pub struct LoanDisbursementsIndicators {
     /// Detailed categories view of all the transactions that fall into the `LOAN_DISBURSEMENTS`
     /// credit category within the given time window, across all the accounts in the report.
     pub category_details: Option<Vec<CategoryExpenses>>,
+    /// The monthly average amount calculated by dividing the total by the number of calendar months
+    /// in the time period.
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Up to 3 top service providers that the user had the most transactions for in the given time
     /// window, in descending order of total spend.
@@ -8471,6 +8619,8 @@ pub struct LoanPaymentsIndicators {
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
     pub unofficial_currency_code: Nullable<String>,
+    /// The monthly average amount calculated by dividing the total by the number of calendar months
+    /// in the time period.
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Detailed categories view of all the transactions that fall into the `LOAN_PAYMENTS` credit
     /// category within the given time window, across all the accounts in the report.
@@ -8533,6 +8683,8 @@ pub struct NegativeBalanceInsights {
     /// The number of aggregated days that the accounts in the report has had a negative balance
     /// within the given time window.
     pub days_with_negative_balance: Nullable<i64>,
+    /// A monetary amount with its associated currency information, supporting both official and
+    /// unofficial currency codes.
     pub minimum_balance: Nullable<AmountWithCurrency>,
     /// The summary of the negative balance occurrences for this account.
     ///
@@ -8570,6 +8722,8 @@ pub struct NegativeBalanceOccurrence {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: Nullable<String>,
+    /// A monetary amount with its associated currency information, supporting both official and
+    /// unofficial currency codes.
     pub minimum_balance: Nullable<AmountWithCurrency>,
 }
 
@@ -8594,6 +8748,8 @@ pub struct OutlierTransactionsInsights {
     /// The total number of transactions whose value is above the threshold of normal amounts for a
     /// given account.
     pub transactions_count: Nullable<i64>,
+    /// A monetary amount with its associated currency information, supporting both official and
+    /// unofficial currency codes.
     pub total_amount: Nullable<AmountWithCurrency>,
     /// Up to 3 top categories of expenses in this group.
     pub top_categories: Option<Vec<CategoryExpenses>>,
@@ -8657,11 +8813,23 @@ pub struct IncomeInsights {
 pub struct ExpenditureInsights {
     /// Net cash flow for the period (inflows minus outflows), including a monthly average.
     pub cash_flow: Nullable<AmountWithCurrencyWithMonthlyAverage>,
+    /// Summary statistics for a specific expenditure category, including total amount, monthly
+    /// average, and percentage of income.
     pub total_expenditure: Nullable<ExpenditureSummary>,
+    /// Summary statistics for a specific expenditure category, including total amount, monthly
+    /// average, and percentage of income.
     pub essential_expenditure: Nullable<ExpenditureSummary>,
+    /// Summary statistics for a specific expenditure category, including total amount, monthly
+    /// average, and percentage of income.
     pub non_essential_expenditure: Nullable<ExpenditureSummary>,
+    /// Summary statistics for a specific expenditure category, including total amount, monthly
+    /// average, and percentage of income.
     pub other: Nullable<ExpenditureSummary>,
+    /// Summary statistics for a specific expenditure category, including total amount, monthly
+    /// average, and percentage of income.
     pub transfers_out: Nullable<ExpenditureSummary>,
+    /// Insights into unusually large transactions that exceed typical spending patterns for the
+    /// account.
     pub outlier_transactions: Nullable<OutlierTransactionsInsights>,
 }
 
@@ -8692,6 +8860,8 @@ pub struct ExpenditureSummary {
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
     pub unofficial_currency_code: Nullable<String>,
+    /// The monthly average amount calculated by dividing the total by the number of calendar months
+    /// in the time period.
     pub monthly_average: Nullable<MonthlyAverage>,
     /// The total number of outflow transactions in this expenses group, within the given time
     /// window across all the accounts in the report.
@@ -8736,6 +8906,8 @@ pub struct MonthlySummary {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: Nullable<String>,
+    /// A monetary amount with its associated currency information, supporting both official and
+    /// unofficial currency codes.
     pub total_amount: Nullable<AmountWithCurrency>,
 }
 
@@ -8813,6 +8985,8 @@ pub struct CategoryExpenses {
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `unofficial_currency_code`s.
     pub unofficial_currency_code: Nullable<String>,
+    /// The monthly average amount calculated by dividing the total by the number of calendar months
+    /// in the time period.
     pub monthly_average: Nullable<MonthlyAverage>,
 }
 
@@ -9116,6 +9290,7 @@ pub struct UserIDNumber {
     ///
     /// Example: `123456789`.
     pub value: String,
+    /// A globally unique and human readable ID type, specific to the country and document category.
     pub type_: IDNumberType,
 }
 
@@ -9134,10 +9309,15 @@ impl Validate for UserIDNumber {
 /// The versions of Prism products to evaluate
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismVersions {
+    /// The version of Prism FirstDetect.
     pub firstdetect: Nullable<PrismFirstDetectVersion>,
+    /// The version of Prism Detect
     pub detect: Nullable<PrismDetectVersion>,
+    /// The version of Prism CashScore.
     pub cashscore: Nullable<PrismCashScoreVersion>,
+    /// The version of Prism Extend
     pub extend: Nullable<PrismExtendVersion>,
+    /// The version of Prism Insights.
     pub insights: Nullable<PrismInsightsVersion>,
 }
 
@@ -9190,6 +9370,7 @@ impl Validate for CraPartnerInsightsFicoInput {
 /// Configuration required to generate a single UltraFICO score.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraPartnerInsightsUltraFicoScoreRequest {
+    /// The version of the UltraFICO score.
     pub ultrafico_score_version: CraPartnerInsightsUltraFicoScoreVersion,
     /// FICO identifier for a particular scoring request. Should only be provided by UltraFICO as
     /// part of the FICO-led Flow.
@@ -9197,6 +9378,7 @@ pub struct CraPartnerInsightsUltraFicoScoreRequest {
     /// Client-generated identifier that can be used to correlate scoring requests and scoring
     /// results.
     pub request_correlation_id: Option<String>,
+    /// Details about the base FICO score associated with an UltraFICO scoring request.
     pub base_fico_score: CraPartnerInsightsBaseFicoScore,
 }
 
@@ -9239,6 +9421,7 @@ impl CraPartnerInsightsUltraFicoScoreVersion {
 /// Details about the base FICO score associated with an UltraFICO scoring request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraPartnerInsightsBaseFicoScore {
+    /// The credit bureau that provided the base FICO score.
     pub bureau: CraPartnerInsightsBureau,
     /// Numeric value of the base FICO score.
     pub score: i64,
@@ -9265,6 +9448,7 @@ pub struct CraPartnerInsightsBaseFicoScore {
     /// Whether inquiries adversely affected this score but were not represented in one of the four
     /// reason codes. Sometimes referred to as the FACTA Flag.
     pub did_inquiries_adversely_affect_score: Nullable<bool>,
+    /// The version of the base FICO score model.
     pub base_fico_score_version: CraPartnerInsightsBaseFicoScoreVersion,
 }
 
@@ -9489,6 +9673,7 @@ impl PrismInsightsVersion {
 pub struct CraCheckReportHomeLendingReportOptions {
     /// Specifies which types of home lending reports to generate.
     pub reports_requested: Vec<CraCheckReportVerificationGetReportType>,
+    /// Defines configuration options for the Employment Refresh Report.
     pub employment_refresh_options: Nullable<
         CraCheckReportVerificationGetEmploymentRefreshOptions,
     >,
@@ -9715,7 +9900,32 @@ impl Validate for CraCheckReportVerificationGetEmploymentRefreshOptions {
     }
 }
 
-/// The method used to populate Auth data for the Item.
+/// The method used to populate Auth data for the Item. This field is only populated for Items that
+/// have had Auth numbers data set on at least one of its accounts, and will be `null` otherwise.
+/// For info about the various flows, see our [Auth coverage
+/// documentation](https://plaid.com/docs/auth/coverage/).
+///
+/// `INSTANT_AUTH`: The Item's Auth data was provided directly by the user's institution connection.
+///
+/// `INSTANT_MATCH`: The Item's Auth data was provided via the Instant Match fallback flow.
+///
+/// `AUTOMATED_MICRODEPOSITS`: The Item's Auth data was provided via the Automated Micro-deposits
+/// flow.
+///
+/// `SAME_DAY_MICRODEPOSITS`: The Item's Auth data was provided via the Same-Day Micro-deposits
+/// flow.
+///
+/// `INSTANT_MICRODEPOSITS`: The Item's Auth data was provided via the Instant Micro-deposits flow.
+///
+/// `DATABASE_MATCH`: The Item's Auth data was provided via the Database Match flow.
+///
+/// `DATABASE_INSIGHTS`: The Item's Auth data was provided via the Database Insights flow.
+///
+/// `TRANSFER_MIGRATED`: The Item's Auth data was provided via
+/// [`/transfer/migrate_account`](https://plaid.com/docs/api/products/transfer/account-linking/#migrate-account-into-transfers).
+///
+/// `INVESTMENTS_FALLBACK`: The Item's Auth data for Investments Move was provided via a [fallback
+/// flow](https://plaid.com/docs/investments-move/#fallback-flows).
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
 /// string.
@@ -9767,70 +9977,62 @@ impl ItemAuthMethod {
 
 ::specgen_runtime::open_enum!(ItemAuthMethod);
 
-/// Metadata about an Item.
+/// Metadata about the Item.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
-    /// institution twice will result in two Items with different `item_id` values. Like all
-    /// Plaid identifiers, the `item_id` is case-sensitive.
+    /// institution twice will result in two Items with different `item_id` values. Like all Plaid
+    /// identifiers, the `item_id` is case-sensitive.
     pub item_id: String,
-    /// The Plaid Institution ID associated with the Item. Field is `null` for Items created
-    /// without an institution connection, such as Items created via Same Day Micro-deposits.
+    /// The Plaid Institution ID associated with the Item. Field is `null` for Items created without
+    /// an institution connection, such as Items created via Same-Day Micro-deposits.
     pub institution_id: Nullable<String>,
     /// The name of the institution associated with the Item. Field is `null` for Items created
-    /// without an institution connection, such as Items created via Same Day Micro-deposits.
+    /// without an institution connection, such as Items created via Same-Day Micro-deposits.
     pub institution_name: Nullable<String>,
     /// The URL registered to receive webhooks for the Item.
     ///
     /// Constraints: an http or https URL.
     pub webhook: Option<String>,
-    /// The method used to populate Auth data for the Item. This field is only populated for
-    /// Items that have had Auth numbers data set on at least one of its accounts, and will be
-    /// `null` otherwise. For info about the various flows, see the
-    /// [Auth coverage documentation](https://plaid.com/docs/auth/coverage/).
+    /// The method used to populate Auth data for the Item.
     pub auth_method: Nullable<ItemAuthMethod>,
-    /// Errors are identified by `error_code` and categorized by `error_type`. Use these in
-    /// preference to HTTP status codes to identify and handle specific errors. HTTP status
-    /// codes are set and provide the broadest categorization of errors: 4xx codes are for
-    /// developer- or user-related errors, and 5xx codes are for Plaid-related errors, and the
-    /// status will be 2xx in non-error cases. An Item with a non-`null` error object will only
-    /// be part of an API response when calling `/item/get` to view Item status. Otherwise,
-    /// error fields will be `null` if no error has occurred; if an error has occurred, an error
-    /// code will be returned instead.
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
-    /// A list of products available for the Item that have not yet been accessed. The contents
-    /// of this array will be mutually exclusive with `billed_products`.
+    /// A list of products available for the Item that have not yet been accessed. The contents of
+    /// this array will be mutually exclusive with `billed_products`.
     pub available_products: Vec<Products>,
-    /// A list of products that have been billed for the Item. The contents of this array will
-    /// be mutually exclusive with `available_products`. Note - `billed_products` is populated
-    /// in all environments but only requests in Production are billed. Also note that products
-    /// that are billed on a pay-per-call basis rather than a pay-per-Item basis, such as
-    /// `balance`, will not appear here.
+    /// A list of products that have been billed for the Item. The contents of this array will be
+    /// mutually exclusive with `available_products`. Note - `billed_products` is populated in all
+    /// environments but only requests in Production are billed. Also note that products that are
+    /// billed on a pay-per-call basis rather than a pay-per-Item basis, such as `balance`, will not
+    /// appear here.
     pub billed_products: Vec<Products>,
     /// A list of products added to the Item. In almost all cases, this will be the same as the
-    /// `billed_products` field. For some products, it is possible for the product to be added
-    /// to an Item but not yet billed (e.g. Assets, before `/asset_report/create` has been
-    /// called, or Auth or Identity when added as Optional Products but before their endpoints
-    /// have been called), in which case the product may appear in `products` but not in
-    /// `billed_products`.
+    /// `billed_products` field. For some products, it is possible for the product to be added to an
+    /// Item but not yet billed (e.g. Assets, before `/asset_report/create` has been called, or Auth
+    /// or Identity when added as Optional Products but before their endpoints have been called), in
+    /// which case the product may appear in `products` but not in `billed_products`.
     pub products: Option<Vec<Products>>,
-    /// A list of products that the user has consented to for the Item via
-    /// [Data Transparency
-    /// Messaging](https://plaid.com/docs/link/data-transparency-messaging-migration-guide).
-    /// This will consist of all products where both of the following are true: the user has
-    /// consented to the required data scopes for that product and you have Production access
-    /// for that product.
+    /// A list of products that the user has consented to for the Item via [Data Transparency
+    /// Messaging](https://plaid.com/docs/link/data-transparency-messaging-migration-guide). This
+    /// will consist of all products where both of the following are true: the user has consented to
+    /// the required data scopes for that product and you have Production access for that product.
     pub consented_products: Option<Vec<Products>>,
-    /// The date and time at which the Item's access consent will expire, in ISO 8601 format. If
-    /// the Item does not have consent expiration scheduled, this field will be `null`.
-    /// Currently, only institutions in Europe and a small number of institutions in the US have
-    /// expiring consent. For a list of US institutions that currently expire consent, see the
-    /// [OAuth Guide](https://plaid.com/docs/link/oauth/#refreshing-item-consent).
+    /// The date and time at which the Item's access consent will expire, in [ISO
+    /// 8601](https://wikipedia.org/wiki/ISO_8601) format. If the Item does not have consent
+    /// expiration scheduled, this field will be `null`. Currently, only institutions in Europe and
+    /// a small number of institutions in the US have expiring consent. For a list of US
+    /// institutions that currently expire consent, see the [OAuth
+    /// Guide](https://plaid.com/docs/link/oauth/#refreshing-item-consent).
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub consent_expiration_time: Option<String>,
-    /// Indicates whether an Item requires user interaction to be updated, which can be the case
-    /// for Items with some forms of two-factor authentication.
+    /// Indicates whether an Item requires user interaction to be updated, which can be the case for
+    /// Items with some forms of two-factor authentication.
+    ///
+    /// `background` - Item can be updated in the background
+    ///
+    /// `user_present_required` - Item requires user interaction to be updated
     pub update_type: ItemUpdateType,
 }
 
@@ -9868,6 +10070,8 @@ impl Validate for Item {
     }
 }
 
+/// The values of `Item.update_type`.
+///
 /// Whether an Item can be updated in the background or requires user interaction.
 ///
 /// Values added to the API after this crate was generated decode as `Unknown`, keeping the raw
@@ -9972,7 +10176,11 @@ impl ProductsTerminateReasonCode {
 /// object will not be returned.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalScores {
+    /// The object contains a risk score and a risk tier that evaluate the transaction return risk
+    /// of an unauthorized debit.
     pub customer_initiated_return_risk: Option<CustomerInitiatedReturnRisk>,
+    /// The object contains a risk score and a risk tier that evaluate the transaction return risk
+    /// because an account is overdrawn or because an ineligible account is used.
     pub bank_initiated_return_risk: Option<BankInitiatedReturnRisk>,
 }
 
@@ -10109,12 +10317,14 @@ pub struct SignalWarning {
 /// an error.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignalUser {
+    /// The user's legal name
     pub name: Nullable<SignalPersonName>,
     /// The user's phone number, in E.164 format: +{countrycode}{number}. For example:
     /// "+14151234567"
     pub phone_number: Nullable<String>,
     /// The user's email address.
     pub email_address: Nullable<String>,
+    /// Data about the components comprising an address.
     pub address: Nullable<SignalAddressData>,
 }
 
@@ -10198,7 +10408,9 @@ pub struct SignalDevice {
 pub struct Ruleset {
     /// The key of the Ruleset used for this transaction.
     pub ruleset_key: Option<String>,
+    /// The result of the rule that was triggered for this transaction.
     pub result: RuleResult,
+    /// Rules are run in numerical order.
     pub triggered_rule_details: Nullable<RuleDetails>,
     /// The evaluated outcome for this transaction. This field is deprecated, use `result` or
     /// `triggered_rule_details.custom_action_key` instead.
@@ -10800,6 +11012,7 @@ pub struct TrustIndex {
     pub score: i64,
     /// The versioned name of the Trust Index model used for scoring.
     pub model: String,
+    /// Contains sub-score metadata.
     pub subscores: Option<TrustIndexSubscores>,
 }
 
@@ -10812,7 +11025,9 @@ pub struct TrustIndex {
 /// Contains sub-score metadata.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrustIndexSubscores {
+    /// Represents Trust Index Subscore.
     pub device_and_connection: Nullable<TrustIndexSubscore>,
+    /// Represents Trust Index Subscore.
     pub bank_account_insights: Nullable<TrustIndexSubscore>,
 }
 

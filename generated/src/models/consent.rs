@@ -160,7 +160,9 @@ pub struct ConsentEvent {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created_at: Option<String>,
+    /// A broad categorization of the consent event.
     pub event_type: Option<ConsentEventType>,
+    /// Codes describing the object of a consent event.
     pub event_code: Option<ConsentEventCode>,
     /// Unique identifier for the institution associated with the Item. Field is `null` for Items
     /// created via Same-Day Micro-deposits.
@@ -168,6 +170,7 @@ pub struct ConsentEvent {
     /// The full name of the institution associated with the Item. Field is `null` for Items created
     /// via Same-Day Micro-deposits.
     pub institution_name: Nullable<String>,
+    /// The entity that initiated collection of consent.
     pub initiator: Option<ConsentEventInitiator>,
     /// A list of strings containing the full list of use cases the end user has consented to for
     /// the Item.
@@ -319,6 +322,8 @@ pub struct ConsentedAccount {
     /// The official name of the account as given by the financial institution
     pub official_name: Option<String>,
     pub type_: Option<AccountType>,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Nullable<AccountSubtype>,
 }
 

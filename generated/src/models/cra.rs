@@ -187,6 +187,7 @@ pub struct CraMonitoringInsightsGetRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+    /// Describes the reason you are generating a Consumer Report for this user.
     pub consumer_report_permissible_purpose: MonitoringConsumerReportPermissiblePurpose,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -1237,7 +1238,9 @@ pub struct CraMonitoringInsightsItem {
     pub institution_id: String,
     /// The full financial institution name associated with the Item.
     pub institution_name: String,
+    /// An object with details of the Monitoring Insights Item's status.
     pub status: MonitoringInsightsItemStatus,
+    /// An object representing the Monitoring Insights for the given Item
     pub insights: Option<MonitoringInsights>,
     /// Data about each of the accounts open on the Item.
     pub accounts: Option<Vec<BaseReportAccount>>,
@@ -1266,6 +1269,7 @@ impl Validate for CraMonitoringInsightsItem {
 /// An object with details of the Monitoring Insights Item's status.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MonitoringInsightsItemStatus {
+    /// Enum for the status of the Item's insights
     pub status_code: MonitoringItemStatusCode,
     /// A reason for why a Monitoring Insights Report is not available.
     /// This field will only be populated when the `status_code` is not `AVAILABLE`
@@ -1349,7 +1353,9 @@ impl MonitoringConsumerReportPermissiblePurpose {
 /// An object representing the Monitoring Insights for the given Item
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonitoringInsights {
+    /// An object representing the income subcategory of the report
     pub income: MonitoringIncomeInsights,
+    /// An object representing the loan exposure subcategory of the report
     pub loans: MonitoringLoanInsights,
 }
 
@@ -1368,9 +1374,13 @@ impl Validate for MonitoringInsights {
 /// An object representing the income subcategory of the report
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonitoringIncomeInsights {
+    /// Details about the total monthly income
     pub total_monthly_income: TotalMonthlyIncomeInsights,
+    /// Details about the number of income sources
     pub income_sources_counts: IncomeSourcesCounts,
+    /// An object representing the predicted average monthly net income amount.
     pub forecasted_monthly_income: ForecastedMonthlyIncome,
+    /// An object representing the historical annual income amount.
     pub historical_annual_income: HistoricalAnnualIncome,
     /// The income sources for this Item. Each entry in the array is a single income source
     pub income_sources: Vec<MonitoringIncomeSource>,
@@ -1426,9 +1436,11 @@ pub struct IncomeSourcesCounts {
 /// An object representing the loan exposure subcategory of the report
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonitoringLoanInsights {
+    /// Details regarding the number of loan payments
     pub loan_payments_counts: LoanPaymentsCounts,
     /// The number of loan disbursements detected in the last 30 days
     pub loan_disbursements_count: f64,
+    /// Details regarding the number of unique loan payment merchants
     pub loan_payment_merchants_counts: LoanPaymentsMerchantCounts,
 }
 
@@ -1478,6 +1490,7 @@ pub struct MonitoringIncomeSource {
     pub income_source_id: String,
     /// The most common name or original description for the underlying income transactions
     pub income_description: String,
+    /// The income category.
     pub income_category: CreditBankIncomeCategory,
     /// The last detected transaction date for this income source
     ///
@@ -1658,6 +1671,7 @@ pub struct CraCheckReportBaseReportGetRequest {
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: Option<String>,
+    /// The tier of the user.
     pub user_tier: Nullable<CraUserTier>,
 }
 
@@ -2708,6 +2722,7 @@ impl Validate for CraCheckReportBaseReportGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportBaseReportGetResponse {
+    /// An object representing a Base Report
     pub report: BaseReport,
     /// This array contains any information about errors or alerts related to the Base Report that
     /// did not block generation of the report.
@@ -2738,7 +2753,10 @@ impl Validate for CraCheckReportBaseReportGetResponse {
 pub struct BaseReportWarning {
     /// The warning type, which will always be `BASE_REPORT_WARNING`
     pub warning_type: String,
+    /// The warning code identifies a specific kind of warning.
     pub warning_code: BaseReportWarningCode,
+    /// An error object and associated `item_id` used to identify a specific Item and error when a
+    /// batch operation operating on multiple Items has encountered an error in one of the Items.
     pub cause: Option<Cause>,
 }
 
@@ -2851,6 +2869,7 @@ pub struct BaseReport {
     pub client_report_id: Nullable<String>,
     /// Data returned by Plaid about each of the Items included in the Base Report.
     pub items: Vec<BaseReportItem>,
+    /// Calculated attributes derived from transaction-level data, aggregated across accounts.
     pub attributes: Option<BaseReportUserAttributes>,
 }
 
@@ -2886,13 +2905,23 @@ pub struct BaseReportUserAttributes {
     /// The number of net NSF fee transactions in the last 90 days in the report (not counting any
     /// fees that were reversed within that time range).
     pub nsf_overdraft_transactions_count_90d: Option<i64>,
+    /// Total amount of debit transactions into the report's accounts in the time period of the
+    /// report.
     pub total_inflow_amount: Nullable<TotalReportInflowAmount>,
+    /// Total amount of debit transactions into the report's accounts in the last 30 days.
     pub total_inflow_amount_30d: Nullable<TotalReportInflowAmount30d>,
+    /// Total amount of debit transactions into the report's accounts in the last 60 days.
     pub total_inflow_amount_60d: Nullable<TotalReportInflowAmount60d>,
+    /// Total amount of debit transactions into the report's accounts in the last 90 days.
     pub total_inflow_amount_90d: Nullable<TotalReportInflowAmount90d>,
+    /// Total amount of credit transactions into the report's accounts in the time period of the
+    /// report.
     pub total_outflow_amount: Nullable<TotalReportOutflowAmount>,
+    /// Total amount of credit transactions into the report's accounts in the last 30 days.
     pub total_outflow_amount_30d: Nullable<TotalReportOutflowAmount30d>,
+    /// Total amount of credit transactions into the report's accounts in the last 60 days.
     pub total_outflow_amount_60d: Nullable<TotalReportOutflowAmount60d>,
+    /// Total amount of credit transactions into the report's accounts in the last 90 days.
     pub total_outflow_amount_90d: Nullable<TotalReportOutflowAmount90d>,
 }
 
@@ -3210,6 +3239,7 @@ pub struct BaseReportAccount {
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
+    /// Information about an account's balances.
     pub balances: BaseReportAccountBalances,
     /// The information about previously submitted valid dispute statements by the consumer
     pub consumer_disputes: Vec<ConsumerDispute>,
@@ -3217,12 +3247,15 @@ pub struct BaseReportAccount {
     /// mask may be non-unique between an Item's accounts, and it may also not match the mask that
     /// the bank displays to the user.
     pub mask: Option<String>,
+    /// Metadata about the extracted account.
     pub metadata: BaseReportAccountMetadata,
     /// The name of the account, either assigned by the user or by the financial institution itself
     pub name: String,
     /// The official name of the account as given by the financial institution
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// The duration of transaction history available within this report for this Item, typically
     /// defined as the time since the date of the earliest transaction in that account.
@@ -3239,11 +3272,14 @@ pub struct BaseReportAccount {
     /// represented in the same `owner` object, not in multiple owner objects within the array. This
     /// array can also be empty if no owners are found.
     pub owners: Vec<Owner>,
+    /// How an asset is owned.
     pub ownership_type: Option<OwnershipType>,
     /// Calculated data about the historical balances on the account. Currently not supported by
     /// `brokerage` or `investment` accounts.
     pub historical_balances: Option<Vec<BaseReportHistoricalBalance>>,
+    /// Calculated insights derived from transaction-level data.
     pub account_insights: Option<BaseReportAccountInsights>,
+    /// Calculated attributes derived from transaction-level data.
     pub attributes: Option<BaseReportAttributes>,
 }
 
@@ -3294,6 +3330,7 @@ pub struct ConsumerDispute {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub dispute_field_create_date: String,
+    /// Type of data being disputed by the consumer
     pub category: ConsumerDisputeCategory,
     /// Text content of dispute
     pub statement: String,
@@ -3533,6 +3570,7 @@ pub struct BaseReportTransaction {
     pub name: Nullable<String>,
     /// The string returned by the financial institution to describe the transaction.
     pub original_description: Option<String>,
+    /// Information describing the intent of the transaction.
     pub credit_category: Nullable<CreditCategory>,
     /// The check number of the transaction. This field is only populated for check transactions.
     pub check_number: Nullable<String>,
@@ -3544,6 +3582,7 @@ pub struct BaseReportTransaction {
     pub date: String,
     /// The date on which the transaction took place, in IS0 8601 format.
     pub date_transacted: Nullable<String>,
+    /// A representation of where a transaction took place.
     pub location: Option<Location>,
     /// The merchant name, as enriched by Plaid from the `name` field. This is typically a more
     /// human-readable version of the merchant counterparty in the transaction. For some bank
@@ -3567,6 +3606,7 @@ pub struct BaseReportTransaction {
     /// The ID of the category to which this transaction belongs. For a full list of categories, see
     /// [`/categories/get`](https://plaid.com/docs/api/products/transactions/#categoriesget).
     pub category_id: Nullable<String>,
+    /// Information describing the intent of the transaction.
     pub personal_finance_category: Nullable<PersonalFinanceCategory>,
 }
 
@@ -3737,13 +3777,21 @@ pub struct BaseReportAttributes {
     /// The number of net NSF fee transactions within the last 90 days for a given account (not
     /// counting any fees that were reversed within the time range).
     pub nsf_overdraft_transactions_count_90d: Option<i64>,
+    /// Total amount of debit transactions into the account in the time period of the report.
     pub total_inflow_amount: Nullable<TotalInflowAmount>,
+    /// Total amount of debit transactions into the account in the last 30 days.
     pub total_inflow_amount_30d: Nullable<TotalInflowAmount30d>,
+    /// Total amount of debit transactions into the account in the last 60 days.
     pub total_inflow_amount_60d: Nullable<TotalInflowAmount60d>,
+    /// Total amount of debit transactions into the account in the last 90 days.
     pub total_inflow_amount_90d: Nullable<TotalInflowAmount90d>,
+    /// Total amount of credit transactions into the account in the time period of the report.
     pub total_outflow_amount: Nullable<TotalOutflowAmount>,
+    /// Total amount of credit transactions into the account in the last 30 days.
     pub total_outflow_amount_30d: Nullable<TotalOutflowAmount30d>,
+    /// Total amount of credit transactions into the account in the last 60 days.
     pub total_outflow_amount_60d: Nullable<TotalOutflowAmount60d>,
+    /// Total amount of credit transactions into the account in the last 90 days.
     pub total_outflow_amount_90d: Nullable<TotalOutflowAmount90d>,
 }
 
@@ -4017,6 +4065,8 @@ pub struct BaseReportAverageFlowInsights {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
+    /// This contains an amount, denominated in the currency specified by either `iso_currency_code`
+    /// or `unofficial_currency_code`
     pub total_amount: CreditAmountWithCurrency,
 }
 
@@ -4043,6 +4093,8 @@ pub struct BaseReportAverageMonthlyBalances {
     /// The end date of this time period.
     /// The date will be returned in an ISO 8601 format (YYYY-MM-DD).
     pub end_date: String,
+    /// This contains an amount, denominated in the currency specified by either `iso_currency_code`
+    /// or `unofficial_currency_code`
     pub average_balance: CreditAmountWithCurrency,
 }
 
@@ -4116,6 +4168,8 @@ pub struct BaseReportInvestmentTransaction {
     /// Format: `double`.
     pub fees: Option<f64>,
     pub type_: InvestmentTransactionType,
+    /// For descriptions of possible transaction types and subtypes, see the [Investment transaction
+    /// types schema](https://plaid.com/docs/api/accounts/#investment-transaction-types-schema).
     pub subtype: InvestmentTransactionSubtype,
     /// The ISO-4217 currency code of the transaction. Always `null` if `unofficial_currency_code`
     /// is non-`null`.
@@ -4334,6 +4388,7 @@ pub struct CraCheckReportIncomeInsightsGetRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+    /// Defines configuration options to generate Income Insights.
     pub options: Nullable<CraCheckReportIncomeInsightsGetOptions>,
 }
 
@@ -4515,6 +4570,7 @@ impl Validate for CraCheckReportIncomeInsightsGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportIncomeInsightsGetResponse {
+    /// The Check Income Insights Report for an end user.
     pub report: Option<CraIncomeInsights>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -4546,7 +4602,10 @@ impl Validate for CraCheckReportIncomeInsightsGetResponse {
 pub struct CheckReportWarning {
     /// The warning type, which will always be `CHECK_REPORT_WARNING`
     pub warning_type: String,
+    /// The warning code identifies a specific kind of warning.
     pub warning_code: CheckReportWarningCode,
+    /// An error object and associated `item_id` used to identify a specific Item and error when a
+    /// batch operation operating on multiple Items has encountered an error in one of the Items.
     pub cause: Option<Cause>,
 }
 
@@ -4614,9 +4673,11 @@ pub struct CraIncomeInsights {
     pub client_report_id: Nullable<String>,
     /// The list of Items in the report along with the associated metadata about the Item.
     pub items: Option<Vec<CraBankIncomeItem>>,
+    /// Aggregated summary of all income streams for this user.
     pub user_summary: Nullable<CraIncomeInsightsUserSummary>,
     /// The list of income streams for this user.
     pub income_streams: Vec<CraIncomeStream>,
+    /// This is a V1 (II1) schema.
     pub bank_income_summary: Option<CraBankIncomeSummary>,
     /// If data from the report was unable to be retrieved, the warnings object will contain
     /// information about the error that caused the data to be incomplete.
@@ -4710,12 +4771,15 @@ pub struct CraBankIncomeAccount {
     /// Note that the mask may be non-unique between an Item's accounts, and it may also not match
     /// the mask that the bank displays to the user.
     pub mask: Option<String>,
+    /// An object containing metadata about the extracted account.
     pub metadata: CraBankIncomeAccountMetadata,
     /// The name of the bank account.
     pub name: String,
     /// The official name of the bank account.
     pub official_name: Option<String>,
+    /// Valid account subtypes for depository accounts.
     pub subtype: DepositoryAccountSubtype,
+    /// The account type.
     pub type_: CreditBankIncomeAccountType,
     /// Data returned by the financial institution about the account owner or owners. Identity
     /// information is optional, so field may return an empty array.
@@ -4781,6 +4845,7 @@ pub struct CraBankIncomeSource {
     pub income_source_id: Option<String>,
     /// The most common name or original description for the underlying income transactions.
     pub income_description: Option<String>,
+    /// The income category.
     pub income_category: Option<CreditBankIncomeCategory>,
     /// Minimum of all dates within the specific income sources in the user's bank account for days
     /// requested by the client.
@@ -4794,6 +4859,7 @@ pub struct CraBankIncomeSource {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: Option<String>,
+    /// The income pay frequency.
     pub pay_frequency: Option<CreditBankIncomePayFrequency>,
     /// Total amount of earnings in the user's bank account for the specific income source for days
     /// requested by the client.
@@ -4812,6 +4878,7 @@ pub struct CraBankIncomeSource {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub next_payment_date: Nullable<String>,
+    /// The status of the income sources.
     pub status: Option<CraBankIncomeStatus>,
     /// An estimate of the average gross monthly income based on the historical net amount and
     /// income category for the income source(s).
@@ -4825,7 +4892,9 @@ pub struct CraBankIncomeSource {
     pub forecasted_average_monthly_income_prediction_intervals: Vec<
         CraPredictionInterval,
     >,
+    /// The object containing employer data.
     pub employer: Option<CraBankIncomeEmployer>,
+    /// The object containing data about the income provider.
     pub income_provider: Option<CraBankIncomeIncomeProvider>,
     pub historical_summary: Option<Vec<CraBankIncomeHistoricalSummary>>,
 }
@@ -5068,6 +5137,7 @@ pub struct CraBankIncomeTransaction {
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
     pub unofficial_currency_code: Option<String>,
+    /// The type of bonus that this transaction represents, if it is a bonus.
     pub bonus_type: Nullable<CraBankIncomeBonusType>,
 }
 
@@ -5166,7 +5236,10 @@ pub struct CraIncomeInsightsUserSummary {
 /// Modeled income metrics for a given income stream or user summary.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraIncomeMetrics {
+    /// Modeled estimate of current income based on recently observed income transactions.
     pub current: Option<CraCurrentModeledIncome>,
+    /// Forward-looking modeled estimate of income based on recent income transactions and trends in
+    /// active streams.
     pub projected: Option<CraProjectedModeledIncome>,
     /// The ISO 4217 currency code of the amount or balance.
     pub iso_currency_code: Option<String>,
@@ -5187,7 +5260,9 @@ pub struct CraIncomeMetrics {
 /// Modeled estimate of current income based on recently observed income transactions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCurrentModeledIncome {
+    /// Modeled estimate of the monthly income.
     pub monthly: CraMonthlyIncomeValues,
+    /// Modeled estimate of the annual income.
     pub annual: CraAnnualIncomeValues,
 }
 
@@ -5200,7 +5275,9 @@ pub struct CraCurrentModeledIncome {
 /// active streams.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraProjectedModeledIncome {
+    /// Modeled estimate of the monthly income.
     pub monthly: CraMonthlyIncomeValues,
+    /// Modeled estimate of the annual income.
     pub annual: CraAnnualIncomeValues,
 }
 
@@ -5255,7 +5332,9 @@ pub struct CraIncomeStream {
     pub end_date: String,
     /// The most common name or original description for the underlying income transactions.
     pub description: String,
+    /// Modeled insights for a given income stream.
     pub insights: CraIncomeStreamInsights,
+    /// Modeled income metrics for a given income stream or user summary.
     pub income_metrics: CraIncomeMetrics,
     /// The transactions data for the income stream ordered by ascending date.
     pub transactions: Vec<CraIncomeTransaction>,
@@ -5284,10 +5363,15 @@ impl Validate for CraIncomeStream {
 /// Modeled insights for a given income stream.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraIncomeStreamInsights {
+    /// The income category for a given stream.
     pub income_category: CraIncomeCategory,
+    /// The income pay frequency.
     pub pay_frequency: CreditBankIncomePayFrequency,
+    /// The object containing data about the income provider.
     pub income_provider: Option<CraBankIncomeIncomeProvider>,
+    /// The status of the income sources.
     pub status: CraBankIncomeStatus,
+    /// Metadata of the income stream's next payment.
     pub next_payment: Option<CraIncomeNextPayment>,
 }
 
@@ -5402,6 +5486,7 @@ pub struct CraIncomeTransaction {
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
     pub unofficial_currency_code: Option<String>,
+    /// Metadata on whether this income transaction is an outlier.
     pub outlier: CraIncomeTransactionOutlier,
 }
 
@@ -5427,7 +5512,9 @@ impl Validate for CraIncomeTransaction {
 /// Defines configuration options to generate Income Insights.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportIncomeInsightsGetOptions {
+    /// Filters the returned income streams based on the specified income categories.
     pub income_insights_filter: Nullable<IncomeInsightsFilter>,
+    /// The version of Income Insights to use.
     pub income_insights_version: Option<IncomeInsightsVersion>,
 }
 
@@ -5446,8 +5533,12 @@ impl Validate for CraCheckReportIncomeInsightsGetOptions {
 /// The warning associated with the data that was unavailable.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraBankIncomeWarning {
+    /// The warning type which will always be `BANK_INCOME_WARNING`.
     pub warning_type: Option<CreditBankIncomeWarningType>,
+    /// The warning code identifies a specific kind of warning.
     pub warning_code: Option<CraBankIncomeWarningCode>,
+    /// An error object and associated `item_id` used to identify a specific Item and error when a
+    /// batch operation operating on multiple Items has encountered an error in one of the Items.
     pub cause: Option<CraBankIncomeCause>,
 }
 
@@ -5506,6 +5597,7 @@ impl CraBankIncomeWarningCode {
 /// operation operating on multiple Items has encountered an error in one of the Items.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraBankIncomeCause {
+    /// A broad categorization of the error.
     pub error_type: CreditBankIncomeErrorType,
     /// We use standard HTTP response codes for success and failure notifications, and our errors
     /// are further classified by `error_type`. In general, 200 HTTP codes correspond to success,
@@ -5590,14 +5682,21 @@ pub struct CraCheckReportCreateRequest {
     ///
     /// Constraints: at least 1 item.
     pub products: Nullable<Vec<Products>>,
+    /// Defines configuration options to generate a Base Report
     pub base_report: Nullable<CraCheckReportCreateBaseReportOptions>,
+    /// Defines configuration options to generate Cashflow Insights
     pub cashflow_insights: Nullable<CraCheckReportCashflowInsightsGetOptions>,
+    /// Defines configuration to generate Partner Insights.
     pub partner_insights: Nullable<CraCheckReportCreatePartnerInsightsOptions>,
+    /// Defines configuration options to generate the LendScore
     pub lend_score: Nullable<CraCheckReportLendScoreGetOptions>,
+    /// Defines configuration options to generate Network Insights
     pub network_insights: Nullable<CraCheckReportNetworkInsightsGetOptions>,
     /// Indicates that investment data should be extracted from the linked account(s).
     pub include_investments: Nullable<bool>,
+    /// Defines configuration options to generate Income Insights.
     pub income_insights: Nullable<CraCheckReportIncomeInsightsGetOptions>,
+    /// Describes the reason you are generating a Consumer Report for this user.
     pub consumer_report_permissible_purpose: ConsumerReportPermissiblePurpose,
 }
 
@@ -5688,6 +5787,7 @@ pub struct CraPartnerInsightsGetRequest {
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: String,
+    /// The tier of the user.
     pub user_tier: Nullable<CraUserTier>,
 }
 
@@ -5917,8 +6017,11 @@ pub struct CraCheckReportPartnerInsightsGetRequest {
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: Option<String>,
+    /// The tier of the user.
     pub user_tier: Nullable<CraUserTier>,
+    /// Defines configuration to generate Partner Insights
     pub partner_insights: Option<CraCheckReportPartnerInsightsGetPartnerInsights>,
+    /// Deprecated, specify `partner_insights.prism_versions` instead.
     pub options: Nullable<CraCheckReportPartnerInsightsGetOptions>,
 }
 
@@ -5945,7 +6048,9 @@ impl Validate for CraCheckReportPartnerInsightsGetRequest {
 /// Defines configuration to generate Partner Insights
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportPartnerInsightsGetPartnerInsights {
+    /// The versions of Prism products to evaluate
     pub prism_versions: Nullable<PrismVersions>,
+    /// Configurations for FICO products used in the Partner Insights flow.
     pub fico: Nullable<CraPartnerInsightsFicoInput>,
 }
 
@@ -5967,6 +6072,7 @@ impl Validate for CraCheckReportPartnerInsightsGetPartnerInsights {
 /// Deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportPartnerInsightsGetOptions {
+    /// Deprecated, use `partner_insights.prism_versions` instead.
     pub prism_versions: Nullable<PrismVersionsDeprecated>,
 }
 
@@ -5984,7 +6090,9 @@ impl Validate for CraCheckReportPartnerInsightsGetOptions {
 /// Defines configuration to generate Partner Insights.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportCreatePartnerInsightsOptions {
+    /// The versions of Prism products to evaluate
     pub prism_versions: Nullable<PrismVersions>,
+    /// Configurations for FICO products used in the Partner Insights flow.
     pub fico: Nullable<CraPartnerInsightsFicoInput>,
 }
 
@@ -6006,10 +6114,15 @@ impl Validate for CraCheckReportCreatePartnerInsightsOptions {
 /// Deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PrismVersionsDeprecated {
+    /// The version of Prism FirstDetect.
     pub firstdetect: Nullable<PrismFirstDetectVersion>,
+    /// The version of Prism Detect
     pub detect: Nullable<PrismDetectVersion>,
+    /// The version of Prism CashScore.
     pub cashscore: Nullable<PrismCashScoreVersion>,
+    /// The version of Prism Extend
     pub extend: Nullable<PrismExtendVersion>,
+    /// The version of Prism Insights.
     pub insights: Nullable<PrismInsightsVersion>,
 }
 
@@ -6040,6 +6153,8 @@ pub struct CraPartnerInsightsFicoResults {
     pub lender_application_id: String,
     /// UltraFICO scoring results, one per provided base FICO score request.
     pub ultrafico_score_results: Vec<CraPartnerInsightsUltraFicoScoreResult>,
+    /// Report characteristics returned by FICO describing the banking data used to generate the
+    /// UltraFICO score.
     pub report_characteristics: Nullable<CraPartnerInsightsFicoReportCharacteristics>,
 }
 
@@ -6147,6 +6262,7 @@ pub struct CraPartnerInsightsUltraFicoScoreResult {
     pub request_correlation_id: Option<String>,
     /// FICO-provided identifier that uniquely identifies this score generation request.
     pub fico_scoring_request_id: Option<String>,
+    /// The calculated UltraFICO score.
     pub ultrafico_score: Nullable<CraPartnerInsightsUltraFicoScore>,
     /// Human-readable description of why the UltraFICO score could not be computed.
     pub error_reason: Option<String>,
@@ -6169,6 +6285,7 @@ impl Validate for CraPartnerInsightsUltraFicoScoreResult {
 /// The calculated UltraFICO score.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraPartnerInsightsUltraFicoScore {
+    /// The version of the UltraFICO score.
     pub ultrafico_score_version: CraPartnerInsightsUltraFicoScoreVersion,
     /// Numeric value of the UltraFICO score.
     pub score: i64,
@@ -6355,6 +6472,7 @@ impl Validate for CraPartnerInsightsUltraFicoScore {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportPartnerInsightsGetResponse {
+    /// The Partner Insights report of the bank data for an end user.
     pub report: Option<CraPartnerInsights>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -6390,7 +6508,9 @@ pub struct CraPartnerInsights {
     pub generated_time: Option<String>,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
     pub client_report_id: Nullable<String>,
+    /// The calculated UltraFICO scores returned as part of the Partner Insights report.
     pub fico: Nullable<CraPartnerInsightsFicoResults>,
+    /// The Prism Data insights for the user.
     pub prism: Nullable<CraPartnerInsightsPrism>,
     /// The list of Items used in the report along with the associated metadata about the Item.
     pub items: Option<Vec<CraPartnerInsightsItem>>,
@@ -6458,12 +6578,15 @@ pub struct CraPartnerInsightsItemAccount {
     /// Note that the mask may be non-unique between an Item's accounts, and it may also not match
     /// the mask that the bank displays to the user.
     pub mask: Option<String>,
+    /// An object containing metadata about the extracted account.
     pub metadata: CraPartnerInsightsItemAccountMetadata,
     /// The name of the account
     pub name: String,
     /// The official name of the bank account.
     pub official_name: Option<String>,
+    /// Valid account subtypes for depository accounts.
     pub subtype: DepositoryAccountSubtype,
+    /// The account type.
     pub type_: CreditBankIncomeAccountType,
     /// Data returned by the financial institution about the account owner or owners. Identity
     /// information is optional, so field may return an empty array.
@@ -6522,10 +6645,15 @@ impl Validate for CraPartnerInsightsItemAccountMetadata {
 /// The Prism Data insights for the user.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraPartnerInsightsPrism {
+    /// The data from the Insights product returned by Prism Data.
     pub insights: Nullable<PrismInsights>,
+    /// The data from the CashScore® product returned by Prism Data.
     pub cash_score: Nullable<PrismCashScore>,
+    /// The data from the CashScore® Extend product returned by Prism Data.
     pub extend: Nullable<PrismExtend>,
+    /// The data from the FirstDetect product returned by Prism Data.
     pub first_detect: Nullable<PrismFirstDetect>,
+    /// The data from the CashScore® Detect product returned by Prism Data.
     pub detect: Nullable<PrismDetect>,
     /// Details on whether the Prism Data attributes succeeded or failed to be generated.
     pub status: String,
@@ -6580,6 +6708,7 @@ pub struct PrismCashScore {
     pub score: Option<i64>,
     /// The reasons for an individual having risk according to the cash score.
     pub reason_codes: Option<Vec<String>>,
+    /// An object containing metadata about the provided transactions.
     pub metadata: Option<PrismCashScoreMetadata>,
     /// The error returned by Prism for this product.
     pub error_reason: Option<String>,
@@ -6642,6 +6771,7 @@ pub struct PrismExtend {
     pub score: Option<i64>,
     /// The reasons for an individual having risk according to the CashScore® Extend score.
     pub reason_codes: Option<Vec<String>>,
+    /// An object containing metadata about the provided transactions.
     pub metadata: Option<PrismCashScoreMetadata>,
     /// The error returned by Prism for this product.
     pub error_reason: Option<String>,
@@ -6670,6 +6800,7 @@ pub struct PrismFirstDetect {
     pub score: Option<i64>,
     /// The reasons for an individual having risk according to the FirstDetect score.
     pub reason_codes: Option<Vec<String>>,
+    /// An object containing metadata about the provided transactions.
     pub metadata: Option<PrismCashScoreMetadata>,
     /// The error returned by Prism for this product.
     pub error_reason: Option<String>,
@@ -6694,6 +6825,7 @@ pub struct PrismDetect {
     pub score: Option<i64>,
     /// The reasons for an individual having risk according to the CashScore® Detect score.
     pub reason_codes: Option<Vec<String>>,
+    /// An object containing metadata about the provided transactions.
     pub metadata: Option<PrismCashScoreMetadata>,
     /// The error returned by Prism for this product.
     pub error_reason: Option<String>,
@@ -6749,6 +6881,7 @@ pub struct CraCheckReportCashflowInsightsGetRequest {
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: Option<String>,
+    /// Defines configuration options to generate Cashflow Insights
     pub options: Nullable<CraCheckReportCashflowInsightsGetOptions>,
 }
 
@@ -6809,6 +6942,7 @@ pub struct CraCheckReportLendScoreGetRequest {
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: Option<String>,
+    /// Defines configuration options to generate the LendScore
     pub options: Nullable<CraCheckReportLendScoreGetOptions>,
 }
 
@@ -6837,10 +6971,13 @@ pub struct CraCheckReportCreateBaseReportOptions {
     ///
     /// Deprecated.
     pub client_report_id: Nullable<String>,
+    /// Specifies options for creating reports that can be shared with GSEs for mortgage
+    /// verification.
     pub gse_options: Nullable<CraCheckReportGSEOptions>,
     /// Indicates that the report must include identity information. If identity information is not
     /// available, the report will fail.
     pub require_identity: Nullable<bool>,
+    /// Options for configuring Home Lending Report (Verification Report) generation.
     pub home_lending_report_options: Nullable<CraCheckReportHomeLendingReportOptions>,
 }
 
@@ -6880,6 +7017,7 @@ impl Validate for CraCheckReportGSEOptions {
 /// Defines configuration options to generate Cashflow Insights
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportCashflowInsightsGetOptions {
+    /// The version of cashflow attributes.
     pub attributes_version: Nullable<CashflowAttributesVersion>,
 }
 
@@ -6897,6 +7035,7 @@ impl Validate for CraCheckReportCashflowInsightsGetOptions {
 /// Defines configuration options to generate the LendScore
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportLendScoreGetOptions {
+    /// The version of the LendScore to use.
     pub lend_score_version: Nullable<PlaidLendScoreVersion>,
 }
 
@@ -6914,6 +7053,7 @@ impl Validate for CraCheckReportLendScoreGetOptions {
 /// Defines configuration options to generate Network Insights
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportNetworkInsightsGetOptions {
+    /// The version of Network Insights.
     pub network_insights_version: Nullable<NetworkInsightsVersion>,
 }
 
@@ -6950,6 +7090,7 @@ impl Validate for CraCheckReportNetworkInsightsGetOptions {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportCashflowInsightsGetResponse {
+    /// Contains data for the CRA Cashflow Insights Report.
     pub report: CraCashflowInsightsReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -7028,6 +7169,7 @@ impl Validate for CraCashflowInsightsReport {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportLendScoreGetResponse {
+    /// Contains data for the CRA LendScore Report.
     pub report: CraLendScoreReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -7060,6 +7202,7 @@ pub struct CraLendScoreReport {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub generated_time: String,
+    /// The results of the LendScore
     pub lend_score: Nullable<LendScore>,
 }
 
@@ -7152,6 +7295,7 @@ pub struct CraCheckReportNetworkInsightsGetRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+    /// Defines configuration options to generate Network Insights
     pub options: Nullable<CraCheckReportNetworkInsightsGetOptions>,
     /// The third-party user token associated with the requested User data.
     pub third_party_user_token: Option<String>,
@@ -7209,6 +7353,7 @@ impl Validate for CraCheckReportNetworkInsightsGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportNetworkInsightsGetResponse {
+    /// Contains data for the CRA Network Attributes Report.
     pub report: CraNetworkInsightsReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -7316,6 +7461,7 @@ pub struct CraCheckReportVerificationGetRequest {
     pub user_id: Option<String>,
     /// Specifies which types of home lending reports are expected in the response
     pub reports_requested: Vec<CraCheckReportVerificationGetReportType>,
+    /// Defines configuration options for the Employment Refresh Report.
     pub employment_refresh_options: Nullable<
         CraCheckReportVerificationGetEmploymentRefreshOptions,
     >,
@@ -7596,6 +7742,7 @@ impl Validate for CraCheckReportVerificationGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportVerificationGetResponse {
+    /// Contains data for the CRA Home Lending Report.
     pub report: CraVerificationReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -7728,8 +7875,11 @@ pub struct CraVerificationReport {
     pub gse_reference_id: Option<String>,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
     pub client_report_id: Nullable<String>,
+    /// An object representing a VOA report.
     pub voa: Nullable<CraVoaReport>,
+    /// An object representing an Employment Refresh Report.
     pub employment_refresh: Nullable<CraEmploymentRefreshReport>,
+    /// An object representing an Income Report within the Home Lending Report.
     pub income: Nullable<CraVerificationIncomeReport>,
 }
 
@@ -7754,7 +7904,11 @@ impl Validate for CraVerificationReport {
 /// Attributes for the VOA report.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVoaReportAttributes {
+    /// Total amount of debit transactions into the report's accounts in the time period of the
+    /// report.
     pub total_inflow_amount: Option<TotalReportInflowAmount>,
+    /// Total amount of credit transactions into the report's accounts in the time period of the
+    /// report.
     pub total_outflow_amount: Option<TotalReportOutflowAmount>,
 }
 
@@ -7775,6 +7929,7 @@ pub struct CraVoaReport {
     pub days_requested: f64,
     /// Data returned by Plaid about each of the Items included in the Base Report.
     pub items: Vec<CraVoaReportItem>,
+    /// Attributes for the VOA report.
     pub attributes: CraVoaReportAttributes,
 }
 
@@ -7844,6 +7999,7 @@ pub struct CraVoaReportAccount {
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
+    /// VOA Report information about an account's balances.
     pub balances: CraVoaReportAccountBalances,
     /// The information about previously submitted valid dispute statements by the consumer
     pub consumer_disputes: Vec<ConsumerDispute>,
@@ -7856,14 +8012,19 @@ pub struct CraVoaReportAccount {
     /// The official name of the account as given by the financial institution.
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// The duration of transaction history available within this report for this Item, typically
     /// defined as the time since the date of the earliest transaction in that account.
     pub days_available: f64,
+    /// Transaction data associated with the account.
     pub transactions_insights: CraVoaReportTransactionsInsights,
     /// Data returned by the financial institution about the account owner or owners.
     pub owners: Vec<Owner>,
+    /// How an asset is owned.
     pub ownership_type: Option<OwnershipType>,
+    /// A set of fields describing the investments data on an account.
     pub investments: Nullable<BaseReportInvestments>,
 }
 
@@ -8147,6 +8308,8 @@ pub struct CraEmploymentRefreshReportAccount {
     /// The official name of the account as given by the financial institution.
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// Transaction history associated with the account for the Employment Refresh Report. Note that
     /// this transaction differs from a Base Report transaction in that it will only be deposits,
@@ -8218,6 +8381,7 @@ pub struct CraVerificationIncomeReport {
     pub generated_time: String,
     /// The number of days requested by the customer for the Home Lending Income Report.
     pub days_requested: i64,
+    /// Aggregated summary of all income streams for this user.
     pub user_summary: Option<CraVerificationIncomeUserSummary>,
     /// The list of income streams for this user.
     pub income_streams: Vec<CraVerificationIncomeStream>,
@@ -8256,6 +8420,7 @@ pub struct CraVerificationIncomeUserSummary {
 /// Modeled income metrics for a given income stream or user summary.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationIncomeMetrics {
+    /// Modeled estimate of current income based on recently observed income transactions.
     pub current: Option<CraVerificationModeledIncome>,
     /// The ISO 4217 currency code of the amount or balance.
     pub iso_currency_code: Option<String>,
@@ -8275,7 +8440,9 @@ pub struct CraVerificationIncomeMetrics {
 /// Modeled estimate of current income based on recently observed income transactions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraVerificationModeledIncome {
+    /// Modeled income values for a given time period.
     pub monthly: CraVerificationIncomeValues,
+    /// Modeled income values for a given time period.
     pub annual: CraVerificationIncomeValues,
 }
 
@@ -8320,7 +8487,9 @@ pub struct CraVerificationIncomeStream {
     pub end_date: String,
     /// The most common name or original description for the underlying income transactions.
     pub description: String,
+    /// Modeled insights for a given income stream.
     pub insights: CraVerificationIncomeStreamInsights,
+    /// Modeled income metrics for a given income stream or user summary.
     pub income_metrics: CraVerificationIncomeMetrics,
     /// The transactions data for the income stream ordered by ascending date.
     pub transactions: Vec<CraVerificationIncomeTransaction>,
@@ -8349,10 +8518,15 @@ impl Validate for CraVerificationIncomeStream {
 /// Modeled insights for a given income stream.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraVerificationIncomeStreamInsights {
+    /// The income category for a given stream.
     pub income_category: CraVerificationIncomeCategory,
+    /// The income pay frequency.
     pub pay_frequency: CraVerificationIncomePayFrequency,
+    /// The object containing data about the income provider.
     pub income_provider: Option<CraVerificationIncomeProvider>,
+    /// The status of the income source.
     pub status: CraVerificationIncomeStatus,
+    /// Metadata of the income stream's next payment.
     pub next_payment: Option<CraVerificationIncomeNextPayment>,
 }
 
@@ -8545,6 +8719,7 @@ pub struct CraVerificationIncomeTransaction {
     /// Unofficial currency codes are used for currencies that do not have official ISO currency
     /// codes, such as cryptocurrencies and the currencies of certain countries.
     pub unofficial_currency_code: Option<String>,
+    /// Metadata on whether this income transaction is an outlier.
     pub outlier: CraVerificationIncomeTransactionOutlier,
 }
 
@@ -8638,11 +8813,14 @@ pub struct CraVerificationIncomeAccount {
     /// Note that the mask may be non-unique between an Item's accounts, and it may also not match
     /// the mask that the bank displays to the user.
     pub mask: Option<String>,
+    /// An object containing metadata about the extracted account.
     pub metadata: CraBankIncomeAccountMetadata,
     /// The name of the account, either assigned by the user or by the financial institution itself.
     pub name: String,
     /// The official name of the account as given by the financial institution.
     pub official_name: Option<String>,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     pub type_: AccountType,
 }
@@ -8735,7 +8913,9 @@ pub struct CraLoanApplication {
     /// Personally identifiable information, such as an email address or phone number, should not be
     /// used in the `application_id`.
     pub application_id: String,
+    /// The type of loan the user applied for.
     pub type_: CraLoanType,
+    /// The decision of the loan application.
     pub decision: CraLoanApplicationDecision,
     /// The date the user applied for the loan. The date should be in ISO 8601 format (YYYY-MM-DD).
     ///
@@ -8862,15 +9042,19 @@ pub struct CraLoanRegister {
     /// Personally identifiable information, such as an email address or phone number, should not be
     /// used in the `loan_id`.
     pub loan_id: String,
+    /// The type of loan the user applied for.
     pub type_: CraLoanType,
+    /// The frequency of a loan's payment schedule.
     pub payment_schedule: CraLoanPaymentSchedule,
     /// The date the loan account was opened. The date should be in ISO 8601 format (YYYY-MM-DD).
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub opened_date: String,
+    /// Contains the status and date information of the loan when registering.
     pub opened_with_status: CraLoanOpenedStatus,
     /// The total amount of the approved loan.
     pub loan_amount: Option<f64>,
+    /// Contains loan application data to register.
     pub application: Option<CraLoanRegisterApplication>,
 }
 
@@ -9008,6 +9192,7 @@ impl Validate for CraLoanUpdate {
 /// Contains the status and date of an update to the loan.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraLoanStatusHistoryUpdate {
+    /// The status of the loan.
     pub status: CraLoanStatus,
     /// The effective date for the status of the loan. The date should be in ISO 8601 format
     /// (YYYY-MM-DD).
@@ -9131,6 +9316,7 @@ pub struct CraLoanUnregister {
     /// Personally identifiable information, such as an email address or phone number, should not be
     /// used in the `loan_id`.
     pub loan_id: String,
+    /// Contains the status and date information of the loan when unregistering.
     pub closed_with_status: CraLoanClosedStatus,
 }
 
@@ -9288,6 +9474,7 @@ impl CraLoanStatus {
 /// Contains the status and date information of the loan when registering.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraLoanOpenedStatus {
+    /// The status of the loan.
     pub status: CraLoanStatus,
     /// The effective date for the status of the loan. The date should be in ISO 8601 format
     /// (YYYY-MM-DD).
@@ -9338,6 +9525,7 @@ impl CraUserTier {
 /// Contains the status and date information of the loan when unregistering.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraLoanClosedStatus {
+    /// The status of the loan.
     pub status: CraLoanStatus,
     /// The effective date for the status of the loan. The date should be in ISO 8601 format
     /// (YYYY-MM-DD).
@@ -9383,11 +9571,15 @@ pub struct CraCreditProfileReportGetRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: String,
+    /// Describes the reason you are generating a Consumer Report for this user.
     pub consumer_report_permissible_purpose: ConsumerReportPermissiblePurpose,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
     pub client_report_id: String,
+    /// The product type for the credit profile report request.
     pub report_type: CraCreditProfileReportType,
+    /// The inquiry type of credit profile report.
     pub inquiry_type: CraCreditProfileInquiryType,
+    /// The version of the credit profile report to retrieve.
     pub version: CraCreditProfileReportVersion,
 }
 
@@ -9509,6 +9701,7 @@ impl CraCreditProfileReportType {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct CraCreditProfileReportGetResponse {
+    /// Contains data for the CRA Credit Profile Report.
     pub report: CraCreditProfileReport,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -9545,6 +9738,7 @@ pub struct CraCreditProfileReport {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub date_retrieved: String,
+    /// The inquiry type of credit profile report.
     pub inquiry_type: CraCreditProfileInquiryType,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
     pub client_report_id: String,
@@ -9557,6 +9751,7 @@ pub struct CraCreditProfileReport {
     /// A map of network attributes, where the key is a string, and the value is a float, int, or
     /// boolean. For a full list of attributes, contact your account manager.
     pub network_insights_attributes: Option<::serde_json::Value>,
+    /// Metadata about the CRA Credit Profile Report.
     pub metadata: Option<CraCreditProfileReportMetadata>,
 }
 

@@ -130,6 +130,7 @@ pub struct CreditSession {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub session_start_time: Option<String>,
+    /// The set of results for a Link session.
     pub results: Option<CreditSessionResults>,
     /// The set of errors that occurred during the Link session.
     pub errors: Option<Vec<CreditSessionError>>,
@@ -165,6 +166,7 @@ pub struct CreditSessionResults {
     pub bank_employment_results: Option<Vec<CreditSessionBankEmploymentResult>>,
     /// The set of payroll income verifications for the Link session.
     pub payroll_income_results: Option<Vec<CreditSessionPayrollIncomeResult>>,
+    /// The details of a document income verification in Link
     pub document_income_results: Nullable<CreditSessionDocumentIncomeResult>,
 }
 
@@ -206,6 +208,7 @@ pub struct CreditSessionItemAddResult {
 /// The details of a bank income verification in Link
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionBankIncomeResult {
+    /// Status of the Bank Income Link session.
     pub status: Option<CreditSessionBankIncomeStatus>,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
@@ -231,6 +234,7 @@ impl Validate for CreditSessionBankIncomeResult {
 /// The details of a bank employment verification in Link.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditSessionBankEmploymentResult {
+    /// Status of the Bank Employment Link session.
     pub status: Option<CreditSessionBankEmploymentStatus>,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
@@ -402,6 +406,7 @@ pub struct CreditBankIncomeGetRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+    /// An optional object for `/credit/bank_income/get` request options.
     pub options: Option<CreditBankIncomeGetRequestOptions>,
 }
 
@@ -850,6 +855,7 @@ pub struct CreditBankIncome {
     pub days_requested: Option<i64>,
     /// The list of Items in the report along with the associated metadata about the Item.
     pub items: Option<Vec<CreditBankIncomeItem>>,
+    /// Summary for bank income across all income sources and items (max history of 730 days).
     pub bank_income_summary: Option<CreditBankIncomeSummary>,
     /// If data from the report was unable to be retrieved, the warnings will contain information
     /// about the error that caused the data to be incomplete.
@@ -923,6 +929,7 @@ pub struct CreditBankIncomeSource {
     pub income_source_id: Option<String>,
     /// The most common name or original description for the underlying income transactions.
     pub income_description: Option<String>,
+    /// The income category.
     pub income_category: Option<CreditBankIncomeCategory>,
     /// Plaid's unique identifier for the account.
     pub account_id: Option<String>,
@@ -938,6 +945,7 @@ pub struct CreditBankIncomeSource {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: Option<String>,
+    /// The income pay frequency.
     pub pay_frequency: Option<CreditBankIncomePayFrequency>,
     /// Total amount of earnings in the user's bank account for the specific income source for days
     /// requested by the client.
@@ -1208,6 +1216,7 @@ pub struct CreditBankIncomeRefreshRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+    /// An optional object for `/credit/bank_income/refresh` request options.
     pub options: Option<CreditBankIncomeRefreshRequestOptions>,
 }
 
@@ -1351,6 +1360,7 @@ pub struct CreditBankStatementsUploadsGetRequest {
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_token: String,
+    /// An optional object for `/credit/bank_statements/uploads/get` request options.
     pub options: Option<CreditBankStatementsUploadsGetRequestOptions>,
 }
 
@@ -1656,6 +1666,7 @@ pub struct CreditPayrollIncomeRiskSignalsGetRequest {
 pub struct CreditPayrollIncomeRiskSignalsGetResponse {
     /// Array of payroll items.
     pub items: Vec<PayrollRiskSignalsItem>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1731,8 +1742,11 @@ pub struct RiskSignalDocumentReference {
     pub document_id: Nullable<String>,
     /// The name of the document
     pub document_name: Option<String>,
+    /// Status of a document for risk signal analysis
     pub status: Option<RiskSignalDocumentStatus>,
+    /// Type of a document for risk signal analysis
     pub document_type: Nullable<RiskSignalDocumentType>,
+    /// The file type for risk signal analysis
     pub file_type: Nullable<RiskSignalFileType>,
 }
 
@@ -1908,9 +1922,11 @@ pub struct DocumentRiskSummary {
 /// Object containing all risk signals and relevant metadata for a single document
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SingleDocumentRiskSignal {
+    /// Object containing metadata for the document
     pub document_reference: RiskSignalDocumentReference,
     /// Array of attributes that indicate whether or not there is fraud risk with a document
     pub risk_signals: Vec<DocumentRiskSignal>,
+    /// A summary across all risk signals associated with a document
     pub risk_summary: DocumentRiskSummary,
 }
 
@@ -2104,6 +2120,7 @@ pub struct CreditPayrollIncomeGetRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+    /// An optional object for `/credit/payroll_income/get` request options.
     pub options: Option<CreditPayrollIncomeGetRequestOptions>,
 }
 
@@ -2446,6 +2463,7 @@ pub struct CreditPayrollIncomeGetRequestOptions {
 pub struct CreditPayrollIncomeGetResponse {
     /// Array of payroll items.
     pub items: Vec<PayrollItem>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2546,6 +2564,7 @@ pub struct CreditBankStatementUploadItem {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     pub bank_statements: Vec<CreditBankStatementUploadObject>,
+    /// Details about the status of the payroll item.
     pub status: Option<PayrollItemStatus>,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DDTHH:mm:ssZ)
     /// indicating the last time that the Item was updated.
@@ -2574,6 +2593,7 @@ impl Validate for CreditBankStatementUploadItem {
 pub struct CreditBankStatementUploadObject {
     /// An array of transactions appearing on the bank statement.
     pub transactions: Vec<CreditBankStatementUploadTransaction>,
+    /// Object representing metadata pertaining to the document.
     pub document_metadata: CreditDocumentMetadata,
     /// An identifier of the document referenced by the document metadata.
     pub document_id: Option<String>,
@@ -2637,6 +2657,8 @@ pub struct CreditBankStatementUploadBankAccount {
     pub account_type: Option<String>,
     /// The bank account number.
     pub account_number: Option<String>,
+    /// An object containing data about the owner of the bank account for the uploaded bank
+    /// statement.
     pub owner: CreditBankStatementUploadAccountOwner,
     /// An array of period objects, containing more data on the overall period of the statement.
     pub periods: Vec<CreditBankStatementUploadBankAccountPeriod>,
@@ -2666,6 +2688,7 @@ impl Validate for CreditBankStatementUploadBankAccount {
 pub struct CreditBankStatementUploadAccountOwner {
     /// The name of the account owner
     pub name: Option<String>,
+    /// Address on the uploaded bank statement
     pub address: CreditBankStatementUploadAccountOwnerAddress,
 }
 
@@ -2741,6 +2764,7 @@ pub struct PayrollItem {
     pub institution_name: String,
     pub accounts: Vec<PayrollIncomeAccountData>,
     pub payroll_income: Vec<PayrollIncomeObject>,
+    /// Details about the status of the payroll item.
     pub status: Option<PayrollItemStatus>,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DDTHH:mm:ssZ)
     /// indicating the last time that the Item was updated.
@@ -2772,6 +2796,7 @@ impl Validate for PayrollItem {
 pub struct PayrollIncomeAccountData {
     /// ID of the payroll provider account.
     pub account_id: Option<String>,
+    /// An object representing the rate at which an individual is paid.
     pub rate_of_pay: PayrollIncomeRateOfPay,
     /// The frequency at which an individual is paid.
     pub pay_frequency: Option<String>,
@@ -2816,10 +2841,15 @@ impl Validate for PayrollIncomeObject {
 pub struct Credit1099 {
     /// An identifier of the document referenced by the document metadata.
     pub document_id: Option<String>,
+    /// Object representing metadata pertaining to the document.
     pub document_metadata: Option<CreditDocumentMetadata>,
+    /// Form 1099 Type
     pub form_1099_type: Option<Form1099Type>,
+    /// An object representing a recipient used in both 1099-K and 1099-MISC tax documents.
     pub recipient: Option<Credit1099Recipient>,
+    /// An object representing a payer used by 1099-MISC tax documents.
     pub payer: Option<Credit1099Payer>,
+    /// An object representing a filer used by 1099-K tax documents.
     pub filer: Option<Credit1099Filer>,
     /// Tax year of the tax form.
     pub tax_year: Nullable<String>,
@@ -3077,6 +3107,7 @@ impl Form1099Type {
 /// An object representing a payer used by 1099-MISC tax documents.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Credit1099Payer {
+    /// Address on the pay stub.
     pub address: Option<CreditPayStubAddress>,
     /// Name of payer.
     pub name: Nullable<String>,
@@ -3096,6 +3127,7 @@ pub struct Credit1099Payer {
 /// An object representing a recipient used in both 1099-K and 1099-MISC tax documents.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Credit1099Recipient {
+    /// Address on the pay stub.
     pub address: Option<CreditPayStubAddress>,
     /// Name of recipient.
     pub name: Nullable<String>,
@@ -3121,6 +3153,7 @@ pub struct Credit1099Recipient {
 /// An object representing a filer used by 1099-K tax documents.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Credit1099Filer {
+    /// Address on the pay stub.
     pub address: Option<CreditPayStubAddress>,
     /// Name of filer.
     pub name: Nullable<String>,
@@ -3141,14 +3174,21 @@ pub struct Credit1099Filer {
 /// An object representing an end user's pay stub.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStub {
+    /// An object with the deduction information found on a pay stub.
     pub deductions: CreditPayStubDeductions,
     /// An identifier of the document referenced by the document metadata.
     pub document_id: Option<String>,
+    /// Object representing metadata pertaining to the document.
     pub document_metadata: CreditDocumentMetadata,
+    /// An object representing both a breakdown of earnings on a pay stub and the total earnings.
     pub earnings: CreditPayStubEarnings,
+    /// Data about the employee.
     pub employee: CreditPayStubEmployee,
+    /// Information about the employer on the pay stub.
     pub employer: CreditPayStubEmployer,
+    /// An object representing information about the net pay amount on the pay stub.
     pub net_pay: CreditPayStubNetPay,
+    /// Details about the pay period.
     pub pay_period_details: PayStubPayPeriodDetails,
 }
 
@@ -3174,6 +3214,7 @@ impl Validate for CreditPayStub {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubDeductions {
     pub breakdown: Vec<PayStubDeductionsBreakdown>,
+    /// An object representing the total deductions for the pay period
     pub total: PayStubDeductionsTotal,
 }
 
@@ -3251,6 +3292,8 @@ pub struct PayStubDeductionsTotal {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubEarnings {
     pub breakdown: Vec<PayStubEarningsBreakdown>,
+    /// An object representing both the current pay period and year to date amount for an earning
+    /// category.
     pub total: PayStubEarningsTotal,
 }
 
@@ -3342,11 +3385,13 @@ pub struct PayStubEarningsTotal {
 /// Data about the employee.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubEmployee {
+    /// Address on the pay stub.
     pub address: CreditPayStubAddress,
     /// The name of the employee.
     pub name: Option<String>,
     /// Marital status of the employee - either `SINGLE` or `MARRIED` or `NOT LISTED`.
     pub marital_status: Option<String>,
+    /// Taxpayer ID of the individual receiving the paystub.
     pub taxpayer_id: PayStubTaxpayerID,
 }
 
@@ -3398,6 +3443,7 @@ pub struct PayStubTaxpayerID {
 /// Information about the employer on the pay stub.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditPayStubEmployer {
+    /// Address on the pay stub.
     pub address: CreditPayStubAddress,
     /// The name of the employer on the pay stub.
     pub name: Option<String>,
@@ -3469,6 +3515,7 @@ pub struct PayStubPayPeriodDetails {
     pub pay_date: Option<String>,
     /// The frequency at which an individual is paid.
     pub pay_frequency: Option<String>,
+    /// The explicit pay basis on the paystub (if present).
     pub pay_basis: Option<CreditPayStubPayBasisType>,
     /// The date on which the pay period started, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ("yyyy-mm-dd").
@@ -3577,6 +3624,8 @@ pub struct DocumentRiskSignal {
     /// A flag used to quickly identify if the signal indicates that this field is authentic or
     /// fraudulent
     pub has_fraud_risk: Option<bool>,
+    /// An object which contains additional metadata about the institution used to compute the
+    /// verification attribute
     pub institution_metadata: Option<DocumentRiskSignalInstitutionMetadata>,
     /// The expected value of the field, as seen on the document
     pub expected_value: Option<String>,
@@ -3638,10 +3687,13 @@ pub struct PayrollItemStatus {
 /// W2 is an object that represents income data taken from a W2 tax document.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditW2 {
+    /// Object representing metadata pertaining to the document.
     pub document_metadata: CreditDocumentMetadata,
     /// An identifier of the document referenced by the document metadata.
     pub document_id: String,
+    /// Information about the employer on the pay stub.
     pub employer: CreditPayStubEmployer,
+    /// Data about the employee.
     pub employee: CreditPayStubEmployee,
     /// The tax year of the W2 document.
     pub tax_year: Option<String>,
@@ -3775,8 +3827,11 @@ pub struct CreditPayrollIncomePrecheckRequest {
     /// `transactions`, providing them in this field will cause these Items to be initialized with
     /// (and billed for) the Transactions product.
     pub access_tokens: Option<Vec<String>>,
+    /// Information about the end user's employer
     pub employer: Nullable<IncomeVerificationPrecheckEmployer>,
+    /// Data about military info in the income verification precheck.
     pub us_military_info: Nullable<IncomeVerificationPrecheckMilitaryInfo>,
+    /// Information about the end user's payroll institution
     pub payroll_institution: Nullable<IncomeVerificationPrecheckPayrollInstitution>,
 }
 
@@ -3816,6 +3871,8 @@ pub struct CreditPayrollIncomePrecheckResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+    /// The confidence that Plaid can support the user in the digital income verification flow
+    /// instead of requiring a manual paystub upload.
     pub confidence: IncomeVerificationPrecheckConfidence,
 }
 
@@ -3860,6 +3917,7 @@ pub struct CreditPayrollIncomeRefreshRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+    /// An optional object for `/credit/payroll_income/refresh` request options.
     pub options: Option<CreditPayrollIncomeRefreshRequestOptions>,
 }
 
@@ -4045,9 +4103,11 @@ pub struct CreditEmploymentVerification {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: Option<String>,
+    /// An object containing employer data.
     pub employer: CreditEmployerVerification,
     /// Current title of employee.
     pub title: Option<String>,
+    /// The object containing a set of ids related to an employee.
     pub platform_ids: CreditPlatformIds,
     /// The type of employment for the individual.
     /// `"FULL_TIME"`: A full-time employee.
@@ -4118,8 +4178,12 @@ pub struct CreditPlatformIds {
 /// The warning associated with the data that was unavailable for the Bank Income Report.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditBankIncomeWarning {
+    /// The warning type which will always be `BANK_INCOME_WARNING`.
     pub warning_type: Option<CreditBankIncomeWarningType>,
+    /// The warning code identifies a specific kind of warning.
     pub warning_code: Option<CreditBankIncomeWarningCode>,
+    /// An error object and associated `item_id` used to identify a specific Item and error when a
+    /// batch operation operating on multiple Items has encountered an error in one of the Items.
     pub cause: Option<CreditBankIncomeCause>,
 }
 
@@ -4238,6 +4302,7 @@ pub struct CreditRelayGetRequest {
     pub secret: Option<String>,
     /// The `relay_token` granting access to the report you would like to get.
     pub relay_token: String,
+    /// The report type.
     pub report_type: ReportType,
     /// `true` if you would like to retrieve the Asset Report with Insights, `false` otherwise. This
     /// field defaults to `false` if omitted.
@@ -4292,6 +4357,7 @@ pub struct CreditRelayPDFGetRequest {
     pub secret: Option<String>,
     /// The `relay_token` granting access to the report you would like to get.
     pub relay_token: String,
+    /// The report type.
     pub report_type: ReportType,
 }
 
@@ -4331,6 +4397,7 @@ pub struct CreditRelayRefreshRequest {
     pub secret: Option<String>,
     /// The `relay_token` granting access to the report you would like to refresh.
     pub relay_token: String,
+    /// The report type.
     pub report_type: ReportType,
     /// The URL registered to receive webhooks when the report of a relay token has been refreshed.
     ///
@@ -4675,6 +4742,7 @@ pub struct AssetReportFreddieGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssetReportFreddieGetResponse {
+    /// An object representing an Asset Report with Freddie Mac schema.
     pub deal: AssetReportFreddie,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -4699,8 +4767,11 @@ impl Validate for AssetReportFreddieGetResponse {
 /// An object representing an Asset Report with Freddie Mac schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssetReportFreddie {
+    /// A collection of loans that are part of a single deal.
     pub loans: Loans,
+    /// A collection of objects that define specific parties to a deal.
     pub parties: Parties,
+    /// A collection of objects that describe requests and responses for services.
     pub services: Services,
 }
 
@@ -4722,6 +4793,8 @@ impl Validate for AssetReportFreddie {
 /// A collection of loans that are part of a single deal.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Loans {
+    /// Information specific to a mortgage loan agreement between one or more borrowers and a
+    /// mortgage lender.
     pub loan: Loan,
 }
 
@@ -4740,6 +4813,7 @@ impl Validate for Loans {
 /// lender.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Loan {
+    /// Collection of current and previous identifiers for this loan.
     pub loan_identifiers: LoanIdentifiers,
 }
 
@@ -4757,6 +4831,8 @@ impl Validate for Loan {
 /// Collection of current and previous identifiers for this loan.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoanIdentifiers {
+    /// The information used to identify this loan by various parties to the transaction or other
+    /// organizations.
     pub loan_identifier: LoanIdentifier,
 }
 
@@ -4777,6 +4853,7 @@ impl Validate for LoanIdentifiers {
 pub struct LoanIdentifier {
     /// The value of the identifier for the specified type.
     pub loan_identifier: Option<String>,
+    /// A value from a MISMO prescribed list that specifies the type of loan identifier.
     pub loan_identifier_type: Option<LoanIdentifierType>,
 }
 
@@ -4842,8 +4919,11 @@ impl Validate for Parties {
 /// provider.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Party {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub individual: PartyIndividual,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub roles: Roles,
+    /// The collection of `TAXPAYER_IDENTIFICATION` elements
     pub taxpayer_identifiers: TaxpayerIdentifiers,
 }
 
@@ -4864,6 +4944,8 @@ impl Validate for Party {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartyIndividual {
+    /// Parent container for name that allows for choice group between parsed and unparsed
+    /// containers.
     pub name: IndividualName,
 }
 
@@ -4888,6 +4970,7 @@ pub struct IndividualName {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Roles {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub role: Role,
 }
 
@@ -4905,6 +4988,7 @@ impl Validate for Roles {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Role {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub role_detail: RoleDetail,
 }
 
@@ -4922,6 +5006,8 @@ impl Validate for Role {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoleDetail {
+    /// A value from a MISMO defined list that identifies the role that the party plays in the
+    /// transaction.
     pub party_role_type: PartyRoleType,
 }
 
@@ -4962,6 +5048,8 @@ impl PartyRoleType {
 /// The collection of `TAXPAYER_IDENTIFICATION` elements
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxpayerIdentifiers {
+    /// Information about the Taxpayer identification values assigned to the individual or legal
+    /// entity.
     pub taxpayer_identifier: TaxpayerIdentifier,
 }
 
@@ -4979,6 +5067,8 @@ impl Validate for TaxpayerIdentifiers {
 /// Information about the Taxpayer identification values assigned to the individual or legal entity.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TaxpayerIdentifier {
+    /// A value from a MISMO prescribed list that classifies identification numbers used by the
+    /// Internal Revenue Service (IRS) in the administration of tax laws.
     pub taxpayer_identifier_type: Option<TaxpayerIdentifierType>,
     /// The value of the taxpayer identifier as assigned by the IRS to the individual or legal
     /// entity.
@@ -5031,6 +5121,8 @@ impl TaxpayerIdentifierType {
 /// A collection of objects that describe requests and responses for services.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Services {
+    /// A collection of details related to a fulfillment service or product in terms of request,
+    /// process and result.
     pub service: Service,
 }
 
@@ -5049,7 +5141,9 @@ impl Validate for Services {
 /// and result.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Service {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub verification_of_asset: VerificationOfAsset,
+    /// A collection of STATUS containers.
     pub statuses: Statuses,
 }
 
@@ -5068,8 +5162,12 @@ impl Validate for Service {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerificationOfAsset {
+    /// Information about a report identifier and a report name.
     pub reporting_information: ReportingInformation,
+    /// A collection of details related to a fulfillment service or product in terms of request,
+    /// process and result.
     pub service_product_fulfillment: ServiceProductFulfillment,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub verification_of_asset_response: VerificationOfAssetResponse,
 }
 
@@ -5105,6 +5203,7 @@ pub struct ReportingInformation {
 /// and result.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceProductFulfillment {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub service_product_fulfillment_detail: ServiceProductFulfillmentDetail,
 }
 
@@ -5127,6 +5226,7 @@ impl Validate for ServiceProductFulfillment {
 pub struct ServiceProductFulfillmentDetail {
     /// A string that uniquely identifies a type of order Verification of Asset.
     pub vendor_order_identifier: Option<String>,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub service_product_fulfillment_identifier: ServiceProductFulfillmentIdentifier,
 }
 
@@ -5174,6 +5274,7 @@ impl ServiceProductFulfillmentIdentifier {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VerificationOfAssetResponse {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub assets: Assets,
 }
 
@@ -5209,10 +5310,15 @@ impl Validate for Assets {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Asset {
+    /// Details about an asset.
     pub asset_detail: AssetDetail,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_owners: AssetOwners,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_holder: AssetHolder,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_transactions: AssetTransactions,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub validation_sources: ValidationSources,
 }
 
@@ -5292,6 +5398,8 @@ pub struct AssetDetail {
     ///
     /// Format: `double`.
     pub asset_cash_balance_amount: Nullable<f64>,
+    /// A value from a MISMO prescribed list that specifies financial assets in a mortgage loan
+    /// transaction.
     pub asset_type: AssetType,
     /// Additional Asset Description. Some examples are Investment Tax-Deferred, Loan, 401K, 403B,
     /// Checking, Money Market, Credit Card, ROTH, 529, Biller, ROLLOVER, CD, Savings, Investment
@@ -5463,6 +5571,7 @@ pub struct AssetOwner {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssetHolder {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub name: AssetHolderName,
 }
 
@@ -5630,6 +5739,7 @@ impl Validate for AssetTransactions {
 /// An object representing...
 #[derive(Clone, Debug, PartialEq)]
 pub struct AssetTransaction {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_transaction_detail: AssetTransactionDetail,
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac. Note that
     /// "DESCRIPTON" is an intentional misspelling matching the upstream MISMO field name.
@@ -5663,7 +5773,9 @@ pub struct AssetTransactionDetail {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub asset_transaction_post_date: String,
+    /// Asset Transaction Type.
     pub asset_transaction_type: AssetTransactionType,
+    /// Asset Investment Transaction Type Enumerated derived by Vendor.
     pub asset_investment_transaction_type: Nullable<AssetInvestmentTransactionType>,
     /// Populate with who did the transaction.
     pub asset_transaction_paid_by_name: Option<String>,
@@ -5675,6 +5787,7 @@ pub struct AssetTransactionDetail {
     pub asset_transaction_type_additional_description: Option<String>,
     /// Asset Investment Transaction Type Description.
     pub asset_investment_transaction_type_description: Option<String>,
+    /// Asset Transaction Category Type Enumerated derived by Vendor.
     pub asset_transaction_category_type: Option<AssetTransactionCategoryType>,
     /// FI provided Transaction Identifier.
     pub financial_institution_transaction_identifier: Option<String>,
@@ -6170,6 +6283,7 @@ pub struct ValidationSource {
 /// A collection of STATUS containers.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Statuses {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub status: Status,
 }
 
@@ -6448,6 +6562,7 @@ pub struct CreditFreddieMacReportsGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacReportsGetResponse {
+    /// An object representing an Asset Report with Freddie Mac schema.
     pub deal: CreditFreddieMacVerificationOfAssetsDeal,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -6472,8 +6587,11 @@ impl Validate for CreditFreddieMacReportsGetResponse {
 /// An object representing an Asset Report with Freddie Mac schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacVerificationOfAssetsDeal {
+    /// A collection of loans that are part of a single deal.
     pub loans: CreditFreddieMacLoans,
+    /// A collection of objects that define specific parties to a deal.
     pub parties: CreditFreddieMacParties,
+    /// A collection of objects that describe requests and responses for services.
     pub services: CreditFreddieMacServices,
 }
 
@@ -6495,6 +6613,8 @@ impl Validate for CreditFreddieMacVerificationOfAssetsDeal {
 /// A collection of loans that are part of a single deal.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacLoans {
+    /// Information specific to a mortgage loan agreement between one or more borrowers and a
+    /// mortgage lender.
     pub loan: CreditFreddieMacLoan,
 }
 
@@ -6513,6 +6633,7 @@ impl Validate for CreditFreddieMacLoans {
 /// lender.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacLoan {
+    /// Collection of current and previous identifiers for this loan.
     pub loan_identifiers: CreditFreddieMacLoanIdentifiers,
     /// Type of loan. The value can only be "SubjectLoan".
     pub loan_role_type: String,
@@ -6550,6 +6671,8 @@ impl Validate for CreditFreddieMacLoanIdentifiers {
 /// A collection of objects that describe requests and responses for services.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacServices {
+    /// A collection of details related to a fulfillment service or product in terms of request,
+    /// process and result.
     pub service: CreditFreddieMacService,
 }
 
@@ -6569,6 +6692,7 @@ impl Validate for CreditFreddieMacServices {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacService {
     pub verification_of_asset: Vec<CreditFreddieMacVerificationOfAsset>,
+    /// A collection of STATUS containers.
     pub statuses: Statuses,
 }
 
@@ -6587,8 +6711,12 @@ impl Validate for CreditFreddieMacService {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreditFreddieMacVerificationOfAsset {
+    /// Information about a report identifier and a report name.
     pub reporting_information: CreditFreddieMacReportingInformation,
+    /// A collection of details related to a fulfillment service or product in terms of request,
+    /// process and result.
     pub service_product_fulfillment: ServiceProductFulfillment,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub verification_of_asset_response: CreditFreddieMacVerificationOfAssetResponse,
 }
 
@@ -6633,6 +6761,7 @@ pub struct CreditFreddieMacReportingInformation {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacVerificationOfAssetResponse {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub assets: CreditFreddieMacAssets,
 }
 
@@ -6668,11 +6797,17 @@ impl Validate for CreditFreddieMacAssets {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreditFreddieMacAsset {
+    /// Details about an asset.
     pub asset_detail: AssetDetail,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_owners: AssetOwners,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_holder: AssetHolder,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_holdings: Option<AssetHoldings>,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_transactions: CreditFreddieMacAssetTransactions,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub validation_sources: ValidationSources,
 }
 
@@ -6714,6 +6849,7 @@ impl Validate for CreditFreddieMacAssetTransactions {
 /// An object representing...
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreditFreddieMacAssetTransaction {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_transaction_detail: AssetTransactionDetail,
     /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub asset_transaction_description: Vec<AssetTransactionDescription>,
@@ -6755,8 +6891,11 @@ impl Validate for CreditFreddieMacParties {
 /// provider.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreditFreddieMacParty {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub individual: CreditFreddieMacPartyIndividual,
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub roles: Roles,
+    /// The collection of `TAXPAYER_IDENTIFICATION` elements
     pub taxpayer_identifiers: TaxpayerIdentifiers,
 }
 
@@ -6777,6 +6916,7 @@ impl Validate for CreditFreddieMacParty {
 /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreditFreddieMacPartyIndividual {
+    /// Documentation not found in the MISMO model viewer and not provided by Freddie Mac.
     pub name: CreditFreddieMacIndividualName,
 }
 

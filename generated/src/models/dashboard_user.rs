@@ -28,6 +28,7 @@ pub struct DashboardUser {
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
     pub email_address: String,
+    /// The current status of the user.
     pub status: DashboardUserStatus,
 }
 
@@ -117,6 +118,7 @@ pub struct DashboardUserGetResponse {
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
     pub email_address: String,
+    /// The current status of the user.
     pub status: DashboardUserStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.

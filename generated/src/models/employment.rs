@@ -93,6 +93,7 @@ impl Validate for EmploymentVerificationGetResponse {
 /// An object containing proof of employment data for an individual
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmploymentVerification {
+    /// Current employment status.
     pub status: Nullable<EmploymentVerificationStatus>,
     /// Start of employment in ISO 8601 format (YYYY-MM-DD).
     ///
@@ -102,9 +103,11 @@ pub struct EmploymentVerification {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: Nullable<String>,
+    /// An object containing employer data.
     pub employer: Option<EmployerVerification>,
     /// Current title of employee.
     pub title: Nullable<String>,
+    /// An object containing a set of ids related to an employee
     pub platform_ids: Option<PlatformIds>,
 }
 

@@ -209,6 +209,7 @@ impl Validate for GetRecipientResponse {
 pub struct FDXConsentGrant {
     /// The persistent identifier of the consent grant
     pub id: String,
+    /// Current status of a consent grant.
     pub status: FDXConsentGrantStatus,
     /// When the consent was initially granted
     ///
@@ -258,6 +259,7 @@ impl Validate for FDXConsentGrant {
 /// One permissioned resource on a consent grant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FDXConsentGrantResource {
+    /// Type of resource permissioned on a consent grant.
     pub resource_type: FDXConsentResourceType,
     /// Identifier of the resource permissioned.
     pub resource_id: String,
@@ -778,6 +780,7 @@ impl FDXPartyRegistry {
 pub struct FDXParty {
     /// Human recognizable common name
     pub name: String,
+    /// Identifies the type of a party
     pub type_: FDXPartyType,
     /// URI for party, where an end user could learn more about the company or application involved
     /// in the data sharing chain
@@ -788,6 +791,7 @@ pub struct FDXParty {
     ///
     /// Format: `uri`.
     pub logo_uri: Option<String>,
+    /// The registry containing the party's registration with name and id
     pub registry: Option<FDXPartyRegistry>,
     /// Registered name of party
     pub registered_entity_name: Option<String>,
@@ -853,7 +857,10 @@ impl FDXNotificationPayloadIdType {
 pub struct FDXNotificationPayload {
     /// ID for the origination entity related to the notification
     pub id: Option<String>,
+    /// Type of entity causing origination of a notification
     pub id_type: Option<FDXNotificationPayloadIdType>,
+    /// Details of consent or payment network identifier or other entity's revocation request or
+    /// other lifecycle status change event
     pub event: Option<FDXLifecycleEvent>,
 }
 
@@ -915,6 +922,7 @@ pub struct FDXHateoasLink {
     ///
     /// Example: `https://api.fi.com/fdx/v4/accounts/12345`.
     pub href: String,
+    /// HTTP Method to use for the request
     pub action: Option<FDXHateoasLinkAction>,
     /// Relation of this link to its containing entity, as defined by and with many example relation
     /// values at [IETF RFC5988](https://datatracker.ietf.org/doc/html/rfc5988)
@@ -990,6 +998,7 @@ impl FDXContentTypes {
 pub struct FDXNotification {
     /// Id of notification
     pub notification_id: String,
+    /// Type of Notification
     pub type_: FDXNotificationType,
     /// An optional initiator-defined event subtype code or description if the event type needs to
     /// be further categorized or described.
@@ -1001,12 +1010,19 @@ pub struct FDXNotification {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub sent_on: String,
+    /// Category of Notification
     pub category: FDXNotificationCategory,
+    /// Severity level of notification
     pub severity: Option<FDXNotificationSeverity>,
+    /// Priority of notification
     pub priority: Option<FDXNotificationPriority>,
+    /// FDX Participant - an entity or person that is a part of a FDX API transaction
     pub publisher: Option<FDXParty>,
+    /// FDX Participant - an entity or person that is a part of a FDX API transaction
     pub subscriber: Option<FDXParty>,
+    /// Custom key-value pairs payload for a notification
     pub notification_payload: FDXNotificationPayload,
+    /// REST application constraint (Hypermedia As The Engine Of Application State)
     pub url: Option<FDXHateoasLink>,
 }
 
@@ -1043,10 +1059,13 @@ impl Validate for FDXNotification {
 /// lifecycle status change event
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FDXLifecycleEvent {
+    /// Current status of indicated entity after reported event change.
     pub status: Option<FDXEventStatus>,
+    /// Reason for lifecycle event status change
     pub reason: Option<FDXUpdateReason>,
     /// Additional information or description of an `OTHER` reason
     pub other_reason: Option<String>,
+    /// Identifies the type of a party
     pub initiator: Option<FDXPartyType>,
     /// ISO 8601 date-time in format 'YYYY-MM-DDThh:mm:ss.nnn[Z|[+|-]hh:mm]' according to [IETF
     /// RFC3339](https://xml2rfc.tools.ietf.org/public/rfc/html/rfc3339.html#anchor14)

@@ -38,6 +38,7 @@ pub struct IdentityGetRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// An optional object to filter `/identity/get` results.
     pub options: Option<IdentityGetRequestOptions>,
 }
 
@@ -254,6 +255,7 @@ pub struct IdentityGetRequestOptions {
 pub struct IdentityGetResponse {
     /// The accounts for which Identity data has been requested
     pub accounts: Vec<AccountIdentity>,
+    /// Metadata about the Item.
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -299,7 +301,9 @@ pub struct IdentityMatchRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// The user's legal name, phone number, email address and address used to perform fuzzy match.
     pub user: Option<IdentityMatchUser>,
+    /// An optional object to filter `/identity/match` results
     pub options: Option<IdentityMatchRequestOptions>,
 }
 
@@ -419,6 +423,7 @@ pub struct IdentityMatchRequestOptions {
 pub struct IdentityMatchResponse {
     /// The accounts for which Identity match has been requested
     pub accounts: Vec<AccountIdentityMatchScore>,
+    /// Metadata about the Item.
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -526,6 +531,7 @@ pub struct IdentityDocumentsUploadsGetRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// An optional object to filter `/identity/documents/uploads/get` results.
     pub options: Option<IdentityDocumentsUploadsGetRequestOptions>,
 }
 
@@ -649,6 +655,7 @@ pub struct IdentityDocumentsUploadsGetRequestOptions {
 pub struct IdentityDocumentsUploadsGetResponse {
     /// The accounts for which Identity data has been requested
     pub accounts: Vec<AccountIdentityDocumentUpload>,
+    /// Metadata about the Item.
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -691,6 +698,7 @@ pub struct AccountIdentityDocumentUpload {
     ///
     /// Like all Plaid identifiers, the `account_id` is case sensitive.
     pub account_id: String,
+    /// A set of fields describing the balance for an account.
     pub balances: AccountBalance,
     /// The last 2-4 alphanumeric characters of either the account's displayed mask or the account's
     /// official account number. Note that the mask may be non-unique between an Item's accounts.
@@ -700,6 +708,8 @@ pub struct AccountIdentityDocumentUpload {
     /// The official name of the account as given by the financial institution
     pub official_name: Option<String>,
     pub type_: AccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// Indicates an Item's micro-deposit-based verification or database verification status. This
     /// field is only populated when using Auth and falling back to micro-deposit or database
@@ -754,6 +764,7 @@ pub struct AccountIdentityDocumentUpload {
     /// `user.legal_name` request field in `/link/token/create` for the Link session that created
     /// the Item.
     pub verification_name: Option<String>,
+    /// Insights from performing database verification for the account.
     pub verification_insights: Option<AccountVerificationInsights>,
     /// A unique and persistent identifier for accounts that can be used to trace multiple instances
     /// of the same account across different Items for depository accounts. This field is currently
@@ -765,6 +776,7 @@ pub struct AccountIdentityDocumentUpload {
     /// `ins_127990`) as well as the OAuth Sandbox institution (`ins_127287`); in Production, it
     /// will only be populated for accounts at applicable institutions.
     pub persistent_account_id: Option<String>,
+    /// Indicates the account's categorization as either a personal or a business account.
     pub holder_category: Nullable<AccountHolderCategory>,
     /// Data returned by the financial institution about the account owner or owners. Only returned
     /// by Identity or Assets endpoints. For business accounts, the name reported may be either the
@@ -816,7 +828,9 @@ impl Validate for AccountIdentityDocumentUpload {
 pub struct IdentityDocumentUpload {
     /// A UUID identifying the document.
     pub document_id: Option<String>,
+    /// Metadata pertaining to the document.
     pub metadata: Option<IdentityDocumentUploadMetadata>,
+    /// Object representing fraud risk data of the uploaded document.
     pub risk_insights: Option<IdentityDocumentUploadRiskInsights>,
 }
 
@@ -874,6 +888,7 @@ impl Validate for IdentityDocumentUploadMetadata {
 /// Document Upload with Fraud Risk enabled.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityDocumentUploadRiskInsights {
+    /// Risk summary of an uploaded document.
     pub risk_summary: Option<IdentityDocumentUploadRiskSummary>,
     /// An array of risk signals.
     pub risk_signals: Option<Vec<IdentityDocumentUploadRiskSignal>>,

@@ -20,18 +20,31 @@ pub struct AAMVAAnalysis {
     ///
     /// Example: `true`.
     pub is_verified: bool,
+    /// The outcome of checking the particular field against state databases.
     pub id_number: AAMVAMatchResult,
+    /// The outcome of checking the particular field against state databases.
     pub id_issue_date: AAMVAMatchResult,
+    /// The outcome of checking the particular field against state databases.
     pub id_expiration_date: AAMVAMatchResult,
+    /// The outcome of checking the associated hit against state databases.
     pub street: AAMVADetailedMatchResult,
+    /// The outcome of checking the particular field against state databases.
     pub city: AAMVAMatchResult,
+    /// The outcome of checking the associated hit against state databases.
     pub postal_code: AAMVADetailedMatchResult,
+    /// The outcome of checking the particular field against state databases.
     pub date_of_birth: AAMVAMatchResult,
+    /// The outcome of checking the particular field against state databases.
     pub gender: AAMVAMatchResult,
+    /// The outcome of checking the particular field against state databases.
     pub height: AAMVAMatchResult,
+    /// The outcome of checking the particular field against state databases.
     pub eye_color: AAMVAMatchResult,
+    /// The outcome of checking the associated hit against state databases.
     pub first_name: AAMVADetailedMatchResult,
+    /// The outcome of checking the associated hit against state databases.
     pub middle_name: AAMVADetailedMatchResult,
+    /// The outcome of checking the associated hit against state databases.
     pub last_name: AAMVADetailedMatchResult,
 }
 
@@ -186,12 +199,21 @@ impl AddressPurposeLabel {
 /// rejected.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DocumentAnalysis {
+    /// High level summary of whether the document in the provided image matches the formatting
+    /// rules and security checks for the associated jurisdiction.
     pub authenticity: DocumentAuthenticityMatchCode,
+    /// A high level description of the quality of the image the user submitted.
     pub image_quality: ImageQuality,
+    /// Analysis of the data extracted from the submitted document.
     pub extracted_data: Option<PhysicalDocumentExtractedDataAnalysis>,
+    /// Details about the fraud analysis performed on the document.
     pub fraud_analysis_details: Option<FraudAnalysisDetails>,
+    /// Details about the image quality of the document.
     pub image_quality_details: Option<ImageQualityDetails>,
+    /// Details about the human review check, which refers to a check that is performed by a
+    /// document specialist.
     pub human_review: Nullable<HumanReview>,
+    /// Analyzed AAMVA data for the associated hit.
     pub aamva_verification: Option<AAMVAAnalysis>,
 }
 
@@ -410,13 +432,17 @@ impl Validate for DocumentaryVerification {
 /// Images, extracted data, and analysis from a user's identity document
 #[derive(Clone, Debug, PartialEq)]
 pub struct DocumentaryVerificationDocument {
+    /// An outcome status for this specific document submission.
     pub status: DocumentStatus,
     /// The `attempt` field begins with 1 and increments with each subsequent document upload.
     ///
     /// Example: `1`.
     pub attempt: i64,
+    /// URLs for downloading original and cropped images for this document submission.
     pub images: PhysicalDocumentImages,
+    /// Data extracted from a user-submitted document.
     pub extracted_data: Option<PhysicalDocumentExtractedData>,
+    /// High level descriptions of how the associated document was processed.
     pub analysis: DocumentAnalysis,
     /// An ISO8601 formatted timestamp.
     ///
@@ -674,6 +700,7 @@ impl HiddenMatchSummaryCode {
 /// specialist.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HumanReview {
+    /// The outcome of the human review check, when available.
     pub status: HumanReviewStatus,
 }
 
@@ -738,6 +765,7 @@ pub struct IDVProtectEvent {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
+    /// Represents a calculated Trust Index Score.
     pub trust_index: Option<TrustIndex>,
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
@@ -797,14 +825,24 @@ pub struct IdentityVerification {
     /// Example:
     /// `https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
     pub shareable_url: Option<String>,
+    /// The resource ID and version number of the template configuring the behavior of a given
+    /// Identity Verification.
     pub template: IdentityVerificationTemplateReference,
+    /// The identity data that was either collected from the user or provided via API in order to
+    /// perform an Identity Verification.
     pub user: IdentityVerificationUserData,
+    /// The status of this Identity Verification attempt.
     pub status: IdentityVerificationStatus,
     pub steps: IdentityVerificationStepSummary,
+    /// Data, images, analysis, and results from the `documentary_verification` step.
     pub documentary_verification: Option<DocumentaryVerification>,
+    /// Additional information for the `selfie_check` step.
     pub selfie_check: Option<SelfieCheck>,
+    /// Additional information for the `kyc_check` (Data Source Verification) step.
     pub kyc_check: Option<KYCCheckDetails>,
+    /// Additional information for the `risk_check` step.
     pub risk_check: Option<RiskCheckDetails>,
+    /// Additional information for the `verify_sms` step.
     pub verify_sms: Option<VerifySMSDetails>,
     /// ID of the associated screening.
     ///
@@ -829,6 +867,7 @@ pub struct IdentityVerification {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub redacted_at: Option<String>,
+    /// Information about a Protect event including Trust Index score and fraud attributes.
     pub latest_scored_protect_event: Nullable<IDVProtectEvent>,
 }
 
@@ -914,7 +953,10 @@ pub struct IdentityVerificationAutofillAddress {
     ///
     /// Example: `US`.
     pub country: String,
+    /// Field describing whether the associated address is a post office box.
     pub po_box: POBoxStatus,
+    /// Field describing whether the associated address is being used for commercial or residential
+    /// purposes.
     pub type_: AddressPurposeLabel,
 }
 
@@ -1012,7 +1054,9 @@ pub struct IdentityVerificationAutofillCreateRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationAutofillCreateResponse {
+    /// A status enum indicating whether autofill succeeded or failed.
     pub status: IdentityVerificationAutofillStatus,
+    /// User information that was autofilled.
     pub user: Option<IdentityVerificationAutofillUserData>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1065,8 +1109,12 @@ impl IdentityVerificationAutofillStatus {
 /// before using.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentityVerificationAutofillUserData {
+    /// The full name provided by the user.
     pub name: Option<IdentityVerificationResponseUserName>,
+    /// Even if an address has been autofilled, some fields may be null depending on the region's
+    /// addressing system.
     pub address: Option<IdentityVerificationAutofillAddress>,
+    /// ID number submitted by the user, currently used only for the Identity Verification product.
     pub id_number: Option<UserIDNumber>,
 }
 
@@ -1148,6 +1196,7 @@ pub struct IdentityVerificationCreateRequest {
     ///
     /// Example: `true`.
     pub gave_consent: bool,
+    /// User information collected outside of Link, most likely via your own onboarding process.
     pub user: Nullable<IdentityVerificationCreateRequestUser>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -1234,8 +1283,12 @@ pub struct IdentityVerificationCreateRequestUser {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date_of_birth: Option<String>,
+    /// You can use this field to pre-populate the user's legal name; if it is provided here, they
+    /// will not be prompted to enter their name in the identity verification attempt.
     pub name: Nullable<IdentityVerificationRequestUserName>,
+    /// Home address for the user.
     pub address: Nullable<UserAddress>,
+    /// ID number submitted by the user, currently used only for the Identity Verification product.
     pub id_number: Nullable<UserIDNumber>,
     /// Specifying `user.client_user_id` is deprecated. Please provide `client_user_id` at the root
     /// level instead.
@@ -1573,14 +1626,24 @@ pub struct IdentityVerificationCreateResponse {
     /// Example:
     /// `https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
     pub shareable_url: Option<String>,
+    /// The resource ID and version number of the template configuring the behavior of a given
+    /// Identity Verification.
     pub template: IdentityVerificationTemplateReference,
+    /// The identity data that was either collected from the user or provided via API in order to
+    /// perform an Identity Verification.
     pub user: IdentityVerificationUserData,
+    /// The status of this Identity Verification attempt.
     pub status: IdentityVerificationStatus,
     pub steps: IdentityVerificationStepSummary,
+    /// Data, images, analysis, and results from the `documentary_verification` step.
     pub documentary_verification: Option<DocumentaryVerification>,
+    /// Additional information for the `selfie_check` step.
     pub selfie_check: Option<SelfieCheck>,
+    /// Additional information for the `kyc_check` (Data Source Verification) step.
     pub kyc_check: Option<KYCCheckDetails>,
+    /// Additional information for the `risk_check` step.
     pub risk_check: Option<RiskCheckDetails>,
+    /// Additional information for the `verify_sms` step.
     pub verify_sms: Option<VerifySMSDetails>,
     /// ID of the associated screening.
     ///
@@ -1605,6 +1668,7 @@ pub struct IdentityVerificationCreateResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub redacted_at: Option<String>,
+    /// Information about a Protect event including Trust Index score and fraud attributes.
     pub latest_scored_protect_event: Nullable<IDVProtectEvent>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2058,14 +2122,24 @@ pub struct IdentityVerificationGetResponse {
     /// Example:
     /// `https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
     pub shareable_url: Option<String>,
+    /// The resource ID and version number of the template configuring the behavior of a given
+    /// Identity Verification.
     pub template: IdentityVerificationTemplateReference,
+    /// The identity data that was either collected from the user or provided via API in order to
+    /// perform an Identity Verification.
     pub user: IdentityVerificationUserData,
+    /// The status of this Identity Verification attempt.
     pub status: IdentityVerificationStatus,
     pub steps: IdentityVerificationStepSummary,
+    /// Data, images, analysis, and results from the `documentary_verification` step.
     pub documentary_verification: Option<DocumentaryVerification>,
+    /// Additional information for the `selfie_check` step.
     pub selfie_check: Option<SelfieCheck>,
+    /// Additional information for the `kyc_check` (Data Source Verification) step.
     pub kyc_check: Option<KYCCheckDetails>,
+    /// Additional information for the `risk_check` step.
     pub risk_check: Option<RiskCheckDetails>,
+    /// Additional information for the `verify_sms` step.
     pub verify_sms: Option<VerifySMSDetails>,
     /// ID of the associated screening.
     ///
@@ -2090,6 +2164,7 @@ pub struct IdentityVerificationGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub redacted_at: Option<String>,
+    /// Information about a Protect event including Trust Index score and fraud attributes.
     pub latest_scored_protect_event: Nullable<IDVProtectEvent>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2537,8 +2612,12 @@ pub struct IdentityVerificationRequestUser {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date_of_birth: Option<String>,
+    /// You can use this field to pre-populate the user's legal name; if it is provided here, they
+    /// will not be prompted to enter their name in the identity verification attempt.
     pub name: Nullable<IdentityVerificationRequestUserName>,
+    /// Home address for the user.
     pub address: Nullable<UserAddress>,
+    /// ID number submitted by the user, currently used only for the Identity Verification product.
     pub id_number: Nullable<UserIDNumber>,
 }
 
@@ -2605,7 +2684,10 @@ pub struct IdentityVerificationRetryRequest {
     /// Example: `idvtmp_4FrXJvfQU3zGUR`.
     pub template_id: String,
     pub strategy: Strategy,
+    /// User information collected outside of Link, most likely via your own onboarding process.
     pub user: Nullable<IdentityVerificationRequestUser>,
+    /// Instructions for the `custom` retry strategy specifying which steps should be required or
+    /// skipped.
     pub steps: Nullable<IdentityVerificationRetryRequestStepsObject>,
     /// A flag specifying whether you would like Plaid to expose a shareable URL for the
     /// verification being retried. If a value for this flag is not specified, the `is_shareable`
@@ -2985,14 +3067,24 @@ pub struct IdentityVerificationRetryResponse {
     /// Example:
     /// `https://flow.plaid.com/verify/idv_4FrXJvfQU3zGUR?key=e004115db797f7cc3083bff3167cba30644ef630fb46f5b086cde6cc3b86a36f`.
     pub shareable_url: Option<String>,
+    /// The resource ID and version number of the template configuring the behavior of a given
+    /// Identity Verification.
     pub template: IdentityVerificationTemplateReference,
+    /// The identity data that was either collected from the user or provided via API in order to
+    /// perform an Identity Verification.
     pub user: IdentityVerificationUserData,
+    /// The status of this Identity Verification attempt.
     pub status: IdentityVerificationStatus,
     pub steps: IdentityVerificationStepSummary,
+    /// Data, images, analysis, and results from the `documentary_verification` step.
     pub documentary_verification: Option<DocumentaryVerification>,
+    /// Additional information for the `selfie_check` step.
     pub selfie_check: Option<SelfieCheck>,
+    /// Additional information for the `kyc_check` (Data Source Verification) step.
     pub kyc_check: Option<KYCCheckDetails>,
+    /// Additional information for the `risk_check` step.
     pub risk_check: Option<RiskCheckDetails>,
+    /// Additional information for the `verify_sms` step.
     pub verify_sms: Option<VerifySMSDetails>,
     /// ID of the associated screening.
     ///
@@ -3017,6 +3109,7 @@ pub struct IdentityVerificationRetryResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub redacted_at: Option<String>,
+    /// Information about a Protect event including Trust Index score and fraud attributes.
     pub latest_scored_protect_event: Nullable<IDVProtectEvent>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -3214,12 +3307,19 @@ impl IdentityVerificationStepStatus {
 /// dashboard.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IdentityVerificationStepSummary {
+    /// The status of a step in the Identity Verification process.
     pub accept_tos: IdentityVerificationStepStatus,
+    /// The status of a step in the Identity Verification process.
     pub verify_sms: IdentityVerificationStepStatus,
+    /// The status of a step in the Identity Verification process.
     pub kyc_check: IdentityVerificationStepStatus,
+    /// The status of a step in the Identity Verification process.
     pub documentary_verification: IdentityVerificationStepStatus,
+    /// The status of a step in the Identity Verification process.
     pub selfie_check: IdentityVerificationStepStatus,
+    /// The status of a step in the Identity Verification process.
     pub watchlist_screening: IdentityVerificationStepStatus,
+    /// The status of a step in the Identity Verification process.
     pub risk_check: IdentityVerificationStepStatus,
 }
 
@@ -3344,8 +3444,12 @@ pub struct IdentityVerificationUserData {
     ///
     /// Constraints: an RFC 3696 email address without surrounding spaces.
     pub email_address: Option<String>,
+    /// The full name provided by the user.
     pub name: Option<IdentityVerificationResponseUserName>,
+    /// Even if an address has been collected, some fields may be null depending on the region's
+    /// addressing system.
     pub address: Option<IdentityVerificationUserAddress>,
+    /// ID number submitted by the user, currently used only for the Identity Verification product.
     pub id_number: Option<UserIDNumber>,
 }
 
@@ -3507,13 +3611,28 @@ impl IssuingCountry {
 /// Result summary object specifying how the `address` field matched.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckAddressSummary {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub summary: MatchSummaryCode,
+    /// Field describing whether the associated address is a post office box.
     pub po_box: POBoxStatus,
+    /// Field describing whether the associated address is being used for commercial or residential
+    /// purposes.
     pub type_: AddressPurposeLabel,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub street: Option<HiddenMatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub city: Option<HiddenMatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub region: Option<HiddenMatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub postal_code: Option<HiddenMatchSummaryCode>,
+    /// Result summary object specifying how the `address` field matched for fields that are only
+    /// present on an international KYC check.
     pub international_details: Nullable<KYCCheckDetailsInternationalAddress>,
 }
 
@@ -3545,9 +3664,17 @@ impl Validate for KYCCheckAddressSummary {
 /// Result summary object specifying how the `date_of_birth` field matched.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckDateOfBirthSummary {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub summary: MatchSummaryCode,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub day: Option<HiddenMatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub month: Option<HiddenMatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub year: Option<HiddenMatchSummaryCode>,
 }
 
@@ -3577,10 +3704,15 @@ pub struct KYCCheckDetails {
     ///
     /// Example: `success`.
     pub status: String,
+    /// Result summary object specifying how the `address` field matched.
     pub address: KYCCheckAddressSummary,
+    /// Result summary object specifying how the `name` field matched.
     pub name: KYCCheckNameSummary,
+    /// Result summary object specifying how the `date_of_birth` field matched.
     pub date_of_birth: KYCCheckDateOfBirthSummary,
+    /// Result summary object specifying how the `id_number` field matched.
     pub id_number: KYCCheckIDNumberSummary,
+    /// Result summary object specifying how the `phone` field matched.
     pub phone_number: KYCCheckPhoneSummary,
 }
 
@@ -3608,11 +3740,23 @@ impl Validate for KYCCheckDetails {
 /// present on an international KYC check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckDetailsInternationalAddress {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub building: HiddenMatchSummaryCode,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub county: HiddenMatchSummaryCode,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub district: HiddenMatchSummaryCode,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub house_number: HiddenMatchSummaryCode,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub subpremise: HiddenMatchSummaryCode,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub thoroughfare: HiddenMatchSummaryCode,
 }
 
@@ -3640,6 +3784,8 @@ impl Validate for KYCCheckDetailsInternationalAddress {
 /// Result summary object specifying how the `id_number` field matched.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckIDNumberSummary {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub summary: MatchSummaryCode,
 }
 
@@ -3657,8 +3803,14 @@ impl Validate for KYCCheckIDNumberSummary {
 /// Result summary object specifying how the `name` field matched.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckNameSummary {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub summary: MatchSummaryCode,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub given_name: Option<HiddenMatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub family_name: Option<HiddenMatchSummaryCode>,
 }
 
@@ -3680,7 +3832,11 @@ impl Validate for KYCCheckNameSummary {
 /// Result summary object specifying how the `phone` field matched.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KYCCheckPhoneSummary {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub summary: MatchSummaryCode,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub area_code: MatchSummaryCode,
 }
 
@@ -3799,6 +3955,7 @@ pub struct PhysicalDocumentExtractedData {
     ///
     /// Example: `AB123456`.
     pub id_number: Option<String>,
+    /// The type of identity document detected in the images provided.
     pub category: PhysicalDocumentCategory,
     /// The expiration date of the document in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
@@ -3830,7 +3987,9 @@ pub struct PhysicalDocumentExtractedData {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date_of_birth: Option<String>,
+    /// The address extracted from the document.
     pub address: Option<IdentityVerificationDocumentAddressResponse>,
+    /// The individual's name extracted from the document.
     pub name: Nullable<IdentityVerificationDocumentNameResponse>,
 }
 
@@ -3859,9 +4018,19 @@ impl Validate for PhysicalDocumentExtractedData {
 /// Analysis of the data extracted from the submitted document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhysicalDocumentExtractedDataAnalysis {
+    /// A match summary describing the cross comparison between the subject's name, extracted from
+    /// the document image, and the name they separately provided to the identity verification
+    /// attempt.
     pub name: DocumentNameMatchCode,
+    /// A match summary describing the cross comparison between the subject's date of birth,
+    /// extracted from the document image, and the date of birth they separately provided to the
+    /// identity verification attempt.
     pub date_of_birth: DocumentDateOfBirthMatchCode,
+    /// A description of whether the associated document was expired when the verification was
+    /// performed.
     pub expiration_date: ExpirationDate,
+    /// A binary match indicator specifying whether the country that issued the provided document
+    /// matches the country that the user separately provided to Plaid.
     pub issuing_country: IssuingCountry,
 }
 
@@ -3981,9 +4150,13 @@ impl ProxyType {
 /// Result summary object specifying values for `behavior` attributes of risk check, when available.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RiskCheckBehavior {
+    /// Field describing the overall user interaction signals of a behavior risk check.
     pub user_interactions: RiskCheckBehaviorUserInteractionsLabel,
+    /// Field describing the outcome of a fraud ring behavior risk check.
     pub fraud_ring_detected: RiskCheckBehaviorFraudRingDetectedLabel,
+    /// Field describing the outcome of a bot detection behavior risk check.
     pub bot_detected: RiskCheckBehaviorBotDetectedLabel,
+    /// Risk level for the given risk check type, when available.
     pub risk_level: Option<RiskLevelWithNoData>,
 }
 
@@ -4124,13 +4297,21 @@ impl RiskCheckBehaviorUserInteractionsLabel {
 /// Additional information for the `risk_check` step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RiskCheckDetails {
+    /// The status of a step in the Identity Verification process.
     pub status: IdentityVerificationStepStatus,
+    /// Result summary object specifying values for `behavior` attributes of risk check, when
+    /// available.
     pub behavior: Option<RiskCheckBehavior>,
+    /// Result summary object specifying values for `email` attributes of risk check.
     pub email: Option<RiskCheckEmail>,
+    /// Result summary object specifying values for `phone` attributes of risk check.
     pub phone: Option<RiskCheckPhone>,
     /// Array of result summary objects specifying values for `device` attributes of risk check.
     pub devices: Vec<RiskCheckDevice>,
+    /// Result summary object capturing abuse signals related to `identity abuse`, e.g. stolen and
+    /// synthetic identity fraud.
     pub identity_abuse_signals: Option<RiskCheckIdentityAbuseSignals>,
+    /// Result summary object specifying values for network attributes of risk check.
     pub network: Nullable<RiskCheckNetwork>,
     /// The attributes related to the facial duplicates captured in risk check.
     pub facial_duplicates: Vec<RiskCheckFacialDuplicate>,
@@ -4168,6 +4349,7 @@ impl Validate for RiskCheckDetails {
 /// Result summary object specifying values for `device` attributes of risk check.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskCheckDevice {
+    /// An enum indicating whether a network proxy is present and if so what type it is.
     pub ip_proxy_type: Option<ProxyType>,
     /// Count of spam lists the IP address is associated with if known.
     ///
@@ -4177,6 +4359,7 @@ pub struct RiskCheckDevice {
     ///
     /// Example: `+06:00:00`.
     pub ip_timezone_offset: Option<String>,
+    /// Risk level for the given risk check type.
     pub risk_level: Option<RiskLevel>,
     /// List of factors, when available, that contribute towards the risk level of the given risk
     /// check type.
@@ -4202,6 +4385,7 @@ impl Validate for RiskCheckDevice {
 /// Result summary object specifying values for `email` attributes of risk check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RiskCheckEmail {
+    /// SMTP-MX check to confirm the email address exists if known.
     pub is_deliverable: RiskCheckEmailIsDeliverableStatus,
     /// Count of all known breaches of this email address if known.
     ///
@@ -4225,11 +4409,20 @@ pub struct RiskCheckEmail {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub domain_registered_at: Option<String>,
+    /// Indicates whether the email address domain is a free provider such as Gmail or Hotmail if
+    /// known.
     pub domain_is_free_provider: RiskCheckEmailDomainIsFreeProvider,
+    /// Indicates whether the email address domain is custom if known, i.e. a company domain and not
+    /// free or disposable.
     pub domain_is_custom: RiskCheckEmailDomainIsCustom,
+    /// Indicates whether the email domain is listed as disposable if known.
     pub domain_is_disposable: RiskCheckEmailDomainIsDisposable,
+    /// Indicates whether the email address top level domain, which is the last part of the domain,
+    /// is fraudulent or risky if known.
     pub top_level_domain_is_suspicious: RiskCheckEmailTopLevelDomainIsSuspicious,
+    /// Indicates whether the email address domain is an educational institution domain if known.
     pub is_edu: RiskCheckEmailIsEdu,
+    /// Indicates whether the email address includes the date of birth or year of birth if known.
     pub includes_date_of_birth: RiskCheckEmailIncludesDateOfBirth,
     /// A list of online services where this email address has been detected to have accounts or
     /// other activity.
@@ -4238,6 +4431,7 @@ pub struct RiskCheckEmail {
     ///
     /// Constraints: items are unique.
     pub linked_services: Vec<RiskCheckLinkedService>,
+    /// Risk level for the given risk check type.
     pub risk_level: Option<RiskLevel>,
     /// List of factors, when available, that contribute towards the risk level of the given risk
     /// check type.
@@ -4541,7 +4735,10 @@ pub struct RiskCheckFacialDuplicate {
 /// may not be available depending on what information was collected.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RiskCheckIdentityAbuseSignals {
+    /// Field containing the data used in determining the outcome of the synthetic identity risk
+    /// check.
     pub synthetic_identity: Option<RiskCheckSyntheticIdentity>,
+    /// Field containing the data used in determining the outcome of the stolen identity risk check.
     pub stolen_identity: Option<RiskCheckStolenIdentity>,
 }
 
@@ -4854,6 +5051,7 @@ impl RiskCheckLinkedService {
 /// Result summary object specifying values for network attributes of risk check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RiskCheckNetwork {
+    /// Risk level for the given risk check type.
     pub risk_level: RiskLevel,
     /// List of factors, when available, that contribute towards the risk level of the given risk
     /// check type.
@@ -4882,6 +5080,7 @@ pub struct RiskCheckPhone {
     ///
     /// Constraints: items are unique.
     pub linked_services: Vec<RiskCheckLinkedService>,
+    /// Risk level for the given risk check type.
     pub risk_level: Option<RiskLevel>,
     /// List of factors, when available, that contribute towards the risk level of the given risk
     /// check type.
@@ -4914,6 +5113,7 @@ pub struct RiskCheckStolenIdentity {
     ///
     /// Example: `0`.
     pub score: i64,
+    /// Risk level for the given risk check type.
     pub risk_level: Option<RiskLevel>,
 }
 
@@ -4940,8 +5140,11 @@ pub struct RiskCheckSyntheticIdentity {
     ///
     /// Example: `0`.
     pub score: i64,
+    /// Risk level for the given risk check type.
     pub risk_level: Option<RiskLevel>,
+    /// Field containing the data used in determining the outcome of a synthetic fraud risk check.
     pub first_party_synthetic_fraud: Nullable<SyntheticFraud>,
+    /// Field containing the data used in determining the outcome of a synthetic fraud risk check.
     pub third_party_synthetic_fraud: Nullable<SyntheticFraud>,
 }
 
@@ -5025,6 +5228,7 @@ impl RiskLevelWithNoData {
 /// Additional information for the individual SMS verification.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SMSVerification {
+    /// The outcome status for the individual SMS verification.
     pub status: SMSVerificationStatus,
     /// The attempt field begins with 1 and increments with each subsequent SMS verification.
     ///
@@ -5130,8 +5334,14 @@ impl SMSVerificationStatus {
 /// rejected.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SelfieAnalysis {
+    /// Information about the comparison between the selfie and the document (if documentary
+    /// verification also ran).
     pub document_comparison: SelfieAnalysisDocumentComparison,
+    /// Assessment of whether the selfie capture is of a real human being, as opposed to a picture
+    /// of a human on a screen, a picture of a paper cut out, someone wearing a mask, or a deepfake.
     pub liveness_check: SelfieAnalysisLivenessCheck,
+    /// Analysis of the facial features of the selfie when compared to the face in the uploaded
+    /// document, if one is present.
     pub facial_analysis: Nullable<SelfieAnalysisFacialAnalysis>,
 }
 
@@ -5184,17 +5394,29 @@ impl SelfieAnalysisDocumentComparison {
 /// document, if one is present.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SelfieAnalysisFacialAnalysis {
+    /// Outcome of the facial analysis for a specific facial feature.
     pub left_eye: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub right_eye: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub left_brow: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub right_brow: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub forehead: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub middle_forehead: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub nose: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub philtrum: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub mouth: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub jaw: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub left_cheek: SelfieAnalysisFacialAnalysisOutcome,
+    /// Outcome of the facial analysis for a specific facial feature.
     pub right_cheek: SelfieAnalysisFacialAnalysisOutcome,
 }
 
@@ -5315,6 +5537,7 @@ pub struct SelfieCapture {
 /// `steps.selfie_check` has reached a terminal state of either `success` or `failed`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SelfieCheck {
+    /// The outcome status for the associated Identity Verification attempt's `selfie_check` step.
     pub status: SelfieCheckStatus,
     /// An array of selfies submitted to the `selfie_check` step. Each entry represents one user
     /// submission.
@@ -5337,12 +5560,15 @@ impl Validate for SelfieCheck {
 /// Captures and analysis from a user's selfie.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SelfieCheckSelfie {
+    /// An outcome status for this specific selfie.
     pub status: SelfieStatus,
     /// The `attempt` field begins with 1 and increments with each subsequent selfie upload.
     ///
     /// Example: `1`.
     pub attempt: i64,
+    /// The image or video capture of a selfie.
     pub capture: SelfieCapture,
+    /// High level descriptions of how the associated selfie was processed.
     pub analysis: SelfieAnalysis,
 }
 
@@ -5475,6 +5701,7 @@ impl Strategy {
 /// Field containing the data used in determining the outcome of a synthetic fraud risk check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyntheticFraud {
+    /// Risk level for the given risk check type.
     pub risk_level: RiskLevel,
 }
 
@@ -5492,6 +5719,7 @@ impl Validate for SyntheticFraud {
 /// Additional information for the `verify_sms` step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerifySMSDetails {
+    /// The outcome status for the associated Identity Verification attempt's `verify_sms` step.
     pub status: VerifySMSDetailsStatus,
     /// An array where each entry represents a verification attempt for the `verify_sms` step. Each
     /// entry represents one user-submitted phone number. Phone number edits, and in some cases

@@ -44,6 +44,7 @@ pub struct IncomeVerificationCreateRequest {
     /// The ID of a precheck created with `/income/verification/precheck`. Will be used to improve
     /// conversion of the income verification flow.
     pub precheck_id: Option<String>,
+    /// Optional arguments for `/income/verification/create`
     pub options: Option<IncomeVerificationCreateRequestOptions>,
 }
 
@@ -130,8 +131,11 @@ pub struct IncomeVerificationPrecheckRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     pub secret: Option<String>,
+    /// Information about the user whose eligibility is being evaluated.
     pub user: Nullable<IncomeVerificationPrecheckUser>,
+    /// Information about the end user's employer
     pub employer: Nullable<IncomeVerificationPrecheckEmployer>,
+    /// Information about the end user's payroll institution
     pub payroll_institution: Nullable<IncomeVerificationPrecheckPayrollInstitution>,
     /// The access token associated with the Item for which data is being requested.
     ///
@@ -142,6 +146,7 @@ pub struct IncomeVerificationPrecheckRequest {
     /// `transactions`, providing them in this field will cause these Items to be initialized with
     /// (and billed for) the Transactions product.
     pub transactions_access_tokens: Option<Vec<String>>,
+    /// Data about military info in the income verification precheck.
     pub us_military_info: Nullable<IncomeVerificationPrecheckMilitaryInfo>,
 }
 
@@ -172,6 +177,7 @@ pub struct IncomeVerificationPrecheckUser {
     pub last_name: Nullable<String>,
     /// The user's email address
     pub email_address: Nullable<String>,
+    /// Data about the components comprising an address.
     pub home_address: Nullable<SignalAddressData>,
 }
 
@@ -205,6 +211,8 @@ pub struct IncomeVerificationPrecheckResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+    /// The confidence that Plaid can support the user in the digital income verification flow
+    /// instead of requiring a manual paystub upload.
     pub confidence: IncomeVerificationPrecheckConfidence,
 }
 
@@ -394,6 +402,7 @@ pub struct IncomeVerificationPaystubsGetResponse {
     /// Metadata for an income document.
     pub document_metadata: Option<Vec<DocumentMetadata>>,
     pub paystubs: Vec<Paystub>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -434,6 +443,7 @@ pub struct DocumentMetadata {
     pub status: Nullable<String>,
     /// An identifier of the document that is also present in the paystub response.
     pub doc_id: Option<String>,
+    /// The type of document.
     pub doc_type: Option<DocType>,
 }
 
@@ -538,18 +548,27 @@ impl DocType {
 /// An object representing data extracted from the end user's paystub.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Paystub {
+    /// An object with the deduction information found on a paystub.
     pub deductions: Deductions,
     /// An identifier of the document referenced by the document metadata.
     pub doc_id: String,
+    /// An object representing both a breakdown of earnings on a paystub and the total earnings.
     pub earnings: Earnings,
+    /// Data about the employee.
     pub employee: Employee,
+    /// Information about the employer on the paystub
     pub employer: PaystubEmployer,
+    /// An object representing employment details found on a paystub.
     pub employment_details: Option<EmploymentDetails>,
+    /// An object representing information about the net pay amount on the paystub.
     pub net_pay: NetPay,
+    /// Details about the pay period.
     pub pay_period_details: PayPeriodDetails,
+    /// An object representing details that can be found on the paystub.
     pub paystub_details: Option<PaystubDetails>,
     /// Deprecated.
     pub income_breakdown: Option<Vec<IncomeBreakdown>>,
+    /// The amount of income earned year to date, as based on paystub data.
     pub ytd_earnings: Option<PaystubYTDDetails>,
 }
 
@@ -589,6 +608,7 @@ pub struct Deductions {
     pub breakdown: Vec<DeductionsBreakdown>,
     /// Deprecated.
     pub totals: Option<Vec<Total>>,
+    /// An object representing the total deductions for the pay period
     pub total: DeductionsTotal,
 }
 
@@ -677,10 +697,13 @@ pub struct DeductionsTotal {
 /// Deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Total {
+    /// Commonly used term to describe the line item.
     pub canonical_description: Nullable<TotalCanonicalDescription>,
     /// Text of the line item as printed on the paystub.
     pub description: Nullable<String>,
+    /// An object representing a monetary amount.
     pub current_pay: Option<Pay>,
+    /// An object representing a monetary amount.
     pub ytd_pay: Option<Pay>,
 }
 
@@ -792,6 +815,8 @@ pub struct Earnings {
     /// Deprecated.
     pub totals: Option<Vec<EarningsTotal>>,
     pub breakdown: Option<Vec<EarningsBreakdown>>,
+    /// An object representing both the current pay period and year to date amount for an earning
+    /// category.
     pub total: Option<EarningsTotal>,
 }
 
@@ -812,6 +837,7 @@ impl Validate for Earnings {
 /// An object representing the earnings line items for the pay period.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EarningsBreakdown {
+    /// Commonly used term to describe the earning line item.
     pub canonical_description: Nullable<EarningsBreakdownCanonicalDescription>,
     /// Raw amount of the earning line item.
     ///
@@ -915,7 +941,9 @@ pub struct EarningsTotal {
     ///
     /// Format: `double`.
     pub current_amount: Nullable<f64>,
+    /// An object representing a monetary amount.
     pub current_pay: Option<Pay>,
+    /// An object representing a monetary amount.
     pub ytd_pay: Option<Pay>,
     /// Total number of hours worked for this pay period
     pub hours: Nullable<f64>,
@@ -951,6 +979,7 @@ pub struct EarningsTotal {
 /// Deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmploymentDetails {
+    /// An object representing a monetary amount.
     pub annual_salary: Option<Pay>,
     /// Date on which the employee was hired, in the YYYY-MM-DD format.
     ///
@@ -994,6 +1023,7 @@ pub struct NetPay {
     ///
     /// Format: `double`.
     pub ytd_amount: Nullable<f64>,
+    /// An object representing both the current pay period and year to date amount for a category.
     pub total: Option<Total>,
 }
 
@@ -1032,6 +1062,7 @@ pub struct PaystubDetails {
     pub pay_date: Nullable<String>,
     /// The name of the payroll provider that generated the paystub, e.g. ADP
     pub paystub_provider: Nullable<String>,
+    /// The frequency at which the employee is paid.
     pub pay_frequency: Nullable<PaystubPayFrequency>,
 }
 
@@ -1099,6 +1130,7 @@ impl PaystubPayFrequency {
 /// Deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncomeBreakdown {
+    /// The type of income.
     pub type_: Option<IncomeBreakdownType>,
     /// The hourly rate at which the income is paid.
     ///
@@ -1161,11 +1193,13 @@ impl IncomeBreakdownType {
 /// Data about the employee.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Employee {
+    /// Address on the paystub
     pub address: PaystubAddress,
     /// The name of the employee.
     pub name: Option<String>,
     /// Marital status of the employee - either `single` or `married`.
     pub marital_status: Nullable<String>,
+    /// Taxpayer ID of the individual receiving the paystub.
     pub taxpayer_id: Option<TaxpayerID>,
 }
 
@@ -1217,6 +1251,7 @@ impl Validate for TaxpayerID {
 /// Information about the employer on the paystub
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubEmployer {
+    /// Address on the paystub
     pub address: Option<PaystubAddress>,
     /// The name of the employer on the paystub.
     pub name: Option<String>,
@@ -1289,6 +1324,7 @@ pub struct PayPeriodDetails {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub pay_date: Nullable<String>,
+    /// The frequency at which an individual is paid.
     pub pay_frequency: Nullable<PayPeriodDetailsPayFrequency>,
     /// The date on which the paystub was issued, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ("yyyy-mm-dd").
@@ -1387,6 +1423,7 @@ pub struct DistributionBreakdown {
     /// See the [currency code schema](https://plaid.com/docs/api/accounts#currency-code-schema) for
     /// a full listing of supported `iso_currency_code`s.
     pub unofficial_currency_code: Nullable<String>,
+    /// An object representing a monetary amount.
     pub current_pay: Option<Pay>,
 }
 
@@ -1610,6 +1647,7 @@ pub struct IncomeVerificationTaxformsGetResponse {
     pub document_metadata: Vec<DocumentMetadata>,
     /// A list of forms.
     pub taxforms: Vec<Taxform>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
 }
 
@@ -1636,6 +1674,7 @@ pub struct Taxform {
     pub doc_id: Option<String>,
     /// The type of tax document. Currently, the only supported value is `w2`.
     pub document_type: String,
+    /// W2 is an object that represents income data taken from a W2 tax document.
     pub w2: Option<W2>,
 }
 
@@ -1655,7 +1694,9 @@ impl Validate for Taxform {
 /// W2 is an object that represents income data taken from a W2 tax document.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct W2 {
+    /// Information about the employer on the paystub
     pub employer: Option<PaystubEmployer>,
+    /// Data about the employee.
     pub employee: Option<Employee>,
     /// The tax year of the W2 document.
     pub tax_year: Nullable<String>,

@@ -45,6 +45,7 @@ pub struct InstitutionsGetRequest {
     ///
     /// Constraints: at least 1 item.
     pub country_codes: Vec<CountryCode>,
+    /// An optional object to filter `/institutions/get` results.
     pub options: Option<InstitutionsGetRequestOptions>,
 }
 
@@ -236,6 +237,7 @@ pub struct InstitutionsSearchRequest {
     /// parameter is an optional parameter within the `options` object and will default to `[US]` if
     /// it is not supplied.
     pub country_codes: Vec<CountryCode>,
+    /// An optional object to filter `/institutions/search` results.
     pub options: Option<InstitutionsSearchRequestOptions>,
 }
 
@@ -279,6 +281,8 @@ pub struct InstitutionsSearchRequestOptions {
     ///
     /// Default: `false`.
     pub include_payment_initiation_metadata: Nullable<bool>,
+    /// Additional options that will be used to filter institutions by various Payment Initiation
+    /// configurations.
     pub payment_initiation: Nullable<InstitutionsSearchPaymentInitiationOptions>,
 }
 
@@ -399,6 +403,7 @@ pub struct InstitutionsGetByIdRequest {
     /// parameter is an optional parameter within the `options` object and will default to `[US]` if
     /// it is not supplied.
     pub country_codes: Vec<CountryCode>,
+    /// Specifies optional parameters for `/institutions/get_by_id`.
     pub options: Option<InstitutionsGetByIdRequestOptions>,
 }
 
@@ -567,6 +572,7 @@ pub struct InstitutionsGetByIdRequestOptions {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsGetByIdResponse {
+    /// Details relating to a specific financial institution
     pub institution: Institution,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -627,8 +633,14 @@ pub struct Institution {
     /// supported for any Items associated with the institution, even if the institution also
     /// supports non-OAuth connections.
     pub oauth: bool,
+    /// The status of an institution is determined by the health of its Item logins, Transactions
+    /// updates, Investments updates, Liabilities updates, Auth requests, Balance requests, Identity
+    /// requests, Investments requests, and Liabilities requests.
     pub status: Nullable<InstitutionStatus>,
+    /// Metadata that captures what specific payment configurations an institution supports when
+    /// making Payment Initiation requests.
     pub payment_initiation_metadata: Nullable<PaymentInitiationMetadata>,
+    /// Metadata that captures information about the Auth features of an institution.
     pub auth_metadata: Nullable<AuthMetadata>,
 }
 
@@ -675,13 +687,21 @@ impl Validate for Institution {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionStatus {
+    /// A representation of the status health of a request type.
     pub item_logins: Nullable<ProductStatus>,
+    /// A representation of the status health of a request type.
     pub transactions_updates: Nullable<ProductStatus>,
+    /// A representation of the status health of a request type.
     pub auth: Nullable<ProductStatus>,
+    /// A representation of the status health of a request type.
     pub identity: Nullable<ProductStatus>,
+    /// A representation of the status health of a request type.
     pub investments_updates: Nullable<ProductStatus>,
+    /// A representation of the status health of a request type.
     pub liabilities_updates: Nullable<ProductStatus>,
+    /// A representation of the status health of a request type.
     pub liabilities: Nullable<ProductStatus>,
+    /// A representation of the status health of a request type.
     pub investments: Nullable<ProductStatus>,
     /// Details of recent health incidents associated with the institution.
     pub health_incidents: Nullable<Vec<HealthIncident>>,
@@ -717,6 +737,7 @@ impl Validate for InstitutionStatus {
 /// Metadata that captures information about the Auth features of an institution.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthMetadata {
+    /// Metadata specifically related to which auth methods an institution supports.
     pub supported_methods: Option<AuthSupportedMethods>,
 }
 
@@ -760,6 +781,8 @@ pub struct PaymentInitiationMetadata {
     /// Indicates whether the institution supports returning refund details when initiating a
     /// payment.
     pub supports_refund_details: bool,
+    /// Metadata specifically related to valid Payment Initiation standing order configurations for
+    /// the institution.
     pub standing_order_metadata: Option<PaymentInitiationStandingOrderMetadata>,
     /// Indicates whether the institution supports payment consents.
     pub supports_payment_consents: bool,
@@ -831,6 +854,7 @@ pub struct ProductStatus {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub last_status_change: String,
+    /// A detailed breakdown of the institution's performance for a request type.
     pub breakdown: ProductStatusBreakdown,
 }
 

@@ -32,6 +32,7 @@ pub struct InvestmentsHoldingsGetRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// An optional object to filter `/investments/holdings/get` results.
     pub options: Option<InvestmentHoldingsGetRequestOptions>,
 }
 
@@ -506,6 +507,7 @@ pub struct InvestmentsHoldingsGetResponse {
     pub holdings: Vec<Holding>,
     /// Objects describing the securities held in the accounts associated with the Item.
     pub securities: Vec<Security>,
+    /// Metadata about the Item.
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -554,6 +556,7 @@ pub struct InvestmentsAuthGetRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// An optional object to filter `/investments/auth/get` results.
     pub options: Option<InvestmentsAuthGetRequestOptions>,
 }
 
@@ -889,10 +892,14 @@ pub struct InvestmentsAuthGetResponse {
     pub securities: Vec<Security>,
     /// Information about the account owners for the accounts associated with the Item.
     pub owners: Vec<InvestmentsAuthOwner>,
+    /// Identifying information for transferring holdings to an investments account.
     pub numbers: InvestmentsAuthGetNumbers,
+    /// Object with metadata pertaining to the source of data for the account numbers, owners, and
+    /// holdings that are returned.
     pub data_sources: InvestmentsAuthDataSources,
     /// Additional information for accounts of 401k subtype.
     pub account_details_401k: Option<Vec<InvestmentsAuthAccountDetails401k>>,
+    /// Metadata about the Item.
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -974,6 +981,7 @@ pub struct InvestmentsTransactionsGetRequest {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
+    /// An optional object to filter `/investments/transactions/get` results.
     pub options: Option<InvestmentsTransactionsGetRequestOptions>,
 }
 
@@ -1209,6 +1217,7 @@ impl Validate for InvestmentsTransactionsGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvestmentsTransactionsGetResponse {
+    /// Metadata about the Item.
     pub item: Item,
     /// The accounts for which transaction history is being fetched.
     pub accounts: Vec<InvestmentAccount>,

@@ -214,6 +214,7 @@ pub struct Issue {
     pub summary: Option<String>,
     /// A more detailed description for the customer.
     pub detailed_description: Option<String>,
+    /// The current status of the issue.
     pub status: Option<IssuesStatus>,
 }
 
@@ -291,6 +292,8 @@ pub struct IssuesGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IssuesGetResponse {
+    /// Information on an issue encountered with financial institutions interactions with financial
+    /// institutions during Linking.
     pub issue: Option<Issue>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.

@@ -125,6 +125,7 @@ pub struct AccountProductAccess {
 /// The scopes object
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Scopes {
+    /// The product access being requested.
     pub product_access: Option<ProductAccess>,
     pub accounts: Option<Vec<AccountAccess>>,
     /// Allow access to newly opened accounts as they are opened. If unset, defaults to `true`.
@@ -254,11 +255,13 @@ pub struct ItemApplicationScopesUpdateRequest {
     /// This field will map to the application ID that is returned from `/item/application/list`, or
     /// provided to the institution in an oauth redirect.
     pub application_id: String,
+    /// The scopes object
     pub scopes: Scopes,
     /// When scopes are updated during enrollment, this field must be populated with the state sent
     /// to the partner in the OAuth Login URI. This field is required when the context is
     /// `ENROLLMENT`.
     pub state: Option<String>,
+    /// An indicator for when scopes are being updated.
     pub context: ScopesContext,
 }
 
@@ -590,6 +593,7 @@ impl Validate for LastDataAccessTimes {
 /// Describes a consent activity.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Activity {
+    /// Types of consent activities
     pub activity: ActivityType,
     /// The date this activity was initiated [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// (YYYY-MM-DD) format in UTC.
@@ -602,12 +606,14 @@ pub struct Activity {
     pub id: String,
     /// Application ID of the client who initiated the activity.
     pub initiator: String,
+    /// Enum representing the state of the action/activity.
     pub state: ActionState,
     /// This field will map to the application ID that is returned from `/item/application/list`, or
     /// provided to the institution in an oauth redirect.
     pub target_application_id: Option<String>,
     /// The scopes object
     pub scopes: Nullable<Scopes>,
+    /// Enum representing the entity authenticating the user.
     pub authentication: Option<ItemCreateAuthentication>,
 }
 
@@ -832,6 +838,7 @@ pub struct ItemGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ItemGetResponse {
+    /// Metadata about the Item
     pub item: ItemWithConsentFields,
     /// Information about the last successful and failed transactions update for the Item.
     pub status: Nullable<ItemStatus>,
@@ -894,6 +901,7 @@ pub struct ItemRemoveRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// The reason for removing the Item
     pub reason_code: Nullable<ItemRemoveReasonCode>,
     /// Additional context or details about the reason for removing the Item. Personally
     /// identifiable information, such as an email address or phone number, should not be included
@@ -1068,6 +1076,7 @@ impl Validate for ItemWebhookUpdateRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ItemWebhookUpdateResponse {
+    /// Metadata about the Item.
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1324,7 +1333,9 @@ pub struct ItemImportRequest {
     ///
     /// Constraints: at least 1 item.
     pub products: Vec<Products>,
+    /// Object of user ID and auth token pair, permitting Plaid to aggregate a user's accounts
     pub user_auth: ItemImportRequestUserAuth,
+    /// An optional object to configure `/item/import` request.
     pub options: Option<ItemImportRequestOptions>,
 }
 
@@ -1422,7 +1433,9 @@ pub struct ItemWithConsentFields {
     pub institution_name: Nullable<String>,
     /// The URL registered to receive webhooks for the Item.
     pub webhook: Option<String>,
+    /// The method used to populate Auth data for the Item.
     pub auth_method: Nullable<ItemAuthMethod>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
     /// A list of products available for the Item that have not yet been accessed. The contents of
     /// this array will be mutually exclusive with `billed_products`.
@@ -1587,8 +1600,11 @@ impl ItemConsentedDataScope {
 /// An object with information about the status of the Item.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemStatus {
+    /// Information about the last successful and failed investments update for the Item.
     pub investments: Nullable<ItemStatusInvestments>,
+    /// Information about the last successful and failed transactions update for the Item.
     pub transactions: Nullable<ItemStatusTransactions>,
+    /// Information about the last webhook fired for the Item.
     pub last_webhook: Nullable<ItemStatusLastWebhook>,
 }
 

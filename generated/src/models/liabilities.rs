@@ -35,6 +35,7 @@ pub struct LiabilitiesGetRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// An optional object to filter `/liabilities/get` results.
     pub options: Option<LiabilitiesGetRequestOptions>,
 }
 
@@ -277,7 +278,9 @@ pub struct LiabilitiesGetRequestOptions {
 pub struct LiabilitiesGetResponse {
     /// An array of accounts associated with the Item
     pub accounts: Vec<AccountBase>,
+    /// Metadata about the Item.
     pub item: Item,
+    /// An object containing liability accounts
     pub liabilities: LiabilitiesObject,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.

@@ -180,6 +180,7 @@ pub struct LinkTokenCreateRequest {
     ///
     /// Constraints: at least 1 item.
     pub country_codes: Vec<CountryCode>,
+    /// An object specifying information about the end user who will be linking their account.
     pub user: Option<LinkTokenCreateRequestUser>,
     /// A `user_id` generated using `/user/create`. Required for integrations that began using Plaid
     /// Protect, Multi-Item Link, or Plaid Check Consumer Report after December 10, 2025. For more
@@ -292,6 +293,8 @@ pub struct LinkTokenCreateRequest {
     /// and the countries in the customization should match the country codes selected via
     /// `country_codes`.
     pub link_customization_name: Option<String>,
+    /// Enum representing the desired appearance mode for Link, used to force light or dark modes or
+    /// set Link to change depending on user system settings.
     pub appearance_mode: Nullable<LinkTokenCreateRequestAppearanceMode>,
     /// A URI indicating the destination where a user should be forwarded after completing the Link
     /// flow; used to support OAuth authentication flows when launching Link in the browser or
@@ -307,34 +310,63 @@ pub struct LinkTokenCreateRequest {
     /// When creating a `link_token` for initializing Link on other platforms,
     /// `android_package_name` must be left blank and `redirect_uri` should be used instead.
     pub android_package_name: Option<String>,
+    /// A map containing data used to highlight institutions in Link.
     pub institution_data: Option<LinkTokenCreateInstitutionData>,
+    /// A map containing data to pass in for the Card Switch flow.
     pub card_switch: Option<LinkTokenCreateCardSwitch>,
+    /// By default, Link will provide limited account filtering: it will only display Institutions
+    /// that are compatible with all products supplied in the `products` parameter of
+    /// `/link/token/create`, and, if `auth` is specified in the `products` array, will also filter
+    /// out accounts other than `checking`, `savings`, and `cash management` accounts on the Account
+    /// Select pane.
     pub account_filters: Option<LinkTokenAccountFilters>,
+    /// Configuration parameters for EU flows
     pub eu_config: Option<LinkTokenEUConfig>,
     /// Used for certain legacy use cases
     pub institution_id: Option<String>,
+    /// Specifies options for initializing Link for use with the Pay By Bank flow.
     pub payment_configuration: Option<LinkTokenCreateRequestPaymentConfiguration>,
+    /// Specifies options for initializing Link for use with the Payment Initiation (Europe)
+    /// product.
     pub payment_initiation: Option<LinkTokenCreateRequestPaymentInitiation>,
+    /// Specifies options for initializing Link for use with the Employment product.
     pub employment: Option<LinkTokenCreateRequestEmployment>,
+    /// Specifies options for initializing Link for use with the Income product.
     pub income_verification: Option<LinkTokenCreateRequestIncomeVerification>,
+    /// Specifies options for initializing Link for use with the Base Report product.
     pub base_report: Option<LinkTokenCreateRequestBaseReport>,
+    /// Specifies options for initializing Link for use with the Credit Partner Insights product.
     pub credit_partner_insights: Option<LinkTokenCreateRequestCreditPartnerInsights>,
+    /// Specifies options for initializing Link for use with Plaid Check products
     pub cra_options: Option<LinkTokenCreateRequestCraOptions>,
+    /// Describes the reason you are generating a Consumer Report for this user.
     pub consumer_report_permissible_purpose: Option<ConsumerReportPermissiblePurpose>,
+    /// Specifies options for initializing Link for use with the Auth product.
     pub auth: Option<LinkTokenCreateRequestAuth>,
+    /// Specifies options for initializing Link for use with the Transfer product.
     pub transfer: Option<LinkTokenCreateRequestTransfer>,
+    /// Specifies options for initializing Link for [update
+    /// mode](https://plaid.com/docs/link/update-mode).
     pub update: Option<LinkTokenCreateRequestUpdate>,
+    /// Specifies option for initializing Link for use with the Identity Verification product.
     pub identity_verification: Option<LinkTokenCreateRequestIdentityVerification>,
+    /// Specifies options for initializing Link for use with the Statements product.
     pub statements: Option<LinkTokenCreateRequestStatements>,
     /// A third party user token associated with the current user.
     pub third_party_user_token: Option<String>,
+    /// Configuration parameters for the Investments product
     pub investments: Option<LinkTokenInvestments>,
+    /// Configuration parameters for the Investments Move product
     pub investments_auth: Option<LinkTokenInvestmentsAuth>,
+    /// Configuration parameters for Hosted Link.
     pub hosted_link: Option<LinkTokenCreateHostedLink>,
+    /// Configuration parameters for the Transactions product
     pub transactions: Option<LinkTokenTransactions>,
+    /// Configuration parameters for the Cashflow Report product.
     pub cashflow_report: Option<LinkTokenCashflowReport>,
     /// If `true`, request a CRA connection. Defaults to `false`.
     pub cra_enabled: Option<bool>,
+    /// Identity object used to specify document upload
     pub identity: Option<LinkTokenCreateIdentity>,
     /// If `true`, indicates that client supports linking FinanceKit / AppleCard items. Defaults to
     /// `false`.
@@ -461,10 +493,16 @@ impl Validate for LinkTokenCreateRequest {
 /// to try again.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenAccountFilters {
+    /// A filter to apply to `depository`-type accounts
     pub depository: Option<DepositoryFilter>,
+    /// A filter to apply to `credit`-type accounts
     pub credit: Option<CreditFilter>,
+    /// A filter to apply to `loan`-type accounts
     pub loan: Option<LoanFilter>,
+    /// A filter to apply to `investment`-type accounts (or `brokerage`-type accounts for API
+    /// versions 2018-05-22 and earlier).
     pub investment: Option<InvestmentFilter>,
+    /// A filter to apply to `other`-type accounts
     pub other: Option<OtherFilter>,
 }
 
@@ -600,6 +638,7 @@ impl Validate for LinkTokenCashflowReport {
 /// object in the request. It can be empty.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateHostedLink {
+    /// How Plaid should deliver the Plaid Link session to the customer.
     pub delivery_method: Option<HostedLinkDeliveryMethod>,
     /// URI that Hosted Link will redirect to upon completion of the Link flow. This will only occur
     /// in Hosted Link sessions, not in other implementation methods.
@@ -741,6 +780,7 @@ pub struct LinkTokenCreateRequestTransfer {
 pub struct LinkTokenCreateRequestUserStatedIncomeSource {
     /// The employer corresponding to an income source specified by the user
     pub employer: Option<String>,
+    /// The income category for a specified income source
     pub category: Option<UserStatedIncomeSourceCategory>,
     /// The income amount paid per cycle for a specified income source
     ///
@@ -750,7 +790,9 @@ pub struct LinkTokenCreateRequestUserStatedIncomeSource {
     ///
     /// Format: `double`.
     pub pay_annual: Option<f64>,
+    /// The pay type - `GROSS`, `NET`, or `UNKNOWN` for a specified income source
     pub pay_type: Option<UserStatedIncomeSourcePayType>,
+    /// The pay frequency of a specified income source
     pub pay_frequency: Option<UserStatedIncomeSourceFrequency>,
 }
 
@@ -1650,6 +1692,7 @@ pub struct LinkTokenGetResponse {
     /// Information about Link sessions created using this `link_token`. Session data will be
     /// provided for up to six hours after the session has ended.
     pub link_sessions: Option<Vec<LinkTokenGetSessionsResponse>>,
+    /// An object specifying the arguments originally provided to the `/link/token/create` call.
     pub metadata: LinkTokenGetMetadataResponse,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -1697,11 +1740,18 @@ pub struct LinkTokenGetSessionsResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub finished_at: Nullable<String>,
+    /// An object representing an [onSuccess](https://plaid.com/docs/link/web/#onsuccess) callback
+    /// from Link.
     pub on_success: Nullable<LinkSessionSuccess>,
+    /// An object representing an [onExit](https://plaid.com/docs/link/web/#onexit) callback from
+    /// Link.
     pub on_exit: Nullable<LinkSessionExitDeprecated>,
+    /// An object representing an [onExit](https://plaid.com/docs/link/web/#onexit) callback from
+    /// Link.
     pub exit: Nullable<LinkSessionExit>,
     /// List of customer-related Link events
     pub events: Option<Vec<LinkEvent>>,
+    /// The set of results for a Link session.
     pub results: Nullable<LinkSessionResults>,
 }
 
@@ -1743,7 +1793,9 @@ pub struct LinkSessionResults {
     pub bank_income_results: Vec<LinkSessionBankIncomeResult>,
     /// The set of payroll income verifications for the Link session.
     pub payroll_income_results: Vec<LinkSessionPayrollIncomeResult>,
+    /// The details of a document income verification in Link
     pub document_income_results: Option<CreditSessionDocumentIncomeResult>,
+    /// The details of a document upload CRA session in link
     pub cra_document_upload_results: Nullable<LinkSessionCraDocumentUploadResult>,
 }
 
@@ -1772,6 +1824,7 @@ pub struct LinkSessionItemAddResult {
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, `accounts` will only include selected accounts.
     pub accounts: Vec<LinkSessionSuccessMetadataAccount>,
+    /// An institution object.
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
@@ -1791,6 +1844,7 @@ pub struct LinkSessionCraItemAddResult {
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, `accounts` will only include selected accounts.
     pub accounts: Vec<LinkSessionSuccessMetadataAccount>,
+    /// An institution object.
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
@@ -1810,6 +1864,7 @@ pub struct LinkSessionCraUpdateResult {
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, `accounts` will only include selected accounts.
     pub accounts: Vec<LinkSessionSuccessMetadataAccount>,
+    /// An institution object.
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
@@ -1822,11 +1877,13 @@ pub struct LinkSessionCraUpdateResult {
 /// The details of a bank income verification in Link.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkSessionBankIncomeResult {
+    /// Status of the Bank Income Link session.
     pub status: CreditSessionBankIncomeStatus,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
     /// identifiers, the `item_id` is case-sensitive.
     pub item_id: String,
+    /// An institution object.
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
@@ -1850,6 +1907,7 @@ pub struct LinkSessionPayrollIncomeResult {
     pub num_paystubs_retrieved: i64,
     /// The number of W-2s retrieved from a payroll provider.
     pub num_w2s_retrieved: i64,
+    /// An institution object.
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
@@ -1871,6 +1929,7 @@ pub struct LinkSessionPayrollIncomeResult {
 pub struct LinkSessionSuccess {
     /// Displayed once a user has successfully linked their Item.
     pub public_token: String,
+    /// Displayed once a user has successfully linked their Item.
     pub metadata: Option<LinkSessionSuccessMetadata>,
 }
 
@@ -1889,6 +1948,7 @@ impl Validate for LinkSessionSuccess {
 /// Displayed once a user has successfully linked their Item.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionSuccessMetadata {
+    /// An institution object.
     pub institution: Nullable<LinkSessionSuccessMetadataInstitution>,
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, `accounts` will only include selected accounts.
@@ -1896,6 +1956,7 @@ pub struct LinkSessionSuccessMetadata {
     /// A unique identifier associated with a user's actions and events through the Link flow.
     /// Include this identifier when opening a support ticket for faster turnaround.
     pub link_session_id: Option<String>,
+    /// The status of a transfer.
     pub transfer_status: Nullable<LinkSessionSuccessMetadataTransferStatus>,
 }
 
@@ -2052,7 +2113,9 @@ impl LinkSessionSuccessMetadataTransferStatus {
 /// contact your account manager to update your integration.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionExit {
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
+    /// Displayed if a user exits Link without successfully linking an Item.
     pub metadata: Option<LinkSessionExitMetadata>,
 }
 
@@ -2077,7 +2140,9 @@ impl Validate for LinkSessionExit {
 /// Deprecated.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionExitDeprecated {
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
+    /// Displayed if a user exits Link without successfully linking an Item.
     pub metadata: Option<LinkSessionExitMetadata>,
 }
 
@@ -2096,6 +2161,7 @@ impl Validate for LinkSessionExitDeprecated {
 /// Displayed if a user exits Link without successfully linking an Item.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkSessionExitMetadata {
+    /// An institution object.
     pub institution: Nullable<LinkSessionExitMetadataInstitution>,
     /// The point at which the user exited the Link flow. One of the following values.
     pub status: Option<String>,
@@ -2142,7 +2208,9 @@ pub struct LinkTokenGetMetadataResponse {
     pub country_codes: Vec<CountryCode>,
     /// The `language` specified in the `/link/token/create` call.
     pub language: Option<String>,
+    /// A map containing data used to highlight institutions in Link.
     pub institution_data: Option<LinkTokenCreateInstitutionData>,
+    /// The `account_filters` specified in the original call to `/link/token/create`.
     pub account_filters: Option<AccountFiltersResponse>,
     /// The `redirect_uri` specified in the `/link/token/create` call.
     pub redirect_uri: Option<String>,
@@ -2236,9 +2304,14 @@ impl Validate for LinkTokenCreateResponse {
 /// The `account_filters` specified in the original call to `/link/token/create`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountFiltersResponse {
+    /// A filter to apply to `depository`-type accounts
     pub depository: Option<DepositoryFilter>,
+    /// A filter to apply to `credit`-type accounts
     pub credit: Option<CreditFilter>,
+    /// A filter to apply to `loan`-type accounts
     pub loan: Option<LoanFilter>,
+    /// A filter to apply to `investment`-type accounts (or `brokerage`-type accounts for API
+    /// versions 2018-05-22 and earlier).
     pub investment: Option<InvestmentFilter>,
 }
 
@@ -2729,7 +2802,10 @@ pub struct LinkTokenCreateRequestIncomeVerification {
     /// The types of source income data that users will be permitted to share. Options include
     /// `bank` and `payroll`. Currently you can only specify one of these options.
     pub income_source_types: Option<Vec<IncomeVerificationSourceType>>,
+    /// Specifies options for initializing Link for use with Bank Income.
     pub bank_income: Option<LinkTokenCreateRequestIncomeVerificationBankIncome>,
+    /// Specifies options for initializing Link for use with Payroll Income (including Document
+    /// Income).
     pub payroll_income: Option<LinkTokenCreateRequestIncomeVerificationPayrollIncome>,
     /// A list of user stated income sources
     pub stated_income_sources: Option<Vec<LinkTokenCreateRequestUserStatedIncomeSource>>,
@@ -2890,13 +2966,20 @@ pub struct LinkTokenCreateRequestCraOptions {
     pub days_required: Option<i64>,
     /// Client-generated identifier, which can be used by lenders to track loan applications.
     pub client_report_id: Nullable<String>,
+    /// Specifies options for initializing Link for use with the Credit Partner Insights product.
     pub partner_insights: Option<LinkTokenCreateRequestCraOptionsPartnerInsights>,
+    /// Specifies options for initializing Link for use with the Base Report product, specifically
+    /// the `client_report_id`.
     pub base_report: Option<LinkTokenCreateRequestCraOptionsBaseReport>,
+    /// Specifies options for initializing Link for use with the Cashflow Insights product.
     pub cashflow_insights: Option<LinkTokenCreateRequestCraOptionsCashflowInsights>,
+    /// Specifies options for initializing Link for use with the CRA LendScore product.
     pub lend_score: Option<LinkTokenCreateRequestCraOptionsLendScore>,
+    /// Specifies options for initializing Link for use with the CRA Network Insights product.
     pub network_insights: Option<LinkTokenCreateRequestCraOptionsNetworkInsights>,
     /// Indicates that investment data should be extracted from the linked account(s).
     pub include_investments: Nullable<bool>,
+    /// Specifies options for initializing Link for use with the CRA Income Insights product.
     pub income_insights: Option<LinkTokenCreateRequestCraOptionsIncomeInsights>,
 }
 
@@ -2930,7 +3013,9 @@ impl Validate for LinkTokenCreateRequestCraOptions {
 /// Specifies options for initializing Link for use with the Credit Partner Insights product.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsPartnerInsights {
+    /// The versions of Prism products to evaluate
     pub prism_versions: Nullable<PrismVersions>,
+    /// Configurations for FICO products used in the Partner Insights flow.
     pub fico: Nullable<CraPartnerInsightsFicoInput>,
 }
 
@@ -2953,10 +3038,13 @@ impl Validate for LinkTokenCreateRequestCraOptionsPartnerInsights {
 pub struct LinkTokenCreateRequestCraOptionsBaseReport {
     /// Client-generated identifier, which can be used by lenders to track loan applications.
     pub client_report_id: Nullable<String>,
+    /// Specifies options for initializing Link to create reports that can be shared with GSEs for
+    /// mortgage verification.
     pub gse_options: Nullable<LinkTokenCreateRequestCraOptionsBaseReportGSEOptions>,
     /// Indicates that the report must include identity information. If identity information is not
     /// available, the report will fail.
     pub require_identity: Nullable<bool>,
+    /// Options for configuring Home Lending Report (Verification Report) generation.
     pub home_lending_report_options: Nullable<CraCheckReportHomeLendingReportOptions>,
 }
 
@@ -2997,6 +3085,7 @@ impl Validate for LinkTokenCreateRequestCraOptionsBaseReportGSEOptions {
 /// Specifies options for initializing Link for use with the Cashflow Insights product.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsCashflowInsights {
+    /// The version of cashflow attributes.
     pub attributes_version: Nullable<CashflowAttributesVersion>,
 }
 
@@ -3014,7 +3103,9 @@ impl Validate for LinkTokenCreateRequestCraOptionsCashflowInsights {
 /// Specifies options for initializing Link for use with the CRA Income Insights product.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsIncomeInsights {
+    /// Filters the returned income streams based on the specified income categories.
     pub income_insights_filter: Nullable<IncomeInsightsFilter>,
+    /// The version of Income Insights to use.
     pub income_insights_version: Option<IncomeInsightsVersion>,
 }
 
@@ -3033,6 +3124,7 @@ impl Validate for LinkTokenCreateRequestCraOptionsIncomeInsights {
 /// Specifies options for initializing Link for use with the CRA LendScore product.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsLendScore {
+    /// The version of the LendScore to use.
     pub lend_score_version: Nullable<PlaidLendScoreVersion>,
 }
 
@@ -3050,6 +3142,7 @@ impl Validate for LinkTokenCreateRequestCraOptionsLendScore {
 /// Specifies options for initializing Link for use with the CRA Network Insights product.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestCraOptionsNetworkInsights {
+    /// The version of Network Insights.
     pub network_insights_version: Nullable<NetworkInsightsVersion>,
 }
 
@@ -3092,6 +3185,7 @@ pub struct LinkTokenCreateRequestEmployment {
     /// The types of source employment data that users will be permitted to share. Options include
     /// `bank` and `payroll`. Currently you can only specify one of these options.
     pub employment_source_types: Option<Vec<EmploymentSourceType>>,
+    /// Specifies options for initializing Link for use with Bank Employment.
     pub bank_employment: Option<LinkTokenCreateRequestEmploymentBankIncome>,
 }
 
@@ -3221,6 +3315,7 @@ pub struct LinkEvent {
     pub timestamp: String,
     /// UUID that can be used to deduplicate events
     pub event_id: String,
+    /// Metadata about an event that occurred while the user was going through Link
     pub event_metadata: LinkEventMetadata,
 }
 

@@ -84,6 +84,7 @@ impl LinkDeliveryDeliveryMethod {
 /// The communication method containing both the type and address to send the URL.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryCommunicationMethod {
+    /// The delivery method to be used to deliver the Hosted Link session URL.
     pub method: Option<LinkDeliveryDeliveryMethod>,
     /// The phone number / email address that Hosted Link sessions are delivered to. Phone numbers
     /// must be in E.164 format.
@@ -129,6 +130,7 @@ impl Validate for LinkDeliveryRecipient {
 /// Optional metadata related to the Hosted Link session
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryOptions {
+    /// Metadata related to the recipient.
     pub recipient: Option<LinkDeliveryRecipient>,
 }
 
@@ -162,6 +164,7 @@ pub struct LinkDeliveryCreateRequest {
     pub secret: Option<String>,
     /// A `link_token` from a previous invocation of `/link/token/create`.
     pub link_token: String,
+    /// Optional metadata related to the Hosted Link session
     pub options: Option<LinkDeliveryOptions>,
 }
 
@@ -256,6 +259,7 @@ pub struct LinkDeliveryGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkDeliveryGetResponse {
+    /// The status of the given Hosted Link session.
     pub status: LinkDeliverySessionStatus,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (`YYYY-MM-DDTHH:mm:ssZ`)
     /// indicating the time the given Hosted Link session was created at.

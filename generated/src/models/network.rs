@@ -33,6 +33,7 @@ pub struct NetworkStatusGetRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     pub secret: Option<String>,
+    /// An object specifying information about the end user for the network status check.
     pub user: NetworkStatusGetUser,
     /// The id of a template defined in Plaid Dashboard. This field is used if you have additional
     /// criteria that you want to check against (e.g. Layer eligibility).
@@ -61,7 +62,9 @@ pub struct NetworkStatusGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetworkStatusGetResponse {
+    /// Enum representing the overall network status of the user.
     pub network_status: NetworkStatusGetResponseNetworkStatus,
+    /// An object representing Layer-related metadata for the requested user.
     pub layer: Nullable<NetworkStatusGetResponseLayer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.

@@ -187,6 +187,7 @@ pub struct OAuthTokenRequest {
     ///
     /// Example: `user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d`.
     pub subject_token: Option<String>,
+    /// The type of the subject token.
     pub subject_token_type: Option<OAuthSubjectTokenType>,
 }
 
@@ -381,6 +382,7 @@ pub struct OAuthIntrospectResponse {
 /// OAuth error response
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OAuthErrorResponse {
+    /// OAuth error code
     pub error: Option<OAuthErrorCode>,
     /// A human-readable description of the error
     pub error_description: Option<String>,

@@ -115,12 +115,17 @@ pub struct PartnerCustomerCreateRequest {
     /// through the Plaid Link flow. The application name must be unique and cannot match the name
     /// of another application already registered with Plaid.
     pub application_name: String,
+    /// The technical contact for the end customer.
     pub technical_contact: Option<PartnerEndCustomerTechnicalContact>,
+    /// The billing contact for the end customer.
     pub billing_contact: Option<PartnerEndCustomerBillingContact>,
+    /// This information is public.
     pub customer_support_info: Option<PartnerEndCustomerCustomerSupportInfo>,
+    /// The end customer's address.
     pub address: PartnerEndCustomerAddress,
     /// Denotes whether the partner has forwarded the Plaid bank addendum to the end customer.
     pub is_bank_addendum_completed: bool,
+    /// Assets under management for the given end customer.
     pub assets_under_management: Option<PartnerEndCustomerAssetsUnderManagement>,
     /// A list of URIs indicating the destination(s) where a user can be forwarded after completing
     /// the Link flow; used to support OAuth authentication flows when launching Link in the browser
@@ -185,6 +190,8 @@ impl Validate for PartnerCustomerCreateRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerCreateResponse {
+    /// The details for the newly created end customer, including secrets for non-Production
+    /// environments.
     pub end_customer: Option<PartnerEndCustomerWithSecrets>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -259,6 +266,7 @@ pub struct PartnerCustomerGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerGetResponse {
+    /// The details for an end customer.
     pub end_customer: Option<PartnerEndCustomer>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -500,7 +508,9 @@ pub struct PartnerCustomerOAuthInstitutionsGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerCustomerOAuthInstitutionsGetResponse {
+    /// The status of the addendum to the Plaid MSA ("flowdown") for the end customer.
     pub flowdown_status: Option<PartnerEndCustomerFlowdownStatus>,
+    /// The status of the end customer's security questionnaire.
     pub questionnaire_status: Option<PartnerEndCustomerQuestionnaireStatus>,
     /// The OAuth institutions with which the end customer's application is being registered.
     pub institutions: Option<Vec<PartnerEndCustomerOAuthInstitution>>,
@@ -591,6 +601,7 @@ impl PartnerEndCustomerQuestionnaireStatus {
 pub struct PartnerEndCustomerOAuthInstitution {
     pub name: Option<String>,
     pub institution_id: Option<String>,
+    /// Registration statuses by environment.
     pub environments: Option<PartnerEndCustomerOAuthInstitutionEnvironments>,
     /// The date on which the end customer's application was approved by the institution, or an
     /// empty string if their application has not yet been approved.
@@ -623,7 +634,9 @@ impl Validate for PartnerEndCustomerOAuthInstitution {
 /// Registration statuses by environment.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartnerEndCustomerOAuthInstitutionEnvironments {
+    /// The registration status for the end customer's application.
     pub development: Option<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
+    /// The registration status for the end customer's application.
     pub production: Option<PartnerEndCustomerOAuthInstitutionApplicationStatus>,
 }
 
@@ -682,6 +695,7 @@ pub struct PartnerEndCustomer {
     pub client_id: Option<String>,
     /// The company name associated with the end customer.
     pub company_name: Option<String>,
+    /// The status of the given end customer.
     pub status: Option<PartnerEndCustomerStatus>,
 }
 
@@ -706,7 +720,9 @@ pub struct PartnerEndCustomerWithSecrets {
     pub client_id: Option<String>,
     /// The company name associated with the end customer.
     pub company_name: Option<String>,
+    /// The status of the given end customer.
     pub status: Option<PartnerEndCustomerStatus>,
+    /// The secrets for the newly created end customer.
     pub secrets: Option<PartnerEndCustomerSecrets>,
 }
 

@@ -51,6 +51,7 @@ pub struct PaymentInitiationRecipientCreateRequest {
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
     pub bacs: Nullable<RecipientBACS>,
+    /// The optional address of the payment recipient's bank account.
     pub address: Nullable<PaymentInitiationAddress>,
 }
 
@@ -122,6 +123,7 @@ pub struct PaymentInitiationRecipientCreateResponse {
 pub struct PaymentInitiationPaymentReverseResponse {
     /// A unique ID identifying the refund
     pub refund_id: String,
+    /// The status of the transaction.
     pub status: WalletTransactionStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -201,6 +203,7 @@ pub struct PaymentInitiationRecipientGetResponse {
     pub recipient_id: String,
     /// The name of the recipient.
     pub name: String,
+    /// The optional address of the payment recipient's bank account.
     pub address: Nullable<PaymentInitiationAddress>,
     /// The International Bank Account Number (IBAN) for the recipient.
     pub iban: Nullable<String>,
@@ -236,6 +239,7 @@ pub struct PaymentInitiationRecipient {
     pub recipient_id: String,
     /// The name of the recipient.
     pub name: String,
+    /// The optional address of the payment recipient's bank account.
     pub address: Nullable<PaymentInitiationAddress>,
     /// The International Bank Account Number (IBAN) for the recipient.
     pub iban: Nullable<String>,
@@ -424,8 +428,11 @@ pub struct PaymentInitiationPaymentCreateRequest {
     ///
     /// Constraints: 1 to 18 characters.
     pub reference: String,
+    /// The amount and currency of a payment
     pub amount: PaymentAmount,
+    /// The schedule that the payment will be executed on.
     pub schedule: Option<ExternalPaymentScheduleRequest>,
+    /// Additional payment options
     pub options: Nullable<ExternalPaymentOptions>,
 }
 
@@ -508,6 +515,7 @@ pub struct PaymentInitiationPaymentReverseRequest {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub counterparty_date_of_birth: Nullable<String>,
+    /// The optional address of the payment recipient's bank account.
     pub counterparty_address: Nullable<PaymentInitiationAddress>,
 }
 
@@ -678,7 +686,9 @@ pub struct PaymentInitiationPaymentGetRequest {
 pub struct PaymentInitiationPaymentGetResponse {
     /// The ID of the payment. Like all Plaid identifiers, the `payment_id` is case sensitive.
     pub payment_id: String,
+    /// The amount and currency of a payment
     pub amount: PaymentAmount,
+    /// The status of the payment.
     pub status: PaymentInitiationPaymentStatus,
     /// The ID of the recipient
     pub recipient_id: String,
@@ -690,7 +700,9 @@ pub struct PaymentInitiationPaymentGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub last_status_update: String,
+    /// The schedule that the payment will be executed on.
     pub schedule: Nullable<ExternalPaymentScheduleGet>,
+    /// Details about external payment refund
     pub refund_details: Nullable<ExternalPaymentRefundDetails>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
@@ -706,7 +718,9 @@ pub struct PaymentInitiationPaymentGetResponse {
     /// wallet is used as an intermediary account to enable Plaid to reconcile the settlement of
     /// funds for Payment Initiation requests.
     pub wallet_id: Nullable<String>,
+    /// Payment scheme.
     pub scheme: Nullable<PaymentScheme>,
+    /// Payment scheme.
     pub adjusted_scheme: Nullable<PaymentScheme>,
     /// The payment consent ID that this payment was initiated with. Is present only when payment
     /// was initiated using the payment consent.
@@ -722,6 +736,7 @@ pub struct PaymentInitiationPaymentGetResponse {
     /// the same case (either lower or upper) before comparison. For virtual account payments, Plaid
     /// manages this field automatically.
     pub end_to_end_id: Nullable<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -777,7 +792,9 @@ impl Validate for PaymentInitiationPaymentGetResponse {
 pub struct PaymentInitiationPayment {
     /// The ID of the payment. Like all Plaid identifiers, the `payment_id` is case sensitive.
     pub payment_id: String,
+    /// The amount and currency of a payment
     pub amount: PaymentAmount,
+    /// The status of the payment.
     pub status: PaymentInitiationPaymentStatus,
     /// The ID of the recipient
     pub recipient_id: String,
@@ -789,7 +806,9 @@ pub struct PaymentInitiationPayment {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub last_status_update: String,
+    /// The schedule that the payment will be executed on.
     pub schedule: Nullable<ExternalPaymentScheduleGet>,
+    /// Details about external payment refund
     pub refund_details: Nullable<ExternalPaymentRefundDetails>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
@@ -805,7 +824,9 @@ pub struct PaymentInitiationPayment {
     /// wallet is used as an intermediary account to enable Plaid to reconcile the settlement of
     /// funds for Payment Initiation requests.
     pub wallet_id: Nullable<String>,
+    /// Payment scheme.
     pub scheme: Nullable<PaymentScheme>,
+    /// Payment scheme.
     pub adjusted_scheme: Nullable<PaymentScheme>,
     /// The payment consent ID that this payment was initiated with. Is present only when payment
     /// was initiated using the payment consent.
@@ -821,6 +842,7 @@ pub struct PaymentInitiationPayment {
     /// the same case (either lower or upper) before comparison. For virtual account payments, Plaid
     /// manages this field automatically.
     pub end_to_end_id: Nullable<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
 }
 
@@ -994,9 +1016,13 @@ pub struct PaymentInitiationConsentCreateRequest {
     ///
     /// Constraints: at least 1 item; items are unique.
     pub scopes: Option<Vec<PaymentInitiationConsentScope>>,
+    /// Payment consent type.
     pub type_: Option<PaymentInitiationConsentType>,
+    /// Limitations that will be applied to payments initiated using the payment consent.
     pub constraints: PaymentInitiationConsentConstraints,
+    /// (Deprecated) Additional payment consent options.
     pub options: Nullable<ExternalPaymentInitiationConsentOptions>,
+    /// An object representing the payment consent payer details.
     pub payer_details: Nullable<PaymentInitiationConsentPayerDetails>,
 }
 
@@ -1045,6 +1071,7 @@ impl Validate for PaymentInitiationConsentCreateRequest {
 pub struct PaymentInitiationConsentCreateResponse {
     /// A unique ID identifying the payment consent.
     pub consent_id: String,
+    /// The status of the payment consent.
     pub status: PaymentInitiationConsentStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1139,6 +1166,7 @@ pub struct PaymentInitiationConsentGetResponse {
     ///
     /// Constraints: at least 1 character.
     pub consent_id: String,
+    /// The status of the payment consent.
     pub status: PaymentInitiationConsentStatus,
     /// Consent creation timestamp, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
@@ -1150,12 +1178,15 @@ pub struct PaymentInitiationConsentGetResponse {
     pub recipient_id: String,
     /// A reference for the payment consent.
     pub reference: String,
+    /// Limitations that will be applied to payments initiated using the payment consent.
     pub constraints: PaymentInitiationConsentConstraints,
     /// Deprecated, use the 'type' field instead.
     ///
     /// Deprecated.
     pub scopes: Option<Vec<PaymentInitiationConsentScope>>,
+    /// Payment consent type.
     pub type_: Option<PaymentInitiationConsentType>,
+    /// Details about external payment refund
     pub payer_details: Nullable<ExternalPaymentRefundDetails>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1312,6 +1343,7 @@ pub struct PaymentInitiationConsentPaymentExecuteRequest {
     pub secret: Option<String>,
     /// The consent ID.
     pub consent_id: String,
+    /// The amount and currency of a payment
     pub amount: PaymentAmount,
     /// A random key provided by the client, per unique consent payment. Maximum of 128 characters.
     ///
@@ -1343,6 +1375,8 @@ pub struct PaymentInitiationConsentPaymentExecuteRequest {
     ///
     /// Deprecated.
     pub scope: Nullable<PaymentInitiationConsentScope>,
+    /// Decides the mode under which the payment processing should be performed, using `IMMEDIATE`
+    /// as default.
     pub processing_mode: Option<PaymentInitiationConsentProcessingMode>,
 }
 
@@ -1391,10 +1425,12 @@ impl Validate for PaymentInitiationConsentPaymentExecuteRequest {
 pub struct PaymentInitiationConsentPaymentExecuteResponse {
     /// A unique ID identifying the payment
     pub payment_id: String,
+    /// The status of the payment.
     pub status: PaymentInitiationPaymentStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
 }
 
@@ -1534,6 +1570,7 @@ impl Validate for PaymentInitiationPaymentListResponse {
 /// executed only once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExternalPaymentScheduleRequest {
+    /// The frequency interval of the payment.
     pub interval: PaymentScheduleInterval,
     /// The day of the interval on which to schedule the payment.
     ///
@@ -1775,6 +1812,7 @@ impl Validate for ExternalPaymentInitiationConsentOptions {
 /// Limitations that will be applied to payments initiated using the payment consent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentInitiationConsentConstraints {
+    /// Life span for the payment consent.
     pub valid_date_time: Nullable<PaymentConsentValidDateTime>,
     /// Maximum amount of a single payment initiated using the payment consent.
     pub max_payment_amount: PaymentAmount,
@@ -1809,7 +1847,9 @@ pub struct PaymentInitiationConsentPayerDetails {
     ///
     /// Constraints: at least 1 character.
     pub name: String,
+    /// The counterparty's bank account numbers.
     pub numbers: PaymentInitiationConsentPayerNumbers,
+    /// The optional address of the payment recipient's bank account.
     pub address: Nullable<PaymentInitiationAddress>,
     /// The payer's birthdate, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) (YYYY-MM-DD)
     /// format.
@@ -1884,6 +1924,7 @@ pub struct ExternalPaymentOptions {
     /// An optional object used to restrict the accounts used for payments. If provided, the end
     /// user will be able to send payments only from the specified bank account.
     pub bacs: Nullable<RecipientBACS>,
+    /// Payment scheme.
     pub scheme: Nullable<PaymentScheme>,
 }
 
@@ -1934,6 +1975,7 @@ impl Validate for ExternalPaymentRefundDetails {
 /// executed only once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExternalPaymentScheduleGet {
+    /// The frequency interval of the payment.
     pub interval: PaymentScheduleInterval,
     /// The day of the interval on which to schedule the payment.
     ///
@@ -2037,6 +2079,7 @@ impl PaymentAmountCurrency {
 /// The amount and currency of a payment
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentAmount {
+    /// The ISO-4217 currency code of the payment.
     pub currency: PaymentAmountCurrency,
     /// The amount of the payment. Must contain at most two digits of precision e.g. `1.23`. Minimum
     /// accepted value is `1`.
@@ -2060,6 +2103,7 @@ impl Validate for PaymentAmount {
 /// The amount and currency of a payment
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentAmountNullable {
+    /// The ISO-4217 currency code of the payment.
     pub currency: PaymentAmountCurrency,
     /// The amount of the payment. Must contain at most two digits of precision e.g. `1.23`.
     ///
@@ -2116,7 +2160,9 @@ impl Validate for PaymentConsentValidDateTime {
 pub struct PaymentConsentPeriodicAmount {
     /// Maximum cumulative amount for all payments in the specified interval.
     pub amount: PaymentAmount,
+    /// Payment consent periodic interval.
     pub interval: PaymentConsentPeriodicInterval,
+    /// Where the payment consent period should start.
     pub alignment: PaymentConsentPeriodicAlignment,
 }
 

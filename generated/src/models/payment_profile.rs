@@ -125,6 +125,7 @@ pub struct PaymentProfileGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub deleted_at: Option<String>,
+    /// The status of the given Payment Profile.
     pub status: PaymentProfileStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.

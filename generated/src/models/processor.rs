@@ -110,7 +110,10 @@ pub struct ProcessorAuthGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+    /// An object containing identifying numbers used for making electronic transfers to and from
+    /// the `account`.
     pub numbers: ProcessorNumber,
+    /// A single account at a financial institution.
     pub account: AccountBase,
 }
 
@@ -190,6 +193,7 @@ pub struct ProcessorAccountGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorAccountGetResponse {
+    /// A single account at a financial institution.
     pub account: AccountBase,
     /// The Plaid Institution ID associated with the Account.
     pub institution_id: String,
@@ -360,6 +364,8 @@ pub struct ProcessorInvestmentsHoldingsGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorInvestmentsHoldingsGetResponse {
+    /// A single account at a financial institution, with additional investment-specific balance
+    /// information.
     pub account: InvestmentAccount,
     /// The holdings belonging to investment accounts associated with the Item. Details of the
     /// securities in the holdings are provided in the `securities` field.
@@ -566,6 +572,7 @@ pub struct ProcessorInvestmentsAuthGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorInvestmentsAuthGetResponse {
+    /// A single account at a financial institution.
     pub account: AccountBase,
     /// The holdings belonging to the investment account. Details of the securities in the holdings
     /// are provided in the `securities` field.
@@ -574,7 +581,10 @@ pub struct ProcessorInvestmentsAuthGetResponse {
     pub securities: Vec<Security>,
     /// Information about the account owners for the account.
     pub owners: Vec<InvestmentsAuthOwner>,
+    /// Identifying information for transferring holdings to an investments account.
     pub numbers: InvestmentsAuthGetNumbers,
+    /// Object with metadata pertaining to the source of data for the account numbers, owners, and
+    /// holdings that are returned.
     pub data_sources: InvestmentsAuthDataSources,
     /// Additional information for accounts of 401k subtype.
     pub account_details_401k: Option<Vec<InvestmentsAuthAccountDetails401k>>,
@@ -711,6 +721,7 @@ pub struct ProcessorTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+    /// An optional object to be used with the request.
     pub options: Option<ProcessorTransactionsGetRequestOptions>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
@@ -905,6 +916,7 @@ impl Validate for ProcessorTransactionsGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorTransactionsGetResponse {
+    /// A single account at a financial institution.
     pub account: AccountBase,
     /// An array containing transactions from the account. Transactions are returned in reverse
     /// chronological order, with the most recent at the beginning of the array. The maximum number
@@ -1004,6 +1016,7 @@ pub struct ProcessorTransactionsSyncRequest {
     ///
     /// Constraints: at least 1; at most 500.
     pub count: Option<i64>,
+    /// An optional object to be used with the request.
     pub options: Option<TransactionsSyncRequestOptions>,
 }
 
@@ -1192,6 +1205,7 @@ impl Validate for ProcessorTransactionsSyncRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorTransactionsSyncResponse {
+    /// A description of the update status for transaction pulls of an Item.
     pub transactions_update_status: TransactionsUpdateStatus,
     /// A single account at a financial institution.
     pub account: Option<AccountBase>,
@@ -1374,6 +1388,7 @@ pub struct ProcessorTransactionsRecurringGetRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     pub secret: Option<String>,
+    /// An optional object to be used with the request.
     pub options: Option<TransactionsRecurringGetRequestOptions>,
 }
 
@@ -1527,6 +1542,7 @@ pub struct ProcessorTransactionsRecurringGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_datetime: String,
+    /// Indicates which version of the personal finance category taxonomy is being used.
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1589,7 +1605,9 @@ pub struct ProcessorBankTransferCreateRequest {
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
+    /// The type of bank transfer.
     pub type_: BankTransferType,
+    /// The network or rails used for the transfer.
     pub network: BankTransferNetwork,
     /// The amount of the bank transfer (decimal string with two digits of precision e.g. "10.00").
     pub amount: String,
@@ -1599,7 +1617,9 @@ pub struct ProcessorBankTransferCreateRequest {
     ///
     /// Constraints: at most 10 characters.
     pub description: String,
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
+    /// The legal name and other information for the account holder.
     pub user: BankTransferUser,
     /// An arbitrary string provided by the client for storage with the bank transfer. May be up to
     /// 100 characters.
@@ -1693,6 +1713,7 @@ impl Validate for ProcessorBankTransferCreateRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorBankTransferCreateResponse {
+    /// Represents a bank transfer within the Bank Transfers API.
     pub bank_transfer: BankTransfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1849,7 +1870,9 @@ pub struct ProcessorLiabilitiesGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorLiabilitiesGetResponse {
+    /// A single account at a financial institution.
     pub account: AccountBase,
+    /// An object containing liability accounts
     pub liabilities: LiabilitiesObject,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1991,6 +2014,7 @@ pub struct ProcessorIdentityGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorIdentityGetResponse {
+    /// Identity information about an account
     pub account: AccountIdentity,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2036,6 +2060,7 @@ pub struct ProcessorIdentityMatchRequest {
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
+    /// The user's legal name, phone number, email address and address used to perform fuzzy match.
     pub user: Option<IdentityMatchUser>,
 }
 
@@ -2091,6 +2116,7 @@ pub struct ProcessorIdentityMatchRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorIdentityMatchResponse {
+    /// Identity match scores for an account
     pub account: AccountIdentityMatchScore,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2131,6 +2157,7 @@ pub struct ProcessorBalanceGetRequest {
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
     pub processor_token: String,
+    /// Optional parameters to `/processor/balance/get`.
     pub options: Option<ProcessorBalanceGetRequestOptions>,
 }
 
@@ -2213,6 +2240,7 @@ impl Validate for ProcessorBalanceGetRequestOptions {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorBalanceGetResponse {
+    /// A single account at a financial institution.
     pub account: AccountBase,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2273,6 +2301,7 @@ pub struct ProcessorInvestmentsTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+    /// An optional object to filter `/investments/transactions/get` results.
     pub options: Option<InvestmentsTransactionsGetRequestOptions>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
@@ -2429,6 +2458,8 @@ impl Validate for ProcessorInvestmentsTransactionsGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProcessorInvestmentsTransactionsGetResponse {
+    /// A single account at a financial institution, with additional investment-specific balance
+    /// information.
     pub account: InvestmentAccount,
     /// An array containing investment transactions from the account. Investments transactions are
     /// returned in reverse chronological order, with the most recent at the beginning of the array.
@@ -3165,7 +3196,9 @@ pub struct ProcessorSignalEvaluateRequest {
     /// methods.
     /// Possible values:  `SAME_DAY_ACH`, `STANDARD_ACH`, `MULTIPLE_PAYMENT_METHODS`
     pub default_payment_method: Nullable<String>,
+    /// Details about the end user initiating the transaction (i.e., the account holder).
     pub user: Option<SignalUser>,
+    /// Details about the end user's device.
     pub device: Option<SignalDevice>,
     /// The key of the ruleset to use for this transaction. You can configure a ruleset using the
     /// Plaid Dashboard, under [Signal->Rules](https://dashboard.plaid.com/signal/risk-profiles). If
@@ -3215,8 +3248,12 @@ pub struct ProcessorSignalEvaluateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+    /// Risk scoring details broken down by risk category.
     pub scores: Option<SignalScores>,
+    /// The core attributes object contains additional data that can be used to assess the ACH
+    /// return risk.
     pub core_attributes: Option<SignalEvaluateCoreAttributes>,
+    /// Details about the transaction result after evaluation by the requested Ruleset.
     pub ruleset: Nullable<Ruleset>,
     /// If bank information was not available to be used in the Signal Transaction Scores model,
     /// this array contains warnings describing why bank data is missing. If you want to receive an
@@ -3298,7 +3335,9 @@ pub struct ProcessorSignalDecisionReportRequest {
     ///
     /// Constraints: at least 0.
     pub days_funds_on_hold: Nullable<i64>,
+    /// The payment decision from the risk assessment.
     pub decision_outcome: Nullable<SignalDecisionOutcome>,
+    /// The payment method to complete the transaction after the risk assessment.
     pub payment_method: Nullable<SignalPaymentMethod>,
     /// The amount (in USD) made available to your customers instantly following the debit
     /// transaction. It could be a partial amount of the requested transaction (example: 102.05).

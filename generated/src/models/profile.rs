@@ -25,6 +25,7 @@ pub struct ProfileNetworkStatusGetRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     pub secret: Option<String>,
+    /// An object specifying information about the end user for the network status check.
     pub user: NetworkStatusGetUser,
 }
 
@@ -49,6 +50,7 @@ pub struct ProfileNetworkStatusGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProfileNetworkStatusGetResponse {
+    /// Enum representing the overall network status of the user.
     pub network_status: NetworkStatusGetResponseNetworkStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.

@@ -43,7 +43,9 @@ pub struct ProtectComputeRequest {
     ///
     /// Constraints: at most 128 characters.
     pub model: String,
+    /// Represents an end user for `/protect/compute` requests.
     pub user: ProtectUser,
+    /// Inputs required by certain Trust Index models.
     pub model_inputs: Nullable<ProtectModelInputs>,
 }
 
@@ -69,7 +71,9 @@ impl Validate for ProtectComputeRequest {
 /// use this object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectModelInputs {
+    /// Inputs for link session Trust Index models.
     pub link: Nullable<ProtectLinkModelInputs>,
+    /// Inputs for Protect SDK Trust Index models.
     pub sdk: Nullable<ProtectSDKModelInputs>,
 }
 
@@ -173,6 +177,7 @@ pub struct ProtectComputeResponse {
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
     pub attributes: Nullable<::serde_json::Value>,
+    /// Per-bucket subscores returned alongside the overall Trust Index score.
     pub subscores: Nullable<ProtectComputeSubscores>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -248,10 +253,15 @@ pub struct ProtectReportCreateRequest {
     pub secret: Option<String>,
     /// The Plaid User ID associated with the report.
     pub user_id: Option<String>,
+    /// Details about the incident event.
     pub incident_event: Nullable<ProtectIncidentEvent>,
+    /// The confidence level of the incident report.
     pub report_confidence: ProtectReportConfidence,
+    /// The type of incident being reported.
     pub report_type: ProtectReportType,
+    /// The source that identified or reported the incident.
     pub report_source: ProtectReportSource,
+    /// Bank account information associated with the incident.
     pub bank_account: Nullable<ProtectBankAccount>,
     /// Must be a valid ACH return code (e.g. `R01`), required if `report_type` is `ACH_RETURN`.
     pub ach_return_code: Nullable<String>,
@@ -370,10 +380,15 @@ pub struct ProtectUserInsightsGetRequest {
 pub struct ProtectReport {
     /// A unique identifier representing the submitted report.
     pub report_id: String,
+    /// Details about the incident event.
     pub incident_event: Option<ProtectIncidentEventResponse>,
+    /// The confidence level of the incident report.
     pub report_confidence: ProtectReportConfidence,
+    /// The type of incident being reported.
     pub report_type: ProtectReportType,
+    /// The source that identified or reported the incident.
     pub report_source: ProtectReportSource,
+    /// Bank account information associated with the incident.
     pub bank_account: Option<ProtectBankAccount>,
     /// ACH return code if the report type is `ACH_RETURN` (e.g. `R01`).
     pub ach_return_code: Option<String>,
@@ -455,6 +470,7 @@ pub struct ProtectUserInsightsGetResponse {
     /// The Plaid User ID. If a `client_user_id` was provided in the request instead of a `user_id`,
     /// a new `user_id` will be generated if one doesn't already exist for that `client_user_id`.
     pub user_id: String,
+    /// The latest scored event for a user.
     pub latest_scored_event: Option<LatestScoredEvent>,
     /// List of Protect reports associated with this user, limited to the most recent 100 reports in
     /// reverse chronological order (newest first).
@@ -503,6 +519,7 @@ pub struct ProtectEventSendRequest {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: Option<String>,
+    /// Event data for Protect events.
     pub event: Option<ProtectEvent>,
     /// Protect Session ID should be provided for any event correlated with a frontend user session
     /// started via the Protect SDK.
@@ -569,6 +586,7 @@ impl Validate for ProtectEventSendRequest {
 pub struct ProtectEventSendResponse {
     /// The id of the recorded event.
     pub event_id: String,
+    /// Represents a calculated Trust Index Score.
     pub trust_index: Nullable<TrustIndex>,
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
@@ -661,6 +679,7 @@ pub struct ProtectEventGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
+    /// Represents a calculated Trust Index Score.
     pub trust_index: Nullable<TrustIndex>,
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
@@ -697,6 +716,7 @@ pub struct LatestScoredEvent {
     pub timestamp: String,
     /// The type of event.
     pub event_type: Option<String>,
+    /// Represents a calculated Trust Index Score.
     pub trust_index: Option<TrustIndex>,
     /// Event fraud attributes as an arbitrary set of key-value pairs. The set of attributes
     /// returned varies by model.
@@ -772,6 +792,7 @@ pub struct ProtectIncidentEvent {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub time: Nullable<String>,
+    /// The monetary amount associated with the incident.
     pub amount: Nullable<ProtectIncidentAmount>,
     /// An access token associated with the Item related to this incident.
     pub access_token: Nullable<String>,
@@ -816,6 +837,7 @@ pub struct ProtectIncidentEventResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub time: Nullable<String>,
+    /// The monetary amount associated with the incident.
     pub amount: Nullable<ProtectIncidentAmount>,
     /// The `item_id` associated with the Item related to this incident.
     pub item_id: Nullable<String>,

@@ -106,6 +106,7 @@ pub struct SandboxProcessorTokenCreateRequest {
     pub secret: Option<String>,
     /// The ID of the institution the Item will be associated with
     pub institution_id: String,
+    /// An optional set of options to be used when configuring the Item.
     pub options: Option<SandboxProcessorTokenCreateRequestOptions>,
 }
 
@@ -195,6 +196,7 @@ pub struct SandboxPublicTokenCreateRequest {
     ///
     /// Constraints: at least 1 item.
     pub initial_products: Vec<Products>,
+    /// An optional set of options to be used when configuring the Item.
     pub options: Option<SandboxPublicTokenCreateRequestOptions>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -243,8 +245,11 @@ pub struct SandboxPublicTokenCreateRequestOptions {
     ///
     /// Default: `pass_good`.
     pub override_password: Nullable<String>,
+    /// An optional set of parameters corresponding to transactions options.
     pub transactions: Nullable<SandboxPublicTokenCreateRequestOptionsTransactions>,
+    /// An optional set of parameters corresponding to statements options.
     pub statements: Nullable<SandboxPublicTokenCreateRequestOptionsStatements>,
+    /// A set of parameters for income verification options.
     pub income_verification: Option<
         SandboxPublicTokenCreateRequestOptionsIncomeVerification,
     >,
@@ -340,6 +345,7 @@ pub struct SandboxPublicTokenCreateRequestOptionsIncomeVerification {
     /// The types of source income data that users will be permitted to share. Options include
     /// `bank` and `payroll`. Currently you can only specify one of these options.
     pub income_source_types: Option<Vec<IncomeVerificationSourceType>>,
+    /// Specifies options for Bank Income.
     pub bank_income: Option<SandboxPublicTokenCreateRequestIncomeVerificationBankIncome>,
 }
 
@@ -461,6 +467,7 @@ pub struct SandboxItemFireWebhookRequest {
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
+    /// The webhook types that can be fired by this test endpoint.
     pub webhook_type: Option<WebhookType>,
     /// The webhook codes that can be fired by this test endpoint.
     pub webhook_code: SandboxItemFireWebhookRequestWebhookCode,
@@ -735,23 +742,21 @@ pub struct SandboxItemResetLoginResponse {
     1 => request_id: "request_id" required,
 });
 
-/// Request body of `/sandbox/user/reset_login`.
+/// SandboxUserResetLoginRequest defines the request schema for `/sandbox/user/reset_login`
 ///
 /// # Operation
 ///
 /// `POST /sandbox/user/reset_login`: Force item(s) for a Sandbox User into an error state
 ///
-/// `/sandbox/user/reset_login` functions the same as `/sandbox/item/reset_login`, but will
-/// modify Items related to a User. This endpoint forces each Item into an
-/// `ITEM_LOGIN_REQUIRED` state in order to simulate an Item whose login is no longer valid.
-/// This makes it easy to test Link's [update mode](https://plaid.com/docs/link/update-mode)
-/// flow in the Sandbox environment. After calling `/sandbox/user/reset_login`, you can then
-/// use Plaid Link update mode to restore Items associated with the User to a good state. An
-/// `ITEM_LOGIN_REQUIRED` webhook will also be fired after a call to this endpoint, if one is
-/// associated with the Item.
-///
-/// In the Sandbox, Items will transition to an `ITEM_LOGIN_REQUIRED` error state
-/// automatically after 30 days, even if this endpoint is not called.
+/// `/sandbox/user/reset_login/` functions the same as `/sandbox/item/reset_login`, but will modify
+/// Items related to a User. This endpoint forces each Item into an `ITEM_LOGIN_REQUIRED` state in
+/// order to simulate an Item whose login is no longer valid. This makes it easy to test Link's
+/// [update mode](https://plaid.com/docs/link/update-mode) flow in the Sandbox environment.  After
+/// calling `/sandbox/user/reset_login`, you can then use Plaid Link update mode to restore Items
+/// associated with the User to a good state. An `ITEM_LOGIN_REQUIRED` webhook will also be fired
+/// after a call to this endpoint, if one is associated with the Item.
+/// In the Sandbox, Items will transition to an `ITEM_LOGIN_REQUIRED` error state automatically
+/// after 30 days, even if this endpoint is not called.
 ///
 /// The response is [`SandboxUserResetLoginResponse`](crate::models::SandboxUserResetLoginResponse).
 ///
@@ -786,8 +791,8 @@ pub struct SandboxUserResetLoginRequest {
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
-    /// An array of `item_id`s associated with the User to be reset. If empty or omitted, this
-    /// field will default to resetting all Items associated with the User.
+    /// An array of `item_id`s associated with the User to be reset.  If empty or `null`, this field
+    /// will default to resetting all Items associated with the User.
     pub item_ids: Nullable<Vec<String>>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -827,7 +832,7 @@ impl Validate for SandboxUserResetLoginRequest {
     }
 }
 
-/// Response body of `/sandbox/user/reset_login`.
+/// SandboxUserResetLoginResponse defines the response schema for `/sandbox/user/reset_login`
 ///
 /// Returned by `POST /sandbox/user/reset_login`
 /// ([`SandboxUserResetLoginRequest`](crate::models::SandboxUserResetLoginRequest)).
@@ -849,8 +854,8 @@ impl Validate for SandboxUserResetLoginRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxUserResetLoginResponse {
-    /// A unique identifier for the request, which can be used for troubleshooting. This
-    /// identifier, like all Plaid identifiers, is case sensitive.
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
@@ -1170,6 +1175,7 @@ pub struct SandboxBankTransferSimulateRequest {
     ///
     /// `posted` --> `reversed`
     pub event_type: String,
+    /// The failure reason if the type of this transfer is `"failed"` or `"reversed"`.
     pub failure_reason: Nullable<BankTransferFailure>,
 }
 
@@ -1223,6 +1229,7 @@ pub struct SandboxTransferSimulateRequest {
     ///
     /// `settled` --> `funds_available` (only applicable to ACH debits.)
     pub event_type: String,
+    /// The failure reason if the event type for a transfer is `"failed"` or `"returned"`.
     pub failure_reason: Nullable<TransferFailure>,
     /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
     ///
@@ -1290,6 +1297,7 @@ pub struct SandboxTransferRefundSimulateRequest {
     /// `refund.posted` events can only be simulated if the refunded transfer has been transitioned
     /// to settled. This mimics the ordering of events in Production.
     pub event_type: String,
+    /// The failure reason if the event type for a transfer is `"failed"` or `"returned"`.
     pub failure_reason: Nullable<TransferFailure>,
     /// The webhook URL to which a `TRANSFER_EVENTS_UPDATE` webhook should be sent.
     ///
@@ -1335,7 +1343,9 @@ pub struct SandboxTransferLedgerDepositSimulateRequest {
     pub secret: Option<String>,
     /// Plaid's unique identifier for a sweep.
     pub sweep_id: String,
+    /// The asynchronous event to be simulated.
     pub event_type: TransferLedgerSweepSimulateEventType,
+    /// The failure reason if the event type for a transfer is `"failed"` or `"returned"`.
     pub failure_reason: Nullable<TransferFailure>,
 }
 
@@ -1375,7 +1385,9 @@ pub struct SandboxTransferLedgerWithdrawSimulateRequest {
     pub secret: Option<String>,
     /// Plaid's unique identifier for a sweep.
     pub sweep_id: String,
+    /// The asynchronous event to be simulated.
     pub event_type: TransferLedgerSweepSimulateEventType,
+    /// The failure reason if the event type for a transfer is `"failed"` or `"returned"`.
     pub failure_reason: Nullable<TransferFailure>,
 }
 
@@ -1904,6 +1916,7 @@ impl Validate for SandboxTransferSweepSimulateResponse {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockCreateResponse {
+    /// Defines the test clock for a transfer.
     pub test_clock: TransferTestClock,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1963,6 +1976,7 @@ pub struct SandboxTransferTestClockAdvanceResponse {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SandboxTransferTestClockGetResponse {
+    /// Defines the test clock for a transfer.
     pub test_clock: TransferTestClock,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2233,6 +2247,7 @@ pub struct SandboxIncomeFireWebhookRequest {
     /// `VERIFICATION_STATUS_PENDING_APPROVAL`: (deprecated) The income verification has been sent
     /// to the user for review.
     pub verification_status: Option<SandboxIncomeFireWebhookRequestVerificationStatus>,
+    /// The webhook codes that can be fired by this test endpoint.
     pub webhook_code: SandboxIncomeWebhookFireRequestWebhookCode,
 }
 
@@ -2364,7 +2379,9 @@ pub struct SandboxBankIncomeFireWebhookRequest {
     ///
     /// Constraints: an http or https URL.
     pub webhook_override: Option<String>,
+    /// The webhook codes this endpoint can be used to test
     pub webhook_code: SandboxBankIncomeWebhookFireRequestWebhookCode,
+    /// Optional fields which will be populated in the simulated webhook
     pub webhook_fields: SandboxBankIncomeWebhookFireRequestWebhookFields,
 }
 
@@ -2416,6 +2433,7 @@ impl SandboxBankIncomeWebhookFireRequestWebhookCode {
 pub struct SandboxBankIncomeWebhookFireRequestWebhookFields {
     /// The user id to be returned in INCOME webhooks
     pub user_id: String,
+    /// The result of the bank income refresh report generation
     pub bank_income_refresh_complete_result: Option<BankIncomeRefreshCompleteResult>,
 }
 
@@ -2687,7 +2705,9 @@ pub struct SandboxPaymentSimulateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+    /// The status of the payment.
     pub old_status: PaymentInitiationPaymentStatus,
+    /// The status of the payment.
     pub new_status: PaymentInitiationPaymentStatus,
 }
 

@@ -26,6 +26,7 @@ pub struct SessionTokenCreateRequest {
     pub secret: Option<String>,
     /// The id of a template defined in Plaid Dashboard
     pub template_id: String,
+    /// Details about the end user.
     pub user: Option<SessionTokenCreateRequestUser>,
     /// A URI indicating the destination where a user should be forwarded after completing the Link
     /// flow; used to support OAuth authentication flows when launching Link in the browser or
@@ -113,6 +114,7 @@ pub struct SessionTokenCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+    /// Response data for `/session/token/create` intended for use with the Link SDK.
     pub link: Option<SessionTokenCreateResponseLink>,
 }
 

@@ -88,7 +88,9 @@ pub struct SignalEvaluateRequest {
     /// methods.
     /// Possible values:  `SAME_DAY_ACH`, `STANDARD_ACH`, `MULTIPLE_PAYMENT_METHODS`
     pub default_payment_method: Nullable<String>,
+    /// Details about the end user initiating the transaction (i.e., the account holder).
     pub user: Option<SignalUser>,
+    /// Details about the end user's device.
     pub device: Option<SignalDevice>,
     /// Specifying `risk_profile_key` is deprecated. Please provide `ruleset` instead.
     ///
@@ -144,9 +146,14 @@ pub struct SignalEvaluateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+    /// Risk scoring details broken down by risk category.
     pub scores: Option<SignalScores>,
+    /// The core attributes object contains additional data that can be used to assess the ACH
+    /// return risk.
     pub core_attributes: Option<SignalEvaluateCoreAttributes>,
+    /// RiskProfile is deprecated, use `ruleset` instead.
     pub risk_profile: Nullable<RiskProfile>,
+    /// Details about the transaction result after evaluation by the requested Ruleset.
     pub ruleset: Nullable<Ruleset>,
     /// If bank information was not available to be used in the Signal Transaction Scores model,
     /// this array contains warnings describing why bank data is missing. If you want to receive an
@@ -211,6 +218,9 @@ pub struct SignalScheduleRequest {
     ///
     /// Format: `double`.
     pub amount: f64,
+    /// The payment method specified in the `default_payment_method` field directly impacts the
+    /// timing recommendations provided by the API for submitting the debit entry to your processor
+    /// or ODFI.
     pub default_payment_method: Option<SignalScheduleDefaultPaymentMethod>,
 }
 
@@ -376,7 +386,9 @@ pub struct SignalDecisionReportRequest {
     ///
     /// Constraints: at least 0.
     pub days_funds_on_hold: Nullable<i64>,
+    /// The payment decision from the risk assessment.
     pub decision_outcome: Nullable<SignalDecisionOutcome>,
+    /// The payment method to complete the transaction after the risk assessment.
     pub payment_method: Nullable<SignalPaymentMethod>,
     /// The amount (in USD) made available to your customers instantly following the debit
     /// transaction. It could be a partial amount of the requested transaction (example: 102.05).
@@ -670,6 +682,7 @@ pub struct SignalScheduleRecommendation {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date: Option<String>,
+    /// The recommendation result for that date.
     pub recommendation: Option<RecommendationString>,
     /// The rank of the recommendation based on the likelihood of debit success, with 1 representing
     /// the most optimal date. Dates with `NOT_RECOMMENDED` or `UNKNOWN` will have rank `null`.

@@ -61,6 +61,7 @@ pub struct TransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+    /// An optional object to be used with the request.
     pub options: Option<TransactionsGetRequestOptions>,
     /// The access token associated with the Item for which data is being requested.
     pub access_token: String,
@@ -137,6 +138,7 @@ pub struct TransactionsGetRequestOptions {
     ///
     /// Deprecated.
     pub include_logo_and_counterparty_beta: Option<bool>,
+    /// Indicates which version of the personal finance category taxonomy is being used.
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
     /// This field only applies to calls for Items where the Transactions product has not already
     /// been initialized (i.e. by specifying `transactions` in the `products`, `optional_products`,
@@ -388,6 +390,7 @@ pub struct TransactionsGetResponse {
     /// `total_transactions` is larger than the size of the `transactions` array, more transactions
     /// are available and can be fetched via manipulating the `offset` parameter.
     pub total_transactions: i64,
+    /// Metadata about the Item.
     pub item: Item,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -542,6 +545,7 @@ pub struct TransactionsRecurringGetRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     pub secret: Option<String>,
+    /// An optional object to be used with the request.
     pub options: Option<TransactionsRecurringGetRequestOptions>,
     /// An optional list of `account_ids` to retrieve for the Item. Retrieves all active accounts on
     /// item if no `account_id`s are provided.
@@ -700,6 +704,7 @@ pub struct TransactionsRecurringGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_datetime: String,
+    /// Indicates which version of the personal finance category taxonomy is being used.
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -801,6 +806,7 @@ pub struct TransactionsSyncRequest {
     ///
     /// Constraints: at least 1; at most 500.
     pub count: Option<i64>,
+    /// An optional object to be used with the request.
     pub options: Option<TransactionsSyncRequestOptions>,
 }
 
@@ -991,6 +997,7 @@ impl Validate for TransactionsSyncRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransactionsSyncResponse {
+    /// A description of the update status for transaction pulls of an Item.
     pub transactions_update_status: TransactionsUpdateStatus,
     /// An array of accounts at a financial institution associated with the transactions in this
     /// response. Only accounts that have associated transactions will be shown. For example,
@@ -1067,6 +1074,7 @@ pub struct TransactionsEnrichRequest {
     /// An array of transaction objects to be enriched by Plaid. Maximum of 100 transactions per
     /// request.
     pub transactions: Vec<ClientProvidedTransaction>,
+    /// An optional object to be used with the request.
     pub options: Option<TransactionsEnrichRequestOptions>,
 }
 
@@ -1097,6 +1105,7 @@ pub struct TransactionsEnrichRequestOptions {
     ///
     /// Default: `false`.
     pub include_legacy_category: Option<bool>,
+    /// Indicates which version of the personal finance category taxonomy is being used.
     pub personal_finance_category_version: Option<PersonalFinanceCategoryVersion>,
 }
 
@@ -1149,6 +1158,7 @@ pub struct ClientProvidedTransaction {
     pub direction: EnrichTransactionDirection,
     /// The ISO-4217 currency code of the transaction e.g. USD.
     pub iso_currency_code: String,
+    /// A representation of where a transaction took place.
     pub location: Option<ClientProvidedTransactionLocation>,
     /// Merchant category codes (MCCs) are four-digit numbers that describe a merchant's primary
     /// business activities.
@@ -1401,7 +1411,9 @@ pub struct ClientProvidedEnrichedTransaction {
     pub direction: Option<EnrichTransactionDirection>,
     /// The ISO-4217 currency code of the transaction e.g. USD.
     pub iso_currency_code: String,
+    /// A grouping of the Plaid produced transaction enrichment fields.
     pub enrichments: Enrichments,
+    /// Custom client fields
     pub client_customization: Nullable<ClientCustomization>,
 }
 
@@ -1455,6 +1467,7 @@ pub struct Enrichments {
     ///
     /// Deprecated.
     pub legacy_category: Nullable<Vec<String>>,
+    /// A representation of where a transaction took place.
     pub location: Location,
     /// The URL of a logo associated with this transaction, if available. The logo will always be
     /// 100×100 pixel PNG file.
@@ -1462,11 +1475,13 @@ pub struct Enrichments {
     /// The name of the primary counterparty, such as the merchant or the financial institution, as
     /// extracted by Plaid from the raw description.
     pub merchant_name: Option<String>,
+    /// The channel used to make a payment.
     pub payment_channel: PaymentChannel,
     /// The phone number associated with the counterparty in E. 164 format. If there is a location
     /// match (i.e. a street address is returned in the location object), the phone number will be
     /// location specific.
     pub phone_number: Option<String>,
+    /// Information describing the intent of the transaction.
     pub personal_finance_category: Option<PersonalFinanceCategory>,
     /// The URL of an icon associated with the primary personal finance category. The icon will
     /// always be 100×100 pixel PNG file.

@@ -138,6 +138,7 @@ pub struct TransferRecurringGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferGetResponse {
+    /// Represents a transfer within the Transfers API.
     pub transfer: Transfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -209,6 +210,7 @@ impl Validate for TransferGetResponse {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferRecurringGetResponse {
+    /// Represents a recurring transfer within the Transfers API.
     pub recurring_transfer: RecurringTransfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -261,6 +263,7 @@ pub struct Transfer {
     pub id: String,
     /// Plaid's unique identifier for a transfer authorization.
     pub authorization_id: String,
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
     /// The Plaid `account_id` corresponding to the end-user account that will be debited or
     /// credited.
@@ -270,7 +273,9 @@ pub struct Transfer {
     pub funding_account_id: Option<String>,
     /// Plaid's unique identifier for a Plaid Ledger Balance.
     pub ledger_id: Nullable<String>,
+    /// The type of transfer.
     pub type_: TransferType,
+    /// The legal name and other information for the account holder.
     pub user: TransferUserInResponse,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
@@ -284,12 +289,17 @@ pub struct Transfer {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created: String,
+    /// The status of the transfer.
     pub status: TransferStatus,
+    /// The status of the sweep for the transfer.
     pub sweep_status: Nullable<TransferSweepStatus>,
+    /// The network or rails used for the transfer.
     pub network: TransferNetwork,
+    /// Information specific to wire transfers.
     pub wire_details: Nullable<TransferWireDetails>,
     /// When `true`, you can still cancel this transfer.
     pub cancellable: bool,
+    /// The failure reason if the event type for a transfer is `"failed"` or `"returned"`.
     pub failure_reason: Option<TransferFailure>,
     /// The Metadata object is a mapping of client-provided string fields to any string value. The
     /// following limitations apply:
@@ -305,7 +315,9 @@ pub struct Transfer {
     ///
     /// Deprecated.
     pub origination_account_id: String,
+    /// Indicates whether the transfer is guaranteed by Plaid (Guarantee customers only).
     pub guarantee_decision: Option<TransferAuthorizationGuaranteeDecision>,
+    /// The rationale for Plaid's decision to not guarantee a transfer.
     pub guarantee_decision_rationale: Option<
         TransferAuthorizationGuaranteeDecisionRationale,
     >,
@@ -348,6 +360,8 @@ pub struct Transfer {
     pub expected_sweep_settlement_schedule: Option<
         Vec<TransferExpectedSweepSettlementScheduleItem>,
     >,
+    /// This field is now deprecated.
+    ///
     /// Deprecated.
     pub credit_funds_source: Option<TransferCreditFundsSource>,
     /// The amount to deduct from `transfer.amount` and distribute to the platform's Ledger balance
@@ -457,6 +471,7 @@ pub struct RecurringTransfer {
     pub next_origination_date: Option<String>,
     /// Plaid's unique identifier for a test clock.
     pub test_clock_id: Nullable<String>,
+    /// The type of transfer.
     pub type_: TransferType,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
@@ -464,8 +479,11 @@ pub struct RecurringTransfer {
     /// amount authorized. If this field is left blank when calling `/transfer/create`, the maximum
     /// amount authorized in the `authorization_id` will be sent.
     pub amount: String,
+    /// The status of the recurring transfer.
     pub status: TransferRecurringStatus,
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
+    /// Networks eligible for recurring transfers.
     pub network: TransferRecurringNetwork,
     /// Plaid's unique identifier for the origination account that was used for this transfer.
     ///
@@ -484,7 +502,9 @@ pub struct RecurringTransfer {
     /// The created transfer instances associated with this `recurring_transfer_id`. If the
     /// recurring transfer has been newly created, this array will be empty.
     pub transfer_ids: Vec<String>,
+    /// The legal name and other information for the account holder.
     pub user: TransferUserInResponse,
+    /// The schedule that the recurring transfer will be executed on.
     pub schedule: TransferRecurringSchedule,
 }
 
@@ -530,6 +550,7 @@ impl Validate for RecurringTransfer {
 pub struct DetailedOriginator {
     /// Originator's client ID.
     pub client_id: String,
+    /// Originator's diligence status.
     pub transfer_diligence_status: TransferDiligenceStatus,
     /// The company name of the end customer.
     pub company_name: String,
@@ -557,6 +578,7 @@ impl Validate for DetailedOriginator {
 pub struct Originator {
     /// Originator's client ID.
     pub client_id: String,
+    /// Originator's diligence status.
     pub transfer_diligence_status: TransferDiligenceStatus,
 }
 
@@ -669,6 +691,7 @@ pub struct TransferAuthorizationUserInRequest {
     pub phone_number: Option<String>,
     /// The user's email address.
     pub email_address: Option<String>,
+    /// The address associated with the account holder.
     pub address: Option<TransferUserAddressInRequest>,
 }
 
@@ -704,6 +727,7 @@ pub struct TransferUserInRequest {
     pub phone_number: Option<String>,
     /// The user's email address.
     pub email_address: Option<String>,
+    /// The address associated with the account holder.
     pub address: Option<TransferUserAddressInRequest>,
 }
 
@@ -725,6 +749,7 @@ pub struct TransferUserInRequestDeprecated {
     pub phone_number: Option<String>,
     /// The user's email address.
     pub email_address: Option<String>,
+    /// The address associated with the account holder.
     pub address: Option<TransferUserAddressInRequest>,
 }
 
@@ -744,6 +769,7 @@ pub struct TransferUserInResponse {
     pub phone_number: Option<String>,
     /// The user's email address.
     pub email_address: Option<String>,
+    /// The address associated with the account holder.
     pub address: Option<TransferUserAddressInResponse>,
 }
 
@@ -880,6 +906,7 @@ impl TransferAuthorizationDecisionRationaleCode {
 /// `declined` decisions, and may or may not be null for `approved` decisions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferAuthorizationDecisionRationale {
+    /// A code representing the rationale for approving or declining the proposed transfer.
     pub code: Option<TransferAuthorizationDecisionRationaleCode>,
     /// A human-readable description of the code associated with a transfer approval or transfer
     /// decline.
@@ -998,6 +1025,7 @@ impl Validate for TransferAuthorizationGuaranteeDecisionRationale {
 /// Details regarding the proposed transfer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferAuthorizationProposedTransfer {
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
     /// The Plaid `account_id` for the account that will be debited or credited.
     pub account_id: Option<String>,
@@ -1006,7 +1034,9 @@ pub struct TransferAuthorizationProposedTransfer {
     pub funding_account_id: Option<String>,
     /// Plaid's unique identifier for a Plaid Ledger Balance.
     pub ledger_id: Nullable<String>,
+    /// The type of transfer.
     pub type_: TransferType,
+    /// The legal name and other information for the account holder.
     pub user: TransferUserInResponse,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
@@ -1016,6 +1046,7 @@ pub struct TransferAuthorizationProposedTransfer {
     pub amount: String,
     /// The network or rails used for the transfer.
     pub network: String,
+    /// Information specific to wire transfers.
     pub wire_details: Nullable<TransferWireDetails>,
     /// Plaid's unique identifier for the origination account that was used for this transfer.
     ///
@@ -1027,6 +1058,8 @@ pub struct TransferAuthorizationProposedTransfer {
     /// behalf of another client as a [Platform
     /// customer](https://plaid.com/docs/transfer/application/#originators-vs-platforms).
     pub originator_client_id: Option<String>,
+    /// This field is now deprecated.
+    ///
     /// Deprecated.
     pub credit_funds_source: Option<TransferCreditFundsSource>,
 }
@@ -1088,6 +1121,7 @@ pub struct TransferDevice {
 /// The schedule that the recurring transfer will be executed on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferRecurringSchedule {
+    /// The unit of the recurring interval.
     pub interval_unit: TransferScheduleIntervalUnit,
     /// The number of recurring `interval_units` between originations. The recurring interval
     /// (before holiday adjustment) is calculated by multiplying `interval_unit` and
@@ -1704,7 +1738,9 @@ pub struct TransferAuthorizationCreateRequest {
     /// The payment profile token associated with the Payment Profile that will be debited or
     /// credited. Required if not using `access_token`.
     pub payment_profile_token: Option<String>,
+    /// The type of transfer.
     pub type_: TransferType,
+    /// The network or rails used for the transfer.
     pub network: TransferNetwork,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
@@ -1712,9 +1748,13 @@ pub struct TransferAuthorizationCreateRequest {
     /// amount authorized. If this field is left blank when calling `/transfer/create`, the maximum
     /// amount authorized in the `authorization_id` will be sent.
     pub amount: String,
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
+    /// Information specific to wire transfers.
     pub wire_details: Nullable<TransferWireDetails>,
+    /// The legal name and other information for the account holder.
     pub user: TransferAuthorizationUserInRequest,
+    /// Information about the device being used to initiate the authorization.
     pub device: Option<TransferAuthorizationDevice>,
     /// Plaid's unique identifier for the origination account for this authorization. If not
     /// specified, the default account will be used.
@@ -1765,6 +1805,8 @@ pub struct TransferAuthorizationCreateRequest {
     /// transfers on behalf of another client as a [Platform
     /// customer](https://plaid.com/docs/transfer/application/#originators-vs-platforms).
     pub originator_client_id: Nullable<String>,
+    /// This field is now deprecated.
+    ///
     /// Deprecated.
     pub credit_funds_source: Nullable<TransferCreditFundsSource>,
     /// Plaid's unique identifier for a test clock. This field may only be used when using `sandbox`
@@ -2010,8 +2052,12 @@ pub struct TransferCreateRequest {
     /// Plaid's unique identifier for a transfer authorization. This parameter also serves the
     /// purpose of acting as an idempotency identifier.
     pub authorization_id: String,
+    /// The type of transfer.
+    ///
     /// Deprecated.
     pub type_: Option<TransferType>,
+    /// The network or rails used for the transfer.
+    ///
     /// Deprecated.
     pub network: Option<TransferNetwork>,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
@@ -2032,8 +2078,11 @@ pub struct TransferCreateRequest {
     ///
     /// Constraints: at most 15 characters.
     pub description: String,
+    /// Specifies the use case of the transfer.
+    ///
     /// Deprecated.
     pub ach_class: Option<ACHClass>,
+    /// The legal name and other information for the account holder.
     pub user: Nullable<TransferUserInRequestDeprecated>,
     /// The Metadata object is a mapping of client-provided string fields to any string value. The
     /// following limitations apply:
@@ -2141,8 +2190,11 @@ pub struct TransferRecurringCreateRequest {
     ///
     /// Deprecated.
     pub funding_account_id: Nullable<String>,
+    /// The type of transfer.
     pub type_: TransferType,
+    /// Networks eligible for recurring transfers.
     pub network: TransferRecurringNetwork,
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
@@ -2166,8 +2218,11 @@ pub struct TransferRecurringCreateRequest {
     /// advances. For more details, see [Simulating recurring
     /// transfers](https://plaid.com/docs/transfer/sandbox/#simulating-recurring-transfers).
     pub test_clock_id: Nullable<String>,
+    /// The schedule that the recurring transfer will be executed on.
     pub schedule: TransferRecurringSchedule,
+    /// The legal name and other information for the account holder.
     pub user: TransferUserInRequest,
+    /// Information about the device being used to initiate the authorization.
     pub device: Option<TransferDevice>,
 }
 
@@ -2251,6 +2306,7 @@ impl Validate for TransferRecurringCreateRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferAuthorizationCreateResponse {
+    /// Contains the authorization decision for a proposed transfer.
     pub authorization: TransferAuthorization,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2314,6 +2370,7 @@ pub struct TransferAuthorizationCancelResponse {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferCapabilitiesGetResponse {
+    /// Contains the RTP and RfP network and types supported by the linked Item's institution.
     pub institution_supported_networks: InstitutionSupportedNetworks,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2451,7 +2508,9 @@ pub struct TransferMetricsGetResponse {
     pub monthly_credit_transfer_volume: String,
     /// The currency of the dollar amount, e.g. "USD".
     pub iso_currency_code: String,
+    /// Details regarding return rates.
     pub return_rates: Nullable<TransferMetricsGetReturnRates>,
+    /// Details regarding authorization usage.
     pub authorization_usage: Nullable<TransferMetricsGetAuthorizationUsage>,
 }
 
@@ -2470,6 +2529,7 @@ pub struct TransferMetricsGetResponse {
 /// Details regarding return rates.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferMetricsGetReturnRates {
+    /// Details regarding return rates.
     pub last_60d: Nullable<TransferMetricsGetReturnRatesOverInterval>,
 }
 
@@ -2571,13 +2631,19 @@ pub struct TransferAuthorization {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created: String,
+    /// A decision regarding the proposed transfer.
     pub decision: TransferAuthorizationDecision,
+    /// The rationale for Plaid's decision regarding a proposed transfer.
     pub decision_rationale: Option<TransferAuthorizationDecisionRationale>,
+    /// Indicates whether the transfer is guaranteed by Plaid (Guarantee customers only).
     pub guarantee_decision: Option<TransferAuthorizationGuaranteeDecision>,
+    /// The rationale for Plaid's decision to not guarantee a transfer.
     pub guarantee_decision_rationale: Option<
         TransferAuthorizationGuaranteeDecisionRationale,
     >,
+    /// This object includes the scores and risk level.
     pub payment_risk: Option<TransferAuthorizationPaymentRisk>,
+    /// Details regarding the proposed transfer.
     pub proposed_transfer: TransferAuthorizationProposedTransfer,
 }
 
@@ -2608,7 +2674,9 @@ impl Validate for TransferAuthorization {
 /// Contains the RTP and RfP network and types supported by the linked Item's institution.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionSupportedNetworks {
+    /// Contains the supported service types in RTP
     pub rtp: TransferCapabilitiesGetRTP,
+    /// Contains the supported service types in RfP
     pub rfp: TransferCapabilitiesGetRfP,
 }
 
@@ -2709,6 +2777,7 @@ pub struct TransferCapabilitiesGetRfP {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferCreateResponse {
+    /// Represents a transfer within the Transfers API.
     pub transfer: Transfer,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2781,7 +2850,9 @@ impl Validate for TransferCreateResponse {
 pub struct TransferRecurringCreateResponse {
     /// Represents a recurring transfer within the Transfers API.
     pub recurring_transfer: Nullable<RecurringTransfer>,
+    /// A decision regarding the proposed transfer.
     pub decision: TransferAuthorizationDecision,
+    /// The rationale for Plaid's decision regarding a proposed transfer.
     pub decision_rationale: Nullable<TransferAuthorizationDecisionRationale>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -3120,6 +3191,7 @@ pub struct TransferCancelRequest {
     ///
     /// Deprecated.
     pub originator_client_id: Nullable<String>,
+    /// Specifies the reason for cancelling transfer.
     pub reason_code: Option<ReasonCode>,
 }
 
@@ -3369,6 +3441,7 @@ pub struct TransferEventListRequest {
     pub transfer_id: Nullable<String>,
     /// The account ID to get events for all transactions to/from an account.
     pub account_id: Nullable<String>,
+    /// The type of transfer.
     pub transfer_type: Nullable<TransferEventListTransferType>,
     /// Filter events by event type.
     pub event_types: Option<Vec<TransferEventType>>,
@@ -3464,6 +3537,7 @@ pub struct TransferLedgerEventListRequest {
     pub ledger_id: Nullable<String>,
     /// Plaid's unique identifier for the ledger event.
     pub ledger_event_id: Nullable<String>,
+    /// Source of the ledger event.
     pub source_type: Nullable<LedgerEventSourceType>,
     /// Plaid's unique identifier for a transfer, sweep, or refund.
     pub source_id: Nullable<String>,
@@ -3718,6 +3792,7 @@ pub struct TransferEvent {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
+    /// The type of event that this transfer represents.
     pub event_type: TransferEventType,
     /// The account ID associated with the transfer. This field is omitted for Plaid Ledger Sweep
     /// events.
@@ -3734,10 +3809,12 @@ pub struct TransferEvent {
     ///
     /// Deprecated.
     pub origination_account_id: Option<String>,
+    /// The type of transfer.
     pub transfer_type: Option<OmittableTransferType>,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). This
     /// field is omitted for Plaid Ledger Sweep events.
     pub transfer_amount: Option<String>,
+    /// The failure reason if the event type for a transfer is `"failed"` or `"returned"`.
     pub failure_reason: Option<TransferFailure>,
     /// Plaid's unique identifier for a sweep.
     pub sweep_id: Option<String>,
@@ -4083,6 +4160,7 @@ pub struct TransferSweepGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferSweepGetResponse {
+    /// Describes a sweep of funds to / from the sweep account.
     pub sweep: TransferSweep,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -4140,6 +4218,7 @@ pub struct TransferSweepListRequest {
     pub offset: Option<i64>,
     /// Filter sweeps to only those with the specified amount.
     pub amount: Nullable<String>,
+    /// The status of a sweep transfer
     pub status: Nullable<SweepStatus>,
     /// Filter sweeps to only those with the specified originator client.
     pub originator_client_id: Nullable<String>,
@@ -4147,6 +4226,7 @@ pub struct TransferSweepListRequest {
     pub funding_account_id: Nullable<String>,
     /// Filter sweeps to only those with the included `transfer_id`.
     pub transfer_id: Nullable<String>,
+    /// The trigger of the sweep
     pub trigger: Nullable<SweepTrigger>,
 }
 
@@ -4244,6 +4324,7 @@ pub struct TransferBalanceGetRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     pub secret: Option<String>,
+    /// The type of balance.
     pub type_: Option<TransferBalanceType>,
 }
 
@@ -4279,6 +4360,7 @@ impl Validate for TransferBalanceGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferBalanceGetResponse {
+    /// Information about the balance held with Plaid.
     pub balance: TransferBalance,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -4306,6 +4388,7 @@ pub struct TransferBalance {
     /// The available balance, plus amount of pending funds that in processing (decimal string with
     /// two digits of precision e.g. "10.00").
     pub current: Option<String>,
+    /// The type of balance.
     pub type_: TransferBalanceType,
 }
 
@@ -4377,6 +4460,7 @@ pub struct TransferLedgerGetRequest {
 pub struct TransferLedgerGetResponse {
     /// The unique identifier of the Ledger that was returned.
     pub ledger_id: String,
+    /// Information about the balance of the ledger held with Plaid.
     pub balance: TransferLedgerBalance,
     /// The name of the Ledger
     pub name: String,
@@ -4542,6 +4626,7 @@ pub struct TransferLedgerDepositRequest {
     ///
     /// Constraints: at most 50 characters.
     pub idempotency_key: String,
+    /// The ACH networks used for the funds flow.
     pub network: TransferACHNetwork,
 }
 
@@ -4619,6 +4704,7 @@ pub struct TransferLedgerWithdrawRequest {
     ///
     /// Constraints: at most 50 characters.
     pub idempotency_key: String,
+    /// The network or rails used for the transfer.
     pub network: TransferNetwork,
 }
 
@@ -4672,6 +4758,7 @@ impl Validate for TransferLedgerWithdrawRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerDepositResponse {
+    /// Describes a sweep of funds to / from the sweep account.
     pub sweep: TransferSweep,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -4717,6 +4804,7 @@ impl Validate for TransferLedgerDepositResponse {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferLedgerWithdrawResponse {
+    /// Describes a sweep of funds to / from the sweep account.
     pub sweep: TransferSweep,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -4786,6 +4874,7 @@ pub struct TransferOriginatorFundingAccountUpdateRequest {
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator.
     pub originator_client_id: String,
+    /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
     pub funding_account: TransferFundingAccount,
 }
 
@@ -4841,6 +4930,7 @@ pub struct TransferOriginatorFundingAccountCreateRequest {
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator.
     pub originator_client_id: String,
+    /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
     pub funding_account: TransferFundingAccountWithDisplayName,
 }
 
@@ -5120,6 +5210,7 @@ pub struct TransferDiligenceSubmitRequest {
     pub secret: Option<String>,
     /// Client ID of the originator whose diligence that you want to submit.
     pub originator_client_id: String,
+    /// The diligence information for the originator.
     pub originator_diligence: TransferOriginatorDiligence,
 }
 
@@ -5183,6 +5274,7 @@ pub struct TransferDiligenceDocumentUploadRequest {
     ///
     /// Format: `binary`.
     pub file: String,
+    /// Specifies the purpose of the uploaded file.
     pub purpose: TransferDocumentPurpose,
 }
 
@@ -5256,8 +5348,11 @@ pub struct TransferOriginatorDiligence {
     ///
     /// Constraints: at least 1 character.
     pub tax_id: String,
+    /// Specifies the originator's expected usage of credits.
     pub credit_usage_configuration: Nullable<TransferCreditUsageConfiguration>,
+    /// Specifies the originator's expected usage of debits.
     pub debit_usage_configuration: Nullable<TransferDebitUsageConfiguration>,
+    /// The originator's address.
     pub address: TransferOriginatorAddress,
     /// The website of the originator.
     ///
@@ -5267,6 +5362,7 @@ pub struct TransferOriginatorDiligence {
     ///
     /// Constraints: exactly 6 characters.
     pub naics_code: String,
+    /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
     pub funding_account: TransferFundingAccount,
 }
 
@@ -5322,6 +5418,7 @@ pub struct TransferOriginatorAddress {
 /// expected to process credit transfers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferCreditUsageConfiguration {
+    /// The originator's expected transfer frequency.
     pub expected_frequency: OriginatorExpectedTransferFrequency,
     /// The originator's expected highest amount for a single credit transfer.
     pub expected_highest_amount: String,
@@ -5407,6 +5504,7 @@ impl CreditACHClass {
 /// expected to process debit transfers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferDebitUsageConfiguration {
+    /// The originator's expected transfer frequency.
     pub expected_frequency: OriginatorExpectedTransferFrequency,
     /// The originator's expected highest amount for a single debit transfer.
     pub expected_highest_amount: String,
@@ -5559,6 +5657,7 @@ pub struct TransferOriginatorGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferOriginatorGetResponse {
+    /// Originator and their status.
     pub originator: DetailedOriginator,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -6071,7 +6170,9 @@ pub struct TransferIntentCreateRequest {
     /// default to the default `funding_account_id` specified during onboarding. Otherwise, Plaid
     /// Ledger will be used.
     pub funding_account_id: Nullable<String>,
+    /// The direction of the flow of transfer funds.
     pub mode: TransferIntentCreateMode,
+    /// The network or rails used for the transfer.
     pub network: Option<TransferIntentCreateNetwork>,
     /// The amount of the transfer (decimal string with two digits of precision e.g. "10.00"). When
     /// calling `/transfer/authorization/create`, specify the maximum amount to authorize. When
@@ -6083,12 +6184,14 @@ pub struct TransferIntentCreateRequest {
     ///
     /// Constraints: 1 to 15 characters.
     pub description: String,
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
     /// Plaid's unique identifier for the origination account for the intent. If not provided, the
     /// default account will be used.
     ///
     /// Deprecated.
     pub origination_account_id: Nullable<String>,
+    /// The legal name and other information for the account holder.
     pub user: TransferUserInRequest,
     /// The Metadata object is a mapping of client-provided string fields to any string value. The
     /// following limitations apply:
@@ -6181,6 +6284,7 @@ pub struct TransferIntentCreate {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created: String,
+    /// The status of the transfer intent.
     pub status: TransferIntentStatus,
     /// The Plaid `account_id` corresponding to the end-user account that will be debited or
     /// credited. Returned only if `account_id` was set on intent creation.
@@ -6199,9 +6303,13 @@ pub struct TransferIntentCreate {
     /// amount authorized. If this field is left blank when calling `/transfer/create`, the maximum
     /// amount authorized in the `authorization_id` will be sent.
     pub amount: String,
+    /// The direction of the flow of transfer funds.
     pub mode: TransferIntentCreateMode,
+    /// The network or rails used for the transfer.
     pub network: Option<TransferIntentCreateNetwork>,
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
+    /// The legal name and other information for the account holder.
     pub user: TransferUserInResponse,
     /// A description for the underlying transfer. Maximum of 8 characters.
     pub description: String,
@@ -6294,6 +6402,7 @@ impl Validate for TransferIntentCreate {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferIntentCreateResponse {
+    /// Represents a transfer intent within Transfer UI.
     pub transfer_intent: TransferIntentCreate,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -6384,12 +6493,16 @@ pub struct TransferIntentGet {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub created: String,
+    /// The status of the transfer intent.
     pub status: TransferIntentStatus,
     /// Plaid's unique identifier for the transfer created through the UI. Returned only if the
     /// transfer was successfully created. Null value otherwise.
     pub transfer_id: Option<String>,
+    /// The reason for a failed transfer intent.
     pub failure_reason: Option<TransferIntentGetFailureReason>,
+    /// A decision regarding the proposed transfer.
     pub authorization_decision: Option<TransferIntentAuthorizationDecision>,
+    /// The rationale for Plaid's decision regarding a proposed transfer.
     pub authorization_decision_rationale: Option<TransferAuthorizationDecisionRationale>,
     /// The Plaid `account_id` for the account that will be debited or credited. Returned only if
     /// `account_id` was set on intent creation.
@@ -6407,9 +6520,13 @@ pub struct TransferIntentGet {
     /// amount authorized. If this field is left blank when calling `/transfer/create`, the maximum
     /// amount authorized in the `authorization_id` will be sent.
     pub amount: String,
+    /// The direction of the flow of transfer funds.
     pub mode: TransferIntentCreateMode,
+    /// The network or rails used for the transfer.
     pub network: Option<TransferIntentCreateNetwork>,
+    /// Specifies the use case of the transfer.
     pub ach_class: Option<ACHClass>,
+    /// The legal name and other information for the account holder.
     pub user: TransferUserInResponse,
     /// A description for the underlying transfer. Maximum of 8 characters.
     pub description: String,
@@ -6428,7 +6545,9 @@ pub struct TransferIntentGet {
     /// When `true`, the transfer requires a `GUARANTEED` decision by Plaid to proceed (Guarantee
     /// customers only).
     pub require_guarantee: Nullable<bool>,
+    /// Indicates whether the transfer is guaranteed by Plaid (Guarantee customers only).
     pub guarantee_decision: Option<TransferAuthorizationGuaranteeDecision>,
+    /// The rationale for Plaid's decision to not guarantee a transfer.
     pub guarantee_decision_rationale: Option<
         TransferAuthorizationGuaranteeDecisionRationale,
     >,
@@ -6525,6 +6644,7 @@ impl Validate for TransferIntentGet {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferIntentGetResponse {
+    /// Represents a transfer intent within Transfer UI.
     pub transfer_intent: TransferIntentGet,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -6626,6 +6746,7 @@ impl Validate for TransferRefundCreateRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferRefundCreateResponse {
+    /// Represents a refund within the Transfers API.
     pub refund: TransferRefund,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -6681,7 +6802,9 @@ pub struct TransferRefund {
     pub transfer_id: String,
     /// The amount of the refund (decimal string with two digits of precision e.g. "10.00").
     pub amount: String,
+    /// The status of the refund.
     pub status: TransferRefundStatus,
+    /// The failure reason if the event type for a refund is `"failed"` or `"returned"`.
     pub failure_reason: Option<TransferRefundFailure>,
     /// Plaid's unique identifier for a Plaid Ledger Balance.
     pub ledger_id: Nullable<String>,
@@ -6768,6 +6891,7 @@ pub struct TransferRefundGetRequest {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TransferRefundGetResponse {
+    /// Represents a refund within the Transfers API.
     pub refund: TransferRefund,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -6859,6 +6983,7 @@ pub struct TransferPlatformOriginatorCreateRequest {
     pub secret: Option<String>,
     /// The client ID of the originator
     pub originator_client_id: String,
+    /// Metadata related to the acceptance of Terms of Service
     pub tos_acceptance_metadata: TransferPlatformTOSAcceptanceMetadata,
     /// ISO8601 timestamp indicating the most recent time the platform collected onboarding data
     /// from the originator
@@ -6969,6 +7094,7 @@ pub struct TransferPlatformPersonCreateRequest {
     pub secret: Option<String>,
     /// The client ID of the originator
     pub originator_client_id: String,
+    /// The person's legal name
     pub name: Option<TransferPlatformPersonName>,
     /// A valid email address. Must not have leading or trailing spaces.
     ///
@@ -6980,7 +7106,9 @@ pub struct TransferPlatformPersonCreateRequest {
     ///
     /// Example: `+12345678909`.
     pub phone_number: Option<String>,
+    /// Home address of a person
     pub address: Option<TransferPlatformPersonAddress>,
+    /// ID number of the person
     pub id_number: Option<TransferPlatformPersonIDNumber>,
     /// The date of birth of the person. Formatted as YYYY-MM-DD.
     ///
@@ -7034,6 +7162,7 @@ pub struct TransferPlatformPersonIDNumber {
     ///
     /// Example: `123456789`.
     pub value: String,
+    /// A globally unique and human readable ID type, specific to the country and document category.
     pub type_: IDNumberType,
 }
 
@@ -7152,6 +7281,8 @@ pub struct TransferAuthorizationPaymentRisk {
     ///
     /// Constraints: at least 1; at most 99.
     pub customer_initiated_return_score: Option<i64>,
+    /// Comprises five risk categories (high risk, medium-high risk, medium risk, medium-low risk,
+    /// low risk) based on the probability of return
     pub risk_level: Option<TransferAuthorizationRiskLevel>,
     /// If bank information was not available to be used, this array contains warnings describing
     /// why bank data is missing. If you want to receive an API error instead of scores in the case

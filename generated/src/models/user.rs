@@ -10,27 +10,48 @@ use crate::models::{
 use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 
-/// Request body of `/user/create`.
+/// UserCreateRequest defines the request schema for `/user/create`
 ///
 /// # Operation
 ///
 /// `POST /user/create`: Create user
 ///
-/// This endpoint should be called for each of your end users before they begin a Plaid Check
-/// or Income flow, or a Multi-Item Link flow. This provides you a single token to access all
-/// data associated with the user. You should only create one per end user.
+/// For Plaid products and flows that use the user object, `/user/create` provides you a single
+/// token to access all data associated with the user. You must call this endpoint before calling
+/// `/link/token/create` if you are using any of the following: Plaid Check, Income Verification,
+/// Multi-Item Link, or Plaid Protect (Identity). If you are using Plaid Protect Link session
+/// scoring, you do not need to call `/user/create` first; Plaid will resolve or create the user
+/// when `user.client_user_id` is provided in `/link/token/create`.
+/// For customers who began using this endpoint on or after December 10, 2025, this endpoint takes a
+/// `client_user_id` and an `identity` object and will return a `user_id`. For customers who began
+/// using it before that date, the endpoint takes a `client_user_id` and a
+/// `consumer_report_user_identity` object and will return a `user_token` and `user_id`. For more
+/// details, see [New User APIs](https://plaid.com/docs/api/users/user-apis).
+/// In order to create a Plaid Check Consumer Report for a user, the `identity` (new) or
+/// `consumer_report_user_identity` (legacy) object must be present. If it is not provided during
+/// the `/user/create` call, it can be added later by calling `/user/update`.
 ///
-/// The `consumer_report_user_identity` object must be present in order to create a Plaid Check
-/// Consumer Report for a user. If it is not provided during the `/user/create` call, it can be
-/// added later by calling `/user/update`. Plaid Check Consumer Reports can only be created for
-/// US-based users; the user's address country must be `US`.
+/// In order to generate a Plaid Check Consumer Report, the following `identity` fields, at minimum,
+/// are required and must be non-empty: `name`, `date_of_birth`, `emails`, `phone_numbers`, and
+/// `addresses`, (with at least one email, phone number, and address designated as `primary`). Plaid
+/// Check Consumer Reports can only be created for US-based users; the user's address country must
+/// be `US`. If creating a report for sharing with a GSE such as Fannie or Freddie, the user's full
+/// SSN must be provided via the `id_numbers` field. Providing at least a partial SSN is also
+/// strongly recommended for all use cases, since it improves the accuracy of matching user records
+/// during compliance processes such as file disclosure, dispute, or security freeze requests.
 ///
-/// If you call the endpoint multiple times with the same `client_user_id`, the first creation
-/// call will succeed and the rest will fail with an error message indicating that the user has
-/// been created for the given `client_user_id`.
+/// When using Plaid Protect, it is highly recommended that you provide an `identity` object to
+/// better identify and block fraud across your Link sessions.
 ///
-/// Ensure that you store the `user_token` along with your user's identifier in your database,
-/// as it is not possible to retrieve a previously created `user_token`.
+/// Plaid will normalize identity fields before storing them and utilize the same identity across
+/// different user-based products.
+///
+/// You should only create one user per end user. If you call the endpoint multiple times with
+/// the same `client_user_id`, the first creation call will succeed and the rest will fail with an
+/// error message indicating that the user has been created for the given `client_user_id`.
+///
+/// Integrations that receive a `user_token` should store it along with the user's identifier in
+/// their database, as it is not possible to retrieve a previously created `user_token`.
 ///
 /// The response is [`UserCreateResponse`](crate::models::UserCreateResponse).
 ///
@@ -71,23 +92,19 @@ pub struct UserCreateRequest {
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
-    /// A unique ID representing the end user. Maximum of 128 characters. Typically this will be
-    /// a user ID number from your application. Personally identifiable information, such as an
-    /// email address or phone number, should not be used in the `client_user_id`.
+    /// A unique ID representing the end user. Maximum of 128 characters. Typically this will be a
+    /// user ID number from your application. Personally identifiable information, such as an email
+    /// address or phone number, should not be used in the `client_user_id`.
     ///
     /// Constraints: 1 to 128 characters.
     pub client_user_id: String,
+    /// The identity fields associated with a user.
     pub identity: Nullable<ClientUserIdentity>,
     /// A unique ID representing a CRA reseller's end customer. Maximum of 128 characters.
     ///
     /// Constraints: 0 to 128 characters.
     pub end_customer: Option<String>,
-    /// To create a Plaid Check Consumer Report for a user, this field must be present on the
-    /// user token. If this field is not provided during user token creation, you can add it to
-    /// the user later by calling `/user/update`. Once the field has been added to the user, you
-    /// will be able to call `/link/token/create` with a non-empty
-    /// `consumer_report_permissible_purpose` (which will automatically create a Plaid Check
-    /// Consumer Report), or call `/cra/check_report/create` for that user.
+    /// This field is only used by integrations created before December 10, 2025.
     pub consumer_report_user_identity: Nullable<ConsumerReportUserIdentity>,
     /// If your integration with the User API predates December 10, 2025, set this field to `true`
     /// to opt into the [New User APIs](https://plaid.com/docs/api/users/user-apis/). When enabled,
@@ -144,7 +161,7 @@ impl Validate for UserCreateRequest {
     }
 }
 
-/// Response body of `/user/create`.
+/// UserCreateResponse defines the response schema for `/user/create`
 ///
 /// Returned by `POST /user/create` ([`UserCreateRequest`](crate::models::UserCreateRequest)).
 ///
@@ -166,16 +183,6 @@ impl Validate for UserCreateRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-///
-/// # Example 3
-///
-/// ```json
-/// {
-///   "user_token": "user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d",
-///   "user_id": "wz666MBjYWTp2PDzzggYhM6oWWmBb",
-///   "request_id": "Aim3b"
-/// }
-/// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct UserCreateResponse {
     /// The user token associated with the user for which data is being requested. This field is
@@ -185,10 +192,13 @@ pub struct UserCreateResponse {
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
-    /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: String,
-    /// A unique identifier for the request, which can be used for troubleshooting. This
-    /// identifier, like all Plaid identifiers, is case sensitive.
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
@@ -324,6 +334,7 @@ pub struct UserGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub updated_at: Option<String>,
+    /// The identity fields associated with a user.
     pub identity: Nullable<ClientUserIdentity>,
 }
 
@@ -405,17 +416,21 @@ pub struct UserIdentityRemoveResponse {
     0 => request_id: "request_id" required,
 });
 
-/// Request body of `/user/update`.
+/// UserUpdateRequest defines the request schema for `/user/update`
 ///
 /// # Operation
 ///
 /// `POST /user/update`: Update user information
 ///
-/// This endpoint is used to update user information associated with an existing `user_token`.
-/// It can also be used to enable an existing `user_token` for use with Consumer Reports by
-/// Plaid Check, by adding a `consumer_report_user_identity` object to the user. Plaid Check
-/// Consumer Reports can only be created for US-based users; the user's address country must be
-/// `US`.
+/// This endpoint updates user information for an existing `user_id` or `user_token`. If an existing
+/// `user_id` or `user_token` is missing fields required for a given use case (e.g. creating a
+/// Consumer Report) use `/user/update` to add values for those fields.
+///
+/// Identity updates use merge semantics: provided fields overwrite existing ones; omitted fields
+/// remain unchanged.
+///
+/// Plaid Check Consumer Reports can only be created for US-based users; the user's address
+/// country must be `US`.
 ///
 /// The response is [`UserUpdateResponse`](crate::models::UserUpdateResponse).
 ///
@@ -460,9 +475,12 @@ pub struct UserUpdateRequest {
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
-    /// A unique `user_id` generated by Plaid for the client-provided `client_user_id`. This
-    /// field is currently in beta.
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+    /// The identity fields associated with a user.
     pub identity: Nullable<ClientUserIdentity>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -471,12 +489,7 @@ pub struct UserUpdateRequest {
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
-    /// To create a Plaid Check Consumer Report for a user, this field must be present on the
-    /// user token. If this field is not provided during user token creation, you can add it to
-    /// the user later by calling `/user/update`. Once the field has been added to the user, you
-    /// will be able to call `/link/token/create` with a non-empty
-    /// `consumer_report_permissible_purpose` (which will automatically create a Plaid Check
-    /// Consumer Report), or call `/cra/check_report/create` for that user.
+    /// This field is only used by integrations created before December 10, 2025.
     pub consumer_report_user_identity: Nullable<ConsumerReportUserIdentity>,
     /// The HTTP header used in API requests to determine which set of User APIs to invoke: the
     /// legacy CRA version or the new User API version.
@@ -524,19 +537,11 @@ impl Validate for UserUpdateRequest {
     }
 }
 
-/// Response body of `/user/update`.
+/// UserUpdateResponse defines the response schema for `/user/update`
 ///
 /// Returned by `POST /user/update` ([`UserUpdateRequest`](crate::models::UserUpdateRequest)).
 ///
-/// # Example 1
-///
-/// ```json
-/// {
-///   "request_id": "Aim3b"
-/// }
-/// ```
-///
-/// # Example 2
+/// # Example
 ///
 /// ```json
 /// {
@@ -545,8 +550,8 @@ impl Validate for UserUpdateRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserUpdateResponse {
-    /// A unique identifier for the request, which can be used for troubleshooting. This
-    /// identifier, like all Plaid identifiers, is case sensitive.
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
@@ -554,17 +559,17 @@ pub struct UserUpdateResponse {
     0 => request_id: "request_id" required,
 });
 
-/// Request body of `/user/remove`.
+/// UserRemoveRequest defines the request schema for `/user/remove`
 ///
 /// # Operation
 ///
 /// `POST /user/remove`: Remove user
 ///
-/// `/user/remove` deletes a user token and associated information, including any Items
-/// associated with the token.
+/// `/user/remove` deletes a `user_id` or `user_token` and associated information, including any
+/// Items associated with the user.
 ///
-/// Any subsequent calls to retrieve information using the same user token will result in an
-/// error stating the user does not exist.
+/// Any subsequent calls to retrieve information for the removed user will result in an error
+/// stating the user does not exist.
 ///
 /// If a user is created for a given `client_user_id` using `/user/create` and that user is then
 /// deleted with `/user/remove`, the `client_user_id` cannot be reused for another `/user/create`
@@ -593,8 +598,10 @@ pub struct UserRemoveRequest {
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
-    /// A unique `user_id` generated by Plaid for the client-provided `client_user_id`. This
-    /// field is currently in beta.
+    /// A unique user identifier, created by `/user/create`. Integrations that began using
+    /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
+    /// `user_token`. For more details, see [New User
+    /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
@@ -640,19 +647,11 @@ impl Validate for UserRemoveRequest {
     }
 }
 
-/// Response body of `/user/remove`.
+/// UserRemoveResponse defines the response schema for `/user/remove`
 ///
 /// Returned by `POST /user/remove` ([`UserRemoveRequest`](crate::models::UserRemoveRequest)).
 ///
-/// # Example 1
-///
-/// ```json
-/// {
-///   "request_id": "Aim3b"
-/// }
-/// ```
-///
-/// # Example 2
+/// # Example
 ///
 /// ```json
 /// {
@@ -661,8 +660,8 @@ impl Validate for UserRemoveRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserRemoveResponse {
-    /// A unique identifier for the request, which can be used for troubleshooting. This
-    /// identifier, like all Plaid identifiers, is case sensitive.
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
@@ -919,13 +918,15 @@ pub struct UserThirdPartyTokenRemoveResponse {
     1 => request_id: "request_id" required,
 });
 
-/// Request body of `/user/items/get`.
+/// UserItemsGetRequest defines the request schema for `/user/items/get`
 ///
 /// # Operation
 ///
 /// `POST /user/items/get`: Get Items associated with a User
 ///
-/// Returns Items associated with a User along with their corresponding statuses.
+/// Returns Items associated with a `user_id`, along with their corresponding statuses. Plaid
+/// associates an Item with a User when it has been successfully connected within a Link session
+/// initialized with that `user_id`.
 ///
 /// The response is [`UserItemsGetResponse`](crate::models::UserItemsGetResponse).
 ///
@@ -993,58 +994,12 @@ impl Validate for UserItemsGetRequest {
     }
 }
 
-/// Response body of `/user/items/get`.
+/// UserItemsGetResponse defines the response schema for `/user/items/get`
 ///
 /// Returned by `POST /user/items/get`
 /// ([`UserItemsGetRequest`](crate::models::UserItemsGetRequest)).
 ///
-/// # Example 1
-///
-/// ```json
-/// {
-///   "items": [
-///     {
-///       "available_products": [
-///         "balance",
-///         "auth"
-///       ],
-///       "billed_products": [
-///         "identity",
-///         "transactions"
-///       ],
-///       "error": null,
-///       "institution_id": "ins_109508",
-///       "institution_name": "First Platypus Bank",
-///       "item_id": "Ed6bjNrDLJfGvZWwnkQlfxwoNz54B5C97ejBr",
-///       "update_type": "background",
-///       "webhook": "https://plaid.com/example/hook",
-///       "consent_expiration_time": null
-///     },
-///     {
-///       "available_products": [
-///         "balance",
-///         "identity",
-///         "payment_initiation",
-///         "transactions"
-///       ],
-///       "billed_products": [
-///         "assets",
-///         "auth"
-///       ],
-///       "error": null,
-///       "institution_id": "ins_109508",
-///       "institution_name": "First Platypus Bank",
-///       "item_id": "DWVAAPWq4RHGlEaNyGKRTAnPLaEmo8Cvq7na6",
-///       "update_type": "background",
-///       "webhook": "https://plaid.com/example/hook",
-///       "consent_expiration_time": null
-///     }
-///   ],
-///   "request_id": "m8MDnv9okwxFNBV"
-/// }
-/// ```
-///
-/// # Example 2
+/// # Example
 ///
 /// ```json
 /// {
@@ -1093,8 +1048,8 @@ impl Validate for UserItemsGetRequest {
 pub struct UserItemsGetResponse {
     /// The Items associated with the User, with their statuses.
     pub items: Vec<Item>,
-    /// A unique identifier for the request, which can be used for troubleshooting. This
-    /// identifier, like all Plaid identifiers, is case sensitive.
+    /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
+    /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
 }
 
@@ -1243,7 +1198,15 @@ pub struct UserItemsRemoveResponse {
     0 => request_id: "request_id" required,
 });
 
-/// The identity data needed to create a Plaid Check Consumer Report for a user.
+/// This field is only used by integrations created before December 10, 2025. All other integrations
+/// must use the `identity` object instead. For more details, see [New User
+/// APIs](https://plaid.com/docs/api/users/user-apis).
+/// To create a Plaid Check Consumer Report for a user when using a `user_token`, this field must be
+/// present. If this field is not provided during user token creation, you can add it to the user
+/// later by calling `/user/update`. Once the field has been added to the user, you will be able to
+/// call `/link/token/create` with a non-empty `consumer_report_permissible_purpose` (which will
+/// automatically create a Plaid Check Consumer Report), or call `/cra/check_report/create` for that
+/// user.
 ///
 /// # Rules
 ///
@@ -1251,27 +1214,27 @@ pub struct UserItemsRemoveResponse {
 ///   country must be `US`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConsumerReportUserIdentity {
-    /// The user's first name.
+    /// The user's first name
     ///
     /// Constraints: at least one non-whitespace character.
     pub first_name: String,
-    /// The user's last name.
+    /// The user's last name
     ///
     /// Constraints: at least one non-whitespace character.
     pub last_name: String,
-    /// The user's phone number, in E.164 format: `+{countrycode}{number}`. For example:
-    /// `"+14157452130"`. Phone numbers provided in other formats will be parsed on a best-effort
-    /// basis. Phone number input is validated against valid number ranges; number strings that
-    /// do not match a real-world phone numbering scheme may cause the request to fail, even in
-    /// the Sandbox test environment.
+    /// The user's phone number, in E.164 format: +{countrycode}{number}. For example:
+    /// "+14157452130". Phone numbers provided in other formats will be parsed on a best-effort
+    /// basis. Phone number input is validated against valid number ranges; number strings that do
+    /// not match a real-world phone numbering scheme may cause the request to fail, even in the
+    /// Sandbox test environment.
     pub phone_numbers: Vec<String>,
-    /// The user's emails.
+    /// The user's emails
     pub emails: Vec<String>,
     /// The user's full social security number. This field should only be provided by lenders
     /// intending to share the resulting consumer report with a Government-Sponsored Enterprise
     /// (GSE), such as Fannie Mae or Freddie Mac.
     ///
-    /// Format: `"ddd-dd-dddd"`.
+    /// Format: "ddd-dd-dddd"
     ///
     /// Constraints: matches `^[0-9]{3}-[0-9]{2}-[0-9]{4}$`.
     ///
@@ -1283,8 +1246,8 @@ pub struct ConsumerReportUserIdentity {
     ///
     /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub ssn_last_4: Nullable<String>,
-    /// To be provided in the format "yyyy-mm-dd". This field is required for all Plaid Check
-    /// customers.
+    /// To be provided in the format "yyyy-mm-dd".
+    /// This field is required for all Plaid Check customers.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub date_of_birth: Option<String>,
@@ -1425,6 +1388,7 @@ pub struct ClientUserIdentityAddress {
 /// the `id_number` field.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClientUserIdentity {
+    /// User name information.
     pub name: Nullable<ClientUserIdentityName>,
     /// The user's date of birth, to be provided in the format "yyyy-mm-dd".
     ///
@@ -1674,6 +1638,7 @@ pub struct RefreshResult {
     pub item_id: Option<String>,
     /// The product for which the refresh was attempted.
     pub product: Option<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
 }
 

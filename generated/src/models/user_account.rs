@@ -118,8 +118,10 @@ pub struct UserAccountSessionGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserAccountSessionGetResponse {
+    /// The identity data permissioned by the end user during the authorization flow.
     pub identity: Option<UserAccountIdentity>,
     pub items: Vec<UserAccountItem>,
+    /// Statistics tracking the number of edits made to identity fields over various time periods.
     pub identity_edit_history: Nullable<UserAccountIdentityEditHistory>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -157,6 +159,7 @@ pub struct UserAccountSessionEventSendRequest {
     pub cohort_id: Option<String>,
     /// The Link session identifier.
     pub link_session_id: String,
+    /// Event data for user account session tracking
     pub event: UserAccountSessionEvent,
 }
 
@@ -228,7 +231,9 @@ pub struct UserAccountSessionEventSendResponse {
 /// The identity data permissioned by the end user during the authorization flow.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserAccountIdentity {
+    /// The user's first name and last name.
     pub name: Nullable<UserAccountIdentityName>,
+    /// The user's address.
     pub address: Nullable<UserAccountIdentityAddress>,
     /// The user's phone number in [E.164](https://en.wikipedia.org/wiki/E.164) format
     pub phone_number: Option<String>,
@@ -320,6 +325,7 @@ pub struct UserAccountIdentityEditCounts {
 /// Official identity document edit statistics.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserAccountIdentityOfficialDocument {
+    /// Edit counts over various time periods.
     pub ssn: Option<UserAccountIdentityEditCounts>,
 }
 
@@ -330,10 +336,15 @@ pub struct UserAccountIdentityOfficialDocument {
 /// Statistics tracking the number of edits made to identity fields over various time periods.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserAccountIdentityEditHistory {
+    /// Edit counts over various time periods.
     pub name: Option<UserAccountIdentityEditCounts>,
+    /// Edit counts over various time periods.
     pub address: Option<UserAccountIdentityEditCounts>,
+    /// Edit counts over various time periods.
     pub email: Option<UserAccountIdentityEditCounts>,
+    /// Edit counts over various time periods.
     pub date_of_birth: Option<UserAccountIdentityEditCounts>,
+    /// Official identity document edit statistics.
     pub official_document: Nullable<UserAccountIdentityOfficialDocument>,
 }
 

@@ -91,6 +91,7 @@ pub struct WalletCreateRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     pub secret: Option<String>,
+    /// An ISO-4217 currency code, used with e-wallets and transactions.
     pub iso_currency_code: WalletISOCurrencyCode,
 }
 
@@ -136,10 +137,13 @@ impl Validate for WalletCreateRequest {
 pub struct WalletCreateResponse {
     /// A unique ID identifying the e-wallet
     pub wallet_id: String,
+    /// An object representing the e-wallet balance
     pub balance: WalletBalance,
+    /// An object representing the e-wallet account numbers
     pub numbers: WalletNumbers,
     /// The ID of the recipient that corresponds to the e-wallet account numbers
     pub recipient_id: Option<String>,
+    /// The status of the wallet.
     pub status: WalletStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -255,10 +259,13 @@ impl Validate for WalletGetRequest {
 pub struct WalletGetResponse {
     /// A unique ID identifying the e-wallet
     pub wallet_id: String,
+    /// An object representing the e-wallet balance
     pub balance: WalletBalance,
+    /// An object representing the e-wallet account numbers
     pub numbers: WalletNumbers,
     /// The ID of the recipient that corresponds to the e-wallet account numbers
     pub recipient_id: Option<String>,
+    /// The status of the wallet.
     pub status: WalletStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -299,6 +306,7 @@ pub struct WalletListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
     pub secret: Option<String>,
+    /// An ISO-4217 currency code, used with e-wallets and transactions.
     pub iso_currency_code: Option<WalletISOCurrencyCode>,
     /// A base64 value representing the latest e-wallet that has already been requested. Set this to
     /// `next_cursor` received from the previous `/wallet/list` request. If provided, the response
@@ -408,10 +416,13 @@ impl Validate for WalletListResponse {
 pub struct Wallet {
     /// A unique ID identifying the e-wallet
     pub wallet_id: String,
+    /// An object representing the e-wallet balance
     pub balance: WalletBalance,
+    /// An object representing the e-wallet account numbers
     pub numbers: WalletNumbers,
     /// The ID of the recipient that corresponds to the e-wallet account numbers
     pub recipient_id: Option<String>,
+    /// The status of the wallet.
     pub status: WalletStatus,
 }
 
@@ -434,7 +445,9 @@ impl Validate for Wallet {
 /// An object representing the e-wallet account numbers
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WalletNumbers {
+    /// An object containing a BACS account number and sort code.
     pub bacs: Nullable<RecipientBACS>,
+    /// Account numbers using the International Bank Account Number and BIC/SWIFT code format.
     pub international: Nullable<NumbersInternationalIBAN>,
 }
 
@@ -571,7 +584,9 @@ pub struct WalletTransactionExecuteRequest {
     ///
     /// Constraints: at least 1 character.
     pub wallet_id: String,
+    /// An object representing the e-wallet transaction's counterparty
     pub counterparty: WalletTransactionCounterparty,
+    /// The amount and currency of a transaction
     pub amount: WalletTransactionAmount,
     /// A reference for the transaction. This must be an alphanumeric string with 6 to 18 characters
     /// and must not contain any special characters or spaces.
@@ -579,6 +594,7 @@ pub struct WalletTransactionExecuteRequest {
     ///
     /// Constraints: 6 to 18 characters.
     pub reference: String,
+    /// The original source of the funds.
     pub originating_fund_source: Nullable<OriginatingFundSource>,
 }
 
@@ -617,7 +633,9 @@ pub struct WalletTransactionCounterparty {
     ///
     /// Constraints: at least 1 character.
     pub name: String,
+    /// The counterparty's bank account numbers.
     pub numbers: WalletTransactionCounterpartyNumbers,
+    /// The optional address of the payment recipient's bank account.
     pub address: Nullable<PaymentInitiationAddress>,
     /// The counterparty's birthdate, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// (YYYY-MM-DD) format.
@@ -649,6 +667,7 @@ impl Validate for WalletTransactionCounterparty {
 pub struct WalletTransactionCounterpartyNumbers {
     /// The account number and sort code of the counterparty's account
     pub bacs: Nullable<RecipientBACS>,
+    /// International Bank Account Number for a Wallet Transaction
     pub international: Nullable<WalletTransactionCounterpartyInternational>,
 }
 
@@ -689,6 +708,7 @@ impl Validate for WalletTransactionCounterpartyInternational {
 /// The amount and currency of a transaction
 #[derive(Clone, Debug, PartialEq)]
 pub struct WalletTransactionAmount {
+    /// An ISO-4217 currency code, used with e-wallets and transactions.
     pub iso_currency_code: WalletISOCurrencyCode,
     /// The amount of the transaction. Must contain at most two digits of precision e.g. `1.23`.
     ///
@@ -717,6 +737,7 @@ impl Validate for WalletTransactionAmount {
 pub struct OriginatingFundSource {
     /// The full name associated with the source of the funds.
     pub full_name: String,
+    /// The optional address of the payment recipient's bank account.
     pub address: Option<PaymentInitiationAddress>,
     /// The account number from which the funds are sourced.
     pub account_number: String,
@@ -760,6 +781,7 @@ impl Validate for OriginatingFundSource {
 pub struct WalletTransactionExecuteResponse {
     /// A unique ID identifying the transaction
     pub transaction_id: String,
+    /// The status of the transaction.
     pub status: WalletTransactionStatus,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1088,9 +1110,13 @@ pub struct WalletTransactionGetResponse {
     /// `AUTO_REFUND`: an outgoing refund automatically initiated by Plaid in response to an
     /// unexpected `BANK_TRANSFER`.
     pub type_: WalletTransactionType,
+    /// The payment scheme used to execute this transaction.
     pub scheme: Nullable<WalletPaymentScheme>,
+    /// The amount and currency of a transaction
     pub amount: WalletTransactionAmount,
+    /// An object representing the e-wallet transaction's counterparty
     pub counterparty: WalletTransactionCounterparty,
+    /// The status of the transaction.
     pub status: WalletTransactionStatus,
     /// Timestamp when the transaction was created, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
@@ -1101,11 +1127,14 @@ pub struct WalletTransactionGetResponse {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub last_status_update: String,
+    /// Result of payee verification check for EUR payouts.
     pub payee_verification_status: Nullable<WalletTransactionPayeeVerificationStatus>,
     /// The payment id that this transaction is associated with, if any. This is present only for
     /// transaction types `PIS_PAY_IN` and `REFUND`.
     pub payment_id: Nullable<String>,
+    /// The error code of a failed transaction.
     pub failure_reason: Nullable<WalletTransactionFailureReason>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// A list of wallet transactions that this transaction is associated with, if any.
     pub related_transactions: Option<Vec<WalletTransactionRelation>>,
@@ -1190,6 +1219,7 @@ pub struct WalletTransactionListRequest {
     ///
     /// Constraints: at least 1; at most 200.
     pub count: Option<i64>,
+    /// Additional wallet transaction options
     pub options: Nullable<WalletTransactionListRequestOptions>,
 }
 
@@ -1370,9 +1400,13 @@ pub struct WalletTransaction {
     /// `AUTO_REFUND`: an outgoing refund automatically initiated by Plaid in response to an
     /// unexpected `BANK_TRANSFER`.
     pub type_: WalletTransactionType,
+    /// The payment scheme used to execute this transaction.
     pub scheme: Nullable<WalletPaymentScheme>,
+    /// The amount and currency of a transaction
     pub amount: WalletTransactionAmount,
+    /// An object representing the e-wallet transaction's counterparty
     pub counterparty: WalletTransactionCounterparty,
+    /// The status of the transaction.
     pub status: WalletTransactionStatus,
     /// Timestamp when the transaction was created, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
@@ -1383,11 +1417,14 @@ pub struct WalletTransaction {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub last_status_update: String,
+    /// Result of payee verification check for EUR payouts.
     pub payee_verification_status: Nullable<WalletTransactionPayeeVerificationStatus>,
     /// The payment id that this transaction is associated with, if any. This is present only for
     /// transaction types `PIS_PAY_IN` and `REFUND`.
     pub payment_id: Nullable<String>,
+    /// The error code of a failed transaction.
     pub failure_reason: Nullable<WalletTransactionFailureReason>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// A list of wallet transactions that this transaction is associated with, if any.
     pub related_transactions: Option<Vec<WalletTransactionRelation>>,

@@ -50,6 +50,7 @@ impl Validate for DateRange {
 /// identifier.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityDocument {
+    /// The kind of official document represented by this object.
     pub type_: EntityDocumentType,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
@@ -126,11 +127,23 @@ impl EntityDocumentType {
 /// Analysis information describing why a screening hit matched the provided entity information
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitAnalysis {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub documents: Option<MatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub email_addresses: Option<MatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub locations: Option<MatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub names: Option<MatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub phone_numbers: Option<MatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub urls: Option<MatchSummaryCode>,
     /// The version of the entity screening's `search_terms` that were compared when the entity
     /// screening hit was added. Entity screening hits are immutable once they have been reviewed.
@@ -205,7 +218,10 @@ impl Validate for EntityScreeningHitData {
 /// Analyzed documents for the associated hit
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitDocumentsItems {
+    /// Summary object reflecting the match result of the associated data
     pub analysis: Option<MatchSummary>,
+    /// An official document, usually issued by a governing body or institution, with an associated
+    /// identifier.
     pub data: Option<EntityDocument>,
 }
 
@@ -249,7 +265,9 @@ impl Validate for EntityScreeningHitEmails {
 /// Analyzed emails for the associated hit
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitEmailsItems {
+    /// Summary object reflecting the match result of the associated data
     pub analysis: Option<MatchSummary>,
+    /// Email address information for the associated entity watchlist hit
     pub data: Option<EntityScreeningHitEmails>,
 }
 
@@ -278,6 +296,8 @@ pub struct EntityScreeningHitNames {
     ///
     /// Example: `false`.
     pub is_primary: bool,
+    /// Names that are explicitly marked as low quality either by their `source` list, or by `plaid`
+    /// by a series of additional checks done by Plaid.
     pub weak_alias_determination: WeakAliasDetermination,
 }
 
@@ -297,7 +317,9 @@ impl Validate for EntityScreeningHitNames {
 /// Analyzed names for the associated hit
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitNamesItems {
+    /// Summary object reflecting the match result of the associated data
     pub analysis: Option<MatchSummary>,
+    /// Name information for the associated entity watchlist hit
     pub data: Option<EntityScreeningHitNames>,
 }
 
@@ -317,6 +339,7 @@ impl Validate for EntityScreeningHitNamesItems {
 /// Phone number information associated with the entity screening hit
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityScreeningHitPhoneNumbers {
+    /// An enum indicating whether a phone number is a phone line or a fax line.
     pub type_: PhoneType,
     /// A phone number in E.164 format.
     ///
@@ -354,7 +377,9 @@ pub struct EntityScreeningHitUrls {
 /// Analyzed URLs for the associated hit
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitUrlsItems {
+    /// Summary object reflecting the match result of the associated data
     pub analysis: Option<MatchSummary>,
+    /// URLs associated with the entity screening hit
     pub data: Option<EntityScreeningHitUrls>,
 }
 
@@ -373,7 +398,9 @@ impl Validate for EntityScreeningHitUrlsItems {
 /// Analyzed phone numbers for the associated hit
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityScreeningHitsPhoneNumberItems {
+    /// Summary object reflecting the match result of the associated data
     pub analysis: Option<MatchSummary>,
+    /// Phone number information associated with the entity screening hit
     pub data: Option<EntityScreeningHitPhoneNumbers>,
 }
 
@@ -505,7 +532,10 @@ pub struct EntityWatchlistProgram {
     ///
     /// Example: `Sample Program`.
     pub name: String,
+    /// The valid name matching sensitivity configurations for a screening program.
     pub name_sensitivity: ProgramNameSensitivity,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// Archived programs are read-only and cannot screen new customers nor participate in ongoing
     /// monitoring.
@@ -545,12 +575,15 @@ pub struct EntityWatchlistScreening {
     ///
     /// Example: `entscr_52xR9LKo77r1Np`.
     pub id: String,
+    /// Search terms associated with an entity used for searching against watchlists
     pub search_terms: EntityWatchlistScreeningSearchTerms,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -560,6 +593,8 @@ pub struct EntityWatchlistScreening {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
 }
 
@@ -588,6 +623,7 @@ pub struct EntityWatchlistScreeningHit {
     ///
     /// Example: `enthit_52xR9LKo77r1Np`.
     pub id: String,
+    /// The current state of review.
     pub review_status: WatchlistScreeningHitStatus,
     /// An ISO8601 formatted timestamp.
     ///
@@ -607,6 +643,7 @@ pub struct EntityWatchlistScreeningHit {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub historical_since: Option<String>,
+    /// Shorthand identifier for a specific screening list for entities.
     pub list_code: EntityWatchlistCode,
     /// A universal identifier for a watchlist individual that is stable across searches and
     /// updates.
@@ -630,7 +667,9 @@ pub struct EntityWatchlistScreeningHit {
     ///
     /// Example: `["SDGT","SDNTK"]`.
     pub sub_programs: Vec<String>,
+    /// Analysis information describing why a screening hit matched the provided entity information
     pub analysis: Option<EntityScreeningHitAnalysis>,
+    /// Information associated with the entity watchlist hit
     pub data: Option<EntityScreeningHitData>,
 }
 
@@ -689,6 +728,8 @@ pub struct EntityWatchlistScreeningReview {
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
     pub comment: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
 }
 
@@ -834,7 +875,9 @@ impl Validate for EntityWatchlistSearchTerms {
 /// Analyzed location information for the associated hit
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenericScreeningHitLocationItems {
+    /// Summary object reflecting the match result of the associated data
     pub analysis: Option<MatchSummary>,
+    /// Location information for the associated individual watchlist hit
     pub data: Option<WatchlistScreeningHitLocations>,
 }
 
@@ -862,6 +905,8 @@ pub struct IndividualScreeningHitNames {
     ///
     /// Example: `false`.
     pub is_primary: bool,
+    /// Names that are explicitly marked as low quality either by their `source` list, or by `plaid`
+    /// by a series of additional checks done by Plaid.
     pub weak_alias_determination: WeakAliasDetermination,
 }
 
@@ -1028,7 +1073,10 @@ pub struct IndividualWatchlistProgram {
     ///
     /// Example: `Sample Program`.
     pub name: String,
+    /// The valid name matching sensitivity configurations for a screening program.
     pub name_sensitivity: ProgramNameSensitivity,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// Archived programs are read-only and cannot screen new customers nor participate in ongoing
     /// monitoring.
@@ -1062,6 +1110,8 @@ impl Validate for IndividualWatchlistProgram {
 /// Summary object reflecting the match result of the associated data
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatchSummary {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub summary: MatchSummaryCode,
 }
 
@@ -1157,9 +1207,17 @@ impl ProgramNameSensitivity {
 /// Analysis information describing why a screening hit matched the provided user information
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreeningHitAnalysis {
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub dates_of_birth: Option<MatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub documents: Option<MatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub locations: Option<MatchSummaryCode>,
+    /// An enum indicating the match type between data provided by user and data checked against an
+    /// external data source.
     pub names: Option<MatchSummaryCode>,
     /// The version of the screening's `search_terms` that were compared when the screening hit was
     /// added. Screening hits are immutable once they have been reviewed. If changes are detected
@@ -1221,7 +1279,9 @@ impl Validate for ScreeningHitData {
 /// Analyzed date of birth for the associated hit
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreeningHitDateOfBirthItem {
+    /// Summary object reflecting the match result of the associated data
     pub analysis: Option<MatchSummary>,
+    /// A date range with a start and end date
     pub data: Option<DateRange>,
 }
 
@@ -1241,7 +1301,10 @@ impl Validate for ScreeningHitDateOfBirthItem {
 /// Analyzed document information for the associated hit
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreeningHitDocumentsItems {
+    /// Summary object reflecting the match result of the associated data
     pub analysis: Option<MatchSummary>,
+    /// An official document, usually issued by a governing body or institution, with an associated
+    /// identifier.
     pub data: Option<WatchlistScreeningDocument>,
 }
 
@@ -1261,7 +1324,9 @@ impl Validate for ScreeningHitDocumentsItems {
 /// Analyzed name information for the associated hit
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScreeningHitNamesItems {
+    /// Summary object reflecting the match result of the associated data
     pub analysis: Option<MatchSummary>,
+    /// Name information for the associated individual watchlist hit
     pub data: Option<IndividualScreeningHitNames>,
 }
 
@@ -1420,6 +1485,8 @@ impl Validate for UpdateIndividualScreeningRequestSearchTerms {
 /// well as when it occurred.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningAuditTrail {
+    /// A type indicating whether a dashboard user, an API-based user, or Plaid last touched this
+    /// object.
     pub source: Source,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
@@ -1452,6 +1519,7 @@ impl Validate for WatchlistScreeningAuditTrail {
 /// identifier.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WatchlistScreeningDocument {
+    /// The kind of official document represented by this object.
     pub type_: WatchlistScreeningDocumentType,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
@@ -1574,6 +1642,7 @@ impl WatchlistScreeningDocumentType {
 /// [`WatchlistScreeningEntityCreateResponse`](crate::models::WatchlistScreeningEntityCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningEntityCreateRequest {
+    /// Search inputs for creating an entity watchlist screening
     pub search_terms: EntityWatchlistSearchTerms,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -1644,12 +1713,15 @@ pub struct WatchlistScreeningEntityCreateResponse {
     ///
     /// Example: `entscr_52xR9LKo77r1Np`.
     pub id: String,
+    /// Search terms associated with an entity used for searching against watchlists
     pub search_terms: EntityWatchlistScreeningSearchTerms,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -1659,6 +1731,8 @@ pub struct WatchlistScreeningEntityCreateResponse {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -1753,12 +1827,15 @@ pub struct WatchlistScreeningEntityGetResponse {
     ///
     /// Example: `entscr_52xR9LKo77r1Np`.
     pub id: String,
+    /// Search terms associated with an entity used for searching against watchlists
     pub search_terms: EntityWatchlistScreeningSearchTerms,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -1768,6 +1845,8 @@ pub struct WatchlistScreeningEntityGetResponse {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2087,6 +2166,8 @@ pub struct WatchlistScreeningEntityListRequest {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: Option<WatchlistScreeningStatus>,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
@@ -2262,7 +2343,10 @@ pub struct WatchlistScreeningEntityProgramGetResponse {
     ///
     /// Example: `Sample Program`.
     pub name: String,
+    /// The valid name matching sensitivity configurations for a screening program.
     pub name_sensitivity: ProgramNameSensitivity,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// Archived programs are read-only and cannot screen new customers nor participate in ongoing
     /// monitoring.
@@ -2482,6 +2566,8 @@ pub struct WatchlistScreeningEntityReviewCreateResponse {
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
     pub comment: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2615,12 +2701,15 @@ pub struct WatchlistScreeningEntityUpdateRequest {
     ///
     /// Example: `entscr_52xR9LKo77r1Np`.
     pub entity_watchlist_screening_id: String,
+    /// Search terms for editing an entity watchlist screening
     pub search_terms: Nullable<UpdateEntityScreeningRequestSearchTerms>,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: Option<WatchlistScreeningStatus>,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -2722,12 +2811,15 @@ pub struct WatchlistScreeningEntityUpdateResponse {
     ///
     /// Example: `entscr_52xR9LKo77r1Np`.
     pub id: String,
+    /// Search terms associated with an entity used for searching against watchlists
     pub search_terms: EntityWatchlistScreeningSearchTerms,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -2737,6 +2829,8 @@ pub struct WatchlistScreeningEntityUpdateResponse {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -2769,6 +2863,7 @@ pub struct WatchlistScreeningHit {
     ///
     /// Example: `scrhit_52xR9LKo77r1Np`.
     pub id: String,
+    /// The current state of review.
     pub review_status: WatchlistScreeningHitStatus,
     /// An ISO8601 formatted timestamp.
     ///
@@ -2788,6 +2883,7 @@ pub struct WatchlistScreeningHit {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub historical_since: Option<String>,
+    /// Shorthand identifier for a specific screening list for individuals.
     pub list_code: IndividualWatchlistCode,
     /// A universal identifier for a watchlist individual that is stable across searches and
     /// updates.
@@ -2811,7 +2907,9 @@ pub struct WatchlistScreeningHit {
     ///
     /// Example: `["SDGT","SDNTK"]`.
     pub sub_programs: Vec<String>,
+    /// Analysis information describing why a screening hit matched the provided user information
     pub analysis: Option<ScreeningHitAnalysis>,
+    /// Information associated with the watchlist hit
     pub data: Option<ScreeningHitData>,
 }
 
@@ -2911,12 +3009,15 @@ pub struct WatchlistScreeningIndividual {
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
     pub id: String,
+    /// Search terms for creating an individual watchlist screening
     pub search_terms: WatchlistScreeningSearchTerms,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -2926,6 +3027,8 @@ pub struct WatchlistScreeningIndividual {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
 }
 
@@ -2961,6 +3064,7 @@ impl Validate for WatchlistScreeningIndividual {
 /// [`WatchlistScreeningIndividualCreateResponse`](crate::models::WatchlistScreeningIndividualCreateResponse).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualCreateRequest {
+    /// Search inputs for creating a watchlist screening
     pub search_terms: WatchlistScreeningRequestSearchTerms,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -3029,12 +3133,15 @@ pub struct WatchlistScreeningIndividualCreateResponse {
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
     pub id: String,
+    /// Search terms for creating an individual watchlist screening
     pub search_terms: WatchlistScreeningSearchTerms,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -3044,6 +3151,8 @@ pub struct WatchlistScreeningIndividualCreateResponse {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -3136,12 +3245,15 @@ pub struct WatchlistScreeningIndividualGetResponse {
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
     pub id: String,
+    /// Search terms for creating an individual watchlist screening
     pub search_terms: WatchlistScreeningSearchTerms,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -3151,6 +3263,8 @@ pub struct WatchlistScreeningIndividualGetResponse {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -3446,6 +3560,8 @@ pub struct WatchlistScreeningIndividualListRequest {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: Option<WatchlistScreeningStatus>,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
@@ -3619,7 +3735,10 @@ pub struct WatchlistScreeningIndividualProgramGetResponse {
     ///
     /// Example: `Sample Program`.
     pub name: String,
+    /// The valid name matching sensitivity configurations for a screening program.
     pub name_sensitivity: ProgramNameSensitivity,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// Archived programs are read-only and cannot screen new customers nor participate in ongoing
     /// monitoring.
@@ -3840,6 +3959,8 @@ pub struct WatchlistScreeningIndividualReviewCreateResponse {
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
     pub comment: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -3974,12 +4095,15 @@ pub struct WatchlistScreeningIndividualUpdateRequest {
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
     pub watchlist_screening_id: String,
+    /// Search terms for editing an individual watchlist screening
     pub search_terms: Nullable<UpdateIndividualScreeningRequestSearchTerms>,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: Option<WatchlistScreeningStatus>,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -4079,12 +4203,15 @@ pub struct WatchlistScreeningIndividualUpdateResponse {
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
     pub id: String,
+    /// Search terms for creating an individual watchlist screening
     pub search_terms: WatchlistScreeningSearchTerms,
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
     ///
     /// Example: `54350110fedcbaf01234ffee`.
     pub assignee: Option<String>,
+    /// A status enum indicating whether a screening is still pending review, has been rejected, or
+    /// has been cleared.
     pub status: WatchlistScreeningStatus,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -4094,6 +4221,8 @@ pub struct WatchlistScreeningIndividualUpdateResponse {
     ///
     /// Example: `your-db-id-3b24110`.
     pub client_user_id: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -4189,6 +4318,8 @@ pub struct WatchlistScreeningReview {
     ///
     /// Example: `These look like legitimate matches, rejecting the customer.`.
     pub comment: Option<String>,
+    /// Information about the last change made to the parent object specifying what caused the
+    /// change as well as when it occurred.
     pub audit_trail: WatchlistScreeningAuditTrail,
 }
 

@@ -62,6 +62,8 @@ pub struct WebhookVerificationKeyGetRequest {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhookVerificationKeyGetResponse {
+    /// A JSON Web Key (JWK) that can be used in conjunction with [JWT
+    /// libraries](https://jwt.io/#libraries-io) to verify Plaid webhooks
     pub key: JWKPublicKey,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.

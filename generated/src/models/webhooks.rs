@@ -286,6 +286,7 @@ pub struct LinkTokenCreateRequestDepositSwitch {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrustedDeviceData {
     pub trust_level: Option<i64>,
+    /// Device Id associated with the device used during the previous link session
     pub device_id: Option<DeviceId>,
 }
 
@@ -323,9 +324,14 @@ pub struct DeviceId {
 /// shown by the bank in the OAuth window.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTokenCreateRequestAccountSubtypes {
+    /// A filter to apply to `depository`-type accounts
     pub depository: Option<LinkTokenCreateDepositoryFilter>,
+    /// A filter to apply to `credit`-type accounts
     pub credit: Option<LinkTokenCreateCreditFilter>,
+    /// A filter to apply to `loan`-type accounts
     pub loan: Option<LinkTokenCreateLoanFilter>,
+    /// A filter to apply to `investment`-type accounts (or `brokerage`-type accounts for API
+    /// versions 2018-05-22 and earlier).
     pub investment: Option<LinkTokenCreateInvestmentFilter>,
 }
 
@@ -436,11 +442,13 @@ impl Validate for LinkTokenCreateInvestmentFilter {
 /// The details of a bank employment verification in Link.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkSessionBankEmploymentResult {
+    /// Status of the Bank Employment Link session.
     pub status: CreditSessionBankEmploymentStatus,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
     /// identifiers, the `item_id` is case-sensitive.
     pub item_id: String,
+    /// An institution object.
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
 }
 
@@ -767,6 +775,7 @@ pub struct LinkDeliveryAccount {
     /// schema](https://plaid.com/docs/api/accounts/#account-type-schema) for a full list of
     /// possible values
     pub subtype: Option<String>,
+    /// Indicates an Item's micro-deposit-based verification or database verification status.
     pub verification_status: Option<LinkDeliveryVerificationStatus>,
     /// If micro-deposit verification is being used, indicates whether the account being verified is
     /// a `business` or `personal` account.
@@ -793,7 +802,9 @@ impl Validate for LinkDeliveryAccount {
 /// Information related to the related to the delivery of the link session to users
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkDeliveryMetadata {
+    /// The communication method used to deliver the Hosted Link session
     pub communication_method: Option<LinkDeliveryWebhookCommunicationMethod>,
+    /// The status of the delivery of the Hosted Link to the user
     pub delivery_status: Option<LinkDeliveryWebhookDeliveryStatus>,
 }
 
@@ -813,7 +824,9 @@ impl Validate for LinkDeliveryMetadata {
 /// Information related to the callback from the Hosted Link session.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkCallbackMetadata {
+    /// The type of Link callback event
     pub callback_type: Option<LinkDeliveryWebhookCallbackType>,
+    /// A string representing the event that has just occurred in the Link flow.
     pub event_name: Option<LinkEventName>,
     /// Indicates where in the flow the Link user exited
     pub status: Option<String>,
@@ -823,6 +836,7 @@ pub struct LinkCallbackMetadata {
     /// The request ID for the last request made by Link. This can be shared with Plaid support to
     /// expedite investigation.
     pub request_id: Option<String>,
+    /// Information related to the financial institution.
     pub institution: Option<LinkDeliveryInstitution>,
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, accounts will only include selected accounts.
@@ -869,6 +883,7 @@ pub struct ScreeningStatusUpdatedWebhook {
     pub webhook_code: String,
     /// The ID of the associated screening.
     pub screening_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -907,6 +922,7 @@ pub struct EntityScreeningStatusUpdatedWebhook {
     pub webhook_code: String,
     /// The ID of the associated entity screening.
     pub entity_screening_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -945,6 +961,7 @@ pub struct BeaconUserStatusUpdatedWebhook {
     pub webhook_code: String,
     /// The ID of the associated Beacon user.
     pub beacon_user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -982,6 +999,7 @@ pub struct BeaconReportCreatedWebhook {
     pub webhook_code: String,
     /// The ID of the associated Beacon Report.
     pub beacon_report_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1020,6 +1038,7 @@ pub struct BeaconReportUpdatedWebhook {
     pub webhook_code: String,
     /// The ID of the associated Beacon Report.
     pub beacon_report_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1057,6 +1076,7 @@ pub struct BeaconReportSyndicationCreatedWebhook {
     pub webhook_code: String,
     /// The ID of the associated Beacon Report Syndication.
     pub beacon_report_syndication_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1094,6 +1114,7 @@ pub struct BeaconDuplicateDetectedWebhook {
     pub webhook_code: String,
     /// The ID of the associated Beacon Duplicate.
     pub beacon_duplicate_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1131,6 +1152,7 @@ pub struct IdentityVerificationStepUpdatedWebhook {
     pub webhook_code: String,
     /// The ID of the associated Identity Verification attempt.
     pub identity_verification_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1169,6 +1191,7 @@ pub struct IdentityVerificationRetriedWebhook {
     pub webhook_code: String,
     /// The ID of the associated Identity Verification attempt.
     pub identity_verification_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1207,6 +1230,7 @@ pub struct IdentityVerificationStatusUpdatedWebhook {
     pub webhook_code: String,
     /// The ID of the associated Identity Verification attempt.
     pub identity_verification_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1254,11 +1278,13 @@ pub struct TransactionsRemovedWebhook {
     pub webhook_type: String,
     /// `TRANSACTIONS_REMOVED`
     pub webhook_code: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// An array of `transaction_ids` corresponding to the removed transactions
     pub removed_transactions: Vec<String>,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1312,11 +1338,13 @@ pub struct ProcessorTransactionsRemovedWebhook {
     pub webhook_type: String,
     /// `TRANSACTIONS_REMOVED`
     pub webhook_code: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// An array of `transaction_ids` corresponding to the removed transactions
     pub removed_transactions: Vec<String>,
     /// The ID of the account.
     pub account_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1363,11 +1391,13 @@ pub struct DefaultUpdateWebhook {
     pub webhook_type: String,
     /// `DEFAULT_UPDATE`
     pub webhook_code: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// The number of new transactions detected since the last time this webhook was fired.
     pub new_transactions: f64,
     /// The `item_id` of the Item the webhook relates to.
     pub item_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1417,11 +1447,13 @@ pub struct ProcessorDefaultUpdateWebhook {
     pub webhook_type: String,
     /// `DEFAULT_UPDATE`
     pub webhook_code: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// The number of new transactions detected since the last time this webhook was fired.
     pub new_transactions: f64,
     /// The ID of the account.
     pub account_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1494,6 +1526,7 @@ pub struct SyncUpdatesAvailableWebhook {
     /// Indicates if historical pull information (maximum transaction history requested, up to 2
     /// years) is available.
     pub historical_update_complete: bool,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1565,6 +1598,7 @@ pub struct ProcessorSyncUpdatesAvailableWebhook {
     pub initial_update_complete: bool,
     /// Indicates if historical pull information is available.
     pub historical_update_complete: bool,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1617,6 +1651,7 @@ pub struct RecurringTransactionsUpdateWebhook {
     pub item_id: String,
     /// A list of `account_ids` for accounts that have new or updated recurring transactions data.
     pub account_ids: Vec<String>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1665,6 +1700,7 @@ pub struct ProcessorRecurringTransactionsUpdateWebhook {
     pub webhook_code: String,
     /// The ID of the account.
     pub account_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1718,7 +1754,9 @@ pub struct IdentityDefaultUpdateWebhook {
         String,
         Vec<IdentityUpdateTypes>,
     >,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1807,11 +1845,13 @@ pub struct HistoricalUpdateWebhook {
     pub webhook_type: String,
     /// `HISTORICAL_UPDATE`
     pub webhook_code: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// The number of new transactions available
     pub new_transactions: f64,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1864,11 +1904,13 @@ pub struct ProcessorHistoricalUpdateWebhook {
     pub webhook_type: String,
     /// `HISTORICAL_UPDATE`
     pub webhook_code: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// The number of new transactions available
     pub new_transactions: f64,
     /// The ID of the account.
     pub account_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1923,6 +1965,7 @@ pub struct InitialUpdateWebhook {
     pub new_transactions: f64,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -1979,6 +2022,7 @@ pub struct ProcessorInitialUpdateWebhook {
     pub new_transactions: f64,
     /// The ID of the account.
     pub account_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -2022,11 +2066,13 @@ pub struct ProcessorTokenWebhookUpdate {
     pub webhook_type: String,
     /// `WEBHOOK_UPDATE_ACKNOWLEDGED`
     pub webhook_code: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// The ID of the account.
     pub account_id: String,
     /// The new webhook URL.
     pub new_webhook_url: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -2220,6 +2266,7 @@ pub struct UserCustomPassword {
     /// override is specified, transactions and account data will be randomly generated based on the
     /// account type and subtype, and other products will have fixed or empty data.
     pub override_accounts: Vec<OverrideAccounts>,
+    /// Specifies the multi-factor authentication settings to use with this test account
     pub mfa: MFA,
     /// You may trigger a reCAPTCHA in Plaid Link in the Sandbox environment by using the recaptcha
     /// field. Possible values are `good` or `bad`. A value of `good` will result in successful Item
@@ -2298,6 +2345,8 @@ pub struct MFA {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OverrideAccounts {
     pub type_: OverrideAccountType,
+    /// See the [Account type schema](https://plaid.com/docs/api/accounts/#account-type-schema) for
+    /// a full listing of account types and corresponding subtypes.
     pub subtype: Option<AccountSubtype>,
     /// If provided, the account will start with this amount as the current balance.
     ///
@@ -2316,15 +2365,24 @@ pub struct OverrideAccounts {
     /// ISO-4217 currency code. If provided, the account will be denominated in the given currency.
     /// Transactions will also be in this currency by default.
     pub currency: String,
+    /// Allows specifying the metadata of the test account
     pub meta: Meta,
+    /// Account and bank identifier number data used to configure the test account.
     pub numbers: Numbers,
     /// Specify the list of transactions on the account.
     pub transactions: Vec<TransactionOverride>,
+    /// Specify the holdings on the account.
     pub holdings: Option<HoldingsOverride>,
+    /// Specify the list of investments transactions on the account.
     pub investment_transactions: Option<InvestmentsTransactionsOverride>,
+    /// Data about the owner or owners of an account.
     pub identity: OwnerOverride,
+    /// Used to configure Sandbox test data for the Liabilities product
     pub liability: LiabilityOverride,
+    /// The `inflow_model` allows you to model a test account that receives regular income or make
+    /// regular payments on a loan.
     pub inflow_model: InflowModel,
+    /// Specify payroll data on the account.
     pub income: Option<IncomeOverride>,
 }
 
@@ -2540,6 +2598,7 @@ pub struct HoldingsOverride {
     pub quantity: f64,
     /// Either a valid `iso_currency_code` or `unofficial_currency_code`
     pub currency: String,
+    /// Specify the security associated with the holding or investment transaction.
     pub security: SecurityOverride,
 }
 
@@ -2596,6 +2655,7 @@ pub struct InvestmentsTransactionsOverride {
     pub type_: String,
     /// Either a valid `iso_currency_code` or `unofficial_currency_code`
     pub currency: String,
+    /// Specify the security associated with the holding or investment transaction.
     pub security: Option<SecurityOverride>,
 }
 
@@ -2668,6 +2728,8 @@ pub struct LiabilityOverride {
     /// If set, interest capitalization begins at the given number of months after loan origination.
     /// By default interest is never capitalized. Can only be set if `type` is `student`.
     pub interest_capitalization_grace_period_months: f64,
+    /// Student loan repayment information used to configure Sandbox test data for the Liabilities
+    /// product
     pub repayment_model: StudentLoanRepaymentModel,
     /// Override the `expected_payoff_date` field. Can only be set if `type` is `student`.
     ///
@@ -2679,9 +2741,11 @@ pub struct LiabilityOverride {
     pub is_federal: bool,
     /// Override the `loan_name` field. Can only be set if `type` is `student`.
     pub loan_name: String,
+    /// An object representing the status of the student loan
     pub loan_status: StudentLoanStatus,
     /// Override the `payment_reference_number` field. Can only be set if `type` is `student`.
     pub payment_reference_number: String,
+    /// Information about the student's eligibility in the Public Service Loan Forgiveness program.
     pub pslf_status: PSLFStatus,
     /// Override the `repayment_plan.description` field. Can only be set if `type` is `student`.
     pub repayment_plan_description: String,
@@ -2693,6 +2757,7 @@ pub struct LiabilityOverride {
     pub repayment_plan_type: String,
     /// Override the `sequence_number` field. Can only be set if `type` is `student`.
     pub sequence_number: String,
+    /// A physical mailing address.
     pub servicer_address: Address,
 }
 
@@ -2826,7 +2891,9 @@ impl Validate for IncomeOverride {
 /// W2 is an object that represents income data taken from a W2 tax document.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct W2Override {
+    /// The employer on the paystub.
     pub employer: Option<PaystubOverrideEmployer>,
+    /// The employee on the paystub.
     pub employee: Option<PaystubOverrideEmployee>,
     /// The tax year of the W2 document.
     pub tax_year: Nullable<String>,
@@ -2936,13 +3003,19 @@ pub struct W2StateAndLocalWagesOverride {
 /// An object representing data from a paystub.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverride {
+    /// The employer on the paystub.
     pub employer: Option<PaystubOverrideEmployer>,
+    /// The employee on the paystub.
     pub employee: Option<PaystubOverrideEmployee>,
     /// Deprecated.
     pub income_breakdown: Option<Vec<IncomeBreakdown>>,
+    /// An object representing information about the net pay amount on the paystub.
     pub net_pay: Option<PaystubOverrideNetPay>,
+    /// An object with the deduction information found on a paystub.
     pub deductions: Option<PaystubOverrideDeductions>,
+    /// An object representing both a breakdown of earnings on a paystub and the total earnings.
     pub earnings: Option<PaystubOverrideEarnings>,
+    /// Details about the pay period.
     pub pay_period_details: Option<PaystubOverridePayPeriodDetails>,
 }
 
@@ -2969,6 +3042,8 @@ impl Validate for PaystubOverride {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideEarnings {
     pub breakdown: Option<Vec<PaystubOverrideEarningsBreakdown>>,
+    /// An object representing both the current pay period and year to date amount for an earning
+    /// category.
     pub total: Option<PaystubOverrideEarningsTotal>,
 }
 
@@ -2987,6 +3062,7 @@ impl Validate for PaystubOverrideEarnings {
 /// An object representing the earnings line items for the pay period.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideEarningsBreakdown {
+    /// Commonly used term to describe the earning line item.
     pub canonical_description: Nullable<EarningsBreakdownCanonicalDescription>,
     /// Raw amount of the earning line item.
     ///
@@ -3049,6 +3125,7 @@ pub struct PaystubOverrideEarningsTotal {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaystubOverrideDeductions {
     pub breakdown: Option<Vec<PaystubOverrideDeductionsBreakdown>>,
+    /// An object representing the total deductions for the pay period
     pub total: Option<PaystubOverrideDeductionsTotal>,
 }
 
@@ -3126,6 +3203,7 @@ pub struct PaystubOverrideNetPay {
 pub struct PaystubOverrideEmployer {
     /// The name of the employer.
     pub name: Nullable<String>,
+    /// The address of the employer.
     pub address: Option<PaystubOverrideEmployerAddress>,
 }
 
@@ -3164,9 +3242,11 @@ pub struct PaystubOverrideEmployerAddress {
 pub struct PaystubOverrideEmployee {
     /// The name of the employee.
     pub name: Option<String>,
+    /// The address of the employee.
     pub address: Option<PaystubOverrideEmployeeAddress>,
     /// Marital status of the employee - either `single` or `married`.
     pub marital_status: Nullable<String>,
+    /// Taxpayer ID of the individual receiving the paystub.
     pub taxpayer_id: Option<PaystubOverrideTaxpayerID>,
 }
 
@@ -3238,6 +3318,7 @@ pub struct PaystubOverridePayPeriodDetails {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub pay_date: Nullable<String>,
+    /// The frequency at which an individual is paid.
     pub pay_frequency: Nullable<PayPeriodDetailsPayFrequency>,
     /// The date on which the paystub was issued, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format ("yyyy-mm-dd").
@@ -3347,7 +3428,9 @@ pub struct AuthDefaultUpdateWebhook {
         String,
         Vec<AuthUpdateTypes>,
     >,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3428,7 +3511,9 @@ pub struct AutomaticallyVerifiedWebhook {
     pub account_id: String,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
 }
 
@@ -3488,7 +3573,9 @@ pub struct VerificationExpiredWebhook {
     pub item_id: String,
     /// The `account_id` of the account associated with the webhook
     pub account_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
 }
 
@@ -3533,7 +3620,9 @@ pub struct WebhookUpdateAcknowledgedWebhook {
     pub item_id: String,
     /// The new webhook URL
     pub new_webhook_url: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3587,6 +3676,7 @@ pub struct PendingExpirationWebhook {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub consent_expiration_time: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3643,7 +3733,9 @@ pub struct ItemErrorWebhook {
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3690,6 +3782,7 @@ pub struct ItemLoginRepairedWebhook {
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3729,7 +3822,9 @@ pub struct ItemProductReadyWebhook {
     pub webhook_code: String,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3771,6 +3866,7 @@ pub struct ProductPermissionsRequiredAuthWebhook {
     pub webhook_code: String,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3810,6 +3906,7 @@ pub struct ProductPermissionsRequiredIdentityWebhook {
     pub webhook_code: String,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3894,6 +3991,7 @@ pub struct BankTransfersEventsUpdateWebhook {
     pub webhook_type: String,
     /// `BANK_TRANSFERS_EVENTS_UPDATE`
     pub webhook_code: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3935,6 +4033,7 @@ pub struct BankTransfersEventsUpdateWebhookForAuth {
     pub webhook_type: String,
     /// `BANK_TRANSFERS_EVENTS_UPDATE`
     pub webhook_code: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -3971,6 +4070,7 @@ pub struct TransferEventsUpdateWebhook {
     pub webhook_type: String,
     /// `TRANSFER_EVENTS_UPDATE`
     pub webhook_code: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4013,6 +4113,7 @@ pub struct LayerAuthenticationPassedWebhook {
     pub webhook_type: String,
     /// `LAYER_AUTHENTICATION_PASSED`
     pub webhook_code: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
     /// An identifier for the Link session these events occurred in
     pub link_session_id: String,
@@ -4078,6 +4179,7 @@ pub struct ProtectUserEventWebhook {
     pub client_user_id: Nullable<String>,
     /// An identifier for the Link session this event occurred in
     pub link_session_id: Nullable<String>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4124,6 +4226,7 @@ pub struct RecurringNewTransferWebhook {
     pub recurring_transfer_id: String,
     /// Plaid's unique identifier for a transfer.
     pub transfer_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4166,7 +4269,9 @@ pub struct RecurringTransferSkippedWebhook {
     pub webhook_code: String,
     /// Plaid's unique identifier for a recurring transfer.
     pub recurring_transfer_id: String,
+    /// A decision regarding the proposed transfer.
     pub authorization_decision: TransferAuthorizationDecision,
+    /// A code representing the rationale for approving or declining the proposed transfer.
     pub authorization_decision_rationale_code: Nullable<
         TransferAuthorizationDecisionRationaleCode,
     >,
@@ -4175,6 +4280,7 @@ pub struct RecurringTransferSkippedWebhook {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub skipped_origination_date: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4225,6 +4331,7 @@ pub struct RecurringCancelledWebhook {
     pub webhook_code: String,
     /// Plaid's unique identifier for a recurring transfer.
     pub recurring_transfer_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4268,11 +4375,13 @@ pub struct InvestmentsDefaultUpdateWebhook {
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// The number of new transactions reported since the last time this webhook was fired.
     pub new_investments_transactions: f64,
     /// The number of cancelled transactions reported since the last time this webhook was fired.
     pub cancelled_investments_transactions: f64,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4321,11 +4430,13 @@ pub struct InvestmentsHistoricalUpdateWebhook {
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// The number of new transactions reported since the last time this webhook was fired.
     pub new_investments_transactions: f64,
     /// The number of cancelled transactions reported since the last time this webhook was fired.
     pub cancelled_investments_transactions: f64,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4376,11 +4487,13 @@ pub struct HoldingsDefaultUpdateWebhook {
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
     /// The number of new holdings reported since the last time this webhook was fired.
     pub new_holdings: f64,
     /// The number of updated holdings reported since the last time this webhook was fired.
     pub updated_holdings: f64,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4427,11 +4540,13 @@ pub struct PartnerEndCustomerOAuthStatusUpdatedWebhook {
     pub webhook_code: String,
     /// The client ID of the end customer
     pub end_customer_client_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
     /// The institution ID
     pub institution_id: String,
     /// The institution name
     pub institution_name: String,
+    /// The OAuth status of the update
     pub status: PartnerEndCustomerOAuthStatusUpdatedValues,
 }
 
@@ -4487,6 +4602,7 @@ pub struct LiabilitiesDefaultUpdateWebhook {
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
     /// An array of `account_id`'s for accounts that contain new liabilities.'
     pub account_ids_with_new_liabilities: Vec<String>,
@@ -4498,6 +4614,7 @@ pub struct LiabilitiesDefaultUpdateWebhook {
         String,
         Vec<String>,
     >,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4581,12 +4698,14 @@ pub struct PendingDisconnectWebhook {
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// Reason why the Item is about to be disconnected.
     pub reason: PendingDisconnectWebhookReason,
     /// The date and time at which the Item is scheduled to disconnect, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub disconnect_time: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4692,7 +4811,9 @@ pub struct PaymentStatusUpdateWebhook {
     /// The transaction ID that this payment is associated with, if any. This is present only when a
     /// payment was initiated using virtual accounts.
     pub transaction_id: Nullable<String>,
+    /// The status of the payment.
     pub new_payment_status: PaymentInitiationPaymentStatus,
+    /// The status of the payment.
     pub old_payment_status: PaymentInitiationPaymentStatus,
     /// The original value of the reference when creating the payment.
     pub original_reference: Option<String>,
@@ -4715,7 +4836,9 @@ pub struct PaymentStatusUpdateWebhook {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4779,14 +4902,18 @@ pub struct PaymentInitiationConsentStatusUpdateWebhook {
     pub webhook_code: String,
     /// The `id` for the consent being updated
     pub consent_id: String,
+    /// The status of the payment consent.
     pub old_status: PaymentInitiationConsentStatus,
+    /// The status of the payment consent.
     pub new_status: PaymentInitiationConsentStatus,
     /// The timestamp of the update, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format, e.g.
     /// `"2017-09-14T14:42:19.350Z"`
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4844,15 +4971,20 @@ pub struct WalletTransactionStatusUpdateWebhook {
     /// used as an intermediary account to enable Plaid to reconcile the settlement of funds for
     /// Payment Initiation requests.
     pub wallet_id: Option<String>,
+    /// The status of the transaction.
     pub new_status: WalletTransactionStatus,
+    /// The status of the transaction.
     pub old_status: WalletTransactionStatus,
+    /// The error code of a failed transaction.
     pub failure_reason: Nullable<WalletTransactionFailureReason>,
     /// The timestamp of the update, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format, e.g.
     /// `"2017-09-14T14:42:19.350Z"`
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub timestamp: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4953,7 +5085,9 @@ pub struct UserPermissionRevokedWebhook {
     pub item_id: String,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -4987,6 +5121,7 @@ pub struct FallbackAuthMicrodepositAutoVerifiedWebhook {
     pub account_id: String,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -5019,6 +5154,7 @@ pub struct FallbackAuthMicrodepositVerificationExpiredWebhook {
     pub account_id: String,
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -5059,6 +5195,7 @@ pub struct TransferPlatformOnboardingUpdateWebhook {
     pub webhook_code: String,
     /// The client ID of the originator
     pub originator_client_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -5081,6 +5218,7 @@ impl Validate for TransferPlatformOnboardingUpdateWebhook {
 pub struct SandboxTransferRfpSimulateRequest {
     /// Plaid's unique identifier for a transfer.
     pub transfer_id: String,
+    /// The action to simulate.
     pub action: SandboxTransferRfpSimulateAction,
     /// The transfer amount provided by the caller for validation purposes, must match the amount on
     /// the transfer associated with the provided `transfer_id`.
@@ -5210,6 +5348,7 @@ pub struct IncomeVerificationStatusWebhook {
     /// `VERIFICATION_STATUS_PENDING_APPROVAL`: (deprecated) The income verification has been sent
     /// to the user for review.
     pub verification_status: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -5262,6 +5401,7 @@ pub struct IncomeVerificationRiskSignalsStatusWebhook {
     /// documents have finished processing. Call the `/credit/payroll_income/risk_signals/get`
     /// endpoint to get all risk signal data.
     pub risk_signals_status: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -5294,9 +5434,12 @@ pub struct IncomeSummary {
     /// Year-to-date earnings after any tax withholdings, benefit payments or deductions, as
     /// reported on the paystub.
     pub ytd_net_income: Option<IncomeSummaryFieldNumber>,
+    /// The frequency of the pay period.
     pub pay_frequency: Option<PayFrequency>,
     /// The employee's estimated annual salary, as derived from information reported on the paystub.
     pub projected_wage: Option<IncomeSummaryFieldNumber>,
+    /// Information about the matched direct deposit transaction used to verify a user's payroll
+    /// information.
     pub verified_transaction: Option<TransactionData>,
 }
 
@@ -5364,6 +5507,7 @@ impl Validate for TransactionData {
 pub struct IncomeSummaryFieldString {
     /// The value of the field.
     pub value: String,
+    /// The verification status.
     pub verification_status: VerificationStatus,
 }
 
@@ -5386,6 +5530,7 @@ pub struct IncomeSummaryFieldNumber {
     ///
     /// Format: `double`.
     pub value: f64,
+    /// The verification status.
     pub verification_status: VerificationStatus,
 }
 
@@ -5404,7 +5549,9 @@ impl Validate for IncomeSummaryFieldNumber {
 /// The frequency of the pay period.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PayFrequency {
+    /// The frequency of the pay period.
     pub value: Option<PayFrequencyValue>,
+    /// The verification status.
     pub verification_status: VerificationStatus,
 }
 
@@ -5715,7 +5862,9 @@ pub struct NewAccountsAvailableWebhook {
     pub item_id: Option<String>,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
+    /// The Plaid environment the webhook was sent from
     pub environment: Option<WebhookEnvironmentValues>,
 }
 
@@ -5763,6 +5912,7 @@ pub struct WalletTransactionsListRequest {
     ///
     /// Constraints: at least 1; at most 200.
     pub count: Option<i64>,
+    /// Additional wallet transaction options
     pub options: Nullable<WalletTransactionListRequestOptions>,
 }
 
@@ -5798,6 +5948,7 @@ pub struct LinkUserDeliveryStatusWebhook {
     pub link_delivery_session_id: String,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format.
     pub timestamp: String,
+    /// Information related to the related to the delivery of the link session to users
     pub link_delivery_metadata: LinkDeliveryMetadata,
 }
 
@@ -5828,7 +5979,9 @@ pub struct LinkDeliveryCallbackWebhook {
     pub link_delivery_session_id: String,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format.
     pub timestamp: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
+    /// Information related to the callback from the Hosted Link session.
     pub link_callback_metadata: LinkCallbackMetadata,
 }
 
@@ -5891,6 +6044,7 @@ pub struct UserAccountRevokedWebhook {
     pub user_id: Option<String>,
     /// The external account ID of the affected account
     pub account_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -5934,7 +6088,9 @@ pub struct StatementsRefreshCompleteWebhook {
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
     /// identifiers, the `item_id` is case-sensitive.
     pub item_id: String,
+    /// The result of the statement refresh extraction
     pub result: StatementsRefreshCompleteResult,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6013,9 +6169,11 @@ pub struct CashFlowUpdatesInsightsWebhook {
     pub webhook_type: String,
     /// `INSIGHTS_UPDATED`
     pub webhook_code: String,
+    /// Enum for the status of the insights
     pub status: MonitoringInsightsStatus,
     /// The `user_id` that the report is associated with
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6056,9 +6214,11 @@ pub struct CashFlowUpdatesNSFWebhook {
     pub webhook_type: String,
     /// `NSF_OVERDRAFT_DETECTED`
     pub webhook_code: String,
+    /// Enum for the status of the insights
     pub status: MonitoringInsightsStatus,
     /// The `user_id` that the report is associated with
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6099,9 +6259,11 @@ pub struct CashFlowUpdatesNewIncomeStreamWebhook {
     pub webhook_type: String,
     /// `NEW_INCOME_STREAM_DETECTED`
     pub webhook_code: String,
+    /// Enum for the status of the insights
     pub status: MonitoringInsightsStatus,
     /// The `user_id` that the report is associated with
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6142,9 +6304,11 @@ pub struct CashFlowUpdatesExpectedDepositMissedWebhook {
     pub webhook_type: String,
     /// `EXPECTED_DEPOSIT_MISSED`
     pub webhook_code: String,
+    /// Enum for the status of the insights
     pub status: MonitoringInsightsStatus,
     /// The `user_id` that the report is associated with
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6185,9 +6349,11 @@ pub struct CashFlowUpdatesLowBalanceWebhook {
     pub webhook_type: String,
     /// `LOW_BALANCE_DETECTED`
     pub webhook_code: String,
+    /// Enum for the status of the insights
     pub status: MonitoringInsightsStatus,
     /// The `user_id` that the report is associated with
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6228,9 +6394,11 @@ pub struct CashFlowUpdatesLargeDepositWebhook {
     pub webhook_type: String,
     /// `LARGE_DEPOSIT_DETECTED`
     pub webhook_code: String,
+    /// Enum for the status of the insights
     pub status: MonitoringInsightsStatus,
     /// The `user_id` that the report is associated with
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6271,9 +6439,11 @@ pub struct CashFlowUpdatesNewLoanPaymentWebhook {
     pub webhook_type: String,
     /// `NEW_LOAN_PAYMENT_DETECTED`
     pub webhook_code: String,
+    /// Enum for the status of the insights
     pub status: MonitoringInsightsStatus,
     /// The `user_id` that the report is associated with
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6335,6 +6505,7 @@ pub struct CashFlowUpdatesInsightsV2Webhook {
     pub webhook_type: String,
     /// `CASH_FLOW_INSIGHTS_UPDATED`
     pub webhook_code: String,
+    /// Enum for the status of the insights
     pub status: MonitoringInsightsStatus,
     /// The `user_id` associated with the user whose data is being requested. This is received by
     /// calling `/user/create`.
@@ -6346,6 +6517,7 @@ pub struct CashFlowUpdatesInsightsV2Webhook {
     ///   `NEW_LOAN_PAYMENT_DETECTED`: signaling a new loan payment
     ///   `NSF_OVERDRAFT_DETECTED`: signaling an NSF overdraft
     pub insights: Vec<CashFlowInsight>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6425,9 +6597,11 @@ pub struct BaseReportsErrorWebhook {
     pub webhook_type: String,
     /// `ERROR`
     pub webhook_code: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
     /// The `user_id` corresponding to the User ID the webhook has fired for.
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6468,7 +6642,9 @@ pub struct CraBankIncomeCompleteWebhook {
     pub webhook_code: String,
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
+    /// The result of the bank income report generation
     pub result: Option<CraBankIncomeCompleteResult>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6539,6 +6715,7 @@ pub struct CraBankIncomeErrorWebhook {
     pub webhook_code: String,
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6578,7 +6755,9 @@ pub struct BankIncomeCompleteWebhook {
     pub webhook_code: String,
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
+    /// The result of the bank income report generation
     pub result: BankIncomeCompleteResult,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6660,6 +6839,7 @@ pub struct CraCheckReportReadyWebhook {
     pub failed_products: Nullable<Vec<Products>>,
     /// A list of `item_ids` included in the Check Report. Access to this field is in closed beta.
     pub item_ids: Nullable<Vec<String>>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6707,6 +6887,7 @@ pub struct CraCheckReportFailedWebhook {
     pub user_id: String,
     /// A list of `item_ids` included in the Check Report. Access to this field is in closed beta.
     pub item_ids: Nullable<Vec<String>>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6752,6 +6933,7 @@ pub struct CraUpgradeFailedWebhook {
     /// An array of `item_id`s for items that failed to be upgraded by a Check Report upgrade
     /// attempt.
     pub item_ids: Vec<String>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6802,6 +6984,7 @@ pub struct CraUserCheckReportReadyWebhook {
     pub failed_products: Option<Vec<Products>>,
     /// A list of `item_ids` included in the Check Report. Access to this field is in closed beta.
     pub item_ids: Nullable<Vec<String>>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6850,6 +7033,7 @@ pub struct CraUserCheckReportFailedWebhook {
     pub user_id: String,
     /// A list of `item_ids` included in the Check Report. Access to this field is in closed beta.
     pub item_ids: Nullable<Vec<String>>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6888,6 +7072,7 @@ pub struct CraPartnerInsightsCompleteWebhook {
     pub webhook_code: String,
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6925,6 +7110,7 @@ pub struct CraPartnerInsightsErrorWebhook {
     pub webhook_code: String,
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -6963,6 +7149,7 @@ pub struct IncomeVerificationRefreshReconnectNeededWebhook {
     pub webhook_code: String,
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -7004,6 +7191,7 @@ pub struct BankIncomeRefreshUpdateWebhook {
     pub webhook_code: String,
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -7046,7 +7234,9 @@ pub struct BankIncomeRefreshCompleteWebhook {
     pub webhook_code: String,
     /// The `user_id` corresponding to the user the webhook has fired for.
     pub user_id: String,
+    /// The result of the bank income refresh report generation
     pub result: BankIncomeRefreshCompleteResult,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -7251,6 +7441,7 @@ pub struct ItemAddResultWebhook {
     pub link_token: String,
     /// The `public_token` corresponding to the Item that was added.
     pub public_token: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -7314,6 +7505,7 @@ pub struct LinkSessionFinishedWebhook {
     pub public_tokens: Option<Vec<String>>,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -7363,6 +7555,7 @@ pub struct HostedMMDVerificationWebhook {
     pub item_id: String,
     /// The external account ID of the affected account
     pub account_id: String,
+    /// The Plaid environment the webhook was sent from
     pub environment: Option<WebhookEnvironmentValues>,
 }
 
@@ -7407,6 +7600,7 @@ pub struct InstitutionStatusAlertWebhook {
     ///
     /// Format: `double`.
     pub institution_overall_success_rate: f64,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -7476,7 +7670,11 @@ pub struct AssetsProductReadyWebhook {
     pub asset_report_id: String,
     /// The `user_id` corresponding to the User ID the webhook has fired for.
     pub user_id: Option<String>,
+    /// Indicates either a Fast Asset Report, which will contain only current identity and balance
+    /// information, or a Full Asset Report, which will also contain historical balance information
+    /// and transaction data.
     pub report_type: Option<AssetReportType>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -7551,11 +7749,13 @@ pub struct AssetsErrorWebhook {
     pub webhook_type: String,
     /// `ERROR`
     pub webhook_code: String,
+    /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Option<PlaidError>,
     /// The ID associated with the Asset Report.
     pub asset_report_id: String,
     /// The `user_id` corresponding to the User ID the webhook has fired for.
     pub user_id: Option<String>,
+    /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
 }
 
@@ -7612,6 +7812,7 @@ pub struct CraCheckReportFreddieMacGetRequest {
 /// `/cra/check_report/freddie_mac/get`
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportFreddieMacGetResponse {
+    /// An object representing a Base Report with Freddie Mac schema.
     pub deal: CraCheckReportFreddieMacVerificationOfAssetsDeal,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
@@ -7636,8 +7837,11 @@ impl Validate for CraCheckReportFreddieMacGetResponse {
 /// An object representing a Base Report with Freddie Mac schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CraCheckReportFreddieMacVerificationOfAssetsDeal {
+    /// A collection of loans that are part of a single deal.
     pub loans: CreditFreddieMacLoans,
+    /// A collection of objects that define specific parties to a deal.
     pub parties: CreditFreddieMacParties,
+    /// A collection of objects that describe requests and responses for services.
     pub services: CreditFreddieMacServices,
 }
 
@@ -7660,6 +7864,7 @@ impl Validate for CraCheckReportFreddieMacVerificationOfAssetsDeal {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FDXInitiatorFiAttribute {
     pub name: Option<String>,
+    /// Identifies the type of a party
     pub value: Option<FDXPartyType>,
 }
 
