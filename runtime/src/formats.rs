@@ -205,7 +205,9 @@ fn is_domain_name(domain: &str) -> bool {
             (1..=63).contains(&label.len())
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -237,9 +239,7 @@ fn is_address_literal(domain: &str) -> bool {
                 && !tag.ends_with('-')
                 && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !content.is_empty()
-                && content
-                    .bytes()
-                    .all(|b| matches!(b, 33..=90 | 94..=126))
+                && content.bytes().all(|b| matches!(b, 33..=90 | 94..=126))
         }
     }
 }
@@ -401,7 +401,13 @@ mod tests {
         let long_label = format!("carmy@{}.com", "a".repeat(64));
         assert!(!Format::Email.matches(&long_label));
         // 254 octets in all is the most a path of 256 with its angle brackets leaves.
-        let domain = format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(50));
+        let domain = format!(
+            "{}.{}.{}.{}",
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(50)
+        );
         let at_limit = format!("{}@{domain}", "e".repeat(254 - 1 - domain.len()));
         assert_eq!(at_limit.len(), 254);
         assert!(Format::Email.matches(&at_limit));
@@ -413,7 +419,10 @@ mod tests {
         assert!(Format::E164.matches("+14157452130"));
         assert!(Format::E164.matches("+14155550123"));
         assert!(Format::E164.matches("+442071838750"));
-        assert!(Format::E164.matches(&format!("+1{}", "2".repeat(14))), "15 digits");
+        assert!(
+            Format::E164.matches(&format!("+1{}", "2".repeat(14))),
+            "15 digits"
+        );
         for bad in [
             "19876543212",
             "14155550123",
@@ -430,7 +439,10 @@ mod tests {
         ] {
             assert!(!Format::E164.matches(bad), "{bad}");
         }
-        assert!(!Format::E164.matches(&format!("+1{}", "2".repeat(15))), "16 digits");
+        assert!(
+            !Format::E164.matches(&format!("+1{}", "2".repeat(15))),
+            "16 digits"
+        );
     }
 
     #[test]

@@ -2283,9 +2283,11 @@ pub struct BeaconUserData {
     /// compliant. For more information, see
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
+    ///
+    /// Constraints: an E.164 phone number such as +14155550123.
     pub phone_number: Option<String>,
     /// The ID number associated with a Beacon User.
     pub id_number: Option<BeaconUserIDNumber>,
@@ -2314,6 +2316,7 @@ impl Validate for BeaconUserData {
         check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
         check.nested("name", &self.name);
         check.format("email_address", &self.email_address, validate::Format::Email);
+        check.format("phone_number", &self.phone_number, validate::Format::E164);
         check.nested("id_number", &self.id_number);
         check.format("ip_address", &self.ip_address, validate::Format::Ip);
         check.nested("depository_accounts", &self.depository_accounts);
@@ -2754,7 +2757,7 @@ pub struct BeaconUserRequestAddress {
     /// The postal code for the associated address. Between 2 and 10 alphanumeric characters.
     /// For US-based addresses this must be 5 numeric digits.
     ///
-    /// Constraints: matches `^[A-Za-z0-9]{2,10}$`.
+    /// Constraints: matches `^[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){1,9}$`.
     pub postal_code: Nullable<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be
     /// in ISO 3166-1 alpha-2 form.
@@ -2784,7 +2787,7 @@ impl Validate for BeaconUserRequestAddress {
             .non_blank()
             .has_letter();
         static POSTAL_CODE: StringRules = StringRules::new()
-            .pattern("^[A-Za-z0-9]{2,10}$");
+            .pattern("^[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){1,9}$");
         static RULE_0: StringRules = StringRules::new().pattern("^[0-9]{5}$");
         let mut check = validate::Fields::new(at, out);
         check.string("street", &self.street, &STREET);
@@ -2871,9 +2874,11 @@ pub struct BeaconUserRequestData {
     /// compliant. For more information, see
     /// [RFC 3696](https://datatracker.ietf.org/doc/html/rfc3696).
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
+    ///
+    /// Constraints: an E.164 phone number such as +14155550123.
     pub phone_number: Nullable<String>,
     /// The ID number associated with a Beacon User.
     pub id_number: Nullable<BeaconUserIDNumber>,
@@ -2907,6 +2912,7 @@ impl Validate for BeaconUserRequestData {
         check.nested("name", &self.name);
         check.nested("address", &self.address);
         check.format("email_address", &self.email_address, validate::Format::Email);
+        check.format("phone_number", &self.phone_number, validate::Format::E164);
         check.nested("id_number", &self.id_number);
         check.format("ip_address", &self.ip_address, validate::Format::Ip);
         check.nested("depository_accounts", &self.depository_accounts);
@@ -3145,7 +3151,7 @@ pub struct BeaconUserUpdateRequestData {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
     ///

@@ -1222,7 +1222,7 @@ pub struct IdentityVerificationCreateRequestUser {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A valid phone number in E.164 format.
     ///
@@ -2525,7 +2525,7 @@ pub struct IdentityVerificationRequestUser {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A valid phone number in E.164 format.
     ///
@@ -3342,7 +3342,7 @@ pub struct IdentityVerificationUserData {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     pub name: Option<IdentityVerificationResponseUserName>,
     pub address: Option<IdentityVerificationUserAddress>,

@@ -231,7 +231,7 @@ pub struct EntityScreeningHitEmails {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: String,
 }
 
@@ -730,7 +730,7 @@ pub struct EntityWatchlistScreeningSearchTerms {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -795,7 +795,7 @@ pub struct EntityWatchlistSearchTerms {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Nullable<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -1334,7 +1334,7 @@ pub struct UpdateEntityScreeningRequestSearchTerms {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
