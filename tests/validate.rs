@@ -184,8 +184,115 @@ fn the_us_postal_code_rule_applies_only_to_us_addresses() {
     assert_eq!(violations(&request), []);
 }
 
+/// "Between 2 and 10 alphanumeric characters" counts the alphanumerics: a postal code written
+/// with its space or hyphen passes, and the US rule still wants 5 digits.
 #[test]
-fn a_consumer_report_identity_must_live_in_the_us() {
+fn postal_codes_are_counted_in_alphanumerics_and_may_keep_their_separator() {
+    let mut request = beacon_request();
+    let address = request.user.address.value_mut().expect("address");
+    address.country = "GB".into();
+    for written in [
+        "SW1A 1AA",
+        "SW1A1AA",
+        "01310-100",
+        "A1",
+        "EC1A 1BB",
+        "1234567890",
+    ] {
+        request
+            .user
+            .address
+            .value_mut()
+            .expect("address")
+            .postal_code = Nullable::Value(written.into());
+        assert_eq!(violations(&request), [], "{written}");
+    }
+    for refused in [
+        "A",
+        " SW1A 1AA",
+        "SW1A 1AA ",
+        "SW1A  1AA",
+        "SW1A--1AA",
+        "-12345",
+        "12345678901",
+        "SW1A_1AA",
+    ] {
+        request
+            .user
+            .address
+            .value_mut()
+            .expect("address")
+            .postal_code = Nullable::Value(refused.into());
+        assert_eq!(
+            violations(&request),
+            [("user.address.postal_code".to_owned(), "pattern")],
+            "{refused}"
+        );
+    }
+    let address = request.user.address.value_mut().expect("address");
+    address.country = "US".into();
+    address.postal_code = Nullable::Value("SW1A 1AA".into());
+    assert_eq!(
+        violations(&request),
+        [("user.address.postal_code".to_owned(), "pattern")],
+        "a US address still needs 5 digits"
+    );
+}
+
+/// Both sources say "A phone number in E.164 format." of Beacon's `phone_number`, and neither
+/// says other forms are taken.
+#[test]
+fn beacon_phone_numbers_must_be_e164() {
+    let mut request = beacon_request();
+    request.user.phone_number = Nullable::Value("+14157452130".into());
+    assert_eq!(violations(&request), []);
+    for refused in [
+        "19876543212".to_owned(),
+        "+1 987 654 3212".to_owned(),
+        "+0123456789".to_owned(),
+        format!("+1{}", "9".repeat(15)),
+        "555-0100".to_owned(),
+    ] {
+        request.user.phone_number = Nullable::Value(refused.clone());
+        assert_eq!(
+            violations(&request),
+            [("user.phone_number".to_owned(), "format.e164")],
+            "{refused}"
+        );
+    }
+    request.user.phone_number = Nullable::Null;
+    assert_eq!(violations(&request), [], "the OpenAPI lets it be null");
+}
+
+/// The API's email format is RFC 5321's mailbox (its description cites RFC 3696, which defers
+/// to it): quoted local parts, plus signs and subdomains pass; a value without `@` does not.
+#[test]
+fn emails_follow_rfc_5321() {
+    let mut request = beacon_request();
+    for accepted in [
+        "\"leslie knope\"@example.com",
+        "\"leslie@pawnee\"@example.com",
+        "leslie+parks@example.com",
+        "leslie@parks.pawnee.in.example.gov",
+    ] {
+        request.user.email_address = Some(accepted.into());
+        assert_eq!(violations(&request), [], "{accepted}");
+    }
+    for refused in ["leslie.example.com", "leslie", " leslie@example.com"] {
+        request.user.email_address = Some(refused.into());
+        assert_eq!(
+            violations(&request),
+            [("user.email_address".to_owned(), "format.email")],
+            "{refused}"
+        );
+    }
+}
+
+/// No source states a rule on the identity's names, and "Plaid Check Consumer Reports can only
+/// be created for US-based users" is said of creating a report, not of storing the identity:
+/// neither is checked. The country is still an ISO 3166-1 alpha-2 code.
+#[test]
+fn a_consumer_report_identity_has_no_unsourced_rules() {
     let model = plaid_tests::spec_model();
     let example = model.find_type("UserCreateRequest").expect("type").examples[0]
         .value
@@ -195,12 +302,20 @@ fn a_consumer_report_identity_must_live_in_the_us() {
         .consumer_report_user_identity
         .value_mut()
         .expect("identity");
+    identity.first_name = "   ".into();
+    identity.last_name = String::new();
     identity.primary_address.country = Some("CA".into());
+    assert_eq!(violations(&request), []);
+    let identity = request
+        .consumer_report_user_identity
+        .value_mut()
+        .expect("identity");
+    identity.primary_address.country = Some("Canada".into());
     assert_eq!(
         violations(&request),
         [(
             "consumer_report_user_identity.primary_address.country".to_owned(),
-            "equals"
+            "format.country_code"
         )]
     );
 }
@@ -311,15 +426,27 @@ proptest! {
         prop_assert_eq!(violations(&request), [("access_tokens".to_owned(), "max_items")]);
     }
 
-    /// Plaid parses phone numbers in other formats than E.164 best-effort, so the client
-    /// does not turn them away (never stricter than the API).
     #[test]
-    fn phone_numbers_in_any_format_pass(cc in "[1-9][0-9]{0,2}", rest in "[0-9]{4,11}", local in "[0-9]{3}-[0-9]{4}") {
+    fn e164_phone_numbers_pass_and_other_forms_fail(cc in "[1-9][0-9]{0,2}", rest in "[0-9]{4,11}", local in "[0-9]{3}-[0-9]{4}") {
         let mut request = beacon_request();
         request.user.phone_number = Nullable::Value(format!("+{cc}{rest}"));
         prop_assert_eq!(violations(&request), []);
+        let e164 = [("user.phone_number".to_owned(), "format.e164")];
+        request.user.phone_number = Nullable::Value(format!("{cc}{rest}"));
+        prop_assert_eq!(violations(&request), e164.clone());
+        request.user.phone_number = Nullable::Value(format!("+{cc} {rest}"));
+        prop_assert_eq!(violations(&request), e164.clone());
         request.user.phone_number = Nullable::Value(local);
-        prop_assert_eq!(violations(&request), []);
+        prop_assert_eq!(violations(&request), e164);
+    }
+
+    /// The consumer-report identity's `phone_numbers` are "parsed on a best-effort basis" in
+    /// other formats than E.164, so none is refused (never stricter than the API).
+    #[test]
+    fn consumer_report_phone_numbers_in_any_format_pass(number in "\\PC{0,20}") {
+        let mut identity: ConsumerReportUserIdentity = serde_json::from_value(synth_named(plaid_tests::spec_model(), "ConsumerReportUserIdentity")).expect("decodes");
+        identity.phone_numbers = vec![number];
+        prop_assert_eq!(violations(&identity), []);
     }
 
     #[test]

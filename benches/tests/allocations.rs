@@ -20,6 +20,26 @@ fn validating_valid_requests_does_not_allocate() {
     assert_eq!(warm_allocations(&full_user_create_request()), 0);
 }
 
+/// The email check's other paths (quoted local parts, address literals) and a postal code with
+/// its separator allocate nothing either.
+#[test]
+fn every_email_form_and_postal_code_validates_without_allocating() {
+    for email in [
+        "\"leslie knope\"@example.com",
+        "\"a\\\"b\"@parks.pawnee.example.gov",
+        "leslie@[192.0.2.1]",
+        "leslie@[IPv6:2001:db8::1]",
+        "leslie@[x-tag:content]",
+    ] {
+        let mut request = full_beacon_request();
+        request.user.email_address = Some(email.into());
+        let address = request.user.address.value_mut().expect("an address");
+        address.country = "GB".into();
+        address.postal_code = Nullable::Value("SW1A 1AA".into());
+        assert_eq!(warm_allocations(&request), 0, "{email}");
+    }
+}
+
 #[test]
 fn the_counter_does_count() {
     let mut request = full_beacon_request();

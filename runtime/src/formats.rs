@@ -96,7 +96,7 @@ impl Format {
         match self {
             Format::Date => "a real calendar date written YYYY-MM-DD",
             Format::DateTime => "an RFC 3339 date-time such as 2024-01-31T12:00:00Z",
-            Format::Email => "an RFC 3696 email address without surrounding spaces",
+            Format::Email => "an RFC 5321 email address such as user@example.com",
             Format::E164 => "an E.164 phone number such as +14155550123",
             Format::Ip => "an IPv4 or IPv6 address",
             Format::Ipv4 => "an IPv4 address",
@@ -122,31 +122,126 @@ pub fn is_date_time(s: &str) -> bool {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
 }
 
-/// An email address as RFC 3696 describes it: `local@domain`, local part at most 64
-/// characters, whole address at most 254, no surrounding or inner whitespace, and a domain of
-/// dot-separated labels of letters, digits and hyphens. Written out rather than taken from the
-/// `email_address` crate, which allocates on every call: validating a valid request must not.
+/// A mailbox as RFC 5321 (section 4.1.2) writes it: `local-part@domain`, with
+///
+/// - a local part that is a dot-string (`first.last+tag`) or a quoted string
+///   (`"john doe"`, `"a@b"`, with `\` escaping any printable character), at most 64 octets;
+/// - a domain of letter-digit-hyphen labels of at most 63 octets, or an address literal
+///   (`[192.0.2.1]`, `[IPv6:2001:db8::1]`, `[tag:content]`);
+/// - at most 254 octets in all (a 256-octet path less its angle brackets).
+///
+/// A named domain must also hold a dot: RFC 3696 (section 2), which the API's description
+/// cites, recommends that "at least one period" test, and RFC 5321 (section 2.3.5) allows
+/// only fully-qualified names. Nothing else is refused that RFC 5321 allows; no surrounding
+/// or unquoted whitespace and no non-ASCII character is allowed by it.
+///
+/// Written out rather than taken from the `email_address` crate: its `is_valid` allocates
+/// (validating a valid request must not), and its grammar is RFC 5322's with extensions, both
+/// looser (display names, tabs, UTF-8, any `atext` in a domain label) and stricter (no
+/// escaped space in a quoted string) than RFC 5321's.
 pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
+    if s.len() > 254 {
+        return false;
+    }
+    // An address literal may itself hold an `@` but never a `[`; a named domain holds neither.
+    let split = if s.ends_with(']') {
+        s.rfind('[')
+            .and_then(|i| i.checked_sub(1))
+            .filter(|&at| s.as_bytes()[at] == b'@')
+    } else {
+        s.rfind('@')
+    };
+    let Some(at) = split else {
         return false;
     };
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
-    let domain_ok = domain.contains('.')
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    is_local_part(local) && (is_domain_name(domain) || is_address_literal(domain))
+}
+
+/// RFC 5321 `atext`: the characters of an unquoted local part besides the dots.
+fn is_atext(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
+}
+
+/// RFC 5321 `Local-part`: `Dot-string / Quoted-string`, at most 64 octets (section 4.5.3.1.1).
+fn is_local_part(local: &str) -> bool {
+    if local.is_empty() || local.len() > 64 {
+        return false;
+    }
+    match local
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    {
+        Some(quoted) => is_quoted_content(quoted.as_bytes()),
+        None => local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.bytes().all(is_atext)),
+    }
+}
+
+/// The inside of an RFC 5321 `Quoted-string`: `qtextSMTP` (printable ASCII and space, less
+/// `"` and `\`) and `quoted-pairSMTP` (`\` then printable ASCII or space).
+fn is_quoted_content(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => match bytes.get(i + 1) {
+                Some(32..=126) => i += 2,
+                _ => return false,
+            },
+            b'"' => return false,
+            32..=126 => i += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// RFC 5321 `Domain`: dot-separated `sub-domain`s of letters, digits and inner hyphens, each at
+/// most 63 octets (RFC 1035), with at least one dot (see [`is_email`]).
+fn is_domain_name(domain: &str) -> bool {
+    domain.contains('.')
         && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
+            (1..=63).contains(&label.len())
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        });
-    s.len() <= 254 && local_ok && domain_ok
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+/// RFC 5321 `address-literal` (section 4.1.3): `[` an IPv4 address, `IPv6:` and an IPv6
+/// address, or a standardized tag, `:` and printable ASCII other than `[`, `\`, `]` `]`.
+fn is_address_literal(domain: &str) -> bool {
+    let Some(inner) = domain
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+    else {
+        return false;
+    };
+    match inner.split_once(':') {
+        None => {
+            let mut parts = 0;
+            let all_snum = inner.split('.').all(|snum| {
+                parts += 1;
+                (1..=3).contains(&snum.len())
+                    && snum.bytes().all(|b| b.is_ascii_digit())
+                    && snum.parse::<u8>().is_ok()
+            });
+            all_snum && parts == 4
+        }
+        Some((tag, address)) if tag.eq_ignore_ascii_case("IPv6") => {
+            address.parse::<std::net::Ipv6Addr>().is_ok()
+        }
+        Some((tag, content)) => {
+            !tag.is_empty()
+                && !tag.ends_with('-')
+                && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !content.is_empty()
+                && content.bytes().all(|b| matches!(b, 33..=90 | 94..=126))
+        }
+    }
 }
 
 /// An E.164 phone number: `+`, a country code that does not start with 0, at most 15 digits.
@@ -243,33 +338,111 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert!(Format::Email.matches("carmy@example.com"));
-        assert!(Format::Email.matches("first.last+tag@mail.example.co.uk"));
+        for good in [
+            "carmy@example.com",
+            "first.last+tag@mail.example.co.uk",
+            "user+filter@sub.domain.example.com",
+            "!#$%&'*+-/=?^_`{|}~@example.com",
+            "\"john doe\"@example.com",
+            "\"a@b\"@example.com",
+            "\"quote\\\"and\\\\backslash\"@example.com",
+            "\"escaped\\ space\"@example.com",
+            "\"\"@example.com",
+            "carmy@[192.0.2.1]",
+            "carmy@[IPv6:2001:db8::1]",
+            "carmy@[x-tag:any@content]",
+            "carmy@123.example",
+        ] {
+            assert!(Format::Email.matches(good), "{good}");
+        }
         for bad in [
+            "",
             "carmy",
+            "carmy.example.com",
             "@example.com",
             "carmy@",
             "carmy@localhost",
             " carmy@example.com",
+            "carmy@example.com ",
             "car my@example.com",
             ".carmy@example.com",
+            "carmy.@example.com",
             "car..my@example.com",
             "carmy@-example.com",
+            "carmy@example-.com",
             "carmy@example..com",
+            "carmy@.example.com",
+            "carmy@exa_mple.com",
+            "carmy@example.com.",
+            "carmy@@example.com",
+            "a@b@example.com",
+            "caf\u{e9}@example.com",
+            "carmy@ex\u{e4}mple.com",
+            "\"unclosed@example.com",
+            "\"a\"b\"@example.com",
+            "\"ends with escape\\\"@example.com",
+            "\"tab\tinside\"@example.com",
+            "\"a\"\"b\"@example.com",
+            "carmy@[192.0.2.256]",
+            "carmy@[192.0.2]",
+            "carmy@[IPv6:192.0.2.1]",
+            "carmy@[:content]",
+            "carmy@[tag:]",
+            "carmy@[tag:a\\b]",
+            "carmy@192.0.2.1]",
+            "carmy[192.0.2.1]",
         ] {
             assert!(!Format::Email.matches(bad), "{bad}");
         }
         let long_local = format!("{}@example.com", "a".repeat(65));
         assert!(!Format::Email.matches(&long_local));
+        let local_64 = format!("{}@example.com", "a".repeat(64));
+        assert!(Format::Email.matches(&local_64));
+        let long_label = format!("carmy@{}.com", "a".repeat(64));
+        assert!(!Format::Email.matches(&long_label));
+        // 254 octets in all is the most a path of 256 with its angle brackets leaves.
+        let domain = format!(
+            "{}.{}.{}.{}",
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(50)
+        );
+        let at_limit = format!("{}@{domain}", "e".repeat(254 - 1 - domain.len()));
+        assert_eq!(at_limit.len(), 254);
+        assert!(Format::Email.matches(&at_limit));
+        assert!(!Format::Email.matches(&format!("e{at_limit}")));
     }
 
     #[test]
     fn phone_numbers() {
+        assert!(Format::E164.matches("+14157452130"));
         assert!(Format::E164.matches("+14155550123"));
-        assert!(!Format::E164.matches("14155550123"));
-        assert!(!Format::E164.matches("+04155550123"));
-        assert!(!Format::E164.matches("+1415555012345678"));
-        assert!(!Format::E164.matches("+1 415 555 0123"));
+        assert!(Format::E164.matches("+442071838750"));
+        assert!(
+            Format::E164.matches(&format!("+1{}", "2".repeat(14))),
+            "15 digits"
+        );
+        for bad in [
+            "19876543212",
+            "14155550123",
+            "+1 987 654 3212",
+            "+1-987-654-3212",
+            "+1 (987) 654-3212",
+            "+0123456789",
+            "+04155550123",
+            "+",
+            "+1",
+            "++14155550123",
+            "+14155550123 ",
+            "+1415555012345678",
+        ] {
+            assert!(!Format::E164.matches(bad), "{bad}");
+        }
+        assert!(
+            !Format::E164.matches(&format!("+1{}", "2".repeat(15))),
+            "16 digits"
+        );
     }
 
     #[test]

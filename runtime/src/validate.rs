@@ -31,7 +31,7 @@
 //!     errors.to_string(),
 //!     "invalid request: 2 rules violated\n  \
 //!      name: must be at most 5 characters, got 15 [max_length]\n  \
-//!      email: must be an RFC 3696 email address without surrounding spaces [format.email]"
+//!      email: must be an RFC 5321 email address such as user@example.com [format.email]"
 //! );
 //! ```
 

@@ -2380,11 +2380,13 @@ pub struct BeaconUserData {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
     ///
     /// Example: `+19876543212`.
+    ///
+    /// Constraints: an E.164 phone number such as +14155550123.
     pub phone_number: Option<String>,
     /// The ID number associated with a Beacon User.
     pub id_number: Option<BeaconUserIDNumber>,
@@ -2415,6 +2417,7 @@ impl Validate for BeaconUserData {
         check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
         check.nested("name", &self.name);
         check.format("email_address", &self.email_address, validate::Format::Email);
+        check.format("phone_number", &self.phone_number, validate::Format::E164);
         check.nested("id_number", &self.id_number);
         check.format("ip_address", &self.ip_address, validate::Format::Ip);
         check.nested("depository_accounts", &self.depository_accounts);
@@ -2886,7 +2889,7 @@ pub struct BeaconUserRequestAddress {
     ///
     /// Example: `46001`.
     ///
-    /// Constraints: matches `^[A-Za-z0-9]{2,10}$`.
+    /// Constraints: matches `^[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){1,9}$`.
     pub postal_code: Nullable<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -2918,7 +2921,7 @@ impl Validate for BeaconUserRequestAddress {
             .non_blank()
             .has_letter();
         static POSTAL_CODE: StringRules = StringRules::new()
-            .pattern("^[A-Za-z0-9]{2,10}$");
+            .pattern("^[A-Za-z0-9](?:[ -]?[A-Za-z0-9]){1,9}$");
         static RULE_0: StringRules = StringRules::new().pattern("^[0-9]{5}$");
         let mut check = validate::Fields::new(at, out);
         check.string("street", &self.street, &STREET);
@@ -3010,11 +3013,13 @@ pub struct BeaconUserRequestData {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
     ///
     /// Example: `+19876543212`.
+    ///
+    /// Constraints: an E.164 phone number such as +14155550123.
     pub phone_number: Nullable<String>,
     /// The ID number associated with a Beacon User.
     pub id_number: Nullable<BeaconUserIDNumber>,
@@ -3050,6 +3055,7 @@ impl Validate for BeaconUserRequestData {
         check.nested("name", &self.name);
         check.nested("address", &self.address);
         check.format("email_address", &self.email_address, validate::Format::Email);
+        check.format("phone_number", &self.phone_number, validate::Format::E164);
         check.nested("id_number", &self.id_number);
         check.format("ip_address", &self.ip_address, validate::Format::Ip);
         check.nested("depository_accounts", &self.depository_accounts);
@@ -3308,7 +3314,7 @@ pub struct BeaconUserUpdateRequestData {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A phone number in E.164 format.
     ///

@@ -14,7 +14,7 @@ pub struct BusinessEmailAddress {
     ///
     /// Example: `business@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
 }
 
@@ -318,7 +318,7 @@ pub struct BusinessSearchTerms {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
 }
 
@@ -413,7 +413,7 @@ pub struct BusinessVerificationCreateRequestBusiness {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
 }
 

@@ -26,7 +26,7 @@ pub struct DashboardUser {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: String,
     /// The current status of the user.
     pub status: DashboardUserStatus,
@@ -116,7 +116,7 @@ pub struct DashboardUserGetResponse {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: String,
     /// The current status of the user.
     pub status: DashboardUserStatus,

@@ -1271,7 +1271,7 @@ pub struct IdentityVerificationCreateRequestUser {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A valid phone number in E.164 format.
     ///
@@ -2600,7 +2600,7 @@ pub struct IdentityVerificationRequestUser {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// A valid phone number in E.164 format.
     ///
@@ -3442,7 +3442,7 @@ pub struct IdentityVerificationUserData {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// The full name provided by the user.
     pub name: Option<IdentityVerificationResponseUserName>,

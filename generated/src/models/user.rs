@@ -1207,20 +1207,11 @@ pub struct UserItemsRemoveResponse {
 /// call `/link/token/create` with a non-empty `consumer_report_permissible_purpose` (which will
 /// automatically create a Plaid Check Consumer Report), or call `/cra/check_report/create` for that
 /// user.
-///
-/// # Rules
-///
-/// - Plaid Check Consumer Reports can only be created for US-based users; the user's address
-///   country must be `US`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConsumerReportUserIdentity {
     /// The user's first name
-    ///
-    /// Constraints: at least one non-whitespace character.
     pub first_name: String,
     /// The user's last name
-    ///
-    /// Constraints: at least one non-whitespace character.
     pub last_name: String,
     /// The user's phone number, in E.164 format: +{countrycode}{number}. For example:
     /// "+14157452130". Phone numbers provided in other formats will be parsed on a best-effort
@@ -1283,8 +1274,6 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
 
 impl Validate for ConsumerReportUserIdentity {
     fn validate_at(&self, at: validate::Path<'_>, out: &mut Vec<Violation>) {
-        static FIRST_NAME: StringRules = StringRules::new().non_blank();
-        static LAST_NAME: StringRules = StringRules::new().non_blank();
         static SSN_FULL: StringRules = StringRules::new()
             .pattern("^[0-9]{3}-[0-9]{2}-[0-9]{4}$");
         static SSN_LAST_4: StringRules = StringRules::new()
@@ -1292,20 +1281,10 @@ impl Validate for ConsumerReportUserIdentity {
             .max_length(4)
             .pattern("^[0-9]{4}$");
         let mut check = validate::Fields::new(at, out);
-        check.string("first_name", &self.first_name, &FIRST_NAME);
-        check.string("last_name", &self.last_name, &LAST_NAME);
         check.string("ssn_full", &self.ssn_full, &SSN_FULL);
         check.string("ssn_last_4", &self.ssn_last_4, &SSN_LAST_4);
         check.format("date_of_birth", &self.date_of_birth, validate::Format::Date);
         check.nested("primary_address", &self.primary_address);
-        if let Some(value) = self.primary_address.country.as_ref() {
-            let (at, out) = check.parts();
-            let at = at.field("primary_address");
-            let at = at.field("country");
-            if value.as_str() != "US" {
-                at.violation(out, "equals", "must be `US`".into());
-            }
-        }
     }
 }
 

@@ -247,7 +247,7 @@ pub struct EntityScreeningHitEmails {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: String,
 }
 
@@ -771,7 +771,7 @@ pub struct EntityWatchlistScreeningSearchTerms {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -836,7 +836,7 @@ pub struct EntityWatchlistSearchTerms {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Nullable<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -1399,7 +1399,7 @@ pub struct UpdateEntityScreeningRequestSearchTerms {
     ///
     /// Example: `user@example.com`.
     ///
-    /// Constraints: an RFC 3696 email address without surrounding spaces.
+    /// Constraints: an RFC 5321 email address such as user@example.com.
     pub email_address: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
