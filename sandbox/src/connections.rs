@@ -99,7 +99,15 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         match table.admit() {
             Admission::Served(member) => {
-                spawn_connection(stream, &http, router.clone(), &table, member, idle_timeout, None);
+                spawn_connection(
+                    stream,
+                    &http,
+                    router.clone(),
+                    &table,
+                    member,
+                    idle_timeout,
+                    None,
+                );
             }
             Admission::Refused(refused) => spawn_connection(
                 stream,

@@ -76,7 +76,7 @@ pub struct Limits {
     /// Connections served at once. At the budget, a newcomer takes the place of the
     /// connection idle the longest (no request in flight), which is closed; when all have a
     /// request in flight, it is answered 503 `SANDBOX_BUSY`. An idle connection costs about
-    /// 5 KiB. Default 4,096.
+    /// 12 KiB. Default 4,096.
     pub max_connections: usize,
     /// From a connection's start, or the end of its previous answer, to the end of the next
     /// request's head. Closes slow-header ("slowloris") and idle keep-alive connections.
@@ -166,7 +166,14 @@ pub async fn serve_until(
 ) -> std::io::Result<()> {
     let sandbox = Arc::new(Sandbox::new(&config)?);
     let router = router_of(sandbox.clone(), &config);
-    connections::serve(listener, router, busy_router(sandbox), &config.limits, shutdown).await
+    connections::serve(
+        listener,
+        router,
+        busy_router(sandbox),
+        &config.limits,
+        shutdown,
+    )
+    .await
 }
 
 /// One structured line per request. Headers and bodies are never logged, so neither are

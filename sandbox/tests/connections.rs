@@ -88,7 +88,11 @@ async fn read_answer(stream: &mut TcpStream) -> Answer {
             let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
             let length = head
                 .lines()
-                .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_owned))
+                .find_map(|line| {
+                    line.to_ascii_lowercase()
+                        .strip_prefix("content-length: ")
+                        .map(str::to_owned)
+                })
                 .and_then(|value| value.trim().parse::<usize>().ok())
                 .unwrap_or(0);
             break (head, end + 4, length);
@@ -181,7 +185,9 @@ async fn a_connection_with_a_request_in_flight_is_not_evicted() {
     assert!(closed(&mut first).await);
     let mut third = connect(&address).await;
     assert!(closed(&mut second).await);
-    busy.write_all(body.as_bytes()).await.expect("send the body");
+    busy.write_all(body.as_bytes())
+        .await
+        .expect("send the body");
     let answer = read_answer(&mut busy).await;
     assert_eq!(answer.status, 200, "{}", answer.head);
     assert!(answer.body["user_id"].is_string(), "{}", answer.body);
@@ -209,7 +215,11 @@ async fn when_every_connection_has_a_request_in_flight_a_newcomer_is_answered_50
     let mut newcomer = connect(&address).await;
     let refused = create_on(&mut newcomer, "newcomer").await;
     assert_eq!(refused.status, 503, "{}", refused.head);
-    assert_eq!(refused.body["error_code"], "SANDBOX_BUSY", "{}", refused.body);
+    assert_eq!(
+        refused.body["error_code"], "SANDBOX_BUSY",
+        "{}",
+        refused.body
+    );
     assert!(refused.body["request_id"].is_string(), "{}", refused.body);
     assert!(
         refused.head.to_ascii_lowercase().contains("retry-after: 1"),
@@ -218,7 +228,9 @@ async fn when_every_connection_has_a_request_in_flight_a_newcomer_is_answered_50
     );
     assert!(closed(&mut newcomer).await);
     // The request in flight is answered all the same.
-    busy.write_all(body.as_bytes()).await.expect("send the body");
+    busy.write_all(body.as_bytes())
+        .await
+        .expect("send the body");
     let answer = read_answer(&mut busy).await;
     assert_eq!(answer.status, 200, "{}", answer.head);
 }
