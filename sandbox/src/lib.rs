@@ -73,7 +73,10 @@ impl fmt::Debug for Config {
 /// Each is a command-line flag of the same name; the defaults are documented in the README.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Connections served at once; further ones wait in the listen backlog. Default 512.
+    /// Connections served at once. At the budget, a newcomer takes the place of the
+    /// connection idle the longest (no request in flight), which is closed; when all have a
+    /// request in flight, it is answered 503 `SANDBOX_BUSY`. An idle connection costs about
+    /// 12 KiB. Default 4,096.
     pub max_connections: usize,
     /// From a connection's start, or the end of its previous answer, to the end of the next
     /// request's head. Closes slow-header ("slowloris") and idle keep-alive connections.
@@ -99,7 +102,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_connections: 512,
+            max_connections: 4096,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(30),
@@ -114,12 +117,39 @@ impl Default for Limits {
 /// The sandbox as an axum router. Fails only when there is no seed and the operating system
 /// gives no random bytes for the key of the ids.
 pub fn router(config: &Config) -> std::io::Result<axum::Router> {
-    let sandbox = Sandbox::new(config)?;
-    let router = plaid_api::server::router(Arc::new(sandbox));
-    Ok(if config.log_requests {
+    Ok(router_of(Arc::new(Sandbox::new(config)?), config))
+}
+
+fn router_of(sandbox: Arc<Sandbox>, config: &Config) -> axum::Router {
+    let router = plaid_api::server::router(sandbox);
+    if config.log_requests {
         router.layer(axum::middleware::from_fn(log_request))
     } else {
         router
+    }
+}
+
+/// What a connection is answered when every connection served at once has a request in
+/// flight: 503 in the error shape, whatever the request, with its own request id.
+fn busy_router(sandbox: Arc<Sandbox>) -> axum::Router {
+    use plaid_api::server_support::{ServerError, ServiceBasics};
+    axum::Router::new().fallback(move || {
+        let request_id = sandbox.next_request_id();
+        async move {
+            let mut response = ServerError::new(
+                503,
+                "API_ERROR",
+                "SANDBOX_BUSY",
+                "every connection the sandbox serves at once (--max-connections) has a request \
+                 in flight; retry shortly",
+            )
+            .into_response(&request_id);
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+            response
+        }
     })
 }
 
@@ -134,8 +164,16 @@ pub async fn serve_until(
     config: Config,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let router = router(&config)?;
-    connections::serve(listener, router, &config.limits, shutdown).await
+    let sandbox = Arc::new(Sandbox::new(&config)?);
+    let router = router_of(sandbox.clone(), &config);
+    connections::serve(
+        listener,
+        router,
+        busy_router(sandbox),
+        &config.limits,
+        shutdown,
+    )
+    .await
 }
 
 /// One structured line per request. Headers and bodies are never logged, so neither are

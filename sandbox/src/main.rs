@@ -42,7 +42,10 @@ struct Args {
     /// Without it, any request with an Origin header is refused.
     #[arg(long, value_name = "ORIGIN")]
     allow_origin: Vec<String>,
-    /// Connections served at once; more wait in the listen backlog.
+    /// Connections served at once (each idle one costs about 12 KiB of memory, and a file
+    /// descriptor: keep it under `ulimit -n`). At the budget a newcomer is served in place of
+    /// the connection idle the longest, which is closed; a request in flight is never cut.
+    /// When every connection has a request in flight, a newcomer is answered 503.
     #[arg(long, default_value_t = Limits::default().max_connections)]
     max_connections: usize,
     /// Time to receive a request's head, counted from the connection's start or the end of

@@ -3,6 +3,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_plaid-sandbox");
 
@@ -37,10 +38,16 @@ fn help_lists_the_options() {
 
 /// Starts the binary with `args` and `env`; the child and the address it printed.
 fn start(args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
-    let mut child = Command::new(BINARY)
+    let mut command = Command::new(BINARY);
+    command.args(args).envs(env.iter().copied());
+    launch(command)
+}
+
+/// Runs `command` (the binary, perhaps through a shell) on a free port: the child and the
+/// address it printed.
+fn launch(mut command: Command) -> (Child, String) {
+    let mut child = command
         .args(["--listen", "127.0.0.1:0"])
-        .args(args)
-        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -61,6 +68,10 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
 fn create_user(address: &str, secret: &str, client_user_id: &str) -> String {
     let body = format!(r#"{{"client_user_id":"{client_user_id}"}}"#);
     let mut stream = TcpStream::connect(address).expect("connect");
+    // A guard against a hang, far longer than an answer takes.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("read timeout");
     write!(
         stream,
         "POST /user/create HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\n\
@@ -164,4 +175,32 @@ fn an_empty_secret_is_refused() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("the secret is empty"), "{stderr}");
+}
+
+/// With fewer file descriptors than its connection budget, the sandbox closes the longest-idle
+/// connection when it needs one, rather than leave a newcomer in the listen backlog.
+#[cfg(unix)]
+#[test]
+fn out_of_file_descriptors_the_longest_idle_connection_makes_room() {
+    let mut command = Command::new("sh");
+    // The header-read and idle timeouts are an hour: only an eviction can free a descriptor.
+    command.args([
+        "-c",
+        "ulimit -n 64 && exec \"$0\" \"$@\"",
+        BINARY,
+        "--header-read-timeout",
+        "1h",
+        "--idle-timeout",
+        "1h",
+    ]);
+    let (child, address) = launch(command);
+    let socket: std::net::SocketAddr = address.parse().expect("an address");
+    // Without room made, connects stall once the listen backlog is full: the guard fails them.
+    let idle: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect_timeout(&socket, Duration::from_secs(10)).expect("connect"))
+        .collect();
+    let answer = create_user(&address, "sandbox-secret", "newcomer");
+    stop(child);
+    drop(idle);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
