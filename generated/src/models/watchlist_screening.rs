@@ -48,14 +48,25 @@ impl Validate for DateRange {
 
 /// An official document, usually issued by a governing body or institution, with an associated
 /// identifier.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EntityDocument {
     pub type_: EntityDocumentType,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub number: String,
+}
+
+impl ::std::fmt::Debug for EntityDocument {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EntityDocument")
+            .field("type_", &self.type_)
+            .field("number", &::specgen_runtime::redact::Redacted(&self.number))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(EntityDocument {
@@ -708,7 +719,7 @@ impl Validate for EntityWatchlistScreeningReview {
 }
 
 /// Search terms associated with an entity used for searching against watchlists
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct EntityWatchlistScreeningSearchTerms {
     /// ID of the associated entity program.
     ///
@@ -723,6 +734,8 @@ pub struct EntityWatchlistScreeningSearchTerms {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -754,6 +767,24 @@ pub struct EntityWatchlistScreeningSearchTerms {
     pub version: i64,
 }
 
+impl ::std::fmt::Debug for EntityWatchlistScreeningSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EntityWatchlistScreeningSearchTerms")
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("email_address", &self.email_address)
+            .field("country", &self.country)
+            .field("phone_number", &self.phone_number)
+            .field("url", &self.url)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(EntityWatchlistScreeningSearchTerms {
     0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
     1 => legal_name: "legal_name" required,
@@ -773,7 +804,7 @@ impl Validate for EntityWatchlistScreeningSearchTerms {
 }
 
 /// Search inputs for creating an entity watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct EntityWatchlistSearchTerms {
     /// ID of the associated entity program.
     ///
@@ -788,6 +819,8 @@ pub struct EntityWatchlistSearchTerms {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Nullable<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -812,6 +845,23 @@ pub struct EntityWatchlistSearchTerms {
     ///
     /// Example: `https://example.com`.
     pub url: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for EntityWatchlistSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EntityWatchlistSearchTerms")
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("email_address", &self.email_address)
+            .field("country", &self.country)
+            .field("phone_number", &self.phone_number)
+            .field("url", &self.url)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(EntityWatchlistSearchTerms {
@@ -1312,7 +1362,7 @@ impl Source {
 ::specgen_runtime::open_enum!(Source);
 
 /// Search terms for editing an entity watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UpdateEntityScreeningRequestSearchTerms {
     /// ID of the associated entity program.
     ///
@@ -1327,6 +1377,8 @@ pub struct UpdateEntityScreeningRequestSearchTerms {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -1353,6 +1405,23 @@ pub struct UpdateEntityScreeningRequestSearchTerms {
     pub url: Option<String>,
 }
 
+impl ::std::fmt::Debug for UpdateEntityScreeningRequestSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateEntityScreeningRequestSearchTerms")
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("email_address", &self.email_address)
+            .field("country", &self.country)
+            .field("phone_number", &self.phone_number)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(UpdateEntityScreeningRequestSearchTerms {
     0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
     1 => legal_name: "legal_name" optional,
@@ -1371,7 +1440,7 @@ impl Validate for UpdateEntityScreeningRequestSearchTerms {
 }
 
 /// Search terms for editing an individual watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UpdateIndividualScreeningRequestSearchTerms {
     /// ID of the associated program.
     ///
@@ -1388,17 +1457,39 @@ pub struct UpdateIndividualScreeningRequestSearchTerms {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
     pub country: Option<String>,
+}
+
+impl ::std::fmt::Debug for UpdateIndividualScreeningRequestSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateIndividualScreeningRequestSearchTerms")
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("country", &self.country)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UpdateIndividualScreeningRequestSearchTerms {
@@ -1450,14 +1541,25 @@ impl Validate for WatchlistScreeningAuditTrail {
 
 /// An official document, usually issued by a governing body or institution, with an associated
 /// identifier.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WatchlistScreeningDocument {
     pub type_: WatchlistScreeningDocumentType,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub number: String,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningDocument {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningDocument")
+            .field("type_", &self.type_)
+            .field("number", &::specgen_runtime::redact::Redacted(&self.number))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningDocument {
@@ -1572,7 +1674,7 @@ impl WatchlistScreeningDocumentType {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityCreateResponse`](crate::models::WatchlistScreeningEntityCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityCreateRequest {
     pub search_terms: EntityWatchlistSearchTerms,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -1588,7 +1690,20 @@ pub struct WatchlistScreeningEntityCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityCreateRequest")
+            .field("search_terms", &self.search_terms)
+            .field("client_user_id", &self.client_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityCreateRequest {
@@ -1694,7 +1809,7 @@ impl Validate for WatchlistScreeningEntityCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityGetResponse`](crate::models::WatchlistScreeningEntityGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityGetRequest {
     /// ID of the associated entity screening.
     ///
@@ -1702,10 +1817,22 @@ pub struct WatchlistScreeningEntityGetRequest {
     pub entity_watchlist_screening_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityGetRequest")
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityGetRequest {
@@ -1804,10 +1931,12 @@ impl Validate for WatchlistScreeningEntityGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityHistoryListResponse`](crate::models::WatchlistScreeningEntityHistoryListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityHistoryListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -1820,6 +1949,17 @@ pub struct WatchlistScreeningEntityHistoryListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityHistoryListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityHistoryListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityHistoryListRequest {
@@ -1901,10 +2041,12 @@ impl Validate for WatchlistScreeningEntityHistoryListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityHitListResponse`](crate::models::WatchlistScreeningEntityHitListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityHitListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -1917,6 +2059,17 @@ pub struct WatchlistScreeningEntityHitListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityHitListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityHitListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityHitListRequest {
@@ -2067,10 +2220,12 @@ impl Validate for WatchlistScreeningEntityHitListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityListResponse`](crate::models::WatchlistScreeningEntityListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -2097,6 +2252,20 @@ pub struct WatchlistScreeningEntityListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("client_user_id", &self.client_user_id)
+            .field("status", &self.status)
+            .field("assignee", &self.assignee)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityListRequest {
@@ -2188,7 +2357,7 @@ impl Validate for WatchlistScreeningEntityListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityProgramGetResponse`](crate::models::WatchlistScreeningEntityProgramGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityProgramGetRequest {
     /// ID of the associated entity program.
     ///
@@ -2196,10 +2365,22 @@ pub struct WatchlistScreeningEntityProgramGetRequest {
     pub entity_watchlist_program_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityProgramGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityProgramGetRequest")
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramGetRequest {
@@ -2307,10 +2488,12 @@ impl Validate for WatchlistScreeningEntityProgramGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityProgramListResponse`](crate::models::WatchlistScreeningEntityProgramListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityProgramListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -2319,6 +2502,16 @@ pub struct WatchlistScreeningEntityProgramListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityProgramListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityProgramListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramListRequest {
@@ -2396,7 +2589,7 @@ impl Validate for WatchlistScreeningEntityProgramListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityReviewCreateResponse`](crate::models::WatchlistScreeningEntityReviewCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityReviewCreateRequest {
     /// Hits to mark as a true positive after thorough manual review. These hits will never recur or
     /// be updated once confirmed. In most cases, confirmed hits indicate that the customer should
@@ -2418,11 +2611,26 @@ pub struct WatchlistScreeningEntityReviewCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// ID of the associated entity screening.
     ///
     /// Example: `entscr_52xR9LKo77r1Np`.
     pub entity_watchlist_screening_id: String,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityReviewCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityReviewCreateRequest")
+            .field("confirmed_hits", &self.confirmed_hits)
+            .field("dismissed_hits", &self.dismissed_hits)
+            .field("comment", &self.comment)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityReviewCreateRequest {
@@ -2515,10 +2723,12 @@ impl Validate for WatchlistScreeningEntityReviewCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityReviewListResponse`](crate::models::WatchlistScreeningEntityReviewListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityReviewListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -2531,6 +2741,17 @@ pub struct WatchlistScreeningEntityReviewListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityReviewListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityReviewListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityReviewListRequest {
@@ -2609,7 +2830,7 @@ impl Validate for WatchlistScreeningEntityReviewListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityUpdateResponse`](crate::models::WatchlistScreeningEntityUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityUpdateRequest {
     /// ID of the associated entity screening.
     ///
@@ -2635,11 +2856,28 @@ pub struct WatchlistScreeningEntityUpdateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of fields to reset back to null
     pub reset_fields: Nullable<
         Vec<WatchlistScreeningEntityUpdateRequestResettableField>,
     >,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityUpdateRequest")
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("search_terms", &self.search_terms)
+            .field("assignee", &self.assignee)
+            .field("status", &self.status)
+            .field("client_user_id", &self.client_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("reset_fields", &self.reset_fields)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityUpdateRequest {
@@ -2959,7 +3197,7 @@ impl Validate for WatchlistScreeningIndividual {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualCreateResponse`](crate::models::WatchlistScreeningIndividualCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualCreateRequest {
     pub search_terms: WatchlistScreeningRequestSearchTerms,
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
@@ -2975,7 +3213,20 @@ pub struct WatchlistScreeningIndividualCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualCreateRequest")
+            .field("search_terms", &self.search_terms)
+            .field("client_user_id", &self.client_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualCreateRequest {
@@ -3079,7 +3330,7 @@ impl Validate for WatchlistScreeningIndividualCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualGetResponse`](crate::models::WatchlistScreeningIndividualGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualGetRequest {
     /// ID of the associated screening.
     ///
@@ -3087,10 +3338,22 @@ pub struct WatchlistScreeningIndividualGetRequest {
     pub watchlist_screening_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualGetRequest")
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualGetRequest {
@@ -3188,10 +3451,12 @@ impl Validate for WatchlistScreeningIndividualGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualHistoryListResponse`](crate::models::WatchlistScreeningIndividualHistoryListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualHistoryListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3204,6 +3469,17 @@ pub struct WatchlistScreeningIndividualHistoryListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualHistoryListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualHistoryListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHistoryListRequest {
@@ -3283,10 +3559,12 @@ impl Validate for WatchlistScreeningIndividualHistoryListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualHitListResponse`](crate::models::WatchlistScreeningIndividualHitListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualHitListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3299,6 +3577,17 @@ pub struct WatchlistScreeningIndividualHitListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualHitListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualHitListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHitListRequest {
@@ -3426,10 +3715,12 @@ impl Validate for WatchlistScreeningIndividualHitListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualListResponse`](crate::models::WatchlistScreeningIndividualListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3456,6 +3747,20 @@ pub struct WatchlistScreeningIndividualListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("client_user_id", &self.client_user_id)
+            .field("status", &self.status)
+            .field("assignee", &self.assignee)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualListRequest {
@@ -3545,7 +3850,7 @@ impl Validate for WatchlistScreeningIndividualListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualProgramGetResponse`](crate::models::WatchlistScreeningIndividualProgramGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualProgramGetRequest {
     /// ID of the associated program.
     ///
@@ -3553,10 +3858,22 @@ pub struct WatchlistScreeningIndividualProgramGetRequest {
     pub watchlist_program_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualProgramGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualProgramGetRequest")
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramGetRequest {
@@ -3665,10 +3982,12 @@ impl Validate for WatchlistScreeningIndividualProgramGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualProgramListResponse`](crate::models::WatchlistScreeningIndividualProgramListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualProgramListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3677,6 +3996,16 @@ pub struct WatchlistScreeningIndividualProgramListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualProgramListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualProgramListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramListRequest {
@@ -3754,7 +4083,7 @@ impl Validate for WatchlistScreeningIndividualProgramListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualReviewCreateResponse`](crate::models::WatchlistScreeningIndividualReviewCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualReviewCreateRequest {
     /// Hits to mark as a true positive after thorough manual review. These hits will never recur or
     /// be updated once confirmed. In most cases, confirmed hits indicate that the customer should
@@ -3776,11 +4105,26 @@ pub struct WatchlistScreeningIndividualReviewCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// ID of the associated screening.
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
     pub watchlist_screening_id: String,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualReviewCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualReviewCreateRequest")
+            .field("confirmed_hits", &self.confirmed_hits)
+            .field("dismissed_hits", &self.dismissed_hits)
+            .field("comment", &self.comment)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualReviewCreateRequest {
@@ -3873,10 +4217,12 @@ impl Validate for WatchlistScreeningIndividualReviewCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualReviewListResponse`](crate::models::WatchlistScreeningIndividualReviewListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualReviewListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3889,6 +4235,17 @@ pub struct WatchlistScreeningIndividualReviewListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualReviewListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualReviewListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualReviewListRequest {
@@ -3968,7 +4325,7 @@ impl Validate for WatchlistScreeningIndividualReviewListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualUpdateResponse`](crate::models::WatchlistScreeningIndividualUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualUpdateRequest {
     /// ID of the associated screening.
     ///
@@ -3994,11 +4351,28 @@ pub struct WatchlistScreeningIndividualUpdateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of fields to reset back to null
     pub reset_fields: Nullable<
         Vec<WatchlistScreeningIndividualUpdateRequestResettableField>,
     >,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualUpdateRequest")
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("search_terms", &self.search_terms)
+            .field("assignee", &self.assignee)
+            .field("status", &self.status)
+            .field("client_user_id", &self.client_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("reset_fields", &self.reset_fields)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualUpdateRequest {
@@ -4120,7 +4494,7 @@ impl Validate for WatchlistScreeningIndividualUpdateResponse {
 }
 
 /// Search inputs for creating a watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningRequestSearchTerms {
     /// ID of the associated program.
     ///
@@ -4137,17 +4511,39 @@ pub struct WatchlistScreeningRequestSearchTerms {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
     pub country: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningRequestSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningRequestSearchTerms")
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("country", &self.country)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningRequestSearchTerms {
@@ -4208,7 +4604,7 @@ impl Validate for WatchlistScreeningReview {
 }
 
 /// Search terms for creating an individual watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningSearchTerms {
     /// ID of the associated program.
     ///
@@ -4225,11 +4621,15 @@ pub struct WatchlistScreeningSearchTerms {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -4241,6 +4641,25 @@ pub struct WatchlistScreeningSearchTerms {
     ///
     /// Example: `1`.
     pub version: i64,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningSearchTerms")
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("country", &self.country)
+            .field("version", &self.version)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningSearchTerms {
