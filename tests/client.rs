@@ -917,7 +917,7 @@ async fn access_tokens_and_account_numbers_appear_in_no_log_or_output() {
     const TOKEN: &str = "access-sandbox-5c1a7e9d-not-for-logs";
     const ACH: &str = "99004466118822";
     const IBAN: &str = "GB29NWBK60161399887711";
-    const WRONG: u64 = 77_331_199_5533;
+    const WRONG: u64 = 773_311_995_533;
     let (logs, _guard) = Captured::start();
     let mut answer = example("AuthGetResponse");
     answer["numbers"]["ach"][0]["account"] = json!(ACH);
@@ -943,10 +943,17 @@ async fn access_tokens_and_account_numbers_appear_in_no_log_or_output() {
     let echoed = client.auth_get(&request).await.expect_err("400");
     let body: Value = serde_json::from_str(api_error(&echoed).body()).expect("JSON body");
     assert_eq!(body["access_token"], "<redacted>", "{body}");
-    assert_eq!(body["causes"][0]["numbers"]["ach"][0]["account"], "<redacted>");
+    assert_eq!(
+        body["causes"][0]["numbers"]["ach"][0]["account"],
+        "<redacted>"
+    );
     let undecodable = client.auth_get(&request).await.expect_err("wrong type");
     assert!(matches!(undecodable, Error::Decode(_)), "{undecodable:?}");
-    assert_eq!(server.received()[0].body["access_token"], TOKEN, "sent as it is");
+    assert_eq!(
+        server.received()[0].body["access_token"],
+        TOKEN,
+        "sent as it is"
+    );
 
     let shown = [
         logs.text(),
@@ -960,7 +967,11 @@ async fn access_tokens_and_account_numbers_appear_in_no_log_or_output() {
             assert!(!text.contains(planted), "{planted} leaked:\n{text}");
         }
     }
-    assert!(shown[2].contains("<redacted>") && shown[2].contains("011401533"), "{}", shown[2]);
+    assert!(
+        shown[2].contains("<redacted>") && shown[2].contains("011401533"),
+        "{}",
+        shown[2]
+    );
 }
 
 /// Server text with a newline and a fake log line after it: every field and `Display` keeps it

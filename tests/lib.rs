@@ -121,7 +121,11 @@ where
         described: specgen_runtime::describe_json_error(&e, None),
     })?;
     let violations = violations(&typed);
-    let validation = typed.validate().err().map(|e| e.to_string()).unwrap_or_default();
+    let validation = typed
+        .validate()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     Ok(Decoded {
         reencoded,
         violations,
@@ -144,10 +148,7 @@ pub fn violations(value: &impl plaid_api::Validate) -> Vec<(String, &'static str
 
 /// Decodes `value` as the generated type named `name`, re-encodes and validates it; `None`
 /// when no model has that name.
-pub fn decode(
-    name: &str,
-    value: &serde_json::Value,
-) -> Option<Result<Decoded, DecodeFailure>> {
+pub fn decode(name: &str, value: &serde_json::Value) -> Option<Result<Decoded, DecodeFailure>> {
     struct DecodeAs<'v>(&'v serde_json::Value);
     impl plaid_api::models::ModelVisitor for DecodeAs<'_> {
         type Output = Result<Decoded, DecodeFailure>;

@@ -241,7 +241,10 @@ fn no_planted_value_reaches_debug_or_validation_messages_in_any_type() {
             .count();
     }
     // Of the API's 2,029 types, the objects (the rest are enums, which have no fields).
-    assert!(types >= 1_600, "every object type of the API, found {types}");
+    assert!(
+        types >= 1_600,
+        "every object type of the API, found {types}"
+    );
     println!("{types} types, {planted} planted values, {violated} violations");
     assert!(planted >= 600, "planted only {planted} values");
     // The planted strings break patterns, formats and lengths: the validators did report on
@@ -333,9 +336,18 @@ const EXEMPT: &[(&str, &str)] = &[
     ),
     ("account_number_mask", "the last digits, made for display"),
     ("routing", "routing numbers name a bank, not an account"),
-    ("routing_number", "routing numbers name a bank, not an account"),
-    ("routing_numbers", "routing numbers name banks, not accounts"),
-    ("wire_routing", "routing numbers name a bank, not an account"),
+    (
+        "routing_number",
+        "routing numbers name a bank, not an account",
+    ),
+    (
+        "routing_numbers",
+        "routing numbers name banks, not accounts",
+    ),
+    (
+        "wire_routing",
+        "routing numbers name a bank, not an account",
+    ),
     (
         "wire_routing_number",
         "routing numbers name a bank, not an account",
@@ -368,9 +380,9 @@ fn looks_sensitive(owner: &str, wire: &str) -> bool {
     CONTAINS.iter().any(|word| lower.contains(word))
         || lower.split('_').any(|segment| SEGMENTS.contains(&segment))
         || EXACT.contains(&wire)
-        || BY_TYPE.iter().any(|(suffix, field)| {
-            owner.ends_with(suffix) && (*field == "*" || *field == wire)
-        })
+        || BY_TYPE
+            .iter()
+            .any(|(suffix, field)| owner.ends_with(suffix) && (*field == "*" || *field == wire))
 }
 
 /// What redaction applies to: strings, numbers, free-form values, and arrays or maps of them.
@@ -400,7 +412,11 @@ fn every_field_named_like_a_secret_is_covered_by_the_policy_or_exempt() {
                     "{}.{}{}",
                     def.name,
                     field.wire,
-                    if exempt { " (exempt, yet sensitive)" } else { "" }
+                    if exempt {
+                        " (exempt, yet sensitive)"
+                    } else {
+                        ""
+                    }
                 ));
             }
         }
