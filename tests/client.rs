@@ -909,6 +909,71 @@ async fn a_unicode_escaped_secret_in_an_error_body_is_redacted() {
     }
 }
 
+/// Beyond the user endpoints: an access token and the account numbers of `/auth/get` (policy
+/// fields, spec/overlay/plaid.yaml) stay out of the logs, `Debug` of the request and the
+/// answer, an error body the server echoes them in, and a decode error about them.
+#[tokio::test]
+async fn access_tokens_and_account_numbers_appear_in_no_log_or_output() {
+    const TOKEN: &str = "access-sandbox-5c1a7e9d-not-for-logs";
+    const ACH: &str = "99004466118822";
+    const IBAN: &str = "GB29NWBK60161399887711";
+    const WRONG: u64 = 773_311_995_533;
+    let (logs, _guard) = Captured::start();
+    let mut answer = example("AuthGetResponse");
+    answer["numbers"]["ach"][0]["account"] = json!(ACH);
+    answer["numbers"]["international"][0]["iban"] = json!(IBAN);
+    let mut echo = plaid_error(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN");
+    echo["access_token"] = json!(TOKEN);
+    echo["causes"] = json!([{"numbers": {"ach": [{"account": ACH}], "iban": IBAN}}]);
+    let mut wrong = answer.clone();
+    wrong["numbers"]["ach"][0]["account"] = json!(WRONG);
+    let server = Server::start(vec![
+        Reply::Json(200, answer),
+        Reply::Json(400, echo),
+        Reply::Json(200, wrong),
+    ])
+    .await;
+    let client = server.client().build().expect("client");
+    let request = AuthGetRequest {
+        access_token: TOKEN.into(),
+        ..Default::default()
+    };
+    let got = client.auth_get(&request).await.expect("numbers");
+    assert_eq!(got.numbers.ach[0].account, ACH, "the value is there");
+    let echoed = client.auth_get(&request).await.expect_err("400");
+    let body: Value = serde_json::from_str(api_error(&echoed).body()).expect("JSON body");
+    assert_eq!(body["access_token"], "<redacted>", "{body}");
+    assert_eq!(
+        body["causes"][0]["numbers"]["ach"][0]["account"],
+        "<redacted>"
+    );
+    let undecodable = client.auth_get(&request).await.expect_err("wrong type");
+    assert!(matches!(undecodable, Error::Decode(_)), "{undecodable:?}");
+    assert_eq!(
+        server.received()[0].body["access_token"],
+        TOKEN,
+        "sent as it is"
+    );
+
+    let shown = [
+        logs.text(),
+        format!("{request:?} {request:#?}"),
+        format!("{got:?} {got:#?}"),
+        format!("{echoed} {echoed:?}"),
+        format!("{undecodable} {undecodable:?}"),
+    ];
+    for text in &shown {
+        for planted in [TOKEN, ACH, IBAN, &WRONG.to_string()] {
+            assert!(!text.contains(planted), "{planted} leaked:\n{text}");
+        }
+    }
+    assert!(
+        shown[2].contains("<redacted>") && shown[2].contains("011401533"),
+        "{}",
+        shown[2]
+    );
+}
+
 /// Server text with a newline and a fake log line after it: every field and `Display` keeps it
 /// on one line, escaped.
 #[tokio::test]

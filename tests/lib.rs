@@ -88,18 +88,49 @@ pub struct Decoded {
     pub reencoded: serde_json::Value,
     /// Every violation `validate()` reports, as (wire path, rule code).
     pub violations: Vec<(String, &'static str)>,
+    /// What `validate()` reports, as its error prints (every path and message).
+    pub validation: String,
+    /// The decoded value's `Debug`, compact and pretty.
+    pub debug: String,
 }
 
-fn decode_as<T>(value: &serde_json::Value) -> Result<Decoded, String>
+/// Why a document did not decode: serde's own message, which may quote the offending value,
+/// and the runtime's description of it that the client and the server show, which must not.
+#[derive(Debug)]
+pub struct DecodeFailure {
+    pub serde: String,
+    pub described: String,
+}
+
+impl std::fmt::Display for DecodeFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.serde)
+    }
+}
+
+fn decode_as<T>(value: &serde_json::Value) -> Result<Decoded, DecodeFailure>
 where
-    T: serde::Serialize + serde::de::DeserializeOwned + plaid_api::Validate,
+    T: serde::Serialize + serde::de::DeserializeOwned + plaid_api::Validate + std::fmt::Debug,
 {
-    let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-    let reencoded = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
+    let typed: T = serde_json::from_value(value.clone()).map_err(|e| DecodeFailure {
+        serde: e.to_string(),
+        described: specgen_runtime::describe_json_error(&e, None),
+    })?;
+    let reencoded = serde_json::to_value(&typed).map_err(|e| DecodeFailure {
+        serde: e.to_string(),
+        described: specgen_runtime::describe_json_error(&e, None),
+    })?;
     let violations = violations(&typed);
+    let validation = typed
+        .validate()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     Ok(Decoded {
         reencoded,
         violations,
+        validation,
+        debug: format!("{typed:?}\n{typed:#?}"),
     })
 }
 
@@ -117,10 +148,10 @@ pub fn violations(value: &impl plaid_api::Validate) -> Vec<(String, &'static str
 
 /// Decodes `value` as the generated type named `name`, re-encodes and validates it; `None`
 /// when no model has that name.
-pub fn decode(name: &str, value: &serde_json::Value) -> Option<Result<Decoded, String>> {
+pub fn decode(name: &str, value: &serde_json::Value) -> Option<Result<Decoded, DecodeFailure>> {
     struct DecodeAs<'v>(&'v serde_json::Value);
     impl plaid_api::models::ModelVisitor for DecodeAs<'_> {
-        type Output = Result<Decoded, String>;
+        type Output = Result<Decoded, DecodeFailure>;
         fn visit<T>(self) -> Self::Output
         where
             T: serde::Serialize

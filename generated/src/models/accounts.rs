@@ -46,18 +46,36 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AccountsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// An optional object to filter `/accounts/get` results.
     pub options: Option<AccountsGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for AccountsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AccountsGetRequest {
@@ -305,18 +323,36 @@ impl Validate for AccountsGetResponse {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AccountsBalanceGetRequest {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Optional parameters to `/accounts/balance/get`.
     pub options: Option<AccountsBalanceGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for AccountsBalanceGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AccountsBalanceGetRequest")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AccountsBalanceGetRequest {

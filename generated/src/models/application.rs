@@ -74,17 +74,29 @@ impl Validate for Application {
 /// building control-tower experiences
 ///
 /// The response is [`ApplicationGetResponse`](crate::models::ApplicationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ApplicationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: String,
     /// This field will map to the application ID that is returned from `/item/application/list`, or
     /// provided to the institution in an oauth redirect.
     pub application_id: String,
+}
+
+impl ::std::fmt::Debug for ApplicationGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApplicationGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("application_id", &self.application_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ApplicationGetRequest {

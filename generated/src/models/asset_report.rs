@@ -29,19 +29,23 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// are immutable. To get an updated Asset Report, use the `/asset_report/refresh` endpoint.
 ///
 /// The response is [`AssetReportCreateResponse`](crate::models::AssetReportCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// An array of access tokens corresponding to the Items that will be included in the report.
     /// The `assets` product must have been initialized for the Items during link; the Assets
     /// product cannot be added after initialization.
     ///
     /// Constraints: 1 to 99 items.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_tokens: Option<Vec<String>>,
     /// The maximum integer number of days of history to include in the Asset Report. If using
     /// Fannie Mae Day 1 Certainty, `days_requested` must be at least 61 for new originations or at
@@ -54,6 +58,21 @@ pub struct AssetReportCreateRequest {
     pub days_requested: i64,
     /// An optional object to filter `/asset_report/create` results.
     pub options: Option<AssetReportCreateRequestOptions>,
+}
+
+impl ::std::fmt::Debug for AssetReportCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_tokens",
+                &::specgen_runtime::redact::Redacted(&self.access_tokens),
+            )
+            .field("days_requested", &self.days_requested)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportCreateRequest {
@@ -156,10 +175,12 @@ impl Validate for AssetReportCreateRequestOptions {
 ///   "request_id": "Iam3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportCreateResponse {
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub asset_report_token: String,
     /// A unique ID identifying an Asset Report. Like all Plaid identifiers, this ID is case
     /// sensitive.
@@ -167,6 +188,19 @@ pub struct AssetReportCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for AssetReportCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportCreateResponse")
+            .field(
+                "asset_report_token",
+                &::specgen_runtime::redact::Redacted(&self.asset_report_token),
+            )
+            .field("asset_report_id", &self.asset_report_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportCreateResponse {
@@ -194,15 +228,19 @@ pub struct AssetReportCreateResponse {
 /// previously-populated fields you would like set as empty.
 ///
 /// The response is [`AssetReportRefreshResponse`](crate::models::AssetReportRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `asset_report_token` returned by the original call to `/asset_report/create`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub asset_report_token: String,
     /// The maximum number of days of history to include in the Asset Report. Must be an integer. If
     /// not specified, the value from the original call to `/asset_report/create` will be used.
@@ -211,6 +249,21 @@ pub struct AssetReportRefreshRequest {
     pub days_requested: Nullable<i64>,
     /// An optional object to filter `/asset_report/refresh` results.
     pub options: Option<AssetReportRefreshRequestOptions>,
+}
+
+impl ::std::fmt::Debug for AssetReportRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportRefreshRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "asset_report_token",
+                &::specgen_runtime::redact::Redacted(&self.asset_report_token),
+            )
+            .field("days_requested", &self.days_requested)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportRefreshRequest {
@@ -272,17 +325,32 @@ impl Validate for AssetReportRefreshRequestOptions {
 ///   "request_id": "NBZaq"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportRefreshResponse {
     /// A unique ID identifying an Asset Report. Like all Plaid identifiers, this ID is case
     /// sensitive.
     pub asset_report_id: String,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub asset_report_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for AssetReportRefreshResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportRefreshResponse")
+            .field("asset_report_id", &self.asset_report_id)
+            .field(
+                "asset_report_token",
+                &::specgen_runtime::redact::Redacted(&self.asset_report_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportRefreshResponse {
@@ -308,17 +376,34 @@ pub struct AssetReportRefreshResponse {
 /// underlying Items, but does invalidate any `audit_copy_tokens` associated with the Asset Report.
 ///
 /// The response is [`AssetReportRemoveResponse`](crate::models::AssetReportRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub asset_report_token: String,
+}
+
+impl ::std::fmt::Debug for AssetReportRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "asset_report_token",
+                &::specgen_runtime::redact::Redacted(&self.asset_report_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportRemoveRequest {
@@ -381,19 +466,37 @@ pub struct AssetReportRemoveResponse {
 /// webhook once generation of the filtered Asset Report has completed.
 ///
 /// The response is [`AssetReportFilterResponse`](crate::models::AssetReportFilterResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportFilterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub asset_report_token: String,
     /// The accounts to exclude from the Asset Report, identified by `account_id`.
     pub account_ids_to_exclude: Vec<String>,
+}
+
+impl ::std::fmt::Debug for AssetReportFilterRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportFilterRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "asset_report_token",
+                &::specgen_runtime::redact::Redacted(&self.asset_report_token),
+            )
+            .field("account_ids_to_exclude", &self.account_ids_to_exclude)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportFilterRequest {
@@ -417,10 +520,12 @@ pub struct AssetReportFilterRequest {
 ///   "request_id": "qEg07"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportFilterResponse {
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub asset_report_token: String,
     /// A unique ID identifying an Asset Report. Like all Plaid identifiers, this ID is case
     /// sensitive.
@@ -428,6 +533,19 @@ pub struct AssetReportFilterResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for AssetReportFilterResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportFilterResponse")
+            .field(
+                "asset_report_token",
+                &::specgen_runtime::redact::Redacted(&self.asset_report_token),
+            )
+            .field("asset_report_id", &self.asset_report_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportFilterResponse {
@@ -463,19 +581,25 @@ pub struct AssetReportFilterResponse {
 /// Asset Report.
 ///
 /// The response is [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub asset_report_token: Option<String>,
     /// The user token associated with the User for which to create an asset report for. The latest
     /// asset report associated with the User will be returned
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// `true` if you would like to retrieve the Asset Report with Insights, `false` otherwise. This
     /// field defaults to `false` if omitted.
@@ -489,6 +613,23 @@ pub struct AssetReportGetRequest {
     pub fast_report: Option<bool>,
     /// An optional object to filter or add data to `/asset_report/get` results.
     pub options: Option<AssetReportGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for AssetReportGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "asset_report_token",
+                &::specgen_runtime::redact::Redacted(&self.asset_report_token),
+            )
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("include_insights", &self.include_insights)
+            .field("fast_report", &self.fast_report)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportGetRequest {
@@ -547,19 +688,37 @@ impl Validate for AssetReportGetRequestOptions {
 /// [View a sample PDF Asset Report](https://plaid.com/documents/sample-asset-report.pdf).
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportPDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub asset_report_token: String,
     /// An optional object to filter or add data to `/asset_report/get` results.
     pub options: Option<AssetReportPDFGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for AssetReportPDFGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportPDFGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "asset_report_token",
+                &::specgen_runtime::redact::Redacted(&self.asset_report_token),
+            )
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportPDFGetRequest {
@@ -616,19 +775,37 @@ impl Validate for AssetReportPDFGetRequestOptions {
 ///
 /// The response is
 /// [`AssetReportAuditCopyCreateResponse`](crate::models::AssetReportAuditCopyCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportAuditCopyCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A token that can be provided to endpoints such as `/asset_report/get` or
     /// `/asset_report/pdf/get` to fetch or update an Asset Report.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub asset_report_token: String,
     /// The `auditor_id` of the third party with whom you would like to share the Asset Report.
     pub auditor_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for AssetReportAuditCopyCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportAuditCopyCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "asset_report_token",
+                &::specgen_runtime::redact::Redacted(&self.asset_report_token),
+            )
+            .field("auditor_id", &self.auditor_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportAuditCopyCreateRequest {
@@ -652,14 +829,28 @@ pub struct AssetReportAuditCopyCreateRequest {
 ///   "request_id": "Iam3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportAuditCopyCreateResponse {
     /// A token that can be shared with a third party auditor to allow them to obtain access to the
     /// Asset Report. This token should be stored securely.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub audit_copy_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for AssetReportAuditCopyCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportAuditCopyCreateResponse")
+            .field(
+                "audit_copy_token",
+                &::specgen_runtime::redact::Redacted(&self.audit_copy_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportAuditCopyCreateResponse {
@@ -679,16 +870,33 @@ pub struct AssetReportAuditCopyCreateResponse {
 /// token can then be used to call `/asset_report/audit_copy/get`.
 ///
 /// The response is [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportAuditCopyGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `audit_copy_token` granting access to the Audit Copy you would like to get.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub audit_copy_token: String,
+}
+
+impl ::std::fmt::Debug for AssetReportAuditCopyGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportAuditCopyGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "audit_copy_token",
+                &::specgen_runtime::redact::Redacted(&self.audit_copy_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportAuditCopyGetRequest {
@@ -712,16 +920,33 @@ pub struct AssetReportAuditCopyGetRequest {
 ///
 /// The response is
 /// [`AssetReportAuditCopyRemoveResponse`](crate::models::AssetReportAuditCopyRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportAuditCopyRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `audit_copy_token` granting access to the Audit Copy you would like to revoke.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub audit_copy_token: String,
+}
+
+impl ::std::fmt::Debug for AssetReportAuditCopyRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportAuditCopyRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "audit_copy_token",
+                &::specgen_runtime::redact::Redacted(&self.audit_copy_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportAuditCopyRemoveRequest {
@@ -775,18 +1000,36 @@ pub struct AssetReportAuditCopyRemoveResponse {
 /// [View a sample PDF Asset Report](https://plaid.com/documents/sample-asset-report.pdf).
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportAuditCopyPdfGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `audit_copy_token` granting access to the Audit Copy you would like to get as a PDF.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub audit_copy_token: String,
     /// An optional object to filter or add data to `/asset_report/get` results.
     pub options: Option<AssetReportPDFGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for AssetReportAuditCopyPdfGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportAuditCopyPdfGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "audit_copy_token",
+                &::specgen_runtime::redact::Redacted(&self.audit_copy_token),
+            )
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportAuditCopyPdfGetRequest {

@@ -26,18 +26,36 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// versioning](https://plaid.com/docs/api/versioning/#version-2018-05-22).
 ///
 /// The response is [`AuthGetResponse`](crate::models::AuthGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// An optional object to filter `/auth/get` results.
     pub options: Option<AuthGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for AuthGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AuthGetRequest {
@@ -205,12 +223,23 @@ pub struct AuthVerifyRequestNumbers {
 });
 
 /// ACH numbers for verification via Database Auth
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AuthVerifyNumbersACH {
     /// Account's account number
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: String,
     /// Account's routing number
     pub routing: String,
+}
+
+impl ::std::fmt::Debug for AuthVerifyNumbersACH {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthVerifyNumbersACH")
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .field("routing", &self.routing)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AuthVerifyNumbersACH {
@@ -233,18 +262,31 @@ pub struct AuthVerifyNumbersACH {
 /// request access.
 ///
 /// The response is [`AuthVerifyResponse`](crate::models::AuthVerifyResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AuthVerifyRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Account owner's legal name
     pub legal_name: Nullable<String>,
     /// An object containing identifying account numbers for verification via Database Auth
     pub numbers: AuthVerifyRequestNumbers,
+}
+
+impl ::std::fmt::Debug for AuthVerifyRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthVerifyRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("legal_name", &self.legal_name)
+            .field("numbers", &self.numbers)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AuthVerifyRequest {

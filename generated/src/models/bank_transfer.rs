@@ -21,16 +21,28 @@ use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 /// `bank_transfer_id`.
 ///
 /// The response is [`BankTransferGetResponse`](crate::models::BankTransferGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a bank transfer.
     pub bank_transfer_id: String,
+}
+
+impl ::std::fmt::Debug for BankTransferGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("bank_transfer_id", &self.bank_transfer_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferGetRequest {
@@ -110,13 +122,15 @@ impl Validate for BankTransferGetResponse {
 /// Use the `/bank_transfer/create` endpoint to initiate a new bank transfer.
 ///
 /// The response is [`BankTransferCreateResponse`](crate::models::BankTransferCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct BankTransferCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A random key provided by the client, per unique bank transfer. Maximum of 50 characters.
     ///
@@ -128,6 +142,8 @@ pub struct BankTransferCreateRequest {
     /// Constraints: at most 50 characters.
     pub idempotency_key: String,
     /// The Plaid `access_token` for the account that will be debited or credited.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` for the account that will be debited or credited.
     pub account_id: String,
@@ -166,6 +182,31 @@ pub struct BankTransferCreateRequest {
     /// than one origination account, this value must be specified. Otherwise, this field should be
     /// left blank.
     pub origination_account_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for BankTransferCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("idempotency_key", &self.idempotency_key)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("type_", &self.type_)
+            .field("network", &self.network)
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("description", &self.description)
+            .field("ach_class", &self.ach_class)
+            .field("user", &self.user)
+            .field("custom_tag", &self.custom_tag)
+            .field("metadata", &self.metadata)
+            .field("origination_account_id", &self.origination_account_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferCreateRequest {
@@ -271,13 +312,15 @@ impl Validate for BankTransferCreateResponse {
 /// desired bank transfers.
 ///
 /// The response is [`BankTransferListResponse`](crate::models::BankTransferListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start datetime of bank transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
@@ -306,6 +349,21 @@ pub struct BankTransferListRequest {
     /// Indicates the direction of the transfer: `outbound` for API-initiated transfers, or
     /// `inbound` for payments received by the FBO account.
     pub direction: Nullable<BankTransferDirection>,
+}
+
+impl ::std::fmt::Debug for BankTransferListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .field("origination_account_id", &self.origination_account_id)
+            .field("direction", &self.direction)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferListRequest {
@@ -403,16 +461,28 @@ impl Validate for BankTransferListResponse {
 /// cancelation if the `cancellable` property returned by `/bank_transfer/get` is `true`.
 ///
 /// The response is [`BankTransferCancelResponse`](crate::models::BankTransferCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a bank transfer.
     pub bank_transfer_id: String,
+}
+
+impl ::std::fmt::Debug for BankTransferCancelRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferCancelRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("bank_transfer_id", &self.bank_transfer_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferCancelRequest {
@@ -512,13 +582,15 @@ impl BankTransferEventListDirection {
 /// events](https://plaid.com/docs/auth/coverage/microdeposit-events/).
 ///
 /// The response is [`BankTransferEventListResponse`](crate::models::BankTransferEventListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferEventListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start datetime of bank transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
@@ -557,6 +629,25 @@ pub struct BankTransferEventListRequest {
     pub origination_account_id: Nullable<String>,
     /// Indicates the direction of the transfer: `outbound`: for API-initiated transfers
     pub direction: Nullable<BankTransferEventListDirection>,
+}
+
+impl ::std::fmt::Debug for BankTransferEventListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferEventListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("bank_transfer_id", &self.bank_transfer_id)
+            .field("account_id", &self.account_id)
+            .field("bank_transfer_type", &self.bank_transfer_type)
+            .field("event_types", &self.event_types)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .field("origination_account_id", &self.origination_account_id)
+            .field("direction", &self.direction)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferEventListRequest {
@@ -749,13 +840,15 @@ impl Validate for BankTransferEventListResponse {
 /// events](https://plaid.com/docs/auth/coverage/microdeposit-events/).
 ///
 /// The response is [`BankTransferEventSyncResponse`](crate::models::BankTransferEventSyncResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferEventSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The latest (largest) `event_id` fetched via the sync endpoint, or 0 initially.
     ///
@@ -767,6 +860,17 @@ pub struct BankTransferEventSyncRequest {
     ///
     /// Constraints: at least 1; at most 25.
     pub count: Nullable<i64>,
+}
+
+impl ::std::fmt::Debug for BankTransferEventSyncRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferEventSyncRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("after_id", &self.after_id)
+            .field("count", &self.count)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferEventSyncRequest {
@@ -841,16 +945,28 @@ impl Validate for BankTransferEventSyncResponse {
 /// given `sweep_id`.
 ///
 /// The response is [`BankTransferSweepGetResponse`](crate::models::BankTransferSweepGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferSweepGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Identifier of the sweep.
     pub sweep_id: String,
+}
+
+impl ::std::fmt::Debug for BankTransferSweepGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferSweepGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("sweep_id", &self.sweep_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferSweepGetRequest {
@@ -908,13 +1024,15 @@ impl Validate for BankTransferSweepGetResponse {
 /// filters.
 ///
 /// The response is [`BankTransferSweepListResponse`](crate::models::BankTransferSweepListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferSweepListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// If multiple origination accounts are available, `origination_account_id` must be used to
     /// specify the account that the sweeps belong to.
@@ -933,6 +1051,19 @@ pub struct BankTransferSweepListRequest {
     ///
     /// Constraints: at least 1; at most 25.
     pub count: Nullable<i64>,
+}
+
+impl ::std::fmt::Debug for BankTransferSweepListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferSweepListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("origination_account_id", &self.origination_account_id)
+            .field("start_time", &self.start_time)
+            .field("end_time", &self.end_time)
+            .field("count", &self.count)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferSweepListRequest {
@@ -1041,17 +1172,29 @@ impl Validate for BankTransferSweep {
 ///
 /// The response is
 /// [`BankTransferBalanceGetResponse`](crate::models::BankTransferBalanceGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// If multiple origination accounts are available, `origination_account_id` must be used to
     /// specify the account for which balance will be returned.
     pub origination_account_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for BankTransferBalanceGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferBalanceGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("origination_account_id", &self.origination_account_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferBalanceGetRequest {
@@ -1126,15 +1269,19 @@ pub struct BankTransferBalance {
 ///
 /// The response is
 /// [`BankTransferMigrateAccountResponse`](crate::models::BankTransferMigrateAccountResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferMigrateAccountRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user's account number.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: String,
     /// The user's routing number.
     pub routing_number: String,
@@ -1143,6 +1290,22 @@ pub struct BankTransferMigrateAccountRequest {
     pub wire_routing_number: Option<String>,
     /// The type of the bank account (`checking` or `savings`).
     pub account_type: String,
+}
+
+impl ::std::fmt::Debug for BankTransferMigrateAccountRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferMigrateAccountRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
+            .field("routing_number", &self.routing_number)
+            .field("wire_routing_number", &self.wire_routing_number)
+            .field("account_type", &self.account_type)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferMigrateAccountRequest {
@@ -1168,15 +1331,30 @@ pub struct BankTransferMigrateAccountRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BankTransferMigrateAccountResponse {
     /// The Plaid `access_token` for the newly created Item.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` for the newly created Item.
     pub account_id: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for BankTransferMigrateAccountResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BankTransferMigrateAccountResponse")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BankTransferMigrateAccountResponse {

@@ -18,15 +18,19 @@ use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 ///
 /// The response is
 /// [`BeaconAccountRiskEvaluateResponse`](crate::models::BeaconAccountRiskEvaluateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconAccountRiskEvaluateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: Option<String>,
     /// An optional object to filter `/beacon/account_risk/v1/evaluate` results to a subset of the
     /// accounts on the linked Item.
@@ -50,6 +54,25 @@ pub struct BeaconAccountRiskEvaluateRequest {
     /// you don't populate this field, we'll use the timestamp at the time of receipt. Use ISO 8601
     /// format (YYYY-MM-DDTHH:mm:ssZ).
     pub evaluate_time: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconAccountRiskEvaluateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconAccountRiskEvaluateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("options", &self.options)
+            .field("client_user_id", &self.client_user_id)
+            .field("client_evaluation_id", &self.client_evaluation_id)
+            .field("evaluation_reason", &self.evaluation_reason)
+            .field("device", &self.device)
+            .field("evaluate_time", &self.evaluate_time)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconAccountRiskEvaluateRequest {
@@ -667,7 +690,7 @@ impl Validate for BeaconBankAccounts {
 /// `beacon_user2`.
 ///
 /// The response is [`BeaconDuplicateGetResponse`](crate::models::BeaconDuplicateGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconDuplicateGetRequest {
     /// ID of the associated Beacon Duplicate.
     ///
@@ -678,7 +701,19 @@ pub struct BeaconDuplicateGetRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconDuplicateGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconDuplicateGetRequest")
+            .field("beacon_duplicate_id", &self.beacon_duplicate_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconDuplicateGetRequest {
@@ -916,7 +951,7 @@ impl Validate for BeaconReport {
 /// Create a fraud report for a given Beacon User.
 ///
 /// The response is [`BeaconReportCreateResponse`](crate::models::BeaconReportCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct BeaconReportCreateRequest {
     /// ID of the associated Beacon User.
     ///
@@ -937,7 +972,22 @@ pub struct BeaconReportCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconReportCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconReportCreateRequest")
+            .field("beacon_user_id", &self.beacon_user_id)
+            .field("type_", &self.type_)
+            .field("fraud_date", &self.fraud_date)
+            .field("fraud_amount", &self.fraud_amount)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconReportCreateRequest {
@@ -1115,7 +1165,7 @@ impl BeaconReportCreateType {
 /// Returns a Beacon Report for a given Beacon Report ID.
 ///
 /// The response is [`BeaconReportGetResponse`](crate::models::BeaconReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconReportGetRequest {
     /// ID of the associated Beacon Report.
     ///
@@ -1126,7 +1176,19 @@ pub struct BeaconReportGetRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconReportGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconReportGetRequest")
+            .field("beacon_report_id", &self.beacon_report_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconReportGetRequest {
@@ -1250,7 +1312,7 @@ impl Validate for BeaconReportGetResponse {
 /// request.
 ///
 /// The response is [`BeaconReportListResponse`](crate::models::BeaconReportListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconReportListRequest {
     /// ID of the associated Beacon User.
     ///
@@ -1265,7 +1327,20 @@ pub struct BeaconReportListRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconReportListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconReportListRequest")
+            .field("beacon_user_id", &self.beacon_user_id)
+            .field("cursor", &self.cursor)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconReportListRequest {
@@ -1428,7 +1503,7 @@ impl Validate for BeaconReportSyndicationAnalysis {
 ///
 /// The response is
 /// [`BeaconReportSyndicationGetResponse`](crate::models::BeaconReportSyndicationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconReportSyndicationGetRequest {
     /// ID of the associated Beacon Report Syndication.
     ///
@@ -1439,7 +1514,19 @@ pub struct BeaconReportSyndicationGetRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconReportSyndicationGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconReportSyndicationGetRequest")
+            .field("beacon_report_syndication_id", &self.beacon_report_syndication_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconReportSyndicationGetRequest {
@@ -1544,7 +1631,7 @@ impl Validate for BeaconReportSyndicationGetResponse {
 ///
 /// The response is
 /// [`BeaconReportSyndicationListResponse`](crate::models::BeaconReportSyndicationListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconReportSyndicationListRequest {
     /// ID of the associated Beacon User.
     ///
@@ -1559,7 +1646,20 @@ pub struct BeaconReportSyndicationListRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconReportSyndicationListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconReportSyndicationListRequest")
+            .field("beacon_user_id", &self.beacon_user_id)
+            .field("cursor", &self.cursor)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconReportSyndicationListRequest {
@@ -1856,20 +1956,38 @@ impl Validate for BeaconUser {
 ///
 /// The response is
 /// [`BeaconUserAccountInsightsGetResponse`](crate::models::BeaconUserAccountInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserAccountInsightsGetRequest {
     /// ID of the associated Beacon User.
     ///
     /// Example: `becusr_42cF1MNo42r9Xj`.
     pub beacon_user_id: String,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconUserAccountInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserAccountInsightsGetRequest")
+            .field("beacon_user_id", &self.beacon_user_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserAccountInsightsGetRequest {
@@ -2362,13 +2480,15 @@ impl Validate for BeaconUserCreateResponse {
 
 /// A Beacon User's data and resulting analysis when checked against duplicate records and the
 /// Beacon Fraud Network.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: String,
     /// The full name for a given Beacon User.
     pub name: BeaconUserName,
@@ -2398,6 +2518,24 @@ pub struct BeaconUserData {
     pub ip_address: Option<String>,
     /// The bank accounts associated with this Beacon User, with their numbers masked.
     pub depository_accounts: Vec<BeaconUserDepositoryAccount>,
+}
+
+impl ::std::fmt::Debug for BeaconUserData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserData")
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("email_address", &self.email_address)
+            .field("phone_number", &self.phone_number)
+            .field("id_number", &self.id_number)
+            .field("ip_address", &self.ip_address)
+            .field("depository_accounts", &self.depository_accounts)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserData {
@@ -2472,7 +2610,7 @@ impl Validate for BeaconUserDepositoryAccount {
 /// Beacon Network duplicate record and fraud checks.
 ///
 /// The response is [`BeaconUserGetResponse`](crate::models::BeaconUserGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserGetRequest {
     /// ID of the associated Beacon User.
     ///
@@ -2483,7 +2621,19 @@ pub struct BeaconUserGetRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconUserGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserGetRequest")
+            .field("beacon_user_id", &self.beacon_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserGetRequest {
@@ -2640,7 +2790,7 @@ impl Validate for BeaconUserGetResponse {
 /// List all changes to the Beacon User in reverse-chronological order.
 ///
 /// The response is [`BeaconUserHistoryListResponse`](crate::models::BeaconUserHistoryListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserHistoryListRequest {
     /// ID of the associated Beacon User.
     ///
@@ -2655,7 +2805,20 @@ pub struct BeaconUserHistoryListRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconUserHistoryListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserHistoryListRequest")
+            .field("beacon_user_id", &self.beacon_user_id)
+            .field("cursor", &self.cursor)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserHistoryListRequest {
@@ -2995,13 +3158,15 @@ pub struct BeaconUserRequestAddressNullable {
 ///
 /// - In order to create a Beacon User, in addition to the `name`, either the `date_of_birth` or the
 ///   `depository_accounts` field must be provided.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserRequestData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The full name for a given Beacon User.
     pub name: BeaconUserName,
@@ -3035,6 +3200,24 @@ pub struct BeaconUserRequestData {
     /// Note: These accounts will not have Bank Account Insights. To receive Bank Account Insights
     /// please supply `access_tokens`.
     pub depository_accounts: Option<Vec<BeaconUserRequestDepositoryAccount>>,
+}
+
+impl ::std::fmt::Debug for BeaconUserRequestData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserRequestData")
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("email_address", &self.email_address)
+            .field("phone_number", &self.phone_number)
+            .field("id_number", &self.id_number)
+            .field("ip_address", &self.ip_address)
+            .field("depository_accounts", &self.depository_accounts)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserRequestData {
@@ -3140,7 +3323,7 @@ impl Validate for BeaconUserRequestDepositoryAccount {
 /// issue.
 ///
 /// The response is [`BeaconUserGetResponse`](crate::models::BeaconUserGetResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct BeaconUserReviewRequest {
     /// ID of the associated Beacon User.
     ///
@@ -3153,7 +3336,20 @@ pub struct BeaconUserReviewRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconUserReviewRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserReviewRequest")
+            .field("beacon_user_id", &self.beacon_user_id)
+            .field("status", &self.status)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserReviewRequest {
@@ -3256,7 +3452,7 @@ impl BeaconUserStatus {
 /// before and after the update is retained as separate versions.
 ///
 /// The response is [`BeaconUserUpdateResponse`](crate::models::BeaconUserUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserUpdateRequest {
     /// ID of the associated Beacon User.
     ///
@@ -3269,13 +3465,32 @@ pub struct BeaconUserUpdateRequest {
     /// This will add accounts to this Beacon User. If left null only existing accounts will be
     /// returned in response.
     /// A maximum of 50 accounts total can be added to a Beacon User.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_tokens: Nullable<Vec<String>>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BeaconUserUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserUpdateRequest")
+            .field("beacon_user_id", &self.beacon_user_id)
+            .field("user", &self.user)
+            .field(
+                "access_tokens",
+                &::specgen_runtime::redact::Redacted(&self.access_tokens),
+            )
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserUpdateRequest {
@@ -3296,13 +3511,15 @@ impl Validate for BeaconUserUpdateRequest {
 /// A subset of a Beacon User's data which is used to patch the existing identity data associated
 /// with a Beacon User. At least one field must be provided. If left unset or null, user data will
 /// not be patched.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BeaconUserUpdateRequestData {
     /// A date in the format YYYY-MM-DD (RFC 3339 Section 5.6).
     ///
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The full name for a given Beacon User.
     pub name: Nullable<BeaconUserNameNullable>,
@@ -3327,6 +3544,24 @@ pub struct BeaconUserUpdateRequestData {
     /// Example: `192.0.2.42`.
     pub ip_address: Nullable<String>,
     pub depository_accounts: Option<Vec<BeaconUserRequestDepositoryAccount>>,
+}
+
+impl ::std::fmt::Debug for BeaconUserUpdateRequestData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BeaconUserUpdateRequestData")
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("email_address", &self.email_address)
+            .field("phone_number", &self.phone_number)
+            .field("id_number", &self.id_number)
+            .field("ip_address", &self.ip_address)
+            .field("depository_accounts", &self.depository_accounts)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BeaconUserUpdateRequestData {

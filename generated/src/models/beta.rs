@@ -47,13 +47,15 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TransactionsRulesCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique ID representing the end user. This ID is used to associate rules with a specific
     /// user.
@@ -68,6 +70,19 @@ pub struct TransactionsRulesCreateRequest {
     pub pfc_detailed_category: String,
     /// A representation of transactions rule details.
     pub rule_details: TransactionsRuleDetails,
+}
+
+impl ::std::fmt::Debug for TransactionsRulesCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsRulesCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_user_id", &self.client_user_id)
+            .field("pfc_primary_category", &self.pfc_primary_category)
+            .field("pfc_detailed_category", &self.pfc_detailed_category)
+            .field("rule_details", &self.rule_details)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRulesCreateRequest {
@@ -154,16 +169,28 @@ impl Validate for TransactionsRulesCreateResponse {
 ///   "client_user_id": "your-client-user-id"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsRulesListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique ID representing the end user whose rules should be listed.
     pub client_user_id: String,
+}
+
+impl ::std::fmt::Debug for TransactionsRulesListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsRulesListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_user_id", &self.client_user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRulesListRequest {
@@ -255,18 +282,31 @@ impl Validate for TransactionsRulesListResponse {
 ///   "rule_id": "eVBnVMp7zdTJLkRNr33Rs6zr7KNJqBF"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsRulesRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique ID representing the end user the rule belongs to.
     pub client_user_id: String,
     /// A rule's unique identifier
     pub rule_id: String,
+}
+
+impl ::std::fmt::Debug for TransactionsRulesRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsRulesRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_user_id", &self.client_user_id)
+            .field("rule_id", &self.rule_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRulesRemoveRequest {
@@ -440,19 +480,33 @@ impl Validate for TransactionsCategoryRule {
 ///
 /// The response is
 /// [`CreditBankEmploymentGetResponse`](crate::models::CreditBankEmploymentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditBankEmploymentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
+}
+
+impl ::std::fmt::Debug for CreditBankEmploymentGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditBankEmploymentGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditBankEmploymentGetRequest {
@@ -792,18 +846,31 @@ impl CreditBankEmploymentWarningType {
 ///
 /// The response is
 /// [`TransactionsEnhanceGetResponse`](crate::models::TransactionsEnhanceGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsEnhanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The type of account for the requested transactions (`depository` or `credit`).
     pub account_type: String,
     /// An array of raw transactions to be enhanced.
     pub transactions: Vec<ClientProvidedRawTransaction>,
+}
+
+impl ::std::fmt::Debug for TransactionsEnhanceGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsEnhanceGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("account_type", &self.account_type)
+            .field("transactions", &self.transactions)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsEnhanceGetRequest {
@@ -1018,16 +1085,28 @@ impl Validate for Enhancements {
 ///
 /// The response is
 /// [`TransactionsUserInsightsGetResponse`](crate::models::TransactionsUserInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsUserInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique client-provided `client_user_id` to retrieve insights for.
     pub client_user_id: String,
+}
+
+impl ::std::fmt::Debug for TransactionsUserInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsUserInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_user_id", &self.client_user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsUserInsightsGetRequest {
@@ -1590,16 +1669,33 @@ impl Validate for RecurringInsightsStream {
 ///   "access_token": "access-sandbox-71e02f71-0960-4a27-abd2-5631e04f2175"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BetaEwaReportV1GetRequest {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BetaEwaReportV1GetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BetaEwaReportV1GetRequest")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BetaEwaReportV1GetRequest {
@@ -1782,13 +1878,15 @@ pub struct EwaScore {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1CreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The company name of the end customer being created. This will be used to display the end
     /// customer in the Plaid Dashboard. It will not be shown to end users.
@@ -1844,6 +1942,30 @@ pub struct BetaPartnerCustomerV1CreateRequest {
     pub bank_addendum_acceptance: Option<PartnerEndCustomerBankAddendumAcceptance>,
     /// The questionnaires for the end customer.
     pub questionnaires: Option<PartnerEndCustomerQuestionnaires>,
+}
+
+impl ::std::fmt::Debug for BetaPartnerCustomerV1CreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BetaPartnerCustomerV1CreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("company_name", &self.company_name)
+            .field("is_diligence_attested", &self.is_diligence_attested)
+            .field("products", &self.products)
+            .field("create_link_customization", &self.create_link_customization)
+            .field("logo", &self.logo)
+            .field("legal_entity_name", &self.legal_entity_name)
+            .field("website", &self.website)
+            .field("application_name", &self.application_name)
+            .field("technical_contact", &self.technical_contact)
+            .field("billing_contact", &self.billing_contact)
+            .field("customer_support_info", &self.customer_support_info)
+            .field("address", &self.address)
+            .field("redirect_uris", &self.redirect_uris)
+            .field("bank_addendum_acceptance", &self.bank_addendum_acceptance)
+            .field("questionnaires", &self.questionnaires)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1CreateRequest {
@@ -2244,15 +2366,27 @@ impl PartnerEndCustomerCRAUseCase {
 ///   "end_customer_client_id": "634758733ebb4f00134b85ea"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1GetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     pub end_customer_client_id: String,
+}
+
+impl ::std::fmt::Debug for BetaPartnerCustomerV1GetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BetaPartnerCustomerV1GetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1GetRequest {
@@ -2346,13 +2480,15 @@ impl Validate for BetaPartnerCustomerV1GetResponse {
 ///   }
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1UpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     pub end_customer_client_id: String,
     pub legal_entity_name: Option<String>,
@@ -2361,6 +2497,20 @@ pub struct BetaPartnerCustomerV1UpdateRequest {
     pub bank_addendum_acceptance: Option<PartnerEndCustomerBankAddendumAcceptance>,
     /// The questionnaires for the end customer.
     pub questionnaires: Option<PartnerEndCustomerQuestionnaires>,
+}
+
+impl ::std::fmt::Debug for BetaPartnerCustomerV1UpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BetaPartnerCustomerV1UpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .field("legal_entity_name", &self.legal_entity_name)
+            .field("redirect_uris", &self.redirect_uris)
+            .field("bank_addendum_acceptance", &self.bank_addendum_acceptance)
+            .field("questionnaires", &self.questionnaires)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1UpdateRequest {
@@ -2447,16 +2597,29 @@ impl Validate for BetaPartnerCustomerV1UpdateResponse {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1EnableRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     pub end_customer_client_id: String,
     pub products: Option<Vec<Products>>,
+}
+
+impl ::std::fmt::Debug for BetaPartnerCustomerV1EnableRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BetaPartnerCustomerV1EnableRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .field("products", &self.products)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1EnableRequest {
@@ -2492,17 +2655,33 @@ impl Validate for BetaPartnerCustomerV1EnableRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BetaPartnerCustomerV1EnableResponse {
     pub end_customer_client_id: Option<String>,
     /// The status of the given end customer.
     pub status: Option<PartnerEndCustomerStatus>,
     /// Mapping of product names to their current status.
     pub product_statuses: Option<::serde_json::Value>,
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub production_secret: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for BetaPartnerCustomerV1EnableResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BetaPartnerCustomerV1EnableResponse")
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .field("status", &self.status)
+            .field("product_statuses", &self.product_statuses)
+            .field(
+                "production_secret",
+                &::specgen_runtime::redact::Redacted(&self.production_secret),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BetaPartnerCustomerV1EnableResponse {

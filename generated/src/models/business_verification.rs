@@ -348,7 +348,7 @@ impl Validate for BusinessSearchTerms {
 ///
 /// The response is
 /// [`BusinessVerificationCreateResponse`](crate::models::BusinessVerificationCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BusinessVerificationCreateRequest {
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -365,7 +365,20 @@ pub struct BusinessVerificationCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for BusinessVerificationCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BusinessVerificationCreateRequest")
+            .field("client_user_id", &self.client_user_id)
+            .field("business", &self.business)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BusinessVerificationCreateRequest {
@@ -654,7 +667,7 @@ impl Validate for BusinessVerificationCreateResponse {
 ///
 /// The response is
 /// [`BusinessVerificationGetResponse`](crate::models::BusinessVerificationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BusinessVerificationGetRequest {
     /// ID of the associated business verification.
     ///
@@ -664,10 +677,22 @@ pub struct BusinessVerificationGetRequest {
     pub business_verification_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for BusinessVerificationGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BusinessVerificationGetRequest")
+            .field("business_verification_id", &self.business_verification_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(BusinessVerificationGetRequest {

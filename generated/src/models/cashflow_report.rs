@@ -37,15 +37,19 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// encounter errors, you may find it necessary to adjust your timeout period for requests.
 ///
 /// The response is [`CashflowReportRefreshResponse`](crate::models::CashflowReportRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CashflowReportRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Number of days to retrieve transactions data for (1 to 730)
     ///
@@ -53,6 +57,20 @@ pub struct CashflowReportRefreshRequest {
     ///
     /// Constraints: at least 1; at most 730.
     pub days_requested: i64,
+}
+
+impl ::std::fmt::Debug for CashflowReportRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CashflowReportRefreshRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("days_requested", &self.days_requested)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportRefreshRequest {
@@ -115,15 +133,19 @@ pub struct CashflowReportRefreshResponse {
 /// webhook.
 ///
 /// The response is [`CashflowReportGetResponse`](crate::models::CashflowReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CashflowReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Number of days to retrieve transactions data for (1 to 730)
     ///
@@ -140,6 +162,23 @@ pub struct CashflowReportGetRequest {
     pub cursor: Option<String>,
     /// An optional object to be used with the request.
     pub options: Option<CashflowReportGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for CashflowReportGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CashflowReportGetRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("days_requested", &self.days_requested)
+            .field("count", &self.count)
+            .field("cursor", &self.cursor)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportGetRequest {
@@ -497,15 +536,19 @@ impl Validate for CashflowReportGetResponse {
 ///
 /// The response is
 /// [`CashflowReportTransactionsGetResponse`](crate::models::CashflowReportTransactionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CashflowReportTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Number of transactions to fetch per call
     ///
@@ -518,6 +561,22 @@ pub struct CashflowReportTransactionsGetRequest {
     pub cursor: Option<String>,
     /// An optional object to be used with the request.
     pub options: Option<CashflowReportTransactionsGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for CashflowReportTransactionsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CashflowReportTransactionsGetRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("count", &self.count)
+            .field("cursor", &self.cursor)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportTransactionsGetRequest {
@@ -848,16 +907,33 @@ impl Validate for CashflowReportTransactionsGetResponse {
 ///
 /// The response is
 /// [`CashflowReportInsightsGetResponse`](crate::models::CashflowReportInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CashflowReportInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for CashflowReportInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CashflowReportInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CashflowReportInsightsGetRequest {

@@ -1617,7 +1617,7 @@ pub struct AccountVerificationInsightsPreviousReturns {
 });
 
 /// Identifying information for transferring money to or from a US account via ACH or wire transfer.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NumbersACH {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
@@ -1628,6 +1628,8 @@ pub struct NumbersACH {
     /// For important details on how this may impact your integration and on how to avoid fraud,
     /// user confusion, and ACH returns, see [Tokenized account
     /// numbers](https://plaid.com/docs/auth/#tokenized-account-numbers).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: String,
     /// Indicates whether the account number is tokenized by the institution. For important details
     /// on how tokenized account numbers may impact your integration, see [Tokenized account
@@ -1649,6 +1651,20 @@ pub struct NumbersACH {
     pub can_transfer_out: Nullable<bool>,
 }
 
+impl ::std::fmt::Debug for NumbersACH {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NumbersACH")
+            .field("account_id", &self.account_id)
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .field("is_tokenized_account_number", &self.is_tokenized_account_number)
+            .field("routing", &self.routing)
+            .field("wire_routing", &self.wire_routing)
+            .field("can_transfer_in", &self.can_transfer_in)
+            .field("can_transfer_out", &self.can_transfer_out)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(NumbersACH {
     0 => account_id: "account_id" required,
     1 => account: "account" required,
@@ -1660,16 +1676,29 @@ pub struct NumbersACH {
 });
 
 /// Identifying information for transferring money to or from a Canadian bank account via EFT.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NumbersEFT {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
     /// The EFT account number for the account
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: String,
     /// The EFT institution number for the account
     pub institution: String,
     /// The EFT branch number for the account
     pub branch: String,
+}
+
+impl ::std::fmt::Debug for NumbersEFT {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NumbersEFT")
+            .field("account_id", &self.account_id)
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .field("institution", &self.institution)
+            .field("branch", &self.branch)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(NumbersEFT {
@@ -1681,14 +1710,26 @@ pub struct NumbersEFT {
 
 /// Identifying information for transferring money to or from an international bank account via wire
 /// transfer.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NumbersInternational {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
     /// The International Bank Account Number (IBAN) for the account
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: String,
     /// The Bank Identifier Code (BIC) for the account
     pub bic: String,
+}
+
+impl ::std::fmt::Debug for NumbersInternational {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NumbersInternational")
+            .field("account_id", &self.account_id)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("bic", &self.bic)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(NumbersInternational {
@@ -1698,14 +1739,26 @@ pub struct NumbersInternational {
 });
 
 /// Identifying information for transferring money to or from a UK bank account via BACS.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NumbersBACS {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
     /// The BACS account number for the account
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: String,
     /// The BACS sort code for the account
     pub sort_code: String,
+}
+
+impl ::std::fmt::Debug for NumbersBACS {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NumbersBACS")
+            .field("account_id", &self.account_id)
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .field("sort_code", &self.sort_code)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(NumbersBACS {
@@ -1729,16 +1782,28 @@ pub struct InvestmentsAuthGetNumbers {
 });
 
 /// Identifying information for transferring holdings to an investments account via ACATS.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NumbersACATS {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
     /// The full account number for the account
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: String,
     /// Identifiers for the clearinghouses that are associated with the account in order of
     /// relevance. If this array is empty, call `/institutions/get_by_id` with the
     /// `item.institution_id` to get the DTC number.
     pub dtc_numbers: Vec<String>,
+}
+
+impl ::std::fmt::Debug for NumbersACATS {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NumbersACATS")
+            .field("account_id", &self.account_id)
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .field("dtc_numbers", &self.dtc_numbers)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(NumbersACATS {
@@ -1748,12 +1813,23 @@ pub struct NumbersACATS {
 });
 
 /// Identifying information for transferring holdings to an investments account via ATON.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NumbersATON {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
     /// The full account number for the account
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: String,
+}
+
+impl ::std::fmt::Debug for NumbersATON {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NumbersATON")
+            .field("account_id", &self.account_id)
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(NumbersATON {
@@ -1763,14 +1839,26 @@ pub struct NumbersATON {
 
 /// Identifying information for transferring holdings from a 401k account to another 401k account or
 /// IRA via the manual 401k rollover process.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NumbersRetirement401k {
     /// The Plaid account ID associated with the account numbers
     pub account_id: String,
     /// The plan number for the employer's 401k retirement plan
     pub plan: Option<String>,
     /// The full account number for the account
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: Option<String>,
+}
+
+impl ::std::fmt::Debug for NumbersRetirement401k {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NumbersRetirement401k")
+            .field("account_id", &self.account_id)
+            .field("plan", &self.plan)
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(NumbersRetirement401k {
@@ -1781,16 +1869,27 @@ pub struct NumbersRetirement401k {
 
 /// An object containing a BACS account number and sort code. If an IBAN is not provided or if you
 /// need to accept domestic GBP-denominated payments, BACS data is required.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct RecipientBACS {
     /// The account number of the account. Maximum of 10 characters.
     ///
     /// Constraints: 1 to 10 characters.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: Option<String>,
     /// The 6-character sort code of the account.
     ///
     /// Constraints: exactly 6 characters.
     pub sort_code: Option<String>,
+}
+
+impl ::std::fmt::Debug for RecipientBACS {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RecipientBACS")
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .field("sort_code", &self.sort_code)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(RecipientBACS {
@@ -3086,12 +3185,23 @@ impl Validate for CounterpartyNumbers {
 }
 
 /// Identifying information for a UK bank account via BACS.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CounterpartyNumbersBACS {
     /// The BACS account number for the account.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: Nullable<String>,
     /// The BACS sort code for the account.
     pub sort_code: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for CounterpartyNumbersBACS {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CounterpartyNumbersBACS")
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .field("sort_code", &self.sort_code)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CounterpartyNumbersBACS {
@@ -3100,16 +3210,27 @@ pub struct CounterpartyNumbersBACS {
 });
 
 /// Account numbers using the International Bank Account Number and BIC/SWIFT code format.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CounterpartyNumbersInternational {
     /// International Bank Account Number (IBAN).
     ///
     /// Constraints: 15 to 34 characters.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Nullable<String>,
     /// Bank identifier code (BIC) for this counterparty.
     ///
     /// Constraints: 8 to 11 characters.
     pub bic: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for CounterpartyNumbersInternational {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CounterpartyNumbersInternational")
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("bic", &self.bic)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CounterpartyNumbersInternational {
@@ -3461,13 +3582,15 @@ impl Validate for LiabilitiesObject {
 }
 
 /// Contains details about a student loan account
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct StudentLoan {
     /// The ID of the account that this liability belongs to. Each account can only contain one
     /// liability.
     pub account_id: Option<String>,
     /// The account number of the loan. For some institutions, this may be a masked version of the
     /// number (e.g., the last 4 digits instead of the entire number).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: Option<String>,
     /// The dates on which loaned funds were disbursed or will be disbursed. These are often in the
     /// past. Dates are returned in an [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format
@@ -3547,6 +3670,8 @@ pub struct StudentLoan {
     /// The relevant account number that should be used to reference this loan for payments. In the
     /// majority of cases, `payment_reference_number` will match `account_number,` but in some
     /// institutions, such as Great Lakes (`ins_116861`), it will be different.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_reference_number: Option<String>,
     /// Information about the student's eligibility in the Public Service Loan Forgiveness program.
     pub pslf_status: PSLFStatus,
@@ -3565,6 +3690,44 @@ pub struct StudentLoan {
     ///
     /// Format: `double`.
     pub ytd_principal_paid: Option<f64>,
+}
+
+impl ::std::fmt::Debug for StudentLoan {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StudentLoan")
+            .field("account_id", &self.account_id)
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
+            .field("disbursement_dates", &self.disbursement_dates)
+            .field("expected_payoff_date", &self.expected_payoff_date)
+            .field("guarantor", &self.guarantor)
+            .field("interest_rate_percentage", &self.interest_rate_percentage)
+            .field("is_overdue", &self.is_overdue)
+            .field("last_payment_amount", &self.last_payment_amount)
+            .field("last_payment_date", &self.last_payment_date)
+            .field("last_statement_balance", &self.last_statement_balance)
+            .field("last_statement_issue_date", &self.last_statement_issue_date)
+            .field("loan_name", &self.loan_name)
+            .field("loan_status", &self.loan_status)
+            .field("minimum_payment_amount", &self.minimum_payment_amount)
+            .field("next_payment_due_date", &self.next_payment_due_date)
+            .field("origination_date", &self.origination_date)
+            .field("origination_principal_amount", &self.origination_principal_amount)
+            .field("outstanding_interest_amount", &self.outstanding_interest_amount)
+            .field(
+                "payment_reference_number",
+                &::specgen_runtime::redact::Redacted(&self.payment_reference_number),
+            )
+            .field("pslf_status", &self.pslf_status)
+            .field("repayment_plan", &self.repayment_plan)
+            .field("sequence_number", &self.sequence_number)
+            .field("servicer_address", &self.servicer_address)
+            .field("ytd_interest_paid", &self.ytd_interest_paid)
+            .field("ytd_principal_paid", &self.ytd_principal_paid)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(StudentLoan {
@@ -3708,11 +3871,13 @@ impl Validate for CreditCardLiability {
 }
 
 /// Contains details about a mortgage account.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct MortgageLiability {
     /// The ID of the account that this liability belongs to.
     pub account_id: String,
     /// The account number of the loan.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: Option<String>,
     /// The current outstanding amount charged for late payment.
     ///
@@ -3780,6 +3945,36 @@ pub struct MortgageLiability {
     ///
     /// Format: `double`.
     pub ytd_principal_paid: Option<f64>,
+}
+
+impl ::std::fmt::Debug for MortgageLiability {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MortgageLiability")
+            .field("account_id", &self.account_id)
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
+            .field("current_late_fee", &self.current_late_fee)
+            .field("escrow_balance", &self.escrow_balance)
+            .field("has_pmi", &self.has_pmi)
+            .field("has_prepayment_penalty", &self.has_prepayment_penalty)
+            .field("interest_rate", &self.interest_rate)
+            .field("last_payment_amount", &self.last_payment_amount)
+            .field("last_payment_date", &self.last_payment_date)
+            .field("loan_type_description", &self.loan_type_description)
+            .field("loan_term", &self.loan_term)
+            .field("maturity_date", &self.maturity_date)
+            .field("next_monthly_payment", &self.next_monthly_payment)
+            .field("next_payment_due_date", &self.next_payment_due_date)
+            .field("origination_date", &self.origination_date)
+            .field("origination_principal_amount", &self.origination_principal_amount)
+            .field("past_due_amount", &self.past_due_amount)
+            .field("property_address", &self.property_address)
+            .field("ytd_interest_paid", &self.ytd_interest_paid)
+            .field("ytd_principal_paid", &self.ytd_principal_paid)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(MortgageLiability {
@@ -6204,18 +6399,31 @@ impl DepositoryAccountSubtype {
 ::specgen_runtime::open_enum!(DepositoryAccountSubtype);
 
 /// Information about the end user's employer
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IncomeVerificationPrecheckEmployer {
     /// The employer's name
     pub name: Nullable<String>,
     /// The address of the employer
     pub address: Nullable<IncomeVerificationPrecheckEmployerAddressData>,
     /// The employer's tax id
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub tax_id: Nullable<String>,
     /// The URL for the employer's public website
     ///
     /// Constraints: an http or https URL.
     pub url: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for IncomeVerificationPrecheckEmployer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IncomeVerificationPrecheckEmployer")
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("tax_id", &::specgen_runtime::redact::Redacted(&self.tax_id))
+            .field("url", &self.url)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationPrecheckEmployer {
@@ -6388,11 +6596,13 @@ pub struct W2Box12 {
 });
 
 /// W2 state and local wages
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct W2StateAndLocalWages {
     /// State associated with the wage.
     pub state: Nullable<String>,
     /// State identification number of the employer.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub employer_state_id_number: Nullable<String>,
     /// Wages and tips from the specified state.
     pub state_wages_tips: Nullable<String>,
@@ -6404,6 +6614,23 @@ pub struct W2StateAndLocalWages {
     pub local_income_tax: Nullable<String>,
     /// Name of the locality.
     pub locality_name: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for W2StateAndLocalWages {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("W2StateAndLocalWages")
+            .field("state", &self.state)
+            .field(
+                "employer_state_id_number",
+                &::specgen_runtime::redact::Redacted(&self.employer_state_id_number),
+            )
+            .field("state_wages_tips", &self.state_wages_tips)
+            .field("state_income_tax", &self.state_income_tax)
+            .field("local_wages_tips", &self.local_wages_tips)
+            .field("local_income_tax", &self.local_income_tax)
+            .field("locality_name", &self.locality_name)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(W2StateAndLocalWages {
@@ -6936,19 +7163,38 @@ impl PartnerEndCustomerStatus {
 ::specgen_runtime::open_enum!(PartnerEndCustomerStatus);
 
 /// The secrets for the newly created end customer.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PartnerEndCustomerSecrets {
     /// The end customer's secret key for the Sandbox environment.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub sandbox: Option<String>,
     /// The end customer's secret key for the Development environment. The Development environment
     /// has been removed.
     ///
     /// Deprecated.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub development: Option<String>,
     /// The end customer's secret key for the Production environment. The end customer will be
     /// provided with a limited number of credits to test in the Production environment before full
     /// enablement.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub production: Option<String>,
+}
+
+impl ::std::fmt::Debug for PartnerEndCustomerSecrets {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerEndCustomerSecrets")
+            .field("sandbox", &::specgen_runtime::redact::Redacted(&self.sandbox))
+            .field(
+                "development",
+                &::specgen_runtime::redact::Redacted(&self.development),
+            )
+            .field("production", &::specgen_runtime::redact::Redacted(&self.production))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerSecrets {
@@ -7502,7 +7748,7 @@ impl WarningWarningCode {
 /// The user object allows you to provide additional information about the user to be appended to
 /// the Asset Report. All fields are optional. The `first_name`, `last_name`, and `ssn` fields are
 /// required if you would like the Report to be eligible for Fannie Mae's Day 1 Certainty™ program.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportUser {
     /// An identifier you determine and submit for the user.
     pub client_user_id: Nullable<String>,
@@ -7515,6 +7761,8 @@ pub struct AssetReportUser {
     /// The user's Social Security Number. Required for the Fannie Mae Day 1 Certainty™ program.
     ///
     /// Format: "ddd-dd-dddd"
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub ssn: Nullable<String>,
     /// The user's phone number, in E.164 format: +{countrycode}{number}. For example:
     /// "+14151234567". Phone numbers provided in other formats will be parsed on a best-effort
@@ -7522,6 +7770,20 @@ pub struct AssetReportUser {
     pub phone_number: Nullable<String>,
     /// The user's email address.
     pub email: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for AssetReportUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportUser")
+            .field("client_user_id", &self.client_user_id)
+            .field("first_name", &self.first_name)
+            .field("middle_name", &self.middle_name)
+            .field("last_name", &self.last_name)
+            .field("ssn", &::specgen_runtime::redact::Redacted(&self.ssn))
+            .field("phone_number", &self.phone_number)
+            .field("email", &self.email)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportUser {
@@ -9282,16 +9544,27 @@ pub struct UserAddress {
 /// ID number submitted by the user, currently used only for the Identity Verification product. If
 /// the user has not submitted this data yet, this field will be `null`. Otherwise, both fields are
 /// guaranteed to be filled.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserIDNumber {
     /// Value of the identity document typed in by the user. Alpha-numeric, with all formatting
     /// characters stripped. For specific format requirements by ID type, see [Input Validation
     /// Rules](https://plaid.com/docs/identity-verification/hybrid-input-validation/#id-numbers).
     ///
     /// Example: `123456789`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub value: String,
     /// A globally unique and human readable ID type, specific to the country and document category.
     pub type_: IDNumberType,
+}
+
+impl ::std::fmt::Debug for UserIDNumber {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserIDNumber")
+            .field("value", &::specgen_runtime::redact::Redacted(&self.value))
+            .field("type_", &self.type_)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserIDNumber {

@@ -14,19 +14,33 @@
 /// Response is PDF binary data. The `request_id` is returned in the `Plaid-Request-ID` header.
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ConsumerReportPDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
+}
+
+impl ::std::fmt::Debug for ConsumerReportPDFGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConsumerReportPDFGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ConsumerReportPDFGetRequest {

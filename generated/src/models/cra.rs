@@ -34,13 +34,15 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 ///
 /// The response is
 /// [`CraMonitoringInsightsSubscribeResponse`](crate::models::CraMonitoringInsightsSubscribeResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraMonitoringInsightsSubscribeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -61,7 +63,23 @@ pub struct CraMonitoringInsightsSubscribeRequest {
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for CraMonitoringInsightsSubscribeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsSubscribeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("item_id", &self.item_id)
+            .field("webhook", &self.webhook)
+            .field("income_categories", &self.income_categories)
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraMonitoringInsightsSubscribeRequest {
@@ -121,16 +139,28 @@ pub struct CraMonitoringInsightsSubscribeResponse {
 ///
 /// The response is
 /// [`CraMonitoringInsightsUnsubscribeResponse`](crate::models::CraMonitoringInsightsUnsubscribeResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraMonitoringInsightsUnsubscribeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique identifier for the subscription.
     pub subscription_id: String,
+}
+
+impl ::std::fmt::Debug for CraMonitoringInsightsUnsubscribeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsUnsubscribeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("subscription_id", &self.subscription_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraMonitoringInsightsUnsubscribeRequest {
@@ -174,13 +204,15 @@ pub struct CraMonitoringInsightsUnsubscribeResponse {
 ///
 /// The response is
 /// [`CraMonitoringInsightsGetResponse`](crate::models::CraMonitoringInsightsGetResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CraMonitoringInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -193,7 +225,24 @@ pub struct CraMonitoringInsightsGetRequest {
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for CraMonitoringInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraMonitoringInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field(
+                "consumer_report_permissible_purpose",
+                &self.consumer_report_permissible_purpose,
+            )
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraMonitoringInsightsGetRequest {
@@ -1563,13 +1612,15 @@ pub struct HistoricalAnnualIncome {
 /// `add-ons` field.
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportPDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -1577,6 +1628,8 @@ pub struct CraCheckReportPDFGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: Option<String>,
     /// Use this field to include other reports in the PDF.
     pub add_ons: Option<Vec<CraPDFAddOns>>,
@@ -1584,7 +1637,25 @@ pub struct CraCheckReportPDFGetRequest {
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportPDFGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportPDFGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("add_ons", &self.add_ons)
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportPDFGetRequest {
@@ -1648,13 +1719,15 @@ impl CraPDFAddOns {
 ///
 /// The response is
 /// [`CraCheckReportBaseReportGetResponse`](crate::models::CraCheckReportBaseReportGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportBaseReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -1662,6 +1735,8 @@ pub struct CraCheckReportBaseReportGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: Option<String>,
     /// The Item IDs to include in the Base Report. If not provided, all Items associated with the
     /// user will be included.
@@ -1670,9 +1745,28 @@ pub struct CraCheckReportBaseReportGetRequest {
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// The tier of the user.
     pub user_tier: Nullable<CraUserTier>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportBaseReportGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportBaseReportGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("item_ids", &self.item_ids)
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_tier", &self.user_tier)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportBaseReportGetRequest {
@@ -4368,20 +4462,26 @@ pub struct BaseReportInvestmentSecurity {
 ///
 /// The response is
 /// [`CraCheckReportIncomeInsightsGetResponse`](crate::models::CraCheckReportIncomeInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportIncomeInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -4390,6 +4490,22 @@ pub struct CraCheckReportIncomeInsightsGetRequest {
     pub user_id: Option<String>,
     /// Defines configuration options to generate Income Insights.
     pub options: Nullable<CraCheckReportIncomeInsightsGetOptions>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportIncomeInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportIncomeInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("user_id", &self.user_id)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportIncomeInsightsGetRequest {
@@ -5639,13 +5755,15 @@ impl Validate for CraBankIncomeCause {
 /// and refresh the data in the report.
 ///
 /// The response is [`CraCheckReportCreateResponse`](crate::models::CraCheckReportCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CraCheckReportCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -5656,6 +5774,8 @@ pub struct CraCheckReportCreateRequest {
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// The destination URL to which webhooks will be sent
     ///
@@ -5698,6 +5818,33 @@ pub struct CraCheckReportCreateRequest {
     pub income_insights: Nullable<CraCheckReportIncomeInsightsGetOptions>,
     /// Describes the reason you are generating a Consumer Report for this user.
     pub consumer_report_permissible_purpose: ConsumerReportPermissiblePurpose,
+}
+
+impl ::std::fmt::Debug for CraCheckReportCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("webhook", &self.webhook)
+            .field("days_requested", &self.days_requested)
+            .field("days_required", &self.days_required)
+            .field("client_report_id", &self.client_report_id)
+            .field("products", &self.products)
+            .field("base_report", &self.base_report)
+            .field("cashflow_insights", &self.cashflow_insights)
+            .field("partner_insights", &self.partner_insights)
+            .field("lend_score", &self.lend_score)
+            .field("network_insights", &self.network_insights)
+            .field("include_investments", &self.include_investments)
+            .field("income_insights", &self.income_insights)
+            .field(
+                "consumer_report_permissible_purpose",
+                &self.consumer_report_permissible_purpose,
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportCreateRequest {
@@ -5774,21 +5921,36 @@ pub struct CraCheckReportCreateResponse {
 /// `/cra/partner_insights/get` returns cash flow insights for a specified user.
 ///
 /// The response is [`CraPartnerInsightsGetResponse`](crate::models::CraPartnerInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraPartnerInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
     /// The tier of the user.
     pub user_tier: Nullable<CraUserTier>,
+}
+
+impl ::std::fmt::Debug for CraPartnerInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraPartnerInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_tier", &self.user_tier)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraPartnerInsightsGetRequest {
@@ -5997,13 +6159,15 @@ impl Validate for CraPartnerInsightsGetResponse {
 ///
 /// The response is
 /// [`CraCheckReportPartnerInsightsGetResponse`](crate::models::CraCheckReportPartnerInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportPartnerInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -6011,11 +6175,15 @@ pub struct CraCheckReportPartnerInsightsGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// The tier of the user.
     pub user_tier: Nullable<CraUserTier>,
@@ -6023,6 +6191,24 @@ pub struct CraCheckReportPartnerInsightsGetRequest {
     pub partner_insights: Option<CraCheckReportPartnerInsightsGetPartnerInsights>,
     /// Deprecated, specify `partner_insights.prism_versions` instead.
     pub options: Nullable<CraCheckReportPartnerInsightsGetOptions>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportPartnerInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportPartnerInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_tier", &self.user_tier)
+            .field("partner_insights", &self.partner_insights)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportPartnerInsightsGetRequest {
@@ -6861,13 +7047,15 @@ pub struct PrismDetect {
 ///
 /// The response is
 /// [`CraCheckReportCashflowInsightsGetResponse`](crate::models::CraCheckReportCashflowInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportCashflowInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -6875,14 +7063,34 @@ pub struct CraCheckReportCashflowInsightsGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// Defines configuration options to generate Cashflow Insights
     pub options: Nullable<CraCheckReportCashflowInsightsGetOptions>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportCashflowInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportCashflowInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportCashflowInsightsGetRequest {
@@ -6922,13 +7130,15 @@ impl Validate for CraCheckReportCashflowInsightsGetRequest {
 ///
 /// The response is
 /// [`CraCheckReportLendScoreGetResponse`](crate::models::CraCheckReportLendScoreGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportLendScoreGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -6936,14 +7146,34 @@ pub struct CraCheckReportLendScoreGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// Defines configuration options to generate the LendScore
     pub options: Nullable<CraCheckReportLendScoreGetOptions>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportLendScoreGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportLendScoreGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportLendScoreGetRequest {
@@ -7282,13 +7512,15 @@ pub struct CraCreditProfileLendScore {
 ///
 /// The response is
 /// [`CraCheckReportNetworkInsightsGetResponse`](crate::models::CraCheckReportNetworkInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportNetworkInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -7298,12 +7530,32 @@ pub struct CraCheckReportNetworkInsightsGetRequest {
     /// Defines configuration options to generate Network Insights
     pub options: Nullable<CraCheckReportNetworkInsightsGetOptions>,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportNetworkInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportNetworkInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("options", &self.options)
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportNetworkInsightsGetRequest {
@@ -7446,13 +7698,15 @@ pub struct CraNetworkInsightsItem {
 ///
 /// The response is
 /// [`CraCheckReportVerificationGetResponse`](crate::models::CraCheckReportVerificationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportVerificationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -7469,7 +7723,22 @@ pub struct CraCheckReportVerificationGetRequest {
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportVerificationGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportVerificationGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("reports_requested", &self.reports_requested)
+            .field("employment_refresh_options", &self.employment_refresh_options)
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportVerificationGetRequest {
@@ -7813,13 +8082,15 @@ impl CraCheckReportVerificationPdfReportType {
 /// `request_id`  is returned in the `Plaid-Request-ID` header.
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportVerificationPdfGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -7827,6 +8098,8 @@ pub struct CraCheckReportVerificationPdfGetRequest {
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: Option<String>,
     /// Deprecated. Use `reports_requested` instead.
     ///
@@ -7842,7 +8115,26 @@ pub struct CraCheckReportVerificationPdfGetRequest {
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportVerificationPdfGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportVerificationPdfGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("report_requested", &self.report_requested)
+            .field("reports_requested", &self.reports_requested)
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportVerificationPdfGetRequest {
@@ -8855,16 +9147,28 @@ impl Validate for CraVerificationIncomeAccount {
 ///
 /// The response is
 /// [`CraLoansApplicationsRegisterResponse`](crate::models::CraLoansApplicationsRegisterResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraLoansApplicationsRegisterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of loan applications to register.
     pub applications: Vec<CraLoanApplication>,
+}
+
+impl ::std::fmt::Debug for CraLoansApplicationsRegisterRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraLoansApplicationsRegisterRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("applications", &self.applications)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraLoansApplicationsRegisterRequest {
@@ -8905,9 +9209,11 @@ pub struct CraLoansApplicationsRegisterResponse {
 });
 
 /// Contains loan application data.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CraLoanApplication {
     /// The user token for the user associated with the loan.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
     /// A unique identifier for the loan application.
     /// Personally identifiable information, such as an email address or phone number, should not be
@@ -8926,6 +9232,19 @@ pub struct CraLoanApplication {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub decision_date: Option<String>,
+}
+
+impl ::std::fmt::Debug for CraLoanApplication {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraLoanApplication")
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("application_id", &self.application_id)
+            .field("type_", &self.type_)
+            .field("decision", &self.decision)
+            .field("application_date", &self.application_date)
+            .field("decision_date", &self.decision_date)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraLoanApplication {
@@ -8985,16 +9304,28 @@ impl CraLoanApplicationDecision {
 /// `/cra/loans/register` registers a list of loans to their applicants.
 ///
 /// The response is [`CraLoansRegisterResponse`](crate::models::CraLoansRegisterResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CRALoansRegisterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of loans to register.
     pub loans: Vec<CraLoanRegister>,
+}
+
+impl ::std::fmt::Debug for CRALoansRegisterRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CRALoansRegisterRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("loans", &self.loans)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CRALoansRegisterRequest {
@@ -9034,9 +9365,11 @@ pub struct CraLoansRegisterResponse {
 });
 
 /// Contains loan data to register.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CraLoanRegister {
     /// The user token for the user associated with the loan.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
     /// A unique identifier for the loan.
     /// Personally identifiable information, such as an email address or phone number, should not be
@@ -9056,6 +9389,21 @@ pub struct CraLoanRegister {
     pub loan_amount: Option<f64>,
     /// Contains loan application data to register.
     pub application: Option<CraLoanRegisterApplication>,
+}
+
+impl ::std::fmt::Debug for CraLoanRegister {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraLoanRegister")
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("loan_id", &self.loan_id)
+            .field("type_", &self.type_)
+            .field("payment_schedule", &self.payment_schedule)
+            .field("opened_date", &self.opened_date)
+            .field("opened_with_status", &self.opened_with_status)
+            .field("loan_amount", &self.loan_amount)
+            .field("application", &self.application)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraLoanRegister {
@@ -9114,16 +9462,28 @@ impl Validate for CraLoanRegisterApplication {
 /// `/cra/loans/update` updates loan information such as the status and payment history.
 ///
 /// The response is [`CraLoansUpdateResponse`](crate::models::CraLoansUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraLoansUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of loans to update.
     pub loans: Vec<CraLoanUpdate>,
+}
+
+impl ::std::fmt::Debug for CraLoansUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraLoansUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("loans", &self.loans)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraLoansUpdateRequest {
@@ -9261,16 +9621,28 @@ impl Validate for CraLoanPaymentHistory {
 /// are expected.
 ///
 /// The response is [`CraLoanUnregisterResponse`](crate::models::CraLoanUnregisterResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraLoansUnregisterRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of loans to unregister.
     pub loans: Vec<CraLoanUnregister>,
+}
+
+impl ::std::fmt::Debug for CraLoansUnregisterRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraLoansUnregisterRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("loans", &self.loans)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraLoansUnregisterRequest {
@@ -9558,13 +9930,15 @@ impl Validate for CraLoanClosedStatus {
 ///
 /// The response is
 /// [`CraCreditProfileReportGetResponse`](crate::models::CraCreditProfileReportGetResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CraCreditProfileReportGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -9581,6 +9955,24 @@ pub struct CraCreditProfileReportGetRequest {
     pub inquiry_type: CraCreditProfileInquiryType,
     /// The version of the credit profile report to retrieve.
     pub version: CraCreditProfileReportVersion,
+}
+
+impl ::std::fmt::Debug for CraCreditProfileReportGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCreditProfileReportGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field(
+                "consumer_report_permissible_purpose",
+                &self.consumer_report_permissible_purpose,
+            )
+            .field("client_report_id", &self.client_report_id)
+            .field("report_type", &self.report_type)
+            .field("inquiry_type", &self.inquiry_type)
+            .field("version", &self.version)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCreditProfileReportGetRequest {

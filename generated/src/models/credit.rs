@@ -30,19 +30,33 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// (showing, for example, whether the user finished the bank income verification step).
 ///
 /// The response is [`CreditSessionsGetResponse`](crate::models::CreditSessionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditSessionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
+}
+
+impl ::std::fmt::Debug for CreditSessionsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditSessionsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionsGetRequest {
@@ -187,9 +201,11 @@ impl Validate for CreditSessionResults {
 }
 
 /// The details of an Item add in Link.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditSessionItemAddResult {
     /// Returned once a user has successfully linked their Item.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub public_token: Option<String>,
     /// The Plaid Item ID. The `item_id` is always unique; linking the same account at the same
     /// institution twice will result in two Items with different `item_id` values. Like all Plaid
@@ -197,6 +213,19 @@ pub struct CreditSessionItemAddResult {
     pub item_id: Option<String>,
     /// The Plaid Institution ID associated with the Item.
     pub institution_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for CreditSessionItemAddResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditSessionItemAddResult")
+            .field(
+                "public_token",
+                &::specgen_runtime::redact::Redacted(&self.public_token),
+            )
+            .field("item_id", &self.item_id)
+            .field("institution_id", &self.institution_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditSessionItemAddResult {
@@ -388,18 +417,22 @@ impl CreditPayStubPayBasisType {
 /// `options.count` field.
 ///
 /// The response is [`CreditBankIncomeGetResponse`](crate::models::CreditBankIncomeGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditBankIncomeGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -408,6 +441,18 @@ pub struct CreditBankIncomeGetRequest {
     pub user_id: Option<String>,
     /// An optional object for `/credit/bank_income/get` request options.
     pub options: Option<CreditBankIncomeGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for CreditBankIncomeGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditBankIncomeGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeGetRequest {
@@ -815,24 +860,39 @@ impl Validate for CreditBankIncomeGetResponse {
 /// Link](https://plaid.com/docs/link/multi-item-link).
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditBankIncomePDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for CreditBankIncomePDFGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditBankIncomePDFGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomePDFGetRequest {
@@ -1198,18 +1258,22 @@ impl Validate for CreditBankIncomeTransaction {
 ///
 /// The response is
 /// [`CreditBankIncomeRefreshResponse`](crate::models::CreditBankIncomeRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditBankIncomeRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -1218,6 +1282,18 @@ pub struct CreditBankIncomeRefreshRequest {
     pub user_id: Option<String>,
     /// An optional object for `/credit/bank_income/refresh` request options.
     pub options: Option<CreditBankIncomeRefreshRequestOptions>,
+}
+
+impl ::std::fmt::Debug for CreditBankIncomeRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditBankIncomeRefreshRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeRefreshRequest {
@@ -1279,18 +1355,22 @@ pub struct CreditBankIncomeRefreshResponse {
 ///
 /// The response is
 /// [`CreditBankIncomeWebhookUpdateResponse`](crate::models::CreditBankIncomeWebhookUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditBankIncomeWebhookUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -1300,6 +1380,18 @@ pub struct CreditBankIncomeWebhookUpdateRequest {
     /// Whether the user should be enabled for proactive webhook notifications when their income
     /// changes
     pub enable_webhooks: bool,
+}
+
+impl ::std::fmt::Debug for CreditBankIncomeWebhookUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditBankIncomeWebhookUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .field("enable_webhooks", &self.enable_webhooks)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditBankIncomeWebhookUpdateRequest {
@@ -1347,21 +1439,36 @@ pub struct CreditBankIncomeWebhookUpdateResponse {
 ///
 /// The response is
 /// [`CreditBankStatementsUploadsGetResponse`](crate::models::CreditBankStatementsUploadsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditBankStatementsUploadsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
     /// An optional object for `/credit/bank_statements/uploads/get` request options.
     pub options: Option<CreditBankStatementsUploadsGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for CreditBankStatementsUploadsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditBankStatementsUploadsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditBankStatementsUploadsGetRequest {
@@ -1397,18 +1504,22 @@ pub struct CreditBankStatementsUploadsGetRequestOptions {
 ///
 /// The response is
 /// [`CreditPayrollIncomeParsingConfigUpdateResponse`](crate::models::CreditPayrollIncomeParsingConfigUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditPayrollIncomeParsingConfigUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -1419,6 +1530,19 @@ pub struct CreditPayrollIncomeParsingConfigUpdateRequest {
     pub item_id: Option<String>,
     /// The types of analysis to enable for the document income verification session
     pub parsing_config: Vec<IncomeVerificationDocParsingConfig>,
+}
+
+impl ::std::fmt::Debug for CreditPayrollIncomeParsingConfigUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditPayrollIncomeParsingConfigUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .field("item_id", &self.item_id)
+            .field("parsing_config", &self.parsing_config)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeParsingConfigUpdateRequest {
@@ -1575,24 +1699,39 @@ impl Validate for CreditBankStatementsUploadsGetResponse {
 ///
 /// The response is
 /// [`CreditPayrollIncomeRiskSignalsGetResponse`](crate::models::CreditPayrollIncomeRiskSignalsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditPayrollIncomeRiskSignalsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for CreditPayrollIncomeRiskSignalsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditPayrollIncomeRiskSignalsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeRiskSignalsGetRequest {
@@ -1982,17 +2121,34 @@ impl Validate for MultiDocumentRiskSignal {
 ///
 /// The response is
 /// [`CreditAuditCopyTokenCreateResponse`](crate::models::CreditAuditCopyTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditAuditCopyTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// List of report tokens; can include at most one VOA/standard Asset Report tokens and one VOE
     /// Asset Report Token.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub report_tokens: Vec<String>,
+}
+
+impl ::std::fmt::Debug for CreditAuditCopyTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditAuditCopyTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "report_tokens",
+                &::specgen_runtime::redact::Redacted(&self.report_tokens),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditAuditCopyTokenCreateRequest {
@@ -2015,14 +2171,28 @@ pub struct CreditAuditCopyTokenCreateRequest {
 ///   "request_id": "Iam3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditAuditCopyTokenCreateResponse {
     /// A token that can be shared with a third party auditor, which allows them to fetch the Asset
     /// Reports attached to the token. This token should be stored securely.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub audit_copy_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for CreditAuditCopyTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditAuditCopyTokenCreateResponse")
+            .field(
+                "audit_copy_token",
+                &::specgen_runtime::redact::Redacted(&self.audit_copy_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditAuditCopyTokenCreateResponse {
@@ -2045,16 +2215,33 @@ pub struct CreditAuditCopyTokenCreateResponse {
 ///
 /// The response is
 /// [`CreditAuditCopyTokenRemoveResponse`](crate::models::CreditAuditCopyTokenRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditAuditCopyTokenRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `audit_copy_token` granting access to the Audit Copy you would like to revoke.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub audit_copy_token: String,
+}
+
+impl ::std::fmt::Debug for CreditAuditCopyTokenRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditAuditCopyTokenRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "audit_copy_token",
+                &::specgen_runtime::redact::Redacted(&self.audit_copy_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditAuditCopyTokenRemoveRequest {
@@ -2102,18 +2289,22 @@ pub struct CreditAuditCopyTokenRemoveResponse {
 ///
 /// The response is
 /// [`CreditPayrollIncomeGetResponse`](crate::models::CreditPayrollIncomeGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditPayrollIncomeGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -2122,6 +2313,18 @@ pub struct CreditPayrollIncomeGetRequest {
     pub user_id: Option<String>,
     /// An optional object for `/credit/payroll_income/get` request options.
     pub options: Option<CreditPayrollIncomeGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for CreditPayrollIncomeGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditPayrollIncomeGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeGetRequest {
@@ -2647,7 +2850,7 @@ impl Validate for CreditBankStatementUploadTransaction {
 }
 
 /// An object containing data about a user's bank account related to an uploaded bank statement.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditBankStatementUploadBankAccount {
     /// The name of the bank account
     pub name: Option<String>,
@@ -2656,6 +2859,8 @@ pub struct CreditBankStatementUploadBankAccount {
     /// The type of the bank account.
     pub account_type: Option<String>,
     /// The bank account number.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: Option<String>,
     /// An object containing data about the owner of the bank account for the uploaded bank
     /// statement.
@@ -2664,6 +2869,23 @@ pub struct CreditBankStatementUploadBankAccount {
     pub periods: Vec<CreditBankStatementUploadBankAccountPeriod>,
     /// The unique id of the bank account
     pub account_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for CreditBankStatementUploadBankAccount {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditBankStatementUploadBankAccount")
+            .field("name", &self.name)
+            .field("bank_name", &self.bank_name)
+            .field("account_type", &self.account_type)
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
+            .field("owner", &self.owner)
+            .field("periods", &self.periods)
+            .field("account_id", &self.account_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditBankStatementUploadBankAccount {
@@ -3105,16 +3327,29 @@ impl Form1099Type {
 ::specgen_runtime::open_enum!(Form1099Type);
 
 /// An object representing a payer used by 1099-MISC tax documents.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Credit1099Payer {
     /// Address on the pay stub.
     pub address: Option<CreditPayStubAddress>,
     /// Name of payer.
     pub name: Nullable<String>,
     /// Tax identification number of payer.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub tin: Nullable<String>,
     /// Telephone number of payer.
     pub telephone_number: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for Credit1099Payer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credit1099Payer")
+            .field("address", &self.address)
+            .field("name", &self.name)
+            .field("tin", &::specgen_runtime::redact::Redacted(&self.tin))
+            .field("telephone_number", &self.telephone_number)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(Credit1099Payer {
@@ -3125,20 +3360,40 @@ pub struct Credit1099Payer {
 });
 
 /// An object representing a recipient used in both 1099-K and 1099-MISC tax documents.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Credit1099Recipient {
     /// Address on the pay stub.
     pub address: Option<CreditPayStubAddress>,
     /// Name of recipient.
     pub name: Nullable<String>,
     /// Tax identification number of recipient.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub tin: Nullable<String>,
     /// Account number of recipient.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: Nullable<String>,
     /// Checked if FACTA is a filing requirement.
     pub facta_filing_requirement: Nullable<String>,
     /// Checked if 2nd TIN exists.
     pub second_tin_exists: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for Credit1099Recipient {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credit1099Recipient")
+            .field("address", &self.address)
+            .field("name", &self.name)
+            .field("tin", &::specgen_runtime::redact::Redacted(&self.tin))
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
+            .field("facta_filing_requirement", &self.facta_filing_requirement)
+            .field("second_tin_exists", &self.second_tin_exists)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(Credit1099Recipient {
@@ -3151,17 +3406,30 @@ pub struct Credit1099Recipient {
 });
 
 /// An object representing a filer used by 1099-K tax documents.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Credit1099Filer {
     /// Address on the pay stub.
     pub address: Option<CreditPayStubAddress>,
     /// Name of filer.
     pub name: Nullable<String>,
     /// Tax identification number of filer.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub tin: Nullable<String>,
     /// One of the following values will be provided: Payment Settlement Entity (PSE), Electronic
     /// Payment Facilitator (EPF), Other Third Party
     pub type_: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for Credit1099Filer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credit1099Filer")
+            .field("address", &self.address)
+            .field("name", &self.name)
+            .field("tin", &::specgen_runtime::redact::Redacted(&self.tin))
+            .field("type_", &self.type_)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(Credit1099Filer {
@@ -3685,7 +3953,7 @@ pub struct PayrollItemStatus {
 });
 
 /// W2 is an object that represents income data taken from a W2 tax document.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditW2 {
     /// Object representing metadata pertaining to the document.
     pub document_metadata: CreditDocumentMetadata,
@@ -3698,6 +3966,8 @@ pub struct CreditW2 {
     /// The tax year of the W2 document.
     pub tax_year: Option<String>,
     /// An employee identification number or EIN.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub employer_id_number: Option<String>,
     /// Wages from tips and other compensation.
     pub wages_tips_other_comp: Option<String>,
@@ -3731,6 +4001,39 @@ pub struct CreditW2 {
     /// Other.
     pub other: Option<String>,
     pub state_and_local_wages: Vec<W2StateAndLocalWages>,
+}
+
+impl ::std::fmt::Debug for CreditW2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditW2")
+            .field("document_metadata", &self.document_metadata)
+            .field("document_id", &self.document_id)
+            .field("employer", &self.employer)
+            .field("employee", &self.employee)
+            .field("tax_year", &self.tax_year)
+            .field(
+                "employer_id_number",
+                &::specgen_runtime::redact::Redacted(&self.employer_id_number),
+            )
+            .field("wages_tips_other_comp", &self.wages_tips_other_comp)
+            .field("federal_income_tax_withheld", &self.federal_income_tax_withheld)
+            .field("social_security_wages", &self.social_security_wages)
+            .field("social_security_tax_withheld", &self.social_security_tax_withheld)
+            .field("medicare_wages_and_tips", &self.medicare_wages_and_tips)
+            .field("medicare_tax_withheld", &self.medicare_tax_withheld)
+            .field("social_security_tips", &self.social_security_tips)
+            .field("allocated_tips", &self.allocated_tips)
+            .field("box_9", &self.box_9)
+            .field("dependent_care_benefits", &self.dependent_care_benefits)
+            .field("nonqualified_plans", &self.nonqualified_plans)
+            .field("box_12", &self.box_12)
+            .field("statutory_employee", &self.statutory_employee)
+            .field("retirement_plan", &self.retirement_plan)
+            .field("third_party_sick_pay", &self.third_party_sick_pay)
+            .field("other", &self.other)
+            .field("state_and_local_wages", &self.state_and_local_wages)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditW2 {
@@ -3804,18 +4107,22 @@ pub struct PayrollIncomeRateOfPay {
 ///
 /// The response is
 /// [`CreditPayrollIncomePrecheckResponse`](crate::models::CreditPayrollIncomePrecheckResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditPayrollIncomePrecheckRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -3826,6 +4133,8 @@ pub struct CreditPayrollIncomePrecheckRequest {
     /// being checked. Note that if the Items specified here are not already initialized with
     /// `transactions`, providing them in this field will cause these Items to be initialized with
     /// (and billed for) the Transactions product.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_tokens: Option<Vec<String>>,
     /// Information about the end user's employer
     pub employer: Nullable<IncomeVerificationPrecheckEmployer>,
@@ -3833,6 +4142,24 @@ pub struct CreditPayrollIncomePrecheckRequest {
     pub us_military_info: Nullable<IncomeVerificationPrecheckMilitaryInfo>,
     /// Information about the end user's payroll institution
     pub payroll_institution: Nullable<IncomeVerificationPrecheckPayrollInstitution>,
+}
+
+impl ::std::fmt::Debug for CreditPayrollIncomePrecheckRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditPayrollIncomePrecheckRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .field(
+                "access_tokens",
+                &::specgen_runtime::redact::Redacted(&self.access_tokens),
+            )
+            .field("employer", &self.employer)
+            .field("us_military_info", &self.us_military_info)
+            .field("payroll_institution", &self.payroll_institution)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomePrecheckRequest {
@@ -3899,18 +4226,22 @@ impl Validate for CreditPayrollIncomePrecheckResponse {
 ///
 /// The response is
 /// [`CreditPayrollIncomeRefreshResponse`](crate::models::CreditPayrollIncomeRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditPayrollIncomeRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -3919,6 +4250,18 @@ pub struct CreditPayrollIncomeRefreshRequest {
     pub user_id: Option<String>,
     /// An optional object for `/credit/payroll_income/refresh` request options.
     pub options: Option<CreditPayrollIncomeRefreshRequestOptions>,
+}
+
+impl ::std::fmt::Debug for CreditPayrollIncomeRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditPayrollIncomeRefreshRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditPayrollIncomeRefreshRequest {
@@ -3987,19 +4330,33 @@ pub struct CreditPayrollIncomeRefreshResponse {
 /// payroll provider that was verified by an end user.
 ///
 /// The response is [`CreditEmploymentGetResponse`](crate::models::CreditEmploymentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditEmploymentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: String,
+}
+
+impl ::std::fmt::Debug for CreditEmploymentGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditEmploymentGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditEmploymentGetRequest {
@@ -4066,13 +4423,28 @@ impl Validate for CreditEmploymentGetResponse {
 }
 
 /// The object containing employment items.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditEmploymentItem {
     /// The `item_id` of the Item associated with this webhook, warning, or error
     pub item_id: String,
     pub employments: Vec<CreditEmploymentVerification>,
     /// Token to represent the underlying Employment data
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub employment_report_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for CreditEmploymentItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditEmploymentItem")
+            .field("item_id", &self.item_id)
+            .field("employments", &self.employments)
+            .field(
+                "employment_report_token",
+                &::specgen_runtime::redact::Redacted(&self.employment_report_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditEmploymentItem {
@@ -4217,16 +4589,20 @@ impl Validate for CreditBankIncomeWarning {
 /// `relay_token` for each third party that needs access to the report on your behalf.
 ///
 /// The response is [`CreditRelayCreateResponse`](crate::models::CreditRelayCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditRelayCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// List of report token strings, with at most one token of each report type. Currently only
     /// Asset Report token is supported.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub report_tokens: Vec<String>,
     /// The `secondary_client_id` is the client id of the third party with whom you would like to
     /// share the relay token.
@@ -4236,6 +4612,21 @@ pub struct CreditRelayCreateRequest {
     ///
     /// Constraints: an http or https URL.
     pub webhook: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for CreditRelayCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditRelayCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "report_tokens",
+                &::specgen_runtime::redact::Redacted(&self.report_tokens),
+            )
+            .field("secondary_client_id", &self.secondary_client_id)
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayCreateRequest {
@@ -4266,14 +4657,28 @@ impl Validate for CreditRelayCreateRequest {
 ///   "request_id": "Iam3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditRelayCreateResponse {
     /// A token that can be shared with a third party to allow them to access the Asset Report. This
     /// token should be stored securely.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub relay_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for CreditRelayCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditRelayCreateResponse")
+            .field(
+                "relay_token",
+                &::specgen_runtime::redact::Redacted(&self.relay_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayCreateResponse {
@@ -4292,15 +4697,19 @@ pub struct CreditRelayCreateResponse {
 /// `relay_token` that was created by the report owner.
 ///
 /// The response is [`AssetReportGetResponse`](crate::models::AssetReportGetResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreditRelayGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `relay_token` granting access to the report you would like to get.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub relay_token: String,
     /// The report type.
     pub report_type: ReportType,
@@ -4309,6 +4718,21 @@ pub struct CreditRelayGetRequest {
     ///
     /// Default: `false`.
     pub include_insights: Option<bool>,
+}
+
+impl ::std::fmt::Debug for CreditRelayGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditRelayGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "relay_token",
+                &::specgen_runtime::redact::Redacted(&self.relay_token),
+            )
+            .field("report_type", &self.report_type)
+            .field("include_insights", &self.include_insights)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayGetRequest {
@@ -4347,18 +4771,36 @@ impl Validate for CreditRelayGetRequest {
 /// [View a sample PDF Asset Report](https://plaid.com/documents/sample-asset-report.pdf).
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreditRelayPDFGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `relay_token` granting access to the report you would like to get.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub relay_token: String,
     /// The report type.
     pub report_type: ReportType,
+}
+
+impl ::std::fmt::Debug for CreditRelayPDFGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditRelayPDFGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "relay_token",
+                &::specgen_runtime::redact::Redacted(&self.relay_token),
+            )
+            .field("report_type", &self.report_type)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayPDFGetRequest {
@@ -4387,15 +4829,19 @@ impl Validate for CreditRelayPDFGetRequest {
 /// the `days_requested` value of the original report.
 ///
 /// The response is [`CreditRelayRefreshResponse`](crate::models::CreditRelayRefreshResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CreditRelayRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `relay_token` granting access to the report you would like to refresh.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub relay_token: String,
     /// The report type.
     pub report_type: ReportType,
@@ -4403,6 +4849,21 @@ pub struct CreditRelayRefreshRequest {
     ///
     /// Constraints: an http or https URL.
     pub webhook: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for CreditRelayRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditRelayRefreshRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "relay_token",
+                &::specgen_runtime::redact::Redacted(&self.relay_token),
+            )
+            .field("report_type", &self.report_type)
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayRefreshRequest {
@@ -4435,8 +4896,9 @@ impl Validate for CreditRelayRefreshRequest {
 ///   "asset_report_id": "bf3a0490-344c-4620-a219-2693162e4b1d"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditRelayRefreshResponse {
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub relay_token: String,
     /// A unique ID identifying an Asset Report. Like all Plaid identifiers, this ID is case
     /// sensitive.
@@ -4444,6 +4906,19 @@ pub struct CreditRelayRefreshResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for CreditRelayRefreshResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditRelayRefreshResponse")
+            .field(
+                "relay_token",
+                &::specgen_runtime::redact::Redacted(&self.relay_token),
+            )
+            .field("asset_report_id", &self.asset_report_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayRefreshResponse {
@@ -4465,16 +4940,33 @@ pub struct CreditRelayRefreshResponse {
 /// removing the given `relay_token`.
 ///
 /// The response is [`CreditRelayRemoveResponse`](crate::models::CreditRelayRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditRelayRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `relay_token` you would like to revoke.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub relay_token: String,
+}
+
+impl ::std::fmt::Debug for CreditRelayRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditRelayRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "relay_token",
+                &::specgen_runtime::redact::Redacted(&self.relay_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditRelayRemoveRequest {
@@ -4524,20 +5016,43 @@ pub struct CreditRelayRemoveResponse {
 ///
 /// The response is
 /// [`CreditAuditCopyTokenUpdateResponse`](crate::models::CreditAuditCopyTokenUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditAuditCopyTokenUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `audit_copy_token` you would like to update.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub audit_copy_token: String,
     /// Array of tokens which the specified Audit Copy Token will be updated with. The types of
     /// token supported are asset report token and employment report token. There can be at most 1
     /// of each token type in the array.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub report_tokens: Vec<String>,
+}
+
+impl ::std::fmt::Debug for CreditAuditCopyTokenUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditAuditCopyTokenUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "audit_copy_token",
+                &::specgen_runtime::redact::Redacted(&self.audit_copy_token),
+            )
+            .field(
+                "report_tokens",
+                &::specgen_runtime::redact::Redacted(&self.report_tokens),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditAuditCopyTokenUpdateRequest {
@@ -4586,17 +5101,34 @@ pub struct CreditAuditCopyTokenUpdateResponse {
 /// JSON format.
 ///
 /// The response is [`AssetReportFreddieGetResponse`](crate::models::AssetReportFreddieGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct AssetReportFreddieGetRequest {
     /// A token that can be shared with a third party auditor to allow them to obtain access to the
     /// Asset Report. This token should be stored securely.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub audit_copy_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for AssetReportFreddieGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AssetReportFreddieGetRequest")
+            .field(
+                "audit_copy_token",
+                &::specgen_runtime::redact::Redacted(&self.audit_copy_token),
+            )
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(AssetReportFreddieGetRequest {
@@ -5065,14 +5597,28 @@ impl Validate for TaxpayerIdentifiers {
 }
 
 /// Information about the Taxpayer identification values assigned to the individual or legal entity.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TaxpayerIdentifier {
     /// A value from a MISMO prescribed list that classifies identification numbers used by the
     /// Internal Revenue Service (IRS) in the administration of tax laws.
     pub taxpayer_identifier_type: Option<TaxpayerIdentifierType>,
     /// The value of the taxpayer identifier as assigned by the IRS to the individual or legal
     /// entity.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub taxpayer_identifier_value: Option<String>,
+}
+
+impl ::std::fmt::Debug for TaxpayerIdentifier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TaxpayerIdentifier")
+            .field("taxpayer_identifier_type", &self.taxpayer_identifier_type)
+            .field(
+                "taxpayer_identifier_value",
+                &::specgen_runtime::redact::Redacted(&self.taxpayer_identifier_value),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TaxpayerIdentifier {
@@ -6319,17 +6865,34 @@ pub struct Status {
 ///
 /// The response is
 /// [`CreditFreddieMacReportsGetResponse`](crate::models::CreditFreddieMacReportsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreditFreddieMacReportsGetRequest {
     /// A token that can be shared with a third party auditor to allow them to obtain access to the
     /// Asset Report. This token should be stored securely.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub audit_copy_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for CreditFreddieMacReportsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreditFreddieMacReportsGetRequest")
+            .field(
+                "audit_copy_token",
+                &::specgen_runtime::redact::Redacted(&self.audit_copy_token),
+            )
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CreditFreddieMacReportsGetRequest {

@@ -60,7 +60,7 @@ impl Validate for DashboardUser {
 /// reviewer who performed a Dashboard action.
 ///
 /// The response is [`DashboardUserGetResponse`](crate::models::DashboardUserGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DashboardUserGetRequest {
     /// ID of the associated user. To retrieve the email address or other details of the person
     /// corresponding to this ID, use `/dashboard_user/get`.
@@ -69,10 +69,22 @@ pub struct DashboardUserGetRequest {
     pub dashboard_user_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for DashboardUserGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DashboardUserGetRequest")
+            .field("dashboard_user_id", &self.dashboard_user_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(DashboardUserGetRequest {
@@ -153,10 +165,12 @@ impl Validate for DashboardUserGetResponse {
 /// Monitor, Beacon, and Identity Verification products.
 ///
 /// The response is [`DashboardUserListResponse`](crate::models::DashboardUserListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct DashboardUserListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -165,6 +179,16 @@ pub struct DashboardUserListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for DashboardUserListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DashboardUserListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(DashboardUserListRequest {

@@ -23,19 +23,32 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// or store data from this endpoint for more than a day.
 ///
 /// The response is [`EmployersSearchResponse`](crate::models::EmployersSearchResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct EmployersSearchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The employer name to be searched for.
     pub query: String,
     /// The Plaid products the returned employers should support. Currently, this field must be set
     /// to `"deposit_switch"`.
     pub products: Vec<String>,
+}
+
+impl ::std::fmt::Debug for EmployersSearchRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EmployersSearchRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("query", &self.query)
+            .field("products", &self.products)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(EmployersSearchRequest {

@@ -998,7 +998,7 @@ impl Validate for IdentityVerificationAutofillAddress {
 ///   "identity_verification_id": "flwses_42cF1MNo42r9Xj"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IdentityVerificationAutofillCreateRequest {
     /// ID of the associated Identity Verification attempt.
     ///
@@ -1009,7 +1009,19 @@ pub struct IdentityVerificationAutofillCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for IdentityVerificationAutofillCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityVerificationAutofillCreateRequest")
+            .field("identity_verification_id", &self.identity_verification_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationAutofillCreateRequest {
@@ -1157,7 +1169,7 @@ impl Validate for IdentityVerificationAutofillUserData {
 ///
 /// The response is
 /// [`IdentityVerificationCreateResponse`](crate::models::IdentityVerificationCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IdentityVerificationCreateRequest {
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -1203,6 +1215,8 @@ pub struct IdentityVerificationCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// An optional flag specifying how you would like Plaid to handle attempts to create an
     /// Identity Verification when an Identity Verification already exists for the provided
@@ -1214,6 +1228,22 @@ pub struct IdentityVerificationCreateRequest {
     ///
     /// Example: `true`.
     pub is_idempotent: Nullable<bool>,
+}
+
+impl ::std::fmt::Debug for IdentityVerificationCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityVerificationCreateRequest")
+            .field("client_user_id", &self.client_user_id)
+            .field("user_id", &self.user_id)
+            .field("is_shareable", &self.is_shareable)
+            .field("template_id", &self.template_id)
+            .field("gave_consent", &self.gave_consent)
+            .field("user", &self.user)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("is_idempotent", &self.is_idempotent)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationCreateRequest {
@@ -1263,7 +1293,7 @@ impl Validate for IdentityVerificationCreateRequest {
 /// valid ways to provide this information. Note that if you provide a non-`null` user data object
 /// via `/identity_verification/create`, any user data fields entered via `/link/token/create` for
 /// the same `client_user_id` will be ignored when prefilling Link.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IdentityVerificationCreateRequestUser {
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -1282,6 +1312,8 @@ pub struct IdentityVerificationCreateRequestUser {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// You can use this field to pre-populate the user's legal name; if it is provided here, they
     /// will not be prompted to enter their name in the identity verification attempt.
@@ -1297,6 +1329,23 @@ pub struct IdentityVerificationCreateRequestUser {
     ///
     /// Deprecated.
     pub client_user_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for IdentityVerificationCreateRequestUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityVerificationCreateRequestUser")
+            .field("email_address", &self.email_address)
+            .field("phone_number", &self.phone_number)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("id_number", &self.id_number)
+            .field("client_user_id", &self.client_user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationCreateRequestUser {
@@ -1794,7 +1843,7 @@ pub struct IdentityVerificationDocumentNameResponse {
 ///
 /// The response is
 /// [`IdentityVerificationGetResponse`](crate::models::IdentityVerificationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IdentityVerificationGetRequest {
     /// ID of the associated Identity Verification attempt.
     ///
@@ -1802,10 +1851,22 @@ pub struct IdentityVerificationGetRequest {
     pub identity_verification_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for IdentityVerificationGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityVerificationGetRequest")
+            .field("identity_verification_id", &self.identity_verification_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationGetRequest {
@@ -2223,10 +2284,12 @@ impl Validate for IdentityVerificationGetResponse {
 ///
 /// The response is
 /// [`IdentityVerificationListResponse`](crate::models::IdentityVerificationListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IdentityVerificationListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -2257,6 +2320,19 @@ pub struct IdentityVerificationListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for IdentityVerificationListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityVerificationListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("template_id", &self.template_id)
+            .field("client_user_id", &self.client_user_id)
+            .field("user_id", &self.user_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationListRequest {
@@ -2592,7 +2668,7 @@ impl Validate for IdentityVerificationListResponse {
 /// the associated user. All verification steps enabled in the associated Identity Verification
 /// Template will still be run. Verification steps will either be run immediately, or once the user
 /// completes the `accept_tos` step, depending on the value provided to the `gave_consent` field.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IdentityVerificationRequestUser {
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -2611,6 +2687,8 @@ pub struct IdentityVerificationRequestUser {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// You can use this field to pre-populate the user's legal name; if it is provided here, they
     /// will not be prompted to enter their name in the identity verification attempt.
@@ -2619,6 +2697,22 @@ pub struct IdentityVerificationRequestUser {
     pub address: Nullable<UserAddress>,
     /// ID number submitted by the user, currently used only for the Identity Verification product.
     pub id_number: Nullable<UserIDNumber>,
+}
+
+impl ::std::fmt::Debug for IdentityVerificationRequestUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityVerificationRequestUser")
+            .field("email_address", &self.email_address)
+            .field("phone_number", &self.phone_number)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("id_number", &self.id_number)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationRequestUser {
@@ -2668,7 +2762,7 @@ pub struct IdentityVerificationResponseUserName {
 ///
 /// The response is
 /// [`IdentityVerificationRetryResponse`](crate::models::IdentityVerificationRetryResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct IdentityVerificationRetryRequest {
     /// A unique ID that identifies the end user in your system. Either a `user_id` or the
     /// `client_user_id` must be provided. This ID can also be used to associate user-specific data
@@ -2700,7 +2794,24 @@ pub struct IdentityVerificationRetryRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for IdentityVerificationRetryRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityVerificationRetryRequest")
+            .field("client_user_id", &self.client_user_id)
+            .field("template_id", &self.template_id)
+            .field("strategy", &self.strategy)
+            .field("user", &self.user)
+            .field("steps", &self.steps)
+            .field("is_shareable", &self.is_shareable)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationRetryRequest {
@@ -3420,7 +3531,7 @@ pub struct IdentityVerificationUserAddress {
 
 /// The identity data that was either collected from the user or provided via API in order to
 /// perform an Identity Verification.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IdentityVerificationUserData {
     /// A valid phone number in E.164 format.
     ///
@@ -3431,6 +3542,8 @@ pub struct IdentityVerificationUserData {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// An IPv4 or IPv6 address.
     ///
@@ -3451,6 +3564,23 @@ pub struct IdentityVerificationUserData {
     pub address: Option<IdentityVerificationUserAddress>,
     /// ID number submitted by the user, currently used only for the Identity Verification product.
     pub id_number: Option<UserIDNumber>,
+}
+
+impl ::std::fmt::Debug for IdentityVerificationUserData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IdentityVerificationUserData")
+            .field("phone_number", &self.phone_number)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("ip_address", &self.ip_address)
+            .field("email_address", &self.email_address)
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("id_number", &self.id_number)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IdentityVerificationUserData {
@@ -3949,11 +4079,13 @@ impl PhysicalDocumentCategory {
 ::specgen_runtime::open_enum!(PhysicalDocumentCategory);
 
 /// Data extracted from a user-submitted document.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PhysicalDocumentExtractedData {
     /// Alpha-numeric ID number extracted via OCR from the user's document image.
     ///
     /// Example: `AB123456`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub id_number: Option<String>,
     /// The type of identity document detected in the images provided.
     pub category: PhysicalDocumentCategory,
@@ -3986,11 +4118,32 @@ pub struct PhysicalDocumentExtractedData {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The address extracted from the document.
     pub address: Option<IdentityVerificationDocumentAddressResponse>,
     /// The individual's name extracted from the document.
     pub name: Nullable<IdentityVerificationDocumentNameResponse>,
+}
+
+impl ::std::fmt::Debug for PhysicalDocumentExtractedData {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PhysicalDocumentExtractedData")
+            .field("id_number", &::specgen_runtime::redact::Redacted(&self.id_number))
+            .field("category", &self.category)
+            .field("expiration_date", &self.expiration_date)
+            .field("issue_date", &self.issue_date)
+            .field("issuing_country", &self.issuing_country)
+            .field("issuing_region", &self.issuing_region)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("address", &self.address)
+            .field("name", &self.name)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PhysicalDocumentExtractedData {

@@ -30,13 +30,15 @@ use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 ///
 /// The response is
 /// [`IncomeVerificationCreateResponse`](crate::models::IncomeVerificationCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IncomeVerificationCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The URL endpoint to which Plaid should send webhooks related to the progress of the income
     /// verification process.
@@ -48,6 +50,18 @@ pub struct IncomeVerificationCreateRequest {
     pub options: Option<IncomeVerificationCreateRequestOptions>,
 }
 
+impl ::std::fmt::Debug for IncomeVerificationCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IncomeVerificationCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("webhook", &self.webhook)
+            .field("precheck_id", &self.precheck_id)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(IncomeVerificationCreateRequest {
     0 => client_id: "client_id" optional_non_null,
     1 => secret: "secret" optional_non_null,
@@ -57,13 +71,26 @@ pub struct IncomeVerificationCreateRequest {
 });
 
 /// Optional arguments for `/income/verification/create`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IncomeVerificationCreateRequestOptions {
     /// An array of access tokens corresponding to the Items that will be cross-referenced with the
     /// product data. Plaid will attempt to correlate transaction history from these Items with data
     /// from the user's paystub, such as date and amount. If the `transactions` product was not
     /// initialized for the Items during Link, it will be initialized after this Link session.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_tokens: Option<Vec<String>>,
+}
+
+impl ::std::fmt::Debug for IncomeVerificationCreateRequestOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IncomeVerificationCreateRequestOptions")
+            .field(
+                "access_tokens",
+                &::specgen_runtime::redact::Redacted(&self.access_tokens),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationCreateRequestOptions {
@@ -123,13 +150,15 @@ pub struct IncomeVerificationCreateResponse {
 ///
 /// The response is
 /// [`IncomeVerificationPrecheckResponse`](crate::models::IncomeVerificationPrecheckResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IncomeVerificationPrecheckRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Information about the user whose eligibility is being evaluated.
     pub user: Nullable<IncomeVerificationPrecheckUser>,
@@ -140,14 +169,39 @@ pub struct IncomeVerificationPrecheckRequest {
     /// The access token associated with the Item for which data is being requested.
     ///
     /// Deprecated.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub transactions_access_token: Nullable<String>,
     /// An array of access tokens corresponding to Items belonging to the user whose eligibility is
     /// being checked. Note that if the Items specified here are not already initialized with
     /// `transactions`, providing them in this field will cause these Items to be initialized with
     /// (and billed for) the Transactions product.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub transactions_access_tokens: Option<Vec<String>>,
     /// Data about military info in the income verification precheck.
     pub us_military_info: Nullable<IncomeVerificationPrecheckMilitaryInfo>,
+}
+
+impl ::std::fmt::Debug for IncomeVerificationPrecheckRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IncomeVerificationPrecheckRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user", &self.user)
+            .field("employer", &self.employer)
+            .field("payroll_institution", &self.payroll_institution)
+            .field(
+                "transactions_access_token",
+                &::specgen_runtime::redact::Redacted(&self.transactions_access_token),
+            )
+            .field(
+                "transactions_access_tokens",
+                &::specgen_runtime::redact::Redacted(&self.transactions_access_tokens),
+            )
+            .field("us_military_info", &self.us_military_info)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationPrecheckRequest {
@@ -250,20 +304,38 @@ impl Validate for IncomeVerificationPrecheckResponse {
 ///
 /// The response is
 /// [`IncomeVerificationPaystubsGetResponse`](crate::models::IncomeVerificationPaystubsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IncomeVerificationPaystubsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the verification for which to get paystub information.
     ///
     /// Deprecated.
     pub income_verification_id: Nullable<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for IncomeVerificationPaystubsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IncomeVerificationPaystubsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("income_verification_id", &self.income_verification_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationPaystubsGetRequest {
@@ -1482,23 +1554,42 @@ pub struct PaystubYTDDetails {
 /// Deprecated.
 ///
 /// The response is a `application/zip` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IncomeVerificationDocumentsDownloadRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the verification.
     ///
     /// Deprecated.
     pub income_verification_id: Nullable<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: Nullable<String>,
     /// The document ID to download. If passed, a single document will be returned in the resulting
     /// zip file, rather than all document
     pub document_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for IncomeVerificationDocumentsDownloadRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IncomeVerificationDocumentsDownloadRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("income_verification_id", &self.income_verification_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("document_id", &self.document_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationDocumentsDownloadRequest {
@@ -1530,20 +1621,38 @@ pub struct IncomeVerificationDocumentsDownloadRequest {
 ///
 /// The response is
 /// [`IncomeVerificationTaxformsGetResponse`](crate::models::IncomeVerificationTaxformsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IncomeVerificationTaxformsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the verification.
     ///
     /// Deprecated.
     pub income_verification_id: Nullable<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for IncomeVerificationTaxformsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IncomeVerificationTaxformsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("income_verification_id", &self.income_verification_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IncomeVerificationTaxformsGetRequest {
@@ -1692,7 +1801,7 @@ impl Validate for Taxform {
 }
 
 /// W2 is an object that represents income data taken from a W2 tax document.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct W2 {
     /// Information about the employer on the paystub
     pub employer: Option<PaystubEmployer>,
@@ -1701,6 +1810,8 @@ pub struct W2 {
     /// The tax year of the W2 document.
     pub tax_year: Nullable<String>,
     /// An employee identification number or EIN.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub employer_id_number: Nullable<String>,
     /// Wages from tips and other compensation.
     pub wages_tips_other_comp: Nullable<String>,
@@ -1734,6 +1845,37 @@ pub struct W2 {
     /// Other.
     pub other: Nullable<String>,
     pub state_and_local_wages: Option<Vec<W2StateAndLocalWages>>,
+}
+
+impl ::std::fmt::Debug for W2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("W2")
+            .field("employer", &self.employer)
+            .field("employee", &self.employee)
+            .field("tax_year", &self.tax_year)
+            .field(
+                "employer_id_number",
+                &::specgen_runtime::redact::Redacted(&self.employer_id_number),
+            )
+            .field("wages_tips_other_comp", &self.wages_tips_other_comp)
+            .field("federal_income_tax_withheld", &self.federal_income_tax_withheld)
+            .field("social_security_wages", &self.social_security_wages)
+            .field("social_security_tax_withheld", &self.social_security_tax_withheld)
+            .field("medicare_wages_and_tips", &self.medicare_wages_and_tips)
+            .field("medicare_tax_withheld", &self.medicare_tax_withheld)
+            .field("social_security_tips", &self.social_security_tips)
+            .field("allocated_tips", &self.allocated_tips)
+            .field("box_9", &self.box_9)
+            .field("dependent_care_benefits", &self.dependent_care_benefits)
+            .field("nonqualified_plans", &self.nonqualified_plans)
+            .field("box_12", &self.box_12)
+            .field("statutory_employee", &self.statutory_employee)
+            .field("retirement_plan", &self.retirement_plan)
+            .field("third_party_sick_pay", &self.third_party_sick_pay)
+            .field("other", &self.other)
+            .field("state_and_local_wages", &self.state_and_local_wages)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(W2 {

@@ -21,13 +21,15 @@ use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 /// of institutions returned may not match the count specified in the call.
 ///
 /// The response is [`InstitutionsGetResponse`](crate::models::InstitutionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct InstitutionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The total number of Institutions to return.
     ///
@@ -47,6 +49,19 @@ pub struct InstitutionsGetRequest {
     pub country_codes: Vec<CountryCode>,
     /// An optional object to filter `/institutions/get` results.
     pub options: Option<InstitutionsGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for InstitutionsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InstitutionsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .field("country_codes", &self.country_codes)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(InstitutionsGetRequest {
@@ -211,13 +226,15 @@ impl Validate for InstitutionsGetResponse {
 /// `client_id` and `secret` instead.
 ///
 /// The response is [`InstitutionsSearchResponse`](crate::models::InstitutionsSearchResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct InstitutionsSearchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The search query. Institutions with names matching the query are returned
     ///
@@ -239,6 +256,19 @@ pub struct InstitutionsSearchRequest {
     pub country_codes: Vec<CountryCode>,
     /// An optional object to filter `/institutions/search` results.
     pub options: Option<InstitutionsSearchRequestOptions>,
+}
+
+impl ::std::fmt::Debug for InstitutionsSearchRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InstitutionsSearchRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("query", &self.query)
+            .field("products", &self.products)
+            .field("country_codes", &self.country_codes)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(InstitutionsSearchRequest {
@@ -386,13 +416,15 @@ impl Validate for InstitutionsSearchResponse {
 /// been deprecated; all customers are encouraged to use `client_id` and `secret` instead.
 ///
 /// The response is [`InstitutionsGetByIdResponse`](crate::models::InstitutionsGetByIdResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct InstitutionsGetByIdRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the institution to get details about
     ///
@@ -405,6 +437,18 @@ pub struct InstitutionsGetByIdRequest {
     pub country_codes: Vec<CountryCode>,
     /// Specifies optional parameters for `/institutions/get_by_id`.
     pub options: Option<InstitutionsGetByIdRequestOptions>,
+}
+
+impl ::std::fmt::Debug for InstitutionsGetByIdRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("InstitutionsGetByIdRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("institution_id", &self.institution_id)
+            .field("country_codes", &self.country_codes)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(InstitutionsGetByIdRequest {

@@ -17,13 +17,15 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// least one of the identifiers must be provided to perform the search.
 ///
 /// The response is [`IssuesSearchResponse`](crate::models::IssuesSearchResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IssuesSearchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique identifier for the Plaid Item.
     pub item_id: Option<String>,
@@ -31,6 +33,18 @@ pub struct IssuesSearchRequest {
     pub link_session_id: Option<String>,
     /// The `request_id` for the Link session that might have had an institution connection issue.
     pub link_session_request_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for IssuesSearchRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IssuesSearchRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("item_id", &self.item_id)
+            .field("link_session_id", &self.link_session_id)
+            .field("link_session_request_id", &self.link_session_request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IssuesSearchRequest {
@@ -114,18 +128,31 @@ impl Validate for IssuesSearchResponse {
 /// will receive webhook notifications when the issue status changes, particularly when resolved.
 ///
 /// The response is [`IssuesSubscribeResponse`](crate::models::IssuesSubscribeResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IssuesSubscribeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The unique identifier of the issue to subscribe to.
     pub issue_id: String,
     /// The webhook URL where notifications should be sent when the issue status changes.
     pub webhook: String,
+}
+
+impl ::std::fmt::Debug for IssuesSubscribeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IssuesSubscribeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("issue_id", &self.issue_id)
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IssuesSubscribeRequest {
@@ -246,16 +273,28 @@ impl Validate for Issue {
 /// object.
 ///
 /// The response is [`IssuesGetResponse`](crate::models::IssuesGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IssuesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The unique identifier of the issue to retrieve.
     pub issue_id: String,
+}
+
+impl ::std::fmt::Debug for IssuesGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("IssuesGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("issue_id", &self.issue_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(IssuesGetRequest {

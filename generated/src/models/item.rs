@@ -186,19 +186,37 @@ impl ScopesContext {
 /// not be batched in order to ensure that the change is reflected as soon as possible.
 ///
 /// The response is [`ItemApplicationUnlinkResponse`](crate::models::ItemApplicationUnlinkResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemApplicationUnlinkRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// This field will map to the application ID that is returned from `/item/application/list`, or
     /// provided to the institution in an oauth redirect.
     pub application_id: String,
+}
+
+impl ::std::fmt::Debug for ItemApplicationUnlinkRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemApplicationUnlinkRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("application_id", &self.application_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemApplicationUnlinkRequest {
@@ -242,15 +260,19 @@ pub struct ItemApplicationUnlinkResponse {
 ///
 /// The response is
 /// [`ItemApplicationScopesUpdateResponse`](crate::models::ItemApplicationScopesUpdateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ItemApplicationScopesUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// This field will map to the application ID that is returned from `/item/application/list`, or
     /// provided to the institution in an oauth redirect.
@@ -263,6 +285,23 @@ pub struct ItemApplicationScopesUpdateRequest {
     pub state: Option<String>,
     /// An indicator for when scopes are being updated.
     pub context: ScopesContext,
+}
+
+impl ::std::fmt::Debug for ItemApplicationScopesUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemApplicationScopesUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("application_id", &self.application_id)
+            .field("scopes", &self.scopes)
+            .field("state", &self.state)
+            .field("context", &self.context)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemApplicationScopesUpdateRequest {
@@ -307,16 +346,33 @@ pub struct ItemApplicationScopesUpdateResponse {
 /// List a user's connected applications
 ///
 /// The response is [`ItemApplicationListResponse`](crate::models::ItemApplicationListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemApplicationListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ItemApplicationListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemApplicationListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemApplicationListRequest {
@@ -405,15 +461,19 @@ impl Validate for ConnectedApplication {
 /// List a historical log of user consent events
 ///
 /// The response is [`ItemActivityListResponse`](crate::models::ItemActivityListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemActivityListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: Option<String>,
     /// Cursor used for pagination.
     pub cursor: Option<String>,
@@ -421,6 +481,21 @@ pub struct ItemActivityListRequest {
     ///
     /// Constraints: at least 1; at most 50.
     pub count: Option<i64>,
+}
+
+impl ::std::fmt::Debug for ItemActivityListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemActivityListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("cursor", &self.cursor)
+            .field("count", &self.count)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemActivityListRequest {
@@ -761,16 +836,33 @@ impl ItemCreateAuthentication {
 /// Returns information about the status of an Item.
 ///
 /// The response is [`ItemGetResponse`](crate::models::ItemGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
+}
+
+impl ::std::fmt::Debug for ItemGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemGetRequest {
@@ -891,15 +983,19 @@ impl Validate for ItemGetResponse {
 /// API versions 2019-05-29 and earlier return a `removed` boolean as part of the response.
 ///
 /// The response is [`ItemRemoveResponse`](crate::models::ItemRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The reason for removing the Item
     pub reason_code: Nullable<ItemRemoveReasonCode>,
@@ -909,6 +1005,21 @@ pub struct ItemRemoveRequest {
     ///
     /// Constraints: at most 512 characters.
     pub reason_note: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ItemRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("reason_code", &self.reason_code)
+            .field("reason_note", &self.reason_note)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemRemoveRequest {
@@ -1011,21 +1122,39 @@ pub struct ItemRemoveResponse {
 /// webhook to the newly specified webhook URL.
 ///
 /// The response is [`ItemWebhookUpdateResponse`](crate::models::ItemWebhookUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemWebhookUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The new webhook URL to associate with the Item. To remove a webhook from an Item, set to
     /// `null`.
     ///
     /// Constraints: an http or https URL.
     pub webhook: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ItemWebhookUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemWebhookUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemWebhookUpdateRequest {
@@ -1110,16 +1239,33 @@ impl Validate for ItemWebhookUpdateResponse {
 ///
 /// The response is
 /// [`ItemAccessTokenInvalidateResponse`](crate::models::ItemAccessTokenInvalidateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemAccessTokenInvalidateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
+}
+
+impl ::std::fmt::Debug for ItemAccessTokenInvalidateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemAccessTokenInvalidateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemAccessTokenInvalidateRequest {
@@ -1142,13 +1288,27 @@ pub struct ItemAccessTokenInvalidateRequest {
 ///   "request_id": "m8MDnv9okwxFNBV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemAccessTokenInvalidateResponse {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub new_access_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for ItemAccessTokenInvalidateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemAccessTokenInvalidateResponse")
+            .field(
+                "new_access_token",
+                &::specgen_runtime::redact::Redacted(&self.new_access_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemAccessTokenInvalidateResponse {
@@ -1173,17 +1333,34 @@ pub struct ItemAccessTokenInvalidateResponse {
 ///
 /// The response is
 /// [`ItemPublicTokenExchangeResponse`](crate::models::ItemPublicTokenExchangeResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemPublicTokenExchangeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your `public_token`, obtained from the Link `onSuccess` callback or
     /// `/sandbox/public_token/create`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub public_token: String,
+}
+
+impl ::std::fmt::Debug for ItemPublicTokenExchangeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPublicTokenExchangeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "public_token",
+                &::specgen_runtime::redact::Redacted(&self.public_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemPublicTokenExchangeRequest {
@@ -1206,15 +1383,30 @@ pub struct ItemPublicTokenExchangeRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemPublicTokenExchangeResponse {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The `item_id` value of the Item associated with the returned `access_token`
     pub item_id: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for ItemPublicTokenExchangeResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPublicTokenExchangeResponse")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("item_id", &self.item_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemPublicTokenExchangeResponse {
@@ -1248,16 +1440,33 @@ pub struct ItemPublicTokenExchangeResponse {
 /// information.
 ///
 /// The response is [`ItemPublicTokenCreateResponse`](crate::models::ItemPublicTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemPublicTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
+}
+
+impl ::std::fmt::Debug for ItemPublicTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPublicTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemPublicTokenCreateRequest {
@@ -1279,15 +1488,30 @@ pub struct ItemPublicTokenCreateRequest {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemPublicTokenCreateResponse {
     /// A `public_token` for the particular Item corresponding to the specified `access_token`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub public_token: String,
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub expiration: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for ItemPublicTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemPublicTokenCreateResponse")
+            .field(
+                "public_token",
+                &::specgen_runtime::redact::Redacted(&self.public_token),
+            )
+            .field("expiration", &self.expiration)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemPublicTokenCreateResponse {
@@ -1319,13 +1543,15 @@ impl Validate for ItemPublicTokenCreateResponse {
 /// Item through the Plaid Exchange infrastructure you have already integrated.
 ///
 /// The response is [`ItemImportResponse`](crate::models::ItemImportResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemImportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid Institution ID associated with the Item.
     pub institution_id: Option<String>,
@@ -1337,6 +1563,19 @@ pub struct ItemImportRequest {
     pub user_auth: ItemImportRequestUserAuth,
     /// An optional object to configure `/item/import` request.
     pub options: Option<ItemImportRequestOptions>,
+}
+
+impl ::std::fmt::Debug for ItemImportRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemImportRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("institution_id", &self.institution_id)
+            .field("products", &self.products)
+            .field("user_auth", &self.user_auth)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemImportRequest {
@@ -1379,12 +1618,23 @@ impl Validate for ItemImportRequestOptions {
 }
 
 /// Object of user ID and auth token pair, permitting Plaid to aggregate a user's accounts
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemImportRequestUserAuth {
     /// Opaque user identifier
     pub user_id: String,
     /// Authorization token Plaid will use to aggregate this user's accounts
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub auth_token: String,
+}
+
+impl ::std::fmt::Debug for ItemImportRequestUserAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemImportRequestUserAuth")
+            .field("user_id", &self.user_id)
+            .field("auth_token", &::specgen_runtime::redact::Redacted(&self.auth_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemImportRequestUserAuth {
@@ -1404,13 +1654,27 @@ pub struct ItemImportRequestUserAuth {
 ///   "request_id": "ewIBAn6RZirsk4W"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemImportResponse {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for ItemImportResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemImportResponse")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemImportResponse {
@@ -1739,15 +2003,19 @@ impl Validate for ItemStatusLastWebhook {
 /// linked via Plaid.
 ///
 /// The response is [`ItemProductsTerminateResponse`](crate::models::ItemProductsTerminateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ItemProductsTerminateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The reason for terminating products on the Item.
     pub reason_code: ProductsTerminateReasonCode,
@@ -1757,6 +2025,21 @@ pub struct ItemProductsTerminateRequest {
     ///
     /// Constraints: at most 512 characters.
     pub reason_note: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ItemProductsTerminateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemProductsTerminateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("reason_code", &self.reason_code)
+            .field("reason_note", &self.reason_note)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemProductsTerminateRequest {

@@ -48,16 +48,30 @@ pub struct LinkSessionCraDocumentUploadResult {
 /// and `EVENTS` webhook.
 ///
 /// The response is [`LinkTokenGetResponse`](crate::models::LinkTokenGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkTokenGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A `link_token` from a previous invocation of `/link/token/create`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
+}
+
+impl ::std::fmt::Debug for LinkTokenGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkTokenGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenGetRequest {
@@ -113,13 +127,15 @@ impl LinkTokenCreateRequestAppearanceMode {
 /// credentials, or the Identity Verification flow.
 ///
 /// The response is [`LinkTokenCreateResponse`](crate::models::LinkTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The name of your application, as it should be displayed in Link. Maximum length of 30
     /// characters. If a value longer than 30 characters is provided, Link will display "This
@@ -281,11 +297,15 @@ pub struct LinkTokenCreateRequest {
     /// Link for a returning user as part of the Transfer UI flow.
     ///
     /// Constraints: at least 1 character.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: Nullable<String>,
     /// A list of access tokens associated with the items to update in Link update mode for the
     /// Assets product. Using this instead of the `access_token` field allows the updating of
     /// multiple items at once. This feature is in closed beta, please contact your account manager
     /// for more info.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_tokens: Option<Vec<String>>,
     /// The name of the Link customization from the Plaid Dashboard to be applied to Link. If not
     /// specified, the `default` customization will be used. When using a Link customization, the
@@ -353,6 +373,8 @@ pub struct LinkTokenCreateRequest {
     /// Specifies options for initializing Link for use with the Statements product.
     pub statements: Option<LinkTokenCreateRequestStatements>,
     /// A third party user token associated with the current user.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: Option<String>,
     /// Configuration parameters for the Investments product
     pub investments: Option<LinkTokenInvestments>,
@@ -377,7 +399,78 @@ pub struct LinkTokenCreateRequest {
     /// be associated with the user. Integrations that began using Plaid Protect, Multi-Item Link,
     /// or Plaid Check Consumer Report before December 10, 2025 use this field instead of the
     /// `user_id`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for LinkTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_name", &self.client_name)
+            .field("language", &self.language)
+            .field("country_codes", &self.country_codes)
+            .field("user", &self.user)
+            .field("user_id", &self.user_id)
+            .field("products", &self.products)
+            .field(
+                "required_if_supported_products",
+                &self.required_if_supported_products,
+            )
+            .field("optional_products", &self.optional_products)
+            .field("additional_consented_products", &self.additional_consented_products)
+            .field("webhook", &self.webhook)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field(
+                "access_tokens",
+                &::specgen_runtime::redact::Redacted(&self.access_tokens),
+            )
+            .field("link_customization_name", &self.link_customization_name)
+            .field("appearance_mode", &self.appearance_mode)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("android_package_name", &self.android_package_name)
+            .field("institution_data", &self.institution_data)
+            .field("card_switch", &self.card_switch)
+            .field("account_filters", &self.account_filters)
+            .field("eu_config", &self.eu_config)
+            .field("institution_id", &self.institution_id)
+            .field("payment_configuration", &self.payment_configuration)
+            .field("payment_initiation", &self.payment_initiation)
+            .field("employment", &self.employment)
+            .field("income_verification", &self.income_verification)
+            .field("base_report", &self.base_report)
+            .field("credit_partner_insights", &self.credit_partner_insights)
+            .field("cra_options", &self.cra_options)
+            .field(
+                "consumer_report_permissible_purpose",
+                &self.consumer_report_permissible_purpose,
+            )
+            .field("auth", &self.auth)
+            .field("transfer", &self.transfer)
+            .field("update", &self.update)
+            .field("identity_verification", &self.identity_verification)
+            .field("statements", &self.statements)
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("investments", &self.investments)
+            .field("investments_auth", &self.investments_auth)
+            .field("hosted_link", &self.hosted_link)
+            .field("transactions", &self.transactions)
+            .field("cashflow_report", &self.cashflow_report)
+            .field("cra_enabled", &self.cra_enabled)
+            .field("identity", &self.identity)
+            .field("financekit_supported", &self.financekit_supported)
+            .field("enable_multi_item_link", &self.enable_multi_item_link)
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequest {
@@ -757,7 +850,7 @@ pub struct LinkTokenCreateRequestPaymentInitiation {
 });
 
 /// Specifies options for initializing Link for use with the Transfer product.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkTokenCreateRequestTransfer {
     /// The `id` returned by the `/transfer/intent/create` endpoint.
     pub intent_id: Option<String>,
@@ -766,7 +859,22 @@ pub struct LinkTokenCreateRequestTransfer {
     /// If set, `access_token` can be omitted.
     pub authorization_id: Option<String>,
     /// The `payment_profile_token` returned by the `/payment_profile/create` endpoint.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_profile_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for LinkTokenCreateRequestTransfer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkTokenCreateRequestTransfer")
+            .field("intent_id", &self.intent_id)
+            .field("authorization_id", &self.authorization_id)
+            .field(
+                "payment_profile_token",
+                &::specgen_runtime::redact::Redacted(&self.payment_profile_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestTransfer {
@@ -1151,7 +1259,7 @@ pub struct LinkTokenCreateCardSwitch {
 
 /// An object specifying information about the end user who will be linking their account.
 /// **Required** if `user_id` isn't included.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkTokenCreateRequestUser {
     /// A unique ID representing the end user. Typically this will be a user ID number from your
     /// application. Personally identifiable information, such as an email address or phone number,
@@ -1218,11 +1326,15 @@ pub struct LinkTokenCreateRequestUser {
     /// Deprecated and not currently used, use the `id_number` field instead.
     ///
     /// Deprecated.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub ssn: Option<String>,
     /// To be provided in the format "yyyy-mm-dd". Can be used to prefill Link fields when used with
     /// Identity Verification.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Nullable<String>,
     /// The user's address. Used only for Identity Verification and the Identity Match in Link
     /// workflows. If provided for Identity Verification, the user will not be shown fields to enter
@@ -1234,6 +1346,27 @@ pub struct LinkTokenCreateRequestUser {
     /// shown fields to enter their ID number in the Identity Verification flow. May be omitted, but
     /// if not omitted, all fields marked as required must be provided.
     pub id_number: Nullable<UserIDNumber>,
+}
+
+impl ::std::fmt::Debug for LinkTokenCreateRequestUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkTokenCreateRequestUser")
+            .field("client_user_id", &self.client_user_id)
+            .field("legal_name", &self.legal_name)
+            .field("name", &self.name)
+            .field("phone_number", &self.phone_number)
+            .field("phone_number_verified_time", &self.phone_number_verified_time)
+            .field("email_address", &self.email_address)
+            .field("email_address_verified_time", &self.email_address_verified_time)
+            .field("ssn", &::specgen_runtime::redact::Redacted(&self.ssn))
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("address", &self.address)
+            .field("id_number", &self.id_number)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestUser {
@@ -1331,16 +1464,28 @@ pub struct LinkTokenCreateRequestUpdate {
 ///
 /// The response is
 /// [`LinkOAuthCorrelationIdExchangeResponse`](crate::models::LinkOAuthCorrelationIdExchangeResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkOAuthCorrelationIdExchangeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A `link_correlation_id` from a received OAuth redirect URI callback
     pub link_correlation_id: String,
+}
+
+impl ::std::fmt::Debug for LinkOAuthCorrelationIdExchangeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkOAuthCorrelationIdExchangeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("link_correlation_id", &self.link_correlation_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkOAuthCorrelationIdExchangeRequest {
@@ -1363,14 +1508,25 @@ pub struct LinkOAuthCorrelationIdExchangeRequest {
 ///   "request_id": "u0ydFs493XjyTYn"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkOAuthCorrelationIdExchangeResponse {
     /// The `link_token` associated to the given `link_correlation_id`, which can be used to
     /// re-initialize Link.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for LinkOAuthCorrelationIdExchangeResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkOAuthCorrelationIdExchangeResponse")
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkOAuthCorrelationIdExchangeResponse {
@@ -1674,10 +1830,12 @@ pub struct LinkOAuthCorrelationIdExchangeResponse {
 ///   "request_id": "Pxpgzy0Wjvn99mY"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkTokenGetResponse {
     /// A `link_token`, which can be supplied to Link in order to initialize it and receive a
     /// `public_token`, which can be exchanged for an `access_token`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
     /// The creation timestamp for the `link_token`, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format.
@@ -1702,6 +1860,20 @@ pub struct LinkTokenGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for LinkTokenGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkTokenGetResponse")
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .field("created_at", &self.created_at)
+            .field("expiration", &self.expiration)
+            .field("link_sessions", &self.link_sessions)
+            .field("metadata", &self.metadata)
+            .field("user_id", &self.user_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenGetResponse {
@@ -1817,15 +1989,30 @@ impl Validate for LinkSessionResults {
 }
 
 /// The details of an Item add in Link.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkSessionItemAddResult {
     /// Returned once a user has successfully linked their Item.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub public_token: String,
     /// A list of accounts attached to the connected Item. If Account Select is enabled via the
     /// developer dashboard, `accounts` will only include selected accounts.
     pub accounts: Vec<LinkSessionSuccessMetadataAccount>,
     /// An institution object.
     pub institution: Option<LinkSessionSuccessMetadataInstitution>,
+}
+
+impl ::std::fmt::Debug for LinkSessionItemAddResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkSessionItemAddResult")
+            .field(
+                "public_token",
+                &::specgen_runtime::redact::Redacted(&self.public_token),
+            )
+            .field("accounts", &self.accounts)
+            .field("institution", &self.institution)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkSessionItemAddResult {
@@ -1925,12 +2112,26 @@ pub struct LinkSessionPayrollIncomeResult {
 /// `results.item_add_results` instead.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkSessionSuccess {
     /// Displayed once a user has successfully linked their Item.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub public_token: String,
     /// Displayed once a user has successfully linked their Item.
     pub metadata: Option<LinkSessionSuccessMetadata>,
+}
+
+impl ::std::fmt::Debug for LinkSessionSuccess {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkSessionSuccess")
+            .field(
+                "public_token",
+                &::specgen_runtime::redact::Redacted(&self.public_token),
+            )
+            .field("metadata", &self.metadata)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkSessionSuccess {
@@ -2253,10 +2454,12 @@ impl Validate for LinkTokenGetMetadataResponse {
 ///   "request_id": "XQVgFigpGHXkb0b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkTokenCreateResponse {
     /// A `link_token`, which can be supplied to Link in order to initialize it and receive a
     /// `public_token`, which can be exchanged for an `access_token`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
     /// The expiration date and time for the `link_token`, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format. By default, a `link_token` created to
@@ -2284,6 +2487,18 @@ pub struct LinkTokenCreateResponse {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for LinkTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkTokenCreateResponse")
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .field("expiration", &self.expiration)
+            .field("request_id", &self.request_id)
+            .field("hosted_link_url", &self.hosted_link_url)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateResponse {
@@ -2780,7 +2995,7 @@ impl OtherAccountSubtype {
 
 /// Specifies options for initializing Link for use with the Income product. This field is required
 /// if `income_verification` is included in the `products` array.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkTokenCreateRequestIncomeVerification {
     /// The `income_verification_id` of the verification instance, as provided by
     /// `/income/verification/create`. Replaced by the user token.
@@ -2798,6 +3013,8 @@ pub struct LinkTokenCreateRequestIncomeVerification {
     /// initialized after this Link session.
     ///
     /// This field should only be used with the `payroll` income source type.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_tokens: Nullable<Vec<String>>,
     /// The types of source income data that users will be permitted to share. Options include
     /// `bank` and `payroll`. Currently you can only specify one of these options.
@@ -2809,6 +3026,23 @@ pub struct LinkTokenCreateRequestIncomeVerification {
     pub payroll_income: Option<LinkTokenCreateRequestIncomeVerificationPayrollIncome>,
     /// A list of user stated income sources
     pub stated_income_sources: Option<Vec<LinkTokenCreateRequestUserStatedIncomeSource>>,
+}
+
+impl ::std::fmt::Debug for LinkTokenCreateRequestIncomeVerification {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkTokenCreateRequestIncomeVerification")
+            .field("income_verification_id", &self.income_verification_id)
+            .field("asset_report_id", &self.asset_report_id)
+            .field(
+                "access_tokens",
+                &::specgen_runtime::redact::Redacted(&self.access_tokens),
+            )
+            .field("income_source_types", &self.income_source_types)
+            .field("bank_income", &self.bank_income)
+            .field("payroll_income", &self.payroll_income)
+            .field("stated_income_sources", &self.stated_income_sources)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkTokenCreateRequestIncomeVerification {

@@ -154,18 +154,33 @@ impl Validate for LinkDeliveryOptions {
 /// Use the `/link_delivery/create` endpoint to create a Hosted Link session.
 ///
 /// The response is [`LinkDeliveryCreateResponse`](crate::models::LinkDeliveryCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkDeliveryCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A `link_token` from a previous invocation of `/link/token/create`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
     /// Optional metadata related to the Hosted Link session
     pub options: Option<LinkDeliveryOptions>,
+}
+
+impl ::std::fmt::Debug for LinkDeliveryCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkDeliveryCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryCreateRequest {
@@ -224,16 +239,28 @@ pub struct LinkDeliveryCreateResponse {
 /// Use the `/link_delivery/get` endpoint to get the status of a Hosted Link session.
 ///
 /// The response is [`LinkDeliveryGetResponse`](crate::models::LinkDeliveryGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkDeliveryGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID for the Hosted Link session from a previous invocation of `/link_delivery/create`.
     pub link_delivery_session_id: String,
+}
+
+impl ::std::fmt::Debug for LinkDeliveryGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkDeliveryGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("link_delivery_session_id", &self.link_delivery_session_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryGetRequest {
@@ -257,7 +284,7 @@ pub struct LinkDeliveryGetRequest {
 ///   "request_id": "4ciYmmesdqSiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LinkDeliveryGetResponse {
     /// The status of the given Hosted Link session.
     pub status: LinkDeliverySessionStatus,
@@ -275,9 +302,27 @@ pub struct LinkDeliveryGetResponse {
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
     /// An array of access tokens associated with the Hosted Link session.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_tokens: Nullable<Vec<String>>,
     /// An array of `item_id`s associated with the Hosted Link session.
     pub item_ids: Nullable<Vec<String>>,
+}
+
+impl ::std::fmt::Debug for LinkDeliveryGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkDeliveryGetResponse")
+            .field("status", &self.status)
+            .field("created_at", &self.created_at)
+            .field("completed_at", &self.completed_at)
+            .field("request_id", &self.request_id)
+            .field(
+                "access_tokens",
+                &::specgen_runtime::redact::Redacted(&self.access_tokens),
+            )
+            .field("item_ids", &self.item_ids)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkDeliveryGetResponse {

@@ -25,19 +25,32 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// documentation](https://plaid.com/docs/layer/#integration-overview).
 ///
 /// The response is [`NetworkStatusGetResponse`](crate::models::NetworkStatusGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NetworkStatusGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// An object specifying information about the end user for the network status check.
     pub user: NetworkStatusGetUser,
     /// The id of a template defined in Plaid Dashboard. This field is used if you have additional
     /// criteria that you want to check against (e.g. Layer eligibility).
     pub template_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for NetworkStatusGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NetworkStatusGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user", &self.user)
+            .field("template_id", &self.template_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(NetworkStatusGetRequest {

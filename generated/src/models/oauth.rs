@@ -139,7 +139,7 @@ impl OAuthSubjectTokenType {
 /// specification.
 ///
 /// The response is [`OAuthTokenResponse`](crate::models::OAuthTokenResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct OAuthTokenRequest {
     pub grant_type: OAuthGrantType,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
@@ -147,9 +147,13 @@ pub struct OAuthTokenRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub client_secret: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A JSON string containing a space-separated list of scopes associated with this token, in the
     /// format described in
@@ -165,6 +169,8 @@ pub struct OAuthTokenRequest {
     /// Example: `user:read user:write exchange`.
     pub scope: Option<String>,
     /// Refresh token for OAuth
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub refresh_token: Option<String>,
     /// URI of the target resource server
     ///
@@ -186,9 +192,37 @@ pub struct OAuthTokenRequest {
     /// must be an OAuth refresh token issued from the `/oauth/token` endpoint.
     ///
     /// Example: `user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub subject_token: Option<String>,
     /// The type of the subject token.
     pub subject_token_type: Option<OAuthSubjectTokenType>,
+}
+
+impl ::std::fmt::Debug for OAuthTokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OAuthTokenRequest")
+            .field("grant_type", &self.grant_type)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &::specgen_runtime::redact::Redacted(&self.client_secret),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("scope", &self.scope)
+            .field(
+                "refresh_token",
+                &::specgen_runtime::redact::Redacted(&self.refresh_token),
+            )
+            .field("resource", &self.resource)
+            .field("audience", &self.audience)
+            .field(
+                "subject_token",
+                &::specgen_runtime::redact::Redacted(&self.subject_token),
+            )
+            .field("subject_token_type", &self.subject_token_type)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(OAuthTokenRequest {
@@ -227,11 +261,15 @@ impl Validate for OAuthTokenRequest {
 ///   "request_id": "m8MDqcS6F3lzqvP"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct OAuthTokenResponse {
     /// Access token for OAuth
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Refresh token for OAuth
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub refresh_token: String,
     /// Type of token the access token is. Currently it is always Bearer
     ///
@@ -244,6 +282,24 @@ pub struct OAuthTokenResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for OAuthTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OAuthTokenResponse")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field(
+                "refresh_token",
+                &::specgen_runtime::redact::Redacted(&self.refresh_token),
+            )
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(OAuthTokenResponse {
@@ -267,19 +323,39 @@ pub struct OAuthTokenResponse {
 /// specification.
 ///
 /// The response is [`OAuthIntrospectResponse`](crate::models::OAuthIntrospectResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct OAuthIntrospectRequest {
     /// An OAuth token of any type (`refresh_token`, `access_token`, etc)
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub client_secret: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for OAuthIntrospectRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OAuthIntrospectRequest")
+            .field("token", &::specgen_runtime::redact::Redacted(&self.token))
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &::specgen_runtime::redact::Redacted(&self.client_secret),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(OAuthIntrospectRequest {
@@ -422,19 +498,39 @@ impl Validate for OAuthErrorResponse {
 /// specification.
 ///
 /// The response is [`OAuthRevokeResponse`](crate::models::OAuthRevokeResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct OAuthRevokeRequest {
     /// An OAuth token of any type (`refresh_token`, `access_token`, etc)
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub client_secret: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body as either `secret` or `client_secret`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for OAuthRevokeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OAuthRevokeRequest")
+            .field("token", &::specgen_runtime::redact::Redacted(&self.token))
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &::specgen_runtime::redact::Redacted(&self.client_secret),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(OAuthRevokeRequest {

@@ -71,13 +71,15 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PartnerCustomerCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The company name of the end customer being created. This will be used to display the end
     /// customer in the Plaid Dashboard. It will not be shown to end users.
@@ -137,6 +139,31 @@ pub struct PartnerCustomerCreateRequest {
     /// applicable. For banks, this is the FDIC Certificate Number. For credit unions, this is the
     /// Credit Union Charter Number.
     pub registration_number: Option<String>,
+}
+
+impl ::std::fmt::Debug for PartnerCustomerCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("company_name", &self.company_name)
+            .field("is_diligence_attested", &self.is_diligence_attested)
+            .field("products", &self.products)
+            .field("create_link_customization", &self.create_link_customization)
+            .field("logo", &self.logo)
+            .field("legal_entity_name", &self.legal_entity_name)
+            .field("website", &self.website)
+            .field("application_name", &self.application_name)
+            .field("technical_contact", &self.technical_contact)
+            .field("billing_contact", &self.billing_contact)
+            .field("customer_support_info", &self.customer_support_info)
+            .field("address", &self.address)
+            .field("is_bank_addendum_completed", &self.is_bank_addendum_completed)
+            .field("assets_under_management", &self.assets_under_management)
+            .field("redirect_uris", &self.redirect_uris)
+            .field("registration_number", &self.registration_number)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerCreateRequest {
@@ -230,15 +257,27 @@ impl Validate for PartnerCustomerCreateResponse {
 ///   "end_customer_client_id": "7f57eb3d2a9j6480121fx361"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PartnerCustomerGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     pub end_customer_client_id: String,
+}
+
+impl ::std::fmt::Debug for PartnerCustomerGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerGetRequest {
@@ -306,15 +345,27 @@ impl Validate for PartnerCustomerGetResponse {
 ///   "end_customer_client_id": "7f57eb3d2a9j6480121fx361"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PartnerCustomerEnableRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     pub end_customer_client_id: String,
+}
+
+impl ::std::fmt::Debug for PartnerCustomerEnableRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerEnableRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerEnableRequest {
@@ -336,13 +387,27 @@ pub struct PartnerCustomerEnableRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PartnerCustomerEnableResponse {
     /// The end customer's secret key for the Production environment.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub production_secret: Option<String>,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for PartnerCustomerEnableResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerEnableResponse")
+            .field(
+                "production_secret",
+                &::specgen_runtime::redact::Redacted(&self.production_secret),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerEnableResponse {
@@ -372,16 +437,28 @@ pub struct PartnerCustomerEnableResponse {
 ///   "end_customer_client_id": "7f57eb3d2a9j6480121fx361"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PartnerCustomerRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `client_id` of the end customer to be removed.
     pub end_customer_client_id: String,
+}
+
+impl ::std::fmt::Debug for PartnerCustomerRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerRemoveRequest {
@@ -437,15 +514,27 @@ pub struct PartnerCustomerRemoveResponse {
 ///   "end_customer_client_id": "7f57eb3d2a9j6480121fx361"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PartnerCustomerOAuthInstitutionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     pub end_customer_client_id: String,
+}
+
+impl ::std::fmt::Debug for PartnerCustomerOAuthInstitutionsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PartnerCustomerOAuthInstitutionsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("end_customer_client_id", &self.end_customer_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PartnerCustomerOAuthInstitutionsGetRequest {

@@ -30,13 +30,15 @@ use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 ///
 /// The response is
 /// [`PaymentInitiationRecipientCreateResponse`](crate::models::PaymentInitiationRecipientCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationRecipientCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The name of the recipient. We recommend using strings of length 18 or less and avoid special
     /// characters to ensure compatibility with all institutions.
@@ -47,12 +49,27 @@ pub struct PaymentInitiationRecipientCreateRequest {
     /// provided, an IBAN is required.
     ///
     /// Constraints: 15 to 34 characters.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Nullable<String>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
     pub bacs: Nullable<RecipientBACS>,
     /// The optional address of the payment recipient's bank account.
     pub address: Nullable<PaymentInitiationAddress>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationRecipientCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationRecipientCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("name", &self.name)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("bacs", &self.bacs)
+            .field("address", &self.address)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationRecipientCreateRequest {
@@ -154,16 +171,28 @@ impl Validate for PaymentInitiationPaymentReverseResponse {
 ///
 /// The response is
 /// [`PaymentInitiationRecipientGetResponse`](crate::models::PaymentInitiationRecipientGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationRecipientGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the recipient
     pub recipient_id: String,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationRecipientGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationRecipientGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("recipient_id", &self.recipient_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationRecipientGetRequest {
@@ -197,7 +226,7 @@ pub struct PaymentInitiationRecipientGetRequest {
 ///   "request_id": "4zlKapIkTm8p5KM"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationRecipientGetResponse {
     /// The ID of the recipient.
     pub recipient_id: String,
@@ -206,6 +235,8 @@ pub struct PaymentInitiationRecipientGetResponse {
     /// The optional address of the payment recipient's bank account.
     pub address: Nullable<PaymentInitiationAddress>,
     /// The International Bank Account Number (IBAN) for the recipient.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Nullable<String>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
@@ -213,6 +244,19 @@ pub struct PaymentInitiationRecipientGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationRecipientGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationRecipientGetResponse")
+            .field("recipient_id", &self.recipient_id)
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("bacs", &self.bacs)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationRecipientGetResponse {
@@ -233,7 +277,7 @@ impl Validate for PaymentInitiationRecipientGetResponse {
 }
 
 /// PaymentInitiationRecipient defines a payment initiation recipient
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationRecipient {
     /// The ID of the recipient.
     pub recipient_id: String,
@@ -242,10 +286,24 @@ pub struct PaymentInitiationRecipient {
     /// The optional address of the payment recipient's bank account.
     pub address: Nullable<PaymentInitiationAddress>,
     /// The International Bank Account Number (IBAN) for the recipient.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Nullable<String>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
     pub bacs: Nullable<RecipientBACS>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationRecipient {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationRecipient")
+            .field("recipient_id", &self.recipient_id)
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("bacs", &self.bacs)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationRecipient {
@@ -276,13 +334,15 @@ impl Validate for PaymentInitiationRecipient {
 ///
 /// The response is
 /// [`PaymentInitiationRecipientListResponse`](crate::models::PaymentInitiationRecipientListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationRecipientListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The maximum number of recipients to return. If `count` is not specified, a maximum of 100
     /// recipients will be returned, beginning with the recipient at the cursor (if specified).
@@ -299,6 +359,17 @@ pub struct PaymentInitiationRecipientListRequest {
     ///
     /// Constraints: at most 256 characters.
     pub cursor: Option<String>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationRecipientListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationRecipientListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("count", &self.count)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationRecipientListRequest {
@@ -407,13 +478,15 @@ impl Validate for PaymentInitiationRecipientListResponse {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentCreateResponse`](crate::models::PaymentInitiationPaymentCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PaymentInitiationPaymentCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the recipient the payment is for.
     pub recipient_id: String,
@@ -434,6 +507,20 @@ pub struct PaymentInitiationPaymentCreateRequest {
     pub schedule: Option<ExternalPaymentScheduleRequest>,
     /// Additional payment options
     pub options: Nullable<ExternalPaymentOptions>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationPaymentCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationPaymentCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("recipient_id", &self.recipient_id)
+            .field("reference", &self.reference)
+            .field("amount", &self.amount)
+            .field("schedule", &self.schedule)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentCreateRequest {
@@ -480,13 +567,15 @@ impl Validate for PaymentInitiationPaymentCreateRequest {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentReverseResponse`](crate::models::PaymentInitiationPaymentReverseResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationPaymentReverseRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the payment to reverse
     pub payment_id: String,
@@ -514,9 +603,29 @@ pub struct PaymentInitiationPaymentReverseRequest {
     /// (YYYY-MM-DD) format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub counterparty_date_of_birth: Nullable<String>,
     /// The optional address of the payment recipient's bank account.
     pub counterparty_address: Nullable<PaymentInitiationAddress>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationPaymentReverseRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationPaymentReverseRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("payment_id", &self.payment_id)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("reference", &self.reference)
+            .field("amount", &self.amount)
+            .field(
+                "counterparty_date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.counterparty_date_of_birth),
+            )
+            .field("counterparty_address", &self.counterparty_address)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentReverseRequest {
@@ -636,16 +745,28 @@ impl Validate for PaymentInitiationPaymentCreateResponse {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentGetResponse`](crate::models::PaymentInitiationPaymentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationPaymentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `payment_id` returned from `/payment_initiation/payment/create`.
     pub payment_id: String,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationPaymentGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationPaymentGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("payment_id", &self.payment_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentGetRequest {
@@ -682,7 +803,7 @@ pub struct PaymentInitiationPaymentGetRequest {
 ///   "request_id": "aEAQmewMzlVa1k6"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PaymentInitiationPaymentGetResponse {
     /// The ID of the payment. Like all Plaid identifiers, the `payment_id` is case sensitive.
     pub payment_id: String,
@@ -709,6 +830,8 @@ pub struct PaymentInitiationPaymentGetResponse {
     pub bacs: Option<RecipientBACS>,
     /// The International Bank Account Number (IBAN) for the sender, if specified in the
     /// `/payment_initiation/payment/create` call.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Option<String>,
     /// Refund IDs associated with the payment.
     pub refund_ids: Nullable<Vec<String>>,
@@ -741,6 +864,34 @@ pub struct PaymentInitiationPaymentGetResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationPaymentGetResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationPaymentGetResponse")
+            .field("payment_id", &self.payment_id)
+            .field("amount", &self.amount)
+            .field("status", &self.status)
+            .field("recipient_id", &self.recipient_id)
+            .field("reference", &self.reference)
+            .field("adjusted_reference", &self.adjusted_reference)
+            .field("last_status_update", &self.last_status_update)
+            .field("schedule", &self.schedule)
+            .field("refund_details", &self.refund_details)
+            .field("bacs", &self.bacs)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("refund_ids", &self.refund_ids)
+            .field("amount_refunded", &self.amount_refunded)
+            .field("wallet_id", &self.wallet_id)
+            .field("scheme", &self.scheme)
+            .field("adjusted_scheme", &self.adjusted_scheme)
+            .field("consent_id", &self.consent_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("end_to_end_id", &self.end_to_end_id)
+            .field("error", &self.error)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentGetResponse {
@@ -788,7 +939,7 @@ impl Validate for PaymentInitiationPaymentGetResponse {
 }
 
 /// PaymentInitiationPayment defines a payment initiation payment
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PaymentInitiationPayment {
     /// The ID of the payment. Like all Plaid identifiers, the `payment_id` is case sensitive.
     pub payment_id: String,
@@ -815,6 +966,8 @@ pub struct PaymentInitiationPayment {
     pub bacs: Option<RecipientBACS>,
     /// The International Bank Account Number (IBAN) for the sender, if specified in the
     /// `/payment_initiation/payment/create` call.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Option<String>,
     /// Refund IDs associated with the payment.
     pub refund_ids: Nullable<Vec<String>>,
@@ -844,6 +997,33 @@ pub struct PaymentInitiationPayment {
     pub end_to_end_id: Nullable<String>,
     /// Errors are identified by `error_code` and categorized by `error_type`.
     pub error: Nullable<PlaidError>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationPayment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationPayment")
+            .field("payment_id", &self.payment_id)
+            .field("amount", &self.amount)
+            .field("status", &self.status)
+            .field("recipient_id", &self.recipient_id)
+            .field("reference", &self.reference)
+            .field("adjusted_reference", &self.adjusted_reference)
+            .field("last_status_update", &self.last_status_update)
+            .field("schedule", &self.schedule)
+            .field("refund_details", &self.refund_details)
+            .field("bacs", &self.bacs)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("refund_ids", &self.refund_ids)
+            .field("amount_refunded", &self.amount_refunded)
+            .field("wallet_id", &self.wallet_id)
+            .field("scheme", &self.scheme)
+            .field("adjusted_scheme", &self.adjusted_scheme)
+            .field("consent_id", &self.consent_id)
+            .field("transaction_id", &self.transaction_id)
+            .field("end_to_end_id", &self.end_to_end_id)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPayment {
@@ -911,16 +1091,28 @@ impl Validate for PaymentInitiationPayment {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentTokenCreateResponse`](crate::models::PaymentInitiationPaymentTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationPaymentTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `payment_id` returned from `/payment_initiation/payment/create`.
     pub payment_id: String,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationPaymentTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationPaymentTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("payment_id", &self.payment_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentTokenCreateRequest {
@@ -944,10 +1136,12 @@ pub struct PaymentInitiationPaymentTokenCreateRequest {
 ///   "request_id": "4ciYVmesrySiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationPaymentTokenCreateResponse {
     /// A `payment_token` that can be provided to Link initialization to enter the payment
     /// initiation flow
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_token: String,
     /// The date and time at which the token will expire, in [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format. A `payment_token` expires after 15
@@ -958,6 +1152,19 @@ pub struct PaymentInitiationPaymentTokenCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationPaymentTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationPaymentTokenCreateResponse")
+            .field(
+                "payment_token",
+                &::specgen_runtime::redact::Redacted(&self.payment_token),
+            )
+            .field("payment_token_expiration_time", &self.payment_token_expiration_time)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentTokenCreateResponse {
@@ -994,13 +1201,15 @@ impl Validate for PaymentInitiationPaymentTokenCreateResponse {
 ///
 /// The response is
 /// [`PaymentInitiationConsentCreateResponse`](crate::models::PaymentInitiationConsentCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PaymentInitiationConsentCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the recipient the payment consent is for. The created consent can be used to
     /// transfer funds to this recipient only.
@@ -1024,6 +1233,22 @@ pub struct PaymentInitiationConsentCreateRequest {
     pub options: Nullable<ExternalPaymentInitiationConsentOptions>,
     /// An object representing the payment consent payer details.
     pub payer_details: Nullable<PaymentInitiationConsentPayerDetails>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationConsentCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationConsentCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("recipient_id", &self.recipient_id)
+            .field("reference", &self.reference)
+            .field("scopes", &self.scopes)
+            .field("type_", &self.type_)
+            .field("constraints", &self.constraints)
+            .field("options", &self.options)
+            .field("payer_details", &self.payer_details)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentCreateRequest {
@@ -1103,16 +1328,28 @@ impl Validate for PaymentInitiationConsentCreateResponse {
 ///
 /// The response is
 /// [`PaymentInitiationConsentGetResponse`](crate::models::PaymentInitiationConsentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationConsentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The `consent_id` returned from `/payment_initiation/consent/create`.
     pub consent_id: String,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationConsentGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationConsentGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("consent_id", &self.consent_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentGetRequest {
@@ -1279,16 +1516,28 @@ impl PaymentInitiationConsentStatus {
 ///
 /// The response is
 /// [`PaymentInitiationConsentRevokeResponse`](crate::models::PaymentInitiationConsentRevokeResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationConsentRevokeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The consent ID.
     pub consent_id: String,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationConsentRevokeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationConsentRevokeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("consent_id", &self.consent_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentRevokeRequest {
@@ -1333,13 +1582,15 @@ pub struct PaymentInitiationConsentRevokeResponse {
 ///
 /// The response is
 /// [`PaymentInitiationConsentPaymentExecuteResponse`](crate::models::PaymentInitiationConsentPaymentExecuteResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PaymentInitiationConsentPaymentExecuteRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The consent ID.
     pub consent_id: String,
@@ -1378,6 +1629,21 @@ pub struct PaymentInitiationConsentPaymentExecuteRequest {
     /// Decides the mode under which the payment processing should be performed, using `IMMEDIATE`
     /// as default.
     pub processing_mode: Option<PaymentInitiationConsentProcessingMode>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationConsentPaymentExecuteRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationConsentPaymentExecuteRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("consent_id", &self.consent_id)
+            .field("amount", &self.amount)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("reference", &self.reference)
+            .field("scope", &self.scope)
+            .field("processing_mode", &self.processing_mode)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentPaymentExecuteRequest {
@@ -1462,13 +1728,15 @@ impl Validate for PaymentInitiationConsentPaymentExecuteResponse {
 ///
 /// The response is
 /// [`PaymentInitiationPaymentListResponse`](crate::models::PaymentInitiationPaymentListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationPaymentListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The maximum number of payments to return. If `count` is not specified, a maximum of 10
     /// payments will be returned, beginning with the most recent payment before the cursor (if
@@ -1485,6 +1753,18 @@ pub struct PaymentInitiationPaymentListRequest {
     pub cursor: Nullable<String>,
     /// The consent ID. If specified, only payments, executed using this consent, will be returned.
     pub consent_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationPaymentListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationPaymentListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("count", &self.count)
+            .field("cursor", &self.cursor)
+            .field("consent_id", &self.consent_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationPaymentListRequest {
@@ -1776,7 +2056,7 @@ impl PaymentInitiationConsentProcessingMode {
 /// account.
 ///
 /// Deprecated.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ExternalPaymentInitiationConsentOptions {
     /// When `true`, Plaid will attempt to request refund details from the payee's financial
     /// institution.  Support varies between financial institutions and will not always be
@@ -1788,10 +2068,22 @@ pub struct ExternalPaymentInitiationConsentOptions {
     /// provided.
     ///
     /// Constraints: 15 to 34 characters.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Nullable<String>,
     /// An optional object used to restrict the accounts used for payments. If provided, the end
     /// user will be able to send payments only from the specified bank account.
     pub bacs: Nullable<RecipientBACS>,
+}
+
+impl ::std::fmt::Debug for ExternalPaymentInitiationConsentOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ExternalPaymentInitiationConsentOptions")
+            .field("request_refund_details", &self.request_refund_details)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("bacs", &self.bacs)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ExternalPaymentInitiationConsentOptions {
@@ -1841,7 +2133,7 @@ impl Validate for PaymentInitiationConsentConstraints {
 /// An object representing the payment consent payer details.
 /// Payer `name` and account `numbers` are required to lock the account to which the consent can be
 /// created.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationConsentPayerDetails {
     /// The name of the payer as it appears in their bank account
     ///
@@ -1855,11 +2147,29 @@ pub struct PaymentInitiationConsentPayerDetails {
     /// format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Nullable<String>,
     /// The payer's phone numbers in E.164 format: +{countrycode}{number}
     pub phone_numbers: Option<Vec<String>>,
     /// The payer's emails
     pub emails: Option<Vec<String>>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationConsentPayerDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationConsentPayerDetails")
+            .field("name", &self.name)
+            .field("numbers", &self.numbers)
+            .field("address", &self.address)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("phone_numbers", &self.phone_numbers)
+            .field("emails", &self.emails)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentPayerDetails {
@@ -1883,7 +2193,7 @@ impl Validate for PaymentInitiationConsentPayerDetails {
 }
 
 /// The counterparty's bank account numbers. Exactly one of IBAN or BACS data is required.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentInitiationConsentPayerNumbers {
     /// An optional object used to restrict the accounts used for payments. If provided, the end
     /// user will be able to send payments only from the specified bank account.
@@ -1891,7 +2201,18 @@ pub struct PaymentInitiationConsentPayerNumbers {
     /// International Bank Account Number (IBAN).
     ///
     /// Constraints: 15 to 34 characters.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for PaymentInitiationConsentPayerNumbers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentInitiationConsentPayerNumbers")
+            .field("bacs", &self.bacs)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentInitiationConsentPayerNumbers {
@@ -1909,7 +2230,7 @@ impl Validate for PaymentInitiationConsentPayerNumbers {
 }
 
 /// Additional payment options
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ExternalPaymentOptions {
     /// When `true`, Plaid will attempt to request refund details from the payee's financial
     /// institution.  Support varies between financial institutions and will not always be
@@ -1920,12 +2241,25 @@ pub struct ExternalPaymentOptions {
     /// end user will be able to send payments only from the specified bank account if provided.
     ///
     /// Constraints: 15 to 34 characters.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Nullable<String>,
     /// An optional object used to restrict the accounts used for payments. If provided, the end
     /// user will be able to send payments only from the specified bank account.
     pub bacs: Nullable<RecipientBACS>,
     /// Payment scheme.
     pub scheme: Nullable<PaymentScheme>,
+}
+
+impl ::std::fmt::Debug for ExternalPaymentOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ExternalPaymentOptions")
+            .field("request_refund_details", &self.request_refund_details)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("bacs", &self.bacs)
+            .field("scheme", &self.scheme)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ExternalPaymentOptions {
@@ -1946,15 +2280,27 @@ impl Validate for ExternalPaymentOptions {
 }
 
 /// Details about external payment refund
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ExternalPaymentRefundDetails {
     /// The name of the account holder.
     pub name: String,
     /// The International Bank Account Number (IBAN) for the account.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Option<String>,
     /// An object containing a BACS account number and sort code. If an IBAN is not provided or if
     /// this recipient needs to accept domestic GBP-denominated payments, BACS data is required.
     pub bacs: Option<RecipientBACS>,
+}
+
+impl ::std::fmt::Debug for ExternalPaymentRefundDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ExternalPaymentRefundDetails")
+            .field("name", &self.name)
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("bacs", &self.bacs)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ExternalPaymentRefundDetails {

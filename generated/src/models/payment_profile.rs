@@ -20,14 +20,25 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// Deprecated.
 ///
 /// The response is [`PaymentProfileCreateResponse`](crate::models::PaymentProfileCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentProfileCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for PaymentProfileCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentProfileCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentProfileCreateRequest {
@@ -48,13 +59,27 @@ pub struct PaymentProfileCreateRequest {
 ///   "request_id": "4ciYmmesdqSiUAB"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentProfileCreateResponse {
     /// A payment profile token associated with the Payment Profile data that is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_profile_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for PaymentProfileCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentProfileCreateResponse")
+            .field(
+                "payment_profile_token",
+                &::specgen_runtime::redact::Redacted(&self.payment_profile_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentProfileCreateResponse {
@@ -73,16 +98,33 @@ pub struct PaymentProfileCreateResponse {
 /// Deprecated.
 ///
 /// The response is [`PaymentProfileGetResponse`](crate::models::PaymentProfileGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentProfileGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A payment profile token associated with the Payment Profile data that is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_profile_token: String,
+}
+
+impl ::std::fmt::Debug for PaymentProfileGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentProfileGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "payment_profile_token",
+                &::specgen_runtime::redact::Redacted(&self.payment_profile_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentProfileGetRequest {
@@ -200,16 +242,33 @@ impl PaymentProfileStatus {
 /// Deprecated.
 ///
 /// The response is [`PaymentProfileRemoveResponse`](crate::models::PaymentProfileRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PaymentProfileRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A payment profile token associated with the Payment Profile data that is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_profile_token: String,
+}
+
+impl ::std::fmt::Debug for PaymentProfileRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PaymentProfileRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "payment_profile_token",
+                &::specgen_runtime::redact::Redacted(&self.payment_profile_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(PaymentProfileRemoveRequest {

@@ -35,17 +35,34 @@ use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 /// versioning](https://plaid.com/docs/api/versioning/#version-2020-09-14).
 ///
 /// The response is [`ProcessorAuthGetResponse`](crate::models::ProcessorAuthGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorAuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
+}
+
+impl ::std::fmt::Debug for ProcessorAuthGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorAuthGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorAuthGetRequest {
@@ -144,17 +161,34 @@ impl Validate for ProcessorAuthGetResponse {
 /// nullable.
 ///
 /// The response is [`ProcessorAccountGetResponse`](crate::models::ProcessorAccountGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorAccountGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for ProcessorAccountGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorAccountGetRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorAccountGetRequest {
@@ -227,17 +261,34 @@ impl Validate for ProcessorAccountGetResponse {
 ///
 /// The response is
 /// [`ProcessorInvestmentsHoldingsGetResponse`](crate::models::ProcessorInvestmentsHoldingsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorInvestmentsHoldingsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for ProcessorInvestmentsHoldingsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorInvestmentsHoldingsGetRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorInvestmentsHoldingsGetRequest {
@@ -415,17 +466,34 @@ impl Validate for ProcessorInvestmentsHoldingsGetResponse {
 ///
 /// The response is
 /// [`ProcessorInvestmentsAuthGetResponse`](crate::models::ProcessorInvestmentsAuthGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorInvestmentsAuthGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
+}
+
+impl ::std::fmt::Debug for ProcessorInvestmentsAuthGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorInvestmentsAuthGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorInvestmentsAuthGetRequest {
@@ -716,7 +784,7 @@ impl Validate for ProcessorTransactionsGetRequestOptions {
 ///
 /// The response is
 /// [`ProcessorTransactionsGetResponse`](crate::models::ProcessorTransactionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -725,9 +793,13 @@ pub struct ProcessorTransactionsGetRequest {
     pub options: Option<ProcessorTransactionsGetRequestOptions>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The earliest date for which data should be returned. Dates should be formatted as
     /// YYYY-MM-DD.
@@ -738,6 +810,22 @@ pub struct ProcessorTransactionsGetRequest {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
+}
+
+impl ::std::fmt::Debug for ProcessorTransactionsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorTransactionsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("options", &self.options)
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTransactionsGetRequest {
@@ -993,16 +1081,20 @@ impl Validate for ProcessorTransactionsGetResponse {
 ///
 /// The response is
 /// [`ProcessorTransactionsSyncResponse`](crate::models::ProcessorTransactionsSyncResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorTransactionsSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The cursor value represents the last update requested. Providing it will cause the response
     /// to only return changes after this update.
@@ -1018,6 +1110,22 @@ pub struct ProcessorTransactionsSyncRequest {
     pub count: Option<i64>,
     /// An optional object to be used with the request.
     pub options: Option<TransactionsSyncRequestOptions>,
+}
+
+impl ::std::fmt::Debug for ProcessorTransactionsSyncRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorTransactionsSyncRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("cursor", &self.cursor)
+            .field("count", &self.count)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTransactionsSyncRequest {
@@ -1291,17 +1399,34 @@ impl Validate for ProcessorTransactionsSyncResponse {
 ///
 /// The response is
 /// [`ProcessorTransactionsRefreshResponse`](crate::models::ProcessorTransactionsRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorTransactionsRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for ProcessorTransactionsRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorTransactionsRefreshRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTransactionsRefreshRequest {
@@ -1377,19 +1502,37 @@ pub struct ProcessorTransactionsRefreshResponse {
 ///
 /// The response is
 /// [`ProcessorTransactionsRecurringGetResponse`](crate::models::ProcessorTransactionsRecurringGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorTransactionsRecurringGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// An optional object to be used with the request.
     pub options: Option<TransactionsRecurringGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for ProcessorTransactionsRecurringGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorTransactionsRecurringGetRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTransactionsRecurringGetRequest {
@@ -1585,13 +1728,15 @@ impl Validate for ProcessorTransactionsRecurringGetResponse {
 ///
 /// The response is
 /// [`ProcessorBankTransferCreateResponse`](crate::models::ProcessorBankTransferCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ProcessorBankTransferCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A random key provided by the client, per unique bank transfer. Maximum of 50 characters.
     ///
@@ -1604,6 +1749,8 @@ pub struct ProcessorBankTransferCreateRequest {
     pub idempotency_key: String,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// The type of bank transfer.
     pub type_: BankTransferType,
@@ -1639,6 +1786,30 @@ pub struct ProcessorBankTransferCreateRequest {
     /// Plaid's unique identifier for the origination account for this transfer. If you have more
     /// than one origination account, this value must be specified.
     pub origination_account_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ProcessorBankTransferCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorBankTransferCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("idempotency_key", &self.idempotency_key)
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("type_", &self.type_)
+            .field("network", &self.network)
+            .field("amount", &self.amount)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("description", &self.description)
+            .field("ach_class", &self.ach_class)
+            .field("user", &self.user)
+            .field("custom_tag", &self.custom_tag)
+            .field("metadata", &self.metadata)
+            .field("origination_account_id", &self.origination_account_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorBankTransferCreateRequest {
@@ -1780,17 +1951,34 @@ pub struct ProcessorNumber {
 ///
 /// The response is
 /// [`ProcessorLiabilitiesGetResponse`](crate::models::ProcessorLiabilitiesGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorLiabilitiesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
+}
+
+impl ::std::fmt::Debug for ProcessorLiabilitiesGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorLiabilitiesGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorLiabilitiesGetRequest {
@@ -1903,17 +2091,34 @@ impl Validate for ProcessorLiabilitiesGetResponse {
 /// on file with the financial institution, including names, emails, phone numbers, and addresses.
 ///
 /// The response is [`ProcessorIdentityGetResponse`](crate::models::ProcessorIdentityGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorIdentityGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
+}
+
+impl ::std::fmt::Debug for ProcessorIdentityGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorIdentityGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorIdentityGetRequest {
@@ -2049,19 +2254,37 @@ impl Validate for ProcessorIdentityGetResponse {
 ///
 /// The response is
 /// [`ProcessorIdentityMatchResponse`](crate::models::ProcessorIdentityMatchResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorIdentityMatchRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// The user's legal name, phone number, email address and address used to perform fuzzy match.
     pub user: Option<IdentityMatchUser>,
+}
+
+impl ::std::fmt::Debug for ProcessorIdentityMatchRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorIdentityMatchRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("user", &self.user)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorIdentityMatchRequest {
@@ -2146,19 +2369,37 @@ impl Validate for ProcessorIdentityMatchResponse {
 /// forces the available and current balance fields to be refreshed rather than cached.
 ///
 /// The response is [`ProcessorBalanceGetResponse`](crate::models::ProcessorBalanceGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Optional parameters to `/processor/balance/get`.
     pub options: Option<ProcessorBalanceGetRequestOptions>,
+}
+
+impl ::std::fmt::Debug for ProcessorBalanceGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorBalanceGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorBalanceGetRequest {
@@ -2296,7 +2537,7 @@ impl Validate for ProcessorBalanceGetResponse {
 ///
 /// The response is
 /// [`ProcessorInvestmentsTransactionsGetResponse`](crate::models::ProcessorInvestmentsTransactionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorInvestmentsTransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -2305,9 +2546,13 @@ pub struct ProcessorInvestmentsTransactionsGetRequest {
     pub options: Option<InvestmentsTransactionsGetRequestOptions>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The earliest date for which data should be returned. Dates should be formatted as
     /// YYYY-MM-DD.
@@ -2318,6 +2563,22 @@ pub struct ProcessorInvestmentsTransactionsGetRequest {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
+}
+
+impl ::std::fmt::Debug for ProcessorInvestmentsTransactionsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorInvestmentsTransactionsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("options", &self.options)
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorInvestmentsTransactionsGetRequest {
@@ -2512,20 +2773,39 @@ impl Validate for ProcessorInvestmentsTransactionsGetResponse {
 /// must be deleted by calling `/item/remove`.
 ///
 /// The response is [`ProcessorTokenCreateResponse`](crate::models::ProcessorTokenCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ProcessorTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The `account_id` value obtained from the `onSuccess` callback in Link
     pub account_id: String,
     /// The processor you are integrating with.
     pub processor: ProcessorTokenCreateRequestProcessor,
+}
+
+impl ::std::fmt::Debug for ProcessorTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("processor", &self.processor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTokenCreateRequest {
@@ -2805,13 +3085,27 @@ impl ProcessorTokenCreateRequestProcessor {
 ///   "request_id": "xrQNYZ7Zoh6R7gV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorTokenCreateResponse {
     /// The `processor_token` that can then be used by the Plaid partner to make API requests
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for ProcessorTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorTokenCreateResponse")
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTokenCreateResponse {
@@ -2834,20 +3128,38 @@ pub struct ProcessorTokenCreateResponse {
 ///
 /// The response is
 /// [`ProcessorTokenPermissionsSetResponse`](crate::models::ProcessorTokenPermissionsSetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorTokenPermissionsSetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// A list of products the processor token should have access to. An empty list will grant
     /// access to all products.
     pub products: Vec<Products>,
+}
+
+impl ::std::fmt::Debug for ProcessorTokenPermissionsSetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorTokenPermissionsSetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("products", &self.products)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTokenPermissionsSetRequest {
@@ -2900,17 +3212,34 @@ pub struct ProcessorTokenPermissionsSetResponse {
 ///
 /// The response is
 /// [`ProcessorTokenPermissionsGetResponse`](crate::models::ProcessorTokenPermissionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorTokenPermissionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
+}
+
+impl ::std::fmt::Debug for ProcessorTokenPermissionsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorTokenPermissionsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTokenPermissionsGetRequest {
@@ -2972,22 +3301,40 @@ impl Validate for ProcessorTokenPermissionsGetResponse {
 ///
 /// The response is
 /// [`ProcessorTokenWebhookUpdateResponse`](crate::models::ProcessorTokenWebhookUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorTokenWebhookUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// The new webhook URL to associate with the processor token. To remove a webhook from a
     /// processor token, set to `null`.
     ///
     /// Constraints: an http or https URL.
     pub webhook: Option<String>,
+}
+
+impl ::std::fmt::Debug for ProcessorTokenWebhookUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorTokenWebhookUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorTokenWebhookUpdateRequest {
@@ -3054,18 +3401,36 @@ pub struct ProcessorTokenWebhookUpdateResponse {
 ///
 /// The response is
 /// [`ProcessorStripeBankAccountTokenCreateResponse`](crate::models::ProcessorStripeBankAccountTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorStripeBankAccountTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The `account_id` value obtained from the `onSuccess` callback in Link
     pub account_id: String,
+}
+
+impl ::std::fmt::Debug for ProcessorStripeBankAccountTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorStripeBankAccountTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorStripeBankAccountTokenCreateRequest {
@@ -3089,13 +3454,27 @@ pub struct ProcessorStripeBankAccountTokenCreateRequest {
 ///   "request_id": "xrQNYZ7Zoh6R7gV"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorStripeBankAccountTokenCreateResponse {
     /// A token that can be sent to Stripe for use in making API calls to Plaid
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub stripe_bank_account_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for ProcessorStripeBankAccountTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorStripeBankAccountTokenCreateResponse")
+            .field(
+                "stripe_bank_account_token",
+                &::specgen_runtime::redact::Redacted(&self.stripe_bank_account_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorStripeBankAccountTokenCreateResponse {
@@ -3113,18 +3492,36 @@ pub struct ProcessorStripeBankAccountTokenCreateResponse {
 /// Used to create a token suitable for sending to Apex to enable Plaid-Apex integrations.
 ///
 /// The response is [`ProcessorTokenCreateResponse`](crate::models::ProcessorTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorApexProcessorTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The `account_id` value obtained from the `onSuccess` callback in Link
     pub account_id: String,
+}
+
+impl ::std::fmt::Debug for ProcessorApexProcessorTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorApexProcessorTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorApexProcessorTokenCreateRequest {
@@ -3156,16 +3553,20 @@ pub struct ProcessorApexProcessorTokenCreateRequest {
 ///
 /// The response is
 /// [`ProcessorSignalEvaluateResponse`](crate::models::ProcessorSignalEvaluateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorSignalEvaluateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// The unique ID that you would like to use to refer to this transaction. For your convenience
     /// mapping your internal data, you could use your internal ID/identifier for this transaction.
@@ -3208,6 +3609,28 @@ pub struct ProcessorSignalEvaluateRequest {
     /// more details, or to opt out of using a ruleset, see [Signal
     /// Rules](https://plaid.com/docs/signal/signal-rules/).
     pub ruleset_key: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ProcessorSignalEvaluateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorSignalEvaluateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("client_transaction_id", &self.client_transaction_id)
+            .field("amount", &self.amount)
+            .field("user_present", &self.user_present)
+            .field("client_user_id", &self.client_user_id)
+            .field("is_recurring", &self.is_recurring)
+            .field("default_payment_method", &self.default_payment_method)
+            .field("user", &self.user)
+            .field("device", &self.device)
+            .field("ruleset_key", &self.ruleset_key)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorSignalEvaluateRequest {
@@ -3305,16 +3728,20 @@ impl Validate for ProcessorSignalEvaluateResponse {
 ///
 /// The response is
 /// [`ProcessorSignalDecisionReportResponse`](crate::models::ProcessorSignalDecisionReportResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorSignalDecisionReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Must be the same as the `client_transaction_id` supplied when calling
     /// `/processor/signal/evaluate`
@@ -3344,6 +3771,25 @@ pub struct ProcessorSignalDecisionReportRequest {
     ///
     /// Format: `double`.
     pub amount_instantly_available: Nullable<f64>,
+}
+
+impl ::std::fmt::Debug for ProcessorSignalDecisionReportRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorSignalDecisionReportRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("client_transaction_id", &self.client_transaction_id)
+            .field("initiated", &self.initiated)
+            .field("days_funds_on_hold", &self.days_funds_on_hold)
+            .field("decision_outcome", &self.decision_outcome)
+            .field("payment_method", &self.payment_method)
+            .field("amount_instantly_available", &self.amount_instantly_available)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorSignalDecisionReportRequest {
@@ -3416,16 +3862,20 @@ pub struct ProcessorSignalDecisionReportResponse {
 ///
 /// The response is
 /// [`ProcessorSignalReturnReportResponse`](crate::models::ProcessorSignalReturnReportResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorSignalReturnReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// Must be the same as the `client_transaction_id` supplied when calling
     /// `/processor/signal/evaluate`
@@ -3442,6 +3892,22 @@ pub struct ProcessorSignalReturnReportRequest {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub returned_at: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ProcessorSignalReturnReportRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorSignalReturnReportRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("client_transaction_id", &self.client_transaction_id)
+            .field("return_code", &self.return_code)
+            .field("returned_at", &self.returned_at)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorSignalReturnReportRequest {
@@ -3507,17 +3973,34 @@ pub struct ProcessorSignalReturnReportResponse {
 ///
 /// The response is
 /// [`ProcessorSignalPrepareResponse`](crate::models::ProcessorSignalPrepareResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProcessorSignalPrepareRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The processor token obtained from the Plaid integration partner. Processor tokens are in the
     /// format: `processor-<environment>-<identifier>`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
+}
+
+impl ::std::fmt::Debug for ProcessorSignalPrepareRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProcessorSignalPrepareRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProcessorSignalPrepareRequest {

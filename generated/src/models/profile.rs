@@ -17,16 +17,28 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 ///
 /// The response is
 /// [`ProfileNetworkStatusGetResponse`](crate::models::ProfileNetworkStatusGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProfileNetworkStatusGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// An object specifying information about the end user for the network status check.
     pub user: NetworkStatusGetUser,
+}
+
+impl ::std::fmt::Debug for ProfileNetworkStatusGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProfileNetworkStatusGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user", &self.user)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProfileNetworkStatusGetRequest {

@@ -26,13 +26,15 @@ use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 /// linked any Item.
 ///
 /// The response is [`ProtectComputeResponse`](crate::models::ProtectComputeResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProtectComputeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The name of the Trust Index model to use for scoring, with a major.minor version suffix.
     /// Examples: `ti-link-session-2.0` (link-session fraud), `ti-identity-2.0` (identity fraud),
@@ -47,6 +49,18 @@ pub struct ProtectComputeRequest {
     pub user: ProtectUser,
     /// Inputs required by certain Trust Index models.
     pub model_inputs: Nullable<ProtectModelInputs>,
+}
+
+impl ::std::fmt::Debug for ProtectComputeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProtectComputeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("model", &self.model)
+            .field("user", &self.user)
+            .field("model_inputs", &self.model_inputs)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProtectComputeRequest {
@@ -243,13 +257,15 @@ pub struct ProtectComputeSubscores {
 /// comprehensive context about the incident.
 ///
 /// The response is [`ProtectReportCreateResponse`](crate::models::ProtectReportCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ProtectReportCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid User ID associated with the report.
     pub user_id: Option<String>,
@@ -269,6 +285,23 @@ pub struct ProtectReportCreateRequest {
     ///
     /// Constraints: at most 1024 characters.
     pub notes: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ProtectReportCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProtectReportCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("incident_event", &self.incident_event)
+            .field("report_confidence", &self.report_confidence)
+            .field("report_type", &self.report_type)
+            .field("report_source", &self.report_source)
+            .field("bank_account", &self.bank_account)
+            .field("ach_return_code", &self.ach_return_code)
+            .field("notes", &self.notes)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProtectReportCreateRequest {
@@ -352,19 +385,32 @@ pub struct ProtectUser {
 ///
 /// The response is
 /// [`ProtectUserInsightsGetResponse`](crate::models::ProtectUserInsightsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProtectUserInsightsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid User ID. Either `user_id` or `client_user_id` must be provided.
     pub user_id: Option<String>,
     /// A unique ID representing the end user. Either `user_id` or `client_user_id` must be
     /// provided.
     pub client_user_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for ProtectUserInsightsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProtectUserInsightsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("client_user_id", &self.client_user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProtectUserInsightsGetRequest {
@@ -506,13 +552,15 @@ impl Validate for ProtectUserInsightsGetResponse {
 /// Deprecated.
 ///
 /// The response is [`ProtectEventSendResponse`](crate::models::ProtectEventSendResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProtectEventSendRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Timestamp of the event. Might be the current moment or a time in the past. In [ISO
     /// 8601](https://wikipedia.org/wiki/ISO_8601) format, e.g. `"2017-09-14T14:42:19.350Z"`
@@ -526,6 +574,19 @@ pub struct ProtectEventSendRequest {
     pub protect_session_id: Option<String>,
     /// Whether this event should be scored with Trust Index. The default is false.
     pub request_trust_index: Option<bool>,
+}
+
+impl ::std::fmt::Debug for ProtectEventSendRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProtectEventSendRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("timestamp", &self.timestamp)
+            .field("event", &self.event)
+            .field("protect_session_id", &self.protect_session_id)
+            .field("request_trust_index", &self.request_trust_index)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProtectEventSendRequest {
@@ -614,16 +675,28 @@ pub struct ProtectEventSendResponse {
 /// Deprecated.
 ///
 /// The response is [`ProtectEventGetResponse`](crate::models::ProtectEventGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProtectEventGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The event ID to retrieve information for.
     pub event_id: String,
+}
+
+impl ::std::fmt::Debug for ProtectEventGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProtectEventGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("event_id", &self.event_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProtectEventGetRequest {
@@ -772,7 +845,7 @@ impl Validate for ProtectEvent {
 }
 
 /// Details about the incident event.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProtectIncidentEvent {
     /// A globally unique identifier representing a Protect event that may be associated with this
     /// incident.
@@ -795,7 +868,27 @@ pub struct ProtectIncidentEvent {
     /// The monetary amount associated with the incident.
     pub amount: Nullable<ProtectIncidentAmount>,
     /// An access token associated with the Item related to this incident.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ProtectIncidentEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProtectIncidentEvent")
+            .field("protect_event_id", &self.protect_event_id)
+            .field("link_session_id", &self.link_session_id)
+            .field("idv_session_id", &self.idv_session_id)
+            .field("signal_client_transaction_id", &self.signal_client_transaction_id)
+            .field("internal_reference", &self.internal_reference)
+            .field("time", &self.time)
+            .field("amount", &self.amount)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProtectIncidentEvent {
@@ -1097,14 +1190,29 @@ impl ProtectReportSource {
 ::specgen_runtime::open_enum!(ProtectReportSource);
 
 /// Bank account information associated with the incident.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProtectBankAccount {
     /// Plaid's unique identifier for the account.
     pub account_id: Nullable<String>,
     /// Full account number of the bank account.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: Nullable<String>,
     /// Routing number of the bank account. Must be present if `account_number` is present.
     pub routing_number: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for ProtectBankAccount {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ProtectBankAccount")
+            .field("account_id", &self.account_id)
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
+            .field("routing_number", &self.routing_number)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ProtectBankAccount {

@@ -29,18 +29,36 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 ///
 /// The response is
 /// [`SandboxTransactionsCreateResponse`](crate::models::SandboxTransactionsCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransactionsCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// List of transactions to be added
     pub transactions: Vec<CustomSandboxTransaction>,
+}
+
+impl ::std::fmt::Debug for SandboxTransactionsCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransactionsCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("transactions", &self.transactions)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransactionsCreateRequest {
@@ -96,18 +114,31 @@ pub struct SandboxTransactionsCreateResponse {
 ///
 /// The response is
 /// [`SandboxProcessorTokenCreateResponse`](crate::models::SandboxProcessorTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxProcessorTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the institution the Item will be associated with
     pub institution_id: String,
     /// An optional set of options to be used when configuring the Item.
     pub options: Option<SandboxProcessorTokenCreateRequestOptions>,
+}
+
+impl ::std::fmt::Debug for SandboxProcessorTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxProcessorTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("institution_id", &self.institution_id)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxProcessorTokenCreateRequest {
@@ -119,7 +150,7 @@ pub struct SandboxProcessorTokenCreateRequest {
 
 /// An optional set of options to be used when configuring the Item. If specified, must not be
 /// `null`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxProcessorTokenCreateRequestOptions {
     /// Test username to use for the creation of the Sandbox Item. Default value is `user_good`.
     ///
@@ -128,7 +159,21 @@ pub struct SandboxProcessorTokenCreateRequestOptions {
     /// Test password to use for the creation of the Sandbox Item. Default value is `pass_good`.
     ///
     /// Default: `pass_good`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub override_password: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for SandboxProcessorTokenCreateRequestOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxProcessorTokenCreateRequestOptions")
+            .field("override_username", &self.override_username)
+            .field(
+                "override_password",
+                &::specgen_runtime::redact::Redacted(&self.override_password),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxProcessorTokenCreateRequestOptions {
@@ -150,13 +195,27 @@ pub struct SandboxProcessorTokenCreateRequestOptions {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxProcessorTokenCreateResponse {
     /// A processor token that can be used to call the `/processor/` endpoints.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub processor_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for SandboxProcessorTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxProcessorTokenCreateResponse")
+            .field(
+                "processor_token",
+                &::specgen_runtime::redact::Redacted(&self.processor_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxProcessorTokenCreateResponse {
@@ -181,13 +240,15 @@ pub struct SandboxProcessorTokenCreateResponse {
 ///
 /// The response is
 /// [`SandboxPublicTokenCreateResponse`](crate::models::SandboxPublicTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the institution the Item will be associated with
     pub institution_id: String,
@@ -202,12 +263,28 @@ pub struct SandboxPublicTokenCreateRequest {
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for SandboxPublicTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxPublicTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("institution_id", &self.institution_id)
+            .field("initial_products", &self.initial_products)
+            .field("options", &self.options)
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequest {
@@ -231,7 +308,7 @@ impl Validate for SandboxPublicTokenCreateRequest {
 
 /// An optional set of options to be used when configuring the Item. If specified, must not be
 /// `null`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateRequestOptions {
     /// Specify a webhook to associate with the new Item.
     ///
@@ -244,6 +321,8 @@ pub struct SandboxPublicTokenCreateRequestOptions {
     /// Test password to use for the creation of the Sandbox Item. Default value is `pass_good`.
     ///
     /// Default: `pass_good`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub override_password: Nullable<String>,
     /// An optional set of parameters corresponding to transactions options.
     pub transactions: Nullable<SandboxPublicTokenCreateRequestOptionsTransactions>,
@@ -253,6 +332,22 @@ pub struct SandboxPublicTokenCreateRequestOptions {
     pub income_verification: Option<
         SandboxPublicTokenCreateRequestOptionsIncomeVerification,
     >,
+}
+
+impl ::std::fmt::Debug for SandboxPublicTokenCreateRequestOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxPublicTokenCreateRequestOptions")
+            .field("webhook", &self.webhook)
+            .field("override_username", &self.override_username)
+            .field(
+                "override_password",
+                &::specgen_runtime::redact::Redacted(&self.override_password),
+            )
+            .field("transactions", &self.transactions)
+            .field("statements", &self.statements)
+            .field("income_verification", &self.income_verification)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxPublicTokenCreateRequestOptions {
@@ -386,13 +481,27 @@ pub struct SandboxPublicTokenCreateRequestIncomeVerificationBankIncome {
 ///   "request_id": "Aim3b"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxPublicTokenCreateResponse {
     /// A public token that can be exchanged for an access token using `/item/public_token/exchange`
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub public_token: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for SandboxPublicTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxPublicTokenCreateResponse")
+            .field(
+                "public_token",
+                &::specgen_runtime::redact::Redacted(&self.public_token),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxPublicTokenCreateResponse {
@@ -457,20 +566,39 @@ pub struct SandboxPublicTokenCreateResponse {
 ///
 /// The response is
 /// [`SandboxItemFireWebhookResponse`](crate::models::SandboxItemFireWebhookResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SandboxItemFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The webhook types that can be fired by this test endpoint.
     pub webhook_type: Option<WebhookType>,
     /// The webhook codes that can be fired by this test endpoint.
     pub webhook_code: SandboxItemFireWebhookRequestWebhookCode,
+}
+
+impl ::std::fmt::Debug for SandboxItemFireWebhookRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemFireWebhookRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxItemFireWebhookRequest {
@@ -631,19 +759,37 @@ pub struct SandboxItemFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxItemApplicationSeedResponse`](crate::models::SandboxItemApplicationSeedResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxItemApplicationSeedRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// This field will map to the application ID that is returned from `/item/application/list`, or
     /// provided to the institution in an oauth redirect.
     pub application_id: String,
+}
+
+impl ::std::fmt::Debug for SandboxItemApplicationSeedRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemApplicationSeedRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("application_id", &self.application_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxItemApplicationSeedRequest {
@@ -697,16 +843,33 @@ pub struct SandboxItemApplicationSeedResponse {
 /// after 30 days, even if this endpoint is not called.
 ///
 /// The response is [`SandboxItemResetLoginResponse`](crate::models::SandboxItemResetLoginResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxItemResetLoginRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
+}
+
+impl ::std::fmt::Debug for SandboxItemResetLoginRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemResetLoginRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxItemResetLoginRequest {
@@ -887,16 +1050,33 @@ pub struct SandboxUserResetLoginResponse {
 ///
 /// The response is
 /// [`SandboxPaymentProfileResetLoginResponse`](crate::models::SandboxPaymentProfileResetLoginResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxPaymentProfileResetLoginRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A payment profile token associated with the Payment Profile data that is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_profile_token: String,
+}
+
+impl ::std::fmt::Debug for SandboxPaymentProfileResetLoginRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxPaymentProfileResetLoginRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "payment_profile_token",
+                &::specgen_runtime::redact::Redacted(&self.payment_profile_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxPaymentProfileResetLoginRequest {
@@ -948,20 +1128,39 @@ pub struct SandboxPaymentProfileResetLoginResponse {
 ///
 /// The response is
 /// [`SandboxItemSetVerificationStatusResponse`](crate::models::SandboxItemSetVerificationStatusResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SandboxItemSetVerificationStatusRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The `account_id` of the account whose verification status is to be modified
     pub account_id: String,
     /// The verification status to set the account to.
     pub verification_status: SandboxItemSetVerificationStatusRequestVerificationStatus,
+}
+
+impl ::std::fmt::Debug for SandboxItemSetVerificationStatusRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxItemSetVerificationStatusRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("verification_status", &self.verification_status)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxItemSetVerificationStatusRequest {
@@ -1154,13 +1353,15 @@ impl TransferLedgerSweepSimulateEventType {
 ///
 /// The response is
 /// [`SandboxBankTransferSimulateResponse`](crate::models::SandboxBankTransferSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxBankTransferSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a bank transfer.
     pub bank_transfer_id: String,
@@ -1177,6 +1378,18 @@ pub struct SandboxBankTransferSimulateRequest {
     pub event_type: String,
     /// The failure reason if the type of this transfer is `"failed"` or `"reversed"`.
     pub failure_reason: Nullable<BankTransferFailure>,
+}
+
+impl ::std::fmt::Debug for SandboxBankTransferSimulateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxBankTransferSimulateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("bank_transfer_id", &self.bank_transfer_id)
+            .field("event_type", &self.event_type)
+            .field("failure_reason", &self.failure_reason)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxBankTransferSimulateRequest {
@@ -1200,13 +1413,15 @@ pub struct SandboxBankTransferSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferSimulateResponse`](crate::models::SandboxTransferSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer.
     pub transfer_id: String,
@@ -1235,6 +1450,20 @@ pub struct SandboxTransferSimulateRequest {
     ///
     /// Constraints: an http or https URL.
     pub webhook: Option<String>,
+}
+
+impl ::std::fmt::Debug for SandboxTransferSimulateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferSimulateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("transfer_id", &self.transfer_id)
+            .field("test_clock_id", &self.test_clock_id)
+            .field("event_type", &self.event_type)
+            .field("failure_reason", &self.failure_reason)
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferSimulateRequest {
@@ -1267,13 +1496,15 @@ impl Validate for SandboxTransferSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferRefundSimulateResponse`](crate::models::SandboxTransferRefundSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferRefundSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a refund.
     pub refund_id: String,
@@ -1305,6 +1536,20 @@ pub struct SandboxTransferRefundSimulateRequest {
     pub webhook: Option<String>,
 }
 
+impl ::std::fmt::Debug for SandboxTransferRefundSimulateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferRefundSimulateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("refund_id", &self.refund_id)
+            .field("test_clock_id", &self.test_clock_id)
+            .field("event_type", &self.event_type)
+            .field("failure_reason", &self.failure_reason)
+            .field("webhook", &self.webhook)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(SandboxTransferRefundSimulateRequest {
     0 => client_id: "client_id" optional_non_null,
     1 => secret: "secret" optional_non_null,
@@ -1333,13 +1578,15 @@ impl Validate for SandboxTransferRefundSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferLedgerDepositSimulateResponse`](crate::models::SandboxTransferLedgerDepositSimulateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SandboxTransferLedgerDepositSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a sweep.
     pub sweep_id: String,
@@ -1347,6 +1594,18 @@ pub struct SandboxTransferLedgerDepositSimulateRequest {
     pub event_type: TransferLedgerSweepSimulateEventType,
     /// The failure reason if the event type for a transfer is `"failed"` or `"returned"`.
     pub failure_reason: Nullable<TransferFailure>,
+}
+
+impl ::std::fmt::Debug for SandboxTransferLedgerDepositSimulateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferLedgerDepositSimulateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("sweep_id", &self.sweep_id)
+            .field("event_type", &self.event_type)
+            .field("failure_reason", &self.failure_reason)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferLedgerDepositSimulateRequest {
@@ -1375,13 +1634,15 @@ impl Validate for SandboxTransferLedgerDepositSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferLedgerWithdrawSimulateResponse`](crate::models::SandboxTransferLedgerWithdrawSimulateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SandboxTransferLedgerWithdrawSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a sweep.
     pub sweep_id: String,
@@ -1389,6 +1650,18 @@ pub struct SandboxTransferLedgerWithdrawSimulateRequest {
     pub event_type: TransferLedgerSweepSimulateEventType,
     /// The failure reason if the event type for a transfer is `"failed"` or `"returned"`.
     pub failure_reason: Nullable<TransferFailure>,
+}
+
+impl ::std::fmt::Debug for SandboxTransferLedgerWithdrawSimulateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferLedgerWithdrawSimulateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("sweep_id", &self.sweep_id)
+            .field("event_type", &self.event_type)
+            .field("failure_reason", &self.failure_reason)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferLedgerWithdrawSimulateRequest {
@@ -1420,13 +1693,15 @@ impl Validate for SandboxTransferLedgerWithdrawSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferSweepSimulateResponse`](crate::models::SandboxTransferSweepSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferSweepSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a test clock. If provided, the sweep to be simulated is
     /// created on the day of the `virtual_time` on the `test_clock`. If the date of `virtual_time`
@@ -1436,6 +1711,17 @@ pub struct SandboxTransferSweepSimulateRequest {
     ///
     /// Constraints: an http or https URL.
     pub webhook: Option<String>,
+}
+
+impl ::std::fmt::Debug for SandboxTransferSweepSimulateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferSweepSimulateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("test_clock_id", &self.test_clock_id)
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferSweepSimulateRequest {
@@ -1464,13 +1750,15 @@ impl Validate for SandboxTransferSweepSimulateRequest {
 ///
 /// The response is
 /// [`SandboxTransferLedgerSimulateAvailableResponse`](crate::models::SandboxTransferLedgerSimulateAvailableResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferLedgerSimulateAvailableRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Specify which ledger balance to simulate converting pending balance to available balance. If
     /// this field is left blank, this will default to id of the default ledger balance.
@@ -1485,6 +1773,19 @@ pub struct SandboxTransferLedgerSimulateAvailableRequest {
     ///
     /// Constraints: an http or https URL.
     pub webhook: Option<String>,
+}
+
+impl ::std::fmt::Debug for SandboxTransferLedgerSimulateAvailableRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferLedgerSimulateAvailableRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("ledger_id", &self.ledger_id)
+            .field("originator_client_id", &self.originator_client_id)
+            .field("test_clock_id", &self.test_clock_id)
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferLedgerSimulateAvailableRequest {
@@ -1520,19 +1821,31 @@ impl Validate for SandboxTransferLedgerSimulateAvailableRequest {
 ///
 /// The response is
 /// [`SandboxTransferTestClockCreateResponse`](crate::models::SandboxTransferTestClockCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferTestClockCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The virtual timestamp on the test clock. If not provided, the current timestamp will be
     /// used. This will be of the form `2006-01-02T15:04:05Z`.
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub virtual_time: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for SandboxTransferTestClockCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferTestClockCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("virtual_time", &self.virtual_time)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferTestClockCreateRequest {
@@ -1577,13 +1890,15 @@ impl Validate for SandboxTransferTestClockCreateRequest {
 ///
 /// The response is
 /// [`SandboxTransferTestClockAdvanceResponse`](crate::models::SandboxTransferTestClockAdvanceResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferTestClockAdvanceRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a test clock. This field is only populated in the Sandbox
     /// environment, and only if a `test_clock_id` was included in the `/transfer/recurring/create`
@@ -1594,6 +1909,17 @@ pub struct SandboxTransferTestClockAdvanceRequest {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub new_virtual_time: String,
+}
+
+impl ::std::fmt::Debug for SandboxTransferTestClockAdvanceRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferTestClockAdvanceRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("test_clock_id", &self.test_clock_id)
+            .field("new_virtual_time", &self.new_virtual_time)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferTestClockAdvanceRequest {
@@ -1625,19 +1951,31 @@ impl Validate for SandboxTransferTestClockAdvanceRequest {
 ///
 /// The response is
 /// [`SandboxTransferTestClockGetResponse`](crate::models::SandboxTransferTestClockGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferTestClockGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a test clock. This field is only populated in the Sandbox
     /// environment, and only if a `test_clock_id` was included in the `/transfer/recurring/create`
     /// request. For more details, see [Simulating recurring
     /// transfers](https://plaid.com/docs/transfer/sandbox/#simulating-recurring-transfers).
     pub test_clock_id: String,
+}
+
+impl ::std::fmt::Debug for SandboxTransferTestClockGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferTestClockGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("test_clock_id", &self.test_clock_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferTestClockGetRequest {
@@ -1658,13 +1996,15 @@ pub struct SandboxTransferTestClockGetRequest {
 ///
 /// The response is
 /// [`SandboxTransferTestClockListResponse`](crate::models::SandboxTransferTestClockListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferTestClockListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start virtual timestamp of test clocks to return. This should be in RFC 3339 format
     /// (i.e. `2019-12-06T22:35:49Z`)
@@ -1688,6 +2028,19 @@ pub struct SandboxTransferTestClockListRequest {
     ///
     /// Constraints: at least 0.
     pub offset: Option<i64>,
+}
+
+impl ::std::fmt::Debug for SandboxTransferTestClockListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferTestClockListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_virtual_time", &self.start_virtual_time)
+            .field("end_virtual_time", &self.end_virtual_time)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferTestClockListRequest {
@@ -2049,14 +2402,25 @@ impl Validate for SandboxTransferTestClockListResponse {
 ///
 /// The response is
 /// [`SandboxTransferRepaymentSimulateResponse`](crate::models::SandboxTransferRepaymentSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferRepaymentSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for SandboxTransferRepaymentSimulateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferRepaymentSimulateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferRepaymentSimulateRequest {
@@ -2098,18 +2462,30 @@ pub struct SandboxTransferRepaymentSimulateResponse {
 ///
 /// The response is
 /// [`SandboxBankTransferFireWebhookResponse`](crate::models::SandboxBankTransferFireWebhookResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxBankTransferFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The URL to which the webhook should be sent.
     ///
     /// Constraints: an http or https URL.
     pub webhook: String,
+}
+
+impl ::std::fmt::Debug for SandboxBankTransferFireWebhookRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxBankTransferFireWebhookRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxBankTransferFireWebhookRequest {
@@ -2159,18 +2535,30 @@ pub struct SandboxBankTransferFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxTransferFireWebhookResponse`](crate::models::SandboxTransferFireWebhookResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxTransferFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The URL to which the webhook should be sent.
     ///
     /// Constraints: an http or https URL.
     pub webhook: String,
+}
+
+impl ::std::fmt::Debug for SandboxTransferFireWebhookRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxTransferFireWebhookRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxTransferFireWebhookRequest {
@@ -2220,13 +2608,15 @@ pub struct SandboxTransferFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxIncomeFireWebhookResponse`](crate::models::SandboxIncomeFireWebhookResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SandboxIncomeFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Item ID associated with the verification.
     pub item_id: String,
@@ -2249,6 +2639,20 @@ pub struct SandboxIncomeFireWebhookRequest {
     pub verification_status: Option<SandboxIncomeFireWebhookRequestVerificationStatus>,
     /// The webhook codes that can be fired by this test endpoint.
     pub webhook_code: SandboxIncomeWebhookFireRequestWebhookCode,
+}
+
+impl ::std::fmt::Debug for SandboxIncomeFireWebhookRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxIncomeFireWebhookRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("item_id", &self.item_id)
+            .field("user_id", &self.user_id)
+            .field("webhook", &self.webhook)
+            .field("verification_status", &self.verification_status)
+            .field("webhook_code", &self.webhook_code)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxIncomeFireWebhookRequest {
@@ -2366,13 +2770,15 @@ pub struct SandboxIncomeFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxBankIncomeFireWebhookResponse`](crate::models::SandboxBankIncomeFireWebhookResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct SandboxBankIncomeFireWebhookRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The URL to which the webhook should be sent. If provided, this will override the URL set in
     /// the dashboard.
@@ -2383,6 +2789,18 @@ pub struct SandboxBankIncomeFireWebhookRequest {
     pub webhook_code: SandboxBankIncomeWebhookFireRequestWebhookCode,
     /// Optional fields which will be populated in the simulated webhook
     pub webhook_fields: SandboxBankIncomeWebhookFireRequestWebhookFields,
+}
+
+impl ::std::fmt::Debug for SandboxBankIncomeFireWebhookRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxBankIncomeFireWebhookRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("webhook_override", &self.webhook_override)
+            .field("webhook_code", &self.webhook_code)
+            .field("webhook_fields", &self.webhook_fields)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxBankIncomeFireWebhookRequest {
@@ -2488,18 +2906,22 @@ pub struct SandboxBankIncomeFireWebhookResponse {
 ///
 /// The response is
 /// [`SandboxCraCashflowUpdatesUpdateResponse`](crate::models::SandboxCraCashflowUpdatesUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxCraCashflowUpdatesUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// Webhook codes corresponding to the Cash Flow Updates events to be simulated.
     pub webhook_codes: Nullable<Vec<CashFlowUpdatesEventWebhookCodes>>,
@@ -2508,6 +2930,18 @@ pub struct SandboxCraCashflowUpdatesUpdateRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for SandboxCraCashflowUpdatesUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxCraCashflowUpdatesUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("webhook_codes", &self.webhook_codes)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxCraCashflowUpdatesUpdateRequest {
@@ -2653,13 +3087,15 @@ impl BankIncomeRefreshCompleteResult {
 ///
 /// The response is
 /// [`SandboxPaymentSimulateResponse`](crate::models::SandboxPaymentSimulateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SandboxPaymentSimulateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the payment to simulate
     pub payment_id: String,
@@ -2676,6 +3112,18 @@ pub struct SandboxPaymentSimulateRequest {
     /// - `PAYMENT_STATUS_CANCELLED`
     /// - `PAYMENT_STATUS_REJECTED`
     pub status: String,
+}
+
+impl ::std::fmt::Debug for SandboxPaymentSimulateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SandboxPaymentSimulateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("payment_id", &self.payment_id)
+            .field("webhook", &self.webhook)
+            .field("status", &self.status)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SandboxPaymentSimulateRequest {

@@ -16,13 +16,15 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// overview](https://plaid.com/docs/link/#link-flow-overview).
 ///
 /// The response is [`SessionTokenCreateResponse`](crate::models::SessionTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SessionTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The id of a template defined in Plaid Dashboard
     pub template_id: String,
@@ -55,6 +57,21 @@ pub struct SessionTokenCreateRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for SessionTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SessionTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("template_id", &self.template_id)
+            .field("user", &self.user)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("android_package_name", &self.android_package_name)
+            .field("webhook", &self.webhook)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SessionTokenCreateRequest {
@@ -131,10 +148,12 @@ impl Validate for SessionTokenCreateResponse {
 }
 
 /// Response data for `/session/token/create` intended for use with the Link SDK.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SessionTokenCreateResponseLink {
     /// A Link token, which can be supplied to Link in order to initialize it and receive a
     /// `public_token`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
     /// The expiration date for the `link_token`, in [ISO 8601](https://wikipedia.org/wiki/ISO_8601)
     /// format. A `link_token` created to generate a `public_token` that will be exchanged for a new
@@ -149,6 +168,16 @@ pub struct SessionTokenCreateResponseLink {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for SessionTokenCreateResponseLink {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SessionTokenCreateResponseLink")
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .field("expiration", &self.expiration)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SessionTokenCreateResponseLink {

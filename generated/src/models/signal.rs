@@ -34,15 +34,19 @@ use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 /// adjust your timeout period when making requests.
 ///
 /// The response is [`SignalEvaluateResponse`](crate::models::SignalEvaluateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SignalEvaluateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` of the account that is the funding source for the proposed
     /// transaction. The `account_id` is returned in the `/accounts/get` endpoint as well as the
@@ -104,6 +108,30 @@ pub struct SignalEvaluateRequest {
     /// used if the `ruleset_key` is not provided. For more information, or to opt out of using
     /// rulesets, see [Signal Rules](https://plaid.com/docs/signal/signal-rules/).
     pub ruleset_key: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for SignalEvaluateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignalEvaluateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("client_transaction_id", &self.client_transaction_id)
+            .field("amount", &self.amount)
+            .field("user_present", &self.user_present)
+            .field("client_user_id", &self.client_user_id)
+            .field("is_recurring", &self.is_recurring)
+            .field("default_payment_method", &self.default_payment_method)
+            .field("user", &self.user)
+            .field("device", &self.device)
+            .field("risk_profile_key", &self.risk_profile_key)
+            .field("ruleset_key", &self.ruleset_key)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SignalEvaluateRequest {
@@ -189,15 +217,19 @@ impl Validate for SignalEvaluateResponse {
 /// Use `/signal/schedule` to schedule a planned ACH transaction.
 ///
 /// The response is [`SignalScheduleResponse`](crate::models::SignalScheduleResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SignalScheduleRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` of the account that is the funding source for the proposed
     /// transaction. The `account_id` is returned in the `/accounts/get` endpoint as well as the
@@ -222,6 +254,23 @@ pub struct SignalScheduleRequest {
     /// timing recommendations provided by the API for submitting the debit entry to your processor
     /// or ODFI.
     pub default_payment_method: Option<SignalScheduleDefaultPaymentMethod>,
+}
+
+impl ::std::fmt::Debug for SignalScheduleRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignalScheduleRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("client_transaction_id", &self.client_transaction_id)
+            .field("amount", &self.amount)
+            .field("default_payment_method", &self.default_payment_method)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SignalScheduleRequest {
@@ -360,13 +409,15 @@ impl Validate for SignalScheduleResponse {
 /// Dashboard.
 ///
 /// The response is [`SignalDecisionReportResponse`](crate::models::SignalDecisionReportResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SignalDecisionReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Must be the same as the `client_transaction_id` supplied when calling `/signal/evaluate`
     ///
@@ -401,6 +452,22 @@ pub struct SignalDecisionReportRequest {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub submitted_at: Option<String>,
+}
+
+impl ::std::fmt::Debug for SignalDecisionReportRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignalDecisionReportRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_transaction_id", &self.client_transaction_id)
+            .field("initiated", &self.initiated)
+            .field("days_funds_on_hold", &self.days_funds_on_hold)
+            .field("decision_outcome", &self.decision_outcome)
+            .field("payment_method", &self.payment_method)
+            .field("amount_instantly_available", &self.amount_instantly_available)
+            .field("submitted_at", &self.submitted_at)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SignalDecisionReportRequest {
@@ -469,13 +536,15 @@ pub struct SignalDecisionReportResponse {
 /// accurate transaction outcomes and tune rule logic in the Dashboard.
 ///
 /// The response is [`SignalReturnReportResponse`](crate::models::SignalReturnReportResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SignalReturnReportRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Must be the same as the `client_transaction_id` supplied when calling `/signal/evaluate` or
     /// `/accounts/balance/get`.
@@ -492,6 +561,18 @@ pub struct SignalReturnReportRequest {
     ///
     /// Constraints: an RFC 3339 date-time such as 2024-01-31T12:00:00Z.
     pub returned_at: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for SignalReturnReportRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignalReturnReportRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_transaction_id", &self.client_transaction_id)
+            .field("return_code", &self.return_code)
+            .field("returned_at", &self.returned_at)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SignalReturnReportRequest {
@@ -561,16 +642,33 @@ pub struct SignalReturnReportResponse {
 /// response and will not modify the Item.
 ///
 /// The response is [`SignalPrepareResponse`](crate::models::SignalPrepareResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct SignalPrepareRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
+}
+
+impl ::std::fmt::Debug for SignalPrepareRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SignalPrepareRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(SignalPrepareRequest {

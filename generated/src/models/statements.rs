@@ -15,16 +15,33 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// The `/statements/list` endpoint retrieves a list of all statements associated with an Item.
 ///
 /// The response is [`StatementsListResponse`](crate::models::StatementsListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct StatementsListRequest {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for StatementsListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StatementsListRequest")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(StatementsListRequest {
@@ -181,18 +198,36 @@ impl Validate for StatementsStatement {
 /// was downloaded to your system.
 ///
 /// The response is a `application/pdf` document, returned as bytes.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct StatementsDownloadRequest {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for the statement.
     pub statement_id: String,
+}
+
+impl ::std::fmt::Debug for StatementsDownloadRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StatementsDownloadRequest")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("statement_id", &self.statement_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(StatementsDownloadRequest {
@@ -212,15 +247,19 @@ pub struct StatementsDownloadRequest {
 /// dates.
 ///
 /// The response is [`StatementsRefreshResponse`](crate::models::StatementsRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct StatementsRefreshRequest {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start date for statements, in "YYYY-MM-DD" format, e.g. "2023-08-30". To determine
     /// whether a statement falls within the specified date range, Plaid will use the statement
@@ -236,6 +275,21 @@ pub struct StatementsRefreshRequest {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
+}
+
+impl ::std::fmt::Debug for StatementsRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StatementsRefreshRequest")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(StatementsRefreshRequest {

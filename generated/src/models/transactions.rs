@@ -56,7 +56,7 @@ use ::specgen_runtime::validate::{self, Validate, Violation};
 /// a `PRODUCT_NOT_READY` error.
 ///
 /// The response is [`TransactionsGetResponse`](crate::models::TransactionsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -64,9 +64,13 @@ pub struct TransactionsGetRequest {
     /// An optional object to be used with the request.
     pub options: Option<TransactionsGetRequestOptions>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The earliest date for which data should be returned. Dates should be formatted as
     /// YYYY-MM-DD.
@@ -77,6 +81,22 @@ pub struct TransactionsGetRequest {
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
     pub end_date: String,
+}
+
+impl ::std::fmt::Debug for TransactionsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("options", &self.options)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsGetRequest {
@@ -452,16 +472,33 @@ impl Validate for TransactionsGetResponse {
 /// contact your Plaid account manager.
 ///
 /// The response is [`TransactionsRefreshResponse`](crate::models::TransactionsRefreshResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsRefreshRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for TransactionsRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsRefreshRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRefreshRequest {
@@ -535,15 +572,19 @@ pub struct TransactionsRefreshResponse {
 ///
 /// The response is
 /// [`TransactionsRecurringGetResponse`](crate::models::TransactionsRecurringGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsRecurringGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// An optional object to be used with the request.
     pub options: Option<TransactionsRecurringGetRequestOptions>,
@@ -552,6 +593,21 @@ pub struct TransactionsRecurringGetRequest {
     ///
     /// Note: An error will be returned if a provided `account_id` is not associated with the Item.
     pub account_ids: Option<Vec<String>>,
+}
+
+impl ::std::fmt::Debug for TransactionsRecurringGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsRecurringGetRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("options", &self.options)
+            .field("account_ids", &self.account_ids)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringGetRequest {
@@ -778,15 +834,19 @@ impl Validate for TransactionsRecurringGetResponse {
 /// webhook.
 ///
 /// The response is [`TransactionsSyncResponse`](crate::models::TransactionsSyncResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The cursor value represents the last update requested. Providing it will cause the response
     /// to only return changes after this update.
@@ -808,6 +868,22 @@ pub struct TransactionsSyncRequest {
     pub count: Option<i64>,
     /// An optional object to be used with the request.
     pub options: Option<TransactionsSyncRequestOptions>,
+}
+
+impl ::std::fmt::Debug for TransactionsSyncRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsSyncRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("cursor", &self.cursor)
+            .field("count", &self.count)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsSyncRequest {
@@ -1061,13 +1137,15 @@ impl Validate for TransactionsSyncResponse {
 /// products or retrieved from other non-Plaid sources.
 ///
 /// The response is [`TransactionsEnrichResponse`](crate::models::TransactionsEnrichResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsEnrichRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The account type for the requested transactions (either `depository` or `credit`).
     pub account_type: String,
@@ -1076,6 +1154,18 @@ pub struct TransactionsEnrichRequest {
     pub transactions: Vec<ClientProvidedTransaction>,
     /// An optional object to be used with the request.
     pub options: Option<TransactionsEnrichRequestOptions>,
+}
+
+impl ::std::fmt::Debug for TransactionsEnrichRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsEnrichRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("account_type", &self.account_type)
+            .field("transactions", &self.transactions)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsEnrichRequest {

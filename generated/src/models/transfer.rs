@@ -22,13 +22,15 @@ use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 /// populated but not both.
 ///
 /// The response is [`TransferGetResponse`](crate::models::TransferGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer.
     pub transfer_id: Option<String>,
@@ -39,6 +41,18 @@ pub struct TransferGetRequest {
     ///
     /// Deprecated.
     pub originator_client_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for TransferGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("transfer_id", &self.transfer_id)
+            .field("authorization_id", &self.authorization_id)
+            .field("originator_client_id", &self.originator_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferGetRequest {
@@ -59,16 +73,28 @@ pub struct TransferGetRequest {
 /// the given `recurring_transfer_id`.
 ///
 /// The response is [`TransferRecurringGetResponse`](crate::models::TransferRecurringGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferRecurringGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a recurring transfer.
     pub recurring_transfer_id: String,
+}
+
+impl ::std::fmt::Debug for TransferRecurringGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferRecurringGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("recurring_transfer_id", &self.recurring_transfer_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferRecurringGetRequest {
@@ -1711,15 +1737,19 @@ impl TransferRecurringNetwork {
 ///
 /// The response is
 /// [`TransferAuthorizationCreateResponse`](crate::models::TransferAuthorizationCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TransferAuthorizationCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid `access_token` for the account that will be debited or credited.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` corresponding to the end-user account that will be debited or
     /// credited.
@@ -1737,6 +1767,8 @@ pub struct TransferAuthorizationCreateRequest {
     pub ledger_id: Nullable<String>,
     /// The payment profile token associated with the Payment Profile that will be debited or
     /// credited. Required if not using `access_token`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_profile_token: Option<String>,
     /// The type of transfer.
     pub type_: TransferType,
@@ -1834,6 +1866,45 @@ pub struct TransferAuthorizationCreateRequest {
     pub custom_attributes: Nullable<::std::collections::BTreeMap<String, String>>,
 }
 
+impl ::std::fmt::Debug for TransferAuthorizationCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferAuthorizationCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("funding_account_id", &self.funding_account_id)
+            .field("ledger_id", &self.ledger_id)
+            .field(
+                "payment_profile_token",
+                &::specgen_runtime::redact::Redacted(&self.payment_profile_token),
+            )
+            .field("type_", &self.type_)
+            .field("network", &self.network)
+            .field("amount", &self.amount)
+            .field("ach_class", &self.ach_class)
+            .field("wire_details", &self.wire_details)
+            .field("user", &self.user)
+            .field("device", &self.device)
+            .field("origination_account_id", &self.origination_account_id)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("user_present", &self.user_present)
+            .field("with_guarantee", &self.with_guarantee)
+            .field("request_guarantee", &self.request_guarantee)
+            .field("beacon_session_id", &self.beacon_session_id)
+            .field("originator_client_id", &self.originator_client_id)
+            .field("credit_funds_source", &self.credit_funds_source)
+            .field("test_clock_id", &self.test_clock_id)
+            .field("ruleset_key", &self.ruleset_key)
+            .field("custom_attributes", &self.custom_attributes)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(TransferAuthorizationCreateRequest {
     0 => client_id: "client_id" optional_non_null,
     1 => secret: "secret" optional_non_null,
@@ -1895,16 +1966,28 @@ impl Validate for TransferAuthorizationCreateRequest {
 ///
 /// The response is
 /// [`TransferAuthorizationCancelResponse`](crate::models::TransferAuthorizationCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferAuthorizationCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer authorization.
     pub authorization_id: String,
+}
+
+impl ::std::fmt::Debug for TransferAuthorizationCancelRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferAuthorizationCancelRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("authorization_id", &self.authorization_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferAuthorizationCancelRequest {
@@ -1925,21 +2008,45 @@ pub struct TransferAuthorizationCancelRequest {
 ///
 /// The response is
 /// [`TransferCapabilitiesGetResponse`](crate::models::TransferCapabilitiesGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferCapabilitiesGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid `access_token` for the account that will be debited or credited.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` corresponding to the end-user account that will be debited or
     /// credited.
     pub account_id: String,
     /// A payment profile token associated with the Payment Profile data that is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_profile_token: Option<String>,
+}
+
+impl ::std::fmt::Debug for TransferCapabilitiesGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferCapabilitiesGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field(
+                "payment_profile_token",
+                &::specgen_runtime::redact::Redacted(&self.payment_profile_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferCapabilitiesGetRequest {
@@ -1960,17 +2067,29 @@ pub struct TransferCapabilitiesGetRequest {
 ///
 /// The response is
 /// [`TransferConfigurationGetResponse`](crate::models::TransferConfigurationGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferConfigurationGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator. Should only be present if `client_id` is a
     /// [Platform customer](https://plaid.com/docs/transfer/application/#originators-vs-platforms).
     pub originator_client_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for TransferConfigurationGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferConfigurationGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferConfigurationGetRequest {
@@ -1991,17 +2110,29 @@ pub struct TransferConfigurationGetRequest {
 /// computed from your Sandbox transfer activity.
 ///
 /// The response is [`TransferMetricsGetResponse`](crate::models::TransferMetricsGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferMetricsGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator. Should only be present if `client_id` is a
     /// [Platform customer](https://plaid.com/docs/transfer/application/#originators-vs-platforms).
     pub originator_client_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for TransferMetricsGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferMetricsGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferMetricsGetRequest {
@@ -2023,13 +2154,15 @@ pub struct TransferMetricsGetRequest {
 /// events](https://plaid.com/docs/transfer/reconciling-transfers/).
 ///
 /// The response is [`TransferCreateResponse`](crate::models::TransferCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Deprecated. `authorization_id` is now used as idempotency instead.
     ///
@@ -2045,6 +2178,8 @@ pub struct TransferCreateRequest {
     /// Constraints: at most 50 characters.
     pub idempotency_key: Option<String>,
     /// The Plaid `access_token` for the account that will be debited or credited.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` corresponding to the end-user account that will be debited or
     /// credited.
@@ -2115,6 +2250,33 @@ pub struct TransferCreateRequest {
     pub facilitator_fee: Option<String>,
 }
 
+impl ::std::fmt::Debug for TransferCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("idempotency_key", &self.idempotency_key)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("authorization_id", &self.authorization_id)
+            .field("type_", &self.type_)
+            .field("network", &self.network)
+            .field("amount", &self.amount)
+            .field("description", &self.description)
+            .field("ach_class", &self.ach_class)
+            .field("user", &self.user)
+            .field("metadata", &self.metadata)
+            .field("origination_account_id", &self.origination_account_id)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("test_clock_id", &self.test_clock_id)
+            .field("facilitator_fee", &self.facilitator_fee)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(TransferCreateRequest {
     0 => client_id: "client_id" optional_non_null,
     1 => secret: "secret" optional_non_null,
@@ -2160,15 +2322,19 @@ impl Validate for TransferCreateRequest {
 ///
 /// The response is
 /// [`TransferRecurringCreateResponse`](crate::models::TransferRecurringCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TransferRecurringCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid `access_token` for the account that will be debited or credited.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// A random key provided by the client, per unique recurring transfer. Maximum of 50
     /// characters.
@@ -2224,6 +2390,33 @@ pub struct TransferRecurringCreateRequest {
     pub user: TransferUserInRequest,
     /// Information about the device being used to initiate the authorization.
     pub device: Option<TransferDevice>,
+}
+
+impl ::std::fmt::Debug for TransferRecurringCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferRecurringCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("idempotency_key", &self.idempotency_key)
+            .field("account_id", &self.account_id)
+            .field("funding_account_id", &self.funding_account_id)
+            .field("type_", &self.type_)
+            .field("network", &self.network)
+            .field("ach_class", &self.ach_class)
+            .field("amount", &self.amount)
+            .field("user_present", &self.user_present)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("description", &self.description)
+            .field("test_clock_id", &self.test_clock_id)
+            .field("schedule", &self.schedule)
+            .field("user", &self.user)
+            .field("device", &self.device)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferRecurringCreateRequest {
@@ -2886,13 +3079,15 @@ impl Validate for TransferRecurringCreateResponse {
 /// transfers.
 ///
 /// The response is [`TransferListResponse`](crate::models::TransferListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start `created` datetime of transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
@@ -2924,6 +3119,22 @@ pub struct TransferListRequest {
     pub originator_client_id: Nullable<String>,
     /// Filter transfers to only those with the specified `funding_account_id`.
     pub funding_account_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for TransferListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .field("origination_account_id", &self.origination_account_id)
+            .field("originator_client_id", &self.originator_client_id)
+            .field("funding_account_id", &self.funding_account_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferListRequest {
@@ -2959,13 +3170,15 @@ impl Validate for TransferListRequest {
 /// the desired recurring transfers.
 ///
 /// The response is [`TransferRecurringListResponse`](crate::models::TransferRecurringListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferRecurringListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start `created` datetime of recurring transfers to list. This should be in RFC 3339
     /// format (i.e. `2019-12-06T22:35:49Z`)
@@ -2991,6 +3204,20 @@ pub struct TransferRecurringListRequest {
     pub offset: Option<i64>,
     /// Filter recurring transfers to only those with the specified `funding_account_id`.
     pub funding_account_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for TransferRecurringListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferRecurringListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_time", &self.start_time)
+            .field("end_time", &self.end_time)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .field("funding_account_id", &self.funding_account_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferRecurringListRequest {
@@ -3176,13 +3403,15 @@ impl Validate for TransferRecurringListResponse {
 /// cancellation if the `cancellable` property returned by `/transfer/get` is `true`.
 ///
 /// The response is [`TransferCancelResponse`](crate::models::TransferCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer.
     pub transfer_id: String,
@@ -3193,6 +3422,18 @@ pub struct TransferCancelRequest {
     pub originator_client_id: Nullable<String>,
     /// Specifies the reason for cancelling transfer.
     pub reason_code: Option<ReasonCode>,
+}
+
+impl ::std::fmt::Debug for TransferCancelRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferCancelRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("transfer_id", &self.transfer_id)
+            .field("originator_client_id", &self.originator_client_id)
+            .field("reason_code", &self.reason_code)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferCancelRequest {
@@ -3317,16 +3558,28 @@ impl ReasonCode {
 ///
 /// The response is
 /// [`TransferRecurringCancelResponse`](crate::models::TransferRecurringCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferRecurringCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a recurring transfer.
     pub recurring_transfer_id: String,
+}
+
+impl ::std::fmt::Debug for TransferRecurringCancelRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferRecurringCancelRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("recurring_transfer_id", &self.recurring_transfer_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferRecurringCancelRequest {
@@ -3419,13 +3672,15 @@ impl TransferEventListTransferType {
 /// filter criteria.
 ///
 /// The response is [`TransferEventListResponse`](crate::models::TransferEventListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferEventListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start `created` datetime of transfers to list. This should be in RFC 3339 format (i.e.
     /// `2019-12-06T22:35:49Z`)
@@ -3472,6 +3727,27 @@ pub struct TransferEventListRequest {
     pub funding_account_id: Nullable<String>,
 }
 
+impl ::std::fmt::Debug for TransferEventListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferEventListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("transfer_id", &self.transfer_id)
+            .field("account_id", &self.account_id)
+            .field("transfer_type", &self.transfer_type)
+            .field("event_types", &self.event_types)
+            .field("sweep_id", &self.sweep_id)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .field("origination_account_id", &self.origination_account_id)
+            .field("originator_client_id", &self.originator_client_id)
+            .field("funding_account_id", &self.funding_account_id)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(TransferEventListRequest {
     0 => client_id: "client_id" optional_non_null,
     1 => secret: "secret" optional_non_null,
@@ -3512,7 +3788,7 @@ impl Validate for TransferEventListRequest {
 ///
 /// The response is
 /// [`TransferLedgerEventListResponse`](crate::models::TransferLedgerEventListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferLedgerEventListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3522,6 +3798,8 @@ pub struct TransferLedgerEventListRequest {
     pub originator_client_id: Nullable<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start created datetime of transfers to list. This should be in RFC 3339 format (i.e.
     /// 2019-12-06T22:35:49Z)
@@ -3556,6 +3834,24 @@ pub struct TransferLedgerEventListRequest {
     ///
     /// Constraints: at least 0.
     pub offset: Nullable<i64>,
+}
+
+impl ::std::fmt::Debug for TransferLedgerEventListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferLedgerEventListRequest")
+            .field("client_id", &self.client_id)
+            .field("originator_client_id", &self.originator_client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("ledger_id", &self.ledger_id)
+            .field("ledger_event_id", &self.ledger_event_id)
+            .field("source_type", &self.source_type)
+            .field("source_id", &self.source_id)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferLedgerEventListRequest {
@@ -4016,13 +4312,15 @@ impl Validate for TransferEventListResponse {
 /// all transfer events.
 ///
 /// The response is [`TransferEventSyncResponse`](crate::models::TransferEventSyncResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferEventSyncRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The latest (largest) `event_id` fetched via the sync endpoint, or 0 initially.
     ///
@@ -4034,6 +4332,17 @@ pub struct TransferEventSyncRequest {
     ///
     /// Constraints: at least 1; at most 500.
     pub count: Nullable<i64>,
+}
+
+impl ::std::fmt::Debug for TransferEventSyncRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferEventSyncRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("after_id", &self.after_id)
+            .field("count", &self.count)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferEventSyncRequest {
@@ -4116,17 +4425,29 @@ impl Validate for TransferEventSyncResponse {
 /// The `/transfer/sweep/get` endpoint fetches a sweep corresponding to the given `sweep_id`.
 ///
 /// The response is [`TransferSweepGetResponse`](crate::models::TransferSweepGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferSweepGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for the sweep (UUID) or a shortened form consisting of the first 8
     /// characters of the identifier (8-digit hexadecimal string).
     pub sweep_id: String,
+}
+
+impl ::std::fmt::Debug for TransferSweepGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferSweepGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("sweep_id", &self.sweep_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferSweepGetRequest {
@@ -4188,13 +4509,15 @@ impl Validate for TransferSweepGetResponse {
 /// The `/transfer/sweep/list` endpoint fetches sweeps matching the given filters.
 ///
 /// The response is [`TransferSweepListResponse`](crate::models::TransferSweepListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferSweepListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start `created` datetime of sweeps to return (RFC 3339 format).
     ///
@@ -4228,6 +4551,25 @@ pub struct TransferSweepListRequest {
     pub transfer_id: Nullable<String>,
     /// The trigger of the sweep
     pub trigger: Nullable<SweepTrigger>,
+}
+
+impl ::std::fmt::Debug for TransferSweepListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferSweepListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .field("amount", &self.amount)
+            .field("status", &self.status)
+            .field("originator_client_id", &self.originator_client_id)
+            .field("funding_account_id", &self.funding_account_id)
+            .field("transfer_id", &self.transfer_id)
+            .field("trigger", &self.trigger)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferSweepListRequest {
@@ -4312,7 +4654,7 @@ impl Validate for TransferSweepListResponse {
 /// Deprecated.
 ///
 /// The response is [`TransferBalanceGetResponse`](crate::models::TransferBalanceGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferBalanceGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -4323,9 +4665,22 @@ pub struct TransferBalanceGetRequest {
     pub originator_client_id: Nullable<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The type of balance.
     pub type_: Option<TransferBalanceType>,
+}
+
+impl ::std::fmt::Debug for TransferBalanceGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferBalanceGetRequest")
+            .field("client_id", &self.client_id)
+            .field("originator_client_id", &self.originator_client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("type_", &self.type_)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferBalanceGetRequest {
@@ -4414,13 +4769,15 @@ impl Validate for TransferBalance {
 /// Use the `/transfer/ledger/get` endpoint to view a balance on the ledger held with Plaid.
 ///
 /// The response is [`TransferLedgerGetResponse`](crate::models::TransferLedgerGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferLedgerGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Specify which ledger balance to get. Customers can find a list of `ledger_id`s in the
     /// Accounts page of your Plaid Dashboard. If this field is left blank, this will default to id
@@ -4428,6 +4785,17 @@ pub struct TransferLedgerGetRequest {
     pub ledger_id: Nullable<String>,
     /// Client ID of the end customer.
     pub originator_client_id: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for TransferLedgerGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferLedgerGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("ledger_id", &self.ledger_id)
+            .field("originator_client_id", &self.originator_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferLedgerGetRequest {
@@ -4491,13 +4859,15 @@ pub struct TransferLedgerGetResponse {
 ///
 /// The response is
 /// [`TransferLedgerDistributeResponse`](crate::models::TransferLedgerDistributeResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferLedgerDistributeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Ledger to pull money from.
     pub from_ledger_id: String,
@@ -4517,6 +4887,20 @@ pub struct TransferLedgerDistributeRequest {
     pub idempotency_key: String,
     /// An optional description for the ledger distribute operation.
     pub description: Option<String>,
+}
+
+impl ::std::fmt::Debug for TransferLedgerDistributeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferLedgerDistributeRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("from_ledger_id", &self.from_ledger_id)
+            .field("to_ledger_id", &self.to_ledger_id)
+            .field("amount", &self.amount)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("description", &self.description)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferLedgerDistributeRequest {
@@ -4585,13 +4969,15 @@ pub struct TransferLedgerBalance {
 /// Use the `/transfer/ledger/deposit` endpoint to deposit funds into Plaid Ledger.
 ///
 /// The response is [`TransferLedgerDepositResponse`](crate::models::TransferLedgerDepositResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TransferLedgerDepositRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Client ID of the customer that owns the Ledger balance. This is so Plaid knows which of your
     /// customers to payout or collect funds. Only applicable for [Platform
@@ -4630,6 +5016,22 @@ pub struct TransferLedgerDepositRequest {
     pub network: TransferACHNetwork,
 }
 
+impl ::std::fmt::Debug for TransferLedgerDepositRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferLedgerDepositRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .field("funding_account_id", &self.funding_account_id)
+            .field("ledger_id", &self.ledger_id)
+            .field("amount", &self.amount)
+            .field("description", &self.description)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("network", &self.network)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(TransferLedgerDepositRequest {
     0 => client_id: "client_id" optional_non_null,
     1 => secret: "secret" optional_non_null,
@@ -4663,13 +5065,15 @@ impl Validate for TransferLedgerDepositRequest {
 ///
 /// The response is
 /// [`TransferLedgerWithdrawResponse`](crate::models::TransferLedgerWithdrawResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TransferLedgerWithdrawRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Client ID of the customer that owns the Ledger balance. This is so Plaid knows which of your
     /// customers to payout or collect funds. Only applicable for [Platform
@@ -4706,6 +5110,22 @@ pub struct TransferLedgerWithdrawRequest {
     pub idempotency_key: String,
     /// The network or rails used for the transfer.
     pub network: TransferNetwork,
+}
+
+impl ::std::fmt::Debug for TransferLedgerWithdrawRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferLedgerWithdrawRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .field("funding_account_id", &self.funding_account_id)
+            .field("ledger_id", &self.ledger_id)
+            .field("amount", &self.amount)
+            .field("description", &self.description)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("network", &self.network)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferLedgerWithdrawRequest {
@@ -4864,18 +5284,31 @@ impl TransferBalanceType {
 ///
 /// The response is
 /// [`TransferOriginatorFundingAccountUpdateResponse`](crate::models::TransferOriginatorFundingAccountUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferOriginatorFundingAccountUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator.
     pub originator_client_id: String,
     /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
     pub funding_account: TransferFundingAccount,
+}
+
+impl ::std::fmt::Debug for TransferOriginatorFundingAccountUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferOriginatorFundingAccountUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .field("funding_account", &self.funding_account)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorFundingAccountUpdateRequest {
@@ -4920,18 +5353,31 @@ pub struct TransferOriginatorFundingAccountUpdateResponse {
 ///
 /// The response is
 /// [`TransferOriginatorFundingAccountCreateResponse`](crate::models::TransferOriginatorFundingAccountCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferOriginatorFundingAccountCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid client ID of the transfer originator.
     pub originator_client_id: String,
     /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
     pub funding_account: TransferFundingAccountWithDisplayName,
+}
+
+impl ::std::fmt::Debug for TransferOriginatorFundingAccountCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferOriginatorFundingAccountCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .field("funding_account", &self.funding_account)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorFundingAccountCreateRequest {
@@ -4987,15 +5433,19 @@ pub struct TransferOriginatorFundingAccountCreateResponse {
 ///
 /// The response is
 /// [`TransferMigrateAccountResponse`](crate::models::TransferMigrateAccountResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferMigrateAccountRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user's account number.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: String,
     /// The user's routing number.
     pub routing_number: String,
@@ -5005,6 +5455,22 @@ pub struct TransferMigrateAccountRequest {
     pub wire_routing_number: Option<String>,
     /// The type of the bank account (`checking` or `savings`).
     pub account_type: String,
+}
+
+impl ::std::fmt::Debug for TransferMigrateAccountRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferMigrateAccountRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
+            .field("routing_number", &self.routing_number)
+            .field("wire_routing_number", &self.wire_routing_number)
+            .field("account_type", &self.account_type)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferMigrateAccountRequest {
@@ -5030,15 +5496,30 @@ pub struct TransferMigrateAccountRequest {
 ///   "request_id": "mdqfuVxeoza6mhu"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferMigrateAccountResponse {
     /// The Plaid `access_token` for the newly created Item.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` for the newly created Item.
     pub account_id: String,
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
+}
+
+impl ::std::fmt::Debug for TransferMigrateAccountResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferMigrateAccountResponse")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferMigrateAccountResponse {
@@ -5058,19 +5539,31 @@ pub struct TransferMigrateAccountResponse {
 ///
 /// The response is
 /// [`TransferOriginatorCreateResponse`](crate::models::TransferOriginatorCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferOriginatorCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The company name of the end customer being created. This will be displayed in public-facing
     /// surfaces, e.g. Plaid Dashboard.
     ///
     /// Constraints: at least 1 character.
     pub company_name: String,
+}
+
+impl ::std::fmt::Debug for TransferOriginatorCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferOriginatorCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("company_name", &self.company_name)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorCreateRequest {
@@ -5131,13 +5624,15 @@ pub struct TransferOriginatorCreateResponse {
 ///
 /// The response is
 /// [`TransferQuestionnaireCreateResponse`](crate::models::TransferQuestionnaireCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferQuestionnaireCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Client ID of the end customer.
     pub originator_client_id: String,
@@ -5146,6 +5641,17 @@ pub struct TransferQuestionnaireCreateRequest {
     ///
     /// Constraints: an http or https URL.
     pub redirect_uri: String,
+}
+
+impl ::std::fmt::Debug for TransferQuestionnaireCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferQuestionnaireCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .field("redirect_uri", &self.redirect_uri)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferQuestionnaireCreateRequest {
@@ -5200,18 +5706,31 @@ pub struct TransferQuestionnaireCreateResponse {
 ///
 /// The response is
 /// [`TransferDiligenceSubmitResponse`](crate::models::TransferDiligenceSubmitResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferDiligenceSubmitRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Client ID of the originator whose diligence that you want to submit.
     pub originator_client_id: String,
     /// The diligence information for the originator.
     pub originator_diligence: TransferOriginatorDiligence,
+}
+
+impl ::std::fmt::Debug for TransferDiligenceSubmitRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferDiligenceSubmitRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .field("originator_diligence", &self.originator_diligence)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferDiligenceSubmitRequest {
@@ -5340,13 +5859,15 @@ impl TransferDocumentPurpose {
 ::specgen_runtime::open_enum!(TransferDocumentPurpose);
 
 /// The diligence information for the originator.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferOriginatorDiligence {
     /// The business name of the originator.
     pub dba: String,
     /// The tax ID of the originator.
     ///
     /// Constraints: at least 1 character.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub tax_id: String,
     /// Specifies the originator's expected usage of credits.
     pub credit_usage_configuration: Nullable<TransferCreditUsageConfiguration>,
@@ -5364,6 +5885,21 @@ pub struct TransferOriginatorDiligence {
     pub naics_code: String,
     /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
     pub funding_account: TransferFundingAccount,
+}
+
+impl ::std::fmt::Debug for TransferOriginatorDiligence {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferOriginatorDiligence")
+            .field("dba", &self.dba)
+            .field("tax_id", &::specgen_runtime::redact::Redacted(&self.tax_id))
+            .field("credit_usage_configuration", &self.credit_usage_configuration)
+            .field("debit_usage_configuration", &self.debit_usage_configuration)
+            .field("address", &self.address)
+            .field("website", &self.website)
+            .field("naics_code", &self.naics_code)
+            .field("funding_account", &self.funding_account)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorDiligence {
@@ -5580,12 +6116,26 @@ impl OriginatorExpectedTransferFrequency {
 ::specgen_runtime::open_enum!(OriginatorExpectedTransferFrequency);
 
 /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferFundingAccount {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` for the newly created Item.
     pub account_id: String,
+}
+
+impl ::std::fmt::Debug for TransferFundingAccount {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferFundingAccount")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferFundingAccount {
@@ -5594,14 +6144,29 @@ pub struct TransferFundingAccount {
 });
 
 /// The originator's funding account, linked with Plaid Link or `/transfer/migrate_account`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferFundingAccountWithDisplayName {
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// The Plaid `account_id` for the newly created Item.
     pub account_id: String,
     /// The name for the funding account that is displayed in the Plaid dashboard.
     pub display_name: Option<String>,
+}
+
+impl ::std::fmt::Debug for TransferFundingAccountWithDisplayName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferFundingAccountWithDisplayName")
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("account_id", &self.account_id)
+            .field("display_name", &self.display_name)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferFundingAccountWithDisplayName {
@@ -5620,16 +6185,28 @@ pub struct TransferFundingAccountWithDisplayName {
 /// process. This information is also available via the Transfer page on the Plaid dashboard.
 ///
 /// The response is [`TransferOriginatorGetResponse`](crate::models::TransferOriginatorGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferOriginatorGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Client ID of the end customer (i.e. the originator).
     pub originator_client_id: String,
+}
+
+impl ::std::fmt::Debug for TransferOriginatorGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferOriginatorGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorGetRequest {
@@ -5687,13 +6264,15 @@ impl Validate for TransferOriginatorGetResponse {
 ///
 /// The response is
 /// [`TransferOriginatorListResponse`](crate::models::TransferOriginatorListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferOriginatorListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The maximum number of originators to return.
     ///
@@ -5707,6 +6286,17 @@ pub struct TransferOriginatorListRequest {
     ///
     /// Constraints: at least 0.
     pub offset: Nullable<i64>,
+}
+
+impl ::std::fmt::Debug for TransferOriginatorListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferOriginatorListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferOriginatorListRequest {
@@ -5785,13 +6375,15 @@ impl Validate for TransferOriginatorListResponse {
 ///   "count": 1
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferRepaymentListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The start `created` datetime of repayments to return (RFC 3339 format).
     ///
@@ -5813,6 +6405,19 @@ pub struct TransferRepaymentListRequest {
     ///
     /// Constraints: at least 0.
     pub offset: Option<i64>,
+}
+
+impl ::std::fmt::Debug for TransferRepaymentListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferRepaymentListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferRepaymentListRequest {
@@ -5928,13 +6533,15 @@ impl Validate for TransferRepayment {
 ///   "repayment_id": "d4bfce70-2470-4298-ae87-5e9b3e18bfaf"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferRepaymentReturnListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Identifier of the repayment to query.
     pub repayment_id: String,
@@ -5950,6 +6557,18 @@ pub struct TransferRepaymentReturnListRequest {
     ///
     /// Constraints: at least 0.
     pub offset: Option<i64>,
+}
+
+impl ::std::fmt::Debug for TransferRepaymentReturnListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferRepaymentReturnListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("repayment_id", &self.repayment_id)
+            .field("count", &self.count)
+            .field("offset", &self.offset)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferRepaymentReturnListRequest {
@@ -6052,13 +6671,15 @@ impl Validate for TransferRepaymentReturn {
 ///
 /// The response is
 /// [`TransferPlatformRequirementSubmitResponse`](crate::models::TransferPlatformRequirementSubmitResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferPlatformRequirementSubmitRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The client ID of the originator
     pub originator_client_id: String,
@@ -6070,6 +6691,17 @@ pub struct TransferPlatformRequirementSubmitRequest {
     ///
     /// Constraints: 1 to 50 items.
     pub requirement_submissions: Vec<TransferPlatformRequirementSubmission>,
+}
+
+impl ::std::fmt::Debug for TransferPlatformRequirementSubmitRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferPlatformRequirementSubmitRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .field("requirement_submissions", &self.requirement_submissions)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferPlatformRequirementSubmitRequest {
@@ -6152,13 +6784,15 @@ pub struct TransferPlatformRequirementSubmitResponse {
 /// Transfer UI.
 ///
 /// The response is [`TransferIntentCreateResponse`](crate::models::TransferIntentCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TransferIntentCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The Plaid `account_id` corresponding to the end-user account that will be debited or
     /// credited.
@@ -6210,6 +6844,27 @@ pub struct TransferIntentCreateRequest {
     ///
     /// Default: `false`.
     pub require_guarantee: Nullable<bool>,
+}
+
+impl ::std::fmt::Debug for TransferIntentCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferIntentCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("account_id", &self.account_id)
+            .field("funding_account_id", &self.funding_account_id)
+            .field("mode", &self.mode)
+            .field("network", &self.network)
+            .field("amount", &self.amount)
+            .field("description", &self.description)
+            .field("ach_class", &self.ach_class)
+            .field("origination_account_id", &self.origination_account_id)
+            .field("user", &self.user)
+            .field("metadata", &self.metadata)
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("require_guarantee", &self.require_guarantee)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferIntentCreateRequest {
@@ -6430,16 +7085,28 @@ impl Validate for TransferIntentCreateResponse {
 /// Use the `/transfer/intent/get` endpoint to retrieve more information about a transfer intent.
 ///
 /// The response is [`TransferIntentGetResponse`](crate::models::TransferIntentGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferIntentGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a transfer intent object.
     pub transfer_intent_id: String,
+}
+
+impl ::std::fmt::Debug for TransferIntentGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferIntentGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("transfer_intent_id", &self.transfer_intent_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferIntentGetRequest {
@@ -6684,13 +7351,15 @@ impl Validate for TransferIntentGetResponse {
 /// TAN](https://plaid.com/docs/auth/#tokenized-account-numbers), which can occur at Chase or PNC.
 ///
 /// The response is [`TransferRefundCreateResponse`](crate::models::TransferRefundCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferRefundCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the transfer to refund.
     pub transfer_id: String,
@@ -6705,6 +7374,18 @@ pub struct TransferRefundCreateRequest {
     ///
     /// Constraints: at most 50 characters.
     pub idempotency_key: String,
+}
+
+impl ::std::fmt::Debug for TransferRefundCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferRefundCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("transfer_id", &self.transfer_id)
+            .field("amount", &self.amount)
+            .field("idempotency_key", &self.idempotency_key)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferRefundCreateRequest {
@@ -6850,16 +7531,28 @@ impl Validate for TransferRefund {
 /// given `refund_id`.
 ///
 /// The response is [`TransferRefundGetResponse`](crate::models::TransferRefundGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferRefundGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a refund.
     pub refund_id: String,
+}
+
+impl ::std::fmt::Debug for TransferRefundGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferRefundGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("refund_id", &self.refund_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferRefundGetRequest {
@@ -6920,16 +7613,28 @@ impl Validate for TransferRefundGetResponse {
 /// cancellation if it has not yet been submitted to the payment network.
 ///
 /// The response is [`TransferRefundCancelResponse`](crate::models::TransferRefundCancelResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferRefundCancelRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Plaid's unique identifier for a refund.
     pub refund_id: String,
+}
+
+impl ::std::fmt::Debug for TransferRefundCancelRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferRefundCancelRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("refund_id", &self.refund_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferRefundCancelRequest {
@@ -6973,13 +7678,15 @@ pub struct TransferRefundCancelResponse {
 ///
 /// The response is
 /// [`TransferPlatformOriginatorCreateResponse`](crate::models::TransferPlatformOriginatorCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferPlatformOriginatorCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The client ID of the originator
     pub originator_client_id: String,
@@ -6994,6 +7701,19 @@ pub struct TransferPlatformOriginatorCreateRequest {
     ///
     /// Constraints: an http or https URL.
     pub webhook: Option<String>,
+}
+
+impl ::std::fmt::Debug for TransferPlatformOriginatorCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferPlatformOriginatorCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .field("tos_acceptance_metadata", &self.tos_acceptance_metadata)
+            .field("originator_reviewed_at", &self.originator_reviewed_at)
+            .field("webhook", &self.webhook)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferPlatformOriginatorCreateRequest {
@@ -7084,13 +7804,15 @@ impl Validate for TransferPlatformTOSAcceptanceMetadata {
 ///
 /// The response is
 /// [`TransferPlatformPersonCreateResponse`](crate::models::TransferPlatformPersonCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransferPlatformPersonCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The client ID of the originator
     pub originator_client_id: String,
@@ -7113,6 +7835,8 @@ pub struct TransferPlatformPersonCreateRequest {
     /// The date of birth of the person. Formatted as YYYY-MM-DD.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The relationship between this person and the originator they are related to.
     pub relationship_to_originator: Option<String>,
@@ -7124,6 +7848,28 @@ pub struct TransferPlatformPersonCreateRequest {
     /// The title of the person at the business. Only applicable to control persons - for example,
     /// "CEO", "President", "Owner", etc.
     pub title: Option<String>,
+}
+
+impl ::std::fmt::Debug for TransferPlatformPersonCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferPlatformPersonCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("originator_client_id", &self.originator_client_id)
+            .field("name", &self.name)
+            .field("email_address", &self.email_address)
+            .field("phone_number", &self.phone_number)
+            .field("address", &self.address)
+            .field("id_number", &self.id_number)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("relationship_to_originator", &self.relationship_to_originator)
+            .field("ownership_percentage", &self.ownership_percentage)
+            .field("title", &self.title)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferPlatformPersonCreateRequest {
@@ -7156,14 +7902,25 @@ impl Validate for TransferPlatformPersonCreateRequest {
 }
 
 /// ID number of the person
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct TransferPlatformPersonIDNumber {
     /// Value of the person's ID Number. Alpha-numeric, with all formatting characters stripped.
     ///
     /// Example: `123456789`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub value: String,
     /// A globally unique and human readable ID type, specific to the country and document category.
     pub type_: IDNumberType,
+}
+
+impl ::std::fmt::Debug for TransferPlatformPersonIDNumber {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferPlatformPersonIDNumber")
+            .field("value", &::specgen_runtime::redact::Redacted(&self.value))
+            .field("type_", &self.type_)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransferPlatformPersonIDNumber {

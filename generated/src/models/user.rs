@@ -229,13 +229,15 @@ impl ::std::fmt::Debug for UserCreateResponse {
 /// APIs](https://plaid.com/docs/api/users/user-apis).
 ///
 /// The response is [`UserGetResponse`](crate::models::UserGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -247,6 +249,17 @@ pub struct UserGetRequest {
     ///
     /// Default: `false`.
     pub plaid_new_user_api_enabled: Option<bool>,
+}
+
+impl ::std::fmt::Debug for UserGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("plaid_new_user_api_enabled", &self.plaid_new_user_api_enabled)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserGetRequest {
@@ -367,13 +380,15 @@ impl Validate for UserGetResponse {
 /// requests, but Plaid is obligated to enable customers to delete PII provided to us.
 ///
 /// The response is [`UserIdentityRemoveResponse`](crate::models::UserIdentityRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserIdentityRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -385,6 +400,17 @@ pub struct UserIdentityRemoveRequest {
     ///
     /// Default: `false`.
     pub plaid_new_user_api_enabled: Option<bool>,
+}
+
+impl ::std::fmt::Debug for UserIdentityRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserIdentityRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("plaid_new_user_api_enabled", &self.plaid_new_user_api_enabled)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserIdentityRemoveRequest {
@@ -701,13 +727,15 @@ pub struct UserRemoveResponse {
 ///   "reason_note": "Consumer loan has been paid in full."
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UserProductsTerminateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -722,6 +750,18 @@ pub struct UserProductsTerminateRequest {
     ///
     /// Constraints: at most 512 characters.
     pub reason_note: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for UserProductsTerminateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserProductsTerminateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("reason_code", &self.reason_code)
+            .field("reason_note", &self.reason_note)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserProductsTerminateRequest {
@@ -780,18 +820,22 @@ pub struct UserProductsTerminateResponse {
 ///
 /// The response is
 /// [`UserThirdPartyTokenCreateResponse`](crate::models::UserThirdPartyTokenCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserThirdPartyTokenCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// The Plaid API `client_id` of the third-party client the token will be shared with. The token
     /// will only be valid for the specified client.
@@ -808,6 +852,19 @@ pub struct UserThirdPartyTokenCreateRequest {
     /// `user_token`. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
     pub user_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for UserThirdPartyTokenCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserThirdPartyTokenCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("third_party_client_id", &self.third_party_client_id)
+            .field("expiration_time", &self.expiration_time)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserThirdPartyTokenCreateRequest {
@@ -844,13 +901,27 @@ impl Validate for UserThirdPartyTokenCreateRequest {
 ///   "third_party_user_token": "third-party-user-sandbox-b0e2c4ee-a763-4df5-bfe9-46a46bce993d"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserThirdPartyTokenCreateResponse {
     /// A unique identifier for the request, which can be used for troubleshooting. This identifier,
     /// like all Plaid identifiers, is case sensitive.
     pub request_id: String,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: String,
+}
+
+impl ::std::fmt::Debug for UserThirdPartyTokenCreateResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserThirdPartyTokenCreateResponse")
+            .field("request_id", &self.request_id)
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserThirdPartyTokenCreateResponse {
@@ -872,16 +943,33 @@ pub struct UserThirdPartyTokenCreateResponse {
 ///
 /// The response is
 /// [`UserThirdPartyTokenRemoveResponse`](crate::models::UserThirdPartyTokenRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserThirdPartyTokenRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: String,
+}
+
+impl ::std::fmt::Debug for UserThirdPartyTokenRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserThirdPartyTokenRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserThirdPartyTokenRemoveRequest {
@@ -1076,13 +1164,15 @@ impl Validate for UserItemsGetResponse {
 /// supports a max of 100 Items.
 ///
 /// The response is [`UserItemsAssociateResponse`](crate::models::UserItemsAssociateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserItemsAssociateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -1091,6 +1181,17 @@ pub struct UserItemsAssociateRequest {
     pub user_id: String,
     /// An array of `item_id`s to be associated with the `user_id`.
     pub item_ids: Vec<String>,
+}
+
+impl ::std::fmt::Debug for UserItemsAssociateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserItemsAssociateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_id", &self.user_id)
+            .field("item_ids", &self.item_ids)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserItemsAssociateRequest {
@@ -1143,18 +1244,22 @@ pub struct UserItemsAssociateResponse {
 /// to data.
 ///
 /// The response is [`UserItemsRemoveResponse`](crate::models::UserItemsRemoveResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserItemsRemoveRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The user token associated with the user for which data is being requested. This field is
     /// used only by customers with pre-existing integrations that already use the `user_token`
     /// field. All other customers should use the `user_id` instead. For more details, see [New User
     /// APIs](https://plaid.com/docs/api/users/user-apis).
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub user_token: Option<String>,
     /// A unique user identifier, created by `/user/create`. Integrations that began using
     /// `/user/create` after December 10, 2025 use this field to identify a user instead of the
@@ -1165,6 +1270,18 @@ pub struct UserItemsRemoveRequest {
     /// with the provided `user_id` or `user_token`. Otherwise, the entire operation will error and
     /// no Items will be deleted.
     pub item_ids: Vec<String>,
+}
+
+impl ::std::fmt::Debug for UserItemsRemoveRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserItemsRemoveRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("user_token", &::specgen_runtime::redact::Redacted(&self.user_token))
+            .field("user_id", &self.user_id)
+            .field("item_ids", &self.item_ids)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserItemsRemoveRequest {
@@ -1241,6 +1358,8 @@ pub struct ConsumerReportUserIdentity {
     /// This field is required for all Plaid Check customers.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// Data about the components comprising an address.
     pub primary_address: AddressData,
@@ -1255,7 +1374,10 @@ impl ::std::fmt::Debug for ConsumerReportUserIdentity {
             .field("emails", &self.emails)
             .field("ssn_full", &::specgen_runtime::redact::Redacted(&self.ssn_full))
             .field("ssn_last_4", &::specgen_runtime::redact::Redacted(&self.ssn_last_4))
-            .field("date_of_birth", &self.date_of_birth)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
             .field("primary_address", &self.primary_address)
             .finish()
     }
@@ -1365,13 +1487,15 @@ pub struct ClientUserIdentityAddress {
 /// as file disclosure, dispute, or security freeze requests. If creating a report that will be
 /// shared with GSEs such as Fannie or Freddie, a full Social Security Number must be provided via
 /// the `id_number` field.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ClientUserIdentity {
     /// User name information.
     pub name: Nullable<ClientUserIdentityName>,
     /// The user's date of birth, to be provided in the format "yyyy-mm-dd".
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Nullable<String>,
     /// The user's emails.
     pub emails: Option<Vec<ClientUserIdentityEmail>>,
@@ -1385,6 +1509,22 @@ pub struct ClientUserIdentity {
     pub addresses: Option<Vec<ClientUserIdentityAddress>>,
     /// The user's ID numbers.
     pub id_numbers: Option<Vec<UserIDNumber>>,
+}
+
+impl ::std::fmt::Debug for ClientUserIdentity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ClientUserIdentity")
+            .field("name", &self.name)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field("emails", &self.emails)
+            .field("phone_numbers", &self.phone_numbers)
+            .field("addresses", &self.addresses)
+            .field("id_numbers", &self.id_numbers)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ClientUserIdentity {
@@ -1431,7 +1571,7 @@ impl Validate for ClientUserIdentity {
 ///   "user_id": "usr_8c3ZbDBYjaqUXZ"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserTransactionsRefreshRequest {
     /// A Plaid-generated ID that identifies the end user.
     pub user_id: String,
@@ -1440,7 +1580,19 @@ pub struct UserTransactionsRefreshRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for UserTransactionsRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserTransactionsRefreshRequest")
+            .field("user_id", &self.user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserTransactionsRefreshRequest {
@@ -1534,7 +1686,7 @@ impl Validate for UserTransactionsRefreshResponse {
 ///   "user_id": "usr_8c3ZbDBYjaqUXZ"
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UserFinancialDataRefreshRequest {
     /// A Plaid-generated ID that identifies the end user.
     pub user_id: String,
@@ -1543,7 +1695,19 @@ pub struct UserFinancialDataRefreshRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for UserFinancialDataRefreshRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserFinancialDataRefreshRequest")
+            .field("user_id", &self.user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UserFinancialDataRefreshRequest {

@@ -11,16 +11,27 @@ use ::specgen_runtime::Nullable;
 use ::specgen_runtime::validate::{self, StringRules, Validate, Violation};
 
 /// Account numbers using the International Bank Account Number and BIC/SWIFT code format.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct NumbersInternationalIBAN {
     /// International Bank Account Number (IBAN).
     ///
     /// Constraints: 15 to 34 characters.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: String,
     /// The Business Identifier Code, also known as SWIFT code, for this bank account.
     ///
     /// Constraints: 8 to 11 characters.
     pub bic: String,
+}
+
+impl ::std::fmt::Debug for NumbersInternationalIBAN {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("NumbersInternationalIBAN")
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .field("bic", &self.bic)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(NumbersInternationalIBAN {
@@ -83,16 +94,28 @@ impl WalletPaymentScheme {
 /// Create an e-wallet. The response is the newly created e-wallet object.
 ///
 /// The response is [`WalletCreateResponse`](crate::models::WalletCreateResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WalletCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// An ISO-4217 currency code, used with e-wallets and transactions.
     pub iso_currency_code: WalletISOCurrencyCode,
+}
+
+impl ::std::fmt::Debug for WalletCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletCreateRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("iso_currency_code", &self.iso_currency_code)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WalletCreateRequest {
@@ -176,18 +199,30 @@ impl Validate for WalletCreateResponse {
 /// Fetch an e-wallet. The response includes the current balance.
 ///
 /// The response is [`WalletGetResponse`](crate::models::WalletGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WalletGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the e-wallet
     ///
     /// Constraints: at least 1 character.
     pub wallet_id: String,
+}
+
+impl ::std::fmt::Debug for WalletGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("wallet_id", &self.wallet_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WalletGetRequest {
@@ -298,13 +333,15 @@ impl Validate for WalletGetResponse {
 /// This endpoint lists all e-wallets in descending order of creation.
 ///
 /// The response is [`WalletListResponse`](crate::models::WalletListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WalletListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// An ISO-4217 currency code, used with e-wallets and transactions.
     pub iso_currency_code: Option<WalletISOCurrencyCode>,
@@ -321,6 +358,18 @@ pub struct WalletListRequest {
     ///
     /// Constraints: at least 1; at most 20.
     pub count: Option<i64>,
+}
+
+impl ::std::fmt::Debug for WalletListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("iso_currency_code", &self.iso_currency_code)
+            .field("cursor", &self.cursor)
+            .field("count", &self.count)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WalletListRequest {
@@ -559,13 +608,15 @@ impl WalletStatus {
 ///
 /// The response is
 /// [`WalletTransactionExecuteResponse`](crate::models::WalletTransactionExecuteResponse).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WalletTransactionExecuteRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A random key provided by the client, per unique wallet transaction. Maximum of 128
     /// characters.
@@ -598,6 +649,21 @@ pub struct WalletTransactionExecuteRequest {
     pub originating_fund_source: Nullable<OriginatingFundSource>,
 }
 
+impl ::std::fmt::Debug for WalletTransactionExecuteRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletTransactionExecuteRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("idempotency_key", &self.idempotency_key)
+            .field("wallet_id", &self.wallet_id)
+            .field("counterparty", &self.counterparty)
+            .field("amount", &self.amount)
+            .field("reference", &self.reference)
+            .field("originating_fund_source", &self.originating_fund_source)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(WalletTransactionExecuteRequest {
     0 => client_id: "client_id" optional_non_null,
     1 => secret: "secret" optional_non_null,
@@ -627,7 +693,7 @@ impl Validate for WalletTransactionExecuteRequest {
 }
 
 /// An object representing the e-wallet transaction's counterparty
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WalletTransactionCounterparty {
     /// The name of the counterparty
     ///
@@ -641,7 +707,23 @@ pub struct WalletTransactionCounterparty {
     /// (YYYY-MM-DD) format.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WalletTransactionCounterparty {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletTransactionCounterparty")
+            .field("name", &self.name)
+            .field("numbers", &self.numbers)
+            .field("address", &self.address)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionCounterparty {
@@ -685,12 +767,22 @@ impl Validate for WalletTransactionCounterpartyNumbers {
 }
 
 /// International Bank Account Number for a Wallet Transaction
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WalletTransactionCounterpartyInternational {
     /// International Bank Account Number (IBAN).
     ///
     /// Constraints: 15 to 34 characters.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub iban: Option<String>,
+}
+
+impl ::std::fmt::Debug for WalletTransactionCounterpartyInternational {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletTransactionCounterpartyInternational")
+            .field("iban", &::specgen_runtime::redact::Redacted(&self.iban))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionCounterpartyInternational {
@@ -733,18 +825,34 @@ impl Validate for WalletTransactionAmount {
 
 /// The original source of the funds. This field is required by local regulation for certain
 /// businesses (e.g. money remittance) to send payouts to recipients in the EU and UK.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct OriginatingFundSource {
     /// The full name associated with the source of the funds.
     pub full_name: String,
     /// The optional address of the payment recipient's bank account.
     pub address: Option<PaymentInitiationAddress>,
     /// The account number from which the funds are sourced.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account_number: String,
     /// The Business Identifier Code, also known as SWIFT code, for this bank account.
     ///
     /// Constraints: 8 to 11 characters.
     pub bic: String,
+}
+
+impl ::std::fmt::Debug for OriginatingFundSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OriginatingFundSource")
+            .field("full_name", &self.full_name)
+            .field("address", &self.address)
+            .field(
+                "account_number",
+                &::specgen_runtime::redact::Redacted(&self.account_number),
+            )
+            .field("bic", &self.bic)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(OriginatingFundSource {
@@ -979,18 +1087,30 @@ impl WalletTransactionPayeeVerificationStatus {
 /// Fetch a specific e-wallet transaction
 ///
 /// The response is [`WalletTransactionGetResponse`](crate::models::WalletTransactionGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WalletTransactionGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the transaction to fetch
     ///
     /// Constraints: at least 1 character.
     pub transaction_id: String,
+}
+
+impl ::std::fmt::Debug for WalletTransactionGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletTransactionGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("transaction_id", &self.transaction_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionGetRequest {
@@ -1193,13 +1313,15 @@ impl Validate for WalletTransactionGetResponse {
 /// in descending order by the `created_at` time.
 ///
 /// The response is [`WalletTransactionListResponse`](crate::models::WalletTransactionListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WalletTransactionListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the e-wallet to fetch transactions from
     ///
@@ -1221,6 +1343,19 @@ pub struct WalletTransactionListRequest {
     pub count: Option<i64>,
     /// Additional wallet transaction options
     pub options: Nullable<WalletTransactionListRequestOptions>,
+}
+
+impl ::std::fmt::Debug for WalletTransactionListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletTransactionListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("wallet_id", &self.wallet_id)
+            .field("cursor", &self.cursor)
+            .field("count", &self.count)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionListRequest {

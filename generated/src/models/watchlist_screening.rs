@@ -48,7 +48,7 @@ impl Validate for DateRange {
 
 /// An official document, usually issued by a governing body or institution, with an associated
 /// identifier.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EntityDocument {
     /// The kind of official document represented by this object.
     pub type_: EntityDocumentType,
@@ -56,7 +56,18 @@ pub struct EntityDocument {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub number: String,
+}
+
+impl ::std::fmt::Debug for EntityDocument {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EntityDocument")
+            .field("type_", &self.type_)
+            .field("number", &::specgen_runtime::redact::Redacted(&self.number))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(EntityDocument {
@@ -749,7 +760,7 @@ impl Validate for EntityWatchlistScreeningReview {
 }
 
 /// Search terms associated with an entity used for searching against watchlists
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct EntityWatchlistScreeningSearchTerms {
     /// ID of the associated entity program.
     ///
@@ -764,6 +775,8 @@ pub struct EntityWatchlistScreeningSearchTerms {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -795,6 +808,24 @@ pub struct EntityWatchlistScreeningSearchTerms {
     pub version: i64,
 }
 
+impl ::std::fmt::Debug for EntityWatchlistScreeningSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EntityWatchlistScreeningSearchTerms")
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("email_address", &self.email_address)
+            .field("country", &self.country)
+            .field("phone_number", &self.phone_number)
+            .field("url", &self.url)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(EntityWatchlistScreeningSearchTerms {
     0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
     1 => legal_name: "legal_name" required,
@@ -814,7 +845,7 @@ impl Validate for EntityWatchlistScreeningSearchTerms {
 }
 
 /// Search inputs for creating an entity watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct EntityWatchlistSearchTerms {
     /// ID of the associated entity program.
     ///
@@ -829,6 +860,8 @@ pub struct EntityWatchlistSearchTerms {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Nullable<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -853,6 +886,23 @@ pub struct EntityWatchlistSearchTerms {
     ///
     /// Example: `https://example.com`.
     pub url: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for EntityWatchlistSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EntityWatchlistSearchTerms")
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("email_address", &self.email_address)
+            .field("country", &self.country)
+            .field("phone_number", &self.phone_number)
+            .field("url", &self.url)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(EntityWatchlistSearchTerms {
@@ -1377,7 +1427,7 @@ impl Source {
 ::specgen_runtime::open_enum!(Source);
 
 /// Search terms for editing an entity watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UpdateEntityScreeningRequestSearchTerms {
     /// ID of the associated entity program.
     ///
@@ -1392,6 +1442,8 @@ pub struct UpdateEntityScreeningRequestSearchTerms {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// A valid email address. Must not have leading or trailing spaces and address must be RFC
     /// compliant. For more information, see [RFC
@@ -1418,6 +1470,23 @@ pub struct UpdateEntityScreeningRequestSearchTerms {
     pub url: Option<String>,
 }
 
+impl ::std::fmt::Debug for UpdateEntityScreeningRequestSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateEntityScreeningRequestSearchTerms")
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("email_address", &self.email_address)
+            .field("country", &self.country)
+            .field("phone_number", &self.phone_number)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
 ::specgen_runtime::serde_struct!(UpdateEntityScreeningRequestSearchTerms {
     0 => entity_watchlist_program_id: "entity_watchlist_program_id" required,
     1 => legal_name: "legal_name" optional_non_null,
@@ -1436,7 +1505,7 @@ impl Validate for UpdateEntityScreeningRequestSearchTerms {
 }
 
 /// Search terms for editing an individual watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct UpdateIndividualScreeningRequestSearchTerms {
     /// ID of the associated program.
     ///
@@ -1453,17 +1522,39 @@ pub struct UpdateIndividualScreeningRequestSearchTerms {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
     pub country: Option<String>,
+}
+
+impl ::std::fmt::Debug for UpdateIndividualScreeningRequestSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateIndividualScreeningRequestSearchTerms")
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("country", &self.country)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(UpdateIndividualScreeningRequestSearchTerms {
@@ -1517,7 +1608,7 @@ impl Validate for WatchlistScreeningAuditTrail {
 
 /// An official document, usually issued by a governing body or institution, with an associated
 /// identifier.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct WatchlistScreeningDocument {
     /// The kind of official document represented by this object.
     pub type_: WatchlistScreeningDocumentType,
@@ -1525,7 +1616,18 @@ pub struct WatchlistScreeningDocument {
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub number: String,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningDocument {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningDocument")
+            .field("type_", &self.type_)
+            .field("number", &::specgen_runtime::redact::Redacted(&self.number))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningDocument {
@@ -1640,7 +1742,7 @@ impl WatchlistScreeningDocumentType {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityCreateResponse`](crate::models::WatchlistScreeningEntityCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityCreateRequest {
     /// Search inputs for creating an entity watchlist screening
     pub search_terms: EntityWatchlistSearchTerms,
@@ -1657,7 +1759,20 @@ pub struct WatchlistScreeningEntityCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityCreateRequest")
+            .field("search_terms", &self.search_terms)
+            .field("client_user_id", &self.client_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityCreateRequest {
@@ -1768,7 +1883,7 @@ impl Validate for WatchlistScreeningEntityCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityGetResponse`](crate::models::WatchlistScreeningEntityGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityGetRequest {
     /// ID of the associated entity screening.
     ///
@@ -1776,10 +1891,22 @@ pub struct WatchlistScreeningEntityGetRequest {
     pub entity_watchlist_screening_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityGetRequest")
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityGetRequest {
@@ -1883,10 +2010,12 @@ impl Validate for WatchlistScreeningEntityGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityHistoryListResponse`](crate::models::WatchlistScreeningEntityHistoryListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityHistoryListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -1899,6 +2028,17 @@ pub struct WatchlistScreeningEntityHistoryListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityHistoryListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityHistoryListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityHistoryListRequest {
@@ -1980,10 +2120,12 @@ impl Validate for WatchlistScreeningEntityHistoryListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityHitListResponse`](crate::models::WatchlistScreeningEntityHitListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityHitListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -1996,6 +2138,17 @@ pub struct WatchlistScreeningEntityHitListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityHitListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityHitListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityHitListRequest {
@@ -2146,10 +2299,12 @@ impl Validate for WatchlistScreeningEntityHitListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityListResponse`](crate::models::WatchlistScreeningEntityListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -2178,6 +2333,20 @@ pub struct WatchlistScreeningEntityListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("client_user_id", &self.client_user_id)
+            .field("status", &self.status)
+            .field("assignee", &self.assignee)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityListRequest {
@@ -2269,7 +2438,7 @@ impl Validate for WatchlistScreeningEntityListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityProgramGetResponse`](crate::models::WatchlistScreeningEntityProgramGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityProgramGetRequest {
     /// ID of the associated entity program.
     ///
@@ -2277,10 +2446,22 @@ pub struct WatchlistScreeningEntityProgramGetRequest {
     pub entity_watchlist_program_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityProgramGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityProgramGetRequest")
+            .field("entity_watchlist_program_id", &self.entity_watchlist_program_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramGetRequest {
@@ -2391,10 +2572,12 @@ impl Validate for WatchlistScreeningEntityProgramGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityProgramListResponse`](crate::models::WatchlistScreeningEntityProgramListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityProgramListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -2403,6 +2586,16 @@ pub struct WatchlistScreeningEntityProgramListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityProgramListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityProgramListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityProgramListRequest {
@@ -2480,7 +2673,7 @@ impl Validate for WatchlistScreeningEntityProgramListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityReviewCreateResponse`](crate::models::WatchlistScreeningEntityReviewCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityReviewCreateRequest {
     /// Hits to mark as a true positive after thorough manual review. These hits will never recur or
     /// be updated once confirmed. In most cases, confirmed hits indicate that the customer should
@@ -2502,11 +2695,26 @@ pub struct WatchlistScreeningEntityReviewCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// ID of the associated entity screening.
     ///
     /// Example: `entscr_52xR9LKo77r1Np`.
     pub entity_watchlist_screening_id: String,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityReviewCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityReviewCreateRequest")
+            .field("confirmed_hits", &self.confirmed_hits)
+            .field("dismissed_hits", &self.dismissed_hits)
+            .field("comment", &self.comment)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityReviewCreateRequest {
@@ -2601,10 +2809,12 @@ impl Validate for WatchlistScreeningEntityReviewCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityReviewListResponse`](crate::models::WatchlistScreeningEntityReviewListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityReviewListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -2617,6 +2827,17 @@ pub struct WatchlistScreeningEntityReviewListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityReviewListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityReviewListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityReviewListRequest {
@@ -2695,7 +2916,7 @@ impl Validate for WatchlistScreeningEntityReviewListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningEntityUpdateResponse`](crate::models::WatchlistScreeningEntityUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningEntityUpdateRequest {
     /// ID of the associated entity screening.
     ///
@@ -2724,11 +2945,28 @@ pub struct WatchlistScreeningEntityUpdateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of fields to reset back to null
     pub reset_fields: Nullable<
         Vec<WatchlistScreeningEntityUpdateRequestResettableField>,
     >,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningEntityUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningEntityUpdateRequest")
+            .field("entity_watchlist_screening_id", &self.entity_watchlist_screening_id)
+            .field("search_terms", &self.search_terms)
+            .field("assignee", &self.assignee)
+            .field("status", &self.status)
+            .field("client_user_id", &self.client_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("reset_fields", &self.reset_fields)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningEntityUpdateRequest {
@@ -3062,7 +3300,7 @@ impl Validate for WatchlistScreeningIndividual {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualCreateResponse`](crate::models::WatchlistScreeningIndividualCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualCreateRequest {
     /// Search inputs for creating a watchlist screening
     pub search_terms: WatchlistScreeningRequestSearchTerms,
@@ -3079,7 +3317,20 @@ pub struct WatchlistScreeningIndividualCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualCreateRequest")
+            .field("search_terms", &self.search_terms)
+            .field("client_user_id", &self.client_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualCreateRequest {
@@ -3188,7 +3439,7 @@ impl Validate for WatchlistScreeningIndividualCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualGetResponse`](crate::models::WatchlistScreeningIndividualGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualGetRequest {
     /// ID of the associated screening.
     ///
@@ -3196,10 +3447,22 @@ pub struct WatchlistScreeningIndividualGetRequest {
     pub watchlist_screening_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualGetRequest")
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualGetRequest {
@@ -3302,10 +3565,12 @@ impl Validate for WatchlistScreeningIndividualGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualHistoryListResponse`](crate::models::WatchlistScreeningIndividualHistoryListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualHistoryListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3318,6 +3583,17 @@ pub struct WatchlistScreeningIndividualHistoryListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualHistoryListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualHistoryListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHistoryListRequest {
@@ -3397,10 +3673,12 @@ impl Validate for WatchlistScreeningIndividualHistoryListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualHitListResponse`](crate::models::WatchlistScreeningIndividualHitListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualHitListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3413,6 +3691,17 @@ pub struct WatchlistScreeningIndividualHitListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualHitListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualHitListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualHitListRequest {
@@ -3540,10 +3829,12 @@ impl Validate for WatchlistScreeningIndividualHitListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualListResponse`](crate::models::WatchlistScreeningIndividualListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3572,6 +3863,20 @@ pub struct WatchlistScreeningIndividualListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("client_user_id", &self.client_user_id)
+            .field("status", &self.status)
+            .field("assignee", &self.assignee)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualListRequest {
@@ -3661,7 +3966,7 @@ impl Validate for WatchlistScreeningIndividualListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualProgramGetResponse`](crate::models::WatchlistScreeningIndividualProgramGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualProgramGetRequest {
     /// ID of the associated program.
     ///
@@ -3669,10 +3974,22 @@ pub struct WatchlistScreeningIndividualProgramGetRequest {
     pub watchlist_program_id: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualProgramGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualProgramGetRequest")
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramGetRequest {
@@ -3784,10 +4101,12 @@ impl Validate for WatchlistScreeningIndividualProgramGetResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualProgramListResponse`](crate::models::WatchlistScreeningIndividualProgramListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualProgramListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -3796,6 +4115,16 @@ pub struct WatchlistScreeningIndividualProgramListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualProgramListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualProgramListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualProgramListRequest {
@@ -3873,7 +4202,7 @@ impl Validate for WatchlistScreeningIndividualProgramListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualReviewCreateResponse`](crate::models::WatchlistScreeningIndividualReviewCreateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualReviewCreateRequest {
     /// Hits to mark as a true positive after thorough manual review. These hits will never recur or
     /// be updated once confirmed. In most cases, confirmed hits indicate that the customer should
@@ -3895,11 +4224,26 @@ pub struct WatchlistScreeningIndividualReviewCreateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// ID of the associated screening.
     ///
     /// Example: `scr_52xR9LKo77r1Np`.
     pub watchlist_screening_id: String,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualReviewCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualReviewCreateRequest")
+            .field("confirmed_hits", &self.confirmed_hits)
+            .field("dismissed_hits", &self.dismissed_hits)
+            .field("comment", &self.comment)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualReviewCreateRequest {
@@ -3994,10 +4338,12 @@ impl Validate for WatchlistScreeningIndividualReviewCreateResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualReviewListResponse`](crate::models::WatchlistScreeningIndividualReviewListResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualReviewListRequest {
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
@@ -4010,6 +4356,17 @@ pub struct WatchlistScreeningIndividualReviewListRequest {
     ///
     /// Example: `eyJkaXJlY3Rpb24iOiJuZXh0Iiwib2Zmc2V0IjoiMTU5NDM`.
     pub cursor: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualReviewListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualReviewListRequest")
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("client_id", &self.client_id)
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualReviewListRequest {
@@ -4089,7 +4446,7 @@ impl Validate for WatchlistScreeningIndividualReviewListResponse {
 ///
 /// The response is
 /// [`WatchlistScreeningIndividualUpdateResponse`](crate::models::WatchlistScreeningIndividualUpdateResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningIndividualUpdateRequest {
     /// ID of the associated screening.
     ///
@@ -4118,11 +4475,28 @@ pub struct WatchlistScreeningIndividualUpdateRequest {
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of fields to reset back to null
     pub reset_fields: Nullable<
         Vec<WatchlistScreeningIndividualUpdateRequestResettableField>,
     >,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningIndividualUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningIndividualUpdateRequest")
+            .field("watchlist_screening_id", &self.watchlist_screening_id)
+            .field("search_terms", &self.search_terms)
+            .field("assignee", &self.assignee)
+            .field("status", &self.status)
+            .field("client_user_id", &self.client_user_id)
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("reset_fields", &self.reset_fields)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningIndividualUpdateRequest {
@@ -4249,7 +4623,7 @@ impl Validate for WatchlistScreeningIndividualUpdateResponse {
 }
 
 /// Search inputs for creating a watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningRequestSearchTerms {
     /// ID of the associated program.
     ///
@@ -4266,17 +4640,39 @@ pub struct WatchlistScreeningRequestSearchTerms {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
     ///
     /// Example: `US`.
     pub country: Option<String>,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningRequestSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningRequestSearchTerms")
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("country", &self.country)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningRequestSearchTerms {
@@ -4339,7 +4735,7 @@ impl Validate for WatchlistScreeningReview {
 }
 
 /// Search terms for creating an individual watchlist screening
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WatchlistScreeningSearchTerms {
     /// ID of the associated program.
     ///
@@ -4356,11 +4752,15 @@ pub struct WatchlistScreeningSearchTerms {
     /// Example: `1990-05-29`.
     ///
     /// Constraints: a real calendar date written YYYY-MM-DD.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub date_of_birth: Option<String>,
     /// The numeric or alphanumeric identifier associated with this document. Must be between 4 and
     /// 32 characters long, and cannot have leading or trailing spaces.
     ///
     /// Example: `C31195855`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub document_number: Option<String>,
     /// Valid, capitalized, two-letter ISO code representing the country of this object. Must be in
     /// ISO 3166-1 alpha-2 form.
@@ -4372,6 +4772,25 @@ pub struct WatchlistScreeningSearchTerms {
     ///
     /// Example: `1`.
     pub version: i64,
+}
+
+impl ::std::fmt::Debug for WatchlistScreeningSearchTerms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WatchlistScreeningSearchTerms")
+            .field("watchlist_program_id", &self.watchlist_program_id)
+            .field("legal_name", &self.legal_name)
+            .field(
+                "date_of_birth",
+                &::specgen_runtime::redact::Redacted(&self.date_of_birth),
+            )
+            .field(
+                "document_number",
+                &::specgen_runtime::redact::Redacted(&self.document_number),
+            )
+            .field("country", &self.country)
+            .field("version", &self.version)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WatchlistScreeningSearchTerms {

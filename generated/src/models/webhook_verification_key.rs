@@ -18,16 +18,28 @@
 ///
 /// The response is
 /// [`WebhookVerificationKeyGetResponse`](crate::models::WebhookVerificationKeyGetResponse).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WebhookVerificationKeyGetRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The key ID ( `kid` ) from the JWT header.
     pub key_id: String,
+}
+
+impl ::std::fmt::Debug for WebhookVerificationKeyGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WebhookVerificationKeyGetRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("key_id", &self.key_id)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WebhookVerificationKeyGetRequest {

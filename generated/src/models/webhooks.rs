@@ -83,18 +83,36 @@ impl WebhookEnvironmentValues {
 
 /// TransactionsRecurringUpdateRequest defined the request schema for
 /// `/transactions/recurring/streams/update` endpoint.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsRecurringUpdateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of all the operations to be performed. This will either all succeed or all fail.
     pub inputs: Vec<TransactionsRecurringUpdateInput>,
+}
+
+impl ::std::fmt::Debug for TransactionsRecurringUpdateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsRecurringUpdateRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("inputs", &self.inputs)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringUpdateRequest {
@@ -146,18 +164,36 @@ impl Validate for TransactionsRecurringUpdateResponse {
 
 /// TransactionsRecurringMergeRequest defined the request schema for
 /// `/transactions/recurring/streams/merge` endpoint.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsRecurringMergeRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of all the operations to be performed. This will either all succeed or all fail.
     pub inputs: Vec<TransactionsRecurringMergeInput>,
+}
+
+impl ::std::fmt::Debug for TransactionsRecurringMergeRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsRecurringMergeRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("inputs", &self.inputs)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringMergeRequest {
@@ -206,18 +242,36 @@ impl Validate for TransactionsRecurringMergeResponse {
 
 /// TransactionsRecurringCreateRequest defined the request schema for
 /// `/transactions/recurring/streams/create` endpoint.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct TransactionsRecurringCreateRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// The access token associated with the Item for which data is being requested.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub access_token: String,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// A list of all the operations to be performed. This will either all succeed or all fail.
     pub inputs: Vec<TransactionsRecurringCreateInput>,
+}
+
+impl ::std::fmt::Debug for TransactionsRecurringCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransactionsRecurringCreateRequest")
+            .field("client_id", &self.client_id)
+            .field(
+                "access_token",
+                &::specgen_runtime::redact::Redacted(&self.access_token),
+            )
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("inputs", &self.inputs)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(TransactionsRecurringCreateRequest {
@@ -2455,9 +2509,11 @@ impl Validate for Meta {
 
 /// Account and bank identifier number data used to configure the test account. All values are
 /// optional.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Numbers {
     /// Will be used for the account number.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub account: Option<String>,
     /// Must be a valid ACH routing number. To test `/transfer/capabilities/get`, set this to
     /// 322271627 to force a `true` result.
@@ -2473,9 +2529,29 @@ pub struct Numbers {
     /// International bank account number (IBAN). If no account number is specified via `account`,
     /// will also be used as the account number by default. Must be specified alongside
     /// `international_bic`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub international_iban: Option<String>,
     /// BACS sort code
     pub bacs_sort_code: Option<String>,
+}
+
+impl ::std::fmt::Debug for Numbers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Numbers")
+            .field("account", &::specgen_runtime::redact::Redacted(&self.account))
+            .field("ach_routing", &self.ach_routing)
+            .field("ach_wire_routing", &self.ach_wire_routing)
+            .field("eft_institution", &self.eft_institution)
+            .field("eft_branch", &self.eft_branch)
+            .field("international_bic", &self.international_bic)
+            .field(
+                "international_iban",
+                &::specgen_runtime::redact::Redacted(&self.international_iban),
+            )
+            .field("bacs_sort_code", &self.bacs_sort_code)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(Numbers {
@@ -2678,7 +2754,7 @@ impl Validate for InvestmentsTransactionsOverride {
 }
 
 /// Used to configure Sandbox test data for the Liabilities product
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LiabilityOverride {
     /// The type of the liability object, either `credit` or `student`. Mortgages are not currently
     /// supported in the custom Sandbox.
@@ -2744,6 +2820,8 @@ pub struct LiabilityOverride {
     /// An object representing the status of the student loan
     pub loan_status: StudentLoanStatus,
     /// Override the `payment_reference_number` field. Can only be set if `type` is `student`.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub payment_reference_number: String,
     /// Information about the student's eligibility in the Public Service Loan Forgiveness program.
     pub pslf_status: PSLFStatus,
@@ -2759,6 +2837,43 @@ pub struct LiabilityOverride {
     pub sequence_number: String,
     /// A physical mailing address.
     pub servicer_address: Address,
+}
+
+impl ::std::fmt::Debug for LiabilityOverride {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LiabilityOverride")
+            .field("type_", &self.type_)
+            .field("purchase_apr", &self.purchase_apr)
+            .field("cash_apr", &self.cash_apr)
+            .field("balance_transfer_apr", &self.balance_transfer_apr)
+            .field("special_apr", &self.special_apr)
+            .field("last_payment_amount", &self.last_payment_amount)
+            .field("minimum_payment_amount", &self.minimum_payment_amount)
+            .field("is_overdue", &self.is_overdue)
+            .field("origination_date", &self.origination_date)
+            .field("principal", &self.principal)
+            .field("nominal_apr", &self.nominal_apr)
+            .field(
+                "interest_capitalization_grace_period_months",
+                &self.interest_capitalization_grace_period_months,
+            )
+            .field("repayment_model", &self.repayment_model)
+            .field("expected_payoff_date", &self.expected_payoff_date)
+            .field("guarantor", &self.guarantor)
+            .field("is_federal", &self.is_federal)
+            .field("loan_name", &self.loan_name)
+            .field("loan_status", &self.loan_status)
+            .field(
+                "payment_reference_number",
+                &::specgen_runtime::redact::Redacted(&self.payment_reference_number),
+            )
+            .field("pslf_status", &self.pslf_status)
+            .field("repayment_plan_description", &self.repayment_plan_description)
+            .field("repayment_plan_type", &self.repayment_plan_type)
+            .field("sequence_number", &self.sequence_number)
+            .field("servicer_address", &self.servicer_address)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LiabilityOverride {
@@ -2889,7 +3004,7 @@ impl Validate for IncomeOverride {
 }
 
 /// W2 is an object that represents income data taken from a W2 tax document.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct W2Override {
     /// The employer on the paystub.
     pub employer: Option<PaystubOverrideEmployer>,
@@ -2898,6 +3013,8 @@ pub struct W2Override {
     /// The tax year of the W2 document.
     pub tax_year: Nullable<String>,
     /// An employer identification number or EIN.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub employer_id_number: Nullable<String>,
     /// Wages from tips and other compensation.
     pub wages_tips_other_comp: Nullable<String>,
@@ -2931,6 +3048,37 @@ pub struct W2Override {
     /// Other.
     pub other: Nullable<String>,
     pub state_and_local_wages: Option<Vec<W2StateAndLocalWagesOverride>>,
+}
+
+impl ::std::fmt::Debug for W2Override {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("W2Override")
+            .field("employer", &self.employer)
+            .field("employee", &self.employee)
+            .field("tax_year", &self.tax_year)
+            .field(
+                "employer_id_number",
+                &::specgen_runtime::redact::Redacted(&self.employer_id_number),
+            )
+            .field("wages_tips_other_comp", &self.wages_tips_other_comp)
+            .field("federal_income_tax_withheld", &self.federal_income_tax_withheld)
+            .field("social_security_wages", &self.social_security_wages)
+            .field("social_security_tax_withheld", &self.social_security_tax_withheld)
+            .field("medicare_wages_and_tips", &self.medicare_wages_and_tips)
+            .field("medicare_tax_withheld", &self.medicare_tax_withheld)
+            .field("social_security_tips", &self.social_security_tips)
+            .field("allocated_tips", &self.allocated_tips)
+            .field("box_9", &self.box_9)
+            .field("dependent_care_benefits", &self.dependent_care_benefits)
+            .field("nonqualified_plans", &self.nonqualified_plans)
+            .field("box_12", &self.box_12)
+            .field("statutory_employee", &self.statutory_employee)
+            .field("retirement_plan", &self.retirement_plan)
+            .field("third_party_sick_pay", &self.third_party_sick_pay)
+            .field("other", &self.other)
+            .field("state_and_local_wages", &self.state_and_local_wages)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(W2Override {
@@ -2972,11 +3120,13 @@ pub struct W2Box12Override {
 });
 
 /// W2 state and local wages
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct W2StateAndLocalWagesOverride {
     /// State associated with the wage.
     pub state: Nullable<String>,
     /// State identification number of the employer.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub employer_state_id_number: Nullable<String>,
     /// Wages and tips from the specified state.
     pub state_wages_tips: Nullable<String>,
@@ -2988,6 +3138,23 @@ pub struct W2StateAndLocalWagesOverride {
     pub local_income_tax: Nullable<String>,
     /// Name of the locality.
     pub locality_name: Nullable<String>,
+}
+
+impl ::std::fmt::Debug for W2StateAndLocalWagesOverride {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("W2StateAndLocalWagesOverride")
+            .field("state", &self.state)
+            .field(
+                "employer_state_id_number",
+                &::specgen_runtime::redact::Redacted(&self.employer_state_id_number),
+            )
+            .field("state_wages_tips", &self.state_wages_tips)
+            .field("state_income_tax", &self.state_income_tax)
+            .field("local_wages_tips", &self.local_wages_tips)
+            .field("local_income_tax", &self.local_income_tax)
+            .field("locality_name", &self.locality_name)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(W2StateAndLocalWagesOverride {
@@ -4107,7 +4274,7 @@ impl Validate for TransferEventsUpdateWebhook {
 ///   "link_token": "link-sandbox-79e723b0-0e04-4248-8a33-15ceb6828a45"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LayerAuthenticationPassedWebhook {
     /// `LAYER`
     pub webhook_type: String,
@@ -4118,7 +4285,21 @@ pub struct LayerAuthenticationPassedWebhook {
     /// An identifier for the Link session these events occurred in
     pub link_session_id: String,
     /// The Link token used to create the Link session these events are from
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
+}
+
+impl ::std::fmt::Debug for LayerAuthenticationPassedWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LayerAuthenticationPassedWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("environment", &self.environment)
+            .field("link_session_id", &self.link_session_id)
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LayerAuthenticationPassedWebhook {
@@ -5886,13 +6067,15 @@ impl Validate for NewAccountsAvailableWebhook {
 }
 
 /// WalletTransactionListRequest defines the request schema for `/wallet/transaction/list`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct WalletTransactionsListRequest {
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
     /// The ID of the e-wallet to fetch transactions from
     ///
@@ -5914,6 +6097,19 @@ pub struct WalletTransactionsListRequest {
     pub count: Option<i64>,
     /// Additional wallet transaction options
     pub options: Nullable<WalletTransactionListRequestOptions>,
+}
+
+impl ::std::fmt::Debug for WalletTransactionsListRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("WalletTransactionsListRequest")
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .field("wallet_id", &self.wallet_id)
+            .field("cursor", &self.cursor)
+            .field("count", &self.count)
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(WalletTransactionsListRequest {
@@ -7392,7 +7588,7 @@ impl Validate for BankIncomeRefreshCompleteWebhook {
 ///   ]
 /// }
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct LinkEventsWebhook {
     /// `LINK`
     pub webhook_type: String,
@@ -7403,7 +7599,21 @@ pub struct LinkEventsWebhook {
     /// An identifier for the Link session these events occurred in
     pub link_session_id: String,
     /// The Link token used to create the Link session these events are from
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
+}
+
+impl ::std::fmt::Debug for LinkEventsWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkEventsWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("events", &self.events)
+            .field("link_session_id", &self.link_session_id)
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkEventsWebhook {
@@ -7429,7 +7639,7 @@ pub struct LinkEventsWebhook {
 ///   "environment": "sandbox"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ItemAddResultWebhook {
     /// `LINK`
     pub webhook_type: String,
@@ -7438,11 +7648,31 @@ pub struct ItemAddResultWebhook {
     /// The identifier for the Link session.
     pub link_session_id: String,
     /// The `link_token` used to create the Link session.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
     /// The `public_token` corresponding to the Item that was added.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub public_token: String,
     /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
+}
+
+impl ::std::fmt::Debug for ItemAddResultWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ItemAddResultWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("link_session_id", &self.link_session_id)
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .field(
+                "public_token",
+                &::specgen_runtime::redact::Redacted(&self.public_token),
+            )
+            .field("environment", &self.environment)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(ItemAddResultWebhook {
@@ -7484,7 +7714,7 @@ impl Validate for ItemAddResultWebhook {
 ///   "environment": "sandbox"
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LinkSessionFinishedWebhook {
     /// `LINK`
     pub webhook_type: String,
@@ -7495,18 +7725,46 @@ pub struct LinkSessionFinishedWebhook {
     /// The identifier for the Link session.
     pub link_session_id: String,
     /// The `link_token` used to create the Link session.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub link_token: String,
     /// The public token generated by the Link session. This field has been deprecated; please use
     /// `public_tokens` instead.
     ///
     /// Deprecated.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub public_token: Option<String>,
     /// The public tokens generated by the Link session.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub public_tokens: Option<Vec<String>>,
     /// The Plaid `user_id` of the User associated with this webhook, warning, or error.
     pub user_id: Option<String>,
     /// The Plaid environment the webhook was sent from
     pub environment: WebhookEnvironmentValues,
+}
+
+impl ::std::fmt::Debug for LinkSessionFinishedWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LinkSessionFinishedWebhook")
+            .field("webhook_type", &self.webhook_type)
+            .field("webhook_code", &self.webhook_code)
+            .field("status", &self.status)
+            .field("link_session_id", &self.link_session_id)
+            .field("link_token", &::specgen_runtime::redact::Redacted(&self.link_token))
+            .field(
+                "public_token",
+                &::specgen_runtime::redact::Redacted(&self.public_token),
+            )
+            .field(
+                "public_tokens",
+                &::specgen_runtime::redact::Redacted(&self.public_tokens),
+            )
+            .field("user_id", &self.user_id)
+            .field("environment", &self.environment)
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(LinkSessionFinishedWebhook {
@@ -7790,16 +8048,33 @@ pub struct ForwardedJSONResponse {
 
 /// CraCheckReportFreddieMacGetRequest defines the request schema for
 /// `/cra/check_report/freddie_mac/get`
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CraCheckReportFreddieMacGetRequest {
     /// The third-party user token associated with the requested User data.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub third_party_user_token: String,
     /// Your Plaid API `client_id`. The `client_id` is required and may be provided either in the
     /// `PLAID-CLIENT-ID` header or as part of a request body.
     pub client_id: Option<String>,
     /// Your Plaid API `secret`. The `secret` is required and may be provided either in the
     /// `PLAID-SECRET` header or as part of a request body.
+    ///
+    /// Sensitive: `Debug` prints a redaction marker instead of the value.
     pub secret: Option<String>,
+}
+
+impl ::std::fmt::Debug for CraCheckReportFreddieMacGetRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CraCheckReportFreddieMacGetRequest")
+            .field(
+                "third_party_user_token",
+                &::specgen_runtime::redact::Redacted(&self.third_party_user_token),
+            )
+            .field("client_id", &self.client_id)
+            .field("secret", &::specgen_runtime::redact::Redacted(&self.secret))
+            .finish()
+    }
 }
 
 ::specgen_runtime::serde_struct!(CraCheckReportFreddieMacGetRequest {
