@@ -141,14 +141,7 @@ fn apply(
         }
     }
     if !refine.sensitive.is_empty() {
-        let fields = modules
-            .iter_mut()
-            .flat_map(|(_, types)| types.iter_mut())
-            .filter_map(|def| match &mut def.kind {
-                ir::TypeKind::Object(object) => Some(object.fields.iter_mut()),
-                ir::TypeKind::Enum(_) => None,
-            })
-            .flatten();
+        let fields = object_fields(modules);
         for field in fields {
             let matched = refine
                 .sensitive
@@ -248,6 +241,20 @@ fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Every field of every object type, to set what a refinement says of fields by name.
+fn object_fields(
+    modules: &mut [(ir::Module, Vec<ir::TypeDef>)],
+) -> impl Iterator<Item = &mut ir::Field> {
+    modules
+        .iter_mut()
+        .flat_map(|(_, types)| types.iter_mut())
+        .filter_map(|def| match &mut def.kind {
+            ir::TypeKind::Object(object) => Some(object.fields.iter_mut()),
+            ir::TypeKind::Enum(_) => None,
+        })
+        .flatten()
+}
+
 /// A field of a named type that has no docs of its own is documented by the type's summary,
 /// so that rustdoc's field list says what each field holds without a click through.
 fn document_named_fields(modules: &mut [(ir::Module, Vec<ir::TypeDef>)]) {
@@ -256,14 +263,7 @@ fn document_named_fields(modules: &mut [(ir::Module, Vec<ir::TypeDef>)]) {
         .flat_map(|(_, types)| types.iter())
         .filter_map(|def| summary(&def.docs).map(|s| (def.id, s)))
         .collect();
-    let fields = modules
-        .iter_mut()
-        .flat_map(|(_, types)| types.iter_mut())
-        .filter_map(|def| match &mut def.kind {
-            ir::TypeKind::Object(object) => Some(object.fields.iter_mut()),
-            ir::TypeKind::Enum(_) => None,
-        })
-        .flatten();
+    let fields = object_fields(modules);
     for field in fields {
         if let (true, TyKind::Named(id)) = (field.docs.is_empty(), &field.ty.kind)
             && let Some(summary) = summaries.get(id)

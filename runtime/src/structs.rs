@@ -113,11 +113,7 @@ where
     A: MapAccess<'de>,
     T: Deserialize<'de>,
 {
-    if slot.is_some() {
-        return Err(A::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
+    fill(map, slot, name, PhantomData)
 }
 
 /// Decodes the value of the optional, non-nullable field `name` into its slot: `null` is an
@@ -133,10 +129,23 @@ where
     A: MapAccess<'de>,
     T: Deserialize<'de>,
 {
+    fill(map, slot, name, NonNull(PhantomData))
+}
+
+fn fill<'de, A, S>(
+    map: &mut A,
+    slot: &mut Option<S::Value>,
+    name: &'static str,
+    seed: S,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    S: DeserializeSeed<'de>,
+{
     if slot.is_some() {
         return Err(A::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value_seed(NonNull(PhantomData))?);
+    *slot = Some(map.next_value_seed(seed)?);
     Ok(())
 }
 
