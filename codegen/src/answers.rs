@@ -102,10 +102,11 @@ impl Minimal<'_> {
             }
             TyKind::Boolean => Value::Bool(false),
             TyKind::Any => Value::Object(Map::new()),
-            TyKind::Array(item) => {
+            // Items are values even where they may be null: a list of nulls says nothing.
+            TyKind::Array { items, .. } => {
                 let count = constraints.items().and_then(|items| items.min).unwrap_or(0);
                 let count = usize::try_from(count).unwrap_or(0).min(16);
-                Value::Array((0..count).map(|_| self.ty(item)).collect())
+                Value::Array((0..count).map(|_| self.ty(items)).collect())
             }
             TyKind::Map { .. } => Value::Object(Map::new()),
             TyKind::Named(id) => self.named(*id),

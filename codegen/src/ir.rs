@@ -177,7 +177,10 @@ impl Model {
             TyKind::Number => "number".into(),
             TyKind::Boolean => "boolean".into(),
             TyKind::Any => "any".into(),
-            TyKind::Array(item) => format!("array of {}", self.describe(&item.kind)),
+            TyKind::Array { items, nullable } => {
+                let or_null = if *nullable { " or null" } else { "" };
+                format!("array of {}{or_null}", self.describe(&items.kind))
+            }
             TyKind::Map { values, nullable } => {
                 let or_null = if *nullable { " or null" } else { "" };
                 format!("map of {}{or_null}", self.describe(&values.kind))
@@ -354,7 +357,7 @@ impl Model {
         fn constrained(ty: &Ty) -> bool {
             !ty.constraints.is_empty()
                 || match &ty.kind {
-                    TyKind::Array(item) => constrained(item),
+                    TyKind::Array { items, .. } => constrained(items),
                     TyKind::Map { values, .. } => constrained(values),
                     _ => false,
                 }
@@ -771,7 +774,11 @@ pub enum TyKind {
     Number,
     Boolean,
     Any,
-    Array(Box<Ty>),
+    /// A JSON array: `Vec<T>`, or `Vec<Option<T>>` when an item may be `null`.
+    Array {
+        items: Box<Ty>,
+        nullable: bool,
+    },
     /// A JSON object with arbitrary keys: `BTreeMap<String, T>`, or `BTreeMap<String,
     /// Option<T>>` when a value may be `null`.
     Map {
@@ -787,7 +794,7 @@ impl TyKind {
     pub fn named(&self) -> Option<TypeId> {
         match self {
             Self::Named(id) => Some(*id),
-            Self::Array(item) => item.kind.named(),
+            Self::Array { items, .. } => items.kind.named(),
             Self::Map { values, .. } => values.kind.named(),
             _ => None,
         }
@@ -797,7 +804,7 @@ impl TyKind {
     pub fn is_scalar_or_scalars(&self) -> bool {
         match self {
             Self::String | Self::Integer | Self::Number | Self::Boolean => true,
-            Self::Array(item) => item.kind.is_scalar_or_scalars(),
+            Self::Array { items, .. } => items.kind.is_scalar_or_scalars(),
             // The runtime's redaction does not reach into maps.
             Self::Any | Self::Map { .. } | Self::Named(_) => false,
         }

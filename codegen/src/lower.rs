@@ -183,8 +183,8 @@ fn add_constraints(ty: &mut Ty, refinement: &spec::Field) {
             ty.constraints.add(constraint.clone());
         }
     }
-    if let (Some(items), TyKind::Array(item)) = (&refinement.items, &mut ty.kind) {
-        add_constraints(item, &items.value);
+    if let (Some(refined), TyKind::Array { items, .. }) = (&refinement.items, &mut ty.kind) {
+        add_constraints(items, &refined.value);
     }
 }
 
@@ -438,9 +438,10 @@ impl Lowerer<'_> {
             "any" => TyKind::Any,
             "array" => {
                 let items = field.items.as_ref()?;
-                TyKind::Array(Box::new(
-                    self.ty(&at.key("items").at(items.referenced), &items.value)?,
-                ))
+                TyKind::Array {
+                    items: Box::new(self.ty(&at.key("items").at(items.referenced), &items.value)?),
+                    nullable: items.value.nullable,
+                }
             }
             "map" => {
                 let values = field.values.as_ref()?;

@@ -1910,7 +1910,7 @@ pub struct DocumentRiskSummary {
 pub struct SingleDocumentRiskSignal {
     pub document_reference: RiskSignalDocumentReference,
     /// Array of attributes that indicate whether or not there is fraud risk with a document
-    pub risk_signals: Vec<DocumentRiskSignal>,
+    pub risk_signals: Vec<Option<DocumentRiskSignal>>,
     pub risk_summary: DocumentRiskSummary,
 }
 
@@ -1933,7 +1933,7 @@ pub struct MultiDocumentRiskSignal {
     /// Array of objects containing attributes that could indicate if a document is fraudulent
     pub document_references: Vec<RiskSignalDocumentReference>,
     /// Array of attributes that indicate whether or not there is fraud risk with a set of documents
-    pub risk_signals: Vec<DocumentRiskSignal>,
+    pub risk_signals: Vec<Option<DocumentRiskSignal>>,
 }
 
 ::specgen_runtime::serde_struct!(MultiDocumentRiskSignal {
@@ -2739,7 +2739,7 @@ pub struct PayrollItem {
     pub institution_id: String,
     /// The name of the institution associated with the Item.
     pub institution_name: String,
-    pub accounts: Vec<PayrollIncomeAccountData>,
+    pub accounts: Vec<Option<PayrollIncomeAccountData>>,
     pub payroll_income: Vec<PayrollIncomeObject>,
     pub status: Option<PayrollItemStatus>,
     /// Timestamp in [ISO 8601](https://wikipedia.org/wiki/ISO_8601) format (YYYY-MM-DDTHH:mm:ssZ)
