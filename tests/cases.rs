@@ -73,6 +73,7 @@ pub fn synth(model: &Model, ty: &Ty) -> Value {
         TyKind::Number => json!(minimum(&ty.constraints).unwrap_or(1.0)),
         TyKind::Boolean => json!(true),
         TyKind::Any => json!({}),
+        TyKind::File => Value::Null,
         TyKind::Array { items: item, .. } => {
             let n = ty.constraints.items().and_then(|i| i.min).unwrap_or(1) as usize;
             Value::Array((0..n).map(|i| distinct(synth(model, item), i)).collect())

@@ -102,6 +102,8 @@ impl Minimal<'_> {
             }
             TyKind::Boolean => Value::Bool(false),
             TyKind::Any => Value::Object(Map::new()),
+            // A file is never part of an answer (the operations check refuses it there).
+            TyKind::File => Value::Null,
             // Items are values even where they may be null: a list of nulls says nothing.
             TyKind::Array { items, .. } => {
                 let count = constraints.items().and_then(|items| items.min).unwrap_or(0);

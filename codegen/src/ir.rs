@@ -177,6 +177,7 @@ impl Model {
             TyKind::Number => "number".into(),
             TyKind::Boolean => "boolean".into(),
             TyKind::Any => "any".into(),
+            TyKind::File => "file".into(),
             TyKind::Array { items, nullable } => {
                 let or_null = if *nullable { " or null" } else { "" };
                 format!("array of {}{or_null}", self.describe(&items.kind))
@@ -601,7 +602,12 @@ pub struct Operation {
     pub deprecated: bool,
     /// The API wants the client's credentials on it (all but a few public operations).
     pub authenticated: bool,
+    /// The request travels as `multipart/form-data` (the spec's `body: multipart`), not JSON.
+    pub multipart: bool,
 }
+
+/// How an operation's request body travels, as the spec's `body` names it.
+pub const BODY_KINDS: [&str; 2] = ["json", "multipart"];
 
 /// What a successful answer carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -774,6 +780,9 @@ pub enum TyKind {
     Number,
     Boolean,
     Any,
+    /// A file sent as one part of a multipart request (`specgen_runtime::FilePart`); only
+    /// the fields of a `body: multipart` request have it.
+    File,
     /// A JSON array: `Vec<T>`, or `Vec<Option<T>>` when an item may be `null`.
     Array {
         items: Box<Ty>,
@@ -806,12 +815,12 @@ impl TyKind {
             Self::String | Self::Integer | Self::Number | Self::Boolean => true,
             Self::Array { items, .. } => items.kind.is_scalar_or_scalars(),
             // The runtime's redaction does not reach into maps.
-            Self::Any | Self::Map { .. } | Self::Named(_) => false,
+            Self::Any | Self::File | Self::Map { .. } | Self::Named(_) => false,
         }
     }
 
-    pub const BUILTINS: [&'static str; 7] = [
-        "string", "integer", "number", "boolean", "any", "array", "map",
+    pub const BUILTINS: [&'static str; 8] = [
+        "string", "integer", "number", "boolean", "any", "file", "array", "map",
     ];
 }
 

@@ -167,6 +167,9 @@ fn apply(
         if let Some(idempotent) = refinement.idempotent {
             op.idempotent = idempotent;
         }
+        if let Some(body) = &refinement.body {
+            op.multipart = body.value == "multipart";
+        }
     }
 }
 
@@ -344,6 +347,7 @@ impl Lowerer<'_> {
             idempotent: op.idempotent,
             deprecated: op.deprecated,
             authenticated: op.authenticated,
+            multipart: op.body.as_ref().is_some_and(|b| b.value == "multipart"),
         })
     }
 
@@ -436,6 +440,7 @@ impl Lowerer<'_> {
             "number" => TyKind::Number,
             "boolean" => TyKind::Boolean,
             "any" => TyKind::Any,
+            "file" => TyKind::File,
             "array" => {
                 let items = field.items.as_ref()?;
                 TyKind::Array {

@@ -295,7 +295,22 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// An operation's `body`, in its definition or a refinement: one of the kinds a request
+    /// travels as.
+    pub(super) fn body(&mut self, at: &Cursor<'_>, body: &Spanned<String>) {
+        if !crate::ir::BODY_KINDS.contains(&body.value.as_str()) {
+            self.error_hint(
+                at,
+                format!("unknown body kind `{}`", body.value),
+                format!("use one of {}", crate::ir::BODY_KINDS.join(", ")),
+            );
+        }
+    }
+
     fn operation(&mut self, at: &Cursor<'_>, op: &spec::Operation) {
+        if let Some(body) = &op.body {
+            self.body(&at.key("body").at(body.referenced), body);
+        }
         match (op.response.value.as_str(), &op.content_type) {
             ("bytes", None) => self.error_hint(
                 &at.key("response").at(op.response.referenced),
@@ -556,7 +571,7 @@ impl<'a> Checker<'a> {
                 let nullable = values.value.nullable;
                 SpecKind::Map(Box::new(self.ty(&at_values, &values.value)?), nullable)
             }
-            builtin @ ("string" | "integer" | "number" | "boolean" | "any") => {
+            builtin @ ("string" | "integer" | "number" | "boolean" | "any" | "file") => {
                 SpecKind::Builtin(builtin.to_owned())
             }
             other if self.index.is_known(other) => SpecKind::Named(other.to_owned()),
@@ -827,7 +842,7 @@ impl SpecKind {
 
     pub(super) fn is_scalar_or_scalars(&self) -> bool {
         match self {
-            SpecKind::Builtin(name) => name != "any",
+            SpecKind::Builtin(name) => name != "any" && name != "file",
             SpecKind::Array(item, _) => item.is_scalar_or_scalars(),
             SpecKind::Named(_) | SpecKind::Map(..) => false,
         }

@@ -170,6 +170,7 @@ fn rust_type(model: &Model, kind: &TyKind) -> TokenStream {
         TyKind::Number => quote!(f64),
         TyKind::Boolean => quote!(bool),
         TyKind::Any => quote!(::serde_json::Value),
+        TyKind::File => quote!(::specgen_runtime::FilePart),
         TyKind::Array { items, nullable } => {
             let item = rust_type(model, &items.kind);
             let item = if *nullable {

@@ -32,6 +32,8 @@ pub struct Operation {
     pub idempotent: Option<&'static str>,
     /// False for a public operation (`security: []`).
     pub authenticated: bool,
+    /// The request body is `multipart/form-data`.
+    pub multipart: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,6 +220,9 @@ impl Operation {
             );
             w.raw(2, "authenticated", "false");
         }
+        if self.multipart {
+            w.string(2, "body", "multipart");
+        }
     }
 
     fn to_json(&self) -> Value {
@@ -248,6 +253,9 @@ impl Operation {
         }
         if self.idempotent.is_some() {
             m.insert("idempotent".into(), json!(true));
+        }
+        if self.multipart {
+            m.insert("body".into(), json!("multipart"));
         }
         if !self.authenticated {
             m.insert("authenticated".into(), json!(false));

@@ -1190,7 +1190,10 @@ impl<'a> Schemas<'a> {
         if node.flag("deprecated") {
             r.deprecated = true;
         }
-        if let Some(format) = node.str_of("format") {
+        // A binary string is a file: it travels as a part of a multipart request.
+        if node.str_of("format") == Some("binary") && r.ty.kind == TyKind::Builtin("string") {
+            r.ty = Ty::builtin("file");
+        } else if let Some(format) = node.str_of("format") {
             let kind = &r.ty.kind;
             let checked = match kind {
                 TyKind::Builtin("string") => CHECKED_STRING_FORMATS.contains(&format),
