@@ -73,7 +73,10 @@ pub fn synth(model: &Model, ty: &Ty) -> Value {
         TyKind::Number => json!(minimum(&ty.constraints).unwrap_or(1.0)),
         TyKind::Boolean => json!(true),
         TyKind::Any => json!({}),
-        TyKind::File => Value::Null,
+        // A file part as `FilePart` reads it from JSON (which only tests do).
+        TyKind::File => {
+            json!({ "name": "a.pdf", "media_type": "application/pdf", "bytes": [37, 80, 68, 70] })
+        }
         TyKind::Array { items: item, .. } => {
             let n = ty.constraints.items().and_then(|i| i.min).unwrap_or(1) as usize;
             Value::Array((0..n).map(|i| distinct(synth(model, item), i)).collect())
