@@ -73,7 +73,11 @@ pub fn synth(model: &Model, ty: &Ty) -> Value {
         TyKind::Number => json!(minimum(&ty.constraints).unwrap_or(1.0)),
         TyKind::Boolean => json!(true),
         TyKind::Any => json!({}),
-        TyKind::Array(item) => {
+        // A file part as `FilePart` reads it from JSON (which only tests do).
+        TyKind::File => {
+            json!({ "name": "a.pdf", "media_type": "application/pdf", "bytes": [37, 80, 68, 70] })
+        }
+        TyKind::Array { items: item, .. } => {
             let n = ty.constraints.items().and_then(|i| i.min).unwrap_or(1) as usize;
             Value::Array((0..n).map(|i| distinct(synth(model, item), i)).collect())
         }
@@ -335,7 +339,7 @@ impl Walk<'_> {
                     );
                 }
             }
-            TyKind::Array(item) => {
+            TyKind::Array { items: item, .. } => {
                 let one = synth(self.model, item);
                 let rules = c.items().unwrap_or_default();
                 if c.items().is_some() {
@@ -632,7 +636,7 @@ fn collect(model: &Model, ty: &Ty, key: &str, keys: &mut BTreeSet<String>) {
         TyKind::Integer | TyKind::Number if c.bounds().is_some() => {
             keys.insert(key.to_owned());
         }
-        TyKind::Array(item) => {
+        TyKind::Array { items: item, .. } => {
             if c.items().is_some() {
                 keys.insert(key.to_owned());
             }

@@ -180,6 +180,28 @@ async fn every_operation_is_callable_and_sends_headers_body_and_decodes_the_answ
                 "{}: a GET carries no body",
                 op.id
             );
+        } else if op.multipart {
+            // Each field a part under its wire name; the file with its name and media type.
+            let content_type = recorded.headers["content-type"].to_str().expect("ascii");
+            assert!(
+                content_type.starts_with("multipart/form-data; boundary="),
+                "{}",
+                op.id
+            );
+            let raw = String::from_utf8_lossy(&recorded.raw);
+            for (name, value) in body.as_object().expect("an object") {
+                assert!(
+                    raw.contains(&format!("name=\"{name}\"")),
+                    "{}: {name}",
+                    op.id
+                );
+                if let Some(text) = value.as_str() {
+                    assert!(raw.contains(text), "{}: {name}", op.id);
+                }
+            }
+            assert!(
+                raw.contains("filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF")
+            );
         } else {
             assert_eq!(recorded.headers["content-type"], "application/json");
             assert_eq!(recorded.body, body, "{}", op.id);

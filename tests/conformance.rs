@@ -287,6 +287,26 @@ struct Operation {
     answers: BTreeMap<String, Body>,
     /// `security: []`: the operation is answered without credentials.
     public: bool,
+    /// The spec sends its body as `multipart/form-data` (`body: multipart`, here from an
+    /// overlay refinement where the OpenAPI declares JSON but the docs ask for a form): the
+    /// generated crate's `Operation::MULTIPART`, looked up by the operation id.
+    multipart: bool,
+}
+
+/// Whether the generated crate sends an operation's body as a multipart form.
+struct IsMultipart;
+
+impl plaid_api::operations::OperationVisitor for IsMultipart {
+    type Output = bool;
+    fn json<O: plaid_api::prelude::Operation>(self) -> bool {
+        O::MULTIPART
+    }
+    fn document<O: plaid_api::prelude::Operation>(self, _media_type: &'static str) -> bool {
+        O::MULTIPART
+    }
+    fn empty<O: plaid_api::prelude::Operation>(self) -> bool {
+        O::MULTIPART
+    }
 }
 
 /// The operations of the OpenAPI, in its order, and the converted schema document: every
@@ -433,6 +453,12 @@ fn load_api() -> Api {
                 example,
                 answers,
                 public: op.get("security") == Some(&json!([])),
+                multipart: op
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map(codegen::names::snake_ident)
+                    .and_then(|id| plaid_api::operations::visit_operation(&id, IsMultipart))
+                    .unwrap_or(false),
             });
         }
     }
@@ -799,6 +825,13 @@ fn valid_request(
         }
         let body = Value::Object(body);
         problems = api().violations(key, &body);
+        if op.multipart {
+            headers.push((
+                "content-type".into(),
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            ));
+            return multipart_form(doc, schema, &body);
+        }
         headers.push(("content-type".into(), "application/json".into()));
         serde_json::to_vec(&body).expect("encode")
     });
@@ -809,6 +842,38 @@ fn valid_request(
         body,
     };
     (request, problems)
+}
+
+const BOUNDARY: &str = "conformance-boundary-7f3a";
+
+/// `body` as a multipart form: a `format: binary` property of the schema as a file part (its
+/// bytes a small PDF when the JSON holds none), every other field a text part (strings as
+/// they are, other values as their JSON).
+fn multipart_form(doc: &Value, schema: &Value, body: &Value) -> Vec<u8> {
+    let properties = &resolve(doc, schema)["properties"];
+    let mut form = Vec::new();
+    for (name, value) in body.as_object().into_iter().flatten() {
+        let is_file = resolve(doc, &properties[name])["format"] == "binary";
+        form.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        let content = match value {
+            Value::String(text) if is_file && text.is_empty() => "%PDF-1.4\n%%EOF\n".to_owned(),
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        let disposition = if is_file {
+            format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{name}.pdf\"\r\n\
+                 Content-Type: application/pdf\r\n\r\n"
+            )
+        } else {
+            format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+        };
+        form.extend_from_slice(disposition.as_bytes());
+        form.extend_from_slice(content.as_bytes());
+        form.extend_from_slice(b"\r\n");
+    }
+    form.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    form
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1326,6 +1391,15 @@ async fn every_operation_refuses_invalid_requests_within_its_error_schema() {
             let mut array = valid.clone();
             array.body = Some(b"[]".to_vec());
             invalid.push(("a JSON array for a body", array));
+            if op.multipart {
+                // A form is text: a mistyped field is a part that does not parse, which
+                // tests/upload.rs sends; here, a form without any of its required parts.
+                let mut empty = valid.clone();
+                empty.body = Some(format!("--{BOUNDARY}--\r\n").into_bytes());
+                invalid.push(("a form without its parts", empty));
+                send_invalid(&mut failures, &mut refused, &http, &base_url, op, invalid).await;
+                continue;
+            }
             let body: Value =
                 serde_json::from_slice(valid.body.as_deref().unwrap_or(b"{}")).expect("JSON");
             if let Some(body) = with_a_required_field_mistyped(schema, body) {
@@ -1334,22 +1408,7 @@ async fn every_operation_refuses_invalid_requests_within_its_error_schema() {
                 invalid.push(("a required field of another type", mistyped));
             }
         }
-        for (what, request) in invalid {
-            let answer = send(&http, &base_url, &request).await;
-            refused += 1;
-            let mut found = judge(op, &answer, false);
-            if !(400..500).contains(&answer.status) && found.is_empty() {
-                found.push(Failure {
-                    kind: Kind::Error,
-                    operation: op.name.clone(),
-                    detail: format!("{}: not a refusal", answer.status),
-                });
-            }
-            failures.extend(found.into_iter().map(|mut f| {
-                f.detail = format!("({what}) {}", f.detail);
-                f
-            }));
-        }
+        send_invalid(&mut failures, &mut refused, &http, &base_url, op, invalid).await;
     }
     assert!(
         failures.is_empty(),
@@ -1377,7 +1436,8 @@ async fn every_operation_refuses_null_for_a_non_nullable_field() {
     let mut failures = Vec::new();
     let mut probed = 0;
     for op in &api.operations {
-        let Some((schema, key)) = &op.request else {
+        // A form's parts are text: it has no `null` to send.
+        let Some((schema, key)) = op.request.as_ref().filter(|_| !op.multipart) else {
             continue;
         };
         let (valid, _) = valid_request(op, None, None, Credentials::Headers);
@@ -1521,6 +1581,34 @@ fn wire_path(path: &[String]) -> String {
         }
     }
     text
+}
+
+/// Sends each invalid request of `op` and records what is not a refusal within its error
+/// schema.
+async fn send_invalid(
+    failures: &mut Vec<Failure>,
+    refused: &mut usize,
+    http: &reqwest::Client,
+    base_url: &str,
+    op: &Operation,
+    invalid: Vec<(&str, Request)>,
+) {
+    for (what, request) in invalid {
+        let answer = send(http, base_url, &request).await;
+        *refused += 1;
+        let mut found = judge(op, &answer, false);
+        if !(400..500).contains(&answer.status) && found.is_empty() {
+            found.push(Failure {
+                kind: Kind::Error,
+                operation: op.name.clone(),
+                detail: format!("{}: not a refusal", answer.status),
+            });
+        }
+        failures.extend(found.into_iter().map(|mut f| {
+            f.detail = format!("({what}) {}", f.detail);
+            f
+        }));
+    }
 }
 
 /// `body` with its first required field (other than the credentials, which the test sends in

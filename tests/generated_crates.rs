@@ -119,7 +119,11 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
     members.push("synthetic".to_owned());
     write_crate(&workspace, "cross-file", &cross_file_spec());
     members.push("cross-file".to_owned());
-    let tested = ["fixture-maps", "fixture-empty-object"];
+    let tested = [
+        "fixture-maps",
+        "fixture-empty-object",
+        "fixture-nullable-items",
+    ];
     assert!(
         tested.iter().all(|name| members.iter().any(|m| m == name)),
         "a fixture that fixtures/behaviour.rs tests went missing"

@@ -39,6 +39,8 @@ pub struct Recorded {
     pub headers: HeaderMap,
     /// The body as JSON; `null` when it is not JSON.
     pub body: Value,
+    /// The body as it came (a multipart form, say).
+    pub raw: Bytes,
 }
 
 /// One answer of the scripted server.
@@ -79,12 +81,13 @@ impl Server {
                 async move {
                     let reply = {
                         let mut script = state.lock().expect("script lock");
-                        let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                        let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
                         script.received.push(Recorded {
                             method,
                             path: uri.path().to_owned(),
                             headers,
-                            body,
+                            body: json,
+                            raw: body,
                         });
                         script.replies.pop_front()
                     };

@@ -102,10 +102,13 @@ impl Minimal<'_> {
             }
             TyKind::Boolean => Value::Bool(false),
             TyKind::Any => Value::Object(Map::new()),
-            TyKind::Array(item) => {
+            // A file is never part of an answer (the operations check refuses it there).
+            TyKind::File => Value::Null,
+            // Items are values even where they may be null: a list of nulls says nothing.
+            TyKind::Array { items, .. } => {
                 let count = constraints.items().and_then(|items| items.min).unwrap_or(0);
                 let count = usize::try_from(count).unwrap_or(0).min(16);
-                Value::Array((0..count).map(|_| self.ty(item)).collect())
+                Value::Array((0..count).map(|_| self.ty(items)).collect())
             }
             TyKind::Map { .. } => Value::Object(Map::new()),
             TyKind::Named(id) => self.named(*id),

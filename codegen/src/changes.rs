@@ -138,6 +138,15 @@ impl Changes {
                 };
                 self.push(breaking, id, what);
             }
+            if op.multipart != new_op.multipart {
+                // A server that reads one kind of body refuses the other.
+                let what = if new_op.multipart {
+                    "request now sent as multipart/form-data"
+                } else {
+                    "request now sent as JSON"
+                };
+                self.push(true, id, what);
+            }
         }
         for id in new.keys().filter(|id| !old.contains_key(*id)) {
             self.push(false, id, "operation added");

@@ -177,7 +177,11 @@ impl Model {
             TyKind::Number => "number".into(),
             TyKind::Boolean => "boolean".into(),
             TyKind::Any => "any".into(),
-            TyKind::Array(item) => format!("array of {}", self.describe(&item.kind)),
+            TyKind::File => "file".into(),
+            TyKind::Array { items, nullable } => {
+                let or_null = if *nullable { " or null" } else { "" };
+                format!("array of {}{or_null}", self.describe(&items.kind))
+            }
             TyKind::Map { values, nullable } => {
                 let or_null = if *nullable { " or null" } else { "" };
                 format!("map of {}{or_null}", self.describe(&values.kind))
@@ -354,7 +358,7 @@ impl Model {
         fn constrained(ty: &Ty) -> bool {
             !ty.constraints.is_empty()
                 || match &ty.kind {
-                    TyKind::Array(item) => constrained(item),
+                    TyKind::Array { items, .. } => constrained(items),
                     TyKind::Map { values, .. } => constrained(values),
                     _ => false,
                 }
@@ -598,7 +602,12 @@ pub struct Operation {
     pub deprecated: bool,
     /// The API wants the client's credentials on it (all but a few public operations).
     pub authenticated: bool,
+    /// The request travels as `multipart/form-data` (the spec's `body: multipart`), not JSON.
+    pub multipart: bool,
 }
+
+/// How an operation's request body travels, as the spec's `body` names it.
+pub const BODY_KINDS: [&str; 2] = ["json", "multipart"];
 
 /// What a successful answer carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -771,7 +780,14 @@ pub enum TyKind {
     Number,
     Boolean,
     Any,
-    Array(Box<Ty>),
+    /// A file sent as one part of a multipart request (`specgen_runtime::FilePart`); only
+    /// the fields of a `body: multipart` request have it.
+    File,
+    /// A JSON array: `Vec<T>`, or `Vec<Option<T>>` when an item may be `null`.
+    Array {
+        items: Box<Ty>,
+        nullable: bool,
+    },
     /// A JSON object with arbitrary keys: `BTreeMap<String, T>`, or `BTreeMap<String,
     /// Option<T>>` when a value may be `null`.
     Map {
@@ -787,7 +803,7 @@ impl TyKind {
     pub fn named(&self) -> Option<TypeId> {
         match self {
             Self::Named(id) => Some(*id),
-            Self::Array(item) => item.kind.named(),
+            Self::Array { items, .. } => items.kind.named(),
             Self::Map { values, .. } => values.kind.named(),
             _ => None,
         }
@@ -797,14 +813,14 @@ impl TyKind {
     pub fn is_scalar_or_scalars(&self) -> bool {
         match self {
             Self::String | Self::Integer | Self::Number | Self::Boolean => true,
-            Self::Array(item) => item.kind.is_scalar_or_scalars(),
+            Self::Array { items, .. } => items.kind.is_scalar_or_scalars(),
             // The runtime's redaction does not reach into maps.
-            Self::Any | Self::Map { .. } | Self::Named(_) => false,
+            Self::Any | Self::File | Self::Map { .. } | Self::Named(_) => false,
         }
     }
 
-    pub const BUILTINS: [&'static str; 7] = [
-        "string", "integer", "number", "boolean", "any", "array", "map",
+    pub const BUILTINS: [&'static str; 8] = [
+        "string", "integer", "number", "boolean", "any", "file", "array", "map",
     ];
 }
 

@@ -164,6 +164,9 @@ fn apply(
         if let Some(idempotent) = refinement.idempotent {
             op.idempotent = idempotent;
         }
+        if let Some(body) = &refinement.body {
+            op.multipart = body.value == "multipart";
+        }
     }
 }
 
@@ -180,8 +183,8 @@ fn add_constraints(ty: &mut Ty, refinement: &spec::Field) {
             ty.constraints.add(constraint.clone());
         }
     }
-    if let (Some(items), TyKind::Array(item)) = (&refinement.items, &mut ty.kind) {
-        add_constraints(item, &items.value);
+    if let (Some(refined), TyKind::Array { items, .. }) = (&refinement.items, &mut ty.kind) {
+        add_constraints(items, &refined.value);
     }
 }
 
@@ -431,6 +434,7 @@ impl Lowerer<'_> {
             idempotent: op.idempotent,
             deprecated: op.deprecated,
             authenticated: op.authenticated,
+            multipart: op.body.as_ref().is_some_and(|b| b.value == "multipart"),
         })
     }
 
@@ -523,11 +527,13 @@ impl Lowerer<'_> {
             "number" => TyKind::Number,
             "boolean" => TyKind::Boolean,
             "any" => TyKind::Any,
+            "file" => TyKind::File,
             "array" => {
                 let items = field.items.as_ref()?;
-                TyKind::Array(Box::new(
-                    self.ty(&at.key("items").at(items.referenced), &items.value)?,
-                ))
+                TyKind::Array {
+                    items: Box::new(self.ty(&at.key("items").at(items.referenced), &items.value)?),
+                    nullable: items.value.nullable,
+                }
             }
             "map" => {
                 let values = field.values.as_ref()?;

@@ -58,6 +58,7 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Deserialize",
     "Environment",
     "Error",
+    "FilePart",
     "From",
     "ModelVisitor",
     "None",

@@ -52,6 +52,10 @@ pub struct OperationRefinement {
     pub docs: Option<String>,
     #[serde(default)]
     pub idempotent: Option<bool>,
+    /// How the request travels, where the prose says what the definition does not
+    /// (`multipart`: the docs ask for `multipart/form-data`).
+    #[serde(default)]
+    pub body: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,6 +160,10 @@ pub struct Operation {
     pub idempotent: bool,
     #[serde(default)]
     pub deprecated: bool,
+    /// How the request body travels: `json` (the default) or `multipart`
+    /// (`multipart/form-data`, one part per field; `type: file` fields are file parts).
+    #[serde(default)]
+    pub body: Option<Spanned<String>>,
     /// `false` for an operation the API answers without credentials (an OpenAPI
     /// `security: []`).
     #[serde(default = "authenticated_by_default")]

@@ -69,6 +69,7 @@ use crate::operations::{
     VERSION_HEADER,
 };
 use specgen_runtime::json::value_at;
+use specgen_runtime::multipart::Part;
 use specgen_runtime::{
     Binary, ErrorBody as _, Operation, REDACTED, Validate, ValidationErrors, describe_json_error,
     one_line,
@@ -84,7 +85,31 @@ struct Sending<R> {
     path: Cow<'static, str>,
     headers: HeaderMap,
     body: Bytes,
+    /// The parts of a multipart body (the spec's `body: multipart`), sent instead of `body`.
+    /// A `reqwest` form is consumed by sending, so each attempt builds its own from these.
+    parts: Option<Vec<(&'static str, Part)>>,
     decode: Decoder<R>,
+}
+
+/// A multipart form of `parts`: text parts as they are, file parts with their file name and
+/// media type.
+fn multipart_form(parts: &[(&'static str, Part)]) -> Result<reqwest::multipart::Form, Error> {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, part) in parts {
+        form = match part {
+            Part::Text(text) => form.text(*name, text.clone()),
+            Part::File(file) => {
+                let part = reqwest::multipart::Part::bytes(file.bytes.clone())
+                    .file_name(file.name.clone())
+                    .mime_str(&file.media_type)
+                    .map_err(|_| {
+                        Error::Config(format!("the media type of the file `{name}` is not one"))
+                    })?;
+                form.part(*name, part)
+            }
+        };
+    }
+    Ok(form)
 }
 
 /// A JSON answer, decoded. The fast decoder first; only a failure pays for the path-tracking
@@ -400,7 +425,8 @@ impl Client {
         let inner_secret = self.inner.secret.as_deref();
         async {
             request.validate().map_err(Error::Validation)?;
-            let body = if O::HAS_BODY {
+            let parts = request.multipart_parts();
+            let body = if O::HAS_BODY && parts.is_none() {
                 serde_json::to_vec(request)
                     .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?
             } else {
@@ -412,6 +438,7 @@ impl Client {
                 path: request.path(),
                 headers: parameters,
                 body: Bytes::from(body),
+                parts,
                 decode,
             };
             let result = self.send_with_retries::<O>(&sending).await;
@@ -501,14 +528,20 @@ impl Client {
         let inner = &*self.inner;
         let mut headers = inner.headers.clone();
         headers.extend(sending.headers.clone());
-        let sent = inner
-            .http
-            .request(method.clone(), url.clone())
-            .headers(headers)
-            .timeout(inner.timeout)
-            .body(sending.body.clone())
-            .send()
-            .await;
+        let builder = inner.http.request(method.clone(), url.clone());
+        let builder = match &sending.parts {
+            Some(parts) => {
+                // The form sets its own `multipart/form-data` type, with its boundary.
+                headers.remove(CONTENT_TYPE);
+                let form = multipart_form(parts).map_err(|error| Failure {
+                    error,
+                    retry: Retry::Never,
+                })?;
+                builder.headers(headers).multipart(form)
+            }
+            None => builder.headers(headers).body(sending.body.clone()),
+        };
+        let sent = builder.timeout(inner.timeout).send().await;
         let response = sent.map_err(|e| Failure::transport(e, inner.timeout))?;
         if response.url() != url {
             // Only a client handed in through `http_client` follows redirects. The request

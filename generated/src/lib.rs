@@ -42,6 +42,6 @@ pub mod server;
 #[rustfmt::skip]
 pub mod server_support;
 
-pub use ::specgen_runtime::{Binary, ErrorBody, Nullable, Operation, REDACTED};
+pub use ::specgen_runtime::{Binary, ErrorBody, FilePart, Nullable, Operation, REDACTED};
 
 pub use ::specgen_runtime::{Validate, ValidationErrors, Violation};

@@ -3965,6 +3965,30 @@ for crate::models::TransferDiligenceDocumentUploadRequest {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/transfer/diligence/document/upload";
     const IDEMPOTENT: bool = false;
+    const MULTIPART: bool = true;
+    fn multipart_parts(
+        &self,
+    ) -> ::std::option::Option<
+        ::std::vec::Vec<(&'static str, ::specgen_runtime::multipart::Part)>,
+    > {
+        let mut parts = ::std::vec::Vec::new();
+        if let ::std::option::Option::Some(part) = ::specgen_runtime::multipart::ToPart::to_part(
+            &self.originator_client_id,
+        ) {
+            parts.push(("originator_client_id", part));
+        }
+        if let ::std::option::Option::Some(part) = ::specgen_runtime::multipart::ToPart::to_part(
+            &self.file,
+        ) {
+            parts.push(("file", part));
+        }
+        if let ::std::option::Option::Some(part) = ::specgen_runtime::multipart::ToPart::to_part(
+            &self.purpose,
+        ) {
+            parts.push(("purpose", part));
+        }
+        ::std::option::Option::Some(parts)
+    }
     fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(response.request_id.as_str())
     }

@@ -8,7 +8,7 @@ pub use crate::models::*;
 
 pub use crate::operations::{Environment, API_VERSION};
 
-pub use crate::{Nullable, Operation, Validate, ValidationErrors, Violation};
+pub use crate::{FilePart, Nullable, Operation, Validate, ValidationErrors, Violation};
 
 #[cfg(feature = "client")]
 pub use crate::client::PlaidApi;

@@ -4,7 +4,8 @@
 //! Serving the API: what every operation's route does before and after the implementation.
 //!
 //! Each route refuses browser requests (an `Origin` the service does not allow) and bodies
-//! that are not `application/json`, authenticates from the headers before reading the body,
+//! that are not `application/json` (`multipart/form-data` for an operation the spec sends so,
+//! whose credentials travel in the headers), authenticates from the headers before reading the body,
 //! reads the body within the service's size and time limits, authenticates from the body when
 //! the headers carry no credentials (an operation the spec marks `authenticated: false` skips
 //! both), decodes, validates with the generated validators, calls
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::operations::{ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER, SERVER_ERRORS};
 use specgen_runtime::json::value_at;
+use specgen_runtime::multipart::{FilePart, Part, PartsError, from_parts};
 use specgen_runtime::structs::refusing_null;
 use specgen_runtime::{Binary, ErrorBody, Operation, Parameter, Validate, describe_json_error};
 
@@ -303,15 +305,24 @@ where
     let request_id = service.next_request_id();
     let outcome = async {
         let headers = received.headers;
-        let header_credentials = admit(service, headers, Req::HAS_BODY, Req::AUTHENTICATED)?;
+        let header_credentials = admit(
+            service,
+            headers,
+            Req::HAS_BODY,
+            Req::AUTHENTICATED,
+            Req::MULTIPART,
+        )?;
         // An operation without a body (a GET) reads none: its fields are its parameters.
         let body = if Req::HAS_BODY {
             read_body(service, headers, body).await?
         } else {
             Bytes::from_static(b"{}")
         };
-        let (client_id, request) =
-            read_request::<S, Req>(service, header_credentials, &body, received)?;
+        let (client_id, request) = if Req::MULTIPART {
+            read_multipart::<Req>(header_credentials, headers, body, received).await?
+        } else {
+            read_request::<S, Req>(service, header_credentials, &body, received)?
+        };
         let context = RequestContext {
             request_id: request_id.clone(),
             client_id,
@@ -346,6 +357,7 @@ fn admit<S: ServiceBasics + ?Sized>(
     headers: &HeaderMap,
     has_body: bool,
     authenticated: bool,
+    multipart: bool,
 ) -> Result<HeaderCredentials, ServerError> {
     if let Some(origin) = headers.get(ORIGIN)
         && !origin
@@ -358,16 +370,26 @@ fn admit<S: ServiceBasics + ?Sized>(
             "requests from a web page (with an Origin header) are not served from this origin",
         ));
     }
-    let json = headers
+    let expected = if multipart {
+        "multipart/form-data"
+    } else {
+        "application/json"
+    };
+    let fits = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
-    if has_body && !json {
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case(expected));
+    if has_body && !fits {
+        let message = if multipart {
+            "the request body must be multipart/form-data, sent with its boundary"
+        } else {
+            "the request body must be JSON, sent with Content-Type: application/json"
+        };
         return Err(ServerError::refusal(
             415,
             SERVER_ERRORS.invalid_content_type,
-            "the request body must be JSON, sent with Content-Type: application/json",
+            message,
         ));
     }
     if !authenticated {
@@ -548,7 +570,7 @@ where
     // of the wrong type, refused at its path like any other (a client stays lenient on what
     // servers answer).
     let decoded = refusing_null(|| serde_path_to_error::deserialize(&mut deserializer));
-    let mut request: Req = decoded.map_err(|e| {
+    let request: Req = decoded.map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
         if let Some(rest) = message.strip_prefix("missing field `") {
@@ -582,6 +604,15 @@ where
         )
     })?;
     deserializer.end().map_err(invalid_body)?;
+    let request = parameters_and_rules(request, received)?;
+    Ok((client_id, request))
+}
+
+/// A decoded request with its path and header parameters filled in, once it passes its rules.
+fn parameters_and_rules<Req: Operation + Validate>(
+    mut request: Req,
+    received: &Received<'_>,
+) -> Result<Req, ServerError> {
     request
         .set_parameters(&|parameter| received.parameter(parameter))
         .map_err(|message| ServerError::refusal(400, SERVER_ERRORS.invalid_field, message))?;
@@ -597,7 +628,83 @@ where
             format!("invalid fields: {}", violations.join("; ")),
         )
     })?;
-    Ok((client_id, request))
+    Ok(request)
+}
+
+/// A `multipart/form-data` body, read within the same limits as JSON (it was read whole by
+/// `read_body`), decoded part by part into the request: a part with a file name is a file,
+/// any other part text. Its credentials travel in the headers. No message quotes a part's
+/// content or a name the request type does not know.
+async fn read_multipart<Req>(
+    header: HeaderCredentials,
+    headers: &HeaderMap,
+    body: Bytes,
+    received: &Received<'_>,
+) -> Result<(String, Req), ServerError>
+where
+    Req: Operation + DeserializeOwned + Validate,
+{
+    let invalid_body =
+        |message: &str| ServerError::refusal(400, SERVER_ERRORS.invalid_body, message);
+    let client_id = match (header.client_id, header.secret) {
+        _ if !Req::AUTHENTICATED => String::new(),
+        // Checked before the body was read.
+        (Some(id), Some(_)) => id,
+        _ => {
+            return Err(ServerError::refusal(
+                400,
+                SERVER_ERRORS.missing_credentials,
+                format!(
+                    "client_id and secret are required, in the {CLIENT_ID_HEADER} and \
+                     {SECRET_HEADER} headers (a multipart body does not carry them)"
+                ),
+            ));
+        }
+    };
+    let boundary = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())
+        .ok_or_else(|| invalid_body("the multipart/form-data content type names no boundary"))?;
+    let mut multipart = multer::Multipart::with_reader(std::io::Cursor::new(body), boundary);
+    let mut parts = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return Err(invalid_body("the multipart body is malformed or cut short")),
+        };
+        let Some(name) = field.name().map(str::to_owned) else {
+            return Err(invalid_body("a part of the multipart body has no name"));
+        };
+        let file_name = field.file_name().map(str::to_owned);
+        let media_type = field.content_type().map(ToString::to_string);
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|_| invalid_body("the multipart body is malformed or cut short"))?;
+        let part = match file_name {
+            Some(file_name) => Part::File(FilePart::new(
+                file_name,
+                media_type.unwrap_or_else(|| "application/octet-stream".to_owned()),
+                bytes.to_vec(),
+            )),
+            None => Part::Text(
+                String::from_utf8(bytes.to_vec())
+                    .map_err(|_| invalid_body("a text part of the multipart body is not UTF-8"))?,
+            ),
+        };
+        parts.push((name, part));
+    }
+    let request: Req = from_parts(parts).map_err(|error| {
+        let code = match error {
+            PartsError::Missing(_) => SERVER_ERRORS.missing_fields,
+            PartsError::Invalid(_) => SERVER_ERRORS.invalid_field,
+            PartsError::Other(_) => SERVER_ERRORS.invalid_body,
+        };
+        ServerError::refusal(400, code, error.to_string())
+    })?;
+    Ok((client_id, parameters_and_rules(request, received)?))
 }
 
 /// The answer to a path no operation serves.

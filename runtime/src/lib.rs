@@ -33,6 +33,7 @@
 
 pub mod formats;
 pub mod json;
+pub mod multipart;
 mod nullable;
 mod open_enum;
 mod operation;
@@ -42,6 +43,7 @@ pub mod validate;
 
 pub use formats::Format;
 pub use json::{describe_json_error, json_kind, one_line};
+pub use multipart::FilePart;
 pub use nullable::Nullable;
 pub use open_enum::deserialize_open_enum;
 pub use operation::{

@@ -92,6 +92,13 @@ macro_rules! open_enum {
             }
         }
 
+        // An enum field of a multipart request is a text part of its wire value.
+        impl $crate::multipart::ToPart for $name {
+            fn to_part(&self) -> ::core::option::Option<$crate::multipart::Part> {
+                ::core::option::Option::Some($crate::multipart::Part::Text(self.as_str().into()))
+            }
+        }
+
         impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())

@@ -28,6 +28,9 @@ pub trait Operation: Serialize {
     /// needs none without looking at any; a client configured with credentials sends them
     /// all the same, which such an operation ignores.
     const AUTHENTICATED: bool = true;
+    /// Whether the body travels as `multipart/form-data` (the spec's `body: multipart`), each
+    /// field one part, rather than as JSON.
+    const MULTIPART: bool = false;
 
     /// The path with this request's path parameters in place, each percent-encoded.
     fn path(&self) -> Cow<'static, str> {
@@ -48,6 +51,12 @@ pub trait Operation: Serialize {
     ) -> Result<(), String> {
         let _ = lookup;
         Ok(())
+    }
+
+    /// The parts of a multipart body (see [`MULTIPART`](Self::MULTIPART)), in the spec's field
+    /// order, absent fields left out; `None` for a JSON body.
+    fn multipart_parts(&self) -> Option<Vec<(&'static str, crate::multipart::Part)>> {
+        None
     }
 
     /// The request id a response carries, for logs and errors.

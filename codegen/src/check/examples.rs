@@ -127,7 +127,13 @@ impl ExampleChecker<'_> {
             }
             (TyKind::Number, Value::Number(n)) => self.bounds(&ty.constraints, n.as_f64(), at),
             (TyKind::Boolean, Value::Bool(_)) => {}
-            (TyKind::Array(item), Value::Array(items)) => {
+            (
+                TyKind::Array {
+                    items: item,
+                    nullable,
+                },
+                Value::Array(items),
+            ) => {
                 let rules = ty.constraints.items().unwrap_or_default();
                 if let Some(min) = rules.min.filter(|&m| (items.len() as u64) < m) {
                     self.fail(
@@ -142,7 +148,16 @@ impl ExampleChecker<'_> {
                     self.fail(at, "items must be unique".into());
                 }
                 for (i, v) in items.iter().enumerate() {
-                    self.ty(item, v, &format!("{at}[{i}]"));
+                    let item_at = format!("{at}[{i}]");
+                    match v {
+                        // `any` admits null as one of its values.
+                        Value::Null if !*nullable && item.kind != TyKind::Any => self.fail(
+                            &item_at,
+                            "null, but the array's items are not nullable".into(),
+                        ),
+                        Value::Null if *nullable => {}
+                        v => self.ty(item, v, &item_at),
+                    }
                 }
             }
             (TyKind::Map { values, nullable }, Value::Object(entries)) => {
@@ -150,11 +165,11 @@ impl ExampleChecker<'_> {
                 for (key, v) in entries {
                     let entry_at = join(at, key);
                     match v {
-                        Value::Null if !*nullable => self.fail(
+                        Value::Null if !*nullable && values.kind != TyKind::Any => self.fail(
                             &entry_at,
                             "null, but the map's values are not nullable".into(),
                         ),
-                        Value::Null => {}
+                        Value::Null if *nullable => {}
                         v => self.ty(values, v, &entry_at),
                     }
                 }

@@ -1,11 +1,15 @@
 //! An operation's request fits how it travels: every `{name}` of the path is a path parameter
 //! of the request and every path parameter has its `{name}`, and a `GET`, which carries no
-//! body, has parameters only.
+//! body, has parameters only. A `body: multipart` request has fields a part can hold (text
+//! or a file), and a `file` field is in such a request only.
+
+use std::collections::BTreeSet;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ir::{HttpMethod, Location, Model, TypeKind};
+use crate::ir::{HttpMethod, Location, Model, TyKind, TypeId, TypeKind};
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
+    multipart(model, diagnostics);
     for op in &model.operations {
         let request = model.def(op.request);
         let TypeKind::Object(object) = &request.kind else {
@@ -58,4 +62,92 @@ fn placeholders(path: &str) -> Vec<&str> {
     path.split('/')
         .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
         .collect()
+}
+
+/// The fields of multipart requests are parts: text (strings, numbers, booleans, enums) or
+/// files. A file has no JSON form, so a type with a `file` field is only ever the request of
+/// `body: multipart` operations.
+fn multipart(model: &Model, diagnostics: &mut Diagnostics) {
+    let mut multipart_requests = BTreeSet::new();
+    let mut elsewhere: BTreeSet<TypeId> = BTreeSet::new();
+    for op in &model.operations {
+        if op.multipart {
+            multipart_requests.insert(op.request);
+            if op.method == HttpMethod::Get {
+                diagnostics.push(Diagnostic::new(
+                    model.def(op.request).place.clone(),
+                    format!(
+                        "`{}` is a GET, which carries no body, and its body is `multipart`",
+                        op.id
+                    ),
+                ));
+            }
+        } else {
+            elsewhere.insert(op.request);
+        }
+        elsewhere.extend(op.response.json());
+    }
+    for def in model.types() {
+        if let TypeKind::Object(object) = &def.kind {
+            for field in &object.fields {
+                elsewhere.extend(field.ty.kind.named());
+            }
+        }
+    }
+    for def in model.types() {
+        let TypeKind::Object(object) = &def.kind else {
+            continue;
+        };
+        let is_form = multipart_requests.contains(&def.id);
+        for field in object
+            .fields
+            .iter()
+            .filter(|f| f.location == Location::Body)
+        {
+            let has_file = holds_file(&field.ty.kind);
+            if has_file && (!is_form || elsewhere.contains(&def.id)) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        field.place.clone(),
+                        format!(
+                            "`{}.{}` is a file, which only the request of a `body: multipart` operation can carry",
+                            def.name, field.wire
+                        ),
+                    )
+                    .with_hint("a file has no JSON form: give the operation `body: multipart`, and use the type for nothing else"),
+                );
+            }
+            let is_part = match &field.ty.kind {
+                TyKind::String | TyKind::Integer | TyKind::Number | TyKind::Boolean => true,
+                TyKind::File => true,
+                TyKind::Named(id) => matches!(model.def(*id).kind, TypeKind::Enum(_)),
+                TyKind::Any | TyKind::Array { .. } | TyKind::Map { .. } => false,
+            };
+            if is_form && !is_part {
+                diagnostics.push(
+                    Diagnostic::new(
+                        field.place.clone(),
+                        format!(
+                            "`{}.{}` is {}, and a part of a multipart request holds text or a file",
+                            def.name,
+                            field.wire,
+                            model.describe(&field.ty.kind)
+                        ),
+                    )
+                    .with_hint(
+                        "a multipart field is a string, a number, a boolean, an enum or a `file`",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn holds_file(kind: &TyKind) -> bool {
+    match kind {
+        TyKind::File => true,
+        TyKind::Array { items, .. } => holds_file(&items.kind),
+        TyKind::Map { values, .. } => holds_file(&values.kind),
+        _ => false,
+    }
 }

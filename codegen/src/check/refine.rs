@@ -48,7 +48,11 @@ pub fn check(files: &[(String, spec::SpecFile)], index: &TypeIndex, diagnostics:
             let at_pattern = at.key("sensitive").index(i).at(pattern.referenced);
             checker.sensitive_pattern(&at_pattern, &pattern.value, &types);
         }
-        for (id, _) in refine.value.operations.iter() {
+        for (id, refinement) in refine.value.operations.iter() {
+            if let Some(body) = &refinement.body {
+                let at_body = at.key("operations").key(&id.value).key("body");
+                checker.checker.body(&at_body.at(body.referenced), body);
+            }
             if !operations.contains_key(id.value.as_str()) {
                 let at_op = at.key("operations").key(&id.value).at(id.referenced);
                 checker.unknown(

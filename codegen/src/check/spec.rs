@@ -295,7 +295,22 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// An operation's `body`, in its definition or a refinement: one of the kinds a request
+    /// travels as.
+    pub(super) fn body(&mut self, at: &Cursor<'_>, body: &Spanned<String>) {
+        if !crate::ir::BODY_KINDS.contains(&body.value.as_str()) {
+            self.error_hint(
+                at,
+                format!("unknown body kind `{}`", body.value),
+                format!("use one of {}", crate::ir::BODY_KINDS.join(", ")),
+            );
+        }
+    }
+
     fn operation(&mut self, at: &Cursor<'_>, op: &spec::Operation) {
+        if let Some(body) = &op.body {
+            self.body(&at.key("body").at(body.referenced), body);
+        }
         match (op.response.value.as_str(), &op.content_type) {
             ("bytes", None) => self.error_hint(
                 &at.key("response").at(op.response.referenced),
@@ -537,13 +552,9 @@ impl<'a> Checker<'a> {
                         "`in` belongs on the array field, not on its `items`",
                     );
                 }
-                if items.value.nullable {
-                    self.error(
-                        &at_items,
-                        "`nullable` belongs on the array field, not on its `items`",
-                    );
-                }
-                SpecKind::Array(Box::new(self.ty(&at_items, &items.value)?))
+                self.nullable_element(&at_items, &items.value);
+                let nullable = items.value.nullable;
+                SpecKind::Array(Box::new(self.ty(&at_items, &items.value)?), nullable)
             }
             "map" => {
                 let Some(values) = &field.values else {
@@ -556,16 +567,17 @@ impl<'a> Checker<'a> {
                 };
                 let at_values = at.key("values").at(values.referenced);
                 self.element_keys(&at_values, "values", &values.value, "the map field");
+                self.nullable_element(&at_values, &values.value);
                 let nullable = values.value.nullable;
                 SpecKind::Map(Box::new(self.ty(&at_values, &values.value)?), nullable)
             }
-            builtin @ ("string" | "integer" | "number" | "boolean" | "any") => {
+            builtin @ ("string" | "integer" | "number" | "boolean" | "any" | "file") => {
                 SpecKind::Builtin(builtin.to_owned())
             }
             other if self.index.is_known(other) => SpecKind::Named(other.to_owned()),
             _ => return None,
         };
-        if field.items.is_some() && !matches!(kind, SpecKind::Array(_)) {
+        if field.items.is_some() && !matches!(kind, SpecKind::Array(..)) {
             self.error(
                 at,
                 format!(
@@ -586,6 +598,19 @@ impl<'a> Checker<'a> {
         }
         self.constraints(at, &field.constraint_keys(), &kind);
         Some(kind)
+    }
+
+    /// `nullable` on an array's items or a map's values where it can say nothing: `any`
+    /// already admits `null`, and an `Option` around it would make `null` mean two things.
+    fn nullable_element(&mut self, at: &Cursor<'_>, element: &spec::Field) {
+        let is_any = element.ty.as_ref().is_some_and(|t| t.value == "any");
+        if element.nullable && is_any {
+            self.error_hint(
+                at,
+                "`nullable` on elements of type `any`, which already admits `null`",
+                "remove `nullable`: an `any` element is `null` as it is any other JSON value",
+            );
+        }
     }
 
     /// The keys an array's `items` or a map's `values` cannot have: they describe the field
@@ -614,7 +639,7 @@ impl<'a> Checker<'a> {
     ) {
         let is_string = kind.is("string");
         let is_number = kind.is("integer") || kind.is("number");
-        let is_array = matches!(kind, SpecKind::Array(_));
+        let is_array = matches!(kind, SpecKind::Array(..));
         let is_map = matches!(kind, SpecKind::Map(..));
         let applies = [
             // Which format goes with which type is `format`'s to say.
@@ -804,7 +829,8 @@ fn is_media_type(text: &str) -> bool {
 pub(super) enum SpecKind {
     Builtin(String),
     Named(String),
-    Array(Box<SpecKind>),
+    /// The items' kind, and whether they may be null.
+    Array(Box<SpecKind>, bool),
     /// The values' kind, and whether they may be null.
     Map(Box<SpecKind>, bool),
 }
@@ -816,8 +842,8 @@ impl SpecKind {
 
     pub(super) fn is_scalar_or_scalars(&self) -> bool {
         match self {
-            SpecKind::Builtin(name) => name != "any",
-            SpecKind::Array(item) => item.is_scalar_or_scalars(),
+            SpecKind::Builtin(name) => name != "any" && name != "file",
+            SpecKind::Array(item, _) => item.is_scalar_or_scalars(),
             SpecKind::Named(_) | SpecKind::Map(..) => false,
         }
     }
@@ -827,7 +853,10 @@ impl SpecKind {
         match self {
             SpecKind::Builtin(name) => name.clone(),
             SpecKind::Named(name) => format!("`{name}`"),
-            SpecKind::Array(item) => format!("array of {}", item.describe()),
+            SpecKind::Array(item, nullable) => {
+                let or_null = if *nullable { " or null" } else { "" };
+                format!("array of {}{or_null}", item.describe())
+            }
             SpecKind::Map(values, nullable) => {
                 let or_null = if *nullable { " or null" } else { "" };
                 format!("map of {}{or_null}", values.describe())

@@ -74,7 +74,7 @@ default = [{default}]
 # without reqwest and tokio.
 client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing", "specgen-runtime/path"]
 # The service trait and axum router to serve the API (used by plaid-sandbox).
-server = ["dep:axum", "dep:http-body-util", "dep:serde_path_to_error", "dep:tokio", "specgen-runtime/path"]
+server = ["dep:axum", "dep:http-body-util", "dep:multer", "dep:serde_path_to_error", "dep:tokio", "specgen-runtime/path"]
 {models}
 [dependencies]
 axum = {{ workspace = true, optional = true }}
@@ -87,7 +87,9 @@ bytes = {{ workspace = true, optional = true }}
 http-body-util = {{ workspace = true, optional = true }}
 fastrand = {{ workspace = true, optional = true }}
 httpdate = {{ workspace = true, optional = true }}
-reqwest = {{ workspace = true, optional = true }}
+multer = {{ workspace = true, optional = true }}
+# `multipart`: the requests of operations the spec sends as multipart/form-data.
+reqwest = {{ workspace = true, optional = true, features = ["multipart"] }}
 serde_path_to_error = {{ workspace = true, optional = true }}
 tokio = {{ workspace = true, optional = true }}
 tracing = {{ workspace = true, optional = true }}
@@ -145,7 +147,7 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
 
         // Two short lines, which prettyplease and rustfmt lay out alike (lib.rs is checked by
         // `cargo fmt`).
-        pub use ::specgen_runtime::{Binary, ErrorBody, Nullable, Operation, REDACTED};
+        pub use ::specgen_runtime::{Binary, ErrorBody, FilePart, Nullable, Operation, REDACTED};
         pub use ::specgen_runtime::{Validate, ValidationErrors, Violation};
     }
 }
@@ -158,7 +160,7 @@ pub fn prelude(trait_name: &str) -> TokenStream {
         #[allow(unused_imports)]
         pub use crate::models::*;
         pub use crate::operations::{Environment, API_VERSION};
-        pub use crate::{Nullable, Operation, Validate, ValidationErrors, Violation};
+        pub use crate::{FilePart, Nullable, Operation, Validate, ValidationErrors, Violation};
         #[cfg(feature = "client")]
         pub use crate::client::#trait_ident;
         #[cfg(feature = "client")]
@@ -292,6 +294,7 @@ pub fn operations(model: &Model) -> TokenStream {
             })
         });
         let parameters = parameters(model, op);
+        let multipart = multipart_parts(model, op);
         let unauthenticated = (!op.authenticated).then(|| {
             quote!(
                 const AUTHENTICATED: bool = false;
@@ -307,6 +310,7 @@ pub fn operations(model: &Model) -> TokenStream {
                 const PATH: &'static str = #path;
                 const IDEMPOTENT: bool = #idempotent;
                 #unauthenticated
+                #multipart
                 #parameters
                 #request_id
             }
@@ -489,6 +493,41 @@ fn server_errors(model: &Model) -> TokenStream {
         #[cfg(feature = "server")]
         pub const SERVER_ERRORS: ServerErrors = ServerErrors { #(#fields)* };
     }
+}
+
+/// The `Operation` items of a `body: multipart` request: each body field, when it has a value,
+/// one part under its wire name.
+fn multipart_parts(model: &Model, op: &Operation) -> Option<TokenStream> {
+    let TypeKind::Object(object) = &model.def(op.request).kind else {
+        return None;
+    };
+    if !op.multipart {
+        return None;
+    }
+    let parts = object
+        .fields
+        .iter()
+        .filter(|f| f.location == Location::Body)
+        .map(|field| {
+            let (member, wire) = (ident(&field.ident), &field.wire);
+            quote! {
+                if let ::std::option::Option::Some(part) =
+                    ::specgen_runtime::multipart::ToPart::to_part(&self.#member)
+                {
+                    parts.push((#wire, part));
+                }
+            }
+        });
+    Some(quote! {
+        const MULTIPART: bool = true;
+        fn multipart_parts(
+            &self,
+        ) -> ::std::option::Option<::std::vec::Vec<(&'static str, ::specgen_runtime::multipart::Part)>> {
+            let mut parts = ::std::vec::Vec::new();
+            #(#parts)*
+            ::std::option::Option::Some(parts)
+        }
+    })
 }
 
 /// The `Operation` items of a request whose fields travel outside the body: `HAS_BODY` for a

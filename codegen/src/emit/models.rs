@@ -167,8 +167,14 @@ fn rust_type(model: &Model, kind: &TyKind) -> TokenStream {
         TyKind::Number => quote!(f64),
         TyKind::Boolean => quote!(bool),
         TyKind::Any => quote!(::serde_json::Value),
-        TyKind::Array(item) => {
-            let item = rust_type(model, &item.kind);
+        TyKind::File => quote!(::specgen_runtime::FilePart),
+        TyKind::Array { items, nullable } => {
+            let item = rust_type(model, &items.kind);
+            let item = if *nullable {
+                quote!(Option<#item>)
+            } else {
+                item
+            };
             quote!(Vec<#item>)
         }
         TyKind::Map { values, nullable } => {
@@ -278,7 +284,7 @@ fn field_docs(field: &Field) -> String {
 /// The element of an array or the values of a map, with how the docs name one of them.
 fn element(ty: &Ty) -> Option<(&Ty, &'static str)> {
     match &ty.kind {
-        TyKind::Array(item) => Some((item, "item")),
+        TyKind::Array { items, .. } => Some((items, "item")),
         TyKind::Map { values, .. } => Some((values, "value")),
         _ => None,
     }

@@ -71,7 +71,7 @@ pub fn enum_as_str(presence: Presence, place: TokenStream) -> TokenStream {
 /// a value, and for a string or an array a non-empty one (`""` and `[]` identify nothing, so
 /// they do not satisfy `one_of_required`).
 pub fn is_given(presence: Presence, kind: &TyKind, place: &str) -> String {
-    let can_be_empty = matches!(kind, TyKind::String | TyKind::Array(_));
+    let can_be_empty = matches!(kind, TyKind::String | TyKind::Array { .. });
     match (presence, can_be_empty) {
         (Presence::Required, false) => "true".to_owned(),
         (Presence::Required, true) => format!("!{place}.is_empty()"),

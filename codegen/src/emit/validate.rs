@@ -242,7 +242,10 @@ impl Checks<'_> {
                 let max = option(bounds.max.map(Literal::f64_unsuffixed));
                 vec![target.call(indent, "number", value, &[min, max])]
             }
-            TyKind::Array(item) => {
+            TyKind::Array {
+                items: item,
+                nullable,
+            } => {
                 let mut checks = Vec::new();
                 if let Some(items) = c.items() {
                     let min = option(items.min.map(Literal::u64_unsuffixed));
@@ -250,7 +253,7 @@ impl Checks<'_> {
                     let unique = items.unique.to_string();
                     checks.push(target.call(indent, "items", value, &[min, max, unique]));
                 }
-                checks.extend(self.items(item, value, target, what, indent));
+                checks.extend(self.items(item, *nullable, value, target, what, indent));
                 checks
             }
             TyKind::Map { values, .. } => self.values(values, value, target, what, indent),
@@ -261,10 +264,13 @@ impl Checks<'_> {
         }
     }
 
-    /// The checks of every item of an array; the common shapes are one runtime call.
+    /// The checks of every item of an array; the common shapes are one runtime call. A null
+    /// item (`None`, where items are `nullable`) has nothing to check: the runtime's
+    /// `Validate` and `Present` for `Option` skip it.
     fn items(
         &mut self,
         item: &Ty,
+        nullable: bool,
         array: Value<'_>,
         target: Target<'_>,
         what: &str,
@@ -277,7 +283,8 @@ impl Checks<'_> {
                 vec![target.call(indent, "nested", array, &[])]
             }
             TyKind::Named(_) => Vec::new(),
-            TyKind::String if item.constraints.has_string_rules() => {
+            // `each_string` reads `[String]`; `Option<String>` items go through the loop.
+            TyKind::String if !nullable && item.constraints.has_string_rules() => {
                 let rules = format!("&{}", self.statics.string_rules(&what, &item.constraints));
                 vec![target.call(indent, "each_string", array, &[rules])]
             }

@@ -183,7 +183,7 @@ impl Checker<'_, '_> {
                 node.to_json()
             }
             (TyKind::Builtin("boolean"), Value::Bool(b)) => J::Bool(*b),
-            (TyKind::Array(item), Value::Seq(items)) => {
+            (TyKind::Array(item, nullable), Value::Seq(items)) => {
                 let c = &ty.c;
                 let n = items.len() as u64;
                 if let Some(min) = c.min_items.filter(|&m| n < m) {
@@ -196,8 +196,16 @@ impl Checker<'_, '_> {
                     .iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        if matches!(v.value, Value::Null) {
-                            self.fail(v, path, "a null item".into())
+                        if matches!(v.value, Value::Null) && item.kind != TyKind::Builtin("any") {
+                            if !nullable {
+                                let at = format!("{path}[{i}]");
+                                self.fail(
+                                    v,
+                                    &at,
+                                    "null, but the array's items are not nullable".into(),
+                                );
+                            }
+                            J::Null
                         } else {
                             self.ty(item, v, &format!("{path}[{i}]"))
                         }
@@ -237,7 +245,7 @@ impl Checker<'_, '_> {
                     TyKind::Builtin(b) => {
                         format!("{} {b}", if *b == "integer" { "an" } else { "a" })
                     }
-                    TyKind::Array(_) => "an array".into(),
+                    TyKind::Array(..) => "an array".into(),
                     TyKind::Map(..) => "an object (a map)".into(),
                     TyKind::Named(n) => format!("`{n}`"),
                 };

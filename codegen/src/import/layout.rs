@@ -13,7 +13,7 @@ pub const WEBHOOKS: &str = "webhooks";
 fn named_refs(ty: &Ty, out: &mut Vec<String>) {
     match &ty.kind {
         Kind::Named(name) => out.push(name.clone()),
-        Kind::Array(item) => named_refs(item, out),
+        Kind::Array(item, _) => named_refs(item, out),
         Kind::Map(value, _) => named_refs(value, out),
         Kind::Builtin(_) => {}
     }

@@ -32,6 +32,8 @@ pub struct Operation {
     pub idempotent: Option<&'static str>,
     /// False for a public operation (`security: []`).
     pub authenticated: bool,
+    /// The request body is `multipart/form-data`.
+    pub multipart: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +89,8 @@ pub enum Kind {
     /// `string`, `integer`, `number`, `boolean`, `any`
     Builtin(&'static str),
     Named(String),
-    Array(Box<Ty>),
+    /// An array's items and whether they may be null.
+    Array(Box<Ty>, bool),
     /// A map's values and whether they may be null.
     Map(Box<Ty>, bool),
 }
@@ -125,7 +128,7 @@ impl Ty {
         match &self.kind {
             Kind::Builtin(name) => name,
             Kind::Named(name) => name,
-            Kind::Array(_) => "array",
+            Kind::Array(..) => "array",
             Kind::Map(..) => "map",
         }
     }
@@ -217,6 +220,9 @@ impl Operation {
             );
             w.raw(2, "authenticated", "false");
         }
+        if self.multipart {
+            w.string(2, "body", "multipart");
+        }
     }
 
     fn to_json(&self) -> Value {
@@ -247,6 +253,9 @@ impl Operation {
         }
         if self.idempotent.is_some() {
             m.insert("idempotent".into(), json!(true));
+        }
+        if self.multipart {
+            m.insert("body".into(), json!("multipart"));
         }
         if !self.authenticated {
             m.insert("authenticated".into(), json!(false));
@@ -375,30 +384,24 @@ fn number(n: f64) -> String {
     }
 }
 
-/// An element type (`items`, `values`): its type, then its constraints.
-fn render_ty(w: &mut Writer, level: usize, ty: &Ty) {
-    render_kind(w, level, ty);
-    render_constraints(w, level, ty);
-}
-
 /// `type` and, for arrays and maps, the element.
 fn render_kind(w: &mut Writer, level: usize, ty: &Ty) {
     w.string(level, "type", ty.type_name());
     match &ty.kind {
-        Kind::Array(items) => {
-            w.open(level, "items");
-            render_ty(w, level + 1, items);
-        }
-        Kind::Map(values, nullable) => {
-            w.open(level, "values");
-            render_kind(w, level + 1, values);
-            if *nullable {
-                w.raw(level + 1, "nullable", "true");
-            }
-            render_constraints(w, level + 1, values);
-        }
+        Kind::Array(items, nullable) => render_element(w, level, "items", items, *nullable),
+        Kind::Map(values, nullable) => render_element(w, level, "values", values, *nullable),
         Kind::Builtin(_) | Kind::Named(_) => {}
     }
+}
+
+/// An element type (`items`, `values`): its type, whether it may be null, its constraints.
+fn render_element(w: &mut Writer, level: usize, key: &str, ty: &Ty, nullable: bool) {
+    w.open(level, key);
+    render_kind(w, level + 1, ty);
+    if nullable {
+        w.raw(level + 1, "nullable", "true");
+    }
+    render_constraints(w, level + 1, ty);
 }
 
 fn render_constraints(w: &mut Writer, level: usize, ty: &Ty) {
@@ -433,8 +436,12 @@ fn ty_json(ty: &Ty) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("type".into(), json!(ty.type_name()));
     match &ty.kind {
-        Kind::Array(items) => {
-            m.insert("items".into(), Value::Object(ty_json(items)));
+        Kind::Array(items, nullable) => {
+            let mut v = ty_json(items);
+            if *nullable {
+                v.insert("nullable".into(), json!(true));
+            }
+            m.insert("items".into(), Value::Object(v));
         }
         Kind::Map(values, nullable) => {
             let mut v = ty_json(values);

@@ -141,6 +141,9 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>) -> Operations<'a> {
     }
 }
 
+/// The media type of a request body the spec's `body: multipart` stands for.
+const MULTIPART: &str = "multipart/form-data";
+
 fn is_json(media: &str) -> bool {
     let media = media.split(';').next().unwrap_or(media).trim();
     media == "application/json" || media.ends_with("+json")
@@ -221,7 +224,10 @@ impl<'a> Ctx<'_, 'a> {
         let area = area_of(path);
         let mut roots = Vec::new();
 
-        let request = self.request_body(node, op_id, at);
+        let (request, multipart) = match self.request_body(node, op_id, at) {
+            Some((name, multipart)) => (Some(name), multipart),
+            None => (None, false),
+        };
         let mut params = Vec::new();
         for (i, p) in node
             .get("parameters")
@@ -319,14 +325,16 @@ impl<'a> Ctx<'_, 'a> {
                 deprecated: node.flag("deprecated"),
                 idempotent,
                 authenticated,
+                multipart,
             },
             area,
             roots,
         })
     }
 
-    /// The request body's type, if the operation has a JSON body.
-    fn request_body(&mut self, node: &'a Node, op_id: &str, at: &str) -> Option<String> {
+    /// The request body's type, if the operation has a JSON or a `multipart/form-data` body,
+    /// and whether it is multipart.
+    fn request_body(&mut self, node: &'a Node, op_id: &str, at: &str) -> Option<(String, bool)> {
         let body = node.get("requestBody")?;
         let at = format!("{at}.requestBody");
         for (key, _) in body.entries() {
@@ -340,10 +348,49 @@ impl<'a> Ctx<'_, 'a> {
             }
         }
         let content_at = format!("{at}.content");
-        let (media_at, media) = self.json_media(body.get("content")?, &content_at)?;
+        let content = body.get("content")?;
+        let (media_at, media, multipart) = match self.json_media(content, &content_at, true) {
+            Some((media_at, media)) => {
+                let multipart = media_at.ends_with(MULTIPART);
+                (media_at, media, multipart)
+            }
+            None => return None,
+        };
         let name = self.body_schema(media, &media_at, op_id, "Request")?;
         self.media_examples(media, &media_at, &name);
-        Some(name)
+        if !multipart {
+            self.file_in_json(&name, media, &media_at);
+        }
+        Some((name, multipart))
+    }
+
+    /// A file field (`format: binary`) in a body declared JSON cannot travel: the spec refuses
+    /// it unless a refinement makes the operation's body multipart, which the warning asks for.
+    fn file_in_json(&mut self, name: &str, media: &Node, at: &str) {
+        let Some(&i) = self.schemas.type_index.get(name) else {
+            return;
+        };
+        let Body::Fields(fields) = &self.schemas.types[i].def.body else {
+            return;
+        };
+        let files: Vec<String> = fields
+            .iter()
+            .filter(|f| f.ty.kind == crate::import::model::Kind::Builtin("file"))
+            .map(|f| format!("`{}`", f.wire))
+            .collect();
+        if !files.is_empty() {
+            self.warn(
+                Kind::Operation,
+                media.loc,
+                at,
+                format!(
+                    "a JSON body with a file ({}, `format: binary`), which JSON cannot carry: \
+                     if the docs send it as multipart/form-data, refine the operation with \
+                     `body: multipart` in spec/overlay/",
+                    files.join(", ")
+                ),
+            );
+        }
     }
 
     /// Reports a `content` key that is no media type (Plaid's file has a stray `examples: {}`
@@ -364,15 +411,23 @@ impl<'a> Ctx<'_, 'a> {
         true
     }
 
-    /// The JSON media type of a `content` map; the other entries are reported.
-    fn json_media(&mut self, content: &'a Node, at: &str) -> Option<(String, &'a Node)> {
+    /// The JSON media type of a `content` map (or, for a request, `multipart/form-data`:
+    /// JSON when both are given); the other entries are reported.
+    fn json_media(
+        &mut self,
+        content: &'a Node,
+        at: &str,
+        multipart_too: bool,
+    ) -> Option<(String, &'a Node)> {
         let mut chosen = None;
+        let has_json = content.entries().iter().any(|(key, _)| is_json(&key.name));
         for (key, media) in content.entries() {
             let media_at = format!("{at}.{}", key.name);
             if self.stray_content_key(key, &media_at) {
                 continue;
             }
-            if is_json(&key.name) && chosen.is_none() {
+            let multipart = multipart_too && !has_json && key.name == MULTIPART;
+            if (is_json(&key.name) || multipart) && chosen.is_none() {
                 chosen = Some((media_at, media));
             } else {
                 self.warn(
@@ -791,7 +846,8 @@ impl<'a> Ctx<'_, 'a> {
         let Some(content) = response.get("content") else {
             return;
         };
-        let Some((media_at, media)) = self.json_media(content, &format!("{at}.content")) else {
+        let Some((media_at, media)) = self.json_media(content, &format!("{at}.content"), false)
+        else {
             return;
         };
         let Some(schema) = media.get("schema") else {

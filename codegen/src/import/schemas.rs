@@ -1040,7 +1040,7 @@ impl<'a> Schemas<'a> {
                         "an array without `items`: its items are imported as `any`",
                     );
                     return Resolved::new(Ty {
-                        kind: TyKind::Array(Box::new(Ty::builtin("any"))),
+                        kind: TyKind::Array(Box::new(Ty::builtin("any")), false),
                         format: None,
                         c: Constraints::default(),
                     });
@@ -1052,16 +1052,21 @@ impl<'a> Schemas<'a> {
                 };
                 let item = self.field_ty(items, item_site);
                 let item = self.settle(item, items, &items_path);
-                if items.flag("nullable") {
+                // Items are nullable as fields are: inline, or through a reference to a
+                // nullable schema. `any` admits null already, and the spec refuses `nullable`
+                // on it, so only the inline keyword is worth a word there.
+                let is_any = item.ty.kind == TyKind::Builtin("any");
+                if is_any && items.flag("nullable") {
                     self.warnings.push(
                         Kind::NullableItem,
                         items.key_loc("nullable").unwrap_or(items.loc),
                         &items_path,
-                        "array items cannot be null in the spec format: `nullable` dropped",
+                        "`nullable` on items imported as `any`, which admits null already: \
+                         `nullable` dropped",
                     );
                 }
                 let mut r = Resolved::new(Ty {
-                    kind: TyKind::Array(Box::new(item.ty.clone())),
+                    kind: TyKind::Array(Box::new(item.ty.clone()), item.nullable && !is_any),
                     format: None,
                     c: Constraints::default(),
                 });
@@ -1185,7 +1190,10 @@ impl<'a> Schemas<'a> {
         if node.flag("deprecated") {
             r.deprecated = true;
         }
-        if let Some(format) = node.str_of("format") {
+        // A binary string is a file: it travels as a part of a multipart request.
+        if node.str_of("format") == Some("binary") && r.ty.kind == TyKind::Builtin("string") {
+            r.ty = Ty::builtin("file");
+        } else if let Some(format) = node.str_of("format") {
             let kind = &r.ty.kind;
             let checked = match kind {
                 TyKind::Builtin("string") => CHECKED_STRING_FORMATS.contains(&format),
@@ -1209,7 +1217,7 @@ impl<'a> Schemas<'a> {
                 "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
                     is(&r.ty.kind, &["integer", "number"])
                 }
-                "minItems" | "maxItems" | "uniqueItems" => matches!(r.ty.kind, TyKind::Array(_)),
+                "minItems" | "maxItems" | "uniqueItems" => matches!(r.ty.kind, TyKind::Array(..)),
                 _ => continue,
             };
             let shown = value.scalar_text().unwrap_or_default();
@@ -1359,7 +1367,7 @@ fn describe(ty: &Ty) -> String {
     match &ty.kind {
         TyKind::Builtin(b) => (*b).to_owned(),
         TyKind::Named(n) => format!("`{n}`"),
-        TyKind::Array(_) => "an array".to_owned(),
+        TyKind::Array(..) => "an array".to_owned(),
         TyKind::Map(..) => "a map".to_owned(),
     }
 }

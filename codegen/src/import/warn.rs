@@ -47,7 +47,7 @@ pub enum Kind {
     OperationName,
     /// A constraint that does not apply to its type or contradicts another.
     Constraint,
-    /// An array item declared nullable.
+    /// `nullable` on array items imported as `any` (which admits null already).
     NullableItem,
     /// An example property its schema does not declare, removed.
     ExampleUndeclaredProperty,

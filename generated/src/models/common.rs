@@ -8691,13 +8691,13 @@ pub struct BankPenaltiesIndicators {
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Detailed categories view of all the transactions that fall into the `BANK_PENALTIES` credit
     /// category within the given time window, across all the accounts in the report.
-    pub category_details: Option<Vec<CategoryExpenses>>,
+    pub category_details: Option<Vec<Option<CategoryExpenses>>>,
     /// The total number of transactions that fall into the `BANK_PENALTIES` credit category, across
     /// all the accounts in the report.
     pub transactions_count: Nullable<i64>,
     /// The monthly summaries of the transactions that fall into the `BANK_PENALTIES` credit
     /// category within the given time window, across all the accounts in the report.
-    pub monthly_summaries: Option<Vec<MonthlySummary>>,
+    pub monthly_summaries: Option<Vec<Option<MonthlySummary>>>,
     /// The number of days since the last transaction that falls into the `BANK_PENALTIES` credit
     /// category, across all the accounts in the report.
     pub days_since_last_occurrence: Nullable<i64>,
@@ -8761,7 +8761,7 @@ pub struct GamblingIndicators {
     pub transactions_count: Nullable<i64>,
     /// The monthly summaries of the transactions that fall into the `GAMBLING` category within the
     /// given time window, across all the accounts in the report.
-    pub monthly_summaries: Option<Vec<MonthlySummary>>,
+    pub monthly_summaries: Option<Vec<Option<MonthlySummary>>>,
     /// The number of days since the last transaction that falls into the `GAMBLING` category,
     /// across all the accounts in the report.
     pub days_since_last_occurrence: Nullable<i64>,
@@ -8814,7 +8814,7 @@ pub struct LoanDisbursementsIndicators {
     pub unofficial_currency_code: Nullable<String>,
     /// Detailed categories view of all the transactions that fall into the `LOAN_DISBURSEMENTS`
     /// credit category within the given time window, across all the accounts in the report.
-    pub category_details: Option<Vec<CategoryExpenses>>,
+    pub category_details: Option<Vec<Option<CategoryExpenses>>>,
     /// The monthly average amount calculated by dividing the total by the number of calendar months
     /// in the time period.
     pub monthly_average: Nullable<MonthlyAverage>,
@@ -8829,7 +8829,7 @@ pub struct LoanDisbursementsIndicators {
     pub transactions_count: Nullable<i64>,
     /// The monthly summaries of the transactions that fall into the `LOAN_DISBURSEMENTS` category
     /// within the given time window, across all the accounts in the report.
-    pub monthly_summaries: Option<Vec<MonthlySummary>>,
+    pub monthly_summaries: Option<Vec<Option<MonthlySummary>>>,
     /// The number of days since the last transaction that falls into the `LOAN_DISBURSEMENTS`
     /// credit category, across all the accounts in the report.
     pub days_since_last_occurrence: Nullable<i64>,
@@ -8886,7 +8886,7 @@ pub struct LoanPaymentsIndicators {
     pub monthly_average: Nullable<MonthlyAverage>,
     /// Detailed categories view of all the transactions that fall into the `LOAN_PAYMENTS` credit
     /// category within the given time window, across all the accounts in the report.
-    pub category_details: Option<Vec<CategoryExpenses>>,
+    pub category_details: Option<Vec<Option<CategoryExpenses>>>,
     /// Up to 3 top service providers that the user had the most transactions for in the given time
     /// window, in descending order of total spend.
     ///
@@ -8898,7 +8898,7 @@ pub struct LoanPaymentsIndicators {
     pub transactions_count: Nullable<i64>,
     /// The monthly summaries of the transactions that fall into the `LOAN_PAYMENTS` credit category
     /// within the given time window, across all the accounts in the report.
-    pub monthly_summaries: Option<Vec<MonthlySummary>>,
+    pub monthly_summaries: Option<Vec<Option<MonthlySummary>>>,
     /// The number of days since the last transaction that falls into the `LOAN_PAYMENTS` credit
     /// category, across all the accounts in the report.
     pub days_since_last_occurrence: Nullable<i64>,
@@ -8952,7 +8952,7 @@ pub struct NegativeBalanceInsights {
     ///
     /// If the user has not had a negative balance in the account in the given time window, this
     /// list will be empty.
-    pub occurrences: Option<Vec<NegativeBalanceOccurrence>>,
+    pub occurrences: Option<Vec<Option<NegativeBalanceOccurrence>>>,
 }
 
 ::specgen_runtime::serde_struct!(NegativeBalanceInsights {
@@ -9014,7 +9014,7 @@ pub struct OutlierTransactionsInsights {
     /// unofficial currency codes.
     pub total_amount: Nullable<AmountWithCurrency>,
     /// Up to 3 top categories of expenses in this group.
-    pub top_categories: Option<Vec<CategoryExpenses>>,
+    pub top_categories: Option<Vec<Option<CategoryExpenses>>>,
 }
 
 ::specgen_runtime::serde_struct!(OutlierTransactionsInsights {
@@ -9142,7 +9142,7 @@ pub struct ExpenditureSummary {
     /// The categories are sorted in descending order by the total value spent.
     /// See the [category taxonomy](https://plaid.com/documents/credit-category-taxonomy.csv) for a
     /// full listing of category IDs.
-    pub top_categories: Option<Vec<CategoryExpenses>>,
+    pub top_categories: Option<Vec<Option<CategoryExpenses>>>,
 }
 
 ::specgen_runtime::serde_struct!(ExpenditureSummary {

@@ -10135,7 +10135,7 @@ pub struct CraCreditProfileReport {
     /// Client-generated identifier, which can be used by lenders to track loan applications.
     pub client_report_id: String,
     /// The LendScore results for the credit profile report.
-    pub lend_scores: Vec<CraCreditProfileLendScore>,
+    pub lend_scores: Vec<Option<CraCreditProfileLendScore>>,
     /// A map of cash flow attributes, where the key is a string, and the value is a float, int, or
     /// boolean. The specific list of attributes will depend on the cash flow attributes version
     /// used. For a full list of attributes, contact your account manager.

@@ -2064,7 +2064,7 @@ pub struct SingleDocumentRiskSignal {
     /// Object containing metadata for the document
     pub document_reference: RiskSignalDocumentReference,
     /// Array of attributes that indicate whether or not there is fraud risk with a document
-    pub risk_signals: Vec<DocumentRiskSignal>,
+    pub risk_signals: Vec<Option<DocumentRiskSignal>>,
     /// A summary across all risk signals associated with a document
     pub risk_summary: DocumentRiskSummary,
 }
@@ -2088,7 +2088,7 @@ pub struct MultiDocumentRiskSignal {
     /// Array of objects containing attributes that could indicate if a document is fraudulent
     pub document_references: Vec<RiskSignalDocumentReference>,
     /// Array of attributes that indicate whether or not there is fraud risk with a set of documents
-    pub risk_signals: Vec<DocumentRiskSignal>,
+    pub risk_signals: Vec<Option<DocumentRiskSignal>>,
 }
 
 ::specgen_runtime::serde_struct!(MultiDocumentRiskSignal {
@@ -2984,7 +2984,7 @@ pub struct PayrollItem {
     pub institution_id: String,
     /// The name of the institution associated with the Item.
     pub institution_name: String,
-    pub accounts: Vec<PayrollIncomeAccountData>,
+    pub accounts: Vec<Option<PayrollIncomeAccountData>>,
     pub payroll_income: Vec<PayrollIncomeObject>,
     /// Details about the status of the payroll item.
     pub status: Option<PayrollItemStatus>,

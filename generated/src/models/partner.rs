@@ -700,7 +700,7 @@ pub struct PartnerEndCustomerOAuthInstitution {
     pub classic_disablement_date: Nullable<String>,
     /// The errors encountered while registering the end customer's application with the
     /// institutions.
-    pub errors: Option<Vec<PlaidError>>,
+    pub errors: Option<Vec<Option<PlaidError>>>,
 }
 
 ::specgen_runtime::serde_struct!(PartnerEndCustomerOAuthInstitution {

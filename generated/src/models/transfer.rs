@@ -5790,9 +5790,7 @@ pub struct TransferDiligenceDocumentUploadRequest {
     /// The Client ID of the originator whose document that you want to upload.
     pub originator_client_id: String,
     /// A file to upload. The file size must be less than 20MB. Supported file extensions: .pdf.
-    ///
-    /// Format: `binary`.
-    pub file: String,
+    pub file: ::specgen_runtime::FilePart,
     /// Specifies the purpose of the uploaded file.
     pub purpose: TransferDocumentPurpose,
 }

@@ -1508,7 +1508,7 @@ pub struct ClientUserIdentity {
     /// The user's addresses.
     pub addresses: Option<Vec<ClientUserIdentityAddress>>,
     /// The user's ID numbers.
-    pub id_numbers: Option<Vec<UserIDNumber>>,
+    pub id_numbers: Option<Vec<Option<UserIDNumber>>>,
 }
 
 impl ::std::fmt::Debug for ClientUserIdentity {

@@ -5467,10 +5467,10 @@ pub struct SandboxTransferRfpSimulateResponse {
 /// An account filter to apply to institutions search requests
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstitutionsSearchAccountFilter {
-    pub loan: Option<Vec<AccountSubtype>>,
-    pub depository: Option<Vec<AccountSubtype>>,
-    pub credit: Option<Vec<AccountSubtype>>,
-    pub investment: Option<Vec<AccountSubtype>>,
+    pub loan: Option<Vec<Option<AccountSubtype>>>,
+    pub depository: Option<Vec<Option<AccountSubtype>>>,
+    pub credit: Option<Vec<Option<AccountSubtype>>>,
+    pub investment: Option<Vec<Option<AccountSubtype>>>,
 }
 
 ::specgen_runtime::serde_struct!(InstitutionsSearchAccountFilter {
