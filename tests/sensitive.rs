@@ -68,12 +68,12 @@ impl Planted {
             TyKind::String | TyKind::Any => self.string(),
             TyKind::Integer => self.integer(),
             TyKind::Number => self.number(),
-            TyKind::Array(item) => json!([
+            TyKind::Array { items: item, .. } => json!([
                 self.value(&item.kind, owner, wire),
                 self.value(&item.kind, owner, wire)
             ]),
             TyKind::Map { values, .. } => json!({ "k": self.value(&values.kind, owner, wire) }),
-            TyKind::Boolean | TyKind::Named(_) => {
+            TyKind::Boolean | TyKind::Named(_) | TyKind::File => {
                 panic!("{owner}.{wire} is sensitive, but a {kind:?} cannot hide a planted value")
             }
         }
@@ -133,8 +133,13 @@ impl Builder<'_> {
             TyKind::Integer => json!(1),
             TyKind::Number => json!(1.5),
             TyKind::Boolean => json!(true),
-            TyKind::Array(item) if self.stack.len() < FULL_DEPTH => json!([self.plain(&item.kind)]),
-            TyKind::Array(_) => json!([]),
+            TyKind::File => {
+                json!({ "name": "f.pdf", "media_type": "application/pdf", "bytes": [37] })
+            }
+            TyKind::Array { items: item, .. } if self.stack.len() < FULL_DEPTH => {
+                json!([self.plain(&item.kind)])
+            }
+            TyKind::Array { .. } => json!([]),
             TyKind::Map { values, .. } if self.stack.len() < FULL_DEPTH => {
                 json!({ "k": self.plain(&values.kind) })
             }
@@ -385,13 +390,14 @@ fn looks_sensitive(owner: &str, wire: &str) -> bool {
             .any(|(suffix, field)| owner.ends_with(suffix) && (*field == "*" || *field == wire))
 }
 
-/// What redaction applies to: strings, numbers, free-form values, and arrays or maps of them.
+/// What redaction applies to: strings, numbers, free-form values, and arrays or maps of them
+/// (a file's `Debug` shows its size alone, whatever its field is called).
 fn can_hold_a_secret(kind: &TyKind) -> bool {
     match kind {
         TyKind::String | TyKind::Integer | TyKind::Number | TyKind::Any => true,
-        TyKind::Array(item) => can_hold_a_secret(&item.kind),
+        TyKind::Array { items: item, .. } => can_hold_a_secret(&item.kind),
         TyKind::Map { values, .. } => can_hold_a_secret(&values.kind),
-        TyKind::Boolean | TyKind::Named(_) => false,
+        TyKind::Boolean | TyKind::Named(_) | TyKind::File => false,
     }
 }
 
