@@ -193,3 +193,56 @@ async fn a_key_endpoint_that_cannot_be_reached_is_not_an_unknown_key() {
         .expect_err("no key");
     assert!(matches!(error, VerifyError::KeySource(_)), "{error:?}");
 }
+
+/// The README's receiver: an axum handler that verifies before it reads the body. Kept here so
+/// that it compiles and runs.
+mod receiver {
+    use std::sync::Arc;
+
+    use axum::body::Bytes;
+    use axum::extract::State;
+    use axum::http::{HeaderMap, StatusCode};
+    use plaid_api::webhooks::{SIGNATURE_HEADER, VerifyError, WebhookVerifier};
+
+    pub async fn webhook(
+        State(verifier): State<Arc<WebhookVerifier>>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> StatusCode {
+        let Some(token) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
+            return StatusCode::UNAUTHORIZED;
+        };
+        match verifier.verify(token, &body).await {
+            // Only now is the body trusted: decode it and act on it.
+            Ok(()) => StatusCode::OK,
+            // The key endpoint could not be reached: Plaid retries a webhook answered 5xx.
+            Err(VerifyError::KeySource(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            Err(_) => StatusCode::UNAUTHORIZED,
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_axum_receiver_verifies_over_http() {
+    let key = SigningKey::new();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let keys = key_server(vec![("k1".to_owned(), key.jwk("k1", None))], calls).await;
+    let client = plaid_tests::client_builder(&keys).build().expect("client");
+    let app = axum::Router::new()
+        .route("/webhook", post(receiver::webhook))
+        .with_state(Arc::new(webhook_verifier(client)));
+    let receiver = serve(app).await;
+    let http = reqwest::Client::new();
+    let send = async |token: String, body: &'static [u8]| {
+        http.post(format!("{receiver}/webhook"))
+            .header("plaid-verification", token)
+            .body(body)
+            .send()
+            .await
+            .expect("sent")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(send(key.sign("k1", now(), BODY), BODY).await, 200);
+    assert_eq!(send(key.sign("k1", now(), BODY), b"{}").await, 401);
+}

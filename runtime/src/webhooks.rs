@@ -400,7 +400,8 @@ mod tests {
     use super::*;
 
     const NOW: i64 = 1_700_000_000;
-    const BODY: &[u8] = br#"{"webhook_type":"TRANSACTIONS","webhook_code":"SYNC_UPDATES_AVAILABLE"}"#;
+    const BODY: &[u8] =
+        br#"{"webhook_type":"TRANSACTIONS","webhook_code":"SYNC_UPDATES_AVAILABLE"}"#;
 
     /// A P-256 key pair made for the test, as its PKCS#8 document and its JWK.
     struct TestKey {
@@ -563,7 +564,13 @@ mod tests {
         let error = refused(verifier.verify(&no_kid, BODY).await);
         assert!(matches!(error, VerifyError::MissingKeyId), "{error:?}");
 
-        for malformed in ["", "a.b", "a.b.c.d", "!!!.e30.", &"a".repeat(MAX_TOKEN_LEN + 1)] {
+        for malformed in [
+            "",
+            "a.b",
+            "a.b.c.d",
+            "!!!.e30.",
+            &"a".repeat(MAX_TOKEN_LEN + 1),
+        ] {
             let error = refused(verifier.verify(malformed, BODY).await);
             assert!(matches!(error, VerifyError::Malformed), "{error:?}");
         }
