@@ -28,7 +28,7 @@
 //!
 //! - `path`: `json::value_at`, the value at a `serde_path_to_error` path, for decode errors
 //!   that name the kind of value found. The generated client and server turn it on.
-//! - `webhooks`: [`webhooks`], verification of signed webhooks (an ES256 JWS over the body's
+//! - `webhooks`: the `webhooks` module, verification of signed webhooks (an ES256 JWS over the body's
 //!   SHA-256) with keys fetched from a `webhooks::KeySource` and cached by key id.
 
 #![forbid(unsafe_code)]
