@@ -42,6 +42,10 @@ pub mod server;
 #[rustfmt::skip]
 pub mod server_support;
 
+#[cfg(feature = "webhooks")]
+#[rustfmt::skip]
+pub mod webhooks;
+
 pub use ::specgen_runtime::{Binary, ErrorBody, FilePart, Nullable, Operation, REDACTED};
 
 pub use ::specgen_runtime::{Validate, ValidationErrors, Violation};

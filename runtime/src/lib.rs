@@ -20,6 +20,7 @@
 //!   stable rule code and a message that quotes the limit but never the value. Validating a
 //!   valid value allocates nothing.
 //! - [`formats`]: the string formats a spec can name ([`Format`]) and their checks.
+//! - `webhooks` (feature `webhooks`): verification of signed webhooks.
 //! - [`json`]: descriptions of JSON decode errors that never quote the JSON, and text made safe
 //!   for one log line.
 //!
@@ -27,6 +28,8 @@
 //!
 //! - `path`: `json::value_at`, the value at a `serde_path_to_error` path, for decode errors
 //!   that name the kind of value found. The generated client and server turn it on.
+//! - `webhooks`: the `webhooks` module, verification of signed webhooks (an ES256 JWS over the body's
+//!   SHA-256) with keys fetched from a `webhooks::KeySource` and cached by key id.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -40,6 +43,8 @@ mod operation;
 pub mod redact;
 pub mod structs;
 pub mod validate;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use formats::Format;
 pub use json::{describe_json_error, json_kind, one_line};

@@ -11,12 +11,32 @@ use crate::ir::{
 use crate::names;
 use crate::output::Options;
 
+/// The webhook verification module (`templates/webhooks.rs`, feature `webhooks`) is written
+/// for Plaid's key endpoint and its types: it is emitted when the spec has that operation, with
+/// the feature of the spec file that holds it (`None` for a spec without it).
+pub fn webhook_verification(model: &Model) -> Option<Option<String>> {
+    const KEY_OPERATION: &str = "webhook_verification_key_get";
+    const KEY_TYPES: [&str; 3] = [
+        "WebhookVerificationKeyGetRequest",
+        "WebhookVerificationKeyGetResponse",
+        "JWKPublicKey",
+    ];
+    let op = model.operations.iter().find(|op| op.id == KEY_OPERATION)?;
+    let named = |name: &str| model.types().any(|def| def.name == name);
+    KEY_TYPES
+        .iter()
+        .all(|name| named(name))
+        .then(|| model.type_feature(op.request))
+}
+
 /// `example`: whether the spec gave an example to build `examples/call.rs` from (cargo refuses
 /// a manifest that names a missing example), and the feature of the module it calls.
+/// `webhooks`: see [`webhook_verification`].
 pub fn cargo_toml(
     options: &Options,
     features: &[(String, &[String])],
     example: Option<Option<String>>,
+    webhooks: Option<&Option<String>>,
 ) -> String {
     let quoted = |names: &mut dyn Iterator<Item = &str>| {
         names
@@ -35,6 +55,20 @@ pub fn cargo_toml(
         quoted(&mut ["client"].into_iter())
     } else {
         quoted(&mut ["client", "models"].into_iter())
+    };
+    let webhooks = match webhooks {
+        Some(feature) => {
+            let needs = quoted(
+                &mut ["specgen-runtime/webhooks"]
+                    .into_iter()
+                    .chain(feature.as_deref()),
+            );
+            format!(
+                "# Verification of signed webhooks (`webhooks` module); with `client`, keys are \
+                 fetched\n# through the API's key endpoint.\nwebhooks = [{needs}]\n"
+            )
+        }
+        None => String::new(),
     };
     let mut models = String::new();
     if !features.is_empty() {
@@ -75,7 +109,7 @@ default = [{default}]
 client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing", "specgen-runtime/path"]
 # The service trait and axum router to serve the API (used by plaid-sandbox).
 server = ["dep:axum", "dep:http-body-util", "dep:multer", "dep:serde_path_to_error", "dep:tokio", "specgen-runtime/path"]
-{models}
+{webhooks}{models}
 [dependencies]
 axum = {{ workspace = true, optional = true }}
 serde.workspace = true
@@ -103,7 +137,7 @@ tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
     )
 }
 
-pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
+pub fn lib_rs(model: &Model, with_server: bool, with_webhooks: bool) -> TokenStream {
     let api = &model.api;
     let mut text = format!("# {}\n\n", api.title);
     if !api.docs.is_empty() {
@@ -127,6 +161,13 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
             pub mod server_support;
         }
     });
+    let webhooks = with_webhooks.then(|| {
+        quote! {
+            #[cfg(feature = "webhooks")]
+            #[rustfmt::skip]
+            pub mod webhooks;
+        }
+    });
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -144,6 +185,7 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
         #[rustfmt::skip]
         pub mod http;
         #server
+        #webhooks
 
         // Two short lines, which prettyplease and rustfmt lay out alike (lib.rs is checked by
         // `cargo fmt`).

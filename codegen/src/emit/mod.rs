@@ -35,12 +35,14 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     let mut rust = rust.into_iter();
     let [lib, prelude, operations, client, models_index, server] =
         std::array::from_fn(|_| rust.next().flatten());
+    let webhooks = crate_files::webhook_verification(model);
     let mut files = vec![GeneratedFile::toml(
         "Cargo.toml",
         crate_files::cargo_toml(
             options,
             &model.features(),
             example.is_some().then_some(example_feature),
+            webhooks.as_ref(),
         ),
     )];
     files.extend([lib, prelude, operations].into_iter().flatten());
@@ -51,6 +53,12 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         include_str!("../../templates/http.rs"),
     ));
     files.extend([client, models_index].into_iter().flatten());
+    if webhooks.is_some() {
+        files.push(GeneratedFile::verbatim(
+            "src/webhooks.rs",
+            include_str!("../../templates/webhooks.rs"),
+        ));
+    }
     if let Some(server) = server {
         files.push(GeneratedFile::verbatim(
             "src/server_support.rs",
@@ -91,7 +99,11 @@ impl Job<'_> {
         let (path, tokens) = match self {
             Job::Lib => (
                 "src/lib.rs",
-                crate_files::lib_rs(model, model.api.error_fields.is_some()),
+                crate_files::lib_rs(
+                    model,
+                    model.api.error_fields.is_some(),
+                    crate_files::webhook_verification(model).is_some(),
+                ),
             ),
             Job::Prelude => (
                 "src/prelude.rs",
