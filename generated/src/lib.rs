@@ -42,6 +42,11 @@ pub mod server;
 #[rustfmt::skip]
 pub mod server_support;
 
+#[rustfmt::skip]
+pub mod webhook_payloads;
+
+pub use webhook_payloads::{Webhook, WebhookDecodeError};
+
 pub use ::specgen_runtime::{Binary, ErrorBody, Nullable, Operation, REDACTED};
 
 pub use ::specgen_runtime::{Validate, ValidationErrors, Violation};

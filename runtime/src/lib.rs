@@ -31,6 +31,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "path")]
+pub mod decode;
 pub mod formats;
 pub mod json;
 mod nullable;

@@ -17,6 +17,7 @@ pub fn cargo_toml(
     options: &Options,
     features: &[(String, &[String])],
     example: Option<Option<String>>,
+    webhooks: bool,
 ) -> String {
     let quoted = |names: &mut dyn Iterator<Item = &str>| {
         names
@@ -82,7 +83,7 @@ serde.workspace = true
 serde_json.workspace = true
 # Nullable, validation, open enums, redaction: the generic runtime, one compiled and tested
 # definition for every generated crate.
-specgen-runtime.workspace = true
+{runtime}
 bytes = {{ workspace = true, optional = true }}
 http-body-util = {{ workspace = true, optional = true }}
 fastrand = {{ workspace = true, optional = true }}
@@ -95,6 +96,12 @@ tracing = {{ workspace = true, optional = true }}
 [dev-dependencies]
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 {example}"#,
+        runtime = if webhooks {
+            "# `path`: decode errors that name the JSON path, for the webhook payloads.\n\
+             specgen-runtime = { workspace = true, features = [\"path\"] }"
+        } else {
+            "specgen-runtime.workspace = true"
+        },
         name = options.package_name,
         version = options.package_version,
         title = options.api_title,
@@ -125,6 +132,13 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
             pub mod server_support;
         }
     });
+    let webhooks = model.webhooks().next().is_some().then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod webhook_payloads;
+            pub use webhook_payloads::{Webhook, WebhookDecodeError};
+        }
+    });
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -142,6 +156,7 @@ pub fn lib_rs(model: &Model, with_server: bool) -> TokenStream {
         #[rustfmt::skip]
         pub mod http;
         #server
+        #webhooks
 
         // Two short lines, which prettyplease and rustfmt lay out alike (lib.rs is checked by
         // `cargo fmt`).

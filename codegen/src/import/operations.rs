@@ -248,6 +248,7 @@ impl<'a> Ctx<'_, 'a> {
                     deprecated: false,
                     body: Body::Fields(Vec::new()),
                     examples: Vec::new(),
+                    webhook: None,
                 };
                 self.schemas.push(def, loc, None);
                 name
@@ -459,6 +460,7 @@ impl<'a> Ctx<'_, 'a> {
             deprecated: false,
             body: Body::Fields(Vec::new()),
             examples: Vec::new(),
+            webhook: None,
         };
         self.schemas.push(def, loc, None);
         name
