@@ -49,7 +49,8 @@ impl std::error::Error for PathDecodeError {}
 /// ```
 /// use specgen_runtime::decode::from_slice_at_path;
 ///
-/// #[derive(serde::Deserialize)]
+/// #[derive(Debug, serde::Deserialize)]
+/// #[allow(dead_code)]
 /// struct Webhook { amount: f64 }
 ///
 /// let error = from_slice_at_path::<Webhook>(br#"{"amount": "123-45-6789"}"#).unwrap_err();
