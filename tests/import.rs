@@ -75,6 +75,7 @@ fn fixture_covers_every_rule() {
         WarningKind::SecurityOverride,
         WarningKind::Operation,
         WarningKind::Unsupported,
+        WarningKind::WebhookPair,
     ] {
         assert!(
             kinds.contains(&kind),
@@ -302,6 +303,8 @@ fn real_file_warnings_are_the_known_ones() {
         ("string-with-properties", 12),
         ("type-renamed", 11),
         ("untyped-object", 8),
+        // The processor and fallback-auth copies of a webhook's pair.
+        ("webhook-pair", 9),
     ]
     .into_iter()
     .collect();

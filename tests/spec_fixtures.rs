@@ -1,7 +1,8 @@
 //! One small spec per construct of the spec language, and one per kind of spec error.
 //!
 //! - `fixtures/valid/*.yaml`: each file is a whole (single-file) spec exercising one construct;
-//!   the snapshot is the generated Rust of `src/models/*.rs` and `src/operations.rs`.
+//!   the snapshot is the generated Rust of `src/models/*.rs`, `src/operations.rs` and, for a
+//!   spec that names webhooks, `src/webhook_payloads.rs`.
 //! - `fixtures/invalid/*.yaml`: each file is a spec with deliberate problems; the snapshot is
 //!   the rendered error, so a change to a message, a location or a hint shows up in review.
 //! - Every fixture, and every truncated prefix of it, goes through the generator without a
@@ -24,7 +25,7 @@ fn models_and_operations(files: &[codegen::GeneratedFile]) -> String {
     let mut out = String::new();
     for file in files {
         let is_model = file.path.starts_with("src/models/") && file.path != "src/models/mod.rs";
-        if is_model || file.path == "src/operations.rs" {
+        if is_model || file.path == "src/operations.rs" || file.path == "src/webhook_payloads.rs" {
             out.push_str(&format!("==== {} ====\n{}\n", file.path, file.contents));
         }
     }

@@ -77,6 +77,13 @@ impl Model {
             .filter_map(|&i| self.operations.get(i))
     }
 
+    /// The webhook payload types, in id order (spec order).
+    pub fn webhooks(&self) -> impl Iterator<Item = (&WebhookKey, &TypeDef)> {
+        self.types
+            .iter()
+            .filter_map(|def| def.webhook.as_ref().map(|key| (key, def)))
+    }
+
     pub fn find_type(&self, name: &str) -> Option<&TypeDef> {
         self.by_name.get(name).map(|&id| self.def(id))
     }
@@ -682,7 +689,16 @@ pub struct TypeDef {
     pub kind: TypeKind,
     pub examples: Vec<Example>,
     pub deprecated: bool,
+    /// On a webhook's payload type: the pair its body carries.
+    pub webhook: Option<WebhookKey>,
     pub place: Place,
+}
+
+/// The `webhook_type` and `webhook_code` of one webhook; unique across the model.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WebhookKey {
+    pub kind: String,
+    pub code: String,
 }
 
 #[derive(Debug)]

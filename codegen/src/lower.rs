@@ -468,6 +468,15 @@ impl Lowerer<'_> {
                 place: at.key("examples").index(i).at(e.referenced).place(),
             })
             .collect();
+        // Only an object carries a pair (`check` reports one on an enum).
+        let webhook = def
+            .webhook
+            .as_ref()
+            .filter(|_| matches!(kind, ir::TypeKind::Object(_)))
+            .map(|w| ir::WebhookKey {
+                kind: w.value.kind.value.clone(),
+                code: w.value.code.value.clone(),
+            });
         ir::TypeDef {
             id,
             name: name.value.clone(),
@@ -476,6 +485,7 @@ impl Lowerer<'_> {
             kind,
             examples,
             deprecated: def.deprecated,
+            webhook,
             place: at.at(name.referenced).place(),
         }
     }

@@ -189,6 +189,19 @@ pub struct TypeDef {
     pub examples: Vec<Spanned<serde_json::Value>>,
     #[serde(default)]
     pub deprecated: bool,
+    /// On the payload type of a webhook: the `webhook_type` and `webhook_code` its body
+    /// carries, by which the generated `Webhook` decodes a body into this type.
+    #[serde(default)]
+    pub webhook: Option<Spanned<WebhookKey>>,
+}
+
+/// The (`webhook_type`, `webhook_code`) pair that names one webhook.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookKey {
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    pub code: Spanned<String>,
 }
 
 /// A field of an object type. Element types of arrays (`items`) and value types of maps

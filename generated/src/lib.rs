@@ -46,6 +46,11 @@ pub mod server_support;
 #[rustfmt::skip]
 pub mod webhooks;
 
+#[rustfmt::skip]
+pub mod webhook_payloads;
+
+pub use webhook_payloads::{Webhook, WebhookDecodeError};
+
 pub use ::specgen_runtime::{Binary, ErrorBody, FilePart, Nullable, Operation, REDACTED};
 
 pub use ::specgen_runtime::{Validate, ValidationErrors, Violation};

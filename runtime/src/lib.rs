@@ -34,6 +34,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "path")]
+pub mod decode;
 pub mod formats;
 pub mod json;
 pub mod multipart;

@@ -167,6 +167,15 @@ impl Refinements<'_> {
             self.checker
                 .rule(&at.key("rules").index(i).at(rule.referenced), &rule.value);
         }
+        // The pair is what the OpenAPI says the body carries: the import writes it, and a
+        // second source for it could only disagree.
+        if let Some(webhook) = &def.webhook {
+            self.checker.error_hint(
+                &at.key("webhook").at(webhook.referenced),
+                "a refinement cannot give a type its `webhook` pair",
+                "the import fills `webhook` from the OpenAPI's `webhook_type` and `webhook_code`",
+            );
+        }
     }
 
     /// A refined field keeps the type and presence it has; it may add constraints, docs and

@@ -55,6 +55,43 @@ pub fn check(
     api_blocks(files, index, complete, diagnostics);
     operation_names(files, diagnostics);
     shared_request_types(files, diagnostics);
+    webhook_pairs(files, diagnostics);
+}
+
+/// A (`webhook_type`, `webhook_code`) pair picks the one type a webhook body decodes into:
+/// two types cannot claim the same pair.
+fn webhook_pairs(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnostics) {
+    let mut owners: BTreeMap<(&str, &str), (&str, String)> = BTreeMap::new();
+    for (file, spec) in files {
+        for (name, def) in spec.types.iter() {
+            let Some(webhook) = &def.webhook else {
+                continue;
+            };
+            let key = &webhook.value;
+            let at = Cursor::root(file)
+                .key("types")
+                .key(&name.value)
+                .key("webhook")
+                .at(webhook.referenced);
+            let pair = (key.kind.value.as_str(), key.code.value.as_str());
+            let place = at.place();
+            match owners.get(&pair) {
+                Some((first, first_at)) => diagnostics.push(
+                    at.error(format!(
+                        "types `{first}` and `{}` both claim the webhook `{}` `{}`",
+                        name.value, pair.0, pair.1
+                    ))
+                    .with_hint(format!(
+                        "the first claim is at {first_at}; a webhook body decodes into one type"
+                    )),
+                ),
+                None => {
+                    let first_at = format!("{}:{}:{}", place.file, place.line, place.column);
+                    owners.insert(pair, (&name.value, first_at));
+                }
+            }
+        }
+    }
 }
 
 /// Each file becomes a module named after it: the name must make a Rust module name, and two
@@ -368,6 +405,9 @@ impl<'a> Checker<'a> {
                 format!("write it as `{}`", names::suggest_type_ident(&name.value)),
             );
         }
+        if let Some(webhook) = &def.webhook {
+            self.webhook(at, webhook, def.fields.is_some());
+        }
         match (&def.fields, &def.values) {
             (Some(fields), None) => self.object(at, fields, &def.rules),
             (None, Some(values)) => {
@@ -385,6 +425,26 @@ impl<'a> Checker<'a> {
                 "a type needs `fields` or `values`",
                 "objects list `fields:`, enums list `values:`",
             ),
+        }
+    }
+
+    fn webhook(&mut self, at: &Cursor<'_>, webhook: &Spanned<spec::WebhookKey>, object: bool) {
+        let at = at.key("webhook");
+        if !object {
+            self.error_hint(
+                &at.at(webhook.referenced),
+                "`webhook` names the payload of a webhook, which is an object type",
+                "move it to the type with the webhook's fields",
+            );
+        }
+        for (key, value) in [("type", &webhook.value.kind), ("code", &webhook.value.code)] {
+            if value.value.trim().is_empty() {
+                self.error_hint(
+                    &at.key(key).at(value.referenced),
+                    format!("the webhook's `{key}` is empty"),
+                    "write the `webhook_type` and `webhook_code` the body carries",
+                );
+            }
         }
     }
 

@@ -31,12 +31,14 @@ pub fn webhook_verification(model: &Model) -> Option<Option<String>> {
 
 /// `example`: whether the spec gave an example to build `examples/call.rs` from (cargo refuses
 /// a manifest that names a missing example), and the feature of the module it calls.
-/// `webhooks`: see [`webhook_verification`].
+/// `webhooks`: see [`webhook_verification`]. `webhook_payloads`: whether the spec names webhook
+/// pairs, whose decoding turns on the runtime's `path` feature.
 pub fn cargo_toml(
     options: &Options,
     features: &[(String, &[String])],
     example: Option<Option<String>>,
     webhooks: Option<&Option<String>>,
+    webhook_payloads: bool,
 ) -> String {
     let quoted = |names: &mut dyn Iterator<Item = &str>| {
         names
@@ -116,7 +118,7 @@ serde.workspace = true
 serde_json.workspace = true
 # Nullable, validation, open enums, redaction: the generic runtime, one compiled and tested
 # definition for every generated crate.
-specgen-runtime.workspace = true
+{runtime}
 bytes = {{ workspace = true, optional = true }}
 http-body-util = {{ workspace = true, optional = true }}
 fastrand = {{ workspace = true, optional = true }}
@@ -131,6 +133,12 @@ tracing = {{ workspace = true, optional = true }}
 [dev-dependencies]
 tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
 {example}"#,
+        runtime = if webhook_payloads {
+            "# `path`: decode errors that name the JSON path, for the webhook payloads.\n\
+             specgen-runtime = { workspace = true, features = [\"path\"] }"
+        } else {
+            "specgen-runtime.workspace = true"
+        },
         name = options.package_name,
         version = options.package_version,
         title = options.api_title,
@@ -168,6 +176,13 @@ pub fn lib_rs(model: &Model, with_server: bool, with_webhooks: bool) -> TokenStr
             pub mod webhooks;
         }
     });
+    let webhook_payloads = model.webhooks().next().is_some().then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod webhook_payloads;
+            pub use webhook_payloads::{Webhook, WebhookDecodeError};
+        }
+    });
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -186,6 +201,7 @@ pub fn lib_rs(model: &Model, with_server: bool, with_webhooks: bool) -> TokenStr
         pub mod http;
         #server
         #webhooks
+        #webhook_payloads
 
         // Two short lines, which prettyplease and rustfmt lay out alike (lib.rs is checked by
         // `cargo fmt`).

@@ -7,6 +7,7 @@ mod models;
 mod presence;
 mod server;
 mod validate;
+mod webhooks;
 
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream};
 use quote::quote;
@@ -26,6 +27,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         Job::Client(&krate),
         Job::ModelsIndex,
         Job::Server,
+        Job::Webhooks,
     ];
     jobs.extend(model.modules.iter().map(Job::Models));
     // The Rust files are built and formatted in parallel: formatting is most of the time.
@@ -33,8 +35,15 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     let mut rust = rust.into_iter();
-    let [lib, prelude, operations, client, models_index, server] =
-        std::array::from_fn(|_| rust.next().flatten());
+    let [
+        lib,
+        prelude,
+        operations,
+        client,
+        models_index,
+        server,
+        webhook_payloads,
+    ] = std::array::from_fn(|_| rust.next().flatten());
     let webhooks = crate_files::webhook_verification(model);
     let mut files = vec![GeneratedFile::toml(
         "Cargo.toml",
@@ -43,6 +52,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
             &model.features(),
             example.is_some().then_some(example_feature),
             webhooks.as_ref(),
+            webhook_payloads.is_some(),
         ),
     )];
     files.extend([lib, prelude, operations].into_iter().flatten());
@@ -52,7 +62,11 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         "src/http.rs",
         include_str!("../../templates/http.rs"),
     ));
-    files.extend([client, models_index].into_iter().flatten());
+    files.extend(
+        [client, models_index, webhook_payloads]
+            .into_iter()
+            .flatten(),
+    );
     if webhooks.is_some() {
         files.push(GeneratedFile::verbatim(
             "src/webhooks.rs",
@@ -82,11 +96,14 @@ enum Job<'m> {
     Client(&'m str),
     ModelsIndex,
     Server,
+    /// `src/webhook_payloads.rs`, when the spec names webhooks.
+    Webhooks,
     Models(&'m Module),
 }
 
 impl Job<'_> {
-    /// `None` for the server when the spec does not say how to build its error type.
+    /// `None` for the server when the spec does not say how to build its error type, and for
+    /// the webhooks when it names none.
     fn run(&self, model: &Model, verify_splicing: bool) -> Result<Option<GeneratedFile>, String> {
         let (path, tokens) = self.tokens(model);
         match tokens {
@@ -113,6 +130,9 @@ impl Job<'_> {
             Job::Client(krate) => ("src/client.rs", client::client(model, krate)),
             Job::ModelsIndex => ("src/models/mod.rs", crate_files::models_mod(model)),
             Job::Server => return ("src/server.rs".into(), server::server(model)),
+            Job::Webhooks => {
+                return ("src/webhook_payloads.rs".into(), webhooks::webhooks(model));
+            }
             Job::Models(module) => {
                 let path = format!("src/models/{}.rs", module.name);
                 return (path, Some(models::module(model, module)));

@@ -115,6 +115,7 @@ pub fn layout(schemas: &mut Schemas<'_>, ops: Vec<Imported>) -> Vec<File> {
                 deprecated: false,
                 body: Body::Fields(Vec::new()),
                 examples: Vec::new(),
+                webhook: None,
             },
         );
         file(&mut files, &target).types.push(def);

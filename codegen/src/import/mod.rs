@@ -86,6 +86,7 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     let mut schemas = schemas::Schemas::new(components.and_then(|c| c.get("schemas")), warnings);
     schemas.build_named();
     let imported = operations::import(&doc, &mut schemas);
+    schemas.settle_webhooks();
     let mut pending = imported.examples;
     pending.extend(schema_examples(&schemas));
     examples::attach(&mut schemas, pending);

@@ -50,6 +50,14 @@ pub struct TypeDef {
     pub deprecated: bool,
     pub body: Body,
     pub examples: Vec<Value>,
+    /// The (`webhook_type`, `webhook_code`) pair of a webhook payload.
+    pub webhook: Option<WebhookKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WebhookKey {
+    pub kind: String,
+    pub code: String,
 }
 
 #[derive(Debug)]
@@ -273,6 +281,11 @@ impl TypeDef {
         if self.deprecated {
             w.raw(2, "deprecated", "true");
         }
+        if let Some(webhook) = &self.webhook {
+            w.open(2, "webhook");
+            w.string(3, "type", &webhook.kind);
+            w.string(3, "code", &webhook.code);
+        }
         match &self.body {
             Body::Fields(fields) if fields.is_empty() => w.raw(2, "fields", "{}"),
             Body::Fields(fields) => {
@@ -303,6 +316,12 @@ impl TypeDef {
         }
         if self.deprecated {
             m.insert("deprecated".into(), json!(true));
+        }
+        if let Some(webhook) = &self.webhook {
+            m.insert(
+                "webhook".into(),
+                json!({"type": webhook.kind, "code": webhook.code}),
+            );
         }
         match &self.body {
             Body::Fields(fields) => {

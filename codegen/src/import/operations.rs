@@ -254,6 +254,7 @@ impl<'a> Ctx<'_, 'a> {
                     deprecated: false,
                     body: Body::Fields(Vec::new()),
                     examples: Vec::new(),
+                    webhook: None,
                 };
                 self.schemas.push(def, loc, None);
                 name
@@ -514,6 +515,7 @@ impl<'a> Ctx<'_, 'a> {
             deprecated: false,
             body: Body::Fields(Vec::new()),
             examples: Vec::new(),
+            webhook: None,
         };
         self.schemas.push(def, loc, None);
         name

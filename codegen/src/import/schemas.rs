@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use heck::ToUpperCamelCase;
 
-use super::model::{Body, Constraints, Field, Kind as TyKind, Place, Ty, TypeDef};
+use super::model::{Body, Constraints, Field, Kind as TyKind, Place, Ty, TypeDef, WebhookKey};
 use super::node::{Loc, Node, Value};
 use super::warn::{Kind, Warnings};
 use crate::names;
@@ -300,6 +300,42 @@ fn type_name(key: &str) -> String {
             format!("Type{}", suggested)
         }
     }
+}
+
+/// The (`webhook_type`, `webhook_code`) pair an object's properties state: both strings, each
+/// fixed to one value by a one-value `enum` or, as the OpenAPI mostly writes it, by a
+/// description that is that value in backticks (`` `TRANSACTIONS` ``, sometimes
+/// `` `"TRANSFER"` ``). A property that allows several values (a request that names which
+/// webhook to fire) makes no pair.
+fn webhook_key(props: &[Prop<'_>]) -> Option<WebhookKey> {
+    let constant = |name: &str| {
+        let node = props.iter().find(|p| p.name == name)?.node;
+        if node.str_of("type").is_some_and(|t| t != "string") {
+            return None;
+        }
+        let word = match node.get("enum").map(Node::items) {
+            Some([only]) => only.as_str()?.to_owned(),
+            Some(_) => return None,
+            None => {
+                let text = node.str_of("description")?.trim();
+                let inner = text.strip_prefix('`')?.strip_suffix('`')?;
+                let inner = inner
+                    .strip_prefix('"')
+                    .and_then(|i| i.strip_suffix('"'))
+                    .unwrap_or(inner);
+                inner.to_owned()
+            }
+        };
+        let plain = !word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        plain.then_some(word)
+    };
+    Some(WebhookKey {
+        kind: constant("webhook_type")?,
+        code: constant("webhook_code")?,
+    })
 }
 
 fn path_key(path: &str, key: &str) -> String {
@@ -766,6 +802,44 @@ impl<'a> Schemas<'a> {
             deprecated: node.flag("deprecated"),
             body: Body::Fields(fields),
             examples: Vec::new(),
+            webhook: webhook_key(&merged.props),
+        }
+    }
+
+    /// Two types that claim one webhook pair cannot both decode it: the first in the
+    /// document keeps the pair (the OpenAPI lists a webhook before its variants, such as the
+    /// processor's copy of a transactions webhook), each later one is imported without it
+    /// and reported.
+    pub fn settle_webhooks(&mut self) {
+        let mut order: Vec<usize> = (0..self.types.len())
+            .filter(|&i| self.types[i].def.webhook.is_some())
+            .collect();
+        order.sort_by(|&a, &b| {
+            let (ta, tb) = (&self.types[a], &self.types[b]);
+            (ta.order, &ta.def.name).cmp(&(tb.order, &tb.def.name))
+        });
+        let mut owners: HashMap<WebhookKey, String> = HashMap::new();
+        for i in order {
+            let Some(key) = self.types[i].def.webhook.clone() else {
+                continue;
+            };
+            let name = self.types[i].def.name.clone();
+            let Some(first) = owners.get(&key) else {
+                owners.insert(key, name);
+                continue;
+            };
+            let path = match self.types[i].schema {
+                Some(s) => self.list[s].path.clone(),
+                None => name.clone(),
+            };
+            let message = format!(
+                "`{name}` carries the webhook `{}` `{}` that `{first}` (defined before it) \
+                 carries too: imported without `webhook`, so such a body decodes as `{first}`",
+                key.kind, key.code
+            );
+            let loc = self.types[i].order;
+            self.warnings.push(Kind::WebhookPair, loc, &path, message);
+            self.types[i].def.webhook = None;
         }
     }
 
@@ -781,6 +855,7 @@ impl<'a> Schemas<'a> {
             deprecated: node.flag("deprecated"),
             body: Body::Values(values),
             examples: Vec::new(),
+            webhook: None,
         }
     }
 

@@ -61,6 +61,8 @@ pub enum Kind {
     Operation,
     /// Two operations with one request type.
     SharedRequest,
+    /// A webhook pair that an earlier type already carries.
+    WebhookPair,
 }
 
 impl Kind {
@@ -88,6 +90,7 @@ impl Kind {
             Kind::SecurityOverride => "security-override",
             Kind::Operation => "operation",
             Kind::SharedRequest => "shared-request",
+            Kind::WebhookPair => "webhook-pair",
         }
     }
 }
