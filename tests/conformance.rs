@@ -1372,8 +1372,9 @@ async fn every_error_answer_conforms() {
         errors_checked += 1;
         failures.extend(judge(op, &answer, false));
     }
+    // 52 in the committed OpenAPI: fewer means the check stopped seeing them.
     assert!(
-        naming_items > 100,
+        naming_items >= 50,
         "only {naming_items} operations name an Item"
     );
 

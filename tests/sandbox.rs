@@ -260,15 +260,17 @@ async fn a_seed_makes_every_id_reproducible() {
         let client = client(&start(Some(seed)).await);
         let (created, token) = create_user(&client, "user-1").await;
         let items = items_of(&client, &token).await;
-        let beacon = client
-            .beacon_user_create(&example_as("BeaconUserCreateRequest"))
-            .await
-            .expect("beacon");
+        let linked = link_item(&client).await;
+        let mut request: BeaconUserCreateRequest = example_as("BeaconUserCreateRequest");
+        request.access_tokens = Nullable::Value(vec![linked.access_token.clone()]);
+        let beacon = client.beacon_user_create(&request).await.expect("beacon");
         vec![
             token,
             created.user_id,
             created.request_id,
             items.items[0].item_id.clone(),
+            linked.access_token,
+            linked.item_id,
             beacon.id,
             beacon.created_at,
         ]

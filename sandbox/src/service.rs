@@ -213,7 +213,7 @@ const MANAGEMENT_OPERATIONS: &[&str] = &[
     "item_remove",
     "item_webhook_update",
     "item_access_token_invalidate",
-    "item_public_token_create",
+    "item_create_public_token",
     "sandbox_item_reset_login",
     "sandbox_item_fire_webhook",
     "link_token_create",
@@ -927,6 +927,26 @@ impl PlaidApiService for Sandbox {
         Ok(ItemPublicTokenExchangeResponse {
             access_token: self.ids.access_token(index, generation),
             item_id: self.ids.linked_item_id(index),
+            request_id: context.request_id,
+        })
+    }
+
+    async fn item_create_public_token(
+        &self,
+        context: RequestContext,
+        request: ItemPublicTokenCreateRequest,
+    ) -> Result<ItemPublicTokenCreateResponse, ServerError> {
+        // A new public token of the Item (for Link's update mode); exchanging it gives the
+        // Item's current access token. The Item keeps one: a new one replaces an unexchanged
+        // one (a public token is computed from the Item's index).
+        let expires = Instant::now() + self.public_token_lifetime;
+        let index = self.with_item(&request.access_token, false, |index, item, _| {
+            item.public_token_expires = Some(expires);
+            Ok(index)
+        })?;
+        Ok(ItemPublicTokenCreateResponse {
+            public_token: self.ids.public_token(index),
+            expiration: None,
             request_id: context.request_id,
         })
     }
