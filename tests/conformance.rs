@@ -1135,7 +1135,7 @@ async fn link_item(http: &reqwest::Client, base_url: &str, exchange: bool) -> St
         ],
         body: Some(body.to_string().into_bytes()),
     };
-    let mut token_of = async |path: &str, body: Value, key: &str| {
+    let token_of = async |path: &str, body: Value, key: &str| {
         let answer = send(http, base_url, &call(path, body)).await;
         assert_eq!(answer.status, 200, "{path} for a fixture Item");
         let body: Value = serde_json::from_slice(&answer.body).expect("JSON");
