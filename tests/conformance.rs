@@ -690,6 +690,11 @@ const FIXES: &[(&str, Fix, &str)] = &[
         Fix::Set(&["user", "date_of_birth"], "\"1975-01-18\""),
         "spec/overlay/beacon.yaml: the user needs one of date_of_birth, depository_accounts",
     ),
+    (
+        "POST /sandbox/public_token/create",
+        Fix::Set(&["institution_id"], "\"ins_109508\""),
+        "the Sandbox's docs: the institution is one of its test institutions",
+    ),
 ];
 
 /// More valid requests, each sent besides the operation's own: the other branch of a rule of
@@ -1182,6 +1187,76 @@ async fn create_user(http: &reqwest::Client, base_url: &str, serial: usize) -> U
     }
 }
 
+/// Links an Item through the raw API (`/sandbox/public_token/create`, then, with
+/// `exchange`, `/item/public_token/exchange`): its public token, or its access token.
+async fn link_item(http: &reqwest::Client, base_url: &str, exchange: bool) -> String {
+    let call = |path: &str, body: Value| Request {
+        method: reqwest::Method::POST,
+        path: path.into(),
+        headers: vec![
+            ("PLAID-CLIENT-ID".into(), CLIENT_ID.into()),
+            ("PLAID-SECRET".into(), SECRET.into()),
+            ("content-type".into(), "application/json".into()),
+        ],
+        body: Some(body.to_string().into_bytes()),
+    };
+    let token_of = async |path: &str, body: Value, key: &str| {
+        let answer = send(http, base_url, &call(path, body)).await;
+        assert_eq!(answer.status, 200, "{path} for a fixture Item");
+        let body: Value = serde_json::from_slice(&answer.body).expect("JSON");
+        body[key].as_str().expect("a token").to_owned()
+    };
+    let public_token = token_of(
+        "/sandbox/public_token/create",
+        json!({ "institution_id": "ins_109508", "initial_products": ["transactions"] }),
+        "public_token",
+    )
+    .await;
+    if !exchange {
+        return public_token;
+    }
+    token_of(
+        "/item/public_token/exchange",
+        json!({ "public_token": public_token }),
+        "access_token",
+    )
+    .await
+}
+
+/// Whether a request names an Item: the sandbox keeps Items, so a made-up token names none
+/// (which `every_error_answer_conforms` checks) and a valid request needs one linked for it.
+fn names_an_item(request: &Request) -> bool {
+    let body: Value =
+        serde_json::from_slice(request.body.as_deref().unwrap_or(b"{}")).unwrap_or(Value::Null);
+    body.get("access_token").is_some_and(Value::is_string)
+        || body.get("access_tokens").is_some_and(Value::is_array)
+        || request.path == "/item/public_token/exchange"
+}
+
+/// Puts the tokens of an Item linked for it into a request that names one. The documented
+/// examples' `account_ids` name their own Item's accounts, which the sandbox's Items do not
+/// have, so they are left out (the sandbox refuses ids of another Item's accounts).
+async fn link_item_for(http: &reqwest::Client, base_url: &str, request: &mut Request) {
+    if !names_an_item(request) {
+        return;
+    }
+    let mut body: Value =
+        serde_json::from_slice(request.body.as_deref().unwrap_or(b"{}")).expect("JSON");
+    if request.path == "/item/public_token/exchange" {
+        body["public_token"] = json!(link_item(http, base_url, false).await);
+    }
+    if body.get("access_token").is_some_and(Value::is_string) {
+        body["access_token"] = json!(link_item(http, base_url, true).await);
+    }
+    if body.get("access_tokens").is_some_and(Value::is_array) {
+        body["access_tokens"] = json!([link_item(http, base_url, true).await]);
+    }
+    if let Some(options) = body.get_mut("options").and_then(Value::as_object_mut) {
+        options.remove("account_ids");
+    }
+    request.body = Some(body.to_string().into_bytes());
+}
+
 /// One exchange per operation of the OpenAPI: what was sent and every failure.
 struct Run {
     /// (operation, status) of each exchange.
@@ -1206,7 +1281,8 @@ async fn run_every_operation(base_url: &str) -> Run {
             Some(fix) if fix.needs_user() => Some(create_user(&http, base_url, serial).await),
             _ => None,
         };
-        let (request, problems) = valid_request(op, fix, user.as_ref(), Credentials::Headers);
+        let (mut request, problems) = valid_request(op, fix, user.as_ref(), Credentials::Headers);
+        link_item_for(&http, base_url, &mut request).await;
         for problem in problems {
             run.failures.push(Failure {
                 kind: Kind::TestRequest,
@@ -1237,8 +1313,9 @@ async fn every_operation_answers_a_valid_request_as_documented() {
     let http = http();
     for (name, fix, why) in VARIANTS {
         let op = api().operation(name);
-        let (request, problems) = valid_request(op, Some(*fix), None, Credentials::Headers);
+        let (mut request, problems) = valid_request(op, Some(*fix), None, Credentials::Headers);
         assert!(problems.is_empty(), "{name} ({why}): {problems:?}");
+        link_item_for(&http, &base_url, &mut request).await;
         let answer = send(&http, &base_url, &request).await;
         failures.extend(judge(op, &answer, true).into_iter().map(|mut f| {
             f.detail = format!("({why}) {}", f.detail);
@@ -1335,6 +1412,36 @@ async fn every_error_answer_conforms() {
         errors_checked += 1;
         failures.extend(judge(op, &answer, false));
     }
+
+    // Every request naming an Item by a token the sandbox never issued is refused, within
+    // its operation's error schema.
+    let mut naming_items = 0;
+    for op in &api.operations {
+        let fix = FIXES
+            .iter()
+            .find(|(name, ..)| *name == op.name)
+            .map(|(_, fix, _)| *fix)
+            .filter(|fix| !fix.needs_user());
+        let (request, _) = valid_request(op, fix, None, Credentials::Headers);
+        if !names_an_item(&request) {
+            continue;
+        }
+        naming_items += 1;
+        let answer = send(&http, &base_url, &request).await;
+        assert!(
+            (400..500).contains(&answer.status),
+            "{} answers {} for an Item the sandbox never linked",
+            op.name,
+            answer.status
+        );
+        errors_checked += 1;
+        failures.extend(judge(op, &answer, false));
+    }
+    // 52 in the committed OpenAPI: fewer means the check stopped seeing them.
+    assert!(
+        naming_items >= 50,
+        "only {naming_items} operations name an Item"
+    );
 
     // The served operations in another state than the run's: an Item in ITEM_LOGIN_REQUIRED
     // (its `error` a PlaidError, null before), with the credentials in the body this time.

@@ -236,6 +236,26 @@ pub async fn create_user(client: &Client, client_user_id: &str) -> (UserCreateRe
     (created, token)
 }
 
+/// Links an Item at First Platypus Bank for `user_good` through `client`
+/// (`/sandbox/public_token/create`, then `/item/public_token/exchange`): the exchange's answer.
+pub async fn link_item(client: &Client) -> ItemPublicTokenExchangeResponse {
+    let created = client
+        .sandbox_public_token_create(&SandboxPublicTokenCreateRequest {
+            institution_id: "ins_109508".into(),
+            initial_products: vec![Products::Auth, Products::Transactions],
+            ..Default::default()
+        })
+        .await
+        .expect("a public token");
+    client
+        .item_public_token_exchange(&ItemPublicTokenExchangeRequest {
+            public_token: created.public_token,
+            ..Default::default()
+        })
+        .await
+        .expect("an access token")
+}
+
 /// JSON with every number as a float, so that `100` and `100.0` compare equal: a field of
 /// type `number` (an `f64`) re-encodes the example's `100` as `100.0`.
 pub fn json_numbers_as_f64(value: serde_json::Value) -> serde_json::Value {

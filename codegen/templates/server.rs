@@ -172,38 +172,43 @@ pub trait ServiceBasics: Send + Sync + 'static {
 
     /// The answer of a JSON operation the service does not implement. `answer` conforms to
     /// the operation's response schema (see `server::answers`): a mock can decode it and put
-    /// `context.request_id` in. Default: 501 ([`ServerErrors::not_implemented`]).
-    fn unimplemented_json<T: DeserializeOwned>(
+    /// `context.request_id` in. `request` is the decoded, validated request, so that one hook
+    /// can answer every operation from what its requests share (a token, say) without naming
+    /// their types. Default: 501 ([`ServerErrors::not_implemented`]).
+    fn unimplemented_json<T: DeserializeOwned, R: Serialize>(
         &self,
         operation: &'static str,
         answer: &'static str,
         context: &RequestContext,
+        request: &R,
     ) -> Result<T, ServerError> {
-        let _ = (answer, context);
+        let _ = (answer, context, request);
         Err(ServerError::not_implemented(operation))
     }
 
     /// The answer of an operation the service does not implement whose answer is a document
-    /// of `media_type` (`application/pdf`, say). Default: 501
-    /// ([`ServerErrors::not_implemented`]).
-    fn unimplemented_document(
+    /// of `media_type` (`application/pdf`, say); `request` as for `unimplemented_json`.
+    /// Default: 501 ([`ServerErrors::not_implemented`]).
+    fn unimplemented_document<R: Serialize>(
         &self,
         operation: &'static str,
         media_type: &'static str,
         context: &RequestContext,
+        request: &R,
     ) -> Result<Binary, ServerError> {
-        let _ = (media_type, context);
+        let _ = (media_type, context, request);
         Err(ServerError::not_implemented(operation))
     }
 
     /// The answer of an operation the service does not implement whose answer has no body.
     /// Default: 501 ([`ServerErrors::not_implemented`]).
-    fn unimplemented_empty(
+    fn unimplemented_empty<R: Serialize>(
         &self,
         operation: &'static str,
         context: &RequestContext,
+        request: &R,
     ) -> Result<(), ServerError> {
-        let _ = context;
+        let _ = (context, request);
         Err(ServerError::not_implemented(operation))
     }
 }

@@ -28,9 +28,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::AccountsGetRequest,
     ) -> impl Future<Output = Result<models::AccountsGetResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("accounts_get", answers::ACCOUNTS_GET, &context);
+            .unimplemented_json(
+                "accounts_get",
+                answers::ACCOUNTS_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /accounts/balance/get`: Retrieve real-time balance data
@@ -43,12 +47,12 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::AccountsBalanceGetRequest,
     ) -> impl Future<Output = Result<models::AccountsGetResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "accounts_balance_get",
                 answers::ACCOUNTS_BALANCE_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -64,9 +68,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ApplicationGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("application_get", answers::APPLICATION_GET, &context);
+            .unimplemented_json(
+                "application_get",
+                answers::APPLICATION_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /asset_report/create`: Create an Asset Report
@@ -81,12 +89,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "asset_report_create",
                 answers::ASSET_REPORT_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -102,9 +110,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("asset_report_get", answers::ASSET_REPORT_GET, &context);
+            .unimplemented_json(
+                "asset_report_get",
+                answers::ASSET_REPORT_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /asset_report/pdf/get`: Retrieve a PDF Asset Report
@@ -117,9 +129,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::AssetReportPDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_document("asset_report_pdf_get", "application/pdf", &context);
+            .unimplemented_document(
+                "asset_report_pdf_get",
+                "application/pdf",
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /asset_report/refresh`: Refresh an Asset Report
@@ -134,12 +150,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "asset_report_refresh",
                 answers::ASSET_REPORT_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -155,12 +171,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportFilterResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "asset_report_filter",
                 answers::ASSET_REPORT_FILTER,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -176,12 +192,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "asset_report_remove",
                 answers::ASSET_REPORT_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -197,12 +213,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportAuditCopyCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "asset_report_audit_copy_create",
                 answers::ASSET_REPORT_AUDIT_COPY_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -218,12 +234,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "asset_report_audit_copy_get",
                 answers::ASSET_REPORT_AUDIT_COPY_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -237,12 +253,12 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::AssetReportAuditCopyPdfGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = request;
         let answer = self
             .unimplemented_document(
                 "asset_report_audit_copy_pdf_get",
                 "application/pdf",
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -258,12 +274,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportAuditCopyRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "asset_report_audit_copy_remove",
                 answers::ASSET_REPORT_AUDIT_COPY_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -277,8 +293,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::AuthGetRequest,
     ) -> impl Future<Output = Result<models::AuthGetResponse, ServerError>> + Send {
-        let _ = request;
-        let answer = self.unimplemented_json("auth_get", answers::AUTH_GET, &context);
+        let answer = self
+            .unimplemented_json("auth_get", answers::AUTH_GET, &context, &request);
         async { answer }
     }
     /// `POST /auth/verify`: Verify auth data
@@ -291,9 +307,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::AuthVerifyRequest,
     ) -> impl Future<Output = Result<models::AuthVerifyResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("auth_verify", answers::AUTH_VERIFY, &context);
+            .unimplemented_json("auth_verify", answers::AUTH_VERIFY, &context, &request);
         async { answer }
     }
     /// `POST /bank_transfer/get`: Retrieve a bank transfer
@@ -308,12 +323,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_get",
                 answers::BANK_TRANSFER_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -329,12 +344,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_create",
                 answers::BANK_TRANSFER_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -350,12 +365,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_list",
                 answers::BANK_TRANSFER_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -371,12 +386,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferCancelResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_cancel",
                 answers::BANK_TRANSFER_CANCEL,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -392,12 +407,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferEventListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_event_list",
                 answers::BANK_TRANSFER_EVENT_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -413,12 +428,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferEventSyncResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_event_sync",
                 answers::BANK_TRANSFER_EVENT_SYNC,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -434,12 +449,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferSweepGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_sweep_get",
                 answers::BANK_TRANSFER_SWEEP_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -455,12 +470,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferSweepListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_sweep_list",
                 answers::BANK_TRANSFER_SWEEP_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -476,12 +491,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferBalanceGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_balance_get",
                 answers::BANK_TRANSFER_BALANCE_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -497,12 +512,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BankTransferMigrateAccountResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "bank_transfer_migrate_account",
                 answers::BANK_TRANSFER_MIGRATE_ACCOUNT,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -518,12 +533,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconAccountRiskEvaluateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_account_risk_evaluate",
                 answers::BEACON_ACCOUNT_RISK_EVALUATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -539,12 +554,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_user_create",
                 answers::BEACON_USER_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -560,9 +575,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("beacon_user_get", answers::BEACON_USER_GET, &context);
+            .unimplemented_json(
+                "beacon_user_get",
+                answers::BEACON_USER_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /beacon/user/review`: Review a Beacon User
@@ -577,12 +596,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_user_review",
                 answers::BEACON_USER_REVIEW,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -598,12 +617,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_report_create",
                 answers::BEACON_REPORT_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -619,12 +638,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_report_list",
                 answers::BEACON_REPORT_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -640,12 +659,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportSyndicationListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_report_syndication_list",
                 answers::BEACON_REPORT_SYNDICATION_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -661,12 +680,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_report_get",
                 answers::BEACON_REPORT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -682,12 +701,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconReportSyndicationGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_report_syndication_get",
                 answers::BEACON_REPORT_SYNDICATION_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -703,12 +722,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_user_update",
                 answers::BEACON_USER_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -724,12 +743,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconDuplicateGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_duplicate_get",
                 answers::BEACON_DUPLICATE_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -745,12 +764,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserHistoryListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_user_history_list",
                 answers::BEACON_USER_HISTORY_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -766,12 +785,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BeaconUserAccountInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beacon_user_account_insights_get",
                 answers::BEACON_USER_ACCOUNT_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -788,12 +807,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankEmploymentGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_bank_employment_get",
                 answers::CREDIT_BANK_EMPLOYMENT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -809,12 +828,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsEnhanceGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transactions_enhance",
                 answers::TRANSACTIONS_ENHANCE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -830,12 +849,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRulesCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transactions_rules_create",
                 answers::TRANSACTIONS_RULES_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -852,12 +871,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRulesListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transactions_rules_list",
                 answers::TRANSACTIONS_RULES_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -873,12 +892,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRulesRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transactions_rules_remove",
                 answers::TRANSACTIONS_RULES_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -895,12 +914,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsUserInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transactions_user_insights_get",
                 answers::TRANSACTIONS_USER_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -916,12 +935,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaEwaReportV1GetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beta_ewa_report_v1_get",
                 answers::BETA_EWA_REPORT_V1_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -937,12 +956,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaPartnerCustomerV1CreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beta_partner_customer_v1_create",
                 answers::BETA_PARTNER_CUSTOMER_V1_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -959,12 +978,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaPartnerCustomerV1GetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beta_partner_customer_v1_get",
                 answers::BETA_PARTNER_CUSTOMER_V1_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -980,12 +999,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaPartnerCustomerV1UpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beta_partner_customer_v1_update",
                 answers::BETA_PARTNER_CUSTOMER_V1_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1002,12 +1021,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BetaPartnerCustomerV1EnableResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "beta_partner_customer_v1_enable",
                 answers::BETA_PARTNER_CUSTOMER_V1_ENABLE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1023,12 +1042,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BusinessVerificationGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "business_verification_get",
                 answers::BUSINESS_VERIFICATION_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1044,12 +1063,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::BusinessVerificationCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "business_verification_create",
                 answers::BUSINESS_VERIFICATION_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1065,12 +1084,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CashflowReportRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cashflow_report_refresh",
                 answers::CASHFLOW_REPORT_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1086,12 +1105,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CashflowReportGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cashflow_report_get",
                 answers::CASHFLOW_REPORT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1107,12 +1126,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CashflowReportTransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cashflow_report_transactions_get",
                 answers::CASHFLOW_REPORT_TRANSACTIONS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1128,12 +1147,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CashflowReportInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cashflow_report_insights_get",
                 answers::CASHFLOW_REPORT_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1151,9 +1170,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CategoriesGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("categories_get", answers::CATEGORIES_GET, &context);
+            .unimplemented_json(
+                "categories_get",
+                answers::CATEGORIES_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /consent/events/get`: List a historical log of item consent events
@@ -1168,12 +1191,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ConsentEventsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "consent_events_get",
                 answers::CONSENT_EVENTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1187,12 +1210,12 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::ConsumerReportPDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = request;
         let answer = self
             .unimplemented_document(
                 "consumer_report_pdf_get",
                 "application/pdf",
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1208,12 +1231,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraMonitoringInsightsSubscribeResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_monitoring_insights_subscribe",
                 answers::CRA_MONITORING_INSIGHTS_SUBSCRIBE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1229,12 +1252,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraMonitoringInsightsUnsubscribeResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_monitoring_insights_unsubscribe",
                 answers::CRA_MONITORING_INSIGHTS_UNSUBSCRIBE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1250,12 +1273,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraMonitoringInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_monitoring_insights_get",
                 answers::CRA_MONITORING_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1272,12 +1295,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraPartnerInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_partner_insights_get",
                 answers::CRA_PARTNER_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1294,12 +1317,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportIncomeInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_check_report_income_insights_get",
                 answers::CRA_CHECK_REPORT_INCOME_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1315,12 +1338,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportBaseReportGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_check_report_base_report_get",
                 answers::CRA_CHECK_REPORT_BASE_REPORT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1334,12 +1357,12 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::CraCheckReportPDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = request;
         let answer = self
             .unimplemented_document(
                 "cra_check_report_pdf_get",
                 "application/pdf",
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1355,12 +1378,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_check_report_create",
                 answers::CRA_CHECK_REPORT_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1376,12 +1399,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportPartnerInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_check_report_partner_insights_get",
                 answers::CRA_CHECK_REPORT_PARTNER_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1398,12 +1421,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportCashflowInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_check_report_cashflow_insights_get",
                 answers::CRA_CHECK_REPORT_CASHFLOW_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1420,12 +1443,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportLendScoreGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_check_report_lend_score_get",
                 answers::CRA_CHECK_REPORT_LEND_SCORE_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1441,12 +1464,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportNetworkInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_check_report_network_insights_get",
                 answers::CRA_CHECK_REPORT_NETWORK_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1462,12 +1485,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCheckReportVerificationGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_check_report_verification_get",
                 answers::CRA_CHECK_REPORT_VERIFICATION_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1482,12 +1505,12 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::CraCheckReportVerificationPdfGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = request;
         let answer = self
             .unimplemented_document(
                 "cra_check_report_verification_pdf_get",
                 "application/pdf",
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1503,12 +1526,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraLoansApplicationsRegisterResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_loans_applications_register",
                 answers::CRA_LOANS_APPLICATIONS_REGISTER,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1524,12 +1547,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraLoansRegisterResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_loans_register",
                 answers::CRA_LOANS_REGISTER,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1545,9 +1568,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraLoansUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("cra_loans_update", answers::CRA_LOANS_UPDATE, &context);
+            .unimplemented_json(
+                "cra_loans_update",
+                answers::CRA_LOANS_UPDATE,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /cra/loans/unregister`: Unregister a list of loans
@@ -1562,12 +1589,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraLoanUnregisterResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_loans_unregister",
                 answers::CRA_LOANS_UNREGISTER,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1583,12 +1610,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CraCreditProfileReportGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "cra_credit_profile_report_get",
                 answers::CRA_CREDIT_PROFILE_REPORT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1604,12 +1631,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditAuditCopyTokenUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_audit_copy_token_update",
                 answers::CREDIT_AUDIT_COPY_TOKEN_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1625,12 +1652,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditSessionsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_sessions_get",
                 answers::CREDIT_SESSIONS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1646,12 +1673,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditAuditCopyTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_audit_copy_token_create",
                 answers::CREDIT_AUDIT_COPY_TOKEN_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1667,12 +1694,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditAuditCopyTokenRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_report_audit_copy_remove",
                 answers::CREDIT_REPORT_AUDIT_COPY_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1689,12 +1716,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportFreddieGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_asset_report_freddie_mac_get",
                 answers::CREDIT_ASSET_REPORT_FREDDIE_MAC_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1712,12 +1739,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditFreddieMacReportsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_freddie_mac_reports_get",
                 answers::CREDIT_FREDDIE_MAC_REPORTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1734,12 +1761,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankIncomeGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_bank_income_get",
                 answers::CREDIT_BANK_INCOME_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1754,12 +1781,12 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::CreditBankIncomePDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = request;
         let answer = self
             .unimplemented_document(
                 "credit_bank_income_pdf_get",
                 "application/pdf",
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1777,12 +1804,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankIncomeRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_bank_income_refresh",
                 answers::CREDIT_BANK_INCOME_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1799,12 +1826,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankIncomeWebhookUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_bank_income_webhook_update",
                 answers::CREDIT_BANK_INCOME_WEBHOOK_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1824,12 +1851,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_payroll_income_parsing_config_update",
                 answers::CREDIT_PAYROLL_INCOME_PARSING_CONFIG_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1846,12 +1873,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditBankStatementsUploadsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_bank_statements_uploads_get",
                 answers::CREDIT_BANK_STATEMENTS_UPLOADS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1867,12 +1894,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditPayrollIncomeGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_payroll_income_get",
                 answers::CREDIT_PAYROLL_INCOME_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1889,12 +1916,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditPayrollIncomeRiskSignalsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_payroll_income_risk_signals_get",
                 answers::CREDIT_PAYROLL_INCOME_RISK_SIGNALS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1913,12 +1940,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditPayrollIncomePrecheckResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_payroll_income_precheck",
                 answers::CREDIT_PAYROLL_INCOME_PRECHECK,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1934,12 +1961,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditEmploymentGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_employment_get",
                 answers::CREDIT_EMPLOYMENT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1955,12 +1982,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditPayrollIncomeRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_payroll_income_refresh",
                 answers::CREDIT_PAYROLL_INCOME_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1977,12 +2004,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditRelayCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_relay_create",
                 answers::CREDIT_RELAY_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -1999,9 +2026,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::AssetReportGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("credit_relay_get", answers::CREDIT_RELAY_GET, &context);
+            .unimplemented_json(
+                "credit_relay_get",
+                answers::CREDIT_RELAY_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /credit/relay/pdf/get`: Retrieve the pdf reports associated with a relay token that
@@ -2015,9 +2046,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::CreditRelayPDFGetRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_document("credit_relay_pdf_get", "application/pdf", &context);
+            .unimplemented_document(
+                "credit_relay_pdf_get",
+                "application/pdf",
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /credit/relay/refresh`: Refresh a report of a relay token
@@ -2032,12 +2067,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditRelayRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_relay_refresh",
                 answers::CREDIT_RELAY_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2053,12 +2088,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::CreditRelayRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "credit_relay_remove",
                 answers::CREDIT_RELAY_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2074,12 +2109,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::DashboardUserGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "dashboard_user_get",
                 answers::DASHBOARD_USER_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2095,12 +2130,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::DashboardUserListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "dashboard_user_list",
                 answers::DASHBOARD_USER_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2116,9 +2151,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::EmployersSearchResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("employers_search", answers::EMPLOYERS_SEARCH, &context);
+            .unimplemented_json(
+                "employers_search",
+                answers::EMPLOYERS_SEARCH,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /employment/verification/get`: (Deprecated) Retrieve a summary of an individual's
@@ -2136,12 +2175,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::EmploymentVerificationGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "employment_verification_get",
                 answers::EMPLOYMENT_VERIFICATION_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2155,8 +2194,7 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::FDXNotification,
     ) -> impl Future<Output = Result<(), ServerError>> + Send {
-        let _ = request;
-        let answer = self.unimplemented_empty("fdx_notifications", &context);
+        let answer = self.unimplemented_empty("fdx_notifications", &context, &request);
         async { answer }
     }
     /// `GET /fdx/recipients`: Get Recipients
@@ -2171,9 +2209,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::GetRecipientsResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("get_recipients", answers::GET_RECIPIENTS, &context);
+            .unimplemented_json(
+                "get_recipients",
+                answers::GET_RECIPIENTS,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `GET /fdx/consents/{consentId}`: Get FDX Consent Grant
@@ -2186,9 +2228,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::FdxConsentGetRequest,
     ) -> impl Future<Output = Result<models::FDXConsentGrant, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("fdx_consent_get", answers::FDX_CONSENT_GET, &context);
+            .unimplemented_json(
+                "fdx_consent_get",
+                answers::FDX_CONSENT_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `GET /fdx/recipient/{recipientId}`: Get Recipient
@@ -2201,9 +2247,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::GetRecipientRequest,
     ) -> impl Future<Output = Result<models::GetRecipientResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("get_recipient", answers::GET_RECIPIENT, &context);
+            .unimplemented_json(
+                "get_recipient",
+                answers::GET_RECIPIENT,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /identity/get`: Retrieve identity data
@@ -2216,9 +2266,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::IdentityGetRequest,
     ) -> impl Future<Output = Result<models::IdentityGetResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("identity_get", answers::IDENTITY_GET, &context);
+            .unimplemented_json(
+                "identity_get",
+                answers::IDENTITY_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /identity/documents/uploads/get`: Returns uploaded document identity
@@ -2233,12 +2287,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityDocumentsUploadsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "identity_documents_uploads_get",
                 answers::IDENTITY_DOCUMENTS_UPLOADS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2254,9 +2308,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityMatchResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("identity_match", answers::IDENTITY_MATCH, &context);
+            .unimplemented_json(
+                "identity_match",
+                answers::IDENTITY_MATCH,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /identity/refresh`: Refresh identity data
@@ -2271,9 +2329,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("identity_refresh", answers::IDENTITY_REFRESH, &context);
+            .unimplemented_json(
+                "identity_refresh",
+                answers::IDENTITY_REFRESH,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /identity_verification/create`: Create a new Identity Verification
@@ -2288,12 +2350,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "identity_verification_create",
                 answers::IDENTITY_VERIFICATION_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2309,12 +2371,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "identity_verification_get",
                 answers::IDENTITY_VERIFICATION_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2330,12 +2392,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "identity_verification_list",
                 answers::IDENTITY_VERIFICATION_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2351,12 +2413,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationRetryResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "identity_verification_retry",
                 answers::IDENTITY_VERIFICATION_RETRY,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2372,12 +2434,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IdentityVerificationAutofillCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "identity_verification_autofill_create",
                 answers::IDENTITY_VERIFICATION_AUTOFILL_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2395,12 +2457,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IncomeVerificationCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "income_verification_create",
                 answers::INCOME_VERIFICATION_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2419,12 +2481,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IncomeVerificationPaystubsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "income_verification_paystubs_get",
                 answers::INCOME_VERIFICATION_PAYSTUBS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2441,12 +2503,12 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::IncomeVerificationDocumentsDownloadRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = request;
         let answer = self
             .unimplemented_document(
                 "income_verification_documents_download",
                 "application/zip",
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2465,12 +2527,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IncomeVerificationTaxformsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "income_verification_taxforms_get",
                 answers::INCOME_VERIFICATION_TAXFORMS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2489,12 +2551,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IncomeVerificationPrecheckResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "income_verification_precheck",
                 answers::INCOME_VERIFICATION_PRECHECK,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2510,9 +2572,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InstitutionsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("institutions_get", answers::INSTITUTIONS_GET, &context);
+            .unimplemented_json(
+                "institutions_get",
+                answers::INSTITUTIONS_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /institutions/search`: Search institutions
@@ -2527,12 +2593,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InstitutionsSearchResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "institutions_search",
                 answers::INSTITUTIONS_SEARCH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2548,12 +2614,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InstitutionsGetByIdResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "institutions_get_by_id",
                 answers::INSTITUTIONS_GET_BY_ID,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2569,12 +2635,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InvestmentsHoldingsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "investments_holdings_get",
                 answers::INVESTMENTS_HOLDINGS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2590,12 +2656,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InvestmentsTransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "investments_transactions_get",
                 answers::INVESTMENTS_TRANSACTIONS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2611,12 +2677,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InvestmentsRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "investments_refresh",
                 answers::INVESTMENTS_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2632,12 +2698,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::InvestmentsAuthGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "investments_auth_get",
                 answers::INVESTMENTS_AUTH_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2651,9 +2717,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::IssuesSearchRequest,
     ) -> impl Future<Output = Result<models::IssuesSearchResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("issues_search", answers::ISSUES_SEARCH, &context);
+            .unimplemented_json(
+                "issues_search",
+                answers::ISSUES_SEARCH,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /issues/get`: Get an Issue
@@ -2666,9 +2736,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::IssuesGetRequest,
     ) -> impl Future<Output = Result<models::IssuesGetResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("issues_get", answers::ISSUES_GET, &context);
+            .unimplemented_json("issues_get", answers::ISSUES_GET, &context, &request);
         async { answer }
     }
     /// `POST /issues/subscribe`: Subscribe to an Issue
@@ -2683,9 +2752,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::IssuesSubscribeResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("issues_subscribe", answers::ISSUES_SUBSCRIBE, &context);
+            .unimplemented_json(
+                "issues_subscribe",
+                answers::ISSUES_SUBSCRIBE,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /item/activity/list`: List a historical log of user consent events
@@ -2700,12 +2773,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemActivityListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "item_activity_list",
                 answers::ITEM_ACTIVITY_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2721,12 +2794,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemApplicationListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "item_application_list",
                 answers::ITEM_APPLICATION_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2742,12 +2815,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemApplicationUnlinkResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "item_application_unlink",
                 answers::ITEM_APPLICATION_UNLINK,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2764,12 +2837,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemApplicationScopesUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "item_application_scopes_update",
                 answers::ITEM_APPLICATION_SCOPES_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2783,8 +2856,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::ItemGetRequest,
     ) -> impl Future<Output = Result<models::ItemGetResponse, ServerError>> + Send {
-        let _ = request;
-        let answer = self.unimplemented_json("item_get", answers::ITEM_GET, &context);
+        let answer = self
+            .unimplemented_json("item_get", answers::ITEM_GET, &context, &request);
         async { answer }
     }
     /// `POST /item/remove`: Remove an Item
@@ -2797,9 +2870,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::ItemRemoveRequest,
     ) -> impl Future<Output = Result<models::ItemRemoveResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("item_remove", answers::ITEM_REMOVE, &context);
+            .unimplemented_json("item_remove", answers::ITEM_REMOVE, &context, &request);
         async { answer }
     }
     /// `POST /item/products/terminate`: Terminate products for an Item
@@ -2814,12 +2886,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemProductsTerminateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "item_products_terminate",
                 answers::ITEM_PRODUCTS_TERMINATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2835,12 +2907,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemWebhookUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "item_webhook_update",
                 answers::ITEM_WEBHOOK_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2856,12 +2928,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemAccessTokenInvalidateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "item_access_token_invalidate",
                 answers::ITEM_ACCESS_TOKEN_INVALIDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2877,12 +2949,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemPublicTokenExchangeResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "item_public_token_exchange",
                 answers::ITEM_PUBLIC_TOKEN_EXCHANGE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2898,12 +2970,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ItemPublicTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "item_create_public_token",
                 answers::ITEM_CREATE_PUBLIC_TOKEN,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2917,9 +2989,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::ItemImportRequest,
     ) -> impl Future<Output = Result<models::ItemImportResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("item_import", answers::ITEM_IMPORT, &context);
+            .unimplemented_json("item_import", answers::ITEM_IMPORT, &context, &request);
         async { answer }
     }
     /// `POST /liabilities/get`: Retrieve Liabilities data
@@ -2934,9 +3005,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LiabilitiesGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("liabilities_get", answers::LIABILITIES_GET, &context);
+            .unimplemented_json(
+                "liabilities_get",
+                answers::LIABILITIES_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /link/token/create`: Create Link Token
@@ -2951,12 +3026,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LinkTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "link_token_create",
                 answers::LINK_TOKEN_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -2970,9 +3045,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::LinkTokenGetRequest,
     ) -> impl Future<Output = Result<models::LinkTokenGetResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("link_token_get", answers::LINK_TOKEN_GET, &context);
+            .unimplemented_json(
+                "link_token_get",
+                answers::LINK_TOKEN_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /link/oauth/correlation_id/exchange`: Exchange the Link Correlation ID for a Link
@@ -2988,12 +3067,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LinkOAuthCorrelationIdExchangeResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "link_oauth_correlation_id_exchange",
                 answers::LINK_OAUTH_CORRELATION_ID_EXCHANGE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3009,12 +3088,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LinkDeliveryCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "link_delivery_create",
                 answers::LINK_DELIVERY_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3030,12 +3109,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::LinkDeliveryGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "link_delivery_get",
                 answers::LINK_DELIVERY_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3051,12 +3130,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::NetworkStatusGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "network_status_get",
                 answers::NETWORK_STATUS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3070,9 +3149,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::OAuthTokenRequest,
     ) -> impl Future<Output = Result<models::OAuthTokenResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("oauth_token", answers::OAUTH_TOKEN, &context);
+            .unimplemented_json("oauth_token", answers::OAUTH_TOKEN, &context, &request);
         async { answer }
     }
     /// `POST /oauth/introspect`: Get metadata about an OAuth token
@@ -3087,9 +3165,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::OAuthIntrospectResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("oauth_introspect", answers::OAUTH_INTROSPECT, &context);
+            .unimplemented_json(
+                "oauth_introspect",
+                answers::OAUTH_INTROSPECT,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /oauth/revoke`: Revoke an OAuth token
@@ -3102,9 +3184,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::OAuthRevokeRequest,
     ) -> impl Future<Output = Result<models::OAuthRevokeResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("oauth_revoke", answers::OAUTH_REVOKE, &context);
+            .unimplemented_json(
+                "oauth_revoke",
+                answers::OAUTH_REVOKE,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /partner/customer/create`: Creates a new end customer for a Plaid reseller.
@@ -3119,12 +3205,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "partner_customer_create",
                 answers::PARTNER_CUSTOMER_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3140,12 +3226,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "partner_customer_get",
                 answers::PARTNER_CUSTOMER_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3162,12 +3248,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerEnableResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "partner_customer_enable",
                 answers::PARTNER_CUSTOMER_ENABLE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3183,12 +3269,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "partner_customer_remove",
                 answers::PARTNER_CUSTOMER_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3205,12 +3291,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PartnerCustomerOAuthInstitutionsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "partner_customer_oauth_institutions_get",
                 answers::PARTNER_CUSTOMER_OAUTH_INSTITUTIONS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3226,12 +3312,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationRecipientCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_recipient_create",
                 answers::PAYMENT_INITIATION_RECIPIENT_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3247,12 +3333,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentReverseResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_payment_reverse",
                 answers::PAYMENT_INITIATION_PAYMENT_REVERSE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3268,12 +3354,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationRecipientGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_recipient_get",
                 answers::PAYMENT_INITIATION_RECIPIENT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3289,12 +3375,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationRecipientListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_recipient_list",
                 answers::PAYMENT_INITIATION_RECIPIENT_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3310,12 +3396,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_payment_create",
                 answers::PAYMENT_INITIATION_PAYMENT_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3333,12 +3419,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "create_payment_token",
                 answers::CREATE_PAYMENT_TOKEN,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3354,12 +3440,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationConsentCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_consent_create",
                 answers::PAYMENT_INITIATION_CONSENT_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3375,12 +3461,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationConsentGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_consent_get",
                 answers::PAYMENT_INITIATION_CONSENT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3396,12 +3482,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationConsentRevokeResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_consent_revoke",
                 answers::PAYMENT_INITIATION_CONSENT_REVOKE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3420,12 +3506,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_consent_payment_execute",
                 answers::PAYMENT_INITIATION_CONSENT_PAYMENT_EXECUTE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3441,12 +3527,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_payment_get",
                 answers::PAYMENT_INITIATION_PAYMENT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3462,12 +3548,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentInitiationPaymentListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_initiation_payment_list",
                 answers::PAYMENT_INITIATION_PAYMENT_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3485,12 +3571,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentProfileCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_profile_create",
                 answers::PAYMENT_PROFILE_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3508,12 +3594,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentProfileGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_profile_get",
                 answers::PAYMENT_PROFILE_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3531,12 +3617,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::PaymentProfileRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "payment_profile_remove",
                 answers::PAYMENT_PROFILE_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3552,12 +3638,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorAuthGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_auth_get",
                 answers::PROCESSOR_AUTH_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3573,12 +3659,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorAccountGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_account_get",
                 answers::PROCESSOR_ACCOUNT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3594,12 +3680,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorInvestmentsHoldingsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_investments_holdings_get",
                 answers::PROCESSOR_INVESTMENTS_HOLDINGS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3615,12 +3701,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorInvestmentsAuthGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_investments_auth_get",
                 answers::PROCESSOR_INVESTMENTS_AUTH_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3636,12 +3722,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorInvestmentsTransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_investments_transactions_get",
                 answers::PROCESSOR_INVESTMENTS_TRANSACTIONS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3657,12 +3743,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_transactions_get",
                 answers::PROCESSOR_TRANSACTIONS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3679,12 +3765,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTransactionsSyncResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_transactions_sync",
                 answers::PROCESSOR_TRANSACTIONS_SYNC,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3700,12 +3786,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTransactionsRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_transactions_refresh",
                 answers::PROCESSOR_TRANSACTIONS_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3721,12 +3807,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTransactionsRecurringGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_transactions_recurring_get",
                 answers::PROCESSOR_TRANSACTIONS_RECURRING_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3742,12 +3828,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorSignalEvaluateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_signal_evaluate",
                 answers::PROCESSOR_SIGNAL_EVALUATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3763,12 +3849,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorSignalDecisionReportResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_signal_decision_report",
                 answers::PROCESSOR_SIGNAL_DECISION_REPORT,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3784,12 +3870,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorSignalReturnReportResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_signal_return_report",
                 answers::PROCESSOR_SIGNAL_RETURN_REPORT,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3805,12 +3891,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorSignalPrepareResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_signal_prepare",
                 answers::PROCESSOR_SIGNAL_PREPARE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3826,12 +3912,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorBankTransferCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_bank_transfer_create",
                 answers::PROCESSOR_BANK_TRANSFER_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3847,12 +3933,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorLiabilitiesGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_liabilities_get",
                 answers::PROCESSOR_LIABILITIES_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3868,12 +3954,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorIdentityGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_identity_get",
                 answers::PROCESSOR_IDENTITY_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3889,12 +3975,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorIdentityMatchResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_identity_match",
                 answers::PROCESSOR_IDENTITY_MATCH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3910,12 +3996,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorBalanceGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_balance_get",
                 answers::PROCESSOR_BALANCE_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3931,12 +4017,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_token_create",
                 answers::PROCESSOR_TOKEN_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3952,12 +4038,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenPermissionsSetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_token_permissions_set",
                 answers::PROCESSOR_TOKEN_PERMISSIONS_SET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3973,12 +4059,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenPermissionsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_token_permissions_get",
                 answers::PROCESSOR_TOKEN_PERMISSIONS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -3994,12 +4080,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenWebhookUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_token_webhook_update",
                 answers::PROCESSOR_TOKEN_WEBHOOK_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4018,12 +4104,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_stripe_bank_account_token_create",
                 answers::PROCESSOR_STRIPE_BANK_ACCOUNT_TOKEN_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4039,12 +4125,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProcessorTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "processor_apex_processor_token_create",
                 answers::PROCESSOR_APEX_PROCESSOR_TOKEN_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4060,12 +4146,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProfileNetworkStatusGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "profile_network_status_get",
                 answers::PROFILE_NETWORK_STATUS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4081,12 +4167,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectUserInsightsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "protect_user_insights_get",
                 answers::PROTECT_USER_INSIGHTS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4102,12 +4188,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectReportCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "protect_report_create",
                 answers::PROTECT_REPORT_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4123,9 +4209,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectComputeResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("protect_compute", answers::PROTECT_COMPUTE, &context);
+            .unimplemented_json(
+                "protect_compute",
+                answers::PROTECT_COMPUTE,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /protect/event/send`: Send a new event to enrich user data
@@ -4142,12 +4232,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectEventSendResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "protect_event_send",
                 answers::PROTECT_EVENT_SEND,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4165,12 +4255,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::ProtectEventGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "protect_event_get",
                 answers::PROTECT_EVENT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4186,12 +4276,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransactionsCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transactions_create",
                 answers::SANDBOX_TRANSACTIONS_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4207,12 +4297,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxProcessorTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_processor_token_create",
                 answers::SANDBOX_PROCESSOR_TOKEN_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4228,12 +4318,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxPublicTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_public_token_create",
                 answers::SANDBOX_PUBLIC_TOKEN_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4249,12 +4339,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxItemFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_item_fire_webhook",
                 answers::SANDBOX_ITEM_FIRE_WEBHOOK,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4270,12 +4360,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxItemResetLoginResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_item_reset_login",
                 answers::SANDBOX_ITEM_RESET_LOGIN,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4292,12 +4382,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxItemApplicationSeedResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_item_application_seed",
                 answers::SANDBOX_ITEM_APPLICATION_SEED,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4313,12 +4403,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxItemSetVerificationStatusResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_item_set_verification_status",
                 answers::SANDBOX_ITEM_SET_VERIFICATION_STATUS,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4334,12 +4424,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxUserResetLoginResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_user_reset_login",
                 answers::SANDBOX_USER_RESET_LOGIN,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4355,12 +4445,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxBankTransferSimulateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_bank_transfer_simulate",
                 answers::SANDBOX_BANK_TRANSFER_SIMULATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4376,12 +4466,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferSweepSimulateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_sweep_simulate",
                 answers::SANDBOX_TRANSFER_SWEEP_SIMULATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4397,12 +4487,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferSimulateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_simulate",
                 answers::SANDBOX_TRANSFER_SIMULATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4418,12 +4508,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferRefundSimulateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_refund_simulate",
                 answers::SANDBOX_TRANSFER_REFUND_SIMULATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4443,12 +4533,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_ledger_simulate_available",
                 answers::SANDBOX_TRANSFER_LEDGER_SIMULATE_AVAILABLE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4467,12 +4557,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_ledger_deposit_simulate",
                 answers::SANDBOX_TRANSFER_LEDGER_DEPOSIT_SIMULATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4492,12 +4582,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_ledger_withdraw_simulate",
                 answers::SANDBOX_TRANSFER_LEDGER_WITHDRAW_SIMULATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4513,12 +4603,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferRepaymentSimulateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_repayment_simulate",
                 answers::SANDBOX_TRANSFER_REPAYMENT_SIMULATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4534,12 +4624,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_fire_webhook",
                 answers::SANDBOX_TRANSFER_FIRE_WEBHOOK,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4555,12 +4645,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferTestClockCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_test_clock_create",
                 answers::SANDBOX_TRANSFER_TEST_CLOCK_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4576,12 +4666,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferTestClockAdvanceResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_test_clock_advance",
                 answers::SANDBOX_TRANSFER_TEST_CLOCK_ADVANCE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4597,12 +4687,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferTestClockGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_test_clock_get",
                 answers::SANDBOX_TRANSFER_TEST_CLOCK_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4618,12 +4708,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxTransferTestClockListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_transfer_test_clock_list",
                 answers::SANDBOX_TRANSFER_TEST_CLOCK_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4641,12 +4731,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxPaymentProfileResetLoginResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_payment_profile_reset_login",
                 answers::SANDBOX_PAYMENT_PROFILE_RESET_LOGIN,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4662,12 +4752,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxPaymentSimulateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_payment_simulate",
                 answers::SANDBOX_PAYMENT_SIMULATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4683,12 +4773,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxBankTransferFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_bank_transfer_fire_webhook",
                 answers::SANDBOX_BANK_TRANSFER_FIRE_WEBHOOK,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4704,12 +4794,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxIncomeFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_income_fire_webhook",
                 answers::SANDBOX_INCOME_FIRE_WEBHOOK,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4725,12 +4815,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxBankIncomeFireWebhookResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_bank_income_fire_webhook",
                 answers::SANDBOX_BANK_INCOME_FIRE_WEBHOOK,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4746,12 +4836,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxCraCashflowUpdatesUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_cra_cashflow_updates_update",
                 answers::SANDBOX_CRA_CASHFLOW_UPDATES_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4768,12 +4858,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SandboxOauthSelectAccountsResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "sandbox_oauth_select_accounts",
                 answers::SANDBOX_OAUTH_SELECT_ACCOUNTS,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4789,12 +4879,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SessionTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "session_token_create",
                 answers::SESSION_TOKEN_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4810,9 +4900,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalEvaluateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("signal_evaluate", answers::SIGNAL_EVALUATE, &context);
+            .unimplemented_json(
+                "signal_evaluate",
+                answers::SIGNAL_EVALUATE,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /signal/schedule`: Schedule a planned ACH transaction
@@ -4827,9 +4921,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalScheduleResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("signal_schedule", answers::SIGNAL_SCHEDULE, &context);
+            .unimplemented_json(
+                "signal_schedule",
+                answers::SIGNAL_SCHEDULE,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /signal/decision/report`: Report whether you initiated an ACH transaction
@@ -4844,12 +4942,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalDecisionReportResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "signal_decision_report",
                 answers::SIGNAL_DECISION_REPORT,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4865,12 +4963,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalReturnReportResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "signal_return_report",
                 answers::SIGNAL_RETURN_REPORT,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4886,9 +4984,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::SignalPrepareResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("signal_prepare", answers::SIGNAL_PREPARE, &context);
+            .unimplemented_json(
+                "signal_prepare",
+                answers::SIGNAL_PREPARE,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /statements/list`: Retrieve a list of all statements associated with an Item.
@@ -4903,9 +5005,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::StatementsListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("statements_list", answers::STATEMENTS_LIST, &context);
+            .unimplemented_json(
+                "statements_list",
+                answers::STATEMENTS_LIST,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /statements/download`: Retrieve a single statement.
@@ -4918,9 +5024,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::StatementsDownloadRequest,
     ) -> impl Future<Output = Result<::specgen_runtime::Binary, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_document("statements_download", "application/pdf", &context);
+            .unimplemented_document(
+                "statements_download",
+                "application/pdf",
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /statements/refresh`: Refresh statements data.
@@ -4935,12 +5045,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::StatementsRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "statements_refresh",
                 answers::STATEMENTS_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4956,9 +5066,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("transactions_get", answers::TRANSACTIONS_GET, &context);
+            .unimplemented_json(
+                "transactions_get",
+                answers::TRANSACTIONS_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /transactions/refresh`: Refresh transaction data
@@ -4973,12 +5087,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transactions_refresh",
                 answers::TRANSACTIONS_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -4994,12 +5108,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsRecurringGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transactions_recurring_get",
                 answers::TRANSACTIONS_RECURRING_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5015,12 +5129,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsSyncResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transactions_sync",
                 answers::TRANSACTIONS_SYNC,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5036,12 +5150,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransactionsEnrichResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transactions_enrich",
                 answers::TRANSACTIONS_ENRICH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5055,9 +5169,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::TransferGetRequest,
     ) -> impl Future<Output = Result<models::TransferGetResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("transfer_get", answers::TRANSFER_GET, &context);
+            .unimplemented_json(
+                "transfer_get",
+                answers::TRANSFER_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /transfer/recurring/get`: Retrieve a recurring transfer
@@ -5072,12 +5190,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRecurringGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_recurring_get",
                 answers::TRANSFER_RECURRING_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5093,12 +5211,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferAuthorizationCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_authorization_create",
                 answers::TRANSFER_AUTHORIZATION_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5114,12 +5232,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferAuthorizationCancelResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_authorization_cancel",
                 answers::TRANSFER_AUTHORIZATION_CANCEL,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5137,12 +5255,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferBalanceGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_balance_get",
                 answers::TRANSFER_BALANCE_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5158,12 +5276,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferCapabilitiesGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_capabilities_get",
                 answers::TRANSFER_CAPABILITIES_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5179,12 +5297,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferConfigurationGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_configuration_get",
                 answers::TRANSFER_CONFIGURATION_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5200,12 +5318,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_ledger_get",
                 answers::TRANSFER_LEDGER_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5221,12 +5339,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerDistributeResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_ledger_distribute",
                 answers::TRANSFER_LEDGER_DISTRIBUTE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5242,12 +5360,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerDepositResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_ledger_deposit",
                 answers::TRANSFER_LEDGER_DEPOSIT,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5263,12 +5381,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerWithdrawResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_ledger_withdraw",
                 answers::TRANSFER_LEDGER_WITHDRAW,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5288,12 +5406,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_originator_funding_account_update",
                 answers::TRANSFER_ORIGINATOR_FUNDING_ACCOUNT_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5313,12 +5431,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_originator_funding_account_create",
                 answers::TRANSFER_ORIGINATOR_FUNDING_ACCOUNT_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5334,12 +5452,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferMetricsGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_metrics_get",
                 answers::TRANSFER_METRICS_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5355,9 +5473,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("transfer_create", answers::TRANSFER_CREATE, &context);
+            .unimplemented_json(
+                "transfer_create",
+                answers::TRANSFER_CREATE,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /transfer/recurring/create`: Create a recurring transfer
@@ -5372,12 +5494,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRecurringCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_recurring_create",
                 answers::TRANSFER_RECURRING_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5391,9 +5513,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::TransferListRequest,
     ) -> impl Future<Output = Result<models::TransferListResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("transfer_list", answers::TRANSFER_LIST, &context);
+            .unimplemented_json(
+                "transfer_list",
+                answers::TRANSFER_LIST,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /transfer/recurring/list`: List recurring transfers
@@ -5408,12 +5534,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRecurringListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_recurring_list",
                 answers::TRANSFER_RECURRING_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5429,9 +5555,13 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferCancelResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("transfer_cancel", answers::TRANSFER_CANCEL, &context);
+            .unimplemented_json(
+                "transfer_cancel",
+                answers::TRANSFER_CANCEL,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /transfer/recurring/cancel`: Cancel a recurring transfer.
@@ -5446,12 +5576,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRecurringCancelResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_recurring_cancel",
                 answers::TRANSFER_RECURRING_CANCEL,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5467,12 +5597,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferEventListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_event_list",
                 answers::TRANSFER_EVENT_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5488,12 +5618,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferLedgerEventListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_ledger_event_list",
                 answers::TRANSFER_LEDGER_EVENT_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5509,12 +5639,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferEventSyncResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_event_sync",
                 answers::TRANSFER_EVENT_SYNC,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5530,12 +5660,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferSweepGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_sweep_get",
                 answers::TRANSFER_SWEEP_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5551,12 +5681,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferSweepListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_sweep_list",
                 answers::TRANSFER_SWEEP_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5572,12 +5702,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferMigrateAccountResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_migrate_account",
                 answers::TRANSFER_MIGRATE_ACCOUNT,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5593,12 +5723,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferIntentCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_intent_create",
                 answers::TRANSFER_INTENT_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5614,12 +5744,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferIntentGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_intent_get",
                 answers::TRANSFER_INTENT_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5635,12 +5765,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRepaymentListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_repayment_list",
                 answers::TRANSFER_REPAYMENT_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5656,12 +5786,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRepaymentReturnListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_repayment_return_list",
                 answers::TRANSFER_REPAYMENT_RETURN_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5678,12 +5808,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferPlatformRequirementSubmitResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_platform_requirement_submit",
                 answers::TRANSFER_PLATFORM_REQUIREMENT_SUBMIT,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5699,12 +5829,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferOriginatorCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_originator_create",
                 answers::TRANSFER_ORIGINATOR_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5720,12 +5850,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferQuestionnaireCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_questionnaire_create",
                 answers::TRANSFER_QUESTIONNAIRE_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5741,12 +5871,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferDiligenceSubmitResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_diligence_submit",
                 answers::TRANSFER_DILIGENCE_SUBMIT,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5763,12 +5893,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferDiligenceDocumentUploadResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_diligence_document_upload",
                 answers::TRANSFER_DILIGENCE_DOCUMENT_UPLOAD,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5784,12 +5914,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferOriginatorGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_originator_get",
                 answers::TRANSFER_ORIGINATOR_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5805,12 +5935,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferOriginatorListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_originator_list",
                 answers::TRANSFER_ORIGINATOR_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5826,12 +5956,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRefundCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_refund_create",
                 answers::TRANSFER_REFUND_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5847,12 +5977,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRefundGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_refund_get",
                 answers::TRANSFER_REFUND_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5868,12 +5998,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferRefundCancelResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_refund_cancel",
                 answers::TRANSFER_REFUND_CANCEL,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5890,12 +6020,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferPlatformOriginatorCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_platform_originator_create",
                 answers::TRANSFER_PLATFORM_ORIGINATOR_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5911,12 +6041,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::TransferPlatformPersonCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "transfer_platform_person_create",
                 answers::TRANSFER_PLATFORM_PERSON_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5932,12 +6062,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserTransactionsRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_transactions_refresh",
                 answers::USER_TRANSACTIONS_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5953,12 +6083,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserFinancialDataRefreshResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_financial_data_refresh",
                 answers::USER_FINANCIAL_DATA_REFRESH,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -5972,9 +6102,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::UserCreateRequest,
     ) -> impl Future<Output = Result<models::UserCreateResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("user_create", answers::USER_CREATE, &context);
+            .unimplemented_json("user_create", answers::USER_CREATE, &context, &request);
         async { answer }
     }
     /// `POST /user/get`: Retrieve user identity and information
@@ -5987,8 +6116,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::UserGetRequest,
     ) -> impl Future<Output = Result<models::UserGetResponse, ServerError>> + Send {
-        let _ = request;
-        let answer = self.unimplemented_json("user_get", answers::USER_GET, &context);
+        let answer = self
+            .unimplemented_json("user_get", answers::USER_GET, &context, &request);
         async { answer }
     }
     /// `POST /user/identity/remove`: Remove user identity data
@@ -6003,12 +6132,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserIdentityRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_identity_remove",
                 answers::USER_IDENTITY_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6022,9 +6151,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::UserUpdateRequest,
     ) -> impl Future<Output = Result<models::UserUpdateResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("user_update", answers::USER_UPDATE, &context);
+            .unimplemented_json("user_update", answers::USER_UPDATE, &context, &request);
         async { answer }
     }
     /// `POST /user/remove`: Remove user
@@ -6037,9 +6165,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::UserRemoveRequest,
     ) -> impl Future<Output = Result<models::UserRemoveResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("user_remove", answers::USER_REMOVE, &context);
+            .unimplemented_json("user_remove", answers::USER_REMOVE, &context, &request);
         async { answer }
     }
     /// `POST /user/products/terminate`: Terminate user-based products
@@ -6054,12 +6181,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserProductsTerminateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_products_terminate",
                 answers::USER_PRODUCTS_TERMINATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6073,9 +6200,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::UserItemsGetRequest,
     ) -> impl Future<Output = Result<models::UserItemsGetResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("user_items_get", answers::USER_ITEMS_GET, &context);
+            .unimplemented_json(
+                "user_items_get",
+                answers::USER_ITEMS_GET,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /user/items/associate`: Associate Items to a User
@@ -6090,12 +6221,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserItemsAssociateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_items_associate",
                 answers::USER_ITEMS_ASSOCIATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6111,12 +6242,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserItemsRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_items_remove",
                 answers::USER_ITEMS_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6132,12 +6263,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserThirdPartyTokenCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_third_party_token_create",
                 answers::USER_THIRD_PARTY_TOKEN_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6153,12 +6284,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserThirdPartyTokenRemoveResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_third_party_token_remove",
                 answers::USER_THIRD_PARTY_TOKEN_REMOVE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6174,12 +6305,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserAccountSessionGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_account_session_get",
                 answers::USER_ACCOUNT_SESSION_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6195,12 +6326,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::UserAccountSessionEventSendResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "user_account_session_event_send",
                 answers::USER_ACCOUNT_SESSION_EVENT_SEND,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6214,9 +6345,13 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::WalletCreateRequest,
     ) -> impl Future<Output = Result<models::WalletCreateResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("wallet_create", answers::WALLET_CREATE, &context);
+            .unimplemented_json(
+                "wallet_create",
+                answers::WALLET_CREATE,
+                &context,
+                &request,
+            );
         async { answer }
     }
     /// `POST /wallet/get`: Fetch an e-wallet
@@ -6229,9 +6364,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::WalletGetRequest,
     ) -> impl Future<Output = Result<models::WalletGetResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("wallet_get", answers::WALLET_GET, &context);
+            .unimplemented_json("wallet_get", answers::WALLET_GET, &context, &request);
         async { answer }
     }
     /// `POST /wallet/list`: Fetch a list of e-wallets
@@ -6244,9 +6378,8 @@ pub trait PlaidApiService: ServiceBasics {
         context: RequestContext,
         request: models::WalletListRequest,
     ) -> impl Future<Output = Result<models::WalletListResponse, ServerError>> + Send {
-        let _ = request;
         let answer = self
-            .unimplemented_json("wallet_list", answers::WALLET_LIST, &context);
+            .unimplemented_json("wallet_list", answers::WALLET_LIST, &context, &request);
         async { answer }
     }
     /// `POST /wallet/transaction/execute`: Execute a transaction using an e-wallet
@@ -6261,12 +6394,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WalletTransactionExecuteResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "wallet_transaction_execute",
                 answers::WALLET_TRANSACTION_EXECUTE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6282,12 +6415,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WalletTransactionGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "wallet_transaction_get",
                 answers::WALLET_TRANSACTION_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6303,12 +6436,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WalletTransactionListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "wallet_transaction_list",
                 answers::WALLET_TRANSACTION_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6324,12 +6457,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_create",
                 answers::WATCHLIST_SCREENING_ENTITY_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6345,12 +6478,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_get",
                 answers::WATCHLIST_SCREENING_ENTITY_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6367,12 +6500,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityHistoryListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_history_list",
                 answers::WATCHLIST_SCREENING_ENTITY_HISTORY_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6388,12 +6521,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityHitListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_hit_list",
                 answers::WATCHLIST_SCREENING_ENTITY_HIT_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6409,12 +6542,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_list",
                 answers::WATCHLIST_SCREENING_ENTITY_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6430,12 +6563,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityProgramGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_program_get",
                 answers::WATCHLIST_SCREENING_ENTITY_PROGRAM_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6451,12 +6584,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityProgramListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_program_list",
                 answers::WATCHLIST_SCREENING_ENTITY_PROGRAM_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6476,12 +6609,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_review_create",
                 answers::WATCHLIST_SCREENING_ENTITY_REVIEW_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6497,12 +6630,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityReviewListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_review_list",
                 answers::WATCHLIST_SCREENING_ENTITY_REVIEW_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6518,12 +6651,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningEntityUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_entity_update",
                 answers::WATCHLIST_SCREENING_ENTITY_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6539,12 +6672,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualCreateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_create",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6560,12 +6693,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_get",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6585,12 +6718,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_history_list",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_HISTORY_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6607,12 +6740,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualHitListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_hit_list",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_HIT_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6628,12 +6761,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualListResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_list",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6653,12 +6786,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_program_get",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_PROGRAM_GET,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6678,12 +6811,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_program_list",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_PROGRAM_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6703,12 +6836,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_review_create",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_REVIEW_CREATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6728,12 +6861,12 @@ pub trait PlaidApiService: ServiceBasics {
             ServerError,
         >,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_review_list",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_REVIEW_LIST,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6749,12 +6882,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WatchlistScreeningIndividualUpdateResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "watchlist_screening_individual_update",
                 answers::WATCHLIST_SCREENING_INDIVIDUAL_UPDATE,
                 &context,
+                &request,
             );
         async { answer }
     }
@@ -6770,12 +6903,12 @@ pub trait PlaidApiService: ServiceBasics {
     ) -> impl Future<
         Output = Result<models::WebhookVerificationKeyGetResponse, ServerError>,
     > + Send {
-        let _ = request;
         let answer = self
             .unimplemented_json(
                 "webhook_verification_key_get",
                 answers::WEBHOOK_VERIFICATION_KEY_GET,
                 &context,
+                &request,
             );
         async { answer }
     }

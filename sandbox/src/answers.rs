@@ -23,6 +23,23 @@ pub struct Answers {
 }
 
 impl Answers {
+    /// `answer` with the request's id and renamed ids, as JSON to be made an Item's own.
+    pub fn value(
+        &self,
+        ids: &Ids,
+        operation: &'static str,
+        answer: &'static str,
+        context: &RequestContext,
+    ) -> Result<Value, ServerError> {
+        let mut value = Value::clone(&*self.renamed(ids, operation, answer)?);
+        if let Some(fields) = value.as_object_mut()
+            && let Some(request_id) = fields.get_mut("request_id")
+        {
+            *request_id = context.request_id.clone().into();
+        }
+        Ok(value)
+    }
+
     /// `answer`, as the operation's response type, with the request's id and renamed ids.
     pub fn json<T: DeserializeOwned>(
         &self,
@@ -31,13 +48,7 @@ impl Answers {
         answer: &'static str,
         context: &RequestContext,
     ) -> Result<T, ServerError> {
-        let mut value = Value::clone(&*self.renamed(ids, operation, answer)?);
-        if let Some(fields) = value.as_object_mut()
-            && let Some(request_id) = fields.get_mut("request_id")
-        {
-            *request_id = context.request_id.clone().into();
-        }
-        serde_json::from_value(value).map_err(|_| broken_answer(operation))
+        decode(operation, self.value(ids, operation, answer, context)?)
     }
 
     fn renamed(
@@ -67,6 +78,11 @@ impl Answers {
             .insert(operation, Arc::clone(&value));
         Ok(value)
     }
+}
+
+/// An answer as the operation's response type.
+pub fn decode<T: DeserializeOwned>(operation: &str, value: Value) -> Result<T, ServerError> {
+    serde_json::from_value(value).map_err(|_| broken_answer(operation))
 }
 
 /// The generator checks every answer against its type, so this would be a generator bug; it

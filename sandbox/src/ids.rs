@@ -1,9 +1,11 @@
 //! Identifiers and timestamps: random by default, a fixed sequence with `--seed`, so a user's
 //! tests can assert on them.
 //!
-//! A user's token, user id and Item id carry the user's index and a MAC of it (SipHash-2-4
-//! under a 128-bit key), so the sandbox stores none of them: it reads the index back and
-//! recomputes the MAC. SipHash is a keyed pseudo-random function, so tokens a client holds
+//! A user's token, user id and Item id, and a linked Item's public and access tokens, carry an
+//! index (the user's, the Item's) and a MAC of it (SipHash-2-4 under a 128-bit key), so the
+//! sandbox stores none of them: it reads the index back and recomputes the MAC. An access
+//! token's MAC also covers the Item's token generation, so that rotating it
+//! (`/item/access_token/invalidate`) makes the old one fail the check. SipHash is a keyed pseudo-random function, so tokens a client holds
 //! reveal nothing of the key, and another user's token cannot be computed from one's own.
 //! Without `--seed` the key comes from the operating system's random source; with `--seed`
 //! it is derived from the seed, which makes every id reproducible (and computable by whoever
@@ -17,6 +19,8 @@ use siphasher::sip128::{Hasher128 as _, SipHasher24};
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const TOKEN_PREFIX: &str = "user-sandbox-";
+const PUBLIC_TOKEN_PREFIX: &str = "public-sandbox-";
+const ACCESS_TOKEN_PREFIX: &str = "access-sandbox-";
 /// Characters of a user id that encode the index (62^6 users are plenty).
 const INDEX_DIGITS: usize = 6;
 const USER_ID_LEN: usize = 29;
@@ -29,6 +33,10 @@ enum Purpose {
     UserId = 2,
     ItemId = 3,
     Renamed = 4,
+    PublicToken = 5,
+    AccessToken = 6,
+    LinkedItemId = 7,
+    AccountId = 8,
 }
 
 /// Where ids and times come from.
@@ -80,9 +88,58 @@ impl Ids {
 
     /// `user-sandbox-` and a UUID: 80 bits of MAC, then the index in hex as the last group.
     pub fn user_token(&self, index: u64) -> String {
-        let mac = self.mac(Purpose::UserToken, index, 0);
+        self.uuid_token(TOKEN_PREFIX, Purpose::UserToken, index, 0)
+    }
+
+    /// The index a token was made for, if this sandbox made it.
+    pub fn user_token_index(&self, token: &str) -> Option<u64> {
+        let index = uuid_token_index(TOKEN_PREFIX, token)?;
+        constant_time_eq(token, &self.user_token(index)).then_some(index)
+    }
+
+    /// A linked Item's public token: `public-sandbox-` and a UUID, as `user_token`.
+    pub fn public_token(&self, index: u64) -> String {
+        self.uuid_token(PUBLIC_TOKEN_PREFIX, Purpose::PublicToken, index, 0)
+    }
+
+    pub fn public_token_index(&self, token: &str) -> Option<u64> {
+        let index = uuid_token_index(PUBLIC_TOKEN_PREFIX, token)?;
+        constant_time_eq(token, &self.public_token(index)).then_some(index)
+    }
+
+    /// A linked Item's access token of the given generation: `access-sandbox-` and a UUID.
+    pub fn access_token(&self, index: u64, generation: u64) -> String {
+        self.uuid_token(ACCESS_TOKEN_PREFIX, Purpose::AccessToken, index, generation)
+    }
+
+    /// The Item index an access token names; whether it is the Item's current token is for
+    /// the caller to check with `access_token`, which knows the generation.
+    pub fn access_token_index(token: &str) -> Option<u64> {
+        uuid_token_index(ACCESS_TOKEN_PREFIX, token)
+    }
+
+    /// A linked Item's id: 37 letters and digits of MAC, like a user's Item id but under
+    /// another purpose, so the two never collide.
+    pub fn linked_item_id(&self, index: u64) -> String {
+        self.mac_text(Purpose::LinkedItemId, index, 0, ITEM_ID_LEN)
+    }
+
+    /// The id of account `account` (its place in the Item's list) of linked Item `index`.
+    pub fn account_id(&self, index: u64, account: u32) -> String {
+        self.mac_text(
+            Purpose::AccountId,
+            index,
+            u64::from(account) << 32,
+            ITEM_ID_LEN,
+        )
+    }
+
+    /// `prefix` and a UUID: 80 bits of MAC over the index and `extra`, then the index in hex
+    /// as the last group.
+    fn uuid_token(&self, prefix: &str, purpose: Purpose, index: u64, extra: u64) -> String {
+        let mac = self.mac(purpose, index, extra);
         format!(
-            "{TOKEN_PREFIX}{:08x}-{:04x}-{:04x}-{:04x}-{index:012x}",
+            "{prefix}{:08x}-{:04x}-{:04x}-{:04x}-{index:012x}",
             mac >> 96,
             (mac >> 80) & 0xffff,
             (mac >> 64) & 0xffff,
@@ -90,20 +147,10 @@ impl Ids {
         )
     }
 
-    /// The index a token was made for, if this sandbox made it.
-    pub fn user_token_index(&self, token: &str) -> Option<u64> {
-        let index_hex = token.strip_prefix(TOKEN_PREFIX)?.rsplit('-').next()?;
-        if index_hex.len() != 12 {
-            return None;
-        }
-        let index = u64::from_str_radix(index_hex, 16).ok()?;
-        constant_time_eq(token, &self.user_token(index)).then_some(index)
-    }
-
     /// 29 letters and digits: the index in base 62, then the MAC.
     pub fn user_id(&self, index: u64) -> String {
         let mut id = base62(index, INDEX_DIGITS);
-        id.push_str(&self.mac_text(Purpose::UserId, index, USER_ID_LEN - INDEX_DIGITS));
+        id.push_str(&self.mac_text(Purpose::UserId, index, 0, USER_ID_LEN - INDEX_DIGITS));
         id
     }
 
@@ -118,7 +165,7 @@ impl Ids {
 
     /// The id of the Item of user `index`: 37 letters and digits of MAC.
     pub fn item_id(&self, index: u64) -> String {
-        self.mac_text(Purpose::ItemId, index, ITEM_ID_LEN)
+        self.mac_text(Purpose::ItemId, index, 0, ITEM_ID_LEN)
     }
 
     /// This sandbox's own id for an id of a documented answer: the same for the same id (so
@@ -175,10 +222,11 @@ impl Ids {
         hasher.finish128().as_u128()
     }
 
-    /// `len` base-62 characters of MAC output, 21 per 128-bit block (62^21 < 2^128).
-    fn mac_text(&self, purpose: Purpose, index: u64, len: usize) -> String {
+    /// `len` base-62 characters of MAC output, 21 per 128-bit block (62^21 < 2^128), from
+    /// block `first_block` on.
+    fn mac_text(&self, purpose: Purpose, index: u64, first_block: u64, len: usize) -> String {
         let mut text = String::with_capacity(len);
-        let mut block = 0;
+        let mut block = first_block;
         while text.len() < len {
             let mut mac = self.mac(purpose, index, block);
             for _ in 0..21.min(len - text.len()) {
@@ -197,6 +245,15 @@ impl Ids {
 pub(crate) fn constant_time_eq(presented: &str, expected: &str) -> bool {
     use subtle::ConstantTimeEq as _;
     presented.len() == expected.len() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+/// The index in the last group of a `prefix`-and-UUID token (its MAC is not checked here).
+fn uuid_token_index(prefix: &str, token: &str) -> Option<u64> {
+    let index_hex = token.strip_prefix(prefix)?.rsplit('-').next()?;
+    if index_hex.len() != 12 {
+        return None;
+    }
+    u64::from_str_radix(index_hex, 16).ok()
 }
 
 fn base62(mut n: u64, width: usize) -> String {
@@ -235,6 +292,35 @@ mod tests {
             "another key"
         );
         assert_eq!(ids.user_id_index("tooshort"), None);
+    }
+
+    #[test]
+    fn item_tokens_keep_their_prefixes_and_are_checked() {
+        let ids = ids(7);
+        let public = ids.public_token(3);
+        assert!(public.starts_with("public-sandbox-"), "{public}");
+        assert_eq!(ids.public_token_index(&public), Some(3));
+        assert_eq!(
+            ids.public_token_index(&public.replace("public-", "user-")),
+            None
+        );
+        assert_eq!(
+            ids.public_token_index(&ids.user_token(3)),
+            None,
+            "another purpose"
+        );
+        let access = ids.access_token(3, 0);
+        assert!(access.starts_with("access-sandbox-"), "{access}");
+        assert_eq!(Ids::access_token_index(&access), Some(3));
+        assert_ne!(
+            access,
+            ids.access_token(3, 1),
+            "a new generation, a new token"
+        );
+        assert_ne!(ids.linked_item_id(3), ids.item_id(3));
+        assert_ne!(ids.account_id(3, 0), ids.account_id(3, 1));
+        assert_ne!(ids.account_id(3, 0), ids.account_id(4, 0));
+        assert_eq!(ids.account_id(3, 0).len(), ITEM_ID_LEN);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 mod answers;
 mod connections;
 mod ids;
+mod items;
 mod service;
 
 use std::fmt;
@@ -40,6 +41,9 @@ pub struct Config {
     /// default: a request with an `Origin` header is refused, so a web page a developer
     /// visits cannot drive the sandbox with the documented default credentials.
     pub allowed_origins: Vec<String>,
+    /// How long a public token from `/sandbox/public_token/create` may be exchanged: 30
+    /// minutes, as Plaid documents; shorter in tests of expiry.
+    pub public_token_lifetime: Duration,
     pub limits: Limits,
 }
 
@@ -51,6 +55,7 @@ impl Default for Config {
             seed: None,
             log_requests: false,
             allowed_origins: Vec::new(),
+            public_token_lifetime: Duration::from_secs(30 * 60),
             limits: Limits::default(),
         }
     }
@@ -64,6 +69,7 @@ impl fmt::Debug for Config {
             .field("seed", &self.seed)
             .field("log_requests", &self.log_requests)
             .field("allowed_origins", &self.allowed_origins)
+            .field("public_token_lifetime", &self.public_token_lifetime)
             .field("limits", &self.limits)
             .finish()
     }
@@ -92,8 +98,12 @@ pub struct Limits {
     /// Users created over the sandbox's life, removed ones included (their `client_user_id`
     /// is never released). Default 1,000,000.
     pub max_users: usize,
+    /// Items linked with `/sandbox/public_token/create` over the sandbox's life, removed ones
+    /// included. Default 1,000,000.
+    pub max_items: usize,
     /// All stored data: each user's `client_user_id`, its identity as JSON, and 64 bytes of
-    /// overhead per user. Default 64 MiB.
+    /// overhead per user; each linked Item's webhook URL and 96 bytes of overhead. Default
+    /// 64 MiB.
     pub max_stored_bytes: usize,
     /// One user's stored identity, as JSON. Default 64 KiB.
     pub max_user_bytes: usize,
@@ -108,6 +118,7 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(30),
             max_body_bytes: 2 << 20,
             max_users: 1_000_000,
+            max_items: 1_000_000,
             max_stored_bytes: 64 << 20,
             max_user_bytes: 64 << 10,
         }

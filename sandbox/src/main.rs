@@ -64,6 +64,10 @@ struct Args {
     /// Users created over the sandbox's life, removed ones included.
     #[arg(long, default_value_t = Limits::default().max_users)]
     max_users: usize,
+    /// Items linked with /sandbox/public_token/create over the sandbox's life, removed ones
+    /// included.
+    #[arg(long, default_value_t = Limits::default().max_items)]
+    max_items: usize,
     /// All stored user data, in bytes (identities as JSON, client_user_ids, 64 per user).
     #[arg(long, default_value_t = Limits::default().max_stored_bytes)]
     max_stored_bytes: usize,
@@ -104,6 +108,7 @@ impl Args {
             seed: self.seed,
             log_requests: self.log_requests,
             allowed_origins: self.allow_origin,
+            public_token_lifetime: Config::default().public_token_lifetime,
             limits: Limits {
                 max_connections: self.max_connections,
                 header_read_timeout: self.header_read_timeout,
@@ -111,6 +116,7 @@ impl Args {
                 idle_timeout: self.idle_timeout,
                 max_body_bytes: self.max_body_bytes,
                 max_users: self.max_users,
+                max_items: self.max_items,
                 max_stored_bytes: self.max_stored_bytes,
                 max_user_bytes: self.max_user_bytes,
             },

@@ -3,15 +3,19 @@
 
 use std::collections::HashSet;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use plaid_api::models::*;
 use plaid_api::server::PlaidApiService;
 use plaid_api::server_support::{RequestContext, ServerError, ServiceBasics};
 use plaid_api::{Binary, Nullable};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::answers::{self, Answers};
 use crate::ids::{Ids, constant_time_eq};
+use crate::items::{self, ItemRenaming, LinkedItem, Status};
 use crate::{Config, Limits};
 
 /// The fictional institution every new user's Item is linked at.
@@ -24,6 +28,7 @@ pub struct Sandbox {
     client_id: String,
     secret: String,
     allowed_origins: Vec<String>,
+    public_token_lifetime: Duration,
     limits: Limits,
     ids: Ids,
     answers: Answers,
@@ -38,6 +43,9 @@ struct State {
     users: Vec<Option<User>>,
     /// Every `client_user_id` ever used: a removed user's id is not released (the docs say so).
     client_user_ids: HashSet<Box<str>>,
+    /// Items linked with `/sandbox/public_token/create`, by index; a removed one keeps its
+    /// slot (so that its tokens answer `ITEM_NOT_FOUND`) but not its webhook.
+    items: Vec<LinkedItem>,
     /// What the state holds, as counted against `Limits::max_stored_bytes`.
     stored_bytes: usize,
 }
@@ -133,6 +141,7 @@ impl Sandbox {
             client_id: config.client_id.clone(),
             secret: config.secret.clone(),
             allowed_origins: config.allowed_origins.clone(),
+            public_token_lifetime: config.public_token_lifetime,
             limits: config.limits.clone(),
             ids: Ids::new(config.seed).map_err(|e| std::io::Error::other(e.to_string()))?,
             answers: Answers::default(),
@@ -196,6 +205,221 @@ impl Sandbox {
     }
 }
 
+/// Operations that take an Item's access token and still answer while the Item needs its
+/// user to log in again: they manage the Item rather than read its data (the docs' update
+/// mode is reached through `/link/token/create` with the token).
+const MANAGEMENT_OPERATIONS: &[&str] = &[
+    "item_get",
+    "item_remove",
+    "item_webhook_update",
+    "item_access_token_invalidate",
+    "item_create_public_token",
+    "sandbox_item_reset_login",
+    "sandbox_item_fire_webhook",
+    "link_token_create",
+];
+
+/// The operations whose answer the sandbox builds from the Item's accounts rather than only
+/// renaming the documented one.
+const ACCOUNT_OPERATIONS: &[&str] = &[
+    "accounts_get",
+    "accounts_balance_get",
+    "auth_get",
+    "identity_get",
+];
+
+/// What an answer needs of the Item a request names, read under the lock.
+struct ItemView {
+    index: u64,
+    item: Item,
+    renaming_of: &'static items::Institution,
+}
+
+fn invalid_public_token(message: &str) -> ServerError {
+    items::error("INVALID_INPUT", "INVALID_PUBLIC_TOKEN", message)
+}
+
+impl Sandbox {
+    /// Runs `f` on the Item `token` names, if the token is the Item's current one. A removed
+    /// Item answers `ITEM_NOT_FOUND`; with `data`, one waiting for its user's login answers
+    /// `ITEM_LOGIN_REQUIRED`.
+    fn with_item<T>(
+        &self,
+        token: &str,
+        data: bool,
+        f: impl FnOnce(u64, &mut LinkedItem, &mut usize) -> Result<T, ServerError>,
+    ) -> Result<T, ServerError> {
+        let index = Ids::access_token_index(token).ok_or_else(items::invalid_access_token)?;
+        let mut state = self.state();
+        let State {
+            items,
+            stored_bytes,
+            ..
+        } = &mut *state;
+        let item = usize::try_from(index)
+            .ok()
+            .and_then(|slot| items.get_mut(slot))
+            .ok_or_else(items::invalid_access_token)?;
+        if !constant_time_eq(token, &self.ids.access_token(index, item.generation)) {
+            return Err(items::invalid_access_token());
+        }
+        match item.status {
+            Status::Removed => return Err(items::item_not_found()),
+            Status::LoginRequired(_) if data => return Err(items::login_required_error()),
+            _ => {}
+        }
+        f(index, item, stored_bytes)
+    }
+
+    /// A linked Item as the API shows it.
+    fn linked_item(&self, index: u64, item: &LinkedItem) -> Item {
+        let institution = item.institution();
+        let available = institution
+            .products
+            .iter()
+            .filter(|product| !item.products.contains(product))
+            .cloned()
+            .collect();
+        let reset_by = match &item.status {
+            Status::LoginRequired(request_id) => Some(request_id),
+            _ => None,
+        };
+        Item {
+            item_id: self.ids.linked_item_id(index),
+            institution_id: Nullable::Value(institution.id.into()),
+            institution_name: Nullable::Value(institution.name.into()),
+            webhook: item.webhook.as_deref().map(str::to_owned),
+            auth_method: Nullable::Value(ItemAuthMethod::InstantAuth),
+            error: reset_by.map(|request_id| login_required(request_id)),
+            available_products: available,
+            billed_products: item.products.clone(),
+            products: Some(item.products.clone()),
+            consented_products: Some(item.products.clone()),
+            consent_expiration_time: None,
+            update_type: if reset_by.is_some() {
+                ItemUpdateType::UserPresentRequired
+            } else {
+                ItemUpdateType::Background
+            },
+        }
+    }
+
+    /// Checks every access token a request carries (`access_token`, `access_tokens`) and
+    /// returns the Item of its `access_token`, for the answer to be made that Item's.
+    fn items_of(
+        &self,
+        operation: &'static str,
+        request: &Value,
+    ) -> Result<Option<ItemView>, ServerError> {
+        let data = !MANAGEMENT_OPERATIONS.contains(&operation);
+        if let Some(tokens) = request.get("access_tokens").and_then(Value::as_array) {
+            for token in tokens {
+                let token = token.as_str().unwrap_or_default();
+                self.with_item(token, data, |_, _, _| Ok(()))?;
+            }
+        }
+        let Some(token) = request.get("access_token").and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        self.with_item(token, data, |index, item, _| {
+            Ok(Some(ItemView {
+                index,
+                item: self.linked_item(index, item),
+                renaming_of: item.institution(),
+            }))
+        })
+    }
+
+    /// Makes a documented answer the Item's: its ids everywhere, and for the account
+    /// operations its own accounts (those `options.account_ids` names, when it names some).
+    fn item_answer(
+        &self,
+        operation: &'static str,
+        request: &Value,
+        view: ItemView,
+        answer: &mut Value,
+    ) -> Result<(), ServerError> {
+        let mut renaming = ItemRenaming::new(&self.ids, view.index, view.renaming_of);
+        renaming.apply(answer);
+        let item = serde_json::to_value(&view.item).unwrap_or(Value::Null);
+        let accounts_too = ACCOUNT_OPERATIONS.contains(&operation) || operation == "item_get";
+        if let (Some(documented), Value::Object(own)) =
+            (answer.get_mut("item").and_then(Value::as_object_mut), item)
+        {
+            for (key, field) in own {
+                // Only the fields the documented item has, but for the operations whose item
+                // is the `Item` schema: another schema may not take the others.
+                if accounts_too || documented.contains_key(&key) {
+                    documented.insert(key, field);
+                }
+            }
+        }
+        if !ACCOUNT_OPERATIONS.contains(&operation) {
+            return Ok(());
+        }
+        let mut accounts = items::accounts_json(&self.ids, view.index);
+        let mut numbers = items::ach_numbers_json(&self.ids, view.index);
+        if let Some(wanted) = request
+            .pointer("/options/account_ids")
+            .and_then(Value::as_array)
+        {
+            let own = |id: &Value| accounts.iter().any(|a| a.get("account_id") == Some(id));
+            if !wanted.iter().all(own) {
+                return Err(items::error(
+                    "INVALID_INPUT",
+                    "INVALID_ACCOUNT_ID",
+                    "one of the account_ids specified is invalid or does not exist within this Item",
+                ));
+            }
+            let kept = |a: &Value| a.get("account_id").is_some_and(|id| wanted.contains(id));
+            accounts.retain(kept);
+            numbers.retain(kept);
+        }
+        if operation == "identity_get" {
+            // The documented owner of the standard user, on each of its accounts.
+            let owners = answer
+                .pointer("/accounts/0/owners")
+                .cloned()
+                .unwrap_or_else(|| Value::Array(Vec::new()));
+            for account in &mut accounts {
+                account["owners"] = owners.clone();
+            }
+        }
+        answer["accounts"] = Value::Array(accounts);
+        if operation == "auth_get" {
+            answer["numbers"] = serde_json::json!({
+                "ach": numbers,
+                "eft": [],
+                "international": [],
+                "bacs": [],
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Whether `user_good` may log in with `password`, else the error the docs give: a
+/// `error_<CODE>` password makes the Item fail with that code.
+fn check_credentials(username: &str, password: &str) -> Result<(), ServerError> {
+    let invalid = || {
+        items::error(
+            "ITEM_ERROR",
+            "INVALID_CREDENTIALS",
+            "the provided credentials were not correct (the sandbox knows the test user user_good, password pass_good)",
+        )
+    };
+    if username != "user_good" {
+        return Err(invalid());
+    }
+    if password == "pass_good" {
+        return Ok(());
+    }
+    Err(password
+        .strip_prefix("error_")
+        .and_then(items::test_credential_error)
+        .unwrap_or_else(invalid))
+}
+
 fn invalid_item_id() -> ServerError {
     ServerError::new(
         400,
@@ -249,29 +473,45 @@ impl ServiceBasics for Sandbox {
         self.allowed_origins.iter().any(|allowed| allowed == origin)
     }
 
-    fn unimplemented_json<T: DeserializeOwned>(
+    fn unimplemented_json<T: DeserializeOwned, R: Serialize>(
         &self,
         operation: &'static str,
         answer: &'static str,
         context: &RequestContext,
+        request: &R,
     ) -> Result<T, ServerError> {
-        self.answers.json(&self.ids, operation, answer, context)
+        // Read generically, so that every operation taking an access token answers for its
+        // Item without naming its request type.
+        let request = serde_json::to_value(request).unwrap_or(Value::Null);
+        let view = self.items_of(operation, &request)?;
+        let Some(view) = view else {
+            return self.answers.json(&self.ids, operation, answer, context);
+        };
+        let mut value = self.answers.value(&self.ids, operation, answer, context)?;
+        self.item_answer(operation, &request, view, &mut value)?;
+        answers::decode(operation, value)
     }
 
-    fn unimplemented_document(
+    fn unimplemented_document<R: Serialize>(
         &self,
         operation: &'static str,
         media_type: &'static str,
         _context: &RequestContext,
+        request: &R,
     ) -> Result<Binary, ServerError> {
+        let request = serde_json::to_value(request).unwrap_or(Value::Null);
+        self.items_of(operation, &request)?;
         answers::document(operation, media_type)
     }
 
-    fn unimplemented_empty(
+    fn unimplemented_empty<R: Serialize>(
         &self,
-        _operation: &'static str,
+        operation: &'static str,
         _context: &RequestContext,
+        request: &R,
     ) -> Result<(), ServerError> {
+        let request = serde_json::to_value(request).unwrap_or(Value::Null);
+        self.items_of(operation, &request)?;
         Ok(())
     }
 }
@@ -532,13 +772,18 @@ impl PlaidApiService for Sandbox {
             },
             None => BeaconUserAddress::default(),
         };
+        // Each access token names a linked Item, whose id the Beacon user is linked to.
         let item_ids = request
             .access_tokens
             .into_value()
             .unwrap_or_default()
             .iter()
-            .map(|_| self.ids.alphanumeric(37))
-            .collect();
+            .map(|token| {
+                self.with_item(token, true, |index, _, _| {
+                    Ok(self.ids.linked_item_id(index))
+                })
+            })
+            .collect::<Result<_, _>>()?;
         let response = BeaconUserCreateResponse {
             item_ids,
             id: format!("becusr_{}", self.ids.alphanumeric(14)),
@@ -571,6 +816,213 @@ impl PlaidApiService for Sandbox {
             request_id: context.request_id,
         };
         Ok(response)
+    }
+
+    async fn sandbox_public_token_create(
+        &self,
+        context: RequestContext,
+        request: SandboxPublicTokenCreateRequest,
+    ) -> Result<SandboxPublicTokenCreateResponse, ServerError> {
+        let institution = items::institution(&request.institution_id).ok_or_else(|| {
+            items::error(
+                "INVALID_INPUT",
+                "INVALID_INSTITUTION",
+                "the institution_id specified is invalid or does not exist in the sandbox",
+            )
+        })?;
+        let supported = items::INSTITUTIONS[usize::from(institution)].products;
+        if !request
+            .initial_products
+            .iter()
+            .all(|p| supported.contains(p))
+        {
+            return Err(items::error(
+                "ITEM_ERROR",
+                "PRODUCTS_NOT_SUPPORTED",
+                "the institution does not support one of the initial_products",
+            ));
+        }
+        let options = request.options.unwrap_or_default();
+        check_credentials(
+            options
+                .override_username
+                .value()
+                .map_or("user_good", String::as_str),
+            options
+                .override_password
+                .value()
+                .map_or("pass_good", String::as_str),
+        )?;
+        let mut products = Vec::new();
+        for product in request.initial_products {
+            if !products.contains(&product) {
+                products.push(product);
+            }
+        }
+        let item = LinkedItem {
+            institution,
+            products,
+            webhook: options
+                .webhook
+                .filter(|url| !url.is_empty())
+                .map(String::into_boxed_str),
+            status: Status::Good,
+            generation: 0,
+            public_token_expires: Some(Instant::now() + self.public_token_lifetime),
+        };
+        let cost = item.stored_bytes();
+        let index = {
+            let mut state = self.state();
+            if state.items.len() >= self.limits.max_items {
+                return Err(state_full("--max-items"));
+            }
+            if state.stored_bytes + cost > self.limits.max_stored_bytes {
+                return Err(state_full("--max-stored-bytes"));
+            }
+            state.stored_bytes += cost;
+            state.items.push(item);
+            state.items.len() - 1
+        } as u64;
+        Ok(SandboxPublicTokenCreateResponse {
+            public_token: self.ids.public_token(index),
+            request_id: context.request_id,
+        })
+    }
+
+    async fn item_public_token_exchange(
+        &self,
+        context: RequestContext,
+        request: ItemPublicTokenExchangeRequest,
+    ) -> Result<ItemPublicTokenExchangeResponse, ServerError> {
+        const UNKNOWN: &str =
+            "provided public token is in an invalid format or was not issued by this sandbox";
+        let index = self
+            .ids
+            .public_token_index(&request.public_token)
+            .ok_or_else(|| invalid_public_token(UNKNOWN))?;
+        let generation = {
+            let mut state = self.state();
+            let item = usize::try_from(index)
+                .ok()
+                .and_then(|slot| state.items.get_mut(slot))
+                .ok_or_else(|| invalid_public_token(UNKNOWN))?;
+            // A public token is good for one exchange: taken here whatever the outcome.
+            match item.public_token_expires.take() {
+                _ if matches!(item.status, Status::Removed) => {
+                    return Err(invalid_public_token(UNKNOWN));
+                }
+                Some(expires) if Instant::now() < expires => item.generation,
+                Some(_) => {
+                    return Err(invalid_public_token(
+                        "provided public token is expired: public tokens expire 30 minutes after creation",
+                    ));
+                }
+                None => {
+                    return Err(invalid_public_token(
+                        "provided public token has already been exchanged; a public token is good for one exchange",
+                    ));
+                }
+            }
+        };
+        Ok(ItemPublicTokenExchangeResponse {
+            access_token: self.ids.access_token(index, generation),
+            item_id: self.ids.linked_item_id(index),
+            request_id: context.request_id,
+        })
+    }
+
+    async fn item_create_public_token(
+        &self,
+        context: RequestContext,
+        request: ItemPublicTokenCreateRequest,
+    ) -> Result<ItemPublicTokenCreateResponse, ServerError> {
+        // A new public token of the Item (for Link's update mode); exchanging it gives the
+        // Item's current access token. The Item keeps one: a new one replaces an unexchanged
+        // one (a public token is computed from the Item's index).
+        let expires = Instant::now() + self.public_token_lifetime;
+        let index = self.with_item(&request.access_token, false, |index, item, _| {
+            item.public_token_expires = Some(expires);
+            Ok(index)
+        })?;
+        Ok(ItemPublicTokenCreateResponse {
+            public_token: self.ids.public_token(index),
+            expiration: None,
+            request_id: context.request_id,
+        })
+    }
+
+    async fn item_webhook_update(
+        &self,
+        context: RequestContext,
+        request: ItemWebhookUpdateRequest,
+    ) -> Result<ItemWebhookUpdateResponse, ServerError> {
+        let webhook = request
+            .webhook
+            .into_value()
+            .filter(|url| !url.is_empty())
+            .map(String::into_boxed_str);
+        let item = self.with_item(&request.access_token, false, |index, item, stored_bytes| {
+            let without = *stored_bytes - item.stored_bytes();
+            let cost = items::ITEM_OVERHEAD_BYTES + webhook.as_deref().map_or(0, str::len);
+            if without + cost > self.limits.max_stored_bytes {
+                return Err(state_full("--max-stored-bytes"));
+            }
+            *stored_bytes = without + cost;
+            item.webhook = webhook;
+            Ok(self.linked_item(index, item))
+        })?;
+        Ok(ItemWebhookUpdateResponse {
+            item,
+            request_id: context.request_id,
+        })
+    }
+
+    async fn item_access_token_invalidate(
+        &self,
+        context: RequestContext,
+        request: ItemAccessTokenInvalidateRequest,
+    ) -> Result<ItemAccessTokenInvalidateResponse, ServerError> {
+        let new_access_token = self.with_item(&request.access_token, false, |index, item, _| {
+            item.generation += 1;
+            Ok(self.ids.access_token(index, item.generation))
+        })?;
+        Ok(ItemAccessTokenInvalidateResponse {
+            new_access_token,
+            request_id: context.request_id,
+        })
+    }
+
+    async fn item_remove(
+        &self,
+        context: RequestContext,
+        request: ItemRemoveRequest,
+    ) -> Result<ItemRemoveResponse, ServerError> {
+        self.with_item(&request.access_token, false, |_, item, stored_bytes| {
+            // The slot stays, so that the Item's tokens answer ITEM_NOT_FOUND; its URL goes.
+            *stored_bytes -= item.webhook.take().map_or(0, |url| url.len());
+            item.status = Status::Removed;
+            item.public_token_expires = None;
+            Ok(())
+        })?;
+        Ok(ItemRemoveResponse {
+            request_id: context.request_id,
+        })
+    }
+
+    async fn sandbox_item_reset_login(
+        &self,
+        context: RequestContext,
+        request: SandboxItemResetLoginRequest,
+    ) -> Result<SandboxItemResetLoginResponse, ServerError> {
+        let reset_by = context.request_id.clone().into_boxed_str();
+        self.with_item(&request.access_token, false, |_, item, _| {
+            item.status = Status::LoginRequired(reset_by);
+            Ok(())
+        })?;
+        Ok(SandboxItemResetLoginResponse {
+            reset_login: true,
+            request_id: context.request_id,
+        })
     }
 }
 

@@ -26,16 +26,16 @@ pub fn server(model: &Model) -> Option<TokenStream> {
                     let answer = ident(&op.id.to_uppercase());
                     answers.extend(answer_const(model, op, &cfg));
                     (
-                        quote!(self.unimplemented_json(#op_id, answers::#answer, &context)),
+                        quote!(self.unimplemented_json(#op_id, answers::#answer, &context, &request)),
                         "ServiceBasics::unimplemented_json",
                     )
                 }
                 Response::Bytes(media) => (
-                    quote!(self.unimplemented_document(#op_id, #media, &context)),
+                    quote!(self.unimplemented_document(#op_id, #media, &context, &request)),
                     "ServiceBasics::unimplemented_document",
                 ),
                 Response::Empty => (
-                    quote!(self.unimplemented_empty(#op_id, &context)),
+                    quote!(self.unimplemented_empty(#op_id, &context, &request)),
                     "ServiceBasics::unimplemented_empty",
                 ),
             };
@@ -53,7 +53,6 @@ pub fn server(model: &Model) -> Option<TokenStream> {
                 fn #method(&self, context: RequestContext, request: models::#request)
                     -> impl Future<Output = Result<#response, ServerError>> + Send
                 {
-                    let _ = request;
                     let answer = #unimplemented;
                     async { answer }
                 }
