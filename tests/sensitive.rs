@@ -324,6 +324,7 @@ const CONTAINS: &[&str] = &[
     "iban",
     "account_number",
     "card_number",
+    "reference_number",
     "routing",
 ];
 const SEGMENTS: &[&str] = &["tin", "ein", "pin", "cvv", "dob", "pan"];
@@ -340,6 +341,10 @@ const EXEMPT: &[(&str, &str)] = &[
         "when a token expires, not the token",
     ),
     ("account_number_mask", "the last digits, made for display"),
+    (
+        "reference_number",
+        "a transaction's transfer reference (`PaymentMeta`), not an account number",
+    ),
     ("routing", "routing numbers name a bank, not an account"),
     (
         "routing_number",
