@@ -14,6 +14,7 @@ mod connections;
 mod ids;
 mod items;
 mod service;
+mod webhooks;
 
 use std::fmt;
 use std::future::Future;
