@@ -175,16 +175,29 @@ async fn webhooks_are_signed_verified_by_the_crate_and_typed() {
     )
     .await;
 
-    // Created with transactions: the Sandbox says its history is ready.
-    let created = next(&mut received).await;
-    assert_eq!(created.path, "/hook");
-    match verify(&created).await.expect("verifies") {
-        Webhook::SyncUpdatesAvailable(w) => {
-            assert_eq!(w.item_id, linked.item_id);
-            assert!(w.initial_update_complete && w.historical_update_complete);
+    // Created with transactions: INITIAL_UPDATE and HISTORICAL_UPDATE (delivered concurrently,
+    // so in either order).
+    let mut codes = Vec::new();
+    let mut created = None;
+    for _ in 0..2 {
+        let webhook = next(&mut received).await;
+        assert_eq!(webhook.path, "/hook");
+        match verify(&webhook).await.expect("verifies") {
+            Webhook::InitialUpdate(w) => {
+                assert_eq!(w.item_id, linked.item_id);
+                codes.push("INITIAL_UPDATE");
+            }
+            Webhook::HistoricalUpdate(w) => {
+                assert_eq!(w.item_id, linked.item_id);
+                codes.push("HISTORICAL_UPDATE");
+            }
+            other => panic!("expected INITIAL_UPDATE or HISTORICAL_UPDATE, got {other:?}"),
         }
-        other => panic!("expected SYNC_UPDATES_AVAILABLE, got {other:?}"),
+        created = Some(webhook);
     }
+    codes.sort_unstable();
+    assert_eq!(codes, ["HISTORICAL_UPDATE", "INITIAL_UPDATE"]);
+    let created = created.expect("a webhook");
 
     // The token's header names the key the sandbox hands out, as a P-256 ES256 JWK.
     let header = jsonwebtoken::decode_header(created.signature.as_deref().expect("signature"))
@@ -414,16 +427,18 @@ async fn a_slow_receiver_does_not_hold_up_api_answers() {
     let (release_sender, release) = watch::channel(false);
     let release_sender = Arc::new(release_sender);
     let (base, mut received) = receiver(release).await;
-    // Created with transactions: its webhook goes to `/slow`, which holds it.
+    // Created with transactions: its two webhooks go to `/slow`, which holds them.
     let linked = link(
         &client,
         Some(format!("{base}/slow")),
         vec![Products::Transactions],
     )
     .await;
-    assert_eq!(next(&mut received).await.path, "/slow");
+    for _ in 0..2 {
+        assert_eq!(next(&mut received).await.path, "/slow");
+    }
 
-    // While the receiver holds that request, the API still answers, webhook calls included.
+    // While the receiver holds those requests, the API still answers, webhook calls included.
     let answered = tokio::time::timeout(GUARD, async {
         client
             .sandbox_item_fire_webhook(&fire(
@@ -447,11 +462,11 @@ async fn a_slow_receiver_does_not_hold_up_api_answers() {
     );
     assert!(
         !*release_sender.borrow(),
-        "the receiver still holds the first request"
+        "the receiver still holds the creation webhooks"
     );
 
     release_sender.send_replace(true);
-    // The held webhooks are delivered once the receiver lets them through.
+    // The two webhooks fired meanwhile reach the receiver too (it holds every request).
     for _ in 0..2 {
         assert_eq!(next(&mut received).await.path, "/slow");
     }

@@ -891,11 +891,15 @@ impl PlaidApiService for Sandbox {
             state.items.push(item);
             state.items.len() - 1
         } as u64;
-        // The Sandbox has an Item's whole history at once: its transactions webhook says so.
+        // The docs: creating an Item with transactions fires INITIAL_UPDATE and
+        // HISTORICAL_UPDATE; the sandbox has the whole history at once, so both go now.
         if let (Some(url), true) = (webhook.as_deref(), transactions) {
             let item_id = self.ids.linked_item_id(index);
-            self.webhooks
-                .send(url, &webhooks::sync_updates_available(&item_id));
+            let (recent, total) = self.transaction_counts(&context);
+            for (code, count) in [("INITIAL_UPDATE", recent), ("HISTORICAL_UPDATE", total)] {
+                self.webhooks
+                    .send(url, &webhooks::transactions_update(code, &item_id, count));
+            }
         }
         Ok(SandboxPublicTokenCreateResponse {
             public_token: self.ids.public_token(index),
@@ -1116,6 +1120,26 @@ impl Sandbox {
             webhook_fired: true,
             request_id: context.request_id,
         })
+    }
+
+    /// What an Item's creation webhooks count: the transactions `/transactions/get` answers
+    /// for an Item (its first page: the recent fetch) and its `total_transactions` (the whole
+    /// history). Every Item answers the documented transactions here, so they count those.
+    fn transaction_counts(&self, context: &RequestContext) -> (u64, u64) {
+        let answer = self
+            .answers
+            .value(
+                &self.ids,
+                "transactions_get",
+                plaid_api::server::answers::TRANSACTIONS_GET,
+                context,
+            )
+            .unwrap_or(Value::Null);
+        let recent = answer["transactions"]
+            .as_array()
+            .map_or(0, |list| list.len() as u64);
+        let total = answer["total_transactions"].as_u64().unwrap_or(recent);
+        (recent, total)
     }
 
     fn verification_key(

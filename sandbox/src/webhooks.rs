@@ -364,8 +364,19 @@ pub fn item_error(item_id: &str, error: &PlaidError) -> Value {
     payload
 }
 
-/// TRANSACTIONS `SYNC_UPDATES_AVAILABLE` with both updates complete: what the Sandbox fires
-/// once an Item with transactions is created (its history is there at once).
+/// TRANSACTIONS `INITIAL_UPDATE` (the last 30 days fetched) or `HISTORICAL_UPDATE` (the
+/// whole history), each counting `new_transactions`: the two webhooks Plaid fires once an Item
+/// with transactions is created. (`SYNC_UPDATES_AVAILABLE` is not fired then: the docs fire it
+/// only for an Item on which `/transactions/sync` has been called.)
+pub fn transactions_update(code: &str, item_id: &str, new_transactions: u64) -> Value {
+    let mut payload = payload("TRANSACTIONS", code, Some(item_id));
+    payload["new_transactions"] = json!(new_transactions);
+    payload["error"] = Value::Null;
+    payload
+}
+
+/// TRANSACTIONS `SYNC_UPDATES_AVAILABLE` with both updates complete (the sandbox has an
+/// Item's whole history at once).
 pub fn sync_updates_available(item_id: &str) -> Value {
     let mut payload = payload("TRANSACTIONS", "SYNC_UPDATES_AVAILABLE", Some(item_id));
     payload["initial_update_complete"] = json!(true);
@@ -579,6 +590,17 @@ mod tests {
             );
         }
         assert!(fired(&Code::AuthorizationGranted, None, &item, &ids).is_err());
+        for (code, expected) in [
+            ("INITIAL_UPDATE", "InitialUpdate"),
+            ("HISTORICAL_UPDATE", "HistoricalUpdate"),
+        ] {
+            let body = serde_json::to_vec(&transactions_update(code, "item1", 3)).expect("json");
+            let decoded = plaid_api::Webhook::from_slice(&body).expect(code);
+            assert!(
+                format!("{decoded:?}").starts_with(expected),
+                "{code}: {decoded:?}"
+            );
+        }
         let acknowledged = webhook_update_acknowledged("item1", "https://example.com/hook");
         let body = serde_json::to_vec(&acknowledged).expect("json");
         assert!(matches!(
