@@ -471,3 +471,95 @@ async fn a_slow_receiver_does_not_hold_up_api_answers() {
         assert_eq!(next(&mut received).await.path, "/slow");
     }
 }
+
+#[tokio::test]
+async fn a_5xx_answer_is_retried_with_the_same_body_signed_again() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let client = start().await;
+    let (sender, mut received) = mpsc::unbounded_channel();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let app = axum::Router::new().route(
+        "/flaky",
+        post(move |headers: HeaderMap, body: Bytes| {
+            let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
+            let signature = headers
+                .get(SIGNATURE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let _ = sender.send(Received {
+                path: "/flaky".into(),
+                signature,
+                body,
+            });
+            async move {
+                if first {
+                    StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    StatusCode::OK
+                }
+            }
+        }),
+    );
+    let base = serve(app).await;
+    let linked = link(&client, Some(format!("{base}/flaky")), vec![Products::Auth]).await;
+    client
+        .sandbox_item_fire_webhook(&fire(
+            &linked.access_token,
+            SandboxItemFireWebhookRequestWebhookCode::NewAccountsAvailable,
+        ))
+        .await
+        .expect("fired");
+    let first = next(&mut received).await;
+    let retried = next(&mut received).await;
+    assert_eq!(first.body, retried.body, "the same webhook");
+    let verifier = webhook_verifier(client);
+    for webhook in [&first, &retried] {
+        verifier
+            .verify(
+                webhook.signature.as_deref().expect("signature"),
+                &webhook.body,
+            )
+            .await
+            .expect("verifies");
+    }
+    assert!(matches!(
+        Webhook::from_slice(&retried.body),
+        Ok(Webhook::NewAccountsAvailable(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_seed_makes_the_signing_key_reproducible() {
+    let key_of = async |seed: u64| {
+        let url = plaid_tests::start_sandbox(plaid_sandbox::Config {
+            seed: Some(seed),
+            ..plaid_tests::sandbox_config()
+        })
+        .await;
+        let client = client_builder(&url).build().expect("client");
+        let (_release, release) = watch::channel(false);
+        let (base, mut received) = receiver(release).await;
+        link(
+            &client,
+            Some(format!("{base}/hook")),
+            vec![Products::Transactions],
+        )
+        .await;
+        let webhook = next(&mut received).await;
+        let kid = jsonwebtoken::decode_header(webhook.signature.as_deref().expect("signature"))
+            .expect("a JWT header")
+            .kid
+            .expect("a kid");
+        client
+            .webhook_verification_key_get(&WebhookVerificationKeyGetRequest {
+                key_id: kid,
+                ..Default::default()
+            })
+            .await
+            .expect("the key")
+            .key
+    };
+    let first = key_of(7).await;
+    assert_eq!(first, key_of(7).await, "the same seed, the same key");
+    assert_ne!(first.x, key_of(8).await.x, "another seed, another key");
+}
