@@ -1190,6 +1190,16 @@ async fn create_user(http: &reqwest::Client, base_url: &str, serial: usize) -> U
 /// Links an Item through the raw API (`/sandbox/public_token/create`, then, with
 /// `exchange`, `/item/public_token/exchange`): its public token, or its access token.
 async fn link_item(http: &reqwest::Client, base_url: &str, exchange: bool) -> String {
+    link_item_with(http, base_url, exchange, None).await
+}
+
+/// `link_item`, for an Item whose webhook URL is `webhook`.
+async fn link_item_with(
+    http: &reqwest::Client,
+    base_url: &str,
+    exchange: bool,
+    webhook: Option<&str>,
+) -> String {
     let call = |path: &str, body: Value| Request {
         method: reqwest::Method::POST,
         path: path.into(),
@@ -1208,7 +1218,11 @@ async fn link_item(http: &reqwest::Client, base_url: &str, exchange: bool) -> St
     };
     let public_token = token_of(
         "/sandbox/public_token/create",
-        json!({ "institution_id": "ins_109508", "initial_products": ["transactions"] }),
+        json!({
+            "institution_id": "ins_109508",
+            "initial_products": ["transactions"],
+            "options": webhook.map(|url| json!({ "webhook": url })).unwrap_or(json!({})),
+        }),
         "public_token",
     )
     .await;
@@ -1221,6 +1235,34 @@ async fn link_item(http: &reqwest::Client, base_url: &str, exchange: bool) -> St
         "access_token",
     )
     .await
+}
+
+/// The `kid` of the sandbox's webhook signing key, which only its webhooks tell: an Item with
+/// transactions linked with a receiver's URL gets one at once.
+async fn sandbox_key_id(http: &reqwest::Client, base_url: &str) -> String {
+    let (sender, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap| {
+            let signature = headers
+                .get("plaid-verification")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let _ = sender.send(signature);
+            async {}
+        }),
+    );
+    let receiver = plaid_tests::servers::serve(app).await;
+    link_item_with(http, base_url, false, Some(&format!("{receiver}/hook"))).await;
+    let signature = tokio::time::timeout(std::time::Duration::from_secs(30), received.recv())
+        .await
+        .expect("the sandbox's webhook within 30 s")
+        .flatten()
+        .expect("a Plaid-Verification header");
+    jsonwebtoken::decode_header(&signature)
+        .expect("a JWT header")
+        .kid
+        .expect("a kid")
 }
 
 /// Whether a request names an Item: the sandbox keeps Items, so a made-up token names none
@@ -1237,6 +1279,13 @@ fn names_an_item(request: &Request) -> bool {
 /// examples' `account_ids` name their own Item's accounts, which the sandbox's Items do not
 /// have, so they are left out (the sandbox refuses ids of another Item's accounts).
 async fn link_item_for(http: &reqwest::Client, base_url: &str, request: &mut Request) {
+    if request.path == "/webhook_verification_key/get" {
+        let mut body: Value =
+            serde_json::from_slice(request.body.as_deref().unwrap_or(b"{}")).expect("JSON");
+        body["key_id"] = json!(sandbox_key_id(http, base_url).await);
+        request.body = Some(body.to_string().into_bytes());
+        return;
+    }
     if !names_an_item(request) {
         return;
     }
@@ -1245,8 +1294,13 @@ async fn link_item_for(http: &reqwest::Client, base_url: &str, request: &mut Req
     if request.path == "/item/public_token/exchange" {
         body["public_token"] = json!(link_item(http, base_url, false).await);
     }
+    // The sandbox fires a webhook only to an Item with a webhook URL; this one ends at the
+    // sandbox itself, which answers 404 (a delivery that is not retried).
+    let webhook = (request.path == "/sandbox/item/fire_webhook")
+        .then(|| format!("{base_url}/conformance/webhook"));
     if body.get("access_token").is_some_and(Value::is_string) {
-        body["access_token"] = json!(link_item(http, base_url, true).await);
+        body["access_token"] =
+            json!(link_item_with(http, base_url, true, webhook.as_deref()).await);
     }
     if body.get("access_tokens").is_some_and(Value::is_array) {
         body["access_tokens"] = json!([link_item(http, base_url, true).await]);

@@ -25,6 +25,8 @@ const ACCESS_TOKEN_PREFIX: &str = "access-sandbox-";
 const INDEX_DIGITS: usize = 6;
 const USER_ID_LEN: usize = 29;
 const ITEM_ID_LEN: usize = 37;
+/// 2024-01-01T00:00:00Z: where a seeded clock starts.
+const SEEDED_EPOCH: u64 = 1_704_067_200;
 
 /// What a MAC is for, so that one kind of id never verifies as another.
 #[derive(Clone, Copy)]
@@ -37,6 +39,8 @@ enum Purpose {
     AccessToken = 6,
     LinkedItemId = 7,
     AccountId = 8,
+    SigningKey = 9,
+    SigningKeyId = 10,
 }
 
 /// Where ids and times come from.
@@ -63,7 +67,7 @@ impl Ids {
             }
         };
         let clock =
-            seed.map(|_| Mutex::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_067_200)));
+            seed.map(|_| Mutex::new(SystemTime::UNIX_EPOCH + Duration::from_secs(SEEDED_EPOCH)));
         Ok(Self {
             key,
             rng: Mutex::new(rng),
@@ -132,6 +136,34 @@ impl Ids {
             u64::from(account) << 32,
             ITEM_ID_LEN,
         )
+    }
+
+    /// Candidate `attempt` for the webhook signing key's private scalar: 256 bits of MAC, so
+    /// reproducible with a seed (and random without one, though then the key comes from the
+    /// operating system instead).
+    pub fn signing_scalar(&self, attempt: u64) -> [u8; 32] {
+        let mut scalar = [0; 32];
+        scalar[..16].copy_from_slice(&self.mac(Purpose::SigningKey, attempt, 0).to_be_bytes());
+        scalar[16..].copy_from_slice(&self.mac(Purpose::SigningKey, attempt, 1).to_be_bytes());
+        scalar
+    }
+
+    /// The webhook signing key's `kid`: a UUID of MAC.
+    pub fn signing_key_id(&self) -> String {
+        let mac = self.mac(Purpose::SigningKeyId, 0, 0);
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            mac >> 96,
+            (mac >> 80) & 0xffff,
+            (mac >> 64) & 0xffff,
+            (mac >> 48) & 0xffff,
+            mac & 0xffff_ffff_ffff,
+        )
+    }
+
+    /// Where a seeded clock starts, in Unix seconds.
+    pub fn epoch(&self) -> i64 {
+        SEEDED_EPOCH as i64
     }
 
     /// `prefix` and a UUID: 80 bits of MAC over the index and `extra`, then the index in hex

@@ -14,6 +14,7 @@ mod connections;
 mod ids;
 mod items;
 mod service;
+mod webhooks;
 
 use std::fmt;
 use std::future::Future;
@@ -35,7 +36,8 @@ pub struct Config {
     pub secret: String,
     /// Makes every id, token and timestamp reproducible.
     pub seed: Option<u64>,
-    /// One log line per request (method, path, status, latency, request id).
+    /// One log line per request (method, path, status, latency, request id), and one per
+    /// webhook delivery attempt (type, code, receiver's host, attempt, status).
     pub log_requests: bool,
     /// Origins whose browser requests are served (exact `Origin` header values). Empty by
     /// default: a request with an `Origin` header is refused, so a web page a developer

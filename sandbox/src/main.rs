@@ -34,7 +34,8 @@ struct Args {
     /// Make every id, token and timestamp reproducible.
     #[arg(long)]
     seed: Option<u64>,
-    /// Log one line per request (method, path, status, latency, request id). Off by default
+    /// Log one line per request (method, path, status, latency, request id), and one per
+    /// webhook delivery attempt. Off by default
     /// so that load tests are not slowed by logging.
     #[arg(long)]
     log_requests: bool,

@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::answers::{self, Answers};
 use crate::ids::{Ids, constant_time_eq};
 use crate::items::{self, ItemRenaming, LinkedItem, Status};
+use crate::webhooks::{self, Deliveries, ItemFacts, SigningKey};
 use crate::{Config, Limits};
 
 /// The fictional institution every new user's Item is linked at.
@@ -33,6 +34,8 @@ pub struct Sandbox {
     ids: Ids,
     answers: Answers,
     state: Mutex<State>,
+    /// The webhook signing key and the queue of webhooks to deliver.
+    webhooks: Deliveries,
 }
 
 /// Only what can change per user is stored; tokens, user ids and Item ids are computed from
@@ -137,13 +140,16 @@ impl Sandbox {
     /// Fails only when there is no seed and the operating system gives no random bytes for
     /// the key of the ids.
     pub fn new(config: &Config) -> std::io::Result<Self> {
+        let ids = Ids::new(config.seed).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let key = SigningKey::new(&ids, config.seed.is_some()).map_err(std::io::Error::other)?;
         Ok(Self {
+            webhooks: Deliveries::new(key, config.log_requests),
             client_id: config.client_id.clone(),
             secret: config.secret.clone(),
             allowed_origins: config.allowed_origins.clone(),
             public_token_lifetime: config.public_token_lifetime,
             limits: config.limits.clone(),
-            ids: Ids::new(config.seed).map_err(|e| std::io::Error::other(e.to_string()))?,
+            ids,
             answers: Answers::default(),
             state: Mutex::new(State::default()),
         })
@@ -859,13 +865,15 @@ impl PlaidApiService for Sandbox {
                 products.push(product);
             }
         }
+        let webhook = options
+            .webhook
+            .filter(|url| !url.is_empty())
+            .map(String::into_boxed_str);
+        let transactions = products.contains(&Products::Transactions);
         let item = LinkedItem {
             institution,
             products,
-            webhook: options
-                .webhook
-                .filter(|url| !url.is_empty())
-                .map(String::into_boxed_str),
+            webhook: webhook.clone(),
             status: Status::Good,
             generation: 0,
             public_token_expires: Some(Instant::now() + self.public_token_lifetime),
@@ -883,6 +891,16 @@ impl PlaidApiService for Sandbox {
             state.items.push(item);
             state.items.len() - 1
         } as u64;
+        // The docs: creating an Item with transactions fires INITIAL_UPDATE and
+        // HISTORICAL_UPDATE; the sandbox has the whole history at once, so both go now.
+        if let (Some(url), true) = (webhook.as_deref(), transactions) {
+            let item_id = self.ids.linked_item_id(index);
+            let (recent, total) = self.transaction_counts(&context);
+            for (code, count) in [("INITIAL_UPDATE", recent), ("HISTORICAL_UPDATE", total)] {
+                self.webhooks
+                    .send(url, &webhooks::transactions_update(code, &item_id, count));
+            }
+        }
         Ok(SandboxPublicTokenCreateResponse {
             public_token: self.ids.public_token(index),
             request_id: context.request_id,
@@ -971,6 +989,12 @@ impl PlaidApiService for Sandbox {
             item.webhook = webhook;
             Ok(self.linked_item(index, item))
         })?;
+        if let Some(url) = item.webhook.as_deref() {
+            self.webhooks.send(
+                url,
+                &webhooks::webhook_update_acknowledged(&item.item_id, url),
+            );
+        }
         Ok(ItemWebhookUpdateResponse {
             item,
             request_id: context.request_id,
@@ -1009,18 +1033,130 @@ impl PlaidApiService for Sandbox {
         })
     }
 
+    async fn sandbox_item_fire_webhook(
+        &self,
+        context: RequestContext,
+        request: SandboxItemFireWebhookRequest,
+    ) -> Result<SandboxItemFireWebhookResponse, ServerError> {
+        self.fire_webhook(context, request).await
+    }
+
+    async fn webhook_verification_key_get(
+        &self,
+        context: RequestContext,
+        request: WebhookVerificationKeyGetRequest,
+    ) -> Result<WebhookVerificationKeyGetResponse, ServerError> {
+        self.verification_key(context, request)
+    }
+
     async fn sandbox_item_reset_login(
         &self,
         context: RequestContext,
         request: SandboxItemResetLoginRequest,
     ) -> Result<SandboxItemResetLoginResponse, ServerError> {
         let reset_by = context.request_id.clone().into_boxed_str();
-        self.with_item(&request.access_token, false, |_, item, _| {
+        let (index, webhook) = self.with_item(&request.access_token, false, |index, item, _| {
             item.status = Status::LoginRequired(reset_by);
-            Ok(())
+            Ok((index, item.webhook.clone()))
         })?;
+        // The docs: "An ITEM_LOGIN_REQUIRED webhook will also be fired".
+        if let Some(url) = webhook.as_deref() {
+            let item_id = self.ids.linked_item_id(index);
+            let error = login_required(&context.request_id);
+            self.webhooks
+                .send(url, &webhooks::item_error(&item_id, &error));
+        }
         Ok(SandboxItemResetLoginResponse {
             reset_login: true,
+            request_id: context.request_id,
+        })
+    }
+}
+
+impl Sandbox {
+    async fn fire_webhook(
+        &self,
+        context: RequestContext,
+        request: SandboxItemFireWebhookRequest,
+    ) -> Result<SandboxItemFireWebhookResponse, ServerError> {
+        let (index, webhook, products) =
+            self.with_item(&request.access_token, false, |index, item, _| {
+                Ok((index, item.webhook.clone(), item.products.clone()))
+            })?;
+        let webhook_type = request
+            .webhook_type
+            .as_ref()
+            .and_then(|t| serde_json::to_value(t).ok())
+            .and_then(|t| t.as_str().map(str::to_owned));
+        let facts = ItemFacts {
+            item_id: self.ids.linked_item_id(index),
+            account_ids: (0u32..)
+                .zip(items::ACCOUNTS)
+                .map(|(n, _)| self.ids.account_id(index, n))
+                .collect(),
+            depository_account_id: self.ids.account_id(index, 0),
+            products: &products,
+        };
+        let payload = webhooks::fired(
+            &request.webhook_code,
+            webhook_type.as_deref(),
+            &facts,
+            &self.ids,
+        )?;
+        // Plaid's documented error for an Item without a webhook URL, given also for a URL
+        // the sandbox does not deliver to (a scheme other than http(s)).
+        let url = webhook
+            .as_deref()
+            .filter(|url| webhooks::deliverable(url).is_ok())
+            .ok_or_else(|| {
+                items::error(
+                    "INVALID_INPUT",
+                    "SANDBOX_WEBHOOK_INVALID",
+                    "the Item has no webhook URL the sandbox can deliver to (an http or https URL); set one with /item/webhook/update",
+                )
+            })?;
+        self.webhooks.send(url, &payload);
+        Ok(SandboxItemFireWebhookResponse {
+            webhook_fired: true,
+            request_id: context.request_id,
+        })
+    }
+
+    /// What an Item's creation webhooks count: the transactions `/transactions/get` answers
+    /// for an Item (its first page: the recent fetch) and its `total_transactions` (the whole
+    /// history). Every Item answers the documented transactions here, so they count those.
+    fn transaction_counts(&self, context: &RequestContext) -> (u64, u64) {
+        let answer = self
+            .answers
+            .value(
+                &self.ids,
+                "transactions_get",
+                plaid_api::server::answers::TRANSACTIONS_GET,
+                context,
+            )
+            .unwrap_or(Value::Null);
+        let recent = answer["transactions"]
+            .as_array()
+            .map_or(0, |list| list.len() as u64);
+        let total = answer["total_transactions"].as_u64().unwrap_or(recent);
+        (recent, total)
+    }
+
+    fn verification_key(
+        &self,
+        context: RequestContext,
+        request: WebhookVerificationKeyGetRequest,
+    ) -> Result<WebhookVerificationKeyGetResponse, ServerError> {
+        let key = self.webhooks.key().jwk();
+        if !constant_time_eq(&request.key_id, &key.kid) {
+            return Err(items::error(
+                "INVALID_INPUT",
+                "INVALID_WEBHOOK_VERIFICATION_KEY_ID",
+                "invalid key_id provided: the sandbox never issued it",
+            ));
+        }
+        Ok(WebhookVerificationKeyGetResponse {
+            key: key.clone(),
             request_id: context.request_id,
         })
     }
