@@ -1188,8 +1188,15 @@ async fn create_user(http: &reqwest::Client, base_url: &str, serial: usize) -> U
 }
 
 /// Links an Item through the raw API (`/sandbox/public_token/create`, then, with
-/// `exchange`, `/item/public_token/exchange`): its public token, or its access token.
-async fn link_item(http: &reqwest::Client, base_url: &str, exchange: bool) -> String {
+/// `exchange`, `/item/public_token/exchange`): its public token, or its access token. With
+/// `dynamic`, as the `user_transactions_dynamic` test user, the only one whose Items
+/// `/sandbox/transactions/create` may add to (as its API reference says).
+async fn link_item(
+    http: &reqwest::Client,
+    base_url: &str,
+    exchange: bool,
+    dynamic: bool,
+) -> String {
     let call = |path: &str, body: Value| Request {
         method: reqwest::Method::POST,
         path: path.into(),
@@ -1206,12 +1213,12 @@ async fn link_item(http: &reqwest::Client, base_url: &str, exchange: bool) -> St
         let body: Value = serde_json::from_slice(&answer.body).expect("JSON");
         body[key].as_str().expect("a token").to_owned()
     };
-    let public_token = token_of(
-        "/sandbox/public_token/create",
-        json!({ "institution_id": "ins_109508", "initial_products": ["transactions"] }),
-        "public_token",
-    )
-    .await;
+    let mut create =
+        json!({ "institution_id": "ins_109508", "initial_products": ["transactions"] });
+    if dynamic {
+        create["options"] = json!({ "override_username": "user_transactions_dynamic" });
+    }
+    let public_token = token_of("/sandbox/public_token/create", create, "public_token").await;
     if !exchange {
         return public_token;
     }
@@ -1243,16 +1250,22 @@ async fn link_item_for(http: &reqwest::Client, base_url: &str, request: &mut Req
     let mut body: Value =
         serde_json::from_slice(request.body.as_deref().unwrap_or(b"{}")).expect("JSON");
     if request.path == "/item/public_token/exchange" {
-        body["public_token"] = json!(link_item(http, base_url, false).await);
+        body["public_token"] = json!(link_item(http, base_url, false, false).await);
     }
     if body.get("access_token").is_some_and(Value::is_string) {
-        body["access_token"] = json!(link_item(http, base_url, true).await);
+        let dynamic = request.path == "/sandbox/transactions/create";
+        body["access_token"] = json!(link_item(http, base_url, true, dynamic).await);
     }
     if body.get("access_tokens").is_some_and(Value::is_array) {
-        body["access_tokens"] = json!([link_item(http, base_url, true).await]);
+        body["access_tokens"] = json!([link_item(http, base_url, true, false).await]);
     }
     if let Some(options) = body.get_mut("options").and_then(Value::as_object_mut) {
         options.remove("account_ids");
+    }
+    // Likewise the examples' sync cursors: Plaid's, for its Items; the sandbox takes only the
+    // ones it issued (and none to start from the beginning).
+    if let Some(fields) = body.as_object_mut() {
+        fields.remove("cursor");
     }
     request.body = Some(body.to_string().into_bytes());
 }

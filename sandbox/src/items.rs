@@ -14,6 +14,7 @@ use plaid_api::server_support::ServerError;
 use serde_json::{Value, json};
 
 use crate::ids::Ids;
+use crate::transactions::ItemTransactions;
 
 /// A test institution of the Sandbox.
 pub struct Institution {
@@ -274,6 +275,7 @@ pub struct LinkedItem {
     pub generation: u64,
     /// Until when the public token may be exchanged; `None` once exchanged.
     pub public_token_expires: Option<Instant>,
+    pub transactions: ItemTransactions,
 }
 
 /// What a linked Item costs besides its webhook URL: its slot and product list.
@@ -285,7 +287,9 @@ impl LinkedItem {
     }
 
     pub fn stored_bytes(&self) -> usize {
-        ITEM_OVERHEAD_BYTES + self.webhook.as_deref().map_or(0, str::len)
+        ITEM_OVERHEAD_BYTES
+            + self.webhook.as_deref().map_or(0, str::len)
+            + self.transactions.stored_bytes()
     }
 }
 
