@@ -1125,7 +1125,7 @@ impl PlaidApiService for Sandbox {
                 .filter(|entry| places.contains(&entry.account))
                 .collect();
             // Newest first, as Plaid answers; among a day's, the last logged first.
-            selected.sort_by(|a, b| (b.posted, b.position).cmp(&(a.posted, a.position)));
+            selected.sort_by_key(|entry| std::cmp::Reverse((entry.posted, entry.position)));
             let total = selected.len();
             let transactions = selected
                 .into_iter()
