@@ -519,3 +519,41 @@ pub fn not_dynamic() -> ServerError {
          user_transactions_dynamic test user",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_history_is_bounded_and_within_its_two_years() {
+        let ids = Ids::new(Some(1)).expect("ids");
+        let item = ItemTransactions {
+            anchor: 2_460_000,
+            dynamic: false,
+            custom: Vec::new(),
+        };
+        for index in 0..20 {
+            let log = log(&ids, index, &item);
+            assert!((450..=700).contains(&log.len()), "{}", log.len());
+            assert!(log.iter().all(|e| e.posted <= item.anchor
+                && e.posted > item.anchor - HISTORY_DAYS
+                && e.transacted <= e.posted));
+            assert!(log.iter().zip(0..).all(|(e, n)| e.position == n));
+            assert!(
+                log.windows(2).all(|w| w[0].posted <= w[1].posted),
+                "oldest first"
+            );
+            for account in [CHECKING, CREDIT_CARD] {
+                let per_month = log.iter().filter(|e| e.account == account).count() / 24;
+                assert!((6..=14).contains(&per_month), "{per_month} a month");
+            }
+        }
+    }
+
+    #[test]
+    fn an_item_fits_the_overhead_counted_for_it() {
+        let item = std::mem::size_of::<items::LinkedItem>();
+        assert!(item <= items::ITEM_OVERHEAD_BYTES, "{item}");
+        assert!(std::mem::size_of::<Custom>() <= CUSTOM_OVERHEAD_BYTES);
+    }
+}
