@@ -1188,9 +1188,16 @@ async fn create_user(http: &reqwest::Client, base_url: &str, serial: usize) -> U
 }
 
 /// Links an Item through the raw API (`/sandbox/public_token/create`, then, with
-/// `exchange`, `/item/public_token/exchange`): its public token, or its access token.
-async fn link_item(http: &reqwest::Client, base_url: &str, exchange: bool) -> String {
-    link_item_with(http, base_url, exchange, None).await
+/// `exchange`, `/item/public_token/exchange`): its public token, or its access token. With
+/// `dynamic`, as the `user_transactions_dynamic` test user, the only one whose Items
+/// `/sandbox/transactions/create` may add to (as its API reference says).
+async fn link_item(
+    http: &reqwest::Client,
+    base_url: &str,
+    exchange: bool,
+    dynamic: bool,
+) -> String {
+    link_item_with(http, base_url, exchange, dynamic, None).await
 }
 
 /// `link_item`, for an Item whose webhook URL is `webhook`.
@@ -1198,6 +1205,7 @@ async fn link_item_with(
     http: &reqwest::Client,
     base_url: &str,
     exchange: bool,
+    dynamic: bool,
     webhook: Option<&str>,
 ) -> String {
     let call = |path: &str, body: Value| Request {
@@ -1216,16 +1224,22 @@ async fn link_item_with(
         let body: Value = serde_json::from_slice(&answer.body).expect("JSON");
         body[key].as_str().expect("a token").to_owned()
     };
-    let public_token = token_of(
-        "/sandbox/public_token/create",
-        json!({
-            "institution_id": "ins_109508",
-            "initial_products": ["transactions"],
-            "options": webhook.map(|url| json!({ "webhook": url })).unwrap_or(json!({})),
-        }),
-        "public_token",
-    )
-    .await;
+    let mut options = serde_json::Map::new();
+    if let Some(url) = webhook {
+        options.insert("webhook".into(), json!(url));
+    }
+    if dynamic {
+        options.insert(
+            "override_username".into(),
+            json!("user_transactions_dynamic"),
+        );
+    }
+    let create = json!({
+        "institution_id": "ins_109508",
+        "initial_products": ["transactions"],
+        "options": options,
+    });
+    let public_token = token_of("/sandbox/public_token/create", create, "public_token").await;
     if !exchange {
         return public_token;
     }
@@ -1253,7 +1267,14 @@ async fn sandbox_key_id(http: &reqwest::Client, base_url: &str) -> String {
         }),
     );
     let receiver = plaid_tests::servers::serve(app).await;
-    link_item_with(http, base_url, false, Some(&format!("{receiver}/hook"))).await;
+    link_item_with(
+        http,
+        base_url,
+        false,
+        false,
+        Some(&format!("{receiver}/hook")),
+    )
+    .await;
     let signature = tokio::time::timeout(std::time::Duration::from_secs(30), received.recv())
         .await
         .expect("the sandbox's webhook within 30 s")
@@ -1292,21 +1313,27 @@ async fn link_item_for(http: &reqwest::Client, base_url: &str, request: &mut Req
     let mut body: Value =
         serde_json::from_slice(request.body.as_deref().unwrap_or(b"{}")).expect("JSON");
     if request.path == "/item/public_token/exchange" {
-        body["public_token"] = json!(link_item(http, base_url, false).await);
+        body["public_token"] = json!(link_item(http, base_url, false, false).await);
     }
     // The sandbox fires a webhook only to an Item with a webhook URL; this one ends at the
     // sandbox itself, which answers 404 (a delivery that is not retried).
     let webhook = (request.path == "/sandbox/item/fire_webhook")
         .then(|| format!("{base_url}/conformance/webhook"));
     if body.get("access_token").is_some_and(Value::is_string) {
+        let dynamic = request.path == "/sandbox/transactions/create";
         body["access_token"] =
-            json!(link_item_with(http, base_url, true, webhook.as_deref()).await);
+            json!(link_item_with(http, base_url, true, dynamic, webhook.as_deref()).await);
     }
     if body.get("access_tokens").is_some_and(Value::is_array) {
-        body["access_tokens"] = json!([link_item(http, base_url, true).await]);
+        body["access_tokens"] = json!([link_item(http, base_url, true, false).await]);
     }
     if let Some(options) = body.get_mut("options").and_then(Value::as_object_mut) {
         options.remove("account_ids");
+    }
+    // Likewise the examples' sync cursors: Plaid's, for its Items; the sandbox takes only the
+    // ones it issued (and none to start from the beginning).
+    if let Some(fields) = body.as_object_mut() {
+        fields.remove("cursor");
     }
     request.body = Some(body.to_string().into_bytes());
 }

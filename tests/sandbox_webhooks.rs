@@ -563,3 +563,68 @@ async fn a_seed_makes_the_signing_key_reproducible() {
     assert_eq!(first, key_of(7).await, "the same seed, the same key");
     assert_ne!(first.x, key_of(8).await.x, "another seed, another key");
 }
+
+#[tokio::test]
+async fn created_transactions_are_announced_by_a_sync_updates_webhook() {
+    let client = start().await;
+    let (_release, release) = watch::channel(false);
+    let (base, mut received) = receiver(release).await;
+    let created = client
+        .sandbox_public_token_create(&SandboxPublicTokenCreateRequest {
+            institution_id: "ins_109508".into(),
+            initial_products: vec![Products::Transactions],
+            options: Some(SandboxPublicTokenCreateRequestOptions {
+                webhook: Some(format!("{base}/hook")),
+                override_username: Nullable::Value("user_transactions_dynamic".into()),
+                override_password: Nullable::Value("any".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("a public token");
+    let item = client
+        .item_public_token_exchange(&ItemPublicTokenExchangeRequest {
+            public_token: created.public_token,
+            ..Default::default()
+        })
+        .await
+        .expect("an access token");
+    client
+        .sandbox_transactions_create(&SandboxTransactionsCreateRequest {
+            access_token: item.access_token.clone(),
+            transactions: vec![CustomSandboxTransaction {
+                date_transacted: "2024-03-01".into(),
+                date_posted: "2024-03-02".into(),
+                amount: 4.5,
+                description: "Coffee test".into(),
+                iso_currency_code: Some("USD".into()),
+            }],
+            ..Default::default()
+        })
+        .await
+        .expect("transactions added");
+    let verifier = webhook_verifier(client.clone());
+    // The Item's creation webhooks and the sync update: delivered concurrently, so in any order.
+    let mut codes = Vec::new();
+    while codes.len() < 3 {
+        let webhook = next(&mut received).await;
+        let token = webhook.signature.expect("a signature");
+        verifier
+            .verify(&token, &webhook.body)
+            .await
+            .expect("a webhook the crate verifies");
+        let typed = Webhook::from_slice(&webhook.body).expect("a typed webhook");
+        assert_eq!(typed.webhook_type(), "TRANSACTIONS");
+        codes.push(typed.webhook_code().to_owned());
+    }
+    codes.sort();
+    assert_eq!(
+        codes,
+        [
+            "HISTORICAL_UPDATE",
+            "INITIAL_UPDATE",
+            "SYNC_UPDATES_AVAILABLE"
+        ]
+    );
+}

@@ -41,6 +41,9 @@ enum Purpose {
     AccountId = 8,
     SigningKey = 9,
     SigningKeyId = 10,
+    TransactionId = 11,
+    TransactionHistory = 12,
+    SyncCursor = 13,
 }
 
 /// Where ids and times come from.
@@ -164,6 +167,50 @@ impl Ids {
     /// Where a seeded clock starts, in Unix seconds.
     pub fn epoch(&self) -> i64 {
         SEEDED_EPOCH as i64
+    }
+
+    /// The id of the transaction at `position` in linked Item `index`'s change log.
+    pub fn transaction_id(&self, index: u64, position: u64) -> String {
+        self.mac_text(Purpose::TransactionId, index, position << 8, ITEM_ID_LEN)
+    }
+
+    /// The seed of linked Item `index`'s generated transaction history: derived from the key,
+    /// so the same `--seed` gives the same history and another Item another one.
+    pub fn history_seed(&self, index: u64) -> u64 {
+        self.mac(Purpose::TransactionHistory, index, 0) as u64
+    }
+
+    /// A `/transactions/sync` cursor: the position in linked Item `index`'s change log in
+    /// hex, a `.`, and a MAC over the Item, the position and `filter` (which account the
+    /// cursor follows), so a cursor is good only for what it was issued for.
+    pub fn sync_cursor(&self, index: u64, position: u64, filter: u64) -> String {
+        format!("{position:x}.{}", self.cursor_mac(index, position, filter))
+    }
+
+    /// The position a cursor issued by `sync_cursor` for this Item and filter carries.
+    pub fn sync_cursor_position(&self, index: u64, filter: u64, cursor: &str) -> Option<u64> {
+        let (hex, _) = cursor.split_once('.')?;
+        if hex.is_empty() || hex.len() > 16 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let position = u64::from_str_radix(hex, 16).ok()?;
+        constant_time_eq(cursor, &self.sync_cursor(index, position, filter)).then_some(position)
+    }
+
+    fn cursor_mac(&self, index: u64, position: u64, filter: u64) -> String {
+        let mut hasher = SipHasher24::new_with_key(&self.key);
+        hasher.write_u8(Purpose::SyncCursor as u8);
+        hasher.write_u64(index);
+        hasher.write_u64(position);
+        hasher.write_u64(filter);
+        let mut mac = hasher.finish128().as_u128();
+        (0..21)
+            .map(|_| {
+                let c = char::from(BASE62[(mac % 62) as usize]);
+                mac /= 62;
+                c
+            })
+            .collect()
     }
 
     /// `prefix` and a UUID: 80 bits of MAC over the index and `extra`, then the index in hex

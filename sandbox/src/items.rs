@@ -14,6 +14,7 @@ use plaid_api::server_support::ServerError;
 use serde_json::{Value, json};
 
 use crate::ids::Ids;
+use crate::transactions::ItemTransactions;
 
 /// A test institution of the Sandbox.
 pub struct Institution {
@@ -274,10 +275,12 @@ pub struct LinkedItem {
     pub generation: u64,
     /// Until when the public token may be exchanged; `None` once exchanged.
     pub public_token_expires: Option<Instant>,
+    pub transactions: ItemTransactions,
 }
 
-/// What a linked Item costs besides its webhook URL: its slot and product list.
-pub const ITEM_OVERHEAD_BYTES: usize = 96;
+/// What a linked Item costs besides its webhook URL and added transactions: its slot (128
+/// bytes today; a test holds it within this) and its product list.
+pub const ITEM_OVERHEAD_BYTES: usize = 192;
 
 impl LinkedItem {
     pub fn institution(&self) -> &'static Institution {
@@ -285,7 +288,9 @@ impl LinkedItem {
     }
 
     pub fn stored_bytes(&self) -> usize {
-        ITEM_OVERHEAD_BYTES + self.webhook.as_deref().map_or(0, str::len)
+        ITEM_OVERHEAD_BYTES
+            + self.webhook.as_deref().map_or(0, str::len)
+            + self.transactions.stored_bytes()
     }
 }
 

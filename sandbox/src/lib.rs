@@ -14,6 +14,7 @@ mod connections;
 mod ids;
 mod items;
 mod service;
+mod transactions;
 mod webhooks;
 
 use std::fmt;
@@ -104,8 +105,10 @@ pub struct Limits {
     /// included. Default 1,000,000.
     pub max_items: usize,
     /// All stored data: each user's `client_user_id`, its identity as JSON, and 64 bytes of
-    /// overhead per user; each linked Item's webhook URL and 96 bytes of overhead. Default
-    /// 64 MiB.
+    /// overhead per user; each linked Item's webhook URL and 192 bytes of overhead; each
+    /// transaction `/sandbox/transactions/create` added, its description and currency code
+    /// and 48 bytes of overhead (an Item's generated history is computed, not stored).
+    /// Default 64 MiB.
     pub max_stored_bytes: usize,
     /// One user's stored identity, as JSON. Default 64 KiB.
     pub max_user_bytes: usize,

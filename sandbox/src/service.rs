@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::answers::{self, Answers};
 use crate::ids::{Ids, constant_time_eq};
 use crate::items::{self, ItemRenaming, LinkedItem, Status};
+use crate::transactions::{self, ItemTransactions};
 use crate::webhooks::{self, Deliveries, ItemFacts, SigningKey};
 use crate::{Config, Limits};
 
@@ -405,8 +406,13 @@ impl Sandbox {
 }
 
 /// Whether `user_good` may log in with `password`, else the error the docs give: a
-/// `error_<CODE>` password makes the Item fail with that code.
-fn check_credentials(username: &str, password: &str) -> Result<(), ServerError> {
+/// `error_<CODE>` password makes the Item fail with that code. `user_transactions_dynamic`
+/// (any password, as the docs say) makes an Item `/sandbox/transactions/create` may add to;
+/// the answer says whether it is one.
+fn check_credentials(username: &str, password: &str) -> Result<bool, ServerError> {
+    if username == "user_transactions_dynamic" {
+        return Ok(true);
+    }
     let invalid = || {
         items::error(
             "ITEM_ERROR",
@@ -418,7 +424,7 @@ fn check_credentials(username: &str, password: &str) -> Result<(), ServerError> 
         return Err(invalid());
     }
     if password == "pass_good" {
-        return Ok(());
+        return Ok(false);
     }
     Err(password
         .strip_prefix("error_")
@@ -849,7 +855,7 @@ impl PlaidApiService for Sandbox {
             ));
         }
         let options = request.options.unwrap_or_default();
-        check_credentials(
+        let dynamic = check_credentials(
             options
                 .override_username
                 .value()
@@ -877,6 +883,7 @@ impl PlaidApiService for Sandbox {
             status: Status::Good,
             generation: 0,
             public_token_expires: Some(Instant::now() + self.public_token_lifetime),
+            transactions: ItemTransactions::new(dynamic),
         };
         let cost = item.stored_bytes();
         let index = {
@@ -895,7 +902,7 @@ impl PlaidApiService for Sandbox {
         // HISTORICAL_UPDATE; the sandbox has the whole history at once, so both go now.
         if let (Some(url), true) = (webhook.as_deref(), transactions) {
             let item_id = self.ids.linked_item_id(index);
-            let (recent, total) = self.transaction_counts(&context);
+            let (recent, total) = self.transaction_counts(index);
             for (code, count) in [("INITIAL_UPDATE", recent), ("HISTORICAL_UPDATE", total)] {
                 self.webhooks
                     .send(url, &webhooks::transactions_update(code, &item_id, count));
@@ -981,7 +988,8 @@ impl PlaidApiService for Sandbox {
             .map(String::into_boxed_str);
         let item = self.with_item(&request.access_token, false, |index, item, stored_bytes| {
             let without = *stored_bytes - item.stored_bytes();
-            let cost = items::ITEM_OVERHEAD_BYTES + webhook.as_deref().map_or(0, str::len);
+            let cost = item.stored_bytes() - item.webhook.as_deref().map_or(0, str::len)
+                + webhook.as_deref().map_or(0, str::len);
             if without + cost > self.limits.max_stored_bytes {
                 return Err(state_full("--max-stored-bytes"));
             }
@@ -1022,8 +1030,11 @@ impl PlaidApiService for Sandbox {
         request: ItemRemoveRequest,
     ) -> Result<ItemRemoveResponse, ServerError> {
         self.with_item(&request.access_token, false, |_, item, stored_bytes| {
-            // The slot stays, so that the Item's tokens answer ITEM_NOT_FOUND; its URL goes.
+            // The slot stays, so that the Item's tokens answer ITEM_NOT_FOUND; its URL and
+            // added transactions go.
             *stored_bytes -= item.webhook.take().map_or(0, |url| url.len());
+            *stored_bytes -= item.transactions.stored_bytes();
+            item.transactions.custom = Vec::new();
             item.status = Status::Removed;
             item.public_token_expires = None;
             Ok(())
@@ -1070,6 +1081,192 @@ impl PlaidApiService for Sandbox {
             reset_login: true,
             request_id: context.request_id,
         })
+    }
+
+    async fn transactions_sync(
+        &self,
+        context: RequestContext,
+        request: TransactionsSyncRequest,
+    ) -> Result<TransactionsSyncResponse, ServerError> {
+        let count = transactions::page_size(request.count, "count")?;
+        let wanted: Vec<String> = request
+            .options
+            .and_then(|options| options.account_id)
+            .into_iter()
+            .collect();
+        self.with_item(&request.access_token, true, |index, item, _| {
+            let (accounts, places) = self.item_accounts(index, &wanted)?;
+            // A cursor follows one account, or all: it is good only for what it followed.
+            let account = (!wanted.is_empty())
+                .then(|| places.first().copied())
+                .flatten();
+            let filter = account.map_or(0, |place| u64::from(place) + 1);
+            let log = transactions::log(&self.ids, index, &item.transactions);
+            let end = log.len() as u64;
+            let start = match request.cursor.as_deref() {
+                None | Some("") => 0,
+                // The docs' migration value: from now on, nothing of the past.
+                Some("now") => end,
+                Some(cursor) => self
+                    .ids
+                    .sync_cursor_position(index, filter, cursor)
+                    .filter(|position| *position <= end)
+                    .ok_or_else(transactions::invalid_cursor)?,
+            };
+            let followed =
+                |entry: &&transactions::Entry| account.is_none_or(|a| entry.account == a);
+            let rest = log
+                .get(usize::try_from(start).unwrap_or(usize::MAX)..)
+                .unwrap_or_default();
+            let page: Vec<&transactions::Entry> =
+                rest.iter().filter(followed).take(count).collect();
+            let next = match page.last() {
+                Some(last) if page.len() == count => last.position + 1,
+                _ => end,
+            };
+            let has_more = log
+                .get(usize::try_from(next).unwrap_or(usize::MAX)..)
+                .unwrap_or_default()
+                .iter()
+                .any(|entry| followed(&entry));
+            let added = page
+                .into_iter()
+                .map(|entry| transactions::transaction(&self.ids, index, &item.transactions, entry))
+                .collect();
+            Ok(TransactionsSyncResponse {
+                transactions_update_status: TransactionsUpdateStatus::HistoricalUpdateComplete,
+                accounts,
+                added,
+                modified: Vec::new(),
+                removed: Vec::new(),
+                next_cursor: self.ids.sync_cursor(index, next, filter),
+                has_more,
+                request_id: context.request_id,
+            })
+        })
+    }
+
+    async fn transactions_get(
+        &self,
+        context: RequestContext,
+        request: TransactionsGetRequest,
+    ) -> Result<TransactionsGetResponse, ServerError> {
+        let first = transactions::parse_date(&request.start_date, "start_date")?;
+        let last = transactions::parse_date(&request.end_date, "end_date")?;
+        if first > last {
+            return Err(transactions::invalid_field(
+                "start_date must not be after end_date",
+            ));
+        }
+        let options = request.options.unwrap_or_default();
+        let count = transactions::page_size(options.count, "options.count")?;
+        let offset = usize::try_from(options.offset.unwrap_or(0))
+            .map_err(|_| transactions::invalid_field("options.offset must not be negative"))?;
+        let wanted = options.account_ids.unwrap_or_default();
+        self.with_item(&request.access_token, true, |index, item, _| {
+            let (accounts, places) = self.item_accounts(index, &wanted)?;
+            let log = transactions::log(&self.ids, index, &item.transactions);
+            let mut selected: Vec<&transactions::Entry> = log
+                .iter()
+                .filter(|entry| (first..=last).contains(&entry.posted))
+                .filter(|entry| places.contains(&entry.account))
+                .collect();
+            // Newest first, as Plaid answers; among a day's, the last logged first.
+            selected.sort_by_key(|entry| std::cmp::Reverse((entry.posted, entry.position)));
+            let total = selected.len();
+            let transactions = selected
+                .into_iter()
+                .skip(offset)
+                .take(count)
+                .map(|entry| transactions::transaction(&self.ids, index, &item.transactions, entry))
+                .collect();
+            Ok(TransactionsGetResponse {
+                accounts,
+                transactions,
+                total_transactions: i64::try_from(total).unwrap_or(i64::MAX),
+                item: self.linked_item(index, item),
+                request_id: context.request_id,
+            })
+        })
+    }
+
+    async fn sandbox_transactions_create(
+        &self,
+        context: RequestContext,
+        request: SandboxTransactionsCreateRequest,
+    ) -> Result<SandboxTransactionsCreateResponse, ServerError> {
+        let (added, cost) = transactions::customs(request.transactions)?;
+        let webhook =
+            self.with_item(&request.access_token, true, |index, item, stored_bytes| {
+                if !item.transactions.dynamic {
+                    return Err(transactions::not_dynamic());
+                }
+                if *stored_bytes + cost > self.limits.max_stored_bytes {
+                    return Err(state_full("--max-stored-bytes"));
+                }
+                *stored_bytes += cost;
+                item.transactions.custom.extend(added);
+                Ok(item
+                    .webhook
+                    .as_deref()
+                    .map(|url| (url.to_owned(), self.ids.linked_item_id(index))))
+            })?;
+        // The Sandbox announces added transactions as Plaid does, once the lock is released
+        // (delivery only queues, but the state lock is not re-entrant).
+        if let Some((url, item_id)) = webhook {
+            self.webhooks
+                .send(&url, &webhooks::sync_updates_available(&item_id));
+        }
+        Ok(SandboxTransactionsCreateResponse {
+            request_id: context.request_id,
+        })
+    }
+
+    async fn transactions_refresh(
+        &self,
+        context: RequestContext,
+        request: TransactionsRefreshRequest,
+    ) -> Result<TransactionsRefreshResponse, ServerError> {
+        // The history is always up to date: a refresh finds nothing new, but the Item must be
+        // one that may be read.
+        self.with_item(&request.access_token, true, |_, _, _| Ok(()))?;
+        Ok(TransactionsRefreshResponse {
+            request_id: context.request_id,
+        })
+    }
+}
+
+impl Sandbox {
+    /// The Item's accounts as the API shows them, only those of `wanted` when it names some,
+    /// with their places in the Item's list; `INVALID_ACCOUNT_ID` for an id not the Item's.
+    fn item_accounts(
+        &self,
+        index: u64,
+        wanted: &[String],
+    ) -> Result<(Vec<AccountBase>, Vec<u8>), ServerError> {
+        let ids: Vec<String> = (0u32..)
+            .take(items::ACCOUNTS.len())
+            .map(|n| self.ids.account_id(index, n))
+            .collect();
+        if !wanted.iter().all(|id| ids.contains(id)) {
+            return Err(items::error(
+                "INVALID_INPUT",
+                "INVALID_ACCOUNT_ID",
+                "one of the account_ids specified is invalid or does not exist within this Item",
+            ));
+        }
+        let mut accounts = Vec::new();
+        let mut places = Vec::new();
+        for ((place, id), account) in (0u8..)
+            .zip(&ids)
+            .zip(items::accounts_json(&self.ids, index))
+        {
+            if wanted.is_empty() || wanted.contains(id) {
+                accounts.push(answers::decode("transactions_get", account)?);
+                places.push(place);
+            }
+        }
+        Ok((accounts, places))
     }
 }
 
@@ -1122,24 +1319,17 @@ impl Sandbox {
         })
     }
 
-    /// What an Item's creation webhooks count: the transactions `/transactions/get` answers
-    /// for an Item (its first page: the recent fetch) and its `total_transactions` (the whole
-    /// history). Every Item answers the documented transactions here, so they count those.
-    fn transaction_counts(&self, context: &RequestContext) -> (u64, u64) {
-        let answer = self
-            .answers
-            .value(
-                &self.ids,
-                "transactions_get",
-                plaid_api::server::answers::TRANSACTIONS_GET,
-                context,
-            )
-            .unwrap_or(Value::Null);
-        let recent = answer["transactions"]
-            .as_array()
-            .map_or(0, |list| list.len() as u64);
-        let total = answer["total_transactions"].as_u64().unwrap_or(recent);
-        (recent, total)
+    /// What an Item's creation webhooks count: the transactions of its last 30 days (the
+    /// docs' initial pull) and of its whole history.
+    fn transaction_counts(&self, index: u64) -> (u64, u64) {
+        let state = self.state();
+        let Some(item) = usize::try_from(index).ok().and_then(|i| state.items.get(i)) else {
+            return (0, 0);
+        };
+        let log = transactions::log(&self.ids, index, &item.transactions);
+        let since = item.transactions.anchor - 30;
+        let recent = log.iter().filter(|entry| entry.posted > since).count();
+        (recent as u64, log.len() as u64)
     }
 
     fn verification_key(

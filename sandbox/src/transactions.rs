@@ -1,0 +1,559 @@
+//! Each linked Item's transactions: a history generated from the sandbox's key and the Item's
+//! index (so `--seed` reproduces it), and the transactions `/sandbox/transactions/create`
+//! added, in one change log that `/transactions/sync` pages through with cursors and
+//! `/transactions/get` filters by date.
+//!
+//! The history covers the 730 days up to the Item's creation day (UTC): dates are relative to
+//! when the Item was linked, and stay put for its life, so a cursor keeps meaning the same
+//! position. It is computed again on each request rather than stored (about 550 transactions,
+//! a few microseconds); only the added transactions are stored, and counted against
+//! `--max-stored-bytes` (`CUSTOM_OVERHEAD_BYTES` plus their description and currency code).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use plaid_api::Nullable;
+use plaid_api::models::{
+    CustomSandboxTransaction, Location, PaymentMeta, PersonalFinanceCategory, Transaction,
+    TransactionPaymentChannel,
+};
+use plaid_api::server_support::ServerError;
+use time::Date;
+use time::macros::format_description;
+
+use crate::ids::Ids;
+use crate::items;
+
+/// Days of history before (and including) the Item's creation day: Plaid's two years.
+pub const HISTORY_DAYS: i32 = 730;
+/// What one added transaction costs besides its description and currency code.
+pub const CUSTOM_OVERHEAD_BYTES: usize = 48;
+/// Transactions one `/sandbox/transactions/create` may add, as the API reference says.
+pub const MAX_CREATED: usize = 10;
+/// The Julian day of 1970-01-01.
+const UNIX_EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
+/// The accounts (by place in `items::ACCOUNTS`) that have transactions: the depository and
+/// credit ones. Added transactions go to the first, the checking account.
+const CHECKING: u8 = 0;
+const SAVINGS: u8 = 1;
+const CD: u8 = 2;
+const CREDIT_CARD: u8 = 3;
+const MONEY_MARKET: u8 = 4;
+
+/// What an Item keeps of its transactions.
+pub struct ItemTransactions {
+    /// The Julian day the Item was created (UTC): the history's last day.
+    pub anchor: i32,
+    /// Created with the `user_transactions_dynamic` test user: the only Items
+    /// `/sandbox/transactions/create` may add to, as the API reference says.
+    pub dynamic: bool,
+    pub custom: Vec<Custom>,
+}
+
+/// A transaction `/sandbox/transactions/create` added.
+pub struct Custom {
+    posted: i32,
+    transacted: i32,
+    amount: f64,
+    currency: Box<str>,
+    description: Box<str>,
+}
+
+impl Custom {
+    pub fn stored_bytes(&self) -> usize {
+        CUSTOM_OVERHEAD_BYTES + self.description.len() + self.currency.len()
+    }
+}
+
+impl ItemTransactions {
+    pub fn new(dynamic: bool) -> Self {
+        Self {
+            anchor: today(),
+            dynamic,
+            custom: Vec::new(),
+        }
+    }
+
+    pub fn stored_bytes(&self) -> usize {
+        self.custom.iter().map(Custom::stored_bytes).sum()
+    }
+}
+
+/// Today's Julian day, UTC.
+fn today() -> i32 {
+    let days = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() / 86_400);
+    UNIX_EPOCH_JULIAN_DAY + i32::try_from(days).unwrap_or(0)
+}
+
+fn date_text(day: i32) -> String {
+    Date::from_julian_day(day).map_or_else(|_| "1970-01-01".to_owned(), |date| date.to_string())
+}
+
+/// A `YYYY-MM-DD` date as a Julian day, or the documented error naming the field.
+pub fn parse_date(text: &str, field: &str) -> Result<i32, ServerError> {
+    Date::parse(text, format_description!("[year]-[month]-[day]"))
+        .map(Date::to_julian_day)
+        .map_err(|_| invalid_field(&format!("{field} must be a date in the format YYYY-MM-DD")))
+}
+
+pub fn invalid_field(message: &str) -> ServerError {
+    items::error("INVALID_REQUEST", "INVALID_FIELD", message)
+}
+
+/// How a kind of transaction happens.
+#[derive(Clone, Copy)]
+enum Schedule {
+    /// On a day with this chance (per mille), on the accounts listed.
+    Random(u32),
+    /// Once a month, on this day of the 28-day cycle.
+    Monthly(i32),
+    /// Every 14 days.
+    Biweekly,
+}
+
+/// A kind of transaction of the standard user.
+struct Kind {
+    name: &'static str,
+    merchant: Option<&'static str>,
+    primary: &'static str,
+    detailed: &'static str,
+    channel: TransactionPaymentChannel,
+    account: u8,
+    schedule: Schedule,
+    /// The amount's range in cents (positive: money out of the account).
+    cents: (i64, i64),
+}
+
+const fn kind(
+    name: &'static str,
+    merchant: Option<&'static str>,
+    (primary, detailed): (&'static str, &'static str),
+    channel: TransactionPaymentChannel,
+    account: u8,
+    schedule: Schedule,
+    cents: (i64, i64),
+) -> Kind {
+    Kind {
+        name,
+        merchant,
+        primary,
+        detailed,
+        channel,
+        account,
+        schedule,
+        cents,
+    }
+}
+
+use Schedule::{Biweekly, Monthly, Random};
+use TransactionPaymentChannel::{InStore, Online, Other};
+
+/// The standard user's life, by account: about 9 transactions a month on checking, 9 on the
+/// credit card and one or two on each savings account.
+const KINDS: &[Kind] = &[
+    kind(
+        "ACME CORP PAYROLL",
+        None,
+        ("INCOME", "INCOME_WAGES"),
+        Other,
+        CHECKING,
+        Biweekly,
+        (-260_000, -250_000),
+    ),
+    kind(
+        "CREDIT CARD 3333 PAYMENT *//",
+        None,
+        ("LOAN_PAYMENTS", "LOAN_PAYMENTS_CREDIT_CARD_PAYMENT"),
+        Other,
+        CHECKING,
+        Monthly(3),
+        (2_500, 30_000),
+    ),
+    kind(
+        "Online Transfer to SAV 1111",
+        None,
+        ("TRANSFER_OUT", "TRANSFER_OUT_ACCOUNT_TRANSFER"),
+        Online,
+        CHECKING,
+        Monthly(5),
+        (5_000, 50_000),
+    ),
+    kind(
+        "Starbucks",
+        Some("Starbucks"),
+        ("FOOD_AND_DRINK", "FOOD_AND_DRINK_COFFEE"),
+        InStore,
+        CHECKING,
+        Random(70),
+        (350, 900),
+    ),
+    kind(
+        "McDonald's",
+        Some("McDonald's"),
+        ("FOOD_AND_DRINK", "FOOD_AND_DRINK_FAST_FOOD"),
+        InStore,
+        CHECKING,
+        Random(50),
+        (500, 1_500),
+    ),
+    kind(
+        "KFC",
+        Some("KFC"),
+        ("FOOD_AND_DRINK", "FOOD_AND_DRINK_FAST_FOOD"),
+        InStore,
+        CHECKING,
+        Random(40),
+        (600, 1_800),
+    ),
+    kind(
+        "Touchstone Climbing",
+        Some("Touchstone Climbing"),
+        ("PERSONAL_CARE", "PERSONAL_CARE_GYMS_AND_FITNESS_CENTERS"),
+        InStore,
+        CHECKING,
+        Monthly(10),
+        (7_850, 7_850),
+    ),
+    kind(
+        "Online Transfer from CHK 0000",
+        None,
+        ("TRANSFER_IN", "TRANSFER_IN_ACCOUNT_TRANSFER"),
+        Online,
+        SAVINGS,
+        Monthly(5),
+        (-50_000, -5_000),
+    ),
+    kind(
+        "INTRST PYMNT",
+        None,
+        ("INCOME", "INCOME_INTEREST_EARNED"),
+        Other,
+        SAVINGS,
+        Monthly(27),
+        (-500, -1),
+    ),
+    kind(
+        "INTRST PYMNT",
+        None,
+        ("INCOME", "INCOME_INTEREST_EARNED"),
+        Other,
+        CD,
+        Monthly(27),
+        (-2_000, -100),
+    ),
+    kind(
+        "INTRST PYMNT",
+        None,
+        ("INCOME", "INCOME_INTEREST_EARNED"),
+        Other,
+        MONEY_MARKET,
+        Monthly(27),
+        (-9_000, -5_000),
+    ),
+    kind(
+        "AUTOMATIC PAYMENT - THANK",
+        None,
+        ("LOAN_PAYMENTS", "LOAN_PAYMENTS_CREDIT_CARD_PAYMENT"),
+        Other,
+        CREDIT_CARD,
+        Monthly(4),
+        (-30_000, -2_500),
+    ),
+    kind(
+        "Uber 063015 SF**POOL**",
+        Some("Uber"),
+        ("TRANSPORTATION", "TRANSPORTATION_TAXIS_AND_RIDE_SHARES"),
+        Online,
+        CREDIT_CARD,
+        Random(90),
+        (500, 4_000),
+    ),
+    kind(
+        "United Airlines",
+        Some("United Airlines"),
+        ("TRAVEL", "TRAVEL_FLIGHTS"),
+        InStore,
+        CREDIT_CARD,
+        Random(8),
+        (15_000, 60_000),
+    ),
+    kind(
+        "Starbucks",
+        Some("Starbucks"),
+        ("FOOD_AND_DRINK", "FOOD_AND_DRINK_COFFEE"),
+        InStore,
+        CREDIT_CARD,
+        Random(60),
+        (350, 900),
+    ),
+    kind(
+        "SparkFun",
+        Some("SparkFun"),
+        ("GENERAL_MERCHANDISE", "GENERAL_MERCHANDISE_ELECTRONICS"),
+        Online,
+        CREDIT_CARD,
+        Random(30),
+        (1_000, 9_000),
+    ),
+    kind(
+        "Madison Bicycle Shop",
+        Some("Madison Bicycle Shop"),
+        ("GENERAL_MERCHANDISE", "GENERAL_MERCHANDISE_SPORTING_GOODS"),
+        InStore,
+        CREDIT_CARD,
+        Random(15),
+        (2_000, 50_000),
+    ),
+    kind(
+        "Tectra Inc",
+        Some("Tectra"),
+        ("ENTERTAINMENT", "ENTERTAINMENT_OTHER_ENTERTAINMENT"),
+        InStore,
+        CREDIT_CARD,
+        Random(20),
+        (1_000, 50_000),
+    ),
+];
+
+/// One entry of an Item's change log, as compact as the answers need.
+#[derive(Clone, Copy)]
+pub struct Entry {
+    /// Its place in the log: what its id and the cursors are computed from.
+    pub position: u64,
+    pub account: u8,
+    pub posted: i32,
+    transacted: i32,
+    source: Source,
+}
+
+#[derive(Clone, Copy)]
+enum Source {
+    /// `KINDS[kind]`, of this many cents.
+    Generated { kind: u8, cents: i64 },
+    /// `ItemTransactions::custom[n]`.
+    Custom(usize),
+}
+
+/// An Item's change log: its generated history, oldest first, then what was added.
+pub fn log(ids: &Ids, index: u64, item: &ItemTransactions) -> Vec<Entry> {
+    let mut rng = fastrand::Rng::with_seed(ids.history_seed(index));
+    let first = item.anchor - (HISTORY_DAYS - 1);
+    let mut entries = Vec::with_capacity(600 + item.custom.len());
+    let mut push = |account: u8, posted: i32, transacted: i32, source: Source| {
+        let position = entries.len() as u64;
+        entries.push(Entry {
+            position,
+            account,
+            posted,
+            transacted,
+            source,
+        });
+    };
+    for day in first..=item.anchor {
+        let age = day - first;
+        for (n, kind) in KINDS.iter().enumerate() {
+            let happens = match kind.schedule {
+                Random(per_mille) => rng.u32(..1000) < per_mille,
+                Monthly(on) => age % 28 == on,
+                Biweekly => age % 14 == 13,
+            };
+            if !happens {
+                continue;
+            }
+            let cents = rng.i64(kind.cents.0..=kind.cents.1);
+            // A card purchase posts a day or two after it was made; the rest the same day.
+            let transacted = if matches!(kind.schedule, Random(_)) {
+                day - rng.i32(0..=2)
+            } else {
+                day
+            };
+            let kind = u8::try_from(n).unwrap_or(u8::MAX);
+            push(
+                kind_account(kind),
+                day,
+                transacted,
+                Source::Generated { kind, cents },
+            );
+        }
+    }
+    for (n, custom) in item.custom.iter().enumerate() {
+        push(
+            CHECKING,
+            custom.posted,
+            custom.transacted,
+            Source::Custom(n),
+        );
+    }
+    entries
+}
+
+fn kind_account(kind: u8) -> u8 {
+    KINDS.get(usize::from(kind)).map_or(CHECKING, |k| k.account)
+}
+
+/// An entry as the API shows it.
+pub fn transaction(ids: &Ids, index: u64, item: &ItemTransactions, entry: &Entry) -> Transaction {
+    let (name, merchant, category, channel, amount, currency) = match entry.source {
+        Source::Generated { kind, cents } => {
+            let kind = &KINDS[usize::from(kind).min(KINDS.len() - 1)];
+            (
+                kind.name.to_owned(),
+                kind.merchant,
+                Some((kind.primary, kind.detailed)),
+                kind.channel.clone(),
+                cents as f64 / 100.0,
+                "USD".to_owned(),
+            )
+        }
+        Source::Custom(n) => {
+            let custom = &item.custom[n.min(item.custom.len().saturating_sub(1))];
+            (
+                custom.description.to_string(),
+                None,
+                // The sandbox does not categorize what a test adds: no category rather than
+                // a made-up one.
+                None,
+                TransactionPaymentChannel::Other,
+                custom.amount,
+                custom.currency.to_string(),
+            )
+        }
+    };
+    Transaction {
+        account_id: ids.account_id(index, u32::from(entry.account)),
+        amount,
+        iso_currency_code: Some(currency),
+        unofficial_currency_code: None,
+        category: Nullable::Null,
+        category_id: Nullable::Null,
+        check_number: Nullable::Null,
+        date: date_text(entry.posted),
+        location: Location::default(),
+        name,
+        merchant_name: merchant.map_or(Nullable::Null, |m| Nullable::Value(m.to_owned())),
+        original_description: Nullable::Null,
+        payment_meta: PaymentMeta::default(),
+        pending: false,
+        pending_transaction_id: None,
+        account_owner: None,
+        transaction_id: ids.transaction_id(index, entry.position),
+        transaction_type: None,
+        logo_url: Nullable::Null,
+        website: Nullable::Null,
+        authorized_date: Some(date_text(entry.transacted)),
+        authorized_datetime: None,
+        datetime: None,
+        payment_channel: channel,
+        personal_finance_category: category.map_or(Nullable::Null, |(primary, detailed)| {
+            Nullable::Value(PersonalFinanceCategory {
+                primary: primary.to_owned(),
+                detailed: detailed.to_owned(),
+                confidence_level: Nullable::Value("VERY_HIGH".to_owned()),
+                version: None,
+            })
+        }),
+        business_finance_category: Nullable::Null,
+        transaction_code: None,
+        personal_finance_category_icon_url: category.map(|(primary, _)| {
+            format!("https://plaid-category-icons.plaid.com/PFC_{primary}.png")
+        }),
+        counterparties: None,
+        merchant_entity_id: Nullable::Null,
+        client_customization: Nullable::Null,
+    }
+}
+
+/// What `/sandbox/transactions/create` asks to add, checked, with what it will cost.
+pub fn customs(
+    requested: Vec<CustomSandboxTransaction>,
+) -> Result<(Vec<Custom>, usize), ServerError> {
+    if requested.len() > MAX_CREATED {
+        return Err(invalid_field(
+            "transactions may hold at most 10 transactions per request",
+        ));
+    }
+    let mut cost = 0;
+    let customs = requested
+        .into_iter()
+        .map(|t| {
+            if !t.amount.is_finite() {
+                return Err(invalid_field("amount must be a number"));
+            }
+            let custom = Custom {
+                posted: parse_date(&t.date_posted, "date_posted")?,
+                transacted: parse_date(&t.date_transacted, "date_transacted")?,
+                amount: (t.amount * 100.0).round() / 100.0,
+                currency: t
+                    .iso_currency_code
+                    .unwrap_or_else(|| "USD".to_owned())
+                    .into(),
+                description: t.description.into(),
+            };
+            cost += custom.stored_bytes();
+            Ok(custom)
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((customs, cost))
+}
+
+/// A page size (`count`): 100 unless given, between 1 and 500 as the API reference says.
+pub fn page_size(count: Option<i64>, field: &str) -> Result<usize, ServerError> {
+    match count.unwrap_or(100) {
+        n @ 1..=500 => Ok(usize::try_from(n).unwrap_or(100)),
+        _ => Err(invalid_field(&format!("{field} must be between 1 and 500"))),
+    }
+}
+
+pub fn invalid_cursor() -> ServerError {
+    invalid_field(
+        "cursor is not one this sandbox issued for this Item (and this options.account_id); \
+         omit it to start from the beginning",
+    )
+}
+
+pub fn not_dynamic() -> ServerError {
+    invalid_field(
+        "/sandbox/transactions/create adds transactions only to Items created with the \
+         user_transactions_dynamic test user",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_history_is_bounded_and_within_its_two_years() {
+        let ids = Ids::new(Some(1)).expect("ids");
+        let item = ItemTransactions {
+            anchor: 2_460_000,
+            dynamic: false,
+            custom: Vec::new(),
+        };
+        for index in 0..20 {
+            let log = log(&ids, index, &item);
+            assert!((450..=700).contains(&log.len()), "{}", log.len());
+            assert!(log.iter().all(|e| e.posted <= item.anchor
+                && e.posted > item.anchor - HISTORY_DAYS
+                && e.transacted <= e.posted));
+            assert!(log.iter().zip(0..).all(|(e, n)| e.position == n));
+            assert!(
+                log.windows(2).all(|w| w[0].posted <= w[1].posted),
+                "oldest first"
+            );
+            for account in [CHECKING, CREDIT_CARD] {
+                let per_month = log.iter().filter(|e| e.account == account).count() / 24;
+                assert!((6..=14).contains(&per_month), "{per_month} a month");
+            }
+        }
+    }
+
+    #[test]
+    fn an_item_fits_the_overhead_counted_for_it() {
+        let item = std::mem::size_of::<items::LinkedItem>();
+        assert!(item <= items::ITEM_OVERHEAD_BYTES, "{item}");
+        assert!(std::mem::size_of::<Custom>() <= CUSTOM_OVERHEAD_BYTES);
+    }
+}
