@@ -239,10 +239,25 @@ pub async fn create_user(client: &Client, client_user_id: &str) -> (UserCreateRe
 /// Links an Item at First Platypus Bank for `user_good` through `client`
 /// (`/sandbox/public_token/create`, then `/item/public_token/exchange`): the exchange's answer.
 pub async fn link_item(client: &Client) -> ItemPublicTokenExchangeResponse {
+    link_item_with(
+        client,
+        vec![Products::Auth, Products::Transactions],
+        SandboxPublicTokenCreateRequestOptions::default(),
+    )
+    .await
+}
+
+/// `link_item` with these `products` and `options` (a webhook URL, a test user).
+pub async fn link_item_with(
+    client: &Client,
+    products: Vec<Products>,
+    options: SandboxPublicTokenCreateRequestOptions,
+) -> ItemPublicTokenExchangeResponse {
     let created = client
         .sandbox_public_token_create(&SandboxPublicTokenCreateRequest {
             institution_id: "ins_109508".into(),
-            initial_products: vec![Products::Auth, Products::Transactions],
+            initial_products: products,
+            options: Some(options),
             ..Default::default()
         })
         .await

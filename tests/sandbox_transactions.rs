@@ -315,26 +315,12 @@ async fn histories_differ_between_items_and_repeat_with_the_seed() {
 #[tokio::test]
 async fn created_transactions_come_in_the_next_sync() {
     let client = start_with(Some(3)).await;
-    let created = client
-        .sandbox_public_token_create(&SandboxPublicTokenCreateRequest {
-            institution_id: "ins_109508".into(),
-            initial_products: vec![Products::Transactions],
-            options: Some(SandboxPublicTokenCreateRequestOptions {
-                override_username: Nullable::Value("user_transactions_dynamic".into()),
-                override_password: Nullable::Value("any".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .await
-        .expect("a public token");
-    let item = client
-        .item_public_token_exchange(&ItemPublicTokenExchangeRequest {
-            public_token: created.public_token,
-            ..Default::default()
-        })
-        .await
-        .expect("an access token");
+    let options = SandboxPublicTokenCreateRequestOptions {
+        override_username: Nullable::Value("user_transactions_dynamic".into()),
+        override_password: Nullable::Value("any".into()),
+        ..Default::default()
+    };
+    let item = plaid_tests::link_item_with(&client, vec![Products::Transactions], options).await;
     let token = item.access_token.as_str();
     let (history, _, cursor) = sync_to_end(&client, token, None, 500).await;
 

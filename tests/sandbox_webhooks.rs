@@ -110,25 +110,11 @@ async fn link(
     webhook: Option<String>,
     products: Vec<Products>,
 ) -> ItemPublicTokenExchangeResponse {
-    let created = client
-        .sandbox_public_token_create(&SandboxPublicTokenCreateRequest {
-            institution_id: "ins_109508".into(),
-            initial_products: products,
-            options: Some(SandboxPublicTokenCreateRequestOptions {
-                webhook,
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .await
-        .expect("a public token");
-    client
-        .item_public_token_exchange(&ItemPublicTokenExchangeRequest {
-            public_token: created.public_token,
-            ..Default::default()
-        })
-        .await
-        .expect("an access token")
+    let options = SandboxPublicTokenCreateRequestOptions {
+        webhook,
+        ..Default::default()
+    };
+    plaid_tests::link_item_with(client, products, options).await
 }
 
 fn fire(
@@ -569,27 +555,13 @@ async fn created_transactions_are_announced_by_a_sync_updates_webhook() {
     let client = start().await;
     let (_release, release) = watch::channel(false);
     let (base, mut received) = receiver(release).await;
-    let created = client
-        .sandbox_public_token_create(&SandboxPublicTokenCreateRequest {
-            institution_id: "ins_109508".into(),
-            initial_products: vec![Products::Transactions],
-            options: Some(SandboxPublicTokenCreateRequestOptions {
-                webhook: Some(format!("{base}/hook")),
-                override_username: Nullable::Value("user_transactions_dynamic".into()),
-                override_password: Nullable::Value("any".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .await
-        .expect("a public token");
-    let item = client
-        .item_public_token_exchange(&ItemPublicTokenExchangeRequest {
-            public_token: created.public_token,
-            ..Default::default()
-        })
-        .await
-        .expect("an access token");
+    let options = SandboxPublicTokenCreateRequestOptions {
+        webhook: Some(format!("{base}/hook")),
+        override_username: Nullable::Value("user_transactions_dynamic".into()),
+        override_password: Nullable::Value("any".into()),
+        ..Default::default()
+    };
+    let item = plaid_tests::link_item_with(&client, vec![Products::Transactions], options).await;
     client
         .sandbox_transactions_create(&SandboxTransactionsCreateRequest {
             access_token: item.access_token.clone(),

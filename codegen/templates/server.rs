@@ -344,6 +344,17 @@ struct HeaderCredentials {
     secret: Option<String>,
 }
 
+/// No credentials where the request may carry them (`place`: after "in the ... and ...").
+fn missing_credentials(place: &str) -> ServerError {
+    ServerError::refusal(
+        400,
+        SERVER_ERRORS.missing_credentials,
+        format!(
+            "client_id and secret are required, in the {CLIENT_ID_HEADER} and {SECRET_HEADER} {place}"
+        ),
+    )
+}
+
 fn invalid_credentials() -> ServerError {
     ServerError::refusal(
         400,
@@ -554,16 +565,7 @@ where
             ) {
                 (Some(id), Some(secret)) if service.authenticate(&id, &secret) => id,
                 (Some(_), Some(_)) => return Err(invalid_credentials()),
-                _ => {
-                    return Err(ServerError::refusal(
-                        400,
-                        SERVER_ERRORS.missing_credentials,
-                        format!(
-                            "client_id and secret are required, in the {CLIENT_ID_HEADER} and \
-                             {SECRET_HEADER} headers or in the body"
-                        ),
-                    ));
-                }
+                _ => return Err(missing_credentials("headers or in the body")),
             }
         }
     };
@@ -653,13 +655,8 @@ where
         // Checked before the body was read.
         (Some(id), Some(_)) => id,
         _ => {
-            return Err(ServerError::refusal(
-                400,
-                SERVER_ERRORS.missing_credentials,
-                format!(
-                    "client_id and secret are required, in the {CLIENT_ID_HEADER} and \
-                     {SECRET_HEADER} headers (a multipart body does not carry them)"
-                ),
+            return Err(missing_credentials(
+                "headers (a multipart body does not carry them)",
             ));
         }
     };
