@@ -271,6 +271,22 @@ pub async fn link_item_with(
         .expect("an access token")
 }
 
+/// The status, `error_type` and `error_code` of what must be an API error in the API's shape.
+pub fn api_error<T: std::fmt::Debug>(
+    result: Result<T, plaid_api::http::Error>,
+) -> (u16, String, String) {
+    let error = result.expect_err("an error answer");
+    let plaid_api::http::Error::Api(api) = &error else {
+        panic!("expected an API error, got {error:?}")
+    };
+    let body = api.error.as_ref().expect("the API's error shape");
+    (
+        api.status,
+        body.error_type.to_string(),
+        body.error_code.clone(),
+    )
+}
+
 /// JSON with every number as a float, so that `100` and `100.0` compare equal: a field of
 /// type `number` (an `f64`) re-encodes the example's `100` as `100.0`.
 pub fn json_numbers_as_f64(value: serde_json::Value) -> serde_json::Value {

@@ -3,10 +3,9 @@
 //! Item's lifecycle, and each documented error.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use plaid_api::prelude::*;
-use plaid_tests::{client_builder, link_item};
+use plaid_tests::{api_error, client_builder, link_item};
 
 async fn start_with(config: plaid_sandbox::Config) -> Client {
     let url = plaid_tests::start_sandbox(config).await;
@@ -15,20 +14,6 @@ async fn start_with(config: plaid_sandbox::Config) -> Client {
 
 async fn start() -> Client {
     start_with(plaid_tests::sandbox_config()).await
-}
-
-/// The status, `error_type` and `error_code` of an API error.
-fn error_of<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String, String) {
-    let error = result.expect_err("an error answer");
-    let Error::Api(api) = &error else {
-        panic!("expected an API error, got {error:?}")
-    };
-    let body = api.error.as_ref().expect("the API's error shape");
-    (
-        api.status,
-        body.error_type.to_string(),
-        body.error_code.clone(),
-    )
 }
 
 fn invalid_input(code: &str) -> (u16, String, String) {
@@ -243,7 +228,7 @@ async fn every_operation_taking_an_access_token_answers_for_its_item() {
         ..Default::default()
     };
     assert_eq!(
-        error_of(client.investments_holdings_get(&made_up).await),
+        api_error(client.investments_holdings_get(&made_up).await),
         invalid_input("INVALID_ACCESS_TOKEN")
     );
 }
@@ -271,7 +256,7 @@ async fn account_ids_select_accounts_of_the_item_only() {
     assert_eq!(one.accounts.len(), 1);
     assert_eq!(one.accounts[0].account_id, saving);
     assert_eq!(
-        error_of(
+        api_error(
             client
                 .accounts_get(&request(vec![saving], &other.access_token))
                 .await
@@ -293,7 +278,7 @@ async fn a_public_token_is_exchanged_once() {
         .await
         .expect("exchanged");
     assert_eq!(
-        error_of(
+        api_error(
             client
                 .item_public_token_exchange(&exchange(&created.public_token))
                 .await
@@ -314,7 +299,7 @@ async fn a_public_token_is_exchanged_once() {
         "not a token",
     ] {
         assert_eq!(
-            error_of(client.item_public_token_exchange(&exchange(made_up)).await),
+            api_error(client.item_public_token_exchange(&exchange(made_up)).await),
             invalid_input("INVALID_PUBLIC_TOKEN"),
             "{made_up}"
         );
@@ -322,30 +307,8 @@ async fn a_public_token_is_exchanged_once() {
     // A public token of one sandbox is unknown to another (another key).
     let elsewhere = start().await;
     assert_eq!(
-        error_of(
+        api_error(
             elsewhere
-                .item_public_token_exchange(&exchange(&created.public_token))
-                .await
-        ),
-        invalid_input("INVALID_PUBLIC_TOKEN")
-    );
-}
-
-#[tokio::test]
-async fn an_expired_public_token_is_refused() {
-    let client = start_with(plaid_sandbox::Config {
-        public_token_lifetime: Duration::from_millis(50),
-        ..plaid_tests::sandbox_config()
-    })
-    .await;
-    let created = client
-        .sandbox_public_token_create(&public_token_create("ins_109508"))
-        .await
-        .expect("created");
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(
-        error_of(
-            client
                 .item_public_token_exchange(&exchange(&created.public_token))
                 .await
         ),
@@ -363,7 +326,7 @@ async fn unknown_tokens_and_institutions_are_refused() {
         "",
     ] {
         assert_eq!(
-            error_of(client.accounts_get(&accounts_get(token)).await),
+            api_error(client.accounts_get(&accounts_get(token)).await),
             invalid_input("INVALID_ACCESS_TOKEN"),
             "{token:?}"
         );
@@ -374,13 +337,13 @@ async fn unknown_tokens_and_institutions_are_refused() {
     forged[15] = if forged[15] == b'0' { b'1' } else { b'0' };
     let forged = String::from_utf8(forged).expect("ASCII");
     assert_eq!(
-        error_of(client.accounts_get(&accounts_get(&forged)).await),
+        api_error(client.accounts_get(&accounts_get(&forged)).await),
         invalid_input("INVALID_ACCESS_TOKEN")
     );
 
     for institution in ["ins_1", "ins_109508x", ""] {
         assert_eq!(
-            error_of(
+            api_error(
                 client
                     .sandbox_public_token_create(&public_token_create(institution))
                     .await
@@ -441,7 +404,7 @@ async fn test_credentials_trigger_their_documented_errors() {
     ] {
         let (status, error_type, code) = expected;
         assert_eq!(
-            error_of(
+            api_error(
                 client
                     .sandbox_public_token_create(&with_password(password))
                     .await
@@ -487,7 +450,7 @@ async fn the_item_lifecycle() {
         .expect("rotated");
     assert_ne!(rotated.new_access_token, token);
     assert_eq!(
-        error_of(client.accounts_get(&accounts_get(&token)).await),
+        api_error(client.accounts_get(&accounts_get(&token)).await),
         invalid_input("INVALID_ACCESS_TOKEN")
     );
     let token = rotated.new_access_token;
@@ -512,11 +475,11 @@ async fn the_item_lifecycle() {
         "ITEM_LOGIN_REQUIRED".to_owned(),
     );
     assert_eq!(
-        error_of(client.accounts_get(&accounts_get(&token)).await),
+        api_error(client.accounts_get(&accounts_get(&token)).await),
         login_required
     );
     assert_eq!(
-        error_of(
+        api_error(
             client
                 .transactions_get(&TransactionsGetRequest {
                     access_token: token.clone(),
@@ -542,15 +505,15 @@ async fn the_item_lifecycle() {
         .expect("removed");
     let not_found = (400, "ITEM_ERROR".to_owned(), "ITEM_NOT_FOUND".to_owned());
     assert_eq!(
-        error_of(client.item_get(&item_get(&token)).await),
+        api_error(client.item_get(&item_get(&token)).await),
         not_found
     );
     assert_eq!(
-        error_of(client.accounts_get(&accounts_get(&token)).await),
+        api_error(client.accounts_get(&accounts_get(&token)).await),
         not_found
     );
     assert_eq!(
-        error_of(
+        api_error(
             client
                 .item_remove(&ItemRemoveRequest {
                     access_token: token,
@@ -576,7 +539,7 @@ async fn items_stop_at_their_budgets() {
     link_item(&client).await;
     let full = (503, "API_ERROR".to_owned(), "SANDBOX_STATE_FULL".to_owned());
     assert_eq!(
-        error_of(
+        api_error(
             client
                 .sandbox_public_token_create(&public_token_create("ins_109508"))
                 .await
@@ -601,7 +564,7 @@ async fn items_stop_at_their_budgets() {
     let linked = link_item(&client).await;
     let long = format!("https://example.com/{}", "a".repeat(400));
     assert_eq!(
-        error_of(
+        api_error(
             client
                 .item_webhook_update(&ItemWebhookUpdateRequest {
                     access_token: linked.access_token.clone(),
