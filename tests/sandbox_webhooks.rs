@@ -459,6 +459,73 @@ async fn a_slow_receiver_does_not_hold_up_api_answers() {
 }
 
 #[tokio::test]
+async fn past_its_budget_of_pending_webhooks_fire_webhook_answers_state_full() {
+    let url = plaid_tests::start_sandbox(plaid_sandbox::Config {
+        limits: plaid_sandbox::Limits {
+            max_pending_webhooks: 2,
+            ..plaid_sandbox::Limits::default()
+        },
+        ..plaid_tests::sandbox_config()
+    })
+    .await;
+    let client = client_builder(&url).build().expect("client");
+    let (release_sender, release) = watch::channel(false);
+    let (base, mut received) = receiver(release).await;
+    let linked = link(&client, Some(format!("{base}/slow")), vec![Products::Auth]).await;
+    let repaired = || {
+        fire(
+            &linked.access_token,
+            SandboxItemFireWebhookRequestWebhookCode::LoginRepaired,
+        )
+    };
+
+    // The receiver holds every delivery: 16 are under way, one waits for a slot, 2 are queued.
+    let mut fired = 0;
+    let full = loop {
+        match client.sandbox_item_fire_webhook(&repaired()).await {
+            Ok(_) => fired += 1,
+            Err(error) => break error,
+        }
+        assert!(fired <= 64, "the queue never filled");
+    };
+    assert!(fired >= 2, "the queue holds its budget: {fired} fired");
+    let Error::Api(full) = full else {
+        panic!("expected an API error, got {full:?}")
+    };
+    let body = full.error.expect("the API's error shape");
+    assert_eq!(
+        (full.status, body.error_code.as_str()),
+        (503, "SANDBOX_STATE_FULL")
+    );
+    // Other calls still answer; the webhook they cause is dropped.
+    client
+        .item_webhook_update(&ItemWebhookUpdateRequest {
+            access_token: linked.access_token.clone(),
+            webhook: Nullable::Value(format!("{base}/slow")),
+            ..Default::default()
+        })
+        .await
+        .expect("updated although its webhook is dropped");
+
+    // Once the receiver answers, the queue drains: every accepted webhook arrives, and firing
+    // works again.
+    release_sender.send_replace(true);
+    for _ in 0..fired {
+        assert_eq!(next(&mut received).await.path, "/slow");
+    }
+    let again = tokio::time::timeout(GUARD, async {
+        loop {
+            if client.sandbox_item_fire_webhook(&repaired()).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(again.is_ok(), "firing works again once the queue drained");
+}
+
+#[tokio::test]
 async fn a_5xx_answer_is_retried_with_the_same_body_signed_again() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let client = start().await;

@@ -112,6 +112,10 @@ pub struct Limits {
     pub max_stored_bytes: usize,
     /// One user's stored identity, as JSON. Default 64 KiB.
     pub max_user_bytes: usize,
+    /// Webhooks waiting for delivery (besides the 16 being delivered). Past it,
+    /// `/sandbox/item/fire_webhook` answers 503 `SANDBOX_STATE_FULL` and any other webhook is
+    /// dropped with a warning: the call that caused it succeeded. Default 1,024.
+    pub max_pending_webhooks: usize,
 }
 
 impl Default for Limits {
@@ -126,6 +130,7 @@ impl Default for Limits {
             max_items: 1_000_000,
             max_stored_bytes: 64 << 20,
             max_user_bytes: 64 << 10,
+            max_pending_webhooks: 1024,
         }
     }
 }

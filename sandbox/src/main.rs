@@ -75,6 +75,10 @@ struct Args {
     /// One user's stored identity, in bytes of JSON.
     #[arg(long, default_value_t = Limits::default().max_user_bytes)]
     max_user_bytes: usize,
+    /// Webhooks waiting for delivery; past it /sandbox/item/fire_webhook answers
+    /// SANDBOX_STATE_FULL and other webhooks are dropped with a warning.
+    #[arg(long, default_value_t = Limits::default().max_pending_webhooks)]
+    max_pending_webhooks: usize,
 }
 
 impl Args {
@@ -120,6 +124,7 @@ impl Args {
                 max_items: self.max_items,
                 max_stored_bytes: self.max_stored_bytes,
                 max_user_bytes: self.max_user_bytes,
+                max_pending_webhooks: self.max_pending_webhooks,
             },
         })
     }

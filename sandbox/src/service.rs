@@ -144,7 +144,7 @@ impl Sandbox {
         let ids = Ids::new(config.seed).map_err(|e| std::io::Error::other(e.to_string()))?;
         let key = SigningKey::new(&ids, config.seed.is_some()).map_err(std::io::Error::other)?;
         Ok(Self {
-            webhooks: Deliveries::new(key, config.log_requests),
+            webhooks: Deliveries::new(key, config.log_requests, config.limits.max_pending_webhooks),
             client_id: config.client_id.clone(),
             secret: config.secret.clone(),
             allowed_origins: config.allowed_origins.clone(),
@@ -905,7 +905,7 @@ impl PlaidApiService for Sandbox {
             let (recent, total) = self.transaction_counts(index);
             for (code, count) in [("INITIAL_UPDATE", recent), ("HISTORICAL_UPDATE", total)] {
                 self.webhooks
-                    .send(url, &webhooks::transactions_update(code, &item_id, count));
+                    .notify(url, &webhooks::transactions_update(code, &item_id, count));
             }
         }
         Ok(SandboxPublicTokenCreateResponse {
@@ -998,7 +998,7 @@ impl PlaidApiService for Sandbox {
             Ok(self.linked_item(index, item))
         })?;
         if let Some(url) = item.webhook.as_deref() {
-            self.webhooks.send(
+            self.webhooks.notify(
                 url,
                 &webhooks::webhook_update_acknowledged(&item.item_id, url),
             );
@@ -1075,7 +1075,7 @@ impl PlaidApiService for Sandbox {
             let item_id = self.ids.linked_item_id(index);
             let error = login_required(&context.request_id);
             self.webhooks
-                .send(url, &webhooks::item_error(&item_id, &error));
+                .notify(url, &webhooks::item_error(&item_id, &error));
         }
         Ok(SandboxItemResetLoginResponse {
             reset_login: true,
@@ -1215,7 +1215,7 @@ impl PlaidApiService for Sandbox {
         // (delivery only queues, but the state lock is not re-entrant).
         if let Some((url, item_id)) = webhook {
             self.webhooks
-                .send(&url, &webhooks::sync_updates_available(&item_id));
+                .notify(&url, &webhooks::sync_updates_available(&item_id));
         }
         Ok(SandboxTransactionsCreateResponse {
             request_id: context.request_id,
@@ -1312,7 +1312,9 @@ impl Sandbox {
                     "the Item has no webhook URL the sandbox can deliver to (an http or https URL); set one with /item/webhook/update",
                 )
             })?;
-        self.webhooks.send(url, &payload);
+        self.webhooks
+            .send(url, &payload)
+            .map_err(|_| state_full("--max-pending-webhooks"))?;
         Ok(SandboxItemFireWebhookResponse {
             webhook_fired: true,
             request_id: context.request_id,

@@ -9,8 +9,9 @@
 //! and `request_body_sha256`, the hex SHA-256 of the exact bytes sent.
 //!
 //! Delivery never holds up an API answer: a webhook is put on a bounded queue
-//! (`QUEUE_CAPACITY`; when it is full the webhook is dropped and a warning logged) that a
-//! background task drains, `MAX_IN_FLIGHT` deliveries at a time. Each attempt has a timeout,
+//! (`Limits::max_pending_webhooks`; when it is full, `/sandbox/item/fire_webhook` answers
+//! `SANDBOX_STATE_FULL` and any other webhook is dropped with a warning) that a background task
+//! drains, `MAX_IN_FLIGHT` deliveries at a time. Each attempt has a timeout,
 //! redirects are not followed, at most `MAX_RESPONSE_BYTES` of the receiver's answer are read,
 //! and a failed attempt (no answer, a timeout, a 5xx) is retried `ATTEMPTS - 1` times with a
 //! doubling backoff. Only `http` and `https` URLs are delivered to.
@@ -35,8 +36,6 @@ use crate::ids::Ids;
 
 /// The header carrying a webhook's signature.
 pub const SIGNATURE_HEADER: &str = "Plaid-Verification";
-/// Webhooks waiting for delivery; past it a new one is dropped (and a warning logged).
-pub const QUEUE_CAPACITY: usize = 1024;
 /// Deliveries under way at once (each one's retries included).
 pub const MAX_IN_FLIGHT: usize = 16;
 /// Attempts per webhook: the first and two retries.
@@ -161,8 +160,9 @@ pub fn deliverable(url: &str) -> Result<reqwest::Url, Refused> {
 }
 
 impl Deliveries {
-    pub fn new(key: SigningKey, log: bool) -> Self {
-        let (queue, receiver) = mpsc::channel(QUEUE_CAPACITY);
+    /// `capacity`: the webhooks that may wait for delivery (at least one).
+    pub fn new(key: SigningKey, log: bool, capacity: usize) -> Self {
+        let (queue, receiver) = mpsc::channel(capacity.max(1));
         Self {
             key: Arc::new(key),
             queue,
@@ -175,9 +175,10 @@ impl Deliveries {
         &self.key
     }
 
-    /// Queues `payload` for `url`; never waits. A URL the sandbox does not deliver to, a full
-    /// queue, or no Tokio runtime to deliver on drops the webhook with a log line.
-    pub fn send(&self, url: &str, payload: &serde_json::Value) {
+    /// Queues `payload` for `url`; never waits. A URL the sandbox does not deliver to, or no
+    /// Tokio runtime to deliver on, drops the webhook with a log line; a full queue is the
+    /// caller's to answer (`QueueFull`), and is logged too.
+    pub fn send(&self, url: &str, payload: &serde_json::Value) -> Result<(), QueueFull> {
         let kind = (
             payload["webhook_type"].as_str().unwrap_or("").to_owned(),
             payload["webhook_code"].as_str().unwrap_or("").to_owned(),
@@ -188,25 +189,34 @@ impl Deliveries {
                 webhook_code = kind.1,
                 "webhook not delivered: the Item's webhook URL is not an http(s) URL"
             );
-            return;
+            return Ok(());
         };
         let Ok(body) = serde_json::to_vec(payload) else {
-            return;
+            return Ok(());
         };
         if !self.start_worker() {
             tracing::warn!("webhook not delivered: no Tokio runtime to deliver it on");
-            return;
+            return Ok(());
         }
-        if let Err(mpsc::error::TrySendError::Full(delivery)) =
-            self.queue.try_send(Delivery { url, body, kind })
-        {
-            tracing::warn!(
-                webhook_type = delivery.kind.0,
-                webhook_code = delivery.kind.1,
-                capacity = QUEUE_CAPACITY,
-                "webhook dropped: the delivery queue is full"
-            );
+        match self.queue.try_send(Delivery { url, body, kind }) {
+            Err(mpsc::error::TrySendError::Full(delivery)) => {
+                tracing::warn!(
+                    webhook_type = delivery.kind.0,
+                    webhook_code = delivery.kind.1,
+                    capacity = self.queue.max_capacity(),
+                    "webhook dropped: the delivery queue is full (--max-pending-webhooks)"
+                );
+                Err(QueueFull)
+            }
+            // Closed only once the worker is gone, with the runtime it ran on.
+            Err(mpsc::error::TrySendError::Closed(_)) | Ok(()) => Ok(()),
         }
+    }
+
+    /// `send` for a webhook that follows from a call which has already succeeded: a full
+    /// queue drops it, and `send` has logged that.
+    pub fn notify(&self, url: &str, payload: &serde_json::Value) {
+        let _ = self.send(url, payload);
     }
 
     /// Starts the delivery task if it is not running; false when there is no runtime.
@@ -236,6 +246,10 @@ impl Deliveries {
         true
     }
 }
+
+/// The delivery queue held `--max-pending-webhooks` webhooks: the new one was dropped.
+#[derive(Debug)]
+pub struct QueueFull;
 
 /// Delivers queued webhooks, `MAX_IN_FLIGHT` at a time, until the sandbox is dropped.
 async fn drain(
