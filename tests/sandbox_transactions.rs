@@ -346,13 +346,6 @@ async fn created_transactions_come_in_the_next_sync() {
         })
         .await
         .expect("transactions created");
-    client
-        .transactions_refresh(&TransactionsRefreshRequest {
-            access_token: token.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("a refresh");
     let (added, _, _) = sync_to_end(&client, token, Some(&cursor), 100).await;
     let names: Vec<_> = added
         .iter()
@@ -394,6 +387,155 @@ async fn created_transactions_come_in_the_next_sync() {
             .await,
     );
     assert_eq!((status, code.as_str()), (400, "INVALID_FIELD"));
+}
+
+/// One `/transactions/sync` from `cursor`: the ids of what it added, modified and removed,
+/// and the next cursor. A refresh changes little, so one page holds it.
+async fn sync_changes(
+    client: &Client,
+    access_token: &str,
+    cursor: &str,
+) -> (Vec<Transaction>, Vec<Transaction>, Vec<String>, String) {
+    let page = client
+        .transactions_sync(&sync(access_token, Some(cursor), 100))
+        .await
+        .expect("a sync page");
+    assert!(!page.has_more);
+    let removed = page.removed.into_iter().map(|r| r.transaction_id).collect();
+    (page.added, page.modified, removed, page.next_cursor)
+}
+
+async fn refresh(client: &Client, access_token: &str) {
+    client
+        .transactions_refresh(&TransactionsRefreshRequest {
+            access_token: access_token.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("a refresh");
+}
+
+#[tokio::test]
+async fn a_dynamic_items_refreshes_add_modify_and_post_pending_transactions() {
+    let client = start_with(Some(5)).await;
+    let options = SandboxPublicTokenCreateRequestOptions {
+        override_username: Nullable::Value("user_transactions_dynamic".into()),
+        override_password: Nullable::Value("any".into()),
+        ..Default::default()
+    };
+    let item = plaid_tests::link_item_with(&client, vec![Products::Transactions], options).await;
+    let token = item.access_token.as_str();
+    let (history, _, cursor) = sync_to_end(&client, token, None, 500).await;
+    assert!(history.iter().all(|t| !t.pending));
+
+    // First refresh: a new pending purchase.
+    refresh(&client, token).await;
+    let (added, modified, removed, cursor) = sync_changes(&client, token, &cursor).await;
+    assert!(modified.is_empty() && removed.is_empty());
+    let [first] = added.as_slice() else {
+        panic!("one pending purchase, got {}", added.len())
+    };
+    assert!(first.pending && first.pending_transaction_id.is_none());
+
+    // Second: another pending purchase, and the first one's tip is added.
+    refresh(&client, token).await;
+    let (added, modified, removed, cursor) = sync_changes(&client, token, &cursor).await;
+    assert!(removed.is_empty());
+    let ([second], [tipped]) = (added.as_slice(), modified.as_slice()) else {
+        panic!(
+            "one added and one modified, got {} and {}",
+            added.len(),
+            modified.len()
+        )
+    };
+    assert!(second.pending);
+    assert_eq!(tipped.transaction_id, first.transaction_id);
+    assert!(tipped.pending && tipped.amount > first.amount);
+
+    // Third: the first purchase posts: removed as pending, added as posted, naming its
+    // pending self.
+    refresh(&client, token).await;
+    let (added, modified, removed, _) = sync_changes(&client, token, &cursor).await;
+    assert_eq!(removed, std::slice::from_ref(&first.transaction_id));
+    assert_eq!(modified.len(), 1);
+    assert_eq!(modified[0].transaction_id, second.transaction_id);
+    let posted = added
+        .iter()
+        .find(|t| !t.pending)
+        .expect("the posted purchase");
+    assert_eq!(added.len(), 2, "a new pending purchase and the posted one");
+    assert_eq!(
+        posted.pending_transaction_id.as_deref(),
+        Some(first.transaction_id.as_str())
+    );
+    assert_ne!(posted.transaction_id, first.transaction_id);
+    assert_eq!(
+        (posted.amount, &posted.name, &posted.authorized_date),
+        (tipped.amount, &first.name, &first.date.clone().into())
+    );
+
+    // /transactions/get shows the state now: the history, the posted purchase, and the two
+    // still pending (the second with its tip); the first pending one is gone.
+    let (all, total) = get_all(&client, token, EVER.0, EVER.1).await;
+    assert_eq!(total as usize, history.len() + 3);
+    let now = ids(&all);
+    assert!(!now.contains(&first.transaction_id));
+    assert!(now.contains(&posted.transaction_id));
+    let second_now = all
+        .iter()
+        .find(|t| t.transaction_id == second.transaction_id)
+        .expect("the second purchase");
+    assert_eq!(second_now.amount, modified[0].amount);
+
+    // A sync from the start sees the same state, replayed.
+    let (replayed, _, _) = sync_to_end_all_changes(&client, token).await;
+    assert_eq!(replayed, now);
+}
+
+/// Syncs from the start to the end, applying every change: the ids of the transactions that
+/// stand at the end, the pages it took, the last cursor.
+async fn sync_to_end_all_changes(
+    client: &Client,
+    access_token: &str,
+) -> (BTreeSet<String>, usize, String) {
+    let mut standing = BTreeSet::new();
+    let mut cursor = None;
+    let mut pages = 0;
+    loop {
+        let page = client
+            .transactions_sync(&sync(access_token, cursor.as_deref(), 500))
+            .await
+            .expect("a sync page");
+        pages += 1;
+        assert!(pages < 1000, "the pages end");
+        standing.extend(page.added.into_iter().map(|t| t.transaction_id));
+        for modified in page.modified {
+            assert!(
+                standing.contains(&modified.transaction_id),
+                "modified before added"
+            );
+        }
+        for removed in page.removed {
+            assert!(
+                standing.remove(&removed.transaction_id),
+                "removed before added"
+            );
+        }
+        cursor = Some(page.next_cursor);
+        if !page.has_more {
+            return (standing, pages, cursor.expect("a cursor"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_standard_users_refresh_changes_nothing() {
+    let client = start_with(Some(5)).await;
+    let item = link_item(&client).await;
+    let (_, _, cursor) = sync_to_end(&client, &item.access_token, None, 500).await;
+    refresh(&client, &item.access_token).await;
+    let (added, modified, removed, _) = sync_changes(&client, &item.access_token, &cursor).await;
+    assert!(added.is_empty() && modified.is_empty() && removed.is_empty());
 }
 
 #[tokio::test]

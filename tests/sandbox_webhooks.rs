@@ -618,7 +618,7 @@ async fn a_seed_makes_the_signing_key_reproducible() {
 }
 
 #[tokio::test]
-async fn created_transactions_are_announced_by_a_sync_updates_webhook() {
+async fn added_and_refreshed_transactions_are_announced_as_plaid_does() {
     let client = start().await;
     let (_release, release) = watch::channel(false);
     let (base, mut received) = receiver(release).await;
@@ -644,26 +644,78 @@ async fn created_transactions_are_announced_by_a_sync_updates_webhook() {
         .await
         .expect("transactions added");
     let verifier = webhook_verifier(client.clone());
-    // The Item's creation webhooks and the sync update: delivered concurrently, so in any order.
-    let mut codes = Vec::new();
-    while codes.len() < 3 {
-        let webhook = next(&mut received).await;
-        let token = webhook.signature.expect("a signature");
-        verifier
-            .verify(&token, &webhook.body)
-            .await
-            .expect("a webhook the crate verifies");
-        let typed = Webhook::from_slice(&webhook.body).expect("a typed webhook");
-        assert_eq!(typed.webhook_type(), "TRANSACTIONS");
-        codes.push(typed.webhook_code().to_owned());
-    }
-    codes.sort();
+    // `count` webhooks, verified and typed; delivered concurrently, so in any order.
+    let mut received_webhooks = async |count: usize| {
+        let mut webhooks = Vec::new();
+        while webhooks.len() < count {
+            let webhook = next(&mut received).await;
+            let token = webhook.signature.expect("a signature");
+            verifier
+                .verify(&token, &webhook.body)
+                .await
+                .expect("a webhook the crate verifies");
+            let typed = Webhook::from_slice(&webhook.body).expect("a typed webhook");
+            assert_eq!(typed.webhook_type(), "TRANSACTIONS");
+            webhooks.push(typed);
+        }
+        webhooks.sort_by_key(|w| w.webhook_code().to_owned());
+        webhooks
+    };
+    let codes = |webhooks: &[Webhook]| -> Vec<String> {
+        webhooks
+            .iter()
+            .map(|w| w.webhook_code().to_owned())
+            .collect()
+    };
+    // The Item's creation webhooks and the sync update.
     assert_eq!(
-        codes,
+        codes(&received_webhooks(3).await),
         [
             "HISTORICAL_UPDATE",
             "INITIAL_UPDATE",
             "SYNC_UPDATES_AVAILABLE"
         ]
     );
+
+    // Refreshes of a dynamic Item: new transactions each time, and from the third a pending
+    // one posts, which removes it (see sandbox_transactions.rs).
+    let refresh = TransactionsRefreshRequest {
+        access_token: item.access_token.clone(),
+        ..Default::default()
+    };
+    for _ in 0..2 {
+        client
+            .transactions_refresh(&refresh)
+            .await
+            .expect("refreshed");
+        let webhooks = received_webhooks(2).await;
+        assert_eq!(
+            codes(&webhooks),
+            ["DEFAULT_UPDATE", "SYNC_UPDATES_AVAILABLE"]
+        );
+        assert!(matches!(&webhooks[0], Webhook::DefaultUpdate(w) if w.new_transactions == 1.0));
+    }
+    client
+        .transactions_refresh(&refresh)
+        .await
+        .expect("refreshed");
+    let webhooks = received_webhooks(3).await;
+    assert_eq!(
+        codes(&webhooks),
+        [
+            "DEFAULT_UPDATE",
+            "SYNC_UPDATES_AVAILABLE",
+            "TRANSACTIONS_REMOVED"
+        ]
+    );
+    assert!(matches!(&webhooks[0], Webhook::DefaultUpdate(w) if w.new_transactions == 2.0));
+    match &webhooks[2] {
+        Webhook::TransactionsRemoved(w) => {
+            assert_eq!(
+                (w.item_id.as_str(), w.removed_transactions.len()),
+                (item.item_id.as_str(), 1)
+            );
+        }
+        other => panic!("expected TRANSACTIONS_REMOVED, got {other:?}"),
+    }
 }

@@ -107,8 +107,8 @@ pub struct Limits {
     /// All stored data: each user's `client_user_id`, its identity as JSON, and 64 bytes of
     /// overhead per user; each linked Item's webhook URL and 192 bytes of overhead; each
     /// transaction `/sandbox/transactions/create` added, its description and currency code
-    /// and 48 bytes of overhead (an Item's generated history is computed, not stored).
-    /// Default 64 MiB.
+    /// and 48 bytes of overhead; 48 bytes per refresh of a dynamic Item (an Item's generated
+    /// history is computed, not stored). Default 64 MiB.
     pub max_stored_bytes: usize,
     /// One user's stored identity, as JSON. Default 64 KiB.
     pub max_user_bytes: usize,

@@ -1034,7 +1034,7 @@ impl PlaidApiService for Sandbox {
             // added transactions go.
             *stored_bytes -= item.webhook.take().map_or(0, |url| url.len());
             *stored_bytes -= item.transactions.stored_bytes();
-            item.transactions.custom = Vec::new();
+            item.transactions.clear();
             item.status = Status::Removed;
             item.public_token_expires = None;
             Ok(())
@@ -1129,16 +1129,25 @@ impl PlaidApiService for Sandbox {
                 .unwrap_or_default()
                 .iter()
                 .any(|entry| followed(&entry));
-            let added = page
-                .into_iter()
-                .map(|entry| transactions::transaction(&self.ids, index, &item.transactions, entry))
-                .collect();
+            let (mut added, mut modified, mut removed) = (Vec::new(), Vec::new(), Vec::new());
+            for entry in page {
+                let shown =
+                    || transactions::transaction(&self.ids, index, &item.transactions, entry);
+                match entry.change {
+                    transactions::Change::Added => added.extend(shown()),
+                    transactions::Change::Modified => modified.extend(shown()),
+                    transactions::Change::Removed => removed.push(RemovedTransaction {
+                        transaction_id: self.ids.transaction_id(index, entry.subject),
+                        account_id: self.ids.account_id(index, u32::from(entry.account)),
+                    }),
+                }
+            }
             Ok(TransactionsSyncResponse {
                 transactions_update_status: TransactionsUpdateStatus::HistoricalUpdateComplete,
                 accounts,
                 added,
-                modified: Vec::new(),
-                removed: Vec::new(),
+                modified,
+                removed,
                 next_cursor: self.ids.sync_cursor(index, next, filter),
                 has_more,
                 request_id: context.request_id,
@@ -1166,19 +1175,21 @@ impl PlaidApiService for Sandbox {
         self.with_item(&request.access_token, true, |index, item, _| {
             let (accounts, places) = self.item_accounts(index, &wanted)?;
             let log = transactions::log(&self.ids, index, &item.transactions);
-            let mut selected: Vec<&transactions::Entry> = log
-                .iter()
+            let mut selected: Vec<&transactions::Entry> = transactions::current(&log)
+                .into_iter()
                 .filter(|entry| (first..=last).contains(&entry.posted))
                 .filter(|entry| places.contains(&entry.account))
                 .collect();
-            // Newest first, as Plaid answers; among a day's, the last logged first.
-            selected.sort_by_key(|entry| std::cmp::Reverse((entry.posted, entry.position)));
+            // Newest first, as Plaid answers; among a day's, the last added first.
+            selected.sort_by_key(|entry| std::cmp::Reverse((entry.posted, entry.subject)));
             let total = selected.len();
             let transactions = selected
                 .into_iter()
                 .skip(offset)
                 .take(count)
-                .map(|entry| transactions::transaction(&self.ids, index, &item.transactions, entry))
+                .filter_map(|entry| {
+                    transactions::transaction(&self.ids, index, &item.transactions, entry)
+                })
                 .collect();
             Ok(TransactionsGetResponse {
                 accounts,
@@ -1205,7 +1216,7 @@ impl PlaidApiService for Sandbox {
                     return Err(state_full("--max-stored-bytes"));
                 }
                 *stored_bytes += cost;
-                item.transactions.custom.extend(added);
+                item.transactions.add(added);
                 Ok(item
                     .webhook
                     .as_deref()
@@ -1227,9 +1238,50 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: TransactionsRefreshRequest,
     ) -> Result<TransactionsRefreshResponse, ServerError> {
-        // The history is always up to date: a refresh finds nothing new, but the Item must be
-        // one that may be read.
-        self.with_item(&request.access_token, true, |_, _, _| Ok(()))?;
+        // The standard user's history is always up to date: a refresh finds nothing new, but
+        // the Item must be one that may be read. A dynamic Item's activity moves on (see
+        // `transactions`), and Plaid's webhooks say what changed.
+        let changed =
+            self.with_item(&request.access_token, true, |index, item, stored_bytes| {
+                if !item.transactions.dynamic {
+                    return Ok(None);
+                }
+                if *stored_bytes + transactions::REFRESH_BYTES > self.limits.max_stored_bytes {
+                    return Err(state_full("--max-stored-bytes"));
+                }
+                let before = transactions::log(&self.ids, index, &item.transactions).len();
+                *stored_bytes += transactions::REFRESH_BYTES;
+                item.transactions.refresh();
+                let log = transactions::log(&self.ids, index, &item.transactions);
+                let news = log.get(before..).unwrap_or_default();
+                let added = news
+                    .iter()
+                    .filter(|e| e.change == transactions::Change::Added)
+                    .count();
+                let removed: Vec<String> = news
+                    .iter()
+                    .filter(|e| e.change == transactions::Change::Removed)
+                    .map(|e| self.ids.transaction_id(index, e.subject))
+                    .collect();
+                Ok(item.webhook.as_deref().map(|url| {
+                    let item_id = self.ids.linked_item_id(index);
+                    (url.to_owned(), item_id, added as u64, removed)
+                }))
+            })?;
+        // As the docs' /transactions/refresh says: SYNC_UPDATES_AVAILABLE for any change,
+        // DEFAULT_UPDATE for new transactions, TRANSACTIONS_REMOVED for removed ones.
+        if let Some((url, item_id, added, removed)) = changed {
+            self.webhooks
+                .notify(&url, &webhooks::sync_updates_available(&item_id));
+            self.webhooks.notify(
+                &url,
+                &webhooks::transactions_update("DEFAULT_UPDATE", &item_id, added),
+            );
+            if !removed.is_empty() {
+                self.webhooks
+                    .notify(&url, &webhooks::transactions_removed(&item_id, &removed));
+            }
+        }
         Ok(TransactionsRefreshResponse {
             request_id: context.request_id,
         })
@@ -1329,9 +1381,10 @@ impl Sandbox {
             return (0, 0);
         };
         let log = transactions::log(&self.ids, index, &item.transactions);
+        let current = transactions::current(&log);
         let since = item.transactions.anchor - 30;
-        let recent = log.iter().filter(|entry| entry.posted > since).count();
-        (recent as u64, log.len() as u64)
+        let recent = current.iter().filter(|entry| entry.posted > since).count();
+        (recent as u64, current.len() as u64)
     }
 
     fn verification_key(

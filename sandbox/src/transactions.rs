@@ -1,13 +1,21 @@
 //! Each linked Item's transactions: a history generated from the sandbox's key and the Item's
-//! index (so `--seed` reproduces it), and the transactions `/sandbox/transactions/create`
-//! added, in one change log that `/transactions/sync` pages through with cursors and
-//! `/transactions/get` filters by date.
+//! index (so `--seed` reproduces it), then what happened since, in one change log that
+//! `/transactions/sync` pages through with cursors and `/transactions/get` reads the current
+//! state of.
 //!
 //! The history covers the 730 days up to the Item's creation day (UTC): dates are relative to
 //! when the Item was linked, and stay put for its life, so a cursor keeps meaning the same
 //! position. It is computed again on each request rather than stored (about 550 transactions,
-//! a few microseconds); only the added transactions are stored, and counted against
-//! `--max-stored-bytes` (`CUSTOM_OVERHEAD_BYTES` plus their description and currency code).
+//! a few microseconds). What happened since is stored as events, each counted against
+//! `--max-stored-bytes`, and appended to the log in order, so that every cursor handed out
+//! keeps its place:
+//! - a transaction `/sandbox/transactions/create` added (`CUSTOM_OVERHEAD_BYTES` plus its
+//!   description and currency code);
+//! - a `/transactions/refresh` of an Item of the `user_transactions_dynamic` test user
+//!   (`REFRESH_BYTES`), whose activity moves as Plaid's docs describe a transaction's life
+//!   ("Transaction states"): each refresh adds a new pending purchase, modifies the previous
+//!   refresh's pending purchase (its tip is added), and posts the one before that, which is
+//!   `removed` as pending and `added` as posted with its `pending_transaction_id`.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -27,6 +35,8 @@ use crate::items;
 pub const HISTORY_DAYS: i32 = 730;
 /// What one added transaction costs besides its description and currency code.
 pub const CUSTOM_OVERHEAD_BYTES: usize = 48;
+/// What one refresh of a dynamic Item costs: its event.
+pub const REFRESH_BYTES: usize = 48;
 /// Transactions one `/sandbox/transactions/create` may add, as the API reference says.
 pub const MAX_CREATED: usize = 10;
 /// The Julian day of 1970-01-01.
@@ -47,7 +57,23 @@ pub struct ItemTransactions {
     /// Created with the `user_transactions_dynamic` test user: the only Items
     /// `/sandbox/transactions/create` may add to, as the API reference says.
     pub dynamic: bool,
-    pub custom: Vec<Custom>,
+    /// What happened after linking, in order.
+    events: Vec<Event>,
+}
+
+enum Event {
+    Created(Custom),
+    /// A `/transactions/refresh` of a dynamic Item, on this Julian day.
+    Refreshed(i32),
+}
+
+impl Event {
+    fn stored_bytes(&self) -> usize {
+        match self {
+            Self::Created(custom) => custom.stored_bytes(),
+            Self::Refreshed(_) => REFRESH_BYTES,
+        }
+    }
 }
 
 /// A transaction `/sandbox/transactions/create` added.
@@ -70,12 +96,26 @@ impl ItemTransactions {
         Self {
             anchor: today(),
             dynamic,
-            custom: Vec::new(),
+            events: Vec::new(),
         }
     }
 
     pub fn stored_bytes(&self) -> usize {
-        self.custom.iter().map(Custom::stored_bytes).sum()
+        self.events.iter().map(Event::stored_bytes).sum()
+    }
+
+    pub fn add(&mut self, customs: Vec<Custom>) {
+        self.events.extend(customs.into_iter().map(Event::Created));
+    }
+
+    /// Records a refresh of today, which changes the activity of a dynamic Item.
+    pub fn refresh(&mut self) {
+        self.events.push(Event::Refreshed(today()));
+    }
+
+    /// Forgets what happened since linking (the Item was removed).
+    pub fn clear(&mut self) {
+        self.events = Vec::new();
     }
 }
 
@@ -320,36 +360,76 @@ const KINDS: &[Kind] = &[
 /// One entry of an Item's change log, as compact as the answers need.
 #[derive(Clone, Copy)]
 pub struct Entry {
-    /// Its place in the log: what its id and the cursors are computed from.
+    /// Its place in the log: what the cursors are computed from.
     pub position: u64,
+    /// The place of the entry that added the transaction this one is about (its own for an
+    /// added transaction): what the transaction's id is computed from.
+    pub subject: u64,
+    pub change: Change,
     pub account: u8,
     pub posted: i32,
     transacted: i32,
     source: Source,
 }
 
+/// What an entry does to the transaction it is about, as `/transactions/sync` lists it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Modified,
+    Removed,
+}
+
 #[derive(Clone, Copy)]
 enum Source {
     /// `KINDS[kind]`, of this many cents.
     Generated { kind: u8, cents: i64 },
-    /// `ItemTransactions::custom[n]`.
+    /// `ItemTransactions::events[n]`, a created transaction.
     Custom(usize),
+    /// The purchase of a dynamic Item's refresh `ordinal` (0 for the first): pending, with
+    /// its tip once modified, or posted with the id of its pending self.
+    Purchase {
+        ordinal: u32,
+        tipped: bool,
+        pending_of: Option<u64>,
+    },
 }
 
-/// An Item's change log: its generated history, oldest first, then what was added.
+/// Of the purchases a dynamic Item's refreshes make: the kind (a checking-account purchase)
+/// and its cents before the tip, drawn from the Item's seed and the refresh's ordinal.
+fn purchase(ids: &Ids, index: u64, ordinal: u32) -> (u8, i64) {
+    const KINDS_OF_PURCHASES: [u8; 3] = [3, 4, 5];
+    let mut rng = fastrand::Rng::with_seed(ids.history_seed(index) ^ (u64::from(ordinal) + 1));
+    let kind = KINDS_OF_PURCHASES[rng.usize(..KINDS_OF_PURCHASES.len())];
+    let (low, high) = KINDS[usize::from(kind)].cents;
+    (kind, rng.i64(low..=high))
+}
+
+/// A fifth, rounded to the cent: what a restaurant's tip adds to its pending charge.
+fn tipped(cents: i64) -> i64 {
+    cents + (cents + 2) / 5
+}
+
+/// An Item's change log: its generated history, oldest first, then what happened since.
 pub fn log(ids: &Ids, index: u64, item: &ItemTransactions) -> Vec<Entry> {
     let mut rng = fastrand::Rng::with_seed(ids.history_seed(index));
     let first = item.anchor - (HISTORY_DAYS - 1);
-    let mut entries = Vec::with_capacity(600 + item.custom.len());
-    let mut push = |account: u8, posted: i32, transacted: i32, source: Source| {
+    let mut entries = Vec::with_capacity(600 + 2 * item.events.len());
+    let mut push = |change: Change,
+                    subject: Option<u64>,
+                    (account, posted, transacted): (u8, i32, i32),
+                    source: Source| {
         let position = entries.len() as u64;
         entries.push(Entry {
             position,
+            subject: subject.unwrap_or(position),
+            change,
             account,
             posted,
             transacted,
             source,
         });
+        position
     };
     for day in first..=item.anchor {
         let age = day - first;
@@ -371,30 +451,93 @@ pub fn log(ids: &Ids, index: u64, item: &ItemTransactions) -> Vec<Entry> {
             };
             let kind = u8::try_from(n).unwrap_or(u8::MAX);
             push(
-                kind_account(kind),
-                day,
-                transacted,
+                Change::Added,
+                None,
+                (kind_account(kind), day, transacted),
                 Source::Generated { kind, cents },
             );
         }
     }
-    for (n, custom) in item.custom.iter().enumerate() {
-        push(
-            CHECKING,
-            custom.posted,
-            custom.transacted,
-            Source::Custom(n),
-        );
+    // Each refresh's purchase: where it was added and on which day, by ordinal.
+    let mut purchases: Vec<(u64, i32)> = Vec::new();
+    for (n, event) in item.events.iter().enumerate() {
+        match *event {
+            Event::Created(ref custom) => {
+                push(
+                    Change::Added,
+                    None,
+                    (CHECKING, custom.posted, custom.transacted),
+                    Source::Custom(n),
+                );
+            }
+            Event::Refreshed(day) => {
+                let ordinal = u32::try_from(purchases.len()).unwrap_or(u32::MAX);
+                let new = Source::Purchase {
+                    ordinal,
+                    tipped: false,
+                    pending_of: None,
+                };
+                purchases.push((push(Change::Added, None, (CHECKING, day, day), new), day));
+                if let Some(&(at, on)) = ordinal
+                    .checked_sub(1)
+                    .and_then(|o| purchases.get(o as usize))
+                {
+                    let tip = Source::Purchase {
+                        ordinal: ordinal - 1,
+                        tipped: true,
+                        pending_of: None,
+                    };
+                    push(Change::Modified, Some(at), (CHECKING, on, on), tip);
+                }
+                if let Some(&(at, on)) = ordinal
+                    .checked_sub(2)
+                    .and_then(|o| purchases.get(o as usize))
+                {
+                    let gone = Source::Purchase {
+                        ordinal: ordinal - 2,
+                        tipped: true,
+                        pending_of: None,
+                    };
+                    push(Change::Removed, Some(at), (CHECKING, on, on), gone);
+                    let posted = Source::Purchase {
+                        ordinal: ordinal - 2,
+                        tipped: true,
+                        pending_of: Some(at),
+                    };
+                    push(Change::Added, None, (CHECKING, day, on), posted);
+                }
+            }
+        }
     }
     entries
+}
+
+/// The transactions as they stand at the end of the log: each added one not removed since,
+/// as last modified, in the order they were added.
+pub fn current(log: &[Entry]) -> Vec<&Entry> {
+    let mut latest: Vec<Option<&Entry>> = vec![None; log.len()];
+    for entry in log {
+        let slot = usize::try_from(entry.subject)
+            .ok()
+            .and_then(|subject| latest.get_mut(subject));
+        if let Some(slot) = slot {
+            *slot = (entry.change != Change::Removed).then_some(entry);
+        }
+    }
+    latest.into_iter().flatten().collect()
 }
 
 fn kind_account(kind: u8) -> u8 {
     KINDS.get(usize::from(kind)).map_or(CHECKING, |k| k.account)
 }
 
-/// An entry as the API shows it.
-pub fn transaction(ids: &Ids, index: u64, item: &ItemTransactions, entry: &Entry) -> Transaction {
+/// An entry of `item`'s log as the API shows it.
+pub fn transaction(
+    ids: &Ids,
+    index: u64,
+    item: &ItemTransactions,
+    entry: &Entry,
+) -> Option<Transaction> {
     let (name, merchant, category, channel, amount, currency) = match entry.source {
         Source::Generated { kind, cents } => {
             let kind = &KINDS[usize::from(kind).min(KINDS.len() - 1)];
@@ -407,8 +550,28 @@ pub fn transaction(ids: &Ids, index: u64, item: &ItemTransactions, entry: &Entry
                 "USD".to_owned(),
             )
         }
+        Source::Purchase {
+            ordinal,
+            tipped: tip,
+            ..
+        } => {
+            let (kind, cents) = purchase(ids, index, ordinal);
+            let kind = &KINDS[usize::from(kind)];
+            let cents = if tip { tipped(cents) } else { cents };
+            (
+                kind.name.to_owned(),
+                kind.merchant,
+                Some((kind.primary, kind.detailed)),
+                kind.channel.clone(),
+                cents as f64 / 100.0,
+                "USD".to_owned(),
+            )
+        }
         Source::Custom(n) => {
-            let custom = &item.custom[n.min(item.custom.len().saturating_sub(1))];
+            // The log is built from these events, so the entry's event is there.
+            let Some(Event::Created(custom)) = item.events.get(n) else {
+                return None;
+            };
             (
                 custom.description.to_string(),
                 None,
@@ -421,7 +584,7 @@ pub fn transaction(ids: &Ids, index: u64, item: &ItemTransactions, entry: &Entry
             )
         }
     };
-    Transaction {
+    Some(Transaction {
         account_id: ids.account_id(index, u32::from(entry.account)),
         amount,
         iso_currency_code: Some(currency),
@@ -435,10 +598,22 @@ pub fn transaction(ids: &Ids, index: u64, item: &ItemTransactions, entry: &Entry
         merchant_name: merchant.map_or(Nullable::Null, |m| Nullable::Value(m.to_owned())),
         original_description: Nullable::Null,
         payment_meta: PaymentMeta::default(),
-        pending: false,
-        pending_transaction_id: None,
+        pending: matches!(
+            entry.source,
+            Source::Purchase {
+                pending_of: None,
+                ..
+            }
+        ),
+        pending_transaction_id: match entry.source {
+            Source::Purchase {
+                pending_of: Some(at),
+                ..
+            } => Some(ids.transaction_id(index, at)),
+            _ => None,
+        },
         account_owner: None,
-        transaction_id: ids.transaction_id(index, entry.position),
+        transaction_id: ids.transaction_id(index, entry.subject),
         transaction_type: None,
         logo_url: Nullable::Null,
         website: Nullable::Null,
@@ -462,7 +637,7 @@ pub fn transaction(ids: &Ids, index: u64, item: &ItemTransactions, entry: &Entry
         counterparties: None,
         merchant_entity_id: Nullable::Null,
         client_customization: Nullable::Null,
-    }
+    })
 }
 
 /// What `/sandbox/transactions/create` asks to add, checked, with what it will cost.
@@ -530,7 +705,7 @@ mod tests {
         let item = ItemTransactions {
             anchor: 2_460_000,
             dynamic: false,
-            custom: Vec::new(),
+            events: Vec::new(),
         };
         for index in 0..20 {
             let log = log(&ids, index, &item);
@@ -554,6 +729,7 @@ mod tests {
     fn an_item_fits_the_overhead_counted_for_it() {
         let item = std::mem::size_of::<items::LinkedItem>();
         assert!(item <= items::ITEM_OVERHEAD_BYTES, "{item}");
-        assert!(std::mem::size_of::<Custom>() <= CUSTOM_OVERHEAD_BYTES);
+        assert!(std::mem::size_of::<Event>() <= CUSTOM_OVERHEAD_BYTES);
+        assert!(std::mem::size_of::<Event>() <= REFRESH_BYTES);
     }
 }

@@ -389,6 +389,14 @@ pub fn transactions_update(code: &str, item_id: &str, new_transactions: u64) -> 
     payload
 }
 
+/// TRANSACTIONS `TRANSACTIONS_REMOVED`, listing the ids of the removed transactions.
+pub fn transactions_removed(item_id: &str, removed: &[String]) -> Value {
+    let mut payload = payload("TRANSACTIONS", "TRANSACTIONS_REMOVED", Some(item_id));
+    payload["removed_transactions"] = json!(removed);
+    payload["error"] = Value::Null;
+    payload
+}
+
 /// TRANSACTIONS `SYNC_UPDATES_AVAILABLE` with both updates complete (the sandbox has an
 /// Item's whole history at once).
 pub fn sync_updates_available(item_id: &str) -> Value {
