@@ -30,57 +30,45 @@ struct Extras {
 /// `null` when asked for: its logo, its payment initiation metadata, and its status ("not
 /// available in the Sandbox environment", says `InstitutionStatus`).
 fn shown(institution: &Institution, extras: Extras) -> Shown {
-    let asked = |asked: bool, value: Nullable<String>| {
-        if asked { value } else { Nullable::Absent }
-    };
     let auth = AuthSupportedMethods {
         instant_auth: institution.products.contains(&Products::Auth),
         instant_match: institution.instant_match_and_micro_deposits,
         automated_micro_deposits: institution.instant_match_and_micro_deposits,
+        // The docs' bank for it, Windowpane Bank, is not one the sandbox links at.
         instant_micro_deposits: false,
     };
+    let url = institution
+        .url
+        .map_or(Nullable::Null, |url| Nullable::Value(url.to_owned()));
+    let primary_color = institution
+        .primary_color
+        .map_or_else(|| fallback_color(institution.id), str::to_owned);
     Shown {
         institution_id: institution.id.to_owned(),
         name: institution.name.to_owned(),
         products: institution.products.to_vec(),
         country_codes: institution.country_codes.to_vec(),
-        url: asked(
-            extras.optional_metadata,
-            institution
-                .url
-                .map_or(Nullable::Null, |url| Nullable::Value(url.to_owned())),
-        ),
-        primary_color: asked(
-            extras.optional_metadata,
-            Nullable::Value(
-                institution
-                    .primary_color
-                    .map_or_else(|| fallback_color(institution.id), str::to_owned),
-            ),
-        ),
-        logo: null_if(extras.optional_metadata),
+        url: if_asked(extras.optional_metadata, url),
+        primary_color: if_asked(extras.optional_metadata, Nullable::Value(primary_color)),
+        logo: if_asked(extras.optional_metadata, Nullable::Null),
         routing_numbers: strings(institution.routing_numbers),
         dtc_numbers: (!institution.dtc_numbers.is_empty())
             .then(|| strings(institution.dtc_numbers)),
         oauth: institution.oauth,
-        status: null_if(extras.status),
-        payment_initiation_metadata: null_if(extras.payment_initiation_metadata),
-        auth_metadata: if extras.auth_metadata {
+        status: if_asked(extras.status, Nullable::Null),
+        payment_initiation_metadata: if_asked(extras.payment_initiation_metadata, Nullable::Null),
+        auth_metadata: if_asked(
+            extras.auth_metadata,
             Nullable::Value(AuthMetadata {
                 supported_methods: Some(auth),
-            })
-        } else {
-            Nullable::Absent
-        },
+            }),
+        ),
     }
 }
 
-fn null_if<T>(asked: bool) -> Nullable<T> {
-    if asked {
-        Nullable::Null
-    } else {
-        Nullable::Absent
-    }
+/// Left out of the answer unless the request asks for it.
+fn if_asked<T>(asked: bool, value: Nullable<T>) -> Nullable<T> {
+    if asked { value } else { Nullable::Absent }
 }
 
 fn strings(list: &[&str]) -> Vec<String> {
