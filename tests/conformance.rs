@@ -695,6 +695,14 @@ const FIXES: &[(&str, Fix, &str)] = &[
         Fix::Set(&["institution_id"], "\"ins_109508\""),
         "the Sandbox's docs: the institution is one of its test institutions",
     ),
+    (
+        "POST /institutions/get_by_id",
+        Fix::SetAll(&[
+            (&["institution_id"], "\"ins_109508\""),
+            (&["country_codes"], "[\"US\"]"),
+        ]),
+        "the Sandbox's docs: the institution is one of its test institutions, in a country requested",
+    ),
 ];
 
 /// More valid requests, each sent besides the operation's own: the other branch of a rule of
@@ -717,6 +725,8 @@ enum Fix {
     UserId,
     /// Set the field at this path (objects made on the way) to this JSON.
     Set(&'static [&'static str], &'static str),
+    /// Each `Set` of the list.
+    SetAll(&'static [(&'static [&'static str], &'static str)]),
 }
 
 impl Fix {
@@ -746,6 +756,11 @@ impl Fix {
                 }
                 let value = serde_json::from_str(json).expect("the fix's JSON");
                 at.insert((*last).to_owned(), value);
+            }
+            Fix::SetAll(fixes) => {
+                for (path, json) in fixes {
+                    Fix::Set(path, json).apply(body, user);
+                }
             }
         }
     }

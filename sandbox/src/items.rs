@@ -9,19 +9,32 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use plaid_api::models::Products;
+use plaid_api::models::{CountryCode, Products};
 use plaid_api::server_support::ServerError;
 use serde_json::{Value, json};
 
 use crate::ids::Ids;
 use crate::transactions::ItemTransactions;
 
-/// A test institution of the Sandbox.
+/// A test institution of the Sandbox, as `/sandbox/public_token/create` links Items there and
+/// the institutions operations show it.
 pub struct Institution {
     pub id: &'static str,
     pub name: &'static str,
     /// The products an Item there can be created with.
     pub products: &'static [Products],
+    pub country_codes: &'static [CountryCode],
+    /// Whether Link reaches it through OAuth.
+    pub oauth: bool,
+    /// Where the docs show more of it in an API answer: its routing and DTC numbers, URL and
+    /// primary color. Empty or `None` where they show nothing.
+    pub routing_numbers: &'static [&'static str],
+    pub dtc_numbers: &'static [&'static str],
+    pub url: Option<&'static str>,
+    pub primary_color: Option<&'static str>,
+    /// Instant Match and Automated Micro-deposits, the Auth methods besides Instant Auth (which
+    /// `auth` in `products` stands for).
+    pub instant_match_and_micro_deposits: bool,
 }
 
 /// What the Sandbox's US banks offer the standard user.
@@ -68,75 +81,125 @@ const CANADA_PRODUCTS: &[Products] = &[
     Products::Transactions,
 ];
 
-/// The Sandbox-only institutions the docs list ("Sandbox institutions").
+/// A US bank the docs mark "non-OAuth", of which they show nothing more.
+const US_BANK: Institution = Institution {
+    id: "",
+    name: "",
+    products: US_PRODUCTS,
+    country_codes: &[CountryCode::Us],
+    oauth: false,
+    routing_numbers: &[],
+    dtc_numbers: &[],
+    url: None,
+    primary_color: None,
+    instant_match_and_micro_deposits: false,
+};
+
+/// A UK open-banking institution: the OAuth guide says every European institution uses OAuth.
+const UK_BANK: Institution = Institution {
+    products: OPEN_BANKING_PRODUCTS,
+    country_codes: &[CountryCode::Gb],
+    oauth: true,
+    ..US_BANK
+};
+
+/// The Sandbox-only institutions the docs list ("Sandbox institutions"), with what the page
+/// says of each: non-OAuth, Canadian or UK, for OAuth testing.
 pub const INSTITUTIONS: &[Institution] = &[
     Institution {
         id: "ins_109508",
         name: "First Platypus Bank",
-        products: US_PRODUCTS,
+        ..US_BANK
     },
     Institution {
         id: "ins_130016",
         name: "First Platypus Balance Bank",
-        products: US_PRODUCTS,
+        ..US_BANK
     },
     Institution {
         id: "ins_109509",
         name: "First Gingham Credit Union",
-        products: US_PRODUCTS,
+        ..US_BANK
     },
     Institution {
         id: "ins_109510",
         name: "Tattersall Federal Credit Union",
-        products: US_PRODUCTS,
+        ..US_BANK
     },
     Institution {
         id: "ins_109511",
         name: "Tartan Bank",
-        products: US_PRODUCTS,
+        ..US_BANK
     },
+    // "For Instant Match and Automated Micro-deposits testing"; the rest is its record in
+    // `/institutions/get_by_id`'s documented answer (whose products, a shorter list, are not
+    // taken: these are the products it links with).
     Institution {
         id: "ins_109512",
         name: "Houndstooth Bank",
-        products: US_PRODUCTS,
+        routing_numbers: &["011000138", "011200365", "011400495"],
+        dtc_numbers: &["2236", "0955", "1367"],
+        url: Some("https://plaid.com"),
+        primary_color: Some("#004966"),
+        instant_match_and_micro_deposits: true,
+        ..US_BANK
     },
     Institution {
         id: "ins_43",
         name: "Tartan-Dominion Bank of Canada",
         products: CANADA_PRODUCTS,
+        country_codes: &[CountryCode::Ca],
+        ..US_BANK
     },
     Institution {
         id: "ins_116834",
         name: "Flexible Platypus Open Banking",
-        products: OPEN_BANKING_PRODUCTS,
+        ..UK_BANK
     },
     Institution {
         id: "ins_117650",
         name: "Royal Bank of Plaid",
-        products: OPEN_BANKING_PRODUCTS,
+        ..UK_BANK
     },
     Institution {
         id: "ins_127287",
         name: "Platypus OAuth Bank",
-        products: US_PRODUCTS,
+        oauth: true,
+        ..US_BANK
     },
     Institution {
         id: "ins_132241",
         name: "First Platypus OAuth App2App Bank",
-        products: US_PRODUCTS,
+        oauth: true,
+        ..US_BANK
     },
+    // The UK bank's namesake, for OAuth QR code authentication (a European flow).
     Institution {
         id: "ins_117181",
         name: "Flexible Platypus Open Banking",
-        products: OPEN_BANKING_PRODUCTS,
+        ..UK_BANK
     },
 ];
+
+/// Where every new user's Item is linked: First Platypus Bank.
+pub const USER_ITEM_INSTITUTION: &Institution = &INSTITUTIONS[0];
 
 pub fn institution(id: &str) -> Option<u8> {
     INSTITUTIONS
         .iter()
         .position(|institution| institution.id == id)
         .and_then(|index| u8::try_from(index).ok())
+}
+
+/// Plaid's error for an `institution_id` it does not know, or (`/institutions/get_by_id`) one
+/// outside the countries the request names.
+pub fn invalid_institution(outside_countries: bool) -> ServerError {
+    let message = if outside_countries {
+        "the institution serves none of the country_codes requested"
+    } else {
+        "the institution_id specified is invalid or does not exist in the sandbox"
+    };
+    error("INVALID_INPUT", "INVALID_INSTITUTION", message)
 }
 
 /// One of the standard user's accounts.

@@ -12,6 +12,7 @@
 mod answers;
 mod connections;
 mod ids;
+mod institutions;
 mod items;
 mod service;
 mod transactions;

@@ -15,14 +15,12 @@ use serde_json::Value;
 
 use crate::answers::{self, Answers};
 use crate::ids::{Ids, constant_time_eq};
+use crate::institutions;
 use crate::items::{self, ItemRenaming, LinkedItem, Status};
 use crate::transactions::{self, ItemTransactions};
 use crate::webhooks::{self, Deliveries, ItemFacts, SigningKey};
 use crate::{Config, Limits};
 
-/// The fictional institution every new user's Item is linked at.
-const INSTITUTION_ID: &str = "ins_109508";
-const INSTITUTION_NAME: &str = "First Platypus Bank";
 /// The Beacon user's `date_of_birth` when the request gave none.
 const UNKNOWN_DATE_OF_BIRTH: &str = "1900-01-01";
 
@@ -193,8 +191,8 @@ impl Sandbox {
     fn item(&self, index: usize, user: &User) -> Item {
         Item {
             item_id: self.ids.item_id(index as u64),
-            institution_id: Nullable::Value(INSTITUTION_ID.into()),
-            institution_name: Nullable::Value(INSTITUTION_NAME.into()),
+            institution_id: Nullable::Value(items::USER_ITEM_INSTITUTION.id.into()),
+            institution_name: Nullable::Value(items::USER_ITEM_INSTITUTION.name.into()),
             webhook: None,
             auth_method: Nullable::Value(ItemAuthMethod::InstantAuth),
             error: user.login_required.as_deref().map(login_required),
@@ -830,18 +828,37 @@ impl PlaidApiService for Sandbox {
         Ok(response)
     }
 
+    async fn institutions_get(
+        &self,
+        context: RequestContext,
+        request: InstitutionsGetRequest,
+    ) -> Result<InstitutionsGetResponse, ServerError> {
+        institutions::get(&request, context.request_id)
+    }
+
+    async fn institutions_get_by_id(
+        &self,
+        context: RequestContext,
+        request: InstitutionsGetByIdRequest,
+    ) -> Result<InstitutionsGetByIdResponse, ServerError> {
+        institutions::get_by_id(&request, context.request_id)
+    }
+
+    async fn institutions_search(
+        &self,
+        context: RequestContext,
+        request: InstitutionsSearchRequest,
+    ) -> Result<InstitutionsSearchResponse, ServerError> {
+        institutions::search(&request, context.request_id)
+    }
+
     async fn sandbox_public_token_create(
         &self,
         context: RequestContext,
         request: SandboxPublicTokenCreateRequest,
     ) -> Result<SandboxPublicTokenCreateResponse, ServerError> {
-        let institution = items::institution(&request.institution_id).ok_or_else(|| {
-            items::error(
-                "INVALID_INPUT",
-                "INVALID_INSTITUTION",
-                "the institution_id specified is invalid or does not exist in the sandbox",
-            )
-        })?;
+        let institution = items::institution(&request.institution_id)
+            .ok_or_else(|| items::invalid_institution(false))?;
         let supported = items::INSTITUTIONS[usize::from(institution)].products;
         if !request
             .initial_products
