@@ -1,7 +1,7 @@
 //! The flow every Plaid integration runs, end to end through the generated client against the
 //! in-process sandbox, with a webhook receiver that verifies each delivery with the crate's
 //! verifier and decodes it as a typed `Webhook`: link (and the ways linking fails), read the
-//! Item's data, page through its transactions, add one, receive webhooks, change the webhook
+//! Item's data and its institution, page through its transactions, add one, receive webhooks, change the webhook
 //! URL, rotate the token, break the login, remove the Item.
 //!
 //! Each step is also tested on its own, in more detail (`sandbox_items`, `sandbox_transactions`,
@@ -306,6 +306,17 @@ async fn an_integration_runs_its_whole_flow_against_the_sandbox() {
     assert_eq!(item.item_id, item_id);
     assert_eq!(item.webhook.as_deref(), Some(first_hook.as_str()));
     assert_eq!(item.institution_id, Nullable::Value("ins_109508".into()));
+    let institution = client
+        .institutions_get_by_id(&InstitutionsGetByIdRequest {
+            institution_id: "ins_109508".into(),
+            country_codes: vec![CountryCode::Us],
+            ..Default::default()
+        })
+        .await
+        .expect("the Item's institution")
+        .institution;
+    assert_eq!(Nullable::Value(institution.name), item.institution_name);
+    assert!(institution.products.contains(&Products::Transactions));
 
     // Transactions: sync to the end, page by page, then the same set by /transactions/get pages.
     let mut synced = Vec::new();
