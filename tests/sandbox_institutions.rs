@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use plaid_api::prelude::*;
-use plaid_tests::client_builder;
+use plaid_tests::{api_error, client_builder};
 
 async fn start() -> Client {
     let url = plaid_tests::start_sandbox(plaid_tests::sandbox_config()).await;
@@ -73,20 +73,6 @@ fn ids(institutions: &[Institution]) -> Vec<&str> {
         .iter()
         .map(|institution| institution.institution_id.as_str())
         .collect()
-}
-
-/// The status, `error_type` and `error_code` of an API error.
-fn error_of<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String, String) {
-    let error = result.expect_err("an error answer");
-    let Error::Api(api) = &error else {
-        panic!("expected an API error, got {error:?}")
-    };
-    let body = api.error.as_ref().expect("the API's error shape");
-    (
-        api.status,
-        body.error_type.to_string(),
-        body.error_code.clone(),
-    )
 }
 
 #[tokio::test]
@@ -281,7 +267,7 @@ async fn countries_products_oauth_and_routing_numbers_filter_and_total_follows()
         ))
         .await;
     assert_eq!(
-        error_of(refused),
+        api_error(refused),
         (400, "INVALID_REQUEST".into(), "INVALID_FIELD".into())
     );
 }
@@ -368,7 +354,7 @@ async fn unknown_institutions_and_those_outside_the_countries_are_invalid_instit
         let refused = client
             .institutions_get_by_id(&by_id(id, countries.clone()))
             .await;
-        assert_eq!(error_of(refused), invalid, "{id} in {countries:?}");
+        assert_eq!(api_error(refused), invalid, "{id} in {countries:?}");
     }
 }
 
@@ -498,7 +484,7 @@ async fn every_listed_institution_links_and_item_get_names_it_alike() {
         })
         .await;
     assert_eq!(
-        error_of(refused),
+        api_error(refused),
         (400, "ITEM_ERROR".into(), "PRODUCTS_NOT_SUPPORTED".into())
     );
 

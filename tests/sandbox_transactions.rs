@@ -16,13 +16,10 @@ async fn start_with(seed: Option<u64>) -> Client {
     client_builder(&url).build().expect("client")
 }
 
+/// The status and `error_code` of an API error.
 fn error_of<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let error = result.expect_err("an error answer");
-    let Error::Api(api) = &error else {
-        panic!("expected an API error, got {error:?}")
-    };
-    let body = api.error.as_ref().expect("the API's error shape");
-    (api.status, body.error_code.clone())
+    let (status, _, code) = plaid_tests::api_error(result);
+    (status, code)
 }
 
 fn sync(access_token: &str, cursor: Option<&str>, count: i64) -> TransactionsSyncRequest {

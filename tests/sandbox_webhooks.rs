@@ -130,13 +130,10 @@ fn fire(
     }
 }
 
+/// The status and `error_code` of an API error.
 fn error_code<T: std::fmt::Debug>(result: Result<T, Error>) -> (u16, String) {
-    let error = result.expect_err("an error answer");
-    let Error::Api(api) = &error else {
-        panic!("expected an API error, got {error:?}")
-    };
-    let body = api.error.as_ref().expect("the API's error shape");
-    (api.status, body.error_code.clone())
+    let (status, _, code) = plaid_tests::api_error(result);
+    (status, code)
 }
 
 #[tokio::test]

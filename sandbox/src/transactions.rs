@@ -478,33 +478,23 @@ pub fn log(ids: &Ids, index: u64, item: &ItemTransactions) -> Vec<Entry> {
                     pending_of: None,
                 };
                 purchases.push((push(Change::Added, None, (CHECKING, day, day), new), day));
-                if let Some(&(at, on)) = ordinal
-                    .checked_sub(1)
-                    .and_then(|o| purchases.get(o as usize))
-                {
-                    let tip = Source::Purchase {
-                        ordinal: ordinal - 1,
+                // The purchase of `back` refreshes ago, with its tip, pending or posted.
+                let earlier = |back: u32| {
+                    let ordinal = ordinal.checked_sub(back)?;
+                    let &(at, on) = purchases.get(usize::try_from(ordinal).ok()?)?;
+                    let tipped = move |pending_of| Source::Purchase {
+                        ordinal,
                         tipped: true,
-                        pending_of: None,
+                        pending_of,
                     };
-                    push(Change::Modified, Some(at), (CHECKING, on, on), tip);
+                    Some((at, on, tipped))
+                };
+                if let Some((at, on, tipped)) = earlier(1) {
+                    push(Change::Modified, Some(at), (CHECKING, on, on), tipped(None));
                 }
-                if let Some(&(at, on)) = ordinal
-                    .checked_sub(2)
-                    .and_then(|o| purchases.get(o as usize))
-                {
-                    let gone = Source::Purchase {
-                        ordinal: ordinal - 2,
-                        tipped: true,
-                        pending_of: None,
-                    };
-                    push(Change::Removed, Some(at), (CHECKING, on, on), gone);
-                    let posted = Source::Purchase {
-                        ordinal: ordinal - 2,
-                        tipped: true,
-                        pending_of: Some(at),
-                    };
-                    push(Change::Added, None, (CHECKING, day, on), posted);
+                if let Some((at, on, tipped)) = earlier(2) {
+                    push(Change::Removed, Some(at), (CHECKING, on, on), tipped(None));
+                    push(Change::Added, None, (CHECKING, day, on), tipped(Some(at)));
                 }
             }
         }
