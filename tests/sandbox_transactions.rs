@@ -424,6 +424,7 @@ async fn a_dynamic_items_refreshes_add_modify_and_post_pending_transactions() {
     let token = item.access_token.as_str();
     let (history, _, cursor) = sync_to_end(&client, token, None, 500).await;
     assert!(history.iter().all(|t| !t.pending));
+    let before_refreshes = cursor.clone();
 
     // First refresh: a new pending purchase.
     refresh(&client, token).await;
@@ -482,7 +483,21 @@ async fn a_dynamic_items_refreshes_add_modify_and_post_pending_transactions() {
         .iter()
         .find(|t| t.transaction_id == second.transaction_id)
         .expect("the second purchase");
-    assert_eq!(second_now.amount, modified[0].amount);
+    let modified_second_amount = modified[0].amount;
+    assert_eq!(second_now.amount, modified_second_amount);
+
+    // One sync over all three refreshes says what changed, net: the first purchase, added and
+    // removed since the cursor, is not there; the second is added with its tip.
+    let (added, modified, removed, _) = sync_changes(&client, token, &before_refreshes).await;
+    assert!(modified.is_empty() && removed.is_empty());
+    let added_now: BTreeSet<_> = added.iter().map(|t| t.transaction_id.clone()).collect();
+    assert_eq!(added_now.len(), 3);
+    assert!(added_now.is_subset(&now) && !added_now.contains(&first.transaction_id));
+    let second_added = added
+        .iter()
+        .find(|t| t.transaction_id == second.transaction_id)
+        .expect("the second purchase");
+    assert_eq!(second_added.amount, modified_second_amount);
 
     // A sync from the start sees the same state, replayed.
     let (replayed, _, _) = sync_to_end_all_changes(&client, token).await;
@@ -505,6 +520,19 @@ async fn sync_to_end_all_changes(
             .expect("a sync page");
         pages += 1;
         assert!(pages < 1000, "the pages end");
+        let mut in_page = BTreeSet::new();
+        let all_ids = page
+            .added
+            .iter()
+            .chain(&page.modified)
+            .map(|t| &t.transaction_id)
+            .chain(page.removed.iter().map(|r| &r.transaction_id));
+        for id in all_ids {
+            assert!(
+                in_page.insert(id.clone()),
+                "a transaction twice in one page"
+            );
+        }
         standing.extend(page.added.into_iter().map(|t| t.transaction_id));
         for modified in page.modified {
             assert!(
@@ -523,6 +551,63 @@ async fn sync_to_end_all_changes(
             return (standing, pages, cursor.expect("a cursor"));
         }
     }
+}
+
+#[tokio::test]
+async fn an_items_changes_stop_at_their_budget() {
+    let url = plaid_tests::start_sandbox(plaid_sandbox::Config {
+        limits: plaid_sandbox::Limits {
+            max_item_changes: 3,
+            ..plaid_sandbox::Limits::default()
+        },
+        ..plaid_tests::sandbox_config()
+    })
+    .await;
+    let client = client_builder(&url).build().expect("client");
+    let options = SandboxPublicTokenCreateRequestOptions {
+        override_username: Nullable::Value("user_transactions_dynamic".into()),
+        override_password: Nullable::Value("any".into()),
+        ..Default::default()
+    };
+    let item = plaid_tests::link_item_with(&client, vec![Products::Transactions], options).await;
+    let create = |n: usize| SandboxTransactionsCreateRequest {
+        access_token: item.access_token.clone(),
+        transactions: (0..n)
+            .map(|_| CustomSandboxTransaction {
+                date_transacted: "2024-03-01".into(),
+                date_posted: "2024-03-01".into(),
+                amount: 1.0,
+                description: "budget".into(),
+                iso_currency_code: None,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    client
+        .sandbox_transactions_create(&create(2))
+        .await
+        .expect("within the budget");
+    // Two more would pass it: refused whole.
+    assert_eq!(
+        error_of(client.sandbox_transactions_create(&create(2)).await),
+        (503, "SANDBOX_STATE_FULL".into())
+    );
+    refresh(&client, &item.access_token).await;
+    assert_eq!(
+        error_of(
+            client
+                .transactions_refresh(&TransactionsRefreshRequest {
+                    access_token: item.access_token.clone(),
+                    ..Default::default()
+                })
+                .await
+        ),
+        (503, "SANDBOX_STATE_FULL".into())
+    );
+    // Reading goes on.
+    let (all, total) = get_all(&client, &item.access_token, EVER.0, EVER.1).await;
+    assert_eq!(all.iter().filter(|t| t.pending).count(), 1);
+    assert!(total > 3);
 }
 
 #[tokio::test]

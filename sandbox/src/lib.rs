@@ -113,10 +113,16 @@ pub struct Limits {
     pub max_stored_bytes: usize,
     /// One user's stored identity, as JSON. Default 64 KiB.
     pub max_user_bytes: usize,
-    /// Webhooks waiting for delivery (besides the 16 being delivered). Past it,
+    /// Webhooks waiting for delivery, besides the 17 the delivery task holds (16 under way, one
+    /// waiting for a slot); taken between 1 and 1,048,576. Past it,
     /// `/sandbox/item/fire_webhook` answers 503 `SANDBOX_STATE_FULL` and any other webhook is
     /// dropped with a warning: the call that caused it succeeded. Default 1,024.
     pub max_pending_webhooks: usize,
+    /// Transactions created (`/sandbox/transactions/create`) and refreshes of a dynamic Item
+    /// (`/transactions/refresh`), per Item: each request for the Item's transactions walks them
+    /// all, so they are bounded per Item as well as by `max_stored_bytes`. Past it, both
+    /// answer 503 `SANDBOX_STATE_FULL`. Default 10,000.
+    pub max_item_changes: usize,
 }
 
 impl Default for Limits {
@@ -132,6 +138,7 @@ impl Default for Limits {
             max_stored_bytes: 64 << 20,
             max_user_bytes: 64 << 10,
             max_pending_webhooks: 1024,
+            max_item_changes: 10_000,
         }
     }
 }

@@ -79,6 +79,10 @@ struct Args {
     /// SANDBOX_STATE_FULL and other webhooks are dropped with a warning.
     #[arg(long, default_value_t = Limits::default().max_pending_webhooks)]
     max_pending_webhooks: usize,
+    /// Transactions created and refreshes made per Item; past it both answer
+    /// SANDBOX_STATE_FULL.
+    #[arg(long, default_value_t = Limits::default().max_item_changes)]
+    max_item_changes: usize,
 }
 
 impl Args {
@@ -125,6 +129,7 @@ impl Args {
                 max_stored_bytes: self.max_stored_bytes,
                 max_user_bytes: self.max_user_bytes,
                 max_pending_webhooks: self.max_pending_webhooks,
+                max_item_changes: self.max_item_changes,
             },
         })
     }

@@ -1147,10 +1147,10 @@ impl PlaidApiService for Sandbox {
                 .iter()
                 .any(|entry| followed(&entry));
             let (mut added, mut modified, mut removed) = (Vec::new(), Vec::new(), Vec::new());
-            for entry in page {
+            for (entry, change) in transactions::net_changes(&page) {
                 let shown =
                     || transactions::transaction(&self.ids, index, &item.transactions, entry);
-                match entry.change {
+                match change {
                     transactions::Change::Added => added.extend(shown()),
                     transactions::Change::Modified => modified.extend(shown()),
                     transactions::Change::Removed => removed.push(RemovedTransaction {
@@ -1229,6 +1229,9 @@ impl PlaidApiService for Sandbox {
                 if !item.transactions.dynamic {
                     return Err(transactions::not_dynamic());
                 }
+                if item.transactions.changes() + added.len() > self.limits.max_item_changes {
+                    return Err(state_full("--max-item-changes"));
+                }
                 if *stored_bytes + cost > self.limits.max_stored_bytes {
                     return Err(state_full("--max-stored-bytes"));
                 }
@@ -1262,6 +1265,9 @@ impl PlaidApiService for Sandbox {
             self.with_item(&request.access_token, true, |index, item, stored_bytes| {
                 if !item.transactions.dynamic {
                     return Ok(None);
+                }
+                if item.transactions.changes() >= self.limits.max_item_changes {
+                    return Err(state_full("--max-item-changes"));
                 }
                 if *stored_bytes + transactions::REFRESH_BYTES > self.limits.max_stored_bytes {
                     return Err(state_full("--max-stored-bytes"));

@@ -104,6 +104,12 @@ impl ItemTransactions {
         self.events.iter().map(Event::stored_bytes).sum()
     }
 
+    /// The transactions created and refreshes made since linking: what
+    /// `Limits::max_item_changes` bounds, since every request for the Item walks them.
+    pub fn changes(&self) -> usize {
+        self.events.len()
+    }
+
     pub fn add(&mut self, customs: Vec<Custom>) {
         self.events.extend(customs.into_iter().map(Event::Created));
     }
@@ -500,6 +506,33 @@ pub fn log(ids: &Ids, index: u64, item: &ItemTransactions) -> Vec<Entry> {
         }
     }
     entries
+}
+
+/// What a page of the log changed, net, as one `/transactions/sync` answer says it: each
+/// transaction once, in the order it first appears, with its state at the page's end. A
+/// transaction added in the page is `Added` even if modified later in it, and left out if it
+/// was removed in it too; a modification or removal of an earlier one stays what it is.
+pub fn net_changes<'a>(page: &[&'a Entry]) -> Vec<(&'a Entry, Change)> {
+    let mut changes: Vec<Option<(&Entry, Change)>> = Vec::with_capacity(page.len());
+    let mut at: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for &entry in page {
+        let Some(&slot) = at.get(&entry.subject) else {
+            at.insert(entry.subject, changes.len());
+            changes.push(Some((entry, entry.change)));
+            continue;
+        };
+        let Some(change) = changes.get_mut(slot) else {
+            continue;
+        };
+        *change = match (*change, entry.change) {
+            (Some((_, Change::Added)), Change::Removed) => None,
+            (Some((_, Change::Added)), _) => Some((entry, Change::Added)),
+            (Some((_, Change::Modified)), next) => Some((entry, next)),
+            // Removed stays removed; a dropped one stays dropped.
+            (kept, _) => kept,
+        };
+    }
+    changes.into_iter().flatten().collect()
 }
 
 /// The transactions as they stand at the end of the log: each added one not removed since,

@@ -36,6 +36,8 @@ use crate::ids::Ids;
 
 /// The header carrying a webhook's signature.
 pub const SIGNATURE_HEADER: &str = "Plaid-Verification";
+/// The most webhooks `--max-pending-webhooks` may let wait.
+pub const MAX_QUEUE_CAPACITY: usize = 1 << 20;
 /// Deliveries under way at once (each one's retries included).
 pub const MAX_IN_FLIGHT: usize = 16;
 /// Attempts per webhook: the first and two retries.
@@ -160,9 +162,10 @@ pub fn deliverable(url: &str) -> Result<reqwest::Url, Refused> {
 }
 
 impl Deliveries {
-    /// `capacity`: the webhooks that may wait for delivery (at least one).
+    /// `capacity`: the webhooks that may wait for delivery, taken between 1 and
+    /// `MAX_QUEUE_CAPACITY` (Tokio's channel cannot be made much larger, and would panic).
     pub fn new(key: SigningKey, log: bool, capacity: usize) -> Self {
-        let (queue, receiver) = mpsc::channel(capacity.max(1));
+        let (queue, receiver) = mpsc::channel(capacity.clamp(1, MAX_QUEUE_CAPACITY));
         Self {
             key: Arc::new(key),
             queue,
