@@ -414,6 +414,62 @@ components:
         assert!(!import.warnings.is_empty());
     }
 
+    /// What the spec cannot carry is left out or carried in a form it can, never written for
+    /// `regenerate` to refuse: an enum parameter travels as a string, an object parameter and
+    /// a pipe-delimited query are left out, each with a warning.
+    #[test]
+    fn parameters_the_spec_cannot_carry() {
+        let doc = r#"
+openapi: 3.0.0
+info: {title: Zoo, version: "1"}
+paths:
+  /animals/{kind}:
+    get:
+      operationId: listAnimals
+      parameters:
+        - {name: kind, in: path, required: true, schema: {$ref: '#/components/schemas/Kind'}}
+        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}
+        - {name: ids, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}
+        - {name: session, in: cookie, schema: {type: string}}
+      responses:
+        "204": {description: none}
+components:
+  schemas:
+    Kind: {type: string, enum: [cat, dog]}
+"#;
+        let import = super::import("zoo.yml", doc).unwrap();
+        let file = import
+            .files
+            .iter()
+            .find(|f| f.name == "animals.yaml")
+            .unwrap();
+        assert!(
+            file.text.contains("kind:\n        type: string\n"),
+            "{}",
+            file.text
+        );
+        for left_out in ["filter", "ids", "session"] {
+            assert!(
+                !file.text.contains(&format!("{left_out}:")),
+                "{}",
+                file.text
+            );
+        }
+        assert!(file.text.contains("status: 204"), "{}", file.text);
+        let lines = import.warning_lines().join("\n");
+        for needle in [
+            "is an enum",
+            "is not a scalar",
+            "style: pipeDelimited",
+            "cookie parameter",
+        ] {
+            assert!(
+                lines.contains(needle),
+                "no warning with {needle:?}:\n{lines}"
+            );
+        }
+    }
+
     #[test]
     fn not_openapi_is_an_error() {
         assert!(super::import("x.yml", "swagger: '2.0'\n").is_err());

@@ -656,7 +656,7 @@ impl<'a> Ctx<'_, 'a> {
             }
         };
         let schema_at = format!("{at}.schema");
-        let resolved = match param.get("schema") {
+        let mut resolved = match param.get("schema") {
             Some(schema) => {
                 let site = Site {
                     owner: request,
@@ -718,15 +718,28 @@ impl<'a> Ctx<'_, 'a> {
                 ),
             );
         }
-        let scalar = match &resolved.ty.kind {
-            super::model::Kind::Builtin(b) => *b != "any",
-            super::model::Kind::Named(n) => self
-                .schemas
+        let is_enum = |kind: &super::model::Kind, schemas: &Schemas<'a>| match kind {
+            super::model::Kind::Named(n) => schemas
                 .type_index
                 .get(n)
-                .is_some_and(|&i| matches!(self.schemas.types[i].def.body, Body::Values(_))),
+                .is_some_and(|&i| matches!(schemas.types[i].def.body, Body::Values(_))),
             _ => false,
         };
+        if is_enum(&resolved.ty.kind, self.schemas) {
+            // The spec's parameters are strings, numbers and booleans: the value travels
+            // all the same, unchecked against the enum's values.
+            self.warn(
+                Kind::Operation,
+                param.loc,
+                &at,
+                format!(
+                    "parameter `{name}` is an enum, which a parameter of the spec format \
+                     cannot be: imported as a string"
+                ),
+            );
+            resolved.ty.kind = super::model::Kind::Builtin("string");
+        }
+        let scalar = matches!(&resolved.ty.kind, super::model::Kind::Builtin(b) if *b != "any");
         if !scalar && !query_array {
             self.warn(
                 Kind::Operation,
