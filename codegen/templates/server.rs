@@ -281,9 +281,13 @@ where
             path,
             query,
         };
-        handle(&*service, &received, body, answer.clone(), |context, request| {
-            call(service.clone(), context, request)
-        })
+        handle(
+            &*service,
+            &received,
+            body,
+            answer.clone(),
+            |context, request| call(service.clone(), context, request),
+        )
         .await
     })
 }
