@@ -31,12 +31,12 @@ enum Task {
         /// Write nothing; exit non-zero and name each file that differs when generated/ is stale.
         #[arg(long)]
         check: bool,
-        /// The spec folder to read (relative to the repository's root). Default: every
+        /// The spec folder to read (relative to the current folder). Default: every
         /// committed target (spec/ -> generated/, tests/petstore/spec/ ->
         /// tests/petstore/generated/).
         #[arg(long, requires = "out")]
         spec: Option<PathBuf>,
-        /// The folder of the generated crate (relative to the repository's root).
+        /// The folder of the generated crate (relative to the current folder).
         #[arg(long, requires = "spec")]
         out: Option<PathBuf>,
         /// The generated crate's package name. Default: the spec's `api.package`, else its
@@ -106,7 +106,8 @@ fn main() -> ExitCode {
         } => {
             let root = workspace_root();
             let targets: Vec<(PathBuf, PathBuf)> = match (spec, out) {
-                (Some(spec), Some(out)) => vec![(spec, out)],
+                // As given, from where the command runs, like `import`'s paths.
+                (Some(spec), Some(out)) => vec![(absolute(&spec), absolute(&out))],
                 _ => TARGETS
                     .iter()
                     .map(|(spec, out)| (PathBuf::from(spec), PathBuf::from(out)))
@@ -141,6 +142,10 @@ fn main() -> ExitCode {
         } => synth(&workspace_root(), operations, out, per_file, stats),
         Task::Import { openapi, out } => import::run(&workspace_root(), &openapi, out),
     }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The committed crates `cargo xtask regenerate` keeps in line with their specs: Plaid's, and
