@@ -128,6 +128,7 @@ async fn every_operation_is_callable_and_sends_headers_body_and_decodes_the_answ
     let model = plaid_tests::spec_model();
     let replies = model.operations.iter().map(|op| match &op.response {
         Answer::Json(id) => Reply::Json(200, example_or_synth(*id)),
+        Answer::JsonArray(id) => Reply::Json(200, Value::Array(vec![example_or_synth(*id)])),
         Answer::Bytes(_) => Reply::Raw(200, "application/pdf", DOCUMENT.to_owned()),
         Answer::Empty => Reply::Raw(200, "text/plain", String::new()),
     });
@@ -147,6 +148,12 @@ async fn every_operation_is_callable_and_sends_headers_body_and_decodes_the_answ
             Answer::Json(id) => assert_eq!(
                 plaid_tests::json_numbers_as_f64(answer),
                 plaid_tests::json_numbers_as_f64(example_or_synth(*id)),
+                "{}",
+                op.id
+            ),
+            Answer::JsonArray(id) => assert_eq!(
+                plaid_tests::json_numbers_as_f64(answer),
+                plaid_tests::json_numbers_as_f64(Value::Array(vec![example_or_synth(*id)])),
                 "{}",
                 op.id
             ),

@@ -18,9 +18,9 @@ fn scratch() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("generated-crates")
 }
 
-/// The root manifest's `[workspace.package]` and `[workspace.dependencies]`, which every
-/// generated manifest inherits from; a dependency's `path` (the runtime crate's) is made
-/// absolute, since it is relative to `root`.
+/// The root manifest's `[workspace.package]` and `[workspace.dependencies]`, which the
+/// behaviour crate inherits from (the generated manifests name their own); a dependency's
+/// `path` (the runtime crate's) is made absolute, since it is relative to `root`.
 fn inherited_sections(root_manifest: &str, root: &Path) -> String {
     let absolute = format!("path = \"{}/", root.display());
     let mut kept = String::new();
@@ -38,8 +38,10 @@ fn inherited_sections(root_manifest: &str, root: &Path) -> String {
 }
 
 fn write_crate(workspace: &Path, name: &str, sources: &[Source]) {
+    let runtime = plaid_tests::workspace_root().join("runtime");
     let options = codegen::Options {
-        package_name: name.to_owned(),
+        package_name: Some(name.to_owned()),
+        runtime_path: runtime.to_string_lossy().replace('\\', "/"),
         ..codegen::Options::default()
     };
     let files = codegen::generate_sources(sources, &options)

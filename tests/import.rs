@@ -121,16 +121,26 @@ fn writing_is_idempotent_and_touches_only_imported_files() {
     );
     std::fs::write(dir.join("gone.yaml"), &stale).unwrap();
 
+    // The hand-written `api` block is kept in place of the imported one.
     let first = import::write(&dir, &import).unwrap();
-    assert_eq!(first.written.len(), import.files.len());
+    assert_eq!(first.written.len(), import.files.len() - 1);
+    assert_eq!(first.kept, ["api.yaml"]);
     assert_eq!(first.deleted, ["gone.yaml"]);
     let second = import::write(&dir, &import).unwrap();
     assert!(second.written.is_empty() && second.deleted.is_empty());
-    assert_eq!(second.unchanged, import.files.len());
-    for file in &import.files {
+    assert_eq!(second.unchanged, import.files.len() - 1);
+    for file in import.files.iter().filter(|f| f.name != "api.yaml") {
         assert_eq!(read(&dir, &file.name), file.text);
     }
     assert_eq!(read(&dir, "api.yaml"), hand_written);
+
+    // Without a hand-written one, the imported `api` block is written, and replaced on the
+    // next import like any imported file.
+    let fresh = scratch("write-api");
+    let report = import::write(&fresh, &import).unwrap();
+    assert_eq!(report.written.len(), import.files.len());
+    assert!(read(&fresh, "api.yaml").starts_with(import::MARKER_PREFIX));
+    let _ = std::fs::remove_dir_all(&fresh);
     assert_eq!(read(&dir, "README.md"), "# spec\n");
 
     // A hand-written file where an imported one goes stops the import before any write.
@@ -267,7 +277,9 @@ fn real_file_imports_with_the_expected_counts() {
             )
         })
         .collect();
-    assert_eq!(files.len(), 49, "{files:?}");
+    // 48 areas, common.yaml, webhooks.yaml and the `api` block (api.yaml, which the
+    // hand-written spec/api.yaml takes the place of).
+    assert_eq!(files.len(), 50, "{files:?}");
     let by_name: BTreeMap<&str, (usize, usize)> =
         files.iter().map(|&(n, o, t)| (n, (o, t))).collect();
     assert_eq!(by_name["transfer.yaml"].0, 42);

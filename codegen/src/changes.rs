@@ -100,6 +100,7 @@ impl Changes {
             }
             let answer = |model: &Model, response: &Response| match response {
                 Response::Json(id) => format!("`{}`", model.name(*id)),
+                Response::JsonArray(id) => format!("an array of `{}`", model.name(*id)),
                 Response::Bytes(media) => format!("a `{media}` document"),
                 Response::Empty => "no body".to_owned(),
             };

@@ -111,7 +111,10 @@ impl Model {
         let by_name = types.iter().map(|t| (t.name.clone(), t.id)).collect();
         let mut operations_by_type = vec![Vec::new(); types.len()];
         for (i, op) in operations.iter().enumerate() {
-            for id in [Some(op.request), op.response.json()].into_iter().flatten() {
+            for id in [Some(op.request), op.response.json_type()]
+                .into_iter()
+                .flatten()
+            {
                 if let Some(list) = operations_by_type.get_mut(id.index())
                     && list.last() != Some(&i)
                 {
@@ -339,7 +342,7 @@ impl Model {
             }
         }
         for op in &self.operations {
-            if let Some(response) = op.response.json() {
+            if let Some(response) = op.response.json_type() {
                 edge(op.request, response);
             }
         }
@@ -445,6 +448,10 @@ where
 pub struct Api {
     pub title: String,
     pub version: String,
+    /// The generated crate's package name (`api.package`, else the title in kebab case).
+    pub package: String,
+    /// The generated crate's license expression (`api.license`).
+    pub license: Option<String>,
     pub error: Option<TypeId>,
     /// The error's one-line summary: literal text and field names, in order.
     pub error_summary: Vec<SummaryPart>,
@@ -465,7 +472,8 @@ pub struct Api {
 /// status: what a server fills in when it builds an error, and what a client logs of one.
 #[derive(Clone, Debug)]
 pub struct ErrorFields {
-    pub kind: String,
+    /// `None` for an error type without a kind field.
+    pub kind: Option<String>,
     pub code: String,
     pub message: String,
     pub status: Option<String>,
@@ -475,7 +483,7 @@ impl ErrorFields {
     /// Every field named, the status when given.
     pub fn named(&self) -> impl Iterator<Item = &String> {
         [
-            Some(&self.kind),
+            self.kind.as_ref(),
             Some(&self.code),
             Some(&self.message),
             self.status.as_ref(),
@@ -490,7 +498,8 @@ impl ErrorFields {
 pub struct Headers {
     pub client_id: String,
     pub secret: String,
-    pub version: String,
+    /// `None`: the API version travels in no header.
+    pub version: Option<String>,
 }
 
 /// A situation in which a generated server refuses a request before the implementation sees
@@ -604,6 +613,8 @@ pub struct Operation {
     pub docs: String,
     pub request: TypeId,
     pub response: Response,
+    /// The status of a successful answer (the spec's `status`, 200 by default).
+    pub status: u16,
     /// Safe to send twice: the client may retry it after a 5xx or a timeout.
     pub idempotent: bool,
     pub deprecated: bool,
@@ -623,6 +634,8 @@ pub enum Response {
     Json(TypeId),
     /// A document of this media type (`application/pdf`), returned as bytes.
     Bytes(String),
+    /// A JSON array of this type.
+    JsonArray(TypeId),
     /// No body.
     Empty,
 }
@@ -632,6 +645,14 @@ impl Response {
     pub fn json(&self) -> Option<TypeId> {
         match self {
             Self::Json(id) => Some(*id),
+            Self::JsonArray(_) | Self::Bytes(_) | Self::Empty => None,
+        }
+    }
+
+    /// The type a JSON answer carries: the answer's, or its items'.
+    pub fn json_type(&self) -> Option<TypeId> {
+        match self {
+            Self::Json(id) | Self::JsonArray(id) => Some(*id),
             Self::Bytes(_) | Self::Empty => None,
         }
     }
@@ -665,6 +686,13 @@ impl HttpMethod {
             HttpMethod::Patch => "PATCH",
             HttpMethod::Delete => "DELETE",
         }
+    }
+
+    /// Whether a request of this method may carry a body: a GET carries its fields in the
+    /// path, the query and the headers. (A DELETE may; one whose request has no body field
+    /// sends none.)
+    pub const fn may_have_body(self) -> bool {
+        !matches!(self, HttpMethod::Get)
     }
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -743,6 +771,9 @@ pub enum Location {
     Path,
     /// In this HTTP header.
     Header(String),
+    /// In the query string, under its wire name; an array as its items repeated
+    /// (`?tags=a&tags=b`).
+    Query,
 }
 
 /// How a field appears on the wire: the four combinations of the spec's `required` and

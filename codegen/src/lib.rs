@@ -74,6 +74,16 @@ pub fn generate_sources(
     let model = model(sources).map_err(Error::Spec)?;
     let options = Options {
         api_title: model.api.title.clone(),
+        package_name: Some(
+            options
+                .package_name
+                .clone()
+                .unwrap_or_else(|| model.api.package.clone()),
+        ),
+        license: options
+            .license
+            .clone()
+            .or_else(|| model.api.license.clone()),
         ..options.clone()
     };
     emit::emit(&model, &options).map_err(Error::Internal)

@@ -338,10 +338,16 @@ impl Lowerer<'_> {
             .and_then(|summary| ir::SummaryPart::parse(&summary.value).ok())
             .unwrap_or_default();
         let [client_id, secret, version] = api.header_names().map(|(_, name)| name);
+        let (client_id, secret) = (client_id.unwrap_or_default(), secret.unwrap_or_default());
         let server_errors = server_errors(&at.key("server_errors"), api.server_errors.as_ref());
         ir::Api {
             title: api.title.clone(),
             version: api.version.clone(),
+            package: api
+                .package
+                .as_ref()
+                .map_or_else(|| names::package_name(&api.title), |p| p.value.clone()),
+            license: api.license.as_ref().map(|l| l.value.clone()),
             headers: ir::Headers {
                 client_id,
                 secret,
@@ -414,6 +420,11 @@ impl Lowerer<'_> {
             ("empty", None) => Some(ir::Response::Empty),
             // A media type without `bytes` (or `bytes` without one) is reported by `check`.
             ("bytes" | "empty", _) => None,
+            ("array", _) => op
+                .items
+                .as_ref()
+                .and_then(|items| self.expect_object(&at.key("items"), items))
+                .map(ir::Response::JsonArray),
             _ => self
                 .expect_object(&at.key("response"), &op.response)
                 .map(ir::Response::Json),
@@ -431,6 +442,7 @@ impl Lowerer<'_> {
             docs: docs(&op.docs),
             request,
             response,
+            status: op.status.as_ref().map_or(200, |s| s.value),
             idempotent: op.idempotent,
             deprecated: op.deprecated,
             authenticated: op.authenticated,
@@ -590,6 +602,7 @@ fn location(field: &spec::Field) -> ir::Location {
         &field.header,
     ) {
         (Some("path"), _) => ir::Location::Path,
+        (Some("query"), _) => ir::Location::Query,
         (Some("header"), header) => {
             ir::Location::Header(header.as_ref().map(|h| h.value.clone()).unwrap_or_default())
         }

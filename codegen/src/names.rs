@@ -87,6 +87,31 @@ pub fn file_stem(file: &str) -> &str {
     name.trim_end_matches(".yaml").trim_end_matches(".yml")
 }
 
+/// A title as a cargo package name: its words in lower case joined by `-` (`Plaid API` ->
+/// `plaid-api`, `Swagger Petstore` -> `swagger-petstore`); `api` when no word is left.
+pub fn package_name(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    match words.first() {
+        Some(first) if first.starts_with(|c: char| c.is_ascii_alphabetic()) => words.join("-"),
+        Some(_) => format!("api-{}", words.join("-")),
+        None => "api".to_owned(),
+    }
+}
+
+/// Whether cargo takes `name` as a package name that is also a Rust crate name once its `-`
+/// are `_`: ASCII letters, digits, `-` and `_`, starting with a letter.
+pub fn is_package_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.len() <= 64
+}
+
 /// The first word of the API's title (`Plaid` for `Plaid API`), which names its default
 /// headers and the environment variables of the generated example.
 pub fn title_word(title: &str) -> &str {

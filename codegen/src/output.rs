@@ -5,9 +5,17 @@ use proc_macro2::TokenStream;
 /// Settings of the emitted crate that are not part of the API description.
 #[derive(Clone, Debug)]
 pub struct Options {
-    pub package_name: String,
+    /// The package name; by default the spec's (`api.package`, else its title in kebab case).
+    pub package_name: Option<String>,
     pub package_version: String,
     pub api_title: String,
+    /// Where the emitted `Cargo.toml` finds `specgen-runtime`, relative to the crate's folder
+    /// (cargo resolves a `path` from the manifest): this repository's `runtime/` as seen from
+    /// `generated/` by default. The version is always given too, so that a crate moved away
+    /// from the path can take the runtime from a registry once the path is removed.
+    pub runtime_path: String,
+    /// The license expression of the emitted crate, when it has one.
+    pub license: Option<String>,
     /// Also check every Rust file against its unspliced tokens (see `crate::splice`): the
     /// tests turn it on; it costs a second parse of each file.
     pub verify_splicing: bool,
@@ -16,9 +24,11 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            package_name: "plaid-api".into(),
+            package_name: None,
             package_version: "0.1.0".into(),
             api_title: String::new(),
+            runtime_path: "../runtime".into(),
+            license: None,
             verify_splicing: false,
         }
     }

@@ -63,6 +63,13 @@ pub struct OperationRefinement {
 pub struct ApiInfo {
     pub title: String,
     pub version: String,
+    /// The generated crate's package name; by default the title in kebab case
+    /// (`Plaid API` -> `plaid-api`).
+    #[serde(default)]
+    pub package: Option<Spanned<String>>,
+    /// The generated crate's license, an SPDX expression (`MIT OR Apache-2.0`).
+    #[serde(default)]
+    pub license: Option<Spanned<String>>,
     #[serde(default)]
     pub error: Option<Name>,
     #[serde(default)]
@@ -83,8 +90,10 @@ pub struct ApiInfo {
 
 impl ApiInfo {
     /// The names of the client id, secret and version headers, by their key in `headers`:
-    /// the spec's, or the defaults made from the title's first word.
-    pub fn header_names(&self) -> [(&'static str, String); 3] {
+    /// the spec's, or for the credentials the defaults made from the title's first word. The
+    /// version travels in a header only when the spec names one: an invented `<Title>-Version`
+    /// header is one the API never asked for.
+    pub fn header_names(&self) -> [(&'static str, Option<String>); 3] {
         let word = crate::names::title_word(&self.title);
         let upper = word.to_uppercase();
         let given = self
@@ -95,19 +104,20 @@ impl ApiInfo {
         [
             (
                 "client_id",
-                given.client_id.unwrap_or(format!("{upper}-CLIENT-ID")),
+                Some(given.client_id.unwrap_or(format!("{upper}-CLIENT-ID"))),
             ),
-            ("secret", given.secret.unwrap_or(format!("{upper}-SECRET"))),
             (
-                "version",
-                given.version.unwrap_or(format!("{word}-Version")),
+                "secret",
+                Some(given.secret.unwrap_or(format!("{upper}-SECRET"))),
             ),
+            ("version", given.version),
         ]
     }
 }
 
-/// The HTTP headers that carry the credentials and the API version. Each defaults to a name
-/// made from the title's first word: `PLAID-CLIENT-ID`, `PLAID-SECRET`, `Plaid-Version`.
+/// The HTTP headers that carry the credentials and the API version. The credentials' default
+/// to a name made from the title's first word (`PLAID-CLIENT-ID`, `PLAID-SECRET`); the
+/// version is sent only when `version` names its header (`Plaid-Version`).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Headers {
@@ -123,8 +133,9 @@ pub struct Headers {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorFields {
-    #[serde(rename = "type")]
-    pub kind: String,
+    /// Optional: an error type without a kind (petstore's `{code, message}`) has none.
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
     pub code: String,
     pub message: String,
     #[serde(default)]
@@ -151,11 +162,19 @@ pub struct Operation {
     #[serde(default)]
     pub docs: Option<String>,
     pub request: Name,
-    /// A type name (a JSON body), `bytes` (a document, of `content_type`) or `empty`.
+    /// A type name (a JSON body), `array` (a JSON array of `items`), `bytes` (a document, of
+    /// `content_type`) or `empty`.
     pub response: Name,
+    /// With `response: array`: the type of the items of the JSON array answered (`Pet`).
+    #[serde(default)]
+    pub items: Option<Name>,
     /// With `response: bytes`: the media type of the answer (`application/pdf`).
     #[serde(default)]
     pub content_type: Option<Spanned<String>>,
+    /// The HTTP status of a successful answer, 200 by default (`201` for a create, `204`
+    /// for `response: empty` where the API says so): what a generated server answers.
+    #[serde(default)]
+    pub status: Option<Spanned<u16>>,
     #[serde(default)]
     pub idempotent: bool,
     #[serde(default)]
@@ -248,7 +267,7 @@ pub struct Field {
     pub max_items: Option<u64>,
     #[serde(default)]
     pub unique_items: bool,
-    /// Where a request field travels: `body` (the default), `path` or `header`.
+    /// Where a request field travels: `body` (the default), `path`, `query` or `header`.
     #[serde(default, rename = "in")]
     pub location: Option<Spanned<String>>,
     /// With `in: header`: the header's name.

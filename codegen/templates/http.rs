@@ -317,7 +317,9 @@ impl ClientBuilder {
         if let Some(secret) = &self.secret {
             headers.insert(SECRET_HEADER, header("secret", secret, true)?);
         }
-        headers.insert(VERSION_HEADER, header("API version", API_VERSION, false)?);
+        if let Some(name) = VERSION_HEADER {
+            headers.insert(name, header("API version", API_VERSION, false)?);
+        }
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, header("user agent", &self.user_agent, false)?);
         let http = match self.http {
@@ -434,8 +436,15 @@ impl Client {
             };
             let parameters = parameter_headers(request)?;
             // Shared by every attempt without copying.
+            let query = request.query();
+            let path = if query.is_empty() {
+                request.path()
+            } else {
+                let query = specgen_runtime::encode_query(&query);
+                std::borrow::Cow::Owned(format!("{}?{query}", request.path()))
+            };
             let sending = Sending {
-                path: request.path(),
+                path,
                 headers: parameters,
                 body: Bytes::from(body),
                 parts,

@@ -19,8 +19,10 @@ pub const CLIENT_ID_HEADER: &str = "PLAID-CLIENT-ID";
 /// The header that carries the secret (`api.headers.secret` in the spec).
 pub const SECRET_HEADER: &str = "PLAID-SECRET";
 
-/// The header that carries [`API_VERSION`] (`api.headers.version` in the spec).
-pub const VERSION_HEADER: &str = "Plaid-Version";
+/// The header that carries [`API_VERSION`] (`api.headers.version` in the spec), if any.
+pub const VERSION_HEADER: ::std::option::Option<&str> = ::std::option::Option::Some(
+    "Plaid-Version",
+);
 
 /// The error type and code the server answers with when it refuses a request itself,
 /// by situation (`api.server_errors` in the spec).

@@ -231,6 +231,36 @@ where
     Fut: Future<Output = Result<Resp, ServerError>> + Send + 'static,
 {
     let wrong_method = service.clone();
+    route_method(filter, service, answer, call)
+        .fallback(move || async move { method_not_allowed(&*wrong_method, Req::METHOD) })
+}
+
+/// The routes of the operations that share one path, each its own method, and the 405 that
+/// names them all for any other method (`methods`, such as `GET, POST`).
+pub fn shared_path<S: ServiceBasics>(
+    service: &Arc<S>,
+    methods: &'static str,
+    routes: impl IntoIterator<Item = MethodRouter>,
+) -> MethodRouter {
+    let wrong_method = service.clone();
+    routes
+        .into_iter()
+        .fold(MethodRouter::new(), MethodRouter::merge)
+        .fallback(move || async move { method_not_allowed(&*wrong_method, methods) })
+}
+
+/// [`route`] without its 405, for a path that several operations share ([`shared_path`]).
+pub fn route_method<S, Req, Resp, Fut>(
+    filter: MethodFilter,
+    service: &Arc<S>,
+    answer: impl Fn(Resp) -> Response + Clone + Send + Sync + 'static,
+    call: impl Fn(Arc<S>, RequestContext, Req) -> Fut + Clone + Send + Sync + 'static,
+) -> MethodRouter
+where
+    S: ServiceBasics,
+    Req: Operation + DeserializeOwned + Validate + Send + 'static,
+    Fut: Future<Output = Result<Resp, ServerError>> + Send + 'static,
+{
     let service = service.clone();
     axum::routing::on(filter, move |request: axum::extract::Request| async move {
         let (mut parts, body) = request.into_parts();
@@ -244,16 +274,25 @@ where
                     .collect()
             })
             .unwrap_or_default();
+        let query = parts
+            .uri
+            .query()
+            .map(specgen_runtime::decode_query)
+            .unwrap_or_default();
         let received = Received {
             headers: &parts.headers,
             path,
+            query,
         };
-        handle(&*service, &received, body, answer.clone(), |context, request| {
-            call(service.clone(), context, request)
-        })
+        handle(
+            &*service,
+            &received,
+            body,
+            answer.clone(),
+            |context, request| call(service.clone(), context, request),
+        )
         .await
     })
-    .fallback(move || async move { method_not_allowed(&*wrong_method, Req::METHOD) })
 }
 
 /// A JSON answer.
@@ -266,6 +305,14 @@ pub fn empty_answer((): ()) -> Response {
     StatusCode::OK.into_response()
 }
 
+/// `answer` with the operation's own success status (the spec's `status`: 201, 204).
+pub fn with_status(status: u16, mut answer: Response) -> Response {
+    if let Ok(status) = StatusCode::from_u16(status) {
+        *answer.status_mut() = status;
+    }
+    answer
+}
+
 /// A document answer: the bytes, with the media type the operation's spec names.
 pub fn document_answer(media_type: &'static str, document: Binary) -> Response {
     ([(CONTENT_TYPE, media_type)], document.into_bytes()).into_response()
@@ -275,6 +322,8 @@ pub fn document_answer(media_type: &'static str, document: Binary) -> Response {
 pub struct Received<'a> {
     pub headers: &'a HeaderMap,
     pub path: Vec<(String, String)>,
+    /// The query string's pairs, decoded, in order.
+    pub query: Vec<(String, String)>,
 }
 
 impl Received<'_> {
@@ -290,6 +339,12 @@ impl Received<'_> {
                 .get(name)
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned),
+            Parameter::Query { name, index } => self
+                .query
+                .iter()
+                .filter(|(key, _)| key == name)
+                .nth(index)
+                .map(|(_, value)| value.clone()),
         }
     }
 }

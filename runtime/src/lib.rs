@@ -54,7 +54,8 @@ pub use multipart::FilePart;
 pub use nullable::Nullable;
 pub use open_enum::deserialize_open_enum;
 pub use operation::{
-    Binary, ErrorBody, Operation, Parameter, encode_path_segment, parse_parameter,
+    Binary, ErrorBody, Operation, Parameter, decode_query, encode_path_segment, encode_query,
+    parse_parameter,
 };
 pub use redact::REDACTED;
 pub use validate::{Validate, ValidationErrors, Violation};

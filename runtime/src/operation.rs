@@ -20,8 +20,8 @@ pub trait Operation: Serialize {
     /// Whether sending the request twice has the same effect as sending it once (the spec's
     /// `idempotent`); the client retries only such operations after a 5xx or a timeout.
     const IDEMPOTENT: bool;
-    /// Whether the request travels as a JSON body; a `GET` carries its fields in the path
-    /// and headers instead.
+    /// Whether the request travels as a JSON body; a `GET` (or a `DELETE` without body fields)
+    /// carries its fields in the path, the query and the headers instead.
     const HAS_BODY: bool = true;
     /// Whether the API wants the client's credentials on this request (the spec's
     /// `authenticated`, true unless it says otherwise). A server answers an operation that
@@ -42,8 +42,16 @@ pub trait Operation: Serialize {
         Vec::new()
     }
 
-    /// Fills the fields that travel outside the body (path and header parameters) from what a
-    /// server received: `lookup` answers the value of a path parameter or a header. The error
+    /// The query parameters this request carries, as `(name, value)` pairs in the spec's field
+    /// order, an array's items one pair each (`?tags=a&tags=b`), absent ones left out; the
+    /// client percent-encodes them.
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// Fills the fields that travel outside the body (path, query and header parameters) from
+    /// what a server received: `lookup` answers the value of a path parameter, a header, or
+    /// the `index`-th occurrence of a query parameter (`None` past the last). The error
     /// names the parameter whose value does not parse as its field's type, never the value.
     fn set_parameters(
         &mut self,
@@ -73,6 +81,14 @@ pub enum Parameter<'a> {
     Path(&'a str),
     /// An HTTP header.
     Header(&'a str),
+    /// The `index`-th occurrence (from 0) of a query parameter: a parameter that is an array
+    /// occurs once per item.
+    Query {
+        /// The parameter's name.
+        name: &'a str,
+        /// Which occurrence, from 0.
+        index: usize,
+    },
 }
 
 /// The body of an answer that is a document (a PDF, a ZIP), as it came. `Debug` shows its
@@ -108,6 +124,58 @@ impl From<Vec<u8>> for Binary {
 pub fn parse_parameter<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
     text.parse()
         .map_err(|_| format!("`{name}` does not hold a value of its type"))
+}
+
+/// A query string of `(name, value)` pairs, each percent-encoded (`?` not included), as
+/// `application/x-www-form-urlencoded` writes them but with `%20` for a space.
+pub fn encode_query(pairs: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(&encode_path_segment(name));
+        out.push('=');
+        out.push_str(&encode_path_segment(value));
+    }
+    out
+}
+
+/// The values of a query string (`a=1&b=x%20y`) under their decoded names, in order; a pair
+/// whose text does not percent-decode to UTF-8 is left out, `+` reads as a space.
+pub fn decode_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((percent_decode(name)?, percent_decode(value)?))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A path parameter's value, percent-encoded so that it stays one segment of the path.
@@ -156,6 +224,30 @@ mod tests {
         assert_eq!(encode_path_segment("abc-1_2.3~"), "abc-1_2.3~");
         assert_eq!(encode_path_segment("a/b?c d%"), "a%2Fb%3Fc%20d%25");
         assert_eq!(encode_path_segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn query_strings_round_trip() {
+        let pairs = [
+            ("tags", "a b".to_owned()),
+            ("tags", "c&d=é".to_owned()),
+            ("limit", "2".to_owned()),
+        ];
+        let text = encode_query(&pairs);
+        assert_eq!(text, "tags=a%20b&tags=c%26d%3D%C3%A9&limit=2");
+        let decoded = decode_query(&text);
+        let expected: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), v.clone()))
+            .collect();
+        assert_eq!(decoded, expected);
+        assert_eq!(
+            decode_query("a=x+y&&b&c=%zz"),
+            [
+                ("a".to_owned(), "x y".to_owned()),
+                ("b".to_owned(), String::new())
+            ]
+        );
     }
 
     #[test]

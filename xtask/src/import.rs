@@ -43,6 +43,11 @@ pub fn run(root: &Path, openapi: &Path, out: Option<PathBuf>) -> ExitCode {
     for line in import.warning_lines() {
         eprintln!("{line}");
     }
+    for name in &report.kept {
+        eprintln!(
+            "note: {name} is hand-written (no `@imported` line): kept, the imported one not written"
+        );
+    }
     eprintln!(
         "{}; {} written, {} unchanged, {} deleted in {} ({:.0} ms)",
         import.summary(),

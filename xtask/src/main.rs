@@ -25,17 +25,29 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate generated/ from spec/.
+    /// Regenerate generated/ from spec/, and the other committed crates (see `TARGETS`); with
+    /// `--spec` and `--out`, one crate from any spec folder into any folder.
     Regenerate {
         /// Write nothing; exit non-zero and name each file that differs when generated/ is stale.
         #[arg(long)]
         check: bool,
-        /// The spec folder to read.
-        #[arg(long, default_value = "spec")]
-        spec: PathBuf,
-        /// The folder of the generated crate.
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
+        /// The spec folder to read (relative to the current folder). Default: every
+        /// committed target (spec/ -> generated/, tests/petstore/spec/ ->
+        /// tests/petstore/generated/).
+        #[arg(long, requires = "out")]
+        spec: Option<PathBuf>,
+        /// The folder of the generated crate (relative to the current folder).
+        #[arg(long, requires = "spec")]
+        out: Option<PathBuf>,
+        /// The generated crate's package name. Default: the spec's `api.package`, else its
+        /// title in kebab case (`Swagger Petstore` -> `swagger-petstore`).
+        #[arg(long, requires = "out")]
+        package: Option<String>,
+        /// Where the generated Cargo.toml finds the `specgen-runtime` crate, written as given
+        /// (relative to the crate's folder, or absolute). Default: this repository's
+        /// `runtime/`, relative to `--out`.
+        #[arg(long, value_name = "PATH", requires = "out")]
+        runtime_path: Option<String>,
         /// Also print what changed in the API since the spec at this git revision (see
         /// `changes`).
         #[arg(long, value_name = "REV", num_args = 0..=1, default_missing_value = "HEAD")]
@@ -88,10 +100,34 @@ fn main() -> ExitCode {
             check,
             spec,
             out,
+            package,
+            runtime_path,
             changes,
         } => {
             let root = workspace_root();
-            let status = regenerate(&root.join(spec), &root.join(out), check);
+            let targets: Vec<(PathBuf, PathBuf)> = match (spec, out) {
+                // As given, from where the command runs, like `import`'s paths.
+                (Some(spec), Some(out)) => vec![(absolute(&spec), absolute(&out))],
+                _ => TARGETS
+                    .iter()
+                    .map(|(spec, out)| (PathBuf::from(spec), PathBuf::from(out)))
+                    .collect(),
+            };
+            let mut status = ExitCode::SUCCESS;
+            for (spec, out) in targets {
+                let out = root.join(out);
+                let runtime_path = runtime_path
+                    .clone()
+                    .unwrap_or_else(|| xtask::relative_path(&out, &root.join("runtime")));
+                let options = codegen::Options {
+                    package_name: package.clone(),
+                    runtime_path,
+                    ..codegen::Options::default()
+                };
+                if regenerate(&root.join(spec), &out, &options, check) != ExitCode::SUCCESS {
+                    status = ExitCode::FAILURE;
+                }
+            }
             match changes {
                 Some(base) if status == ExitCode::SUCCESS => print_changes(&root, &base),
                 _ => status,
@@ -107,6 +143,18 @@ fn main() -> ExitCode {
         Task::Import { openapi, out } => import::run(&workspace_root(), &openapi, out),
     }
 }
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The committed crates `cargo xtask regenerate` keeps in line with their specs: Plaid's, and
+/// petstore-expanded's (imported from tests/fixtures/openapi/, exercised by
+/// tests/petstore.rs), so that `--check` and CI guard a crate generated from another API too.
+const TARGETS: [(&str, &str); 2] = [
+    ("spec", "generated"),
+    ("tests/petstore/spec", "tests/petstore/generated"),
+];
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -149,8 +197,13 @@ fn print_changes(root: &Path, base: &str) -> ExitCode {
     }
 }
 
-fn regenerate(spec: &Path, out: &Path, check: bool) -> ExitCode {
-    let files = match codegen::generate(spec, &codegen::Options::default()) {
+fn regenerate(spec: &Path, out: &Path, options: &codegen::Options, check: bool) -> ExitCode {
+    // As the repository names it (`generated/`), when it is in the repository.
+    let shown = out
+        .strip_prefix(workspace_root())
+        .map(|relative| format!("{}/", relative.display()))
+        .unwrap_or_else(|_| out.display().to_string());
+    let files = match codegen::generate(spec, options) {
         Ok(files) => files,
         Err(error) => {
             eprintln!("{error}");
@@ -166,19 +219,20 @@ fn regenerate(spec: &Path, out: &Path, check: bool) -> ExitCode {
         Ok(drifts) => drifts,
         Err(error) => {
             eprintln!(
-                "error: cannot {} generated/: {error}",
-                if check { "read" } else { "write" }
+                "error: cannot {} {}: {error}",
+                if check { "read" } else { "write" },
+                shown
             );
             return ExitCode::FAILURE;
         }
     };
     match (check, drifts.is_empty()) {
         (_, true) => {
-            eprintln!("generated/ is up to date ({} files)", files.len());
+            eprintln!("{shown} is up to date ({} files)", files.len());
             ExitCode::SUCCESS
         }
         (true, false) => {
-            eprintln!("generated/ is stale:");
+            eprintln!("{shown} is stale:");
             for drift in &drifts {
                 eprintln!("  {drift}");
             }
@@ -189,7 +243,7 @@ fn regenerate(spec: &Path, out: &Path, check: bool) -> ExitCode {
             for drift in &drifts {
                 eprintln!("  {drift}");
             }
-            eprintln!("generated/ updated: {} file(s) changed", drifts.len());
+            eprintln!("{shown} updated: {} file(s) changed", drifts.len());
             ExitCode::SUCCESS
         }
     }

@@ -104,7 +104,7 @@ fn server_errors_listed(
         }
     };
     let parts = [
-        ("type", enum_of(&fields.kind)),
+        ("type", fields.kind.as_ref().and_then(enum_of)),
         ("code", enum_of(&fields.code)),
     ];
     // A default is not in the spec to point at: they are reported once per enum, with the

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ir::{HttpMethod, Location, Model, TyKind, TypeId, TypeKind};
+use crate::ir::{Location, Model, TyKind, TypeId, TypeKind};
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     multipart(model, diagnostics);
@@ -41,16 +41,16 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
                     ),
                 ));
             }
-            if op.method == HttpMethod::Get && field.location == Location::Body {
+            if !op.method.may_have_body() && field.location == Location::Body {
                 diagnostics.push(
                     Diagnostic::new(
                         field.place.clone(),
                         format!(
-                            "`{}` is the request of the GET `{}`, which carries no body, so its field `{}` cannot travel in one",
-                            request.name, op.id, field.wire
+                            "`{}` is the request of the {} `{}`, which carries no body, so its field `{}` cannot travel in one",
+                            request.name, op.method, op.id, field.wire
                         ),
                     )
-                    .with_hint("give it `in: path` or `in: header`"),
+                    .with_hint("give it `in: path`, `in: query` or `in: header`"),
                 );
             }
         }
@@ -73,19 +73,19 @@ fn multipart(model: &Model, diagnostics: &mut Diagnostics) {
     for op in &model.operations {
         if op.multipart {
             multipart_requests.insert(op.request);
-            if op.method == HttpMethod::Get {
+            if !op.method.may_have_body() {
                 diagnostics.push(Diagnostic::new(
                     model.def(op.request).place.clone(),
                     format!(
-                        "`{}` is a GET, which carries no body, and its body is `multipart`",
-                        op.id
+                        "`{}` is a {}, which carries no body, and its body is `multipart`",
+                        op.id, op.method
                     ),
                 ));
             }
         } else {
             elsewhere.insert(op.request);
         }
-        elsewhere.extend(op.response.json());
+        elsewhere.extend(op.response.json_type());
     }
     for def in model.types() {
         if let TypeKind::Object(object) = &def.kind {

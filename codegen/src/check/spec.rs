@@ -151,10 +151,10 @@ fn api_blocks(
 }
 
 /// Operation ids become method names and must stay unique after case conversion; two
-/// operations cannot share a path.
+/// operations cannot share a path and a method.
 fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnostics) {
     let mut idents: BTreeMap<String, String> = BTreeMap::new();
-    let mut paths: BTreeMap<String, String> = BTreeMap::new();
+    let mut paths: BTreeMap<(String, String), String> = BTreeMap::new();
     for (file, spec) in files {
         for (id, op) in spec.operations.iter() {
             let at = Cursor::root(file).key("operations").key(&id.value);
@@ -170,9 +170,13 @@ fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnos
                 };
                 diagnostics.push(at.at(id.referenced).error(message));
             }
-            if let Some(first) = paths.insert(op.path.value.clone(), id.value.clone()) {
+            // Several operations may share a path (REST's GET and POST on `/pets`), each with a
+            // method of its own: the router tells them apart by the method.
+            let method = op.method.as_ref().map_or("POST", |m| m.value.as_str());
+            let route = (op.path.value.clone(), method.to_owned());
+            if let Some(first) = paths.insert(route, id.value.clone()) {
                 diagnostics.push(at.key("path").at(op.path.referenced).error(format!(
-                    "operations `{first}` and `{}` share the path `{}`",
+                    "operations `{first}` and `{}` share the path `{}` and the method {method}",
                     id.value, op.path.value
                 )));
             }
@@ -264,12 +268,32 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        if let Some(package) = &api.package
+            && !names::is_package_name(&package.value)
+        {
+            self.error_hint(
+                &at.key("package").at(package.referenced),
+                format!("`{}` is not a package name", package.value),
+                "use ASCII letters, digits, `-` and `_`, starting with a letter, e.g. `acme-api`",
+            );
+        }
+        if let Some(license) = &api.license
+            && (license.value.trim().is_empty() || license.value.contains(['"', '\\', '\n']))
+        {
+            self.error_hint(
+                &at.key("license").at(license.referenced),
+                "`license` is an SPDX expression on one line",
+                "e.g. `MIT OR Apache-2.0`",
+            );
+        }
         let location = api
             .headers
             .as_ref()
             .map_or(Location::UNKNOWN, |h| h.referenced);
         for (key, name) in api.header_names() {
-            if !is_header_name(&name) {
+            if let Some(name) = name
+                && !is_header_name(&name)
+            {
                 self.error_hint(
                     &at.key("headers").key(key).at(location),
                     format!("`{name}` is not an HTTP header name"),
@@ -363,6 +387,36 @@ impl<'a> Checker<'a> {
             (_, Some(media)) => self.error(
                 &at.key("content_type").at(media.referenced),
                 "`content_type` goes with `response: bytes`",
+            ),
+            (_, None) => {}
+        }
+        if let Some(status) = &op.status {
+            match (status.value, op.response.value.as_str()) {
+                (204 | 205, "empty") => {}
+                // HTTP: a 204 or 205 has no content.
+                (204 | 205, _) => self.error_hint(
+                    &at.key("status").at(status.referenced),
+                    format!("status {} carries no body", status.value),
+                    "write `response: empty`",
+                ),
+                (200..=299, _) => {}
+                (other, _) => self.error_hint(
+                    &at.key("status").at(status.referenced),
+                    format!("status {other} is not a success"),
+                    "a success status is 2xx; errors are the API's error type",
+                ),
+            }
+        }
+        match (op.response.value.as_str(), &op.items) {
+            ("array", None) => self.error_hint(
+                &at.key("response").at(op.response.referenced),
+                "`response: array` needs the type of its items",
+                "add `items: TypeName`",
+            ),
+            ("array", Some(_)) => {}
+            (_, Some(items)) => self.error(
+                &at.key("items").at(items.referenced),
+                "`items` goes with `response: array`",
             ),
             (_, None) => {}
         }
@@ -542,11 +596,39 @@ impl<'a> Checker<'a> {
                 ),
                 Some(_) => {}
             },
+            Some("query") => {
+                if let Some(header) = &field.header {
+                    self.error(
+                        &at.key("header").at(header.referenced),
+                        "`header` goes with `in: header`",
+                    );
+                }
+                // `?tags=a&tags=b`: an array of scalars is its items repeated (OpenAPI's
+                // `style: form`, `explode: true`, the default for a query parameter).
+                if let Some(SpecKind::Array(items, nullable)) = kind {
+                    let scalar_items = ["string", "integer", "number", "boolean"]
+                        .iter()
+                        .any(|builtin| items.is(builtin));
+                    if !scalar_items || *nullable {
+                        self.error(
+                            &place,
+                            "a query parameter is a string, an integer, a number, a boolean or an array of them",
+                        );
+                    }
+                    return;
+                }
+                if field.nullable {
+                    self.error(
+                        &place,
+                        "a query parameter cannot be null: leave it out instead",
+                    );
+                }
+            }
             Some(other) => {
                 self.error_hint(
                     &place,
                     format!("unknown location `{other}`"),
-                    "a field travels in the `body` (the default), the `path` or a `header`",
+                    "a field travels in the `body` (the default), the `path`, the `query` or a `header`",
                 );
                 return;
             }
@@ -554,7 +636,7 @@ impl<'a> Checker<'a> {
         if kind.is_some() && !scalar {
             self.error(
                 &place,
-                "a path or header parameter is a string, an integer, a number or a boolean",
+                "a path, query or header parameter is a string, an integer, a number or a boolean",
             );
         }
     }

@@ -33,7 +33,7 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
     let (methods, impls): (Vec<_>, Vec<_>) = operation_views(model)
         .map(|OperationView { op, method, request, response, cfg }| {
             let send = ident(match op.response {
-                Response::Json(_) => "send",
+                Response::Json(_) | Response::JsonArray(_) => "send",
                 Response::Bytes(_) => "send_document",
                 Response::Empty => "send_empty",
             });
@@ -149,8 +149,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
 "##,
         method = op.method,
         path = op.path,
-        package = options.package_name,
-        krate = options.package_name.replace('-', "_"),
+        package = super::package_name(model, options),
+        krate = super::package_name(model, options).replace('-', "_"),
         request = request.name,
         method_ident = op.id,
     ))

@@ -29,11 +29,15 @@ pub fn webhook_verification(model: &Model) -> Option<Option<String>> {
         .then(|| model.type_feature(op.request))
 }
 
+/// The version of `specgen-runtime` the emitted code is written for (runtime/Cargo.toml's).
+pub const RUNTIME_VERSION: &str = "0.1.0";
+
 /// `example`: whether the spec gave an example to build `examples/call.rs` from (cargo refuses
 /// a manifest that names a missing example), and the feature of the module it calls.
 /// `webhooks`: see [`webhook_verification`]. `webhook_payloads`: whether the spec names webhook
 /// pairs, whose decoding turns on the runtime's `path` feature.
 pub fn cargo_toml(
+    model: &Model,
     options: &Options,
     features: &[(String, &[String])],
     example: Option<Option<String>>,
@@ -86,15 +90,22 @@ pub fn cargo_toml(
             models.push_str(&format!("{feature} = [{needs}]\n"));
         }
     }
+    let license = options
+        .license
+        .as_ref()
+        .map(|license| format!("license = \"{license}\"\n"))
+        .unwrap_or_default();
+    // Every dependency by version, nothing inherited from a workspace: the crate builds
+    // wherever `--out` writes it. The versions are this repository's `[workspace.dependencies]`
+    // (`tests/other_apis.rs` holds them equal).
     format!(
         r#"[package]
 name = "{name}"
 version = "{version}"
 description = "Models for the {title}, generated from spec/."
-edition.workspace = true
-rust-version.workspace = true
-license.workspace = true
-publish.workspace = true
+edition = "2024"
+rust-version = "1.88"
+{license}publish = false
 
 # The crate has no unit tests or benchmarks, and its docs hold JSON examples, no Rust ones:
 # without these, `cargo test` would compile the generated code twice more (once as a test, once
@@ -113,33 +124,41 @@ client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde
 server = ["dep:axum", "dep:http-body-util", "dep:multer", "dep:serde_path_to_error", "dep:tokio", "specgen-runtime/path"]
 {webhooks}{models}
 [dependencies]
-axum = {{ workspace = true, optional = true }}
-serde.workspace = true
-serde_json.workspace = true
+axum = {{ version = "0.8", optional = true, default-features = false, features = ["http1", "json", "tokio"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
 # Nullable, validation, open enums, redaction: the generic runtime, one compiled and tested
-# definition for every generated crate.
+# definition for every generated crate. `path` is where `cargo xtask regenerate` found it
+# (its `--runtime-path`); the version is what this crate was generated for.
 {runtime}
-bytes = {{ workspace = true, optional = true }}
-http-body-util = {{ workspace = true, optional = true }}
-fastrand = {{ workspace = true, optional = true }}
-httpdate = {{ workspace = true, optional = true }}
-multer = {{ workspace = true, optional = true }}
-# `multipart`: the requests of operations the spec sends as multipart/form-data.
-reqwest = {{ workspace = true, optional = true, features = ["multipart"] }}
-serde_path_to_error = {{ workspace = true, optional = true }}
-tokio = {{ workspace = true, optional = true }}
-tracing = {{ workspace = true, optional = true }}
+bytes = {{ version = "1", optional = true }}
+http-body-util = {{ version = "0.1", optional = true }}
+fastrand = {{ version = "2", optional = true }}
+httpdate = {{ version = "1", optional = true }}
+multer = {{ version = "3", optional = true, default-features = false, features = ["tokio-io"] }}
+# rustls only (no OpenSSL to install); `multipart`: the requests of operations the spec sends
+# as multipart/form-data.
+reqwest = {{ version = "0.13", optional = true, default-features = false, features = ["rustls", "multipart"] }}
+serde_path_to_error = {{ version = "0.1", optional = true }}
+tokio = {{ version = "1", optional = true, features = ["time"] }}
+tracing = {{ version = "0.1", optional = true, default-features = false, features = ["std", "attributes"] }}
 
 [dev-dependencies]
-tokio = {{ workspace = true, features = ["macros", "rt-multi-thread"] }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "time"] }}
 {example}"#,
         runtime = if webhook_payloads {
-            "# `path`: decode errors that name the JSON path, for the webhook payloads.\n\
-             specgen-runtime = { workspace = true, features = [\"path\"] }"
+            format!(
+                "# `path`: decode errors that name the JSON path, for the webhook payloads.\n\
+                 specgen-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{}\", features = [\"path\"] }}",
+                options.runtime_path
+            )
         } else {
-            "specgen-runtime.workspace = true"
+            format!(
+                "specgen-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{}\" }}",
+                options.runtime_path
+            )
         },
-        name = options.package_name,
+        name = super::package_name(model, options),
         version = options.package_version,
         title = options.api_title,
     )
@@ -292,15 +311,19 @@ pub fn models_mod(model: &Model) -> TokenStream {
 pub fn operations(model: &Model) -> TokenStream {
     let api = &model.api;
     let version = &api.version;
-    let version_doc = doc_attrs(&format!(
-        "The API version this crate was generated for, sent as the `{}` header.",
-        api.headers.version
-    ));
-    let (client_id_header, secret_header, version_header) = (
-        &api.headers.client_id,
-        &api.headers.secret,
-        &api.headers.version,
-    );
+    let version_doc = doc_attrs(&match &api.headers.version {
+        Some(header) => {
+            format!("The API version this crate was generated for, sent as the `{header}` header.")
+        }
+        None => "The API version this crate was generated for (the spec names no header to \
+                 send it in)."
+            .to_owned(),
+    });
+    let (client_id_header, secret_header) = (&api.headers.client_id, &api.headers.secret);
+    let version_header = match &api.headers.version {
+        Some(header) => quote!(::std::option::Option::Some(#header)),
+        None => quote!(::std::option::Option::None),
+    };
     let variants = api.servers.iter().map(|(name, url)| {
         let variant = ident(&names::variant_ident(name));
         let docs = doc_attrs(&format!("`{url}`"));
@@ -422,8 +445,8 @@ pub fn operations(model: &Model) -> TokenStream {
         /// The header that carries the secret (`api.headers.secret` in the spec).
         pub const SECRET_HEADER: &str = #secret_header;
 
-        /// The header that carries [`API_VERSION`] (`api.headers.version` in the spec).
-        pub const VERSION_HEADER: &str = #version_header;
+        /// The header that carries [`API_VERSION`] (`api.headers.version` in the spec), if any.
+        pub const VERSION_HEADER: ::std::option::Option<&str> = #version_header;
 
         #server_errors
 
@@ -474,7 +497,9 @@ fn operation_visitor(model: &Model) -> TokenStream {
         } = view;
         let id = &op.id;
         let call = match &op.response {
-            Response::Json(_) => quote!(visitor.json::<crate::models::#request>()),
+            Response::Json(_) | Response::JsonArray(_) => {
+                quote!(visitor.json::<crate::models::#request>())
+            }
             Response::Bytes(media) => {
                 quote!(visitor.document::<crate::models::#request>(#media))
             }
@@ -595,7 +620,10 @@ fn parameters(model: &Model, op: &Operation) -> TokenStream {
         return TokenStream::new();
     };
     let mut items = TokenStream::new();
-    if op.method == HttpMethod::Get {
+    // A GET has no body; a DELETE has none when its request has no body field (REST's
+    // `DELETE /pets/{id}`), rather than an empty JSON object.
+    let body_fields = object.fields.iter().any(|f| f.location == Location::Body);
+    if !op.method.may_have_body() || (op.method == HttpMethod::Delete && !body_fields) {
         items.extend(quote!(
             const HAS_BODY: bool = false;
         ));
@@ -657,7 +685,15 @@ fn parameters(model: &Model, op: &Operation) -> TokenStream {
             }
         });
     }
-    if in_path.is_empty() && in_headers.is_empty() {
+    let in_query: Vec<&Field> = object
+        .fields
+        .iter()
+        .filter(|f| f.location == Location::Query)
+        .collect();
+    if !in_query.is_empty() {
+        items.extend(query(&in_query));
+    }
+    if in_path.is_empty() && in_headers.is_empty() && in_query.is_empty() {
         return items;
     }
     let parameters = in_path
@@ -684,16 +720,97 @@ fn parameters(model: &Model, op: &Operation) -> TokenStream {
             } #missing
         }
     });
+    let query_sets = in_query.iter().map(|field| set_query(field));
     items.extend(quote! {
         fn set_parameters(
             &mut self,
             lookup: &dyn Fn(::specgen_runtime::Parameter<'_>) -> ::std::option::Option<::std::string::String>,
         ) -> ::std::result::Result<(), ::std::string::String> {
             #(#sets)*
+            #(#query_sets)*
             ::std::result::Result::Ok(())
         }
     });
     items
+}
+
+/// `Operation::query`: each query parameter with a value, an array's items one pair each.
+fn query(fields: &[&Field]) -> TokenStream {
+    let pushes = fields.iter().map(|field| {
+        let (member, name) = (ident(&field.ident), field.wire.as_str());
+        let push = if matches!(field.ty.kind, TyKind::Array { .. }) {
+            quote! {
+                for item in value {
+                    query.push((#name, item.to_string()));
+                }
+            }
+        } else {
+            quote!(query.push((#name, value.to_string()));)
+        };
+        match field.presence {
+            Presence::Required => quote! {
+                let value = &self.#member;
+                #push
+            },
+            _ => {
+                let value = presence::value_ref(field.presence, quote!(self.#member));
+                quote! {
+                    if let ::std::option::Option::Some(value) = #value {
+                        #push
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+            let mut query = ::std::vec::Vec::new();
+            #(#pushes)*
+            query
+        }
+    }
+}
+
+/// How a server fills one query parameter: its first occurrence, or for an array every
+/// occurrence in order (none is an empty array for a required one, absent for an optional).
+fn set_query(field: &Field) -> TokenStream {
+    let (member, name) = (ident(&field.ident), field.wire.as_str());
+    let missing = (field.presence == Presence::Required).then(|| {
+        let message = format!("the `{name}` parameter is required");
+        quote!(else { return ::std::result::Result::Err(#message.to_owned()); })
+    });
+    if matches!(field.ty.kind, TyKind::Array { .. }) {
+        let value = presence::build(field.presence, Some(quote!(items)));
+        let keep = if field.presence == Presence::Required {
+            quote!(self.#member = #value;)
+        } else {
+            quote! {
+                if !items.is_empty() {
+                    self.#member = #value;
+                }
+            }
+        };
+        return quote! {
+            let mut items = ::std::vec::Vec::new();
+            while let ::std::option::Option::Some(text) =
+                lookup(::specgen_runtime::Parameter::Query { name: #name, index: items.len() })
+            {
+                items.push(::specgen_runtime::parse_parameter(#name, &text)?);
+            }
+            #keep
+        };
+    }
+    let value = presence::build(
+        field.presence,
+        Some(quote!(::specgen_runtime::parse_parameter(#name, &text)?)),
+    );
+    quote! {
+        if let ::std::option::Option::Some(text) =
+            lookup(::specgen_runtime::Parameter::Query { name: #name, index: 0 })
+        {
+            self.#member = #value;
+        } #missing
+    }
 }
 
 /// `crate::models::Name`: operations.rs names models by full path, so a model may be called
@@ -763,7 +880,7 @@ fn error_body(model: &Model) -> TokenStream {
             .unwrap_or_else(|| quote!(::std::option::Option::None))
     };
     let fields = model.api.error_fields.as_ref();
-    let kind = text_field(fields.map(|f| &f.kind));
+    let kind = text_field(fields.and_then(|f| f.kind.as_ref()));
     let code = text_field(fields.map(|f| &f.code));
     let summary = if model.api.error_summary.is_empty() {
         quote!(::std::fmt::Debug::fmt(self, f))

@@ -19,7 +19,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     let example = client::example(model, options);
     let example_feature =
         client::example_operation(model).and_then(|op| model.type_feature(op.request));
-    let krate = options.package_name.replace('-', "_");
+    let krate = package_name(model, options).replace('-', "_");
     let mut jobs = vec![
         Job::Lib,
         Job::Prelude,
@@ -48,6 +48,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     let mut files = vec![GeneratedFile::toml(
         "Cargo.toml",
         crate_files::cargo_toml(
+            model,
             options,
             &model.features(),
             example.is_some().then_some(example_feature),
@@ -85,6 +86,14 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     }
     files.extend(rust.flatten());
     Ok(files)
+}
+
+/// The package name: the options', else the spec's.
+pub(crate) fn package_name<'a>(model: &'a Model, options: &'a Options) -> &'a str {
+    options
+        .package_name
+        .as_deref()
+        .unwrap_or(&model.api.package)
 }
 
 /// One generated Rust file, built and formatted on whichever thread takes it.
@@ -205,6 +214,10 @@ pub(crate) fn response_type(model: &Model, response: &Response) -> TokenStream {
             let name = type_ident(model, *id);
             quote!(models::#name)
         }
+        Response::JsonArray(id) => {
+            let name = type_ident(model, *id);
+            quote!(::std::vec::Vec<models::#name>)
+        }
         Response::Bytes(_) => quote!(::specgen_runtime::Binary),
         Response::Empty => quote!(()),
     }
@@ -232,6 +245,10 @@ pub(crate) fn type_docs(model: &Model, def: &TypeDef) -> TokenStream {
                     let name = model.name(*id);
                     // By full path: the response may live in another module.
                     format!("\n\nThe response is [`{name}`](crate::models::{name}).")
+                }
+                Response::JsonArray(id) => {
+                    let name = model.name(*id);
+                    format!("\n\nThe response is an array of [`{name}`](crate::models::{name}).")
                 }
                 Response::Bytes(media) => {
                     format!("\n\nThe response is a `{media}` document, returned as bytes.")

@@ -22,7 +22,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
         .map(|OperationView { op, method, request, response, cfg }| {
             let op_id = &op.id;
             let (unimplemented, hook) = match &op.response {
-                Response::Json(_) => {
+                Response::Json(_) | Response::JsonArray(_) => {
                     let answer = ident(&op.id.to_uppercase());
                     answers.extend(answer_const(model, op, &cfg));
                     (
@@ -58,18 +58,36 @@ pub fn server(model: &Model) -> Option<TokenStream> {
                 }
             };
             let (path, filter) = (&op.path, ident(op.method.as_str()));
-            let answer = match &op.response {
-                Response::Json(_) => quote!(crate::server_support::json_answer),
-                Response::Bytes(media) => {
-                    quote!(|document| crate::server_support::document_answer(#media, document))
+            let answer = answer(op);
+            let shared: Vec<&str> = model
+                .operations
+                .iter()
+                .filter(|other| other.path == op.path)
+                .map(|other| other.method.as_str())
+                .collect();
+            let route = if shared.len() == 1 {
+                quote! {
+                    #cfg
+                    let router = router.route(#path, route(MethodFilter::#filter, &service, #answer, |service, context, request| async move {
+                        service.#method(context, request).await
+                    }));
                 }
-                Response::Empty => quote!(crate::server_support::empty_answer),
-            };
-            let route = quote! {
-                #cfg
-                let router = router.route(#path, route(MethodFilter::#filter, &service, #answer, |service, context, request| async move {
-                    service.#method(context, request).await
-                }));
+            } else if shared.first() == Some(&op.method.as_str()) {
+                // The path's routes are built once, at its first operation.
+                let methods = shared.join(", ");
+                let pushes = model.operations.iter().filter(|other| other.path == op.path).map(|other| {
+                    route_method(model, other)
+                });
+                quote! {
+                    let router = {
+                        #[allow(unused_mut)]
+                        let mut routes: ::std::vec::Vec<::axum::routing::MethodRouter> = ::std::vec::Vec::new();
+                        #(#pushes)*
+                        router.route(#path, crate::server_support::shared_path(&service, #methods, routes))
+                    };
+                }
+            } else {
+                TokenStream::new()
             };
             (declaration, route)
         })
@@ -137,13 +155,55 @@ pub fn server(model: &Model) -> Option<TokenStream> {
     })
 }
 
+/// `routes.push(...)`: one operation's route on a path several operations share.
+fn route_method(model: &Model, op: &Operation) -> TokenStream {
+    let cfg = super::cfg_for_type(model, op.request);
+    let (filter, method) = (ident(op.method.as_str()), ident(&op.id));
+    let answer = answer(op);
+    quote! {
+        #cfg
+        routes.push(crate::server_support::route_method(MethodFilter::#filter, &service, #answer, |service, context, request| async move {
+            service.#method(context, request).await
+        }));
+    }
+}
+
+/// How a route turns the service's result into an HTTP answer.
+fn answer(op: &Operation) -> TokenStream {
+    let answer = match &op.response {
+        Response::Json(_) | Response::JsonArray(_) => {
+            quote!(crate::server_support::json_answer)
+        }
+        Response::Bytes(media) => {
+            quote!(|document| crate::server_support::document_answer(#media, document))
+        }
+        Response::Empty => quote!(crate::server_support::empty_answer),
+    };
+    // Another success status than 200: the answer, with its status set.
+    if op.status == 200 {
+        answer
+    } else {
+        let status = op.status;
+        quote!(|value| crate::server_support::with_status(#status, (#answer)(value)))
+    }
+}
+
 /// The answer of a JSON operation as a `&str` constant, pretty-printed so that a change reads
 /// as a diff of the JSON.
 fn answer_const(model: &Model, op: &Operation, cfg: &TokenStream) -> TokenStream {
-    let Response::Json(id) = op.response else {
-        return TokenStream::new();
+    let (id, array) = match op.response {
+        Response::Json(id) => (id, false),
+        Response::JsonArray(id) => (id, true),
+        Response::Bytes(_) | Response::Empty => return TokenStream::new(),
     };
     let answer = answers::answer(model, id);
+    let source_of = |what: String| {
+        if array {
+            format!("an array of one item, {what}")
+        } else {
+            what
+        }
+    };
     let source = match answer {
         Answer::Documented(_) => format!(
             "the example documented for [`{0}`](crate::models::{0})",
@@ -154,9 +214,19 @@ fn answer_const(model: &Model, op: &Operation, cfg: &TokenStream) -> TokenStream
             model.name(id)
         ),
     };
-    let docs = doc_attrs(&format!("`{} {}`: {source}.", op.method, op.path));
+    let docs = doc_attrs(&format!(
+        "`{} {}`: {}.",
+        op.method,
+        op.path,
+        source_of(source)
+    ));
     let name = ident(&op.id.to_uppercase());
-    let json = serde_json::to_string_pretty(answer.value()).unwrap_or_default();
+    let value = if array {
+        serde_json::Value::Array(vec![answer.value().clone()])
+    } else {
+        answer.value().clone()
+    };
+    let json = serde_json::to_string_pretty(&value).unwrap_or_default();
     let literal = raw_string(&json);
     quote! {
         #docs
@@ -184,15 +254,22 @@ fn from_parts(model: &Model, error: TypeId, parts: &ErrorFields) -> Option<Token
     };
     // A part no field receives is named as unused, or the crate would not build warning-free.
     let (mut status_used, mut request_id_used) = (false, false);
+    let (mut type_used, mut code_used) = (false, false);
     let fields: Vec<TokenStream> = object
         .fields
         .iter()
         .map(|field| {
             let member = ident(&field.ident);
             let wire = field.wire.as_str();
-            let value = if wire == parts.kind {
+            let value = if Some(wire) == parts.kind.as_deref() {
+                type_used = true;
                 Some(text(model, field, quote!(error_type)))
+            } else if wire == parts.code && field.ty.kind == TyKind::Integer {
+                // A numeric code (petstore's `Error.code`) is the HTTP status.
+                status_used = true;
+                Some(quote!(i64::from(status)))
             } else if wire == parts.code {
+                code_used = true;
                 Some(text(model, field, quote!(error_code)))
             } else if wire == parts.message {
                 Some(quote!(message.clone()))
@@ -211,6 +288,16 @@ fn from_parts(model: &Model, error: TypeId, parts: &ErrorFields) -> Option<Token
         .collect();
     let error_ident = type_ident(model, error);
     let status = ident(if status_used { "status" } else { "_status" });
+    let error_type = ident(if type_used {
+        "error_type"
+    } else {
+        "_error_type"
+    });
+    let error_code = ident(if code_used {
+        "error_code"
+    } else {
+        "_error_code"
+    });
     let request_id = ident(if request_id_used {
         "request_id"
     } else {
@@ -218,7 +305,7 @@ fn from_parts(model: &Model, error: TypeId, parts: &ErrorFields) -> Option<Token
     });
     Some(quote! {
         impl crate::server_support::ServerErrorBody for crate::models::#error_ident {
-            fn from_parts(#status: u16, error_type: &str, error_code: &str, message: ::std::string::String, #request_id: &str) -> Self {
+            fn from_parts(#status: u16, #error_type: &str, #error_code: &str, message: ::std::string::String, #request_id: &str) -> Self {
                 Self { #(#fields)* }
             }
         }

@@ -125,6 +125,7 @@ pub fn layout(schemas: &mut Schemas<'_>, ops: Vec<Imported>) -> Vec<File> {
 
 fn file<'f>(files: &'f mut BTreeMap<String, File>, name: &str) -> &'f mut File {
     files.entry(name.to_owned()).or_insert_with(|| File {
+        api: None,
         name: format!("{name}.yaml"),
         ..File::default()
     })

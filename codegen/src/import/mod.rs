@@ -83,6 +83,7 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     check_document(&doc, &mut warnings)?;
     let components = doc.get("components");
     check_components(components, &mut warnings);
+    let headers = security_headers(components, &mut warnings);
     let mut schemas = schemas::Schemas::new(components.and_then(|c| c.get("schemas")), warnings);
     schemas.build_named();
     let imported = operations::import(&doc, &mut schemas);
@@ -90,7 +91,16 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     let mut pending = imported.examples;
     pending.extend(schema_examples(&schemas));
     examples::attach(&mut schemas, pending);
-    let files = layout::layout(&mut schemas, imported.ops);
+    // Before the layout, which moves the types into their files.
+    let api = api_block(&doc, &mut schemas, imported.error_type.as_deref(), headers);
+    let mut files = layout::layout(&mut schemas, imported.ops);
+    files.push(model::File {
+        name: API_FILE.to_owned(),
+        api: Some(api),
+        operations: Vec::new(),
+        types: Vec::new(),
+    });
+    files.sort_by(|a, b| a.name.cmp(&b.name));
     let warnings = std::mem::take(&mut schemas.warnings).finish();
     let files = files
         .into_iter()
@@ -106,6 +116,115 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
         warnings,
         error_type: imported.error_type,
     })
+}
+
+/// The file of the imported `api` block; a hand-written file of that name is kept instead.
+pub const API_FILE: &str = "api.yaml";
+
+/// The `api` block: the title and version of `info` (its description as the crate's docs),
+/// the servers with a fixed URL, the error type most error responses use, and how a server
+/// builds it when it has a `code` and a `message`.
+fn api_block(
+    doc: &Node,
+    schemas: &mut schemas::Schemas<'_>,
+    error: Option<&str>,
+    headers: model::Headers,
+) -> model::Api {
+    let info = doc.get("info");
+    let text = |key: &str| info.and_then(|i| i.get(key)).and_then(Node::scalar_text);
+    let title = text("title")
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| {
+            schemas.warnings.push(
+                Kind::Unsupported,
+                doc.key_loc("info").unwrap_or_default(),
+                "info.title",
+                "no `info.title`: the API is called `API`",
+            );
+            "API".to_owned()
+        });
+    let version = text("version").unwrap_or_else(|| "0".to_owned());
+    let mut servers = Vec::new();
+    for (i, server) in doc
+        .get("servers")
+        .map(Node::items)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let url = server.str_of("url").unwrap_or_default();
+        let at = format!("servers[{i}]");
+        if url.contains('{') || !(url.starts_with("http://") || url.starts_with("https://")) {
+            schemas.warnings.push(
+                Kind::Unsupported,
+                server.loc,
+                &at,
+                format!(
+                    "server `{url}` is not an absolute URL without variables: left out (the \
+                     client takes any base URL as `Environment::Custom`)"
+                ),
+            );
+            continue;
+        }
+        let name = if servers.is_empty() {
+            "server".to_owned()
+        } else {
+            format!("server_{}", servers.len() + 1)
+        };
+        servers.push((name, url.trim_end_matches('/').to_owned()));
+    }
+    let fields = error.and_then(|name| {
+        let &i = schemas.type_index.get(name)?;
+        match &schemas.types[i].def.body {
+            model::Body::Fields(fields) => Some(fields.clone()),
+            _ => None,
+        }
+    });
+    let field = |wire: &str, kinds: &[&str]| {
+        fields.as_ref()?.iter().find(|f| {
+            f.wire == wire
+                && matches!(f.ty.kind, model::Kind::Builtin(b) if kinds.contains(&b))
+                && !f.nullable
+        })
+    };
+    let (kind, code, message) = (
+        field("type", &["string"]),
+        field("code", &["string", "integer"]),
+        field("message", &["string"]),
+    );
+    // A server fills the named fields and leaves every other one empty, which a required
+    // field of a named type cannot be.
+    let constructible = fields.as_ref().is_some_and(|fields| {
+        fields.iter().all(|f| {
+            !f.required
+                || ["type", "code", "message"].contains(&f.wire.as_str())
+                || !matches!(f.ty.kind, model::Kind::Named(_))
+        })
+    });
+    let error_fields = match (code, message) {
+        (Some(code), Some(message)) if constructible => Some((
+            kind.map(|k| k.wire.clone()),
+            code.wire.clone(),
+            message.wire.clone(),
+        )),
+        _ => None,
+    };
+    let error_summary = match (code, message) {
+        (Some(code), Some(message)) if code.required && message.required => {
+            Some(format!("{{{}}}: {{{}}}", code.wire, message.wire))
+        }
+        _ => None,
+    };
+    model::Api {
+        title: title.trim().to_owned(),
+        version,
+        error: error.map(str::to_owned),
+        error_summary,
+        error_fields,
+        servers,
+        headers,
+        docs: text("description").and_then(|d| schemas::clean_docs(&d)),
+    }
 }
 
 /// The top level: an OpenAPI 3.0 document. What it says besides paths and components is the
@@ -145,6 +264,57 @@ fn check_document(doc: &Node, warnings: &mut Warnings) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The generated client sends credentials in the `api` block's three headers: a client id, a
+/// secret and the API version (Plaid's apiKey schemes). An apiKey scheme in a header whose
+/// name ends in `-Client-Id`, `-Secret` or `-Version` (any case) fills that slot; any other
+/// scheme (bearer, basic, OAuth 2, a key in the query or a cookie, another header) the client
+/// cannot send, and each is a warning, so that a credential never vanishes silently.
+fn security_headers(components: Option<&Node>, warnings: &mut Warnings) -> model::Headers {
+    let mut headers = model::Headers::default();
+    let schemes = components
+        .and_then(|c| c.get("securitySchemes"))
+        .map(Node::entries)
+        .unwrap_or_default();
+    for (key, scheme) in schemes {
+        let kind = scheme.str_of("type").unwrap_or("?");
+        let place = scheme.str_of("in").unwrap_or_default();
+        let header = scheme.str_of("name").unwrap_or_default();
+        if kind == "apiKey" && place == "header" {
+            let lower = header.to_ascii_lowercase();
+            let slot = if lower.ends_with("-client-id") {
+                Some(&mut headers.client_id)
+            } else if lower.ends_with("-secret") {
+                Some(&mut headers.secret)
+            } else if lower.ends_with("-version") {
+                Some(&mut headers.version)
+            } else {
+                None
+            };
+            if let Some(slot) = slot.filter(|slot| slot.is_none()) {
+                *slot = Some(header.to_owned());
+                continue;
+            }
+        }
+        let what = match (kind, scheme.str_of("scheme")) {
+            ("http", Some(http)) => format!("HTTP {http}"),
+            ("apiKey", _) => format!("an API key in the {place} `{header}`"),
+            (other, _) => other.to_owned(),
+        };
+        warnings.push(
+            Kind::Unsupported,
+            key.loc,
+            &format!("components.securitySchemes.{}", key.name),
+            format!(
+                "security scheme `{}` ({what}) is not supported: the generated client does not \
+                 send it; give your own `reqwest::Client` with default headers to \
+                 `ClientBuilder::http_client`",
+                key.name
+            ),
+        );
+    }
+    headers
 }
 
 fn check_components(components: Option<&Node>, warnings: &mut Warnings) {
@@ -242,6 +412,62 @@ components:
         let import = super::import("cycle.yml", doc).unwrap();
         assert_eq!(import.operations(), 1);
         assert!(!import.warnings.is_empty());
+    }
+
+    /// What the spec cannot carry is left out or carried in a form it can, never written for
+    /// `regenerate` to refuse: an enum parameter travels as a string, an object parameter and
+    /// a pipe-delimited query are left out, each with a warning.
+    #[test]
+    fn parameters_the_spec_cannot_carry() {
+        let doc = r#"
+openapi: 3.0.0
+info: {title: Zoo, version: "1"}
+paths:
+  /animals/{kind}:
+    get:
+      operationId: listAnimals
+      parameters:
+        - {name: kind, in: path, required: true, schema: {$ref: '#/components/schemas/Kind'}}
+        - {name: filter, in: query, schema: {type: object, properties: {a: {type: string}}}}
+        - {name: ids, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}
+        - {name: session, in: cookie, schema: {type: string}}
+      responses:
+        "204": {description: none}
+components:
+  schemas:
+    Kind: {type: string, enum: [cat, dog]}
+"#;
+        let import = super::import("zoo.yml", doc).unwrap();
+        let file = import
+            .files
+            .iter()
+            .find(|f| f.name == "animals.yaml")
+            .unwrap();
+        assert!(
+            file.text.contains("kind:\n        type: string\n"),
+            "{}",
+            file.text
+        );
+        for left_out in ["filter", "ids", "session"] {
+            assert!(
+                !file.text.contains(&format!("{left_out}:")),
+                "{}",
+                file.text
+            );
+        }
+        assert!(file.text.contains("status: 204"), "{}", file.text);
+        let lines = import.warning_lines().join("\n");
+        for needle in [
+            "is an enum",
+            "is not a scalar",
+            "style: pipeDelimited",
+            "cookie parameter",
+        ] {
+            assert!(
+                lines.contains(needle),
+                "no warning with {needle:?}:\n{lines}"
+            );
+        }
     }
 
     #[test]

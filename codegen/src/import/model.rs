@@ -13,8 +13,129 @@ pub const MARKER_PREFIX: &str = "# @imported by `cargo xtask import`";
 pub struct File {
     /// `transfer.yaml`
     pub name: String,
+    /// The `api` block (only in `api.yaml`).
+    pub api: Option<Api>,
     pub operations: Vec<Operation>,
     pub types: Vec<TypeDef>,
+}
+
+/// The `api` block the import derives from the description's `info`, `servers` and error
+/// responses, so that the spec it writes regenerates as it is.
+#[derive(Debug)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub error: Option<String>,
+    /// `"{code}: {message}"`, when the error type has both, required.
+    pub error_summary: Option<String>,
+    /// The error type's (`type`, `code`, `message`) fields, when it has a code and a message.
+    pub error_fields: Option<(Option<String>, String, String)>,
+    /// Environment name and base URL.
+    pub servers: Vec<(String, String)>,
+    /// The headers of the description's apiKey schemes.
+    pub headers: Headers,
+    pub docs: Option<String>,
+}
+
+/// The `api` block's `headers`: where the client id, the secret and the version travel.
+#[derive(Debug, Default)]
+pub struct Headers {
+    pub client_id: Option<String>,
+    pub secret: Option<String>,
+    pub version: Option<String>,
+}
+
+impl Headers {
+    fn entries(&self) -> impl Iterator<Item = (&'static str, &String)> {
+        [
+            ("client_id", self.client_id.as_ref()),
+            ("secret", self.secret.as_ref()),
+            ("version", self.version.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?)))
+    }
+}
+
+impl Api {
+    fn render(&self, w: &mut Writer) {
+        w.open(0, "api");
+        w.string(1, "title", &self.title);
+        w.string(1, "version", &self.version);
+        if let Some(error) = &self.error {
+            w.string(1, "error", error);
+        }
+        if let Some(summary) = &self.error_summary {
+            w.string(1, "error_summary", summary);
+        }
+        if let Some((kind, code, message)) = &self.error_fields {
+            w.comment(
+                1,
+                "The error fields a generated server fills in when it refuses a request itself.",
+            );
+            w.open(1, "error_fields");
+            if let Some(kind) = kind {
+                w.string(2, "type", kind);
+            }
+            w.string(2, "code", code);
+            w.string(2, "message", message);
+        }
+        if !self.servers.is_empty() {
+            w.open(1, "servers");
+            for (name, url) in &self.servers {
+                w.string(2, name, url);
+            }
+        }
+        if self.headers.entries().next().is_some() {
+            w.comment(
+                1,
+                "The headers of the description's apiKey security schemes.",
+            );
+            w.open(1, "headers");
+            for (key, name) in self.headers.entries() {
+                w.string(2, key, name);
+            }
+        }
+        if let Some(docs) = &self.docs {
+            w.text(1, "docs", docs);
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("title".into(), json!(self.title));
+        m.insert("version".into(), json!(self.version));
+        if let Some(error) = &self.error {
+            m.insert("error".into(), json!(error));
+        }
+        if let Some(summary) = &self.error_summary {
+            m.insert("error_summary".into(), json!(summary));
+        }
+        if let Some((kind, code, message)) = &self.error_fields {
+            let mut fields = Map::new();
+            if let Some(kind) = kind {
+                fields.insert("type".into(), json!(kind));
+            }
+            fields.insert("code".into(), json!(code));
+            fields.insert("message".into(), json!(message));
+            m.insert("error_fields".into(), Value::Object(fields));
+        }
+        if !self.servers.is_empty() {
+            let servers = self.servers.iter().map(|(n, u)| (n.clone(), json!(u)));
+            m.insert("servers".into(), Value::Object(servers.collect()));
+        }
+        if self.headers.entries().next().is_some() {
+            let headers = self
+                .headers
+                .entries()
+                .map(|(k, v)| (k.to_owned(), json!(v)));
+            m.insert("headers".into(), Value::Object(headers.collect()));
+        }
+        if let Some(docs) = &self.docs {
+            m.insert("docs".into(), json!(yaml::text_value(docs)));
+        }
+        Value::Object(m)
+    }
 }
 
 #[derive(Debug)]
@@ -30,8 +151,11 @@ pub struct Operation {
     pub deprecated: bool,
     /// Why the operation is idempotent, when it is: written as a comment above the key.
     pub idempotent: Option<&'static str>,
-    /// False for a public operation (`security: []`).
-    pub authenticated: bool,
+    /// Why the operation takes no credentials (`security: []`, or a description without
+    /// security schemes), when it takes none: written as a comment above the key.
+    pub public: Option<&'static str>,
+    /// The success status, when it is not 200 (`201`, `204`).
+    pub status: Option<u16>,
     /// The request body is `multipart/form-data`.
     pub multipart: bool,
 }
@@ -39,7 +163,11 @@ pub struct Operation {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     Type(String),
-    Bytes { content_type: String },
+    /// A JSON array of this type.
+    Array(String),
+    Bytes {
+        content_type: String,
+    },
     Empty,
 }
 
@@ -82,6 +210,7 @@ pub struct Field {
 pub enum Place {
     Body,
     Path,
+    Query,
     Header(String),
 }
 
@@ -153,6 +282,16 @@ impl File {
                 &MARKER_PREFIX[2..]
             ),
         );
+        if let Some(api) = &self.api {
+            w.comment(
+                0,
+                "The `api` block, from the description's `info`, `servers` and error responses.\n\
+                 To say more (server errors, request ids), replace this file by a hand-written\n\
+                 `api.yaml` without the line above: the import leaves such a file alone.",
+            );
+            w.blank();
+            api.render(&mut w);
+        }
         if !self.operations.is_empty() {
             w.blank();
             w.open(0, "operations");
@@ -179,6 +318,9 @@ impl File {
     /// What the YAML of [`File::render`] reads back as, to prove the writer right.
     pub fn to_json(&self) -> Value {
         let mut root = Map::new();
+        if let Some(api) = &self.api {
+            root.insert("api".into(), api.to_json());
+        }
         if !self.operations.is_empty() {
             let ops = self
                 .operations
@@ -208,11 +350,18 @@ impl Operation {
         w.string(2, "request", &self.request);
         match &self.response {
             Response::Type(name) => w.string(2, "response", name),
+            Response::Array(name) => {
+                w.string(2, "response", "array");
+                w.string(2, "items", name);
+            }
             Response::Bytes { content_type } => {
                 w.string(2, "response", "bytes");
                 w.string(2, "content_type", content_type);
             }
             Response::Empty => w.string(2, "response", "empty"),
+        }
+        if let Some(status) = self.status {
+            w.raw(2, "status", &status.to_string());
         }
         if self.deprecated {
             w.raw(2, "deprecated", "true");
@@ -221,11 +370,8 @@ impl Operation {
             w.comment(2, why);
             w.raw(2, "idempotent", "true");
         }
-        if !self.authenticated {
-            w.comment(
-                2,
-                "The OpenAPI's `security: []`: the API answers it without credentials.",
-            );
+        if let Some(why) = self.public {
+            w.comment(2, why);
             w.raw(2, "authenticated", "false");
         }
         if self.multipart {
@@ -248,6 +394,10 @@ impl Operation {
             Response::Type(name) => {
                 m.insert("response".into(), json!(name));
             }
+            Response::Array(name) => {
+                m.insert("response".into(), json!("array"));
+                m.insert("items".into(), json!(name));
+            }
             Response::Bytes { content_type } => {
                 m.insert("response".into(), json!("bytes"));
                 m.insert("content_type".into(), json!(content_type));
@@ -255,6 +405,9 @@ impl Operation {
             Response::Empty => {
                 m.insert("response".into(), json!("empty"));
             }
+        }
+        if let Some(status) = self.status {
+            m.insert("status".into(), json!(status));
         }
         if self.deprecated {
             m.insert("deprecated".into(), json!(true));
@@ -265,7 +418,7 @@ impl Operation {
         if self.multipart {
             m.insert("body".into(), json!("multipart"));
         }
-        if !self.authenticated {
+        if self.public.is_some() {
             m.insert("authenticated".into(), json!(false));
         }
         Value::Object(m)
@@ -352,6 +505,7 @@ impl Field {
         match &self.place {
             Place::Body => {}
             Place::Path => w.string(level + 1, "in", "path"),
+            Place::Query => w.string(level + 1, "in", "query"),
             Place::Header(name) => {
                 w.string(level + 1, "in", "header");
                 w.string(level + 1, "header", name);
@@ -378,6 +532,9 @@ impl Field {
             Place::Body => {}
             Place::Path => {
                 m.insert("in".into(), json!("path"));
+            }
+            Place::Query => {
+                m.insert("in".into(), json!("query"));
             }
             Place::Header(name) => {
                 m.insert("in".into(), json!("header"));

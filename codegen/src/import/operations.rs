@@ -165,7 +165,12 @@ impl<'a> Ctx<'_, 'a> {
         shared_params: &[(&'a Node, String)],
         global_security: Option<&serde_json::Value>,
     ) -> Option<Imported> {
-        let mut authenticated = true;
+        // OpenAPI: an operation without `security` of its own takes the document's; a
+        // document without one asks for no credentials.
+        let mut public = global_security.is_none().then_some(
+            "The description asks for no credentials (it has no `security`): the API answers \
+             it without any.",
+        );
         for (key, value) in node.entries() {
             let k = key.name.as_str();
             let key_at = format!("{at}.{k}");
@@ -175,8 +180,13 @@ impl<'a> Ctx<'_, 'a> {
                 // One tag for everything, links into the docs site, and a docs-site flag.
                 "tags" | "externalDocs" | "x-hidden-from-docs" => {}
                 // An empty list: the operation is public (`/categories/get`).
-                "security" if value.to_json() == serde_json::json!([]) => authenticated = false,
+                "security" if value.to_json() == serde_json::json!([]) => {
+                    public = Some(
+                        "The OpenAPI's `security: []`: the API answers it without credentials.",
+                    );
+                }
                 "security" => {
+                    public = None;
                     if Some(&value.to_json()) != global_security {
                         self.warn(
                             Kind::SecurityOverride,
@@ -239,6 +249,7 @@ impl<'a> Ctx<'_, 'a> {
             params.push((p, format!("{at}.parameters[{i}]")));
         }
         params.extend(shared_params.iter().cloned());
+        let has_body = request.is_some();
         let request_name = match request {
             Some(name) => name,
             None => {
@@ -267,6 +278,15 @@ impl<'a> Ctx<'_, 'a> {
             }
         }
         let mut clashes = Vec::new();
+        if !has_body
+            && method == "get"
+            && param_fields.iter().any(|f| f.place == Place::Query)
+            && let Some(&i) = self.schemas.type_index.get(&request_name)
+        {
+            self.schemas.types[i].def.docs = Some(format!(
+                "The path, query and header parameters of `GET {path}`."
+            ));
+        }
         if let Some(&i) = self.schemas.type_index.get(&request_name)
             && let Body::Fields(fields) = &mut self.schemas.types[i].def.body
         {
@@ -291,9 +311,11 @@ impl<'a> Ctx<'_, 'a> {
         }
         roots.push(request_name.clone());
 
-        let response = self.responses(node, op_id, at, loc, &mut roots);
+        let (response, status) = self.responses(node, op_id, at, loc, &mut roots);
         let idempotent = if method == "get" {
             Some("An HTTP GET is a read: retrying it is safe.")
+        } else if method == "put" || method == "delete" {
+            Some("HTTP defines PUT and DELETE as idempotent: retrying it is safe.")
         } else if path.ends_with("/get") || path.ends_with("/list") {
             Some("A read (the path ends in /get or /list): retrying it is safe.")
         } else {
@@ -325,7 +347,8 @@ impl<'a> Ctx<'_, 'a> {
                 response,
                 deprecated: node.flag("deprecated"),
                 idempotent,
-                authenticated,
+                public,
+                status,
                 multipart,
             },
             area,
@@ -602,6 +625,8 @@ impl<'a> Ctx<'_, 'a> {
                     | "schema"
                     | "example"
                     | "x-hidden-from-docs"
+                    | "style"
+                    | "explode"
             ) {
                 self.warn(
                     Kind::Unsupported,
@@ -614,6 +639,7 @@ impl<'a> Ctx<'_, 'a> {
         let name = param.str_of("name").unwrap_or_default();
         let (wire, place) = match param.str_of("in") {
             Some("path") => (name.to_owned(), Place::Path),
+            Some("query") => (name.to_owned(), Place::Query),
             Some("header") => (name.to_snake_case(), Place::Header(name.to_owned())),
             other => {
                 self.warn(
@@ -621,8 +647,8 @@ impl<'a> Ctx<'_, 'a> {
                     param.loc,
                     &at,
                     format!(
-                        "{} parameter `{name}` has no form in the spec format (only path and \
-                         header parameters do): left out",
+                        "{} parameter `{name}` has no form in the spec format (only path, \
+                         query and header parameters do): left out",
                         other.unwrap_or("an unplaced")
                     ),
                 );
@@ -630,7 +656,7 @@ impl<'a> Ctx<'_, 'a> {
             }
         };
         let schema_at = format!("{at}.schema");
-        let resolved = match param.get("schema") {
+        let mut resolved = match param.get("schema") {
             Some(schema) => {
                 let site = Site {
                     owner: request,
@@ -657,22 +683,75 @@ impl<'a> Ctx<'_, 'a> {
                 self.schemas.field_ty(param, site)
             }
         };
-        let scalar = match &resolved.ty.kind {
-            super::model::Kind::Builtin(b) => *b != "any",
-            super::model::Kind::Named(n) => self
-                .schemas
+        // A query parameter travels as OpenAPI's default `style: form`, `explode: true`: an
+        // array is its items repeated (`?tags=a&tags=b`); other styles have no form.
+        let mut query_array = false;
+        if place == Place::Query {
+            let style = param.str_of("style").unwrap_or("form");
+            let explode = param.get("explode").map(|e| e.to_json());
+            if style != "form" || explode.is_some_and(|e| e != serde_json::json!(true)) {
+                self.warn(
+                    Kind::Operation,
+                    param.loc,
+                    &at,
+                    format!(
+                        "query parameter `{name}` in `style: {style}` with `explode: false` \
+                         or another style than `form` has no form in the spec format: left out"
+                    ),
+                );
+                return None;
+            }
+            query_array = match &resolved.ty.kind {
+                super::model::Kind::Array(items, false) => {
+                    matches!(items.kind, super::model::Kind::Builtin(b) if b != "any")
+                }
+                _ => false,
+            };
+        } else if param.key_loc("style").is_some() || param.key_loc("explode").is_some() {
+            self.warn(
+                Kind::Unsupported,
+                param.loc,
+                &at,
+                format!(
+                    "`style` and `explode` of the {} parameter `{name}`: ignored",
+                    param.str_of("in").unwrap_or_default()
+                ),
+            );
+        }
+        let is_enum = |kind: &super::model::Kind, schemas: &Schemas<'a>| match kind {
+            super::model::Kind::Named(n) => schemas
                 .type_index
                 .get(n)
-                .is_some_and(|&i| matches!(self.schemas.types[i].def.body, Body::Values(_))),
+                .is_some_and(|&i| matches!(schemas.types[i].def.body, Body::Values(_))),
             _ => false,
         };
-        if !scalar {
+        if is_enum(&resolved.ty.kind, self.schemas) {
+            // The spec's parameters are strings, numbers and booleans: the value travels
+            // all the same, unchecked against the enum's values.
             self.warn(
                 Kind::Operation,
                 param.loc,
                 &at,
-                format!("parameter `{name}` is not a scalar, which a path or header needs"),
+                format!(
+                    "parameter `{name}` is an enum, which a parameter of the spec format \
+                     cannot be: imported as a string"
+                ),
             );
+            resolved.ty.kind = super::model::Kind::Builtin("string");
+        }
+        let scalar = matches!(&resolved.ty.kind, super::model::Kind::Builtin(b) if *b != "any");
+        if !scalar && !query_array {
+            self.warn(
+                Kind::Operation,
+                param.loc,
+                &at,
+                format!(
+                    "parameter `{name}` is not a scalar, which a path or header parameter \
+                     needs (a query parameter may be an array of scalars too): left out"
+                ),
+            );
+            // The generator would refuse it: the import writes only what regenerates.
+            return None;
         }
         let mut docs = param.str_of("description").and_then(clean_docs);
         if let Some(extra) = resolved.field_docs() {
@@ -712,7 +791,7 @@ impl<'a> Ctx<'_, 'a> {
         at: &str,
         loc: Loc,
         roots: &mut Vec<String>,
-    ) -> Response {
+    ) -> (Response, Option<u16>) {
         let responses_at = format!("{at}.responses");
         let Some(responses) = node.get("responses") else {
             self.warn(
@@ -721,7 +800,7 @@ impl<'a> Ctx<'_, 'a> {
                 at,
                 "no `responses`: the response is imported as empty",
             );
-            return Response::Empty;
+            return (Response::Empty, None);
         };
         let mut success: Vec<(&str, Loc, &'a Node)> = Vec::new();
         for (key, response) in responses.entries() {
@@ -753,13 +832,17 @@ impl<'a> Ctx<'_, 'a> {
                 &responses_at,
                 "no success response: the response is imported as empty",
             );
-            return Response::Empty;
+            return (Response::Empty, None);
         };
         let chosen_at = format!("{responses_at}.{code}");
         let response = self.success_response(chosen, &chosen_at, op_id);
-        if let Response::Type(name) = &response {
+        if let Response::Type(name) | Response::Array(name) = &response {
             roots.push(name.clone());
         }
+        // What a generated server answers with; 204 and 205 carry no body.
+        let status = code.parse::<u16>().ok().filter(|&status| {
+            status != 200 && (!matches!(status, 204 | 205) || response == Response::Empty)
+        });
         for &(other, other_loc, node) in &success[1..] {
             let other_at = format!("{responses_at}.{other}");
             let same = self.success_response(node, &other_at, op_id);
@@ -775,7 +858,7 @@ impl<'a> Ctx<'_, 'a> {
                 );
             }
         }
-        response
+        (response, status)
     }
 
     fn check_response_keys(&mut self, response: &Node, at: &str) {
@@ -825,6 +908,19 @@ impl<'a> Ctx<'_, 'a> {
                         format!("`{media_type}` beside a JSON body: only the JSON is imported"),
                     );
                 }
+                if let Some(items) = self.array_of_objects(media, &media_at) {
+                    for key in ["example", "examples"] {
+                        if let Some(loc) = media.key_loc(key) {
+                            self.warn(
+                                Kind::Unsupported,
+                                loc,
+                                &format!("{media_at}.{key}"),
+                                "examples of an array answer are not imported",
+                            );
+                        }
+                    }
+                    return Response::Array(items);
+                }
                 match self.body_schema(media, &media_at, op_id, "Response") {
                     Some(name) => {
                         self.media_examples(media, &media_at, &name);
@@ -836,6 +932,28 @@ impl<'a> Ctx<'_, 'a> {
             (None, Some((content_type, _, _))) => Response::Bytes { content_type },
             (None, None) => Response::Empty,
         }
+    }
+
+    /// The items' type of a body that is a JSON array of a named object schema (`[Pet]`),
+    /// written inline or as a named array schema; `None` for any other body.
+    fn array_of_objects(&mut self, media: &'a Node, at: &str) -> Option<String> {
+        let mut schema = media.get("schema")?;
+        let mut schema_at = format!("{at}.schema");
+        if let Some(target) = schema.str_of("$ref") {
+            let key = target.strip_prefix("#/components/schemas/")?;
+            let named = self.schemas.list.iter().find(|s| s.key == key)?;
+            schema = named.node;
+            schema_at = named.path.clone();
+        }
+        if schema.str_of("type") != Some("array") {
+            return None;
+        }
+        let items = schema.get("items")?;
+        let target = items.str_of("$ref")?;
+        let i = self
+            .schemas
+            .resolve_ref(target, items.loc, &format!("{schema_at}.items"))?;
+        self.schemas.body_type(i)
     }
 
     fn error_response(

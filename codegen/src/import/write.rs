@@ -5,13 +5,16 @@
 
 use std::path::Path;
 
-use super::{Import, MARKER_PREFIX};
+use super::{API_FILE, Import, MARKER_PREFIX};
 
 #[derive(Debug, Default)]
 pub struct WriteReport {
     /// Files created or changed.
     pub written: Vec<String>,
     pub unchanged: usize,
+    /// Imported files not written because a hand-written file of that name says more
+    /// (`api.yaml`, the `api` block).
+    pub kept: Vec<String>,
     /// Imported files no longer produced, removed.
     pub deleted: Vec<String>,
 }
@@ -27,6 +30,9 @@ pub fn write(out: &Path, import: &Import) -> Result<WriteReport, String> {
     for file in &import.files {
         let path = out.join(&file.name);
         match std::fs::read_to_string(&path) {
+            // The hand-written `api` block says more than the import can (Plaid's headers and
+            // server errors): it stays, and the imported one is not written.
+            Ok(text) if !is_imported(&text) && file.name == API_FILE => existing.push(Some(text)),
             Ok(text) if !is_imported(&text) => conflicts.push(file.name.clone()),
             Ok(text) => existing.push(Some(text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => existing.push(None),
@@ -45,6 +51,10 @@ pub fn write(out: &Path, import: &Import) -> Result<WriteReport, String> {
     for (file, old) in import.files.iter().zip(existing) {
         if old.as_deref() == Some(file.text.as_str()) {
             report.unchanged += 1;
+            continue;
+        }
+        if old.as_deref().is_some_and(|old| !is_imported(old)) {
+            report.kept.push(file.name.clone());
             continue;
         }
         let path = out.join(&file.name);

@@ -1,0 +1,208 @@
+//! Other APIs than Plaid's, as a new user meets the generator (issue 21): a public OpenAPI
+//! description is imported with `cargo xtask import`, regenerated with `cargo xtask regenerate
+//! --spec ... --out ...` into a folder outside this workspace, and built there with cargo,
+//! unedited; every operation of the description is in the crate. The committed petstore
+//! crate (tests/petstore/) is the same import and generation, held to its source here.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PETSTORE: &str = "tests/fixtures/openapi/petstore-expanded.yaml";
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "patch", "options", "head", "trace",
+];
+
+/// Every operation of an OpenAPI description, as (`METHOD`, path).
+fn source_operations(openapi: &Path) -> BTreeSet<(String, String)> {
+    let text = std::fs::read_to_string(openapi).expect("the description");
+    let doc: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+    let mut operations = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in METHODS {
+            if item.get(method).is_some() {
+                operations.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    operations
+}
+
+/// Every operation of a generated crate, as (`METHOD`, path): the `Operation` impls of its
+/// `src/operations.rs`.
+fn crate_operations(dir: &Path) -> BTreeSet<(String, String)> {
+    let text = std::fs::read_to_string(dir.join("src/operations.rs")).expect("operations.rs");
+    let constant = |block: &str, name: &str| {
+        let start = block.find(&format!("const {name}: &'static str = \""))?;
+        let rest = &block[start..];
+        let value = rest.split('"').nth(1)?;
+        Some(value.to_owned())
+    };
+    text.split("impl ::specgen_runtime::Operation for ")
+        .skip(1)
+        .map(|block| {
+            (
+                constant(block, "METHOD").expect("METHOD"),
+                constant(block, "PATH").expect("PATH"),
+            )
+        })
+        .collect()
+}
+
+/// The workspace's target folder, shared so that the crate's dependencies, already built for
+/// the workspace, are not built again (those whose features differ are, once).
+fn target_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("the target folder")
+        .to_path_buf()
+}
+
+fn cargo(dir: &Path, args: &[&str]) {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo {args:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "cargo {args:?} failed in {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// README's commands ("Generating a client for another API"), as written, then `cargo build`
+/// in the output folder: offline, with the workspace's lock file, so that it resolves the
+/// versions the workspace already downloaded (a user's first build resolves them online).
+#[test]
+fn petstore_imports_regenerates_and_builds_outside_the_workspace() {
+    let root = plaid_tests::workspace_root();
+    // Outside the repository: cargo looks for a workspace in every parent folder, and one
+    // inside this workspace's folder (target/ included) would be taken for its member.
+    let scratch = std::env::temp_dir().join(format!("specgen-petstore-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let (spec, out) = (scratch.join("spec"), scratch.join("out"));
+    let (spec_arg, out_arg) = (spec.to_string_lossy(), out.to_string_lossy());
+    cargo(&root, &["xtask", "import", PETSTORE, "--out", &spec_arg]);
+    cargo(
+        &root,
+        &[
+            "xtask",
+            "regenerate",
+            "--spec",
+            &spec_arg,
+            "--out",
+            &out_arg,
+        ],
+    );
+
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        manifest.contains("name = \"swagger-petstore\""),
+        "{manifest}"
+    );
+    assert!(
+        !manifest.contains("workspace"),
+        "inherits from a workspace:\n{manifest}"
+    );
+
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).expect("Cargo.lock");
+    cargo(&out, &["build", "--offline", "--quiet"]);
+    cargo(
+        &out,
+        &["build", "--offline", "--quiet", "--features", "server"],
+    );
+
+    let expected = source_operations(&root.join(PETSTORE));
+    assert_eq!(expected.len(), 4);
+    assert_eq!(crate_operations(&out), expected);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// tests/petstore/ is what the import and the generator make of the description today: its
+/// spec is the import's output, and its crate the generator's (`cargo xtask regenerate` writes
+/// both targets, `--check` checks both).
+#[test]
+fn the_committed_petstore_is_the_import_and_the_generation_of_its_source() {
+    let root = plaid_tests::workspace_root();
+    let text = std::fs::read_to_string(root.join(PETSTORE)).expect("the description");
+    let import = codegen::import::import(PETSTORE, &text).expect("imports");
+    for file in &import.files {
+        let committed = std::fs::read_to_string(root.join("tests/petstore/spec").join(&file.name))
+            .unwrap_or_default();
+        assert_eq!(
+            committed, file.text,
+            "tests/petstore/spec/{} is not the import of {PETSTORE}: run `cargo xtask import {PETSTORE} --out tests/petstore/spec`",
+            file.name
+        );
+    }
+    let options = codegen::Options {
+        runtime_path: "../../../runtime".to_owned(),
+        ..codegen::Options::default()
+    };
+    let files = codegen::generate(&root.join("tests/petstore/spec"), &options)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let drifts = codegen::sync::compare(&root.join("tests/petstore/generated"), &files)
+        .expect("tests/petstore/generated");
+    assert!(
+        drifts.is_empty(),
+        "tests/petstore/generated is stale; run `cargo xtask regenerate`: {drifts:?}"
+    );
+    let generated = crate_operations(&root.join("tests/petstore/generated"));
+    assert_eq!(generated, source_operations(&root.join(PETSTORE)));
+}
+
+/// The generated Cargo.toml names its dependencies by version, as the workspace does in
+/// `[workspace.dependencies]`: the two must agree, or the generated crates would be built
+/// and tested against other versions than the ones users get.
+#[test]
+fn generated_dependencies_are_the_workspaces() {
+    let root = plaid_tests::workspace_root();
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    let generated =
+        std::fs::read_to_string(root.join("generated/Cargo.toml")).expect("generated/Cargo.toml");
+    // `name = "1"` or `name = { ..., version = "1", ... }`.
+    let version_of = |line: &str| -> Option<String> {
+        let (_, rest) = line.split_once('=')?;
+        let rest = rest.trim();
+        let quoted = match rest.find("version = ") {
+            Some(at) => &rest[at + "version = ".len()..],
+            None => rest,
+        };
+        quoted.split('"').nth(1).map(str::to_owned)
+    };
+    let mut checked = 0;
+    let section = |text: &str, name: &str| -> Vec<String> {
+        text.split(&format!("[{name}]\n"))
+            .nth(1)
+            .unwrap_or_default()
+            .split("\n[")
+            .next()
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.starts_with('#') && l.contains('='))
+            .map(str::to_owned)
+            .collect()
+    };
+    let workspace_deps = section(&workspace, "workspace.dependencies");
+    for line in section(&generated, "dependencies") {
+        let name = line.split([' ', '.', '=']).next().unwrap_or_default();
+        let Some(version) = version_of(&line) else {
+            continue;
+        };
+        let theirs = workspace_deps
+            .iter()
+            .find(|l| l.split([' ', '=']).next() == Some(name))
+            .unwrap_or_else(|| panic!("`{name}` is not in [workspace.dependencies]"));
+        assert_eq!(
+            version_of(theirs).as_deref(),
+            Some(version.as_str()),
+            "{name}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} dependencies checked");
+}
