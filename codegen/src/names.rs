@@ -88,19 +88,35 @@ pub fn file_stem(file: &str) -> &str {
 }
 
 /// A title as a cargo package name: its words in lower case joined by `-` (`Plaid API` ->
-/// `plaid-api`, `Swagger Petstore` -> `swagger-petstore`); `api` when no word is left.
+/// `plaid-api`, `Swagger Petstore` -> `swagger-petstore`); `api` when no word is left. Words
+/// past `MAX_PACKAGE_NAME` characters are left out (crates.io's limit): the name is also the
+/// crate's identifier and user agent, which a long title would otherwise make huge.
 pub fn package_name(title: &str) -> String {
-    let words: Vec<String> = title
+    let mut name = String::new();
+    for word in title
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    match words.first() {
-        Some(first) if first.starts_with(|c: char| c.is_ascii_alphabetic()) => words.join("-"),
-        Some(_) => format!("api-{}", words.join("-")),
-        None => "api".to_owned(),
+    {
+        if name.is_empty() && !word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            name.push_str("api");
+        }
+        let separator = usize::from(!name.is_empty());
+        if name.len() + separator + word.len() > MAX_PACKAGE_NAME {
+            break;
+        }
+        if separator == 1 {
+            name.push('-');
+        }
+        name.push_str(&word.to_ascii_lowercase());
     }
+    if name.is_empty() {
+        name.push_str("api");
+    }
+    name
 }
+
+/// The longest package name crates.io takes.
+pub const MAX_PACKAGE_NAME: usize = 64;
 
 /// Whether cargo takes `name` as a package name that is also a Rust crate name once its `-`
 /// are `_`: ASCII letters, digits, `-` and `_`, starting with a letter.
@@ -109,7 +125,7 @@ pub fn is_package_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && name.len() <= 64
+        && name.len() <= MAX_PACKAGE_NAME
 }
 
 /// The first word of the API's title (`Plaid` for `Plaid API`), which names its default
@@ -177,7 +193,18 @@ pub fn matches_wildcard(pattern: &str, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::matches_wildcard;
+    use super::{MAX_PACKAGE_NAME, matches_wildcard, package_name};
+
+    #[test]
+    fn package_names_come_from_the_title_within_cargos_limit() {
+        assert_eq!(package_name("Plaid API"), "plaid-api");
+        assert_eq!(package_name("Swagger Petstore"), "swagger-petstore");
+        assert_eq!(package_name("3D Printing API"), "api-3d-printing-api");
+        assert_eq!(package_name("  ...  "), "api");
+        assert_eq!(package_name(&"a".repeat(3_000_000)), "api");
+        let long = package_name(&"word ".repeat(1_000));
+        assert!(long.len() <= MAX_PACKAGE_NAME && long.starts_with("word-word"));
+    }
 
     #[test]
     fn wildcards_match_any_run_of_characters() {
