@@ -24,6 +24,9 @@ done
 if [[ -z ${BIN:-} ]]; then
     cargo build --quiet --release -p plaid-sandbox -p plaid-benches --bins
     BIN=${CARGO_TARGET_DIR:-target}/release
+    BUILT="commit $(git rev-parse --short HEAD)"
+else
+    BUILT="binaries from $BIN"
 fi
 
 WORK=$(mktemp -d)
@@ -101,7 +104,7 @@ rate)
     # Each answer is checked once: the Item's own accounts, the user's Item.
     call /accounts/get "{\"access_token\":\"$ACCESS_TOKEN\"}" | jq -e '.accounts | length > 0' >/dev/null
     call /user/items/get "{\"user_token\":\"$USER_TOKEN\"}" | jq -e '.items | length == 1' >/dev/null
-    echo "commit $(git rev-parse --short HEAD), $(nproc) cores, oha $(oha --version | awk '{print $2}'), $CONNECTIONS connections, ${SECONDS_PER_RUN} s per run"
+    echo "$BUILT, $(nproc) cores, oha $(oha --version | awk '{print $2}'), $CONNECTIONS connections, ${SECONDS_PER_RUN} s per run"
     echo
     echo "| round | endpoint | trivial axum server | plaid-sandbox | ratio | sandbox non-200 |"
     echo "|---|---|---|---|---|---|"
