@@ -265,6 +265,81 @@ async fn account_ids_select_accounts_of_the_item_only() {
     );
 }
 
+/// `/accounts/get` is built from the Item's state directly (the most called operation), while
+/// `/accounts/balance/get`, of the same response type, still makes the documented answer the
+/// Item's: the two must agree, answers and errors, whatever the Item and the selection.
+#[tokio::test]
+async fn accounts_get_answers_as_the_generic_path_does() {
+    let client = start().await;
+    let webhook = SandboxPublicTokenCreateRequestOptions {
+        webhook: Some("http://127.0.0.1:9/hook".into()),
+        ..Default::default()
+    };
+    let plain = link_item(&client).await;
+    let with_webhook = plaid_tests::link_item_with(&client, vec![Products::Auth], webhook).await;
+    let other = link_item(&client).await;
+    let saving = client
+        .accounts_get(&accounts_get(&plain.access_token))
+        .await
+        .expect("accounts")
+        .accounts[1]
+        .account_id
+        .clone();
+    let both = async |token: &str, ids: Option<Vec<String>>| {
+        let fast = client
+            .accounts_get(&AccountsGetRequest {
+                options: Some(AccountsGetRequestOptions {
+                    account_ids: ids.clone(),
+                }),
+                ..accounts_get(token)
+            })
+            .await;
+        let generic = client
+            .accounts_balance_get(&AccountsBalanceGetRequest {
+                access_token: token.into(),
+                options: Some(AccountsBalanceGetRequestOptions {
+                    account_ids: ids,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .await;
+        let without_request_id = |answer: AccountsGetResponse| AccountsGetResponse {
+            request_id: String::new(),
+            ..answer
+        };
+        match (fast, generic) {
+            (Ok(fast), Ok(generic)) => {
+                assert_eq!(without_request_id(fast), without_request_id(generic));
+            }
+            (fast, generic) => assert_eq!(error_of(fast), error_of(generic)),
+        }
+    };
+    for token in [&plain.access_token, &with_webhook.access_token] {
+        both(token, None).await;
+        both(token, Some(Vec::new())).await;
+    }
+    both(&plain.access_token, Some(vec![saving.clone()])).await;
+    both(&other.access_token, Some(vec![saving])).await;
+    client
+        .sandbox_item_reset_login(&SandboxItemResetLoginRequest {
+            access_token: other.access_token.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("reset");
+    both(&other.access_token, None).await;
+    client
+        .item_remove(&ItemRemoveRequest {
+            access_token: plain.access_token.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("removed");
+    both(&plain.access_token, None).await;
+    both("access-sandbox-de3ce8ef-33f8-452c-a685-8671031fc0f6", None).await;
+}
+
 #[tokio::test]
 async fn a_public_token_is_exchanged_once() {
     let client = start().await;

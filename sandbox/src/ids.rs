@@ -203,14 +203,9 @@ impl Ids {
         hasher.write_u64(index);
         hasher.write_u64(position);
         hasher.write_u64(filter);
-        let mut mac = hasher.finish128().as_u128();
-        (0..21)
-            .map(|_| {
-                let c = char::from(BASE62[(mac % 62) as usize]);
-                mac /= 62;
-                c
-            })
-            .collect()
+        let mut text = String::with_capacity(21);
+        push_base62(&mut text, hasher.finish128().as_u128(), 21);
+        text
     }
 
     /// `prefix` and a UUID: 80 bits of MAC over the index and `extra`, then the index in hex
@@ -307,11 +302,8 @@ impl Ids {
         let mut text = String::with_capacity(len);
         let mut block = first_block;
         while text.len() < len {
-            let mut mac = self.mac(purpose, index, block);
-            for _ in 0..21.min(len - text.len()) {
-                text.push(char::from(BASE62[(mac % 62) as usize]));
-                mac /= 62;
-            }
+            let count = 21.min(len - text.len());
+            push_base62(&mut text, self.mac(purpose, index, block), count);
             block += 1;
         }
         text
@@ -335,6 +327,25 @@ fn uuid_token_index(prefix: &str, token: &str) -> Option<u64> {
     u64::from_str_radix(index_hex, 16).ok()
 }
 
+/// The `count` lowest base-62 digits of `n`, lowest first: what dividing by 62 `count` times
+/// gives. `u128` division is a library call; taking ten digits at a time from a `u64` (62^10 <
+/// 2^64), where division by a constant is a multiplication, calls it twice per 21 digits
+/// instead of once per digit (an `/accounts/get` answer carries ten ids, 370 digits).
+fn push_base62(text: &mut String, n: u128, count: usize) {
+    const TEN_DIGITS: u128 = 62u128.pow(10);
+    let mut rest = n;
+    let mut left = count;
+    while left > 0 {
+        let mut chunk = (rest % TEN_DIGITS) as u64;
+        rest /= TEN_DIGITS;
+        for _ in 0..left.min(10) {
+            text.push(char::from(BASE62[(chunk % 62) as usize]));
+            chunk /= 62;
+        }
+        left = left.saturating_sub(10);
+    }
+}
+
 fn base62(mut n: u64, width: usize) -> String {
     let mut digits = vec![b'0'; width];
     for slot in digits.iter_mut().rev() {
@@ -347,6 +358,27 @@ fn base62(mut n: u64, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base62_digits_are_those_of_repeated_division() {
+        let mut rng = fastrand::Rng::with_seed(62);
+        let edges = [0, 1, 61, 62, u128::from(u64::MAX), u128::MAX - 1, u128::MAX];
+        for n in edges.into_iter().chain((0..10_000).map(|_| rng.u128(..))) {
+            for count in [1, 9, 10, 11, 16, 20, 21] {
+                let mut rest = n;
+                let expected: String = (0..count)
+                    .map(|_| {
+                        let digit = BASE62[(rest % 62) as usize];
+                        rest /= 62;
+                        char::from(digit)
+                    })
+                    .collect();
+                let mut text = String::new();
+                push_base62(&mut text, n, count);
+                assert_eq!(text, expected, "{n}, {count} digits");
+            }
+        }
+    }
 
     fn ids(seed: u64) -> Ids {
         Ids::new(Some(seed)).expect("ids")
