@@ -106,9 +106,9 @@ pub struct Limits {
     /// included. Default 1,000,000.
     pub max_items: usize,
     /// All stored data: each user's `client_user_id`, its identity as JSON, and 64 bytes of
-    /// overhead per user; each linked Item's webhook URL and 192 bytes of overhead; each
+    /// overhead per user; each linked Item's webhook URL and 320 bytes of overhead; each
     /// transaction `/sandbox/transactions/create` added, its description and currency code
-    /// and 48 bytes of overhead; 48 bytes per refresh of a dynamic Item (an Item's generated
+    /// and 96 bytes of overhead; 96 bytes per refresh of a dynamic Item (an Item's generated
     /// history is computed, not stored). Default 64 MiB.
     pub max_stored_bytes: usize,
     /// One user's stored identity, as JSON. Default 64 KiB.
