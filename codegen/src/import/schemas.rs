@@ -995,13 +995,36 @@ impl<'a> Schemas<'a> {
                     ),
                 );
             }
+            // One type serves both directions, so a property required only in answers
+            // (`readOnly`) or only in requests (`writeOnly`) is optional: required, it would
+            // make the client send a value the server ignores, or refuse an answer that rightly
+            // leaves it out. Never stricter than the description.
+            let listed = merged.required.iter().any(|r| r.name == prop.name);
+            let one_way = if prop.node.flag("readOnly") {
+                Some(
+                    "The description requires it in answers only (`readOnly`): optional here, since requests need not send it.",
+                )
+            } else if prop.node.flag("writeOnly") {
+                Some(
+                    "The description requires it in requests only (`writeOnly`): optional here, since answers leave it out.",
+                )
+            } else {
+                None
+            };
+            let mut docs = resolved.field_docs();
+            if listed && let Some(note) = one_way {
+                docs = Some(match docs {
+                    Some(docs) => format!("{docs}\n\n{note}"),
+                    None => note.to_owned(),
+                });
+            }
             fields.push(Field {
                 wire: prop.name.to_owned(),
-                required: merged.required.iter().any(|r| r.name == prop.name),
+                required: listed && one_way.is_none(),
                 nullable: resolved.nullable,
                 place: Place::Body,
                 deprecated: resolved.deprecated,
-                docs: resolved.field_docs(),
+                docs,
                 ty: resolved.ty,
             });
         }
