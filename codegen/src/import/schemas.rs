@@ -908,6 +908,12 @@ impl<'a> Schemas<'a> {
         }
     }
 
+    /// The `one_of` type of a named `oneOf` schema (or of a wrapper of one), for an answer.
+    pub fn answer_one_of(&mut self, i: usize) -> Option<String> {
+        let target = self.follow(i)?;
+        (self.list[target].class == Class::OneOf).then(|| self.schema_type(target))
+    }
+
     /// Builds (once) the type of a named schema and returns its name.
     fn schema_type(&mut self, i: usize) -> String {
         let name = self.list[i].name.clone();
