@@ -90,6 +90,15 @@ pub fn synth(model: &Model, ty: &Ty) -> Value {
 pub fn synth_named(model: &Model, name: &str) -> Value {
     match &model.find_type(name).expect("known type").kind {
         TypeKind::Enum(e) => json!(e.values[0].wire),
+        // The first member, carrying its first discriminator value.
+        TypeKind::OneOf(one_of) => {
+            let member = &one_of.members[0];
+            let mut value = synth_named(model, model.name(member.ty));
+            if let (Some(property), Some(tag)) = (&one_of.discriminator, member.tags.first()) {
+                value[property.as_str()] = json!(tag);
+            }
+            value
+        }
         TypeKind::Object(object) => {
             let mut map = serde_json::Map::new();
             for field in object.fields.iter().filter(|f| f.presence.is_required()) {
@@ -438,7 +447,8 @@ impl Walk<'_> {
                     Some(TypeKind::Object(_)) => {
                         self.object(document, steps, self.model.name(*id), depth + 1)
                     }
-                    None => {}
+                    // Its members' cases are their own types'.
+                    Some(TypeKind::OneOf(_)) | None => {}
                 }
             }
             _ => {}

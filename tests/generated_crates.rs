@@ -67,7 +67,8 @@ fn write_behaviour_crate(workspace: &Path, root: &Path, fixtures: &[&str]) {
     let manifest = format!(
         "[package]\nname = \"{BEHAVIOUR}\"\nversion = \"0.0.0\"\nedition.workspace = true\n\
          publish = false\n\n[dependencies]\n{dependencies}\
-         serde.workspace = true\nserde_json.workspace = true\nspecgen-runtime.workspace = true\n"
+         serde.workspace = true\nserde_json.workspace = true\n\
+         specgen-runtime = {{ workspace = true, features = [\"path\"] }}\n"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("cannot write its Cargo.toml");
     std::fs::copy(
@@ -125,6 +126,7 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
         "fixture-maps",
         "fixture-empty-object",
         "fixture-nullable-items",
+        "fixture-one-of",
     ];
     assert!(
         tested.iter().all(|name| members.iter().any(|m| m == name)),

@@ -149,6 +149,17 @@ impl Builder<'_> {
                 match &def.kind {
                     TypeKind::Enum(e) => json!(e.values.first().map_or("x", |v| v.wire.as_str())),
                     TypeKind::Object(_) => self.object(def),
+                    // The first member, with the discriminator that selects it.
+                    TypeKind::OneOf(one_of) => {
+                        let member = &one_of.members[0];
+                        let mut value = self.object(self.model.def(member.ty));
+                        if let (Some(property), Some(tag)) =
+                            (&one_of.discriminator, member.tags.first())
+                        {
+                            value[property.as_str()] = json!(tag);
+                        }
+                        value
+                    }
                 }
             }
         }
@@ -159,7 +170,7 @@ impl Builder<'_> {
 fn body_fields(def: &TypeDef) -> impl Iterator<Item = &Field> {
     let fields = match &def.kind {
         TypeKind::Object(object) => object.fields.as_slice(),
-        TypeKind::Enum(_) => &[],
+        TypeKind::Enum(_) | TypeKind::OneOf(_) => &[],
     };
     fields.iter().filter(|f| f.location == Location::Body)
 }

@@ -59,6 +59,20 @@ impl Minimal<'_> {
                 value
             }
             TypeKind::Object(_) => Value::Object(Map::new()),
+            // The first member, as the docs list it; its discriminator field's smallest value
+            // is the first tag when the field is a string, which `answers` cannot know here.
+            TypeKind::OneOf(one_of) => match one_of.members.first() {
+                Some(member) => {
+                    let mut value = self.named(member.ty);
+                    if let (Some(property), Some(tag), Value::Object(map)) =
+                        (&one_of.discriminator, member.tags.first(), &mut value)
+                    {
+                        map.insert(property.clone(), Value::String(tag.clone()));
+                    }
+                    value
+                }
+                None => Value::Object(Map::new()),
+            },
         }
     }
 

@@ -260,6 +260,9 @@ impl Model {
                     })
                     .collect(),
                 TypeKind::Enum(_) => Vec::new(),
+                // A variant holds its member inline, so a member that leads back here needs
+                // the `Box` on its own field.
+                TypeKind::OneOf(one_of) => one_of.members.iter().map(|m| m.ty.index()).collect(),
             })
             .collect()
     }
@@ -335,10 +338,18 @@ impl Model {
             }
         };
         for def in self.types() {
-            if let TypeKind::Object(object) = &def.kind {
-                for target in object.fields.iter().filter_map(|f| f.ty.kind.named()) {
-                    edge(def.id, target);
+            match &def.kind {
+                TypeKind::Object(object) => {
+                    for target in object.fields.iter().filter_map(|f| f.ty.kind.named()) {
+                        edge(def.id, target);
+                    }
                 }
+                TypeKind::OneOf(one_of) => {
+                    for member in &one_of.members {
+                        edge(def.id, member.ty);
+                    }
+                }
+                TypeKind::Enum(_) => {}
             }
         }
         for op in &self.operations {
@@ -378,6 +389,11 @@ impl Model {
         for def in self.types() {
             match &def.kind {
                 TypeKind::Enum(_) => seeds.push(def.id),
+                TypeKind::OneOf(one_of) => {
+                    for member in &one_of.members {
+                        users.entry(member.ty).or_default().push(def.id);
+                    }
+                }
                 TypeKind::Object(object) => {
                     if !object.rules.is_empty() || object.fields.iter().any(|f| constrained(&f.ty))
                     {
@@ -410,15 +426,36 @@ impl Model {
                 }
             }
         }
+        // A `one_of` has no value to default to.
         let enums = self
             .types()
-            .filter(|t| matches!(t.kind, TypeKind::Enum(_)))
+            .filter(|t| matches!(t.kind, TypeKind::Enum(_) | TypeKind::OneOf(_)))
             .map(|t| t.id);
         reachable(enums, &users)
             .into_iter()
             .filter(|&id| matches!(self.def(id).kind, TypeKind::Object(_)))
             .collect()
     }
+}
+
+/// The order in which a `one_of` without a discriminator tries its members: the members with
+/// more required fields first, those with as many in the spec's order. Generated structs skip
+/// keys they do not know, so a member whose required fields are a subset of another's would
+/// decode the other's values too if it came first; the more demanding member must get its
+/// chance before.
+pub fn tried_order(model: &Model, one_of: &OneOf) -> Vec<TypeId> {
+    let required = |id: TypeId| match &model.def(id).kind {
+        TypeKind::Object(object) => object
+            .fields
+            .iter()
+            .filter(|f| f.presence.is_required())
+            .count(),
+        TypeKind::Enum(_) | TypeKind::OneOf(_) => 0,
+    };
+    let mut members: Vec<TypeId> = one_of.members.iter().map(|m| m.ty).collect();
+    // Stable: ties keep the spec's order.
+    members.sort_by_key(|&id| std::cmp::Reverse(required(id)));
+    members
 }
 
 /// The feature of an optional module: `models-user` for `spec/user.yaml`.
@@ -733,6 +770,28 @@ pub struct WebhookKey {
 pub enum TypeKind {
     Object(Object),
     Enum(Enum),
+    OneOf(OneOf),
+}
+
+/// A value that is one of several object types (OpenAPI's `oneOf`/`anyOf`): a Rust enum with
+/// a variant per member.
+#[derive(Debug)]
+pub struct OneOf {
+    /// In the spec's order.
+    pub members: Vec<Member>,
+    /// The property whose value selects the member; `None`: the members are tried in turn.
+    pub discriminator: Option<String>,
+    /// Where `one_of` is written, for the model's checks.
+    pub place: Place,
+}
+
+#[derive(Debug)]
+pub struct Member {
+    pub ty: TypeId,
+    /// The discriminator's values that select this member (with a discriminator: the
+    /// mapping's, else the type's name); empty without one.
+    pub tags: Vec<String>,
+    pub place: Place,
 }
 
 #[derive(Debug)]

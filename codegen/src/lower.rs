@@ -130,6 +130,8 @@ fn apply(
                 });
                 object.rules.extend(rules);
             }
+            // A refinement of a `one_of` gives docs and examples only.
+            ir::TypeKind::OneOf(_) => {}
             ir::TypeKind::Enum(e) => {
                 for value in refinement.values.iter().flatten() {
                     if let Some(target) = e.values.iter_mut().find(|v| v.wire == value.value.value)
@@ -253,7 +255,7 @@ fn object_fields(
         .flat_map(|(_, types)| types.iter_mut())
         .filter_map(|def| match &mut def.kind {
             ir::TypeKind::Object(object) => Some(object.fields.iter_mut()),
-            ir::TypeKind::Enum(_) => None,
+            ir::TypeKind::Enum(_) | ir::TypeKind::OneOf(_) => None,
         })
         .flatten()
 }
@@ -450,6 +452,60 @@ impl Lowerer<'_> {
         })
     }
 
+    /// A member that names no object type is left out (and reported).
+    fn one_of(&mut self, at: &Cursor<'_>, def: &spec::TypeDef) -> ir::OneOf {
+        let members = def.one_of.as_ref().expect("a one_of type");
+        let at_members = at.key("one_of").at(members.referenced);
+        let discriminator = def.discriminator.as_ref().map(|d| &d.value);
+        let members = members
+            .value
+            .iter()
+            .enumerate()
+            .filter_map(|(i, name)| {
+                let at_member = at.key("one_of").index(i);
+                // A repeated member is reported by `check`; it is one variant.
+                if members.value[..i].iter().any(|m| m.value == name.value) {
+                    return None;
+                }
+                if self.index.is_enum(&name.value) == Some(true) {
+                    self.diagnostics
+                        .push(at_member.at(name.referenced).error(format!(
+                            "`{}` is an enum; a `one_of` lists object types",
+                            name.value
+                        )));
+                    return None;
+                }
+                let ty = self.expect_object(&at_member, name)?;
+                let tags = match discriminator {
+                    None => Vec::new(),
+                    Some(d) => {
+                        let mapped: Vec<String> = d
+                            .mapping
+                            .iter()
+                            .filter(|(_, member)| member.value == name.value)
+                            .map(|(value, _)| value.value.clone())
+                            .collect();
+                        if mapped.is_empty() {
+                            vec![name.value.clone()]
+                        } else {
+                            mapped
+                        }
+                    }
+                };
+                Some(ir::Member {
+                    ty,
+                    tags,
+                    place: at_member.at(name.referenced).place(),
+                })
+            })
+            .collect();
+        ir::OneOf {
+            members,
+            discriminator: discriminator.map(|d| d.property.value.clone()),
+            place: at_members.place(),
+        }
+    }
+
     /// Every indexed type is lowered, so that ids stay positions; a definition with both
     /// `fields` and `values` or neither (reported by `check`) becomes an empty object.
     fn type_def(
@@ -460,6 +516,7 @@ impl Lowerer<'_> {
         def: &spec::TypeDef,
     ) -> ir::TypeDef {
         let kind = match (&def.fields, &def.values) {
+            _ if def.one_of.is_some() => ir::TypeKind::OneOf(self.one_of(at, def)),
             (None, Some(values)) => ir::TypeKind::Enum(ir::Enum {
                 values: enum_values(values),
             }),

@@ -212,6 +212,22 @@ pub struct TypeDef {
     /// carries, by which the generated `Webhook` decodes a body into this type.
     #[serde(default)]
     pub webhook: Option<Spanned<WebhookKey>>,
+    /// A `oneOf`: the object types a value may be, in the spec's order.
+    #[serde(default)]
+    pub one_of: Option<Spanned<Vec<Name>>>,
+    /// With `one_of`: the property whose value says which member a value is.
+    #[serde(default)]
+    pub discriminator: Option<Spanned<Discriminator>>,
+}
+
+/// How a `one_of` tells its members apart: a property every member has, and which of its
+/// values selects which member (by default, the member's type name, as OpenAPI's).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discriminator {
+    pub property: Name,
+    #[serde(default)]
+    pub mapping: OrderedMap<Name>,
 }
 
 /// The (`webhook_type`, `webhook_code`) pair that names one webhook.

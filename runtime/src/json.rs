@@ -38,6 +38,9 @@ fn describe_data_error(error: &serde_json::Error, found: Option<&Value>) -> Stri
     // location is of no use once the path is known.
     let location = format!(" at line {} column {}", error.line(), error.column());
     let message = message.strip_suffix(location.as_str()).unwrap_or(&message);
+    if let Some(described) = message.strip_prefix(crate::one_of::DESCRIBED) {
+        return described.to_owned();
+    }
     let field = |prefix: &str| {
         message
             .strip_prefix(prefix)

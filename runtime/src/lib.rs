@@ -40,6 +40,7 @@ pub mod formats;
 pub mod json;
 pub mod multipart;
 mod nullable;
+pub mod one_of;
 mod open_enum;
 mod operation;
 pub mod redact;
@@ -65,4 +66,5 @@ pub use validate::{Validate, ValidationErrors, Violation};
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
+    pub use serde_json;
 }

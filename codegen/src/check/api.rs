@@ -100,7 +100,7 @@ fn server_errors_listed(
         };
         match &model.def(*id).kind {
             TypeKind::Enum(enumeration) => Some((model.name(*id), enumeration)),
-            TypeKind::Object(_) => None,
+            TypeKind::Object(_) | TypeKind::OneOf(_) => None,
         }
     };
     let parts = [

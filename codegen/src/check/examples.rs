@@ -7,6 +7,7 @@ use specgen_runtime::json_kind as kind_of;
 
 use crate::answers::{self, Answer};
 use crate::diag::{Diagnostic, Diagnostics, Place};
+use crate::ir::tried_order;
 use crate::ir::{Check, Constraints, Model, Response, RuleKind, Ty, TyKind, TypeId, TypeKind};
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
@@ -111,6 +112,36 @@ impl ExampleChecker<'_> {
                 at,
                 format!("expected an object (`{name}`), found {}", kind_of(other)),
             ),
+            (TypeKind::OneOf(one_of), value) => {
+                if let Some(property) = &one_of.discriminator {
+                    // A value no member lists decodes as `Unknown`, which holds any object.
+                    let tag = value.get(property).and_then(Value::as_str);
+                    match one_of
+                        .members
+                        .iter()
+                        .find(|m| tag.is_some_and(|t| m.tags.iter().any(|x| x == t)))
+                    {
+                        Some(member) => self.named(member.ty, value, at),
+                        None if tag.is_some() => {}
+                        None => self.fail(
+                            at,
+                            format!("`{name}` needs its discriminator `{property}` as a string"),
+                        ),
+                    }
+                    return;
+                }
+                // The members in the order the generated code tries them; the first that
+                // holds the value is the one it decodes to.
+                let mark = self.diagnostics.len();
+                for member in tried_order(self.model, one_of) {
+                    self.named(member, value, at);
+                    if self.diagnostics.len() == mark {
+                        return;
+                    }
+                    self.diagnostics.0.truncate(mark);
+                }
+                self.fail(at, format!("the value is none of the types of `{name}`"));
+            }
         }
     }
 

@@ -1,9 +1,10 @@
 //! What a spec may say, in one module per topic: each file on its own (`spec`, before
 //! lowering), refinements against what they refine (`refine`), then the whole model (`rules`,
-//! `api`, `operations`, `examples`).
+//! `api`, `operations`, `one_of`, `examples`).
 
 mod api;
 mod examples;
+mod one_of;
 mod operations;
 pub mod refine;
 mod rules;
@@ -19,5 +20,6 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     api::check(model, diagnostics);
     operations::check(model, diagnostics);
     rules::check(model, diagnostics);
+    one_of::check(model, diagnostics);
     examples::check(model, diagnostics);
 }

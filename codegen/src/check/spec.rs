@@ -3,7 +3,7 @@
 //! serde mirror; `lower` only translates what passes them, and the checks that need the whole
 //! model (rule paths, examples) are in the sibling modules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_saphyr::{Location, Spanned};
 
@@ -462,6 +462,17 @@ impl<'a> Checker<'a> {
         if let Some(webhook) = &def.webhook {
             self.webhook(at, webhook, def.fields.is_some());
         }
+        if let Some(members) = &def.one_of {
+            self.one_of(at, def, members);
+            return;
+        }
+        if let Some(discriminator) = &def.discriminator {
+            self.error_hint(
+                &at.key("discriminator").at(discriminator.referenced),
+                "a `discriminator` tells the members of a `one_of` apart",
+                "list the member types under `one_of`, or remove it",
+            );
+        }
         match (&def.fields, &def.values) {
             (Some(fields), None) => self.object(at, fields, &def.rules),
             (None, Some(values)) => {
@@ -479,6 +490,70 @@ impl<'a> Checker<'a> {
                 "a type needs `fields` or `values`",
                 "objects list `fields:`, enums list `values:`",
             ),
+        }
+    }
+
+    /// What one file can tell of a `one_of`: its shape. Which types the members are, and
+    /// whether they carry the discriminator, is checked on the model (`check::one_of`).
+    fn one_of(&mut self, at: &Cursor<'_>, def: &spec::TypeDef, members: &Spanned<Vec<spec::Name>>) {
+        let at_members = at.key("one_of").at(members.referenced);
+        let others = [
+            ("fields", def.fields.is_some()),
+            ("values", def.values.is_some()),
+            ("rules", !def.rules.is_empty()),
+            ("webhook", def.webhook.is_some()),
+        ];
+        for (key, present) in others {
+            if present {
+                self.error_hint(
+                    &at_members,
+                    format!("a `one_of` type has no `{key}` of its own"),
+                    "put them on the member types",
+                );
+            }
+        }
+        if members.value.is_empty() {
+            self.error_hint(
+                &at_members,
+                "a `one_of` lists no types",
+                "list the object types a value may be",
+            );
+        }
+        let mut seen = BTreeSet::new();
+        for (i, member) in members.value.iter().enumerate() {
+            if !seen.insert(member.value.as_str()) {
+                self.error(
+                    &at_members.index(i).at(member.referenced),
+                    format!("`{}` is listed twice in the `one_of`", member.value),
+                );
+            }
+        }
+        let Some(discriminator) = &def.discriminator else {
+            return;
+        };
+        let at_discriminator = at.key("discriminator");
+        let mut values = BTreeSet::new();
+        for (value, member) in discriminator.value.mapping.iter() {
+            let at_value = at_discriminator
+                .key("mapping")
+                .key(&value.value)
+                .at(value.referenced);
+            if !values.insert(value.value.as_str()) {
+                self.error(
+                    &at_value,
+                    format!("the value `{}` is mapped twice", value.value),
+                );
+            }
+            if !members.value.iter().any(|m| m.value == member.value) {
+                self.error_hint(
+                    &at_value,
+                    format!(
+                        "the value `{}` maps to `{}`, which the `one_of` does not list",
+                        value.value, member.value
+                    ),
+                    "map each value to one of the `one_of` types",
+                );
+            }
         }
     }
 

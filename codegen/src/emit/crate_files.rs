@@ -425,7 +425,7 @@ pub fn operations(model: &Model) -> TokenStream {
                     .filter(|f| f.sensitive)
                     .map(|f| f.wire.as_str()),
             ),
-            crate::ir::TypeKind::Enum(_) => None,
+            crate::ir::TypeKind::Enum(_) | crate::ir::TypeKind::OneOf(_) => None,
         })
         .flatten()
         .collect();

@@ -8,8 +8,8 @@ use quote::quote;
 use super::{braced, doc_attrs, ident, inner_doc_attrs, type_docs};
 use super::{layout, presence, validate};
 use crate::ir::{
-    Constraint, Constraints, Enum, Field, Location, Model, Module, Object, Presence, Ty, TyKind,
-    TypeDef, TypeId, TypeKind,
+    Constraint, Constraints, Enum, Field, Location, Model, Module, Object, OneOf, Presence, Ty,
+    TyKind, TypeDef, TypeId, TypeKind, tried_order,
 };
 
 pub fn module(model: &Model, module: &Module) -> TokenStream {
@@ -32,6 +32,7 @@ pub fn module(model: &Model, module: &Module) -> TokenStream {
                 }
             }
             TypeKind::Enum(e) => items.extend(enumeration(def, e)),
+            TypeKind::OneOf(one_of) => items.extend(one_of_enum(model, def, one_of)),
         }
     }
     if !unchecked.is_empty() {
@@ -59,8 +60,12 @@ struct Uses {
 fn imports(model: &Model, module: &Module, uses: &Uses) -> TokenStream {
     let mut used = BTreeSet::new();
     for def in model.module_types(module) {
-        if let TypeKind::Object(object) = &def.kind {
-            used.extend(object.fields.iter().filter_map(|f| f.ty.kind.named()));
+        match &def.kind {
+            TypeKind::Object(object) => {
+                used.extend(object.fields.iter().filter_map(|f| f.ty.kind.named()));
+            }
+            TypeKind::OneOf(one_of) => used.extend(one_of.members.iter().map(|m| m.ty)),
+            TypeKind::Enum(_) => {}
         }
     }
     let foreign: Vec<_> = used
@@ -259,6 +264,93 @@ fn enumeration(def: &TypeDef, e: &Enum) -> TokenStream {
         }
 
         ::specgen_runtime::open_enum!(#name);
+    }
+}
+
+/// A `oneOf` as an enum of its members, one variant per member named after its type. The serde
+/// impls (`one_of!`) pick the member by the discriminator, or try the members in
+/// `tried_order`; the docs say which, since a user reading an unexpected variant needs to know.
+fn one_of_enum(model: &Model, def: &TypeDef, one_of: &OneOf) -> TokenStream {
+    let name = ident(&def.name);
+    let how = match &one_of.discriminator {
+        Some(property) => format!(
+            "The member is chosen by the `{property}` property. A value no member lists decodes as \
+             `Unknown`, which keeps the whole JSON and encodes back to it."
+        ),
+        None => {
+            let order: Vec<String> = tried_order(model, one_of)
+                .into_iter()
+                .map(|id| format!("`{}`", model.name(id)))
+                .collect();
+            format!(
+                "Decoding tries the members in this order and the first that decodes wins: {} \
+                 (the members with more required fields first, since a member skips the keys \
+                 it does not know). A value none of them decodes is an error.",
+                order.join(", ")
+            )
+        }
+    };
+    let docs = doc_attrs(&format!(
+        "{}{}\n\n{how}",
+        def.docs,
+        super::deprecated_note(def.deprecated)
+    ));
+    let variants = one_of.members.iter().map(|member| {
+        let ty = super::type_ident(model, member.ty);
+        let text = if member.tags.is_empty() {
+            format!("The member `{}`.", model.name(member.ty))
+        } else {
+            let tags: Vec<String> = member.tags.iter().map(|t| format!("`{t}`")).collect();
+            format!(
+                "The member `{}`, whose discriminator is {}.",
+                model.name(member.ty),
+                tags.join(" or ")
+            )
+        };
+        let docs = doc_attrs(&text);
+        quote! { #docs #ty(#ty), }
+    });
+    let members: Vec<TokenStream> = match &one_of.discriminator {
+        Some(_) => one_of
+            .members
+            .iter()
+            .map(|m| {
+                let ty = super::type_ident(model, m.ty);
+                let tags = &m.tags;
+                quote!(#ty => [#(#tags),*])
+            })
+            .collect(),
+        None => tried_order(model, one_of)
+            .into_iter()
+            .map(|id| {
+                let ty = super::type_ident(model, id);
+                quote!(#ty)
+            })
+            .collect(),
+    };
+    let (unknown, call) = match &one_of.discriminator {
+        Some(property) => (
+            Some(quote! {
+                /// A member this crate does not know (a discriminator value added to the API
+                /// later), kept verbatim.
+                Unknown(::serde_json::Value),
+            }),
+            quote!(::specgen_runtime::one_of!(#name tag #property { #(#members),* });),
+        ),
+        None => (
+            None,
+            quote!(::specgen_runtime::one_of!(#name untagged { #(#members),* });),
+        ),
+    };
+    quote! {
+        #docs
+        #[derive(Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            #unknown
+        }
+
+        #call
     }
 }
 

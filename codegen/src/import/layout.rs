@@ -29,10 +29,14 @@ pub fn layout(schemas: &mut Schemas<'_>, ops: Vec<Imported>) -> Vec<File> {
         .iter()
         .map(|t| {
             let mut names = Vec::new();
-            if let Body::Fields(fields) = &t.def.body {
-                for field in fields {
-                    named_refs(&field.ty, &mut names);
+            match &t.def.body {
+                Body::Fields(fields) => {
+                    for field in fields {
+                        named_refs(&field.ty, &mut names);
+                    }
                 }
+                Body::OneOf(members, _) => names.extend(members.iter().cloned()),
+                Body::Values(_) => {}
             }
             names
                 .iter()

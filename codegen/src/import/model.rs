@@ -192,6 +192,16 @@ pub struct WebhookKey {
 pub enum Body {
     Fields(Vec<Field>),
     Values(Vec<String>),
+    /// `oneOf`/`anyOf` of named object schemas: the member types in source order.
+    OneOf(Vec<String>, Option<Discriminator>),
+}
+
+/// The property that tells a `oneOf`'s members apart, and its value for each member that is
+/// not its type name.
+#[derive(Debug)]
+pub struct Discriminator {
+    pub property: String,
+    pub mapping: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -453,6 +463,22 @@ impl TypeDef {
                     w.item_raw(3, &yaml::scalar(value));
                 }
             }
+            Body::OneOf(members, discriminator) => {
+                w.open(2, "one_of");
+                for member in members {
+                    w.item_raw(3, &yaml::scalar(member));
+                }
+                if let Some(d) = discriminator {
+                    w.open(2, "discriminator");
+                    w.string(3, "property", &d.property);
+                    if !d.mapping.is_empty() {
+                        w.open(3, "mapping");
+                        for (value, member) in &d.mapping {
+                            w.string(4, value, member);
+                        }
+                    }
+                }
+            }
         }
         if !self.examples.is_empty() {
             w.open(2, "examples");
@@ -483,6 +509,20 @@ impl TypeDef {
             }
             Body::Values(values) => {
                 m.insert("values".into(), json!(values));
+            }
+            Body::OneOf(members, discriminator) => {
+                m.insert("one_of".into(), json!(members));
+                if let Some(d) = discriminator {
+                    let mapping: Map<String, Value> = d
+                        .mapping
+                        .iter()
+                        .map(|(value, member)| (value.clone(), json!(member)))
+                        .collect();
+                    m.insert(
+                        "discriminator".into(),
+                        json!({"property": d.property, "mapping": mapping}),
+                    );
+                }
             }
         }
         if !self.examples.is_empty() {

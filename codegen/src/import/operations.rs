@@ -496,6 +496,12 @@ impl<'a> Ctx<'_, 'a> {
         };
         if let Some(target) = schema.str_of("$ref") {
             let i = self.schemas.resolve_ref(target, schema.loc, &schema_at)?;
+            // An answer may be one of several types; a request is an object.
+            if suffix == "Response"
+                && let Some(name) = self.schemas.answer_one_of(i)
+            {
+                return Some(name);
+            }
             return match self.schemas.body_type(i) {
                 Some(name) => Some(name),
                 None => {

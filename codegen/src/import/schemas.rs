@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use heck::ToUpperCamelCase;
 
-use super::model::{Body, Constraints, Field, Kind as TyKind, Place, Ty, TypeDef, WebhookKey};
+use super::model::{
+    self, Body, Constraints, Field, Kind as TyKind, Place, Ty, TypeDef, WebhookKey,
+};
 use super::node::{Loc, Node, Value};
 use super::warn::{Kind, Warnings};
 use crate::names;
@@ -27,6 +29,8 @@ pub enum Class {
     /// A schema that only refers to another (`allOf: [$ref]` plus annotations, or a bare
     /// `$ref`): inlined as that schema plus its own nullability and docs.
     Wrapper(usize),
+    /// `oneOf` or `anyOf` of `$ref`s to object schemas: a type with `one_of`.
+    OneOf,
 }
 
 pub struct Schema<'a> {
@@ -219,6 +223,14 @@ struct Prop<'a> {
     owner: String,
 }
 
+/// A property of a `oneOf` member: whether it could carry the discriminator (required, not
+/// nullable, a string or an enum) and the one value its enum fixes, if it does.
+struct MemberProperty {
+    wire: String,
+    value: Option<String>,
+    usable: bool,
+}
+
 struct Required {
     name: String,
     loc: Loc,
@@ -397,6 +409,11 @@ impl<'a> Schemas<'a> {
             let class = this.classify(i);
             this.list[i].class = class;
         }
+        for i in 0..this.list.len() {
+            if this.list[i].class == Class::OneOf && this.one_of_members(i).is_none() {
+                this.list[i].class = Class::Alias;
+            }
+        }
         // A wrapper that requires more than its target does is a type of its own.
         for i in 0..this.list.len() {
             if let Class::Wrapper(target) = this.list[i].class
@@ -416,6 +433,183 @@ impl<'a> Schemas<'a> {
         this
     }
 
+    /// The schemas a `oneOf`/`anyOf` schema's members name, when each ends at an object
+    /// schema.
+    fn one_of_members(&self, i: usize) -> Option<Vec<usize>> {
+        let node = self.list[i].node;
+        let members = node.get("oneOf").or_else(|| node.get("anyOf"))?;
+        members
+            .items()
+            .iter()
+            .map(|m| {
+                let key = m
+                    .str_of("$ref")?
+                    .strip_prefix("#/components/schemas/")?
+                    .replace("~1", "/")
+                    .replace("~0", "~");
+                let &t = self.by_key.get(key.as_str())?;
+                let t = self.follow(t)?;
+                (self.list[t].class == Class::Object).then_some(t)
+            })
+            .collect()
+    }
+
+    /// A `oneOf`/`anyOf` of object schemas as a type with `one_of`. The discriminator is the
+    /// description's, or else a property every member requires and fixes to a value of its
+    /// own (a one-value `enum`), so that a value added later still decodes as `Unknown`.
+    fn one_of_type(&mut self, name: &str, node: &'a Node, path: &str, i: usize) -> TypeDef {
+        for (key, _) in node.entries() {
+            let k = key.name.as_str();
+            if !matches!(
+                k,
+                "oneOf"
+                    | "anyOf"
+                    | "discriminator"
+                    | "description"
+                    | "title"
+                    | "type"
+                    | "deprecated"
+                    | "example"
+                    | "nullable"
+            ) {
+                self.warnings.push(
+                    Kind::Unsupported,
+                    key.loc,
+                    &path_key(path, k),
+                    format!(
+                        "schema keyword `{k}` beside `oneOf`/`anyOf` is not supported: ignored"
+                    ),
+                );
+            }
+        }
+        let member_schemas = self.one_of_members(i).unwrap_or_default();
+        let mut members = Vec::new();
+        for t in member_schemas {
+            let member = self.schema_type(t);
+            if !members.contains(&member) {
+                members.push(member);
+            }
+        }
+        let discriminator = if let Some(d) = node.get("discriminator") {
+            let d_path = path_key(path, "discriminator");
+            let property = d.str_of("propertyName").unwrap_or_default().to_owned();
+            let mut mapping = Vec::new();
+            if let Some(map) = d.get("mapping") {
+                for (value, target) in map.entries() {
+                    // A bare schema name is OpenAPI's shorthand for its `$ref`.
+                    let target_name = target
+                        .as_str()
+                        .map(|t| t.strip_prefix("#/components/schemas/").unwrap_or(t))
+                        .and_then(|key| self.by_key.get(key).copied())
+                        .and_then(|t| self.follow(t))
+                        .map(|t| self.list[t].name.clone());
+                    match target_name {
+                        Some(member) if members.contains(&member) => {
+                            mapping.push((value.name.clone(), member));
+                        }
+                        _ => self.warnings.push(
+                            Kind::Unsupported,
+                            value.loc,
+                            &path_key(&path_key(&d_path, "mapping"), &value.name),
+                            "the mapping names no member of the `oneOf`: left out (a value \
+                             that selects no member decodes as `Unknown`)",
+                        ),
+                    }
+                }
+            }
+            let carried = members.iter().all(|m| {
+                self.member_properties(m)
+                    .iter()
+                    .any(|p| p.wire == property && p.usable)
+            });
+            if carried {
+                Some(model::Discriminator { property, mapping })
+            } else {
+                self.warnings.push(
+                    Kind::Unsupported,
+                    d.loc,
+                    &d_path,
+                    format!(
+                        "the discriminator `{property}` is not a required string property of \
+                         every member: the members are tried in turn instead"
+                    ),
+                );
+                None
+            }
+        } else {
+            self.inferred_discriminator(&members)
+        };
+        TypeDef {
+            name: name.to_owned(),
+            docs: node.str_of("description").and_then(clean_docs),
+            deprecated: node.flag("deprecated"),
+            body: model::Body::OneOf(members, discriminator),
+            examples: Vec::new(),
+            webhook: None,
+        }
+    }
+
+    /// A property every member requires with a value of its own (`kind: {enum: [circle]}`).
+    fn inferred_discriminator(&self, members: &[String]) -> Option<model::Discriminator> {
+        let first = self.member_properties(members.first()?);
+        'property: for candidate in &first {
+            let mut mapping = Vec::new();
+            for member in members {
+                let found = self
+                    .member_properties(member)
+                    .into_iter()
+                    .find(|p| p.wire == candidate.wire && p.usable);
+                let Some(value) = found.and_then(|p| p.value) else {
+                    continue 'property;
+                };
+                if mapping.iter().any(|(v, _)| *v == value) {
+                    continue 'property;
+                }
+                mapping.push((value, member.clone()));
+            }
+            // A value that is the member's name needs no mapping entry.
+            mapping.retain(|(value, member)| value != member);
+            return Some(model::Discriminator {
+                property: candidate.wire.clone(),
+                mapping,
+            });
+        }
+        None
+    }
+
+    /// The properties of a built member type, as candidates for its `oneOf`'s discriminator.
+    fn member_properties(&self, member: &str) -> Vec<MemberProperty> {
+        let Some(built) = self.type_index.get(member).and_then(|&m| self.types.get(m)) else {
+            return Vec::new();
+        };
+        let Body::Fields(fields) = &built.def.body else {
+            return Vec::new();
+        };
+        fields
+            .iter()
+            .map(|f| {
+                let value = match &f.ty.kind {
+                    TyKind::Named(e) => self
+                        .type_index
+                        .get(e)
+                        .and_then(|&k| self.types.get(k))
+                        .and_then(|t| match &t.def.body {
+                            Body::Values(v) if v.len() == 1 => Some(v[0].clone()),
+                            _ => None,
+                        }),
+                    _ => None,
+                };
+                MemberProperty {
+                    wire: f.wire.clone(),
+                    value,
+                    usable: f.required
+                        && !f.nullable
+                        && matches!(&f.ty.kind, TyKind::Builtin("string") | TyKind::Named(_)),
+                }
+            })
+            .collect()
+    }
+
     fn classify(&mut self, i: usize) -> Class {
         let node = self.list[i].node;
         let path = self.list[i].path.clone();
@@ -428,6 +622,16 @@ impl<'a> Schemas<'a> {
         }
         if is_string_enum(node) {
             return Class::Enum;
+        }
+        // Members that are not all references to object schemas (inline schemas, strings) stay
+        // a warning: demoted once every schema is classified.
+        if node.get("properties").is_none()
+            && node.get("allOf").is_none()
+            && let Some(members) = node.get("oneOf").or_else(|| node.get("anyOf"))
+            && !members.items().is_empty()
+            && members.items().iter().all(|m| m.get("$ref").is_some())
+        {
+            return Class::OneOf;
         }
         if let Some(all_of) = node.get("allOf") {
             return match self.wrapper_target(node, all_of, &path) {
@@ -683,7 +887,10 @@ impl<'a> Schemas<'a> {
     /// Builds the type of every schema that is one (objects and enums), in source order.
     pub fn build_named(&mut self) {
         for i in 0..self.list.len() {
-            if matches!(self.list[i].class, Class::Object | Class::Enum) {
+            if matches!(
+                self.list[i].class,
+                Class::Object | Class::Enum | Class::OneOf
+            ) {
                 self.schema_type(i);
             }
         }
@@ -701,6 +908,12 @@ impl<'a> Schemas<'a> {
         }
     }
 
+    /// The `one_of` type of a named `oneOf` schema (or of a wrapper of one), for an answer.
+    pub fn answer_one_of(&mut self, i: usize) -> Option<String> {
+        let target = self.follow(i)?;
+        (self.list[target].class == Class::OneOf).then(|| self.schema_type(target))
+    }
+
     /// Builds (once) the type of a named schema and returns its name.
     fn schema_type(&mut self, i: usize) -> String {
         let name = self.list[i].name.clone();
@@ -715,6 +928,8 @@ impl<'a> Schemas<'a> {
         self.type_index.insert(name.clone(), usize::MAX);
         let def = if class == Class::Enum {
             self.enum_type(&name, node, &path, loc)
+        } else if class == Class::OneOf {
+            self.one_of_type(&name, node, &path, i)
         } else {
             self.object_type(&name, node, &path)
         };
@@ -786,13 +1001,36 @@ impl<'a> Schemas<'a> {
                     ),
                 );
             }
+            // One type serves both directions, so a property required only in answers
+            // (`readOnly`) or only in requests (`writeOnly`) is optional: required, it would
+            // make the client send a value the server ignores, or refuse an answer that rightly
+            // leaves it out. Never stricter than the description.
+            let listed = merged.required.iter().any(|r| r.name == prop.name);
+            let one_way = if prop.node.flag("readOnly") {
+                Some(
+                    "The description requires it in answers only (`readOnly`): optional here, since requests need not send it.",
+                )
+            } else if prop.node.flag("writeOnly") {
+                Some(
+                    "The description requires it in requests only (`writeOnly`): optional here, since answers leave it out.",
+                )
+            } else {
+                None
+            };
+            let mut docs = resolved.field_docs();
+            if listed && let Some(note) = one_way {
+                docs = Some(match docs {
+                    Some(docs) => format!("{docs}\n\n{note}"),
+                    None => note.to_owned(),
+                });
+            }
             fields.push(Field {
                 wire: prop.name.to_owned(),
-                required: merged.required.iter().any(|r| r.name == prop.name),
+                required: listed && one_way.is_none(),
                 nullable: resolved.nullable,
                 place: Place::Body,
                 deprecated: resolved.deprecated,
-                docs: resolved.field_docs(),
+                docs,
                 ty: resolved.ty,
             });
         }
@@ -1002,7 +1240,7 @@ impl<'a> Schemas<'a> {
         };
         let s = &self.list[i];
         match s.class {
-            Class::Object | Class::Enum => {
+            Class::Object | Class::Enum | Class::OneOf => {
                 let mut r = Resolved::new(Ty::named(&s.name));
                 r.nullable = s.nullable;
                 r
