@@ -59,15 +59,22 @@ fn write_behaviour_crate(workspace: &Path, root: &Path, fixtures: &[&str]) {
     let dependencies: String = fixtures
         .iter()
         .map(|name| {
+            // The security fixture's client is exercised against a scripted server.
+            let features = if *name == "fixture-security" {
+                "\"models\", \"client\""
+            } else {
+                "\"models\""
+            };
             format!(
-                "{name} = {{ path = \"../{name}\", default-features = false, features = [\"models\"] }}\n"
+                "{name} = {{ path = \"../{name}\", default-features = false, features = [{features}] }}\n"
             )
         })
         .collect();
     let manifest = format!(
         "[package]\nname = \"{BEHAVIOUR}\"\nversion = \"0.0.0\"\nedition.workspace = true\n\
          publish = false\n\n[dependencies]\n{dependencies}\
-         serde.workspace = true\nserde_json.workspace = true\nspecgen-runtime.workspace = true\n"
+         serde.workspace = true\nserde_json.workspace = true\nspecgen-runtime.workspace = true\n\
+         tokio = {{ workspace = true, features = [\"rt\", \"macros\", \"net\", \"io-util\"] }}\n"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("cannot write its Cargo.toml");
     std::fs::copy(
@@ -125,6 +132,7 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
         "fixture-maps",
         "fixture-empty-object",
         "fixture-nullable-items",
+        "fixture-security",
     ];
     assert!(
         tested.iter().all(|name| members.iter().any(|m| m == name)),
