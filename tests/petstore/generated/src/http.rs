@@ -20,6 +20,16 @@
 //!
 //! Redirects, oversized bodies and decode errors are never retried.
 //!
+//! # Authentication
+//!
+//! The builder takes one credential per security scheme of the spec
+//! ([`SECURITY_SCHEMES`]): [`ClientBuilder::api_key`], [`ClientBuilder::bearer_token`],
+//! [`ClientBuilder::basic_auth`], or the setter generated per scheme. Each call sends the first
+//! alternative of its operation's requirement (its own, or [`SECURITY`]) that the client has
+//! every credential for, and only that: a public operation gets none. Credential headers are
+//! marked sensitive, a key in the query keeps the URL out of transport errors, and `Debug`
+//! shows scheme names only.
+//!
 //! # Redirects
 //!
 //! An API call is not redirected, so this client follows no redirect: a 3xx answer is an
@@ -40,7 +50,7 @@
 //!
 //! No `Display` or `Debug` shows a response body, only its content type and size. A body that
 //! does not decode gives the JSON path and the kinds involved (`expected a sequence, found a
-//! string`), never the value. An error body is parsed as JSON first; the configured secret is
+//! string`), never the value. An error body is parsed as JSON first; every configured credential is
 //! replaced in every string (after unescaping, so `\u`-escapes do not hide it) and the fields
 //! the spec marks sensitive ([`SENSITIVE_FIELDS`]) are redacted before the typed error is
 //! decoded, so neither the typed error nor [`ApiError::body`] can carry them. Text the server
