@@ -59,8 +59,14 @@ fn write_behaviour_crate(workspace: &Path, root: &Path, fixtures: &[&str]) {
     let dependencies: String = fixtures
         .iter()
         .map(|name| {
+            // The security fixture's client is exercised against a scripted server.
+            let features = if *name == "fixture-security" {
+                "\"models\", \"client\""
+            } else {
+                "\"models\""
+            };
             format!(
-                "{name} = {{ path = \"../{name}\", default-features = false, features = [\"models\"] }}\n"
+                "{name} = {{ path = \"../{name}\", default-features = false, features = [{features}] }}\n"
             )
         })
         .collect();
@@ -68,7 +74,8 @@ fn write_behaviour_crate(workspace: &Path, root: &Path, fixtures: &[&str]) {
         "[package]\nname = \"{BEHAVIOUR}\"\nversion = \"0.0.0\"\nedition.workspace = true\n\
          publish = false\n\n[dependencies]\n{dependencies}\
          serde.workspace = true\nserde_json.workspace = true\n\
-         specgen-runtime = {{ workspace = true, features = [\"path\"] }}\n"
+         specgen-runtime = {{ workspace = true, features = [\"path\"] }}\n\
+         tokio = {{ workspace = true, features = [\"rt\", \"macros\", \"net\", \"io-util\"] }}\n"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("cannot write its Cargo.toml");
     std::fs::copy(
@@ -127,6 +134,7 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
         "fixture-empty-object",
         "fixture-nullable-items",
         "fixture-one-of",
+        "fixture-security",
     ];
     assert!(
         tested.iter().all(|name| members.iter().any(|m| m == name)),

@@ -498,7 +498,10 @@ pub struct Api {
     pub error_fields: Option<ErrorFields>,
     /// Environment name and base URL, in spec order.
     pub servers: Vec<(String, String)>,
-    pub headers: Headers,
+    /// The spec's security schemes, in spec order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The default requirement: alternatives of scheme names.
+    pub security: Vec<Vec<String>>,
     /// The error type and code of each of [`SERVER_SITUATIONS`], in that order.
     pub server_errors: Vec<ServerErrorCode>,
     pub docs: String,
@@ -530,13 +533,78 @@ impl ErrorFields {
     }
 }
 
-/// The names of the headers that carry the credentials and the API version.
-#[derive(Debug)]
-pub struct Headers {
-    pub client_id: String,
-    pub secret: String,
-    /// `None`: the API version travels in no header.
-    pub version: Option<String>,
+/// A named way of carrying a credential (`api.security_schemes`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityScheme {
+    pub name: String,
+    pub kind: SchemeKind,
+    pub docs: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `api_version`: the value is the API version, not a credential the user gives.
+    ApiKey {
+        location: KeyLocation,
+        name: String,
+        api_version: bool,
+    },
+    HttpBearer,
+    HttpBasic,
+    /// A bearer token the user obtained through an OAuth 2 flow.
+    OAuth2,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// Where a security scheme's key travels, as the spec's `in` names it.
+pub const KEY_LOCATIONS: [&str; 3] = ["header", "query", "cookie"];
+/// The spec's scheme kinds.
+pub const SCHEME_KINDS: [&str; 4] = ["api_key", "http_bearer", "http_basic", "oauth2"];
+
+impl Api {
+    pub fn scheme(&self, name: &str) -> Option<&SecurityScheme> {
+        self.security_schemes.iter().find(|s| s.name == name)
+    }
+
+    /// The header that carries the API version, when a scheme says one does.
+    pub fn version_header(&self) -> Option<&str> {
+        self.security_schemes.iter().find_map(|s| match &s.kind {
+            SchemeKind::ApiKey {
+                location: KeyLocation::Header,
+                name,
+                api_version: true,
+            } => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The two header keys a generated server reads as a client id and a secret: the first
+    /// two credential header keys of the default requirement's first alternative (Plaid's
+    /// `clientId` and `secret`). The server's authentication model is still this one; see
+    /// README's unsupported table.
+    pub fn server_credential_headers(&self) -> (String, String) {
+        let mut headers =
+            self.security
+                .first()
+                .into_iter()
+                .flatten()
+                .filter_map(|name| match &self.scheme(name)?.kind {
+                    SchemeKind::ApiKey {
+                        location: KeyLocation::Header,
+                        name,
+                        api_version: false,
+                    } => Some(name.clone()),
+                    _ => None,
+                });
+        let id = headers.next().unwrap_or_default();
+        (id, headers.next().unwrap_or_default())
+    }
 }
 
 /// A situation in which a generated server refuses a request before the implementation sees
@@ -657,6 +725,8 @@ pub struct Operation {
     pub deprecated: bool,
     /// The API wants the client's credentials on it (all but a few public operations).
     pub authenticated: bool,
+    /// The operation's own requirement (the spec's `security`), `None` for the API's.
+    pub security: Option<Vec<Vec<String>>>,
     /// The request travels as `multipart/form-data` (the spec's `body: multipart`), not JSON.
     pub multipart: bool,
 }

@@ -72,7 +72,38 @@ pub fn lower(
     document_named_fields(&mut modules);
     // A file that defines no type (the `api` block, refinements) makes no module.
     modules.retain(|(_, types)| !types.is_empty());
-    Some(ir::Model::new(api?, modules, operations))
+    let api = api?;
+    for op in &mut operations {
+        // An alternative with no scheme (OpenAPI's `{}`) makes credentials optional.
+        let requirement = op.security.as_ref().unwrap_or(&api.security);
+        op.authenticated = !requirement.is_empty() && requirement.iter().all(|alt| !alt.is_empty());
+    }
+    Some(ir::Model::new(api, modules, operations))
+}
+
+/// A scheme `check` accepted; one it reported is left out.
+fn security_scheme(name: &str, scheme: &spec::SecurityScheme) -> Option<ir::SecurityScheme> {
+    let kind = match scheme.kind.value.as_str() {
+        "api_key" => ir::SchemeKind::ApiKey {
+            location: match scheme.location.as_ref()?.value.as_str() {
+                "header" => ir::KeyLocation::Header,
+                "query" => ir::KeyLocation::Query,
+                "cookie" => ir::KeyLocation::Cookie,
+                _ => return None,
+            },
+            name: scheme.name.as_ref()?.value.clone(),
+            api_version: scheme.value.is_some(),
+        },
+        "http_bearer" => ir::SchemeKind::HttpBearer,
+        "http_basic" => ir::SchemeKind::HttpBasic,
+        "oauth2" => ir::SchemeKind::OAuth2,
+        _ => return None,
+    };
+    Some(ir::SecurityScheme {
+        name: name.to_owned(),
+        kind,
+        docs: docs(&scheme.docs),
+    })
 }
 
 /// Adds what a `refine` section says to the types and operations it names. What it may say
@@ -339,8 +370,6 @@ impl Lowerer<'_> {
             .as_ref()
             .and_then(|summary| ir::SummaryPart::parse(&summary.value).ok())
             .unwrap_or_default();
-        let [client_id, secret, version] = api.header_names().map(|(_, name)| name);
-        let (client_id, secret) = (client_id.unwrap_or_default(), secret.unwrap_or_default());
         let server_errors = server_errors(&at.key("server_errors"), api.server_errors.as_ref());
         ir::Api {
             title: api.title.clone(),
@@ -350,11 +379,16 @@ impl Lowerer<'_> {
                 .as_ref()
                 .map_or_else(|| names::package_name(&api.title), |p| p.value.clone()),
             license: api.license.as_ref().map(|l| l.value.clone()),
-            headers: ir::Headers {
-                client_id,
-                secret,
-                version,
-            },
+            security_schemes: api
+                .security_schemes
+                .iter()
+                .filter_map(|(name, scheme)| security_scheme(&name.value, scheme))
+                .collect(),
+            security: api
+                .security
+                .as_ref()
+                .map(|s| s.value.clone())
+                .unwrap_or_default(),
             error,
             error_summary,
             request_id: api.request_id.as_ref().map(|r| r.value.clone()),
@@ -448,6 +482,12 @@ impl Lowerer<'_> {
             idempotent: op.idempotent,
             deprecated: op.deprecated,
             authenticated: op.authenticated,
+            // `authenticated: false` is the older spelling of `security: []`.
+            security: if op.authenticated {
+                op.security.as_ref().map(|s| s.value.clone())
+            } else {
+                Some(Vec::new())
+            },
             multipart: op.body.as_ref().is_some_and(|b| b.value == "multipart"),
         })
     }

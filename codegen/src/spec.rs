@@ -80,53 +80,34 @@ pub struct ApiInfo {
     pub error_fields: Option<Spanned<ErrorFields>>,
     #[serde(default)]
     pub servers: OrderedMap<String>,
+    /// How credentials travel, by scheme name (OpenAPI's `components.securitySchemes`).
     #[serde(default)]
-    pub headers: Option<Spanned<Headers>>,
+    pub security_schemes: OrderedMap<SecurityScheme>,
+    /// The default requirement: alternatives, each a list of scheme names all of which a
+    /// request carries (OpenAPI's top-level `security`). Absent or `[]`: none.
+    #[serde(default)]
+    pub security: Option<Spanned<Vec<Vec<String>>>>,
     #[serde(default)]
     pub server_errors: Option<Spanned<OrderedMap<ServerErrorCode>>>,
     #[serde(default)]
     pub docs: Option<String>,
 }
 
-impl ApiInfo {
-    /// The names of the client id, secret and version headers, by their key in `headers`:
-    /// the spec's, or for the credentials the defaults made from the title's first word. The
-    /// version travels in a header only when the spec names one: an invented `<Title>-Version`
-    /// header is one the API never asked for.
-    pub fn header_names(&self) -> [(&'static str, Option<String>); 3] {
-        let word = crate::names::title_word(&self.title);
-        let upper = word.to_uppercase();
-        let given = self
-            .headers
-            .as_ref()
-            .map(|h| h.value.clone())
-            .unwrap_or_default();
-        [
-            (
-                "client_id",
-                Some(given.client_id.unwrap_or(format!("{upper}-CLIENT-ID"))),
-            ),
-            (
-                "secret",
-                Some(given.secret.unwrap_or(format!("{upper}-SECRET"))),
-            ),
-            ("version", given.version),
-        ]
-    }
-}
-
-/// The HTTP headers that carry the credentials and the API version. The credentials' default
-/// to a name made from the title's first word (`PLAID-CLIENT-ID`, `PLAID-SECRET`); the
-/// version is sent only when `version` names its header (`Plaid-Version`).
-#[derive(Clone, Debug, Default, Deserialize)]
+/// One security scheme: `kind` is `api_key` (with `in` and `name`), `http_bearer`,
+/// `http_basic` or `oauth2` (a bearer token the user obtained). An `api_key` with
+/// `value: api_version` carries the API version, not a credential.
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Headers {
+pub struct SecurityScheme {
+    pub kind: Spanned<String>,
+    #[serde(default, rename = "in")]
+    pub location: Option<Spanned<String>>,
     #[serde(default)]
-    pub client_id: Option<String>,
+    pub name: Option<Spanned<String>>,
     #[serde(default)]
-    pub secret: Option<String>,
+    pub value: Option<Spanned<String>>,
     #[serde(default)]
-    pub version: Option<String>,
+    pub docs: Option<String>,
 }
 
 /// The fields of the error type that carry its kind, code, message and HTTP status.
@@ -187,6 +168,9 @@ pub struct Operation {
     /// `security: []`).
     #[serde(default = "authenticated_by_default")]
     pub authenticated: bool,
+    /// The operation's own requirement, instead of `api.security`; `[]`: no credentials.
+    #[serde(default)]
+    pub security: Option<Spanned<Vec<Vec<String>>>>,
 }
 
 fn authenticated_by_default() -> bool {

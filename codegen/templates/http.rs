@@ -17,6 +17,16 @@
 //!
 //! Redirects, oversized bodies and decode errors are never retried.
 //!
+//! # Authentication
+//!
+//! The builder takes one credential per security scheme of the spec
+//! ([`SECURITY_SCHEMES`]): [`ClientBuilder::api_key`], [`ClientBuilder::bearer_token`],
+//! [`ClientBuilder::basic_auth`], or the setter generated per scheme. Each call sends the first
+//! alternative of its operation's requirement (its own, or [`SECURITY`]) that the client has
+//! every credential for, and only that: a public operation gets none. Credential headers are
+//! marked sensitive, a key in the query keeps the URL out of transport errors, and `Debug`
+//! shows scheme names only.
+//!
 //! # Redirects
 //!
 //! An API call is not redirected, so this client follows no redirect: a 3xx answer is an
@@ -37,7 +47,7 @@
 //!
 //! No `Display` or `Debug` shows a response body, only its content type and size. A body that
 //! does not decode gives the JSON path and the kinds involved (`expected a sequence, found a
-//! string`), never the value. An error body is parsed as JSON first; the configured secret is
+//! string`), never the value. An error body is parsed as JSON first; every configured credential is
 //! replaced in every string (after unescaping, so `\u`-escapes do not hide it) and the fields
 //! the spec marks sensitive ([`SENSITIVE_FIELDS`]) are redacted before the typed error is
 //! decoded, so neither the typed error nor [`ApiError::body`] can carry them. Text the server
@@ -59,15 +69,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
+    USER_AGENT,
+};
 use reqwest::{Method, Url};
 use serde_json::Value;
 use tracing::Instrument as _;
 
 use crate::operations::{
-    API_VERSION, ApiErrorBody, CLIENT_ID_HEADER, Environment, SECRET_HEADER, SENSITIVE_FIELDS,
-    VERSION_HEADER,
+    API_VERSION, ApiErrorBody, Environment, SECURITY, SECURITY_SCHEMES, SENSITIVE_FIELDS,
 };
+use specgen_runtime::auth::{Location, Requirement, SchemeKind, basic_credentials};
 use specgen_runtime::json::value_at;
 use specgen_runtime::multipart::Part;
 use specgen_runtime::{
@@ -77,12 +90,14 @@ use specgen_runtime::{
 
 /// Turns a successful answer's body into the operation's response: its status, its body and
 /// the secret (which a decode error must not quote).
-type Decoder<R> = fn(u16, &Bytes, Option<&str>) -> Result<R, Error>;
+type Decoder<R> = fn(u16, &Bytes, &[String]) -> Result<R, Error>;
 
 /// What every attempt of one call sends: the path with its parameters in place, the header
 /// parameters, the body, and how the answer is read.
 struct Sending<R> {
     path: Cow<'static, str>,
+    /// An API key travels in the query: transport errors leave the URL out.
+    secret_in_url: bool,
     headers: HeaderMap,
     body: Bytes,
     /// The parts of a multipart body (the spec's `body: multipart`), sent instead of `body`.
@@ -117,7 +132,7 @@ fn multipart_form(parts: &[(&'static str, Part)]) -> Result<reqwest::multipart::
 fn decode_json<R: serde::de::DeserializeOwned>(
     status: u16,
     bytes: &Bytes,
-    secret: Option<&str>,
+    secret: &[String],
 ) -> Result<R, Error> {
     if let Ok(value) = serde_json::from_slice::<R>(bytes) {
         return Ok(value);
@@ -221,8 +236,8 @@ impl RetryPolicy {
 #[derive(Clone)]
 pub struct ClientBuilder {
     environment: Environment,
-    client_id: Option<String>,
-    secret: Option<String>,
+    /// By scheme name, in the order given; a later one replaces an earlier one.
+    credentials: Vec<(String, Credential)>,
     timeout: Duration,
     user_agent: String,
     retry: RetryPolicy,
@@ -234,8 +249,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("environment", &self.environment)
-            .field("client_id", &self.client_id)
-            .field("secret", &self.secret.as_ref().map(|_| REDACTED))
+            .field("credentials", &CredentialNames(&self.credentials))
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
@@ -251,15 +265,45 @@ impl ClientBuilder {
         self
     }
 
-    /// Sent as the [`CLIENT_ID_HEADER`] header on every request.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
+    /// The key of the `api_key` scheme named `scheme` in the spec
+    /// ([`SECURITY_SCHEMES`](crate::operations::SECURITY_SCHEMES)); never printed. Sent on
+    /// the requests whose requirement the scheme is part of. An unknown scheme fails
+    /// [`build`](Self::build).
+    pub fn api_key(self, scheme: &str, key: impl Into<String>) -> Self {
+        self.credential(scheme, Credential::Key(key.into()))
+    }
+
+    /// The token of every `http_bearer` and `oauth2` scheme, sent as `Authorization: Bearer`;
+    /// never printed.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        let token = token.into();
+        for scheme in SECURITY_SCHEMES {
+            if scheme.kind == SchemeKind::Bearer {
+                self = self.credential(scheme.name, Credential::Key(token.clone()));
+            }
+        }
         self
     }
 
-    /// Sent as the [`SECRET_HEADER`] header on every request; never printed.
-    pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.secret = Some(secret.into());
+    /// The user and password of every `http_basic` scheme, sent as `Authorization: Basic`;
+    /// never printed.
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        let (user, password) = (user.into(), password.into());
+        for scheme in SECURITY_SCHEMES {
+            if scheme.kind == SchemeKind::Basic {
+                self = self.credential(
+                    scheme.name,
+                    Credential::Basic(user.clone(), password.clone()),
+                );
+            }
+        }
+        self
+    }
+
+    /// What the generated per-scheme setters (`client.rs`) and the ones above store.
+    pub(crate) fn credential(mut self, scheme: &str, credential: Credential) -> Self {
+        self.credentials.retain(|(name, _)| name != scheme);
+        self.credentials.push((scheme.to_owned(), credential));
         self
     }
 
@@ -301,25 +345,60 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, Error> {
-        let header = |name: &'static str, value: &str, sensitive: bool| {
+        let header = |name: &str, value: &str, sensitive: bool| {
             let mut value = HeaderValue::from_str(value).map_err(|_| {
                 Error::Config(format!(
                     "the {name} contains characters a header cannot carry"
                 ))
             })?;
             value.set_sensitive(sensitive);
-            Ok(value)
+            Ok::<_, Error>(value)
         };
+        let mut auth = Vec::new();
+        let mut secrets = Vec::new();
+        for (scheme, credential) in &self.credentials {
+            let known = SECURITY_SCHEMES
+                .iter()
+                .find(|known| known.name == scheme)
+                .ok_or_else(|| {
+                    Error::Config(format!("`{scheme}` is not a security scheme of the API"))
+                })?;
+            let what = format!("credential of `{scheme}`");
+            let applied = match (known.kind, credential) {
+                (SchemeKind::ApiKey { location, name }, Credential::Key(key)) => {
+                    secrets.push(key.clone());
+                    Applied::new(location, name, key, true, &what)?
+                }
+                (SchemeKind::Bearer, Credential::Key(token)) => {
+                    secrets.push(token.clone());
+                    Applied::Header(
+                        AUTHORIZATION,
+                        header(&what, &format!("Bearer {token}"), true)?,
+                    )
+                }
+                (SchemeKind::Basic, Credential::Basic(user, password)) => {
+                    let value = basic_credentials(user, password);
+                    secrets.push(password.clone());
+                    secrets.push(value["Basic ".len()..].to_owned());
+                    Applied::Header(AUTHORIZATION, header(&what, &value, true)?)
+                }
+                _ => {
+                    return Err(Error::Config(format!(
+                        "`{scheme}` takes another kind of credential"
+                    )));
+                }
+            };
+            auth.push((known.name, applied));
+        }
+        for scheme in SECURITY_SCHEMES {
+            if let SchemeKind::ApiVersion { location, name } = scheme.kind {
+                auth.push((
+                    scheme.name,
+                    Applied::new(location, name, API_VERSION, false, "API version")?,
+                ));
+            }
+        }
         let mut headers = HeaderMap::new();
-        if let Some(id) = &self.client_id {
-            headers.insert(CLIENT_ID_HEADER, header("client id", id, false)?);
-        }
-        if let Some(secret) = &self.secret {
-            headers.insert(SECRET_HEADER, header("secret", secret, true)?);
-        }
-        if let Some(name) = VERSION_HEADER {
-            headers.insert(name, header("API version", API_VERSION, false)?);
-        }
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, header("user agent", &self.user_agent, false)?);
         let http = match self.http {
@@ -336,11 +415,67 @@ impl ClientBuilder {
                 http,
                 base_url,
                 headers,
-                secret: self.secret,
+                auth,
+                secrets,
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
             }),
+        })
+    }
+}
+
+/// A credential as the user gave it.
+#[derive(Clone)]
+pub(crate) enum Credential {
+    Key(String),
+    Basic(String, String),
+}
+
+/// The scheme names of the credentials, for `Debug`: the values never are.
+struct CredentialNames<'c>(&'c [(String, Credential)]);
+
+impl fmt::Debug for CredentialNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(name, _)| (name, REDACTED)))
+            .finish()
+    }
+}
+
+/// One scheme's credential, ready to go on a request.
+enum Applied {
+    Header(HeaderName, HeaderValue),
+    /// Name, value, and whether it is a secret (a URL holding one is never shown).
+    Query(&'static str, String, bool),
+    /// `name=value`.
+    Cookie(String),
+}
+
+impl Applied {
+    fn new(
+        location: Location,
+        name: &'static str,
+        value: &str,
+        secret: bool,
+        what: &str,
+    ) -> Result<Applied, Error> {
+        let unfit = || Error::Config(format!("the {what} holds characters it cannot carry"));
+        Ok(match location {
+            Location::Header => {
+                let mut value = HeaderValue::from_str(value).map_err(|_| unfit())?;
+                value.set_sensitive(secret);
+                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| unfit())?;
+                Applied::Header(name, value)
+            }
+            Location::Query => Applied::Query(name, value.to_owned(), secret),
+            Location::Cookie => {
+                let cookie = format!("{name}={value}");
+                if HeaderValue::from_str(&cookie).is_err() || value.contains([';', ',', ' ']) {
+                    return Err(unfit());
+                }
+                Applied::Cookie(cookie)
+            }
         })
     }
 }
@@ -355,8 +490,10 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     headers: HeaderMap,
-    /// Kept only to redact it from error bodies, should a server ever echo it.
-    secret: Option<String>,
+    /// Each scheme's credential, by scheme name.
+    auth: Vec<(&'static str, Applied)>,
+    /// Kept only to redact them from error bodies, should a server ever echo one.
+    secrets: Vec<String>,
     timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: usize,
@@ -366,8 +503,15 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("client_id", &self.inner.headers.get(CLIENT_ID_HEADER))
-            .field("secret", &self.inner.secret.as_ref().map(|_| REDACTED))
+            .field(
+                "credentials",
+                &self
+                    .inner
+                    .auth
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .field("max_response_bytes", &self.inner.max_response_bytes)
@@ -379,8 +523,7 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder {
             environment: Environment::default(),
-            client_id: None,
-            secret: None,
+            credentials: Vec::new(),
             timeout: Duration::from_secs(30),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             retry: RetryPolicy::default(),
@@ -424,7 +567,7 @@ impl Client {
     ) -> Result<O::Response, Error> {
         // Generated in client.rs: the span's name is the crate's.
         let span = crate::client::call_span(O::ID, O::PATH);
-        let inner_secret = self.inner.secret.as_deref();
+        let inner_secret = &self.inner.secrets[..];
         async {
             request.validate().map_err(Error::Validation)?;
             let parts = request.multipart_parts();
@@ -434,9 +577,11 @@ impl Client {
             } else {
                 Vec::new()
             };
-            let parameters = parameter_headers(request)?;
+            let mut parameters = parameter_headers(request)?;
+            let mut query = request.query();
+            let secret_in_url =
+                self.authorize(O::SECURITY.unwrap_or(SECURITY), &mut parameters, &mut query);
             // Shared by every attempt without copying.
-            let query = request.query();
             let path = if query.is_empty() {
                 request.path()
             } else {
@@ -445,6 +590,7 @@ impl Client {
             };
             let sending = Sending {
                 path,
+                secret_in_url,
                 headers: parameters,
                 body: Bytes::from(body),
                 parts,
@@ -488,6 +634,53 @@ impl Client {
         }
         .instrument(span)
         .await
+    }
+
+    /// Adds the credentials of the first alternative of `requirement` the client has every
+    /// credential for, or failing that what it has of the first (the server then says what
+    /// is missing). Answers whether a secret went into the query.
+    fn authorize(
+        &self,
+        requirement: Requirement,
+        headers: &mut HeaderMap,
+        query: &mut Vec<(&'static str, String)>,
+    ) -> bool {
+        let applied = |name: &str| {
+            self.inner
+                .auth
+                .iter()
+                .find(|(scheme, _)| *scheme == name)
+                .map(|(_, applied)| applied)
+        };
+        let chosen = requirement
+            .iter()
+            .find(|alternative| alternative.iter().all(|name| applied(name).is_some()))
+            .or(requirement.first());
+        let (mut cookies, mut secret_in_url) = (Vec::new(), false);
+        for applied in chosen
+            .into_iter()
+            .copied()
+            .flatten()
+            .filter_map(|n| applied(n))
+        {
+            match applied {
+                Applied::Header(name, value) => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                Applied::Query(name, value, secret) => {
+                    query.push((name, value.clone()));
+                    secret_in_url |= secret;
+                }
+                Applied::Cookie(cookie) => cookies.push(cookie.as_str()),
+            }
+        }
+        if let Ok(mut value) = HeaderValue::from_str(&cookies.join("; "))
+            && !cookies.is_empty()
+        {
+            value.set_sensitive(true);
+            headers.insert(COOKIE, value);
+        }
+        secret_in_url
     }
 
     async fn send_with_retries<O: Operation>(
@@ -551,13 +744,17 @@ impl Client {
             None => builder.headers(headers).body(sending.body.clone()),
         };
         let sent = builder.timeout(inner.timeout).send().await;
-        let response = sent.map_err(|e| Failure::transport(e, inner.timeout))?;
+        let strip = |e: reqwest::Error| match sending.secret_in_url {
+            true => e.without_url(),
+            false => e,
+        };
+        let response = sent.map_err(|e| Failure::transport(strip(e), inner.timeout))?;
         if response.url() != url {
             // Only a client handed in through `http_client` follows redirects. The request
             // went elsewhere already; its answer at least is not taken for the API's.
             let origin = redact_text(
                 &response.url().origin().ascii_serialization(),
-                inner.secret.as_deref(),
+                &inner.secrets,
             )
             .into_owned();
             return Err(Failure {
@@ -571,20 +768,24 @@ impl Client {
             .headers()
             .get(RETRY_AFTER)
             .and_then(parse_retry_after);
-        let content_type = media_type(
-            response.headers().get(CONTENT_TYPE),
-            inner.secret.as_deref(),
-        );
-        let bytes = read_body(response, inner.max_response_bytes, inner.timeout).await?;
+        let content_type = media_type(response.headers().get(CONTENT_TYPE), &inner.secrets);
+        let bytes = read_body(response, inner.max_response_bytes, inner.timeout)
+            .await
+            .map_err(|mut failure| {
+                if let Error::Transport(e) = failure.error {
+                    failure.error = Error::Transport(strip(e));
+                }
+                failure
+            })?;
         if status.is_success() {
-            return (sending.decode)(status.as_u16(), &bytes, inner.secret.as_deref()).map_err(
-                |error| Failure {
+            return (sending.decode)(status.as_u16(), &bytes, &inner.secrets).map_err(|error| {
+                Failure {
                     error,
                     retry: Retry::Never,
-                },
-            );
+                }
+            });
         }
-        let (error, body) = error_body(&bytes, inner.secret.as_deref());
+        let (error, body) = error_body(&bytes, &inner.secrets);
         let retry = match status.as_u16() {
             429 => Retry::Always(retry_after),
             500..=599 => Retry::IfIdempotent,
@@ -656,8 +857,7 @@ async fn read_body(
 /// sensitive field; the typed error is decoded from the redacted value, so it cannot carry them
 /// either. Any other body is text with the secret replaced. A body that looks like JSON but
 /// does not parse, or one over [`REDACTABLE_LIMIT`], is withheld (empty).
-fn error_body(bytes: &[u8], secret: Option<&str>) -> (Option<ApiErrorBody>, String) {
-    let secret = secret.filter(|secret| !secret.is_empty());
+fn error_body(bytes: &[u8], secret: &[String]) -> (Option<ApiErrorBody>, String) {
     let looks_like_json = bytes
         .iter()
         .find(|b| !b.is_ascii_whitespace())
@@ -675,36 +875,30 @@ fn error_body(bytes: &[u8], secret: Option<&str>) -> (Option<ApiErrorBody>, Stri
         Err(_) if looks_like_json => (None, String::new()),
         Err(_) => {
             let text = String::from_utf8_lossy(bytes);
-            let text = match secret {
-                Some(secret) => text.replace(secret, REDACTED),
-                None => text.into_owned(),
-            };
-            (None, text)
+            (None, redact_text(&text, secret).into_owned())
         }
     }
 }
 
-/// Replaces `secret` wherever it occurs in a string or an object key, and the value of every
-/// field the spec marks sensitive, by the redaction marker. (serde_json limits nesting to 128
-/// levels, which bounds the recursion.)
-fn redact(value: &mut Value, secret: Option<&str>) {
+/// Replaces every configured secret wherever it occurs in a string or an object key, and the
+/// value of every field the spec marks sensitive, by the redaction marker. (serde_json limits
+/// nesting to 128 levels, which bounds the recursion.)
+fn redact(value: &mut Value, secret: &[String]) {
     match value {
         Value::String(text) => {
-            if let Some(secret) = secret.filter(|secret| text.contains(secret)) {
-                *text = text.replace(secret, REDACTED);
+            if let Cow::Owned(redacted) = redact_text(text, secret) {
+                *text = redacted;
             }
         }
         Value::Object(map) => {
-            if let Some(secret) = secret {
-                let keys: Vec<String> = map
-                    .keys()
-                    .filter(|key| key.contains(secret))
-                    .cloned()
-                    .collect();
-                for key in keys {
-                    if let Some(field) = map.remove(&key) {
-                        map.insert(key.replace(secret, REDACTED), field);
-                    }
+            let keys: Vec<String> = map
+                .keys()
+                .filter(|key| matches!(redact_text(key, secret), Cow::Owned(_)))
+                .cloned()
+                .collect();
+            for key in keys {
+                if let Some(field) = map.remove(&key) {
+                    map.insert(redact_text(&key, secret).into_owned(), field);
                 }
             }
             for (key, field) in map.iter_mut() {
@@ -723,7 +917,7 @@ fn redact(value: &mut Value, secret: Option<&str>) {
 /// Server-chosen text for a log field: as it is when it is short, has no control character
 /// and does not hold the secret (the usual case, without an allocation), otherwise through
 /// [`one_line`] with the secret replaced.
-fn field_text<'t>(text: &'t str, secret: Option<&str>) -> Cow<'t, str> {
+fn field_text<'t>(text: &'t str, secret: &[String]) -> Cow<'t, str> {
     let text = redact_text(text, secret);
     if text.len() <= FIELD_LIMIT && !text.chars().any(char::is_control) {
         text
@@ -732,17 +926,20 @@ fn field_text<'t>(text: &'t str, secret: Option<&str>) -> Cow<'t, str> {
     }
 }
 
-/// `text` with the configured secret replaced by the redaction marker.
-fn redact_text<'t>(text: &'t str, secret: Option<&str>) -> Cow<'t, str> {
-    match secret.filter(|secret| !secret.is_empty() && text.contains(*secret)) {
-        Some(secret) => Cow::Owned(text.replace(secret, REDACTED)),
-        None => Cow::Borrowed(text),
+/// `text` with every configured secret replaced by the redaction marker.
+fn redact_text<'t>(text: &'t str, secrets: &[String]) -> Cow<'t, str> {
+    let mut text = Cow::Borrowed(text);
+    for secret in secrets {
+        if !secret.is_empty() && text.contains(secret.as_str()) {
+            text = Cow::Owned(text.replace(secret.as_str(), REDACTED));
+        }
     }
+    text
 }
 
 /// The response's media type (`application/json`), without parameters, kept only when it is
 /// a plain token pair: the header is the server's text and ends up in messages.
-fn media_type(value: Option<&HeaderValue>, secret: Option<&str>) -> String {
+fn media_type(value: Option<&HeaderValue>, secret: &[String]) -> String {
     let Some(text) = value.and_then(|v| v.to_str().ok()) else {
         return String::new();
     };
@@ -1013,7 +1210,7 @@ impl DecodeError {
         body: &[u8],
         path: Option<&serde_path_to_error::Path>,
         error: &serde_json::Error,
-        secret: Option<&str>,
+        secret: &[String],
     ) -> Self {
         // A syntax error's path ends in the keys read before it, which may be anything the
         // server wrote; the line and column say where instead.

@@ -9,6 +9,17 @@ use crate::http::Error;
 #[allow(unused_imports)]
 use crate::models;
 
+impl crate::http::ClientBuilder {
+    /// The `clientId` API key, sent in the `PLAID-CLIENT-ID` header; never printed.
+    pub fn client_id(self, value: impl Into<String>) -> Self {
+        self.credential("clientId", crate::http::Credential::Key(value.into()))
+    }
+    /// The `secret` API key, sent in the `PLAID-SECRET` header; never printed.
+    pub fn secret(self, value: impl Into<String>) -> Self {
+        self.credential("secret", crate::http::Credential::Key(value.into()))
+    }
+}
+
 /// The Plaid API: one async method per operation.
 ///
 /// [`Client`](crate::http::Client) implements it over HTTP. Code that takes an

@@ -13,16 +13,44 @@ use crate::models;
 /// The API version this crate was generated for, sent as the `Plaid-Version` header.
 pub const API_VERSION: &str = "2020-09-14";
 
-/// The header that carries the client id (`api.headers.client_id` in the spec).
+/// How credentials travel (`api.security_schemes` in the spec).
+pub const SECURITY_SCHEMES: &[::specgen_runtime::auth::SecurityScheme] = &[
+    ::specgen_runtime::auth::SecurityScheme {
+        name: "clientId",
+        kind: ::specgen_runtime::auth::SchemeKind::ApiKey {
+            location: ::specgen_runtime::auth::Location::Header,
+            name: "PLAID-CLIENT-ID",
+        },
+    },
+    ::specgen_runtime::auth::SecurityScheme {
+        name: "secret",
+        kind: ::specgen_runtime::auth::SchemeKind::ApiKey {
+            location: ::specgen_runtime::auth::Location::Header,
+            name: "PLAID-SECRET",
+        },
+    },
+    ::specgen_runtime::auth::SecurityScheme {
+        name: "plaidVersion",
+        kind: ::specgen_runtime::auth::SchemeKind::ApiVersion {
+            location: ::specgen_runtime::auth::Location::Header,
+            name: "Plaid-Version",
+        },
+    },
+];
+
+/// What every operation carries unless it says otherwise (`api.security`): the first
+/// alternative whose schemes the client has credentials for.
+pub const SECURITY: ::specgen_runtime::auth::Requirement = &[
+    &["clientId", "secret", "plaidVersion"],
+];
+
+/// The header a server reads the client id from: the first header key of
+/// [`SECURITY`]'s first alternative.
 pub const CLIENT_ID_HEADER: &str = "PLAID-CLIENT-ID";
 
-/// The header that carries the secret (`api.headers.secret` in the spec).
+/// The header a server reads the secret from: the second header key of
+/// [`SECURITY`]'s first alternative.
 pub const SECRET_HEADER: &str = "PLAID-SECRET";
-
-/// The header that carries [`API_VERSION`] (`api.headers.version` in the spec), if any.
-pub const VERSION_HEADER: ::std::option::Option<&str> = ::std::option::Option::Some(
-    "Plaid-Version",
-);
 
 /// The error type and code the server answers with when it refuses a request itself,
 /// by situation (`api.server_errors` in the spec).
@@ -909,6 +937,9 @@ impl ::specgen_runtime::Operation for crate::models::CategoriesGetRequest {
     const PATH: &'static str = "/categories/get";
     const IDEMPOTENT: bool = true;
     const AUTHENTICATED: bool = false;
+    const SECURITY: ::std::option::Option<::specgen_runtime::auth::Requirement> = ::std::option::Option::Some(
+        &[],
+    );
     fn request_id(response: &Self::Response) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(response.request_id.as_str())
     }

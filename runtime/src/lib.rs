@@ -34,6 +34,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod auth;
 #[cfg(feature = "path")]
 pub mod decode;
 pub mod formats;

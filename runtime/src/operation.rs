@@ -28,6 +28,9 @@ pub trait Operation: Serialize {
     /// needs none without looking at any; a client configured with credentials sends them
     /// all the same, which such an operation ignores.
     const AUTHENTICATED: bool = true;
+    /// The operation's own security requirement (the spec's per-operation `security`), or
+    /// `None` for the API's default.
+    const SECURITY: Option<crate::auth::Requirement> = None;
     /// Whether the body travels as `multipart/form-data` (the spec's `body: multipart`), each
     /// field one part, rather than as JSON.
     const MULTIPART: bool = false;

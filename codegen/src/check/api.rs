@@ -34,6 +34,31 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
         );
         diagnostics.push(Diagnostic::new(clash.place.clone(), message));
     }
+    let requirements = std::iter::once((place("api.security"), None, &model.api.security)).chain(
+        model.operations.iter().filter_map(|op| {
+            let security = op.security.as_ref()?;
+            Some((model.def(op.request).place.clone(), Some(&op.id), security))
+        }),
+    );
+    for (at, op, requirement) in requirements {
+        for name in requirement.iter().flatten() {
+            if model.api.scheme(name).is_none() {
+                let whose = op.map_or_else(
+                    || "`api.security`".to_owned(),
+                    |id| format!("the `security` of `{id}`"),
+                );
+                diagnostics.push(
+                    Diagnostic::new(
+                        at.clone(),
+                        format!(
+                            "{whose} names `{name}`, which is not one of `api.security_schemes`"
+                        ),
+                    )
+                    .with_hint("declare it under `api.security_schemes`"),
+                );
+            }
+        }
+    }
     let Some(error) = model.api.error else {
         return;
     };

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_saphyr::{Location, Spanned};
+use serde_saphyr::Spanned;
 
 use crate::diag::{Cursor, Diagnostic, Diagnostics, Place};
 use crate::index::TypeIndex;
@@ -286,23 +286,98 @@ impl<'a> Checker<'a> {
                 "e.g. `MIT OR Apache-2.0`",
             );
         }
-        let location = api
-            .headers
-            .as_ref()
-            .map_or(Location::UNKNOWN, |h| h.referenced);
-        for (key, name) in api.header_names() {
-            if let Some(name) = name
-                && !is_header_name(&name)
-            {
-                self.error_hint(
-                    &at.key("headers").key(key).at(location),
-                    format!("`{name}` is not an HTTP header name"),
-                    "use letters, digits and `-`, e.g. `Acme-Client-Id`",
-                );
-            }
+        for (name, scheme) in &api.security_schemes.0 {
+            self.security_scheme(&at.key("security_schemes").key(&name.value), scheme);
         }
         if let Some(server_errors) = &api.server_errors {
             self.server_errors(&at.key("server_errors"), server_errors, api);
+        }
+    }
+
+    /// A scheme's kind is one the client can send; an API key says where (`in`) and under
+    /// which name, a name a header, a query or a cookie can carry.
+    fn security_scheme(&mut self, at: &Cursor<'_>, scheme: &crate::spec::SecurityScheme) {
+        let kind = &scheme.kind;
+        if !crate::ir::SCHEME_KINDS.contains(&kind.value.as_str()) {
+            self.error_hint(
+                &at.key("kind").at(kind.referenced),
+                format!("`{}` is not a security scheme kind", kind.value),
+                "use `api_key`, `http_bearer`, `http_basic` or `oauth2`",
+            );
+            return;
+        }
+        let api_key = kind.value == "api_key";
+        for (key, given) in [
+            ("in", &scheme.location),
+            ("name", &scheme.name),
+            ("value", &scheme.value),
+        ] {
+            if let Some(given) = given
+                && !api_key
+            {
+                self.error(
+                    &at.key(key).at(given.referenced),
+                    format!("`{key}` goes with `kind: api_key`"),
+                );
+            }
+        }
+        if let Some(value) = &scheme.value
+            && value.value != "api_version"
+        {
+            self.error_hint(
+                &at.key("value").at(value.referenced),
+                format!("`{}` is not a value the client knows", value.value),
+                "`value: api_version` sends the API version; leave it out for a key the user gives",
+            );
+        }
+        if !api_key {
+            return;
+        }
+        let location = match &scheme.location {
+            Some(location) if crate::ir::KEY_LOCATIONS.contains(&location.value.as_str()) => {
+                location.value.as_str()
+            }
+            Some(location) => {
+                self.error_hint(
+                    &at.key("in").at(location.referenced),
+                    format!("`{}` is not where an API key travels", location.value),
+                    "use `in: header`, `in: query` or `in: cookie`",
+                );
+                return;
+            }
+            None => {
+                self.error_hint(
+                    at,
+                    "an `api_key` scheme needs `in`",
+                    "add `in: header`, `in: query` or `in: cookie`",
+                );
+                return;
+            }
+        };
+        match &scheme.name {
+            None => self.error_hint(
+                at,
+                "an `api_key` scheme needs the key's `name`",
+                "add `name: X-Api-Key`",
+            ),
+            Some(name) if location == "header" && !is_header_name(&name.value) => self.error_hint(
+                &at.key("name").at(name.referenced),
+                format!("`{}` is not an HTTP header name", name.value),
+                "use letters, digits and `-`, e.g. `Acme-Client-Id`",
+            ),
+            Some(name)
+                if name.value.is_empty()
+                    || name.value.contains(|c: char| {
+                        c.is_control() || c.is_whitespace() || "=;,\"".contains(c)
+                    }) =>
+            {
+                self.error_hint(
+                    &at.key("name").at(name.referenced),
+                    format!("`{}` is not a {location} name", name.value),
+                    "use letters, digits, `-` and `_`",
+                )
+            }
+            Some(_) => {}
         }
     }
 

@@ -75,10 +75,13 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
             use crate::models;
         }
     });
+    let setters = setters(model);
     quote! {
         //! The API as a trait, and its HTTP implementation.
 
         #imports
+
+        #setters
 
         #trait_docs
         pub trait #trait_ident: Send + Sync #methods
@@ -90,6 +93,117 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
             #span
         }
     }
+}
+
+/// The builder's methods of its own, which a scheme's setter must not shadow.
+const BUILDER_METHODS: &[&str] = &[
+    "environment",
+    "timeout",
+    "user_agent",
+    "retry",
+    "max_response_bytes",
+    "http_client",
+    "build",
+    "api_key",
+    "bearer_token",
+    "basic_auth",
+    "credential",
+];
+
+/// The builder method that sets a scheme's credential: the scheme's name in snake case
+/// (`clientId` -> `client_id`), `_credential` added where that is a method already.
+pub fn setter_name(scheme: &str) -> String {
+    let name = crate::names::snake_ident(scheme);
+    if BUILDER_METHODS.contains(&name.as_str()) {
+        format!("{name}_credential")
+    } else {
+        name
+    }
+}
+
+/// One typed setter per credential scheme, so that a typo in a scheme name is a compile
+/// error rather than a failed `build`.
+fn setters(model: &Model) -> TokenStream {
+    use crate::ir::SchemeKind;
+    let setters = model.api.security_schemes.iter().filter_map(|scheme| {
+        let setter = ident(&setter_name(&scheme.name));
+        let name = &scheme.name;
+        let mut text = match &scheme.kind {
+            SchemeKind::ApiKey { api_version: true, .. } => return None,
+            SchemeKind::ApiKey { location, name: key, .. } => {
+                format!("The `{name}` API key, sent in the `{key}` {}; never printed.", match location {
+                    crate::ir::KeyLocation::Header => "header",
+                    crate::ir::KeyLocation::Query => "query parameter",
+                    crate::ir::KeyLocation::Cookie => "cookie",
+                })
+            }
+            SchemeKind::HttpBearer | SchemeKind::OAuth2 => {
+                format!("The token of the `{name}` scheme, sent as `Authorization: Bearer`; never printed.")
+            }
+            SchemeKind::HttpBasic => {
+                format!("The user and password of the `{name}` scheme, sent as `Authorization: Basic`; never printed.")
+            }
+        };
+        if !scheme.docs.is_empty() {
+            text.push_str(&format!("\n\n{}", scheme.docs));
+        }
+        let docs = doc_attrs(&text);
+        Some(match scheme.kind {
+            SchemeKind::HttpBasic => quote! {
+                #docs
+                pub fn #setter(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+                    self.credential(#name, crate::http::Credential::Basic(user.into(), password.into()))
+                }
+            },
+            _ => quote! {
+                #docs
+                pub fn #setter(self, value: impl Into<String>) -> Self {
+                    self.credential(#name, crate::http::Credential::Key(value.into()))
+                }
+            },
+        })
+    });
+    let setters: Vec<_> = setters.collect();
+    if setters.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl crate::http::ClientBuilder {
+            #(#setters)*
+        }
+    }
+}
+
+/// The credentials the runnable example sets: those of the default requirement's first
+/// alternative, from environment variables named after the API and the scheme.
+fn example_credentials(model: &Model, env: &str) -> (String, String) {
+    use crate::ir::SchemeKind;
+    let (mut vars, mut calls) = (String::new(), String::new());
+    for name in model.api.security.first().into_iter().flatten() {
+        let Some(scheme) = model.api.scheme(name) else {
+            continue;
+        };
+        let var = format!("{env}_{}", name.to_shouty_snake_case());
+        let setter = setter_name(name);
+        match scheme.kind {
+            SchemeKind::ApiKey {
+                api_version: true, ..
+            } => {}
+            SchemeKind::HttpBasic => {
+                vars.push_str(&format!("{var}_USER=... {var}_PASSWORD=... "));
+                calls.push_str(&format!(
+                    "\n        .{setter}(\n            std::env::var(\"{var}_USER\").unwrap_or_default(),\n            std::env::var(\"{var}_PASSWORD\").unwrap_or_default(),\n        )"
+                ));
+            }
+            _ => {
+                vars.push_str(&format!("{var}=... "));
+                calls.push_str(&format!(
+                    "\n        .{setter}(std::env::var(\"{var}\").unwrap_or_default())"
+                ));
+            }
+        }
+    }
+    (vars, calls)
 }
 
 /// The operation the runnable example calls: the first whose request has an example.
@@ -111,11 +225,12 @@ pub fn example(model: &Model, options: &Options) -> Option<String> {
     // Environment variables named after the API, as the credentials' docs name them
     // (`PLAID_CLIENT_ID` for the Plaid API).
     let env = crate::names::title_word(&model.api.title).to_shouty_snake_case();
+    let (vars, calls) = example_credentials(model, &env);
     Some(format!(
         r##"//! Calls `{method} {path}` with the example from the spec.
 //!
 //! ```sh
-//! {env}_CLIENT_ID=... {env}_SECRET=... cargo run -p {package} --example call
+//! {vars}cargo run -p {package} --example call
 //! {env}_BASE_URL=http://127.0.0.1:8080 cargo run -p {package} --example call   # a local sandbox
 //! ```
 
@@ -128,9 +243,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
         Err(_) => Environment::default(),
     }};
     let client = Client::builder()
-        .environment(environment)
-        .client_id(std::env::var("{env}_CLIENT_ID").unwrap_or_default())
-        .secret(std::env::var("{env}_SECRET").unwrap_or_default())
+        .environment(environment){calls}
         .build()?;
     let request: {request} = serde_json::from_str(
         r#"{json}"#,

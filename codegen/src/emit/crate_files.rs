@@ -308,10 +308,47 @@ pub fn models_mod(model: &Model) -> TokenStream {
     }
 }
 
+fn security_scheme(scheme: &crate::ir::SecurityScheme) -> TokenStream {
+    use crate::ir::{KeyLocation, SchemeKind};
+    let name = &scheme.name;
+    let kind = match &scheme.kind {
+        SchemeKind::ApiKey {
+            location,
+            name,
+            api_version,
+        } => {
+            let location = match location {
+                KeyLocation::Header => quote!(Header),
+                KeyLocation::Query => quote!(Query),
+                KeyLocation::Cookie => quote!(Cookie),
+            };
+            let variant = if *api_version {
+                quote!(ApiVersion)
+            } else {
+                quote!(ApiKey)
+            };
+            quote!(#variant { location: ::specgen_runtime::auth::Location::#location, name: #name })
+        }
+        SchemeKind::HttpBearer | SchemeKind::OAuth2 => quote!(Bearer),
+        SchemeKind::HttpBasic => quote!(Basic),
+    };
+    quote! {
+        ::specgen_runtime::auth::SecurityScheme {
+            name: #name,
+            kind: ::specgen_runtime::auth::SchemeKind::#kind,
+        },
+    }
+}
+
+fn requirement(alternatives: &[Vec<String>]) -> TokenStream {
+    let alternatives = alternatives.iter().map(|names| quote!(&[#(#names),*],));
+    quote!(&[#(#alternatives)*])
+}
+
 pub fn operations(model: &Model) -> TokenStream {
     let api = &model.api;
     let version = &api.version;
-    let version_doc = doc_attrs(&match &api.headers.version {
+    let version_doc = doc_attrs(&match api.version_header() {
         Some(header) => {
             format!("The API version this crate was generated for, sent as the `{header}` header.")
         }
@@ -319,11 +356,8 @@ pub fn operations(model: &Model) -> TokenStream {
                  send it in)."
             .to_owned(),
     });
-    let (client_id_header, secret_header) = (&api.headers.client_id, &api.headers.secret);
-    let version_header = match &api.headers.version {
-        Some(header) => quote!(::std::option::Option::Some(#header)),
-        None => quote!(::std::option::Option::None),
-    };
+    let schemes = api.security_schemes.iter().map(security_scheme);
+    let security = requirement(&api.security);
     let variants = api.servers.iter().map(|(name, url)| {
         let variant = ident(&names::variant_ident(name));
         let docs = doc_attrs(&format!("`{url}`"));
@@ -381,6 +415,10 @@ pub fn operations(model: &Model) -> TokenStream {
                 const AUTHENTICATED: bool = false;
             )
         });
+        let security = op.security.as_ref().map(|own| {
+            let own = requirement(own);
+            quote!(const SECURITY: ::std::option::Option<::specgen_runtime::auth::Requirement> = ::std::option::Option::Some(#own);)
+        });
         quote! {
             #docs
             #cfg
@@ -391,6 +429,7 @@ pub fn operations(model: &Model) -> TokenStream {
                 const PATH: &'static str = #path;
                 const IDEMPOTENT: bool = #idempotent;
                 #unauthenticated
+                #security
                 #multipart
                 #parameters
                 #request_id
@@ -408,6 +447,18 @@ pub fn operations(model: &Model) -> TokenStream {
         }
     });
     let server_errors = with_server.then(|| server_errors(model));
+    let server_headers = with_server.then(|| {
+        let (client_id_header, secret_header) = api.server_credential_headers();
+        quote! {
+            /// The header a server reads the client id from: the first header key of
+            /// [`SECURITY`]'s first alternative.
+            pub const CLIENT_ID_HEADER: &str = #client_id_header;
+
+            /// The header a server reads the secret from: the second header key of
+            /// [`SECURITY`]'s first alternative.
+            pub const SECRET_HEADER: &str = #secret_header;
+        }
+    });
     // Answers are named `models::Name`, as in client.rs and server.rs; with every spec file's
     // feature off, no operation uses the import.
     let models_use = (!model.operations.is_empty()).then(|| {
@@ -439,14 +490,14 @@ pub fn operations(model: &Model) -> TokenStream {
         #version_doc
         pub const API_VERSION: &str = #version;
 
-        /// The header that carries the client id (`api.headers.client_id` in the spec).
-        pub const CLIENT_ID_HEADER: &str = #client_id_header;
+        /// How credentials travel (`api.security_schemes` in the spec).
+        pub const SECURITY_SCHEMES: &[::specgen_runtime::auth::SecurityScheme] = &[#(#schemes)*];
 
-        /// The header that carries the secret (`api.headers.secret` in the spec).
-        pub const SECRET_HEADER: &str = #secret_header;
+        /// What every operation carries unless it says otherwise (`api.security`): the first
+        /// alternative whose schemes the client has credentials for.
+        pub const SECURITY: ::specgen_runtime::auth::Requirement = #security;
 
-        /// The header that carries [`API_VERSION`] (`api.headers.version` in the spec), if any.
-        pub const VERSION_HEADER: ::std::option::Option<&str> = #version_header;
+        #server_headers
 
         #server_errors
 

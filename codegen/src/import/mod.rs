@@ -83,16 +83,23 @@ pub fn import(source: &str, text: &str) -> Result<Import, String> {
     check_document(&doc, &mut warnings)?;
     let components = doc.get("components");
     check_components(components, &mut warnings);
-    let headers = security_headers(components, &mut warnings);
+    let schemes = security_schemes(components, &mut warnings);
     let mut schemas = schemas::Schemas::new(components.and_then(|c| c.get("schemas")), warnings);
     schemas.build_named();
-    let imported = operations::import(&doc, &mut schemas);
+    let names: Vec<String> = schemes.iter().map(|(name, _)| name.clone()).collect();
+    let imported = operations::import(&doc, &mut schemas, &names);
     schemas.settle_webhooks();
     let mut pending = imported.examples;
     pending.extend(schema_examples(&schemas));
     examples::attach(&mut schemas, pending);
     // Before the layout, which moves the types into their files.
-    let api = api_block(&doc, &mut schemas, imported.error_type.as_deref(), headers);
+    let security = doc
+        .get("security")
+        .map(|s| requirement(&s.to_json()))
+        .unwrap_or_default();
+    let mut api = api_block(&doc, &mut schemas, imported.error_type.as_deref());
+    api.security = supported(security, &schemes);
+    api.security_schemes = schemes;
     let mut files = layout::layout(&mut schemas, imported.ops);
     files.push(model::File {
         name: API_FILE.to_owned(),
@@ -124,12 +131,7 @@ pub const API_FILE: &str = "api.yaml";
 /// The `api` block: the title and version of `info` (its description as the crate's docs),
 /// the servers with a fixed URL, the error type most error responses use, and how a server
 /// builds it when it has a `code` and a `message`.
-fn api_block(
-    doc: &Node,
-    schemas: &mut schemas::Schemas<'_>,
-    error: Option<&str>,
-    headers: model::Headers,
-) -> model::Api {
+fn api_block(doc: &Node, schemas: &mut schemas::Schemas<'_>, error: Option<&str>) -> model::Api {
     let info = doc.get("info");
     let text = |key: &str| info.and_then(|i| i.get(key)).and_then(Node::scalar_text);
     let title = text("title")
@@ -222,7 +224,8 @@ fn api_block(
         error_summary,
         error_fields,
         servers,
-        headers,
+        security_schemes: Vec::new(),
+        security: Vec::new(),
         docs: text("description").and_then(|d| schemas::clean_docs(&d)),
     }
 }
@@ -266,40 +269,54 @@ fn check_document(doc: &Node, warnings: &mut Warnings) -> Result<(), String> {
     Ok(())
 }
 
-/// The generated client sends credentials in the `api` block's three headers: a client id, a
-/// secret and the API version (Plaid's apiKey schemes). An apiKey scheme in a header whose
-/// name ends in `-Client-Id`, `-Secret` or `-Version` (any case) fills that slot; any other
-/// scheme (bearer, basic, OAuth 2, a key in the query or a cookie, another header) the client
-/// cannot send, and each is a warning, so that a credential never vanishes silently.
-fn security_headers(components: Option<&Node>, warnings: &mut Warnings) -> model::Headers {
-    let mut headers = model::Headers::default();
+/// The description's security schemes, as the spec's: API keys in a header, the query or a
+/// cookie, HTTP bearer and basic, OAuth 2 (a token the user obtained). Any other kind
+/// (openIdConnect, mutualTLS, another HTTP scheme) the client cannot send: each is a located
+/// warning, so that a credential never vanishes silently.
+fn security_schemes(
+    components: Option<&Node>,
+    warnings: &mut Warnings,
+) -> Vec<(String, model::Scheme)> {
+    let mut imported = Vec::new();
     let schemes = components
         .and_then(|c| c.get("securitySchemes"))
         .map(Node::entries)
         .unwrap_or_default();
     for (key, scheme) in schemes {
         let kind = scheme.str_of("type").unwrap_or("?");
-        let place = scheme.str_of("in").unwrap_or_default();
-        let header = scheme.str_of("name").unwrap_or_default();
-        if kind == "apiKey" && place == "header" {
-            let lower = header.to_ascii_lowercase();
-            let slot = if lower.ends_with("-client-id") {
-                Some(&mut headers.client_id)
-            } else if lower.ends_with("-secret") {
-                Some(&mut headers.secret)
-            } else if lower.ends_with("-version") {
-                Some(&mut headers.version)
-            } else {
-                None
-            };
-            if let Some(slot) = slot.filter(|slot| slot.is_none()) {
-                *slot = Some(header.to_owned());
-                continue;
+        let http = scheme.str_of("scheme").map(str::to_ascii_lowercase);
+        let location = scheme.str_of("in").unwrap_or_default();
+        let name = scheme.str_of("name").unwrap_or_default();
+        let supported = match (kind, http.as_deref()) {
+            ("apiKey", _)
+                if ["header", "query", "cookie"].contains(&location) && !name.is_empty() =>
+            {
+                Some(model::Scheme {
+                    kind: "api_key",
+                    key: Some((location.to_owned(), name.to_owned())),
+                })
             }
+            ("http", Some("bearer")) => Some(model::Scheme {
+                kind: "http_bearer",
+                key: None,
+            }),
+            ("http", Some("basic")) => Some(model::Scheme {
+                kind: "http_basic",
+                key: None,
+            }),
+            ("oauth2", _) => Some(model::Scheme {
+                kind: "oauth2",
+                key: None,
+            }),
+            _ => None,
+        };
+        if let Some(supported) = supported {
+            imported.push((key.name.clone(), supported));
+            continue;
         }
-        let what = match (kind, scheme.str_of("scheme")) {
+        let what = match (kind, http) {
             ("http", Some(http)) => format!("HTTP {http}"),
-            ("apiKey", _) => format!("an API key in the {place} `{header}`"),
+            ("apiKey", _) => format!("an API key in the {location} `{name}`"),
             (other, _) => other.to_owned(),
         };
         warnings.push(
@@ -308,13 +325,40 @@ fn security_headers(components: Option<&Node>, warnings: &mut Warnings) -> model
             &format!("components.securitySchemes.{}", key.name),
             format!(
                 "security scheme `{}` ({what}) is not supported: the generated client does not \
-                 send it; give your own `reqwest::Client` with default headers to \
-                 `ClientBuilder::http_client`",
+                 send it, and requirements that need it are left out; give your own \
+                 `reqwest::Client` with default headers to `ClientBuilder::http_client`",
                 key.name
             ),
         );
     }
-    headers
+    imported
+}
+
+/// An OpenAPI security requirement (`[{clientId: [], secret: []}]`) as the spec's
+/// alternatives of scheme names. Scopes are the server's business and are dropped.
+pub(crate) fn requirement(value: &serde_json::Value) -> Vec<Vec<String>> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|alternative| {
+            alternative
+                .as_object()
+                .map(|names| names.keys().cloned().collect())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `requirement` without the alternatives that need a scheme the client cannot send.
+fn supported(
+    requirement: Vec<Vec<String>>,
+    schemes: &[(String, model::Scheme)],
+) -> Vec<Vec<String>> {
+    requirement
+        .into_iter()
+        .filter(|names| names.iter().all(|n| schemes.iter().any(|(s, _)| s == n)))
+        .collect()
 }
 
 fn check_components(components: Option<&Node>, warnings: &mut Warnings) {

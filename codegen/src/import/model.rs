@@ -32,29 +32,30 @@ pub struct Api {
     pub error_fields: Option<(Option<String>, String, String)>,
     /// Environment name and base URL.
     pub servers: Vec<(String, String)>,
-    /// The headers of the description's apiKey schemes.
-    pub headers: Headers,
+    /// The description's security schemes the client can send, by name.
+    pub security_schemes: Vec<(String, Scheme)>,
+    /// The description's top-level `security`, alternatives of scheme names.
+    pub security: Vec<Vec<String>>,
     pub docs: Option<String>,
 }
 
-/// The `api` block's `headers`: where the client id, the secret and the version travel.
-#[derive(Debug, Default)]
-pub struct Headers {
-    pub client_id: Option<String>,
-    pub secret: Option<String>,
-    pub version: Option<String>,
+/// One security scheme of the `api` block: its `kind`, and for an API key `in` and `name`.
+#[derive(Debug)]
+pub struct Scheme {
+    pub kind: &'static str,
+    pub key: Option<(String, String)>,
 }
 
-impl Headers {
-    fn entries(&self) -> impl Iterator<Item = (&'static str, &String)> {
-        [
-            ("client_id", self.client_id.as_ref()),
-            ("secret", self.secret.as_ref()),
-            ("version", self.version.as_ref()),
-        ]
-        .into_iter()
-        .filter_map(|(key, value)| Some((key, value?)))
-    }
+/// A requirement in YAML's flow style: `[[clientId, secret]]`.
+pub fn requirement_text(requirement: &[Vec<String>]) -> String {
+    let alternatives: Vec<String> = requirement
+        .iter()
+        .map(|names| {
+            let names: Vec<String> = names.iter().map(|n| json!(n).to_string()).collect();
+            format!("[{}]", names.join(", "))
+        })
+        .collect();
+    format!("[{}]", alternatives.join(", "))
 }
 
 impl Api {
@@ -86,15 +87,23 @@ impl Api {
                 w.string(2, name, url);
             }
         }
-        if self.headers.entries().next().is_some() {
+        if !self.security_schemes.is_empty() {
             w.comment(
                 1,
-                "The headers of the description's apiKey security schemes.",
+                "The description's security schemes (components.securitySchemes).",
             );
-            w.open(1, "headers");
-            for (key, name) in self.headers.entries() {
-                w.string(2, key, name);
+            w.open(1, "security_schemes");
+            for (name, scheme) in &self.security_schemes {
+                w.open(2, name);
+                w.raw(3, "kind", scheme.kind);
+                if let Some((location, key)) = &scheme.key {
+                    w.raw(3, "in", location);
+                    w.string(3, "name", key);
+                }
             }
+        }
+        if !self.security.is_empty() {
+            w.raw(1, "security", &requirement_text(&self.security));
         }
         if let Some(docs) = &self.docs {
             w.text(1, "docs", docs);
@@ -124,12 +133,20 @@ impl Api {
             let servers = self.servers.iter().map(|(n, u)| (n.clone(), json!(u)));
             m.insert("servers".into(), Value::Object(servers.collect()));
         }
-        if self.headers.entries().next().is_some() {
-            let headers = self
-                .headers
-                .entries()
-                .map(|(k, v)| (k.to_owned(), json!(v)));
-            m.insert("headers".into(), Value::Object(headers.collect()));
+        if !self.security_schemes.is_empty() {
+            let schemes = self.security_schemes.iter().map(|(name, scheme)| {
+                let mut fields = Map::new();
+                fields.insert("kind".into(), json!(scheme.kind));
+                if let Some((location, key)) = &scheme.key {
+                    fields.insert("in".into(), json!(location));
+                    fields.insert("name".into(), json!(key));
+                }
+                (name.clone(), Value::Object(fields))
+            });
+            m.insert("security_schemes".into(), Value::Object(schemes.collect()));
+        }
+        if !self.security.is_empty() {
+            m.insert("security".into(), json!(self.security));
         }
         if let Some(docs) = &self.docs {
             m.insert("docs".into(), json!(yaml::text_value(docs)));
@@ -154,6 +171,8 @@ pub struct Operation {
     /// Why the operation takes no credentials (`security: []`, or a description without
     /// security schemes), when it takes none: written as a comment above the key.
     pub public: Option<&'static str>,
+    /// The operation's own `security`, when it differs from the document's and is not `[]`.
+    pub security: Option<Vec<Vec<String>>>,
     /// The success status, when it is not 200 (`201`, `204`).
     pub status: Option<u16>,
     /// The request body is `multipart/form-data`.
@@ -384,6 +403,9 @@ impl Operation {
             w.comment(2, why);
             w.raw(2, "authenticated", "false");
         }
+        if let Some(security) = &self.security {
+            w.raw(2, "security", &requirement_text(security));
+        }
         if self.multipart {
             w.string(2, "body", "multipart");
         }
@@ -430,6 +452,9 @@ impl Operation {
         }
         if self.public.is_some() {
             m.insert("authenticated".into(), json!(false));
+        }
+        if let Some(security) = &self.security {
+            m.insert("security".into(), json!(security));
         }
         Value::Object(m)
     }

@@ -48,14 +48,17 @@ pub struct Operations<'a> {
 
 struct Ctx<'s, 'a> {
     schemas: &'s mut Schemas<'a>,
+    /// The security schemes the client can send.
+    schemes: &'s [String],
     parameters: Option<&'a Node>,
     examples: Vec<Pending<'a>>,
     errors: Vec<ErrorUse>,
 }
 
-pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>) -> Operations<'a> {
+pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) -> Operations<'a> {
     let mut ctx = Ctx {
         schemas,
+        schemes,
         parameters: doc.get("components").and_then(|c| c.get("parameters")),
         examples: Vec::new(),
         errors: Vec::new(),
@@ -171,6 +174,7 @@ impl<'a> Ctx<'_, 'a> {
             "The description asks for no credentials (it has no `security`): the API answers \
              it without any.",
         );
+        let mut security = None;
         for (key, value) in node.entries() {
             let k = key.name.as_str();
             let key_at = format!("{at}.{k}");
@@ -188,17 +192,27 @@ impl<'a> Ctx<'_, 'a> {
                 "security" => {
                     public = None;
                     if Some(&value.to_json()) != global_security {
-                        self.warn(
-                            Kind::SecurityOverride,
-                            key.loc,
-                            &key_at,
-                            format!(
-                                "the operation's security ({}) differs from the document's; \
-                                 the spec format has one authentication for the whole API, \
-                                 so the generated client sends the usual credentials",
-                                value.to_json()
-                            ),
-                        );
+                        let wanted = crate::import::requirement(&value.to_json());
+                        let (kept, dropped): (Vec<_>, Vec<_>) = wanted
+                            .into_iter()
+                            .partition(|names| names.iter().all(|n| self.schemes.contains(n)));
+                        if !dropped.is_empty() {
+                            let then = if kept.is_empty() {
+                                "none is left, so the operation takes the document's"
+                            } else {
+                                "the others are kept"
+                            };
+                            self.warn(
+                                Kind::SecurityOverride,
+                                key.loc,
+                                &key_at,
+                                format!(
+                                    "the operation's security ({}) has alternatives naming a scheme the client cannot send (unsupported or undeclared): left out; {then}",
+                                    value.to_json()
+                                ),
+                            );
+                        }
+                        security = (!kept.is_empty()).then_some(kept);
                     }
                 }
                 _ => self.warn(
@@ -348,6 +362,7 @@ impl<'a> Ctx<'_, 'a> {
                 deprecated: node.flag("deprecated"),
                 idempotent,
                 public,
+                security,
                 status,
                 multipart,
             },

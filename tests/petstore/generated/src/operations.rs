@@ -13,14 +13,20 @@ use crate::models;
 /// The API version this crate was generated for (the spec names no header to send it in).
 pub const API_VERSION: &str = "1.0.0";
 
-/// The header that carries the client id (`api.headers.client_id` in the spec).
-pub const CLIENT_ID_HEADER: &str = "SWAGGER-CLIENT-ID";
+/// How credentials travel (`api.security_schemes` in the spec).
+pub const SECURITY_SCHEMES: &[::specgen_runtime::auth::SecurityScheme] = &[];
 
-/// The header that carries the secret (`api.headers.secret` in the spec).
-pub const SECRET_HEADER: &str = "SWAGGER-SECRET";
+/// What every operation carries unless it says otherwise (`api.security`): the first
+/// alternative whose schemes the client has credentials for.
+pub const SECURITY: ::specgen_runtime::auth::Requirement = &[];
 
-/// The header that carries [`API_VERSION`] (`api.headers.version` in the spec), if any.
-pub const VERSION_HEADER: ::std::option::Option<&str> = ::std::option::Option::None;
+/// The header a server reads the client id from: the first header key of
+/// [`SECURITY`]'s first alternative.
+pub const CLIENT_ID_HEADER: &str = "";
+
+/// The header a server reads the secret from: the second header key of
+/// [`SECURITY`]'s first alternative.
+pub const SECRET_HEADER: &str = "";
 
 /// The error type and code the server answers with when it refuses a request itself,
 /// by situation (`api.server_errors` in the spec).
@@ -140,6 +146,9 @@ impl ::specgen_runtime::Operation for crate::models::FindPetsRequest {
     const PATH: &'static str = "/pets";
     const IDEMPOTENT: bool = true;
     const AUTHENTICATED: bool = false;
+    const SECURITY: ::std::option::Option<::specgen_runtime::auth::Requirement> = ::std::option::Option::Some(
+        &[],
+    );
     const HAS_BODY: bool = false;
     fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut query = ::std::vec::Vec::new();
@@ -189,6 +198,9 @@ impl ::specgen_runtime::Operation for crate::models::NewPet {
     const PATH: &'static str = "/pets";
     const IDEMPOTENT: bool = false;
     const AUTHENTICATED: bool = false;
+    const SECURITY: ::std::option::Option<::specgen_runtime::auth::Requirement> = ::std::option::Option::Some(
+        &[],
+    );
 }
 
 /// `GET /pets/{id}`: find pet by id
@@ -199,6 +211,9 @@ impl ::specgen_runtime::Operation for crate::models::FindPetByIdRequest {
     const PATH: &'static str = "/pets/{id}";
     const IDEMPOTENT: bool = true;
     const AUTHENTICATED: bool = false;
+    const SECURITY: ::std::option::Option<::specgen_runtime::auth::Requirement> = ::std::option::Option::Some(
+        &[],
+    );
     const HAS_BODY: bool = false;
     fn path(&self) -> ::std::borrow::Cow<'static, str> {
         let id = ::specgen_runtime::encode_path_segment(&self.id.to_string());
@@ -231,6 +246,9 @@ impl ::specgen_runtime::Operation for crate::models::DeletePetRequest {
     const PATH: &'static str = "/pets/{id}";
     const IDEMPOTENT: bool = true;
     const AUTHENTICATED: bool = false;
+    const SECURITY: ::std::option::Option<::specgen_runtime::auth::Requirement> = ::std::option::Option::Some(
+        &[],
+    );
     const HAS_BODY: bool = false;
     fn path(&self) -> ::std::borrow::Cow<'static, str> {
         let id = ::specgen_runtime::encode_path_segment(&self.id.to_string());
