@@ -44,6 +44,11 @@ pub const SECURITY: ::specgen_runtime::auth::Requirement = &[
     &["clientId", "secret", "plaidVersion"],
 ];
 
+/// Whether a server checks credentials: only the client-id and secret pair of
+/// [`CLIENT_ID_HEADER`] and [`SECRET_HEADER`] is checked today, so a server of an
+/// API authenticated otherwise takes every request, and its service decides.
+pub const SERVER_CHECKS_CREDENTIALS: bool = true;
+
 /// The header a server reads the client id from: the first header key of
 /// [`SECURITY`]'s first alternative.
 pub const CLIENT_ID_HEADER: &str = "PLAID-CLIENT-ID";

@@ -449,7 +449,13 @@ pub fn operations(model: &Model) -> TokenStream {
     let server_errors = with_server.then(|| server_errors(model));
     let server_headers = with_server.then(|| {
         let (client_id_header, secret_header) = api.server_credential_headers();
+        let checks_credentials = !client_id_header.is_empty() && !secret_header.is_empty();
         quote! {
+            /// Whether a server checks credentials: only the client-id and secret pair of
+            /// [`CLIENT_ID_HEADER`] and [`SECRET_HEADER`] is checked today, so a server of an
+            /// API authenticated otherwise takes every request, and its service decides.
+            pub const SERVER_CHECKS_CREDENTIALS: bool = #checks_credentials;
+
             /// The header a server reads the client id from: the first header key of
             /// [`SECURITY`]'s first alternative.
             pub const CLIENT_ID_HEADER: &str = #client_id_header;
