@@ -269,9 +269,9 @@ impl ClientBuilder {
     }
 
     /// The key of the `api_key` scheme named `scheme` in the spec
-    /// ([`SECURITY_SCHEMES`](crate::operations::SECURITY_SCHEMES)); never printed. Sent on
-    /// the requests whose requirement the scheme is part of. An unknown scheme fails
-    /// [`build`](Self::build).
+    /// ([`operations::SECURITY_SCHEMES`](crate::operations::SECURITY_SCHEMES)); never
+    /// printed. Sent on the requests whose requirement the scheme is part of. An unknown scheme
+    /// fails [`build`](Self::build).
     pub fn api_key(self, scheme: &str, key: impl Into<String>) -> Self {
         self.credential(scheme, Credential::Key(key.into()))
     }
