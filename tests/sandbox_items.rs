@@ -656,3 +656,89 @@ async fn items_stop_at_their_budgets() {
         .expect("item");
     assert_eq!(item.item.webhook, None, "unchanged");
 }
+
+/// `/accounts/get` for all of an Item's accounts is answered from an encoding the sandbox
+/// keeps (`prepared`): it must be the answer the Item's state gives, with each request's own id.
+#[tokio::test]
+async fn a_kept_accounts_answer_follows_the_items_state() {
+    let client = start().await;
+    let token = link_item(&client).await.access_token;
+
+    let first = client
+        .accounts_get(&accounts_get(&token))
+        .await
+        .expect("accounts");
+    let second = client
+        .accounts_get(&accounts_get(&token))
+        .await
+        .expect("again");
+    assert_ne!(
+        first.request_id, second.request_id,
+        "each request its own id"
+    );
+    assert_eq!(
+        (&first.accounts, &first.item),
+        (&second.accounts, &second.item)
+    );
+
+    // Naming every account takes the path that builds the answer per request: the same answer.
+    let named = client
+        .accounts_get(&AccountsGetRequest {
+            options: Some(AccountsGetRequestOptions {
+                account_ids: Some(
+                    first
+                        .accounts
+                        .iter()
+                        .map(|a| a.account_id.clone())
+                        .collect(),
+                ),
+            }),
+            ..accounts_get(&token)
+        })
+        .await
+        .expect("named");
+    assert_eq!(
+        (&named.accounts, &named.item),
+        (&first.accounts, &first.item)
+    );
+
+    let hook = "https://example.com/hooks/kept";
+    client
+        .item_webhook_update(&ItemWebhookUpdateRequest {
+            access_token: token.clone(),
+            webhook: Nullable::Value(hook.into()),
+            ..Default::default()
+        })
+        .await
+        .expect("updated");
+    let updated = client
+        .accounts_get(&accounts_get(&token))
+        .await
+        .expect("after the update");
+    assert_eq!(updated.item.webhook.as_deref(), Some(hook));
+    assert_eq!(updated.accounts, first.accounts);
+
+    client
+        .sandbox_item_reset_login(&SandboxItemResetLoginRequest {
+            access_token: token.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("reset");
+    assert_eq!(
+        api_error(client.accounts_get(&accounts_get(&token)).await).2,
+        "ITEM_LOGIN_REQUIRED"
+    );
+
+    // Another Item's answer is its own, whatever the cache holds.
+    let other = link_item(&client).await.access_token;
+    let others = client
+        .accounts_get(&accounts_get(&other))
+        .await
+        .expect("other Item");
+    assert_ne!(others.item.item_id, first.item.item_id);
+    assert!(
+        ids(others.accounts.iter().map(|a| &a.account_id))
+            .is_disjoint(&ids(first.accounts.iter().map(|a| &a.account_id)))
+    );
+}

@@ -14,6 +14,7 @@
 //! error message quotes a value of the request, and every answer carries a request id.
 
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -173,6 +174,20 @@ pub trait ServiceBasics: Send + Sync + 'static {
     fn allows_origin(&self, origin: &str) -> bool {
         let _ = origin;
         false
+    }
+
+    /// A response the service has ready for this request, sent instead of calling the
+    /// operation's method (the request id header is added): for an answer that repeats, which
+    /// the service keeps encoded rather than building and encoding it per request. `request`
+    /// has passed every check and rule; put `context.request_id` into the body. `None`, the
+    /// default, calls the method.
+    fn prepared_answer<Req: Operation + 'static>(
+        &self,
+        context: &RequestContext,
+        request: &Req,
+    ) -> Option<Result<Response, ServerError>> {
+        let _ = (context, request);
+        None
     }
 
     /// The answer of a JSON operation the service does not implement. `answer` conforms to
@@ -361,7 +376,7 @@ pub async fn handle<S, Req, Resp, Fut>(
 ) -> Response
 where
     S: ServiceBasics + ?Sized,
-    Req: Operation + DeserializeOwned + Validate,
+    Req: Operation + DeserializeOwned + Validate + 'static,
     Fut: Future<Output = Result<Resp, ServerError>>,
 {
     let request_id = service.next_request_id();
@@ -389,13 +404,24 @@ where
             request_id: request_id.clone(),
             client_id,
         };
-        call(context, request).await
+        match service.prepared_answer(&context, &request) {
+            Some(prepared) => prepared.map(Answered::Prepared),
+            None => call(context, request).await.map(Answered::Value),
+        }
     }
     .await;
     match outcome {
-        Ok(response) => with_request_id(answer(response), &request_id),
+        Ok(Answered::Value(response)) => with_request_id(answer(response), &request_id),
+        Ok(Answered::Prepared(response)) => with_request_id(response, &request_id),
         Err(error) => error.into_response(&request_id),
     }
+}
+
+/// What the service answered: a value the route encodes, or a response it had ready
+/// ([`ServiceBasics::prepared_answer`]).
+enum Answered<Resp> {
+    Value(Resp),
+    Prepared(Response),
 }
 
 /// The credentials the headers carry: each `None` when its header is absent.
@@ -513,8 +539,14 @@ async fn read_body<S: ServiceBasics + ?Sized>(
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
-    let read = axum::body::to_bytes(body, limit);
-    match tokio::time::timeout(service.body_read_timeout(), read).await {
+    let mut read = std::pin::pin!(axum::body::to_bytes(body, limit));
+    // A small body has usually arrived with the head: read it without arming a timer.
+    let arrived = std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await;
+    let read = match arrived {
+        Poll::Ready(read) => Ok(read),
+        Poll::Pending => tokio::time::timeout(service.body_read_timeout(), read).await,
+    };
+    match read {
         Err(_) => Err(ServerError::refusal(
             408,
             SERVER_ERRORS.request_timeout,

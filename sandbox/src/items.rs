@@ -347,9 +347,39 @@ pub struct LinkedItem {
 /// costs 261 to 275 bytes of resident memory (BENCHMARKS.md).
 pub const ITEM_OVERHEAD_BYTES: usize = 320;
 
+/// What the API shows of a linked Item besides its ids: `Sandbox::linked_item` builds the
+/// Item from its index and this alone, so two equal `ItemShown` of one Item show the same Item.
+#[derive(Clone, PartialEq)]
+pub struct ItemShown {
+    pub institution: u8,
+    pub products: Vec<Products>,
+    pub webhook: Option<Box<str>>,
+    /// The request id of the `/sandbox/item/reset_login` that put the Item into
+    /// `ITEM_LOGIN_REQUIRED`.
+    pub login_required: Option<Box<str>>,
+}
+
+impl ItemShown {
+    pub fn institution(&self) -> &'static Institution {
+        &INSTITUTIONS[usize::from(self.institution)]
+    }
+}
+
 impl LinkedItem {
     pub fn institution(&self) -> &'static Institution {
         &INSTITUTIONS[usize::from(self.institution)]
+    }
+
+    pub fn shown(&self) -> ItemShown {
+        ItemShown {
+            institution: self.institution,
+            products: self.products.clone(),
+            webhook: self.webhook.clone(),
+            login_required: match &self.status {
+                Status::LoginRequired(request_id) => Some(request_id.clone()),
+                Status::Good | Status::Removed => None,
+            },
+        }
     }
 
     pub fn stored_bytes(&self) -> usize {

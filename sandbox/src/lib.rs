@@ -14,6 +14,7 @@ mod connections;
 mod ids;
 mod institutions;
 mod items;
+mod prepared;
 mod service;
 mod transactions;
 mod webhooks;

@@ -8,6 +8,12 @@ use std::time::Duration;
 use clap::Parser;
 use plaid_sandbox::{Config, Limits};
 
+/// Each request allocates and frees a few dozen small buffers (headers, the decoded request, the
+/// encoded answer) across two worker threads; mimalloc's per-thread free lists serve them at a
+/// fraction of the system allocator's cost (BENCHMARKS.md, "Side by side with oha").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// An offline, in-memory Plaid sandbox for /user/*, /sandbox/user/reset_login and
 /// /beacon/user/create.
 #[derive(Parser)]

@@ -1,6 +1,7 @@
 //! The sandbox's behaviour: users, their Items and Beacon users, kept in memory and changed
 //! the way the docs describe.
 
+use std::any::Any;
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 use plaid_api::models::*;
 use plaid_api::server::PlaidApiService;
 use plaid_api::server_support::{RequestContext, ServerError, ServiceBasics};
-use plaid_api::{Binary, Nullable};
+use plaid_api::{Binary, Nullable, Operation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -16,7 +17,8 @@ use serde_json::Value;
 use crate::answers::{self, Answers};
 use crate::ids::{Ids, constant_time_eq};
 use crate::institutions;
-use crate::items::{self, ItemRenaming, LinkedItem, Status};
+use crate::items::{self, ItemRenaming, ItemShown, LinkedItem, Status};
+use crate::prepared::Prepared;
 use crate::transactions::{self, ItemTransactions};
 use crate::webhooks::{self, Deliveries, ItemFacts, SigningKey};
 use crate::{Config, Limits};
@@ -35,6 +37,9 @@ pub struct Sandbox {
     /// The standard user's accounts as the API shows them, decoded once; an Item's are these
     /// with its own ids.
     accounts: Vec<AccountBase>,
+    /// `/accounts/get` of an Item, and `/user/items/get` of a user, kept encoded.
+    prepared_accounts: Prepared<ItemShown>,
+    prepared_user_items: Prepared<Option<UserItemShown>>,
     state: Mutex<State>,
     /// The webhook signing key and the queue of webhooks to deliver.
     webhooks: Deliveries,
@@ -71,6 +76,15 @@ struct User {
     login_required: Option<Box<str>>,
     /// Set by `/user/items/remove`.
     item_removed: bool,
+}
+
+/// What the API shows of a user's one Item besides its ids: `Sandbox::item` builds the Item
+/// from the user's index and this alone.
+#[derive(Clone, PartialEq)]
+struct UserItemShown {
+    /// The request id of the `/sandbox/user/reset_login` that put the Item into
+    /// `ITEM_LOGIN_REQUIRED`.
+    login_required: Option<Box<str>>,
 }
 
 /// What one user costs besides its `client_user_id` (counted twice: in its slot and in the set
@@ -159,6 +173,8 @@ impl Sandbox {
             ids,
             answers: Answers::default(),
             accounts,
+            prepared_accounts: Prepared::new(),
+            prepared_user_items: Prepared::new(),
             state: Mutex::new(State::default()),
         })
     }
@@ -196,8 +212,33 @@ impl Sandbox {
         }
     }
 
+    /// The user a `/user/items/get` names: its index, and what the API shows of its one Item
+    /// (`None` once removed).
+    fn user_items(
+        &self,
+        request: &UserItemsGetRequest,
+    ) -> Result<(usize, Option<UserItemShown>), ServerError> {
+        let user_ref = self.user(request.user_token.as_deref(), request.user_id.as_deref())?;
+        let shown = self.with_user(&user_ref, |slot| {
+            slot.as_ref()
+                .filter(|user| !user.item_removed)
+                .map(|user| UserItemShown {
+                    login_required: user.login_required.clone(),
+                })
+        })?;
+        Ok((user_ref.index, shown))
+    }
+
+    /// The user's Items as the API shows them: its one Item, unless removed.
+    fn user_items_shown(&self, index: usize, shown: Option<&UserItemShown>) -> Vec<Item> {
+        shown
+            .map(|item| self.item(index, item))
+            .into_iter()
+            .collect()
+    }
+
     /// The user's one Item as the API shows it.
-    fn item(&self, index: usize, user: &User) -> Item {
+    fn item(&self, index: usize, user: &UserItemShown) -> Item {
         Item {
             item_id: self.ids.item_id(index as u64),
             institution_id: Nullable::Value(items::USER_ITEM_INSTITUTION.id.into()),
@@ -286,7 +327,7 @@ impl Sandbox {
     }
 
     /// A linked Item as the API shows it.
-    fn linked_item(&self, index: u64, item: &LinkedItem) -> Item {
+    fn linked_item(&self, index: u64, item: &ItemShown) -> Item {
         let institution = item.institution();
         let available = institution
             .products
@@ -294,10 +335,7 @@ impl Sandbox {
             .filter(|product| !item.products.contains(product))
             .cloned()
             .collect();
-        let reset_by = match &item.status {
-            Status::LoginRequired(request_id) => Some(request_id),
-            _ => None,
-        };
+        let reset_by = item.login_required.as_ref();
         Item {
             item_id: self.ids.linked_item_id(index),
             institution_id: Nullable::Value(institution.id.into()),
@@ -338,7 +376,7 @@ impl Sandbox {
         self.with_item(token, data, |index, item, _| {
             Ok(Some(ItemView {
                 index,
-                item: self.linked_item(index, item),
+                item: self.linked_item(index, &item.shown()),
                 renaming_of: item.institution(),
             }))
         })
@@ -478,6 +516,14 @@ impl ServiceBasics for Sandbox {
 
     fn next_request_id(&self) -> String {
         self.ids.request_id()
+    }
+
+    fn prepared_answer<Req: Operation + 'static>(
+        &self,
+        context: &RequestContext,
+        request: &Req,
+    ) -> Option<Result<axum::response::Response, ServerError>> {
+        self.prepared(context, request)
     }
 
     fn max_body_bytes(&self) -> usize {
@@ -717,16 +763,9 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: UserItemsGetRequest,
     ) -> Result<UserItemsGetResponse, ServerError> {
-        let user_ref = self.user(request.user_token.as_deref(), request.user_id.as_deref())?;
-        let index = user_ref.index;
-        let items = self.with_user(&user_ref, |slot| {
-            slot.iter()
-                .filter(|user| !user.item_removed)
-                .map(|user| self.item(index, user))
-                .collect()
-        })?;
+        let (index, shown) = self.user_items(&request)?;
         Ok(UserItemsGetResponse {
-            items,
+            items: self.user_items_shown(index, shown.as_ref()),
             request_id: context.request_id,
         })
     }
@@ -1021,7 +1060,7 @@ impl PlaidApiService for Sandbox {
             }
             *stored_bytes = without + cost;
             item.webhook = webhook;
-            Ok(self.linked_item(index, item))
+            Ok(self.linked_item(index, &item.shown()))
         })?;
         if let Some(url) = item.webhook.as_deref() {
             self.webhooks.notify(
@@ -1118,10 +1157,10 @@ impl PlaidApiService for Sandbox {
         context: RequestContext,
         request: AccountsGetRequest,
     ) -> Result<AccountsGetResponse, ServerError> {
-        let (index, item) = self.with_item(&request.access_token, true, |index, item, _| {
-            Ok((index, self.linked_item(index, item)))
-        })?;
-        let accounts = match request.options.and_then(|options| options.account_ids) {
+        let (index, item) = self.accounts_item(&request)?;
+        let item = self.linked_item(index, &item);
+        let wanted = request.options.and_then(|options| options.account_ids);
+        let accounts = match wanted {
             None => self.item_accounts(index, &[])?.0,
             // An empty list names no account, as the generic path reads it.
             Some(wanted) if wanted.is_empty() => Vec::new(),
@@ -1246,7 +1285,7 @@ impl PlaidApiService for Sandbox {
                 accounts,
                 transactions,
                 total_transactions: i64::try_from(total).unwrap_or(i64::MAX),
-                item: self.linked_item(index, item),
+                item: self.linked_item(index, &item.shown()),
                 request_id: context.request_id,
             })
         })
@@ -1346,6 +1385,64 @@ impl PlaidApiService for Sandbox {
 }
 
 impl Sandbox {
+    /// The Item an `/accounts/get` names: its index and what the API shows of it.
+    fn accounts_item(&self, request: &AccountsGetRequest) -> Result<(u64, ItemShown), ServerError> {
+        self.with_item(&request.access_token, true, |index, item, _| {
+            Ok((index, item.shown()))
+        })
+    }
+
+    /// `/accounts/get` for all of an Item's accounts, and `/user/items/get`, from their kept
+    /// encodings (see `prepared`); `None` for any other request.
+    fn prepared(
+        &self,
+        context: &RequestContext,
+        request: &dyn Any,
+    ) -> Option<Result<axum::response::Response, ServerError>> {
+        if let Some(request) = request.downcast_ref::<AccountsGetRequest>() {
+            if request
+                .options
+                .as_ref()
+                .is_some_and(|options| options.account_ids.is_some())
+            {
+                return None;
+            }
+            let (index, item) = match self.accounts_item(request) {
+                Ok(found) => found,
+                Err(error) => return Some(Err(error)),
+            };
+            let answer = self
+                .prepared_accounts
+                .answer(index, item, &context.request_id, |item| {
+                    Some(AccountsGetResponse {
+                        accounts: self.item_accounts(index, &[]).ok()?.0,
+                        item: self.linked_item(index, item),
+                        request_id: String::new(),
+                    })
+                });
+            return answer.map(Ok);
+        }
+        if let Some(request) = request.downcast_ref::<UserItemsGetRequest>() {
+            let (index, shown) = match self.user_items(request) {
+                Ok(found) => found,
+                Err(error) => return Some(Err(error)),
+            };
+            let answer = self.prepared_user_items.answer(
+                index as u64,
+                shown,
+                &context.request_id,
+                |shown| {
+                    Some(UserItemsGetResponse {
+                        items: self.user_items_shown(index, shown.as_ref()),
+                        request_id: String::new(),
+                    })
+                },
+            );
+            return answer.map(Ok);
+        }
+        None
+    }
+
     /// The Item's accounts as the API shows them, only those of `wanted` when it names some,
     /// with their places in the Item's list; `INVALID_ACCOUNT_ID` for an id not the Item's.
     fn item_accounts(

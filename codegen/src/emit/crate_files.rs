@@ -102,7 +102,7 @@ pub fn cargo_toml(
         r#"[package]
 name = "{name}"
 version = "{version}"
-description = "Models for the {title}, generated from spec/."
+description = "Models for the {title}, generated from its spec."
 edition = "2024"
 rust-version = "1.88"
 {license}publish = false
@@ -120,7 +120,7 @@ default = [{default}]
 # The async HTTP client. Without it the crate is models and validators only, and builds
 # without reqwest and tokio.
 client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing", "specgen-runtime/path"]
-# The service trait and axum router to serve the API (used by plaid-sandbox).
+# The service trait and axum router to serve the API (a mock or test double of it, say).
 server = ["dep:axum", "dep:http-body-util", "dep:multer", "dep:serde_path_to_error", "dep:tokio", "specgen-runtime/path"]
 {webhooks}{models}
 [dependencies]
@@ -229,10 +229,13 @@ pub fn lib_rs(model: &Model, with_server: bool, with_webhooks: bool) -> TokenStr
     }
 }
 
-pub fn prelude(trait_name: &str) -> TokenStream {
+pub fn prelude(krate: &str, trait_name: &str) -> TokenStream {
     let trait_ident = ident(trait_name);
+    let docs = inner_doc_attrs(&format!(
+        "Everything a caller needs, in one `use {krate}::prelude::*;`."
+    ));
     quote! {
-        //! Everything a caller needs, in one `use plaid_api::prelude::*;`.
+        #docs
         // Empty when every spec file's feature is off.
         #[allow(unused_imports)]
         pub use crate::models::*;
@@ -267,7 +270,13 @@ pub fn models_mod(model: &Model) -> TokenStream {
         let cfg = super::cfg_for_type(model, def.id);
         quote! { #cfg #name => ::std::option::Option::Some(visitor.visit::<#ty>()), }
     });
-    let by_name = model.types().next().is_some().then(|| {
+    let by_name = model.types().next().map(|first| {
+        let visit_docs = doc_attrs(&format!(
+            "Calls `visitor` with the model type named `name` in the spec (`\"{}\"`), for tools \
+             and tests that work from the spec's names, such as checking every example; `None` \
+             when no compiled model has that name.",
+            first.name
+        ));
         quote! {
         /// What to do with a model chosen by its spec name at run time: see
         /// [`visit_by_name`].
@@ -285,9 +294,7 @@ pub fn models_mod(model: &Model) -> TokenStream {
                     + 'static;
         }
 
-        /// Calls `visitor` with the model type named `name` in the spec (`"PlaidError"`), for
-        /// tools and tests that work from the spec's names, such as checking every example;
-        /// `None` when no compiled model has that name.
+        #visit_docs
         pub fn visit_by_name<V: ModelVisitor>(name: &str, visitor: V) -> ::std::option::Option<V::Output> {
             #[allow(unreachable_patterns)]
             match name {

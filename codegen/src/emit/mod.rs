@@ -22,7 +22,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     let krate = package_name(model, options).replace('-', "_");
     let mut jobs = vec![
         Job::Lib,
-        Job::Prelude,
+        Job::Prelude(&krate),
         Job::Operations,
         Job::Client(&krate),
         Job::ModelsIndex,
@@ -99,7 +99,8 @@ pub(crate) fn package_name<'a>(model: &'a Model, options: &'a Options) -> &'a st
 /// One generated Rust file, built and formatted on whichever thread takes it.
 enum Job<'m> {
     Lib,
-    Prelude,
+    /// With the crate's name as a Rust path, which its docs' `use` line names.
+    Prelude(&'m str),
     Operations,
     /// With the crate's name as a Rust path (`plaid_api`), which names its tracing span.
     Client(&'m str),
@@ -131,9 +132,9 @@ impl Job<'_> {
                     crate_files::webhook_verification(model).is_some(),
                 ),
             ),
-            Job::Prelude => (
+            Job::Prelude(krate) => (
                 "src/prelude.rs",
-                crate_files::prelude(&client::trait_name(model)),
+                crate_files::prelude(krate, &client::trait_name(model)),
             ),
             Job::Operations => ("src/operations.rs", crate_files::operations(model)),
             Job::Client(krate) => ("src/client.rs", client::client(model, krate)),

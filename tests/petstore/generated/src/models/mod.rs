@@ -20,9 +20,9 @@ pub trait ModelVisitor {
             + ::specgen_runtime::Validate + ::std::fmt::Debug + 'static;
 }
 
-/// Calls `visitor` with the model type named `name` in the spec (`"PlaidError"`), for
-/// tools and tests that work from the spec's names, such as checking every example;
-/// `None` when no compiled model has that name.
+/// Calls `visitor` with the model type named `name` in the spec (`"FindPetsRequest"`), for tools
+/// and tests that work from the spec's names, such as checking every example; `None` when no
+/// compiled model has that name.
 pub fn visit_by_name<V: ModelVisitor>(
     name: &str,
     visitor: V,
