@@ -201,7 +201,7 @@ pub fn get_by_id(
 ) -> Result<InstitutionsGetByIdResponse, ServerError> {
     let index = items::institution(&request.institution_id)
         .ok_or_else(|| items::invalid_institution(false))?;
-    let institution = &INSTITUTIONS[usize::from(index)];
+    let institution = items::institution_at(index);
     let filter = Filter {
         countries: &request.country_codes,
         ..Filter::default()

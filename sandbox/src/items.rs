@@ -347,6 +347,11 @@ pub struct LinkedItem {
 /// costs 261 to 275 bytes of resident memory (BENCHMARKS.md).
 pub const ITEM_OVERHEAD_BYTES: usize = 320;
 
+/// The Sandbox institution at `place` in [`INSTITUTIONS`], as an Item stores it.
+pub fn institution_at(place: u8) -> &'static Institution {
+    &INSTITUTIONS[usize::from(place)]
+}
+
 /// What the API shows of a linked Item besides its ids: `Sandbox::linked_item` builds the
 /// Item from its index and this alone, so two equal `ItemShown` of one Item show the same Item.
 #[derive(Clone, PartialEq)]
@@ -361,13 +366,13 @@ pub struct ItemShown {
 
 impl ItemShown {
     pub fn institution(&self) -> &'static Institution {
-        &INSTITUTIONS[usize::from(self.institution)]
+        institution_at(self.institution)
     }
 }
 
 impl LinkedItem {
     pub fn institution(&self) -> &'static Institution {
-        &INSTITUTIONS[usize::from(self.institution)]
+        institution_at(self.institution)
     }
 
     pub fn shown(&self) -> ItemShown {

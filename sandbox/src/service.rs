@@ -907,7 +907,7 @@ impl PlaidApiService for Sandbox {
     ) -> Result<SandboxPublicTokenCreateResponse, ServerError> {
         let institution = items::institution(&request.institution_id)
             .ok_or_else(|| items::invalid_institution(false))?;
-        let supported = items::INSTITUTIONS[usize::from(institution)].products;
+        let supported = items::institution_at(institution).products;
         if !request
             .initial_products
             .iter()
