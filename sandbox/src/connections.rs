@@ -18,11 +18,12 @@
 //! `Retry-After`) and closed; at most [`REFUSING_AT_ONCE`] at a time, beyond which a newcomer
 //! is closed unanswered. Nobody waits for a timeout to free a slot.
 //!
-//! The idle connections are kept in the order they became idle (a `BTreeMap` keyed by a
-//! counter), so that finding the longest-idle one, and each request's two changes of state,
-//! cost O(log n) under one short lock.
+//! Each request's two changes of state (busy, then idle again) are one atomic store on its
+//! connection, without a lock: a connection that becomes idle takes the next number of a
+//! counter, so the longest-idle one has the smallest. Finding it looks at every served
+//! connection under the table's lock, which only happens when the budget is full.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -114,7 +115,7 @@ pub async fn serve(
                 &refusing,
                 refusal.clone(),
                 &table,
-                Arc::new(Member::new(GONE)),
+                Arc::new(Member::new(u64::MAX, GONE)),
                 idle_timeout,
                 Some(refused),
             ),
@@ -201,27 +202,29 @@ const GONE: u64 = u64::MAX;
 /// A `Member`'s place: counted, with a request in flight.
 const BUSY: u64 = 0;
 
-/// The connections served, and the idle ones in the order they became idle.
+/// The connections served.
 struct Table {
     budget: usize,
     inner: Mutex<Inner>,
+    /// The place of the next connection to become idle: larger than every place before it.
+    next_idle: AtomicU64,
 }
 
 struct Inner {
-    /// Connections counted against the budget: idle or busy, not gone.
-    served: usize,
+    /// Connections counted against the budget (idle or busy, not gone), by `Member::id`.
+    served: HashMap<u64, Arc<Member>>,
+    /// The next `Member::id`.
+    next_id: u64,
     /// Connections being answered 503.
     refusing: usize,
-    /// Idle connections by the order they became idle: the first is the longest idle.
-    idle: BTreeMap<u64, Arc<Member>>,
-    /// The next key of `idle`: larger than every key before it.
-    next_idle: u64,
 }
 
 /// One served connection, as the table and the connection's task see it.
 struct Member {
-    /// Its key in `Inner::idle` while idle, else `BUSY` or `GONE`. Read and written only under
-    /// the table's lock, which orders the accesses.
+    /// Its key in `Inner::served`.
+    id: u64,
+    /// When it became idle (a number from `Table::next_idle`) while idle, else `BUSY` or
+    /// `GONE`. Leaves `GONE` never; becomes `GONE` only under the table's lock.
     place: AtomicU64,
     /// Whether hyper has ever handed it a request. Written and read in the connection's task.
     asked: AtomicBool,
@@ -232,13 +235,23 @@ struct Member {
 }
 
 impl Member {
-    fn new(place: u64) -> Self {
+    fn new(id: u64, place: u64) -> Self {
         Self {
+            id,
             place: AtomicU64::new(place),
             asked: AtomicBool::new(false),
             evict: Notify::new(),
             closed: Notify::new(),
         }
+    }
+
+    /// Moves `place` to `to` unless the member is gone.
+    fn move_to(&self, to: u64) {
+        let _ = self
+            .place
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |place| {
+                (place != GONE).then_some(to)
+            });
     }
 }
 
@@ -264,11 +277,11 @@ impl Table {
         Self {
             budget,
             inner: Mutex::new(Inner {
-                served: 0,
+                served: HashMap::new(),
+                next_id: 0,
                 refusing: 0,
-                idle: BTreeMap::new(),
-                next_idle: BUSY + 1,
             }),
+            next_idle: AtomicU64::new(BUSY + 1),
         }
     }
 
@@ -281,7 +294,7 @@ impl Table {
     /// longest-idle connection gives its place to the newcomer.
     fn admit(self: &Arc<Self>) -> Admission {
         let mut inner = self.lock();
-        if inner.served >= self.budget && inner.evict_longest_idle().is_none() {
+        if inner.served.len() >= self.budget && inner.evict_longest_idle().is_none() {
             return if inner.refusing < REFUSING_AT_ONCE {
                 inner.refusing += 1;
                 Admission::Refused(Refused {
@@ -291,10 +304,18 @@ impl Table {
                 Admission::Closed
             };
         }
-        inner.served += 1;
-        let member = Arc::new(Member::new(BUSY));
-        inner.make_idle(&member);
+        let id = inner.next_id;
+        inner.next_id += 1;
+        let member = Arc::new(Member::new(id, self.idle_place()));
+        inner.served.insert(id, member.clone());
         Admission::Served(member)
+    }
+
+    fn idle_place(&self) -> u64 {
+        // 2^64 requests do not happen; were they to, the order would wrap, nothing worse.
+        self.next_idle
+            .fetch_add(1, Ordering::Relaxed)
+            .clamp(BUSY + 1, GONE - 1)
     }
 
     /// Evicts the longest-idle connection, if any is idle.
@@ -304,50 +325,45 @@ impl Table {
 
     /// A request's head has arrived on `member`.
     fn busy(&self, member: &Member) {
-        let mut inner = self.lock();
-        let place = member.place.load(Ordering::Relaxed);
-        if place != BUSY && place != GONE {
-            inner.idle.remove(&place);
-            member.place.store(BUSY, Ordering::Relaxed);
-        }
+        member.move_to(BUSY);
     }
 
     /// `member`'s answer has been handed to hyper, or its request abandoned.
-    fn idle(&self, member: &Arc<Member>) {
-        let mut inner = self.lock();
-        if member.place.load(Ordering::Relaxed) == BUSY {
-            inner.make_idle(member);
-        }
+    fn idle(&self, member: &Member) {
+        member.move_to(self.idle_place());
     }
 
     /// `member`'s connection is closed.
     fn leave(&self, member: &Member) {
         let mut inner = self.lock();
-        let place = member.place.swap(GONE, Ordering::Relaxed);
-        if place != GONE {
-            if place != BUSY {
-                inner.idle.remove(&place);
-            }
-            inner.served -= 1;
+        if member.place.swap(GONE, Ordering::AcqRel) != GONE {
+            inner.served.remove(&member.id);
         }
     }
 }
 
 impl Inner {
-    fn make_idle(&mut self, member: &Arc<Member>) {
-        let key = self.next_idle;
-        // 2^64 requests do not happen; saturating keeps the order without a panic regardless.
-        self.next_idle = self.next_idle.saturating_add(1).min(GONE - 1);
-        member.place.store(key, Ordering::Relaxed);
-        self.idle.insert(key, member.clone());
-    }
-
     fn evict_longest_idle(&mut self) -> Option<Arc<Member>> {
-        let (_, victim) = self.idle.pop_first()?;
-        victim.place.store(GONE, Ordering::Relaxed);
-        self.served -= 1;
-        victim.evict.notify_one();
-        Some(victim)
+        loop {
+            let (place, victim) = self
+                .served
+                .values()
+                .map(|member| (member.place.load(Ordering::Acquire), member))
+                .filter(|&(place, _)| place != BUSY && place != GONE)
+                .min_by_key(|&(place, _)| place)?;
+            // It may have become busy (or idle again, later) since it was looked at: then
+            // look again.
+            if victim
+                .place
+                .compare_exchange(place, GONE, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            {
+                let victim = victim.clone();
+                self.served.remove(&victim.id);
+                victim.evict.notify_one();
+                return Some(victim);
+            }
+        }
     }
 }
 
@@ -521,5 +537,50 @@ impl AsyncWrite for Watched {
 
     fn is_write_vectored(&self) -> bool {
         self.stream.is_write_vectored()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn served(admission: Admission) -> Arc<Member> {
+        match admission {
+            Admission::Served(member) => member,
+            Admission::Refused(_) | Admission::Closed => panic!("not served"),
+        }
+    }
+
+    #[test]
+    fn the_longest_idle_goes_first_and_a_busy_one_never() {
+        let table = Arc::new(Table::new(3));
+        let [a, b, c] = [(); 3].map(|()| served(table.admit()));
+        // a answers a request: it is now the most recently idle.
+        table.busy(&a);
+        table.idle(&a);
+        // c has a request in flight.
+        table.busy(&c);
+        let d = served(table.admit());
+        assert_eq!(b.place.load(Ordering::Relaxed), GONE);
+        let e = served(table.admit());
+        assert_eq!(a.place.load(Ordering::Relaxed), GONE);
+        // c is busy; of the idle d and e, d has been idle longer.
+        let _f = served(table.admit());
+        assert_eq!(d.place.load(Ordering::Relaxed), GONE);
+        assert_ne!(c.place.load(Ordering::Relaxed), GONE);
+        assert_ne!(e.place.load(Ordering::Relaxed), GONE);
+        // An evicted connection that finishes a request does not come back.
+        table.idle(&b);
+        assert_eq!(b.place.load(Ordering::Relaxed), GONE);
+        table.leave(&c);
+        assert_eq!(table.lock().served.len(), 2);
+    }
+
+    #[test]
+    fn with_every_connection_busy_a_newcomer_is_refused() {
+        let table = Arc::new(Table::new(1));
+        let only = served(table.admit());
+        table.busy(&only);
+        assert!(matches!(table.admit(), Admission::Refused(_)));
     }
 }

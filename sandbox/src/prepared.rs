@@ -7,12 +7,16 @@
 //! changed builds a different key, so a stale answer is never sent. The cache holds at most
 //! [`SLOTS`] answers per operation (a few megabytes at most), whatever the number of Items.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::{Mutex, PoisonError};
+use std::task::{Context, Poll};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::http::HeaderValue;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
+use http_body::{Frame, SizeHint};
 use serde::Serialize;
 
 /// Answers kept per operation; an index shares its slot with every index equal modulo this.
@@ -30,7 +34,7 @@ struct Slot<K> {
     index: u64,
     key: K,
     /// The answer up to its request id's opening quote.
-    head: Arc<[u8]>,
+    head: Bytes,
 }
 
 impl<K: PartialEq> Prepared<K> {
@@ -71,7 +75,7 @@ impl<K: PartialEq> Prepared<K> {
                     return None;
                 }
                 encoded.truncate(encoded.len() - 2);
-                let head: Arc<[u8]> = encoded.into();
+                let head = Bytes::from(encoded);
                 *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(Slot {
                     index,
                     key,
@@ -80,17 +84,59 @@ impl<K: PartialEq> Prepared<K> {
                 head
             }
         };
-        let mut body = Vec::with_capacity(head.len() + request_id.len() + 2);
-        body.extend_from_slice(&head);
-        body.extend_from_slice(request_id.as_bytes());
-        body.extend_from_slice(b"\"}");
+        let body = Spliced {
+            pieces: [
+                head,
+                Bytes::copy_from_slice(request_id.as_bytes()),
+                Bytes::from_static(b"\"}"),
+            ],
+            sent: 0,
+        };
         Some(
             (
                 [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-                Bytes::from(body),
+                Body::new(body),
             )
                 .into_response(),
         )
+    }
+}
+
+/// A kept answer, the request's id and the answer's end, sent one after another: the kept
+/// part (kilobytes) is shared, never copied per request.
+struct Spliced {
+    pieces: [Bytes; 3],
+    sent: usize,
+}
+
+impl http_body::Body for Spliced {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = &mut *self;
+        while let Some(piece) = this.pieces.get_mut(this.sent) {
+            this.sent += 1;
+            if !piece.is_empty() {
+                return Poll::Ready(Some(Ok(Frame::data(std::mem::take(piece)))));
+            }
+        }
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.pieces[self.sent.min(3)..].iter().all(Bytes::is_empty)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        let left = self.pieces[self.sent.min(3)..]
+            .iter()
+            .map(Bytes::len)
+            .sum::<usize>();
+        SizeHint::with_exact(left as u64)
     }
 }
 
@@ -104,10 +150,14 @@ mod tests {
         request_id: String,
     }
 
+    /// The body, checked to be announced at its exact length (sent with a Content-Length,
+    /// not chunked).
     async fn text(response: Response) -> String {
+        let announced = http_body::Body::size_hint(response.body()).exact();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap();
+        assert_eq!(announced, Some(bytes.len() as u64));
         String::from_utf8(bytes.to_vec()).unwrap()
     }
 
