@@ -9,10 +9,29 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const PETSTORE: &str = "tests/fixtures/openapi/petstore-expanded.yaml";
+/// Swagger's own petstore, the description petstore3.swagger.io serves: several operations
+/// sharing one body schema, a path parameter named like a body field, query parameters, form
+/// and XML bodies beside JSON ones, OAuth 2 and an API key.
+const SWAGGER_PETSTORE: &str = "tests/fixtures/openapi/swagger-petstore-3.yaml";
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "options", "head", "trace",
 ];
+
+/// A path with its placeholders' names left out (`/pets/{}`): they never travel, and the
+/// import renames one that a body field's name takes.
+fn route(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            if segment.starts_with('{') {
+                "{}"
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
 
 /// Every operation of an OpenAPI description, as (`METHOD`, path).
 fn source_operations(openapi: &Path) -> BTreeSet<(String, String)> {
@@ -22,7 +41,7 @@ fn source_operations(openapi: &Path) -> BTreeSet<(String, String)> {
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in METHODS {
             if item.get(method).is_some() {
-                operations.insert((method.to_uppercase(), path.clone()));
+                operations.insert((method.to_uppercase(), route(path)));
             }
         }
     }
@@ -44,7 +63,7 @@ fn crate_operations(dir: &Path) -> BTreeSet<(String, String)> {
         .map(|block| {
             (
                 constant(block, "METHOD").expect("METHOD"),
-                constant(block, "PATH").expect("PATH"),
+                route(&constant(block, "PATH").expect("PATH")),
             )
         })
         .collect()
@@ -77,16 +96,19 @@ fn cargo(dir: &Path, args: &[&str]) {
 /// README's commands ("Generating a client for another API"), as written, then `cargo build`
 /// in the output folder: offline, with the workspace's lock file, so that it resolves the
 /// versions the workspace already downloaded (a user's first build resolves them online).
-#[test]
-fn petstore_imports_regenerates_and_builds_outside_the_workspace() {
+/// README's commands ("Generating a client for another API") for `openapi`, then clippy
+/// with every feature, warnings denied, in the output folder; every operation of the
+/// description is in the crate. Returns the crate's folder (removed with its scratch folder by
+/// the caller).
+fn import_regenerate_and_build(openapi: &str, package: &str) -> (PathBuf, PathBuf) {
     let root = plaid_tests::workspace_root();
     // Outside the repository: cargo looks for a workspace in every parent folder, and one
     // inside this workspace's folder (target/ included) would be taken for its member.
-    let scratch = std::env::temp_dir().join(format!("specgen-petstore-{}", std::process::id()));
+    let scratch = std::env::temp_dir().join(format!("specgen-{package}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     let (spec, out) = (scratch.join("spec"), scratch.join("out"));
     let (spec_arg, out_arg) = (spec.to_string_lossy(), out.to_string_lossy());
-    cargo(&root, &["xtask", "import", PETSTORE, "--out", &spec_arg]);
+    cargo(&root, &["xtask", "import", openapi, "--out", &spec_arg]);
     cargo(
         &root,
         &[
@@ -101,7 +123,7 @@ fn petstore_imports_regenerates_and_builds_outside_the_workspace() {
 
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
     assert!(
-        manifest.contains("name = \"swagger-petstore\""),
+        manifest.contains(&format!("name = \"{package}\"")),
         "{manifest}"
     );
     assert!(
@@ -113,12 +135,43 @@ fn petstore_imports_regenerates_and_builds_outside_the_workspace() {
     cargo(&out, &["build", "--offline", "--quiet"]);
     cargo(
         &out,
-        &["build", "--offline", "--quiet", "--features", "server"],
+        &[
+            "clippy",
+            "--offline",
+            "--quiet",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
     );
+    assert_eq!(
+        crate_operations(&out),
+        source_operations(&root.join(openapi))
+    );
+    (scratch, out)
+}
 
-    let expected = source_operations(&root.join(PETSTORE));
-    assert_eq!(expected.len(), 4);
-    assert_eq!(crate_operations(&out), expected);
+#[test]
+fn petstore_imports_regenerates_and_builds_outside_the_workspace() {
+    let (scratch, out) = import_regenerate_and_build(PETSTORE, "swagger-petstore");
+    assert_eq!(crate_operations(&out).len(), 4);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+#[test]
+fn swagger_petstore_imports_regenerates_and_builds_outside_the_workspace() {
+    let (scratch, out) =
+        import_regenerate_and_build(SWAGGER_PETSTORE, "swagger-petstore-openapi-3-0");
+    assert_eq!(crate_operations(&out).len(), 19);
+    // `PUT /pet` and `POST /pet` both take `Pet`: each has a request type of its own, with
+    // its fields; `PUT /user/{username}` sends its placeholder and the body's `username`.
+    let pet = std::fs::read_to_string(out.join("src/models/pet.rs")).expect("pet.rs");
+    for request in ["pub struct UpdatePetRequest", "pub struct AddPetRequest"] {
+        assert!(pet.contains(request), "{request} missing");
+    }
+    let operations = std::fs::read_to_string(out.join("src/operations.rs")).expect("ops");
+    assert!(operations.contains("const PATH: &'static str = \"/user/{username_in_path}\";"));
     let _ = std::fs::remove_dir_all(&scratch);
 }
 

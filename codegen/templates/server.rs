@@ -282,9 +282,10 @@ where
         let path = <axum::extract::RawPathParams as axum::extract::FromRequestParts<()>>::from_request_parts(&mut parts, &())
             .await
             .map(|params| {
-                params
-                    .iter()
-                    .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                // By position: the operations of one route may name a placeholder differently.
+                specgen_runtime::path_placeholders(Req::PATH)
+                    .zip(params.iter())
+                    .map(|(name, (_, value))| (name.to_owned(), value.to_owned()))
                     .collect()
             })
             .unwrap_or_default();

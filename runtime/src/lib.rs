@@ -57,7 +57,7 @@ pub use nullable::Nullable;
 pub use open_enum::deserialize_open_enum;
 pub use operation::{
     Binary, ErrorBody, Operation, Parameter, decode_query, encode_path_segment, encode_query,
-    parse_parameter,
+    parse_parameter, path_placeholders,
 };
 pub use redact::REDACTED;
 pub use validate::{Validate, ValidationErrors, Violation};

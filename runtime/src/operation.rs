@@ -181,6 +181,14 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The `{name}` segments of an operation's path, in order. The names never travel: two
+/// operations on one path may name a placeholder differently (a server matches them by
+/// position).
+pub fn path_placeholders(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+}
+
 /// A path parameter's value, percent-encoded so that it stays one segment of the path.
 pub fn encode_path_segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -220,6 +228,13 @@ impl ErrorBody for serde_json::Value {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn placeholders_are_whole_segments_in_order() {
+        let names: Vec<&str> = path_placeholders("/users/{user}/pets/{pet_id}/x{y}").collect();
+        assert_eq!(names, ["user", "pet_id"]);
+    }
+
     use super::*;
 
     #[test]

@@ -57,11 +57,8 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// The `{name}` segments of a path.
 fn placeholders(path: &str) -> Vec<&str> {
-    path.split('/')
-        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
-        .collect()
+    specgen_runtime::path_placeholders(path).collect()
 }
 
 /// The fields of multipart requests are parts: text (strings, numbers, booleans, enums) or

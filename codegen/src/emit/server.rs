@@ -62,7 +62,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             let shared: Vec<&str> = model
                 .operations
                 .iter()
-                .filter(|other| other.path == op.path)
+                .filter(|other| same_route(&other.path, &op.path))
                 .map(|other| other.method.as_str())
                 .collect();
             let route = if shared.len() == 1 {
@@ -75,7 +75,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             } else if shared.first() == Some(&op.method.as_str()) {
                 // The path's routes are built once, at its first operation.
                 let methods = shared.join(", ");
-                let pushes = model.operations.iter().filter(|other| other.path == op.path).map(|other| {
+                let pushes = model.operations.iter().filter(|other| same_route(&other.path, &op.path)).map(|other| {
                     route_method(model, other)
                 });
                 quote! {
@@ -153,6 +153,16 @@ pub fn server(model: &Model) -> Option<TokenStream> {
 
         #answers
     })
+}
+
+/// Whether two operations' paths are one route: the same but for their placeholders' names
+/// (the router would refuse both, and the names never travel).
+fn same_route(a: &str, b: &str) -> bool {
+    let placeholder = |segment: &str| segment.starts_with('{') && segment.ends_with('}');
+    a.split('/').count() == b.split('/').count()
+        && a.split('/')
+            .zip(b.split('/'))
+            .all(|(x, y)| x == y || (placeholder(x) && placeholder(y)))
 }
 
 /// `routes.push(...)`: one operation's route on a path several operations share.
@@ -320,5 +330,18 @@ fn text(model: &Model, field: &Field, part: TokenStream) -> TokenStream {
             quote!(crate::models::#name::from(#part))
         }
         _ => quote!(#part.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_route;
+
+    #[test]
+    fn paths_that_differ_only_in_placeholder_names_are_one_route() {
+        assert!(same_route("/user/{username}", "/user/{username_in_path}"));
+        assert!(same_route("/pets", "/pets"));
+        assert!(!same_route("/user/{username}", "/user/login"));
+        assert!(!same_route("/user/{id}", "/user/{id}/pets"));
     }
 }

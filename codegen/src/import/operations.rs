@@ -1,7 +1,7 @@
 //! Paths to operations: the request type (body, path and header parameters), the response
 //! (a type, bytes or nothing), the error responses, and the examples they carry.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use heck::ToSnakeCase;
 
@@ -51,6 +51,11 @@ struct Ctx<'s, 'a> {
     /// The security schemes the client can send.
     schemes: &'s [String],
     parameters: Option<&'a Node>,
+    /// The schemas (`$ref` targets) named by more than one `$ref` in the document: an
+    /// operation's parameters do not join such a schema's type.
+    shared_schemas: HashSet<&'a str>,
+    /// The schemas that more than one operation takes as its body.
+    shared_bodies: HashSet<&'a str>,
     examples: Vec<Pending<'a>>,
     errors: Vec<ErrorUse>,
 }
@@ -60,6 +65,8 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
         schemas,
         schemes,
         parameters: doc.get("components").and_then(|c| c.get("parameters")),
+        shared_schemas: shared_schemas(doc),
+        shared_bodies: shared_bodies(doc),
         examples: Vec::new(),
         errors: Vec::new(),
     };
@@ -144,12 +151,70 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
     }
 }
 
+/// The `$ref` targets named more than once anywhere in the document.
+fn shared_schemas(doc: &Node) -> HashSet<&str> {
+    fn count<'a>(node: &'a Node, uses: &mut HashMap<&'a str, usize>) {
+        if let Some(target) = node.str_of("$ref") {
+            *uses.entry(target).or_default() += 1;
+        }
+        for (_, value) in node.entries() {
+            count(value, uses);
+        }
+        for item in node.items() {
+            count(item, uses);
+        }
+    }
+    let mut uses = HashMap::new();
+    count(doc, &mut uses);
+    uses.into_iter()
+        .filter(|&(_, count)| count > 1)
+        .map(|(target, _)| target)
+        .collect()
+}
+
+/// The schemas that more than one operation's request body names by `$ref` (in any of its
+/// media types): each of those operations gets a request type of its own, since a request type
+/// belongs to one operation.
+fn shared_bodies(doc: &Node) -> HashSet<&str> {
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for (_, item) in doc.get("paths").map(Node::entries).unwrap_or_default() {
+        for (key, op) in item.entries() {
+            if !METHODS.contains(&key.name.as_str()) {
+                continue;
+            }
+            let content = op.get("requestBody").and_then(|body| body.get("content"));
+            let targets: BTreeSet<&str> = content
+                .map(Node::entries)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(_, media)| media.get("schema")?.str_of("$ref"))
+                .collect();
+            for target in targets {
+                *uses.entry(target).or_default() += 1;
+            }
+        }
+    }
+    uses.into_iter()
+        .filter(|&(_, count)| count > 1)
+        .map(|(target, _)| target)
+        .collect()
+}
+
 /// The media type of a request body the spec's `body: multipart` stands for.
 const MULTIPART: &str = "multipart/form-data";
 
 fn is_json(media: &str) -> bool {
     let media = media.split(';').next().unwrap_or(media).trim();
     media == "application/json" || media.ends_with("+json")
+}
+
+/// An operation's request body as imported.
+struct RequestBody<'a> {
+    /// Its type.
+    name: String,
+    multipart: bool,
+    /// The `$ref` it names, when its type is that schema's.
+    schema: Option<&'a str>,
 }
 
 impl<'a> Ctx<'_, 'a> {
@@ -248,10 +313,6 @@ impl<'a> Ctx<'_, 'a> {
         let area = area_of(path);
         let mut roots = Vec::new();
 
-        let (request, multipart) = match self.request_body(node, op_id, at) {
-            Some((name, multipart)) => (Some(name), multipart),
-            None => (None, false),
-        };
         let mut params = Vec::new();
         for (i, p) in node
             .get("parameters")
@@ -263,6 +324,27 @@ impl<'a> Ctx<'_, 'a> {
             params.push((p, format!("{at}.parameters[{i}]")));
         }
         params.extend(shared_params.iter().cloned());
+        let (request, multipart) = match self.request_body(node, op_id, at) {
+            // A schema that other operations take too, or that is used elsewhere and that the
+            // parameters would join, stays as it is: the request is a copy of its fields.
+            Some(RequestBody {
+                name,
+                multipart,
+                schema: Some(schema),
+            }) if self.shared_bodies.contains(schema)
+                || (!params.is_empty() && self.shared_schemas.contains(schema)) =>
+            {
+                let method = method.to_uppercase();
+                (
+                    Some(self.own_request(&name, op_id, &method, path, loc)),
+                    multipart,
+                )
+            }
+            Some(RequestBody {
+                name, multipart, ..
+            }) => (Some(name), multipart),
+            None => (None, false),
+        };
         let has_body = request.is_some();
         let request_name = match request {
             Some(name) => name,
@@ -291,7 +373,6 @@ impl<'a> Ctx<'_, 'a> {
                 param_fields.push(field);
             }
         }
-        let mut clashes = Vec::new();
         if !has_body
             && method == "get"
             && param_fields.iter().any(|f| f.place == Place::Query)
@@ -301,27 +382,50 @@ impl<'a> Ctx<'_, 'a> {
                 "The path, query and header parameters of `GET {path}`."
             ));
         }
+        let mut template = path.to_owned();
+        let mut clashes = Vec::new();
         if let Some(&i) = self.schemas.type_index.get(&request_name)
             && let Body::Fields(fields) = &mut self.schemas.types[i].def.body
         {
-            for field in param_fields {
-                if fields.iter().any(|f| f.wire == field.wire) {
-                    clashes.push(field.wire);
-                } else {
+            for mut field in param_fields {
+                let taken = |wire: &str| fields.iter().any(|f| f.wire == wire);
+                if !taken(&field.wire) {
                     fields.push(field);
+                    continue;
+                }
+                // A placeholder's name never travels: the path sent is the same under another.
+                let renamed = (field.place == Place::Path)
+                    .then(|| {
+                        (1..)
+                            .map(|n| match n {
+                                1 => format!("{}_in_path", field.wire),
+                                n => format!("{}_in_path{n}", field.wire),
+                            })
+                            .find(|wire| !taken(wire) && !template.contains(&format!("{{{wire}}}")))
+                    })
+                    .flatten();
+                match renamed {
+                    Some(wire) => {
+                        template = template
+                            .replace(&format!("{{{}}}", field.wire), &format!("{{{wire}}}"));
+                        clashes.push(format!(
+                            "path parameter `{}` has the name of a body field of \
+                             `{request_name}`: its placeholder is named `{{{wire}}}` instead (the \
+                             path sent is the same)",
+                            field.wire
+                        ));
+                        field.wire = wire;
+                        fields.push(field);
+                    }
+                    None => clashes.push(format!(
+                        "parameter `{}` has the name of a body field of `{request_name}`: left out",
+                        field.wire
+                    )),
                 }
             }
         }
-        for wire in clashes {
-            self.warn(
-                Kind::Operation,
-                loc,
-                at,
-                format!(
-                    "parameter `{wire}` has the name of a body field of `{request_name}`: \
-                     left out"
-                ),
-            );
+        for message in clashes {
+            self.warn(Kind::Operation, loc, at, message);
         }
         roots.push(request_name.clone());
 
@@ -338,7 +442,7 @@ impl<'a> Ctx<'_, 'a> {
         Some(Imported {
             op: Operation {
                 id,
-                path: path.to_owned(),
+                path: template,
                 method: match method {
                     "post" => None,
                     "get" => Some("GET"),
@@ -371,9 +475,8 @@ impl<'a> Ctx<'_, 'a> {
         })
     }
 
-    /// The request body's type, if the operation has a JSON or a `multipart/form-data` body,
-    /// and whether it is multipart.
-    fn request_body(&mut self, node: &'a Node, op_id: &str, at: &str) -> Option<(String, bool)> {
+    /// The request body's type, if the operation has a JSON or a `multipart/form-data` body.
+    fn request_body(&mut self, node: &'a Node, op_id: &str, at: &str) -> Option<RequestBody<'a>> {
         let body = node.get("requestBody")?;
         let at = format!("{at}.requestBody");
         for (key, _) in body.entries() {
@@ -395,12 +498,55 @@ impl<'a> Ctx<'_, 'a> {
             }
             None => return None,
         };
-        let name = self.body_schema(media, &media_at, op_id, "Request")?;
+        let (name, schema) = self.body_schema(media, &media_at, op_id, "Request")?;
         self.media_examples(media, &media_at, &name);
         if !multipart {
             self.file_in_json(&name, media, &media_at);
         }
-        Some((name, multipart))
+        Some(RequestBody {
+            name,
+            multipart,
+            schema,
+        })
+    }
+
+    /// A request type of the operation's own with the fields of `body` (a component schema's
+    /// type), so that the parameters the operation adds, and the operation's name, are not
+    /// the schema's.
+    fn own_request(
+        &mut self,
+        body: &str,
+        op_id: &str,
+        method: &str,
+        path: &str,
+        loc: Loc,
+    ) -> String {
+        let name = self.op_type_name(op_id, "Request");
+        let (docs, deprecated, fields) = match self.schemas.type_index.get(body) {
+            Some(&i) => {
+                let def = &self.schemas.types[i].def;
+                let fields = match &def.body {
+                    Body::Fields(fields) => fields.clone(),
+                    _ => Vec::new(),
+                };
+                (def.docs.clone(), def.deprecated, fields)
+            }
+            None => (None, false, Vec::new()),
+        };
+        let lead = format!("The body of `{method} {path}`: a [`{body}`]'s fields.");
+        let def = TypeDef {
+            name: name.clone(),
+            docs: Some(match docs {
+                Some(docs) => format!("{lead}\n\n{docs}"),
+                None => lead,
+            }),
+            deprecated,
+            body: Body::Fields(fields),
+            examples: Vec::new(),
+            webhook: None,
+        };
+        self.schemas.push(def, loc, None);
+        name
     }
 
     /// A file field (`format: binary`) in a body declared JSON cannot travel: the spec refuses
@@ -488,7 +634,7 @@ impl<'a> Ctx<'_, 'a> {
         at: &str,
         op_id: &str,
         suffix: &str,
-    ) -> Option<String> {
+    ) -> Option<(String, Option<&'a str>)> {
         for (key, _) in media.entries() {
             if !matches!(key.name.as_str(), "schema" | "example" | "examples") {
                 self.warn(
@@ -507,7 +653,7 @@ impl<'a> Ctx<'_, 'a> {
                 at,
                 "a JSON body without a schema: imported as an object without fields",
             );
-            return Some(self.empty_body(op_id, suffix, media.loc));
+            return Some((self.empty_body(op_id, suffix, media.loc), None));
         };
         if let Some(target) = schema.str_of("$ref") {
             let i = self.schemas.resolve_ref(target, schema.loc, &schema_at)?;
@@ -515,10 +661,10 @@ impl<'a> Ctx<'_, 'a> {
             if suffix == "Response"
                 && let Some(name) = self.schemas.answer_one_of(i)
             {
-                return Some(name);
+                return Some((name, Some(target)));
             }
             return match self.schemas.body_type(i) {
-                Some(name) => Some(name),
+                Some(name) => Some((name, Some(target))),
                 None => {
                     self.warn(
                         Kind::Operation,
@@ -530,11 +676,11 @@ impl<'a> Ctx<'_, 'a> {
                             self.schemas.list[i].key
                         ),
                     );
-                    Some(self.empty_body(op_id, suffix, schema.loc))
+                    Some((self.empty_body(op_id, suffix, schema.loc), None))
                 }
             };
         }
-        Some(self.inline_body(schema, op_id, suffix, &schema_at))
+        Some((self.inline_body(schema, op_id, suffix, &schema_at), None))
     }
 
     /// A free name for a type made for an operation: `<OperationId><Suffix>`.
@@ -943,7 +1089,7 @@ impl<'a> Ctx<'_, 'a> {
                     return Response::Array(items);
                 }
                 match self.body_schema(media, &media_at, op_id, "Response") {
-                    Some(name) => {
+                    Some((name, _)) => {
                         self.media_examples(media, &media_at, &name);
                         Response::Type(name)
                     }
