@@ -122,6 +122,7 @@ fn main() -> ExitCode {
                 let options = codegen::Options {
                     package_name: package.clone(),
                     runtime_path,
+                    spec_folder: spec_folder(&root, &spec),
                     ..codegen::Options::default()
                 };
                 if regenerate(&root.join(spec), &out, &options, check) != ExitCode::SUCCESS {
@@ -142,6 +143,15 @@ fn main() -> ExitCode {
         } => synth(&workspace_root(), operations, out, per_file, stats),
         Task::Import { openapi, out } => import::run(&workspace_root(), &openapi, out),
     }
+}
+
+/// The spec folder as generated files name it: from the repository's root when inside it
+/// (`spec/`, `tests/petstore/spec/`), else as an absolute path; with `/` on every system, so
+/// that the output is the same everywhere.
+fn spec_folder(root: &Path, spec: &Path) -> String {
+    let shown = spec.strip_prefix(root).unwrap_or(spec);
+    let text = shown.to_string_lossy().replace('\\', "/");
+    format!("{}/", text.trim_end_matches('/'))
 }
 
 fn absolute(path: &Path) -> PathBuf {

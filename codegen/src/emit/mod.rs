@@ -31,7 +31,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     ];
     jobs.extend(model.modules.iter().map(Job::Models));
     // The Rust files are built and formatted in parallel: formatting is most of the time.
-    let rust = crate::parallel::map(&jobs, |job| job.run(model, options.verify_splicing))
+    let rust = crate::parallel::map(&jobs, |job| job.run(model, options))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     let mut rust = rust.into_iter();
@@ -55,6 +55,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
             webhooks.as_ref(),
             webhook_payloads.is_some(),
         ),
+        &options.spec_folder,
     )];
     files.extend([lib, prelude, operations].into_iter().flatten());
     // The generic runtime is the `specgen-runtime` crate, a dependency; only the client and
@@ -62,6 +63,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
     files.push(GeneratedFile::verbatim(
         "src/http.rs",
         include_str!("../../templates/http.rs"),
+        &options.spec_folder,
     ));
     files.extend(
         [client, models_index, webhook_payloads]
@@ -72,17 +74,23 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         files.push(GeneratedFile::verbatim(
             "src/webhooks.rs",
             include_str!("../../templates/webhooks.rs"),
+            &options.spec_folder,
         ));
     }
     if let Some(server) = server {
         files.push(GeneratedFile::verbatim(
             "src/server_support.rs",
             include_str!("../../templates/server.rs"),
+            &options.spec_folder,
         ));
         files.push(server);
     }
     if let Some(example) = example {
-        files.push(GeneratedFile::verbatim("examples/call.rs", &example));
+        files.push(GeneratedFile::verbatim(
+            "examples/call.rs",
+            &example,
+            &options.spec_folder,
+        ));
     }
     files.extend(rust.flatten());
     Ok(files)
@@ -114,10 +122,13 @@ enum Job<'m> {
 impl Job<'_> {
     /// `None` for the server when the spec does not say how to build its error type, and for
     /// the webhooks when it names none.
-    fn run(&self, model: &Model, verify_splicing: bool) -> Result<Option<GeneratedFile>, String> {
+    fn run(&self, model: &Model, options: &Options) -> Result<Option<GeneratedFile>, String> {
         let (path, tokens) = self.tokens(model);
         match tokens {
-            Some(tokens) => GeneratedFile::rust(&path, tokens, verify_splicing).map(Some),
+            Some(tokens) => {
+                GeneratedFile::rust(&path, tokens, options.verify_splicing, &options.spec_folder)
+                    .map(Some)
+            }
             None => Ok(None),
         }
     }
