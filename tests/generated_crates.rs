@@ -59,11 +59,13 @@ fn write_behaviour_crate(workspace: &Path, root: &Path, fixtures: &[&str]) {
     let dependencies: String = fixtures
         .iter()
         .map(|name| {
-            // The security fixture's client is exercised against a scripted server.
-            let features = if *name == "fixture-security" {
-                "\"models\", \"client\""
-            } else {
-                "\"models\""
+            // The security fixture's client is exercised against a scripted server, and the
+            // REST fixture's client against its own server.
+            let features = match *name {
+                "fixture-security" => "\"models\", \"client\"",
+                // One spec file, so no `models` feature.
+                "fixture-rest-api" => "\"client\", \"server\"",
+                _ => "\"models\"",
             };
             format!(
                 "{name} = {{ path = \"../{name}\", default-features = false, features = [{features}] }}\n"
@@ -75,7 +77,8 @@ fn write_behaviour_crate(workspace: &Path, root: &Path, fixtures: &[&str]) {
          publish = false\n\n[dependencies]\n{dependencies}\
          serde.workspace = true\nserde_json.workspace = true\n\
          specgen-runtime = {{ workspace = true, features = [\"path\"] }}\n\
-         tokio = {{ workspace = true, features = [\"rt\", \"macros\", \"net\", \"io-util\"] }}\n"
+         tokio = {{ workspace = true, features = [\"rt\", \"macros\", \"net\", \"io-util\"] }}\n\
+         axum.workspace = true\n"
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("cannot write its Cargo.toml");
     std::fs::copy(
@@ -135,6 +138,7 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
         "fixture-nullable-items",
         "fixture-one-of",
         "fixture-security",
+        "fixture-rest-api",
     ];
     assert!(
         tested.iter().all(|name| members.iter().any(|m| m == name)),

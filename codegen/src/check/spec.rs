@@ -698,14 +698,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Where a field travels: a path or header parameter is a scalar, and a path parameter is
-    /// always present (the path cannot be built without it).
+    /// Where a field travels: a path or header parameter is a scalar (an enum travels as its
+    /// text), and a path parameter is always present (the path cannot be built without it).
     fn location(&mut self, at: &Cursor<'_>, field: &spec::Field, kind: Option<&SpecKind>) {
-        let scalar = kind.is_some_and(|k| {
+        let index = self.index;
+        let is_parameter = |k: &SpecKind| {
             ["string", "integer", "number", "boolean"]
                 .iter()
                 .any(|builtin| k.is(builtin))
-        });
+                || matches!(k, SpecKind::Named(name) if index.is_enum(name) == Some(true))
+        };
+        let scalar = kind.is_some_and(is_parameter);
         let location = field.location.as_ref();
         let place = location.map_or_else(|| at.clone(), |l| at.key("in").at(l.referenced));
         match location.map(|l| l.value.as_str()) {
@@ -756,13 +759,10 @@ impl<'a> Checker<'a> {
                 // `?tags=a&tags=b`: an array of scalars is its items repeated (OpenAPI's
                 // `style: form`, `explode: true`, the default for a query parameter).
                 if let Some(SpecKind::Array(items, nullable)) = kind {
-                    let scalar_items = ["string", "integer", "number", "boolean"]
-                        .iter()
-                        .any(|builtin| items.is(builtin));
-                    if !scalar_items || *nullable {
+                    if !is_parameter(items) || *nullable {
                         self.error(
                             &place,
-                            "a query parameter is a string, an integer, a number, a boolean or an array of them",
+                            "a query parameter is a string, an integer, a number, a boolean, an enum or an array of them",
                         );
                     }
                     return;
@@ -786,7 +786,7 @@ impl<'a> Checker<'a> {
         if kind.is_some() && !scalar {
             self.error(
                 &place,
-                "a path, query or header parameter is a string, an integer, a number or a boolean",
+                "a path, query or header parameter is a string, an integer, a number, a boolean or an enum",
             );
         }
     }

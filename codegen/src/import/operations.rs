@@ -683,6 +683,20 @@ impl<'a> Ctx<'_, 'a> {
         Some((self.inline_body(schema, op_id, suffix, &schema_at), None))
     }
 
+    /// Whether a parameter of this kind has a text form: a string, number or boolean, or an
+    /// enum (its value's text).
+    fn is_parameter_scalar(&self, kind: &super::model::Kind) -> bool {
+        match kind {
+            super::model::Kind::Builtin(builtin) => *builtin != "any",
+            super::model::Kind::Named(name) => self
+                .schemas
+                .type_index
+                .get(name)
+                .is_some_and(|&i| matches!(self.schemas.types[i].def.body, Body::Values(_))),
+            _ => false,
+        }
+    }
+
     /// A free name for a type made for an operation: `<OperationId><Suffix>`.
     fn op_type_name(&mut self, op_id: &str, suffix: &str) -> String {
         let base = format!("{}{suffix}", pascal(op_id));
@@ -823,7 +837,7 @@ impl<'a> Ctx<'_, 'a> {
             }
         };
         let schema_at = format!("{at}.schema");
-        let mut resolved = match param.get("schema") {
+        let resolved = match param.get("schema") {
             Some(schema) => {
                 let site = Site {
                     owner: request,
@@ -869,9 +883,7 @@ impl<'a> Ctx<'_, 'a> {
                 return None;
             }
             query_array = match &resolved.ty.kind {
-                super::model::Kind::Array(items, false) => {
-                    matches!(items.kind, super::model::Kind::Builtin(b) if b != "any")
-                }
+                super::model::Kind::Array(items, false) => self.is_parameter_scalar(&items.kind),
                 _ => false,
             };
         } else if param.key_loc("style").is_some() || param.key_loc("explode").is_some() {
@@ -885,28 +897,7 @@ impl<'a> Ctx<'_, 'a> {
                 ),
             );
         }
-        let is_enum = |kind: &super::model::Kind, schemas: &Schemas<'a>| match kind {
-            super::model::Kind::Named(n) => schemas
-                .type_index
-                .get(n)
-                .is_some_and(|&i| matches!(schemas.types[i].def.body, Body::Values(_))),
-            _ => false,
-        };
-        if is_enum(&resolved.ty.kind, self.schemas) {
-            // The spec's parameters are strings, numbers and booleans: the value travels
-            // all the same, unchecked against the enum's values.
-            self.warn(
-                Kind::Operation,
-                param.loc,
-                &at,
-                format!(
-                    "parameter `{name}` is an enum, which a parameter of the spec format \
-                     cannot be: imported as a string"
-                ),
-            );
-            resolved.ty.kind = super::model::Kind::Builtin("string");
-        }
-        let scalar = matches!(&resolved.ty.kind, super::model::Kind::Builtin(b) if *b != "any");
+        let scalar = self.is_parameter_scalar(&resolved.ty.kind);
         if !scalar && !query_array {
             self.warn(
                 Kind::Operation,
