@@ -5,25 +5,36 @@ use std::process::Command;
 
 use codegen::load::Source;
 
-/// The `*.yaml` files of `spec/` and `spec/overlay/` at `revision`, named as `load::read_dir`
-/// names the working tree's (`spec/user.yaml`), so that the two models compare name for name.
-pub fn committed_spec(root: &Path, revision: &str) -> Result<Vec<Source>, String> {
+/// The `*.yaml` files of the spec folder `folder` (relative to the repository's root) and its
+/// `overlay/` at `revision`, named as `load::read_dir` names the working tree's (after the
+/// folder's last component: `spec/user.yaml`), so that the two models compare name for name.
+pub fn committed_spec(root: &Path, revision: &str, folder: &str) -> Result<Vec<Source>, String> {
+    let folder = folder.trim_end_matches('/');
+    let overlay = format!("{folder}/overlay/");
     let listing = git(
         root,
-        &["ls-tree", "--name-only", revision, "spec/", "spec/overlay/"],
+        &[
+            "ls-tree",
+            "--name-only",
+            revision,
+            &format!("{folder}/"),
+            &overlay,
+        ],
     )?;
     let mut names: Vec<&str> = listing
         .lines()
         .filter(|name| name.ends_with(".yaml") || name.ends_with(".yml"))
         .collect();
-    // `read_dir` lists spec/ first, then spec/overlay/, each sorted.
-    names.sort_by_key(|name| (name.starts_with("spec/overlay/"), *name));
+    // `read_dir` lists the folder first, then its overlay/, each sorted.
+    names.sort_by_key(|name| (name.starts_with(&overlay), *name));
+    let shown = folder.rsplit('/').next().unwrap_or(folder);
     names
         .into_iter()
         .map(|name| {
             let text = git(root, &["show", &format!("{revision}:{name}")])?;
+            let inside = name.strip_prefix(folder).unwrap_or(name);
             Ok(Source {
-                name: name.to_owned(),
+                name: format!("{shown}{inside}"),
                 text,
             })
         })

@@ -60,6 +60,9 @@ enum Task {
         /// The revision to compare with.
         #[arg(long, default_value = "HEAD")]
         base: String,
+        /// The spec folder to compare, in this repository (relative to the current folder).
+        #[arg(long, default_value = "spec")]
+        spec: PathBuf,
     },
     /// Write a synthetic spec of N operations (for benchmarks; never into spec/).
     Synth {
@@ -114,6 +117,7 @@ fn main() -> ExitCode {
                     .collect(),
             };
             let mut status = ExitCode::SUCCESS;
+            let specs: Vec<PathBuf> = targets.iter().map(|(spec, _)| root.join(spec)).collect();
             for (spec, out) in targets {
                 let out = root.join(out);
                 let runtime_path = runtime_path
@@ -130,11 +134,26 @@ fn main() -> ExitCode {
                 }
             }
             match changes {
-                Some(base) if status == ExitCode::SUCCESS => print_changes(&root, &base),
+                Some(base) if status == ExitCode::SUCCESS => {
+                    // Each target's changes, under its folder's name when there are several.
+                    let mut status = ExitCode::SUCCESS;
+                    for spec in &specs {
+                        if specs.len() > 1 {
+                            println!("{}:", spec_folder(&root, spec));
+                        }
+                        if print_changes(&root, spec, &base) != ExitCode::SUCCESS {
+                            status = ExitCode::FAILURE;
+                        }
+                    }
+                    status
+                }
                 _ => status,
             }
         }
-        Task::Changes { base } => print_changes(&workspace_root(), &base),
+        Task::Changes { base, spec } => {
+            let root = workspace_root();
+            print_changes(&root, &absolute(&spec), &base)
+        }
         Task::Synth {
             operations,
             out,
@@ -173,15 +192,23 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-fn print_changes(root: &Path, base: &str) -> ExitCode {
-    let before = match xtask::changes::committed_spec(root, base) {
+fn print_changes(root: &Path, spec: &Path, base: &str) -> ExitCode {
+    let Ok(folder) = spec.strip_prefix(root) else {
+        eprintln!(
+            "error: {} is not in this repository: the changes are taken from its git history",
+            spec.display()
+        );
+        return ExitCode::FAILURE;
+    };
+    let folder = folder.to_string_lossy().replace('\\', "/");
+    let before = match xtask::changes::committed_spec(root, base, &folder) {
         Ok(sources) => sources,
         Err(error) => {
             eprintln!("error: cannot read the spec at {base}: {error}");
             return ExitCode::FAILURE;
         }
     };
-    let after = match codegen::load::read_dir(&root.join("spec")) {
+    let after = match codegen::load::read_dir(spec) {
         Ok(sources) => sources,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
