@@ -198,7 +198,7 @@ async fn every_operation_is_callable_and_sends_headers_body_and_decodes_the_answ
                 "{}: a GET carries no body",
                 op.id
             );
-        } else if op.multipart {
+        } else if op.body == codegen::ir::BodyKind::Multipart {
             // Each field a part under its wire name; the file with its name and media type.
             let content_type = recorded.headers["content-type"].to_str().expect("ascii");
             assert!(

@@ -60,11 +60,11 @@ fn write_behaviour_crate(workspace: &Path, root: &Path, fixtures: &[&str]) {
         .iter()
         .map(|name| {
             // The security fixture's client is exercised against a scripted server, and the
-            // REST fixture's client against its own server.
+            // REST and form fixtures' clients against their own servers.
             let features = match *name {
                 "fixture-security" => "\"models\", \"client\"",
-                // One spec file, so no `models` feature.
-                "fixture-rest-api" => "\"client\", \"server\"",
+                // One spec file each, so no `models` feature.
+                "fixture-rest-api" | "fixture-form" => "\"client\", \"server\"",
                 _ => "\"models\"",
             };
             format!(
@@ -139,6 +139,7 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
         "fixture-one-of",
         "fixture-security",
         "fixture-rest-api",
+        "fixture-form",
     ];
     assert!(
         tested.iter().all(|name| members.iter().any(|m| m == name)),

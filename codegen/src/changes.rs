@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::ir::{Constraint, Field, Model, Presence, Response, TypeDef, TypeKind};
+use crate::ir::{BodyKind, Constraint, Field, Model, Presence, Response, TypeDef, TypeKind};
 
 /// One change, with whether code written against the old crate may stop compiling or start
 /// failing at run time.
@@ -139,12 +139,14 @@ impl Changes {
                 };
                 self.push(breaking, id, what);
             }
-            if op.multipart != new_op.multipart {
+            if op.body != new_op.body {
                 // A server that reads one kind of body refuses the other.
-                let what = if new_op.multipart {
-                    "request now sent as multipart/form-data"
-                } else {
-                    "request now sent as JSON"
+                let what = match new_op.body {
+                    BodyKind::Multipart => "request now sent as multipart/form-data",
+                    BodyKind::Form => {
+                        "request now sent as a form (application/x-www-form-urlencoded)"
+                    }
+                    BodyKind::Json => "request now sent as JSON",
                 };
                 self.push(true, id, what);
             }

@@ -727,12 +727,46 @@ pub struct Operation {
     pub authenticated: bool,
     /// The operation's own requirement (the spec's `security`), `None` for the API's.
     pub security: Option<Vec<Vec<String>>>,
-    /// The request travels as `multipart/form-data` (the spec's `body: multipart`), not JSON.
-    pub multipart: bool,
+    /// How the request body travels (the spec's `body`).
+    pub body: BodyKind,
 }
 
 /// How an operation's request body travels, as the spec's `body` names it.
-pub const BODY_KINDS: [&str; 2] = ["json", "multipart"];
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json` (the default).
+    #[default]
+    Json,
+    /// `multipart/form-data`, one part per field; only these carry files.
+    Multipart,
+    /// `application/x-www-form-urlencoded`, nested fields in brackets (`card[number]`).
+    Form,
+}
+
+impl BodyKind {
+    /// Each kind under its name in the spec.
+    pub const ALL: [(&'static str, BodyKind); 3] = [
+        ("json", BodyKind::Json),
+        ("multipart", BodyKind::Multipart),
+        ("form", BodyKind::Form),
+    ];
+
+    pub fn from_spec(name: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(spec, _)| *spec == name)
+            .map(|&(_, kind)| kind)
+    }
+
+    /// The media type the body is sent as.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            BodyKind::Json => "application/json",
+            BodyKind::Multipart => "multipart/form-data",
+            BodyKind::Form => "application/x-www-form-urlencoded",
+        }
+    }
+}
 
 /// What a successful answer carries.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{Cursor, Diagnostics};
 use crate::index::TypeIndex;
-use crate::ir::{self, Check, Constraints, Format, RuleKind, Ty, TyKind};
+use crate::ir::{self, BodyKind, Check, Constraints, Format, RuleKind, Ty, TyKind};
 use crate::names;
 use crate::spec;
 
@@ -197,8 +197,12 @@ fn apply(
         if let Some(idempotent) = refinement.idempotent {
             op.idempotent = idempotent;
         }
-        if let Some(body) = &refinement.body {
-            op.multipart = body.value == "multipart";
+        if let Some(body) = refinement
+            .body
+            .as_ref()
+            .and_then(|b| BodyKind::from_spec(&b.value))
+        {
+            op.body = body;
         }
     }
 }
@@ -488,7 +492,11 @@ impl Lowerer<'_> {
             } else {
                 Some(Vec::new())
             },
-            multipart: op.body.as_ref().is_some_and(|b| b.value == "multipart"),
+            body: op
+                .body
+                .as_ref()
+                .and_then(|b| BodyKind::from_spec(&b.value))
+                .unwrap_or_default(),
         })
     }
 

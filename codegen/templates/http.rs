@@ -571,13 +571,20 @@ impl Client {
         async {
             request.validate().map_err(Error::Validation)?;
             let parts = request.multipart_parts();
-            let body = if O::HAS_BODY && parts.is_none() {
-                serde_json::to_vec(request)
-                    .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?
-            } else {
-                Vec::new()
+            let form = request.form_body().transpose().map_err(Error::Config)?;
+            let body = match (&form, &parts) {
+                (Some(form), _) => form.clone().into_bytes(),
+                (None, None) if O::HAS_BODY => serde_json::to_vec(request)
+                    .map_err(|e| Error::Config(format!("cannot encode the request: {e}")))?,
+                _ => Vec::new(),
             };
             let mut parameters = parameter_headers(request)?;
+            if form.is_some() {
+                parameters.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+            }
             let mut query = request.query();
             let secret_in_url =
                 self.authorize(O::SECURITY.unwrap_or(SECURITY), &mut parameters, &mut query);

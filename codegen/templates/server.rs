@@ -385,7 +385,7 @@ where
             headers,
             Req::HAS_BODY,
             Req::AUTHENTICATED,
-            Req::MULTIPART,
+            BodyEncoding::of::<Req>(),
         )?;
         // An operation without a body (a GET) reads none: its fields are its parameters.
         let body = if Req::HAS_BODY {
@@ -393,10 +393,14 @@ where
         } else {
             Bytes::from_static(b"{}")
         };
-        let (client_id, request) = if Req::MULTIPART {
-            read_multipart::<Req>(header_credentials, headers, body, received).await?
-        } else {
-            read_request::<S, Req>(service, header_credentials, &body, received)?
+        let (client_id, request) = match BodyEncoding::of::<Req>() {
+            BodyEncoding::Multipart => {
+                read_multipart::<Req>(header_credentials, headers, body, received).await?
+            }
+            BodyEncoding::Form => read_form::<Req>(header_credentials, &body, received)?,
+            BodyEncoding::Json => {
+                read_request::<S, Req>(service, header_credentials, &body, received)?
+            }
         };
         let context = RequestContext {
             request_id: request_id.clone(),
@@ -447,6 +451,41 @@ fn invalid_credentials() -> ServerError {
     )
 }
 
+/// How an operation's body travels.
+#[derive(Clone, Copy)]
+enum BodyEncoding {
+    Json,
+    Multipart,
+    Form,
+}
+
+impl BodyEncoding {
+    fn of<Req: Operation>() -> Self {
+        if Req::MULTIPART {
+            BodyEncoding::Multipart
+        } else if Req::FORM {
+            BodyEncoding::Form
+        } else {
+            BodyEncoding::Json
+        }
+    }
+}
+
+/// The client id of a request whose body cannot carry credentials (a multipart or form
+/// body): the headers', checked before the body was read.
+fn header_client_id<Req: Operation>(
+    header: HeaderCredentials,
+    body: &str,
+) -> Result<String, ServerError> {
+    match (header.client_id, header.secret) {
+        _ if !Req::AUTHENTICATED || !SERVER_CHECKS_CREDENTIALS => Ok(String::new()),
+        (Some(id), Some(_)) => Ok(id),
+        _ => Err(missing_credentials(&format!(
+            "headers (a {body} body does not carry them)"
+        ))),
+    }
+}
+
 /// Everything decided before the body is read: the origin, the content type, and the
 /// credentials when the headers carry both (an operation that needs none looks at none).
 fn admit<S: ServiceBasics + ?Sized>(
@@ -454,7 +493,7 @@ fn admit<S: ServiceBasics + ?Sized>(
     headers: &HeaderMap,
     has_body: bool,
     authenticated: bool,
-    multipart: bool,
+    body: BodyEncoding,
 ) -> Result<HeaderCredentials, ServerError> {
     if let Some(origin) = headers.get(ORIGIN)
         && !origin
@@ -467,10 +506,19 @@ fn admit<S: ServiceBasics + ?Sized>(
             "requests from a web page (with an Origin header) are not served from this origin",
         ));
     }
-    let expected = if multipart {
-        "multipart/form-data"
-    } else {
-        "application/json"
+    let (expected, message) = match body {
+        BodyEncoding::Json => (
+            "application/json",
+            "the request body must be JSON, sent with Content-Type: application/json",
+        ),
+        BodyEncoding::Multipart => (
+            "multipart/form-data",
+            "the request body must be multipart/form-data, sent with its boundary",
+        ),
+        BodyEncoding::Form => (
+            "application/x-www-form-urlencoded",
+            "the request body must be a form, sent with Content-Type: application/x-www-form-urlencoded",
+        ),
     };
     let fits = headers
         .get(CONTENT_TYPE)
@@ -478,11 +526,6 @@ fn admit<S: ServiceBasics + ?Sized>(
         .and_then(|v| v.split(';').next())
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case(expected));
     if has_body && !fits {
-        let message = if multipart {
-            "the request body must be multipart/form-data, sent with its boundary"
-        } else {
-            "the request body must be JSON, sent with Content-Type: application/json"
-        };
         return Err(ServerError::refusal(
             415,
             SERVER_ERRORS.invalid_content_type,
@@ -740,16 +783,7 @@ where
 {
     let invalid_body =
         |message: &str| ServerError::refusal(400, SERVER_ERRORS.invalid_body, message);
-    let client_id = match (header.client_id, header.secret) {
-        _ if !Req::AUTHENTICATED => String::new(),
-        // Checked before the body was read.
-        (Some(id), Some(_)) => id,
-        _ => {
-            return Err(missing_credentials(
-                "headers (a multipart body does not carry them)",
-            ));
-        }
-    };
+    let client_id = header_client_id::<Req>(header, "multipart")?;
     let boundary = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -793,6 +827,45 @@ where
         };
         ServerError::refusal(400, code, error.to_string())
     })?;
+    Ok((client_id, parameters_and_rules(request, received)?))
+}
+
+/// A request sent as a form (the spec's `body: form`): its body fields from the form, its
+/// parameters from the path, query and headers, then its rules.
+fn read_form<Req>(
+    header: HeaderCredentials,
+    body: &[u8],
+    received: &Received<'_>,
+) -> Result<(String, Req), ServerError>
+where
+    Req: Operation + DeserializeOwned + Validate,
+{
+    let client_id = header_client_id::<Req>(header, "form")?;
+    let request = match Req::from_form(body) {
+        Some(Ok(request)) => request,
+        Some(Err(error)) => {
+            let code = if error.message.starts_with("missing field") {
+                SERVER_ERRORS.missing_fields
+            } else if error.path.is_some() {
+                SERVER_ERRORS.invalid_field
+            } else {
+                SERVER_ERRORS.invalid_body
+            };
+            let message = match &error.path {
+                Some(path) if path != "." => format!("{path}: {}", error.message),
+                _ => error.message,
+            };
+            return Err(ServerError::refusal(400, code, message));
+        }
+        // `FORM` comes with `from_form` in every generated operation.
+        None => {
+            return Err(ServerError::refusal(
+                415,
+                SERVER_ERRORS.invalid_content_type,
+                "this operation takes no form body",
+            ));
+        }
+    };
     Ok((client_id, parameters_and_rules(request, received)?))
 }
 

@@ -37,6 +37,8 @@
 pub mod auth;
 #[cfg(feature = "path")]
 pub mod decode;
+#[cfg(feature = "form")]
+pub mod form;
 pub mod formats;
 pub mod json;
 pub mod multipart;
@@ -56,8 +58,8 @@ pub use multipart::FilePart;
 pub use nullable::Nullable;
 pub use open_enum::deserialize_open_enum;
 pub use operation::{
-    Binary, ErrorBody, Operation, Parameter, decode_query, encode_path_segment, encode_query,
-    parse_parameter, path_placeholders,
+    Binary, ErrorBody, FormError, Operation, Parameter, decode_query, encode_path_segment,
+    encode_query, parse_parameter, path_placeholders,
 };
 pub use redact::REDACTED;
 pub use validate::{Validate, ValidationErrors, Violation};

@@ -34,6 +34,10 @@ pub trait Operation: Serialize {
     /// Whether the body travels as `multipart/form-data` (the spec's `body: multipart`), each
     /// field one part, rather than as JSON.
     const MULTIPART: bool = false;
+    /// Whether the body travels as `application/x-www-form-urlencoded` (the spec's
+    /// `body: form`), its nested fields in brackets (`card[number]=...`, see
+    /// `specgen_runtime::form`), rather than as JSON.
+    const FORM: bool = false;
 
     /// The path with this request's path parameters in place, each percent-encoded.
     fn path(&self) -> Cow<'static, str> {
@@ -67,6 +71,21 @@ pub trait Operation: Serialize {
     /// The parts of a multipart body (see [`MULTIPART`](Self::MULTIPART)), in the spec's field
     /// order, absent fields left out; `None` for a JSON body.
     fn multipart_parts(&self) -> Option<Vec<(&'static str, crate::multipart::Part)>> {
+        None
+    }
+
+    /// The body of a form request (see [`FORM`](Self::FORM)): its body fields, nested in
+    /// brackets; `None` for any other body. The error says the request has no form encoding.
+    fn form_body(&self) -> Option<Result<String, String>> {
+        None
+    }
+
+    /// A form request read from its body (see [`FORM`](Self::FORM)); `None` for any other.
+    fn from_form(body: &[u8]) -> Option<Result<Self, FormError>>
+    where
+        Self: Sized,
+    {
+        let _ = body;
         None
     }
 
@@ -179,6 +198,16 @@ fn percent_decode(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// Why a form body was refused: the path of the field at fault (`items[0].price`), or `None`
+/// when the body itself is malformed. The message never quotes a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormError {
+    /// The field's path, dotted (`items[0].price`); `None` for the body as a whole.
+    pub path: Option<String>,
+    /// What is wrong, in words that quote no value.
+    pub message: String,
 }
 
 /// The `{name}` segments of an operation's path, in order. The names never travel: two

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ir::{Location, Model, TyKind, TypeId, TypeKind};
+use crate::ir::{BodyKind, Location, Model, TyKind, TypeId, TypeKind};
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     multipart(model, diagnostics);
@@ -68,17 +68,22 @@ fn multipart(model: &Model, diagnostics: &mut Diagnostics) {
     let mut multipart_requests = BTreeSet::new();
     let mut elsewhere: BTreeSet<TypeId> = BTreeSet::new();
     for op in &model.operations {
-        if op.multipart {
+        if op.body != BodyKind::Json && !op.method.may_have_body() {
+            let kind = if op.body == BodyKind::Form {
+                "form"
+            } else {
+                "multipart"
+            };
+            diagnostics.push(Diagnostic::new(
+                model.def(op.request).place.clone(),
+                format!(
+                    "`{}` is a {}, which carries no body, and its body is `{kind}`",
+                    op.id, op.method
+                ),
+            ));
+        }
+        if op.body == BodyKind::Multipart {
             multipart_requests.insert(op.request);
-            if !op.method.may_have_body() {
-                diagnostics.push(Diagnostic::new(
-                    model.def(op.request).place.clone(),
-                    format!(
-                        "`{}` is a {}, which carries no body, and its body is `multipart`",
-                        op.id, op.method
-                    ),
-                ));
-            }
         } else {
             elsewhere.insert(op.request);
         }

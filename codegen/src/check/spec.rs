@@ -434,11 +434,15 @@ impl<'a> Checker<'a> {
     /// An operation's `body`, in its definition or a refinement: one of the kinds a request
     /// travels as.
     pub(super) fn body(&mut self, at: &Cursor<'_>, body: &Spanned<String>) {
-        if !crate::ir::BODY_KINDS.contains(&body.value.as_str()) {
+        if crate::ir::BodyKind::from_spec(&body.value).is_none() {
+            let kinds: Vec<&str> = crate::ir::BodyKind::ALL
+                .iter()
+                .map(|(name, _)| *name)
+                .collect();
             self.error_hint(
                 at,
                 format!("unknown body kind `{}`", body.value),
-                format!("use one of {}", crate::ir::BODY_KINDS.join(", ")),
+                format!("use one of {}", kinds.join(", ")),
             );
         }
     }

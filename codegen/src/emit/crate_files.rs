@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::{doc_attrs, ident, inner_doc_attrs, presence};
 use crate::ir::{
-    Field, HttpMethod, Location, Model, Operation, Presence, Response, SummaryPart, TyKind, TypeId,
-    TypeKind,
+    BodyKind, Field, HttpMethod, Location, Model, Operation, Presence, Response, SummaryPart,
+    TyKind, TypeId, TypeKind,
 };
 use crate::names;
 use crate::output::Options;
@@ -95,6 +95,12 @@ pub fn cargo_toml(
         .as_ref()
         .map(|license| format!("license = \"{license}\"\n"))
         .unwrap_or_default();
+    // Form bodies bring serde_qs, only to the crates of APIs that have them.
+    let runtime_features = if model.operations.iter().any(|op| op.body == BodyKind::Form) {
+        r#""specgen-runtime/path", "specgen-runtime/form""#
+    } else {
+        r#""specgen-runtime/path""#
+    };
     // Every dependency by version, nothing inherited from a workspace: the crate builds
     // wherever `--out` writes it. The versions are this repository's `[workspace.dependencies]`
     // (`tests/other_apis.rs` holds them equal).
@@ -119,9 +125,9 @@ bench = false
 default = [{default}]
 # The async HTTP client. Without it the crate is models and validators only, and builds
 # without reqwest and tokio.
-client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing", "specgen-runtime/path"]
+client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing", {runtime_features}]
 # The service trait and axum router to serve the API (a mock or test double of it, say).
-server = ["dep:axum", "dep:http-body-util", "dep:multer", "dep:serde_path_to_error", "dep:tokio", "specgen-runtime/path"]
+server = ["dep:axum", "dep:http-body-util", "dep:multer", "dep:serde_path_to_error", "dep:tokio", {runtime_features}]
 {webhooks}{models}
 [dependencies]
 axum = {{ version = "0.8", optional = true, default-features = false, features = ["http1", "json", "tokio"] }}
@@ -417,6 +423,17 @@ pub fn operations(model: &Model) -> TokenStream {
         });
         let parameters = parameters(model, op);
         let multipart = multipart_parts(model, op);
+        let form = (op.body == BodyKind::Form).then(|| {
+            quote! {
+                const FORM: bool = true;
+                fn form_body(&self) -> ::std::option::Option<::std::result::Result<::std::string::String, ::std::string::String>> {
+                    ::std::option::Option::Some(::specgen_runtime::form::encode(self))
+                }
+                fn from_form(body: &[u8]) -> ::std::option::Option<::std::result::Result<Self, ::specgen_runtime::FormError>> {
+                    ::std::option::Option::Some(::specgen_runtime::form::decode(body))
+                }
+            }
+        });
         let unauthenticated = (!op.authenticated).then(|| {
             quote!(
                 const AUTHENTICATED: bool = false;
@@ -438,6 +455,7 @@ pub fn operations(model: &Model) -> TokenStream {
                 #unauthenticated
                 #security
                 #multipart
+                #form
                 #parameters
                 #request_id
             }
@@ -648,7 +666,7 @@ fn multipart_parts(model: &Model, op: &Operation) -> Option<TokenStream> {
     let TypeKind::Object(object) = &model.def(op.request).kind else {
         return None;
     };
-    if !op.multipart {
+    if op.body != BodyKind::Multipart {
         return None;
     }
     let parts = object

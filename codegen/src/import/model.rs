@@ -175,8 +175,9 @@ pub struct Operation {
     pub security: Option<Vec<Vec<String>>>,
     /// The success status, when it is not 200 (`201`, `204`).
     pub status: Option<u16>,
-    /// The request body is `multipart/form-data`.
-    pub multipart: bool,
+    /// How the request body travels, when not as JSON: the spec's `body` (`multipart`,
+    /// `form`).
+    pub body: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -406,8 +407,8 @@ impl Operation {
         if let Some(security) = &self.security {
             w.raw(2, "security", &requirement_text(security));
         }
-        if self.multipart {
-            w.string(2, "body", "multipart");
+        if let Some(body) = self.body {
+            w.string(2, "body", body);
         }
     }
 
@@ -447,8 +448,8 @@ impl Operation {
         if self.idempotent.is_some() {
             m.insert("idempotent".into(), json!(true));
         }
-        if self.multipart {
-            m.insert("body".into(), json!("multipart"));
+        if let Some(body) = self.body {
+            m.insert("body".into(), json!(body));
         }
         if self.public.is_some() {
             m.insert("authenticated".into(), json!(false));

@@ -202,6 +202,8 @@ fn shared_bodies(doc: &Node) -> HashSet<&str> {
 
 /// The media type of a request body the spec's `body: multipart` stands for.
 const MULTIPART: &str = "multipart/form-data";
+/// The media type of a request body the spec's `body: form` stands for.
+const FORM: &str = "application/x-www-form-urlencoded";
 
 fn is_json(media: &str) -> bool {
     let media = media.split(';').next().unwrap_or(media).trim();
@@ -212,7 +214,8 @@ fn is_json(media: &str) -> bool {
 struct RequestBody<'a> {
     /// Its type.
     name: String,
-    multipart: bool,
+    /// The spec's `body`, when not JSON.
+    body: Option<&'static str>,
     /// The `$ref` it names, when its type is that schema's.
     schema: Option<&'a str>,
 }
@@ -324,12 +327,12 @@ impl<'a> Ctx<'_, 'a> {
             params.push((p, format!("{at}.parameters[{i}]")));
         }
         params.extend(shared_params.iter().cloned());
-        let (request, multipart) = match self.request_body(node, op_id, at) {
+        let (request, body) = match self.request_body(node, op_id, at) {
             // A schema that other operations take too, or that is used elsewhere and that the
             // parameters would join, stays as it is: the request is a copy of its fields.
             Some(RequestBody {
                 name,
-                multipart,
+                body,
                 schema: Some(schema),
             }) if self.shared_bodies.contains(schema)
                 || (!params.is_empty() && self.shared_schemas.contains(schema)) =>
@@ -337,13 +340,11 @@ impl<'a> Ctx<'_, 'a> {
                 let method = method.to_uppercase();
                 (
                     Some(self.own_request(&name, op_id, &method, path, loc)),
-                    multipart,
+                    body,
                 )
             }
-            Some(RequestBody {
-                name, multipart, ..
-            }) => (Some(name), multipart),
-            None => (None, false),
+            Some(RequestBody { name, body, .. }) => (Some(name), body),
+            None => (None, None),
         };
         let has_body = request.is_some();
         let request_name = match request {
@@ -468,14 +469,15 @@ impl<'a> Ctx<'_, 'a> {
                 public,
                 security,
                 status,
-                multipart,
+                body,
             },
             area,
             roots,
         })
     }
 
-    /// The request body's type, if the operation has a JSON or a `multipart/form-data` body.
+    /// The request body's type, if the operation has a JSON, `multipart/form-data` or
+    /// `application/x-www-form-urlencoded` body.
     fn request_body(&mut self, node: &'a Node, op_id: &str, at: &str) -> Option<RequestBody<'a>> {
         let body = node.get("requestBody")?;
         let at = format!("{at}.requestBody");
@@ -491,23 +493,20 @@ impl<'a> Ctx<'_, 'a> {
         }
         let content_at = format!("{at}.content");
         let content = body.get("content")?;
-        let (media_at, media, multipart) = match self.json_media(content, &content_at, true) {
-            Some((media_at, media)) => {
-                let multipart = media_at.ends_with(MULTIPART);
-                (media_at, media, multipart)
-            }
-            None => return None,
+        let (media_at, media) = self.json_media(content, &content_at, true)?;
+        let body = if media_at.ends_with(MULTIPART) {
+            Some("multipart")
+        } else if media_at.ends_with(FORM) {
+            Some("form")
+        } else {
+            None
         };
         let (name, schema) = self.body_schema(media, &media_at, op_id, "Request")?;
         self.media_examples(media, &media_at, &name);
-        if !multipart {
+        if body != Some("multipart") {
             self.file_in_json(&name, media, &media_at);
         }
-        Some(RequestBody {
-            name,
-            multipart,
-            schema,
-        })
+        Some(RequestBody { name, body, schema })
     }
 
     /// A request type of the operation's own with the fields of `body` (a component schema's
@@ -596,8 +595,9 @@ impl<'a> Ctx<'_, 'a> {
         true
     }
 
-    /// The JSON media type of a `content` map (or, for a request, `multipart/form-data`:
-    /// JSON when both are given); the other entries are reported.
+    /// The JSON media type of a `content` map (or, for a request without JSON,
+    /// `multipart/form-data`, else `application/x-www-form-urlencoded`); the other entries
+    /// are reported.
     fn json_media(
         &mut self,
         content: &'a Node,
@@ -605,14 +605,19 @@ impl<'a> Ctx<'_, 'a> {
         multipart_too: bool,
     ) -> Option<(String, &'a Node)> {
         let mut chosen = None;
-        let has_json = content.entries().iter().any(|(key, _)| is_json(&key.name));
+        let has = |wanted: &dyn Fn(&str) -> bool| {
+            content.entries().iter().any(|(key, _)| wanted(&key.name))
+        };
+        let has_json = has(&is_json);
+        let has_multipart = has(&|name| name == MULTIPART);
         for (key, media) in content.entries() {
             let media_at = format!("{at}.{}", key.name);
             if self.stray_content_key(key, &media_at) {
                 continue;
             }
             let multipart = multipart_too && !has_json && key.name == MULTIPART;
-            if (is_json(&key.name) || multipart) && chosen.is_none() {
+            let form = multipart_too && !has_json && !has_multipart && key.name == FORM;
+            if (is_json(&key.name) || multipart || form) && chosen.is_none() {
                 chosen = Some((media_at, media));
             } else {
                 self.warn(
