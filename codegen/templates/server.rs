@@ -283,9 +283,15 @@ where
             .await
             .map(|params| {
                 // By position: the operations of one route may name a placeholder differently.
-                specgen_runtime::path_placeholders(Req::PATH)
-                    .zip(params.iter())
-                    .map(|(name, (_, value))| (name.to_owned(), value.to_owned()))
+                // Counted from the end, since a router this one is nested in puts its own
+                // parameters first.
+                let names: Vec<&str> = specgen_runtime::path_placeholders(Req::PATH).collect();
+                let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
+                let outer = values.len().saturating_sub(names.len());
+                names
+                    .iter()
+                    .zip(&values[outer..])
+                    .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
                     .collect()
             })
             .unwrap_or_default();
@@ -844,18 +850,27 @@ where
     let request = match Req::from_form(body) {
         Some(Ok(request)) => request,
         Some(Err(error)) => {
-            let code = if error.message.starts_with("missing field") {
-                SERVER_ERRORS.missing_fields
-            } else if error.path.is_some() {
-                SERVER_ERRORS.invalid_field
-            } else {
-                SERVER_ERRORS.invalid_body
+            let path = error.path.as_deref().filter(|path| *path != ".");
+            let missing = error
+                .message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next());
+            let refusal = match (missing, path) {
+                (Some(field), Some(path)) => (
+                    SERVER_ERRORS.missing_fields,
+                    format!("the following required fields are missing: {path}.{field}"),
+                ),
+                (Some(field), None) => (
+                    SERVER_ERRORS.missing_fields,
+                    format!("the following required fields are missing: {field}"),
+                ),
+                (None, Some(path)) => (
+                    SERVER_ERRORS.invalid_field,
+                    format!("{path}: {}", error.message),
+                ),
+                (None, None) => (SERVER_ERRORS.invalid_body, error.message),
             };
-            let message = match &error.path {
-                Some(path) if path != "." => format!("{path}: {}", error.message),
-                _ => error.message,
-            };
-            return Err(ServerError::refusal(400, code, message));
+            return Err(ServerError::refusal(400, refusal.0, refusal.1));
         }
         // `FORM` comes with `from_form` in every generated operation.
         None => {

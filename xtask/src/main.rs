@@ -168,9 +168,16 @@ fn main() -> ExitCode {
 /// (`spec/`, `tests/petstore/spec/`), else as an absolute path; with `/` on every system, so
 /// that the output is the same everywhere.
 fn spec_folder(root: &Path, spec: &Path) -> String {
-    let shown = spec.strip_prefix(root).unwrap_or(spec);
+    let (root, spec) = (resolved(root), resolved(&root.join(spec)));
+    let shown = spec.strip_prefix(&root).unwrap_or(&spec);
     let text = shown.to_string_lossy().replace('\\', "/");
     format!("{}/", text.trim_end_matches('/'))
+}
+
+/// The path with `..` and links resolved when it exists, so that two spellings of one folder
+/// compare equal.
+fn resolved(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -193,6 +200,7 @@ fn workspace_root() -> PathBuf {
 }
 
 fn print_changes(root: &Path, spec: &Path, base: &str) -> ExitCode {
+    let (root, spec) = (&resolved(root), &resolved(spec));
     let Ok(folder) = spec.strip_prefix(root) else {
         eprintln!(
             "error: {} is not in this repository: the changes are taken from its git history",

@@ -172,8 +172,21 @@ fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnos
             }
             // Several operations may share a path (REST's GET and POST on `/pets`), each with a
             // method of its own: the router tells them apart by the method.
+            // Placeholders' names never travel: `/pets/{id}` and `/pets/{pet}` are one route.
             let method = op.method.as_ref().map_or("POST", |m| m.value.as_str());
-            let route = (op.path.value.clone(), method.to_owned());
+            let shape: Vec<&str> = op
+                .path
+                .value
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        "{}"
+                    } else {
+                        segment
+                    }
+                })
+                .collect();
+            let route = (shape.join("/"), method.to_owned());
             if let Some(first) = paths.insert(route, id.value.clone()) {
                 diagnostics.push(at.key("path").at(op.path.referenced).error(format!(
                     "operations `{first}` and `{}` share the path `{}` and the method {method}",
@@ -503,6 +516,24 @@ impl<'a> Checker<'a> {
             self.error(
                 &at.key("path").at(op.path.referenced),
                 format!("path `{}` must start with `/`", op.path.value),
+            );
+        }
+        let whole = |segment: &str| {
+            segment.starts_with('{') && segment.ends_with('}') && segment.matches('{').count() == 1
+        };
+        if op
+            .path
+            .value
+            .split('/')
+            .any(|segment| segment.contains(['{', '}']) && !whole(segment))
+        {
+            self.error_hint(
+                &at.key("path").at(op.path.referenced),
+                format!(
+                    "path `{}` has a placeholder inside a segment",
+                    op.path.value
+                ),
+                "a placeholder is a whole segment: `/files/{name}`, not `/files/v{version}`",
             );
         }
         if let Some(method) = &op.method

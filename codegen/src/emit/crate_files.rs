@@ -95,12 +95,9 @@ pub fn cargo_toml(
         .as_ref()
         .map(|license| format!("license = \"{license}\"\n"))
         .unwrap_or_default();
-    // Form bodies bring serde_qs, only to the crates of APIs that have them.
-    let runtime_features = if model.operations.iter().any(|op| op.body == BodyKind::Form) {
-        r#""specgen-runtime/path", "specgen-runtime/form""#
-    } else {
-        r#""specgen-runtime/path""#
-    };
+    // Form bodies bring serde_qs, only to the crates of APIs that have them; the operations'
+    // `Operation` impls use it, with or without the client and server.
+    let form = model.operations.iter().any(|op| op.body == BodyKind::Form);
     // Every dependency by version, nothing inherited from a workspace: the crate builds
     // wherever `--out` writes it. The versions are this repository's `[workspace.dependencies]`
     // (`tests/other_apis.rs` holds them equal).
@@ -125,9 +122,9 @@ bench = false
 default = [{default}]
 # The async HTTP client. Without it the crate is models and validators only, and builds
 # without reqwest and tokio.
-client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing", {runtime_features}]
+client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing", "specgen-runtime/path"]
 # The service trait and axum router to serve the API (a mock or test double of it, say).
-server = ["dep:axum", "dep:http-body-util", "dep:multer", "dep:serde_path_to_error", "dep:tokio", {runtime_features}]
+server = ["dep:axum", "dep:http-body-util", "dep:multer", "dep:serde_path_to_error", "dep:tokio", "specgen-runtime/path"]
 {webhooks}{models}
 [dependencies]
 axum = {{ version = "0.8", optional = true, default-features = false, features = ["http1", "json", "tokio"] }}
@@ -152,7 +149,13 @@ tracing = {{ version = "0.1", optional = true, default-features = false, feature
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "time"] }}
 {example}"#,
-        runtime = if webhook_payloads {
+        runtime = if form {
+            format!(
+                "# `form`: the form bodies of the operations the spec sends as forms.\n\
+                 specgen-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{}\", features = [\"form\"] }}",
+                options.runtime_path
+            )
+        } else if webhook_payloads {
             format!(
                 "# `path`: decode errors that name the JSON path, for the webhook payloads.\n\
                  specgen-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{}\", features = [\"path\"] }}",

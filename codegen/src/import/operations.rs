@@ -291,6 +291,24 @@ impl<'a> Ctx<'_, 'a> {
                 ),
             }
         }
+        let partial = |segment: &str| {
+            segment.contains(['{', '}'])
+                && !(segment.starts_with('{')
+                    && segment.ends_with('}')
+                    && segment.matches('{').count() == 1)
+        };
+        if path.split('/').any(partial) {
+            self.warn(
+                Kind::Unsupported,
+                loc,
+                at,
+                format!(
+                    "the path `{path}` has a placeholder inside a segment, which the spec format \
+                     cannot carry (a placeholder is a whole segment): left out"
+                ),
+            );
+            return None;
+        }
         let Some(op_id) = node.str_of("operationId") else {
             self.warn(
                 Kind::Unsupported,
@@ -326,7 +344,26 @@ impl<'a> Ctx<'_, 'a> {
         {
             params.push((p, format!("{at}.parameters[{i}]")));
         }
-        params.extend(shared_params.iter().cloned());
+        // OpenAPI: an operation's parameter overrides the path item's of the same name and
+        // place.
+        let key = |param: &Node| {
+            let param = param
+                .str_of("$ref")
+                .and_then(|target| target.strip_prefix("#/components/parameters/"))
+                .and_then(|name| self.parameters.and_then(|p| p.get(name)))
+                .unwrap_or(param);
+            (
+                param.str_of("name").map(str::to_owned),
+                param.str_of("in").map(str::to_owned),
+            )
+        };
+        let own: Vec<_> = params.iter().map(|(p, _)| key(p)).collect();
+        params.extend(
+            shared_params
+                .iter()
+                .filter(|(p, _)| !own.contains(&key(p)))
+                .cloned(),
+        );
         let (request, body) = match self.request_body(node, op_id, at) {
             // A schema that other operations take too, or that is used elsewhere and that the
             // parameters would join, stays as it is: the request is a copy of its fields.
@@ -390,12 +427,16 @@ impl<'a> Ctx<'_, 'a> {
         {
             for mut field in param_fields {
                 let taken = |wire: &str| fields.iter().any(|f| f.wire == wire);
-                if !taken(&field.wire) {
+                let clash = fields
+                    .iter()
+                    .find(|f| f.wire == field.wire)
+                    .map(|f| f.place.clone());
+                let Some(clash) = clash else {
                     fields.push(field);
                     continue;
-                }
+                };
                 // A placeholder's name never travels: the path sent is the same under another.
-                let renamed = (field.place == Place::Path)
+                let renamed = (field.place == Place::Path && clash == Place::Body)
                     .then(|| {
                         (1..)
                             .map(|n| match n {
@@ -418,8 +459,12 @@ impl<'a> Ctx<'_, 'a> {
                         field.wire = wire;
                         fields.push(field);
                     }
-                    None => clashes.push(format!(
+                    None if clash == Place::Body => clashes.push(format!(
                         "parameter `{}` has the name of a body field of `{request_name}`: left out",
+                        field.wire
+                    )),
+                    None => clashes.push(format!(
+                        "parameter `{}` is given twice: the second is left out",
                         field.wire
                     )),
                 }
