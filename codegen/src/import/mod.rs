@@ -514,6 +514,53 @@ components:
         }
     }
 
+    /// A body offered as JSON and as a form names its schema once: the schema, used nowhere
+    /// else, is the request itself, parameters and all. Named by two operations' bodies, it
+    /// is copied into a request of each one's own.
+    #[test]
+    fn a_body_schema_is_the_request_unless_it_is_shared() {
+        let doc = |second: &str| {
+            format!(
+                r#"
+openapi: 3.0.0
+info: {{title: Things, version: "1"}}
+paths:
+  /things/{{id}}:
+    put:
+      operationId: putThing
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string}}}}
+      requestBody:
+        content:
+          application/json: {{schema: {{$ref: '#/components/schemas/Thing'}}}}
+          application/x-www-form-urlencoded: {{schema: {{$ref: '#/components/schemas/Thing'}}}}
+      responses:
+        "204": {{description: none}}
+{second}
+components:
+  schemas:
+    Thing: {{type: object, properties: {{name: {{type: string}}}}}}
+"#
+            )
+        };
+        let alone = super::import("things.yml", &doc("")).unwrap();
+        let text: String = alone.files.iter().map(|f| f.text.as_str()).collect();
+        assert!(text.contains("request: Thing\n"), "{text}");
+        assert!(!text.contains("PutThingRequest"), "{text}");
+        let shared = doc(r#"    patch:
+      operationId: patchThing
+      requestBody:
+        content:
+          application/json: {schema: {$ref: '#/components/schemas/Thing'}}
+      responses:
+        "204": {description: none}"#);
+        let shared = super::import("things.yml", &shared).unwrap();
+        let text: String = shared.files.iter().map(|f| f.text.as_str()).collect();
+        for request in ["request: PutThingRequest\n", "request: PatchThingRequest\n"] {
+            assert!(text.contains(request), "{request} in {text}");
+        }
+    }
+
     #[test]
     fn not_openapi_is_an_error() {
         assert!(super::import("x.yml", "swagger: '2.0'\n").is_err());

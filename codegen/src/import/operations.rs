@@ -51,22 +51,23 @@ struct Ctx<'s, 'a> {
     /// The security schemes the client can send.
     schemes: &'s [String],
     parameters: Option<&'a Node>,
-    /// The schemas (`$ref` targets) named by more than one `$ref` in the document: an
+    /// The schemas (`$ref` targets) named elsewhere than one operation's body: an
     /// operation's parameters do not join such a schema's type.
     shared_schemas: HashSet<&'a str>,
-    /// The schemas that more than one operation takes as its body.
+    /// The schemas that more than one imported operation takes as its body.
     shared_bodies: HashSet<&'a str>,
     examples: Vec<Pending<'a>>,
     errors: Vec<ErrorUse>,
 }
 
 pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) -> Operations<'a> {
+    let (shared_bodies, shared_schemas) = shared_schemas(doc);
     let mut ctx = Ctx {
         schemas,
         schemes,
         parameters: doc.get("components").and_then(|c| c.get("parameters")),
-        shared_schemas: shared_schemas(doc),
-        shared_bodies: shared_bodies(doc),
+        shared_schemas,
+        shared_bodies,
         examples: Vec::new(),
         errors: Vec::new(),
     };
@@ -151,8 +152,10 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
     }
 }
 
-/// The `$ref` targets named more than once anywhere in the document.
-fn shared_schemas(doc: &Node) -> HashSet<&str> {
+/// The schemas whose type cannot simply be an operation's request: (those that more than one
+/// imported operation takes as its body, those named anywhere else too). A body offered as
+/// JSON and as a form names its schema once.
+fn shared_schemas(doc: &Node) -> (HashSet<&str>, HashSet<&str>) {
     fn count<'a>(node: &'a Node, uses: &mut HashMap<&'a str, usize>) {
         if let Some(target) = node.str_of("$ref") {
             *uses.entry(target).or_default() += 1;
@@ -164,40 +167,50 @@ fn shared_schemas(doc: &Node) -> HashSet<&str> {
             count(item, uses);
         }
     }
-    let mut uses = HashMap::new();
-    count(doc, &mut uses);
-    uses.into_iter()
-        .filter(|&(_, count)| count > 1)
-        .map(|(target, _)| target)
-        .collect()
-}
-
-/// The schemas that more than one operation's request body names by `$ref` (in any of its
-/// media types): each of those operations gets a request type of its own, since a request type
-/// belongs to one operation.
-fn shared_bodies(doc: &Node) -> HashSet<&str> {
-    let mut uses: HashMap<&str, usize> = HashMap::new();
+    let mut everywhere = HashMap::new();
+    count(doc, &mut everywhere);
+    // Per media type, and per operation that is imported (one with an id and a method the
+    // spec has).
+    let mut in_bodies: HashMap<&str, usize> = HashMap::new();
+    let mut operations: HashMap<&str, usize> = HashMap::new();
     for (_, item) in doc.get("paths").map(Node::entries).unwrap_or_default() {
         for (key, op) in item.entries() {
             if !METHODS.contains(&key.name.as_str()) {
                 continue;
             }
             let content = op.get("requestBody").and_then(|body| body.get("content"));
-            let targets: BTreeSet<&str> = content
+            let targets: Vec<&str> = content
                 .map(Node::entries)
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|(_, media)| media.get("schema")?.str_of("$ref"))
                 .collect();
-            for target in targets {
-                *uses.entry(target).or_default() += 1;
+            for &target in &targets {
+                *in_bodies.entry(target).or_default() += 1;
+            }
+            let imported = op.str_of("operationId").is_some()
+                && !matches!(key.name.as_str(), "head" | "options" | "trace");
+            if imported {
+                for target in targets.into_iter().collect::<BTreeSet<_>>() {
+                    *operations.entry(target).or_default() += 1;
+                }
             }
         }
     }
-    uses.into_iter()
-        .filter(|&(_, count)| count > 1)
+    let bodies = operations
+        .iter()
+        .filter(|&(_, &count)| count > 1)
+        .map(|(&target, _)| target)
+        .collect();
+    let named = everywhere
+        .into_iter()
+        .filter(|&(target, count)| {
+            let elsewhere = count.saturating_sub(in_bodies.get(target).copied().unwrap_or(0));
+            elsewhere + operations.get(target).copied().unwrap_or(0) > 1
+        })
         .map(|(target, _)| target)
-        .collect()
+        .collect();
+    (bodies, named)
 }
 
 /// The media type of a request body the spec's `body: multipart` stands for.
