@@ -8,6 +8,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+// Placeholders' names never travel, and the import renames one that a body field's name takes.
+use codegen::paths::route_shape;
+
 const PETSTORE: &str = "tests/fixtures/openapi/petstore-expanded.yaml";
 /// Swagger's own petstore, the description petstore3.swagger.io serves: several operations
 /// sharing one body schema, a path parameter named like a body field, query parameters, form
@@ -18,21 +21,6 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "options", "head", "trace",
 ];
 
-/// A path with its placeholders' names left out (`/pets/{}`): they never travel, and the
-/// import renames one that a body field's name takes.
-fn route(path: &str) -> String {
-    path.split('/')
-        .map(|segment| {
-            if segment.starts_with('{') {
-                "{}"
-            } else {
-                segment
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// Every operation of an OpenAPI description, as (`METHOD`, path).
 fn source_operations(openapi: &Path) -> BTreeSet<(String, String)> {
     let text = std::fs::read_to_string(openapi).expect("the description");
@@ -41,7 +29,7 @@ fn source_operations(openapi: &Path) -> BTreeSet<(String, String)> {
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in METHODS {
             if item.get(method).is_some() {
-                operations.insert((method.to_uppercase(), route(path)));
+                operations.insert((method.to_uppercase(), route_shape(path)));
             }
         }
     }
@@ -63,7 +51,7 @@ fn crate_operations(dir: &Path) -> BTreeSet<(String, String)> {
         .map(|block| {
             (
                 constant(block, "METHOD").expect("METHOD"),
-                route(&constant(block, "PATH").expect("PATH")),
+                route_shape(&constant(block, "PATH").expect("PATH")),
             )
         })
         .collect()

@@ -17,6 +17,7 @@ pub mod lower;
 pub mod names;
 pub mod output;
 pub mod parallel;
+pub mod paths;
 pub mod source;
 pub mod spec;
 mod splice;

@@ -174,19 +174,7 @@ fn operation_names(files: &[(String, spec::SpecFile)], diagnostics: &mut Diagnos
             // method of its own: the router tells them apart by the method.
             // Placeholders' names never travel: `/pets/{id}` and `/pets/{pet}` are one route.
             let method = op.method.as_ref().map_or("POST", |m| m.value.as_str());
-            let shape: Vec<&str> = op
-                .path
-                .value
-                .split('/')
-                .map(|segment| {
-                    if segment.starts_with('{') {
-                        "{}"
-                    } else {
-                        segment
-                    }
-                })
-                .collect();
-            let route = (shape.join("/"), method.to_owned());
+            let route = (crate::paths::route_shape(&op.path.value), method.to_owned());
             if let Some(first) = paths.insert(route, id.value.clone()) {
                 diagnostics.push(at.key("path").at(op.path.referenced).error(format!(
                     "operations `{first}` and `{}` share the path `{}` and the method {method}",
@@ -518,15 +506,7 @@ impl<'a> Checker<'a> {
                 format!("path `{}` must start with `/`", op.path.value),
             );
         }
-        let whole = |segment: &str| {
-            segment.starts_with('{') && segment.ends_with('}') && segment.matches('{').count() == 1
-        };
-        if op
-            .path
-            .value
-            .split('/')
-            .any(|segment| segment.contains(['{', '}']) && !whole(segment))
-        {
+        if crate::paths::has_partial_placeholder(&op.path.value) {
             self.error_hint(
                 &at.key("path").at(op.path.referenced),
                 format!(

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::answers::{self, Answer};
 use crate::ir::{ErrorFields, Field, Model, Operation, Response, TyKind, TypeId, TypeKind};
+use crate::paths::route_shape;
 
 /// `None` when the spec does not say how to build its error type (`api.error_fields`).
 pub fn server(model: &Model) -> Option<TokenStream> {
@@ -62,7 +63,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             let shared: Vec<&str> = model
                 .operations
                 .iter()
-                .filter(|other| same_route(&other.path, &op.path))
+                .filter(|other| route_shape(&other.path) == route_shape(&op.path))
                 .map(|other| other.method.as_str())
                 .collect();
             let route = if shared.len() == 1 {
@@ -75,7 +76,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             } else if shared.first() == Some(&op.method.as_str()) {
                 // The path's routes are built once, at its first operation.
                 let methods = shared.join(", ");
-                let pushes = model.operations.iter().filter(|other| same_route(&other.path, &op.path)).map(|other| {
+                let pushes = model.operations.iter().filter(|other| route_shape(&other.path) == route_shape(&op.path)).map(|other| {
                     route_method(model, other)
                 });
                 quote! {
@@ -153,16 +154,6 @@ pub fn server(model: &Model) -> Option<TokenStream> {
 
         #answers
     })
-}
-
-/// Whether two operations' paths are one route: the same but for their placeholders' names
-/// (the router would refuse both, and the names never travel).
-fn same_route(a: &str, b: &str) -> bool {
-    let placeholder = |segment: &str| segment.starts_with('{') && segment.ends_with('}');
-    a.split('/').count() == b.split('/').count()
-        && a.split('/')
-            .zip(b.split('/'))
-            .all(|(x, y)| x == y || (placeholder(x) && placeholder(y)))
 }
 
 /// `routes.push(...)`: one operation's route on a path several operations share.
@@ -330,18 +321,5 @@ fn text(model: &Model, field: &Field, part: TokenStream) -> TokenStream {
             quote!(crate::models::#name::from(#part))
         }
         _ => quote!(#part.to_owned()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_route;
-
-    #[test]
-    fn paths_that_differ_only_in_placeholder_names_are_one_route() {
-        assert!(same_route("/user/{username}", "/user/{username_in_path}"));
-        assert!(same_route("/pets", "/pets"));
-        assert!(!same_route("/user/{username}", "/user/login"));
-        assert!(!same_route("/user/{id}", "/user/{id}/pets"));
     }
 }

@@ -304,13 +304,7 @@ impl<'a> Ctx<'_, 'a> {
                 ),
             }
         }
-        let partial = |segment: &str| {
-            segment.contains(['{', '}'])
-                && !(segment.starts_with('{')
-                    && segment.ends_with('}')
-                    && segment.matches('{').count() == 1)
-        };
-        if path.split('/').any(partial) {
+        if crate::paths::has_partial_placeholder(path) {
             self.warn(
                 Kind::Unsupported,
                 loc,
