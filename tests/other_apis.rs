@@ -255,5 +255,5 @@ fn generated_dependencies_are_the_workspaces() {
         );
         checked += 1;
     }
-    assert!(checked >= 10, "{checked} dependencies checked");
+    assert!(checked >= 5, "{checked} dependencies checked");
 }

@@ -9,17 +9,6 @@ use crate::http::Error;
 #[allow(unused_imports)]
 use crate::models;
 
-impl crate::http::ClientBuilder {
-    /// The `clientId` API key, sent in the `PLAID-CLIENT-ID` header; never printed.
-    pub fn client_id(self, value: impl Into<String>) -> Self {
-        self.credential("clientId", crate::http::Credential::Key(value.into()))
-    }
-    /// The `secret` API key, sent in the `PLAID-SECRET` header; never printed.
-    pub fn secret(self, value: impl Into<String>) -> Self {
-        self.credential("secret", crate::http::Credential::Key(value.into()))
-    }
-}
-
 /// The Plaid API: one async method per operation.
 ///
 /// [`Client`](crate::http::Client) implements it over HTTP. Code that takes an
@@ -7286,18 +7275,4 @@ impl PlaidApi for crate::http::Client {
     ) -> Result<models::WebhookVerificationKeyGetResponse, Error> {
         self.send(request).await
     }
-}
-
-/// The `tracing` span of one call, `plaid_api.call`, with the fields the client records
-/// (see [`crate::http`]). Generated rather than written in `http.rs` because a span's
-/// name is a literal, and this one carries the crate's name.
-pub(crate) fn call_span(operation: &'static str, path: &'static str) -> ::tracing::Span {
-    ::tracing::info_span!(
-        "plaid_api.call",
-        operation,
-        path,
-        attempts = ::tracing::field::Empty,
-        status = ::tracing::field::Empty,
-        request_id = ::tracing::field::Empty,
-    )
 }

@@ -10,6 +10,12 @@ use crate::server_support::{ErrorCode, ServerErrors};
 #[allow(unused_imports)]
 use crate::models;
 
+/// This API as the runtime's generic client and server see it: the constants below,
+/// the [`Environment`] and the error body (`specgen_runtime::client::ClientSpec` in
+/// `http.rs`, `specgen_runtime::server::ServerSpec` in `server_support.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Spec;
+
 /// The API version this crate was generated for, sent as the `Plaid-Version` header.
 pub const API_VERSION: &str = "2020-09-14";
 

@@ -15,3 +15,6 @@ pub use crate::client::PlaidApi;
 
 #[cfg(feature = "client")]
 pub use crate::http::{Client, ClientBuilder, Error, RetryPolicy};
+
+#[cfg(feature = "client")]
+pub use crate::http::ClientBuilderExt;

@@ -10,7 +10,7 @@ use axum::routing::MethodFilter;
 use crate::models;
 
 #[allow(unused_imports)]
-use crate::server_support::{RequestContext, ServerError, route};
+use crate::server_support::{RequestContext, Routes, ServerError};
 use crate::server_support::ServiceBasics;
 
 /// The Plaid API as a service to implement: one async method per operation.
@@ -6923,7 +6923,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/accounts/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -6936,7 +6936,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/accounts/balance/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -6949,7 +6949,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/application/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -6962,7 +6962,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -6975,7 +6975,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -6988,7 +6988,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/pdf/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 |document| crate::server_support::document_answer(
@@ -7004,7 +7004,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7017,7 +7017,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/filter",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7030,7 +7030,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7043,7 +7043,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/audit_copy/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7056,7 +7056,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/audit_copy/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7069,7 +7069,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/audit_copy/pdf/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 |document| crate::server_support::document_answer(
@@ -7085,7 +7085,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/asset_report/audit_copy/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7098,7 +7098,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/auth/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7111,7 +7111,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/auth/verify",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7124,7 +7124,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7137,7 +7137,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7150,7 +7150,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7163,7 +7163,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/cancel",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7176,7 +7176,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/event/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7189,7 +7189,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/event/sync",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7202,7 +7202,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/sweep/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7215,7 +7215,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/sweep/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7228,7 +7228,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/balance/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7241,7 +7241,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/bank_transfer/migrate_account",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7254,7 +7254,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/account_risk/v1/evaluate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7267,7 +7267,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/user/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7280,7 +7280,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/user/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7293,7 +7293,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/user/review",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7306,7 +7306,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/report/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7319,7 +7319,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/report/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7332,7 +7332,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/report_syndication/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7345,7 +7345,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/report/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7358,7 +7358,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/report_syndication/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7371,7 +7371,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/user/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7384,7 +7384,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/duplicate/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7397,7 +7397,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/user/history/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7410,7 +7410,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beacon/user/account_insights/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7423,7 +7423,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/credit/v1/bank_employment/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7436,7 +7436,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/transactions/v1/enhance",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7449,7 +7449,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/transactions/rules/v1/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7462,7 +7462,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/transactions/rules/v1/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7475,7 +7475,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/transactions/rules/v1/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7488,7 +7488,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/transactions/user_insights/v1/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7501,7 +7501,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/ewa_report/v1/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7514,7 +7514,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/partner/customer/v1/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7527,7 +7527,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/partner/customer/v1/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7540,7 +7540,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/partner/customer/v1/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7553,7 +7553,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/beta/partner/customer/v1/enable",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7566,7 +7566,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/business_verification/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7579,7 +7579,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/business_verification/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7592,7 +7592,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cashflow_report/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7605,7 +7605,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cashflow_report/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7618,7 +7618,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cashflow_report/transactions/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7631,7 +7631,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cashflow_report/insights/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7644,7 +7644,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/categories/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7657,7 +7657,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/consent/events/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7670,7 +7670,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/consumer_report/pdf/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 |document| crate::server_support::document_answer(
@@ -7686,7 +7686,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/monitoring_insights/subscribe",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7699,7 +7699,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/monitoring_insights/unsubscribe",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7712,7 +7712,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/monitoring_insights/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7725,7 +7725,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/partner_insights/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7738,7 +7738,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/income_insights/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7751,7 +7751,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/base_report/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7764,7 +7764,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/pdf/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 |document| crate::server_support::document_answer(
@@ -7780,7 +7780,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7793,7 +7793,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/partner_insights/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7806,7 +7806,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/cashflow_insights/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7821,7 +7821,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/lend_score/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7834,7 +7834,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/network_insights/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7847,7 +7847,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/verification/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7860,7 +7860,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/check_report/verification/pdf/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 |document| crate::server_support::document_answer(
@@ -7876,7 +7876,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/loans/applications/register",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7889,7 +7889,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/loans/register",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7902,7 +7902,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/loans/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7915,7 +7915,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/loans/unregister",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7928,7 +7928,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/cra/credit_profile/report/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7941,7 +7941,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/audit_copy_token/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7954,7 +7954,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/sessions/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7967,7 +7967,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/audit_copy_token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7980,7 +7980,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/audit_copy_token/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -7993,7 +7993,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/asset_report/freddie_mac/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8006,7 +8006,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/freddie_mac/reports/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8019,7 +8019,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/bank_income/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8032,7 +8032,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/bank_income/pdf/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 |document| crate::server_support::document_answer(
@@ -8048,7 +8048,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/bank_income/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8061,7 +8061,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/bank_income/webhook/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8074,7 +8074,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/payroll_income/parsing_config/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8089,7 +8089,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/bank_statements/uploads/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8102,7 +8102,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/payroll_income/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8115,7 +8115,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/payroll_income/risk_signals/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8130,7 +8130,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/payroll_income/precheck",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8143,7 +8143,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/employment/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8156,7 +8156,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/payroll_income/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8169,7 +8169,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/relay/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8182,7 +8182,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/relay/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8195,7 +8195,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/relay/pdf/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 |document| crate::server_support::document_answer(
@@ -8211,7 +8211,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/relay/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8224,7 +8224,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/credit/relay/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8237,7 +8237,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/dashboard_user/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8250,7 +8250,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/dashboard_user/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8263,7 +8263,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/employers/search",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8276,7 +8276,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/employment/verification/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8289,7 +8289,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/fdx/notifications",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::empty_answer,
@@ -8302,7 +8302,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/fdx/recipients",
-            route(
+            Routes::route(
                 MethodFilter::GET,
                 &service,
                 crate::server_support::json_answer,
@@ -8315,7 +8315,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/fdx/consents/{consentId}",
-            route(
+            Routes::route(
                 MethodFilter::GET,
                 &service,
                 crate::server_support::json_answer,
@@ -8328,7 +8328,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/fdx/recipient/{recipientId}",
-            route(
+            Routes::route(
                 MethodFilter::GET,
                 &service,
                 crate::server_support::json_answer,
@@ -8341,7 +8341,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/identity/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8354,7 +8354,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/identity/documents/uploads/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8367,7 +8367,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/identity/match",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8380,7 +8380,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/identity/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8393,7 +8393,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/identity_verification/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8406,7 +8406,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/identity_verification/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8419,7 +8419,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/identity_verification/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8432,7 +8432,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/identity_verification/retry",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8445,7 +8445,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/identity_verification/autofill/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8458,7 +8458,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/income/verification/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8471,7 +8471,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/income/verification/paystubs/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8484,7 +8484,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/income/verification/documents/download",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 |document| crate::server_support::document_answer(
@@ -8502,7 +8502,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/income/verification/taxforms/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8515,7 +8515,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/income/verification/precheck",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8528,7 +8528,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/institutions/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8541,7 +8541,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/institutions/search",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8554,7 +8554,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/institutions/get_by_id",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8567,7 +8567,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/investments/holdings/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8580,7 +8580,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/investments/transactions/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8593,7 +8593,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/investments/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8606,7 +8606,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/investments/auth/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8619,7 +8619,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/issues/search",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8632,7 +8632,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/issues/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8645,7 +8645,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/issues/subscribe",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8658,7 +8658,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/activity/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8671,7 +8671,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/application/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8684,7 +8684,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/application/unlink",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8697,7 +8697,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/application/scopes/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8710,7 +8710,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8723,7 +8723,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8736,7 +8736,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/products/terminate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8749,7 +8749,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/webhook/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8762,7 +8762,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/access_token/invalidate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8775,7 +8775,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/public_token/exchange",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8788,7 +8788,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/public_token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8801,7 +8801,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/item/import",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8814,7 +8814,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/liabilities/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8827,7 +8827,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/link/token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8840,7 +8840,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/link/token/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8853,7 +8853,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/link/oauth/correlation_id/exchange",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8866,7 +8866,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/link_delivery/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8879,7 +8879,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/link_delivery/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8892,7 +8892,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/network/status/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8905,7 +8905,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/oauth/token",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8918,7 +8918,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/oauth/introspect",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8931,7 +8931,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/oauth/revoke",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8944,7 +8944,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/partner/customer/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8957,7 +8957,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/partner/customer/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8970,7 +8970,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/partner/customer/enable",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8983,7 +8983,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/partner/customer/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -8996,7 +8996,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/partner/customer/oauth_institutions/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9011,7 +9011,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/recipient/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9024,7 +9024,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/payment/reverse",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9037,7 +9037,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/recipient/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9050,7 +9050,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/recipient/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9063,7 +9063,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/payment/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9076,7 +9076,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/payment/token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9089,7 +9089,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/consent/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9102,7 +9102,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/consent/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9115,7 +9115,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/consent/revoke",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9128,7 +9128,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/consent/payment/execute",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9143,7 +9143,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/payment/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9156,7 +9156,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_initiation/payment/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9169,7 +9169,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_profile/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9182,7 +9182,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_profile/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9195,7 +9195,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/payment_profile/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9208,7 +9208,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/auth/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9221,7 +9221,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/account/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9234,7 +9234,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/investments/holdings/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9247,7 +9247,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/investments/auth/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9260,7 +9260,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/investments/transactions/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9275,7 +9275,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/transactions/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9288,7 +9288,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/transactions/sync",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9301,7 +9301,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/transactions/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9314,7 +9314,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/transactions/recurring/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9327,7 +9327,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/signal/evaluate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9340,7 +9340,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/signal/decision/report",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9353,7 +9353,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/signal/return/report",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9366,7 +9366,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/signal/prepare",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9379,7 +9379,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/bank_transfer/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9392,7 +9392,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/liabilities/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9405,7 +9405,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/identity/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9418,7 +9418,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/identity/match",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9431,7 +9431,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/balance/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9444,7 +9444,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9457,7 +9457,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/token/permissions/set",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9470,7 +9470,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/token/permissions/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9483,7 +9483,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/token/webhook/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9496,7 +9496,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/stripe/bank_account_token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9511,7 +9511,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/processor/apex/processor_token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9524,7 +9524,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/profile/network_status/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9537,7 +9537,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/protect/user/insights/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9550,7 +9550,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/protect/report/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9563,7 +9563,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/protect/compute",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9576,7 +9576,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/protect/event/send",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9589,7 +9589,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/protect/event/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9602,7 +9602,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transactions/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9615,7 +9615,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/processor_token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9628,7 +9628,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/public_token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9641,7 +9641,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/item/fire_webhook",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9654,7 +9654,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/item/reset_login",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9667,7 +9667,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/item/application/seed",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9680,7 +9680,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/item/set_verification_status",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9693,7 +9693,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/user/reset_login",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9706,7 +9706,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/bank_transfer/simulate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9719,7 +9719,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/sweep/simulate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9732,7 +9732,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/simulate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9745,7 +9745,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/refund/simulate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9758,7 +9758,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/ledger/simulate_available",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9773,7 +9773,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/ledger/deposit/simulate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9788,7 +9788,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/ledger/withdraw/simulate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9803,7 +9803,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/repayment/simulate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9816,7 +9816,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/fire_webhook",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9829,7 +9829,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/test_clock/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9842,7 +9842,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/test_clock/advance",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9855,7 +9855,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/test_clock/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9868,7 +9868,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/transfer/test_clock/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9881,7 +9881,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/payment_profile/reset_login",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9894,7 +9894,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/payment/simulate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9907,7 +9907,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/bank_transfer/fire_webhook",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9920,7 +9920,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/income/fire_webhook",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9933,7 +9933,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/bank_income/fire_webhook",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9946,7 +9946,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/cra/cashflow_updates/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9959,7 +9959,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/sandbox/oauth/select_accounts",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9972,7 +9972,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/session/token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9985,7 +9985,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/signal/evaluate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -9998,7 +9998,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/signal/schedule",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10011,7 +10011,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/signal/decision/report",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10024,7 +10024,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/signal/return/report",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10037,7 +10037,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/signal/prepare",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10050,7 +10050,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/statements/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10063,7 +10063,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/statements/download",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 |document| crate::server_support::document_answer(
@@ -10079,7 +10079,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/statements/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10092,7 +10092,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transactions/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10105,7 +10105,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transactions/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10118,7 +10118,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transactions/recurring/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10131,7 +10131,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transactions/sync",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10144,7 +10144,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transactions/enrich",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10157,7 +10157,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10170,7 +10170,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/recurring/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10183,7 +10183,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/authorization/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10196,7 +10196,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/authorization/cancel",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10209,7 +10209,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/balance/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10222,7 +10222,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/capabilities/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10235,7 +10235,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/configuration/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10248,7 +10248,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/ledger/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10261,7 +10261,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/ledger/distribute",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10274,7 +10274,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/ledger/deposit",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10287,7 +10287,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/ledger/withdraw",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10300,7 +10300,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/originator/funding_account/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10315,7 +10315,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/originator/funding_account/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10330,7 +10330,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/metrics/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10343,7 +10343,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10356,7 +10356,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/recurring/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10369,7 +10369,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10382,7 +10382,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/recurring/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10395,7 +10395,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/cancel",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10408,7 +10408,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/recurring/cancel",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10421,7 +10421,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/event/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10434,7 +10434,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/ledger/event/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10447,7 +10447,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/event/sync",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10460,7 +10460,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/sweep/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10473,7 +10473,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/sweep/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10486,7 +10486,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/migrate_account",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10499,7 +10499,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/intent/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10512,7 +10512,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/intent/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10525,7 +10525,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/repayment/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10538,7 +10538,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/repayment/return/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10551,7 +10551,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/platform/requirement/submit",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10564,7 +10564,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/originator/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10577,7 +10577,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/questionnaire/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10590,7 +10590,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/diligence/submit",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10603,7 +10603,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/diligence/document/upload",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10616,7 +10616,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/originator/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10629,7 +10629,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/originator/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10642,7 +10642,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/refund/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10655,7 +10655,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/refund/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10668,7 +10668,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/refund/cancel",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10681,7 +10681,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/platform/originator/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10694,7 +10694,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/transfer/platform/person/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10707,7 +10707,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/transactions/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10720,7 +10720,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/financial_data/refresh",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10733,7 +10733,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10746,7 +10746,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10759,7 +10759,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/identity/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10772,7 +10772,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10785,7 +10785,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10798,7 +10798,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/products/terminate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10811,7 +10811,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/items/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10824,7 +10824,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/items/associate",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10837,7 +10837,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/items/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10850,7 +10850,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/third_party_token/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10863,7 +10863,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user/third_party_token/remove",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10876,7 +10876,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user_account/session/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10889,7 +10889,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/user_account/session/event/send",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10902,7 +10902,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/wallet/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10915,7 +10915,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/wallet/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10928,7 +10928,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/wallet/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10941,7 +10941,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/wallet/transaction/execute",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10954,7 +10954,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/wallet/transaction/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10967,7 +10967,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/wallet/transaction/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10980,7 +10980,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -10993,7 +10993,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11006,7 +11006,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/history/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11021,7 +11021,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/hit/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11034,7 +11034,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11047,7 +11047,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/program/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11062,7 +11062,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/program/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11077,7 +11077,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/review/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11092,7 +11092,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/review/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11107,7 +11107,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/entity/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11120,7 +11120,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11133,7 +11133,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11146,7 +11146,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/history/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11161,7 +11161,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/hit/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11176,7 +11176,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11189,7 +11189,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/program/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11204,7 +11204,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/program/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11219,7 +11219,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/review/create",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11234,7 +11234,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/review/list",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11249,7 +11249,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/watchlist_screening/individual/update",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11262,7 +11262,7 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
     let router = router
         .route(
             "/webhook_verification_key/get",
-            route(
+            Routes::route(
                 MethodFilter::POST,
                 &service,
                 crate::server_support::json_answer,
@@ -11271,7 +11271,10 @@ pub fn router<S: PlaidApiService>(service: ::std::sync::Arc<S>) -> ::axum::Route
                 },
             ),
         );
-    router.fallback(move || async move { crate::server_support::not_found(&*not_found) })
+    router
+        .fallback(move || async move {
+            crate::server_support::Routes::not_found(&*not_found)
+        })
 }
 
 impl crate::server_support::ServerErrorBody for crate::models::PlaidError {

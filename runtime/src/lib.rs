@@ -28,6 +28,10 @@
 //!
 //! - `path`: `json::value_at`, the value at a `serde_path_to_error` path, for decode errors
 //!   that name the kind of value found. The generated client and server turn it on.
+//! - `client`: the `client` module, the async HTTP client of every generated crate (retries,
+//!   timeouts, authentication, redaction, tracing), generic over what a crate says of its API.
+//! - `server`: the `server` module, the axum routes of every generated server (limits,
+//!   credentials, decoding, validation, the API's error shape), generic the same way.
 //! - `webhooks`: the `webhooks` module, verification of signed webhooks (an ES256 JWS over the body's
 //!   SHA-256) with keys fetched from a `webhooks::KeySource` and cached by key id.
 
@@ -35,6 +39,8 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+#[cfg(feature = "client")]
+pub mod client;
 #[cfg(feature = "path")]
 pub mod decode;
 #[cfg(feature = "form")]
@@ -47,6 +53,8 @@ pub mod one_of;
 mod open_enum;
 mod operation;
 pub mod redact;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod structs;
 pub mod validate;
 #[cfg(feature = "webhooks")]

@@ -173,7 +173,7 @@ fn busy_router(sandbox: Arc<Sandbox>) -> axum::Router {
                 "every connection the sandbox serves at once (--max-connections) has a request \
                  in flight; retry shortly",
             )
-            .into_response(&request_id);
+            .into_response::<plaid_api::operations::Spec>(&request_id);
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from_static("1"),

@@ -13,16 +13,11 @@ pub fn trait_name(model: &Model) -> String {
     crate::names::api_trait_name(&model.api.title)
 }
 
-/// `krate` is the crate's name as a Rust path (`plaid_api`): the tracing span of a call is
-/// `plaid_api.call`.
-pub fn client(model: &Model, krate: &str) -> TokenStream {
-    let trait_ident = ident(&trait_name(model));
+/// `src/http.rs`: the runtime's generic client named for this API, and what it needs to know
+/// of it. `krate` is the crate's name as a Rust path (`plaid_api`): the tracing span of a call
+/// is `plaid_api.call`.
+pub fn http(model: &Model, krate: &str) -> TokenStream {
     let span_name = format!("{krate}.call");
-    let span_docs = doc_attrs(&format!(
-        "The `tracing` span of one call, `{span_name}`, with the fields the client records\n\
-         (see [`crate::http`]). Generated rather than written in `http.rs` because a span's\n\
-         name is a literal, and this one carries the crate's name."
-    ));
     // Laid out here: prettyplease prints a macro's arguments as one run of tokens.
     let span = crate::splice::statements(&[format!(
         "::tracing::info_span!(\n    {},\n    operation,\n    path,\n    \
@@ -30,6 +25,56 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
          request_id = ::tracing::field::Empty,\n)",
         super::layout::string(&span_name)
     )]);
+    let module_docs = super::inner_doc_attrs(&format!(
+        "The HTTP client of the {title}: [`specgen_runtime::client`], which every generated\n\
+         crate shares, named for this API. Its documentation says how calls are retried,\n\
+         authenticated, limited, logged (each call is a `tracing` span `{span_name}`) and\n\
+         how errors keep secrets out.",
+        title = model.api.title
+    ));
+    let setters = setters(model);
+    quote! {
+        #module_docs
+
+        pub use ::specgen_runtime::client::{Credential, DEFAULT_MAX_RESPONSE_BYTES, DecodeError, RetryPolicy};
+
+        /// The API over HTTP. Cheap to clone: clones share one connection pool.
+        pub type Client = ::specgen_runtime::client::Client<crate::operations::Spec>;
+
+        /// Builds a [`Client`].
+        pub type ClientBuilder = ::specgen_runtime::client::ClientBuilder<crate::operations::Spec>;
+
+        /// Why a call failed.
+        pub type Error = ::specgen_runtime::client::Error<crate::operations::ApiErrorBody>;
+
+        /// A non-2xx answer: the status, the API's error object when the body is one, and the
+        /// body, redacted.
+        pub type ApiError = ::specgen_runtime::client::ApiError<crate::operations::ApiErrorBody>;
+
+        #setters
+
+        impl ::specgen_runtime::client::ClientSpec for crate::operations::Spec {
+            type ErrorBody = crate::operations::ApiErrorBody;
+            type Environment = crate::operations::Environment;
+            const USER_AGENT: &'static str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+            const API_VERSION: &'static str = crate::operations::API_VERSION;
+            const SECURITY_SCHEMES: &'static [::specgen_runtime::auth::SecurityScheme] = crate::operations::SECURITY_SCHEMES;
+            const SECURITY: ::specgen_runtime::auth::Requirement = crate::operations::SECURITY;
+            const SENSITIVE_FIELDS: &'static [&'static str] = crate::operations::SENSITIVE_FIELDS;
+
+            fn base_url(environment: &crate::operations::Environment) -> &str {
+                environment.base_url()
+            }
+
+            fn call_span(operation: &'static str, path: &'static str) -> ::tracing::Span {
+                #span
+            }
+        }
+    }
+}
+
+pub fn client(model: &Model) -> TokenStream {
+    let trait_ident = ident(&trait_name(model));
     let (methods, impls): (Vec<_>, Vec<_>) = operation_views(model)
         .map(|OperationView { op, method, request, response, cfg }| {
             let send = ident(match op.response {
@@ -75,23 +120,15 @@ pub fn client(model: &Model, krate: &str) -> TokenStream {
             use crate::models;
         }
     });
-    let setters = setters(model);
     quote! {
         //! The API as a trait, and its HTTP implementation.
 
         #imports
 
-        #setters
-
         #trait_docs
         pub trait #trait_ident: Send + Sync #methods
 
         impl #trait_ident for crate::http::Client #impls
-
-        #span_docs
-        pub(crate) fn call_span(operation: &'static str, path: &'static str) -> ::tracing::Span {
-            #span
-        }
     }
 }
 
@@ -122,7 +159,8 @@ pub fn setter_name(scheme: &str) -> String {
 }
 
 /// One typed setter per credential scheme, so that a typo in a scheme name is a compile
-/// error rather than a failed `build`.
+/// error rather than a failed `build`: methods of the builder through a trait of the crate's
+/// (the builder is the runtime's type), [`SETTERS_TRAIT`], which the prelude brings in.
 fn setters(model: &Model) -> TokenStream {
     use crate::ir::SchemeKind;
     let setters = model.api.security_schemes.iter().filter_map(|scheme| {
@@ -149,29 +187,61 @@ fn setters(model: &Model) -> TokenStream {
         }
         let docs = doc_attrs(&text);
         Some(match scheme.kind {
-            SchemeKind::HttpBasic => quote! {
-                #docs
-                pub fn #setter(self, user: impl Into<String>, password: impl Into<String>) -> Self {
-                    self.credential(#name, crate::http::Credential::Basic(user.into(), password.into()))
-                }
-            },
-            _ => quote! {
-                #docs
-                pub fn #setter(self, value: impl Into<String>) -> Self {
-                    self.credential(#name, crate::http::Credential::Key(value.into()))
-                }
-            },
+            SchemeKind::HttpBasic => (
+                quote! {
+                    #docs
+                    fn #setter(self, user: impl Into<String>, password: impl Into<String>) -> Self;
+                },
+                quote! {
+                    fn #setter(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+                        self.credential(#name, Credential::Basic(user.into(), password.into()))
+                    }
+                },
+            ),
+            _ => (
+                quote! {
+                    #docs
+                    fn #setter(self, value: impl Into<String>) -> Self;
+                },
+                quote! {
+                    fn #setter(self, value: impl Into<String>) -> Self {
+                        self.credential(#name, Credential::Key(value.into()))
+                    }
+                },
+            ),
         })
     });
-    let setters: Vec<_> = setters.collect();
-    if setters.is_empty() {
+    let (declarations, definitions): (Vec<_>, Vec<_>) = setters.unzip();
+    if declarations.is_empty() {
         return TokenStream::new();
     }
+    let setters_trait = ident(SETTERS_TRAIT);
     quote! {
-        impl crate::http::ClientBuilder {
-            #(#setters)*
+        /// A setter per security scheme of the spec, on [`ClientBuilder`]; in the prelude.
+        pub trait #setters_trait: Sized {
+            #(#declarations)*
+        }
+
+        impl #setters_trait for ClientBuilder {
+            #(#definitions)*
         }
     }
+}
+
+/// The trait of the builder's per-scheme setters.
+pub const SETTERS_TRAIT: &str = "ClientBuilderExt";
+
+/// Whether the spec has a scheme that gets a setter (an API-version scheme is sent, not set).
+pub fn has_setters(model: &Model) -> bool {
+    model.api.security_schemes.iter().any(|scheme| {
+        !matches!(
+            scheme.kind,
+            crate::ir::SchemeKind::ApiKey {
+                api_version: true,
+                ..
+            }
+        )
+    })
 }
 
 /// The credentials the runnable example sets: those of the default requirement's first

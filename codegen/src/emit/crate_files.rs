@@ -120,30 +120,21 @@ bench = false
 
 [features]
 default = [{default}]
-# The async HTTP client. Without it the crate is models and validators only, and builds
-# without reqwest and tokio.
-client = ["dep:bytes", "dep:fastrand", "dep:httpdate", "dep:reqwest", "dep:serde_path_to_error", "dep:tokio", "dep:tracing", "specgen-runtime/path"]
+# The async HTTP client (the runtime's, over reqwest with rustls and tokio). Without it the
+# crate is models and validators only, and builds without reqwest and tokio.
+client = ["dep:tracing", "specgen-runtime/client"]
 # The service trait and axum router to serve the API (a mock or test double of it, say).
-server = ["dep:axum", "dep:http-body-util", "dep:multer", "dep:serde_path_to_error", "dep:tokio", "specgen-runtime/path"]
+server = ["dep:axum", "specgen-runtime/server"]
 {webhooks}{models}
 [dependencies]
 axum = {{ version = "0.8", optional = true, default-features = false, features = ["http1", "json", "tokio"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-# Nullable, validation, open enums, redaction: the generic runtime, one compiled and tested
-# definition for every generated crate. `path` is where `cargo xtask regenerate` found it
-# (its `--runtime-path`); the version is what this crate was generated for.
+# Nullable, validation, open enums, redaction, the client and the server: the generic runtime,
+# one compiled and tested definition for every generated crate. `path` is where
+# `cargo xtask regenerate` found it (its `--runtime-path`); the version is what this crate was
+# generated for.
 {runtime}
-bytes = {{ version = "1", optional = true }}
-http-body-util = {{ version = "0.1", optional = true }}
-fastrand = {{ version = "2", optional = true }}
-httpdate = {{ version = "1", optional = true }}
-multer = {{ version = "3", optional = true, default-features = false, features = ["tokio-io"] }}
-# rustls only (no OpenSSL to install); `multipart`: the requests of operations the spec sends
-# as multipart/form-data.
-reqwest = {{ version = "0.13", optional = true, default-features = false, features = ["rustls", "multipart"] }}
-serde_path_to_error = {{ version = "0.1", optional = true }}
-tokio = {{ version = "1", optional = true, features = ["time"] }}
 tracing = {{ version = "0.1", optional = true, default-features = false, features = ["std", "attributes"] }}
 
 [dev-dependencies]
@@ -238,8 +229,16 @@ pub fn lib_rs(model: &Model, with_server: bool, with_webhooks: bool) -> TokenStr
     }
 }
 
-pub fn prelude(krate: &str, trait_name: &str) -> TokenStream {
+/// `setters`: whether the client's builder has per-scheme setters, a trait to bring in.
+pub fn prelude(krate: &str, trait_name: &str, setters: bool) -> TokenStream {
     let trait_ident = ident(trait_name);
+    let setters = setters.then(|| {
+        let setters = ident(super::client::SETTERS_TRAIT);
+        quote! {
+            #[cfg(feature = "client")]
+            pub use crate::http::#setters;
+        }
+    });
     let docs = inner_doc_attrs(&format!(
         "Everything a caller needs, in one `use {krate}::prelude::*;`."
     ));
@@ -254,6 +253,7 @@ pub fn prelude(krate: &str, trait_name: &str) -> TokenStream {
         pub use crate::client::#trait_ident;
         #[cfg(feature = "client")]
         pub use crate::http::{Client, ClientBuilder, Error, RetryPolicy};
+        #setters
     }
 }
 
@@ -520,6 +520,12 @@ pub fn operations(model: &Model) -> TokenStream {
         //! [`Operation`](crate::Operation) implementation of every request type.
         #server_use
         #models_use
+
+        /// This API as the runtime's generic client and server see it: the constants below,
+        /// the [`Environment`] and the error body (`specgen_runtime::client::ClientSpec` in
+        /// `http.rs`, `specgen_runtime::server::ServerSpec` in `server_support.rs`).
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        pub struct Spec;
 
         #version_doc
         pub const API_VERSION: &str = #version;

@@ -24,7 +24,7 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         Job::Lib,
         Job::Prelude(&krate),
         Job::Operations,
-        Job::Client(&krate),
+        Job::Client,
         Job::ModelsIndex,
         Job::Server,
         Job::Webhooks,
@@ -58,13 +58,13 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         &options.spec_folder,
     )];
     files.extend([lib, prelude, operations].into_iter().flatten());
-    // The generic runtime is the `specgen-runtime` crate, a dependency; only the client and
-    // server support that use the spec's constants are carried into the crate.
-    files.push(GeneratedFile::verbatim(
+    // The client and the server are the runtime's, generic; the crate names them for its API.
+    files.push(GeneratedFile::rust(
         "src/http.rs",
-        include_str!("../../templates/http.rs"),
+        client::http(model, &krate),
+        options.verify_splicing,
         &options.spec_folder,
-    ));
+    )?);
     files.extend(
         [client, models_index, webhook_payloads]
             .into_iter()
@@ -78,11 +78,12 @@ pub fn emit(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Stri
         ));
     }
     if let Some(server) = server {
-        files.push(GeneratedFile::verbatim(
+        files.push(GeneratedFile::rust(
             "src/server_support.rs",
-            include_str!("../../templates/server.rs"),
+            server::server_support(model),
+            options.verify_splicing,
             &options.spec_folder,
-        ));
+        )?);
         files.push(server);
     }
     if let Some(example) = example {
@@ -110,8 +111,7 @@ enum Job<'m> {
     /// With the crate's name as a Rust path, which its docs' `use` line names.
     Prelude(&'m str),
     Operations,
-    /// With the crate's name as a Rust path (`plaid_api`), which names its tracing span.
-    Client(&'m str),
+    Client,
     ModelsIndex,
     Server,
     /// `src/webhook_payloads.rs`, when the spec names webhooks.
@@ -145,10 +145,14 @@ impl Job<'_> {
             ),
             Job::Prelude(krate) => (
                 "src/prelude.rs",
-                crate_files::prelude(krate, &client::trait_name(model)),
+                crate_files::prelude(
+                    krate,
+                    &client::trait_name(model),
+                    client::has_setters(model),
+                ),
             ),
             Job::Operations => ("src/operations.rs", crate_files::operations(model)),
-            Job::Client(krate) => ("src/client.rs", client::client(model, krate)),
+            Job::Client => ("src/client.rs", client::client(model)),
             Job::ModelsIndex => ("src/models/mod.rs", crate_files::models_mod(model)),
             Job::Server => return ("src/server.rs".into(), server::server(model)),
             Job::Webhooks => {

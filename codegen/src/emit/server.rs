@@ -69,7 +69,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             let route = if shared.len() == 1 {
                 quote! {
                     #cfg
-                    let router = router.route(#path, route(MethodFilter::#filter, &service, #answer, |service, context, request| async move {
+                    let router = router.route(#path, Routes::route(MethodFilter::#filter, &service, #answer, |service, context, request| async move {
                         service.#method(context, request).await
                     }));
                 }
@@ -84,7 +84,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
                         #[allow(unused_mut)]
                         let mut routes: ::std::vec::Vec<::axum::routing::MethodRouter> = ::std::vec::Vec::new();
                         #(#pushes)*
-                        router.route(#path, crate::server_support::shared_path(&service, #methods, routes))
+                        router.route(#path, crate::server_support::Routes::shared_path(&service, #methods, routes))
                     };
                 }
             } else {
@@ -103,7 +103,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
         concat(routes),
         // A known path with another method gets its route's 405 (see `route`).
         quote! {
-            router.fallback(move || async move { crate::server_support::not_found(&*not_found) })
+            router.fallback(move || async move { crate::server_support::Routes::not_found(&*not_found) })
         },
     ]);
     let service_docs = doc_attrs(&format!(
@@ -125,7 +125,7 @@ pub fn server(model: &Model) -> Option<TokenStream> {
             #[allow(unused_imports)]
             use crate::models;
             #[allow(unused_imports)]
-            use crate::server_support::{RequestContext, ServerError, route};
+            use crate::server_support::{RequestContext, Routes, ServerError};
             use crate::server_support::ServiceBasics;
         }
     };
@@ -156,6 +156,36 @@ pub fn server(model: &Model) -> Option<TokenStream> {
     })
 }
 
+/// `src/server_support.rs`: the runtime's generic routes named for this API, and what they
+/// need to know of it. Emitted with the server.
+pub fn server_support(model: &Model) -> TokenStream {
+    let docs = super::inner_doc_attrs(&format!(
+        "Serving the {}: [`specgen_runtime::server`], which every generated crate shares,\n\
+         named for this API. Its documentation says what every route does before and after\n\
+         the implementation.",
+        model.api.title
+    ));
+    quote! {
+        #docs
+
+        pub use ::specgen_runtime::server::{
+            ErrorCode, Received, Refusal, RequestContext, ServerError, ServerErrorBody, ServerErrors,
+            ServiceBasics, document_answer, empty_answer, json_answer, with_status,
+        };
+
+        /// The routes of this API: what [`router`](crate::server::router) is made of.
+        pub type Routes = ::specgen_runtime::server::Routes<crate::operations::Spec>;
+
+        impl ::specgen_runtime::server::ServerSpec for crate::operations::Spec {
+            type ErrorBody = crate::operations::ApiErrorBody;
+            const CHECKS_CREDENTIALS: bool = crate::operations::SERVER_CHECKS_CREDENTIALS;
+            const CLIENT_ID_HEADER: &'static str = crate::operations::CLIENT_ID_HEADER;
+            const SECRET_HEADER: &'static str = crate::operations::SECRET_HEADER;
+            const ERRORS: ServerErrors = crate::operations::SERVER_ERRORS;
+        }
+    }
+}
+
 /// `routes.push(...)`: one operation's route on a path several operations share.
 fn route_method(model: &Model, op: &Operation) -> TokenStream {
     let cfg = super::cfg_for_type(model, op.request);
@@ -163,7 +193,7 @@ fn route_method(model: &Model, op: &Operation) -> TokenStream {
     let answer = answer(op);
     quote! {
         #cfg
-        routes.push(crate::server_support::route_method(MethodFilter::#filter, &service, #answer, |service, context, request| async move {
+        routes.push(crate::server_support::Routes::route_method(MethodFilter::#filter, &service, #answer, |service, context, request| async move {
             service.#method(context, request).await
         }));
     }

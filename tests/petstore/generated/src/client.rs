@@ -82,17 +82,3 @@ impl SwaggerPetstore for crate::http::Client {
         self.send_empty(request).await
     }
 }
-
-/// The `tracing` span of one call, `swagger_petstore.call`, with the fields the client records
-/// (see [`crate::http`]). Generated rather than written in `http.rs` because a span's
-/// name is a literal, and this one carries the crate's name.
-pub(crate) fn call_span(operation: &'static str, path: &'static str) -> ::tracing::Span {
-    ::tracing::info_span!(
-        "swagger_petstore.call",
-        operation,
-        path,
-        attempts = ::tracing::field::Empty,
-        status = ::tracing::field::Empty,
-        request_id = ::tracing::field::Empty,
-    )
-}

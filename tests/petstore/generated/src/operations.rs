@@ -10,6 +10,12 @@ use crate::server_support::{ErrorCode, ServerErrors};
 #[allow(unused_imports)]
 use crate::models;
 
+/// This API as the runtime's generic client and server see it: the constants below,
+/// the [`Environment`] and the error body (`specgen_runtime::client::ClientSpec` in
+/// `http.rs`, `specgen_runtime::server::ServerSpec` in `server_support.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Spec;
+
 /// The API version this crate was generated for (the spec names no header to send it in).
 pub const API_VERSION: &str = "1.0.0";
 

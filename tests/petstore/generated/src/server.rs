@@ -10,7 +10,7 @@ use axum::routing::MethodFilter;
 use crate::models;
 
 #[allow(unused_imports)]
-use crate::server_support::{RequestContext, ServerError, route};
+use crate::server_support::{RequestContext, Routes, ServerError};
 use crate::server_support::ServiceBasics;
 
 /// The Swagger Petstore as a service to implement: one async method per operation.
@@ -88,7 +88,7 @@ pub fn router<S: SwaggerPetstoreService>(
         let mut routes: ::std::vec::Vec<::axum::routing::MethodRouter> = ::std::vec::Vec::new();
         routes
             .push(
-                crate::server_support::route_method(
+                crate::server_support::Routes::route_method(
                     MethodFilter::GET,
                     &service,
                     crate::server_support::json_answer,
@@ -99,7 +99,7 @@ pub fn router<S: SwaggerPetstoreService>(
             );
         routes
             .push(
-                crate::server_support::route_method(
+                crate::server_support::Routes::route_method(
                     MethodFilter::POST,
                     &service,
                     crate::server_support::json_answer,
@@ -111,7 +111,7 @@ pub fn router<S: SwaggerPetstoreService>(
         router
             .route(
                 "/pets",
-                crate::server_support::shared_path(&service, "GET, POST", routes),
+                crate::server_support::Routes::shared_path(&service, "GET, POST", routes),
             )
     };
     let router = {
@@ -119,7 +119,7 @@ pub fn router<S: SwaggerPetstoreService>(
         let mut routes: ::std::vec::Vec<::axum::routing::MethodRouter> = ::std::vec::Vec::new();
         routes
             .push(
-                crate::server_support::route_method(
+                crate::server_support::Routes::route_method(
                     MethodFilter::GET,
                     &service,
                     crate::server_support::json_answer,
@@ -130,7 +130,7 @@ pub fn router<S: SwaggerPetstoreService>(
             );
         routes
             .push(
-                crate::server_support::route_method(
+                crate::server_support::Routes::route_method(
                     MethodFilter::DELETE,
                     &service,
                     |value| crate::server_support::with_status(
@@ -145,10 +145,17 @@ pub fn router<S: SwaggerPetstoreService>(
         router
             .route(
                 "/pets/{id}",
-                crate::server_support::shared_path(&service, "GET, DELETE", routes),
+                crate::server_support::Routes::shared_path(
+                    &service,
+                    "GET, DELETE",
+                    routes,
+                ),
             )
     };
-    router.fallback(move || async move { crate::server_support::not_found(&*not_found) })
+    router
+        .fallback(move || async move {
+            crate::server_support::Routes::not_found(&*not_found)
+        })
 }
 
 impl crate::server_support::ServerErrorBody for crate::models::ApiError {

@@ -1,7 +1,11 @@
-//! The HTTP client: configuration, authentication, retries, timeouts, tracing and errors.
+//! The HTTP client of every generated crate: configuration, authentication, retries,
+//! timeouts, tracing and errors (feature `client`).
 //!
-//! The per-operation methods live in [`crate::client`]; everything they share is here, so the
-//! generated code per operation is one line.
+//! Generic over [`ClientSpec`], what a generated crate says of its API (its error body, its
+//! servers, its security schemes, its sensitive fields, the name of its `tracing` span). A
+//! generated crate names [`Client<Spec>`](Client) and [`Error<ErrorBody>`](Error) under its own
+//! names (`plaid_api::http::Client`) and implements its per-operation trait with one call of
+//! [`Client::send`] per method, so everything below is compiled and tested once, here.
 //!
 //! # Retries
 //!
@@ -20,9 +24,9 @@
 //! # Authentication
 //!
 //! The builder takes one credential per security scheme of the spec
-//! ([`SECURITY_SCHEMES`]): [`ClientBuilder::api_key`], [`ClientBuilder::bearer_token`],
+//! ([`ClientSpec::SECURITY_SCHEMES`]): [`ClientBuilder::api_key`], [`ClientBuilder::bearer_token`],
 //! [`ClientBuilder::basic_auth`], or the setter generated per scheme. Each call sends the first
-//! alternative of its operation's requirement (its own, or [`SECURITY`]) that the client has
+//! alternative of its operation's requirement (its own, or [`ClientSpec::SECURITY`]) that the client has
 //! every credential for, and only that: a public operation gets none. Credential headers are
 //! marked sensitive, a key in the query keeps the URL out of transport errors, and `Debug`
 //! shows scheme names only.
@@ -49,7 +53,7 @@
 //! does not decode gives the JSON path and the kinds involved (`expected a sequence, found a
 //! string`), never the value. An error body is parsed as JSON first; every configured credential is
 //! replaced in every string (after unescaping, so `\u`-escapes do not hide it) and the fields
-//! the spec marks sensitive ([`SENSITIVE_FIELDS`]) are redacted before the typed error is
+//! the spec marks sensitive ([`ClientSpec::SENSITIVE_FIELDS`]) are redacted before the typed error is
 //! decoded, so neither the typed error nor [`ApiError::body`] can carry them. Text the server
 //! chose (an error message, a request id) has its control characters escaped and is cut
 //! short wherever it is displayed or logged, so it cannot forge a log line.
@@ -65,6 +69,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -77,24 +82,48 @@ use reqwest::{Method, Url};
 use serde_json::Value;
 use tracing::Instrument as _;
 
-use crate::operations::{
-    API_VERSION, ApiErrorBody, Environment, SECURITY, SECURITY_SCHEMES, SENSITIVE_FIELDS,
-};
-use specgen_runtime::auth::{Location, Requirement, SchemeKind, basic_credentials};
-use specgen_runtime::json::value_at;
-use specgen_runtime::multipart::Part;
-use specgen_runtime::{
-    Binary, ErrorBody as _, Operation, REDACTED, Validate, ValidationErrors, describe_json_error,
+use crate::auth::{Location, Requirement, SchemeKind, SecurityScheme, basic_credentials};
+use crate::json::value_at;
+use crate::multipart::Part;
+use crate::{
+    Binary, ErrorBody, Operation, REDACTED, Validate, ValidationErrors, describe_json_error,
     one_line,
 };
 
+/// What the client knows of one API: implemented by the `Spec` type of each generated crate
+/// (`operations.rs`), from its spec's `api` block.
+pub trait ClientSpec: Send + Sync + 'static {
+    /// The API's error body, decoded from every non-2xx answer that is one.
+    type ErrorBody: ErrorBody + Send + Sync + 'static;
+    /// Where requests go: the spec's servers, and any base URL.
+    type Environment: Clone + Default + fmt::Debug + Send + Sync + 'static;
+    /// The default `User-Agent`: the generated crate's name and version.
+    const USER_AGENT: &'static str;
+    /// The API version the crate was generated for, sent by the schemes that carry it.
+    const API_VERSION: &'static str;
+    /// Every security scheme of the spec.
+    const SECURITY_SCHEMES: &'static [SecurityScheme];
+    /// The API's default requirement, for operations without their own.
+    const SECURITY: Requirement;
+    /// Fields whose values are secrets wherever they appear: redacted from error bodies.
+    const SENSITIVE_FIELDS: &'static [&'static str];
+
+    /// The base URL of `environment`, without a trailing slash.
+    fn base_url(environment: &Self::Environment) -> &str;
+
+    /// The `tracing` span of one call, named after the generated crate (`plaid_api.call`: a
+    /// span's name is a literal, so the crate writes it), with the fields `operation`, `path`,
+    /// `attempts`, `status` and `request_id`, the last three empty.
+    fn call_span(operation: &'static str, path: &'static str) -> tracing::Span;
+}
+
 /// Turns a successful answer's body into the operation's response: its status, its body and
 /// the secret (which a decode error must not quote).
-type Decoder<R> = fn(u16, &Bytes, &[String]) -> Result<R, Error>;
+type Decoder<R, E> = fn(u16, &Bytes, &[String]) -> Result<R, Error<E>>;
 
 /// What every attempt of one call sends: the path with its parameters in place, the header
 /// parameters, the body, and how the answer is read.
-struct Sending<R> {
+struct Sending<R, E> {
     path: Cow<'static, str>,
     /// An API key travels in the query: transport errors leave the URL out.
     secret_in_url: bool,
@@ -103,12 +132,12 @@ struct Sending<R> {
     /// The parts of a multipart body (the spec's `body: multipart`), sent instead of `body`.
     /// A `reqwest` form is consumed by sending, so each attempt builds its own from these.
     parts: Option<Vec<(&'static str, Part)>>,
-    decode: Decoder<R>,
+    decode: Decoder<R, E>,
 }
 
 /// A multipart form of `parts`: text parts as they are, file parts with their file name and
 /// media type.
-fn multipart_form(parts: &[(&'static str, Part)]) -> Result<reqwest::multipart::Form, Error> {
+fn multipart_form<E>(parts: &[(&'static str, Part)]) -> Result<reqwest::multipart::Form, Error<E>> {
     let mut form = reqwest::multipart::Form::new();
     for (name, part) in parts {
         form = match part {
@@ -129,11 +158,11 @@ fn multipart_form(parts: &[(&'static str, Part)]) -> Result<reqwest::multipart::
 
 /// A JSON answer, decoded. The fast decoder first; only a failure pays for the path-tracking
 /// one, which fails the same way and says where.
-fn decode_json<R: serde::de::DeserializeOwned>(
+fn decode_json<R: serde::de::DeserializeOwned, E>(
     status: u16,
     bytes: &Bytes,
     secret: &[String],
-) -> Result<R, Error> {
+) -> Result<R, Error<E>> {
     if let Ok(value) = serde_json::from_slice::<R>(bytes) {
         return Ok(value);
     }
@@ -154,7 +183,7 @@ fn decode_json<R: serde::de::DeserializeOwned>(
 
 /// The request's header parameters as headers; a value a header cannot carry is a
 /// configuration error that names the header, not the value.
-fn parameter_headers<O: Operation>(request: &O) -> Result<HeaderMap, Error> {
+fn parameter_headers<O: Operation, E>(request: &O) -> Result<HeaderMap, Error<E>> {
     let mut headers = HeaderMap::new();
     for (name, value) in request.headers() {
         let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
@@ -233,9 +262,8 @@ impl RetryPolicy {
 }
 
 /// Builds a [`Client`].
-#[derive(Clone)]
-pub struct ClientBuilder {
-    environment: Environment,
+pub struct ClientBuilder<A: ClientSpec> {
+    environment: A::Environment,
     /// By scheme name, in the order given; a later one replaces an earlier one.
     credentials: Vec<(String, Credential)>,
     timeout: Duration,
@@ -245,7 +273,21 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<A: ClientSpec> Clone for ClientBuilder<A> {
+    fn clone(&self) -> Self {
+        Self {
+            environment: self.environment.clone(),
+            credentials: self.credentials.clone(),
+            timeout: self.timeout,
+            user_agent: self.user_agent.clone(),
+            retry: self.retry.clone(),
+            max_response_bytes: self.max_response_bytes,
+            http: self.http.clone(),
+        }
+    }
+}
+
+impl<A: ClientSpec> fmt::Debug for ClientBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("environment", &self.environment)
@@ -258,15 +300,15 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<A: ClientSpec> ClientBuilder<A> {
     /// Where to send requests. Default: the spec's first server (`Environment::default()`).
-    pub fn environment(mut self, environment: Environment) -> Self {
+    pub fn environment(mut self, environment: A::Environment) -> Self {
         self.environment = environment;
         self
     }
 
     /// The key of the `api_key` scheme named `scheme` in the spec
-    /// ([`operations::SECURITY_SCHEMES`](crate::operations::SECURITY_SCHEMES)); never
+    /// ([`ClientSpec::SECURITY_SCHEMES`]: the generated crate's `operations::SECURITY_SCHEMES`); never
     /// printed. Sent on the requests whose requirement the scheme is part of. An unknown scheme
     /// fails [`build`](Self::build).
     pub fn api_key(self, scheme: &str, key: impl Into<String>) -> Self {
@@ -277,7 +319,7 @@ impl ClientBuilder {
     /// never printed.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         let token = token.into();
-        for scheme in SECURITY_SCHEMES {
+        for scheme in A::SECURITY_SCHEMES {
             if scheme.kind == SchemeKind::Bearer {
                 self = self.credential(scheme.name, Credential::Key(token.clone()));
             }
@@ -289,7 +331,7 @@ impl ClientBuilder {
     /// never printed.
     pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         let (user, password) = (user.into(), password.into());
-        for scheme in SECURITY_SCHEMES {
+        for scheme in A::SECURITY_SCHEMES {
             if scheme.kind == SchemeKind::Basic {
                 self = self.credential(
                     scheme.name,
@@ -301,7 +343,7 @@ impl ClientBuilder {
     }
 
     /// What the generated per-scheme setters (`client.rs`) and the ones above store.
-    pub(crate) fn credential(mut self, scheme: &str, credential: Credential) -> Self {
+    pub fn credential(mut self, scheme: &str, credential: Credential) -> Self {
         self.credentials.retain(|(name, _)| name != scheme);
         self.credentials.push((scheme.to_owned(), credential));
         self
@@ -319,6 +361,7 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed calls are retried. Default [`RetryPolicy::default`].
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
@@ -344,7 +387,9 @@ impl ClientBuilder {
         self
     }
 
-    pub fn build(self) -> Result<Client, Error> {
+    /// The client; [`Error::Config`] for a credential of an unknown scheme or of the wrong
+    /// kind, or a value a header cannot carry.
+    pub fn build(self) -> Result<Client<A>, Error<A::ErrorBody>> {
         let header = |name: &str, value: &str, sensitive: bool| {
             let mut value = HeaderValue::from_str(value).map_err(|_| {
                 Error::Config(format!(
@@ -352,12 +397,12 @@ impl ClientBuilder {
                 ))
             })?;
             value.set_sensitive(sensitive);
-            Ok::<_, Error>(value)
+            Ok::<_, Error<A::ErrorBody>>(value)
         };
         let mut auth = Vec::new();
         let mut secrets = Vec::new();
         for (scheme, credential) in &self.credentials {
-            let known = SECURITY_SCHEMES
+            let known = A::SECURITY_SCHEMES
                 .iter()
                 .find(|known| known.name == scheme)
                 .ok_or_else(|| {
@@ -390,11 +435,11 @@ impl ClientBuilder {
             };
             auth.push((known.name, applied));
         }
-        for scheme in SECURITY_SCHEMES {
+        for scheme in A::SECURITY_SCHEMES {
             if let SchemeKind::ApiVersion { location, name } = scheme.kind {
                 auth.push((
                     scheme.name,
-                    Applied::new(location, name, API_VERSION, false, "API version")?,
+                    Applied::new(location, name, A::API_VERSION, false, "API version")?,
                 ));
             }
         }
@@ -409,7 +454,7 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        let base_url = self.environment.base_url().to_owned();
+        let base_url = A::base_url(&self.environment).to_owned();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -421,14 +466,17 @@ impl ClientBuilder {
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
             }),
+            spec: PhantomData,
         })
     }
 }
 
 /// A credential as the user gave it.
 #[derive(Clone)]
-pub(crate) enum Credential {
+pub enum Credential {
+    /// An API key, or a bearer token.
     Key(String),
+    /// A user and a password.
     Basic(String, String),
 }
 
@@ -453,13 +501,13 @@ enum Applied {
 }
 
 impl Applied {
-    fn new(
+    fn new<E>(
         location: Location,
         name: &'static str,
         value: &str,
         secret: bool,
         what: &str,
-    ) -> Result<Applied, Error> {
+    ) -> Result<Applied, Error<E>> {
         let unfit = || Error::Config(format!("the {what} holds characters it cannot carry"));
         Ok(match location {
             Location::Header => {
@@ -481,9 +529,18 @@ impl Applied {
 }
 
 /// The API over HTTP. Cheap to clone: clones share one connection pool.
-#[derive(Clone)]
-pub struct Client {
+pub struct Client<A: ClientSpec> {
     inner: Arc<Inner>,
+    spec: PhantomData<fn() -> A>,
+}
+
+impl<A: ClientSpec> Clone for Client<A> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            spec: PhantomData,
+        }
+    }
 }
 
 struct Inner {
@@ -499,7 +556,7 @@ struct Inner {
     max_response_bytes: usize,
 }
 
-impl fmt::Debug for Client {
+impl<A: ClientSpec> fmt::Debug for Client<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
@@ -519,13 +576,15 @@ impl fmt::Debug for Client {
     }
 }
 
-impl Client {
-    pub fn builder() -> ClientBuilder {
+impl<A: ClientSpec> Client<A> {
+    /// A builder with the defaults: the spec's first server, no credentials, a 30 s timeout,
+    /// [`RetryPolicy::default`], the crate's name and version as the user agent.
+    pub fn builder() -> ClientBuilder<A> {
         ClientBuilder {
-            environment: Environment::default(),
+            environment: A::Environment::default(),
             credentials: Vec::new(),
             timeout: Duration::from_secs(30),
-            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            user_agent: A::USER_AGENT.to_owned(),
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
@@ -534,17 +593,18 @@ impl Client {
 
     /// Validates `request`, sends it, and decodes the JSON answer; retries as the policy
     /// says. An invalid request never reaches the network.
-    pub async fn send<O>(&self, request: &O) -> Result<O::Response, Error>
+    pub async fn send<O>(&self, request: &O) -> Result<O::Response, Error<A::ErrorBody>>
     where
         O: Operation + Validate,
         O::Response: serde::de::DeserializeOwned,
     {
-        self.call(request, decode_json::<O::Response>).await
+        self.call(request, decode_json::<O::Response, A::ErrorBody>)
+            .await
     }
 
     /// [`send`](Self::send) for an operation that answers with a document (a PDF, a ZIP):
     /// the body as it came.
-    pub async fn send_document<O>(&self, request: &O) -> Result<Binary, Error>
+    pub async fn send_document<O>(&self, request: &O) -> Result<Binary, Error<A::ErrorBody>>
     where
         O: Operation<Response = Binary> + Validate,
     {
@@ -553,7 +613,7 @@ impl Client {
     }
 
     /// [`send`](Self::send) for an operation that answers with no body.
-    pub async fn send_empty<O>(&self, request: &O) -> Result<(), Error>
+    pub async fn send_empty<O>(&self, request: &O) -> Result<(), Error<A::ErrorBody>>
     where
         O: Operation<Response = ()> + Validate,
     {
@@ -563,10 +623,9 @@ impl Client {
     async fn call<O: Operation + Validate>(
         &self,
         request: &O,
-        decode: Decoder<O::Response>,
-    ) -> Result<O::Response, Error> {
-        // Generated in client.rs: the span's name is the crate's.
-        let span = crate::client::call_span(O::ID, O::PATH);
+        decode: Decoder<O::Response, A::ErrorBody>,
+    ) -> Result<O::Response, Error<A::ErrorBody>> {
+        let span = A::call_span(O::ID, O::PATH);
         let inner_secret = &self.inner.secrets[..];
         async {
             request.validate().map_err(Error::Validation)?;
@@ -586,13 +645,16 @@ impl Client {
                 );
             }
             let mut query = request.query();
-            let secret_in_url =
-                self.authorize(O::SECURITY.unwrap_or(SECURITY), &mut parameters, &mut query);
+            let secret_in_url = self.authorize(
+                O::SECURITY.unwrap_or(A::SECURITY),
+                &mut parameters,
+                &mut query,
+            );
             // Shared by every attempt without copying.
             let path = if query.is_empty() {
                 request.path()
             } else {
-                let query = specgen_runtime::encode_query(&query);
+                let query = crate::encode_query(&query);
                 std::borrow::Cow::Owned(format!("{}?{query}", request.path()))
             };
             let sending = Sending {
@@ -692,8 +754,8 @@ impl Client {
 
     async fn send_with_retries<O: Operation>(
         &self,
-        sending: &Sending<O::Response>,
-    ) -> Result<O::Response, Error> {
+        sending: &Sending<O::Response, A::ErrorBody>,
+    ) -> Result<O::Response, Error<A::ErrorBody>> {
         let inner = &*self.inner;
         let url = format!("{}{}", inner.base_url, sending.path);
         let url =
@@ -732,8 +794,8 @@ impl Client {
         &self,
         method: &Method,
         url: &Url,
-        sending: &Sending<O::Response>,
-    ) -> Result<O::Response, Failure> {
+        sending: &Sending<O::Response, A::ErrorBody>,
+    ) -> Result<O::Response, Failure<A::ErrorBody>> {
         let inner = &*self.inner;
         let mut headers = inner.headers.clone();
         headers.extend(sending.headers.clone());
@@ -792,7 +854,7 @@ impl Client {
                 }
             });
         }
-        let (error, body) = error_body(&bytes, &inner.secrets);
+        let (error, body) = error_body(&bytes, &inner.secrets, A::SENSITIVE_FIELDS);
         let retry = match status.as_u16() {
             429 => Retry::Always(retry_after),
             500..=599 => Retry::IfIdempotent,
@@ -812,11 +874,11 @@ impl Client {
 /// The whole body, refused as soon as it is known to exceed `limit` bytes: from its
 /// `Content-Length` before reading, otherwise once the bytes read pass the limit. A body that
 /// arrives in one piece is kept as it came, without a copy.
-async fn read_body(
+async fn read_body<E>(
     mut response: reqwest::Response,
     limit: usize,
     timeout: Duration,
-) -> Result<Bytes, Failure> {
+) -> Result<Bytes, Failure<E>> {
     let too_large = || Failure {
         error: Error::ResponseTooLarge { limit },
         retry: Retry::Never,
@@ -864,7 +926,11 @@ async fn read_body(
 /// sensitive field; the typed error is decoded from the redacted value, so it cannot carry them
 /// either. Any other body is text with the secret replaced. A body that looks like JSON but
 /// does not parse, or one over [`REDACTABLE_LIMIT`], is withheld (empty).
-fn error_body(bytes: &[u8], secret: &[String]) -> (Option<ApiErrorBody>, String) {
+fn error_body<E: ErrorBody>(
+    bytes: &[u8],
+    secret: &[String],
+    sensitive: &[&str],
+) -> (Option<E>, String) {
     let looks_like_json = bytes
         .iter()
         .find(|b| !b.is_ascii_whitespace())
@@ -874,8 +940,8 @@ fn error_body(bytes: &[u8], secret: &[String]) -> (Option<ApiErrorBody>, String)
     }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(mut value) => {
-            redact(&mut value, secret);
-            let error = <ApiErrorBody as serde::Deserialize>::deserialize(&value).ok();
+            redact(&mut value, secret, sensitive);
+            let error = E::deserialize(&value).ok();
             (error, value.to_string())
         }
         // Broken JSON cannot be redacted as a value, and its text may hold escaped secrets.
@@ -890,7 +956,7 @@ fn error_body(bytes: &[u8], secret: &[String]) -> (Option<ApiErrorBody>, String)
 /// Replaces every configured secret wherever it occurs in a string or an object key, and the
 /// value of every field the spec marks sensitive, by the redaction marker. (serde_json limits
 /// nesting to 128 levels, which bounds the recursion.)
-fn redact(value: &mut Value, secret: &[String]) {
+fn redact(value: &mut Value, secret: &[String], sensitive: &[&str]) {
     match value {
         Value::String(text) => {
             if let Cow::Owned(redacted) = redact_text(text, secret) {
@@ -909,14 +975,16 @@ fn redact(value: &mut Value, secret: &[String]) {
                 }
             }
             for (key, field) in map.iter_mut() {
-                if SENSITIVE_FIELDS.contains(&key.as_str()) && !field.is_null() {
+                if sensitive.contains(&key.as_str()) && !field.is_null() {
                     *field = Value::String(REDACTED.to_owned());
                 } else {
-                    redact(field, secret);
+                    redact(field, secret, sensitive);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, secret)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| redact(item, secret, sensitive)),
         _ => {}
     }
 }
@@ -959,8 +1027,8 @@ fn media_type(value: Option<&HeaderValue>, secret: &[String]) -> String {
 }
 
 /// A failed attempt and whether it may be repeated.
-struct Failure {
-    error: Error,
+struct Failure<E> {
+    error: Error<E>,
     retry: Retry,
 }
 
@@ -973,7 +1041,7 @@ enum Retry {
     IfIdempotent,
 }
 
-impl Failure {
+impl<E> Failure<E> {
     fn transport(error: reqwest::Error, timeout: Duration) -> Self {
         if error.is_timeout() {
             Failure {
@@ -1025,11 +1093,11 @@ fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
 /// Why a call failed.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<E> {
     /// The request breaks rules the docs state; it was not sent.
     Validation(ValidationErrors),
     /// The server answered with a non-2xx status (a 3xx too: redirects are not followed).
-    Api(Box<ApiError>),
+    Api(Box<ApiError<E>>),
     /// An attempt took longer than the configured timeout.
     Timeout(Duration),
     /// The request could not be sent or the response not received.
@@ -1053,7 +1121,7 @@ pub enum Error {
     Config(String),
 }
 
-impl Error {
+impl<E: ErrorBody> Error<E> {
     /// The `request_id` of the failed call, when the server sent one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
@@ -1086,7 +1154,7 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
+impl<E: ErrorBody> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Validation(errors) => errors.fmt(f),
@@ -1110,7 +1178,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
+impl<E: ErrorBody> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Validation(errors) => Some(errors),
@@ -1122,10 +1190,11 @@ impl std::error::Error for Error {
 
 /// A non-2xx answer: the status, the API's error object when the body is one, and the body,
 /// redacted (see the [module docs](self)).
-pub struct ApiError {
+pub struct ApiError<E> {
+    /// The HTTP status.
     pub status: u16,
     /// The decoded error object; `None` when the body is not one (an HTML page from a proxy).
-    pub error: Option<ApiErrorBody>,
+    pub error: Option<E>,
     /// The media type (`application/json`), without parameters; empty when the server sent
     /// none, `(unreadable content type)` when it is not a plain `type/subtype`.
     pub content_type: String,
@@ -1134,7 +1203,7 @@ pub struct ApiError {
     received: usize,
 }
 
-impl ApiError {
+impl<E: ErrorBody> ApiError<E> {
     /// The body, redacted: a JSON body re-encoded with the configured secret and the sensitive
     /// fields replaced by a marker; any other body as text (invalid UTF-8 replaced) with the
     /// secret replaced; empty when withheld (a body that looks like JSON but does not parse,
@@ -1143,6 +1212,7 @@ impl ApiError {
         &self.body
     }
 
+    /// The request id the typed error carries, if any.
     pub fn request_id(&self) -> Option<&str> {
         self.error.as_ref().and_then(|error| error.request_id())
     }
@@ -1157,7 +1227,7 @@ impl ApiError {
     }
 }
 
-impl fmt::Display for ApiError {
+impl<E: ErrorBody> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.error {
             // The summary holds server-chosen text: one line, cut short.
@@ -1187,7 +1257,7 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl fmt::Debug for ApiError {
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
             .field("status", &self.status)
@@ -1201,6 +1271,7 @@ impl fmt::Debug for ApiError {
 /// A 2xx body that does not decode: where in the JSON it failed, and how; never a value.
 #[derive(Debug)]
 pub struct DecodeError {
+    /// The HTTP status of the answer.
     pub status: u16,
     /// The JSON path that failed (`items[0].update_type`); `.` for the document itself.
     pub path: String,

@@ -1,4 +1,10 @@
-//! Serving the API: what every operation's route does before and after the implementation.
+//! Serving an API: what every operation's route does before and after the implementation
+//! (feature `server`).
+//!
+//! Generic over [`ServerSpec`], what a generated crate says of its API (its error body, its
+//! credential headers, the error codes of the routes' own refusals). A generated crate's router
+//! calls [`Routes<Spec>`](Routes) once per operation, so everything below is compiled and
+//! tested once, here.
 //!
 //! Each route refuses browser requests (an `Origin` the service does not allow) and bodies
 //! that are not `application/json` (`multipart/form-data` for an operation the spec sends so,
@@ -10,6 +16,7 @@
 //! shape with a 4xx status: a malformed request can produce neither a panic nor a 500, no
 //! error message quotes a value of the request, and every answer carries a request id.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
@@ -22,17 +29,33 @@ use axum::routing::{MethodFilter, MethodRouter};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
-use crate::operations::{
-    ApiErrorBody, CLIENT_ID_HEADER, SECRET_HEADER, SERVER_CHECKS_CREDENTIALS, SERVER_ERRORS,
-};
-use specgen_runtime::json::value_at;
-use specgen_runtime::multipart::{FilePart, Part, PartsError, from_parts};
-use specgen_runtime::structs::refusing_null;
-use specgen_runtime::{Binary, ErrorBody, Operation, Parameter, Validate, describe_json_error};
+use crate::json::value_at;
+use crate::multipart::{FilePart, Part, PartsError, from_parts};
+use crate::structs::refusing_null;
+use crate::{Binary, ErrorBody, Operation, Parameter, Validate, describe_json_error};
+
+/// What the routes know of one API: implemented by the `Spec` type of each generated crate
+/// (`operations.rs`), from its spec's `api` block.
+pub trait ServerSpec: Send + Sync + 'static {
+    /// The API's error body, in which every refusal is answered.
+    type ErrorBody: ServerErrorBody;
+    /// Whether the routes check credentials: only a client id and a secret in
+    /// [`CLIENT_ID_HEADER`](Self::CLIENT_ID_HEADER) and [`SECRET_HEADER`](Self::SECRET_HEADER)
+    /// (or the body's `client_id` and `secret`) are checked; the server of an API
+    /// authenticated otherwise takes every request, and its service decides.
+    const CHECKS_CREDENTIALS: bool;
+    /// The header the client id is read from.
+    const CLIENT_ID_HEADER: &'static str;
+    /// The header the secret is read from.
+    const SECRET_HEADER: &'static str;
+    /// The error type and code of each of the routes' own refusals.
+    const ERRORS: ServerErrors;
+}
 
 /// Builds the API's error body from its parts: the spec's `api.error_fields` says which fields
 /// of the error type receive them.
 pub trait ServerErrorBody: ErrorBody + Serialize {
+    /// The error body of an answer with this status, type, code, message and request id.
     fn from_parts(
         status: u16,
         error_type: &str,
@@ -45,12 +68,14 @@ pub trait ServerErrorBody: ErrorBody + Serialize {
 /// An error type and code, as the API's error body carries them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ErrorCode {
+    /// The error's type (Plaid's `INVALID_REQUEST`).
     pub error_type: &'static str,
+    /// The error's code (Plaid's `MISSING_FIELDS`).
     pub error_code: &'static str,
 }
 
 /// The error type and code of each answer the routes give without calling the implementation,
-/// with the HTTP status each is sent with: [`SERVER_ERRORS`], from the spec's
+/// with the HTTP status each is sent with: [`ServerSpec::ERRORS`], from the spec's
 /// `api.server_errors`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ServerErrors {
@@ -80,6 +105,56 @@ pub struct ServerErrors {
     pub not_implemented: ErrorCode,
 }
 
+/// One of the answers the routes give themselves, each with its code in [`ServerErrors`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// [`ServerErrors::origin_not_allowed`].
+    OriginNotAllowed,
+    /// [`ServerErrors::invalid_content_type`].
+    InvalidContentType,
+    /// [`ServerErrors::invalid_credentials`].
+    InvalidCredentials,
+    /// [`ServerErrors::missing_credentials`].
+    MissingCredentials,
+    /// [`ServerErrors::request_too_large`].
+    RequestTooLarge,
+    /// [`ServerErrors::request_timeout`].
+    RequestTimeout,
+    /// [`ServerErrors::invalid_body`].
+    InvalidBody,
+    /// [`ServerErrors::missing_fields`].
+    MissingFields,
+    /// [`ServerErrors::invalid_field`].
+    InvalidField,
+    /// [`ServerErrors::not_found`].
+    NotFound,
+    /// [`ServerErrors::method_not_allowed`].
+    MethodNotAllowed,
+    /// [`ServerErrors::not_implemented`].
+    NotImplemented,
+}
+
+impl ServerErrors {
+    /// The error type and code of `refusal`.
+    pub fn code(&self, refusal: Refusal) -> ErrorCode {
+        match refusal {
+            Refusal::OriginNotAllowed => self.origin_not_allowed,
+            Refusal::InvalidContentType => self.invalid_content_type,
+            Refusal::InvalidCredentials => self.invalid_credentials,
+            Refusal::MissingCredentials => self.missing_credentials,
+            Refusal::RequestTooLarge => self.request_too_large,
+            Refusal::RequestTimeout => self.request_timeout,
+            Refusal::InvalidBody => self.invalid_body,
+            Refusal::MissingFields => self.missing_fields,
+            Refusal::InvalidField => self.invalid_field,
+            Refusal::NotFound => self.not_found,
+            Refusal::MethodNotAllowed => self.method_not_allowed,
+            Refusal::NotImplemented => self.not_implemented,
+        }
+    }
+}
+
 /// What the route knows about a request when it calls the implementation.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
@@ -94,13 +169,20 @@ pub struct RequestContext {
 /// An error answer: an HTTP status and the API's error type, code and message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerError {
+    /// The HTTP status.
     pub status: u16,
+    /// The error's type; empty for one of the routes' own refusals ([`Self::refusal`]), whose
+    /// type is the API's, filled in when it is answered.
     pub error_type: String,
+    /// The error's code; empty for one of the routes' own refusals, as `error_type`.
     pub error_code: String,
+    /// What went wrong, in words that quote no value of the request.
     pub message: String,
+    refusal: Option<Refusal>,
 }
 
 impl ServerError {
+    /// An answer of the service's own.
     pub fn new(
         status: u16,
         error_type: impl Into<String>,
@@ -112,31 +194,49 @@ impl ServerError {
             error_type: error_type.into(),
             error_code: error_code.into(),
             message: message.into(),
+            refusal: None,
         }
     }
 
-    /// One of the answers the routes give themselves.
-    fn refusal(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self::new(status, code.error_type, code.error_code, message)
+    /// One of the answers the routes give themselves: its type and code are the API's
+    /// ([`ServerSpec::ERRORS`]), filled in when it is answered.
+    pub fn refused(status: u16, refusal: Refusal, message: impl Into<String>) -> Self {
+        Self {
+            refusal: Some(refusal),
+            ..Self::new(status, "", "", message)
+        }
+    }
+
+    /// Which of the routes' own refusals this is, if one.
+    pub fn refusal(&self) -> Option<Refusal> {
+        self.refusal
     }
 
     /// The answer of an operation the service does not implement: what the service trait's
     /// methods give unless the service overrides them.
     pub fn not_implemented(operation: &str) -> Self {
-        Self::refusal(
+        Self::refused(
             501,
-            SERVER_ERRORS.not_implemented,
+            Refusal::NotImplemented,
             format!("this service does not implement `{operation}`"),
         )
     }
 
-    /// The answer, with the request id in the body and in the `x-request-id` header.
-    pub fn into_response(self, request_id: &str) -> Response {
+    /// The answer in `A`'s error shape, with the request id in the body and in the
+    /// `x-request-id` header.
+    pub fn into_response<A: ServerSpec>(self, request_id: &str) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
-        let body = <ApiErrorBody as ServerErrorBody>::from_parts(
+        let (error_type, error_code) = match self.refusal {
+            Some(refusal) => {
+                let code = A::ERRORS.code(refusal);
+                (code.error_type, code.error_code)
+            }
+            None => (self.error_type.as_str(), self.error_code.as_str()),
+        };
+        let body = A::ErrorBody::from_parts(
             self.status,
-            &self.error_type,
-            &self.error_code,
+            error_type,
+            error_code,
             self.message,
             request_id,
         );
@@ -230,90 +330,171 @@ pub trait ServiceBasics: Send + Sync + 'static {
     }
 }
 
-/// One operation's route: `call` gets the service, the request's context and the decoded,
-/// validated request; every failure before or after it is answered in the API's error shape,
-/// and a request with another method than the operation's gets a 405 that names it.
-pub fn route<S, Req, Resp, Fut>(
-    filter: MethodFilter,
-    service: &Arc<S>,
-    answer: impl Fn(Resp) -> Response + Clone + Send + Sync + 'static,
-    call: impl Fn(Arc<S>, RequestContext, Req) -> Fut + Clone + Send + Sync + 'static,
-) -> MethodRouter
-where
-    S: ServiceBasics,
-    Req: Operation + DeserializeOwned + Validate + Send + 'static,
-    Fut: Future<Output = Result<Resp, ServerError>> + Send + 'static,
-{
-    let wrong_method = service.clone();
-    route_method(filter, service, answer, call)
-        .fallback(move || async move { method_not_allowed(&*wrong_method, Req::METHOD) })
-}
+/// The routes of the API `A`: what its generated router calls per operation (a generated
+/// crate names `Routes<Spec>` as `server_support::Routes`).
+pub struct Routes<A>(PhantomData<fn() -> A>);
 
-/// The routes of the operations that share one path, each its own method, and the 405 that
-/// names them all for any other method (`methods`, such as `GET, POST`).
-pub fn shared_path<S: ServiceBasics>(
-    service: &Arc<S>,
-    methods: &'static str,
-    routes: impl IntoIterator<Item = MethodRouter>,
-) -> MethodRouter {
-    let wrong_method = service.clone();
-    routes
-        .into_iter()
-        .fold(MethodRouter::new(), MethodRouter::merge)
-        .fallback(move || async move { method_not_allowed(&*wrong_method, methods) })
-}
+impl<A: ServerSpec> Routes<A> {
+    /// One operation's route: `call` gets the service, the request's context and the decoded,
+    /// validated request; every failure before or after it is answered in the API's error shape,
+    /// and a request with another method than the operation's gets a 405 that names it.
+    pub fn route<S, Req, Resp, Fut>(
+        filter: MethodFilter,
+        service: &Arc<S>,
+        answer: impl Fn(Resp) -> Response + Clone + Send + Sync + 'static,
+        call: impl Fn(Arc<S>, RequestContext, Req) -> Fut + Clone + Send + Sync + 'static,
+    ) -> MethodRouter
+    where
+        S: ServiceBasics,
+        Req: Operation + DeserializeOwned + Validate + Send + 'static,
+        Fut: Future<Output = Result<Resp, ServerError>> + Send + 'static,
+    {
+        let wrong_method = service.clone();
+        Self::route_method(filter, service, answer, call)
+            .fallback(move || async move { Self::method_not_allowed(&*wrong_method, Req::METHOD) })
+    }
 
-/// [`route`] without its 405, for a path that several operations share ([`shared_path`]).
-pub fn route_method<S, Req, Resp, Fut>(
-    filter: MethodFilter,
-    service: &Arc<S>,
-    answer: impl Fn(Resp) -> Response + Clone + Send + Sync + 'static,
-    call: impl Fn(Arc<S>, RequestContext, Req) -> Fut + Clone + Send + Sync + 'static,
-) -> MethodRouter
-where
-    S: ServiceBasics,
-    Req: Operation + DeserializeOwned + Validate + Send + 'static,
-    Fut: Future<Output = Result<Resp, ServerError>> + Send + 'static,
-{
-    let service = service.clone();
-    axum::routing::on(filter, move |request: axum::extract::Request| async move {
-        let (mut parts, body) = request.into_parts();
-        // The router matched the path, so its parameters are there to read.
-        let path = <axum::extract::RawPathParams as axum::extract::FromRequestParts<()>>::from_request_parts(&mut parts, &())
+    /// The routes of the operations that share one path, each its own method, and the 405 that
+    /// names them all for any other method (`methods`, such as `GET, POST`).
+    pub fn shared_path<S: ServiceBasics>(
+        service: &Arc<S>,
+        methods: &'static str,
+        routes: impl IntoIterator<Item = MethodRouter>,
+    ) -> MethodRouter {
+        let wrong_method = service.clone();
+        routes
+            .into_iter()
+            .fold(MethodRouter::new(), MethodRouter::merge)
+            .fallback(move || async move { Self::method_not_allowed(&*wrong_method, methods) })
+    }
+
+    /// [`route`](Self::route) without its 405, for a path that several operations share ([`shared_path`](Self::shared_path)).
+    pub fn route_method<S, Req, Resp, Fut>(
+        filter: MethodFilter,
+        service: &Arc<S>,
+        answer: impl Fn(Resp) -> Response + Clone + Send + Sync + 'static,
+        call: impl Fn(Arc<S>, RequestContext, Req) -> Fut + Clone + Send + Sync + 'static,
+    ) -> MethodRouter
+    where
+        S: ServiceBasics,
+        Req: Operation + DeserializeOwned + Validate + Send + 'static,
+        Fut: Future<Output = Result<Resp, ServerError>> + Send + 'static,
+    {
+        let service = service.clone();
+        axum::routing::on(filter, move |request: axum::extract::Request| async move {
+            let (mut parts, body) = request.into_parts();
+            // The router matched the path, so its parameters are there to read.
+            let path = <axum::extract::RawPathParams as axum::extract::FromRequestParts<()>>::from_request_parts(&mut parts, &())
+                .await
+                .map(|params| {
+                    // By position: the operations of one route may name a placeholder differently.
+                    // Counted from the end, since a router this one is nested in puts its own
+                    // parameters first.
+                    let names: Vec<&str> = crate::path_placeholders(Req::PATH).collect();
+                    let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
+                    let outer = values.len().saturating_sub(names.len());
+                    names
+                        .iter()
+                        .zip(&values[outer..])
+                        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let query = parts
+                .uri
+                .query()
+                .map(crate::decode_query)
+                .unwrap_or_default();
+            let received = Received {
+                headers: &parts.headers,
+                path,
+                query,
+            };
+            Self::handle(
+                &*service,
+                &received,
+                body,
+                answer.clone(),
+                |context, request| call(service.clone(), context, request),
+            )
             .await
-            .map(|params| {
-                // By position: the operations of one route may name a placeholder differently.
-                // Counted from the end, since a router this one is nested in puts its own
-                // parameters first.
-                let names: Vec<&str> = specgen_runtime::path_placeholders(Req::PATH).collect();
-                let values: Vec<&str> = params.iter().map(|(_, value)| value).collect();
-                let outer = values.len().saturating_sub(names.len());
-                names
-                    .iter()
-                    .zip(&values[outer..])
-                    .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let query = parts
-            .uri
-            .query()
-            .map(specgen_runtime::decode_query)
-            .unwrap_or_default();
-        let received = Received {
-            headers: &parts.headers,
-            path,
-            query,
-        };
-        handle(
-            &*service,
-            &received,
-            body,
-            answer.clone(),
-            |context, request| call(service.clone(), context, request),
+        })
+    }
+
+    /// Runs one request through the pipeline described in the module docs.
+    pub async fn handle<S, Req, Resp, Fut>(
+        service: &S,
+        received: &Received<'_>,
+        body: Body,
+        answer: impl FnOnce(Resp) -> Response,
+        call: impl FnOnce(RequestContext, Req) -> Fut,
+    ) -> Response
+    where
+        S: ServiceBasics + ?Sized,
+        Req: Operation + DeserializeOwned + Validate + 'static,
+        Fut: Future<Output = Result<Resp, ServerError>>,
+    {
+        let request_id = service.next_request_id();
+        let outcome = async {
+            let headers = received.headers;
+            let header_credentials = admit::<A, S>(
+                service,
+                headers,
+                Req::HAS_BODY,
+                Req::AUTHENTICATED,
+                BodyEncoding::of::<Req>(),
+            )?;
+            // An operation without a body (a GET) reads none: its fields are its parameters.
+            let body = if Req::HAS_BODY {
+                read_body(service, headers, body).await?
+            } else {
+                Bytes::from_static(b"{}")
+            };
+            let (client_id, request) = match BodyEncoding::of::<Req>() {
+                BodyEncoding::Multipart => {
+                    read_multipart::<A, Req>(header_credentials, headers, body, received).await?
+                }
+                BodyEncoding::Form => read_form::<A, Req>(header_credentials, &body, received)?,
+                BodyEncoding::Json => {
+                    read_request::<A, S, Req>(service, header_credentials, &body, received)?
+                }
+            };
+            let context = RequestContext {
+                request_id: request_id.clone(),
+                client_id,
+            };
+            match service.prepared_answer(&context, &request) {
+                Some(prepared) => prepared.map(Answered::Prepared),
+                None => call(context, request).await.map(Answered::Value),
+            }
+        }
+        .await;
+        match outcome {
+            Ok(Answered::Value(response)) => with_request_id(answer(response), &request_id),
+            Ok(Answered::Prepared(response)) => with_request_id(response, &request_id),
+            Err(error) => error.into_response::<A>(&request_id),
+        }
+    }
+
+    /// The answer to a path no operation serves.
+    pub fn not_found<S: ServiceBasics + ?Sized>(service: &S) -> Response {
+        ServerError::refused(
+            404,
+            Refusal::NotFound,
+            "no operation is served at this path",
         )
-        .await
-    })
+        .into_response::<A>(&service.next_request_id())
+    }
+
+    /// The answer to a known path called with another method than the operation's, `method`.
+    pub fn method_not_allowed<S: ServiceBasics + ?Sized>(service: &S, method: &str) -> Response {
+        ServerError::refused(
+            405,
+            Refusal::MethodNotAllowed,
+            format!("this path takes {method}"),
+        )
+        .into_response::<A>(&service.next_request_id())
+    }
 }
 
 /// A JSON answer.
@@ -341,7 +522,9 @@ pub fn document_answer(media_type: &'static str, document: Binary) -> Response {
 
 /// What a request brought besides its body: its headers, and the parameters of its path.
 pub struct Received<'a> {
+    /// The request's headers.
     pub headers: &'a HeaderMap,
+    /// The path parameters, by the operation's placeholder names.
     pub path: Vec<(String, String)>,
     /// The query string's pairs, decoded, in order.
     pub query: Vec<(String, String)>,
@@ -370,61 +553,6 @@ impl Received<'_> {
     }
 }
 
-/// Runs one request through the pipeline described in the module docs.
-pub async fn handle<S, Req, Resp, Fut>(
-    service: &S,
-    received: &Received<'_>,
-    body: Body,
-    answer: impl FnOnce(Resp) -> Response,
-    call: impl FnOnce(RequestContext, Req) -> Fut,
-) -> Response
-where
-    S: ServiceBasics + ?Sized,
-    Req: Operation + DeserializeOwned + Validate + 'static,
-    Fut: Future<Output = Result<Resp, ServerError>>,
-{
-    let request_id = service.next_request_id();
-    let outcome = async {
-        let headers = received.headers;
-        let header_credentials = admit(
-            service,
-            headers,
-            Req::HAS_BODY,
-            Req::AUTHENTICATED,
-            BodyEncoding::of::<Req>(),
-        )?;
-        // An operation without a body (a GET) reads none: its fields are its parameters.
-        let body = if Req::HAS_BODY {
-            read_body(service, headers, body).await?
-        } else {
-            Bytes::from_static(b"{}")
-        };
-        let (client_id, request) = match BodyEncoding::of::<Req>() {
-            BodyEncoding::Multipart => {
-                read_multipart::<Req>(header_credentials, headers, body, received).await?
-            }
-            BodyEncoding::Form => read_form::<Req>(header_credentials, &body, received)?,
-            BodyEncoding::Json => {
-                read_request::<S, Req>(service, header_credentials, &body, received)?
-            }
-        };
-        let context = RequestContext {
-            request_id: request_id.clone(),
-            client_id,
-        };
-        match service.prepared_answer(&context, &request) {
-            Some(prepared) => prepared.map(Answered::Prepared),
-            None => call(context, request).await.map(Answered::Value),
-        }
-    }
-    .await;
-    match outcome {
-        Ok(Answered::Value(response)) => with_request_id(answer(response), &request_id),
-        Ok(Answered::Prepared(response)) => with_request_id(response, &request_id),
-        Err(error) => error.into_response(&request_id),
-    }
-}
-
 /// What the service answered: a value the route encodes, or a response it had ready
 /// ([`ServiceBasics::prepared_answer`]).
 enum Answered<Resp> {
@@ -439,20 +567,22 @@ struct HeaderCredentials {
 }
 
 /// No credentials where the request may carry them (`place`: after "in the ... and ...").
-fn missing_credentials(place: &str) -> ServerError {
-    ServerError::refusal(
+fn missing_credentials<A: ServerSpec>(place: &str) -> ServerError {
+    ServerError::refused(
         400,
-        SERVER_ERRORS.missing_credentials,
+        Refusal::MissingCredentials,
         format!(
-            "client_id and secret are required, in the {CLIENT_ID_HEADER} and {SECRET_HEADER} {place}"
+            "client_id and secret are required, in the {} and {} {place}",
+            A::CLIENT_ID_HEADER,
+            A::SECRET_HEADER
         ),
     )
 }
 
 fn invalid_credentials() -> ServerError {
-    ServerError::refusal(
+    ServerError::refused(
         400,
-        SERVER_ERRORS.invalid_credentials,
+        Refusal::InvalidCredentials,
         "invalid client_id or secret provided",
     )
 }
@@ -479,14 +609,14 @@ impl BodyEncoding {
 
 /// The client id of a request whose body cannot carry credentials (a multipart or form
 /// body): the headers', checked before the body was read.
-fn header_client_id<Req: Operation>(
+fn header_client_id<A: ServerSpec, Req: Operation>(
     header: HeaderCredentials,
     body: &str,
 ) -> Result<String, ServerError> {
     match (header.client_id, header.secret) {
-        _ if !Req::AUTHENTICATED || !SERVER_CHECKS_CREDENTIALS => Ok(String::new()),
+        _ if !Req::AUTHENTICATED || !A::CHECKS_CREDENTIALS => Ok(String::new()),
         (Some(id), Some(_)) => Ok(id),
-        _ => Err(missing_credentials(&format!(
+        _ => Err(missing_credentials::<A>(&format!(
             "headers (a {body} body does not carry them)"
         ))),
     }
@@ -494,7 +624,7 @@ fn header_client_id<Req: Operation>(
 
 /// Everything decided before the body is read: the origin, the content type, and the
 /// credentials when the headers carry both (an operation that needs none looks at none).
-fn admit<S: ServiceBasics + ?Sized>(
+fn admit<A: ServerSpec, S: ServiceBasics + ?Sized>(
     service: &S,
     headers: &HeaderMap,
     has_body: bool,
@@ -506,9 +636,9 @@ fn admit<S: ServiceBasics + ?Sized>(
             .to_str()
             .is_ok_and(|origin| service.allows_origin(origin))
     {
-        return Err(ServerError::refusal(
+        return Err(ServerError::refused(
             403,
-            SERVER_ERRORS.origin_not_allowed,
+            Refusal::OriginNotAllowed,
             "requests from a web page (with an Origin header) are not served from this origin",
         ));
     }
@@ -532,13 +662,13 @@ fn admit<S: ServiceBasics + ?Sized>(
         .and_then(|v| v.split(';').next())
         .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case(expected));
     if has_body && !fits {
-        return Err(ServerError::refusal(
+        return Err(ServerError::refused(
             415,
-            SERVER_ERRORS.invalid_content_type,
+            Refusal::InvalidContentType,
             message,
         ));
     }
-    if !authenticated || !SERVER_CHECKS_CREDENTIALS {
+    if !authenticated || !A::CHECKS_CREDENTIALS {
         return Ok(HeaderCredentials {
             client_id: None,
             secret: None,
@@ -554,8 +684,8 @@ fn admit<S: ServiceBasics + ?Sized>(
             .map_err(|_| invalid_credentials()),
     };
     let credentials = HeaderCredentials {
-        client_id: credential(CLIENT_ID_HEADER)?,
-        secret: credential(SECRET_HEADER)?,
+        client_id: credential(A::CLIENT_ID_HEADER)?,
+        secret: credential(A::SECRET_HEADER)?,
     };
     if let (Some(id), Some(secret)) = (&credentials.client_id, &credentials.secret)
         && !service.authenticate(id, secret)
@@ -573,9 +703,9 @@ async fn read_body<S: ServiceBasics + ?Sized>(
 ) -> Result<Bytes, ServerError> {
     let limit = service.max_body_bytes();
     let too_large = || {
-        ServerError::refusal(
+        ServerError::refused(
             413,
-            SERVER_ERRORS.request_too_large,
+            Refusal::RequestTooLarge,
             format!("the request body is larger than {limit} bytes"),
         )
     };
@@ -594,9 +724,9 @@ async fn read_body<S: ServiceBasics + ?Sized>(
         Poll::Pending => tokio::time::timeout(service.body_read_timeout(), read).await,
     };
     match read {
-        Err(_) => Err(ServerError::refusal(
+        Err(_) => Err(ServerError::refused(
             408,
-            SERVER_ERRORS.request_timeout,
+            Refusal::RequestTimeout,
             format!(
                 "the request body did not arrive within {:?}",
                 service.body_read_timeout()
@@ -612,9 +742,9 @@ async fn read_body<S: ServiceBasics + ?Sized>(
             if over_limit {
                 Err(too_large())
             } else {
-                Err(ServerError::refusal(
+                Err(ServerError::refused(
                     400,
-                    SERVER_ERRORS.invalid_body,
+                    Refusal::InvalidBody,
                     "the request body could not be read to its end",
                 ))
             }
@@ -645,34 +775,35 @@ struct BodyCredentialValues {
     secret: Option<String>,
 }
 
-fn read_request<S, Req>(
+fn read_request<A, S, Req>(
     service: &S,
     header: HeaderCredentials,
     body: &[u8],
     received: &Received<'_>,
 ) -> Result<(String, Req), ServerError>
 where
+    A: ServerSpec,
     S: ServiceBasics + ?Sized,
     Req: Operation + DeserializeOwned + Validate,
 {
     let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) else {
-        return Err(ServerError::refusal(
+        return Err(ServerError::refused(
             400,
-            SERVER_ERRORS.invalid_body,
+            Refusal::InvalidBody,
             "the request body is empty; send a JSON object",
         ));
     };
     if *first != b'{' {
-        return Err(ServerError::refusal(
+        return Err(ServerError::refused(
             400,
-            SERVER_ERRORS.invalid_body,
+            Refusal::InvalidBody,
             "the request body must be a JSON object",
         ));
     }
     let invalid_body = |error: serde_json::Error| {
-        ServerError::refusal(
+        ServerError::refused(
             400,
-            SERVER_ERRORS.invalid_body,
+            Refusal::InvalidBody,
             format!(
                 "the request body is not valid JSON: {}",
                 describe_json_error(&error, None)
@@ -680,7 +811,7 @@ where
         )
     };
     let client_id = match (header.client_id, header.secret) {
-        _ if !Req::AUTHENTICATED || !SERVER_CHECKS_CREDENTIALS => String::new(),
+        _ if !Req::AUTHENTICATED || !A::CHECKS_CREDENTIALS => String::new(),
         // Checked before the body was read.
         (Some(id), Some(_)) => id,
         (header_id, header_secret) => {
@@ -704,7 +835,7 @@ where
             ) {
                 (Some(id), Some(secret)) if service.authenticate(&id, &secret) => id,
                 (Some(_), Some(_)) => return Err(invalid_credentials()),
-                _ => return Err(missing_credentials("headers or in the body")),
+                _ => return Err(missing_credentials::<A>("headers or in the body")),
             }
         }
     };
@@ -723,9 +854,9 @@ where
             } else {
                 format!("{path}.{field}")
             };
-            return ServerError::refusal(
+            return ServerError::refused(
                 400,
-                SERVER_ERRORS.missing_fields,
+                Refusal::MissingFields,
                 format!("the following required fields are missing: {field}"),
             );
         }
@@ -740,9 +871,9 @@ where
         let found = document
             .as_ref()
             .and_then(|document| value_at(document, e.path()));
-        ServerError::refusal(
+        ServerError::refused(
             400,
-            SERVER_ERRORS.invalid_field,
+            Refusal::InvalidField,
             format!("{path}: {}", describe_json_error(e.inner(), found)),
         )
     })?;
@@ -758,16 +889,16 @@ fn parameters_and_rules<Req: Operation + Validate>(
 ) -> Result<Req, ServerError> {
     request
         .set_parameters(&|parameter| received.parameter(parameter))
-        .map_err(|message| ServerError::refusal(400, SERVER_ERRORS.invalid_field, message))?;
+        .map_err(|message| ServerError::refused(400, Refusal::InvalidField, message))?;
     request.validate().map_err(|errors| {
         let violations: Vec<String> = errors
             .violations()
             .iter()
             .map(ToString::to_string)
             .collect();
-        ServerError::refusal(
+        ServerError::refused(
             400,
-            SERVER_ERRORS.invalid_field,
+            Refusal::InvalidField,
             format!("invalid fields: {}", violations.join("; ")),
         )
     })?;
@@ -778,18 +909,18 @@ fn parameters_and_rules<Req: Operation + Validate>(
 /// `read_body`), decoded part by part into the request: a part with a file name is a file,
 /// any other part text. Its credentials travel in the headers. No message quotes a part's
 /// content or a name the request type does not know.
-async fn read_multipart<Req>(
+async fn read_multipart<A, Req>(
     header: HeaderCredentials,
     headers: &HeaderMap,
     body: Bytes,
     received: &Received<'_>,
 ) -> Result<(String, Req), ServerError>
 where
+    A: ServerSpec,
     Req: Operation + DeserializeOwned + Validate,
 {
-    let invalid_body =
-        |message: &str| ServerError::refusal(400, SERVER_ERRORS.invalid_body, message);
-    let client_id = header_client_id::<Req>(header, "multipart")?;
+    let invalid_body = |message: &str| ServerError::refused(400, Refusal::InvalidBody, message);
+    let client_id = header_client_id::<A, Req>(header, "multipart")?;
     let boundary = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -827,26 +958,27 @@ where
     }
     let request: Req = from_parts(parts).map_err(|error| {
         let code = match error {
-            PartsError::Missing(_) => SERVER_ERRORS.missing_fields,
-            PartsError::Invalid(_) => SERVER_ERRORS.invalid_field,
-            PartsError::Other(_) => SERVER_ERRORS.invalid_body,
+            PartsError::Missing(_) => Refusal::MissingFields,
+            PartsError::Invalid(_) => Refusal::InvalidField,
+            PartsError::Other(_) => Refusal::InvalidBody,
         };
-        ServerError::refusal(400, code, error.to_string())
+        ServerError::refused(400, code, error.to_string())
     })?;
     Ok((client_id, parameters_and_rules(request, received)?))
 }
 
 /// A request sent as a form (the spec's `body: form`): its body fields from the form, its
 /// parameters from the path, query and headers, then its rules.
-fn read_form<Req>(
+fn read_form<A, Req>(
     header: HeaderCredentials,
     body: &[u8],
     received: &Received<'_>,
 ) -> Result<(String, Req), ServerError>
 where
+    A: ServerSpec,
     Req: Operation + DeserializeOwned + Validate,
 {
-    let client_id = header_client_id::<Req>(header, "form")?;
+    let client_id = header_client_id::<A, Req>(header, "form")?;
     let request = match Req::from_form(body) {
         Some(Ok(request)) => request,
         Some(Err(error)) => {
@@ -857,49 +989,26 @@ where
                 .and_then(|rest| rest.split('`').next());
             let refusal = match (missing, path) {
                 (Some(field), Some(path)) => (
-                    SERVER_ERRORS.missing_fields,
+                    Refusal::MissingFields,
                     format!("the following required fields are missing: {path}.{field}"),
                 ),
                 (Some(field), None) => (
-                    SERVER_ERRORS.missing_fields,
+                    Refusal::MissingFields,
                     format!("the following required fields are missing: {field}"),
                 ),
-                (None, Some(path)) => (
-                    SERVER_ERRORS.invalid_field,
-                    format!("{path}: {}", error.message),
-                ),
-                (None, None) => (SERVER_ERRORS.invalid_body, error.message),
+                (None, Some(path)) => (Refusal::InvalidField, format!("{path}: {}", error.message)),
+                (None, None) => (Refusal::InvalidBody, error.message),
             };
-            return Err(ServerError::refusal(400, refusal.0, refusal.1));
+            return Err(ServerError::refused(400, refusal.0, refusal.1));
         }
         // `FORM` comes with `from_form` in every generated operation.
         None => {
-            return Err(ServerError::refusal(
+            return Err(ServerError::refused(
                 415,
-                SERVER_ERRORS.invalid_content_type,
+                Refusal::InvalidContentType,
                 "this operation takes no form body",
             ));
         }
     };
     Ok((client_id, parameters_and_rules(request, received)?))
-}
-
-/// The answer to a path no operation serves.
-pub fn not_found<S: ServiceBasics + ?Sized>(service: &S) -> Response {
-    ServerError::refusal(
-        404,
-        SERVER_ERRORS.not_found,
-        "no operation is served at this path",
-    )
-    .into_response(&service.next_request_id())
-}
-
-/// The answer to a known path called with another method than the operation's, `method`.
-pub fn method_not_allowed<S: ServiceBasics + ?Sized>(service: &S, method: &str) -> Response {
-    ServerError::refusal(
-        405,
-        SERVER_ERRORS.method_not_allowed,
-        format!("this path takes {method}"),
-    )
-    .into_response(&service.next_request_id())
 }
