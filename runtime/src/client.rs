@@ -1326,3 +1326,59 @@ impl fmt::Display for DecodeError {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_body_loses_the_secret_and_the_sensitive_fields_before_it_is_typed() {
+        let body =
+            br#"{"message":"bad key s3cr\u0065t","access_token":"tok","nested":[{"s3cret":1}]}"#;
+        let secrets = ["s3cret".to_owned()];
+        let (typed, text) = error_body::<Value>(body, &secrets, &["access_token"]);
+        assert!(
+            !text.contains("s3cret") && !text.contains("tok\""),
+            "{text}"
+        );
+        assert_eq!(
+            typed.as_ref().map(|v| v["access_token"].clone()),
+            Some(Value::from(REDACTED))
+        );
+        assert_eq!(
+            typed.map(|v| v["message"].clone()),
+            Some(Value::from(format!("bad key {REDACTED}")))
+        );
+    }
+
+    #[test]
+    fn a_body_that_looks_like_json_but_does_not_parse_is_withheld() {
+        let (typed, text) = error_body::<Value>(br#"{"message":"s3cr\u0065"#, &[], &[]);
+        assert!(typed.is_none() && text.is_empty());
+        let (_, text) = error_body::<Value>(b"<html>proxy s3cret</html>", &["s3cret".into()], &[]);
+        assert_eq!(text, format!("<html>proxy {REDACTED}</html>"));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_backoff_stays_within_the_policy() {
+        let seconds = HeaderValue::from_static("7");
+        assert_eq!(parse_retry_after(&seconds), Some(Duration::from_secs(7)));
+        let past = HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_eq!(parse_retry_after(&past), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after(&HeaderValue::from_static("soon")), None);
+        let policy = RetryPolicy::default();
+        for retry in 0..40 {
+            let wait = policy.backoff(retry);
+            assert!(wait <= policy.max_backoff, "{wait:?}");
+        }
+    }
+
+    #[test]
+    fn a_content_type_is_kept_only_as_a_plain_token_pair() {
+        let plain = HeaderValue::from_static("application/json; charset=utf-8");
+        assert_eq!(media_type(Some(&plain), &[]), "application/json");
+        let forged = HeaderValue::from_static("text/html\" injected=\"x");
+        assert_eq!(media_type(Some(&forged), &[]), "(unreadable content type)");
+        assert_eq!(media_type(None, &[]), "");
+    }
+}

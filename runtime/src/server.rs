@@ -1012,3 +1012,101 @@ where
     };
     Ok((client_id, parameters_and_rules(request, received)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt;
+
+    use super::*;
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct Body {
+        error_code: String,
+        message: String,
+        request_id: String,
+    }
+
+    impl fmt::Display for Body {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.message)
+        }
+    }
+
+    impl ErrorBody for Body {
+        fn request_id(&self) -> Option<&str> {
+            Some(&self.request_id)
+        }
+    }
+
+    impl ServerErrorBody for Body {
+        fn from_parts(_: u16, _: &str, code: &str, message: String, request_id: &str) -> Self {
+            Body {
+                error_code: code.to_owned(),
+                message,
+                request_id: request_id.to_owned(),
+            }
+        }
+    }
+
+    struct Api;
+
+    const fn code(error_code: &'static str) -> ErrorCode {
+        ErrorCode {
+            error_type: "INVALID_REQUEST",
+            error_code,
+        }
+    }
+
+    impl ServerSpec for Api {
+        type ErrorBody = Body;
+        const CHECKS_CREDENTIALS: bool = false;
+        const CLIENT_ID_HEADER: &'static str = "";
+        const SECRET_HEADER: &'static str = "";
+        const ERRORS: ServerErrors = ServerErrors {
+            origin_not_allowed: code("ORIGIN"),
+            invalid_content_type: code("CONTENT_TYPE"),
+            invalid_credentials: code("INVALID_CREDENTIALS"),
+            missing_credentials: code("MISSING_CREDENTIALS"),
+            request_too_large: code("TOO_LARGE"),
+            request_timeout: code("TIMEOUT"),
+            invalid_body: code("INVALID_BODY"),
+            missing_fields: code("MISSING_FIELDS"),
+            invalid_field: code("INVALID_FIELD"),
+            not_found: code("NOT_FOUND"),
+            method_not_allowed: code("METHOD"),
+            not_implemented: code("NOT_IMPLEMENTED"),
+        };
+    }
+
+    async fn answered(error: ServerError) -> (StatusCode, Option<String>, Body) {
+        let response = error.into_response::<Api>("req-1");
+        let status = response.status();
+        let header = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        (
+            status,
+            header,
+            serde_json::from_slice(&bytes).expect("an error body"),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_refusal_is_answered_with_the_apis_code_and_a_services_error_with_its_own() {
+        let refusal = ServerError::not_implemented("pets_list");
+        assert_eq!(refusal.refusal(), Some(Refusal::NotImplemented));
+        let (status, header, body) = answered(refusal).await;
+        assert_eq!(status, StatusCode::NOT_IMPLEMENTED);
+        assert_eq!(header.as_deref(), Some("req-1"));
+        assert_eq!(body.error_code, "NOT_IMPLEMENTED");
+        assert_eq!(body.request_id, "req-1");
+        let own = ServerError::new(409, "PET_ERROR", "TAKEN", "the name is taken");
+        let (status, _, body) = answered(own).await;
+        assert_eq!((status.as_u16(), body.error_code.as_str()), (409, "TAKEN"));
+    }
+}
