@@ -59,12 +59,13 @@ fn write_behaviour_crate(workspace: &Path, root: &Path, fixtures: &[&str]) {
     let dependencies: String = fixtures
         .iter()
         .map(|name| {
-            // The security fixture's client is exercised against a scripted server, and the
-            // REST and form fixtures' clients against their own servers.
+            // The security fixture's client is exercised against a scripted server and its own,
+            // the REST, form and whole-body fixtures' clients against their own servers.
             let features = match *name {
-                "fixture-security" => "\"models\", \"client\"",
                 // One spec file each, so no `models` feature.
-                "fixture-rest-api" | "fixture-form" => "\"client\", \"server\"",
+                "fixture-rest-api" | "fixture-form" | "fixture-whole-body" | "fixture-security" => {
+                    "\"client\", \"server\""
+                }
                 _ => "\"models\"",
             };
             format!(
@@ -140,6 +141,7 @@ fn crates_generated_from_other_specs_compile_without_warnings() {
         "fixture-security",
         "fixture-rest-api",
         "fixture-form",
+        "fixture-whole-body",
     ];
     assert!(
         tested.iter().all(|name| members.iter().any(|m| m == name)),

@@ -169,6 +169,13 @@ fn swagger_petstore_imports_regenerates_and_builds_outside_the_workspace() {
     }
     let operations = std::fs::read_to_string(out.join("src/operations.rs")).expect("ops");
     assert!(operations.contains("const PATH: &'static str = \"/user/{username_in_path}\";"));
+    // `POST /user/createWithList` takes an array of users: the request's `body` is all of it.
+    let user = std::fs::read_to_string(out.join("src/models/user.rs")).expect("user.rs");
+    assert!(
+        user.contains("pub body: Vec<User>,"),
+        "the array body is not whole"
+    );
+    assert!(user.contains("serde_struct!(CreateUsersWithListInputRequest whole body)"));
     let _ = std::fs::remove_dir_all(&scratch);
 }
 

@@ -928,8 +928,12 @@ pub struct Field {
 /// Where a request field travels.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Location {
-    /// In the JSON body.
+    /// In the JSON body, under its wire name.
     Body,
+    /// The JSON body itself (an array, a `one_of`, a map, any JSON): the spec's
+    /// `in: whole_body`, for a body that is not an object. The request's other fields are
+    /// parameters.
+    WholeBody,
     /// In the `{wire}` segment of the operation's path.
     Path,
     /// In this HTTP header.
@@ -937,6 +941,13 @@ pub enum Location {
     /// In the query string, under its wire name; an array as its items repeated
     /// (`?tags=a&tags=b`).
     Query,
+}
+
+impl Location {
+    /// Whether the field travels in the body, as a member of it or as all of it.
+    pub fn in_body(&self) -> bool {
+        matches!(self, Location::Body | Location::WholeBody)
+    }
 }
 
 /// How a field appears on the wire: the four combinations of the spec's `required` and

@@ -708,6 +708,7 @@ fn location(field: &spec::Field) -> ir::Location {
     ) {
         (Some("path"), _) => ir::Location::Path,
         (Some("query"), _) => ir::Location::Query,
+        (Some("whole_body"), _) => ir::Location::WholeBody,
         (Some("header"), header) => {
             ir::Location::Header(header.as_ref().map(|h| h.value.clone()).unwrap_or_default())
         }

@@ -6,8 +6,9 @@
 //! the implementation.
 
 pub use ::specgen_runtime::server::{
-    ErrorCode, Received, Refusal, RequestContext, ServerError, ServerErrorBody,
-    ServerErrors, ServiceBasics, document_answer, empty_answer, json_answer, with_status,
+    ErrorCode, Presented, Received, Refusal, RequestContext, ServerError,
+    ServerErrorBody, ServerErrors, ServiceBasics, document_answer, empty_answer,
+    json_answer, with_status,
 };
 
 /// The routes of this API: what [`router`](crate::server::router) is made of.
@@ -19,4 +20,6 @@ impl ::specgen_runtime::server::ServerSpec for crate::operations::Spec {
     const CLIENT_ID_HEADER: &'static str = crate::operations::CLIENT_ID_HEADER;
     const SECRET_HEADER: &'static str = crate::operations::SECRET_HEADER;
     const ERRORS: ServerErrors = crate::operations::SERVER_ERRORS;
+    const SECURITY_SCHEMES: &'static [::specgen_runtime::auth::SecurityScheme] = crate::operations::SECURITY_SCHEMES;
+    const SECURITY: ::specgen_runtime::auth::Requirement = crate::operations::SECURITY;
 }

@@ -31,6 +31,9 @@ pub trait Operation: Serialize {
     /// The operation's own security requirement (the spec's per-operation `security`), or
     /// `None` for the API's default.
     const SECURITY: Option<crate::auth::Requirement> = None;
+    /// Whether the body is one field's value (the spec's `in: whole_body`: an array, a
+    /// `one_of`, any JSON) rather than an object of the request's body fields.
+    const WHOLE_BODY: bool = false;
     /// Whether the body travels as `multipart/form-data` (the spec's `body: multipart`), each
     /// field one part, rather than as JSON.
     const MULTIPART: bool = false;

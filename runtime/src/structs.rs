@@ -325,6 +325,30 @@ pub fn end<S: SerializeStruct>(state: S) -> Result<S::Ok, S::Error> {
 /// ```
 #[macro_export]
 macro_rules! serde_struct {
+    // A request whose body is one field's value (`in: whole_body`); the others are parameters.
+    (
+        $name:ident whole $field:ident $(default { $($skipped:ident),* $(,)? })?
+    ) => {
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                ::core::result::Result::Ok(Self {
+                    $field: $crate::__private::serde::Deserialize::deserialize(deserializer)?,
+                    $($($skipped: ::core::default::Default::default(),)*)?
+                })
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::__private::serde::Serialize::serialize(&self.$field, serializer)
+            }
+        }
+    };
     (
         $name:ident {
             $($index:literal => $field:ident: $wire:literal $presence:ident),* $(,)?

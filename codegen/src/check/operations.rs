@@ -1,7 +1,8 @@
 //! An operation's request fits how it travels: every `{name}` of the path is a path parameter
 //! of the request and every path parameter has its `{name}`, and a `GET`, which carries no
 //! body, has parameters only. A `body: multipart` request has fields a part can hold (text
-//! or a file), and a `file` field is in such a request only.
+//! or a file), and a `file` field is in such a request only. A request whose body is whole
+//! (`in: whole_body`) has that one field in the body, and sends it as JSON.
 
 use std::collections::BTreeSet;
 
@@ -10,11 +11,36 @@ use crate::ir::{BodyKind, Location, Model, TyKind, TypeId, TypeKind};
 
 pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
     multipart(model, diagnostics);
+    whole_bodies(model, diagnostics);
     for op in &model.operations {
         let request = model.def(op.request);
         let TypeKind::Object(object) = &request.kind else {
             continue;
         };
+        if op.body != BodyKind::Json
+            && let Some(whole) = object
+                .fields
+                .iter()
+                .find(|f| f.location == Location::WholeBody)
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    whole.place.clone(),
+                    format!(
+                        "`{}.{}` is the whole body of `{}`, whose {} body is an object's fields",
+                        request.name,
+                        whole.wire,
+                        op.id,
+                        if op.body == BodyKind::Form {
+                            "form"
+                        } else {
+                            "multipart"
+                        }
+                    ),
+                )
+                .with_hint("a whole body travels as JSON: leave out the operation's `body`"),
+            );
+        }
         let placeholders = placeholders(&op.path);
         for name in &placeholders {
             let is_parameter = object
@@ -41,7 +67,7 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
                     ),
                 ));
             }
-            if !op.method.may_have_body() && field.location == Location::Body {
+            if !op.method.may_have_body() && field.location.in_body() {
                 diagnostics.push(
                     Diagnostic::new(
                         field.place.clone(),
@@ -53,6 +79,51 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
                     .with_hint("give it `in: path`, `in: query` or `in: header`"),
                 );
             }
+        }
+    }
+}
+
+/// A type with a whole body (`in: whole_body`) has one, and no field in the body beside it:
+/// the body is that field's value.
+fn whole_bodies(model: &Model, diagnostics: &mut Diagnostics) {
+    for def in model.types() {
+        let TypeKind::Object(object) = &def.kind else {
+            continue;
+        };
+        let Some(whole) = object
+            .fields
+            .iter()
+            .find(|f| f.location == Location::WholeBody)
+        else {
+            continue;
+        };
+        if let Some(example) = def.examples.first() {
+            diagnostics.push(
+                Diagnostic::new(
+                    example.place.clone(),
+                    format!(
+                        "`{}` sends `{}` as its whole body, and its examples would be of the request object",
+                        def.name, whole.wire
+                    ),
+                )
+                .with_hint("give the example to the body's own type instead"),
+            );
+        }
+        for field in object
+            .fields
+            .iter()
+            .filter(|f| f.location.in_body() && f.wire != whole.wire)
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    field.place.clone(),
+                    format!(
+                        "`{}.{}` travels in the body, which `{}.{}` is whole",
+                        def.name, field.wire, def.name, whole.wire
+                    ),
+                )
+                .with_hint("make it a parameter (`in: path`, `query` or `header`), or a field of the body's own type"),
+            );
         }
     }
 }
@@ -101,11 +172,7 @@ fn multipart(model: &Model, diagnostics: &mut Diagnostics) {
             continue;
         };
         let is_form = multipart_requests.contains(&def.id);
-        for field in object
-            .fields
-            .iter()
-            .filter(|f| f.location == Location::Body)
-        {
+        for field in object.fields.iter().filter(|f| f.location.in_body()) {
             let has_file = holds_file(&field.ty.kind);
             if has_file && (!is_form || elsewhere.contains(&def.id)) {
                 diagnostics.push(

@@ -764,6 +764,22 @@ impl<'a> Checker<'a> {
                 ),
                 Some(_) => {}
             },
+            Some("whole_body") => {
+                if !field.required {
+                    self.error_hint(
+                        &place,
+                        "the whole body is always sent",
+                        "add `required: true`",
+                    );
+                }
+                if let Some(header) = &field.header {
+                    self.error(
+                        &at.key("header").at(header.referenced),
+                        "`header` goes with `in: header`",
+                    );
+                }
+                return;
+            }
             Some("query") => {
                 if let Some(header) = &field.header {
                     self.error(
@@ -793,7 +809,7 @@ impl<'a> Checker<'a> {
                 self.error_hint(
                     &place,
                     format!("unknown location `{other}`"),
-                    "a field travels in the `body` (the default), the `path`, the `query` or a `header`",
+                    "a field travels in the `body` (the default), as the `whole_body`, in the `path`, the `query` or a `header`",
                 );
                 return;
             }

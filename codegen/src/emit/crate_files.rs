@@ -479,9 +479,10 @@ pub fn operations(model: &Model) -> TokenStream {
         let (client_id_header, secret_header) = api.server_credential_headers();
         let checks_credentials = !client_id_header.is_empty() && !secret_header.is_empty();
         quote! {
-            /// Whether a server checks credentials: only the client-id and secret pair of
-            /// [`CLIENT_ID_HEADER`] and [`SECRET_HEADER`] is checked today, so a server of an
-            /// API authenticated otherwise takes every request, and its service decides.
+            /// Whether a server reads the client-id and secret pair of [`CLIENT_ID_HEADER`] and
+            /// [`SECRET_HEADER`] (the first two header keys of [`SECURITY`]'s first
+            /// alternative) from a JSON body too, and checks it with the service's
+            /// `authenticate`; every other credential is checked by its `identify`.
             pub const SERVER_CHECKS_CREDENTIALS: bool = #checks_credentials;
 
             /// The header a server reads the client id from: the first header key of
@@ -713,10 +714,19 @@ fn parameters(model: &Model, op: &Operation) -> TokenStream {
     let mut items = TokenStream::new();
     // A GET has no body; a DELETE has none when its request has no body field (REST's
     // `DELETE /pets/{id}`), rather than an empty JSON object.
-    let body_fields = object.fields.iter().any(|f| f.location == Location::Body);
+    let body_fields = object.fields.iter().any(|f| f.location.in_body());
     if !op.method.may_have_body() || (op.method == HttpMethod::Delete && !body_fields) {
         items.extend(quote!(
             const HAS_BODY: bool = false;
+        ));
+    }
+    if object
+        .fields
+        .iter()
+        .any(|f| f.location == Location::WholeBody)
+    {
+        items.extend(quote!(
+            const WHOLE_BODY: bool = true;
         ));
     }
     let in_path: Vec<&Field> = object

@@ -125,10 +125,28 @@ fn structure(model: &Model, def: &TypeDef, object: &Object, uses: &mut Uses) -> 
 /// The call is laid out here, one field a line, and spliced in as text (`crate::splice`):
 /// prettyplease would flow a macro's arguments as one paragraph of tokens.
 fn serde_impls(def: &TypeDef, object: &Object) -> TokenStream {
-    let (body, parameters): (Vec<&Field>, Vec<&Field>) = object
-        .fields
-        .iter()
-        .partition(|f| f.location == Location::Body);
+    let (body, parameters): (Vec<&Field>, Vec<&Field>) =
+        object.fields.iter().partition(|f| f.location.in_body());
+    let default = |text: &mut String| {
+        if !parameters.is_empty() {
+            let idents: Vec<String> = parameters
+                .iter()
+                .map(|f| ident(&f.ident).to_string())
+                .collect();
+            text.push_str(&format!(" default {{ {} }}", idents.join(", ")));
+        }
+    };
+    // The check leaves a whole body alone in the body.
+    if let Some(whole) = body.iter().find(|f| f.location == Location::WholeBody) {
+        let mut text = format!(
+            "::specgen_runtime::serde_struct!({} whole {}",
+            def.name,
+            ident(&whole.ident)
+        );
+        default(&mut text);
+        text.push_str(");");
+        return crate::splice::statements(&[text]);
+    }
     let mut text = format!("::specgen_runtime::serde_struct!({} {{", def.name);
     for (i, field) in body.iter().enumerate() {
         let presence = presence::serde_struct_presence(field.presence);
@@ -142,13 +160,7 @@ fn serde_impls(def: &TypeDef, object: &Object) -> TokenStream {
         text.push('\n');
     }
     text.push('}');
-    if !parameters.is_empty() {
-        let idents: Vec<String> = parameters
-            .iter()
-            .map(|f| ident(&f.ident).to_string())
-            .collect();
-        text.push_str(&format!(" default {{ {} }}", idents.join(", ")));
-    }
+    default(&mut text);
     text.push_str(");");
     crate::splice::statements(&[text])
 }
@@ -359,6 +371,10 @@ fn field_docs(field: &Field) -> String {
     let mut paragraphs = vec![field.docs.clone()];
     if field.deprecated {
         paragraphs.push(super::DEPRECATED.into());
+    }
+    if field.location == Location::WholeBody {
+        paragraphs
+            .push("Sent as the whole JSON body; the request's other fields are parameters.".into());
     }
     paragraphs.extend(number_formats(&field.ty));
     let facts = constraint_facts(&field.ty);

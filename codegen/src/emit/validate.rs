@@ -16,8 +16,8 @@ use quote::quote;
 use super::layout::{self, METHOD_BODY};
 use super::{braced, ident, presence};
 use crate::ir::{
-    Check, Constraint, Constraints, Field, Format, Model, Object, Rule, RuleKind, Ty, TyKind,
-    TypeDef, TypeId,
+    Check, Constraint, Constraints, Field, Format, Location, Model, Object, Rule, RuleKind, Ty,
+    TyKind, TypeDef, TypeId,
 };
 use crate::splice;
 
@@ -215,7 +215,12 @@ struct Checks<'m> {
 
 impl Checks<'_> {
     fn field(&mut self, field: &Field) -> Vec<String> {
-        let (value, target) = (Value::Field(&field.ident), Target::Field(&field.wire));
+        // A whole body is the root of the request's JSON: its paths start at its items.
+        let wire = match field.location {
+            Location::WholeBody => "",
+            _ => field.wire.as_str(),
+        };
+        let (value, target) = (Value::Field(&field.ident), Target::Field(wire));
         self.value(&field.ty, value, target, &field.ident, METHOD_BODY)
     }
 

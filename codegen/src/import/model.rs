@@ -239,6 +239,8 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Place {
     Body,
+    /// The body itself, for a body that is not an object (`in: whole_body`).
+    WholeBody,
     Path,
     Query,
     Header(String),
@@ -570,6 +572,7 @@ impl Field {
         }
         match &self.place {
             Place::Body => {}
+            Place::WholeBody => w.string(level + 1, "in", "whole_body"),
             Place::Path => w.string(level + 1, "in", "path"),
             Place::Query => w.string(level + 1, "in", "query"),
             Place::Header(name) => {
@@ -596,6 +599,9 @@ impl Field {
         }
         match &self.place {
             Place::Body => {}
+            Place::WholeBody => {
+                m.insert("in".into(), json!("whole_body"));
+            }
             Place::Path => {
                 m.insert("in".into(), json!("path"));
             }

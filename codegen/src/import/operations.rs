@@ -443,7 +443,8 @@ impl<'a> Ctx<'_, 'a> {
                     continue;
                 };
                 // A placeholder's name never travels: the path sent is the same under another.
-                let renamed = (field.place == Place::Path && clash == Place::Body)
+                let in_body = matches!(clash, Place::Body | Place::WholeBody);
+                let renamed = (field.place == Place::Path && in_body)
                     .then(|| {
                         (1..)
                             .map(|n| match n {
@@ -466,7 +467,7 @@ impl<'a> Ctx<'_, 'a> {
                         field.wire = wire;
                         fields.push(field);
                     }
-                    None if clash == Place::Body => clashes.push(format!(
+                    None if in_body => clashes.push(format!(
                         "parameter `{}` has the name of a body field of `{request_name}`: left out",
                         field.wire
                     )),
@@ -553,8 +554,21 @@ impl<'a> Ctx<'_, 'a> {
         } else {
             None
         };
-        let (name, schema) = self.body_schema(media, &media_at, op_id, "Request")?;
-        self.media_examples(media, &media_at, &name);
+        let whole_allowed = body.is_none();
+        let (name, schema) = self.body_schema(media, &media_at, op_id, "Request", whole_allowed)?;
+        if self.is_whole_body(&name) {
+            // An example is of the body, which the spec's examples of the request type are not.
+            if media.get("example").is_some() || media.get("examples").is_some() {
+                self.warn(
+                    Kind::Operation,
+                    media.loc,
+                    &media_at,
+                    "the examples of a body that is not an object are not kept",
+                );
+            }
+        } else {
+            self.media_examples(media, &media_at, &name);
+        }
         if body != Some("multipart") {
             self.file_in_json(&name, media, &media_at);
         }
@@ -684,13 +698,15 @@ impl<'a> Ctx<'_, 'a> {
     }
 
     /// The type of a body schema: the named schema's type, or a type made from an inline
-    /// schema and named after the operation.
+    /// schema and named after the operation. A JSON request body that is not an object
+    /// (`whole`) is a type of the operation's own whose one body field is the whole body.
     fn body_schema(
         &mut self,
         media: &'a Node,
         at: &str,
         op_id: &str,
         suffix: &str,
+        whole: bool,
     ) -> Option<(String, Option<&'a str>)> {
         for (key, _) in media.entries() {
             if !matches!(key.name.as_str(), "schema" | "example" | "examples") {
@@ -722,6 +738,7 @@ impl<'a> Ctx<'_, 'a> {
             }
             return match self.schemas.body_type(i) {
                 Some(name) => Some((name, Some(target))),
+                None if whole => Some((self.whole_body(schema, op_id, &schema_at), None)),
                 None => {
                     self.warn(
                         Kind::Operation,
@@ -737,7 +754,58 @@ impl<'a> Ctx<'_, 'a> {
                 }
             };
         }
+        let not_an_object = match schema.str_of("type") {
+            Some(ty) => ty != "object",
+            None => schema.get("oneOf").is_some() || schema.get("anyOf").is_some(),
+        };
+        if whole && not_an_object {
+            return Some((self.whole_body(schema, op_id, &schema_at), None));
+        }
         Some((self.inline_body(schema, op_id, suffix, &schema_at), None))
+    }
+
+    /// A request whose JSON body is not an object (an array, a `oneOf`, a scalar): a type of
+    /// the operation's own with one field, `body`, that is the whole body
+    /// (`in: whole_body`); the operation's parameters join it.
+    fn whole_body(&mut self, schema: &'a Node, op_id: &str, at: &str) -> String {
+        let name = self.op_type_name(op_id, "Request");
+        let site = Site {
+            owner: &name,
+            prop: "body",
+            suffix: "",
+            path: at,
+        };
+        let resolved = self.schemas.field_ty(schema, site);
+        let resolved = self.schemas.settle(resolved, schema, at);
+        let field = Field {
+            wire: "body".to_owned(),
+            required: true,
+            nullable: resolved.nullable,
+            deprecated: resolved.deprecated,
+            docs: resolved.field_docs(),
+            ty: resolved.ty,
+            place: Place::WholeBody,
+        };
+        let def = TypeDef {
+            name: name.clone(),
+            docs: Some(format!(
+                "The request of `{op_id}`, whose body is not an object: `body` is all of it."
+            )),
+            deprecated: false,
+            body: Body::Fields(vec![field]),
+            examples: Vec::new(),
+            webhook: None,
+        };
+        self.schemas.push(def, schema.loc, None);
+        name
+    }
+
+    /// Whether the type made for a request has its body whole.
+    fn is_whole_body(&self, name: &str) -> bool {
+        self.schemas.type_index.get(name).is_some_and(|&i| {
+            matches!(&self.schemas.types[i].def.body,
+                Body::Fields(fields) if fields.iter().any(|f| f.place == Place::WholeBody))
+        })
     }
 
     /// Whether a parameter of this kind has a text form: a string, number or boolean, or an
@@ -1136,7 +1204,7 @@ impl<'a> Ctx<'_, 'a> {
                     }
                     return Response::Array(items);
                 }
-                match self.body_schema(media, &media_at, op_id, "Response") {
+                match self.body_schema(media, &media_at, op_id, "Response", false) {
                     Some((name, _)) => {
                         self.media_examples(media, &media_at, &name);
                         Response::Type(name)

@@ -26,9 +26,10 @@ pub const SECURITY_SCHEMES: &[::specgen_runtime::auth::SecurityScheme] = &[];
 /// alternative whose schemes the client has credentials for.
 pub const SECURITY: ::specgen_runtime::auth::Requirement = &[];
 
-/// Whether a server checks credentials: only the client-id and secret pair of
-/// [`CLIENT_ID_HEADER`] and [`SECRET_HEADER`] is checked today, so a server of an
-/// API authenticated otherwise takes every request, and its service decides.
+/// Whether a server reads the client-id and secret pair of [`CLIENT_ID_HEADER`] and
+/// [`SECRET_HEADER`] (the first two header keys of [`SECURITY`]'s first
+/// alternative) from a JSON body too, and checks it with the service's
+/// `authenticate`; every other credential is checked by its `identify`.
 pub const SERVER_CHECKS_CREDENTIALS: bool = false;
 
 /// The header a server reads the client id from: the first header key of

@@ -29,6 +29,11 @@ use axum::routing::{MethodFilter, MethodRouter};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
+mod credentials;
+
+pub use credentials::Presented;
+use credentials::{Admitted, invalid_pair, missing_pair};
+
 use crate::json::value_at;
 use crate::multipart::{FilePart, Part, PartsError, from_parts};
 use crate::structs::refusing_null;
@@ -39,10 +44,11 @@ use crate::{Binary, ErrorBody, Operation, Parameter, Validate, describe_json_err
 pub trait ServerSpec: Send + Sync + 'static {
     /// The API's error body, in which every refusal is answered.
     type ErrorBody: ServerErrorBody;
-    /// Whether the routes check credentials: only a client id and a secret in
-    /// [`CLIENT_ID_HEADER`](Self::CLIENT_ID_HEADER) and [`SECRET_HEADER`](Self::SECRET_HEADER)
-    /// (or the body's `client_id` and `secret`) are checked; the server of an API
-    /// authenticated otherwise takes every request, and its service decides.
+    /// Whether the API's first alternative is a client id and a secret in
+    /// [`CLIENT_ID_HEADER`](Self::CLIENT_ID_HEADER) and [`SECRET_HEADER`](Self::SECRET_HEADER),
+    /// which a JSON body may carry instead (as `client_id` and `secret`), checked together by
+    /// [`ServiceBasics::authenticate`]. Every other credential is checked by
+    /// [`ServiceBasics::identify`].
     const CHECKS_CREDENTIALS: bool;
     /// The header the client id is read from.
     const CLIENT_ID_HEADER: &'static str;
@@ -50,6 +56,10 @@ pub trait ServerSpec: Send + Sync + 'static {
     const SECRET_HEADER: &'static str;
     /// The error type and code of each of the routes' own refusals.
     const ERRORS: ServerErrors;
+    /// Every security scheme of the spec: where each credential is read from.
+    const SECURITY_SCHEMES: &'static [crate::auth::SecurityScheme];
+    /// The API's default requirement, for operations without their own.
+    const SECURITY: crate::auth::Requirement;
 }
 
 /// Builds the API's error body from its parts: the spec's `api.error_fields` says which fields
@@ -160,8 +170,9 @@ impl ServerErrors {
 pub struct RequestContext {
     /// The id of this request; put it into the response.
     pub request_id: String,
-    /// The authenticated client; empty for an operation the API answers without credentials
-    /// (the spec's `authenticated: false`), whose credentials are not looked at. Anonymous
+    /// The authenticated client (the client id, or what [`ServiceBasics::identify`] gave);
+    /// empty for an operation the API answers without credentials (the spec's
+    /// `authenticated: false`, or `security: []`), whose credentials are not looked at. Anonymous
     /// callers all share that empty id: key nothing on it for such an operation.
     pub client_id: String,
 }
@@ -250,6 +261,17 @@ pub trait ServiceBasics: Send + Sync + 'static {
     /// Whether this client id and secret may call the API. Compare the secret in constant
     /// time.
     fn authenticate(&self, client_id: &str, secret: &str) -> bool;
+
+    /// Who presents `credential` for the spec's security scheme `scheme` (an API key, a
+    /// bearer token, a user and password), or `None` when it does not authenticate (401
+    /// [`ServerErrors::invalid_credentials`]). The id becomes [`RequestContext::client_id`].
+    /// The routes have checked that every credential of one alternative of the operation's
+    /// requirement is present (401 [`ServerErrors::missing_credentials`] otherwise). Default:
+    /// every credential authenticates, with no id; compare secrets in constant time.
+    fn identify(&self, scheme: &str, credential: Presented<'_>) -> Option<String> {
+        let _ = (scheme, credential);
+        Some(String::new())
+    }
 
     /// A new request id.
     fn next_request_id(&self) -> String;
@@ -437,13 +459,7 @@ impl<A: ServerSpec> Routes<A> {
         let request_id = service.next_request_id();
         let outcome = async {
             let headers = received.headers;
-            let header_credentials = admit::<A, S>(
-                service,
-                headers,
-                Req::HAS_BODY,
-                Req::AUTHENTICATED,
-                BodyEncoding::of::<Req>(),
-            )?;
+            let header_credentials = admit::<A, S, Req>(service, received)?;
             // An operation without a body (a GET) reads none: its fields are its parameters.
             let body = if Req::HAS_BODY {
                 read_body(service, headers, body).await?
@@ -560,33 +576,6 @@ enum Answered<Resp> {
     Prepared(Response),
 }
 
-/// The credentials the headers carry: each `None` when its header is absent.
-struct HeaderCredentials {
-    client_id: Option<String>,
-    secret: Option<String>,
-}
-
-/// No credentials where the request may carry them (`place`: after "in the ... and ...").
-fn missing_credentials<A: ServerSpec>(place: &str) -> ServerError {
-    ServerError::refused(
-        400,
-        Refusal::MissingCredentials,
-        format!(
-            "client_id and secret are required, in the {} and {} {place}",
-            A::CLIENT_ID_HEADER,
-            A::SECRET_HEADER
-        ),
-    )
-}
-
-fn invalid_credentials() -> ServerError {
-    ServerError::refused(
-        400,
-        Refusal::InvalidCredentials,
-        "invalid client_id or secret provided",
-    )
-}
-
 /// How an operation's body travels.
 #[derive(Clone, Copy)]
 enum BodyEncoding {
@@ -609,28 +598,23 @@ impl BodyEncoding {
 
 /// The client id of a request whose body cannot carry credentials (a multipart or form
 /// body): the headers', checked before the body was read.
-fn header_client_id<A: ServerSpec, Req: Operation>(
-    header: HeaderCredentials,
-    body: &str,
-) -> Result<String, ServerError> {
-    match (header.client_id, header.secret) {
-        _ if !Req::AUTHENTICATED || !A::CHECKS_CREDENTIALS => Ok(String::new()),
-        (Some(id), Some(_)) => Ok(id),
-        _ => Err(missing_credentials::<A>(&format!(
+fn header_client_id<A: ServerSpec>(admitted: Admitted, body: &str) -> Result<String, ServerError> {
+    match admitted {
+        Admitted::Caller(id) => Ok(id),
+        Admitted::PairPending { .. } => Err(missing_pair::<A>(&format!(
             "headers (a {body} body does not carry them)"
         ))),
     }
 }
 
 /// Everything decided before the body is read: the origin, the content type, and the
-/// credentials when the headers carry both (an operation that needs none looks at none).
-fn admit<A: ServerSpec, S: ServiceBasics + ?Sized>(
+/// credentials the headers, query and cookies carry (an operation that needs none looks at
+/// none).
+fn admit<A: ServerSpec, S: ServiceBasics + ?Sized, Req: Operation>(
     service: &S,
-    headers: &HeaderMap,
-    has_body: bool,
-    authenticated: bool,
-    body: BodyEncoding,
-) -> Result<HeaderCredentials, ServerError> {
+    received: &Received<'_>,
+) -> Result<Admitted, ServerError> {
+    let (headers, has_body, body) = (received.headers, Req::HAS_BODY, BodyEncoding::of::<Req>());
     if let Some(origin) = headers.get(ORIGIN)
         && !origin
             .to_str()
@@ -668,31 +652,10 @@ fn admit<A: ServerSpec, S: ServiceBasics + ?Sized>(
             message,
         ));
     }
-    if !authenticated || !A::CHECKS_CREDENTIALS {
-        return Ok(HeaderCredentials {
-            client_id: None,
-            secret: None,
-        });
+    if !Req::AUTHENTICATED {
+        return Ok(Admitted::Caller(String::new()));
     }
-    // A header that is present but unreadable is a wrong credential, never a reason to look
-    // in the body instead.
-    let credential = |name: &str| match headers.get(name) {
-        None => Ok(None),
-        Some(value) => value
-            .to_str()
-            .map(|v| Some(v.to_owned()))
-            .map_err(|_| invalid_credentials()),
-    };
-    let credentials = HeaderCredentials {
-        client_id: credential(A::CLIENT_ID_HEADER)?,
-        secret: credential(A::SECRET_HEADER)?,
-    };
-    if let (Some(id), Some(secret)) = (&credentials.client_id, &credentials.secret)
-        && !service.authenticate(id, secret)
-    {
-        return Err(invalid_credentials());
-    }
-    Ok(credentials)
+    credentials::admit::<A, S>(service, received, Req::SECURITY.unwrap_or(A::SECURITY))
 }
 
 /// The whole body, within the service's size and time limits.
@@ -777,7 +740,7 @@ struct BodyCredentialValues {
 
 fn read_request<A, S, Req>(
     service: &S,
-    header: HeaderCredentials,
+    admitted: Admitted,
     body: &[u8],
     received: &Received<'_>,
 ) -> Result<(String, Req), ServerError>
@@ -790,10 +753,13 @@ where
         return Err(ServerError::refused(
             400,
             Refusal::InvalidBody,
-            "the request body is empty; send a JSON object",
+            match Req::WHOLE_BODY {
+                true => "the request body is empty; send JSON",
+                false => "the request body is empty; send a JSON object",
+            },
         ));
     };
-    if *first != b'{' {
+    if *first != b'{' && !Req::WHOLE_BODY {
         return Err(ServerError::refused(
             400,
             Refusal::InvalidBody,
@@ -810,19 +776,22 @@ where
             ),
         )
     };
-    let client_id = match (header.client_id, header.secret) {
-        _ if !Req::AUTHENTICATED || !A::CHECKS_CREDENTIALS => String::new(),
+    let client_id = match admitted {
         // Checked before the body was read.
-        (Some(id), Some(_)) => id,
-        (header_id, header_secret) => {
+        Admitted::Caller(id) => id,
+        // A body that is not the request's object carries no credentials of the request's.
+        pending if Req::WHOLE_BODY => header_client_id::<A>(pending, "whole")?,
+        Admitted::PairPending {
+            client_id: header_id,
+            secret: header_secret,
+        } => {
             // Only the two credential fields are kept, so an unauthenticated body costs a
             // scan, not a document.
             let in_body = serde_json::from_slice::<BodyCredentials>(body).map_err(invalid_body)?;
             let wanted = (header_id.is_none() && in_body.client_id.is_some())
                 || (header_secret.is_none() && in_body.secret.is_some());
             let values = if wanted {
-                serde_json::from_slice::<BodyCredentialValues>(body)
-                    .map_err(|_| invalid_credentials())?
+                serde_json::from_slice::<BodyCredentialValues>(body).map_err(|_| invalid_pair())?
             } else {
                 BodyCredentialValues {
                     client_id: None,
@@ -834,8 +803,8 @@ where
                 header_secret.or(values.secret),
             ) {
                 (Some(id), Some(secret)) if service.authenticate(&id, &secret) => id,
-                (Some(_), Some(_)) => return Err(invalid_credentials()),
-                _ => return Err(missing_credentials::<A>("headers or in the body")),
+                (Some(_), Some(_)) => return Err(invalid_pair()),
+                _ => return Err(missing_pair::<A>("headers or in the body")),
             }
         }
     };
@@ -910,7 +879,7 @@ fn parameters_and_rules<Req: Operation + Validate>(
 /// any other part text. Its credentials travel in the headers. No message quotes a part's
 /// content or a name the request type does not know.
 async fn read_multipart<A, Req>(
-    header: HeaderCredentials,
+    admitted: Admitted,
     headers: &HeaderMap,
     body: Bytes,
     received: &Received<'_>,
@@ -920,7 +889,7 @@ where
     Req: Operation + DeserializeOwned + Validate,
 {
     let invalid_body = |message: &str| ServerError::refused(400, Refusal::InvalidBody, message);
-    let client_id = header_client_id::<A, Req>(header, "multipart")?;
+    let client_id = header_client_id::<A>(admitted, "multipart")?;
     let boundary = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -970,7 +939,7 @@ where
 /// A request sent as a form (the spec's `body: form`): its body fields from the form, its
 /// parameters from the path, query and headers, then its rules.
 fn read_form<A, Req>(
-    header: HeaderCredentials,
+    admitted: Admitted,
     body: &[u8],
     received: &Received<'_>,
 ) -> Result<(String, Req), ServerError>
@@ -978,7 +947,7 @@ where
     A: ServerSpec,
     Req: Operation + DeserializeOwned + Validate,
 {
-    let client_id = header_client_id::<A, Req>(header, "form")?;
+    let client_id = header_client_id::<A>(admitted, "form")?;
     let request = match Req::from_form(body) {
         Some(Ok(request)) => request,
         Some(Err(error)) => {
@@ -1076,6 +1045,8 @@ mod tests {
             method_not_allowed: code("METHOD"),
             not_implemented: code("NOT_IMPLEMENTED"),
         };
+        const SECURITY_SCHEMES: &'static [crate::auth::SecurityScheme] = &[];
+        const SECURITY: crate::auth::Requirement = &[];
     }
 
     async fn answered(error: ServerError) -> (StatusCode, Option<String>, Body) {
