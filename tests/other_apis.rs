@@ -176,6 +176,9 @@ fn swagger_petstore_imports_regenerates_and_builds_outside_the_workspace() {
         "the array body is not whole"
     );
     assert!(user.contains("serde_struct!(CreateUsersWithListInputRequest whole body)"));
+    // `GET /store/inventory` answers a map of counts: decoded whole, not thrown away.
+    let store = std::fs::read_to_string(out.join("src/models/store.rs")).expect("store.rs");
+    assert!(store.contains("serde_struct!(GetInventoryResponse whole body)"));
     let _ = std::fs::remove_dir_all(&scratch);
 }
 

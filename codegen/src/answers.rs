@@ -77,6 +77,9 @@ impl Minimal<'_> {
     }
 
     fn object(&mut self, object: &Object) -> Value {
+        if let Some(whole) = object.whole_body() {
+            return self.ty(&whole.ty);
+        }
         // "One of these is required" names fields that are each optional: the first one given
         // satisfies it.
         let one_of_firsts: Vec<&str> = object

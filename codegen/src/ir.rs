@@ -910,6 +910,16 @@ pub struct Object {
     pub rules: Vec<Rule>,
 }
 
+impl Object {
+    /// The field that is the whole JSON body (`in: whole_body`), if one is: the type's JSON is
+    /// that field's value, in requests, answers and examples alike.
+    pub fn whole_body(&self) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|f| f.location == Location::WholeBody)
+    }
+}
+
 #[derive(Debug)]
 pub struct Field {
     pub wire: String,

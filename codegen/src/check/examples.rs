@@ -69,6 +69,19 @@ impl ExampleChecker<'_> {
     fn named(&mut self, id: TypeId, value: &Value, at: &str) {
         let def = self.model.def(id);
         let name = &def.name;
+        if let TypeKind::Object(object) = &def.kind
+            && let Some(whole) = object.whole_body()
+        {
+            match value {
+                Value::Null if !whole.presence.is_nullable() => self.fail(
+                    at,
+                    format!("null, but the body of `{name}` is not nullable"),
+                ),
+                Value::Null => {}
+                value => self.ty(&whole.ty, value, at),
+            }
+            return;
+        }
         match (&def.kind, value) {
             (TypeKind::Enum(e), Value::String(s)) => {
                 if !e.values.iter().any(|v| v.wire == *s) {

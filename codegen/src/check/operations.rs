@@ -18,10 +18,7 @@ pub fn check(model: &Model, diagnostics: &mut Diagnostics) {
             continue;
         };
         if op.body != BodyKind::Json
-            && let Some(whole) = object
-                .fields
-                .iter()
-                .find(|f| f.location == Location::WholeBody)
+            && let Some(whole) = object.whole_body()
         {
             diagnostics.push(
                 Diagnostic::new(
@@ -90,25 +87,9 @@ fn whole_bodies(model: &Model, diagnostics: &mut Diagnostics) {
         let TypeKind::Object(object) = &def.kind else {
             continue;
         };
-        let Some(whole) = object
-            .fields
-            .iter()
-            .find(|f| f.location == Location::WholeBody)
-        else {
+        let Some(whole) = object.whole_body() else {
             continue;
         };
-        if let Some(example) = def.examples.first() {
-            diagnostics.push(
-                Diagnostic::new(
-                    example.place.clone(),
-                    format!(
-                        "`{}` sends `{}` as its whole body, and its examples would be of the request object",
-                        def.name, whole.wire
-                    ),
-                )
-                .with_hint("give the example to the body's own type instead"),
-            );
-        }
         for field in object
             .fields
             .iter()

@@ -720,11 +720,7 @@ fn parameters(model: &Model, op: &Operation) -> TokenStream {
             const HAS_BODY: bool = false;
         ));
     }
-    if object
-        .fields
-        .iter()
-        .any(|f| f.location == Location::WholeBody)
-    {
+    if object.whole_body().is_some() {
         items.extend(quote!(
             const WHOLE_BODY: bool = true;
         ));

@@ -137,7 +137,7 @@ fn serde_impls(def: &TypeDef, object: &Object) -> TokenStream {
         }
     };
     // The check leaves a whole body alone in the body.
-    if let Some(whole) = body.iter().find(|f| f.location == Location::WholeBody) {
+    if let Some(whole) = object.whole_body() {
         let mut text = format!(
             "::specgen_runtime::serde_struct!({} whole {}",
             def.name,

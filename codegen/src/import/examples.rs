@@ -110,6 +110,18 @@ impl Checker<'_, '_> {
                 ),
             },
             Body::Fields(fields) => {
+                // The example is of the body itself.
+                if let Some(whole) = fields.iter().find(|f| f.place == Place::WholeBody) {
+                    return match node.value {
+                        Value::Null if !whole.nullable => self.fail(
+                            node,
+                            path,
+                            format!("null, but the body of `{name}` is not nullable"),
+                        ),
+                        Value::Null => J::Null,
+                        _ => self.ty(&whole.ty, node, path),
+                    };
+                }
                 if !node.is_map() {
                     return self.fail(
                         node,

@@ -554,21 +554,10 @@ impl<'a> Ctx<'_, 'a> {
         } else {
             None
         };
+        // A form or multipart body is an object's fields: only JSON travels whole.
         let whole_allowed = body.is_none();
         let (name, schema) = self.body_schema(media, &media_at, op_id, "Request", whole_allowed)?;
-        if self.is_whole_body(&name) {
-            // An example is of the body, which the spec's examples of the request type are not.
-            if media.get("example").is_some() || media.get("examples").is_some() {
-                self.warn(
-                    Kind::Operation,
-                    media.loc,
-                    &media_at,
-                    "the examples of a body that is not an object are not kept",
-                );
-            }
-        } else {
-            self.media_examples(media, &media_at, &name);
-        }
+        self.media_examples(media, &media_at, &name);
         if body != Some("multipart") {
             self.file_in_json(&name, media, &media_at);
         }
@@ -698,8 +687,9 @@ impl<'a> Ctx<'_, 'a> {
     }
 
     /// The type of a body schema: the named schema's type, or a type made from an inline
-    /// schema and named after the operation. A JSON request body that is not an object
-    /// (`whole`) is a type of the operation's own whose one body field is the whole body.
+    /// schema and named after the operation. A JSON body that is not an object (`whole`: an
+    /// array, a map, a scalar, a request's `oneOf`) is a type of the operation's own whose one
+    /// field is the whole body.
     fn body_schema(
         &mut self,
         media: &'a Node,
@@ -730,6 +720,10 @@ impl<'a> Ctx<'_, 'a> {
         };
         if let Some(target) = schema.str_of("$ref") {
             let i = self.schemas.resolve_ref(target, schema.loc, &schema_at)?;
+            let named = self.schemas.follow(i).map(|t| self.schemas.list[t].node);
+            if whole && named.is_some_and(is_map) {
+                return Some((self.whole_body(schema, op_id, suffix, &schema_at), None));
+            }
             // An answer may be one of several types; a request is an object.
             if suffix == "Response"
                 && let Some(name) = self.schemas.answer_one_of(i)
@@ -738,7 +732,7 @@ impl<'a> Ctx<'_, 'a> {
             }
             return match self.schemas.body_type(i) {
                 Some(name) => Some((name, Some(target))),
-                None if whole => Some((self.whole_body(schema, op_id, &schema_at), None)),
+                None if whole => Some((self.whole_body(schema, op_id, suffix, &schema_at), None)),
                 None => {
                     self.warn(
                         Kind::Operation,
@@ -758,17 +752,17 @@ impl<'a> Ctx<'_, 'a> {
             Some(ty) => ty != "object",
             None => schema.get("oneOf").is_some() || schema.get("anyOf").is_some(),
         };
-        if whole && not_an_object {
-            return Some((self.whole_body(schema, op_id, &schema_at), None));
+        if whole && (not_an_object || is_map(schema)) {
+            return Some((self.whole_body(schema, op_id, suffix, &schema_at), None));
         }
         Some((self.inline_body(schema, op_id, suffix, &schema_at), None))
     }
 
-    /// A request whose JSON body is not an object (an array, a `oneOf`, a scalar): a type of
-    /// the operation's own with one field, `body`, that is the whole body
-    /// (`in: whole_body`); the operation's parameters join it.
-    fn whole_body(&mut self, schema: &'a Node, op_id: &str, at: &str) -> String {
-        let name = self.op_type_name(op_id, "Request");
+    /// A JSON body that is not an object (an array, a map, a `oneOf`, a scalar): a type of the
+    /// operation's own (`<OperationId><suffix>`) with one field, `body`, that is the whole
+    /// body (`in: whole_body`); a request's parameters join it.
+    fn whole_body(&mut self, schema: &'a Node, op_id: &str, suffix: &str, at: &str) -> String {
+        let name = self.op_type_name(op_id, suffix);
         let site = Site {
             owner: &name,
             prop: "body",
@@ -788,9 +782,14 @@ impl<'a> Ctx<'_, 'a> {
         };
         let def = TypeDef {
             name: name.clone(),
-            docs: Some(format!(
-                "The request of `{op_id}`, whose body is not an object: `body` is all of it."
-            )),
+            docs: Some(match suffix {
+                "Request" => format!(
+                    "The request of `{op_id}`, whose body is not an object: `body` is all of it."
+                ),
+                _ => {
+                    format!("The answer of `{op_id}`, which is not an object: `body` is all of it.")
+                }
+            }),
             deprecated: false,
             body: Body::Fields(vec![field]),
             examples: Vec::new(),
@@ -798,14 +797,6 @@ impl<'a> Ctx<'_, 'a> {
         };
         self.schemas.push(def, schema.loc, None);
         name
-    }
-
-    /// Whether the type made for a request has its body whole.
-    fn is_whole_body(&self, name: &str) -> bool {
-        self.schemas.type_index.get(name).is_some_and(|&i| {
-            matches!(&self.schemas.types[i].def.body,
-                Body::Fields(fields) if fields.iter().any(|f| f.place == Place::WholeBody))
-        })
     }
 
     /// Whether a parameter of this kind has a text form: a string, number or boolean, or an
@@ -1204,7 +1195,7 @@ impl<'a> Ctx<'_, 'a> {
                     }
                     return Response::Array(items);
                 }
-                match self.body_schema(media, &media_at, op_id, "Response", false) {
+                match self.body_schema(media, &media_at, op_id, "Response", true) {
                     Some((name, _)) => {
                         self.media_examples(media, &media_at, &name);
                         Response::Type(name)
@@ -1330,4 +1321,15 @@ pub fn area_of(path: &str) -> String {
         area.insert_str(0, "api");
     }
     area
+}
+
+/// A schema that is a map (`additionalProperties` without `properties`), whose values the spec
+/// writes as `type: map`, not as an object's fields.
+fn is_map(schema: &Node) -> bool {
+    schema.str_of("type").is_none_or(|ty| ty == "object")
+        && schema.get("properties").is_none()
+        && schema.get("allOf").is_none()
+        && schema
+            .get("additionalProperties")
+            .is_some_and(|values| values.to_json() != serde_json::Value::Bool(false))
 }
