@@ -10,6 +10,8 @@ use crate::spec::SpecFile;
 pub struct TypeIndex {
     entries: BTreeMap<String, Entry>,
     duplicates: Vec<Duplicate>,
+    /// Names of entries (types, operations) left out because they do not parse.
+    broken: std::collections::BTreeSet<String>,
 }
 
 struct Entry {
@@ -55,7 +57,17 @@ impl TypeIndex {
         Self {
             entries,
             duplicates,
+            broken: files
+                .iter()
+                .flat_map(|(_, spec)| spec.broken.iter().cloned())
+                .collect(),
         }
+    }
+
+    /// Whether `name` is an entry left out because it does not parse: reported once, there,
+    /// and not again wherever it is named.
+    pub fn is_broken(&self, name: &str) -> bool {
+        self.broken.contains(name)
     }
 
     pub fn is_known(&self, name: &str) -> bool {

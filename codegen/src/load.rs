@@ -82,20 +82,159 @@ fn options() -> serde_saphyr::Options {
 }
 
 /// Parses each source on its own, so one broken file does not hide the problems of another
-/// (and the files parse in parallel).
+/// (and the files parse in parallel). Within a file, an entry of `types` or `operations` (or
+/// of `refine`'s) that does not parse is reported and left out, and the rest of the file is
+/// kept, so that every such entry is reported at once and the file's other types resolve.
 pub fn parse(sources: &[Source]) -> (Vec<(String, SpecFile)>, Diagnostics) {
     let mut files = Vec::new();
     let mut diagnostics = Diagnostics::default();
-    for parsed in crate::parallel::map(sources, parse_one) {
-        match parsed {
-            Ok(file) => files.push(file),
-            Err(diagnostic) => diagnostics.push(*diagnostic),
-        }
+    for (file, found) in crate::parallel::map(sources, parse_recovering) {
+        files.extend(file);
+        diagnostics.0.extend(found);
     }
     (files, diagnostics)
 }
 
-fn parse_one(source: &Source) -> Result<(String, SpecFile), Box<Diagnostic>> {
+/// The most entries of one file left out before the file is: each costs a parse of the file.
+const MAX_LEFT_OUT: usize = 16;
+
+/// The sections whose entries are named and stand alone: one can be left out.
+const RECOVERABLE: [&[&str]; 4] = [
+    &["types"],
+    &["operations"],
+    &["refine", "types"],
+    &["refine", "operations"],
+];
+
+/// Parses a source, leaving out each entry of a [`RECOVERABLE`] section that does not parse
+/// (its lines blanked, so that every location stays where it is) and parsing again; at most
+/// one pass per entry.
+fn parse_recovering(source: &Source) -> (Option<(String, SpecFile)>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut text = std::borrow::Cow::Borrowed(source.text.as_str());
+    let mut broken = std::collections::BTreeSet::new();
+    loop {
+        let attempt = Source {
+            name: source.name.clone(),
+            text: text.clone().into_owned(),
+        };
+        match parse_one(&attempt) {
+            Ok((name, mut spec)) => {
+                spec.broken = broken;
+                return (Some((name, spec)), diagnostics);
+            }
+            Err(error) => {
+                let (diagnostic, location) = *error;
+                let lines: Vec<&str> = text.lines().collect();
+                let entry = location.and_then(|line| enclosing_entry(&lines, line));
+                let Some(entry) = entry.filter(|_| diagnostics.len() < MAX_LEFT_OUT) else {
+                    diagnostics.push(diagnostic);
+                    return (None, diagnostics);
+                };
+                let mut diagnostic = diagnostic;
+                diagnostic.place.path = format!("{}.{}", entry.section.join("."), entry.name);
+                diagnostics.push(diagnostic);
+                broken.insert(entry.name.clone());
+                text = std::borrow::Cow::Owned(without_entry(&lines, &entry));
+            }
+        }
+    }
+}
+
+/// An entry of a recoverable section: its name, and the lines it spans (`first..end`).
+struct Entry {
+    section: &'static [&'static str],
+    name: String,
+    first: usize,
+    end: usize,
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// Whether a line holds YAML (not blank, not a comment).
+fn holds_yaml(line: &str) -> bool {
+    let text = line.trim();
+    !text.is_empty() && !text.starts_with('#')
+}
+
+/// The key a line opens (`  Name:` -> `Name`), quotes removed.
+fn key_of(line: &str) -> String {
+    let text = line.trim();
+    let key = text.split(':').next().unwrap_or_default().trim();
+    key.trim_matches(|c| c == '"' || c == '\'').to_owned()
+}
+
+/// The entry of a recoverable section that holds `line` (1-based), found from the keys that
+/// enclose it: each the nearest line above with a smaller indent.
+fn enclosing_entry(lines: &[&str], line: u64) -> Option<Entry> {
+    let last = lines.len().checked_sub(1)?;
+    let at = usize::try_from(line).ok()?.checked_sub(1)?.min(last);
+    let mut chain = Vec::new();
+    let mut limit = usize::MAX;
+    for i in (0..=at).rev() {
+        let text = lines[i];
+        if !holds_yaml(text) || indent(text) >= limit {
+            continue;
+        }
+        limit = indent(text);
+        chain.push((i, limit, key_of(text)));
+        if limit == 0 {
+            break;
+        }
+    }
+    chain.reverse();
+    RECOVERABLE.into_iter().find_map(|section| {
+        let keys_match = chain.len() > section.len()
+            && chain
+                .iter()
+                .zip(section)
+                .all(|((_, _, key), want)| key == want);
+        let &(first, depth, ref name) = chain.get(section.len()).filter(|_| keys_match)?;
+        let end = (first + 1..lines.len())
+            .find(|&j| holds_yaml(lines[j]) && indent(lines[j]) <= depth)
+            .unwrap_or(lines.len());
+        Some(Entry {
+            section,
+            name: name.clone(),
+            first,
+            end,
+        })
+    })
+}
+
+/// The text with `entry`'s lines blank; a section left without entries becomes `{}`, since
+/// an empty key would read as null.
+fn without_entry(lines: &[&str], entry: &Entry) -> String {
+    let mut kept: Vec<String> = lines.iter().map(|line| (*line).to_owned()).collect();
+    for line in &mut kept[entry.first..entry.end] {
+        line.clear();
+    }
+    // The section's own line: the nearest line above with a smaller indent.
+    let depth = indent(lines[entry.first]);
+    if let Some(header) = (0..entry.first)
+        .rev()
+        .find(|&i| holds_yaml(lines[i]) && indent(lines[i]) < depth)
+    {
+        let section_end = (header + 1..kept.len())
+            .find(|&j| holds_yaml(&kept[j]) && indent(&kept[j]) <= indent(&kept[header]))
+            .unwrap_or(kept.len());
+        let empty = !(header + 1..section_end).any(|j| holds_yaml(&kept[j]));
+        if empty && kept[header].trim_end().ends_with(':') {
+            kept[header] = format!("{} {{}}", kept[header].trim_end());
+        }
+    }
+    let mut text = kept.join("\n");
+    text.push('\n');
+    text
+}
+
+/// A file's first problem, with the line it is on when the parser knows it.
+type ParseFailure = Box<(Diagnostic, Option<u64>)>;
+
+/// A parse of one file: the spec, or its first problem.
+fn parse_one(source: &Source) -> Result<(String, SpecFile), ParseFailure> {
     if source.text.len() > MAX_FILE_BYTES {
         let place = Place::whole_file(&source.name, "");
         let message = format!(
@@ -104,12 +243,26 @@ fn parse_one(source: &Source) -> Result<(String, SpecFile), Box<Diagnostic>> {
         );
         let diagnostic =
             Diagnostic::new(place, message).with_hint("split the spec into several files");
-        return Err(Box::new(diagnostic));
+        return Err(Box::new((diagnostic, None)));
     }
     match serde_saphyr::from_str_with_options::<Option<SpecFile>>(&source.text, options()) {
         Ok(spec) => Ok((source.name.clone(), spec.unwrap_or_default())),
-        Err(error) => Err(Box::new(parse_diagnostic(&source.name, &error))),
+        Err(error) => {
+            // A budget (nodes, aliases, depth) is the file's, not one entry's: leaving entries
+            // out one by one would parse a hostile file again and again.
+            let line = error
+                .location()
+                .map(|l| l.line())
+                .filter(|&l| l > 0 && !is_budget_breach(&error));
+            Err(Box::new((parse_diagnostic(&source.name, &error), line)))
+        }
     }
+}
+
+/// Whether the parser stopped at one of its limits rather than at something an entry says.
+fn is_budget_breach(error: &serde_saphyr::Error) -> bool {
+    let text = error.without_snippet().to_string();
+    text.contains("budget breached") || text.contains("recursion limit exceeded")
 }
 
 /// The parser's error in the words of the rest of the diagnostics: its own location suffix
@@ -178,5 +331,48 @@ fn parse_diagnostic(file: &str, error: &serde_saphyr::Error) -> Diagnostic {
         diagnostic.with_hint("YAML reads this as a number: quote it to keep it a string")
     } else {
         diagnostic
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> (Option<(String, SpecFile)>, Vec<Diagnostic>) {
+        parse_recovering(&Source {
+            name: "spec/file.yaml".into(),
+            text: text.into(),
+        })
+    }
+
+    #[test]
+    fn a_broken_entry_is_left_out_and_the_rest_kept() {
+        let text = "types:\n  A:\n    fields:\n      x: { type: string, requird: true }\n  B:\n    fields: {}\nrefine:\n  types:\n    C:\n      docs: 1\n      colour: red\n";
+        let (file, diagnostics) = parsed(text);
+        let (_, spec) = file.expect("the rest of the file");
+        let kept: Vec<&str> = spec.types.iter().map(|(n, _)| n.value.as_str()).collect();
+        assert_eq!(kept, ["B"]);
+        let broken: Vec<&str> = spec.broken.iter().map(String::as_str).collect();
+        assert_eq!(broken, ["A", "C"]);
+        let places: Vec<(u64, &str)> = diagnostics
+            .iter()
+            .map(|d| (d.place.line, d.place.path.as_str()))
+            .collect();
+        assert_eq!(places, [(4, "types.A"), (11, "refine.types.C")]);
+    }
+
+    #[test]
+    fn a_section_left_without_entries_reads_as_empty() {
+        let (file, diagnostics) = parsed("operations:\n  op:\n    retries: 3\ntypes: {}\n");
+        let (_, spec) = file.expect("the rest of the file");
+        assert_eq!(spec.operations.iter().count(), 0);
+        assert_eq!(diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn a_problem_outside_the_entries_leaves_the_file_out() {
+        let (file, diagnostics) = parsed("api:\n  title: T\n  versoin: 1\ntypes: {}\n");
+        assert!(file.is_none());
+        assert_eq!(diagnostics.len(), 1);
     }
 }

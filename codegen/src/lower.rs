@@ -433,6 +433,9 @@ impl Lowerer<'_> {
     }
 
     fn unknown_type(&mut self, at: &Cursor<'_>, name: &spec::Name, builtins_allowed: bool) {
+        if self.index.is_broken(&name.value) {
+            return;
+        }
         let builtins = builtins_allowed
             .then_some(TyKind::BUILTINS)
             .into_iter()

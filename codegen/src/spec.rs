@@ -25,6 +25,10 @@ pub struct SpecFile {
     /// What the docs' prose adds to types and operations defined elsewhere (the imported ones).
     #[serde(default)]
     pub refine: Option<Spanned<Refine>>,
+    /// The names of the entries left out because they do not parse (`load::parse`), reported
+    /// there: a reference to one is not reported again as unknown.
+    #[serde(skip)]
+    pub broken: std::collections::BTreeSet<String>,
 }
 
 /// Refinements of types and operations another file defines: written like them, every key

@@ -36,6 +36,7 @@ pub fn check(files: &[(String, spec::SpecFile)], index: &TypeIndex, diagnostics:
             let at_type = at.key("types").key(&name.value).at(name.referenced);
             match types.get(name.value.as_str()) {
                 Some(base) => checker.type_def(&at_type, def, base),
+                None if index.is_broken(&name.value) => {}
                 None => checker.unknown(
                     &at_type,
                     format!("no spec file defines the type `{}`", name.value),
@@ -53,7 +54,7 @@ pub fn check(files: &[(String, spec::SpecFile)], index: &TypeIndex, diagnostics:
                 let at_body = at.key("operations").key(&id.value).key("body");
                 checker.checker.body(&at_body.at(body.referenced), body);
             }
-            if !operations.contains_key(id.value.as_str()) {
+            if !operations.contains_key(id.value.as_str()) && !index.is_broken(&id.value) {
                 let at_op = at.key("operations").key(&id.value).at(id.referenced);
                 checker.unknown(
                     &at_op,
