@@ -1323,13 +1323,14 @@ pub fn area_of(path: &str) -> String {
     area
 }
 
-/// A schema that is a map (`additionalProperties` without `properties`), whose values the spec
-/// writes as `type: map`, not as an object's fields.
+/// A schema that is a map (`additionalProperties` with a schema of the values, without
+/// `properties`), whose values the spec writes as `type: map`, not as an object's fields. A
+/// free-form object (`additionalProperties: true` or `{}`) stays an object without fields.
 fn is_map(schema: &Node) -> bool {
     schema.str_of("type").is_none_or(|ty| ty == "object")
         && schema.get("properties").is_none()
         && schema.get("allOf").is_none()
         && schema
             .get("additionalProperties")
-            .is_some_and(|values| values.to_json() != serde_json::Value::Bool(false))
+            .is_some_and(|values| !values.entries().is_empty())
 }

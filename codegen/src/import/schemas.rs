@@ -436,8 +436,16 @@ impl<'a> Schemas<'a> {
     /// The schemas a `oneOf`/`anyOf` schema's members name, when each ends at an object
     /// schema.
     fn one_of_members(&self, i: usize) -> Option<Vec<usize>> {
-        let node = self.list[i].node;
+        self.members_of(self.list[i].node)
+    }
+
+    /// The schemas the members of a `oneOf`/`anyOf` node name, when each is a `$ref` that ends
+    /// at an object schema (and there is at least one).
+    fn members_of(&self, node: &Node) -> Option<Vec<usize>> {
         let members = node.get("oneOf").or_else(|| node.get("anyOf"))?;
+        if members.items().is_empty() {
+            return None;
+        }
         members
             .items()
             .iter()
@@ -457,7 +465,13 @@ impl<'a> Schemas<'a> {
     /// A `oneOf`/`anyOf` of object schemas as a type with `one_of`. The discriminator is the
     /// description's, or else a property every member requires and fixes to a value of its
     /// own (a one-value `enum`), so that a value added later still decodes as `Unknown`.
-    fn one_of_type(&mut self, name: &str, node: &'a Node, path: &str, i: usize) -> TypeDef {
+    fn one_of_type(
+        &mut self,
+        name: &str,
+        node: &'a Node,
+        path: &str,
+        member_schemas: Vec<usize>,
+    ) -> TypeDef {
         for (key, _) in node.entries() {
             let k = key.name.as_str();
             if !matches!(
@@ -482,7 +496,6 @@ impl<'a> Schemas<'a> {
                 );
             }
         }
-        let member_schemas = self.one_of_members(i).unwrap_or_default();
         let mut members = Vec::new();
         for t in member_schemas {
             let member = self.schema_type(t);
@@ -929,7 +942,8 @@ impl<'a> Schemas<'a> {
         let def = if class == Class::Enum {
             self.enum_type(&name, node, &path, loc)
         } else if class == Class::OneOf {
-            self.one_of_type(&name, node, &path, i)
+            let members = self.one_of_members(i).unwrap_or_default();
+            self.one_of_type(&name, node, &path, members)
         } else {
             self.object_type(&name, node, &path)
         };
@@ -1213,6 +1227,15 @@ impl<'a> Schemas<'a> {
     }
 
     fn field_ty_inner(&mut self, node: &'a Node, site: Site<'_>) -> Resolved {
+        // An inline `oneOf`/`anyOf` of object schemas is a `one_of` type named after its place
+        // (its other keys are reported by `one_of_type`).
+        if let Some(members) = self.members_of(node) {
+            self.checked.insert(node as *const Node);
+            let name = self.inline_one_of(node, site, members);
+            let mut resolved = Resolved::new(Ty::named(&name));
+            self.annotate(&mut resolved, node, site.path);
+            return resolved;
+        }
         self.check_keys(node, site.path);
         if let Some(target) = node.str_of("$ref") {
             return self.ref_ty(target, node, site);
@@ -1474,6 +1497,18 @@ impl<'a> Schemas<'a> {
         let mut def = self.enum_type(&name, node, site.path, node.loc);
         // The field carries the description; the enum's own docs say where it is from.
         def.docs = Some(format!("The values of {}.", site.label()));
+        self.push(def, node.loc, None);
+        name
+    }
+
+    fn inline_one_of(&mut self, node: &'a Node, site: Site<'_>, members: Vec<usize>) -> String {
+        let (name, new) = self.synth_name(node, site);
+        if !new {
+            return name;
+        }
+        let mut def = self.one_of_type(&name, node, site.path, members);
+        // The field carries the description; the type's own docs say where it is from.
+        def.docs = Some(format!("One of the types of {}.", site.label()));
         self.push(def, node.loc, None);
         name
     }
