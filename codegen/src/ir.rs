@@ -48,6 +48,19 @@ impl TypeId {
 }
 
 impl Model {
+    /// Whether a multipart field of this kind travels as a text part or a file part (a
+    /// scalar, an enum, a file), rather than as one JSON part (OpenAPI's default for a value
+    /// that is not a scalar).
+    pub fn is_text_or_file_part(&self, kind: &TyKind) -> bool {
+        match kind {
+            TyKind::String | TyKind::Integer | TyKind::Number | TyKind::Boolean | TyKind::File => {
+                true
+            }
+            TyKind::Named(id) => matches!(self.def(*id).kind, TypeKind::Enum(_)),
+            TyKind::Any | TyKind::Array { .. } | TyKind::Map { .. } => false,
+        }
+    }
+
     pub fn types(&self) -> impl Iterator<Item = &TypeDef> {
         self.types.iter()
     }

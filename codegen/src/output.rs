@@ -99,25 +99,49 @@ impl GeneratedFile {
 const MAX_WIDTH: usize = 100;
 
 /// Doc comment lines longer than [`MAX_WIDTH`] broken at spaces, continuation lines of a list
-/// item indented under its text. Code blocks, tables and headings are left as written, and a
-/// word longer than the line (a URL) stays whole.
+/// item indented under its text (also where the spec's prose did not indent them, which
+/// Markdown would read as lazy continuation). Code blocks, tables and headings are left as
+/// written, and a word longer than the line (a URL) stays whole.
 fn wrap_docs(source: &str) -> String {
     let mut out = String::with_capacity(source.len() + source.len() / 32);
     let mut in_code = false;
+    // The indent under the text of the list item the current paragraph continues.
+    let mut item: Option<String> = None;
     for line in source.lines() {
         let text = line.trim_start();
         let Some(prefix) = ["///", "//!"].into_iter().find(|p| text.starts_with(p)) else {
             in_code = false;
+            item = None;
             out.push_str(line);
             out.push('\n');
             continue;
         };
         let lead = &line[..line.len() - text.len() + prefix.len()];
         let content = &text[prefix.len()..];
-        let prose = content.strip_prefix(' ').unwrap_or(content);
+        let mut prose = content.strip_prefix(' ').unwrap_or(content);
         if prose.trim_start().starts_with("```") {
             in_code = !in_code;
+            item = None;
         }
+        let continued;
+        // Under the item's text exactly: neither less (lazy) nor more (over-indented).
+        let misplaced = |indent: &str| match prose.strip_prefix(indent) {
+            Some(rest) => rest.starts_with(' '),
+            None => true,
+        };
+        let line = if in_code || prose.trim().is_empty() || prose.starts_with(['|', '#']) {
+            item = None;
+            line
+        } else if is_list_item(prose) {
+            item = Some(list_item_indent(prose));
+            line
+        } else if let Some(indent) = item.as_deref().filter(|indent| misplaced(indent)) {
+            continued = format!("{lead} {indent}{}", prose.trim_start());
+            prose = &continued[lead.len() + 1..];
+            &continued
+        } else {
+            line
+        };
         let keep = in_code
             || line.chars().count() <= MAX_WIDTH
             || prose.starts_with(['|', '#'])
@@ -143,6 +167,15 @@ fn wrap_docs(source: &str) -> String {
         }
     }
     out
+}
+
+/// Whether a line of prose opens a list item (`- `, `* `, `1. `).
+fn is_list_item(prose: &str) -> bool {
+    let text = prose.trim_start();
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    text.starts_with("- ")
+        || text.starts_with("* ")
+        || (digits > 0 && text[digits..].starts_with(". "))
 }
 
 /// The indent that continues a line of prose: under the text of a list item (`- `, `* `,

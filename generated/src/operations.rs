@@ -1658,7 +1658,7 @@ impl ::specgen_runtime::Operation for crate::models::GetRecipientRequest {
         ::std::borrow::Cow::Owned(::std::format!("/fdx/recipient/{recipient_id}"))
     }
     fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut headers = ::std::vec::Vec::new();
+        let mut headers = ::std::vec![];
         if let ::std::option::Option::Some(value) = self.oauth_state_id.as_ref() {
             headers.push(("OAUTH-STATE-ID", value.to_string()));
         }
@@ -4168,7 +4168,7 @@ impl ::specgen_runtime::Operation for crate::models::UserCreateRequest {
     const PATH: &'static str = "/user/create";
     const IDEMPOTENT: bool = false;
     fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut headers = ::std::vec::Vec::new();
+        let mut headers = ::std::vec![];
         if let ::std::option::Option::Some(value) = self
             .plaid_new_user_api_enabled
             .as_ref()
@@ -4206,7 +4206,7 @@ impl ::specgen_runtime::Operation for crate::models::UserGetRequest {
     const PATH: &'static str = "/user/get";
     const IDEMPOTENT: bool = true;
     fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut headers = ::std::vec::Vec::new();
+        let mut headers = ::std::vec![];
         if let ::std::option::Option::Some(value) = self
             .plaid_new_user_api_enabled
             .as_ref()
@@ -4244,7 +4244,7 @@ impl ::specgen_runtime::Operation for crate::models::UserIdentityRemoveRequest {
     const PATH: &'static str = "/user/identity/remove";
     const IDEMPOTENT: bool = false;
     fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut headers = ::std::vec::Vec::new();
+        let mut headers = ::std::vec![];
         if let ::std::option::Option::Some(value) = self
             .plaid_new_user_api_enabled
             .as_ref()
@@ -4282,7 +4282,7 @@ impl ::specgen_runtime::Operation for crate::models::UserUpdateRequest {
     const PATH: &'static str = "/user/update";
     const IDEMPOTENT: bool = true;
     fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut headers = ::std::vec::Vec::new();
+        let mut headers = ::std::vec![];
         if let ::std::option::Option::Some(value) = self
             .plaid_new_user_api_enabled
             .as_ref()
@@ -4320,7 +4320,7 @@ impl ::specgen_runtime::Operation for crate::models::UserRemoveRequest {
     const PATH: &'static str = "/user/remove";
     const IDEMPOTENT: bool = true;
     fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-        let mut headers = ::std::vec::Vec::new();
+        let mut headers = ::std::vec![];
         if let ::std::option::Option::Some(value) = self
             .plaid_new_user_api_enabled
             .as_ref()

@@ -142,6 +142,12 @@ fn multipart_form<E>(parts: &[(&'static str, Part)]) -> Result<reqwest::multipar
     for (name, part) in parts {
         form = match part {
             Part::Text(text) => form.text(*name, text.clone()),
+            Part::Json(json) => {
+                let part = reqwest::multipart::Part::text(json.clone())
+                    .mime_str("application/json")
+                    .map_err(|_| Error::Config("`application/json` is not a media type".into()))?;
+                form.part(*name, part)
+            }
             Part::File(file) => {
                 let part = reqwest::multipart::Part::bytes(file.bytes.clone())
                     .file_name(file.name.clone())

@@ -138,6 +138,9 @@ impl<'de> Deserialize<'de> for ByteBuf {
 pub enum Part {
     /// A text part: a string, an enum's wire value or a number written out.
     Text(String),
+    /// A JSON part (`application/json`): an object, a map, an array or any JSON, as OpenAPI
+    /// sends a field that is not a scalar in a multipart body.
+    Json(String),
     /// A file part.
     File(FilePart),
 }
@@ -171,6 +174,12 @@ impl ToPart for FilePart {
     fn to_part(&self) -> Option<Part> {
         Some(Part::File(self.clone()))
     }
+}
+
+/// A value that is not a scalar (an object, a map, an array, any JSON) as a JSON part; `None`
+/// when it cannot be encoded (a map with non-string keys, which generated types never have).
+pub fn json_part<T: serde::Serialize + ?Sized>(value: &T) -> Option<Part> {
+    serde_json::to_string(value).ok().map(Part::Json)
 }
 
 impl<T: ToPart> ToPart for Option<T> {
@@ -327,9 +336,21 @@ struct PartDeserializer(Part);
 impl PartDeserializer {
     fn text(self) -> Result<String, DeError> {
         match self.0 {
-            Part::Text(text) => Ok(text),
+            Part::Text(text) | Part::Json(text) => Ok(text),
             Part::File(_) => Err(de::Error::custom("a file where text goes")),
         }
+    }
+
+    /// A part whose field is not a scalar, read as JSON, whether the client marked it
+    /// `application/json` or sent it as text.
+    fn json<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let text = self.text()?;
+        // Parsed to a value first: the visitor may borrow from what it reads, and the text is
+        // this part's own.
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|_| de::Error::custom("not JSON"))?;
+        de::Deserializer::deserialize_any(value, visitor)
+            .map_err(|_| de::Error::custom("not the JSON the field takes"))
     }
 }
 
@@ -349,6 +370,7 @@ impl<'de> Deserializer<'de> for PartDeserializer {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match self.0 {
             Part::Text(text) => visitor.visit_string(text),
+            json @ Part::Json(_) => PartDeserializer(json).json(visitor),
             Part::File(file) => visitor.visit_map(de::value::MapDeserializer::new(
                 [
                     ("name", FileField::Text(file.name)),
@@ -372,6 +394,27 @@ impl<'de> Deserializer<'de> for PartDeserializer {
         visitor.visit_newtype_struct(self)
     }
 
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match self.0 {
+            file @ Part::File(_) => PartDeserializer(file).deserialize_any(visitor),
+            _ if name == "FilePart" => Err(de::Error::custom("text where a file goes")),
+            text => PartDeserializer(text).json(visitor),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.json(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.json(visitor)
+    }
+
     parse_text! {
         deserialize_i8 => visit_i8, deserialize_i16 => visit_i16, deserialize_i32 => visit_i32,
         deserialize_i64 => visit_i64, deserialize_u8 => visit_u8, deserialize_u16 => visit_u16,
@@ -380,8 +423,8 @@ impl<'de> Deserializer<'de> for PartDeserializer {
     }
 
     forward_to_deserialize_any! {
-        i128 u128 char str string bytes byte_buf unit unit_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
+        i128 u128 char str string bytes byte_buf unit unit_struct tuple
+        tuple_struct enum identifier ignored_any
     }
 }
 
@@ -468,6 +511,55 @@ mod tests {
         let error = from_parts::<Upload>(parts).unwrap_err();
         assert_eq!(error, PartsError::Invalid("file".into()));
         assert!(!error.to_string().contains("secret-words"));
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Attributes {
+        name: String,
+        parent: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct WithJson {
+        attributes: Attributes,
+        tags: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn a_field_that_is_no_scalar_travels_as_one_json_part() {
+        let attributes = Attributes {
+            name: "a.pdf".into(),
+            parent: None,
+        };
+        #[derive(serde::Serialize)]
+        struct Sent<'a> {
+            name: &'a str,
+        }
+        let sent = json_part(&Sent { name: "a.pdf" }).unwrap();
+        assert_eq!(sent, Part::Json(r#"{"name":"a.pdf"}"#.into()));
+        // Marked `application/json` or sent as text: the same.
+        for tags in [
+            Part::Json(r#"["x","y"]"#.into()),
+            Part::Text(r#"["x","y"]"#.into()),
+        ] {
+            let parts = vec![("attributes".into(), sent.clone()), ("tags".into(), tags)];
+            let decoded: WithJson = from_parts(parts).unwrap();
+            assert_eq!(decoded.attributes, attributes);
+            assert_eq!(
+                decoded.tags.as_deref(),
+                Some(&["x".to_owned(), "y".to_owned()][..])
+            );
+        }
+        let wrong = vec![(
+            "attributes".into(),
+            Part::Json(r#"{"secret-ish":1}"#.into()),
+        )];
+        let error = from_parts::<WithJson>(wrong).unwrap_err();
+        assert_eq!(error, PartsError::Invalid("attributes".into()));
+        assert!(!error.to_string().contains("secret-ish"));
+        let text_for_file = vec![("file".into(), Part::Text(r#"{"name":"a"}"#.into()))];
+        let error = from_parts::<Upload>(text_for_file).unwrap_err();
+        assert_eq!(error, PartsError::Invalid("file".into()));
     }
 
     #[test]

@@ -99,6 +99,14 @@ macro_rules! open_enum {
             }
         }
 
+        // The place of a required enum parameter until a server fills it in from the path,
+        // query or headers. No request validates with it: an unknown value is refused.
+        impl ::core::default::Default for $name {
+            fn default() -> Self {
+                Self::Unknown(::std::string::String::new())
+            }
+        }
+
         // A path, query or header parameter of this enum is read from its text.
         impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;

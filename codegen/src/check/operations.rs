@@ -167,26 +167,20 @@ fn multipart(model: &Model, diagnostics: &mut Diagnostics) {
                     .with_hint("a file has no JSON form: give the operation `body: multipart`, and use the type for nothing else"),
                 );
             }
-            let is_part = match &field.ty.kind {
-                TyKind::String | TyKind::Integer | TyKind::Number | TyKind::Boolean => true,
-                TyKind::File => true,
-                TyKind::Named(id) => matches!(model.def(*id).kind, TypeKind::Enum(_)),
-                TyKind::Any | TyKind::Array { .. } | TyKind::Map { .. } => false,
-            };
-            if is_form && !is_part {
+            // Scalars travel as text parts and files as file parts; anything else as one JSON
+            // part, which cannot hold a file.
+            if is_form && !model.is_text_or_file_part(&field.ty.kind) && has_file {
                 diagnostics.push(
                     Diagnostic::new(
                         field.place.clone(),
                         format!(
-                            "`{}.{}` is {}, and a part of a multipart request holds text or a file",
+                            "`{}.{}` is {}, which a multipart request sends as one JSON part, and JSON cannot carry a file",
                             def.name,
                             field.wire,
                             model.describe(&field.ty.kind)
                         ),
                     )
-                    .with_hint(
-                        "a multipart field is a string, a number, a boolean, an enum or a `file`",
-                    ),
+                    .with_hint("send each file as a field of its own (`type: file`)"),
                 );
             }
         }

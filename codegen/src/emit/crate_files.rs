@@ -685,10 +685,21 @@ fn multipart_parts(model: &Model, op: &Operation) -> Option<TokenStream> {
         .filter(|f| f.location == Location::Body)
         .map(|field| {
             let (member, wire) = (ident(&field.ident), &field.wire);
+            let part = if model.is_text_or_file_part(&field.ty.kind) {
+                quote!(::specgen_runtime::multipart::ToPart::to_part(&self.#member))
+            } else {
+                // Not a scalar: one JSON part (OpenAPI's default for such a field).
+                let json = quote!(::specgen_runtime::multipart::json_part);
+                match field.presence {
+                    Presence::Required => quote!(#json(&self.#member)),
+                    Presence::RequiredNullable | Presence::Optional => {
+                        quote!(self.#member.as_ref().and_then(#json))
+                    }
+                    Presence::OptionalNullable => quote!(self.#member.value().and_then(#json)),
+                }
+            };
             quote! {
-                if let ::std::option::Option::Some(part) =
-                    ::specgen_runtime::multipart::ToPart::to_part(&self.#member)
-                {
+                if let ::std::option::Option::Some(part) = #part {
                     parts.push((#wire, part));
                 }
             }
@@ -760,25 +771,39 @@ fn parameters(model: &Model, op: &Operation) -> TokenStream {
         });
     }
     if !in_headers.is_empty() {
-        let pushes = in_headers.iter().map(|(field, name)| {
+        // The required headers lead (the vector starts with them), the others are pushed
+        // when they have a value.
+        let (required, optional): (Vec<_>, Vec<_>) = in_headers
+            .iter()
+            .partition(|(field, _)| field.presence == Presence::Required);
+        let required = required.iter().map(|(field, name)| {
             let member = ident(&field.ident);
-            match field.presence {
-                Presence::Required => quote!(headers.push((#name, self.#member.to_string()));),
-                _ => {
-                    let value = presence::value_ref(field.presence, quote!(self.#member));
-                    quote! {
-                        if let ::std::option::Option::Some(value) = #value {
-                            headers.push((#name, value.to_string()));
-                        }
+            quote!((#name, self.#member.to_string()))
+        });
+        let pushes: Vec<TokenStream> = optional
+            .iter()
+            .map(|(field, name)| {
+                let member = ident(&field.ident);
+                let value = presence::value_ref(field.presence, quote!(self.#member));
+                quote! {
+                    if let ::std::option::Option::Some(value) = #value {
+                        headers.push((#name, value.to_string()));
                     }
                 }
-            }
-        });
-        items.extend(quote! {
-            fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-                let mut headers = ::std::vec::Vec::new();
+            })
+            .collect();
+        let body = if pushes.is_empty() {
+            quote!(::std::vec![#(#required),*])
+        } else {
+            quote! {
+                let mut headers = ::std::vec![#(#required),*];
                 #(#pushes)*
                 headers
+            }
+        };
+        items.extend(quote! {
+            fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+                #body
             }
         });
     }

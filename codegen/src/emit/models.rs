@@ -356,6 +356,9 @@ fn one_of_enum(model: &Model, def: &TypeDef, one_of: &OneOf) -> TokenStream {
     };
     quote! {
         #docs
+        // The members are the API's types, whatever their sizes: boxing the large ones would
+        // make every match and constructor of the enum the API's size chart.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, PartialEq)]
         pub enum #name {
             #(#variants)*

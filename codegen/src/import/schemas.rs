@@ -1193,13 +1193,15 @@ impl<'a> Schemas<'a> {
                     .insert(ident.clone(), value.clone())
                     .map(|first| format!("and `{first}` both become the variant `{ident}`"))
             };
+            // The spec refuses such a value; left out, it still decodes (as `Unknown`).
             if let Some(problem) = problem {
                 self.warnings.push(
                     Kind::EnumVariantName,
                     enum_loc,
                     &enum_path,
-                    format!("enum value `{value}` {problem}"),
+                    format!("enum value `{value}` {problem}: left out (it decodes as `Unknown`)"),
                 );
+                continue;
             }
             unique.push(value);
         }

@@ -918,10 +918,19 @@ where
                 media_type.unwrap_or_else(|| "application/octet-stream".to_owned()),
                 bytes.to_vec(),
             )),
-            None => Part::Text(
-                String::from_utf8(bytes.to_vec())
-                    .map_err(|_| invalid_body("a text part of the multipart body is not UTF-8"))?,
-            ),
+            None => {
+                let text = String::from_utf8(bytes.to_vec())
+                    .map_err(|_| invalid_body("a text part of the multipart body is not UTF-8"))?;
+                let json = media_type.as_deref().is_some_and(|media_type| {
+                    let essence = media_type.split(';').next().unwrap_or_default().trim();
+                    essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+                });
+                if json {
+                    Part::Json(text)
+                } else {
+                    Part::Text(text)
+                }
+            }
         };
         parts.push((name, part));
     }
