@@ -964,12 +964,20 @@ pub enum Location {
     /// In the query string, under its wire name; an array as its items repeated
     /// (`?tags=a&tags=b`).
     Query,
+    /// In the query string, under its wire name, an array's items joined by commas in one
+    /// parameter (`?fields=a,b`: the spec's `explode: false`).
+    QueryJoined,
 }
 
 impl Location {
     /// Whether the field travels in the body, as a member of it or as all of it.
     pub fn in_body(&self) -> bool {
         matches!(self, Location::Body | Location::WholeBody)
+    }
+
+    /// Whether the field travels in the query string.
+    pub fn in_query(&self) -> bool {
+        matches!(self, Location::Query | Location::QueryJoined)
     }
 }
 

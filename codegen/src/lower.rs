@@ -710,6 +710,9 @@ fn location(field: &spec::Field) -> ir::Location {
         &field.header,
     ) {
         (Some("path"), _) => ir::Location::Path,
+        (Some("query"), _) if field.explode.as_ref().is_some_and(|e| !e.value) => {
+            ir::Location::QueryJoined
+        }
         (Some("query"), _) => ir::Location::Query,
         (Some("whole_body"), _) => ir::Location::WholeBody,
         (Some("header"), header) => {

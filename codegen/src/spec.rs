@@ -277,6 +277,10 @@ pub struct Field {
     /// With `in: header`: the header's name.
     #[serde(default)]
     pub header: Option<Spanned<String>>,
+    /// With `in: query` on an array: `false` sends the items as one parameter, joined by
+    /// commas (OpenAPI's `style: form`, `explode: false`); the default repeats the parameter.
+    #[serde(default)]
+    pub explode: Option<Spanned<bool>>,
 }
 
 /// A cross-field rule. Exactly one of `one_of_required` and `require` is set; `when` only

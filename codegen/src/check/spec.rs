@@ -726,6 +726,16 @@ impl<'a> Checker<'a> {
         let scalar = kind.is_some_and(is_parameter);
         let location = field.location.as_ref();
         let place = location.map_or_else(|| at.clone(), |l| at.key("in").at(l.referenced));
+        if let Some(explode) = &field.explode {
+            let query_array = location.is_some_and(|l| l.value == "query")
+                && matches!(kind, Some(SpecKind::Array(..)));
+            if !query_array {
+                self.error(
+                    &at.key("explode").at(explode.referenced),
+                    "`explode` goes with an array `in: query`",
+                );
+            }
+        }
         match location.map(|l| l.value.as_str()) {
             None | Some("body") => {
                 if let Some(header) = &field.header {

@@ -810,7 +810,7 @@ fn parameters(model: &Model, op: &Operation) -> TokenStream {
     let in_query: Vec<&Field> = object
         .fields
         .iter()
-        .filter(|f| f.location == Location::Query)
+        .filter(|f| f.location.in_query())
         .collect();
     if !in_query.is_empty() {
         items.extend(query(&in_query));
@@ -860,7 +860,16 @@ fn parameters(model: &Model, op: &Operation) -> TokenStream {
 fn query(fields: &[&Field]) -> TokenStream {
     let pushes = fields.iter().map(|field| {
         let (member, name) = (ident(&field.ident), field.wire.as_str());
-        let push = if matches!(field.ty.kind, TyKind::Array { .. }) {
+        let array = matches!(field.ty.kind, TyKind::Array { .. });
+        let push = if array && field.location == Location::QueryJoined {
+            quote! {
+                let items: ::std::vec::Vec<::std::string::String> =
+                    value.iter().map(::std::string::ToString::to_string).collect();
+                if !items.is_empty() {
+                    query.push((#name, items.join(",")));
+                }
+            }
+        } else if array {
             quote! {
                 for item in value {
                     query.push((#name, item.to_string()));
@@ -903,6 +912,28 @@ fn set_query(field: &Field) -> TokenStream {
     });
     if matches!(field.ty.kind, TyKind::Array { .. }) {
         let value = presence::build(field.presence, Some(quote!(items)));
+        let read = if field.location == Location::QueryJoined {
+            // One parameter, its items joined by commas.
+            quote! {
+                let mut items = ::std::vec::Vec::new();
+                if let ::std::option::Option::Some(text) =
+                    lookup(::specgen_runtime::Parameter::Query { name: #name, index: 0 })
+                {
+                    for item in text.split(',').filter(|item| !item.is_empty()) {
+                        items.push(::specgen_runtime::parse_parameter(#name, item)?);
+                    }
+                }
+            }
+        } else {
+            quote! {
+                let mut items = ::std::vec::Vec::new();
+                while let ::std::option::Option::Some(text) =
+                    lookup(::specgen_runtime::Parameter::Query { name: #name, index: items.len() })
+                {
+                    items.push(::specgen_runtime::parse_parameter(#name, &text)?);
+                }
+            }
+        };
         let keep = if field.presence == Presence::Required {
             quote!(self.#member = #value;)
         } else {
@@ -913,12 +944,7 @@ fn set_query(field: &Field) -> TokenStream {
             }
         };
         return quote! {
-            let mut items = ::std::vec::Vec::new();
-            while let ::std::option::Option::Some(text) =
-                lookup(::specgen_runtime::Parameter::Query { name: #name, index: items.len() })
-            {
-                items.push(::specgen_runtime::parse_parameter(#name, &text)?);
-            }
+            #read
             #keep
         };
     }

@@ -243,6 +243,8 @@ pub enum Place {
     WholeBody,
     Path,
     Query,
+    /// In the query, an array's items joined by commas (`style: form`, `explode: false`).
+    QueryJoined,
     Header(String),
 }
 
@@ -575,6 +577,10 @@ impl Field {
             Place::WholeBody => w.string(level + 1, "in", "whole_body"),
             Place::Path => w.string(level + 1, "in", "path"),
             Place::Query => w.string(level + 1, "in", "query"),
+            Place::QueryJoined => {
+                w.string(level + 1, "in", "query");
+                w.raw(level + 1, "explode", "false");
+            }
             Place::Header(name) => {
                 w.string(level + 1, "in", "header");
                 w.string(level + 1, "header", name);
@@ -607,6 +613,10 @@ impl Field {
             }
             Place::Query => {
                 m.insert("in".into(), json!("query"));
+            }
+            Place::QueryJoined => {
+                m.insert("in".into(), json!("query"));
+                m.insert("explode".into(), json!(false));
             }
             Place::Header(name) => {
                 m.insert("in".into(), json!("header"));

@@ -75,7 +75,22 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
     let mut ops = Vec::new();
     let mut idents: HashMap<String, String> = HashMap::new();
     let mut requests: HashMap<String, String> = HashMap::new();
-    for (path_key, item) in doc.get("paths").map(Node::entries).unwrap_or_default() {
+    // The routes on the wire, by method: a path's fragment (`/files/{id}#copy`, a way some
+    // descriptions give one path and method several operations) is not sent, so such an
+    // operation is imported at the path before it unless another has that route already.
+    let paths = doc.get("paths").map(Node::entries).unwrap_or_default();
+    let mut routes: std::collections::HashSet<(String, String)> = paths
+        .iter()
+        .filter(|(path, _)| !path.name.contains('#'))
+        .flat_map(|(path, item)| {
+            item.entries()
+                .iter()
+                .filter(|(key, _)| METHODS.contains(&key.name.as_str()))
+                .map(|(key, _)| (key.name.clone(), crate::paths::route_shape(&path.name)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (path_key, item) in paths {
         let item_path = format!("paths.{}", path_key.name);
         let mut shared_params: Vec<(&Node, String)> = Vec::new();
         for (key, value) in item.entries() {
@@ -104,8 +119,30 @@ pub fn import<'a>(doc: &'a Node, schemas: &mut Schemas<'a>, schemes: &[String]) 
                 continue;
             }
             let op_path = format!("{item_path}.{method}");
+            let wire_path = match path_key.name.split_once('#') {
+                Some((wire, _)) => {
+                    let route = (method.to_owned(), crate::paths::route_shape(wire));
+                    if !routes.insert(route) {
+                        ctx.schemas.warnings.push(
+                            Kind::Operation,
+                            key.loc,
+                            &op_path,
+                            format!(
+                                "`{} {}` is `{} {wire}` on the wire (a URL's fragment is not \
+                                 sent), which another operation is already: left out",
+                                method.to_uppercase(),
+                                path_key.name,
+                                method.to_uppercase()
+                            ),
+                        );
+                        continue;
+                    }
+                    wire
+                }
+                None => path_key.name.as_str(),
+            };
             let Some(imported) = ctx.operation(
-                &path_key.name,
+                wire_path,
                 method,
                 op,
                 key.loc,
@@ -420,7 +457,9 @@ impl<'a> Ctx<'_, 'a> {
         }
         if !has_body
             && method == "get"
-            && param_fields.iter().any(|f| f.place == Place::Query)
+            && param_fields
+                .iter()
+                .any(|f| matches!(f.place, Place::Query | Place::QueryJoined))
             && let Some(&i) = self.schemas.type_index.get(&request_name)
         {
             self.schemas.types[i].def.docs = Some(format!(
@@ -980,20 +1019,22 @@ impl<'a> Ctx<'_, 'a> {
                 self.schemas.field_ty(param, site)
             }
         };
-        // A query parameter travels as OpenAPI's default `style: form`, `explode: true`: an
-        // array is its items repeated (`?tags=a&tags=b`); other styles have no form.
+        // A query parameter travels in OpenAPI's `style: form` (the default): with `explode`
+        // (the default) an array is its items repeated (`?tags=a&tags=b`), without it one
+        // parameter of the items joined by commas (`?fields=a,b`); other styles have no form.
         let mut query_array = false;
+        let mut place = place;
         if place == Place::Query {
             let style = param.str_of("style").unwrap_or("form");
             let explode = param.get("explode").map(|e| e.to_json());
-            if style != "form" || explode.is_some_and(|e| e != serde_json::json!(true)) {
+            if style != "form" {
                 self.warn(
                     Kind::Operation,
                     param.loc,
                     &at,
                     format!(
-                        "query parameter `{name}` in `style: {style}` with `explode: false` \
-                         or another style than `form` has no form in the spec format: left out"
+                        "query parameter `{name}` in `style: {style}` (another style than \
+                         `form`) has no form in the spec format: left out"
                     ),
                 );
                 return None;
@@ -1002,6 +1043,9 @@ impl<'a> Ctx<'_, 'a> {
                 super::model::Kind::Array(items, false) => self.is_parameter_scalar(&items.kind),
                 _ => false,
             };
+            if query_array && explode == Some(serde_json::json!(false)) {
+                place = Place::QueryJoined;
+            }
         } else if param.key_loc("style").is_some() || param.key_loc("explode").is_some() {
             self.warn(
                 Kind::Unsupported,
