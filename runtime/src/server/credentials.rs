@@ -255,6 +255,34 @@ fn presented(
     })
 }
 
+/// The `WWW-Authenticate` challenges of a 401 (RFC 9110 asks for one): `Bearer` and `Basic`
+/// for the HTTP schemes the requirement names, in its order; `None` when it names only API
+/// keys, which HTTP has no challenge for.
+pub(super) fn challenge<A: ServerSpec>(
+    requirement: crate::auth::Requirement,
+) -> Option<axum::http::HeaderValue> {
+    let mut challenges: Vec<&str> = Vec::new();
+    for name in requirement
+        .iter()
+        .flat_map(|alternative| alternative.iter())
+    {
+        let Some(scheme) = A::SECURITY_SCHEMES.iter().find(|s| s.name == *name) else {
+            continue;
+        };
+        let challenge = match scheme.kind {
+            SchemeKind::Bearer => "Bearer",
+            SchemeKind::Basic => "Basic realm=\"api\"",
+            _ => continue,
+        };
+        if !challenges.contains(&challenge) {
+            challenges.push(challenge);
+        }
+    }
+    (!challenges.is_empty())
+        .then(|| axum::http::HeaderValue::from_str(&challenges.join(", ")).ok())
+        .flatten()
+}
+
 /// Where the alternatives' credentials go: "the `X-Key` header and the `X-Secret` header, or
 /// an `Authorization: Bearer` token".
 fn describe<A: ServerSpec>(requirement: crate::auth::Requirement) -> String {

@@ -488,6 +488,16 @@ impl<A: ServerSpec> Routes<A> {
         match outcome {
             Ok(Answered::Value(response)) => with_request_id(answer(response), &request_id),
             Ok(Answered::Prepared(response)) => with_request_id(response, &request_id),
+            Err(error) if error.status == 401 => {
+                let challenge = credentials::challenge::<A>(Req::SECURITY.unwrap_or(A::SECURITY));
+                let mut response = error.into_response::<A>(&request_id);
+                if let Some(challenge) = challenge {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::WWW_AUTHENTICATE, challenge);
+                }
+                response
+            }
             Err(error) => error.into_response::<A>(&request_id),
         }
     }
